@@ -1,0 +1,119 @@
+//! `operations.rs`: a marker type per operation implementing `Operation`, the operation table,
+//! and `RequestContext` for the request types that carry the per-call context member.
+
+use std::collections::HashSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::Ctx;
+use crate::model::{Operation, TypeRef, Wrapped};
+use crate::names;
+
+pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
+    let rt = &ctx.rt;
+    let ops = &ctx.model.operations;
+    let markers: Vec<syn::Ident> = names::dedupe(ops.iter().map(|o| names::type_name(&o.name)), &[], "Op")
+        .iter()
+        .map(|n| format_ident!("{}", n))
+        .collect();
+    let items = ops.iter().zip(&markers).map(|(op, marker)| emit_operation(ctx, op, marker));
+    let mut seen = HashSet::new();
+    let contexts: Vec<TokenStream> = ops
+        .iter()
+        .filter_map(|op| emit_context(ctx, op))
+        .filter(|(ty, _)| seen.insert(ty.clone()))
+        .map(|(_, tokens)| tokens)
+        .collect();
+    let n = ops.len();
+    quote! {
+        //! One marker type per operation: its wire names, SOAPAction and message types.
+        #[allow(unused_imports)]
+        use super::types::*;
+        #(#items)*
+        #(#contexts)*
+        /// Every operation of the service, in the binding's order.
+        pub const OPERATIONS: [#rt::OperationInfo; #n] = [#(<#markers as #rt::Operation>::INFO),*];
+    }
+}
+
+fn wire(ctx: &Ctx<'_>, w: &Wrapped) -> TokenStream {
+    let rt = &ctx.rt;
+    let ns = ctx.ns(&w.wrapper.ns);
+    let element = &w.wrapper.local;
+    let child_ns = ctx.ns(&w.child.ns);
+    let child = &w.child.name;
+    quote!(#rt::Wrapper { ns: #ns, element: #element, child_ns: #child_ns, child: #child })
+}
+
+fn body_type(ctx: &Ctx<'_>, w: &Wrapped) -> TokenStream {
+    match &w.child.ty {
+        TypeRef::Named(q) => {
+            let ident = ctx.type_ident(q);
+            quote!(#ident)
+        }
+        TypeRef::Builtin(_) => quote!(()),
+    }
+}
+
+fn emit_operation(ctx: &Ctx<'_>, op: &Operation, marker: &syn::Ident) -> TokenStream {
+    let rt = &ctx.rt;
+    let name = &op.name;
+    let action = &op.soap_action;
+    let request = body_type(ctx, &op.input);
+    let response = body_type(ctx, &op.output);
+    let input = wire(ctx, &op.input);
+    let output = wire(ctx, &op.output);
+    let read_only = op.read_only;
+    let mut doc = format!("The `{name}` operation: sends [`{request}`], answers [`{response}`].\n\nSOAPAction `{action}`.");
+    if let Some(d) = &op.doc {
+        doc.push_str("\n\n");
+        doc.push_str(d);
+    }
+    let doc = super::doc_attrs(&doc);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct #marker;
+        impl #rt::Operation for #marker {
+            type Request = #request;
+            type Response = #response;
+            const INFO: #rt::OperationInfo = #rt::OperationInfo {
+                name: #name,
+                soap_action: #action,
+                input: #input,
+                output: #output,
+                read_only: #read_only,
+            };
+        }
+    }
+}
+
+/// `(request type name, impl)` giving the runtime access to the per-call context member.
+fn emit_context(ctx: &Ctx<'_>, op: &Operation) -> Option<(String, TokenStream)> {
+    let rt = &ctx.rt;
+    let member = op.context.as_ref()?;
+    let TypeRef::Named(req) = &op.input.child.ty else { return None };
+    let TypeRef::Named(context_ty) = &member.ty else { return None };
+    if member.min_occurs < 1 || !member.nillable || member.repeated() {
+        // The trait hands out `&mut Option<Context>`: only a required nillable member has that type.
+        return None;
+    }
+    let req_ident = ctx.type_ident(req);
+    let context_ident = ctx.type_ident(context_ty);
+    let crate::model::TypeKind::Struct(s) = &ctx.model.get(req)?.kind else { return None };
+    let fields = names::field_names(s.members.iter().map(|m| m.name.as_str()));
+    let index = s.members.iter().position(|m| m.name == member.name && m.declared_in == member.declared_in)?;
+    let field: syn::Ident = syn::parse_str(&fields[index]).ok()?;
+    Some((
+        req_ident.to_string(),
+        quote! {
+            impl #rt::RequestContext for #req_ident {
+                type Context = #context_ident;
+                fn context_mut(&mut self) -> &mut Option<#context_ident> {
+                    &mut self.#field
+                }
+            }
+        },
+    ))
+}

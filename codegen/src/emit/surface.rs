@@ -1,0 +1,53 @@
+//! `api-surface.txt`: one line per operation, type, member and enumeration value, as
+//! `key = description`. Two listings diff into "added / removed / changed" by key.
+
+use std::fmt::Write;
+
+use super::{xsd_name, Ctx};
+use crate::model::{Member, TypeKind};
+use crate::read::MaxOccurs;
+
+pub(super) fn emit(ctx: &Ctx<'_>) -> String {
+    let mut out = String::new();
+    for op in &ctx.model.operations {
+        let _ = writeln!(
+            out,
+            "operation {} = soapAction {} input {}/{} output {}/{}",
+            op.name, op.soap_action, op.input.wrapper.local, op.input.child.name, op.output.wrapper.local, op.output.child.name
+        );
+    }
+    for t in &ctx.model.types {
+        let rust = ctx.names.get(&t.name);
+        match &t.kind {
+            TypeKind::Struct(s) => {
+                let base = s.base.as_ref().map(|b| format!(" extends {}", b.local)).unwrap_or_default();
+                let _ = writeln!(out, "type {rust} = struct {{{}}}{}{base}", t.name.ns, t.name.local);
+                for m in &s.members {
+                    let _ = writeln!(out, "field {rust}.{} = {}", m.name, member(m));
+                }
+            }
+            TypeKind::Array(a) => {
+                let _ = writeln!(out, "type {rust} = array {{{}}}{} of {}", t.name.ns, t.name.local, member(&a.item));
+            }
+            TypeKind::Enum(e) => {
+                let _ = writeln!(out, "type {rust} = enum {{{}}}{}", t.name.ns, t.name.local);
+                for v in &e.values {
+                    let _ = writeln!(out, "value {rust}.{v} = listed");
+                }
+            }
+            TypeKind::Alias(r) => {
+                let _ = writeln!(out, "type {rust} = alias {{{}}}{} of {}", t.name.ns, t.name.local, xsd_name(r));
+            }
+        }
+    }
+    out
+}
+
+fn member(m: &Member) -> String {
+    let max = match m.max_occurs {
+        MaxOccurs::Bounded(n) => n.to_string(),
+        MaxOccurs::Unbounded => "*".into(),
+    };
+    let nil = if m.nillable { " nillable" } else { "" };
+    format!("{{{}}}{} {} [{}..{}]{nil}", m.ns, m.name, xsd_name(&m.ty), m.min_occurs, max)
+}

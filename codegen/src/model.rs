@@ -1,0 +1,637 @@
+//! Stage 2, model: [`Definitions`](crate::read::Definitions) → [`Model`], every reference resolved.
+//!
+//! The model is what the emitter needs and nothing else: named types with their members in wire
+//! order (base members first), the namespace each member element is in, occurrence and
+//! nillability, and one entry per operation with its SOAPAction and the wrapper/child elements of
+//! its input and output. Overrides from [`Config`] are applied here, so the emitter never has to
+//! know about them.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use crate::config::{Config, MemberRef};
+use crate::error::{Error, ErrorKind, Result};
+use crate::read::{self, ComplexTypeDecl, Definitions, ElementDecl, Loc, MaxOccurs, SERIALIZATION_NS, XSD_NS};
+use crate::QName;
+
+/// The resolved schema and service model.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Target namespaces of all schemas, in document order, without duplicates.
+    pub namespaces: Vec<String>,
+    /// Named types, in document order.
+    pub types: Vec<TypeDef>,
+    /// Operations of the SOAP 1.1 binding, in binding order.
+    pub operations: Vec<Operation>,
+    /// The service endpoint, when the WSDL declares one.
+    pub service: Option<ServiceInfo>,
+    index: HashMap<QName, usize>,
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Qualified name.
+    pub name: QName,
+    /// Documentation from the schema.
+    pub doc: Option<String>,
+    /// What it is.
+    pub kind: TypeKind,
+    /// Which directions reach it.
+    pub usage: Usage,
+    /// Where it is declared.
+    pub loc: Loc,
+}
+
+/// Which messages a type appears in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Reachable from an operation's input.
+    pub request: bool,
+    /// Reachable from an operation's output.
+    pub response: bool,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// A complex type with a sequence of members.
+    Struct(StructType),
+    /// A complex type whose only content is one repeated element (a DataContract collection).
+    Array(ArrayType),
+    /// A simple type restricted to an enumeration.
+    Enum(EnumType),
+    /// A simple type without enumeration: its values are those of the base type.
+    Alias(TypeRef),
+}
+
+/// A complex type.
+#[derive(Debug, Clone)]
+pub struct StructType {
+    /// `complexContent/extension/@base`.
+    pub base: Option<QName>,
+    /// All members in wire order: the base chain's first, then its own.
+    pub members: Vec<Member>,
+}
+
+/// A collection type: a wrapper element holding zero or more items.
+#[derive(Debug, Clone)]
+pub struct ArrayType {
+    /// The repeated item element.
+    pub item: Member,
+}
+
+/// An enumeration.
+#[derive(Debug, Clone)]
+pub struct EnumType {
+    /// Listed values, in schema order.
+    pub values: Vec<String>,
+}
+
+/// An element in a sequence.
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// Element local name.
+    pub name: String,
+    /// Element namespace (the declaring schema's for qualified schemas, else empty).
+    pub ns: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// `minOccurs`.
+    pub min_occurs: u32,
+    /// `maxOccurs`.
+    pub max_occurs: MaxOccurs,
+    /// `nillable`.
+    pub nillable: bool,
+    /// DataContract `EmitDefaultValue`, where annotated.
+    pub emit_default_value: Option<bool>,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// The type that declares the member (differs from the owner for inherited members).
+    pub declared_in: QName,
+    /// The value must be boxed: the member's type contains the owner.
+    pub boxed: bool,
+    /// Sent even when the caller left it unset (an override).
+    pub always_sent: bool,
+    /// Holds a secret that `Debug` must mask (an override).
+    pub secret: bool,
+}
+
+impl Member {
+    /// More than one occurrence allowed.
+    pub fn repeated(&self) -> bool {
+        self.max_occurs != MaxOccurs::Bounded(1)
+    }
+}
+
+/// A reference to a type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// An XML Schema or WCF built-in.
+    Builtin(Builtin),
+    /// A named type of the model.
+    Named(QName),
+}
+
+/// Built-in value types the generator maps directly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[allow(missing_docs)]
+pub enum Builtin {
+    String,
+    Boolean,
+    Byte,
+    Short,
+    Int,
+    Long,
+    UnsignedByte,
+    UnsignedShort,
+    UnsignedInt,
+    UnsignedLong,
+    Float,
+    Double,
+    Decimal,
+    DateTime,
+    Duration,
+    AnyUri,
+    /// WCF `ser:guid`.
+    Guid,
+    /// WCF `ser:char` (a UTF-16 code unit as an integer).
+    Char,
+}
+
+impl Builtin {
+    fn from_xsd(local: &str) -> Option<Builtin> {
+        Some(match local {
+            "string" => Builtin::String,
+            "boolean" => Builtin::Boolean,
+            "byte" => Builtin::Byte,
+            "short" => Builtin::Short,
+            "int" => Builtin::Int,
+            "long" => Builtin::Long,
+            "unsignedByte" => Builtin::UnsignedByte,
+            "unsignedShort" => Builtin::UnsignedShort,
+            "unsignedInt" => Builtin::UnsignedInt,
+            "unsignedLong" => Builtin::UnsignedLong,
+            "float" => Builtin::Float,
+            "double" => Builtin::Double,
+            "decimal" => Builtin::Decimal,
+            "dateTime" => Builtin::DateTime,
+            "duration" => Builtin::Duration,
+            "anyURI" => Builtin::AnyUri,
+            _ => return None,
+        })
+    }
+
+    /// WCF's well-known simple types in the Serialization namespace.
+    fn from_wcf(local: &str) -> Option<Builtin> {
+        Some(match local {
+            "guid" => Builtin::Guid,
+            "char" => Builtin::Char,
+            "duration" => Builtin::Duration,
+            _ => return None,
+        })
+    }
+}
+
+/// A document/literal wrapped message: `<wrapper><child>…</child></wrapper>`.
+#[derive(Debug, Clone)]
+pub struct Wrapped {
+    /// The wrapper element (the message part's element).
+    pub wrapper: QName,
+    /// The single child of the wrapper, carrying the request or result body.
+    pub child: Member,
+}
+
+/// An operation of the SOAP binding.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Operation name.
+    pub name: String,
+    /// The binding's `soapAction`.
+    pub soap_action: String,
+    /// `wsdl:documentation`.
+    pub doc: Option<String>,
+    /// Input message.
+    pub input: Wrapped,
+    /// Output message.
+    pub output: Wrapped,
+    /// Declared read-only in [`Config::read_only_operations`].
+    pub read_only: bool,
+    /// The request member the runtime fills per call (see [`Config::context_member`]), if the
+    /// request type has it.
+    pub context: Option<Member>,
+}
+
+/// The service's SOAP 1.1 endpoint.
+#[derive(Debug, Clone)]
+pub struct ServiceInfo {
+    /// Service name.
+    pub name: String,
+    /// Port name.
+    pub port: String,
+    /// `soap:address/@location`.
+    pub address: String,
+}
+
+impl Model {
+    /// Looks a named type up.
+    pub fn get(&self, name: &QName) -> Option<&TypeDef> {
+        self.index.get(name).map(|&i| &self.types[i])
+    }
+
+    /// Builds the model. `file` names the input in errors.
+    pub fn build(file: &str, defs: &Definitions, config: &Config) -> Result<Model> {
+        Builder::new(file, defs, config)?.build()
+    }
+}
+
+struct Builder<'a> {
+    file: &'a str,
+    defs: &'a Definitions,
+    config: &'a Config,
+    /// Named complex types by name, with their schema's element namespace.
+    complex: HashMap<QName, (&'a ComplexTypeDecl, String)>,
+    simple: HashMap<QName, &'a read::SimpleTypeDecl>,
+    elements: HashMap<QName, (&'a ElementDecl, String)>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(file: &'a str, defs: &'a Definitions, config: &'a Config) -> Result<Self> {
+        let mut b = Builder { file, defs, config, complex: HashMap::new(), simple: HashMap::new(), elements: HashMap::new() };
+        for schema in &defs.schemas {
+            let element_ns = if schema.qualified { schema.target_ns.clone() } else { String::new() };
+            for ct in &schema.complex_types {
+                let Some(name) = &ct.name else {
+                    return Err(b.err(&ct.loc, ErrorKind::Invalid("a global complexType has no name".into())));
+                };
+                let q = QName::new(&schema.target_ns, name);
+                if b.complex.insert(q.clone(), (ct, element_ns.clone())).is_some() || b.simple.contains_key(&q) {
+                    return Err(b.err(&ct.loc, ErrorKind::Invalid(format!("type {q} is declared twice"))));
+                }
+            }
+            for st in &schema.simple_types {
+                let q = QName::new(&schema.target_ns, &st.name);
+                if b.simple.insert(q.clone(), st).is_some() || b.complex.contains_key(&q) {
+                    return Err(b.err(&st.loc, ErrorKind::Invalid(format!("type {q} is declared twice"))));
+                }
+            }
+            for el in &schema.elements {
+                // Global elements are always in the target namespace.
+                let q = QName::new(&schema.target_ns, &el.name);
+                if b.elements.insert(q.clone(), (el, schema.target_ns.clone())).is_some() {
+                    return Err(b.err(&el.loc, ErrorKind::Invalid(format!("element {q} is declared twice"))));
+                }
+            }
+        }
+        let known: HashSet<&str> = defs.schemas.iter().map(|s| s.target_ns.as_str()).collect();
+        for schema in &defs.schemas {
+            for (ns, loc) in &schema.imports {
+                if !known.contains(ns.as_str()) && ns != XSD_NS {
+                    return Err(b.err(loc, ErrorKind::Unresolved { what: "schema import", name: format!("{{{ns}}}") }));
+                }
+            }
+        }
+        Ok(b)
+    }
+
+    fn err(&self, loc: &Loc, kind: ErrorKind) -> Error {
+        Error { file: self.file.to_owned(), line: loc.line, path: loc.path.clone(), kind }
+    }
+
+    fn build(self) -> Result<Model> {
+        let mut namespaces = Vec::new();
+        for s in &self.defs.schemas {
+            if !namespaces.contains(&s.target_ns) {
+                namespaces.push(s.target_ns.clone());
+            }
+        }
+        let mut types = Vec::new();
+        for schema in &self.defs.schemas {
+            let element_ns = if schema.qualified { schema.target_ns.clone() } else { String::new() };
+            for ct in &schema.complex_types {
+                let name = QName::new(&schema.target_ns, ct.name.as_deref().unwrap_or_default());
+                let kind = self.complex_kind(&name, ct, &element_ns)?;
+                types.push(TypeDef { name, doc: ct.doc.clone(), kind, usage: Usage::default(), loc: ct.loc.clone() });
+            }
+            for st in &schema.simple_types {
+                let name = QName::new(&schema.target_ns, &st.name);
+                let kind = self.simple_kind(&name, st)?;
+                types.push(TypeDef { name, doc: st.doc.clone(), kind, usage: Usage::default(), loc: st.loc.clone() });
+            }
+        }
+        let index = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+        let mut model = Model { namespaces, types, operations: Vec::new(), service: None, index };
+        self.check_overrides(&model)?;
+        mark_boxed(&mut model);
+        model.operations = self.operations(&model)?;
+        model.service = self.service();
+        mark_usage(&mut model);
+        Ok(model)
+    }
+
+    fn type_ref(&self, q: &QName, loc: &Loc) -> Result<TypeRef> {
+        if q.ns == XSD_NS {
+            return match Builtin::from_xsd(&q.local) {
+                Some(b) => Ok(TypeRef::Builtin(b)),
+                None => Err(self.err(loc, ErrorKind::Unsupported(format!("built-in type xs:{}", q.local)))),
+            };
+        }
+        if self.complex.contains_key(q) || self.simple.contains_key(q) {
+            return Ok(TypeRef::Named(q.clone()));
+        }
+        Err(self.err(loc, ErrorKind::Unresolved { what: "type", name: q.to_string() }))
+    }
+
+    fn member(&self, decl: &ElementDecl, ns: &str, declared_in: &QName) -> Result<Member> {
+        let ty = match (&decl.type_ref, &decl.inline_type) {
+            (Some(q), _) => self.type_ref(q, &decl.loc)?,
+            (None, Some(_)) => return Err(self.err(&decl.loc, ErrorKind::Unsupported("anonymous complex type on a member element (name the type)".into()))),
+            (None, None) => return Err(self.err(&decl.loc, ErrorKind::Unsupported("element without a type (xs:anyType)".into()))),
+        };
+        let always_sent = self.config.always_send.iter().any(|r| r.matches(declared_in, &decl.name));
+        let secret = self.config.secret.iter().any(|r| r.matches(declared_in, &decl.name));
+        let (min_occurs, nillable) = if always_sent { (decl.min_occurs.max(1), false) } else { (decl.min_occurs, decl.nillable) };
+        Ok(Member {
+            name: decl.name.clone(),
+            ns: ns.to_owned(),
+            ty,
+            min_occurs,
+            max_occurs: decl.max_occurs,
+            nillable,
+            emit_default_value: decl.emit_default_value,
+            doc: decl.doc.clone(),
+            declared_in: declared_in.clone(),
+            boxed: false,
+            always_sent,
+            secret,
+        })
+    }
+
+    fn complex_kind(&self, name: &QName, ct: &ComplexTypeDecl, element_ns: &str) -> Result<TypeKind> {
+        // Base chain, nearest first; detect loops.
+        let mut chain: Vec<(QName, &ComplexTypeDecl, String)> = vec![(name.clone(), ct, element_ns.to_owned())];
+        let mut seen = BTreeSet::from([name.clone()]);
+        let mut cur = ct;
+        while let Some(base) = &cur.base {
+            if !seen.insert(base.clone()) {
+                let names: Vec<String> = chain.iter().map(|(n, _, _)| n.local.clone()).collect();
+                return Err(self.err(&ct.loc, ErrorKind::Cycle(format!("{} extends itself through {}", name, names.join(" → ")))));
+            }
+            let Some((decl, ns)) = self.complex.get(base) else {
+                return Err(self.err(&cur.loc, ErrorKind::Unresolved { what: "base type", name: base.to_string() }));
+            };
+            chain.push((base.clone(), decl, ns.clone()));
+            cur = decl;
+        }
+        let mut members = Vec::new();
+        for (owner, decl, ns) in chain.iter().rev() {
+            for el in &decl.sequence {
+                members.push(self.member(el, ns, owner)?);
+            }
+        }
+        if ct.base.is_none() && members.len() == 1 && members[0].repeated() {
+            let item = members.remove(0);
+            return Ok(TypeKind::Array(ArrayType { item }));
+        }
+        Ok(TypeKind::Struct(StructType { base: ct.base.clone(), members }))
+    }
+
+    fn simple_kind(&self, name: &QName, st: &read::SimpleTypeDecl) -> Result<TypeKind> {
+        if !st.enumerations.is_empty() {
+            return Ok(TypeKind::Enum(EnumType { values: st.enumerations.clone() }));
+        }
+        if name.ns == SERIALIZATION_NS {
+            if let Some(b) = Builtin::from_wcf(&name.local) {
+                return Ok(TypeKind::Alias(TypeRef::Builtin(b)));
+            }
+        }
+        let base = self.type_ref(&st.base, &st.loc)?;
+        if base == TypeRef::Named(name.clone()) {
+            return Err(self.err(&st.loc, ErrorKind::Cycle(format!("{name} restricts itself"))));
+        }
+        if let TypeRef::Named(b) = &base {
+            if self.complex.contains_key(b) {
+                return Err(self.err(&st.loc, ErrorKind::Invalid(format!("simple type {name} restricts complex type {b}"))));
+            }
+        }
+        Ok(TypeKind::Alias(base))
+    }
+
+    fn check_overrides(&self, model: &Model) -> Result<()> {
+        let all = self.config.always_send.iter().chain(&self.config.secret).chain(self.config.context_member.iter());
+        for r in all {
+            let found = model.get(&r.owner).is_some_and(|t| match &t.kind {
+                TypeKind::Struct(s) => s.members.iter().any(|m| m.declared_in == r.owner && m.name == r.member),
+                _ => false,
+            });
+            if !found {
+                let loc = Loc { path: "overrides".into(), line: None };
+                return Err(self.err(&loc, ErrorKind::Unresolved { what: "override member", name: format!("{}/{}", r.owner, r.member) }));
+            }
+        }
+        for r in &self.config.always_send {
+            if let Some(TypeKind::Struct(s)) = model.get(&r.owner).map(|t| &t.kind) {
+                if let Some(m) = s.members.iter().find(|m| m.name == r.member) {
+                    if m.repeated() {
+                        let loc = Loc { path: "overrides".into(), line: None };
+                        return Err(self.err(&loc, ErrorKind::Invalid(format!("always_send member {}/{} is repeated", r.owner, r.member))));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn wrapped(&self, model: &Model, message: &QName, loc: &Loc) -> Result<Wrapped> {
+        let msg = self
+            .defs
+            .messages
+            .iter()
+            .find(|m| &m.name == message)
+            .ok_or_else(|| self.err(loc, ErrorKind::Unresolved { what: "message", name: message.to_string() }))?;
+        let [part] = msg.parts.as_slice() else {
+            return Err(self.err(&msg.loc, ErrorKind::Unsupported(format!("message with {} parts (document/literal wrapped has one)", msg.parts.len()))));
+        };
+        let Some(element) = &part.element else {
+            return Err(self.err(&part.loc, ErrorKind::Unsupported("message part without element= (rpc style)".into())));
+        };
+        let (decl, _) = self
+            .elements
+            .get(element)
+            .ok_or_else(|| self.err(&part.loc, ErrorKind::Unresolved { what: "element", name: element.to_string() }))?;
+        let Some(inline) = &decl.inline_type else {
+            return Err(self.err(&decl.loc, ErrorKind::Unsupported("wrapper element without an anonymous complex type".into())));
+        };
+        if inline.base.is_some() {
+            return Err(self.err(&inline.loc, ErrorKind::Unsupported("wrapper element type with a base type".into())));
+        }
+        let [child] = inline.sequence.as_slice() else {
+            return Err(self.err(&inline.loc, ErrorKind::Unsupported(format!("wrapper element with {} children (exactly one is supported)", inline.sequence.len()))));
+        };
+        let schema_ns = self
+            .defs
+            .schemas
+            .iter()
+            .find(|s| s.target_ns == element.ns)
+            .map(|s| if s.qualified { s.target_ns.clone() } else { String::new() })
+            .unwrap_or_default();
+        let child = self.member(child, &schema_ns, element)?;
+        match &child.ty {
+            TypeRef::Named(q) if matches!(model.get(q).map(|t| &t.kind), Some(TypeKind::Struct(_))) => {}
+            _ => return Err(self.err(&child.doc_loc(decl), ErrorKind::Unsupported("wrapper child that is not a complex type".into()))),
+        }
+        if child.repeated() {
+            return Err(self.err(&decl.loc, ErrorKind::Unsupported("repeated wrapper child".into())));
+        }
+        Ok(Wrapped { wrapper: element.clone(), child })
+    }
+
+    fn operations(&self, model: &Model) -> Result<Vec<Operation>> {
+        let Some(binding) = self.defs.bindings.first() else {
+            return Ok(Vec::new());
+        };
+        let port_type = self
+            .defs
+            .port_types
+            .iter()
+            .find(|p| p.name == binding.port_type)
+            .ok_or_else(|| self.err(&binding.loc, ErrorKind::Unresolved { what: "portType", name: binding.port_type.to_string() }))?;
+        let mut seen = HashSet::new();
+        let mut ops = Vec::new();
+        for bop in &binding.operations {
+            if !seen.insert(bop.name.as_str()) {
+                return Err(self.err(&bop.loc, ErrorKind::Unsupported(format!("overloaded operation {}", bop.name))));
+            }
+            let pop = port_type
+                .operations
+                .iter()
+                .find(|o| o.name == bop.name)
+                .ok_or_else(|| self.err(&bop.loc, ErrorKind::Unresolved { what: "portType operation", name: bop.name.clone() }))?;
+            let (Some(input), Some(output)) = (&pop.input, &pop.output) else {
+                return Err(self.err(&pop.loc, ErrorKind::Unsupported("one-way or notification operation".into())));
+            };
+            let input = self.wrapped(model, input, &pop.loc)?;
+            let output = self.wrapped(model, output, &pop.loc)?;
+            let context = self.config.context_member.as_ref().and_then(|c| {
+                let TypeRef::Named(req) = &input.child.ty else { return None };
+                match &model.get(req)?.kind {
+                    TypeKind::Struct(s) => s.members.iter().find(|m| c.matches(&m.declared_in, &m.name)).cloned(),
+                    _ => None,
+                }
+            });
+            let read_only = self.config.read_only_operations.iter().any(|n| n == &bop.name);
+            ops.push(Operation { name: bop.name.clone(), soap_action: bop.soap_action.clone(), doc: pop.doc.clone(), input, output, read_only, context });
+        }
+        if let Some(unknown) = self.config.read_only_operations.iter().find(|n| !ops.iter().any(|o| &o.name == *n)) {
+            let loc = Loc { path: "overrides/read_only_operations".into(), line: None };
+            return Err(self.err(&loc, ErrorKind::Unresolved { what: "operation", name: unknown.clone() }));
+        }
+        Ok(ops)
+    }
+
+    fn service(&self) -> Option<ServiceInfo> {
+        let binding = self.defs.bindings.first()?;
+        self.defs.services.iter().find_map(|s| {
+            s.ports.iter().find(|p| p.binding == binding.name).and_then(|p| {
+                Some(ServiceInfo { name: s.name.clone(), port: p.name.clone(), address: p.address.clone()? })
+            })
+        })
+    }
+}
+
+impl Member {
+    fn doc_loc(&self, decl: &ElementDecl) -> Loc {
+        decl.loc.clone()
+    }
+}
+
+impl MemberRef {
+    fn matches(&self, owner: &QName, member: &str) -> bool {
+        &self.owner == owner && self.member == member
+    }
+}
+
+/// Members whose (non-repeated) type contains the owner again must be boxed.
+fn mark_boxed(model: &mut Model) {
+    fn direct_struct_edges(model: &Model, t: &TypeDef) -> Vec<QName> {
+        match &t.kind {
+            TypeKind::Struct(s) => s
+                .members
+                .iter()
+                .filter(|m| !m.repeated())
+                .filter_map(|m| match &m.ty {
+                    TypeRef::Named(q) if matches!(model.get(q).map(|t| &t.kind), Some(TypeKind::Struct(_))) => Some(q.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+    let reaches = |model: &Model, from: &QName, target: &QName| {
+        let mut stack = vec![from.clone()];
+        let mut seen = HashSet::new();
+        while let Some(q) = stack.pop() {
+            if &q == target {
+                return true;
+            }
+            if seen.insert(q.clone()) {
+                if let Some(t) = model.get(&q) {
+                    stack.extend(direct_struct_edges(model, t));
+                }
+            }
+        }
+        false
+    };
+    let mut boxes = Vec::new();
+    for (ti, t) in model.types.iter().enumerate() {
+        if let TypeKind::Struct(s) = &t.kind {
+            for (mi, m) in s.members.iter().enumerate() {
+                if let TypeRef::Named(q) = &m.ty {
+                    if !m.repeated() && matches!(model.get(q).map(|t| &t.kind), Some(TypeKind::Struct(_))) && reaches(model, q, &t.name) {
+                        boxes.push((ti, mi));
+                    }
+                }
+            }
+        }
+    }
+    for (ti, mi) in boxes {
+        if let TypeKind::Struct(s) = &mut model.types[ti].kind {
+            s.members[mi].boxed = true;
+        }
+    }
+}
+
+/// Marks each type with the directions (request, response) that reach it.
+fn mark_usage(model: &mut Model) {
+    let mut marks: HashMap<QName, Usage> = HashMap::new();
+    for (is_request, roots) in [
+        (true, model.operations.iter().map(|o| &o.input.child.ty).collect::<Vec<_>>()),
+        (false, model.operations.iter().map(|o| &o.output.child.ty).collect::<Vec<_>>()),
+    ] {
+        let mut stack: Vec<QName> = roots.into_iter().filter_map(|t| if let TypeRef::Named(q) = t { Some(q.clone()) } else { None }).collect();
+        let mut seen = HashSet::new();
+        while let Some(q) = stack.pop() {
+            if !seen.insert(q.clone()) {
+                continue;
+            }
+            let usage = marks.entry(q.clone()).or_default();
+            if is_request {
+                usage.request = true;
+            } else {
+                usage.response = true;
+            }
+            let Some(t) = model.get(&q) else { continue };
+            let refs: Vec<&TypeRef> = match &t.kind {
+                TypeKind::Struct(s) => s.members.iter().map(|m| &m.ty).collect(),
+                TypeKind::Array(a) => vec![&a.item.ty],
+                TypeKind::Alias(r) => vec![r],
+                TypeKind::Enum(_) => vec![],
+            };
+            stack.extend(refs.into_iter().filter_map(|r| if let TypeRef::Named(q) = r { Some(q.clone()) } else { None }));
+        }
+    }
+    for t in &mut model.types {
+        if let Some(u) = marks.get(&t.name) {
+            t.usage = *u;
+        }
+    }
+}

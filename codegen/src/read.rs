@@ -1,0 +1,701 @@
+//! Stage 1, read: WSDL 1.1 text → [`Definitions`], a syntax tree of the parts the generator uses.
+//!
+//! Prefixes are resolved here, with the namespace bindings in scope at each element, so every
+//! reference leaves this stage as a [`QName`] (namespace URI + local name). Nothing is looked up
+//! across declarations yet: that is the model stage's job.
+//!
+//! Constructs that would change the wire format but are not handled (`xs:choice`, attributes on
+//! complex types, `ref=` elements, ...) are errors here, never silently dropped.
+
+use std::collections::HashMap;
+
+use xml::common::Position;
+use xmltree::{Element, XMLNode};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::QName;
+
+/// XML Schema namespace.
+pub const XSD_NS: &str = "http://www.w3.org/2001/XMLSchema";
+/// WSDL 1.1 namespace.
+pub const WSDL_NS: &str = "http://schemas.xmlsoap.org/wsdl/";
+/// WSDL 1.1 SOAP 1.1 binding namespace.
+pub const WSDL_SOAP_NS: &str = "http://schemas.xmlsoap.org/wsdl/soap/";
+/// WCF DataContract serialization namespace (annotations, `guid`, `char`, `duration`).
+pub const SERIALIZATION_NS: &str = "http://schemas.microsoft.com/2003/10/Serialization/";
+
+/// Deepest element nesting the reader accepts. Real WSDLs stay below 30.
+pub const MAX_DEPTH: usize = 256;
+
+/// Where a declaration stands in the input: element path and line.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Loc {
+    /// Element path from the root, e.g. `definitions/types/schema[2]/complexType[@name='A']`.
+    pub path: String,
+    /// 1-based source line, where known.
+    pub line: Option<u32>,
+}
+
+/// A WSDL 1.1 document: its schemas and service description.
+#[derive(Debug, Clone, Default)]
+pub struct Definitions {
+    /// `targetNamespace` of `wsdl:definitions`.
+    pub target_ns: String,
+    /// Inline `xs:schema` elements of `wsdl:types`, in document order.
+    pub schemas: Vec<Schema>,
+    /// `wsdl:message` declarations.
+    pub messages: Vec<Message>,
+    /// `wsdl:portType` declarations.
+    pub port_types: Vec<PortType>,
+    /// `wsdl:binding` declarations (SOAP 1.1 ones; others are skipped).
+    pub bindings: Vec<Binding>,
+    /// `wsdl:service` declarations.
+    pub services: Vec<Service>,
+}
+
+/// One inline `xs:schema`.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    /// `targetNamespace` (empty for a schema without one).
+    pub target_ns: String,
+    /// `elementFormDefault="qualified"`: local elements are in `target_ns`.
+    pub qualified: bool,
+    /// Namespaces named by `xs:import`.
+    pub imports: Vec<(String, Loc)>,
+    /// Named complex types.
+    pub complex_types: Vec<ComplexTypeDecl>,
+    /// Named simple types.
+    pub simple_types: Vec<SimpleTypeDecl>,
+    /// Global element declarations.
+    pub elements: Vec<ElementDecl>,
+    /// Location of the `xs:schema` element.
+    pub loc: Loc,
+}
+
+/// `xs:complexType`, named or anonymous.
+#[derive(Debug, Clone, Default)]
+pub struct ComplexTypeDecl {
+    /// Name, for named types.
+    pub name: Option<String>,
+    /// `complexContent/extension/@base`.
+    pub base: Option<QName>,
+    /// The `xs:sequence` members (own members only, base members not included).
+    pub sequence: Vec<ElementDecl>,
+    /// `xs:documentation` text.
+    pub doc: Option<String>,
+    /// Location.
+    pub loc: Loc,
+}
+
+/// Maximum occurrence of a particle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MaxOccurs {
+    /// A bounded count.
+    Bounded(u32),
+    /// `unbounded`.
+    Unbounded,
+}
+
+/// `xs:element`, global or local.
+#[derive(Debug, Clone)]
+pub struct ElementDecl {
+    /// Local name.
+    pub name: String,
+    /// `type=` reference.
+    pub type_ref: Option<QName>,
+    /// An anonymous `xs:complexType` child.
+    pub inline_type: Option<Box<ComplexTypeDecl>>,
+    /// `minOccurs` (default 1).
+    pub min_occurs: u32,
+    /// `maxOccurs` (default 1).
+    pub max_occurs: MaxOccurs,
+    /// `nillable="true"`.
+    pub nillable: bool,
+    /// The DataContract `EmitDefaultValue` annotation, where present.
+    pub emit_default_value: Option<bool>,
+    /// `xs:documentation` text.
+    pub doc: Option<String>,
+    /// Location.
+    pub loc: Loc,
+}
+
+/// `xs:simpleType` with an `xs:restriction`.
+#[derive(Debug, Clone)]
+pub struct SimpleTypeDecl {
+    /// Name.
+    pub name: String,
+    /// `restriction/@base`.
+    pub base: QName,
+    /// `xs:enumeration` values, in order.
+    pub enumerations: Vec<String>,
+    /// `xs:documentation` text.
+    pub doc: Option<String>,
+    /// Location.
+    pub loc: Loc,
+}
+
+/// `wsdl:message`.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// Qualified name (in the definitions' target namespace).
+    pub name: QName,
+    /// Parts.
+    pub parts: Vec<Part>,
+    /// Location.
+    pub loc: Loc,
+}
+
+/// `wsdl:part`.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// Part name.
+    pub name: String,
+    /// `element=` reference (document/literal).
+    pub element: Option<QName>,
+    /// Location.
+    pub loc: Loc,
+}
+
+/// `wsdl:portType`.
+#[derive(Debug, Clone)]
+pub struct PortType {
+    /// Qualified name.
+    pub name: QName,
+    /// Operations.
+    pub operations: Vec<PortOperation>,
+    /// Location.
+    pub loc: Loc,
+}
+
+/// `wsdl:portType/wsdl:operation`.
+#[derive(Debug, Clone)]
+pub struct PortOperation {
+    /// Operation name.
+    pub name: String,
+    /// Input message.
+    pub input: Option<QName>,
+    /// Output message.
+    pub output: Option<QName>,
+    /// `wsdl:documentation`.
+    pub doc: Option<String>,
+    /// Location.
+    pub loc: Loc,
+}
+
+/// A SOAP 1.1 `wsdl:binding`.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    /// Qualified name.
+    pub name: QName,
+    /// The port type it binds.
+    pub port_type: QName,
+    /// Operations with their SOAPAction.
+    pub operations: Vec<BindingOperation>,
+    /// Location.
+    pub loc: Loc,
+}
+
+/// `wsdl:binding/wsdl:operation`.
+#[derive(Debug, Clone)]
+pub struct BindingOperation {
+    /// Operation name.
+    pub name: String,
+    /// `soap:operation/@soapAction`.
+    pub soap_action: String,
+    /// Location.
+    pub loc: Loc,
+}
+
+/// `wsdl:service`.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Service name.
+    pub name: String,
+    /// Its ports.
+    pub ports: Vec<Port>,
+}
+
+/// `wsdl:port` with a `soap:address`.
+#[derive(Debug, Clone)]
+pub struct Port {
+    /// Port name.
+    pub name: String,
+    /// Binding it exposes.
+    pub binding: QName,
+    /// `soap:address/@location`, if the port is a SOAP 1.1 one.
+    pub address: Option<String>,
+}
+
+/// Parses WSDL text. `file` names the input in errors.
+pub fn read(file: &str, text: &str) -> Result<Definitions> {
+    let lines = scan_lines(file, text)?;
+    let root = Element::parse(text.as_bytes()).map_err(|e| Error {
+        file: file.to_owned(),
+        line: None,
+        path: String::new(),
+        kind: ErrorKind::Malformed(e.to_string()),
+    })?;
+    let doc = Doc { file, lines: number_elements(&root, &lines) };
+    doc.definitions(&root)
+}
+
+/// Checks well-formedness and depth with a streaming pass (so a hostile document cannot
+/// overflow the stack of the tree builder), and records each element's line in document order.
+fn scan_lines(file: &str, text: &str) -> Result<Vec<u32>> {
+    use xmltree::ParserConfig;
+    let malformed = |line: Option<u32>, msg: String| Error {
+        file: file.to_owned(),
+        line,
+        path: String::new(),
+        kind: ErrorKind::Malformed(msg),
+    };
+    let config = ParserConfig::new().trim_whitespace(true);
+    let mut reader = config.create_reader(text.as_bytes());
+    let mut lines = Vec::new();
+    let mut depth = 0usize;
+    loop {
+        match reader.next() {
+            Ok(xml::reader::XmlEvent::StartElement { .. }) => {
+                let line = u32::try_from(reader.position().row + 1).ok();
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(malformed(line, format!("elements nested deeper than {MAX_DEPTH}")));
+                }
+                lines.push(line.unwrap_or(0));
+            }
+            Ok(xml::reader::XmlEvent::EndElement { .. }) => depth = depth.saturating_sub(1),
+            Ok(xml::reader::XmlEvent::EndDocument) => return Ok(lines),
+            Ok(_) => {}
+            Err(e) => {
+                let line = u32::try_from(e.position().row + 1).ok();
+                return Err(malformed(line, e.msg().to_owned()));
+            }
+        }
+    }
+}
+
+/// Maps each element (by address, stable for the tree's lifetime) to its line.
+fn number_elements(root: &Element, lines: &[u32]) -> HashMap<*const Element, u32> {
+    let mut out = HashMap::with_capacity(lines.len());
+    let mut stack = vec![root];
+    let mut ordinal = 0usize;
+    while let Some(el) = stack.pop() {
+        if let Some(&line) = lines.get(ordinal) {
+            out.insert(el as *const Element, line);
+        }
+        ordinal += 1;
+        for child in el.children.iter().rev() {
+            if let XMLNode::Element(c) = child {
+                stack.push(c);
+            }
+        }
+    }
+    out
+}
+
+struct Doc<'a> {
+    file: &'a str,
+    lines: HashMap<*const Element, u32>,
+}
+
+impl Doc<'_> {
+    fn loc(&self, el: &Element, path: &str) -> Loc {
+        Loc { path: path.to_owned(), line: self.lines.get(&(el as *const Element)).copied() }
+    }
+
+    fn err(&self, el: &Element, path: &str, kind: ErrorKind) -> Error {
+        Error { file: self.file.to_owned(), line: self.loc(el, path).line, path: path.to_owned(), kind }
+    }
+
+    fn invalid(&self, el: &Element, path: &str, msg: impl Into<String>) -> Error {
+        self.err(el, path, ErrorKind::Invalid(msg.into()))
+    }
+
+    fn attr<'e>(&self, el: &'e Element, path: &str, name: &str) -> Result<&'e str> {
+        el.attributes
+            .get(name)
+            .map(String::as_str)
+            .ok_or_else(|| self.invalid(el, path, format!("<{}> lacks the `{name}` attribute", el.name)))
+    }
+
+    /// Resolves a `prefix:local` attribute value with the bindings in scope at `el`.
+    fn qname(&self, el: &Element, path: &str, value: &str) -> Result<QName> {
+        let (prefix, local) = match value.split_once(':') {
+            Some((p, l)) => (p, l),
+            None => ("", value),
+        };
+        let ns = el.namespaces.as_ref().and_then(|n| n.get(prefix));
+        match ns {
+            Some(ns) => Ok(QName::new(ns, local)),
+            None if prefix.is_empty() => Ok(QName::new("", local)),
+            None => Err(self.invalid(el, path, format!("namespace prefix `{prefix}` of `{value}` is not declared"))),
+        }
+    }
+
+    fn definitions(&self, root: &Element) -> Result<Definitions> {
+        let path = "definitions";
+        if root.name != "definitions" || root.namespace.as_deref() != Some(WSDL_NS) {
+            return Err(self.invalid(root, &root.name, "the root element is not wsdl:definitions (WSDL 1.1)"));
+        }
+        let target_ns = root.attributes.get("targetNamespace").cloned().unwrap_or_default();
+        let mut defs = Definitions { target_ns: target_ns.clone(), ..Definitions::default() };
+        for (el, p) in children(root, path) {
+            if el.namespace.as_deref() != Some(WSDL_NS) {
+                continue; // policies and other extensions do not shape the messages
+            }
+            match el.name.as_str() {
+                "types" => {
+                    for (s, sp) in children(el, &p) {
+                        if is_xsd(s, "schema") {
+                            defs.schemas.push(self.schema(s, &sp)?);
+                        }
+                    }
+                }
+                "message" => defs.messages.push(self.message(el, &p, &target_ns)?),
+                "portType" => defs.port_types.push(self.port_type(el, &p, &target_ns)?),
+                "binding" => {
+                    if let Some(b) = self.binding(el, &p, &target_ns)? {
+                        defs.bindings.push(b);
+                    }
+                }
+                "service" => defs.services.push(self.service(el, &p)?),
+                "import" => return Err(self.err(el, &p, ErrorKind::Unsupported("wsdl:import (use a single-file WSDL, e.g. WCF's ?singleWsdl)".into()))),
+                _ => {}
+            }
+        }
+        Ok(defs)
+    }
+
+    fn schema(&self, el: &Element, path: &str) -> Result<Schema> {
+        let mut schema = Schema {
+            target_ns: el.attributes.get("targetNamespace").cloned().unwrap_or_default(),
+            qualified: el.attributes.get("elementFormDefault").map(String::as_str) == Some("qualified"),
+            loc: self.loc(el, path),
+            ..Schema::default()
+        };
+        for (c, p) in children(el, path) {
+            if c.namespace.as_deref() != Some(XSD_NS) {
+                return Err(self.err(c, &p, ErrorKind::Unsupported(format!("<{}> outside the XML Schema namespace", c.name))));
+            }
+            match c.name.as_str() {
+                "import" => {
+                    if c.attributes.contains_key("schemaLocation") {
+                        return Err(self.err(c, &p, ErrorKind::Unsupported("xs:import with schemaLocation (inline the schema)".into())));
+                    }
+                    let ns = c.attributes.get("namespace").cloned().unwrap_or_default();
+                    schema.imports.push((ns, self.loc(c, &p)));
+                }
+                "complexType" => schema.complex_types.push(self.complex_type(c, &p)?),
+                "simpleType" => schema.simple_types.push(self.simple_type(c, &p)?),
+                "element" => schema.elements.push(self.element(c, &p)?),
+                // Global attribute declarations (WCF's FactoryType, Id, Ref) are only used by
+                // reference from attributes, which no supported type has.
+                "attribute" | "annotation" => {}
+                other => return Err(self.err(c, &p, ErrorKind::Unsupported(format!("xs:{other} at schema level")))),
+            }
+        }
+        Ok(schema)
+    }
+
+    fn complex_type(&self, el: &Element, path: &str) -> Result<ComplexTypeDecl> {
+        let mut ty = ComplexTypeDecl {
+            name: el.attributes.get("name").cloned(),
+            loc: self.loc(el, path),
+            ..ComplexTypeDecl::default()
+        };
+        if el.attributes.get("mixed").map(String::as_str) == Some("true") {
+            return Err(self.err(el, path, ErrorKind::Unsupported("mixed content".into())));
+        }
+        for (c, p) in xsd_children(self, el, path)? {
+            match c.name.as_str() {
+                "annotation" => ty.doc = documentation(c),
+                "sequence" => ty.sequence = self.sequence(c, &p)?,
+                "complexContent" => {
+                    if c.attributes.get("mixed").map(String::as_str) == Some("true") {
+                        return Err(self.err(c, &p, ErrorKind::Unsupported("mixed content".into())));
+                    }
+                    for (x, xp) in xsd_children(self, c, &p)? {
+                        match x.name.as_str() {
+                            "annotation" => {}
+                            "extension" => {
+                                let base = self.attr(x, &xp, "base")?;
+                                ty.base = Some(self.qname(x, &xp, base)?);
+                                for (s, sp) in xsd_children(self, x, &xp)? {
+                                    match s.name.as_str() {
+                                        "sequence" => ty.sequence = self.sequence(s, &sp)?,
+                                        "annotation" => {}
+                                        other => return Err(self.err(s, &sp, ErrorKind::Unsupported(format!("xs:{other} in xs:extension")))),
+                                    }
+                                }
+                            }
+                            other => return Err(self.err(x, &xp, ErrorKind::Unsupported(format!("xs:{other} in xs:complexContent")))),
+                        }
+                    }
+                }
+                other => return Err(self.err(c, &p, ErrorKind::Unsupported(format!("xs:{other} in xs:complexType")))),
+            }
+        }
+        Ok(ty)
+    }
+
+    fn sequence(&self, el: &Element, path: &str) -> Result<Vec<ElementDecl>> {
+        if el.attributes.contains_key("minOccurs") || el.attributes.contains_key("maxOccurs") {
+            return Err(self.err(el, path, ErrorKind::Unsupported("occurrence constraints on xs:sequence".into())));
+        }
+        let mut out = Vec::new();
+        for (c, p) in xsd_children(self, el, path)? {
+            match c.name.as_str() {
+                "element" => out.push(self.element(c, &p)?),
+                "annotation" => {}
+                other => return Err(self.err(c, &p, ErrorKind::Unsupported(format!("xs:{other} in xs:sequence")))),
+            }
+        }
+        Ok(out)
+    }
+
+    fn element(&self, el: &Element, path: &str) -> Result<ElementDecl> {
+        if el.attributes.contains_key("ref") {
+            return Err(self.err(el, path, ErrorKind::Unsupported("xs:element ref=".into())));
+        }
+        let name = self.attr(el, path, "name")?.to_owned();
+        let type_ref = match el.attributes.get("type") {
+            Some(t) => Some(self.qname(el, path, t)?),
+            None => None,
+        };
+        let min_occurs = match el.attributes.get("minOccurs") {
+            None => 1,
+            Some(v) => v.parse().map_err(|_| self.invalid(el, path, format!("minOccurs `{v}` is not a count")))?,
+        };
+        let max_occurs = match el.attributes.get("maxOccurs").map(String::as_str) {
+            None => MaxOccurs::Bounded(1),
+            Some("unbounded") => MaxOccurs::Unbounded,
+            Some(v) => MaxOccurs::Bounded(v.parse().map_err(|_| self.invalid(el, path, format!("maxOccurs `{v}` is not a count")))?),
+        };
+        if let MaxOccurs::Bounded(max) = max_occurs {
+            if max < min_occurs || max == 0 {
+                return Err(self.invalid(el, path, format!("maxOccurs {max} is below minOccurs {min_occurs} or zero")));
+            }
+        }
+        let nillable = match el.attributes.get("nillable").map(String::as_str) {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(v) => return Err(self.invalid(el, path, format!("nillable `{v}` is not a boolean"))),
+        };
+        let mut decl = ElementDecl {
+            name,
+            type_ref,
+            inline_type: None,
+            min_occurs,
+            max_occurs,
+            nillable,
+            emit_default_value: None,
+            doc: None,
+            loc: self.loc(el, path),
+        };
+        for (c, p) in xsd_children(self, el, path)? {
+            match c.name.as_str() {
+                "annotation" => {
+                    decl.doc = documentation(c);
+                    decl.emit_default_value = emit_default_value(c);
+                }
+                "complexType" => decl.inline_type = Some(Box::new(self.complex_type(c, &p)?)),
+                other => return Err(self.err(c, &p, ErrorKind::Unsupported(format!("xs:{other} in xs:element")))),
+            }
+        }
+        if decl.type_ref.is_some() && decl.inline_type.is_some() {
+            return Err(self.invalid(el, path, "element has both a type attribute and an inline type"));
+        }
+        Ok(decl)
+    }
+
+    fn simple_type(&self, el: &Element, path: &str) -> Result<SimpleTypeDecl> {
+        let name = self.attr(el, path, "name")?.to_owned();
+        let mut doc = None;
+        let mut restriction = None;
+        for (c, p) in xsd_children(self, el, path)? {
+            match c.name.as_str() {
+                "annotation" => doc = documentation(c),
+                "restriction" => restriction = Some((c, p)),
+                other => return Err(self.err(c, &p, ErrorKind::Unsupported(format!("xs:{other} simple type")))),
+            }
+        }
+        let Some((r, rp)) = restriction else {
+            return Err(self.invalid(el, path, "xs:simpleType without xs:restriction"));
+        };
+        let base = self.qname(r, &rp, self.attr(r, &rp, "base")?)?;
+        let mut enumerations = Vec::new();
+        for (f, fp) in xsd_children(self, r, &rp)? {
+            match f.name.as_str() {
+                "enumeration" => enumerations.push(self.attr(f, &fp, "value")?.to_owned()),
+                // Lexical facets constrain values but do not change their Rust type or wire form.
+                "pattern" | "minInclusive" | "maxInclusive" | "minExclusive" | "maxExclusive" | "length" | "minLength"
+                | "maxLength" | "totalDigits" | "fractionDigits" | "whiteSpace" | "annotation" => {}
+                other => return Err(self.err(f, &fp, ErrorKind::Unsupported(format!("xs:{other} facet")))),
+            }
+        }
+        Ok(SimpleTypeDecl { name, base, enumerations, doc, loc: self.loc(el, path) })
+    }
+
+    fn message(&self, el: &Element, path: &str, tns: &str) -> Result<Message> {
+        let name = QName::new(tns, self.attr(el, path, "name")?);
+        let mut parts = Vec::new();
+        for (c, p) in children(el, path) {
+            if c.name == "part" {
+                let element = match c.attributes.get("element") {
+                    Some(v) => Some(self.qname(c, &p, v)?),
+                    None => None,
+                };
+                parts.push(Part { name: self.attr(c, &p, "name")?.to_owned(), element, loc: self.loc(c, &p) });
+            }
+        }
+        Ok(Message { name, parts, loc: self.loc(el, path) })
+    }
+
+    fn port_type(&self, el: &Element, path: &str, tns: &str) -> Result<PortType> {
+        let name = QName::new(tns, self.attr(el, path, "name")?);
+        let mut operations = Vec::new();
+        for (op, p) in children(el, path) {
+            if op.name != "operation" {
+                continue;
+            }
+            let mut o = PortOperation {
+                name: self.attr(op, &p, "name")?.to_owned(),
+                input: None,
+                output: None,
+                doc: None,
+                loc: self.loc(op, &p),
+            };
+            for (io, iop) in children(op, &p) {
+                match io.name.as_str() {
+                    "input" => o.input = Some(self.qname(io, &iop, self.attr(io, &iop, "message")?)?),
+                    "output" => o.output = Some(self.qname(io, &iop, self.attr(io, &iop, "message")?)?),
+                    "documentation" => o.doc = io.get_text().map(|t| t.trim().to_owned()),
+                    "fault" => return Err(self.err(io, &iop, ErrorKind::Unsupported("wsdl:fault messages".into()))),
+                    _ => {}
+                }
+            }
+            operations.push(o);
+        }
+        Ok(PortType { name, operations, loc: self.loc(el, path) })
+    }
+
+    fn binding(&self, el: &Element, path: &str, tns: &str) -> Result<Option<Binding>> {
+        let is_soap11 = el.children.iter().filter_map(XMLNode::as_element).any(|c| c.name == "binding" && c.namespace.as_deref() == Some(WSDL_SOAP_NS));
+        if !is_soap11 {
+            return Ok(None); // SOAP 1.2 or HTTP bindings: the SDK speaks SOAP 1.1
+        }
+        let name = QName::new(tns, self.attr(el, path, "name")?);
+        let port_type = self.qname(el, path, self.attr(el, path, "type")?)?;
+        let mut operations = Vec::new();
+        for (op, p) in children(el, path) {
+            if op.name != "operation" || op.namespace.as_deref() != Some(WSDL_NS) {
+                continue;
+            }
+            let soap_op = op
+                .children
+                .iter()
+                .filter_map(XMLNode::as_element)
+                .find(|c| c.name == "operation" && c.namespace.as_deref() == Some(WSDL_SOAP_NS));
+            let soap_action = soap_op.and_then(|s| s.attributes.get("soapAction")).cloned().unwrap_or_default();
+            if let Some(style) = soap_op.and_then(|s| s.attributes.get("style")) {
+                if style != "document" {
+                    return Err(self.err(op, &p, ErrorKind::Unsupported(format!("{style} style operations"))));
+                }
+            }
+            for (io, iop) in children(op, &p) {
+                for (body, bp) in children(io, &iop) {
+                    if body.name == "body" && body.attributes.get("use").map(String::as_str) == Some("encoded") {
+                        return Err(self.err(body, &bp, ErrorKind::Unsupported("SOAP encoding (use=\"encoded\")".into())));
+                    }
+                }
+            }
+            operations.push(BindingOperation { name: self.attr(op, &p, "name")?.to_owned(), soap_action, loc: self.loc(op, &p) });
+        }
+        Ok(Some(Binding { name, port_type, operations, loc: self.loc(el, path) }))
+    }
+
+    fn service(&self, el: &Element, path: &str) -> Result<Service> {
+        let mut ports = Vec::new();
+        for (port, p) in children(el, path) {
+            if port.name != "port" {
+                continue;
+            }
+            let address = port
+                .children
+                .iter()
+                .filter_map(XMLNode::as_element)
+                .find(|c| c.name == "address" && c.namespace.as_deref() == Some(WSDL_SOAP_NS))
+                .and_then(|a| a.attributes.get("location").cloned());
+            ports.push(Port {
+                name: self.attr(port, &p, "name")?.to_owned(),
+                binding: self.qname(port, &p, self.attr(port, &p, "binding")?)?,
+                address,
+            });
+        }
+        Ok(Service { name: self.attr(el, path, "name")?.to_owned(), ports })
+    }
+}
+
+fn is_xsd(el: &Element, name: &str) -> bool {
+    el.name == name && el.namespace.as_deref() == Some(XSD_NS)
+}
+
+/// Child elements with their paths: `name[@name='x']` when named, else `name[i]` (1-based among
+/// same-named siblings) when there are several, else `name`.
+fn children<'e>(el: &'e Element, path: &str) -> Vec<(&'e Element, String)> {
+    let elements: Vec<&Element> = el.children.iter().filter_map(XMLNode::as_element).collect();
+    let mut totals: HashMap<&str, usize> = HashMap::new();
+    for c in &elements {
+        *totals.entry(c.name.as_str()).or_insert(0) += 1;
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    elements
+        .iter()
+        .map(|c| {
+            let n = seen.entry(c.name.as_str()).or_insert(0);
+            *n += 1;
+            let step = match c.attributes.get("name") {
+                Some(name) => format!("{}[@name='{name}']", c.name),
+                None if totals.get(c.name.as_str()).copied().unwrap_or(0) > 1 => format!("{}[{}]", c.name, n),
+                None => c.name.clone(),
+            };
+            (*c, format!("{path}/{step}"))
+        })
+        .collect()
+}
+
+/// Children that must all be XML Schema elements.
+fn xsd_children<'e>(doc: &Doc<'_>, el: &'e Element, path: &str) -> Result<Vec<(&'e Element, String)>> {
+    let kids = children(el, path);
+    for (c, p) in &kids {
+        if c.namespace.as_deref() != Some(XSD_NS) {
+            return Err(doc.err(c, p, ErrorKind::Unsupported(format!("<{}> inside an XML Schema declaration", c.name))));
+        }
+    }
+    Ok(kids)
+}
+
+fn documentation(annotation: &Element) -> Option<String> {
+    let text: Vec<String> = annotation
+        .children
+        .iter()
+        .filter_map(XMLNode::as_element)
+        .filter(|c| c.name == "documentation")
+        .filter_map(|c| c.get_text().map(|t| t.trim().to_owned()))
+        .filter(|t| !t.is_empty())
+        .collect();
+    (!text.is_empty()).then(|| text.join("\n"))
+}
+
+/// `xs:appinfo/ser:DefaultValue/@EmitDefaultValue` (WCF DataContract annotation).
+fn emit_default_value(annotation: &Element) -> Option<bool> {
+    annotation
+        .children
+        .iter()
+        .filter_map(XMLNode::as_element)
+        .filter(|c| c.name == "appinfo")
+        .flat_map(|a| a.children.iter().filter_map(XMLNode::as_element))
+        .find(|d| d.name == "DefaultValue" && d.namespace.as_deref() == Some(SERIALIZATION_NS))
+        .and_then(|d| d.attributes.get("EmitDefaultValue"))
+        .map(|v| v == "true")
+}

@@ -1,0 +1,152 @@
+//! SOAP 1.1 envelopes: writing a request for an operation, reading its response or fault.
+
+use std::fmt;
+
+use crate::generated::NAMESPACES;
+use crate::xml::{Decode, DecodeError, DecodeErrorKind, Element, EncodeError, Limits, Ns, Operation, Reader, Writer};
+
+/// SOAP 1.1 envelope namespace.
+pub const SOAP_ENV_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+
+/// The namespaces the response reader knows: the schemas', then SOAP's.
+static READ_NAMESPACES: [&str; NAMESPACES.len() + 1] = {
+    let mut table = [""; NAMESPACES.len() + 1];
+    let mut i = 0;
+    while i < NAMESPACES.len() {
+        table[i] = NAMESPACES[i];
+        i += 1;
+    }
+    table[NAMESPACES.len()] = SOAP_ENV_NS;
+    table
+};
+
+/// [`Ns`] of the SOAP envelope namespace in [`READ_NAMESPACES`].
+const SOAP: Ns = Ns(NAMESPACES.len() as u8);
+
+/// Writes the request envelope for operation `O`.
+///
+/// Every schema namespace is declared once on the envelope (`n0`, `n1`, ...), `xsi` as `i`.
+pub fn write_request<O: Operation>(request: &O::Request) -> Result<String, EncodeError> {
+    let info = O::INFO;
+    let mut w = Writer::with_capacity(2048);
+    w.raw("<s:Envelope xmlns:s=\"");
+    w.raw(SOAP_ENV_NS);
+    w.raw("\" xmlns:i=\"");
+    w.raw(crate::xml::XSI_NS);
+    w.raw("\"");
+    for (i, ns) in NAMESPACES.iter().enumerate() {
+        w.raw(&format!(" xmlns:n{i}=\""));
+        w.escaped(ns)?;
+        w.raw("\"");
+    }
+    w.raw("><s:Body>");
+    w.start(info.input.ns, info.input.element);
+    w.req(info.input.child_ns, info.input.child, request).map_err(|e| e.within(info.input.element))?;
+    w.end(info.input.ns, info.input.element);
+    w.raw("</s:Body></s:Envelope>");
+    Ok(w.into_string())
+}
+
+/// A SOAP 1.1 fault.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Fault {
+    /// `faultcode`, e.g. `s:Client` or `a:ActionNotSupported`.
+    pub code: String,
+    /// `faultstring`: the server's message.
+    pub string: String,
+    /// `faultactor`, when present.
+    pub actor: Option<String>,
+    /// The text content of `detail`, when present.
+    pub detail: Option<String>,
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SOAP fault {}: {}", self.code, self.string)
+    }
+}
+
+/// What a response body held.
+#[derive(Debug)]
+pub enum Response<T> {
+    /// The operation's result.
+    Result(T),
+    /// A SOAP fault.
+    Fault(Fault),
+}
+
+/// Statistics of one parse.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParseStats {
+    /// Elements the schema does not declare that were skipped.
+    pub skipped: u64,
+}
+
+/// Reads a response envelope for operation `O`.
+pub fn read_response<O: Operation>(body: &[u8], limits: Limits) -> Result<(Response<O::Response>, ParseStats), DecodeError> {
+    let info = O::INFO;
+    let mut r = Reader::new(body, &READ_NAMESPACES, limits);
+    let envelope = r.root()?;
+    if envelope.ns != SOAP || envelope.local() != "Envelope" {
+        return Err(envelope_error("the document is not a SOAP 1.1 envelope"));
+    }
+    let mut out = None;
+    while let Some(part) = r.child(&envelope)? {
+        if part.ns != SOAP || part.local() != "Body" {
+            r.skip(&part)?; // Header: nothing in it is ours to read
+            continue;
+        }
+        while let Some(item) = r.child(&part)? {
+            if out.is_some() {
+                r.unknown(&item)?;
+            } else if item.ns == SOAP && item.local() == "Fault" {
+                out = Some(Response::Fault(read_fault(&mut r, &item)?));
+            } else if item.ns == info.output.ns && item.local() == info.output.element {
+                let result = read_result::<O::Response>(&mut r, &item, info.output.child_ns, info.output.child)
+                    .map_err(|e| e.within(info.output.element))?;
+                out = Some(Response::Result(result));
+            } else {
+                r.unknown(&item)?;
+            }
+        }
+    }
+    let stats = ParseStats { skipped: r.skipped() };
+    match out {
+        Some(o) => Ok((o, stats)),
+        None => Err(envelope_error(&format!("the body holds neither {} nor a Fault", info.output.element))),
+    }
+}
+
+fn envelope_error(m: &str) -> DecodeError {
+    DecodeError::new(DecodeErrorKind::Envelope(m.to_owned()))
+}
+
+fn read_result<T: Decode>(r: &mut Reader<'_>, wrapper: &Element<'_>, child_ns: Ns, child: &'static str) -> Result<T, DecodeError> {
+    let mut result = None;
+    while let Some(c) = r.child(wrapper)? {
+        if c.ns == child_ns && c.local() == child && result.is_none() {
+            if c.is_nil() {
+                r.skip(&c)?;
+                return Err(DecodeError::new(DecodeErrorKind::Missing(child)));
+            }
+            result = Some(T::decode(r, &c).map_err(|e| e.within(child))?);
+        } else {
+            r.unknown(&c)?;
+        }
+    }
+    result.ok_or_else(|| DecodeError::new(DecodeErrorKind::Missing(child)))
+}
+
+fn read_fault(r: &mut Reader<'_>, fault: &Element<'_>) -> Result<Fault, DecodeError> {
+    let mut out = Fault::default();
+    while let Some(c) = r.child(fault)? {
+        match c.local() {
+            "faultcode" => out.code = r.text(&c)?.trim().to_owned(),
+            "faultstring" => out.string = r.text(&c)?.into_owned(),
+            "faultactor" => out.actor = Some(r.text(&c)?.into_owned()),
+            "detail" => out.detail = Some(r.inner_text(&c)?),
+            _ => r.unknown(&c)?,
+        }
+    }
+    Ok(out)
+}

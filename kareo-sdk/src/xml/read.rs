@@ -1,0 +1,536 @@
+//! Parsing: a streaming, namespace-aware [`Reader`] over a response held in memory, and the
+//! [`Decode`] trait the generated types implement.
+//!
+//! Elements are matched by namespace URI and local name, whatever prefixes the server chose.
+//! Unknown elements are skipped (and counted, and traced at debug level); a known element whose
+//! value cannot be read is an error naming the element path. No DTD is accepted, so no entity
+//! can expand; nesting deeper than [`Limits::max_depth`] is an error, not a stack overflow.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+
+use super::values::{Nillable, SimpleValue, ValueError};
+use super::{Ns, XSI_NS};
+
+/// Reads `Self` from an element.
+pub trait Decode: Sized {
+    /// Reads the element `el`, whose start tag the reader has just returned.
+    fn decode(r: &mut Reader<'_>, el: &Element<'_>) -> Result<Self, DecodeError>;
+
+    /// The value of an `xsi:nil` element, for types that can represent one.
+    fn nil() -> Option<Self> {
+        None
+    }
+}
+
+macro_rules! simple_decode {
+    ($($t:ty),*) => {$(
+        impl Decode for $t {
+            fn decode(r: &mut Reader<'_>, el: &Element<'_>) -> Result<Self, DecodeError> {
+                let text = r.text(el)?;
+                <$t as SimpleValue>::parse_text(&text).map_err(DecodeError::value)
+            }
+        }
+    )*};
+}
+simple_decode!(String, bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, uuid::Uuid, super::WcfChar,
+    super::Decimal, super::Duration, super::DateTime);
+
+impl<T: Decode> Decode for Box<T> {
+    fn decode(r: &mut Reader<'_>, el: &Element<'_>) -> Result<Self, DecodeError> {
+        T::decode(r, el).map(Box::new)
+    }
+}
+
+/// A nillable item of a collection: `xsi:nil` reads as `None`.
+impl<T: Decode> Decode for Option<T> {
+    fn decode(r: &mut Reader<'_>, el: &Element<'_>) -> Result<Self, DecodeError> {
+        T::decode(r, el).map(Some)
+    }
+    fn nil() -> Option<Self> {
+        Some(None)
+    }
+}
+
+/// Bounds on what a response may make the parser do.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Deepest element nesting accepted.
+    pub max_depth: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_depth: 128 }
+    }
+}
+
+/// Why a response could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// Element path from the result element down to the failure, e.g.
+    /// `["GetPatientsResult", "Patients", "PatientData[37]", "PatientID"]`.
+    pub path: Vec<String>,
+    /// What is wrong.
+    pub kind: DecodeErrorKind,
+}
+
+/// The classes of decode failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DecodeErrorKind {
+    /// Not well-formed XML, or a DTD / unknown entity.
+    Malformed(String),
+    /// The document ended inside an element.
+    UnexpectedEof,
+    /// Nesting deeper than the limit.
+    TooDeep(u32),
+    /// A known element's text is not a value of its type.
+    InvalidValue(ValueError),
+    /// An element the schema requires is missing.
+    Missing(&'static str),
+    /// An element that may occur once occurred again.
+    Duplicate,
+    /// `xsi:nil` on an element the schema does not allow to be nil.
+    UnexpectedNil,
+    /// A child element inside an element with simple (text) content.
+    UnexpectedElement,
+    /// The envelope does not have the shape of a SOAP response for this operation.
+    Envelope(String),
+}
+
+impl DecodeError {
+    pub(crate) fn new(kind: DecodeErrorKind) -> Self {
+        DecodeError { path: Vec::new(), kind }
+    }
+
+    fn value(e: ValueError) -> Self {
+        DecodeError::new(DecodeErrorKind::InvalidValue(e))
+    }
+
+    fn malformed(e: impl fmt::Display) -> Self {
+        DecodeError::new(DecodeErrorKind::Malformed(e.to_string()))
+    }
+
+    /// Prepends an element name to the path (used while unwinding).
+    pub fn within(mut self, name: impl Into<String>) -> Self {
+        self.path.insert(0, name.into());
+        self
+    }
+
+    /// The path as `A/B[2]/C`.
+    pub fn path_string(&self) -> String {
+        self.path.join("/")
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = self.path_string();
+        match &self.kind {
+            DecodeErrorKind::Malformed(m) => write!(f, "malformed XML at {at}: {m}"),
+            DecodeErrorKind::UnexpectedEof => write!(f, "document ends inside {at}"),
+            DecodeErrorKind::TooDeep(d) => write!(f, "elements nested deeper than {d} at {at}"),
+            DecodeErrorKind::InvalidValue(e) => write!(f, "{at}: {e}"),
+            DecodeErrorKind::Missing(name) => write!(f, "{at}: required element {name} is missing"),
+            DecodeErrorKind::Duplicate => write!(f, "{at}: element occurs more than once"),
+            DecodeErrorKind::UnexpectedNil => write!(f, "{at}: xsi:nil on an element that is not nillable"),
+            DecodeErrorKind::UnexpectedElement => write!(f, "{at}: child element inside a text value"),
+            DecodeErrorKind::Envelope(m) => write!(f, "unexpected SOAP envelope: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// A start tag the reader returned: its namespace, local name, and whether it is empty or nil.
+#[derive(Debug)]
+pub struct Element<'i> {
+    /// Namespace, as an index of the namespace table ([`Ns::OTHER`] / [`Ns::NONE`] otherwise).
+    pub ns: Ns,
+    start: BytesStart<'i>,
+    empty: bool,
+    nil: bool,
+}
+
+impl Element<'_> {
+    /// Local name.
+    pub fn local(&self) -> &str {
+        let name = self.start.name().0;
+        match name.find(':') {
+            Some(i) => &name[i + 1..],
+            None => name,
+        }
+    }
+
+    /// Whether the element carries `xsi:nil="true"`.
+    pub fn is_nil(&self) -> bool {
+        self.nil
+    }
+}
+
+/// Streams a document held in memory.
+pub struct Reader<'i> {
+    inner: NsReader<&'i [u8]>,
+    namespaces: &'static [&'static str],
+    depth: u32,
+    limits: Limits,
+    skipped: u64,
+}
+
+impl<'i> Reader<'i> {
+    /// A reader over `input`, resolving namespaces against `namespaces` (the generated table).
+    pub fn new(input: &'i [u8], namespaces: &'static [&'static str], limits: Limits) -> Reader<'i> {
+        let mut inner = NsReader::from_reader(input);
+        let config = inner.config_mut();
+        config.check_end_names = true;
+        config.expand_empty_elements = false;
+        Reader { inner, namespaces, depth: 0, limits, skipped: 0 }
+    }
+
+    /// How many unknown elements were skipped so far.
+    pub fn skipped(&self) -> u64 {
+        self.skipped
+    }
+
+
+    fn is_nil(&self, start: &BytesStart<'_>) -> Result<bool, DecodeError> {
+        if !start.attributes_raw().contains("nil") {
+            return Ok(false);
+        }
+        for attr in start.attributes() {
+            let attr = attr.map_err(DecodeError::malformed)?;
+            let (resolved, local) = self.inner.resolver().resolve_attribute(attr.key);
+            if local.as_ref() == "nil" && matches!(resolved, ResolveResult::Bound(ns) if ns.0 == XSI_NS) {
+                return Ok(matches!(attr.value.trim(), "true" | "1"));
+            }
+        }
+        Ok(false)
+    }
+
+    fn element(&self, ns: Ns, start: BytesStart<'i>, empty: bool) -> Result<Element<'i>, DecodeError> {
+        let nil = self.is_nil(&start)?;
+        Ok(Element { ns, start, empty, nil })
+    }
+
+    /// The next event, with the namespace of a start tag resolved to a table index.
+    fn next(&mut self) -> Result<(Ns, Event<'i>), DecodeError> {
+        let (resolved, event) = self.inner.read_resolved_event().map_err(DecodeError::malformed)?;
+        let ns = match (&event, resolved) {
+            (Event::Start(_) | Event::Empty(_), ResolveResult::Bound(ns)) => {
+                self.namespaces.iter().position(|n| *n == ns.0).map(|i| Ns(i as u8)).unwrap_or(Ns::OTHER)
+            }
+            (Event::Start(_) | Event::Empty(_), ResolveResult::Unknown(p)) => {
+                return Err(DecodeError::malformed(format!("undeclared namespace prefix `{p}`")))
+            }
+            _ => Ns::NONE,
+        };
+        Ok((ns, event))
+    }
+
+    /// The next element in the document, skipping the prolog, whitespace, comments and
+    /// processing instructions (used to find the envelope).
+    pub fn root(&mut self) -> Result<Element<'i>, DecodeError> {
+        loop {
+            let (ns, event) = self.next()?;
+            match event {
+                Event::Start(e) => {
+                    let el = self.element(ns, e, false)?;
+                    self.enter()?;
+                    return Ok(el);
+                }
+                Event::Empty(e) => return self.element(ns, e, true),
+                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if t.trim().is_empty() => {}
+                Event::DocType(_) => return Err(DecodeError::malformed("DTDs are not accepted")),
+                Event::Eof => return Err(DecodeError::new(DecodeErrorKind::UnexpectedEof)),
+                _ => return Err(DecodeError::malformed("content before the root element")),
+            }
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), DecodeError> {
+        self.depth += 1;
+        if self.depth > self.limits.max_depth {
+            return Err(DecodeError::new(DecodeErrorKind::TooDeep(self.limits.max_depth)));
+        }
+        Ok(())
+    }
+
+    /// The next child element of `parent`, or `None` at `parent`'s end tag. Text between
+    /// elements is skipped (whitespace silently, other text counted as unknown content).
+    pub fn child(&mut self, parent: &Element<'_>) -> Result<Option<Element<'i>>, DecodeError> {
+        if parent.empty {
+            return Ok(None);
+        }
+        loop {
+            let (ns, event) = self.next()?;
+            match event {
+                Event::Start(e) => {
+                    let el = self.element(ns, e, false)?;
+                    self.enter()?;
+                    return Ok(Some(el));
+                }
+                Event::Empty(e) => return self.element(ns, e, true).map(Some),
+                Event::End(_) => {
+                    self.depth -= 1;
+                    return Ok(None);
+                }
+                Event::Text(t) if t.trim().is_empty() => {}
+                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => self.skipped += 1,
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Decl(_) | Event::DocType(_) => return Err(DecodeError::malformed("declaration inside the document")),
+                Event::Eof => return Err(DecodeError::new(DecodeErrorKind::UnexpectedEof)),
+            }
+        }
+    }
+
+    /// Skips an element the schema does not know (a newer server's addition), counting it.
+    pub fn unknown(&mut self, el: &Element<'_>) -> Result<(), DecodeError> {
+        self.skipped += 1;
+        tracing::debug!(element = el.local(), "skipped an element the schema does not declare");
+        self.skip(el)
+    }
+
+    /// Skips an element and everything inside it.
+    pub fn skip(&mut self, el: &Element<'_>) -> Result<(), DecodeError> {
+        if el.empty {
+            return Ok(());
+        }
+        self.inner.read_to_end(el.start.name()).map_err(DecodeError::malformed)?;
+        self.depth -= 1;
+        Ok(())
+    }
+
+    /// The text content of a simple-typed element, with entity and character references
+    /// resolved and line ends normalized. Comments inside are ignored; child elements are an error.
+    pub fn text(&mut self, el: &Element<'_>) -> Result<Cow<'i, str>, DecodeError> {
+        if el.empty {
+            return Ok(Cow::Borrowed(""));
+        }
+        let mut out: Option<Cow<'i, str>> = None;
+        let append = |out: &mut Option<Cow<'i, str>>, piece: Cow<'i, str>| match out {
+            None => *out = Some(piece),
+            Some(acc) => acc.to_mut().push_str(&piece),
+        };
+        loop {
+            match self.inner.read_event().map_err(DecodeError::malformed)? {
+                Event::Text(t) => append(&mut out, t.xml10_content()),
+                Event::CData(c) => append(&mut out, c.into_inner()),
+                Event::GeneralRef(r) => {
+                    let ch = match r.resolve_char_ref().map_err(DecodeError::malformed)? {
+                        Some(c) => c,
+                        None => match &*r {
+                            "lt" => '<',
+                            "gt" => '>',
+                            "amp" => '&',
+                            "apos" => '\'',
+                            "quot" => '"',
+                            _ => return Err(DecodeError::malformed("undefined entity reference")),
+                        },
+                    };
+                    let mut buf = [0u8; 4];
+                    append(&mut out, Cow::Owned(ch.encode_utf8(&mut buf).to_owned()));
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::End(_) => {
+                    self.depth -= 1;
+                    return Ok(out.unwrap_or(Cow::Borrowed("")));
+                }
+                Event::Start(_) | Event::Empty(_) => return Err(DecodeError::new(DecodeErrorKind::UnexpectedElement)),
+                Event::Decl(_) | Event::DocType(_) => return Err(DecodeError::malformed("declaration inside the document")),
+                Event::Eof => return Err(DecodeError::new(DecodeErrorKind::UnexpectedEof)),
+            }
+        }
+    }
+
+    /// All text inside an element and its descendants, pieces joined by spaces (for free-form
+    /// content such as SOAP fault details).
+    pub fn inner_text(&mut self, el: &Element<'_>) -> Result<String, DecodeError> {
+        let mut out = String::new();
+        if el.empty {
+            return Ok(out);
+        }
+        let mut open = 1u32;
+        let push = |out: &mut String, piece: &str| {
+            let piece = piece.trim();
+            if !piece.is_empty() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(piece);
+            }
+        };
+        loop {
+            match self.inner.read_event().map_err(DecodeError::malformed)? {
+                Event::Start(_) => {
+                    open += 1;
+                    self.enter()?;
+                }
+                Event::End(_) => {
+                    open -= 1;
+                    self.depth -= 1;
+                    if open == 0 {
+                        return Ok(out);
+                    }
+                }
+                Event::Text(t) => push(&mut out, &t.xml10_content()),
+                Event::CData(c) => push(&mut out, &c),
+                Event::GeneralRef(r) => {
+                    if let Some(c) = r.resolve_char_ref().map_err(DecodeError::malformed)? {
+                        out.push(c);
+                    } else {
+                        out.push_str(match &*r {
+                            "lt" => "<",
+                            "gt" => ">",
+                            "amp" => "&",
+                            "apos" => "'",
+                            "quot" => "\"",
+                            _ => return Err(DecodeError::malformed("undefined entity reference")),
+                        });
+                    }
+                }
+                Event::Empty(_) | Event::Comment(_) | Event::PI(_) => {}
+                Event::Decl(_) | Event::DocType(_) => return Err(DecodeError::malformed("declaration inside the document")),
+                Event::Eof => return Err(DecodeError::new(DecodeErrorKind::UnexpectedEof)),
+            }
+        }
+    }
+
+    /// Reads a value, rejecting `xsi:nil` unless the type can represent it.
+    fn value<T: Decode>(&mut self, el: &Element<'_>) -> Result<T, DecodeError> {
+        if el.nil {
+            self.skip(el)?;
+            return T::nil().ok_or_else(|| DecodeError::new(DecodeErrorKind::UnexpectedNil));
+        }
+        T::decode(self, el)
+    }
+
+    fn once<T>(el: &Element<'_>, slot: &Option<T>) -> Result<(), DecodeError> {
+        match slot {
+            Some(_) => Err(DecodeError::new(DecodeErrorKind::Duplicate).within(el.local())),
+            None => Ok(()),
+        }
+    }
+
+    /// A required member (collected into `slot`, checked by [`Reader::required`]).
+    pub fn req<T: Decode>(&mut self, el: &Element<'_>, slot: &mut Option<T>) -> Result<(), DecodeError> {
+        self.opt(el, slot)
+    }
+
+    /// A required nillable member.
+    pub fn req_nil<T: Decode>(&mut self, el: &Element<'_>, slot: &mut Option<Option<T>>) -> Result<(), DecodeError> {
+        Self::once(el, slot)?;
+        let v = if el.nil { self.skip(el).map(|_| None) } else { T::decode(self, el).map(Some) };
+        *slot = Some(v.map_err(|e| e.within(el.local()))?);
+        Ok(())
+    }
+
+    /// An optional member.
+    pub fn opt<T: Decode>(&mut self, el: &Element<'_>, slot: &mut Option<T>) -> Result<(), DecodeError> {
+        Self::once(el, slot)?;
+        *slot = Some(self.value(el).map_err(|e| e.within(el.local()))?);
+        Ok(())
+    }
+
+    /// An optional nillable member.
+    pub fn opt_nil<T: Decode>(&mut self, el: &Element<'_>, slot: &mut Nillable<T>) -> Result<(), DecodeError> {
+        if !slot.is_absent() {
+            return Err(DecodeError::new(DecodeErrorKind::Duplicate).within(el.local()));
+        }
+        *slot = if el.nil {
+            self.skip(el)?;
+            Nillable::Nil
+        } else {
+            Nillable::Value(T::decode(self, el).map_err(|e| e.within(el.local()))?)
+        };
+        Ok(())
+    }
+
+    /// One occurrence of a member repeated in place.
+    pub fn many<T: Decode>(&mut self, el: &Element<'_>, items: &mut Vec<T>) -> Result<(), DecodeError> {
+        self.item(el, items)
+    }
+
+    fn item<T: Decode>(&mut self, el: &Element<'_>, items: &mut Vec<T>) -> Result<(), DecodeError> {
+        if el.nil && T::nil().is_none() {
+            // A nil complex item carries no data; the Rust model has no place for it.
+            self.skipped += 1;
+            tracing::debug!(element = el.local(), "skipped a nil collection item");
+            return self.skip(el);
+        }
+        let v = self.value(el).map_err(|e| e.within(format!("{}[{}]", el.local(), items.len() + 1)))?;
+        items.push(v);
+        Ok(())
+    }
+
+    fn array<T: Decode>(&mut self, el: &Element<'_>, item_ns: Ns, item: &str) -> Result<Vec<T>, DecodeError> {
+        let mut items = Vec::new();
+        while let Some(c) = self.child(el)? {
+            if c.ns == item_ns && c.local() == item {
+                self.item(&c, &mut items)?;
+            } else {
+                self.unknown(&c)?;
+            }
+        }
+        Ok(items)
+    }
+
+    /// A required collection member.
+    pub fn req_array<T: Decode>(&mut self, el: &Element<'_>, item_ns: Ns, item: &str, slot: &mut Option<Vec<T>>) -> Result<(), DecodeError> {
+        self.opt_array(el, item_ns, item, slot)
+    }
+
+    /// A required nillable collection member.
+    pub fn req_nil_array<T: Decode>(
+        &mut self,
+        el: &Element<'_>,
+        item_ns: Ns,
+        item: &str,
+        slot: &mut Option<Option<Vec<T>>>,
+    ) -> Result<(), DecodeError> {
+        Self::once(el, slot)?;
+        let v = if el.nil { self.skip(el).map(|_| None) } else { self.array(el, item_ns, item).map(Some) };
+        *slot = Some(v.map_err(|e| e.within(el.local()))?);
+        Ok(())
+    }
+
+    /// An optional collection member.
+    pub fn opt_array<T: Decode>(&mut self, el: &Element<'_>, item_ns: Ns, item: &str, slot: &mut Option<Vec<T>>) -> Result<(), DecodeError> {
+        Self::once(el, slot)?;
+        if el.nil {
+            return Err(DecodeError::new(DecodeErrorKind::UnexpectedNil).within(el.local()));
+        }
+        *slot = Some(self.array(el, item_ns, item).map_err(|e| e.within(el.local()))?);
+        Ok(())
+    }
+
+    /// An optional nillable collection member.
+    pub fn opt_nil_array<T: Decode>(
+        &mut self,
+        el: &Element<'_>,
+        item_ns: Ns,
+        item: &str,
+        slot: &mut Nillable<Vec<T>>,
+    ) -> Result<(), DecodeError> {
+        if !slot.is_absent() {
+            return Err(DecodeError::new(DecodeErrorKind::Duplicate).within(el.local()));
+        }
+        *slot = if el.nil {
+            self.skip(el)?;
+            Nillable::Nil
+        } else {
+            Nillable::Value(self.array(el, item_ns, item).map_err(|e| e.within(el.local()))?)
+        };
+        Ok(())
+    }
+
+    /// Checks that a required member was present.
+    pub fn required<T>(&self, slot: Option<T>, name: &'static str) -> Result<T, DecodeError> {
+        slot.ok_or_else(|| DecodeError::new(DecodeErrorKind::Missing(name)))
+    }
+}
