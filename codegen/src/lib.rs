@@ -39,7 +39,10 @@ pub struct QName {
 impl QName {
     /// Builds a qualified name.
     pub fn new(ns: &str, local: &str) -> QName {
-        QName { ns: ns.to_owned(), local: local.to_owned() }
+        QName {
+            ns: ns.to_owned(),
+            local: local.to_owned(),
+        }
     }
 
     /// Parses the `{namespace}local` notation used in configuration and messages.

@@ -256,9 +256,20 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(file: &'a str, defs: &'a Definitions, config: &'a Config) -> Result<Self> {
-        let mut b = Builder { file, defs, config, complex: HashMap::new(), simple: HashMap::new(), elements: HashMap::new() };
+        let mut b = Builder {
+            file,
+            defs,
+            config,
+            complex: HashMap::new(),
+            simple: HashMap::new(),
+            elements: HashMap::new(),
+        };
         for schema in &defs.schemas {
-            let element_ns = if schema.qualified { schema.target_ns.clone() } else { String::new() };
+            let element_ns = if schema.qualified {
+                schema.target_ns.clone()
+            } else {
+                String::new()
+            };
             for ct in &schema.complex_types {
                 let Some(name) = &ct.name else {
                     return Err(b.err(&ct.loc, ErrorKind::Invalid("a global complexType has no name".into())));
@@ -286,7 +297,13 @@ impl<'a> Builder<'a> {
         for schema in &defs.schemas {
             for (ns, loc) in &schema.imports {
                 if !known.contains(ns.as_str()) && ns != XSD_NS {
-                    return Err(b.err(loc, ErrorKind::Unresolved { what: "schema import", name: format!("{{{ns}}}") }));
+                    return Err(b.err(
+                        loc,
+                        ErrorKind::Unresolved {
+                            what: "schema import",
+                            name: format!("{{{ns}}}"),
+                        },
+                    ));
                 }
             }
         }
@@ -294,7 +311,12 @@ impl<'a> Builder<'a> {
     }
 
     fn err(&self, loc: &Loc, kind: ErrorKind) -> Error {
-        Error { file: self.file.to_owned(), line: loc.line, path: loc.path.clone(), kind }
+        Error {
+            file: self.file.to_owned(),
+            line: loc.line,
+            path: loc.path.clone(),
+            kind,
+        }
     }
 
     fn build(self) -> Result<Model> {
@@ -306,20 +328,42 @@ impl<'a> Builder<'a> {
         }
         let mut types = Vec::new();
         for schema in &self.defs.schemas {
-            let element_ns = if schema.qualified { schema.target_ns.clone() } else { String::new() };
+            let element_ns = if schema.qualified {
+                schema.target_ns.clone()
+            } else {
+                String::new()
+            };
             for ct in &schema.complex_types {
                 let name = QName::new(&schema.target_ns, ct.name.as_deref().unwrap_or_default());
                 let kind = self.complex_kind(&name, ct, &element_ns)?;
-                types.push(TypeDef { name, doc: ct.doc.clone(), kind, usage: Usage::default(), loc: ct.loc.clone() });
+                types.push(TypeDef {
+                    name,
+                    doc: ct.doc.clone(),
+                    kind,
+                    usage: Usage::default(),
+                    loc: ct.loc.clone(),
+                });
             }
             for st in &schema.simple_types {
                 let name = QName::new(&schema.target_ns, &st.name);
                 let kind = self.simple_kind(&name, st)?;
-                types.push(TypeDef { name, doc: st.doc.clone(), kind, usage: Usage::default(), loc: st.loc.clone() });
+                types.push(TypeDef {
+                    name,
+                    doc: st.doc.clone(),
+                    kind,
+                    usage: Usage::default(),
+                    loc: st.loc.clone(),
+                });
             }
         }
         let index = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
-        let mut model = Model { namespaces, types, operations: Vec::new(), service: None, index };
+        let mut model = Model {
+            namespaces,
+            types,
+            operations: Vec::new(),
+            service: None,
+            index,
+        };
         self.check_overrides(&model)?;
         mark_boxed(&mut model);
         model.operations = self.operations(&model)?;
@@ -338,18 +382,42 @@ impl<'a> Builder<'a> {
         if self.complex.contains_key(q) || self.simple.contains_key(q) {
             return Ok(TypeRef::Named(q.clone()));
         }
-        Err(self.err(loc, ErrorKind::Unresolved { what: "type", name: q.to_string() }))
+        Err(self.err(
+            loc,
+            ErrorKind::Unresolved {
+                what: "type",
+                name: q.to_string(),
+            },
+        ))
     }
 
     fn member(&self, decl: &ElementDecl, ns: &str, declared_in: &QName) -> Result<Member> {
         let ty = match (&decl.type_ref, &decl.inline_type) {
             (Some(q), _) => self.type_ref(q, &decl.loc)?,
-            (None, Some(_)) => return Err(self.err(&decl.loc, ErrorKind::Unsupported("anonymous complex type on a member element (name the type)".into()))),
-            (None, None) => return Err(self.err(&decl.loc, ErrorKind::Unsupported("element without a type (xs:anyType)".into()))),
+            (None, Some(_)) => {
+                return Err(self.err(
+                    &decl.loc,
+                    ErrorKind::Unsupported("anonymous complex type on a member element (name the type)".into()),
+                ))
+            }
+            (None, None) => {
+                return Err(self.err(
+                    &decl.loc,
+                    ErrorKind::Unsupported("element without a type (xs:anyType)".into()),
+                ))
+            }
         };
-        let always_sent = self.config.always_send.iter().any(|r| r.matches(declared_in, &decl.name));
+        let always_sent = self
+            .config
+            .always_send
+            .iter()
+            .any(|r| r.matches(declared_in, &decl.name));
         let secret = self.config.secret.iter().any(|r| r.matches(declared_in, &decl.name));
-        let (min_occurs, nillable) = if always_sent { (decl.min_occurs.max(1), false) } else { (decl.min_occurs, decl.nillable) };
+        let (min_occurs, nillable) = if always_sent {
+            (decl.min_occurs.max(1), false)
+        } else {
+            (decl.min_occurs, decl.nillable)
+        };
         Ok(Member {
             name: decl.name.clone(),
             ns: ns.to_owned(),
@@ -374,10 +442,19 @@ impl<'a> Builder<'a> {
         while let Some(base) = &cur.base {
             if !seen.insert(base.clone()) {
                 let names: Vec<String> = chain.iter().map(|(n, _, _)| n.local.clone()).collect();
-                return Err(self.err(&ct.loc, ErrorKind::Cycle(format!("{} extends itself through {}", name, names.join(" → ")))));
+                return Err(self.err(
+                    &ct.loc,
+                    ErrorKind::Cycle(format!("{} extends itself through {}", name, names.join(" → "))),
+                ));
             }
             let Some((decl, ns)) = self.complex.get(base) else {
-                return Err(self.err(&cur.loc, ErrorKind::Unresolved { what: "base type", name: base.to_string() }));
+                return Err(self.err(
+                    &cur.loc,
+                    ErrorKind::Unresolved {
+                        what: "base type",
+                        name: base.to_string(),
+                    },
+                ));
             };
             chain.push((base.clone(), decl, ns.clone()));
             cur = decl;
@@ -392,12 +469,17 @@ impl<'a> Builder<'a> {
             let item = members.remove(0);
             return Ok(TypeKind::Array(ArrayType { item }));
         }
-        Ok(TypeKind::Struct(StructType { base: ct.base.clone(), members }))
+        Ok(TypeKind::Struct(StructType {
+            base: ct.base.clone(),
+            members,
+        }))
     }
 
     fn simple_kind(&self, name: &QName, st: &read::SimpleTypeDecl) -> Result<TypeKind> {
         if !st.enumerations.is_empty() {
-            return Ok(TypeKind::Enum(EnumType { values: st.enumerations.clone() }));
+            return Ok(TypeKind::Enum(EnumType {
+                values: st.enumerations.clone(),
+            }));
         }
         if name.ns == SERIALIZATION_NS {
             if let Some(b) = Builtin::from_wcf(&name.local) {
@@ -410,30 +492,53 @@ impl<'a> Builder<'a> {
         }
         if let TypeRef::Named(b) = &base {
             if self.complex.contains_key(b) {
-                return Err(self.err(&st.loc, ErrorKind::Invalid(format!("simple type {name} restricts complex type {b}"))));
+                return Err(self.err(
+                    &st.loc,
+                    ErrorKind::Invalid(format!("simple type {name} restricts complex type {b}")),
+                ));
             }
         }
         Ok(TypeKind::Alias(base))
     }
 
     fn check_overrides(&self, model: &Model) -> Result<()> {
-        let all = self.config.always_send.iter().chain(&self.config.secret).chain(self.config.context_member.iter());
+        let all = self
+            .config
+            .always_send
+            .iter()
+            .chain(&self.config.secret)
+            .chain(self.config.context_member.iter());
         for r in all {
             let found = model.get(&r.owner).is_some_and(|t| match &t.kind {
                 TypeKind::Struct(s) => s.members.iter().any(|m| m.declared_in == r.owner && m.name == r.member),
                 _ => false,
             });
             if !found {
-                let loc = Loc { path: "overrides".into(), line: None };
-                return Err(self.err(&loc, ErrorKind::Unresolved { what: "override member", name: format!("{}/{}", r.owner, r.member) }));
+                let loc = Loc {
+                    path: "overrides".into(),
+                    line: None,
+                };
+                return Err(self.err(
+                    &loc,
+                    ErrorKind::Unresolved {
+                        what: "override member",
+                        name: format!("{}/{}", r.owner, r.member),
+                    },
+                ));
             }
         }
         for r in &self.config.always_send {
             if let Some(TypeKind::Struct(s)) = model.get(&r.owner).map(|t| &t.kind) {
                 if let Some(m) = s.members.iter().find(|m| m.name == r.member) {
                     if m.repeated() {
-                        let loc = Loc { path: "overrides".into(), line: None };
-                        return Err(self.err(&loc, ErrorKind::Invalid(format!("always_send member {}/{} is repeated", r.owner, r.member))));
+                        let loc = Loc {
+                            path: "overrides".into(),
+                            line: None,
+                        };
+                        return Err(self.err(
+                            &loc,
+                            ErrorKind::Invalid(format!("always_send member {}/{} is repeated", r.owner, r.member)),
+                        ));
                     }
                 }
             }
@@ -442,47 +547,90 @@ impl<'a> Builder<'a> {
     }
 
     fn wrapped(&self, model: &Model, message: &QName, loc: &Loc) -> Result<Wrapped> {
-        let msg = self
-            .defs
-            .messages
-            .iter()
-            .find(|m| &m.name == message)
-            .ok_or_else(|| self.err(loc, ErrorKind::Unresolved { what: "message", name: message.to_string() }))?;
+        let msg = self.defs.messages.iter().find(|m| &m.name == message).ok_or_else(|| {
+            self.err(
+                loc,
+                ErrorKind::Unresolved {
+                    what: "message",
+                    name: message.to_string(),
+                },
+            )
+        })?;
         let [part] = msg.parts.as_slice() else {
-            return Err(self.err(&msg.loc, ErrorKind::Unsupported(format!("message with {} parts (document/literal wrapped has one)", msg.parts.len()))));
+            return Err(self.err(
+                &msg.loc,
+                ErrorKind::Unsupported(format!(
+                    "message with {} parts (document/literal wrapped has one)",
+                    msg.parts.len()
+                )),
+            ));
         };
         let Some(element) = &part.element else {
-            return Err(self.err(&part.loc, ErrorKind::Unsupported("message part without element= (rpc style)".into())));
+            return Err(self.err(
+                &part.loc,
+                ErrorKind::Unsupported("message part without element= (rpc style)".into()),
+            ));
         };
-        let (decl, _) = self
-            .elements
-            .get(element)
-            .ok_or_else(|| self.err(&part.loc, ErrorKind::Unresolved { what: "element", name: element.to_string() }))?;
+        let (decl, _) = self.elements.get(element).ok_or_else(|| {
+            self.err(
+                &part.loc,
+                ErrorKind::Unresolved {
+                    what: "element",
+                    name: element.to_string(),
+                },
+            )
+        })?;
         let Some(inline) = &decl.inline_type else {
-            return Err(self.err(&decl.loc, ErrorKind::Unsupported("wrapper element without an anonymous complex type".into())));
+            return Err(self.err(
+                &decl.loc,
+                ErrorKind::Unsupported("wrapper element without an anonymous complex type".into()),
+            ));
         };
         if inline.base.is_some() {
-            return Err(self.err(&inline.loc, ErrorKind::Unsupported("wrapper element type with a base type".into())));
+            return Err(self.err(
+                &inline.loc,
+                ErrorKind::Unsupported("wrapper element type with a base type".into()),
+            ));
         }
         let [child] = inline.sequence.as_slice() else {
-            return Err(self.err(&inline.loc, ErrorKind::Unsupported(format!("wrapper element with {} children (exactly one is supported)", inline.sequence.len()))));
+            return Err(self.err(
+                &inline.loc,
+                ErrorKind::Unsupported(format!(
+                    "wrapper element with {} children (exactly one is supported)",
+                    inline.sequence.len()
+                )),
+            ));
         };
         let schema_ns = self
             .defs
             .schemas
             .iter()
             .find(|s| s.target_ns == element.ns)
-            .map(|s| if s.qualified { s.target_ns.clone() } else { String::new() })
+            .map(|s| {
+                if s.qualified {
+                    s.target_ns.clone()
+                } else {
+                    String::new()
+                }
+            })
             .unwrap_or_default();
         let child = self.member(child, &schema_ns, element)?;
         match &child.ty {
             TypeRef::Named(q) if matches!(model.get(q).map(|t| &t.kind), Some(TypeKind::Struct(_))) => {}
-            _ => return Err(self.err(&child.doc_loc(decl), ErrorKind::Unsupported("wrapper child that is not a complex type".into()))),
+            _ => {
+                return Err(self.err(
+                    &child.doc_loc(decl),
+                    ErrorKind::Unsupported("wrapper child that is not a complex type".into()),
+                ))
+            }
         }
         if child.repeated() {
             return Err(self.err(&decl.loc, ErrorKind::Unsupported("repeated wrapper child".into())));
         }
-        Ok(Wrapped { wrapper: element.clone(), child })
+        Ok(Wrapped {
+            wrapper: element.clone(),
+            child,
+        })
     }
 
     fn operations(&self, model: &Model) -> Result<Vec<Operation>> {
@@ -494,36 +642,82 @@ impl<'a> Builder<'a> {
             .port_types
             .iter()
             .find(|p| p.name == binding.port_type)
-            .ok_or_else(|| self.err(&binding.loc, ErrorKind::Unresolved { what: "portType", name: binding.port_type.to_string() }))?;
+            .ok_or_else(|| {
+                self.err(
+                    &binding.loc,
+                    ErrorKind::Unresolved {
+                        what: "portType",
+                        name: binding.port_type.to_string(),
+                    },
+                )
+            })?;
         let mut seen = HashSet::new();
         let mut ops = Vec::new();
         for bop in &binding.operations {
             if !seen.insert(bop.name.as_str()) {
-                return Err(self.err(&bop.loc, ErrorKind::Unsupported(format!("overloaded operation {}", bop.name))));
+                return Err(self.err(
+                    &bop.loc,
+                    ErrorKind::Unsupported(format!("overloaded operation {}", bop.name)),
+                ));
             }
             let pop = port_type
                 .operations
                 .iter()
                 .find(|o| o.name == bop.name)
-                .ok_or_else(|| self.err(&bop.loc, ErrorKind::Unresolved { what: "portType operation", name: bop.name.clone() }))?;
+                .ok_or_else(|| {
+                    self.err(
+                        &bop.loc,
+                        ErrorKind::Unresolved {
+                            what: "portType operation",
+                            name: bop.name.clone(),
+                        },
+                    )
+                })?;
             let (Some(input), Some(output)) = (&pop.input, &pop.output) else {
-                return Err(self.err(&pop.loc, ErrorKind::Unsupported("one-way or notification operation".into())));
+                return Err(self.err(
+                    &pop.loc,
+                    ErrorKind::Unsupported("one-way or notification operation".into()),
+                ));
             };
             let input = self.wrapped(model, input, &pop.loc)?;
             let output = self.wrapped(model, output, &pop.loc)?;
             let context = self.config.context_member.as_ref().and_then(|c| {
-                let TypeRef::Named(req) = &input.child.ty else { return None };
+                let TypeRef::Named(req) = &input.child.ty else {
+                    return None;
+                };
                 match &model.get(req)?.kind {
                     TypeKind::Struct(s) => s.members.iter().find(|m| c.matches(&m.declared_in, &m.name)).cloned(),
                     _ => None,
                 }
             });
             let read_only = self.config.read_only_operations.iter().any(|n| n == &bop.name);
-            ops.push(Operation { name: bop.name.clone(), soap_action: bop.soap_action.clone(), doc: pop.doc.clone(), input, output, read_only, context });
+            ops.push(Operation {
+                name: bop.name.clone(),
+                soap_action: bop.soap_action.clone(),
+                doc: pop.doc.clone(),
+                input,
+                output,
+                read_only,
+                context,
+            });
         }
-        if let Some(unknown) = self.config.read_only_operations.iter().find(|n| !ops.iter().any(|o| &o.name == *n)) {
-            let loc = Loc { path: "overrides/read_only_operations".into(), line: None };
-            return Err(self.err(&loc, ErrorKind::Unresolved { what: "operation", name: unknown.clone() }));
+        if let Some(unknown) = self
+            .config
+            .read_only_operations
+            .iter()
+            .find(|n| !ops.iter().any(|o| &o.name == *n))
+        {
+            let loc = Loc {
+                path: "overrides/read_only_operations".into(),
+                line: None,
+            };
+            return Err(self.err(
+                &loc,
+                ErrorKind::Unresolved {
+                    what: "operation",
+                    name: unknown.clone(),
+                },
+            ));
         }
         Ok(ops)
     }
@@ -532,7 +726,11 @@ impl<'a> Builder<'a> {
         let binding = self.defs.bindings.first()?;
         self.defs.services.iter().find_map(|s| {
             s.ports.iter().find(|p| p.binding == binding.name).and_then(|p| {
-                Some(ServiceInfo { name: s.name.clone(), port: p.name.clone(), address: p.address.clone()? })
+                Some(ServiceInfo {
+                    name: s.name.clone(),
+                    port: p.name.clone(),
+                    address: p.address.clone()?,
+                })
             })
         })
     }
@@ -559,7 +757,9 @@ fn mark_boxed(model: &mut Model) {
                 .iter()
                 .filter(|m| !m.repeated())
                 .filter_map(|m| match &m.ty {
-                    TypeRef::Named(q) if matches!(model.get(q).map(|t| &t.kind), Some(TypeKind::Struct(_))) => Some(q.clone()),
+                    TypeRef::Named(q) if matches!(model.get(q).map(|t| &t.kind), Some(TypeKind::Struct(_))) => {
+                        Some(q.clone())
+                    }
                     _ => None,
                 })
                 .collect(),
@@ -586,7 +786,10 @@ fn mark_boxed(model: &mut Model) {
         if let TypeKind::Struct(s) = &t.kind {
             for (mi, m) in s.members.iter().enumerate() {
                 if let TypeRef::Named(q) = &m.ty {
-                    if !m.repeated() && matches!(model.get(q).map(|t| &t.kind), Some(TypeKind::Struct(_))) && reaches(model, q, &t.name) {
+                    if !m.repeated()
+                        && matches!(model.get(q).map(|t| &t.kind), Some(TypeKind::Struct(_)))
+                        && reaches(model, q, &t.name)
+                    {
                         boxes.push((ti, mi));
                     }
                 }
@@ -604,10 +807,25 @@ fn mark_boxed(model: &mut Model) {
 fn mark_usage(model: &mut Model) {
     let mut marks: HashMap<QName, Usage> = HashMap::new();
     for (is_request, roots) in [
-        (true, model.operations.iter().map(|o| &o.input.child.ty).collect::<Vec<_>>()),
-        (false, model.operations.iter().map(|o| &o.output.child.ty).collect::<Vec<_>>()),
+        (
+            true,
+            model.operations.iter().map(|o| &o.input.child.ty).collect::<Vec<_>>(),
+        ),
+        (
+            false,
+            model.operations.iter().map(|o| &o.output.child.ty).collect::<Vec<_>>(),
+        ),
     ] {
-        let mut stack: Vec<QName> = roots.into_iter().filter_map(|t| if let TypeRef::Named(q) = t { Some(q.clone()) } else { None }).collect();
+        let mut stack: Vec<QName> = roots
+            .into_iter()
+            .filter_map(|t| {
+                if let TypeRef::Named(q) = t {
+                    Some(q.clone())
+                } else {
+                    None
+                }
+            })
+            .collect();
         let mut seen = HashSet::new();
         while let Some(q) = stack.pop() {
             if !seen.insert(q.clone()) {
@@ -626,7 +844,13 @@ fn mark_usage(model: &mut Model) {
                 TypeKind::Alias(r) => vec![r],
                 TypeKind::Enum(_) => vec![],
             };
-            stack.extend(refs.into_iter().filter_map(|r| if let TypeRef::Named(q) = r { Some(q.clone()) } else { None }));
+            stack.extend(refs.into_iter().filter_map(|r| {
+                if let TypeRef::Named(q) = r {
+                    Some(q.clone())
+                } else {
+                    None
+                }
+            }));
         }
     }
     for t in &mut model.types {

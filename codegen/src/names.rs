@@ -13,16 +13,36 @@ pub const RESERVED_LOCALS: &[&str] = &["xw", "xr", "xe", "xc", "ns", "name"];
 
 /// Type names that would shadow the prelude or the generated code's own vocabulary.
 const RESERVED_TYPES: &[&str] = &[
-    "Box", "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Self", "Default", "Clone", "Debug",
-    "PartialEq", "Copy", "Send", "Sync", "Sized", "Iterator", "From", "Into", "Drop", "Fn",
+    "Box",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Self",
+    "Default",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Iterator",
+    "From",
+    "Into",
+    "Drop",
+    "Fn",
 ];
 
 const KEYWORDS: &[&str] = &[
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
-    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct",
-    "super", "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract",
-    "become", "box", "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
-    "gen",
+    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+    "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
+    "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -30,7 +50,10 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Makes `s` a valid identifier body: ASCII alphanumerics and `_`, not starting with a digit.
 fn sanitize(s: &str, digit_prefix: &str) -> String {
-    let mut out: String = s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    let mut out: String = s
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .collect();
     if out.is_empty() {
         out = "empty".into();
     }
@@ -110,7 +133,9 @@ impl TypeNames {
     pub fn new(model: &Model) -> TypeNames {
         let wanted = model.types.iter().map(|t| type_name(&t.name.local));
         let names = dedupe(wanted, &[], "");
-        TypeNames { by_qname: model.types.iter().map(|t| t.name.clone()).zip(names).collect() }
+        TypeNames {
+            by_qname: model.types.iter().map(|t| t.name.clone()).zip(names).collect(),
+        }
     }
 
     /// The Rust name of a named type. Panics on a name not in the model, which the model stage
@@ -128,11 +153,17 @@ pub fn field_names<'a>(members: impl IntoIterator<Item = &'a str>) -> Vec<String
 /// Variant names of an enumeration, unique, plus the name of the catch-all variant that holds
 /// values the schema did not list.
 pub fn variant_names(kind: &TypeKind) -> (Vec<String>, String) {
-    let TypeKind::Enum(e) = kind else { return (Vec::new(), "Unlisted".into()) };
+    let TypeKind::Enum(e) = kind else {
+        return (Vec::new(), "Unlisted".into());
+    };
     let variants = dedupe(e.values.iter().map(|v| variant_name(v)), &[], "");
-    let catch_all = dedupe(["Unlisted".to_string()], &variants.iter().map(String::as_str).collect::<Vec<_>>(), "")
-        .pop()
-        .unwrap_or_else(|| "Unlisted".into());
+    let catch_all = dedupe(
+        ["Unlisted".to_string()],
+        &variants.iter().map(String::as_str).collect::<Vec<_>>(),
+        "",
+    )
+    .pop()
+    .unwrap_or_else(|| "Unlisted".into());
     (variants, catch_all)
 }
 

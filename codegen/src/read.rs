@@ -235,7 +235,10 @@ pub fn read(file: &str, text: &str) -> Result<Definitions> {
         path: String::new(),
         kind: ErrorKind::Malformed(e.to_string()),
     })?;
-    let doc = Doc { file, lines: number_elements(&root, &lines) };
+    let doc = Doc {
+        file,
+        lines: number_elements(&root, &lines),
+    };
     doc.definitions(&root)
 }
 
@@ -300,11 +303,19 @@ struct Doc<'a> {
 
 impl Doc<'_> {
     fn loc(&self, el: &Element, path: &str) -> Loc {
-        Loc { path: path.to_owned(), line: self.lines.get(&(el as *const Element)).copied() }
+        Loc {
+            path: path.to_owned(),
+            line: self.lines.get(&(el as *const Element)).copied(),
+        }
     }
 
     fn err(&self, el: &Element, path: &str, kind: ErrorKind) -> Error {
-        Error { file: self.file.to_owned(), line: self.loc(el, path).line, path: path.to_owned(), kind }
+        Error {
+            file: self.file.to_owned(),
+            line: self.loc(el, path).line,
+            path: path.to_owned(),
+            kind,
+        }
     }
 
     fn invalid(&self, el: &Element, path: &str, msg: impl Into<String>) -> Error {
@@ -328,7 +339,11 @@ impl Doc<'_> {
         match ns {
             Some(ns) => Ok(QName::new(ns, local)),
             None if prefix.is_empty() => Ok(QName::new("", local)),
-            None => Err(self.invalid(el, path, format!("namespace prefix `{prefix}` of `{value}` is not declared"))),
+            None => Err(self.invalid(
+                el,
+                path,
+                format!("namespace prefix `{prefix}` of `{value}` is not declared"),
+            )),
         }
     }
 
@@ -338,7 +353,10 @@ impl Doc<'_> {
             return Err(self.invalid(root, &root.name, "the root element is not wsdl:definitions (WSDL 1.1)"));
         }
         let target_ns = root.attributes.get("targetNamespace").cloned().unwrap_or_default();
-        let mut defs = Definitions { target_ns: target_ns.clone(), ..Definitions::default() };
+        let mut defs = Definitions {
+            target_ns: target_ns.clone(),
+            ..Definitions::default()
+        };
         for (el, p) in children(root, path) {
             if el.namespace.as_deref() != Some(WSDL_NS) {
                 continue; // policies and other extensions do not shape the messages
@@ -359,7 +377,13 @@ impl Doc<'_> {
                     }
                 }
                 "service" => defs.services.push(self.service(el, &p)?),
-                "import" => return Err(self.err(el, &p, ErrorKind::Unsupported("wsdl:import (use a single-file WSDL, e.g. WCF's ?singleWsdl)".into()))),
+                "import" => {
+                    return Err(self.err(
+                        el,
+                        &p,
+                        ErrorKind::Unsupported("wsdl:import (use a single-file WSDL, e.g. WCF's ?singleWsdl)".into()),
+                    ))
+                }
                 _ => {}
             }
         }
@@ -375,12 +399,20 @@ impl Doc<'_> {
         };
         for (c, p) in children(el, path) {
             if c.namespace.as_deref() != Some(XSD_NS) {
-                return Err(self.err(c, &p, ErrorKind::Unsupported(format!("<{}> outside the XML Schema namespace", c.name))));
+                return Err(self.err(
+                    c,
+                    &p,
+                    ErrorKind::Unsupported(format!("<{}> outside the XML Schema namespace", c.name)),
+                ));
             }
             match c.name.as_str() {
                 "import" => {
                     if c.attributes.contains_key("schemaLocation") {
-                        return Err(self.err(c, &p, ErrorKind::Unsupported("xs:import with schemaLocation (inline the schema)".into())));
+                        return Err(self.err(
+                            c,
+                            &p,
+                            ErrorKind::Unsupported("xs:import with schemaLocation (inline the schema)".into()),
+                        ));
                     }
                     let ns = c.attributes.get("namespace").cloned().unwrap_or_default();
                     schema.imports.push((ns, self.loc(c, &p)));
@@ -424,11 +456,23 @@ impl Doc<'_> {
                                     match s.name.as_str() {
                                         "sequence" => ty.sequence = self.sequence(s, &sp)?,
                                         "annotation" => {}
-                                        other => return Err(self.err(s, &sp, ErrorKind::Unsupported(format!("xs:{other} in xs:extension")))),
+                                        other => {
+                                            return Err(self.err(
+                                                s,
+                                                &sp,
+                                                ErrorKind::Unsupported(format!("xs:{other} in xs:extension")),
+                                            ))
+                                        }
                                     }
                                 }
                             }
-                            other => return Err(self.err(x, &xp, ErrorKind::Unsupported(format!("xs:{other} in xs:complexContent")))),
+                            other => {
+                                return Err(self.err(
+                                    x,
+                                    &xp,
+                                    ErrorKind::Unsupported(format!("xs:{other} in xs:complexContent")),
+                                ))
+                            }
                         }
                     }
                 }
@@ -440,7 +484,11 @@ impl Doc<'_> {
 
     fn sequence(&self, el: &Element, path: &str) -> Result<Vec<ElementDecl>> {
         if el.attributes.contains_key("minOccurs") || el.attributes.contains_key("maxOccurs") {
-            return Err(self.err(el, path, ErrorKind::Unsupported("occurrence constraints on xs:sequence".into())));
+            return Err(self.err(
+                el,
+                path,
+                ErrorKind::Unsupported("occurrence constraints on xs:sequence".into()),
+            ));
         }
         let mut out = Vec::new();
         for (c, p) in xsd_children(self, el, path)? {
@@ -464,16 +512,25 @@ impl Doc<'_> {
         };
         let min_occurs = match el.attributes.get("minOccurs") {
             None => 1,
-            Some(v) => v.parse().map_err(|_| self.invalid(el, path, format!("minOccurs `{v}` is not a count")))?,
+            Some(v) => v
+                .parse()
+                .map_err(|_| self.invalid(el, path, format!("minOccurs `{v}` is not a count")))?,
         };
         let max_occurs = match el.attributes.get("maxOccurs").map(String::as_str) {
             None => MaxOccurs::Bounded(1),
             Some("unbounded") => MaxOccurs::Unbounded,
-            Some(v) => MaxOccurs::Bounded(v.parse().map_err(|_| self.invalid(el, path, format!("maxOccurs `{v}` is not a count")))?),
+            Some(v) => MaxOccurs::Bounded(
+                v.parse()
+                    .map_err(|_| self.invalid(el, path, format!("maxOccurs `{v}` is not a count")))?,
+            ),
         };
         if let MaxOccurs::Bounded(max) = max_occurs {
             if max < min_occurs || max == 0 {
-                return Err(self.invalid(el, path, format!("maxOccurs {max} is below minOccurs {min_occurs} or zero")));
+                return Err(self.invalid(
+                    el,
+                    path,
+                    format!("maxOccurs {max} is below minOccurs {min_occurs} or zero"),
+                ));
             }
         }
         let nillable = match el.attributes.get("nillable").map(String::as_str) {
@@ -528,12 +585,18 @@ impl Doc<'_> {
             match f.name.as_str() {
                 "enumeration" => enumerations.push(self.attr(f, &fp, "value")?.to_owned()),
                 // Lexical facets constrain values but do not change their Rust type or wire form.
-                "pattern" | "minInclusive" | "maxInclusive" | "minExclusive" | "maxExclusive" | "length" | "minLength"
-                | "maxLength" | "totalDigits" | "fractionDigits" | "whiteSpace" | "annotation" => {}
+                "pattern" | "minInclusive" | "maxInclusive" | "minExclusive" | "maxExclusive" | "length"
+                | "minLength" | "maxLength" | "totalDigits" | "fractionDigits" | "whiteSpace" | "annotation" => {}
                 other => return Err(self.err(f, &fp, ErrorKind::Unsupported(format!("xs:{other} facet")))),
             }
         }
-        Ok(SimpleTypeDecl { name, base, enumerations, doc, loc: self.loc(el, path) })
+        Ok(SimpleTypeDecl {
+            name,
+            base,
+            enumerations,
+            doc,
+            loc: self.loc(el, path),
+        })
     }
 
     fn message(&self, el: &Element, path: &str, tns: &str) -> Result<Message> {
@@ -545,10 +608,18 @@ impl Doc<'_> {
                     Some(v) => Some(self.qname(c, &p, v)?),
                     None => None,
                 };
-                parts.push(Part { name: self.attr(c, &p, "name")?.to_owned(), element, loc: self.loc(c, &p) });
+                parts.push(Part {
+                    name: self.attr(c, &p, "name")?.to_owned(),
+                    element,
+                    loc: self.loc(c, &p),
+                });
             }
         }
-        Ok(Message { name, parts, loc: self.loc(el, path) })
+        Ok(Message {
+            name,
+            parts,
+            loc: self.loc(el, path),
+        })
     }
 
     fn port_type(&self, el: &Element, path: &str, tns: &str) -> Result<PortType> {
@@ -576,11 +647,19 @@ impl Doc<'_> {
             }
             operations.push(o);
         }
-        Ok(PortType { name, operations, loc: self.loc(el, path) })
+        Ok(PortType {
+            name,
+            operations,
+            loc: self.loc(el, path),
+        })
     }
 
     fn binding(&self, el: &Element, path: &str, tns: &str) -> Result<Option<Binding>> {
-        let is_soap11 = el.children.iter().filter_map(XMLNode::as_element).any(|c| c.name == "binding" && c.namespace.as_deref() == Some(WSDL_SOAP_NS));
+        let is_soap11 = el
+            .children
+            .iter()
+            .filter_map(XMLNode::as_element)
+            .any(|c| c.name == "binding" && c.namespace.as_deref() == Some(WSDL_SOAP_NS));
         if !is_soap11 {
             return Ok(None); // SOAP 1.2 or HTTP bindings: the SDK speaks SOAP 1.1
         }
@@ -596,7 +675,10 @@ impl Doc<'_> {
                 .iter()
                 .filter_map(XMLNode::as_element)
                 .find(|c| c.name == "operation" && c.namespace.as_deref() == Some(WSDL_SOAP_NS));
-            let soap_action = soap_op.and_then(|s| s.attributes.get("soapAction")).cloned().unwrap_or_default();
+            let soap_action = soap_op
+                .and_then(|s| s.attributes.get("soapAction"))
+                .cloned()
+                .unwrap_or_default();
             if let Some(style) = soap_op.and_then(|s| s.attributes.get("style")) {
                 if style != "document" {
                     return Err(self.err(op, &p, ErrorKind::Unsupported(format!("{style} style operations"))));
@@ -605,13 +687,26 @@ impl Doc<'_> {
             for (io, iop) in children(op, &p) {
                 for (body, bp) in children(io, &iop) {
                     if body.name == "body" && body.attributes.get("use").map(String::as_str) == Some("encoded") {
-                        return Err(self.err(body, &bp, ErrorKind::Unsupported("SOAP encoding (use=\"encoded\")".into())));
+                        return Err(self.err(
+                            body,
+                            &bp,
+                            ErrorKind::Unsupported("SOAP encoding (use=\"encoded\")".into()),
+                        ));
                     }
                 }
             }
-            operations.push(BindingOperation { name: self.attr(op, &p, "name")?.to_owned(), soap_action, loc: self.loc(op, &p) });
+            operations.push(BindingOperation {
+                name: self.attr(op, &p, "name")?.to_owned(),
+                soap_action,
+                loc: self.loc(op, &p),
+            });
         }
-        Ok(Some(Binding { name, port_type, operations, loc: self.loc(el, path) }))
+        Ok(Some(Binding {
+            name,
+            port_type,
+            operations,
+            loc: self.loc(el, path),
+        }))
     }
 
     fn service(&self, el: &Element, path: &str) -> Result<Service> {
@@ -632,7 +727,10 @@ impl Doc<'_> {
                 address,
             });
         }
-        Ok(Service { name: self.attr(el, path, "name")?.to_owned(), ports })
+        Ok(Service {
+            name: self.attr(el, path, "name")?.to_owned(),
+            ports,
+        })
     }
 }
 
@@ -656,7 +754,9 @@ fn children<'e>(el: &'e Element, path: &str) -> Vec<(&'e Element, String)> {
             *n += 1;
             let step = match c.attributes.get("name") {
                 Some(name) => format!("{}[@name='{name}']", c.name),
-                None if totals.get(c.name.as_str()).copied().unwrap_or(0) > 1 => format!("{}[{}]", c.name, n),
+                None if totals.get(c.name.as_str()).copied().unwrap_or(0) > 1 => {
+                    format!("{}[{}]", c.name, n)
+                }
                 None => c.name.clone(),
             };
             (*c, format!("{path}/{step}"))
@@ -669,7 +769,11 @@ fn xsd_children<'e>(doc: &Doc<'_>, el: &'e Element, path: &str) -> Result<Vec<(&
     let kids = children(el, path);
     for (c, p) in &kids {
         if c.namespace.as_deref() != Some(XSD_NS) {
-            return Err(doc.err(c, p, ErrorKind::Unsupported(format!("<{}> inside an XML Schema declaration", c.name))));
+            return Err(doc.err(
+                c,
+                p,
+                ErrorKind::Unsupported(format!("<{}> inside an XML Schema declaration", c.name)),
+            ));
         }
     }
     Ok(kids)

@@ -41,7 +41,8 @@ pub fn write_request<O: Operation>(request: &O::Request) -> Result<String, Encod
     }
     w.raw("><s:Body>");
     w.start(info.input.ns, info.input.element);
-    w.req(info.input.child_ns, info.input.child, request).map_err(|e| e.within(info.input.element))?;
+    w.req(info.input.child_ns, info.input.child, request)
+        .map_err(|e| e.within(info.input.element))?;
     w.end(info.input.ns, info.input.element);
     w.raw("</s:Body></s:Envelope>");
     Ok(w.into_string())
@@ -83,7 +84,10 @@ pub struct ParseStats {
 }
 
 /// Reads a response envelope for operation `O`.
-pub fn read_response<O: Operation>(body: &[u8], limits: Limits) -> Result<(Response<O::Response>, ParseStats), DecodeError> {
+pub fn read_response<O: Operation>(
+    body: &[u8],
+    limits: Limits,
+) -> Result<(Response<O::Response>, ParseStats), DecodeError> {
     let info = O::INFO;
     let mut r = Reader::new(body, &READ_NAMESPACES, limits);
     let envelope = r.root()?;
@@ -113,7 +117,10 @@ pub fn read_response<O: Operation>(body: &[u8], limits: Limits) -> Result<(Respo
     let stats = ParseStats { skipped: r.skipped() };
     match out {
         Some(o) => Ok((o, stats)),
-        None => Err(envelope_error(&format!("the body holds neither {} nor a Fault", info.output.element))),
+        None => Err(envelope_error(&format!(
+            "the body holds neither {} nor a Fault",
+            info.output.element
+        ))),
     }
 }
 
@@ -121,7 +128,12 @@ fn envelope_error(m: &str) -> DecodeError {
     DecodeError::new(DecodeErrorKind::Envelope(m.to_owned()))
 }
 
-fn read_result<T: Decode>(r: &mut Reader<'_>, wrapper: &Element<'_>, child_ns: Ns, child: &'static str) -> Result<T, DecodeError> {
+fn read_result<T: Decode>(
+    r: &mut Reader<'_>,
+    wrapper: &Element<'_>,
+    child_ns: Ns,
+    child: &'static str,
+) -> Result<T, DecodeError> {
     let mut result = None;
     while let Some(c) = r.child(wrapper)? {
         if c.ns == child_ns && c.local() == child && result.is_none() {

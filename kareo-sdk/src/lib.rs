@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod envelope;
+#[rustfmt::skip] // formatted by the generator (prettyplease); `cargo xtask regen --check` pins it
 pub mod generated;
 pub mod xml;
 

@@ -51,7 +51,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let mut parsed = Args { check: false, wsdl: None, update_pin: false };
+    let mut parsed = Args {
+        check: false,
+        wsdl: None,
+        update_pin: false,
+    };
     while let Some(a) = args.next() {
         match a.as_str() {
             "--check" => parsed.check = true,
@@ -79,7 +83,10 @@ fn main() -> ExitCode {
 }
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 fn regen(args: &Args) -> Result<ExitCode, String> {
@@ -104,14 +111,21 @@ fn regen(args: &Args) -> Result<ExitCode, String> {
         println!("repinned wsdl/manifest.toml to sha256 {sha}");
     }
     let text = std::str::from_utf8(&bytes).map_err(|e| format!("{origin}: not UTF-8: {e}"))?;
-    let source = codegen::Source { name: &manifest.wsdl.file, text, sha256: &sha };
+    let source = codegen::Source {
+        name: &manifest.wsdl.file,
+        text,
+        sha256: &sha,
+    };
     let output = codegen::generate(&source, &config).map_err(|e| format!("{e} [read from {origin}]"))?;
 
     let dir = root.join(GENERATED_DIR);
     let stale = stale_files(&dir, &output)?;
     if args.check {
         if stale.is_empty() {
-            println!("{GENERATED_DIR} is up to date with {} (sha256 {sha})", manifest.wsdl.file);
+            println!(
+                "{GENERATED_DIR} is up to date with {} (sha256 {sha})",
+                manifest.wsdl.file
+            );
             return Ok(ExitCode::SUCCESS);
         }
         eprintln!("{GENERATED_DIR} is stale; run `cargo xtask regen`. Files that differ:");
@@ -141,10 +155,15 @@ fn resolve_wsdl(root: &Path, manifest: &ManifestWsdl, explicit: Option<&str>) ->
         }
         return fs::read(x).map(|b| (x.to_owned(), b)).map_err(|e| format!("{x}: {e}"));
     }
-    let candidates = [root.join("wsdl").join(&manifest.file), root.join("..").join("shared/wsdl").join(&manifest.file)];
+    let candidates = [
+        root.join("wsdl").join(&manifest.file),
+        root.join("..").join("shared/wsdl").join(&manifest.file),
+    ];
     for c in &candidates {
         if c.is_file() {
-            return fs::read(c).map(|b| (c.display().to_string(), b)).map_err(|e| format!("{}: {e}", c.display()));
+            return fs::read(c)
+                .map(|b| (c.display().to_string(), b))
+                .map_err(|e| format!("{}: {e}", c.display()));
         }
     }
     eprintln!("{} not found locally; downloading {}", manifest.file, manifest.url);
@@ -153,7 +172,12 @@ fn resolve_wsdl(root: &Path, manifest: &ManifestWsdl, explicit: Option<&str>) ->
 
 fn download(url: &str) -> Result<Vec<u8>, String> {
     let mut response = ureq::get(url).call().map_err(|e| format!("GET {url}: {e}"))?;
-    response.body_mut().with_config().limit(MAX_DOWNLOAD).read_to_vec().map_err(|e| format!("GET {url}: {e}"))
+    response
+        .body_mut()
+        .with_config()
+        .limit(MAX_DOWNLOAD)
+        .read_to_vec()
+        .map_err(|e| format!("GET {url}: {e}"))
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -39,5 +39,8 @@ pub fn load(path: &Path) -> Result<Config, String> {
 fn member_ref(s: &str) -> Option<MemberRef> {
     let (owner, member) = s.rsplit_once('/')?;
     let owner = QName::parse_clark(owner)?;
-    (!member.is_empty()).then(|| MemberRef { owner, member: member.to_owned() })
+    (!member.is_empty()).then(|| MemberRef {
+        owner,
+        member: member.to_owned(),
+    })
 }

@@ -61,13 +61,30 @@ pub fn emit(model: &Model, source: &Source<'_>, config: &Config) -> Result<Outpu
         path: "runtime_path".into(),
         kind: ErrorKind::Invalid(format!("`{}` is not a Rust path: {e}", config.runtime_path)),
     })?;
-    let ctx = Ctx { model, names: TypeNames::new(model), rt, config };
+    let ctx = Ctx {
+        model,
+        names: TypeNames::new(model),
+        rt,
+        config,
+    };
     let rust_header = header(source, "//");
     let files = vec![
-        GeneratedFile { path: "mod.rs".into(), contents: format!("{rust_header}{}", format(module_root(&ctx))?) },
-        GeneratedFile { path: "types.rs".into(), contents: format!("{rust_header}{}", format(types::emit(&ctx)?)?) },
-        GeneratedFile { path: "operations.rs".into(), contents: format!("{rust_header}{}", format(operations::emit(&ctx))?) },
-        GeneratedFile { path: "api-surface.txt".into(), contents: format!("{}{}", header(source, "#"), surface::emit(&ctx)) },
+        GeneratedFile {
+            path: "mod.rs".into(),
+            contents: format!("{rust_header}{}", format(module_root(&ctx))?),
+        },
+        GeneratedFile {
+            path: "types.rs".into(),
+            contents: format!("{rust_header}{}", format(types::emit(&ctx)?)?),
+        },
+        GeneratedFile {
+            path: "operations.rs".into(),
+            contents: format!("{rust_header}{}", format(operations::emit(&ctx))?),
+        },
+        GeneratedFile {
+            path: "api-surface.txt".into(),
+            contents: format!("{}{}", header(source, "#"), surface::emit(&ctx)),
+        },
     ];
     Ok(Output { files })
 }
@@ -110,7 +127,9 @@ fn space_items(code: &str) -> String {
 
 /// Doc attributes, one per line, so they print as `///` comments.
 pub(crate) fn doc_attrs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = text
+        .lines()
+        .map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     quote!(#(#[doc = #lines])*)
 }
 
@@ -125,7 +144,10 @@ fn module_root(ctx: &Ctx<'_>) -> TokenStream {
         quote! { #doc pub const #ident: #rt::Ns = #rt::Ns(#idx); }
     });
     let endpoint = ctx.model.service.as_ref().map(|s| {
-        let doc = doc_attrs(&format!("The `{}` port's SOAP address, from the WSDL's `{}` service.", s.port, s.name));
+        let doc = doc_attrs(&format!(
+            "The `{}` port's SOAP address, from the WSDL's `{}` service.",
+            s.port, s.name
+        ));
         let address = &s.address;
         quote! { #doc pub const DEFAULT_ENDPOINT: &str = #address; }
     });

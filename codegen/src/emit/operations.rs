@@ -17,7 +17,10 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
         .iter()
         .map(|n| format_ident!("{}", n))
         .collect();
-    let items = ops.iter().zip(&markers).map(|(op, marker)| emit_operation(ctx, op, marker));
+    let items = ops
+        .iter()
+        .zip(&markers)
+        .map(|(op, marker)| emit_operation(ctx, op, marker));
     let mut seen = HashSet::new();
     let contexts: Vec<TokenStream> = ops
         .iter()
@@ -26,6 +29,14 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
         .map(|(_, tokens)| tokens)
         .collect();
     let n = ops.len();
+    let methods: Vec<syn::Ident> = names::dedupe(
+        ops.iter().map(|o| names::field_name(&o.name)),
+        names::RESERVED_LOCALS,
+        "_",
+    )
+    .iter()
+    .map(|m| syn::parse_str(m).unwrap_or_else(|_| format_ident!("invalid_method")))
+    .collect();
     quote! {
         //! One marker type per operation: its wire names, SOAPAction and message types.
         #[allow(unused_imports)]
@@ -34,6 +45,16 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
         #(#contexts)*
         /// Every operation of the service, in the binding's order.
         pub const OPERATIONS: [#rt::OperationInfo; #n] = [#(<#markers as #rt::Operation>::INFO),*];
+        /// Calls macro `$m` once with every operation as `(MarkerType, snake_case_name)`, in the
+        /// binding's order: `$m! { (A, a), (B, b), ... }`. Marker types live in
+        /// `kareo_sdk::operations`. Used to derive per-operation code (client methods, tests)
+        /// from the operation table instead of by hand.
+        #[macro_export]
+        macro_rules! for_each_operation {
+            ($m:ident) => {
+                $m! { #((#markers, #methods)),* }
+            };
+        }
     }
 }
 
@@ -65,7 +86,8 @@ fn emit_operation(ctx: &Ctx<'_>, op: &Operation, marker: &syn::Ident) -> TokenSt
     let input = wire(ctx, &op.input);
     let output = wire(ctx, &op.output);
     let read_only = op.read_only;
-    let mut doc = format!("The `{name}` operation: sends [`{request}`], answers [`{response}`].\n\nSOAPAction `{action}`.");
+    let mut doc =
+        format!("The `{name}` operation: sends [`{request}`], answers [`{response}`].\n\nSOAPAction `{action}`.");
     if let Some(d) = &op.doc {
         doc.push_str("\n\n");
         doc.push_str(d);
@@ -93,17 +115,26 @@ fn emit_operation(ctx: &Ctx<'_>, op: &Operation, marker: &syn::Ident) -> TokenSt
 fn emit_context(ctx: &Ctx<'_>, op: &Operation) -> Option<(String, TokenStream)> {
     let rt = &ctx.rt;
     let member = op.context.as_ref()?;
-    let TypeRef::Named(req) = &op.input.child.ty else { return None };
-    let TypeRef::Named(context_ty) = &member.ty else { return None };
+    let TypeRef::Named(req) = &op.input.child.ty else {
+        return None;
+    };
+    let TypeRef::Named(context_ty) = &member.ty else {
+        return None;
+    };
     if member.min_occurs < 1 || !member.nillable || member.repeated() {
         // The trait hands out `&mut Option<Context>`: only a required nillable member has that type.
         return None;
     }
     let req_ident = ctx.type_ident(req);
     let context_ident = ctx.type_ident(context_ty);
-    let crate::model::TypeKind::Struct(s) = &ctx.model.get(req)?.kind else { return None };
+    let crate::model::TypeKind::Struct(s) = &ctx.model.get(req)?.kind else {
+        return None;
+    };
     let fields = names::field_names(s.members.iter().map(|m| m.name.as_str()));
-    let index = s.members.iter().position(|m| m.name == member.name && m.declared_in == member.declared_in)?;
+    let index = s
+        .members
+        .iter()
+        .position(|m| m.name == member.name && m.declared_in == member.declared_in)?;
     let field: syn::Ident = syn::parse_str(&fields[index]).ok()?;
     Some((
         req_ident.to_string(),

@@ -13,21 +13,36 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> String {
         let _ = writeln!(
             out,
             "operation {} = soapAction {} input {}/{} output {}/{}",
-            op.name, op.soap_action, op.input.wrapper.local, op.input.child.name, op.output.wrapper.local, op.output.child.name
+            op.name,
+            op.soap_action,
+            op.input.wrapper.local,
+            op.input.child.name,
+            op.output.wrapper.local,
+            op.output.child.name
         );
     }
     for t in &ctx.model.types {
         let rust = ctx.names.get(&t.name);
         match &t.kind {
             TypeKind::Struct(s) => {
-                let base = s.base.as_ref().map(|b| format!(" extends {}", b.local)).unwrap_or_default();
+                let base = s
+                    .base
+                    .as_ref()
+                    .map(|b| format!(" extends {}", b.local))
+                    .unwrap_or_default();
                 let _ = writeln!(out, "type {rust} = struct {{{}}}{}{base}", t.name.ns, t.name.local);
                 for m in &s.members {
                     let _ = writeln!(out, "field {rust}.{} = {}", m.name, member(m));
                 }
             }
             TypeKind::Array(a) => {
-                let _ = writeln!(out, "type {rust} = array {{{}}}{} of {}", t.name.ns, t.name.local, member(&a.item));
+                let _ = writeln!(
+                    out,
+                    "type {rust} = array {{{}}}{} of {}",
+                    t.name.ns,
+                    t.name.local,
+                    member(&a.item)
+                );
             }
             TypeKind::Enum(e) => {
                 let _ = writeln!(out, "type {rust} = enum {{{}}}{}", t.name.ns, t.name.local);
@@ -36,7 +51,13 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> String {
                 }
             }
             TypeKind::Alias(r) => {
-                let _ = writeln!(out, "type {rust} = alias {{{}}}{} of {}", t.name.ns, t.name.local, xsd_name(r));
+                let _ = writeln!(
+                    out,
+                    "type {rust} = alias {{{}}}{} of {}",
+                    t.name.ns,
+                    t.name.local,
+                    xsd_name(r)
+                );
             }
         }
     }
@@ -49,5 +70,12 @@ fn member(m: &Member) -> String {
         MaxOccurs::Unbounded => "*".into(),
     };
     let nil = if m.nillable { " nillable" } else { "" };
-    format!("{{{}}}{} {} [{}..{}]{nil}", m.ns, m.name, xsd_name(&m.ty), m.min_occurs, max)
+    format!(
+        "{{{}}}{} {} [{}..{}]{nil}",
+        m.ns,
+        m.name,
+        xsd_name(&m.ty),
+        m.min_occurs,
+        max
+    )
 }

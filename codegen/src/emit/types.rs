@@ -47,7 +47,13 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> Result<TokenStream> {
             TypeKind::Array(a) => {
                 let ident = ctx.type_ident(&t.name);
                 let item = ctx.item_type(&a.item);
-                let doc = type_doc(t, &format!("Collection of `{}` elements; used as a `Vec` wherever it appears.", a.item.name));
+                let doc = type_doc(
+                    t,
+                    &format!(
+                        "Collection of `{}` elements; used as a `Vec` wherever it appears.",
+                        a.item.name
+                    ),
+                );
                 quote! { #doc pub type #ident = Vec<#item>; }
             }
             TypeKind::Enum(_) => emit_enum(ctx, t),
@@ -124,7 +130,10 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
     let rt = &ctx.rt;
     let ident = ctx.type_ident(&t.name);
     let fields = names::field_names(s.members.iter().map(|m| m.name.as_str()));
-    let field_idents: Vec<syn::Ident> = fields.iter().map(|f| syn::parse_str(f).unwrap_or_else(|_| format_ident!("invalid_field"))).collect();
+    let field_idents: Vec<syn::Ident> = fields
+        .iter()
+        .map(|f| syn::parse_str(f).unwrap_or_else(|_| format_ident!("invalid_field")))
+        .collect();
     for (m, f) in s.members.iter().zip(&fields) {
         if let Some(item) = array_item(ctx, m) {
             if array_item(ctx, item).is_some() || item.repeated() && shape(m) == Shape::Many {
@@ -298,7 +307,9 @@ fn direction_cfg(ctx: &Ctx<'_>, used: bool) -> TokenStream {
 
 fn emit_enum(ctx: &Ctx<'_>, t: &TypeDef) -> TokenStream {
     let rt = &ctx.rt;
-    let TypeKind::Enum(e) = &t.kind else { return quote!() };
+    let TypeKind::Enum(e) = &t.kind else {
+        return quote!();
+    };
     let ident = ctx.type_ident(&t.name);
     let (variants, catch_all) = names::variant_names(&t.kind);
     let catch_all = format_ident!("{}", catch_all);
@@ -308,7 +319,10 @@ fn emit_enum(ctx: &Ctx<'_>, t: &TypeDef) -> TokenStream {
         let doc = super::doc_attrs(&format!("`{v}`"));
         quote!(#doc #id,)
     });
-    let doc = type_doc(t, "Enumeration. Values the schema does not list are kept, not rejected.");
+    let doc = type_doc(
+        t,
+        "Enumeration. Values the schema does not list are kept, not rejected.",
+    );
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -359,15 +373,23 @@ impl DefaultCache {
             return v;
         }
         self.known.insert(q.clone(), false); // a cycle back here is not defaultable
-        let Some(TypeKind::Struct(s)) = ctx.model.get(q).map(|t| &t.kind) else { return false };
-        let v = s.members.iter().all(|m| shape(m) != Shape::Req || self.type_is_default(ctx, &m.ty));
+        let Some(TypeKind::Struct(s)) = ctx.model.get(q).map(|t| &t.kind) else {
+            return false;
+        };
+        let v = s
+            .members
+            .iter()
+            .all(|m| shape(m) != Shape::Req || self.type_is_default(ctx, &m.ty));
         self.known.insert(q.clone(), v);
         v
     }
 
     fn type_is_default(&mut self, ctx: &Ctx<'_>, r: &TypeRef) -> bool {
         match r {
-            TypeRef::Builtin(b) => !matches!(b, Builtin::DateTime | Builtin::Duration | Builtin::Guid | Builtin::Char | Builtin::Decimal),
+            TypeRef::Builtin(b) => !matches!(
+                b,
+                Builtin::DateTime | Builtin::Duration | Builtin::Guid | Builtin::Char | Builtin::Decimal
+            ),
             TypeRef::Named(q) => match ctx.kind(r) {
                 Some(TypeKind::Struct(_)) => self.struct_is_default(ctx, q),
                 Some(TypeKind::Array(_)) => true,
@@ -380,4 +402,3 @@ impl DefaultCache {
         }
     }
 }
-

@@ -873,3 +873,26 @@ pub const OPERATIONS: [crate::xml::OperationInfo; 24usize] = [
     <GetEncounterDetails as crate::xml::Operation>::INFO,
     <DeleteAppointment as crate::xml::Operation>::INFO,
 ];
+
+/// Calls macro `$m` once with every operation as `(MarkerType, snake_case_name)`, in the
+/// binding's order: `$m! { (A, a), (B, b), ... }`. Marker types live in
+/// `kareo_sdk::operations`. Used to derive per-operation code (client methods, tests)
+/// from the operation table instead of by hand.
+#[macro_export]
+macro_rules! for_each_operation {
+    ($m:ident) => {
+        $m ! { (UpdatePatient, update_patient), (UpdateEncounterStatus,
+        update_encounter_status), (UpdateAppointment, update_appointment),
+        (CreatePatient, create_patient), (CreateEncounter, create_encounter),
+        (RegisterExternalVendor, register_external_vendor), (UpdatePatientsExternalId,
+        update_patients_external_id), (CreatePayment, create_payment),
+        (CreateAppointment, create_appointment), (GetAllPatients, get_all_patients),
+        (GetPatient, get_patient), (GetAppointment, get_appointment), (GetAppointments,
+        get_appointments), (GetCharges, get_charges), (GetPatients, get_patients),
+        (GetPayments, get_payments), (GetProviders, get_providers), (GetPractices,
+        get_practices), (GetTransactions, get_transactions), (GetServiceLocations,
+        get_service_locations), (GetProcedureCodes, get_procedure_codes),
+        (GetExternalVendors, get_external_vendors), (GetEncounterDetails,
+        get_encounter_details), (DeleteAppointment, delete_appointment) }
+    };
+}

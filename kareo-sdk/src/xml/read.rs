@@ -37,8 +37,25 @@ macro_rules! simple_decode {
         }
     )*};
 }
-simple_decode!(String, bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, uuid::Uuid, super::WcfChar,
-    super::Decimal, super::Duration, super::DateTime);
+simple_decode!(
+    String,
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64,
+    f32,
+    f64,
+    uuid::Uuid,
+    super::WcfChar,
+    super::Decimal,
+    super::Duration,
+    super::DateTime
+);
 
 impl<T: Decode> Decode for Box<T> {
     fn decode(r: &mut Reader<'_>, el: &Element<'_>) -> Result<Self, DecodeError> {
@@ -138,8 +155,12 @@ impl fmt::Display for DecodeError {
             DecodeErrorKind::InvalidValue(e) => write!(f, "{at}: {e}"),
             DecodeErrorKind::Missing(name) => write!(f, "{at}: required element {name} is missing"),
             DecodeErrorKind::Duplicate => write!(f, "{at}: element occurs more than once"),
-            DecodeErrorKind::UnexpectedNil => write!(f, "{at}: xsi:nil on an element that is not nillable"),
-            DecodeErrorKind::UnexpectedElement => write!(f, "{at}: child element inside a text value"),
+            DecodeErrorKind::UnexpectedNil => {
+                write!(f, "{at}: xsi:nil on an element that is not nillable")
+            }
+            DecodeErrorKind::UnexpectedElement => {
+                write!(f, "{at}: child element inside a text value")
+            }
             DecodeErrorKind::Envelope(m) => write!(f, "unexpected SOAP envelope: {m}"),
         }
     }
@@ -189,14 +210,19 @@ impl<'i> Reader<'i> {
         let config = inner.config_mut();
         config.check_end_names = true;
         config.expand_empty_elements = false;
-        Reader { inner, namespaces, depth: 0, limits, skipped: 0 }
+        Reader {
+            inner,
+            namespaces,
+            depth: 0,
+            limits,
+            skipped: 0,
+        }
     }
 
     /// How many unknown elements were skipped so far.
     pub fn skipped(&self) -> u64 {
         self.skipped
     }
-
 
     fn is_nil(&self, start: &BytesStart<'_>) -> Result<bool, DecodeError> {
         if !start.attributes_raw().contains("nil") {
@@ -221,9 +247,12 @@ impl<'i> Reader<'i> {
     fn next(&mut self) -> Result<(Ns, Event<'i>), DecodeError> {
         let (resolved, event) = self.inner.read_resolved_event().map_err(DecodeError::malformed)?;
         let ns = match (&event, resolved) {
-            (Event::Start(_) | Event::Empty(_), ResolveResult::Bound(ns)) => {
-                self.namespaces.iter().position(|n| *n == ns.0).map(|i| Ns(i as u8)).unwrap_or(Ns::OTHER)
-            }
+            (Event::Start(_) | Event::Empty(_), ResolveResult::Bound(ns)) => self
+                .namespaces
+                .iter()
+                .position(|n| *n == ns.0)
+                .map(|i| Ns(i as u8))
+                .unwrap_or(Ns::OTHER),
             (Event::Start(_) | Event::Empty(_), ResolveResult::Unknown(p)) => {
                 return Err(DecodeError::malformed(format!("undeclared namespace prefix `{p}`")))
             }
@@ -283,7 +312,9 @@ impl<'i> Reader<'i> {
                 Event::Text(t) if t.trim().is_empty() => {}
                 Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => self.skipped += 1,
                 Event::Comment(_) | Event::PI(_) => {}
-                Event::Decl(_) | Event::DocType(_) => return Err(DecodeError::malformed("declaration inside the document")),
+                Event::Decl(_) | Event::DocType(_) => {
+                    return Err(DecodeError::malformed("declaration inside the document"))
+                }
                 Event::Eof => return Err(DecodeError::new(DecodeErrorKind::UnexpectedEof)),
             }
         }
@@ -301,7 +332,9 @@ impl<'i> Reader<'i> {
         if el.empty {
             return Ok(());
         }
-        self.inner.read_to_end(el.start.name()).map_err(DecodeError::malformed)?;
+        self.inner
+            .read_to_end(el.start.name())
+            .map_err(DecodeError::malformed)?;
         self.depth -= 1;
         Ok(())
     }
@@ -342,7 +375,9 @@ impl<'i> Reader<'i> {
                     return Ok(out.unwrap_or(Cow::Borrowed("")));
                 }
                 Event::Start(_) | Event::Empty(_) => return Err(DecodeError::new(DecodeErrorKind::UnexpectedElement)),
-                Event::Decl(_) | Event::DocType(_) => return Err(DecodeError::malformed("declaration inside the document")),
+                Event::Decl(_) | Event::DocType(_) => {
+                    return Err(DecodeError::malformed("declaration inside the document"))
+                }
                 Event::Eof => return Err(DecodeError::new(DecodeErrorKind::UnexpectedEof)),
             }
         }
@@ -395,7 +430,9 @@ impl<'i> Reader<'i> {
                     }
                 }
                 Event::Empty(_) | Event::Comment(_) | Event::PI(_) => {}
-                Event::Decl(_) | Event::DocType(_) => return Err(DecodeError::malformed("declaration inside the document")),
+                Event::Decl(_) | Event::DocType(_) => {
+                    return Err(DecodeError::malformed("declaration inside the document"))
+                }
                 Event::Eof => return Err(DecodeError::new(DecodeErrorKind::UnexpectedEof)),
             }
         }
@@ -425,7 +462,11 @@ impl<'i> Reader<'i> {
     /// A required nillable member.
     pub fn req_nil<T: Decode>(&mut self, el: &Element<'_>, slot: &mut Option<Option<T>>) -> Result<(), DecodeError> {
         Self::once(el, slot)?;
-        let v = if el.nil { self.skip(el).map(|_| None) } else { T::decode(self, el).map(Some) };
+        let v = if el.nil {
+            self.skip(el).map(|_| None)
+        } else {
+            T::decode(self, el).map(Some)
+        };
         *slot = Some(v.map_err(|e| e.within(el.local()))?);
         Ok(())
     }
@@ -463,7 +504,9 @@ impl<'i> Reader<'i> {
             tracing::debug!(element = el.local(), "skipped a nil collection item");
             return self.skip(el);
         }
-        let v = self.value(el).map_err(|e| e.within(format!("{}[{}]", el.local(), items.len() + 1)))?;
+        let v = self
+            .value(el)
+            .map_err(|e| e.within(format!("{}[{}]", el.local(), items.len() + 1)))?;
         items.push(v);
         Ok(())
     }
@@ -481,7 +524,13 @@ impl<'i> Reader<'i> {
     }
 
     /// A required collection member.
-    pub fn req_array<T: Decode>(&mut self, el: &Element<'_>, item_ns: Ns, item: &str, slot: &mut Option<Vec<T>>) -> Result<(), DecodeError> {
+    pub fn req_array<T: Decode>(
+        &mut self,
+        el: &Element<'_>,
+        item_ns: Ns,
+        item: &str,
+        slot: &mut Option<Vec<T>>,
+    ) -> Result<(), DecodeError> {
         self.opt_array(el, item_ns, item, slot)
     }
 
@@ -494,13 +543,23 @@ impl<'i> Reader<'i> {
         slot: &mut Option<Option<Vec<T>>>,
     ) -> Result<(), DecodeError> {
         Self::once(el, slot)?;
-        let v = if el.nil { self.skip(el).map(|_| None) } else { self.array(el, item_ns, item).map(Some) };
+        let v = if el.nil {
+            self.skip(el).map(|_| None)
+        } else {
+            self.array(el, item_ns, item).map(Some)
+        };
         *slot = Some(v.map_err(|e| e.within(el.local()))?);
         Ok(())
     }
 
     /// An optional collection member.
-    pub fn opt_array<T: Decode>(&mut self, el: &Element<'_>, item_ns: Ns, item: &str, slot: &mut Option<Vec<T>>) -> Result<(), DecodeError> {
+    pub fn opt_array<T: Decode>(
+        &mut self,
+        el: &Element<'_>,
+        item_ns: Ns,
+        item: &str,
+        slot: &mut Option<Vec<T>>,
+    ) -> Result<(), DecodeError> {
         Self::once(el, slot)?;
         if el.nil {
             return Err(DecodeError::new(DecodeErrorKind::UnexpectedNil).within(el.local()));

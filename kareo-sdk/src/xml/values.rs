@@ -203,7 +203,10 @@ impl SimpleValue for WcfChar {
         Cow::Owned(self.0.to_string())
     }
     fn parse_text(text: &str) -> Result<Self, ValueError> {
-        text.trim().parse().map(WcfChar).map_err(|_| invalid("ser:char", "expected an integer from 0 to 65535"))
+        text.trim()
+            .parse()
+            .map(WcfChar)
+            .map_err(|_| invalid("ser:char", "expected an integer from 0 to 65535"))
     }
 }
 
@@ -230,7 +233,10 @@ impl FromStr for Decimal {
             && int.bytes().all(|b| b.is_ascii_digit())
             && frac.bytes().all(|b| b.is_ascii_digit());
         if !ok {
-            return Err(invalid("xs:decimal", "expected digits with an optional sign and decimal point"));
+            return Err(invalid(
+                "xs:decimal",
+                "expected digits with an optional sign and decimal point",
+            ));
         }
         Ok(Decimal(t.to_owned()))
     }
@@ -286,7 +292,9 @@ impl FromStr for Duration {
             while !rest.is_empty() {
                 let n = rest.iter().take_while(|b| b.is_ascii_digit() || **b == b'.').count();
                 let (num, tail) = rest.split_at(n);
-                let Some((&unit, tail)) = tail.split_first() else { return Err(err()) };
+                let Some((&unit, tail)) = tail.split_first() else {
+                    return Err(err());
+                };
                 let pos = allowed.iter().position(|&u| u == unit).ok_or_else(err)?;
                 let dots = num.iter().filter(|b| **b == b'.').count();
                 let fractional_ok = last_may_be_fractional && unit == b'S';
@@ -364,7 +372,17 @@ impl DateTime {
             && minute < 60
             && second < 60
             && (-9999..=9999).contains(&year);
-        valid.then_some(DateTime { year, month, day, hour, minute, second, nanos: 0, frac_digits: 0, zone: Zone::Unspecified })
+        valid.then_some(DateTime {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            nanos: 0,
+            frac_digits: 0,
+            zone: Zone::Unspecified,
+        })
     }
 
     /// The same instant written with `zone`. `None` for offsets beyond ±14:00.
@@ -379,7 +397,11 @@ impl DateTime {
 
     /// With fractional seconds, written with `digits` digits (1 to 9). `None` when out of range.
     pub fn with_nanos(self, nanos: u32, digits: u8) -> Option<DateTime> {
-        (nanos < 1_000_000_000 && (1..=9).contains(&digits)).then_some(DateTime { nanos, frac_digits: digits, ..self })
+        (nanos < 1_000_000_000 && (1..=9).contains(&digits)).then_some(DateTime {
+            nanos,
+            frac_digits: digits,
+            ..self
+        })
     }
 
     /// Year.
@@ -431,16 +453,28 @@ impl FromStr for DateTime {
             return Err(err("expected a year of four or more digits"));
         }
         let num = |b: &[u8]| -> Option<u32> {
-            b.iter().try_fold(0u32, |acc, &d| d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0')))
+            b.iter().try_fold(0u32, |acc, &d| {
+                d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+            })
         };
         let year = num(&t[..year_len]).ok_or_else(|| err("bad year"))? as i32;
         let year = if neg { -year } else { year };
         let rest = &t[year_len..];
         // -MM-DDThh:mm:ss
-        if rest.len() < 15 || rest[0] != b'-' || rest[3] != b'-' || rest[6] != b'T' || rest[9] != b':' || rest[12] != b':' {
+        if rest.len() < 15
+            || rest[0] != b'-'
+            || rest[3] != b'-'
+            || rest[6] != b'T'
+            || rest[9] != b':'
+            || rest[12] != b':'
+        {
             return Err(err("expected YYYY-MM-DDThh:mm:ss"));
         }
-        let two = |i: usize| num(&rest[i..i + 2]).map(|v| v as u8).ok_or_else(|| err("expected two digits"));
+        let two = |i: usize| {
+            num(&rest[i..i + 2])
+                .map(|v| v as u8)
+                .ok_or_else(|| err("expected two digits"))
+        };
         let (month, day, hour, minute, second) = (two(1)?, two(4)?, two(7)?, two(10)?, two(13)?);
         let mut rest = &rest[15..];
         let (mut nanos, mut frac_digits) = (0u32, 0u8);
@@ -468,10 +502,20 @@ impl FromStr for DateTime {
             }
             _ => return Err(err("expected Z, +hh:mm, -hh:mm or nothing after the time")),
         };
-        let (hour, end_of_day) = if hour == 24 && minute == 0 && second == 0 && nanos == 0 { (24, true) } else { (hour, false) };
+        let (hour, end_of_day) = if hour == 24 && minute == 0 && second == 0 && nanos == 0 {
+            (24, true)
+        } else {
+            (hour, false)
+        };
         let base = DateTime::new(year, month, day, if end_of_day { 0 } else { hour }, minute, second)
             .ok_or_else(|| err("date or time out of range"))?;
-        Ok(DateTime { hour, nanos, frac_digits, zone, ..base })
+        Ok(DateTime {
+            hour,
+            nanos,
+            frac_digits,
+            zone,
+            ..base
+        })
     }
 }
 
@@ -482,7 +526,11 @@ impl fmt::Display for DateTime {
         } else {
             write!(f, "{:04}", self.year)?;
         }
-        write!(f, "-{:02}-{:02}T{:02}:{:02}:{:02}", self.month, self.day, self.hour, self.minute, self.second)?;
+        write!(
+            f,
+            "-{:02}-{:02}T{:02}:{:02}:{:02}",
+            self.month, self.day, self.hour, self.minute, self.second
+        )?;
         if self.frac_digits > 0 {
             let scaled = self.nanos / 10u32.pow(9 - u32::from(self.frac_digits));
             write!(f, ".{:0width$}", scaled, width = usize::from(self.frac_digits))?;
@@ -531,8 +579,17 @@ mod tests {
 
     #[test]
     fn bad_date_times_are_errors() {
-        for s in ["2021-02-29T00:00:00", "2021-13-01T00:00:00", "2021-10-05", "2021-10-05T25:00:00", "21-10-05T00:00:00",
-            "2021-10-05T00:00:00+15:00", "2021-10-05T00:00:00.1234567890", "2021-10-05T00:00:00ZZ", "10/5/2021"] {
+        for s in [
+            "2021-02-29T00:00:00",
+            "2021-13-01T00:00:00",
+            "2021-10-05",
+            "2021-10-05T25:00:00",
+            "21-10-05T00:00:00",
+            "2021-10-05T00:00:00+15:00",
+            "2021-10-05T00:00:00.1234567890",
+            "2021-10-05T00:00:00ZZ",
+            "10/5/2021",
+        ] {
             assert!(s.parse::<DateTime>().is_err(), "{s} parsed");
         }
     }
@@ -559,7 +616,13 @@ mod tests {
 
     #[test]
     fn durations_follow_the_lexical_space() {
-        for s in ["P1D", "-PT1.5S", "P1Y2M3DT4H5M6.7S", "PT0S", "P10675199DT2H48M5.4775807S"] {
+        for s in [
+            "P1D",
+            "-PT1.5S",
+            "P1Y2M3DT4H5M6.7S",
+            "PT0S",
+            "P10675199DT2H48M5.4775807S",
+        ] {
             assert_eq!(s.parse::<Duration>().unwrap().as_str(), s);
         }
         for s in ["P", "PT", "1D", "P1S", "PT1D", "P1.5D", "PD", "PT1M1H"] {

@@ -24,8 +24,25 @@ macro_rules! simple_encode {
         }
     )*};
 }
-simple_encode!(String, bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, uuid::Uuid, super::WcfChar,
-    super::Decimal, super::Duration, super::DateTime);
+simple_encode!(
+    String,
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64,
+    f32,
+    f64,
+    uuid::Uuid,
+    super::WcfChar,
+    super::Decimal,
+    super::Duration,
+    super::DateTime
+);
 
 impl<T: Encode> Encode for Box<T> {
     fn encode(&self, w: &mut Writer, ns: Ns, name: &'static str) -> Result<(), EncodeError> {
@@ -104,7 +121,9 @@ pub struct Writer {
 impl Writer {
     /// An empty writer with room for `capacity` bytes.
     pub fn with_capacity(capacity: usize) -> Writer {
-        Writer { buf: String::with_capacity(capacity) }
+        Writer {
+            buf: String::with_capacity(capacity),
+        }
     }
 
     /// The document written so far.
@@ -199,12 +218,20 @@ impl Writer {
     /// A member repeated in place.
     pub fn many<T: Encode>(&mut self, ns: Ns, name: &'static str, items: &[T]) -> Result<(), EncodeError> {
         for (i, item) in items.iter().enumerate() {
-            item.encode(self, ns, name).map_err(|e| e.within(format!("{name}[{}]", i + 1)))?;
+            item.encode(self, ns, name)
+                .map_err(|e| e.within(format!("{name}[{}]", i + 1)))?;
         }
         Ok(())
     }
 
-    fn array<T: Encode>(&mut self, ns: Ns, name: &'static str, item_ns: Ns, item: &'static str, items: &[T]) -> Result<(), EncodeError> {
+    fn array<T: Encode>(
+        &mut self,
+        ns: Ns,
+        name: &'static str,
+        item_ns: Ns,
+        item: &'static str,
+        items: &[T],
+    ) -> Result<(), EncodeError> {
         self.start(ns, name);
         self.many(item_ns, item, items).map_err(|e| e.within(name))?;
         self.end(ns, name);
@@ -212,7 +239,14 @@ impl Writer {
     }
 
     /// A required collection member.
-    pub fn req_array<T: Encode>(&mut self, ns: Ns, name: &'static str, item_ns: Ns, item: &'static str, v: &[T]) -> Result<(), EncodeError> {
+    pub fn req_array<T: Encode>(
+        &mut self,
+        ns: Ns,
+        name: &'static str,
+        item_ns: Ns,
+        item: &'static str,
+        v: &[T],
+    ) -> Result<(), EncodeError> {
         self.array(ns, name, item_ns, item, v)
     }
 
@@ -305,7 +339,10 @@ fn escape_into(out: &mut String, text: &str) -> Result<(), EncodeError> {
 }
 
 fn invalid_char(code_point: u32, offset: usize) -> EncodeError {
-    EncodeError { path: Vec::new(), kind: EncodeErrorKind::InvalidChar { code_point, offset } }
+    EncodeError {
+        path: Vec::new(),
+        kind: EncodeErrorKind::InvalidChar { code_point, offset },
+    }
 }
 
 #[cfg(test)]
@@ -319,14 +356,23 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_keeps_text() {
-        assert_eq!(esc("a<b>&\"c\"\r\n\té").unwrap(), "a&lt;b&gt;&amp;&quot;c&quot;&#xD;\n\té");
+        assert_eq!(
+            esc("a<b>&\"c\"\r\n\té").unwrap(),
+            "a&lt;b&gt;&amp;&quot;c&quot;&#xD;\n\té"
+        );
         assert_eq!(esc("]]>").unwrap(), "]]&gt;");
     }
 
     #[test]
     fn rejects_characters_xml_cannot_carry() {
         let e = esc("ab\u{1}").unwrap_err();
-        assert_eq!(e.kind, EncodeErrorKind::InvalidChar { code_point: 1, offset: 2 });
+        assert_eq!(
+            e.kind,
+            EncodeErrorKind::InvalidChar {
+                code_point: 1,
+                offset: 2
+            }
+        );
         assert!(esc("x\u{FFFE}").is_err());
         assert!(esc("x\u{FFFF}").is_err());
         assert!(esc("x\u{FFFD}").is_ok());
