@@ -27,6 +27,10 @@ pub struct Config {
     /// A request member the runtime fills on every call (for example a credentials header); each
     /// request type that has it gets a `RequestContext` impl giving access to it.
     pub context_member: Option<MemberRef>,
+    /// Base types whose members the runtime reads from every derived type (for example a
+    /// response status header): each derived struct gets an `Inherits<Base>` impl returning a
+    /// copy of its base part.
+    pub base_views: Vec<QName>,
     /// Operations that only read data (and so may be retried); every other operation is treated
     /// as one that writes.
     pub read_only_operations: Vec<String>,
@@ -44,6 +48,7 @@ impl Default for Config {
             secret: Vec::new(),
             context_member: None,
             read_only_operations: Vec::new(),
+            base_views: Vec::new(),
             other_direction_feature: None,
         }
     }

@@ -233,6 +233,24 @@ pub struct ServiceInfo {
 }
 
 impl Model {
+    /// The base chain of a type, nearest first (empty for types without a base).
+    pub fn bases(&self, name: &QName) -> Vec<&QName> {
+        let mut out = Vec::new();
+        let mut cur = self.get(name);
+        while let Some(TypeDef {
+            kind: TypeKind::Struct(StructType { base: Some(b), .. }),
+            ..
+        }) = cur
+        {
+            if out.contains(&b) {
+                break;
+            }
+            out.push(b);
+            cur = self.get(b);
+        }
+        out
+    }
+
     /// Looks a named type up.
     pub fn get(&self, name: &QName) -> Option<&TypeDef> {
         self.index.get(name).map(|&i| &self.types[i])
@@ -523,6 +541,21 @@ impl<'a> Builder<'a> {
                     ErrorKind::Unresolved {
                         what: "override member",
                         name: format!("{}/{}", r.owner, r.member),
+                    },
+                ));
+            }
+        }
+        for b in &self.config.base_views {
+            if !matches!(model.get(b).map(|t| &t.kind), Some(TypeKind::Struct(_))) {
+                let loc = Loc {
+                    path: "overrides/base_views".into(),
+                    line: None,
+                };
+                return Err(self.err(
+                    &loc,
+                    ErrorKind::Unresolved {
+                        what: "base view type",
+                        name: b.to_string(),
                     },
                 ));
             }

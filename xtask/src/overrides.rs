@@ -17,6 +17,8 @@ struct Overrides {
     always_send: Vec<String>,
     #[serde(default)]
     read_only_operations: Vec<String>,
+    #[serde(default)]
+    base_views: Vec<String>,
 }
 
 /// Reads the overrides file.
@@ -33,6 +35,14 @@ pub fn load(path: &Path) -> Result<Config, String> {
         secret: o.secret.iter().map(member).collect::<Result<_, _>>()?,
         always_send: o.always_send.iter().map(member).collect::<Result<_, _>>()?,
         read_only_operations: o.read_only_operations,
+        base_views: o
+            .base_views
+            .iter()
+            .map(|b| {
+                QName::parse_clark(b)
+                    .ok_or_else(|| format!("{}: `{b}` is not of the form {{namespace}}Type", path.display()))
+            })
+            .collect::<Result<_, _>>()?,
     })
 }
 

@@ -277,11 +277,32 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
         }
     };
 
+    let base_views = ctx
+        .model
+        .bases(&t.name)
+        .into_iter()
+        .filter(|b| ctx.config.base_views.contains(b))
+        .map(|b| {
+            let base_ident = ctx.type_ident(b);
+            let n = match ctx.model.get(b).map(|t| &t.kind) {
+                Some(TypeKind::Struct(bs)) => bs.members.len(),
+                _ => 0,
+            };
+            let base_fields = &field_idents[..n.min(field_idents.len())];
+            quote! {
+                impl #rt::Inherits<#base_ident> for #ident {
+                    fn base_view(&self) -> #base_ident {
+                        #base_ident { #(#base_fields: self.#base_fields.clone()),* }
+                    }
+                }
+            }
+        });
     Ok(quote! {
         #doc
         #[derive(#(#derives),*)]
         pub struct #ident { #(#decls)* }
         #debug_impl
+        #(#base_views)*
         #encode
         #decode
     })

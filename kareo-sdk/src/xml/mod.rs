@@ -76,6 +76,13 @@ pub trait RequestContext {
     fn context_mut(&mut self) -> &mut Option<Self::Context>;
 }
 
+/// A type derived from base type `B`: gives a copy of its base part (for example the
+/// status header every response carries).
+pub trait Inherits<B> {
+    /// The members inherited from `B`, copied.
+    fn base_view(&self) -> B;
+}
+
 /// `Debug` wrapper for secret members: shows whether a value is set, never the value.
 pub struct Masked<'a, T>(pub &'a T);
 
