@@ -3,7 +3,9 @@
 use std::fmt;
 
 use crate::generated::NAMESPACES;
-use crate::xml::{Decode, DecodeError, DecodeErrorKind, Element, EncodeError, Limits, Ns, Operation, Reader, Writer};
+use crate::xml::{
+    Decode, DecodeError, DecodeErrorKind, Element, EncodeError, Limits, Ns, Operation, Reader, Wrapper, Writer,
+};
 
 /// SOAP 1.1 envelope namespace.
 pub const SOAP_ENV_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
@@ -27,8 +29,50 @@ const SOAP: Ns = Ns(NAMESPACES.len() as u8);
 ///
 /// Every schema namespace is declared once on the envelope (`n0`, `n1`, ...), `xsi` as `i`.
 pub fn write_request<O: Operation>(request: &O::Request) -> Result<String, EncodeError> {
-    let info = O::INFO;
-    let mut w = Writer::with_capacity(2048);
+    write_message(&O::INFO.input, request)
+}
+
+/// Writes a response envelope for operation `O` (what a server sends; for mock servers and
+/// tests).
+#[cfg(feature = "server-codec")]
+pub fn write_response<O: Operation>(response: &O::Response) -> Result<String, EncodeError>
+where
+    O::Response: crate::xml::Encode,
+{
+    write_message(&O::INFO.output, response)
+}
+
+/// Reads a request envelope for operation `O` (what a server receives; for mock servers and
+/// tests). A fault in a request is reported as an envelope error.
+#[cfg(feature = "server-codec")]
+pub fn read_request<O: Operation>(body: &[u8], limits: Limits) -> Result<O::Request, DecodeError>
+where
+    O::Request: Decode,
+{
+    match read_message::<O::Request>(body, limits, &O::INFO.input)? {
+        (Response::Result(r), _) => Ok(r),
+        (Response::Fault(_), _) => Err(envelope_error("a request holds a Fault")),
+    }
+}
+
+/// Writes a SOAP 1.1 fault envelope (for mock servers and tests).
+pub fn write_fault(fault: &Fault) -> Result<String, EncodeError> {
+    let mut w = Writer::with_capacity(512);
+    open_envelope(&mut w)?;
+    w.raw("<s:Fault>");
+    w.text_element(Ns::NONE, "faultcode", &fault.code)?;
+    w.text_element(Ns::NONE, "faultstring", &fault.string)?;
+    if let Some(actor) = &fault.actor {
+        w.text_element(Ns::NONE, "faultactor", actor)?;
+    }
+    if let Some(detail) = &fault.detail {
+        w.text_element(Ns::NONE, "detail", detail)?;
+    }
+    w.raw("</s:Fault></s:Body></s:Envelope>");
+    Ok(w.into_string())
+}
+
+fn open_envelope(w: &mut Writer) -> Result<(), EncodeError> {
     w.raw("<s:Envelope xmlns:s=\"");
     w.raw(SOAP_ENV_NS);
     w.raw("\" xmlns:i=\"");
@@ -40,10 +84,16 @@ pub fn write_request<O: Operation>(request: &O::Request) -> Result<String, Encod
         w.raw("\"");
     }
     w.raw("><s:Body>");
-    w.start(info.input.ns, info.input.element);
-    w.req(info.input.child_ns, info.input.child, request)
-        .map_err(|e| e.within(info.input.element))?;
-    w.end(info.input.ns, info.input.element);
+    Ok(())
+}
+
+fn write_message<T: crate::xml::Encode>(message: &Wrapper, body: &T) -> Result<String, EncodeError> {
+    let mut w = Writer::with_capacity(2048);
+    open_envelope(&mut w)?;
+    w.start(message.ns, message.element);
+    w.req(message.child_ns, message.child, body)
+        .map_err(|e| e.within(message.element))?;
+    w.end(message.ns, message.element);
     w.raw("</s:Body></s:Envelope>");
     Ok(w.into_string())
 }
@@ -88,7 +138,14 @@ pub fn read_response<O: Operation>(
     body: &[u8],
     limits: Limits,
 ) -> Result<(Response<O::Response>, ParseStats), DecodeError> {
-    let info = O::INFO;
+    read_message::<O::Response>(body, limits, &O::INFO.output)
+}
+
+fn read_message<T: Decode>(
+    body: &[u8],
+    limits: Limits,
+    message: &Wrapper,
+) -> Result<(Response<T>, ParseStats), DecodeError> {
     let mut r = Reader::new(body, &READ_NAMESPACES, limits);
     let envelope = r.root()?;
     if envelope.ns != SOAP || envelope.local() != "Envelope" {
@@ -105,9 +162,9 @@ pub fn read_response<O: Operation>(
                 r.unknown(&item)?;
             } else if item.ns == SOAP && item.local() == "Fault" {
                 out = Some(Response::Fault(read_fault(&mut r, &item)?));
-            } else if item.ns == info.output.ns && item.local() == info.output.element {
-                let result = read_result::<O::Response>(&mut r, &item, info.output.child_ns, info.output.child)
-                    .map_err(|e| e.within(info.output.element))?;
+            } else if item.ns == message.ns && item.local() == message.element {
+                let result = read_result::<T>(&mut r, &item, message.child_ns, message.child)
+                    .map_err(|e| e.within(message.element))?;
                 out = Some(Response::Result(result));
             } else {
                 r.unknown(&item)?;
@@ -119,7 +176,7 @@ pub fn read_response<O: Operation>(
         Some(o) => Ok((o, stats)),
         None => Err(envelope_error(&format!(
             "the body holds neither {} nor a Fault",
-            info.output.element
+            message.element
         ))),
     }
 }
