@@ -115,7 +115,7 @@ impl std::fmt::Debug for RequestHeader {
             .field("client_version", &self.client_version)
             .field("customer_key", &crate::xml::Masked(&self.customer_key))
             .field("password", &crate::xml::Masked(&self.password))
-            .field("user", &self.user)
+            .field("user", &crate::xml::Masked(&self.user))
             .finish()
     }
 }
