@@ -1,1 +1,3 @@
+//! Support for the workspace-level tests.
 
+pub mod schema;
