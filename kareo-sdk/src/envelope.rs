@@ -146,7 +146,7 @@ fn read_message<T: Decode>(
     limits: Limits,
     message: &Wrapper,
 ) -> Result<(Response<T>, ParseStats), DecodeError> {
-    let mut r = Reader::new(body, &READ_NAMESPACES, limits);
+    let mut r = Reader::new(body, &READ_NAMESPACES, limits)?;
     let envelope = r.root()?;
     if envelope.ns != SOAP || envelope.local() != "Envelope" {
         return Err(envelope_error("the document is not a SOAP 1.1 envelope"));

@@ -78,11 +78,17 @@ impl<T: Decode> Decode for Option<T> {
 pub struct Limits {
     /// Deepest element nesting accepted.
     pub max_depth: u32,
+    /// Largest document accepted, in bytes.
+    pub max_bytes: usize,
 }
 
 impl Default for Limits {
+    /// 128 levels, 64 MiB.
     fn default() -> Self {
-        Limits { max_depth: 128 }
+        Limits {
+            max_depth: 128,
+            max_bytes: 64 * 1024 * 1024,
+        }
     }
 }
 
@@ -106,6 +112,8 @@ pub enum DecodeErrorKind {
     UnexpectedEof,
     /// Nesting deeper than the limit.
     TooDeep(u32),
+    /// A document larger than the limit (bytes).
+    TooLarge(usize),
     /// A known element's text is not a value of its type.
     InvalidValue(ValueError),
     /// An element the schema requires is missing.
@@ -152,6 +160,7 @@ impl fmt::Display for DecodeError {
             DecodeErrorKind::Malformed(m) => write!(f, "malformed XML at {at}: {m}"),
             DecodeErrorKind::UnexpectedEof => write!(f, "document ends inside {at}"),
             DecodeErrorKind::TooDeep(d) => write!(f, "elements nested deeper than {d} at {at}"),
+            DecodeErrorKind::TooLarge(n) => write!(f, "document larger than the {n}-byte limit"),
             DecodeErrorKind::InvalidValue(e) => write!(f, "{at}: {e}"),
             DecodeErrorKind::Missing(name) => write!(f, "{at}: required element {name} is missing"),
             DecodeErrorKind::Duplicate => write!(f, "{at}: element occurs more than once"),
@@ -205,18 +214,26 @@ pub struct Reader<'i> {
 
 impl<'i> Reader<'i> {
     /// A reader over `input`, resolving namespaces against `namespaces` (the generated table).
-    pub fn new(input: &'i [u8], namespaces: &'static [&'static str], limits: Limits) -> Reader<'i> {
+    /// Fails when `input` is larger than [`Limits::max_bytes`].
+    pub fn new(
+        input: &'i [u8],
+        namespaces: &'static [&'static str],
+        limits: Limits,
+    ) -> Result<Reader<'i>, DecodeError> {
+        if input.len() > limits.max_bytes {
+            return Err(DecodeError::new(DecodeErrorKind::TooLarge(limits.max_bytes)));
+        }
         let mut inner = NsReader::from_reader(input);
         let config = inner.config_mut();
         config.check_end_names = true;
         config.expand_empty_elements = false;
-        Reader {
+        Ok(Reader {
             inner,
             namespaces,
             depth: 0,
             limits,
             skipped: 0,
-        }
+        })
     }
 
     /// How many unknown elements were skipped so far.
@@ -355,17 +372,7 @@ impl<'i> Reader<'i> {
                 Event::Text(t) => append(&mut out, t.xml10_content()),
                 Event::CData(c) => append(&mut out, c.into_inner()),
                 Event::GeneralRef(r) => {
-                    let ch = match r.resolve_char_ref().map_err(DecodeError::malformed)? {
-                        Some(c) => c,
-                        None => match &*r {
-                            "lt" => '<',
-                            "gt" => '>',
-                            "amp" => '&',
-                            "apos" => '\'',
-                            "quot" => '"',
-                            _ => return Err(DecodeError::malformed("undefined entity reference")),
-                        },
-                    };
+                    let ch = resolve_reference(&r)?;
                     let mut buf = [0u8; 4];
                     append(&mut out, Cow::Owned(ch.encode_utf8(&mut buf).to_owned()));
                 }
@@ -383,53 +390,45 @@ impl<'i> Reader<'i> {
         }
     }
 
-    /// All text inside an element and its descendants, pieces joined by spaces (for free-form
-    /// content such as SOAP fault details).
+    /// All text inside an element and its descendants, one piece per element, trimmed and
+    /// joined by spaces (for free-form content such as SOAP fault details).
     pub fn inner_text(&mut self, el: &Element<'_>) -> Result<String, DecodeError> {
         let mut out = String::new();
         if el.empty {
             return Ok(out);
         }
-        let mut open = 1u32;
-        let push = |out: &mut String, piece: &str| {
-            let piece = piece.trim();
-            if !piece.is_empty() {
+        let mut piece = String::new();
+        let flush = |out: &mut String, piece: &mut String| {
+            let t = piece.trim();
+            if !t.is_empty() {
                 if !out.is_empty() {
                     out.push(' ');
                 }
-                out.push_str(piece);
+                out.push_str(t);
             }
+            piece.clear();
         };
+        let mut open = 1u32;
         loop {
             match self.inner.read_event().map_err(DecodeError::malformed)? {
                 Event::Start(_) => {
+                    flush(&mut out, &mut piece);
                     open += 1;
                     self.enter()?;
                 }
                 Event::End(_) => {
+                    flush(&mut out, &mut piece);
                     open -= 1;
                     self.depth -= 1;
                     if open == 0 {
                         return Ok(out);
                     }
                 }
-                Event::Text(t) => push(&mut out, &t.xml10_content()),
-                Event::CData(c) => push(&mut out, &c),
-                Event::GeneralRef(r) => {
-                    if let Some(c) = r.resolve_char_ref().map_err(DecodeError::malformed)? {
-                        out.push(c);
-                    } else {
-                        out.push_str(match &*r {
-                            "lt" => "<",
-                            "gt" => ">",
-                            "amp" => "&",
-                            "apos" => "'",
-                            "quot" => "\"",
-                            _ => return Err(DecodeError::malformed("undefined entity reference")),
-                        });
-                    }
-                }
-                Event::Empty(_) | Event::Comment(_) | Event::PI(_) => {}
+                Event::Empty(_) => flush(&mut out, &mut piece),
+                Event::Text(t) => piece.push_str(&t.xml10_content()),
+                Event::CData(c) => piece.push_str(&c),
+                Event::GeneralRef(r) => piece.push(resolve_reference(&r)?),
+                Event::Comment(_) | Event::PI(_) => {}
                 Event::Decl(_) | Event::DocType(_) => {
                     return Err(DecodeError::malformed("declaration inside the document"))
                 }
@@ -591,5 +590,21 @@ impl<'i> Reader<'i> {
     /// Checks that a required member was present.
     pub fn required<T>(&self, slot: Option<T>, name: &'static str) -> Result<T, DecodeError> {
         slot.ok_or_else(|| DecodeError::new(DecodeErrorKind::Missing(name)))
+    }
+}
+
+/// A character reference or one of XML's five predefined entities; anything else is an error
+/// (no DTD is accepted, so no other entity is defined).
+fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Result<char, DecodeError> {
+    if let Some(c) = r.resolve_char_ref().map_err(DecodeError::malformed)? {
+        return Ok(c);
+    }
+    match &**r {
+        "lt" => Ok('<'),
+        "gt" => Ok('>'),
+        "amp" => Ok('&'),
+        "apos" => Ok('\''),
+        "quot" => Ok('"'),
+        _ => Err(DecodeError::malformed("undefined entity reference")),
     }
 }
