@@ -4,13 +4,25 @@
 //! - [`operations`]: one marker type per operation with its wire names and SOAPAction, generated;
 //! - [`envelope`]: SOAP 1.1 request envelopes and response parsing (faults included);
 //! - [`xml`]: the runtime the generated code calls;
-//! - [`generated`]: the generated module itself (namespace table, endpoint, types, operations).
+//! - [`generated`]: the generated module itself (namespace table, endpoint, types, operations);
+//! - [`client`]: the async client, [`KareoClient`], one typed method per operation;
+//! - [`error`]: its [`Error`] type.
 
 #![warn(missing_docs)]
 
+pub mod client;
 pub mod envelope;
-#[rustfmt::skip] // formatted by the generator (prettyplease); `cargo xtask regen --check` pins it
+pub mod error;
+// Formatted by the generator (prettyplease); `cargo xtask regen --check` pins it. The skip is
+// spelled as `cfg_attr` because a plain `#[rustfmt::skip]` on a module declaration makes rustc
+// treat the module as macro-expanded, and `crate::for_each_operation!` (a `#[macro_export]`
+// macro inside it) then cannot be called by path from this crate (rust-lang/rust#52234).
+#[allow(clippy::deprecated_cfg_attr)]
+#[cfg_attr(rustfmt, rustfmt::skip)]
 pub mod generated;
 pub mod xml;
 
 pub use generated::{operations, types, DEFAULT_ENDPOINT, NAMESPACES};
+
+pub use client::{ClientBuilder, Credentials, KareoClient, RateLimit, RetryPolicy};
+pub use error::Error;

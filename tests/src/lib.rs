@@ -1,3 +1,4 @@
 //! Support for the workspace-level tests.
 
+pub mod mock;
 pub mod schema;

@@ -1,0 +1,322 @@
+//! Turning an HTTP response into the operation's response or a typed [`Error`], and keeping
+//! credentials out of every text that goes into an error or a log line.
+
+use std::borrow::Cow;
+
+use super::transport::HttpResponse;
+use crate::envelope::{self, Fault, Response};
+use crate::error::{Error, SecurityFailure};
+use crate::types::{ResponseBase, SecurityResponse};
+use crate::xml::{DecodeError, DecodeErrorKind, Inherits, Limits, Operation};
+
+/// The text Kareo's throttle messages carry.
+const THROTTLE_PHRASE: &str = "requested more than allowed";
+
+/// Longest body excerpt kept in an [`Error::Http`].
+const EXCERPT_CHARS: usize = 300;
+
+/// Replaces known secrets with `***` in texts that come from the server.
+#[derive(Debug, Default)]
+pub(crate) struct Redactor {
+    secrets: Vec<String>,
+}
+
+impl Redactor {
+    /// Secrets shorter than 3 characters are not scrubbed (they would mangle every text and
+    /// reveal nothing by themselves).
+    pub(crate) fn new<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut list: Vec<String> = secrets
+            .into_iter()
+            .filter(|s| s.chars().count() >= 3)
+            .map(str::to_owned)
+            .collect();
+        // Longest first, so that a secret containing another is replaced whole.
+        list.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        list.dedup();
+        Redactor { secrets: list }
+    }
+
+    pub(crate) fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let mut out = Cow::Borrowed(text);
+        for s in &self.secrets {
+            if out.contains(s.as_str()) {
+                out = Cow::Owned(out.replace(s.as_str(), "***"));
+            }
+        }
+        out
+    }
+
+    fn own(&self, text: &str) -> String {
+        self.redact(text).into_owned()
+    }
+}
+
+/// Reads `response` as operation `O`'s answer.
+pub(crate) fn interpret<O: Operation>(
+    response: &HttpResponse,
+    limits: Limits,
+    redactor: &Redactor,
+) -> Result<O::Response, Error>
+where
+    O::Response: Inherits<ResponseBase>,
+{
+    let operation = O::INFO.name;
+    let status = response.status;
+    if !(200..300).contains(&status) {
+        if looks_like_xml(&response.body) {
+            if let Ok((Response::Fault(fault), _)) = envelope::read_response::<O>(&response.body, limits) {
+                return Err(fault_error(operation, status, fault, response, redactor));
+            }
+        }
+        let excerpt = redactor.own(&excerpt(&response.body));
+        if status == 429 || status == 503 {
+            let message = if excerpt.is_empty() {
+                format!("HTTP {status}")
+            } else {
+                format!("HTTP {status}: {excerpt}")
+            };
+            return Err(Error::Throttled {
+                operation,
+                status: Some(status),
+                retry_after: response.retry_after,
+                message,
+            });
+        }
+        return Err(Error::Http {
+            operation,
+            status,
+            excerpt,
+        });
+    }
+    match envelope::read_response::<O>(&response.body, limits) {
+        Ok((Response::Result(result), _)) => {
+            check_base(operation, &result.base_view(), redactor)?;
+            Ok(result)
+        }
+        Ok((Response::Fault(fault), _)) => Err(fault_error(operation, status, fault, response, redactor)),
+        Err(error) => Err(Error::Decode {
+            operation,
+            error: redact_decode(error, redactor),
+        }),
+    }
+}
+
+fn fault_error(
+    operation: &'static str,
+    status: u16,
+    fault: Fault,
+    response: &HttpResponse,
+    redactor: &Redactor,
+) -> Error {
+    let fault = Fault {
+        code: redactor.own(&fault.code),
+        string: redactor.own(&fault.string),
+        actor: fault.actor.map(|a| redactor.own(&a)),
+        detail: fault.detail.map(|d| redactor.own(&d)),
+    };
+    if is_throttle(&fault.string) || fault.detail.as_deref().is_some_and(is_throttle) {
+        return Error::Throttled {
+            operation,
+            status: Some(status),
+            retry_after: response.retry_after,
+            message: fault.string,
+        };
+    }
+    Error::Fault {
+        operation,
+        status,
+        fault,
+    }
+}
+
+fn is_throttle(text: &str) -> bool {
+    text.to_ascii_lowercase().contains(THROTTLE_PHRASE)
+}
+
+/// Kareo's service-level failures: throttling, a failed security check, `IsError`.
+fn check_base(operation: &'static str, base: &ResponseBase, redactor: &Redactor) -> Result<(), Error> {
+    let error = base.error_response.value();
+    let security = base.security_response.value();
+    let error_message = error.and_then(|e| e.error_message.value()).map(String::as_str);
+    let is_error = error.and_then(|e| e.is_error) == Some(true);
+    let security_message = security.and_then(|s| s.security_result.value()).map(String::as_str);
+
+    for text in [error_message.filter(|_| is_error), security_message]
+        .into_iter()
+        .flatten()
+    {
+        if is_throttle(text) {
+            return Err(Error::Throttled {
+                operation,
+                status: None,
+                retry_after: None,
+                message: redactor.own(text),
+            });
+        }
+    }
+    if let Some(kind) = security.and_then(security_failure) {
+        let permissions_missing = security
+            .and_then(|s| s.permissions_missing.value())
+            .and_then(|p| p.permission.value())
+            .map(|list| list.iter().flatten().map(|p| redactor.own(p)).collect())
+            .unwrap_or_default();
+        return Err(Error::Security {
+            operation,
+            kind,
+            message: security_message.filter(|m| !m.is_empty()).map(|m| redactor.own(m)),
+            permissions_missing,
+        });
+    }
+    if is_error {
+        let message = match error_message {
+            Some(m) if !m.is_empty() => redactor.own(m),
+            _ => "IsError is set, without a message".to_owned(),
+        };
+        return Err(Error::Service {
+            operation,
+            message,
+            stack_trace: error
+                .and_then(|e| e.stack_trace.value())
+                .filter(|t| !t.is_empty())
+                .map(|t| redactor.own(t)),
+        });
+    }
+    Ok(())
+}
+
+/// The failed check of a `SecurityResponse`, if any. Only explicit `false` values count: the
+/// service leaves the flags out of some responses.
+fn security_failure(s: &SecurityResponse) -> Option<SecurityFailure> {
+    if s.authenticated == Some(false) {
+        Some(SecurityFailure::NotAuthenticated)
+    } else if s.customer_key_valid == Some(false) {
+        Some(SecurityFailure::CustomerKeyInvalid)
+    } else if s.authorized == Some(false) {
+        Some(SecurityFailure::NotAuthorized)
+    } else if s.security_result_success == Some(false) {
+        Some(SecurityFailure::Other)
+    } else {
+        None
+    }
+}
+
+fn redact_decode(mut error: DecodeError, redactor: &Redactor) -> DecodeError {
+    match &mut error.kind {
+        DecodeErrorKind::Malformed(m) | DecodeErrorKind::Envelope(m) => *m = redactor.own(m),
+        _ => {}
+    }
+    for p in &mut error.path {
+        *p = redactor.own(p);
+    }
+    error
+}
+
+fn looks_like_xml(body: &[u8]) -> bool {
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
+    start.is_some_and(|i| body[i] == b'<') && !starts_with_html(body)
+}
+
+fn starts_with_html(body: &[u8]) -> bool {
+    let head = &body[..body.len().min(512)];
+    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    head.contains("<html") || head.contains("<!doctype html")
+}
+
+/// A short, readable excerpt of a body: tags removed, whitespace collapsed, at most
+/// [`EXCERPT_CHARS`] characters.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let head = &body[..body.len().min(16 * 1024)];
+    let text = String::from_utf8_lossy(head);
+    let mut out = String::new();
+    let mut in_tag = false;
+    let mut in_skipped = None::<&str>;
+    let lower = text.to_ascii_lowercase();
+    let mut i = 0;
+    let mut last_space = true;
+    let bytes = text.as_bytes();
+    while i < bytes.len() {
+        if let Some(end) = in_skipped {
+            match lower[i..].find(end) {
+                Some(j) => {
+                    i += j + end.len();
+                    in_skipped = None;
+                    continue;
+                }
+                None => break,
+            }
+        }
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if in_tag {
+            if c == '>' {
+                in_tag = false;
+            }
+        } else if c == '<' {
+            in_tag = true;
+            if lower[i..].starts_with("<style") {
+                in_skipped = Some("</style>");
+            } else if lower[i..].starts_with("<script") {
+                in_skipped = Some("</script>");
+            }
+            if !last_space {
+                out.push(' ');
+                last_space = true;
+            }
+        } else if c.is_whitespace() {
+            if !last_space {
+                out.push(' ');
+                last_space = true;
+            }
+        } else {
+            out.push(c);
+            last_space = false;
+        }
+        i += c.len_utf8();
+        if out.chars().count() > EXCERPT_CHARS {
+            break;
+        }
+    }
+    let trimmed = out.trim();
+    if trimmed.chars().count() > EXCERPT_CHARS {
+        let cut: String = trimmed.chars().take(EXCERPT_CHARS).collect();
+        format!("{cut}…")
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_strips_html_and_collapses_space() {
+        let body = b"<!DOCTYPE html><html><head><title>Service Unavailable</title><style>body{x:y}</style></head>\n<body>\n  <h1>HTTP Error 503.</h1>   The service is unavailable.</body></html>";
+        assert_eq!(
+            excerpt(body),
+            "Service Unavailable HTTP Error 503. The service is unavailable."
+        );
+    }
+
+    #[test]
+    fn excerpt_is_short() {
+        let body = "x".repeat(10_000);
+        let e = excerpt(body.as_bytes());
+        assert!(e.chars().count() <= EXCERPT_CHARS + 1);
+        assert!(e.ends_with('…'));
+    }
+
+    #[test]
+    fn redactor_replaces_secrets_longest_first() {
+        let r = Redactor::new(["abc", "abcdef", "x"]);
+        assert_eq!(r.redact("key abcdef, user abc, x"), "key ***, user ***, x");
+    }
+
+    #[test]
+    fn html_is_not_xml() {
+        assert!(looks_like_xml(b"  <s:Envelope/>"));
+        assert!(!looks_like_xml(b"<html><body>oops</body></html>"));
+        assert!(!looks_like_xml(b"Bad gateway"));
+    }
+}

@@ -1,0 +1,329 @@
+//! Credentials and client settings.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::rate_limit::RateLimit;
+use super::retry::RetryPolicy;
+use super::transport::Transport;
+use crate::error::Error;
+use crate::types::RequestHeader;
+use crate::xml::Nillable;
+
+/// Environment variable holding the customer key.
+pub const ENV_CUSTOMER_KEY: &str = "KAREO_CUSTOMER_KEY";
+/// Environment variable holding the user name.
+pub const ENV_USER: &str = "KAREO_USER";
+/// Environment variable holding the password.
+pub const ENV_PASSWORD: &str = "KAREO_PASSWORD";
+/// Optional environment variable overriding the endpoint.
+pub const ENV_ENDPOINT: &str = "KAREO_ENDPOINT";
+
+/// What opens a practice's data: the customer key and a Kareo user's login.
+///
+/// `Debug` shows none of the three values.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    customer_key: String,
+    user: String,
+    password: String,
+}
+
+impl Credentials {
+    /// Credentials from their three parts.
+    pub fn new(customer_key: impl Into<String>, user: impl Into<String>, password: impl Into<String>) -> Self {
+        Credentials {
+            customer_key: customer_key.into(),
+            user: user.into(),
+            password: password.into(),
+        }
+    }
+
+    /// Reads `KAREO_CUSTOMER_KEY`, `KAREO_USER` and `KAREO_PASSWORD`. A missing or empty
+    /// variable is an [`Error::Config`] naming it.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`from_env`](Self::from_env), reading variables through `lookup` (for tests and
+    /// other configuration sources).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let get = |name: &str| match lookup(name) {
+            Some(v) if !v.is_empty() => Ok(v),
+            Some(_) => Err(Error::config(format!("environment variable {name} is empty"))),
+            None => Err(Error::config(format!("environment variable {name} is not set"))),
+        };
+        Ok(Credentials::new(
+            get(ENV_CUSTOMER_KEY)?,
+            get(ENV_USER)?,
+            get(ENV_PASSWORD)?,
+        ))
+    }
+
+    /// The user name.
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    /// The three secret strings, for scrubbing server texts.
+    pub(crate) fn secrets(&self) -> [&str; 3] {
+        [&self.customer_key, &self.user, &self.password]
+    }
+
+    pub(crate) fn header(&self, client_version: Option<&str>) -> RequestHeader {
+        RequestHeader {
+            client_version: match client_version {
+                Some(v) => Nillable::Value(v.to_owned()),
+                None => Nillable::Absent,
+            },
+            customer_key: Nillable::Value(self.customer_key.clone()),
+            password: Nillable::Value(self.password.clone()),
+            user: Nillable::Value(self.user.clone()),
+        }
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("customer_key", &"***")
+            .field("user", &"***")
+            .field("password", &"***")
+            .finish()
+    }
+}
+
+/// Default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default timeout of one HTTP exchange (Kareo's list operations can be slow).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+/// Default limit on a response body.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Everything a [`KareoClient`](super::KareoClient) is built from. `Debug` masks the
+/// credentials.
+#[derive(Clone)]
+pub struct Config {
+    pub(crate) credentials: Credentials,
+    pub(crate) endpoint: String,
+    pub(crate) client_version: Option<String>,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) request_timeout: Duration,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) rate_limit: Option<RateLimit>,
+    pub(crate) rate_limits: HashMap<&'static str, RateLimit>,
+    pub(crate) log_bodies: bool,
+    pub(crate) transport: Option<Arc<dyn Transport>>,
+}
+
+impl Config {
+    /// The endpoint calls go to.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+    /// The `ClientVersion` sent in every request header, if set.
+    pub fn client_version(&self) -> Option<&str> {
+        self.client_version.as_deref()
+    }
+    /// Connect timeout.
+    pub fn connect_timeout(&self) -> Duration {
+        self.connect_timeout
+    }
+    /// Timeout of one HTTP exchange (one attempt).
+    pub fn request_timeout(&self) -> Duration {
+        self.request_timeout
+    }
+    /// Largest response body accepted.
+    pub fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
+    /// Retry policy.
+    pub fn retry(&self) -> &RetryPolicy {
+        &self.retry
+    }
+    /// The rate limit that applies to operation `name` (per-operation setting, else the
+    /// default), if any.
+    pub fn rate_limit_for(&self, name: &str) -> Option<RateLimit> {
+        self.rate_limits.get(name).copied().or(self.rate_limit)
+    }
+    /// Whether request and response bodies are logged (at `TRACE` level, credentials masked).
+    pub fn log_bodies(&self) -> bool {
+        self.log_bodies
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("credentials", &self.credentials)
+            .field("endpoint", &self.endpoint)
+            .field("client_version", &self.client_version)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
+            .field("rate_limits", &self.rate_limits)
+            .field("log_bodies", &self.log_bodies)
+            .field("transport", &self.transport.as_ref().map(|_| "custom"))
+            .finish()
+    }
+}
+
+/// Builds a [`KareoClient`](super::KareoClient).
+///
+/// ```no_run
+/// # async fn run() -> Result<(), kareo_sdk::Error> {
+/// use std::time::Duration;
+/// use kareo_sdk::client::{Credentials, KareoClient, RateLimit};
+///
+/// let client = KareoClient::builder(Credentials::new("customer-key", "user", "password"))
+///     .client_version("my-integration 1.0")
+///     .request_timeout(Duration::from_secs(60))
+///     .rate_limit(RateLimit::new(1, Duration::from_secs(2)))
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    config: Config,
+    unknown_operations: Vec<String>,
+}
+
+impl ClientBuilder {
+    /// Defaults: the WSDL's endpoint ([`DEFAULT_ENDPOINT`](crate::DEFAULT_ENDPOINT)), connect
+    /// timeout 10 s, request timeout 120 s, responses up to 64 MiB, [`RetryPolicy::default`],
+    /// no rate limit, no body logging.
+    pub fn new(credentials: Credentials) -> Self {
+        ClientBuilder {
+            config: Config {
+                credentials,
+                endpoint: crate::DEFAULT_ENDPOINT.to_owned(),
+                client_version: None,
+                connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+                request_timeout: DEFAULT_REQUEST_TIMEOUT,
+                max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+                retry: RetryPolicy::default(),
+                rate_limit: None,
+                rate_limits: HashMap::new(),
+                log_bodies: false,
+                transport: None,
+            },
+            unknown_operations: Vec::new(),
+        }
+    }
+
+    /// Credentials from `KAREO_CUSTOMER_KEY`, `KAREO_USER`, `KAREO_PASSWORD`, and the endpoint
+    /// from `KAREO_ENDPOINT` when it is set.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`from_env`](Self::from_env), reading variables through `lookup`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let credentials = Credentials::from_lookup(&lookup)?;
+        let mut builder = ClientBuilder::new(credentials);
+        if let Some(endpoint) = lookup(ENV_ENDPOINT).filter(|e| !e.is_empty()) {
+            builder = builder.endpoint(endpoint);
+        }
+        Ok(builder)
+    }
+
+    /// The service URL (default [`DEFAULT_ENDPOINT`](crate::DEFAULT_ENDPOINT)).
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.config.endpoint = endpoint.into();
+        self
+    }
+
+    /// `ClientVersion` to send in every request header.
+    pub fn client_version(mut self, version: impl Into<String>) -> Self {
+        self.config.client_version = Some(version.into());
+        self
+    }
+
+    /// How long connecting may take.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.config.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one HTTP exchange (one attempt, body included) may take.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.config.request_timeout = timeout;
+        self
+    }
+
+    /// Largest response body accepted; a larger one fails with
+    /// [`Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.config.max_response_bytes = limit;
+        self
+    }
+
+    /// Retry policy (default [`RetryPolicy::default`]; [`RetryPolicy::none`] disables retries).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.config.retry = policy;
+        self
+    }
+
+    /// A rate limit applied to every operation, each separately.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.config.rate_limit = Some(limit);
+        self
+    }
+
+    /// A rate limit for one operation (its WSDL name, e.g. `"GetPatients"`), overriding
+    /// [`rate_limit`](Self::rate_limit). An unknown name makes [`build`](Self::build) fail.
+    pub fn rate_limit_for(mut self, operation: &str, limit: RateLimit) -> Self {
+        match crate::operations::OPERATIONS.iter().find(|o| o.name == operation) {
+            Some(info) => {
+                self.config.rate_limits.insert(info.name, limit);
+            }
+            None => self.unknown_operations.push(operation.to_owned()),
+        }
+        self
+    }
+
+    /// Log request and response bodies at `TRACE` level (target `kareo_sdk::client`). The
+    /// request header's values are masked; bodies hold patient data, so keep this off in
+    /// production.
+    pub fn log_bodies(mut self, on: bool) -> Self {
+        self.config.log_bodies = on;
+        self
+    }
+
+    /// Sends requests through `transport` instead of the built-in `reqwest` one (the
+    /// timeouts are then passed to it per request; the connect timeout is the transport's
+    /// business).
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.config.transport = Some(transport);
+        self
+    }
+
+    /// The settings so far.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Builds the client: checks the settings and, without a custom transport, creates the
+    /// connection pool.
+    pub fn build(self) -> Result<super::KareoClient, Error> {
+        if let Some(name) = self.unknown_operations.first() {
+            return Err(Error::config(format!("rate limit for unknown operation {name:?}")));
+        }
+        match reqwest::Url::parse(&self.config.endpoint) {
+            Ok(url) if matches!(url.scheme(), "https" | "http") && url.has_host() => {}
+            _ => return Err(Error::config("the endpoint is not an http:// or https:// URL")),
+        }
+        if self.config.retry.max_attempts == 0 {
+            return Err(Error::config("retry max_attempts must be at least 1"));
+        }
+        for limit in self.config.rate_limit.iter().chain(self.config.rate_limits.values()) {
+            limit.validate()?;
+        }
+        super::KareoClient::from_config(self.config)
+    }
+}

@@ -1,0 +1,346 @@
+//! The async client: one typed method per Kareo operation.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), kareo_sdk::Error> {
+//! use kareo_sdk::client::KareoClient;
+//! use kareo_sdk::types::{GetPatientsReq, PatientFilter};
+//!
+//! // KAREO_CUSTOMER_KEY, KAREO_USER, KAREO_PASSWORD (and optionally KAREO_ENDPOINT).
+//! let client = KareoClient::from_env()?;
+//! let mut request = GetPatientsReq::default();
+//! request.filter = PatientFilter { last_name: "Example".to_owned().into(), ..Default::default() };
+//! let response = client.get_patients(request).await?;
+//! for patient in response.patients.value().into_iter().flatten() {
+//!     println!("{:?} {:?}", patient.id.value(), patient.last_name.value());
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! The client fills each request's `RequestHeader` with its credentials (unless the caller set
+//! one), sends it with the operation's SOAPAction, retries what is safe to retry
+//! ([`RetryPolicy`]), and turns every failure into an [`Error`]: transport, HTTP status, SOAP
+//! fault, Kareo's `IsError`, a failed security check, throttling, a response it cannot read.
+//!
+//! Each call runs in a `kareo.call` span (operation) and each attempt in a `kareo.attempt` span
+//! (attempt, HTTP status, duration, response size). Bodies are logged only with
+//! [`ClientBuilder::log_bodies`], and then with the request header's values masked.
+
+mod classify;
+mod config;
+mod rate_limit;
+mod retry;
+mod transport;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tracing::field::Empty;
+use tracing::Instrument;
+
+pub use config::{
+    ClientBuilder, Config, Credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT,
+    ENV_CUSTOMER_KEY, ENV_ENDPOINT, ENV_PASSWORD, ENV_USER,
+};
+pub use rate_limit::RateLimit;
+pub use retry::RetryPolicy;
+pub use transport::{BoxFuture, HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError, CONTENT_TYPE};
+
+use crate::envelope;
+use crate::error::{Error, TransportErrorKind};
+use crate::types::{RequestHeader, ResponseBase};
+use crate::xml::{Inherits, Limits, Nillable, Operation, RequestContext};
+use classify::Redactor;
+use rate_limit::Limiter;
+use retry::Jitter;
+
+/// Longest body logged with [`ClientBuilder::log_bodies`].
+const MAX_LOGGED_BODY: usize = 64 * 1024;
+
+/// A Kareo API client. Cheap to clone: clones share the connection pool and rate limits.
+///
+/// `Debug` masks the credentials.
+#[derive(Clone)]
+pub struct KareoClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    transport: Arc<dyn Transport>,
+    header: RequestHeader,
+    limiter: Limiter,
+}
+
+impl fmt::Debug for KareoClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KareoClient")
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}
+
+impl KareoClient {
+    /// A client with default settings (see [`ClientBuilder::new`]).
+    pub fn new(credentials: Credentials) -> Result<Self, Error> {
+        ClientBuilder::new(credentials).build()
+    }
+
+    /// A builder for a client with other settings.
+    pub fn builder(credentials: Credentials) -> ClientBuilder {
+        ClientBuilder::new(credentials)
+    }
+
+    /// A client from `KAREO_CUSTOMER_KEY`, `KAREO_USER`, `KAREO_PASSWORD` and, when set,
+    /// `KAREO_ENDPOINT`. A missing variable is an [`Error::Config`] naming it.
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    pub(crate) fn from_config(config: Config) -> Result<Self, Error> {
+        let transport: Arc<dyn Transport> = match &config.transport {
+            Some(t) => Arc::clone(t),
+            None => Arc::new(
+                ReqwestTransport::new(config.connect_timeout)
+                    .map_err(|e| Error::config(format!("cannot create the HTTP client: {}", e.message)))?,
+            ),
+        };
+        let header = config.credentials.header(config.client_version.as_deref());
+        Ok(KareoClient {
+            inner: Arc::new(Inner {
+                config,
+                transport,
+                header,
+                limiter: Limiter::default(),
+            }),
+        })
+    }
+
+    /// The client's settings.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Calls operation `O` (a marker type from [`operations`](crate::operations)); what the
+    /// per-operation methods do.
+    ///
+    /// Fills the request's `RequestHeader` with the client's credentials when it is `None`.
+    pub async fn call<O>(&self, mut request: O::Request) -> Result<O::Response, Error>
+    where
+        O: Operation,
+        O::Request: RequestContext<Context = RequestHeader>,
+        O::Response: Inherits<ResponseBase>,
+    {
+        let info = O::INFO;
+        let span = tracing::info_span!(
+            "kareo.call",
+            operation = info.name,
+            read_only = info.read_only,
+            attempts = Empty,
+            duration_ms = Empty,
+        );
+        let started = Instant::now();
+        let result = async {
+            let mut secrets: Vec<String> = self.inner.config.credentials.secrets().map(str::to_owned).into();
+            let slot = request.context_mut();
+            match slot {
+                Some(header) => secrets.extend(header_secrets(header)),
+                None => *slot = Some(self.inner.header.clone()),
+            }
+            let redactor = Redactor::new(secrets.iter().map(String::as_str));
+            let body = envelope::write_request::<O>(&request).map_err(|e| Error::encode(info.name, e))?;
+            if self.inner.config.log_bodies {
+                log_request_body::<O>(&mut request, &redactor);
+            }
+            self.send_with_retries::<O>(bytes::Bytes::from(body), &redactor).await
+        }
+        .instrument(span.clone())
+        .await;
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        result
+    }
+
+    async fn send_with_retries<O>(&self, body: bytes::Bytes, redactor: &Redactor) -> Result<O::Response, Error>
+    where
+        O: Operation,
+        O::Response: Inherits<ResponseBase>,
+    {
+        let info = O::INFO;
+        let config = &self.inner.config;
+        let policy = &config.retry;
+        let mut jitter: Option<Jitter> = None;
+        let mut attempt = 1u32;
+        loop {
+            if let Some(limit) = config.rate_limit_for(info.name) {
+                let wait = self.inner.limiter.reserve(info.name, &limit);
+                if !wait.is_zero() {
+                    tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limit: waiting for a slot");
+                    tokio::time::sleep(wait).await;
+                }
+            }
+            tracing::Span::current().record("attempts", attempt);
+            let span = tracing::debug_span!(
+                "kareo.attempt",
+                operation = info.name,
+                attempt,
+                status = Empty,
+                duration_ms = Empty,
+                response_bytes = Empty,
+            );
+            let result = self.attempt::<O>(body.clone(), redactor).instrument(span).await;
+            let error = match result {
+                Ok(response) => return Ok(response),
+                Err(e) => e,
+            };
+            if !policy.should_retry(info.read_only, &error, attempt) {
+                if attempt > 1 || error.is_retryable() {
+                    tracing::debug!(attempt, error = %error, "giving up");
+                }
+                return Err(error);
+            }
+            let jitter = jitter.get_or_insert_with(Jitter::new);
+            let wait = policy.delay(attempt, error.retry_after(), jitter);
+            tracing::warn!(
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                error = %error,
+                "attempt failed; retrying"
+            );
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    async fn attempt<O>(&self, body: bytes::Bytes, redactor: &Redactor) -> Result<O::Response, Error>
+    where
+        O: Operation,
+        O::Response: Inherits<ResponseBase>,
+    {
+        let info = O::INFO;
+        let config = &self.inner.config;
+        let span = tracing::Span::current();
+        let request = HttpRequest {
+            url: config.endpoint.clone(),
+            soap_action: format!("\"{}\"", info.soap_action),
+            body,
+            timeout: config.request_timeout,
+            max_response_bytes: config.max_response_bytes,
+        };
+        let started = Instant::now();
+        let sent = tokio::time::timeout(config.request_timeout, self.inner.transport.send(request)).await;
+        let elapsed = started.elapsed();
+        span.record("duration_ms", elapsed.as_millis() as u64);
+        let response = match sent {
+            Err(_) => Err(transport_error(
+                info.name,
+                TransportErrorKind::Timeout,
+                format!("no complete response within {}", fmt_duration(config.request_timeout)),
+            )),
+            Ok(Err(e)) if e.kind == TransportErrorKind::BodyTooLarge => Err(Error::ResponseTooLarge {
+                operation: info.name,
+                limit: config.max_response_bytes,
+            }),
+            Ok(Err(e)) => Err(transport_error(
+                info.name,
+                e.kind,
+                redactor.redact(&e.message).into_owned(),
+            )),
+            Ok(Ok(r)) => Ok(r),
+        };
+        let response = match response {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::debug!(error = %e, "no response");
+                return Err(e);
+            }
+        };
+        span.record("status", response.status);
+        span.record("response_bytes", response.body.len() as u64);
+        if config.log_bodies {
+            log_body("response body", &response.body, redactor);
+        }
+        let result = classify::interpret::<O>(&response, Limits::default(), redactor);
+        match &result {
+            Ok(_) => tracing::debug!(status = response.status, "call succeeded"),
+            Err(e) => tracing::debug!(status = response.status, error = %e, "call failed"),
+        }
+        result
+    }
+}
+
+fn transport_error(operation: &'static str, kind: TransportErrorKind, message: String) -> Error {
+    Error::Transport {
+        operation,
+        kind,
+        message,
+    }
+}
+
+fn fmt_duration(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+fn header_secrets(header: &RequestHeader) -> impl Iterator<Item = String> + '_ {
+    [&header.customer_key, &header.user, &header.password]
+        .into_iter()
+        .filter_map(|v| v.value().cloned())
+}
+
+/// Logs the request envelope with every `RequestHeader` value replaced by `***`.
+fn log_request_body<O: Operation>(request: &mut O::Request, redactor: &Redactor)
+where
+    O::Request: RequestContext<Context = RequestHeader>,
+{
+    let mask = |v: &Nillable<String>| match v {
+        Nillable::Value(_) => Nillable::Value("***".to_owned()),
+        other => other.clone(),
+    };
+    let real = request.context_mut().take();
+    if let Some(h) = &real {
+        *request.context_mut() = Some(RequestHeader {
+            client_version: h.client_version.clone(),
+            customer_key: mask(&h.customer_key),
+            password: mask(&h.password),
+            user: mask(&h.user),
+        });
+    }
+    let masked = envelope::write_request::<O>(request);
+    *request.context_mut() = real;
+    if let Ok(body) = masked {
+        log_body("request body", body.as_bytes(), redactor);
+    }
+}
+
+fn log_body(what: &'static str, body: &[u8], redactor: &Redactor) {
+    let shown = &body[..body.len().min(MAX_LOGGED_BODY)];
+    let text = String::from_utf8_lossy(shown);
+    let text = redactor.redact(&text);
+    tracing::trace!(bytes = body.len(), truncated = body.len() > MAX_LOGGED_BODY, body = %text, "{what}");
+}
+
+macro_rules! operation_methods {
+    ($(($op:ident, $method:ident)),* $(,)?) => {
+        /// One method per operation of the WSDL.
+        impl KareoClient {
+            $(
+                #[doc = concat!(
+                    "Calls [`", stringify!($op), "`](crate::operations::", stringify!($op), "): sends its request ",
+                    "with the client's credentials and returns its typed response.\n\n",
+                    "Retried on transient failures only if the operation is read-only (see [`RetryPolicy`]).",
+                )]
+                pub async fn $method(
+                    &self,
+                    request: <crate::operations::$op as Operation>::Request,
+                ) -> Result<<crate::operations::$op as Operation>::Response, Error> {
+                    self.call::<crate::operations::$op>(request).await
+                }
+            )*
+        }
+    };
+}
+
+crate::for_each_operation!(operation_methods);

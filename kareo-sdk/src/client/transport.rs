@@ -1,0 +1,238 @@
+//! The HTTP exchange behind a small trait, and its `reqwest` implementation.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use crate::error::TransportErrorKind;
+
+/// A boxed, `Send` future (what [`Transport::send`] returns).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// One SOAP POST to send.
+#[derive(Clone)]
+pub struct HttpRequest {
+    /// The endpoint URL.
+    pub url: String,
+    /// The `SOAPAction` header value, already double-quoted.
+    pub soap_action: String,
+    /// The envelope (UTF-8 XML). Holds the credentials: never log it.
+    pub body: Bytes,
+    /// How long the whole exchange may take, response body included.
+    pub timeout: Duration,
+    /// Largest response body to accept; a larger one is a
+    /// [`TransportErrorKind::BodyTooLarge`] error.
+    pub max_response_bytes: usize,
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("url", &self.url)
+            .field("soap_action", &self.soap_action)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
+}
+
+/// What the server answered.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    /// HTTP status code.
+    pub status: u16,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
+    /// The `Retry-After` header, when it holds a number of seconds.
+    pub retry_after: Option<Duration>,
+    /// The whole body.
+    pub body: Bytes,
+}
+
+/// A failed HTTP exchange.
+#[derive(Debug, Clone)]
+pub struct TransportError {
+    /// Which part failed; decides whether the request may have reached the server.
+    pub kind: TransportErrorKind,
+    /// A description without URL, headers or body.
+    pub message: String,
+}
+
+impl TransportError {
+    /// An error of `kind`.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        TransportError {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind, self.message)
+    }
+}
+
+impl StdError for TransportError {}
+
+/// Sends one HTTP request and reads the whole response.
+///
+/// The client builds the request (URL, SOAPAction, body, per-request timeout and size limit)
+/// and interprets the response; a transport only moves bytes. Implementations must set
+/// `Content-Type: text/xml; charset=utf-8` and the `SOAPAction` header, honour the timeout and
+/// the size limit, and report failures with the [`TransportErrorKind`] that says whether the
+/// request can have reached the server ([`Connect`](TransportErrorKind::Connect) and
+/// [`Tls`](TransportErrorKind::Tls) only when it certainly did not).
+pub trait Transport: Send + Sync {
+    /// Sends `request`.
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
+}
+
+/// The `Content-Type` of every request.
+pub const CONTENT_TYPE: &str = "text/xml; charset=utf-8";
+
+/// The built-in transport: `reqwest` over rustls, one connection pool.
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    /// A transport with its own connection pool and this connect timeout.
+    ///
+    /// Installs ring as the process's default rustls crypto provider unless the application
+    /// installed one before.
+    pub fn new(connect_timeout: Duration) -> Result<Self, TransportError> {
+        // `Err` means a provider is installed already, which is all that is needed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .user_agent(concat!("kareo-sdk/", env!("CARGO_PKG_VERSION")))
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| TransportError::new(TransportErrorKind::Other, describe(&e)))?;
+        Ok(ReqwestTransport { client })
+    }
+
+    /// A transport over an existing `reqwest` client (its timeouts, proxy and TLS settings).
+    pub fn with_client(client: reqwest::Client) -> Self {
+        ReqwestTransport { client }
+    }
+
+    async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let limit = request.max_response_bytes;
+        let mut response = self
+            .client
+            .post(&request.url)
+            .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE)
+            .header("SOAPAction", &request.soap_action)
+            .timeout(request.timeout)
+            .body(request.body)
+            .send()
+            .await
+            .map_err(|e| classify(&e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers();
+        let content_type = headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let retry_after = headers
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let declared = response.content_length();
+        if declared.is_some_and(|n| n > limit as u64) {
+            return Err(too_large(limit));
+        }
+        let mut body = Vec::with_capacity(declared.map_or(16 * 1024, |n| n as usize));
+        while let Some(chunk) = response.chunk().await.map_err(|e| classify(&e))? {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large(limit));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(HttpResponse {
+            status,
+            content_type,
+            retry_after,
+            body: Bytes::from(body),
+        })
+    }
+}
+
+impl Transport for ReqwestTransport {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(self.exchange(request))
+    }
+}
+
+fn too_large(limit: usize) -> TransportError {
+    TransportError::new(
+        TransportErrorKind::BodyTooLarge,
+        format!("response body exceeds {limit} bytes"),
+    )
+}
+
+/// Sorts a `reqwest` error into a [`TransportErrorKind`].
+fn classify(e: &reqwest::Error) -> TransportError {
+    let kind = if e.is_connect() {
+        if is_tls(e) {
+            TransportErrorKind::Tls
+        } else {
+            TransportErrorKind::Connect
+        }
+    } else if e.is_timeout() {
+        TransportErrorKind::Timeout
+    } else if e.is_request() || e.is_body() || e.is_decode() {
+        TransportErrorKind::Connection
+    } else {
+        TransportErrorKind::Other
+    };
+    TransportError::new(kind, describe(e))
+}
+
+/// Whether a connect error came from the TLS handshake (rustls reports through `io::Error`s
+/// that wrap a `rustls::Error`).
+fn is_tls(e: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn StdError + 'static)> = e.source();
+    while let Some(s) = source {
+        if s.is::<rustls::Error>() {
+            return true;
+        }
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            if io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) {
+                return true;
+            }
+        }
+        source = s.source();
+    }
+    false
+}
+
+/// The error and its causes, without the URL.
+fn describe(e: &reqwest::Error) -> String {
+    let mut out = String::new();
+    let mut source: Option<&(dyn StdError + 'static)> = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    if out.is_empty() {
+        out.push_str("HTTP request failed");
+    }
+    out
+}

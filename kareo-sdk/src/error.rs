@@ -1,0 +1,278 @@
+//! The one error type of the client: every way a call can fail, told apart.
+//!
+//! Texts that come from the server (fault strings, error messages, HTTP bodies) are stored with
+//! the call's credentials replaced by `***`, so neither `Display` nor `Debug` of an [`Error`]
+//! can show a customer key, user name or password.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::envelope::Fault;
+use crate::xml::{DecodeError, DecodeErrorKind, EncodeError};
+
+/// Why a call failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The HTTP exchange itself failed: connecting, TLS, a timeout, a connection closed early.
+    #[error("{operation}: {kind}: {message}")]
+    Transport {
+        /// Operation name.
+        operation: &'static str,
+        /// Which part of the exchange failed.
+        kind: TransportErrorKind,
+        /// What the HTTP stack reported (without the URL).
+        message: String,
+    },
+
+    /// The server answered with an HTTP error status and no SOAP fault.
+    #[error("{operation}: HTTP {status}: {excerpt}")]
+    Http {
+        /// Operation name.
+        operation: &'static str,
+        /// HTTP status code.
+        status: u16,
+        /// The start of the body, as text (tags of an HTML page removed), at most a few hundred
+        /// characters.
+        excerpt: String,
+    },
+
+    /// The server answered with a SOAP fault.
+    #[error("{operation}: SOAP fault {}: {}", fault.code, fault.string)]
+    Fault {
+        /// Operation name.
+        operation: &'static str,
+        /// HTTP status code (500 for WCF faults).
+        status: u16,
+        /// The fault.
+        fault: Fault,
+    },
+
+    /// The call reached Kareo, which answered `ErrorResponse/IsError = true`.
+    #[error("{operation}: Kareo reported an error: {message}")]
+    Service {
+        /// Operation name.
+        operation: &'static str,
+        /// `ErrorResponse/ErrorMessage`.
+        message: String,
+        /// `ErrorResponse/StackTrace`, when the service sent one (not shown by `Display`).
+        stack_trace: Option<String>,
+    },
+
+    /// Kareo's security check failed (`SecurityResponse`).
+    #[error(
+        "{operation}: Kareo security check failed: {kind}{}{}",
+        message_suffix(message),
+        permissions_suffix(permissions_missing)
+    )]
+    Security {
+        /// Operation name.
+        operation: &'static str,
+        /// Which check failed.
+        kind: SecurityFailure,
+        /// `SecurityResponse/SecurityResult`, when present.
+        message: Option<String>,
+        /// `SecurityResponse/PermissionsMissing`: the permissions the user lacks.
+        permissions_missing: Vec<String>,
+    },
+
+    /// Kareo (or a proxy before it) refused the call for now: the service's "endpoint requested
+    /// more than allowed" message, HTTP 429 or HTTP 503.
+    #[error("{operation}: throttled: {message}")]
+    Throttled {
+        /// Operation name.
+        operation: &'static str,
+        /// HTTP status, when the throttle came as an HTTP status (429, 503) or fault.
+        status: Option<u16>,
+        /// The server's `Retry-After`, when it sent one.
+        retry_after: Option<Duration>,
+        /// The server's message.
+        message: String,
+    },
+
+    /// The response could not be read as this operation's response.
+    #[error("{operation}: cannot read the response: {error}")]
+    Decode {
+        /// Operation name.
+        operation: &'static str,
+        /// What is wrong, with the element path.
+        error: DecodeError,
+    },
+
+    /// The response body is larger than the configured limit.
+    #[error("{operation}: the response is larger than the limit of {limit} bytes")]
+    ResponseTooLarge {
+        /// Operation name.
+        operation: &'static str,
+        /// The limit ([`ClientBuilder::max_response_bytes`](crate::client::ClientBuilder::max_response_bytes)).
+        limit: usize,
+    },
+
+    /// The request cannot be sent as it is (nothing was sent).
+    #[error("{operation}: invalid input: {message}")]
+    InvalidInput {
+        /// Operation name.
+        operation: &'static str,
+        /// What is wrong, with the element path.
+        message: String,
+    },
+
+    /// The client cannot be built: a missing environment variable, an invalid endpoint or
+    /// setting.
+    #[error("client configuration: {message}")]
+    Config {
+        /// What is wrong.
+        message: String,
+    },
+}
+
+fn message_suffix(message: &Option<String>) -> String {
+    match message {
+        Some(m) if !m.is_empty() => format!(" ({m})"),
+        _ => String::new(),
+    }
+}
+
+fn permissions_suffix(missing: &[String]) -> String {
+    if missing.is_empty() {
+        String::new()
+    } else {
+        format!("; permissions missing: {}", missing.join(", "))
+    }
+}
+
+/// Which part of an HTTP exchange failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection was established (refused, DNS, unreachable, connect timeout). Nothing was
+    /// sent.
+    Connect,
+    /// The TLS handshake failed (certificate, protocol). No request byte was sent.
+    Tls,
+    /// The request timed out after the connection was made: the server may have received it.
+    Timeout,
+    /// The connection was closed or reset during the exchange: the server may have received
+    /// the request.
+    Connection,
+    /// The response body exceeded the configured size limit.
+    BodyTooLarge,
+    /// Anything else the HTTP stack reported.
+    Other,
+}
+
+impl TransportErrorKind {
+    /// Whether a request that failed this way can have reached the server.
+    pub fn may_have_reached_server(self) -> bool {
+        !matches!(self, TransportErrorKind::Connect | TransportErrorKind::Tls)
+    }
+}
+
+impl fmt::Display for TransportErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportErrorKind::Connect => "cannot connect",
+            TransportErrorKind::Tls => "TLS handshake failed",
+            TransportErrorKind::Timeout => "timed out",
+            TransportErrorKind::Connection => "connection closed",
+            TransportErrorKind::BodyTooLarge => "response too large",
+            TransportErrorKind::Other => "transport error",
+        })
+    }
+}
+
+/// Which of Kareo's security checks failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SecurityFailure {
+    /// `Authenticated = false`: the user name or password is wrong.
+    NotAuthenticated,
+    /// `CustomerKeyValid = false`: the customer key is wrong.
+    CustomerKeyInvalid,
+    /// `Authorized = false`: the user may not perform this operation (see
+    /// `permissions_missing`).
+    NotAuthorized,
+    /// `SecurityResultSuccess = false` with no more specific flag.
+    Other,
+}
+
+impl fmt::Display for SecurityFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SecurityFailure::NotAuthenticated => "not authenticated",
+            SecurityFailure::CustomerKeyInvalid => "customer key invalid",
+            SecurityFailure::NotAuthorized => "not authorized",
+            SecurityFailure::Other => "security check not passed",
+        })
+    }
+}
+
+impl Error {
+    /// Whether trying the same call again later may succeed: connection problems, timeouts,
+    /// throttling, HTTP 408/500/502/504, a truncated response. Whether the client actually
+    /// retries also depends on the operation (see [`RetryPolicy`](crate::client::RetryPolicy)).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { kind, .. } => matches!(
+                kind,
+                TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Connection
+            ),
+            Error::Http { status, .. } => matches!(status, 408 | 500 | 502 | 504),
+            Error::Throttled { .. } => true,
+            Error::Decode { error, .. } => matches!(error.kind, DecodeErrorKind::UnexpectedEof),
+            Error::Fault { .. }
+            | Error::Service { .. }
+            | Error::Security { .. }
+            | Error::ResponseTooLarge { .. }
+            | Error::InvalidInput { .. }
+            | Error::Config { .. } => false,
+        }
+    }
+
+    /// Whether the request can have reached the server. `false` only when it provably did not:
+    /// no connection, a failed TLS handshake, invalid input, a configuration error.
+    pub fn may_have_reached_server(&self) -> bool {
+        match self {
+            Error::Transport { kind, .. } => kind.may_have_reached_server(),
+            Error::InvalidInput { .. } | Error::Config { .. } => false,
+            _ => true,
+        }
+    }
+
+    /// The operation the error belongs to (`None` for configuration errors).
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Transport { operation, .. }
+            | Error::Http { operation, .. }
+            | Error::Fault { operation, .. }
+            | Error::Service { operation, .. }
+            | Error::Security { operation, .. }
+            | Error::Throttled { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::ResponseTooLarge { operation, .. }
+            | Error::InvalidInput { operation, .. } => Some(operation),
+            Error::Config { .. } => None,
+        }
+    }
+
+    /// The server's `Retry-After`, for throttling errors that carried one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Throttled { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Error::Config {
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn encode(operation: &'static str, e: EncodeError) -> Self {
+        Error::InvalidInput {
+            operation,
+            message: e.to_string(),
+        }
+    }
+}

@@ -1,0 +1,763 @@
+//! A local mock Kareo: an HTTP/1.1 server on loopback that behaves like the real service where
+//! it matters to a client.
+//!
+//! - It checks the method (`POST`), the path, `Content-Type: text/xml` and the `SOAPAction`
+//!   header. A `SOAPAction` that names no operation, or is not double-quoted, gets HTTP 500 with
+//!   the `ContractFilter mismatch` fault WCF sends.
+//! - It decodes the request with the SDK's own codec (`server-codec`) and checks the
+//!   credentials in its `RequestHeader`: wrong ones get a failed `SecurityResponse`, as Kareo
+//!   answers.
+//! - It answers every one of the 24 operations with a canned, typed response encoded by the SDK
+//!   (`envelope::write_response`). Records are invented and obviously fake (NATO-alphabet first
+//!   names, `Testpatient` last names, `example.invalid` addresses, 555-01xx phones).
+//! - It can be told to misbehave ([`Behavior`]): slow answers, HTML error pages, truncated
+//!   bodies, `IsError` answers, throttling, SOAP faults, dropped connections.
+//! - It counts what it saw, per operation, so tests can assert how many requests a call made.
+//!
+//! It binds `127.0.0.1` on a random port, serves at most [`MAX_REQUESTS`] requests and
+//! [`MAX_CONNECTIONS`] connections, stops after [`MAX_LIFETIME`] whatever happens, and stops
+//! (with all its connections) when the [`MockKareo`] is dropped. [`MockKareo::start`] must be
+//! called inside a Tokio runtime.
+
+use std::any::Any;
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{HeaderValue, CONTENT_TYPE, RETRY_AFTER};
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use kareo_sdk::envelope::{self, Fault};
+use kareo_sdk::operations::{self, OPERATIONS};
+use kareo_sdk::types::*;
+use kareo_sdk::xml::{Decode, Encode, Limits, Nillable, Operation, RequestContext};
+use kareo_sdk::Credentials;
+use tokio::net::TcpListener;
+use tokio::task::{JoinHandle, JoinSet};
+
+/// Customer key the mock accepts by default (invented).
+pub const MOCK_CUSTOMER_KEY: &str = "MOCK-CUSTKEY-7d41c9e2";
+/// User the mock accepts by default (invented).
+pub const MOCK_USER: &str = "mock.user.5b2f@example.invalid";
+/// Password the mock accepts by default (invented).
+pub const MOCK_PASSWORD: &str = "mock-pass-93a0e6f1";
+
+/// The path the mock serves, the real service's.
+pub const ENDPOINT_PATH: &str = "/services/soap/2.1/KareoServices.svc";
+
+/// Requests served before the mock answers only HTTP 503.
+pub const MAX_REQUESTS: usize = 1_000_000;
+/// Connections accepted before the mock stops accepting.
+pub const MAX_CONNECTIONS: usize = 100_000;
+/// How long a mock runs at most.
+pub const MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
+
+/// Largest request body the mock reads.
+const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
+
+/// The throttle message Kareo sends (its distinctive part is what clients match).
+pub const THROTTLE_MESSAGE: &str =
+    "The endpoint requested more than allowed in the current time window; try again later.";
+
+/// How the mock answers a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Behavior {
+    /// Waits, then answers normally.
+    Delay(Duration),
+    /// An HTML error page with this status (as IIS or a proxy sends).
+    HtmlError(u16),
+    /// An HTML error page with this status that quotes the request body it received, as a
+    /// misconfigured proxy might (for testing that clients keep credentials out of errors).
+    EchoRequest(u16),
+    /// This status, a short text body, and a `Retry-After` in seconds when given.
+    Status {
+        /// HTTP status.
+        status: u16,
+        /// `Retry-After` seconds.
+        retry_after: Option<u64>,
+    },
+    /// The normal response cut in half (with a `Content-Length` of the half).
+    Truncate,
+    /// HTTP 200 with `ErrorResponse/IsError = true` and this message.
+    IsError(String),
+    /// HTTP 200 with `IsError = true` and Kareo's throttle message ([`THROTTLE_MESSAGE`]).
+    Throttle,
+    /// HTTP 200 with a failed `SecurityResponse`: authorized = false, these permissions missing.
+    NotAuthorized(Vec<String>),
+    /// HTTP 500 with this SOAP fault.
+    Fault {
+        /// `faultcode`.
+        code: String,
+        /// `faultstring`.
+        string: String,
+    },
+    /// Closes the connection after reading the request, without answering.
+    Reset,
+}
+
+/// A misbehaviour to apply to the next matching requests.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    behavior: Behavior,
+    operation: Option<String>,
+    times: usize,
+}
+
+impl Rule {
+    /// Applies `behavior` to the next request (of any operation).
+    pub fn new(behavior: Behavior) -> Self {
+        Rule {
+            behavior,
+            operation: None,
+            times: 1,
+        }
+    }
+
+    /// Applies it to the next `n` matching requests.
+    pub fn times(mut self, n: usize) -> Self {
+        self.times = n;
+        self
+    }
+
+    /// Applies it only to requests of `operation` (WSDL name, e.g. `"CreatePatient"`).
+    pub fn only(mut self, operation: &str) -> Self {
+        self.operation = Some(operation.to_owned());
+        self
+    }
+}
+
+struct State {
+    customer_key: String,
+    user: String,
+    password: String,
+    rules: Mutex<VecDeque<Rule>>,
+    total: AtomicUsize,
+    per_operation: Mutex<HashMap<&'static str, usize>>,
+    last_client_version: Mutex<Option<String>>,
+    last_soap_action: Mutex<Option<String>>,
+    patient_count: AtomicUsize,
+    next_id: AtomicI32,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A running mock Kareo. Dropping it stops the server and closes its connections.
+pub struct MockKareo {
+    addr: SocketAddr,
+    state: Arc<State>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for MockKareo {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl std::fmt::Debug for MockKareo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockKareo")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockKareo {
+    /// Starts a mock that accepts [`MOCK_CUSTOMER_KEY`], [`MOCK_USER`] and [`MOCK_PASSWORD`].
+    pub async fn start() -> std::io::Result<MockKareo> {
+        Self::with_credentials(MOCK_CUSTOMER_KEY, MOCK_USER, MOCK_PASSWORD).await
+    }
+
+    /// Starts a mock that accepts these credentials.
+    pub async fn with_credentials(customer_key: &str, user: &str, password: &str) -> std::io::Result<MockKareo> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(State {
+            customer_key: customer_key.to_owned(),
+            user: user.to_owned(),
+            password: password.to_owned(),
+            rules: Mutex::new(VecDeque::new()),
+            total: AtomicUsize::new(0),
+            per_operation: Mutex::new(HashMap::new()),
+            last_client_version: Mutex::new(None),
+            last_soap_action: Mutex::new(None),
+            patient_count: AtomicUsize::new(3),
+            next_id: AtomicI32::new(50_000),
+        });
+        let task = tokio::spawn(serve(listener, Arc::clone(&state)));
+        Ok(MockKareo { addr, state, task })
+    }
+
+    /// The endpoint URL to give a client.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}{ENDPOINT_PATH}", self.addr)
+    }
+
+    /// The socket address the mock listens on (always loopback).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The credentials the mock accepts.
+    pub fn credentials(&self) -> Credentials {
+        Credentials::new(&self.state.customer_key, &self.state.user, &self.state.password)
+    }
+
+    /// Adds a misbehaviour; rules apply in the order they were added.
+    pub fn inject(&self, rule: Rule) {
+        if rule.times > 0 {
+            lock(&self.state.rules).push_back(rule);
+        }
+    }
+
+    /// Drops all pending misbehaviours.
+    pub fn clear_rules(&self) {
+        lock(&self.state.rules).clear();
+    }
+
+    /// HTTP requests received, whatever they were.
+    pub fn requests(&self) -> usize {
+        self.state.total.load(Ordering::SeqCst)
+    }
+
+    /// Requests whose `SOAPAction` named `operation` (counted before any other check).
+    pub fn requests_for(&self, operation: &str) -> usize {
+        lock(&self.state.per_operation).get(operation).copied().unwrap_or(0)
+    }
+
+    /// The `ClientVersion` of the last request that had one.
+    pub fn last_client_version(&self) -> Option<String> {
+        lock(&self.state.last_client_version).clone()
+    }
+
+    /// The raw `SOAPAction` header of the last request.
+    pub fn last_soap_action(&self) -> Option<String> {
+        lock(&self.state.last_soap_action).clone()
+    }
+
+    /// How many patients `GetPatients` returns (before its filter); default 3.
+    pub fn set_patient_count(&self, n: usize) {
+        self.state.patient_count.store(n, Ordering::SeqCst);
+    }
+}
+
+async fn serve(listener: TcpListener, state: Arc<State>) {
+    let mut connections = JoinSet::new();
+    let deadline = tokio::time::sleep(MAX_LIFETIME);
+    tokio::pin!(deadline);
+    for _ in 0..MAX_CONNECTIONS {
+        let accepted = tokio::select! {
+            _ = &mut deadline => break,
+            accepted = listener.accept() => accepted,
+        };
+        while connections.try_join_next().is_some() {}
+        let Ok((stream, _)) = accepted else {
+            // Out of file descriptors or similar: wait a little instead of spinning.
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        let state = Arc::clone(&state);
+        connections.spawn(async move {
+            let service = service_fn(move |req| handle(Arc::clone(&state), req));
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+    // Leaving drops `connections`, which aborts every connection task.
+}
+
+/// Returned by the service to make hyper drop the connection without an answer.
+#[derive(Debug)]
+struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped on purpose")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+type Reply = Response<Full<Bytes>>;
+
+async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, DropConnection> {
+    let n = state.total.fetch_add(1, Ordering::SeqCst);
+    if n >= MAX_REQUESTS {
+        return Ok(text(503, "the mock served its maximum number of requests"));
+    }
+    let action = req
+        .headers()
+        .get("SOAPAction")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    *lock(&state.last_soap_action) = action.clone();
+    let operation = action.as_deref().and_then(operation_of);
+    if let Some(op) = operation {
+        *lock(&state.per_operation).entry(op).or_insert(0) += 1;
+    }
+
+    if req.method() != Method::POST {
+        return Ok(html(405, "Method Not Allowed", "The service accepts only POST."));
+    }
+    if req.uri().path() != ENDPOINT_PATH {
+        return Ok(html(404, "Not Found", "The resource cannot be found."));
+    }
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type.trim_start().to_ascii_lowercase().starts_with("text/xml") {
+        return Ok(text(
+            415,
+            "Cannot process the message: its content type is not the expected 'text/xml; charset=utf-8'.",
+        ));
+    }
+    let body = match Limited::new(req.into_body(), MAX_REQUEST_BYTES).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => return Ok(text(400, "the request body could not be read")),
+    };
+    let Some(op) = operation else {
+        return Ok(contract_filter_mismatch(action.as_deref().unwrap_or("")));
+    };
+
+    let behavior = take_rule(&state, op);
+    match &behavior {
+        Some(Behavior::Delay(d)) => tokio::time::sleep(*d).await,
+        Some(Behavior::Reset) => return Err(DropConnection),
+        Some(Behavior::HtmlError(status)) => {
+            return Ok(html(
+                *status,
+                "Service Unavailable",
+                "The service is temporarily unavailable.",
+            ))
+        }
+        Some(Behavior::EchoRequest(status)) => {
+            let echoed = String::from_utf8_lossy(&body).replace('<', "&lt;");
+            return Ok(html(
+                *status,
+                "Bad Gateway",
+                &format!("The upstream rejected: {echoed}"),
+            ));
+        }
+        Some(Behavior::Status { status, retry_after }) => {
+            let mut reply = text(*status, "Too many requests or service unavailable.");
+            if let Some(secs) = retry_after {
+                reply.headers_mut().insert(RETRY_AFTER, HeaderValue::from(*secs));
+            }
+            return Ok(reply);
+        }
+        Some(Behavior::Fault { code, string }) => {
+            return Ok(fault(
+                500,
+                &Fault {
+                    code: code.clone(),
+                    string: string.clone(),
+                    ..Fault::default()
+                },
+            ))
+        }
+        _ => {}
+    }
+    Ok(respond(op, &body, &state, behavior))
+}
+
+/// The operation whose SOAPAction is exactly `action` (double-quoted, as the binding says).
+fn operation_of(action: &str) -> Option<&'static str> {
+    let unquoted = action.strip_prefix('"')?.strip_suffix('"')?;
+    OPERATIONS.iter().find(|o| o.soap_action == unquoted).map(|o| o.name)
+}
+
+fn take_rule(state: &State, op: &str) -> Option<Behavior> {
+    let mut rules = lock(&state.rules);
+    let i = rules
+        .iter()
+        .position(|r| r.operation.as_deref().is_none_or(|o| o == op))?;
+    let rule = &mut rules[i];
+    let behavior = rule.behavior.clone();
+    rule.times -= 1;
+    if rule.times == 0 {
+        rules.remove(i);
+    }
+    Some(behavior)
+}
+
+macro_rules! dispatch {
+    ($(($op:ident, $method:ident)),* $(,)?) => {
+        fn respond(name: &str, body: &[u8], state: &State, behavior: Option<Behavior>) -> Reply {
+            match name {
+                $(
+                    stringify!($op) => respond_op::<operations::$op>(body, state, behavior, |r, base| {
+                        r.error_response = base.error_response;
+                        r.security_response = base.security_response;
+                    }),
+                )*
+                _ => contract_filter_mismatch(name),
+            }
+        }
+    };
+}
+
+kareo_sdk::for_each_operation!(dispatch);
+
+fn respond_op<O>(
+    body: &[u8],
+    state: &State,
+    behavior: Option<Behavior>,
+    set_base: fn(&mut O::Response, ResponseBase),
+) -> Reply
+where
+    O: Operation,
+    O::Request: Decode + RequestContext<Context = RequestHeader> + 'static,
+    O::Response: Encode + Default + 'static,
+{
+    let mut request = match envelope::read_request::<O>(body, Limits::default()) {
+        Ok(r) => r,
+        Err(e) => {
+            return fault(
+                500,
+                &Fault {
+                    code: "a:DeserializationFailed".to_owned(),
+                    string: format!("The request message for {} could not be read: {e}", O::INFO.name),
+                    ..Fault::default()
+                },
+            )
+        }
+    };
+    let header = request.context_mut().clone();
+    if let Some(v) = header.as_ref().and_then(|h| h.client_version.value()) {
+        *lock(&state.last_client_version) = Some(v.clone());
+    }
+    let mut response = O::Response::default();
+    if let Some(failed) = check_credentials(state, header.as_ref()) {
+        set_base(&mut response, failed);
+        return encode::<O>(&response, false);
+    }
+    match behavior {
+        Some(Behavior::IsError(message)) => {
+            set_base(&mut response, error_base(&message));
+            return encode::<O>(&response, false);
+        }
+        Some(Behavior::Throttle) => {
+            set_base(&mut response, error_base(THROTTLE_MESSAGE));
+            return encode::<O>(&response, false);
+        }
+        Some(Behavior::NotAuthorized(missing)) => {
+            set_base(&mut response, not_authorized_base(missing));
+            return encode::<O>(&response, false);
+        }
+        _ => {}
+    }
+    set_base(&mut response, ok_base());
+    fill(&mut response as &mut dyn Any, &request as &dyn Any, state);
+    encode::<O>(&response, matches!(behavior, Some(Behavior::Truncate)))
+}
+
+fn encode<O: Operation>(response: &O::Response, truncate: bool) -> Reply
+where
+    O::Response: Encode,
+{
+    match envelope::write_response::<O>(response) {
+        Ok(xml) => {
+            let mut bytes = Bytes::from(xml);
+            if truncate {
+                bytes.truncate(bytes.len() / 2);
+            }
+            xml_reply(200, bytes)
+        }
+        Err(e) => text(500, &format!("the mock cannot encode its response: {e}")),
+    }
+}
+
+fn check_credentials(state: &State, header: Option<&RequestHeader>) -> Option<ResponseBase> {
+    fn field(f: Option<&Nillable<String>>) -> &str {
+        f.and_then(|v| v.value()).map(String::as_str).unwrap_or("")
+    }
+    let key_ok = field(header.map(|h| &h.customer_key)) == state.customer_key;
+    let login_ok = field(header.map(|h| &h.user)) == state.user && field(header.map(|h| &h.password)) == state.password;
+    if key_ok && login_ok {
+        return None;
+    }
+    let (message, authenticated) = if login_ok {
+        ("Invalid customer key", true)
+    } else {
+        ("Invalid user name and/or password", false)
+    };
+    Some(ResponseBase {
+        error_response: Nillable::Value(ErrorResponse {
+            is_error: Some(false),
+            ..ErrorResponse::default()
+        }),
+        security_response: Nillable::Value(SecurityResponse {
+            authenticated: Some(authenticated),
+            authorized: Some(false),
+            customer_id: None,
+            customer_key_valid: Some(key_ok),
+            permissions_missing: Nillable::Nil,
+            practices_authorized: Nillable::Nil,
+            security_result: Nillable::Value(message.to_owned()),
+            security_result_success: Some(false),
+        }),
+    })
+}
+
+fn ok_security() -> SecurityResponse {
+    SecurityResponse {
+        authenticated: Some(true),
+        authorized: Some(true),
+        customer_id: Some(4242),
+        customer_key_valid: Some(true),
+        permissions_missing: Nillable::Nil,
+        practices_authorized: Nillable::Value(PracticiesAuthorized {
+            practice_id: Nillable::Value(vec![1]),
+        }),
+        security_result: Nillable::Value("Success".to_owned()),
+        security_result_success: Some(true),
+    }
+}
+
+fn ok_base() -> ResponseBase {
+    ResponseBase {
+        error_response: Nillable::Value(ErrorResponse {
+            error_message: Nillable::Nil,
+            is_error: Some(false),
+            stack_trace: Nillable::Nil,
+        }),
+        security_response: Nillable::Value(ok_security()),
+    }
+}
+
+fn error_base(message: &str) -> ResponseBase {
+    ResponseBase {
+        error_response: Nillable::Value(ErrorResponse {
+            error_message: Nillable::Value(message.to_owned()),
+            is_error: Some(true),
+            stack_trace: Nillable::Value("   at Mock.Kareo.Service()".to_owned()),
+        }),
+        security_response: Nillable::Value(ok_security()),
+    }
+}
+
+fn not_authorized_base(missing: Vec<String>) -> ResponseBase {
+    ResponseBase {
+        error_response: Nillable::Value(ErrorResponse {
+            is_error: Some(false),
+            ..ErrorResponse::default()
+        }),
+        security_response: Nillable::Value(SecurityResponse {
+            authorized: Some(false),
+            security_result_success: Some(false),
+            security_result: Nillable::Value("User is not authorized for this operation".to_owned()),
+            permissions_missing: Nillable::Value(PermissionsMissing {
+                permission: Nillable::Value(missing.into_iter().map(Some).collect()),
+            }),
+            ..ok_security()
+        }),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Canned data: invented, obviously fake records.
+
+const FIRST_NAMES: [&str; 8] = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel"];
+const LAST_NAMES: [&str; 4] = ["Testpatient", "Mockperson", "Sampleton", "Fakerson"];
+
+fn s(v: impl Into<String>) -> Nillable<String> {
+    Nillable::Value(v.into())
+}
+
+/// Fake patient number `i`.
+pub fn fake_patient(i: usize) -> PatientData {
+    let first = FIRST_NAMES[i % FIRST_NAMES.len()];
+    let last = LAST_NAMES[(i / FIRST_NAMES.len()) % LAST_NAMES.len()];
+    PatientData {
+        id: s((100_000 + i).to_string()),
+        first_name: s(first),
+        last_name: s(last),
+        middle_name: s("Q"),
+        patient_full_name: s(format!("{first} Q {last}")),
+        dob: s(format!("{}/{}/1970", 1 + i % 12, 1 + i % 28)),
+        gender: s(if i.is_multiple_of(2) { "Female" } else { "Male" }),
+        address_line1: s(format!("{} Test Street", 100 + i)),
+        city: s("Exampleville"),
+        state: s("CA"),
+        zip_code: s("00000"),
+        country: s("USA"),
+        home_phone: s(format!("555-01{:02}", i % 100)),
+        mobile_phone: s("555-0199"),
+        email_address: s(format!(
+            "{}.{}{i}@example.invalid",
+            first.to_lowercase(),
+            last.to_lowercase()
+        )),
+        medical_record_number: s(format!("MOCK-MRN-{i:06}")),
+        practice_id: s("1"),
+        practice_name: s("Mock Practice"),
+        default_rendering_provider_full_name: s("Doctor Mockprovider"),
+        default_rendering_provider_id: s("7"),
+        default_service_location_id: s("3"),
+        default_service_location_name: s("Mock Clinic"),
+        created_date: s("1/2/2020 9:30:00 AM"),
+        last_modified_date: s("3/4/2021 4:05:00 PM"),
+        patient_balance: s("0.00"),
+        insurance_balance: s("12.50"),
+        total_balance: s("12.50"),
+        ..PatientData::default()
+    }
+}
+
+fn matches(filter: &Nillable<String>, value: &Nillable<String>) -> bool {
+    match filter.value().filter(|f| !f.is_empty()) {
+        None => true,
+        Some(f) => value.value().is_some_and(|v| v.eq_ignore_ascii_case(f)),
+    }
+}
+
+fn fake_appointment(i: usize) -> AppointmentData {
+    let p = fake_patient(i);
+    AppointmentData {
+        id: s((700_000 + i).to_string()),
+        patient_id: p.id.clone(),
+        patient_full_name: p.patient_full_name.clone(),
+        practice_id: s("1"),
+        practice_name: s("Mock Practice"),
+        service_location_name: s("Mock Clinic"),
+        start_date: s(format!("5/{}/2024 9:00:00 AM", 1 + i % 28)),
+        end_date: s(format!("5/{}/2024 9:30:00 AM", 1 + i % 28)),
+        confirmation_status: s("Scheduled"),
+        appointment_reason1: s("Mock checkup"),
+        resource_name1: s("Doctor Mockprovider"),
+        r#type: s("P"),
+        ..AppointmentData::default()
+    }
+}
+
+fn fill(response: &mut dyn Any, request: &dyn Any, state: &State) {
+    if let Some(r) = response.downcast_mut::<GetPatientsResp>() {
+        let filter = request
+            .downcast_ref::<GetPatientsReq>()
+            .map(|q| q.filter.clone())
+            .unwrap_or_default();
+        let n = state.patient_count.load(Ordering::SeqCst);
+        let patients = (0..n)
+            .map(fake_patient)
+            .filter(|p| matches(&filter.last_name, &p.last_name) && matches(&filter.first_name, &p.first_name))
+            .collect();
+        r.patients = Nillable::Value(patients);
+    } else if let Some(r) = response.downcast_mut::<GetPatientResp>() {
+        let id = request
+            .downcast_ref::<GetPatientReq>()
+            .and_then(|q| q.filter.value())
+            .and_then(|f| f.patient_id.value().copied())
+            .unwrap_or(100_000);
+        let mut p = fake_patient((id.max(100_000) - 100_000) as usize);
+        p.id = s(id.to_string());
+        r.patient = Nillable::Value(p);
+    } else if let Some(r) = response.downcast_mut::<GetAppointmentsResp>() {
+        r.appointments = Nillable::Value((0..2).map(fake_appointment).collect());
+    } else if let Some(r) = response.downcast_mut::<GetProvidersResp>() {
+        r.providers = Nillable::Value(vec![ProviderData {
+            id: s("7"),
+            first_name: s("Doctor"),
+            last_name: s("Mockprovider"),
+            full_name: s("Doctor Mockprovider, MD"),
+            active: s("True"),
+            practice_id: s("1"),
+            practice_name: s("Mock Practice"),
+            ..ProviderData::default()
+        }]);
+    } else if let Some(r) = response.downcast_mut::<GetPracticesResp>() {
+        r.practices = Nillable::Value(vec![PracticeData {
+            id: s("1"),
+            practice_name: s("Mock Practice"),
+            active: s("True"),
+            practice_city: s("Exampleville"),
+            ..PracticeData::default()
+        }]);
+    } else if let Some(r) = response.downcast_mut::<ModifyPatientResp>() {
+        let updated = request
+            .downcast_ref::<UpdatePatientReq>()
+            .and_then(|q| q.patient.as_ref())
+            .and_then(|p| p.patient_id.value().copied());
+        let id = updated.unwrap_or_else(|| state.next_id.fetch_add(1, Ordering::SeqCst));
+        r.patient_id = Nillable::Value(id);
+        r.practice_id = Nillable::Value(1);
+        r.practice_name = s("Mock Practice");
+    } else if let Some(r) = response.downcast_mut::<CreateAppointmentResp>() {
+        let appointment = request
+            .downcast_ref::<CreateAppointmentReq>()
+            .and_then(|q| q.appointment.clone());
+        r.appointment = match appointment {
+            Some(mut a) => {
+                a.appointment_id = Some(i64::from(state.next_id.fetch_add(1, Ordering::SeqCst)));
+                Nillable::Value(a)
+            }
+            None => Nillable::Nil,
+        };
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replies.
+
+fn xml_reply(status: u16, body: Bytes) -> Reply {
+    let mut reply = Response::new(Full::new(body));
+    *reply.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    reply
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("text/xml; charset=utf-8"));
+    reply
+}
+
+fn text(status: u16, message: &str) -> Reply {
+    let mut reply = Response::new(Full::new(Bytes::from(message.to_owned())));
+    *reply.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    reply
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    reply
+}
+
+fn html(status: u16, title: &str, message: &str) -> Reply {
+    let page = format!(
+        "<!DOCTYPE html>\n<html><head><title>{title}</title><style>body {{ font-family: sans-serif; }}</style></head>\n\
+         <body><h1>{title}</h1>\n<p>HTTP Error {status}. {message}</p></body></html>\n"
+    );
+    let mut reply = Response::new(Full::new(Bytes::from(page)));
+    *reply.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    reply
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    reply
+}
+
+fn fault(status: u16, fault: &Fault) -> Reply {
+    match envelope::write_fault(fault) {
+        Ok(xml) => xml_reply(status, Bytes::from(xml)),
+        Err(e) => text(500, &format!("the mock cannot encode its fault: {e}")),
+    }
+}
+
+/// The fault WCF answers to a `SOAPAction` no operation has.
+fn contract_filter_mismatch(action: &str) -> Reply {
+    fault(
+        500,
+        &Fault {
+            code: "a:ActionNotSupported".to_owned(),
+            string: format!(
+                "The message with Action '{action}' cannot be processed at the receiver, due to a \
+                 ContractFilter mismatch at the EndpointDispatcher."
+            ),
+            ..Fault::default()
+        },
+    )
+}
