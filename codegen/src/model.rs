@@ -6,7 +6,7 @@
 //! its input and output. Overrides from [`Config`] are applied here, so the emitter never has to
 //! know about them.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::config::{Config, MemberRef};
 use crate::error::{Error, ErrorKind, Result};
@@ -114,6 +114,8 @@ pub struct Member {
     pub always_sent: bool,
     /// Holds a secret that `Debug` must mask (an override).
     pub secret: bool,
+    /// Where the member element is declared (in the base type's declaration for inherited members).
+    pub loc: Loc,
 }
 
 impl Member {
@@ -449,20 +451,21 @@ impl<'a> Builder<'a> {
             boxed: false,
             always_sent,
             secret,
+            loc: decl.loc.clone(),
         })
     }
 
     fn complex_kind(&self, name: &QName, ct: &ComplexTypeDecl, element_ns: &str) -> Result<TypeKind> {
         // Base chain, nearest first; detect loops.
         let mut chain: Vec<(QName, &ComplexTypeDecl, String)> = vec![(name.clone(), ct, element_ns.to_owned())];
-        let mut seen = BTreeSet::from([name.clone()]);
         let mut cur = ct;
         while let Some(base) = &cur.base {
-            if !seen.insert(base.clone()) {
-                let names: Vec<String> = chain.iter().map(|(n, _, _)| n.local.clone()).collect();
+            if let Some(start) = chain.iter().position(|(n, _, _)| n == base) {
+                // Report the loop itself, at its first type (`name` may only lead into it).
+                let names: Vec<&str> = chain[start..].iter().map(|(n, _, _)| n.local.as_str()).collect();
                 return Err(self.err(
-                    &ct.loc,
-                    ErrorKind::Cycle(format!("{} extends itself through {}", name, names.join(" → "))),
+                    &chain[start].1.loc,
+                    ErrorKind::Cycle(format!("{base} extends itself: {} → {}", names.join(" → "), base.local)),
                 ));
             }
             let Some((decl, ns)) = self.complex.get(base) else {
@@ -505,8 +508,24 @@ impl<'a> Builder<'a> {
             }
         }
         let base = self.type_ref(&st.base, &st.loc)?;
-        if base == TypeRef::Named(name.clone()) {
-            return Err(self.err(&st.loc, ErrorKind::Cycle(format!("{name} restricts itself"))));
+        // Follow the chain of restricted simple types (down to an enumeration, a WCF built-in or an
+        // XML Schema type): a loop would make the aliases refer to each other forever.
+        let mut chain: Vec<(&QName, &read::SimpleTypeDecl)> = vec![(name, st)];
+        let mut cur = &st.base;
+        while let Some(next) = self.simple.get(cur) {
+            if let Some(start) = chain.iter().position(|(n, _)| *n == cur) {
+                let names: Vec<&str> = chain[start..].iter().map(|(n, _)| n.local.as_str()).collect();
+                return Err(self.err(
+                    &chain[start].1.loc,
+                    ErrorKind::Cycle(format!("{cur} restricts itself: {} → {}", names.join(" → "), cur.local)),
+                ));
+            }
+            chain.push((cur, next));
+            let builtin = cur.ns == SERIALIZATION_NS && Builtin::from_wcf(&cur.local).is_some();
+            if !next.enumerations.is_empty() || builtin {
+                break;
+            }
+            cur = &next.base;
         }
         if let TypeRef::Named(b) = &base {
             if self.complex.contains_key(b) {
@@ -650,6 +669,14 @@ impl<'a> Builder<'a> {
         let child = self.member(child, &schema_ns, element)?;
         match &child.ty {
             TypeRef::Named(q) if matches!(model.get(q).map(|t| &t.kind), Some(TypeKind::Struct(_))) => {}
+            TypeRef::Named(q) if matches!(model.get(q).map(|t| &t.kind), Some(TypeKind::Array(_))) => {
+                return Err(self.err(
+                    &child.doc_loc(decl),
+                    ErrorKind::Unsupported(format!(
+                        "wrapper child of type {q}, a collection (its only member repeats), not a record"
+                    )),
+                ))
+            }
             _ => {
                 return Err(self.err(
                     &child.doc_loc(decl),
@@ -829,9 +856,22 @@ fn mark_boxed(model: &mut Model) {
             }
         }
     }
+    // A member is boxed in every type that has it (the declaring type and all types inheriting
+    // it), so a derived struct's base part has exactly the base struct's field types.
+    let mut boxed_decls: HashSet<(QName, String)> = HashSet::new();
     for (ti, mi) in boxes {
-        if let TypeKind::Struct(s) = &mut model.types[ti].kind {
-            s.members[mi].boxed = true;
+        if let TypeKind::Struct(s) = &model.types[ti].kind {
+            let m = &s.members[mi];
+            boxed_decls.insert((m.declared_in.clone(), m.name.clone()));
+        }
+    }
+    for t in &mut model.types {
+        if let TypeKind::Struct(s) = &mut t.kind {
+            for m in &mut s.members {
+                if boxed_decls.contains(&(m.declared_in.clone(), m.name.clone())) {
+                    m.boxed = true;
+                }
+            }
         }
     }
 }

@@ -8,8 +8,10 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use crate::model::{Model, TypeKind};
 use crate::QName;
 
-/// Identifiers the generated code itself uses inside `encode`/`decode` bodies.
-pub const RESERVED_LOCALS: &[&str] = &["xw", "xr", "xe", "xc", "ns", "name"];
+/// Identifiers the generated code itself binds inside `decode` bodies, where every field also
+/// gets a local of its own name. (`encode` reads fields through `self`, so its parameters, such as
+/// `ns` and `name`, cannot clash with a field.)
+pub const RESERVED_LOCALS: &[&str] = &["xw", "xr", "xe", "xc"];
 
 /// Type names that would shadow the prelude or the generated code's own vocabulary.
 const RESERVED_TYPES: &[&str] = &[
@@ -54,8 +56,8 @@ fn sanitize(s: &str, digit_prefix: &str) -> String {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
         .collect();
-    if out.is_empty() {
-        out = "empty".into();
+    if out.chars().all(|c| c == '_') {
+        out = "empty".into(); // nothing left of the name (empty, or no ASCII letter or digit)
     }
     if out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert_str(0, digit_prefix);
@@ -102,14 +104,17 @@ pub fn variant_name(value: &str) -> String {
 }
 
 /// Makes each name in `wanted` unique, keeping order: later duplicates get `2`, `3`, ...
-/// (with `sep` between name and number) and names in `taken` are avoided.
+/// (with `sep` between name and number) and names in `taken` are avoided. A numbered name never
+/// takes a name that another entry of `wanted` has of its own.
 pub fn dedupe(wanted: impl IntoIterator<Item = String>, taken: &[&str], sep: &str) -> Vec<String> {
+    let wanted: Vec<String> = wanted.into_iter().collect();
+    let natural: HashSet<&str> = wanted.iter().map(String::as_str).collect();
     let mut used: HashSet<String> = taken.iter().map(|s| s.to_string()).collect();
     let mut out = Vec::new();
-    for name in wanted {
+    for name in &wanted {
         let mut candidate = name.clone();
         let mut n = 2;
-        while used.contains(&candidate) {
+        while used.contains(&candidate) || (&candidate != name && natural.contains(candidate.as_str())) {
             candidate = match name.strip_prefix("r#") {
                 Some(bare) => format!("{bare}{sep}{n}"),
                 None => format!("{name}{sep}{n}"),

@@ -3,6 +3,8 @@
 
 mod overrides;
 mod surface;
+#[cfg(test)]
+mod tests;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -90,13 +92,63 @@ fn workspace_root() -> PathBuf {
 }
 
 fn regen(args: &Args) -> Result<ExitCode, String> {
-    let root = workspace_root();
+    regen_in(&workspace_root(), args)
+}
+
+/// The generator's output for the workspace at `root`, and where its WSDL came from.
+struct Generated {
+    output: codegen::Output,
+    /// Path or URL the WSDL was read from.
+    origin: String,
+    /// The WSDL's sha256.
+    sha: String,
+    /// The WSDL's file name, per the manifest.
+    file: String,
+}
+
+/// `regen` for the workspace at `root`.
+fn regen_in(root: &Path, args: &Args) -> Result<ExitCode, String> {
+    let Generated {
+        output,
+        origin,
+        sha,
+        file,
+    } = generate_in(root, args)?;
+    let dir = root.join(GENERATED_DIR);
+    let stale = stale_files(&dir, &output)?;
+    if args.check {
+        if stale.is_empty() {
+            println!("{GENERATED_DIR} is up to date with {file} (sha256 {sha})");
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!("{GENERATED_DIR} is stale; run `cargo xtask regen`. Files that differ:");
+        for f in &stale {
+            eprintln!("  {GENERATED_DIR}/{f}");
+        }
+        return Ok(ExitCode::FAILURE);
+    }
+    let old_surface = fs::read_to_string(dir.join("api-surface.txt")).unwrap_or_default();
+    if !stale.is_empty() {
+        write_atomically(&dir, &output)?;
+    }
+    println!("generated {} from {origin} (sha256 {sha})", GENERATED_DIR);
+    for f in &stale {
+        println!("  wrote {GENERATED_DIR}/{f}");
+    }
+    let new_surface = output.file("api-surface.txt").unwrap_or_default();
+    print!("{}", surface::summarize(&old_surface, new_surface));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads the manifest and overrides of the workspace at `root`, resolves and verifies the WSDL,
+/// and runs the generator. Writes nothing (except the manifest, with `--update-pin`).
+fn generate_in(root: &Path, args: &Args) -> Result<Generated, String> {
     let manifest_path = root.join("wsdl/manifest.toml");
     let manifest_text = fs::read_to_string(&manifest_path).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
     let manifest: Manifest = toml::from_str(&manifest_text).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
     let config = overrides::load(&root.join("wsdl/overrides.toml"))?;
 
-    let (origin, bytes) = resolve_wsdl(&root, &manifest.wsdl, args.wsdl.as_deref())?;
+    let (origin, bytes) = resolve_wsdl(root, &manifest.wsdl, args.wsdl.as_deref())?;
     let sha = hex(&Sha256::digest(&bytes));
     if sha != manifest.wsdl.sha256 {
         if !args.update_pin || args.check {
@@ -117,34 +169,12 @@ fn regen(args: &Args) -> Result<ExitCode, String> {
         sha256: &sha,
     };
     let output = codegen::generate(&source, &config).map_err(|e| format!("{e} [read from {origin}]"))?;
-
-    let dir = root.join(GENERATED_DIR);
-    let stale = stale_files(&dir, &output)?;
-    if args.check {
-        if stale.is_empty() {
-            println!(
-                "{GENERATED_DIR} is up to date with {} (sha256 {sha})",
-                manifest.wsdl.file
-            );
-            return Ok(ExitCode::SUCCESS);
-        }
-        eprintln!("{GENERATED_DIR} is stale; run `cargo xtask regen`. Files that differ:");
-        for f in &stale {
-            eprintln!("  {GENERATED_DIR}/{f}");
-        }
-        return Ok(ExitCode::FAILURE);
-    }
-    let old_surface = fs::read_to_string(dir.join("api-surface.txt")).unwrap_or_default();
-    if !stale.is_empty() {
-        write_atomically(&dir, &output)?;
-    }
-    println!("generated {} from {origin} (sha256 {sha})", GENERATED_DIR);
-    for f in &stale {
-        println!("  wrote {GENERATED_DIR}/{f}");
-    }
-    let new_surface = output.file("api-surface.txt").unwrap_or_default();
-    print!("{}", surface::summarize(&old_surface, new_surface));
-    Ok(ExitCode::SUCCESS)
+    Ok(Generated {
+        output,
+        origin,
+        sha,
+        file: manifest.wsdl.file,
+    })
 }
 
 /// Finds the WSDL: explicit argument, `wsdl/<file>`, `../shared/wsdl/<file>`, then the manifest URL.
@@ -216,13 +246,20 @@ fn write_atomically(dir: &Path, output: &codegen::Output) -> Result<(), String> 
     fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
     for f in &output.files {
         let path = tmp.join(&f.path);
-        fs::write(&path, &f.contents).map_err(|e| io(&path, e))?;
+        if let Err(e) = fs::write(&path, &f.contents) {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(io(&path, e));
+        }
     }
     if dir.exists() {
-        fs::rename(dir, &old).map_err(|e| io(dir, e))?;
+        if let Err(e) = fs::rename(dir, &old) {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(io(dir, e));
+        }
     }
     if let Err(e) = fs::rename(&tmp, dir) {
         let _ = fs::rename(&old, dir);
+        let _ = fs::remove_dir_all(&tmp);
         return Err(io(dir, e));
     }
     let _ = fs::remove_dir_all(&old);

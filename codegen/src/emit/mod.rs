@@ -47,6 +47,8 @@ impl Output {
 
 /// Shared state of the emitters.
 pub(crate) struct Ctx<'a> {
+    /// The input file's name, for errors.
+    pub file: &'a str,
     pub model: &'a Model,
     pub names: TypeNames,
     pub rt: syn::Path,
@@ -62,6 +64,7 @@ pub fn emit(model: &Model, source: &Source<'_>, config: &Config) -> Result<Outpu
         kind: ErrorKind::Invalid(format!("`{}` is not a Rust path: {e}", config.runtime_path)),
     })?;
     let ctx = Ctx {
+        file: source.name,
         model,
         names: TypeNames::new(model),
         rt,
@@ -151,12 +154,16 @@ fn module_root(ctx: &Ctx<'_>) -> TokenStream {
         let address = &s.address;
         quote! { #doc pub const DEFAULT_ENDPOINT: &str = #address; }
     });
+    let table_doc = doc_attrs(&format!(
+        "Target namespaces of the WSDL's schemas; an element's [`Ns`]({}::Ns) indexes this table.",
+        ctx.config.runtime_path
+    ));
     quote! {
         //! Types and operations generated from the WSDL.
         pub mod operations;
         pub mod types;
 
-        /// Target namespaces of the WSDL's schemas; an element's [`Ns`](#rt::Ns) indexes this table.
+        #table_doc
         pub const NAMESPACES: [&str; #n] = [#(#uris),*];
         #(#consts)*
         #endpoint

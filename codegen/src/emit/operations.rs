@@ -13,7 +13,18 @@ use crate::names;
 pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
     let rt = &ctx.rt;
     let ops = &ctx.model.operations;
-    let markers: Vec<syn::Ident> = names::dedupe(ops.iter().map(|o| names::type_name(&o.name)), &[], "Op")
+    // Markers share `operations.rs` with the glob-imported schema types: a marker named like a
+    // type would shadow it there, so markers avoid every type name.
+    let type_names: Vec<&str> = ctx.model.types.iter().map(|t| ctx.names.get(&t.name)).collect();
+    let wanted = ops.iter().map(|o| {
+        let marker = names::type_name(&o.name);
+        if type_names.contains(&marker.as_str()) {
+            format!("{marker}Op")
+        } else {
+            marker
+        }
+    });
+    let markers: Vec<syn::Ident> = names::dedupe(wanted, &type_names, "Op")
         .iter()
         .map(|n| format_ident!("{}", n))
         .collect();

@@ -138,9 +138,9 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
         if let Some(item) = array_item(ctx, m) {
             if array_item(ctx, item).is_some() || item.repeated() && shape(m) == Shape::Many {
                 return Err(Error {
-                    file: "model".into(),
-                    line: t.loc.line,
-                    path: format!("{}/{}", t.loc.path, m.name),
+                    file: ctx.file.to_owned(),
+                    line: m.loc.line,
+                    path: m.loc.path.clone(),
                     kind: ErrorKind::Unsupported(format!("member `{f}`: a collection of collections")),
                 });
             }

@@ -7,7 +7,7 @@ pub mod operations;
 
 pub mod types;
 
-/// Target namespaces of the WSDL's schemas; an element's [`Ns`](#rt::Ns) indexes this table.
+/// Target namespaces of the WSDL's schemas; an element's [`Ns`](crate::xml::Ns) indexes this table.
 pub const NAMESPACES: [&str; 6usize] = [
     "http://www.kareo.com/api/schemas/",
     "http://schemas.microsoft.com/2003/10/Serialization/",

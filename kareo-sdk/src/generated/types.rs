@@ -14312,7 +14312,7 @@ pub struct PatientCaseData {
     /// `IsPrimaryCase` (boolean): optional. The service omits it when it holds the default value.
     pub is_primary_case: Option<bool>,
     /// `Name` (string): optional, nillable. The service omits it when it holds the default value.
-    pub name_2: crate::xml::Nillable<String>,
+    pub name: crate::xml::Nillable<String>,
     /// `PatientCaseID` (string): optional, nillable. The service omits it when it holds the default value.
     pub patient_case_id: crate::xml::Nillable<String>,
     /// `PayerScenario` (string): optional, nillable. The service omits it when it holds the default value.
@@ -14444,7 +14444,7 @@ impl crate::xml::Encode for PatientCaseData {
             &self.insurance_policies,
         )?;
         xw.opt(super::NS0, "IsPrimaryCase", &self.is_primary_case)?;
-        xw.opt_nil(super::NS0, "Name", &self.name_2)?;
+        xw.opt_nil(super::NS0, "Name", &self.name)?;
         xw.opt_nil(super::NS0, "PatientCaseID", &self.patient_case_id)?;
         xw.opt_nil(super::NS0, "PayerScenario", &self.payer_scenario)?;
         xw.opt_nil(
@@ -14492,7 +14492,7 @@ impl crate::xml::Decode for PatientCaseData {
         let mut description = crate::xml::Nillable::Absent;
         let mut insurance_policies = crate::xml::Nillable::Absent;
         let mut is_primary_case = None;
-        let mut name_2 = crate::xml::Nillable::Absent;
+        let mut name = crate::xml::Nillable::Absent;
         let mut patient_case_id = crate::xml::Nillable::Absent;
         let mut payer_scenario = crate::xml::Nillable::Absent;
         let mut referring_provider_full_name = crate::xml::Nillable::Absent;
@@ -14585,7 +14585,7 @@ impl crate::xml::Decode for PatientCaseData {
                     )?
                 }
                 (super::NS0, "IsPrimaryCase") => xr.opt(&xc, &mut is_primary_case)?,
-                (super::NS0, "Name") => xr.opt_nil(&xc, &mut name_2)?,
+                (super::NS0, "Name") => xr.opt_nil(&xc, &mut name)?,
                 (super::NS0, "PatientCaseID") => xr.opt_nil(&xc, &mut patient_case_id)?,
                 (super::NS0, "PayerScenario") => xr.opt_nil(&xc, &mut payer_scenario)?,
                 (super::NS0, "ReferringProviderFullName") => {
@@ -14629,7 +14629,7 @@ impl crate::xml::Decode for PatientCaseData {
             description,
             insurance_policies,
             is_primary_case,
-            name_2,
+            name,
             patient_case_id,
             payer_scenario,
             referring_provider_full_name,
@@ -27831,7 +27831,7 @@ pub struct ServiceLocationFieldsToReturn {
     /// `NPI` (boolean): optional.
     pub npi: Option<bool>,
     /// `Name` (boolean): optional.
-    pub name_2: Option<bool>,
+    pub name: Option<bool>,
     /// `Phone` (boolean): optional.
     pub phone: Option<bool>,
     /// `PhoneExt` (boolean): optional.
@@ -27870,7 +27870,7 @@ impl crate::xml::Encode for ServiceLocationFieldsToReturn {
         xw.opt(super::NS5, "ID", &self.id)?;
         xw.opt(super::NS5, "ModifiedDate", &self.modified_date)?;
         xw.opt(super::NS5, "NPI", &self.npi)?;
-        xw.opt(super::NS5, "Name", &self.name_2)?;
+        xw.opt(super::NS5, "Name", &self.name)?;
         xw.opt(super::NS5, "Phone", &self.phone)?;
         xw.opt(super::NS5, "PhoneExt", &self.phone_ext)?;
         xw.opt(super::NS5, "PlaceOfService", &self.place_of_service)?;
@@ -27903,7 +27903,7 @@ impl crate::xml::Decode for ServiceLocationFieldsToReturn {
         let mut id = None;
         let mut modified_date = None;
         let mut npi = None;
-        let mut name_2 = None;
+        let mut name = None;
         let mut phone = None;
         let mut phone_ext = None;
         let mut place_of_service = None;
@@ -27929,7 +27929,7 @@ impl crate::xml::Decode for ServiceLocationFieldsToReturn {
                 (super::NS5, "ID") => xr.opt(&xc, &mut id)?,
                 (super::NS5, "ModifiedDate") => xr.opt(&xc, &mut modified_date)?,
                 (super::NS5, "NPI") => xr.opt(&xc, &mut npi)?,
-                (super::NS5, "Name") => xr.opt(&xc, &mut name_2)?,
+                (super::NS5, "Name") => xr.opt(&xc, &mut name)?,
                 (super::NS5, "Phone") => xr.opt(&xc, &mut phone)?,
                 (super::NS5, "PhoneExt") => xr.opt(&xc, &mut phone_ext)?,
                 (super::NS5, "PlaceOfService") => xr.opt(&xc, &mut place_of_service)?,
@@ -27955,7 +27955,7 @@ impl crate::xml::Decode for ServiceLocationFieldsToReturn {
             id,
             modified_date,
             npi,
-            name_2,
+            name,
             phone,
             phone_ext,
             place_of_service,
@@ -28168,7 +28168,7 @@ pub struct ServiceLocationData {
     /// `NPI` (string): optional, nillable. The service omits it when it holds the default value.
     pub npi: crate::xml::Nillable<String>,
     /// `Name` (string): optional, nillable. The service omits it when it holds the default value.
-    pub name_2: crate::xml::Nillable<String>,
+    pub name: crate::xml::Nillable<String>,
     /// `Phone` (string): optional, nillable. The service omits it when it holds the default value.
     pub phone: crate::xml::Nillable<String>,
     /// `PhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
@@ -28208,7 +28208,7 @@ impl crate::xml::Encode for ServiceLocationData {
         xw.opt_nil(super::NS5, "ID", &self.id)?;
         xw.opt_nil(super::NS5, "ModifiedDate", &self.modified_date)?;
         xw.opt_nil(super::NS5, "NPI", &self.npi)?;
-        xw.opt_nil(super::NS5, "Name", &self.name_2)?;
+        xw.opt_nil(super::NS5, "Name", &self.name)?;
         xw.opt_nil(super::NS5, "Phone", &self.phone)?;
         xw.opt_nil(super::NS5, "PhoneExt", &self.phone_ext)?;
         xw.opt_nil(super::NS5, "PlaceOfService", &self.place_of_service)?;
@@ -28240,7 +28240,7 @@ impl crate::xml::Decode for ServiceLocationData {
         let mut id = crate::xml::Nillable::Absent;
         let mut modified_date = crate::xml::Nillable::Absent;
         let mut npi = crate::xml::Nillable::Absent;
-        let mut name_2 = crate::xml::Nillable::Absent;
+        let mut name = crate::xml::Nillable::Absent;
         let mut phone = crate::xml::Nillable::Absent;
         let mut phone_ext = crate::xml::Nillable::Absent;
         let mut place_of_service = crate::xml::Nillable::Absent;
@@ -28266,7 +28266,7 @@ impl crate::xml::Decode for ServiceLocationData {
                 (super::NS5, "ID") => xr.opt_nil(&xc, &mut id)?,
                 (super::NS5, "ModifiedDate") => xr.opt_nil(&xc, &mut modified_date)?,
                 (super::NS5, "NPI") => xr.opt_nil(&xc, &mut npi)?,
-                (super::NS5, "Name") => xr.opt_nil(&xc, &mut name_2)?,
+                (super::NS5, "Name") => xr.opt_nil(&xc, &mut name)?,
                 (super::NS5, "Phone") => xr.opt_nil(&xc, &mut phone)?,
                 (super::NS5, "PhoneExt") => xr.opt_nil(&xc, &mut phone_ext)?,
                 (super::NS5, "PlaceOfService") => xr.opt_nil(&xc, &mut place_of_service)?,
@@ -28292,7 +28292,7 @@ impl crate::xml::Decode for ServiceLocationData {
             id,
             modified_date,
             npi,
-            name_2,
+            name,
             phone,
             phone_ext,
             place_of_service,

@@ -1,0 +1,148 @@
+//! Helpers shared by the codegen integration tests: fixtures, the real Kareo WSDL and its
+//! overrides, and picking items out of generated code.
+
+#![allow(dead_code)] // each test crate uses a different subset
+
+pub mod overrides;
+
+use std::path::{Path, PathBuf};
+
+use codegen::{Config, Output, Source};
+
+/// The sha256 the fixture tests put in generated headers (fixtures are not pinned).
+pub const FIXTURE_SHA: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The codegen crate's directory.
+pub fn crate_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    crate_dir()
+        .parent()
+        .expect("codegen sits in the workspace")
+        .to_path_buf()
+}
+
+/// Text of `tests/fixtures/<name>`.
+pub fn fixture(name: &str) -> String {
+    let path = crate_dir().join("tests/fixtures").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Names of every fixture file, sorted.
+pub fn fixture_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(crate_dir().join("tests/fixtures"))
+        .expect("tests/fixtures")
+        .map(|e| e.expect("fixture entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".wsdl"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Stage 1 on a fixture.
+pub fn read_fixture(name: &str) -> codegen::read::Definitions {
+    codegen::read::read(name, &fixture(name)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Stages 1 and 2 on a fixture.
+pub fn model_fixture(name: &str, config: &Config) -> codegen::model::Model {
+    let defs = read_fixture(name);
+    codegen::model::Model::build(name, &defs, config).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// All stages on WSDL text.
+pub fn generate_text(name: &str, text: &str, config: &Config) -> codegen::Result<Output> {
+    codegen::generate(
+        &Source {
+            name,
+            text,
+            sha256: FIXTURE_SHA,
+        },
+        config,
+    )
+}
+
+/// All stages on a fixture, which must succeed.
+pub fn generate_fixture(name: &str, config: &Config) -> Output {
+    generate_text(name, &fixture(name), config).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Where the real Kareo WSDL is found: `wsdl/KareoServices.wsdl` in the workspace, else
+/// `../shared/wsdl/KareoServices.wsdl` beside it (the places `cargo xtask regen` looks).
+pub fn kareo_wsdl_path() -> Option<PathBuf> {
+    let root = workspace_root();
+    [
+        root.join("wsdl/KareoServices.wsdl"),
+        root.join("../shared/wsdl/KareoServices.wsdl"),
+    ]
+    .into_iter()
+    .find(|p| p.is_file())
+}
+
+/// The real Kareo WSDL. Panics when it is missing: CI runs with `../shared` beside the checkout.
+pub fn kareo_wsdl() -> String {
+    let path = kareo_wsdl_path().expect(
+        "KareoServices.wsdl not found in wsdl/ or ../shared/wsdl/: these tests need the real WSDL \
+         (CI runs with ../shared beside the checkout)",
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The Config `cargo xtask regen` builds from `wsdl/overrides.toml`.
+pub fn kareo_config() -> Config {
+    let path = workspace_root().join("wsdl/overrides.toml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    overrides::parse(&text)
+}
+
+/// The generated files of `output` joined into one text, each under a `==> path <==` line.
+pub fn all_files(output: &Output) -> String {
+    output
+        .files
+        .iter()
+        .map(|f| format!("==> {} <==\n{}", f.path, f.contents))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The items of `code` (a generated Rust file) that define or implement one of `names`: the
+/// struct, enum, type alias or const itself and every `impl` block whose self type it is,
+/// in file order, pretty-printed.
+pub fn pick_items(code: &str, names: &[&str]) -> String {
+    let mut file: syn::File = syn::parse_str(code).expect("generated code parses");
+    file.attrs.clear();
+    file.items.retain(|item| {
+        let ident = match item {
+            syn::Item::Struct(s) => s.ident.to_string(),
+            syn::Item::Enum(e) => e.ident.to_string(),
+            syn::Item::Type(t) => t.ident.to_string(),
+            syn::Item::Const(c) => c.ident.to_string(),
+            syn::Item::Impl(i) => match &*i.self_ty {
+                syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default(),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        };
+        names.contains(&ident.as_str())
+    });
+    prettyplease::unparse(&file)
+}
+
+/// 1-based line of the only line of `text` containing `needle`.
+pub fn line_of(text: &str, needle: &str) -> u32 {
+    let hits: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(needle))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(
+        hits.len(),
+        1,
+        "`{needle}` should occur on exactly one line, found {hits:?}"
+    );
+    hits[0] as u32
+}
