@@ -1,0 +1,131 @@
+//! Codec speed and memory: parsing a `GetPatients` response of 10,000 fully populated
+//! `PatientData` records against a plain `quick-xml` event scan of the same bytes (the floor),
+//! and serializing fully populated `CreatePatient` and `GetPatients` requests.
+//!
+//! Inputs are built here from the schema-driven samples of `kareo-tests` (invented data).
+//! Peak heap during one typed parse is measured with a counting allocator and printed.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use kareo_sdk::envelope::{self, Response};
+use kareo_sdk::operations::{CreatePatient, GetPatients};
+use kareo_sdk::xml::Limits;
+use kareo_tests::schema::{self, Direction, Fill};
+
+/// Counts live heap bytes and their peak.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: delegates every call to the system allocator unchanged; only counts sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const RECORDS: usize = 10_000;
+
+fn patients_response() -> Vec<u8> {
+    let sample = schema::sample_envelope(schema::operation("GetPatients"), Direction::Response, Fill::Full);
+    let (response, _) = envelope::read_response::<GetPatients>(sample.as_bytes(), Limits::default()).expect("sample");
+    let Response::Result(mut result) = response else {
+        panic!("sample is a fault")
+    };
+    let one = result.patients.value().expect("patients")[0].clone();
+    result.patients = vec![one; RECORDS].into();
+    envelope::write_response::<GetPatients>(&result)
+        .expect("encodes")
+        .into_bytes()
+}
+
+fn raw_scan(bytes: &[u8]) -> usize {
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    let mut events = 0;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => return events,
+            Ok(_) => events += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+fn typed_parse(bytes: &[u8]) -> usize {
+    let limits = Limits {
+        max_bytes: usize::MAX,
+        ..Limits::default()
+    };
+    match envelope::read_response::<GetPatients>(bytes, limits).expect("parses").0 {
+        Response::Result(r) => r.patients.value().map_or(0, Vec::len),
+        Response::Fault(_) => 0,
+    }
+}
+
+fn report_memory(bytes: &[u8]) {
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let n = black_box(typed_parse(bytes));
+    let peak = PEAK.load(Ordering::Relaxed) - before;
+    eprintln!(
+        "GetPatients response: {} records, {:.1} MB; typed parse peak heap {:.1} MB = {:.2}x the response \
+         (plus the response buffer itself: {:.2}x)",
+        n,
+        bytes.len() as f64 / 1e6,
+        peak as f64 / 1e6,
+        peak as f64 / bytes.len() as f64,
+        (peak + bytes.len()) as f64 / bytes.len() as f64,
+    );
+}
+
+fn parse(c: &mut Criterion) {
+    let bytes = patients_response();
+    assert_eq!(typed_parse(&bytes), RECORDS);
+    report_memory(&bytes);
+    let mut group = c.benchmark_group("parse_get_patients_10k");
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.sample_size(10);
+    group.bench_function("raw_quick_xml_scan", |b| b.iter(|| raw_scan(black_box(&bytes))));
+    group.bench_function("typed", |b| b.iter(|| typed_parse(black_box(&bytes))));
+    group.finish();
+}
+
+fn serialize(c: &mut Criterion) {
+    let create = schema::sample_envelope(schema::operation("CreatePatient"), Direction::Request, Fill::Full);
+    let create = envelope::read_request::<CreatePatient>(create.as_bytes(), Limits::default()).expect("sample");
+    let get = schema::sample_envelope(schema::operation("GetPatients"), Direction::Request, Fill::Full);
+    let get = envelope::read_request::<GetPatients>(get.as_bytes(), Limits::default()).expect("sample");
+    let mut group = c.benchmark_group("serialize_request");
+    let bytes = envelope::write_request::<CreatePatient>(&create)
+        .expect("encodes")
+        .len();
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("create_patient_full", |b| {
+        b.iter(|| envelope::write_request::<CreatePatient>(black_box(&create)).map(|s| s.len()))
+    });
+    let bytes = envelope::write_request::<GetPatients>(&get).expect("encodes").len();
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("get_patients_full", |b| {
+        b.iter(|| envelope::write_request::<GetPatients>(black_box(&get)).map(|s| s.len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parse, serialize);
+criterion_main!(benches);
