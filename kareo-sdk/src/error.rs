@@ -8,7 +8,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::envelope::Fault;
-use crate::xml::{DecodeError, DecodeErrorKind, EncodeError};
+use crate::xml::{DecodeError, EncodeError};
 
 /// Why a call failed.
 #[derive(Debug, thiserror::Error)]
@@ -91,12 +91,14 @@ pub enum Error {
     },
 
     /// The response could not be read as this operation's response.
-    #[error("{operation}: cannot read the response: {error}")]
+    #[error("{operation}: cannot read the response{}: {error}", if *truncated { " (it ends early)" } else { "" })]
     Decode {
         /// Operation name.
         operation: &'static str,
         /// What is wrong, with the element path.
         error: DecodeError,
+        /// The body ends before its document does (a cut transfer, not a bad document).
+        truncated: bool,
     },
 
     /// The response body is larger than the configured limit.
@@ -209,7 +211,8 @@ impl fmt::Display for SecurityFailure {
 
 impl Error {
     /// Whether trying the same call again later may succeed: connection problems, timeouts,
-    /// throttling, HTTP 408/500/502/504, a truncated response. Whether the client actually
+    /// throttling, HTTP 408/500/502/504, a truncated response (a document that is merely
+    /// invalid is not retried). Whether the client actually
     /// retries also depends on the operation (see [`RetryPolicy`](crate::client::RetryPolicy)).
     pub fn is_retryable(&self) -> bool {
         match self {
@@ -219,7 +222,7 @@ impl Error {
             ),
             Error::Http { status, .. } => matches!(status, 408 | 500 | 502 | 504),
             Error::Throttled { .. } => true,
-            Error::Decode { error, .. } => matches!(error.kind, DecodeErrorKind::UnexpectedEof),
+            Error::Decode { truncated, .. } => *truncated,
             Error::Fault { .. }
             | Error::Service { .. }
             | Error::Security { .. }

@@ -99,6 +99,13 @@ pub enum Behavior {
     },
     /// Closes the connection after reading the request, without answering.
     Reset,
+    /// This status and this body as `text/xml` (for malformed or unexpected documents).
+    Body {
+        /// HTTP status.
+        status: u16,
+        /// The body, sent as it is.
+        body: String,
+    },
 }
 
 /// A misbehaviour to apply to the next matching requests.
@@ -356,6 +363,7 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, Drop
             }
             return Ok(reply);
         }
+        Some(Behavior::Body { status, body }) => return Ok(xml_reply(*status, Bytes::from(body.clone()))),
         Some(Behavior::Fault { code, string }) => {
             return Ok(fault(
                 500,
@@ -394,15 +402,15 @@ fn take_rule(state: &State, op: &str) -> Option<Behavior> {
 macro_rules! dispatch {
     ($(($op:ident, $method:ident)),* $(,)?) => {
         fn respond(name: &str, body: &[u8], state: &State, behavior: Option<Behavior>) -> Reply {
-            match name {
-                $(
-                    stringify!($op) => respond_op::<operations::$op>(body, state, behavior, |r, base| {
+            $(
+                if name == <operations::$op as Operation>::INFO.name {
+                    return respond_op::<operations::$op>(body, state, behavior, |r, base| {
                         r.error_response = base.error_response;
                         r.security_response = base.security_response;
-                    }),
-                )*
-                _ => contract_filter_mismatch(name),
-            }
+                    });
+                }
+            )*
+            contract_filter_mismatch(name)
         }
     };
 }

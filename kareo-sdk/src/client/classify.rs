@@ -96,6 +96,7 @@ where
         Ok((Response::Fault(fault), _)) => Err(fault_error(operation, status, fault, response, redactor)),
         Err(error) => Err(Error::Decode {
             operation,
+            truncated: is_truncated(&error, &response.body),
             error: redact_decode(error, redactor),
         }),
     }
@@ -198,6 +199,16 @@ fn security_failure(s: &SecurityResponse) -> Option<SecurityFailure> {
     } else {
         None
     }
+}
+
+/// Whether a body that failed to parse looks cut off: the document ended inside an element, or
+/// the body does not end with a tag (a complete envelope always does).
+fn is_truncated(error: &DecodeError, body: &[u8]) -> bool {
+    if error.kind == DecodeErrorKind::UnexpectedEof {
+        return true;
+    }
+    let end = body.iter().rposition(|b| !b.is_ascii_whitespace());
+    matches!(error.kind, DecodeErrorKind::Malformed(_)) && end.is_some_and(|i| body[i] != b'>')
 }
 
 fn redact_decode(mut error: DecodeError, redactor: &Redactor) -> DecodeError {

@@ -199,17 +199,19 @@ fn classify(e: &reqwest::Error) -> TransportError {
     TransportError::new(kind, describe(e))
 }
 
-/// Whether a connect error came from the TLS handshake (rustls reports through `io::Error`s
-/// that wrap a `rustls::Error`).
+/// Whether a connect error came from the TLS handshake: rustls reports a `rustls::Error`
+/// inside (possibly nested) `io::Error`s, whose `source()` skips the wrapped error itself.
 fn is_tls(e: &reqwest::Error) -> bool {
     let mut source: Option<&(dyn StdError + 'static)> = e.source();
     while let Some(s) = source {
-        if s.is::<rustls::Error>() {
-            return true;
-        }
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            if io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) {
+        let mut inner: &(dyn StdError + 'static) = s;
+        loop {
+            if inner.is::<rustls::Error>() {
                 return true;
+            }
+            match inner.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+                Some(wrapped) => inner = wrapped,
+                None => break,
             }
         }
         source = s.source();
