@@ -72,8 +72,9 @@ pub enum Behavior {
     Delay(Duration),
     /// An HTML error page with this status (as IIS or a proxy sends).
     HtmlError(u16),
-    /// An HTML error page with this status that quotes the request body it received, as a
-    /// misconfigured proxy might (for testing that clients keep credentials out of errors).
+    /// An HTML error page with this status that quotes the request it received from its
+    /// `RequestHeader` on, as a misconfigured proxy might (for testing that clients keep
+    /// credentials out of errors).
     EchoRequest(u16),
     /// This status, a short text body, and a `Retry-After` in seconds when given.
     Status {
@@ -349,7 +350,9 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, Drop
             ))
         }
         Some(Behavior::EchoRequest(status)) => {
-            let echoed = String::from_utf8_lossy(&body).replace('<', "&lt;");
+            let text = String::from_utf8_lossy(&body);
+            let from = text.find("RequestHeader").unwrap_or(0);
+            let echoed = text[from..].replace('<', "&lt;");
             return Ok(html(
                 *status,
                 "Bad Gateway",

@@ -178,7 +178,6 @@ impl KareoClient {
                     tokio::time::sleep(wait).await;
                 }
             }
-            tracing::Span::current().record("attempts", attempt);
             let span = tracing::debug_span!(
                 "kareo.attempt",
                 operation = info.name,
@@ -189,10 +188,14 @@ impl KareoClient {
             );
             let result = self.attempt::<O>(body.clone(), redactor).instrument(span).await;
             let error = match result {
-                Ok(response) => return Ok(response),
+                Ok(response) => {
+                    tracing::Span::current().record("attempts", attempt);
+                    return Ok(response);
+                }
                 Err(e) => e,
             };
             if !policy.should_retry(info.read_only, &error, attempt) {
+                tracing::Span::current().record("attempts", attempt);
                 if attempt > 1 || error.is_retryable() {
                     tracing::debug!(attempt, error = %error, "giving up");
                 }
