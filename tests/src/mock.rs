@@ -343,11 +343,14 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, Drop
         Some(Behavior::Delay(d)) => tokio::time::sleep(*d).await,
         Some(Behavior::Reset) => return Err(DropConnection),
         Some(Behavior::HtmlError(status)) => {
-            return Ok(html(
-                *status,
-                "Service Unavailable",
-                "The service is temporarily unavailable.",
-            ))
+            let title = match status {
+                500 => "Internal Server Error",
+                502 => "Bad Gateway",
+                503 => "Service Unavailable",
+                504 => "Gateway Timeout",
+                _ => "Error",
+            };
+            return Ok(html(*status, title, "The service cannot answer right now."));
         }
         Some(Behavior::EchoRequest(status)) => {
             let text = String::from_utf8_lossy(&body);
