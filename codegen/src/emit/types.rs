@@ -82,7 +82,7 @@ fn type_doc(t: &TypeDef, what: &str) -> TokenStream {
 
 fn member_doc(m: &Member, shape: Shape) -> String {
     let occurs = match shape {
-        Shape::Req if m.always_sent => "always sent (overrides the schema's minOccurs=\"0\")",
+        Shape::Req if m.always_sent => "always sent, never nil (an override: the schema lets it be left out or nil)",
         Shape::Req => "required",
         Shape::ReqNil => "required, nillable (`None` is sent as `xsi:nil`)",
         Shape::Opt => "optional",

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // each test crate uses a different subset
 
+pub mod fixture_config;
 pub mod overrides;
 
 use std::path::{Path, PathBuf};
@@ -145,4 +146,112 @@ pub fn line_of(text: &str, needle: &str) -> u32 {
         "`{needle}` should occur on exactly one line, found {hits:?}"
     );
     hits[0] as u32
+}
+
+/// Checks, on the parsed generated code, what rustc would reject or what would silently change
+/// meaning: duplicate names (fields, variants, items of a file, operation markers shadowing the
+/// glob-imported types), operation message types that are not schema types, and `Inherits`
+/// impls whose base part does not have the base struct's field types. Panics naming the problem.
+pub fn check_generated_rust(output: &Output) {
+    use std::collections::{HashMap, HashSet};
+    let parse = |path: &str| -> syn::File {
+        let text = output.file(path).unwrap_or_else(|| panic!("{path} is generated"));
+        syn::parse_str(text).unwrap_or_else(|e| panic!("{path} does not parse: {e}"))
+    };
+    let types = parse("types.rs");
+    let operations = parse("operations.rs");
+    parse("mod.rs");
+
+    let ident_of = |item: &syn::Item| -> Option<String> {
+        match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Type(t) => Some(t.ident.to_string()),
+            syn::Item::Const(c) => Some(c.ident.to_string()),
+            _ => None,
+        }
+    };
+    let type_names: Vec<String> = types.items.iter().filter_map(ident_of).collect();
+    let unique: HashSet<&String> = type_names.iter().collect();
+    assert_eq!(unique.len(), type_names.len(), "duplicate type names in types.rs");
+    let markers: Vec<String> = operations
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    for m in &markers {
+        assert!(!unique.contains(m), "operation marker {m} shadows the schema type {m}");
+    }
+
+    let path_name = |ty: &syn::Type| -> String {
+        match ty {
+            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default(),
+            _ => String::new(),
+        }
+    };
+    let mut structs: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for item in &types.items {
+        match item {
+            syn::Item::Struct(s) => {
+                let fields: Vec<(String, String)> = s
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let ty = &f.ty;
+                        (
+                            f.ident.as_ref().map(ToString::to_string).unwrap_or_default(),
+                            quote::quote!(#ty).to_string(),
+                        )
+                    })
+                    .collect();
+                let names: HashSet<&String> = fields.iter().map(|(n, _)| n).collect();
+                assert_eq!(names.len(), fields.len(), "duplicate field names in struct {}", s.ident);
+                structs.insert(s.ident.to_string(), fields);
+            }
+            syn::Item::Enum(e) => {
+                let names: HashSet<String> = e.variants.iter().map(|v| v.ident.to_string()).collect();
+                assert_eq!(names.len(), e.variants.len(), "duplicate variants in enum {}", e.ident);
+            }
+            _ => {}
+        }
+    }
+    for item in &types.items {
+        let syn::Item::Impl(i) = item else { continue };
+        let Some((trait_path, _)) = &i.trait_ else { continue };
+        let last = trait_path.segments.last().expect("trait path");
+        if last.ident != "Inherits" {
+            continue;
+        }
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            panic!("Inherits without a base")
+        };
+        let Some(syn::GenericArgument::Type(base_ty)) = args.args.first() else {
+            panic!("Inherits without a base")
+        };
+        let (base, derived) = (path_name(base_ty), path_name(&i.self_ty));
+        let base_fields = &structs[&base];
+        let derived_fields = &structs[&derived];
+        assert!(
+            derived_fields.starts_with(base_fields),
+            "Inherits<{base}> for {derived}: the base part {:?} differs from {base}'s fields {base_fields:?}",
+            &derived_fields[..base_fields.len().min(derived_fields.len())]
+        );
+    }
+    for item in &operations.items {
+        let syn::Item::Impl(i) = item else { continue };
+        for ii in &i.items {
+            if let syn::ImplItem::Type(t) = ii {
+                let name = path_name(&t.ty);
+                assert!(
+                    structs.contains_key(&name),
+                    "{} of {} is `{name}`, which is not a schema struct",
+                    t.ident,
+                    path_name(&i.self_ty)
+                );
+            }
+        }
+    }
 }

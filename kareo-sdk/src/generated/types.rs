@@ -7534,9 +7534,9 @@ impl crate::xml::Decode for CreateAppointmentResp {
 pub struct GetAllPatientsReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     pub request_header: Option<RequestHeader>,
-    /// `Fields` (PatientBatchFieldsToReturn): always sent (overrides the schema's minOccurs="0").
+    /// `Fields` (PatientBatchFieldsToReturn): always sent, never nil (an override: the schema lets it be left out or nil).
     pub fields: PatientBatchFieldsToReturn,
-    /// `Filter` (PatientBatchGetFilter): always sent (overrides the schema's minOccurs="0").
+    /// `Filter` (PatientBatchGetFilter): always sent, never nil (an override: the schema lets it be left out or nil).
     pub filter: PatientBatchGetFilter,
 }
 
@@ -15248,9 +15248,9 @@ impl crate::xml::Decode for GetAppointmentResp {
 pub struct GetAppointmentsReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     pub request_header: Option<RequestHeader>,
-    /// `Fields` (AppointmentFieldsToReturn): always sent (overrides the schema's minOccurs="0").
+    /// `Fields` (AppointmentFieldsToReturn): always sent, never nil (an override: the schema lets it be left out or nil).
     pub fields: AppointmentFieldsToReturn,
-    /// `Filter` (AppointmentFilter): always sent (overrides the schema's minOccurs="0").
+    /// `Filter` (AppointmentFilter): always sent, never nil (an override: the schema lets it be left out or nil).
     pub filter: AppointmentFilter,
 }
 
@@ -16227,9 +16227,9 @@ impl crate::xml::Decode for AppointmentData {
 pub struct GetChargesReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     pub request_header: Option<RequestHeader>,
-    /// `Fields` (ChargeFieldsToReturn): always sent (overrides the schema's minOccurs="0").
+    /// `Fields` (ChargeFieldsToReturn): always sent, never nil (an override: the schema lets it be left out or nil).
     pub fields: ChargeFieldsToReturn,
-    /// `Filter` (ChargeFilter): always sent (overrides the schema's minOccurs="0").
+    /// `Filter` (ChargeFilter): always sent, never nil (an override: the schema lets it be left out or nil).
     pub filter: ChargeFilter,
 }
 
@@ -20131,9 +20131,9 @@ impl crate::xml::Decode for ChargeData {
 pub struct GetPatientsReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     pub request_header: Option<RequestHeader>,
-    /// `Fields` (PatientFieldsToReturn): always sent (overrides the schema's minOccurs="0").
+    /// `Fields` (PatientFieldsToReturn): always sent, never nil (an override: the schema lets it be left out or nil).
     pub fields: PatientFieldsToReturn,
-    /// `Filter` (PatientFilter): always sent (overrides the schema's minOccurs="0").
+    /// `Filter` (PatientFilter): always sent, never nil (an override: the schema lets it be left out or nil).
     pub filter: PatientFilter,
 }
 
@@ -22848,9 +22848,9 @@ pub type ArrayOfPatientData = Vec<PatientData>;
 pub struct GetPaymentsReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     pub request_header: Option<RequestHeader>,
-    /// `Fields` (PaymentFieldsToReturn): always sent (overrides the schema's minOccurs="0").
+    /// `Fields` (PaymentFieldsToReturn): always sent, never nil (an override: the schema lets it be left out or nil).
     pub fields: PaymentFieldsToReturn,
-    /// `Filter` (PaymentFilter): always sent (overrides the schema's minOccurs="0").
+    /// `Filter` (PaymentFilter): always sent, never nil (an override: the schema lets it be left out or nil).
     pub filter: PaymentFilter,
 }
 
@@ -23408,9 +23408,9 @@ impl crate::xml::Decode for PaymentData {
 pub struct GetProvidersReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     pub request_header: Option<RequestHeader>,
-    /// `Fields` (ProviderFieldsToReturn): always sent (overrides the schema's minOccurs="0").
+    /// `Fields` (ProviderFieldsToReturn): always sent, never nil (an override: the schema lets it be left out or nil).
     pub fields: ProviderFieldsToReturn,
-    /// `Filter` (ProviderFilter): always sent (overrides the schema's minOccurs="0").
+    /// `Filter` (ProviderFilter): always sent, never nil (an override: the schema lets it be left out or nil).
     pub filter: ProviderFilter,
 }
 
@@ -24309,9 +24309,9 @@ impl crate::xml::Decode for ProviderData {
 pub struct GetPracticesReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     pub request_header: Option<RequestHeader>,
-    /// `Fields` (PracticeFieldsToReturn): always sent (overrides the schema's minOccurs="0").
+    /// `Fields` (PracticeFieldsToReturn): always sent, never nil (an override: the schema lets it be left out or nil).
     pub fields: PracticeFieldsToReturn,
-    /// `Filter` (PracticeFilter): always sent (overrides the schema's minOccurs="0").
+    /// `Filter` (PracticeFilter): always sent, never nil (an override: the schema lets it be left out or nil).
     pub filter: PracticeFilter,
 }
 
@@ -25313,9 +25313,9 @@ impl crate::xml::Decode for PracticeData {
 pub struct GetTransactionsReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     pub request_header: Option<RequestHeader>,
-    /// `Fields` (TransactionFieldsToReturn): always sent (overrides the schema's minOccurs="0").
+    /// `Fields` (TransactionFieldsToReturn): always sent, never nil (an override: the schema lets it be left out or nil).
     pub fields: TransactionFieldsToReturn,
-    /// `Filter` (TransactionFilter): always sent (overrides the schema's minOccurs="0").
+    /// `Filter` (TransactionFilter): always sent, never nil (an override: the schema lets it be left out or nil).
     pub filter: TransactionFilter,
 }
 
@@ -25991,9 +25991,9 @@ pub type ArrayOfExternalVendorData = Vec<ExternalVendorData>;
 pub struct GetEncounterDetailsReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     pub request_header: Option<RequestHeader>,
-    /// `Fields` (EncounterDetailsFieldsToReturn): always sent (overrides the schema's minOccurs="0").
+    /// `Fields` (EncounterDetailsFieldsToReturn): always sent, never nil (an override: the schema lets it be left out or nil).
     pub fields: EncounterDetailsFieldsToReturn,
-    /// `Filter` (EncounterDetailsFilter): always sent (overrides the schema's minOccurs="0").
+    /// `Filter` (EncounterDetailsFilter): always sent, never nil (an override: the schema lets it be left out or nil).
     pub filter: EncounterDetailsFilter,
 }
 
@@ -27750,9 +27750,9 @@ impl crate::xml::Decode for DayOfWeek {
 pub struct GetServiceLocationsReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     pub request_header: Option<RequestHeader>,
-    /// `Fields` (ServiceLocationFieldsToReturn): always sent (overrides the schema's minOccurs="0").
+    /// `Fields` (ServiceLocationFieldsToReturn): always sent, never nil (an override: the schema lets it be left out or nil).
     pub fields: ServiceLocationFieldsToReturn,
-    /// `Filter` (ServiceLocationFilter): always sent (overrides the schema's minOccurs="0").
+    /// `Filter` (ServiceLocationFilter): always sent, never nil (an override: the schema lets it be left out or nil).
     pub filter: ServiceLocationFilter,
 }
 
@@ -28311,9 +28311,9 @@ impl crate::xml::Decode for ServiceLocationData {
 pub struct GetProcedureCodesReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     pub request_header: Option<RequestHeader>,
-    /// `Fields` (ProcedureCodeFieldsToReturn): always sent (overrides the schema's minOccurs="0").
+    /// `Fields` (ProcedureCodeFieldsToReturn): always sent, never nil (an override: the schema lets it be left out or nil).
     pub fields: ProcedureCodeFieldsToReturn,
-    /// `Filter` (ProcedureCodeFilter): always sent (overrides the schema's minOccurs="0").
+    /// `Filter` (ProcedureCodeFilter): always sent, never nil (an override: the schema lets it be left out or nil).
     pub filter: ProcedureCodeFilter,
 }
 
