@@ -595,6 +595,30 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        if let Some(r) = &self.config.context_member {
+            let member = match model.get(&r.owner).map(|t| &t.kind) {
+                Some(TypeKind::Struct(s)) => s.members.iter().find(|m| r.matches(&m.declared_in, &m.name)),
+                _ => None,
+            };
+            // `RequestContext` hands the member out as `&mut Option<T>`: only a required, nillable,
+            // single member of a named type has that Rust type. Anything else would silently get
+            // no impl at all.
+            if let Some(m) = member {
+                if m.min_occurs < 1 || !m.nillable || m.repeated() || !matches!(m.ty, TypeRef::Named(_)) {
+                    let loc = Loc {
+                        path: "overrides/context_member".into(),
+                        line: None,
+                    };
+                    return Err(self.err(
+                        &loc,
+                        ErrorKind::Invalid(format!(
+                            "context_member {}/{} must be a required, nillable, single member of a named type",
+                            r.owner, r.member
+                        )),
+                    ));
+                }
+            }
+        }
         Ok(())
     }
 

@@ -84,7 +84,9 @@ fn escape_keyword(s: String) -> String {
 /// Rust type or variant name (UpperCamelCase) for an XML name.
 pub fn type_name(xml: &str) -> String {
     let s = sanitize(&xml.to_upper_camel_case(), "T");
-    if RESERVED_TYPES.contains(&s.as_str()) {
+    if s == "empty" {
+        "Empty".into() // nothing usable was left of the name
+    } else if RESERVED_TYPES.contains(&s.as_str()) {
         format!("{s}Type")
     } else {
         s

@@ -636,6 +636,17 @@ fn unresolved_overrides_name_the_override() {
             invalid(&format!("always_send member {{{NS}}}Resp/Hit is repeated")),
             "overrides",
         ),
+        (
+            // Optional and not nillable: it could not be handed out as `&mut Option<T>`.
+            Config {
+                context_member: Some(member("Req", "Query")),
+                ..Config::default()
+            },
+            invalid(&format!(
+                "context_member {{{NS}}}Req/Query must be a required, nillable, single member of a named type"
+            )),
+            "overrides/context_member",
+        ),
     ];
     for (config, kind, path) in cases {
         let e = fail_with(&text, &config);

@@ -74,7 +74,7 @@ fn names_without_ascii_letters_still_make_identifiers() {
     let output = generate_text("collisions.wsdl", &text, &Config::default()).unwrap_or_else(|e| panic!("{e}"));
     common::check_generated_rust(&output);
     let types = output.file("types.rs").unwrap();
-    assert!(types.contains("pub struct empty {"), "the type named 日本");
+    assert!(types.contains("pub struct Empty {"), "the type named 日本");
     assert!(types.contains("    Empty2,\n"), "the value é");
     assert!(types.contains("    Empty3,\n"), "the value -");
     assert!(types.contains("pub empty: String,"), "the member ü");
