@@ -73,6 +73,32 @@ pub enum Direction {
 /// unlike the SDK's (`p0`, `p1`, ... and a default namespace on the wrapper) so that matching
 /// by namespace URI, not prefix, is exercised.
 pub fn sample_envelope(op: &Operation, direction: Direction, fill: Fill) -> String {
+    envelope_with(
+        op,
+        direction,
+        Sampler {
+            fill,
+            depth: 0,
+            plain: false,
+        },
+    )
+}
+
+/// Like [`sample_envelope`], with plain strings (no characters that need escaping), as most
+/// real data is: for benchmarks.
+pub fn plain_sample_envelope(op: &Operation, direction: Direction, fill: Fill) -> String {
+    envelope_with(
+        op,
+        direction,
+        Sampler {
+            fill,
+            depth: 0,
+            plain: true,
+        },
+    )
+}
+
+fn envelope_with(op: &Operation, direction: Direction, mut s: Sampler) -> String {
     let model = model();
     let wrapped = match direction {
         Direction::Request => &op.input,
@@ -100,7 +126,6 @@ pub fn sample_envelope(op: &Operation, direction: Direction, fill: Fill) -> Stri
     let child = &wrapped.child;
     let prefix = prefix(&child.ns);
     let _ = write!(out, "<{prefix}{}{decls}>", child.name);
-    let mut s = Sampler { fill, depth: 0 };
     if let TypeRef::Named(q) = &child.ty {
         if let Some(TypeKind::Struct(st)) = model.get(q).map(|t| &t.kind) {
             for m in &st.members {
@@ -123,6 +148,7 @@ fn prefix(ns: &str) -> String {
 struct Sampler {
     fill: Fill,
     depth: usize,
+    plain: bool,
 }
 
 impl Sampler {
@@ -158,6 +184,9 @@ impl Sampler {
     fn value(&mut self, out: &mut String, ty: &TypeRef, name: &str, index: usize) {
         let model = model();
         match ty {
+            TypeRef::Builtin(Builtin::String) if self.plain => {
+                let _ = write!(out, "{name} value {index}");
+            }
             TypeRef::Builtin(b) => out.push_str(&escape(&builtin_sample(*b, name, index))),
             TypeRef::Named(q) => match model.get(q).map(|t| &t.kind) {
                 Some(TypeKind::Struct(st)) => {

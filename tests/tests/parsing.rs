@@ -242,3 +242,24 @@ fn missing_result_and_wrong_operation_are_envelope_errors() {
     let err = envelope::read_response::<GetProviders>(other.as_bytes(), Limits::default()).unwrap_err();
     assert!(matches!(err.kind, DecodeErrorKind::Envelope(_)), "{err}");
 }
+
+#[test]
+fn namespace_declarations_are_scoped_to_their_element() {
+    // `a` is rebound inside the first PatientData only; the second is back in Kareo's namespace.
+    let xml = patients(
+        r#"<a:Patients><a:PatientData xmlns:a="urn:other"><a:FirstName>X</a:FirstName></a:PatientData><a:PatientData><a:FirstName>Y</a:FirstName></a:PatientData></a:Patients>"#,
+    );
+    let (resp, skipped) = parse_patients(&xml).expect("parses");
+    let list = resp.patients.value().expect("patients");
+    assert_eq!(skipped, 1);
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].first_name, Nillable::Value("Y".into()));
+    // An empty element's own declaration applies to itself only.
+    let xml = patients(
+        r#"<a:Patients><x:PatientData xmlns:x="http://www.kareo.com/api/schemas/"/><x:PatientData/></a:Patients>"#,
+    );
+    assert!(
+        matches!(parse_patients(&xml).unwrap_err().kind, DecodeErrorKind::Malformed(_)),
+        "x is out of scope"
+    );
+}

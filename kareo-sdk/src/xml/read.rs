@@ -10,8 +10,6 @@ use std::borrow::Cow;
 use std::fmt;
 
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
 
 use super::values::{Nillable, SimpleValue, ValueError};
 use super::{Ns, XSI_NS};
@@ -204,13 +202,24 @@ impl Element<'_> {
 }
 
 /// Streams a document held in memory.
+///
+/// Namespaces are resolved here rather than by `quick_xml::NsReader`: declarations map straight
+/// to [`Ns`] indices, so resolving an element is a lookup of its (short) prefix among the few
+/// bindings in scope.
 pub struct Reader<'i> {
-    inner: NsReader<&'i [u8]>,
+    inner: quick_xml::Reader<&'i [u8]>,
     namespaces: &'static [&'static str],
+    /// Prefix bindings in scope, innermost last (`""` is the default namespace).
+    bindings: Vec<(Box<str>, Ns)>,
+    /// `bindings.len()` at each open element, to drop its declarations at its end tag.
+    marks: Vec<u32>,
     depth: u32,
     limits: Limits,
     skipped: u64,
 }
+
+/// [`Ns`] marker for the XML Schema instance namespace (`xsi:nil`), reader side only.
+const XSI: Ns = Ns(u8::MAX - 2);
 
 impl<'i> Reader<'i> {
     /// A reader over `input`, resolving namespaces against `namespaces` (the generated table).
@@ -223,13 +232,15 @@ impl<'i> Reader<'i> {
         if input.len() > limits.max_bytes {
             return Err(DecodeError::new(DecodeErrorKind::TooLarge(limits.max_bytes)));
         }
-        let mut inner = NsReader::from_reader(input);
+        let mut inner = quick_xml::Reader::from_reader(input);
         let config = inner.config_mut();
         config.check_end_names = true;
         config.expand_empty_elements = false;
         Ok(Reader {
             inner,
             namespaces,
+            bindings: Vec::new(),
+            marks: Vec::new(),
             depth: 0,
             limits,
             skipped: 0,
@@ -241,55 +252,107 @@ impl<'i> Reader<'i> {
         self.skipped
     }
 
+    fn lookup(&self, prefix: &str) -> Option<Ns> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(p, _)| &**p == prefix)
+            .map(|(_, ns)| *ns)
+    }
+
+    /// Pushes the namespace declarations of a start tag.
+    fn declare(&mut self, start: &BytesStart<'_>) -> Result<(), DecodeError> {
+        if !start.attributes_raw().contains("xmlns") {
+            return Ok(());
+        }
+        for attr in start.attributes() {
+            let attr = attr.map_err(DecodeError::malformed)?;
+            let prefix = match attr.key.0.strip_prefix("xmlns") {
+                Some("") => "",
+                Some(p) if p.starts_with(':') => &p[1..],
+                _ => continue,
+            };
+            let uri = attr
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(DecodeError::malformed)?;
+            let ns = if uri == XSI_NS {
+                XSI
+            } else if uri.is_empty() {
+                Ns::NONE
+            } else {
+                self.namespaces
+                    .iter()
+                    .position(|n| *n == uri)
+                    .map_or(Ns::OTHER, |i| Ns(i as u8))
+            };
+            self.bindings.push((prefix.into(), ns));
+        }
+        Ok(())
+    }
+
+    fn resolve(&self, start: &BytesStart<'_>) -> Result<Ns, DecodeError> {
+        let name = start.name().0;
+        let prefix = name.split_once(':').map_or("", |(p, _)| p);
+        match self.lookup(prefix) {
+            Some(ns) => Ok(ns),
+            None if prefix.is_empty() => Ok(Ns::NONE),
+            None if prefix == "xml" => Ok(Ns::OTHER),
+            None => Err(DecodeError::malformed(format!(
+                "undeclared namespace prefix `{prefix}`"
+            ))),
+        }
+    }
+
     fn is_nil(&self, start: &BytesStart<'_>) -> Result<bool, DecodeError> {
         if !start.attributes_raw().contains("nil") {
             return Ok(false);
         }
         for attr in start.attributes() {
             let attr = attr.map_err(DecodeError::malformed)?;
-            let (resolved, local) = self.inner.resolver().resolve_attribute(attr.key);
-            if local.as_ref() == "nil" && matches!(resolved, ResolveResult::Bound(ns) if ns.0 == XSI_NS) {
-                return Ok(matches!(attr.value.trim(), "true" | "1"));
+            if let Some((prefix, "nil")) = attr.key.0.split_once(':') {
+                if self.lookup(prefix) == Some(XSI) {
+                    return Ok(matches!(attr.value.trim(), "true" | "1"));
+                }
             }
         }
         Ok(false)
     }
 
-    fn element(&self, ns: Ns, start: BytesStart<'i>, empty: bool) -> Result<Element<'i>, DecodeError> {
+    /// Opens a start tag: declarations, namespace, `xsi:nil`. An empty element's declarations
+    /// go out of scope at once; a non-empty one's at its end tag ([`Reader::close`]).
+    fn open(&mut self, start: BytesStart<'i>, empty: bool) -> Result<Element<'i>, DecodeError> {
+        let mark = self.bindings.len();
+        self.declare(&start)?;
+        let ns = self.resolve(&start)?;
         let nil = self.is_nil(&start)?;
+        if empty {
+            self.bindings.truncate(mark);
+        } else {
+            self.marks.push(mark as u32);
+            self.enter()?;
+        }
         Ok(Element { ns, start, empty, nil })
     }
 
-    /// The next event, with the namespace of a start tag resolved to a table index.
-    fn next(&mut self) -> Result<(Ns, Event<'i>), DecodeError> {
-        let (resolved, event) = self.inner.read_resolved_event().map_err(DecodeError::malformed)?;
-        let ns = match (&event, resolved) {
-            (Event::Start(_) | Event::Empty(_), ResolveResult::Bound(ns)) => self
-                .namespaces
-                .iter()
-                .position(|n| *n == ns.0)
-                .map(|i| Ns(i as u8))
-                .unwrap_or(Ns::OTHER),
-            (Event::Start(_) | Event::Empty(_), ResolveResult::Unknown(p)) => {
-                return Err(DecodeError::malformed(format!("undeclared namespace prefix `{p}`")))
-            }
-            _ => Ns::NONE,
-        };
-        Ok((ns, event))
+    /// Leaves an element at its end tag.
+    fn close(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+        if let Some(mark) = self.marks.pop() {
+            self.bindings.truncate(mark as usize);
+        }
+    }
+
+    fn next(&mut self) -> Result<Event<'i>, DecodeError> {
+        self.inner.read_event().map_err(DecodeError::malformed)
     }
 
     /// The next element in the document, skipping the prolog, whitespace, comments and
     /// processing instructions (used to find the envelope).
     pub fn root(&mut self) -> Result<Element<'i>, DecodeError> {
         loop {
-            let (ns, event) = self.next()?;
-            match event {
-                Event::Start(e) => {
-                    let el = self.element(ns, e, false)?;
-                    self.enter()?;
-                    return Ok(el);
-                }
-                Event::Empty(e) => return self.element(ns, e, true),
+            match self.next()? {
+                Event::Start(e) => return self.open(e, false),
+                Event::Empty(e) => return self.open(e, true),
                 Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
                 Event::Text(t) if t.trim().is_empty() => {}
                 Event::DocType(_) => return Err(DecodeError::malformed("DTDs are not accepted")),
@@ -314,16 +377,11 @@ impl<'i> Reader<'i> {
             return Ok(None);
         }
         loop {
-            let (ns, event) = self.next()?;
-            match event {
-                Event::Start(e) => {
-                    let el = self.element(ns, e, false)?;
-                    self.enter()?;
-                    return Ok(Some(el));
-                }
-                Event::Empty(e) => return self.element(ns, e, true).map(Some),
+            match self.next()? {
+                Event::Start(e) => return self.open(e, false).map(Some),
+                Event::Empty(e) => return self.open(e, true).map(Some),
                 Event::End(_) => {
-                    self.depth -= 1;
+                    self.close();
                     return Ok(None);
                 }
                 Event::Text(t) if t.trim().is_empty() => {}
@@ -352,7 +410,7 @@ impl<'i> Reader<'i> {
         self.inner
             .read_to_end(el.start.name())
             .map_err(DecodeError::malformed)?;
-        self.depth -= 1;
+        self.close();
         Ok(())
     }
 
@@ -368,7 +426,7 @@ impl<'i> Reader<'i> {
             Some(acc) => acc.to_mut().push_str(&piece),
         };
         loop {
-            match self.inner.read_event().map_err(DecodeError::malformed)? {
+            match self.next()? {
                 Event::Text(t) => append(&mut out, t.xml10_content()),
                 Event::CData(c) => append(&mut out, c.into_inner()),
                 Event::GeneralRef(r) => {
@@ -378,7 +436,7 @@ impl<'i> Reader<'i> {
                 }
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::End(_) => {
-                    self.depth -= 1;
+                    self.close();
                     return Ok(out.unwrap_or(Cow::Borrowed("")));
                 }
                 Event::Start(_) | Event::Empty(_) => return Err(DecodeError::new(DecodeErrorKind::UnexpectedElement)),
@@ -410,7 +468,7 @@ impl<'i> Reader<'i> {
         };
         let mut open = 1u32;
         loop {
-            match self.inner.read_event().map_err(DecodeError::malformed)? {
+            match self.next()? {
                 Event::Start(_) => {
                     flush(&mut out, &mut piece);
                     open += 1;
@@ -419,10 +477,11 @@ impl<'i> Reader<'i> {
                 Event::End(_) => {
                     flush(&mut out, &mut piece);
                     open -= 1;
-                    self.depth -= 1;
                     if open == 0 {
+                        self.close();
                         return Ok(out);
                     }
+                    self.depth -= 1;
                 }
                 Event::Empty(_) => flush(&mut out, &mut piece),
                 Event::Text(t) => piece.push_str(&t.xml10_content()),
