@@ -635,6 +635,33 @@ async fn responses_over_the_size_limit_are_refused() {
     assert_eq!(mock.requests(), 1, "not retried");
 }
 
+/// Answers every request with a fixed body, ignoring the size limit it is given.
+struct Oversized;
+
+impl Transport for Oversized {
+    fn send(&self, _request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(async {
+            Ok(HttpResponse {
+                status: 200,
+                content_type: Some("text/xml".into()),
+                retry_after: None,
+                body: vec![b' '; 10_000].into(),
+            })
+        })
+    }
+}
+
+#[tokio::test]
+async fn the_size_limit_holds_for_custom_transports_too() {
+    let client = KareoClient::builder(Credentials::new("invented-key", "invented-user", "invented-pass"))
+        .transport(Arc::new(Oversized))
+        .max_response_bytes(1_000)
+        .build()
+        .expect("client");
+    let err = client.get_patients(patients_request()).await.expect_err("too large");
+    assert!(matches!(err, Error::ResponseTooLarge { limit: 1_000, .. }), "{err:?}");
+}
+
 #[tokio::test]
 async fn invalid_input_is_refused_before_anything_is_sent() {
     let mock = mock().await;

@@ -315,7 +315,15 @@ impl ClientBuilder {
             return Err(Error::config(format!("rate limit for unknown operation {name:?}")));
         }
         match reqwest::Url::parse(&self.config.endpoint) {
-            Ok(url) if matches!(url.scheme(), "https" | "http") && url.has_host() => {}
+            Ok(url) if url.scheme() == "https" && url.has_host() => {}
+            Ok(url) if url.scheme() == "http" && url.has_host() => {
+                let host = url.host_str().unwrap_or("");
+                let host = host.trim_start_matches('[').trim_end_matches(']');
+                let loopback = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+                if !loopback {
+                    tracing::warn!("the endpoint is plain http: credentials and patient data travel unencrypted");
+                }
+            }
             _ => return Err(Error::config("the endpoint is not an http:// or https:// URL")),
         }
         if self.config.retry.max_attempts == 0 {

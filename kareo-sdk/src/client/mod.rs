@@ -248,6 +248,11 @@ impl KareoClient {
                 e.kind,
                 redactor.redact(&e.message).into_owned(),
             )),
+            // A custom transport may not enforce the limit itself.
+            Ok(Ok(r)) if r.body.len() > config.max_response_bytes => Err(Error::ResponseTooLarge {
+                operation: info.name,
+                limit: config.max_response_bytes,
+            }),
             Ok(Ok(r)) => Ok(r),
         };
         let response = match response {

@@ -115,12 +115,17 @@ impl ReqwestTransport {
             .connect_timeout(connect_timeout)
             .user_agent(concat!("kareo-sdk/", env!("CARGO_PKG_VERSION")))
             .pool_idle_timeout(Duration::from_secs(60))
+            // A SOAP endpoint does not redirect; following one could resend a write elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| TransportError::new(TransportErrorKind::Other, describe(&e)))?;
         Ok(ReqwestTransport { client })
     }
 
-    /// A transport over an existing `reqwest` client (its timeouts, proxy and TLS settings).
+    /// A transport over an existing `reqwest` client (its timeouts, proxy, TLS and redirect
+    /// settings). With reqwest's `rustls-no-provider` TLS, a crypto provider must be installed
+    /// before that client is built (building a [`KareoClient`](super::KareoClient) or a
+    /// [`ReqwestTransport::new`] installs ring).
     pub fn with_client(client: reqwest::Client) -> Self {
         ReqwestTransport { client }
     }
