@@ -115,7 +115,8 @@ fn fault_error(
         actor: fault.actor.map(|a| redactor.own(&a)),
         detail: fault.detail.map(|d| redactor.own(&d)),
     };
-    if is_throttle(&fault.string) || fault.detail.as_deref().is_some_and(is_throttle) {
+    let busy = status == 429 || status == 503;
+    if busy || is_throttle(&fault.string) || fault.detail.as_deref().is_some_and(is_throttle) {
         return Error::Throttled {
             operation,
             status: Some(status),
@@ -322,6 +323,86 @@ mod tests {
     fn redactor_replaces_secrets_longest_first() {
         let r = Redactor::new(["abc", "abcdef", "x"]);
         assert_eq!(r.redact("key abcdef, user abc, x"), "key ***, user ***, x");
+    }
+
+    fn response(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            content_type: Some("text/xml; charset=utf-8".into()),
+            retry_after: None,
+            body: bytes::Bytes::from(body.to_owned()),
+        }
+    }
+
+    fn fault_body(text: &str) -> String {
+        format!(
+            "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><s:Fault>\
+             <faultcode>s:Server</faultcode><faultstring>{text}</faultstring></s:Fault></s:Body></s:Envelope>"
+        )
+    }
+
+    fn result_body(inner: &str) -> String {
+        format!(
+            "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>\
+             <GetPatientsResponse xmlns=\"http://www.kareo.com/api/schemas/\"><GetPatientsResult>{inner}\
+             </GetPatientsResult></GetPatientsResponse></s:Body></s:Envelope>"
+        )
+    }
+
+    fn interpret_patients(r: &HttpResponse) -> Result<crate::types::GetPatientsResp, Error> {
+        let redactor = Redactor::new(["s3cret-key"]);
+        interpret::<crate::operations::GetPatients>(r, Limits::default(), &redactor)
+    }
+
+    #[test]
+    fn a_fault_with_a_busy_status_is_throttling() {
+        let err = interpret_patients(&response(503, &fault_body("Server Too Busy"))).unwrap_err();
+        assert!(matches!(err, Error::Throttled { status: Some(503), .. }), "{err:?}");
+        let err = interpret_patients(&response(500, &fault_body("boom s3cret-key"))).unwrap_err();
+        match err {
+            Error::Fault { fault, .. } => assert_eq!(fault.string, "boom ***"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn security_flags_are_read_in_order() {
+        let sec = |flags: &str| {
+            result_body(&format!(
+                "<ErrorResponse><IsError>true</IsError></ErrorResponse><SecurityResponse>{flags}</SecurityResponse>"
+            ))
+        };
+        let kind = |flags: &str| match interpret_patients(&response(200, &sec(flags))) {
+            Err(Error::Security { kind, .. }) => Some(kind),
+            _ => None,
+        };
+        assert_eq!(
+            kind("<Authenticated>false</Authenticated><CustomerKeyValid>false</CustomerKeyValid>"),
+            Some(SecurityFailure::NotAuthenticated)
+        );
+        assert_eq!(
+            kind("<Authenticated>true</Authenticated><CustomerKeyValid>false</CustomerKeyValid>"),
+            Some(SecurityFailure::CustomerKeyInvalid)
+        );
+        assert_eq!(
+            kind("<Authorized>false</Authorized>"),
+            Some(SecurityFailure::NotAuthorized)
+        );
+        assert_eq!(
+            kind("<SecurityResultSuccess>false</SecurityResultSuccess>"),
+            Some(SecurityFailure::Other)
+        );
+        // No explicit false: the IsError is what failed.
+        let err = interpret_patients(&response(200, &sec(""))).unwrap_err();
+        assert!(matches!(err, Error::Service { .. }), "{err:?}");
+        assert!(err.to_string().contains("without a message"));
+    }
+
+    #[test]
+    fn a_plain_success_passes() {
+        let ok = result_body("<ErrorResponse><IsError>false</IsError></ErrorResponse><Patients/>");
+        let r = interpret_patients(&response(200, &ok)).expect("success");
+        assert_eq!(r.patients.value().map(Vec::len), Some(0));
     }
 
     #[test]

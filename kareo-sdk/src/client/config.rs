@@ -159,7 +159,7 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("credentials", &self.credentials)
-            .field("endpoint", &self.endpoint)
+            .field("endpoint", &without_userinfo(&self.endpoint))
             .field("client_version", &self.client_version)
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
@@ -170,6 +170,18 @@ impl fmt::Debug for Config {
             .field("log_bodies", &self.log_bodies)
             .field("transport", &self.transport.as_ref().map(|_| "custom"))
             .finish()
+    }
+}
+
+/// The endpoint with any `user:password@` part masked (for `Debug`).
+fn without_userinfo(endpoint: &str) -> String {
+    match reqwest::Url::parse(endpoint) {
+        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+            let _ = url.set_username("***");
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        _ => endpoint.to_owned(),
     }
 }
 
@@ -333,5 +345,21 @@ impl ClientBuilder {
             limit.validate()?;
         }
         super::KareoClient::from_config(self.config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_masks_credentials_and_url_userinfo() {
+        let builder = ClientBuilder::new(Credentials::new("key-1234", "user-5678", "pass-9012"))
+            .endpoint("https://uname77:pword88@example.invalid/svc");
+        let text = format!("{builder:?}");
+        for secret in ["key-1234", "user-5678", "pass-9012", "uname77", "pword88"] {
+            assert!(!text.contains(secret), "{text}");
+        }
+        assert!(text.contains("https://***@example.invalid/svc"), "{text}");
     }
 }
