@@ -11,7 +11,7 @@ use crate::QName;
 /// Identifiers the generated code itself binds inside `decode` bodies, where every field also
 /// gets a local of its own name. (`encode` reads fields through `self`, so its parameters, such as
 /// `ns` and `name`, cannot clash with a field.)
-pub const RESERVED_LOCALS: &[&str] = &["xw", "xr", "xe", "xc"];
+pub const RESERVED_LOCALS: &[&str] = &["xw", "xr", "xe", "xc", "xi"];
 
 /// Type names that would shadow the prelude or the generated code's own vocabulary.
 const RESERVED_TYPES: &[&str] = &[

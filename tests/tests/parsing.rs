@@ -263,3 +263,15 @@ fn namespace_declarations_are_scoped_to_their_element() {
         "x is out of scope"
     );
 }
+
+#[test]
+fn members_out_of_sequence_order_are_still_read() {
+    let xml = patients("<a:Patients><a:PatientData><a:ZipCode>Z</a:ZipCode><a:FirstName>F</a:FirstName><a:Age>A</a:Age></a:PatientData></a:Patients>");
+    let (resp, skipped) = parse_patients(&xml).expect("parses");
+    let p = &resp.patients.value().expect("patients")[0];
+    assert_eq!(skipped, 0);
+    assert_eq!(
+        (p.zip_code.value(), p.first_name.value(), p.age.value()),
+        (Some(&"Z".into()), Some(&"F".into()), Some(&"A".into()))
+    );
+}

@@ -225,19 +225,23 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
         };
         quote!(let mut #f = #init;)
     });
-    let arms = s.members.iter().zip(&field_idents).map(|(m, f)| {
+    let member_names = s.members.iter().map(|m| {
         let ns = ctx.ns(&m.ns);
         let name = m.name.as_str();
+        quote!((#ns, #name))
+    });
+    let arms = s.members.iter().zip(&field_idents).enumerate().map(|(i, (m, f))| {
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
         match array_item(ctx, m) {
             Some(item) => {
                 let item_ns = ctx.ns(&item.ns);
                 let item_name = &item.name;
                 let helper = format_ident!("{}_array", helper_name(shape(m)));
-                quote!((#ns, #name) => xr.#helper(&xc, #item_ns, #item_name, &mut #f)?,)
+                quote!(Some(#i) => xr.#helper(&xc, #item_ns, #item_name, &mut #f)?,)
             }
             None => {
                 let helper = format_ident!("{}", helper_name(shape(m)));
-                quote!((#ns, #name) => xr.#helper(&xc, &mut #f)?,)
+                quote!(Some(#i) => xr.#helper(&xc, &mut #f)?,)
             }
         }
     });
@@ -257,9 +261,11 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
         }
     } else {
         quote! {
+            const MEMBERS: &[(#rt::Ns, &str)] = &[#(#member_names),*];
             #(#inits)*
+            let mut xi = 0;
             while let Some(xc) = xr.child(xe)? {
-                match (xc.ns, xc.local()) {
+                match xc.member(MEMBERS, &mut xi) {
                     #(#arms)*
                     _ => xr.unknown(&xc)?,
                 }

@@ -35,12 +35,17 @@ impl crate::xml::Decode for UpdatePatientReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Patient"),
+        ];
         let mut request_header = None;
         let mut patient = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Patient") => xr.req_nil(&xc, &mut patient)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req_nil(&xc, &mut patient)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -81,10 +86,12 @@ impl crate::xml::Decode for RequestBase {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "RequestHeader")];
         let mut request_header = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -143,16 +150,23 @@ impl crate::xml::Decode for RequestHeader {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ClientVersion"),
+            (super::NS0, "CustomerKey"),
+            (super::NS0, "Password"),
+            (super::NS0, "User"),
+        ];
         let mut client_version = crate::xml::Nillable::Absent;
         let mut customer_key = crate::xml::Nillable::Absent;
         let mut password = crate::xml::Nillable::Absent;
         let mut user = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ClientVersion") => xr.opt_nil(&xc, &mut client_version)?,
-                (super::NS0, "CustomerKey") => xr.opt_nil(&xc, &mut customer_key)?,
-                (super::NS0, "Password") => xr.opt_nil(&xc, &mut password)?,
-                (super::NS0, "User") => xr.opt_nil(&xc, &mut user)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut client_version)?,
+                Some(1) => xr.opt_nil(&xc, &mut customer_key)?,
+                Some(2) => xr.opt_nil(&xc, &mut password)?,
+                Some(3) => xr.opt_nil(&xc, &mut user)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -332,6 +346,49 @@ impl crate::xml::Decode for PatientUpdate {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AddressLine1"),
+            (super::NS0, "AddressLine2"),
+            (super::NS0, "Alert"),
+            (super::NS0, "Cases"),
+            (super::NS0, "City"),
+            (super::NS0, "CollectionCategoryName"),
+            (super::NS0, "Country"),
+            (super::NS0, "DateofBirth"),
+            (super::NS0, "DefaultRenderingProvider"),
+            (super::NS0, "DefaultServiceLocation"),
+            (super::NS0, "EmailAddress"),
+            (super::NS0, "EmergencyName"),
+            (super::NS0, "EmergencyPhone"),
+            (super::NS0, "EmergencyPhoneExt"),
+            (super::NS0, "Employer"),
+            (super::NS0, "ExternalVendorID"),
+            (super::NS0, "FirstName"),
+            (super::NS0, "Gender"),
+            (super::NS0, "Guarantor"),
+            (super::NS0, "HomePhone"),
+            (super::NS0, "HomePhoneExt"),
+            (super::NS0, "LastName"),
+            (super::NS0, "MaritalStatus"),
+            (super::NS0, "MedicalRecordNumber"),
+            (super::NS0, "MiddleName"),
+            (super::NS0, "MobilePhone"),
+            (super::NS0, "MobilePhoneExt"),
+            (super::NS0, "Note"),
+            (super::NS0, "PatientExternalID"),
+            (super::NS0, "PatientID"),
+            (super::NS0, "Practice"),
+            (super::NS0, "Prefix"),
+            (super::NS0, "PrimaryCarePhysician"),
+            (super::NS0, "ReferralSource"),
+            (super::NS0, "ReferringProvider"),
+            (super::NS0, "SocialSecurityNumber"),
+            (super::NS0, "State"),
+            (super::NS0, "Suffix"),
+            (super::NS0, "WorkPhone"),
+            (super::NS0, "WorkPhoneExt"),
+            (super::NS0, "ZipCode"),
+        ];
         let mut address_line1 = crate::xml::Nillable::Absent;
         let mut address_line2 = crate::xml::Nillable::Absent;
         let mut alert = crate::xml::Nillable::Absent;
@@ -373,12 +430,13 @@ impl crate::xml::Decode for PatientUpdate {
         let mut work_phone = crate::xml::Nillable::Absent;
         let mut work_phone_ext = crate::xml::Nillable::Absent;
         let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AddressLine1") => xr.opt_nil(&xc, &mut address_line1)?,
-                (super::NS0, "AddressLine2") => xr.opt_nil(&xc, &mut address_line2)?,
-                (super::NS0, "Alert") => xr.opt_nil(&xc, &mut alert)?,
-                (super::NS0, "Cases") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut alert)?,
+                Some(3) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -386,63 +444,43 @@ impl crate::xml::Decode for PatientUpdate {
                         &mut cases,
                     )?
                 }
-                (super::NS0, "City") => xr.opt_nil(&xc, &mut city)?,
-                (super::NS0, "CollectionCategoryName") => {
-                    xr.opt_nil(&xc, &mut collection_category_name)?
-                }
-                (super::NS0, "Country") => xr.opt_nil(&xc, &mut country)?,
-                (super::NS0, "DateofBirth") => xr.opt_nil(&xc, &mut dateof_birth)?,
-                (super::NS0, "DefaultRenderingProvider") => {
-                    xr.opt_nil(&xc, &mut default_rendering_provider)?
-                }
-                (super::NS0, "DefaultServiceLocation") => {
-                    xr.opt_nil(&xc, &mut default_service_location)?
-                }
-                (super::NS0, "EmailAddress") => xr.opt_nil(&xc, &mut email_address)?,
-                (super::NS0, "EmergencyName") => xr.opt_nil(&xc, &mut emergency_name)?,
-                (super::NS0, "EmergencyPhone") => xr.opt_nil(&xc, &mut emergency_phone)?,
-                (super::NS0, "EmergencyPhoneExt") => {
-                    xr.opt_nil(&xc, &mut emergency_phone_ext)?
-                }
-                (super::NS0, "Employer") => xr.opt_nil(&xc, &mut employer)?,
-                (super::NS0, "ExternalVendorID") => {
-                    xr.opt_nil(&xc, &mut external_vendor_id)?
-                }
-                (super::NS0, "FirstName") => xr.opt_nil(&xc, &mut first_name)?,
-                (super::NS0, "Gender") => xr.opt_nil(&xc, &mut gender)?,
-                (super::NS0, "Guarantor") => xr.opt_nil(&xc, &mut guarantor)?,
-                (super::NS0, "HomePhone") => xr.opt_nil(&xc, &mut home_phone)?,
-                (super::NS0, "HomePhoneExt") => xr.opt_nil(&xc, &mut home_phone_ext)?,
-                (super::NS0, "LastName") => xr.opt_nil(&xc, &mut last_name)?,
-                (super::NS0, "MaritalStatus") => xr.opt_nil(&xc, &mut marital_status)?,
-                (super::NS0, "MedicalRecordNumber") => {
-                    xr.opt_nil(&xc, &mut medical_record_number)?
-                }
-                (super::NS0, "MiddleName") => xr.opt_nil(&xc, &mut middle_name)?,
-                (super::NS0, "MobilePhone") => xr.opt_nil(&xc, &mut mobile_phone)?,
-                (super::NS0, "MobilePhoneExt") => xr.opt_nil(&xc, &mut mobile_phone_ext)?,
-                (super::NS0, "Note") => xr.opt_nil(&xc, &mut note)?,
-                (super::NS0, "PatientExternalID") => {
-                    xr.opt_nil(&xc, &mut patient_external_id)?
-                }
-                (super::NS0, "PatientID") => xr.opt_nil(&xc, &mut patient_id)?,
-                (super::NS0, "Practice") => xr.req_nil(&xc, &mut practice)?,
-                (super::NS0, "Prefix") => xr.opt_nil(&xc, &mut prefix)?,
-                (super::NS0, "PrimaryCarePhysician") => {
-                    xr.opt_nil(&xc, &mut primary_care_physician)?
-                }
-                (super::NS0, "ReferralSource") => xr.opt_nil(&xc, &mut referral_source)?,
-                (super::NS0, "ReferringProvider") => {
-                    xr.opt_nil(&xc, &mut referring_provider)?
-                }
-                (super::NS0, "SocialSecurityNumber") => {
-                    xr.opt_nil(&xc, &mut social_security_number)?
-                }
-                (super::NS0, "State") => xr.opt_nil(&xc, &mut state)?,
-                (super::NS0, "Suffix") => xr.opt_nil(&xc, &mut suffix)?,
-                (super::NS0, "WorkPhone") => xr.opt_nil(&xc, &mut work_phone)?,
-                (super::NS0, "WorkPhoneExt") => xr.opt_nil(&xc, &mut work_phone_ext)?,
-                (super::NS0, "ZipCode") => xr.opt_nil(&xc, &mut zip_code)?,
+                Some(4) => xr.opt_nil(&xc, &mut city)?,
+                Some(5) => xr.opt_nil(&xc, &mut collection_category_name)?,
+                Some(6) => xr.opt_nil(&xc, &mut country)?,
+                Some(7) => xr.opt_nil(&xc, &mut dateof_birth)?,
+                Some(8) => xr.opt_nil(&xc, &mut default_rendering_provider)?,
+                Some(9) => xr.opt_nil(&xc, &mut default_service_location)?,
+                Some(10) => xr.opt_nil(&xc, &mut email_address)?,
+                Some(11) => xr.opt_nil(&xc, &mut emergency_name)?,
+                Some(12) => xr.opt_nil(&xc, &mut emergency_phone)?,
+                Some(13) => xr.opt_nil(&xc, &mut emergency_phone_ext)?,
+                Some(14) => xr.opt_nil(&xc, &mut employer)?,
+                Some(15) => xr.opt_nil(&xc, &mut external_vendor_id)?,
+                Some(16) => xr.opt_nil(&xc, &mut first_name)?,
+                Some(17) => xr.opt_nil(&xc, &mut gender)?,
+                Some(18) => xr.opt_nil(&xc, &mut guarantor)?,
+                Some(19) => xr.opt_nil(&xc, &mut home_phone)?,
+                Some(20) => xr.opt_nil(&xc, &mut home_phone_ext)?,
+                Some(21) => xr.opt_nil(&xc, &mut last_name)?,
+                Some(22) => xr.opt_nil(&xc, &mut marital_status)?,
+                Some(23) => xr.opt_nil(&xc, &mut medical_record_number)?,
+                Some(24) => xr.opt_nil(&xc, &mut middle_name)?,
+                Some(25) => xr.opt_nil(&xc, &mut mobile_phone)?,
+                Some(26) => xr.opt_nil(&xc, &mut mobile_phone_ext)?,
+                Some(27) => xr.opt_nil(&xc, &mut note)?,
+                Some(28) => xr.opt_nil(&xc, &mut patient_external_id)?,
+                Some(29) => xr.opt_nil(&xc, &mut patient_id)?,
+                Some(30) => xr.req_nil(&xc, &mut practice)?,
+                Some(31) => xr.opt_nil(&xc, &mut prefix)?,
+                Some(32) => xr.opt_nil(&xc, &mut primary_care_physician)?,
+                Some(33) => xr.opt_nil(&xc, &mut referral_source)?,
+                Some(34) => xr.opt_nil(&xc, &mut referring_provider)?,
+                Some(35) => xr.opt_nil(&xc, &mut social_security_number)?,
+                Some(36) => xr.opt_nil(&xc, &mut state)?,
+                Some(37) => xr.opt_nil(&xc, &mut suffix)?,
+                Some(38) => xr.opt_nil(&xc, &mut work_phone)?,
+                Some(39) => xr.opt_nil(&xc, &mut work_phone_ext)?,
+                Some(40) => xr.opt_nil(&xc, &mut zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -563,6 +601,15 @@ impl crate::xml::Decode for PatientAlertReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "Message"),
+            (super::NS0, "ShowWhenDisplayingPatientDetails"),
+            (super::NS0, "ShowWhenEnteringEncounters"),
+            (super::NS0, "ShowWhenPostingPayments"),
+            (super::NS0, "ShowWhenPreparingPatientStatements"),
+            (super::NS0, "ShowWhenSchedulingAppointments"),
+            (super::NS0, "ShowWhenViewingClaimDetails"),
+        ];
         let mut message = crate::xml::Nillable::Absent;
         let mut show_when_displaying_patient_details = crate::xml::Nillable::Absent;
         let mut show_when_entering_encounters = crate::xml::Nillable::Absent;
@@ -570,27 +617,16 @@ impl crate::xml::Decode for PatientAlertReq {
         let mut show_when_preparing_patient_statements = crate::xml::Nillable::Absent;
         let mut show_when_scheduling_appointments = crate::xml::Nillable::Absent;
         let mut show_when_viewing_claim_details = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "Message") => xr.opt_nil(&xc, &mut message)?,
-                (super::NS0, "ShowWhenDisplayingPatientDetails") => {
-                    xr.opt_nil(&xc, &mut show_when_displaying_patient_details)?
-                }
-                (super::NS0, "ShowWhenEnteringEncounters") => {
-                    xr.opt_nil(&xc, &mut show_when_entering_encounters)?
-                }
-                (super::NS0, "ShowWhenPostingPayments") => {
-                    xr.opt_nil(&xc, &mut show_when_posting_payments)?
-                }
-                (super::NS0, "ShowWhenPreparingPatientStatements") => {
-                    xr.opt_nil(&xc, &mut show_when_preparing_patient_statements)?
-                }
-                (super::NS0, "ShowWhenSchedulingAppointments") => {
-                    xr.opt_nil(&xc, &mut show_when_scheduling_appointments)?
-                }
-                (super::NS0, "ShowWhenViewingClaimDetails") => {
-                    xr.opt_nil(&xc, &mut show_when_viewing_claim_details)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut message)?,
+                Some(1) => xr.opt_nil(&xc, &mut show_when_displaying_patient_details)?,
+                Some(2) => xr.opt_nil(&xc, &mut show_when_entering_encounters)?,
+                Some(3) => xr.opt_nil(&xc, &mut show_when_posting_payments)?,
+                Some(4) => xr.opt_nil(&xc, &mut show_when_preparing_patient_statements)?,
+                Some(5) => xr.opt_nil(&xc, &mut show_when_scheduling_appointments)?,
+                Some(6) => xr.opt_nil(&xc, &mut show_when_viewing_claim_details)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -699,6 +735,22 @@ impl crate::xml::Decode for PatientCaseUpdateReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "Active"),
+            (super::NS0, "Authorizations"),
+            (super::NS0, "CaseDescription"),
+            (super::NS0, "CaseID"),
+            (super::NS0, "CaseName"),
+            (super::NS0, "Condition"),
+            (super::NS0, "Dates"),
+            (super::NS0, "ExternalID"),
+            (super::NS0, "PayerScenario"),
+            (super::NS0, "Policies"),
+            (super::NS0, "ReferringProviderExternalID"),
+            (super::NS0, "ReferringProviderFullName"),
+            (super::NS0, "ReferringProviderID"),
+            (super::NS0, "SendPatientStatements"),
+        ];
         let mut active = crate::xml::Nillable::Absent;
         let mut authorizations = crate::xml::Nillable::Absent;
         let mut case_description = crate::xml::Nillable::Absent;
@@ -713,10 +765,11 @@ impl crate::xml::Decode for PatientCaseUpdateReq {
         let mut referring_provider_full_name = crate::xml::Nillable::Absent;
         let mut referring_provider_id = crate::xml::Nillable::Absent;
         let mut send_patient_statements = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "Active") => xr.opt_nil(&xc, &mut active)?,
-                (super::NS0, "Authorizations") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut active)?,
+                Some(1) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -724,16 +777,14 @@ impl crate::xml::Decode for PatientCaseUpdateReq {
                         &mut authorizations,
                     )?
                 }
-                (super::NS0, "CaseDescription") => {
-                    xr.opt_nil(&xc, &mut case_description)?
-                }
-                (super::NS0, "CaseID") => xr.opt_nil(&xc, &mut case_id)?,
-                (super::NS0, "CaseName") => xr.opt_nil(&xc, &mut case_name)?,
-                (super::NS0, "Condition") => xr.opt_nil(&xc, &mut condition)?,
-                (super::NS0, "Dates") => xr.opt_nil(&xc, &mut dates)?,
-                (super::NS0, "ExternalID") => xr.opt_nil(&xc, &mut external_id)?,
-                (super::NS0, "PayerScenario") => xr.opt_nil(&xc, &mut payer_scenario)?,
-                (super::NS0, "Policies") => {
+                Some(2) => xr.opt_nil(&xc, &mut case_description)?,
+                Some(3) => xr.opt_nil(&xc, &mut case_id)?,
+                Some(4) => xr.opt_nil(&xc, &mut case_name)?,
+                Some(5) => xr.opt_nil(&xc, &mut condition)?,
+                Some(6) => xr.opt_nil(&xc, &mut dates)?,
+                Some(7) => xr.opt_nil(&xc, &mut external_id)?,
+                Some(8) => xr.opt_nil(&xc, &mut payer_scenario)?,
+                Some(9) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -741,18 +792,10 @@ impl crate::xml::Decode for PatientCaseUpdateReq {
                         &mut policies,
                     )?
                 }
-                (super::NS0, "ReferringProviderExternalID") => {
-                    xr.opt_nil(&xc, &mut referring_provider_external_id)?
-                }
-                (super::NS0, "ReferringProviderFullName") => {
-                    xr.opt_nil(&xc, &mut referring_provider_full_name)?
-                }
-                (super::NS0, "ReferringProviderID") => {
-                    xr.opt_nil(&xc, &mut referring_provider_id)?
-                }
-                (super::NS0, "SendPatientStatements") => {
-                    xr.opt_nil(&xc, &mut send_patient_statements)?
-                }
+                Some(10) => xr.opt_nil(&xc, &mut referring_provider_external_id)?,
+                Some(11) => xr.opt_nil(&xc, &mut referring_provider_full_name)?,
+                Some(12) => xr.opt_nil(&xc, &mut referring_provider_id)?,
+                Some(13) => xr.opt_nil(&xc, &mut send_patient_statements)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -844,6 +887,20 @@ impl crate::xml::Decode for InsurancePolicyAuthorizationUpdateReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AuthorizationID"),
+            (super::NS0, "ContactFullName"),
+            (super::NS0, "ContactPhone"),
+            (super::NS0, "ContactPhoneExt"),
+            (super::NS0, "EndDate"),
+            (super::NS0, "InsurancePlanID"),
+            (super::NS0, "InsurancePlanName"),
+            (super::NS0, "InsurancePolicyID"),
+            (super::NS0, "Notes"),
+            (super::NS0, "Number"),
+            (super::NS0, "NumberOfVisits"),
+            (super::NS0, "StartDate"),
+        ];
         let mut authorization_id = crate::xml::Nillable::Absent;
         let mut contact_full_name = crate::xml::Nillable::Absent;
         let mut contact_phone = crate::xml::Nillable::Absent;
@@ -856,32 +913,21 @@ impl crate::xml::Decode for InsurancePolicyAuthorizationUpdateReq {
         let mut number = crate::xml::Nillable::Absent;
         let mut number_of_visits = crate::xml::Nillable::Absent;
         let mut start_date = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AuthorizationID") => {
-                    xr.opt_nil(&xc, &mut authorization_id)?
-                }
-                (super::NS0, "ContactFullName") => {
-                    xr.opt_nil(&xc, &mut contact_full_name)?
-                }
-                (super::NS0, "ContactPhone") => xr.opt_nil(&xc, &mut contact_phone)?,
-                (super::NS0, "ContactPhoneExt") => {
-                    xr.opt_nil(&xc, &mut contact_phone_ext)?
-                }
-                (super::NS0, "EndDate") => xr.opt_nil(&xc, &mut end_date)?,
-                (super::NS0, "InsurancePlanID") => {
-                    xr.opt_nil(&xc, &mut insurance_plan_id)?
-                }
-                (super::NS0, "InsurancePlanName") => {
-                    xr.opt_nil(&xc, &mut insurance_plan_name)?
-                }
-                (super::NS0, "InsurancePolicyID") => {
-                    xr.opt_nil(&xc, &mut insurance_policy_id)?
-                }
-                (super::NS0, "Notes") => xr.opt_nil(&xc, &mut notes)?,
-                (super::NS0, "Number") => xr.opt_nil(&xc, &mut number)?,
-                (super::NS0, "NumberOfVisits") => xr.opt_nil(&xc, &mut number_of_visits)?,
-                (super::NS0, "StartDate") => xr.opt_nil(&xc, &mut start_date)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut authorization_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut contact_full_name)?,
+                Some(2) => xr.opt_nil(&xc, &mut contact_phone)?,
+                Some(3) => xr.opt_nil(&xc, &mut contact_phone_ext)?,
+                Some(4) => xr.opt_nil(&xc, &mut end_date)?,
+                Some(5) => xr.opt_nil(&xc, &mut insurance_plan_id)?,
+                Some(6) => xr.opt_nil(&xc, &mut insurance_plan_name)?,
+                Some(7) => xr.opt_nil(&xc, &mut insurance_policy_id)?,
+                Some(8) => xr.opt_nil(&xc, &mut notes)?,
+                Some(9) => xr.opt_nil(&xc, &mut number)?,
+                Some(10) => xr.opt_nil(&xc, &mut number_of_visits)?,
+                Some(11) => xr.opt_nil(&xc, &mut start_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -966,6 +1012,18 @@ impl crate::xml::Decode for PatientCaseConditionReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "EPSDTReason"),
+            (super::NS0, "RelatedToAbuse"),
+            (super::NS0, "RelatedToAutoAccident"),
+            (super::NS0, "RelatedToAutoAccidentState"),
+            (super::NS0, "RelatedToEPSDT"),
+            (super::NS0, "RelatedToEmergency"),
+            (super::NS0, "RelatedToEmployment"),
+            (super::NS0, "RelatedToFamilyPlanning"),
+            (super::NS0, "RelatedToOther"),
+            (super::NS0, "RelatedToPregnancy"),
+        ];
         let mut epsdt_reason = crate::xml::Nillable::Absent;
         let mut related_to_abuse = crate::xml::Nillable::Absent;
         let mut related_to_auto_accident = crate::xml::Nillable::Absent;
@@ -976,30 +1034,19 @@ impl crate::xml::Decode for PatientCaseConditionReq {
         let mut related_to_family_planning = crate::xml::Nillable::Absent;
         let mut related_to_other = crate::xml::Nillable::Absent;
         let mut related_to_pregnancy = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "EPSDTReason") => xr.opt_nil(&xc, &mut epsdt_reason)?,
-                (super::NS0, "RelatedToAbuse") => xr.opt_nil(&xc, &mut related_to_abuse)?,
-                (super::NS0, "RelatedToAutoAccident") => {
-                    xr.opt_nil(&xc, &mut related_to_auto_accident)?
-                }
-                (super::NS0, "RelatedToAutoAccidentState") => {
-                    xr.opt_nil(&xc, &mut related_to_auto_accident_state)?
-                }
-                (super::NS0, "RelatedToEPSDT") => xr.opt_nil(&xc, &mut related_to_epsdt)?,
-                (super::NS0, "RelatedToEmergency") => {
-                    xr.opt_nil(&xc, &mut related_to_emergency)?
-                }
-                (super::NS0, "RelatedToEmployment") => {
-                    xr.opt_nil(&xc, &mut related_to_employment)?
-                }
-                (super::NS0, "RelatedToFamilyPlanning") => {
-                    xr.opt_nil(&xc, &mut related_to_family_planning)?
-                }
-                (super::NS0, "RelatedToOther") => xr.opt_nil(&xc, &mut related_to_other)?,
-                (super::NS0, "RelatedToPregnancy") => {
-                    xr.opt_nil(&xc, &mut related_to_pregnancy)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut epsdt_reason)?,
+                Some(1) => xr.opt_nil(&xc, &mut related_to_abuse)?,
+                Some(2) => xr.opt_nil(&xc, &mut related_to_auto_accident)?,
+                Some(3) => xr.opt_nil(&xc, &mut related_to_auto_accident_state)?,
+                Some(4) => xr.opt_nil(&xc, &mut related_to_epsdt)?,
+                Some(5) => xr.opt_nil(&xc, &mut related_to_emergency)?,
+                Some(6) => xr.opt_nil(&xc, &mut related_to_employment)?,
+                Some(7) => xr.opt_nil(&xc, &mut related_to_family_planning)?,
+                Some(8) => xr.opt_nil(&xc, &mut related_to_other)?,
+                Some(9) => xr.opt_nil(&xc, &mut related_to_pregnancy)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -1124,6 +1171,24 @@ impl crate::xml::Decode for PatientCaseDatesReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AccidentDate"),
+            (super::NS0, "AcuteManifestationDate"),
+            (super::NS0, "InjuryEndDate"),
+            (super::NS0, "InjuryStartDate"),
+            (super::NS0, "LastMenstrualPeriodDate"),
+            (super::NS0, "LastSeenDate"),
+            (super::NS0, "LastXRayDate"),
+            (super::NS0, "ReferralDate"),
+            (super::NS0, "RelatedDisabilityEndDate"),
+            (super::NS0, "RelatedDisabilityStartDate"),
+            (super::NS0, "RelatedHospitalizationEndDate"),
+            (super::NS0, "RelatedHospitalizationStartDate"),
+            (super::NS0, "SameorSimilarIllnessEndDate"),
+            (super::NS0, "SameorSimilarIllnessStartDate"),
+            (super::NS0, "UnabletoWorkEndDate"),
+            (super::NS0, "UnabletoWorkStartDate"),
+        ];
         let mut accident_date = crate::xml::Nillable::Absent;
         let mut acute_manifestation_date = crate::xml::Nillable::Absent;
         let mut injury_end_date = crate::xml::Nillable::Absent;
@@ -1140,46 +1205,25 @@ impl crate::xml::Decode for PatientCaseDatesReq {
         let mut sameor_similar_illness_start_date = crate::xml::Nillable::Absent;
         let mut unableto_work_end_date = crate::xml::Nillable::Absent;
         let mut unableto_work_start_date = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AccidentDate") => xr.opt_nil(&xc, &mut accident_date)?,
-                (super::NS0, "AcuteManifestationDate") => {
-                    xr.opt_nil(&xc, &mut acute_manifestation_date)?
-                }
-                (super::NS0, "InjuryEndDate") => xr.opt_nil(&xc, &mut injury_end_date)?,
-                (super::NS0, "InjuryStartDate") => {
-                    xr.opt_nil(&xc, &mut injury_start_date)?
-                }
-                (super::NS0, "LastMenstrualPeriodDate") => {
-                    xr.opt_nil(&xc, &mut last_menstrual_period_date)?
-                }
-                (super::NS0, "LastSeenDate") => xr.opt_nil(&xc, &mut last_seen_date)?,
-                (super::NS0, "LastXRayDate") => xr.opt_nil(&xc, &mut last_x_ray_date)?,
-                (super::NS0, "ReferralDate") => xr.opt_nil(&xc, &mut referral_date)?,
-                (super::NS0, "RelatedDisabilityEndDate") => {
-                    xr.opt_nil(&xc, &mut related_disability_end_date)?
-                }
-                (super::NS0, "RelatedDisabilityStartDate") => {
-                    xr.opt_nil(&xc, &mut related_disability_start_date)?
-                }
-                (super::NS0, "RelatedHospitalizationEndDate") => {
-                    xr.opt_nil(&xc, &mut related_hospitalization_end_date)?
-                }
-                (super::NS0, "RelatedHospitalizationStartDate") => {
-                    xr.opt_nil(&xc, &mut related_hospitalization_start_date)?
-                }
-                (super::NS0, "SameorSimilarIllnessEndDate") => {
-                    xr.opt_nil(&xc, &mut sameor_similar_illness_end_date)?
-                }
-                (super::NS0, "SameorSimilarIllnessStartDate") => {
-                    xr.opt_nil(&xc, &mut sameor_similar_illness_start_date)?
-                }
-                (super::NS0, "UnabletoWorkEndDate") => {
-                    xr.opt_nil(&xc, &mut unableto_work_end_date)?
-                }
-                (super::NS0, "UnabletoWorkStartDate") => {
-                    xr.opt_nil(&xc, &mut unableto_work_start_date)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut accident_date)?,
+                Some(1) => xr.opt_nil(&xc, &mut acute_manifestation_date)?,
+                Some(2) => xr.opt_nil(&xc, &mut injury_end_date)?,
+                Some(3) => xr.opt_nil(&xc, &mut injury_start_date)?,
+                Some(4) => xr.opt_nil(&xc, &mut last_menstrual_period_date)?,
+                Some(5) => xr.opt_nil(&xc, &mut last_seen_date)?,
+                Some(6) => xr.opt_nil(&xc, &mut last_x_ray_date)?,
+                Some(7) => xr.opt_nil(&xc, &mut referral_date)?,
+                Some(8) => xr.opt_nil(&xc, &mut related_disability_end_date)?,
+                Some(9) => xr.opt_nil(&xc, &mut related_disability_start_date)?,
+                Some(10) => xr.opt_nil(&xc, &mut related_hospitalization_end_date)?,
+                Some(11) => xr.opt_nil(&xc, &mut related_hospitalization_start_date)?,
+                Some(12) => xr.opt_nil(&xc, &mut sameor_similar_illness_end_date)?,
+                Some(13) => xr.opt_nil(&xc, &mut sameor_similar_illness_start_date)?,
+                Some(14) => xr.opt_nil(&xc, &mut unableto_work_end_date)?,
+                Some(15) => xr.opt_nil(&xc, &mut unableto_work_start_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -1304,6 +1348,31 @@ impl crate::xml::Decode for InsurancePolicyUpdateReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "Active"),
+            (super::NS0, "Adjuster"),
+            (super::NS0, "CompanyID"),
+            (super::NS0, "CompanyName"),
+            (super::NS0, "Copay"),
+            (super::NS0, "Deductible"),
+            (super::NS0, "EffectiveEndDate"),
+            (super::NS0, "EffectiveStartDate"),
+            (super::NS0, "ExternalID"),
+            (super::NS0, "InsurancePolicyID"),
+            (super::NS0, "Insured"),
+            (super::NS0, "PlanAddressLine1"),
+            (super::NS0, "PlanAddressLine2"),
+            (super::NS0, "PlanCity"),
+            (super::NS0, "PlanCountry"),
+            (super::NS0, "PlanID"),
+            (super::NS0, "PlanName"),
+            (super::NS0, "PlanState"),
+            (super::NS0, "PlanZipCode"),
+            (super::NS0, "PolicyGroupNumber"),
+            (super::NS0, "PolicyNotes"),
+            (super::NS0, "PolicyNumber"),
+            (super::NS0, "Precedence"),
+        ];
         let mut active = crate::xml::Nillable::Absent;
         let mut adjuster = crate::xml::Nillable::Absent;
         let mut company_id = crate::xml::Nillable::Absent;
@@ -1327,43 +1396,32 @@ impl crate::xml::Decode for InsurancePolicyUpdateReq {
         let mut policy_notes = crate::xml::Nillable::Absent;
         let mut policy_number = crate::xml::Nillable::Absent;
         let mut precedence = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "Active") => xr.opt_nil(&xc, &mut active)?,
-                (super::NS0, "Adjuster") => xr.opt_nil(&xc, &mut adjuster)?,
-                (super::NS0, "CompanyID") => xr.opt_nil(&xc, &mut company_id)?,
-                (super::NS0, "CompanyName") => xr.opt_nil(&xc, &mut company_name)?,
-                (super::NS0, "Copay") => xr.opt_nil(&xc, &mut copay)?,
-                (super::NS0, "Deductible") => xr.opt_nil(&xc, &mut deductible)?,
-                (super::NS0, "EffectiveEndDate") => {
-                    xr.opt_nil(&xc, &mut effective_end_date)?
-                }
-                (super::NS0, "EffectiveStartDate") => {
-                    xr.opt_nil(&xc, &mut effective_start_date)?
-                }
-                (super::NS0, "ExternalID") => xr.opt_nil(&xc, &mut external_id)?,
-                (super::NS0, "InsurancePolicyID") => {
-                    xr.opt_nil(&xc, &mut insurance_policy_id)?
-                }
-                (super::NS0, "Insured") => xr.opt_nil(&xc, &mut insured)?,
-                (super::NS0, "PlanAddressLine1") => {
-                    xr.opt_nil(&xc, &mut plan_address_line1)?
-                }
-                (super::NS0, "PlanAddressLine2") => {
-                    xr.opt_nil(&xc, &mut plan_address_line2)?
-                }
-                (super::NS0, "PlanCity") => xr.opt_nil(&xc, &mut plan_city)?,
-                (super::NS0, "PlanCountry") => xr.opt_nil(&xc, &mut plan_country)?,
-                (super::NS0, "PlanID") => xr.opt_nil(&xc, &mut plan_id)?,
-                (super::NS0, "PlanName") => xr.opt_nil(&xc, &mut plan_name)?,
-                (super::NS0, "PlanState") => xr.opt_nil(&xc, &mut plan_state)?,
-                (super::NS0, "PlanZipCode") => xr.opt_nil(&xc, &mut plan_zip_code)?,
-                (super::NS0, "PolicyGroupNumber") => {
-                    xr.opt_nil(&xc, &mut policy_group_number)?
-                }
-                (super::NS0, "PolicyNotes") => xr.opt_nil(&xc, &mut policy_notes)?,
-                (super::NS0, "PolicyNumber") => xr.opt_nil(&xc, &mut policy_number)?,
-                (super::NS0, "Precedence") => xr.opt_nil(&xc, &mut precedence)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut active)?,
+                Some(1) => xr.opt_nil(&xc, &mut adjuster)?,
+                Some(2) => xr.opt_nil(&xc, &mut company_id)?,
+                Some(3) => xr.opt_nil(&xc, &mut company_name)?,
+                Some(4) => xr.opt_nil(&xc, &mut copay)?,
+                Some(5) => xr.opt_nil(&xc, &mut deductible)?,
+                Some(6) => xr.opt_nil(&xc, &mut effective_end_date)?,
+                Some(7) => xr.opt_nil(&xc, &mut effective_start_date)?,
+                Some(8) => xr.opt_nil(&xc, &mut external_id)?,
+                Some(9) => xr.opt_nil(&xc, &mut insurance_policy_id)?,
+                Some(10) => xr.opt_nil(&xc, &mut insured)?,
+                Some(11) => xr.opt_nil(&xc, &mut plan_address_line1)?,
+                Some(12) => xr.opt_nil(&xc, &mut plan_address_line2)?,
+                Some(13) => xr.opt_nil(&xc, &mut plan_city)?,
+                Some(14) => xr.opt_nil(&xc, &mut plan_country)?,
+                Some(15) => xr.opt_nil(&xc, &mut plan_id)?,
+                Some(16) => xr.opt_nil(&xc, &mut plan_name)?,
+                Some(17) => xr.opt_nil(&xc, &mut plan_state)?,
+                Some(18) => xr.opt_nil(&xc, &mut plan_zip_code)?,
+                Some(19) => xr.opt_nil(&xc, &mut policy_group_number)?,
+                Some(20) => xr.opt_nil(&xc, &mut policy_notes)?,
+                Some(21) => xr.opt_nil(&xc, &mut policy_number)?,
+                Some(22) => xr.opt_nil(&xc, &mut precedence)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -1448,6 +1506,17 @@ impl crate::xml::Decode for InsurancePolicyAdjusterReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "FaxNumber"),
+            (super::NS0, "FaxNumberExt"),
+            (super::NS0, "FirstName"),
+            (super::NS0, "LastName"),
+            (super::NS0, "MiddleName"),
+            (super::NS0, "PhoneNumber"),
+            (super::NS0, "PhoneNumberExt"),
+            (super::NS0, "Prefix"),
+            (super::NS0, "Suffix"),
+        ];
         let mut fax_number = crate::xml::Nillable::Absent;
         let mut fax_number_ext = crate::xml::Nillable::Absent;
         let mut first_name = crate::xml::Nillable::Absent;
@@ -1457,17 +1526,18 @@ impl crate::xml::Decode for InsurancePolicyAdjusterReq {
         let mut phone_number_ext = crate::xml::Nillable::Absent;
         let mut prefix = crate::xml::Nillable::Absent;
         let mut suffix = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "FaxNumber") => xr.opt_nil(&xc, &mut fax_number)?,
-                (super::NS0, "FaxNumberExt") => xr.opt_nil(&xc, &mut fax_number_ext)?,
-                (super::NS0, "FirstName") => xr.opt_nil(&xc, &mut first_name)?,
-                (super::NS0, "LastName") => xr.opt_nil(&xc, &mut last_name)?,
-                (super::NS0, "MiddleName") => xr.opt_nil(&xc, &mut middle_name)?,
-                (super::NS0, "PhoneNumber") => xr.opt_nil(&xc, &mut phone_number)?,
-                (super::NS0, "PhoneNumberExt") => xr.opt_nil(&xc, &mut phone_number_ext)?,
-                (super::NS0, "Prefix") => xr.opt_nil(&xc, &mut prefix)?,
-                (super::NS0, "Suffix") => xr.opt_nil(&xc, &mut suffix)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut fax_number)?,
+                Some(1) => xr.opt_nil(&xc, &mut fax_number_ext)?,
+                Some(2) => xr.opt_nil(&xc, &mut first_name)?,
+                Some(3) => xr.opt_nil(&xc, &mut last_name)?,
+                Some(4) => xr.opt_nil(&xc, &mut middle_name)?,
+                Some(5) => xr.opt_nil(&xc, &mut phone_number)?,
+                Some(6) => xr.opt_nil(&xc, &mut phone_number_ext)?,
+                Some(7) => xr.opt_nil(&xc, &mut prefix)?,
+                Some(8) => xr.opt_nil(&xc, &mut suffix)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -1569,6 +1639,26 @@ impl crate::xml::Decode for InsurancePolicyInsuredReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AddressLine1"),
+            (super::NS0, "AddressLine2"),
+            (super::NS0, "City"),
+            (super::NS0, "Country"),
+            (super::NS0, "DateofBirth"),
+            (super::NS0, "Employer"),
+            (super::NS0, "FirstName"),
+            (super::NS0, "Gender"),
+            (super::NS0, "IDNumber"),
+            (super::NS0, "LastName"),
+            (super::NS0, "MiddleName"),
+            (super::NS0, "PatientRelationshipToInsured"),
+            (super::NS0, "PolicyThroughEmployer"),
+            (super::NS0, "Prefix"),
+            (super::NS0, "SocialSecurityNumber"),
+            (super::NS0, "State"),
+            (super::NS0, "Suffix"),
+            (super::NS0, "ZipCode"),
+        ];
         let mut address_line1 = crate::xml::Nillable::Absent;
         let mut address_line2 = crate::xml::Nillable::Absent;
         let mut city = crate::xml::Nillable::Absent;
@@ -1587,32 +1677,27 @@ impl crate::xml::Decode for InsurancePolicyInsuredReq {
         let mut state = crate::xml::Nillable::Absent;
         let mut suffix = crate::xml::Nillable::Absent;
         let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AddressLine1") => xr.opt_nil(&xc, &mut address_line1)?,
-                (super::NS0, "AddressLine2") => xr.opt_nil(&xc, &mut address_line2)?,
-                (super::NS0, "City") => xr.opt_nil(&xc, &mut city)?,
-                (super::NS0, "Country") => xr.opt_nil(&xc, &mut country)?,
-                (super::NS0, "DateofBirth") => xr.opt_nil(&xc, &mut dateof_birth)?,
-                (super::NS0, "Employer") => xr.opt_nil(&xc, &mut employer)?,
-                (super::NS0, "FirstName") => xr.opt_nil(&xc, &mut first_name)?,
-                (super::NS0, "Gender") => xr.opt_nil(&xc, &mut gender)?,
-                (super::NS0, "IDNumber") => xr.opt_nil(&xc, &mut id_number)?,
-                (super::NS0, "LastName") => xr.opt_nil(&xc, &mut last_name)?,
-                (super::NS0, "MiddleName") => xr.opt_nil(&xc, &mut middle_name)?,
-                (super::NS0, "PatientRelationshipToInsured") => {
-                    xr.opt_nil(&xc, &mut patient_relationship_to_insured)?
-                }
-                (super::NS0, "PolicyThroughEmployer") => {
-                    xr.opt(&xc, &mut policy_through_employer)?
-                }
-                (super::NS0, "Prefix") => xr.opt_nil(&xc, &mut prefix)?,
-                (super::NS0, "SocialSecurityNumber") => {
-                    xr.opt_nil(&xc, &mut social_security_number)?
-                }
-                (super::NS0, "State") => xr.opt_nil(&xc, &mut state)?,
-                (super::NS0, "Suffix") => xr.opt_nil(&xc, &mut suffix)?,
-                (super::NS0, "ZipCode") => xr.opt_nil(&xc, &mut zip_code)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut city)?,
+                Some(3) => xr.opt_nil(&xc, &mut country)?,
+                Some(4) => xr.opt_nil(&xc, &mut dateof_birth)?,
+                Some(5) => xr.opt_nil(&xc, &mut employer)?,
+                Some(6) => xr.opt_nil(&xc, &mut first_name)?,
+                Some(7) => xr.opt_nil(&xc, &mut gender)?,
+                Some(8) => xr.opt_nil(&xc, &mut id_number)?,
+                Some(9) => xr.opt_nil(&xc, &mut last_name)?,
+                Some(10) => xr.opt_nil(&xc, &mut middle_name)?,
+                Some(11) => xr.opt_nil(&xc, &mut patient_relationship_to_insured)?,
+                Some(12) => xr.opt(&xc, &mut policy_through_employer)?,
+                Some(13) => xr.opt_nil(&xc, &mut prefix)?,
+                Some(14) => xr.opt_nil(&xc, &mut social_security_number)?,
+                Some(15) => xr.opt_nil(&xc, &mut state)?,
+                Some(16) => xr.opt_nil(&xc, &mut suffix)?,
+                Some(17) => xr.opt_nil(&xc, &mut zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -1674,14 +1759,20 @@ impl crate::xml::Decode for ProviderIdentifierReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ExternalID"),
+            (super::NS0, "FullName"),
+            (super::NS0, "ProviderID"),
+        ];
         let mut external_id = crate::xml::Nillable::Absent;
         let mut full_name = crate::xml::Nillable::Absent;
         let mut provider_id = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ExternalID") => xr.opt_nil(&xc, &mut external_id)?,
-                (super::NS0, "FullName") => xr.opt_nil(&xc, &mut full_name)?,
-                (super::NS0, "ProviderID") => xr.opt_nil(&xc, &mut provider_id)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut external_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut full_name)?,
+                Some(2) => xr.opt_nil(&xc, &mut provider_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -1773,6 +1864,26 @@ impl crate::xml::Decode for ServiceLocationReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AddressLine1"),
+            (super::NS0, "AddressLine2"),
+            (super::NS0, "BillingName"),
+            (super::NS0, "CLIANumber"),
+            (super::NS0, "City"),
+            (super::NS0, "Country"),
+            (super::NS0, "FacilityID"),
+            (super::NS0, "FacilityIDType"),
+            (super::NS0, "FaxPhone"),
+            (super::NS0, "FaxPhoneExt"),
+            (super::NS0, "LocationID"),
+            (super::NS0, "LocationName"),
+            (super::NS0, "NPI"),
+            (super::NS0, "POS"),
+            (super::NS0, "Phone"),
+            (super::NS0, "PhoneExt"),
+            (super::NS0, "State"),
+            (super::NS0, "ZipCode"),
+        ];
         let mut address_line1 = crate::xml::Nillable::Absent;
         let mut address_line2 = crate::xml::Nillable::Absent;
         let mut billing_name = crate::xml::Nillable::Absent;
@@ -1791,26 +1902,27 @@ impl crate::xml::Decode for ServiceLocationReq {
         let mut phone_ext = crate::xml::Nillable::Absent;
         let mut state = crate::xml::Nillable::Absent;
         let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AddressLine1") => xr.opt_nil(&xc, &mut address_line1)?,
-                (super::NS0, "AddressLine2") => xr.opt_nil(&xc, &mut address_line2)?,
-                (super::NS0, "BillingName") => xr.opt_nil(&xc, &mut billing_name)?,
-                (super::NS0, "CLIANumber") => xr.opt_nil(&xc, &mut clia_number)?,
-                (super::NS0, "City") => xr.opt_nil(&xc, &mut city)?,
-                (super::NS0, "Country") => xr.opt_nil(&xc, &mut country)?,
-                (super::NS0, "FacilityID") => xr.opt_nil(&xc, &mut facility_id)?,
-                (super::NS0, "FacilityIDType") => xr.opt_nil(&xc, &mut facility_id_type)?,
-                (super::NS0, "FaxPhone") => xr.opt_nil(&xc, &mut fax_phone)?,
-                (super::NS0, "FaxPhoneExt") => xr.opt_nil(&xc, &mut fax_phone_ext)?,
-                (super::NS0, "LocationID") => xr.opt_nil(&xc, &mut location_id)?,
-                (super::NS0, "LocationName") => xr.opt_nil(&xc, &mut location_name)?,
-                (super::NS0, "NPI") => xr.opt_nil(&xc, &mut npi)?,
-                (super::NS0, "POS") => xr.opt_nil(&xc, &mut pos)?,
-                (super::NS0, "Phone") => xr.opt_nil(&xc, &mut phone)?,
-                (super::NS0, "PhoneExt") => xr.opt_nil(&xc, &mut phone_ext)?,
-                (super::NS0, "State") => xr.opt_nil(&xc, &mut state)?,
-                (super::NS0, "ZipCode") => xr.opt_nil(&xc, &mut zip_code)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut billing_name)?,
+                Some(3) => xr.opt_nil(&xc, &mut clia_number)?,
+                Some(4) => xr.opt_nil(&xc, &mut city)?,
+                Some(5) => xr.opt_nil(&xc, &mut country)?,
+                Some(6) => xr.opt_nil(&xc, &mut facility_id)?,
+                Some(7) => xr.opt_nil(&xc, &mut facility_id_type)?,
+                Some(8) => xr.opt_nil(&xc, &mut fax_phone)?,
+                Some(9) => xr.opt_nil(&xc, &mut fax_phone_ext)?,
+                Some(10) => xr.opt_nil(&xc, &mut location_id)?,
+                Some(11) => xr.opt_nil(&xc, &mut location_name)?,
+                Some(12) => xr.opt_nil(&xc, &mut npi)?,
+                Some(13) => xr.opt_nil(&xc, &mut pos)?,
+                Some(14) => xr.opt_nil(&xc, &mut phone)?,
+                Some(15) => xr.opt_nil(&xc, &mut phone_ext)?,
+                Some(16) => xr.opt_nil(&xc, &mut state)?,
+                Some(17) => xr.opt_nil(&xc, &mut zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -1890,6 +2002,17 @@ impl crate::xml::Decode for PatientEmployerReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AddressLine1"),
+            (super::NS0, "AddressLine2"),
+            (super::NS0, "City"),
+            (super::NS0, "Country"),
+            (super::NS0, "EmployerID"),
+            (super::NS0, "EmployerName"),
+            (super::NS0, "State"),
+            (super::NS0, "ZipCode"),
+            (super::NS0, "EmploymentStatus"),
+        ];
         let mut address_line1 = crate::xml::Nillable::Absent;
         let mut address_line2 = crate::xml::Nillable::Absent;
         let mut city = crate::xml::Nillable::Absent;
@@ -1899,19 +2022,18 @@ impl crate::xml::Decode for PatientEmployerReq {
         let mut state = crate::xml::Nillable::Absent;
         let mut zip_code = crate::xml::Nillable::Absent;
         let mut employment_status = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AddressLine1") => xr.opt_nil(&xc, &mut address_line1)?,
-                (super::NS0, "AddressLine2") => xr.opt_nil(&xc, &mut address_line2)?,
-                (super::NS0, "City") => xr.opt_nil(&xc, &mut city)?,
-                (super::NS0, "Country") => xr.opt_nil(&xc, &mut country)?,
-                (super::NS0, "EmployerID") => xr.opt_nil(&xc, &mut employer_id)?,
-                (super::NS0, "EmployerName") => xr.opt_nil(&xc, &mut employer_name)?,
-                (super::NS0, "State") => xr.opt_nil(&xc, &mut state)?,
-                (super::NS0, "ZipCode") => xr.opt_nil(&xc, &mut zip_code)?,
-                (super::NS0, "EmploymentStatus") => {
-                    xr.opt_nil(&xc, &mut employment_status)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut city)?,
+                Some(3) => xr.opt_nil(&xc, &mut country)?,
+                Some(4) => xr.opt_nil(&xc, &mut employer_id)?,
+                Some(5) => xr.opt_nil(&xc, &mut employer_name)?,
+                Some(6) => xr.opt_nil(&xc, &mut state)?,
+                Some(7) => xr.opt_nil(&xc, &mut zip_code)?,
+                Some(8) => xr.opt_nil(&xc, &mut employment_status)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -1980,6 +2102,16 @@ impl crate::xml::Decode for EmployerReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AddressLine1"),
+            (super::NS0, "AddressLine2"),
+            (super::NS0, "City"),
+            (super::NS0, "Country"),
+            (super::NS0, "EmployerID"),
+            (super::NS0, "EmployerName"),
+            (super::NS0, "State"),
+            (super::NS0, "ZipCode"),
+        ];
         let mut address_line1 = crate::xml::Nillable::Absent;
         let mut address_line2 = crate::xml::Nillable::Absent;
         let mut city = crate::xml::Nillable::Absent;
@@ -1988,16 +2120,17 @@ impl crate::xml::Decode for EmployerReq {
         let mut employer_name = crate::xml::Nillable::Absent;
         let mut state = crate::xml::Nillable::Absent;
         let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AddressLine1") => xr.opt_nil(&xc, &mut address_line1)?,
-                (super::NS0, "AddressLine2") => xr.opt_nil(&xc, &mut address_line2)?,
-                (super::NS0, "City") => xr.opt_nil(&xc, &mut city)?,
-                (super::NS0, "Country") => xr.opt_nil(&xc, &mut country)?,
-                (super::NS0, "EmployerID") => xr.opt_nil(&xc, &mut employer_id)?,
-                (super::NS0, "EmployerName") => xr.opt_nil(&xc, &mut employer_name)?,
-                (super::NS0, "State") => xr.opt_nil(&xc, &mut state)?,
-                (super::NS0, "ZipCode") => xr.opt_nil(&xc, &mut zip_code)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut city)?,
+                Some(3) => xr.opt_nil(&xc, &mut country)?,
+                Some(4) => xr.opt_nil(&xc, &mut employer_id)?,
+                Some(5) => xr.opt_nil(&xc, &mut employer_name)?,
+                Some(6) => xr.opt_nil(&xc, &mut state)?,
+                Some(7) => xr.opt_nil(&xc, &mut zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -2083,6 +2216,21 @@ impl crate::xml::Decode for PatientGuarantorReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AddressLine1"),
+            (super::NS0, "AddressLine2"),
+            (super::NS0, "City"),
+            (super::NS0, "Country"),
+            (super::NS0, "DifferentThanPatient"),
+            (super::NS0, "FirstName"),
+            (super::NS0, "LastName"),
+            (super::NS0, "MiddleName"),
+            (super::NS0, "Prefix"),
+            (super::NS0, "RelationshiptoGuarantor"),
+            (super::NS0, "State"),
+            (super::NS0, "Suffix"),
+            (super::NS0, "ZipCode"),
+        ];
         let mut address_line1 = crate::xml::Nillable::Absent;
         let mut address_line2 = crate::xml::Nillable::Absent;
         let mut city = crate::xml::Nillable::Absent;
@@ -2096,25 +2244,22 @@ impl crate::xml::Decode for PatientGuarantorReq {
         let mut state = crate::xml::Nillable::Absent;
         let mut suffix = crate::xml::Nillable::Absent;
         let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AddressLine1") => xr.opt_nil(&xc, &mut address_line1)?,
-                (super::NS0, "AddressLine2") => xr.opt_nil(&xc, &mut address_line2)?,
-                (super::NS0, "City") => xr.opt_nil(&xc, &mut city)?,
-                (super::NS0, "Country") => xr.opt_nil(&xc, &mut country)?,
-                (super::NS0, "DifferentThanPatient") => {
-                    xr.opt_nil(&xc, &mut different_than_patient)?
-                }
-                (super::NS0, "FirstName") => xr.opt_nil(&xc, &mut first_name)?,
-                (super::NS0, "LastName") => xr.opt_nil(&xc, &mut last_name)?,
-                (super::NS0, "MiddleName") => xr.opt_nil(&xc, &mut middle_name)?,
-                (super::NS0, "Prefix") => xr.opt_nil(&xc, &mut prefix)?,
-                (super::NS0, "RelationshiptoGuarantor") => {
-                    xr.opt_nil(&xc, &mut relationshipto_guarantor)?
-                }
-                (super::NS0, "State") => xr.opt_nil(&xc, &mut state)?,
-                (super::NS0, "Suffix") => xr.opt_nil(&xc, &mut suffix)?,
-                (super::NS0, "ZipCode") => xr.opt_nil(&xc, &mut zip_code)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut city)?,
+                Some(3) => xr.opt_nil(&xc, &mut country)?,
+                Some(4) => xr.opt_nil(&xc, &mut different_than_patient)?,
+                Some(5) => xr.opt_nil(&xc, &mut first_name)?,
+                Some(6) => xr.opt_nil(&xc, &mut last_name)?,
+                Some(7) => xr.opt_nil(&xc, &mut middle_name)?,
+                Some(8) => xr.opt_nil(&xc, &mut prefix)?,
+                Some(9) => xr.opt_nil(&xc, &mut relationshipto_guarantor)?,
+                Some(10) => xr.opt_nil(&xc, &mut state)?,
+                Some(11) => xr.opt_nil(&xc, &mut suffix)?,
+                Some(12) => xr.opt_nil(&xc, &mut zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -2171,14 +2316,20 @@ impl crate::xml::Decode for PracticeIdentifierReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ExternalID"),
+            (super::NS0, "PracticeID"),
+            (super::NS0, "PracticeName"),
+        ];
         let mut external_id = crate::xml::Nillable::Absent;
         let mut practice_id = crate::xml::Nillable::Absent;
         let mut practice_name = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ExternalID") => xr.opt_nil(&xc, &mut external_id)?,
-                (super::NS0, "PracticeID") => xr.opt_nil(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut external_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut practice_id)?,
+                Some(2) => xr.opt_nil(&xc, &mut practice_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -2225,14 +2376,20 @@ impl crate::xml::Decode for PhysicianIdentifierReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ExternalID"),
+            (super::NS0, "FullName"),
+            (super::NS0, "PhysicianID"),
+        ];
         let mut external_id = crate::xml::Nillable::Absent;
         let mut full_name = crate::xml::Nillable::Absent;
         let mut physician_id = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ExternalID") => xr.opt_nil(&xc, &mut external_id)?,
-                (super::NS0, "FullName") => xr.opt_nil(&xc, &mut full_name)?,
-                (super::NS0, "PhysicianID") => xr.opt_nil(&xc, &mut physician_id)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut external_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut full_name)?,
+                Some(2) => xr.opt_nil(&xc, &mut physician_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -2322,6 +2479,19 @@ impl crate::xml::Decode for ModifyPatientResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "Cases"),
+            (super::NS0, "DefaultServiceLocationID"),
+            (super::NS0, "EmployerID"),
+            (super::NS0, "ExternalVendorID"),
+            (super::NS0, "PatientExternalID"),
+            (super::NS0, "PatientID"),
+            (super::NS0, "PracticeExternalID"),
+            (super::NS0, "PracticeID"),
+            (super::NS0, "PracticeName"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut cases = crate::xml::Nillable::Absent;
@@ -2333,31 +2503,22 @@ impl crate::xml::Decode for ModifyPatientResp {
         let mut practice_external_id = crate::xml::Nillable::Absent;
         let mut practice_id = crate::xml::Nillable::Absent;
         let mut practice_name = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "Cases") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => {
                     xr.opt_nil_array(&xc, super::NS0, "PatientCaseRes", &mut cases)?
                 }
-                (super::NS0, "DefaultServiceLocationID") => {
-                    xr.opt_nil(&xc, &mut default_service_location_id)?
-                }
-                (super::NS0, "EmployerID") => xr.opt_nil(&xc, &mut employer_id)?,
-                (super::NS0, "ExternalVendorID") => {
-                    xr.opt_nil(&xc, &mut external_vendor_id)?
-                }
-                (super::NS0, "PatientExternalID") => {
-                    xr.opt_nil(&xc, &mut patient_external_id)?
-                }
-                (super::NS0, "PatientID") => xr.opt_nil(&xc, &mut patient_id)?,
-                (super::NS0, "PracticeExternalID") => {
-                    xr.opt_nil(&xc, &mut practice_external_id)?
-                }
-                (super::NS0, "PracticeID") => xr.opt_nil(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(3) => xr.opt_nil(&xc, &mut default_service_location_id)?,
+                Some(4) => xr.opt_nil(&xc, &mut employer_id)?,
+                Some(5) => xr.opt_nil(&xc, &mut external_vendor_id)?,
+                Some(6) => xr.opt_nil(&xc, &mut patient_external_id)?,
+                Some(7) => xr.opt_nil(&xc, &mut patient_id)?,
+                Some(8) => xr.opt_nil(&xc, &mut practice_external_id)?,
+                Some(9) => xr.opt_nil(&xc, &mut practice_id)?,
+                Some(10) => xr.opt_nil(&xc, &mut practice_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -2410,14 +2571,17 @@ impl crate::xml::Decode for ResponseBase {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -2463,14 +2627,20 @@ impl crate::xml::Decode for ErrorResponse {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorMessage"),
+            (super::NS0, "IsError"),
+            (super::NS0, "StackTrace"),
+        ];
         let mut error_message = crate::xml::Nillable::Absent;
         let mut is_error = None;
         let mut stack_trace = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorMessage") => xr.opt_nil(&xc, &mut error_message)?,
-                (super::NS0, "IsError") => xr.opt(&xc, &mut is_error)?,
-                (super::NS0, "StackTrace") => xr.opt_nil(&xc, &mut stack_trace)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_message)?,
+                Some(1) => xr.opt(&xc, &mut is_error)?,
+                Some(2) => xr.opt_nil(&xc, &mut stack_trace)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -2532,6 +2702,16 @@ impl crate::xml::Decode for SecurityResponse {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "Authenticated"),
+            (super::NS0, "Authorized"),
+            (super::NS0, "CustomerId"),
+            (super::NS0, "CustomerKeyValid"),
+            (super::NS0, "PermissionsMissing"),
+            (super::NS0, "PracticesAuthorized"),
+            (super::NS0, "SecurityResult"),
+            (super::NS0, "SecurityResultSuccess"),
+        ];
         let mut authenticated = None;
         let mut authorized = None;
         let mut customer_id = None;
@@ -2540,22 +2720,17 @@ impl crate::xml::Decode for SecurityResponse {
         let mut practices_authorized = crate::xml::Nillable::Absent;
         let mut security_result = crate::xml::Nillable::Absent;
         let mut security_result_success = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "Authenticated") => xr.opt(&xc, &mut authenticated)?,
-                (super::NS0, "Authorized") => xr.opt(&xc, &mut authorized)?,
-                (super::NS0, "CustomerId") => xr.opt(&xc, &mut customer_id)?,
-                (super::NS0, "CustomerKeyValid") => xr.opt(&xc, &mut customer_key_valid)?,
-                (super::NS0, "PermissionsMissing") => {
-                    xr.opt_nil(&xc, &mut permissions_missing)?
-                }
-                (super::NS0, "PracticesAuthorized") => {
-                    xr.opt_nil(&xc, &mut practices_authorized)?
-                }
-                (super::NS0, "SecurityResult") => xr.opt_nil(&xc, &mut security_result)?,
-                (super::NS0, "SecurityResultSuccess") => {
-                    xr.opt(&xc, &mut security_result_success)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt(&xc, &mut authenticated)?,
+                Some(1) => xr.opt(&xc, &mut authorized)?,
+                Some(2) => xr.opt(&xc, &mut customer_id)?,
+                Some(3) => xr.opt(&xc, &mut customer_key_valid)?,
+                Some(4) => xr.opt_nil(&xc, &mut permissions_missing)?,
+                Some(5) => xr.opt_nil(&xc, &mut practices_authorized)?,
+                Some(6) => xr.opt_nil(&xc, &mut security_result)?,
+                Some(7) => xr.opt(&xc, &mut security_result_success)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -2607,12 +2782,12 @@ impl crate::xml::Decode for PermissionsMissing {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "Permission")];
         let mut permission = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "Permission") => {
-                    xr.opt_nil_array(&xc, super::NS3, "string", &mut permission)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil_array(&xc, super::NS3, "string", &mut permission)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -2655,12 +2830,12 @@ impl crate::xml::Decode for PracticiesAuthorized {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "PracticeID")];
         let mut practice_id = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "PracticeID") => {
-                    xr.opt_nil_array(&xc, super::NS3, "int", &mut practice_id)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil_array(&xc, super::NS3, "int", &mut practice_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -2723,13 +2898,20 @@ impl crate::xml::Decode for PatientCaseRes {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "Authorizations"),
+            (super::NS0, "CaseExternalID"),
+            (super::NS0, "CaseID"),
+            (super::NS0, "Policies"),
+        ];
         let mut authorizations = crate::xml::Nillable::Absent;
         let mut case_external_id = crate::xml::Nillable::Absent;
         let mut case_id = crate::xml::Nillable::Absent;
         let mut policies = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "Authorizations") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -2737,9 +2919,9 @@ impl crate::xml::Decode for PatientCaseRes {
                         &mut authorizations,
                     )?
                 }
-                (super::NS0, "CaseExternalID") => xr.opt_nil(&xc, &mut case_external_id)?,
-                (super::NS0, "CaseID") => xr.opt_nil(&xc, &mut case_id)?,
-                (super::NS0, "Policies") => {
+                Some(1) => xr.opt_nil(&xc, &mut case_external_id)?,
+                Some(2) => xr.opt_nil(&xc, &mut case_id)?,
+                Some(3) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -2796,16 +2978,17 @@ impl crate::xml::Decode for InsurancePolicyAuthorizationRes {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AuthorizationID"),
+            (super::NS0, "InsurancePolicyID"),
+        ];
         let mut authorization_id = crate::xml::Nillable::Absent;
         let mut insurance_policy_id = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AuthorizationID") => {
-                    xr.opt_nil(&xc, &mut authorization_id)?
-                }
-                (super::NS0, "InsurancePolicyID") => {
-                    xr.opt_nil(&xc, &mut insurance_policy_id)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut authorization_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut insurance_policy_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -2867,24 +3050,23 @@ impl crate::xml::Decode for InsurancePolicyRes {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "InsurancePolicyCompanyID"),
+            (super::NS0, "InsurancePolicyExternalID"),
+            (super::NS0, "InsurancePolicyID"),
+            (super::NS0, "InsurancePolicyPlanID"),
+        ];
         let mut insurance_policy_company_id = crate::xml::Nillable::Absent;
         let mut insurance_policy_external_id = crate::xml::Nillable::Absent;
         let mut insurance_policy_id = crate::xml::Nillable::Absent;
         let mut insurance_policy_plan_id = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "InsurancePolicyCompanyID") => {
-                    xr.opt_nil(&xc, &mut insurance_policy_company_id)?
-                }
-                (super::NS0, "InsurancePolicyExternalID") => {
-                    xr.opt_nil(&xc, &mut insurance_policy_external_id)?
-                }
-                (super::NS0, "InsurancePolicyID") => {
-                    xr.opt_nil(&xc, &mut insurance_policy_id)?
-                }
-                (super::NS0, "InsurancePolicyPlanID") => {
-                    xr.opt_nil(&xc, &mut insurance_policy_plan_id)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut insurance_policy_company_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut insurance_policy_external_id)?,
+                Some(2) => xr.opt_nil(&xc, &mut insurance_policy_id)?,
+                Some(3) => xr.opt_nil(&xc, &mut insurance_policy_plan_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -2929,14 +3111,17 @@ impl crate::xml::Decode for UpdateEncounterStatusReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "EncounterUpdateStatus"),
+        ];
         let mut request_header = None;
         let mut encounter_update_status = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "EncounterUpdateStatus") => {
-                    xr.req_nil(&xc, &mut encounter_update_status)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req_nil(&xc, &mut encounter_update_status)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -2983,16 +3168,20 @@ impl crate::xml::Decode for EncounterUpdateStatus {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "EncounterID"),
+            (super::NS0, "EncounterStatus"),
+            (super::NS0, "Practice"),
+        ];
         let mut encounter_id = None;
         let mut encounter_status = None;
         let mut practice = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "EncounterID") => xr.req(&xc, &mut encounter_id)?,
-                (super::NS0, "EncounterStatus") => {
-                    xr.req_nil(&xc, &mut encounter_status)?
-                }
-                (super::NS0, "Practice") => xr.opt_nil(&xc, &mut practice)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req(&xc, &mut encounter_id)?,
+                Some(1) => xr.req_nil(&xc, &mut encounter_status)?,
+                Some(2) => xr.opt_nil(&xc, &mut practice)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -3036,12 +3225,17 @@ impl crate::xml::Decode for EncounterUpdateStatusPractice {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "PracticeID"),
+            (super::NS0, "PracticeName"),
+        ];
         let mut practice_id = crate::xml::Nillable::Absent;
         let mut practice_name = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "PracticeID") => xr.opt_nil(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut practice_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut practice_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -3184,6 +3378,34 @@ impl crate::xml::Decode for CreateEncounterResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "AppointmentExternalID"),
+            (super::NS0, "AppointmentID"),
+            (super::NS0, "EncounterExternalID"),
+            (super::NS0, "EncounterID"),
+            (super::NS0, "ExternalVendorID"),
+            (super::NS0, "PTAProviderExternalID"),
+            (super::NS0, "PatientCaseExternalID"),
+            (super::NS0, "PatientCaseID"),
+            (super::NS0, "PatientExternalID"),
+            (super::NS0, "PatientID"),
+            (super::NS0, "PaymentMethod"),
+            (super::NS0, "PracticeExternalID"),
+            (super::NS0, "PracticeID"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "ReferringProviderExternalID"),
+            (super::NS0, "ReferringProviderID"),
+            (super::NS0, "RenderingProviderExternalID"),
+            (super::NS0, "RenderingProviderID"),
+            (super::NS0, "SchedulingProviderExternalID"),
+            (super::NS0, "SchedulingProviderID"),
+            (super::NS0, "ServiceLinesAdded"),
+            (super::NS0, "ServiceLocationID"),
+            (super::NS0, "SupervisingProviderExternalID"),
+            (super::NS0, "SupervisingProviderID"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut appointment_external_id = crate::xml::Nillable::Absent;
@@ -3210,57 +3432,32 @@ impl crate::xml::Decode for CreateEncounterResp {
         let mut service_location_id = None;
         let mut supervising_provider_external_id = crate::xml::Nillable::Absent;
         let mut supervising_provider_id = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "AppointmentExternalID") => {
-                    xr.opt_nil(&xc, &mut appointment_external_id)?
-                }
-                (super::NS0, "AppointmentID") => xr.opt(&xc, &mut appointment_id)?,
-                (super::NS0, "EncounterExternalID") => {
-                    xr.opt_nil(&xc, &mut encounter_external_id)?
-                }
-                (super::NS0, "EncounterID") => xr.opt(&xc, &mut encounter_id)?,
-                (super::NS0, "ExternalVendorID") => xr.opt(&xc, &mut external_vendor_id)?,
-                (super::NS0, "PTAProviderExternalID") => {
-                    xr.opt_nil(&xc, &mut pta_provider_external_id)?
-                }
-                (super::NS0, "PatientCaseExternalID") => {
-                    xr.opt_nil(&xc, &mut patient_case_external_id)?
-                }
-                (super::NS0, "PatientCaseID") => xr.opt(&xc, &mut patient_case_id)?,
-                (super::NS0, "PatientExternalID") => {
-                    xr.opt_nil(&xc, &mut patient_external_id)?
-                }
-                (super::NS0, "PatientID") => xr.opt(&xc, &mut patient_id)?,
-                (super::NS0, "PaymentMethod") => xr.opt_nil(&xc, &mut payment_method)?,
-                (super::NS0, "PracticeExternalID") => {
-                    xr.opt_nil(&xc, &mut practice_external_id)?
-                }
-                (super::NS0, "PracticeID") => xr.opt(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS0, "ReferringProviderExternalID") => {
-                    xr.opt_nil(&xc, &mut referring_provider_external_id)?
-                }
-                (super::NS0, "ReferringProviderID") => {
-                    xr.opt(&xc, &mut referring_provider_id)?
-                }
-                (super::NS0, "RenderingProviderExternalID") => {
-                    xr.opt_nil(&xc, &mut rendering_provider_external_id)?
-                }
-                (super::NS0, "RenderingProviderID") => {
-                    xr.opt(&xc, &mut rendering_provider_id)?
-                }
-                (super::NS0, "SchedulingProviderExternalID") => {
-                    xr.opt_nil(&xc, &mut scheduling_provider_external_id)?
-                }
-                (super::NS0, "SchedulingProviderID") => {
-                    xr.opt(&xc, &mut scheduling_provider_id)?
-                }
-                (super::NS0, "ServiceLinesAdded") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => xr.opt_nil(&xc, &mut appointment_external_id)?,
+                Some(3) => xr.opt(&xc, &mut appointment_id)?,
+                Some(4) => xr.opt_nil(&xc, &mut encounter_external_id)?,
+                Some(5) => xr.opt(&xc, &mut encounter_id)?,
+                Some(6) => xr.opt(&xc, &mut external_vendor_id)?,
+                Some(7) => xr.opt_nil(&xc, &mut pta_provider_external_id)?,
+                Some(8) => xr.opt_nil(&xc, &mut patient_case_external_id)?,
+                Some(9) => xr.opt(&xc, &mut patient_case_id)?,
+                Some(10) => xr.opt_nil(&xc, &mut patient_external_id)?,
+                Some(11) => xr.opt(&xc, &mut patient_id)?,
+                Some(12) => xr.opt_nil(&xc, &mut payment_method)?,
+                Some(13) => xr.opt_nil(&xc, &mut practice_external_id)?,
+                Some(14) => xr.opt(&xc, &mut practice_id)?,
+                Some(15) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(16) => xr.opt_nil(&xc, &mut referring_provider_external_id)?,
+                Some(17) => xr.opt(&xc, &mut referring_provider_id)?,
+                Some(18) => xr.opt_nil(&xc, &mut rendering_provider_external_id)?,
+                Some(19) => xr.opt(&xc, &mut rendering_provider_id)?,
+                Some(20) => xr.opt_nil(&xc, &mut scheduling_provider_external_id)?,
+                Some(21) => xr.opt(&xc, &mut scheduling_provider_id)?,
+                Some(22) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -3268,15 +3465,9 @@ impl crate::xml::Decode for CreateEncounterResp {
                         &mut service_lines_added,
                     )?
                 }
-                (super::NS0, "ServiceLocationID") => {
-                    xr.opt(&xc, &mut service_location_id)?
-                }
-                (super::NS0, "SupervisingProviderExternalID") => {
-                    xr.opt_nil(&xc, &mut supervising_provider_external_id)?
-                }
-                (super::NS0, "SupervisingProviderID") => {
-                    xr.opt(&xc, &mut supervising_provider_id)?
-                }
+                Some(23) => xr.opt(&xc, &mut service_location_id)?,
+                Some(24) => xr.opt_nil(&xc, &mut supervising_provider_external_id)?,
+                Some(25) => xr.opt(&xc, &mut supervising_provider_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -3351,16 +3542,20 @@ impl crate::xml::Decode for ServiceLineRes {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "EncounterID"),
+            (super::NS0, "ServiceLineExternalID"),
+            (super::NS0, "ServiceLineID"),
+        ];
         let mut encounter_id = None;
         let mut service_line_external_id = crate::xml::Nillable::Absent;
         let mut service_line_id = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "EncounterID") => xr.opt(&xc, &mut encounter_id)?,
-                (super::NS0, "ServiceLineExternalID") => {
-                    xr.opt_nil(&xc, &mut service_line_external_id)?
-                }
-                (super::NS0, "ServiceLineID") => xr.opt(&xc, &mut service_line_id)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt(&xc, &mut encounter_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut service_line_external_id)?,
+                Some(2) => xr.opt(&xc, &mut service_line_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -3404,12 +3599,17 @@ impl crate::xml::Decode for UpdateAppointmentReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Appointment"),
+        ];
         let mut request_header = None;
         let mut appointment = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Appointment") => xr.req_nil(&xc, &mut appointment)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req_nil(&xc, &mut appointment)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -3516,6 +3716,28 @@ impl crate::xml::Decode for AppointmentUpdate {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AppointmentId"),
+            (super::NS0, "AppointmentName"),
+            (super::NS0, "AppointmentReasonId"),
+            (super::NS0, "AppointmentStatus"),
+            (super::NS0, "EndTime"),
+            (super::NS0, "InsurancePolicyAuthorizationId"),
+            (super::NS0, "IsGroupAppointment"),
+            (super::NS0, "IsRecurring"),
+            (super::NS0, "MaxAttendees"),
+            (super::NS0, "Notes"),
+            (super::NS0, "OccurrenceId"),
+            (super::NS0, "PatientCaseId"),
+            (super::NS0, "PatientId"),
+            (super::NS0, "ProviderId"),
+            (super::NS0, "ResourceId"),
+            (super::NS0, "ResourceIds"),
+            (super::NS0, "ServiceLocationId"),
+            (super::NS0, "StartTime"),
+            (super::NS0, "UpdatedAt"),
+            (super::NS0, "UpdatedBy"),
+        ];
         let mut appointment_id = None;
         let mut appointment_name = crate::xml::Nillable::Absent;
         let mut appointment_reason_id = None;
@@ -3536,42 +3758,29 @@ impl crate::xml::Decode for AppointmentUpdate {
         let mut start_time = crate::xml::Nillable::Absent;
         let mut updated_at = crate::xml::Nillable::Absent;
         let mut updated_by = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AppointmentId") => xr.req(&xc, &mut appointment_id)?,
-                (super::NS0, "AppointmentName") => {
-                    xr.opt_nil(&xc, &mut appointment_name)?
-                }
-                (super::NS0, "AppointmentReasonId") => {
-                    xr.opt(&xc, &mut appointment_reason_id)?
-                }
-                (super::NS0, "AppointmentStatus") => {
-                    xr.opt(&xc, &mut appointment_status)?
-                }
-                (super::NS0, "EndTime") => xr.opt_nil(&xc, &mut end_time)?,
-                (super::NS0, "InsurancePolicyAuthorizationId") => {
-                    xr.opt_nil(&xc, &mut insurance_policy_authorization_id)?
-                }
-                (super::NS0, "IsGroupAppointment") => {
-                    xr.opt(&xc, &mut is_group_appointment)?
-                }
-                (super::NS0, "IsRecurring") => xr.opt(&xc, &mut is_recurring)?,
-                (super::NS0, "MaxAttendees") => xr.opt(&xc, &mut max_attendees)?,
-                (super::NS0, "Notes") => xr.opt_nil(&xc, &mut notes)?,
-                (super::NS0, "OccurrenceId") => xr.opt_nil(&xc, &mut occurrence_id)?,
-                (super::NS0, "PatientCaseId") => xr.opt_nil(&xc, &mut patient_case_id)?,
-                (super::NS0, "PatientId") => xr.req(&xc, &mut patient_id)?,
-                (super::NS0, "ProviderId") => xr.opt(&xc, &mut provider_id)?,
-                (super::NS0, "ResourceId") => xr.opt(&xc, &mut resource_id)?,
-                (super::NS0, "ResourceIds") => {
-                    xr.opt_nil_array(&xc, super::NS3, "long", &mut resource_ids)?
-                }
-                (super::NS0, "ServiceLocationId") => {
-                    xr.req(&xc, &mut service_location_id)?
-                }
-                (super::NS0, "StartTime") => xr.opt_nil(&xc, &mut start_time)?,
-                (super::NS0, "UpdatedAt") => xr.opt_nil(&xc, &mut updated_at)?,
-                (super::NS0, "UpdatedBy") => xr.opt(&xc, &mut updated_by)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req(&xc, &mut appointment_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut appointment_name)?,
+                Some(2) => xr.opt(&xc, &mut appointment_reason_id)?,
+                Some(3) => xr.opt(&xc, &mut appointment_status)?,
+                Some(4) => xr.opt_nil(&xc, &mut end_time)?,
+                Some(5) => xr.opt_nil(&xc, &mut insurance_policy_authorization_id)?,
+                Some(6) => xr.opt(&xc, &mut is_group_appointment)?,
+                Some(7) => xr.opt(&xc, &mut is_recurring)?,
+                Some(8) => xr.opt(&xc, &mut max_attendees)?,
+                Some(9) => xr.opt_nil(&xc, &mut notes)?,
+                Some(10) => xr.opt_nil(&xc, &mut occurrence_id)?,
+                Some(11) => xr.opt_nil(&xc, &mut patient_case_id)?,
+                Some(12) => xr.req(&xc, &mut patient_id)?,
+                Some(13) => xr.opt(&xc, &mut provider_id)?,
+                Some(14) => xr.opt(&xc, &mut resource_id)?,
+                Some(15) => xr.opt_nil_array(&xc, super::NS3, "long", &mut resource_ids)?,
+                Some(16) => xr.req(&xc, &mut service_location_id)?,
+                Some(17) => xr.opt_nil(&xc, &mut start_time)?,
+                Some(18) => xr.opt_nil(&xc, &mut updated_at)?,
+                Some(19) => xr.opt(&xc, &mut updated_by)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -3644,16 +3853,20 @@ impl crate::xml::Decode for UpdateAppointmentResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "Appointment"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut appointment = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "Appointment") => xr.opt_nil(&xc, &mut appointment)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => xr.opt_nil(&xc, &mut appointment)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -3802,6 +4015,40 @@ impl crate::xml::Decode for AppointmentCreate {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AppointmentId"),
+            (super::NS0, "AppointmentName"),
+            (super::NS0, "AppointmentReasonId"),
+            (super::NS0, "AppointmentStatus"),
+            (super::NS0, "AppointmentType"),
+            (super::NS0, "AppointmentUUID"),
+            (super::NS0, "AttendeesCount"),
+            (super::NS0, "CreatedAt"),
+            (super::NS0, "CreatedBy"),
+            (super::NS0, "CustomerId"),
+            (super::NS0, "EndTime"),
+            (super::NS0, "ForRecare"),
+            (super::NS0, "InsurancePolicyAuthorizationId"),
+            (super::NS0, "IsDeleted"),
+            (super::NS0, "IsGroupAppointment"),
+            (super::NS0, "IsRecurring"),
+            (super::NS0, "MaxAttendees"),
+            (super::NS0, "Notes"),
+            (super::NS0, "OccurrenceId"),
+            (super::NS0, "PatientCaseId"),
+            (super::NS0, "PatientSummaries"),
+            (super::NS0, "PatientSummary"),
+            (super::NS0, "PracticeId"),
+            (super::NS0, "ProviderId"),
+            (super::NS0, "RecurrenceRule"),
+            (super::NS0, "ResourceId"),
+            (super::NS0, "ResourceIds"),
+            (super::NS0, "ServiceLocationId"),
+            (super::NS0, "StartTime"),
+            (super::NS0, "UpdatedAt"),
+            (super::NS0, "UpdatedBy"),
+            (super::NS0, "WasCreatedOnline"),
+        ];
         let mut appointment_id = None;
         let mut appointment_name = crate::xml::Nillable::Absent;
         let mut appointment_reason_id = None;
@@ -3834,41 +4081,30 @@ impl crate::xml::Decode for AppointmentCreate {
         let mut updated_at = crate::xml::Nillable::Absent;
         let mut updated_by = None;
         let mut was_created_online = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AppointmentId") => xr.opt(&xc, &mut appointment_id)?,
-                (super::NS0, "AppointmentName") => {
-                    xr.opt_nil(&xc, &mut appointment_name)?
-                }
-                (super::NS0, "AppointmentReasonId") => {
-                    xr.opt(&xc, &mut appointment_reason_id)?
-                }
-                (super::NS0, "AppointmentStatus") => {
-                    xr.req(&xc, &mut appointment_status)?
-                }
-                (super::NS0, "AppointmentType") => xr.req(&xc, &mut appointment_type)?,
-                (super::NS0, "AppointmentUUID") => {
-                    xr.opt_nil(&xc, &mut appointment_uuid)?
-                }
-                (super::NS0, "AttendeesCount") => xr.opt(&xc, &mut attendees_count)?,
-                (super::NS0, "CreatedAt") => xr.opt_nil(&xc, &mut created_at)?,
-                (super::NS0, "CreatedBy") => xr.opt(&xc, &mut created_by)?,
-                (super::NS0, "CustomerId") => xr.opt(&xc, &mut customer_id)?,
-                (super::NS0, "EndTime") => xr.req(&xc, &mut end_time)?,
-                (super::NS0, "ForRecare") => xr.opt(&xc, &mut for_recare)?,
-                (super::NS0, "InsurancePolicyAuthorizationId") => {
-                    xr.opt_nil(&xc, &mut insurance_policy_authorization_id)?
-                }
-                (super::NS0, "IsDeleted") => xr.opt(&xc, &mut is_deleted)?,
-                (super::NS0, "IsGroupAppointment") => {
-                    xr.opt(&xc, &mut is_group_appointment)?
-                }
-                (super::NS0, "IsRecurring") => xr.req(&xc, &mut is_recurring)?,
-                (super::NS0, "MaxAttendees") => xr.opt(&xc, &mut max_attendees)?,
-                (super::NS0, "Notes") => xr.opt_nil(&xc, &mut notes)?,
-                (super::NS0, "OccurrenceId") => xr.opt_nil(&xc, &mut occurrence_id)?,
-                (super::NS0, "PatientCaseId") => xr.opt_nil(&xc, &mut patient_case_id)?,
-                (super::NS0, "PatientSummaries") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt(&xc, &mut appointment_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut appointment_name)?,
+                Some(2) => xr.opt(&xc, &mut appointment_reason_id)?,
+                Some(3) => xr.req(&xc, &mut appointment_status)?,
+                Some(4) => xr.req(&xc, &mut appointment_type)?,
+                Some(5) => xr.opt_nil(&xc, &mut appointment_uuid)?,
+                Some(6) => xr.opt(&xc, &mut attendees_count)?,
+                Some(7) => xr.opt_nil(&xc, &mut created_at)?,
+                Some(8) => xr.opt(&xc, &mut created_by)?,
+                Some(9) => xr.opt(&xc, &mut customer_id)?,
+                Some(10) => xr.req(&xc, &mut end_time)?,
+                Some(11) => xr.opt(&xc, &mut for_recare)?,
+                Some(12) => xr.opt_nil(&xc, &mut insurance_policy_authorization_id)?,
+                Some(13) => xr.opt(&xc, &mut is_deleted)?,
+                Some(14) => xr.opt(&xc, &mut is_group_appointment)?,
+                Some(15) => xr.req(&xc, &mut is_recurring)?,
+                Some(16) => xr.opt(&xc, &mut max_attendees)?,
+                Some(17) => xr.opt_nil(&xc, &mut notes)?,
+                Some(18) => xr.opt_nil(&xc, &mut occurrence_id)?,
+                Some(19) => xr.opt_nil(&xc, &mut patient_case_id)?,
+                Some(20) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -3876,21 +4112,17 @@ impl crate::xml::Decode for AppointmentCreate {
                         &mut patient_summaries,
                     )?
                 }
-                (super::NS0, "PatientSummary") => xr.opt_nil(&xc, &mut patient_summary)?,
-                (super::NS0, "PracticeId") => xr.req(&xc, &mut practice_id)?,
-                (super::NS0, "ProviderId") => xr.opt(&xc, &mut provider_id)?,
-                (super::NS0, "RecurrenceRule") => xr.opt_nil(&xc, &mut recurrence_rule)?,
-                (super::NS0, "ResourceId") => xr.opt(&xc, &mut resource_id)?,
-                (super::NS0, "ResourceIds") => {
-                    xr.opt_nil_array(&xc, super::NS3, "long", &mut resource_ids)?
-                }
-                (super::NS0, "ServiceLocationId") => {
-                    xr.req(&xc, &mut service_location_id)?
-                }
-                (super::NS0, "StartTime") => xr.req(&xc, &mut start_time)?,
-                (super::NS0, "UpdatedAt") => xr.opt_nil(&xc, &mut updated_at)?,
-                (super::NS0, "UpdatedBy") => xr.opt(&xc, &mut updated_by)?,
-                (super::NS0, "WasCreatedOnline") => xr.opt(&xc, &mut was_created_online)?,
+                Some(21) => xr.opt_nil(&xc, &mut patient_summary)?,
+                Some(22) => xr.req(&xc, &mut practice_id)?,
+                Some(23) => xr.opt(&xc, &mut provider_id)?,
+                Some(24) => xr.opt_nil(&xc, &mut recurrence_rule)?,
+                Some(25) => xr.opt(&xc, &mut resource_id)?,
+                Some(26) => xr.opt_nil_array(&xc, super::NS3, "long", &mut resource_ids)?,
+                Some(27) => xr.req(&xc, &mut service_location_id)?,
+                Some(28) => xr.req(&xc, &mut start_time)?,
+                Some(29) => xr.opt_nil(&xc, &mut updated_at)?,
+                Some(30) => xr.opt(&xc, &mut updated_by)?,
+                Some(31) => xr.opt(&xc, &mut was_created_online)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -4015,6 +4247,26 @@ impl crate::xml::Decode for GroupPatientSummary {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "DateOfBirth"),
+            (super::NS0, "Email"),
+            (super::NS0, "FirstName"),
+            (super::NS0, "GenderId"),
+            (super::NS0, "Guid"),
+            (super::NS0, "HomePhone"),
+            (super::NS0, "LastName"),
+            (super::NS0, "MiddleName"),
+            (super::NS0, "MobilePhone"),
+            (super::NS0, "OtherEmail"),
+            (super::NS0, "OtherPhone"),
+            (super::NS0, "PatientId"),
+            (super::NS0, "PracticeId"),
+            (super::NS0, "PreferredEmailType"),
+            (super::NS0, "PreferredPhoneType"),
+            (super::NS0, "WorkEmail"),
+            (super::NS0, "WorkPhone"),
+            (super::NS0, "Status"),
+        ];
         let mut date_of_birth = crate::xml::Nillable::Absent;
         let mut email = crate::xml::Nillable::Absent;
         let mut first_name = crate::xml::Nillable::Absent;
@@ -4033,30 +4285,27 @@ impl crate::xml::Decode for GroupPatientSummary {
         let mut work_email = crate::xml::Nillable::Absent;
         let mut work_phone = crate::xml::Nillable::Absent;
         let mut status = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "DateOfBirth") => xr.opt_nil(&xc, &mut date_of_birth)?,
-                (super::NS0, "Email") => xr.opt_nil(&xc, &mut email)?,
-                (super::NS0, "FirstName") => xr.opt_nil(&xc, &mut first_name)?,
-                (super::NS0, "GenderId") => xr.opt(&xc, &mut gender_id)?,
-                (super::NS0, "Guid") => xr.opt_nil(&xc, &mut guid)?,
-                (super::NS0, "HomePhone") => xr.opt_nil(&xc, &mut home_phone)?,
-                (super::NS0, "LastName") => xr.opt_nil(&xc, &mut last_name)?,
-                (super::NS0, "MiddleName") => xr.opt_nil(&xc, &mut middle_name)?,
-                (super::NS0, "MobilePhone") => xr.opt_nil(&xc, &mut mobile_phone)?,
-                (super::NS0, "OtherEmail") => xr.opt_nil(&xc, &mut other_email)?,
-                (super::NS0, "OtherPhone") => xr.opt_nil(&xc, &mut other_phone)?,
-                (super::NS0, "PatientId") => xr.opt(&xc, &mut patient_id)?,
-                (super::NS0, "PracticeId") => xr.opt(&xc, &mut practice_id)?,
-                (super::NS0, "PreferredEmailType") => {
-                    xr.opt_nil(&xc, &mut preferred_email_type)?
-                }
-                (super::NS0, "PreferredPhoneType") => {
-                    xr.opt_nil(&xc, &mut preferred_phone_type)?
-                }
-                (super::NS0, "WorkEmail") => xr.opt_nil(&xc, &mut work_email)?,
-                (super::NS0, "WorkPhone") => xr.opt_nil(&xc, &mut work_phone)?,
-                (super::NS0, "Status") => xr.opt(&xc, &mut status)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut date_of_birth)?,
+                Some(1) => xr.opt_nil(&xc, &mut email)?,
+                Some(2) => xr.opt_nil(&xc, &mut first_name)?,
+                Some(3) => xr.opt(&xc, &mut gender_id)?,
+                Some(4) => xr.opt_nil(&xc, &mut guid)?,
+                Some(5) => xr.opt_nil(&xc, &mut home_phone)?,
+                Some(6) => xr.opt_nil(&xc, &mut last_name)?,
+                Some(7) => xr.opt_nil(&xc, &mut middle_name)?,
+                Some(8) => xr.opt_nil(&xc, &mut mobile_phone)?,
+                Some(9) => xr.opt_nil(&xc, &mut other_email)?,
+                Some(10) => xr.opt_nil(&xc, &mut other_phone)?,
+                Some(11) => xr.opt(&xc, &mut patient_id)?,
+                Some(12) => xr.opt(&xc, &mut practice_id)?,
+                Some(13) => xr.opt_nil(&xc, &mut preferred_email_type)?,
+                Some(14) => xr.opt_nil(&xc, &mut preferred_phone_type)?,
+                Some(15) => xr.opt_nil(&xc, &mut work_email)?,
+                Some(16) => xr.opt_nil(&xc, &mut work_phone)?,
+                Some(17) => xr.opt(&xc, &mut status)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -4159,6 +4408,25 @@ impl crate::xml::Decode for PatientSummary {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "DateOfBirth"),
+            (super::NS0, "Email"),
+            (super::NS0, "FirstName"),
+            (super::NS0, "GenderId"),
+            (super::NS0, "Guid"),
+            (super::NS0, "HomePhone"),
+            (super::NS0, "LastName"),
+            (super::NS0, "MiddleName"),
+            (super::NS0, "MobilePhone"),
+            (super::NS0, "OtherEmail"),
+            (super::NS0, "OtherPhone"),
+            (super::NS0, "PatientId"),
+            (super::NS0, "PracticeId"),
+            (super::NS0, "PreferredEmailType"),
+            (super::NS0, "PreferredPhoneType"),
+            (super::NS0, "WorkEmail"),
+            (super::NS0, "WorkPhone"),
+        ];
         let mut date_of_birth = crate::xml::Nillable::Absent;
         let mut email = crate::xml::Nillable::Absent;
         let mut first_name = crate::xml::Nillable::Absent;
@@ -4176,29 +4444,26 @@ impl crate::xml::Decode for PatientSummary {
         let mut preferred_phone_type = crate::xml::Nillable::Absent;
         let mut work_email = crate::xml::Nillable::Absent;
         let mut work_phone = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "DateOfBirth") => xr.opt_nil(&xc, &mut date_of_birth)?,
-                (super::NS0, "Email") => xr.opt_nil(&xc, &mut email)?,
-                (super::NS0, "FirstName") => xr.opt_nil(&xc, &mut first_name)?,
-                (super::NS0, "GenderId") => xr.opt(&xc, &mut gender_id)?,
-                (super::NS0, "Guid") => xr.opt_nil(&xc, &mut guid)?,
-                (super::NS0, "HomePhone") => xr.opt_nil(&xc, &mut home_phone)?,
-                (super::NS0, "LastName") => xr.opt_nil(&xc, &mut last_name)?,
-                (super::NS0, "MiddleName") => xr.opt_nil(&xc, &mut middle_name)?,
-                (super::NS0, "MobilePhone") => xr.opt_nil(&xc, &mut mobile_phone)?,
-                (super::NS0, "OtherEmail") => xr.opt_nil(&xc, &mut other_email)?,
-                (super::NS0, "OtherPhone") => xr.opt_nil(&xc, &mut other_phone)?,
-                (super::NS0, "PatientId") => xr.opt(&xc, &mut patient_id)?,
-                (super::NS0, "PracticeId") => xr.opt(&xc, &mut practice_id)?,
-                (super::NS0, "PreferredEmailType") => {
-                    xr.opt_nil(&xc, &mut preferred_email_type)?
-                }
-                (super::NS0, "PreferredPhoneType") => {
-                    xr.opt_nil(&xc, &mut preferred_phone_type)?
-                }
-                (super::NS0, "WorkEmail") => xr.opt_nil(&xc, &mut work_email)?,
-                (super::NS0, "WorkPhone") => xr.opt_nil(&xc, &mut work_phone)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut date_of_birth)?,
+                Some(1) => xr.opt_nil(&xc, &mut email)?,
+                Some(2) => xr.opt_nil(&xc, &mut first_name)?,
+                Some(3) => xr.opt(&xc, &mut gender_id)?,
+                Some(4) => xr.opt_nil(&xc, &mut guid)?,
+                Some(5) => xr.opt_nil(&xc, &mut home_phone)?,
+                Some(6) => xr.opt_nil(&xc, &mut last_name)?,
+                Some(7) => xr.opt_nil(&xc, &mut middle_name)?,
+                Some(8) => xr.opt_nil(&xc, &mut mobile_phone)?,
+                Some(9) => xr.opt_nil(&xc, &mut other_email)?,
+                Some(10) => xr.opt_nil(&xc, &mut other_phone)?,
+                Some(11) => xr.opt(&xc, &mut patient_id)?,
+                Some(12) => xr.opt(&xc, &mut practice_id)?,
+                Some(13) => xr.opt_nil(&xc, &mut preferred_email_type)?,
+                Some(14) => xr.opt_nil(&xc, &mut preferred_phone_type)?,
+                Some(15) => xr.opt_nil(&xc, &mut work_email)?,
+                Some(16) => xr.opt_nil(&xc, &mut work_phone)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -4326,6 +4591,25 @@ impl crate::xml::Decode for RecurrenceRule {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AppointmentId"),
+            (super::NS0, "DayInterval"),
+            (super::NS0, "DayOfMonth"),
+            (super::NS0, "DayOfWeek"),
+            (super::NS0, "DayOfWeekFlags"),
+            (super::NS0, "DayOfWeekMonthlyOrdinal"),
+            (super::NS0, "DayOfWeekMonthlyOrdinalFlags"),
+            (super::NS0, "EndDate"),
+            (super::NS0, "MonthInterval"),
+            (super::NS0, "MonthOfYear"),
+            (super::NS0, "NumOccurrences"),
+            (super::NS0, "NumberOfTimes"),
+            (super::NS0, "RecurrenceRuleId"),
+            (super::NS0, "StartDate"),
+            (super::NS0, "TypeOfDay"),
+            (super::NS0, "TypeOfDayMonthlyOrdinal"),
+            (super::NS0, "TypeOfDayMonthlyOrdinalFlags"),
+        ];
         let mut appointment_id = None;
         let mut day_interval = crate::xml::Nillable::Absent;
         let mut day_of_month = crate::xml::Nillable::Absent;
@@ -4343,18 +4627,17 @@ impl crate::xml::Decode for RecurrenceRule {
         let mut type_of_day = crate::xml::Nillable::Absent;
         let mut type_of_day_monthly_ordinal = crate::xml::Nillable::Absent;
         let mut type_of_day_monthly_ordinal_flags = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AppointmentId") => xr.opt(&xc, &mut appointment_id)?,
-                (super::NS0, "DayInterval") => xr.opt_nil(&xc, &mut day_interval)?,
-                (super::NS0, "DayOfMonth") => xr.opt_nil(&xc, &mut day_of_month)?,
-                (super::NS0, "DayOfWeek") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt(&xc, &mut appointment_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut day_interval)?,
+                Some(2) => xr.opt_nil(&xc, &mut day_of_month)?,
+                Some(3) => {
                     xr.opt_nil_array(&xc, super::NS4, "DayOfWeek", &mut day_of_week)?
                 }
-                (super::NS0, "DayOfWeekFlags") => {
-                    xr.opt_nil(&xc, &mut day_of_week_flags)?
-                }
-                (super::NS0, "DayOfWeekMonthlyOrdinal") => {
+                Some(4) => xr.opt_nil(&xc, &mut day_of_week_flags)?,
+                Some(5) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -4362,18 +4645,16 @@ impl crate::xml::Decode for RecurrenceRule {
                         &mut day_of_week_monthly_ordinal,
                     )?
                 }
-                (super::NS0, "DayOfWeekMonthlyOrdinalFlags") => {
-                    xr.opt_nil(&xc, &mut day_of_week_monthly_ordinal_flags)?
-                }
-                (super::NS0, "EndDate") => xr.opt_nil(&xc, &mut end_date)?,
-                (super::NS0, "MonthInterval") => xr.opt_nil(&xc, &mut month_interval)?,
-                (super::NS0, "MonthOfYear") => xr.opt_nil(&xc, &mut month_of_year)?,
-                (super::NS0, "NumOccurrences") => xr.opt_nil(&xc, &mut num_occurrences)?,
-                (super::NS0, "NumberOfTimes") => xr.opt_nil(&xc, &mut number_of_times)?,
-                (super::NS0, "RecurrenceRuleId") => xr.opt(&xc, &mut recurrence_rule_id)?,
-                (super::NS0, "StartDate") => xr.opt_nil(&xc, &mut start_date)?,
-                (super::NS0, "TypeOfDay") => xr.opt_nil(&xc, &mut type_of_day)?,
-                (super::NS0, "TypeOfDayMonthlyOrdinal") => {
+                Some(6) => xr.opt_nil(&xc, &mut day_of_week_monthly_ordinal_flags)?,
+                Some(7) => xr.opt_nil(&xc, &mut end_date)?,
+                Some(8) => xr.opt_nil(&xc, &mut month_interval)?,
+                Some(9) => xr.opt_nil(&xc, &mut month_of_year)?,
+                Some(10) => xr.opt_nil(&xc, &mut num_occurrences)?,
+                Some(11) => xr.opt_nil(&xc, &mut number_of_times)?,
+                Some(12) => xr.opt(&xc, &mut recurrence_rule_id)?,
+                Some(13) => xr.opt_nil(&xc, &mut start_date)?,
+                Some(14) => xr.opt_nil(&xc, &mut type_of_day)?,
+                Some(15) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -4381,9 +4662,7 @@ impl crate::xml::Decode for RecurrenceRule {
                         &mut type_of_day_monthly_ordinal,
                     )?
                 }
-                (super::NS0, "TypeOfDayMonthlyOrdinalFlags") => {
-                    xr.opt_nil(&xc, &mut type_of_day_monthly_ordinal_flags)?
-                }
+                Some(16) => xr.opt_nil(&xc, &mut type_of_day_monthly_ordinal_flags)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -4446,12 +4725,17 @@ impl crate::xml::Decode for CreatePatientReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Patient"),
+        ];
         let mut request_header = None;
         let mut patient = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Patient") => xr.req_nil(&xc, &mut patient)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req_nil(&xc, &mut patient)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -4626,6 +4910,48 @@ impl crate::xml::Decode for PatientCreate {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AddressLine1"),
+            (super::NS0, "AddressLine2"),
+            (super::NS0, "Alert"),
+            (super::NS0, "Cases"),
+            (super::NS0, "City"),
+            (super::NS0, "CollectionCategoryName"),
+            (super::NS0, "Country"),
+            (super::NS0, "DateofBirth"),
+            (super::NS0, "DefaultRenderingProvider"),
+            (super::NS0, "DefaultServiceLocation"),
+            (super::NS0, "EmailAddress"),
+            (super::NS0, "EmergencyName"),
+            (super::NS0, "EmergencyPhone"),
+            (super::NS0, "EmergencyPhoneExt"),
+            (super::NS0, "Employer"),
+            (super::NS0, "ExternalVendorID"),
+            (super::NS0, "FirstName"),
+            (super::NS0, "Gender"),
+            (super::NS0, "Guarantor"),
+            (super::NS0, "HomePhone"),
+            (super::NS0, "HomePhoneExt"),
+            (super::NS0, "LastName"),
+            (super::NS0, "MaritalStatus"),
+            (super::NS0, "MedicalRecordNumber"),
+            (super::NS0, "MiddleName"),
+            (super::NS0, "MobilePhone"),
+            (super::NS0, "MobilePhoneExt"),
+            (super::NS0, "Note"),
+            (super::NS0, "PatientExternalID"),
+            (super::NS0, "Practice"),
+            (super::NS0, "Prefix"),
+            (super::NS0, "PrimaryCarePhysician"),
+            (super::NS0, "ReferralSource"),
+            (super::NS0, "ReferringProvider"),
+            (super::NS0, "SocialSecurityNumber"),
+            (super::NS0, "State"),
+            (super::NS0, "Suffix"),
+            (super::NS0, "WorkPhone"),
+            (super::NS0, "WorkPhoneExt"),
+            (super::NS0, "ZipCode"),
+        ];
         let mut address_line1 = crate::xml::Nillable::Absent;
         let mut address_line2 = crate::xml::Nillable::Absent;
         let mut alert = crate::xml::Nillable::Absent;
@@ -4666,12 +4992,13 @@ impl crate::xml::Decode for PatientCreate {
         let mut work_phone = crate::xml::Nillable::Absent;
         let mut work_phone_ext = crate::xml::Nillable::Absent;
         let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AddressLine1") => xr.opt_nil(&xc, &mut address_line1)?,
-                (super::NS0, "AddressLine2") => xr.opt_nil(&xc, &mut address_line2)?,
-                (super::NS0, "Alert") => xr.opt_nil(&xc, &mut alert)?,
-                (super::NS0, "Cases") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut alert)?,
+                Some(3) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -4679,62 +5006,42 @@ impl crate::xml::Decode for PatientCreate {
                         &mut cases,
                     )?
                 }
-                (super::NS0, "City") => xr.opt_nil(&xc, &mut city)?,
-                (super::NS0, "CollectionCategoryName") => {
-                    xr.opt_nil(&xc, &mut collection_category_name)?
-                }
-                (super::NS0, "Country") => xr.opt_nil(&xc, &mut country)?,
-                (super::NS0, "DateofBirth") => xr.opt_nil(&xc, &mut dateof_birth)?,
-                (super::NS0, "DefaultRenderingProvider") => {
-                    xr.opt_nil(&xc, &mut default_rendering_provider)?
-                }
-                (super::NS0, "DefaultServiceLocation") => {
-                    xr.opt_nil(&xc, &mut default_service_location)?
-                }
-                (super::NS0, "EmailAddress") => xr.opt_nil(&xc, &mut email_address)?,
-                (super::NS0, "EmergencyName") => xr.opt_nil(&xc, &mut emergency_name)?,
-                (super::NS0, "EmergencyPhone") => xr.opt_nil(&xc, &mut emergency_phone)?,
-                (super::NS0, "EmergencyPhoneExt") => {
-                    xr.opt_nil(&xc, &mut emergency_phone_ext)?
-                }
-                (super::NS0, "Employer") => xr.opt_nil(&xc, &mut employer)?,
-                (super::NS0, "ExternalVendorID") => {
-                    xr.opt_nil(&xc, &mut external_vendor_id)?
-                }
-                (super::NS0, "FirstName") => xr.opt_nil(&xc, &mut first_name)?,
-                (super::NS0, "Gender") => xr.opt_nil(&xc, &mut gender)?,
-                (super::NS0, "Guarantor") => xr.opt_nil(&xc, &mut guarantor)?,
-                (super::NS0, "HomePhone") => xr.opt_nil(&xc, &mut home_phone)?,
-                (super::NS0, "HomePhoneExt") => xr.opt_nil(&xc, &mut home_phone_ext)?,
-                (super::NS0, "LastName") => xr.opt_nil(&xc, &mut last_name)?,
-                (super::NS0, "MaritalStatus") => xr.opt_nil(&xc, &mut marital_status)?,
-                (super::NS0, "MedicalRecordNumber") => {
-                    xr.opt_nil(&xc, &mut medical_record_number)?
-                }
-                (super::NS0, "MiddleName") => xr.opt_nil(&xc, &mut middle_name)?,
-                (super::NS0, "MobilePhone") => xr.opt_nil(&xc, &mut mobile_phone)?,
-                (super::NS0, "MobilePhoneExt") => xr.opt_nil(&xc, &mut mobile_phone_ext)?,
-                (super::NS0, "Note") => xr.opt_nil(&xc, &mut note)?,
-                (super::NS0, "PatientExternalID") => {
-                    xr.opt_nil(&xc, &mut patient_external_id)?
-                }
-                (super::NS0, "Practice") => xr.req_nil(&xc, &mut practice)?,
-                (super::NS0, "Prefix") => xr.opt_nil(&xc, &mut prefix)?,
-                (super::NS0, "PrimaryCarePhysician") => {
-                    xr.opt_nil(&xc, &mut primary_care_physician)?
-                }
-                (super::NS0, "ReferralSource") => xr.opt_nil(&xc, &mut referral_source)?,
-                (super::NS0, "ReferringProvider") => {
-                    xr.opt_nil(&xc, &mut referring_provider)?
-                }
-                (super::NS0, "SocialSecurityNumber") => {
-                    xr.opt_nil(&xc, &mut social_security_number)?
-                }
-                (super::NS0, "State") => xr.opt_nil(&xc, &mut state)?,
-                (super::NS0, "Suffix") => xr.opt_nil(&xc, &mut suffix)?,
-                (super::NS0, "WorkPhone") => xr.opt_nil(&xc, &mut work_phone)?,
-                (super::NS0, "WorkPhoneExt") => xr.opt_nil(&xc, &mut work_phone_ext)?,
-                (super::NS0, "ZipCode") => xr.opt_nil(&xc, &mut zip_code)?,
+                Some(4) => xr.opt_nil(&xc, &mut city)?,
+                Some(5) => xr.opt_nil(&xc, &mut collection_category_name)?,
+                Some(6) => xr.opt_nil(&xc, &mut country)?,
+                Some(7) => xr.opt_nil(&xc, &mut dateof_birth)?,
+                Some(8) => xr.opt_nil(&xc, &mut default_rendering_provider)?,
+                Some(9) => xr.opt_nil(&xc, &mut default_service_location)?,
+                Some(10) => xr.opt_nil(&xc, &mut email_address)?,
+                Some(11) => xr.opt_nil(&xc, &mut emergency_name)?,
+                Some(12) => xr.opt_nil(&xc, &mut emergency_phone)?,
+                Some(13) => xr.opt_nil(&xc, &mut emergency_phone_ext)?,
+                Some(14) => xr.opt_nil(&xc, &mut employer)?,
+                Some(15) => xr.opt_nil(&xc, &mut external_vendor_id)?,
+                Some(16) => xr.opt_nil(&xc, &mut first_name)?,
+                Some(17) => xr.opt_nil(&xc, &mut gender)?,
+                Some(18) => xr.opt_nil(&xc, &mut guarantor)?,
+                Some(19) => xr.opt_nil(&xc, &mut home_phone)?,
+                Some(20) => xr.opt_nil(&xc, &mut home_phone_ext)?,
+                Some(21) => xr.opt_nil(&xc, &mut last_name)?,
+                Some(22) => xr.opt_nil(&xc, &mut marital_status)?,
+                Some(23) => xr.opt_nil(&xc, &mut medical_record_number)?,
+                Some(24) => xr.opt_nil(&xc, &mut middle_name)?,
+                Some(25) => xr.opt_nil(&xc, &mut mobile_phone)?,
+                Some(26) => xr.opt_nil(&xc, &mut mobile_phone_ext)?,
+                Some(27) => xr.opt_nil(&xc, &mut note)?,
+                Some(28) => xr.opt_nil(&xc, &mut patient_external_id)?,
+                Some(29) => xr.req_nil(&xc, &mut practice)?,
+                Some(30) => xr.opt_nil(&xc, &mut prefix)?,
+                Some(31) => xr.opt_nil(&xc, &mut primary_care_physician)?,
+                Some(32) => xr.opt_nil(&xc, &mut referral_source)?,
+                Some(33) => xr.opt_nil(&xc, &mut referring_provider)?,
+                Some(34) => xr.opt_nil(&xc, &mut social_security_number)?,
+                Some(35) => xr.opt_nil(&xc, &mut state)?,
+                Some(36) => xr.opt_nil(&xc, &mut suffix)?,
+                Some(37) => xr.opt_nil(&xc, &mut work_phone)?,
+                Some(38) => xr.opt_nil(&xc, &mut work_phone_ext)?,
+                Some(39) => xr.opt_nil(&xc, &mut zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -4873,6 +5180,21 @@ impl crate::xml::Decode for PatientCaseCreateReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "Active"),
+            (super::NS0, "Authorizations"),
+            (super::NS0, "CaseDescription"),
+            (super::NS0, "CaseName"),
+            (super::NS0, "Condition"),
+            (super::NS0, "Dates"),
+            (super::NS0, "ExternalID"),
+            (super::NS0, "PayerScenario"),
+            (super::NS0, "Policies"),
+            (super::NS0, "ReferringProviderExternalID"),
+            (super::NS0, "ReferringProviderFullName"),
+            (super::NS0, "ReferringProviderID"),
+            (super::NS0, "SendPatientStatements"),
+        ];
         let mut active = crate::xml::Nillable::Absent;
         let mut authorizations = crate::xml::Nillable::Absent;
         let mut case_description = crate::xml::Nillable::Absent;
@@ -4886,10 +5208,11 @@ impl crate::xml::Decode for PatientCaseCreateReq {
         let mut referring_provider_full_name = crate::xml::Nillable::Absent;
         let mut referring_provider_id = crate::xml::Nillable::Absent;
         let mut send_patient_statements = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "Active") => xr.opt_nil(&xc, &mut active)?,
-                (super::NS0, "Authorizations") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut active)?,
+                Some(1) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -4897,15 +5220,13 @@ impl crate::xml::Decode for PatientCaseCreateReq {
                         &mut authorizations,
                     )?
                 }
-                (super::NS0, "CaseDescription") => {
-                    xr.opt_nil(&xc, &mut case_description)?
-                }
-                (super::NS0, "CaseName") => xr.opt_nil(&xc, &mut case_name)?,
-                (super::NS0, "Condition") => xr.opt_nil(&xc, &mut condition)?,
-                (super::NS0, "Dates") => xr.opt_nil(&xc, &mut dates)?,
-                (super::NS0, "ExternalID") => xr.opt_nil(&xc, &mut external_id)?,
-                (super::NS0, "PayerScenario") => xr.opt_nil(&xc, &mut payer_scenario)?,
-                (super::NS0, "Policies") => {
+                Some(2) => xr.opt_nil(&xc, &mut case_description)?,
+                Some(3) => xr.opt_nil(&xc, &mut case_name)?,
+                Some(4) => xr.opt_nil(&xc, &mut condition)?,
+                Some(5) => xr.opt_nil(&xc, &mut dates)?,
+                Some(6) => xr.opt_nil(&xc, &mut external_id)?,
+                Some(7) => xr.opt_nil(&xc, &mut payer_scenario)?,
+                Some(8) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -4913,18 +5234,10 @@ impl crate::xml::Decode for PatientCaseCreateReq {
                         &mut policies,
                     )?
                 }
-                (super::NS0, "ReferringProviderExternalID") => {
-                    xr.opt_nil(&xc, &mut referring_provider_external_id)?
-                }
-                (super::NS0, "ReferringProviderFullName") => {
-                    xr.opt_nil(&xc, &mut referring_provider_full_name)?
-                }
-                (super::NS0, "ReferringProviderID") => {
-                    xr.opt_nil(&xc, &mut referring_provider_id)?
-                }
-                (super::NS0, "SendPatientStatements") => {
-                    xr.opt_nil(&xc, &mut send_patient_statements)?
-                }
+                Some(9) => xr.opt_nil(&xc, &mut referring_provider_external_id)?,
+                Some(10) => xr.opt_nil(&xc, &mut referring_provider_full_name)?,
+                Some(11) => xr.opt_nil(&xc, &mut referring_provider_id)?,
+                Some(12) => xr.opt_nil(&xc, &mut send_patient_statements)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -5009,6 +5322,18 @@ impl crate::xml::Decode for InsurancePolicyAuthorizationCreateReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ContactFullName"),
+            (super::NS0, "ContactPhone"),
+            (super::NS0, "ContactPhoneExt"),
+            (super::NS0, "EndDate"),
+            (super::NS0, "InsurancePlanID"),
+            (super::NS0, "InsurancePlanName"),
+            (super::NS0, "Notes"),
+            (super::NS0, "Number"),
+            (super::NS0, "NumberOfVisits"),
+            (super::NS0, "StartDate"),
+        ];
         let mut contact_full_name = crate::xml::Nillable::Absent;
         let mut contact_phone = crate::xml::Nillable::Absent;
         let mut contact_phone_ext = crate::xml::Nillable::Absent;
@@ -5019,26 +5344,19 @@ impl crate::xml::Decode for InsurancePolicyAuthorizationCreateReq {
         let mut number = crate::xml::Nillable::Absent;
         let mut number_of_visits = crate::xml::Nillable::Absent;
         let mut start_date = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ContactFullName") => {
-                    xr.opt_nil(&xc, &mut contact_full_name)?
-                }
-                (super::NS0, "ContactPhone") => xr.opt_nil(&xc, &mut contact_phone)?,
-                (super::NS0, "ContactPhoneExt") => {
-                    xr.opt_nil(&xc, &mut contact_phone_ext)?
-                }
-                (super::NS0, "EndDate") => xr.opt_nil(&xc, &mut end_date)?,
-                (super::NS0, "InsurancePlanID") => {
-                    xr.opt_nil(&xc, &mut insurance_plan_id)?
-                }
-                (super::NS0, "InsurancePlanName") => {
-                    xr.opt_nil(&xc, &mut insurance_plan_name)?
-                }
-                (super::NS0, "Notes") => xr.opt_nil(&xc, &mut notes)?,
-                (super::NS0, "Number") => xr.opt_nil(&xc, &mut number)?,
-                (super::NS0, "NumberOfVisits") => xr.opt_nil(&xc, &mut number_of_visits)?,
-                (super::NS0, "StartDate") => xr.opt_nil(&xc, &mut start_date)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut contact_full_name)?,
+                Some(1) => xr.opt_nil(&xc, &mut contact_phone)?,
+                Some(2) => xr.opt_nil(&xc, &mut contact_phone_ext)?,
+                Some(3) => xr.opt_nil(&xc, &mut end_date)?,
+                Some(4) => xr.opt_nil(&xc, &mut insurance_plan_id)?,
+                Some(5) => xr.opt_nil(&xc, &mut insurance_plan_name)?,
+                Some(6) => xr.opt_nil(&xc, &mut notes)?,
+                Some(7) => xr.opt_nil(&xc, &mut number)?,
+                Some(8) => xr.opt_nil(&xc, &mut number_of_visits)?,
+                Some(9) => xr.opt_nil(&xc, &mut start_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -5154,6 +5472,30 @@ impl crate::xml::Decode for InsurancePolicyCreateReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "Active"),
+            (super::NS0, "AddressLine1"),
+            (super::NS0, "AddressLine2"),
+            (super::NS0, "Adjuster"),
+            (super::NS0, "City"),
+            (super::NS0, "CompanyID"),
+            (super::NS0, "CompanyName"),
+            (super::NS0, "Copay"),
+            (super::NS0, "Country"),
+            (super::NS0, "Deductible"),
+            (super::NS0, "EffectiveEndDate"),
+            (super::NS0, "EffectiveStartDate"),
+            (super::NS0, "ExternalID"),
+            (super::NS0, "Insured"),
+            (super::NS0, "PlanID"),
+            (super::NS0, "PlanName"),
+            (super::NS0, "PolicyGroupNumber"),
+            (super::NS0, "PolicyNotes"),
+            (super::NS0, "PolicyNumber"),
+            (super::NS0, "Precedence"),
+            (super::NS0, "State"),
+            (super::NS0, "ZipCode"),
+        ];
         let mut active = crate::xml::Nillable::Absent;
         let mut address_line1 = crate::xml::Nillable::Absent;
         let mut address_line2 = crate::xml::Nillable::Absent;
@@ -5176,36 +5518,31 @@ impl crate::xml::Decode for InsurancePolicyCreateReq {
         let mut precedence = crate::xml::Nillable::Absent;
         let mut state = crate::xml::Nillable::Absent;
         let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "Active") => xr.opt_nil(&xc, &mut active)?,
-                (super::NS0, "AddressLine1") => xr.opt_nil(&xc, &mut address_line1)?,
-                (super::NS0, "AddressLine2") => xr.opt_nil(&xc, &mut address_line2)?,
-                (super::NS0, "Adjuster") => xr.opt_nil(&xc, &mut adjuster)?,
-                (super::NS0, "City") => xr.opt_nil(&xc, &mut city)?,
-                (super::NS0, "CompanyID") => xr.opt_nil(&xc, &mut company_id)?,
-                (super::NS0, "CompanyName") => xr.opt_nil(&xc, &mut company_name)?,
-                (super::NS0, "Copay") => xr.opt_nil(&xc, &mut copay)?,
-                (super::NS0, "Country") => xr.opt_nil(&xc, &mut country)?,
-                (super::NS0, "Deductible") => xr.opt_nil(&xc, &mut deductible)?,
-                (super::NS0, "EffectiveEndDate") => {
-                    xr.opt_nil(&xc, &mut effective_end_date)?
-                }
-                (super::NS0, "EffectiveStartDate") => {
-                    xr.opt_nil(&xc, &mut effective_start_date)?
-                }
-                (super::NS0, "ExternalID") => xr.opt_nil(&xc, &mut external_id)?,
-                (super::NS0, "Insured") => xr.opt_nil(&xc, &mut insured)?,
-                (super::NS0, "PlanID") => xr.opt_nil(&xc, &mut plan_id)?,
-                (super::NS0, "PlanName") => xr.opt_nil(&xc, &mut plan_name)?,
-                (super::NS0, "PolicyGroupNumber") => {
-                    xr.opt_nil(&xc, &mut policy_group_number)?
-                }
-                (super::NS0, "PolicyNotes") => xr.opt_nil(&xc, &mut policy_notes)?,
-                (super::NS0, "PolicyNumber") => xr.opt_nil(&xc, &mut policy_number)?,
-                (super::NS0, "Precedence") => xr.opt_nil(&xc, &mut precedence)?,
-                (super::NS0, "State") => xr.opt_nil(&xc, &mut state)?,
-                (super::NS0, "ZipCode") => xr.opt_nil(&xc, &mut zip_code)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut active)?,
+                Some(1) => xr.opt_nil(&xc, &mut address_line1)?,
+                Some(2) => xr.opt_nil(&xc, &mut address_line2)?,
+                Some(3) => xr.opt_nil(&xc, &mut adjuster)?,
+                Some(4) => xr.opt_nil(&xc, &mut city)?,
+                Some(5) => xr.opt_nil(&xc, &mut company_id)?,
+                Some(6) => xr.opt_nil(&xc, &mut company_name)?,
+                Some(7) => xr.opt_nil(&xc, &mut copay)?,
+                Some(8) => xr.opt_nil(&xc, &mut country)?,
+                Some(9) => xr.opt_nil(&xc, &mut deductible)?,
+                Some(10) => xr.opt_nil(&xc, &mut effective_end_date)?,
+                Some(11) => xr.opt_nil(&xc, &mut effective_start_date)?,
+                Some(12) => xr.opt_nil(&xc, &mut external_id)?,
+                Some(13) => xr.opt_nil(&xc, &mut insured)?,
+                Some(14) => xr.opt_nil(&xc, &mut plan_id)?,
+                Some(15) => xr.opt_nil(&xc, &mut plan_name)?,
+                Some(16) => xr.opt_nil(&xc, &mut policy_group_number)?,
+                Some(17) => xr.opt_nil(&xc, &mut policy_notes)?,
+                Some(18) => xr.opt_nil(&xc, &mut policy_number)?,
+                Some(19) => xr.opt_nil(&xc, &mut precedence)?,
+                Some(20) => xr.opt_nil(&xc, &mut state)?,
+                Some(21) => xr.opt_nil(&xc, &mut zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -5268,12 +5605,17 @@ impl crate::xml::Decode for CreateEncounterReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Encounter"),
+        ];
         let mut request_header = None;
         let mut encounter = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Encounter") => xr.req_nil(&xc, &mut encounter)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req_nil(&xc, &mut encounter)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -5394,6 +5736,34 @@ impl crate::xml::Decode for EncounterCreate {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "Appointment"),
+            (super::NS0, "AssistantProvider"),
+            (super::NS0, "AuthorizationNumber"),
+            (super::NS0, "BatchNumber"),
+            (super::NS0, "BusinessOfficeNotes"),
+            (super::NS0, "Case"),
+            (super::NS0, "EncounterExternalID"),
+            (super::NS0, "EncounterStatus"),
+            (super::NS0, "ExternalVendorID"),
+            (super::NS0, "Hospitalization"),
+            (super::NS0, "MedicalOfficeNotes"),
+            (super::NS0, "Miscellaneous"),
+            (super::NS0, "OrphanDiagnosisCodes"),
+            (super::NS0, "Patient"),
+            (super::NS0, "Payment"),
+            (super::NS0, "PlaceOfService"),
+            (super::NS0, "PostDate"),
+            (super::NS0, "Practice"),
+            (super::NS0, "ReferringProvider"),
+            (super::NS0, "RenderingProvider"),
+            (super::NS0, "SchedulingProvider"),
+            (super::NS0, "ServiceEndDate"),
+            (super::NS0, "ServiceLines"),
+            (super::NS0, "ServiceLocation"),
+            (super::NS0, "ServiceStartDate"),
+            (super::NS0, "SupervisingProvider"),
+        ];
         let mut appointment = crate::xml::Nillable::Absent;
         let mut assistant_provider = crate::xml::Nillable::Absent;
         let mut authorization_number = crate::xml::Nillable::Absent;
@@ -5420,51 +5790,32 @@ impl crate::xml::Decode for EncounterCreate {
         let mut service_location = crate::xml::Nillable::Absent;
         let mut service_start_date = crate::xml::Nillable::Absent;
         let mut supervising_provider = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "Appointment") => xr.opt_nil(&xc, &mut appointment)?,
-                (super::NS0, "AssistantProvider") => {
-                    xr.opt_nil(&xc, &mut assistant_provider)?
-                }
-                (super::NS0, "AuthorizationNumber") => {
-                    xr.opt_nil(&xc, &mut authorization_number)?
-                }
-                (super::NS0, "BatchNumber") => xr.opt_nil(&xc, &mut batch_number)?,
-                (super::NS0, "BusinessOfficeNotes") => {
-                    xr.opt_nil(&xc, &mut business_office_notes)?
-                }
-                (super::NS0, "Case") => xr.opt_nil(&xc, &mut case)?,
-                (super::NS0, "EncounterExternalID") => {
-                    xr.opt_nil(&xc, &mut encounter_external_id)?
-                }
-                (super::NS0, "EncounterStatus") => xr.opt(&xc, &mut encounter_status)?,
-                (super::NS0, "ExternalVendorID") => {
-                    xr.opt_nil(&xc, &mut external_vendor_id)?
-                }
-                (super::NS0, "Hospitalization") => xr.opt_nil(&xc, &mut hospitalization)?,
-                (super::NS0, "MedicalOfficeNotes") => {
-                    xr.opt_nil(&xc, &mut medical_office_notes)?
-                }
-                (super::NS0, "Miscellaneous") => xr.opt_nil(&xc, &mut miscellaneous)?,
-                (super::NS0, "OrphanDiagnosisCodes") => {
-                    xr.opt_nil(&xc, &mut orphan_diagnosis_codes)?
-                }
-                (super::NS0, "Patient") => xr.opt_nil(&xc, &mut patient)?,
-                (super::NS0, "Payment") => xr.opt_nil(&xc, &mut payment)?,
-                (super::NS0, "PlaceOfService") => xr.opt_nil(&xc, &mut place_of_service)?,
-                (super::NS0, "PostDate") => xr.opt_nil(&xc, &mut post_date)?,
-                (super::NS0, "Practice") => xr.opt_nil(&xc, &mut practice)?,
-                (super::NS0, "ReferringProvider") => {
-                    xr.opt_nil(&xc, &mut referring_provider)?
-                }
-                (super::NS0, "RenderingProvider") => {
-                    xr.opt_nil(&xc, &mut rendering_provider)?
-                }
-                (super::NS0, "SchedulingProvider") => {
-                    xr.opt_nil(&xc, &mut scheduling_provider)?
-                }
-                (super::NS0, "ServiceEndDate") => xr.opt_nil(&xc, &mut service_end_date)?,
-                (super::NS0, "ServiceLines") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut appointment)?,
+                Some(1) => xr.opt_nil(&xc, &mut assistant_provider)?,
+                Some(2) => xr.opt_nil(&xc, &mut authorization_number)?,
+                Some(3) => xr.opt_nil(&xc, &mut batch_number)?,
+                Some(4) => xr.opt_nil(&xc, &mut business_office_notes)?,
+                Some(5) => xr.opt_nil(&xc, &mut case)?,
+                Some(6) => xr.opt_nil(&xc, &mut encounter_external_id)?,
+                Some(7) => xr.opt(&xc, &mut encounter_status)?,
+                Some(8) => xr.opt_nil(&xc, &mut external_vendor_id)?,
+                Some(9) => xr.opt_nil(&xc, &mut hospitalization)?,
+                Some(10) => xr.opt_nil(&xc, &mut medical_office_notes)?,
+                Some(11) => xr.opt_nil(&xc, &mut miscellaneous)?,
+                Some(12) => xr.opt_nil(&xc, &mut orphan_diagnosis_codes)?,
+                Some(13) => xr.opt_nil(&xc, &mut patient)?,
+                Some(14) => xr.opt_nil(&xc, &mut payment)?,
+                Some(15) => xr.opt_nil(&xc, &mut place_of_service)?,
+                Some(16) => xr.opt_nil(&xc, &mut post_date)?,
+                Some(17) => xr.opt_nil(&xc, &mut practice)?,
+                Some(18) => xr.opt_nil(&xc, &mut referring_provider)?,
+                Some(19) => xr.opt_nil(&xc, &mut rendering_provider)?,
+                Some(20) => xr.opt_nil(&xc, &mut scheduling_provider)?,
+                Some(21) => xr.opt_nil(&xc, &mut service_end_date)?,
+                Some(22) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -5472,15 +5823,9 @@ impl crate::xml::Decode for EncounterCreate {
                         &mut service_lines,
                     )?
                 }
-                (super::NS0, "ServiceLocation") => {
-                    xr.opt_nil(&xc, &mut service_location)?
-                }
-                (super::NS0, "ServiceStartDate") => {
-                    xr.opt_nil(&xc, &mut service_start_date)?
-                }
-                (super::NS0, "SupervisingProvider") => {
-                    xr.opt_nil(&xc, &mut supervising_provider)?
-                }
+                Some(23) => xr.opt_nil(&xc, &mut service_location)?,
+                Some(24) => xr.opt_nil(&xc, &mut service_start_date)?,
+                Some(25) => xr.opt_nil(&xc, &mut supervising_provider)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -5547,12 +5892,17 @@ impl crate::xml::Decode for AppointmentIdentifierReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AppointmentID"),
+            (super::NS0, "ExternalID"),
+        ];
         let mut appointment_id = crate::xml::Nillable::Absent;
         let mut external_id = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AppointmentID") => xr.opt_nil(&xc, &mut appointment_id)?,
-                (super::NS0, "ExternalID") => xr.opt_nil(&xc, &mut external_id)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut appointment_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut external_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -5649,6 +5999,28 @@ impl crate::xml::Decode for ProviderIdentifierDetailedReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AddressLine1"),
+            (super::NS0, "AddressLine2"),
+            (super::NS0, "City"),
+            (super::NS0, "Country"),
+            (super::NS0, "Degree"),
+            (super::NS0, "ExternalID"),
+            (super::NS0, "Fax"),
+            (super::NS0, "FirstName"),
+            (super::NS0, "HomePhone"),
+            (super::NS0, "LastName"),
+            (super::NS0, "MiddleName"),
+            (super::NS0, "MobilePhone"),
+            (super::NS0, "NPI"),
+            (super::NS0, "Pager"),
+            (super::NS0, "Prefix"),
+            (super::NS0, "ProviderID"),
+            (super::NS0, "State"),
+            (super::NS0, "Suffix"),
+            (super::NS0, "WorkPhone"),
+            (super::NS0, "Zip"),
+        ];
         let mut address_line1 = crate::xml::Nillable::Absent;
         let mut address_line2 = crate::xml::Nillable::Absent;
         let mut city = crate::xml::Nillable::Absent;
@@ -5669,28 +6041,29 @@ impl crate::xml::Decode for ProviderIdentifierDetailedReq {
         let mut suffix = crate::xml::Nillable::Absent;
         let mut work_phone = crate::xml::Nillable::Absent;
         let mut zip = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AddressLine1") => xr.opt_nil(&xc, &mut address_line1)?,
-                (super::NS0, "AddressLine2") => xr.opt_nil(&xc, &mut address_line2)?,
-                (super::NS0, "City") => xr.opt_nil(&xc, &mut city)?,
-                (super::NS0, "Country") => xr.opt_nil(&xc, &mut country)?,
-                (super::NS0, "Degree") => xr.opt_nil(&xc, &mut degree)?,
-                (super::NS0, "ExternalID") => xr.opt_nil(&xc, &mut external_id)?,
-                (super::NS0, "Fax") => xr.opt_nil(&xc, &mut fax)?,
-                (super::NS0, "FirstName") => xr.opt_nil(&xc, &mut first_name)?,
-                (super::NS0, "HomePhone") => xr.opt_nil(&xc, &mut home_phone)?,
-                (super::NS0, "LastName") => xr.opt_nil(&xc, &mut last_name)?,
-                (super::NS0, "MiddleName") => xr.opt_nil(&xc, &mut middle_name)?,
-                (super::NS0, "MobilePhone") => xr.opt_nil(&xc, &mut mobile_phone)?,
-                (super::NS0, "NPI") => xr.opt_nil(&xc, &mut npi)?,
-                (super::NS0, "Pager") => xr.opt_nil(&xc, &mut pager)?,
-                (super::NS0, "Prefix") => xr.opt_nil(&xc, &mut prefix)?,
-                (super::NS0, "ProviderID") => xr.opt_nil(&xc, &mut provider_id)?,
-                (super::NS0, "State") => xr.opt_nil(&xc, &mut state)?,
-                (super::NS0, "Suffix") => xr.opt_nil(&xc, &mut suffix)?,
-                (super::NS0, "WorkPhone") => xr.opt_nil(&xc, &mut work_phone)?,
-                (super::NS0, "Zip") => xr.opt_nil(&xc, &mut zip)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut city)?,
+                Some(3) => xr.opt_nil(&xc, &mut country)?,
+                Some(4) => xr.opt_nil(&xc, &mut degree)?,
+                Some(5) => xr.opt_nil(&xc, &mut external_id)?,
+                Some(6) => xr.opt_nil(&xc, &mut fax)?,
+                Some(7) => xr.opt_nil(&xc, &mut first_name)?,
+                Some(8) => xr.opt_nil(&xc, &mut home_phone)?,
+                Some(9) => xr.opt_nil(&xc, &mut last_name)?,
+                Some(10) => xr.opt_nil(&xc, &mut middle_name)?,
+                Some(11) => xr.opt_nil(&xc, &mut mobile_phone)?,
+                Some(12) => xr.opt_nil(&xc, &mut npi)?,
+                Some(13) => xr.opt_nil(&xc, &mut pager)?,
+                Some(14) => xr.opt_nil(&xc, &mut prefix)?,
+                Some(15) => xr.opt_nil(&xc, &mut provider_id)?,
+                Some(16) => xr.opt_nil(&xc, &mut state)?,
+                Some(17) => xr.opt_nil(&xc, &mut suffix)?,
+                Some(18) => xr.opt_nil(&xc, &mut work_phone)?,
+                Some(19) => xr.opt_nil(&xc, &mut zip)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -5757,18 +6130,23 @@ impl crate::xml::Decode for PatientCaseIdentifierReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "CaseID"),
+            (super::NS0, "CaseName"),
+            (super::NS0, "CasePayerScenario"),
+            (super::NS0, "ExternalID"),
+        ];
         let mut case_id = crate::xml::Nillable::Absent;
         let mut case_name = crate::xml::Nillable::Absent;
         let mut case_payer_scenario = crate::xml::Nillable::Absent;
         let mut external_id = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "CaseID") => xr.opt_nil(&xc, &mut case_id)?,
-                (super::NS0, "CaseName") => xr.opt_nil(&xc, &mut case_name)?,
-                (super::NS0, "CasePayerScenario") => {
-                    xr.opt_nil(&xc, &mut case_payer_scenario)?
-                }
-                (super::NS0, "ExternalID") => xr.opt_nil(&xc, &mut external_id)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut case_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut case_name)?,
+                Some(2) => xr.opt_nil(&xc, &mut case_payer_scenario)?,
+                Some(3) => xr.opt_nil(&xc, &mut external_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -5813,12 +6191,17 @@ impl crate::xml::Decode for EncounterHospitalization {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "EndDate"),
+            (super::NS0, "StartDate"),
+        ];
         let mut end_date = crate::xml::Nillable::Absent;
         let mut start_date = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "EndDate") => xr.opt_nil(&xc, &mut end_date)?,
-                (super::NS0, "StartDate") => xr.opt_nil(&xc, &mut start_date)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut end_date)?,
+                Some(1) => xr.opt_nil(&xc, &mut start_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -5878,26 +6261,29 @@ impl crate::xml::Decode for EncounterMiscellaneous {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "DoNotSendClaimElectronically"),
+            (super::NS0, "DoNotSendElectronicallytoSecondary"),
+            (super::NS0, "EClaimNote"),
+            (super::NS0, "EClaimNoteType"),
+            (super::NS0, "LocalUseBox10d"),
+            (super::NS0, "LocalUseBox19"),
+        ];
         let mut do_not_send_claim_electronically = None;
         let mut do_not_send_electronicallyto_secondary = None;
         let mut e_claim_note = crate::xml::Nillable::Absent;
         let mut e_claim_note_type = crate::xml::Nillable::Absent;
         let mut local_use_box10d = crate::xml::Nillable::Absent;
         let mut local_use_box19 = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "DoNotSendClaimElectronically") => {
-                    xr.opt(&xc, &mut do_not_send_claim_electronically)?
-                }
-                (super::NS0, "DoNotSendElectronicallytoSecondary") => {
-                    xr.opt(&xc, &mut do_not_send_electronicallyto_secondary)?
-                }
-                (super::NS0, "EClaimNote") => xr.opt_nil(&xc, &mut e_claim_note)?,
-                (super::NS0, "EClaimNoteType") => {
-                    xr.opt_nil(&xc, &mut e_claim_note_type)?
-                }
-                (super::NS0, "LocalUseBox10d") => xr.opt_nil(&xc, &mut local_use_box10d)?,
-                (super::NS0, "LocalUseBox19") => xr.opt_nil(&xc, &mut local_use_box19)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt(&xc, &mut do_not_send_claim_electronically)?,
+                Some(1) => xr.opt(&xc, &mut do_not_send_electronicallyto_secondary)?,
+                Some(2) => xr.opt_nil(&xc, &mut e_claim_note)?,
+                Some(3) => xr.opt_nil(&xc, &mut e_claim_note_type)?,
+                Some(4) => xr.opt_nil(&xc, &mut local_use_box10d)?,
+                Some(5) => xr.opt_nil(&xc, &mut local_use_box19)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -5974,6 +6360,20 @@ impl crate::xml::Decode for OrphanDiagnosisCodes {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "OrphanDiagnosisCode1"),
+            (super::NS0, "OrphanDiagnosisCode10"),
+            (super::NS0, "OrphanDiagnosisCode11"),
+            (super::NS0, "OrphanDiagnosisCode12"),
+            (super::NS0, "OrphanDiagnosisCode2"),
+            (super::NS0, "OrphanDiagnosisCode3"),
+            (super::NS0, "OrphanDiagnosisCode4"),
+            (super::NS0, "OrphanDiagnosisCode5"),
+            (super::NS0, "OrphanDiagnosisCode6"),
+            (super::NS0, "OrphanDiagnosisCode7"),
+            (super::NS0, "OrphanDiagnosisCode8"),
+            (super::NS0, "OrphanDiagnosisCode9"),
+        ];
         let mut orphan_diagnosis_code1 = crate::xml::Nillable::Absent;
         let mut orphan_diagnosis_code10 = crate::xml::Nillable::Absent;
         let mut orphan_diagnosis_code11 = crate::xml::Nillable::Absent;
@@ -5986,44 +6386,21 @@ impl crate::xml::Decode for OrphanDiagnosisCodes {
         let mut orphan_diagnosis_code7 = crate::xml::Nillable::Absent;
         let mut orphan_diagnosis_code8 = crate::xml::Nillable::Absent;
         let mut orphan_diagnosis_code9 = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "OrphanDiagnosisCode1") => {
-                    xr.opt_nil(&xc, &mut orphan_diagnosis_code1)?
-                }
-                (super::NS0, "OrphanDiagnosisCode10") => {
-                    xr.opt_nil(&xc, &mut orphan_diagnosis_code10)?
-                }
-                (super::NS0, "OrphanDiagnosisCode11") => {
-                    xr.opt_nil(&xc, &mut orphan_diagnosis_code11)?
-                }
-                (super::NS0, "OrphanDiagnosisCode12") => {
-                    xr.opt_nil(&xc, &mut orphan_diagnosis_code12)?
-                }
-                (super::NS0, "OrphanDiagnosisCode2") => {
-                    xr.opt_nil(&xc, &mut orphan_diagnosis_code2)?
-                }
-                (super::NS0, "OrphanDiagnosisCode3") => {
-                    xr.opt_nil(&xc, &mut orphan_diagnosis_code3)?
-                }
-                (super::NS0, "OrphanDiagnosisCode4") => {
-                    xr.opt_nil(&xc, &mut orphan_diagnosis_code4)?
-                }
-                (super::NS0, "OrphanDiagnosisCode5") => {
-                    xr.opt_nil(&xc, &mut orphan_diagnosis_code5)?
-                }
-                (super::NS0, "OrphanDiagnosisCode6") => {
-                    xr.opt_nil(&xc, &mut orphan_diagnosis_code6)?
-                }
-                (super::NS0, "OrphanDiagnosisCode7") => {
-                    xr.opt_nil(&xc, &mut orphan_diagnosis_code7)?
-                }
-                (super::NS0, "OrphanDiagnosisCode8") => {
-                    xr.opt_nil(&xc, &mut orphan_diagnosis_code8)?
-                }
-                (super::NS0, "OrphanDiagnosisCode9") => {
-                    xr.opt_nil(&xc, &mut orphan_diagnosis_code9)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut orphan_diagnosis_code1)?,
+                Some(1) => xr.opt_nil(&xc, &mut orphan_diagnosis_code10)?,
+                Some(2) => xr.opt_nil(&xc, &mut orphan_diagnosis_code11)?,
+                Some(3) => xr.opt_nil(&xc, &mut orphan_diagnosis_code12)?,
+                Some(4) => xr.opt_nil(&xc, &mut orphan_diagnosis_code2)?,
+                Some(5) => xr.opt_nil(&xc, &mut orphan_diagnosis_code3)?,
+                Some(6) => xr.opt_nil(&xc, &mut orphan_diagnosis_code4)?,
+                Some(7) => xr.opt_nil(&xc, &mut orphan_diagnosis_code5)?,
+                Some(8) => xr.opt_nil(&xc, &mut orphan_diagnosis_code6)?,
+                Some(9) => xr.opt_nil(&xc, &mut orphan_diagnosis_code7)?,
+                Some(10) => xr.opt_nil(&xc, &mut orphan_diagnosis_code8)?,
+                Some(11) => xr.opt_nil(&xc, &mut orphan_diagnosis_code9)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -6091,6 +6468,15 @@ impl crate::xml::Decode for PatientIdentifierReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ExternalID"),
+            (super::NS0, "FirstName"),
+            (super::NS0, "LastName"),
+            (super::NS0, "MiddleName"),
+            (super::NS0, "PatientID"),
+            (super::NS0, "Prefix"),
+            (super::NS0, "Suffix"),
+        ];
         let mut external_id = crate::xml::Nillable::Absent;
         let mut first_name = crate::xml::Nillable::Absent;
         let mut last_name = crate::xml::Nillable::Absent;
@@ -6098,15 +6484,16 @@ impl crate::xml::Decode for PatientIdentifierReq {
         let mut patient_id = crate::xml::Nillable::Absent;
         let mut prefix = crate::xml::Nillable::Absent;
         let mut suffix = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ExternalID") => xr.opt_nil(&xc, &mut external_id)?,
-                (super::NS0, "FirstName") => xr.opt_nil(&xc, &mut first_name)?,
-                (super::NS0, "LastName") => xr.opt_nil(&xc, &mut last_name)?,
-                (super::NS0, "MiddleName") => xr.opt_nil(&xc, &mut middle_name)?,
-                (super::NS0, "PatientID") => xr.opt_nil(&xc, &mut patient_id)?,
-                (super::NS0, "Prefix") => xr.opt_nil(&xc, &mut prefix)?,
-                (super::NS0, "Suffix") => xr.opt_nil(&xc, &mut suffix)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut external_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut first_name)?,
+                Some(2) => xr.opt_nil(&xc, &mut last_name)?,
+                Some(3) => xr.opt_nil(&xc, &mut middle_name)?,
+                Some(4) => xr.opt_nil(&xc, &mut patient_id)?,
+                Some(5) => xr.opt_nil(&xc, &mut prefix)?,
+                Some(6) => xr.opt_nil(&xc, &mut suffix)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -6163,20 +6550,26 @@ impl crate::xml::Decode for EncounterPayment {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AmountPaid"),
+            (super::NS0, "Category"),
+            (super::NS0, "Description"),
+            (super::NS0, "PaymentMethod"),
+            (super::NS0, "ReferenceNumber"),
+        ];
         let mut amount_paid = crate::xml::Nillable::Absent;
         let mut category = crate::xml::Nillable::Absent;
         let mut description = crate::xml::Nillable::Absent;
         let mut payment_method = crate::xml::Nillable::Absent;
         let mut reference_number = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AmountPaid") => xr.opt_nil(&xc, &mut amount_paid)?,
-                (super::NS0, "Category") => xr.opt_nil(&xc, &mut category)?,
-                (super::NS0, "Description") => xr.opt_nil(&xc, &mut description)?,
-                (super::NS0, "PaymentMethod") => xr.opt_nil(&xc, &mut payment_method)?,
-                (super::NS0, "ReferenceNumber") => {
-                    xr.opt_nil(&xc, &mut reference_number)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut amount_paid)?,
+                Some(1) => xr.opt_nil(&xc, &mut category)?,
+                Some(2) => xr.opt_nil(&xc, &mut description)?,
+                Some(3) => xr.opt_nil(&xc, &mut payment_method)?,
+                Some(4) => xr.opt_nil(&xc, &mut reference_number)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -6222,16 +6615,17 @@ impl crate::xml::Decode for EncounterPlaceOfService {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "PlaceOfServiceCode"),
+            (super::NS0, "PlaceOfServiceName"),
+        ];
         let mut place_of_service_code = crate::xml::Nillable::Absent;
         let mut place_of_service_name = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "PlaceOfServiceCode") => {
-                    xr.opt_nil(&xc, &mut place_of_service_code)?
-                }
-                (super::NS0, "PlaceOfServiceName") => {
-                    xr.opt_nil(&xc, &mut place_of_service_name)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut place_of_service_code)?,
+                Some(1) => xr.opt_nil(&xc, &mut place_of_service_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -6339,6 +6733,30 @@ impl crate::xml::Decode for ServiceLineReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AltDiagnosisCode1"),
+            (super::NS0, "AltDiagnosisCode2"),
+            (super::NS0, "AltDiagnosisCode3"),
+            (super::NS0, "AltDiagnosisCode4"),
+            (super::NS0, "DiagnosisCode1"),
+            (super::NS0, "DiagnosisCode2"),
+            (super::NS0, "DiagnosisCode3"),
+            (super::NS0, "DiagnosisCode4"),
+            (super::NS0, "ExternalID"),
+            (super::NS0, "LineNote"),
+            (super::NS0, "Minutes"),
+            (super::NS0, "ProcedureCode"),
+            (super::NS0, "ProcedureModifier1"),
+            (super::NS0, "ProcedureModifier2"),
+            (super::NS0, "ProcedureModifier3"),
+            (super::NS0, "ProcedureModifier4"),
+            (super::NS0, "RefCode"),
+            (super::NS0, "ServiceEndDate"),
+            (super::NS0, "ServiceStartDate"),
+            (super::NS0, "TypeofService"),
+            (super::NS0, "UnitCharge"),
+            (super::NS0, "Units"),
+        ];
         let mut alt_diagnosis_code1 = crate::xml::Nillable::Absent;
         let mut alt_diagnosis_code2 = crate::xml::Nillable::Absent;
         let mut alt_diagnosis_code3 = crate::xml::Nillable::Absent;
@@ -6361,48 +6779,31 @@ impl crate::xml::Decode for ServiceLineReq {
         let mut typeof_service = crate::xml::Nillable::Absent;
         let mut unit_charge = None;
         let mut units = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AltDiagnosisCode1") => {
-                    xr.opt_nil(&xc, &mut alt_diagnosis_code1)?
-                }
-                (super::NS0, "AltDiagnosisCode2") => {
-                    xr.opt_nil(&xc, &mut alt_diagnosis_code2)?
-                }
-                (super::NS0, "AltDiagnosisCode3") => {
-                    xr.opt_nil(&xc, &mut alt_diagnosis_code3)?
-                }
-                (super::NS0, "AltDiagnosisCode4") => {
-                    xr.opt_nil(&xc, &mut alt_diagnosis_code4)?
-                }
-                (super::NS0, "DiagnosisCode1") => xr.opt_nil(&xc, &mut diagnosis_code1)?,
-                (super::NS0, "DiagnosisCode2") => xr.opt_nil(&xc, &mut diagnosis_code2)?,
-                (super::NS0, "DiagnosisCode3") => xr.opt_nil(&xc, &mut diagnosis_code3)?,
-                (super::NS0, "DiagnosisCode4") => xr.opt_nil(&xc, &mut diagnosis_code4)?,
-                (super::NS0, "ExternalID") => xr.opt_nil(&xc, &mut external_id)?,
-                (super::NS0, "LineNote") => xr.opt_nil(&xc, &mut line_note)?,
-                (super::NS0, "Minutes") => xr.opt(&xc, &mut minutes)?,
-                (super::NS0, "ProcedureCode") => xr.opt_nil(&xc, &mut procedure_code)?,
-                (super::NS0, "ProcedureModifier1") => {
-                    xr.opt_nil(&xc, &mut procedure_modifier1)?
-                }
-                (super::NS0, "ProcedureModifier2") => {
-                    xr.opt_nil(&xc, &mut procedure_modifier2)?
-                }
-                (super::NS0, "ProcedureModifier3") => {
-                    xr.opt_nil(&xc, &mut procedure_modifier3)?
-                }
-                (super::NS0, "ProcedureModifier4") => {
-                    xr.opt_nil(&xc, &mut procedure_modifier4)?
-                }
-                (super::NS0, "RefCode") => xr.opt_nil(&xc, &mut ref_code)?,
-                (super::NS0, "ServiceEndDate") => xr.opt_nil(&xc, &mut service_end_date)?,
-                (super::NS0, "ServiceStartDate") => {
-                    xr.opt_nil(&xc, &mut service_start_date)?
-                }
-                (super::NS0, "TypeofService") => xr.opt_nil(&xc, &mut typeof_service)?,
-                (super::NS0, "UnitCharge") => xr.opt(&xc, &mut unit_charge)?,
-                (super::NS0, "Units") => xr.opt(&xc, &mut units)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut alt_diagnosis_code1)?,
+                Some(1) => xr.opt_nil(&xc, &mut alt_diagnosis_code2)?,
+                Some(2) => xr.opt_nil(&xc, &mut alt_diagnosis_code3)?,
+                Some(3) => xr.opt_nil(&xc, &mut alt_diagnosis_code4)?,
+                Some(4) => xr.opt_nil(&xc, &mut diagnosis_code1)?,
+                Some(5) => xr.opt_nil(&xc, &mut diagnosis_code2)?,
+                Some(6) => xr.opt_nil(&xc, &mut diagnosis_code3)?,
+                Some(7) => xr.opt_nil(&xc, &mut diagnosis_code4)?,
+                Some(8) => xr.opt_nil(&xc, &mut external_id)?,
+                Some(9) => xr.opt_nil(&xc, &mut line_note)?,
+                Some(10) => xr.opt(&xc, &mut minutes)?,
+                Some(11) => xr.opt_nil(&xc, &mut procedure_code)?,
+                Some(12) => xr.opt_nil(&xc, &mut procedure_modifier1)?,
+                Some(13) => xr.opt_nil(&xc, &mut procedure_modifier2)?,
+                Some(14) => xr.opt_nil(&xc, &mut procedure_modifier3)?,
+                Some(15) => xr.opt_nil(&xc, &mut procedure_modifier4)?,
+                Some(16) => xr.opt_nil(&xc, &mut ref_code)?,
+                Some(17) => xr.opt_nil(&xc, &mut service_end_date)?,
+                Some(18) => xr.opt_nil(&xc, &mut service_start_date)?,
+                Some(19) => xr.opt_nil(&xc, &mut typeof_service)?,
+                Some(20) => xr.opt(&xc, &mut unit_charge)?,
+                Some(21) => xr.opt(&xc, &mut units)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -6465,12 +6866,17 @@ impl crate::xml::Decode for EncounterServiceLocation {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "LocationID"),
+            (super::NS0, "LocationName"),
+        ];
         let mut location_id = crate::xml::Nillable::Absent;
         let mut location_name = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "LocationID") => xr.opt_nil(&xc, &mut location_id)?,
-                (super::NS0, "LocationName") => xr.opt_nil(&xc, &mut location_name)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut location_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut location_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -6510,12 +6916,17 @@ impl crate::xml::Decode for RegisterExternalVendorReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "ExternalVendor"),
+        ];
         let mut request_header = None;
         let mut external_vendor = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "ExternalVendor") => xr.opt_nil(&xc, &mut external_vendor)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.opt_nil(&xc, &mut external_vendor)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -6555,12 +6966,12 @@ impl crate::xml::Decode for ExternalVendorReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "ExternalVendorName")];
         let mut external_vendor_name = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ExternalVendorName") => {
-                    xr.opt_nil(&xc, &mut external_vendor_name)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut external_vendor_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -6612,16 +7023,20 @@ impl crate::xml::Decode for RegisterExternalVendorResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "ExternalVendor"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut external_vendor = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "ExternalVendor") => xr.opt_nil(&xc, &mut external_vendor)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => xr.opt_nil(&xc, &mut external_vendor)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -6665,16 +7080,17 @@ impl crate::xml::Decode for ExternalVendorData {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ExternalVendorID"),
+            (super::NS0, "ExternalVendorName"),
+        ];
         let mut external_vendor_id = crate::xml::Nillable::Absent;
         let mut external_vendor_name = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ExternalVendorID") => {
-                    xr.opt_nil(&xc, &mut external_vendor_id)?
-                }
-                (super::NS0, "ExternalVendorName") => {
-                    xr.opt_nil(&xc, &mut external_vendor_name)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut external_vendor_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut external_vendor_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -6717,12 +7133,17 @@ impl crate::xml::Decode for UpdatePatientsExternalIdReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Updates"),
+        ];
         let mut request_header = None;
         let mut updates = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Updates") => xr.req_nil(&xc, &mut updates)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req_nil(&xc, &mut updates)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -6768,10 +7189,12 @@ impl crate::xml::Decode for PatientExternalIdSettingBatch {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "UpdateBatch")];
         let mut update_batch = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "UpdateBatch") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -6828,16 +7251,23 @@ impl crate::xml::Decode for PatientExternalIdSetting {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "externalID"),
+            (super::NS0, "externalVendorID"),
+            (super::NS0, "patientID"),
+            (super::NS0, "practiceID"),
+        ];
         let mut external_id = crate::xml::Nillable::Absent;
         let mut external_vendor_id = None;
         let mut patient_id = None;
         let mut practice_id = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "externalID") => xr.opt_nil(&xc, &mut external_id)?,
-                (super::NS0, "externalVendorID") => xr.opt(&xc, &mut external_vendor_id)?,
-                (super::NS0, "patientID") => xr.opt(&xc, &mut patient_id)?,
-                (super::NS0, "practiceID") => xr.opt(&xc, &mut practice_id)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut external_id)?,
+                Some(1) => xr.opt(&xc, &mut external_vendor_id)?,
+                Some(2) => xr.opt(&xc, &mut patient_id)?,
+                Some(3) => xr.opt(&xc, &mut practice_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -6900,16 +7330,20 @@ impl crate::xml::Decode for UpdatePatientsExternalIdResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "ItemsUpdated"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut items_updated = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "ItemsUpdated") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -6960,12 +7394,17 @@ impl crate::xml::Decode for CreatePaymentRequest {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Payment"),
+        ];
         let mut request_header = None;
         let mut payment = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Payment") => xr.req_nil(&xc, &mut payment)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req_nil(&xc, &mut payment)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -7032,6 +7471,18 @@ impl crate::xml::Decode for PaymentCreate {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AjudicationDate"),
+            (super::NS0, "Appointment"),
+            (super::NS0, "BatchNumber"),
+            (super::NS0, "Insurance"),
+            (super::NS0, "Other"),
+            (super::NS0, "Patient"),
+            (super::NS0, "PayerType"),
+            (super::NS0, "Payment"),
+            (super::NS0, "PostDate"),
+            (super::NS0, "Practice"),
+        ];
         let mut ajudication_date = crate::xml::Nillable::Absent;
         let mut appointment = crate::xml::Nillable::Absent;
         let mut batch_number = crate::xml::Nillable::Absent;
@@ -7042,20 +7493,19 @@ impl crate::xml::Decode for PaymentCreate {
         let mut payment = None;
         let mut post_date = crate::xml::Nillable::Absent;
         let mut practice = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AjudicationDate") => {
-                    xr.opt_nil(&xc, &mut ajudication_date)?
-                }
-                (super::NS0, "Appointment") => xr.opt_nil(&xc, &mut appointment)?,
-                (super::NS0, "BatchNumber") => xr.opt_nil(&xc, &mut batch_number)?,
-                (super::NS0, "Insurance") => xr.opt_nil(&xc, &mut insurance)?,
-                (super::NS0, "Other") => xr.opt_nil(&xc, &mut other)?,
-                (super::NS0, "Patient") => xr.opt_nil(&xc, &mut patient)?,
-                (super::NS0, "PayerType") => xr.req_nil(&xc, &mut payer_type)?,
-                (super::NS0, "Payment") => xr.req_nil(&xc, &mut payment)?,
-                (super::NS0, "PostDate") => xr.opt_nil(&xc, &mut post_date)?,
-                (super::NS0, "Practice") => xr.opt_nil(&xc, &mut practice)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut ajudication_date)?,
+                Some(1) => xr.opt_nil(&xc, &mut appointment)?,
+                Some(2) => xr.opt_nil(&xc, &mut batch_number)?,
+                Some(3) => xr.opt_nil(&xc, &mut insurance)?,
+                Some(4) => xr.opt_nil(&xc, &mut other)?,
+                Some(5) => xr.opt_nil(&xc, &mut patient)?,
+                Some(6) => xr.req_nil(&xc, &mut payer_type)?,
+                Some(7) => xr.req_nil(&xc, &mut payment)?,
+                Some(8) => xr.opt_nil(&xc, &mut post_date)?,
+                Some(9) => xr.opt_nil(&xc, &mut practice)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -7103,10 +7553,12 @@ impl crate::xml::Decode for PaymentAppointmentCreate {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "AppointmentID")];
         let mut appointment_id = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AppointmentID") => xr.opt_nil(&xc, &mut appointment_id)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut appointment_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -7146,14 +7598,17 @@ impl crate::xml::Decode for PaymentInsuranceCreate {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "CompanyPlanID"),
+            (super::NS0, "CompanyPlanName"),
+        ];
         let mut company_plan_id = crate::xml::Nillable::Absent;
         let mut company_plan_name = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "CompanyPlanID") => xr.opt_nil(&xc, &mut company_plan_id)?,
-                (super::NS0, "CompanyPlanName") => {
-                    xr.opt_nil(&xc, &mut company_plan_name)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut company_plan_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut company_plan_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -7208,20 +7663,29 @@ impl crate::xml::Decode for PaymentPatientCreate {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "FirstName"),
+            (super::NS0, "LastName"),
+            (super::NS0, "MiddleName"),
+            (super::NS0, "PatientID"),
+            (super::NS0, "Prefix"),
+            (super::NS0, "Suffix"),
+        ];
         let mut first_name = crate::xml::Nillable::Absent;
         let mut last_name = crate::xml::Nillable::Absent;
         let mut middle_name = crate::xml::Nillable::Absent;
         let mut patient_id = crate::xml::Nillable::Absent;
         let mut prefix = crate::xml::Nillable::Absent;
         let mut suffix = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "FirstName") => xr.opt_nil(&xc, &mut first_name)?,
-                (super::NS0, "LastName") => xr.opt_nil(&xc, &mut last_name)?,
-                (super::NS0, "MiddleName") => xr.opt_nil(&xc, &mut middle_name)?,
-                (super::NS0, "PatientID") => xr.opt_nil(&xc, &mut patient_id)?,
-                (super::NS0, "Prefix") => xr.opt_nil(&xc, &mut prefix)?,
-                (super::NS0, "Suffix") => xr.opt_nil(&xc, &mut suffix)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut first_name)?,
+                Some(1) => xr.opt_nil(&xc, &mut last_name)?,
+                Some(2) => xr.opt_nil(&xc, &mut middle_name)?,
+                Some(3) => xr.opt_nil(&xc, &mut patient_id)?,
+                Some(4) => xr.opt_nil(&xc, &mut prefix)?,
+                Some(5) => xr.opt_nil(&xc, &mut suffix)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -7271,16 +7735,20 @@ impl crate::xml::Decode for PaymentPaymentCreate {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AmountPaid"),
+            (super::NS0, "PaymentMethod"),
+            (super::NS0, "ReferenceNumber"),
+        ];
         let mut amount_paid = None;
         let mut payment_method = None;
         let mut reference_number = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AmountPaid") => xr.req_nil(&xc, &mut amount_paid)?,
-                (super::NS0, "PaymentMethod") => xr.req_nil(&xc, &mut payment_method)?,
-                (super::NS0, "ReferenceNumber") => {
-                    xr.opt_nil(&xc, &mut reference_number)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut amount_paid)?,
+                Some(1) => xr.req_nil(&xc, &mut payment_method)?,
+                Some(2) => xr.opt_nil(&xc, &mut reference_number)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -7324,12 +7792,17 @@ impl crate::xml::Decode for PaymentPracticeCreate {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "PracticeID"),
+            (super::NS0, "PracticeName"),
+        ];
         let mut practice_id = crate::xml::Nillable::Absent;
         let mut practice_name = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "PracticeID") => xr.opt_nil(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut practice_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut practice_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -7387,20 +7860,26 @@ impl crate::xml::Decode for CreatePaymentResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "PaymentID"),
+            (super::NS0, "PracticeID"),
+            (super::NS0, "PracticeName"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut payment_id = None;
         let mut practice_id = None;
         let mut practice_name = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "PaymentID") => xr.opt(&xc, &mut payment_id)?,
-                (super::NS0, "PracticeID") => xr.opt(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => xr.opt(&xc, &mut payment_id)?,
+                Some(3) => xr.opt(&xc, &mut practice_id)?,
+                Some(4) => xr.opt_nil(&xc, &mut practice_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -7446,12 +7925,17 @@ impl crate::xml::Decode for CreateAppointmentReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Appointment"),
+        ];
         let mut request_header = None;
         let mut appointment = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Appointment") => xr.req_nil(&xc, &mut appointment)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req_nil(&xc, &mut appointment)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -7506,16 +7990,20 @@ impl crate::xml::Decode for CreateAppointmentResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "Appointment"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut appointment = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "Appointment") => xr.opt_nil(&xc, &mut appointment)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => xr.opt_nil(&xc, &mut appointment)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -7562,14 +8050,20 @@ impl crate::xml::Decode for GetAllPatientsReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Fields"),
+            (super::NS0, "Filter"),
+        ];
         let mut request_header = None;
         let mut fields = None;
         let mut filter = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Fields") => xr.req(&xc, &mut fields)?,
-                (super::NS0, "Filter") => xr.req(&xc, &mut filter)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req(&xc, &mut fields)?,
+                Some(2) => xr.req(&xc, &mut filter)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -8808,6 +9302,223 @@ impl crate::xml::Decode for PatientBatchFieldsToReturn {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AddressLine1"),
+            (super::NS0, "AddressLine2"),
+            (super::NS0, "Age"),
+            (super::NS0, "AlertMessage"),
+            (super::NS0, "AlertShowWhenDisplayingPatientDetails"),
+            (super::NS0, "AlertShowWhenEnteringEncounters"),
+            (super::NS0, "AlertShowWhenPostingPayments"),
+            (super::NS0, "AlertShowWhenPreparingPatientStatements"),
+            (super::NS0, "AlertShowWhenSchedulingAppointments"),
+            (super::NS0, "AlertShowWhenViewingClaimDetails"),
+            (super::NS0, "Authorization1ContactFullName"),
+            (super::NS0, "Authorization1ContactPhone"),
+            (super::NS0, "Authorization1ContactPhoneExt"),
+            (super::NS0, "Authorization1EndDate"),
+            (super::NS0, "Authorization1InsurancePlanName"),
+            (super::NS0, "Authorization1Notes"),
+            (super::NS0, "Authorization1Number"),
+            (super::NS0, "Authorization1NumberOfVisits"),
+            (super::NS0, "Authorization1NumberOfVisitsUsed"),
+            (super::NS0, "Authorization1StartDate"),
+            (super::NS0, "Authorization2ContactFullName"),
+            (super::NS0, "Authorization2ContactPhone"),
+            (super::NS0, "Authorization2ContactPhoneExt"),
+            (super::NS0, "Authorization2EndDate"),
+            (super::NS0, "Authorization2InsurancePlanName"),
+            (super::NS0, "Authorization2Notes"),
+            (super::NS0, "Authorization2Number"),
+            (super::NS0, "Authorization2NumberOfVisits"),
+            (super::NS0, "Authorization2NumberOfVisitsUsed"),
+            (super::NS0, "Authorization2StartDate"),
+            (super::NS0, "Authorization3ContactFullName"),
+            (super::NS0, "Authorization3ContactPhone"),
+            (super::NS0, "Authorization3ContactPhoneExt"),
+            (super::NS0, "Authorization3EndDate"),
+            (super::NS0, "Authorization3InsurancePlanName"),
+            (super::NS0, "Authorization3Notes"),
+            (super::NS0, "Authorization3Number"),
+            (super::NS0, "Authorization3NumberOfVisits"),
+            (super::NS0, "Authorization3NumberOfVisitsUsed"),
+            (super::NS0, "Authorization3StartDate"),
+            (super::NS0, "City"),
+            (super::NS0, "CollectionCategoryName"),
+            (super::NS0, "Country"),
+            (super::NS0, "CreatedDate"),
+            (super::NS0, "DOB"),
+            (super::NS0, "DefaultCaseConditionRelatedToAbuse"),
+            (super::NS0, "DefaultCaseConditionRelatedToAutoAccident"),
+            (super::NS0, "DefaultCaseConditionRelatedToAutoAccidentState"),
+            (super::NS0, "DefaultCaseConditionRelatedToEPSDT"),
+            (super::NS0, "DefaultCaseConditionRelatedToEmergency"),
+            (super::NS0, "DefaultCaseConditionRelatedToEmployment"),
+            (super::NS0, "DefaultCaseConditionRelatedToFamilyPlanning"),
+            (super::NS0, "DefaultCaseConditionRelatedToOther"),
+            (super::NS0, "DefaultCaseConditionRelatedToPregnancy"),
+            (super::NS0, "DefaultCaseDatesAccidentDate"),
+            (super::NS0, "DefaultCaseDatesAcuteManifestationDate"),
+            (super::NS0, "DefaultCaseDatesInjuryEndDate"),
+            (super::NS0, "DefaultCaseDatesInjuryStartDate"),
+            (super::NS0, "DefaultCaseDatesLastMenstrualPeriodDate"),
+            (super::NS0, "DefaultCaseDatesLastSeenDate"),
+            (super::NS0, "DefaultCaseDatesLastXRayDate"),
+            (super::NS0, "DefaultCaseDatesReferralDate"),
+            (super::NS0, "DefaultCaseDatesRelatedDisabilityEndDate"),
+            (super::NS0, "DefaultCaseDatesRelatedDisabilityStartDate"),
+            (super::NS0, "DefaultCaseDatesRelatedHospitalizationEndDate"),
+            (super::NS0, "DefaultCaseDatesRelatedHospitalizationStartDate"),
+            (super::NS0, "DefaultCaseDatesSameOrSimilarIllnessEndDate"),
+            (super::NS0, "DefaultCaseDatesSameOrSimilarIllnessStartDate"),
+            (super::NS0, "DefaultCaseDatesUnableToWorkEndDate"),
+            (super::NS0, "DefaultCaseDatesUnableToWorkStartDate"),
+            (super::NS0, "DefaultCaseDescription"),
+            (super::NS0, "DefaultCaseID"),
+            (super::NS0, "DefaultCaseName"),
+            (super::NS0, "DefaultCasePayerScenario"),
+            (super::NS0, "DefaultCaseReferringProviderFullName"),
+            (super::NS0, "DefaultCaseReferringProviderID"),
+            (super::NS0, "DefaultCaseSendPatientStatements"),
+            (super::NS0, "DefaultRenderingProviderFullName"),
+            (super::NS0, "DefaultRenderingProviderId"),
+            (super::NS0, "DefaultServiceLocationBillingName"),
+            (super::NS0, "DefaultServiceLocationFaxPhone"),
+            (super::NS0, "DefaultServiceLocationFaxPhoneExt"),
+            (super::NS0, "DefaultServiceLocationId"),
+            (super::NS0, "DefaultServiceLocationName"),
+            (super::NS0, "DefaultServiceLocationNameAddressLine1"),
+            (super::NS0, "DefaultServiceLocationNameAddressLine2"),
+            (super::NS0, "DefaultServiceLocationNameCity"),
+            (super::NS0, "DefaultServiceLocationNameCountry"),
+            (super::NS0, "DefaultServiceLocationNameState"),
+            (super::NS0, "DefaultServiceLocationNameZipCode"),
+            (super::NS0, "DefaultServiceLocationPhone"),
+            (super::NS0, "DefaultServiceLocationPhoneExt"),
+            (super::NS0, "EmailAddress"),
+            (super::NS0, "EmergencyName"),
+            (super::NS0, "EmergencyPhone"),
+            (super::NS0, "EmergencyPhoneExt"),
+            (super::NS0, "EmployerName"),
+            (super::NS0, "EmploymentStatus"),
+            (super::NS0, "FirstName"),
+            (super::NS0, "Gender"),
+            (super::NS0, "GuarantorDifferentThanPatient"),
+            (super::NS0, "GuarantorFirstName"),
+            (super::NS0, "GuarantorLastName"),
+            (super::NS0, "GuarantorMiddleName"),
+            (super::NS0, "GuarantorPrefix"),
+            (super::NS0, "GuarantorSuffix"),
+            (super::NS0, "HomePhone"),
+            (super::NS0, "HomePhoneExt"),
+            (super::NS0, "ID"),
+            (super::NS0, "LastAppointmentDate"),
+            (super::NS0, "LastDiagnosis"),
+            (super::NS0, "LastEncounterDate"),
+            (super::NS0, "LastModifiedDate"),
+            (super::NS0, "LastName"),
+            (super::NS0, "MaritalStatus"),
+            (super::NS0, "MedicalRecordNumber"),
+            (super::NS0, "MiddleName"),
+            (super::NS0, "MobilePhone"),
+            (super::NS0, "MobilePhoneExt"),
+            (super::NS0, "MostRecentNote1Date"),
+            (super::NS0, "MostRecentNote1Message"),
+            (super::NS0, "MostRecentNote1User"),
+            (super::NS0, "MostRecentNote2Date"),
+            (super::NS0, "MostRecentNote2Message"),
+            (super::NS0, "MostRecentNote2User"),
+            (super::NS0, "MostRecentNote3Date"),
+            (super::NS0, "MostRecentNote3Message"),
+            (super::NS0, "MostRecentNote3User"),
+            (super::NS0, "MostRecentNote4Date"),
+            (super::NS0, "MostRecentNote4Message"),
+            (super::NS0, "MostRecentNote4User"),
+            (super::NS0, "PatientFullName"),
+            (super::NS0, "PracticeId"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "Prefix"),
+            (super::NS0, "PrimaryCarePhysicianFullName"),
+            (super::NS0, "PrimaryCarePhysicianId"),
+            (super::NS0, "PrimaryInsurancePolicyCompanyID"),
+            (super::NS0, "PrimaryInsurancePolicyCompanyName"),
+            (super::NS0, "PrimaryInsurancePolicyCopay"),
+            (super::NS0, "PrimaryInsurancePolicyDeductible"),
+            (super::NS0, "PrimaryInsurancePolicyEffectiveEndDate"),
+            (super::NS0, "PrimaryInsurancePolicyEffectiveStartDate"),
+            (super::NS0, "PrimaryInsurancePolicyGroupNumber"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredAddressLine1"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredAddressLine2"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredCity"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredCountry"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredDateOfBirth"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredFullName"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredGender"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredIDNumber"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredNotes"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredSocialSecurityNumber"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredState"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredZipCode"),
+            (super::NS0, "PrimaryInsurancePolicyNumber"),
+            (super::NS0, "PrimaryInsurancePolicyPatientRelationshipToInsured"),
+            (super::NS0, "PrimaryInsurancePolicyPlanAddressLine1"),
+            (super::NS0, "PrimaryInsurancePolicyPlanAddressLine2"),
+            (super::NS0, "PrimaryInsurancePolicyPlanAdjusterFullName"),
+            (super::NS0, "PrimaryInsurancePolicyPlanCity"),
+            (super::NS0, "PrimaryInsurancePolicyPlanCountry"),
+            (super::NS0, "PrimaryInsurancePolicyPlanFaxNumber"),
+            (super::NS0, "PrimaryInsurancePolicyPlanFaxNumberExt"),
+            (super::NS0, "PrimaryInsurancePolicyPlanID"),
+            (super::NS0, "PrimaryInsurancePolicyPlanName"),
+            (super::NS0, "PrimaryInsurancePolicyPlanPhoneNumber"),
+            (super::NS0, "PrimaryInsurancePolicyPlanPhoneNumberExt"),
+            (super::NS0, "PrimaryInsurancePolicyPlanState"),
+            (super::NS0, "PrimaryInsurancePolicyPlanZipCode"),
+            (super::NS0, "ReferralSource"),
+            (super::NS0, "ReferringProviderFullName"),
+            (super::NS0, "ReferringProviderId"),
+            (super::NS0, "SSN"),
+            (super::NS0, "SecondaryInsurancePolicyCompanyID"),
+            (super::NS0, "SecondaryInsurancePolicyCompanyName"),
+            (super::NS0, "SecondaryInsurancePolicyCopay"),
+            (super::NS0, "SecondaryInsurancePolicyDeductible"),
+            (super::NS0, "SecondaryInsurancePolicyEffectiveEndDate"),
+            (super::NS0, "SecondaryInsurancePolicyEffectiveStartDate"),
+            (super::NS0, "SecondaryInsurancePolicyGroupNumber"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredAddressLine1"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredAddressLine2"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredCity"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredCountry"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredDateOfBirth"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredFullName"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredGender"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredIDNumber"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredNotes"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredSocialSecurityNumber"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredState"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredZipCode"),
+            (super::NS0, "SecondaryInsurancePolicyNumber"),
+            (super::NS0, "SecondaryInsurancePolicyPatientRelationshipToInsured"),
+            (super::NS0, "SecondaryInsurancePolicyPlanAddressLine1"),
+            (super::NS0, "SecondaryInsurancePolicyPlanAddressLine2"),
+            (super::NS0, "SecondaryInsurancePolicyPlanAdjusterFullName"),
+            (super::NS0, "SecondaryInsurancePolicyPlanCity"),
+            (super::NS0, "SecondaryInsurancePolicyPlanCountry"),
+            (super::NS0, "SecondaryInsurancePolicyPlanFaxNumber"),
+            (super::NS0, "SecondaryInsurancePolicyPlanFaxNumberExt"),
+            (super::NS0, "SecondaryInsurancePolicyPlanID"),
+            (super::NS0, "SecondaryInsurancePolicyPlanName"),
+            (super::NS0, "SecondaryInsurancePolicyPlanPhoneNumber"),
+            (super::NS0, "SecondaryInsurancePolicyPlanPhoneNumberExt"),
+            (super::NS0, "SecondaryInsurancePolicyPlanState"),
+            (super::NS0, "SecondaryInsurancePolicyPlanZipCode"),
+            (super::NS0, "State"),
+            (super::NS0, "StatementNote"),
+            (super::NS0, "Suffix"),
+            (super::NS0, "WorkPhone"),
+            (super::NS0, "WorkPhoneExt"),
+            (super::NS0, "ZipCode"),
+        ];
         let mut address_line1 = None;
         let mut address_line2 = None;
         let mut age = None;
@@ -9023,598 +9734,353 @@ impl crate::xml::Decode for PatientBatchFieldsToReturn {
         let mut work_phone = None;
         let mut work_phone_ext = None;
         let mut zip_code = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AddressLine1") => xr.opt(&xc, &mut address_line1)?,
-                (super::NS0, "AddressLine2") => xr.opt(&xc, &mut address_line2)?,
-                (super::NS0, "Age") => xr.opt(&xc, &mut age)?,
-                (super::NS0, "AlertMessage") => xr.opt(&xc, &mut alert_message)?,
-                (super::NS0, "AlertShowWhenDisplayingPatientDetails") => {
-                    xr.opt(&xc, &mut alert_show_when_displaying_patient_details)?
-                }
-                (super::NS0, "AlertShowWhenEnteringEncounters") => {
-                    xr.opt(&xc, &mut alert_show_when_entering_encounters)?
-                }
-                (super::NS0, "AlertShowWhenPostingPayments") => {
-                    xr.opt(&xc, &mut alert_show_when_posting_payments)?
-                }
-                (super::NS0, "AlertShowWhenPreparingPatientStatements") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt(&xc, &mut address_line1)?,
+                Some(1) => xr.opt(&xc, &mut address_line2)?,
+                Some(2) => xr.opt(&xc, &mut age)?,
+                Some(3) => xr.opt(&xc, &mut alert_message)?,
+                Some(4) => xr.opt(&xc, &mut alert_show_when_displaying_patient_details)?,
+                Some(5) => xr.opt(&xc, &mut alert_show_when_entering_encounters)?,
+                Some(6) => xr.opt(&xc, &mut alert_show_when_posting_payments)?,
+                Some(7) => {
                     xr.opt(&xc, &mut alert_show_when_preparing_patient_statements)?
                 }
-                (super::NS0, "AlertShowWhenSchedulingAppointments") => {
-                    xr.opt(&xc, &mut alert_show_when_scheduling_appointments)?
-                }
-                (super::NS0, "AlertShowWhenViewingClaimDetails") => {
-                    xr.opt(&xc, &mut alert_show_when_viewing_claim_details)?
-                }
-                (super::NS0, "Authorization1ContactFullName") => {
-                    xr.opt(&xc, &mut authorization1_contact_full_name)?
-                }
-                (super::NS0, "Authorization1ContactPhone") => {
-                    xr.opt(&xc, &mut authorization1_contact_phone)?
-                }
-                (super::NS0, "Authorization1ContactPhoneExt") => {
-                    xr.opt(&xc, &mut authorization1_contact_phone_ext)?
-                }
-                (super::NS0, "Authorization1EndDate") => {
-                    xr.opt(&xc, &mut authorization1_end_date)?
-                }
-                (super::NS0, "Authorization1InsurancePlanName") => {
-                    xr.opt(&xc, &mut authorization1_insurance_plan_name)?
-                }
-                (super::NS0, "Authorization1Notes") => {
-                    xr.opt(&xc, &mut authorization1_notes)?
-                }
-                (super::NS0, "Authorization1Number") => {
-                    xr.opt(&xc, &mut authorization1_number)?
-                }
-                (super::NS0, "Authorization1NumberOfVisits") => {
-                    xr.opt(&xc, &mut authorization1_number_of_visits)?
-                }
-                (super::NS0, "Authorization1NumberOfVisitsUsed") => {
-                    xr.opt(&xc, &mut authorization1_number_of_visits_used)?
-                }
-                (super::NS0, "Authorization1StartDate") => {
-                    xr.opt(&xc, &mut authorization1_start_date)?
-                }
-                (super::NS0, "Authorization2ContactFullName") => {
-                    xr.opt(&xc, &mut authorization2_contact_full_name)?
-                }
-                (super::NS0, "Authorization2ContactPhone") => {
-                    xr.opt(&xc, &mut authorization2_contact_phone)?
-                }
-                (super::NS0, "Authorization2ContactPhoneExt") => {
-                    xr.opt(&xc, &mut authorization2_contact_phone_ext)?
-                }
-                (super::NS0, "Authorization2EndDate") => {
-                    xr.opt(&xc, &mut authorization2_end_date)?
-                }
-                (super::NS0, "Authorization2InsurancePlanName") => {
-                    xr.opt(&xc, &mut authorization2_insurance_plan_name)?
-                }
-                (super::NS0, "Authorization2Notes") => {
-                    xr.opt(&xc, &mut authorization2_notes)?
-                }
-                (super::NS0, "Authorization2Number") => {
-                    xr.opt(&xc, &mut authorization2_number)?
-                }
-                (super::NS0, "Authorization2NumberOfVisits") => {
-                    xr.opt(&xc, &mut authorization2_number_of_visits)?
-                }
-                (super::NS0, "Authorization2NumberOfVisitsUsed") => {
-                    xr.opt(&xc, &mut authorization2_number_of_visits_used)?
-                }
-                (super::NS0, "Authorization2StartDate") => {
-                    xr.opt(&xc, &mut authorization2_start_date)?
-                }
-                (super::NS0, "Authorization3ContactFullName") => {
-                    xr.opt(&xc, &mut authorization3_contact_full_name)?
-                }
-                (super::NS0, "Authorization3ContactPhone") => {
-                    xr.opt(&xc, &mut authorization3_contact_phone)?
-                }
-                (super::NS0, "Authorization3ContactPhoneExt") => {
-                    xr.opt(&xc, &mut authorization3_contact_phone_ext)?
-                }
-                (super::NS0, "Authorization3EndDate") => {
-                    xr.opt(&xc, &mut authorization3_end_date)?
-                }
-                (super::NS0, "Authorization3InsurancePlanName") => {
-                    xr.opt(&xc, &mut authorization3_insurance_plan_name)?
-                }
-                (super::NS0, "Authorization3Notes") => {
-                    xr.opt(&xc, &mut authorization3_notes)?
-                }
-                (super::NS0, "Authorization3Number") => {
-                    xr.opt(&xc, &mut authorization3_number)?
-                }
-                (super::NS0, "Authorization3NumberOfVisits") => {
-                    xr.opt(&xc, &mut authorization3_number_of_visits)?
-                }
-                (super::NS0, "Authorization3NumberOfVisitsUsed") => {
-                    xr.opt(&xc, &mut authorization3_number_of_visits_used)?
-                }
-                (super::NS0, "Authorization3StartDate") => {
-                    xr.opt(&xc, &mut authorization3_start_date)?
-                }
-                (super::NS0, "City") => xr.opt(&xc, &mut city)?,
-                (super::NS0, "CollectionCategoryName") => {
-                    xr.opt(&xc, &mut collection_category_name)?
-                }
-                (super::NS0, "Country") => xr.opt(&xc, &mut country)?,
-                (super::NS0, "CreatedDate") => xr.opt(&xc, &mut created_date)?,
-                (super::NS0, "DOB") => xr.opt(&xc, &mut dob)?,
-                (super::NS0, "DefaultCaseConditionRelatedToAbuse") => {
-                    xr.opt(&xc, &mut default_case_condition_related_to_abuse)?
-                }
-                (super::NS0, "DefaultCaseConditionRelatedToAutoAccident") => {
+                Some(8) => xr.opt(&xc, &mut alert_show_when_scheduling_appointments)?,
+                Some(9) => xr.opt(&xc, &mut alert_show_when_viewing_claim_details)?,
+                Some(10) => xr.opt(&xc, &mut authorization1_contact_full_name)?,
+                Some(11) => xr.opt(&xc, &mut authorization1_contact_phone)?,
+                Some(12) => xr.opt(&xc, &mut authorization1_contact_phone_ext)?,
+                Some(13) => xr.opt(&xc, &mut authorization1_end_date)?,
+                Some(14) => xr.opt(&xc, &mut authorization1_insurance_plan_name)?,
+                Some(15) => xr.opt(&xc, &mut authorization1_notes)?,
+                Some(16) => xr.opt(&xc, &mut authorization1_number)?,
+                Some(17) => xr.opt(&xc, &mut authorization1_number_of_visits)?,
+                Some(18) => xr.opt(&xc, &mut authorization1_number_of_visits_used)?,
+                Some(19) => xr.opt(&xc, &mut authorization1_start_date)?,
+                Some(20) => xr.opt(&xc, &mut authorization2_contact_full_name)?,
+                Some(21) => xr.opt(&xc, &mut authorization2_contact_phone)?,
+                Some(22) => xr.opt(&xc, &mut authorization2_contact_phone_ext)?,
+                Some(23) => xr.opt(&xc, &mut authorization2_end_date)?,
+                Some(24) => xr.opt(&xc, &mut authorization2_insurance_plan_name)?,
+                Some(25) => xr.opt(&xc, &mut authorization2_notes)?,
+                Some(26) => xr.opt(&xc, &mut authorization2_number)?,
+                Some(27) => xr.opt(&xc, &mut authorization2_number_of_visits)?,
+                Some(28) => xr.opt(&xc, &mut authorization2_number_of_visits_used)?,
+                Some(29) => xr.opt(&xc, &mut authorization2_start_date)?,
+                Some(30) => xr.opt(&xc, &mut authorization3_contact_full_name)?,
+                Some(31) => xr.opt(&xc, &mut authorization3_contact_phone)?,
+                Some(32) => xr.opt(&xc, &mut authorization3_contact_phone_ext)?,
+                Some(33) => xr.opt(&xc, &mut authorization3_end_date)?,
+                Some(34) => xr.opt(&xc, &mut authorization3_insurance_plan_name)?,
+                Some(35) => xr.opt(&xc, &mut authorization3_notes)?,
+                Some(36) => xr.opt(&xc, &mut authorization3_number)?,
+                Some(37) => xr.opt(&xc, &mut authorization3_number_of_visits)?,
+                Some(38) => xr.opt(&xc, &mut authorization3_number_of_visits_used)?,
+                Some(39) => xr.opt(&xc, &mut authorization3_start_date)?,
+                Some(40) => xr.opt(&xc, &mut city)?,
+                Some(41) => xr.opt(&xc, &mut collection_category_name)?,
+                Some(42) => xr.opt(&xc, &mut country)?,
+                Some(43) => xr.opt(&xc, &mut created_date)?,
+                Some(44) => xr.opt(&xc, &mut dob)?,
+                Some(45) => xr.opt(&xc, &mut default_case_condition_related_to_abuse)?,
+                Some(46) => {
                     xr.opt(&xc, &mut default_case_condition_related_to_auto_accident)?
                 }
-                (super::NS0, "DefaultCaseConditionRelatedToAutoAccidentState") => {
+                Some(47) => {
                     xr.opt(
                         &xc,
                         &mut default_case_condition_related_to_auto_accident_state,
                     )?
                 }
-                (super::NS0, "DefaultCaseConditionRelatedToEPSDT") => {
-                    xr.opt(&xc, &mut default_case_condition_related_to_epsdt)?
-                }
-                (super::NS0, "DefaultCaseConditionRelatedToEmergency") => {
+                Some(48) => xr.opt(&xc, &mut default_case_condition_related_to_epsdt)?,
+                Some(49) => {
                     xr.opt(&xc, &mut default_case_condition_related_to_emergency)?
                 }
-                (super::NS0, "DefaultCaseConditionRelatedToEmployment") => {
+                Some(50) => {
                     xr.opt(&xc, &mut default_case_condition_related_to_employment)?
                 }
-                (super::NS0, "DefaultCaseConditionRelatedToFamilyPlanning") => {
+                Some(51) => {
                     xr.opt(&xc, &mut default_case_condition_related_to_family_planning)?
                 }
-                (super::NS0, "DefaultCaseConditionRelatedToOther") => {
-                    xr.opt(&xc, &mut default_case_condition_related_to_other)?
-                }
-                (super::NS0, "DefaultCaseConditionRelatedToPregnancy") => {
+                Some(52) => xr.opt(&xc, &mut default_case_condition_related_to_other)?,
+                Some(53) => {
                     xr.opt(&xc, &mut default_case_condition_related_to_pregnancy)?
                 }
-                (super::NS0, "DefaultCaseDatesAccidentDate") => {
-                    xr.opt(&xc, &mut default_case_dates_accident_date)?
-                }
-                (super::NS0, "DefaultCaseDatesAcuteManifestationDate") => {
+                Some(54) => xr.opt(&xc, &mut default_case_dates_accident_date)?,
+                Some(55) => {
                     xr.opt(&xc, &mut default_case_dates_acute_manifestation_date)?
                 }
-                (super::NS0, "DefaultCaseDatesInjuryEndDate") => {
-                    xr.opt(&xc, &mut default_case_dates_injury_end_date)?
-                }
-                (super::NS0, "DefaultCaseDatesInjuryStartDate") => {
-                    xr.opt(&xc, &mut default_case_dates_injury_start_date)?
-                }
-                (super::NS0, "DefaultCaseDatesLastMenstrualPeriodDate") => {
+                Some(56) => xr.opt(&xc, &mut default_case_dates_injury_end_date)?,
+                Some(57) => xr.opt(&xc, &mut default_case_dates_injury_start_date)?,
+                Some(58) => {
                     xr.opt(&xc, &mut default_case_dates_last_menstrual_period_date)?
                 }
-                (super::NS0, "DefaultCaseDatesLastSeenDate") => {
-                    xr.opt(&xc, &mut default_case_dates_last_seen_date)?
-                }
-                (super::NS0, "DefaultCaseDatesLastXRayDate") => {
-                    xr.opt(&xc, &mut default_case_dates_last_x_ray_date)?
-                }
-                (super::NS0, "DefaultCaseDatesReferralDate") => {
-                    xr.opt(&xc, &mut default_case_dates_referral_date)?
-                }
-                (super::NS0, "DefaultCaseDatesRelatedDisabilityEndDate") => {
+                Some(59) => xr.opt(&xc, &mut default_case_dates_last_seen_date)?,
+                Some(60) => xr.opt(&xc, &mut default_case_dates_last_x_ray_date)?,
+                Some(61) => xr.opt(&xc, &mut default_case_dates_referral_date)?,
+                Some(62) => {
                     xr.opt(&xc, &mut default_case_dates_related_disability_end_date)?
                 }
-                (super::NS0, "DefaultCaseDatesRelatedDisabilityStartDate") => {
+                Some(63) => {
                     xr.opt(&xc, &mut default_case_dates_related_disability_start_date)?
                 }
-                (super::NS0, "DefaultCaseDatesRelatedHospitalizationEndDate") => {
+                Some(64) => {
                     xr.opt(
                         &xc,
                         &mut default_case_dates_related_hospitalization_end_date,
                     )?
                 }
-                (super::NS0, "DefaultCaseDatesRelatedHospitalizationStartDate") => {
+                Some(65) => {
                     xr.opt(
                         &xc,
                         &mut default_case_dates_related_hospitalization_start_date,
                     )?
                 }
-                (super::NS0, "DefaultCaseDatesSameOrSimilarIllnessEndDate") => {
+                Some(66) => {
                     xr.opt(
                         &xc,
                         &mut default_case_dates_same_or_similar_illness_end_date,
                     )?
                 }
-                (super::NS0, "DefaultCaseDatesSameOrSimilarIllnessStartDate") => {
+                Some(67) => {
                     xr.opt(
                         &xc,
                         &mut default_case_dates_same_or_similar_illness_start_date,
                     )?
                 }
-                (super::NS0, "DefaultCaseDatesUnableToWorkEndDate") => {
-                    xr.opt(&xc, &mut default_case_dates_unable_to_work_end_date)?
-                }
-                (super::NS0, "DefaultCaseDatesUnableToWorkStartDate") => {
+                Some(68) => xr.opt(&xc, &mut default_case_dates_unable_to_work_end_date)?,
+                Some(69) => {
                     xr.opt(&xc, &mut default_case_dates_unable_to_work_start_date)?
                 }
-                (super::NS0, "DefaultCaseDescription") => {
-                    xr.opt(&xc, &mut default_case_description)?
-                }
-                (super::NS0, "DefaultCaseID") => xr.opt(&xc, &mut default_case_id)?,
-                (super::NS0, "DefaultCaseName") => xr.opt(&xc, &mut default_case_name)?,
-                (super::NS0, "DefaultCasePayerScenario") => {
-                    xr.opt(&xc, &mut default_case_payer_scenario)?
-                }
-                (super::NS0, "DefaultCaseReferringProviderFullName") => {
-                    xr.opt(&xc, &mut default_case_referring_provider_full_name)?
-                }
-                (super::NS0, "DefaultCaseReferringProviderID") => {
-                    xr.opt(&xc, &mut default_case_referring_provider_id)?
-                }
-                (super::NS0, "DefaultCaseSendPatientStatements") => {
-                    xr.opt(&xc, &mut default_case_send_patient_statements)?
-                }
-                (super::NS0, "DefaultRenderingProviderFullName") => {
-                    xr.opt(&xc, &mut default_rendering_provider_full_name)?
-                }
-                (super::NS0, "DefaultRenderingProviderId") => {
-                    xr.opt(&xc, &mut default_rendering_provider_id)?
-                }
-                (super::NS0, "DefaultServiceLocationBillingName") => {
-                    xr.opt(&xc, &mut default_service_location_billing_name)?
-                }
-                (super::NS0, "DefaultServiceLocationFaxPhone") => {
-                    xr.opt(&xc, &mut default_service_location_fax_phone)?
-                }
-                (super::NS0, "DefaultServiceLocationFaxPhoneExt") => {
-                    xr.opt(&xc, &mut default_service_location_fax_phone_ext)?
-                }
-                (super::NS0, "DefaultServiceLocationId") => {
-                    xr.opt(&xc, &mut default_service_location_id)?
-                }
-                (super::NS0, "DefaultServiceLocationName") => {
-                    xr.opt(&xc, &mut default_service_location_name)?
-                }
-                (super::NS0, "DefaultServiceLocationNameAddressLine1") => {
+                Some(70) => xr.opt(&xc, &mut default_case_description)?,
+                Some(71) => xr.opt(&xc, &mut default_case_id)?,
+                Some(72) => xr.opt(&xc, &mut default_case_name)?,
+                Some(73) => xr.opt(&xc, &mut default_case_payer_scenario)?,
+                Some(74) => xr.opt(&xc, &mut default_case_referring_provider_full_name)?,
+                Some(75) => xr.opt(&xc, &mut default_case_referring_provider_id)?,
+                Some(76) => xr.opt(&xc, &mut default_case_send_patient_statements)?,
+                Some(77) => xr.opt(&xc, &mut default_rendering_provider_full_name)?,
+                Some(78) => xr.opt(&xc, &mut default_rendering_provider_id)?,
+                Some(79) => xr.opt(&xc, &mut default_service_location_billing_name)?,
+                Some(80) => xr.opt(&xc, &mut default_service_location_fax_phone)?,
+                Some(81) => xr.opt(&xc, &mut default_service_location_fax_phone_ext)?,
+                Some(82) => xr.opt(&xc, &mut default_service_location_id)?,
+                Some(83) => xr.opt(&xc, &mut default_service_location_name)?,
+                Some(84) => {
                     xr.opt(&xc, &mut default_service_location_name_address_line1)?
                 }
-                (super::NS0, "DefaultServiceLocationNameAddressLine2") => {
+                Some(85) => {
                     xr.opt(&xc, &mut default_service_location_name_address_line2)?
                 }
-                (super::NS0, "DefaultServiceLocationNameCity") => {
-                    xr.opt(&xc, &mut default_service_location_name_city)?
-                }
-                (super::NS0, "DefaultServiceLocationNameCountry") => {
-                    xr.opt(&xc, &mut default_service_location_name_country)?
-                }
-                (super::NS0, "DefaultServiceLocationNameState") => {
-                    xr.opt(&xc, &mut default_service_location_name_state)?
-                }
-                (super::NS0, "DefaultServiceLocationNameZipCode") => {
-                    xr.opt(&xc, &mut default_service_location_name_zip_code)?
-                }
-                (super::NS0, "DefaultServiceLocationPhone") => {
-                    xr.opt(&xc, &mut default_service_location_phone)?
-                }
-                (super::NS0, "DefaultServiceLocationPhoneExt") => {
-                    xr.opt(&xc, &mut default_service_location_phone_ext)?
-                }
-                (super::NS0, "EmailAddress") => xr.opt(&xc, &mut email_address)?,
-                (super::NS0, "EmergencyName") => xr.opt(&xc, &mut emergency_name)?,
-                (super::NS0, "EmergencyPhone") => xr.opt(&xc, &mut emergency_phone)?,
-                (super::NS0, "EmergencyPhoneExt") => {
-                    xr.opt(&xc, &mut emergency_phone_ext)?
-                }
-                (super::NS0, "EmployerName") => xr.opt(&xc, &mut employer_name)?,
-                (super::NS0, "EmploymentStatus") => xr.opt(&xc, &mut employment_status)?,
-                (super::NS0, "FirstName") => xr.opt(&xc, &mut first_name)?,
-                (super::NS0, "Gender") => xr.opt(&xc, &mut gender)?,
-                (super::NS0, "GuarantorDifferentThanPatient") => {
-                    xr.opt(&xc, &mut guarantor_different_than_patient)?
-                }
-                (super::NS0, "GuarantorFirstName") => {
-                    xr.opt(&xc, &mut guarantor_first_name)?
-                }
-                (super::NS0, "GuarantorLastName") => {
-                    xr.opt(&xc, &mut guarantor_last_name)?
-                }
-                (super::NS0, "GuarantorMiddleName") => {
-                    xr.opt(&xc, &mut guarantor_middle_name)?
-                }
-                (super::NS0, "GuarantorPrefix") => xr.opt(&xc, &mut guarantor_prefix)?,
-                (super::NS0, "GuarantorSuffix") => xr.opt(&xc, &mut guarantor_suffix)?,
-                (super::NS0, "HomePhone") => xr.opt(&xc, &mut home_phone)?,
-                (super::NS0, "HomePhoneExt") => xr.opt(&xc, &mut home_phone_ext)?,
-                (super::NS0, "ID") => xr.opt(&xc, &mut id)?,
-                (super::NS0, "LastAppointmentDate") => {
-                    xr.opt(&xc, &mut last_appointment_date)?
-                }
-                (super::NS0, "LastDiagnosis") => xr.opt(&xc, &mut last_diagnosis)?,
-                (super::NS0, "LastEncounterDate") => {
-                    xr.opt(&xc, &mut last_encounter_date)?
-                }
-                (super::NS0, "LastModifiedDate") => xr.opt(&xc, &mut last_modified_date)?,
-                (super::NS0, "LastName") => xr.opt(&xc, &mut last_name)?,
-                (super::NS0, "MaritalStatus") => xr.opt(&xc, &mut marital_status)?,
-                (super::NS0, "MedicalRecordNumber") => {
-                    xr.opt(&xc, &mut medical_record_number)?
-                }
-                (super::NS0, "MiddleName") => xr.opt(&xc, &mut middle_name)?,
-                (super::NS0, "MobilePhone") => xr.opt(&xc, &mut mobile_phone)?,
-                (super::NS0, "MobilePhoneExt") => xr.opt(&xc, &mut mobile_phone_ext)?,
-                (super::NS0, "MostRecentNote1Date") => {
-                    xr.opt(&xc, &mut most_recent_note1_date)?
-                }
-                (super::NS0, "MostRecentNote1Message") => {
-                    xr.opt(&xc, &mut most_recent_note1_message)?
-                }
-                (super::NS0, "MostRecentNote1User") => {
-                    xr.opt(&xc, &mut most_recent_note1_user)?
-                }
-                (super::NS0, "MostRecentNote2Date") => {
-                    xr.opt(&xc, &mut most_recent_note2_date)?
-                }
-                (super::NS0, "MostRecentNote2Message") => {
-                    xr.opt(&xc, &mut most_recent_note2_message)?
-                }
-                (super::NS0, "MostRecentNote2User") => {
-                    xr.opt(&xc, &mut most_recent_note2_user)?
-                }
-                (super::NS0, "MostRecentNote3Date") => {
-                    xr.opt(&xc, &mut most_recent_note3_date)?
-                }
-                (super::NS0, "MostRecentNote3Message") => {
-                    xr.opt(&xc, &mut most_recent_note3_message)?
-                }
-                (super::NS0, "MostRecentNote3User") => {
-                    xr.opt(&xc, &mut most_recent_note3_user)?
-                }
-                (super::NS0, "MostRecentNote4Date") => {
-                    xr.opt(&xc, &mut most_recent_note4_date)?
-                }
-                (super::NS0, "MostRecentNote4Message") => {
-                    xr.opt(&xc, &mut most_recent_note4_message)?
-                }
-                (super::NS0, "MostRecentNote4User") => {
-                    xr.opt(&xc, &mut most_recent_note4_user)?
-                }
-                (super::NS0, "PatientFullName") => xr.opt(&xc, &mut patient_full_name)?,
-                (super::NS0, "PracticeId") => xr.opt(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt(&xc, &mut practice_name)?,
-                (super::NS0, "Prefix") => xr.opt(&xc, &mut prefix)?,
-                (super::NS0, "PrimaryCarePhysicianFullName") => {
-                    xr.opt(&xc, &mut primary_care_physician_full_name)?
-                }
-                (super::NS0, "PrimaryCarePhysicianId") => {
-                    xr.opt(&xc, &mut primary_care_physician_id)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyCompanyID") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_company_id)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyCompanyName") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_company_name)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyCopay") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_copay)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyDeductible") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_deductible)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyEffectiveEndDate") => {
+                Some(86) => xr.opt(&xc, &mut default_service_location_name_city)?,
+                Some(87) => xr.opt(&xc, &mut default_service_location_name_country)?,
+                Some(88) => xr.opt(&xc, &mut default_service_location_name_state)?,
+                Some(89) => xr.opt(&xc, &mut default_service_location_name_zip_code)?,
+                Some(90) => xr.opt(&xc, &mut default_service_location_phone)?,
+                Some(91) => xr.opt(&xc, &mut default_service_location_phone_ext)?,
+                Some(92) => xr.opt(&xc, &mut email_address)?,
+                Some(93) => xr.opt(&xc, &mut emergency_name)?,
+                Some(94) => xr.opt(&xc, &mut emergency_phone)?,
+                Some(95) => xr.opt(&xc, &mut emergency_phone_ext)?,
+                Some(96) => xr.opt(&xc, &mut employer_name)?,
+                Some(97) => xr.opt(&xc, &mut employment_status)?,
+                Some(98) => xr.opt(&xc, &mut first_name)?,
+                Some(99) => xr.opt(&xc, &mut gender)?,
+                Some(100) => xr.opt(&xc, &mut guarantor_different_than_patient)?,
+                Some(101) => xr.opt(&xc, &mut guarantor_first_name)?,
+                Some(102) => xr.opt(&xc, &mut guarantor_last_name)?,
+                Some(103) => xr.opt(&xc, &mut guarantor_middle_name)?,
+                Some(104) => xr.opt(&xc, &mut guarantor_prefix)?,
+                Some(105) => xr.opt(&xc, &mut guarantor_suffix)?,
+                Some(106) => xr.opt(&xc, &mut home_phone)?,
+                Some(107) => xr.opt(&xc, &mut home_phone_ext)?,
+                Some(108) => xr.opt(&xc, &mut id)?,
+                Some(109) => xr.opt(&xc, &mut last_appointment_date)?,
+                Some(110) => xr.opt(&xc, &mut last_diagnosis)?,
+                Some(111) => xr.opt(&xc, &mut last_encounter_date)?,
+                Some(112) => xr.opt(&xc, &mut last_modified_date)?,
+                Some(113) => xr.opt(&xc, &mut last_name)?,
+                Some(114) => xr.opt(&xc, &mut marital_status)?,
+                Some(115) => xr.opt(&xc, &mut medical_record_number)?,
+                Some(116) => xr.opt(&xc, &mut middle_name)?,
+                Some(117) => xr.opt(&xc, &mut mobile_phone)?,
+                Some(118) => xr.opt(&xc, &mut mobile_phone_ext)?,
+                Some(119) => xr.opt(&xc, &mut most_recent_note1_date)?,
+                Some(120) => xr.opt(&xc, &mut most_recent_note1_message)?,
+                Some(121) => xr.opt(&xc, &mut most_recent_note1_user)?,
+                Some(122) => xr.opt(&xc, &mut most_recent_note2_date)?,
+                Some(123) => xr.opt(&xc, &mut most_recent_note2_message)?,
+                Some(124) => xr.opt(&xc, &mut most_recent_note2_user)?,
+                Some(125) => xr.opt(&xc, &mut most_recent_note3_date)?,
+                Some(126) => xr.opt(&xc, &mut most_recent_note3_message)?,
+                Some(127) => xr.opt(&xc, &mut most_recent_note3_user)?,
+                Some(128) => xr.opt(&xc, &mut most_recent_note4_date)?,
+                Some(129) => xr.opt(&xc, &mut most_recent_note4_message)?,
+                Some(130) => xr.opt(&xc, &mut most_recent_note4_user)?,
+                Some(131) => xr.opt(&xc, &mut patient_full_name)?,
+                Some(132) => xr.opt(&xc, &mut practice_id)?,
+                Some(133) => xr.opt(&xc, &mut practice_name)?,
+                Some(134) => xr.opt(&xc, &mut prefix)?,
+                Some(135) => xr.opt(&xc, &mut primary_care_physician_full_name)?,
+                Some(136) => xr.opt(&xc, &mut primary_care_physician_id)?,
+                Some(137) => xr.opt(&xc, &mut primary_insurance_policy_company_id)?,
+                Some(138) => xr.opt(&xc, &mut primary_insurance_policy_company_name)?,
+                Some(139) => xr.opt(&xc, &mut primary_insurance_policy_copay)?,
+                Some(140) => xr.opt(&xc, &mut primary_insurance_policy_deductible)?,
+                Some(141) => {
                     xr.opt(&xc, &mut primary_insurance_policy_effective_end_date)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyEffectiveStartDate") => {
+                Some(142) => {
                     xr.opt(&xc, &mut primary_insurance_policy_effective_start_date)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyGroupNumber") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_group_number)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyInsuredAddressLine1") => {
+                Some(143) => xr.opt(&xc, &mut primary_insurance_policy_group_number)?,
+                Some(144) => {
                     xr.opt(&xc, &mut primary_insurance_policy_insured_address_line1)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredAddressLine2") => {
+                Some(145) => {
                     xr.opt(&xc, &mut primary_insurance_policy_insured_address_line2)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredCity") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_city)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyInsuredCountry") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_country)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyInsuredDateOfBirth") => {
+                Some(146) => xr.opt(&xc, &mut primary_insurance_policy_insured_city)?,
+                Some(147) => xr.opt(&xc, &mut primary_insurance_policy_insured_country)?,
+                Some(148) => {
                     xr.opt(&xc, &mut primary_insurance_policy_insured_date_of_birth)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredFullName") => {
+                Some(149) => {
                     xr.opt(&xc, &mut primary_insurance_policy_insured_full_name)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredGender") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_gender)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyInsuredIDNumber") => {
+                Some(150) => xr.opt(&xc, &mut primary_insurance_policy_insured_gender)?,
+                Some(151) => {
                     xr.opt(&xc, &mut primary_insurance_policy_insured_id_number)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredNotes") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_notes)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyInsuredSocialSecurityNumber") => {
+                Some(152) => xr.opt(&xc, &mut primary_insurance_policy_insured_notes)?,
+                Some(153) => {
                     xr.opt(
                         &xc,
                         &mut primary_insurance_policy_insured_social_security_number,
                     )?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredState") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_state)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyInsuredZipCode") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_zip_code)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyNumber") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_number)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPatientRelationshipToInsured") => {
+                Some(154) => xr.opt(&xc, &mut primary_insurance_policy_insured_state)?,
+                Some(155) => xr.opt(&xc, &mut primary_insurance_policy_insured_zip_code)?,
+                Some(156) => xr.opt(&xc, &mut primary_insurance_policy_number)?,
+                Some(157) => {
                     xr.opt(
                         &xc,
                         &mut primary_insurance_policy_patient_relationship_to_insured,
                     )?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanAddressLine1") => {
+                Some(158) => {
                     xr.opt(&xc, &mut primary_insurance_policy_plan_address_line1)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanAddressLine2") => {
+                Some(159) => {
                     xr.opt(&xc, &mut primary_insurance_policy_plan_address_line2)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanAdjusterFullName") => {
+                Some(160) => {
                     xr.opt(&xc, &mut primary_insurance_policy_plan_adjuster_full_name)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanCity") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_city)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanCountry") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_country)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanFaxNumber") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_fax_number)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanFaxNumberExt") => {
+                Some(161) => xr.opt(&xc, &mut primary_insurance_policy_plan_city)?,
+                Some(162) => xr.opt(&xc, &mut primary_insurance_policy_plan_country)?,
+                Some(163) => xr.opt(&xc, &mut primary_insurance_policy_plan_fax_number)?,
+                Some(164) => {
                     xr.opt(&xc, &mut primary_insurance_policy_plan_fax_number_ext)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanID") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_id)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanName") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_name)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanPhoneNumber") => {
+                Some(165) => xr.opt(&xc, &mut primary_insurance_policy_plan_id)?,
+                Some(166) => xr.opt(&xc, &mut primary_insurance_policy_plan_name)?,
+                Some(167) => {
                     xr.opt(&xc, &mut primary_insurance_policy_plan_phone_number)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanPhoneNumberExt") => {
+                Some(168) => {
                     xr.opt(&xc, &mut primary_insurance_policy_plan_phone_number_ext)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanState") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_state)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanZipCode") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_zip_code)?
-                }
-                (super::NS0, "ReferralSource") => xr.opt(&xc, &mut referral_source)?,
-                (super::NS0, "ReferringProviderFullName") => {
-                    xr.opt(&xc, &mut referring_provider_full_name)?
-                }
-                (super::NS0, "ReferringProviderId") => {
-                    xr.opt(&xc, &mut referring_provider_id)?
-                }
-                (super::NS0, "SSN") => xr.opt(&xc, &mut ssn)?,
-                (super::NS0, "SecondaryInsurancePolicyCompanyID") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_company_id)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyCompanyName") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_company_name)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyCopay") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_copay)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyDeductible") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_deductible)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyEffectiveEndDate") => {
+                Some(169) => xr.opt(&xc, &mut primary_insurance_policy_plan_state)?,
+                Some(170) => xr.opt(&xc, &mut primary_insurance_policy_plan_zip_code)?,
+                Some(171) => xr.opt(&xc, &mut referral_source)?,
+                Some(172) => xr.opt(&xc, &mut referring_provider_full_name)?,
+                Some(173) => xr.opt(&xc, &mut referring_provider_id)?,
+                Some(174) => xr.opt(&xc, &mut ssn)?,
+                Some(175) => xr.opt(&xc, &mut secondary_insurance_policy_company_id)?,
+                Some(176) => xr.opt(&xc, &mut secondary_insurance_policy_company_name)?,
+                Some(177) => xr.opt(&xc, &mut secondary_insurance_policy_copay)?,
+                Some(178) => xr.opt(&xc, &mut secondary_insurance_policy_deductible)?,
+                Some(179) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_effective_end_date)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyEffectiveStartDate") => {
+                Some(180) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_effective_start_date)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyGroupNumber") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_group_number)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyInsuredAddressLine1") => {
+                Some(181) => xr.opt(&xc, &mut secondary_insurance_policy_group_number)?,
+                Some(182) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_insured_address_line1)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredAddressLine2") => {
+                Some(183) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_insured_address_line2)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredCity") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_city)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyInsuredCountry") => {
+                Some(184) => xr.opt(&xc, &mut secondary_insurance_policy_insured_city)?,
+                Some(185) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_insured_country)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredDateOfBirth") => {
+                Some(186) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_insured_date_of_birth)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredFullName") => {
+                Some(187) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_insured_full_name)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredGender") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_gender)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyInsuredIDNumber") => {
+                Some(188) => xr.opt(&xc, &mut secondary_insurance_policy_insured_gender)?,
+                Some(189) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_insured_id_number)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredNotes") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_notes)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyInsuredSocialSecurityNumber") => {
+                Some(190) => xr.opt(&xc, &mut secondary_insurance_policy_insured_notes)?,
+                Some(191) => {
                     xr.opt(
                         &xc,
                         &mut secondary_insurance_policy_insured_social_security_number,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredState") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_state)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyInsuredZipCode") => {
+                Some(192) => xr.opt(&xc, &mut secondary_insurance_policy_insured_state)?,
+                Some(193) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_insured_zip_code)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyNumber") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_number)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPatientRelationshipToInsured") => {
+                Some(194) => xr.opt(&xc, &mut secondary_insurance_policy_number)?,
+                Some(195) => {
                     xr.opt(
                         &xc,
                         &mut secondary_insurance_policy_patient_relationship_to_insured,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanAddressLine1") => {
+                Some(196) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_plan_address_line1)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanAddressLine2") => {
+                Some(197) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_plan_address_line2)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanAdjusterFullName") => {
+                Some(198) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_plan_adjuster_full_name)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanCity") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_city)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPlanCountry") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_country)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPlanFaxNumber") => {
+                Some(199) => xr.opt(&xc, &mut secondary_insurance_policy_plan_city)?,
+                Some(200) => xr.opt(&xc, &mut secondary_insurance_policy_plan_country)?,
+                Some(201) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_plan_fax_number)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanFaxNumberExt") => {
+                Some(202) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_plan_fax_number_ext)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanID") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_id)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPlanName") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_name)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPlanPhoneNumber") => {
+                Some(203) => xr.opt(&xc, &mut secondary_insurance_policy_plan_id)?,
+                Some(204) => xr.opt(&xc, &mut secondary_insurance_policy_plan_name)?,
+                Some(205) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_plan_phone_number)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanPhoneNumberExt") => {
+                Some(206) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_plan_phone_number_ext)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanState") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_state)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPlanZipCode") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_zip_code)?
-                }
-                (super::NS0, "State") => xr.opt(&xc, &mut state)?,
-                (super::NS0, "StatementNote") => xr.opt(&xc, &mut statement_note)?,
-                (super::NS0, "Suffix") => xr.opt(&xc, &mut suffix)?,
-                (super::NS0, "WorkPhone") => xr.opt(&xc, &mut work_phone)?,
-                (super::NS0, "WorkPhoneExt") => xr.opt(&xc, &mut work_phone_ext)?,
-                (super::NS0, "ZipCode") => xr.opt(&xc, &mut zip_code)?,
+                Some(207) => xr.opt(&xc, &mut secondary_insurance_policy_plan_state)?,
+                Some(208) => xr.opt(&xc, &mut secondary_insurance_policy_plan_zip_code)?,
+                Some(209) => xr.opt(&xc, &mut state)?,
+                Some(210) => xr.opt(&xc, &mut statement_note)?,
+                Some(211) => xr.opt(&xc, &mut suffix)?,
+                Some(212) => xr.opt(&xc, &mut work_phone)?,
+                Some(213) => xr.opt(&xc, &mut work_phone_ext)?,
+                Some(214) => xr.opt(&xc, &mut zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -9873,14 +10339,20 @@ impl crate::xml::Decode for PatientBatchGetFilter {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "BatchSize"),
+            (super::NS0, "PracticeID"),
+            (super::NS0, "StartKey"),
+        ];
         let mut batch_size = crate::xml::Nillable::Absent;
         let mut practice_id = crate::xml::Nillable::Absent;
         let mut start_key = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "BatchSize") => xr.opt_nil(&xc, &mut batch_size)?,
-                (super::NS0, "PracticeID") => xr.opt_nil(&xc, &mut practice_id)?,
-                (super::NS0, "StartKey") => xr.opt_nil(&xc, &mut start_key)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut batch_size)?,
+                Some(1) => xr.opt_nil(&xc, &mut practice_id)?,
+                Some(2) => xr.opt_nil(&xc, &mut start_key)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -9945,18 +10417,23 @@ impl crate::xml::Decode for GetAllPatientsResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "Key"),
+            (super::NS0, "Patients"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut key = crate::xml::Nillable::Absent;
         let mut patients = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "Key") => xr.opt_nil(&xc, &mut key)?,
-                (super::NS0, "Patients") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => xr.opt_nil(&xc, &mut key)?,
+                Some(3) => {
                     xr.opt_nil_array(&xc, super::NS0, "PatientBatchData", &mut patients)?
                 }
                 _ => xr.unknown(&xc)?,
@@ -10000,10 +10477,12 @@ impl crate::xml::Decode for PatientBatchKey {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "nextStartKey")];
         let mut next_start_key = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "nextStartKey") => xr.opt_nil(&xc, &mut next_start_key)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut next_start_key)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -11301,6 +11780,223 @@ impl crate::xml::Decode for PatientBatchData {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AddressLine1"),
+            (super::NS0, "AddressLine2"),
+            (super::NS0, "Age"),
+            (super::NS0, "AlertMessage"),
+            (super::NS0, "AlertShowWhenDisplayingPatientDetails"),
+            (super::NS0, "AlertShowWhenEnteringEncounters"),
+            (super::NS0, "AlertShowWhenPostingPayments"),
+            (super::NS0, "AlertShowWhenPreparingPatientStatements"),
+            (super::NS0, "AlertShowWhenSchedulingAppointments"),
+            (super::NS0, "AlertShowWhenViewingClaimDetails"),
+            (super::NS0, "Authorization1ContactFullName"),
+            (super::NS0, "Authorization1ContactPhone"),
+            (super::NS0, "Authorization1ContactPhoneExt"),
+            (super::NS0, "Authorization1EndDate"),
+            (super::NS0, "Authorization1InsurancePlanName"),
+            (super::NS0, "Authorization1Notes"),
+            (super::NS0, "Authorization1Number"),
+            (super::NS0, "Authorization1NumberOfVisits"),
+            (super::NS0, "Authorization1NumberOfVisitsUsed"),
+            (super::NS0, "Authorization1StartDate"),
+            (super::NS0, "Authorization2ContactFullName"),
+            (super::NS0, "Authorization2ContactPhone"),
+            (super::NS0, "Authorization2ContactPhoneExt"),
+            (super::NS0, "Authorization2EndDate"),
+            (super::NS0, "Authorization2InsurancePlanName"),
+            (super::NS0, "Authorization2Notes"),
+            (super::NS0, "Authorization2Number"),
+            (super::NS0, "Authorization2NumberOfVisits"),
+            (super::NS0, "Authorization2NumberOfVisitsUsed"),
+            (super::NS0, "Authorization2StartDate"),
+            (super::NS0, "Authorization3ContactFullName"),
+            (super::NS0, "Authorization3ContactPhone"),
+            (super::NS0, "Authorization3ContactPhoneExt"),
+            (super::NS0, "Authorization3EndDate"),
+            (super::NS0, "Authorization3InsurancePlanName"),
+            (super::NS0, "Authorization3Notes"),
+            (super::NS0, "Authorization3Number"),
+            (super::NS0, "Authorization3NumberOfVisits"),
+            (super::NS0, "Authorization3NumberOfVisitsUsed"),
+            (super::NS0, "Authorization3StartDate"),
+            (super::NS0, "City"),
+            (super::NS0, "CollectionCategoryName"),
+            (super::NS0, "Country"),
+            (super::NS0, "CreatedDate"),
+            (super::NS0, "DOB"),
+            (super::NS0, "DefaultCaseConditionRelatedToAbuse"),
+            (super::NS0, "DefaultCaseConditionRelatedToAutoAccident"),
+            (super::NS0, "DefaultCaseConditionRelatedToAutoAccidentState"),
+            (super::NS0, "DefaultCaseConditionRelatedToEPSDT"),
+            (super::NS0, "DefaultCaseConditionRelatedToEmergency"),
+            (super::NS0, "DefaultCaseConditionRelatedToEmployment"),
+            (super::NS0, "DefaultCaseConditionRelatedToFamilyPlanning"),
+            (super::NS0, "DefaultCaseConditionRelatedToOther"),
+            (super::NS0, "DefaultCaseConditionRelatedToPregnancy"),
+            (super::NS0, "DefaultCaseDatesAccidentDate"),
+            (super::NS0, "DefaultCaseDatesAcuteManifestationDate"),
+            (super::NS0, "DefaultCaseDatesInjuryEndDate"),
+            (super::NS0, "DefaultCaseDatesInjuryStartDate"),
+            (super::NS0, "DefaultCaseDatesLastMenstrualPeriodDate"),
+            (super::NS0, "DefaultCaseDatesLastSeenDate"),
+            (super::NS0, "DefaultCaseDatesLastXRayDate"),
+            (super::NS0, "DefaultCaseDatesReferralDate"),
+            (super::NS0, "DefaultCaseDatesRelatedDisabilityEndDate"),
+            (super::NS0, "DefaultCaseDatesRelatedDisabilityStartDate"),
+            (super::NS0, "DefaultCaseDatesRelatedHospitalizationEndDate"),
+            (super::NS0, "DefaultCaseDatesRelatedHospitalizationStartDate"),
+            (super::NS0, "DefaultCaseDatesSameOrSimilarIllnessEndDate"),
+            (super::NS0, "DefaultCaseDatesSameOrSimilarIllnessStartDate"),
+            (super::NS0, "DefaultCaseDatesUnableToWorkEndDate"),
+            (super::NS0, "DefaultCaseDatesUnableToWorkStartDate"),
+            (super::NS0, "DefaultCaseDescription"),
+            (super::NS0, "DefaultCaseID"),
+            (super::NS0, "DefaultCaseName"),
+            (super::NS0, "DefaultCasePayerScenario"),
+            (super::NS0, "DefaultCaseReferringProviderFullName"),
+            (super::NS0, "DefaultCaseReferringProviderID"),
+            (super::NS0, "DefaultCaseSendPatientStatements"),
+            (super::NS0, "DefaultRenderingProviderFullName"),
+            (super::NS0, "DefaultRenderingProviderId"),
+            (super::NS0, "DefaultServiceLocationBillingName"),
+            (super::NS0, "DefaultServiceLocationFaxPhone"),
+            (super::NS0, "DefaultServiceLocationFaxPhoneExt"),
+            (super::NS0, "DefaultServiceLocationId"),
+            (super::NS0, "DefaultServiceLocationName"),
+            (super::NS0, "DefaultServiceLocationNameAddressLine1"),
+            (super::NS0, "DefaultServiceLocationNameAddressLine2"),
+            (super::NS0, "DefaultServiceLocationNameCity"),
+            (super::NS0, "DefaultServiceLocationNameCountry"),
+            (super::NS0, "DefaultServiceLocationNameState"),
+            (super::NS0, "DefaultServiceLocationNameZipCode"),
+            (super::NS0, "DefaultServiceLocationPhone"),
+            (super::NS0, "DefaultServiceLocationPhoneExt"),
+            (super::NS0, "EmailAddress"),
+            (super::NS0, "EmergencyName"),
+            (super::NS0, "EmergencyPhone"),
+            (super::NS0, "EmergencyPhoneExt"),
+            (super::NS0, "EmployerName"),
+            (super::NS0, "EmploymentStatus"),
+            (super::NS0, "FirstName"),
+            (super::NS0, "Gender"),
+            (super::NS0, "GuarantorDifferentThanPatient"),
+            (super::NS0, "GuarantorFirstName"),
+            (super::NS0, "GuarantorLastName"),
+            (super::NS0, "GuarantorMiddleName"),
+            (super::NS0, "GuarantorPrefix"),
+            (super::NS0, "GuarantorSuffix"),
+            (super::NS0, "HomePhone"),
+            (super::NS0, "HomePhoneExt"),
+            (super::NS0, "ID"),
+            (super::NS0, "LastAppointmentDate"),
+            (super::NS0, "LastDiagnosis"),
+            (super::NS0, "LastEncounterDate"),
+            (super::NS0, "LastModifiedDate"),
+            (super::NS0, "LastName"),
+            (super::NS0, "MaritalStatus"),
+            (super::NS0, "MedicalRecordNumber"),
+            (super::NS0, "MiddleName"),
+            (super::NS0, "MobilePhone"),
+            (super::NS0, "MobilePhoneExt"),
+            (super::NS0, "MostRecentNote1Date"),
+            (super::NS0, "MostRecentNote1Message"),
+            (super::NS0, "MostRecentNote1User"),
+            (super::NS0, "MostRecentNote2Date"),
+            (super::NS0, "MostRecentNote2Message"),
+            (super::NS0, "MostRecentNote2User"),
+            (super::NS0, "MostRecentNote3Date"),
+            (super::NS0, "MostRecentNote3Message"),
+            (super::NS0, "MostRecentNote3User"),
+            (super::NS0, "MostRecentNote4Date"),
+            (super::NS0, "MostRecentNote4Message"),
+            (super::NS0, "MostRecentNote4User"),
+            (super::NS0, "PatientFullName"),
+            (super::NS0, "PracticeId"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "Prefix"),
+            (super::NS0, "PrimaryCarePhysicianFullName"),
+            (super::NS0, "PrimaryCarePhysicianId"),
+            (super::NS0, "PrimaryInsurancePolicyCompanyID"),
+            (super::NS0, "PrimaryInsurancePolicyCompanyName"),
+            (super::NS0, "PrimaryInsurancePolicyCopay"),
+            (super::NS0, "PrimaryInsurancePolicyDeductible"),
+            (super::NS0, "PrimaryInsurancePolicyEffectiveEndDate"),
+            (super::NS0, "PrimaryInsurancePolicyEffectiveStartDate"),
+            (super::NS0, "PrimaryInsurancePolicyGroupNumber"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredAddressLine1"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredAddressLine2"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredCity"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredCountry"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredDateOfBirth"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredFullName"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredGender"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredIDNumber"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredNotes"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredSocialSecurityNumber"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredState"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredZipCode"),
+            (super::NS0, "PrimaryInsurancePolicyNumber"),
+            (super::NS0, "PrimaryInsurancePolicyPatientRelationshipToInsured"),
+            (super::NS0, "PrimaryInsurancePolicyPlanAddressLine1"),
+            (super::NS0, "PrimaryInsurancePolicyPlanAddressLine2"),
+            (super::NS0, "PrimaryInsurancePolicyPlanAdjusterFullName"),
+            (super::NS0, "PrimaryInsurancePolicyPlanCity"),
+            (super::NS0, "PrimaryInsurancePolicyPlanCountry"),
+            (super::NS0, "PrimaryInsurancePolicyPlanFaxNumber"),
+            (super::NS0, "PrimaryInsurancePolicyPlanFaxNumberExt"),
+            (super::NS0, "PrimaryInsurancePolicyPlanID"),
+            (super::NS0, "PrimaryInsurancePolicyPlanName"),
+            (super::NS0, "PrimaryInsurancePolicyPlanPhoneNumber"),
+            (super::NS0, "PrimaryInsurancePolicyPlanPhoneNumberExt"),
+            (super::NS0, "PrimaryInsurancePolicyPlanState"),
+            (super::NS0, "PrimaryInsurancePolicyPlanZipCode"),
+            (super::NS0, "ReferralSource"),
+            (super::NS0, "ReferringProviderFullName"),
+            (super::NS0, "ReferringProviderId"),
+            (super::NS0, "SSN"),
+            (super::NS0, "SecondaryInsurancePolicyCompanyID"),
+            (super::NS0, "SecondaryInsurancePolicyCompanyName"),
+            (super::NS0, "SecondaryInsurancePolicyCopay"),
+            (super::NS0, "SecondaryInsurancePolicyDeductible"),
+            (super::NS0, "SecondaryInsurancePolicyEffectiveEndDate"),
+            (super::NS0, "SecondaryInsurancePolicyEffectiveStartDate"),
+            (super::NS0, "SecondaryInsurancePolicyGroupNumber"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredAddressLine1"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredAddressLine2"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredCity"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredCountry"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredDateOfBirth"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredFullName"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredGender"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredIDNumber"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredNotes"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredSocialSecurityNumber"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredState"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredZipCode"),
+            (super::NS0, "SecondaryInsurancePolicyNumber"),
+            (super::NS0, "SecondaryInsurancePolicyPatientRelationshipToInsured"),
+            (super::NS0, "SecondaryInsurancePolicyPlanAddressLine1"),
+            (super::NS0, "SecondaryInsurancePolicyPlanAddressLine2"),
+            (super::NS0, "SecondaryInsurancePolicyPlanAdjusterFullName"),
+            (super::NS0, "SecondaryInsurancePolicyPlanCity"),
+            (super::NS0, "SecondaryInsurancePolicyPlanCountry"),
+            (super::NS0, "SecondaryInsurancePolicyPlanFaxNumber"),
+            (super::NS0, "SecondaryInsurancePolicyPlanFaxNumberExt"),
+            (super::NS0, "SecondaryInsurancePolicyPlanID"),
+            (super::NS0, "SecondaryInsurancePolicyPlanName"),
+            (super::NS0, "SecondaryInsurancePolicyPlanPhoneNumber"),
+            (super::NS0, "SecondaryInsurancePolicyPlanPhoneNumberExt"),
+            (super::NS0, "SecondaryInsurancePolicyPlanState"),
+            (super::NS0, "SecondaryInsurancePolicyPlanZipCode"),
+            (super::NS0, "State"),
+            (super::NS0, "StatementNote"),
+            (super::NS0, "Suffix"),
+            (super::NS0, "WorkPhone"),
+            (super::NS0, "WorkPhoneExt"),
+            (super::NS0, "ZipCode"),
+        ];
         let mut address_line1 = crate::xml::Nillable::Absent;
         let mut address_line2 = crate::xml::Nillable::Absent;
         let mut age = crate::xml::Nillable::Absent;
@@ -11516,640 +12212,425 @@ impl crate::xml::Decode for PatientBatchData {
         let mut work_phone = crate::xml::Nillable::Absent;
         let mut work_phone_ext = crate::xml::Nillable::Absent;
         let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AddressLine1") => xr.opt_nil(&xc, &mut address_line1)?,
-                (super::NS0, "AddressLine2") => xr.opt_nil(&xc, &mut address_line2)?,
-                (super::NS0, "Age") => xr.opt_nil(&xc, &mut age)?,
-                (super::NS0, "AlertMessage") => xr.opt_nil(&xc, &mut alert_message)?,
-                (super::NS0, "AlertShowWhenDisplayingPatientDetails") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut age)?,
+                Some(3) => xr.opt_nil(&xc, &mut alert_message)?,
+                Some(4) => {
                     xr.opt_nil(&xc, &mut alert_show_when_displaying_patient_details)?
                 }
-                (super::NS0, "AlertShowWhenEnteringEncounters") => {
-                    xr.opt_nil(&xc, &mut alert_show_when_entering_encounters)?
-                }
-                (super::NS0, "AlertShowWhenPostingPayments") => {
-                    xr.opt_nil(&xc, &mut alert_show_when_posting_payments)?
-                }
-                (super::NS0, "AlertShowWhenPreparingPatientStatements") => {
+                Some(5) => xr.opt_nil(&xc, &mut alert_show_when_entering_encounters)?,
+                Some(6) => xr.opt_nil(&xc, &mut alert_show_when_posting_payments)?,
+                Some(7) => {
                     xr.opt_nil(&xc, &mut alert_show_when_preparing_patient_statements)?
                 }
-                (super::NS0, "AlertShowWhenSchedulingAppointments") => {
-                    xr.opt_nil(&xc, &mut alert_show_when_scheduling_appointments)?
-                }
-                (super::NS0, "AlertShowWhenViewingClaimDetails") => {
-                    xr.opt_nil(&xc, &mut alert_show_when_viewing_claim_details)?
-                }
-                (super::NS0, "Authorization1ContactFullName") => {
-                    xr.opt_nil(&xc, &mut authorization1_contact_full_name)?
-                }
-                (super::NS0, "Authorization1ContactPhone") => {
-                    xr.opt_nil(&xc, &mut authorization1_contact_phone)?
-                }
-                (super::NS0, "Authorization1ContactPhoneExt") => {
-                    xr.opt_nil(&xc, &mut authorization1_contact_phone_ext)?
-                }
-                (super::NS0, "Authorization1EndDate") => {
-                    xr.opt_nil(&xc, &mut authorization1_end_date)?
-                }
-                (super::NS0, "Authorization1InsurancePlanName") => {
-                    xr.opt_nil(&xc, &mut authorization1_insurance_plan_name)?
-                }
-                (super::NS0, "Authorization1Notes") => {
-                    xr.opt_nil(&xc, &mut authorization1_notes)?
-                }
-                (super::NS0, "Authorization1Number") => {
-                    xr.opt_nil(&xc, &mut authorization1_number)?
-                }
-                (super::NS0, "Authorization1NumberOfVisits") => {
-                    xr.opt_nil(&xc, &mut authorization1_number_of_visits)?
-                }
-                (super::NS0, "Authorization1NumberOfVisitsUsed") => {
-                    xr.opt_nil(&xc, &mut authorization1_number_of_visits_used)?
-                }
-                (super::NS0, "Authorization1StartDate") => {
-                    xr.opt_nil(&xc, &mut authorization1_start_date)?
-                }
-                (super::NS0, "Authorization2ContactFullName") => {
-                    xr.opt_nil(&xc, &mut authorization2_contact_full_name)?
-                }
-                (super::NS0, "Authorization2ContactPhone") => {
-                    xr.opt_nil(&xc, &mut authorization2_contact_phone)?
-                }
-                (super::NS0, "Authorization2ContactPhoneExt") => {
-                    xr.opt_nil(&xc, &mut authorization2_contact_phone_ext)?
-                }
-                (super::NS0, "Authorization2EndDate") => {
-                    xr.opt_nil(&xc, &mut authorization2_end_date)?
-                }
-                (super::NS0, "Authorization2InsurancePlanName") => {
-                    xr.opt_nil(&xc, &mut authorization2_insurance_plan_name)?
-                }
-                (super::NS0, "Authorization2Notes") => {
-                    xr.opt_nil(&xc, &mut authorization2_notes)?
-                }
-                (super::NS0, "Authorization2Number") => {
-                    xr.opt_nil(&xc, &mut authorization2_number)?
-                }
-                (super::NS0, "Authorization2NumberOfVisits") => {
-                    xr.opt_nil(&xc, &mut authorization2_number_of_visits)?
-                }
-                (super::NS0, "Authorization2NumberOfVisitsUsed") => {
-                    xr.opt_nil(&xc, &mut authorization2_number_of_visits_used)?
-                }
-                (super::NS0, "Authorization2StartDate") => {
-                    xr.opt_nil(&xc, &mut authorization2_start_date)?
-                }
-                (super::NS0, "Authorization3ContactFullName") => {
-                    xr.opt_nil(&xc, &mut authorization3_contact_full_name)?
-                }
-                (super::NS0, "Authorization3ContactPhone") => {
-                    xr.opt_nil(&xc, &mut authorization3_contact_phone)?
-                }
-                (super::NS0, "Authorization3ContactPhoneExt") => {
-                    xr.opt_nil(&xc, &mut authorization3_contact_phone_ext)?
-                }
-                (super::NS0, "Authorization3EndDate") => {
-                    xr.opt_nil(&xc, &mut authorization3_end_date)?
-                }
-                (super::NS0, "Authorization3InsurancePlanName") => {
-                    xr.opt_nil(&xc, &mut authorization3_insurance_plan_name)?
-                }
-                (super::NS0, "Authorization3Notes") => {
-                    xr.opt_nil(&xc, &mut authorization3_notes)?
-                }
-                (super::NS0, "Authorization3Number") => {
-                    xr.opt_nil(&xc, &mut authorization3_number)?
-                }
-                (super::NS0, "Authorization3NumberOfVisits") => {
-                    xr.opt_nil(&xc, &mut authorization3_number_of_visits)?
-                }
-                (super::NS0, "Authorization3NumberOfVisitsUsed") => {
-                    xr.opt_nil(&xc, &mut authorization3_number_of_visits_used)?
-                }
-                (super::NS0, "Authorization3StartDate") => {
-                    xr.opt_nil(&xc, &mut authorization3_start_date)?
-                }
-                (super::NS0, "City") => xr.opt_nil(&xc, &mut city)?,
-                (super::NS0, "CollectionCategoryName") => {
-                    xr.opt_nil(&xc, &mut collection_category_name)?
-                }
-                (super::NS0, "Country") => xr.opt_nil(&xc, &mut country)?,
-                (super::NS0, "CreatedDate") => xr.opt_nil(&xc, &mut created_date)?,
-                (super::NS0, "DOB") => xr.opt_nil(&xc, &mut dob)?,
-                (super::NS0, "DefaultCaseConditionRelatedToAbuse") => {
+                Some(8) => xr.opt_nil(&xc, &mut alert_show_when_scheduling_appointments)?,
+                Some(9) => xr.opt_nil(&xc, &mut alert_show_when_viewing_claim_details)?,
+                Some(10) => xr.opt_nil(&xc, &mut authorization1_contact_full_name)?,
+                Some(11) => xr.opt_nil(&xc, &mut authorization1_contact_phone)?,
+                Some(12) => xr.opt_nil(&xc, &mut authorization1_contact_phone_ext)?,
+                Some(13) => xr.opt_nil(&xc, &mut authorization1_end_date)?,
+                Some(14) => xr.opt_nil(&xc, &mut authorization1_insurance_plan_name)?,
+                Some(15) => xr.opt_nil(&xc, &mut authorization1_notes)?,
+                Some(16) => xr.opt_nil(&xc, &mut authorization1_number)?,
+                Some(17) => xr.opt_nil(&xc, &mut authorization1_number_of_visits)?,
+                Some(18) => xr.opt_nil(&xc, &mut authorization1_number_of_visits_used)?,
+                Some(19) => xr.opt_nil(&xc, &mut authorization1_start_date)?,
+                Some(20) => xr.opt_nil(&xc, &mut authorization2_contact_full_name)?,
+                Some(21) => xr.opt_nil(&xc, &mut authorization2_contact_phone)?,
+                Some(22) => xr.opt_nil(&xc, &mut authorization2_contact_phone_ext)?,
+                Some(23) => xr.opt_nil(&xc, &mut authorization2_end_date)?,
+                Some(24) => xr.opt_nil(&xc, &mut authorization2_insurance_plan_name)?,
+                Some(25) => xr.opt_nil(&xc, &mut authorization2_notes)?,
+                Some(26) => xr.opt_nil(&xc, &mut authorization2_number)?,
+                Some(27) => xr.opt_nil(&xc, &mut authorization2_number_of_visits)?,
+                Some(28) => xr.opt_nil(&xc, &mut authorization2_number_of_visits_used)?,
+                Some(29) => xr.opt_nil(&xc, &mut authorization2_start_date)?,
+                Some(30) => xr.opt_nil(&xc, &mut authorization3_contact_full_name)?,
+                Some(31) => xr.opt_nil(&xc, &mut authorization3_contact_phone)?,
+                Some(32) => xr.opt_nil(&xc, &mut authorization3_contact_phone_ext)?,
+                Some(33) => xr.opt_nil(&xc, &mut authorization3_end_date)?,
+                Some(34) => xr.opt_nil(&xc, &mut authorization3_insurance_plan_name)?,
+                Some(35) => xr.opt_nil(&xc, &mut authorization3_notes)?,
+                Some(36) => xr.opt_nil(&xc, &mut authorization3_number)?,
+                Some(37) => xr.opt_nil(&xc, &mut authorization3_number_of_visits)?,
+                Some(38) => xr.opt_nil(&xc, &mut authorization3_number_of_visits_used)?,
+                Some(39) => xr.opt_nil(&xc, &mut authorization3_start_date)?,
+                Some(40) => xr.opt_nil(&xc, &mut city)?,
+                Some(41) => xr.opt_nil(&xc, &mut collection_category_name)?,
+                Some(42) => xr.opt_nil(&xc, &mut country)?,
+                Some(43) => xr.opt_nil(&xc, &mut created_date)?,
+                Some(44) => xr.opt_nil(&xc, &mut dob)?,
+                Some(45) => {
                     xr.opt_nil(&xc, &mut default_case_condition_related_to_abuse)?
                 }
-                (super::NS0, "DefaultCaseConditionRelatedToAutoAccident") => {
+                Some(46) => {
                     xr.opt_nil(
                         &xc,
                         &mut default_case_condition_related_to_auto_accident,
                     )?
                 }
-                (super::NS0, "DefaultCaseConditionRelatedToAutoAccidentState") => {
+                Some(47) => {
                     xr.opt_nil(
                         &xc,
                         &mut default_case_condition_related_to_auto_accident_state,
                     )?
                 }
-                (super::NS0, "DefaultCaseConditionRelatedToEPSDT") => {
+                Some(48) => {
                     xr.opt_nil(&xc, &mut default_case_condition_related_to_epsdt)?
                 }
-                (super::NS0, "DefaultCaseConditionRelatedToEmergency") => {
+                Some(49) => {
                     xr.opt_nil(&xc, &mut default_case_condition_related_to_emergency)?
                 }
-                (super::NS0, "DefaultCaseConditionRelatedToEmployment") => {
+                Some(50) => {
                     xr.opt_nil(&xc, &mut default_case_condition_related_to_employment)?
                 }
-                (super::NS0, "DefaultCaseConditionRelatedToFamilyPlanning") => {
+                Some(51) => {
                     xr.opt_nil(
                         &xc,
                         &mut default_case_condition_related_to_family_planning,
                     )?
                 }
-                (super::NS0, "DefaultCaseConditionRelatedToOther") => {
+                Some(52) => {
                     xr.opt_nil(&xc, &mut default_case_condition_related_to_other)?
                 }
-                (super::NS0, "DefaultCaseConditionRelatedToPregnancy") => {
+                Some(53) => {
                     xr.opt_nil(&xc, &mut default_case_condition_related_to_pregnancy)?
                 }
-                (super::NS0, "DefaultCaseDatesAccidentDate") => {
-                    xr.opt_nil(&xc, &mut default_case_dates_accident_date)?
-                }
-                (super::NS0, "DefaultCaseDatesAcuteManifestationDate") => {
+                Some(54) => xr.opt_nil(&xc, &mut default_case_dates_accident_date)?,
+                Some(55) => {
                     xr.opt_nil(&xc, &mut default_case_dates_acute_manifestation_date)?
                 }
-                (super::NS0, "DefaultCaseDatesInjuryEndDate") => {
-                    xr.opt_nil(&xc, &mut default_case_dates_injury_end_date)?
-                }
-                (super::NS0, "DefaultCaseDatesInjuryStartDate") => {
-                    xr.opt_nil(&xc, &mut default_case_dates_injury_start_date)?
-                }
-                (super::NS0, "DefaultCaseDatesLastMenstrualPeriodDate") => {
+                Some(56) => xr.opt_nil(&xc, &mut default_case_dates_injury_end_date)?,
+                Some(57) => xr.opt_nil(&xc, &mut default_case_dates_injury_start_date)?,
+                Some(58) => {
                     xr.opt_nil(&xc, &mut default_case_dates_last_menstrual_period_date)?
                 }
-                (super::NS0, "DefaultCaseDatesLastSeenDate") => {
-                    xr.opt_nil(&xc, &mut default_case_dates_last_seen_date)?
-                }
-                (super::NS0, "DefaultCaseDatesLastXRayDate") => {
-                    xr.opt_nil(&xc, &mut default_case_dates_last_x_ray_date)?
-                }
-                (super::NS0, "DefaultCaseDatesReferralDate") => {
-                    xr.opt_nil(&xc, &mut default_case_dates_referral_date)?
-                }
-                (super::NS0, "DefaultCaseDatesRelatedDisabilityEndDate") => {
+                Some(59) => xr.opt_nil(&xc, &mut default_case_dates_last_seen_date)?,
+                Some(60) => xr.opt_nil(&xc, &mut default_case_dates_last_x_ray_date)?,
+                Some(61) => xr.opt_nil(&xc, &mut default_case_dates_referral_date)?,
+                Some(62) => {
                     xr.opt_nil(&xc, &mut default_case_dates_related_disability_end_date)?
                 }
-                (super::NS0, "DefaultCaseDatesRelatedDisabilityStartDate") => {
+                Some(63) => {
                     xr.opt_nil(
                         &xc,
                         &mut default_case_dates_related_disability_start_date,
                     )?
                 }
-                (super::NS0, "DefaultCaseDatesRelatedHospitalizationEndDate") => {
+                Some(64) => {
                     xr.opt_nil(
                         &xc,
                         &mut default_case_dates_related_hospitalization_end_date,
                     )?
                 }
-                (super::NS0, "DefaultCaseDatesRelatedHospitalizationStartDate") => {
+                Some(65) => {
                     xr.opt_nil(
                         &xc,
                         &mut default_case_dates_related_hospitalization_start_date,
                     )?
                 }
-                (super::NS0, "DefaultCaseDatesSameOrSimilarIllnessEndDate") => {
+                Some(66) => {
                     xr.opt_nil(
                         &xc,
                         &mut default_case_dates_same_or_similar_illness_end_date,
                     )?
                 }
-                (super::NS0, "DefaultCaseDatesSameOrSimilarIllnessStartDate") => {
+                Some(67) => {
                     xr.opt_nil(
                         &xc,
                         &mut default_case_dates_same_or_similar_illness_start_date,
                     )?
                 }
-                (super::NS0, "DefaultCaseDatesUnableToWorkEndDate") => {
+                Some(68) => {
                     xr.opt_nil(&xc, &mut default_case_dates_unable_to_work_end_date)?
                 }
-                (super::NS0, "DefaultCaseDatesUnableToWorkStartDate") => {
+                Some(69) => {
                     xr.opt_nil(&xc, &mut default_case_dates_unable_to_work_start_date)?
                 }
-                (super::NS0, "DefaultCaseDescription") => {
-                    xr.opt_nil(&xc, &mut default_case_description)?
-                }
-                (super::NS0, "DefaultCaseID") => xr.opt_nil(&xc, &mut default_case_id)?,
-                (super::NS0, "DefaultCaseName") => {
-                    xr.opt_nil(&xc, &mut default_case_name)?
-                }
-                (super::NS0, "DefaultCasePayerScenario") => {
-                    xr.opt_nil(&xc, &mut default_case_payer_scenario)?
-                }
-                (super::NS0, "DefaultCaseReferringProviderFullName") => {
+                Some(70) => xr.opt_nil(&xc, &mut default_case_description)?,
+                Some(71) => xr.opt_nil(&xc, &mut default_case_id)?,
+                Some(72) => xr.opt_nil(&xc, &mut default_case_name)?,
+                Some(73) => xr.opt_nil(&xc, &mut default_case_payer_scenario)?,
+                Some(74) => {
                     xr.opt_nil(&xc, &mut default_case_referring_provider_full_name)?
                 }
-                (super::NS0, "DefaultCaseReferringProviderID") => {
-                    xr.opt_nil(&xc, &mut default_case_referring_provider_id)?
-                }
-                (super::NS0, "DefaultCaseSendPatientStatements") => {
-                    xr.opt_nil(&xc, &mut default_case_send_patient_statements)?
-                }
-                (super::NS0, "DefaultRenderingProviderFullName") => {
-                    xr.opt_nil(&xc, &mut default_rendering_provider_full_name)?
-                }
-                (super::NS0, "DefaultRenderingProviderId") => {
-                    xr.opt_nil(&xc, &mut default_rendering_provider_id)?
-                }
-                (super::NS0, "DefaultServiceLocationBillingName") => {
-                    xr.opt_nil(&xc, &mut default_service_location_billing_name)?
-                }
-                (super::NS0, "DefaultServiceLocationFaxPhone") => {
-                    xr.opt_nil(&xc, &mut default_service_location_fax_phone)?
-                }
-                (super::NS0, "DefaultServiceLocationFaxPhoneExt") => {
-                    xr.opt_nil(&xc, &mut default_service_location_fax_phone_ext)?
-                }
-                (super::NS0, "DefaultServiceLocationId") => {
-                    xr.opt_nil(&xc, &mut default_service_location_id)?
-                }
-                (super::NS0, "DefaultServiceLocationName") => {
-                    xr.opt_nil(&xc, &mut default_service_location_name)?
-                }
-                (super::NS0, "DefaultServiceLocationNameAddressLine1") => {
+                Some(75) => xr.opt_nil(&xc, &mut default_case_referring_provider_id)?,
+                Some(76) => xr.opt_nil(&xc, &mut default_case_send_patient_statements)?,
+                Some(77) => xr.opt_nil(&xc, &mut default_rendering_provider_full_name)?,
+                Some(78) => xr.opt_nil(&xc, &mut default_rendering_provider_id)?,
+                Some(79) => xr.opt_nil(&xc, &mut default_service_location_billing_name)?,
+                Some(80) => xr.opt_nil(&xc, &mut default_service_location_fax_phone)?,
+                Some(81) => xr.opt_nil(&xc, &mut default_service_location_fax_phone_ext)?,
+                Some(82) => xr.opt_nil(&xc, &mut default_service_location_id)?,
+                Some(83) => xr.opt_nil(&xc, &mut default_service_location_name)?,
+                Some(84) => {
                     xr.opt_nil(&xc, &mut default_service_location_name_address_line1)?
                 }
-                (super::NS0, "DefaultServiceLocationNameAddressLine2") => {
+                Some(85) => {
                     xr.opt_nil(&xc, &mut default_service_location_name_address_line2)?
                 }
-                (super::NS0, "DefaultServiceLocationNameCity") => {
-                    xr.opt_nil(&xc, &mut default_service_location_name_city)?
-                }
-                (super::NS0, "DefaultServiceLocationNameCountry") => {
-                    xr.opt_nil(&xc, &mut default_service_location_name_country)?
-                }
-                (super::NS0, "DefaultServiceLocationNameState") => {
-                    xr.opt_nil(&xc, &mut default_service_location_name_state)?
-                }
-                (super::NS0, "DefaultServiceLocationNameZipCode") => {
-                    xr.opt_nil(&xc, &mut default_service_location_name_zip_code)?
-                }
-                (super::NS0, "DefaultServiceLocationPhone") => {
-                    xr.opt_nil(&xc, &mut default_service_location_phone)?
-                }
-                (super::NS0, "DefaultServiceLocationPhoneExt") => {
-                    xr.opt_nil(&xc, &mut default_service_location_phone_ext)?
-                }
-                (super::NS0, "EmailAddress") => xr.opt_nil(&xc, &mut email_address)?,
-                (super::NS0, "EmergencyName") => xr.opt_nil(&xc, &mut emergency_name)?,
-                (super::NS0, "EmergencyPhone") => xr.opt_nil(&xc, &mut emergency_phone)?,
-                (super::NS0, "EmergencyPhoneExt") => {
-                    xr.opt_nil(&xc, &mut emergency_phone_ext)?
-                }
-                (super::NS0, "EmployerName") => xr.opt_nil(&xc, &mut employer_name)?,
-                (super::NS0, "EmploymentStatus") => {
-                    xr.opt_nil(&xc, &mut employment_status)?
-                }
-                (super::NS0, "FirstName") => xr.opt_nil(&xc, &mut first_name)?,
-                (super::NS0, "Gender") => xr.opt_nil(&xc, &mut gender)?,
-                (super::NS0, "GuarantorDifferentThanPatient") => {
-                    xr.opt_nil(&xc, &mut guarantor_different_than_patient)?
-                }
-                (super::NS0, "GuarantorFirstName") => {
-                    xr.opt_nil(&xc, &mut guarantor_first_name)?
-                }
-                (super::NS0, "GuarantorLastName") => {
-                    xr.opt_nil(&xc, &mut guarantor_last_name)?
-                }
-                (super::NS0, "GuarantorMiddleName") => {
-                    xr.opt_nil(&xc, &mut guarantor_middle_name)?
-                }
-                (super::NS0, "GuarantorPrefix") => {
-                    xr.opt_nil(&xc, &mut guarantor_prefix)?
-                }
-                (super::NS0, "GuarantorSuffix") => {
-                    xr.opt_nil(&xc, &mut guarantor_suffix)?
-                }
-                (super::NS0, "HomePhone") => xr.opt_nil(&xc, &mut home_phone)?,
-                (super::NS0, "HomePhoneExt") => xr.opt_nil(&xc, &mut home_phone_ext)?,
-                (super::NS0, "ID") => xr.opt_nil(&xc, &mut id)?,
-                (super::NS0, "LastAppointmentDate") => {
-                    xr.opt_nil(&xc, &mut last_appointment_date)?
-                }
-                (super::NS0, "LastDiagnosis") => xr.opt_nil(&xc, &mut last_diagnosis)?,
-                (super::NS0, "LastEncounterDate") => {
-                    xr.opt_nil(&xc, &mut last_encounter_date)?
-                }
-                (super::NS0, "LastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut last_modified_date)?
-                }
-                (super::NS0, "LastName") => xr.opt_nil(&xc, &mut last_name)?,
-                (super::NS0, "MaritalStatus") => xr.opt_nil(&xc, &mut marital_status)?,
-                (super::NS0, "MedicalRecordNumber") => {
-                    xr.opt_nil(&xc, &mut medical_record_number)?
-                }
-                (super::NS0, "MiddleName") => xr.opt_nil(&xc, &mut middle_name)?,
-                (super::NS0, "MobilePhone") => xr.opt_nil(&xc, &mut mobile_phone)?,
-                (super::NS0, "MobilePhoneExt") => xr.opt_nil(&xc, &mut mobile_phone_ext)?,
-                (super::NS0, "MostRecentNote1Date") => {
-                    xr.opt_nil(&xc, &mut most_recent_note1_date)?
-                }
-                (super::NS0, "MostRecentNote1Message") => {
-                    xr.opt_nil(&xc, &mut most_recent_note1_message)?
-                }
-                (super::NS0, "MostRecentNote1User") => {
-                    xr.opt_nil(&xc, &mut most_recent_note1_user)?
-                }
-                (super::NS0, "MostRecentNote2Date") => {
-                    xr.opt_nil(&xc, &mut most_recent_note2_date)?
-                }
-                (super::NS0, "MostRecentNote2Message") => {
-                    xr.opt_nil(&xc, &mut most_recent_note2_message)?
-                }
-                (super::NS0, "MostRecentNote2User") => {
-                    xr.opt_nil(&xc, &mut most_recent_note2_user)?
-                }
-                (super::NS0, "MostRecentNote3Date") => {
-                    xr.opt_nil(&xc, &mut most_recent_note3_date)?
-                }
-                (super::NS0, "MostRecentNote3Message") => {
-                    xr.opt_nil(&xc, &mut most_recent_note3_message)?
-                }
-                (super::NS0, "MostRecentNote3User") => {
-                    xr.opt_nil(&xc, &mut most_recent_note3_user)?
-                }
-                (super::NS0, "MostRecentNote4Date") => {
-                    xr.opt_nil(&xc, &mut most_recent_note4_date)?
-                }
-                (super::NS0, "MostRecentNote4Message") => {
-                    xr.opt_nil(&xc, &mut most_recent_note4_message)?
-                }
-                (super::NS0, "MostRecentNote4User") => {
-                    xr.opt_nil(&xc, &mut most_recent_note4_user)?
-                }
-                (super::NS0, "PatientFullName") => {
-                    xr.opt_nil(&xc, &mut patient_full_name)?
-                }
-                (super::NS0, "PracticeId") => xr.opt_nil(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS0, "Prefix") => xr.opt_nil(&xc, &mut prefix)?,
-                (super::NS0, "PrimaryCarePhysicianFullName") => {
-                    xr.opt_nil(&xc, &mut primary_care_physician_full_name)?
-                }
-                (super::NS0, "PrimaryCarePhysicianId") => {
-                    xr.opt_nil(&xc, &mut primary_care_physician_id)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyCompanyID") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_company_id)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyCompanyName") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_company_name)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyCopay") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_copay)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyDeductible") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_deductible)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyEffectiveEndDate") => {
+                Some(86) => xr.opt_nil(&xc, &mut default_service_location_name_city)?,
+                Some(87) => xr.opt_nil(&xc, &mut default_service_location_name_country)?,
+                Some(88) => xr.opt_nil(&xc, &mut default_service_location_name_state)?,
+                Some(89) => xr.opt_nil(&xc, &mut default_service_location_name_zip_code)?,
+                Some(90) => xr.opt_nil(&xc, &mut default_service_location_phone)?,
+                Some(91) => xr.opt_nil(&xc, &mut default_service_location_phone_ext)?,
+                Some(92) => xr.opt_nil(&xc, &mut email_address)?,
+                Some(93) => xr.opt_nil(&xc, &mut emergency_name)?,
+                Some(94) => xr.opt_nil(&xc, &mut emergency_phone)?,
+                Some(95) => xr.opt_nil(&xc, &mut emergency_phone_ext)?,
+                Some(96) => xr.opt_nil(&xc, &mut employer_name)?,
+                Some(97) => xr.opt_nil(&xc, &mut employment_status)?,
+                Some(98) => xr.opt_nil(&xc, &mut first_name)?,
+                Some(99) => xr.opt_nil(&xc, &mut gender)?,
+                Some(100) => xr.opt_nil(&xc, &mut guarantor_different_than_patient)?,
+                Some(101) => xr.opt_nil(&xc, &mut guarantor_first_name)?,
+                Some(102) => xr.opt_nil(&xc, &mut guarantor_last_name)?,
+                Some(103) => xr.opt_nil(&xc, &mut guarantor_middle_name)?,
+                Some(104) => xr.opt_nil(&xc, &mut guarantor_prefix)?,
+                Some(105) => xr.opt_nil(&xc, &mut guarantor_suffix)?,
+                Some(106) => xr.opt_nil(&xc, &mut home_phone)?,
+                Some(107) => xr.opt_nil(&xc, &mut home_phone_ext)?,
+                Some(108) => xr.opt_nil(&xc, &mut id)?,
+                Some(109) => xr.opt_nil(&xc, &mut last_appointment_date)?,
+                Some(110) => xr.opt_nil(&xc, &mut last_diagnosis)?,
+                Some(111) => xr.opt_nil(&xc, &mut last_encounter_date)?,
+                Some(112) => xr.opt_nil(&xc, &mut last_modified_date)?,
+                Some(113) => xr.opt_nil(&xc, &mut last_name)?,
+                Some(114) => xr.opt_nil(&xc, &mut marital_status)?,
+                Some(115) => xr.opt_nil(&xc, &mut medical_record_number)?,
+                Some(116) => xr.opt_nil(&xc, &mut middle_name)?,
+                Some(117) => xr.opt_nil(&xc, &mut mobile_phone)?,
+                Some(118) => xr.opt_nil(&xc, &mut mobile_phone_ext)?,
+                Some(119) => xr.opt_nil(&xc, &mut most_recent_note1_date)?,
+                Some(120) => xr.opt_nil(&xc, &mut most_recent_note1_message)?,
+                Some(121) => xr.opt_nil(&xc, &mut most_recent_note1_user)?,
+                Some(122) => xr.opt_nil(&xc, &mut most_recent_note2_date)?,
+                Some(123) => xr.opt_nil(&xc, &mut most_recent_note2_message)?,
+                Some(124) => xr.opt_nil(&xc, &mut most_recent_note2_user)?,
+                Some(125) => xr.opt_nil(&xc, &mut most_recent_note3_date)?,
+                Some(126) => xr.opt_nil(&xc, &mut most_recent_note3_message)?,
+                Some(127) => xr.opt_nil(&xc, &mut most_recent_note3_user)?,
+                Some(128) => xr.opt_nil(&xc, &mut most_recent_note4_date)?,
+                Some(129) => xr.opt_nil(&xc, &mut most_recent_note4_message)?,
+                Some(130) => xr.opt_nil(&xc, &mut most_recent_note4_user)?,
+                Some(131) => xr.opt_nil(&xc, &mut patient_full_name)?,
+                Some(132) => xr.opt_nil(&xc, &mut practice_id)?,
+                Some(133) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(134) => xr.opt_nil(&xc, &mut prefix)?,
+                Some(135) => xr.opt_nil(&xc, &mut primary_care_physician_full_name)?,
+                Some(136) => xr.opt_nil(&xc, &mut primary_care_physician_id)?,
+                Some(137) => xr.opt_nil(&xc, &mut primary_insurance_policy_company_id)?,
+                Some(138) => xr.opt_nil(&xc, &mut primary_insurance_policy_company_name)?,
+                Some(139) => xr.opt_nil(&xc, &mut primary_insurance_policy_copay)?,
+                Some(140) => xr.opt_nil(&xc, &mut primary_insurance_policy_deductible)?,
+                Some(141) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_effective_end_date)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyEffectiveStartDate") => {
+                Some(142) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_effective_start_date)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyGroupNumber") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_group_number)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyInsuredAddressLine1") => {
+                Some(143) => xr.opt_nil(&xc, &mut primary_insurance_policy_group_number)?,
+                Some(144) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_address_line1)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredAddressLine2") => {
+                Some(145) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_address_line2)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredCity") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_city)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyInsuredCountry") => {
+                Some(146) => xr.opt_nil(&xc, &mut primary_insurance_policy_insured_city)?,
+                Some(147) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_country)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredDateOfBirth") => {
+                Some(148) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_date_of_birth)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredFullName") => {
+                Some(149) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_full_name)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredGender") => {
+                Some(150) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_gender)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredIDNumber") => {
+                Some(151) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_id_number)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredNotes") => {
+                Some(152) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_notes)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredSocialSecurityNumber") => {
+                Some(153) => {
                     xr.opt_nil(
                         &xc,
                         &mut primary_insurance_policy_insured_social_security_number,
                     )?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredState") => {
+                Some(154) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_state)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredZipCode") => {
+                Some(155) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_zip_code)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyNumber") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_number)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPatientRelationshipToInsured") => {
+                Some(156) => xr.opt_nil(&xc, &mut primary_insurance_policy_number)?,
+                Some(157) => {
                     xr.opt_nil(
                         &xc,
                         &mut primary_insurance_policy_patient_relationship_to_insured,
                     )?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanAddressLine1") => {
+                Some(158) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_plan_address_line1)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanAddressLine2") => {
+                Some(159) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_plan_address_line2)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanAdjusterFullName") => {
+                Some(160) => {
                     xr.opt_nil(
                         &xc,
                         &mut primary_insurance_policy_plan_adjuster_full_name,
                     )?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanCity") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_city)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanCountry") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_country)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanFaxNumber") => {
+                Some(161) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_city)?,
+                Some(162) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_country)?,
+                Some(163) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_plan_fax_number)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanFaxNumberExt") => {
+                Some(164) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_plan_fax_number_ext)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanID") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_id)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanName") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_name)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanPhoneNumber") => {
+                Some(165) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_id)?,
+                Some(166) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_name)?,
+                Some(167) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_plan_phone_number)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanPhoneNumberExt") => {
+                Some(168) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_plan_phone_number_ext)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanState") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_state)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanZipCode") => {
+                Some(169) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_state)?,
+                Some(170) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_plan_zip_code)?
                 }
-                (super::NS0, "ReferralSource") => xr.opt_nil(&xc, &mut referral_source)?,
-                (super::NS0, "ReferringProviderFullName") => {
-                    xr.opt_nil(&xc, &mut referring_provider_full_name)?
-                }
-                (super::NS0, "ReferringProviderId") => {
-                    xr.opt_nil(&xc, &mut referring_provider_id)?
-                }
-                (super::NS0, "SSN") => xr.opt_nil(&xc, &mut ssn)?,
-                (super::NS0, "SecondaryInsurancePolicyCompanyID") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_company_id)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyCompanyName") => {
+                Some(171) => xr.opt_nil(&xc, &mut referral_source)?,
+                Some(172) => xr.opt_nil(&xc, &mut referring_provider_full_name)?,
+                Some(173) => xr.opt_nil(&xc, &mut referring_provider_id)?,
+                Some(174) => xr.opt_nil(&xc, &mut ssn)?,
+                Some(175) => xr.opt_nil(&xc, &mut secondary_insurance_policy_company_id)?,
+                Some(176) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_company_name)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyCopay") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_copay)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyDeductible") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_deductible)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyEffectiveEndDate") => {
+                Some(177) => xr.opt_nil(&xc, &mut secondary_insurance_policy_copay)?,
+                Some(178) => xr.opt_nil(&xc, &mut secondary_insurance_policy_deductible)?,
+                Some(179) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_effective_end_date)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyEffectiveStartDate") => {
+                Some(180) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_policy_effective_start_date,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyGroupNumber") => {
+                Some(181) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_group_number)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredAddressLine1") => {
+                Some(182) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_policy_insured_address_line1,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredAddressLine2") => {
+                Some(183) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_policy_insured_address_line2,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredCity") => {
+                Some(184) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_city)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredCountry") => {
+                Some(185) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_country)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredDateOfBirth") => {
+                Some(186) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_policy_insured_date_of_birth,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredFullName") => {
+                Some(187) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_full_name)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredGender") => {
+                Some(188) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_gender)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredIDNumber") => {
+                Some(189) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_id_number)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredNotes") => {
+                Some(190) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_notes)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredSocialSecurityNumber") => {
+                Some(191) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_policy_insured_social_security_number,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredState") => {
+                Some(192) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_state)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredZipCode") => {
+                Some(193) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_zip_code)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyNumber") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_number)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPatientRelationshipToInsured") => {
+                Some(194) => xr.opt_nil(&xc, &mut secondary_insurance_policy_number)?,
+                Some(195) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_policy_patient_relationship_to_insured,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanAddressLine1") => {
+                Some(196) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_address_line1)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanAddressLine2") => {
+                Some(197) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_address_line2)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanAdjusterFullName") => {
+                Some(198) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_policy_plan_adjuster_full_name,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanCity") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_city)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPlanCountry") => {
+                Some(199) => xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_city)?,
+                Some(200) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_country)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanFaxNumber") => {
+                Some(201) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_fax_number)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanFaxNumberExt") => {
+                Some(202) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_fax_number_ext)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanID") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_id)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPlanName") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_name)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPlanPhoneNumber") => {
+                Some(203) => xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_id)?,
+                Some(204) => xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_name)?,
+                Some(205) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_phone_number)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanPhoneNumberExt") => {
+                Some(206) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_policy_plan_phone_number_ext,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanState") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_state)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPlanZipCode") => {
+                Some(207) => xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_state)?,
+                Some(208) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_zip_code)?
                 }
-                (super::NS0, "State") => xr.opt_nil(&xc, &mut state)?,
-                (super::NS0, "StatementNote") => xr.opt_nil(&xc, &mut statement_note)?,
-                (super::NS0, "Suffix") => xr.opt_nil(&xc, &mut suffix)?,
-                (super::NS0, "WorkPhone") => xr.opt_nil(&xc, &mut work_phone)?,
-                (super::NS0, "WorkPhoneExt") => xr.opt_nil(&xc, &mut work_phone_ext)?,
-                (super::NS0, "ZipCode") => xr.opt_nil(&xc, &mut zip_code)?,
+                Some(209) => xr.opt_nil(&xc, &mut state)?,
+                Some(210) => xr.opt_nil(&xc, &mut statement_note)?,
+                Some(211) => xr.opt_nil(&xc, &mut suffix)?,
+                Some(212) => xr.opt_nil(&xc, &mut work_phone)?,
+                Some(213) => xr.opt_nil(&xc, &mut work_phone_ext)?,
+                Some(214) => xr.opt_nil(&xc, &mut zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -12405,12 +12886,17 @@ impl crate::xml::Decode for GetPatientReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Filter"),
+        ];
         let mut request_header = None;
         let mut filter = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Filter") => xr.opt_nil(&xc, &mut filter)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.opt_nil(&xc, &mut filter)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -12456,16 +12942,20 @@ impl crate::xml::Decode for SinglePatientFilter {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ExternalID"),
+            (super::NS0, "ExternalVendorID"),
+            (super::NS0, "PatientID"),
+        ];
         let mut external_id = crate::xml::Nillable::Absent;
         let mut external_vendor_id = crate::xml::Nillable::Absent;
         let mut patient_id = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ExternalID") => xr.opt_nil(&xc, &mut external_id)?,
-                (super::NS0, "ExternalVendorID") => {
-                    xr.opt_nil(&xc, &mut external_vendor_id)?
-                }
-                (super::NS0, "PatientID") => xr.opt_nil(&xc, &mut patient_id)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut external_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut external_vendor_id)?,
+                Some(2) => xr.opt_nil(&xc, &mut patient_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -12521,16 +13011,20 @@ impl crate::xml::Decode for GetPatientResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "Patient"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut patient = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "Patient") => xr.opt_nil(&xc, &mut patient)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => xr.opt_nil(&xc, &mut patient)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -13463,6 +13957,171 @@ impl crate::xml::Decode for PatientData {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AddressLine1"),
+            (super::NS0, "AddressLine2"),
+            (super::NS0, "Adjustments"),
+            (super::NS0, "Age"),
+            (super::NS0, "AlertMessage"),
+            (super::NS0, "AlertShowWhenDisplayingPatientDetails"),
+            (super::NS0, "AlertShowWhenEnteringEncounters"),
+            (super::NS0, "AlertShowWhenPostingPayments"),
+            (super::NS0, "AlertShowWhenPreparingPatientStatements"),
+            (super::NS0, "AlertShowWhenSchedulingAppointments"),
+            (super::NS0, "AlertShowWhenViewingClaimDetails"),
+            (super::NS0, "Cases"),
+            (super::NS0, "Charges"),
+            (super::NS0, "City"),
+            (super::NS0, "CollectionCategoryName"),
+            (super::NS0, "Country"),
+            (super::NS0, "CreatedDate"),
+            (super::NS0, "DOB"),
+            (super::NS0, "DefaultRenderingProviderFullName"),
+            (super::NS0, "DefaultRenderingProviderId"),
+            (super::NS0, "DefaultServiceLocationBillingName"),
+            (super::NS0, "DefaultServiceLocationFaxPhone"),
+            (super::NS0, "DefaultServiceLocationFaxPhoneExt"),
+            (super::NS0, "DefaultServiceLocationId"),
+            (super::NS0, "DefaultServiceLocationName"),
+            (super::NS0, "DefaultServiceLocationNameAddressLine1"),
+            (super::NS0, "DefaultServiceLocationNameAddressLine2"),
+            (super::NS0, "DefaultServiceLocationNameCity"),
+            (super::NS0, "DefaultServiceLocationNameCountry"),
+            (super::NS0, "DefaultServiceLocationNameState"),
+            (super::NS0, "DefaultServiceLocationNameZipCode"),
+            (super::NS0, "DefaultServiceLocationPhone"),
+            (super::NS0, "DefaultServiceLocationPhoneExt"),
+            (super::NS0, "EmailAddress"),
+            (super::NS0, "EmergencyName"),
+            (super::NS0, "EmergencyPhone"),
+            (super::NS0, "EmergencyPhoneExt"),
+            (super::NS0, "EmployerName"),
+            (super::NS0, "EmploymentStatus"),
+            (super::NS0, "FirstName"),
+            (super::NS0, "Gender"),
+            (super::NS0, "GuarantorDifferentThanPatient"),
+            (super::NS0, "GuarantorFirstName"),
+            (super::NS0, "GuarantorLastName"),
+            (super::NS0, "GuarantorMiddleName"),
+            (super::NS0, "GuarantorPrefix"),
+            (super::NS0, "GuarantorSuffix"),
+            (super::NS0, "HomePhone"),
+            (super::NS0, "HomePhoneExt"),
+            (super::NS0, "ID"),
+            (super::NS0, "InsuranceBalance"),
+            (super::NS0, "InsurancePayments"),
+            (super::NS0, "LastAppointmentDate"),
+            (super::NS0, "LastDiagnosis"),
+            (super::NS0, "LastEncounterDate"),
+            (super::NS0, "LastModifiedDate"),
+            (super::NS0, "LastName"),
+            (super::NS0, "LastPaymentDate"),
+            (super::NS0, "LastStatementDate"),
+            (super::NS0, "MaritalStatus"),
+            (super::NS0, "MedicalRecordNumber"),
+            (super::NS0, "MiddleName"),
+            (super::NS0, "MobilePhone"),
+            (super::NS0, "MobilePhoneExt"),
+            (super::NS0, "MostRecentNote1Date"),
+            (super::NS0, "MostRecentNote1Message"),
+            (super::NS0, "MostRecentNote1User"),
+            (super::NS0, "MostRecentNote2Date"),
+            (super::NS0, "MostRecentNote2Message"),
+            (super::NS0, "MostRecentNote2User"),
+            (super::NS0, "MostRecentNote3Date"),
+            (super::NS0, "MostRecentNote3Message"),
+            (super::NS0, "MostRecentNote3User"),
+            (super::NS0, "MostRecentNote4Date"),
+            (super::NS0, "MostRecentNote4Message"),
+            (super::NS0, "MostRecentNote4User"),
+            (super::NS0, "PatientBalance"),
+            (super::NS0, "PatientFullName"),
+            (super::NS0, "PatientPayments"),
+            (super::NS0, "PracticeId"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "Prefix"),
+            (super::NS0, "PrimaryCarePhysicianFullName"),
+            (super::NS0, "PrimaryCarePhysicianId"),
+            (super::NS0, "PrimaryInsurancePolicyCompanyID"),
+            (super::NS0, "PrimaryInsurancePolicyCompanyName"),
+            (super::NS0, "PrimaryInsurancePolicyCopay"),
+            (super::NS0, "PrimaryInsurancePolicyDeductible"),
+            (super::NS0, "PrimaryInsurancePolicyEffectiveEndDate"),
+            (super::NS0, "PrimaryInsurancePolicyEffectiveStartDate"),
+            (super::NS0, "PrimaryInsurancePolicyGroupNumber"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredAddressLine1"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredAddressLine2"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredCity"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredCountry"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredDateOfBirth"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredFullName"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredGender"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredIDNumber"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredNotes"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredSocialSecurityNumber"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredState"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredZipCode"),
+            (super::NS0, "PrimaryInsurancePolicyNumber"),
+            (super::NS0, "PrimaryInsurancePolicyPatientRelationshipToInsured"),
+            (super::NS0, "PrimaryInsurancePolicyPlanAddressLine1"),
+            (super::NS0, "PrimaryInsurancePolicyPlanAddressLine2"),
+            (super::NS0, "PrimaryInsurancePolicyPlanAdjusterFullName"),
+            (super::NS0, "PrimaryInsurancePolicyPlanCity"),
+            (super::NS0, "PrimaryInsurancePolicyPlanCountry"),
+            (super::NS0, "PrimaryInsurancePolicyPlanFaxNumber"),
+            (super::NS0, "PrimaryInsurancePolicyPlanFaxNumberExt"),
+            (super::NS0, "PrimaryInsurancePolicyPlanID"),
+            (super::NS0, "PrimaryInsurancePolicyPlanName"),
+            (super::NS0, "PrimaryInsurancePolicyPlanPhoneNumber"),
+            (super::NS0, "PrimaryInsurancePolicyPlanPhoneNumberExt"),
+            (super::NS0, "PrimaryInsurancePolicyPlanState"),
+            (super::NS0, "PrimaryInsurancePolicyPlanZipCode"),
+            (super::NS0, "ReferralSource"),
+            (super::NS0, "ReferringProviderFullName"),
+            (super::NS0, "ReferringProviderId"),
+            (super::NS0, "SSN"),
+            (super::NS0, "SecondaryInsurancePolicyCompanyID"),
+            (super::NS0, "SecondaryInsurancePolicyCompanyName"),
+            (super::NS0, "SecondaryInsurancePolicyCopay"),
+            (super::NS0, "SecondaryInsurancePolicyDeductible"),
+            (super::NS0, "SecondaryInsurancePolicyEffectiveEndDate"),
+            (super::NS0, "SecondaryInsurancePolicyEffectiveStartDate"),
+            (super::NS0, "SecondaryInsurancePolicyGroupNumber"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredAddressLine1"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredAddressLine2"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredCity"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredCountry"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredDateOfBirth"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredFullName"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredGender"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredIDNumber"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredNotes"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredSocialSecurityNumber"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredState"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredZipCode"),
+            (super::NS0, "SecondaryInsurancePolicyNumber"),
+            (super::NS0, "SecondaryInsurancePolicyPatientRelationshipToInsured"),
+            (super::NS0, "SecondaryInsurancePolicyPlanAddressLine1"),
+            (super::NS0, "SecondaryInsurancePolicyPlanAddressLine2"),
+            (super::NS0, "SecondaryInsurancePolicyPlanAdjusterFullName"),
+            (super::NS0, "SecondaryInsurancePolicyPlanCity"),
+            (super::NS0, "SecondaryInsurancePolicyPlanCountry"),
+            (super::NS0, "SecondaryInsurancePolicyPlanFaxNumber"),
+            (super::NS0, "SecondaryInsurancePolicyPlanFaxNumberExt"),
+            (super::NS0, "SecondaryInsurancePolicyPlanID"),
+            (super::NS0, "SecondaryInsurancePolicyPlanName"),
+            (super::NS0, "SecondaryInsurancePolicyPlanPhoneNumber"),
+            (super::NS0, "SecondaryInsurancePolicyPlanPhoneNumberExt"),
+            (super::NS0, "SecondaryInsurancePolicyPlanState"),
+            (super::NS0, "SecondaryInsurancePolicyPlanZipCode"),
+            (super::NS0, "State"),
+            (super::NS0, "StatementNote"),
+            (super::NS0, "Suffix"),
+            (super::NS0, "TotalBalance"),
+            (super::NS0, "WorkPhone"),
+            (super::NS0, "WorkPhoneExt"),
+            (super::NS0, "ZipCode"),
+        ];
         let mut address_line1 = crate::xml::Nillable::Absent;
         let mut address_line2 = crate::xml::Nillable::Absent;
         let mut adjustments = crate::xml::Nillable::Absent;
@@ -13626,454 +14285,309 @@ impl crate::xml::Decode for PatientData {
         let mut work_phone = crate::xml::Nillable::Absent;
         let mut work_phone_ext = crate::xml::Nillable::Absent;
         let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AddressLine1") => xr.opt_nil(&xc, &mut address_line1)?,
-                (super::NS0, "AddressLine2") => xr.opt_nil(&xc, &mut address_line2)?,
-                (super::NS0, "Adjustments") => xr.opt_nil(&xc, &mut adjustments)?,
-                (super::NS0, "Age") => xr.opt_nil(&xc, &mut age)?,
-                (super::NS0, "AlertMessage") => xr.opt_nil(&xc, &mut alert_message)?,
-                (super::NS0, "AlertShowWhenDisplayingPatientDetails") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut adjustments)?,
+                Some(3) => xr.opt_nil(&xc, &mut age)?,
+                Some(4) => xr.opt_nil(&xc, &mut alert_message)?,
+                Some(5) => {
                     xr.opt_nil(&xc, &mut alert_show_when_displaying_patient_details)?
                 }
-                (super::NS0, "AlertShowWhenEnteringEncounters") => {
-                    xr.opt_nil(&xc, &mut alert_show_when_entering_encounters)?
-                }
-                (super::NS0, "AlertShowWhenPostingPayments") => {
-                    xr.opt_nil(&xc, &mut alert_show_when_posting_payments)?
-                }
-                (super::NS0, "AlertShowWhenPreparingPatientStatements") => {
+                Some(6) => xr.opt_nil(&xc, &mut alert_show_when_entering_encounters)?,
+                Some(7) => xr.opt_nil(&xc, &mut alert_show_when_posting_payments)?,
+                Some(8) => {
                     xr.opt_nil(&xc, &mut alert_show_when_preparing_patient_statements)?
                 }
-                (super::NS0, "AlertShowWhenSchedulingAppointments") => {
-                    xr.opt_nil(&xc, &mut alert_show_when_scheduling_appointments)?
-                }
-                (super::NS0, "AlertShowWhenViewingClaimDetails") => {
-                    xr.opt_nil(&xc, &mut alert_show_when_viewing_claim_details)?
-                }
-                (super::NS0, "Cases") => {
+                Some(9) => xr.opt_nil(&xc, &mut alert_show_when_scheduling_appointments)?,
+                Some(10) => xr.opt_nil(&xc, &mut alert_show_when_viewing_claim_details)?,
+                Some(11) => {
                     xr.opt_nil_array(&xc, super::NS0, "PatientCaseData", &mut cases)?
                 }
-                (super::NS0, "Charges") => xr.opt_nil(&xc, &mut charges)?,
-                (super::NS0, "City") => xr.opt_nil(&xc, &mut city)?,
-                (super::NS0, "CollectionCategoryName") => {
-                    xr.opt_nil(&xc, &mut collection_category_name)?
-                }
-                (super::NS0, "Country") => xr.opt_nil(&xc, &mut country)?,
-                (super::NS0, "CreatedDate") => xr.opt_nil(&xc, &mut created_date)?,
-                (super::NS0, "DOB") => xr.opt_nil(&xc, &mut dob)?,
-                (super::NS0, "DefaultRenderingProviderFullName") => {
-                    xr.opt_nil(&xc, &mut default_rendering_provider_full_name)?
-                }
-                (super::NS0, "DefaultRenderingProviderId") => {
-                    xr.opt_nil(&xc, &mut default_rendering_provider_id)?
-                }
-                (super::NS0, "DefaultServiceLocationBillingName") => {
-                    xr.opt_nil(&xc, &mut default_service_location_billing_name)?
-                }
-                (super::NS0, "DefaultServiceLocationFaxPhone") => {
-                    xr.opt_nil(&xc, &mut default_service_location_fax_phone)?
-                }
-                (super::NS0, "DefaultServiceLocationFaxPhoneExt") => {
-                    xr.opt_nil(&xc, &mut default_service_location_fax_phone_ext)?
-                }
-                (super::NS0, "DefaultServiceLocationId") => {
-                    xr.opt_nil(&xc, &mut default_service_location_id)?
-                }
-                (super::NS0, "DefaultServiceLocationName") => {
-                    xr.opt_nil(&xc, &mut default_service_location_name)?
-                }
-                (super::NS0, "DefaultServiceLocationNameAddressLine1") => {
+                Some(12) => xr.opt_nil(&xc, &mut charges)?,
+                Some(13) => xr.opt_nil(&xc, &mut city)?,
+                Some(14) => xr.opt_nil(&xc, &mut collection_category_name)?,
+                Some(15) => xr.opt_nil(&xc, &mut country)?,
+                Some(16) => xr.opt_nil(&xc, &mut created_date)?,
+                Some(17) => xr.opt_nil(&xc, &mut dob)?,
+                Some(18) => xr.opt_nil(&xc, &mut default_rendering_provider_full_name)?,
+                Some(19) => xr.opt_nil(&xc, &mut default_rendering_provider_id)?,
+                Some(20) => xr.opt_nil(&xc, &mut default_service_location_billing_name)?,
+                Some(21) => xr.opt_nil(&xc, &mut default_service_location_fax_phone)?,
+                Some(22) => xr.opt_nil(&xc, &mut default_service_location_fax_phone_ext)?,
+                Some(23) => xr.opt_nil(&xc, &mut default_service_location_id)?,
+                Some(24) => xr.opt_nil(&xc, &mut default_service_location_name)?,
+                Some(25) => {
                     xr.opt_nil(&xc, &mut default_service_location_name_address_line1)?
                 }
-                (super::NS0, "DefaultServiceLocationNameAddressLine2") => {
+                Some(26) => {
                     xr.opt_nil(&xc, &mut default_service_location_name_address_line2)?
                 }
-                (super::NS0, "DefaultServiceLocationNameCity") => {
-                    xr.opt_nil(&xc, &mut default_service_location_name_city)?
-                }
-                (super::NS0, "DefaultServiceLocationNameCountry") => {
-                    xr.opt_nil(&xc, &mut default_service_location_name_country)?
-                }
-                (super::NS0, "DefaultServiceLocationNameState") => {
-                    xr.opt_nil(&xc, &mut default_service_location_name_state)?
-                }
-                (super::NS0, "DefaultServiceLocationNameZipCode") => {
-                    xr.opt_nil(&xc, &mut default_service_location_name_zip_code)?
-                }
-                (super::NS0, "DefaultServiceLocationPhone") => {
-                    xr.opt_nil(&xc, &mut default_service_location_phone)?
-                }
-                (super::NS0, "DefaultServiceLocationPhoneExt") => {
-                    xr.opt_nil(&xc, &mut default_service_location_phone_ext)?
-                }
-                (super::NS0, "EmailAddress") => xr.opt_nil(&xc, &mut email_address)?,
-                (super::NS0, "EmergencyName") => xr.opt_nil(&xc, &mut emergency_name)?,
-                (super::NS0, "EmergencyPhone") => xr.opt_nil(&xc, &mut emergency_phone)?,
-                (super::NS0, "EmergencyPhoneExt") => {
-                    xr.opt_nil(&xc, &mut emergency_phone_ext)?
-                }
-                (super::NS0, "EmployerName") => xr.opt_nil(&xc, &mut employer_name)?,
-                (super::NS0, "EmploymentStatus") => {
-                    xr.opt_nil(&xc, &mut employment_status)?
-                }
-                (super::NS0, "FirstName") => xr.opt_nil(&xc, &mut first_name)?,
-                (super::NS0, "Gender") => xr.opt_nil(&xc, &mut gender)?,
-                (super::NS0, "GuarantorDifferentThanPatient") => {
-                    xr.opt_nil(&xc, &mut guarantor_different_than_patient)?
-                }
-                (super::NS0, "GuarantorFirstName") => {
-                    xr.opt_nil(&xc, &mut guarantor_first_name)?
-                }
-                (super::NS0, "GuarantorLastName") => {
-                    xr.opt_nil(&xc, &mut guarantor_last_name)?
-                }
-                (super::NS0, "GuarantorMiddleName") => {
-                    xr.opt_nil(&xc, &mut guarantor_middle_name)?
-                }
-                (super::NS0, "GuarantorPrefix") => {
-                    xr.opt_nil(&xc, &mut guarantor_prefix)?
-                }
-                (super::NS0, "GuarantorSuffix") => {
-                    xr.opt_nil(&xc, &mut guarantor_suffix)?
-                }
-                (super::NS0, "HomePhone") => xr.opt_nil(&xc, &mut home_phone)?,
-                (super::NS0, "HomePhoneExt") => xr.opt_nil(&xc, &mut home_phone_ext)?,
-                (super::NS0, "ID") => xr.opt_nil(&xc, &mut id)?,
-                (super::NS0, "InsuranceBalance") => {
-                    xr.opt_nil(&xc, &mut insurance_balance)?
-                }
-                (super::NS0, "InsurancePayments") => {
-                    xr.opt_nil(&xc, &mut insurance_payments)?
-                }
-                (super::NS0, "LastAppointmentDate") => {
-                    xr.opt_nil(&xc, &mut last_appointment_date)?
-                }
-                (super::NS0, "LastDiagnosis") => xr.opt_nil(&xc, &mut last_diagnosis)?,
-                (super::NS0, "LastEncounterDate") => {
-                    xr.opt_nil(&xc, &mut last_encounter_date)?
-                }
-                (super::NS0, "LastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut last_modified_date)?
-                }
-                (super::NS0, "LastName") => xr.opt_nil(&xc, &mut last_name)?,
-                (super::NS0, "LastPaymentDate") => {
-                    xr.opt_nil(&xc, &mut last_payment_date)?
-                }
-                (super::NS0, "LastStatementDate") => {
-                    xr.opt_nil(&xc, &mut last_statement_date)?
-                }
-                (super::NS0, "MaritalStatus") => xr.opt_nil(&xc, &mut marital_status)?,
-                (super::NS0, "MedicalRecordNumber") => {
-                    xr.opt_nil(&xc, &mut medical_record_number)?
-                }
-                (super::NS0, "MiddleName") => xr.opt_nil(&xc, &mut middle_name)?,
-                (super::NS0, "MobilePhone") => xr.opt_nil(&xc, &mut mobile_phone)?,
-                (super::NS0, "MobilePhoneExt") => xr.opt_nil(&xc, &mut mobile_phone_ext)?,
-                (super::NS0, "MostRecentNote1Date") => {
-                    xr.opt_nil(&xc, &mut most_recent_note1_date)?
-                }
-                (super::NS0, "MostRecentNote1Message") => {
-                    xr.opt_nil(&xc, &mut most_recent_note1_message)?
-                }
-                (super::NS0, "MostRecentNote1User") => {
-                    xr.opt_nil(&xc, &mut most_recent_note1_user)?
-                }
-                (super::NS0, "MostRecentNote2Date") => {
-                    xr.opt_nil(&xc, &mut most_recent_note2_date)?
-                }
-                (super::NS0, "MostRecentNote2Message") => {
-                    xr.opt_nil(&xc, &mut most_recent_note2_message)?
-                }
-                (super::NS0, "MostRecentNote2User") => {
-                    xr.opt_nil(&xc, &mut most_recent_note2_user)?
-                }
-                (super::NS0, "MostRecentNote3Date") => {
-                    xr.opt_nil(&xc, &mut most_recent_note3_date)?
-                }
-                (super::NS0, "MostRecentNote3Message") => {
-                    xr.opt_nil(&xc, &mut most_recent_note3_message)?
-                }
-                (super::NS0, "MostRecentNote3User") => {
-                    xr.opt_nil(&xc, &mut most_recent_note3_user)?
-                }
-                (super::NS0, "MostRecentNote4Date") => {
-                    xr.opt_nil(&xc, &mut most_recent_note4_date)?
-                }
-                (super::NS0, "MostRecentNote4Message") => {
-                    xr.opt_nil(&xc, &mut most_recent_note4_message)?
-                }
-                (super::NS0, "MostRecentNote4User") => {
-                    xr.opt_nil(&xc, &mut most_recent_note4_user)?
-                }
-                (super::NS0, "PatientBalance") => xr.opt_nil(&xc, &mut patient_balance)?,
-                (super::NS0, "PatientFullName") => {
-                    xr.opt_nil(&xc, &mut patient_full_name)?
-                }
-                (super::NS0, "PatientPayments") => {
-                    xr.opt_nil(&xc, &mut patient_payments)?
-                }
-                (super::NS0, "PracticeId") => xr.opt_nil(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS0, "Prefix") => xr.opt_nil(&xc, &mut prefix)?,
-                (super::NS0, "PrimaryCarePhysicianFullName") => {
-                    xr.opt_nil(&xc, &mut primary_care_physician_full_name)?
-                }
-                (super::NS0, "PrimaryCarePhysicianId") => {
-                    xr.opt_nil(&xc, &mut primary_care_physician_id)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyCompanyID") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_company_id)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyCompanyName") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_company_name)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyCopay") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_copay)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyDeductible") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_deductible)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyEffectiveEndDate") => {
+                Some(27) => xr.opt_nil(&xc, &mut default_service_location_name_city)?,
+                Some(28) => xr.opt_nil(&xc, &mut default_service_location_name_country)?,
+                Some(29) => xr.opt_nil(&xc, &mut default_service_location_name_state)?,
+                Some(30) => xr.opt_nil(&xc, &mut default_service_location_name_zip_code)?,
+                Some(31) => xr.opt_nil(&xc, &mut default_service_location_phone)?,
+                Some(32) => xr.opt_nil(&xc, &mut default_service_location_phone_ext)?,
+                Some(33) => xr.opt_nil(&xc, &mut email_address)?,
+                Some(34) => xr.opt_nil(&xc, &mut emergency_name)?,
+                Some(35) => xr.opt_nil(&xc, &mut emergency_phone)?,
+                Some(36) => xr.opt_nil(&xc, &mut emergency_phone_ext)?,
+                Some(37) => xr.opt_nil(&xc, &mut employer_name)?,
+                Some(38) => xr.opt_nil(&xc, &mut employment_status)?,
+                Some(39) => xr.opt_nil(&xc, &mut first_name)?,
+                Some(40) => xr.opt_nil(&xc, &mut gender)?,
+                Some(41) => xr.opt_nil(&xc, &mut guarantor_different_than_patient)?,
+                Some(42) => xr.opt_nil(&xc, &mut guarantor_first_name)?,
+                Some(43) => xr.opt_nil(&xc, &mut guarantor_last_name)?,
+                Some(44) => xr.opt_nil(&xc, &mut guarantor_middle_name)?,
+                Some(45) => xr.opt_nil(&xc, &mut guarantor_prefix)?,
+                Some(46) => xr.opt_nil(&xc, &mut guarantor_suffix)?,
+                Some(47) => xr.opt_nil(&xc, &mut home_phone)?,
+                Some(48) => xr.opt_nil(&xc, &mut home_phone_ext)?,
+                Some(49) => xr.opt_nil(&xc, &mut id)?,
+                Some(50) => xr.opt_nil(&xc, &mut insurance_balance)?,
+                Some(51) => xr.opt_nil(&xc, &mut insurance_payments)?,
+                Some(52) => xr.opt_nil(&xc, &mut last_appointment_date)?,
+                Some(53) => xr.opt_nil(&xc, &mut last_diagnosis)?,
+                Some(54) => xr.opt_nil(&xc, &mut last_encounter_date)?,
+                Some(55) => xr.opt_nil(&xc, &mut last_modified_date)?,
+                Some(56) => xr.opt_nil(&xc, &mut last_name)?,
+                Some(57) => xr.opt_nil(&xc, &mut last_payment_date)?,
+                Some(58) => xr.opt_nil(&xc, &mut last_statement_date)?,
+                Some(59) => xr.opt_nil(&xc, &mut marital_status)?,
+                Some(60) => xr.opt_nil(&xc, &mut medical_record_number)?,
+                Some(61) => xr.opt_nil(&xc, &mut middle_name)?,
+                Some(62) => xr.opt_nil(&xc, &mut mobile_phone)?,
+                Some(63) => xr.opt_nil(&xc, &mut mobile_phone_ext)?,
+                Some(64) => xr.opt_nil(&xc, &mut most_recent_note1_date)?,
+                Some(65) => xr.opt_nil(&xc, &mut most_recent_note1_message)?,
+                Some(66) => xr.opt_nil(&xc, &mut most_recent_note1_user)?,
+                Some(67) => xr.opt_nil(&xc, &mut most_recent_note2_date)?,
+                Some(68) => xr.opt_nil(&xc, &mut most_recent_note2_message)?,
+                Some(69) => xr.opt_nil(&xc, &mut most_recent_note2_user)?,
+                Some(70) => xr.opt_nil(&xc, &mut most_recent_note3_date)?,
+                Some(71) => xr.opt_nil(&xc, &mut most_recent_note3_message)?,
+                Some(72) => xr.opt_nil(&xc, &mut most_recent_note3_user)?,
+                Some(73) => xr.opt_nil(&xc, &mut most_recent_note4_date)?,
+                Some(74) => xr.opt_nil(&xc, &mut most_recent_note4_message)?,
+                Some(75) => xr.opt_nil(&xc, &mut most_recent_note4_user)?,
+                Some(76) => xr.opt_nil(&xc, &mut patient_balance)?,
+                Some(77) => xr.opt_nil(&xc, &mut patient_full_name)?,
+                Some(78) => xr.opt_nil(&xc, &mut patient_payments)?,
+                Some(79) => xr.opt_nil(&xc, &mut practice_id)?,
+                Some(80) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(81) => xr.opt_nil(&xc, &mut prefix)?,
+                Some(82) => xr.opt_nil(&xc, &mut primary_care_physician_full_name)?,
+                Some(83) => xr.opt_nil(&xc, &mut primary_care_physician_id)?,
+                Some(84) => xr.opt_nil(&xc, &mut primary_insurance_policy_company_id)?,
+                Some(85) => xr.opt_nil(&xc, &mut primary_insurance_policy_company_name)?,
+                Some(86) => xr.opt_nil(&xc, &mut primary_insurance_policy_copay)?,
+                Some(87) => xr.opt_nil(&xc, &mut primary_insurance_policy_deductible)?,
+                Some(88) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_effective_end_date)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyEffectiveStartDate") => {
+                Some(89) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_effective_start_date)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyGroupNumber") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_group_number)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyInsuredAddressLine1") => {
+                Some(90) => xr.opt_nil(&xc, &mut primary_insurance_policy_group_number)?,
+                Some(91) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_address_line1)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredAddressLine2") => {
+                Some(92) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_address_line2)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredCity") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_city)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyInsuredCountry") => {
+                Some(93) => xr.opt_nil(&xc, &mut primary_insurance_policy_insured_city)?,
+                Some(94) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_country)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredDateOfBirth") => {
+                Some(95) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_date_of_birth)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredFullName") => {
+                Some(96) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_full_name)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredGender") => {
+                Some(97) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_gender)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredIDNumber") => {
+                Some(98) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_id_number)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredNotes") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_notes)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyInsuredSocialSecurityNumber") => {
+                Some(99) => xr.opt_nil(&xc, &mut primary_insurance_policy_insured_notes)?,
+                Some(100) => {
                     xr.opt_nil(
                         &xc,
                         &mut primary_insurance_policy_insured_social_security_number,
                     )?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredState") => {
+                Some(101) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_state)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredZipCode") => {
+                Some(102) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_insured_zip_code)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyNumber") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_number)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPatientRelationshipToInsured") => {
+                Some(103) => xr.opt_nil(&xc, &mut primary_insurance_policy_number)?,
+                Some(104) => {
                     xr.opt_nil(
                         &xc,
                         &mut primary_insurance_policy_patient_relationship_to_insured,
                     )?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanAddressLine1") => {
+                Some(105) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_plan_address_line1)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanAddressLine2") => {
+                Some(106) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_plan_address_line2)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanAdjusterFullName") => {
+                Some(107) => {
                     xr.opt_nil(
                         &xc,
                         &mut primary_insurance_policy_plan_adjuster_full_name,
                     )?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanCity") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_city)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanCountry") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_country)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanFaxNumber") => {
+                Some(108) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_city)?,
+                Some(109) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_country)?,
+                Some(110) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_plan_fax_number)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanFaxNumberExt") => {
+                Some(111) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_plan_fax_number_ext)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanID") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_id)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanName") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_name)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanPhoneNumber") => {
+                Some(112) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_id)?,
+                Some(113) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_name)?,
+                Some(114) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_plan_phone_number)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanPhoneNumberExt") => {
+                Some(115) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_plan_phone_number_ext)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanState") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_state)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanZipCode") => {
+                Some(116) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_state)?,
+                Some(117) => {
                     xr.opt_nil(&xc, &mut primary_insurance_policy_plan_zip_code)?
                 }
-                (super::NS0, "ReferralSource") => xr.opt_nil(&xc, &mut referral_source)?,
-                (super::NS0, "ReferringProviderFullName") => {
-                    xr.opt_nil(&xc, &mut referring_provider_full_name)?
-                }
-                (super::NS0, "ReferringProviderId") => {
-                    xr.opt_nil(&xc, &mut referring_provider_id)?
-                }
-                (super::NS0, "SSN") => xr.opt_nil(&xc, &mut ssn)?,
-                (super::NS0, "SecondaryInsurancePolicyCompanyID") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_company_id)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyCompanyName") => {
+                Some(118) => xr.opt_nil(&xc, &mut referral_source)?,
+                Some(119) => xr.opt_nil(&xc, &mut referring_provider_full_name)?,
+                Some(120) => xr.opt_nil(&xc, &mut referring_provider_id)?,
+                Some(121) => xr.opt_nil(&xc, &mut ssn)?,
+                Some(122) => xr.opt_nil(&xc, &mut secondary_insurance_policy_company_id)?,
+                Some(123) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_company_name)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyCopay") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_copay)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyDeductible") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_deductible)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyEffectiveEndDate") => {
+                Some(124) => xr.opt_nil(&xc, &mut secondary_insurance_policy_copay)?,
+                Some(125) => xr.opt_nil(&xc, &mut secondary_insurance_policy_deductible)?,
+                Some(126) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_effective_end_date)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyEffectiveStartDate") => {
+                Some(127) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_policy_effective_start_date,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyGroupNumber") => {
+                Some(128) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_group_number)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredAddressLine1") => {
+                Some(129) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_policy_insured_address_line1,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredAddressLine2") => {
+                Some(130) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_policy_insured_address_line2,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredCity") => {
+                Some(131) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_city)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredCountry") => {
+                Some(132) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_country)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredDateOfBirth") => {
+                Some(133) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_policy_insured_date_of_birth,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredFullName") => {
+                Some(134) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_full_name)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredGender") => {
+                Some(135) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_gender)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredIDNumber") => {
+                Some(136) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_id_number)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredNotes") => {
+                Some(137) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_notes)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredSocialSecurityNumber") => {
+                Some(138) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_policy_insured_social_security_number,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredState") => {
+                Some(139) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_state)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredZipCode") => {
+                Some(140) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_zip_code)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyNumber") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_number)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPatientRelationshipToInsured") => {
+                Some(141) => xr.opt_nil(&xc, &mut secondary_insurance_policy_number)?,
+                Some(142) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_policy_patient_relationship_to_insured,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanAddressLine1") => {
+                Some(143) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_address_line1)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanAddressLine2") => {
+                Some(144) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_address_line2)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanAdjusterFullName") => {
+                Some(145) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_policy_plan_adjuster_full_name,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanCity") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_city)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPlanCountry") => {
+                Some(146) => xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_city)?,
+                Some(147) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_country)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanFaxNumber") => {
+                Some(148) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_fax_number)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanFaxNumberExt") => {
+                Some(149) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_fax_number_ext)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanID") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_id)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPlanName") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_name)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPlanPhoneNumber") => {
+                Some(150) => xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_id)?,
+                Some(151) => xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_name)?,
+                Some(152) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_phone_number)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanPhoneNumberExt") => {
+                Some(153) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_policy_plan_phone_number_ext,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanState") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_state)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPlanZipCode") => {
+                Some(154) => xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_state)?,
+                Some(155) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_zip_code)?
                 }
-                (super::NS0, "State") => xr.opt_nil(&xc, &mut state)?,
-                (super::NS0, "StatementNote") => xr.opt_nil(&xc, &mut statement_note)?,
-                (super::NS0, "Suffix") => xr.opt_nil(&xc, &mut suffix)?,
-                (super::NS0, "TotalBalance") => xr.opt_nil(&xc, &mut total_balance)?,
-                (super::NS0, "WorkPhone") => xr.opt_nil(&xc, &mut work_phone)?,
-                (super::NS0, "WorkPhoneExt") => xr.opt_nil(&xc, &mut work_phone_ext)?,
-                (super::NS0, "ZipCode") => xr.opt_nil(&xc, &mut zip_code)?,
+                Some(156) => xr.opt_nil(&xc, &mut state)?,
+                Some(157) => xr.opt_nil(&xc, &mut statement_note)?,
+                Some(158) => xr.opt_nil(&xc, &mut suffix)?,
+                Some(159) => xr.opt_nil(&xc, &mut total_balance)?,
+                Some(160) => xr.opt_nil(&xc, &mut work_phone)?,
+                Some(161) => xr.opt_nil(&xc, &mut work_phone_ext)?,
+                Some(162) => xr.opt_nil(&xc, &mut zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -14464,6 +14978,42 @@ impl crate::xml::Decode for PatientCaseData {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ConditionRelatedToAbuse"),
+            (super::NS0, "ConditionRelatedToAutoAccident"),
+            (super::NS0, "ConditionRelatedToAutoAccidentState"),
+            (super::NS0, "ConditionRelatedToEPSDT"),
+            (super::NS0, "ConditionRelatedToEmergency"),
+            (super::NS0, "ConditionRelatedToEmployment"),
+            (super::NS0, "ConditionRelatedToFamilyPlanning"),
+            (super::NS0, "ConditionRelatedToOther"),
+            (super::NS0, "ConditionRelatedToPregnancy"),
+            (super::NS0, "DatesAccidentDate"),
+            (super::NS0, "DatesAcuteManifestationDate"),
+            (super::NS0, "DatesInjuryEndDate"),
+            (super::NS0, "DatesInjuryStartDate"),
+            (super::NS0, "DatesLastMenstrualPeriodDate"),
+            (super::NS0, "DatesLastSeenDate"),
+            (super::NS0, "DatesLastXRayDate"),
+            (super::NS0, "DatesReferralDate"),
+            (super::NS0, "DatesRelatedDisabilityEndDate"),
+            (super::NS0, "DatesRelatedDisabilityStartDate"),
+            (super::NS0, "DatesRelatedHospitalizationEndDate"),
+            (super::NS0, "DatesRelatedHospitalizationStartDate"),
+            (super::NS0, "DatesSameOrSimilarIllnessEndDate"),
+            (super::NS0, "DatesSameOrSimilarIllnessStartDate"),
+            (super::NS0, "DatesUnableToWorkEndDate"),
+            (super::NS0, "DatesUnableToWorkStartDate"),
+            (super::NS0, "Description"),
+            (super::NS0, "InsurancePolicies"),
+            (super::NS0, "IsPrimaryCase"),
+            (super::NS0, "Name"),
+            (super::NS0, "PatientCaseID"),
+            (super::NS0, "PayerScenario"),
+            (super::NS0, "ReferringProviderFullName"),
+            (super::NS0, "ReferringProviderID"),
+            (super::NS0, "SendPatientStatements"),
+        ];
         let mut condition_related_to_abuse = crate::xml::Nillable::Absent;
         let mut condition_related_to_auto_accident = crate::xml::Nillable::Absent;
         let mut condition_related_to_auto_accident_state = crate::xml::Nillable::Absent;
@@ -14498,85 +15048,42 @@ impl crate::xml::Decode for PatientCaseData {
         let mut referring_provider_full_name = crate::xml::Nillable::Absent;
         let mut referring_provider_id = crate::xml::Nillable::Absent;
         let mut send_patient_statements = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ConditionRelatedToAbuse") => {
-                    xr.opt_nil(&xc, &mut condition_related_to_abuse)?
-                }
-                (super::NS0, "ConditionRelatedToAutoAccident") => {
-                    xr.opt_nil(&xc, &mut condition_related_to_auto_accident)?
-                }
-                (super::NS0, "ConditionRelatedToAutoAccidentState") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut condition_related_to_abuse)?,
+                Some(1) => xr.opt_nil(&xc, &mut condition_related_to_auto_accident)?,
+                Some(2) => {
                     xr.opt_nil(&xc, &mut condition_related_to_auto_accident_state)?
                 }
-                (super::NS0, "ConditionRelatedToEPSDT") => {
-                    xr.opt_nil(&xc, &mut condition_related_to_epsdt)?
-                }
-                (super::NS0, "ConditionRelatedToEmergency") => {
-                    xr.opt_nil(&xc, &mut condition_related_to_emergency)?
-                }
-                (super::NS0, "ConditionRelatedToEmployment") => {
-                    xr.opt_nil(&xc, &mut condition_related_to_employment)?
-                }
-                (super::NS0, "ConditionRelatedToFamilyPlanning") => {
-                    xr.opt_nil(&xc, &mut condition_related_to_family_planning)?
-                }
-                (super::NS0, "ConditionRelatedToOther") => {
-                    xr.opt_nil(&xc, &mut condition_related_to_other)?
-                }
-                (super::NS0, "ConditionRelatedToPregnancy") => {
-                    xr.opt_nil(&xc, &mut condition_related_to_pregnancy)?
-                }
-                (super::NS0, "DatesAccidentDate") => {
-                    xr.opt_nil(&xc, &mut dates_accident_date)?
-                }
-                (super::NS0, "DatesAcuteManifestationDate") => {
-                    xr.opt_nil(&xc, &mut dates_acute_manifestation_date)?
-                }
-                (super::NS0, "DatesInjuryEndDate") => {
-                    xr.opt_nil(&xc, &mut dates_injury_end_date)?
-                }
-                (super::NS0, "DatesInjuryStartDate") => {
-                    xr.opt_nil(&xc, &mut dates_injury_start_date)?
-                }
-                (super::NS0, "DatesLastMenstrualPeriodDate") => {
-                    xr.opt_nil(&xc, &mut dates_last_menstrual_period_date)?
-                }
-                (super::NS0, "DatesLastSeenDate") => {
-                    xr.opt_nil(&xc, &mut dates_last_seen_date)?
-                }
-                (super::NS0, "DatesLastXRayDate") => {
-                    xr.opt_nil(&xc, &mut dates_last_x_ray_date)?
-                }
-                (super::NS0, "DatesReferralDate") => {
-                    xr.opt_nil(&xc, &mut dates_referral_date)?
-                }
-                (super::NS0, "DatesRelatedDisabilityEndDate") => {
-                    xr.opt_nil(&xc, &mut dates_related_disability_end_date)?
-                }
-                (super::NS0, "DatesRelatedDisabilityStartDate") => {
-                    xr.opt_nil(&xc, &mut dates_related_disability_start_date)?
-                }
-                (super::NS0, "DatesRelatedHospitalizationEndDate") => {
-                    xr.opt_nil(&xc, &mut dates_related_hospitalization_end_date)?
-                }
-                (super::NS0, "DatesRelatedHospitalizationStartDate") => {
+                Some(3) => xr.opt_nil(&xc, &mut condition_related_to_epsdt)?,
+                Some(4) => xr.opt_nil(&xc, &mut condition_related_to_emergency)?,
+                Some(5) => xr.opt_nil(&xc, &mut condition_related_to_employment)?,
+                Some(6) => xr.opt_nil(&xc, &mut condition_related_to_family_planning)?,
+                Some(7) => xr.opt_nil(&xc, &mut condition_related_to_other)?,
+                Some(8) => xr.opt_nil(&xc, &mut condition_related_to_pregnancy)?,
+                Some(9) => xr.opt_nil(&xc, &mut dates_accident_date)?,
+                Some(10) => xr.opt_nil(&xc, &mut dates_acute_manifestation_date)?,
+                Some(11) => xr.opt_nil(&xc, &mut dates_injury_end_date)?,
+                Some(12) => xr.opt_nil(&xc, &mut dates_injury_start_date)?,
+                Some(13) => xr.opt_nil(&xc, &mut dates_last_menstrual_period_date)?,
+                Some(14) => xr.opt_nil(&xc, &mut dates_last_seen_date)?,
+                Some(15) => xr.opt_nil(&xc, &mut dates_last_x_ray_date)?,
+                Some(16) => xr.opt_nil(&xc, &mut dates_referral_date)?,
+                Some(17) => xr.opt_nil(&xc, &mut dates_related_disability_end_date)?,
+                Some(18) => xr.opt_nil(&xc, &mut dates_related_disability_start_date)?,
+                Some(19) => xr.opt_nil(&xc, &mut dates_related_hospitalization_end_date)?,
+                Some(20) => {
                     xr.opt_nil(&xc, &mut dates_related_hospitalization_start_date)?
                 }
-                (super::NS0, "DatesSameOrSimilarIllnessEndDate") => {
-                    xr.opt_nil(&xc, &mut dates_same_or_similar_illness_end_date)?
-                }
-                (super::NS0, "DatesSameOrSimilarIllnessStartDate") => {
+                Some(21) => xr.opt_nil(&xc, &mut dates_same_or_similar_illness_end_date)?,
+                Some(22) => {
                     xr.opt_nil(&xc, &mut dates_same_or_similar_illness_start_date)?
                 }
-                (super::NS0, "DatesUnableToWorkEndDate") => {
-                    xr.opt_nil(&xc, &mut dates_unable_to_work_end_date)?
-                }
-                (super::NS0, "DatesUnableToWorkStartDate") => {
-                    xr.opt_nil(&xc, &mut dates_unable_to_work_start_date)?
-                }
-                (super::NS0, "Description") => xr.opt_nil(&xc, &mut description)?,
-                (super::NS0, "InsurancePolicies") => {
+                Some(23) => xr.opt_nil(&xc, &mut dates_unable_to_work_end_date)?,
+                Some(24) => xr.opt_nil(&xc, &mut dates_unable_to_work_start_date)?,
+                Some(25) => xr.opt_nil(&xc, &mut description)?,
+                Some(26) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -14584,19 +15091,13 @@ impl crate::xml::Decode for PatientCaseData {
                         &mut insurance_policies,
                     )?
                 }
-                (super::NS0, "IsPrimaryCase") => xr.opt(&xc, &mut is_primary_case)?,
-                (super::NS0, "Name") => xr.opt_nil(&xc, &mut name)?,
-                (super::NS0, "PatientCaseID") => xr.opt_nil(&xc, &mut patient_case_id)?,
-                (super::NS0, "PayerScenario") => xr.opt_nil(&xc, &mut payer_scenario)?,
-                (super::NS0, "ReferringProviderFullName") => {
-                    xr.opt_nil(&xc, &mut referring_provider_full_name)?
-                }
-                (super::NS0, "ReferringProviderID") => {
-                    xr.opt_nil(&xc, &mut referring_provider_id)?
-                }
-                (super::NS0, "SendPatientStatements") => {
-                    xr.opt_nil(&xc, &mut send_patient_statements)?
-                }
+                Some(27) => xr.opt(&xc, &mut is_primary_case)?,
+                Some(28) => xr.opt_nil(&xc, &mut name)?,
+                Some(29) => xr.opt_nil(&xc, &mut patient_case_id)?,
+                Some(30) => xr.opt_nil(&xc, &mut payer_scenario)?,
+                Some(31) => xr.opt_nil(&xc, &mut referring_provider_full_name)?,
+                Some(32) => xr.opt_nil(&xc, &mut referring_provider_id)?,
+                Some(33) => xr.opt_nil(&xc, &mut send_patient_statements)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -14800,6 +15301,46 @@ impl crate::xml::Decode for PatientInsurancePolicyData {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "Authorizations"),
+            (super::NS0, "CompanyID"),
+            (super::NS0, "CompanyName"),
+            (super::NS0, "Copay"),
+            (super::NS0, "Deductible"),
+            (super::NS0, "EffectiveEndDate"),
+            (super::NS0, "EffectiveStartDate"),
+            (super::NS0, "GroupNumber"),
+            (super::NS0, "InsurancePolicyID"),
+            (super::NS0, "InsuredAddressLine1"),
+            (super::NS0, "InsuredAddressLine2"),
+            (super::NS0, "InsuredCity"),
+            (super::NS0, "InsuredCountry"),
+            (super::NS0, "InsuredDateOfBirth"),
+            (super::NS0, "InsuredFullName"),
+            (super::NS0, "InsuredGender"),
+            (super::NS0, "InsuredIDNumber"),
+            (super::NS0, "InsuredNotes"),
+            (super::NS0, "InsuredSocialSecurityNumber"),
+            (super::NS0, "InsuredState"),
+            (super::NS0, "InsuredZipCode"),
+            (super::NS0, "Number"),
+            (super::NS0, "PatientCaseID"),
+            (super::NS0, "PatientRelationshipToInsured"),
+            (super::NS0, "PlanAddressLine1"),
+            (super::NS0, "PlanAddressLine2"),
+            (super::NS0, "PlanAdjusterFullName"),
+            (super::NS0, "PlanCity"),
+            (super::NS0, "PlanCountry"),
+            (super::NS0, "PlanFaxNumber"),
+            (super::NS0, "PlanFaxNumberExt"),
+            (super::NS0, "PlanID"),
+            (super::NS0, "PlanName"),
+            (super::NS0, "PlanPhoneNumber"),
+            (super::NS0, "PlanPhoneNumberExt"),
+            (super::NS0, "PlanState"),
+            (super::NS0, "PlanZipCode"),
+            (super::NS0, "SyncWithEHR"),
+        ];
         let mut authorizations = crate::xml::Nillable::Absent;
         let mut company_id = crate::xml::Nillable::Absent;
         let mut company_name = crate::xml::Nillable::Absent;
@@ -14838,9 +15379,10 @@ impl crate::xml::Decode for PatientInsurancePolicyData {
         let mut plan_state = crate::xml::Nillable::Absent;
         let mut plan_zip_code = crate::xml::Nillable::Absent;
         let mut sync_with_ehr = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "Authorizations") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -14848,75 +15390,43 @@ impl crate::xml::Decode for PatientInsurancePolicyData {
                         &mut authorizations,
                     )?
                 }
-                (super::NS0, "CompanyID") => xr.opt_nil(&xc, &mut company_id)?,
-                (super::NS0, "CompanyName") => xr.opt_nil(&xc, &mut company_name)?,
-                (super::NS0, "Copay") => xr.opt_nil(&xc, &mut copay)?,
-                (super::NS0, "Deductible") => xr.opt_nil(&xc, &mut deductible)?,
-                (super::NS0, "EffectiveEndDate") => {
-                    xr.opt_nil(&xc, &mut effective_end_date)?
-                }
-                (super::NS0, "EffectiveStartDate") => {
-                    xr.opt_nil(&xc, &mut effective_start_date)?
-                }
-                (super::NS0, "GroupNumber") => xr.opt_nil(&xc, &mut group_number)?,
-                (super::NS0, "InsurancePolicyID") => {
-                    xr.opt_nil(&xc, &mut insurance_policy_id)?
-                }
-                (super::NS0, "InsuredAddressLine1") => {
-                    xr.opt_nil(&xc, &mut insured_address_line1)?
-                }
-                (super::NS0, "InsuredAddressLine2") => {
-                    xr.opt_nil(&xc, &mut insured_address_line2)?
-                }
-                (super::NS0, "InsuredCity") => xr.opt_nil(&xc, &mut insured_city)?,
-                (super::NS0, "InsuredCountry") => xr.opt_nil(&xc, &mut insured_country)?,
-                (super::NS0, "InsuredDateOfBirth") => {
-                    xr.opt_nil(&xc, &mut insured_date_of_birth)?
-                }
-                (super::NS0, "InsuredFullName") => {
-                    xr.opt_nil(&xc, &mut insured_full_name)?
-                }
-                (super::NS0, "InsuredGender") => xr.opt_nil(&xc, &mut insured_gender)?,
-                (super::NS0, "InsuredIDNumber") => {
-                    xr.opt_nil(&xc, &mut insured_id_number)?
-                }
-                (super::NS0, "InsuredNotes") => xr.opt_nil(&xc, &mut insured_notes)?,
-                (super::NS0, "InsuredSocialSecurityNumber") => {
-                    xr.opt_nil(&xc, &mut insured_social_security_number)?
-                }
-                (super::NS0, "InsuredState") => xr.opt_nil(&xc, &mut insured_state)?,
-                (super::NS0, "InsuredZipCode") => xr.opt_nil(&xc, &mut insured_zip_code)?,
-                (super::NS0, "Number") => xr.opt_nil(&xc, &mut number)?,
-                (super::NS0, "PatientCaseID") => xr.opt_nil(&xc, &mut patient_case_id)?,
-                (super::NS0, "PatientRelationshipToInsured") => {
-                    xr.opt_nil(&xc, &mut patient_relationship_to_insured)?
-                }
-                (super::NS0, "PlanAddressLine1") => {
-                    xr.opt_nil(&xc, &mut plan_address_line1)?
-                }
-                (super::NS0, "PlanAddressLine2") => {
-                    xr.opt_nil(&xc, &mut plan_address_line2)?
-                }
-                (super::NS0, "PlanAdjusterFullName") => {
-                    xr.opt_nil(&xc, &mut plan_adjuster_full_name)?
-                }
-                (super::NS0, "PlanCity") => xr.opt_nil(&xc, &mut plan_city)?,
-                (super::NS0, "PlanCountry") => xr.opt_nil(&xc, &mut plan_country)?,
-                (super::NS0, "PlanFaxNumber") => xr.opt_nil(&xc, &mut plan_fax_number)?,
-                (super::NS0, "PlanFaxNumberExt") => {
-                    xr.opt_nil(&xc, &mut plan_fax_number_ext)?
-                }
-                (super::NS0, "PlanID") => xr.opt_nil(&xc, &mut plan_id)?,
-                (super::NS0, "PlanName") => xr.opt_nil(&xc, &mut plan_name)?,
-                (super::NS0, "PlanPhoneNumber") => {
-                    xr.opt_nil(&xc, &mut plan_phone_number)?
-                }
-                (super::NS0, "PlanPhoneNumberExt") => {
-                    xr.opt_nil(&xc, &mut plan_phone_number_ext)?
-                }
-                (super::NS0, "PlanState") => xr.opt_nil(&xc, &mut plan_state)?,
-                (super::NS0, "PlanZipCode") => xr.opt_nil(&xc, &mut plan_zip_code)?,
-                (super::NS0, "SyncWithEHR") => xr.opt(&xc, &mut sync_with_ehr)?,
+                Some(1) => xr.opt_nil(&xc, &mut company_id)?,
+                Some(2) => xr.opt_nil(&xc, &mut company_name)?,
+                Some(3) => xr.opt_nil(&xc, &mut copay)?,
+                Some(4) => xr.opt_nil(&xc, &mut deductible)?,
+                Some(5) => xr.opt_nil(&xc, &mut effective_end_date)?,
+                Some(6) => xr.opt_nil(&xc, &mut effective_start_date)?,
+                Some(7) => xr.opt_nil(&xc, &mut group_number)?,
+                Some(8) => xr.opt_nil(&xc, &mut insurance_policy_id)?,
+                Some(9) => xr.opt_nil(&xc, &mut insured_address_line1)?,
+                Some(10) => xr.opt_nil(&xc, &mut insured_address_line2)?,
+                Some(11) => xr.opt_nil(&xc, &mut insured_city)?,
+                Some(12) => xr.opt_nil(&xc, &mut insured_country)?,
+                Some(13) => xr.opt_nil(&xc, &mut insured_date_of_birth)?,
+                Some(14) => xr.opt_nil(&xc, &mut insured_full_name)?,
+                Some(15) => xr.opt_nil(&xc, &mut insured_gender)?,
+                Some(16) => xr.opt_nil(&xc, &mut insured_id_number)?,
+                Some(17) => xr.opt_nil(&xc, &mut insured_notes)?,
+                Some(18) => xr.opt_nil(&xc, &mut insured_social_security_number)?,
+                Some(19) => xr.opt_nil(&xc, &mut insured_state)?,
+                Some(20) => xr.opt_nil(&xc, &mut insured_zip_code)?,
+                Some(21) => xr.opt_nil(&xc, &mut number)?,
+                Some(22) => xr.opt_nil(&xc, &mut patient_case_id)?,
+                Some(23) => xr.opt_nil(&xc, &mut patient_relationship_to_insured)?,
+                Some(24) => xr.opt_nil(&xc, &mut plan_address_line1)?,
+                Some(25) => xr.opt_nil(&xc, &mut plan_address_line2)?,
+                Some(26) => xr.opt_nil(&xc, &mut plan_adjuster_full_name)?,
+                Some(27) => xr.opt_nil(&xc, &mut plan_city)?,
+                Some(28) => xr.opt_nil(&xc, &mut plan_country)?,
+                Some(29) => xr.opt_nil(&xc, &mut plan_fax_number)?,
+                Some(30) => xr.opt_nil(&xc, &mut plan_fax_number_ext)?,
+                Some(31) => xr.opt_nil(&xc, &mut plan_id)?,
+                Some(32) => xr.opt_nil(&xc, &mut plan_name)?,
+                Some(33) => xr.opt_nil(&xc, &mut plan_phone_number)?,
+                Some(34) => xr.opt_nil(&xc, &mut plan_phone_number_ext)?,
+                Some(35) => xr.opt_nil(&xc, &mut plan_state)?,
+                Some(36) => xr.opt_nil(&xc, &mut plan_zip_code)?,
+                Some(37) => xr.opt(&xc, &mut sync_with_ehr)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -15034,6 +15544,18 @@ impl crate::xml::Decode for PatientInsurancePolicyAuthorizationData {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AuthorizationNumber"),
+            (super::NS0, "AuthorizedNumberOfVisits"),
+            (super::NS0, "AuthorizedNumberOfVisitsUsed"),
+            (super::NS0, "ContactFullName"),
+            (super::NS0, "ContactPhone"),
+            (super::NS0, "ContactPhoneExt"),
+            (super::NS0, "EndDate"),
+            (super::NS0, "InsurancePolicyID"),
+            (super::NS0, "Notes"),
+            (super::NS0, "StartDate"),
+        ];
         let mut authorization_number = crate::xml::Nillable::Absent;
         let mut authorized_number_of_visits = crate::xml::Nillable::Absent;
         let mut authorized_number_of_visits_used = crate::xml::Nillable::Absent;
@@ -15044,30 +15566,19 @@ impl crate::xml::Decode for PatientInsurancePolicyAuthorizationData {
         let mut insurance_policy_id = crate::xml::Nillable::Absent;
         let mut notes = crate::xml::Nillable::Absent;
         let mut start_date = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AuthorizationNumber") => {
-                    xr.opt_nil(&xc, &mut authorization_number)?
-                }
-                (super::NS0, "AuthorizedNumberOfVisits") => {
-                    xr.opt_nil(&xc, &mut authorized_number_of_visits)?
-                }
-                (super::NS0, "AuthorizedNumberOfVisitsUsed") => {
-                    xr.opt_nil(&xc, &mut authorized_number_of_visits_used)?
-                }
-                (super::NS0, "ContactFullName") => {
-                    xr.opt_nil(&xc, &mut contact_full_name)?
-                }
-                (super::NS0, "ContactPhone") => xr.opt_nil(&xc, &mut contact_phone)?,
-                (super::NS0, "ContactPhoneExt") => {
-                    xr.opt_nil(&xc, &mut contact_phone_ext)?
-                }
-                (super::NS0, "EndDate") => xr.opt_nil(&xc, &mut end_date)?,
-                (super::NS0, "InsurancePolicyID") => {
-                    xr.opt_nil(&xc, &mut insurance_policy_id)?
-                }
-                (super::NS0, "Notes") => xr.opt_nil(&xc, &mut notes)?,
-                (super::NS0, "StartDate") => xr.opt_nil(&xc, &mut start_date)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut authorization_number)?,
+                Some(1) => xr.opt_nil(&xc, &mut authorized_number_of_visits)?,
+                Some(2) => xr.opt_nil(&xc, &mut authorized_number_of_visits_used)?,
+                Some(3) => xr.opt_nil(&xc, &mut contact_full_name)?,
+                Some(4) => xr.opt_nil(&xc, &mut contact_phone)?,
+                Some(5) => xr.opt_nil(&xc, &mut contact_phone_ext)?,
+                Some(6) => xr.opt_nil(&xc, &mut end_date)?,
+                Some(7) => xr.opt_nil(&xc, &mut insurance_policy_id)?,
+                Some(8) => xr.opt_nil(&xc, &mut notes)?,
+                Some(9) => xr.opt_nil(&xc, &mut start_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -15118,12 +15629,17 @@ impl crate::xml::Decode for GetAppointmentReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Appointment"),
+        ];
         let mut request_header = None;
         let mut appointment = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Appointment") => xr.req_nil(&xc, &mut appointment)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req_nil(&xc, &mut appointment)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -15163,10 +15679,12 @@ impl crate::xml::Decode for AppointmentRead {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "AppointmentId")];
         let mut appointment_id = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AppointmentId") => xr.req(&xc, &mut appointment_id)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req(&xc, &mut appointment_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -15220,16 +15738,20 @@ impl crate::xml::Decode for GetAppointmentResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "Appointment"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut appointment = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "Appointment") => xr.opt_nil(&xc, &mut appointment)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => xr.opt_nil(&xc, &mut appointment)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -15276,14 +15798,20 @@ impl crate::xml::Decode for GetAppointmentsReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Fields"),
+            (super::NS0, "Filter"),
+        ];
         let mut request_header = None;
         let mut fields = None;
         let mut filter = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Fields") => xr.req(&xc, &mut fields)?,
-                (super::NS0, "Filter") => xr.req(&xc, &mut filter)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req(&xc, &mut fields)?,
+                Some(2) => xr.req(&xc, &mut filter)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -15458,6 +15986,51 @@ impl crate::xml::Decode for AppointmentFieldsToReturn {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AllDay"),
+            (super::NS0, "AppointmentReason1"),
+            (super::NS0, "AppointmentReason10"),
+            (super::NS0, "AppointmentReason2"),
+            (super::NS0, "AppointmentReason3"),
+            (super::NS0, "AppointmentReason4"),
+            (super::NS0, "AppointmentReason5"),
+            (super::NS0, "AppointmentReason6"),
+            (super::NS0, "AppointmentReason7"),
+            (super::NS0, "AppointmentReason8"),
+            (super::NS0, "AppointmentReason9"),
+            (super::NS0, "AuthorizationEndDate"),
+            (super::NS0, "AuthorizationID"),
+            (super::NS0, "AuthorizationInsurancePlan"),
+            (super::NS0, "AuthorizationNumber"),
+            (super::NS0, "AuthorizationStartDate"),
+            (super::NS0, "ConfirmationStatus"),
+            (super::NS0, "CreatedDate"),
+            (super::NS0, "EndDate"),
+            (super::NS0, "ID"),
+            (super::NS0, "LastModifiedDate"),
+            (super::NS0, "Notes"),
+            (super::NS0, "PatientCaseID"),
+            (super::NS0, "PatientCaseName"),
+            (super::NS0, "PatientCasePayerScenario"),
+            (super::NS0, "PatientFullName"),
+            (super::NS0, "PatientID"),
+            (super::NS0, "PracticeID"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "Recurring"),
+            (super::NS0, "ResourceName1"),
+            (super::NS0, "ResourceName10"),
+            (super::NS0, "ResourceName2"),
+            (super::NS0, "ResourceName3"),
+            (super::NS0, "ResourceName4"),
+            (super::NS0, "ResourceName5"),
+            (super::NS0, "ResourceName6"),
+            (super::NS0, "ResourceName7"),
+            (super::NS0, "ResourceName8"),
+            (super::NS0, "ResourceName9"),
+            (super::NS0, "ServiceLocationName"),
+            (super::NS0, "StartDate"),
+            (super::NS0, "Type"),
+        ];
         let mut all_day = None;
         let mut appointment_reason1 = None;
         let mut appointment_reason10 = None;
@@ -15501,85 +16074,52 @@ impl crate::xml::Decode for AppointmentFieldsToReturn {
         let mut service_location_name = None;
         let mut start_date = None;
         let mut r#type = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AllDay") => xr.opt(&xc, &mut all_day)?,
-                (super::NS0, "AppointmentReason1") => {
-                    xr.opt(&xc, &mut appointment_reason1)?
-                }
-                (super::NS0, "AppointmentReason10") => {
-                    xr.opt(&xc, &mut appointment_reason10)?
-                }
-                (super::NS0, "AppointmentReason2") => {
-                    xr.opt(&xc, &mut appointment_reason2)?
-                }
-                (super::NS0, "AppointmentReason3") => {
-                    xr.opt(&xc, &mut appointment_reason3)?
-                }
-                (super::NS0, "AppointmentReason4") => {
-                    xr.opt(&xc, &mut appointment_reason4)?
-                }
-                (super::NS0, "AppointmentReason5") => {
-                    xr.opt(&xc, &mut appointment_reason5)?
-                }
-                (super::NS0, "AppointmentReason6") => {
-                    xr.opt(&xc, &mut appointment_reason6)?
-                }
-                (super::NS0, "AppointmentReason7") => {
-                    xr.opt(&xc, &mut appointment_reason7)?
-                }
-                (super::NS0, "AppointmentReason8") => {
-                    xr.opt(&xc, &mut appointment_reason8)?
-                }
-                (super::NS0, "AppointmentReason9") => {
-                    xr.opt(&xc, &mut appointment_reason9)?
-                }
-                (super::NS0, "AuthorizationEndDate") => {
-                    xr.opt(&xc, &mut authorization_end_date)?
-                }
-                (super::NS0, "AuthorizationID") => xr.opt(&xc, &mut authorization_id)?,
-                (super::NS0, "AuthorizationInsurancePlan") => {
-                    xr.opt(&xc, &mut authorization_insurance_plan)?
-                }
-                (super::NS0, "AuthorizationNumber") => {
-                    xr.opt(&xc, &mut authorization_number)?
-                }
-                (super::NS0, "AuthorizationStartDate") => {
-                    xr.opt(&xc, &mut authorization_start_date)?
-                }
-                (super::NS0, "ConfirmationStatus") => {
-                    xr.opt(&xc, &mut confirmation_status)?
-                }
-                (super::NS0, "CreatedDate") => xr.opt(&xc, &mut created_date)?,
-                (super::NS0, "EndDate") => xr.opt(&xc, &mut end_date)?,
-                (super::NS0, "ID") => xr.opt(&xc, &mut id)?,
-                (super::NS0, "LastModifiedDate") => xr.opt(&xc, &mut last_modified_date)?,
-                (super::NS0, "Notes") => xr.opt(&xc, &mut notes)?,
-                (super::NS0, "PatientCaseID") => xr.opt(&xc, &mut patient_case_id)?,
-                (super::NS0, "PatientCaseName") => xr.opt(&xc, &mut patient_case_name)?,
-                (super::NS0, "PatientCasePayerScenario") => {
-                    xr.opt(&xc, &mut patient_case_payer_scenario)?
-                }
-                (super::NS0, "PatientFullName") => xr.opt(&xc, &mut patient_full_name)?,
-                (super::NS0, "PatientID") => xr.opt(&xc, &mut patient_id)?,
-                (super::NS0, "PracticeID") => xr.opt(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt(&xc, &mut practice_name)?,
-                (super::NS0, "Recurring") => xr.opt(&xc, &mut recurring)?,
-                (super::NS0, "ResourceName1") => xr.opt(&xc, &mut resource_name1)?,
-                (super::NS0, "ResourceName10") => xr.opt(&xc, &mut resource_name10)?,
-                (super::NS0, "ResourceName2") => xr.opt(&xc, &mut resource_name2)?,
-                (super::NS0, "ResourceName3") => xr.opt(&xc, &mut resource_name3)?,
-                (super::NS0, "ResourceName4") => xr.opt(&xc, &mut resource_name4)?,
-                (super::NS0, "ResourceName5") => xr.opt(&xc, &mut resource_name5)?,
-                (super::NS0, "ResourceName6") => xr.opt(&xc, &mut resource_name6)?,
-                (super::NS0, "ResourceName7") => xr.opt(&xc, &mut resource_name7)?,
-                (super::NS0, "ResourceName8") => xr.opt(&xc, &mut resource_name8)?,
-                (super::NS0, "ResourceName9") => xr.opt(&xc, &mut resource_name9)?,
-                (super::NS0, "ServiceLocationName") => {
-                    xr.opt(&xc, &mut service_location_name)?
-                }
-                (super::NS0, "StartDate") => xr.opt(&xc, &mut start_date)?,
-                (super::NS0, "Type") => xr.opt(&xc, &mut r#type)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt(&xc, &mut all_day)?,
+                Some(1) => xr.opt(&xc, &mut appointment_reason1)?,
+                Some(2) => xr.opt(&xc, &mut appointment_reason10)?,
+                Some(3) => xr.opt(&xc, &mut appointment_reason2)?,
+                Some(4) => xr.opt(&xc, &mut appointment_reason3)?,
+                Some(5) => xr.opt(&xc, &mut appointment_reason4)?,
+                Some(6) => xr.opt(&xc, &mut appointment_reason5)?,
+                Some(7) => xr.opt(&xc, &mut appointment_reason6)?,
+                Some(8) => xr.opt(&xc, &mut appointment_reason7)?,
+                Some(9) => xr.opt(&xc, &mut appointment_reason8)?,
+                Some(10) => xr.opt(&xc, &mut appointment_reason9)?,
+                Some(11) => xr.opt(&xc, &mut authorization_end_date)?,
+                Some(12) => xr.opt(&xc, &mut authorization_id)?,
+                Some(13) => xr.opt(&xc, &mut authorization_insurance_plan)?,
+                Some(14) => xr.opt(&xc, &mut authorization_number)?,
+                Some(15) => xr.opt(&xc, &mut authorization_start_date)?,
+                Some(16) => xr.opt(&xc, &mut confirmation_status)?,
+                Some(17) => xr.opt(&xc, &mut created_date)?,
+                Some(18) => xr.opt(&xc, &mut end_date)?,
+                Some(19) => xr.opt(&xc, &mut id)?,
+                Some(20) => xr.opt(&xc, &mut last_modified_date)?,
+                Some(21) => xr.opt(&xc, &mut notes)?,
+                Some(22) => xr.opt(&xc, &mut patient_case_id)?,
+                Some(23) => xr.opt(&xc, &mut patient_case_name)?,
+                Some(24) => xr.opt(&xc, &mut patient_case_payer_scenario)?,
+                Some(25) => xr.opt(&xc, &mut patient_full_name)?,
+                Some(26) => xr.opt(&xc, &mut patient_id)?,
+                Some(27) => xr.opt(&xc, &mut practice_id)?,
+                Some(28) => xr.opt(&xc, &mut practice_name)?,
+                Some(29) => xr.opt(&xc, &mut recurring)?,
+                Some(30) => xr.opt(&xc, &mut resource_name1)?,
+                Some(31) => xr.opt(&xc, &mut resource_name10)?,
+                Some(32) => xr.opt(&xc, &mut resource_name2)?,
+                Some(33) => xr.opt(&xc, &mut resource_name3)?,
+                Some(34) => xr.opt(&xc, &mut resource_name4)?,
+                Some(35) => xr.opt(&xc, &mut resource_name5)?,
+                Some(36) => xr.opt(&xc, &mut resource_name6)?,
+                Some(37) => xr.opt(&xc, &mut resource_name7)?,
+                Some(38) => xr.opt(&xc, &mut resource_name8)?,
+                Some(39) => xr.opt(&xc, &mut resource_name9)?,
+                Some(40) => xr.opt(&xc, &mut service_location_name)?,
+                Some(41) => xr.opt(&xc, &mut start_date)?,
+                Some(42) => xr.opt(&xc, &mut r#type)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -15713,6 +16253,24 @@ impl crate::xml::Decode for AppointmentFilter {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AppointmentReason"),
+            (super::NS0, "ConfirmationStatus"),
+            (super::NS0, "EndDate"),
+            (super::NS0, "FromCreatedDate"),
+            (super::NS0, "FromLastModifiedDate"),
+            (super::NS0, "PatientCasePayerScenario"),
+            (super::NS0, "PatientFullName"),
+            (super::NS0, "PatientID"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "ResourceName"),
+            (super::NS0, "ServiceLocationName"),
+            (super::NS0, "StartDate"),
+            (super::NS0, "TimeZoneOffsetFromGMT"),
+            (super::NS0, "ToCreatedDate"),
+            (super::NS0, "ToLastModifiedDate"),
+            (super::NS0, "Type"),
+        ];
         let mut appointment_reason = crate::xml::Nillable::Absent;
         let mut confirmation_status = crate::xml::Nillable::Absent;
         let mut end_date = crate::xml::Nillable::Absent;
@@ -15729,42 +16287,25 @@ impl crate::xml::Decode for AppointmentFilter {
         let mut to_created_date = crate::xml::Nillable::Absent;
         let mut to_last_modified_date = crate::xml::Nillable::Absent;
         let mut r#type = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AppointmentReason") => {
-                    xr.opt_nil(&xc, &mut appointment_reason)?
-                }
-                (super::NS0, "ConfirmationStatus") => {
-                    xr.opt_nil(&xc, &mut confirmation_status)?
-                }
-                (super::NS0, "EndDate") => xr.opt_nil(&xc, &mut end_date)?,
-                (super::NS0, "FromCreatedDate") => {
-                    xr.opt_nil(&xc, &mut from_created_date)?
-                }
-                (super::NS0, "FromLastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut from_last_modified_date)?
-                }
-                (super::NS0, "PatientCasePayerScenario") => {
-                    xr.opt_nil(&xc, &mut patient_case_payer_scenario)?
-                }
-                (super::NS0, "PatientFullName") => {
-                    xr.opt_nil(&xc, &mut patient_full_name)?
-                }
-                (super::NS0, "PatientID") => xr.opt_nil(&xc, &mut patient_id)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS0, "ResourceName") => xr.opt_nil(&xc, &mut resource_name)?,
-                (super::NS0, "ServiceLocationName") => {
-                    xr.opt_nil(&xc, &mut service_location_name)?
-                }
-                (super::NS0, "StartDate") => xr.opt_nil(&xc, &mut start_date)?,
-                (super::NS0, "TimeZoneOffsetFromGMT") => {
-                    xr.opt_nil(&xc, &mut time_zone_offset_from_gmt)?
-                }
-                (super::NS0, "ToCreatedDate") => xr.opt_nil(&xc, &mut to_created_date)?,
-                (super::NS0, "ToLastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut to_last_modified_date)?
-                }
-                (super::NS0, "Type") => xr.opt_nil(&xc, &mut r#type)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut appointment_reason)?,
+                Some(1) => xr.opt_nil(&xc, &mut confirmation_status)?,
+                Some(2) => xr.opt_nil(&xc, &mut end_date)?,
+                Some(3) => xr.opt_nil(&xc, &mut from_created_date)?,
+                Some(4) => xr.opt_nil(&xc, &mut from_last_modified_date)?,
+                Some(5) => xr.opt_nil(&xc, &mut patient_case_payer_scenario)?,
+                Some(6) => xr.opt_nil(&xc, &mut patient_full_name)?,
+                Some(7) => xr.opt_nil(&xc, &mut patient_id)?,
+                Some(8) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(9) => xr.opt_nil(&xc, &mut resource_name)?,
+                Some(10) => xr.opt_nil(&xc, &mut service_location_name)?,
+                Some(11) => xr.opt_nil(&xc, &mut start_date)?,
+                Some(12) => xr.opt_nil(&xc, &mut time_zone_offset_from_gmt)?,
+                Some(13) => xr.opt_nil(&xc, &mut to_created_date)?,
+                Some(14) => xr.opt_nil(&xc, &mut to_last_modified_date)?,
+                Some(15) => xr.opt_nil(&xc, &mut r#type)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -15839,16 +16380,20 @@ impl crate::xml::Decode for GetAppointmentsResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "Appointments"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut appointments = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "Appointments") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -16039,6 +16584,51 @@ impl crate::xml::Decode for AppointmentData {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AllDay"),
+            (super::NS0, "AppointmentReason1"),
+            (super::NS0, "AppointmentReason10"),
+            (super::NS0, "AppointmentReason2"),
+            (super::NS0, "AppointmentReason3"),
+            (super::NS0, "AppointmentReason4"),
+            (super::NS0, "AppointmentReason5"),
+            (super::NS0, "AppointmentReason6"),
+            (super::NS0, "AppointmentReason7"),
+            (super::NS0, "AppointmentReason8"),
+            (super::NS0, "AppointmentReason9"),
+            (super::NS0, "AuthorizationEndDate"),
+            (super::NS0, "AuthorizationID"),
+            (super::NS0, "AuthorizationInsurancePlan"),
+            (super::NS0, "AuthorizationNumber"),
+            (super::NS0, "AuthorizationStartDate"),
+            (super::NS0, "ConfirmationStatus"),
+            (super::NS0, "CreatedDate"),
+            (super::NS0, "EndDate"),
+            (super::NS0, "ID"),
+            (super::NS0, "LastModifiedDate"),
+            (super::NS0, "Notes"),
+            (super::NS0, "PatientCaseID"),
+            (super::NS0, "PatientCaseName"),
+            (super::NS0, "PatientCasePayerScenario"),
+            (super::NS0, "PatientFullName"),
+            (super::NS0, "PatientID"),
+            (super::NS0, "PracticeID"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "Recurring"),
+            (super::NS0, "ResourceName1"),
+            (super::NS0, "ResourceName10"),
+            (super::NS0, "ResourceName2"),
+            (super::NS0, "ResourceName3"),
+            (super::NS0, "ResourceName4"),
+            (super::NS0, "ResourceName5"),
+            (super::NS0, "ResourceName6"),
+            (super::NS0, "ResourceName7"),
+            (super::NS0, "ResourceName8"),
+            (super::NS0, "ResourceName9"),
+            (super::NS0, "ServiceLocationName"),
+            (super::NS0, "StartDate"),
+            (super::NS0, "Type"),
+        ];
         let mut all_day = crate::xml::Nillable::Absent;
         let mut appointment_reason1 = crate::xml::Nillable::Absent;
         let mut appointment_reason10 = crate::xml::Nillable::Absent;
@@ -16082,93 +16672,52 @@ impl crate::xml::Decode for AppointmentData {
         let mut service_location_name = crate::xml::Nillable::Absent;
         let mut start_date = crate::xml::Nillable::Absent;
         let mut r#type = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AllDay") => xr.opt_nil(&xc, &mut all_day)?,
-                (super::NS0, "AppointmentReason1") => {
-                    xr.opt_nil(&xc, &mut appointment_reason1)?
-                }
-                (super::NS0, "AppointmentReason10") => {
-                    xr.opt_nil(&xc, &mut appointment_reason10)?
-                }
-                (super::NS0, "AppointmentReason2") => {
-                    xr.opt_nil(&xc, &mut appointment_reason2)?
-                }
-                (super::NS0, "AppointmentReason3") => {
-                    xr.opt_nil(&xc, &mut appointment_reason3)?
-                }
-                (super::NS0, "AppointmentReason4") => {
-                    xr.opt_nil(&xc, &mut appointment_reason4)?
-                }
-                (super::NS0, "AppointmentReason5") => {
-                    xr.opt_nil(&xc, &mut appointment_reason5)?
-                }
-                (super::NS0, "AppointmentReason6") => {
-                    xr.opt_nil(&xc, &mut appointment_reason6)?
-                }
-                (super::NS0, "AppointmentReason7") => {
-                    xr.opt_nil(&xc, &mut appointment_reason7)?
-                }
-                (super::NS0, "AppointmentReason8") => {
-                    xr.opt_nil(&xc, &mut appointment_reason8)?
-                }
-                (super::NS0, "AppointmentReason9") => {
-                    xr.opt_nil(&xc, &mut appointment_reason9)?
-                }
-                (super::NS0, "AuthorizationEndDate") => {
-                    xr.opt_nil(&xc, &mut authorization_end_date)?
-                }
-                (super::NS0, "AuthorizationID") => {
-                    xr.opt_nil(&xc, &mut authorization_id)?
-                }
-                (super::NS0, "AuthorizationInsurancePlan") => {
-                    xr.opt_nil(&xc, &mut authorization_insurance_plan)?
-                }
-                (super::NS0, "AuthorizationNumber") => {
-                    xr.opt_nil(&xc, &mut authorization_number)?
-                }
-                (super::NS0, "AuthorizationStartDate") => {
-                    xr.opt_nil(&xc, &mut authorization_start_date)?
-                }
-                (super::NS0, "ConfirmationStatus") => {
-                    xr.opt_nil(&xc, &mut confirmation_status)?
-                }
-                (super::NS0, "CreatedDate") => xr.opt_nil(&xc, &mut created_date)?,
-                (super::NS0, "EndDate") => xr.opt_nil(&xc, &mut end_date)?,
-                (super::NS0, "ID") => xr.opt_nil(&xc, &mut id)?,
-                (super::NS0, "LastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut last_modified_date)?
-                }
-                (super::NS0, "Notes") => xr.opt_nil(&xc, &mut notes)?,
-                (super::NS0, "PatientCaseID") => xr.opt_nil(&xc, &mut patient_case_id)?,
-                (super::NS0, "PatientCaseName") => {
-                    xr.opt_nil(&xc, &mut patient_case_name)?
-                }
-                (super::NS0, "PatientCasePayerScenario") => {
-                    xr.opt_nil(&xc, &mut patient_case_payer_scenario)?
-                }
-                (super::NS0, "PatientFullName") => {
-                    xr.opt_nil(&xc, &mut patient_full_name)?
-                }
-                (super::NS0, "PatientID") => xr.opt_nil(&xc, &mut patient_id)?,
-                (super::NS0, "PracticeID") => xr.opt_nil(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS0, "Recurring") => xr.opt_nil(&xc, &mut recurring)?,
-                (super::NS0, "ResourceName1") => xr.opt_nil(&xc, &mut resource_name1)?,
-                (super::NS0, "ResourceName10") => xr.opt_nil(&xc, &mut resource_name10)?,
-                (super::NS0, "ResourceName2") => xr.opt_nil(&xc, &mut resource_name2)?,
-                (super::NS0, "ResourceName3") => xr.opt_nil(&xc, &mut resource_name3)?,
-                (super::NS0, "ResourceName4") => xr.opt_nil(&xc, &mut resource_name4)?,
-                (super::NS0, "ResourceName5") => xr.opt_nil(&xc, &mut resource_name5)?,
-                (super::NS0, "ResourceName6") => xr.opt_nil(&xc, &mut resource_name6)?,
-                (super::NS0, "ResourceName7") => xr.opt_nil(&xc, &mut resource_name7)?,
-                (super::NS0, "ResourceName8") => xr.opt_nil(&xc, &mut resource_name8)?,
-                (super::NS0, "ResourceName9") => xr.opt_nil(&xc, &mut resource_name9)?,
-                (super::NS0, "ServiceLocationName") => {
-                    xr.opt_nil(&xc, &mut service_location_name)?
-                }
-                (super::NS0, "StartDate") => xr.opt_nil(&xc, &mut start_date)?,
-                (super::NS0, "Type") => xr.opt_nil(&xc, &mut r#type)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut all_day)?,
+                Some(1) => xr.opt_nil(&xc, &mut appointment_reason1)?,
+                Some(2) => xr.opt_nil(&xc, &mut appointment_reason10)?,
+                Some(3) => xr.opt_nil(&xc, &mut appointment_reason2)?,
+                Some(4) => xr.opt_nil(&xc, &mut appointment_reason3)?,
+                Some(5) => xr.opt_nil(&xc, &mut appointment_reason4)?,
+                Some(6) => xr.opt_nil(&xc, &mut appointment_reason5)?,
+                Some(7) => xr.opt_nil(&xc, &mut appointment_reason6)?,
+                Some(8) => xr.opt_nil(&xc, &mut appointment_reason7)?,
+                Some(9) => xr.opt_nil(&xc, &mut appointment_reason8)?,
+                Some(10) => xr.opt_nil(&xc, &mut appointment_reason9)?,
+                Some(11) => xr.opt_nil(&xc, &mut authorization_end_date)?,
+                Some(12) => xr.opt_nil(&xc, &mut authorization_id)?,
+                Some(13) => xr.opt_nil(&xc, &mut authorization_insurance_plan)?,
+                Some(14) => xr.opt_nil(&xc, &mut authorization_number)?,
+                Some(15) => xr.opt_nil(&xc, &mut authorization_start_date)?,
+                Some(16) => xr.opt_nil(&xc, &mut confirmation_status)?,
+                Some(17) => xr.opt_nil(&xc, &mut created_date)?,
+                Some(18) => xr.opt_nil(&xc, &mut end_date)?,
+                Some(19) => xr.opt_nil(&xc, &mut id)?,
+                Some(20) => xr.opt_nil(&xc, &mut last_modified_date)?,
+                Some(21) => xr.opt_nil(&xc, &mut notes)?,
+                Some(22) => xr.opt_nil(&xc, &mut patient_case_id)?,
+                Some(23) => xr.opt_nil(&xc, &mut patient_case_name)?,
+                Some(24) => xr.opt_nil(&xc, &mut patient_case_payer_scenario)?,
+                Some(25) => xr.opt_nil(&xc, &mut patient_full_name)?,
+                Some(26) => xr.opt_nil(&xc, &mut patient_id)?,
+                Some(27) => xr.opt_nil(&xc, &mut practice_id)?,
+                Some(28) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(29) => xr.opt_nil(&xc, &mut recurring)?,
+                Some(30) => xr.opt_nil(&xc, &mut resource_name1)?,
+                Some(31) => xr.opt_nil(&xc, &mut resource_name10)?,
+                Some(32) => xr.opt_nil(&xc, &mut resource_name2)?,
+                Some(33) => xr.opt_nil(&xc, &mut resource_name3)?,
+                Some(34) => xr.opt_nil(&xc, &mut resource_name4)?,
+                Some(35) => xr.opt_nil(&xc, &mut resource_name5)?,
+                Some(36) => xr.opt_nil(&xc, &mut resource_name6)?,
+                Some(37) => xr.opt_nil(&xc, &mut resource_name7)?,
+                Some(38) => xr.opt_nil(&xc, &mut resource_name8)?,
+                Some(39) => xr.opt_nil(&xc, &mut resource_name9)?,
+                Some(40) => xr.opt_nil(&xc, &mut service_location_name)?,
+                Some(41) => xr.opt_nil(&xc, &mut start_date)?,
+                Some(42) => xr.opt_nil(&xc, &mut r#type)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -16255,14 +16804,20 @@ impl crate::xml::Decode for GetChargesReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Fields"),
+            (super::NS0, "Filter"),
+        ];
         let mut request_header = None;
         let mut fields = None;
         let mut filter = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Fields") => xr.req(&xc, &mut fields)?,
-                (super::NS0, "Filter") => xr.req(&xc, &mut filter)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req(&xc, &mut fields)?,
+                Some(2) => xr.req(&xc, &mut filter)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -17177,6 +17732,187 @@ impl crate::xml::Decode for ChargeFieldsToReturn {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AdjustedCharges"),
+            (super::NS0, "AllowedAmount"),
+            (super::NS0, "AppointmentID"),
+            (super::NS0, "BatchNumber"),
+            (super::NS0, "BilledTo"),
+            (super::NS0, "CaseName"),
+            (super::NS0, "CasePayerScenario"),
+            (super::NS0, "CopayAmount"),
+            (super::NS0, "CopayCategory"),
+            (super::NS0, "CopayMethod"),
+            (super::NS0, "CopayReference"),
+            (super::NS0, "CreatedDate"),
+            (super::NS0, "DoNotSendClaimElectronically"),
+            (super::NS0, "DoNotSendElectronicallyToSecondary"),
+            (super::NS0, "EClaimNote"),
+            (super::NS0, "EClaimNoteType"),
+            (super::NS0, "EncounterDiagnosisID1"),
+            (super::NS0, "EncounterDiagnosisID2"),
+            (super::NS0, "EncounterDiagnosisID3"),
+            (super::NS0, "EncounterDiagnosisID4"),
+            (super::NS0, "EncounterID"),
+            (super::NS0, "EncounterProcedureID"),
+            (super::NS0, "EncounterStatus"),
+            (super::NS0, "ExpectedAmount"),
+            (super::NS0, "HospitalizationEndDate"),
+            (super::NS0, "HospitalizationStartDate"),
+            (super::NS0, "ID"),
+            (super::NS0, "InsuranceBalance"),
+            (super::NS0, "LastModifiedDate"),
+            (super::NS0, "LineNote"),
+            (super::NS0, "LocalUseBox10d"),
+            (super::NS0, "LocalUseBox19"),
+            (super::NS0, "Minutes"),
+            (super::NS0, "OtherAdjustment"),
+            (super::NS0, "OtherPaymentAmount"),
+            (super::NS0, "OtherPaymentCategoryDesc"),
+            (super::NS0, "OtherPaymentID"),
+            (super::NS0, "OtherPaymentMethodDesc"),
+            (super::NS0, "OtherPaymentPostingDate"),
+            (super::NS0, "OtherPaymentRef"),
+            (super::NS0, "PatientBalance"),
+            (super::NS0, "PatientBatchID"),
+            (super::NS0, "PatientDateOfBirth"),
+            (super::NS0, "PatientFirstBillDate"),
+            (super::NS0, "PatientFirstName"),
+            (super::NS0, "PatientID"),
+            (super::NS0, "PatientLastBillDate"),
+            (super::NS0, "PatientLastName"),
+            (super::NS0, "PatientMiddleName"),
+            (super::NS0, "PatientName"),
+            (super::NS0, "PatientPaymentAmount"),
+            (super::NS0, "PatientPaymentCategoryDesc"),
+            (super::NS0, "PatientPaymentID"),
+            (super::NS0, "PatientPaymentMethodDesc"),
+            (super::NS0, "PatientPaymentPostingDate"),
+            (super::NS0, "PatientPaymentRef"),
+            (super::NS0, "PostingDate"),
+            (super::NS0, "PracticeID"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "PrimaryInsuranceAddressLine1"),
+            (super::NS0, "PrimaryInsuranceAddressLine2"),
+            (super::NS0, "PrimaryInsuranceAdjudicationDate"),
+            (super::NS0, "PrimaryInsuranceBatchID"),
+            (super::NS0, "PrimaryInsuranceCity"),
+            (super::NS0, "PrimaryInsuranceCompanyName"),
+            (super::NS0, "PrimaryInsuranceCountry"),
+            (super::NS0, "PrimaryInsuranceFirstBillDate"),
+            (super::NS0, "PrimaryInsuranceInsuranceAllowed"),
+            (super::NS0, "PrimaryInsuranceInsuranceCoinsurance"),
+            (super::NS0, "PrimaryInsuranceInsuranceContractAdjustment"),
+            (super::NS0, "PrimaryInsuranceInsuranceContractAdjustmentReason"),
+            (super::NS0, "PrimaryInsuranceInsuranceCopay"),
+            (super::NS0, "PrimaryInsuranceInsuranceDeductible"),
+            (super::NS0, "PrimaryInsuranceInsurancePayment"),
+            (super::NS0, "PrimaryInsuranceInsuranceSecondaryAdjustment"),
+            (super::NS0, "PrimaryInsuranceInsuranceSecondaryAdjustmentReason"),
+            (super::NS0, "PrimaryInsuranceLastBillDate"),
+            (super::NS0, "PrimaryInsurancePaymentCategoryDesc"),
+            (super::NS0, "PrimaryInsurancePaymentID"),
+            (super::NS0, "PrimaryInsurancePaymentMethodDesc"),
+            (super::NS0, "PrimaryInsurancePaymentPostingDate"),
+            (super::NS0, "PrimaryInsurancePaymentRef"),
+            (super::NS0, "PrimaryInsurancePlanName"),
+            (super::NS0, "PrimaryInsuranceState"),
+            (super::NS0, "PrimaryInsuranceZipCode"),
+            (super::NS0, "ProcedureCode"),
+            (super::NS0, "ProcedureCodeCategory"),
+            (super::NS0, "ProcedureModifier1"),
+            (super::NS0, "ProcedureModifier2"),
+            (super::NS0, "ProcedureModifier3"),
+            (super::NS0, "ProcedureModifier4"),
+            (super::NS0, "ProcedureName"),
+            (super::NS0, "Receipts"),
+            (super::NS0, "RefCode"),
+            (super::NS0, "ReferringProviderID"),
+            (super::NS0, "ReferringProviderName"),
+            (super::NS0, "RenderingProviderID"),
+            (super::NS0, "RenderingProviderName"),
+            (super::NS0, "SchedulingProviderID"),
+            (super::NS0, "SchedulingProviderName"),
+            (super::NS0, "SecondaryInsuranceAddressLine1"),
+            (super::NS0, "SecondaryInsuranceAddressLine2"),
+            (super::NS0, "SecondaryInsuranceAdjudicationDate"),
+            (super::NS0, "SecondaryInsuranceBatchID"),
+            (super::NS0, "SecondaryInsuranceCity"),
+            (super::NS0, "SecondaryInsuranceCompanyName"),
+            (super::NS0, "SecondaryInsuranceCountry"),
+            (super::NS0, "SecondaryInsuranceFirstBillDate"),
+            (super::NS0, "SecondaryInsuranceInsuranceAllowed"),
+            (super::NS0, "SecondaryInsuranceInsuranceCoinsurance"),
+            (super::NS0, "SecondaryInsuranceInsuranceContractAdjustment"),
+            (super::NS0, "SecondaryInsuranceInsuranceContractAdjustmentReason"),
+            (super::NS0, "SecondaryInsuranceInsuranceCopay"),
+            (super::NS0, "SecondaryInsuranceInsuranceDeductible"),
+            (super::NS0, "SecondaryInsuranceInsurancePayment"),
+            (super::NS0, "SecondaryInsuranceInsuranceSecondaryAdjustment"),
+            (super::NS0, "SecondaryInsuranceInsuranceSecondaryAdjustmentReason"),
+            (super::NS0, "SecondaryInsuranceLastBillDate"),
+            (super::NS0, "SecondaryInsurancePaymentCategoryDesc"),
+            (super::NS0, "SecondaryInsurancePaymentID"),
+            (super::NS0, "SecondaryInsurancePaymentMethodDesc"),
+            (super::NS0, "SecondaryInsurancePaymentPostingDate"),
+            (super::NS0, "SecondaryInsurancePaymentRef"),
+            (super::NS0, "SecondaryInsurancePlanName"),
+            (super::NS0, "SecondaryInsuranceState"),
+            (super::NS0, "SecondaryInsuranceZipCode"),
+            (super::NS0, "ServiceEndDate"),
+            (super::NS0, "ServiceLocationBillingName"),
+            (super::NS0, "ServiceLocationCLIANumber"),
+            (super::NS0, "ServiceLocationFacilityID"),
+            (super::NS0, "ServiceLocationFacilityIdType"),
+            (super::NS0, "ServiceLocationFax"),
+            (super::NS0, "ServiceLocationFaxExt"),
+            (super::NS0, "ServiceLocationId"),
+            (super::NS0, "ServiceLocationNPI"),
+            (super::NS0, "ServiceLocationName"),
+            (super::NS0, "ServiceLocationNameAddressLine1"),
+            (super::NS0, "ServiceLocationNameAddressLine2"),
+            (super::NS0, "ServiceLocationNameCity"),
+            (super::NS0, "ServiceLocationNameCountry"),
+            (super::NS0, "ServiceLocationNameState"),
+            (super::NS0, "ServiceLocationNameZipCode"),
+            (super::NS0, "ServiceLocationPhone"),
+            (super::NS0, "ServiceLocationPhoneExt"),
+            (super::NS0, "ServiceLocationPlaceOfServiceCode"),
+            (super::NS0, "ServiceLocationPlaceOfServiceName"),
+            (super::NS0, "ServiceStartDate"),
+            (super::NS0, "Status"),
+            (super::NS0, "SupervisingProviderID"),
+            (super::NS0, "SupervisingProviderName"),
+            (super::NS0, "TertiaryInsuranceAddressLine1"),
+            (super::NS0, "TertiaryInsuranceAddressLine2"),
+            (super::NS0, "TertiaryInsuranceAdjudicationDate"),
+            (super::NS0, "TertiaryInsuranceBatchID"),
+            (super::NS0, "TertiaryInsuranceCity"),
+            (super::NS0, "TertiaryInsuranceCompanyName"),
+            (super::NS0, "TertiaryInsuranceCompanyPlanName"),
+            (super::NS0, "TertiaryInsuranceCountry"),
+            (super::NS0, "TertiaryInsuranceInsuranceAllowed"),
+            (super::NS0, "TertiaryInsuranceInsuranceCoinsurance"),
+            (super::NS0, "TertiaryInsuranceInsuranceContractAdjustment"),
+            (super::NS0, "TertiaryInsuranceInsuranceContractAdjustmentReason"),
+            (super::NS0, "TertiaryInsuranceInsuranceCopay"),
+            (super::NS0, "TertiaryInsuranceInsuranceDeductible"),
+            (super::NS0, "TertiaryInsuranceInsurancePayment"),
+            (super::NS0, "TertiaryInsuranceInsuranceSecondaryAdjustment"),
+            (super::NS0, "TertiaryInsuranceInsuranceSecondaryAdjustmentReason"),
+            (super::NS0, "TertiaryInsurancePaymentCategoryDesc"),
+            (super::NS0, "TertiaryInsurancePaymentID"),
+            (super::NS0, "TertiaryInsurancePaymentMethodDesc"),
+            (super::NS0, "TertiaryInsurancePaymentPostingDate"),
+            (super::NS0, "TertiaryInsurancePaymentRef"),
+            (super::NS0, "TertiaryInsuranceState"),
+            (super::NS0, "TertiaryInsuranceZipCode"),
+            (super::NS0, "TotalBalance"),
+            (super::NS0, "TotalCharges"),
+            (super::NS0, "TypeOfService"),
+            (super::NS0, "UnitCharge"),
+            (super::NS0, "Units"),
+        ];
         let mut adjusted_charges = None;
         let mut allowed_amount = None;
         let mut appointment_id = None;
@@ -17356,467 +18092,230 @@ impl crate::xml::Decode for ChargeFieldsToReturn {
         let mut type_of_service = None;
         let mut unit_charge = None;
         let mut units = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AdjustedCharges") => xr.opt(&xc, &mut adjusted_charges)?,
-                (super::NS0, "AllowedAmount") => xr.opt(&xc, &mut allowed_amount)?,
-                (super::NS0, "AppointmentID") => xr.opt(&xc, &mut appointment_id)?,
-                (super::NS0, "BatchNumber") => xr.opt(&xc, &mut batch_number)?,
-                (super::NS0, "BilledTo") => xr.opt(&xc, &mut billed_to)?,
-                (super::NS0, "CaseName") => xr.opt(&xc, &mut case_name)?,
-                (super::NS0, "CasePayerScenario") => {
-                    xr.opt(&xc, &mut case_payer_scenario)?
-                }
-                (super::NS0, "CopayAmount") => xr.opt(&xc, &mut copay_amount)?,
-                (super::NS0, "CopayCategory") => xr.opt(&xc, &mut copay_category)?,
-                (super::NS0, "CopayMethod") => xr.opt(&xc, &mut copay_method)?,
-                (super::NS0, "CopayReference") => xr.opt(&xc, &mut copay_reference)?,
-                (super::NS0, "CreatedDate") => xr.opt(&xc, &mut created_date)?,
-                (super::NS0, "DoNotSendClaimElectronically") => {
-                    xr.opt(&xc, &mut do_not_send_claim_electronically)?
-                }
-                (super::NS0, "DoNotSendElectronicallyToSecondary") => {
-                    xr.opt(&xc, &mut do_not_send_electronically_to_secondary)?
-                }
-                (super::NS0, "EClaimNote") => xr.opt(&xc, &mut e_claim_note)?,
-                (super::NS0, "EClaimNoteType") => xr.opt(&xc, &mut e_claim_note_type)?,
-                (super::NS0, "EncounterDiagnosisID1") => {
-                    xr.opt(&xc, &mut encounter_diagnosis_id1)?
-                }
-                (super::NS0, "EncounterDiagnosisID2") => {
-                    xr.opt(&xc, &mut encounter_diagnosis_id2)?
-                }
-                (super::NS0, "EncounterDiagnosisID3") => {
-                    xr.opt(&xc, &mut encounter_diagnosis_id3)?
-                }
-                (super::NS0, "EncounterDiagnosisID4") => {
-                    xr.opt(&xc, &mut encounter_diagnosis_id4)?
-                }
-                (super::NS0, "EncounterID") => xr.opt(&xc, &mut encounter_id)?,
-                (super::NS0, "EncounterProcedureID") => {
-                    xr.opt(&xc, &mut encounter_procedure_id)?
-                }
-                (super::NS0, "EncounterStatus") => xr.opt(&xc, &mut encounter_status)?,
-                (super::NS0, "ExpectedAmount") => xr.opt(&xc, &mut expected_amount)?,
-                (super::NS0, "HospitalizationEndDate") => {
-                    xr.opt(&xc, &mut hospitalization_end_date)?
-                }
-                (super::NS0, "HospitalizationStartDate") => {
-                    xr.opt(&xc, &mut hospitalization_start_date)?
-                }
-                (super::NS0, "ID") => xr.opt(&xc, &mut id)?,
-                (super::NS0, "InsuranceBalance") => xr.opt(&xc, &mut insurance_balance)?,
-                (super::NS0, "LastModifiedDate") => xr.opt(&xc, &mut last_modified_date)?,
-                (super::NS0, "LineNote") => xr.opt(&xc, &mut line_note)?,
-                (super::NS0, "LocalUseBox10d") => xr.opt(&xc, &mut local_use_box10d)?,
-                (super::NS0, "LocalUseBox19") => xr.opt(&xc, &mut local_use_box19)?,
-                (super::NS0, "Minutes") => xr.opt(&xc, &mut minutes)?,
-                (super::NS0, "OtherAdjustment") => xr.opt(&xc, &mut other_adjustment)?,
-                (super::NS0, "OtherPaymentAmount") => {
-                    xr.opt(&xc, &mut other_payment_amount)?
-                }
-                (super::NS0, "OtherPaymentCategoryDesc") => {
-                    xr.opt(&xc, &mut other_payment_category_desc)?
-                }
-                (super::NS0, "OtherPaymentID") => xr.opt(&xc, &mut other_payment_id)?,
-                (super::NS0, "OtherPaymentMethodDesc") => {
-                    xr.opt(&xc, &mut other_payment_method_desc)?
-                }
-                (super::NS0, "OtherPaymentPostingDate") => {
-                    xr.opt(&xc, &mut other_payment_posting_date)?
-                }
-                (super::NS0, "OtherPaymentRef") => xr.opt(&xc, &mut other_payment_ref)?,
-                (super::NS0, "PatientBalance") => xr.opt(&xc, &mut patient_balance)?,
-                (super::NS0, "PatientBatchID") => xr.opt(&xc, &mut patient_batch_id)?,
-                (super::NS0, "PatientDateOfBirth") => {
-                    xr.opt(&xc, &mut patient_date_of_birth)?
-                }
-                (super::NS0, "PatientFirstBillDate") => {
-                    xr.opt(&xc, &mut patient_first_bill_date)?
-                }
-                (super::NS0, "PatientFirstName") => xr.opt(&xc, &mut patient_first_name)?,
-                (super::NS0, "PatientID") => xr.opt(&xc, &mut patient_id)?,
-                (super::NS0, "PatientLastBillDate") => {
-                    xr.opt(&xc, &mut patient_last_bill_date)?
-                }
-                (super::NS0, "PatientLastName") => xr.opt(&xc, &mut patient_last_name)?,
-                (super::NS0, "PatientMiddleName") => {
-                    xr.opt(&xc, &mut patient_middle_name)?
-                }
-                (super::NS0, "PatientName") => xr.opt(&xc, &mut patient_name)?,
-                (super::NS0, "PatientPaymentAmount") => {
-                    xr.opt(&xc, &mut patient_payment_amount)?
-                }
-                (super::NS0, "PatientPaymentCategoryDesc") => {
-                    xr.opt(&xc, &mut patient_payment_category_desc)?
-                }
-                (super::NS0, "PatientPaymentID") => xr.opt(&xc, &mut patient_payment_id)?,
-                (super::NS0, "PatientPaymentMethodDesc") => {
-                    xr.opt(&xc, &mut patient_payment_method_desc)?
-                }
-                (super::NS0, "PatientPaymentPostingDate") => {
-                    xr.opt(&xc, &mut patient_payment_posting_date)?
-                }
-                (super::NS0, "PatientPaymentRef") => {
-                    xr.opt(&xc, &mut patient_payment_ref)?
-                }
-                (super::NS0, "PostingDate") => xr.opt(&xc, &mut posting_date)?,
-                (super::NS0, "PracticeID") => xr.opt(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt(&xc, &mut practice_name)?,
-                (super::NS0, "PrimaryInsuranceAddressLine1") => {
-                    xr.opt(&xc, &mut primary_insurance_address_line1)?
-                }
-                (super::NS0, "PrimaryInsuranceAddressLine2") => {
-                    xr.opt(&xc, &mut primary_insurance_address_line2)?
-                }
-                (super::NS0, "PrimaryInsuranceAdjudicationDate") => {
-                    xr.opt(&xc, &mut primary_insurance_adjudication_date)?
-                }
-                (super::NS0, "PrimaryInsuranceBatchID") => {
-                    xr.opt(&xc, &mut primary_insurance_batch_id)?
-                }
-                (super::NS0, "PrimaryInsuranceCity") => {
-                    xr.opt(&xc, &mut primary_insurance_city)?
-                }
-                (super::NS0, "PrimaryInsuranceCompanyName") => {
-                    xr.opt(&xc, &mut primary_insurance_company_name)?
-                }
-                (super::NS0, "PrimaryInsuranceCountry") => {
-                    xr.opt(&xc, &mut primary_insurance_country)?
-                }
-                (super::NS0, "PrimaryInsuranceFirstBillDate") => {
-                    xr.opt(&xc, &mut primary_insurance_first_bill_date)?
-                }
-                (super::NS0, "PrimaryInsuranceInsuranceAllowed") => {
-                    xr.opt(&xc, &mut primary_insurance_insurance_allowed)?
-                }
-                (super::NS0, "PrimaryInsuranceInsuranceCoinsurance") => {
-                    xr.opt(&xc, &mut primary_insurance_insurance_coinsurance)?
-                }
-                (super::NS0, "PrimaryInsuranceInsuranceContractAdjustment") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt(&xc, &mut adjusted_charges)?,
+                Some(1) => xr.opt(&xc, &mut allowed_amount)?,
+                Some(2) => xr.opt(&xc, &mut appointment_id)?,
+                Some(3) => xr.opt(&xc, &mut batch_number)?,
+                Some(4) => xr.opt(&xc, &mut billed_to)?,
+                Some(5) => xr.opt(&xc, &mut case_name)?,
+                Some(6) => xr.opt(&xc, &mut case_payer_scenario)?,
+                Some(7) => xr.opt(&xc, &mut copay_amount)?,
+                Some(8) => xr.opt(&xc, &mut copay_category)?,
+                Some(9) => xr.opt(&xc, &mut copay_method)?,
+                Some(10) => xr.opt(&xc, &mut copay_reference)?,
+                Some(11) => xr.opt(&xc, &mut created_date)?,
+                Some(12) => xr.opt(&xc, &mut do_not_send_claim_electronically)?,
+                Some(13) => xr.opt(&xc, &mut do_not_send_electronically_to_secondary)?,
+                Some(14) => xr.opt(&xc, &mut e_claim_note)?,
+                Some(15) => xr.opt(&xc, &mut e_claim_note_type)?,
+                Some(16) => xr.opt(&xc, &mut encounter_diagnosis_id1)?,
+                Some(17) => xr.opt(&xc, &mut encounter_diagnosis_id2)?,
+                Some(18) => xr.opt(&xc, &mut encounter_diagnosis_id3)?,
+                Some(19) => xr.opt(&xc, &mut encounter_diagnosis_id4)?,
+                Some(20) => xr.opt(&xc, &mut encounter_id)?,
+                Some(21) => xr.opt(&xc, &mut encounter_procedure_id)?,
+                Some(22) => xr.opt(&xc, &mut encounter_status)?,
+                Some(23) => xr.opt(&xc, &mut expected_amount)?,
+                Some(24) => xr.opt(&xc, &mut hospitalization_end_date)?,
+                Some(25) => xr.opt(&xc, &mut hospitalization_start_date)?,
+                Some(26) => xr.opt(&xc, &mut id)?,
+                Some(27) => xr.opt(&xc, &mut insurance_balance)?,
+                Some(28) => xr.opt(&xc, &mut last_modified_date)?,
+                Some(29) => xr.opt(&xc, &mut line_note)?,
+                Some(30) => xr.opt(&xc, &mut local_use_box10d)?,
+                Some(31) => xr.opt(&xc, &mut local_use_box19)?,
+                Some(32) => xr.opt(&xc, &mut minutes)?,
+                Some(33) => xr.opt(&xc, &mut other_adjustment)?,
+                Some(34) => xr.opt(&xc, &mut other_payment_amount)?,
+                Some(35) => xr.opt(&xc, &mut other_payment_category_desc)?,
+                Some(36) => xr.opt(&xc, &mut other_payment_id)?,
+                Some(37) => xr.opt(&xc, &mut other_payment_method_desc)?,
+                Some(38) => xr.opt(&xc, &mut other_payment_posting_date)?,
+                Some(39) => xr.opt(&xc, &mut other_payment_ref)?,
+                Some(40) => xr.opt(&xc, &mut patient_balance)?,
+                Some(41) => xr.opt(&xc, &mut patient_batch_id)?,
+                Some(42) => xr.opt(&xc, &mut patient_date_of_birth)?,
+                Some(43) => xr.opt(&xc, &mut patient_first_bill_date)?,
+                Some(44) => xr.opt(&xc, &mut patient_first_name)?,
+                Some(45) => xr.opt(&xc, &mut patient_id)?,
+                Some(46) => xr.opt(&xc, &mut patient_last_bill_date)?,
+                Some(47) => xr.opt(&xc, &mut patient_last_name)?,
+                Some(48) => xr.opt(&xc, &mut patient_middle_name)?,
+                Some(49) => xr.opt(&xc, &mut patient_name)?,
+                Some(50) => xr.opt(&xc, &mut patient_payment_amount)?,
+                Some(51) => xr.opt(&xc, &mut patient_payment_category_desc)?,
+                Some(52) => xr.opt(&xc, &mut patient_payment_id)?,
+                Some(53) => xr.opt(&xc, &mut patient_payment_method_desc)?,
+                Some(54) => xr.opt(&xc, &mut patient_payment_posting_date)?,
+                Some(55) => xr.opt(&xc, &mut patient_payment_ref)?,
+                Some(56) => xr.opt(&xc, &mut posting_date)?,
+                Some(57) => xr.opt(&xc, &mut practice_id)?,
+                Some(58) => xr.opt(&xc, &mut practice_name)?,
+                Some(59) => xr.opt(&xc, &mut primary_insurance_address_line1)?,
+                Some(60) => xr.opt(&xc, &mut primary_insurance_address_line2)?,
+                Some(61) => xr.opt(&xc, &mut primary_insurance_adjudication_date)?,
+                Some(62) => xr.opt(&xc, &mut primary_insurance_batch_id)?,
+                Some(63) => xr.opt(&xc, &mut primary_insurance_city)?,
+                Some(64) => xr.opt(&xc, &mut primary_insurance_company_name)?,
+                Some(65) => xr.opt(&xc, &mut primary_insurance_country)?,
+                Some(66) => xr.opt(&xc, &mut primary_insurance_first_bill_date)?,
+                Some(67) => xr.opt(&xc, &mut primary_insurance_insurance_allowed)?,
+                Some(68) => xr.opt(&xc, &mut primary_insurance_insurance_coinsurance)?,
+                Some(69) => {
                     xr.opt(&xc, &mut primary_insurance_insurance_contract_adjustment)?
                 }
-                (super::NS0, "PrimaryInsuranceInsuranceContractAdjustmentReason") => {
+                Some(70) => {
                     xr.opt(
                         &xc,
                         &mut primary_insurance_insurance_contract_adjustment_reason,
                     )?
                 }
-                (super::NS0, "PrimaryInsuranceInsuranceCopay") => {
-                    xr.opt(&xc, &mut primary_insurance_insurance_copay)?
-                }
-                (super::NS0, "PrimaryInsuranceInsuranceDeductible") => {
-                    xr.opt(&xc, &mut primary_insurance_insurance_deductible)?
-                }
-                (super::NS0, "PrimaryInsuranceInsurancePayment") => {
-                    xr.opt(&xc, &mut primary_insurance_insurance_payment)?
-                }
-                (super::NS0, "PrimaryInsuranceInsuranceSecondaryAdjustment") => {
+                Some(71) => xr.opt(&xc, &mut primary_insurance_insurance_copay)?,
+                Some(72) => xr.opt(&xc, &mut primary_insurance_insurance_deductible)?,
+                Some(73) => xr.opt(&xc, &mut primary_insurance_insurance_payment)?,
+                Some(74) => {
                     xr.opt(&xc, &mut primary_insurance_insurance_secondary_adjustment)?
                 }
-                (super::NS0, "PrimaryInsuranceInsuranceSecondaryAdjustmentReason") => {
+                Some(75) => {
                     xr.opt(
                         &xc,
                         &mut primary_insurance_insurance_secondary_adjustment_reason,
                     )?
                 }
-                (super::NS0, "PrimaryInsuranceLastBillDate") => {
-                    xr.opt(&xc, &mut primary_insurance_last_bill_date)?
-                }
-                (super::NS0, "PrimaryInsurancePaymentCategoryDesc") => {
-                    xr.opt(&xc, &mut primary_insurance_payment_category_desc)?
-                }
-                (super::NS0, "PrimaryInsurancePaymentID") => {
-                    xr.opt(&xc, &mut primary_insurance_payment_id)?
-                }
-                (super::NS0, "PrimaryInsurancePaymentMethodDesc") => {
-                    xr.opt(&xc, &mut primary_insurance_payment_method_desc)?
-                }
-                (super::NS0, "PrimaryInsurancePaymentPostingDate") => {
-                    xr.opt(&xc, &mut primary_insurance_payment_posting_date)?
-                }
-                (super::NS0, "PrimaryInsurancePaymentRef") => {
-                    xr.opt(&xc, &mut primary_insurance_payment_ref)?
-                }
-                (super::NS0, "PrimaryInsurancePlanName") => {
-                    xr.opt(&xc, &mut primary_insurance_plan_name)?
-                }
-                (super::NS0, "PrimaryInsuranceState") => {
-                    xr.opt(&xc, &mut primary_insurance_state)?
-                }
-                (super::NS0, "PrimaryInsuranceZipCode") => {
-                    xr.opt(&xc, &mut primary_insurance_zip_code)?
-                }
-                (super::NS0, "ProcedureCode") => xr.opt(&xc, &mut procedure_code)?,
-                (super::NS0, "ProcedureCodeCategory") => {
-                    xr.opt(&xc, &mut procedure_code_category)?
-                }
-                (super::NS0, "ProcedureModifier1") => {
-                    xr.opt(&xc, &mut procedure_modifier1)?
-                }
-                (super::NS0, "ProcedureModifier2") => {
-                    xr.opt(&xc, &mut procedure_modifier2)?
-                }
-                (super::NS0, "ProcedureModifier3") => {
-                    xr.opt(&xc, &mut procedure_modifier3)?
-                }
-                (super::NS0, "ProcedureModifier4") => {
-                    xr.opt(&xc, &mut procedure_modifier4)?
-                }
-                (super::NS0, "ProcedureName") => xr.opt(&xc, &mut procedure_name)?,
-                (super::NS0, "Receipts") => xr.opt(&xc, &mut receipts)?,
-                (super::NS0, "RefCode") => xr.opt(&xc, &mut ref_code)?,
-                (super::NS0, "ReferringProviderID") => {
-                    xr.opt(&xc, &mut referring_provider_id)?
-                }
-                (super::NS0, "ReferringProviderName") => {
-                    xr.opt(&xc, &mut referring_provider_name)?
-                }
-                (super::NS0, "RenderingProviderID") => {
-                    xr.opt(&xc, &mut rendering_provider_id)?
-                }
-                (super::NS0, "RenderingProviderName") => {
-                    xr.opt(&xc, &mut rendering_provider_name)?
-                }
-                (super::NS0, "SchedulingProviderID") => {
-                    xr.opt(&xc, &mut scheduling_provider_id)?
-                }
-                (super::NS0, "SchedulingProviderName") => {
-                    xr.opt(&xc, &mut scheduling_provider_name)?
-                }
-                (super::NS0, "SecondaryInsuranceAddressLine1") => {
-                    xr.opt(&xc, &mut secondary_insurance_address_line1)?
-                }
-                (super::NS0, "SecondaryInsuranceAddressLine2") => {
-                    xr.opt(&xc, &mut secondary_insurance_address_line2)?
-                }
-                (super::NS0, "SecondaryInsuranceAdjudicationDate") => {
-                    xr.opt(&xc, &mut secondary_insurance_adjudication_date)?
-                }
-                (super::NS0, "SecondaryInsuranceBatchID") => {
-                    xr.opt(&xc, &mut secondary_insurance_batch_id)?
-                }
-                (super::NS0, "SecondaryInsuranceCity") => {
-                    xr.opt(&xc, &mut secondary_insurance_city)?
-                }
-                (super::NS0, "SecondaryInsuranceCompanyName") => {
-                    xr.opt(&xc, &mut secondary_insurance_company_name)?
-                }
-                (super::NS0, "SecondaryInsuranceCountry") => {
-                    xr.opt(&xc, &mut secondary_insurance_country)?
-                }
-                (super::NS0, "SecondaryInsuranceFirstBillDate") => {
-                    xr.opt(&xc, &mut secondary_insurance_first_bill_date)?
-                }
-                (super::NS0, "SecondaryInsuranceInsuranceAllowed") => {
-                    xr.opt(&xc, &mut secondary_insurance_insurance_allowed)?
-                }
-                (super::NS0, "SecondaryInsuranceInsuranceCoinsurance") => {
-                    xr.opt(&xc, &mut secondary_insurance_insurance_coinsurance)?
-                }
-                (super::NS0, "SecondaryInsuranceInsuranceContractAdjustment") => {
+                Some(76) => xr.opt(&xc, &mut primary_insurance_last_bill_date)?,
+                Some(77) => xr.opt(&xc, &mut primary_insurance_payment_category_desc)?,
+                Some(78) => xr.opt(&xc, &mut primary_insurance_payment_id)?,
+                Some(79) => xr.opt(&xc, &mut primary_insurance_payment_method_desc)?,
+                Some(80) => xr.opt(&xc, &mut primary_insurance_payment_posting_date)?,
+                Some(81) => xr.opt(&xc, &mut primary_insurance_payment_ref)?,
+                Some(82) => xr.opt(&xc, &mut primary_insurance_plan_name)?,
+                Some(83) => xr.opt(&xc, &mut primary_insurance_state)?,
+                Some(84) => xr.opt(&xc, &mut primary_insurance_zip_code)?,
+                Some(85) => xr.opt(&xc, &mut procedure_code)?,
+                Some(86) => xr.opt(&xc, &mut procedure_code_category)?,
+                Some(87) => xr.opt(&xc, &mut procedure_modifier1)?,
+                Some(88) => xr.opt(&xc, &mut procedure_modifier2)?,
+                Some(89) => xr.opt(&xc, &mut procedure_modifier3)?,
+                Some(90) => xr.opt(&xc, &mut procedure_modifier4)?,
+                Some(91) => xr.opt(&xc, &mut procedure_name)?,
+                Some(92) => xr.opt(&xc, &mut receipts)?,
+                Some(93) => xr.opt(&xc, &mut ref_code)?,
+                Some(94) => xr.opt(&xc, &mut referring_provider_id)?,
+                Some(95) => xr.opt(&xc, &mut referring_provider_name)?,
+                Some(96) => xr.opt(&xc, &mut rendering_provider_id)?,
+                Some(97) => xr.opt(&xc, &mut rendering_provider_name)?,
+                Some(98) => xr.opt(&xc, &mut scheduling_provider_id)?,
+                Some(99) => xr.opt(&xc, &mut scheduling_provider_name)?,
+                Some(100) => xr.opt(&xc, &mut secondary_insurance_address_line1)?,
+                Some(101) => xr.opt(&xc, &mut secondary_insurance_address_line2)?,
+                Some(102) => xr.opt(&xc, &mut secondary_insurance_adjudication_date)?,
+                Some(103) => xr.opt(&xc, &mut secondary_insurance_batch_id)?,
+                Some(104) => xr.opt(&xc, &mut secondary_insurance_city)?,
+                Some(105) => xr.opt(&xc, &mut secondary_insurance_company_name)?,
+                Some(106) => xr.opt(&xc, &mut secondary_insurance_country)?,
+                Some(107) => xr.opt(&xc, &mut secondary_insurance_first_bill_date)?,
+                Some(108) => xr.opt(&xc, &mut secondary_insurance_insurance_allowed)?,
+                Some(109) => xr.opt(&xc, &mut secondary_insurance_insurance_coinsurance)?,
+                Some(110) => {
                     xr.opt(&xc, &mut secondary_insurance_insurance_contract_adjustment)?
                 }
-                (super::NS0, "SecondaryInsuranceInsuranceContractAdjustmentReason") => {
+                Some(111) => {
                     xr.opt(
                         &xc,
                         &mut secondary_insurance_insurance_contract_adjustment_reason,
                     )?
                 }
-                (super::NS0, "SecondaryInsuranceInsuranceCopay") => {
-                    xr.opt(&xc, &mut secondary_insurance_insurance_copay)?
-                }
-                (super::NS0, "SecondaryInsuranceInsuranceDeductible") => {
-                    xr.opt(&xc, &mut secondary_insurance_insurance_deductible)?
-                }
-                (super::NS0, "SecondaryInsuranceInsurancePayment") => {
-                    xr.opt(&xc, &mut secondary_insurance_insurance_payment)?
-                }
-                (super::NS0, "SecondaryInsuranceInsuranceSecondaryAdjustment") => {
+                Some(112) => xr.opt(&xc, &mut secondary_insurance_insurance_copay)?,
+                Some(113) => xr.opt(&xc, &mut secondary_insurance_insurance_deductible)?,
+                Some(114) => xr.opt(&xc, &mut secondary_insurance_insurance_payment)?,
+                Some(115) => {
                     xr.opt(&xc, &mut secondary_insurance_insurance_secondary_adjustment)?
                 }
-                (super::NS0, "SecondaryInsuranceInsuranceSecondaryAdjustmentReason") => {
+                Some(116) => {
                     xr.opt(
                         &xc,
                         &mut secondary_insurance_insurance_secondary_adjustment_reason,
                     )?
                 }
-                (super::NS0, "SecondaryInsuranceLastBillDate") => {
-                    xr.opt(&xc, &mut secondary_insurance_last_bill_date)?
-                }
-                (super::NS0, "SecondaryInsurancePaymentCategoryDesc") => {
-                    xr.opt(&xc, &mut secondary_insurance_payment_category_desc)?
-                }
-                (super::NS0, "SecondaryInsurancePaymentID") => {
-                    xr.opt(&xc, &mut secondary_insurance_payment_id)?
-                }
-                (super::NS0, "SecondaryInsurancePaymentMethodDesc") => {
-                    xr.opt(&xc, &mut secondary_insurance_payment_method_desc)?
-                }
-                (super::NS0, "SecondaryInsurancePaymentPostingDate") => {
-                    xr.opt(&xc, &mut secondary_insurance_payment_posting_date)?
-                }
-                (super::NS0, "SecondaryInsurancePaymentRef") => {
-                    xr.opt(&xc, &mut secondary_insurance_payment_ref)?
-                }
-                (super::NS0, "SecondaryInsurancePlanName") => {
-                    xr.opt(&xc, &mut secondary_insurance_plan_name)?
-                }
-                (super::NS0, "SecondaryInsuranceState") => {
-                    xr.opt(&xc, &mut secondary_insurance_state)?
-                }
-                (super::NS0, "SecondaryInsuranceZipCode") => {
-                    xr.opt(&xc, &mut secondary_insurance_zip_code)?
-                }
-                (super::NS0, "ServiceEndDate") => xr.opt(&xc, &mut service_end_date)?,
-                (super::NS0, "ServiceLocationBillingName") => {
-                    xr.opt(&xc, &mut service_location_billing_name)?
-                }
-                (super::NS0, "ServiceLocationCLIANumber") => {
-                    xr.opt(&xc, &mut service_location_clia_number)?
-                }
-                (super::NS0, "ServiceLocationFacilityID") => {
-                    xr.opt(&xc, &mut service_location_facility_id)?
-                }
-                (super::NS0, "ServiceLocationFacilityIdType") => {
-                    xr.opt(&xc, &mut service_location_facility_id_type)?
-                }
-                (super::NS0, "ServiceLocationFax") => {
-                    xr.opt(&xc, &mut service_location_fax)?
-                }
-                (super::NS0, "ServiceLocationFaxExt") => {
-                    xr.opt(&xc, &mut service_location_fax_ext)?
-                }
-                (super::NS0, "ServiceLocationId") => {
-                    xr.opt(&xc, &mut service_location_id)?
-                }
-                (super::NS0, "ServiceLocationNPI") => {
-                    xr.opt(&xc, &mut service_location_npi)?
-                }
-                (super::NS0, "ServiceLocationName") => {
-                    xr.opt(&xc, &mut service_location_name)?
-                }
-                (super::NS0, "ServiceLocationNameAddressLine1") => {
-                    xr.opt(&xc, &mut service_location_name_address_line1)?
-                }
-                (super::NS0, "ServiceLocationNameAddressLine2") => {
-                    xr.opt(&xc, &mut service_location_name_address_line2)?
-                }
-                (super::NS0, "ServiceLocationNameCity") => {
-                    xr.opt(&xc, &mut service_location_name_city)?
-                }
-                (super::NS0, "ServiceLocationNameCountry") => {
-                    xr.opt(&xc, &mut service_location_name_country)?
-                }
-                (super::NS0, "ServiceLocationNameState") => {
-                    xr.opt(&xc, &mut service_location_name_state)?
-                }
-                (super::NS0, "ServiceLocationNameZipCode") => {
-                    xr.opt(&xc, &mut service_location_name_zip_code)?
-                }
-                (super::NS0, "ServiceLocationPhone") => {
-                    xr.opt(&xc, &mut service_location_phone)?
-                }
-                (super::NS0, "ServiceLocationPhoneExt") => {
-                    xr.opt(&xc, &mut service_location_phone_ext)?
-                }
-                (super::NS0, "ServiceLocationPlaceOfServiceCode") => {
-                    xr.opt(&xc, &mut service_location_place_of_service_code)?
-                }
-                (super::NS0, "ServiceLocationPlaceOfServiceName") => {
-                    xr.opt(&xc, &mut service_location_place_of_service_name)?
-                }
-                (super::NS0, "ServiceStartDate") => xr.opt(&xc, &mut service_start_date)?,
-                (super::NS0, "Status") => xr.opt(&xc, &mut status)?,
-                (super::NS0, "SupervisingProviderID") => {
-                    xr.opt(&xc, &mut supervising_provider_id)?
-                }
-                (super::NS0, "SupervisingProviderName") => {
-                    xr.opt(&xc, &mut supervising_provider_name)?
-                }
-                (super::NS0, "TertiaryInsuranceAddressLine1") => {
-                    xr.opt(&xc, &mut tertiary_insurance_address_line1)?
-                }
-                (super::NS0, "TertiaryInsuranceAddressLine2") => {
-                    xr.opt(&xc, &mut tertiary_insurance_address_line2)?
-                }
-                (super::NS0, "TertiaryInsuranceAdjudicationDate") => {
-                    xr.opt(&xc, &mut tertiary_insurance_adjudication_date)?
-                }
-                (super::NS0, "TertiaryInsuranceBatchID") => {
-                    xr.opt(&xc, &mut tertiary_insurance_batch_id)?
-                }
-                (super::NS0, "TertiaryInsuranceCity") => {
-                    xr.opt(&xc, &mut tertiary_insurance_city)?
-                }
-                (super::NS0, "TertiaryInsuranceCompanyName") => {
-                    xr.opt(&xc, &mut tertiary_insurance_company_name)?
-                }
-                (super::NS0, "TertiaryInsuranceCompanyPlanName") => {
-                    xr.opt(&xc, &mut tertiary_insurance_company_plan_name)?
-                }
-                (super::NS0, "TertiaryInsuranceCountry") => {
-                    xr.opt(&xc, &mut tertiary_insurance_country)?
-                }
-                (super::NS0, "TertiaryInsuranceInsuranceAllowed") => {
-                    xr.opt(&xc, &mut tertiary_insurance_insurance_allowed)?
-                }
-                (super::NS0, "TertiaryInsuranceInsuranceCoinsurance") => {
-                    xr.opt(&xc, &mut tertiary_insurance_insurance_coinsurance)?
-                }
-                (super::NS0, "TertiaryInsuranceInsuranceContractAdjustment") => {
+                Some(117) => xr.opt(&xc, &mut secondary_insurance_last_bill_date)?,
+                Some(118) => xr.opt(&xc, &mut secondary_insurance_payment_category_desc)?,
+                Some(119) => xr.opt(&xc, &mut secondary_insurance_payment_id)?,
+                Some(120) => xr.opt(&xc, &mut secondary_insurance_payment_method_desc)?,
+                Some(121) => xr.opt(&xc, &mut secondary_insurance_payment_posting_date)?,
+                Some(122) => xr.opt(&xc, &mut secondary_insurance_payment_ref)?,
+                Some(123) => xr.opt(&xc, &mut secondary_insurance_plan_name)?,
+                Some(124) => xr.opt(&xc, &mut secondary_insurance_state)?,
+                Some(125) => xr.opt(&xc, &mut secondary_insurance_zip_code)?,
+                Some(126) => xr.opt(&xc, &mut service_end_date)?,
+                Some(127) => xr.opt(&xc, &mut service_location_billing_name)?,
+                Some(128) => xr.opt(&xc, &mut service_location_clia_number)?,
+                Some(129) => xr.opt(&xc, &mut service_location_facility_id)?,
+                Some(130) => xr.opt(&xc, &mut service_location_facility_id_type)?,
+                Some(131) => xr.opt(&xc, &mut service_location_fax)?,
+                Some(132) => xr.opt(&xc, &mut service_location_fax_ext)?,
+                Some(133) => xr.opt(&xc, &mut service_location_id)?,
+                Some(134) => xr.opt(&xc, &mut service_location_npi)?,
+                Some(135) => xr.opt(&xc, &mut service_location_name)?,
+                Some(136) => xr.opt(&xc, &mut service_location_name_address_line1)?,
+                Some(137) => xr.opt(&xc, &mut service_location_name_address_line2)?,
+                Some(138) => xr.opt(&xc, &mut service_location_name_city)?,
+                Some(139) => xr.opt(&xc, &mut service_location_name_country)?,
+                Some(140) => xr.opt(&xc, &mut service_location_name_state)?,
+                Some(141) => xr.opt(&xc, &mut service_location_name_zip_code)?,
+                Some(142) => xr.opt(&xc, &mut service_location_phone)?,
+                Some(143) => xr.opt(&xc, &mut service_location_phone_ext)?,
+                Some(144) => xr.opt(&xc, &mut service_location_place_of_service_code)?,
+                Some(145) => xr.opt(&xc, &mut service_location_place_of_service_name)?,
+                Some(146) => xr.opt(&xc, &mut service_start_date)?,
+                Some(147) => xr.opt(&xc, &mut status)?,
+                Some(148) => xr.opt(&xc, &mut supervising_provider_id)?,
+                Some(149) => xr.opt(&xc, &mut supervising_provider_name)?,
+                Some(150) => xr.opt(&xc, &mut tertiary_insurance_address_line1)?,
+                Some(151) => xr.opt(&xc, &mut tertiary_insurance_address_line2)?,
+                Some(152) => xr.opt(&xc, &mut tertiary_insurance_adjudication_date)?,
+                Some(153) => xr.opt(&xc, &mut tertiary_insurance_batch_id)?,
+                Some(154) => xr.opt(&xc, &mut tertiary_insurance_city)?,
+                Some(155) => xr.opt(&xc, &mut tertiary_insurance_company_name)?,
+                Some(156) => xr.opt(&xc, &mut tertiary_insurance_company_plan_name)?,
+                Some(157) => xr.opt(&xc, &mut tertiary_insurance_country)?,
+                Some(158) => xr.opt(&xc, &mut tertiary_insurance_insurance_allowed)?,
+                Some(159) => xr.opt(&xc, &mut tertiary_insurance_insurance_coinsurance)?,
+                Some(160) => {
                     xr.opt(&xc, &mut tertiary_insurance_insurance_contract_adjustment)?
                 }
-                (super::NS0, "TertiaryInsuranceInsuranceContractAdjustmentReason") => {
+                Some(161) => {
                     xr.opt(
                         &xc,
                         &mut tertiary_insurance_insurance_contract_adjustment_reason,
                     )?
                 }
-                (super::NS0, "TertiaryInsuranceInsuranceCopay") => {
-                    xr.opt(&xc, &mut tertiary_insurance_insurance_copay)?
-                }
-                (super::NS0, "TertiaryInsuranceInsuranceDeductible") => {
-                    xr.opt(&xc, &mut tertiary_insurance_insurance_deductible)?
-                }
-                (super::NS0, "TertiaryInsuranceInsurancePayment") => {
-                    xr.opt(&xc, &mut tertiary_insurance_insurance_payment)?
-                }
-                (super::NS0, "TertiaryInsuranceInsuranceSecondaryAdjustment") => {
+                Some(162) => xr.opt(&xc, &mut tertiary_insurance_insurance_copay)?,
+                Some(163) => xr.opt(&xc, &mut tertiary_insurance_insurance_deductible)?,
+                Some(164) => xr.opt(&xc, &mut tertiary_insurance_insurance_payment)?,
+                Some(165) => {
                     xr.opt(&xc, &mut tertiary_insurance_insurance_secondary_adjustment)?
                 }
-                (super::NS0, "TertiaryInsuranceInsuranceSecondaryAdjustmentReason") => {
+                Some(166) => {
                     xr.opt(
                         &xc,
                         &mut tertiary_insurance_insurance_secondary_adjustment_reason,
                     )?
                 }
-                (super::NS0, "TertiaryInsurancePaymentCategoryDesc") => {
-                    xr.opt(&xc, &mut tertiary_insurance_payment_category_desc)?
-                }
-                (super::NS0, "TertiaryInsurancePaymentID") => {
-                    xr.opt(&xc, &mut tertiary_insurance_payment_id)?
-                }
-                (super::NS0, "TertiaryInsurancePaymentMethodDesc") => {
-                    xr.opt(&xc, &mut tertiary_insurance_payment_method_desc)?
-                }
-                (super::NS0, "TertiaryInsurancePaymentPostingDate") => {
-                    xr.opt(&xc, &mut tertiary_insurance_payment_posting_date)?
-                }
-                (super::NS0, "TertiaryInsurancePaymentRef") => {
-                    xr.opt(&xc, &mut tertiary_insurance_payment_ref)?
-                }
-                (super::NS0, "TertiaryInsuranceState") => {
-                    xr.opt(&xc, &mut tertiary_insurance_state)?
-                }
-                (super::NS0, "TertiaryInsuranceZipCode") => {
-                    xr.opt(&xc, &mut tertiary_insurance_zip_code)?
-                }
-                (super::NS0, "TotalBalance") => xr.opt(&xc, &mut total_balance)?,
-                (super::NS0, "TotalCharges") => xr.opt(&xc, &mut total_charges)?,
-                (super::NS0, "TypeOfService") => xr.opt(&xc, &mut type_of_service)?,
-                (super::NS0, "UnitCharge") => xr.opt(&xc, &mut unit_charge)?,
-                (super::NS0, "Units") => xr.opt(&xc, &mut units)?,
+                Some(167) => xr.opt(&xc, &mut tertiary_insurance_payment_category_desc)?,
+                Some(168) => xr.opt(&xc, &mut tertiary_insurance_payment_id)?,
+                Some(169) => xr.opt(&xc, &mut tertiary_insurance_payment_method_desc)?,
+                Some(170) => xr.opt(&xc, &mut tertiary_insurance_payment_posting_date)?,
+                Some(171) => xr.opt(&xc, &mut tertiary_insurance_payment_ref)?,
+                Some(172) => xr.opt(&xc, &mut tertiary_insurance_state)?,
+                Some(173) => xr.opt(&xc, &mut tertiary_insurance_zip_code)?,
+                Some(174) => xr.opt(&xc, &mut total_balance)?,
+                Some(175) => xr.opt(&xc, &mut total_charges)?,
+                Some(176) => xr.opt(&xc, &mut type_of_service)?,
+                Some(177) => xr.opt(&xc, &mut unit_charge)?,
+                Some(178) => xr.opt(&xc, &mut units)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -18112,6 +18611,30 @@ impl crate::xml::Decode for ChargeFilter {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "BatchNumber"),
+            (super::NS0, "BilledTo"),
+            (super::NS0, "CasePayerScenario"),
+            (super::NS0, "DiagnosisCode"),
+            (super::NS0, "EncounterStatus"),
+            (super::NS0, "FromCreatedDate"),
+            (super::NS0, "FromLastModifiedDate"),
+            (super::NS0, "FromPostingDate"),
+            (super::NS0, "FromServiceDate"),
+            (super::NS0, "IncludeUnapprovedCharges"),
+            (super::NS0, "PatientName"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "ProcedureCode"),
+            (super::NS0, "ReferringProviderFullName"),
+            (super::NS0, "RenderingProviderFullName"),
+            (super::NS0, "SchedulingProviderFullName"),
+            (super::NS0, "ServiceLocationName"),
+            (super::NS0, "Status"),
+            (super::NS0, "ToCreatedDate"),
+            (super::NS0, "ToLastModifiedDate"),
+            (super::NS0, "ToPostingDate"),
+            (super::NS0, "ToServiceDate"),
+        ];
         let mut batch_number = crate::xml::Nillable::Absent;
         let mut billed_to = crate::xml::Nillable::Absent;
         let mut case_payer_scenario = crate::xml::Nillable::Absent;
@@ -18134,54 +18657,31 @@ impl crate::xml::Decode for ChargeFilter {
         let mut to_last_modified_date = crate::xml::Nillable::Absent;
         let mut to_posting_date = crate::xml::Nillable::Absent;
         let mut to_service_date = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "BatchNumber") => xr.opt_nil(&xc, &mut batch_number)?,
-                (super::NS0, "BilledTo") => xr.opt_nil(&xc, &mut billed_to)?,
-                (super::NS0, "CasePayerScenario") => {
-                    xr.opt_nil(&xc, &mut case_payer_scenario)?
-                }
-                (super::NS0, "DiagnosisCode") => xr.opt_nil(&xc, &mut diagnosis_code)?,
-                (super::NS0, "EncounterStatus") => {
-                    xr.opt_nil(&xc, &mut encounter_status)?
-                }
-                (super::NS0, "FromCreatedDate") => {
-                    xr.opt_nil(&xc, &mut from_created_date)?
-                }
-                (super::NS0, "FromLastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut from_last_modified_date)?
-                }
-                (super::NS0, "FromPostingDate") => {
-                    xr.opt_nil(&xc, &mut from_posting_date)?
-                }
-                (super::NS0, "FromServiceDate") => {
-                    xr.opt_nil(&xc, &mut from_service_date)?
-                }
-                (super::NS0, "IncludeUnapprovedCharges") => {
-                    xr.opt_nil(&xc, &mut include_unapproved_charges)?
-                }
-                (super::NS0, "PatientName") => xr.opt_nil(&xc, &mut patient_name)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS0, "ProcedureCode") => xr.opt_nil(&xc, &mut procedure_code)?,
-                (super::NS0, "ReferringProviderFullName") => {
-                    xr.opt_nil(&xc, &mut referring_provider_full_name)?
-                }
-                (super::NS0, "RenderingProviderFullName") => {
-                    xr.opt_nil(&xc, &mut rendering_provider_full_name)?
-                }
-                (super::NS0, "SchedulingProviderFullName") => {
-                    xr.opt_nil(&xc, &mut scheduling_provider_full_name)?
-                }
-                (super::NS0, "ServiceLocationName") => {
-                    xr.opt_nil(&xc, &mut service_location_name)?
-                }
-                (super::NS0, "Status") => xr.opt_nil(&xc, &mut status)?,
-                (super::NS0, "ToCreatedDate") => xr.opt_nil(&xc, &mut to_created_date)?,
-                (super::NS0, "ToLastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut to_last_modified_date)?
-                }
-                (super::NS0, "ToPostingDate") => xr.opt_nil(&xc, &mut to_posting_date)?,
-                (super::NS0, "ToServiceDate") => xr.opt_nil(&xc, &mut to_service_date)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut batch_number)?,
+                Some(1) => xr.opt_nil(&xc, &mut billed_to)?,
+                Some(2) => xr.opt_nil(&xc, &mut case_payer_scenario)?,
+                Some(3) => xr.opt_nil(&xc, &mut diagnosis_code)?,
+                Some(4) => xr.opt_nil(&xc, &mut encounter_status)?,
+                Some(5) => xr.opt_nil(&xc, &mut from_created_date)?,
+                Some(6) => xr.opt_nil(&xc, &mut from_last_modified_date)?,
+                Some(7) => xr.opt_nil(&xc, &mut from_posting_date)?,
+                Some(8) => xr.opt_nil(&xc, &mut from_service_date)?,
+                Some(9) => xr.opt_nil(&xc, &mut include_unapproved_charges)?,
+                Some(10) => xr.opt_nil(&xc, &mut patient_name)?,
+                Some(11) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(12) => xr.opt_nil(&xc, &mut procedure_code)?,
+                Some(13) => xr.opt_nil(&xc, &mut referring_provider_full_name)?,
+                Some(14) => xr.opt_nil(&xc, &mut rendering_provider_full_name)?,
+                Some(15) => xr.opt_nil(&xc, &mut scheduling_provider_full_name)?,
+                Some(16) => xr.opt_nil(&xc, &mut service_location_name)?,
+                Some(17) => xr.opt_nil(&xc, &mut status)?,
+                Some(18) => xr.opt_nil(&xc, &mut to_created_date)?,
+                Some(19) => xr.opt_nil(&xc, &mut to_last_modified_date)?,
+                Some(20) => xr.opt_nil(&xc, &mut to_posting_date)?,
+                Some(21) => xr.opt_nil(&xc, &mut to_service_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -18262,18 +18762,20 @@ impl crate::xml::Decode for GetChargesResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "Charges"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut charges = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "Charges") => {
-                    xr.opt_nil_array(&xc, super::NS0, "ChargeData", &mut charges)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => xr.opt_nil_array(&xc, super::NS0, "ChargeData", &mut charges)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -19257,6 +19759,187 @@ impl crate::xml::Decode for ChargeData {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AdjustedCharges"),
+            (super::NS0, "AllowedAmount"),
+            (super::NS0, "AppointmentID"),
+            (super::NS0, "BatchNumber"),
+            (super::NS0, "BilledTo"),
+            (super::NS0, "CaseName"),
+            (super::NS0, "CasePayerScenario"),
+            (super::NS0, "CopayAmount"),
+            (super::NS0, "CopayCategory"),
+            (super::NS0, "CopayMethod"),
+            (super::NS0, "CopayReference"),
+            (super::NS0, "CreatedDate"),
+            (super::NS0, "DoNotSendClaimElectronically"),
+            (super::NS0, "DoNotSendElectronicallyToSecondary"),
+            (super::NS0, "EClaimNote"),
+            (super::NS0, "EClaimNoteType"),
+            (super::NS0, "EncounterDiagnosisID1"),
+            (super::NS0, "EncounterDiagnosisID2"),
+            (super::NS0, "EncounterDiagnosisID3"),
+            (super::NS0, "EncounterDiagnosisID4"),
+            (super::NS0, "EncounterID"),
+            (super::NS0, "EncounterProcedureID"),
+            (super::NS0, "EncounterStatus"),
+            (super::NS0, "ExpectedAmount"),
+            (super::NS0, "HospitalizationEndDate"),
+            (super::NS0, "HospitalizationStartDate"),
+            (super::NS0, "ID"),
+            (super::NS0, "InsuranceBalance"),
+            (super::NS0, "LastModifiedDate"),
+            (super::NS0, "LineNote"),
+            (super::NS0, "LocalUseBox10d"),
+            (super::NS0, "LocalUseBox19"),
+            (super::NS0, "Minutes"),
+            (super::NS0, "OtherAdjustment"),
+            (super::NS0, "OtherPaymentAmount"),
+            (super::NS0, "OtherPaymentCategoryDesc"),
+            (super::NS0, "OtherPaymentID"),
+            (super::NS0, "OtherPaymentMethodDesc"),
+            (super::NS0, "OtherPaymentPostingDate"),
+            (super::NS0, "OtherPaymentRef"),
+            (super::NS0, "PatientBalance"),
+            (super::NS0, "PatientBatchID"),
+            (super::NS0, "PatientDateOfBirth"),
+            (super::NS0, "PatientFirstBillDate"),
+            (super::NS0, "PatientFirstName"),
+            (super::NS0, "PatientID"),
+            (super::NS0, "PatientLastBillDate"),
+            (super::NS0, "PatientLastName"),
+            (super::NS0, "PatientMiddleName"),
+            (super::NS0, "PatientName"),
+            (super::NS0, "PatientPaymentAmount"),
+            (super::NS0, "PatientPaymentCategoryDesc"),
+            (super::NS0, "PatientPaymentID"),
+            (super::NS0, "PatientPaymentMethodDesc"),
+            (super::NS0, "PatientPaymentPostingDate"),
+            (super::NS0, "PatientPaymentRef"),
+            (super::NS0, "PostingDate"),
+            (super::NS0, "PracticeID"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "PrimaryInsuranceAddressLine1"),
+            (super::NS0, "PrimaryInsuranceAddressLine2"),
+            (super::NS0, "PrimaryInsuranceAdjudicationDate"),
+            (super::NS0, "PrimaryInsuranceBatchID"),
+            (super::NS0, "PrimaryInsuranceCity"),
+            (super::NS0, "PrimaryInsuranceCompanyName"),
+            (super::NS0, "PrimaryInsuranceCountry"),
+            (super::NS0, "PrimaryInsuranceFirstBillDate"),
+            (super::NS0, "PrimaryInsuranceInsuranceAllowed"),
+            (super::NS0, "PrimaryInsuranceInsuranceCoinsurance"),
+            (super::NS0, "PrimaryInsuranceInsuranceContractAdjustment"),
+            (super::NS0, "PrimaryInsuranceInsuranceContractAdjustmentReason"),
+            (super::NS0, "PrimaryInsuranceInsuranceCopay"),
+            (super::NS0, "PrimaryInsuranceInsuranceDeductible"),
+            (super::NS0, "PrimaryInsuranceInsurancePayment"),
+            (super::NS0, "PrimaryInsuranceInsuranceSecondaryAdjustment"),
+            (super::NS0, "PrimaryInsuranceInsuranceSecondaryAdjustmentReason"),
+            (super::NS0, "PrimaryInsuranceLastBillDate"),
+            (super::NS0, "PrimaryInsurancePaymentCategoryDesc"),
+            (super::NS0, "PrimaryInsurancePaymentID"),
+            (super::NS0, "PrimaryInsurancePaymentMethodDesc"),
+            (super::NS0, "PrimaryInsurancePaymentPostingDate"),
+            (super::NS0, "PrimaryInsurancePaymentRef"),
+            (super::NS0, "PrimaryInsurancePlanName"),
+            (super::NS0, "PrimaryInsuranceState"),
+            (super::NS0, "PrimaryInsuranceZipCode"),
+            (super::NS0, "ProcedureCode"),
+            (super::NS0, "ProcedureCodeCategory"),
+            (super::NS0, "ProcedureModifier1"),
+            (super::NS0, "ProcedureModifier2"),
+            (super::NS0, "ProcedureModifier3"),
+            (super::NS0, "ProcedureModifier4"),
+            (super::NS0, "ProcedureName"),
+            (super::NS0, "Receipts"),
+            (super::NS0, "RefCode"),
+            (super::NS0, "ReferringProviderID"),
+            (super::NS0, "ReferringProviderName"),
+            (super::NS0, "RenderingProviderID"),
+            (super::NS0, "RenderingProviderName"),
+            (super::NS0, "SchedulingProviderID"),
+            (super::NS0, "SchedulingProviderName"),
+            (super::NS0, "SecondaryInsuranceAddressLine1"),
+            (super::NS0, "SecondaryInsuranceAddressLine2"),
+            (super::NS0, "SecondaryInsuranceAdjudicationDate"),
+            (super::NS0, "SecondaryInsuranceBatchID"),
+            (super::NS0, "SecondaryInsuranceCity"),
+            (super::NS0, "SecondaryInsuranceCompanyName"),
+            (super::NS0, "SecondaryInsuranceCountry"),
+            (super::NS0, "SecondaryInsuranceFirstBillDate"),
+            (super::NS0, "SecondaryInsuranceInsuranceAllowed"),
+            (super::NS0, "SecondaryInsuranceInsuranceCoinsurance"),
+            (super::NS0, "SecondaryInsuranceInsuranceContractAdjustment"),
+            (super::NS0, "SecondaryInsuranceInsuranceContractAdjustmentReason"),
+            (super::NS0, "SecondaryInsuranceInsuranceCopay"),
+            (super::NS0, "SecondaryInsuranceInsuranceDeductible"),
+            (super::NS0, "SecondaryInsuranceInsurancePayment"),
+            (super::NS0, "SecondaryInsuranceInsuranceSecondaryAdjustment"),
+            (super::NS0, "SecondaryInsuranceInsuranceSecondaryAdjustmentReason"),
+            (super::NS0, "SecondaryInsuranceLastBillDate"),
+            (super::NS0, "SecondaryInsurancePaymentCategoryDesc"),
+            (super::NS0, "SecondaryInsurancePaymentID"),
+            (super::NS0, "SecondaryInsurancePaymentMethodDesc"),
+            (super::NS0, "SecondaryInsurancePaymentPostingDate"),
+            (super::NS0, "SecondaryInsurancePaymentRef"),
+            (super::NS0, "SecondaryInsurancePlanName"),
+            (super::NS0, "SecondaryInsuranceState"),
+            (super::NS0, "SecondaryInsuranceZipCode"),
+            (super::NS0, "ServiceEndDate"),
+            (super::NS0, "ServiceLocationBillingName"),
+            (super::NS0, "ServiceLocationCLIANumber"),
+            (super::NS0, "ServiceLocationFacilityID"),
+            (super::NS0, "ServiceLocationFacilityIdType"),
+            (super::NS0, "ServiceLocationFax"),
+            (super::NS0, "ServiceLocationFaxExt"),
+            (super::NS0, "ServiceLocationId"),
+            (super::NS0, "ServiceLocationNPI"),
+            (super::NS0, "ServiceLocationName"),
+            (super::NS0, "ServiceLocationNameAddressLine1"),
+            (super::NS0, "ServiceLocationNameAddressLine2"),
+            (super::NS0, "ServiceLocationNameCity"),
+            (super::NS0, "ServiceLocationNameCountry"),
+            (super::NS0, "ServiceLocationNameState"),
+            (super::NS0, "ServiceLocationNameZipCode"),
+            (super::NS0, "ServiceLocationPhone"),
+            (super::NS0, "ServiceLocationPhoneExt"),
+            (super::NS0, "ServiceLocationPlaceOfServiceCode"),
+            (super::NS0, "ServiceLocationPlaceOfServiceName"),
+            (super::NS0, "ServiceStartDate"),
+            (super::NS0, "Status"),
+            (super::NS0, "SupervisingProviderID"),
+            (super::NS0, "SupervisingProviderName"),
+            (super::NS0, "TertiaryInsuranceAddressLine1"),
+            (super::NS0, "TertiaryInsuranceAddressLine2"),
+            (super::NS0, "TertiaryInsuranceAdjudicationDate"),
+            (super::NS0, "TertiaryInsuranceBatchID"),
+            (super::NS0, "TertiaryInsuranceCity"),
+            (super::NS0, "TertiaryInsuranceCompanyName"),
+            (super::NS0, "TertiaryInsuranceCompanyPlanName"),
+            (super::NS0, "TertiaryInsuranceCountry"),
+            (super::NS0, "TertiaryInsuranceInsuranceAllowed"),
+            (super::NS0, "TertiaryInsuranceInsuranceCoinsurance"),
+            (super::NS0, "TertiaryInsuranceInsuranceContractAdjustment"),
+            (super::NS0, "TertiaryInsuranceInsuranceContractAdjustmentReason"),
+            (super::NS0, "TertiaryInsuranceInsuranceCopay"),
+            (super::NS0, "TertiaryInsuranceInsuranceDeductible"),
+            (super::NS0, "TertiaryInsuranceInsurancePayment"),
+            (super::NS0, "TertiaryInsuranceInsuranceSecondaryAdjustment"),
+            (super::NS0, "TertiaryInsuranceInsuranceSecondaryAdjustmentReason"),
+            (super::NS0, "TertiaryInsurancePaymentCategoryDesc"),
+            (super::NS0, "TertiaryInsurancePaymentID"),
+            (super::NS0, "TertiaryInsurancePaymentMethodDesc"),
+            (super::NS0, "TertiaryInsurancePaymentPostingDate"),
+            (super::NS0, "TertiaryInsurancePaymentRef"),
+            (super::NS0, "TertiaryInsuranceState"),
+            (super::NS0, "TertiaryInsuranceZipCode"),
+            (super::NS0, "TotalBalance"),
+            (super::NS0, "TotalCharges"),
+            (super::NS0, "TypeOfService"),
+            (super::NS0, "UnitCharge"),
+            (super::NS0, "Units"),
+        ];
         let mut adjusted_charges = crate::xml::Nillable::Absent;
         let mut allowed_amount = crate::xml::Nillable::Absent;
         let mut appointment_id = crate::xml::Nillable::Absent;
@@ -19436,507 +20119,278 @@ impl crate::xml::Decode for ChargeData {
         let mut type_of_service = crate::xml::Nillable::Absent;
         let mut unit_charge = crate::xml::Nillable::Absent;
         let mut units = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AdjustedCharges") => {
-                    xr.opt_nil(&xc, &mut adjusted_charges)?
-                }
-                (super::NS0, "AllowedAmount") => xr.opt_nil(&xc, &mut allowed_amount)?,
-                (super::NS0, "AppointmentID") => xr.opt_nil(&xc, &mut appointment_id)?,
-                (super::NS0, "BatchNumber") => xr.opt_nil(&xc, &mut batch_number)?,
-                (super::NS0, "BilledTo") => xr.opt_nil(&xc, &mut billed_to)?,
-                (super::NS0, "CaseName") => xr.opt_nil(&xc, &mut case_name)?,
-                (super::NS0, "CasePayerScenario") => {
-                    xr.opt_nil(&xc, &mut case_payer_scenario)?
-                }
-                (super::NS0, "CopayAmount") => xr.opt_nil(&xc, &mut copay_amount)?,
-                (super::NS0, "CopayCategory") => xr.opt_nil(&xc, &mut copay_category)?,
-                (super::NS0, "CopayMethod") => xr.opt_nil(&xc, &mut copay_method)?,
-                (super::NS0, "CopayReference") => xr.opt_nil(&xc, &mut copay_reference)?,
-                (super::NS0, "CreatedDate") => xr.opt_nil(&xc, &mut created_date)?,
-                (super::NS0, "DoNotSendClaimElectronically") => {
-                    xr.opt_nil(&xc, &mut do_not_send_claim_electronically)?
-                }
-                (super::NS0, "DoNotSendElectronicallyToSecondary") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut adjusted_charges)?,
+                Some(1) => xr.opt_nil(&xc, &mut allowed_amount)?,
+                Some(2) => xr.opt_nil(&xc, &mut appointment_id)?,
+                Some(3) => xr.opt_nil(&xc, &mut batch_number)?,
+                Some(4) => xr.opt_nil(&xc, &mut billed_to)?,
+                Some(5) => xr.opt_nil(&xc, &mut case_name)?,
+                Some(6) => xr.opt_nil(&xc, &mut case_payer_scenario)?,
+                Some(7) => xr.opt_nil(&xc, &mut copay_amount)?,
+                Some(8) => xr.opt_nil(&xc, &mut copay_category)?,
+                Some(9) => xr.opt_nil(&xc, &mut copay_method)?,
+                Some(10) => xr.opt_nil(&xc, &mut copay_reference)?,
+                Some(11) => xr.opt_nil(&xc, &mut created_date)?,
+                Some(12) => xr.opt_nil(&xc, &mut do_not_send_claim_electronically)?,
+                Some(13) => {
                     xr.opt_nil(&xc, &mut do_not_send_electronically_to_secondary)?
                 }
-                (super::NS0, "EClaimNote") => xr.opt_nil(&xc, &mut e_claim_note)?,
-                (super::NS0, "EClaimNoteType") => {
-                    xr.opt_nil(&xc, &mut e_claim_note_type)?
-                }
-                (super::NS0, "EncounterDiagnosisID1") => {
-                    xr.opt_nil(&xc, &mut encounter_diagnosis_id1)?
-                }
-                (super::NS0, "EncounterDiagnosisID2") => {
-                    xr.opt_nil(&xc, &mut encounter_diagnosis_id2)?
-                }
-                (super::NS0, "EncounterDiagnosisID3") => {
-                    xr.opt_nil(&xc, &mut encounter_diagnosis_id3)?
-                }
-                (super::NS0, "EncounterDiagnosisID4") => {
-                    xr.opt_nil(&xc, &mut encounter_diagnosis_id4)?
-                }
-                (super::NS0, "EncounterID") => xr.opt_nil(&xc, &mut encounter_id)?,
-                (super::NS0, "EncounterProcedureID") => {
-                    xr.opt_nil(&xc, &mut encounter_procedure_id)?
-                }
-                (super::NS0, "EncounterStatus") => {
-                    xr.opt_nil(&xc, &mut encounter_status)?
-                }
-                (super::NS0, "ExpectedAmount") => xr.opt_nil(&xc, &mut expected_amount)?,
-                (super::NS0, "HospitalizationEndDate") => {
-                    xr.opt_nil(&xc, &mut hospitalization_end_date)?
-                }
-                (super::NS0, "HospitalizationStartDate") => {
-                    xr.opt_nil(&xc, &mut hospitalization_start_date)?
-                }
-                (super::NS0, "ID") => xr.opt_nil(&xc, &mut id)?,
-                (super::NS0, "InsuranceBalance") => {
-                    xr.opt_nil(&xc, &mut insurance_balance)?
-                }
-                (super::NS0, "LastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut last_modified_date)?
-                }
-                (super::NS0, "LineNote") => xr.opt_nil(&xc, &mut line_note)?,
-                (super::NS0, "LocalUseBox10d") => xr.opt_nil(&xc, &mut local_use_box10d)?,
-                (super::NS0, "LocalUseBox19") => xr.opt_nil(&xc, &mut local_use_box19)?,
-                (super::NS0, "Minutes") => xr.opt_nil(&xc, &mut minutes)?,
-                (super::NS0, "OtherAdjustment") => {
-                    xr.opt_nil(&xc, &mut other_adjustment)?
-                }
-                (super::NS0, "OtherPaymentAmount") => {
-                    xr.opt_nil(&xc, &mut other_payment_amount)?
-                }
-                (super::NS0, "OtherPaymentCategoryDesc") => {
-                    xr.opt_nil(&xc, &mut other_payment_category_desc)?
-                }
-                (super::NS0, "OtherPaymentID") => xr.opt_nil(&xc, &mut other_payment_id)?,
-                (super::NS0, "OtherPaymentMethodDesc") => {
-                    xr.opt_nil(&xc, &mut other_payment_method_desc)?
-                }
-                (super::NS0, "OtherPaymentPostingDate") => {
-                    xr.opt_nil(&xc, &mut other_payment_posting_date)?
-                }
-                (super::NS0, "OtherPaymentRef") => {
-                    xr.opt_nil(&xc, &mut other_payment_ref)?
-                }
-                (super::NS0, "PatientBalance") => xr.opt_nil(&xc, &mut patient_balance)?,
-                (super::NS0, "PatientBatchID") => xr.opt_nil(&xc, &mut patient_batch_id)?,
-                (super::NS0, "PatientDateOfBirth") => {
-                    xr.opt_nil(&xc, &mut patient_date_of_birth)?
-                }
-                (super::NS0, "PatientFirstBillDate") => {
-                    xr.opt_nil(&xc, &mut patient_first_bill_date)?
-                }
-                (super::NS0, "PatientFirstName") => {
-                    xr.opt_nil(&xc, &mut patient_first_name)?
-                }
-                (super::NS0, "PatientID") => xr.opt_nil(&xc, &mut patient_id)?,
-                (super::NS0, "PatientLastBillDate") => {
-                    xr.opt_nil(&xc, &mut patient_last_bill_date)?
-                }
-                (super::NS0, "PatientLastName") => {
-                    xr.opt_nil(&xc, &mut patient_last_name)?
-                }
-                (super::NS0, "PatientMiddleName") => {
-                    xr.opt_nil(&xc, &mut patient_middle_name)?
-                }
-                (super::NS0, "PatientName") => xr.opt_nil(&xc, &mut patient_name)?,
-                (super::NS0, "PatientPaymentAmount") => {
-                    xr.opt_nil(&xc, &mut patient_payment_amount)?
-                }
-                (super::NS0, "PatientPaymentCategoryDesc") => {
-                    xr.opt_nil(&xc, &mut patient_payment_category_desc)?
-                }
-                (super::NS0, "PatientPaymentID") => {
-                    xr.opt_nil(&xc, &mut patient_payment_id)?
-                }
-                (super::NS0, "PatientPaymentMethodDesc") => {
-                    xr.opt_nil(&xc, &mut patient_payment_method_desc)?
-                }
-                (super::NS0, "PatientPaymentPostingDate") => {
-                    xr.opt_nil(&xc, &mut patient_payment_posting_date)?
-                }
-                (super::NS0, "PatientPaymentRef") => {
-                    xr.opt_nil(&xc, &mut patient_payment_ref)?
-                }
-                (super::NS0, "PostingDate") => xr.opt_nil(&xc, &mut posting_date)?,
-                (super::NS0, "PracticeID") => xr.opt_nil(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS0, "PrimaryInsuranceAddressLine1") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_address_line1)?
-                }
-                (super::NS0, "PrimaryInsuranceAddressLine2") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_address_line2)?
-                }
-                (super::NS0, "PrimaryInsuranceAdjudicationDate") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_adjudication_date)?
-                }
-                (super::NS0, "PrimaryInsuranceBatchID") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_batch_id)?
-                }
-                (super::NS0, "PrimaryInsuranceCity") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_city)?
-                }
-                (super::NS0, "PrimaryInsuranceCompanyName") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_company_name)?
-                }
-                (super::NS0, "PrimaryInsuranceCountry") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_country)?
-                }
-                (super::NS0, "PrimaryInsuranceFirstBillDate") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_first_bill_date)?
-                }
-                (super::NS0, "PrimaryInsuranceInsuranceAllowed") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_insurance_allowed)?
-                }
-                (super::NS0, "PrimaryInsuranceInsuranceCoinsurance") => {
+                Some(14) => xr.opt_nil(&xc, &mut e_claim_note)?,
+                Some(15) => xr.opt_nil(&xc, &mut e_claim_note_type)?,
+                Some(16) => xr.opt_nil(&xc, &mut encounter_diagnosis_id1)?,
+                Some(17) => xr.opt_nil(&xc, &mut encounter_diagnosis_id2)?,
+                Some(18) => xr.opt_nil(&xc, &mut encounter_diagnosis_id3)?,
+                Some(19) => xr.opt_nil(&xc, &mut encounter_diagnosis_id4)?,
+                Some(20) => xr.opt_nil(&xc, &mut encounter_id)?,
+                Some(21) => xr.opt_nil(&xc, &mut encounter_procedure_id)?,
+                Some(22) => xr.opt_nil(&xc, &mut encounter_status)?,
+                Some(23) => xr.opt_nil(&xc, &mut expected_amount)?,
+                Some(24) => xr.opt_nil(&xc, &mut hospitalization_end_date)?,
+                Some(25) => xr.opt_nil(&xc, &mut hospitalization_start_date)?,
+                Some(26) => xr.opt_nil(&xc, &mut id)?,
+                Some(27) => xr.opt_nil(&xc, &mut insurance_balance)?,
+                Some(28) => xr.opt_nil(&xc, &mut last_modified_date)?,
+                Some(29) => xr.opt_nil(&xc, &mut line_note)?,
+                Some(30) => xr.opt_nil(&xc, &mut local_use_box10d)?,
+                Some(31) => xr.opt_nil(&xc, &mut local_use_box19)?,
+                Some(32) => xr.opt_nil(&xc, &mut minutes)?,
+                Some(33) => xr.opt_nil(&xc, &mut other_adjustment)?,
+                Some(34) => xr.opt_nil(&xc, &mut other_payment_amount)?,
+                Some(35) => xr.opt_nil(&xc, &mut other_payment_category_desc)?,
+                Some(36) => xr.opt_nil(&xc, &mut other_payment_id)?,
+                Some(37) => xr.opt_nil(&xc, &mut other_payment_method_desc)?,
+                Some(38) => xr.opt_nil(&xc, &mut other_payment_posting_date)?,
+                Some(39) => xr.opt_nil(&xc, &mut other_payment_ref)?,
+                Some(40) => xr.opt_nil(&xc, &mut patient_balance)?,
+                Some(41) => xr.opt_nil(&xc, &mut patient_batch_id)?,
+                Some(42) => xr.opt_nil(&xc, &mut patient_date_of_birth)?,
+                Some(43) => xr.opt_nil(&xc, &mut patient_first_bill_date)?,
+                Some(44) => xr.opt_nil(&xc, &mut patient_first_name)?,
+                Some(45) => xr.opt_nil(&xc, &mut patient_id)?,
+                Some(46) => xr.opt_nil(&xc, &mut patient_last_bill_date)?,
+                Some(47) => xr.opt_nil(&xc, &mut patient_last_name)?,
+                Some(48) => xr.opt_nil(&xc, &mut patient_middle_name)?,
+                Some(49) => xr.opt_nil(&xc, &mut patient_name)?,
+                Some(50) => xr.opt_nil(&xc, &mut patient_payment_amount)?,
+                Some(51) => xr.opt_nil(&xc, &mut patient_payment_category_desc)?,
+                Some(52) => xr.opt_nil(&xc, &mut patient_payment_id)?,
+                Some(53) => xr.opt_nil(&xc, &mut patient_payment_method_desc)?,
+                Some(54) => xr.opt_nil(&xc, &mut patient_payment_posting_date)?,
+                Some(55) => xr.opt_nil(&xc, &mut patient_payment_ref)?,
+                Some(56) => xr.opt_nil(&xc, &mut posting_date)?,
+                Some(57) => xr.opt_nil(&xc, &mut practice_id)?,
+                Some(58) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(59) => xr.opt_nil(&xc, &mut primary_insurance_address_line1)?,
+                Some(60) => xr.opt_nil(&xc, &mut primary_insurance_address_line2)?,
+                Some(61) => xr.opt_nil(&xc, &mut primary_insurance_adjudication_date)?,
+                Some(62) => xr.opt_nil(&xc, &mut primary_insurance_batch_id)?,
+                Some(63) => xr.opt_nil(&xc, &mut primary_insurance_city)?,
+                Some(64) => xr.opt_nil(&xc, &mut primary_insurance_company_name)?,
+                Some(65) => xr.opt_nil(&xc, &mut primary_insurance_country)?,
+                Some(66) => xr.opt_nil(&xc, &mut primary_insurance_first_bill_date)?,
+                Some(67) => xr.opt_nil(&xc, &mut primary_insurance_insurance_allowed)?,
+                Some(68) => {
                     xr.opt_nil(&xc, &mut primary_insurance_insurance_coinsurance)?
                 }
-                (super::NS0, "PrimaryInsuranceInsuranceContractAdjustment") => {
+                Some(69) => {
                     xr.opt_nil(
                         &xc,
                         &mut primary_insurance_insurance_contract_adjustment,
                     )?
                 }
-                (super::NS0, "PrimaryInsuranceInsuranceContractAdjustmentReason") => {
+                Some(70) => {
                     xr.opt_nil(
                         &xc,
                         &mut primary_insurance_insurance_contract_adjustment_reason,
                     )?
                 }
-                (super::NS0, "PrimaryInsuranceInsuranceCopay") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_insurance_copay)?
-                }
-                (super::NS0, "PrimaryInsuranceInsuranceDeductible") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_insurance_deductible)?
-                }
-                (super::NS0, "PrimaryInsuranceInsurancePayment") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_insurance_payment)?
-                }
-                (super::NS0, "PrimaryInsuranceInsuranceSecondaryAdjustment") => {
+                Some(71) => xr.opt_nil(&xc, &mut primary_insurance_insurance_copay)?,
+                Some(72) => xr.opt_nil(&xc, &mut primary_insurance_insurance_deductible)?,
+                Some(73) => xr.opt_nil(&xc, &mut primary_insurance_insurance_payment)?,
+                Some(74) => {
                     xr.opt_nil(
                         &xc,
                         &mut primary_insurance_insurance_secondary_adjustment,
                     )?
                 }
-                (super::NS0, "PrimaryInsuranceInsuranceSecondaryAdjustmentReason") => {
+                Some(75) => {
                     xr.opt_nil(
                         &xc,
                         &mut primary_insurance_insurance_secondary_adjustment_reason,
                     )?
                 }
-                (super::NS0, "PrimaryInsuranceLastBillDate") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_last_bill_date)?
-                }
-                (super::NS0, "PrimaryInsurancePaymentCategoryDesc") => {
+                Some(76) => xr.opt_nil(&xc, &mut primary_insurance_last_bill_date)?,
+                Some(77) => {
                     xr.opt_nil(&xc, &mut primary_insurance_payment_category_desc)?
                 }
-                (super::NS0, "PrimaryInsurancePaymentID") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_payment_id)?
-                }
-                (super::NS0, "PrimaryInsurancePaymentMethodDesc") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_payment_method_desc)?
-                }
-                (super::NS0, "PrimaryInsurancePaymentPostingDate") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_payment_posting_date)?
-                }
-                (super::NS0, "PrimaryInsurancePaymentRef") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_payment_ref)?
-                }
-                (super::NS0, "PrimaryInsurancePlanName") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_plan_name)?
-                }
-                (super::NS0, "PrimaryInsuranceState") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_state)?
-                }
-                (super::NS0, "PrimaryInsuranceZipCode") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_zip_code)?
-                }
-                (super::NS0, "ProcedureCode") => xr.opt_nil(&xc, &mut procedure_code)?,
-                (super::NS0, "ProcedureCodeCategory") => {
-                    xr.opt_nil(&xc, &mut procedure_code_category)?
-                }
-                (super::NS0, "ProcedureModifier1") => {
-                    xr.opt_nil(&xc, &mut procedure_modifier1)?
-                }
-                (super::NS0, "ProcedureModifier2") => {
-                    xr.opt_nil(&xc, &mut procedure_modifier2)?
-                }
-                (super::NS0, "ProcedureModifier3") => {
-                    xr.opt_nil(&xc, &mut procedure_modifier3)?
-                }
-                (super::NS0, "ProcedureModifier4") => {
-                    xr.opt_nil(&xc, &mut procedure_modifier4)?
-                }
-                (super::NS0, "ProcedureName") => xr.opt_nil(&xc, &mut procedure_name)?,
-                (super::NS0, "Receipts") => xr.opt_nil(&xc, &mut receipts)?,
-                (super::NS0, "RefCode") => xr.opt_nil(&xc, &mut ref_code)?,
-                (super::NS0, "ReferringProviderID") => {
-                    xr.opt_nil(&xc, &mut referring_provider_id)?
-                }
-                (super::NS0, "ReferringProviderName") => {
-                    xr.opt_nil(&xc, &mut referring_provider_name)?
-                }
-                (super::NS0, "RenderingProviderID") => {
-                    xr.opt_nil(&xc, &mut rendering_provider_id)?
-                }
-                (super::NS0, "RenderingProviderName") => {
-                    xr.opt_nil(&xc, &mut rendering_provider_name)?
-                }
-                (super::NS0, "SchedulingProviderID") => {
-                    xr.opt_nil(&xc, &mut scheduling_provider_id)?
-                }
-                (super::NS0, "SchedulingProviderName") => {
-                    xr.opt_nil(&xc, &mut scheduling_provider_name)?
-                }
-                (super::NS0, "SecondaryInsuranceAddressLine1") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_address_line1)?
-                }
-                (super::NS0, "SecondaryInsuranceAddressLine2") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_address_line2)?
-                }
-                (super::NS0, "SecondaryInsuranceAdjudicationDate") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_adjudication_date)?
-                }
-                (super::NS0, "SecondaryInsuranceBatchID") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_batch_id)?
-                }
-                (super::NS0, "SecondaryInsuranceCity") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_city)?
-                }
-                (super::NS0, "SecondaryInsuranceCompanyName") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_company_name)?
-                }
-                (super::NS0, "SecondaryInsuranceCountry") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_country)?
-                }
-                (super::NS0, "SecondaryInsuranceFirstBillDate") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_first_bill_date)?
-                }
-                (super::NS0, "SecondaryInsuranceInsuranceAllowed") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_insurance_allowed)?
-                }
-                (super::NS0, "SecondaryInsuranceInsuranceCoinsurance") => {
+                Some(78) => xr.opt_nil(&xc, &mut primary_insurance_payment_id)?,
+                Some(79) => xr.opt_nil(&xc, &mut primary_insurance_payment_method_desc)?,
+                Some(80) => xr.opt_nil(&xc, &mut primary_insurance_payment_posting_date)?,
+                Some(81) => xr.opt_nil(&xc, &mut primary_insurance_payment_ref)?,
+                Some(82) => xr.opt_nil(&xc, &mut primary_insurance_plan_name)?,
+                Some(83) => xr.opt_nil(&xc, &mut primary_insurance_state)?,
+                Some(84) => xr.opt_nil(&xc, &mut primary_insurance_zip_code)?,
+                Some(85) => xr.opt_nil(&xc, &mut procedure_code)?,
+                Some(86) => xr.opt_nil(&xc, &mut procedure_code_category)?,
+                Some(87) => xr.opt_nil(&xc, &mut procedure_modifier1)?,
+                Some(88) => xr.opt_nil(&xc, &mut procedure_modifier2)?,
+                Some(89) => xr.opt_nil(&xc, &mut procedure_modifier3)?,
+                Some(90) => xr.opt_nil(&xc, &mut procedure_modifier4)?,
+                Some(91) => xr.opt_nil(&xc, &mut procedure_name)?,
+                Some(92) => xr.opt_nil(&xc, &mut receipts)?,
+                Some(93) => xr.opt_nil(&xc, &mut ref_code)?,
+                Some(94) => xr.opt_nil(&xc, &mut referring_provider_id)?,
+                Some(95) => xr.opt_nil(&xc, &mut referring_provider_name)?,
+                Some(96) => xr.opt_nil(&xc, &mut rendering_provider_id)?,
+                Some(97) => xr.opt_nil(&xc, &mut rendering_provider_name)?,
+                Some(98) => xr.opt_nil(&xc, &mut scheduling_provider_id)?,
+                Some(99) => xr.opt_nil(&xc, &mut scheduling_provider_name)?,
+                Some(100) => xr.opt_nil(&xc, &mut secondary_insurance_address_line1)?,
+                Some(101) => xr.opt_nil(&xc, &mut secondary_insurance_address_line2)?,
+                Some(102) => xr.opt_nil(&xc, &mut secondary_insurance_adjudication_date)?,
+                Some(103) => xr.opt_nil(&xc, &mut secondary_insurance_batch_id)?,
+                Some(104) => xr.opt_nil(&xc, &mut secondary_insurance_city)?,
+                Some(105) => xr.opt_nil(&xc, &mut secondary_insurance_company_name)?,
+                Some(106) => xr.opt_nil(&xc, &mut secondary_insurance_country)?,
+                Some(107) => xr.opt_nil(&xc, &mut secondary_insurance_first_bill_date)?,
+                Some(108) => xr.opt_nil(&xc, &mut secondary_insurance_insurance_allowed)?,
+                Some(109) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_insurance_coinsurance)?
                 }
-                (super::NS0, "SecondaryInsuranceInsuranceContractAdjustment") => {
+                Some(110) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_insurance_contract_adjustment,
                     )?
                 }
-                (super::NS0, "SecondaryInsuranceInsuranceContractAdjustmentReason") => {
+                Some(111) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_insurance_contract_adjustment_reason,
                     )?
                 }
-                (super::NS0, "SecondaryInsuranceInsuranceCopay") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_insurance_copay)?
-                }
-                (super::NS0, "SecondaryInsuranceInsuranceDeductible") => {
+                Some(112) => xr.opt_nil(&xc, &mut secondary_insurance_insurance_copay)?,
+                Some(113) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_insurance_deductible)?
                 }
-                (super::NS0, "SecondaryInsuranceInsurancePayment") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_insurance_payment)?
-                }
-                (super::NS0, "SecondaryInsuranceInsuranceSecondaryAdjustment") => {
+                Some(114) => xr.opt_nil(&xc, &mut secondary_insurance_insurance_payment)?,
+                Some(115) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_insurance_secondary_adjustment,
                     )?
                 }
-                (super::NS0, "SecondaryInsuranceInsuranceSecondaryAdjustmentReason") => {
+                Some(116) => {
                     xr.opt_nil(
                         &xc,
                         &mut secondary_insurance_insurance_secondary_adjustment_reason,
                     )?
                 }
-                (super::NS0, "SecondaryInsuranceLastBillDate") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_last_bill_date)?
-                }
-                (super::NS0, "SecondaryInsurancePaymentCategoryDesc") => {
+                Some(117) => xr.opt_nil(&xc, &mut secondary_insurance_last_bill_date)?,
+                Some(118) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_payment_category_desc)?
                 }
-                (super::NS0, "SecondaryInsurancePaymentID") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_payment_id)?
-                }
-                (super::NS0, "SecondaryInsurancePaymentMethodDesc") => {
+                Some(119) => xr.opt_nil(&xc, &mut secondary_insurance_payment_id)?,
+                Some(120) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_payment_method_desc)?
                 }
-                (super::NS0, "SecondaryInsurancePaymentPostingDate") => {
+                Some(121) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_payment_posting_date)?
                 }
-                (super::NS0, "SecondaryInsurancePaymentRef") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_payment_ref)?
-                }
-                (super::NS0, "SecondaryInsurancePlanName") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_plan_name)?
-                }
-                (super::NS0, "SecondaryInsuranceState") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_state)?
-                }
-                (super::NS0, "SecondaryInsuranceZipCode") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_zip_code)?
-                }
-                (super::NS0, "ServiceEndDate") => xr.opt_nil(&xc, &mut service_end_date)?,
-                (super::NS0, "ServiceLocationBillingName") => {
-                    xr.opt_nil(&xc, &mut service_location_billing_name)?
-                }
-                (super::NS0, "ServiceLocationCLIANumber") => {
-                    xr.opt_nil(&xc, &mut service_location_clia_number)?
-                }
-                (super::NS0, "ServiceLocationFacilityID") => {
-                    xr.opt_nil(&xc, &mut service_location_facility_id)?
-                }
-                (super::NS0, "ServiceLocationFacilityIdType") => {
-                    xr.opt_nil(&xc, &mut service_location_facility_id_type)?
-                }
-                (super::NS0, "ServiceLocationFax") => {
-                    xr.opt_nil(&xc, &mut service_location_fax)?
-                }
-                (super::NS0, "ServiceLocationFaxExt") => {
-                    xr.opt_nil(&xc, &mut service_location_fax_ext)?
-                }
-                (super::NS0, "ServiceLocationId") => {
-                    xr.opt_nil(&xc, &mut service_location_id)?
-                }
-                (super::NS0, "ServiceLocationNPI") => {
-                    xr.opt_nil(&xc, &mut service_location_npi)?
-                }
-                (super::NS0, "ServiceLocationName") => {
-                    xr.opt_nil(&xc, &mut service_location_name)?
-                }
-                (super::NS0, "ServiceLocationNameAddressLine1") => {
-                    xr.opt_nil(&xc, &mut service_location_name_address_line1)?
-                }
-                (super::NS0, "ServiceLocationNameAddressLine2") => {
-                    xr.opt_nil(&xc, &mut service_location_name_address_line2)?
-                }
-                (super::NS0, "ServiceLocationNameCity") => {
-                    xr.opt_nil(&xc, &mut service_location_name_city)?
-                }
-                (super::NS0, "ServiceLocationNameCountry") => {
-                    xr.opt_nil(&xc, &mut service_location_name_country)?
-                }
-                (super::NS0, "ServiceLocationNameState") => {
-                    xr.opt_nil(&xc, &mut service_location_name_state)?
-                }
-                (super::NS0, "ServiceLocationNameZipCode") => {
-                    xr.opt_nil(&xc, &mut service_location_name_zip_code)?
-                }
-                (super::NS0, "ServiceLocationPhone") => {
-                    xr.opt_nil(&xc, &mut service_location_phone)?
-                }
-                (super::NS0, "ServiceLocationPhoneExt") => {
-                    xr.opt_nil(&xc, &mut service_location_phone_ext)?
-                }
-                (super::NS0, "ServiceLocationPlaceOfServiceCode") => {
+                Some(122) => xr.opt_nil(&xc, &mut secondary_insurance_payment_ref)?,
+                Some(123) => xr.opt_nil(&xc, &mut secondary_insurance_plan_name)?,
+                Some(124) => xr.opt_nil(&xc, &mut secondary_insurance_state)?,
+                Some(125) => xr.opt_nil(&xc, &mut secondary_insurance_zip_code)?,
+                Some(126) => xr.opt_nil(&xc, &mut service_end_date)?,
+                Some(127) => xr.opt_nil(&xc, &mut service_location_billing_name)?,
+                Some(128) => xr.opt_nil(&xc, &mut service_location_clia_number)?,
+                Some(129) => xr.opt_nil(&xc, &mut service_location_facility_id)?,
+                Some(130) => xr.opt_nil(&xc, &mut service_location_facility_id_type)?,
+                Some(131) => xr.opt_nil(&xc, &mut service_location_fax)?,
+                Some(132) => xr.opt_nil(&xc, &mut service_location_fax_ext)?,
+                Some(133) => xr.opt_nil(&xc, &mut service_location_id)?,
+                Some(134) => xr.opt_nil(&xc, &mut service_location_npi)?,
+                Some(135) => xr.opt_nil(&xc, &mut service_location_name)?,
+                Some(136) => xr.opt_nil(&xc, &mut service_location_name_address_line1)?,
+                Some(137) => xr.opt_nil(&xc, &mut service_location_name_address_line2)?,
+                Some(138) => xr.opt_nil(&xc, &mut service_location_name_city)?,
+                Some(139) => xr.opt_nil(&xc, &mut service_location_name_country)?,
+                Some(140) => xr.opt_nil(&xc, &mut service_location_name_state)?,
+                Some(141) => xr.opt_nil(&xc, &mut service_location_name_zip_code)?,
+                Some(142) => xr.opt_nil(&xc, &mut service_location_phone)?,
+                Some(143) => xr.opt_nil(&xc, &mut service_location_phone_ext)?,
+                Some(144) => {
                     xr.opt_nil(&xc, &mut service_location_place_of_service_code)?
                 }
-                (super::NS0, "ServiceLocationPlaceOfServiceName") => {
+                Some(145) => {
                     xr.opt_nil(&xc, &mut service_location_place_of_service_name)?
                 }
-                (super::NS0, "ServiceStartDate") => {
-                    xr.opt_nil(&xc, &mut service_start_date)?
-                }
-                (super::NS0, "Status") => xr.opt_nil(&xc, &mut status)?,
-                (super::NS0, "SupervisingProviderID") => {
-                    xr.opt_nil(&xc, &mut supervising_provider_id)?
-                }
-                (super::NS0, "SupervisingProviderName") => {
-                    xr.opt_nil(&xc, &mut supervising_provider_name)?
-                }
-                (super::NS0, "TertiaryInsuranceAddressLine1") => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_address_line1)?
-                }
-                (super::NS0, "TertiaryInsuranceAddressLine2") => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_address_line2)?
-                }
-                (super::NS0, "TertiaryInsuranceAdjudicationDate") => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_adjudication_date)?
-                }
-                (super::NS0, "TertiaryInsuranceBatchID") => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_batch_id)?
-                }
-                (super::NS0, "TertiaryInsuranceCity") => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_city)?
-                }
-                (super::NS0, "TertiaryInsuranceCompanyName") => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_company_name)?
-                }
-                (super::NS0, "TertiaryInsuranceCompanyPlanName") => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_company_plan_name)?
-                }
-                (super::NS0, "TertiaryInsuranceCountry") => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_country)?
-                }
-                (super::NS0, "TertiaryInsuranceInsuranceAllowed") => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_insurance_allowed)?
-                }
-                (super::NS0, "TertiaryInsuranceInsuranceCoinsurance") => {
+                Some(146) => xr.opt_nil(&xc, &mut service_start_date)?,
+                Some(147) => xr.opt_nil(&xc, &mut status)?,
+                Some(148) => xr.opt_nil(&xc, &mut supervising_provider_id)?,
+                Some(149) => xr.opt_nil(&xc, &mut supervising_provider_name)?,
+                Some(150) => xr.opt_nil(&xc, &mut tertiary_insurance_address_line1)?,
+                Some(151) => xr.opt_nil(&xc, &mut tertiary_insurance_address_line2)?,
+                Some(152) => xr.opt_nil(&xc, &mut tertiary_insurance_adjudication_date)?,
+                Some(153) => xr.opt_nil(&xc, &mut tertiary_insurance_batch_id)?,
+                Some(154) => xr.opt_nil(&xc, &mut tertiary_insurance_city)?,
+                Some(155) => xr.opt_nil(&xc, &mut tertiary_insurance_company_name)?,
+                Some(156) => xr.opt_nil(&xc, &mut tertiary_insurance_company_plan_name)?,
+                Some(157) => xr.opt_nil(&xc, &mut tertiary_insurance_country)?,
+                Some(158) => xr.opt_nil(&xc, &mut tertiary_insurance_insurance_allowed)?,
+                Some(159) => {
                     xr.opt_nil(&xc, &mut tertiary_insurance_insurance_coinsurance)?
                 }
-                (super::NS0, "TertiaryInsuranceInsuranceContractAdjustment") => {
+                Some(160) => {
                     xr.opt_nil(
                         &xc,
                         &mut tertiary_insurance_insurance_contract_adjustment,
                     )?
                 }
-                (super::NS0, "TertiaryInsuranceInsuranceContractAdjustmentReason") => {
+                Some(161) => {
                     xr.opt_nil(
                         &xc,
                         &mut tertiary_insurance_insurance_contract_adjustment_reason,
                     )?
                 }
-                (super::NS0, "TertiaryInsuranceInsuranceCopay") => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_insurance_copay)?
-                }
-                (super::NS0, "TertiaryInsuranceInsuranceDeductible") => {
+                Some(162) => xr.opt_nil(&xc, &mut tertiary_insurance_insurance_copay)?,
+                Some(163) => {
                     xr.opt_nil(&xc, &mut tertiary_insurance_insurance_deductible)?
                 }
-                (super::NS0, "TertiaryInsuranceInsurancePayment") => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_insurance_payment)?
-                }
-                (super::NS0, "TertiaryInsuranceInsuranceSecondaryAdjustment") => {
+                Some(164) => xr.opt_nil(&xc, &mut tertiary_insurance_insurance_payment)?,
+                Some(165) => {
                     xr.opt_nil(
                         &xc,
                         &mut tertiary_insurance_insurance_secondary_adjustment,
                     )?
                 }
-                (super::NS0, "TertiaryInsuranceInsuranceSecondaryAdjustmentReason") => {
+                Some(166) => {
                     xr.opt_nil(
                         &xc,
                         &mut tertiary_insurance_insurance_secondary_adjustment_reason,
                     )?
                 }
-                (super::NS0, "TertiaryInsurancePaymentCategoryDesc") => {
+                Some(167) => {
                     xr.opt_nil(&xc, &mut tertiary_insurance_payment_category_desc)?
                 }
-                (super::NS0, "TertiaryInsurancePaymentID") => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_payment_id)?
-                }
-                (super::NS0, "TertiaryInsurancePaymentMethodDesc") => {
+                Some(168) => xr.opt_nil(&xc, &mut tertiary_insurance_payment_id)?,
+                Some(169) => {
                     xr.opt_nil(&xc, &mut tertiary_insurance_payment_method_desc)?
                 }
-                (super::NS0, "TertiaryInsurancePaymentPostingDate") => {
+                Some(170) => {
                     xr.opt_nil(&xc, &mut tertiary_insurance_payment_posting_date)?
                 }
-                (super::NS0, "TertiaryInsurancePaymentRef") => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_payment_ref)?
-                }
-                (super::NS0, "TertiaryInsuranceState") => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_state)?
-                }
-                (super::NS0, "TertiaryInsuranceZipCode") => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_zip_code)?
-                }
-                (super::NS0, "TotalBalance") => xr.opt_nil(&xc, &mut total_balance)?,
-                (super::NS0, "TotalCharges") => xr.opt_nil(&xc, &mut total_charges)?,
-                (super::NS0, "TypeOfService") => xr.opt_nil(&xc, &mut type_of_service)?,
-                (super::NS0, "UnitCharge") => xr.opt_nil(&xc, &mut unit_charge)?,
-                (super::NS0, "Units") => xr.opt_nil(&xc, &mut units)?,
+                Some(171) => xr.opt_nil(&xc, &mut tertiary_insurance_payment_ref)?,
+                Some(172) => xr.opt_nil(&xc, &mut tertiary_insurance_state)?,
+                Some(173) => xr.opt_nil(&xc, &mut tertiary_insurance_zip_code)?,
+                Some(174) => xr.opt_nil(&xc, &mut total_balance)?,
+                Some(175) => xr.opt_nil(&xc, &mut total_charges)?,
+                Some(176) => xr.opt_nil(&xc, &mut type_of_service)?,
+                Some(177) => xr.opt_nil(&xc, &mut unit_charge)?,
+                Some(178) => xr.opt_nil(&xc, &mut units)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -20159,14 +20613,20 @@ impl crate::xml::Decode for GetPatientsReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Fields"),
+            (super::NS0, "Filter"),
+        ];
         let mut request_header = None;
         let mut fields = None;
         let mut filter = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Fields") => xr.req(&xc, &mut fields)?,
-                (super::NS0, "Filter") => xr.req(&xc, &mut filter)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req(&xc, &mut fields)?,
+                Some(2) => xr.req(&xc, &mut filter)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -21432,6 +21892,232 @@ impl crate::xml::Decode for PatientFieldsToReturn {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AddressLine1"),
+            (super::NS0, "AddressLine2"),
+            (super::NS0, "Adjustments"),
+            (super::NS0, "Age"),
+            (super::NS0, "AlertMessage"),
+            (super::NS0, "AlertShowWhenDisplayingPatientDetails"),
+            (super::NS0, "AlertShowWhenEnteringEncounters"),
+            (super::NS0, "AlertShowWhenPostingPayments"),
+            (super::NS0, "AlertShowWhenPreparingPatientStatements"),
+            (super::NS0, "AlertShowWhenSchedulingAppointments"),
+            (super::NS0, "AlertShowWhenViewingClaimDetails"),
+            (super::NS0, "Authorization1ContactFullName"),
+            (super::NS0, "Authorization1ContactPhone"),
+            (super::NS0, "Authorization1ContactPhoneExt"),
+            (super::NS0, "Authorization1EndDate"),
+            (super::NS0, "Authorization1InsurancePlanName"),
+            (super::NS0, "Authorization1Notes"),
+            (super::NS0, "Authorization1Number"),
+            (super::NS0, "Authorization1NumberOfVisits"),
+            (super::NS0, "Authorization1NumberOfVisitsUsed"),
+            (super::NS0, "Authorization1StartDate"),
+            (super::NS0, "Authorization2ContactFullName"),
+            (super::NS0, "Authorization2ContactPhone"),
+            (super::NS0, "Authorization2ContactPhoneExt"),
+            (super::NS0, "Authorization2EndDate"),
+            (super::NS0, "Authorization2InsurancePlanName"),
+            (super::NS0, "Authorization2Notes"),
+            (super::NS0, "Authorization2Number"),
+            (super::NS0, "Authorization2NumberOfVisits"),
+            (super::NS0, "Authorization2NumberOfVisitsUsed"),
+            (super::NS0, "Authorization2StartDate"),
+            (super::NS0, "Authorization3ContactFullName"),
+            (super::NS0, "Authorization3ContactPhone"),
+            (super::NS0, "Authorization3ContactPhoneExt"),
+            (super::NS0, "Authorization3EndDate"),
+            (super::NS0, "Authorization3InsurancePlanName"),
+            (super::NS0, "Authorization3Notes"),
+            (super::NS0, "Authorization3Number"),
+            (super::NS0, "Authorization3NumberOfVisits"),
+            (super::NS0, "Authorization3NumberOfVisitsUsed"),
+            (super::NS0, "Authorization3StartDate"),
+            (super::NS0, "Charges"),
+            (super::NS0, "City"),
+            (super::NS0, "CollectionCategoryName"),
+            (super::NS0, "Country"),
+            (super::NS0, "CreatedDate"),
+            (super::NS0, "DOB"),
+            (super::NS0, "DefaultCaseConditionRelatedToAbuse"),
+            (super::NS0, "DefaultCaseConditionRelatedToAutoAccident"),
+            (super::NS0, "DefaultCaseConditionRelatedToAutoAccidentState"),
+            (super::NS0, "DefaultCaseConditionRelatedToEPSDT"),
+            (super::NS0, "DefaultCaseConditionRelatedToEmergency"),
+            (super::NS0, "DefaultCaseConditionRelatedToEmployment"),
+            (super::NS0, "DefaultCaseConditionRelatedToFamilyPlanning"),
+            (super::NS0, "DefaultCaseConditionRelatedToOther"),
+            (super::NS0, "DefaultCaseConditionRelatedToPregnancy"),
+            (super::NS0, "DefaultCaseDatesAccidentDate"),
+            (super::NS0, "DefaultCaseDatesAcuteManifestationDate"),
+            (super::NS0, "DefaultCaseDatesInjuryEndDate"),
+            (super::NS0, "DefaultCaseDatesInjuryStartDate"),
+            (super::NS0, "DefaultCaseDatesLastMenstrualPeriodDate"),
+            (super::NS0, "DefaultCaseDatesLastSeenDate"),
+            (super::NS0, "DefaultCaseDatesLastXRayDate"),
+            (super::NS0, "DefaultCaseDatesReferralDate"),
+            (super::NS0, "DefaultCaseDatesRelatedDisabilityEndDate"),
+            (super::NS0, "DefaultCaseDatesRelatedDisabilityStartDate"),
+            (super::NS0, "DefaultCaseDatesRelatedHospitalizationEndDate"),
+            (super::NS0, "DefaultCaseDatesRelatedHospitalizationStartDate"),
+            (super::NS0, "DefaultCaseDatesSameOrSimilarIllnessEndDate"),
+            (super::NS0, "DefaultCaseDatesSameOrSimilarIllnessStartDate"),
+            (super::NS0, "DefaultCaseDatesUnableToWorkEndDate"),
+            (super::NS0, "DefaultCaseDatesUnableToWorkStartDate"),
+            (super::NS0, "DefaultCaseDescription"),
+            (super::NS0, "DefaultCaseID"),
+            (super::NS0, "DefaultCaseName"),
+            (super::NS0, "DefaultCasePayerScenario"),
+            (super::NS0, "DefaultCaseReferringProviderFullName"),
+            (super::NS0, "DefaultCaseReferringProviderID"),
+            (super::NS0, "DefaultCaseSendPatientStatements"),
+            (super::NS0, "DefaultRenderingProviderFullName"),
+            (super::NS0, "DefaultRenderingProviderId"),
+            (super::NS0, "DefaultServiceLocationBillingName"),
+            (super::NS0, "DefaultServiceLocationFaxPhone"),
+            (super::NS0, "DefaultServiceLocationFaxPhoneExt"),
+            (super::NS0, "DefaultServiceLocationId"),
+            (super::NS0, "DefaultServiceLocationName"),
+            (super::NS0, "DefaultServiceLocationNameAddressLine1"),
+            (super::NS0, "DefaultServiceLocationNameAddressLine2"),
+            (super::NS0, "DefaultServiceLocationNameCity"),
+            (super::NS0, "DefaultServiceLocationNameCountry"),
+            (super::NS0, "DefaultServiceLocationNameState"),
+            (super::NS0, "DefaultServiceLocationNameZipCode"),
+            (super::NS0, "DefaultServiceLocationPhone"),
+            (super::NS0, "DefaultServiceLocationPhoneExt"),
+            (super::NS0, "EmailAddress"),
+            (super::NS0, "EmergencyName"),
+            (super::NS0, "EmergencyPhone"),
+            (super::NS0, "EmergencyPhoneExt"),
+            (super::NS0, "EmployerName"),
+            (super::NS0, "EmploymentStatus"),
+            (super::NS0, "FirstName"),
+            (super::NS0, "Gender"),
+            (super::NS0, "GuarantorDifferentThanPatient"),
+            (super::NS0, "GuarantorFirstName"),
+            (super::NS0, "GuarantorLastName"),
+            (super::NS0, "GuarantorMiddleName"),
+            (super::NS0, "GuarantorPrefix"),
+            (super::NS0, "GuarantorSuffix"),
+            (super::NS0, "HomePhone"),
+            (super::NS0, "HomePhoneExt"),
+            (super::NS0, "ID"),
+            (super::NS0, "InsuranceBalance"),
+            (super::NS0, "InsurancePayments"),
+            (super::NS0, "LastAppointmentDate"),
+            (super::NS0, "LastDiagnosis"),
+            (super::NS0, "LastEncounterDate"),
+            (super::NS0, "LastModifiedDate"),
+            (super::NS0, "LastName"),
+            (super::NS0, "LastPaymentDate"),
+            (super::NS0, "LastStatementDate"),
+            (super::NS0, "MaritalStatus"),
+            (super::NS0, "MedicalRecordNumber"),
+            (super::NS0, "MiddleName"),
+            (super::NS0, "MobilePhone"),
+            (super::NS0, "MobilePhoneExt"),
+            (super::NS0, "MostRecentNote1Date"),
+            (super::NS0, "MostRecentNote1Message"),
+            (super::NS0, "MostRecentNote1User"),
+            (super::NS0, "MostRecentNote2Date"),
+            (super::NS0, "MostRecentNote2Message"),
+            (super::NS0, "MostRecentNote2User"),
+            (super::NS0, "MostRecentNote3Date"),
+            (super::NS0, "MostRecentNote3Message"),
+            (super::NS0, "MostRecentNote3User"),
+            (super::NS0, "MostRecentNote4Date"),
+            (super::NS0, "MostRecentNote4Message"),
+            (super::NS0, "MostRecentNote4User"),
+            (super::NS0, "PatientBalance"),
+            (super::NS0, "PatientFullName"),
+            (super::NS0, "PatientPayments"),
+            (super::NS0, "PracticeId"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "Prefix"),
+            (super::NS0, "PrimaryCarePhysicianFullName"),
+            (super::NS0, "PrimaryCarePhysicianId"),
+            (super::NS0, "PrimaryInsurancePolicyCompanyID"),
+            (super::NS0, "PrimaryInsurancePolicyCompanyName"),
+            (super::NS0, "PrimaryInsurancePolicyCopay"),
+            (super::NS0, "PrimaryInsurancePolicyDeductible"),
+            (super::NS0, "PrimaryInsurancePolicyEffectiveEndDate"),
+            (super::NS0, "PrimaryInsurancePolicyEffectiveStartDate"),
+            (super::NS0, "PrimaryInsurancePolicyGroupNumber"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredAddressLine1"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredAddressLine2"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredCity"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredCountry"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredDateOfBirth"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredFullName"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredGender"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredIDNumber"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredNotes"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredSocialSecurityNumber"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredState"),
+            (super::NS0, "PrimaryInsurancePolicyInsuredZipCode"),
+            (super::NS0, "PrimaryInsurancePolicyNumber"),
+            (super::NS0, "PrimaryInsurancePolicyPatientRelationshipToInsured"),
+            (super::NS0, "PrimaryInsurancePolicyPlanAddressLine1"),
+            (super::NS0, "PrimaryInsurancePolicyPlanAddressLine2"),
+            (super::NS0, "PrimaryInsurancePolicyPlanAdjusterFullName"),
+            (super::NS0, "PrimaryInsurancePolicyPlanCity"),
+            (super::NS0, "PrimaryInsurancePolicyPlanCountry"),
+            (super::NS0, "PrimaryInsurancePolicyPlanFaxNumber"),
+            (super::NS0, "PrimaryInsurancePolicyPlanFaxNumberExt"),
+            (super::NS0, "PrimaryInsurancePolicyPlanID"),
+            (super::NS0, "PrimaryInsurancePolicyPlanName"),
+            (super::NS0, "PrimaryInsurancePolicyPlanPhoneNumber"),
+            (super::NS0, "PrimaryInsurancePolicyPlanPhoneNumberExt"),
+            (super::NS0, "PrimaryInsurancePolicyPlanState"),
+            (super::NS0, "PrimaryInsurancePolicyPlanZipCode"),
+            (super::NS0, "ReferralSource"),
+            (super::NS0, "ReferringProviderFullName"),
+            (super::NS0, "ReferringProviderId"),
+            (super::NS0, "SSN"),
+            (super::NS0, "SecondaryInsurancePolicyCompanyID"),
+            (super::NS0, "SecondaryInsurancePolicyCompanyName"),
+            (super::NS0, "SecondaryInsurancePolicyCopay"),
+            (super::NS0, "SecondaryInsurancePolicyDeductible"),
+            (super::NS0, "SecondaryInsurancePolicyEffectiveEndDate"),
+            (super::NS0, "SecondaryInsurancePolicyEffectiveStartDate"),
+            (super::NS0, "SecondaryInsurancePolicyGroupNumber"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredAddressLine1"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredAddressLine2"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredCity"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredCountry"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredDateOfBirth"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredFullName"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredGender"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredIDNumber"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredNotes"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredSocialSecurityNumber"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredState"),
+            (super::NS0, "SecondaryInsurancePolicyInsuredZipCode"),
+            (super::NS0, "SecondaryInsurancePolicyNumber"),
+            (super::NS0, "SecondaryInsurancePolicyPatientRelationshipToInsured"),
+            (super::NS0, "SecondaryInsurancePolicyPlanAddressLine1"),
+            (super::NS0, "SecondaryInsurancePolicyPlanAddressLine2"),
+            (super::NS0, "SecondaryInsurancePolicyPlanAdjusterFullName"),
+            (super::NS0, "SecondaryInsurancePolicyPlanCity"),
+            (super::NS0, "SecondaryInsurancePolicyPlanCountry"),
+            (super::NS0, "SecondaryInsurancePolicyPlanFaxNumber"),
+            (super::NS0, "SecondaryInsurancePolicyPlanFaxNumberExt"),
+            (super::NS0, "SecondaryInsurancePolicyPlanID"),
+            (super::NS0, "SecondaryInsurancePolicyPlanName"),
+            (super::NS0, "SecondaryInsurancePolicyPlanPhoneNumber"),
+            (super::NS0, "SecondaryInsurancePolicyPlanPhoneNumberExt"),
+            (super::NS0, "SecondaryInsurancePolicyPlanState"),
+            (super::NS0, "SecondaryInsurancePolicyPlanZipCode"),
+            (super::NS0, "State"),
+            (super::NS0, "StatementNote"),
+            (super::NS0, "Suffix"),
+            (super::NS0, "TotalBalance"),
+            (super::NS0, "WorkPhone"),
+            (super::NS0, "WorkPhoneExt"),
+            (super::NS0, "ZipCode"),
+        ];
         let mut address_line1 = None;
         let mut address_line2 = None;
         let mut adjustments = None;
@@ -21656,611 +22342,362 @@ impl crate::xml::Decode for PatientFieldsToReturn {
         let mut work_phone = None;
         let mut work_phone_ext = None;
         let mut zip_code = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AddressLine1") => xr.opt(&xc, &mut address_line1)?,
-                (super::NS0, "AddressLine2") => xr.opt(&xc, &mut address_line2)?,
-                (super::NS0, "Adjustments") => xr.opt(&xc, &mut adjustments)?,
-                (super::NS0, "Age") => xr.opt(&xc, &mut age)?,
-                (super::NS0, "AlertMessage") => xr.opt(&xc, &mut alert_message)?,
-                (super::NS0, "AlertShowWhenDisplayingPatientDetails") => {
-                    xr.opt(&xc, &mut alert_show_when_displaying_patient_details)?
-                }
-                (super::NS0, "AlertShowWhenEnteringEncounters") => {
-                    xr.opt(&xc, &mut alert_show_when_entering_encounters)?
-                }
-                (super::NS0, "AlertShowWhenPostingPayments") => {
-                    xr.opt(&xc, &mut alert_show_when_posting_payments)?
-                }
-                (super::NS0, "AlertShowWhenPreparingPatientStatements") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt(&xc, &mut address_line1)?,
+                Some(1) => xr.opt(&xc, &mut address_line2)?,
+                Some(2) => xr.opt(&xc, &mut adjustments)?,
+                Some(3) => xr.opt(&xc, &mut age)?,
+                Some(4) => xr.opt(&xc, &mut alert_message)?,
+                Some(5) => xr.opt(&xc, &mut alert_show_when_displaying_patient_details)?,
+                Some(6) => xr.opt(&xc, &mut alert_show_when_entering_encounters)?,
+                Some(7) => xr.opt(&xc, &mut alert_show_when_posting_payments)?,
+                Some(8) => {
                     xr.opt(&xc, &mut alert_show_when_preparing_patient_statements)?
                 }
-                (super::NS0, "AlertShowWhenSchedulingAppointments") => {
-                    xr.opt(&xc, &mut alert_show_when_scheduling_appointments)?
-                }
-                (super::NS0, "AlertShowWhenViewingClaimDetails") => {
-                    xr.opt(&xc, &mut alert_show_when_viewing_claim_details)?
-                }
-                (super::NS0, "Authorization1ContactFullName") => {
-                    xr.opt(&xc, &mut authorization1_contact_full_name)?
-                }
-                (super::NS0, "Authorization1ContactPhone") => {
-                    xr.opt(&xc, &mut authorization1_contact_phone)?
-                }
-                (super::NS0, "Authorization1ContactPhoneExt") => {
-                    xr.opt(&xc, &mut authorization1_contact_phone_ext)?
-                }
-                (super::NS0, "Authorization1EndDate") => {
-                    xr.opt(&xc, &mut authorization1_end_date)?
-                }
-                (super::NS0, "Authorization1InsurancePlanName") => {
-                    xr.opt(&xc, &mut authorization1_insurance_plan_name)?
-                }
-                (super::NS0, "Authorization1Notes") => {
-                    xr.opt(&xc, &mut authorization1_notes)?
-                }
-                (super::NS0, "Authorization1Number") => {
-                    xr.opt(&xc, &mut authorization1_number)?
-                }
-                (super::NS0, "Authorization1NumberOfVisits") => {
-                    xr.opt(&xc, &mut authorization1_number_of_visits)?
-                }
-                (super::NS0, "Authorization1NumberOfVisitsUsed") => {
-                    xr.opt(&xc, &mut authorization1_number_of_visits_used)?
-                }
-                (super::NS0, "Authorization1StartDate") => {
-                    xr.opt(&xc, &mut authorization1_start_date)?
-                }
-                (super::NS0, "Authorization2ContactFullName") => {
-                    xr.opt(&xc, &mut authorization2_contact_full_name)?
-                }
-                (super::NS0, "Authorization2ContactPhone") => {
-                    xr.opt(&xc, &mut authorization2_contact_phone)?
-                }
-                (super::NS0, "Authorization2ContactPhoneExt") => {
-                    xr.opt(&xc, &mut authorization2_contact_phone_ext)?
-                }
-                (super::NS0, "Authorization2EndDate") => {
-                    xr.opt(&xc, &mut authorization2_end_date)?
-                }
-                (super::NS0, "Authorization2InsurancePlanName") => {
-                    xr.opt(&xc, &mut authorization2_insurance_plan_name)?
-                }
-                (super::NS0, "Authorization2Notes") => {
-                    xr.opt(&xc, &mut authorization2_notes)?
-                }
-                (super::NS0, "Authorization2Number") => {
-                    xr.opt(&xc, &mut authorization2_number)?
-                }
-                (super::NS0, "Authorization2NumberOfVisits") => {
-                    xr.opt(&xc, &mut authorization2_number_of_visits)?
-                }
-                (super::NS0, "Authorization2NumberOfVisitsUsed") => {
-                    xr.opt(&xc, &mut authorization2_number_of_visits_used)?
-                }
-                (super::NS0, "Authorization2StartDate") => {
-                    xr.opt(&xc, &mut authorization2_start_date)?
-                }
-                (super::NS0, "Authorization3ContactFullName") => {
-                    xr.opt(&xc, &mut authorization3_contact_full_name)?
-                }
-                (super::NS0, "Authorization3ContactPhone") => {
-                    xr.opt(&xc, &mut authorization3_contact_phone)?
-                }
-                (super::NS0, "Authorization3ContactPhoneExt") => {
-                    xr.opt(&xc, &mut authorization3_contact_phone_ext)?
-                }
-                (super::NS0, "Authorization3EndDate") => {
-                    xr.opt(&xc, &mut authorization3_end_date)?
-                }
-                (super::NS0, "Authorization3InsurancePlanName") => {
-                    xr.opt(&xc, &mut authorization3_insurance_plan_name)?
-                }
-                (super::NS0, "Authorization3Notes") => {
-                    xr.opt(&xc, &mut authorization3_notes)?
-                }
-                (super::NS0, "Authorization3Number") => {
-                    xr.opt(&xc, &mut authorization3_number)?
-                }
-                (super::NS0, "Authorization3NumberOfVisits") => {
-                    xr.opt(&xc, &mut authorization3_number_of_visits)?
-                }
-                (super::NS0, "Authorization3NumberOfVisitsUsed") => {
-                    xr.opt(&xc, &mut authorization3_number_of_visits_used)?
-                }
-                (super::NS0, "Authorization3StartDate") => {
-                    xr.opt(&xc, &mut authorization3_start_date)?
-                }
-                (super::NS0, "Charges") => xr.opt(&xc, &mut charges)?,
-                (super::NS0, "City") => xr.opt(&xc, &mut city)?,
-                (super::NS0, "CollectionCategoryName") => {
-                    xr.opt(&xc, &mut collection_category_name)?
-                }
-                (super::NS0, "Country") => xr.opt(&xc, &mut country)?,
-                (super::NS0, "CreatedDate") => xr.opt(&xc, &mut created_date)?,
-                (super::NS0, "DOB") => xr.opt(&xc, &mut dob)?,
-                (super::NS0, "DefaultCaseConditionRelatedToAbuse") => {
-                    xr.opt(&xc, &mut default_case_condition_related_to_abuse)?
-                }
-                (super::NS0, "DefaultCaseConditionRelatedToAutoAccident") => {
+                Some(9) => xr.opt(&xc, &mut alert_show_when_scheduling_appointments)?,
+                Some(10) => xr.opt(&xc, &mut alert_show_when_viewing_claim_details)?,
+                Some(11) => xr.opt(&xc, &mut authorization1_contact_full_name)?,
+                Some(12) => xr.opt(&xc, &mut authorization1_contact_phone)?,
+                Some(13) => xr.opt(&xc, &mut authorization1_contact_phone_ext)?,
+                Some(14) => xr.opt(&xc, &mut authorization1_end_date)?,
+                Some(15) => xr.opt(&xc, &mut authorization1_insurance_plan_name)?,
+                Some(16) => xr.opt(&xc, &mut authorization1_notes)?,
+                Some(17) => xr.opt(&xc, &mut authorization1_number)?,
+                Some(18) => xr.opt(&xc, &mut authorization1_number_of_visits)?,
+                Some(19) => xr.opt(&xc, &mut authorization1_number_of_visits_used)?,
+                Some(20) => xr.opt(&xc, &mut authorization1_start_date)?,
+                Some(21) => xr.opt(&xc, &mut authorization2_contact_full_name)?,
+                Some(22) => xr.opt(&xc, &mut authorization2_contact_phone)?,
+                Some(23) => xr.opt(&xc, &mut authorization2_contact_phone_ext)?,
+                Some(24) => xr.opt(&xc, &mut authorization2_end_date)?,
+                Some(25) => xr.opt(&xc, &mut authorization2_insurance_plan_name)?,
+                Some(26) => xr.opt(&xc, &mut authorization2_notes)?,
+                Some(27) => xr.opt(&xc, &mut authorization2_number)?,
+                Some(28) => xr.opt(&xc, &mut authorization2_number_of_visits)?,
+                Some(29) => xr.opt(&xc, &mut authorization2_number_of_visits_used)?,
+                Some(30) => xr.opt(&xc, &mut authorization2_start_date)?,
+                Some(31) => xr.opt(&xc, &mut authorization3_contact_full_name)?,
+                Some(32) => xr.opt(&xc, &mut authorization3_contact_phone)?,
+                Some(33) => xr.opt(&xc, &mut authorization3_contact_phone_ext)?,
+                Some(34) => xr.opt(&xc, &mut authorization3_end_date)?,
+                Some(35) => xr.opt(&xc, &mut authorization3_insurance_plan_name)?,
+                Some(36) => xr.opt(&xc, &mut authorization3_notes)?,
+                Some(37) => xr.opt(&xc, &mut authorization3_number)?,
+                Some(38) => xr.opt(&xc, &mut authorization3_number_of_visits)?,
+                Some(39) => xr.opt(&xc, &mut authorization3_number_of_visits_used)?,
+                Some(40) => xr.opt(&xc, &mut authorization3_start_date)?,
+                Some(41) => xr.opt(&xc, &mut charges)?,
+                Some(42) => xr.opt(&xc, &mut city)?,
+                Some(43) => xr.opt(&xc, &mut collection_category_name)?,
+                Some(44) => xr.opt(&xc, &mut country)?,
+                Some(45) => xr.opt(&xc, &mut created_date)?,
+                Some(46) => xr.opt(&xc, &mut dob)?,
+                Some(47) => xr.opt(&xc, &mut default_case_condition_related_to_abuse)?,
+                Some(48) => {
                     xr.opt(&xc, &mut default_case_condition_related_to_auto_accident)?
                 }
-                (super::NS0, "DefaultCaseConditionRelatedToAutoAccidentState") => {
+                Some(49) => {
                     xr.opt(
                         &xc,
                         &mut default_case_condition_related_to_auto_accident_state,
                     )?
                 }
-                (super::NS0, "DefaultCaseConditionRelatedToEPSDT") => {
-                    xr.opt(&xc, &mut default_case_condition_related_to_epsdt)?
-                }
-                (super::NS0, "DefaultCaseConditionRelatedToEmergency") => {
+                Some(50) => xr.opt(&xc, &mut default_case_condition_related_to_epsdt)?,
+                Some(51) => {
                     xr.opt(&xc, &mut default_case_condition_related_to_emergency)?
                 }
-                (super::NS0, "DefaultCaseConditionRelatedToEmployment") => {
+                Some(52) => {
                     xr.opt(&xc, &mut default_case_condition_related_to_employment)?
                 }
-                (super::NS0, "DefaultCaseConditionRelatedToFamilyPlanning") => {
+                Some(53) => {
                     xr.opt(&xc, &mut default_case_condition_related_to_family_planning)?
                 }
-                (super::NS0, "DefaultCaseConditionRelatedToOther") => {
-                    xr.opt(&xc, &mut default_case_condition_related_to_other)?
-                }
-                (super::NS0, "DefaultCaseConditionRelatedToPregnancy") => {
+                Some(54) => xr.opt(&xc, &mut default_case_condition_related_to_other)?,
+                Some(55) => {
                     xr.opt(&xc, &mut default_case_condition_related_to_pregnancy)?
                 }
-                (super::NS0, "DefaultCaseDatesAccidentDate") => {
-                    xr.opt(&xc, &mut default_case_dates_accident_date)?
-                }
-                (super::NS0, "DefaultCaseDatesAcuteManifestationDate") => {
+                Some(56) => xr.opt(&xc, &mut default_case_dates_accident_date)?,
+                Some(57) => {
                     xr.opt(&xc, &mut default_case_dates_acute_manifestation_date)?
                 }
-                (super::NS0, "DefaultCaseDatesInjuryEndDate") => {
-                    xr.opt(&xc, &mut default_case_dates_injury_end_date)?
-                }
-                (super::NS0, "DefaultCaseDatesInjuryStartDate") => {
-                    xr.opt(&xc, &mut default_case_dates_injury_start_date)?
-                }
-                (super::NS0, "DefaultCaseDatesLastMenstrualPeriodDate") => {
+                Some(58) => xr.opt(&xc, &mut default_case_dates_injury_end_date)?,
+                Some(59) => xr.opt(&xc, &mut default_case_dates_injury_start_date)?,
+                Some(60) => {
                     xr.opt(&xc, &mut default_case_dates_last_menstrual_period_date)?
                 }
-                (super::NS0, "DefaultCaseDatesLastSeenDate") => {
-                    xr.opt(&xc, &mut default_case_dates_last_seen_date)?
-                }
-                (super::NS0, "DefaultCaseDatesLastXRayDate") => {
-                    xr.opt(&xc, &mut default_case_dates_last_x_ray_date)?
-                }
-                (super::NS0, "DefaultCaseDatesReferralDate") => {
-                    xr.opt(&xc, &mut default_case_dates_referral_date)?
-                }
-                (super::NS0, "DefaultCaseDatesRelatedDisabilityEndDate") => {
+                Some(61) => xr.opt(&xc, &mut default_case_dates_last_seen_date)?,
+                Some(62) => xr.opt(&xc, &mut default_case_dates_last_x_ray_date)?,
+                Some(63) => xr.opt(&xc, &mut default_case_dates_referral_date)?,
+                Some(64) => {
                     xr.opt(&xc, &mut default_case_dates_related_disability_end_date)?
                 }
-                (super::NS0, "DefaultCaseDatesRelatedDisabilityStartDate") => {
+                Some(65) => {
                     xr.opt(&xc, &mut default_case_dates_related_disability_start_date)?
                 }
-                (super::NS0, "DefaultCaseDatesRelatedHospitalizationEndDate") => {
+                Some(66) => {
                     xr.opt(
                         &xc,
                         &mut default_case_dates_related_hospitalization_end_date,
                     )?
                 }
-                (super::NS0, "DefaultCaseDatesRelatedHospitalizationStartDate") => {
+                Some(67) => {
                     xr.opt(
                         &xc,
                         &mut default_case_dates_related_hospitalization_start_date,
                     )?
                 }
-                (super::NS0, "DefaultCaseDatesSameOrSimilarIllnessEndDate") => {
+                Some(68) => {
                     xr.opt(
                         &xc,
                         &mut default_case_dates_same_or_similar_illness_end_date,
                     )?
                 }
-                (super::NS0, "DefaultCaseDatesSameOrSimilarIllnessStartDate") => {
+                Some(69) => {
                     xr.opt(
                         &xc,
                         &mut default_case_dates_same_or_similar_illness_start_date,
                     )?
                 }
-                (super::NS0, "DefaultCaseDatesUnableToWorkEndDate") => {
-                    xr.opt(&xc, &mut default_case_dates_unable_to_work_end_date)?
-                }
-                (super::NS0, "DefaultCaseDatesUnableToWorkStartDate") => {
+                Some(70) => xr.opt(&xc, &mut default_case_dates_unable_to_work_end_date)?,
+                Some(71) => {
                     xr.opt(&xc, &mut default_case_dates_unable_to_work_start_date)?
                 }
-                (super::NS0, "DefaultCaseDescription") => {
-                    xr.opt(&xc, &mut default_case_description)?
-                }
-                (super::NS0, "DefaultCaseID") => xr.opt(&xc, &mut default_case_id)?,
-                (super::NS0, "DefaultCaseName") => xr.opt(&xc, &mut default_case_name)?,
-                (super::NS0, "DefaultCasePayerScenario") => {
-                    xr.opt(&xc, &mut default_case_payer_scenario)?
-                }
-                (super::NS0, "DefaultCaseReferringProviderFullName") => {
-                    xr.opt(&xc, &mut default_case_referring_provider_full_name)?
-                }
-                (super::NS0, "DefaultCaseReferringProviderID") => {
-                    xr.opt(&xc, &mut default_case_referring_provider_id)?
-                }
-                (super::NS0, "DefaultCaseSendPatientStatements") => {
-                    xr.opt(&xc, &mut default_case_send_patient_statements)?
-                }
-                (super::NS0, "DefaultRenderingProviderFullName") => {
-                    xr.opt(&xc, &mut default_rendering_provider_full_name)?
-                }
-                (super::NS0, "DefaultRenderingProviderId") => {
-                    xr.opt(&xc, &mut default_rendering_provider_id)?
-                }
-                (super::NS0, "DefaultServiceLocationBillingName") => {
-                    xr.opt(&xc, &mut default_service_location_billing_name)?
-                }
-                (super::NS0, "DefaultServiceLocationFaxPhone") => {
-                    xr.opt(&xc, &mut default_service_location_fax_phone)?
-                }
-                (super::NS0, "DefaultServiceLocationFaxPhoneExt") => {
-                    xr.opt(&xc, &mut default_service_location_fax_phone_ext)?
-                }
-                (super::NS0, "DefaultServiceLocationId") => {
-                    xr.opt(&xc, &mut default_service_location_id)?
-                }
-                (super::NS0, "DefaultServiceLocationName") => {
-                    xr.opt(&xc, &mut default_service_location_name)?
-                }
-                (super::NS0, "DefaultServiceLocationNameAddressLine1") => {
+                Some(72) => xr.opt(&xc, &mut default_case_description)?,
+                Some(73) => xr.opt(&xc, &mut default_case_id)?,
+                Some(74) => xr.opt(&xc, &mut default_case_name)?,
+                Some(75) => xr.opt(&xc, &mut default_case_payer_scenario)?,
+                Some(76) => xr.opt(&xc, &mut default_case_referring_provider_full_name)?,
+                Some(77) => xr.opt(&xc, &mut default_case_referring_provider_id)?,
+                Some(78) => xr.opt(&xc, &mut default_case_send_patient_statements)?,
+                Some(79) => xr.opt(&xc, &mut default_rendering_provider_full_name)?,
+                Some(80) => xr.opt(&xc, &mut default_rendering_provider_id)?,
+                Some(81) => xr.opt(&xc, &mut default_service_location_billing_name)?,
+                Some(82) => xr.opt(&xc, &mut default_service_location_fax_phone)?,
+                Some(83) => xr.opt(&xc, &mut default_service_location_fax_phone_ext)?,
+                Some(84) => xr.opt(&xc, &mut default_service_location_id)?,
+                Some(85) => xr.opt(&xc, &mut default_service_location_name)?,
+                Some(86) => {
                     xr.opt(&xc, &mut default_service_location_name_address_line1)?
                 }
-                (super::NS0, "DefaultServiceLocationNameAddressLine2") => {
+                Some(87) => {
                     xr.opt(&xc, &mut default_service_location_name_address_line2)?
                 }
-                (super::NS0, "DefaultServiceLocationNameCity") => {
-                    xr.opt(&xc, &mut default_service_location_name_city)?
-                }
-                (super::NS0, "DefaultServiceLocationNameCountry") => {
-                    xr.opt(&xc, &mut default_service_location_name_country)?
-                }
-                (super::NS0, "DefaultServiceLocationNameState") => {
-                    xr.opt(&xc, &mut default_service_location_name_state)?
-                }
-                (super::NS0, "DefaultServiceLocationNameZipCode") => {
-                    xr.opt(&xc, &mut default_service_location_name_zip_code)?
-                }
-                (super::NS0, "DefaultServiceLocationPhone") => {
-                    xr.opt(&xc, &mut default_service_location_phone)?
-                }
-                (super::NS0, "DefaultServiceLocationPhoneExt") => {
-                    xr.opt(&xc, &mut default_service_location_phone_ext)?
-                }
-                (super::NS0, "EmailAddress") => xr.opt(&xc, &mut email_address)?,
-                (super::NS0, "EmergencyName") => xr.opt(&xc, &mut emergency_name)?,
-                (super::NS0, "EmergencyPhone") => xr.opt(&xc, &mut emergency_phone)?,
-                (super::NS0, "EmergencyPhoneExt") => {
-                    xr.opt(&xc, &mut emergency_phone_ext)?
-                }
-                (super::NS0, "EmployerName") => xr.opt(&xc, &mut employer_name)?,
-                (super::NS0, "EmploymentStatus") => xr.opt(&xc, &mut employment_status)?,
-                (super::NS0, "FirstName") => xr.opt(&xc, &mut first_name)?,
-                (super::NS0, "Gender") => xr.opt(&xc, &mut gender)?,
-                (super::NS0, "GuarantorDifferentThanPatient") => {
-                    xr.opt(&xc, &mut guarantor_different_than_patient)?
-                }
-                (super::NS0, "GuarantorFirstName") => {
-                    xr.opt(&xc, &mut guarantor_first_name)?
-                }
-                (super::NS0, "GuarantorLastName") => {
-                    xr.opt(&xc, &mut guarantor_last_name)?
-                }
-                (super::NS0, "GuarantorMiddleName") => {
-                    xr.opt(&xc, &mut guarantor_middle_name)?
-                }
-                (super::NS0, "GuarantorPrefix") => xr.opt(&xc, &mut guarantor_prefix)?,
-                (super::NS0, "GuarantorSuffix") => xr.opt(&xc, &mut guarantor_suffix)?,
-                (super::NS0, "HomePhone") => xr.opt(&xc, &mut home_phone)?,
-                (super::NS0, "HomePhoneExt") => xr.opt(&xc, &mut home_phone_ext)?,
-                (super::NS0, "ID") => xr.opt(&xc, &mut id)?,
-                (super::NS0, "InsuranceBalance") => xr.opt(&xc, &mut insurance_balance)?,
-                (super::NS0, "InsurancePayments") => {
-                    xr.opt(&xc, &mut insurance_payments)?
-                }
-                (super::NS0, "LastAppointmentDate") => {
-                    xr.opt(&xc, &mut last_appointment_date)?
-                }
-                (super::NS0, "LastDiagnosis") => xr.opt(&xc, &mut last_diagnosis)?,
-                (super::NS0, "LastEncounterDate") => {
-                    xr.opt(&xc, &mut last_encounter_date)?
-                }
-                (super::NS0, "LastModifiedDate") => xr.opt(&xc, &mut last_modified_date)?,
-                (super::NS0, "LastName") => xr.opt(&xc, &mut last_name)?,
-                (super::NS0, "LastPaymentDate") => xr.opt(&xc, &mut last_payment_date)?,
-                (super::NS0, "LastStatementDate") => {
-                    xr.opt(&xc, &mut last_statement_date)?
-                }
-                (super::NS0, "MaritalStatus") => xr.opt(&xc, &mut marital_status)?,
-                (super::NS0, "MedicalRecordNumber") => {
-                    xr.opt(&xc, &mut medical_record_number)?
-                }
-                (super::NS0, "MiddleName") => xr.opt(&xc, &mut middle_name)?,
-                (super::NS0, "MobilePhone") => xr.opt(&xc, &mut mobile_phone)?,
-                (super::NS0, "MobilePhoneExt") => xr.opt(&xc, &mut mobile_phone_ext)?,
-                (super::NS0, "MostRecentNote1Date") => {
-                    xr.opt(&xc, &mut most_recent_note1_date)?
-                }
-                (super::NS0, "MostRecentNote1Message") => {
-                    xr.opt(&xc, &mut most_recent_note1_message)?
-                }
-                (super::NS0, "MostRecentNote1User") => {
-                    xr.opt(&xc, &mut most_recent_note1_user)?
-                }
-                (super::NS0, "MostRecentNote2Date") => {
-                    xr.opt(&xc, &mut most_recent_note2_date)?
-                }
-                (super::NS0, "MostRecentNote2Message") => {
-                    xr.opt(&xc, &mut most_recent_note2_message)?
-                }
-                (super::NS0, "MostRecentNote2User") => {
-                    xr.opt(&xc, &mut most_recent_note2_user)?
-                }
-                (super::NS0, "MostRecentNote3Date") => {
-                    xr.opt(&xc, &mut most_recent_note3_date)?
-                }
-                (super::NS0, "MostRecentNote3Message") => {
-                    xr.opt(&xc, &mut most_recent_note3_message)?
-                }
-                (super::NS0, "MostRecentNote3User") => {
-                    xr.opt(&xc, &mut most_recent_note3_user)?
-                }
-                (super::NS0, "MostRecentNote4Date") => {
-                    xr.opt(&xc, &mut most_recent_note4_date)?
-                }
-                (super::NS0, "MostRecentNote4Message") => {
-                    xr.opt(&xc, &mut most_recent_note4_message)?
-                }
-                (super::NS0, "MostRecentNote4User") => {
-                    xr.opt(&xc, &mut most_recent_note4_user)?
-                }
-                (super::NS0, "PatientBalance") => xr.opt(&xc, &mut patient_balance)?,
-                (super::NS0, "PatientFullName") => xr.opt(&xc, &mut patient_full_name)?,
-                (super::NS0, "PatientPayments") => xr.opt(&xc, &mut patient_payments)?,
-                (super::NS0, "PracticeId") => xr.opt(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt(&xc, &mut practice_name)?,
-                (super::NS0, "Prefix") => xr.opt(&xc, &mut prefix)?,
-                (super::NS0, "PrimaryCarePhysicianFullName") => {
-                    xr.opt(&xc, &mut primary_care_physician_full_name)?
-                }
-                (super::NS0, "PrimaryCarePhysicianId") => {
-                    xr.opt(&xc, &mut primary_care_physician_id)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyCompanyID") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_company_id)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyCompanyName") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_company_name)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyCopay") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_copay)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyDeductible") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_deductible)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyEffectiveEndDate") => {
+                Some(88) => xr.opt(&xc, &mut default_service_location_name_city)?,
+                Some(89) => xr.opt(&xc, &mut default_service_location_name_country)?,
+                Some(90) => xr.opt(&xc, &mut default_service_location_name_state)?,
+                Some(91) => xr.opt(&xc, &mut default_service_location_name_zip_code)?,
+                Some(92) => xr.opt(&xc, &mut default_service_location_phone)?,
+                Some(93) => xr.opt(&xc, &mut default_service_location_phone_ext)?,
+                Some(94) => xr.opt(&xc, &mut email_address)?,
+                Some(95) => xr.opt(&xc, &mut emergency_name)?,
+                Some(96) => xr.opt(&xc, &mut emergency_phone)?,
+                Some(97) => xr.opt(&xc, &mut emergency_phone_ext)?,
+                Some(98) => xr.opt(&xc, &mut employer_name)?,
+                Some(99) => xr.opt(&xc, &mut employment_status)?,
+                Some(100) => xr.opt(&xc, &mut first_name)?,
+                Some(101) => xr.opt(&xc, &mut gender)?,
+                Some(102) => xr.opt(&xc, &mut guarantor_different_than_patient)?,
+                Some(103) => xr.opt(&xc, &mut guarantor_first_name)?,
+                Some(104) => xr.opt(&xc, &mut guarantor_last_name)?,
+                Some(105) => xr.opt(&xc, &mut guarantor_middle_name)?,
+                Some(106) => xr.opt(&xc, &mut guarantor_prefix)?,
+                Some(107) => xr.opt(&xc, &mut guarantor_suffix)?,
+                Some(108) => xr.opt(&xc, &mut home_phone)?,
+                Some(109) => xr.opt(&xc, &mut home_phone_ext)?,
+                Some(110) => xr.opt(&xc, &mut id)?,
+                Some(111) => xr.opt(&xc, &mut insurance_balance)?,
+                Some(112) => xr.opt(&xc, &mut insurance_payments)?,
+                Some(113) => xr.opt(&xc, &mut last_appointment_date)?,
+                Some(114) => xr.opt(&xc, &mut last_diagnosis)?,
+                Some(115) => xr.opt(&xc, &mut last_encounter_date)?,
+                Some(116) => xr.opt(&xc, &mut last_modified_date)?,
+                Some(117) => xr.opt(&xc, &mut last_name)?,
+                Some(118) => xr.opt(&xc, &mut last_payment_date)?,
+                Some(119) => xr.opt(&xc, &mut last_statement_date)?,
+                Some(120) => xr.opt(&xc, &mut marital_status)?,
+                Some(121) => xr.opt(&xc, &mut medical_record_number)?,
+                Some(122) => xr.opt(&xc, &mut middle_name)?,
+                Some(123) => xr.opt(&xc, &mut mobile_phone)?,
+                Some(124) => xr.opt(&xc, &mut mobile_phone_ext)?,
+                Some(125) => xr.opt(&xc, &mut most_recent_note1_date)?,
+                Some(126) => xr.opt(&xc, &mut most_recent_note1_message)?,
+                Some(127) => xr.opt(&xc, &mut most_recent_note1_user)?,
+                Some(128) => xr.opt(&xc, &mut most_recent_note2_date)?,
+                Some(129) => xr.opt(&xc, &mut most_recent_note2_message)?,
+                Some(130) => xr.opt(&xc, &mut most_recent_note2_user)?,
+                Some(131) => xr.opt(&xc, &mut most_recent_note3_date)?,
+                Some(132) => xr.opt(&xc, &mut most_recent_note3_message)?,
+                Some(133) => xr.opt(&xc, &mut most_recent_note3_user)?,
+                Some(134) => xr.opt(&xc, &mut most_recent_note4_date)?,
+                Some(135) => xr.opt(&xc, &mut most_recent_note4_message)?,
+                Some(136) => xr.opt(&xc, &mut most_recent_note4_user)?,
+                Some(137) => xr.opt(&xc, &mut patient_balance)?,
+                Some(138) => xr.opt(&xc, &mut patient_full_name)?,
+                Some(139) => xr.opt(&xc, &mut patient_payments)?,
+                Some(140) => xr.opt(&xc, &mut practice_id)?,
+                Some(141) => xr.opt(&xc, &mut practice_name)?,
+                Some(142) => xr.opt(&xc, &mut prefix)?,
+                Some(143) => xr.opt(&xc, &mut primary_care_physician_full_name)?,
+                Some(144) => xr.opt(&xc, &mut primary_care_physician_id)?,
+                Some(145) => xr.opt(&xc, &mut primary_insurance_policy_company_id)?,
+                Some(146) => xr.opt(&xc, &mut primary_insurance_policy_company_name)?,
+                Some(147) => xr.opt(&xc, &mut primary_insurance_policy_copay)?,
+                Some(148) => xr.opt(&xc, &mut primary_insurance_policy_deductible)?,
+                Some(149) => {
                     xr.opt(&xc, &mut primary_insurance_policy_effective_end_date)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyEffectiveStartDate") => {
+                Some(150) => {
                     xr.opt(&xc, &mut primary_insurance_policy_effective_start_date)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyGroupNumber") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_group_number)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyInsuredAddressLine1") => {
+                Some(151) => xr.opt(&xc, &mut primary_insurance_policy_group_number)?,
+                Some(152) => {
                     xr.opt(&xc, &mut primary_insurance_policy_insured_address_line1)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredAddressLine2") => {
+                Some(153) => {
                     xr.opt(&xc, &mut primary_insurance_policy_insured_address_line2)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredCity") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_city)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyInsuredCountry") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_country)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyInsuredDateOfBirth") => {
+                Some(154) => xr.opt(&xc, &mut primary_insurance_policy_insured_city)?,
+                Some(155) => xr.opt(&xc, &mut primary_insurance_policy_insured_country)?,
+                Some(156) => {
                     xr.opt(&xc, &mut primary_insurance_policy_insured_date_of_birth)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredFullName") => {
+                Some(157) => {
                     xr.opt(&xc, &mut primary_insurance_policy_insured_full_name)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredGender") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_gender)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyInsuredIDNumber") => {
+                Some(158) => xr.opt(&xc, &mut primary_insurance_policy_insured_gender)?,
+                Some(159) => {
                     xr.opt(&xc, &mut primary_insurance_policy_insured_id_number)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredNotes") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_notes)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyInsuredSocialSecurityNumber") => {
+                Some(160) => xr.opt(&xc, &mut primary_insurance_policy_insured_notes)?,
+                Some(161) => {
                     xr.opt(
                         &xc,
                         &mut primary_insurance_policy_insured_social_security_number,
                     )?
                 }
-                (super::NS0, "PrimaryInsurancePolicyInsuredState") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_state)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyInsuredZipCode") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_zip_code)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyNumber") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_number)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPatientRelationshipToInsured") => {
+                Some(162) => xr.opt(&xc, &mut primary_insurance_policy_insured_state)?,
+                Some(163) => xr.opt(&xc, &mut primary_insurance_policy_insured_zip_code)?,
+                Some(164) => xr.opt(&xc, &mut primary_insurance_policy_number)?,
+                Some(165) => {
                     xr.opt(
                         &xc,
                         &mut primary_insurance_policy_patient_relationship_to_insured,
                     )?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanAddressLine1") => {
+                Some(166) => {
                     xr.opt(&xc, &mut primary_insurance_policy_plan_address_line1)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanAddressLine2") => {
+                Some(167) => {
                     xr.opt(&xc, &mut primary_insurance_policy_plan_address_line2)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanAdjusterFullName") => {
+                Some(168) => {
                     xr.opt(&xc, &mut primary_insurance_policy_plan_adjuster_full_name)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanCity") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_city)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanCountry") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_country)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanFaxNumber") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_fax_number)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanFaxNumberExt") => {
+                Some(169) => xr.opt(&xc, &mut primary_insurance_policy_plan_city)?,
+                Some(170) => xr.opt(&xc, &mut primary_insurance_policy_plan_country)?,
+                Some(171) => xr.opt(&xc, &mut primary_insurance_policy_plan_fax_number)?,
+                Some(172) => {
                     xr.opt(&xc, &mut primary_insurance_policy_plan_fax_number_ext)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanID") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_id)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanName") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_name)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanPhoneNumber") => {
+                Some(173) => xr.opt(&xc, &mut primary_insurance_policy_plan_id)?,
+                Some(174) => xr.opt(&xc, &mut primary_insurance_policy_plan_name)?,
+                Some(175) => {
                     xr.opt(&xc, &mut primary_insurance_policy_plan_phone_number)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanPhoneNumberExt") => {
+                Some(176) => {
                     xr.opt(&xc, &mut primary_insurance_policy_plan_phone_number_ext)?
                 }
-                (super::NS0, "PrimaryInsurancePolicyPlanState") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_state)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanZipCode") => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_zip_code)?
-                }
-                (super::NS0, "ReferralSource") => xr.opt(&xc, &mut referral_source)?,
-                (super::NS0, "ReferringProviderFullName") => {
-                    xr.opt(&xc, &mut referring_provider_full_name)?
-                }
-                (super::NS0, "ReferringProviderId") => {
-                    xr.opt(&xc, &mut referring_provider_id)?
-                }
-                (super::NS0, "SSN") => xr.opt(&xc, &mut ssn)?,
-                (super::NS0, "SecondaryInsurancePolicyCompanyID") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_company_id)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyCompanyName") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_company_name)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyCopay") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_copay)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyDeductible") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_deductible)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyEffectiveEndDate") => {
+                Some(177) => xr.opt(&xc, &mut primary_insurance_policy_plan_state)?,
+                Some(178) => xr.opt(&xc, &mut primary_insurance_policy_plan_zip_code)?,
+                Some(179) => xr.opt(&xc, &mut referral_source)?,
+                Some(180) => xr.opt(&xc, &mut referring_provider_full_name)?,
+                Some(181) => xr.opt(&xc, &mut referring_provider_id)?,
+                Some(182) => xr.opt(&xc, &mut ssn)?,
+                Some(183) => xr.opt(&xc, &mut secondary_insurance_policy_company_id)?,
+                Some(184) => xr.opt(&xc, &mut secondary_insurance_policy_company_name)?,
+                Some(185) => xr.opt(&xc, &mut secondary_insurance_policy_copay)?,
+                Some(186) => xr.opt(&xc, &mut secondary_insurance_policy_deductible)?,
+                Some(187) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_effective_end_date)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyEffectiveStartDate") => {
+                Some(188) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_effective_start_date)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyGroupNumber") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_group_number)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyInsuredAddressLine1") => {
+                Some(189) => xr.opt(&xc, &mut secondary_insurance_policy_group_number)?,
+                Some(190) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_insured_address_line1)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredAddressLine2") => {
+                Some(191) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_insured_address_line2)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredCity") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_city)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyInsuredCountry") => {
+                Some(192) => xr.opt(&xc, &mut secondary_insurance_policy_insured_city)?,
+                Some(193) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_insured_country)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredDateOfBirth") => {
+                Some(194) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_insured_date_of_birth)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredFullName") => {
+                Some(195) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_insured_full_name)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredGender") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_gender)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyInsuredIDNumber") => {
+                Some(196) => xr.opt(&xc, &mut secondary_insurance_policy_insured_gender)?,
+                Some(197) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_insured_id_number)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredNotes") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_notes)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyInsuredSocialSecurityNumber") => {
+                Some(198) => xr.opt(&xc, &mut secondary_insurance_policy_insured_notes)?,
+                Some(199) => {
                     xr.opt(
                         &xc,
                         &mut secondary_insurance_policy_insured_social_security_number,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyInsuredState") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_state)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyInsuredZipCode") => {
+                Some(200) => xr.opt(&xc, &mut secondary_insurance_policy_insured_state)?,
+                Some(201) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_insured_zip_code)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyNumber") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_number)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPatientRelationshipToInsured") => {
+                Some(202) => xr.opt(&xc, &mut secondary_insurance_policy_number)?,
+                Some(203) => {
                     xr.opt(
                         &xc,
                         &mut secondary_insurance_policy_patient_relationship_to_insured,
                     )?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanAddressLine1") => {
+                Some(204) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_plan_address_line1)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanAddressLine2") => {
+                Some(205) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_plan_address_line2)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanAdjusterFullName") => {
+                Some(206) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_plan_adjuster_full_name)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanCity") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_city)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPlanCountry") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_country)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPlanFaxNumber") => {
+                Some(207) => xr.opt(&xc, &mut secondary_insurance_policy_plan_city)?,
+                Some(208) => xr.opt(&xc, &mut secondary_insurance_policy_plan_country)?,
+                Some(209) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_plan_fax_number)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanFaxNumberExt") => {
+                Some(210) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_plan_fax_number_ext)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanID") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_id)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPlanName") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_name)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPlanPhoneNumber") => {
+                Some(211) => xr.opt(&xc, &mut secondary_insurance_policy_plan_id)?,
+                Some(212) => xr.opt(&xc, &mut secondary_insurance_policy_plan_name)?,
+                Some(213) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_plan_phone_number)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanPhoneNumberExt") => {
+                Some(214) => {
                     xr.opt(&xc, &mut secondary_insurance_policy_plan_phone_number_ext)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanState") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_state)?
-                }
-                (super::NS0, "SecondaryInsurancePolicyPlanZipCode") => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_zip_code)?
-                }
-                (super::NS0, "State") => xr.opt(&xc, &mut state)?,
-                (super::NS0, "StatementNote") => xr.opt(&xc, &mut statement_note)?,
-                (super::NS0, "Suffix") => xr.opt(&xc, &mut suffix)?,
-                (super::NS0, "TotalBalance") => xr.opt(&xc, &mut total_balance)?,
-                (super::NS0, "WorkPhone") => xr.opt(&xc, &mut work_phone)?,
-                (super::NS0, "WorkPhoneExt") => xr.opt(&xc, &mut work_phone_ext)?,
-                (super::NS0, "ZipCode") => xr.opt(&xc, &mut zip_code)?,
+                Some(215) => xr.opt(&xc, &mut secondary_insurance_policy_plan_state)?,
+                Some(216) => xr.opt(&xc, &mut secondary_insurance_policy_plan_zip_code)?,
+                Some(217) => xr.opt(&xc, &mut state)?,
+                Some(218) => xr.opt(&xc, &mut statement_note)?,
+                Some(219) => xr.opt(&xc, &mut suffix)?,
+                Some(220) => xr.opt(&xc, &mut total_balance)?,
+                Some(221) => xr.opt(&xc, &mut work_phone)?,
+                Some(222) => xr.opt(&xc, &mut work_phone_ext)?,
+                Some(223) => xr.opt(&xc, &mut zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -22640,6 +23077,35 @@ impl crate::xml::Decode for PatientFilter {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "CollectionCategoryName"),
+            (super::NS0, "DefaultCasePayerScenario"),
+            (super::NS0, "DefaultRenderingProviderFullName"),
+            (super::NS0, "DefaultServiceLocationName"),
+            (super::NS0, "FirstName"),
+            (super::NS0, "FromCreatedDate"),
+            (super::NS0, "FromDateOfBirth"),
+            (super::NS0, "FromLastEncounterDate"),
+            (super::NS0, "FromLastModifiedDate"),
+            (super::NS0, "FullName"),
+            (super::NS0, "Gender"),
+            (super::NS0, "LastName"),
+            (super::NS0, "MiddleName"),
+            (super::NS0, "PracticeID"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "PrimaryCarePhysicianFullName"),
+            (super::NS0, "PrimaryInsurancePolicyCompanyName"),
+            (super::NS0, "PrimaryInsurancePolicyPlanName"),
+            (super::NS0, "ReferralSource"),
+            (super::NS0, "ReferringProviderFullName"),
+            (super::NS0, "SSN"),
+            (super::NS0, "SecondaryInsurancePolicyCompanyName"),
+            (super::NS0, "SecondaryInsurancePolicyPlanName"),
+            (super::NS0, "ToCreatedDate"),
+            (super::NS0, "ToDateOfBirth"),
+            (super::NS0, "ToLastEncounterDate"),
+            (super::NS0, "ToLastModifiedDate"),
+        ];
         let mut collection_category_name = crate::xml::Nillable::Absent;
         let mut default_case_payer_scenario = crate::xml::Nillable::Absent;
         let mut default_rendering_provider_full_name = crate::xml::Nillable::Absent;
@@ -22667,67 +23133,38 @@ impl crate::xml::Decode for PatientFilter {
         let mut to_date_of_birth = crate::xml::Nillable::Absent;
         let mut to_last_encounter_date = crate::xml::Nillable::Absent;
         let mut to_last_modified_date = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "CollectionCategoryName") => {
-                    xr.opt_nil(&xc, &mut collection_category_name)?
-                }
-                (super::NS0, "DefaultCasePayerScenario") => {
-                    xr.opt_nil(&xc, &mut default_case_payer_scenario)?
-                }
-                (super::NS0, "DefaultRenderingProviderFullName") => {
-                    xr.opt_nil(&xc, &mut default_rendering_provider_full_name)?
-                }
-                (super::NS0, "DefaultServiceLocationName") => {
-                    xr.opt_nil(&xc, &mut default_service_location_name)?
-                }
-                (super::NS0, "FirstName") => xr.opt_nil(&xc, &mut first_name)?,
-                (super::NS0, "FromCreatedDate") => {
-                    xr.opt_nil(&xc, &mut from_created_date)?
-                }
-                (super::NS0, "FromDateOfBirth") => {
-                    xr.opt_nil(&xc, &mut from_date_of_birth)?
-                }
-                (super::NS0, "FromLastEncounterDate") => {
-                    xr.opt_nil(&xc, &mut from_last_encounter_date)?
-                }
-                (super::NS0, "FromLastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut from_last_modified_date)?
-                }
-                (super::NS0, "FullName") => xr.opt_nil(&xc, &mut full_name)?,
-                (super::NS0, "Gender") => xr.opt_nil(&xc, &mut gender)?,
-                (super::NS0, "LastName") => xr.opt_nil(&xc, &mut last_name)?,
-                (super::NS0, "MiddleName") => xr.opt_nil(&xc, &mut middle_name)?,
-                (super::NS0, "PracticeID") => xr.opt_nil(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS0, "PrimaryCarePhysicianFullName") => {
-                    xr.opt_nil(&xc, &mut primary_care_physician_full_name)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyCompanyName") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_company_name)?
-                }
-                (super::NS0, "PrimaryInsurancePolicyPlanName") => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_name)?
-                }
-                (super::NS0, "ReferralSource") => xr.opt_nil(&xc, &mut referral_source)?,
-                (super::NS0, "ReferringProviderFullName") => {
-                    xr.opt_nil(&xc, &mut referring_provider_full_name)?
-                }
-                (super::NS0, "SSN") => xr.opt_nil(&xc, &mut ssn)?,
-                (super::NS0, "SecondaryInsurancePolicyCompanyName") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut collection_category_name)?,
+                Some(1) => xr.opt_nil(&xc, &mut default_case_payer_scenario)?,
+                Some(2) => xr.opt_nil(&xc, &mut default_rendering_provider_full_name)?,
+                Some(3) => xr.opt_nil(&xc, &mut default_service_location_name)?,
+                Some(4) => xr.opt_nil(&xc, &mut first_name)?,
+                Some(5) => xr.opt_nil(&xc, &mut from_created_date)?,
+                Some(6) => xr.opt_nil(&xc, &mut from_date_of_birth)?,
+                Some(7) => xr.opt_nil(&xc, &mut from_last_encounter_date)?,
+                Some(8) => xr.opt_nil(&xc, &mut from_last_modified_date)?,
+                Some(9) => xr.opt_nil(&xc, &mut full_name)?,
+                Some(10) => xr.opt_nil(&xc, &mut gender)?,
+                Some(11) => xr.opt_nil(&xc, &mut last_name)?,
+                Some(12) => xr.opt_nil(&xc, &mut middle_name)?,
+                Some(13) => xr.opt_nil(&xc, &mut practice_id)?,
+                Some(14) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(15) => xr.opt_nil(&xc, &mut primary_care_physician_full_name)?,
+                Some(16) => xr.opt_nil(&xc, &mut primary_insurance_policy_company_name)?,
+                Some(17) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_name)?,
+                Some(18) => xr.opt_nil(&xc, &mut referral_source)?,
+                Some(19) => xr.opt_nil(&xc, &mut referring_provider_full_name)?,
+                Some(20) => xr.opt_nil(&xc, &mut ssn)?,
+                Some(21) => {
                     xr.opt_nil(&xc, &mut secondary_insurance_policy_company_name)?
                 }
-                (super::NS0, "SecondaryInsurancePolicyPlanName") => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_name)?
-                }
-                (super::NS0, "ToCreatedDate") => xr.opt_nil(&xc, &mut to_created_date)?,
-                (super::NS0, "ToDateOfBirth") => xr.opt_nil(&xc, &mut to_date_of_birth)?,
-                (super::NS0, "ToLastEncounterDate") => {
-                    xr.opt_nil(&xc, &mut to_last_encounter_date)?
-                }
-                (super::NS0, "ToLastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut to_last_modified_date)?
-                }
+                Some(22) => xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_name)?,
+                Some(23) => xr.opt_nil(&xc, &mut to_created_date)?,
+                Some(24) => xr.opt_nil(&xc, &mut to_date_of_birth)?,
+                Some(25) => xr.opt_nil(&xc, &mut to_last_encounter_date)?,
+                Some(26) => xr.opt_nil(&xc, &mut to_last_modified_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -22813,16 +23250,20 @@ impl crate::xml::Decode for GetPatientsResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "Patients"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut patients = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "Patients") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => {
                     xr.opt_nil_array(&xc, super::NS0, "PatientData", &mut patients)?
                 }
                 _ => xr.unknown(&xc)?,
@@ -22876,14 +23317,20 @@ impl crate::xml::Decode for GetPaymentsReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Fields"),
+            (super::NS0, "Filter"),
+        ];
         let mut request_header = None;
         let mut fields = None;
         let mut filter = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Fields") => xr.req(&xc, &mut fields)?,
-                (super::NS0, "Filter") => xr.req(&xc, &mut filter)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req(&xc, &mut fields)?,
+                Some(2) => xr.req(&xc, &mut filter)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -22975,6 +23422,26 @@ impl crate::xml::Decode for PaymentFieldsToReturn {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AdjudicationDate"),
+            (super::NS0, "Adjustments"),
+            (super::NS0, "Amount"),
+            (super::NS0, "Applied"),
+            (super::NS0, "AppointmentID"),
+            (super::NS0, "BatchNumber"),
+            (super::NS0, "Category"),
+            (super::NS0, "CreatedDate"),
+            (super::NS0, "ID"),
+            (super::NS0, "LastModifiedDate"),
+            (super::NS0, "PayerName"),
+            (super::NS0, "PayerType"),
+            (super::NS0, "PaymentMethod"),
+            (super::NS0, "PostDate"),
+            (super::NS0, "PracticeId"),
+            (super::NS0, "ReferenceNumber"),
+            (super::NS0, "Refunds"),
+            (super::NS0, "Unapplied"),
+        ];
         let mut adjudication_date = None;
         let mut adjustments = None;
         let mut amount = None;
@@ -22993,26 +23460,27 @@ impl crate::xml::Decode for PaymentFieldsToReturn {
         let mut reference_number = None;
         let mut refunds = None;
         let mut unapplied = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AdjudicationDate") => xr.opt(&xc, &mut adjudication_date)?,
-                (super::NS0, "Adjustments") => xr.opt(&xc, &mut adjustments)?,
-                (super::NS0, "Amount") => xr.opt(&xc, &mut amount)?,
-                (super::NS0, "Applied") => xr.opt(&xc, &mut applied)?,
-                (super::NS0, "AppointmentID") => xr.opt(&xc, &mut appointment_id)?,
-                (super::NS0, "BatchNumber") => xr.opt(&xc, &mut batch_number)?,
-                (super::NS0, "Category") => xr.opt(&xc, &mut category)?,
-                (super::NS0, "CreatedDate") => xr.opt(&xc, &mut created_date)?,
-                (super::NS0, "ID") => xr.opt(&xc, &mut id)?,
-                (super::NS0, "LastModifiedDate") => xr.opt(&xc, &mut last_modified_date)?,
-                (super::NS0, "PayerName") => xr.opt(&xc, &mut payer_name)?,
-                (super::NS0, "PayerType") => xr.opt(&xc, &mut payer_type)?,
-                (super::NS0, "PaymentMethod") => xr.opt(&xc, &mut payment_method)?,
-                (super::NS0, "PostDate") => xr.opt(&xc, &mut post_date)?,
-                (super::NS0, "PracticeId") => xr.opt(&xc, &mut practice_id)?,
-                (super::NS0, "ReferenceNumber") => xr.opt(&xc, &mut reference_number)?,
-                (super::NS0, "Refunds") => xr.opt(&xc, &mut refunds)?,
-                (super::NS0, "Unapplied") => xr.opt(&xc, &mut unapplied)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt(&xc, &mut adjudication_date)?,
+                Some(1) => xr.opt(&xc, &mut adjustments)?,
+                Some(2) => xr.opt(&xc, &mut amount)?,
+                Some(3) => xr.opt(&xc, &mut applied)?,
+                Some(4) => xr.opt(&xc, &mut appointment_id)?,
+                Some(5) => xr.opt(&xc, &mut batch_number)?,
+                Some(6) => xr.opt(&xc, &mut category)?,
+                Some(7) => xr.opt(&xc, &mut created_date)?,
+                Some(8) => xr.opt(&xc, &mut id)?,
+                Some(9) => xr.opt(&xc, &mut last_modified_date)?,
+                Some(10) => xr.opt(&xc, &mut payer_name)?,
+                Some(11) => xr.opt(&xc, &mut payer_type)?,
+                Some(12) => xr.opt(&xc, &mut payment_method)?,
+                Some(13) => xr.opt(&xc, &mut post_date)?,
+                Some(14) => xr.opt(&xc, &mut practice_id)?,
+                Some(15) => xr.opt(&xc, &mut reference_number)?,
+                Some(16) => xr.opt(&xc, &mut refunds)?,
+                Some(17) => xr.opt(&xc, &mut unapplied)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -23110,6 +23578,23 @@ impl crate::xml::Decode for PaymentFilter {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "Amount"),
+            (super::NS0, "AppointmentID"),
+            (super::NS0, "BatchNumber"),
+            (super::NS0, "FromCreatedDate"),
+            (super::NS0, "FromLastModifiedDate"),
+            (super::NS0, "FromPostDate"),
+            (super::NS0, "ID"),
+            (super::NS0, "PayerName"),
+            (super::NS0, "PayerType"),
+            (super::NS0, "PracticeID"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "ReferenceNumber"),
+            (super::NS0, "ToCreatedDate"),
+            (super::NS0, "ToLastModifiedDate"),
+            (super::NS0, "ToPostDate"),
+        ];
         let mut amount = crate::xml::Nillable::Absent;
         let mut appointment_id = crate::xml::Nillable::Absent;
         let mut batch_number = crate::xml::Nillable::Absent;
@@ -23125,31 +23610,24 @@ impl crate::xml::Decode for PaymentFilter {
         let mut to_created_date = crate::xml::Nillable::Absent;
         let mut to_last_modified_date = crate::xml::Nillable::Absent;
         let mut to_post_date = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "Amount") => xr.opt_nil(&xc, &mut amount)?,
-                (super::NS0, "AppointmentID") => xr.opt_nil(&xc, &mut appointment_id)?,
-                (super::NS0, "BatchNumber") => xr.opt_nil(&xc, &mut batch_number)?,
-                (super::NS0, "FromCreatedDate") => {
-                    xr.opt_nil(&xc, &mut from_created_date)?
-                }
-                (super::NS0, "FromLastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut from_last_modified_date)?
-                }
-                (super::NS0, "FromPostDate") => xr.opt_nil(&xc, &mut from_post_date)?,
-                (super::NS0, "ID") => xr.opt_nil(&xc, &mut id)?,
-                (super::NS0, "PayerName") => xr.opt_nil(&xc, &mut payer_name)?,
-                (super::NS0, "PayerType") => xr.opt_nil(&xc, &mut payer_type)?,
-                (super::NS0, "PracticeID") => xr.opt_nil(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS0, "ReferenceNumber") => {
-                    xr.opt_nil(&xc, &mut reference_number)?
-                }
-                (super::NS0, "ToCreatedDate") => xr.opt_nil(&xc, &mut to_created_date)?,
-                (super::NS0, "ToLastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut to_last_modified_date)?
-                }
-                (super::NS0, "ToPostDate") => xr.opt_nil(&xc, &mut to_post_date)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut amount)?,
+                Some(1) => xr.opt_nil(&xc, &mut appointment_id)?,
+                Some(2) => xr.opt_nil(&xc, &mut batch_number)?,
+                Some(3) => xr.opt_nil(&xc, &mut from_created_date)?,
+                Some(4) => xr.opt_nil(&xc, &mut from_last_modified_date)?,
+                Some(5) => xr.opt_nil(&xc, &mut from_post_date)?,
+                Some(6) => xr.opt_nil(&xc, &mut id)?,
+                Some(7) => xr.opt_nil(&xc, &mut payer_name)?,
+                Some(8) => xr.opt_nil(&xc, &mut payer_type)?,
+                Some(9) => xr.opt_nil(&xc, &mut practice_id)?,
+                Some(10) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(11) => xr.opt_nil(&xc, &mut reference_number)?,
+                Some(12) => xr.opt_nil(&xc, &mut to_created_date)?,
+                Some(13) => xr.opt_nil(&xc, &mut to_last_modified_date)?,
+                Some(14) => xr.opt_nil(&xc, &mut to_post_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -23223,16 +23701,20 @@ impl crate::xml::Decode for GetPaymentsResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "Payments"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut payments = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "Payments") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => {
                     xr.opt_nil_array(&xc, super::NS0, "PaymentData", &mut payments)?
                 }
                 _ => xr.unknown(&xc)?,
@@ -23331,6 +23813,26 @@ impl crate::xml::Decode for PaymentData {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AdjudicationDate"),
+            (super::NS0, "Adjustments"),
+            (super::NS0, "Amount"),
+            (super::NS0, "Applied"),
+            (super::NS0, "AppointmentID"),
+            (super::NS0, "BatchNumber"),
+            (super::NS0, "Category"),
+            (super::NS0, "CreatedDate"),
+            (super::NS0, "ID"),
+            (super::NS0, "LastModifiedDate"),
+            (super::NS0, "PayerName"),
+            (super::NS0, "PayerType"),
+            (super::NS0, "PaymentMethod"),
+            (super::NS0, "PostDate"),
+            (super::NS0, "PracticeId"),
+            (super::NS0, "ReferenceNumber"),
+            (super::NS0, "Refunds"),
+            (super::NS0, "Unapplied"),
+        ];
         let mut adjudication_date = crate::xml::Nillable::Absent;
         let mut adjustments = crate::xml::Nillable::Absent;
         let mut amount = crate::xml::Nillable::Absent;
@@ -23349,32 +23851,27 @@ impl crate::xml::Decode for PaymentData {
         let mut reference_number = crate::xml::Nillable::Absent;
         let mut refunds = crate::xml::Nillable::Absent;
         let mut unapplied = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AdjudicationDate") => {
-                    xr.opt_nil(&xc, &mut adjudication_date)?
-                }
-                (super::NS0, "Adjustments") => xr.opt_nil(&xc, &mut adjustments)?,
-                (super::NS0, "Amount") => xr.opt_nil(&xc, &mut amount)?,
-                (super::NS0, "Applied") => xr.opt_nil(&xc, &mut applied)?,
-                (super::NS0, "AppointmentID") => xr.opt_nil(&xc, &mut appointment_id)?,
-                (super::NS0, "BatchNumber") => xr.opt_nil(&xc, &mut batch_number)?,
-                (super::NS0, "Category") => xr.opt_nil(&xc, &mut category)?,
-                (super::NS0, "CreatedDate") => xr.opt_nil(&xc, &mut created_date)?,
-                (super::NS0, "ID") => xr.opt_nil(&xc, &mut id)?,
-                (super::NS0, "LastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut last_modified_date)?
-                }
-                (super::NS0, "PayerName") => xr.opt_nil(&xc, &mut payer_name)?,
-                (super::NS0, "PayerType") => xr.opt_nil(&xc, &mut payer_type)?,
-                (super::NS0, "PaymentMethod") => xr.opt_nil(&xc, &mut payment_method)?,
-                (super::NS0, "PostDate") => xr.opt_nil(&xc, &mut post_date)?,
-                (super::NS0, "PracticeId") => xr.opt_nil(&xc, &mut practice_id)?,
-                (super::NS0, "ReferenceNumber") => {
-                    xr.opt_nil(&xc, &mut reference_number)?
-                }
-                (super::NS0, "Refunds") => xr.opt_nil(&xc, &mut refunds)?,
-                (super::NS0, "Unapplied") => xr.opt_nil(&xc, &mut unapplied)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut adjudication_date)?,
+                Some(1) => xr.opt_nil(&xc, &mut adjustments)?,
+                Some(2) => xr.opt_nil(&xc, &mut amount)?,
+                Some(3) => xr.opt_nil(&xc, &mut applied)?,
+                Some(4) => xr.opt_nil(&xc, &mut appointment_id)?,
+                Some(5) => xr.opt_nil(&xc, &mut batch_number)?,
+                Some(6) => xr.opt_nil(&xc, &mut category)?,
+                Some(7) => xr.opt_nil(&xc, &mut created_date)?,
+                Some(8) => xr.opt_nil(&xc, &mut id)?,
+                Some(9) => xr.opt_nil(&xc, &mut last_modified_date)?,
+                Some(10) => xr.opt_nil(&xc, &mut payer_name)?,
+                Some(11) => xr.opt_nil(&xc, &mut payer_type)?,
+                Some(12) => xr.opt_nil(&xc, &mut payment_method)?,
+                Some(13) => xr.opt_nil(&xc, &mut post_date)?,
+                Some(14) => xr.opt_nil(&xc, &mut practice_id)?,
+                Some(15) => xr.opt_nil(&xc, &mut reference_number)?,
+                Some(16) => xr.opt_nil(&xc, &mut refunds)?,
+                Some(17) => xr.opt_nil(&xc, &mut unapplied)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -23436,14 +23933,20 @@ impl crate::xml::Decode for GetProvidersReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Fields"),
+            (super::NS0, "Filter"),
+        ];
         let mut request_header = None;
         let mut fields = None;
         let mut filter = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Fields") => xr.req(&xc, &mut fields)?,
-                (super::NS0, "Filter") => xr.req(&xc, &mut filter)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req(&xc, &mut fields)?,
+                Some(2) => xr.req(&xc, &mut filter)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -23634,6 +24137,51 @@ impl crate::xml::Decode for ProviderFieldsToReturn {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "Active"),
+            (super::NS0, "AddressLine1"),
+            (super::NS0, "AddressLine2"),
+            (super::NS0, "BillingType"),
+            (super::NS0, "City"),
+            (super::NS0, "Country"),
+            (super::NS0, "CreatedDate"),
+            (super::NS0, "Degree"),
+            (super::NS0, "DepartmentName"),
+            (super::NS0, "EmailAddress"),
+            (super::NS0, "EncounterFormName"),
+            (super::NS0, "Fax"),
+            (super::NS0, "FaxExt"),
+            (super::NS0, "FirstName"),
+            (super::NS0, "FullName"),
+            (super::NS0, "HomePhone"),
+            (super::NS0, "HomePhoneExt"),
+            (super::NS0, "ID"),
+            (super::NS0, "LastModifiedDate"),
+            (super::NS0, "LastName"),
+            (super::NS0, "MiddleName"),
+            (super::NS0, "MobilePhone"),
+            (super::NS0, "MobilePhoneExt"),
+            (super::NS0, "NationalProviderIdentifier"),
+            (super::NS0, "Notes"),
+            (super::NS0, "Pager"),
+            (super::NS0, "PagerExt"),
+            (super::NS0, "PracticeID"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "Prefix"),
+            (super::NS0, "ProviderPerformanceReportActive"),
+            (super::NS0, "ProviderPerformanceReportCCEmailRecipients"),
+            (super::NS0, "ProviderPerformanceReportDelay"),
+            (super::NS0, "ProviderPerformanceReportFequency"),
+            (super::NS0, "ProviderPerformanceReportScope"),
+            (super::NS0, "SocialSecurityNumber"),
+            (super::NS0, "SpecialtyName"),
+            (super::NS0, "State"),
+            (super::NS0, "Suffix"),
+            (super::NS0, "Type"),
+            (super::NS0, "WorkPhone"),
+            (super::NS0, "WorkPhoneExt"),
+            (super::NS0, "ZipCode"),
+        ];
         let mut active = None;
         let mut address_line1 = None;
         let mut address_line2 = None;
@@ -23677,67 +24225,54 @@ impl crate::xml::Decode for ProviderFieldsToReturn {
         let mut work_phone = None;
         let mut work_phone_ext = None;
         let mut zip_code = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "Active") => xr.opt(&xc, &mut active)?,
-                (super::NS0, "AddressLine1") => xr.opt(&xc, &mut address_line1)?,
-                (super::NS0, "AddressLine2") => xr.opt(&xc, &mut address_line2)?,
-                (super::NS0, "BillingType") => xr.opt(&xc, &mut billing_type)?,
-                (super::NS0, "City") => xr.opt(&xc, &mut city)?,
-                (super::NS0, "Country") => xr.opt(&xc, &mut country)?,
-                (super::NS0, "CreatedDate") => xr.opt(&xc, &mut created_date)?,
-                (super::NS0, "Degree") => xr.opt(&xc, &mut degree)?,
-                (super::NS0, "DepartmentName") => xr.opt(&xc, &mut department_name)?,
-                (super::NS0, "EmailAddress") => xr.opt(&xc, &mut email_address)?,
-                (super::NS0, "EncounterFormName") => {
-                    xr.opt(&xc, &mut encounter_form_name)?
-                }
-                (super::NS0, "Fax") => xr.opt(&xc, &mut fax)?,
-                (super::NS0, "FaxExt") => xr.opt(&xc, &mut fax_ext)?,
-                (super::NS0, "FirstName") => xr.opt(&xc, &mut first_name)?,
-                (super::NS0, "FullName") => xr.opt(&xc, &mut full_name)?,
-                (super::NS0, "HomePhone") => xr.opt(&xc, &mut home_phone)?,
-                (super::NS0, "HomePhoneExt") => xr.opt(&xc, &mut home_phone_ext)?,
-                (super::NS0, "ID") => xr.opt(&xc, &mut id)?,
-                (super::NS0, "LastModifiedDate") => xr.opt(&xc, &mut last_modified_date)?,
-                (super::NS0, "LastName") => xr.opt(&xc, &mut last_name)?,
-                (super::NS0, "MiddleName") => xr.opt(&xc, &mut middle_name)?,
-                (super::NS0, "MobilePhone") => xr.opt(&xc, &mut mobile_phone)?,
-                (super::NS0, "MobilePhoneExt") => xr.opt(&xc, &mut mobile_phone_ext)?,
-                (super::NS0, "NationalProviderIdentifier") => {
-                    xr.opt(&xc, &mut national_provider_identifier)?
-                }
-                (super::NS0, "Notes") => xr.opt(&xc, &mut notes)?,
-                (super::NS0, "Pager") => xr.opt(&xc, &mut pager)?,
-                (super::NS0, "PagerExt") => xr.opt(&xc, &mut pager_ext)?,
-                (super::NS0, "PracticeID") => xr.opt(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt(&xc, &mut practice_name)?,
-                (super::NS0, "Prefix") => xr.opt(&xc, &mut prefix)?,
-                (super::NS0, "ProviderPerformanceReportActive") => {
-                    xr.opt(&xc, &mut provider_performance_report_active)?
-                }
-                (super::NS0, "ProviderPerformanceReportCCEmailRecipients") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt(&xc, &mut active)?,
+                Some(1) => xr.opt(&xc, &mut address_line1)?,
+                Some(2) => xr.opt(&xc, &mut address_line2)?,
+                Some(3) => xr.opt(&xc, &mut billing_type)?,
+                Some(4) => xr.opt(&xc, &mut city)?,
+                Some(5) => xr.opt(&xc, &mut country)?,
+                Some(6) => xr.opt(&xc, &mut created_date)?,
+                Some(7) => xr.opt(&xc, &mut degree)?,
+                Some(8) => xr.opt(&xc, &mut department_name)?,
+                Some(9) => xr.opt(&xc, &mut email_address)?,
+                Some(10) => xr.opt(&xc, &mut encounter_form_name)?,
+                Some(11) => xr.opt(&xc, &mut fax)?,
+                Some(12) => xr.opt(&xc, &mut fax_ext)?,
+                Some(13) => xr.opt(&xc, &mut first_name)?,
+                Some(14) => xr.opt(&xc, &mut full_name)?,
+                Some(15) => xr.opt(&xc, &mut home_phone)?,
+                Some(16) => xr.opt(&xc, &mut home_phone_ext)?,
+                Some(17) => xr.opt(&xc, &mut id)?,
+                Some(18) => xr.opt(&xc, &mut last_modified_date)?,
+                Some(19) => xr.opt(&xc, &mut last_name)?,
+                Some(20) => xr.opt(&xc, &mut middle_name)?,
+                Some(21) => xr.opt(&xc, &mut mobile_phone)?,
+                Some(22) => xr.opt(&xc, &mut mobile_phone_ext)?,
+                Some(23) => xr.opt(&xc, &mut national_provider_identifier)?,
+                Some(24) => xr.opt(&xc, &mut notes)?,
+                Some(25) => xr.opt(&xc, &mut pager)?,
+                Some(26) => xr.opt(&xc, &mut pager_ext)?,
+                Some(27) => xr.opt(&xc, &mut practice_id)?,
+                Some(28) => xr.opt(&xc, &mut practice_name)?,
+                Some(29) => xr.opt(&xc, &mut prefix)?,
+                Some(30) => xr.opt(&xc, &mut provider_performance_report_active)?,
+                Some(31) => {
                     xr.opt(&xc, &mut provider_performance_report_cc_email_recipients)?
                 }
-                (super::NS0, "ProviderPerformanceReportDelay") => {
-                    xr.opt(&xc, &mut provider_performance_report_delay)?
-                }
-                (super::NS0, "ProviderPerformanceReportFequency") => {
-                    xr.opt(&xc, &mut provider_performance_report_fequency)?
-                }
-                (super::NS0, "ProviderPerformanceReportScope") => {
-                    xr.opt(&xc, &mut provider_performance_report_scope)?
-                }
-                (super::NS0, "SocialSecurityNumber") => {
-                    xr.opt(&xc, &mut social_security_number)?
-                }
-                (super::NS0, "SpecialtyName") => xr.opt(&xc, &mut specialty_name)?,
-                (super::NS0, "State") => xr.opt(&xc, &mut state)?,
-                (super::NS0, "Suffix") => xr.opt(&xc, &mut suffix)?,
-                (super::NS0, "Type") => xr.opt(&xc, &mut r#type)?,
-                (super::NS0, "WorkPhone") => xr.opt(&xc, &mut work_phone)?,
-                (super::NS0, "WorkPhoneExt") => xr.opt(&xc, &mut work_phone_ext)?,
-                (super::NS0, "ZipCode") => xr.opt(&xc, &mut zip_code)?,
+                Some(32) => xr.opt(&xc, &mut provider_performance_report_delay)?,
+                Some(33) => xr.opt(&xc, &mut provider_performance_report_fequency)?,
+                Some(34) => xr.opt(&xc, &mut provider_performance_report_scope)?,
+                Some(35) => xr.opt(&xc, &mut social_security_number)?,
+                Some(36) => xr.opt(&xc, &mut specialty_name)?,
+                Some(37) => xr.opt(&xc, &mut state)?,
+                Some(38) => xr.opt(&xc, &mut suffix)?,
+                Some(39) => xr.opt(&xc, &mut r#type)?,
+                Some(40) => xr.opt(&xc, &mut work_phone)?,
+                Some(41) => xr.opt(&xc, &mut work_phone_ext)?,
+                Some(42) => xr.opt(&xc, &mut zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -23842,6 +24377,17 @@ impl crate::xml::Decode for ProviderFilter {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "DepartmentName"),
+            (super::NS0, "FromCreatedDate"),
+            (super::NS0, "FromLastModifiedDate"),
+            (super::NS0, "FullName"),
+            (super::NS0, "PracticeID"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "ToCreatedDate"),
+            (super::NS0, "ToLastModifiedDate"),
+            (super::NS0, "Type"),
+        ];
         let mut department_name = crate::xml::Nillable::Absent;
         let mut from_created_date = crate::xml::Nillable::Absent;
         let mut from_last_modified_date = crate::xml::Nillable::Absent;
@@ -23851,23 +24397,18 @@ impl crate::xml::Decode for ProviderFilter {
         let mut to_created_date = crate::xml::Nillable::Absent;
         let mut to_last_modified_date = crate::xml::Nillable::Absent;
         let mut r#type = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "DepartmentName") => xr.opt_nil(&xc, &mut department_name)?,
-                (super::NS0, "FromCreatedDate") => {
-                    xr.opt_nil(&xc, &mut from_created_date)?
-                }
-                (super::NS0, "FromLastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut from_last_modified_date)?
-                }
-                (super::NS0, "FullName") => xr.opt_nil(&xc, &mut full_name)?,
-                (super::NS0, "PracticeID") => xr.opt_nil(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS0, "ToCreatedDate") => xr.opt_nil(&xc, &mut to_created_date)?,
-                (super::NS0, "ToLastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut to_last_modified_date)?
-                }
-                (super::NS0, "Type") => xr.opt_nil(&xc, &mut r#type)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut department_name)?,
+                Some(1) => xr.opt_nil(&xc, &mut from_created_date)?,
+                Some(2) => xr.opt_nil(&xc, &mut from_last_modified_date)?,
+                Some(3) => xr.opt_nil(&xc, &mut full_name)?,
+                Some(4) => xr.opt_nil(&xc, &mut practice_id)?,
+                Some(5) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(6) => xr.opt_nil(&xc, &mut to_created_date)?,
+                Some(7) => xr.opt_nil(&xc, &mut to_last_modified_date)?,
+                Some(8) => xr.opt_nil(&xc, &mut r#type)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -23935,16 +24476,20 @@ impl crate::xml::Decode for GetProvidersResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "Providers"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut providers = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "Providers") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => {
                     xr.opt_nil_array(&xc, super::NS0, "ProviderData", &mut providers)?
                 }
                 _ => xr.unknown(&xc)?,
@@ -24142,6 +24687,51 @@ impl crate::xml::Decode for ProviderData {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "Active"),
+            (super::NS0, "AddressLine1"),
+            (super::NS0, "AddressLine2"),
+            (super::NS0, "BillingType"),
+            (super::NS0, "City"),
+            (super::NS0, "Country"),
+            (super::NS0, "CreatedDate"),
+            (super::NS0, "Degree"),
+            (super::NS0, "DepartmentName"),
+            (super::NS0, "EmailAddress"),
+            (super::NS0, "EncounterFormName"),
+            (super::NS0, "Fax"),
+            (super::NS0, "FaxExt"),
+            (super::NS0, "FirstName"),
+            (super::NS0, "FullName"),
+            (super::NS0, "HomePhone"),
+            (super::NS0, "HomePhoneExt"),
+            (super::NS0, "ID"),
+            (super::NS0, "LastModifiedDate"),
+            (super::NS0, "LastName"),
+            (super::NS0, "MiddleName"),
+            (super::NS0, "MobilePhone"),
+            (super::NS0, "MobilePhoneExt"),
+            (super::NS0, "NationalProviderIdentifier"),
+            (super::NS0, "Notes"),
+            (super::NS0, "Pager"),
+            (super::NS0, "PagerExt"),
+            (super::NS0, "PracticeID"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "Prefix"),
+            (super::NS0, "ProviderPerformanceReportActive"),
+            (super::NS0, "ProviderPerformanceReportCCEmailRecipients"),
+            (super::NS0, "ProviderPerformanceReportDelay"),
+            (super::NS0, "ProviderPerformanceReportFequency"),
+            (super::NS0, "ProviderPerformanceReportScope"),
+            (super::NS0, "SocialSecurityNumber"),
+            (super::NS0, "SpecialtyName"),
+            (super::NS0, "State"),
+            (super::NS0, "Suffix"),
+            (super::NS0, "Type"),
+            (super::NS0, "WorkPhone"),
+            (super::NS0, "WorkPhoneExt"),
+            (super::NS0, "ZipCode"),
+        ];
         let mut active = crate::xml::Nillable::Absent;
         let mut address_line1 = crate::xml::Nillable::Absent;
         let mut address_line2 = crate::xml::Nillable::Absent;
@@ -24185,72 +24775,57 @@ impl crate::xml::Decode for ProviderData {
         let mut work_phone = crate::xml::Nillable::Absent;
         let mut work_phone_ext = crate::xml::Nillable::Absent;
         let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "Active") => xr.opt_nil(&xc, &mut active)?,
-                (super::NS0, "AddressLine1") => xr.opt_nil(&xc, &mut address_line1)?,
-                (super::NS0, "AddressLine2") => xr.opt_nil(&xc, &mut address_line2)?,
-                (super::NS0, "BillingType") => xr.opt_nil(&xc, &mut billing_type)?,
-                (super::NS0, "City") => xr.opt_nil(&xc, &mut city)?,
-                (super::NS0, "Country") => xr.opt_nil(&xc, &mut country)?,
-                (super::NS0, "CreatedDate") => xr.opt_nil(&xc, &mut created_date)?,
-                (super::NS0, "Degree") => xr.opt_nil(&xc, &mut degree)?,
-                (super::NS0, "DepartmentName") => xr.opt_nil(&xc, &mut department_name)?,
-                (super::NS0, "EmailAddress") => xr.opt_nil(&xc, &mut email_address)?,
-                (super::NS0, "EncounterFormName") => {
-                    xr.opt_nil(&xc, &mut encounter_form_name)?
-                }
-                (super::NS0, "Fax") => xr.opt_nil(&xc, &mut fax)?,
-                (super::NS0, "FaxExt") => xr.opt_nil(&xc, &mut fax_ext)?,
-                (super::NS0, "FirstName") => xr.opt_nil(&xc, &mut first_name)?,
-                (super::NS0, "FullName") => xr.opt_nil(&xc, &mut full_name)?,
-                (super::NS0, "HomePhone") => xr.opt_nil(&xc, &mut home_phone)?,
-                (super::NS0, "HomePhoneExt") => xr.opt_nil(&xc, &mut home_phone_ext)?,
-                (super::NS0, "ID") => xr.opt_nil(&xc, &mut id)?,
-                (super::NS0, "LastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut last_modified_date)?
-                }
-                (super::NS0, "LastName") => xr.opt_nil(&xc, &mut last_name)?,
-                (super::NS0, "MiddleName") => xr.opt_nil(&xc, &mut middle_name)?,
-                (super::NS0, "MobilePhone") => xr.opt_nil(&xc, &mut mobile_phone)?,
-                (super::NS0, "MobilePhoneExt") => xr.opt_nil(&xc, &mut mobile_phone_ext)?,
-                (super::NS0, "NationalProviderIdentifier") => {
-                    xr.opt_nil(&xc, &mut national_provider_identifier)?
-                }
-                (super::NS0, "Notes") => xr.opt_nil(&xc, &mut notes)?,
-                (super::NS0, "Pager") => xr.opt_nil(&xc, &mut pager)?,
-                (super::NS0, "PagerExt") => xr.opt_nil(&xc, &mut pager_ext)?,
-                (super::NS0, "PracticeID") => xr.opt_nil(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS0, "Prefix") => xr.opt_nil(&xc, &mut prefix)?,
-                (super::NS0, "ProviderPerformanceReportActive") => {
-                    xr.opt_nil(&xc, &mut provider_performance_report_active)?
-                }
-                (super::NS0, "ProviderPerformanceReportCCEmailRecipients") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut active)?,
+                Some(1) => xr.opt_nil(&xc, &mut address_line1)?,
+                Some(2) => xr.opt_nil(&xc, &mut address_line2)?,
+                Some(3) => xr.opt_nil(&xc, &mut billing_type)?,
+                Some(4) => xr.opt_nil(&xc, &mut city)?,
+                Some(5) => xr.opt_nil(&xc, &mut country)?,
+                Some(6) => xr.opt_nil(&xc, &mut created_date)?,
+                Some(7) => xr.opt_nil(&xc, &mut degree)?,
+                Some(8) => xr.opt_nil(&xc, &mut department_name)?,
+                Some(9) => xr.opt_nil(&xc, &mut email_address)?,
+                Some(10) => xr.opt_nil(&xc, &mut encounter_form_name)?,
+                Some(11) => xr.opt_nil(&xc, &mut fax)?,
+                Some(12) => xr.opt_nil(&xc, &mut fax_ext)?,
+                Some(13) => xr.opt_nil(&xc, &mut first_name)?,
+                Some(14) => xr.opt_nil(&xc, &mut full_name)?,
+                Some(15) => xr.opt_nil(&xc, &mut home_phone)?,
+                Some(16) => xr.opt_nil(&xc, &mut home_phone_ext)?,
+                Some(17) => xr.opt_nil(&xc, &mut id)?,
+                Some(18) => xr.opt_nil(&xc, &mut last_modified_date)?,
+                Some(19) => xr.opt_nil(&xc, &mut last_name)?,
+                Some(20) => xr.opt_nil(&xc, &mut middle_name)?,
+                Some(21) => xr.opt_nil(&xc, &mut mobile_phone)?,
+                Some(22) => xr.opt_nil(&xc, &mut mobile_phone_ext)?,
+                Some(23) => xr.opt_nil(&xc, &mut national_provider_identifier)?,
+                Some(24) => xr.opt_nil(&xc, &mut notes)?,
+                Some(25) => xr.opt_nil(&xc, &mut pager)?,
+                Some(26) => xr.opt_nil(&xc, &mut pager_ext)?,
+                Some(27) => xr.opt_nil(&xc, &mut practice_id)?,
+                Some(28) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(29) => xr.opt_nil(&xc, &mut prefix)?,
+                Some(30) => xr.opt_nil(&xc, &mut provider_performance_report_active)?,
+                Some(31) => {
                     xr.opt_nil(
                         &xc,
                         &mut provider_performance_report_cc_email_recipients,
                     )?
                 }
-                (super::NS0, "ProviderPerformanceReportDelay") => {
-                    xr.opt_nil(&xc, &mut provider_performance_report_delay)?
-                }
-                (super::NS0, "ProviderPerformanceReportFequency") => {
-                    xr.opt_nil(&xc, &mut provider_performance_report_fequency)?
-                }
-                (super::NS0, "ProviderPerformanceReportScope") => {
-                    xr.opt_nil(&xc, &mut provider_performance_report_scope)?
-                }
-                (super::NS0, "SocialSecurityNumber") => {
-                    xr.opt_nil(&xc, &mut social_security_number)?
-                }
-                (super::NS0, "SpecialtyName") => xr.opt_nil(&xc, &mut specialty_name)?,
-                (super::NS0, "State") => xr.opt_nil(&xc, &mut state)?,
-                (super::NS0, "Suffix") => xr.opt_nil(&xc, &mut suffix)?,
-                (super::NS0, "Type") => xr.opt_nil(&xc, &mut r#type)?,
-                (super::NS0, "WorkPhone") => xr.opt_nil(&xc, &mut work_phone)?,
-                (super::NS0, "WorkPhoneExt") => xr.opt_nil(&xc, &mut work_phone_ext)?,
-                (super::NS0, "ZipCode") => xr.opt_nil(&xc, &mut zip_code)?,
+                Some(32) => xr.opt_nil(&xc, &mut provider_performance_report_delay)?,
+                Some(33) => xr.opt_nil(&xc, &mut provider_performance_report_fequency)?,
+                Some(34) => xr.opt_nil(&xc, &mut provider_performance_report_scope)?,
+                Some(35) => xr.opt_nil(&xc, &mut social_security_number)?,
+                Some(36) => xr.opt_nil(&xc, &mut specialty_name)?,
+                Some(37) => xr.opt_nil(&xc, &mut state)?,
+                Some(38) => xr.opt_nil(&xc, &mut suffix)?,
+                Some(39) => xr.opt_nil(&xc, &mut r#type)?,
+                Some(40) => xr.opt_nil(&xc, &mut work_phone)?,
+                Some(41) => xr.opt_nil(&xc, &mut work_phone_ext)?,
+                Some(42) => xr.opt_nil(&xc, &mut zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -24337,14 +24912,20 @@ impl crate::xml::Decode for GetPracticesReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Fields"),
+            (super::NS0, "Filter"),
+        ];
         let mut request_header = None;
         let mut fields = None;
         let mut filter = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Fields") => xr.req(&xc, &mut fields)?,
-                (super::NS0, "Filter") => xr.req(&xc, &mut filter)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req(&xc, &mut fields)?,
+                Some(2) => xr.req(&xc, &mut filter)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -24536,6 +25117,54 @@ impl crate::xml::Decode for PracticeFieldsToReturn {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "Active"),
+            (super::NS0, "AdministratorAddressLine1"),
+            (super::NS0, "AdministratorAddressLine2"),
+            (super::NS0, "AdministratorCity"),
+            (super::NS0, "AdministratorCountry"),
+            (super::NS0, "AdministratorEmail"),
+            (super::NS0, "AdministratorFax"),
+            (super::NS0, "AdministratorFaxExt"),
+            (super::NS0, "AdministratorFullName"),
+            (super::NS0, "AdministratorPhone"),
+            (super::NS0, "AdministratorPhoneExt"),
+            (super::NS0, "AdministratorState"),
+            (super::NS0, "AdministratorZipCode"),
+            (super::NS0, "BillingContactAddressLine1"),
+            (super::NS0, "BillingContactAddressLine2"),
+            (super::NS0, "BillingContactCity"),
+            (super::NS0, "BillingContactCountry"),
+            (super::NS0, "BillingContactEmail"),
+            (super::NS0, "BillingContactFax"),
+            (super::NS0, "BillingContactFaxExt"),
+            (super::NS0, "BillingContactFullName"),
+            (super::NS0, "BillingContactPhone"),
+            (super::NS0, "BillingContactPhoneExt"),
+            (super::NS0, "BillingContactState"),
+            (super::NS0, "BillingContactZipCode"),
+            (super::NS0, "CreatedDate"),
+            (super::NS0, "Email"),
+            (super::NS0, "Fax"),
+            (super::NS0, "FaxExt"),
+            (super::NS0, "ID"),
+            (super::NS0, "LastModifiedDate"),
+            (super::NS0, "NPI"),
+            (super::NS0, "Notes"),
+            (super::NS0, "Phone"),
+            (super::NS0, "PhoneExt"),
+            (super::NS0, "PracticeAddressLine1"),
+            (super::NS0, "PracticeAddressLine2"),
+            (super::NS0, "PracticeCity"),
+            (super::NS0, "PracticeCountry"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "PracticeState"),
+            (super::NS0, "PracticeZipCode"),
+            (super::NS0, "SubscriptionEdition"),
+            (super::NS0, "TaxID"),
+            (super::NS0, "WebSite"),
+            (super::NS0, "kFaxNumber"),
+        ];
         let mut active = None;
         let mut administrator_address_line1 = None;
         let mut administrator_address_line2 = None;
@@ -24582,106 +25211,55 @@ impl crate::xml::Decode for PracticeFieldsToReturn {
         let mut tax_id = None;
         let mut web_site = None;
         let mut k_fax_number = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "Active") => xr.opt(&xc, &mut active)?,
-                (super::NS0, "AdministratorAddressLine1") => {
-                    xr.opt(&xc, &mut administrator_address_line1)?
-                }
-                (super::NS0, "AdministratorAddressLine2") => {
-                    xr.opt(&xc, &mut administrator_address_line2)?
-                }
-                (super::NS0, "AdministratorCity") => {
-                    xr.opt(&xc, &mut administrator_city)?
-                }
-                (super::NS0, "AdministratorCountry") => {
-                    xr.opt(&xc, &mut administrator_country)?
-                }
-                (super::NS0, "AdministratorEmail") => {
-                    xr.opt(&xc, &mut administrator_email)?
-                }
-                (super::NS0, "AdministratorFax") => xr.opt(&xc, &mut administrator_fax)?,
-                (super::NS0, "AdministratorFaxExt") => {
-                    xr.opt(&xc, &mut administrator_fax_ext)?
-                }
-                (super::NS0, "AdministratorFullName") => {
-                    xr.opt(&xc, &mut administrator_full_name)?
-                }
-                (super::NS0, "AdministratorPhone") => {
-                    xr.opt(&xc, &mut administrator_phone)?
-                }
-                (super::NS0, "AdministratorPhoneExt") => {
-                    xr.opt(&xc, &mut administrator_phone_ext)?
-                }
-                (super::NS0, "AdministratorState") => {
-                    xr.opt(&xc, &mut administrator_state)?
-                }
-                (super::NS0, "AdministratorZipCode") => {
-                    xr.opt(&xc, &mut administrator_zip_code)?
-                }
-                (super::NS0, "BillingContactAddressLine1") => {
-                    xr.opt(&xc, &mut billing_contact_address_line1)?
-                }
-                (super::NS0, "BillingContactAddressLine2") => {
-                    xr.opt(&xc, &mut billing_contact_address_line2)?
-                }
-                (super::NS0, "BillingContactCity") => {
-                    xr.opt(&xc, &mut billing_contact_city)?
-                }
-                (super::NS0, "BillingContactCountry") => {
-                    xr.opt(&xc, &mut billing_contact_country)?
-                }
-                (super::NS0, "BillingContactEmail") => {
-                    xr.opt(&xc, &mut billing_contact_email)?
-                }
-                (super::NS0, "BillingContactFax") => {
-                    xr.opt(&xc, &mut billing_contact_fax)?
-                }
-                (super::NS0, "BillingContactFaxExt") => {
-                    xr.opt(&xc, &mut billing_contact_fax_ext)?
-                }
-                (super::NS0, "BillingContactFullName") => {
-                    xr.opt(&xc, &mut billing_contact_full_name)?
-                }
-                (super::NS0, "BillingContactPhone") => {
-                    xr.opt(&xc, &mut billing_contact_phone)?
-                }
-                (super::NS0, "BillingContactPhoneExt") => {
-                    xr.opt(&xc, &mut billing_contact_phone_ext)?
-                }
-                (super::NS0, "BillingContactState") => {
-                    xr.opt(&xc, &mut billing_contact_state)?
-                }
-                (super::NS0, "BillingContactZipCode") => {
-                    xr.opt(&xc, &mut billing_contact_zip_code)?
-                }
-                (super::NS0, "CreatedDate") => xr.opt(&xc, &mut created_date)?,
-                (super::NS0, "Email") => xr.opt(&xc, &mut email)?,
-                (super::NS0, "Fax") => xr.opt(&xc, &mut fax)?,
-                (super::NS0, "FaxExt") => xr.opt(&xc, &mut fax_ext)?,
-                (super::NS0, "ID") => xr.opt(&xc, &mut id)?,
-                (super::NS0, "LastModifiedDate") => xr.opt(&xc, &mut last_modified_date)?,
-                (super::NS0, "NPI") => xr.opt(&xc, &mut npi)?,
-                (super::NS0, "Notes") => xr.opt(&xc, &mut notes)?,
-                (super::NS0, "Phone") => xr.opt(&xc, &mut phone)?,
-                (super::NS0, "PhoneExt") => xr.opt(&xc, &mut phone_ext)?,
-                (super::NS0, "PracticeAddressLine1") => {
-                    xr.opt(&xc, &mut practice_address_line1)?
-                }
-                (super::NS0, "PracticeAddressLine2") => {
-                    xr.opt(&xc, &mut practice_address_line2)?
-                }
-                (super::NS0, "PracticeCity") => xr.opt(&xc, &mut practice_city)?,
-                (super::NS0, "PracticeCountry") => xr.opt(&xc, &mut practice_country)?,
-                (super::NS0, "PracticeName") => xr.opt(&xc, &mut practice_name)?,
-                (super::NS0, "PracticeState") => xr.opt(&xc, &mut practice_state)?,
-                (super::NS0, "PracticeZipCode") => xr.opt(&xc, &mut practice_zip_code)?,
-                (super::NS0, "SubscriptionEdition") => {
-                    xr.opt(&xc, &mut subscription_edition)?
-                }
-                (super::NS0, "TaxID") => xr.opt(&xc, &mut tax_id)?,
-                (super::NS0, "WebSite") => xr.opt(&xc, &mut web_site)?,
-                (super::NS0, "kFaxNumber") => xr.opt(&xc, &mut k_fax_number)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt(&xc, &mut active)?,
+                Some(1) => xr.opt(&xc, &mut administrator_address_line1)?,
+                Some(2) => xr.opt(&xc, &mut administrator_address_line2)?,
+                Some(3) => xr.opt(&xc, &mut administrator_city)?,
+                Some(4) => xr.opt(&xc, &mut administrator_country)?,
+                Some(5) => xr.opt(&xc, &mut administrator_email)?,
+                Some(6) => xr.opt(&xc, &mut administrator_fax)?,
+                Some(7) => xr.opt(&xc, &mut administrator_fax_ext)?,
+                Some(8) => xr.opt(&xc, &mut administrator_full_name)?,
+                Some(9) => xr.opt(&xc, &mut administrator_phone)?,
+                Some(10) => xr.opt(&xc, &mut administrator_phone_ext)?,
+                Some(11) => xr.opt(&xc, &mut administrator_state)?,
+                Some(12) => xr.opt(&xc, &mut administrator_zip_code)?,
+                Some(13) => xr.opt(&xc, &mut billing_contact_address_line1)?,
+                Some(14) => xr.opt(&xc, &mut billing_contact_address_line2)?,
+                Some(15) => xr.opt(&xc, &mut billing_contact_city)?,
+                Some(16) => xr.opt(&xc, &mut billing_contact_country)?,
+                Some(17) => xr.opt(&xc, &mut billing_contact_email)?,
+                Some(18) => xr.opt(&xc, &mut billing_contact_fax)?,
+                Some(19) => xr.opt(&xc, &mut billing_contact_fax_ext)?,
+                Some(20) => xr.opt(&xc, &mut billing_contact_full_name)?,
+                Some(21) => xr.opt(&xc, &mut billing_contact_phone)?,
+                Some(22) => xr.opt(&xc, &mut billing_contact_phone_ext)?,
+                Some(23) => xr.opt(&xc, &mut billing_contact_state)?,
+                Some(24) => xr.opt(&xc, &mut billing_contact_zip_code)?,
+                Some(25) => xr.opt(&xc, &mut created_date)?,
+                Some(26) => xr.opt(&xc, &mut email)?,
+                Some(27) => xr.opt(&xc, &mut fax)?,
+                Some(28) => xr.opt(&xc, &mut fax_ext)?,
+                Some(29) => xr.opt(&xc, &mut id)?,
+                Some(30) => xr.opt(&xc, &mut last_modified_date)?,
+                Some(31) => xr.opt(&xc, &mut npi)?,
+                Some(32) => xr.opt(&xc, &mut notes)?,
+                Some(33) => xr.opt(&xc, &mut phone)?,
+                Some(34) => xr.opt(&xc, &mut phone_ext)?,
+                Some(35) => xr.opt(&xc, &mut practice_address_line1)?,
+                Some(36) => xr.opt(&xc, &mut practice_address_line2)?,
+                Some(37) => xr.opt(&xc, &mut practice_city)?,
+                Some(38) => xr.opt(&xc, &mut practice_country)?,
+                Some(39) => xr.opt(&xc, &mut practice_name)?,
+                Some(40) => xr.opt(&xc, &mut practice_state)?,
+                Some(41) => xr.opt(&xc, &mut practice_zip_code)?,
+                Some(42) => xr.opt(&xc, &mut subscription_edition)?,
+                Some(43) => xr.opt(&xc, &mut tax_id)?,
+                Some(44) => xr.opt(&xc, &mut web_site)?,
+                Some(45) => xr.opt(&xc, &mut k_fax_number)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -24789,6 +25367,17 @@ impl crate::xml::Decode for PracticeFilter {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "Active"),
+            (super::NS0, "FromCreatedDate"),
+            (super::NS0, "FromLastModifiedDate"),
+            (super::NS0, "ID"),
+            (super::NS0, "NPI"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "TaxID"),
+            (super::NS0, "ToCreatedDate"),
+            (super::NS0, "ToLastModifiedDate"),
+        ];
         let mut active = crate::xml::Nillable::Absent;
         let mut from_created_date = crate::xml::Nillable::Absent;
         let mut from_last_modified_date = crate::xml::Nillable::Absent;
@@ -24798,23 +25387,18 @@ impl crate::xml::Decode for PracticeFilter {
         let mut tax_id = crate::xml::Nillable::Absent;
         let mut to_created_date = crate::xml::Nillable::Absent;
         let mut to_last_modified_date = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "Active") => xr.opt_nil(&xc, &mut active)?,
-                (super::NS0, "FromCreatedDate") => {
-                    xr.opt_nil(&xc, &mut from_created_date)?
-                }
-                (super::NS0, "FromLastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut from_last_modified_date)?
-                }
-                (super::NS0, "ID") => xr.opt_nil(&xc, &mut id)?,
-                (super::NS0, "NPI") => xr.opt_nil(&xc, &mut npi)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS0, "TaxID") => xr.opt_nil(&xc, &mut tax_id)?,
-                (super::NS0, "ToCreatedDate") => xr.opt_nil(&xc, &mut to_created_date)?,
-                (super::NS0, "ToLastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut to_last_modified_date)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut active)?,
+                Some(1) => xr.opt_nil(&xc, &mut from_created_date)?,
+                Some(2) => xr.opt_nil(&xc, &mut from_last_modified_date)?,
+                Some(3) => xr.opt_nil(&xc, &mut id)?,
+                Some(4) => xr.opt_nil(&xc, &mut npi)?,
+                Some(5) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(6) => xr.opt_nil(&xc, &mut tax_id)?,
+                Some(7) => xr.opt_nil(&xc, &mut to_created_date)?,
+                Some(8) => xr.opt_nil(&xc, &mut to_last_modified_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -24882,16 +25466,20 @@ impl crate::xml::Decode for GetPracticesResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "Practices"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut practices = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "Practices") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => {
                     xr.opt_nil_array(&xc, super::NS0, "PracticeData", &mut practices)?
                 }
                 _ => xr.unknown(&xc)?,
@@ -25098,6 +25686,54 @@ impl crate::xml::Decode for PracticeData {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "Active"),
+            (super::NS0, "AdministratorAddressLine1"),
+            (super::NS0, "AdministratorAddressLine2"),
+            (super::NS0, "AdministratorCity"),
+            (super::NS0, "AdministratorCountry"),
+            (super::NS0, "AdministratorEmail"),
+            (super::NS0, "AdministratorFax"),
+            (super::NS0, "AdministratorFaxExt"),
+            (super::NS0, "AdministratorFullName"),
+            (super::NS0, "AdministratorPhone"),
+            (super::NS0, "AdministratorPhoneExt"),
+            (super::NS0, "AdministratorState"),
+            (super::NS0, "AdministratorZipCode"),
+            (super::NS0, "BillingContactAddressLine1"),
+            (super::NS0, "BillingContactAddressLine2"),
+            (super::NS0, "BillingContactCity"),
+            (super::NS0, "BillingContactCountry"),
+            (super::NS0, "BillingContactEmail"),
+            (super::NS0, "BillingContactFax"),
+            (super::NS0, "BillingContactFaxExt"),
+            (super::NS0, "BillingContactFullName"),
+            (super::NS0, "BillingContactPhone"),
+            (super::NS0, "BillingContactPhoneExt"),
+            (super::NS0, "BillingContactState"),
+            (super::NS0, "BillingContactZipCode"),
+            (super::NS0, "CreatedDate"),
+            (super::NS0, "Email"),
+            (super::NS0, "Fax"),
+            (super::NS0, "FaxExt"),
+            (super::NS0, "ID"),
+            (super::NS0, "LastModifiedDate"),
+            (super::NS0, "NPI"),
+            (super::NS0, "Notes"),
+            (super::NS0, "Phone"),
+            (super::NS0, "PhoneExt"),
+            (super::NS0, "PracticeAddressLine1"),
+            (super::NS0, "PracticeAddressLine2"),
+            (super::NS0, "PracticeCity"),
+            (super::NS0, "PracticeCountry"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "PracticeState"),
+            (super::NS0, "PracticeZipCode"),
+            (super::NS0, "SubscriptionEdition"),
+            (super::NS0, "TaxID"),
+            (super::NS0, "WebSite"),
+            (super::NS0, "kFaxNumber"),
+        ];
         let mut active = crate::xml::Nillable::Absent;
         let mut administrator_address_line1 = crate::xml::Nillable::Absent;
         let mut administrator_address_line2 = crate::xml::Nillable::Absent;
@@ -25144,114 +25780,55 @@ impl crate::xml::Decode for PracticeData {
         let mut tax_id = crate::xml::Nillable::Absent;
         let mut web_site = crate::xml::Nillable::Absent;
         let mut k_fax_number = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "Active") => xr.opt_nil(&xc, &mut active)?,
-                (super::NS0, "AdministratorAddressLine1") => {
-                    xr.opt_nil(&xc, &mut administrator_address_line1)?
-                }
-                (super::NS0, "AdministratorAddressLine2") => {
-                    xr.opt_nil(&xc, &mut administrator_address_line2)?
-                }
-                (super::NS0, "AdministratorCity") => {
-                    xr.opt_nil(&xc, &mut administrator_city)?
-                }
-                (super::NS0, "AdministratorCountry") => {
-                    xr.opt_nil(&xc, &mut administrator_country)?
-                }
-                (super::NS0, "AdministratorEmail") => {
-                    xr.opt_nil(&xc, &mut administrator_email)?
-                }
-                (super::NS0, "AdministratorFax") => {
-                    xr.opt_nil(&xc, &mut administrator_fax)?
-                }
-                (super::NS0, "AdministratorFaxExt") => {
-                    xr.opt_nil(&xc, &mut administrator_fax_ext)?
-                }
-                (super::NS0, "AdministratorFullName") => {
-                    xr.opt_nil(&xc, &mut administrator_full_name)?
-                }
-                (super::NS0, "AdministratorPhone") => {
-                    xr.opt_nil(&xc, &mut administrator_phone)?
-                }
-                (super::NS0, "AdministratorPhoneExt") => {
-                    xr.opt_nil(&xc, &mut administrator_phone_ext)?
-                }
-                (super::NS0, "AdministratorState") => {
-                    xr.opt_nil(&xc, &mut administrator_state)?
-                }
-                (super::NS0, "AdministratorZipCode") => {
-                    xr.opt_nil(&xc, &mut administrator_zip_code)?
-                }
-                (super::NS0, "BillingContactAddressLine1") => {
-                    xr.opt_nil(&xc, &mut billing_contact_address_line1)?
-                }
-                (super::NS0, "BillingContactAddressLine2") => {
-                    xr.opt_nil(&xc, &mut billing_contact_address_line2)?
-                }
-                (super::NS0, "BillingContactCity") => {
-                    xr.opt_nil(&xc, &mut billing_contact_city)?
-                }
-                (super::NS0, "BillingContactCountry") => {
-                    xr.opt_nil(&xc, &mut billing_contact_country)?
-                }
-                (super::NS0, "BillingContactEmail") => {
-                    xr.opt_nil(&xc, &mut billing_contact_email)?
-                }
-                (super::NS0, "BillingContactFax") => {
-                    xr.opt_nil(&xc, &mut billing_contact_fax)?
-                }
-                (super::NS0, "BillingContactFaxExt") => {
-                    xr.opt_nil(&xc, &mut billing_contact_fax_ext)?
-                }
-                (super::NS0, "BillingContactFullName") => {
-                    xr.opt_nil(&xc, &mut billing_contact_full_name)?
-                }
-                (super::NS0, "BillingContactPhone") => {
-                    xr.opt_nil(&xc, &mut billing_contact_phone)?
-                }
-                (super::NS0, "BillingContactPhoneExt") => {
-                    xr.opt_nil(&xc, &mut billing_contact_phone_ext)?
-                }
-                (super::NS0, "BillingContactState") => {
-                    xr.opt_nil(&xc, &mut billing_contact_state)?
-                }
-                (super::NS0, "BillingContactZipCode") => {
-                    xr.opt_nil(&xc, &mut billing_contact_zip_code)?
-                }
-                (super::NS0, "CreatedDate") => xr.opt_nil(&xc, &mut created_date)?,
-                (super::NS0, "Email") => xr.opt_nil(&xc, &mut email)?,
-                (super::NS0, "Fax") => xr.opt_nil(&xc, &mut fax)?,
-                (super::NS0, "FaxExt") => xr.opt_nil(&xc, &mut fax_ext)?,
-                (super::NS0, "ID") => xr.opt_nil(&xc, &mut id)?,
-                (super::NS0, "LastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut last_modified_date)?
-                }
-                (super::NS0, "NPI") => xr.opt_nil(&xc, &mut npi)?,
-                (super::NS0, "Notes") => xr.opt_nil(&xc, &mut notes)?,
-                (super::NS0, "Phone") => xr.opt_nil(&xc, &mut phone)?,
-                (super::NS0, "PhoneExt") => xr.opt_nil(&xc, &mut phone_ext)?,
-                (super::NS0, "PracticeAddressLine1") => {
-                    xr.opt_nil(&xc, &mut practice_address_line1)?
-                }
-                (super::NS0, "PracticeAddressLine2") => {
-                    xr.opt_nil(&xc, &mut practice_address_line2)?
-                }
-                (super::NS0, "PracticeCity") => xr.opt_nil(&xc, &mut practice_city)?,
-                (super::NS0, "PracticeCountry") => {
-                    xr.opt_nil(&xc, &mut practice_country)?
-                }
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS0, "PracticeState") => xr.opt_nil(&xc, &mut practice_state)?,
-                (super::NS0, "PracticeZipCode") => {
-                    xr.opt_nil(&xc, &mut practice_zip_code)?
-                }
-                (super::NS0, "SubscriptionEdition") => {
-                    xr.opt_nil(&xc, &mut subscription_edition)?
-                }
-                (super::NS0, "TaxID") => xr.opt_nil(&xc, &mut tax_id)?,
-                (super::NS0, "WebSite") => xr.opt_nil(&xc, &mut web_site)?,
-                (super::NS0, "kFaxNumber") => xr.opt_nil(&xc, &mut k_fax_number)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut active)?,
+                Some(1) => xr.opt_nil(&xc, &mut administrator_address_line1)?,
+                Some(2) => xr.opt_nil(&xc, &mut administrator_address_line2)?,
+                Some(3) => xr.opt_nil(&xc, &mut administrator_city)?,
+                Some(4) => xr.opt_nil(&xc, &mut administrator_country)?,
+                Some(5) => xr.opt_nil(&xc, &mut administrator_email)?,
+                Some(6) => xr.opt_nil(&xc, &mut administrator_fax)?,
+                Some(7) => xr.opt_nil(&xc, &mut administrator_fax_ext)?,
+                Some(8) => xr.opt_nil(&xc, &mut administrator_full_name)?,
+                Some(9) => xr.opt_nil(&xc, &mut administrator_phone)?,
+                Some(10) => xr.opt_nil(&xc, &mut administrator_phone_ext)?,
+                Some(11) => xr.opt_nil(&xc, &mut administrator_state)?,
+                Some(12) => xr.opt_nil(&xc, &mut administrator_zip_code)?,
+                Some(13) => xr.opt_nil(&xc, &mut billing_contact_address_line1)?,
+                Some(14) => xr.opt_nil(&xc, &mut billing_contact_address_line2)?,
+                Some(15) => xr.opt_nil(&xc, &mut billing_contact_city)?,
+                Some(16) => xr.opt_nil(&xc, &mut billing_contact_country)?,
+                Some(17) => xr.opt_nil(&xc, &mut billing_contact_email)?,
+                Some(18) => xr.opt_nil(&xc, &mut billing_contact_fax)?,
+                Some(19) => xr.opt_nil(&xc, &mut billing_contact_fax_ext)?,
+                Some(20) => xr.opt_nil(&xc, &mut billing_contact_full_name)?,
+                Some(21) => xr.opt_nil(&xc, &mut billing_contact_phone)?,
+                Some(22) => xr.opt_nil(&xc, &mut billing_contact_phone_ext)?,
+                Some(23) => xr.opt_nil(&xc, &mut billing_contact_state)?,
+                Some(24) => xr.opt_nil(&xc, &mut billing_contact_zip_code)?,
+                Some(25) => xr.opt_nil(&xc, &mut created_date)?,
+                Some(26) => xr.opt_nil(&xc, &mut email)?,
+                Some(27) => xr.opt_nil(&xc, &mut fax)?,
+                Some(28) => xr.opt_nil(&xc, &mut fax_ext)?,
+                Some(29) => xr.opt_nil(&xc, &mut id)?,
+                Some(30) => xr.opt_nil(&xc, &mut last_modified_date)?,
+                Some(31) => xr.opt_nil(&xc, &mut npi)?,
+                Some(32) => xr.opt_nil(&xc, &mut notes)?,
+                Some(33) => xr.opt_nil(&xc, &mut phone)?,
+                Some(34) => xr.opt_nil(&xc, &mut phone_ext)?,
+                Some(35) => xr.opt_nil(&xc, &mut practice_address_line1)?,
+                Some(36) => xr.opt_nil(&xc, &mut practice_address_line2)?,
+                Some(37) => xr.opt_nil(&xc, &mut practice_city)?,
+                Some(38) => xr.opt_nil(&xc, &mut practice_country)?,
+                Some(39) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(40) => xr.opt_nil(&xc, &mut practice_state)?,
+                Some(41) => xr.opt_nil(&xc, &mut practice_zip_code)?,
+                Some(42) => xr.opt_nil(&xc, &mut subscription_edition)?,
+                Some(43) => xr.opt_nil(&xc, &mut tax_id)?,
+                Some(44) => xr.opt_nil(&xc, &mut web_site)?,
+                Some(45) => xr.opt_nil(&xc, &mut k_fax_number)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -25341,14 +25918,20 @@ impl crate::xml::Decode for GetTransactionsReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Fields"),
+            (super::NS0, "Filter"),
+        ];
         let mut request_header = None;
         let mut fields = None;
         let mut filter = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Fields") => xr.req(&xc, &mut fields)?,
-                (super::NS0, "Filter") => xr.req(&xc, &mut filter)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req(&xc, &mut fields)?,
+                Some(2) => xr.req(&xc, &mut filter)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -25437,6 +26020,25 @@ impl crate::xml::Decode for TransactionFieldsToReturn {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "Amount"),
+            (super::NS0, "Description"),
+            (super::NS0, "ID"),
+            (super::NS0, "InsuranceCompanyName"),
+            (super::NS0, "InsuranceID"),
+            (super::NS0, "InsuranceOrder"),
+            (super::NS0, "InsurancePlanName"),
+            (super::NS0, "LastModifiedDate"),
+            (super::NS0, "PatientFullName"),
+            (super::NS0, "PatientID"),
+            (super::NS0, "PayerType"),
+            (super::NS0, "PostingDate"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "ProcedureCode"),
+            (super::NS0, "ServiceDate"),
+            (super::NS0, "TransactionDate"),
+            (super::NS0, "Type"),
+        ];
         let mut amount = None;
         let mut description = None;
         let mut id = None;
@@ -25454,29 +26056,26 @@ impl crate::xml::Decode for TransactionFieldsToReturn {
         let mut service_date = None;
         let mut transaction_date = None;
         let mut r#type = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "Amount") => xr.opt(&xc, &mut amount)?,
-                (super::NS0, "Description") => xr.opt(&xc, &mut description)?,
-                (super::NS0, "ID") => xr.opt(&xc, &mut id)?,
-                (super::NS0, "InsuranceCompanyName") => {
-                    xr.opt(&xc, &mut insurance_company_name)?
-                }
-                (super::NS0, "InsuranceID") => xr.opt(&xc, &mut insurance_id)?,
-                (super::NS0, "InsuranceOrder") => xr.opt(&xc, &mut insurance_order)?,
-                (super::NS0, "InsurancePlanName") => {
-                    xr.opt(&xc, &mut insurance_plan_name)?
-                }
-                (super::NS0, "LastModifiedDate") => xr.opt(&xc, &mut last_modified_date)?,
-                (super::NS0, "PatientFullName") => xr.opt(&xc, &mut patient_full_name)?,
-                (super::NS0, "PatientID") => xr.opt(&xc, &mut patient_id)?,
-                (super::NS0, "PayerType") => xr.opt(&xc, &mut payer_type)?,
-                (super::NS0, "PostingDate") => xr.opt(&xc, &mut posting_date)?,
-                (super::NS0, "PracticeName") => xr.opt(&xc, &mut practice_name)?,
-                (super::NS0, "ProcedureCode") => xr.opt(&xc, &mut procedure_code)?,
-                (super::NS0, "ServiceDate") => xr.opt(&xc, &mut service_date)?,
-                (super::NS0, "TransactionDate") => xr.opt(&xc, &mut transaction_date)?,
-                (super::NS0, "Type") => xr.opt(&xc, &mut r#type)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt(&xc, &mut amount)?,
+                Some(1) => xr.opt(&xc, &mut description)?,
+                Some(2) => xr.opt(&xc, &mut id)?,
+                Some(3) => xr.opt(&xc, &mut insurance_company_name)?,
+                Some(4) => xr.opt(&xc, &mut insurance_id)?,
+                Some(5) => xr.opt(&xc, &mut insurance_order)?,
+                Some(6) => xr.opt(&xc, &mut insurance_plan_name)?,
+                Some(7) => xr.opt(&xc, &mut last_modified_date)?,
+                Some(8) => xr.opt(&xc, &mut patient_full_name)?,
+                Some(9) => xr.opt(&xc, &mut patient_id)?,
+                Some(10) => xr.opt(&xc, &mut payer_type)?,
+                Some(11) => xr.opt(&xc, &mut posting_date)?,
+                Some(12) => xr.opt(&xc, &mut practice_name)?,
+                Some(13) => xr.opt(&xc, &mut procedure_code)?,
+                Some(14) => xr.opt(&xc, &mut service_date)?,
+                Some(15) => xr.opt(&xc, &mut transaction_date)?,
+                Some(16) => xr.opt(&xc, &mut r#type)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -25567,6 +26166,21 @@ impl crate::xml::Decode for TransactionFilter {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "FromLastModifiedDate"),
+            (super::NS0, "FromPostingDate"),
+            (super::NS0, "FromServiceDate"),
+            (super::NS0, "FromTransactionDate"),
+            (super::NS0, "InsuranceOrder"),
+            (super::NS0, "PayerType"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "ProcedureCode"),
+            (super::NS0, "ToLastModifiedDate"),
+            (super::NS0, "ToPostingDate"),
+            (super::NS0, "ToServiceDate"),
+            (super::NS0, "ToTransactionDate"),
+            (super::NS0, "Type"),
+        ];
         let mut from_last_modified_date = crate::xml::Nillable::Absent;
         let mut from_posting_date = crate::xml::Nillable::Absent;
         let mut from_service_date = crate::xml::Nillable::Absent;
@@ -25580,33 +26194,22 @@ impl crate::xml::Decode for TransactionFilter {
         let mut to_service_date = crate::xml::Nillable::Absent;
         let mut to_transaction_date = crate::xml::Nillable::Absent;
         let mut r#type = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "FromLastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut from_last_modified_date)?
-                }
-                (super::NS0, "FromPostingDate") => {
-                    xr.opt_nil(&xc, &mut from_posting_date)?
-                }
-                (super::NS0, "FromServiceDate") => {
-                    xr.opt_nil(&xc, &mut from_service_date)?
-                }
-                (super::NS0, "FromTransactionDate") => {
-                    xr.opt_nil(&xc, &mut from_transaction_date)?
-                }
-                (super::NS0, "InsuranceOrder") => xr.opt_nil(&xc, &mut insurance_order)?,
-                (super::NS0, "PayerType") => xr.opt_nil(&xc, &mut payer_type)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS0, "ProcedureCode") => xr.opt_nil(&xc, &mut procedure_code)?,
-                (super::NS0, "ToLastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut to_last_modified_date)?
-                }
-                (super::NS0, "ToPostingDate") => xr.opt_nil(&xc, &mut to_posting_date)?,
-                (super::NS0, "ToServiceDate") => xr.opt_nil(&xc, &mut to_service_date)?,
-                (super::NS0, "ToTransactionDate") => {
-                    xr.opt_nil(&xc, &mut to_transaction_date)?
-                }
-                (super::NS0, "Type") => xr.opt_nil(&xc, &mut r#type)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut from_last_modified_date)?,
+                Some(1) => xr.opt_nil(&xc, &mut from_posting_date)?,
+                Some(2) => xr.opt_nil(&xc, &mut from_service_date)?,
+                Some(3) => xr.opt_nil(&xc, &mut from_transaction_date)?,
+                Some(4) => xr.opt_nil(&xc, &mut insurance_order)?,
+                Some(5) => xr.opt_nil(&xc, &mut payer_type)?,
+                Some(6) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(7) => xr.opt_nil(&xc, &mut procedure_code)?,
+                Some(8) => xr.opt_nil(&xc, &mut to_last_modified_date)?,
+                Some(9) => xr.opt_nil(&xc, &mut to_posting_date)?,
+                Some(10) => xr.opt_nil(&xc, &mut to_service_date)?,
+                Some(11) => xr.opt_nil(&xc, &mut to_transaction_date)?,
+                Some(12) => xr.opt_nil(&xc, &mut r#type)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -25678,16 +26281,20 @@ impl crate::xml::Decode for GetTransactionsResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "Transactions"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut transactions = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "Transactions") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -25788,6 +26395,25 @@ impl crate::xml::Decode for TransactionData {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "Amount"),
+            (super::NS0, "Description"),
+            (super::NS0, "ID"),
+            (super::NS0, "InsuranceCompanyName"),
+            (super::NS0, "InsuranceID"),
+            (super::NS0, "InsuranceOrder"),
+            (super::NS0, "InsurancePlanName"),
+            (super::NS0, "LastModifiedDate"),
+            (super::NS0, "PatientFullName"),
+            (super::NS0, "PatientID"),
+            (super::NS0, "PayerType"),
+            (super::NS0, "PostingDate"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "ProcedureCode"),
+            (super::NS0, "ServiceDate"),
+            (super::NS0, "TransactionDate"),
+            (super::NS0, "Type"),
+        ];
         let mut amount = crate::xml::Nillable::Absent;
         let mut description = crate::xml::Nillable::Absent;
         let mut id = crate::xml::Nillable::Absent;
@@ -25805,35 +26431,26 @@ impl crate::xml::Decode for TransactionData {
         let mut service_date = crate::xml::Nillable::Absent;
         let mut transaction_date = crate::xml::Nillable::Absent;
         let mut r#type = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "Amount") => xr.opt_nil(&xc, &mut amount)?,
-                (super::NS0, "Description") => xr.opt_nil(&xc, &mut description)?,
-                (super::NS0, "ID") => xr.opt_nil(&xc, &mut id)?,
-                (super::NS0, "InsuranceCompanyName") => {
-                    xr.opt_nil(&xc, &mut insurance_company_name)?
-                }
-                (super::NS0, "InsuranceID") => xr.opt_nil(&xc, &mut insurance_id)?,
-                (super::NS0, "InsuranceOrder") => xr.opt_nil(&xc, &mut insurance_order)?,
-                (super::NS0, "InsurancePlanName") => {
-                    xr.opt_nil(&xc, &mut insurance_plan_name)?
-                }
-                (super::NS0, "LastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut last_modified_date)?
-                }
-                (super::NS0, "PatientFullName") => {
-                    xr.opt_nil(&xc, &mut patient_full_name)?
-                }
-                (super::NS0, "PatientID") => xr.opt_nil(&xc, &mut patient_id)?,
-                (super::NS0, "PayerType") => xr.opt_nil(&xc, &mut payer_type)?,
-                (super::NS0, "PostingDate") => xr.opt_nil(&xc, &mut posting_date)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS0, "ProcedureCode") => xr.opt_nil(&xc, &mut procedure_code)?,
-                (super::NS0, "ServiceDate") => xr.opt_nil(&xc, &mut service_date)?,
-                (super::NS0, "TransactionDate") => {
-                    xr.opt_nil(&xc, &mut transaction_date)?
-                }
-                (super::NS0, "Type") => xr.opt_nil(&xc, &mut r#type)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut amount)?,
+                Some(1) => xr.opt_nil(&xc, &mut description)?,
+                Some(2) => xr.opt_nil(&xc, &mut id)?,
+                Some(3) => xr.opt_nil(&xc, &mut insurance_company_name)?,
+                Some(4) => xr.opt_nil(&xc, &mut insurance_id)?,
+                Some(5) => xr.opt_nil(&xc, &mut insurance_order)?,
+                Some(6) => xr.opt_nil(&xc, &mut insurance_plan_name)?,
+                Some(7) => xr.opt_nil(&xc, &mut last_modified_date)?,
+                Some(8) => xr.opt_nil(&xc, &mut patient_full_name)?,
+                Some(9) => xr.opt_nil(&xc, &mut patient_id)?,
+                Some(10) => xr.opt_nil(&xc, &mut payer_type)?,
+                Some(11) => xr.opt_nil(&xc, &mut posting_date)?,
+                Some(12) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(13) => xr.opt_nil(&xc, &mut procedure_code)?,
+                Some(14) => xr.opt_nil(&xc, &mut service_date)?,
+                Some(15) => xr.opt_nil(&xc, &mut transaction_date)?,
+                Some(16) => xr.opt_nil(&xc, &mut r#type)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -25888,10 +26505,12 @@ impl crate::xml::Decode for GetExternalVendorsReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "RequestHeader")];
         let mut request_header = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -25951,16 +26570,20 @@ impl crate::xml::Decode for GetExternalVendorsResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "ExternalVendors"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut external_vendors = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "ExternalVendors") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -26019,14 +26642,20 @@ impl crate::xml::Decode for GetEncounterDetailsReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Fields"),
+            (super::NS0, "Filter"),
+        ];
         let mut request_header = None;
         let mut fields = None;
         let mut filter = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Fields") => xr.req(&xc, &mut fields)?,
-                (super::NS0, "Filter") => xr.req(&xc, &mut filter)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req(&xc, &mut fields)?,
+                Some(2) => xr.req(&xc, &mut filter)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -26161,6 +26790,39 @@ impl crate::xml::Decode for EncounterDetailsFieldsToReturn {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AppointmentID"),
+            (super::NS0, "BatchNumber"),
+            (super::NS0, "CaseID"),
+            (super::NS0, "CaseName"),
+            (super::NS0, "CasePayerScenario"),
+            (super::NS0, "CreatedDate"),
+            (super::NS0, "EncounterID"),
+            (super::NS0, "EncounterStatus"),
+            (super::NS0, "HospitalizationEndDate"),
+            (super::NS0, "HospitalizationStartDate"),
+            (super::NS0, "LastModifiedDate"),
+            (super::NS0, "PatientFirstName"),
+            (super::NS0, "PatientID"),
+            (super::NS0, "PatientLastName"),
+            (super::NS0, "PatientMiddleName"),
+            (super::NS0, "PatientPrefix"),
+            (super::NS0, "PatientSufix"),
+            (super::NS0, "Payment"),
+            (super::NS0, "PlaceOfServiceCode"),
+            (super::NS0, "PlaceOfServiceName"),
+            (super::NS0, "PostDate"),
+            (super::NS0, "PracticeID"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "ReferringProvider"),
+            (super::NS0, "RenderingProvider"),
+            (super::NS0, "SchedulingProvider"),
+            (super::NS0, "ServiceEndDate"),
+            (super::NS0, "ServiceLocationID"),
+            (super::NS0, "ServiceLocationName"),
+            (super::NS0, "ServiceStartDate"),
+            (super::NS0, "SupervisingProvider"),
+        ];
         let mut appointment_id = None;
         let mut batch_number = None;
         let mut case_id = None;
@@ -26192,63 +26854,40 @@ impl crate::xml::Decode for EncounterDetailsFieldsToReturn {
         let mut service_location_name = None;
         let mut service_start_date = None;
         let mut supervising_provider = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AppointmentID") => xr.opt(&xc, &mut appointment_id)?,
-                (super::NS0, "BatchNumber") => xr.opt(&xc, &mut batch_number)?,
-                (super::NS0, "CaseID") => xr.opt(&xc, &mut case_id)?,
-                (super::NS0, "CaseName") => xr.opt(&xc, &mut case_name)?,
-                (super::NS0, "CasePayerScenario") => {
-                    xr.opt(&xc, &mut case_payer_scenario)?
-                }
-                (super::NS0, "CreatedDate") => xr.opt(&xc, &mut created_date)?,
-                (super::NS0, "EncounterID") => xr.opt(&xc, &mut encounter_id)?,
-                (super::NS0, "EncounterStatus") => xr.opt(&xc, &mut encounter_status)?,
-                (super::NS0, "HospitalizationEndDate") => {
-                    xr.opt(&xc, &mut hospitalization_end_date)?
-                }
-                (super::NS0, "HospitalizationStartDate") => {
-                    xr.opt(&xc, &mut hospitalization_start_date)?
-                }
-                (super::NS0, "LastModifiedDate") => xr.opt(&xc, &mut last_modified_date)?,
-                (super::NS0, "PatientFirstName") => xr.opt(&xc, &mut patient_first_name)?,
-                (super::NS0, "PatientID") => xr.opt(&xc, &mut patient_id)?,
-                (super::NS0, "PatientLastName") => xr.opt(&xc, &mut patient_last_name)?,
-                (super::NS0, "PatientMiddleName") => {
-                    xr.opt(&xc, &mut patient_middle_name)?
-                }
-                (super::NS0, "PatientPrefix") => xr.opt(&xc, &mut patient_prefix)?,
-                (super::NS0, "PatientSufix") => xr.opt(&xc, &mut patient_sufix)?,
-                (super::NS0, "Payment") => xr.opt(&xc, &mut payment)?,
-                (super::NS0, "PlaceOfServiceCode") => {
-                    xr.opt(&xc, &mut place_of_service_code)?
-                }
-                (super::NS0, "PlaceOfServiceName") => {
-                    xr.opt(&xc, &mut place_of_service_name)?
-                }
-                (super::NS0, "PostDate") => xr.opt(&xc, &mut post_date)?,
-                (super::NS0, "PracticeID") => xr.opt(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt(&xc, &mut practice_name)?,
-                (super::NS0, "ReferringProvider") => {
-                    xr.opt(&xc, &mut referring_provider)?
-                }
-                (super::NS0, "RenderingProvider") => {
-                    xr.opt(&xc, &mut rendering_provider)?
-                }
-                (super::NS0, "SchedulingProvider") => {
-                    xr.opt(&xc, &mut scheduling_provider)?
-                }
-                (super::NS0, "ServiceEndDate") => xr.opt(&xc, &mut service_end_date)?,
-                (super::NS0, "ServiceLocationID") => {
-                    xr.opt(&xc, &mut service_location_id)?
-                }
-                (super::NS0, "ServiceLocationName") => {
-                    xr.opt(&xc, &mut service_location_name)?
-                }
-                (super::NS0, "ServiceStartDate") => xr.opt(&xc, &mut service_start_date)?,
-                (super::NS0, "SupervisingProvider") => {
-                    xr.opt(&xc, &mut supervising_provider)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt(&xc, &mut appointment_id)?,
+                Some(1) => xr.opt(&xc, &mut batch_number)?,
+                Some(2) => xr.opt(&xc, &mut case_id)?,
+                Some(3) => xr.opt(&xc, &mut case_name)?,
+                Some(4) => xr.opt(&xc, &mut case_payer_scenario)?,
+                Some(5) => xr.opt(&xc, &mut created_date)?,
+                Some(6) => xr.opt(&xc, &mut encounter_id)?,
+                Some(7) => xr.opt(&xc, &mut encounter_status)?,
+                Some(8) => xr.opt(&xc, &mut hospitalization_end_date)?,
+                Some(9) => xr.opt(&xc, &mut hospitalization_start_date)?,
+                Some(10) => xr.opt(&xc, &mut last_modified_date)?,
+                Some(11) => xr.opt(&xc, &mut patient_first_name)?,
+                Some(12) => xr.opt(&xc, &mut patient_id)?,
+                Some(13) => xr.opt(&xc, &mut patient_last_name)?,
+                Some(14) => xr.opt(&xc, &mut patient_middle_name)?,
+                Some(15) => xr.opt(&xc, &mut patient_prefix)?,
+                Some(16) => xr.opt(&xc, &mut patient_sufix)?,
+                Some(17) => xr.opt(&xc, &mut payment)?,
+                Some(18) => xr.opt(&xc, &mut place_of_service_code)?,
+                Some(19) => xr.opt(&xc, &mut place_of_service_name)?,
+                Some(20) => xr.opt(&xc, &mut post_date)?,
+                Some(21) => xr.opt(&xc, &mut practice_id)?,
+                Some(22) => xr.opt(&xc, &mut practice_name)?,
+                Some(23) => xr.opt(&xc, &mut referring_provider)?,
+                Some(24) => xr.opt(&xc, &mut rendering_provider)?,
+                Some(25) => xr.opt(&xc, &mut scheduling_provider)?,
+                Some(26) => xr.opt(&xc, &mut service_end_date)?,
+                Some(27) => xr.opt(&xc, &mut service_location_id)?,
+                Some(28) => xr.opt(&xc, &mut service_location_name)?,
+                Some(29) => xr.opt(&xc, &mut service_start_date)?,
+                Some(30) => xr.opt(&xc, &mut supervising_provider)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -26320,12 +26959,17 @@ impl crate::xml::Decode for EncounterDetailsFilter {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "EncounterID"),
+            (super::NS0, "Practice"),
+        ];
         let mut encounter_id = None;
         let mut practice = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "EncounterID") => xr.req_nil(&xc, &mut encounter_id)?,
-                (super::NS0, "Practice") => xr.opt_nil(&xc, &mut practice)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut encounter_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut practice)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -26368,12 +27012,17 @@ impl crate::xml::Decode for EncounterDetailsPractice {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "PracticeID"),
+            (super::NS0, "PracticeName"),
+        ];
         let mut practice_id = crate::xml::Nillable::Absent;
         let mut practice_name = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "PracticeID") => xr.opt_nil(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut practice_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut practice_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -26431,16 +27080,20 @@ impl crate::xml::Decode for GetEncounterDetailsResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "EncounterDetails"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut encounter_details = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "EncounterDetails") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -26600,6 +27253,40 @@ impl crate::xml::Decode for EncounterDetailsData {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "AppointmentID"),
+            (super::NS0, "BatchNumber"),
+            (super::NS0, "CaseID"),
+            (super::NS0, "CaseName"),
+            (super::NS0, "CasePayerScenario"),
+            (super::NS0, "CreatedDate"),
+            (super::NS0, "EncounterID"),
+            (super::NS0, "EncounterStatus"),
+            (super::NS0, "HospitalizationEndDate"),
+            (super::NS0, "HospitalizationStartDate"),
+            (super::NS0, "LastModifiedDate"),
+            (super::NS0, "PatientFirstName"),
+            (super::NS0, "PatientID"),
+            (super::NS0, "PatientLastName"),
+            (super::NS0, "PatientMiddleName"),
+            (super::NS0, "PatientPrefix"),
+            (super::NS0, "PatientSufix"),
+            (super::NS0, "Payment"),
+            (super::NS0, "PlaceOfServiceCode"),
+            (super::NS0, "PlaceOfServiceName"),
+            (super::NS0, "PostDate"),
+            (super::NS0, "PracticeID"),
+            (super::NS0, "PracticeName"),
+            (super::NS0, "ReferringProvider"),
+            (super::NS0, "RenderingProvider"),
+            (super::NS0, "SchedulingProvider"),
+            (super::NS0, "ServiceEndDate"),
+            (super::NS0, "ServiceLines"),
+            (super::NS0, "ServiceLocationID"),
+            (super::NS0, "ServiceLocationName"),
+            (super::NS0, "ServiceStartDate"),
+            (super::NS0, "SupervisingProvider"),
+        ];
         let mut appointment_id = crate::xml::Nillable::Absent;
         let mut batch_number = crate::xml::Nillable::Absent;
         let mut case_id = crate::xml::Nillable::Absent;
@@ -26632,62 +27319,37 @@ impl crate::xml::Decode for EncounterDetailsData {
         let mut service_location_name = crate::xml::Nillable::Absent;
         let mut service_start_date = crate::xml::Nillable::Absent;
         let mut supervising_provider = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AppointmentID") => xr.opt_nil(&xc, &mut appointment_id)?,
-                (super::NS0, "BatchNumber") => xr.opt_nil(&xc, &mut batch_number)?,
-                (super::NS0, "CaseID") => xr.opt_nil(&xc, &mut case_id)?,
-                (super::NS0, "CaseName") => xr.opt_nil(&xc, &mut case_name)?,
-                (super::NS0, "CasePayerScenario") => {
-                    xr.opt_nil(&xc, &mut case_payer_scenario)?
-                }
-                (super::NS0, "CreatedDate") => xr.opt_nil(&xc, &mut created_date)?,
-                (super::NS0, "EncounterID") => xr.opt_nil(&xc, &mut encounter_id)?,
-                (super::NS0, "EncounterStatus") => {
-                    xr.opt_nil(&xc, &mut encounter_status)?
-                }
-                (super::NS0, "HospitalizationEndDate") => {
-                    xr.opt_nil(&xc, &mut hospitalization_end_date)?
-                }
-                (super::NS0, "HospitalizationStartDate") => {
-                    xr.opt_nil(&xc, &mut hospitalization_start_date)?
-                }
-                (super::NS0, "LastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut last_modified_date)?
-                }
-                (super::NS0, "PatientFirstName") => {
-                    xr.opt_nil(&xc, &mut patient_first_name)?
-                }
-                (super::NS0, "PatientID") => xr.opt_nil(&xc, &mut patient_id)?,
-                (super::NS0, "PatientLastName") => {
-                    xr.opt_nil(&xc, &mut patient_last_name)?
-                }
-                (super::NS0, "PatientMiddleName") => {
-                    xr.opt_nil(&xc, &mut patient_middle_name)?
-                }
-                (super::NS0, "PatientPrefix") => xr.opt_nil(&xc, &mut patient_prefix)?,
-                (super::NS0, "PatientSufix") => xr.opt_nil(&xc, &mut patient_sufix)?,
-                (super::NS0, "Payment") => xr.opt_nil(&xc, &mut payment)?,
-                (super::NS0, "PlaceOfServiceCode") => {
-                    xr.opt_nil(&xc, &mut place_of_service_code)?
-                }
-                (super::NS0, "PlaceOfServiceName") => {
-                    xr.opt_nil(&xc, &mut place_of_service_name)?
-                }
-                (super::NS0, "PostDate") => xr.opt_nil(&xc, &mut post_date)?,
-                (super::NS0, "PracticeID") => xr.opt_nil(&xc, &mut practice_id)?,
-                (super::NS0, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS0, "ReferringProvider") => {
-                    xr.opt_nil(&xc, &mut referring_provider)?
-                }
-                (super::NS0, "RenderingProvider") => {
-                    xr.opt_nil(&xc, &mut rendering_provider)?
-                }
-                (super::NS0, "SchedulingProvider") => {
-                    xr.opt_nil(&xc, &mut scheduling_provider)?
-                }
-                (super::NS0, "ServiceEndDate") => xr.opt_nil(&xc, &mut service_end_date)?,
-                (super::NS0, "ServiceLines") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut appointment_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut batch_number)?,
+                Some(2) => xr.opt_nil(&xc, &mut case_id)?,
+                Some(3) => xr.opt_nil(&xc, &mut case_name)?,
+                Some(4) => xr.opt_nil(&xc, &mut case_payer_scenario)?,
+                Some(5) => xr.opt_nil(&xc, &mut created_date)?,
+                Some(6) => xr.opt_nil(&xc, &mut encounter_id)?,
+                Some(7) => xr.opt_nil(&xc, &mut encounter_status)?,
+                Some(8) => xr.opt_nil(&xc, &mut hospitalization_end_date)?,
+                Some(9) => xr.opt_nil(&xc, &mut hospitalization_start_date)?,
+                Some(10) => xr.opt_nil(&xc, &mut last_modified_date)?,
+                Some(11) => xr.opt_nil(&xc, &mut patient_first_name)?,
+                Some(12) => xr.opt_nil(&xc, &mut patient_id)?,
+                Some(13) => xr.opt_nil(&xc, &mut patient_last_name)?,
+                Some(14) => xr.opt_nil(&xc, &mut patient_middle_name)?,
+                Some(15) => xr.opt_nil(&xc, &mut patient_prefix)?,
+                Some(16) => xr.opt_nil(&xc, &mut patient_sufix)?,
+                Some(17) => xr.opt_nil(&xc, &mut payment)?,
+                Some(18) => xr.opt_nil(&xc, &mut place_of_service_code)?,
+                Some(19) => xr.opt_nil(&xc, &mut place_of_service_name)?,
+                Some(20) => xr.opt_nil(&xc, &mut post_date)?,
+                Some(21) => xr.opt_nil(&xc, &mut practice_id)?,
+                Some(22) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(23) => xr.opt_nil(&xc, &mut referring_provider)?,
+                Some(24) => xr.opt_nil(&xc, &mut rendering_provider)?,
+                Some(25) => xr.opt_nil(&xc, &mut scheduling_provider)?,
+                Some(26) => xr.opt_nil(&xc, &mut service_end_date)?,
+                Some(27) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
@@ -26695,18 +27357,10 @@ impl crate::xml::Decode for EncounterDetailsData {
                         &mut service_lines,
                     )?
                 }
-                (super::NS0, "ServiceLocationID") => {
-                    xr.opt_nil(&xc, &mut service_location_id)?
-                }
-                (super::NS0, "ServiceLocationName") => {
-                    xr.opt_nil(&xc, &mut service_location_name)?
-                }
-                (super::NS0, "ServiceStartDate") => {
-                    xr.opt_nil(&xc, &mut service_start_date)?
-                }
-                (super::NS0, "SupervisingProvider") => {
-                    xr.opt_nil(&xc, &mut supervising_provider)?
-                }
+                Some(28) => xr.opt_nil(&xc, &mut service_location_id)?,
+                Some(29) => xr.opt_nil(&xc, &mut service_location_name)?,
+                Some(30) => xr.opt_nil(&xc, &mut service_start_date)?,
+                Some(31) => xr.opt_nil(&xc, &mut supervising_provider)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -26779,12 +27433,17 @@ impl crate::xml::Decode for DeleteAppointmentReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS0, "Appointment"),
+        ];
         let mut request_header = None;
         let mut appointment = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS0, "Appointment") => xr.req_nil(&xc, &mut appointment)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req_nil(&xc, &mut appointment)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -26824,10 +27483,12 @@ impl crate::xml::Decode for AppointmentDelete {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "AppointmentId")];
         let mut appointment_id = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "AppointmentId") => xr.req(&xc, &mut appointment_id)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req(&xc, &mut appointment_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -26884,18 +27545,23 @@ impl crate::xml::Decode for DeleteAppointmentResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS0, "AppointmentId"),
+            (super::NS0, "Deleted"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut appointment_id = None;
         let mut deleted = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS0, "AppointmentId") => xr.opt(&xc, &mut appointment_id)?,
-                (super::NS0, "Deleted") => xr.opt(&xc, &mut deleted)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => xr.opt(&xc, &mut appointment_id)?,
+                Some(3) => xr.opt(&xc, &mut deleted)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -27778,14 +28444,20 @@ impl crate::xml::Decode for GetServiceLocationsReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS5, "Fields"),
+            (super::NS5, "Filter"),
+        ];
         let mut request_header = None;
         let mut fields = None;
         let mut filter = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS5, "Fields") => xr.req(&xc, &mut fields)?,
-                (super::NS5, "Filter") => xr.req(&xc, &mut filter)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req(&xc, &mut fields)?,
+                Some(2) => xr.req(&xc, &mut filter)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -27889,6 +28561,30 @@ impl crate::xml::Decode for ServiceLocationFieldsToReturn {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS5, "AddressLine1"),
+            (super::NS5, "AddressLine2"),
+            (super::NS5, "BillingName"),
+            (super::NS5, "CLIANumber"),
+            (super::NS5, "City"),
+            (super::NS5, "Country"),
+            (super::NS5, "CreatedDate"),
+            (super::NS5, "FacilityIDType"),
+            (super::NS5, "FaxPhone"),
+            (super::NS5, "FaxPhoneExt"),
+            (super::NS5, "HCFABox32FacilityID"),
+            (super::NS5, "ID"),
+            (super::NS5, "ModifiedDate"),
+            (super::NS5, "NPI"),
+            (super::NS5, "Name"),
+            (super::NS5, "Phone"),
+            (super::NS5, "PhoneExt"),
+            (super::NS5, "PlaceOfService"),
+            (super::NS5, "PracticeID"),
+            (super::NS5, "PracticeName"),
+            (super::NS5, "State"),
+            (super::NS5, "ZipCode"),
+        ];
         let mut address_line1 = None;
         let mut address_line2 = None;
         let mut billing_name = None;
@@ -27911,32 +28607,31 @@ impl crate::xml::Decode for ServiceLocationFieldsToReturn {
         let mut practice_name = None;
         let mut state = None;
         let mut zip_code = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS5, "AddressLine1") => xr.opt(&xc, &mut address_line1)?,
-                (super::NS5, "AddressLine2") => xr.opt(&xc, &mut address_line2)?,
-                (super::NS5, "BillingName") => xr.opt(&xc, &mut billing_name)?,
-                (super::NS5, "CLIANumber") => xr.opt(&xc, &mut clia_number)?,
-                (super::NS5, "City") => xr.opt(&xc, &mut city)?,
-                (super::NS5, "Country") => xr.opt(&xc, &mut country)?,
-                (super::NS5, "CreatedDate") => xr.opt(&xc, &mut created_date)?,
-                (super::NS5, "FacilityIDType") => xr.opt(&xc, &mut facility_id_type)?,
-                (super::NS5, "FaxPhone") => xr.opt(&xc, &mut fax_phone)?,
-                (super::NS5, "FaxPhoneExt") => xr.opt(&xc, &mut fax_phone_ext)?,
-                (super::NS5, "HCFABox32FacilityID") => {
-                    xr.opt(&xc, &mut hcfa_box32_facility_id)?
-                }
-                (super::NS5, "ID") => xr.opt(&xc, &mut id)?,
-                (super::NS5, "ModifiedDate") => xr.opt(&xc, &mut modified_date)?,
-                (super::NS5, "NPI") => xr.opt(&xc, &mut npi)?,
-                (super::NS5, "Name") => xr.opt(&xc, &mut name)?,
-                (super::NS5, "Phone") => xr.opt(&xc, &mut phone)?,
-                (super::NS5, "PhoneExt") => xr.opt(&xc, &mut phone_ext)?,
-                (super::NS5, "PlaceOfService") => xr.opt(&xc, &mut place_of_service)?,
-                (super::NS5, "PracticeID") => xr.opt(&xc, &mut practice_id)?,
-                (super::NS5, "PracticeName") => xr.opt(&xc, &mut practice_name)?,
-                (super::NS5, "State") => xr.opt(&xc, &mut state)?,
-                (super::NS5, "ZipCode") => xr.opt(&xc, &mut zip_code)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt(&xc, &mut address_line1)?,
+                Some(1) => xr.opt(&xc, &mut address_line2)?,
+                Some(2) => xr.opt(&xc, &mut billing_name)?,
+                Some(3) => xr.opt(&xc, &mut clia_number)?,
+                Some(4) => xr.opt(&xc, &mut city)?,
+                Some(5) => xr.opt(&xc, &mut country)?,
+                Some(6) => xr.opt(&xc, &mut created_date)?,
+                Some(7) => xr.opt(&xc, &mut facility_id_type)?,
+                Some(8) => xr.opt(&xc, &mut fax_phone)?,
+                Some(9) => xr.opt(&xc, &mut fax_phone_ext)?,
+                Some(10) => xr.opt(&xc, &mut hcfa_box32_facility_id)?,
+                Some(11) => xr.opt(&xc, &mut id)?,
+                Some(12) => xr.opt(&xc, &mut modified_date)?,
+                Some(13) => xr.opt(&xc, &mut npi)?,
+                Some(14) => xr.opt(&xc, &mut name)?,
+                Some(15) => xr.opt(&xc, &mut phone)?,
+                Some(16) => xr.opt(&xc, &mut phone_ext)?,
+                Some(17) => xr.opt(&xc, &mut place_of_service)?,
+                Some(18) => xr.opt(&xc, &mut practice_id)?,
+                Some(19) => xr.opt(&xc, &mut practice_name)?,
+                Some(20) => xr.opt(&xc, &mut state)?,
+                Some(21) => xr.opt(&xc, &mut zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -28014,6 +28709,15 @@ impl crate::xml::Decode for ServiceLocationFilter {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS5, "FromCreatedDate"),
+            (super::NS5, "FromLastModifiedDate"),
+            (super::NS5, "ID"),
+            (super::NS5, "PracticeID"),
+            (super::NS5, "PracticeName"),
+            (super::NS5, "ToCreatedDate"),
+            (super::NS5, "ToLastModifiedDate"),
+        ];
         let mut from_created_date = crate::xml::Nillable::Absent;
         let mut from_last_modified_date = crate::xml::Nillable::Absent;
         let mut id = crate::xml::Nillable::Absent;
@@ -28021,21 +28725,16 @@ impl crate::xml::Decode for ServiceLocationFilter {
         let mut practice_name = crate::xml::Nillable::Absent;
         let mut to_created_date = crate::xml::Nillable::Absent;
         let mut to_last_modified_date = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS5, "FromCreatedDate") => {
-                    xr.opt_nil(&xc, &mut from_created_date)?
-                }
-                (super::NS5, "FromLastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut from_last_modified_date)?
-                }
-                (super::NS5, "ID") => xr.opt_nil(&xc, &mut id)?,
-                (super::NS5, "PracticeID") => xr.opt_nil(&xc, &mut practice_id)?,
-                (super::NS5, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS5, "ToCreatedDate") => xr.opt_nil(&xc, &mut to_created_date)?,
-                (super::NS5, "ToLastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut to_last_modified_date)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut from_created_date)?,
+                Some(1) => xr.opt_nil(&xc, &mut from_last_modified_date)?,
+                Some(2) => xr.opt_nil(&xc, &mut id)?,
+                Some(3) => xr.opt_nil(&xc, &mut practice_id)?,
+                Some(4) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(5) => xr.opt_nil(&xc, &mut to_created_date)?,
+                Some(6) => xr.opt_nil(&xc, &mut to_last_modified_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -28101,16 +28800,20 @@ impl crate::xml::Decode for GetServiceLocationsResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS5, "ServiceLocations"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut service_locations = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS5, "ServiceLocations") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS5,
@@ -28226,6 +28929,30 @@ impl crate::xml::Decode for ServiceLocationData {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS5, "AddressLine1"),
+            (super::NS5, "AddressLine2"),
+            (super::NS5, "BillingName"),
+            (super::NS5, "CLIANumber"),
+            (super::NS5, "City"),
+            (super::NS5, "Country"),
+            (super::NS5, "CreatedDate"),
+            (super::NS5, "FacilityIDType"),
+            (super::NS5, "FaxPhone"),
+            (super::NS5, "FaxPhoneExt"),
+            (super::NS5, "HCFABox32FacilityID"),
+            (super::NS5, "ID"),
+            (super::NS5, "ModifiedDate"),
+            (super::NS5, "NPI"),
+            (super::NS5, "Name"),
+            (super::NS5, "Phone"),
+            (super::NS5, "PhoneExt"),
+            (super::NS5, "PlaceOfService"),
+            (super::NS5, "PracticeID"),
+            (super::NS5, "PracticeName"),
+            (super::NS5, "State"),
+            (super::NS5, "ZipCode"),
+        ];
         let mut address_line1 = crate::xml::Nillable::Absent;
         let mut address_line2 = crate::xml::Nillable::Absent;
         let mut billing_name = crate::xml::Nillable::Absent;
@@ -28248,32 +28975,31 @@ impl crate::xml::Decode for ServiceLocationData {
         let mut practice_name = crate::xml::Nillable::Absent;
         let mut state = crate::xml::Nillable::Absent;
         let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS5, "AddressLine1") => xr.opt_nil(&xc, &mut address_line1)?,
-                (super::NS5, "AddressLine2") => xr.opt_nil(&xc, &mut address_line2)?,
-                (super::NS5, "BillingName") => xr.opt_nil(&xc, &mut billing_name)?,
-                (super::NS5, "CLIANumber") => xr.opt_nil(&xc, &mut clia_number)?,
-                (super::NS5, "City") => xr.opt_nil(&xc, &mut city)?,
-                (super::NS5, "Country") => xr.opt_nil(&xc, &mut country)?,
-                (super::NS5, "CreatedDate") => xr.opt_nil(&xc, &mut created_date)?,
-                (super::NS5, "FacilityIDType") => xr.opt_nil(&xc, &mut facility_id_type)?,
-                (super::NS5, "FaxPhone") => xr.opt_nil(&xc, &mut fax_phone)?,
-                (super::NS5, "FaxPhoneExt") => xr.opt_nil(&xc, &mut fax_phone_ext)?,
-                (super::NS5, "HCFABox32FacilityID") => {
-                    xr.opt_nil(&xc, &mut hcfa_box32_facility_id)?
-                }
-                (super::NS5, "ID") => xr.opt_nil(&xc, &mut id)?,
-                (super::NS5, "ModifiedDate") => xr.opt_nil(&xc, &mut modified_date)?,
-                (super::NS5, "NPI") => xr.opt_nil(&xc, &mut npi)?,
-                (super::NS5, "Name") => xr.opt_nil(&xc, &mut name)?,
-                (super::NS5, "Phone") => xr.opt_nil(&xc, &mut phone)?,
-                (super::NS5, "PhoneExt") => xr.opt_nil(&xc, &mut phone_ext)?,
-                (super::NS5, "PlaceOfService") => xr.opt_nil(&xc, &mut place_of_service)?,
-                (super::NS5, "PracticeID") => xr.opt_nil(&xc, &mut practice_id)?,
-                (super::NS5, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS5, "State") => xr.opt_nil(&xc, &mut state)?,
-                (super::NS5, "ZipCode") => xr.opt_nil(&xc, &mut zip_code)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut billing_name)?,
+                Some(3) => xr.opt_nil(&xc, &mut clia_number)?,
+                Some(4) => xr.opt_nil(&xc, &mut city)?,
+                Some(5) => xr.opt_nil(&xc, &mut country)?,
+                Some(6) => xr.opt_nil(&xc, &mut created_date)?,
+                Some(7) => xr.opt_nil(&xc, &mut facility_id_type)?,
+                Some(8) => xr.opt_nil(&xc, &mut fax_phone)?,
+                Some(9) => xr.opt_nil(&xc, &mut fax_phone_ext)?,
+                Some(10) => xr.opt_nil(&xc, &mut hcfa_box32_facility_id)?,
+                Some(11) => xr.opt_nil(&xc, &mut id)?,
+                Some(12) => xr.opt_nil(&xc, &mut modified_date)?,
+                Some(13) => xr.opt_nil(&xc, &mut npi)?,
+                Some(14) => xr.opt_nil(&xc, &mut name)?,
+                Some(15) => xr.opt_nil(&xc, &mut phone)?,
+                Some(16) => xr.opt_nil(&xc, &mut phone_ext)?,
+                Some(17) => xr.opt_nil(&xc, &mut place_of_service)?,
+                Some(18) => xr.opt_nil(&xc, &mut practice_id)?,
+                Some(19) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(20) => xr.opt_nil(&xc, &mut state)?,
+                Some(21) => xr.opt_nil(&xc, &mut zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -28339,14 +29065,20 @@ impl crate::xml::Decode for GetProcedureCodesReq {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "RequestHeader"),
+            (super::NS5, "Fields"),
+            (super::NS5, "Filter"),
+        ];
         let mut request_header = None;
         let mut fields = None;
         let mut filter = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "RequestHeader") => xr.req_nil(&xc, &mut request_header)?,
-                (super::NS5, "Fields") => xr.req(&xc, &mut fields)?,
-                (super::NS5, "Filter") => xr.req(&xc, &mut filter)?,
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.req_nil(&xc, &mut request_header)?,
+                Some(1) => xr.req(&xc, &mut fields)?,
+                Some(2) => xr.req(&xc, &mut filter)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -28432,6 +29164,24 @@ impl crate::xml::Decode for ProcedureCodeFieldsToReturn {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS5, "Active"),
+            (super::NS5, "BillableCode"),
+            (super::NS5, "CreatedDate"),
+            (super::NS5, "CustomerSpecific"),
+            (super::NS5, "DefaultUnits"),
+            (super::NS5, "DrugName"),
+            (super::NS5, "ID"),
+            (super::NS5, "LocalName"),
+            (super::NS5, "ModifiedDate"),
+            (super::NS5, "NDC"),
+            (super::NS5, "OfficialDescription"),
+            (super::NS5, "OfficialName"),
+            (super::NS5, "PracticeName"),
+            (super::NS5, "ProcedureCode"),
+            (super::NS5, "ProcedureCodeCategoryID"),
+            (super::NS5, "TypeOfServiceCode"),
+        ];
         let mut active = None;
         let mut billable_code = None;
         let mut created_date = None;
@@ -28448,30 +29198,25 @@ impl crate::xml::Decode for ProcedureCodeFieldsToReturn {
         let mut procedure_code = None;
         let mut procedure_code_category_id = None;
         let mut type_of_service_code = None;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS5, "Active") => xr.opt(&xc, &mut active)?,
-                (super::NS5, "BillableCode") => xr.opt(&xc, &mut billable_code)?,
-                (super::NS5, "CreatedDate") => xr.opt(&xc, &mut created_date)?,
-                (super::NS5, "CustomerSpecific") => xr.opt(&xc, &mut customer_specific)?,
-                (super::NS5, "DefaultUnits") => xr.opt(&xc, &mut default_units)?,
-                (super::NS5, "DrugName") => xr.opt(&xc, &mut drug_name)?,
-                (super::NS5, "ID") => xr.opt(&xc, &mut id)?,
-                (super::NS5, "LocalName") => xr.opt(&xc, &mut local_name)?,
-                (super::NS5, "ModifiedDate") => xr.opt(&xc, &mut modified_date)?,
-                (super::NS5, "NDC") => xr.opt(&xc, &mut ndc)?,
-                (super::NS5, "OfficialDescription") => {
-                    xr.opt(&xc, &mut official_description)?
-                }
-                (super::NS5, "OfficialName") => xr.opt(&xc, &mut official_name)?,
-                (super::NS5, "PracticeName") => xr.opt(&xc, &mut practice_name)?,
-                (super::NS5, "ProcedureCode") => xr.opt(&xc, &mut procedure_code)?,
-                (super::NS5, "ProcedureCodeCategoryID") => {
-                    xr.opt(&xc, &mut procedure_code_category_id)?
-                }
-                (super::NS5, "TypeOfServiceCode") => {
-                    xr.opt(&xc, &mut type_of_service_code)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt(&xc, &mut active)?,
+                Some(1) => xr.opt(&xc, &mut billable_code)?,
+                Some(2) => xr.opt(&xc, &mut created_date)?,
+                Some(3) => xr.opt(&xc, &mut customer_specific)?,
+                Some(4) => xr.opt(&xc, &mut default_units)?,
+                Some(5) => xr.opt(&xc, &mut drug_name)?,
+                Some(6) => xr.opt(&xc, &mut id)?,
+                Some(7) => xr.opt(&xc, &mut local_name)?,
+                Some(8) => xr.opt(&xc, &mut modified_date)?,
+                Some(9) => xr.opt(&xc, &mut ndc)?,
+                Some(10) => xr.opt(&xc, &mut official_description)?,
+                Some(11) => xr.opt(&xc, &mut official_name)?,
+                Some(12) => xr.opt(&xc, &mut practice_name)?,
+                Some(13) => xr.opt(&xc, &mut procedure_code)?,
+                Some(14) => xr.opt(&xc, &mut procedure_code_category_id)?,
+                Some(15) => xr.opt(&xc, &mut type_of_service_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -28546,6 +29291,16 @@ impl crate::xml::Decode for ProcedureCodeFilter {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS5, "Active"),
+            (super::NS5, "CustomerSpecific"),
+            (super::NS5, "FromCreatedDate"),
+            (super::NS5, "FromLastModifiedDate"),
+            (super::NS5, "ID"),
+            (super::NS5, "ProcedureCode"),
+            (super::NS5, "ToCreatedDate"),
+            (super::NS5, "ToLastModifiedDate"),
+        ];
         let mut active = None;
         let mut customer_specific = None;
         let mut from_created_date = crate::xml::Nillable::Absent;
@@ -28554,22 +29309,17 @@ impl crate::xml::Decode for ProcedureCodeFilter {
         let mut procedure_code = crate::xml::Nillable::Absent;
         let mut to_created_date = crate::xml::Nillable::Absent;
         let mut to_last_modified_date = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS5, "Active") => xr.opt(&xc, &mut active)?,
-                (super::NS5, "CustomerSpecific") => xr.opt(&xc, &mut customer_specific)?,
-                (super::NS5, "FromCreatedDate") => {
-                    xr.opt_nil(&xc, &mut from_created_date)?
-                }
-                (super::NS5, "FromLastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut from_last_modified_date)?
-                }
-                (super::NS5, "ID") => xr.opt_nil(&xc, &mut id)?,
-                (super::NS5, "ProcedureCode") => xr.opt_nil(&xc, &mut procedure_code)?,
-                (super::NS5, "ToCreatedDate") => xr.opt_nil(&xc, &mut to_created_date)?,
-                (super::NS5, "ToLastModifiedDate") => {
-                    xr.opt_nil(&xc, &mut to_last_modified_date)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt(&xc, &mut active)?,
+                Some(1) => xr.opt(&xc, &mut customer_specific)?,
+                Some(2) => xr.opt_nil(&xc, &mut from_created_date)?,
+                Some(3) => xr.opt_nil(&xc, &mut from_last_modified_date)?,
+                Some(4) => xr.opt_nil(&xc, &mut id)?,
+                Some(5) => xr.opt_nil(&xc, &mut procedure_code)?,
+                Some(6) => xr.opt_nil(&xc, &mut to_created_date)?,
+                Some(7) => xr.opt_nil(&xc, &mut to_last_modified_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
@@ -28636,16 +29386,20 @@ impl crate::xml::Decode for GetProcedureCodesResp {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS0, "ErrorResponse"),
+            (super::NS0, "SecurityResponse"),
+            (super::NS5, "ProcedureCodes"),
+        ];
         let mut error_response = crate::xml::Nillable::Absent;
         let mut security_response = crate::xml::Nillable::Absent;
         let mut procedure_codes = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS0, "ErrorResponse") => xr.opt_nil(&xc, &mut error_response)?,
-                (super::NS0, "SecurityResponse") => {
-                    xr.opt_nil(&xc, &mut security_response)?
-                }
-                (super::NS5, "ProcedureCodes") => {
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(2) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS5,
@@ -28747,6 +29501,24 @@ impl crate::xml::Decode for ProcedureCodeData {
         xr: &mut crate::xml::Reader<'_>,
         xe: &crate::xml::Element<'_>,
     ) -> Result<Self, crate::xml::DecodeError> {
+        const MEMBERS: &[(crate::xml::Ns, &str)] = &[
+            (super::NS5, "Active"),
+            (super::NS5, "BillableCode"),
+            (super::NS5, "CreatedDate"),
+            (super::NS5, "CustomerSpecific"),
+            (super::NS5, "DefaultUnits"),
+            (super::NS5, "DrugName"),
+            (super::NS5, "ID"),
+            (super::NS5, "LocalName"),
+            (super::NS5, "ModifiedDate"),
+            (super::NS5, "NDC"),
+            (super::NS5, "OfficialDescription"),
+            (super::NS5, "OfficialName"),
+            (super::NS5, "PracticeName"),
+            (super::NS5, "ProcedureCode"),
+            (super::NS5, "ProcedureCodeCategoryID"),
+            (super::NS5, "TypeOfServiceCode"),
+        ];
         let mut active = crate::xml::Nillable::Absent;
         let mut billable_code = crate::xml::Nillable::Absent;
         let mut created_date = crate::xml::Nillable::Absent;
@@ -28763,32 +29535,25 @@ impl crate::xml::Decode for ProcedureCodeData {
         let mut procedure_code = crate::xml::Nillable::Absent;
         let mut procedure_code_category_id = crate::xml::Nillable::Absent;
         let mut type_of_service_code = crate::xml::Nillable::Absent;
+        let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
-            match (xc.ns, xc.local()) {
-                (super::NS5, "Active") => xr.opt_nil(&xc, &mut active)?,
-                (super::NS5, "BillableCode") => xr.opt_nil(&xc, &mut billable_code)?,
-                (super::NS5, "CreatedDate") => xr.opt_nil(&xc, &mut created_date)?,
-                (super::NS5, "CustomerSpecific") => {
-                    xr.opt_nil(&xc, &mut customer_specific)?
-                }
-                (super::NS5, "DefaultUnits") => xr.opt_nil(&xc, &mut default_units)?,
-                (super::NS5, "DrugName") => xr.opt_nil(&xc, &mut drug_name)?,
-                (super::NS5, "ID") => xr.opt_nil(&xc, &mut id)?,
-                (super::NS5, "LocalName") => xr.opt_nil(&xc, &mut local_name)?,
-                (super::NS5, "ModifiedDate") => xr.opt_nil(&xc, &mut modified_date)?,
-                (super::NS5, "NDC") => xr.opt_nil(&xc, &mut ndc)?,
-                (super::NS5, "OfficialDescription") => {
-                    xr.opt_nil(&xc, &mut official_description)?
-                }
-                (super::NS5, "OfficialName") => xr.opt_nil(&xc, &mut official_name)?,
-                (super::NS5, "PracticeName") => xr.opt_nil(&xc, &mut practice_name)?,
-                (super::NS5, "ProcedureCode") => xr.opt_nil(&xc, &mut procedure_code)?,
-                (super::NS5, "ProcedureCodeCategoryID") => {
-                    xr.opt_nil(&xc, &mut procedure_code_category_id)?
-                }
-                (super::NS5, "TypeOfServiceCode") => {
-                    xr.opt_nil(&xc, &mut type_of_service_code)?
-                }
+            match xc.member(MEMBERS, &mut xi) {
+                Some(0) => xr.opt_nil(&xc, &mut active)?,
+                Some(1) => xr.opt_nil(&xc, &mut billable_code)?,
+                Some(2) => xr.opt_nil(&xc, &mut created_date)?,
+                Some(3) => xr.opt_nil(&xc, &mut customer_specific)?,
+                Some(4) => xr.opt_nil(&xc, &mut default_units)?,
+                Some(5) => xr.opt_nil(&xc, &mut drug_name)?,
+                Some(6) => xr.opt_nil(&xc, &mut id)?,
+                Some(7) => xr.opt_nil(&xc, &mut local_name)?,
+                Some(8) => xr.opt_nil(&xc, &mut modified_date)?,
+                Some(9) => xr.opt_nil(&xc, &mut ndc)?,
+                Some(10) => xr.opt_nil(&xc, &mut official_description)?,
+                Some(11) => xr.opt_nil(&xc, &mut official_name)?,
+                Some(12) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(13) => xr.opt_nil(&xc, &mut procedure_code)?,
+                Some(14) => xr.opt_nil(&xc, &mut procedure_code_category_id)?,
+                Some(15) => xr.opt_nil(&xc, &mut type_of_service_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }

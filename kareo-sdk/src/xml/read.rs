@@ -181,6 +181,8 @@ pub struct Element<'i> {
     /// Namespace, as an index of the namespace table ([`Ns::OTHER`] / [`Ns::NONE`] otherwise).
     pub ns: Ns,
     start: BytesStart<'i>,
+    /// Where the local name starts in the qualified name.
+    local_at: usize,
     empty: bool,
     nil: bool,
 }
@@ -188,11 +190,25 @@ pub struct Element<'i> {
 impl Element<'_> {
     /// Local name.
     pub fn local(&self) -> &str {
-        let name = self.start.name().0;
-        match name.find(':') {
-            Some(i) => &name[i + 1..],
-            None => name,
+        &self.start.name().0[self.local_at..]
+    }
+
+    /// Which of a type's `members` (in sequence order) this element is, if any. Servers write
+    /// members in sequence order, so the search starts at `cursor` (the last match) and
+    /// usually ends there or one further; out-of-order elements are still found.
+    pub fn member(&self, members: &[(Ns, &str)], cursor: &mut usize) -> Option<usize> {
+        let local = self.local();
+        let start = (*cursor).min(members.len());
+        let hit = |(ns, name): &(Ns, &str)| *ns == self.ns && *name == local;
+        let found = members[start..]
+            .iter()
+            .position(hit)
+            .map(|i| i + start)
+            .or_else(|| members[..start].iter().position(hit));
+        if let Some(i) = found {
+            *cursor = i;
         }
+        found
     }
 
     /// Whether the element carries `xsi:nil="true"`.
@@ -292,7 +308,11 @@ impl<'i> Reader<'i> {
 
     fn resolve(&self, start: &BytesStart<'_>) -> Result<Ns, DecodeError> {
         let name = start.name().0;
-        let prefix = name.split_once(':').map_or("", |(p, _)| p);
+        let prefix = name
+            .as_bytes()
+            .iter()
+            .position(|&b| b == b':')
+            .map_or("", |i| &name[..i]);
         match self.lookup(prefix) {
             Some(ns) => Ok(ns),
             None if prefix.is_empty() => Ok(Ns::NONE),
@@ -331,7 +351,20 @@ impl<'i> Reader<'i> {
             self.marks.push(mark as u32);
             self.enter()?;
         }
-        Ok(Element { ns, start, empty, nil })
+        let local_at = start
+            .name()
+            .0
+            .as_bytes()
+            .iter()
+            .position(|&b| b == b':')
+            .map_or(0, |i| i + 1);
+        Ok(Element {
+            ns,
+            start,
+            local_at,
+            empty,
+            nil,
+        })
     }
 
     /// Leaves an element at its end tag.
