@@ -35,8 +35,13 @@ macro_rules! simple_decode {
         }
     )*};
 }
+impl Decode for String {
+    fn decode(r: &mut Reader<'_>, el: &Element<'_>) -> Result<Self, DecodeError> {
+        r.text(el).map(Cow::into_owned)
+    }
+}
+
 simple_decode!(
-    String,
     bool,
     i8,
     i16,
@@ -269,16 +274,15 @@ impl<'i> Reader<'i> {
     }
 
     fn lookup(&self, prefix: &str) -> Option<Ns> {
-        self.bindings
-            .iter()
-            .rev()
-            .find(|(p, _)| &**p == prefix)
-            .map(|(_, ns)| *ns)
+        // Prefixes are a few bytes: a plain loop beats a call to memcmp.
+        let eq = |p: &str| p.len() == prefix.len() && p.bytes().zip(prefix.bytes()).all(|(a, b)| a == b);
+        self.bindings.iter().rev().find(|(p, _)| eq(p)).map(|(_, ns)| *ns)
     }
 
     /// Pushes the namespace declarations of a start tag.
     fn declare(&mut self, start: &BytesStart<'_>) -> Result<(), DecodeError> {
-        if !start.attributes_raw().contains("xmlns") {
+        let raw = start.attributes_raw();
+        if raw.is_empty() || !raw.contains("xmlns") {
             return Ok(());
         }
         for attr in start.attributes() {
@@ -324,7 +328,8 @@ impl<'i> Reader<'i> {
     }
 
     fn is_nil(&self, start: &BytesStart<'_>) -> Result<bool, DecodeError> {
-        if !start.attributes_raw().contains("nil") {
+        let raw = start.attributes_raw();
+        if raw.is_empty() || !raw.contains("nil") {
             return Ok(false);
         }
         for attr in start.attributes() {
@@ -464,8 +469,7 @@ impl<'i> Reader<'i> {
                 Event::CData(c) => append(&mut out, c.into_inner()),
                 Event::GeneralRef(r) => {
                     let ch = resolve_reference(&r)?;
-                    let mut buf = [0u8; 4];
-                    append(&mut out, Cow::Owned(ch.encode_utf8(&mut buf).to_owned()));
+                    out.get_or_insert_with(|| Cow::Owned(String::new())).to_mut().push(ch);
                 }
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::End(_) => {
