@@ -11,7 +11,7 @@ use std::fmt;
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::values::{Nillable, SimpleValue, ValueError};
+use super::values::{with_simple_values, Nillable, SimpleValue, ValueError};
 use super::{Ns, XSI_NS};
 
 /// Reads `Self` from an element.
@@ -41,24 +41,7 @@ impl Decode for String {
     }
 }
 
-simple_decode!(
-    bool,
-    i8,
-    i16,
-    i32,
-    i64,
-    u8,
-    u16,
-    u32,
-    u64,
-    f32,
-    f64,
-    uuid::Uuid,
-    super::WcfChar,
-    super::Decimal,
-    super::Duration,
-    super::DateTime
-);
+with_simple_values!(simple_decode);
 
 impl<T: Decode> Decode for Box<T> {
     fn decode(r: &mut Reader<'_>, el: &Element<'_>) -> Result<Self, DecodeError> {

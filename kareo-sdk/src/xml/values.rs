@@ -28,6 +28,32 @@ fn invalid(expected: &'static str, reason: &'static str) -> ValueError {
     ValueError { expected, reason }
 }
 
+/// Calls macro `$m` with every built-in value type that is read and written through
+/// [`SimpleValue`] (`String` has its own, copy-free paths), so the codec impls list them once.
+macro_rules! with_simple_values {
+    ($m:ident) => {
+        $m!(
+            bool,
+            i8,
+            i16,
+            i32,
+            i64,
+            u8,
+            u16,
+            u32,
+            u64,
+            f32,
+            f64,
+            uuid::Uuid,
+            crate::xml::WcfChar,
+            crate::xml::Decimal,
+            crate::xml::Duration,
+            crate::xml::DateTime
+        );
+    };
+}
+pub(crate) use with_simple_values;
+
 /// A value written as element text: its lexical form both ways.
 pub trait SimpleValue: Sized {
     /// The lexical form (unescaped; the writer escapes it).

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use super::values::{Nillable, SimpleValue};
+use super::values::{with_simple_values, Nillable, SimpleValue};
 use super::Ns;
 
 /// Writes `self` as an element.
@@ -24,25 +24,13 @@ macro_rules! simple_encode {
         }
     )*};
 }
-simple_encode!(
-    String,
-    bool,
-    i8,
-    i16,
-    i32,
-    i64,
-    u8,
-    u16,
-    u32,
-    u64,
-    f32,
-    f64,
-    uuid::Uuid,
-    super::WcfChar,
-    super::Decimal,
-    super::Duration,
-    super::DateTime
-);
+with_simple_values!(simple_encode);
+
+impl Encode for String {
+    fn encode(&self, w: &mut Writer, ns: Ns, name: &'static str) -> Result<(), EncodeError> {
+        w.text_element(ns, name, self)
+    }
+}
 
 impl<T: Encode> Encode for Box<T> {
     fn encode(&self, w: &mut Writer, ns: Ns, name: &'static str) -> Result<(), EncodeError> {
