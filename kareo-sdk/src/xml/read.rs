@@ -217,6 +217,9 @@ pub struct Reader<'i> {
     bindings: Vec<(Box<str>, Ns)>,
     /// `bindings.len()` at each open element, to drop its declarations at its end tag.
     marks: Vec<u32>,
+    /// The binding the last prefix lookup found, valid while `bindings` is unchanged: most
+    /// elements use the same prefix as their siblings.
+    last_hit: std::cell::Cell<Option<usize>>,
     depth: u32,
     limits: Limits,
     skipped: u64,
@@ -245,6 +248,7 @@ impl<'i> Reader<'i> {
             namespaces,
             bindings: Vec::new(),
             marks: Vec::new(),
+            last_hit: std::cell::Cell::new(None),
             depth: 0,
             limits,
             skipped: 0,
@@ -259,7 +263,24 @@ impl<'i> Reader<'i> {
     fn lookup(&self, prefix: &str) -> Option<Ns> {
         // Prefixes are a few bytes: a plain loop beats a call to memcmp.
         let eq = |p: &str| p.len() == prefix.len() && p.bytes().zip(prefix.bytes()).all(|(a, b)| a == b);
-        self.bindings.iter().rev().find(|(p, _)| eq(p)).map(|(_, ns)| *ns)
+        if let Some(i) = self.last_hit.get() {
+            if let Some((p, ns)) = self.bindings.get(i) {
+                if eq(p) {
+                    return Some(*ns);
+                }
+            }
+        }
+        let i = self.bindings.iter().rposition(|(p, _)| eq(p))?;
+        self.last_hit.set(Some(i));
+        Some(self.bindings[i].1)
+    }
+
+    /// Drops the bindings declared since `mark` (and the lookup cache, which may point at one).
+    fn unbind(&mut self, mark: usize) {
+        if self.bindings.len() > mark {
+            self.bindings.truncate(mark);
+            self.last_hit.set(None);
+        }
     }
 
     /// Pushes the namespace declarations of a start tag.
@@ -289,17 +310,12 @@ impl<'i> Reader<'i> {
                     .map_or(Ns::OTHER, |i| Ns(i as u8))
             };
             self.bindings.push((prefix.into(), ns));
+            self.last_hit.set(None);
         }
         Ok(())
     }
 
-    fn resolve(&self, start: &BytesStart<'_>) -> Result<Ns, DecodeError> {
-        let name = start.name().0;
-        let prefix = name
-            .as_bytes()
-            .iter()
-            .position(|&b| b == b':')
-            .map_or("", |i| &name[..i]);
+    fn resolve(&self, prefix: &str) -> Result<Ns, DecodeError> {
         match self.lookup(prefix) {
             Some(ns) => Ok(ns),
             None if prefix.is_empty() => Ok(Ns::NONE),
@@ -331,21 +347,17 @@ impl<'i> Reader<'i> {
     fn open(&mut self, start: BytesStart<'i>, empty: bool) -> Result<Element<'i>, DecodeError> {
         let mark = self.bindings.len();
         self.declare(&start)?;
-        let ns = self.resolve(&start)?;
+        let name = start.name().0;
+        let colon = name.as_bytes().iter().position(|&b| b == b':');
+        let ns = self.resolve(colon.map_or("", |i| &name[..i]))?;
+        let local_at = colon.map_or(0, |i| i + 1);
         let nil = self.is_nil(&start)?;
         if empty {
-            self.bindings.truncate(mark);
+            self.unbind(mark);
         } else {
             self.marks.push(mark as u32);
             self.enter()?;
         }
-        let local_at = start
-            .name()
-            .0
-            .as_bytes()
-            .iter()
-            .position(|&b| b == b':')
-            .map_or(0, |i| i + 1);
         Ok(Element {
             ns,
             start,
@@ -359,7 +371,7 @@ impl<'i> Reader<'i> {
     fn close(&mut self) {
         self.depth = self.depth.saturating_sub(1);
         if let Some(mark) = self.marks.pop() {
-            self.bindings.truncate(mark as usize);
+            self.unbind(mark as usize);
         }
     }
 
