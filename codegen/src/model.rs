@@ -1,4 +1,4 @@
-//! Stage 2, model: [`Definitions`](crate::read::Definitions) → [`Model`], every reference resolved.
+//! Stage 2, model: [`Definitions`] → [`Model`], every reference resolved.
 //!
 //! The model is what the emitter needs and nothing else: named types with their members in wire
 //! order (base members first), the namespace each member element is in, occurrence and
