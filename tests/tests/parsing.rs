@@ -2,7 +2,7 @@
 //! be lost, and safe with hostile input (no panic, no entity expansion, bounded depth and size).
 
 use kareo_sdk::envelope::{self, Fault, Response};
-use kareo_sdk::operations::{GetExternalVendors, GetPatients, GetProviders};
+use kareo_sdk::operations::{GetAppointment, GetExternalVendors, GetPatients, GetProviders};
 use kareo_sdk::xml::{DecodeErrorKind, Limits, Nillable};
 
 const HEAD: &str = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>"#;
@@ -101,15 +101,25 @@ fn unparseable_values_name_the_element_path() {
 }
 
 #[test]
-fn duplicate_and_nil_where_not_allowed_are_errors() {
+fn duplicates_are_errors_and_nil_is_accepted_wherever_it_loses_nothing() {
     let dup = patients("<a:Patients/><a:Patients/>");
     assert_eq!(parse_patients(&dup).unwrap_err().kind, DecodeErrorKind::Duplicate);
-    let xml = patients(r#"<a:SecurityResponse><a:Authenticated i:nil="true"/></a:SecurityResponse>"#);
-    let err = parse_patients(&xml).unwrap_err();
+    // Optional but not nillable in this schema: a nil carries no value and reads as absent.
+    let xml = patients(
+        r#"<a:SecurityResponse><a:Authenticated i:nil="true"/><a:CustomerId>3</a:CustomerId></a:SecurityResponse>"#,
+    );
+    let (resp, _) = parse_patients(&xml).expect("parses");
+    let security = resp.security_response.value().expect("security response");
+    assert_eq!((security.authenticated, security.customer_id), (None, Some(3)));
+    // Required and not nillable: nil leaves no value to give, an error naming the element.
+    let xml = format!(
+        r#"{HEAD}<GetAppointmentResponse xmlns="http://www.kareo.com/api/schemas/"><GetAppointmentResult xmlns:a="http://www.kareo.com/api/schemas/" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><a:Appointment><a:StartTime i:nil="true"/></a:Appointment></GetAppointmentResult></GetAppointmentResponse>{TAIL}"#
+    );
+    let err = envelope::read_response::<GetAppointment>(xml.as_bytes(), Limits::default()).unwrap_err();
     assert_eq!(err.kind, DecodeErrorKind::UnexpectedNil);
     assert_eq!(
         err.path_string(),
-        "GetPatientsResponse/GetPatientsResult/SecurityResponse/Authenticated"
+        "GetAppointmentResponse/GetAppointmentResult/Appointment/StartTime"
     );
 }
 

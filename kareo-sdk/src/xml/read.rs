@@ -181,20 +181,22 @@ impl Element<'_> {
         &self.start.name().0[self.local_at..]
     }
 
-    /// Which of a type's `members` (in sequence order) this element is, if any. Servers write
-    /// members in sequence order, so the search starts at `cursor` (the last match) and
-    /// usually ends there or one further; out-of-order elements are still found.
+    /// Which of a type's `members` (in sequence order) this element is, if any.
+    ///
+    /// `cursor` is where the search starts: the member after the last match, since servers
+    /// write members in sequence order (a repeated member, or members out of order, are still
+    /// found by the wrap-around search).
     pub fn member(&self, members: &[(Ns, &str)], cursor: &mut usize) -> Option<usize> {
         let local = self.local();
         let start = (*cursor).min(members.len());
-        let hit = |(ns, name): &(Ns, &str)| *ns == self.ns && *name == local;
+        let hit = |(ns, name): &(Ns, &str)| name.len() == local.len() && *ns == self.ns && *name == local;
         let found = members[start..]
             .iter()
             .position(hit)
             .map(|i| i + start)
             .or_else(|| members[..start].iter().position(hit));
         if let Some(i) = found {
-            *cursor = i;
+            *cursor = i + 1;
         }
         found
     }
@@ -544,9 +546,12 @@ impl<'i> Reader<'i> {
         }
     }
 
-    /// A required member (collected into `slot`, checked by [`Reader::required`]).
+    /// A required member (collected into `slot`, checked by [`Reader::required`]). `xsi:nil`
+    /// is an error: the member has no value to give.
     pub fn req<T: Decode>(&mut self, el: &Element<'_>, slot: &mut Option<T>) -> Result<(), DecodeError> {
-        self.opt(el, slot)
+        Self::once(el, slot)?;
+        *slot = Some(self.value(el).map_err(|e| e.within(el.local()))?);
+        Ok(())
     }
 
     /// A required nillable member.
@@ -561,10 +566,14 @@ impl<'i> Reader<'i> {
         Ok(())
     }
 
-    /// An optional member.
+    /// An optional member. `xsi:nil` on it (which a newer schema may allow) carries no value
+    /// and reads as absent.
     pub fn opt<T: Decode>(&mut self, el: &Element<'_>, slot: &mut Option<T>) -> Result<(), DecodeError> {
         Self::once(el, slot)?;
-        *slot = Some(self.value(el).map_err(|e| e.within(el.local()))?);
+        if el.nil {
+            return self.skip(el);
+        }
+        *slot = Some(T::decode(self, el).map_err(|e| e.within(el.local()))?);
         Ok(())
     }
 
@@ -652,7 +661,7 @@ impl<'i> Reader<'i> {
     ) -> Result<(), DecodeError> {
         Self::once(el, slot)?;
         if el.nil {
-            return Err(DecodeError::new(DecodeErrorKind::UnexpectedNil).within(el.local()));
+            return self.skip(el); // no value: reads as absent, as for `opt`
         }
         *slot = Some(self.array(el, item_ns, item).map_err(|e| e.within(el.local()))?);
         Ok(())
