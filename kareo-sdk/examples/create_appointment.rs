@@ -29,43 +29,21 @@ async fn run() -> Result<(), Error> {
 
     let start = DateTime::new(2030, 1, 15, 9, 0, 0).expect("a valid date");
     let end = DateTime::new(2030, 1, 15, 9, 30, 0).expect("a valid date");
-    let appointment = AppointmentCreate {
-        appointment_id: None,
-        appointment_name: Nillable::Absent,
-        appointment_reason_id: None,
-        appointment_status: AppointmentStatus::Scheduled,
-        appointment_type: AppointmentType::P, // P: patient appointment
-        appointment_uuid: Nillable::Absent,
-        attendees_count: None,
-        created_at: Nillable::Absent,
-        created_by: None,
-        customer_id: None,
-        end_time: end,
-        for_recare: None,
-        insurance_policy_authorization_id: Nillable::Absent,
-        is_deleted: None,
-        is_group_appointment: None,
-        is_recurring: false,
-        max_attendees: None,
-        notes: Nillable::Value("Created by the kareo-sdk example".to_owned()),
-        occurrence_id: Nillable::Absent,
-        patient_case_id: Nillable::Absent,
-        patient_summaries: Nillable::Absent,
-        patient_summary: Nillable::Value(PatientSummary {
-            patient_id: Some(patient_id),
-            ..PatientSummary::default()
-        }),
+    // Required members in wire order: status, type, end, is-recurring, practice, service location, start.
+    let mut appointment = AppointmentCreate::new(
+        AppointmentStatus::Scheduled,
+        AppointmentType::P, // P: patient appointment
+        end,
+        false,
         practice_id,
-        provider_id: None,
-        recurrence_rule: Nillable::Absent,
-        resource_id: None,
-        resource_ids: Nillable::Absent,
         service_location_id,
-        start_time: start,
-        updated_at: Nillable::Absent,
-        updated_by: None,
-        was_created_online: None,
-    };
+        start,
+    );
+    appointment.notes = Nillable::Value("Created by the kareo-sdk example".to_owned());
+    appointment.patient_summary = Nillable::Value(PatientSummary {
+        patient_id: Some(patient_id),
+        ..PatientSummary::default()
+    });
     let request = CreateAppointmentReq {
         appointment: Some(appointment),
         ..CreateAppointmentReq::default()

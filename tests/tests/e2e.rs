@@ -152,40 +152,15 @@ async fn create_patient_and_appointment_return_new_ids() {
 }
 
 fn appointment_defaults(start: kareo_sdk::xml::DateTime, end: kareo_sdk::xml::DateTime) -> AppointmentCreate {
-    AppointmentCreate {
-        appointment_id: None,
-        appointment_name: Nillable::Absent,
-        appointment_reason_id: None,
-        appointment_status: AppointmentStatus::Scheduled,
-        appointment_type: AppointmentType::P,
-        appointment_uuid: Nillable::Absent,
-        attendees_count: None,
-        created_at: Nillable::Absent,
-        created_by: None,
-        customer_id: None,
-        end_time: end,
-        for_recare: None,
-        insurance_policy_authorization_id: Nillable::Absent,
-        is_deleted: None,
-        is_group_appointment: None,
-        is_recurring: false,
-        max_attendees: None,
-        notes: Nillable::Absent,
-        occurrence_id: Nillable::Absent,
-        patient_case_id: Nillable::Absent,
-        patient_summaries: Nillable::Absent,
-        patient_summary: Nillable::Absent,
-        practice_id: 1,
-        provider_id: None,
-        recurrence_rule: Nillable::Absent,
-        resource_id: None,
-        resource_ids: Nillable::Absent,
-        service_location_id: 1,
-        start_time: start,
-        updated_at: Nillable::Absent,
-        updated_by: None,
-        was_created_online: None,
-    }
+    AppointmentCreate::new(
+        AppointmentStatus::Scheduled,
+        AppointmentType::P,
+        end,
+        false,
+        1,
+        3,
+        start,
+    )
 }
 
 #[tokio::test]

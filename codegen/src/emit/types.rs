@@ -303,10 +303,37 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
                 }
             }
         });
+    let constructor = (!derive_default).then(|| {
+        let required: Vec<_> = s.members.iter().zip(&field_idents).filter(|(m, _)| shape(m) == Shape::Req).collect();
+        let params = required.iter().map(|(m, f)| {
+            let ty = field_type(ctx, m);
+            quote!(#f: #ty)
+        });
+        let inits = s.members.iter().zip(&field_idents).map(|(m, f)| match shape(m) {
+            Shape::Req => quote!(#f),
+            Shape::ReqNil | Shape::Opt => quote!(#f: None),
+            Shape::OptNil => quote!(#f: #rt::Nillable::Absent),
+            Shape::Many => quote!(#f: Vec::new()),
+        });
+        let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let doc = super::doc_attrs(
+            "A value with the required members given, in wire order, and every other member unset\n(absent, or nil where the schema requires the element but allows nil).",
+        );
+        quote! {
+            impl #ident {
+                #doc
+                #allow
+                pub fn new(#(#params),*) -> Self {
+                    Self { #(#inits),* }
+                }
+            }
+        }
+    });
     Ok(quote! {
         #doc
         #[derive(#(#derives),*)]
         pub struct #ident { #(#decls)* }
+        #constructor
         #debug_impl
         #(#base_views)*
         #encode

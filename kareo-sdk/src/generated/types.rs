@@ -3949,6 +3949,55 @@ pub struct AppointmentCreate {
     pub was_created_online: Option<bool>,
 }
 
+impl AppointmentCreate {
+    /// A value with the required members given, in wire order, and every other member unset
+    /// (absent, or nil where the schema requires the element but allows nil).
+    pub fn new(
+        appointment_status: AppointmentStatus,
+        appointment_type: AppointmentType,
+        end_time: crate::xml::DateTime,
+        is_recurring: bool,
+        practice_id: i64,
+        service_location_id: i64,
+        start_time: crate::xml::DateTime,
+    ) -> Self {
+        Self {
+            appointment_id: None,
+            appointment_name: crate::xml::Nillable::Absent,
+            appointment_reason_id: None,
+            appointment_status,
+            appointment_type,
+            appointment_uuid: crate::xml::Nillable::Absent,
+            attendees_count: None,
+            created_at: crate::xml::Nillable::Absent,
+            created_by: None,
+            customer_id: None,
+            end_time,
+            for_recare: None,
+            insurance_policy_authorization_id: crate::xml::Nillable::Absent,
+            is_deleted: None,
+            is_group_appointment: None,
+            is_recurring,
+            max_attendees: None,
+            notes: crate::xml::Nillable::Absent,
+            occurrence_id: crate::xml::Nillable::Absent,
+            patient_case_id: crate::xml::Nillable::Absent,
+            patient_summaries: crate::xml::Nillable::Absent,
+            patient_summary: crate::xml::Nillable::Absent,
+            practice_id,
+            provider_id: None,
+            recurrence_rule: crate::xml::Nillable::Absent,
+            resource_id: None,
+            resource_ids: crate::xml::Nillable::Absent,
+            service_location_id,
+            start_time,
+            updated_at: crate::xml::Nillable::Absent,
+            updated_by: None,
+            was_created_online: None,
+        }
+    }
+}
+
 impl crate::xml::Encode for AppointmentCreate {
     fn encode(
         &self,
