@@ -57,9 +57,9 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
         /// Every operation of the service, in the binding's order.
         pub const OPERATIONS: [#rt::OperationInfo; #n] = [#(<#markers as #rt::Operation>::INFO),*];
         /// Calls macro `$m` once with every operation as `(MarkerType, snake_case_name)`, in the
-        /// binding's order: `$m! { (A, a), (B, b), ... }`. Marker types live in
-        /// `kareo_sdk::operations`. Used to derive per-operation code (client methods, tests)
-        /// from the operation table instead of by hand.
+        /// binding's order: `$m! { (A, a), (B, b), ... }`. Marker types live in this generated
+        /// `operations` module. Used to derive per-operation code (client methods, tests) from
+        /// the operation table instead of by hand.
         #[macro_export]
         macro_rules! for_each_operation {
             ($m:ident) => {
