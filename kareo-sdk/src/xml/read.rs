@@ -557,12 +557,7 @@ impl<'i> Reader<'i> {
     /// A required nillable member.
     pub fn req_nil<T: Decode>(&mut self, el: &Element<'_>, slot: &mut Option<Option<T>>) -> Result<(), DecodeError> {
         Self::once(el, slot)?;
-        let v = if el.nil {
-            self.skip(el).map(|_| None)
-        } else {
-            T::decode(self, el).map(Some)
-        };
-        *slot = Some(v.map_err(|e| e.within(el.local()))?);
+        *slot = Some(self.unless_nil(el, |r| T::decode(r, el))?);
         Ok(())
     }
 
@@ -570,25 +565,38 @@ impl<'i> Reader<'i> {
     /// and reads as absent.
     pub fn opt<T: Decode>(&mut self, el: &Element<'_>, slot: &mut Option<T>) -> Result<(), DecodeError> {
         Self::once(el, slot)?;
-        if el.nil {
-            return self.skip(el);
-        }
-        *slot = Some(T::decode(self, el).map_err(|e| e.within(el.local()))?);
+        *slot = self.unless_nil(el, |r| T::decode(r, el))?;
         Ok(())
     }
 
     /// An optional nillable member.
     pub fn opt_nil<T: Decode>(&mut self, el: &Element<'_>, slot: &mut Nillable<T>) -> Result<(), DecodeError> {
-        if !slot.is_absent() {
-            return Err(DecodeError::new(DecodeErrorKind::Duplicate).within(el.local()));
-        }
-        *slot = if el.nil {
-            self.skip(el)?;
-            Nillable::Nil
-        } else {
-            Nillable::Value(T::decode(self, el).map_err(|e| e.within(el.local()))?)
-        };
+        Self::once_nillable(el, slot)?;
+        *slot = self
+            .unless_nil(el, |r| T::decode(r, el))?
+            .map_or(Nillable::Nil, Nillable::Value);
         Ok(())
+    }
+
+    /// Reads `el` with `read`, or gives `None` for an `xsi:nil` element; errors get `el`'s name
+    /// on their path.
+    fn unless_nil<T>(
+        &mut self,
+        el: &Element<'_>,
+        read: impl FnOnce(&mut Self) -> Result<T, DecodeError>,
+    ) -> Result<Option<T>, DecodeError> {
+        if el.nil {
+            self.skip(el)?;
+            return Ok(None);
+        }
+        read(self).map(Some).map_err(|e| e.within(el.local()))
+    }
+
+    fn once_nillable<T>(el: &Element<'_>, slot: &Nillable<T>) -> Result<(), DecodeError> {
+        match slot {
+            Nillable::Absent => Ok(()),
+            _ => Err(DecodeError::new(DecodeErrorKind::Duplicate).within(el.local())),
+        }
     }
 
     /// One occurrence of a member repeated in place.
@@ -642,16 +650,11 @@ impl<'i> Reader<'i> {
         slot: &mut Option<Option<Vec<T>>>,
     ) -> Result<(), DecodeError> {
         Self::once(el, slot)?;
-        let v = if el.nil {
-            self.skip(el).map(|_| None)
-        } else {
-            self.array(el, item_ns, item).map(Some)
-        };
-        *slot = Some(v.map_err(|e| e.within(el.local()))?);
+        *slot = Some(self.unless_nil(el, |r| r.array(el, item_ns, item))?);
         Ok(())
     }
 
-    /// An optional collection member.
+    /// An optional collection member; `xsi:nil` reads as absent, as for [`Reader::opt`].
     pub fn opt_array<T: Decode>(
         &mut self,
         el: &Element<'_>,
@@ -660,10 +663,7 @@ impl<'i> Reader<'i> {
         slot: &mut Option<Vec<T>>,
     ) -> Result<(), DecodeError> {
         Self::once(el, slot)?;
-        if el.nil {
-            return self.skip(el); // no value: reads as absent, as for `opt`
-        }
-        *slot = Some(self.array(el, item_ns, item).map_err(|e| e.within(el.local()))?);
+        *slot = self.unless_nil(el, |r| r.array(el, item_ns, item))?;
         Ok(())
     }
 
@@ -675,15 +675,10 @@ impl<'i> Reader<'i> {
         item: &str,
         slot: &mut Nillable<Vec<T>>,
     ) -> Result<(), DecodeError> {
-        if !slot.is_absent() {
-            return Err(DecodeError::new(DecodeErrorKind::Duplicate).within(el.local()));
-        }
-        *slot = if el.nil {
-            self.skip(el)?;
-            Nillable::Nil
-        } else {
-            Nillable::Value(self.array(el, item_ns, item).map_err(|e| e.within(el.local()))?)
-        };
+        Self::once_nillable(el, slot)?;
+        *slot = self
+            .unless_nil(el, |r| r.array(el, item_ns, item))?
+            .map_or(Nillable::Nil, Nillable::Value);
         Ok(())
     }
 
