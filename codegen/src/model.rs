@@ -695,7 +695,7 @@ impl<'a> Builder<'a> {
             TypeRef::Named(q) if matches!(model.get(q).map(|t| &t.kind), Some(TypeKind::Struct(_))) => {}
             TypeRef::Named(q) if matches!(model.get(q).map(|t| &t.kind), Some(TypeKind::Array(_))) => {
                 return Err(self.err(
-                    &child.doc_loc(decl),
+                    &decl.loc,
                     ErrorKind::Unsupported(format!(
                         "wrapper child of type {q}, a collection (its only member repeats), not a record"
                     )),
@@ -703,7 +703,7 @@ impl<'a> Builder<'a> {
             }
             _ => {
                 return Err(self.err(
-                    &child.doc_loc(decl),
+                    &decl.loc,
                     ErrorKind::Unsupported("wrapper child that is not a complex type".into()),
                 ))
             }
@@ -817,12 +817,6 @@ impl<'a> Builder<'a> {
                 })
             })
         })
-    }
-}
-
-impl Member {
-    fn doc_loc(&self, decl: &ElementDecl) -> Loc {
-        decl.loc.clone()
     }
 }
 

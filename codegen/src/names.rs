@@ -173,37 +173,3 @@ pub fn variant_names(kind: &TypeKind) -> (Vec<String>, String) {
     .unwrap_or_else(|| "Unlisted".into());
     (variants, catch_all)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fields_are_snake_case_and_escaped() {
-        assert_eq!(field_name("PatientID"), "patient_id");
-        assert_eq!(field_name("CLIANumber"), "clia_number");
-        assert_eq!(field_name("externalID"), "external_id");
-        assert_eq!(field_name("type"), "r#type");
-        assert_eq!(field_name("Self"), "self_");
-        assert_eq!(field_name("3rdParty"), "n3rd_party");
-        assert_eq!(field_name("a.b-c"), "a_b_c");
-    }
-
-    #[test]
-    fn types_avoid_the_prelude() {
-        assert_eq!(type_name("ArrayOfstring"), "ArrayOfstring");
-        assert_eq!(type_name("String"), "StringType");
-        assert_eq!(type_name("guid"), "Guid");
-        assert_eq!(variant_name("NO_SHOW"), "NoShow");
-        assert_eq!(variant_name("2"), "V2");
-        assert_eq!(variant_name(""), "Empty");
-    }
-
-    #[test]
-    fn collisions_are_numbered_in_order() {
-        let names = field_names(["DocumentId", "DocumentID", "documentId", "xr"]);
-        assert_eq!(names, ["document_id", "document_id_2", "document_id_3", "xr_2"]);
-        let raw = dedupe(["r#type".to_string(), "r#type".to_string()], &[], "_");
-        assert_eq!(raw, ["r#type", "type_2"]);
-    }
-}

@@ -15,6 +15,10 @@ fn field_names_are_snake_case_with_keywords_escaped() {
     assert_eq!(field_name("Self"), "self_");
     assert_eq!(field_name("super"), "super_");
     assert_eq!(field_name("3rdParty"), "n3rd_party");
+    assert_eq!(field_name("PatientID"), "patient_id");
+    assert_eq!(field_name("CLIANumber"), "clia_number");
+    assert_eq!(field_name("externalID"), "external_id");
+    assert_eq!(field_name("a.b-c"), "a_b_c");
     assert_eq!(field_name("ü"), "empty");
     assert_eq!(field_name(""), "empty");
 }
@@ -23,11 +27,15 @@ fn field_names_are_snake_case_with_keywords_escaped() {
 fn type_and_variant_names_are_upper_camel_case() {
     assert_eq!(type_name("ArrayOfstring"), "ArrayOfstring");
     assert_eq!(type_name("EPSDTReasonCode"), "EpsdtReasonCode");
+    assert_eq!(type_name("guid"), "Guid");
+    assert_eq!(type_name("String"), "StringType");
     assert_eq!(type_name("Option"), "OptionType");
     assert_eq!(type_name("Self"), "SelfType");
     assert_eq!(type_name("日本"), "Empty");
     assert_eq!(variant_name("NO_SHOW"), "NoShow");
     assert_eq!(variant_name("10"), "V10");
+    assert_eq!(variant_name("2"), "V2");
+    assert_eq!(variant_name(""), "Empty");
     assert_eq!(variant_name("Self"), "SelfValue");
     assert_eq!(variant_name("é"), "Empty");
 }
@@ -44,8 +52,8 @@ fn only_the_decoders_own_locals_are_reserved_for_fields() {
 #[test]
 fn collisions_are_numbered_in_input_order() {
     assert_eq!(
-        field_names(["DocumentId", "DocumentID", "documentId"]),
-        ["document_id", "document_id_2", "document_id_3"]
+        field_names(["DocumentId", "DocumentID", "documentId", "xr"]),
+        ["document_id", "document_id_2", "document_id_3", "xr_2"]
     );
     assert_eq!(dedupe(strings(&["r#type", "r#type"]), &[], "_"), ["r#type", "type_2"]);
     assert_eq!(dedupe(strings(&["Get", "Get"]), &["GetOp2"], "Op"), ["Get", "GetOp3"]);
