@@ -49,7 +49,15 @@ pub fn read_request<O: Operation>(body: &[u8], limits: Limits) -> Result<O::Requ
 where
     O::Request: Decode,
 {
-    match read_message::<O::Request>(body, limits, &O::INFO.input)? {
+    request_from::<O>(Reader::new(body, &READ_NAMESPACES, limits)?)
+}
+
+#[cfg(feature = "server-codec")]
+fn request_from<O: Operation>(reader: Reader<'_>) -> Result<O::Request, DecodeError>
+where
+    O::Request: Decode,
+{
+    match read_message::<O::Request>(reader, &O::INFO.input)? {
         (Response::Result(r), _) => Ok(r),
         (Response::Fault(_), _) => Err(envelope_error("a request holds a Fault")),
     }
@@ -118,7 +126,7 @@ impl fmt::Display for Fault {
 }
 
 /// What a response body held.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Response<T> {
     /// The operation's result.
     Result(T),
@@ -138,15 +146,35 @@ pub fn read_response<O: Operation>(
     body: &[u8],
     limits: Limits,
 ) -> Result<(Response<O::Response>, ParseStats), DecodeError> {
-    read_message::<O::Response>(body, limits, &O::INFO.output)
+    read_message::<O::Response>(Reader::new(body, &READ_NAMESPACES, limits)?, &O::INFO.output)
 }
 
-fn read_message<T: Decode>(
-    body: &[u8],
-    limits: Limits,
-    message: &Wrapper,
-) -> Result<(Response<T>, ParseStats), DecodeError> {
-    let mut r = Reader::new(body, &READ_NAMESPACES, limits)?;
+/// The readers with every element read through quick-xml's events: the reference that the
+/// reader's fast path for text-only elements is tested against. Not part of the API.
+#[doc(hidden)]
+pub mod reference {
+    use super::*;
+
+    /// [`read_response`](super::read_response) without the fast path.
+    pub fn read_response<O: Operation>(
+        body: &[u8],
+        limits: Limits,
+    ) -> Result<(Response<O::Response>, ParseStats), DecodeError> {
+        let reader = Reader::new(body, &READ_NAMESPACES, limits)?.quick_xml_only();
+        read_message::<O::Response>(reader, &O::INFO.output)
+    }
+
+    /// [`read_request`](super::read_request) without the fast path.
+    #[cfg(feature = "server-codec")]
+    pub fn read_request<O: Operation>(body: &[u8], limits: Limits) -> Result<O::Request, DecodeError>
+    where
+        O::Request: Decode,
+    {
+        request_from::<O>(Reader::new(body, &READ_NAMESPACES, limits)?.quick_xml_only())
+    }
+}
+
+fn read_message<T: Decode>(mut r: Reader<'_>, message: &Wrapper) -> Result<(Response<T>, ParseStats), DecodeError> {
     let envelope = r.root()?;
     if envelope.ns != SOAP || envelope.local() != "Envelope" {
         return Err(envelope_error("the document is not a SOAP 1.1 envelope"));
@@ -185,9 +213,9 @@ fn envelope_error(m: &str) -> DecodeError {
     DecodeError::new(DecodeErrorKind::Envelope(m.to_owned()))
 }
 
-fn read_result<T: Decode>(
-    r: &mut Reader<'_>,
-    wrapper: &Element<'_>,
+fn read_result<'i, T: Decode>(
+    r: &mut Reader<'i>,
+    wrapper: &Element<'i>,
     child_ns: Ns,
     child: &'static str,
 ) -> Result<T, DecodeError> {
@@ -206,7 +234,7 @@ fn read_result<T: Decode>(
     result.ok_or_else(|| DecodeError::new(DecodeErrorKind::Missing(child)))
 }
 
-fn read_fault(r: &mut Reader<'_>, fault: &Element<'_>) -> Result<Fault, DecodeError> {
+fn read_fault<'i>(r: &mut Reader<'i>, fault: &Element<'i>) -> Result<Fault, DecodeError> {
     let mut out = Fault::default();
     while let Some(c) = r.child(fault)? {
         match c.local() {

@@ -277,7 +277,7 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
     let decode = quote! {
         #decode_cfg
         impl #rt::Decode for #ident {
-            fn decode(xr: &mut #rt::Reader<'_>, xe: &#rt::Element<'_>) -> Result<Self, #rt::DecodeError> {
+            fn decode<'i>(xr: &mut #rt::Reader<'i>, xe: &#rt::Element<'i>) -> Result<Self, #rt::DecodeError> {
                 #body
             }
         }
@@ -408,7 +408,7 @@ fn emit_enum(ctx: &Ctx<'_>, t: &TypeDef) -> TokenStream {
             }
         }
         impl #rt::Decode for #ident {
-            fn decode(xr: &mut #rt::Reader<'_>, xe: &#rt::Element<'_>) -> Result<Self, #rt::DecodeError> {
+            fn decode<'i>(xr: &mut #rt::Reader<'i>, xe: &#rt::Element<'i>) -> Result<Self, #rt::DecodeError> {
                 Ok(Self::from(&*xr.text(xe)?))
             }
         }

@@ -31,9 +31,9 @@ impl crate::xml::Encode for UpdatePatientReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for UpdatePatientReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -82,9 +82,9 @@ impl crate::xml::Encode for RequestBase {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for RequestBase {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "RequestHeader")];
         let mut request_header = None;
@@ -146,9 +146,9 @@ impl crate::xml::Encode for RequestHeader {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for RequestHeader {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ClientVersion"),
@@ -342,9 +342,9 @@ impl crate::xml::Encode for PatientUpdate {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PatientUpdate {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AddressLine1"),
@@ -597,9 +597,9 @@ impl crate::xml::Encode for PatientAlertReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PatientAlertReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "Message"),
@@ -731,9 +731,9 @@ impl crate::xml::Encode for PatientCaseUpdateReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PatientCaseUpdateReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "Active"),
@@ -883,9 +883,9 @@ impl crate::xml::Encode for InsurancePolicyAuthorizationUpdateReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for InsurancePolicyAuthorizationUpdateReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AuthorizationID"),
@@ -1008,9 +1008,9 @@ impl crate::xml::Encode for PatientCaseConditionReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PatientCaseConditionReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "EPSDTReason"),
@@ -1167,9 +1167,9 @@ impl crate::xml::Encode for PatientCaseDatesReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PatientCaseDatesReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AccidentDate"),
@@ -1344,9 +1344,9 @@ impl crate::xml::Encode for InsurancePolicyUpdateReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for InsurancePolicyUpdateReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "Active"),
@@ -1502,9 +1502,9 @@ impl crate::xml::Encode for InsurancePolicyAdjusterReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for InsurancePolicyAdjusterReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "FaxNumber"),
@@ -1635,9 +1635,9 @@ impl crate::xml::Encode for InsurancePolicyInsuredReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for InsurancePolicyInsuredReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AddressLine1"),
@@ -1755,9 +1755,9 @@ impl crate::xml::Encode for ProviderIdentifierReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for ProviderIdentifierReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ExternalID"),
@@ -1860,9 +1860,9 @@ impl crate::xml::Encode for ServiceLocationReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for ServiceLocationReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AddressLine1"),
@@ -1998,9 +1998,9 @@ impl crate::xml::Encode for PatientEmployerReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PatientEmployerReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AddressLine1"),
@@ -2098,9 +2098,9 @@ impl crate::xml::Encode for EmployerReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for EmployerReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AddressLine1"),
@@ -2212,9 +2212,9 @@ impl crate::xml::Encode for PatientGuarantorReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PatientGuarantorReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AddressLine1"),
@@ -2312,9 +2312,9 @@ impl crate::xml::Encode for PracticeIdentifierReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PracticeIdentifierReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ExternalID"),
@@ -2372,9 +2372,9 @@ impl crate::xml::Encode for PhysicianIdentifierReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PhysicianIdentifierReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ExternalID"),
@@ -2475,9 +2475,9 @@ impl crate::xml::Encode for ModifyPatientResp {
 }
 
 impl crate::xml::Decode for ModifyPatientResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -2567,9 +2567,9 @@ impl crate::xml::Encode for ResponseBase {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for ResponseBase {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -2623,9 +2623,9 @@ impl crate::xml::Encode for ErrorResponse {
 }
 
 impl crate::xml::Decode for ErrorResponse {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorMessage"),
@@ -2698,9 +2698,9 @@ impl crate::xml::Encode for SecurityResponse {
 }
 
 impl crate::xml::Decode for SecurityResponse {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "Authenticated"),
@@ -2778,9 +2778,9 @@ impl crate::xml::Encode for PermissionsMissing {
 }
 
 impl crate::xml::Decode for PermissionsMissing {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "Permission")];
         let mut permission = crate::xml::Nillable::Absent;
@@ -2826,9 +2826,9 @@ impl crate::xml::Encode for PracticiesAuthorized {
 }
 
 impl crate::xml::Decode for PracticiesAuthorized {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "PracticeID")];
         let mut practice_id = crate::xml::Nillable::Absent;
@@ -2894,9 +2894,9 @@ impl crate::xml::Encode for PatientCaseRes {
 }
 
 impl crate::xml::Decode for PatientCaseRes {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "Authorizations"),
@@ -2974,9 +2974,9 @@ impl crate::xml::Encode for InsurancePolicyAuthorizationRes {
 }
 
 impl crate::xml::Decode for InsurancePolicyAuthorizationRes {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AuthorizationID"),
@@ -3046,9 +3046,9 @@ impl crate::xml::Encode for InsurancePolicyRes {
 }
 
 impl crate::xml::Decode for InsurancePolicyRes {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "InsurancePolicyCompanyID"),
@@ -3107,9 +3107,9 @@ impl crate::xml::Encode for UpdateEncounterStatusReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for UpdateEncounterStatusReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -3164,9 +3164,9 @@ impl crate::xml::Encode for EncounterUpdateStatus {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for EncounterUpdateStatus {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "EncounterID"),
@@ -3221,9 +3221,9 @@ impl crate::xml::Encode for EncounterUpdateStatusPractice {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for EncounterUpdateStatusPractice {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "PracticeID"),
@@ -3374,9 +3374,9 @@ impl crate::xml::Encode for CreateEncounterResp {
 }
 
 impl crate::xml::Decode for CreateEncounterResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -3538,9 +3538,9 @@ impl crate::xml::Encode for ServiceLineRes {
 }
 
 impl crate::xml::Decode for ServiceLineRes {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "EncounterID"),
@@ -3595,9 +3595,9 @@ impl crate::xml::Encode for UpdateAppointmentReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for UpdateAppointmentReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -3712,9 +3712,9 @@ impl crate::xml::Encode for AppointmentUpdate {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for AppointmentUpdate {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AppointmentId"),
@@ -3849,9 +3849,9 @@ impl crate::xml::Encode for UpdateAppointmentResp {
 }
 
 impl crate::xml::Decode for UpdateAppointmentResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -4060,9 +4060,9 @@ impl crate::xml::Encode for AppointmentCreate {
 }
 
 impl crate::xml::Decode for AppointmentCreate {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AppointmentId"),
@@ -4292,9 +4292,9 @@ impl crate::xml::Encode for GroupPatientSummary {
 }
 
 impl crate::xml::Decode for GroupPatientSummary {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "DateOfBirth"),
@@ -4453,9 +4453,9 @@ impl crate::xml::Encode for PatientSummary {
 }
 
 impl crate::xml::Decode for PatientSummary {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "DateOfBirth"),
@@ -4636,9 +4636,9 @@ impl crate::xml::Encode for RecurrenceRule {
 }
 
 impl crate::xml::Decode for RecurrenceRule {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AppointmentId"),
@@ -4770,9 +4770,9 @@ impl crate::xml::Encode for CreatePatientReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for CreatePatientReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -4955,9 +4955,9 @@ impl crate::xml::Encode for PatientCreate {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PatientCreate {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AddressLine1"),
@@ -5225,9 +5225,9 @@ impl crate::xml::Encode for PatientCaseCreateReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PatientCaseCreateReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "Active"),
@@ -5367,9 +5367,9 @@ impl crate::xml::Encode for InsurancePolicyAuthorizationCreateReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for InsurancePolicyAuthorizationCreateReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ContactFullName"),
@@ -5517,9 +5517,9 @@ impl crate::xml::Encode for InsurancePolicyCreateReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for InsurancePolicyCreateReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "Active"),
@@ -5650,9 +5650,9 @@ impl crate::xml::Encode for CreateEncounterReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for CreateEncounterReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -5781,9 +5781,9 @@ impl crate::xml::Encode for EncounterCreate {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for EncounterCreate {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "Appointment"),
@@ -5937,9 +5937,9 @@ impl crate::xml::Encode for AppointmentIdentifierReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for AppointmentIdentifierReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AppointmentID"),
@@ -6044,9 +6044,9 @@ impl crate::xml::Encode for ProviderIdentifierDetailedReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for ProviderIdentifierDetailedReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AddressLine1"),
@@ -6175,9 +6175,9 @@ impl crate::xml::Encode for PatientCaseIdentifierReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PatientCaseIdentifierReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "CaseID"),
@@ -6236,9 +6236,9 @@ impl crate::xml::Encode for EncounterHospitalization {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for EncounterHospitalization {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "EndDate"),
@@ -6306,9 +6306,9 @@ impl crate::xml::Encode for EncounterMiscellaneous {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for EncounterMiscellaneous {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "DoNotSendClaimElectronically"),
@@ -6405,9 +6405,9 @@ impl crate::xml::Encode for OrphanDiagnosisCodes {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for OrphanDiagnosisCodes {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "OrphanDiagnosisCode1"),
@@ -6513,9 +6513,9 @@ impl crate::xml::Encode for PatientIdentifierReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PatientIdentifierReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ExternalID"),
@@ -6595,9 +6595,9 @@ impl crate::xml::Encode for EncounterPayment {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for EncounterPayment {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AmountPaid"),
@@ -6660,9 +6660,9 @@ impl crate::xml::Encode for EncounterPlaceOfService {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for EncounterPlaceOfService {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "PlaceOfServiceCode"),
@@ -6778,9 +6778,9 @@ impl crate::xml::Encode for ServiceLineReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for ServiceLineReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AltDiagnosisCode1"),
@@ -6911,9 +6911,9 @@ impl crate::xml::Encode for EncounterServiceLocation {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for EncounterServiceLocation {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "LocationID"),
@@ -6961,9 +6961,9 @@ impl crate::xml::Encode for RegisterExternalVendorReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for RegisterExternalVendorReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -7011,9 +7011,9 @@ impl crate::xml::Encode for ExternalVendorReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for ExternalVendorReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "ExternalVendorName")];
         let mut external_vendor_name = crate::xml::Nillable::Absent;
@@ -7068,9 +7068,9 @@ impl crate::xml::Encode for RegisterExternalVendorResp {
 }
 
 impl crate::xml::Decode for RegisterExternalVendorResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -7125,9 +7125,9 @@ impl crate::xml::Encode for ExternalVendorData {
 }
 
 impl crate::xml::Decode for ExternalVendorData {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ExternalVendorID"),
@@ -7178,9 +7178,9 @@ impl crate::xml::Encode for UpdatePatientsExternalIdReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for UpdatePatientsExternalIdReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -7234,9 +7234,9 @@ impl crate::xml::Encode for PatientExternalIdSettingBatch {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PatientExternalIdSettingBatch {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "UpdateBatch")];
         let mut update_batch = crate::xml::Nillable::Absent;
@@ -7296,9 +7296,9 @@ impl crate::xml::Encode for PatientExternalIdSetting {
 }
 
 impl crate::xml::Decode for PatientExternalIdSetting {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "externalID"),
@@ -7375,9 +7375,9 @@ impl crate::xml::Encode for UpdatePatientsExternalIdResp {
 }
 
 impl crate::xml::Decode for UpdatePatientsExternalIdResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -7439,9 +7439,9 @@ impl crate::xml::Encode for CreatePaymentRequest {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for CreatePaymentRequest {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -7516,9 +7516,9 @@ impl crate::xml::Encode for PaymentCreate {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PaymentCreate {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AjudicationDate"),
@@ -7598,9 +7598,9 @@ impl crate::xml::Encode for PaymentAppointmentCreate {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PaymentAppointmentCreate {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "AppointmentID")];
         let mut appointment_id = crate::xml::Nillable::Absent;
@@ -7643,9 +7643,9 @@ impl crate::xml::Encode for PaymentInsuranceCreate {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PaymentInsuranceCreate {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "CompanyPlanID"),
@@ -7708,9 +7708,9 @@ impl crate::xml::Encode for PaymentPatientCreate {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PaymentPatientCreate {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "FirstName"),
@@ -7780,9 +7780,9 @@ impl crate::xml::Encode for PaymentPaymentCreate {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PaymentPaymentCreate {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AmountPaid"),
@@ -7837,9 +7837,9 @@ impl crate::xml::Encode for PaymentPracticeCreate {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PaymentPracticeCreate {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "PracticeID"),
@@ -7905,9 +7905,9 @@ impl crate::xml::Encode for CreatePaymentResp {
 }
 
 impl crate::xml::Decode for CreatePaymentResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -7970,9 +7970,9 @@ impl crate::xml::Encode for CreateAppointmentReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for CreateAppointmentReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -8035,9 +8035,9 @@ impl crate::xml::Encode for CreateAppointmentResp {
 }
 
 impl crate::xml::Decode for CreateAppointmentResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -8095,9 +8095,9 @@ impl crate::xml::Encode for GetAllPatientsReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for GetAllPatientsReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -9347,9 +9347,9 @@ impl crate::xml::Encode for PatientBatchFieldsToReturn {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PatientBatchFieldsToReturn {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AddressLine1"),
@@ -10384,9 +10384,9 @@ impl crate::xml::Encode for PatientBatchGetFilter {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PatientBatchGetFilter {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "BatchSize"),
@@ -10462,9 +10462,9 @@ impl crate::xml::Encode for GetAllPatientsResp {
 }
 
 impl crate::xml::Decode for GetAllPatientsResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -10522,9 +10522,9 @@ impl crate::xml::Encode for PatientBatchKey {
 }
 
 impl crate::xml::Decode for PatientBatchKey {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "nextStartKey")];
         let mut next_start_key = crate::xml::Nillable::Absent;
@@ -11825,9 +11825,9 @@ impl crate::xml::Encode for PatientBatchData {
 }
 
 impl crate::xml::Decode for PatientBatchData {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AddressLine1"),
@@ -12931,9 +12931,9 @@ impl crate::xml::Encode for GetPatientReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for GetPatientReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -12987,9 +12987,9 @@ impl crate::xml::Encode for SinglePatientFilter {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for SinglePatientFilter {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ExternalID"),
@@ -13056,9 +13056,9 @@ impl crate::xml::Encode for GetPatientResp {
 }
 
 impl crate::xml::Decode for GetPatientResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -14002,9 +14002,9 @@ impl crate::xml::Encode for PatientData {
 }
 
 impl crate::xml::Decode for PatientData {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AddressLine1"),
@@ -15023,9 +15023,9 @@ impl crate::xml::Encode for PatientCaseData {
 }
 
 impl crate::xml::Decode for PatientCaseData {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ConditionRelatedToAbuse"),
@@ -15346,9 +15346,9 @@ impl crate::xml::Encode for PatientInsurancePolicyData {
 }
 
 impl crate::xml::Decode for PatientInsurancePolicyData {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "Authorizations"),
@@ -15589,9 +15589,9 @@ impl crate::xml::Encode for PatientInsurancePolicyAuthorizationData {
 }
 
 impl crate::xml::Decode for PatientInsurancePolicyAuthorizationData {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AuthorizationNumber"),
@@ -15674,9 +15674,9 @@ impl crate::xml::Encode for GetAppointmentReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for GetAppointmentReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -15724,9 +15724,9 @@ impl crate::xml::Encode for AppointmentRead {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for AppointmentRead {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "AppointmentId")];
         let mut appointment_id = None;
@@ -15783,9 +15783,9 @@ impl crate::xml::Encode for GetAppointmentResp {
 }
 
 impl crate::xml::Decode for GetAppointmentResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -15843,9 +15843,9 @@ impl crate::xml::Encode for GetAppointmentsReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for GetAppointmentsReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -16031,9 +16031,9 @@ impl crate::xml::Encode for AppointmentFieldsToReturn {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for AppointmentFieldsToReturn {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AllDay"),
@@ -16298,9 +16298,9 @@ impl crate::xml::Encode for AppointmentFilter {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for AppointmentFilter {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AppointmentReason"),
@@ -16425,9 +16425,9 @@ impl crate::xml::Encode for GetAppointmentsResp {
 }
 
 impl crate::xml::Decode for GetAppointmentsResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -16629,9 +16629,9 @@ impl crate::xml::Encode for AppointmentData {
 }
 
 impl crate::xml::Decode for AppointmentData {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AllDay"),
@@ -16849,9 +16849,9 @@ impl crate::xml::Encode for GetChargesReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for GetChargesReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -17777,9 +17777,9 @@ impl crate::xml::Encode for ChargeFieldsToReturn {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for ChargeFieldsToReturn {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AdjustedCharges"),
@@ -18656,9 +18656,9 @@ impl crate::xml::Encode for ChargeFilter {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for ChargeFilter {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "BatchNumber"),
@@ -18807,9 +18807,9 @@ impl crate::xml::Encode for GetChargesResp {
 }
 
 impl crate::xml::Decode for GetChargesResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -19804,9 +19804,9 @@ impl crate::xml::Encode for ChargeData {
 }
 
 impl crate::xml::Decode for ChargeData {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AdjustedCharges"),
@@ -20658,9 +20658,9 @@ impl crate::xml::Encode for GetPatientsReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for GetPatientsReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -21937,9 +21937,9 @@ impl crate::xml::Encode for PatientFieldsToReturn {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PatientFieldsToReturn {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AddressLine1"),
@@ -23122,9 +23122,9 @@ impl crate::xml::Encode for PatientFilter {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PatientFilter {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "CollectionCategoryName"),
@@ -23295,9 +23295,9 @@ impl crate::xml::Encode for GetPatientsResp {
 }
 
 impl crate::xml::Decode for GetPatientsResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -23362,9 +23362,9 @@ impl crate::xml::Encode for GetPaymentsReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for GetPaymentsReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -23467,9 +23467,9 @@ impl crate::xml::Encode for PaymentFieldsToReturn {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PaymentFieldsToReturn {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AdjudicationDate"),
@@ -23623,9 +23623,9 @@ impl crate::xml::Encode for PaymentFilter {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PaymentFilter {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "Amount"),
@@ -23746,9 +23746,9 @@ impl crate::xml::Encode for GetPaymentsResp {
 }
 
 impl crate::xml::Decode for GetPaymentsResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -23858,9 +23858,9 @@ impl crate::xml::Encode for PaymentData {
 }
 
 impl crate::xml::Decode for PaymentData {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AdjudicationDate"),
@@ -23978,9 +23978,9 @@ impl crate::xml::Encode for GetProvidersReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for GetProvidersReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -24182,9 +24182,9 @@ impl crate::xml::Encode for ProviderFieldsToReturn {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for ProviderFieldsToReturn {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "Active"),
@@ -24422,9 +24422,9 @@ impl crate::xml::Encode for ProviderFilter {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for ProviderFilter {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "DepartmentName"),
@@ -24521,9 +24521,9 @@ impl crate::xml::Encode for GetProvidersResp {
 }
 
 impl crate::xml::Decode for GetProvidersResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -24732,9 +24732,9 @@ impl crate::xml::Encode for ProviderData {
 }
 
 impl crate::xml::Decode for ProviderData {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "Active"),
@@ -24957,9 +24957,9 @@ impl crate::xml::Encode for GetPracticesReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for GetPracticesReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -25162,9 +25162,9 @@ impl crate::xml::Encode for PracticeFieldsToReturn {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PracticeFieldsToReturn {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "Active"),
@@ -25412,9 +25412,9 @@ impl crate::xml::Encode for PracticeFilter {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for PracticeFilter {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "Active"),
@@ -25511,9 +25511,9 @@ impl crate::xml::Encode for GetPracticesResp {
 }
 
 impl crate::xml::Decode for GetPracticesResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -25731,9 +25731,9 @@ impl crate::xml::Encode for PracticeData {
 }
 
 impl crate::xml::Decode for PracticeData {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "Active"),
@@ -25963,9 +25963,9 @@ impl crate::xml::Encode for GetTransactionsReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for GetTransactionsReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -26065,9 +26065,9 @@ impl crate::xml::Encode for TransactionFieldsToReturn {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for TransactionFieldsToReturn {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "Amount"),
@@ -26211,9 +26211,9 @@ impl crate::xml::Encode for TransactionFilter {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for TransactionFilter {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "FromLastModifiedDate"),
@@ -26326,9 +26326,9 @@ impl crate::xml::Encode for GetTransactionsResp {
 }
 
 impl crate::xml::Decode for GetTransactionsResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -26440,9 +26440,9 @@ impl crate::xml::Encode for TransactionData {
 }
 
 impl crate::xml::Decode for TransactionData {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "Amount"),
@@ -26550,9 +26550,9 @@ impl crate::xml::Encode for GetExternalVendorsReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for GetExternalVendorsReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "RequestHeader")];
         let mut request_header = None;
@@ -26615,9 +26615,9 @@ impl crate::xml::Encode for GetExternalVendorsResp {
 }
 
 impl crate::xml::Decode for GetExternalVendorsResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -26687,9 +26687,9 @@ impl crate::xml::Encode for GetEncounterDetailsReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for GetEncounterDetailsReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -26835,9 +26835,9 @@ impl crate::xml::Encode for EncounterDetailsFieldsToReturn {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for EncounterDetailsFieldsToReturn {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AppointmentID"),
@@ -27004,9 +27004,9 @@ impl crate::xml::Encode for EncounterDetailsFilter {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for EncounterDetailsFilter {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "EncounterID"),
@@ -27057,9 +27057,9 @@ impl crate::xml::Encode for EncounterDetailsPractice {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for EncounterDetailsPractice {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "PracticeID"),
@@ -27125,9 +27125,9 @@ impl crate::xml::Encode for GetEncounterDetailsResp {
 }
 
 impl crate::xml::Decode for GetEncounterDetailsResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -27298,9 +27298,9 @@ impl crate::xml::Encode for EncounterDetailsData {
 }
 
 impl crate::xml::Decode for EncounterDetailsData {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "AppointmentID"),
@@ -27478,9 +27478,9 @@ impl crate::xml::Encode for DeleteAppointmentReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for DeleteAppointmentReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -27528,9 +27528,9 @@ impl crate::xml::Encode for AppointmentDelete {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for AppointmentDelete {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "AppointmentId")];
         let mut appointment_id = None;
@@ -27590,9 +27590,9 @@ impl crate::xml::Encode for DeleteAppointmentResp {
 }
 
 impl crate::xml::Decode for DeleteAppointmentResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -27713,9 +27713,9 @@ impl crate::xml::Encode for AppointmentStatus {
 }
 
 impl crate::xml::Decode for AppointmentStatus {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         Ok(Self::from(&*xr.text(xe)?))
     }
@@ -27771,9 +27771,9 @@ impl crate::xml::Encode for AppointmentType {
 }
 
 impl crate::xml::Decode for AppointmentType {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         Ok(Self::from(&*xr.text(xe)?))
     }
@@ -27829,9 +27829,9 @@ impl crate::xml::Encode for AttendeeStatus {
 }
 
 impl crate::xml::Decode for AttendeeStatus {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         Ok(Self::from(&*xr.text(xe)?))
     }
@@ -27899,9 +27899,9 @@ impl crate::xml::Encode for Ordinal {
 }
 
 impl crate::xml::Decode for Ordinal {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         Ok(Self::from(&*xr.text(xe)?))
     }
@@ -27957,9 +27957,9 @@ impl crate::xml::Encode for TypeOfDay {
 }
 
 impl crate::xml::Decode for TypeOfDay {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         Ok(Self::from(&*xr.text(xe)?))
     }
@@ -28034,9 +28034,9 @@ impl crate::xml::Encode for EpsdtReasonCode {
 }
 
 impl crate::xml::Decode for EpsdtReasonCode {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         Ok(Self::from(&*xr.text(xe)?))
     }
@@ -28092,9 +28092,9 @@ impl crate::xml::Encode for GenderCode {
 }
 
 impl crate::xml::Decode for GenderCode {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         Ok(Self::from(&*xr.text(xe)?))
     }
@@ -28154,9 +28154,9 @@ impl crate::xml::Encode for Relationship {
 }
 
 impl crate::xml::Decode for Relationship {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         Ok(Self::from(&*xr.text(xe)?))
     }
@@ -28220,9 +28220,9 @@ impl crate::xml::Encode for EmploymentStatusCode {
 }
 
 impl crate::xml::Decode for EmploymentStatusCode {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         Ok(Self::from(&*xr.text(xe)?))
     }
@@ -28286,9 +28286,9 @@ impl crate::xml::Encode for EncounterStatusCode {
 }
 
 impl crate::xml::Decode for EncounterStatusCode {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         Ok(Self::from(&*xr.text(xe)?))
     }
@@ -28356,9 +28356,9 @@ impl crate::xml::Encode for PaymentMethodCode {
 }
 
 impl crate::xml::Decode for PaymentMethodCode {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         Ok(Self::from(&*xr.text(xe)?))
     }
@@ -28450,9 +28450,9 @@ impl crate::xml::Encode for DayOfWeek {
 }
 
 impl crate::xml::Decode for DayOfWeek {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         Ok(Self::from(&*xr.text(xe)?))
     }
@@ -28489,9 +28489,9 @@ impl crate::xml::Encode for GetServiceLocationsReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for GetServiceLocationsReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -28606,9 +28606,9 @@ impl crate::xml::Encode for ServiceLocationFieldsToReturn {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for ServiceLocationFieldsToReturn {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS5, "AddressLine1"),
@@ -28754,9 +28754,9 @@ impl crate::xml::Encode for ServiceLocationFilter {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for ServiceLocationFilter {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS5, "FromCreatedDate"),
@@ -28845,9 +28845,9 @@ impl crate::xml::Encode for GetServiceLocationsResp {
 }
 
 impl crate::xml::Decode for GetServiceLocationsResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -28974,9 +28974,9 @@ impl crate::xml::Encode for ServiceLocationData {
 }
 
 impl crate::xml::Decode for ServiceLocationData {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS5, "AddressLine1"),
@@ -29110,9 +29110,9 @@ impl crate::xml::Encode for GetProcedureCodesReq {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for GetProcedureCodesReq {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "RequestHeader"),
@@ -29209,9 +29209,9 @@ impl crate::xml::Encode for ProcedureCodeFieldsToReturn {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for ProcedureCodeFieldsToReturn {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS5, "Active"),
@@ -29336,9 +29336,9 @@ impl crate::xml::Encode for ProcedureCodeFilter {
 
 #[cfg(feature = "server-codec")]
 impl crate::xml::Decode for ProcedureCodeFilter {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS5, "Active"),
@@ -29431,9 +29431,9 @@ impl crate::xml::Encode for GetProcedureCodesResp {
 }
 
 impl crate::xml::Decode for GetProcedureCodesResp {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS0, "ErrorResponse"),
@@ -29546,9 +29546,9 @@ impl crate::xml::Encode for ProcedureCodeData {
 }
 
 impl crate::xml::Decode for ProcedureCodeData {
-    fn decode(
-        xr: &mut crate::xml::Reader<'_>,
-        xe: &crate::xml::Element<'_>,
+    fn decode<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[
             (super::NS5, "Active"),

@@ -5,6 +5,11 @@
 //! Unknown elements are skipped (and counted, and traced at debug level); a known element whose
 //! value cannot be read is an error naming the element path. No DTD is accepted, so no entity
 //! can expand; nesting deeper than [`Limits::max_depth`] is an error, not a stack overflow.
+//!
+//! quick-xml reads the document's structure. Text-only elements in their plainest form,
+//! `<name>text</name>`, which are almost every element of a response, are taken from the input
+//! in one step instead of three quick-xml events; only elements that quick-xml would read to
+//! the same value qualify, and tests and the fuzz target hold both paths to the same results.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -17,7 +22,7 @@ use super::{Ns, XSI_NS};
 /// Reads `Self` from an element.
 pub trait Decode: Sized {
     /// Reads the element `el`, whose start tag the reader has just returned.
-    fn decode(r: &mut Reader<'_>, el: &Element<'_>) -> Result<Self, DecodeError>;
+    fn decode<'i>(r: &mut Reader<'i>, el: &Element<'i>) -> Result<Self, DecodeError>;
 
     /// The value of an `xsi:nil` element, for types that can represent one.
     fn nil() -> Option<Self> {
@@ -28,7 +33,7 @@ pub trait Decode: Sized {
 macro_rules! simple_decode {
     ($($t:ty),*) => {$(
         impl Decode for $t {
-            fn decode(r: &mut Reader<'_>, el: &Element<'_>) -> Result<Self, DecodeError> {
+            fn decode<'i>(r: &mut Reader<'i>, el: &Element<'i>) -> Result<Self, DecodeError> {
                 let text = r.text(el)?;
                 <$t as SimpleValue>::parse_text(&text).map_err(DecodeError::value)
             }
@@ -36,7 +41,7 @@ macro_rules! simple_decode {
     )*};
 }
 impl Decode for String {
-    fn decode(r: &mut Reader<'_>, el: &Element<'_>) -> Result<Self, DecodeError> {
+    fn decode<'i>(r: &mut Reader<'i>, el: &Element<'i>) -> Result<Self, DecodeError> {
         r.text(el).map(Cow::into_owned)
     }
 }
@@ -44,14 +49,14 @@ impl Decode for String {
 with_simple_values!(simple_decode);
 
 impl<T: Decode> Decode for Box<T> {
-    fn decode(r: &mut Reader<'_>, el: &Element<'_>) -> Result<Self, DecodeError> {
+    fn decode<'i>(r: &mut Reader<'i>, el: &Element<'i>) -> Result<Self, DecodeError> {
         T::decode(r, el).map(Box::new)
     }
 }
 
 /// A nillable item of a collection: `xsi:nil` reads as `None`.
 impl<T: Decode> Decode for Option<T> {
-    fn decode(r: &mut Reader<'_>, el: &Element<'_>) -> Result<Self, DecodeError> {
+    fn decode<'i>(r: &mut Reader<'i>, el: &Element<'i>) -> Result<Self, DecodeError> {
         T::decode(r, el).map(Some)
     }
     fn nil() -> Option<Self> {
@@ -173,6 +178,9 @@ pub struct Element<'i> {
     local_at: usize,
     empty: bool,
     nil: bool,
+    /// The whole content of a text-only element read in one step (see [`Reader::leaf`]): the
+    /// element is already closed and this is its text, borrowed from the input.
+    leaf: Option<&'i str>,
 }
 
 impl Element<'_> {
@@ -225,6 +233,12 @@ pub struct Reader<'i> {
     depth: u32,
     limits: Limits,
     skipped: u64,
+    /// Whether the last event was a tag (start, end or empty), so the input continues right
+    /// after its `>` and quick-xml expects text next: the one state in which [`Reader::leaf`]
+    /// may take a whole element from the input.
+    after_tag: bool,
+    /// Whether [`Reader::leaf`] is used at all (off only to test it against quick-xml).
+    leaf_fast_path: bool,
 }
 
 /// [`Ns`] marker for the XML Schema instance namespace (`xsi:nil`), reader side only.
@@ -254,7 +268,17 @@ impl<'i> Reader<'i> {
             depth: 0,
             limits,
             skipped: 0,
+            after_tag: false,
+            leaf_fast_path: true,
         })
+    }
+
+    /// Turns off the fast path for text-only elements, so that every element is read through
+    /// quick-xml's events: the reference the fast path is tested against. Not part of the API.
+    #[doc(hidden)]
+    pub fn quick_xml_only(mut self) -> Self {
+        self.leaf_fast_path = false;
+        self
     }
 
     /// How many unknown elements were skipped so far.
@@ -366,6 +390,7 @@ impl<'i> Reader<'i> {
             local_at,
             empty,
             nil,
+            leaf: None,
         })
     }
 
@@ -378,7 +403,75 @@ impl<'i> Reader<'i> {
     }
 
     fn next(&mut self) -> Result<Event<'i>, DecodeError> {
-        self.inner.read_event().map_err(DecodeError::malformed)
+        let event = self.inner.read_event().map_err(DecodeError::malformed)?;
+        self.after_tag = self.leaf_fast_path && matches!(event, Event::Start(_) | Event::End(_) | Event::Empty(_));
+        Ok(event)
+    }
+
+    /// Takes a text-only element in its plainest form, `<name>text</name>` (optionally after
+    /// whitespace), from the input in one step: almost every element of a response has this
+    /// form, and reading it here costs a fraction of quick-xml's three events.
+    ///
+    /// Only an element that quick-xml would read to the same result qualifies: a name of ASCII
+    /// name characters and no attributes, text without markup, references or carriage returns
+    /// (which quick-xml would resolve or normalize), valid UTF-8, and the matching end tag
+    /// right after it. Anything else is left to quick-xml untouched. quick-xml never sees the
+    /// element, so its state (text expected next) is the same afterwards.
+    fn leaf(&mut self) -> Result<Option<Element<'i>>, DecodeError> {
+        if !self.after_tag {
+            return Ok(None);
+        }
+        let input: &'i [u8] = self.inner.get_ref();
+        let from = input
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(input.len());
+        let rest = &input[from..];
+        if rest.first() != Some(&b'<') {
+            return Ok(None);
+        }
+        let name_len = rest[1..]
+            .iter()
+            .position(|&b| !is_name_byte(b))
+            .unwrap_or(rest.len() - 1);
+        if name_len == 0 || rest.get(1 + name_len) != Some(&b'>') {
+            return Ok(None);
+        }
+        let name = &rest[1..1 + name_len];
+        let text_at = name_len + 2;
+        let Some(lt) = memchr::memchr3(b'<', b'&', b'\r', &rest[text_at..]).map(|i| i + text_at) else {
+            return Ok(None);
+        };
+        let end = &rest[lt..];
+        let closed = rest[lt] == b'<'
+            && end.len() > name_len + 2
+            && end[1] == b'/'
+            && &end[2..2 + name_len] == name
+            && end[2 + name_len] == b'>';
+        if !closed {
+            return Ok(None);
+        }
+        let Ok(text) = std::str::from_utf8(&rest[text_at..lt]) else {
+            return Ok(None);
+        };
+        // ASCII by construction.
+        let Ok(name) = std::str::from_utf8(name) else {
+            return Ok(None);
+        };
+        if self.depth >= self.limits.max_depth {
+            return Err(DecodeError::new(DecodeErrorKind::TooDeep(self.limits.max_depth)));
+        }
+        let colon = name.find(':');
+        let ns = self.resolve(colon.map_or("", |i| &name[..i]))?;
+        *self.inner.get_mut() = &rest[lt + name_len + 3..];
+        Ok(Some(Element {
+            ns,
+            start: BytesStart::from_content(name, name_len),
+            local_at: colon.map_or(0, |i| i + 1),
+            empty: false,
+            nil: false,
+            leaf: Some(text),
+        }))
     }
 
     /// The next element in the document, skipping the prolog, whitespace, comments and
@@ -407,11 +500,20 @@ impl<'i> Reader<'i> {
 
     /// The next child element of `parent`, or `None` at `parent`'s end tag. Text between
     /// elements is skipped (whitespace silently, other text counted as unknown content).
-    pub fn child(&mut self, parent: &Element<'_>) -> Result<Option<Element<'i>>, DecodeError> {
+    pub fn child(&mut self, parent: &Element<'i>) -> Result<Option<Element<'i>>, DecodeError> {
         if parent.empty {
             return Ok(None);
         }
+        if let Some(text) = parent.leaf {
+            if !text.trim().is_empty() {
+                self.skipped += 1;
+            }
+            return Ok(None);
+        }
         loop {
+            if let Some(leaf) = self.leaf()? {
+                return Ok(Some(leaf));
+            }
             match self.next()? {
                 Event::Start(e) => return self.open(e, false).map(Some),
                 Event::Empty(e) => return self.open(e, true).map(Some),
@@ -431,15 +533,15 @@ impl<'i> Reader<'i> {
     }
 
     /// Skips an element the schema does not know (a newer server's addition), counting it.
-    pub fn unknown(&mut self, el: &Element<'_>) -> Result<(), DecodeError> {
+    pub fn unknown(&mut self, el: &Element<'i>) -> Result<(), DecodeError> {
         self.skipped += 1;
         tracing::debug!(element = el.local(), "skipped an element the schema does not declare");
         self.skip(el)
     }
 
     /// Skips an element and everything inside it.
-    pub fn skip(&mut self, el: &Element<'_>) -> Result<(), DecodeError> {
-        if el.empty {
+    pub fn skip(&mut self, el: &Element<'i>) -> Result<(), DecodeError> {
+        if el.empty || el.leaf.is_some() {
             return Ok(());
         }
         self.inner
@@ -451,9 +553,12 @@ impl<'i> Reader<'i> {
 
     /// The text content of a simple-typed element, with entity and character references
     /// resolved and line ends normalized. Comments inside are ignored; child elements are an error.
-    pub fn text(&mut self, el: &Element<'_>) -> Result<Cow<'i, str>, DecodeError> {
+    pub fn text(&mut self, el: &Element<'i>) -> Result<Cow<'i, str>, DecodeError> {
         if el.empty {
             return Ok(Cow::Borrowed(""));
+        }
+        if let Some(text) = el.leaf {
+            return Ok(Cow::Borrowed(text));
         }
         let mut out: Option<Cow<'i, str>> = None;
         let append = |out: &mut Option<Cow<'i, str>>, piece: Cow<'i, str>| match out {
@@ -484,9 +589,13 @@ impl<'i> Reader<'i> {
 
     /// All text inside an element and its descendants, one piece per element, trimmed and
     /// joined by spaces (for free-form content such as SOAP fault details).
-    pub fn inner_text(&mut self, el: &Element<'_>) -> Result<String, DecodeError> {
+    pub fn inner_text(&mut self, el: &Element<'i>) -> Result<String, DecodeError> {
         let mut out = String::new();
         if el.empty {
+            return Ok(out);
+        }
+        if let Some(text) = el.leaf {
+            out.push_str(text.trim());
             return Ok(out);
         }
         let mut piece = String::new();
@@ -531,7 +640,7 @@ impl<'i> Reader<'i> {
     }
 
     /// Reads a value, rejecting `xsi:nil` unless the type can represent it.
-    fn value<T: Decode>(&mut self, el: &Element<'_>) -> Result<T, DecodeError> {
+    fn value<T: Decode>(&mut self, el: &Element<'i>) -> Result<T, DecodeError> {
         if el.nil {
             self.skip(el)?;
             return T::nil().ok_or_else(|| DecodeError::new(DecodeErrorKind::UnexpectedNil));
@@ -539,7 +648,7 @@ impl<'i> Reader<'i> {
         T::decode(self, el)
     }
 
-    fn once<T>(el: &Element<'_>, slot: &Option<T>) -> Result<(), DecodeError> {
+    fn once<T>(el: &Element<'i>, slot: &Option<T>) -> Result<(), DecodeError> {
         match slot {
             Some(_) => Err(DecodeError::new(DecodeErrorKind::Duplicate).within(el.local())),
             None => Ok(()),
@@ -548,14 +657,14 @@ impl<'i> Reader<'i> {
 
     /// A required member (collected into `slot`, checked by [`Reader::required`]). `xsi:nil`
     /// is an error: the member has no value to give.
-    pub fn req<T: Decode>(&mut self, el: &Element<'_>, slot: &mut Option<T>) -> Result<(), DecodeError> {
+    pub fn req<T: Decode>(&mut self, el: &Element<'i>, slot: &mut Option<T>) -> Result<(), DecodeError> {
         Self::once(el, slot)?;
         *slot = Some(self.value(el).map_err(|e| e.within(el.local()))?);
         Ok(())
     }
 
     /// A required nillable member.
-    pub fn req_nil<T: Decode>(&mut self, el: &Element<'_>, slot: &mut Option<Option<T>>) -> Result<(), DecodeError> {
+    pub fn req_nil<T: Decode>(&mut self, el: &Element<'i>, slot: &mut Option<Option<T>>) -> Result<(), DecodeError> {
         Self::once(el, slot)?;
         *slot = Some(self.unless_nil(el, |r| T::decode(r, el))?);
         Ok(())
@@ -563,14 +672,14 @@ impl<'i> Reader<'i> {
 
     /// An optional member. `xsi:nil` on it (which a newer schema may allow) carries no value
     /// and reads as absent.
-    pub fn opt<T: Decode>(&mut self, el: &Element<'_>, slot: &mut Option<T>) -> Result<(), DecodeError> {
+    pub fn opt<T: Decode>(&mut self, el: &Element<'i>, slot: &mut Option<T>) -> Result<(), DecodeError> {
         Self::once(el, slot)?;
         *slot = self.unless_nil(el, |r| T::decode(r, el))?;
         Ok(())
     }
 
     /// An optional nillable member.
-    pub fn opt_nil<T: Decode>(&mut self, el: &Element<'_>, slot: &mut Nillable<T>) -> Result<(), DecodeError> {
+    pub fn opt_nil<T: Decode>(&mut self, el: &Element<'i>, slot: &mut Nillable<T>) -> Result<(), DecodeError> {
         Self::once_nillable(el, slot)?;
         *slot = self
             .unless_nil(el, |r| T::decode(r, el))?
@@ -582,7 +691,7 @@ impl<'i> Reader<'i> {
     /// on their path.
     fn unless_nil<T>(
         &mut self,
-        el: &Element<'_>,
+        el: &Element<'i>,
         read: impl FnOnce(&mut Self) -> Result<T, DecodeError>,
     ) -> Result<Option<T>, DecodeError> {
         if el.nil {
@@ -592,7 +701,7 @@ impl<'i> Reader<'i> {
         read(self).map(Some).map_err(|e| e.within(el.local()))
     }
 
-    fn once_nillable<T>(el: &Element<'_>, slot: &Nillable<T>) -> Result<(), DecodeError> {
+    fn once_nillable<T>(el: &Element<'i>, slot: &Nillable<T>) -> Result<(), DecodeError> {
         match slot {
             Nillable::Absent => Ok(()),
             _ => Err(DecodeError::new(DecodeErrorKind::Duplicate).within(el.local())),
@@ -600,11 +709,11 @@ impl<'i> Reader<'i> {
     }
 
     /// One occurrence of a member repeated in place.
-    pub fn many<T: Decode>(&mut self, el: &Element<'_>, items: &mut Vec<T>) -> Result<(), DecodeError> {
+    pub fn many<T: Decode>(&mut self, el: &Element<'i>, items: &mut Vec<T>) -> Result<(), DecodeError> {
         self.item(el, items)
     }
 
-    fn item<T: Decode>(&mut self, el: &Element<'_>, items: &mut Vec<T>) -> Result<(), DecodeError> {
+    fn item<T: Decode>(&mut self, el: &Element<'i>, items: &mut Vec<T>) -> Result<(), DecodeError> {
         if el.nil && T::nil().is_none() {
             // A nil complex item carries no data; the Rust model has no place for it.
             self.skipped += 1;
@@ -618,7 +727,7 @@ impl<'i> Reader<'i> {
         Ok(())
     }
 
-    fn array<T: Decode>(&mut self, el: &Element<'_>, item_ns: Ns, item: &str) -> Result<Vec<T>, DecodeError> {
+    fn array<T: Decode>(&mut self, el: &Element<'i>, item_ns: Ns, item: &str) -> Result<Vec<T>, DecodeError> {
         let mut items = Vec::new();
         while let Some(c) = self.child(el)? {
             if c.ns == item_ns && c.local() == item {
@@ -633,7 +742,7 @@ impl<'i> Reader<'i> {
     /// A required collection member.
     pub fn req_array<T: Decode>(
         &mut self,
-        el: &Element<'_>,
+        el: &Element<'i>,
         item_ns: Ns,
         item: &str,
         slot: &mut Option<Vec<T>>,
@@ -644,7 +753,7 @@ impl<'i> Reader<'i> {
     /// A required nillable collection member.
     pub fn req_nil_array<T: Decode>(
         &mut self,
-        el: &Element<'_>,
+        el: &Element<'i>,
         item_ns: Ns,
         item: &str,
         slot: &mut Option<Option<Vec<T>>>,
@@ -657,7 +766,7 @@ impl<'i> Reader<'i> {
     /// An optional collection member; `xsi:nil` reads as absent, as for [`Reader::opt`].
     pub fn opt_array<T: Decode>(
         &mut self,
-        el: &Element<'_>,
+        el: &Element<'i>,
         item_ns: Ns,
         item: &str,
         slot: &mut Option<Vec<T>>,
@@ -670,7 +779,7 @@ impl<'i> Reader<'i> {
     /// An optional nillable collection member.
     pub fn opt_nil_array<T: Decode>(
         &mut self,
-        el: &Element<'_>,
+        el: &Element<'i>,
         item_ns: Ns,
         item: &str,
         slot: &mut Nillable<Vec<T>>,
@@ -686,6 +795,12 @@ impl<'i> Reader<'i> {
     pub fn required<T>(&self, slot: Option<T>, name: &'static str) -> Result<T, DecodeError> {
         slot.ok_or_else(|| DecodeError::new(DecodeErrorKind::Missing(name)))
     }
+}
+
+/// A byte [`Reader::leaf`] accepts in an element name: ASCII letters, digits, `_`, `-`, `.`
+/// and the prefix separator `:` (any other name goes through quick-xml).
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':')
 }
 
 /// A character reference or one of XML's five predefined entities; anything else is an error
