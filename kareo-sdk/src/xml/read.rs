@@ -430,10 +430,16 @@ impl<'i> Reader<'i> {
         if rest.first() != Some(&b'<') {
             return Ok(None);
         }
-        let name_len = rest[1..]
-            .iter()
-            .position(|&b| !is_name_byte(b))
-            .unwrap_or(rest.len() - 1);
+        let mut colon = None;
+        let mut name_len = 0;
+        for &b in &rest[1..] {
+            match b {
+                b':' if colon.is_none() => colon = Some(name_len),
+                _ if !is_name_byte(b) => break,
+                _ => {}
+            }
+            name_len += 1;
+        }
         if name_len == 0 || rest.get(1 + name_len) != Some(&b'>') {
             return Ok(None);
         }
@@ -461,7 +467,6 @@ impl<'i> Reader<'i> {
         if self.depth >= self.limits.max_depth {
             return Err(DecodeError::new(DecodeErrorKind::TooDeep(self.limits.max_depth)));
         }
-        let colon = name.find(':');
         let ns = self.resolve(colon.map_or("", |i| &name[..i]))?;
         *self.inner.get_mut() = &rest[lt + name_len + 3..];
         Ok(Some(Element {
