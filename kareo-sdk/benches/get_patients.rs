@@ -4,8 +4,8 @@
 //! request, classifying and parsing the response, tracing, retry and rate-limit bookkeeping.
 //!
 //! Also measured, to attribute that difference: the raw POST followed by the typed parse (the
-//! client minus its own bookkeeping), parsing the captured response alone, and encoding the
-//! request alone.
+//! client minus its own bookkeeping), parsing the captured response alone, a plain `quick-xml`
+//! event scan of it (the floor of any parse built on quick-xml), and encoding the request alone.
 //!
 //! The mock's records are invented (see `kareo_tests::mock::fake_patient`).
 
@@ -25,6 +25,19 @@ const RECORDS: usize = 1_000;
 
 fn records(response: &GetPatientsResp) -> usize {
     response.patients.value().map_or(0, Vec::len)
+}
+
+/// Events in a plain quick-xml scan of `bytes`.
+fn raw_scan(bytes: &[u8]) -> usize {
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    let mut events = 0;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => return events,
+            Ok(_) => events += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
 }
 
 fn bench(c: &mut Criterion) {
@@ -114,6 +127,7 @@ fn bench(c: &mut Criterion) {
             },
         )
     });
+    group.bench_function("raw_quick_xml_scan_only", |b| b.iter(|| raw_scan(black_box(&captured))));
     group.bench_function("encode_request_only", |b| {
         b.iter(|| black_box(envelope::write_request::<GetPatients>(black_box(&request)).map(|s| s.len())))
     });
