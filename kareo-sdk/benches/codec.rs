@@ -14,6 +14,9 @@ use kareo_sdk::envelope::{self, Response};
 use kareo_sdk::operations::{CreatePatient, GetPatients};
 use kareo_sdk::xml::Limits;
 use kareo_tests::schema::{self, Direction, Fill};
+use support::raw_scan;
+
+mod support;
 
 /// Counts live heap bytes and their peak.
 struct Counting;
@@ -57,18 +60,6 @@ fn patients_response() -> Vec<u8> {
     envelope::write_response::<GetPatients>(&result)
         .expect("encodes")
         .into_bytes()
-}
-
-fn raw_scan(bytes: &[u8]) -> usize {
-    let mut reader = quick_xml::Reader::from_reader(bytes);
-    let mut events = 0;
-    loop {
-        match reader.read_event() {
-            Ok(quick_xml::events::Event::Eof) => return events,
-            Ok(_) => events += 1,
-            Err(e) => panic!("{e}"),
-        }
-    }
 }
 
 fn typed_parse(bytes: &[u8]) -> Response<kareo_sdk::types::GetPatientsResp> {

@@ -20,24 +20,14 @@ use kareo_sdk::types::{GetPatientsReq, GetPatientsResp, RequestHeader};
 use kareo_sdk::xml::{Limits, Operation};
 use kareo_sdk::KareoClient;
 use kareo_tests::mock::{MockKareo, MOCK_CUSTOMER_KEY, MOCK_PASSWORD, MOCK_USER};
+use support::raw_scan;
+
+mod support;
 
 const RECORDS: usize = 1_000;
 
 fn records(response: &GetPatientsResp) -> usize {
     response.patients.value().map_or(0, Vec::len)
-}
-
-/// Events in a plain quick-xml scan of `bytes`.
-fn raw_scan(bytes: &[u8]) -> usize {
-    let mut reader = quick_xml::Reader::from_reader(bytes);
-    let mut events = 0;
-    loop {
-        match reader.read_event() {
-            Ok(quick_xml::events::Event::Eof) => return events,
-            Ok(_) => events += 1,
-            Err(e) => panic!("{e}"),
-        }
-    }
 }
 
 fn bench(c: &mut Criterion) {
