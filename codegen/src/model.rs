@@ -183,6 +183,30 @@ impl Builtin {
         })
     }
 
+    /// The type's local name as schemas write it (`dateTime`, `unsignedByte`, WCF's `guid`).
+    pub fn schema_name(self) -> &'static str {
+        match self {
+            Builtin::String => "string",
+            Builtin::Boolean => "boolean",
+            Builtin::Byte => "byte",
+            Builtin::Short => "short",
+            Builtin::Int => "int",
+            Builtin::Long => "long",
+            Builtin::UnsignedByte => "unsignedByte",
+            Builtin::UnsignedShort => "unsignedShort",
+            Builtin::UnsignedInt => "unsignedInt",
+            Builtin::UnsignedLong => "unsignedLong",
+            Builtin::Float => "float",
+            Builtin::Double => "double",
+            Builtin::Decimal => "decimal",
+            Builtin::DateTime => "dateTime",
+            Builtin::Duration => "duration",
+            Builtin::AnyUri => "anyURI",
+            Builtin::Guid => "guid",
+            Builtin::Char => "char",
+        }
+    }
+
     /// WCF's well-known simple types in the Serialization namespace.
     fn from_wcf(local: &str) -> Option<Builtin> {
         Some(match local {

@@ -259,7 +259,7 @@ fn builtin_type(rt: &syn::Path, b: Builtin) -> TokenStream {
 /// XSD-style name of a type reference for docs and the surface listing.
 pub(crate) fn xsd_name(r: &TypeRef) -> String {
     match r {
-        TypeRef::Builtin(b) => format!("{b:?}").to_lowercase(),
+        TypeRef::Builtin(b) => b.schema_name().to_owned(),
         TypeRef::Named(q) => q.local.clone(),
     }
 }

@@ -198,7 +198,7 @@ pub struct PatientUpdate {
     pub collection_category_name: crate::xml::Nillable<String>,
     /// `Country` (string): optional, nillable. The service omits it when it holds the default value.
     pub country: crate::xml::Nillable<String>,
-    /// `DateofBirth` (datetime): optional, nillable.
+    /// `DateofBirth` (dateTime): optional, nillable.
     pub dateof_birth: crate::xml::Nillable<crate::xml::DateTime>,
     /// `DefaultRenderingProvider` (ProviderIdentifierReq): optional, nillable.
     pub default_rendering_provider: crate::xml::Nillable<ProviderIdentifierReq>,
@@ -838,7 +838,7 @@ pub struct InsurancePolicyAuthorizationUpdateReq {
     pub contact_phone: crate::xml::Nillable<String>,
     /// `ContactPhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
     pub contact_phone_ext: crate::xml::Nillable<String>,
-    /// `EndDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `EndDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub end_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `InsurancePlanID` (int): optional, nillable. The service omits it when it holds the default value.
     pub insurance_plan_id: crate::xml::Nillable<i32>,
@@ -852,7 +852,7 @@ pub struct InsurancePolicyAuthorizationUpdateReq {
     pub number: crate::xml::Nillable<String>,
     /// `NumberOfVisits` (int): optional, nillable. The service omits it when it holds the default value.
     pub number_of_visits: crate::xml::Nillable<i32>,
-    /// `StartDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `StartDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub start_date: crate::xml::Nillable<crate::xml::DateTime>,
 }
 
@@ -1070,37 +1070,37 @@ impl crate::xml::Decode for PatientCaseConditionReq {
 /// Complex type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatientCaseDatesReq {
-    /// `AccidentDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `AccidentDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub accident_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `AcuteManifestationDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `AcuteManifestationDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub acute_manifestation_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `InjuryEndDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `InjuryEndDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub injury_end_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `InjuryStartDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `InjuryStartDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub injury_start_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `LastMenstrualPeriodDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `LastMenstrualPeriodDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub last_menstrual_period_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `LastSeenDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `LastSeenDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub last_seen_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `LastXRayDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `LastXRayDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub last_x_ray_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `ReferralDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `ReferralDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub referral_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `RelatedDisabilityEndDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `RelatedDisabilityEndDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub related_disability_end_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `RelatedDisabilityStartDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `RelatedDisabilityStartDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub related_disability_start_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `RelatedHospitalizationEndDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `RelatedHospitalizationEndDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub related_hospitalization_end_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `RelatedHospitalizationStartDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `RelatedHospitalizationStartDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub related_hospitalization_start_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `SameorSimilarIllnessEndDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `SameorSimilarIllnessEndDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub sameor_similar_illness_end_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `SameorSimilarIllnessStartDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `SameorSimilarIllnessStartDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub sameor_similar_illness_start_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `UnabletoWorkEndDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `UnabletoWorkEndDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub unableto_work_end_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `UnabletoWorkStartDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `UnabletoWorkStartDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub unableto_work_start_date: crate::xml::Nillable<crate::xml::DateTime>,
 }
 
@@ -1270,9 +1270,9 @@ pub struct InsurancePolicyUpdateReq {
     pub copay: crate::xml::Nillable<String>,
     /// `Deductible` (string): optional, nillable. The service omits it when it holds the default value.
     pub deductible: crate::xml::Nillable<String>,
-    /// `EffectiveEndDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `EffectiveEndDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub effective_end_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `EffectiveStartDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `EffectiveStartDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub effective_start_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `ExternalID` (string): optional, nillable. The service omits it when it holds the default value.
     pub external_id: crate::xml::Nillable<String>,
@@ -1568,7 +1568,7 @@ pub struct InsurancePolicyInsuredReq {
     pub city: crate::xml::Nillable<String>,
     /// `Country` (string): optional, nillable. The service omits it when it holds the default value.
     pub country: crate::xml::Nillable<String>,
-    /// `DateofBirth` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `DateofBirth` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub dateof_birth: crate::xml::Nillable<crate::xml::DateTime>,
     /// `Employer` (string): optional, nillable. The service omits it when it holds the default value.
     pub employer: crate::xml::Nillable<String>,
@@ -3633,7 +3633,7 @@ pub struct AppointmentUpdate {
     pub appointment_reason_id: Option<i64>,
     /// `AppointmentStatus` (AppointmentStatus): optional.
     pub appointment_status: Option<AppointmentStatus>,
-    /// `EndTime` (datetime): optional, nillable.
+    /// `EndTime` (dateTime): optional, nillable.
     pub end_time: crate::xml::Nillable<crate::xml::DateTime>,
     /// `InsurancePolicyAuthorizationId` (long): optional, nillable.
     pub insurance_policy_authorization_id: crate::xml::Nillable<i64>,
@@ -3659,9 +3659,9 @@ pub struct AppointmentUpdate {
     pub resource_ids: crate::xml::Nillable<Vec<i64>>,
     /// `ServiceLocationId` (long): required.
     pub service_location_id: i64,
-    /// `StartTime` (datetime): optional, nillable.
+    /// `StartTime` (dateTime): optional, nillable.
     pub start_time: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `UpdatedAt` (datetime): optional, nillable.
+    /// `UpdatedAt` (dateTime): optional, nillable.
     pub updated_at: crate::xml::Nillable<crate::xml::DateTime>,
     /// `UpdatedBy` (long): optional.
     pub updated_by: Option<i64>,
@@ -3897,13 +3897,13 @@ pub struct AppointmentCreate {
     pub appointment_uuid: crate::xml::Nillable<Guid>,
     /// `AttendeesCount` (int): optional.
     pub attendees_count: Option<i32>,
-    /// `CreatedAt` (datetime): optional, nillable.
+    /// `CreatedAt` (dateTime): optional, nillable.
     pub created_at: crate::xml::Nillable<crate::xml::DateTime>,
     /// `CreatedBy` (long): optional.
     pub created_by: Option<i64>,
     /// `CustomerId` (long): optional.
     pub customer_id: Option<i64>,
-    /// `EndTime` (datetime): required.
+    /// `EndTime` (dateTime): required.
     pub end_time: crate::xml::DateTime,
     /// `ForRecare` (boolean): optional.
     pub for_recare: Option<bool>,
@@ -3939,9 +3939,9 @@ pub struct AppointmentCreate {
     pub resource_ids: crate::xml::Nillable<Vec<i64>>,
     /// `ServiceLocationId` (long): required.
     pub service_location_id: i64,
-    /// `StartTime` (datetime): required.
+    /// `StartTime` (dateTime): required.
     pub start_time: crate::xml::DateTime,
-    /// `UpdatedAt` (datetime): optional, nillable.
+    /// `UpdatedAt` (dateTime): optional, nillable.
     pub updated_at: crate::xml::Nillable<crate::xml::DateTime>,
     /// `UpdatedBy` (long): optional.
     pub updated_by: Option<i64>,
@@ -4222,7 +4222,7 @@ pub type ArrayOfGroupPatientSummary = Vec<GroupPatientSummary>;
 /// Complex type extending `PatientSummary`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupPatientSummary {
-    /// `DateOfBirth` (datetime): optional, nillable.
+    /// `DateOfBirth` (dateTime): optional, nillable.
     pub date_of_birth: crate::xml::Nillable<crate::xml::DateTime>,
     /// `Email` (string): optional, nillable.
     pub email: crate::xml::Nillable<String>,
@@ -4386,7 +4386,7 @@ impl crate::xml::Decode for GroupPatientSummary {
 /// Complex type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatientSummary {
-    /// `DateOfBirth` (datetime): optional, nillable.
+    /// `DateOfBirth` (dateTime): optional, nillable.
     pub date_of_birth: crate::xml::Nillable<crate::xml::DateTime>,
     /// `Email` (string): optional, nillable.
     pub email: crate::xml::Nillable<String>,
@@ -4557,7 +4557,7 @@ pub struct RecurrenceRule {
     pub day_of_week_monthly_ordinal: crate::xml::Nillable<Vec<Ordinal>>,
     /// `DayOfWeekMonthlyOrdinalFlags` (int): optional, nillable.
     pub day_of_week_monthly_ordinal_flags: crate::xml::Nillable<i32>,
-    /// `EndDate` (datetime): optional, nillable.
+    /// `EndDate` (dateTime): optional, nillable.
     pub end_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `MonthInterval` (int): optional, nillable.
     pub month_interval: crate::xml::Nillable<i32>,
@@ -4569,7 +4569,7 @@ pub struct RecurrenceRule {
     pub number_of_times: crate::xml::Nillable<i32>,
     /// `RecurrenceRuleId` (long): optional.
     pub recurrence_rule_id: Option<i64>,
-    /// `StartDate` (datetime): optional, nillable.
+    /// `StartDate` (dateTime): optional, nillable.
     pub start_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `TypeOfDay` (TypeOfDay): optional, nillable.
     pub type_of_day: crate::xml::Nillable<TypeOfDay>,
@@ -4814,7 +4814,7 @@ pub struct PatientCreate {
     pub collection_category_name: crate::xml::Nillable<String>,
     /// `Country` (string): optional, nillable. The service omits it when it holds the default value.
     pub country: crate::xml::Nillable<String>,
-    /// `DateofBirth` (datetime): optional, nillable.
+    /// `DateofBirth` (dateTime): optional, nillable.
     pub dateof_birth: crate::xml::Nillable<crate::xml::DateTime>,
     /// `DefaultRenderingProvider` (ProviderIdentifierReq): optional, nillable.
     pub default_rendering_provider: crate::xml::Nillable<ProviderIdentifierReq>,
@@ -5326,7 +5326,7 @@ pub struct InsurancePolicyAuthorizationCreateReq {
     pub contact_phone: crate::xml::Nillable<String>,
     /// `ContactPhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
     pub contact_phone_ext: crate::xml::Nillable<String>,
-    /// `EndDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `EndDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub end_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `InsurancePlanID` (int): optional, nillable. The service omits it when it holds the default value.
     pub insurance_plan_id: crate::xml::Nillable<i32>,
@@ -5338,7 +5338,7 @@ pub struct InsurancePolicyAuthorizationCreateReq {
     pub number: crate::xml::Nillable<String>,
     /// `NumberOfVisits` (int): optional, nillable. The service omits it when it holds the default value.
     pub number_of_visits: crate::xml::Nillable<i32>,
-    /// `StartDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `StartDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub start_date: crate::xml::Nillable<crate::xml::DateTime>,
 }
 
@@ -5454,9 +5454,9 @@ pub struct InsurancePolicyCreateReq {
     pub country: crate::xml::Nillable<String>,
     /// `Deductible` (string): optional, nillable. The service omits it when it holds the default value.
     pub deductible: crate::xml::Nillable<String>,
-    /// `EffectiveEndDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `EffectiveEndDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub effective_end_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `EffectiveStartDate` (datetime): optional, nillable. The service omits it when it holds the default value.
+    /// `EffectiveStartDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     pub effective_start_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `ExternalID` (string): optional, nillable. The service omits it when it holds the default value.
     pub external_id: crate::xml::Nillable<String>,
@@ -5712,7 +5712,7 @@ pub struct EncounterCreate {
     pub payment: crate::xml::Nillable<EncounterPayment>,
     /// `PlaceOfService` (EncounterPlaceOfService): optional, nillable.
     pub place_of_service: crate::xml::Nillable<EncounterPlaceOfService>,
-    /// `PostDate` (datetime): optional, nillable.
+    /// `PostDate` (dateTime): optional, nillable.
     pub post_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `Practice` (PracticeIdentifierReq): optional, nillable.
     pub practice: crate::xml::Nillable<PracticeIdentifierReq>,
@@ -5722,13 +5722,13 @@ pub struct EncounterCreate {
     pub rendering_provider: crate::xml::Nillable<ProviderIdentifierDetailedReq>,
     /// `SchedulingProvider` (ProviderIdentifierDetailedReq): optional, nillable.
     pub scheduling_provider: crate::xml::Nillable<ProviderIdentifierDetailedReq>,
-    /// `ServiceEndDate` (datetime): optional, nillable.
+    /// `ServiceEndDate` (dateTime): optional, nillable.
     pub service_end_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `ServiceLines` (ArrayOfServiceLineReq): optional, nillable.
     pub service_lines: crate::xml::Nillable<Vec<ServiceLineReq>>,
     /// `ServiceLocation` (EncounterServiceLocation): optional, nillable.
     pub service_location: crate::xml::Nillable<EncounterServiceLocation>,
-    /// `ServiceStartDate` (datetime): optional, nillable.
+    /// `ServiceStartDate` (dateTime): optional, nillable.
     pub service_start_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `SupervisingProvider` (ProviderIdentifierDetailedReq): optional, nillable.
     pub supervising_provider: crate::xml::Nillable<ProviderIdentifierDetailedReq>,
@@ -6213,9 +6213,9 @@ impl crate::xml::Decode for PatientCaseIdentifierReq {
 /// Complex type.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EncounterHospitalization {
-    /// `EndDate` (datetime): optional, nillable.
+    /// `EndDate` (dateTime): optional, nillable.
     pub end_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `StartDate` (datetime): optional, nillable.
+    /// `StartDate` (dateTime): optional, nillable.
     pub start_date: crate::xml::Nillable<crate::xml::DateTime>,
 }
 
@@ -6729,9 +6729,9 @@ pub struct ServiceLineReq {
     pub procedure_modifier4: crate::xml::Nillable<String>,
     /// `RefCode` (string): optional, nillable.
     pub ref_code: crate::xml::Nillable<String>,
-    /// `ServiceEndDate` (datetime): optional, nillable.
+    /// `ServiceEndDate` (dateTime): optional, nillable.
     pub service_end_date: crate::xml::Nillable<crate::xml::DateTime>,
-    /// `ServiceStartDate` (datetime): optional, nillable.
+    /// `ServiceStartDate` (dateTime): optional, nillable.
     pub service_start_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `TypeofService` (string): optional, nillable.
     pub typeof_service: crate::xml::Nillable<String>,
