@@ -742,23 +742,40 @@ fn is_xsd(el: &Element, name: &str) -> bool {
 /// same-named siblings) when there are several, else `name`.
 fn children<'e>(el: &'e Element, path: &str) -> Vec<(&'e Element, String)> {
     let elements: Vec<&Element> = el.children.iter().filter_map(XMLNode::as_element).collect();
-    let mut totals: HashMap<&str, usize> = HashMap::new();
+    // Steps select as XPath does: a named child by element name and name (`element[@name='A']`),
+    // another by element name alone (`element`), which selects its named siblings too. `[n]`
+    // is appended when the step selects more than one sibling.
+    let selector = |c: &'e Element| (c.name.as_str(), c.attributes.get("name").map(String::as_str));
+    let mut totals: HashMap<(&str, Option<&str>), usize> = HashMap::new();
     for c in &elements {
-        *totals.entry(c.name.as_str()).or_insert(0) += 1;
+        let (element, name) = selector(c);
+        *totals.entry((element, None)).or_insert(0) += 1;
+        if name.is_some() {
+            *totals.entry((element, name)).or_insert(0) += 1;
+        }
     }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen: HashMap<(&str, Option<&str>), usize> = HashMap::new();
     elements
         .iter()
         .map(|c| {
-            let n = seen.entry(c.name.as_str()).or_insert(0);
-            *n += 1;
-            let step = match c.attributes.get("name") {
-                Some(name) => format!("{}[@name='{name}']", c.name),
-                None if totals.get(c.name.as_str()).copied().unwrap_or(0) > 1 => {
-                    format!("{}[{}]", c.name, n)
-                }
-                None => c.name.clone(),
+            let (element, name) = selector(c);
+            let mut count = |k| {
+                let n = seen.entry(k).or_insert(0);
+                *n += 1;
+                *n
             };
+            let nth_of_element = count((element, None));
+            let (mut step, nth, total) = match name {
+                Some(name) => (
+                    format!("{element}[@name='{name}']"),
+                    count((element, Some(name))),
+                    totals[&(element, Some(name))],
+                ),
+                None => (element.to_owned(), nth_of_element, totals[&(element, None)]),
+            };
+            if total > 1 {
+                step.push_str(&format!("[{nth}]"));
+            }
             (*c, format!("{path}/{step}"))
         })
         .collect()
