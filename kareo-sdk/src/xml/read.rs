@@ -408,74 +408,30 @@ impl<'i> Reader<'i> {
         Ok(event)
     }
 
-    /// Takes a text-only element in its plainest form, `<name>text</name>` (optionally after
-    /// whitespace), from the input in one step: almost every element of a response has this
-    /// form, and reading it here costs a fraction of quick-xml's three events.
-    ///
-    /// Only an element that quick-xml would read to the same result qualifies: a name of ASCII
-    /// name characters and no attributes, text without markup, references or carriage returns
-    /// (which quick-xml would resolve or normalize), valid UTF-8, and the matching end tag
-    /// right after it. Anything else is left to quick-xml untouched. quick-xml never sees the
-    /// element, so its state (text expected next) is the same afterwards.
+    /// Takes a text-only element in its plainest form (see [`PlainLeaf`]) from the input in
+    /// one step: almost every element of a response has this form, and reading it here costs a
+    /// fraction of quick-xml's three events. quick-xml never sees the element, so its state
+    /// (text expected next) is the same afterwards.
     fn leaf(&mut self) -> Result<Option<Element<'i>>, DecodeError> {
         if !self.after_tag {
             return Ok(None);
         }
         let input: &'i [u8] = self.inner.get_ref();
-        let from = input
-            .iter()
-            .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-            .unwrap_or(input.len());
-        let rest = &input[from..];
-        if rest.first() != Some(&b'<') {
-            return Ok(None);
-        }
-        let mut colon = None;
-        let mut name_len = 0;
-        for &b in &rest[1..] {
-            match b {
-                b':' if colon.is_none() => colon = Some(name_len),
-                _ if !is_name_byte(b) => break,
-                _ => {}
-            }
-            name_len += 1;
-        }
-        if name_len == 0 || rest.get(1 + name_len) != Some(&b'>') {
-            return Ok(None);
-        }
-        let name = &rest[1..1 + name_len];
-        let text_at = name_len + 2;
-        let Some(lt) = memchr::memchr3(b'<', b'&', b'\r', &rest[text_at..]).map(|i| i + text_at) else {
-            return Ok(None);
-        };
-        let end = &rest[lt..];
-        let closed = rest[lt] == b'<'
-            && end.len() > name_len + 2
-            && end[1] == b'/'
-            && &end[2..2 + name_len] == name
-            && end[2 + name_len] == b'>';
-        if !closed {
-            return Ok(None);
-        }
-        let Ok(text) = std::str::from_utf8(&rest[text_at..lt]) else {
-            return Ok(None);
-        };
-        // ASCII by construction.
-        let Ok(name) = std::str::from_utf8(name) else {
+        let Some(leaf) = PlainLeaf::at_start_of(input) else {
             return Ok(None);
         };
         if self.depth >= self.limits.max_depth {
             return Err(DecodeError::new(DecodeErrorKind::TooDeep(self.limits.max_depth)));
         }
-        let ns = self.resolve(colon.map_or("", |i| &name[..i]))?;
-        *self.inner.get_mut() = &rest[lt + name_len + 3..];
+        let ns = self.resolve(leaf.colon.map_or("", |i| &leaf.name[..i]))?;
+        *self.inner.get_mut() = &input[leaf.len..];
         Ok(Some(Element {
             ns,
-            start: BytesStart::from_content(name, name_len),
-            local_at: colon.map_or(0, |i| i + 1),
+            start: BytesStart::from_content(leaf.name, leaf.name.len()),
+            local_at: leaf.colon.map_or(0, |i| i + 1),
             empty: false,
             nil: false,
-            leaf: Some(text),
+            leaf: Some(leaf.text),
         }))
     }
 
@@ -802,7 +758,65 @@ impl<'i> Reader<'i> {
     }
 }
 
-/// A byte [`Reader::leaf`] accepts in an element name: ASCII letters, digits, `_`, `-`, `.`
+/// A text-only element in its plainest form, `<name>text</name>`, optionally after whitespace.
+///
+/// Only an element that quick-xml would read to the same result qualifies: a name of ASCII
+/// name characters and no attributes, text without markup, references or carriage returns
+/// (which quick-xml would resolve or normalize), valid UTF-8, and the matching end tag right
+/// after it. Anything else is left to quick-xml.
+struct PlainLeaf<'i> {
+    /// The qualified name.
+    name: &'i str,
+    /// Where the prefix separator is in `name`.
+    colon: Option<usize>,
+    /// The text, exactly as written.
+    text: &'i str,
+    /// Bytes from the start of the input to the end of the end tag.
+    len: usize,
+}
+
+impl<'i> PlainLeaf<'i> {
+    fn at_start_of(input: &'i [u8]) -> Option<PlainLeaf<'i>> {
+        let from = input.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))?;
+        let rest = &input[from..];
+        if rest.first() != Some(&b'<') {
+            return None;
+        }
+        let mut colon = None;
+        let mut name_len = 0;
+        for &b in &rest[1..] {
+            match b {
+                b':' if colon.is_none() => colon = Some(name_len),
+                _ if !is_name_byte(b) => break,
+                _ => {}
+            }
+            name_len += 1;
+        }
+        if name_len == 0 || rest.get(1 + name_len) != Some(&b'>') {
+            return None;
+        }
+        let name = &rest[1..1 + name_len];
+        let text_at = name_len + 2;
+        let lt = text_at + memchr::memchr3(b'<', b'&', b'\r', &rest[text_at..])?;
+        let end = &rest[lt..];
+        let closed = end[0] == b'<'
+            && end.len() > name_len + 2
+            && end[1] == b'/'
+            && &end[2..2 + name_len] == name
+            && end[2 + name_len] == b'>';
+        if !closed {
+            return None;
+        }
+        Some(PlainLeaf {
+            name: std::str::from_utf8(name).ok()?,
+            colon,
+            text: std::str::from_utf8(&rest[text_at..lt]).ok()?,
+            len: from + lt + name_len + 3,
+        })
+    }
+}
+
+/// A byte [`PlainLeaf`] accepts in an element name: ASCII letters, digits, `_`, `-`, `.`
 /// and the prefix separator `:` (any other name goes through quick-xml).
 fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':')
