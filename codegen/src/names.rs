@@ -8,10 +8,10 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use crate::model::{Model, TypeKind};
 use crate::QName;
 
-/// Identifiers the generated code itself binds inside `decode` bodies, where every field also
-/// gets a local of its own name. (`encode` reads fields through `self`, so its parameters, such as
-/// `ns` and `name`, cannot clash with a field.)
-pub const RESERVED_LOCALS: &[&str] = &["xw", "xr", "xe", "xc", "xi"];
+/// Identifiers the generated code itself binds inside `decode` bodies, where fields may also
+/// get locals of their own names. (`encode` reads fields through `self`, so its parameters, such
+/// as `ns` and `name`, cannot clash with a field.)
+pub const RESERVED_LOCALS: &[&str] = &["xw", "xr", "xe", "xc", "xi", "xo"];
 
 /// Type names that would shadow the prelude or the generated code's own vocabulary.
 const RESERVED_TYPES: &[&str] = &[

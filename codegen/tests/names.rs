@@ -42,10 +42,10 @@ fn type_and_variant_names_are_upper_camel_case() {
 
 #[test]
 fn only_the_decoders_own_locals_are_reserved_for_fields() {
-    assert_eq!(RESERVED_LOCALS, ["xw", "xr", "xe", "xc", "xi"]);
+    assert_eq!(RESERVED_LOCALS, ["xw", "xr", "xe", "xc", "xi", "xo"]);
     assert_eq!(
-        field_names(["Name", "ns", "xr", "xc", "xi"]),
-        ["name", "ns", "xr_2", "xc_2", "xi_2"]
+        field_names(["Name", "ns", "xr", "xc", "xi", "xo"]),
+        ["name", "ns", "xr_2", "xc_2", "xi_2", "xo_2"]
     );
 }
 

@@ -216,8 +216,16 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
         }
     };
 
-    // Decode: a local per member, a match arm per member element, then the struct.
-    let inits = s.members.iter().zip(&field_idents).map(|(m, f)| {
+    // Decode: a match arm per member element, each filling its member's slot. When every member
+    // is optional the slots are the fields of a default value, filled in place (a record such
+    // as PatientData is kilobytes, and moving it costs); otherwise they are locals, one per
+    // member, from which the struct is built once the required ones are known to be present.
+    let in_place = derive_default
+        && s.members
+            .iter()
+            .all(|m| !matches!(shape(m), Shape::Req | Shape::ReqNil));
+    let slot = |f: &proc_macro2::Ident| if in_place { quote!(xo.#f) } else { quote!(#f) };
+    let inits = s.members.iter().zip(&field_idents).filter(|_| !in_place).map(|(m, f)| {
         let init = match shape(m) {
             Shape::OptNil => quote!(#rt::Nillable::Absent),
             Shape::Many => quote!(Vec::new()),
@@ -237,11 +245,13 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
                 let item_ns = ctx.ns(&item.ns);
                 let item_name = &item.name;
                 let helper = format_ident!("{}_array", helper_name(shape(m)));
-                quote!(Some(#i) => xr.#helper(&xc, #item_ns, #item_name, &mut #f)?,)
+                let slot = slot(f);
+                quote!(Some(#i) => xr.#helper(&xc, #item_ns, #item_name, &mut #slot)?,)
             }
             None => {
                 let helper = format_ident!("{}", helper_name(shape(m)));
-                quote!(Some(#i) => xr.#helper(&xc, &mut #f)?,)
+                let slot = slot(f);
+                quote!(Some(#i) => xr.#helper(&xc, &mut #slot)?,)
             }
         }
     });
@@ -260,9 +270,14 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
             Ok(Self {})
         }
     } else {
+        let (start, finish) = if in_place {
+            (quote!(let mut xo = Self::default();), quote!(Ok(xo)))
+        } else {
+            (quote!(#(#inits)*), quote!(Ok(Self { #(#builds)* })))
+        };
         quote! {
             const MEMBERS: &[(#rt::Ns, &str)] = &[#(#member_names),*];
-            #(#inits)*
+            #start
             let mut xi = 0;
             while let Some(xc) = xr.child(xe)? {
                 match xc.member(MEMBERS, &mut xi) {
@@ -270,7 +285,7 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
                     _ => xr.unknown(&xc)?,
                 }
             }
-            Ok(Self { #(#builds)* })
+            #finish
         }
     };
     let decode_cfg = direction_cfg(ctx, t.usage.response);

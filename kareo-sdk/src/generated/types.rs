@@ -156,26 +156,18 @@ impl crate::xml::Decode for RequestHeader {
             (super::NS0, "Password"),
             (super::NS0, "User"),
         ];
-        let mut client_version = crate::xml::Nillable::Absent;
-        let mut customer_key = crate::xml::Nillable::Absent;
-        let mut password = crate::xml::Nillable::Absent;
-        let mut user = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut client_version)?,
-                Some(1) => xr.opt_nil(&xc, &mut customer_key)?,
-                Some(2) => xr.opt_nil(&xc, &mut password)?,
-                Some(3) => xr.opt_nil(&xc, &mut user)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.client_version)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.customer_key)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.password)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.user)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            client_version,
-            customer_key,
-            password,
-            user,
-        })
+        Ok(xo)
     }
 }
 
@@ -610,35 +602,23 @@ impl crate::xml::Decode for PatientAlertReq {
             (super::NS0, "ShowWhenSchedulingAppointments"),
             (super::NS0, "ShowWhenViewingClaimDetails"),
         ];
-        let mut message = crate::xml::Nillable::Absent;
-        let mut show_when_displaying_patient_details = crate::xml::Nillable::Absent;
-        let mut show_when_entering_encounters = crate::xml::Nillable::Absent;
-        let mut show_when_posting_payments = crate::xml::Nillable::Absent;
-        let mut show_when_preparing_patient_statements = crate::xml::Nillable::Absent;
-        let mut show_when_scheduling_appointments = crate::xml::Nillable::Absent;
-        let mut show_when_viewing_claim_details = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut message)?,
-                Some(1) => xr.opt_nil(&xc, &mut show_when_displaying_patient_details)?,
-                Some(2) => xr.opt_nil(&xc, &mut show_when_entering_encounters)?,
-                Some(3) => xr.opt_nil(&xc, &mut show_when_posting_payments)?,
-                Some(4) => xr.opt_nil(&xc, &mut show_when_preparing_patient_statements)?,
-                Some(5) => xr.opt_nil(&xc, &mut show_when_scheduling_appointments)?,
-                Some(6) => xr.opt_nil(&xc, &mut show_when_viewing_claim_details)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.message)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.show_when_displaying_patient_details)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.show_when_entering_encounters)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.show_when_posting_payments)?,
+                Some(4) => {
+                    xr.opt_nil(&xc, &mut xo.show_when_preparing_patient_statements)?
+                }
+                Some(5) => xr.opt_nil(&xc, &mut xo.show_when_scheduling_appointments)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.show_when_viewing_claim_details)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            message,
-            show_when_displaying_patient_details,
-            show_when_entering_encounters,
-            show_when_posting_payments,
-            show_when_preparing_patient_statements,
-            show_when_scheduling_appointments,
-            show_when_viewing_claim_details,
-        })
+        Ok(xo)
     }
 }
 
@@ -751,70 +731,42 @@ impl crate::xml::Decode for PatientCaseUpdateReq {
             (super::NS0, "ReferringProviderID"),
             (super::NS0, "SendPatientStatements"),
         ];
-        let mut active = crate::xml::Nillable::Absent;
-        let mut authorizations = crate::xml::Nillable::Absent;
-        let mut case_description = crate::xml::Nillable::Absent;
-        let mut case_id = crate::xml::Nillable::Absent;
-        let mut case_name = crate::xml::Nillable::Absent;
-        let mut condition = crate::xml::Nillable::Absent;
-        let mut dates = crate::xml::Nillable::Absent;
-        let mut external_id = crate::xml::Nillable::Absent;
-        let mut payer_scenario = crate::xml::Nillable::Absent;
-        let mut policies = crate::xml::Nillable::Absent;
-        let mut referring_provider_external_id = crate::xml::Nillable::Absent;
-        let mut referring_provider_full_name = crate::xml::Nillable::Absent;
-        let mut referring_provider_id = crate::xml::Nillable::Absent;
-        let mut send_patient_statements = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut active)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.active)?,
                 Some(1) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
                         "InsurancePolicyAuthorizationUpdateReq",
-                        &mut authorizations,
+                        &mut xo.authorizations,
                     )?
                 }
-                Some(2) => xr.opt_nil(&xc, &mut case_description)?,
-                Some(3) => xr.opt_nil(&xc, &mut case_id)?,
-                Some(4) => xr.opt_nil(&xc, &mut case_name)?,
-                Some(5) => xr.opt_nil(&xc, &mut condition)?,
-                Some(6) => xr.opt_nil(&xc, &mut dates)?,
-                Some(7) => xr.opt_nil(&xc, &mut external_id)?,
-                Some(8) => xr.opt_nil(&xc, &mut payer_scenario)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.case_description)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.case_id)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.case_name)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.condition)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.dates)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.external_id)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.payer_scenario)?,
                 Some(9) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
                         "InsurancePolicyUpdateReq",
-                        &mut policies,
+                        &mut xo.policies,
                     )?
                 }
-                Some(10) => xr.opt_nil(&xc, &mut referring_provider_external_id)?,
-                Some(11) => xr.opt_nil(&xc, &mut referring_provider_full_name)?,
-                Some(12) => xr.opt_nil(&xc, &mut referring_provider_id)?,
-                Some(13) => xr.opt_nil(&xc, &mut send_patient_statements)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.referring_provider_external_id)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.referring_provider_full_name)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.referring_provider_id)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.send_patient_statements)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            active,
-            authorizations,
-            case_description,
-            case_id,
-            case_name,
-            condition,
-            dates,
-            external_id,
-            payer_scenario,
-            policies,
-            referring_provider_external_id,
-            referring_provider_full_name,
-            referring_provider_id,
-            send_patient_statements,
-        })
+        Ok(xo)
     }
 }
 
@@ -901,50 +853,26 @@ impl crate::xml::Decode for InsurancePolicyAuthorizationUpdateReq {
             (super::NS0, "NumberOfVisits"),
             (super::NS0, "StartDate"),
         ];
-        let mut authorization_id = crate::xml::Nillable::Absent;
-        let mut contact_full_name = crate::xml::Nillable::Absent;
-        let mut contact_phone = crate::xml::Nillable::Absent;
-        let mut contact_phone_ext = crate::xml::Nillable::Absent;
-        let mut end_date = crate::xml::Nillable::Absent;
-        let mut insurance_plan_id = crate::xml::Nillable::Absent;
-        let mut insurance_plan_name = crate::xml::Nillable::Absent;
-        let mut insurance_policy_id = crate::xml::Nillable::Absent;
-        let mut notes = crate::xml::Nillable::Absent;
-        let mut number = crate::xml::Nillable::Absent;
-        let mut number_of_visits = crate::xml::Nillable::Absent;
-        let mut start_date = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut authorization_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut contact_full_name)?,
-                Some(2) => xr.opt_nil(&xc, &mut contact_phone)?,
-                Some(3) => xr.opt_nil(&xc, &mut contact_phone_ext)?,
-                Some(4) => xr.opt_nil(&xc, &mut end_date)?,
-                Some(5) => xr.opt_nil(&xc, &mut insurance_plan_id)?,
-                Some(6) => xr.opt_nil(&xc, &mut insurance_plan_name)?,
-                Some(7) => xr.opt_nil(&xc, &mut insurance_policy_id)?,
-                Some(8) => xr.opt_nil(&xc, &mut notes)?,
-                Some(9) => xr.opt_nil(&xc, &mut number)?,
-                Some(10) => xr.opt_nil(&xc, &mut number_of_visits)?,
-                Some(11) => xr.opt_nil(&xc, &mut start_date)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.authorization_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.contact_full_name)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.contact_phone)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.contact_phone_ext)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.end_date)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.insurance_plan_id)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.insurance_plan_name)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.insurance_policy_id)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.notes)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.number)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.number_of_visits)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.start_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            authorization_id,
-            contact_full_name,
-            contact_phone,
-            contact_phone_ext,
-            end_date,
-            insurance_plan_id,
-            insurance_plan_name,
-            insurance_policy_id,
-            notes,
-            number,
-            number_of_visits,
-            start_date,
-        })
+        Ok(xo)
     }
 }
 
@@ -1024,44 +952,24 @@ impl crate::xml::Decode for PatientCaseConditionReq {
             (super::NS0, "RelatedToOther"),
             (super::NS0, "RelatedToPregnancy"),
         ];
-        let mut epsdt_reason = crate::xml::Nillable::Absent;
-        let mut related_to_abuse = crate::xml::Nillable::Absent;
-        let mut related_to_auto_accident = crate::xml::Nillable::Absent;
-        let mut related_to_auto_accident_state = crate::xml::Nillable::Absent;
-        let mut related_to_epsdt = crate::xml::Nillable::Absent;
-        let mut related_to_emergency = crate::xml::Nillable::Absent;
-        let mut related_to_employment = crate::xml::Nillable::Absent;
-        let mut related_to_family_planning = crate::xml::Nillable::Absent;
-        let mut related_to_other = crate::xml::Nillable::Absent;
-        let mut related_to_pregnancy = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut epsdt_reason)?,
-                Some(1) => xr.opt_nil(&xc, &mut related_to_abuse)?,
-                Some(2) => xr.opt_nil(&xc, &mut related_to_auto_accident)?,
-                Some(3) => xr.opt_nil(&xc, &mut related_to_auto_accident_state)?,
-                Some(4) => xr.opt_nil(&xc, &mut related_to_epsdt)?,
-                Some(5) => xr.opt_nil(&xc, &mut related_to_emergency)?,
-                Some(6) => xr.opt_nil(&xc, &mut related_to_employment)?,
-                Some(7) => xr.opt_nil(&xc, &mut related_to_family_planning)?,
-                Some(8) => xr.opt_nil(&xc, &mut related_to_other)?,
-                Some(9) => xr.opt_nil(&xc, &mut related_to_pregnancy)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.epsdt_reason)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.related_to_abuse)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.related_to_auto_accident)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.related_to_auto_accident_state)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.related_to_epsdt)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.related_to_emergency)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.related_to_employment)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.related_to_family_planning)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.related_to_other)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.related_to_pregnancy)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            epsdt_reason,
-            related_to_abuse,
-            related_to_auto_accident,
-            related_to_auto_accident_state,
-            related_to_epsdt,
-            related_to_emergency,
-            related_to_employment,
-            related_to_family_planning,
-            related_to_other,
-            related_to_pregnancy,
-        })
+        Ok(xo)
     }
 }
 
@@ -1189,62 +1097,30 @@ impl crate::xml::Decode for PatientCaseDatesReq {
             (super::NS0, "UnabletoWorkEndDate"),
             (super::NS0, "UnabletoWorkStartDate"),
         ];
-        let mut accident_date = crate::xml::Nillable::Absent;
-        let mut acute_manifestation_date = crate::xml::Nillable::Absent;
-        let mut injury_end_date = crate::xml::Nillable::Absent;
-        let mut injury_start_date = crate::xml::Nillable::Absent;
-        let mut last_menstrual_period_date = crate::xml::Nillable::Absent;
-        let mut last_seen_date = crate::xml::Nillable::Absent;
-        let mut last_x_ray_date = crate::xml::Nillable::Absent;
-        let mut referral_date = crate::xml::Nillable::Absent;
-        let mut related_disability_end_date = crate::xml::Nillable::Absent;
-        let mut related_disability_start_date = crate::xml::Nillable::Absent;
-        let mut related_hospitalization_end_date = crate::xml::Nillable::Absent;
-        let mut related_hospitalization_start_date = crate::xml::Nillable::Absent;
-        let mut sameor_similar_illness_end_date = crate::xml::Nillable::Absent;
-        let mut sameor_similar_illness_start_date = crate::xml::Nillable::Absent;
-        let mut unableto_work_end_date = crate::xml::Nillable::Absent;
-        let mut unableto_work_start_date = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut accident_date)?,
-                Some(1) => xr.opt_nil(&xc, &mut acute_manifestation_date)?,
-                Some(2) => xr.opt_nil(&xc, &mut injury_end_date)?,
-                Some(3) => xr.opt_nil(&xc, &mut injury_start_date)?,
-                Some(4) => xr.opt_nil(&xc, &mut last_menstrual_period_date)?,
-                Some(5) => xr.opt_nil(&xc, &mut last_seen_date)?,
-                Some(6) => xr.opt_nil(&xc, &mut last_x_ray_date)?,
-                Some(7) => xr.opt_nil(&xc, &mut referral_date)?,
-                Some(8) => xr.opt_nil(&xc, &mut related_disability_end_date)?,
-                Some(9) => xr.opt_nil(&xc, &mut related_disability_start_date)?,
-                Some(10) => xr.opt_nil(&xc, &mut related_hospitalization_end_date)?,
-                Some(11) => xr.opt_nil(&xc, &mut related_hospitalization_start_date)?,
-                Some(12) => xr.opt_nil(&xc, &mut sameor_similar_illness_end_date)?,
-                Some(13) => xr.opt_nil(&xc, &mut sameor_similar_illness_start_date)?,
-                Some(14) => xr.opt_nil(&xc, &mut unableto_work_end_date)?,
-                Some(15) => xr.opt_nil(&xc, &mut unableto_work_start_date)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.accident_date)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.acute_manifestation_date)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.injury_end_date)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.injury_start_date)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.last_menstrual_period_date)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.last_seen_date)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.last_x_ray_date)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.referral_date)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.related_disability_end_date)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.related_disability_start_date)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.related_hospitalization_end_date)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.related_hospitalization_start_date)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.sameor_similar_illness_end_date)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.sameor_similar_illness_start_date)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.unableto_work_end_date)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.unableto_work_start_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            accident_date,
-            acute_manifestation_date,
-            injury_end_date,
-            injury_start_date,
-            last_menstrual_period_date,
-            last_seen_date,
-            last_x_ray_date,
-            referral_date,
-            related_disability_end_date,
-            related_disability_start_date,
-            related_hospitalization_end_date,
-            related_hospitalization_start_date,
-            sameor_similar_illness_end_date,
-            sameor_similar_illness_start_date,
-            unableto_work_end_date,
-            unableto_work_start_date,
-        })
+        Ok(xo)
     }
 }
 
@@ -1373,83 +1249,37 @@ impl crate::xml::Decode for InsurancePolicyUpdateReq {
             (super::NS0, "PolicyNumber"),
             (super::NS0, "Precedence"),
         ];
-        let mut active = crate::xml::Nillable::Absent;
-        let mut adjuster = crate::xml::Nillable::Absent;
-        let mut company_id = crate::xml::Nillable::Absent;
-        let mut company_name = crate::xml::Nillable::Absent;
-        let mut copay = crate::xml::Nillable::Absent;
-        let mut deductible = crate::xml::Nillable::Absent;
-        let mut effective_end_date = crate::xml::Nillable::Absent;
-        let mut effective_start_date = crate::xml::Nillable::Absent;
-        let mut external_id = crate::xml::Nillable::Absent;
-        let mut insurance_policy_id = crate::xml::Nillable::Absent;
-        let mut insured = crate::xml::Nillable::Absent;
-        let mut plan_address_line1 = crate::xml::Nillable::Absent;
-        let mut plan_address_line2 = crate::xml::Nillable::Absent;
-        let mut plan_city = crate::xml::Nillable::Absent;
-        let mut plan_country = crate::xml::Nillable::Absent;
-        let mut plan_id = crate::xml::Nillable::Absent;
-        let mut plan_name = crate::xml::Nillable::Absent;
-        let mut plan_state = crate::xml::Nillable::Absent;
-        let mut plan_zip_code = crate::xml::Nillable::Absent;
-        let mut policy_group_number = crate::xml::Nillable::Absent;
-        let mut policy_notes = crate::xml::Nillable::Absent;
-        let mut policy_number = crate::xml::Nillable::Absent;
-        let mut precedence = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut active)?,
-                Some(1) => xr.opt_nil(&xc, &mut adjuster)?,
-                Some(2) => xr.opt_nil(&xc, &mut company_id)?,
-                Some(3) => xr.opt_nil(&xc, &mut company_name)?,
-                Some(4) => xr.opt_nil(&xc, &mut copay)?,
-                Some(5) => xr.opt_nil(&xc, &mut deductible)?,
-                Some(6) => xr.opt_nil(&xc, &mut effective_end_date)?,
-                Some(7) => xr.opt_nil(&xc, &mut effective_start_date)?,
-                Some(8) => xr.opt_nil(&xc, &mut external_id)?,
-                Some(9) => xr.opt_nil(&xc, &mut insurance_policy_id)?,
-                Some(10) => xr.opt_nil(&xc, &mut insured)?,
-                Some(11) => xr.opt_nil(&xc, &mut plan_address_line1)?,
-                Some(12) => xr.opt_nil(&xc, &mut plan_address_line2)?,
-                Some(13) => xr.opt_nil(&xc, &mut plan_city)?,
-                Some(14) => xr.opt_nil(&xc, &mut plan_country)?,
-                Some(15) => xr.opt_nil(&xc, &mut plan_id)?,
-                Some(16) => xr.opt_nil(&xc, &mut plan_name)?,
-                Some(17) => xr.opt_nil(&xc, &mut plan_state)?,
-                Some(18) => xr.opt_nil(&xc, &mut plan_zip_code)?,
-                Some(19) => xr.opt_nil(&xc, &mut policy_group_number)?,
-                Some(20) => xr.opt_nil(&xc, &mut policy_notes)?,
-                Some(21) => xr.opt_nil(&xc, &mut policy_number)?,
-                Some(22) => xr.opt_nil(&xc, &mut precedence)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.active)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.adjuster)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.company_id)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.company_name)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.copay)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.deductible)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.effective_end_date)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.effective_start_date)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.external_id)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.insurance_policy_id)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.insured)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.plan_address_line1)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.plan_address_line2)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.plan_city)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.plan_country)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.plan_id)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.plan_name)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.plan_state)?,
+                Some(18) => xr.opt_nil(&xc, &mut xo.plan_zip_code)?,
+                Some(19) => xr.opt_nil(&xc, &mut xo.policy_group_number)?,
+                Some(20) => xr.opt_nil(&xc, &mut xo.policy_notes)?,
+                Some(21) => xr.opt_nil(&xc, &mut xo.policy_number)?,
+                Some(22) => xr.opt_nil(&xc, &mut xo.precedence)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            active,
-            adjuster,
-            company_id,
-            company_name,
-            copay,
-            deductible,
-            effective_end_date,
-            effective_start_date,
-            external_id,
-            insurance_policy_id,
-            insured,
-            plan_address_line1,
-            plan_address_line2,
-            plan_city,
-            plan_country,
-            plan_id,
-            plan_name,
-            plan_state,
-            plan_zip_code,
-            policy_group_number,
-            policy_notes,
-            policy_number,
-            precedence,
-        })
+        Ok(xo)
     }
 }
 
@@ -1517,41 +1347,23 @@ impl crate::xml::Decode for InsurancePolicyAdjusterReq {
             (super::NS0, "Prefix"),
             (super::NS0, "Suffix"),
         ];
-        let mut fax_number = crate::xml::Nillable::Absent;
-        let mut fax_number_ext = crate::xml::Nillable::Absent;
-        let mut first_name = crate::xml::Nillable::Absent;
-        let mut last_name = crate::xml::Nillable::Absent;
-        let mut middle_name = crate::xml::Nillable::Absent;
-        let mut phone_number = crate::xml::Nillable::Absent;
-        let mut phone_number_ext = crate::xml::Nillable::Absent;
-        let mut prefix = crate::xml::Nillable::Absent;
-        let mut suffix = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut fax_number)?,
-                Some(1) => xr.opt_nil(&xc, &mut fax_number_ext)?,
-                Some(2) => xr.opt_nil(&xc, &mut first_name)?,
-                Some(3) => xr.opt_nil(&xc, &mut last_name)?,
-                Some(4) => xr.opt_nil(&xc, &mut middle_name)?,
-                Some(5) => xr.opt_nil(&xc, &mut phone_number)?,
-                Some(6) => xr.opt_nil(&xc, &mut phone_number_ext)?,
-                Some(7) => xr.opt_nil(&xc, &mut prefix)?,
-                Some(8) => xr.opt_nil(&xc, &mut suffix)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.fax_number)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.fax_number_ext)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.first_name)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.last_name)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.middle_name)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.phone_number)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.phone_number_ext)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.prefix)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.suffix)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            fax_number,
-            fax_number_ext,
-            first_name,
-            last_name,
-            middle_name,
-            phone_number,
-            phone_number_ext,
-            prefix,
-            suffix,
-        })
+        Ok(xo)
     }
 }
 
@@ -1659,68 +1471,32 @@ impl crate::xml::Decode for InsurancePolicyInsuredReq {
             (super::NS0, "Suffix"),
             (super::NS0, "ZipCode"),
         ];
-        let mut address_line1 = crate::xml::Nillable::Absent;
-        let mut address_line2 = crate::xml::Nillable::Absent;
-        let mut city = crate::xml::Nillable::Absent;
-        let mut country = crate::xml::Nillable::Absent;
-        let mut dateof_birth = crate::xml::Nillable::Absent;
-        let mut employer = crate::xml::Nillable::Absent;
-        let mut first_name = crate::xml::Nillable::Absent;
-        let mut gender = crate::xml::Nillable::Absent;
-        let mut id_number = crate::xml::Nillable::Absent;
-        let mut last_name = crate::xml::Nillable::Absent;
-        let mut middle_name = crate::xml::Nillable::Absent;
-        let mut patient_relationship_to_insured = crate::xml::Nillable::Absent;
-        let mut policy_through_employer = None;
-        let mut prefix = crate::xml::Nillable::Absent;
-        let mut social_security_number = crate::xml::Nillable::Absent;
-        let mut state = crate::xml::Nillable::Absent;
-        let mut suffix = crate::xml::Nillable::Absent;
-        let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
-                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
-                Some(2) => xr.opt_nil(&xc, &mut city)?,
-                Some(3) => xr.opt_nil(&xc, &mut country)?,
-                Some(4) => xr.opt_nil(&xc, &mut dateof_birth)?,
-                Some(5) => xr.opt_nil(&xc, &mut employer)?,
-                Some(6) => xr.opt_nil(&xc, &mut first_name)?,
-                Some(7) => xr.opt_nil(&xc, &mut gender)?,
-                Some(8) => xr.opt_nil(&xc, &mut id_number)?,
-                Some(9) => xr.opt_nil(&xc, &mut last_name)?,
-                Some(10) => xr.opt_nil(&xc, &mut middle_name)?,
-                Some(11) => xr.opt_nil(&xc, &mut patient_relationship_to_insured)?,
-                Some(12) => xr.opt(&xc, &mut policy_through_employer)?,
-                Some(13) => xr.opt_nil(&xc, &mut prefix)?,
-                Some(14) => xr.opt_nil(&xc, &mut social_security_number)?,
-                Some(15) => xr.opt_nil(&xc, &mut state)?,
-                Some(16) => xr.opt_nil(&xc, &mut suffix)?,
-                Some(17) => xr.opt_nil(&xc, &mut zip_code)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.city)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.country)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.dateof_birth)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.employer)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.first_name)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.gender)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.id_number)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.last_name)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.middle_name)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.patient_relationship_to_insured)?,
+                Some(12) => xr.opt(&xc, &mut xo.policy_through_employer)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.prefix)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.social_security_number)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.state)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.suffix)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            address_line1,
-            address_line2,
-            city,
-            country,
-            dateof_birth,
-            employer,
-            first_name,
-            gender,
-            id_number,
-            last_name,
-            middle_name,
-            patient_relationship_to_insured,
-            policy_through_employer,
-            prefix,
-            social_security_number,
-            state,
-            suffix,
-            zip_code,
-        })
+        Ok(xo)
     }
 }
 
@@ -1764,23 +1540,17 @@ impl crate::xml::Decode for ProviderIdentifierReq {
             (super::NS0, "FullName"),
             (super::NS0, "ProviderID"),
         ];
-        let mut external_id = crate::xml::Nillable::Absent;
-        let mut full_name = crate::xml::Nillable::Absent;
-        let mut provider_id = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut external_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut full_name)?,
-                Some(2) => xr.opt_nil(&xc, &mut provider_id)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.external_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.full_name)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.provider_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            external_id,
-            full_name,
-            provider_id,
-        })
+        Ok(xo)
     }
 }
 
@@ -1884,68 +1654,32 @@ impl crate::xml::Decode for ServiceLocationReq {
             (super::NS0, "State"),
             (super::NS0, "ZipCode"),
         ];
-        let mut address_line1 = crate::xml::Nillable::Absent;
-        let mut address_line2 = crate::xml::Nillable::Absent;
-        let mut billing_name = crate::xml::Nillable::Absent;
-        let mut clia_number = crate::xml::Nillable::Absent;
-        let mut city = crate::xml::Nillable::Absent;
-        let mut country = crate::xml::Nillable::Absent;
-        let mut facility_id = crate::xml::Nillable::Absent;
-        let mut facility_id_type = crate::xml::Nillable::Absent;
-        let mut fax_phone = crate::xml::Nillable::Absent;
-        let mut fax_phone_ext = crate::xml::Nillable::Absent;
-        let mut location_id = crate::xml::Nillable::Absent;
-        let mut location_name = crate::xml::Nillable::Absent;
-        let mut npi = crate::xml::Nillable::Absent;
-        let mut pos = crate::xml::Nillable::Absent;
-        let mut phone = crate::xml::Nillable::Absent;
-        let mut phone_ext = crate::xml::Nillable::Absent;
-        let mut state = crate::xml::Nillable::Absent;
-        let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
-                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
-                Some(2) => xr.opt_nil(&xc, &mut billing_name)?,
-                Some(3) => xr.opt_nil(&xc, &mut clia_number)?,
-                Some(4) => xr.opt_nil(&xc, &mut city)?,
-                Some(5) => xr.opt_nil(&xc, &mut country)?,
-                Some(6) => xr.opt_nil(&xc, &mut facility_id)?,
-                Some(7) => xr.opt_nil(&xc, &mut facility_id_type)?,
-                Some(8) => xr.opt_nil(&xc, &mut fax_phone)?,
-                Some(9) => xr.opt_nil(&xc, &mut fax_phone_ext)?,
-                Some(10) => xr.opt_nil(&xc, &mut location_id)?,
-                Some(11) => xr.opt_nil(&xc, &mut location_name)?,
-                Some(12) => xr.opt_nil(&xc, &mut npi)?,
-                Some(13) => xr.opt_nil(&xc, &mut pos)?,
-                Some(14) => xr.opt_nil(&xc, &mut phone)?,
-                Some(15) => xr.opt_nil(&xc, &mut phone_ext)?,
-                Some(16) => xr.opt_nil(&xc, &mut state)?,
-                Some(17) => xr.opt_nil(&xc, &mut zip_code)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.billing_name)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.clia_number)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.city)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.country)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.facility_id)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.facility_id_type)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.fax_phone)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.fax_phone_ext)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.location_id)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.location_name)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.npi)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.pos)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.phone)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.phone_ext)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.state)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            address_line1,
-            address_line2,
-            billing_name,
-            clia_number,
-            city,
-            country,
-            facility_id,
-            facility_id_type,
-            fax_phone,
-            fax_phone_ext,
-            location_id,
-            location_name,
-            npi,
-            pos,
-            phone,
-            phone_ext,
-            state,
-            zip_code,
-        })
+        Ok(xo)
     }
 }
 
@@ -2013,41 +1747,23 @@ impl crate::xml::Decode for PatientEmployerReq {
             (super::NS0, "ZipCode"),
             (super::NS0, "EmploymentStatus"),
         ];
-        let mut address_line1 = crate::xml::Nillable::Absent;
-        let mut address_line2 = crate::xml::Nillable::Absent;
-        let mut city = crate::xml::Nillable::Absent;
-        let mut country = crate::xml::Nillable::Absent;
-        let mut employer_id = crate::xml::Nillable::Absent;
-        let mut employer_name = crate::xml::Nillable::Absent;
-        let mut state = crate::xml::Nillable::Absent;
-        let mut zip_code = crate::xml::Nillable::Absent;
-        let mut employment_status = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
-                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
-                Some(2) => xr.opt_nil(&xc, &mut city)?,
-                Some(3) => xr.opt_nil(&xc, &mut country)?,
-                Some(4) => xr.opt_nil(&xc, &mut employer_id)?,
-                Some(5) => xr.opt_nil(&xc, &mut employer_name)?,
-                Some(6) => xr.opt_nil(&xc, &mut state)?,
-                Some(7) => xr.opt_nil(&xc, &mut zip_code)?,
-                Some(8) => xr.opt_nil(&xc, &mut employment_status)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.city)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.country)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.employer_id)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.employer_name)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.state)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.zip_code)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.employment_status)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            address_line1,
-            address_line2,
-            city,
-            country,
-            employer_id,
-            employer_name,
-            state,
-            zip_code,
-            employment_status,
-        })
+        Ok(xo)
     }
 }
 
@@ -2112,38 +1828,22 @@ impl crate::xml::Decode for EmployerReq {
             (super::NS0, "State"),
             (super::NS0, "ZipCode"),
         ];
-        let mut address_line1 = crate::xml::Nillable::Absent;
-        let mut address_line2 = crate::xml::Nillable::Absent;
-        let mut city = crate::xml::Nillable::Absent;
-        let mut country = crate::xml::Nillable::Absent;
-        let mut employer_id = crate::xml::Nillable::Absent;
-        let mut employer_name = crate::xml::Nillable::Absent;
-        let mut state = crate::xml::Nillable::Absent;
-        let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
-                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
-                Some(2) => xr.opt_nil(&xc, &mut city)?,
-                Some(3) => xr.opt_nil(&xc, &mut country)?,
-                Some(4) => xr.opt_nil(&xc, &mut employer_id)?,
-                Some(5) => xr.opt_nil(&xc, &mut employer_name)?,
-                Some(6) => xr.opt_nil(&xc, &mut state)?,
-                Some(7) => xr.opt_nil(&xc, &mut zip_code)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.city)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.country)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.employer_id)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.employer_name)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.state)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            address_line1,
-            address_line2,
-            city,
-            country,
-            employer_id,
-            employer_name,
-            state,
-            zip_code,
-        })
+        Ok(xo)
     }
 }
 
@@ -2231,53 +1931,27 @@ impl crate::xml::Decode for PatientGuarantorReq {
             (super::NS0, "Suffix"),
             (super::NS0, "ZipCode"),
         ];
-        let mut address_line1 = crate::xml::Nillable::Absent;
-        let mut address_line2 = crate::xml::Nillable::Absent;
-        let mut city = crate::xml::Nillable::Absent;
-        let mut country = crate::xml::Nillable::Absent;
-        let mut different_than_patient = crate::xml::Nillable::Absent;
-        let mut first_name = crate::xml::Nillable::Absent;
-        let mut last_name = crate::xml::Nillable::Absent;
-        let mut middle_name = crate::xml::Nillable::Absent;
-        let mut prefix = crate::xml::Nillable::Absent;
-        let mut relationshipto_guarantor = crate::xml::Nillable::Absent;
-        let mut state = crate::xml::Nillable::Absent;
-        let mut suffix = crate::xml::Nillable::Absent;
-        let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
-                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
-                Some(2) => xr.opt_nil(&xc, &mut city)?,
-                Some(3) => xr.opt_nil(&xc, &mut country)?,
-                Some(4) => xr.opt_nil(&xc, &mut different_than_patient)?,
-                Some(5) => xr.opt_nil(&xc, &mut first_name)?,
-                Some(6) => xr.opt_nil(&xc, &mut last_name)?,
-                Some(7) => xr.opt_nil(&xc, &mut middle_name)?,
-                Some(8) => xr.opt_nil(&xc, &mut prefix)?,
-                Some(9) => xr.opt_nil(&xc, &mut relationshipto_guarantor)?,
-                Some(10) => xr.opt_nil(&xc, &mut state)?,
-                Some(11) => xr.opt_nil(&xc, &mut suffix)?,
-                Some(12) => xr.opt_nil(&xc, &mut zip_code)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.city)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.country)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.different_than_patient)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.first_name)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.last_name)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.middle_name)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.prefix)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.relationshipto_guarantor)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.state)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.suffix)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            address_line1,
-            address_line2,
-            city,
-            country,
-            different_than_patient,
-            first_name,
-            last_name,
-            middle_name,
-            prefix,
-            relationshipto_guarantor,
-            state,
-            suffix,
-            zip_code,
-        })
+        Ok(xo)
     }
 }
 
@@ -2321,23 +1995,17 @@ impl crate::xml::Decode for PracticeIdentifierReq {
             (super::NS0, "PracticeID"),
             (super::NS0, "PracticeName"),
         ];
-        let mut external_id = crate::xml::Nillable::Absent;
-        let mut practice_id = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut external_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut practice_id)?,
-                Some(2) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.external_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.practice_id)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.practice_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            external_id,
-            practice_id,
-            practice_name,
-        })
+        Ok(xo)
     }
 }
 
@@ -2381,23 +2049,17 @@ impl crate::xml::Decode for PhysicianIdentifierReq {
             (super::NS0, "FullName"),
             (super::NS0, "PhysicianID"),
         ];
-        let mut external_id = crate::xml::Nillable::Absent;
-        let mut full_name = crate::xml::Nillable::Absent;
-        let mut physician_id = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut external_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut full_name)?,
-                Some(2) => xr.opt_nil(&xc, &mut physician_id)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.external_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.full_name)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.physician_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            external_id,
-            full_name,
-            physician_id,
-        })
+        Ok(xo)
     }
 }
 
@@ -2492,49 +2154,27 @@ impl crate::xml::Decode for ModifyPatientResp {
             (super::NS0, "PracticeID"),
             (super::NS0, "PracticeName"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut cases = crate::xml::Nillable::Absent;
-        let mut default_service_location_id = crate::xml::Nillable::Absent;
-        let mut employer_id = crate::xml::Nillable::Absent;
-        let mut external_vendor_id = crate::xml::Nillable::Absent;
-        let mut patient_external_id = crate::xml::Nillable::Absent;
-        let mut patient_id = crate::xml::Nillable::Absent;
-        let mut practice_external_id = crate::xml::Nillable::Absent;
-        let mut practice_id = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
                 Some(2) => {
-                    xr.opt_nil_array(&xc, super::NS0, "PatientCaseRes", &mut cases)?
+                    xr.opt_nil_array(&xc, super::NS0, "PatientCaseRes", &mut xo.cases)?
                 }
-                Some(3) => xr.opt_nil(&xc, &mut default_service_location_id)?,
-                Some(4) => xr.opt_nil(&xc, &mut employer_id)?,
-                Some(5) => xr.opt_nil(&xc, &mut external_vendor_id)?,
-                Some(6) => xr.opt_nil(&xc, &mut patient_external_id)?,
-                Some(7) => xr.opt_nil(&xc, &mut patient_id)?,
-                Some(8) => xr.opt_nil(&xc, &mut practice_external_id)?,
-                Some(9) => xr.opt_nil(&xc, &mut practice_id)?,
-                Some(10) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.default_service_location_id)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.employer_id)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.external_vendor_id)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.patient_external_id)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.patient_id)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.practice_external_id)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.practice_id)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.practice_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            cases,
-            default_service_location_id,
-            employer_id,
-            external_vendor_id,
-            patient_external_id,
-            patient_id,
-            practice_external_id,
-            practice_id,
-            practice_name,
-        })
+        Ok(xo)
     }
 }
 
@@ -2575,20 +2215,16 @@ impl crate::xml::Decode for ResponseBase {
             (super::NS0, "ErrorResponse"),
             (super::NS0, "SecurityResponse"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-        })
+        Ok(xo)
     }
 }
 
@@ -2632,23 +2268,17 @@ impl crate::xml::Decode for ErrorResponse {
             (super::NS0, "IsError"),
             (super::NS0, "StackTrace"),
         ];
-        let mut error_message = crate::xml::Nillable::Absent;
-        let mut is_error = None;
-        let mut stack_trace = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_message)?,
-                Some(1) => xr.opt(&xc, &mut is_error)?,
-                Some(2) => xr.opt_nil(&xc, &mut stack_trace)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_message)?,
+                Some(1) => xr.opt(&xc, &mut xo.is_error)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.stack_trace)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_message,
-            is_error,
-            stack_trace,
-        })
+        Ok(xo)
     }
 }
 
@@ -2712,38 +2342,22 @@ impl crate::xml::Decode for SecurityResponse {
             (super::NS0, "SecurityResult"),
             (super::NS0, "SecurityResultSuccess"),
         ];
-        let mut authenticated = None;
-        let mut authorized = None;
-        let mut customer_id = None;
-        let mut customer_key_valid = None;
-        let mut permissions_missing = crate::xml::Nillable::Absent;
-        let mut practices_authorized = crate::xml::Nillable::Absent;
-        let mut security_result = crate::xml::Nillable::Absent;
-        let mut security_result_success = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt(&xc, &mut authenticated)?,
-                Some(1) => xr.opt(&xc, &mut authorized)?,
-                Some(2) => xr.opt(&xc, &mut customer_id)?,
-                Some(3) => xr.opt(&xc, &mut customer_key_valid)?,
-                Some(4) => xr.opt_nil(&xc, &mut permissions_missing)?,
-                Some(5) => xr.opt_nil(&xc, &mut practices_authorized)?,
-                Some(6) => xr.opt_nil(&xc, &mut security_result)?,
-                Some(7) => xr.opt(&xc, &mut security_result_success)?,
+                Some(0) => xr.opt(&xc, &mut xo.authenticated)?,
+                Some(1) => xr.opt(&xc, &mut xo.authorized)?,
+                Some(2) => xr.opt(&xc, &mut xo.customer_id)?,
+                Some(3) => xr.opt(&xc, &mut xo.customer_key_valid)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.permissions_missing)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.practices_authorized)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.security_result)?,
+                Some(7) => xr.opt(&xc, &mut xo.security_result_success)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            authenticated,
-            authorized,
-            customer_id,
-            customer_key_valid,
-            permissions_missing,
-            practices_authorized,
-            security_result,
-            security_result_success,
-        })
+        Ok(xo)
     }
 }
 
@@ -2783,15 +2397,17 @@ impl crate::xml::Decode for PermissionsMissing {
         xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "Permission")];
-        let mut permission = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil_array(&xc, super::NS3, "string", &mut permission)?,
+                Some(0) => {
+                    xr.opt_nil_array(&xc, super::NS3, "string", &mut xo.permission)?
+                }
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self { permission })
+        Ok(xo)
     }
 }
 
@@ -2831,15 +2447,15 @@ impl crate::xml::Decode for PracticiesAuthorized {
         xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "PracticeID")];
-        let mut practice_id = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil_array(&xc, super::NS3, "int", &mut practice_id)?,
+                Some(0) => xr.opt_nil_array(&xc, super::NS3, "int", &mut xo.practice_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self { practice_id })
+        Ok(xo)
     }
 }
 
@@ -2904,10 +2520,7 @@ impl crate::xml::Decode for PatientCaseRes {
             (super::NS0, "CaseID"),
             (super::NS0, "Policies"),
         ];
-        let mut authorizations = crate::xml::Nillable::Absent;
-        let mut case_external_id = crate::xml::Nillable::Absent;
-        let mut case_id = crate::xml::Nillable::Absent;
-        let mut policies = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
@@ -2916,28 +2529,23 @@ impl crate::xml::Decode for PatientCaseRes {
                         &xc,
                         super::NS0,
                         "InsurancePolicyAuthorizationRes",
-                        &mut authorizations,
+                        &mut xo.authorizations,
                     )?
                 }
-                Some(1) => xr.opt_nil(&xc, &mut case_external_id)?,
-                Some(2) => xr.opt_nil(&xc, &mut case_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.case_external_id)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.case_id)?,
                 Some(3) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
                         "InsurancePolicyRes",
-                        &mut policies,
+                        &mut xo.policies,
                     )?
                 }
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            authorizations,
-            case_external_id,
-            case_id,
-            policies,
-        })
+        Ok(xo)
     }
 }
 
@@ -2982,20 +2590,16 @@ impl crate::xml::Decode for InsurancePolicyAuthorizationRes {
             (super::NS0, "AuthorizationID"),
             (super::NS0, "InsurancePolicyID"),
         ];
-        let mut authorization_id = crate::xml::Nillable::Absent;
-        let mut insurance_policy_id = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut authorization_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut insurance_policy_id)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.authorization_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.insurance_policy_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            authorization_id,
-            insurance_policy_id,
-        })
+        Ok(xo)
     }
 }
 
@@ -3056,26 +2660,18 @@ impl crate::xml::Decode for InsurancePolicyRes {
             (super::NS0, "InsurancePolicyID"),
             (super::NS0, "InsurancePolicyPlanID"),
         ];
-        let mut insurance_policy_company_id = crate::xml::Nillable::Absent;
-        let mut insurance_policy_external_id = crate::xml::Nillable::Absent;
-        let mut insurance_policy_id = crate::xml::Nillable::Absent;
-        let mut insurance_policy_plan_id = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut insurance_policy_company_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut insurance_policy_external_id)?,
-                Some(2) => xr.opt_nil(&xc, &mut insurance_policy_id)?,
-                Some(3) => xr.opt_nil(&xc, &mut insurance_policy_plan_id)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.insurance_policy_company_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.insurance_policy_external_id)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.insurance_policy_id)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.insurance_policy_plan_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            insurance_policy_company_id,
-            insurance_policy_external_id,
-            insurance_policy_id,
-            insurance_policy_plan_id,
-        })
+        Ok(xo)
     }
 }
 
@@ -3229,17 +2825,16 @@ impl crate::xml::Decode for EncounterUpdateStatusPractice {
             (super::NS0, "PracticeID"),
             (super::NS0, "PracticeName"),
         ];
-        let mut practice_id = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut practice_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.practice_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.practice_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self { practice_id, practice_name })
+        Ok(xo)
     }
 }
 
@@ -3406,99 +3001,47 @@ impl crate::xml::Decode for CreateEncounterResp {
             (super::NS0, "SupervisingProviderExternalID"),
             (super::NS0, "SupervisingProviderID"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut appointment_external_id = crate::xml::Nillable::Absent;
-        let mut appointment_id = None;
-        let mut encounter_external_id = crate::xml::Nillable::Absent;
-        let mut encounter_id = None;
-        let mut external_vendor_id = None;
-        let mut pta_provider_external_id = crate::xml::Nillable::Absent;
-        let mut patient_case_external_id = crate::xml::Nillable::Absent;
-        let mut patient_case_id = None;
-        let mut patient_external_id = crate::xml::Nillable::Absent;
-        let mut patient_id = None;
-        let mut payment_method = crate::xml::Nillable::Absent;
-        let mut practice_external_id = crate::xml::Nillable::Absent;
-        let mut practice_id = None;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut referring_provider_external_id = crate::xml::Nillable::Absent;
-        let mut referring_provider_id = None;
-        let mut rendering_provider_external_id = crate::xml::Nillable::Absent;
-        let mut rendering_provider_id = None;
-        let mut scheduling_provider_external_id = crate::xml::Nillable::Absent;
-        let mut scheduling_provider_id = None;
-        let mut service_lines_added = crate::xml::Nillable::Absent;
-        let mut service_location_id = None;
-        let mut supervising_provider_external_id = crate::xml::Nillable::Absent;
-        let mut supervising_provider_id = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
-                Some(2) => xr.opt_nil(&xc, &mut appointment_external_id)?,
-                Some(3) => xr.opt(&xc, &mut appointment_id)?,
-                Some(4) => xr.opt_nil(&xc, &mut encounter_external_id)?,
-                Some(5) => xr.opt(&xc, &mut encounter_id)?,
-                Some(6) => xr.opt(&xc, &mut external_vendor_id)?,
-                Some(7) => xr.opt_nil(&xc, &mut pta_provider_external_id)?,
-                Some(8) => xr.opt_nil(&xc, &mut patient_case_external_id)?,
-                Some(9) => xr.opt(&xc, &mut patient_case_id)?,
-                Some(10) => xr.opt_nil(&xc, &mut patient_external_id)?,
-                Some(11) => xr.opt(&xc, &mut patient_id)?,
-                Some(12) => xr.opt_nil(&xc, &mut payment_method)?,
-                Some(13) => xr.opt_nil(&xc, &mut practice_external_id)?,
-                Some(14) => xr.opt(&xc, &mut practice_id)?,
-                Some(15) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(16) => xr.opt_nil(&xc, &mut referring_provider_external_id)?,
-                Some(17) => xr.opt(&xc, &mut referring_provider_id)?,
-                Some(18) => xr.opt_nil(&xc, &mut rendering_provider_external_id)?,
-                Some(19) => xr.opt(&xc, &mut rendering_provider_id)?,
-                Some(20) => xr.opt_nil(&xc, &mut scheduling_provider_external_id)?,
-                Some(21) => xr.opt(&xc, &mut scheduling_provider_id)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.appointment_external_id)?,
+                Some(3) => xr.opt(&xc, &mut xo.appointment_id)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.encounter_external_id)?,
+                Some(5) => xr.opt(&xc, &mut xo.encounter_id)?,
+                Some(6) => xr.opt(&xc, &mut xo.external_vendor_id)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.pta_provider_external_id)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.patient_case_external_id)?,
+                Some(9) => xr.opt(&xc, &mut xo.patient_case_id)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.patient_external_id)?,
+                Some(11) => xr.opt(&xc, &mut xo.patient_id)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.payment_method)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.practice_external_id)?,
+                Some(14) => xr.opt(&xc, &mut xo.practice_id)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.referring_provider_external_id)?,
+                Some(17) => xr.opt(&xc, &mut xo.referring_provider_id)?,
+                Some(18) => xr.opt_nil(&xc, &mut xo.rendering_provider_external_id)?,
+                Some(19) => xr.opt(&xc, &mut xo.rendering_provider_id)?,
+                Some(20) => xr.opt_nil(&xc, &mut xo.scheduling_provider_external_id)?,
+                Some(21) => xr.opt(&xc, &mut xo.scheduling_provider_id)?,
                 Some(22) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
                         "ServiceLineRes",
-                        &mut service_lines_added,
+                        &mut xo.service_lines_added,
                     )?
                 }
-                Some(23) => xr.opt(&xc, &mut service_location_id)?,
-                Some(24) => xr.opt_nil(&xc, &mut supervising_provider_external_id)?,
-                Some(25) => xr.opt(&xc, &mut supervising_provider_id)?,
+                Some(23) => xr.opt(&xc, &mut xo.service_location_id)?,
+                Some(24) => xr.opt_nil(&xc, &mut xo.supervising_provider_external_id)?,
+                Some(25) => xr.opt(&xc, &mut xo.supervising_provider_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            appointment_external_id,
-            appointment_id,
-            encounter_external_id,
-            encounter_id,
-            external_vendor_id,
-            pta_provider_external_id,
-            patient_case_external_id,
-            patient_case_id,
-            patient_external_id,
-            patient_id,
-            payment_method,
-            practice_external_id,
-            practice_id,
-            practice_name,
-            referring_provider_external_id,
-            referring_provider_id,
-            rendering_provider_external_id,
-            rendering_provider_id,
-            scheduling_provider_external_id,
-            scheduling_provider_id,
-            service_lines_added,
-            service_location_id,
-            supervising_provider_external_id,
-            supervising_provider_id,
-        })
+        Ok(xo)
     }
 }
 
@@ -3547,23 +3090,17 @@ impl crate::xml::Decode for ServiceLineRes {
             (super::NS0, "ServiceLineExternalID"),
             (super::NS0, "ServiceLineID"),
         ];
-        let mut encounter_id = None;
-        let mut service_line_external_id = crate::xml::Nillable::Absent;
-        let mut service_line_id = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt(&xc, &mut encounter_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut service_line_external_id)?,
-                Some(2) => xr.opt(&xc, &mut service_line_id)?,
+                Some(0) => xr.opt(&xc, &mut xo.encounter_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.service_line_external_id)?,
+                Some(2) => xr.opt(&xc, &mut xo.service_line_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            encounter_id,
-            service_line_external_id,
-            service_line_id,
-        })
+        Ok(xo)
     }
 }
 
@@ -3858,23 +3395,17 @@ impl crate::xml::Decode for UpdateAppointmentResp {
             (super::NS0, "SecurityResponse"),
             (super::NS0, "Appointment"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut appointment = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
-                Some(2) => xr.opt_nil(&xc, &mut appointment)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.appointment)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            appointment,
-        })
+        Ok(xo)
     }
 }
 
@@ -4316,68 +3847,32 @@ impl crate::xml::Decode for GroupPatientSummary {
             (super::NS0, "WorkPhone"),
             (super::NS0, "Status"),
         ];
-        let mut date_of_birth = crate::xml::Nillable::Absent;
-        let mut email = crate::xml::Nillable::Absent;
-        let mut first_name = crate::xml::Nillable::Absent;
-        let mut gender_id = None;
-        let mut guid = crate::xml::Nillable::Absent;
-        let mut home_phone = crate::xml::Nillable::Absent;
-        let mut last_name = crate::xml::Nillable::Absent;
-        let mut middle_name = crate::xml::Nillable::Absent;
-        let mut mobile_phone = crate::xml::Nillable::Absent;
-        let mut other_email = crate::xml::Nillable::Absent;
-        let mut other_phone = crate::xml::Nillable::Absent;
-        let mut patient_id = None;
-        let mut practice_id = None;
-        let mut preferred_email_type = crate::xml::Nillable::Absent;
-        let mut preferred_phone_type = crate::xml::Nillable::Absent;
-        let mut work_email = crate::xml::Nillable::Absent;
-        let mut work_phone = crate::xml::Nillable::Absent;
-        let mut status = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut date_of_birth)?,
-                Some(1) => xr.opt_nil(&xc, &mut email)?,
-                Some(2) => xr.opt_nil(&xc, &mut first_name)?,
-                Some(3) => xr.opt(&xc, &mut gender_id)?,
-                Some(4) => xr.opt_nil(&xc, &mut guid)?,
-                Some(5) => xr.opt_nil(&xc, &mut home_phone)?,
-                Some(6) => xr.opt_nil(&xc, &mut last_name)?,
-                Some(7) => xr.opt_nil(&xc, &mut middle_name)?,
-                Some(8) => xr.opt_nil(&xc, &mut mobile_phone)?,
-                Some(9) => xr.opt_nil(&xc, &mut other_email)?,
-                Some(10) => xr.opt_nil(&xc, &mut other_phone)?,
-                Some(11) => xr.opt(&xc, &mut patient_id)?,
-                Some(12) => xr.opt(&xc, &mut practice_id)?,
-                Some(13) => xr.opt_nil(&xc, &mut preferred_email_type)?,
-                Some(14) => xr.opt_nil(&xc, &mut preferred_phone_type)?,
-                Some(15) => xr.opt_nil(&xc, &mut work_email)?,
-                Some(16) => xr.opt_nil(&xc, &mut work_phone)?,
-                Some(17) => xr.opt(&xc, &mut status)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.date_of_birth)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.email)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.first_name)?,
+                Some(3) => xr.opt(&xc, &mut xo.gender_id)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.guid)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.home_phone)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.last_name)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.middle_name)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.mobile_phone)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.other_email)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.other_phone)?,
+                Some(11) => xr.opt(&xc, &mut xo.patient_id)?,
+                Some(12) => xr.opt(&xc, &mut xo.practice_id)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.preferred_email_type)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.preferred_phone_type)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.work_email)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.work_phone)?,
+                Some(17) => xr.opt(&xc, &mut xo.status)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            date_of_birth,
-            email,
-            first_name,
-            gender_id,
-            guid,
-            home_phone,
-            last_name,
-            middle_name,
-            mobile_phone,
-            other_email,
-            other_phone,
-            patient_id,
-            practice_id,
-            preferred_email_type,
-            preferred_phone_type,
-            work_email,
-            work_phone,
-            status,
-        })
+        Ok(xo)
     }
 }
 
@@ -4476,65 +3971,31 @@ impl crate::xml::Decode for PatientSummary {
             (super::NS0, "WorkEmail"),
             (super::NS0, "WorkPhone"),
         ];
-        let mut date_of_birth = crate::xml::Nillable::Absent;
-        let mut email = crate::xml::Nillable::Absent;
-        let mut first_name = crate::xml::Nillable::Absent;
-        let mut gender_id = None;
-        let mut guid = crate::xml::Nillable::Absent;
-        let mut home_phone = crate::xml::Nillable::Absent;
-        let mut last_name = crate::xml::Nillable::Absent;
-        let mut middle_name = crate::xml::Nillable::Absent;
-        let mut mobile_phone = crate::xml::Nillable::Absent;
-        let mut other_email = crate::xml::Nillable::Absent;
-        let mut other_phone = crate::xml::Nillable::Absent;
-        let mut patient_id = None;
-        let mut practice_id = None;
-        let mut preferred_email_type = crate::xml::Nillable::Absent;
-        let mut preferred_phone_type = crate::xml::Nillable::Absent;
-        let mut work_email = crate::xml::Nillable::Absent;
-        let mut work_phone = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut date_of_birth)?,
-                Some(1) => xr.opt_nil(&xc, &mut email)?,
-                Some(2) => xr.opt_nil(&xc, &mut first_name)?,
-                Some(3) => xr.opt(&xc, &mut gender_id)?,
-                Some(4) => xr.opt_nil(&xc, &mut guid)?,
-                Some(5) => xr.opt_nil(&xc, &mut home_phone)?,
-                Some(6) => xr.opt_nil(&xc, &mut last_name)?,
-                Some(7) => xr.opt_nil(&xc, &mut middle_name)?,
-                Some(8) => xr.opt_nil(&xc, &mut mobile_phone)?,
-                Some(9) => xr.opt_nil(&xc, &mut other_email)?,
-                Some(10) => xr.opt_nil(&xc, &mut other_phone)?,
-                Some(11) => xr.opt(&xc, &mut patient_id)?,
-                Some(12) => xr.opt(&xc, &mut practice_id)?,
-                Some(13) => xr.opt_nil(&xc, &mut preferred_email_type)?,
-                Some(14) => xr.opt_nil(&xc, &mut preferred_phone_type)?,
-                Some(15) => xr.opt_nil(&xc, &mut work_email)?,
-                Some(16) => xr.opt_nil(&xc, &mut work_phone)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.date_of_birth)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.email)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.first_name)?,
+                Some(3) => xr.opt(&xc, &mut xo.gender_id)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.guid)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.home_phone)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.last_name)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.middle_name)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.mobile_phone)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.other_email)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.other_phone)?,
+                Some(11) => xr.opt(&xc, &mut xo.patient_id)?,
+                Some(12) => xr.opt(&xc, &mut xo.practice_id)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.preferred_email_type)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.preferred_phone_type)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.work_email)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.work_phone)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            date_of_birth,
-            email,
-            first_name,
-            gender_id,
-            guid,
-            home_phone,
-            last_name,
-            middle_name,
-            mobile_phone,
-            other_email,
-            other_phone,
-            patient_id,
-            practice_id,
-            preferred_email_type,
-            preferred_phone_type,
-            work_email,
-            work_phone,
-        })
+        Ok(xo)
     }
 }
 
@@ -4659,81 +4120,47 @@ impl crate::xml::Decode for RecurrenceRule {
             (super::NS0, "TypeOfDayMonthlyOrdinal"),
             (super::NS0, "TypeOfDayMonthlyOrdinalFlags"),
         ];
-        let mut appointment_id = None;
-        let mut day_interval = crate::xml::Nillable::Absent;
-        let mut day_of_month = crate::xml::Nillable::Absent;
-        let mut day_of_week = crate::xml::Nillable::Absent;
-        let mut day_of_week_flags = crate::xml::Nillable::Absent;
-        let mut day_of_week_monthly_ordinal = crate::xml::Nillable::Absent;
-        let mut day_of_week_monthly_ordinal_flags = crate::xml::Nillable::Absent;
-        let mut end_date = crate::xml::Nillable::Absent;
-        let mut month_interval = crate::xml::Nillable::Absent;
-        let mut month_of_year = crate::xml::Nillable::Absent;
-        let mut num_occurrences = crate::xml::Nillable::Absent;
-        let mut number_of_times = crate::xml::Nillable::Absent;
-        let mut recurrence_rule_id = None;
-        let mut start_date = crate::xml::Nillable::Absent;
-        let mut type_of_day = crate::xml::Nillable::Absent;
-        let mut type_of_day_monthly_ordinal = crate::xml::Nillable::Absent;
-        let mut type_of_day_monthly_ordinal_flags = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt(&xc, &mut appointment_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut day_interval)?,
-                Some(2) => xr.opt_nil(&xc, &mut day_of_month)?,
+                Some(0) => xr.opt(&xc, &mut xo.appointment_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.day_interval)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.day_of_month)?,
                 Some(3) => {
-                    xr.opt_nil_array(&xc, super::NS4, "DayOfWeek", &mut day_of_week)?
+                    xr.opt_nil_array(&xc, super::NS4, "DayOfWeek", &mut xo.day_of_week)?
                 }
-                Some(4) => xr.opt_nil(&xc, &mut day_of_week_flags)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.day_of_week_flags)?,
                 Some(5) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
                         "Ordinal",
-                        &mut day_of_week_monthly_ordinal,
+                        &mut xo.day_of_week_monthly_ordinal,
                     )?
                 }
-                Some(6) => xr.opt_nil(&xc, &mut day_of_week_monthly_ordinal_flags)?,
-                Some(7) => xr.opt_nil(&xc, &mut end_date)?,
-                Some(8) => xr.opt_nil(&xc, &mut month_interval)?,
-                Some(9) => xr.opt_nil(&xc, &mut month_of_year)?,
-                Some(10) => xr.opt_nil(&xc, &mut num_occurrences)?,
-                Some(11) => xr.opt_nil(&xc, &mut number_of_times)?,
-                Some(12) => xr.opt(&xc, &mut recurrence_rule_id)?,
-                Some(13) => xr.opt_nil(&xc, &mut start_date)?,
-                Some(14) => xr.opt_nil(&xc, &mut type_of_day)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.day_of_week_monthly_ordinal_flags)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.end_date)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.month_interval)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.month_of_year)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.num_occurrences)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.number_of_times)?,
+                Some(12) => xr.opt(&xc, &mut xo.recurrence_rule_id)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.start_date)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.type_of_day)?,
                 Some(15) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
                         "Ordinal",
-                        &mut type_of_day_monthly_ordinal,
+                        &mut xo.type_of_day_monthly_ordinal,
                     )?
                 }
-                Some(16) => xr.opt_nil(&xc, &mut type_of_day_monthly_ordinal_flags)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.type_of_day_monthly_ordinal_flags)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            appointment_id,
-            day_interval,
-            day_of_month,
-            day_of_week,
-            day_of_week_flags,
-            day_of_week_monthly_ordinal,
-            day_of_week_monthly_ordinal_flags,
-            end_date,
-            month_interval,
-            month_of_year,
-            num_occurrences,
-            number_of_times,
-            recurrence_rule_id,
-            start_date,
-            type_of_day,
-            type_of_day_monthly_ordinal,
-            type_of_day_monthly_ordinal_flags,
-        })
+        Ok(xo)
     }
 }
 
@@ -5244,67 +4671,41 @@ impl crate::xml::Decode for PatientCaseCreateReq {
             (super::NS0, "ReferringProviderID"),
             (super::NS0, "SendPatientStatements"),
         ];
-        let mut active = crate::xml::Nillable::Absent;
-        let mut authorizations = crate::xml::Nillable::Absent;
-        let mut case_description = crate::xml::Nillable::Absent;
-        let mut case_name = crate::xml::Nillable::Absent;
-        let mut condition = crate::xml::Nillable::Absent;
-        let mut dates = crate::xml::Nillable::Absent;
-        let mut external_id = crate::xml::Nillable::Absent;
-        let mut payer_scenario = crate::xml::Nillable::Absent;
-        let mut policies = crate::xml::Nillable::Absent;
-        let mut referring_provider_external_id = crate::xml::Nillable::Absent;
-        let mut referring_provider_full_name = crate::xml::Nillable::Absent;
-        let mut referring_provider_id = crate::xml::Nillable::Absent;
-        let mut send_patient_statements = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut active)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.active)?,
                 Some(1) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
                         "InsurancePolicyAuthorizationCreateReq",
-                        &mut authorizations,
+                        &mut xo.authorizations,
                     )?
                 }
-                Some(2) => xr.opt_nil(&xc, &mut case_description)?,
-                Some(3) => xr.opt_nil(&xc, &mut case_name)?,
-                Some(4) => xr.opt_nil(&xc, &mut condition)?,
-                Some(5) => xr.opt_nil(&xc, &mut dates)?,
-                Some(6) => xr.opt_nil(&xc, &mut external_id)?,
-                Some(7) => xr.opt_nil(&xc, &mut payer_scenario)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.case_description)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.case_name)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.condition)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.dates)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.external_id)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.payer_scenario)?,
                 Some(8) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
                         "InsurancePolicyCreateReq",
-                        &mut policies,
+                        &mut xo.policies,
                     )?
                 }
-                Some(9) => xr.opt_nil(&xc, &mut referring_provider_external_id)?,
-                Some(10) => xr.opt_nil(&xc, &mut referring_provider_full_name)?,
-                Some(11) => xr.opt_nil(&xc, &mut referring_provider_id)?,
-                Some(12) => xr.opt_nil(&xc, &mut send_patient_statements)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.referring_provider_external_id)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.referring_provider_full_name)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.referring_provider_id)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.send_patient_statements)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            active,
-            authorizations,
-            case_description,
-            case_name,
-            condition,
-            dates,
-            external_id,
-            payer_scenario,
-            policies,
-            referring_provider_external_id,
-            referring_provider_full_name,
-            referring_provider_id,
-            send_patient_statements,
-        })
+        Ok(xo)
     }
 }
 
@@ -5383,44 +4784,24 @@ impl crate::xml::Decode for InsurancePolicyAuthorizationCreateReq {
             (super::NS0, "NumberOfVisits"),
             (super::NS0, "StartDate"),
         ];
-        let mut contact_full_name = crate::xml::Nillable::Absent;
-        let mut contact_phone = crate::xml::Nillable::Absent;
-        let mut contact_phone_ext = crate::xml::Nillable::Absent;
-        let mut end_date = crate::xml::Nillable::Absent;
-        let mut insurance_plan_id = crate::xml::Nillable::Absent;
-        let mut insurance_plan_name = crate::xml::Nillable::Absent;
-        let mut notes = crate::xml::Nillable::Absent;
-        let mut number = crate::xml::Nillable::Absent;
-        let mut number_of_visits = crate::xml::Nillable::Absent;
-        let mut start_date = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut contact_full_name)?,
-                Some(1) => xr.opt_nil(&xc, &mut contact_phone)?,
-                Some(2) => xr.opt_nil(&xc, &mut contact_phone_ext)?,
-                Some(3) => xr.opt_nil(&xc, &mut end_date)?,
-                Some(4) => xr.opt_nil(&xc, &mut insurance_plan_id)?,
-                Some(5) => xr.opt_nil(&xc, &mut insurance_plan_name)?,
-                Some(6) => xr.opt_nil(&xc, &mut notes)?,
-                Some(7) => xr.opt_nil(&xc, &mut number)?,
-                Some(8) => xr.opt_nil(&xc, &mut number_of_visits)?,
-                Some(9) => xr.opt_nil(&xc, &mut start_date)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.contact_full_name)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.contact_phone)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.contact_phone_ext)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.end_date)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.insurance_plan_id)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.insurance_plan_name)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.notes)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.number)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.number_of_visits)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.start_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            contact_full_name,
-            contact_phone,
-            contact_phone_ext,
-            end_date,
-            insurance_plan_id,
-            insurance_plan_name,
-            notes,
-            number,
-            number_of_visits,
-            start_date,
-        })
+        Ok(xo)
     }
 }
 
@@ -5545,80 +4926,36 @@ impl crate::xml::Decode for InsurancePolicyCreateReq {
             (super::NS0, "State"),
             (super::NS0, "ZipCode"),
         ];
-        let mut active = crate::xml::Nillable::Absent;
-        let mut address_line1 = crate::xml::Nillable::Absent;
-        let mut address_line2 = crate::xml::Nillable::Absent;
-        let mut adjuster = crate::xml::Nillable::Absent;
-        let mut city = crate::xml::Nillable::Absent;
-        let mut company_id = crate::xml::Nillable::Absent;
-        let mut company_name = crate::xml::Nillable::Absent;
-        let mut copay = crate::xml::Nillable::Absent;
-        let mut country = crate::xml::Nillable::Absent;
-        let mut deductible = crate::xml::Nillable::Absent;
-        let mut effective_end_date = crate::xml::Nillable::Absent;
-        let mut effective_start_date = crate::xml::Nillable::Absent;
-        let mut external_id = crate::xml::Nillable::Absent;
-        let mut insured = crate::xml::Nillable::Absent;
-        let mut plan_id = crate::xml::Nillable::Absent;
-        let mut plan_name = crate::xml::Nillable::Absent;
-        let mut policy_group_number = crate::xml::Nillable::Absent;
-        let mut policy_notes = crate::xml::Nillable::Absent;
-        let mut policy_number = crate::xml::Nillable::Absent;
-        let mut precedence = crate::xml::Nillable::Absent;
-        let mut state = crate::xml::Nillable::Absent;
-        let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut active)?,
-                Some(1) => xr.opt_nil(&xc, &mut address_line1)?,
-                Some(2) => xr.opt_nil(&xc, &mut address_line2)?,
-                Some(3) => xr.opt_nil(&xc, &mut adjuster)?,
-                Some(4) => xr.opt_nil(&xc, &mut city)?,
-                Some(5) => xr.opt_nil(&xc, &mut company_id)?,
-                Some(6) => xr.opt_nil(&xc, &mut company_name)?,
-                Some(7) => xr.opt_nil(&xc, &mut copay)?,
-                Some(8) => xr.opt_nil(&xc, &mut country)?,
-                Some(9) => xr.opt_nil(&xc, &mut deductible)?,
-                Some(10) => xr.opt_nil(&xc, &mut effective_end_date)?,
-                Some(11) => xr.opt_nil(&xc, &mut effective_start_date)?,
-                Some(12) => xr.opt_nil(&xc, &mut external_id)?,
-                Some(13) => xr.opt_nil(&xc, &mut insured)?,
-                Some(14) => xr.opt_nil(&xc, &mut plan_id)?,
-                Some(15) => xr.opt_nil(&xc, &mut plan_name)?,
-                Some(16) => xr.opt_nil(&xc, &mut policy_group_number)?,
-                Some(17) => xr.opt_nil(&xc, &mut policy_notes)?,
-                Some(18) => xr.opt_nil(&xc, &mut policy_number)?,
-                Some(19) => xr.opt_nil(&xc, &mut precedence)?,
-                Some(20) => xr.opt_nil(&xc, &mut state)?,
-                Some(21) => xr.opt_nil(&xc, &mut zip_code)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.active)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.address_line1)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.address_line2)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.adjuster)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.city)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.company_id)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.company_name)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.copay)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.country)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.deductible)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.effective_end_date)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.effective_start_date)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.external_id)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.insured)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.plan_id)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.plan_name)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.policy_group_number)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.policy_notes)?,
+                Some(18) => xr.opt_nil(&xc, &mut xo.policy_number)?,
+                Some(19) => xr.opt_nil(&xc, &mut xo.precedence)?,
+                Some(20) => xr.opt_nil(&xc, &mut xo.state)?,
+                Some(21) => xr.opt_nil(&xc, &mut xo.zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            active,
-            address_line1,
-            address_line2,
-            adjuster,
-            city,
-            company_id,
-            company_name,
-            copay,
-            country,
-            deductible,
-            effective_end_date,
-            effective_start_date,
-            external_id,
-            insured,
-            plan_id,
-            plan_name,
-            policy_group_number,
-            policy_notes,
-            policy_number,
-            precedence,
-            state,
-            zip_code,
-        })
+        Ok(xo)
     }
 }
 
@@ -5813,99 +5150,47 @@ impl crate::xml::Decode for EncounterCreate {
             (super::NS0, "ServiceStartDate"),
             (super::NS0, "SupervisingProvider"),
         ];
-        let mut appointment = crate::xml::Nillable::Absent;
-        let mut assistant_provider = crate::xml::Nillable::Absent;
-        let mut authorization_number = crate::xml::Nillable::Absent;
-        let mut batch_number = crate::xml::Nillable::Absent;
-        let mut business_office_notes = crate::xml::Nillable::Absent;
-        let mut case = crate::xml::Nillable::Absent;
-        let mut encounter_external_id = crate::xml::Nillable::Absent;
-        let mut encounter_status = None;
-        let mut external_vendor_id = crate::xml::Nillable::Absent;
-        let mut hospitalization = crate::xml::Nillable::Absent;
-        let mut medical_office_notes = crate::xml::Nillable::Absent;
-        let mut miscellaneous = crate::xml::Nillable::Absent;
-        let mut orphan_diagnosis_codes = crate::xml::Nillable::Absent;
-        let mut patient = crate::xml::Nillable::Absent;
-        let mut payment = crate::xml::Nillable::Absent;
-        let mut place_of_service = crate::xml::Nillable::Absent;
-        let mut post_date = crate::xml::Nillable::Absent;
-        let mut practice = crate::xml::Nillable::Absent;
-        let mut referring_provider = crate::xml::Nillable::Absent;
-        let mut rendering_provider = crate::xml::Nillable::Absent;
-        let mut scheduling_provider = crate::xml::Nillable::Absent;
-        let mut service_end_date = crate::xml::Nillable::Absent;
-        let mut service_lines = crate::xml::Nillable::Absent;
-        let mut service_location = crate::xml::Nillable::Absent;
-        let mut service_start_date = crate::xml::Nillable::Absent;
-        let mut supervising_provider = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut appointment)?,
-                Some(1) => xr.opt_nil(&xc, &mut assistant_provider)?,
-                Some(2) => xr.opt_nil(&xc, &mut authorization_number)?,
-                Some(3) => xr.opt_nil(&xc, &mut batch_number)?,
-                Some(4) => xr.opt_nil(&xc, &mut business_office_notes)?,
-                Some(5) => xr.opt_nil(&xc, &mut case)?,
-                Some(6) => xr.opt_nil(&xc, &mut encounter_external_id)?,
-                Some(7) => xr.opt(&xc, &mut encounter_status)?,
-                Some(8) => xr.opt_nil(&xc, &mut external_vendor_id)?,
-                Some(9) => xr.opt_nil(&xc, &mut hospitalization)?,
-                Some(10) => xr.opt_nil(&xc, &mut medical_office_notes)?,
-                Some(11) => xr.opt_nil(&xc, &mut miscellaneous)?,
-                Some(12) => xr.opt_nil(&xc, &mut orphan_diagnosis_codes)?,
-                Some(13) => xr.opt_nil(&xc, &mut patient)?,
-                Some(14) => xr.opt_nil(&xc, &mut payment)?,
-                Some(15) => xr.opt_nil(&xc, &mut place_of_service)?,
-                Some(16) => xr.opt_nil(&xc, &mut post_date)?,
-                Some(17) => xr.opt_nil(&xc, &mut practice)?,
-                Some(18) => xr.opt_nil(&xc, &mut referring_provider)?,
-                Some(19) => xr.opt_nil(&xc, &mut rendering_provider)?,
-                Some(20) => xr.opt_nil(&xc, &mut scheduling_provider)?,
-                Some(21) => xr.opt_nil(&xc, &mut service_end_date)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.appointment)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.assistant_provider)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.authorization_number)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.batch_number)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.business_office_notes)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.case)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.encounter_external_id)?,
+                Some(7) => xr.opt(&xc, &mut xo.encounter_status)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.external_vendor_id)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.hospitalization)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.medical_office_notes)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.miscellaneous)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.orphan_diagnosis_codes)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.patient)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.payment)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.place_of_service)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.post_date)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.practice)?,
+                Some(18) => xr.opt_nil(&xc, &mut xo.referring_provider)?,
+                Some(19) => xr.opt_nil(&xc, &mut xo.rendering_provider)?,
+                Some(20) => xr.opt_nil(&xc, &mut xo.scheduling_provider)?,
+                Some(21) => xr.opt_nil(&xc, &mut xo.service_end_date)?,
                 Some(22) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
                         "ServiceLineReq",
-                        &mut service_lines,
+                        &mut xo.service_lines,
                     )?
                 }
-                Some(23) => xr.opt_nil(&xc, &mut service_location)?,
-                Some(24) => xr.opt_nil(&xc, &mut service_start_date)?,
-                Some(25) => xr.opt_nil(&xc, &mut supervising_provider)?,
+                Some(23) => xr.opt_nil(&xc, &mut xo.service_location)?,
+                Some(24) => xr.opt_nil(&xc, &mut xo.service_start_date)?,
+                Some(25) => xr.opt_nil(&xc, &mut xo.supervising_provider)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            appointment,
-            assistant_provider,
-            authorization_number,
-            batch_number,
-            business_office_notes,
-            case,
-            encounter_external_id,
-            encounter_status,
-            external_vendor_id,
-            hospitalization,
-            medical_office_notes,
-            miscellaneous,
-            orphan_diagnosis_codes,
-            patient,
-            payment,
-            place_of_service,
-            post_date,
-            practice,
-            referring_provider,
-            rendering_provider,
-            scheduling_provider,
-            service_end_date,
-            service_lines,
-            service_location,
-            service_start_date,
-            supervising_provider,
-        })
+        Ok(xo)
     }
 }
 
@@ -5945,20 +5230,16 @@ impl crate::xml::Decode for AppointmentIdentifierReq {
             (super::NS0, "AppointmentID"),
             (super::NS0, "ExternalID"),
         ];
-        let mut appointment_id = crate::xml::Nillable::Absent;
-        let mut external_id = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut appointment_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut external_id)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.appointment_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.external_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            appointment_id,
-            external_id,
-        })
+        Ok(xo)
     }
 }
 
@@ -6070,74 +5351,34 @@ impl crate::xml::Decode for ProviderIdentifierDetailedReq {
             (super::NS0, "WorkPhone"),
             (super::NS0, "Zip"),
         ];
-        let mut address_line1 = crate::xml::Nillable::Absent;
-        let mut address_line2 = crate::xml::Nillable::Absent;
-        let mut city = crate::xml::Nillable::Absent;
-        let mut country = crate::xml::Nillable::Absent;
-        let mut degree = crate::xml::Nillable::Absent;
-        let mut external_id = crate::xml::Nillable::Absent;
-        let mut fax = crate::xml::Nillable::Absent;
-        let mut first_name = crate::xml::Nillable::Absent;
-        let mut home_phone = crate::xml::Nillable::Absent;
-        let mut last_name = crate::xml::Nillable::Absent;
-        let mut middle_name = crate::xml::Nillable::Absent;
-        let mut mobile_phone = crate::xml::Nillable::Absent;
-        let mut npi = crate::xml::Nillable::Absent;
-        let mut pager = crate::xml::Nillable::Absent;
-        let mut prefix = crate::xml::Nillable::Absent;
-        let mut provider_id = crate::xml::Nillable::Absent;
-        let mut state = crate::xml::Nillable::Absent;
-        let mut suffix = crate::xml::Nillable::Absent;
-        let mut work_phone = crate::xml::Nillable::Absent;
-        let mut zip = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
-                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
-                Some(2) => xr.opt_nil(&xc, &mut city)?,
-                Some(3) => xr.opt_nil(&xc, &mut country)?,
-                Some(4) => xr.opt_nil(&xc, &mut degree)?,
-                Some(5) => xr.opt_nil(&xc, &mut external_id)?,
-                Some(6) => xr.opt_nil(&xc, &mut fax)?,
-                Some(7) => xr.opt_nil(&xc, &mut first_name)?,
-                Some(8) => xr.opt_nil(&xc, &mut home_phone)?,
-                Some(9) => xr.opt_nil(&xc, &mut last_name)?,
-                Some(10) => xr.opt_nil(&xc, &mut middle_name)?,
-                Some(11) => xr.opt_nil(&xc, &mut mobile_phone)?,
-                Some(12) => xr.opt_nil(&xc, &mut npi)?,
-                Some(13) => xr.opt_nil(&xc, &mut pager)?,
-                Some(14) => xr.opt_nil(&xc, &mut prefix)?,
-                Some(15) => xr.opt_nil(&xc, &mut provider_id)?,
-                Some(16) => xr.opt_nil(&xc, &mut state)?,
-                Some(17) => xr.opt_nil(&xc, &mut suffix)?,
-                Some(18) => xr.opt_nil(&xc, &mut work_phone)?,
-                Some(19) => xr.opt_nil(&xc, &mut zip)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.city)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.country)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.degree)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.external_id)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.fax)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.first_name)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.home_phone)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.last_name)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.middle_name)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.mobile_phone)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.npi)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.pager)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.prefix)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.provider_id)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.state)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.suffix)?,
+                Some(18) => xr.opt_nil(&xc, &mut xo.work_phone)?,
+                Some(19) => xr.opt_nil(&xc, &mut xo.zip)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            address_line1,
-            address_line2,
-            city,
-            country,
-            degree,
-            external_id,
-            fax,
-            first_name,
-            home_phone,
-            last_name,
-            middle_name,
-            mobile_phone,
-            npi,
-            pager,
-            prefix,
-            provider_id,
-            state,
-            suffix,
-            work_phone,
-            zip,
-        })
+        Ok(xo)
     }
 }
 
@@ -6185,26 +5426,18 @@ impl crate::xml::Decode for PatientCaseIdentifierReq {
             (super::NS0, "CasePayerScenario"),
             (super::NS0, "ExternalID"),
         ];
-        let mut case_id = crate::xml::Nillable::Absent;
-        let mut case_name = crate::xml::Nillable::Absent;
-        let mut case_payer_scenario = crate::xml::Nillable::Absent;
-        let mut external_id = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut case_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut case_name)?,
-                Some(2) => xr.opt_nil(&xc, &mut case_payer_scenario)?,
-                Some(3) => xr.opt_nil(&xc, &mut external_id)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.case_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.case_name)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.case_payer_scenario)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.external_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            case_id,
-            case_name,
-            case_payer_scenario,
-            external_id,
-        })
+        Ok(xo)
     }
 }
 
@@ -6244,17 +5477,16 @@ impl crate::xml::Decode for EncounterHospitalization {
             (super::NS0, "EndDate"),
             (super::NS0, "StartDate"),
         ];
-        let mut end_date = crate::xml::Nillable::Absent;
-        let mut start_date = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut end_date)?,
-                Some(1) => xr.opt_nil(&xc, &mut start_date)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.end_date)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.start_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self { end_date, start_date })
+        Ok(xo)
     }
 }
 
@@ -6318,32 +5550,20 @@ impl crate::xml::Decode for EncounterMiscellaneous {
             (super::NS0, "LocalUseBox10d"),
             (super::NS0, "LocalUseBox19"),
         ];
-        let mut do_not_send_claim_electronically = None;
-        let mut do_not_send_electronicallyto_secondary = None;
-        let mut e_claim_note = crate::xml::Nillable::Absent;
-        let mut e_claim_note_type = crate::xml::Nillable::Absent;
-        let mut local_use_box10d = crate::xml::Nillable::Absent;
-        let mut local_use_box19 = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt(&xc, &mut do_not_send_claim_electronically)?,
-                Some(1) => xr.opt(&xc, &mut do_not_send_electronicallyto_secondary)?,
-                Some(2) => xr.opt_nil(&xc, &mut e_claim_note)?,
-                Some(3) => xr.opt_nil(&xc, &mut e_claim_note_type)?,
-                Some(4) => xr.opt_nil(&xc, &mut local_use_box10d)?,
-                Some(5) => xr.opt_nil(&xc, &mut local_use_box19)?,
+                Some(0) => xr.opt(&xc, &mut xo.do_not_send_claim_electronically)?,
+                Some(1) => xr.opt(&xc, &mut xo.do_not_send_electronicallyto_secondary)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.e_claim_note)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.e_claim_note_type)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.local_use_box10d)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.local_use_box19)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            do_not_send_claim_electronically,
-            do_not_send_electronicallyto_secondary,
-            e_claim_note,
-            e_claim_note_type,
-            local_use_box10d,
-            local_use_box19,
-        })
+        Ok(xo)
     }
 }
 
@@ -6423,50 +5643,26 @@ impl crate::xml::Decode for OrphanDiagnosisCodes {
             (super::NS0, "OrphanDiagnosisCode8"),
             (super::NS0, "OrphanDiagnosisCode9"),
         ];
-        let mut orphan_diagnosis_code1 = crate::xml::Nillable::Absent;
-        let mut orphan_diagnosis_code10 = crate::xml::Nillable::Absent;
-        let mut orphan_diagnosis_code11 = crate::xml::Nillable::Absent;
-        let mut orphan_diagnosis_code12 = crate::xml::Nillable::Absent;
-        let mut orphan_diagnosis_code2 = crate::xml::Nillable::Absent;
-        let mut orphan_diagnosis_code3 = crate::xml::Nillable::Absent;
-        let mut orphan_diagnosis_code4 = crate::xml::Nillable::Absent;
-        let mut orphan_diagnosis_code5 = crate::xml::Nillable::Absent;
-        let mut orphan_diagnosis_code6 = crate::xml::Nillable::Absent;
-        let mut orphan_diagnosis_code7 = crate::xml::Nillable::Absent;
-        let mut orphan_diagnosis_code8 = crate::xml::Nillable::Absent;
-        let mut orphan_diagnosis_code9 = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut orphan_diagnosis_code1)?,
-                Some(1) => xr.opt_nil(&xc, &mut orphan_diagnosis_code10)?,
-                Some(2) => xr.opt_nil(&xc, &mut orphan_diagnosis_code11)?,
-                Some(3) => xr.opt_nil(&xc, &mut orphan_diagnosis_code12)?,
-                Some(4) => xr.opt_nil(&xc, &mut orphan_diagnosis_code2)?,
-                Some(5) => xr.opt_nil(&xc, &mut orphan_diagnosis_code3)?,
-                Some(6) => xr.opt_nil(&xc, &mut orphan_diagnosis_code4)?,
-                Some(7) => xr.opt_nil(&xc, &mut orphan_diagnosis_code5)?,
-                Some(8) => xr.opt_nil(&xc, &mut orphan_diagnosis_code6)?,
-                Some(9) => xr.opt_nil(&xc, &mut orphan_diagnosis_code7)?,
-                Some(10) => xr.opt_nil(&xc, &mut orphan_diagnosis_code8)?,
-                Some(11) => xr.opt_nil(&xc, &mut orphan_diagnosis_code9)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.orphan_diagnosis_code1)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.orphan_diagnosis_code10)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.orphan_diagnosis_code11)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.orphan_diagnosis_code12)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.orphan_diagnosis_code2)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.orphan_diagnosis_code3)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.orphan_diagnosis_code4)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.orphan_diagnosis_code5)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.orphan_diagnosis_code6)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.orphan_diagnosis_code7)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.orphan_diagnosis_code8)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.orphan_diagnosis_code9)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            orphan_diagnosis_code1,
-            orphan_diagnosis_code10,
-            orphan_diagnosis_code11,
-            orphan_diagnosis_code12,
-            orphan_diagnosis_code2,
-            orphan_diagnosis_code3,
-            orphan_diagnosis_code4,
-            orphan_diagnosis_code5,
-            orphan_diagnosis_code6,
-            orphan_diagnosis_code7,
-            orphan_diagnosis_code8,
-            orphan_diagnosis_code9,
-        })
+        Ok(xo)
     }
 }
 
@@ -6526,35 +5722,21 @@ impl crate::xml::Decode for PatientIdentifierReq {
             (super::NS0, "Prefix"),
             (super::NS0, "Suffix"),
         ];
-        let mut external_id = crate::xml::Nillable::Absent;
-        let mut first_name = crate::xml::Nillable::Absent;
-        let mut last_name = crate::xml::Nillable::Absent;
-        let mut middle_name = crate::xml::Nillable::Absent;
-        let mut patient_id = crate::xml::Nillable::Absent;
-        let mut prefix = crate::xml::Nillable::Absent;
-        let mut suffix = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut external_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut first_name)?,
-                Some(2) => xr.opt_nil(&xc, &mut last_name)?,
-                Some(3) => xr.opt_nil(&xc, &mut middle_name)?,
-                Some(4) => xr.opt_nil(&xc, &mut patient_id)?,
-                Some(5) => xr.opt_nil(&xc, &mut prefix)?,
-                Some(6) => xr.opt_nil(&xc, &mut suffix)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.external_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.first_name)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.last_name)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.middle_name)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.patient_id)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.prefix)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.suffix)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            external_id,
-            first_name,
-            last_name,
-            middle_name,
-            patient_id,
-            prefix,
-            suffix,
-        })
+        Ok(xo)
     }
 }
 
@@ -6606,29 +5788,19 @@ impl crate::xml::Decode for EncounterPayment {
             (super::NS0, "PaymentMethod"),
             (super::NS0, "ReferenceNumber"),
         ];
-        let mut amount_paid = crate::xml::Nillable::Absent;
-        let mut category = crate::xml::Nillable::Absent;
-        let mut description = crate::xml::Nillable::Absent;
-        let mut payment_method = crate::xml::Nillable::Absent;
-        let mut reference_number = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut amount_paid)?,
-                Some(1) => xr.opt_nil(&xc, &mut category)?,
-                Some(2) => xr.opt_nil(&xc, &mut description)?,
-                Some(3) => xr.opt_nil(&xc, &mut payment_method)?,
-                Some(4) => xr.opt_nil(&xc, &mut reference_number)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.amount_paid)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.category)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.description)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.payment_method)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.reference_number)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            amount_paid,
-            category,
-            description,
-            payment_method,
-            reference_number,
-        })
+        Ok(xo)
     }
 }
 
@@ -6668,20 +5840,16 @@ impl crate::xml::Decode for EncounterPlaceOfService {
             (super::NS0, "PlaceOfServiceCode"),
             (super::NS0, "PlaceOfServiceName"),
         ];
-        let mut place_of_service_code = crate::xml::Nillable::Absent;
-        let mut place_of_service_name = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut place_of_service_code)?,
-                Some(1) => xr.opt_nil(&xc, &mut place_of_service_name)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.place_of_service_code)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.place_of_service_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            place_of_service_code,
-            place_of_service_name,
-        })
+        Ok(xo)
     }
 }
 
@@ -6806,80 +5974,36 @@ impl crate::xml::Decode for ServiceLineReq {
             (super::NS0, "UnitCharge"),
             (super::NS0, "Units"),
         ];
-        let mut alt_diagnosis_code1 = crate::xml::Nillable::Absent;
-        let mut alt_diagnosis_code2 = crate::xml::Nillable::Absent;
-        let mut alt_diagnosis_code3 = crate::xml::Nillable::Absent;
-        let mut alt_diagnosis_code4 = crate::xml::Nillable::Absent;
-        let mut diagnosis_code1 = crate::xml::Nillable::Absent;
-        let mut diagnosis_code2 = crate::xml::Nillable::Absent;
-        let mut diagnosis_code3 = crate::xml::Nillable::Absent;
-        let mut diagnosis_code4 = crate::xml::Nillable::Absent;
-        let mut external_id = crate::xml::Nillable::Absent;
-        let mut line_note = crate::xml::Nillable::Absent;
-        let mut minutes = None;
-        let mut procedure_code = crate::xml::Nillable::Absent;
-        let mut procedure_modifier1 = crate::xml::Nillable::Absent;
-        let mut procedure_modifier2 = crate::xml::Nillable::Absent;
-        let mut procedure_modifier3 = crate::xml::Nillable::Absent;
-        let mut procedure_modifier4 = crate::xml::Nillable::Absent;
-        let mut ref_code = crate::xml::Nillable::Absent;
-        let mut service_end_date = crate::xml::Nillable::Absent;
-        let mut service_start_date = crate::xml::Nillable::Absent;
-        let mut typeof_service = crate::xml::Nillable::Absent;
-        let mut unit_charge = None;
-        let mut units = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut alt_diagnosis_code1)?,
-                Some(1) => xr.opt_nil(&xc, &mut alt_diagnosis_code2)?,
-                Some(2) => xr.opt_nil(&xc, &mut alt_diagnosis_code3)?,
-                Some(3) => xr.opt_nil(&xc, &mut alt_diagnosis_code4)?,
-                Some(4) => xr.opt_nil(&xc, &mut diagnosis_code1)?,
-                Some(5) => xr.opt_nil(&xc, &mut diagnosis_code2)?,
-                Some(6) => xr.opt_nil(&xc, &mut diagnosis_code3)?,
-                Some(7) => xr.opt_nil(&xc, &mut diagnosis_code4)?,
-                Some(8) => xr.opt_nil(&xc, &mut external_id)?,
-                Some(9) => xr.opt_nil(&xc, &mut line_note)?,
-                Some(10) => xr.opt(&xc, &mut minutes)?,
-                Some(11) => xr.opt_nil(&xc, &mut procedure_code)?,
-                Some(12) => xr.opt_nil(&xc, &mut procedure_modifier1)?,
-                Some(13) => xr.opt_nil(&xc, &mut procedure_modifier2)?,
-                Some(14) => xr.opt_nil(&xc, &mut procedure_modifier3)?,
-                Some(15) => xr.opt_nil(&xc, &mut procedure_modifier4)?,
-                Some(16) => xr.opt_nil(&xc, &mut ref_code)?,
-                Some(17) => xr.opt_nil(&xc, &mut service_end_date)?,
-                Some(18) => xr.opt_nil(&xc, &mut service_start_date)?,
-                Some(19) => xr.opt_nil(&xc, &mut typeof_service)?,
-                Some(20) => xr.opt(&xc, &mut unit_charge)?,
-                Some(21) => xr.opt(&xc, &mut units)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.alt_diagnosis_code1)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.alt_diagnosis_code2)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.alt_diagnosis_code3)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.alt_diagnosis_code4)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.diagnosis_code1)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.diagnosis_code2)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.diagnosis_code3)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.diagnosis_code4)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.external_id)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.line_note)?,
+                Some(10) => xr.opt(&xc, &mut xo.minutes)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.procedure_code)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.procedure_modifier1)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.procedure_modifier2)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.procedure_modifier3)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.procedure_modifier4)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.ref_code)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.service_end_date)?,
+                Some(18) => xr.opt_nil(&xc, &mut xo.service_start_date)?,
+                Some(19) => xr.opt_nil(&xc, &mut xo.typeof_service)?,
+                Some(20) => xr.opt(&xc, &mut xo.unit_charge)?,
+                Some(21) => xr.opt(&xc, &mut xo.units)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            alt_diagnosis_code1,
-            alt_diagnosis_code2,
-            alt_diagnosis_code3,
-            alt_diagnosis_code4,
-            diagnosis_code1,
-            diagnosis_code2,
-            diagnosis_code3,
-            diagnosis_code4,
-            external_id,
-            line_note,
-            minutes,
-            procedure_code,
-            procedure_modifier1,
-            procedure_modifier2,
-            procedure_modifier3,
-            procedure_modifier4,
-            ref_code,
-            service_end_date,
-            service_start_date,
-            typeof_service,
-            unit_charge,
-            units,
-        })
+        Ok(xo)
     }
 }
 
@@ -6919,17 +6043,16 @@ impl crate::xml::Decode for EncounterServiceLocation {
             (super::NS0, "LocationID"),
             (super::NS0, "LocationName"),
         ];
-        let mut location_id = crate::xml::Nillable::Absent;
-        let mut location_name = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut location_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut location_name)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.location_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.location_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self { location_id, location_name })
+        Ok(xo)
     }
 }
 
@@ -7016,15 +6139,15 @@ impl crate::xml::Decode for ExternalVendorReq {
         xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "ExternalVendorName")];
-        let mut external_vendor_name = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut external_vendor_name)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.external_vendor_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self { external_vendor_name })
+        Ok(xo)
     }
 }
 
@@ -7077,23 +6200,17 @@ impl crate::xml::Decode for RegisterExternalVendorResp {
             (super::NS0, "SecurityResponse"),
             (super::NS0, "ExternalVendor"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut external_vendor = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
-                Some(2) => xr.opt_nil(&xc, &mut external_vendor)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.external_vendor)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            external_vendor,
-        })
+        Ok(xo)
     }
 }
 
@@ -7133,20 +6250,16 @@ impl crate::xml::Decode for ExternalVendorData {
             (super::NS0, "ExternalVendorID"),
             (super::NS0, "ExternalVendorName"),
         ];
-        let mut external_vendor_id = crate::xml::Nillable::Absent;
-        let mut external_vendor_name = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut external_vendor_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut external_vendor_name)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.external_vendor_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.external_vendor_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            external_vendor_id,
-            external_vendor_name,
-        })
+        Ok(xo)
     }
 }
 
@@ -7239,7 +6352,7 @@ impl crate::xml::Decode for PatientExternalIdSettingBatch {
         xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "UpdateBatch")];
-        let mut update_batch = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
@@ -7248,13 +6361,13 @@ impl crate::xml::Decode for PatientExternalIdSettingBatch {
                         &xc,
                         super::NS0,
                         "PatientExternalIDSetting",
-                        &mut update_batch,
+                        &mut xo.update_batch,
                     )?
                 }
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self { update_batch })
+        Ok(xo)
     }
 }
 
@@ -7306,26 +6419,18 @@ impl crate::xml::Decode for PatientExternalIdSetting {
             (super::NS0, "patientID"),
             (super::NS0, "practiceID"),
         ];
-        let mut external_id = crate::xml::Nillable::Absent;
-        let mut external_vendor_id = None;
-        let mut patient_id = None;
-        let mut practice_id = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut external_id)?,
-                Some(1) => xr.opt(&xc, &mut external_vendor_id)?,
-                Some(2) => xr.opt(&xc, &mut patient_id)?,
-                Some(3) => xr.opt(&xc, &mut practice_id)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.external_id)?,
+                Some(1) => xr.opt(&xc, &mut xo.external_vendor_id)?,
+                Some(2) => xr.opt(&xc, &mut xo.patient_id)?,
+                Some(3) => xr.opt(&xc, &mut xo.practice_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            external_id,
-            external_vendor_id,
-            patient_id,
-            practice_id,
-        })
+        Ok(xo)
     }
 }
 
@@ -7384,30 +6489,24 @@ impl crate::xml::Decode for UpdatePatientsExternalIdResp {
             (super::NS0, "SecurityResponse"),
             (super::NS0, "ItemsUpdated"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut items_updated = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
                 Some(2) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
                         "PatientExternalIDSetting",
-                        &mut items_updated,
+                        &mut xo.items_updated,
                     )?
                 }
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            items_updated,
-        })
+        Ok(xo)
     }
 }
 
@@ -7603,15 +6702,15 @@ impl crate::xml::Decode for PaymentAppointmentCreate {
         xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "AppointmentID")];
-        let mut appointment_id = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut appointment_id)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.appointment_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self { appointment_id })
+        Ok(xo)
     }
 }
 
@@ -7651,20 +6750,16 @@ impl crate::xml::Decode for PaymentInsuranceCreate {
             (super::NS0, "CompanyPlanID"),
             (super::NS0, "CompanyPlanName"),
         ];
-        let mut company_plan_id = crate::xml::Nillable::Absent;
-        let mut company_plan_name = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut company_plan_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut company_plan_name)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.company_plan_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.company_plan_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            company_plan_id,
-            company_plan_name,
-        })
+        Ok(xo)
     }
 }
 
@@ -7720,32 +6815,20 @@ impl crate::xml::Decode for PaymentPatientCreate {
             (super::NS0, "Prefix"),
             (super::NS0, "Suffix"),
         ];
-        let mut first_name = crate::xml::Nillable::Absent;
-        let mut last_name = crate::xml::Nillable::Absent;
-        let mut middle_name = crate::xml::Nillable::Absent;
-        let mut patient_id = crate::xml::Nillable::Absent;
-        let mut prefix = crate::xml::Nillable::Absent;
-        let mut suffix = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut first_name)?,
-                Some(1) => xr.opt_nil(&xc, &mut last_name)?,
-                Some(2) => xr.opt_nil(&xc, &mut middle_name)?,
-                Some(3) => xr.opt_nil(&xc, &mut patient_id)?,
-                Some(4) => xr.opt_nil(&xc, &mut prefix)?,
-                Some(5) => xr.opt_nil(&xc, &mut suffix)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.first_name)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.last_name)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.middle_name)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.patient_id)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.prefix)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.suffix)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            first_name,
-            last_name,
-            middle_name,
-            patient_id,
-            prefix,
-            suffix,
-        })
+        Ok(xo)
     }
 }
 
@@ -7845,17 +6928,16 @@ impl crate::xml::Decode for PaymentPracticeCreate {
             (super::NS0, "PracticeID"),
             (super::NS0, "PracticeName"),
         ];
-        let mut practice_id = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut practice_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.practice_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.practice_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self { practice_id, practice_name })
+        Ok(xo)
     }
 }
 
@@ -7916,29 +6998,19 @@ impl crate::xml::Decode for CreatePaymentResp {
             (super::NS0, "PracticeID"),
             (super::NS0, "PracticeName"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut payment_id = None;
-        let mut practice_id = None;
-        let mut practice_name = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
-                Some(2) => xr.opt(&xc, &mut payment_id)?,
-                Some(3) => xr.opt(&xc, &mut practice_id)?,
-                Some(4) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
+                Some(2) => xr.opt(&xc, &mut xo.payment_id)?,
+                Some(3) => xr.opt(&xc, &mut xo.practice_id)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.practice_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            payment_id,
-            practice_id,
-            practice_name,
-        })
+        Ok(xo)
     }
 }
 
@@ -8044,23 +7116,17 @@ impl crate::xml::Decode for CreateAppointmentResp {
             (super::NS0, "SecurityResponse"),
             (super::NS0, "Appointment"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut appointment = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
-                Some(2) => xr.opt_nil(&xc, &mut appointment)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.appointment)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            appointment,
-        })
+        Ok(xo)
     }
 }
 
@@ -9568,788 +8634,413 @@ impl crate::xml::Decode for PatientBatchFieldsToReturn {
             (super::NS0, "WorkPhoneExt"),
             (super::NS0, "ZipCode"),
         ];
-        let mut address_line1 = None;
-        let mut address_line2 = None;
-        let mut age = None;
-        let mut alert_message = None;
-        let mut alert_show_when_displaying_patient_details = None;
-        let mut alert_show_when_entering_encounters = None;
-        let mut alert_show_when_posting_payments = None;
-        let mut alert_show_when_preparing_patient_statements = None;
-        let mut alert_show_when_scheduling_appointments = None;
-        let mut alert_show_when_viewing_claim_details = None;
-        let mut authorization1_contact_full_name = None;
-        let mut authorization1_contact_phone = None;
-        let mut authorization1_contact_phone_ext = None;
-        let mut authorization1_end_date = None;
-        let mut authorization1_insurance_plan_name = None;
-        let mut authorization1_notes = None;
-        let mut authorization1_number = None;
-        let mut authorization1_number_of_visits = None;
-        let mut authorization1_number_of_visits_used = None;
-        let mut authorization1_start_date = None;
-        let mut authorization2_contact_full_name = None;
-        let mut authorization2_contact_phone = None;
-        let mut authorization2_contact_phone_ext = None;
-        let mut authorization2_end_date = None;
-        let mut authorization2_insurance_plan_name = None;
-        let mut authorization2_notes = None;
-        let mut authorization2_number = None;
-        let mut authorization2_number_of_visits = None;
-        let mut authorization2_number_of_visits_used = None;
-        let mut authorization2_start_date = None;
-        let mut authorization3_contact_full_name = None;
-        let mut authorization3_contact_phone = None;
-        let mut authorization3_contact_phone_ext = None;
-        let mut authorization3_end_date = None;
-        let mut authorization3_insurance_plan_name = None;
-        let mut authorization3_notes = None;
-        let mut authorization3_number = None;
-        let mut authorization3_number_of_visits = None;
-        let mut authorization3_number_of_visits_used = None;
-        let mut authorization3_start_date = None;
-        let mut city = None;
-        let mut collection_category_name = None;
-        let mut country = None;
-        let mut created_date = None;
-        let mut dob = None;
-        let mut default_case_condition_related_to_abuse = None;
-        let mut default_case_condition_related_to_auto_accident = None;
-        let mut default_case_condition_related_to_auto_accident_state = None;
-        let mut default_case_condition_related_to_epsdt = None;
-        let mut default_case_condition_related_to_emergency = None;
-        let mut default_case_condition_related_to_employment = None;
-        let mut default_case_condition_related_to_family_planning = None;
-        let mut default_case_condition_related_to_other = None;
-        let mut default_case_condition_related_to_pregnancy = None;
-        let mut default_case_dates_accident_date = None;
-        let mut default_case_dates_acute_manifestation_date = None;
-        let mut default_case_dates_injury_end_date = None;
-        let mut default_case_dates_injury_start_date = None;
-        let mut default_case_dates_last_menstrual_period_date = None;
-        let mut default_case_dates_last_seen_date = None;
-        let mut default_case_dates_last_x_ray_date = None;
-        let mut default_case_dates_referral_date = None;
-        let mut default_case_dates_related_disability_end_date = None;
-        let mut default_case_dates_related_disability_start_date = None;
-        let mut default_case_dates_related_hospitalization_end_date = None;
-        let mut default_case_dates_related_hospitalization_start_date = None;
-        let mut default_case_dates_same_or_similar_illness_end_date = None;
-        let mut default_case_dates_same_or_similar_illness_start_date = None;
-        let mut default_case_dates_unable_to_work_end_date = None;
-        let mut default_case_dates_unable_to_work_start_date = None;
-        let mut default_case_description = None;
-        let mut default_case_id = None;
-        let mut default_case_name = None;
-        let mut default_case_payer_scenario = None;
-        let mut default_case_referring_provider_full_name = None;
-        let mut default_case_referring_provider_id = None;
-        let mut default_case_send_patient_statements = None;
-        let mut default_rendering_provider_full_name = None;
-        let mut default_rendering_provider_id = None;
-        let mut default_service_location_billing_name = None;
-        let mut default_service_location_fax_phone = None;
-        let mut default_service_location_fax_phone_ext = None;
-        let mut default_service_location_id = None;
-        let mut default_service_location_name = None;
-        let mut default_service_location_name_address_line1 = None;
-        let mut default_service_location_name_address_line2 = None;
-        let mut default_service_location_name_city = None;
-        let mut default_service_location_name_country = None;
-        let mut default_service_location_name_state = None;
-        let mut default_service_location_name_zip_code = None;
-        let mut default_service_location_phone = None;
-        let mut default_service_location_phone_ext = None;
-        let mut email_address = None;
-        let mut emergency_name = None;
-        let mut emergency_phone = None;
-        let mut emergency_phone_ext = None;
-        let mut employer_name = None;
-        let mut employment_status = None;
-        let mut first_name = None;
-        let mut gender = None;
-        let mut guarantor_different_than_patient = None;
-        let mut guarantor_first_name = None;
-        let mut guarantor_last_name = None;
-        let mut guarantor_middle_name = None;
-        let mut guarantor_prefix = None;
-        let mut guarantor_suffix = None;
-        let mut home_phone = None;
-        let mut home_phone_ext = None;
-        let mut id = None;
-        let mut last_appointment_date = None;
-        let mut last_diagnosis = None;
-        let mut last_encounter_date = None;
-        let mut last_modified_date = None;
-        let mut last_name = None;
-        let mut marital_status = None;
-        let mut medical_record_number = None;
-        let mut middle_name = None;
-        let mut mobile_phone = None;
-        let mut mobile_phone_ext = None;
-        let mut most_recent_note1_date = None;
-        let mut most_recent_note1_message = None;
-        let mut most_recent_note1_user = None;
-        let mut most_recent_note2_date = None;
-        let mut most_recent_note2_message = None;
-        let mut most_recent_note2_user = None;
-        let mut most_recent_note3_date = None;
-        let mut most_recent_note3_message = None;
-        let mut most_recent_note3_user = None;
-        let mut most_recent_note4_date = None;
-        let mut most_recent_note4_message = None;
-        let mut most_recent_note4_user = None;
-        let mut patient_full_name = None;
-        let mut practice_id = None;
-        let mut practice_name = None;
-        let mut prefix = None;
-        let mut primary_care_physician_full_name = None;
-        let mut primary_care_physician_id = None;
-        let mut primary_insurance_policy_company_id = None;
-        let mut primary_insurance_policy_company_name = None;
-        let mut primary_insurance_policy_copay = None;
-        let mut primary_insurance_policy_deductible = None;
-        let mut primary_insurance_policy_effective_end_date = None;
-        let mut primary_insurance_policy_effective_start_date = None;
-        let mut primary_insurance_policy_group_number = None;
-        let mut primary_insurance_policy_insured_address_line1 = None;
-        let mut primary_insurance_policy_insured_address_line2 = None;
-        let mut primary_insurance_policy_insured_city = None;
-        let mut primary_insurance_policy_insured_country = None;
-        let mut primary_insurance_policy_insured_date_of_birth = None;
-        let mut primary_insurance_policy_insured_full_name = None;
-        let mut primary_insurance_policy_insured_gender = None;
-        let mut primary_insurance_policy_insured_id_number = None;
-        let mut primary_insurance_policy_insured_notes = None;
-        let mut primary_insurance_policy_insured_social_security_number = None;
-        let mut primary_insurance_policy_insured_state = None;
-        let mut primary_insurance_policy_insured_zip_code = None;
-        let mut primary_insurance_policy_number = None;
-        let mut primary_insurance_policy_patient_relationship_to_insured = None;
-        let mut primary_insurance_policy_plan_address_line1 = None;
-        let mut primary_insurance_policy_plan_address_line2 = None;
-        let mut primary_insurance_policy_plan_adjuster_full_name = None;
-        let mut primary_insurance_policy_plan_city = None;
-        let mut primary_insurance_policy_plan_country = None;
-        let mut primary_insurance_policy_plan_fax_number = None;
-        let mut primary_insurance_policy_plan_fax_number_ext = None;
-        let mut primary_insurance_policy_plan_id = None;
-        let mut primary_insurance_policy_plan_name = None;
-        let mut primary_insurance_policy_plan_phone_number = None;
-        let mut primary_insurance_policy_plan_phone_number_ext = None;
-        let mut primary_insurance_policy_plan_state = None;
-        let mut primary_insurance_policy_plan_zip_code = None;
-        let mut referral_source = None;
-        let mut referring_provider_full_name = None;
-        let mut referring_provider_id = None;
-        let mut ssn = None;
-        let mut secondary_insurance_policy_company_id = None;
-        let mut secondary_insurance_policy_company_name = None;
-        let mut secondary_insurance_policy_copay = None;
-        let mut secondary_insurance_policy_deductible = None;
-        let mut secondary_insurance_policy_effective_end_date = None;
-        let mut secondary_insurance_policy_effective_start_date = None;
-        let mut secondary_insurance_policy_group_number = None;
-        let mut secondary_insurance_policy_insured_address_line1 = None;
-        let mut secondary_insurance_policy_insured_address_line2 = None;
-        let mut secondary_insurance_policy_insured_city = None;
-        let mut secondary_insurance_policy_insured_country = None;
-        let mut secondary_insurance_policy_insured_date_of_birth = None;
-        let mut secondary_insurance_policy_insured_full_name = None;
-        let mut secondary_insurance_policy_insured_gender = None;
-        let mut secondary_insurance_policy_insured_id_number = None;
-        let mut secondary_insurance_policy_insured_notes = None;
-        let mut secondary_insurance_policy_insured_social_security_number = None;
-        let mut secondary_insurance_policy_insured_state = None;
-        let mut secondary_insurance_policy_insured_zip_code = None;
-        let mut secondary_insurance_policy_number = None;
-        let mut secondary_insurance_policy_patient_relationship_to_insured = None;
-        let mut secondary_insurance_policy_plan_address_line1 = None;
-        let mut secondary_insurance_policy_plan_address_line2 = None;
-        let mut secondary_insurance_policy_plan_adjuster_full_name = None;
-        let mut secondary_insurance_policy_plan_city = None;
-        let mut secondary_insurance_policy_plan_country = None;
-        let mut secondary_insurance_policy_plan_fax_number = None;
-        let mut secondary_insurance_policy_plan_fax_number_ext = None;
-        let mut secondary_insurance_policy_plan_id = None;
-        let mut secondary_insurance_policy_plan_name = None;
-        let mut secondary_insurance_policy_plan_phone_number = None;
-        let mut secondary_insurance_policy_plan_phone_number_ext = None;
-        let mut secondary_insurance_policy_plan_state = None;
-        let mut secondary_insurance_policy_plan_zip_code = None;
-        let mut state = None;
-        let mut statement_note = None;
-        let mut suffix = None;
-        let mut work_phone = None;
-        let mut work_phone_ext = None;
-        let mut zip_code = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt(&xc, &mut address_line1)?,
-                Some(1) => xr.opt(&xc, &mut address_line2)?,
-                Some(2) => xr.opt(&xc, &mut age)?,
-                Some(3) => xr.opt(&xc, &mut alert_message)?,
-                Some(4) => xr.opt(&xc, &mut alert_show_when_displaying_patient_details)?,
-                Some(5) => xr.opt(&xc, &mut alert_show_when_entering_encounters)?,
-                Some(6) => xr.opt(&xc, &mut alert_show_when_posting_payments)?,
-                Some(7) => {
-                    xr.opt(&xc, &mut alert_show_when_preparing_patient_statements)?
+                Some(0) => xr.opt(&xc, &mut xo.address_line1)?,
+                Some(1) => xr.opt(&xc, &mut xo.address_line2)?,
+                Some(2) => xr.opt(&xc, &mut xo.age)?,
+                Some(3) => xr.opt(&xc, &mut xo.alert_message)?,
+                Some(4) => {
+                    xr.opt(&xc, &mut xo.alert_show_when_displaying_patient_details)?
                 }
-                Some(8) => xr.opt(&xc, &mut alert_show_when_scheduling_appointments)?,
-                Some(9) => xr.opt(&xc, &mut alert_show_when_viewing_claim_details)?,
-                Some(10) => xr.opt(&xc, &mut authorization1_contact_full_name)?,
-                Some(11) => xr.opt(&xc, &mut authorization1_contact_phone)?,
-                Some(12) => xr.opt(&xc, &mut authorization1_contact_phone_ext)?,
-                Some(13) => xr.opt(&xc, &mut authorization1_end_date)?,
-                Some(14) => xr.opt(&xc, &mut authorization1_insurance_plan_name)?,
-                Some(15) => xr.opt(&xc, &mut authorization1_notes)?,
-                Some(16) => xr.opt(&xc, &mut authorization1_number)?,
-                Some(17) => xr.opt(&xc, &mut authorization1_number_of_visits)?,
-                Some(18) => xr.opt(&xc, &mut authorization1_number_of_visits_used)?,
-                Some(19) => xr.opt(&xc, &mut authorization1_start_date)?,
-                Some(20) => xr.opt(&xc, &mut authorization2_contact_full_name)?,
-                Some(21) => xr.opt(&xc, &mut authorization2_contact_phone)?,
-                Some(22) => xr.opt(&xc, &mut authorization2_contact_phone_ext)?,
-                Some(23) => xr.opt(&xc, &mut authorization2_end_date)?,
-                Some(24) => xr.opt(&xc, &mut authorization2_insurance_plan_name)?,
-                Some(25) => xr.opt(&xc, &mut authorization2_notes)?,
-                Some(26) => xr.opt(&xc, &mut authorization2_number)?,
-                Some(27) => xr.opt(&xc, &mut authorization2_number_of_visits)?,
-                Some(28) => xr.opt(&xc, &mut authorization2_number_of_visits_used)?,
-                Some(29) => xr.opt(&xc, &mut authorization2_start_date)?,
-                Some(30) => xr.opt(&xc, &mut authorization3_contact_full_name)?,
-                Some(31) => xr.opt(&xc, &mut authorization3_contact_phone)?,
-                Some(32) => xr.opt(&xc, &mut authorization3_contact_phone_ext)?,
-                Some(33) => xr.opt(&xc, &mut authorization3_end_date)?,
-                Some(34) => xr.opt(&xc, &mut authorization3_insurance_plan_name)?,
-                Some(35) => xr.opt(&xc, &mut authorization3_notes)?,
-                Some(36) => xr.opt(&xc, &mut authorization3_number)?,
-                Some(37) => xr.opt(&xc, &mut authorization3_number_of_visits)?,
-                Some(38) => xr.opt(&xc, &mut authorization3_number_of_visits_used)?,
-                Some(39) => xr.opt(&xc, &mut authorization3_start_date)?,
-                Some(40) => xr.opt(&xc, &mut city)?,
-                Some(41) => xr.opt(&xc, &mut collection_category_name)?,
-                Some(42) => xr.opt(&xc, &mut country)?,
-                Some(43) => xr.opt(&xc, &mut created_date)?,
-                Some(44) => xr.opt(&xc, &mut dob)?,
-                Some(45) => xr.opt(&xc, &mut default_case_condition_related_to_abuse)?,
+                Some(5) => xr.opt(&xc, &mut xo.alert_show_when_entering_encounters)?,
+                Some(6) => xr.opt(&xc, &mut xo.alert_show_when_posting_payments)?,
+                Some(7) => {
+                    xr.opt(&xc, &mut xo.alert_show_when_preparing_patient_statements)?
+                }
+                Some(8) => xr.opt(&xc, &mut xo.alert_show_when_scheduling_appointments)?,
+                Some(9) => xr.opt(&xc, &mut xo.alert_show_when_viewing_claim_details)?,
+                Some(10) => xr.opt(&xc, &mut xo.authorization1_contact_full_name)?,
+                Some(11) => xr.opt(&xc, &mut xo.authorization1_contact_phone)?,
+                Some(12) => xr.opt(&xc, &mut xo.authorization1_contact_phone_ext)?,
+                Some(13) => xr.opt(&xc, &mut xo.authorization1_end_date)?,
+                Some(14) => xr.opt(&xc, &mut xo.authorization1_insurance_plan_name)?,
+                Some(15) => xr.opt(&xc, &mut xo.authorization1_notes)?,
+                Some(16) => xr.opt(&xc, &mut xo.authorization1_number)?,
+                Some(17) => xr.opt(&xc, &mut xo.authorization1_number_of_visits)?,
+                Some(18) => xr.opt(&xc, &mut xo.authorization1_number_of_visits_used)?,
+                Some(19) => xr.opt(&xc, &mut xo.authorization1_start_date)?,
+                Some(20) => xr.opt(&xc, &mut xo.authorization2_contact_full_name)?,
+                Some(21) => xr.opt(&xc, &mut xo.authorization2_contact_phone)?,
+                Some(22) => xr.opt(&xc, &mut xo.authorization2_contact_phone_ext)?,
+                Some(23) => xr.opt(&xc, &mut xo.authorization2_end_date)?,
+                Some(24) => xr.opt(&xc, &mut xo.authorization2_insurance_plan_name)?,
+                Some(25) => xr.opt(&xc, &mut xo.authorization2_notes)?,
+                Some(26) => xr.opt(&xc, &mut xo.authorization2_number)?,
+                Some(27) => xr.opt(&xc, &mut xo.authorization2_number_of_visits)?,
+                Some(28) => xr.opt(&xc, &mut xo.authorization2_number_of_visits_used)?,
+                Some(29) => xr.opt(&xc, &mut xo.authorization2_start_date)?,
+                Some(30) => xr.opt(&xc, &mut xo.authorization3_contact_full_name)?,
+                Some(31) => xr.opt(&xc, &mut xo.authorization3_contact_phone)?,
+                Some(32) => xr.opt(&xc, &mut xo.authorization3_contact_phone_ext)?,
+                Some(33) => xr.opt(&xc, &mut xo.authorization3_end_date)?,
+                Some(34) => xr.opt(&xc, &mut xo.authorization3_insurance_plan_name)?,
+                Some(35) => xr.opt(&xc, &mut xo.authorization3_notes)?,
+                Some(36) => xr.opt(&xc, &mut xo.authorization3_number)?,
+                Some(37) => xr.opt(&xc, &mut xo.authorization3_number_of_visits)?,
+                Some(38) => xr.opt(&xc, &mut xo.authorization3_number_of_visits_used)?,
+                Some(39) => xr.opt(&xc, &mut xo.authorization3_start_date)?,
+                Some(40) => xr.opt(&xc, &mut xo.city)?,
+                Some(41) => xr.opt(&xc, &mut xo.collection_category_name)?,
+                Some(42) => xr.opt(&xc, &mut xo.country)?,
+                Some(43) => xr.opt(&xc, &mut xo.created_date)?,
+                Some(44) => xr.opt(&xc, &mut xo.dob)?,
+                Some(45) => xr.opt(&xc, &mut xo.default_case_condition_related_to_abuse)?,
                 Some(46) => {
-                    xr.opt(&xc, &mut default_case_condition_related_to_auto_accident)?
+                    xr.opt(&xc, &mut xo.default_case_condition_related_to_auto_accident)?
                 }
                 Some(47) => {
                     xr.opt(
                         &xc,
-                        &mut default_case_condition_related_to_auto_accident_state,
+                        &mut xo.default_case_condition_related_to_auto_accident_state,
                     )?
                 }
-                Some(48) => xr.opt(&xc, &mut default_case_condition_related_to_epsdt)?,
+                Some(48) => xr.opt(&xc, &mut xo.default_case_condition_related_to_epsdt)?,
                 Some(49) => {
-                    xr.opt(&xc, &mut default_case_condition_related_to_emergency)?
+                    xr.opt(&xc, &mut xo.default_case_condition_related_to_emergency)?
                 }
                 Some(50) => {
-                    xr.opt(&xc, &mut default_case_condition_related_to_employment)?
+                    xr.opt(&xc, &mut xo.default_case_condition_related_to_employment)?
                 }
                 Some(51) => {
-                    xr.opt(&xc, &mut default_case_condition_related_to_family_planning)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.default_case_condition_related_to_family_planning,
+                    )?
                 }
-                Some(52) => xr.opt(&xc, &mut default_case_condition_related_to_other)?,
+                Some(52) => xr.opt(&xc, &mut xo.default_case_condition_related_to_other)?,
                 Some(53) => {
-                    xr.opt(&xc, &mut default_case_condition_related_to_pregnancy)?
+                    xr.opt(&xc, &mut xo.default_case_condition_related_to_pregnancy)?
                 }
-                Some(54) => xr.opt(&xc, &mut default_case_dates_accident_date)?,
+                Some(54) => xr.opt(&xc, &mut xo.default_case_dates_accident_date)?,
                 Some(55) => {
-                    xr.opt(&xc, &mut default_case_dates_acute_manifestation_date)?
+                    xr.opt(&xc, &mut xo.default_case_dates_acute_manifestation_date)?
                 }
-                Some(56) => xr.opt(&xc, &mut default_case_dates_injury_end_date)?,
-                Some(57) => xr.opt(&xc, &mut default_case_dates_injury_start_date)?,
+                Some(56) => xr.opt(&xc, &mut xo.default_case_dates_injury_end_date)?,
+                Some(57) => xr.opt(&xc, &mut xo.default_case_dates_injury_start_date)?,
                 Some(58) => {
-                    xr.opt(&xc, &mut default_case_dates_last_menstrual_period_date)?
+                    xr.opt(&xc, &mut xo.default_case_dates_last_menstrual_period_date)?
                 }
-                Some(59) => xr.opt(&xc, &mut default_case_dates_last_seen_date)?,
-                Some(60) => xr.opt(&xc, &mut default_case_dates_last_x_ray_date)?,
-                Some(61) => xr.opt(&xc, &mut default_case_dates_referral_date)?,
+                Some(59) => xr.opt(&xc, &mut xo.default_case_dates_last_seen_date)?,
+                Some(60) => xr.opt(&xc, &mut xo.default_case_dates_last_x_ray_date)?,
+                Some(61) => xr.opt(&xc, &mut xo.default_case_dates_referral_date)?,
                 Some(62) => {
-                    xr.opt(&xc, &mut default_case_dates_related_disability_end_date)?
+                    xr.opt(&xc, &mut xo.default_case_dates_related_disability_end_date)?
                 }
                 Some(63) => {
-                    xr.opt(&xc, &mut default_case_dates_related_disability_start_date)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.default_case_dates_related_disability_start_date,
+                    )?
                 }
                 Some(64) => {
                     xr.opt(
                         &xc,
-                        &mut default_case_dates_related_hospitalization_end_date,
+                        &mut xo.default_case_dates_related_hospitalization_end_date,
                     )?
                 }
                 Some(65) => {
                     xr.opt(
                         &xc,
-                        &mut default_case_dates_related_hospitalization_start_date,
+                        &mut xo.default_case_dates_related_hospitalization_start_date,
                     )?
                 }
                 Some(66) => {
                     xr.opt(
                         &xc,
-                        &mut default_case_dates_same_or_similar_illness_end_date,
+                        &mut xo.default_case_dates_same_or_similar_illness_end_date,
                     )?
                 }
                 Some(67) => {
                     xr.opt(
                         &xc,
-                        &mut default_case_dates_same_or_similar_illness_start_date,
+                        &mut xo.default_case_dates_same_or_similar_illness_start_date,
                     )?
                 }
-                Some(68) => xr.opt(&xc, &mut default_case_dates_unable_to_work_end_date)?,
-                Some(69) => {
-                    xr.opt(&xc, &mut default_case_dates_unable_to_work_start_date)?
+                Some(68) => {
+                    xr.opt(&xc, &mut xo.default_case_dates_unable_to_work_end_date)?
                 }
-                Some(70) => xr.opt(&xc, &mut default_case_description)?,
-                Some(71) => xr.opt(&xc, &mut default_case_id)?,
-                Some(72) => xr.opt(&xc, &mut default_case_name)?,
-                Some(73) => xr.opt(&xc, &mut default_case_payer_scenario)?,
-                Some(74) => xr.opt(&xc, &mut default_case_referring_provider_full_name)?,
-                Some(75) => xr.opt(&xc, &mut default_case_referring_provider_id)?,
-                Some(76) => xr.opt(&xc, &mut default_case_send_patient_statements)?,
-                Some(77) => xr.opt(&xc, &mut default_rendering_provider_full_name)?,
-                Some(78) => xr.opt(&xc, &mut default_rendering_provider_id)?,
-                Some(79) => xr.opt(&xc, &mut default_service_location_billing_name)?,
-                Some(80) => xr.opt(&xc, &mut default_service_location_fax_phone)?,
-                Some(81) => xr.opt(&xc, &mut default_service_location_fax_phone_ext)?,
-                Some(82) => xr.opt(&xc, &mut default_service_location_id)?,
-                Some(83) => xr.opt(&xc, &mut default_service_location_name)?,
+                Some(69) => {
+                    xr.opt(&xc, &mut xo.default_case_dates_unable_to_work_start_date)?
+                }
+                Some(70) => xr.opt(&xc, &mut xo.default_case_description)?,
+                Some(71) => xr.opt(&xc, &mut xo.default_case_id)?,
+                Some(72) => xr.opt(&xc, &mut xo.default_case_name)?,
+                Some(73) => xr.opt(&xc, &mut xo.default_case_payer_scenario)?,
+                Some(74) => {
+                    xr.opt(&xc, &mut xo.default_case_referring_provider_full_name)?
+                }
+                Some(75) => xr.opt(&xc, &mut xo.default_case_referring_provider_id)?,
+                Some(76) => xr.opt(&xc, &mut xo.default_case_send_patient_statements)?,
+                Some(77) => xr.opt(&xc, &mut xo.default_rendering_provider_full_name)?,
+                Some(78) => xr.opt(&xc, &mut xo.default_rendering_provider_id)?,
+                Some(79) => xr.opt(&xc, &mut xo.default_service_location_billing_name)?,
+                Some(80) => xr.opt(&xc, &mut xo.default_service_location_fax_phone)?,
+                Some(81) => xr.opt(&xc, &mut xo.default_service_location_fax_phone_ext)?,
+                Some(82) => xr.opt(&xc, &mut xo.default_service_location_id)?,
+                Some(83) => xr.opt(&xc, &mut xo.default_service_location_name)?,
                 Some(84) => {
-                    xr.opt(&xc, &mut default_service_location_name_address_line1)?
+                    xr.opt(&xc, &mut xo.default_service_location_name_address_line1)?
                 }
                 Some(85) => {
-                    xr.opt(&xc, &mut default_service_location_name_address_line2)?
+                    xr.opt(&xc, &mut xo.default_service_location_name_address_line2)?
                 }
-                Some(86) => xr.opt(&xc, &mut default_service_location_name_city)?,
-                Some(87) => xr.opt(&xc, &mut default_service_location_name_country)?,
-                Some(88) => xr.opt(&xc, &mut default_service_location_name_state)?,
-                Some(89) => xr.opt(&xc, &mut default_service_location_name_zip_code)?,
-                Some(90) => xr.opt(&xc, &mut default_service_location_phone)?,
-                Some(91) => xr.opt(&xc, &mut default_service_location_phone_ext)?,
-                Some(92) => xr.opt(&xc, &mut email_address)?,
-                Some(93) => xr.opt(&xc, &mut emergency_name)?,
-                Some(94) => xr.opt(&xc, &mut emergency_phone)?,
-                Some(95) => xr.opt(&xc, &mut emergency_phone_ext)?,
-                Some(96) => xr.opt(&xc, &mut employer_name)?,
-                Some(97) => xr.opt(&xc, &mut employment_status)?,
-                Some(98) => xr.opt(&xc, &mut first_name)?,
-                Some(99) => xr.opt(&xc, &mut gender)?,
-                Some(100) => xr.opt(&xc, &mut guarantor_different_than_patient)?,
-                Some(101) => xr.opt(&xc, &mut guarantor_first_name)?,
-                Some(102) => xr.opt(&xc, &mut guarantor_last_name)?,
-                Some(103) => xr.opt(&xc, &mut guarantor_middle_name)?,
-                Some(104) => xr.opt(&xc, &mut guarantor_prefix)?,
-                Some(105) => xr.opt(&xc, &mut guarantor_suffix)?,
-                Some(106) => xr.opt(&xc, &mut home_phone)?,
-                Some(107) => xr.opt(&xc, &mut home_phone_ext)?,
-                Some(108) => xr.opt(&xc, &mut id)?,
-                Some(109) => xr.opt(&xc, &mut last_appointment_date)?,
-                Some(110) => xr.opt(&xc, &mut last_diagnosis)?,
-                Some(111) => xr.opt(&xc, &mut last_encounter_date)?,
-                Some(112) => xr.opt(&xc, &mut last_modified_date)?,
-                Some(113) => xr.opt(&xc, &mut last_name)?,
-                Some(114) => xr.opt(&xc, &mut marital_status)?,
-                Some(115) => xr.opt(&xc, &mut medical_record_number)?,
-                Some(116) => xr.opt(&xc, &mut middle_name)?,
-                Some(117) => xr.opt(&xc, &mut mobile_phone)?,
-                Some(118) => xr.opt(&xc, &mut mobile_phone_ext)?,
-                Some(119) => xr.opt(&xc, &mut most_recent_note1_date)?,
-                Some(120) => xr.opt(&xc, &mut most_recent_note1_message)?,
-                Some(121) => xr.opt(&xc, &mut most_recent_note1_user)?,
-                Some(122) => xr.opt(&xc, &mut most_recent_note2_date)?,
-                Some(123) => xr.opt(&xc, &mut most_recent_note2_message)?,
-                Some(124) => xr.opt(&xc, &mut most_recent_note2_user)?,
-                Some(125) => xr.opt(&xc, &mut most_recent_note3_date)?,
-                Some(126) => xr.opt(&xc, &mut most_recent_note3_message)?,
-                Some(127) => xr.opt(&xc, &mut most_recent_note3_user)?,
-                Some(128) => xr.opt(&xc, &mut most_recent_note4_date)?,
-                Some(129) => xr.opt(&xc, &mut most_recent_note4_message)?,
-                Some(130) => xr.opt(&xc, &mut most_recent_note4_user)?,
-                Some(131) => xr.opt(&xc, &mut patient_full_name)?,
-                Some(132) => xr.opt(&xc, &mut practice_id)?,
-                Some(133) => xr.opt(&xc, &mut practice_name)?,
-                Some(134) => xr.opt(&xc, &mut prefix)?,
-                Some(135) => xr.opt(&xc, &mut primary_care_physician_full_name)?,
-                Some(136) => xr.opt(&xc, &mut primary_care_physician_id)?,
-                Some(137) => xr.opt(&xc, &mut primary_insurance_policy_company_id)?,
-                Some(138) => xr.opt(&xc, &mut primary_insurance_policy_company_name)?,
-                Some(139) => xr.opt(&xc, &mut primary_insurance_policy_copay)?,
-                Some(140) => xr.opt(&xc, &mut primary_insurance_policy_deductible)?,
+                Some(86) => xr.opt(&xc, &mut xo.default_service_location_name_city)?,
+                Some(87) => xr.opt(&xc, &mut xo.default_service_location_name_country)?,
+                Some(88) => xr.opt(&xc, &mut xo.default_service_location_name_state)?,
+                Some(89) => xr.opt(&xc, &mut xo.default_service_location_name_zip_code)?,
+                Some(90) => xr.opt(&xc, &mut xo.default_service_location_phone)?,
+                Some(91) => xr.opt(&xc, &mut xo.default_service_location_phone_ext)?,
+                Some(92) => xr.opt(&xc, &mut xo.email_address)?,
+                Some(93) => xr.opt(&xc, &mut xo.emergency_name)?,
+                Some(94) => xr.opt(&xc, &mut xo.emergency_phone)?,
+                Some(95) => xr.opt(&xc, &mut xo.emergency_phone_ext)?,
+                Some(96) => xr.opt(&xc, &mut xo.employer_name)?,
+                Some(97) => xr.opt(&xc, &mut xo.employment_status)?,
+                Some(98) => xr.opt(&xc, &mut xo.first_name)?,
+                Some(99) => xr.opt(&xc, &mut xo.gender)?,
+                Some(100) => xr.opt(&xc, &mut xo.guarantor_different_than_patient)?,
+                Some(101) => xr.opt(&xc, &mut xo.guarantor_first_name)?,
+                Some(102) => xr.opt(&xc, &mut xo.guarantor_last_name)?,
+                Some(103) => xr.opt(&xc, &mut xo.guarantor_middle_name)?,
+                Some(104) => xr.opt(&xc, &mut xo.guarantor_prefix)?,
+                Some(105) => xr.opt(&xc, &mut xo.guarantor_suffix)?,
+                Some(106) => xr.opt(&xc, &mut xo.home_phone)?,
+                Some(107) => xr.opt(&xc, &mut xo.home_phone_ext)?,
+                Some(108) => xr.opt(&xc, &mut xo.id)?,
+                Some(109) => xr.opt(&xc, &mut xo.last_appointment_date)?,
+                Some(110) => xr.opt(&xc, &mut xo.last_diagnosis)?,
+                Some(111) => xr.opt(&xc, &mut xo.last_encounter_date)?,
+                Some(112) => xr.opt(&xc, &mut xo.last_modified_date)?,
+                Some(113) => xr.opt(&xc, &mut xo.last_name)?,
+                Some(114) => xr.opt(&xc, &mut xo.marital_status)?,
+                Some(115) => xr.opt(&xc, &mut xo.medical_record_number)?,
+                Some(116) => xr.opt(&xc, &mut xo.middle_name)?,
+                Some(117) => xr.opt(&xc, &mut xo.mobile_phone)?,
+                Some(118) => xr.opt(&xc, &mut xo.mobile_phone_ext)?,
+                Some(119) => xr.opt(&xc, &mut xo.most_recent_note1_date)?,
+                Some(120) => xr.opt(&xc, &mut xo.most_recent_note1_message)?,
+                Some(121) => xr.opt(&xc, &mut xo.most_recent_note1_user)?,
+                Some(122) => xr.opt(&xc, &mut xo.most_recent_note2_date)?,
+                Some(123) => xr.opt(&xc, &mut xo.most_recent_note2_message)?,
+                Some(124) => xr.opt(&xc, &mut xo.most_recent_note2_user)?,
+                Some(125) => xr.opt(&xc, &mut xo.most_recent_note3_date)?,
+                Some(126) => xr.opt(&xc, &mut xo.most_recent_note3_message)?,
+                Some(127) => xr.opt(&xc, &mut xo.most_recent_note3_user)?,
+                Some(128) => xr.opt(&xc, &mut xo.most_recent_note4_date)?,
+                Some(129) => xr.opt(&xc, &mut xo.most_recent_note4_message)?,
+                Some(130) => xr.opt(&xc, &mut xo.most_recent_note4_user)?,
+                Some(131) => xr.opt(&xc, &mut xo.patient_full_name)?,
+                Some(132) => xr.opt(&xc, &mut xo.practice_id)?,
+                Some(133) => xr.opt(&xc, &mut xo.practice_name)?,
+                Some(134) => xr.opt(&xc, &mut xo.prefix)?,
+                Some(135) => xr.opt(&xc, &mut xo.primary_care_physician_full_name)?,
+                Some(136) => xr.opt(&xc, &mut xo.primary_care_physician_id)?,
+                Some(137) => xr.opt(&xc, &mut xo.primary_insurance_policy_company_id)?,
+                Some(138) => xr.opt(&xc, &mut xo.primary_insurance_policy_company_name)?,
+                Some(139) => xr.opt(&xc, &mut xo.primary_insurance_policy_copay)?,
+                Some(140) => xr.opt(&xc, &mut xo.primary_insurance_policy_deductible)?,
                 Some(141) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_effective_end_date)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_effective_end_date)?
                 }
                 Some(142) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_effective_start_date)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_effective_start_date)?
                 }
-                Some(143) => xr.opt(&xc, &mut primary_insurance_policy_group_number)?,
+                Some(143) => xr.opt(&xc, &mut xo.primary_insurance_policy_group_number)?,
                 Some(144) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_address_line1)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_insured_address_line1)?
                 }
                 Some(145) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_address_line2)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_insured_address_line2)?
                 }
-                Some(146) => xr.opt(&xc, &mut primary_insurance_policy_insured_city)?,
-                Some(147) => xr.opt(&xc, &mut primary_insurance_policy_insured_country)?,
+                Some(146) => xr.opt(&xc, &mut xo.primary_insurance_policy_insured_city)?,
+                Some(147) => {
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_insured_country)?
+                }
                 Some(148) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_date_of_birth)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_insured_date_of_birth)?
                 }
                 Some(149) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_full_name)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_insured_full_name)?
                 }
-                Some(150) => xr.opt(&xc, &mut primary_insurance_policy_insured_gender)?,
+                Some(150) => {
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_insured_gender)?
+                }
                 Some(151) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_id_number)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_insured_id_number)?
                 }
-                Some(152) => xr.opt(&xc, &mut primary_insurance_policy_insured_notes)?,
+                Some(152) => xr.opt(&xc, &mut xo.primary_insurance_policy_insured_notes)?,
                 Some(153) => {
                     xr.opt(
                         &xc,
-                        &mut primary_insurance_policy_insured_social_security_number,
+                        &mut xo.primary_insurance_policy_insured_social_security_number,
                     )?
                 }
-                Some(154) => xr.opt(&xc, &mut primary_insurance_policy_insured_state)?,
-                Some(155) => xr.opt(&xc, &mut primary_insurance_policy_insured_zip_code)?,
-                Some(156) => xr.opt(&xc, &mut primary_insurance_policy_number)?,
+                Some(154) => xr.opt(&xc, &mut xo.primary_insurance_policy_insured_state)?,
+                Some(155) => {
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_insured_zip_code)?
+                }
+                Some(156) => xr.opt(&xc, &mut xo.primary_insurance_policy_number)?,
                 Some(157) => {
                     xr.opt(
                         &xc,
-                        &mut primary_insurance_policy_patient_relationship_to_insured,
+                        &mut xo.primary_insurance_policy_patient_relationship_to_insured,
                     )?
                 }
                 Some(158) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_address_line1)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_plan_address_line1)?
                 }
                 Some(159) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_address_line2)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_plan_address_line2)?
                 }
                 Some(160) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_adjuster_full_name)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.primary_insurance_policy_plan_adjuster_full_name,
+                    )?
                 }
-                Some(161) => xr.opt(&xc, &mut primary_insurance_policy_plan_city)?,
-                Some(162) => xr.opt(&xc, &mut primary_insurance_policy_plan_country)?,
-                Some(163) => xr.opt(&xc, &mut primary_insurance_policy_plan_fax_number)?,
+                Some(161) => xr.opt(&xc, &mut xo.primary_insurance_policy_plan_city)?,
+                Some(162) => xr.opt(&xc, &mut xo.primary_insurance_policy_plan_country)?,
+                Some(163) => {
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_plan_fax_number)?
+                }
                 Some(164) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_fax_number_ext)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_plan_fax_number_ext)?
                 }
-                Some(165) => xr.opt(&xc, &mut primary_insurance_policy_plan_id)?,
-                Some(166) => xr.opt(&xc, &mut primary_insurance_policy_plan_name)?,
+                Some(165) => xr.opt(&xc, &mut xo.primary_insurance_policy_plan_id)?,
+                Some(166) => xr.opt(&xc, &mut xo.primary_insurance_policy_plan_name)?,
                 Some(167) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_phone_number)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_plan_phone_number)?
                 }
                 Some(168) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_phone_number_ext)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_plan_phone_number_ext)?
                 }
-                Some(169) => xr.opt(&xc, &mut primary_insurance_policy_plan_state)?,
-                Some(170) => xr.opt(&xc, &mut primary_insurance_policy_plan_zip_code)?,
-                Some(171) => xr.opt(&xc, &mut referral_source)?,
-                Some(172) => xr.opt(&xc, &mut referring_provider_full_name)?,
-                Some(173) => xr.opt(&xc, &mut referring_provider_id)?,
-                Some(174) => xr.opt(&xc, &mut ssn)?,
-                Some(175) => xr.opt(&xc, &mut secondary_insurance_policy_company_id)?,
-                Some(176) => xr.opt(&xc, &mut secondary_insurance_policy_company_name)?,
-                Some(177) => xr.opt(&xc, &mut secondary_insurance_policy_copay)?,
-                Some(178) => xr.opt(&xc, &mut secondary_insurance_policy_deductible)?,
+                Some(169) => xr.opt(&xc, &mut xo.primary_insurance_policy_plan_state)?,
+                Some(170) => xr.opt(&xc, &mut xo.primary_insurance_policy_plan_zip_code)?,
+                Some(171) => xr.opt(&xc, &mut xo.referral_source)?,
+                Some(172) => xr.opt(&xc, &mut xo.referring_provider_full_name)?,
+                Some(173) => xr.opt(&xc, &mut xo.referring_provider_id)?,
+                Some(174) => xr.opt(&xc, &mut xo.ssn)?,
+                Some(175) => xr.opt(&xc, &mut xo.secondary_insurance_policy_company_id)?,
+                Some(176) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_company_name)?
+                }
+                Some(177) => xr.opt(&xc, &mut xo.secondary_insurance_policy_copay)?,
+                Some(178) => xr.opt(&xc, &mut xo.secondary_insurance_policy_deductible)?,
                 Some(179) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_effective_end_date)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_effective_end_date)?
                 }
                 Some(180) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_effective_start_date)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_effective_start_date)?
                 }
-                Some(181) => xr.opt(&xc, &mut secondary_insurance_policy_group_number)?,
+                Some(181) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_group_number)?
+                }
                 Some(182) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_address_line1)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_insured_address_line1,
+                    )?
                 }
                 Some(183) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_address_line2)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_insured_address_line2,
+                    )?
                 }
-                Some(184) => xr.opt(&xc, &mut secondary_insurance_policy_insured_city)?,
+                Some(184) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_insured_city)?
+                }
                 Some(185) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_country)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_insured_country)?
                 }
                 Some(186) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_date_of_birth)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_insured_date_of_birth,
+                    )?
                 }
                 Some(187) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_full_name)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_insured_full_name)?
                 }
-                Some(188) => xr.opt(&xc, &mut secondary_insurance_policy_insured_gender)?,
+                Some(188) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_insured_gender)?
+                }
                 Some(189) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_id_number)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_insured_id_number)?
                 }
-                Some(190) => xr.opt(&xc, &mut secondary_insurance_policy_insured_notes)?,
+                Some(190) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_insured_notes)?
+                }
                 Some(191) => {
                     xr.opt(
                         &xc,
-                        &mut secondary_insurance_policy_insured_social_security_number,
+                        &mut xo.secondary_insurance_policy_insured_social_security_number,
                     )?
                 }
-                Some(192) => xr.opt(&xc, &mut secondary_insurance_policy_insured_state)?,
-                Some(193) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_zip_code)?
+                Some(192) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_insured_state)?
                 }
-                Some(194) => xr.opt(&xc, &mut secondary_insurance_policy_number)?,
+                Some(193) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_insured_zip_code)?
+                }
+                Some(194) => xr.opt(&xc, &mut xo.secondary_insurance_policy_number)?,
                 Some(195) => {
                     xr.opt(
                         &xc,
-                        &mut secondary_insurance_policy_patient_relationship_to_insured,
+                        &mut xo
+                            .secondary_insurance_policy_patient_relationship_to_insured,
                     )?
                 }
                 Some(196) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_address_line1)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_address_line1)?
                 }
                 Some(197) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_address_line2)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_address_line2)?
                 }
                 Some(198) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_adjuster_full_name)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_plan_adjuster_full_name,
+                    )?
                 }
-                Some(199) => xr.opt(&xc, &mut secondary_insurance_policy_plan_city)?,
-                Some(200) => xr.opt(&xc, &mut secondary_insurance_policy_plan_country)?,
+                Some(199) => xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_city)?,
+                Some(200) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_country)?
+                }
                 Some(201) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_fax_number)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_fax_number)?
                 }
                 Some(202) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_fax_number_ext)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_fax_number_ext)?
                 }
-                Some(203) => xr.opt(&xc, &mut secondary_insurance_policy_plan_id)?,
-                Some(204) => xr.opt(&xc, &mut secondary_insurance_policy_plan_name)?,
+                Some(203) => xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_id)?,
+                Some(204) => xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_name)?,
                 Some(205) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_phone_number)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_phone_number)?
                 }
                 Some(206) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_phone_number_ext)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_plan_phone_number_ext,
+                    )?
                 }
-                Some(207) => xr.opt(&xc, &mut secondary_insurance_policy_plan_state)?,
-                Some(208) => xr.opt(&xc, &mut secondary_insurance_policy_plan_zip_code)?,
-                Some(209) => xr.opt(&xc, &mut state)?,
-                Some(210) => xr.opt(&xc, &mut statement_note)?,
-                Some(211) => xr.opt(&xc, &mut suffix)?,
-                Some(212) => xr.opt(&xc, &mut work_phone)?,
-                Some(213) => xr.opt(&xc, &mut work_phone_ext)?,
-                Some(214) => xr.opt(&xc, &mut zip_code)?,
+                Some(207) => xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_state)?,
+                Some(208) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_zip_code)?
+                }
+                Some(209) => xr.opt(&xc, &mut xo.state)?,
+                Some(210) => xr.opt(&xc, &mut xo.statement_note)?,
+                Some(211) => xr.opt(&xc, &mut xo.suffix)?,
+                Some(212) => xr.opt(&xc, &mut xo.work_phone)?,
+                Some(213) => xr.opt(&xc, &mut xo.work_phone_ext)?,
+                Some(214) => xr.opt(&xc, &mut xo.zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            address_line1,
-            address_line2,
-            age,
-            alert_message,
-            alert_show_when_displaying_patient_details,
-            alert_show_when_entering_encounters,
-            alert_show_when_posting_payments,
-            alert_show_when_preparing_patient_statements,
-            alert_show_when_scheduling_appointments,
-            alert_show_when_viewing_claim_details,
-            authorization1_contact_full_name,
-            authorization1_contact_phone,
-            authorization1_contact_phone_ext,
-            authorization1_end_date,
-            authorization1_insurance_plan_name,
-            authorization1_notes,
-            authorization1_number,
-            authorization1_number_of_visits,
-            authorization1_number_of_visits_used,
-            authorization1_start_date,
-            authorization2_contact_full_name,
-            authorization2_contact_phone,
-            authorization2_contact_phone_ext,
-            authorization2_end_date,
-            authorization2_insurance_plan_name,
-            authorization2_notes,
-            authorization2_number,
-            authorization2_number_of_visits,
-            authorization2_number_of_visits_used,
-            authorization2_start_date,
-            authorization3_contact_full_name,
-            authorization3_contact_phone,
-            authorization3_contact_phone_ext,
-            authorization3_end_date,
-            authorization3_insurance_plan_name,
-            authorization3_notes,
-            authorization3_number,
-            authorization3_number_of_visits,
-            authorization3_number_of_visits_used,
-            authorization3_start_date,
-            city,
-            collection_category_name,
-            country,
-            created_date,
-            dob,
-            default_case_condition_related_to_abuse,
-            default_case_condition_related_to_auto_accident,
-            default_case_condition_related_to_auto_accident_state,
-            default_case_condition_related_to_epsdt,
-            default_case_condition_related_to_emergency,
-            default_case_condition_related_to_employment,
-            default_case_condition_related_to_family_planning,
-            default_case_condition_related_to_other,
-            default_case_condition_related_to_pregnancy,
-            default_case_dates_accident_date,
-            default_case_dates_acute_manifestation_date,
-            default_case_dates_injury_end_date,
-            default_case_dates_injury_start_date,
-            default_case_dates_last_menstrual_period_date,
-            default_case_dates_last_seen_date,
-            default_case_dates_last_x_ray_date,
-            default_case_dates_referral_date,
-            default_case_dates_related_disability_end_date,
-            default_case_dates_related_disability_start_date,
-            default_case_dates_related_hospitalization_end_date,
-            default_case_dates_related_hospitalization_start_date,
-            default_case_dates_same_or_similar_illness_end_date,
-            default_case_dates_same_or_similar_illness_start_date,
-            default_case_dates_unable_to_work_end_date,
-            default_case_dates_unable_to_work_start_date,
-            default_case_description,
-            default_case_id,
-            default_case_name,
-            default_case_payer_scenario,
-            default_case_referring_provider_full_name,
-            default_case_referring_provider_id,
-            default_case_send_patient_statements,
-            default_rendering_provider_full_name,
-            default_rendering_provider_id,
-            default_service_location_billing_name,
-            default_service_location_fax_phone,
-            default_service_location_fax_phone_ext,
-            default_service_location_id,
-            default_service_location_name,
-            default_service_location_name_address_line1,
-            default_service_location_name_address_line2,
-            default_service_location_name_city,
-            default_service_location_name_country,
-            default_service_location_name_state,
-            default_service_location_name_zip_code,
-            default_service_location_phone,
-            default_service_location_phone_ext,
-            email_address,
-            emergency_name,
-            emergency_phone,
-            emergency_phone_ext,
-            employer_name,
-            employment_status,
-            first_name,
-            gender,
-            guarantor_different_than_patient,
-            guarantor_first_name,
-            guarantor_last_name,
-            guarantor_middle_name,
-            guarantor_prefix,
-            guarantor_suffix,
-            home_phone,
-            home_phone_ext,
-            id,
-            last_appointment_date,
-            last_diagnosis,
-            last_encounter_date,
-            last_modified_date,
-            last_name,
-            marital_status,
-            medical_record_number,
-            middle_name,
-            mobile_phone,
-            mobile_phone_ext,
-            most_recent_note1_date,
-            most_recent_note1_message,
-            most_recent_note1_user,
-            most_recent_note2_date,
-            most_recent_note2_message,
-            most_recent_note2_user,
-            most_recent_note3_date,
-            most_recent_note3_message,
-            most_recent_note3_user,
-            most_recent_note4_date,
-            most_recent_note4_message,
-            most_recent_note4_user,
-            patient_full_name,
-            practice_id,
-            practice_name,
-            prefix,
-            primary_care_physician_full_name,
-            primary_care_physician_id,
-            primary_insurance_policy_company_id,
-            primary_insurance_policy_company_name,
-            primary_insurance_policy_copay,
-            primary_insurance_policy_deductible,
-            primary_insurance_policy_effective_end_date,
-            primary_insurance_policy_effective_start_date,
-            primary_insurance_policy_group_number,
-            primary_insurance_policy_insured_address_line1,
-            primary_insurance_policy_insured_address_line2,
-            primary_insurance_policy_insured_city,
-            primary_insurance_policy_insured_country,
-            primary_insurance_policy_insured_date_of_birth,
-            primary_insurance_policy_insured_full_name,
-            primary_insurance_policy_insured_gender,
-            primary_insurance_policy_insured_id_number,
-            primary_insurance_policy_insured_notes,
-            primary_insurance_policy_insured_social_security_number,
-            primary_insurance_policy_insured_state,
-            primary_insurance_policy_insured_zip_code,
-            primary_insurance_policy_number,
-            primary_insurance_policy_patient_relationship_to_insured,
-            primary_insurance_policy_plan_address_line1,
-            primary_insurance_policy_plan_address_line2,
-            primary_insurance_policy_plan_adjuster_full_name,
-            primary_insurance_policy_plan_city,
-            primary_insurance_policy_plan_country,
-            primary_insurance_policy_plan_fax_number,
-            primary_insurance_policy_plan_fax_number_ext,
-            primary_insurance_policy_plan_id,
-            primary_insurance_policy_plan_name,
-            primary_insurance_policy_plan_phone_number,
-            primary_insurance_policy_plan_phone_number_ext,
-            primary_insurance_policy_plan_state,
-            primary_insurance_policy_plan_zip_code,
-            referral_source,
-            referring_provider_full_name,
-            referring_provider_id,
-            ssn,
-            secondary_insurance_policy_company_id,
-            secondary_insurance_policy_company_name,
-            secondary_insurance_policy_copay,
-            secondary_insurance_policy_deductible,
-            secondary_insurance_policy_effective_end_date,
-            secondary_insurance_policy_effective_start_date,
-            secondary_insurance_policy_group_number,
-            secondary_insurance_policy_insured_address_line1,
-            secondary_insurance_policy_insured_address_line2,
-            secondary_insurance_policy_insured_city,
-            secondary_insurance_policy_insured_country,
-            secondary_insurance_policy_insured_date_of_birth,
-            secondary_insurance_policy_insured_full_name,
-            secondary_insurance_policy_insured_gender,
-            secondary_insurance_policy_insured_id_number,
-            secondary_insurance_policy_insured_notes,
-            secondary_insurance_policy_insured_social_security_number,
-            secondary_insurance_policy_insured_state,
-            secondary_insurance_policy_insured_zip_code,
-            secondary_insurance_policy_number,
-            secondary_insurance_policy_patient_relationship_to_insured,
-            secondary_insurance_policy_plan_address_line1,
-            secondary_insurance_policy_plan_address_line2,
-            secondary_insurance_policy_plan_adjuster_full_name,
-            secondary_insurance_policy_plan_city,
-            secondary_insurance_policy_plan_country,
-            secondary_insurance_policy_plan_fax_number,
-            secondary_insurance_policy_plan_fax_number_ext,
-            secondary_insurance_policy_plan_id,
-            secondary_insurance_policy_plan_name,
-            secondary_insurance_policy_plan_phone_number,
-            secondary_insurance_policy_plan_phone_number_ext,
-            secondary_insurance_policy_plan_state,
-            secondary_insurance_policy_plan_zip_code,
-            state,
-            statement_note,
-            suffix,
-            work_phone,
-            work_phone_ext,
-            zip_code,
-        })
+        Ok(xo)
     }
 }
 
@@ -10393,23 +9084,17 @@ impl crate::xml::Decode for PatientBatchGetFilter {
             (super::NS0, "PracticeID"),
             (super::NS0, "StartKey"),
         ];
-        let mut batch_size = crate::xml::Nillable::Absent;
-        let mut practice_id = crate::xml::Nillable::Absent;
-        let mut start_key = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut batch_size)?,
-                Some(1) => xr.opt_nil(&xc, &mut practice_id)?,
-                Some(2) => xr.opt_nil(&xc, &mut start_key)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.batch_size)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.practice_id)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.start_key)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            batch_size,
-            practice_id,
-            start_key,
-        })
+        Ok(xo)
     }
 }
 
@@ -10472,28 +9157,25 @@ impl crate::xml::Decode for GetAllPatientsResp {
             (super::NS0, "Key"),
             (super::NS0, "Patients"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut key = crate::xml::Nillable::Absent;
-        let mut patients = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
-                Some(2) => xr.opt_nil(&xc, &mut key)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.key)?,
                 Some(3) => {
-                    xr.opt_nil_array(&xc, super::NS0, "PatientBatchData", &mut patients)?
+                    xr.opt_nil_array(
+                        &xc,
+                        super::NS0,
+                        "PatientBatchData",
+                        &mut xo.patients,
+                    )?
                 }
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            key,
-            patients,
-        })
+        Ok(xo)
     }
 }
 
@@ -10527,15 +9209,15 @@ impl crate::xml::Decode for PatientBatchKey {
         xe: &crate::xml::Element<'i>,
     ) -> Result<Self, crate::xml::DecodeError> {
         const MEMBERS: &[(crate::xml::Ns, &str)] = &[(super::NS0, "nextStartKey")];
-        let mut next_start_key = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut next_start_key)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.next_start_key)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self { next_start_key })
+        Ok(xo)
     }
 }
 
@@ -12046,860 +10728,533 @@ impl crate::xml::Decode for PatientBatchData {
             (super::NS0, "WorkPhoneExt"),
             (super::NS0, "ZipCode"),
         ];
-        let mut address_line1 = crate::xml::Nillable::Absent;
-        let mut address_line2 = crate::xml::Nillable::Absent;
-        let mut age = crate::xml::Nillable::Absent;
-        let mut alert_message = crate::xml::Nillable::Absent;
-        let mut alert_show_when_displaying_patient_details = crate::xml::Nillable::Absent;
-        let mut alert_show_when_entering_encounters = crate::xml::Nillable::Absent;
-        let mut alert_show_when_posting_payments = crate::xml::Nillable::Absent;
-        let mut alert_show_when_preparing_patient_statements = crate::xml::Nillable::Absent;
-        let mut alert_show_when_scheduling_appointments = crate::xml::Nillable::Absent;
-        let mut alert_show_when_viewing_claim_details = crate::xml::Nillable::Absent;
-        let mut authorization1_contact_full_name = crate::xml::Nillable::Absent;
-        let mut authorization1_contact_phone = crate::xml::Nillable::Absent;
-        let mut authorization1_contact_phone_ext = crate::xml::Nillable::Absent;
-        let mut authorization1_end_date = crate::xml::Nillable::Absent;
-        let mut authorization1_insurance_plan_name = crate::xml::Nillable::Absent;
-        let mut authorization1_notes = crate::xml::Nillable::Absent;
-        let mut authorization1_number = crate::xml::Nillable::Absent;
-        let mut authorization1_number_of_visits = crate::xml::Nillable::Absent;
-        let mut authorization1_number_of_visits_used = crate::xml::Nillable::Absent;
-        let mut authorization1_start_date = crate::xml::Nillable::Absent;
-        let mut authorization2_contact_full_name = crate::xml::Nillable::Absent;
-        let mut authorization2_contact_phone = crate::xml::Nillable::Absent;
-        let mut authorization2_contact_phone_ext = crate::xml::Nillable::Absent;
-        let mut authorization2_end_date = crate::xml::Nillable::Absent;
-        let mut authorization2_insurance_plan_name = crate::xml::Nillable::Absent;
-        let mut authorization2_notes = crate::xml::Nillable::Absent;
-        let mut authorization2_number = crate::xml::Nillable::Absent;
-        let mut authorization2_number_of_visits = crate::xml::Nillable::Absent;
-        let mut authorization2_number_of_visits_used = crate::xml::Nillable::Absent;
-        let mut authorization2_start_date = crate::xml::Nillable::Absent;
-        let mut authorization3_contact_full_name = crate::xml::Nillable::Absent;
-        let mut authorization3_contact_phone = crate::xml::Nillable::Absent;
-        let mut authorization3_contact_phone_ext = crate::xml::Nillable::Absent;
-        let mut authorization3_end_date = crate::xml::Nillable::Absent;
-        let mut authorization3_insurance_plan_name = crate::xml::Nillable::Absent;
-        let mut authorization3_notes = crate::xml::Nillable::Absent;
-        let mut authorization3_number = crate::xml::Nillable::Absent;
-        let mut authorization3_number_of_visits = crate::xml::Nillable::Absent;
-        let mut authorization3_number_of_visits_used = crate::xml::Nillable::Absent;
-        let mut authorization3_start_date = crate::xml::Nillable::Absent;
-        let mut city = crate::xml::Nillable::Absent;
-        let mut collection_category_name = crate::xml::Nillable::Absent;
-        let mut country = crate::xml::Nillable::Absent;
-        let mut created_date = crate::xml::Nillable::Absent;
-        let mut dob = crate::xml::Nillable::Absent;
-        let mut default_case_condition_related_to_abuse = crate::xml::Nillable::Absent;
-        let mut default_case_condition_related_to_auto_accident = crate::xml::Nillable::Absent;
-        let mut default_case_condition_related_to_auto_accident_state = crate::xml::Nillable::Absent;
-        let mut default_case_condition_related_to_epsdt = crate::xml::Nillable::Absent;
-        let mut default_case_condition_related_to_emergency = crate::xml::Nillable::Absent;
-        let mut default_case_condition_related_to_employment = crate::xml::Nillable::Absent;
-        let mut default_case_condition_related_to_family_planning = crate::xml::Nillable::Absent;
-        let mut default_case_condition_related_to_other = crate::xml::Nillable::Absent;
-        let mut default_case_condition_related_to_pregnancy = crate::xml::Nillable::Absent;
-        let mut default_case_dates_accident_date = crate::xml::Nillable::Absent;
-        let mut default_case_dates_acute_manifestation_date = crate::xml::Nillable::Absent;
-        let mut default_case_dates_injury_end_date = crate::xml::Nillable::Absent;
-        let mut default_case_dates_injury_start_date = crate::xml::Nillable::Absent;
-        let mut default_case_dates_last_menstrual_period_date = crate::xml::Nillable::Absent;
-        let mut default_case_dates_last_seen_date = crate::xml::Nillable::Absent;
-        let mut default_case_dates_last_x_ray_date = crate::xml::Nillable::Absent;
-        let mut default_case_dates_referral_date = crate::xml::Nillable::Absent;
-        let mut default_case_dates_related_disability_end_date = crate::xml::Nillable::Absent;
-        let mut default_case_dates_related_disability_start_date = crate::xml::Nillable::Absent;
-        let mut default_case_dates_related_hospitalization_end_date = crate::xml::Nillable::Absent;
-        let mut default_case_dates_related_hospitalization_start_date = crate::xml::Nillable::Absent;
-        let mut default_case_dates_same_or_similar_illness_end_date = crate::xml::Nillable::Absent;
-        let mut default_case_dates_same_or_similar_illness_start_date = crate::xml::Nillable::Absent;
-        let mut default_case_dates_unable_to_work_end_date = crate::xml::Nillable::Absent;
-        let mut default_case_dates_unable_to_work_start_date = crate::xml::Nillable::Absent;
-        let mut default_case_description = crate::xml::Nillable::Absent;
-        let mut default_case_id = crate::xml::Nillable::Absent;
-        let mut default_case_name = crate::xml::Nillable::Absent;
-        let mut default_case_payer_scenario = crate::xml::Nillable::Absent;
-        let mut default_case_referring_provider_full_name = crate::xml::Nillable::Absent;
-        let mut default_case_referring_provider_id = crate::xml::Nillable::Absent;
-        let mut default_case_send_patient_statements = crate::xml::Nillable::Absent;
-        let mut default_rendering_provider_full_name = crate::xml::Nillable::Absent;
-        let mut default_rendering_provider_id = crate::xml::Nillable::Absent;
-        let mut default_service_location_billing_name = crate::xml::Nillable::Absent;
-        let mut default_service_location_fax_phone = crate::xml::Nillable::Absent;
-        let mut default_service_location_fax_phone_ext = crate::xml::Nillable::Absent;
-        let mut default_service_location_id = crate::xml::Nillable::Absent;
-        let mut default_service_location_name = crate::xml::Nillable::Absent;
-        let mut default_service_location_name_address_line1 = crate::xml::Nillable::Absent;
-        let mut default_service_location_name_address_line2 = crate::xml::Nillable::Absent;
-        let mut default_service_location_name_city = crate::xml::Nillable::Absent;
-        let mut default_service_location_name_country = crate::xml::Nillable::Absent;
-        let mut default_service_location_name_state = crate::xml::Nillable::Absent;
-        let mut default_service_location_name_zip_code = crate::xml::Nillable::Absent;
-        let mut default_service_location_phone = crate::xml::Nillable::Absent;
-        let mut default_service_location_phone_ext = crate::xml::Nillable::Absent;
-        let mut email_address = crate::xml::Nillable::Absent;
-        let mut emergency_name = crate::xml::Nillable::Absent;
-        let mut emergency_phone = crate::xml::Nillable::Absent;
-        let mut emergency_phone_ext = crate::xml::Nillable::Absent;
-        let mut employer_name = crate::xml::Nillable::Absent;
-        let mut employment_status = crate::xml::Nillable::Absent;
-        let mut first_name = crate::xml::Nillable::Absent;
-        let mut gender = crate::xml::Nillable::Absent;
-        let mut guarantor_different_than_patient = crate::xml::Nillable::Absent;
-        let mut guarantor_first_name = crate::xml::Nillable::Absent;
-        let mut guarantor_last_name = crate::xml::Nillable::Absent;
-        let mut guarantor_middle_name = crate::xml::Nillable::Absent;
-        let mut guarantor_prefix = crate::xml::Nillable::Absent;
-        let mut guarantor_suffix = crate::xml::Nillable::Absent;
-        let mut home_phone = crate::xml::Nillable::Absent;
-        let mut home_phone_ext = crate::xml::Nillable::Absent;
-        let mut id = crate::xml::Nillable::Absent;
-        let mut last_appointment_date = crate::xml::Nillable::Absent;
-        let mut last_diagnosis = crate::xml::Nillable::Absent;
-        let mut last_encounter_date = crate::xml::Nillable::Absent;
-        let mut last_modified_date = crate::xml::Nillable::Absent;
-        let mut last_name = crate::xml::Nillable::Absent;
-        let mut marital_status = crate::xml::Nillable::Absent;
-        let mut medical_record_number = crate::xml::Nillable::Absent;
-        let mut middle_name = crate::xml::Nillable::Absent;
-        let mut mobile_phone = crate::xml::Nillable::Absent;
-        let mut mobile_phone_ext = crate::xml::Nillable::Absent;
-        let mut most_recent_note1_date = crate::xml::Nillable::Absent;
-        let mut most_recent_note1_message = crate::xml::Nillable::Absent;
-        let mut most_recent_note1_user = crate::xml::Nillable::Absent;
-        let mut most_recent_note2_date = crate::xml::Nillable::Absent;
-        let mut most_recent_note2_message = crate::xml::Nillable::Absent;
-        let mut most_recent_note2_user = crate::xml::Nillable::Absent;
-        let mut most_recent_note3_date = crate::xml::Nillable::Absent;
-        let mut most_recent_note3_message = crate::xml::Nillable::Absent;
-        let mut most_recent_note3_user = crate::xml::Nillable::Absent;
-        let mut most_recent_note4_date = crate::xml::Nillable::Absent;
-        let mut most_recent_note4_message = crate::xml::Nillable::Absent;
-        let mut most_recent_note4_user = crate::xml::Nillable::Absent;
-        let mut patient_full_name = crate::xml::Nillable::Absent;
-        let mut practice_id = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut prefix = crate::xml::Nillable::Absent;
-        let mut primary_care_physician_full_name = crate::xml::Nillable::Absent;
-        let mut primary_care_physician_id = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_company_id = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_company_name = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_copay = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_deductible = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_effective_end_date = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_effective_start_date = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_group_number = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_address_line1 = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_address_line2 = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_city = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_country = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_date_of_birth = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_full_name = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_gender = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_id_number = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_notes = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_social_security_number = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_state = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_zip_code = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_number = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_patient_relationship_to_insured = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_address_line1 = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_address_line2 = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_adjuster_full_name = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_city = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_country = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_fax_number = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_fax_number_ext = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_id = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_name = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_phone_number = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_phone_number_ext = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_state = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_zip_code = crate::xml::Nillable::Absent;
-        let mut referral_source = crate::xml::Nillable::Absent;
-        let mut referring_provider_full_name = crate::xml::Nillable::Absent;
-        let mut referring_provider_id = crate::xml::Nillable::Absent;
-        let mut ssn = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_company_id = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_company_name = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_copay = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_deductible = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_effective_end_date = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_effective_start_date = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_group_number = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_address_line1 = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_address_line2 = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_city = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_country = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_date_of_birth = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_full_name = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_gender = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_id_number = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_notes = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_social_security_number = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_state = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_zip_code = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_number = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_patient_relationship_to_insured = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_address_line1 = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_address_line2 = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_adjuster_full_name = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_city = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_country = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_fax_number = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_fax_number_ext = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_id = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_name = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_phone_number = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_phone_number_ext = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_state = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_zip_code = crate::xml::Nillable::Absent;
-        let mut state = crate::xml::Nillable::Absent;
-        let mut statement_note = crate::xml::Nillable::Absent;
-        let mut suffix = crate::xml::Nillable::Absent;
-        let mut work_phone = crate::xml::Nillable::Absent;
-        let mut work_phone_ext = crate::xml::Nillable::Absent;
-        let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
-                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
-                Some(2) => xr.opt_nil(&xc, &mut age)?,
-                Some(3) => xr.opt_nil(&xc, &mut alert_message)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.age)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.alert_message)?,
                 Some(4) => {
-                    xr.opt_nil(&xc, &mut alert_show_when_displaying_patient_details)?
+                    xr.opt_nil(&xc, &mut xo.alert_show_when_displaying_patient_details)?
                 }
-                Some(5) => xr.opt_nil(&xc, &mut alert_show_when_entering_encounters)?,
-                Some(6) => xr.opt_nil(&xc, &mut alert_show_when_posting_payments)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.alert_show_when_entering_encounters)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.alert_show_when_posting_payments)?,
                 Some(7) => {
-                    xr.opt_nil(&xc, &mut alert_show_when_preparing_patient_statements)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.alert_show_when_preparing_patient_statements,
+                    )?
                 }
-                Some(8) => xr.opt_nil(&xc, &mut alert_show_when_scheduling_appointments)?,
-                Some(9) => xr.opt_nil(&xc, &mut alert_show_when_viewing_claim_details)?,
-                Some(10) => xr.opt_nil(&xc, &mut authorization1_contact_full_name)?,
-                Some(11) => xr.opt_nil(&xc, &mut authorization1_contact_phone)?,
-                Some(12) => xr.opt_nil(&xc, &mut authorization1_contact_phone_ext)?,
-                Some(13) => xr.opt_nil(&xc, &mut authorization1_end_date)?,
-                Some(14) => xr.opt_nil(&xc, &mut authorization1_insurance_plan_name)?,
-                Some(15) => xr.opt_nil(&xc, &mut authorization1_notes)?,
-                Some(16) => xr.opt_nil(&xc, &mut authorization1_number)?,
-                Some(17) => xr.opt_nil(&xc, &mut authorization1_number_of_visits)?,
-                Some(18) => xr.opt_nil(&xc, &mut authorization1_number_of_visits_used)?,
-                Some(19) => xr.opt_nil(&xc, &mut authorization1_start_date)?,
-                Some(20) => xr.opt_nil(&xc, &mut authorization2_contact_full_name)?,
-                Some(21) => xr.opt_nil(&xc, &mut authorization2_contact_phone)?,
-                Some(22) => xr.opt_nil(&xc, &mut authorization2_contact_phone_ext)?,
-                Some(23) => xr.opt_nil(&xc, &mut authorization2_end_date)?,
-                Some(24) => xr.opt_nil(&xc, &mut authorization2_insurance_plan_name)?,
-                Some(25) => xr.opt_nil(&xc, &mut authorization2_notes)?,
-                Some(26) => xr.opt_nil(&xc, &mut authorization2_number)?,
-                Some(27) => xr.opt_nil(&xc, &mut authorization2_number_of_visits)?,
-                Some(28) => xr.opt_nil(&xc, &mut authorization2_number_of_visits_used)?,
-                Some(29) => xr.opt_nil(&xc, &mut authorization2_start_date)?,
-                Some(30) => xr.opt_nil(&xc, &mut authorization3_contact_full_name)?,
-                Some(31) => xr.opt_nil(&xc, &mut authorization3_contact_phone)?,
-                Some(32) => xr.opt_nil(&xc, &mut authorization3_contact_phone_ext)?,
-                Some(33) => xr.opt_nil(&xc, &mut authorization3_end_date)?,
-                Some(34) => xr.opt_nil(&xc, &mut authorization3_insurance_plan_name)?,
-                Some(35) => xr.opt_nil(&xc, &mut authorization3_notes)?,
-                Some(36) => xr.opt_nil(&xc, &mut authorization3_number)?,
-                Some(37) => xr.opt_nil(&xc, &mut authorization3_number_of_visits)?,
-                Some(38) => xr.opt_nil(&xc, &mut authorization3_number_of_visits_used)?,
-                Some(39) => xr.opt_nil(&xc, &mut authorization3_start_date)?,
-                Some(40) => xr.opt_nil(&xc, &mut city)?,
-                Some(41) => xr.opt_nil(&xc, &mut collection_category_name)?,
-                Some(42) => xr.opt_nil(&xc, &mut country)?,
-                Some(43) => xr.opt_nil(&xc, &mut created_date)?,
-                Some(44) => xr.opt_nil(&xc, &mut dob)?,
+                Some(8) => {
+                    xr.opt_nil(&xc, &mut xo.alert_show_when_scheduling_appointments)?
+                }
+                Some(9) => {
+                    xr.opt_nil(&xc, &mut xo.alert_show_when_viewing_claim_details)?
+                }
+                Some(10) => xr.opt_nil(&xc, &mut xo.authorization1_contact_full_name)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.authorization1_contact_phone)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.authorization1_contact_phone_ext)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.authorization1_end_date)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.authorization1_insurance_plan_name)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.authorization1_notes)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.authorization1_number)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.authorization1_number_of_visits)?,
+                Some(18) => {
+                    xr.opt_nil(&xc, &mut xo.authorization1_number_of_visits_used)?
+                }
+                Some(19) => xr.opt_nil(&xc, &mut xo.authorization1_start_date)?,
+                Some(20) => xr.opt_nil(&xc, &mut xo.authorization2_contact_full_name)?,
+                Some(21) => xr.opt_nil(&xc, &mut xo.authorization2_contact_phone)?,
+                Some(22) => xr.opt_nil(&xc, &mut xo.authorization2_contact_phone_ext)?,
+                Some(23) => xr.opt_nil(&xc, &mut xo.authorization2_end_date)?,
+                Some(24) => xr.opt_nil(&xc, &mut xo.authorization2_insurance_plan_name)?,
+                Some(25) => xr.opt_nil(&xc, &mut xo.authorization2_notes)?,
+                Some(26) => xr.opt_nil(&xc, &mut xo.authorization2_number)?,
+                Some(27) => xr.opt_nil(&xc, &mut xo.authorization2_number_of_visits)?,
+                Some(28) => {
+                    xr.opt_nil(&xc, &mut xo.authorization2_number_of_visits_used)?
+                }
+                Some(29) => xr.opt_nil(&xc, &mut xo.authorization2_start_date)?,
+                Some(30) => xr.opt_nil(&xc, &mut xo.authorization3_contact_full_name)?,
+                Some(31) => xr.opt_nil(&xc, &mut xo.authorization3_contact_phone)?,
+                Some(32) => xr.opt_nil(&xc, &mut xo.authorization3_contact_phone_ext)?,
+                Some(33) => xr.opt_nil(&xc, &mut xo.authorization3_end_date)?,
+                Some(34) => xr.opt_nil(&xc, &mut xo.authorization3_insurance_plan_name)?,
+                Some(35) => xr.opt_nil(&xc, &mut xo.authorization3_notes)?,
+                Some(36) => xr.opt_nil(&xc, &mut xo.authorization3_number)?,
+                Some(37) => xr.opt_nil(&xc, &mut xo.authorization3_number_of_visits)?,
+                Some(38) => {
+                    xr.opt_nil(&xc, &mut xo.authorization3_number_of_visits_used)?
+                }
+                Some(39) => xr.opt_nil(&xc, &mut xo.authorization3_start_date)?,
+                Some(40) => xr.opt_nil(&xc, &mut xo.city)?,
+                Some(41) => xr.opt_nil(&xc, &mut xo.collection_category_name)?,
+                Some(42) => xr.opt_nil(&xc, &mut xo.country)?,
+                Some(43) => xr.opt_nil(&xc, &mut xo.created_date)?,
+                Some(44) => xr.opt_nil(&xc, &mut xo.dob)?,
                 Some(45) => {
-                    xr.opt_nil(&xc, &mut default_case_condition_related_to_abuse)?
+                    xr.opt_nil(&xc, &mut xo.default_case_condition_related_to_abuse)?
                 }
                 Some(46) => {
                     xr.opt_nil(
                         &xc,
-                        &mut default_case_condition_related_to_auto_accident,
+                        &mut xo.default_case_condition_related_to_auto_accident,
                     )?
                 }
                 Some(47) => {
                     xr.opt_nil(
                         &xc,
-                        &mut default_case_condition_related_to_auto_accident_state,
+                        &mut xo.default_case_condition_related_to_auto_accident_state,
                     )?
                 }
                 Some(48) => {
-                    xr.opt_nil(&xc, &mut default_case_condition_related_to_epsdt)?
+                    xr.opt_nil(&xc, &mut xo.default_case_condition_related_to_epsdt)?
                 }
                 Some(49) => {
-                    xr.opt_nil(&xc, &mut default_case_condition_related_to_emergency)?
+                    xr.opt_nil(&xc, &mut xo.default_case_condition_related_to_emergency)?
                 }
                 Some(50) => {
-                    xr.opt_nil(&xc, &mut default_case_condition_related_to_employment)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.default_case_condition_related_to_employment,
+                    )?
                 }
                 Some(51) => {
                     xr.opt_nil(
                         &xc,
-                        &mut default_case_condition_related_to_family_planning,
+                        &mut xo.default_case_condition_related_to_family_planning,
                     )?
                 }
                 Some(52) => {
-                    xr.opt_nil(&xc, &mut default_case_condition_related_to_other)?
+                    xr.opt_nil(&xc, &mut xo.default_case_condition_related_to_other)?
                 }
                 Some(53) => {
-                    xr.opt_nil(&xc, &mut default_case_condition_related_to_pregnancy)?
+                    xr.opt_nil(&xc, &mut xo.default_case_condition_related_to_pregnancy)?
                 }
-                Some(54) => xr.opt_nil(&xc, &mut default_case_dates_accident_date)?,
+                Some(54) => xr.opt_nil(&xc, &mut xo.default_case_dates_accident_date)?,
                 Some(55) => {
-                    xr.opt_nil(&xc, &mut default_case_dates_acute_manifestation_date)?
+                    xr.opt_nil(&xc, &mut xo.default_case_dates_acute_manifestation_date)?
                 }
-                Some(56) => xr.opt_nil(&xc, &mut default_case_dates_injury_end_date)?,
-                Some(57) => xr.opt_nil(&xc, &mut default_case_dates_injury_start_date)?,
+                Some(56) => xr.opt_nil(&xc, &mut xo.default_case_dates_injury_end_date)?,
+                Some(57) => {
+                    xr.opt_nil(&xc, &mut xo.default_case_dates_injury_start_date)?
+                }
                 Some(58) => {
-                    xr.opt_nil(&xc, &mut default_case_dates_last_menstrual_period_date)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.default_case_dates_last_menstrual_period_date,
+                    )?
                 }
-                Some(59) => xr.opt_nil(&xc, &mut default_case_dates_last_seen_date)?,
-                Some(60) => xr.opt_nil(&xc, &mut default_case_dates_last_x_ray_date)?,
-                Some(61) => xr.opt_nil(&xc, &mut default_case_dates_referral_date)?,
+                Some(59) => xr.opt_nil(&xc, &mut xo.default_case_dates_last_seen_date)?,
+                Some(60) => xr.opt_nil(&xc, &mut xo.default_case_dates_last_x_ray_date)?,
+                Some(61) => xr.opt_nil(&xc, &mut xo.default_case_dates_referral_date)?,
                 Some(62) => {
-                    xr.opt_nil(&xc, &mut default_case_dates_related_disability_end_date)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.default_case_dates_related_disability_end_date,
+                    )?
                 }
                 Some(63) => {
                     xr.opt_nil(
                         &xc,
-                        &mut default_case_dates_related_disability_start_date,
+                        &mut xo.default_case_dates_related_disability_start_date,
                     )?
                 }
                 Some(64) => {
                     xr.opt_nil(
                         &xc,
-                        &mut default_case_dates_related_hospitalization_end_date,
+                        &mut xo.default_case_dates_related_hospitalization_end_date,
                     )?
                 }
                 Some(65) => {
                     xr.opt_nil(
                         &xc,
-                        &mut default_case_dates_related_hospitalization_start_date,
+                        &mut xo.default_case_dates_related_hospitalization_start_date,
                     )?
                 }
                 Some(66) => {
                     xr.opt_nil(
                         &xc,
-                        &mut default_case_dates_same_or_similar_illness_end_date,
+                        &mut xo.default_case_dates_same_or_similar_illness_end_date,
                     )?
                 }
                 Some(67) => {
                     xr.opt_nil(
                         &xc,
-                        &mut default_case_dates_same_or_similar_illness_start_date,
+                        &mut xo.default_case_dates_same_or_similar_illness_start_date,
                     )?
                 }
                 Some(68) => {
-                    xr.opt_nil(&xc, &mut default_case_dates_unable_to_work_end_date)?
+                    xr.opt_nil(&xc, &mut xo.default_case_dates_unable_to_work_end_date)?
                 }
                 Some(69) => {
-                    xr.opt_nil(&xc, &mut default_case_dates_unable_to_work_start_date)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.default_case_dates_unable_to_work_start_date,
+                    )?
                 }
-                Some(70) => xr.opt_nil(&xc, &mut default_case_description)?,
-                Some(71) => xr.opt_nil(&xc, &mut default_case_id)?,
-                Some(72) => xr.opt_nil(&xc, &mut default_case_name)?,
-                Some(73) => xr.opt_nil(&xc, &mut default_case_payer_scenario)?,
+                Some(70) => xr.opt_nil(&xc, &mut xo.default_case_description)?,
+                Some(71) => xr.opt_nil(&xc, &mut xo.default_case_id)?,
+                Some(72) => xr.opt_nil(&xc, &mut xo.default_case_name)?,
+                Some(73) => xr.opt_nil(&xc, &mut xo.default_case_payer_scenario)?,
                 Some(74) => {
-                    xr.opt_nil(&xc, &mut default_case_referring_provider_full_name)?
+                    xr.opt_nil(&xc, &mut xo.default_case_referring_provider_full_name)?
                 }
-                Some(75) => xr.opt_nil(&xc, &mut default_case_referring_provider_id)?,
-                Some(76) => xr.opt_nil(&xc, &mut default_case_send_patient_statements)?,
-                Some(77) => xr.opt_nil(&xc, &mut default_rendering_provider_full_name)?,
-                Some(78) => xr.opt_nil(&xc, &mut default_rendering_provider_id)?,
-                Some(79) => xr.opt_nil(&xc, &mut default_service_location_billing_name)?,
-                Some(80) => xr.opt_nil(&xc, &mut default_service_location_fax_phone)?,
-                Some(81) => xr.opt_nil(&xc, &mut default_service_location_fax_phone_ext)?,
-                Some(82) => xr.opt_nil(&xc, &mut default_service_location_id)?,
-                Some(83) => xr.opt_nil(&xc, &mut default_service_location_name)?,
+                Some(75) => xr.opt_nil(&xc, &mut xo.default_case_referring_provider_id)?,
+                Some(76) => {
+                    xr.opt_nil(&xc, &mut xo.default_case_send_patient_statements)?
+                }
+                Some(77) => {
+                    xr.opt_nil(&xc, &mut xo.default_rendering_provider_full_name)?
+                }
+                Some(78) => xr.opt_nil(&xc, &mut xo.default_rendering_provider_id)?,
+                Some(79) => {
+                    xr.opt_nil(&xc, &mut xo.default_service_location_billing_name)?
+                }
+                Some(80) => xr.opt_nil(&xc, &mut xo.default_service_location_fax_phone)?,
+                Some(81) => {
+                    xr.opt_nil(&xc, &mut xo.default_service_location_fax_phone_ext)?
+                }
+                Some(82) => xr.opt_nil(&xc, &mut xo.default_service_location_id)?,
+                Some(83) => xr.opt_nil(&xc, &mut xo.default_service_location_name)?,
                 Some(84) => {
-                    xr.opt_nil(&xc, &mut default_service_location_name_address_line1)?
+                    xr.opt_nil(&xc, &mut xo.default_service_location_name_address_line1)?
                 }
                 Some(85) => {
-                    xr.opt_nil(&xc, &mut default_service_location_name_address_line2)?
+                    xr.opt_nil(&xc, &mut xo.default_service_location_name_address_line2)?
                 }
-                Some(86) => xr.opt_nil(&xc, &mut default_service_location_name_city)?,
-                Some(87) => xr.opt_nil(&xc, &mut default_service_location_name_country)?,
-                Some(88) => xr.opt_nil(&xc, &mut default_service_location_name_state)?,
-                Some(89) => xr.opt_nil(&xc, &mut default_service_location_name_zip_code)?,
-                Some(90) => xr.opt_nil(&xc, &mut default_service_location_phone)?,
-                Some(91) => xr.opt_nil(&xc, &mut default_service_location_phone_ext)?,
-                Some(92) => xr.opt_nil(&xc, &mut email_address)?,
-                Some(93) => xr.opt_nil(&xc, &mut emergency_name)?,
-                Some(94) => xr.opt_nil(&xc, &mut emergency_phone)?,
-                Some(95) => xr.opt_nil(&xc, &mut emergency_phone_ext)?,
-                Some(96) => xr.opt_nil(&xc, &mut employer_name)?,
-                Some(97) => xr.opt_nil(&xc, &mut employment_status)?,
-                Some(98) => xr.opt_nil(&xc, &mut first_name)?,
-                Some(99) => xr.opt_nil(&xc, &mut gender)?,
-                Some(100) => xr.opt_nil(&xc, &mut guarantor_different_than_patient)?,
-                Some(101) => xr.opt_nil(&xc, &mut guarantor_first_name)?,
-                Some(102) => xr.opt_nil(&xc, &mut guarantor_last_name)?,
-                Some(103) => xr.opt_nil(&xc, &mut guarantor_middle_name)?,
-                Some(104) => xr.opt_nil(&xc, &mut guarantor_prefix)?,
-                Some(105) => xr.opt_nil(&xc, &mut guarantor_suffix)?,
-                Some(106) => xr.opt_nil(&xc, &mut home_phone)?,
-                Some(107) => xr.opt_nil(&xc, &mut home_phone_ext)?,
-                Some(108) => xr.opt_nil(&xc, &mut id)?,
-                Some(109) => xr.opt_nil(&xc, &mut last_appointment_date)?,
-                Some(110) => xr.opt_nil(&xc, &mut last_diagnosis)?,
-                Some(111) => xr.opt_nil(&xc, &mut last_encounter_date)?,
-                Some(112) => xr.opt_nil(&xc, &mut last_modified_date)?,
-                Some(113) => xr.opt_nil(&xc, &mut last_name)?,
-                Some(114) => xr.opt_nil(&xc, &mut marital_status)?,
-                Some(115) => xr.opt_nil(&xc, &mut medical_record_number)?,
-                Some(116) => xr.opt_nil(&xc, &mut middle_name)?,
-                Some(117) => xr.opt_nil(&xc, &mut mobile_phone)?,
-                Some(118) => xr.opt_nil(&xc, &mut mobile_phone_ext)?,
-                Some(119) => xr.opt_nil(&xc, &mut most_recent_note1_date)?,
-                Some(120) => xr.opt_nil(&xc, &mut most_recent_note1_message)?,
-                Some(121) => xr.opt_nil(&xc, &mut most_recent_note1_user)?,
-                Some(122) => xr.opt_nil(&xc, &mut most_recent_note2_date)?,
-                Some(123) => xr.opt_nil(&xc, &mut most_recent_note2_message)?,
-                Some(124) => xr.opt_nil(&xc, &mut most_recent_note2_user)?,
-                Some(125) => xr.opt_nil(&xc, &mut most_recent_note3_date)?,
-                Some(126) => xr.opt_nil(&xc, &mut most_recent_note3_message)?,
-                Some(127) => xr.opt_nil(&xc, &mut most_recent_note3_user)?,
-                Some(128) => xr.opt_nil(&xc, &mut most_recent_note4_date)?,
-                Some(129) => xr.opt_nil(&xc, &mut most_recent_note4_message)?,
-                Some(130) => xr.opt_nil(&xc, &mut most_recent_note4_user)?,
-                Some(131) => xr.opt_nil(&xc, &mut patient_full_name)?,
-                Some(132) => xr.opt_nil(&xc, &mut practice_id)?,
-                Some(133) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(134) => xr.opt_nil(&xc, &mut prefix)?,
-                Some(135) => xr.opt_nil(&xc, &mut primary_care_physician_full_name)?,
-                Some(136) => xr.opt_nil(&xc, &mut primary_care_physician_id)?,
-                Some(137) => xr.opt_nil(&xc, &mut primary_insurance_policy_company_id)?,
-                Some(138) => xr.opt_nil(&xc, &mut primary_insurance_policy_company_name)?,
-                Some(139) => xr.opt_nil(&xc, &mut primary_insurance_policy_copay)?,
-                Some(140) => xr.opt_nil(&xc, &mut primary_insurance_policy_deductible)?,
+                Some(86) => xr.opt_nil(&xc, &mut xo.default_service_location_name_city)?,
+                Some(87) => {
+                    xr.opt_nil(&xc, &mut xo.default_service_location_name_country)?
+                }
+                Some(88) => xr.opt_nil(&xc, &mut xo.default_service_location_name_state)?,
+                Some(89) => {
+                    xr.opt_nil(&xc, &mut xo.default_service_location_name_zip_code)?
+                }
+                Some(90) => xr.opt_nil(&xc, &mut xo.default_service_location_phone)?,
+                Some(91) => xr.opt_nil(&xc, &mut xo.default_service_location_phone_ext)?,
+                Some(92) => xr.opt_nil(&xc, &mut xo.email_address)?,
+                Some(93) => xr.opt_nil(&xc, &mut xo.emergency_name)?,
+                Some(94) => xr.opt_nil(&xc, &mut xo.emergency_phone)?,
+                Some(95) => xr.opt_nil(&xc, &mut xo.emergency_phone_ext)?,
+                Some(96) => xr.opt_nil(&xc, &mut xo.employer_name)?,
+                Some(97) => xr.opt_nil(&xc, &mut xo.employment_status)?,
+                Some(98) => xr.opt_nil(&xc, &mut xo.first_name)?,
+                Some(99) => xr.opt_nil(&xc, &mut xo.gender)?,
+                Some(100) => xr.opt_nil(&xc, &mut xo.guarantor_different_than_patient)?,
+                Some(101) => xr.opt_nil(&xc, &mut xo.guarantor_first_name)?,
+                Some(102) => xr.opt_nil(&xc, &mut xo.guarantor_last_name)?,
+                Some(103) => xr.opt_nil(&xc, &mut xo.guarantor_middle_name)?,
+                Some(104) => xr.opt_nil(&xc, &mut xo.guarantor_prefix)?,
+                Some(105) => xr.opt_nil(&xc, &mut xo.guarantor_suffix)?,
+                Some(106) => xr.opt_nil(&xc, &mut xo.home_phone)?,
+                Some(107) => xr.opt_nil(&xc, &mut xo.home_phone_ext)?,
+                Some(108) => xr.opt_nil(&xc, &mut xo.id)?,
+                Some(109) => xr.opt_nil(&xc, &mut xo.last_appointment_date)?,
+                Some(110) => xr.opt_nil(&xc, &mut xo.last_diagnosis)?,
+                Some(111) => xr.opt_nil(&xc, &mut xo.last_encounter_date)?,
+                Some(112) => xr.opt_nil(&xc, &mut xo.last_modified_date)?,
+                Some(113) => xr.opt_nil(&xc, &mut xo.last_name)?,
+                Some(114) => xr.opt_nil(&xc, &mut xo.marital_status)?,
+                Some(115) => xr.opt_nil(&xc, &mut xo.medical_record_number)?,
+                Some(116) => xr.opt_nil(&xc, &mut xo.middle_name)?,
+                Some(117) => xr.opt_nil(&xc, &mut xo.mobile_phone)?,
+                Some(118) => xr.opt_nil(&xc, &mut xo.mobile_phone_ext)?,
+                Some(119) => xr.opt_nil(&xc, &mut xo.most_recent_note1_date)?,
+                Some(120) => xr.opt_nil(&xc, &mut xo.most_recent_note1_message)?,
+                Some(121) => xr.opt_nil(&xc, &mut xo.most_recent_note1_user)?,
+                Some(122) => xr.opt_nil(&xc, &mut xo.most_recent_note2_date)?,
+                Some(123) => xr.opt_nil(&xc, &mut xo.most_recent_note2_message)?,
+                Some(124) => xr.opt_nil(&xc, &mut xo.most_recent_note2_user)?,
+                Some(125) => xr.opt_nil(&xc, &mut xo.most_recent_note3_date)?,
+                Some(126) => xr.opt_nil(&xc, &mut xo.most_recent_note3_message)?,
+                Some(127) => xr.opt_nil(&xc, &mut xo.most_recent_note3_user)?,
+                Some(128) => xr.opt_nil(&xc, &mut xo.most_recent_note4_date)?,
+                Some(129) => xr.opt_nil(&xc, &mut xo.most_recent_note4_message)?,
+                Some(130) => xr.opt_nil(&xc, &mut xo.most_recent_note4_user)?,
+                Some(131) => xr.opt_nil(&xc, &mut xo.patient_full_name)?,
+                Some(132) => xr.opt_nil(&xc, &mut xo.practice_id)?,
+                Some(133) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(134) => xr.opt_nil(&xc, &mut xo.prefix)?,
+                Some(135) => xr.opt_nil(&xc, &mut xo.primary_care_physician_full_name)?,
+                Some(136) => xr.opt_nil(&xc, &mut xo.primary_care_physician_id)?,
+                Some(137) => {
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_company_id)?
+                }
+                Some(138) => {
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_company_name)?
+                }
+                Some(139) => xr.opt_nil(&xc, &mut xo.primary_insurance_policy_copay)?,
+                Some(140) => {
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_deductible)?
+                }
                 Some(141) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_effective_end_date)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_effective_end_date)?
                 }
                 Some(142) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_effective_start_date)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.primary_insurance_policy_effective_start_date,
+                    )?
                 }
-                Some(143) => xr.opt_nil(&xc, &mut primary_insurance_policy_group_number)?,
+                Some(143) => {
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_group_number)?
+                }
                 Some(144) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_address_line1)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.primary_insurance_policy_insured_address_line1,
+                    )?
                 }
                 Some(145) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_address_line2)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.primary_insurance_policy_insured_address_line2,
+                    )?
                 }
-                Some(146) => xr.opt_nil(&xc, &mut primary_insurance_policy_insured_city)?,
+                Some(146) => {
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_insured_city)?
+                }
                 Some(147) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_country)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_insured_country)?
                 }
                 Some(148) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_date_of_birth)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.primary_insurance_policy_insured_date_of_birth,
+                    )?
                 }
                 Some(149) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_full_name)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_insured_full_name)?
                 }
                 Some(150) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_gender)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_insured_gender)?
                 }
                 Some(151) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_id_number)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_insured_id_number)?
                 }
                 Some(152) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_notes)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_insured_notes)?
                 }
                 Some(153) => {
                     xr.opt_nil(
                         &xc,
-                        &mut primary_insurance_policy_insured_social_security_number,
+                        &mut xo.primary_insurance_policy_insured_social_security_number,
                     )?
                 }
                 Some(154) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_state)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_insured_state)?
                 }
                 Some(155) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_zip_code)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_insured_zip_code)?
                 }
-                Some(156) => xr.opt_nil(&xc, &mut primary_insurance_policy_number)?,
+                Some(156) => xr.opt_nil(&xc, &mut xo.primary_insurance_policy_number)?,
                 Some(157) => {
                     xr.opt_nil(
                         &xc,
-                        &mut primary_insurance_policy_patient_relationship_to_insured,
+                        &mut xo.primary_insurance_policy_patient_relationship_to_insured,
                     )?
                 }
                 Some(158) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_address_line1)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_address_line1)?
                 }
                 Some(159) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_address_line2)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_address_line2)?
                 }
                 Some(160) => {
                     xr.opt_nil(
                         &xc,
-                        &mut primary_insurance_policy_plan_adjuster_full_name,
+                        &mut xo.primary_insurance_policy_plan_adjuster_full_name,
                     )?
                 }
-                Some(161) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_city)?,
-                Some(162) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_country)?,
+                Some(161) => xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_city)?,
+                Some(162) => {
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_country)?
+                }
                 Some(163) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_fax_number)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_fax_number)?
                 }
                 Some(164) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_fax_number_ext)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.primary_insurance_policy_plan_fax_number_ext,
+                    )?
                 }
-                Some(165) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_id)?,
-                Some(166) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_name)?,
+                Some(165) => xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_id)?,
+                Some(166) => xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_name)?,
                 Some(167) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_phone_number)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_phone_number)?
                 }
                 Some(168) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_phone_number_ext)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.primary_insurance_policy_plan_phone_number_ext,
+                    )?
                 }
-                Some(169) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_state)?,
+                Some(169) => {
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_state)?
+                }
                 Some(170) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_zip_code)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_zip_code)?
                 }
-                Some(171) => xr.opt_nil(&xc, &mut referral_source)?,
-                Some(172) => xr.opt_nil(&xc, &mut referring_provider_full_name)?,
-                Some(173) => xr.opt_nil(&xc, &mut referring_provider_id)?,
-                Some(174) => xr.opt_nil(&xc, &mut ssn)?,
-                Some(175) => xr.opt_nil(&xc, &mut secondary_insurance_policy_company_id)?,
+                Some(171) => xr.opt_nil(&xc, &mut xo.referral_source)?,
+                Some(172) => xr.opt_nil(&xc, &mut xo.referring_provider_full_name)?,
+                Some(173) => xr.opt_nil(&xc, &mut xo.referring_provider_id)?,
+                Some(174) => xr.opt_nil(&xc, &mut xo.ssn)?,
+                Some(175) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_company_id)?
+                }
                 Some(176) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_company_name)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_company_name)?
                 }
-                Some(177) => xr.opt_nil(&xc, &mut secondary_insurance_policy_copay)?,
-                Some(178) => xr.opt_nil(&xc, &mut secondary_insurance_policy_deductible)?,
+                Some(177) => xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_copay)?,
+                Some(178) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_deductible)?
+                }
                 Some(179) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_effective_end_date)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_effective_end_date,
+                    )?
                 }
                 Some(180) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_policy_effective_start_date,
+                        &mut xo.secondary_insurance_policy_effective_start_date,
                     )?
                 }
                 Some(181) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_group_number)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_group_number)?
                 }
                 Some(182) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_policy_insured_address_line1,
+                        &mut xo.secondary_insurance_policy_insured_address_line1,
                     )?
                 }
                 Some(183) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_policy_insured_address_line2,
+                        &mut xo.secondary_insurance_policy_insured_address_line2,
                     )?
                 }
                 Some(184) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_city)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_insured_city)?
                 }
                 Some(185) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_country)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_insured_country)?
                 }
                 Some(186) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_policy_insured_date_of_birth,
+                        &mut xo.secondary_insurance_policy_insured_date_of_birth,
                     )?
                 }
                 Some(187) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_full_name)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_insured_full_name,
+                    )?
                 }
                 Some(188) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_gender)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_insured_gender)?
                 }
                 Some(189) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_id_number)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_insured_id_number,
+                    )?
                 }
                 Some(190) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_notes)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_insured_notes)?
                 }
                 Some(191) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_policy_insured_social_security_number,
+                        &mut xo.secondary_insurance_policy_insured_social_security_number,
                     )?
                 }
                 Some(192) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_state)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_insured_state)?
                 }
                 Some(193) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_zip_code)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_insured_zip_code)?
                 }
-                Some(194) => xr.opt_nil(&xc, &mut secondary_insurance_policy_number)?,
+                Some(194) => xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_number)?,
                 Some(195) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_policy_patient_relationship_to_insured,
+                        &mut xo
+                            .secondary_insurance_policy_patient_relationship_to_insured,
                     )?
                 }
                 Some(196) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_address_line1)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_plan_address_line1,
+                    )?
                 }
                 Some(197) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_address_line2)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_plan_address_line2,
+                    )?
                 }
                 Some(198) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_policy_plan_adjuster_full_name,
+                        &mut xo.secondary_insurance_policy_plan_adjuster_full_name,
                     )?
                 }
-                Some(199) => xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_city)?,
+                Some(199) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_plan_city)?
+                }
                 Some(200) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_country)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_plan_country)?
                 }
                 Some(201) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_fax_number)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_plan_fax_number)?
                 }
                 Some(202) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_fax_number_ext)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_plan_fax_number_ext,
+                    )?
                 }
-                Some(203) => xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_id)?,
-                Some(204) => xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_name)?,
+                Some(203) => xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_plan_id)?,
+                Some(204) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_plan_name)?
+                }
                 Some(205) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_phone_number)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_plan_phone_number,
+                    )?
                 }
                 Some(206) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_policy_plan_phone_number_ext,
+                        &mut xo.secondary_insurance_policy_plan_phone_number_ext,
                     )?
                 }
-                Some(207) => xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_state)?,
-                Some(208) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_zip_code)?
+                Some(207) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_plan_state)?
                 }
-                Some(209) => xr.opt_nil(&xc, &mut state)?,
-                Some(210) => xr.opt_nil(&xc, &mut statement_note)?,
-                Some(211) => xr.opt_nil(&xc, &mut suffix)?,
-                Some(212) => xr.opt_nil(&xc, &mut work_phone)?,
-                Some(213) => xr.opt_nil(&xc, &mut work_phone_ext)?,
-                Some(214) => xr.opt_nil(&xc, &mut zip_code)?,
+                Some(208) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_plan_zip_code)?
+                }
+                Some(209) => xr.opt_nil(&xc, &mut xo.state)?,
+                Some(210) => xr.opt_nil(&xc, &mut xo.statement_note)?,
+                Some(211) => xr.opt_nil(&xc, &mut xo.suffix)?,
+                Some(212) => xr.opt_nil(&xc, &mut xo.work_phone)?,
+                Some(213) => xr.opt_nil(&xc, &mut xo.work_phone_ext)?,
+                Some(214) => xr.opt_nil(&xc, &mut xo.zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            address_line1,
-            address_line2,
-            age,
-            alert_message,
-            alert_show_when_displaying_patient_details,
-            alert_show_when_entering_encounters,
-            alert_show_when_posting_payments,
-            alert_show_when_preparing_patient_statements,
-            alert_show_when_scheduling_appointments,
-            alert_show_when_viewing_claim_details,
-            authorization1_contact_full_name,
-            authorization1_contact_phone,
-            authorization1_contact_phone_ext,
-            authorization1_end_date,
-            authorization1_insurance_plan_name,
-            authorization1_notes,
-            authorization1_number,
-            authorization1_number_of_visits,
-            authorization1_number_of_visits_used,
-            authorization1_start_date,
-            authorization2_contact_full_name,
-            authorization2_contact_phone,
-            authorization2_contact_phone_ext,
-            authorization2_end_date,
-            authorization2_insurance_plan_name,
-            authorization2_notes,
-            authorization2_number,
-            authorization2_number_of_visits,
-            authorization2_number_of_visits_used,
-            authorization2_start_date,
-            authorization3_contact_full_name,
-            authorization3_contact_phone,
-            authorization3_contact_phone_ext,
-            authorization3_end_date,
-            authorization3_insurance_plan_name,
-            authorization3_notes,
-            authorization3_number,
-            authorization3_number_of_visits,
-            authorization3_number_of_visits_used,
-            authorization3_start_date,
-            city,
-            collection_category_name,
-            country,
-            created_date,
-            dob,
-            default_case_condition_related_to_abuse,
-            default_case_condition_related_to_auto_accident,
-            default_case_condition_related_to_auto_accident_state,
-            default_case_condition_related_to_epsdt,
-            default_case_condition_related_to_emergency,
-            default_case_condition_related_to_employment,
-            default_case_condition_related_to_family_planning,
-            default_case_condition_related_to_other,
-            default_case_condition_related_to_pregnancy,
-            default_case_dates_accident_date,
-            default_case_dates_acute_manifestation_date,
-            default_case_dates_injury_end_date,
-            default_case_dates_injury_start_date,
-            default_case_dates_last_menstrual_period_date,
-            default_case_dates_last_seen_date,
-            default_case_dates_last_x_ray_date,
-            default_case_dates_referral_date,
-            default_case_dates_related_disability_end_date,
-            default_case_dates_related_disability_start_date,
-            default_case_dates_related_hospitalization_end_date,
-            default_case_dates_related_hospitalization_start_date,
-            default_case_dates_same_or_similar_illness_end_date,
-            default_case_dates_same_or_similar_illness_start_date,
-            default_case_dates_unable_to_work_end_date,
-            default_case_dates_unable_to_work_start_date,
-            default_case_description,
-            default_case_id,
-            default_case_name,
-            default_case_payer_scenario,
-            default_case_referring_provider_full_name,
-            default_case_referring_provider_id,
-            default_case_send_patient_statements,
-            default_rendering_provider_full_name,
-            default_rendering_provider_id,
-            default_service_location_billing_name,
-            default_service_location_fax_phone,
-            default_service_location_fax_phone_ext,
-            default_service_location_id,
-            default_service_location_name,
-            default_service_location_name_address_line1,
-            default_service_location_name_address_line2,
-            default_service_location_name_city,
-            default_service_location_name_country,
-            default_service_location_name_state,
-            default_service_location_name_zip_code,
-            default_service_location_phone,
-            default_service_location_phone_ext,
-            email_address,
-            emergency_name,
-            emergency_phone,
-            emergency_phone_ext,
-            employer_name,
-            employment_status,
-            first_name,
-            gender,
-            guarantor_different_than_patient,
-            guarantor_first_name,
-            guarantor_last_name,
-            guarantor_middle_name,
-            guarantor_prefix,
-            guarantor_suffix,
-            home_phone,
-            home_phone_ext,
-            id,
-            last_appointment_date,
-            last_diagnosis,
-            last_encounter_date,
-            last_modified_date,
-            last_name,
-            marital_status,
-            medical_record_number,
-            middle_name,
-            mobile_phone,
-            mobile_phone_ext,
-            most_recent_note1_date,
-            most_recent_note1_message,
-            most_recent_note1_user,
-            most_recent_note2_date,
-            most_recent_note2_message,
-            most_recent_note2_user,
-            most_recent_note3_date,
-            most_recent_note3_message,
-            most_recent_note3_user,
-            most_recent_note4_date,
-            most_recent_note4_message,
-            most_recent_note4_user,
-            patient_full_name,
-            practice_id,
-            practice_name,
-            prefix,
-            primary_care_physician_full_name,
-            primary_care_physician_id,
-            primary_insurance_policy_company_id,
-            primary_insurance_policy_company_name,
-            primary_insurance_policy_copay,
-            primary_insurance_policy_deductible,
-            primary_insurance_policy_effective_end_date,
-            primary_insurance_policy_effective_start_date,
-            primary_insurance_policy_group_number,
-            primary_insurance_policy_insured_address_line1,
-            primary_insurance_policy_insured_address_line2,
-            primary_insurance_policy_insured_city,
-            primary_insurance_policy_insured_country,
-            primary_insurance_policy_insured_date_of_birth,
-            primary_insurance_policy_insured_full_name,
-            primary_insurance_policy_insured_gender,
-            primary_insurance_policy_insured_id_number,
-            primary_insurance_policy_insured_notes,
-            primary_insurance_policy_insured_social_security_number,
-            primary_insurance_policy_insured_state,
-            primary_insurance_policy_insured_zip_code,
-            primary_insurance_policy_number,
-            primary_insurance_policy_patient_relationship_to_insured,
-            primary_insurance_policy_plan_address_line1,
-            primary_insurance_policy_plan_address_line2,
-            primary_insurance_policy_plan_adjuster_full_name,
-            primary_insurance_policy_plan_city,
-            primary_insurance_policy_plan_country,
-            primary_insurance_policy_plan_fax_number,
-            primary_insurance_policy_plan_fax_number_ext,
-            primary_insurance_policy_plan_id,
-            primary_insurance_policy_plan_name,
-            primary_insurance_policy_plan_phone_number,
-            primary_insurance_policy_plan_phone_number_ext,
-            primary_insurance_policy_plan_state,
-            primary_insurance_policy_plan_zip_code,
-            referral_source,
-            referring_provider_full_name,
-            referring_provider_id,
-            ssn,
-            secondary_insurance_policy_company_id,
-            secondary_insurance_policy_company_name,
-            secondary_insurance_policy_copay,
-            secondary_insurance_policy_deductible,
-            secondary_insurance_policy_effective_end_date,
-            secondary_insurance_policy_effective_start_date,
-            secondary_insurance_policy_group_number,
-            secondary_insurance_policy_insured_address_line1,
-            secondary_insurance_policy_insured_address_line2,
-            secondary_insurance_policy_insured_city,
-            secondary_insurance_policy_insured_country,
-            secondary_insurance_policy_insured_date_of_birth,
-            secondary_insurance_policy_insured_full_name,
-            secondary_insurance_policy_insured_gender,
-            secondary_insurance_policy_insured_id_number,
-            secondary_insurance_policy_insured_notes,
-            secondary_insurance_policy_insured_social_security_number,
-            secondary_insurance_policy_insured_state,
-            secondary_insurance_policy_insured_zip_code,
-            secondary_insurance_policy_number,
-            secondary_insurance_policy_patient_relationship_to_insured,
-            secondary_insurance_policy_plan_address_line1,
-            secondary_insurance_policy_plan_address_line2,
-            secondary_insurance_policy_plan_adjuster_full_name,
-            secondary_insurance_policy_plan_city,
-            secondary_insurance_policy_plan_country,
-            secondary_insurance_policy_plan_fax_number,
-            secondary_insurance_policy_plan_fax_number_ext,
-            secondary_insurance_policy_plan_id,
-            secondary_insurance_policy_plan_name,
-            secondary_insurance_policy_plan_phone_number,
-            secondary_insurance_policy_plan_phone_number_ext,
-            secondary_insurance_policy_plan_state,
-            secondary_insurance_policy_plan_zip_code,
-            state,
-            statement_note,
-            suffix,
-            work_phone,
-            work_phone_ext,
-            zip_code,
-        })
+        Ok(xo)
     }
 }
 
@@ -12996,23 +11351,17 @@ impl crate::xml::Decode for SinglePatientFilter {
             (super::NS0, "ExternalVendorID"),
             (super::NS0, "PatientID"),
         ];
-        let mut external_id = crate::xml::Nillable::Absent;
-        let mut external_vendor_id = crate::xml::Nillable::Absent;
-        let mut patient_id = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut external_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut external_vendor_id)?,
-                Some(2) => xr.opt_nil(&xc, &mut patient_id)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.external_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.external_vendor_id)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.patient_id)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            external_id,
-            external_vendor_id,
-            patient_id,
-        })
+        Ok(xo)
     }
 }
 
@@ -13065,23 +11414,17 @@ impl crate::xml::Decode for GetPatientResp {
             (super::NS0, "SecurityResponse"),
             (super::NS0, "Patient"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut patient = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
-                Some(2) => xr.opt_nil(&xc, &mut patient)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.patient)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            patient,
-        })
+        Ok(xo)
     }
 }
 
@@ -14171,640 +12514,393 @@ impl crate::xml::Decode for PatientData {
             (super::NS0, "WorkPhoneExt"),
             (super::NS0, "ZipCode"),
         ];
-        let mut address_line1 = crate::xml::Nillable::Absent;
-        let mut address_line2 = crate::xml::Nillable::Absent;
-        let mut adjustments = crate::xml::Nillable::Absent;
-        let mut age = crate::xml::Nillable::Absent;
-        let mut alert_message = crate::xml::Nillable::Absent;
-        let mut alert_show_when_displaying_patient_details = crate::xml::Nillable::Absent;
-        let mut alert_show_when_entering_encounters = crate::xml::Nillable::Absent;
-        let mut alert_show_when_posting_payments = crate::xml::Nillable::Absent;
-        let mut alert_show_when_preparing_patient_statements = crate::xml::Nillable::Absent;
-        let mut alert_show_when_scheduling_appointments = crate::xml::Nillable::Absent;
-        let mut alert_show_when_viewing_claim_details = crate::xml::Nillable::Absent;
-        let mut cases = crate::xml::Nillable::Absent;
-        let mut charges = crate::xml::Nillable::Absent;
-        let mut city = crate::xml::Nillable::Absent;
-        let mut collection_category_name = crate::xml::Nillable::Absent;
-        let mut country = crate::xml::Nillable::Absent;
-        let mut created_date = crate::xml::Nillable::Absent;
-        let mut dob = crate::xml::Nillable::Absent;
-        let mut default_rendering_provider_full_name = crate::xml::Nillable::Absent;
-        let mut default_rendering_provider_id = crate::xml::Nillable::Absent;
-        let mut default_service_location_billing_name = crate::xml::Nillable::Absent;
-        let mut default_service_location_fax_phone = crate::xml::Nillable::Absent;
-        let mut default_service_location_fax_phone_ext = crate::xml::Nillable::Absent;
-        let mut default_service_location_id = crate::xml::Nillable::Absent;
-        let mut default_service_location_name = crate::xml::Nillable::Absent;
-        let mut default_service_location_name_address_line1 = crate::xml::Nillable::Absent;
-        let mut default_service_location_name_address_line2 = crate::xml::Nillable::Absent;
-        let mut default_service_location_name_city = crate::xml::Nillable::Absent;
-        let mut default_service_location_name_country = crate::xml::Nillable::Absent;
-        let mut default_service_location_name_state = crate::xml::Nillable::Absent;
-        let mut default_service_location_name_zip_code = crate::xml::Nillable::Absent;
-        let mut default_service_location_phone = crate::xml::Nillable::Absent;
-        let mut default_service_location_phone_ext = crate::xml::Nillable::Absent;
-        let mut email_address = crate::xml::Nillable::Absent;
-        let mut emergency_name = crate::xml::Nillable::Absent;
-        let mut emergency_phone = crate::xml::Nillable::Absent;
-        let mut emergency_phone_ext = crate::xml::Nillable::Absent;
-        let mut employer_name = crate::xml::Nillable::Absent;
-        let mut employment_status = crate::xml::Nillable::Absent;
-        let mut first_name = crate::xml::Nillable::Absent;
-        let mut gender = crate::xml::Nillable::Absent;
-        let mut guarantor_different_than_patient = crate::xml::Nillable::Absent;
-        let mut guarantor_first_name = crate::xml::Nillable::Absent;
-        let mut guarantor_last_name = crate::xml::Nillable::Absent;
-        let mut guarantor_middle_name = crate::xml::Nillable::Absent;
-        let mut guarantor_prefix = crate::xml::Nillable::Absent;
-        let mut guarantor_suffix = crate::xml::Nillable::Absent;
-        let mut home_phone = crate::xml::Nillable::Absent;
-        let mut home_phone_ext = crate::xml::Nillable::Absent;
-        let mut id = crate::xml::Nillable::Absent;
-        let mut insurance_balance = crate::xml::Nillable::Absent;
-        let mut insurance_payments = crate::xml::Nillable::Absent;
-        let mut last_appointment_date = crate::xml::Nillable::Absent;
-        let mut last_diagnosis = crate::xml::Nillable::Absent;
-        let mut last_encounter_date = crate::xml::Nillable::Absent;
-        let mut last_modified_date = crate::xml::Nillable::Absent;
-        let mut last_name = crate::xml::Nillable::Absent;
-        let mut last_payment_date = crate::xml::Nillable::Absent;
-        let mut last_statement_date = crate::xml::Nillable::Absent;
-        let mut marital_status = crate::xml::Nillable::Absent;
-        let mut medical_record_number = crate::xml::Nillable::Absent;
-        let mut middle_name = crate::xml::Nillable::Absent;
-        let mut mobile_phone = crate::xml::Nillable::Absent;
-        let mut mobile_phone_ext = crate::xml::Nillable::Absent;
-        let mut most_recent_note1_date = crate::xml::Nillable::Absent;
-        let mut most_recent_note1_message = crate::xml::Nillable::Absent;
-        let mut most_recent_note1_user = crate::xml::Nillable::Absent;
-        let mut most_recent_note2_date = crate::xml::Nillable::Absent;
-        let mut most_recent_note2_message = crate::xml::Nillable::Absent;
-        let mut most_recent_note2_user = crate::xml::Nillable::Absent;
-        let mut most_recent_note3_date = crate::xml::Nillable::Absent;
-        let mut most_recent_note3_message = crate::xml::Nillable::Absent;
-        let mut most_recent_note3_user = crate::xml::Nillable::Absent;
-        let mut most_recent_note4_date = crate::xml::Nillable::Absent;
-        let mut most_recent_note4_message = crate::xml::Nillable::Absent;
-        let mut most_recent_note4_user = crate::xml::Nillable::Absent;
-        let mut patient_balance = crate::xml::Nillable::Absent;
-        let mut patient_full_name = crate::xml::Nillable::Absent;
-        let mut patient_payments = crate::xml::Nillable::Absent;
-        let mut practice_id = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut prefix = crate::xml::Nillable::Absent;
-        let mut primary_care_physician_full_name = crate::xml::Nillable::Absent;
-        let mut primary_care_physician_id = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_company_id = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_company_name = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_copay = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_deductible = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_effective_end_date = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_effective_start_date = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_group_number = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_address_line1 = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_address_line2 = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_city = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_country = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_date_of_birth = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_full_name = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_gender = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_id_number = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_notes = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_social_security_number = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_state = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_insured_zip_code = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_number = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_patient_relationship_to_insured = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_address_line1 = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_address_line2 = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_adjuster_full_name = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_city = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_country = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_fax_number = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_fax_number_ext = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_id = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_name = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_phone_number = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_phone_number_ext = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_state = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_zip_code = crate::xml::Nillable::Absent;
-        let mut referral_source = crate::xml::Nillable::Absent;
-        let mut referring_provider_full_name = crate::xml::Nillable::Absent;
-        let mut referring_provider_id = crate::xml::Nillable::Absent;
-        let mut ssn = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_company_id = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_company_name = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_copay = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_deductible = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_effective_end_date = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_effective_start_date = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_group_number = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_address_line1 = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_address_line2 = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_city = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_country = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_date_of_birth = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_full_name = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_gender = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_id_number = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_notes = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_social_security_number = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_state = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_insured_zip_code = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_number = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_patient_relationship_to_insured = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_address_line1 = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_address_line2 = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_adjuster_full_name = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_city = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_country = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_fax_number = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_fax_number_ext = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_id = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_name = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_phone_number = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_phone_number_ext = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_state = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_zip_code = crate::xml::Nillable::Absent;
-        let mut state = crate::xml::Nillable::Absent;
-        let mut statement_note = crate::xml::Nillable::Absent;
-        let mut suffix = crate::xml::Nillable::Absent;
-        let mut total_balance = crate::xml::Nillable::Absent;
-        let mut work_phone = crate::xml::Nillable::Absent;
-        let mut work_phone_ext = crate::xml::Nillable::Absent;
-        let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
-                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
-                Some(2) => xr.opt_nil(&xc, &mut adjustments)?,
-                Some(3) => xr.opt_nil(&xc, &mut age)?,
-                Some(4) => xr.opt_nil(&xc, &mut alert_message)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.adjustments)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.age)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.alert_message)?,
                 Some(5) => {
-                    xr.opt_nil(&xc, &mut alert_show_when_displaying_patient_details)?
+                    xr.opt_nil(&xc, &mut xo.alert_show_when_displaying_patient_details)?
                 }
-                Some(6) => xr.opt_nil(&xc, &mut alert_show_when_entering_encounters)?,
-                Some(7) => xr.opt_nil(&xc, &mut alert_show_when_posting_payments)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.alert_show_when_entering_encounters)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.alert_show_when_posting_payments)?,
                 Some(8) => {
-                    xr.opt_nil(&xc, &mut alert_show_when_preparing_patient_statements)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.alert_show_when_preparing_patient_statements,
+                    )?
                 }
-                Some(9) => xr.opt_nil(&xc, &mut alert_show_when_scheduling_appointments)?,
-                Some(10) => xr.opt_nil(&xc, &mut alert_show_when_viewing_claim_details)?,
+                Some(9) => {
+                    xr.opt_nil(&xc, &mut xo.alert_show_when_scheduling_appointments)?
+                }
+                Some(10) => {
+                    xr.opt_nil(&xc, &mut xo.alert_show_when_viewing_claim_details)?
+                }
                 Some(11) => {
-                    xr.opt_nil_array(&xc, super::NS0, "PatientCaseData", &mut cases)?
+                    xr.opt_nil_array(&xc, super::NS0, "PatientCaseData", &mut xo.cases)?
                 }
-                Some(12) => xr.opt_nil(&xc, &mut charges)?,
-                Some(13) => xr.opt_nil(&xc, &mut city)?,
-                Some(14) => xr.opt_nil(&xc, &mut collection_category_name)?,
-                Some(15) => xr.opt_nil(&xc, &mut country)?,
-                Some(16) => xr.opt_nil(&xc, &mut created_date)?,
-                Some(17) => xr.opt_nil(&xc, &mut dob)?,
-                Some(18) => xr.opt_nil(&xc, &mut default_rendering_provider_full_name)?,
-                Some(19) => xr.opt_nil(&xc, &mut default_rendering_provider_id)?,
-                Some(20) => xr.opt_nil(&xc, &mut default_service_location_billing_name)?,
-                Some(21) => xr.opt_nil(&xc, &mut default_service_location_fax_phone)?,
-                Some(22) => xr.opt_nil(&xc, &mut default_service_location_fax_phone_ext)?,
-                Some(23) => xr.opt_nil(&xc, &mut default_service_location_id)?,
-                Some(24) => xr.opt_nil(&xc, &mut default_service_location_name)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.charges)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.city)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.collection_category_name)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.country)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.created_date)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.dob)?,
+                Some(18) => {
+                    xr.opt_nil(&xc, &mut xo.default_rendering_provider_full_name)?
+                }
+                Some(19) => xr.opt_nil(&xc, &mut xo.default_rendering_provider_id)?,
+                Some(20) => {
+                    xr.opt_nil(&xc, &mut xo.default_service_location_billing_name)?
+                }
+                Some(21) => xr.opt_nil(&xc, &mut xo.default_service_location_fax_phone)?,
+                Some(22) => {
+                    xr.opt_nil(&xc, &mut xo.default_service_location_fax_phone_ext)?
+                }
+                Some(23) => xr.opt_nil(&xc, &mut xo.default_service_location_id)?,
+                Some(24) => xr.opt_nil(&xc, &mut xo.default_service_location_name)?,
                 Some(25) => {
-                    xr.opt_nil(&xc, &mut default_service_location_name_address_line1)?
+                    xr.opt_nil(&xc, &mut xo.default_service_location_name_address_line1)?
                 }
                 Some(26) => {
-                    xr.opt_nil(&xc, &mut default_service_location_name_address_line2)?
+                    xr.opt_nil(&xc, &mut xo.default_service_location_name_address_line2)?
                 }
-                Some(27) => xr.opt_nil(&xc, &mut default_service_location_name_city)?,
-                Some(28) => xr.opt_nil(&xc, &mut default_service_location_name_country)?,
-                Some(29) => xr.opt_nil(&xc, &mut default_service_location_name_state)?,
-                Some(30) => xr.opt_nil(&xc, &mut default_service_location_name_zip_code)?,
-                Some(31) => xr.opt_nil(&xc, &mut default_service_location_phone)?,
-                Some(32) => xr.opt_nil(&xc, &mut default_service_location_phone_ext)?,
-                Some(33) => xr.opt_nil(&xc, &mut email_address)?,
-                Some(34) => xr.opt_nil(&xc, &mut emergency_name)?,
-                Some(35) => xr.opt_nil(&xc, &mut emergency_phone)?,
-                Some(36) => xr.opt_nil(&xc, &mut emergency_phone_ext)?,
-                Some(37) => xr.opt_nil(&xc, &mut employer_name)?,
-                Some(38) => xr.opt_nil(&xc, &mut employment_status)?,
-                Some(39) => xr.opt_nil(&xc, &mut first_name)?,
-                Some(40) => xr.opt_nil(&xc, &mut gender)?,
-                Some(41) => xr.opt_nil(&xc, &mut guarantor_different_than_patient)?,
-                Some(42) => xr.opt_nil(&xc, &mut guarantor_first_name)?,
-                Some(43) => xr.opt_nil(&xc, &mut guarantor_last_name)?,
-                Some(44) => xr.opt_nil(&xc, &mut guarantor_middle_name)?,
-                Some(45) => xr.opt_nil(&xc, &mut guarantor_prefix)?,
-                Some(46) => xr.opt_nil(&xc, &mut guarantor_suffix)?,
-                Some(47) => xr.opt_nil(&xc, &mut home_phone)?,
-                Some(48) => xr.opt_nil(&xc, &mut home_phone_ext)?,
-                Some(49) => xr.opt_nil(&xc, &mut id)?,
-                Some(50) => xr.opt_nil(&xc, &mut insurance_balance)?,
-                Some(51) => xr.opt_nil(&xc, &mut insurance_payments)?,
-                Some(52) => xr.opt_nil(&xc, &mut last_appointment_date)?,
-                Some(53) => xr.opt_nil(&xc, &mut last_diagnosis)?,
-                Some(54) => xr.opt_nil(&xc, &mut last_encounter_date)?,
-                Some(55) => xr.opt_nil(&xc, &mut last_modified_date)?,
-                Some(56) => xr.opt_nil(&xc, &mut last_name)?,
-                Some(57) => xr.opt_nil(&xc, &mut last_payment_date)?,
-                Some(58) => xr.opt_nil(&xc, &mut last_statement_date)?,
-                Some(59) => xr.opt_nil(&xc, &mut marital_status)?,
-                Some(60) => xr.opt_nil(&xc, &mut medical_record_number)?,
-                Some(61) => xr.opt_nil(&xc, &mut middle_name)?,
-                Some(62) => xr.opt_nil(&xc, &mut mobile_phone)?,
-                Some(63) => xr.opt_nil(&xc, &mut mobile_phone_ext)?,
-                Some(64) => xr.opt_nil(&xc, &mut most_recent_note1_date)?,
-                Some(65) => xr.opt_nil(&xc, &mut most_recent_note1_message)?,
-                Some(66) => xr.opt_nil(&xc, &mut most_recent_note1_user)?,
-                Some(67) => xr.opt_nil(&xc, &mut most_recent_note2_date)?,
-                Some(68) => xr.opt_nil(&xc, &mut most_recent_note2_message)?,
-                Some(69) => xr.opt_nil(&xc, &mut most_recent_note2_user)?,
-                Some(70) => xr.opt_nil(&xc, &mut most_recent_note3_date)?,
-                Some(71) => xr.opt_nil(&xc, &mut most_recent_note3_message)?,
-                Some(72) => xr.opt_nil(&xc, &mut most_recent_note3_user)?,
-                Some(73) => xr.opt_nil(&xc, &mut most_recent_note4_date)?,
-                Some(74) => xr.opt_nil(&xc, &mut most_recent_note4_message)?,
-                Some(75) => xr.opt_nil(&xc, &mut most_recent_note4_user)?,
-                Some(76) => xr.opt_nil(&xc, &mut patient_balance)?,
-                Some(77) => xr.opt_nil(&xc, &mut patient_full_name)?,
-                Some(78) => xr.opt_nil(&xc, &mut patient_payments)?,
-                Some(79) => xr.opt_nil(&xc, &mut practice_id)?,
-                Some(80) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(81) => xr.opt_nil(&xc, &mut prefix)?,
-                Some(82) => xr.opt_nil(&xc, &mut primary_care_physician_full_name)?,
-                Some(83) => xr.opt_nil(&xc, &mut primary_care_physician_id)?,
-                Some(84) => xr.opt_nil(&xc, &mut primary_insurance_policy_company_id)?,
-                Some(85) => xr.opt_nil(&xc, &mut primary_insurance_policy_company_name)?,
-                Some(86) => xr.opt_nil(&xc, &mut primary_insurance_policy_copay)?,
-                Some(87) => xr.opt_nil(&xc, &mut primary_insurance_policy_deductible)?,
+                Some(27) => xr.opt_nil(&xc, &mut xo.default_service_location_name_city)?,
+                Some(28) => {
+                    xr.opt_nil(&xc, &mut xo.default_service_location_name_country)?
+                }
+                Some(29) => xr.opt_nil(&xc, &mut xo.default_service_location_name_state)?,
+                Some(30) => {
+                    xr.opt_nil(&xc, &mut xo.default_service_location_name_zip_code)?
+                }
+                Some(31) => xr.opt_nil(&xc, &mut xo.default_service_location_phone)?,
+                Some(32) => xr.opt_nil(&xc, &mut xo.default_service_location_phone_ext)?,
+                Some(33) => xr.opt_nil(&xc, &mut xo.email_address)?,
+                Some(34) => xr.opt_nil(&xc, &mut xo.emergency_name)?,
+                Some(35) => xr.opt_nil(&xc, &mut xo.emergency_phone)?,
+                Some(36) => xr.opt_nil(&xc, &mut xo.emergency_phone_ext)?,
+                Some(37) => xr.opt_nil(&xc, &mut xo.employer_name)?,
+                Some(38) => xr.opt_nil(&xc, &mut xo.employment_status)?,
+                Some(39) => xr.opt_nil(&xc, &mut xo.first_name)?,
+                Some(40) => xr.opt_nil(&xc, &mut xo.gender)?,
+                Some(41) => xr.opt_nil(&xc, &mut xo.guarantor_different_than_patient)?,
+                Some(42) => xr.opt_nil(&xc, &mut xo.guarantor_first_name)?,
+                Some(43) => xr.opt_nil(&xc, &mut xo.guarantor_last_name)?,
+                Some(44) => xr.opt_nil(&xc, &mut xo.guarantor_middle_name)?,
+                Some(45) => xr.opt_nil(&xc, &mut xo.guarantor_prefix)?,
+                Some(46) => xr.opt_nil(&xc, &mut xo.guarantor_suffix)?,
+                Some(47) => xr.opt_nil(&xc, &mut xo.home_phone)?,
+                Some(48) => xr.opt_nil(&xc, &mut xo.home_phone_ext)?,
+                Some(49) => xr.opt_nil(&xc, &mut xo.id)?,
+                Some(50) => xr.opt_nil(&xc, &mut xo.insurance_balance)?,
+                Some(51) => xr.opt_nil(&xc, &mut xo.insurance_payments)?,
+                Some(52) => xr.opt_nil(&xc, &mut xo.last_appointment_date)?,
+                Some(53) => xr.opt_nil(&xc, &mut xo.last_diagnosis)?,
+                Some(54) => xr.opt_nil(&xc, &mut xo.last_encounter_date)?,
+                Some(55) => xr.opt_nil(&xc, &mut xo.last_modified_date)?,
+                Some(56) => xr.opt_nil(&xc, &mut xo.last_name)?,
+                Some(57) => xr.opt_nil(&xc, &mut xo.last_payment_date)?,
+                Some(58) => xr.opt_nil(&xc, &mut xo.last_statement_date)?,
+                Some(59) => xr.opt_nil(&xc, &mut xo.marital_status)?,
+                Some(60) => xr.opt_nil(&xc, &mut xo.medical_record_number)?,
+                Some(61) => xr.opt_nil(&xc, &mut xo.middle_name)?,
+                Some(62) => xr.opt_nil(&xc, &mut xo.mobile_phone)?,
+                Some(63) => xr.opt_nil(&xc, &mut xo.mobile_phone_ext)?,
+                Some(64) => xr.opt_nil(&xc, &mut xo.most_recent_note1_date)?,
+                Some(65) => xr.opt_nil(&xc, &mut xo.most_recent_note1_message)?,
+                Some(66) => xr.opt_nil(&xc, &mut xo.most_recent_note1_user)?,
+                Some(67) => xr.opt_nil(&xc, &mut xo.most_recent_note2_date)?,
+                Some(68) => xr.opt_nil(&xc, &mut xo.most_recent_note2_message)?,
+                Some(69) => xr.opt_nil(&xc, &mut xo.most_recent_note2_user)?,
+                Some(70) => xr.opt_nil(&xc, &mut xo.most_recent_note3_date)?,
+                Some(71) => xr.opt_nil(&xc, &mut xo.most_recent_note3_message)?,
+                Some(72) => xr.opt_nil(&xc, &mut xo.most_recent_note3_user)?,
+                Some(73) => xr.opt_nil(&xc, &mut xo.most_recent_note4_date)?,
+                Some(74) => xr.opt_nil(&xc, &mut xo.most_recent_note4_message)?,
+                Some(75) => xr.opt_nil(&xc, &mut xo.most_recent_note4_user)?,
+                Some(76) => xr.opt_nil(&xc, &mut xo.patient_balance)?,
+                Some(77) => xr.opt_nil(&xc, &mut xo.patient_full_name)?,
+                Some(78) => xr.opt_nil(&xc, &mut xo.patient_payments)?,
+                Some(79) => xr.opt_nil(&xc, &mut xo.practice_id)?,
+                Some(80) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(81) => xr.opt_nil(&xc, &mut xo.prefix)?,
+                Some(82) => xr.opt_nil(&xc, &mut xo.primary_care_physician_full_name)?,
+                Some(83) => xr.opt_nil(&xc, &mut xo.primary_care_physician_id)?,
+                Some(84) => xr.opt_nil(&xc, &mut xo.primary_insurance_policy_company_id)?,
+                Some(85) => {
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_company_name)?
+                }
+                Some(86) => xr.opt_nil(&xc, &mut xo.primary_insurance_policy_copay)?,
+                Some(87) => xr.opt_nil(&xc, &mut xo.primary_insurance_policy_deductible)?,
                 Some(88) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_effective_end_date)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_effective_end_date)?
                 }
                 Some(89) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_effective_start_date)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.primary_insurance_policy_effective_start_date,
+                    )?
                 }
-                Some(90) => xr.opt_nil(&xc, &mut primary_insurance_policy_group_number)?,
+                Some(90) => {
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_group_number)?
+                }
                 Some(91) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_address_line1)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.primary_insurance_policy_insured_address_line1,
+                    )?
                 }
                 Some(92) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_address_line2)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.primary_insurance_policy_insured_address_line2,
+                    )?
                 }
-                Some(93) => xr.opt_nil(&xc, &mut primary_insurance_policy_insured_city)?,
+                Some(93) => {
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_insured_city)?
+                }
                 Some(94) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_country)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_insured_country)?
                 }
                 Some(95) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_date_of_birth)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.primary_insurance_policy_insured_date_of_birth,
+                    )?
                 }
                 Some(96) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_full_name)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_insured_full_name)?
                 }
                 Some(97) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_gender)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_insured_gender)?
                 }
                 Some(98) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_id_number)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_insured_id_number)?
                 }
-                Some(99) => xr.opt_nil(&xc, &mut primary_insurance_policy_insured_notes)?,
+                Some(99) => {
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_insured_notes)?
+                }
                 Some(100) => {
                     xr.opt_nil(
                         &xc,
-                        &mut primary_insurance_policy_insured_social_security_number,
+                        &mut xo.primary_insurance_policy_insured_social_security_number,
                     )?
                 }
                 Some(101) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_state)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_insured_state)?
                 }
                 Some(102) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_insured_zip_code)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_insured_zip_code)?
                 }
-                Some(103) => xr.opt_nil(&xc, &mut primary_insurance_policy_number)?,
+                Some(103) => xr.opt_nil(&xc, &mut xo.primary_insurance_policy_number)?,
                 Some(104) => {
                     xr.opt_nil(
                         &xc,
-                        &mut primary_insurance_policy_patient_relationship_to_insured,
+                        &mut xo.primary_insurance_policy_patient_relationship_to_insured,
                     )?
                 }
                 Some(105) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_address_line1)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_address_line1)?
                 }
                 Some(106) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_address_line2)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_address_line2)?
                 }
                 Some(107) => {
                     xr.opt_nil(
                         &xc,
-                        &mut primary_insurance_policy_plan_adjuster_full_name,
+                        &mut xo.primary_insurance_policy_plan_adjuster_full_name,
                     )?
                 }
-                Some(108) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_city)?,
-                Some(109) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_country)?,
+                Some(108) => xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_city)?,
+                Some(109) => {
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_country)?
+                }
                 Some(110) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_fax_number)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_fax_number)?
                 }
                 Some(111) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_fax_number_ext)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.primary_insurance_policy_plan_fax_number_ext,
+                    )?
                 }
-                Some(112) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_id)?,
-                Some(113) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_name)?,
+                Some(112) => xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_id)?,
+                Some(113) => xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_name)?,
                 Some(114) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_phone_number)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_phone_number)?
                 }
                 Some(115) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_phone_number_ext)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.primary_insurance_policy_plan_phone_number_ext,
+                    )?
                 }
-                Some(116) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_state)?,
+                Some(116) => {
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_state)?
+                }
                 Some(117) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_policy_plan_zip_code)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_zip_code)?
                 }
-                Some(118) => xr.opt_nil(&xc, &mut referral_source)?,
-                Some(119) => xr.opt_nil(&xc, &mut referring_provider_full_name)?,
-                Some(120) => xr.opt_nil(&xc, &mut referring_provider_id)?,
-                Some(121) => xr.opt_nil(&xc, &mut ssn)?,
-                Some(122) => xr.opt_nil(&xc, &mut secondary_insurance_policy_company_id)?,
+                Some(118) => xr.opt_nil(&xc, &mut xo.referral_source)?,
+                Some(119) => xr.opt_nil(&xc, &mut xo.referring_provider_full_name)?,
+                Some(120) => xr.opt_nil(&xc, &mut xo.referring_provider_id)?,
+                Some(121) => xr.opt_nil(&xc, &mut xo.ssn)?,
+                Some(122) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_company_id)?
+                }
                 Some(123) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_company_name)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_company_name)?
                 }
-                Some(124) => xr.opt_nil(&xc, &mut secondary_insurance_policy_copay)?,
-                Some(125) => xr.opt_nil(&xc, &mut secondary_insurance_policy_deductible)?,
+                Some(124) => xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_copay)?,
+                Some(125) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_deductible)?
+                }
                 Some(126) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_effective_end_date)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_effective_end_date,
+                    )?
                 }
                 Some(127) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_policy_effective_start_date,
+                        &mut xo.secondary_insurance_policy_effective_start_date,
                     )?
                 }
                 Some(128) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_group_number)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_group_number)?
                 }
                 Some(129) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_policy_insured_address_line1,
+                        &mut xo.secondary_insurance_policy_insured_address_line1,
                     )?
                 }
                 Some(130) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_policy_insured_address_line2,
+                        &mut xo.secondary_insurance_policy_insured_address_line2,
                     )?
                 }
                 Some(131) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_city)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_insured_city)?
                 }
                 Some(132) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_country)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_insured_country)?
                 }
                 Some(133) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_policy_insured_date_of_birth,
+                        &mut xo.secondary_insurance_policy_insured_date_of_birth,
                     )?
                 }
                 Some(134) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_full_name)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_insured_full_name,
+                    )?
                 }
                 Some(135) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_gender)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_insured_gender)?
                 }
                 Some(136) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_id_number)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_insured_id_number,
+                    )?
                 }
                 Some(137) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_notes)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_insured_notes)?
                 }
                 Some(138) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_policy_insured_social_security_number,
+                        &mut xo.secondary_insurance_policy_insured_social_security_number,
                     )?
                 }
                 Some(139) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_state)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_insured_state)?
                 }
                 Some(140) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_insured_zip_code)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_insured_zip_code)?
                 }
-                Some(141) => xr.opt_nil(&xc, &mut secondary_insurance_policy_number)?,
+                Some(141) => xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_number)?,
                 Some(142) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_policy_patient_relationship_to_insured,
+                        &mut xo
+                            .secondary_insurance_policy_patient_relationship_to_insured,
                     )?
                 }
                 Some(143) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_address_line1)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_plan_address_line1,
+                    )?
                 }
                 Some(144) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_address_line2)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_plan_address_line2,
+                    )?
                 }
                 Some(145) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_policy_plan_adjuster_full_name,
+                        &mut xo.secondary_insurance_policy_plan_adjuster_full_name,
                     )?
                 }
-                Some(146) => xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_city)?,
+                Some(146) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_plan_city)?
+                }
                 Some(147) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_country)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_plan_country)?
                 }
                 Some(148) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_fax_number)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_plan_fax_number)?
                 }
                 Some(149) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_fax_number_ext)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_plan_fax_number_ext,
+                    )?
                 }
-                Some(150) => xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_id)?,
-                Some(151) => xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_name)?,
+                Some(150) => xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_plan_id)?,
+                Some(151) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_plan_name)?
+                }
                 Some(152) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_phone_number)?
+                    xr.opt_nil(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_plan_phone_number,
+                    )?
                 }
                 Some(153) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_policy_plan_phone_number_ext,
+                        &mut xo.secondary_insurance_policy_plan_phone_number_ext,
                     )?
                 }
-                Some(154) => xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_state)?,
-                Some(155) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_zip_code)?
+                Some(154) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_plan_state)?
                 }
-                Some(156) => xr.opt_nil(&xc, &mut state)?,
-                Some(157) => xr.opt_nil(&xc, &mut statement_note)?,
-                Some(158) => xr.opt_nil(&xc, &mut suffix)?,
-                Some(159) => xr.opt_nil(&xc, &mut total_balance)?,
-                Some(160) => xr.opt_nil(&xc, &mut work_phone)?,
-                Some(161) => xr.opt_nil(&xc, &mut work_phone_ext)?,
-                Some(162) => xr.opt_nil(&xc, &mut zip_code)?,
+                Some(155) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_plan_zip_code)?
+                }
+                Some(156) => xr.opt_nil(&xc, &mut xo.state)?,
+                Some(157) => xr.opt_nil(&xc, &mut xo.statement_note)?,
+                Some(158) => xr.opt_nil(&xc, &mut xo.suffix)?,
+                Some(159) => xr.opt_nil(&xc, &mut xo.total_balance)?,
+                Some(160) => xr.opt_nil(&xc, &mut xo.work_phone)?,
+                Some(161) => xr.opt_nil(&xc, &mut xo.work_phone_ext)?,
+                Some(162) => xr.opt_nil(&xc, &mut xo.zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            address_line1,
-            address_line2,
-            adjustments,
-            age,
-            alert_message,
-            alert_show_when_displaying_patient_details,
-            alert_show_when_entering_encounters,
-            alert_show_when_posting_payments,
-            alert_show_when_preparing_patient_statements,
-            alert_show_when_scheduling_appointments,
-            alert_show_when_viewing_claim_details,
-            cases,
-            charges,
-            city,
-            collection_category_name,
-            country,
-            created_date,
-            dob,
-            default_rendering_provider_full_name,
-            default_rendering_provider_id,
-            default_service_location_billing_name,
-            default_service_location_fax_phone,
-            default_service_location_fax_phone_ext,
-            default_service_location_id,
-            default_service_location_name,
-            default_service_location_name_address_line1,
-            default_service_location_name_address_line2,
-            default_service_location_name_city,
-            default_service_location_name_country,
-            default_service_location_name_state,
-            default_service_location_name_zip_code,
-            default_service_location_phone,
-            default_service_location_phone_ext,
-            email_address,
-            emergency_name,
-            emergency_phone,
-            emergency_phone_ext,
-            employer_name,
-            employment_status,
-            first_name,
-            gender,
-            guarantor_different_than_patient,
-            guarantor_first_name,
-            guarantor_last_name,
-            guarantor_middle_name,
-            guarantor_prefix,
-            guarantor_suffix,
-            home_phone,
-            home_phone_ext,
-            id,
-            insurance_balance,
-            insurance_payments,
-            last_appointment_date,
-            last_diagnosis,
-            last_encounter_date,
-            last_modified_date,
-            last_name,
-            last_payment_date,
-            last_statement_date,
-            marital_status,
-            medical_record_number,
-            middle_name,
-            mobile_phone,
-            mobile_phone_ext,
-            most_recent_note1_date,
-            most_recent_note1_message,
-            most_recent_note1_user,
-            most_recent_note2_date,
-            most_recent_note2_message,
-            most_recent_note2_user,
-            most_recent_note3_date,
-            most_recent_note3_message,
-            most_recent_note3_user,
-            most_recent_note4_date,
-            most_recent_note4_message,
-            most_recent_note4_user,
-            patient_balance,
-            patient_full_name,
-            patient_payments,
-            practice_id,
-            practice_name,
-            prefix,
-            primary_care_physician_full_name,
-            primary_care_physician_id,
-            primary_insurance_policy_company_id,
-            primary_insurance_policy_company_name,
-            primary_insurance_policy_copay,
-            primary_insurance_policy_deductible,
-            primary_insurance_policy_effective_end_date,
-            primary_insurance_policy_effective_start_date,
-            primary_insurance_policy_group_number,
-            primary_insurance_policy_insured_address_line1,
-            primary_insurance_policy_insured_address_line2,
-            primary_insurance_policy_insured_city,
-            primary_insurance_policy_insured_country,
-            primary_insurance_policy_insured_date_of_birth,
-            primary_insurance_policy_insured_full_name,
-            primary_insurance_policy_insured_gender,
-            primary_insurance_policy_insured_id_number,
-            primary_insurance_policy_insured_notes,
-            primary_insurance_policy_insured_social_security_number,
-            primary_insurance_policy_insured_state,
-            primary_insurance_policy_insured_zip_code,
-            primary_insurance_policy_number,
-            primary_insurance_policy_patient_relationship_to_insured,
-            primary_insurance_policy_plan_address_line1,
-            primary_insurance_policy_plan_address_line2,
-            primary_insurance_policy_plan_adjuster_full_name,
-            primary_insurance_policy_plan_city,
-            primary_insurance_policy_plan_country,
-            primary_insurance_policy_plan_fax_number,
-            primary_insurance_policy_plan_fax_number_ext,
-            primary_insurance_policy_plan_id,
-            primary_insurance_policy_plan_name,
-            primary_insurance_policy_plan_phone_number,
-            primary_insurance_policy_plan_phone_number_ext,
-            primary_insurance_policy_plan_state,
-            primary_insurance_policy_plan_zip_code,
-            referral_source,
-            referring_provider_full_name,
-            referring_provider_id,
-            ssn,
-            secondary_insurance_policy_company_id,
-            secondary_insurance_policy_company_name,
-            secondary_insurance_policy_copay,
-            secondary_insurance_policy_deductible,
-            secondary_insurance_policy_effective_end_date,
-            secondary_insurance_policy_effective_start_date,
-            secondary_insurance_policy_group_number,
-            secondary_insurance_policy_insured_address_line1,
-            secondary_insurance_policy_insured_address_line2,
-            secondary_insurance_policy_insured_city,
-            secondary_insurance_policy_insured_country,
-            secondary_insurance_policy_insured_date_of_birth,
-            secondary_insurance_policy_insured_full_name,
-            secondary_insurance_policy_insured_gender,
-            secondary_insurance_policy_insured_id_number,
-            secondary_insurance_policy_insured_notes,
-            secondary_insurance_policy_insured_social_security_number,
-            secondary_insurance_policy_insured_state,
-            secondary_insurance_policy_insured_zip_code,
-            secondary_insurance_policy_number,
-            secondary_insurance_policy_patient_relationship_to_insured,
-            secondary_insurance_policy_plan_address_line1,
-            secondary_insurance_policy_plan_address_line2,
-            secondary_insurance_policy_plan_adjuster_full_name,
-            secondary_insurance_policy_plan_city,
-            secondary_insurance_policy_plan_country,
-            secondary_insurance_policy_plan_fax_number,
-            secondary_insurance_policy_plan_fax_number_ext,
-            secondary_insurance_policy_plan_id,
-            secondary_insurance_policy_plan_name,
-            secondary_insurance_policy_plan_phone_number,
-            secondary_insurance_policy_plan_phone_number_ext,
-            secondary_insurance_policy_plan_state,
-            secondary_insurance_policy_plan_zip_code,
-            state,
-            statement_note,
-            suffix,
-            total_balance,
-            work_phone,
-            work_phone_ext,
-            zip_code,
-        })
+        Ok(xo)
     }
 }
 
@@ -15063,129 +13159,65 @@ impl crate::xml::Decode for PatientCaseData {
             (super::NS0, "ReferringProviderID"),
             (super::NS0, "SendPatientStatements"),
         ];
-        let mut condition_related_to_abuse = crate::xml::Nillable::Absent;
-        let mut condition_related_to_auto_accident = crate::xml::Nillable::Absent;
-        let mut condition_related_to_auto_accident_state = crate::xml::Nillable::Absent;
-        let mut condition_related_to_epsdt = crate::xml::Nillable::Absent;
-        let mut condition_related_to_emergency = crate::xml::Nillable::Absent;
-        let mut condition_related_to_employment = crate::xml::Nillable::Absent;
-        let mut condition_related_to_family_planning = crate::xml::Nillable::Absent;
-        let mut condition_related_to_other = crate::xml::Nillable::Absent;
-        let mut condition_related_to_pregnancy = crate::xml::Nillable::Absent;
-        let mut dates_accident_date = crate::xml::Nillable::Absent;
-        let mut dates_acute_manifestation_date = crate::xml::Nillable::Absent;
-        let mut dates_injury_end_date = crate::xml::Nillable::Absent;
-        let mut dates_injury_start_date = crate::xml::Nillable::Absent;
-        let mut dates_last_menstrual_period_date = crate::xml::Nillable::Absent;
-        let mut dates_last_seen_date = crate::xml::Nillable::Absent;
-        let mut dates_last_x_ray_date = crate::xml::Nillable::Absent;
-        let mut dates_referral_date = crate::xml::Nillable::Absent;
-        let mut dates_related_disability_end_date = crate::xml::Nillable::Absent;
-        let mut dates_related_disability_start_date = crate::xml::Nillable::Absent;
-        let mut dates_related_hospitalization_end_date = crate::xml::Nillable::Absent;
-        let mut dates_related_hospitalization_start_date = crate::xml::Nillable::Absent;
-        let mut dates_same_or_similar_illness_end_date = crate::xml::Nillable::Absent;
-        let mut dates_same_or_similar_illness_start_date = crate::xml::Nillable::Absent;
-        let mut dates_unable_to_work_end_date = crate::xml::Nillable::Absent;
-        let mut dates_unable_to_work_start_date = crate::xml::Nillable::Absent;
-        let mut description = crate::xml::Nillable::Absent;
-        let mut insurance_policies = crate::xml::Nillable::Absent;
-        let mut is_primary_case = None;
-        let mut name = crate::xml::Nillable::Absent;
-        let mut patient_case_id = crate::xml::Nillable::Absent;
-        let mut payer_scenario = crate::xml::Nillable::Absent;
-        let mut referring_provider_full_name = crate::xml::Nillable::Absent;
-        let mut referring_provider_id = crate::xml::Nillable::Absent;
-        let mut send_patient_statements = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut condition_related_to_abuse)?,
-                Some(1) => xr.opt_nil(&xc, &mut condition_related_to_auto_accident)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.condition_related_to_abuse)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.condition_related_to_auto_accident)?,
                 Some(2) => {
-                    xr.opt_nil(&xc, &mut condition_related_to_auto_accident_state)?
+                    xr.opt_nil(&xc, &mut xo.condition_related_to_auto_accident_state)?
                 }
-                Some(3) => xr.opt_nil(&xc, &mut condition_related_to_epsdt)?,
-                Some(4) => xr.opt_nil(&xc, &mut condition_related_to_emergency)?,
-                Some(5) => xr.opt_nil(&xc, &mut condition_related_to_employment)?,
-                Some(6) => xr.opt_nil(&xc, &mut condition_related_to_family_planning)?,
-                Some(7) => xr.opt_nil(&xc, &mut condition_related_to_other)?,
-                Some(8) => xr.opt_nil(&xc, &mut condition_related_to_pregnancy)?,
-                Some(9) => xr.opt_nil(&xc, &mut dates_accident_date)?,
-                Some(10) => xr.opt_nil(&xc, &mut dates_acute_manifestation_date)?,
-                Some(11) => xr.opt_nil(&xc, &mut dates_injury_end_date)?,
-                Some(12) => xr.opt_nil(&xc, &mut dates_injury_start_date)?,
-                Some(13) => xr.opt_nil(&xc, &mut dates_last_menstrual_period_date)?,
-                Some(14) => xr.opt_nil(&xc, &mut dates_last_seen_date)?,
-                Some(15) => xr.opt_nil(&xc, &mut dates_last_x_ray_date)?,
-                Some(16) => xr.opt_nil(&xc, &mut dates_referral_date)?,
-                Some(17) => xr.opt_nil(&xc, &mut dates_related_disability_end_date)?,
-                Some(18) => xr.opt_nil(&xc, &mut dates_related_disability_start_date)?,
-                Some(19) => xr.opt_nil(&xc, &mut dates_related_hospitalization_end_date)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.condition_related_to_epsdt)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.condition_related_to_emergency)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.condition_related_to_employment)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.condition_related_to_family_planning)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.condition_related_to_other)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.condition_related_to_pregnancy)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.dates_accident_date)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.dates_acute_manifestation_date)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.dates_injury_end_date)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.dates_injury_start_date)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.dates_last_menstrual_period_date)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.dates_last_seen_date)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.dates_last_x_ray_date)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.dates_referral_date)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.dates_related_disability_end_date)?,
+                Some(18) => xr.opt_nil(&xc, &mut xo.dates_related_disability_start_date)?,
+                Some(19) => {
+                    xr.opt_nil(&xc, &mut xo.dates_related_hospitalization_end_date)?
+                }
                 Some(20) => {
-                    xr.opt_nil(&xc, &mut dates_related_hospitalization_start_date)?
+                    xr.opt_nil(&xc, &mut xo.dates_related_hospitalization_start_date)?
                 }
-                Some(21) => xr.opt_nil(&xc, &mut dates_same_or_similar_illness_end_date)?,
+                Some(21) => {
+                    xr.opt_nil(&xc, &mut xo.dates_same_or_similar_illness_end_date)?
+                }
                 Some(22) => {
-                    xr.opt_nil(&xc, &mut dates_same_or_similar_illness_start_date)?
+                    xr.opt_nil(&xc, &mut xo.dates_same_or_similar_illness_start_date)?
                 }
-                Some(23) => xr.opt_nil(&xc, &mut dates_unable_to_work_end_date)?,
-                Some(24) => xr.opt_nil(&xc, &mut dates_unable_to_work_start_date)?,
-                Some(25) => xr.opt_nil(&xc, &mut description)?,
+                Some(23) => xr.opt_nil(&xc, &mut xo.dates_unable_to_work_end_date)?,
+                Some(24) => xr.opt_nil(&xc, &mut xo.dates_unable_to_work_start_date)?,
+                Some(25) => xr.opt_nil(&xc, &mut xo.description)?,
                 Some(26) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
                         "PatientInsurancePolicyData",
-                        &mut insurance_policies,
+                        &mut xo.insurance_policies,
                     )?
                 }
-                Some(27) => xr.opt(&xc, &mut is_primary_case)?,
-                Some(28) => xr.opt_nil(&xc, &mut name)?,
-                Some(29) => xr.opt_nil(&xc, &mut patient_case_id)?,
-                Some(30) => xr.opt_nil(&xc, &mut payer_scenario)?,
-                Some(31) => xr.opt_nil(&xc, &mut referring_provider_full_name)?,
-                Some(32) => xr.opt_nil(&xc, &mut referring_provider_id)?,
-                Some(33) => xr.opt_nil(&xc, &mut send_patient_statements)?,
+                Some(27) => xr.opt(&xc, &mut xo.is_primary_case)?,
+                Some(28) => xr.opt_nil(&xc, &mut xo.name)?,
+                Some(29) => xr.opt_nil(&xc, &mut xo.patient_case_id)?,
+                Some(30) => xr.opt_nil(&xc, &mut xo.payer_scenario)?,
+                Some(31) => xr.opt_nil(&xc, &mut xo.referring_provider_full_name)?,
+                Some(32) => xr.opt_nil(&xc, &mut xo.referring_provider_id)?,
+                Some(33) => xr.opt_nil(&xc, &mut xo.send_patient_statements)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            condition_related_to_abuse,
-            condition_related_to_auto_accident,
-            condition_related_to_auto_accident_state,
-            condition_related_to_epsdt,
-            condition_related_to_emergency,
-            condition_related_to_employment,
-            condition_related_to_family_planning,
-            condition_related_to_other,
-            condition_related_to_pregnancy,
-            dates_accident_date,
-            dates_acute_manifestation_date,
-            dates_injury_end_date,
-            dates_injury_start_date,
-            dates_last_menstrual_period_date,
-            dates_last_seen_date,
-            dates_last_x_ray_date,
-            dates_referral_date,
-            dates_related_disability_end_date,
-            dates_related_disability_start_date,
-            dates_related_hospitalization_end_date,
-            dates_related_hospitalization_start_date,
-            dates_same_or_similar_illness_end_date,
-            dates_same_or_similar_illness_start_date,
-            dates_unable_to_work_end_date,
-            dates_unable_to_work_start_date,
-            description,
-            insurance_policies,
-            is_primary_case,
-            name,
-            patient_case_id,
-            payer_scenario,
-            referring_provider_full_name,
-            referring_provider_id,
-            send_patient_statements,
-        })
+        Ok(xo)
     }
 }
 
@@ -15390,44 +13422,7 @@ impl crate::xml::Decode for PatientInsurancePolicyData {
             (super::NS0, "PlanZipCode"),
             (super::NS0, "SyncWithEHR"),
         ];
-        let mut authorizations = crate::xml::Nillable::Absent;
-        let mut company_id = crate::xml::Nillable::Absent;
-        let mut company_name = crate::xml::Nillable::Absent;
-        let mut copay = crate::xml::Nillable::Absent;
-        let mut deductible = crate::xml::Nillable::Absent;
-        let mut effective_end_date = crate::xml::Nillable::Absent;
-        let mut effective_start_date = crate::xml::Nillable::Absent;
-        let mut group_number = crate::xml::Nillable::Absent;
-        let mut insurance_policy_id = crate::xml::Nillable::Absent;
-        let mut insured_address_line1 = crate::xml::Nillable::Absent;
-        let mut insured_address_line2 = crate::xml::Nillable::Absent;
-        let mut insured_city = crate::xml::Nillable::Absent;
-        let mut insured_country = crate::xml::Nillable::Absent;
-        let mut insured_date_of_birth = crate::xml::Nillable::Absent;
-        let mut insured_full_name = crate::xml::Nillable::Absent;
-        let mut insured_gender = crate::xml::Nillable::Absent;
-        let mut insured_id_number = crate::xml::Nillable::Absent;
-        let mut insured_notes = crate::xml::Nillable::Absent;
-        let mut insured_social_security_number = crate::xml::Nillable::Absent;
-        let mut insured_state = crate::xml::Nillable::Absent;
-        let mut insured_zip_code = crate::xml::Nillable::Absent;
-        let mut number = crate::xml::Nillable::Absent;
-        let mut patient_case_id = crate::xml::Nillable::Absent;
-        let mut patient_relationship_to_insured = crate::xml::Nillable::Absent;
-        let mut plan_address_line1 = crate::xml::Nillable::Absent;
-        let mut plan_address_line2 = crate::xml::Nillable::Absent;
-        let mut plan_adjuster_full_name = crate::xml::Nillable::Absent;
-        let mut plan_city = crate::xml::Nillable::Absent;
-        let mut plan_country = crate::xml::Nillable::Absent;
-        let mut plan_fax_number = crate::xml::Nillable::Absent;
-        let mut plan_fax_number_ext = crate::xml::Nillable::Absent;
-        let mut plan_id = crate::xml::Nillable::Absent;
-        let mut plan_name = crate::xml::Nillable::Absent;
-        let mut plan_phone_number = crate::xml::Nillable::Absent;
-        let mut plan_phone_number_ext = crate::xml::Nillable::Absent;
-        let mut plan_state = crate::xml::Nillable::Absent;
-        let mut plan_zip_code = crate::xml::Nillable::Absent;
-        let mut sync_with_ehr = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
@@ -15436,89 +13431,50 @@ impl crate::xml::Decode for PatientInsurancePolicyData {
                         &xc,
                         super::NS0,
                         "PatientInsurancePolicyAuthorizationData",
-                        &mut authorizations,
+                        &mut xo.authorizations,
                     )?
                 }
-                Some(1) => xr.opt_nil(&xc, &mut company_id)?,
-                Some(2) => xr.opt_nil(&xc, &mut company_name)?,
-                Some(3) => xr.opt_nil(&xc, &mut copay)?,
-                Some(4) => xr.opt_nil(&xc, &mut deductible)?,
-                Some(5) => xr.opt_nil(&xc, &mut effective_end_date)?,
-                Some(6) => xr.opt_nil(&xc, &mut effective_start_date)?,
-                Some(7) => xr.opt_nil(&xc, &mut group_number)?,
-                Some(8) => xr.opt_nil(&xc, &mut insurance_policy_id)?,
-                Some(9) => xr.opt_nil(&xc, &mut insured_address_line1)?,
-                Some(10) => xr.opt_nil(&xc, &mut insured_address_line2)?,
-                Some(11) => xr.opt_nil(&xc, &mut insured_city)?,
-                Some(12) => xr.opt_nil(&xc, &mut insured_country)?,
-                Some(13) => xr.opt_nil(&xc, &mut insured_date_of_birth)?,
-                Some(14) => xr.opt_nil(&xc, &mut insured_full_name)?,
-                Some(15) => xr.opt_nil(&xc, &mut insured_gender)?,
-                Some(16) => xr.opt_nil(&xc, &mut insured_id_number)?,
-                Some(17) => xr.opt_nil(&xc, &mut insured_notes)?,
-                Some(18) => xr.opt_nil(&xc, &mut insured_social_security_number)?,
-                Some(19) => xr.opt_nil(&xc, &mut insured_state)?,
-                Some(20) => xr.opt_nil(&xc, &mut insured_zip_code)?,
-                Some(21) => xr.opt_nil(&xc, &mut number)?,
-                Some(22) => xr.opt_nil(&xc, &mut patient_case_id)?,
-                Some(23) => xr.opt_nil(&xc, &mut patient_relationship_to_insured)?,
-                Some(24) => xr.opt_nil(&xc, &mut plan_address_line1)?,
-                Some(25) => xr.opt_nil(&xc, &mut plan_address_line2)?,
-                Some(26) => xr.opt_nil(&xc, &mut plan_adjuster_full_name)?,
-                Some(27) => xr.opt_nil(&xc, &mut plan_city)?,
-                Some(28) => xr.opt_nil(&xc, &mut plan_country)?,
-                Some(29) => xr.opt_nil(&xc, &mut plan_fax_number)?,
-                Some(30) => xr.opt_nil(&xc, &mut plan_fax_number_ext)?,
-                Some(31) => xr.opt_nil(&xc, &mut plan_id)?,
-                Some(32) => xr.opt_nil(&xc, &mut plan_name)?,
-                Some(33) => xr.opt_nil(&xc, &mut plan_phone_number)?,
-                Some(34) => xr.opt_nil(&xc, &mut plan_phone_number_ext)?,
-                Some(35) => xr.opt_nil(&xc, &mut plan_state)?,
-                Some(36) => xr.opt_nil(&xc, &mut plan_zip_code)?,
-                Some(37) => xr.opt(&xc, &mut sync_with_ehr)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.company_id)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.company_name)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.copay)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.deductible)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.effective_end_date)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.effective_start_date)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.group_number)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.insurance_policy_id)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.insured_address_line1)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.insured_address_line2)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.insured_city)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.insured_country)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.insured_date_of_birth)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.insured_full_name)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.insured_gender)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.insured_id_number)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.insured_notes)?,
+                Some(18) => xr.opt_nil(&xc, &mut xo.insured_social_security_number)?,
+                Some(19) => xr.opt_nil(&xc, &mut xo.insured_state)?,
+                Some(20) => xr.opt_nil(&xc, &mut xo.insured_zip_code)?,
+                Some(21) => xr.opt_nil(&xc, &mut xo.number)?,
+                Some(22) => xr.opt_nil(&xc, &mut xo.patient_case_id)?,
+                Some(23) => xr.opt_nil(&xc, &mut xo.patient_relationship_to_insured)?,
+                Some(24) => xr.opt_nil(&xc, &mut xo.plan_address_line1)?,
+                Some(25) => xr.opt_nil(&xc, &mut xo.plan_address_line2)?,
+                Some(26) => xr.opt_nil(&xc, &mut xo.plan_adjuster_full_name)?,
+                Some(27) => xr.opt_nil(&xc, &mut xo.plan_city)?,
+                Some(28) => xr.opt_nil(&xc, &mut xo.plan_country)?,
+                Some(29) => xr.opt_nil(&xc, &mut xo.plan_fax_number)?,
+                Some(30) => xr.opt_nil(&xc, &mut xo.plan_fax_number_ext)?,
+                Some(31) => xr.opt_nil(&xc, &mut xo.plan_id)?,
+                Some(32) => xr.opt_nil(&xc, &mut xo.plan_name)?,
+                Some(33) => xr.opt_nil(&xc, &mut xo.plan_phone_number)?,
+                Some(34) => xr.opt_nil(&xc, &mut xo.plan_phone_number_ext)?,
+                Some(35) => xr.opt_nil(&xc, &mut xo.plan_state)?,
+                Some(36) => xr.opt_nil(&xc, &mut xo.plan_zip_code)?,
+                Some(37) => xr.opt(&xc, &mut xo.sync_with_ehr)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            authorizations,
-            company_id,
-            company_name,
-            copay,
-            deductible,
-            effective_end_date,
-            effective_start_date,
-            group_number,
-            insurance_policy_id,
-            insured_address_line1,
-            insured_address_line2,
-            insured_city,
-            insured_country,
-            insured_date_of_birth,
-            insured_full_name,
-            insured_gender,
-            insured_id_number,
-            insured_notes,
-            insured_social_security_number,
-            insured_state,
-            insured_zip_code,
-            number,
-            patient_case_id,
-            patient_relationship_to_insured,
-            plan_address_line1,
-            plan_address_line2,
-            plan_adjuster_full_name,
-            plan_city,
-            plan_country,
-            plan_fax_number,
-            plan_fax_number_ext,
-            plan_id,
-            plan_name,
-            plan_phone_number,
-            plan_phone_number_ext,
-            plan_state,
-            plan_zip_code,
-            sync_with_ehr,
-        })
+        Ok(xo)
     }
 }
 
@@ -15605,44 +13561,24 @@ impl crate::xml::Decode for PatientInsurancePolicyAuthorizationData {
             (super::NS0, "Notes"),
             (super::NS0, "StartDate"),
         ];
-        let mut authorization_number = crate::xml::Nillable::Absent;
-        let mut authorized_number_of_visits = crate::xml::Nillable::Absent;
-        let mut authorized_number_of_visits_used = crate::xml::Nillable::Absent;
-        let mut contact_full_name = crate::xml::Nillable::Absent;
-        let mut contact_phone = crate::xml::Nillable::Absent;
-        let mut contact_phone_ext = crate::xml::Nillable::Absent;
-        let mut end_date = crate::xml::Nillable::Absent;
-        let mut insurance_policy_id = crate::xml::Nillable::Absent;
-        let mut notes = crate::xml::Nillable::Absent;
-        let mut start_date = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut authorization_number)?,
-                Some(1) => xr.opt_nil(&xc, &mut authorized_number_of_visits)?,
-                Some(2) => xr.opt_nil(&xc, &mut authorized_number_of_visits_used)?,
-                Some(3) => xr.opt_nil(&xc, &mut contact_full_name)?,
-                Some(4) => xr.opt_nil(&xc, &mut contact_phone)?,
-                Some(5) => xr.opt_nil(&xc, &mut contact_phone_ext)?,
-                Some(6) => xr.opt_nil(&xc, &mut end_date)?,
-                Some(7) => xr.opt_nil(&xc, &mut insurance_policy_id)?,
-                Some(8) => xr.opt_nil(&xc, &mut notes)?,
-                Some(9) => xr.opt_nil(&xc, &mut start_date)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.authorization_number)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.authorized_number_of_visits)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.authorized_number_of_visits_used)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.contact_full_name)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.contact_phone)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.contact_phone_ext)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.end_date)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.insurance_policy_id)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.notes)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.start_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            authorization_number,
-            authorized_number_of_visits,
-            authorized_number_of_visits_used,
-            contact_full_name,
-            contact_phone,
-            contact_phone_ext,
-            end_date,
-            insurance_policy_id,
-            notes,
-            start_date,
-        })
+        Ok(xo)
     }
 }
 
@@ -15792,23 +13728,17 @@ impl crate::xml::Decode for GetAppointmentResp {
             (super::NS0, "SecurityResponse"),
             (super::NS0, "Appointment"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut appointment = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
-                Some(2) => xr.opt_nil(&xc, &mut appointment)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.appointment)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            appointment,
-        })
+        Ok(xo)
     }
 }
 
@@ -16080,143 +14010,57 @@ impl crate::xml::Decode for AppointmentFieldsToReturn {
             (super::NS0, "StartDate"),
             (super::NS0, "Type"),
         ];
-        let mut all_day = None;
-        let mut appointment_reason1 = None;
-        let mut appointment_reason10 = None;
-        let mut appointment_reason2 = None;
-        let mut appointment_reason3 = None;
-        let mut appointment_reason4 = None;
-        let mut appointment_reason5 = None;
-        let mut appointment_reason6 = None;
-        let mut appointment_reason7 = None;
-        let mut appointment_reason8 = None;
-        let mut appointment_reason9 = None;
-        let mut authorization_end_date = None;
-        let mut authorization_id = None;
-        let mut authorization_insurance_plan = None;
-        let mut authorization_number = None;
-        let mut authorization_start_date = None;
-        let mut confirmation_status = None;
-        let mut created_date = None;
-        let mut end_date = None;
-        let mut id = None;
-        let mut last_modified_date = None;
-        let mut notes = None;
-        let mut patient_case_id = None;
-        let mut patient_case_name = None;
-        let mut patient_case_payer_scenario = None;
-        let mut patient_full_name = None;
-        let mut patient_id = None;
-        let mut practice_id = None;
-        let mut practice_name = None;
-        let mut recurring = None;
-        let mut resource_name1 = None;
-        let mut resource_name10 = None;
-        let mut resource_name2 = None;
-        let mut resource_name3 = None;
-        let mut resource_name4 = None;
-        let mut resource_name5 = None;
-        let mut resource_name6 = None;
-        let mut resource_name7 = None;
-        let mut resource_name8 = None;
-        let mut resource_name9 = None;
-        let mut service_location_name = None;
-        let mut start_date = None;
-        let mut r#type = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt(&xc, &mut all_day)?,
-                Some(1) => xr.opt(&xc, &mut appointment_reason1)?,
-                Some(2) => xr.opt(&xc, &mut appointment_reason10)?,
-                Some(3) => xr.opt(&xc, &mut appointment_reason2)?,
-                Some(4) => xr.opt(&xc, &mut appointment_reason3)?,
-                Some(5) => xr.opt(&xc, &mut appointment_reason4)?,
-                Some(6) => xr.opt(&xc, &mut appointment_reason5)?,
-                Some(7) => xr.opt(&xc, &mut appointment_reason6)?,
-                Some(8) => xr.opt(&xc, &mut appointment_reason7)?,
-                Some(9) => xr.opt(&xc, &mut appointment_reason8)?,
-                Some(10) => xr.opt(&xc, &mut appointment_reason9)?,
-                Some(11) => xr.opt(&xc, &mut authorization_end_date)?,
-                Some(12) => xr.opt(&xc, &mut authorization_id)?,
-                Some(13) => xr.opt(&xc, &mut authorization_insurance_plan)?,
-                Some(14) => xr.opt(&xc, &mut authorization_number)?,
-                Some(15) => xr.opt(&xc, &mut authorization_start_date)?,
-                Some(16) => xr.opt(&xc, &mut confirmation_status)?,
-                Some(17) => xr.opt(&xc, &mut created_date)?,
-                Some(18) => xr.opt(&xc, &mut end_date)?,
-                Some(19) => xr.opt(&xc, &mut id)?,
-                Some(20) => xr.opt(&xc, &mut last_modified_date)?,
-                Some(21) => xr.opt(&xc, &mut notes)?,
-                Some(22) => xr.opt(&xc, &mut patient_case_id)?,
-                Some(23) => xr.opt(&xc, &mut patient_case_name)?,
-                Some(24) => xr.opt(&xc, &mut patient_case_payer_scenario)?,
-                Some(25) => xr.opt(&xc, &mut patient_full_name)?,
-                Some(26) => xr.opt(&xc, &mut patient_id)?,
-                Some(27) => xr.opt(&xc, &mut practice_id)?,
-                Some(28) => xr.opt(&xc, &mut practice_name)?,
-                Some(29) => xr.opt(&xc, &mut recurring)?,
-                Some(30) => xr.opt(&xc, &mut resource_name1)?,
-                Some(31) => xr.opt(&xc, &mut resource_name10)?,
-                Some(32) => xr.opt(&xc, &mut resource_name2)?,
-                Some(33) => xr.opt(&xc, &mut resource_name3)?,
-                Some(34) => xr.opt(&xc, &mut resource_name4)?,
-                Some(35) => xr.opt(&xc, &mut resource_name5)?,
-                Some(36) => xr.opt(&xc, &mut resource_name6)?,
-                Some(37) => xr.opt(&xc, &mut resource_name7)?,
-                Some(38) => xr.opt(&xc, &mut resource_name8)?,
-                Some(39) => xr.opt(&xc, &mut resource_name9)?,
-                Some(40) => xr.opt(&xc, &mut service_location_name)?,
-                Some(41) => xr.opt(&xc, &mut start_date)?,
-                Some(42) => xr.opt(&xc, &mut r#type)?,
+                Some(0) => xr.opt(&xc, &mut xo.all_day)?,
+                Some(1) => xr.opt(&xc, &mut xo.appointment_reason1)?,
+                Some(2) => xr.opt(&xc, &mut xo.appointment_reason10)?,
+                Some(3) => xr.opt(&xc, &mut xo.appointment_reason2)?,
+                Some(4) => xr.opt(&xc, &mut xo.appointment_reason3)?,
+                Some(5) => xr.opt(&xc, &mut xo.appointment_reason4)?,
+                Some(6) => xr.opt(&xc, &mut xo.appointment_reason5)?,
+                Some(7) => xr.opt(&xc, &mut xo.appointment_reason6)?,
+                Some(8) => xr.opt(&xc, &mut xo.appointment_reason7)?,
+                Some(9) => xr.opt(&xc, &mut xo.appointment_reason8)?,
+                Some(10) => xr.opt(&xc, &mut xo.appointment_reason9)?,
+                Some(11) => xr.opt(&xc, &mut xo.authorization_end_date)?,
+                Some(12) => xr.opt(&xc, &mut xo.authorization_id)?,
+                Some(13) => xr.opt(&xc, &mut xo.authorization_insurance_plan)?,
+                Some(14) => xr.opt(&xc, &mut xo.authorization_number)?,
+                Some(15) => xr.opt(&xc, &mut xo.authorization_start_date)?,
+                Some(16) => xr.opt(&xc, &mut xo.confirmation_status)?,
+                Some(17) => xr.opt(&xc, &mut xo.created_date)?,
+                Some(18) => xr.opt(&xc, &mut xo.end_date)?,
+                Some(19) => xr.opt(&xc, &mut xo.id)?,
+                Some(20) => xr.opt(&xc, &mut xo.last_modified_date)?,
+                Some(21) => xr.opt(&xc, &mut xo.notes)?,
+                Some(22) => xr.opt(&xc, &mut xo.patient_case_id)?,
+                Some(23) => xr.opt(&xc, &mut xo.patient_case_name)?,
+                Some(24) => xr.opt(&xc, &mut xo.patient_case_payer_scenario)?,
+                Some(25) => xr.opt(&xc, &mut xo.patient_full_name)?,
+                Some(26) => xr.opt(&xc, &mut xo.patient_id)?,
+                Some(27) => xr.opt(&xc, &mut xo.practice_id)?,
+                Some(28) => xr.opt(&xc, &mut xo.practice_name)?,
+                Some(29) => xr.opt(&xc, &mut xo.recurring)?,
+                Some(30) => xr.opt(&xc, &mut xo.resource_name1)?,
+                Some(31) => xr.opt(&xc, &mut xo.resource_name10)?,
+                Some(32) => xr.opt(&xc, &mut xo.resource_name2)?,
+                Some(33) => xr.opt(&xc, &mut xo.resource_name3)?,
+                Some(34) => xr.opt(&xc, &mut xo.resource_name4)?,
+                Some(35) => xr.opt(&xc, &mut xo.resource_name5)?,
+                Some(36) => xr.opt(&xc, &mut xo.resource_name6)?,
+                Some(37) => xr.opt(&xc, &mut xo.resource_name7)?,
+                Some(38) => xr.opt(&xc, &mut xo.resource_name8)?,
+                Some(39) => xr.opt(&xc, &mut xo.resource_name9)?,
+                Some(40) => xr.opt(&xc, &mut xo.service_location_name)?,
+                Some(41) => xr.opt(&xc, &mut xo.start_date)?,
+                Some(42) => xr.opt(&xc, &mut xo.r#type)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            all_day,
-            appointment_reason1,
-            appointment_reason10,
-            appointment_reason2,
-            appointment_reason3,
-            appointment_reason4,
-            appointment_reason5,
-            appointment_reason6,
-            appointment_reason7,
-            appointment_reason8,
-            appointment_reason9,
-            authorization_end_date,
-            authorization_id,
-            authorization_insurance_plan,
-            authorization_number,
-            authorization_start_date,
-            confirmation_status,
-            created_date,
-            end_date,
-            id,
-            last_modified_date,
-            notes,
-            patient_case_id,
-            patient_case_name,
-            patient_case_payer_scenario,
-            patient_full_name,
-            patient_id,
-            practice_id,
-            practice_name,
-            recurring,
-            resource_name1,
-            resource_name10,
-            resource_name2,
-            resource_name3,
-            resource_name4,
-            resource_name5,
-            resource_name6,
-            resource_name7,
-            resource_name8,
-            resource_name9,
-            service_location_name,
-            start_date,
-            r#type,
-        })
+        Ok(xo)
     }
 }
 
@@ -16320,62 +14164,30 @@ impl crate::xml::Decode for AppointmentFilter {
             (super::NS0, "ToLastModifiedDate"),
             (super::NS0, "Type"),
         ];
-        let mut appointment_reason = crate::xml::Nillable::Absent;
-        let mut confirmation_status = crate::xml::Nillable::Absent;
-        let mut end_date = crate::xml::Nillable::Absent;
-        let mut from_created_date = crate::xml::Nillable::Absent;
-        let mut from_last_modified_date = crate::xml::Nillable::Absent;
-        let mut patient_case_payer_scenario = crate::xml::Nillable::Absent;
-        let mut patient_full_name = crate::xml::Nillable::Absent;
-        let mut patient_id = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut resource_name = crate::xml::Nillable::Absent;
-        let mut service_location_name = crate::xml::Nillable::Absent;
-        let mut start_date = crate::xml::Nillable::Absent;
-        let mut time_zone_offset_from_gmt = crate::xml::Nillable::Absent;
-        let mut to_created_date = crate::xml::Nillable::Absent;
-        let mut to_last_modified_date = crate::xml::Nillable::Absent;
-        let mut r#type = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut appointment_reason)?,
-                Some(1) => xr.opt_nil(&xc, &mut confirmation_status)?,
-                Some(2) => xr.opt_nil(&xc, &mut end_date)?,
-                Some(3) => xr.opt_nil(&xc, &mut from_created_date)?,
-                Some(4) => xr.opt_nil(&xc, &mut from_last_modified_date)?,
-                Some(5) => xr.opt_nil(&xc, &mut patient_case_payer_scenario)?,
-                Some(6) => xr.opt_nil(&xc, &mut patient_full_name)?,
-                Some(7) => xr.opt_nil(&xc, &mut patient_id)?,
-                Some(8) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(9) => xr.opt_nil(&xc, &mut resource_name)?,
-                Some(10) => xr.opt_nil(&xc, &mut service_location_name)?,
-                Some(11) => xr.opt_nil(&xc, &mut start_date)?,
-                Some(12) => xr.opt_nil(&xc, &mut time_zone_offset_from_gmt)?,
-                Some(13) => xr.opt_nil(&xc, &mut to_created_date)?,
-                Some(14) => xr.opt_nil(&xc, &mut to_last_modified_date)?,
-                Some(15) => xr.opt_nil(&xc, &mut r#type)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.appointment_reason)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.confirmation_status)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.end_date)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.from_created_date)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.from_last_modified_date)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.patient_case_payer_scenario)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.patient_full_name)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.patient_id)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.resource_name)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.service_location_name)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.start_date)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.time_zone_offset_from_gmt)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.to_created_date)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.to_last_modified_date)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.r#type)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            appointment_reason,
-            confirmation_status,
-            end_date,
-            from_created_date,
-            from_last_modified_date,
-            patient_case_payer_scenario,
-            patient_full_name,
-            patient_id,
-            practice_name,
-            resource_name,
-            service_location_name,
-            start_date,
-            time_zone_offset_from_gmt,
-            to_created_date,
-            to_last_modified_date,
-            r#type,
-        })
+        Ok(xo)
     }
 }
 
@@ -16434,30 +14246,24 @@ impl crate::xml::Decode for GetAppointmentsResp {
             (super::NS0, "SecurityResponse"),
             (super::NS0, "Appointments"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut appointments = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
                 Some(2) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
                         "AppointmentData",
-                        &mut appointments,
+                        &mut xo.appointments,
                     )?
                 }
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            appointments,
-        })
+        Ok(xo)
     }
 }
 
@@ -16678,143 +14484,57 @@ impl crate::xml::Decode for AppointmentData {
             (super::NS0, "StartDate"),
             (super::NS0, "Type"),
         ];
-        let mut all_day = crate::xml::Nillable::Absent;
-        let mut appointment_reason1 = crate::xml::Nillable::Absent;
-        let mut appointment_reason10 = crate::xml::Nillable::Absent;
-        let mut appointment_reason2 = crate::xml::Nillable::Absent;
-        let mut appointment_reason3 = crate::xml::Nillable::Absent;
-        let mut appointment_reason4 = crate::xml::Nillable::Absent;
-        let mut appointment_reason5 = crate::xml::Nillable::Absent;
-        let mut appointment_reason6 = crate::xml::Nillable::Absent;
-        let mut appointment_reason7 = crate::xml::Nillable::Absent;
-        let mut appointment_reason8 = crate::xml::Nillable::Absent;
-        let mut appointment_reason9 = crate::xml::Nillable::Absent;
-        let mut authorization_end_date = crate::xml::Nillable::Absent;
-        let mut authorization_id = crate::xml::Nillable::Absent;
-        let mut authorization_insurance_plan = crate::xml::Nillable::Absent;
-        let mut authorization_number = crate::xml::Nillable::Absent;
-        let mut authorization_start_date = crate::xml::Nillable::Absent;
-        let mut confirmation_status = crate::xml::Nillable::Absent;
-        let mut created_date = crate::xml::Nillable::Absent;
-        let mut end_date = crate::xml::Nillable::Absent;
-        let mut id = crate::xml::Nillable::Absent;
-        let mut last_modified_date = crate::xml::Nillable::Absent;
-        let mut notes = crate::xml::Nillable::Absent;
-        let mut patient_case_id = crate::xml::Nillable::Absent;
-        let mut patient_case_name = crate::xml::Nillable::Absent;
-        let mut patient_case_payer_scenario = crate::xml::Nillable::Absent;
-        let mut patient_full_name = crate::xml::Nillable::Absent;
-        let mut patient_id = crate::xml::Nillable::Absent;
-        let mut practice_id = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut recurring = crate::xml::Nillable::Absent;
-        let mut resource_name1 = crate::xml::Nillable::Absent;
-        let mut resource_name10 = crate::xml::Nillable::Absent;
-        let mut resource_name2 = crate::xml::Nillable::Absent;
-        let mut resource_name3 = crate::xml::Nillable::Absent;
-        let mut resource_name4 = crate::xml::Nillable::Absent;
-        let mut resource_name5 = crate::xml::Nillable::Absent;
-        let mut resource_name6 = crate::xml::Nillable::Absent;
-        let mut resource_name7 = crate::xml::Nillable::Absent;
-        let mut resource_name8 = crate::xml::Nillable::Absent;
-        let mut resource_name9 = crate::xml::Nillable::Absent;
-        let mut service_location_name = crate::xml::Nillable::Absent;
-        let mut start_date = crate::xml::Nillable::Absent;
-        let mut r#type = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut all_day)?,
-                Some(1) => xr.opt_nil(&xc, &mut appointment_reason1)?,
-                Some(2) => xr.opt_nil(&xc, &mut appointment_reason10)?,
-                Some(3) => xr.opt_nil(&xc, &mut appointment_reason2)?,
-                Some(4) => xr.opt_nil(&xc, &mut appointment_reason3)?,
-                Some(5) => xr.opt_nil(&xc, &mut appointment_reason4)?,
-                Some(6) => xr.opt_nil(&xc, &mut appointment_reason5)?,
-                Some(7) => xr.opt_nil(&xc, &mut appointment_reason6)?,
-                Some(8) => xr.opt_nil(&xc, &mut appointment_reason7)?,
-                Some(9) => xr.opt_nil(&xc, &mut appointment_reason8)?,
-                Some(10) => xr.opt_nil(&xc, &mut appointment_reason9)?,
-                Some(11) => xr.opt_nil(&xc, &mut authorization_end_date)?,
-                Some(12) => xr.opt_nil(&xc, &mut authorization_id)?,
-                Some(13) => xr.opt_nil(&xc, &mut authorization_insurance_plan)?,
-                Some(14) => xr.opt_nil(&xc, &mut authorization_number)?,
-                Some(15) => xr.opt_nil(&xc, &mut authorization_start_date)?,
-                Some(16) => xr.opt_nil(&xc, &mut confirmation_status)?,
-                Some(17) => xr.opt_nil(&xc, &mut created_date)?,
-                Some(18) => xr.opt_nil(&xc, &mut end_date)?,
-                Some(19) => xr.opt_nil(&xc, &mut id)?,
-                Some(20) => xr.opt_nil(&xc, &mut last_modified_date)?,
-                Some(21) => xr.opt_nil(&xc, &mut notes)?,
-                Some(22) => xr.opt_nil(&xc, &mut patient_case_id)?,
-                Some(23) => xr.opt_nil(&xc, &mut patient_case_name)?,
-                Some(24) => xr.opt_nil(&xc, &mut patient_case_payer_scenario)?,
-                Some(25) => xr.opt_nil(&xc, &mut patient_full_name)?,
-                Some(26) => xr.opt_nil(&xc, &mut patient_id)?,
-                Some(27) => xr.opt_nil(&xc, &mut practice_id)?,
-                Some(28) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(29) => xr.opt_nil(&xc, &mut recurring)?,
-                Some(30) => xr.opt_nil(&xc, &mut resource_name1)?,
-                Some(31) => xr.opt_nil(&xc, &mut resource_name10)?,
-                Some(32) => xr.opt_nil(&xc, &mut resource_name2)?,
-                Some(33) => xr.opt_nil(&xc, &mut resource_name3)?,
-                Some(34) => xr.opt_nil(&xc, &mut resource_name4)?,
-                Some(35) => xr.opt_nil(&xc, &mut resource_name5)?,
-                Some(36) => xr.opt_nil(&xc, &mut resource_name6)?,
-                Some(37) => xr.opt_nil(&xc, &mut resource_name7)?,
-                Some(38) => xr.opt_nil(&xc, &mut resource_name8)?,
-                Some(39) => xr.opt_nil(&xc, &mut resource_name9)?,
-                Some(40) => xr.opt_nil(&xc, &mut service_location_name)?,
-                Some(41) => xr.opt_nil(&xc, &mut start_date)?,
-                Some(42) => xr.opt_nil(&xc, &mut r#type)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.all_day)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.appointment_reason1)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.appointment_reason10)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.appointment_reason2)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.appointment_reason3)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.appointment_reason4)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.appointment_reason5)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.appointment_reason6)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.appointment_reason7)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.appointment_reason8)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.appointment_reason9)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.authorization_end_date)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.authorization_id)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.authorization_insurance_plan)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.authorization_number)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.authorization_start_date)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.confirmation_status)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.created_date)?,
+                Some(18) => xr.opt_nil(&xc, &mut xo.end_date)?,
+                Some(19) => xr.opt_nil(&xc, &mut xo.id)?,
+                Some(20) => xr.opt_nil(&xc, &mut xo.last_modified_date)?,
+                Some(21) => xr.opt_nil(&xc, &mut xo.notes)?,
+                Some(22) => xr.opt_nil(&xc, &mut xo.patient_case_id)?,
+                Some(23) => xr.opt_nil(&xc, &mut xo.patient_case_name)?,
+                Some(24) => xr.opt_nil(&xc, &mut xo.patient_case_payer_scenario)?,
+                Some(25) => xr.opt_nil(&xc, &mut xo.patient_full_name)?,
+                Some(26) => xr.opt_nil(&xc, &mut xo.patient_id)?,
+                Some(27) => xr.opt_nil(&xc, &mut xo.practice_id)?,
+                Some(28) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(29) => xr.opt_nil(&xc, &mut xo.recurring)?,
+                Some(30) => xr.opt_nil(&xc, &mut xo.resource_name1)?,
+                Some(31) => xr.opt_nil(&xc, &mut xo.resource_name10)?,
+                Some(32) => xr.opt_nil(&xc, &mut xo.resource_name2)?,
+                Some(33) => xr.opt_nil(&xc, &mut xo.resource_name3)?,
+                Some(34) => xr.opt_nil(&xc, &mut xo.resource_name4)?,
+                Some(35) => xr.opt_nil(&xc, &mut xo.resource_name5)?,
+                Some(36) => xr.opt_nil(&xc, &mut xo.resource_name6)?,
+                Some(37) => xr.opt_nil(&xc, &mut xo.resource_name7)?,
+                Some(38) => xr.opt_nil(&xc, &mut xo.resource_name8)?,
+                Some(39) => xr.opt_nil(&xc, &mut xo.resource_name9)?,
+                Some(40) => xr.opt_nil(&xc, &mut xo.service_location_name)?,
+                Some(41) => xr.opt_nil(&xc, &mut xo.start_date)?,
+                Some(42) => xr.opt_nil(&xc, &mut xo.r#type)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            all_day,
-            appointment_reason1,
-            appointment_reason10,
-            appointment_reason2,
-            appointment_reason3,
-            appointment_reason4,
-            appointment_reason5,
-            appointment_reason6,
-            appointment_reason7,
-            appointment_reason8,
-            appointment_reason9,
-            authorization_end_date,
-            authorization_id,
-            authorization_insurance_plan,
-            authorization_number,
-            authorization_start_date,
-            confirmation_status,
-            created_date,
-            end_date,
-            id,
-            last_modified_date,
-            notes,
-            patient_case_id,
-            patient_case_name,
-            patient_case_payer_scenario,
-            patient_full_name,
-            patient_id,
-            practice_id,
-            practice_name,
-            recurring,
-            resource_name1,
-            resource_name10,
-            resource_name2,
-            resource_name3,
-            resource_name4,
-            resource_name5,
-            resource_name6,
-            resource_name7,
-            resource_name8,
-            resource_name9,
-            service_location_name,
-            start_date,
-            r#type,
-        })
+        Ok(xo)
     }
 }
 
@@ -17962,593 +15682,268 @@ impl crate::xml::Decode for ChargeFieldsToReturn {
             (super::NS0, "UnitCharge"),
             (super::NS0, "Units"),
         ];
-        let mut adjusted_charges = None;
-        let mut allowed_amount = None;
-        let mut appointment_id = None;
-        let mut batch_number = None;
-        let mut billed_to = None;
-        let mut case_name = None;
-        let mut case_payer_scenario = None;
-        let mut copay_amount = None;
-        let mut copay_category = None;
-        let mut copay_method = None;
-        let mut copay_reference = None;
-        let mut created_date = None;
-        let mut do_not_send_claim_electronically = None;
-        let mut do_not_send_electronically_to_secondary = None;
-        let mut e_claim_note = None;
-        let mut e_claim_note_type = None;
-        let mut encounter_diagnosis_id1 = None;
-        let mut encounter_diagnosis_id2 = None;
-        let mut encounter_diagnosis_id3 = None;
-        let mut encounter_diagnosis_id4 = None;
-        let mut encounter_id = None;
-        let mut encounter_procedure_id = None;
-        let mut encounter_status = None;
-        let mut expected_amount = None;
-        let mut hospitalization_end_date = None;
-        let mut hospitalization_start_date = None;
-        let mut id = None;
-        let mut insurance_balance = None;
-        let mut last_modified_date = None;
-        let mut line_note = None;
-        let mut local_use_box10d = None;
-        let mut local_use_box19 = None;
-        let mut minutes = None;
-        let mut other_adjustment = None;
-        let mut other_payment_amount = None;
-        let mut other_payment_category_desc = None;
-        let mut other_payment_id = None;
-        let mut other_payment_method_desc = None;
-        let mut other_payment_posting_date = None;
-        let mut other_payment_ref = None;
-        let mut patient_balance = None;
-        let mut patient_batch_id = None;
-        let mut patient_date_of_birth = None;
-        let mut patient_first_bill_date = None;
-        let mut patient_first_name = None;
-        let mut patient_id = None;
-        let mut patient_last_bill_date = None;
-        let mut patient_last_name = None;
-        let mut patient_middle_name = None;
-        let mut patient_name = None;
-        let mut patient_payment_amount = None;
-        let mut patient_payment_category_desc = None;
-        let mut patient_payment_id = None;
-        let mut patient_payment_method_desc = None;
-        let mut patient_payment_posting_date = None;
-        let mut patient_payment_ref = None;
-        let mut posting_date = None;
-        let mut practice_id = None;
-        let mut practice_name = None;
-        let mut primary_insurance_address_line1 = None;
-        let mut primary_insurance_address_line2 = None;
-        let mut primary_insurance_adjudication_date = None;
-        let mut primary_insurance_batch_id = None;
-        let mut primary_insurance_city = None;
-        let mut primary_insurance_company_name = None;
-        let mut primary_insurance_country = None;
-        let mut primary_insurance_first_bill_date = None;
-        let mut primary_insurance_insurance_allowed = None;
-        let mut primary_insurance_insurance_coinsurance = None;
-        let mut primary_insurance_insurance_contract_adjustment = None;
-        let mut primary_insurance_insurance_contract_adjustment_reason = None;
-        let mut primary_insurance_insurance_copay = None;
-        let mut primary_insurance_insurance_deductible = None;
-        let mut primary_insurance_insurance_payment = None;
-        let mut primary_insurance_insurance_secondary_adjustment = None;
-        let mut primary_insurance_insurance_secondary_adjustment_reason = None;
-        let mut primary_insurance_last_bill_date = None;
-        let mut primary_insurance_payment_category_desc = None;
-        let mut primary_insurance_payment_id = None;
-        let mut primary_insurance_payment_method_desc = None;
-        let mut primary_insurance_payment_posting_date = None;
-        let mut primary_insurance_payment_ref = None;
-        let mut primary_insurance_plan_name = None;
-        let mut primary_insurance_state = None;
-        let mut primary_insurance_zip_code = None;
-        let mut procedure_code = None;
-        let mut procedure_code_category = None;
-        let mut procedure_modifier1 = None;
-        let mut procedure_modifier2 = None;
-        let mut procedure_modifier3 = None;
-        let mut procedure_modifier4 = None;
-        let mut procedure_name = None;
-        let mut receipts = None;
-        let mut ref_code = None;
-        let mut referring_provider_id = None;
-        let mut referring_provider_name = None;
-        let mut rendering_provider_id = None;
-        let mut rendering_provider_name = None;
-        let mut scheduling_provider_id = None;
-        let mut scheduling_provider_name = None;
-        let mut secondary_insurance_address_line1 = None;
-        let mut secondary_insurance_address_line2 = None;
-        let mut secondary_insurance_adjudication_date = None;
-        let mut secondary_insurance_batch_id = None;
-        let mut secondary_insurance_city = None;
-        let mut secondary_insurance_company_name = None;
-        let mut secondary_insurance_country = None;
-        let mut secondary_insurance_first_bill_date = None;
-        let mut secondary_insurance_insurance_allowed = None;
-        let mut secondary_insurance_insurance_coinsurance = None;
-        let mut secondary_insurance_insurance_contract_adjustment = None;
-        let mut secondary_insurance_insurance_contract_adjustment_reason = None;
-        let mut secondary_insurance_insurance_copay = None;
-        let mut secondary_insurance_insurance_deductible = None;
-        let mut secondary_insurance_insurance_payment = None;
-        let mut secondary_insurance_insurance_secondary_adjustment = None;
-        let mut secondary_insurance_insurance_secondary_adjustment_reason = None;
-        let mut secondary_insurance_last_bill_date = None;
-        let mut secondary_insurance_payment_category_desc = None;
-        let mut secondary_insurance_payment_id = None;
-        let mut secondary_insurance_payment_method_desc = None;
-        let mut secondary_insurance_payment_posting_date = None;
-        let mut secondary_insurance_payment_ref = None;
-        let mut secondary_insurance_plan_name = None;
-        let mut secondary_insurance_state = None;
-        let mut secondary_insurance_zip_code = None;
-        let mut service_end_date = None;
-        let mut service_location_billing_name = None;
-        let mut service_location_clia_number = None;
-        let mut service_location_facility_id = None;
-        let mut service_location_facility_id_type = None;
-        let mut service_location_fax = None;
-        let mut service_location_fax_ext = None;
-        let mut service_location_id = None;
-        let mut service_location_npi = None;
-        let mut service_location_name = None;
-        let mut service_location_name_address_line1 = None;
-        let mut service_location_name_address_line2 = None;
-        let mut service_location_name_city = None;
-        let mut service_location_name_country = None;
-        let mut service_location_name_state = None;
-        let mut service_location_name_zip_code = None;
-        let mut service_location_phone = None;
-        let mut service_location_phone_ext = None;
-        let mut service_location_place_of_service_code = None;
-        let mut service_location_place_of_service_name = None;
-        let mut service_start_date = None;
-        let mut status = None;
-        let mut supervising_provider_id = None;
-        let mut supervising_provider_name = None;
-        let mut tertiary_insurance_address_line1 = None;
-        let mut tertiary_insurance_address_line2 = None;
-        let mut tertiary_insurance_adjudication_date = None;
-        let mut tertiary_insurance_batch_id = None;
-        let mut tertiary_insurance_city = None;
-        let mut tertiary_insurance_company_name = None;
-        let mut tertiary_insurance_company_plan_name = None;
-        let mut tertiary_insurance_country = None;
-        let mut tertiary_insurance_insurance_allowed = None;
-        let mut tertiary_insurance_insurance_coinsurance = None;
-        let mut tertiary_insurance_insurance_contract_adjustment = None;
-        let mut tertiary_insurance_insurance_contract_adjustment_reason = None;
-        let mut tertiary_insurance_insurance_copay = None;
-        let mut tertiary_insurance_insurance_deductible = None;
-        let mut tertiary_insurance_insurance_payment = None;
-        let mut tertiary_insurance_insurance_secondary_adjustment = None;
-        let mut tertiary_insurance_insurance_secondary_adjustment_reason = None;
-        let mut tertiary_insurance_payment_category_desc = None;
-        let mut tertiary_insurance_payment_id = None;
-        let mut tertiary_insurance_payment_method_desc = None;
-        let mut tertiary_insurance_payment_posting_date = None;
-        let mut tertiary_insurance_payment_ref = None;
-        let mut tertiary_insurance_state = None;
-        let mut tertiary_insurance_zip_code = None;
-        let mut total_balance = None;
-        let mut total_charges = None;
-        let mut type_of_service = None;
-        let mut unit_charge = None;
-        let mut units = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt(&xc, &mut adjusted_charges)?,
-                Some(1) => xr.opt(&xc, &mut allowed_amount)?,
-                Some(2) => xr.opt(&xc, &mut appointment_id)?,
-                Some(3) => xr.opt(&xc, &mut batch_number)?,
-                Some(4) => xr.opt(&xc, &mut billed_to)?,
-                Some(5) => xr.opt(&xc, &mut case_name)?,
-                Some(6) => xr.opt(&xc, &mut case_payer_scenario)?,
-                Some(7) => xr.opt(&xc, &mut copay_amount)?,
-                Some(8) => xr.opt(&xc, &mut copay_category)?,
-                Some(9) => xr.opt(&xc, &mut copay_method)?,
-                Some(10) => xr.opt(&xc, &mut copay_reference)?,
-                Some(11) => xr.opt(&xc, &mut created_date)?,
-                Some(12) => xr.opt(&xc, &mut do_not_send_claim_electronically)?,
-                Some(13) => xr.opt(&xc, &mut do_not_send_electronically_to_secondary)?,
-                Some(14) => xr.opt(&xc, &mut e_claim_note)?,
-                Some(15) => xr.opt(&xc, &mut e_claim_note_type)?,
-                Some(16) => xr.opt(&xc, &mut encounter_diagnosis_id1)?,
-                Some(17) => xr.opt(&xc, &mut encounter_diagnosis_id2)?,
-                Some(18) => xr.opt(&xc, &mut encounter_diagnosis_id3)?,
-                Some(19) => xr.opt(&xc, &mut encounter_diagnosis_id4)?,
-                Some(20) => xr.opt(&xc, &mut encounter_id)?,
-                Some(21) => xr.opt(&xc, &mut encounter_procedure_id)?,
-                Some(22) => xr.opt(&xc, &mut encounter_status)?,
-                Some(23) => xr.opt(&xc, &mut expected_amount)?,
-                Some(24) => xr.opt(&xc, &mut hospitalization_end_date)?,
-                Some(25) => xr.opt(&xc, &mut hospitalization_start_date)?,
-                Some(26) => xr.opt(&xc, &mut id)?,
-                Some(27) => xr.opt(&xc, &mut insurance_balance)?,
-                Some(28) => xr.opt(&xc, &mut last_modified_date)?,
-                Some(29) => xr.opt(&xc, &mut line_note)?,
-                Some(30) => xr.opt(&xc, &mut local_use_box10d)?,
-                Some(31) => xr.opt(&xc, &mut local_use_box19)?,
-                Some(32) => xr.opt(&xc, &mut minutes)?,
-                Some(33) => xr.opt(&xc, &mut other_adjustment)?,
-                Some(34) => xr.opt(&xc, &mut other_payment_amount)?,
-                Some(35) => xr.opt(&xc, &mut other_payment_category_desc)?,
-                Some(36) => xr.opt(&xc, &mut other_payment_id)?,
-                Some(37) => xr.opt(&xc, &mut other_payment_method_desc)?,
-                Some(38) => xr.opt(&xc, &mut other_payment_posting_date)?,
-                Some(39) => xr.opt(&xc, &mut other_payment_ref)?,
-                Some(40) => xr.opt(&xc, &mut patient_balance)?,
-                Some(41) => xr.opt(&xc, &mut patient_batch_id)?,
-                Some(42) => xr.opt(&xc, &mut patient_date_of_birth)?,
-                Some(43) => xr.opt(&xc, &mut patient_first_bill_date)?,
-                Some(44) => xr.opt(&xc, &mut patient_first_name)?,
-                Some(45) => xr.opt(&xc, &mut patient_id)?,
-                Some(46) => xr.opt(&xc, &mut patient_last_bill_date)?,
-                Some(47) => xr.opt(&xc, &mut patient_last_name)?,
-                Some(48) => xr.opt(&xc, &mut patient_middle_name)?,
-                Some(49) => xr.opt(&xc, &mut patient_name)?,
-                Some(50) => xr.opt(&xc, &mut patient_payment_amount)?,
-                Some(51) => xr.opt(&xc, &mut patient_payment_category_desc)?,
-                Some(52) => xr.opt(&xc, &mut patient_payment_id)?,
-                Some(53) => xr.opt(&xc, &mut patient_payment_method_desc)?,
-                Some(54) => xr.opt(&xc, &mut patient_payment_posting_date)?,
-                Some(55) => xr.opt(&xc, &mut patient_payment_ref)?,
-                Some(56) => xr.opt(&xc, &mut posting_date)?,
-                Some(57) => xr.opt(&xc, &mut practice_id)?,
-                Some(58) => xr.opt(&xc, &mut practice_name)?,
-                Some(59) => xr.opt(&xc, &mut primary_insurance_address_line1)?,
-                Some(60) => xr.opt(&xc, &mut primary_insurance_address_line2)?,
-                Some(61) => xr.opt(&xc, &mut primary_insurance_adjudication_date)?,
-                Some(62) => xr.opt(&xc, &mut primary_insurance_batch_id)?,
-                Some(63) => xr.opt(&xc, &mut primary_insurance_city)?,
-                Some(64) => xr.opt(&xc, &mut primary_insurance_company_name)?,
-                Some(65) => xr.opt(&xc, &mut primary_insurance_country)?,
-                Some(66) => xr.opt(&xc, &mut primary_insurance_first_bill_date)?,
-                Some(67) => xr.opt(&xc, &mut primary_insurance_insurance_allowed)?,
-                Some(68) => xr.opt(&xc, &mut primary_insurance_insurance_coinsurance)?,
+                Some(0) => xr.opt(&xc, &mut xo.adjusted_charges)?,
+                Some(1) => xr.opt(&xc, &mut xo.allowed_amount)?,
+                Some(2) => xr.opt(&xc, &mut xo.appointment_id)?,
+                Some(3) => xr.opt(&xc, &mut xo.batch_number)?,
+                Some(4) => xr.opt(&xc, &mut xo.billed_to)?,
+                Some(5) => xr.opt(&xc, &mut xo.case_name)?,
+                Some(6) => xr.opt(&xc, &mut xo.case_payer_scenario)?,
+                Some(7) => xr.opt(&xc, &mut xo.copay_amount)?,
+                Some(8) => xr.opt(&xc, &mut xo.copay_category)?,
+                Some(9) => xr.opt(&xc, &mut xo.copay_method)?,
+                Some(10) => xr.opt(&xc, &mut xo.copay_reference)?,
+                Some(11) => xr.opt(&xc, &mut xo.created_date)?,
+                Some(12) => xr.opt(&xc, &mut xo.do_not_send_claim_electronically)?,
+                Some(13) => xr.opt(&xc, &mut xo.do_not_send_electronically_to_secondary)?,
+                Some(14) => xr.opt(&xc, &mut xo.e_claim_note)?,
+                Some(15) => xr.opt(&xc, &mut xo.e_claim_note_type)?,
+                Some(16) => xr.opt(&xc, &mut xo.encounter_diagnosis_id1)?,
+                Some(17) => xr.opt(&xc, &mut xo.encounter_diagnosis_id2)?,
+                Some(18) => xr.opt(&xc, &mut xo.encounter_diagnosis_id3)?,
+                Some(19) => xr.opt(&xc, &mut xo.encounter_diagnosis_id4)?,
+                Some(20) => xr.opt(&xc, &mut xo.encounter_id)?,
+                Some(21) => xr.opt(&xc, &mut xo.encounter_procedure_id)?,
+                Some(22) => xr.opt(&xc, &mut xo.encounter_status)?,
+                Some(23) => xr.opt(&xc, &mut xo.expected_amount)?,
+                Some(24) => xr.opt(&xc, &mut xo.hospitalization_end_date)?,
+                Some(25) => xr.opt(&xc, &mut xo.hospitalization_start_date)?,
+                Some(26) => xr.opt(&xc, &mut xo.id)?,
+                Some(27) => xr.opt(&xc, &mut xo.insurance_balance)?,
+                Some(28) => xr.opt(&xc, &mut xo.last_modified_date)?,
+                Some(29) => xr.opt(&xc, &mut xo.line_note)?,
+                Some(30) => xr.opt(&xc, &mut xo.local_use_box10d)?,
+                Some(31) => xr.opt(&xc, &mut xo.local_use_box19)?,
+                Some(32) => xr.opt(&xc, &mut xo.minutes)?,
+                Some(33) => xr.opt(&xc, &mut xo.other_adjustment)?,
+                Some(34) => xr.opt(&xc, &mut xo.other_payment_amount)?,
+                Some(35) => xr.opt(&xc, &mut xo.other_payment_category_desc)?,
+                Some(36) => xr.opt(&xc, &mut xo.other_payment_id)?,
+                Some(37) => xr.opt(&xc, &mut xo.other_payment_method_desc)?,
+                Some(38) => xr.opt(&xc, &mut xo.other_payment_posting_date)?,
+                Some(39) => xr.opt(&xc, &mut xo.other_payment_ref)?,
+                Some(40) => xr.opt(&xc, &mut xo.patient_balance)?,
+                Some(41) => xr.opt(&xc, &mut xo.patient_batch_id)?,
+                Some(42) => xr.opt(&xc, &mut xo.patient_date_of_birth)?,
+                Some(43) => xr.opt(&xc, &mut xo.patient_first_bill_date)?,
+                Some(44) => xr.opt(&xc, &mut xo.patient_first_name)?,
+                Some(45) => xr.opt(&xc, &mut xo.patient_id)?,
+                Some(46) => xr.opt(&xc, &mut xo.patient_last_bill_date)?,
+                Some(47) => xr.opt(&xc, &mut xo.patient_last_name)?,
+                Some(48) => xr.opt(&xc, &mut xo.patient_middle_name)?,
+                Some(49) => xr.opt(&xc, &mut xo.patient_name)?,
+                Some(50) => xr.opt(&xc, &mut xo.patient_payment_amount)?,
+                Some(51) => xr.opt(&xc, &mut xo.patient_payment_category_desc)?,
+                Some(52) => xr.opt(&xc, &mut xo.patient_payment_id)?,
+                Some(53) => xr.opt(&xc, &mut xo.patient_payment_method_desc)?,
+                Some(54) => xr.opt(&xc, &mut xo.patient_payment_posting_date)?,
+                Some(55) => xr.opt(&xc, &mut xo.patient_payment_ref)?,
+                Some(56) => xr.opt(&xc, &mut xo.posting_date)?,
+                Some(57) => xr.opt(&xc, &mut xo.practice_id)?,
+                Some(58) => xr.opt(&xc, &mut xo.practice_name)?,
+                Some(59) => xr.opt(&xc, &mut xo.primary_insurance_address_line1)?,
+                Some(60) => xr.opt(&xc, &mut xo.primary_insurance_address_line2)?,
+                Some(61) => xr.opt(&xc, &mut xo.primary_insurance_adjudication_date)?,
+                Some(62) => xr.opt(&xc, &mut xo.primary_insurance_batch_id)?,
+                Some(63) => xr.opt(&xc, &mut xo.primary_insurance_city)?,
+                Some(64) => xr.opt(&xc, &mut xo.primary_insurance_company_name)?,
+                Some(65) => xr.opt(&xc, &mut xo.primary_insurance_country)?,
+                Some(66) => xr.opt(&xc, &mut xo.primary_insurance_first_bill_date)?,
+                Some(67) => xr.opt(&xc, &mut xo.primary_insurance_insurance_allowed)?,
+                Some(68) => xr.opt(&xc, &mut xo.primary_insurance_insurance_coinsurance)?,
                 Some(69) => {
-                    xr.opt(&xc, &mut primary_insurance_insurance_contract_adjustment)?
+                    xr.opt(&xc, &mut xo.primary_insurance_insurance_contract_adjustment)?
                 }
                 Some(70) => {
                     xr.opt(
                         &xc,
-                        &mut primary_insurance_insurance_contract_adjustment_reason,
+                        &mut xo.primary_insurance_insurance_contract_adjustment_reason,
                     )?
                 }
-                Some(71) => xr.opt(&xc, &mut primary_insurance_insurance_copay)?,
-                Some(72) => xr.opt(&xc, &mut primary_insurance_insurance_deductible)?,
-                Some(73) => xr.opt(&xc, &mut primary_insurance_insurance_payment)?,
+                Some(71) => xr.opt(&xc, &mut xo.primary_insurance_insurance_copay)?,
+                Some(72) => xr.opt(&xc, &mut xo.primary_insurance_insurance_deductible)?,
+                Some(73) => xr.opt(&xc, &mut xo.primary_insurance_insurance_payment)?,
                 Some(74) => {
-                    xr.opt(&xc, &mut primary_insurance_insurance_secondary_adjustment)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.primary_insurance_insurance_secondary_adjustment,
+                    )?
                 }
                 Some(75) => {
                     xr.opt(
                         &xc,
-                        &mut primary_insurance_insurance_secondary_adjustment_reason,
+                        &mut xo.primary_insurance_insurance_secondary_adjustment_reason,
                     )?
                 }
-                Some(76) => xr.opt(&xc, &mut primary_insurance_last_bill_date)?,
-                Some(77) => xr.opt(&xc, &mut primary_insurance_payment_category_desc)?,
-                Some(78) => xr.opt(&xc, &mut primary_insurance_payment_id)?,
-                Some(79) => xr.opt(&xc, &mut primary_insurance_payment_method_desc)?,
-                Some(80) => xr.opt(&xc, &mut primary_insurance_payment_posting_date)?,
-                Some(81) => xr.opt(&xc, &mut primary_insurance_payment_ref)?,
-                Some(82) => xr.opt(&xc, &mut primary_insurance_plan_name)?,
-                Some(83) => xr.opt(&xc, &mut primary_insurance_state)?,
-                Some(84) => xr.opt(&xc, &mut primary_insurance_zip_code)?,
-                Some(85) => xr.opt(&xc, &mut procedure_code)?,
-                Some(86) => xr.opt(&xc, &mut procedure_code_category)?,
-                Some(87) => xr.opt(&xc, &mut procedure_modifier1)?,
-                Some(88) => xr.opt(&xc, &mut procedure_modifier2)?,
-                Some(89) => xr.opt(&xc, &mut procedure_modifier3)?,
-                Some(90) => xr.opt(&xc, &mut procedure_modifier4)?,
-                Some(91) => xr.opt(&xc, &mut procedure_name)?,
-                Some(92) => xr.opt(&xc, &mut receipts)?,
-                Some(93) => xr.opt(&xc, &mut ref_code)?,
-                Some(94) => xr.opt(&xc, &mut referring_provider_id)?,
-                Some(95) => xr.opt(&xc, &mut referring_provider_name)?,
-                Some(96) => xr.opt(&xc, &mut rendering_provider_id)?,
-                Some(97) => xr.opt(&xc, &mut rendering_provider_name)?,
-                Some(98) => xr.opt(&xc, &mut scheduling_provider_id)?,
-                Some(99) => xr.opt(&xc, &mut scheduling_provider_name)?,
-                Some(100) => xr.opt(&xc, &mut secondary_insurance_address_line1)?,
-                Some(101) => xr.opt(&xc, &mut secondary_insurance_address_line2)?,
-                Some(102) => xr.opt(&xc, &mut secondary_insurance_adjudication_date)?,
-                Some(103) => xr.opt(&xc, &mut secondary_insurance_batch_id)?,
-                Some(104) => xr.opt(&xc, &mut secondary_insurance_city)?,
-                Some(105) => xr.opt(&xc, &mut secondary_insurance_company_name)?,
-                Some(106) => xr.opt(&xc, &mut secondary_insurance_country)?,
-                Some(107) => xr.opt(&xc, &mut secondary_insurance_first_bill_date)?,
-                Some(108) => xr.opt(&xc, &mut secondary_insurance_insurance_allowed)?,
-                Some(109) => xr.opt(&xc, &mut secondary_insurance_insurance_coinsurance)?,
+                Some(76) => xr.opt(&xc, &mut xo.primary_insurance_last_bill_date)?,
+                Some(77) => xr.opt(&xc, &mut xo.primary_insurance_payment_category_desc)?,
+                Some(78) => xr.opt(&xc, &mut xo.primary_insurance_payment_id)?,
+                Some(79) => xr.opt(&xc, &mut xo.primary_insurance_payment_method_desc)?,
+                Some(80) => xr.opt(&xc, &mut xo.primary_insurance_payment_posting_date)?,
+                Some(81) => xr.opt(&xc, &mut xo.primary_insurance_payment_ref)?,
+                Some(82) => xr.opt(&xc, &mut xo.primary_insurance_plan_name)?,
+                Some(83) => xr.opt(&xc, &mut xo.primary_insurance_state)?,
+                Some(84) => xr.opt(&xc, &mut xo.primary_insurance_zip_code)?,
+                Some(85) => xr.opt(&xc, &mut xo.procedure_code)?,
+                Some(86) => xr.opt(&xc, &mut xo.procedure_code_category)?,
+                Some(87) => xr.opt(&xc, &mut xo.procedure_modifier1)?,
+                Some(88) => xr.opt(&xc, &mut xo.procedure_modifier2)?,
+                Some(89) => xr.opt(&xc, &mut xo.procedure_modifier3)?,
+                Some(90) => xr.opt(&xc, &mut xo.procedure_modifier4)?,
+                Some(91) => xr.opt(&xc, &mut xo.procedure_name)?,
+                Some(92) => xr.opt(&xc, &mut xo.receipts)?,
+                Some(93) => xr.opt(&xc, &mut xo.ref_code)?,
+                Some(94) => xr.opt(&xc, &mut xo.referring_provider_id)?,
+                Some(95) => xr.opt(&xc, &mut xo.referring_provider_name)?,
+                Some(96) => xr.opt(&xc, &mut xo.rendering_provider_id)?,
+                Some(97) => xr.opt(&xc, &mut xo.rendering_provider_name)?,
+                Some(98) => xr.opt(&xc, &mut xo.scheduling_provider_id)?,
+                Some(99) => xr.opt(&xc, &mut xo.scheduling_provider_name)?,
+                Some(100) => xr.opt(&xc, &mut xo.secondary_insurance_address_line1)?,
+                Some(101) => xr.opt(&xc, &mut xo.secondary_insurance_address_line2)?,
+                Some(102) => xr.opt(&xc, &mut xo.secondary_insurance_adjudication_date)?,
+                Some(103) => xr.opt(&xc, &mut xo.secondary_insurance_batch_id)?,
+                Some(104) => xr.opt(&xc, &mut xo.secondary_insurance_city)?,
+                Some(105) => xr.opt(&xc, &mut xo.secondary_insurance_company_name)?,
+                Some(106) => xr.opt(&xc, &mut xo.secondary_insurance_country)?,
+                Some(107) => xr.opt(&xc, &mut xo.secondary_insurance_first_bill_date)?,
+                Some(108) => xr.opt(&xc, &mut xo.secondary_insurance_insurance_allowed)?,
+                Some(109) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_insurance_coinsurance)?
+                }
                 Some(110) => {
-                    xr.opt(&xc, &mut secondary_insurance_insurance_contract_adjustment)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.secondary_insurance_insurance_contract_adjustment,
+                    )?
                 }
                 Some(111) => {
                     xr.opt(
                         &xc,
-                        &mut secondary_insurance_insurance_contract_adjustment_reason,
+                        &mut xo.secondary_insurance_insurance_contract_adjustment_reason,
                     )?
                 }
-                Some(112) => xr.opt(&xc, &mut secondary_insurance_insurance_copay)?,
-                Some(113) => xr.opt(&xc, &mut secondary_insurance_insurance_deductible)?,
-                Some(114) => xr.opt(&xc, &mut secondary_insurance_insurance_payment)?,
+                Some(112) => xr.opt(&xc, &mut xo.secondary_insurance_insurance_copay)?,
+                Some(113) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_insurance_deductible)?
+                }
+                Some(114) => xr.opt(&xc, &mut xo.secondary_insurance_insurance_payment)?,
                 Some(115) => {
-                    xr.opt(&xc, &mut secondary_insurance_insurance_secondary_adjustment)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.secondary_insurance_insurance_secondary_adjustment,
+                    )?
                 }
                 Some(116) => {
                     xr.opt(
                         &xc,
-                        &mut secondary_insurance_insurance_secondary_adjustment_reason,
+                        &mut xo.secondary_insurance_insurance_secondary_adjustment_reason,
                     )?
                 }
-                Some(117) => xr.opt(&xc, &mut secondary_insurance_last_bill_date)?,
-                Some(118) => xr.opt(&xc, &mut secondary_insurance_payment_category_desc)?,
-                Some(119) => xr.opt(&xc, &mut secondary_insurance_payment_id)?,
-                Some(120) => xr.opt(&xc, &mut secondary_insurance_payment_method_desc)?,
-                Some(121) => xr.opt(&xc, &mut secondary_insurance_payment_posting_date)?,
-                Some(122) => xr.opt(&xc, &mut secondary_insurance_payment_ref)?,
-                Some(123) => xr.opt(&xc, &mut secondary_insurance_plan_name)?,
-                Some(124) => xr.opt(&xc, &mut secondary_insurance_state)?,
-                Some(125) => xr.opt(&xc, &mut secondary_insurance_zip_code)?,
-                Some(126) => xr.opt(&xc, &mut service_end_date)?,
-                Some(127) => xr.opt(&xc, &mut service_location_billing_name)?,
-                Some(128) => xr.opt(&xc, &mut service_location_clia_number)?,
-                Some(129) => xr.opt(&xc, &mut service_location_facility_id)?,
-                Some(130) => xr.opt(&xc, &mut service_location_facility_id_type)?,
-                Some(131) => xr.opt(&xc, &mut service_location_fax)?,
-                Some(132) => xr.opt(&xc, &mut service_location_fax_ext)?,
-                Some(133) => xr.opt(&xc, &mut service_location_id)?,
-                Some(134) => xr.opt(&xc, &mut service_location_npi)?,
-                Some(135) => xr.opt(&xc, &mut service_location_name)?,
-                Some(136) => xr.opt(&xc, &mut service_location_name_address_line1)?,
-                Some(137) => xr.opt(&xc, &mut service_location_name_address_line2)?,
-                Some(138) => xr.opt(&xc, &mut service_location_name_city)?,
-                Some(139) => xr.opt(&xc, &mut service_location_name_country)?,
-                Some(140) => xr.opt(&xc, &mut service_location_name_state)?,
-                Some(141) => xr.opt(&xc, &mut service_location_name_zip_code)?,
-                Some(142) => xr.opt(&xc, &mut service_location_phone)?,
-                Some(143) => xr.opt(&xc, &mut service_location_phone_ext)?,
-                Some(144) => xr.opt(&xc, &mut service_location_place_of_service_code)?,
-                Some(145) => xr.opt(&xc, &mut service_location_place_of_service_name)?,
-                Some(146) => xr.opt(&xc, &mut service_start_date)?,
-                Some(147) => xr.opt(&xc, &mut status)?,
-                Some(148) => xr.opt(&xc, &mut supervising_provider_id)?,
-                Some(149) => xr.opt(&xc, &mut supervising_provider_name)?,
-                Some(150) => xr.opt(&xc, &mut tertiary_insurance_address_line1)?,
-                Some(151) => xr.opt(&xc, &mut tertiary_insurance_address_line2)?,
-                Some(152) => xr.opt(&xc, &mut tertiary_insurance_adjudication_date)?,
-                Some(153) => xr.opt(&xc, &mut tertiary_insurance_batch_id)?,
-                Some(154) => xr.opt(&xc, &mut tertiary_insurance_city)?,
-                Some(155) => xr.opt(&xc, &mut tertiary_insurance_company_name)?,
-                Some(156) => xr.opt(&xc, &mut tertiary_insurance_company_plan_name)?,
-                Some(157) => xr.opt(&xc, &mut tertiary_insurance_country)?,
-                Some(158) => xr.opt(&xc, &mut tertiary_insurance_insurance_allowed)?,
-                Some(159) => xr.opt(&xc, &mut tertiary_insurance_insurance_coinsurance)?,
+                Some(117) => xr.opt(&xc, &mut xo.secondary_insurance_last_bill_date)?,
+                Some(118) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_payment_category_desc)?
+                }
+                Some(119) => xr.opt(&xc, &mut xo.secondary_insurance_payment_id)?,
+                Some(120) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_payment_method_desc)?
+                }
+                Some(121) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_payment_posting_date)?
+                }
+                Some(122) => xr.opt(&xc, &mut xo.secondary_insurance_payment_ref)?,
+                Some(123) => xr.opt(&xc, &mut xo.secondary_insurance_plan_name)?,
+                Some(124) => xr.opt(&xc, &mut xo.secondary_insurance_state)?,
+                Some(125) => xr.opt(&xc, &mut xo.secondary_insurance_zip_code)?,
+                Some(126) => xr.opt(&xc, &mut xo.service_end_date)?,
+                Some(127) => xr.opt(&xc, &mut xo.service_location_billing_name)?,
+                Some(128) => xr.opt(&xc, &mut xo.service_location_clia_number)?,
+                Some(129) => xr.opt(&xc, &mut xo.service_location_facility_id)?,
+                Some(130) => xr.opt(&xc, &mut xo.service_location_facility_id_type)?,
+                Some(131) => xr.opt(&xc, &mut xo.service_location_fax)?,
+                Some(132) => xr.opt(&xc, &mut xo.service_location_fax_ext)?,
+                Some(133) => xr.opt(&xc, &mut xo.service_location_id)?,
+                Some(134) => xr.opt(&xc, &mut xo.service_location_npi)?,
+                Some(135) => xr.opt(&xc, &mut xo.service_location_name)?,
+                Some(136) => xr.opt(&xc, &mut xo.service_location_name_address_line1)?,
+                Some(137) => xr.opt(&xc, &mut xo.service_location_name_address_line2)?,
+                Some(138) => xr.opt(&xc, &mut xo.service_location_name_city)?,
+                Some(139) => xr.opt(&xc, &mut xo.service_location_name_country)?,
+                Some(140) => xr.opt(&xc, &mut xo.service_location_name_state)?,
+                Some(141) => xr.opt(&xc, &mut xo.service_location_name_zip_code)?,
+                Some(142) => xr.opt(&xc, &mut xo.service_location_phone)?,
+                Some(143) => xr.opt(&xc, &mut xo.service_location_phone_ext)?,
+                Some(144) => xr.opt(&xc, &mut xo.service_location_place_of_service_code)?,
+                Some(145) => xr.opt(&xc, &mut xo.service_location_place_of_service_name)?,
+                Some(146) => xr.opt(&xc, &mut xo.service_start_date)?,
+                Some(147) => xr.opt(&xc, &mut xo.status)?,
+                Some(148) => xr.opt(&xc, &mut xo.supervising_provider_id)?,
+                Some(149) => xr.opt(&xc, &mut xo.supervising_provider_name)?,
+                Some(150) => xr.opt(&xc, &mut xo.tertiary_insurance_address_line1)?,
+                Some(151) => xr.opt(&xc, &mut xo.tertiary_insurance_address_line2)?,
+                Some(152) => xr.opt(&xc, &mut xo.tertiary_insurance_adjudication_date)?,
+                Some(153) => xr.opt(&xc, &mut xo.tertiary_insurance_batch_id)?,
+                Some(154) => xr.opt(&xc, &mut xo.tertiary_insurance_city)?,
+                Some(155) => xr.opt(&xc, &mut xo.tertiary_insurance_company_name)?,
+                Some(156) => xr.opt(&xc, &mut xo.tertiary_insurance_company_plan_name)?,
+                Some(157) => xr.opt(&xc, &mut xo.tertiary_insurance_country)?,
+                Some(158) => xr.opt(&xc, &mut xo.tertiary_insurance_insurance_allowed)?,
+                Some(159) => {
+                    xr.opt(&xc, &mut xo.tertiary_insurance_insurance_coinsurance)?
+                }
                 Some(160) => {
-                    xr.opt(&xc, &mut tertiary_insurance_insurance_contract_adjustment)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.tertiary_insurance_insurance_contract_adjustment,
+                    )?
                 }
                 Some(161) => {
                     xr.opt(
                         &xc,
-                        &mut tertiary_insurance_insurance_contract_adjustment_reason,
+                        &mut xo.tertiary_insurance_insurance_contract_adjustment_reason,
                     )?
                 }
-                Some(162) => xr.opt(&xc, &mut tertiary_insurance_insurance_copay)?,
-                Some(163) => xr.opt(&xc, &mut tertiary_insurance_insurance_deductible)?,
-                Some(164) => xr.opt(&xc, &mut tertiary_insurance_insurance_payment)?,
+                Some(162) => xr.opt(&xc, &mut xo.tertiary_insurance_insurance_copay)?,
+                Some(163) => {
+                    xr.opt(&xc, &mut xo.tertiary_insurance_insurance_deductible)?
+                }
+                Some(164) => xr.opt(&xc, &mut xo.tertiary_insurance_insurance_payment)?,
                 Some(165) => {
-                    xr.opt(&xc, &mut tertiary_insurance_insurance_secondary_adjustment)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.tertiary_insurance_insurance_secondary_adjustment,
+                    )?
                 }
                 Some(166) => {
                     xr.opt(
                         &xc,
-                        &mut tertiary_insurance_insurance_secondary_adjustment_reason,
+                        &mut xo.tertiary_insurance_insurance_secondary_adjustment_reason,
                     )?
                 }
-                Some(167) => xr.opt(&xc, &mut tertiary_insurance_payment_category_desc)?,
-                Some(168) => xr.opt(&xc, &mut tertiary_insurance_payment_id)?,
-                Some(169) => xr.opt(&xc, &mut tertiary_insurance_payment_method_desc)?,
-                Some(170) => xr.opt(&xc, &mut tertiary_insurance_payment_posting_date)?,
-                Some(171) => xr.opt(&xc, &mut tertiary_insurance_payment_ref)?,
-                Some(172) => xr.opt(&xc, &mut tertiary_insurance_state)?,
-                Some(173) => xr.opt(&xc, &mut tertiary_insurance_zip_code)?,
-                Some(174) => xr.opt(&xc, &mut total_balance)?,
-                Some(175) => xr.opt(&xc, &mut total_charges)?,
-                Some(176) => xr.opt(&xc, &mut type_of_service)?,
-                Some(177) => xr.opt(&xc, &mut unit_charge)?,
-                Some(178) => xr.opt(&xc, &mut units)?,
+                Some(167) => {
+                    xr.opt(&xc, &mut xo.tertiary_insurance_payment_category_desc)?
+                }
+                Some(168) => xr.opt(&xc, &mut xo.tertiary_insurance_payment_id)?,
+                Some(169) => xr.opt(&xc, &mut xo.tertiary_insurance_payment_method_desc)?,
+                Some(170) => {
+                    xr.opt(&xc, &mut xo.tertiary_insurance_payment_posting_date)?
+                }
+                Some(171) => xr.opt(&xc, &mut xo.tertiary_insurance_payment_ref)?,
+                Some(172) => xr.opt(&xc, &mut xo.tertiary_insurance_state)?,
+                Some(173) => xr.opt(&xc, &mut xo.tertiary_insurance_zip_code)?,
+                Some(174) => xr.opt(&xc, &mut xo.total_balance)?,
+                Some(175) => xr.opt(&xc, &mut xo.total_charges)?,
+                Some(176) => xr.opt(&xc, &mut xo.type_of_service)?,
+                Some(177) => xr.opt(&xc, &mut xo.unit_charge)?,
+                Some(178) => xr.opt(&xc, &mut xo.units)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            adjusted_charges,
-            allowed_amount,
-            appointment_id,
-            batch_number,
-            billed_to,
-            case_name,
-            case_payer_scenario,
-            copay_amount,
-            copay_category,
-            copay_method,
-            copay_reference,
-            created_date,
-            do_not_send_claim_electronically,
-            do_not_send_electronically_to_secondary,
-            e_claim_note,
-            e_claim_note_type,
-            encounter_diagnosis_id1,
-            encounter_diagnosis_id2,
-            encounter_diagnosis_id3,
-            encounter_diagnosis_id4,
-            encounter_id,
-            encounter_procedure_id,
-            encounter_status,
-            expected_amount,
-            hospitalization_end_date,
-            hospitalization_start_date,
-            id,
-            insurance_balance,
-            last_modified_date,
-            line_note,
-            local_use_box10d,
-            local_use_box19,
-            minutes,
-            other_adjustment,
-            other_payment_amount,
-            other_payment_category_desc,
-            other_payment_id,
-            other_payment_method_desc,
-            other_payment_posting_date,
-            other_payment_ref,
-            patient_balance,
-            patient_batch_id,
-            patient_date_of_birth,
-            patient_first_bill_date,
-            patient_first_name,
-            patient_id,
-            patient_last_bill_date,
-            patient_last_name,
-            patient_middle_name,
-            patient_name,
-            patient_payment_amount,
-            patient_payment_category_desc,
-            patient_payment_id,
-            patient_payment_method_desc,
-            patient_payment_posting_date,
-            patient_payment_ref,
-            posting_date,
-            practice_id,
-            practice_name,
-            primary_insurance_address_line1,
-            primary_insurance_address_line2,
-            primary_insurance_adjudication_date,
-            primary_insurance_batch_id,
-            primary_insurance_city,
-            primary_insurance_company_name,
-            primary_insurance_country,
-            primary_insurance_first_bill_date,
-            primary_insurance_insurance_allowed,
-            primary_insurance_insurance_coinsurance,
-            primary_insurance_insurance_contract_adjustment,
-            primary_insurance_insurance_contract_adjustment_reason,
-            primary_insurance_insurance_copay,
-            primary_insurance_insurance_deductible,
-            primary_insurance_insurance_payment,
-            primary_insurance_insurance_secondary_adjustment,
-            primary_insurance_insurance_secondary_adjustment_reason,
-            primary_insurance_last_bill_date,
-            primary_insurance_payment_category_desc,
-            primary_insurance_payment_id,
-            primary_insurance_payment_method_desc,
-            primary_insurance_payment_posting_date,
-            primary_insurance_payment_ref,
-            primary_insurance_plan_name,
-            primary_insurance_state,
-            primary_insurance_zip_code,
-            procedure_code,
-            procedure_code_category,
-            procedure_modifier1,
-            procedure_modifier2,
-            procedure_modifier3,
-            procedure_modifier4,
-            procedure_name,
-            receipts,
-            ref_code,
-            referring_provider_id,
-            referring_provider_name,
-            rendering_provider_id,
-            rendering_provider_name,
-            scheduling_provider_id,
-            scheduling_provider_name,
-            secondary_insurance_address_line1,
-            secondary_insurance_address_line2,
-            secondary_insurance_adjudication_date,
-            secondary_insurance_batch_id,
-            secondary_insurance_city,
-            secondary_insurance_company_name,
-            secondary_insurance_country,
-            secondary_insurance_first_bill_date,
-            secondary_insurance_insurance_allowed,
-            secondary_insurance_insurance_coinsurance,
-            secondary_insurance_insurance_contract_adjustment,
-            secondary_insurance_insurance_contract_adjustment_reason,
-            secondary_insurance_insurance_copay,
-            secondary_insurance_insurance_deductible,
-            secondary_insurance_insurance_payment,
-            secondary_insurance_insurance_secondary_adjustment,
-            secondary_insurance_insurance_secondary_adjustment_reason,
-            secondary_insurance_last_bill_date,
-            secondary_insurance_payment_category_desc,
-            secondary_insurance_payment_id,
-            secondary_insurance_payment_method_desc,
-            secondary_insurance_payment_posting_date,
-            secondary_insurance_payment_ref,
-            secondary_insurance_plan_name,
-            secondary_insurance_state,
-            secondary_insurance_zip_code,
-            service_end_date,
-            service_location_billing_name,
-            service_location_clia_number,
-            service_location_facility_id,
-            service_location_facility_id_type,
-            service_location_fax,
-            service_location_fax_ext,
-            service_location_id,
-            service_location_npi,
-            service_location_name,
-            service_location_name_address_line1,
-            service_location_name_address_line2,
-            service_location_name_city,
-            service_location_name_country,
-            service_location_name_state,
-            service_location_name_zip_code,
-            service_location_phone,
-            service_location_phone_ext,
-            service_location_place_of_service_code,
-            service_location_place_of_service_name,
-            service_start_date,
-            status,
-            supervising_provider_id,
-            supervising_provider_name,
-            tertiary_insurance_address_line1,
-            tertiary_insurance_address_line2,
-            tertiary_insurance_adjudication_date,
-            tertiary_insurance_batch_id,
-            tertiary_insurance_city,
-            tertiary_insurance_company_name,
-            tertiary_insurance_company_plan_name,
-            tertiary_insurance_country,
-            tertiary_insurance_insurance_allowed,
-            tertiary_insurance_insurance_coinsurance,
-            tertiary_insurance_insurance_contract_adjustment,
-            tertiary_insurance_insurance_contract_adjustment_reason,
-            tertiary_insurance_insurance_copay,
-            tertiary_insurance_insurance_deductible,
-            tertiary_insurance_insurance_payment,
-            tertiary_insurance_insurance_secondary_adjustment,
-            tertiary_insurance_insurance_secondary_adjustment_reason,
-            tertiary_insurance_payment_category_desc,
-            tertiary_insurance_payment_id,
-            tertiary_insurance_payment_method_desc,
-            tertiary_insurance_payment_posting_date,
-            tertiary_insurance_payment_ref,
-            tertiary_insurance_state,
-            tertiary_insurance_zip_code,
-            total_balance,
-            total_charges,
-            type_of_service,
-            unit_charge,
-            units,
-        })
+        Ok(xo)
     }
 }
 
@@ -18684,80 +16079,36 @@ impl crate::xml::Decode for ChargeFilter {
             (super::NS0, "ToPostingDate"),
             (super::NS0, "ToServiceDate"),
         ];
-        let mut batch_number = crate::xml::Nillable::Absent;
-        let mut billed_to = crate::xml::Nillable::Absent;
-        let mut case_payer_scenario = crate::xml::Nillable::Absent;
-        let mut diagnosis_code = crate::xml::Nillable::Absent;
-        let mut encounter_status = crate::xml::Nillable::Absent;
-        let mut from_created_date = crate::xml::Nillable::Absent;
-        let mut from_last_modified_date = crate::xml::Nillable::Absent;
-        let mut from_posting_date = crate::xml::Nillable::Absent;
-        let mut from_service_date = crate::xml::Nillable::Absent;
-        let mut include_unapproved_charges = crate::xml::Nillable::Absent;
-        let mut patient_name = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut procedure_code = crate::xml::Nillable::Absent;
-        let mut referring_provider_full_name = crate::xml::Nillable::Absent;
-        let mut rendering_provider_full_name = crate::xml::Nillable::Absent;
-        let mut scheduling_provider_full_name = crate::xml::Nillable::Absent;
-        let mut service_location_name = crate::xml::Nillable::Absent;
-        let mut status = crate::xml::Nillable::Absent;
-        let mut to_created_date = crate::xml::Nillable::Absent;
-        let mut to_last_modified_date = crate::xml::Nillable::Absent;
-        let mut to_posting_date = crate::xml::Nillable::Absent;
-        let mut to_service_date = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut batch_number)?,
-                Some(1) => xr.opt_nil(&xc, &mut billed_to)?,
-                Some(2) => xr.opt_nil(&xc, &mut case_payer_scenario)?,
-                Some(3) => xr.opt_nil(&xc, &mut diagnosis_code)?,
-                Some(4) => xr.opt_nil(&xc, &mut encounter_status)?,
-                Some(5) => xr.opt_nil(&xc, &mut from_created_date)?,
-                Some(6) => xr.opt_nil(&xc, &mut from_last_modified_date)?,
-                Some(7) => xr.opt_nil(&xc, &mut from_posting_date)?,
-                Some(8) => xr.opt_nil(&xc, &mut from_service_date)?,
-                Some(9) => xr.opt_nil(&xc, &mut include_unapproved_charges)?,
-                Some(10) => xr.opt_nil(&xc, &mut patient_name)?,
-                Some(11) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(12) => xr.opt_nil(&xc, &mut procedure_code)?,
-                Some(13) => xr.opt_nil(&xc, &mut referring_provider_full_name)?,
-                Some(14) => xr.opt_nil(&xc, &mut rendering_provider_full_name)?,
-                Some(15) => xr.opt_nil(&xc, &mut scheduling_provider_full_name)?,
-                Some(16) => xr.opt_nil(&xc, &mut service_location_name)?,
-                Some(17) => xr.opt_nil(&xc, &mut status)?,
-                Some(18) => xr.opt_nil(&xc, &mut to_created_date)?,
-                Some(19) => xr.opt_nil(&xc, &mut to_last_modified_date)?,
-                Some(20) => xr.opt_nil(&xc, &mut to_posting_date)?,
-                Some(21) => xr.opt_nil(&xc, &mut to_service_date)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.batch_number)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.billed_to)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.case_payer_scenario)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.diagnosis_code)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.encounter_status)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.from_created_date)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.from_last_modified_date)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.from_posting_date)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.from_service_date)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.include_unapproved_charges)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.patient_name)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.procedure_code)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.referring_provider_full_name)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.rendering_provider_full_name)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.scheduling_provider_full_name)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.service_location_name)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.status)?,
+                Some(18) => xr.opt_nil(&xc, &mut xo.to_created_date)?,
+                Some(19) => xr.opt_nil(&xc, &mut xo.to_last_modified_date)?,
+                Some(20) => xr.opt_nil(&xc, &mut xo.to_posting_date)?,
+                Some(21) => xr.opt_nil(&xc, &mut xo.to_service_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            batch_number,
-            billed_to,
-            case_payer_scenario,
-            diagnosis_code,
-            encounter_status,
-            from_created_date,
-            from_last_modified_date,
-            from_posting_date,
-            from_service_date,
-            include_unapproved_charges,
-            patient_name,
-            practice_name,
-            procedure_code,
-            referring_provider_full_name,
-            rendering_provider_full_name,
-            scheduling_provider_full_name,
-            service_location_name,
-            status,
-            to_created_date,
-            to_last_modified_date,
-            to_posting_date,
-            to_service_date,
-        })
+        Ok(xo)
     }
 }
 
@@ -18816,23 +16167,19 @@ impl crate::xml::Decode for GetChargesResp {
             (super::NS0, "SecurityResponse"),
             (super::NS0, "Charges"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut charges = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
-                Some(2) => xr.opt_nil_array(&xc, super::NS0, "ChargeData", &mut charges)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
+                Some(2) => {
+                    xr.opt_nil_array(&xc, super::NS0, "ChargeData", &mut xo.charges)?
+                }
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            charges,
-        })
+        Ok(xo)
     }
 }
 
@@ -19989,641 +17336,311 @@ impl crate::xml::Decode for ChargeData {
             (super::NS0, "UnitCharge"),
             (super::NS0, "Units"),
         ];
-        let mut adjusted_charges = crate::xml::Nillable::Absent;
-        let mut allowed_amount = crate::xml::Nillable::Absent;
-        let mut appointment_id = crate::xml::Nillable::Absent;
-        let mut batch_number = crate::xml::Nillable::Absent;
-        let mut billed_to = crate::xml::Nillable::Absent;
-        let mut case_name = crate::xml::Nillable::Absent;
-        let mut case_payer_scenario = crate::xml::Nillable::Absent;
-        let mut copay_amount = crate::xml::Nillable::Absent;
-        let mut copay_category = crate::xml::Nillable::Absent;
-        let mut copay_method = crate::xml::Nillable::Absent;
-        let mut copay_reference = crate::xml::Nillable::Absent;
-        let mut created_date = crate::xml::Nillable::Absent;
-        let mut do_not_send_claim_electronically = crate::xml::Nillable::Absent;
-        let mut do_not_send_electronically_to_secondary = crate::xml::Nillable::Absent;
-        let mut e_claim_note = crate::xml::Nillable::Absent;
-        let mut e_claim_note_type = crate::xml::Nillable::Absent;
-        let mut encounter_diagnosis_id1 = crate::xml::Nillable::Absent;
-        let mut encounter_diagnosis_id2 = crate::xml::Nillable::Absent;
-        let mut encounter_diagnosis_id3 = crate::xml::Nillable::Absent;
-        let mut encounter_diagnosis_id4 = crate::xml::Nillable::Absent;
-        let mut encounter_id = crate::xml::Nillable::Absent;
-        let mut encounter_procedure_id = crate::xml::Nillable::Absent;
-        let mut encounter_status = crate::xml::Nillable::Absent;
-        let mut expected_amount = crate::xml::Nillable::Absent;
-        let mut hospitalization_end_date = crate::xml::Nillable::Absent;
-        let mut hospitalization_start_date = crate::xml::Nillable::Absent;
-        let mut id = crate::xml::Nillable::Absent;
-        let mut insurance_balance = crate::xml::Nillable::Absent;
-        let mut last_modified_date = crate::xml::Nillable::Absent;
-        let mut line_note = crate::xml::Nillable::Absent;
-        let mut local_use_box10d = crate::xml::Nillable::Absent;
-        let mut local_use_box19 = crate::xml::Nillable::Absent;
-        let mut minutes = crate::xml::Nillable::Absent;
-        let mut other_adjustment = crate::xml::Nillable::Absent;
-        let mut other_payment_amount = crate::xml::Nillable::Absent;
-        let mut other_payment_category_desc = crate::xml::Nillable::Absent;
-        let mut other_payment_id = crate::xml::Nillable::Absent;
-        let mut other_payment_method_desc = crate::xml::Nillable::Absent;
-        let mut other_payment_posting_date = crate::xml::Nillable::Absent;
-        let mut other_payment_ref = crate::xml::Nillable::Absent;
-        let mut patient_balance = crate::xml::Nillable::Absent;
-        let mut patient_batch_id = crate::xml::Nillable::Absent;
-        let mut patient_date_of_birth = crate::xml::Nillable::Absent;
-        let mut patient_first_bill_date = crate::xml::Nillable::Absent;
-        let mut patient_first_name = crate::xml::Nillable::Absent;
-        let mut patient_id = crate::xml::Nillable::Absent;
-        let mut patient_last_bill_date = crate::xml::Nillable::Absent;
-        let mut patient_last_name = crate::xml::Nillable::Absent;
-        let mut patient_middle_name = crate::xml::Nillable::Absent;
-        let mut patient_name = crate::xml::Nillable::Absent;
-        let mut patient_payment_amount = crate::xml::Nillable::Absent;
-        let mut patient_payment_category_desc = crate::xml::Nillable::Absent;
-        let mut patient_payment_id = crate::xml::Nillable::Absent;
-        let mut patient_payment_method_desc = crate::xml::Nillable::Absent;
-        let mut patient_payment_posting_date = crate::xml::Nillable::Absent;
-        let mut patient_payment_ref = crate::xml::Nillable::Absent;
-        let mut posting_date = crate::xml::Nillable::Absent;
-        let mut practice_id = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut primary_insurance_address_line1 = crate::xml::Nillable::Absent;
-        let mut primary_insurance_address_line2 = crate::xml::Nillable::Absent;
-        let mut primary_insurance_adjudication_date = crate::xml::Nillable::Absent;
-        let mut primary_insurance_batch_id = crate::xml::Nillable::Absent;
-        let mut primary_insurance_city = crate::xml::Nillable::Absent;
-        let mut primary_insurance_company_name = crate::xml::Nillable::Absent;
-        let mut primary_insurance_country = crate::xml::Nillable::Absent;
-        let mut primary_insurance_first_bill_date = crate::xml::Nillable::Absent;
-        let mut primary_insurance_insurance_allowed = crate::xml::Nillable::Absent;
-        let mut primary_insurance_insurance_coinsurance = crate::xml::Nillable::Absent;
-        let mut primary_insurance_insurance_contract_adjustment = crate::xml::Nillable::Absent;
-        let mut primary_insurance_insurance_contract_adjustment_reason = crate::xml::Nillable::Absent;
-        let mut primary_insurance_insurance_copay = crate::xml::Nillable::Absent;
-        let mut primary_insurance_insurance_deductible = crate::xml::Nillable::Absent;
-        let mut primary_insurance_insurance_payment = crate::xml::Nillable::Absent;
-        let mut primary_insurance_insurance_secondary_adjustment = crate::xml::Nillable::Absent;
-        let mut primary_insurance_insurance_secondary_adjustment_reason = crate::xml::Nillable::Absent;
-        let mut primary_insurance_last_bill_date = crate::xml::Nillable::Absent;
-        let mut primary_insurance_payment_category_desc = crate::xml::Nillable::Absent;
-        let mut primary_insurance_payment_id = crate::xml::Nillable::Absent;
-        let mut primary_insurance_payment_method_desc = crate::xml::Nillable::Absent;
-        let mut primary_insurance_payment_posting_date = crate::xml::Nillable::Absent;
-        let mut primary_insurance_payment_ref = crate::xml::Nillable::Absent;
-        let mut primary_insurance_plan_name = crate::xml::Nillable::Absent;
-        let mut primary_insurance_state = crate::xml::Nillable::Absent;
-        let mut primary_insurance_zip_code = crate::xml::Nillable::Absent;
-        let mut procedure_code = crate::xml::Nillable::Absent;
-        let mut procedure_code_category = crate::xml::Nillable::Absent;
-        let mut procedure_modifier1 = crate::xml::Nillable::Absent;
-        let mut procedure_modifier2 = crate::xml::Nillable::Absent;
-        let mut procedure_modifier3 = crate::xml::Nillable::Absent;
-        let mut procedure_modifier4 = crate::xml::Nillable::Absent;
-        let mut procedure_name = crate::xml::Nillable::Absent;
-        let mut receipts = crate::xml::Nillable::Absent;
-        let mut ref_code = crate::xml::Nillable::Absent;
-        let mut referring_provider_id = crate::xml::Nillable::Absent;
-        let mut referring_provider_name = crate::xml::Nillable::Absent;
-        let mut rendering_provider_id = crate::xml::Nillable::Absent;
-        let mut rendering_provider_name = crate::xml::Nillable::Absent;
-        let mut scheduling_provider_id = crate::xml::Nillable::Absent;
-        let mut scheduling_provider_name = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_address_line1 = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_address_line2 = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_adjudication_date = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_batch_id = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_city = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_company_name = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_country = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_first_bill_date = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_insurance_allowed = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_insurance_coinsurance = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_insurance_contract_adjustment = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_insurance_contract_adjustment_reason = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_insurance_copay = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_insurance_deductible = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_insurance_payment = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_insurance_secondary_adjustment = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_insurance_secondary_adjustment_reason = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_last_bill_date = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_payment_category_desc = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_payment_id = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_payment_method_desc = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_payment_posting_date = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_payment_ref = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_plan_name = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_state = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_zip_code = crate::xml::Nillable::Absent;
-        let mut service_end_date = crate::xml::Nillable::Absent;
-        let mut service_location_billing_name = crate::xml::Nillable::Absent;
-        let mut service_location_clia_number = crate::xml::Nillable::Absent;
-        let mut service_location_facility_id = crate::xml::Nillable::Absent;
-        let mut service_location_facility_id_type = crate::xml::Nillable::Absent;
-        let mut service_location_fax = crate::xml::Nillable::Absent;
-        let mut service_location_fax_ext = crate::xml::Nillable::Absent;
-        let mut service_location_id = crate::xml::Nillable::Absent;
-        let mut service_location_npi = crate::xml::Nillable::Absent;
-        let mut service_location_name = crate::xml::Nillable::Absent;
-        let mut service_location_name_address_line1 = crate::xml::Nillable::Absent;
-        let mut service_location_name_address_line2 = crate::xml::Nillable::Absent;
-        let mut service_location_name_city = crate::xml::Nillable::Absent;
-        let mut service_location_name_country = crate::xml::Nillable::Absent;
-        let mut service_location_name_state = crate::xml::Nillable::Absent;
-        let mut service_location_name_zip_code = crate::xml::Nillable::Absent;
-        let mut service_location_phone = crate::xml::Nillable::Absent;
-        let mut service_location_phone_ext = crate::xml::Nillable::Absent;
-        let mut service_location_place_of_service_code = crate::xml::Nillable::Absent;
-        let mut service_location_place_of_service_name = crate::xml::Nillable::Absent;
-        let mut service_start_date = crate::xml::Nillable::Absent;
-        let mut status = crate::xml::Nillable::Absent;
-        let mut supervising_provider_id = crate::xml::Nillable::Absent;
-        let mut supervising_provider_name = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_address_line1 = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_address_line2 = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_adjudication_date = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_batch_id = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_city = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_company_name = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_company_plan_name = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_country = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_insurance_allowed = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_insurance_coinsurance = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_insurance_contract_adjustment = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_insurance_contract_adjustment_reason = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_insurance_copay = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_insurance_deductible = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_insurance_payment = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_insurance_secondary_adjustment = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_insurance_secondary_adjustment_reason = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_payment_category_desc = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_payment_id = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_payment_method_desc = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_payment_posting_date = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_payment_ref = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_state = crate::xml::Nillable::Absent;
-        let mut tertiary_insurance_zip_code = crate::xml::Nillable::Absent;
-        let mut total_balance = crate::xml::Nillable::Absent;
-        let mut total_charges = crate::xml::Nillable::Absent;
-        let mut type_of_service = crate::xml::Nillable::Absent;
-        let mut unit_charge = crate::xml::Nillable::Absent;
-        let mut units = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut adjusted_charges)?,
-                Some(1) => xr.opt_nil(&xc, &mut allowed_amount)?,
-                Some(2) => xr.opt_nil(&xc, &mut appointment_id)?,
-                Some(3) => xr.opt_nil(&xc, &mut batch_number)?,
-                Some(4) => xr.opt_nil(&xc, &mut billed_to)?,
-                Some(5) => xr.opt_nil(&xc, &mut case_name)?,
-                Some(6) => xr.opt_nil(&xc, &mut case_payer_scenario)?,
-                Some(7) => xr.opt_nil(&xc, &mut copay_amount)?,
-                Some(8) => xr.opt_nil(&xc, &mut copay_category)?,
-                Some(9) => xr.opt_nil(&xc, &mut copay_method)?,
-                Some(10) => xr.opt_nil(&xc, &mut copay_reference)?,
-                Some(11) => xr.opt_nil(&xc, &mut created_date)?,
-                Some(12) => xr.opt_nil(&xc, &mut do_not_send_claim_electronically)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.adjusted_charges)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.allowed_amount)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.appointment_id)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.batch_number)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.billed_to)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.case_name)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.case_payer_scenario)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.copay_amount)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.copay_category)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.copay_method)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.copay_reference)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.created_date)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.do_not_send_claim_electronically)?,
                 Some(13) => {
-                    xr.opt_nil(&xc, &mut do_not_send_electronically_to_secondary)?
+                    xr.opt_nil(&xc, &mut xo.do_not_send_electronically_to_secondary)?
                 }
-                Some(14) => xr.opt_nil(&xc, &mut e_claim_note)?,
-                Some(15) => xr.opt_nil(&xc, &mut e_claim_note_type)?,
-                Some(16) => xr.opt_nil(&xc, &mut encounter_diagnosis_id1)?,
-                Some(17) => xr.opt_nil(&xc, &mut encounter_diagnosis_id2)?,
-                Some(18) => xr.opt_nil(&xc, &mut encounter_diagnosis_id3)?,
-                Some(19) => xr.opt_nil(&xc, &mut encounter_diagnosis_id4)?,
-                Some(20) => xr.opt_nil(&xc, &mut encounter_id)?,
-                Some(21) => xr.opt_nil(&xc, &mut encounter_procedure_id)?,
-                Some(22) => xr.opt_nil(&xc, &mut encounter_status)?,
-                Some(23) => xr.opt_nil(&xc, &mut expected_amount)?,
-                Some(24) => xr.opt_nil(&xc, &mut hospitalization_end_date)?,
-                Some(25) => xr.opt_nil(&xc, &mut hospitalization_start_date)?,
-                Some(26) => xr.opt_nil(&xc, &mut id)?,
-                Some(27) => xr.opt_nil(&xc, &mut insurance_balance)?,
-                Some(28) => xr.opt_nil(&xc, &mut last_modified_date)?,
-                Some(29) => xr.opt_nil(&xc, &mut line_note)?,
-                Some(30) => xr.opt_nil(&xc, &mut local_use_box10d)?,
-                Some(31) => xr.opt_nil(&xc, &mut local_use_box19)?,
-                Some(32) => xr.opt_nil(&xc, &mut minutes)?,
-                Some(33) => xr.opt_nil(&xc, &mut other_adjustment)?,
-                Some(34) => xr.opt_nil(&xc, &mut other_payment_amount)?,
-                Some(35) => xr.opt_nil(&xc, &mut other_payment_category_desc)?,
-                Some(36) => xr.opt_nil(&xc, &mut other_payment_id)?,
-                Some(37) => xr.opt_nil(&xc, &mut other_payment_method_desc)?,
-                Some(38) => xr.opt_nil(&xc, &mut other_payment_posting_date)?,
-                Some(39) => xr.opt_nil(&xc, &mut other_payment_ref)?,
-                Some(40) => xr.opt_nil(&xc, &mut patient_balance)?,
-                Some(41) => xr.opt_nil(&xc, &mut patient_batch_id)?,
-                Some(42) => xr.opt_nil(&xc, &mut patient_date_of_birth)?,
-                Some(43) => xr.opt_nil(&xc, &mut patient_first_bill_date)?,
-                Some(44) => xr.opt_nil(&xc, &mut patient_first_name)?,
-                Some(45) => xr.opt_nil(&xc, &mut patient_id)?,
-                Some(46) => xr.opt_nil(&xc, &mut patient_last_bill_date)?,
-                Some(47) => xr.opt_nil(&xc, &mut patient_last_name)?,
-                Some(48) => xr.opt_nil(&xc, &mut patient_middle_name)?,
-                Some(49) => xr.opt_nil(&xc, &mut patient_name)?,
-                Some(50) => xr.opt_nil(&xc, &mut patient_payment_amount)?,
-                Some(51) => xr.opt_nil(&xc, &mut patient_payment_category_desc)?,
-                Some(52) => xr.opt_nil(&xc, &mut patient_payment_id)?,
-                Some(53) => xr.opt_nil(&xc, &mut patient_payment_method_desc)?,
-                Some(54) => xr.opt_nil(&xc, &mut patient_payment_posting_date)?,
-                Some(55) => xr.opt_nil(&xc, &mut patient_payment_ref)?,
-                Some(56) => xr.opt_nil(&xc, &mut posting_date)?,
-                Some(57) => xr.opt_nil(&xc, &mut practice_id)?,
-                Some(58) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(59) => xr.opt_nil(&xc, &mut primary_insurance_address_line1)?,
-                Some(60) => xr.opt_nil(&xc, &mut primary_insurance_address_line2)?,
-                Some(61) => xr.opt_nil(&xc, &mut primary_insurance_adjudication_date)?,
-                Some(62) => xr.opt_nil(&xc, &mut primary_insurance_batch_id)?,
-                Some(63) => xr.opt_nil(&xc, &mut primary_insurance_city)?,
-                Some(64) => xr.opt_nil(&xc, &mut primary_insurance_company_name)?,
-                Some(65) => xr.opt_nil(&xc, &mut primary_insurance_country)?,
-                Some(66) => xr.opt_nil(&xc, &mut primary_insurance_first_bill_date)?,
-                Some(67) => xr.opt_nil(&xc, &mut primary_insurance_insurance_allowed)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.e_claim_note)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.e_claim_note_type)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.encounter_diagnosis_id1)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.encounter_diagnosis_id2)?,
+                Some(18) => xr.opt_nil(&xc, &mut xo.encounter_diagnosis_id3)?,
+                Some(19) => xr.opt_nil(&xc, &mut xo.encounter_diagnosis_id4)?,
+                Some(20) => xr.opt_nil(&xc, &mut xo.encounter_id)?,
+                Some(21) => xr.opt_nil(&xc, &mut xo.encounter_procedure_id)?,
+                Some(22) => xr.opt_nil(&xc, &mut xo.encounter_status)?,
+                Some(23) => xr.opt_nil(&xc, &mut xo.expected_amount)?,
+                Some(24) => xr.opt_nil(&xc, &mut xo.hospitalization_end_date)?,
+                Some(25) => xr.opt_nil(&xc, &mut xo.hospitalization_start_date)?,
+                Some(26) => xr.opt_nil(&xc, &mut xo.id)?,
+                Some(27) => xr.opt_nil(&xc, &mut xo.insurance_balance)?,
+                Some(28) => xr.opt_nil(&xc, &mut xo.last_modified_date)?,
+                Some(29) => xr.opt_nil(&xc, &mut xo.line_note)?,
+                Some(30) => xr.opt_nil(&xc, &mut xo.local_use_box10d)?,
+                Some(31) => xr.opt_nil(&xc, &mut xo.local_use_box19)?,
+                Some(32) => xr.opt_nil(&xc, &mut xo.minutes)?,
+                Some(33) => xr.opt_nil(&xc, &mut xo.other_adjustment)?,
+                Some(34) => xr.opt_nil(&xc, &mut xo.other_payment_amount)?,
+                Some(35) => xr.opt_nil(&xc, &mut xo.other_payment_category_desc)?,
+                Some(36) => xr.opt_nil(&xc, &mut xo.other_payment_id)?,
+                Some(37) => xr.opt_nil(&xc, &mut xo.other_payment_method_desc)?,
+                Some(38) => xr.opt_nil(&xc, &mut xo.other_payment_posting_date)?,
+                Some(39) => xr.opt_nil(&xc, &mut xo.other_payment_ref)?,
+                Some(40) => xr.opt_nil(&xc, &mut xo.patient_balance)?,
+                Some(41) => xr.opt_nil(&xc, &mut xo.patient_batch_id)?,
+                Some(42) => xr.opt_nil(&xc, &mut xo.patient_date_of_birth)?,
+                Some(43) => xr.opt_nil(&xc, &mut xo.patient_first_bill_date)?,
+                Some(44) => xr.opt_nil(&xc, &mut xo.patient_first_name)?,
+                Some(45) => xr.opt_nil(&xc, &mut xo.patient_id)?,
+                Some(46) => xr.opt_nil(&xc, &mut xo.patient_last_bill_date)?,
+                Some(47) => xr.opt_nil(&xc, &mut xo.patient_last_name)?,
+                Some(48) => xr.opt_nil(&xc, &mut xo.patient_middle_name)?,
+                Some(49) => xr.opt_nil(&xc, &mut xo.patient_name)?,
+                Some(50) => xr.opt_nil(&xc, &mut xo.patient_payment_amount)?,
+                Some(51) => xr.opt_nil(&xc, &mut xo.patient_payment_category_desc)?,
+                Some(52) => xr.opt_nil(&xc, &mut xo.patient_payment_id)?,
+                Some(53) => xr.opt_nil(&xc, &mut xo.patient_payment_method_desc)?,
+                Some(54) => xr.opt_nil(&xc, &mut xo.patient_payment_posting_date)?,
+                Some(55) => xr.opt_nil(&xc, &mut xo.patient_payment_ref)?,
+                Some(56) => xr.opt_nil(&xc, &mut xo.posting_date)?,
+                Some(57) => xr.opt_nil(&xc, &mut xo.practice_id)?,
+                Some(58) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(59) => xr.opt_nil(&xc, &mut xo.primary_insurance_address_line1)?,
+                Some(60) => xr.opt_nil(&xc, &mut xo.primary_insurance_address_line2)?,
+                Some(61) => xr.opt_nil(&xc, &mut xo.primary_insurance_adjudication_date)?,
+                Some(62) => xr.opt_nil(&xc, &mut xo.primary_insurance_batch_id)?,
+                Some(63) => xr.opt_nil(&xc, &mut xo.primary_insurance_city)?,
+                Some(64) => xr.opt_nil(&xc, &mut xo.primary_insurance_company_name)?,
+                Some(65) => xr.opt_nil(&xc, &mut xo.primary_insurance_country)?,
+                Some(66) => xr.opt_nil(&xc, &mut xo.primary_insurance_first_bill_date)?,
+                Some(67) => xr.opt_nil(&xc, &mut xo.primary_insurance_insurance_allowed)?,
                 Some(68) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_insurance_coinsurance)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_insurance_coinsurance)?
                 }
                 Some(69) => {
                     xr.opt_nil(
                         &xc,
-                        &mut primary_insurance_insurance_contract_adjustment,
+                        &mut xo.primary_insurance_insurance_contract_adjustment,
                     )?
                 }
                 Some(70) => {
                     xr.opt_nil(
                         &xc,
-                        &mut primary_insurance_insurance_contract_adjustment_reason,
+                        &mut xo.primary_insurance_insurance_contract_adjustment_reason,
                     )?
                 }
-                Some(71) => xr.opt_nil(&xc, &mut primary_insurance_insurance_copay)?,
-                Some(72) => xr.opt_nil(&xc, &mut primary_insurance_insurance_deductible)?,
-                Some(73) => xr.opt_nil(&xc, &mut primary_insurance_insurance_payment)?,
+                Some(71) => xr.opt_nil(&xc, &mut xo.primary_insurance_insurance_copay)?,
+                Some(72) => {
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_insurance_deductible)?
+                }
+                Some(73) => xr.opt_nil(&xc, &mut xo.primary_insurance_insurance_payment)?,
                 Some(74) => {
                     xr.opt_nil(
                         &xc,
-                        &mut primary_insurance_insurance_secondary_adjustment,
+                        &mut xo.primary_insurance_insurance_secondary_adjustment,
                     )?
                 }
                 Some(75) => {
                     xr.opt_nil(
                         &xc,
-                        &mut primary_insurance_insurance_secondary_adjustment_reason,
+                        &mut xo.primary_insurance_insurance_secondary_adjustment_reason,
                     )?
                 }
-                Some(76) => xr.opt_nil(&xc, &mut primary_insurance_last_bill_date)?,
+                Some(76) => xr.opt_nil(&xc, &mut xo.primary_insurance_last_bill_date)?,
                 Some(77) => {
-                    xr.opt_nil(&xc, &mut primary_insurance_payment_category_desc)?
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_payment_category_desc)?
                 }
-                Some(78) => xr.opt_nil(&xc, &mut primary_insurance_payment_id)?,
-                Some(79) => xr.opt_nil(&xc, &mut primary_insurance_payment_method_desc)?,
-                Some(80) => xr.opt_nil(&xc, &mut primary_insurance_payment_posting_date)?,
-                Some(81) => xr.opt_nil(&xc, &mut primary_insurance_payment_ref)?,
-                Some(82) => xr.opt_nil(&xc, &mut primary_insurance_plan_name)?,
-                Some(83) => xr.opt_nil(&xc, &mut primary_insurance_state)?,
-                Some(84) => xr.opt_nil(&xc, &mut primary_insurance_zip_code)?,
-                Some(85) => xr.opt_nil(&xc, &mut procedure_code)?,
-                Some(86) => xr.opt_nil(&xc, &mut procedure_code_category)?,
-                Some(87) => xr.opt_nil(&xc, &mut procedure_modifier1)?,
-                Some(88) => xr.opt_nil(&xc, &mut procedure_modifier2)?,
-                Some(89) => xr.opt_nil(&xc, &mut procedure_modifier3)?,
-                Some(90) => xr.opt_nil(&xc, &mut procedure_modifier4)?,
-                Some(91) => xr.opt_nil(&xc, &mut procedure_name)?,
-                Some(92) => xr.opt_nil(&xc, &mut receipts)?,
-                Some(93) => xr.opt_nil(&xc, &mut ref_code)?,
-                Some(94) => xr.opt_nil(&xc, &mut referring_provider_id)?,
-                Some(95) => xr.opt_nil(&xc, &mut referring_provider_name)?,
-                Some(96) => xr.opt_nil(&xc, &mut rendering_provider_id)?,
-                Some(97) => xr.opt_nil(&xc, &mut rendering_provider_name)?,
-                Some(98) => xr.opt_nil(&xc, &mut scheduling_provider_id)?,
-                Some(99) => xr.opt_nil(&xc, &mut scheduling_provider_name)?,
-                Some(100) => xr.opt_nil(&xc, &mut secondary_insurance_address_line1)?,
-                Some(101) => xr.opt_nil(&xc, &mut secondary_insurance_address_line2)?,
-                Some(102) => xr.opt_nil(&xc, &mut secondary_insurance_adjudication_date)?,
-                Some(103) => xr.opt_nil(&xc, &mut secondary_insurance_batch_id)?,
-                Some(104) => xr.opt_nil(&xc, &mut secondary_insurance_city)?,
-                Some(105) => xr.opt_nil(&xc, &mut secondary_insurance_company_name)?,
-                Some(106) => xr.opt_nil(&xc, &mut secondary_insurance_country)?,
-                Some(107) => xr.opt_nil(&xc, &mut secondary_insurance_first_bill_date)?,
-                Some(108) => xr.opt_nil(&xc, &mut secondary_insurance_insurance_allowed)?,
+                Some(78) => xr.opt_nil(&xc, &mut xo.primary_insurance_payment_id)?,
+                Some(79) => {
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_payment_method_desc)?
+                }
+                Some(80) => {
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_payment_posting_date)?
+                }
+                Some(81) => xr.opt_nil(&xc, &mut xo.primary_insurance_payment_ref)?,
+                Some(82) => xr.opt_nil(&xc, &mut xo.primary_insurance_plan_name)?,
+                Some(83) => xr.opt_nil(&xc, &mut xo.primary_insurance_state)?,
+                Some(84) => xr.opt_nil(&xc, &mut xo.primary_insurance_zip_code)?,
+                Some(85) => xr.opt_nil(&xc, &mut xo.procedure_code)?,
+                Some(86) => xr.opt_nil(&xc, &mut xo.procedure_code_category)?,
+                Some(87) => xr.opt_nil(&xc, &mut xo.procedure_modifier1)?,
+                Some(88) => xr.opt_nil(&xc, &mut xo.procedure_modifier2)?,
+                Some(89) => xr.opt_nil(&xc, &mut xo.procedure_modifier3)?,
+                Some(90) => xr.opt_nil(&xc, &mut xo.procedure_modifier4)?,
+                Some(91) => xr.opt_nil(&xc, &mut xo.procedure_name)?,
+                Some(92) => xr.opt_nil(&xc, &mut xo.receipts)?,
+                Some(93) => xr.opt_nil(&xc, &mut xo.ref_code)?,
+                Some(94) => xr.opt_nil(&xc, &mut xo.referring_provider_id)?,
+                Some(95) => xr.opt_nil(&xc, &mut xo.referring_provider_name)?,
+                Some(96) => xr.opt_nil(&xc, &mut xo.rendering_provider_id)?,
+                Some(97) => xr.opt_nil(&xc, &mut xo.rendering_provider_name)?,
+                Some(98) => xr.opt_nil(&xc, &mut xo.scheduling_provider_id)?,
+                Some(99) => xr.opt_nil(&xc, &mut xo.scheduling_provider_name)?,
+                Some(100) => xr.opt_nil(&xc, &mut xo.secondary_insurance_address_line1)?,
+                Some(101) => xr.opt_nil(&xc, &mut xo.secondary_insurance_address_line2)?,
+                Some(102) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_adjudication_date)?
+                }
+                Some(103) => xr.opt_nil(&xc, &mut xo.secondary_insurance_batch_id)?,
+                Some(104) => xr.opt_nil(&xc, &mut xo.secondary_insurance_city)?,
+                Some(105) => xr.opt_nil(&xc, &mut xo.secondary_insurance_company_name)?,
+                Some(106) => xr.opt_nil(&xc, &mut xo.secondary_insurance_country)?,
+                Some(107) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_first_bill_date)?
+                }
+                Some(108) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_insurance_allowed)?
+                }
                 Some(109) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_insurance_coinsurance)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_insurance_coinsurance)?
                 }
                 Some(110) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_insurance_contract_adjustment,
+                        &mut xo.secondary_insurance_insurance_contract_adjustment,
                     )?
                 }
                 Some(111) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_insurance_contract_adjustment_reason,
+                        &mut xo.secondary_insurance_insurance_contract_adjustment_reason,
                     )?
                 }
-                Some(112) => xr.opt_nil(&xc, &mut secondary_insurance_insurance_copay)?,
-                Some(113) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_insurance_deductible)?
+                Some(112) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_insurance_copay)?
                 }
-                Some(114) => xr.opt_nil(&xc, &mut secondary_insurance_insurance_payment)?,
+                Some(113) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_insurance_deductible)?
+                }
+                Some(114) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_insurance_payment)?
+                }
                 Some(115) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_insurance_secondary_adjustment,
+                        &mut xo.secondary_insurance_insurance_secondary_adjustment,
                     )?
                 }
                 Some(116) => {
                     xr.opt_nil(
                         &xc,
-                        &mut secondary_insurance_insurance_secondary_adjustment_reason,
+                        &mut xo.secondary_insurance_insurance_secondary_adjustment_reason,
                     )?
                 }
-                Some(117) => xr.opt_nil(&xc, &mut secondary_insurance_last_bill_date)?,
+                Some(117) => xr.opt_nil(&xc, &mut xo.secondary_insurance_last_bill_date)?,
                 Some(118) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_payment_category_desc)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_payment_category_desc)?
                 }
-                Some(119) => xr.opt_nil(&xc, &mut secondary_insurance_payment_id)?,
+                Some(119) => xr.opt_nil(&xc, &mut xo.secondary_insurance_payment_id)?,
                 Some(120) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_payment_method_desc)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_payment_method_desc)?
                 }
                 Some(121) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_payment_posting_date)?
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_payment_posting_date)?
                 }
-                Some(122) => xr.opt_nil(&xc, &mut secondary_insurance_payment_ref)?,
-                Some(123) => xr.opt_nil(&xc, &mut secondary_insurance_plan_name)?,
-                Some(124) => xr.opt_nil(&xc, &mut secondary_insurance_state)?,
-                Some(125) => xr.opt_nil(&xc, &mut secondary_insurance_zip_code)?,
-                Some(126) => xr.opt_nil(&xc, &mut service_end_date)?,
-                Some(127) => xr.opt_nil(&xc, &mut service_location_billing_name)?,
-                Some(128) => xr.opt_nil(&xc, &mut service_location_clia_number)?,
-                Some(129) => xr.opt_nil(&xc, &mut service_location_facility_id)?,
-                Some(130) => xr.opt_nil(&xc, &mut service_location_facility_id_type)?,
-                Some(131) => xr.opt_nil(&xc, &mut service_location_fax)?,
-                Some(132) => xr.opt_nil(&xc, &mut service_location_fax_ext)?,
-                Some(133) => xr.opt_nil(&xc, &mut service_location_id)?,
-                Some(134) => xr.opt_nil(&xc, &mut service_location_npi)?,
-                Some(135) => xr.opt_nil(&xc, &mut service_location_name)?,
-                Some(136) => xr.opt_nil(&xc, &mut service_location_name_address_line1)?,
-                Some(137) => xr.opt_nil(&xc, &mut service_location_name_address_line2)?,
-                Some(138) => xr.opt_nil(&xc, &mut service_location_name_city)?,
-                Some(139) => xr.opt_nil(&xc, &mut service_location_name_country)?,
-                Some(140) => xr.opt_nil(&xc, &mut service_location_name_state)?,
-                Some(141) => xr.opt_nil(&xc, &mut service_location_name_zip_code)?,
-                Some(142) => xr.opt_nil(&xc, &mut service_location_phone)?,
-                Some(143) => xr.opt_nil(&xc, &mut service_location_phone_ext)?,
+                Some(122) => xr.opt_nil(&xc, &mut xo.secondary_insurance_payment_ref)?,
+                Some(123) => xr.opt_nil(&xc, &mut xo.secondary_insurance_plan_name)?,
+                Some(124) => xr.opt_nil(&xc, &mut xo.secondary_insurance_state)?,
+                Some(125) => xr.opt_nil(&xc, &mut xo.secondary_insurance_zip_code)?,
+                Some(126) => xr.opt_nil(&xc, &mut xo.service_end_date)?,
+                Some(127) => xr.opt_nil(&xc, &mut xo.service_location_billing_name)?,
+                Some(128) => xr.opt_nil(&xc, &mut xo.service_location_clia_number)?,
+                Some(129) => xr.opt_nil(&xc, &mut xo.service_location_facility_id)?,
+                Some(130) => xr.opt_nil(&xc, &mut xo.service_location_facility_id_type)?,
+                Some(131) => xr.opt_nil(&xc, &mut xo.service_location_fax)?,
+                Some(132) => xr.opt_nil(&xc, &mut xo.service_location_fax_ext)?,
+                Some(133) => xr.opt_nil(&xc, &mut xo.service_location_id)?,
+                Some(134) => xr.opt_nil(&xc, &mut xo.service_location_npi)?,
+                Some(135) => xr.opt_nil(&xc, &mut xo.service_location_name)?,
+                Some(136) => {
+                    xr.opt_nil(&xc, &mut xo.service_location_name_address_line1)?
+                }
+                Some(137) => {
+                    xr.opt_nil(&xc, &mut xo.service_location_name_address_line2)?
+                }
+                Some(138) => xr.opt_nil(&xc, &mut xo.service_location_name_city)?,
+                Some(139) => xr.opt_nil(&xc, &mut xo.service_location_name_country)?,
+                Some(140) => xr.opt_nil(&xc, &mut xo.service_location_name_state)?,
+                Some(141) => xr.opt_nil(&xc, &mut xo.service_location_name_zip_code)?,
+                Some(142) => xr.opt_nil(&xc, &mut xo.service_location_phone)?,
+                Some(143) => xr.opt_nil(&xc, &mut xo.service_location_phone_ext)?,
                 Some(144) => {
-                    xr.opt_nil(&xc, &mut service_location_place_of_service_code)?
+                    xr.opt_nil(&xc, &mut xo.service_location_place_of_service_code)?
                 }
                 Some(145) => {
-                    xr.opt_nil(&xc, &mut service_location_place_of_service_name)?
+                    xr.opt_nil(&xc, &mut xo.service_location_place_of_service_name)?
                 }
-                Some(146) => xr.opt_nil(&xc, &mut service_start_date)?,
-                Some(147) => xr.opt_nil(&xc, &mut status)?,
-                Some(148) => xr.opt_nil(&xc, &mut supervising_provider_id)?,
-                Some(149) => xr.opt_nil(&xc, &mut supervising_provider_name)?,
-                Some(150) => xr.opt_nil(&xc, &mut tertiary_insurance_address_line1)?,
-                Some(151) => xr.opt_nil(&xc, &mut tertiary_insurance_address_line2)?,
-                Some(152) => xr.opt_nil(&xc, &mut tertiary_insurance_adjudication_date)?,
-                Some(153) => xr.opt_nil(&xc, &mut tertiary_insurance_batch_id)?,
-                Some(154) => xr.opt_nil(&xc, &mut tertiary_insurance_city)?,
-                Some(155) => xr.opt_nil(&xc, &mut tertiary_insurance_company_name)?,
-                Some(156) => xr.opt_nil(&xc, &mut tertiary_insurance_company_plan_name)?,
-                Some(157) => xr.opt_nil(&xc, &mut tertiary_insurance_country)?,
-                Some(158) => xr.opt_nil(&xc, &mut tertiary_insurance_insurance_allowed)?,
+                Some(146) => xr.opt_nil(&xc, &mut xo.service_start_date)?,
+                Some(147) => xr.opt_nil(&xc, &mut xo.status)?,
+                Some(148) => xr.opt_nil(&xc, &mut xo.supervising_provider_id)?,
+                Some(149) => xr.opt_nil(&xc, &mut xo.supervising_provider_name)?,
+                Some(150) => xr.opt_nil(&xc, &mut xo.tertiary_insurance_address_line1)?,
+                Some(151) => xr.opt_nil(&xc, &mut xo.tertiary_insurance_address_line2)?,
+                Some(152) => {
+                    xr.opt_nil(&xc, &mut xo.tertiary_insurance_adjudication_date)?
+                }
+                Some(153) => xr.opt_nil(&xc, &mut xo.tertiary_insurance_batch_id)?,
+                Some(154) => xr.opt_nil(&xc, &mut xo.tertiary_insurance_city)?,
+                Some(155) => xr.opt_nil(&xc, &mut xo.tertiary_insurance_company_name)?,
+                Some(156) => {
+                    xr.opt_nil(&xc, &mut xo.tertiary_insurance_company_plan_name)?
+                }
+                Some(157) => xr.opt_nil(&xc, &mut xo.tertiary_insurance_country)?,
+                Some(158) => {
+                    xr.opt_nil(&xc, &mut xo.tertiary_insurance_insurance_allowed)?
+                }
                 Some(159) => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_insurance_coinsurance)?
+                    xr.opt_nil(&xc, &mut xo.tertiary_insurance_insurance_coinsurance)?
                 }
                 Some(160) => {
                     xr.opt_nil(
                         &xc,
-                        &mut tertiary_insurance_insurance_contract_adjustment,
+                        &mut xo.tertiary_insurance_insurance_contract_adjustment,
                     )?
                 }
                 Some(161) => {
                     xr.opt_nil(
                         &xc,
-                        &mut tertiary_insurance_insurance_contract_adjustment_reason,
+                        &mut xo.tertiary_insurance_insurance_contract_adjustment_reason,
                     )?
                 }
-                Some(162) => xr.opt_nil(&xc, &mut tertiary_insurance_insurance_copay)?,
+                Some(162) => xr.opt_nil(&xc, &mut xo.tertiary_insurance_insurance_copay)?,
                 Some(163) => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_insurance_deductible)?
+                    xr.opt_nil(&xc, &mut xo.tertiary_insurance_insurance_deductible)?
                 }
-                Some(164) => xr.opt_nil(&xc, &mut tertiary_insurance_insurance_payment)?,
+                Some(164) => {
+                    xr.opt_nil(&xc, &mut xo.tertiary_insurance_insurance_payment)?
+                }
                 Some(165) => {
                     xr.opt_nil(
                         &xc,
-                        &mut tertiary_insurance_insurance_secondary_adjustment,
+                        &mut xo.tertiary_insurance_insurance_secondary_adjustment,
                     )?
                 }
                 Some(166) => {
                     xr.opt_nil(
                         &xc,
-                        &mut tertiary_insurance_insurance_secondary_adjustment_reason,
+                        &mut xo.tertiary_insurance_insurance_secondary_adjustment_reason,
                     )?
                 }
                 Some(167) => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_payment_category_desc)?
+                    xr.opt_nil(&xc, &mut xo.tertiary_insurance_payment_category_desc)?
                 }
-                Some(168) => xr.opt_nil(&xc, &mut tertiary_insurance_payment_id)?,
+                Some(168) => xr.opt_nil(&xc, &mut xo.tertiary_insurance_payment_id)?,
                 Some(169) => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_payment_method_desc)?
+                    xr.opt_nil(&xc, &mut xo.tertiary_insurance_payment_method_desc)?
                 }
                 Some(170) => {
-                    xr.opt_nil(&xc, &mut tertiary_insurance_payment_posting_date)?
+                    xr.opt_nil(&xc, &mut xo.tertiary_insurance_payment_posting_date)?
                 }
-                Some(171) => xr.opt_nil(&xc, &mut tertiary_insurance_payment_ref)?,
-                Some(172) => xr.opt_nil(&xc, &mut tertiary_insurance_state)?,
-                Some(173) => xr.opt_nil(&xc, &mut tertiary_insurance_zip_code)?,
-                Some(174) => xr.opt_nil(&xc, &mut total_balance)?,
-                Some(175) => xr.opt_nil(&xc, &mut total_charges)?,
-                Some(176) => xr.opt_nil(&xc, &mut type_of_service)?,
-                Some(177) => xr.opt_nil(&xc, &mut unit_charge)?,
-                Some(178) => xr.opt_nil(&xc, &mut units)?,
+                Some(171) => xr.opt_nil(&xc, &mut xo.tertiary_insurance_payment_ref)?,
+                Some(172) => xr.opt_nil(&xc, &mut xo.tertiary_insurance_state)?,
+                Some(173) => xr.opt_nil(&xc, &mut xo.tertiary_insurance_zip_code)?,
+                Some(174) => xr.opt_nil(&xc, &mut xo.total_balance)?,
+                Some(175) => xr.opt_nil(&xc, &mut xo.total_charges)?,
+                Some(176) => xr.opt_nil(&xc, &mut xo.type_of_service)?,
+                Some(177) => xr.opt_nil(&xc, &mut xo.unit_charge)?,
+                Some(178) => xr.opt_nil(&xc, &mut xo.units)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            adjusted_charges,
-            allowed_amount,
-            appointment_id,
-            batch_number,
-            billed_to,
-            case_name,
-            case_payer_scenario,
-            copay_amount,
-            copay_category,
-            copay_method,
-            copay_reference,
-            created_date,
-            do_not_send_claim_electronically,
-            do_not_send_electronically_to_secondary,
-            e_claim_note,
-            e_claim_note_type,
-            encounter_diagnosis_id1,
-            encounter_diagnosis_id2,
-            encounter_diagnosis_id3,
-            encounter_diagnosis_id4,
-            encounter_id,
-            encounter_procedure_id,
-            encounter_status,
-            expected_amount,
-            hospitalization_end_date,
-            hospitalization_start_date,
-            id,
-            insurance_balance,
-            last_modified_date,
-            line_note,
-            local_use_box10d,
-            local_use_box19,
-            minutes,
-            other_adjustment,
-            other_payment_amount,
-            other_payment_category_desc,
-            other_payment_id,
-            other_payment_method_desc,
-            other_payment_posting_date,
-            other_payment_ref,
-            patient_balance,
-            patient_batch_id,
-            patient_date_of_birth,
-            patient_first_bill_date,
-            patient_first_name,
-            patient_id,
-            patient_last_bill_date,
-            patient_last_name,
-            patient_middle_name,
-            patient_name,
-            patient_payment_amount,
-            patient_payment_category_desc,
-            patient_payment_id,
-            patient_payment_method_desc,
-            patient_payment_posting_date,
-            patient_payment_ref,
-            posting_date,
-            practice_id,
-            practice_name,
-            primary_insurance_address_line1,
-            primary_insurance_address_line2,
-            primary_insurance_adjudication_date,
-            primary_insurance_batch_id,
-            primary_insurance_city,
-            primary_insurance_company_name,
-            primary_insurance_country,
-            primary_insurance_first_bill_date,
-            primary_insurance_insurance_allowed,
-            primary_insurance_insurance_coinsurance,
-            primary_insurance_insurance_contract_adjustment,
-            primary_insurance_insurance_contract_adjustment_reason,
-            primary_insurance_insurance_copay,
-            primary_insurance_insurance_deductible,
-            primary_insurance_insurance_payment,
-            primary_insurance_insurance_secondary_adjustment,
-            primary_insurance_insurance_secondary_adjustment_reason,
-            primary_insurance_last_bill_date,
-            primary_insurance_payment_category_desc,
-            primary_insurance_payment_id,
-            primary_insurance_payment_method_desc,
-            primary_insurance_payment_posting_date,
-            primary_insurance_payment_ref,
-            primary_insurance_plan_name,
-            primary_insurance_state,
-            primary_insurance_zip_code,
-            procedure_code,
-            procedure_code_category,
-            procedure_modifier1,
-            procedure_modifier2,
-            procedure_modifier3,
-            procedure_modifier4,
-            procedure_name,
-            receipts,
-            ref_code,
-            referring_provider_id,
-            referring_provider_name,
-            rendering_provider_id,
-            rendering_provider_name,
-            scheduling_provider_id,
-            scheduling_provider_name,
-            secondary_insurance_address_line1,
-            secondary_insurance_address_line2,
-            secondary_insurance_adjudication_date,
-            secondary_insurance_batch_id,
-            secondary_insurance_city,
-            secondary_insurance_company_name,
-            secondary_insurance_country,
-            secondary_insurance_first_bill_date,
-            secondary_insurance_insurance_allowed,
-            secondary_insurance_insurance_coinsurance,
-            secondary_insurance_insurance_contract_adjustment,
-            secondary_insurance_insurance_contract_adjustment_reason,
-            secondary_insurance_insurance_copay,
-            secondary_insurance_insurance_deductible,
-            secondary_insurance_insurance_payment,
-            secondary_insurance_insurance_secondary_adjustment,
-            secondary_insurance_insurance_secondary_adjustment_reason,
-            secondary_insurance_last_bill_date,
-            secondary_insurance_payment_category_desc,
-            secondary_insurance_payment_id,
-            secondary_insurance_payment_method_desc,
-            secondary_insurance_payment_posting_date,
-            secondary_insurance_payment_ref,
-            secondary_insurance_plan_name,
-            secondary_insurance_state,
-            secondary_insurance_zip_code,
-            service_end_date,
-            service_location_billing_name,
-            service_location_clia_number,
-            service_location_facility_id,
-            service_location_facility_id_type,
-            service_location_fax,
-            service_location_fax_ext,
-            service_location_id,
-            service_location_npi,
-            service_location_name,
-            service_location_name_address_line1,
-            service_location_name_address_line2,
-            service_location_name_city,
-            service_location_name_country,
-            service_location_name_state,
-            service_location_name_zip_code,
-            service_location_phone,
-            service_location_phone_ext,
-            service_location_place_of_service_code,
-            service_location_place_of_service_name,
-            service_start_date,
-            status,
-            supervising_provider_id,
-            supervising_provider_name,
-            tertiary_insurance_address_line1,
-            tertiary_insurance_address_line2,
-            tertiary_insurance_adjudication_date,
-            tertiary_insurance_batch_id,
-            tertiary_insurance_city,
-            tertiary_insurance_company_name,
-            tertiary_insurance_company_plan_name,
-            tertiary_insurance_country,
-            tertiary_insurance_insurance_allowed,
-            tertiary_insurance_insurance_coinsurance,
-            tertiary_insurance_insurance_contract_adjustment,
-            tertiary_insurance_insurance_contract_adjustment_reason,
-            tertiary_insurance_insurance_copay,
-            tertiary_insurance_insurance_deductible,
-            tertiary_insurance_insurance_payment,
-            tertiary_insurance_insurance_secondary_adjustment,
-            tertiary_insurance_insurance_secondary_adjustment_reason,
-            tertiary_insurance_payment_category_desc,
-            tertiary_insurance_payment_id,
-            tertiary_insurance_payment_method_desc,
-            tertiary_insurance_payment_posting_date,
-            tertiary_insurance_payment_ref,
-            tertiary_insurance_state,
-            tertiary_insurance_zip_code,
-            total_balance,
-            total_charges,
-            type_of_service,
-            unit_charge,
-            units,
-        })
+        Ok(xo)
     }
 }
 
@@ -22167,815 +19184,422 @@ impl crate::xml::Decode for PatientFieldsToReturn {
             (super::NS0, "WorkPhoneExt"),
             (super::NS0, "ZipCode"),
         ];
-        let mut address_line1 = None;
-        let mut address_line2 = None;
-        let mut adjustments = None;
-        let mut age = None;
-        let mut alert_message = None;
-        let mut alert_show_when_displaying_patient_details = None;
-        let mut alert_show_when_entering_encounters = None;
-        let mut alert_show_when_posting_payments = None;
-        let mut alert_show_when_preparing_patient_statements = None;
-        let mut alert_show_when_scheduling_appointments = None;
-        let mut alert_show_when_viewing_claim_details = None;
-        let mut authorization1_contact_full_name = None;
-        let mut authorization1_contact_phone = None;
-        let mut authorization1_contact_phone_ext = None;
-        let mut authorization1_end_date = None;
-        let mut authorization1_insurance_plan_name = None;
-        let mut authorization1_notes = None;
-        let mut authorization1_number = None;
-        let mut authorization1_number_of_visits = None;
-        let mut authorization1_number_of_visits_used = None;
-        let mut authorization1_start_date = None;
-        let mut authorization2_contact_full_name = None;
-        let mut authorization2_contact_phone = None;
-        let mut authorization2_contact_phone_ext = None;
-        let mut authorization2_end_date = None;
-        let mut authorization2_insurance_plan_name = None;
-        let mut authorization2_notes = None;
-        let mut authorization2_number = None;
-        let mut authorization2_number_of_visits = None;
-        let mut authorization2_number_of_visits_used = None;
-        let mut authorization2_start_date = None;
-        let mut authorization3_contact_full_name = None;
-        let mut authorization3_contact_phone = None;
-        let mut authorization3_contact_phone_ext = None;
-        let mut authorization3_end_date = None;
-        let mut authorization3_insurance_plan_name = None;
-        let mut authorization3_notes = None;
-        let mut authorization3_number = None;
-        let mut authorization3_number_of_visits = None;
-        let mut authorization3_number_of_visits_used = None;
-        let mut authorization3_start_date = None;
-        let mut charges = None;
-        let mut city = None;
-        let mut collection_category_name = None;
-        let mut country = None;
-        let mut created_date = None;
-        let mut dob = None;
-        let mut default_case_condition_related_to_abuse = None;
-        let mut default_case_condition_related_to_auto_accident = None;
-        let mut default_case_condition_related_to_auto_accident_state = None;
-        let mut default_case_condition_related_to_epsdt = None;
-        let mut default_case_condition_related_to_emergency = None;
-        let mut default_case_condition_related_to_employment = None;
-        let mut default_case_condition_related_to_family_planning = None;
-        let mut default_case_condition_related_to_other = None;
-        let mut default_case_condition_related_to_pregnancy = None;
-        let mut default_case_dates_accident_date = None;
-        let mut default_case_dates_acute_manifestation_date = None;
-        let mut default_case_dates_injury_end_date = None;
-        let mut default_case_dates_injury_start_date = None;
-        let mut default_case_dates_last_menstrual_period_date = None;
-        let mut default_case_dates_last_seen_date = None;
-        let mut default_case_dates_last_x_ray_date = None;
-        let mut default_case_dates_referral_date = None;
-        let mut default_case_dates_related_disability_end_date = None;
-        let mut default_case_dates_related_disability_start_date = None;
-        let mut default_case_dates_related_hospitalization_end_date = None;
-        let mut default_case_dates_related_hospitalization_start_date = None;
-        let mut default_case_dates_same_or_similar_illness_end_date = None;
-        let mut default_case_dates_same_or_similar_illness_start_date = None;
-        let mut default_case_dates_unable_to_work_end_date = None;
-        let mut default_case_dates_unable_to_work_start_date = None;
-        let mut default_case_description = None;
-        let mut default_case_id = None;
-        let mut default_case_name = None;
-        let mut default_case_payer_scenario = None;
-        let mut default_case_referring_provider_full_name = None;
-        let mut default_case_referring_provider_id = None;
-        let mut default_case_send_patient_statements = None;
-        let mut default_rendering_provider_full_name = None;
-        let mut default_rendering_provider_id = None;
-        let mut default_service_location_billing_name = None;
-        let mut default_service_location_fax_phone = None;
-        let mut default_service_location_fax_phone_ext = None;
-        let mut default_service_location_id = None;
-        let mut default_service_location_name = None;
-        let mut default_service_location_name_address_line1 = None;
-        let mut default_service_location_name_address_line2 = None;
-        let mut default_service_location_name_city = None;
-        let mut default_service_location_name_country = None;
-        let mut default_service_location_name_state = None;
-        let mut default_service_location_name_zip_code = None;
-        let mut default_service_location_phone = None;
-        let mut default_service_location_phone_ext = None;
-        let mut email_address = None;
-        let mut emergency_name = None;
-        let mut emergency_phone = None;
-        let mut emergency_phone_ext = None;
-        let mut employer_name = None;
-        let mut employment_status = None;
-        let mut first_name = None;
-        let mut gender = None;
-        let mut guarantor_different_than_patient = None;
-        let mut guarantor_first_name = None;
-        let mut guarantor_last_name = None;
-        let mut guarantor_middle_name = None;
-        let mut guarantor_prefix = None;
-        let mut guarantor_suffix = None;
-        let mut home_phone = None;
-        let mut home_phone_ext = None;
-        let mut id = None;
-        let mut insurance_balance = None;
-        let mut insurance_payments = None;
-        let mut last_appointment_date = None;
-        let mut last_diagnosis = None;
-        let mut last_encounter_date = None;
-        let mut last_modified_date = None;
-        let mut last_name = None;
-        let mut last_payment_date = None;
-        let mut last_statement_date = None;
-        let mut marital_status = None;
-        let mut medical_record_number = None;
-        let mut middle_name = None;
-        let mut mobile_phone = None;
-        let mut mobile_phone_ext = None;
-        let mut most_recent_note1_date = None;
-        let mut most_recent_note1_message = None;
-        let mut most_recent_note1_user = None;
-        let mut most_recent_note2_date = None;
-        let mut most_recent_note2_message = None;
-        let mut most_recent_note2_user = None;
-        let mut most_recent_note3_date = None;
-        let mut most_recent_note3_message = None;
-        let mut most_recent_note3_user = None;
-        let mut most_recent_note4_date = None;
-        let mut most_recent_note4_message = None;
-        let mut most_recent_note4_user = None;
-        let mut patient_balance = None;
-        let mut patient_full_name = None;
-        let mut patient_payments = None;
-        let mut practice_id = None;
-        let mut practice_name = None;
-        let mut prefix = None;
-        let mut primary_care_physician_full_name = None;
-        let mut primary_care_physician_id = None;
-        let mut primary_insurance_policy_company_id = None;
-        let mut primary_insurance_policy_company_name = None;
-        let mut primary_insurance_policy_copay = None;
-        let mut primary_insurance_policy_deductible = None;
-        let mut primary_insurance_policy_effective_end_date = None;
-        let mut primary_insurance_policy_effective_start_date = None;
-        let mut primary_insurance_policy_group_number = None;
-        let mut primary_insurance_policy_insured_address_line1 = None;
-        let mut primary_insurance_policy_insured_address_line2 = None;
-        let mut primary_insurance_policy_insured_city = None;
-        let mut primary_insurance_policy_insured_country = None;
-        let mut primary_insurance_policy_insured_date_of_birth = None;
-        let mut primary_insurance_policy_insured_full_name = None;
-        let mut primary_insurance_policy_insured_gender = None;
-        let mut primary_insurance_policy_insured_id_number = None;
-        let mut primary_insurance_policy_insured_notes = None;
-        let mut primary_insurance_policy_insured_social_security_number = None;
-        let mut primary_insurance_policy_insured_state = None;
-        let mut primary_insurance_policy_insured_zip_code = None;
-        let mut primary_insurance_policy_number = None;
-        let mut primary_insurance_policy_patient_relationship_to_insured = None;
-        let mut primary_insurance_policy_plan_address_line1 = None;
-        let mut primary_insurance_policy_plan_address_line2 = None;
-        let mut primary_insurance_policy_plan_adjuster_full_name = None;
-        let mut primary_insurance_policy_plan_city = None;
-        let mut primary_insurance_policy_plan_country = None;
-        let mut primary_insurance_policy_plan_fax_number = None;
-        let mut primary_insurance_policy_plan_fax_number_ext = None;
-        let mut primary_insurance_policy_plan_id = None;
-        let mut primary_insurance_policy_plan_name = None;
-        let mut primary_insurance_policy_plan_phone_number = None;
-        let mut primary_insurance_policy_plan_phone_number_ext = None;
-        let mut primary_insurance_policy_plan_state = None;
-        let mut primary_insurance_policy_plan_zip_code = None;
-        let mut referral_source = None;
-        let mut referring_provider_full_name = None;
-        let mut referring_provider_id = None;
-        let mut ssn = None;
-        let mut secondary_insurance_policy_company_id = None;
-        let mut secondary_insurance_policy_company_name = None;
-        let mut secondary_insurance_policy_copay = None;
-        let mut secondary_insurance_policy_deductible = None;
-        let mut secondary_insurance_policy_effective_end_date = None;
-        let mut secondary_insurance_policy_effective_start_date = None;
-        let mut secondary_insurance_policy_group_number = None;
-        let mut secondary_insurance_policy_insured_address_line1 = None;
-        let mut secondary_insurance_policy_insured_address_line2 = None;
-        let mut secondary_insurance_policy_insured_city = None;
-        let mut secondary_insurance_policy_insured_country = None;
-        let mut secondary_insurance_policy_insured_date_of_birth = None;
-        let mut secondary_insurance_policy_insured_full_name = None;
-        let mut secondary_insurance_policy_insured_gender = None;
-        let mut secondary_insurance_policy_insured_id_number = None;
-        let mut secondary_insurance_policy_insured_notes = None;
-        let mut secondary_insurance_policy_insured_social_security_number = None;
-        let mut secondary_insurance_policy_insured_state = None;
-        let mut secondary_insurance_policy_insured_zip_code = None;
-        let mut secondary_insurance_policy_number = None;
-        let mut secondary_insurance_policy_patient_relationship_to_insured = None;
-        let mut secondary_insurance_policy_plan_address_line1 = None;
-        let mut secondary_insurance_policy_plan_address_line2 = None;
-        let mut secondary_insurance_policy_plan_adjuster_full_name = None;
-        let mut secondary_insurance_policy_plan_city = None;
-        let mut secondary_insurance_policy_plan_country = None;
-        let mut secondary_insurance_policy_plan_fax_number = None;
-        let mut secondary_insurance_policy_plan_fax_number_ext = None;
-        let mut secondary_insurance_policy_plan_id = None;
-        let mut secondary_insurance_policy_plan_name = None;
-        let mut secondary_insurance_policy_plan_phone_number = None;
-        let mut secondary_insurance_policy_plan_phone_number_ext = None;
-        let mut secondary_insurance_policy_plan_state = None;
-        let mut secondary_insurance_policy_plan_zip_code = None;
-        let mut state = None;
-        let mut statement_note = None;
-        let mut suffix = None;
-        let mut total_balance = None;
-        let mut work_phone = None;
-        let mut work_phone_ext = None;
-        let mut zip_code = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt(&xc, &mut address_line1)?,
-                Some(1) => xr.opt(&xc, &mut address_line2)?,
-                Some(2) => xr.opt(&xc, &mut adjustments)?,
-                Some(3) => xr.opt(&xc, &mut age)?,
-                Some(4) => xr.opt(&xc, &mut alert_message)?,
-                Some(5) => xr.opt(&xc, &mut alert_show_when_displaying_patient_details)?,
-                Some(6) => xr.opt(&xc, &mut alert_show_when_entering_encounters)?,
-                Some(7) => xr.opt(&xc, &mut alert_show_when_posting_payments)?,
-                Some(8) => {
-                    xr.opt(&xc, &mut alert_show_when_preparing_patient_statements)?
+                Some(0) => xr.opt(&xc, &mut xo.address_line1)?,
+                Some(1) => xr.opt(&xc, &mut xo.address_line2)?,
+                Some(2) => xr.opt(&xc, &mut xo.adjustments)?,
+                Some(3) => xr.opt(&xc, &mut xo.age)?,
+                Some(4) => xr.opt(&xc, &mut xo.alert_message)?,
+                Some(5) => {
+                    xr.opt(&xc, &mut xo.alert_show_when_displaying_patient_details)?
                 }
-                Some(9) => xr.opt(&xc, &mut alert_show_when_scheduling_appointments)?,
-                Some(10) => xr.opt(&xc, &mut alert_show_when_viewing_claim_details)?,
-                Some(11) => xr.opt(&xc, &mut authorization1_contact_full_name)?,
-                Some(12) => xr.opt(&xc, &mut authorization1_contact_phone)?,
-                Some(13) => xr.opt(&xc, &mut authorization1_contact_phone_ext)?,
-                Some(14) => xr.opt(&xc, &mut authorization1_end_date)?,
-                Some(15) => xr.opt(&xc, &mut authorization1_insurance_plan_name)?,
-                Some(16) => xr.opt(&xc, &mut authorization1_notes)?,
-                Some(17) => xr.opt(&xc, &mut authorization1_number)?,
-                Some(18) => xr.opt(&xc, &mut authorization1_number_of_visits)?,
-                Some(19) => xr.opt(&xc, &mut authorization1_number_of_visits_used)?,
-                Some(20) => xr.opt(&xc, &mut authorization1_start_date)?,
-                Some(21) => xr.opt(&xc, &mut authorization2_contact_full_name)?,
-                Some(22) => xr.opt(&xc, &mut authorization2_contact_phone)?,
-                Some(23) => xr.opt(&xc, &mut authorization2_contact_phone_ext)?,
-                Some(24) => xr.opt(&xc, &mut authorization2_end_date)?,
-                Some(25) => xr.opt(&xc, &mut authorization2_insurance_plan_name)?,
-                Some(26) => xr.opt(&xc, &mut authorization2_notes)?,
-                Some(27) => xr.opt(&xc, &mut authorization2_number)?,
-                Some(28) => xr.opt(&xc, &mut authorization2_number_of_visits)?,
-                Some(29) => xr.opt(&xc, &mut authorization2_number_of_visits_used)?,
-                Some(30) => xr.opt(&xc, &mut authorization2_start_date)?,
-                Some(31) => xr.opt(&xc, &mut authorization3_contact_full_name)?,
-                Some(32) => xr.opt(&xc, &mut authorization3_contact_phone)?,
-                Some(33) => xr.opt(&xc, &mut authorization3_contact_phone_ext)?,
-                Some(34) => xr.opt(&xc, &mut authorization3_end_date)?,
-                Some(35) => xr.opt(&xc, &mut authorization3_insurance_plan_name)?,
-                Some(36) => xr.opt(&xc, &mut authorization3_notes)?,
-                Some(37) => xr.opt(&xc, &mut authorization3_number)?,
-                Some(38) => xr.opt(&xc, &mut authorization3_number_of_visits)?,
-                Some(39) => xr.opt(&xc, &mut authorization3_number_of_visits_used)?,
-                Some(40) => xr.opt(&xc, &mut authorization3_start_date)?,
-                Some(41) => xr.opt(&xc, &mut charges)?,
-                Some(42) => xr.opt(&xc, &mut city)?,
-                Some(43) => xr.opt(&xc, &mut collection_category_name)?,
-                Some(44) => xr.opt(&xc, &mut country)?,
-                Some(45) => xr.opt(&xc, &mut created_date)?,
-                Some(46) => xr.opt(&xc, &mut dob)?,
-                Some(47) => xr.opt(&xc, &mut default_case_condition_related_to_abuse)?,
+                Some(6) => xr.opt(&xc, &mut xo.alert_show_when_entering_encounters)?,
+                Some(7) => xr.opt(&xc, &mut xo.alert_show_when_posting_payments)?,
+                Some(8) => {
+                    xr.opt(&xc, &mut xo.alert_show_when_preparing_patient_statements)?
+                }
+                Some(9) => xr.opt(&xc, &mut xo.alert_show_when_scheduling_appointments)?,
+                Some(10) => xr.opt(&xc, &mut xo.alert_show_when_viewing_claim_details)?,
+                Some(11) => xr.opt(&xc, &mut xo.authorization1_contact_full_name)?,
+                Some(12) => xr.opt(&xc, &mut xo.authorization1_contact_phone)?,
+                Some(13) => xr.opt(&xc, &mut xo.authorization1_contact_phone_ext)?,
+                Some(14) => xr.opt(&xc, &mut xo.authorization1_end_date)?,
+                Some(15) => xr.opt(&xc, &mut xo.authorization1_insurance_plan_name)?,
+                Some(16) => xr.opt(&xc, &mut xo.authorization1_notes)?,
+                Some(17) => xr.opt(&xc, &mut xo.authorization1_number)?,
+                Some(18) => xr.opt(&xc, &mut xo.authorization1_number_of_visits)?,
+                Some(19) => xr.opt(&xc, &mut xo.authorization1_number_of_visits_used)?,
+                Some(20) => xr.opt(&xc, &mut xo.authorization1_start_date)?,
+                Some(21) => xr.opt(&xc, &mut xo.authorization2_contact_full_name)?,
+                Some(22) => xr.opt(&xc, &mut xo.authorization2_contact_phone)?,
+                Some(23) => xr.opt(&xc, &mut xo.authorization2_contact_phone_ext)?,
+                Some(24) => xr.opt(&xc, &mut xo.authorization2_end_date)?,
+                Some(25) => xr.opt(&xc, &mut xo.authorization2_insurance_plan_name)?,
+                Some(26) => xr.opt(&xc, &mut xo.authorization2_notes)?,
+                Some(27) => xr.opt(&xc, &mut xo.authorization2_number)?,
+                Some(28) => xr.opt(&xc, &mut xo.authorization2_number_of_visits)?,
+                Some(29) => xr.opt(&xc, &mut xo.authorization2_number_of_visits_used)?,
+                Some(30) => xr.opt(&xc, &mut xo.authorization2_start_date)?,
+                Some(31) => xr.opt(&xc, &mut xo.authorization3_contact_full_name)?,
+                Some(32) => xr.opt(&xc, &mut xo.authorization3_contact_phone)?,
+                Some(33) => xr.opt(&xc, &mut xo.authorization3_contact_phone_ext)?,
+                Some(34) => xr.opt(&xc, &mut xo.authorization3_end_date)?,
+                Some(35) => xr.opt(&xc, &mut xo.authorization3_insurance_plan_name)?,
+                Some(36) => xr.opt(&xc, &mut xo.authorization3_notes)?,
+                Some(37) => xr.opt(&xc, &mut xo.authorization3_number)?,
+                Some(38) => xr.opt(&xc, &mut xo.authorization3_number_of_visits)?,
+                Some(39) => xr.opt(&xc, &mut xo.authorization3_number_of_visits_used)?,
+                Some(40) => xr.opt(&xc, &mut xo.authorization3_start_date)?,
+                Some(41) => xr.opt(&xc, &mut xo.charges)?,
+                Some(42) => xr.opt(&xc, &mut xo.city)?,
+                Some(43) => xr.opt(&xc, &mut xo.collection_category_name)?,
+                Some(44) => xr.opt(&xc, &mut xo.country)?,
+                Some(45) => xr.opt(&xc, &mut xo.created_date)?,
+                Some(46) => xr.opt(&xc, &mut xo.dob)?,
+                Some(47) => xr.opt(&xc, &mut xo.default_case_condition_related_to_abuse)?,
                 Some(48) => {
-                    xr.opt(&xc, &mut default_case_condition_related_to_auto_accident)?
+                    xr.opt(&xc, &mut xo.default_case_condition_related_to_auto_accident)?
                 }
                 Some(49) => {
                     xr.opt(
                         &xc,
-                        &mut default_case_condition_related_to_auto_accident_state,
+                        &mut xo.default_case_condition_related_to_auto_accident_state,
                     )?
                 }
-                Some(50) => xr.opt(&xc, &mut default_case_condition_related_to_epsdt)?,
+                Some(50) => xr.opt(&xc, &mut xo.default_case_condition_related_to_epsdt)?,
                 Some(51) => {
-                    xr.opt(&xc, &mut default_case_condition_related_to_emergency)?
+                    xr.opt(&xc, &mut xo.default_case_condition_related_to_emergency)?
                 }
                 Some(52) => {
-                    xr.opt(&xc, &mut default_case_condition_related_to_employment)?
+                    xr.opt(&xc, &mut xo.default_case_condition_related_to_employment)?
                 }
                 Some(53) => {
-                    xr.opt(&xc, &mut default_case_condition_related_to_family_planning)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.default_case_condition_related_to_family_planning,
+                    )?
                 }
-                Some(54) => xr.opt(&xc, &mut default_case_condition_related_to_other)?,
+                Some(54) => xr.opt(&xc, &mut xo.default_case_condition_related_to_other)?,
                 Some(55) => {
-                    xr.opt(&xc, &mut default_case_condition_related_to_pregnancy)?
+                    xr.opt(&xc, &mut xo.default_case_condition_related_to_pregnancy)?
                 }
-                Some(56) => xr.opt(&xc, &mut default_case_dates_accident_date)?,
+                Some(56) => xr.opt(&xc, &mut xo.default_case_dates_accident_date)?,
                 Some(57) => {
-                    xr.opt(&xc, &mut default_case_dates_acute_manifestation_date)?
+                    xr.opt(&xc, &mut xo.default_case_dates_acute_manifestation_date)?
                 }
-                Some(58) => xr.opt(&xc, &mut default_case_dates_injury_end_date)?,
-                Some(59) => xr.opt(&xc, &mut default_case_dates_injury_start_date)?,
+                Some(58) => xr.opt(&xc, &mut xo.default_case_dates_injury_end_date)?,
+                Some(59) => xr.opt(&xc, &mut xo.default_case_dates_injury_start_date)?,
                 Some(60) => {
-                    xr.opt(&xc, &mut default_case_dates_last_menstrual_period_date)?
+                    xr.opt(&xc, &mut xo.default_case_dates_last_menstrual_period_date)?
                 }
-                Some(61) => xr.opt(&xc, &mut default_case_dates_last_seen_date)?,
-                Some(62) => xr.opt(&xc, &mut default_case_dates_last_x_ray_date)?,
-                Some(63) => xr.opt(&xc, &mut default_case_dates_referral_date)?,
+                Some(61) => xr.opt(&xc, &mut xo.default_case_dates_last_seen_date)?,
+                Some(62) => xr.opt(&xc, &mut xo.default_case_dates_last_x_ray_date)?,
+                Some(63) => xr.opt(&xc, &mut xo.default_case_dates_referral_date)?,
                 Some(64) => {
-                    xr.opt(&xc, &mut default_case_dates_related_disability_end_date)?
+                    xr.opt(&xc, &mut xo.default_case_dates_related_disability_end_date)?
                 }
                 Some(65) => {
-                    xr.opt(&xc, &mut default_case_dates_related_disability_start_date)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.default_case_dates_related_disability_start_date,
+                    )?
                 }
                 Some(66) => {
                     xr.opt(
                         &xc,
-                        &mut default_case_dates_related_hospitalization_end_date,
+                        &mut xo.default_case_dates_related_hospitalization_end_date,
                     )?
                 }
                 Some(67) => {
                     xr.opt(
                         &xc,
-                        &mut default_case_dates_related_hospitalization_start_date,
+                        &mut xo.default_case_dates_related_hospitalization_start_date,
                     )?
                 }
                 Some(68) => {
                     xr.opt(
                         &xc,
-                        &mut default_case_dates_same_or_similar_illness_end_date,
+                        &mut xo.default_case_dates_same_or_similar_illness_end_date,
                     )?
                 }
                 Some(69) => {
                     xr.opt(
                         &xc,
-                        &mut default_case_dates_same_or_similar_illness_start_date,
+                        &mut xo.default_case_dates_same_or_similar_illness_start_date,
                     )?
                 }
-                Some(70) => xr.opt(&xc, &mut default_case_dates_unable_to_work_end_date)?,
-                Some(71) => {
-                    xr.opt(&xc, &mut default_case_dates_unable_to_work_start_date)?
+                Some(70) => {
+                    xr.opt(&xc, &mut xo.default_case_dates_unable_to_work_end_date)?
                 }
-                Some(72) => xr.opt(&xc, &mut default_case_description)?,
-                Some(73) => xr.opt(&xc, &mut default_case_id)?,
-                Some(74) => xr.opt(&xc, &mut default_case_name)?,
-                Some(75) => xr.opt(&xc, &mut default_case_payer_scenario)?,
-                Some(76) => xr.opt(&xc, &mut default_case_referring_provider_full_name)?,
-                Some(77) => xr.opt(&xc, &mut default_case_referring_provider_id)?,
-                Some(78) => xr.opt(&xc, &mut default_case_send_patient_statements)?,
-                Some(79) => xr.opt(&xc, &mut default_rendering_provider_full_name)?,
-                Some(80) => xr.opt(&xc, &mut default_rendering_provider_id)?,
-                Some(81) => xr.opt(&xc, &mut default_service_location_billing_name)?,
-                Some(82) => xr.opt(&xc, &mut default_service_location_fax_phone)?,
-                Some(83) => xr.opt(&xc, &mut default_service_location_fax_phone_ext)?,
-                Some(84) => xr.opt(&xc, &mut default_service_location_id)?,
-                Some(85) => xr.opt(&xc, &mut default_service_location_name)?,
+                Some(71) => {
+                    xr.opt(&xc, &mut xo.default_case_dates_unable_to_work_start_date)?
+                }
+                Some(72) => xr.opt(&xc, &mut xo.default_case_description)?,
+                Some(73) => xr.opt(&xc, &mut xo.default_case_id)?,
+                Some(74) => xr.opt(&xc, &mut xo.default_case_name)?,
+                Some(75) => xr.opt(&xc, &mut xo.default_case_payer_scenario)?,
+                Some(76) => {
+                    xr.opt(&xc, &mut xo.default_case_referring_provider_full_name)?
+                }
+                Some(77) => xr.opt(&xc, &mut xo.default_case_referring_provider_id)?,
+                Some(78) => xr.opt(&xc, &mut xo.default_case_send_patient_statements)?,
+                Some(79) => xr.opt(&xc, &mut xo.default_rendering_provider_full_name)?,
+                Some(80) => xr.opt(&xc, &mut xo.default_rendering_provider_id)?,
+                Some(81) => xr.opt(&xc, &mut xo.default_service_location_billing_name)?,
+                Some(82) => xr.opt(&xc, &mut xo.default_service_location_fax_phone)?,
+                Some(83) => xr.opt(&xc, &mut xo.default_service_location_fax_phone_ext)?,
+                Some(84) => xr.opt(&xc, &mut xo.default_service_location_id)?,
+                Some(85) => xr.opt(&xc, &mut xo.default_service_location_name)?,
                 Some(86) => {
-                    xr.opt(&xc, &mut default_service_location_name_address_line1)?
+                    xr.opt(&xc, &mut xo.default_service_location_name_address_line1)?
                 }
                 Some(87) => {
-                    xr.opt(&xc, &mut default_service_location_name_address_line2)?
+                    xr.opt(&xc, &mut xo.default_service_location_name_address_line2)?
                 }
-                Some(88) => xr.opt(&xc, &mut default_service_location_name_city)?,
-                Some(89) => xr.opt(&xc, &mut default_service_location_name_country)?,
-                Some(90) => xr.opt(&xc, &mut default_service_location_name_state)?,
-                Some(91) => xr.opt(&xc, &mut default_service_location_name_zip_code)?,
-                Some(92) => xr.opt(&xc, &mut default_service_location_phone)?,
-                Some(93) => xr.opt(&xc, &mut default_service_location_phone_ext)?,
-                Some(94) => xr.opt(&xc, &mut email_address)?,
-                Some(95) => xr.opt(&xc, &mut emergency_name)?,
-                Some(96) => xr.opt(&xc, &mut emergency_phone)?,
-                Some(97) => xr.opt(&xc, &mut emergency_phone_ext)?,
-                Some(98) => xr.opt(&xc, &mut employer_name)?,
-                Some(99) => xr.opt(&xc, &mut employment_status)?,
-                Some(100) => xr.opt(&xc, &mut first_name)?,
-                Some(101) => xr.opt(&xc, &mut gender)?,
-                Some(102) => xr.opt(&xc, &mut guarantor_different_than_patient)?,
-                Some(103) => xr.opt(&xc, &mut guarantor_first_name)?,
-                Some(104) => xr.opt(&xc, &mut guarantor_last_name)?,
-                Some(105) => xr.opt(&xc, &mut guarantor_middle_name)?,
-                Some(106) => xr.opt(&xc, &mut guarantor_prefix)?,
-                Some(107) => xr.opt(&xc, &mut guarantor_suffix)?,
-                Some(108) => xr.opt(&xc, &mut home_phone)?,
-                Some(109) => xr.opt(&xc, &mut home_phone_ext)?,
-                Some(110) => xr.opt(&xc, &mut id)?,
-                Some(111) => xr.opt(&xc, &mut insurance_balance)?,
-                Some(112) => xr.opt(&xc, &mut insurance_payments)?,
-                Some(113) => xr.opt(&xc, &mut last_appointment_date)?,
-                Some(114) => xr.opt(&xc, &mut last_diagnosis)?,
-                Some(115) => xr.opt(&xc, &mut last_encounter_date)?,
-                Some(116) => xr.opt(&xc, &mut last_modified_date)?,
-                Some(117) => xr.opt(&xc, &mut last_name)?,
-                Some(118) => xr.opt(&xc, &mut last_payment_date)?,
-                Some(119) => xr.opt(&xc, &mut last_statement_date)?,
-                Some(120) => xr.opt(&xc, &mut marital_status)?,
-                Some(121) => xr.opt(&xc, &mut medical_record_number)?,
-                Some(122) => xr.opt(&xc, &mut middle_name)?,
-                Some(123) => xr.opt(&xc, &mut mobile_phone)?,
-                Some(124) => xr.opt(&xc, &mut mobile_phone_ext)?,
-                Some(125) => xr.opt(&xc, &mut most_recent_note1_date)?,
-                Some(126) => xr.opt(&xc, &mut most_recent_note1_message)?,
-                Some(127) => xr.opt(&xc, &mut most_recent_note1_user)?,
-                Some(128) => xr.opt(&xc, &mut most_recent_note2_date)?,
-                Some(129) => xr.opt(&xc, &mut most_recent_note2_message)?,
-                Some(130) => xr.opt(&xc, &mut most_recent_note2_user)?,
-                Some(131) => xr.opt(&xc, &mut most_recent_note3_date)?,
-                Some(132) => xr.opt(&xc, &mut most_recent_note3_message)?,
-                Some(133) => xr.opt(&xc, &mut most_recent_note3_user)?,
-                Some(134) => xr.opt(&xc, &mut most_recent_note4_date)?,
-                Some(135) => xr.opt(&xc, &mut most_recent_note4_message)?,
-                Some(136) => xr.opt(&xc, &mut most_recent_note4_user)?,
-                Some(137) => xr.opt(&xc, &mut patient_balance)?,
-                Some(138) => xr.opt(&xc, &mut patient_full_name)?,
-                Some(139) => xr.opt(&xc, &mut patient_payments)?,
-                Some(140) => xr.opt(&xc, &mut practice_id)?,
-                Some(141) => xr.opt(&xc, &mut practice_name)?,
-                Some(142) => xr.opt(&xc, &mut prefix)?,
-                Some(143) => xr.opt(&xc, &mut primary_care_physician_full_name)?,
-                Some(144) => xr.opt(&xc, &mut primary_care_physician_id)?,
-                Some(145) => xr.opt(&xc, &mut primary_insurance_policy_company_id)?,
-                Some(146) => xr.opt(&xc, &mut primary_insurance_policy_company_name)?,
-                Some(147) => xr.opt(&xc, &mut primary_insurance_policy_copay)?,
-                Some(148) => xr.opt(&xc, &mut primary_insurance_policy_deductible)?,
+                Some(88) => xr.opt(&xc, &mut xo.default_service_location_name_city)?,
+                Some(89) => xr.opt(&xc, &mut xo.default_service_location_name_country)?,
+                Some(90) => xr.opt(&xc, &mut xo.default_service_location_name_state)?,
+                Some(91) => xr.opt(&xc, &mut xo.default_service_location_name_zip_code)?,
+                Some(92) => xr.opt(&xc, &mut xo.default_service_location_phone)?,
+                Some(93) => xr.opt(&xc, &mut xo.default_service_location_phone_ext)?,
+                Some(94) => xr.opt(&xc, &mut xo.email_address)?,
+                Some(95) => xr.opt(&xc, &mut xo.emergency_name)?,
+                Some(96) => xr.opt(&xc, &mut xo.emergency_phone)?,
+                Some(97) => xr.opt(&xc, &mut xo.emergency_phone_ext)?,
+                Some(98) => xr.opt(&xc, &mut xo.employer_name)?,
+                Some(99) => xr.opt(&xc, &mut xo.employment_status)?,
+                Some(100) => xr.opt(&xc, &mut xo.first_name)?,
+                Some(101) => xr.opt(&xc, &mut xo.gender)?,
+                Some(102) => xr.opt(&xc, &mut xo.guarantor_different_than_patient)?,
+                Some(103) => xr.opt(&xc, &mut xo.guarantor_first_name)?,
+                Some(104) => xr.opt(&xc, &mut xo.guarantor_last_name)?,
+                Some(105) => xr.opt(&xc, &mut xo.guarantor_middle_name)?,
+                Some(106) => xr.opt(&xc, &mut xo.guarantor_prefix)?,
+                Some(107) => xr.opt(&xc, &mut xo.guarantor_suffix)?,
+                Some(108) => xr.opt(&xc, &mut xo.home_phone)?,
+                Some(109) => xr.opt(&xc, &mut xo.home_phone_ext)?,
+                Some(110) => xr.opt(&xc, &mut xo.id)?,
+                Some(111) => xr.opt(&xc, &mut xo.insurance_balance)?,
+                Some(112) => xr.opt(&xc, &mut xo.insurance_payments)?,
+                Some(113) => xr.opt(&xc, &mut xo.last_appointment_date)?,
+                Some(114) => xr.opt(&xc, &mut xo.last_diagnosis)?,
+                Some(115) => xr.opt(&xc, &mut xo.last_encounter_date)?,
+                Some(116) => xr.opt(&xc, &mut xo.last_modified_date)?,
+                Some(117) => xr.opt(&xc, &mut xo.last_name)?,
+                Some(118) => xr.opt(&xc, &mut xo.last_payment_date)?,
+                Some(119) => xr.opt(&xc, &mut xo.last_statement_date)?,
+                Some(120) => xr.opt(&xc, &mut xo.marital_status)?,
+                Some(121) => xr.opt(&xc, &mut xo.medical_record_number)?,
+                Some(122) => xr.opt(&xc, &mut xo.middle_name)?,
+                Some(123) => xr.opt(&xc, &mut xo.mobile_phone)?,
+                Some(124) => xr.opt(&xc, &mut xo.mobile_phone_ext)?,
+                Some(125) => xr.opt(&xc, &mut xo.most_recent_note1_date)?,
+                Some(126) => xr.opt(&xc, &mut xo.most_recent_note1_message)?,
+                Some(127) => xr.opt(&xc, &mut xo.most_recent_note1_user)?,
+                Some(128) => xr.opt(&xc, &mut xo.most_recent_note2_date)?,
+                Some(129) => xr.opt(&xc, &mut xo.most_recent_note2_message)?,
+                Some(130) => xr.opt(&xc, &mut xo.most_recent_note2_user)?,
+                Some(131) => xr.opt(&xc, &mut xo.most_recent_note3_date)?,
+                Some(132) => xr.opt(&xc, &mut xo.most_recent_note3_message)?,
+                Some(133) => xr.opt(&xc, &mut xo.most_recent_note3_user)?,
+                Some(134) => xr.opt(&xc, &mut xo.most_recent_note4_date)?,
+                Some(135) => xr.opt(&xc, &mut xo.most_recent_note4_message)?,
+                Some(136) => xr.opt(&xc, &mut xo.most_recent_note4_user)?,
+                Some(137) => xr.opt(&xc, &mut xo.patient_balance)?,
+                Some(138) => xr.opt(&xc, &mut xo.patient_full_name)?,
+                Some(139) => xr.opt(&xc, &mut xo.patient_payments)?,
+                Some(140) => xr.opt(&xc, &mut xo.practice_id)?,
+                Some(141) => xr.opt(&xc, &mut xo.practice_name)?,
+                Some(142) => xr.opt(&xc, &mut xo.prefix)?,
+                Some(143) => xr.opt(&xc, &mut xo.primary_care_physician_full_name)?,
+                Some(144) => xr.opt(&xc, &mut xo.primary_care_physician_id)?,
+                Some(145) => xr.opt(&xc, &mut xo.primary_insurance_policy_company_id)?,
+                Some(146) => xr.opt(&xc, &mut xo.primary_insurance_policy_company_name)?,
+                Some(147) => xr.opt(&xc, &mut xo.primary_insurance_policy_copay)?,
+                Some(148) => xr.opt(&xc, &mut xo.primary_insurance_policy_deductible)?,
                 Some(149) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_effective_end_date)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_effective_end_date)?
                 }
                 Some(150) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_effective_start_date)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_effective_start_date)?
                 }
-                Some(151) => xr.opt(&xc, &mut primary_insurance_policy_group_number)?,
+                Some(151) => xr.opt(&xc, &mut xo.primary_insurance_policy_group_number)?,
                 Some(152) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_address_line1)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_insured_address_line1)?
                 }
                 Some(153) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_address_line2)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_insured_address_line2)?
                 }
-                Some(154) => xr.opt(&xc, &mut primary_insurance_policy_insured_city)?,
-                Some(155) => xr.opt(&xc, &mut primary_insurance_policy_insured_country)?,
+                Some(154) => xr.opt(&xc, &mut xo.primary_insurance_policy_insured_city)?,
+                Some(155) => {
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_insured_country)?
+                }
                 Some(156) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_date_of_birth)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_insured_date_of_birth)?
                 }
                 Some(157) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_full_name)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_insured_full_name)?
                 }
-                Some(158) => xr.opt(&xc, &mut primary_insurance_policy_insured_gender)?,
+                Some(158) => {
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_insured_gender)?
+                }
                 Some(159) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_insured_id_number)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_insured_id_number)?
                 }
-                Some(160) => xr.opt(&xc, &mut primary_insurance_policy_insured_notes)?,
+                Some(160) => xr.opt(&xc, &mut xo.primary_insurance_policy_insured_notes)?,
                 Some(161) => {
                     xr.opt(
                         &xc,
-                        &mut primary_insurance_policy_insured_social_security_number,
+                        &mut xo.primary_insurance_policy_insured_social_security_number,
                     )?
                 }
-                Some(162) => xr.opt(&xc, &mut primary_insurance_policy_insured_state)?,
-                Some(163) => xr.opt(&xc, &mut primary_insurance_policy_insured_zip_code)?,
-                Some(164) => xr.opt(&xc, &mut primary_insurance_policy_number)?,
+                Some(162) => xr.opt(&xc, &mut xo.primary_insurance_policy_insured_state)?,
+                Some(163) => {
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_insured_zip_code)?
+                }
+                Some(164) => xr.opt(&xc, &mut xo.primary_insurance_policy_number)?,
                 Some(165) => {
                     xr.opt(
                         &xc,
-                        &mut primary_insurance_policy_patient_relationship_to_insured,
+                        &mut xo.primary_insurance_policy_patient_relationship_to_insured,
                     )?
                 }
                 Some(166) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_address_line1)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_plan_address_line1)?
                 }
                 Some(167) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_address_line2)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_plan_address_line2)?
                 }
                 Some(168) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_adjuster_full_name)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.primary_insurance_policy_plan_adjuster_full_name,
+                    )?
                 }
-                Some(169) => xr.opt(&xc, &mut primary_insurance_policy_plan_city)?,
-                Some(170) => xr.opt(&xc, &mut primary_insurance_policy_plan_country)?,
-                Some(171) => xr.opt(&xc, &mut primary_insurance_policy_plan_fax_number)?,
+                Some(169) => xr.opt(&xc, &mut xo.primary_insurance_policy_plan_city)?,
+                Some(170) => xr.opt(&xc, &mut xo.primary_insurance_policy_plan_country)?,
+                Some(171) => {
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_plan_fax_number)?
+                }
                 Some(172) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_fax_number_ext)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_plan_fax_number_ext)?
                 }
-                Some(173) => xr.opt(&xc, &mut primary_insurance_policy_plan_id)?,
-                Some(174) => xr.opt(&xc, &mut primary_insurance_policy_plan_name)?,
+                Some(173) => xr.opt(&xc, &mut xo.primary_insurance_policy_plan_id)?,
+                Some(174) => xr.opt(&xc, &mut xo.primary_insurance_policy_plan_name)?,
                 Some(175) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_phone_number)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_plan_phone_number)?
                 }
                 Some(176) => {
-                    xr.opt(&xc, &mut primary_insurance_policy_plan_phone_number_ext)?
+                    xr.opt(&xc, &mut xo.primary_insurance_policy_plan_phone_number_ext)?
                 }
-                Some(177) => xr.opt(&xc, &mut primary_insurance_policy_plan_state)?,
-                Some(178) => xr.opt(&xc, &mut primary_insurance_policy_plan_zip_code)?,
-                Some(179) => xr.opt(&xc, &mut referral_source)?,
-                Some(180) => xr.opt(&xc, &mut referring_provider_full_name)?,
-                Some(181) => xr.opt(&xc, &mut referring_provider_id)?,
-                Some(182) => xr.opt(&xc, &mut ssn)?,
-                Some(183) => xr.opt(&xc, &mut secondary_insurance_policy_company_id)?,
-                Some(184) => xr.opt(&xc, &mut secondary_insurance_policy_company_name)?,
-                Some(185) => xr.opt(&xc, &mut secondary_insurance_policy_copay)?,
-                Some(186) => xr.opt(&xc, &mut secondary_insurance_policy_deductible)?,
+                Some(177) => xr.opt(&xc, &mut xo.primary_insurance_policy_plan_state)?,
+                Some(178) => xr.opt(&xc, &mut xo.primary_insurance_policy_plan_zip_code)?,
+                Some(179) => xr.opt(&xc, &mut xo.referral_source)?,
+                Some(180) => xr.opt(&xc, &mut xo.referring_provider_full_name)?,
+                Some(181) => xr.opt(&xc, &mut xo.referring_provider_id)?,
+                Some(182) => xr.opt(&xc, &mut xo.ssn)?,
+                Some(183) => xr.opt(&xc, &mut xo.secondary_insurance_policy_company_id)?,
+                Some(184) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_company_name)?
+                }
+                Some(185) => xr.opt(&xc, &mut xo.secondary_insurance_policy_copay)?,
+                Some(186) => xr.opt(&xc, &mut xo.secondary_insurance_policy_deductible)?,
                 Some(187) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_effective_end_date)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_effective_end_date)?
                 }
                 Some(188) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_effective_start_date)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_effective_start_date)?
                 }
-                Some(189) => xr.opt(&xc, &mut secondary_insurance_policy_group_number)?,
+                Some(189) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_group_number)?
+                }
                 Some(190) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_address_line1)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_insured_address_line1,
+                    )?
                 }
                 Some(191) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_address_line2)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_insured_address_line2,
+                    )?
                 }
-                Some(192) => xr.opt(&xc, &mut secondary_insurance_policy_insured_city)?,
+                Some(192) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_insured_city)?
+                }
                 Some(193) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_country)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_insured_country)?
                 }
                 Some(194) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_date_of_birth)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_insured_date_of_birth,
+                    )?
                 }
                 Some(195) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_full_name)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_insured_full_name)?
                 }
-                Some(196) => xr.opt(&xc, &mut secondary_insurance_policy_insured_gender)?,
+                Some(196) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_insured_gender)?
+                }
                 Some(197) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_id_number)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_insured_id_number)?
                 }
-                Some(198) => xr.opt(&xc, &mut secondary_insurance_policy_insured_notes)?,
+                Some(198) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_insured_notes)?
+                }
                 Some(199) => {
                     xr.opt(
                         &xc,
-                        &mut secondary_insurance_policy_insured_social_security_number,
+                        &mut xo.secondary_insurance_policy_insured_social_security_number,
                     )?
                 }
-                Some(200) => xr.opt(&xc, &mut secondary_insurance_policy_insured_state)?,
-                Some(201) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_insured_zip_code)?
+                Some(200) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_insured_state)?
                 }
-                Some(202) => xr.opt(&xc, &mut secondary_insurance_policy_number)?,
+                Some(201) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_insured_zip_code)?
+                }
+                Some(202) => xr.opt(&xc, &mut xo.secondary_insurance_policy_number)?,
                 Some(203) => {
                     xr.opt(
                         &xc,
-                        &mut secondary_insurance_policy_patient_relationship_to_insured,
+                        &mut xo
+                            .secondary_insurance_policy_patient_relationship_to_insured,
                     )?
                 }
                 Some(204) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_address_line1)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_address_line1)?
                 }
                 Some(205) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_address_line2)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_address_line2)?
                 }
                 Some(206) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_adjuster_full_name)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_plan_adjuster_full_name,
+                    )?
                 }
-                Some(207) => xr.opt(&xc, &mut secondary_insurance_policy_plan_city)?,
-                Some(208) => xr.opt(&xc, &mut secondary_insurance_policy_plan_country)?,
+                Some(207) => xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_city)?,
+                Some(208) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_country)?
+                }
                 Some(209) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_fax_number)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_fax_number)?
                 }
                 Some(210) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_fax_number_ext)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_fax_number_ext)?
                 }
-                Some(211) => xr.opt(&xc, &mut secondary_insurance_policy_plan_id)?,
-                Some(212) => xr.opt(&xc, &mut secondary_insurance_policy_plan_name)?,
+                Some(211) => xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_id)?,
+                Some(212) => xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_name)?,
                 Some(213) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_phone_number)?
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_phone_number)?
                 }
                 Some(214) => {
-                    xr.opt(&xc, &mut secondary_insurance_policy_plan_phone_number_ext)?
+                    xr.opt(
+                        &xc,
+                        &mut xo.secondary_insurance_policy_plan_phone_number_ext,
+                    )?
                 }
-                Some(215) => xr.opt(&xc, &mut secondary_insurance_policy_plan_state)?,
-                Some(216) => xr.opt(&xc, &mut secondary_insurance_policy_plan_zip_code)?,
-                Some(217) => xr.opt(&xc, &mut state)?,
-                Some(218) => xr.opt(&xc, &mut statement_note)?,
-                Some(219) => xr.opt(&xc, &mut suffix)?,
-                Some(220) => xr.opt(&xc, &mut total_balance)?,
-                Some(221) => xr.opt(&xc, &mut work_phone)?,
-                Some(222) => xr.opt(&xc, &mut work_phone_ext)?,
-                Some(223) => xr.opt(&xc, &mut zip_code)?,
+                Some(215) => xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_state)?,
+                Some(216) => {
+                    xr.opt(&xc, &mut xo.secondary_insurance_policy_plan_zip_code)?
+                }
+                Some(217) => xr.opt(&xc, &mut xo.state)?,
+                Some(218) => xr.opt(&xc, &mut xo.statement_note)?,
+                Some(219) => xr.opt(&xc, &mut xo.suffix)?,
+                Some(220) => xr.opt(&xc, &mut xo.total_balance)?,
+                Some(221) => xr.opt(&xc, &mut xo.work_phone)?,
+                Some(222) => xr.opt(&xc, &mut xo.work_phone_ext)?,
+                Some(223) => xr.opt(&xc, &mut xo.zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            address_line1,
-            address_line2,
-            adjustments,
-            age,
-            alert_message,
-            alert_show_when_displaying_patient_details,
-            alert_show_when_entering_encounters,
-            alert_show_when_posting_payments,
-            alert_show_when_preparing_patient_statements,
-            alert_show_when_scheduling_appointments,
-            alert_show_when_viewing_claim_details,
-            authorization1_contact_full_name,
-            authorization1_contact_phone,
-            authorization1_contact_phone_ext,
-            authorization1_end_date,
-            authorization1_insurance_plan_name,
-            authorization1_notes,
-            authorization1_number,
-            authorization1_number_of_visits,
-            authorization1_number_of_visits_used,
-            authorization1_start_date,
-            authorization2_contact_full_name,
-            authorization2_contact_phone,
-            authorization2_contact_phone_ext,
-            authorization2_end_date,
-            authorization2_insurance_plan_name,
-            authorization2_notes,
-            authorization2_number,
-            authorization2_number_of_visits,
-            authorization2_number_of_visits_used,
-            authorization2_start_date,
-            authorization3_contact_full_name,
-            authorization3_contact_phone,
-            authorization3_contact_phone_ext,
-            authorization3_end_date,
-            authorization3_insurance_plan_name,
-            authorization3_notes,
-            authorization3_number,
-            authorization3_number_of_visits,
-            authorization3_number_of_visits_used,
-            authorization3_start_date,
-            charges,
-            city,
-            collection_category_name,
-            country,
-            created_date,
-            dob,
-            default_case_condition_related_to_abuse,
-            default_case_condition_related_to_auto_accident,
-            default_case_condition_related_to_auto_accident_state,
-            default_case_condition_related_to_epsdt,
-            default_case_condition_related_to_emergency,
-            default_case_condition_related_to_employment,
-            default_case_condition_related_to_family_planning,
-            default_case_condition_related_to_other,
-            default_case_condition_related_to_pregnancy,
-            default_case_dates_accident_date,
-            default_case_dates_acute_manifestation_date,
-            default_case_dates_injury_end_date,
-            default_case_dates_injury_start_date,
-            default_case_dates_last_menstrual_period_date,
-            default_case_dates_last_seen_date,
-            default_case_dates_last_x_ray_date,
-            default_case_dates_referral_date,
-            default_case_dates_related_disability_end_date,
-            default_case_dates_related_disability_start_date,
-            default_case_dates_related_hospitalization_end_date,
-            default_case_dates_related_hospitalization_start_date,
-            default_case_dates_same_or_similar_illness_end_date,
-            default_case_dates_same_or_similar_illness_start_date,
-            default_case_dates_unable_to_work_end_date,
-            default_case_dates_unable_to_work_start_date,
-            default_case_description,
-            default_case_id,
-            default_case_name,
-            default_case_payer_scenario,
-            default_case_referring_provider_full_name,
-            default_case_referring_provider_id,
-            default_case_send_patient_statements,
-            default_rendering_provider_full_name,
-            default_rendering_provider_id,
-            default_service_location_billing_name,
-            default_service_location_fax_phone,
-            default_service_location_fax_phone_ext,
-            default_service_location_id,
-            default_service_location_name,
-            default_service_location_name_address_line1,
-            default_service_location_name_address_line2,
-            default_service_location_name_city,
-            default_service_location_name_country,
-            default_service_location_name_state,
-            default_service_location_name_zip_code,
-            default_service_location_phone,
-            default_service_location_phone_ext,
-            email_address,
-            emergency_name,
-            emergency_phone,
-            emergency_phone_ext,
-            employer_name,
-            employment_status,
-            first_name,
-            gender,
-            guarantor_different_than_patient,
-            guarantor_first_name,
-            guarantor_last_name,
-            guarantor_middle_name,
-            guarantor_prefix,
-            guarantor_suffix,
-            home_phone,
-            home_phone_ext,
-            id,
-            insurance_balance,
-            insurance_payments,
-            last_appointment_date,
-            last_diagnosis,
-            last_encounter_date,
-            last_modified_date,
-            last_name,
-            last_payment_date,
-            last_statement_date,
-            marital_status,
-            medical_record_number,
-            middle_name,
-            mobile_phone,
-            mobile_phone_ext,
-            most_recent_note1_date,
-            most_recent_note1_message,
-            most_recent_note1_user,
-            most_recent_note2_date,
-            most_recent_note2_message,
-            most_recent_note2_user,
-            most_recent_note3_date,
-            most_recent_note3_message,
-            most_recent_note3_user,
-            most_recent_note4_date,
-            most_recent_note4_message,
-            most_recent_note4_user,
-            patient_balance,
-            patient_full_name,
-            patient_payments,
-            practice_id,
-            practice_name,
-            prefix,
-            primary_care_physician_full_name,
-            primary_care_physician_id,
-            primary_insurance_policy_company_id,
-            primary_insurance_policy_company_name,
-            primary_insurance_policy_copay,
-            primary_insurance_policy_deductible,
-            primary_insurance_policy_effective_end_date,
-            primary_insurance_policy_effective_start_date,
-            primary_insurance_policy_group_number,
-            primary_insurance_policy_insured_address_line1,
-            primary_insurance_policy_insured_address_line2,
-            primary_insurance_policy_insured_city,
-            primary_insurance_policy_insured_country,
-            primary_insurance_policy_insured_date_of_birth,
-            primary_insurance_policy_insured_full_name,
-            primary_insurance_policy_insured_gender,
-            primary_insurance_policy_insured_id_number,
-            primary_insurance_policy_insured_notes,
-            primary_insurance_policy_insured_social_security_number,
-            primary_insurance_policy_insured_state,
-            primary_insurance_policy_insured_zip_code,
-            primary_insurance_policy_number,
-            primary_insurance_policy_patient_relationship_to_insured,
-            primary_insurance_policy_plan_address_line1,
-            primary_insurance_policy_plan_address_line2,
-            primary_insurance_policy_plan_adjuster_full_name,
-            primary_insurance_policy_plan_city,
-            primary_insurance_policy_plan_country,
-            primary_insurance_policy_plan_fax_number,
-            primary_insurance_policy_plan_fax_number_ext,
-            primary_insurance_policy_plan_id,
-            primary_insurance_policy_plan_name,
-            primary_insurance_policy_plan_phone_number,
-            primary_insurance_policy_plan_phone_number_ext,
-            primary_insurance_policy_plan_state,
-            primary_insurance_policy_plan_zip_code,
-            referral_source,
-            referring_provider_full_name,
-            referring_provider_id,
-            ssn,
-            secondary_insurance_policy_company_id,
-            secondary_insurance_policy_company_name,
-            secondary_insurance_policy_copay,
-            secondary_insurance_policy_deductible,
-            secondary_insurance_policy_effective_end_date,
-            secondary_insurance_policy_effective_start_date,
-            secondary_insurance_policy_group_number,
-            secondary_insurance_policy_insured_address_line1,
-            secondary_insurance_policy_insured_address_line2,
-            secondary_insurance_policy_insured_city,
-            secondary_insurance_policy_insured_country,
-            secondary_insurance_policy_insured_date_of_birth,
-            secondary_insurance_policy_insured_full_name,
-            secondary_insurance_policy_insured_gender,
-            secondary_insurance_policy_insured_id_number,
-            secondary_insurance_policy_insured_notes,
-            secondary_insurance_policy_insured_social_security_number,
-            secondary_insurance_policy_insured_state,
-            secondary_insurance_policy_insured_zip_code,
-            secondary_insurance_policy_number,
-            secondary_insurance_policy_patient_relationship_to_insured,
-            secondary_insurance_policy_plan_address_line1,
-            secondary_insurance_policy_plan_address_line2,
-            secondary_insurance_policy_plan_adjuster_full_name,
-            secondary_insurance_policy_plan_city,
-            secondary_insurance_policy_plan_country,
-            secondary_insurance_policy_plan_fax_number,
-            secondary_insurance_policy_plan_fax_number_ext,
-            secondary_insurance_policy_plan_id,
-            secondary_insurance_policy_plan_name,
-            secondary_insurance_policy_plan_phone_number,
-            secondary_insurance_policy_plan_phone_number_ext,
-            secondary_insurance_policy_plan_state,
-            secondary_insurance_policy_plan_zip_code,
-            state,
-            statement_note,
-            suffix,
-            total_balance,
-            work_phone,
-            work_phone_ext,
-            zip_code,
-        })
+        Ok(xo)
     }
 }
 
@@ -23155,97 +19779,47 @@ impl crate::xml::Decode for PatientFilter {
             (super::NS0, "ToLastEncounterDate"),
             (super::NS0, "ToLastModifiedDate"),
         ];
-        let mut collection_category_name = crate::xml::Nillable::Absent;
-        let mut default_case_payer_scenario = crate::xml::Nillable::Absent;
-        let mut default_rendering_provider_full_name = crate::xml::Nillable::Absent;
-        let mut default_service_location_name = crate::xml::Nillable::Absent;
-        let mut first_name = crate::xml::Nillable::Absent;
-        let mut from_created_date = crate::xml::Nillable::Absent;
-        let mut from_date_of_birth = crate::xml::Nillable::Absent;
-        let mut from_last_encounter_date = crate::xml::Nillable::Absent;
-        let mut from_last_modified_date = crate::xml::Nillable::Absent;
-        let mut full_name = crate::xml::Nillable::Absent;
-        let mut gender = crate::xml::Nillable::Absent;
-        let mut last_name = crate::xml::Nillable::Absent;
-        let mut middle_name = crate::xml::Nillable::Absent;
-        let mut practice_id = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut primary_care_physician_full_name = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_company_name = crate::xml::Nillable::Absent;
-        let mut primary_insurance_policy_plan_name = crate::xml::Nillable::Absent;
-        let mut referral_source = crate::xml::Nillable::Absent;
-        let mut referring_provider_full_name = crate::xml::Nillable::Absent;
-        let mut ssn = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_company_name = crate::xml::Nillable::Absent;
-        let mut secondary_insurance_policy_plan_name = crate::xml::Nillable::Absent;
-        let mut to_created_date = crate::xml::Nillable::Absent;
-        let mut to_date_of_birth = crate::xml::Nillable::Absent;
-        let mut to_last_encounter_date = crate::xml::Nillable::Absent;
-        let mut to_last_modified_date = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut collection_category_name)?,
-                Some(1) => xr.opt_nil(&xc, &mut default_case_payer_scenario)?,
-                Some(2) => xr.opt_nil(&xc, &mut default_rendering_provider_full_name)?,
-                Some(3) => xr.opt_nil(&xc, &mut default_service_location_name)?,
-                Some(4) => xr.opt_nil(&xc, &mut first_name)?,
-                Some(5) => xr.opt_nil(&xc, &mut from_created_date)?,
-                Some(6) => xr.opt_nil(&xc, &mut from_date_of_birth)?,
-                Some(7) => xr.opt_nil(&xc, &mut from_last_encounter_date)?,
-                Some(8) => xr.opt_nil(&xc, &mut from_last_modified_date)?,
-                Some(9) => xr.opt_nil(&xc, &mut full_name)?,
-                Some(10) => xr.opt_nil(&xc, &mut gender)?,
-                Some(11) => xr.opt_nil(&xc, &mut last_name)?,
-                Some(12) => xr.opt_nil(&xc, &mut middle_name)?,
-                Some(13) => xr.opt_nil(&xc, &mut practice_id)?,
-                Some(14) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(15) => xr.opt_nil(&xc, &mut primary_care_physician_full_name)?,
-                Some(16) => xr.opt_nil(&xc, &mut primary_insurance_policy_company_name)?,
-                Some(17) => xr.opt_nil(&xc, &mut primary_insurance_policy_plan_name)?,
-                Some(18) => xr.opt_nil(&xc, &mut referral_source)?,
-                Some(19) => xr.opt_nil(&xc, &mut referring_provider_full_name)?,
-                Some(20) => xr.opt_nil(&xc, &mut ssn)?,
-                Some(21) => {
-                    xr.opt_nil(&xc, &mut secondary_insurance_policy_company_name)?
+                Some(0) => xr.opt_nil(&xc, &mut xo.collection_category_name)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.default_case_payer_scenario)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.default_rendering_provider_full_name)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.default_service_location_name)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.first_name)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.from_created_date)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.from_date_of_birth)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.from_last_encounter_date)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.from_last_modified_date)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.full_name)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.gender)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.last_name)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.middle_name)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.practice_id)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.primary_care_physician_full_name)?,
+                Some(16) => {
+                    xr.opt_nil(&xc, &mut xo.primary_insurance_policy_company_name)?
                 }
-                Some(22) => xr.opt_nil(&xc, &mut secondary_insurance_policy_plan_name)?,
-                Some(23) => xr.opt_nil(&xc, &mut to_created_date)?,
-                Some(24) => xr.opt_nil(&xc, &mut to_date_of_birth)?,
-                Some(25) => xr.opt_nil(&xc, &mut to_last_encounter_date)?,
-                Some(26) => xr.opt_nil(&xc, &mut to_last_modified_date)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.primary_insurance_policy_plan_name)?,
+                Some(18) => xr.opt_nil(&xc, &mut xo.referral_source)?,
+                Some(19) => xr.opt_nil(&xc, &mut xo.referring_provider_full_name)?,
+                Some(20) => xr.opt_nil(&xc, &mut xo.ssn)?,
+                Some(21) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_company_name)?
+                }
+                Some(22) => {
+                    xr.opt_nil(&xc, &mut xo.secondary_insurance_policy_plan_name)?
+                }
+                Some(23) => xr.opt_nil(&xc, &mut xo.to_created_date)?,
+                Some(24) => xr.opt_nil(&xc, &mut xo.to_date_of_birth)?,
+                Some(25) => xr.opt_nil(&xc, &mut xo.to_last_encounter_date)?,
+                Some(26) => xr.opt_nil(&xc, &mut xo.to_last_modified_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            collection_category_name,
-            default_case_payer_scenario,
-            default_rendering_provider_full_name,
-            default_service_location_name,
-            first_name,
-            from_created_date,
-            from_date_of_birth,
-            from_last_encounter_date,
-            from_last_modified_date,
-            full_name,
-            gender,
-            last_name,
-            middle_name,
-            practice_id,
-            practice_name,
-            primary_care_physician_full_name,
-            primary_insurance_policy_company_name,
-            primary_insurance_policy_plan_name,
-            referral_source,
-            referring_provider_full_name,
-            ssn,
-            secondary_insurance_policy_company_name,
-            secondary_insurance_policy_plan_name,
-            to_created_date,
-            to_date_of_birth,
-            to_last_encounter_date,
-            to_last_modified_date,
-        })
+        Ok(xo)
     }
 }
 
@@ -23304,25 +19878,19 @@ impl crate::xml::Decode for GetPatientsResp {
             (super::NS0, "SecurityResponse"),
             (super::NS0, "Patients"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut patients = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
                 Some(2) => {
-                    xr.opt_nil_array(&xc, super::NS0, "PatientData", &mut patients)?
+                    xr.opt_nil_array(&xc, super::NS0, "PatientData", &mut xo.patients)?
                 }
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            patients,
-        })
+        Ok(xo)
     }
 }
 
@@ -23491,68 +20059,32 @@ impl crate::xml::Decode for PaymentFieldsToReturn {
             (super::NS0, "Refunds"),
             (super::NS0, "Unapplied"),
         ];
-        let mut adjudication_date = None;
-        let mut adjustments = None;
-        let mut amount = None;
-        let mut applied = None;
-        let mut appointment_id = None;
-        let mut batch_number = None;
-        let mut category = None;
-        let mut created_date = None;
-        let mut id = None;
-        let mut last_modified_date = None;
-        let mut payer_name = None;
-        let mut payer_type = None;
-        let mut payment_method = None;
-        let mut post_date = None;
-        let mut practice_id = None;
-        let mut reference_number = None;
-        let mut refunds = None;
-        let mut unapplied = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt(&xc, &mut adjudication_date)?,
-                Some(1) => xr.opt(&xc, &mut adjustments)?,
-                Some(2) => xr.opt(&xc, &mut amount)?,
-                Some(3) => xr.opt(&xc, &mut applied)?,
-                Some(4) => xr.opt(&xc, &mut appointment_id)?,
-                Some(5) => xr.opt(&xc, &mut batch_number)?,
-                Some(6) => xr.opt(&xc, &mut category)?,
-                Some(7) => xr.opt(&xc, &mut created_date)?,
-                Some(8) => xr.opt(&xc, &mut id)?,
-                Some(9) => xr.opt(&xc, &mut last_modified_date)?,
-                Some(10) => xr.opt(&xc, &mut payer_name)?,
-                Some(11) => xr.opt(&xc, &mut payer_type)?,
-                Some(12) => xr.opt(&xc, &mut payment_method)?,
-                Some(13) => xr.opt(&xc, &mut post_date)?,
-                Some(14) => xr.opt(&xc, &mut practice_id)?,
-                Some(15) => xr.opt(&xc, &mut reference_number)?,
-                Some(16) => xr.opt(&xc, &mut refunds)?,
-                Some(17) => xr.opt(&xc, &mut unapplied)?,
+                Some(0) => xr.opt(&xc, &mut xo.adjudication_date)?,
+                Some(1) => xr.opt(&xc, &mut xo.adjustments)?,
+                Some(2) => xr.opt(&xc, &mut xo.amount)?,
+                Some(3) => xr.opt(&xc, &mut xo.applied)?,
+                Some(4) => xr.opt(&xc, &mut xo.appointment_id)?,
+                Some(5) => xr.opt(&xc, &mut xo.batch_number)?,
+                Some(6) => xr.opt(&xc, &mut xo.category)?,
+                Some(7) => xr.opt(&xc, &mut xo.created_date)?,
+                Some(8) => xr.opt(&xc, &mut xo.id)?,
+                Some(9) => xr.opt(&xc, &mut xo.last_modified_date)?,
+                Some(10) => xr.opt(&xc, &mut xo.payer_name)?,
+                Some(11) => xr.opt(&xc, &mut xo.payer_type)?,
+                Some(12) => xr.opt(&xc, &mut xo.payment_method)?,
+                Some(13) => xr.opt(&xc, &mut xo.post_date)?,
+                Some(14) => xr.opt(&xc, &mut xo.practice_id)?,
+                Some(15) => xr.opt(&xc, &mut xo.reference_number)?,
+                Some(16) => xr.opt(&xc, &mut xo.refunds)?,
+                Some(17) => xr.opt(&xc, &mut xo.unapplied)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            adjudication_date,
-            adjustments,
-            amount,
-            applied,
-            appointment_id,
-            batch_number,
-            category,
-            created_date,
-            id,
-            last_modified_date,
-            payer_name,
-            payer_type,
-            payment_method,
-            post_date,
-            practice_id,
-            reference_number,
-            refunds,
-            unapplied,
-        })
+        Ok(xo)
     }
 }
 
@@ -23644,59 +20176,29 @@ impl crate::xml::Decode for PaymentFilter {
             (super::NS0, "ToLastModifiedDate"),
             (super::NS0, "ToPostDate"),
         ];
-        let mut amount = crate::xml::Nillable::Absent;
-        let mut appointment_id = crate::xml::Nillable::Absent;
-        let mut batch_number = crate::xml::Nillable::Absent;
-        let mut from_created_date = crate::xml::Nillable::Absent;
-        let mut from_last_modified_date = crate::xml::Nillable::Absent;
-        let mut from_post_date = crate::xml::Nillable::Absent;
-        let mut id = crate::xml::Nillable::Absent;
-        let mut payer_name = crate::xml::Nillable::Absent;
-        let mut payer_type = crate::xml::Nillable::Absent;
-        let mut practice_id = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut reference_number = crate::xml::Nillable::Absent;
-        let mut to_created_date = crate::xml::Nillable::Absent;
-        let mut to_last_modified_date = crate::xml::Nillable::Absent;
-        let mut to_post_date = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut amount)?,
-                Some(1) => xr.opt_nil(&xc, &mut appointment_id)?,
-                Some(2) => xr.opt_nil(&xc, &mut batch_number)?,
-                Some(3) => xr.opt_nil(&xc, &mut from_created_date)?,
-                Some(4) => xr.opt_nil(&xc, &mut from_last_modified_date)?,
-                Some(5) => xr.opt_nil(&xc, &mut from_post_date)?,
-                Some(6) => xr.opt_nil(&xc, &mut id)?,
-                Some(7) => xr.opt_nil(&xc, &mut payer_name)?,
-                Some(8) => xr.opt_nil(&xc, &mut payer_type)?,
-                Some(9) => xr.opt_nil(&xc, &mut practice_id)?,
-                Some(10) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(11) => xr.opt_nil(&xc, &mut reference_number)?,
-                Some(12) => xr.opt_nil(&xc, &mut to_created_date)?,
-                Some(13) => xr.opt_nil(&xc, &mut to_last_modified_date)?,
-                Some(14) => xr.opt_nil(&xc, &mut to_post_date)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.amount)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.appointment_id)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.batch_number)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.from_created_date)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.from_last_modified_date)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.from_post_date)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.id)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.payer_name)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.payer_type)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.practice_id)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.reference_number)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.to_created_date)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.to_last_modified_date)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.to_post_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            amount,
-            appointment_id,
-            batch_number,
-            from_created_date,
-            from_last_modified_date,
-            from_post_date,
-            id,
-            payer_name,
-            payer_type,
-            practice_id,
-            practice_name,
-            reference_number,
-            to_created_date,
-            to_last_modified_date,
-            to_post_date,
-        })
+        Ok(xo)
     }
 }
 
@@ -23755,25 +20257,19 @@ impl crate::xml::Decode for GetPaymentsResp {
             (super::NS0, "SecurityResponse"),
             (super::NS0, "Payments"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut payments = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
                 Some(2) => {
-                    xr.opt_nil_array(&xc, super::NS0, "PaymentData", &mut payments)?
+                    xr.opt_nil_array(&xc, super::NS0, "PaymentData", &mut xo.payments)?
                 }
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            payments,
-        })
+        Ok(xo)
     }
 }
 
@@ -23882,68 +20378,32 @@ impl crate::xml::Decode for PaymentData {
             (super::NS0, "Refunds"),
             (super::NS0, "Unapplied"),
         ];
-        let mut adjudication_date = crate::xml::Nillable::Absent;
-        let mut adjustments = crate::xml::Nillable::Absent;
-        let mut amount = crate::xml::Nillable::Absent;
-        let mut applied = crate::xml::Nillable::Absent;
-        let mut appointment_id = crate::xml::Nillable::Absent;
-        let mut batch_number = crate::xml::Nillable::Absent;
-        let mut category = crate::xml::Nillable::Absent;
-        let mut created_date = crate::xml::Nillable::Absent;
-        let mut id = crate::xml::Nillable::Absent;
-        let mut last_modified_date = crate::xml::Nillable::Absent;
-        let mut payer_name = crate::xml::Nillable::Absent;
-        let mut payer_type = crate::xml::Nillable::Absent;
-        let mut payment_method = crate::xml::Nillable::Absent;
-        let mut post_date = crate::xml::Nillable::Absent;
-        let mut practice_id = crate::xml::Nillable::Absent;
-        let mut reference_number = crate::xml::Nillable::Absent;
-        let mut refunds = crate::xml::Nillable::Absent;
-        let mut unapplied = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut adjudication_date)?,
-                Some(1) => xr.opt_nil(&xc, &mut adjustments)?,
-                Some(2) => xr.opt_nil(&xc, &mut amount)?,
-                Some(3) => xr.opt_nil(&xc, &mut applied)?,
-                Some(4) => xr.opt_nil(&xc, &mut appointment_id)?,
-                Some(5) => xr.opt_nil(&xc, &mut batch_number)?,
-                Some(6) => xr.opt_nil(&xc, &mut category)?,
-                Some(7) => xr.opt_nil(&xc, &mut created_date)?,
-                Some(8) => xr.opt_nil(&xc, &mut id)?,
-                Some(9) => xr.opt_nil(&xc, &mut last_modified_date)?,
-                Some(10) => xr.opt_nil(&xc, &mut payer_name)?,
-                Some(11) => xr.opt_nil(&xc, &mut payer_type)?,
-                Some(12) => xr.opt_nil(&xc, &mut payment_method)?,
-                Some(13) => xr.opt_nil(&xc, &mut post_date)?,
-                Some(14) => xr.opt_nil(&xc, &mut practice_id)?,
-                Some(15) => xr.opt_nil(&xc, &mut reference_number)?,
-                Some(16) => xr.opt_nil(&xc, &mut refunds)?,
-                Some(17) => xr.opt_nil(&xc, &mut unapplied)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.adjudication_date)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.adjustments)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.amount)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.applied)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.appointment_id)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.batch_number)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.category)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.created_date)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.id)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.last_modified_date)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.payer_name)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.payer_type)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.payment_method)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.post_date)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.practice_id)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.reference_number)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.refunds)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.unapplied)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            adjudication_date,
-            adjustments,
-            amount,
-            applied,
-            appointment_id,
-            batch_number,
-            category,
-            created_date,
-            id,
-            last_modified_date,
-            payer_name,
-            payer_type,
-            payment_method,
-            post_date,
-            practice_id,
-            reference_number,
-            refunds,
-            unapplied,
-        })
+        Ok(xo)
     }
 }
 
@@ -24231,145 +20691,59 @@ impl crate::xml::Decode for ProviderFieldsToReturn {
             (super::NS0, "WorkPhoneExt"),
             (super::NS0, "ZipCode"),
         ];
-        let mut active = None;
-        let mut address_line1 = None;
-        let mut address_line2 = None;
-        let mut billing_type = None;
-        let mut city = None;
-        let mut country = None;
-        let mut created_date = None;
-        let mut degree = None;
-        let mut department_name = None;
-        let mut email_address = None;
-        let mut encounter_form_name = None;
-        let mut fax = None;
-        let mut fax_ext = None;
-        let mut first_name = None;
-        let mut full_name = None;
-        let mut home_phone = None;
-        let mut home_phone_ext = None;
-        let mut id = None;
-        let mut last_modified_date = None;
-        let mut last_name = None;
-        let mut middle_name = None;
-        let mut mobile_phone = None;
-        let mut mobile_phone_ext = None;
-        let mut national_provider_identifier = None;
-        let mut notes = None;
-        let mut pager = None;
-        let mut pager_ext = None;
-        let mut practice_id = None;
-        let mut practice_name = None;
-        let mut prefix = None;
-        let mut provider_performance_report_active = None;
-        let mut provider_performance_report_cc_email_recipients = None;
-        let mut provider_performance_report_delay = None;
-        let mut provider_performance_report_fequency = None;
-        let mut provider_performance_report_scope = None;
-        let mut social_security_number = None;
-        let mut specialty_name = None;
-        let mut state = None;
-        let mut suffix = None;
-        let mut r#type = None;
-        let mut work_phone = None;
-        let mut work_phone_ext = None;
-        let mut zip_code = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt(&xc, &mut active)?,
-                Some(1) => xr.opt(&xc, &mut address_line1)?,
-                Some(2) => xr.opt(&xc, &mut address_line2)?,
-                Some(3) => xr.opt(&xc, &mut billing_type)?,
-                Some(4) => xr.opt(&xc, &mut city)?,
-                Some(5) => xr.opt(&xc, &mut country)?,
-                Some(6) => xr.opt(&xc, &mut created_date)?,
-                Some(7) => xr.opt(&xc, &mut degree)?,
-                Some(8) => xr.opt(&xc, &mut department_name)?,
-                Some(9) => xr.opt(&xc, &mut email_address)?,
-                Some(10) => xr.opt(&xc, &mut encounter_form_name)?,
-                Some(11) => xr.opt(&xc, &mut fax)?,
-                Some(12) => xr.opt(&xc, &mut fax_ext)?,
-                Some(13) => xr.opt(&xc, &mut first_name)?,
-                Some(14) => xr.opt(&xc, &mut full_name)?,
-                Some(15) => xr.opt(&xc, &mut home_phone)?,
-                Some(16) => xr.opt(&xc, &mut home_phone_ext)?,
-                Some(17) => xr.opt(&xc, &mut id)?,
-                Some(18) => xr.opt(&xc, &mut last_modified_date)?,
-                Some(19) => xr.opt(&xc, &mut last_name)?,
-                Some(20) => xr.opt(&xc, &mut middle_name)?,
-                Some(21) => xr.opt(&xc, &mut mobile_phone)?,
-                Some(22) => xr.opt(&xc, &mut mobile_phone_ext)?,
-                Some(23) => xr.opt(&xc, &mut national_provider_identifier)?,
-                Some(24) => xr.opt(&xc, &mut notes)?,
-                Some(25) => xr.opt(&xc, &mut pager)?,
-                Some(26) => xr.opt(&xc, &mut pager_ext)?,
-                Some(27) => xr.opt(&xc, &mut practice_id)?,
-                Some(28) => xr.opt(&xc, &mut practice_name)?,
-                Some(29) => xr.opt(&xc, &mut prefix)?,
-                Some(30) => xr.opt(&xc, &mut provider_performance_report_active)?,
+                Some(0) => xr.opt(&xc, &mut xo.active)?,
+                Some(1) => xr.opt(&xc, &mut xo.address_line1)?,
+                Some(2) => xr.opt(&xc, &mut xo.address_line2)?,
+                Some(3) => xr.opt(&xc, &mut xo.billing_type)?,
+                Some(4) => xr.opt(&xc, &mut xo.city)?,
+                Some(5) => xr.opt(&xc, &mut xo.country)?,
+                Some(6) => xr.opt(&xc, &mut xo.created_date)?,
+                Some(7) => xr.opt(&xc, &mut xo.degree)?,
+                Some(8) => xr.opt(&xc, &mut xo.department_name)?,
+                Some(9) => xr.opt(&xc, &mut xo.email_address)?,
+                Some(10) => xr.opt(&xc, &mut xo.encounter_form_name)?,
+                Some(11) => xr.opt(&xc, &mut xo.fax)?,
+                Some(12) => xr.opt(&xc, &mut xo.fax_ext)?,
+                Some(13) => xr.opt(&xc, &mut xo.first_name)?,
+                Some(14) => xr.opt(&xc, &mut xo.full_name)?,
+                Some(15) => xr.opt(&xc, &mut xo.home_phone)?,
+                Some(16) => xr.opt(&xc, &mut xo.home_phone_ext)?,
+                Some(17) => xr.opt(&xc, &mut xo.id)?,
+                Some(18) => xr.opt(&xc, &mut xo.last_modified_date)?,
+                Some(19) => xr.opt(&xc, &mut xo.last_name)?,
+                Some(20) => xr.opt(&xc, &mut xo.middle_name)?,
+                Some(21) => xr.opt(&xc, &mut xo.mobile_phone)?,
+                Some(22) => xr.opt(&xc, &mut xo.mobile_phone_ext)?,
+                Some(23) => xr.opt(&xc, &mut xo.national_provider_identifier)?,
+                Some(24) => xr.opt(&xc, &mut xo.notes)?,
+                Some(25) => xr.opt(&xc, &mut xo.pager)?,
+                Some(26) => xr.opt(&xc, &mut xo.pager_ext)?,
+                Some(27) => xr.opt(&xc, &mut xo.practice_id)?,
+                Some(28) => xr.opt(&xc, &mut xo.practice_name)?,
+                Some(29) => xr.opt(&xc, &mut xo.prefix)?,
+                Some(30) => xr.opt(&xc, &mut xo.provider_performance_report_active)?,
                 Some(31) => {
-                    xr.opt(&xc, &mut provider_performance_report_cc_email_recipients)?
+                    xr.opt(&xc, &mut xo.provider_performance_report_cc_email_recipients)?
                 }
-                Some(32) => xr.opt(&xc, &mut provider_performance_report_delay)?,
-                Some(33) => xr.opt(&xc, &mut provider_performance_report_fequency)?,
-                Some(34) => xr.opt(&xc, &mut provider_performance_report_scope)?,
-                Some(35) => xr.opt(&xc, &mut social_security_number)?,
-                Some(36) => xr.opt(&xc, &mut specialty_name)?,
-                Some(37) => xr.opt(&xc, &mut state)?,
-                Some(38) => xr.opt(&xc, &mut suffix)?,
-                Some(39) => xr.opt(&xc, &mut r#type)?,
-                Some(40) => xr.opt(&xc, &mut work_phone)?,
-                Some(41) => xr.opt(&xc, &mut work_phone_ext)?,
-                Some(42) => xr.opt(&xc, &mut zip_code)?,
+                Some(32) => xr.opt(&xc, &mut xo.provider_performance_report_delay)?,
+                Some(33) => xr.opt(&xc, &mut xo.provider_performance_report_fequency)?,
+                Some(34) => xr.opt(&xc, &mut xo.provider_performance_report_scope)?,
+                Some(35) => xr.opt(&xc, &mut xo.social_security_number)?,
+                Some(36) => xr.opt(&xc, &mut xo.specialty_name)?,
+                Some(37) => xr.opt(&xc, &mut xo.state)?,
+                Some(38) => xr.opt(&xc, &mut xo.suffix)?,
+                Some(39) => xr.opt(&xc, &mut xo.r#type)?,
+                Some(40) => xr.opt(&xc, &mut xo.work_phone)?,
+                Some(41) => xr.opt(&xc, &mut xo.work_phone_ext)?,
+                Some(42) => xr.opt(&xc, &mut xo.zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            active,
-            address_line1,
-            address_line2,
-            billing_type,
-            city,
-            country,
-            created_date,
-            degree,
-            department_name,
-            email_address,
-            encounter_form_name,
-            fax,
-            fax_ext,
-            first_name,
-            full_name,
-            home_phone,
-            home_phone_ext,
-            id,
-            last_modified_date,
-            last_name,
-            middle_name,
-            mobile_phone,
-            mobile_phone_ext,
-            national_provider_identifier,
-            notes,
-            pager,
-            pager_ext,
-            practice_id,
-            practice_name,
-            prefix,
-            provider_performance_report_active,
-            provider_performance_report_cc_email_recipients,
-            provider_performance_report_delay,
-            provider_performance_report_fequency,
-            provider_performance_report_scope,
-            social_security_number,
-            specialty_name,
-            state,
-            suffix,
-            r#type,
-            work_phone,
-            work_phone_ext,
-            zip_code,
-        })
+        Ok(xo)
     }
 }
 
@@ -24437,41 +20811,23 @@ impl crate::xml::Decode for ProviderFilter {
             (super::NS0, "ToLastModifiedDate"),
             (super::NS0, "Type"),
         ];
-        let mut department_name = crate::xml::Nillable::Absent;
-        let mut from_created_date = crate::xml::Nillable::Absent;
-        let mut from_last_modified_date = crate::xml::Nillable::Absent;
-        let mut full_name = crate::xml::Nillable::Absent;
-        let mut practice_id = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut to_created_date = crate::xml::Nillable::Absent;
-        let mut to_last_modified_date = crate::xml::Nillable::Absent;
-        let mut r#type = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut department_name)?,
-                Some(1) => xr.opt_nil(&xc, &mut from_created_date)?,
-                Some(2) => xr.opt_nil(&xc, &mut from_last_modified_date)?,
-                Some(3) => xr.opt_nil(&xc, &mut full_name)?,
-                Some(4) => xr.opt_nil(&xc, &mut practice_id)?,
-                Some(5) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(6) => xr.opt_nil(&xc, &mut to_created_date)?,
-                Some(7) => xr.opt_nil(&xc, &mut to_last_modified_date)?,
-                Some(8) => xr.opt_nil(&xc, &mut r#type)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.department_name)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.from_created_date)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.from_last_modified_date)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.full_name)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.practice_id)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.to_created_date)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.to_last_modified_date)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.r#type)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            department_name,
-            from_created_date,
-            from_last_modified_date,
-            full_name,
-            practice_id,
-            practice_name,
-            to_created_date,
-            to_last_modified_date,
-            r#type,
-        })
+        Ok(xo)
     }
 }
 
@@ -24530,25 +20886,19 @@ impl crate::xml::Decode for GetProvidersResp {
             (super::NS0, "SecurityResponse"),
             (super::NS0, "Providers"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut providers = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
                 Some(2) => {
-                    xr.opt_nil_array(&xc, super::NS0, "ProviderData", &mut providers)?
+                    xr.opt_nil_array(&xc, super::NS0, "ProviderData", &mut xo.providers)?
                 }
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            providers,
-        })
+        Ok(xo)
     }
 }
 
@@ -24781,148 +21131,64 @@ impl crate::xml::Decode for ProviderData {
             (super::NS0, "WorkPhoneExt"),
             (super::NS0, "ZipCode"),
         ];
-        let mut active = crate::xml::Nillable::Absent;
-        let mut address_line1 = crate::xml::Nillable::Absent;
-        let mut address_line2 = crate::xml::Nillable::Absent;
-        let mut billing_type = crate::xml::Nillable::Absent;
-        let mut city = crate::xml::Nillable::Absent;
-        let mut country = crate::xml::Nillable::Absent;
-        let mut created_date = crate::xml::Nillable::Absent;
-        let mut degree = crate::xml::Nillable::Absent;
-        let mut department_name = crate::xml::Nillable::Absent;
-        let mut email_address = crate::xml::Nillable::Absent;
-        let mut encounter_form_name = crate::xml::Nillable::Absent;
-        let mut fax = crate::xml::Nillable::Absent;
-        let mut fax_ext = crate::xml::Nillable::Absent;
-        let mut first_name = crate::xml::Nillable::Absent;
-        let mut full_name = crate::xml::Nillable::Absent;
-        let mut home_phone = crate::xml::Nillable::Absent;
-        let mut home_phone_ext = crate::xml::Nillable::Absent;
-        let mut id = crate::xml::Nillable::Absent;
-        let mut last_modified_date = crate::xml::Nillable::Absent;
-        let mut last_name = crate::xml::Nillable::Absent;
-        let mut middle_name = crate::xml::Nillable::Absent;
-        let mut mobile_phone = crate::xml::Nillable::Absent;
-        let mut mobile_phone_ext = crate::xml::Nillable::Absent;
-        let mut national_provider_identifier = crate::xml::Nillable::Absent;
-        let mut notes = crate::xml::Nillable::Absent;
-        let mut pager = crate::xml::Nillable::Absent;
-        let mut pager_ext = crate::xml::Nillable::Absent;
-        let mut practice_id = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut prefix = crate::xml::Nillable::Absent;
-        let mut provider_performance_report_active = crate::xml::Nillable::Absent;
-        let mut provider_performance_report_cc_email_recipients = crate::xml::Nillable::Absent;
-        let mut provider_performance_report_delay = crate::xml::Nillable::Absent;
-        let mut provider_performance_report_fequency = crate::xml::Nillable::Absent;
-        let mut provider_performance_report_scope = crate::xml::Nillable::Absent;
-        let mut social_security_number = crate::xml::Nillable::Absent;
-        let mut specialty_name = crate::xml::Nillable::Absent;
-        let mut state = crate::xml::Nillable::Absent;
-        let mut suffix = crate::xml::Nillable::Absent;
-        let mut r#type = crate::xml::Nillable::Absent;
-        let mut work_phone = crate::xml::Nillable::Absent;
-        let mut work_phone_ext = crate::xml::Nillable::Absent;
-        let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut active)?,
-                Some(1) => xr.opt_nil(&xc, &mut address_line1)?,
-                Some(2) => xr.opt_nil(&xc, &mut address_line2)?,
-                Some(3) => xr.opt_nil(&xc, &mut billing_type)?,
-                Some(4) => xr.opt_nil(&xc, &mut city)?,
-                Some(5) => xr.opt_nil(&xc, &mut country)?,
-                Some(6) => xr.opt_nil(&xc, &mut created_date)?,
-                Some(7) => xr.opt_nil(&xc, &mut degree)?,
-                Some(8) => xr.opt_nil(&xc, &mut department_name)?,
-                Some(9) => xr.opt_nil(&xc, &mut email_address)?,
-                Some(10) => xr.opt_nil(&xc, &mut encounter_form_name)?,
-                Some(11) => xr.opt_nil(&xc, &mut fax)?,
-                Some(12) => xr.opt_nil(&xc, &mut fax_ext)?,
-                Some(13) => xr.opt_nil(&xc, &mut first_name)?,
-                Some(14) => xr.opt_nil(&xc, &mut full_name)?,
-                Some(15) => xr.opt_nil(&xc, &mut home_phone)?,
-                Some(16) => xr.opt_nil(&xc, &mut home_phone_ext)?,
-                Some(17) => xr.opt_nil(&xc, &mut id)?,
-                Some(18) => xr.opt_nil(&xc, &mut last_modified_date)?,
-                Some(19) => xr.opt_nil(&xc, &mut last_name)?,
-                Some(20) => xr.opt_nil(&xc, &mut middle_name)?,
-                Some(21) => xr.opt_nil(&xc, &mut mobile_phone)?,
-                Some(22) => xr.opt_nil(&xc, &mut mobile_phone_ext)?,
-                Some(23) => xr.opt_nil(&xc, &mut national_provider_identifier)?,
-                Some(24) => xr.opt_nil(&xc, &mut notes)?,
-                Some(25) => xr.opt_nil(&xc, &mut pager)?,
-                Some(26) => xr.opt_nil(&xc, &mut pager_ext)?,
-                Some(27) => xr.opt_nil(&xc, &mut practice_id)?,
-                Some(28) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(29) => xr.opt_nil(&xc, &mut prefix)?,
-                Some(30) => xr.opt_nil(&xc, &mut provider_performance_report_active)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.active)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.address_line1)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.address_line2)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.billing_type)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.city)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.country)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.created_date)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.degree)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.department_name)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.email_address)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.encounter_form_name)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.fax)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.fax_ext)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.first_name)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.full_name)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.home_phone)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.home_phone_ext)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.id)?,
+                Some(18) => xr.opt_nil(&xc, &mut xo.last_modified_date)?,
+                Some(19) => xr.opt_nil(&xc, &mut xo.last_name)?,
+                Some(20) => xr.opt_nil(&xc, &mut xo.middle_name)?,
+                Some(21) => xr.opt_nil(&xc, &mut xo.mobile_phone)?,
+                Some(22) => xr.opt_nil(&xc, &mut xo.mobile_phone_ext)?,
+                Some(23) => xr.opt_nil(&xc, &mut xo.national_provider_identifier)?,
+                Some(24) => xr.opt_nil(&xc, &mut xo.notes)?,
+                Some(25) => xr.opt_nil(&xc, &mut xo.pager)?,
+                Some(26) => xr.opt_nil(&xc, &mut xo.pager_ext)?,
+                Some(27) => xr.opt_nil(&xc, &mut xo.practice_id)?,
+                Some(28) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(29) => xr.opt_nil(&xc, &mut xo.prefix)?,
+                Some(30) => xr.opt_nil(&xc, &mut xo.provider_performance_report_active)?,
                 Some(31) => {
                     xr.opt_nil(
                         &xc,
-                        &mut provider_performance_report_cc_email_recipients,
+                        &mut xo.provider_performance_report_cc_email_recipients,
                     )?
                 }
-                Some(32) => xr.opt_nil(&xc, &mut provider_performance_report_delay)?,
-                Some(33) => xr.opt_nil(&xc, &mut provider_performance_report_fequency)?,
-                Some(34) => xr.opt_nil(&xc, &mut provider_performance_report_scope)?,
-                Some(35) => xr.opt_nil(&xc, &mut social_security_number)?,
-                Some(36) => xr.opt_nil(&xc, &mut specialty_name)?,
-                Some(37) => xr.opt_nil(&xc, &mut state)?,
-                Some(38) => xr.opt_nil(&xc, &mut suffix)?,
-                Some(39) => xr.opt_nil(&xc, &mut r#type)?,
-                Some(40) => xr.opt_nil(&xc, &mut work_phone)?,
-                Some(41) => xr.opt_nil(&xc, &mut work_phone_ext)?,
-                Some(42) => xr.opt_nil(&xc, &mut zip_code)?,
+                Some(32) => xr.opt_nil(&xc, &mut xo.provider_performance_report_delay)?,
+                Some(33) => {
+                    xr.opt_nil(&xc, &mut xo.provider_performance_report_fequency)?
+                }
+                Some(34) => xr.opt_nil(&xc, &mut xo.provider_performance_report_scope)?,
+                Some(35) => xr.opt_nil(&xc, &mut xo.social_security_number)?,
+                Some(36) => xr.opt_nil(&xc, &mut xo.specialty_name)?,
+                Some(37) => xr.opt_nil(&xc, &mut xo.state)?,
+                Some(38) => xr.opt_nil(&xc, &mut xo.suffix)?,
+                Some(39) => xr.opt_nil(&xc, &mut xo.r#type)?,
+                Some(40) => xr.opt_nil(&xc, &mut xo.work_phone)?,
+                Some(41) => xr.opt_nil(&xc, &mut xo.work_phone_ext)?,
+                Some(42) => xr.opt_nil(&xc, &mut xo.zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            active,
-            address_line1,
-            address_line2,
-            billing_type,
-            city,
-            country,
-            created_date,
-            degree,
-            department_name,
-            email_address,
-            encounter_form_name,
-            fax,
-            fax_ext,
-            first_name,
-            full_name,
-            home_phone,
-            home_phone_ext,
-            id,
-            last_modified_date,
-            last_name,
-            middle_name,
-            mobile_phone,
-            mobile_phone_ext,
-            national_provider_identifier,
-            notes,
-            pager,
-            pager_ext,
-            practice_id,
-            practice_name,
-            prefix,
-            provider_performance_report_active,
-            provider_performance_report_cc_email_recipients,
-            provider_performance_report_delay,
-            provider_performance_report_fequency,
-            provider_performance_report_scope,
-            social_security_number,
-            specialty_name,
-            state,
-            suffix,
-            r#type,
-            work_phone,
-            work_phone_ext,
-            zip_code,
-        })
+        Ok(xo)
     }
 }
 
@@ -25214,152 +21480,60 @@ impl crate::xml::Decode for PracticeFieldsToReturn {
             (super::NS0, "WebSite"),
             (super::NS0, "kFaxNumber"),
         ];
-        let mut active = None;
-        let mut administrator_address_line1 = None;
-        let mut administrator_address_line2 = None;
-        let mut administrator_city = None;
-        let mut administrator_country = None;
-        let mut administrator_email = None;
-        let mut administrator_fax = None;
-        let mut administrator_fax_ext = None;
-        let mut administrator_full_name = None;
-        let mut administrator_phone = None;
-        let mut administrator_phone_ext = None;
-        let mut administrator_state = None;
-        let mut administrator_zip_code = None;
-        let mut billing_contact_address_line1 = None;
-        let mut billing_contact_address_line2 = None;
-        let mut billing_contact_city = None;
-        let mut billing_contact_country = None;
-        let mut billing_contact_email = None;
-        let mut billing_contact_fax = None;
-        let mut billing_contact_fax_ext = None;
-        let mut billing_contact_full_name = None;
-        let mut billing_contact_phone = None;
-        let mut billing_contact_phone_ext = None;
-        let mut billing_contact_state = None;
-        let mut billing_contact_zip_code = None;
-        let mut created_date = None;
-        let mut email = None;
-        let mut fax = None;
-        let mut fax_ext = None;
-        let mut id = None;
-        let mut last_modified_date = None;
-        let mut npi = None;
-        let mut notes = None;
-        let mut phone = None;
-        let mut phone_ext = None;
-        let mut practice_address_line1 = None;
-        let mut practice_address_line2 = None;
-        let mut practice_city = None;
-        let mut practice_country = None;
-        let mut practice_name = None;
-        let mut practice_state = None;
-        let mut practice_zip_code = None;
-        let mut subscription_edition = None;
-        let mut tax_id = None;
-        let mut web_site = None;
-        let mut k_fax_number = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt(&xc, &mut active)?,
-                Some(1) => xr.opt(&xc, &mut administrator_address_line1)?,
-                Some(2) => xr.opt(&xc, &mut administrator_address_line2)?,
-                Some(3) => xr.opt(&xc, &mut administrator_city)?,
-                Some(4) => xr.opt(&xc, &mut administrator_country)?,
-                Some(5) => xr.opt(&xc, &mut administrator_email)?,
-                Some(6) => xr.opt(&xc, &mut administrator_fax)?,
-                Some(7) => xr.opt(&xc, &mut administrator_fax_ext)?,
-                Some(8) => xr.opt(&xc, &mut administrator_full_name)?,
-                Some(9) => xr.opt(&xc, &mut administrator_phone)?,
-                Some(10) => xr.opt(&xc, &mut administrator_phone_ext)?,
-                Some(11) => xr.opt(&xc, &mut administrator_state)?,
-                Some(12) => xr.opt(&xc, &mut administrator_zip_code)?,
-                Some(13) => xr.opt(&xc, &mut billing_contact_address_line1)?,
-                Some(14) => xr.opt(&xc, &mut billing_contact_address_line2)?,
-                Some(15) => xr.opt(&xc, &mut billing_contact_city)?,
-                Some(16) => xr.opt(&xc, &mut billing_contact_country)?,
-                Some(17) => xr.opt(&xc, &mut billing_contact_email)?,
-                Some(18) => xr.opt(&xc, &mut billing_contact_fax)?,
-                Some(19) => xr.opt(&xc, &mut billing_contact_fax_ext)?,
-                Some(20) => xr.opt(&xc, &mut billing_contact_full_name)?,
-                Some(21) => xr.opt(&xc, &mut billing_contact_phone)?,
-                Some(22) => xr.opt(&xc, &mut billing_contact_phone_ext)?,
-                Some(23) => xr.opt(&xc, &mut billing_contact_state)?,
-                Some(24) => xr.opt(&xc, &mut billing_contact_zip_code)?,
-                Some(25) => xr.opt(&xc, &mut created_date)?,
-                Some(26) => xr.opt(&xc, &mut email)?,
-                Some(27) => xr.opt(&xc, &mut fax)?,
-                Some(28) => xr.opt(&xc, &mut fax_ext)?,
-                Some(29) => xr.opt(&xc, &mut id)?,
-                Some(30) => xr.opt(&xc, &mut last_modified_date)?,
-                Some(31) => xr.opt(&xc, &mut npi)?,
-                Some(32) => xr.opt(&xc, &mut notes)?,
-                Some(33) => xr.opt(&xc, &mut phone)?,
-                Some(34) => xr.opt(&xc, &mut phone_ext)?,
-                Some(35) => xr.opt(&xc, &mut practice_address_line1)?,
-                Some(36) => xr.opt(&xc, &mut practice_address_line2)?,
-                Some(37) => xr.opt(&xc, &mut practice_city)?,
-                Some(38) => xr.opt(&xc, &mut practice_country)?,
-                Some(39) => xr.opt(&xc, &mut practice_name)?,
-                Some(40) => xr.opt(&xc, &mut practice_state)?,
-                Some(41) => xr.opt(&xc, &mut practice_zip_code)?,
-                Some(42) => xr.opt(&xc, &mut subscription_edition)?,
-                Some(43) => xr.opt(&xc, &mut tax_id)?,
-                Some(44) => xr.opt(&xc, &mut web_site)?,
-                Some(45) => xr.opt(&xc, &mut k_fax_number)?,
+                Some(0) => xr.opt(&xc, &mut xo.active)?,
+                Some(1) => xr.opt(&xc, &mut xo.administrator_address_line1)?,
+                Some(2) => xr.opt(&xc, &mut xo.administrator_address_line2)?,
+                Some(3) => xr.opt(&xc, &mut xo.administrator_city)?,
+                Some(4) => xr.opt(&xc, &mut xo.administrator_country)?,
+                Some(5) => xr.opt(&xc, &mut xo.administrator_email)?,
+                Some(6) => xr.opt(&xc, &mut xo.administrator_fax)?,
+                Some(7) => xr.opt(&xc, &mut xo.administrator_fax_ext)?,
+                Some(8) => xr.opt(&xc, &mut xo.administrator_full_name)?,
+                Some(9) => xr.opt(&xc, &mut xo.administrator_phone)?,
+                Some(10) => xr.opt(&xc, &mut xo.administrator_phone_ext)?,
+                Some(11) => xr.opt(&xc, &mut xo.administrator_state)?,
+                Some(12) => xr.opt(&xc, &mut xo.administrator_zip_code)?,
+                Some(13) => xr.opt(&xc, &mut xo.billing_contact_address_line1)?,
+                Some(14) => xr.opt(&xc, &mut xo.billing_contact_address_line2)?,
+                Some(15) => xr.opt(&xc, &mut xo.billing_contact_city)?,
+                Some(16) => xr.opt(&xc, &mut xo.billing_contact_country)?,
+                Some(17) => xr.opt(&xc, &mut xo.billing_contact_email)?,
+                Some(18) => xr.opt(&xc, &mut xo.billing_contact_fax)?,
+                Some(19) => xr.opt(&xc, &mut xo.billing_contact_fax_ext)?,
+                Some(20) => xr.opt(&xc, &mut xo.billing_contact_full_name)?,
+                Some(21) => xr.opt(&xc, &mut xo.billing_contact_phone)?,
+                Some(22) => xr.opt(&xc, &mut xo.billing_contact_phone_ext)?,
+                Some(23) => xr.opt(&xc, &mut xo.billing_contact_state)?,
+                Some(24) => xr.opt(&xc, &mut xo.billing_contact_zip_code)?,
+                Some(25) => xr.opt(&xc, &mut xo.created_date)?,
+                Some(26) => xr.opt(&xc, &mut xo.email)?,
+                Some(27) => xr.opt(&xc, &mut xo.fax)?,
+                Some(28) => xr.opt(&xc, &mut xo.fax_ext)?,
+                Some(29) => xr.opt(&xc, &mut xo.id)?,
+                Some(30) => xr.opt(&xc, &mut xo.last_modified_date)?,
+                Some(31) => xr.opt(&xc, &mut xo.npi)?,
+                Some(32) => xr.opt(&xc, &mut xo.notes)?,
+                Some(33) => xr.opt(&xc, &mut xo.phone)?,
+                Some(34) => xr.opt(&xc, &mut xo.phone_ext)?,
+                Some(35) => xr.opt(&xc, &mut xo.practice_address_line1)?,
+                Some(36) => xr.opt(&xc, &mut xo.practice_address_line2)?,
+                Some(37) => xr.opt(&xc, &mut xo.practice_city)?,
+                Some(38) => xr.opt(&xc, &mut xo.practice_country)?,
+                Some(39) => xr.opt(&xc, &mut xo.practice_name)?,
+                Some(40) => xr.opt(&xc, &mut xo.practice_state)?,
+                Some(41) => xr.opt(&xc, &mut xo.practice_zip_code)?,
+                Some(42) => xr.opt(&xc, &mut xo.subscription_edition)?,
+                Some(43) => xr.opt(&xc, &mut xo.tax_id)?,
+                Some(44) => xr.opt(&xc, &mut xo.web_site)?,
+                Some(45) => xr.opt(&xc, &mut xo.k_fax_number)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            active,
-            administrator_address_line1,
-            administrator_address_line2,
-            administrator_city,
-            administrator_country,
-            administrator_email,
-            administrator_fax,
-            administrator_fax_ext,
-            administrator_full_name,
-            administrator_phone,
-            administrator_phone_ext,
-            administrator_state,
-            administrator_zip_code,
-            billing_contact_address_line1,
-            billing_contact_address_line2,
-            billing_contact_city,
-            billing_contact_country,
-            billing_contact_email,
-            billing_contact_fax,
-            billing_contact_fax_ext,
-            billing_contact_full_name,
-            billing_contact_phone,
-            billing_contact_phone_ext,
-            billing_contact_state,
-            billing_contact_zip_code,
-            created_date,
-            email,
-            fax,
-            fax_ext,
-            id,
-            last_modified_date,
-            npi,
-            notes,
-            phone,
-            phone_ext,
-            practice_address_line1,
-            practice_address_line2,
-            practice_city,
-            practice_country,
-            practice_name,
-            practice_state,
-            practice_zip_code,
-            subscription_edition,
-            tax_id,
-            web_site,
-            k_fax_number,
-        })
+        Ok(xo)
     }
 }
 
@@ -25427,41 +21601,23 @@ impl crate::xml::Decode for PracticeFilter {
             (super::NS0, "ToCreatedDate"),
             (super::NS0, "ToLastModifiedDate"),
         ];
-        let mut active = crate::xml::Nillable::Absent;
-        let mut from_created_date = crate::xml::Nillable::Absent;
-        let mut from_last_modified_date = crate::xml::Nillable::Absent;
-        let mut id = crate::xml::Nillable::Absent;
-        let mut npi = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut tax_id = crate::xml::Nillable::Absent;
-        let mut to_created_date = crate::xml::Nillable::Absent;
-        let mut to_last_modified_date = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut active)?,
-                Some(1) => xr.opt_nil(&xc, &mut from_created_date)?,
-                Some(2) => xr.opt_nil(&xc, &mut from_last_modified_date)?,
-                Some(3) => xr.opt_nil(&xc, &mut id)?,
-                Some(4) => xr.opt_nil(&xc, &mut npi)?,
-                Some(5) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(6) => xr.opt_nil(&xc, &mut tax_id)?,
-                Some(7) => xr.opt_nil(&xc, &mut to_created_date)?,
-                Some(8) => xr.opt_nil(&xc, &mut to_last_modified_date)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.active)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.from_created_date)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.from_last_modified_date)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.id)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.npi)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.tax_id)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.to_created_date)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.to_last_modified_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            active,
-            from_created_date,
-            from_last_modified_date,
-            id,
-            npi,
-            practice_name,
-            tax_id,
-            to_created_date,
-            to_last_modified_date,
-        })
+        Ok(xo)
     }
 }
 
@@ -25520,25 +21676,19 @@ impl crate::xml::Decode for GetPracticesResp {
             (super::NS0, "SecurityResponse"),
             (super::NS0, "Practices"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut practices = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
                 Some(2) => {
-                    xr.opt_nil_array(&xc, super::NS0, "PracticeData", &mut practices)?
+                    xr.opt_nil_array(&xc, super::NS0, "PracticeData", &mut xo.practices)?
                 }
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            practices,
-        })
+        Ok(xo)
     }
 }
 
@@ -25783,152 +21933,60 @@ impl crate::xml::Decode for PracticeData {
             (super::NS0, "WebSite"),
             (super::NS0, "kFaxNumber"),
         ];
-        let mut active = crate::xml::Nillable::Absent;
-        let mut administrator_address_line1 = crate::xml::Nillable::Absent;
-        let mut administrator_address_line2 = crate::xml::Nillable::Absent;
-        let mut administrator_city = crate::xml::Nillable::Absent;
-        let mut administrator_country = crate::xml::Nillable::Absent;
-        let mut administrator_email = crate::xml::Nillable::Absent;
-        let mut administrator_fax = crate::xml::Nillable::Absent;
-        let mut administrator_fax_ext = crate::xml::Nillable::Absent;
-        let mut administrator_full_name = crate::xml::Nillable::Absent;
-        let mut administrator_phone = crate::xml::Nillable::Absent;
-        let mut administrator_phone_ext = crate::xml::Nillable::Absent;
-        let mut administrator_state = crate::xml::Nillable::Absent;
-        let mut administrator_zip_code = crate::xml::Nillable::Absent;
-        let mut billing_contact_address_line1 = crate::xml::Nillable::Absent;
-        let mut billing_contact_address_line2 = crate::xml::Nillable::Absent;
-        let mut billing_contact_city = crate::xml::Nillable::Absent;
-        let mut billing_contact_country = crate::xml::Nillable::Absent;
-        let mut billing_contact_email = crate::xml::Nillable::Absent;
-        let mut billing_contact_fax = crate::xml::Nillable::Absent;
-        let mut billing_contact_fax_ext = crate::xml::Nillable::Absent;
-        let mut billing_contact_full_name = crate::xml::Nillable::Absent;
-        let mut billing_contact_phone = crate::xml::Nillable::Absent;
-        let mut billing_contact_phone_ext = crate::xml::Nillable::Absent;
-        let mut billing_contact_state = crate::xml::Nillable::Absent;
-        let mut billing_contact_zip_code = crate::xml::Nillable::Absent;
-        let mut created_date = crate::xml::Nillable::Absent;
-        let mut email = crate::xml::Nillable::Absent;
-        let mut fax = crate::xml::Nillable::Absent;
-        let mut fax_ext = crate::xml::Nillable::Absent;
-        let mut id = crate::xml::Nillable::Absent;
-        let mut last_modified_date = crate::xml::Nillable::Absent;
-        let mut npi = crate::xml::Nillable::Absent;
-        let mut notes = crate::xml::Nillable::Absent;
-        let mut phone = crate::xml::Nillable::Absent;
-        let mut phone_ext = crate::xml::Nillable::Absent;
-        let mut practice_address_line1 = crate::xml::Nillable::Absent;
-        let mut practice_address_line2 = crate::xml::Nillable::Absent;
-        let mut practice_city = crate::xml::Nillable::Absent;
-        let mut practice_country = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut practice_state = crate::xml::Nillable::Absent;
-        let mut practice_zip_code = crate::xml::Nillable::Absent;
-        let mut subscription_edition = crate::xml::Nillable::Absent;
-        let mut tax_id = crate::xml::Nillable::Absent;
-        let mut web_site = crate::xml::Nillable::Absent;
-        let mut k_fax_number = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut active)?,
-                Some(1) => xr.opt_nil(&xc, &mut administrator_address_line1)?,
-                Some(2) => xr.opt_nil(&xc, &mut administrator_address_line2)?,
-                Some(3) => xr.opt_nil(&xc, &mut administrator_city)?,
-                Some(4) => xr.opt_nil(&xc, &mut administrator_country)?,
-                Some(5) => xr.opt_nil(&xc, &mut administrator_email)?,
-                Some(6) => xr.opt_nil(&xc, &mut administrator_fax)?,
-                Some(7) => xr.opt_nil(&xc, &mut administrator_fax_ext)?,
-                Some(8) => xr.opt_nil(&xc, &mut administrator_full_name)?,
-                Some(9) => xr.opt_nil(&xc, &mut administrator_phone)?,
-                Some(10) => xr.opt_nil(&xc, &mut administrator_phone_ext)?,
-                Some(11) => xr.opt_nil(&xc, &mut administrator_state)?,
-                Some(12) => xr.opt_nil(&xc, &mut administrator_zip_code)?,
-                Some(13) => xr.opt_nil(&xc, &mut billing_contact_address_line1)?,
-                Some(14) => xr.opt_nil(&xc, &mut billing_contact_address_line2)?,
-                Some(15) => xr.opt_nil(&xc, &mut billing_contact_city)?,
-                Some(16) => xr.opt_nil(&xc, &mut billing_contact_country)?,
-                Some(17) => xr.opt_nil(&xc, &mut billing_contact_email)?,
-                Some(18) => xr.opt_nil(&xc, &mut billing_contact_fax)?,
-                Some(19) => xr.opt_nil(&xc, &mut billing_contact_fax_ext)?,
-                Some(20) => xr.opt_nil(&xc, &mut billing_contact_full_name)?,
-                Some(21) => xr.opt_nil(&xc, &mut billing_contact_phone)?,
-                Some(22) => xr.opt_nil(&xc, &mut billing_contact_phone_ext)?,
-                Some(23) => xr.opt_nil(&xc, &mut billing_contact_state)?,
-                Some(24) => xr.opt_nil(&xc, &mut billing_contact_zip_code)?,
-                Some(25) => xr.opt_nil(&xc, &mut created_date)?,
-                Some(26) => xr.opt_nil(&xc, &mut email)?,
-                Some(27) => xr.opt_nil(&xc, &mut fax)?,
-                Some(28) => xr.opt_nil(&xc, &mut fax_ext)?,
-                Some(29) => xr.opt_nil(&xc, &mut id)?,
-                Some(30) => xr.opt_nil(&xc, &mut last_modified_date)?,
-                Some(31) => xr.opt_nil(&xc, &mut npi)?,
-                Some(32) => xr.opt_nil(&xc, &mut notes)?,
-                Some(33) => xr.opt_nil(&xc, &mut phone)?,
-                Some(34) => xr.opt_nil(&xc, &mut phone_ext)?,
-                Some(35) => xr.opt_nil(&xc, &mut practice_address_line1)?,
-                Some(36) => xr.opt_nil(&xc, &mut practice_address_line2)?,
-                Some(37) => xr.opt_nil(&xc, &mut practice_city)?,
-                Some(38) => xr.opt_nil(&xc, &mut practice_country)?,
-                Some(39) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(40) => xr.opt_nil(&xc, &mut practice_state)?,
-                Some(41) => xr.opt_nil(&xc, &mut practice_zip_code)?,
-                Some(42) => xr.opt_nil(&xc, &mut subscription_edition)?,
-                Some(43) => xr.opt_nil(&xc, &mut tax_id)?,
-                Some(44) => xr.opt_nil(&xc, &mut web_site)?,
-                Some(45) => xr.opt_nil(&xc, &mut k_fax_number)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.active)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.administrator_address_line1)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.administrator_address_line2)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.administrator_city)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.administrator_country)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.administrator_email)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.administrator_fax)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.administrator_fax_ext)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.administrator_full_name)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.administrator_phone)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.administrator_phone_ext)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.administrator_state)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.administrator_zip_code)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.billing_contact_address_line1)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.billing_contact_address_line2)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.billing_contact_city)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.billing_contact_country)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.billing_contact_email)?,
+                Some(18) => xr.opt_nil(&xc, &mut xo.billing_contact_fax)?,
+                Some(19) => xr.opt_nil(&xc, &mut xo.billing_contact_fax_ext)?,
+                Some(20) => xr.opt_nil(&xc, &mut xo.billing_contact_full_name)?,
+                Some(21) => xr.opt_nil(&xc, &mut xo.billing_contact_phone)?,
+                Some(22) => xr.opt_nil(&xc, &mut xo.billing_contact_phone_ext)?,
+                Some(23) => xr.opt_nil(&xc, &mut xo.billing_contact_state)?,
+                Some(24) => xr.opt_nil(&xc, &mut xo.billing_contact_zip_code)?,
+                Some(25) => xr.opt_nil(&xc, &mut xo.created_date)?,
+                Some(26) => xr.opt_nil(&xc, &mut xo.email)?,
+                Some(27) => xr.opt_nil(&xc, &mut xo.fax)?,
+                Some(28) => xr.opt_nil(&xc, &mut xo.fax_ext)?,
+                Some(29) => xr.opt_nil(&xc, &mut xo.id)?,
+                Some(30) => xr.opt_nil(&xc, &mut xo.last_modified_date)?,
+                Some(31) => xr.opt_nil(&xc, &mut xo.npi)?,
+                Some(32) => xr.opt_nil(&xc, &mut xo.notes)?,
+                Some(33) => xr.opt_nil(&xc, &mut xo.phone)?,
+                Some(34) => xr.opt_nil(&xc, &mut xo.phone_ext)?,
+                Some(35) => xr.opt_nil(&xc, &mut xo.practice_address_line1)?,
+                Some(36) => xr.opt_nil(&xc, &mut xo.practice_address_line2)?,
+                Some(37) => xr.opt_nil(&xc, &mut xo.practice_city)?,
+                Some(38) => xr.opt_nil(&xc, &mut xo.practice_country)?,
+                Some(39) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(40) => xr.opt_nil(&xc, &mut xo.practice_state)?,
+                Some(41) => xr.opt_nil(&xc, &mut xo.practice_zip_code)?,
+                Some(42) => xr.opt_nil(&xc, &mut xo.subscription_edition)?,
+                Some(43) => xr.opt_nil(&xc, &mut xo.tax_id)?,
+                Some(44) => xr.opt_nil(&xc, &mut xo.web_site)?,
+                Some(45) => xr.opt_nil(&xc, &mut xo.k_fax_number)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            active,
-            administrator_address_line1,
-            administrator_address_line2,
-            administrator_city,
-            administrator_country,
-            administrator_email,
-            administrator_fax,
-            administrator_fax_ext,
-            administrator_full_name,
-            administrator_phone,
-            administrator_phone_ext,
-            administrator_state,
-            administrator_zip_code,
-            billing_contact_address_line1,
-            billing_contact_address_line2,
-            billing_contact_city,
-            billing_contact_country,
-            billing_contact_email,
-            billing_contact_fax,
-            billing_contact_fax_ext,
-            billing_contact_full_name,
-            billing_contact_phone,
-            billing_contact_phone_ext,
-            billing_contact_state,
-            billing_contact_zip_code,
-            created_date,
-            email,
-            fax,
-            fax_ext,
-            id,
-            last_modified_date,
-            npi,
-            notes,
-            phone,
-            phone_ext,
-            practice_address_line1,
-            practice_address_line2,
-            practice_city,
-            practice_country,
-            practice_name,
-            practice_state,
-            practice_zip_code,
-            subscription_edition,
-            tax_id,
-            web_site,
-            k_fax_number,
-        })
+        Ok(xo)
     }
 }
 
@@ -26088,65 +22146,31 @@ impl crate::xml::Decode for TransactionFieldsToReturn {
             (super::NS0, "TransactionDate"),
             (super::NS0, "Type"),
         ];
-        let mut amount = None;
-        let mut description = None;
-        let mut id = None;
-        let mut insurance_company_name = None;
-        let mut insurance_id = None;
-        let mut insurance_order = None;
-        let mut insurance_plan_name = None;
-        let mut last_modified_date = None;
-        let mut patient_full_name = None;
-        let mut patient_id = None;
-        let mut payer_type = None;
-        let mut posting_date = None;
-        let mut practice_name = None;
-        let mut procedure_code = None;
-        let mut service_date = None;
-        let mut transaction_date = None;
-        let mut r#type = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt(&xc, &mut amount)?,
-                Some(1) => xr.opt(&xc, &mut description)?,
-                Some(2) => xr.opt(&xc, &mut id)?,
-                Some(3) => xr.opt(&xc, &mut insurance_company_name)?,
-                Some(4) => xr.opt(&xc, &mut insurance_id)?,
-                Some(5) => xr.opt(&xc, &mut insurance_order)?,
-                Some(6) => xr.opt(&xc, &mut insurance_plan_name)?,
-                Some(7) => xr.opt(&xc, &mut last_modified_date)?,
-                Some(8) => xr.opt(&xc, &mut patient_full_name)?,
-                Some(9) => xr.opt(&xc, &mut patient_id)?,
-                Some(10) => xr.opt(&xc, &mut payer_type)?,
-                Some(11) => xr.opt(&xc, &mut posting_date)?,
-                Some(12) => xr.opt(&xc, &mut practice_name)?,
-                Some(13) => xr.opt(&xc, &mut procedure_code)?,
-                Some(14) => xr.opt(&xc, &mut service_date)?,
-                Some(15) => xr.opt(&xc, &mut transaction_date)?,
-                Some(16) => xr.opt(&xc, &mut r#type)?,
+                Some(0) => xr.opt(&xc, &mut xo.amount)?,
+                Some(1) => xr.opt(&xc, &mut xo.description)?,
+                Some(2) => xr.opt(&xc, &mut xo.id)?,
+                Some(3) => xr.opt(&xc, &mut xo.insurance_company_name)?,
+                Some(4) => xr.opt(&xc, &mut xo.insurance_id)?,
+                Some(5) => xr.opt(&xc, &mut xo.insurance_order)?,
+                Some(6) => xr.opt(&xc, &mut xo.insurance_plan_name)?,
+                Some(7) => xr.opt(&xc, &mut xo.last_modified_date)?,
+                Some(8) => xr.opt(&xc, &mut xo.patient_full_name)?,
+                Some(9) => xr.opt(&xc, &mut xo.patient_id)?,
+                Some(10) => xr.opt(&xc, &mut xo.payer_type)?,
+                Some(11) => xr.opt(&xc, &mut xo.posting_date)?,
+                Some(12) => xr.opt(&xc, &mut xo.practice_name)?,
+                Some(13) => xr.opt(&xc, &mut xo.procedure_code)?,
+                Some(14) => xr.opt(&xc, &mut xo.service_date)?,
+                Some(15) => xr.opt(&xc, &mut xo.transaction_date)?,
+                Some(16) => xr.opt(&xc, &mut xo.r#type)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            amount,
-            description,
-            id,
-            insurance_company_name,
-            insurance_id,
-            insurance_order,
-            insurance_plan_name,
-            last_modified_date,
-            patient_full_name,
-            patient_id,
-            payer_type,
-            posting_date,
-            practice_name,
-            procedure_code,
-            service_date,
-            transaction_date,
-            r#type,
-        })
+        Ok(xo)
     }
 }
 
@@ -26230,53 +22254,27 @@ impl crate::xml::Decode for TransactionFilter {
             (super::NS0, "ToTransactionDate"),
             (super::NS0, "Type"),
         ];
-        let mut from_last_modified_date = crate::xml::Nillable::Absent;
-        let mut from_posting_date = crate::xml::Nillable::Absent;
-        let mut from_service_date = crate::xml::Nillable::Absent;
-        let mut from_transaction_date = crate::xml::Nillable::Absent;
-        let mut insurance_order = crate::xml::Nillable::Absent;
-        let mut payer_type = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut procedure_code = crate::xml::Nillable::Absent;
-        let mut to_last_modified_date = crate::xml::Nillable::Absent;
-        let mut to_posting_date = crate::xml::Nillable::Absent;
-        let mut to_service_date = crate::xml::Nillable::Absent;
-        let mut to_transaction_date = crate::xml::Nillable::Absent;
-        let mut r#type = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut from_last_modified_date)?,
-                Some(1) => xr.opt_nil(&xc, &mut from_posting_date)?,
-                Some(2) => xr.opt_nil(&xc, &mut from_service_date)?,
-                Some(3) => xr.opt_nil(&xc, &mut from_transaction_date)?,
-                Some(4) => xr.opt_nil(&xc, &mut insurance_order)?,
-                Some(5) => xr.opt_nil(&xc, &mut payer_type)?,
-                Some(6) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(7) => xr.opt_nil(&xc, &mut procedure_code)?,
-                Some(8) => xr.opt_nil(&xc, &mut to_last_modified_date)?,
-                Some(9) => xr.opt_nil(&xc, &mut to_posting_date)?,
-                Some(10) => xr.opt_nil(&xc, &mut to_service_date)?,
-                Some(11) => xr.opt_nil(&xc, &mut to_transaction_date)?,
-                Some(12) => xr.opt_nil(&xc, &mut r#type)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.from_last_modified_date)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.from_posting_date)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.from_service_date)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.from_transaction_date)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.insurance_order)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.payer_type)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.procedure_code)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.to_last_modified_date)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.to_posting_date)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.to_service_date)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.to_transaction_date)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.r#type)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            from_last_modified_date,
-            from_posting_date,
-            from_service_date,
-            from_transaction_date,
-            insurance_order,
-            payer_type,
-            practice_name,
-            procedure_code,
-            to_last_modified_date,
-            to_posting_date,
-            to_service_date,
-            to_transaction_date,
-            r#type,
-        })
+        Ok(xo)
     }
 }
 
@@ -26335,30 +22333,24 @@ impl crate::xml::Decode for GetTransactionsResp {
             (super::NS0, "SecurityResponse"),
             (super::NS0, "Transactions"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut transactions = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
                 Some(2) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
                         "TransactionData",
-                        &mut transactions,
+                        &mut xo.transactions,
                     )?
                 }
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            transactions,
-        })
+        Ok(xo)
     }
 }
 
@@ -26463,65 +22455,31 @@ impl crate::xml::Decode for TransactionData {
             (super::NS0, "TransactionDate"),
             (super::NS0, "Type"),
         ];
-        let mut amount = crate::xml::Nillable::Absent;
-        let mut description = crate::xml::Nillable::Absent;
-        let mut id = crate::xml::Nillable::Absent;
-        let mut insurance_company_name = crate::xml::Nillable::Absent;
-        let mut insurance_id = crate::xml::Nillable::Absent;
-        let mut insurance_order = crate::xml::Nillable::Absent;
-        let mut insurance_plan_name = crate::xml::Nillable::Absent;
-        let mut last_modified_date = crate::xml::Nillable::Absent;
-        let mut patient_full_name = crate::xml::Nillable::Absent;
-        let mut patient_id = crate::xml::Nillable::Absent;
-        let mut payer_type = crate::xml::Nillable::Absent;
-        let mut posting_date = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut procedure_code = crate::xml::Nillable::Absent;
-        let mut service_date = crate::xml::Nillable::Absent;
-        let mut transaction_date = crate::xml::Nillable::Absent;
-        let mut r#type = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut amount)?,
-                Some(1) => xr.opt_nil(&xc, &mut description)?,
-                Some(2) => xr.opt_nil(&xc, &mut id)?,
-                Some(3) => xr.opt_nil(&xc, &mut insurance_company_name)?,
-                Some(4) => xr.opt_nil(&xc, &mut insurance_id)?,
-                Some(5) => xr.opt_nil(&xc, &mut insurance_order)?,
-                Some(6) => xr.opt_nil(&xc, &mut insurance_plan_name)?,
-                Some(7) => xr.opt_nil(&xc, &mut last_modified_date)?,
-                Some(8) => xr.opt_nil(&xc, &mut patient_full_name)?,
-                Some(9) => xr.opt_nil(&xc, &mut patient_id)?,
-                Some(10) => xr.opt_nil(&xc, &mut payer_type)?,
-                Some(11) => xr.opt_nil(&xc, &mut posting_date)?,
-                Some(12) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(13) => xr.opt_nil(&xc, &mut procedure_code)?,
-                Some(14) => xr.opt_nil(&xc, &mut service_date)?,
-                Some(15) => xr.opt_nil(&xc, &mut transaction_date)?,
-                Some(16) => xr.opt_nil(&xc, &mut r#type)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.amount)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.description)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.id)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.insurance_company_name)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.insurance_id)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.insurance_order)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.insurance_plan_name)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.last_modified_date)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.patient_full_name)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.patient_id)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.payer_type)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.posting_date)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.procedure_code)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.service_date)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.transaction_date)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.r#type)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            amount,
-            description,
-            id,
-            insurance_company_name,
-            insurance_id,
-            insurance_order,
-            insurance_plan_name,
-            last_modified_date,
-            patient_full_name,
-            patient_id,
-            payer_type,
-            posting_date,
-            practice_name,
-            procedure_code,
-            service_date,
-            transaction_date,
-            r#type,
-        })
+        Ok(xo)
     }
 }
 
@@ -26624,30 +22582,24 @@ impl crate::xml::Decode for GetExternalVendorsResp {
             (super::NS0, "SecurityResponse"),
             (super::NS0, "ExternalVendors"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut external_vendors = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
                 Some(2) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
                         "ExternalVendorData",
-                        &mut external_vendors,
+                        &mut xo.external_vendors,
                     )?
                 }
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            external_vendors,
-        })
+        Ok(xo)
     }
 }
 
@@ -26872,107 +22824,45 @@ impl crate::xml::Decode for EncounterDetailsFieldsToReturn {
             (super::NS0, "ServiceStartDate"),
             (super::NS0, "SupervisingProvider"),
         ];
-        let mut appointment_id = None;
-        let mut batch_number = None;
-        let mut case_id = None;
-        let mut case_name = None;
-        let mut case_payer_scenario = None;
-        let mut created_date = None;
-        let mut encounter_id = None;
-        let mut encounter_status = None;
-        let mut hospitalization_end_date = None;
-        let mut hospitalization_start_date = None;
-        let mut last_modified_date = None;
-        let mut patient_first_name = None;
-        let mut patient_id = None;
-        let mut patient_last_name = None;
-        let mut patient_middle_name = None;
-        let mut patient_prefix = None;
-        let mut patient_sufix = None;
-        let mut payment = None;
-        let mut place_of_service_code = None;
-        let mut place_of_service_name = None;
-        let mut post_date = None;
-        let mut practice_id = None;
-        let mut practice_name = None;
-        let mut referring_provider = None;
-        let mut rendering_provider = None;
-        let mut scheduling_provider = None;
-        let mut service_end_date = None;
-        let mut service_location_id = None;
-        let mut service_location_name = None;
-        let mut service_start_date = None;
-        let mut supervising_provider = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt(&xc, &mut appointment_id)?,
-                Some(1) => xr.opt(&xc, &mut batch_number)?,
-                Some(2) => xr.opt(&xc, &mut case_id)?,
-                Some(3) => xr.opt(&xc, &mut case_name)?,
-                Some(4) => xr.opt(&xc, &mut case_payer_scenario)?,
-                Some(5) => xr.opt(&xc, &mut created_date)?,
-                Some(6) => xr.opt(&xc, &mut encounter_id)?,
-                Some(7) => xr.opt(&xc, &mut encounter_status)?,
-                Some(8) => xr.opt(&xc, &mut hospitalization_end_date)?,
-                Some(9) => xr.opt(&xc, &mut hospitalization_start_date)?,
-                Some(10) => xr.opt(&xc, &mut last_modified_date)?,
-                Some(11) => xr.opt(&xc, &mut patient_first_name)?,
-                Some(12) => xr.opt(&xc, &mut patient_id)?,
-                Some(13) => xr.opt(&xc, &mut patient_last_name)?,
-                Some(14) => xr.opt(&xc, &mut patient_middle_name)?,
-                Some(15) => xr.opt(&xc, &mut patient_prefix)?,
-                Some(16) => xr.opt(&xc, &mut patient_sufix)?,
-                Some(17) => xr.opt(&xc, &mut payment)?,
-                Some(18) => xr.opt(&xc, &mut place_of_service_code)?,
-                Some(19) => xr.opt(&xc, &mut place_of_service_name)?,
-                Some(20) => xr.opt(&xc, &mut post_date)?,
-                Some(21) => xr.opt(&xc, &mut practice_id)?,
-                Some(22) => xr.opt(&xc, &mut practice_name)?,
-                Some(23) => xr.opt(&xc, &mut referring_provider)?,
-                Some(24) => xr.opt(&xc, &mut rendering_provider)?,
-                Some(25) => xr.opt(&xc, &mut scheduling_provider)?,
-                Some(26) => xr.opt(&xc, &mut service_end_date)?,
-                Some(27) => xr.opt(&xc, &mut service_location_id)?,
-                Some(28) => xr.opt(&xc, &mut service_location_name)?,
-                Some(29) => xr.opt(&xc, &mut service_start_date)?,
-                Some(30) => xr.opt(&xc, &mut supervising_provider)?,
+                Some(0) => xr.opt(&xc, &mut xo.appointment_id)?,
+                Some(1) => xr.opt(&xc, &mut xo.batch_number)?,
+                Some(2) => xr.opt(&xc, &mut xo.case_id)?,
+                Some(3) => xr.opt(&xc, &mut xo.case_name)?,
+                Some(4) => xr.opt(&xc, &mut xo.case_payer_scenario)?,
+                Some(5) => xr.opt(&xc, &mut xo.created_date)?,
+                Some(6) => xr.opt(&xc, &mut xo.encounter_id)?,
+                Some(7) => xr.opt(&xc, &mut xo.encounter_status)?,
+                Some(8) => xr.opt(&xc, &mut xo.hospitalization_end_date)?,
+                Some(9) => xr.opt(&xc, &mut xo.hospitalization_start_date)?,
+                Some(10) => xr.opt(&xc, &mut xo.last_modified_date)?,
+                Some(11) => xr.opt(&xc, &mut xo.patient_first_name)?,
+                Some(12) => xr.opt(&xc, &mut xo.patient_id)?,
+                Some(13) => xr.opt(&xc, &mut xo.patient_last_name)?,
+                Some(14) => xr.opt(&xc, &mut xo.patient_middle_name)?,
+                Some(15) => xr.opt(&xc, &mut xo.patient_prefix)?,
+                Some(16) => xr.opt(&xc, &mut xo.patient_sufix)?,
+                Some(17) => xr.opt(&xc, &mut xo.payment)?,
+                Some(18) => xr.opt(&xc, &mut xo.place_of_service_code)?,
+                Some(19) => xr.opt(&xc, &mut xo.place_of_service_name)?,
+                Some(20) => xr.opt(&xc, &mut xo.post_date)?,
+                Some(21) => xr.opt(&xc, &mut xo.practice_id)?,
+                Some(22) => xr.opt(&xc, &mut xo.practice_name)?,
+                Some(23) => xr.opt(&xc, &mut xo.referring_provider)?,
+                Some(24) => xr.opt(&xc, &mut xo.rendering_provider)?,
+                Some(25) => xr.opt(&xc, &mut xo.scheduling_provider)?,
+                Some(26) => xr.opt(&xc, &mut xo.service_end_date)?,
+                Some(27) => xr.opt(&xc, &mut xo.service_location_id)?,
+                Some(28) => xr.opt(&xc, &mut xo.service_location_name)?,
+                Some(29) => xr.opt(&xc, &mut xo.service_start_date)?,
+                Some(30) => xr.opt(&xc, &mut xo.supervising_provider)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            appointment_id,
-            batch_number,
-            case_id,
-            case_name,
-            case_payer_scenario,
-            created_date,
-            encounter_id,
-            encounter_status,
-            hospitalization_end_date,
-            hospitalization_start_date,
-            last_modified_date,
-            patient_first_name,
-            patient_id,
-            patient_last_name,
-            patient_middle_name,
-            patient_prefix,
-            patient_sufix,
-            payment,
-            place_of_service_code,
-            place_of_service_name,
-            post_date,
-            practice_id,
-            practice_name,
-            referring_provider,
-            rendering_provider,
-            scheduling_provider,
-            service_end_date,
-            service_location_id,
-            service_location_name,
-            service_start_date,
-            supervising_provider,
-        })
+        Ok(xo)
     }
 }
 
@@ -27065,17 +22955,16 @@ impl crate::xml::Decode for EncounterDetailsPractice {
             (super::NS0, "PracticeID"),
             (super::NS0, "PracticeName"),
         ];
-        let mut practice_id = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut practice_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut practice_name)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.practice_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.practice_name)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self { practice_id, practice_name })
+        Ok(xo)
     }
 }
 
@@ -27134,30 +23023,24 @@ impl crate::xml::Decode for GetEncounterDetailsResp {
             (super::NS0, "SecurityResponse"),
             (super::NS0, "EncounterDetails"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut encounter_details = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
                 Some(2) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
                         "EncounterDetailsData",
-                        &mut encounter_details,
+                        &mut xo.encounter_details,
                     )?
                 }
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            encounter_details,
-        })
+        Ok(xo)
     }
 }
 
@@ -27336,117 +23219,53 @@ impl crate::xml::Decode for EncounterDetailsData {
             (super::NS0, "ServiceStartDate"),
             (super::NS0, "SupervisingProvider"),
         ];
-        let mut appointment_id = crate::xml::Nillable::Absent;
-        let mut batch_number = crate::xml::Nillable::Absent;
-        let mut case_id = crate::xml::Nillable::Absent;
-        let mut case_name = crate::xml::Nillable::Absent;
-        let mut case_payer_scenario = crate::xml::Nillable::Absent;
-        let mut created_date = crate::xml::Nillable::Absent;
-        let mut encounter_id = crate::xml::Nillable::Absent;
-        let mut encounter_status = crate::xml::Nillable::Absent;
-        let mut hospitalization_end_date = crate::xml::Nillable::Absent;
-        let mut hospitalization_start_date = crate::xml::Nillable::Absent;
-        let mut last_modified_date = crate::xml::Nillable::Absent;
-        let mut patient_first_name = crate::xml::Nillable::Absent;
-        let mut patient_id = crate::xml::Nillable::Absent;
-        let mut patient_last_name = crate::xml::Nillable::Absent;
-        let mut patient_middle_name = crate::xml::Nillable::Absent;
-        let mut patient_prefix = crate::xml::Nillable::Absent;
-        let mut patient_sufix = crate::xml::Nillable::Absent;
-        let mut payment = crate::xml::Nillable::Absent;
-        let mut place_of_service_code = crate::xml::Nillable::Absent;
-        let mut place_of_service_name = crate::xml::Nillable::Absent;
-        let mut post_date = crate::xml::Nillable::Absent;
-        let mut practice_id = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut referring_provider = crate::xml::Nillable::Absent;
-        let mut rendering_provider = crate::xml::Nillable::Absent;
-        let mut scheduling_provider = crate::xml::Nillable::Absent;
-        let mut service_end_date = crate::xml::Nillable::Absent;
-        let mut service_lines = crate::xml::Nillable::Absent;
-        let mut service_location_id = crate::xml::Nillable::Absent;
-        let mut service_location_name = crate::xml::Nillable::Absent;
-        let mut service_start_date = crate::xml::Nillable::Absent;
-        let mut supervising_provider = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut appointment_id)?,
-                Some(1) => xr.opt_nil(&xc, &mut batch_number)?,
-                Some(2) => xr.opt_nil(&xc, &mut case_id)?,
-                Some(3) => xr.opt_nil(&xc, &mut case_name)?,
-                Some(4) => xr.opt_nil(&xc, &mut case_payer_scenario)?,
-                Some(5) => xr.opt_nil(&xc, &mut created_date)?,
-                Some(6) => xr.opt_nil(&xc, &mut encounter_id)?,
-                Some(7) => xr.opt_nil(&xc, &mut encounter_status)?,
-                Some(8) => xr.opt_nil(&xc, &mut hospitalization_end_date)?,
-                Some(9) => xr.opt_nil(&xc, &mut hospitalization_start_date)?,
-                Some(10) => xr.opt_nil(&xc, &mut last_modified_date)?,
-                Some(11) => xr.opt_nil(&xc, &mut patient_first_name)?,
-                Some(12) => xr.opt_nil(&xc, &mut patient_id)?,
-                Some(13) => xr.opt_nil(&xc, &mut patient_last_name)?,
-                Some(14) => xr.opt_nil(&xc, &mut patient_middle_name)?,
-                Some(15) => xr.opt_nil(&xc, &mut patient_prefix)?,
-                Some(16) => xr.opt_nil(&xc, &mut patient_sufix)?,
-                Some(17) => xr.opt_nil(&xc, &mut payment)?,
-                Some(18) => xr.opt_nil(&xc, &mut place_of_service_code)?,
-                Some(19) => xr.opt_nil(&xc, &mut place_of_service_name)?,
-                Some(20) => xr.opt_nil(&xc, &mut post_date)?,
-                Some(21) => xr.opt_nil(&xc, &mut practice_id)?,
-                Some(22) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(23) => xr.opt_nil(&xc, &mut referring_provider)?,
-                Some(24) => xr.opt_nil(&xc, &mut rendering_provider)?,
-                Some(25) => xr.opt_nil(&xc, &mut scheduling_provider)?,
-                Some(26) => xr.opt_nil(&xc, &mut service_end_date)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.appointment_id)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.batch_number)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.case_id)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.case_name)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.case_payer_scenario)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.created_date)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.encounter_id)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.encounter_status)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.hospitalization_end_date)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.hospitalization_start_date)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.last_modified_date)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.patient_first_name)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.patient_id)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.patient_last_name)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.patient_middle_name)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.patient_prefix)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.patient_sufix)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.payment)?,
+                Some(18) => xr.opt_nil(&xc, &mut xo.place_of_service_code)?,
+                Some(19) => xr.opt_nil(&xc, &mut xo.place_of_service_name)?,
+                Some(20) => xr.opt_nil(&xc, &mut xo.post_date)?,
+                Some(21) => xr.opt_nil(&xc, &mut xo.practice_id)?,
+                Some(22) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(23) => xr.opt_nil(&xc, &mut xo.referring_provider)?,
+                Some(24) => xr.opt_nil(&xc, &mut xo.rendering_provider)?,
+                Some(25) => xr.opt_nil(&xc, &mut xo.scheduling_provider)?,
+                Some(26) => xr.opt_nil(&xc, &mut xo.service_end_date)?,
                 Some(27) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS0,
                         "ServiceLineRes",
-                        &mut service_lines,
+                        &mut xo.service_lines,
                     )?
                 }
-                Some(28) => xr.opt_nil(&xc, &mut service_location_id)?,
-                Some(29) => xr.opt_nil(&xc, &mut service_location_name)?,
-                Some(30) => xr.opt_nil(&xc, &mut service_start_date)?,
-                Some(31) => xr.opt_nil(&xc, &mut supervising_provider)?,
+                Some(28) => xr.opt_nil(&xc, &mut xo.service_location_id)?,
+                Some(29) => xr.opt_nil(&xc, &mut xo.service_location_name)?,
+                Some(30) => xr.opt_nil(&xc, &mut xo.service_start_date)?,
+                Some(31) => xr.opt_nil(&xc, &mut xo.supervising_provider)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            appointment_id,
-            batch_number,
-            case_id,
-            case_name,
-            case_payer_scenario,
-            created_date,
-            encounter_id,
-            encounter_status,
-            hospitalization_end_date,
-            hospitalization_start_date,
-            last_modified_date,
-            patient_first_name,
-            patient_id,
-            patient_last_name,
-            patient_middle_name,
-            patient_prefix,
-            patient_sufix,
-            payment,
-            place_of_service_code,
-            place_of_service_name,
-            post_date,
-            practice_id,
-            practice_name,
-            referring_provider,
-            rendering_provider,
-            scheduling_provider,
-            service_end_date,
-            service_lines,
-            service_location_id,
-            service_location_name,
-            service_start_date,
-            supervising_provider,
-        })
+        Ok(xo)
     }
 }
 
@@ -27600,26 +23419,18 @@ impl crate::xml::Decode for DeleteAppointmentResp {
             (super::NS0, "AppointmentId"),
             (super::NS0, "Deleted"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut appointment_id = None;
-        let mut deleted = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
-                Some(2) => xr.opt(&xc, &mut appointment_id)?,
-                Some(3) => xr.opt(&xc, &mut deleted)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
+                Some(2) => xr.opt(&xc, &mut xo.appointment_id)?,
+                Some(3) => xr.opt(&xc, &mut xo.deleted)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            appointment_id,
-            deleted,
-        })
+        Ok(xo)
     }
 }
 
@@ -28634,80 +24445,36 @@ impl crate::xml::Decode for ServiceLocationFieldsToReturn {
             (super::NS5, "State"),
             (super::NS5, "ZipCode"),
         ];
-        let mut address_line1 = None;
-        let mut address_line2 = None;
-        let mut billing_name = None;
-        let mut clia_number = None;
-        let mut city = None;
-        let mut country = None;
-        let mut created_date = None;
-        let mut facility_id_type = None;
-        let mut fax_phone = None;
-        let mut fax_phone_ext = None;
-        let mut hcfa_box32_facility_id = None;
-        let mut id = None;
-        let mut modified_date = None;
-        let mut npi = None;
-        let mut name = None;
-        let mut phone = None;
-        let mut phone_ext = None;
-        let mut place_of_service = None;
-        let mut practice_id = None;
-        let mut practice_name = None;
-        let mut state = None;
-        let mut zip_code = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt(&xc, &mut address_line1)?,
-                Some(1) => xr.opt(&xc, &mut address_line2)?,
-                Some(2) => xr.opt(&xc, &mut billing_name)?,
-                Some(3) => xr.opt(&xc, &mut clia_number)?,
-                Some(4) => xr.opt(&xc, &mut city)?,
-                Some(5) => xr.opt(&xc, &mut country)?,
-                Some(6) => xr.opt(&xc, &mut created_date)?,
-                Some(7) => xr.opt(&xc, &mut facility_id_type)?,
-                Some(8) => xr.opt(&xc, &mut fax_phone)?,
-                Some(9) => xr.opt(&xc, &mut fax_phone_ext)?,
-                Some(10) => xr.opt(&xc, &mut hcfa_box32_facility_id)?,
-                Some(11) => xr.opt(&xc, &mut id)?,
-                Some(12) => xr.opt(&xc, &mut modified_date)?,
-                Some(13) => xr.opt(&xc, &mut npi)?,
-                Some(14) => xr.opt(&xc, &mut name)?,
-                Some(15) => xr.opt(&xc, &mut phone)?,
-                Some(16) => xr.opt(&xc, &mut phone_ext)?,
-                Some(17) => xr.opt(&xc, &mut place_of_service)?,
-                Some(18) => xr.opt(&xc, &mut practice_id)?,
-                Some(19) => xr.opt(&xc, &mut practice_name)?,
-                Some(20) => xr.opt(&xc, &mut state)?,
-                Some(21) => xr.opt(&xc, &mut zip_code)?,
+                Some(0) => xr.opt(&xc, &mut xo.address_line1)?,
+                Some(1) => xr.opt(&xc, &mut xo.address_line2)?,
+                Some(2) => xr.opt(&xc, &mut xo.billing_name)?,
+                Some(3) => xr.opt(&xc, &mut xo.clia_number)?,
+                Some(4) => xr.opt(&xc, &mut xo.city)?,
+                Some(5) => xr.opt(&xc, &mut xo.country)?,
+                Some(6) => xr.opt(&xc, &mut xo.created_date)?,
+                Some(7) => xr.opt(&xc, &mut xo.facility_id_type)?,
+                Some(8) => xr.opt(&xc, &mut xo.fax_phone)?,
+                Some(9) => xr.opt(&xc, &mut xo.fax_phone_ext)?,
+                Some(10) => xr.opt(&xc, &mut xo.hcfa_box32_facility_id)?,
+                Some(11) => xr.opt(&xc, &mut xo.id)?,
+                Some(12) => xr.opt(&xc, &mut xo.modified_date)?,
+                Some(13) => xr.opt(&xc, &mut xo.npi)?,
+                Some(14) => xr.opt(&xc, &mut xo.name)?,
+                Some(15) => xr.opt(&xc, &mut xo.phone)?,
+                Some(16) => xr.opt(&xc, &mut xo.phone_ext)?,
+                Some(17) => xr.opt(&xc, &mut xo.place_of_service)?,
+                Some(18) => xr.opt(&xc, &mut xo.practice_id)?,
+                Some(19) => xr.opt(&xc, &mut xo.practice_name)?,
+                Some(20) => xr.opt(&xc, &mut xo.state)?,
+                Some(21) => xr.opt(&xc, &mut xo.zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            address_line1,
-            address_line2,
-            billing_name,
-            clia_number,
-            city,
-            country,
-            created_date,
-            facility_id_type,
-            fax_phone,
-            fax_phone_ext,
-            hcfa_box32_facility_id,
-            id,
-            modified_date,
-            npi,
-            name,
-            phone,
-            phone_ext,
-            place_of_service,
-            practice_id,
-            practice_name,
-            state,
-            zip_code,
-        })
+        Ok(xo)
     }
 }
 
@@ -28767,35 +24534,21 @@ impl crate::xml::Decode for ServiceLocationFilter {
             (super::NS5, "ToCreatedDate"),
             (super::NS5, "ToLastModifiedDate"),
         ];
-        let mut from_created_date = crate::xml::Nillable::Absent;
-        let mut from_last_modified_date = crate::xml::Nillable::Absent;
-        let mut id = crate::xml::Nillable::Absent;
-        let mut practice_id = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut to_created_date = crate::xml::Nillable::Absent;
-        let mut to_last_modified_date = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut from_created_date)?,
-                Some(1) => xr.opt_nil(&xc, &mut from_last_modified_date)?,
-                Some(2) => xr.opt_nil(&xc, &mut id)?,
-                Some(3) => xr.opt_nil(&xc, &mut practice_id)?,
-                Some(4) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(5) => xr.opt_nil(&xc, &mut to_created_date)?,
-                Some(6) => xr.opt_nil(&xc, &mut to_last_modified_date)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.from_created_date)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.from_last_modified_date)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.id)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.practice_id)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.to_created_date)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.to_last_modified_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            from_created_date,
-            from_last_modified_date,
-            id,
-            practice_id,
-            practice_name,
-            to_created_date,
-            to_last_modified_date,
-        })
+        Ok(xo)
     }
 }
 
@@ -28854,30 +24607,24 @@ impl crate::xml::Decode for GetServiceLocationsResp {
             (super::NS0, "SecurityResponse"),
             (super::NS5, "ServiceLocations"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut service_locations = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
                 Some(2) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS5,
                         "ServiceLocationData",
-                        &mut service_locations,
+                        &mut xo.service_locations,
                     )?
                 }
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            service_locations,
-        })
+        Ok(xo)
     }
 }
 
@@ -29002,80 +24749,36 @@ impl crate::xml::Decode for ServiceLocationData {
             (super::NS5, "State"),
             (super::NS5, "ZipCode"),
         ];
-        let mut address_line1 = crate::xml::Nillable::Absent;
-        let mut address_line2 = crate::xml::Nillable::Absent;
-        let mut billing_name = crate::xml::Nillable::Absent;
-        let mut clia_number = crate::xml::Nillable::Absent;
-        let mut city = crate::xml::Nillable::Absent;
-        let mut country = crate::xml::Nillable::Absent;
-        let mut created_date = crate::xml::Nillable::Absent;
-        let mut facility_id_type = crate::xml::Nillable::Absent;
-        let mut fax_phone = crate::xml::Nillable::Absent;
-        let mut fax_phone_ext = crate::xml::Nillable::Absent;
-        let mut hcfa_box32_facility_id = crate::xml::Nillable::Absent;
-        let mut id = crate::xml::Nillable::Absent;
-        let mut modified_date = crate::xml::Nillable::Absent;
-        let mut npi = crate::xml::Nillable::Absent;
-        let mut name = crate::xml::Nillable::Absent;
-        let mut phone = crate::xml::Nillable::Absent;
-        let mut phone_ext = crate::xml::Nillable::Absent;
-        let mut place_of_service = crate::xml::Nillable::Absent;
-        let mut practice_id = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut state = crate::xml::Nillable::Absent;
-        let mut zip_code = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut address_line1)?,
-                Some(1) => xr.opt_nil(&xc, &mut address_line2)?,
-                Some(2) => xr.opt_nil(&xc, &mut billing_name)?,
-                Some(3) => xr.opt_nil(&xc, &mut clia_number)?,
-                Some(4) => xr.opt_nil(&xc, &mut city)?,
-                Some(5) => xr.opt_nil(&xc, &mut country)?,
-                Some(6) => xr.opt_nil(&xc, &mut created_date)?,
-                Some(7) => xr.opt_nil(&xc, &mut facility_id_type)?,
-                Some(8) => xr.opt_nil(&xc, &mut fax_phone)?,
-                Some(9) => xr.opt_nil(&xc, &mut fax_phone_ext)?,
-                Some(10) => xr.opt_nil(&xc, &mut hcfa_box32_facility_id)?,
-                Some(11) => xr.opt_nil(&xc, &mut id)?,
-                Some(12) => xr.opt_nil(&xc, &mut modified_date)?,
-                Some(13) => xr.opt_nil(&xc, &mut npi)?,
-                Some(14) => xr.opt_nil(&xc, &mut name)?,
-                Some(15) => xr.opt_nil(&xc, &mut phone)?,
-                Some(16) => xr.opt_nil(&xc, &mut phone_ext)?,
-                Some(17) => xr.opt_nil(&xc, &mut place_of_service)?,
-                Some(18) => xr.opt_nil(&xc, &mut practice_id)?,
-                Some(19) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(20) => xr.opt_nil(&xc, &mut state)?,
-                Some(21) => xr.opt_nil(&xc, &mut zip_code)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.address_line1)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.address_line2)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.billing_name)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.clia_number)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.city)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.country)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.created_date)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.facility_id_type)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.fax_phone)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.fax_phone_ext)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.hcfa_box32_facility_id)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.id)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.modified_date)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.npi)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.name)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.phone)?,
+                Some(16) => xr.opt_nil(&xc, &mut xo.phone_ext)?,
+                Some(17) => xr.opt_nil(&xc, &mut xo.place_of_service)?,
+                Some(18) => xr.opt_nil(&xc, &mut xo.practice_id)?,
+                Some(19) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(20) => xr.opt_nil(&xc, &mut xo.state)?,
+                Some(21) => xr.opt_nil(&xc, &mut xo.zip_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            address_line1,
-            address_line2,
-            billing_name,
-            clia_number,
-            city,
-            country,
-            created_date,
-            facility_id_type,
-            fax_phone,
-            fax_phone_ext,
-            hcfa_box32_facility_id,
-            id,
-            modified_date,
-            npi,
-            name,
-            phone,
-            phone_ext,
-            place_of_service,
-            practice_id,
-            practice_name,
-            state,
-            zip_code,
-        })
+        Ok(xo)
     }
 }
 
@@ -29231,62 +24934,30 @@ impl crate::xml::Decode for ProcedureCodeFieldsToReturn {
             (super::NS5, "ProcedureCodeCategoryID"),
             (super::NS5, "TypeOfServiceCode"),
         ];
-        let mut active = None;
-        let mut billable_code = None;
-        let mut created_date = None;
-        let mut customer_specific = None;
-        let mut default_units = None;
-        let mut drug_name = None;
-        let mut id = None;
-        let mut local_name = None;
-        let mut modified_date = None;
-        let mut ndc = None;
-        let mut official_description = None;
-        let mut official_name = None;
-        let mut practice_name = None;
-        let mut procedure_code = None;
-        let mut procedure_code_category_id = None;
-        let mut type_of_service_code = None;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt(&xc, &mut active)?,
-                Some(1) => xr.opt(&xc, &mut billable_code)?,
-                Some(2) => xr.opt(&xc, &mut created_date)?,
-                Some(3) => xr.opt(&xc, &mut customer_specific)?,
-                Some(4) => xr.opt(&xc, &mut default_units)?,
-                Some(5) => xr.opt(&xc, &mut drug_name)?,
-                Some(6) => xr.opt(&xc, &mut id)?,
-                Some(7) => xr.opt(&xc, &mut local_name)?,
-                Some(8) => xr.opt(&xc, &mut modified_date)?,
-                Some(9) => xr.opt(&xc, &mut ndc)?,
-                Some(10) => xr.opt(&xc, &mut official_description)?,
-                Some(11) => xr.opt(&xc, &mut official_name)?,
-                Some(12) => xr.opt(&xc, &mut practice_name)?,
-                Some(13) => xr.opt(&xc, &mut procedure_code)?,
-                Some(14) => xr.opt(&xc, &mut procedure_code_category_id)?,
-                Some(15) => xr.opt(&xc, &mut type_of_service_code)?,
+                Some(0) => xr.opt(&xc, &mut xo.active)?,
+                Some(1) => xr.opt(&xc, &mut xo.billable_code)?,
+                Some(2) => xr.opt(&xc, &mut xo.created_date)?,
+                Some(3) => xr.opt(&xc, &mut xo.customer_specific)?,
+                Some(4) => xr.opt(&xc, &mut xo.default_units)?,
+                Some(5) => xr.opt(&xc, &mut xo.drug_name)?,
+                Some(6) => xr.opt(&xc, &mut xo.id)?,
+                Some(7) => xr.opt(&xc, &mut xo.local_name)?,
+                Some(8) => xr.opt(&xc, &mut xo.modified_date)?,
+                Some(9) => xr.opt(&xc, &mut xo.ndc)?,
+                Some(10) => xr.opt(&xc, &mut xo.official_description)?,
+                Some(11) => xr.opt(&xc, &mut xo.official_name)?,
+                Some(12) => xr.opt(&xc, &mut xo.practice_name)?,
+                Some(13) => xr.opt(&xc, &mut xo.procedure_code)?,
+                Some(14) => xr.opt(&xc, &mut xo.procedure_code_category_id)?,
+                Some(15) => xr.opt(&xc, &mut xo.type_of_service_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            active,
-            billable_code,
-            created_date,
-            customer_specific,
-            default_units,
-            drug_name,
-            id,
-            local_name,
-            modified_date,
-            ndc,
-            official_description,
-            official_name,
-            practice_name,
-            procedure_code,
-            procedure_code_category_id,
-            type_of_service_code,
-        })
+        Ok(xo)
     }
 }
 
@@ -29350,38 +25021,22 @@ impl crate::xml::Decode for ProcedureCodeFilter {
             (super::NS5, "ToCreatedDate"),
             (super::NS5, "ToLastModifiedDate"),
         ];
-        let mut active = None;
-        let mut customer_specific = None;
-        let mut from_created_date = crate::xml::Nillable::Absent;
-        let mut from_last_modified_date = crate::xml::Nillable::Absent;
-        let mut id = crate::xml::Nillable::Absent;
-        let mut procedure_code = crate::xml::Nillable::Absent;
-        let mut to_created_date = crate::xml::Nillable::Absent;
-        let mut to_last_modified_date = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt(&xc, &mut active)?,
-                Some(1) => xr.opt(&xc, &mut customer_specific)?,
-                Some(2) => xr.opt_nil(&xc, &mut from_created_date)?,
-                Some(3) => xr.opt_nil(&xc, &mut from_last_modified_date)?,
-                Some(4) => xr.opt_nil(&xc, &mut id)?,
-                Some(5) => xr.opt_nil(&xc, &mut procedure_code)?,
-                Some(6) => xr.opt_nil(&xc, &mut to_created_date)?,
-                Some(7) => xr.opt_nil(&xc, &mut to_last_modified_date)?,
+                Some(0) => xr.opt(&xc, &mut xo.active)?,
+                Some(1) => xr.opt(&xc, &mut xo.customer_specific)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.from_created_date)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.from_last_modified_date)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.id)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.procedure_code)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.to_created_date)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.to_last_modified_date)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            active,
-            customer_specific,
-            from_created_date,
-            from_last_modified_date,
-            id,
-            procedure_code,
-            to_created_date,
-            to_last_modified_date,
-        })
+        Ok(xo)
     }
 }
 
@@ -29440,30 +25095,24 @@ impl crate::xml::Decode for GetProcedureCodesResp {
             (super::NS0, "SecurityResponse"),
             (super::NS5, "ProcedureCodes"),
         ];
-        let mut error_response = crate::xml::Nillable::Absent;
-        let mut security_response = crate::xml::Nillable::Absent;
-        let mut procedure_codes = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut error_response)?,
-                Some(1) => xr.opt_nil(&xc, &mut security_response)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.error_response)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.security_response)?,
                 Some(2) => {
                     xr.opt_nil_array(
                         &xc,
                         super::NS5,
                         "ProcedureCodeData",
-                        &mut procedure_codes,
+                        &mut xo.procedure_codes,
                     )?
                 }
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            error_response,
-            security_response,
-            procedure_codes,
-        })
+        Ok(xo)
     }
 }
 
@@ -29568,61 +25217,29 @@ impl crate::xml::Decode for ProcedureCodeData {
             (super::NS5, "ProcedureCodeCategoryID"),
             (super::NS5, "TypeOfServiceCode"),
         ];
-        let mut active = crate::xml::Nillable::Absent;
-        let mut billable_code = crate::xml::Nillable::Absent;
-        let mut created_date = crate::xml::Nillable::Absent;
-        let mut customer_specific = crate::xml::Nillable::Absent;
-        let mut default_units = crate::xml::Nillable::Absent;
-        let mut drug_name = crate::xml::Nillable::Absent;
-        let mut id = crate::xml::Nillable::Absent;
-        let mut local_name = crate::xml::Nillable::Absent;
-        let mut modified_date = crate::xml::Nillable::Absent;
-        let mut ndc = crate::xml::Nillable::Absent;
-        let mut official_description = crate::xml::Nillable::Absent;
-        let mut official_name = crate::xml::Nillable::Absent;
-        let mut practice_name = crate::xml::Nillable::Absent;
-        let mut procedure_code = crate::xml::Nillable::Absent;
-        let mut procedure_code_category_id = crate::xml::Nillable::Absent;
-        let mut type_of_service_code = crate::xml::Nillable::Absent;
+        let mut xo = Self::default();
         let mut xi = 0;
         while let Some(xc) = xr.child(xe)? {
             match xc.member(MEMBERS, &mut xi) {
-                Some(0) => xr.opt_nil(&xc, &mut active)?,
-                Some(1) => xr.opt_nil(&xc, &mut billable_code)?,
-                Some(2) => xr.opt_nil(&xc, &mut created_date)?,
-                Some(3) => xr.opt_nil(&xc, &mut customer_specific)?,
-                Some(4) => xr.opt_nil(&xc, &mut default_units)?,
-                Some(5) => xr.opt_nil(&xc, &mut drug_name)?,
-                Some(6) => xr.opt_nil(&xc, &mut id)?,
-                Some(7) => xr.opt_nil(&xc, &mut local_name)?,
-                Some(8) => xr.opt_nil(&xc, &mut modified_date)?,
-                Some(9) => xr.opt_nil(&xc, &mut ndc)?,
-                Some(10) => xr.opt_nil(&xc, &mut official_description)?,
-                Some(11) => xr.opt_nil(&xc, &mut official_name)?,
-                Some(12) => xr.opt_nil(&xc, &mut practice_name)?,
-                Some(13) => xr.opt_nil(&xc, &mut procedure_code)?,
-                Some(14) => xr.opt_nil(&xc, &mut procedure_code_category_id)?,
-                Some(15) => xr.opt_nil(&xc, &mut type_of_service_code)?,
+                Some(0) => xr.opt_nil(&xc, &mut xo.active)?,
+                Some(1) => xr.opt_nil(&xc, &mut xo.billable_code)?,
+                Some(2) => xr.opt_nil(&xc, &mut xo.created_date)?,
+                Some(3) => xr.opt_nil(&xc, &mut xo.customer_specific)?,
+                Some(4) => xr.opt_nil(&xc, &mut xo.default_units)?,
+                Some(5) => xr.opt_nil(&xc, &mut xo.drug_name)?,
+                Some(6) => xr.opt_nil(&xc, &mut xo.id)?,
+                Some(7) => xr.opt_nil(&xc, &mut xo.local_name)?,
+                Some(8) => xr.opt_nil(&xc, &mut xo.modified_date)?,
+                Some(9) => xr.opt_nil(&xc, &mut xo.ndc)?,
+                Some(10) => xr.opt_nil(&xc, &mut xo.official_description)?,
+                Some(11) => xr.opt_nil(&xc, &mut xo.official_name)?,
+                Some(12) => xr.opt_nil(&xc, &mut xo.practice_name)?,
+                Some(13) => xr.opt_nil(&xc, &mut xo.procedure_code)?,
+                Some(14) => xr.opt_nil(&xc, &mut xo.procedure_code_category_id)?,
+                Some(15) => xr.opt_nil(&xc, &mut xo.type_of_service_code)?,
                 _ => xr.unknown(&xc)?,
             }
         }
-        Ok(Self {
-            active,
-            billable_code,
-            created_date,
-            customer_specific,
-            default_units,
-            drug_name,
-            id,
-            local_name,
-            modified_date,
-            ndc,
-            official_description,
-            official_name,
-            practice_name,
-            procedure_code,
-            procedure_code_category_id,
-            type_of_service_code,
-        })
+        Ok(xo)
     }
 }
