@@ -73,32 +73,17 @@ pub enum Direction {
 /// unlike the SDK's (`p0`, `p1`, ... and a default namespace on the wrapper) so that matching
 /// by namespace URI, not prefix, is exercised.
 pub fn sample_envelope(op: &Operation, direction: Direction, fill: Fill) -> String {
-    envelope_with(
-        op,
-        direction,
-        Sampler {
-            fill,
-            depth: 0,
-            plain: false,
-        },
-    )
+    envelope_with(op, direction, fill, false)
 }
 
 /// Like [`sample_envelope`], with plain strings (no characters that need escaping), as most
 /// real data is: for benchmarks.
 pub fn plain_sample_envelope(op: &Operation, direction: Direction, fill: Fill) -> String {
-    envelope_with(
-        op,
-        direction,
-        Sampler {
-            fill,
-            depth: 0,
-            plain: true,
-        },
-    )
+    envelope_with(op, direction, fill, true)
 }
 
-fn envelope_with(op: &Operation, direction: Direction, mut s: Sampler) -> String {
+fn envelope_with(op: &Operation, direction: Direction, fill: Fill, plain: bool) -> String {
+    let mut s = Sampler { fill, depth: 0, plain };
     let model = model();
     let wrapped = match direction {
         Direction::Request => &op.input,
