@@ -12,9 +12,6 @@ use codegen::model::Model;
 use codegen::{emit, read, Source};
 use criterion::{criterion_group, criterion_main, Criterion};
 
-#[path = "../tests/common/overrides.rs"]
-mod overrides;
-
 const NAME: &str = "KareoServices.wsdl";
 
 fn workspace_root() -> PathBuf {
@@ -39,7 +36,13 @@ fn stages(c: &mut Criterion) {
     };
     let overrides_path = workspace_root().join("wsdl/overrides.toml");
     let config = match std::fs::read_to_string(&overrides_path) {
-        Ok(t) => overrides::parse(&t),
+        Ok(t) => match codegen::Config::from_toml("wsdl/overrides.toml", &t) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("{e}: skipping the generator benchmark");
+                return;
+            }
+        },
         Err(e) => {
             eprintln!("{}: {e}: skipping the generator benchmark", overrides_path.display());
             return;

@@ -1,5 +1,12 @@
 //! What the caller tells the generator beyond the WSDL: where the runtime lives, and the
 //! service-specific overrides (declared as data, never hard-coded in the emitter).
+//!
+//! Overrides name schema declarations (`{namespace}Type/Member`, operation names, member paths).
+//! A contract is allowed to lack what they name: services add and remove operations and members
+//! between versions, and one overrides file serves them all. What a contract lacks is reported
+//! in [`Output::warnings`](crate::Output::warnings), never fatal. What is fatal is a contract
+//! that adds a member named like a declared secret that no declaration covers: it could carry
+//! a credential in clear text.
 
 use crate::QName;
 
@@ -12,6 +19,97 @@ pub struct MemberRef {
     pub member: String,
 }
 
+impl MemberRef {
+    /// Parses `{namespace}Type/Member`.
+    pub fn parse(s: &str) -> Option<MemberRef> {
+        let (owner, member) = s.rsplit_once('/')?;
+        let owner = QName::parse_clark(owner)?;
+        (!member.is_empty() && !member.contains('}')).then(|| MemberRef {
+            owner,
+            member: member.to_owned(),
+        })
+    }
+
+    pub(crate) fn matches(&self, owner: &QName, member: &str) -> bool {
+        &self.owner == owner && self.member == member
+    }
+}
+
+impl std::fmt::Display for MemberRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.owner, self.member)
+    }
+}
+
+/// A value the runtime fills into requests on every call (a credential, a client version),
+/// and the members that hold it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    /// The runtime's name for the value (e.g. `customer_key`), passed to its credential source.
+    pub role: String,
+    /// Whether it is a secret: masked in `Debug`, logs and errors wherever it is held.
+    pub secret: bool,
+    /// Every member that holds it, in any type.
+    pub members: Vec<MemberRef>,
+}
+
+/// A path of member names from a response type's root, e.g. `ErrorResponse/IsError`.
+pub type MemberPath = Vec<String>;
+
+/// Where a response reports a service-level outcome, by role. Each path is tried on every
+/// operation's response type; a response type where a path does not lead to a value of the
+/// role's kind simply has no value for that role.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatusPaths {
+    /// A boolean that is `true` when the service reports a failure.
+    pub error_flag: Option<MemberPath>,
+    /// The failure's message (a string).
+    pub error_message: Option<MemberPath>,
+    /// More detail on the failure (a string), e.g. a stack trace.
+    pub error_detail: Option<MemberPath>,
+    /// The access check's message (a string).
+    pub access_message: Option<MemberPath>,
+    /// Permissions the caller lacks (strings, repeated or a collection).
+    pub missing_permissions: Option<MemberPath>,
+    /// Access checks in order: a boolean that is explicitly `false` means the call was denied
+    /// for the named reason (a name the runtime knows, e.g. `not_authenticated`).
+    pub access_checks: Vec<(MemberPath, String)>,
+}
+
+impl StatusPaths {
+    /// Every declared path with the kind of value it must lead to.
+    pub fn declared(&self) -> Vec<(&'static str, &MemberPath, StatusValue)> {
+        let mut out = Vec::new();
+        let singles = [
+            ("error_flag", &self.error_flag, StatusValue::Flag),
+            ("error_message", &self.error_message, StatusValue::Text),
+            ("error_detail", &self.error_detail, StatusValue::Text),
+            ("access_message", &self.access_message, StatusValue::Text),
+            ("missing_permissions", &self.missing_permissions, StatusValue::TextList),
+        ];
+        for (role, path, kind) in singles {
+            if let Some(p) = path {
+                out.push((role, p, kind));
+            }
+        }
+        for (path, _) in &self.access_checks {
+            out.push(("access_checks", path, StatusValue::Flag));
+        }
+        out
+    }
+}
+
+/// The kind of value a status path must lead to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusValue {
+    /// `xs:boolean`.
+    Flag,
+    /// `xs:string`.
+    Text,
+    /// Repeated `xs:string`, or a collection of them.
+    TextList,
+}
+
 /// Generator settings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -22,18 +120,24 @@ pub struct Config {
     /// element although the schema marks it optional. The generated field is then a plain value
     /// (with `Default`), always written.
     pub always_send: Vec<MemberRef>,
-    /// Members holding secrets: the generated `Debug` masks them.
-    pub secret: Vec<MemberRef>,
-    /// A request member the runtime fills on every call (for example a credentials header); each
-    /// request type that has it gets a `RequestContext` impl giving access to it.
+    /// Values the runtime fills into every request that has a member for them.
+    pub credentials: Vec<Credential>,
+    /// Members named like a secret member that are known not to hold one (so a contract that
+    /// has them is not refused).
+    pub not_secret: Vec<MemberRef>,
+    /// A request member of complex type that holds credential members (for example a
+    /// credentials header): created with its default value when unset, then filled.
     pub context_member: Option<MemberRef>,
-    /// Base types whose members the runtime reads from every derived type (for example a
-    /// response status header): each derived struct gets an `Inherits<Base>` impl returning a
-    /// copy of its base part.
+    /// Where responses report service-level failures.
+    pub status: StatusPaths,
+    /// Base types of responses: every operation's response type gets an `Inherits<Base>` impl
+    /// (for servers and tests that read or set the base part whatever the operation).
     pub base_views: Vec<QName>,
-    /// Operations that only read data (and so may be retried); every other operation is treated
-    /// as one that writes.
+    /// Operations that only read data (and so may be retried).
     pub read_only_operations: Vec<String>,
+    /// Operations known to create, change or delete data. Operations in neither list are
+    /// treated as writes too, and reported as new.
+    pub write_operations: Vec<String>,
     /// Cargo feature that enables the opposite direction of each type's codec (encoding of
     /// response-only types, decoding of request-only types), for mock servers and round-trip
     /// tests. `None` emits both directions unconditionally.
@@ -45,11 +149,145 @@ impl Default for Config {
         Config {
             runtime_path: "crate::xml".into(),
             always_send: Vec::new(),
-            secret: Vec::new(),
+            credentials: Vec::new(),
+            not_secret: Vec::new(),
             context_member: None,
-            read_only_operations: Vec::new(),
+            status: StatusPaths::default(),
             base_views: Vec::new(),
+            read_only_operations: Vec::new(),
+            write_operations: Vec::new(),
             other_direction_feature: None,
+        }
+    }
+}
+
+impl Config {
+    /// The credential role a member holds, if any.
+    pub fn credential_of(&self, owner: &QName, member: &str) -> Option<&Credential> {
+        self.credentials
+            .iter()
+            .find(|c| c.members.iter().any(|r| r.matches(owner, member)))
+    }
+}
+
+#[cfg(feature = "toml")]
+mod file {
+    use std::collections::BTreeMap;
+
+    use serde::Deserialize;
+
+    use super::{Config, Credential, MemberPath, MemberRef, StatusPaths};
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Overrides {
+        runtime_path: String,
+        other_direction_feature: Option<String>,
+        context_member: Option<String>,
+        #[serde(default)]
+        secret_roles: Vec<String>,
+        #[serde(default)]
+        not_secret: Vec<String>,
+        #[serde(default)]
+        always_send: Vec<String>,
+        #[serde(default)]
+        read_only_operations: Vec<String>,
+        #[serde(default)]
+        write_operations: Vec<String>,
+        #[serde(default)]
+        credentials: BTreeMap<String, Vec<String>>,
+        #[serde(default)]
+        status: Status,
+        #[serde(default)]
+        base_views: Vec<String>,
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Status {
+        error_flag: Option<String>,
+        error_message: Option<String>,
+        error_detail: Option<String>,
+        access_message: Option<String>,
+        missing_permissions: Option<String>,
+        #[serde(default)]
+        access_checks: Vec<Check>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Check {
+        flag: String,
+        denied: String,
+    }
+
+    impl Config {
+        /// Reads an overrides file (TOML; see `wsdl/overrides.toml` for the keys). `origin`
+        /// names the file in errors.
+        pub fn from_toml(origin: &str, text: &str) -> Result<Config, String> {
+            let o: Overrides = toml::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
+            let member = |s: &String| {
+                MemberRef::parse(s)
+                    .ok_or_else(|| format!("{origin}: `{s}` is not of the form {{namespace}}Type/Member"))
+            };
+            let members = |l: &[String]| l.iter().map(member).collect::<Result<Vec<_>, _>>();
+            let path = |s: &String| -> Result<MemberPath, String> {
+                let p: MemberPath = s.split('/').map(str::to_owned).collect();
+                if p.iter().any(|step| step.is_empty() || step.contains(['{', '}'])) {
+                    return Err(format!(
+                        "{origin}: status path `{s}` is not of the form Member/Member/..."
+                    ));
+                }
+                Ok(p)
+            };
+            for role in &o.secret_roles {
+                if !o.credentials.contains_key(role) {
+                    return Err(format!("{origin}: secret role `{role}` has no [credentials] entry"));
+                }
+            }
+            let credentials = o
+                .credentials
+                .iter()
+                .map(|(role, list)| {
+                    Ok(Credential {
+                        role: role.clone(),
+                        secret: o.secret_roles.contains(role),
+                        members: members(list)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            let status = StatusPaths {
+                error_flag: o.status.error_flag.as_ref().map(path).transpose()?,
+                error_message: o.status.error_message.as_ref().map(path).transpose()?,
+                error_detail: o.status.error_detail.as_ref().map(path).transpose()?,
+                access_message: o.status.access_message.as_ref().map(path).transpose()?,
+                missing_permissions: o.status.missing_permissions.as_ref().map(path).transpose()?,
+                access_checks: o
+                    .status
+                    .access_checks
+                    .iter()
+                    .map(|c| Ok((path(&c.flag)?, c.denied.clone())))
+                    .collect::<Result<_, String>>()?,
+            };
+            Ok(Config {
+                runtime_path: o.runtime_path,
+                other_direction_feature: o.other_direction_feature,
+                context_member: o.context_member.as_ref().map(member).transpose()?,
+                credentials,
+                not_secret: members(&o.not_secret)?,
+                always_send: members(&o.always_send)?,
+                status,
+                base_views: o
+                    .base_views
+                    .iter()
+                    .map(|b| {
+                        crate::QName::parse_clark(b)
+                            .ok_or_else(|| format!("{origin}: `{b}` is not of the form {{namespace}}Type"))
+                    })
+                    .collect::<Result<_, _>>()?,
+                read_only_operations: o.read_only_operations,
+                write_operations: o.write_operations,
+            })
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::config::{Config, MemberRef};
+use crate::config::{Config, MemberPath, MemberRef, StatusValue};
 use crate::error::{Error, ErrorKind, Result};
 use crate::read::{self, ComplexTypeDecl, Definitions, ElementDecl, Loc, MaxOccurs, SERIALIZATION_NS, XSD_NS};
 use crate::QName;
@@ -24,6 +24,9 @@ pub struct Model {
     pub operations: Vec<Operation>,
     /// The service endpoint, when the WSDL declares one.
     pub service: Option<ServiceInfo>,
+    /// What the overrides name that this contract lacks, and operations they do not classify:
+    /// reported by the caller, never fatal.
+    pub warnings: Vec<String>,
     index: HashMap<QName, usize>,
 }
 
@@ -114,6 +117,8 @@ pub struct Member {
     pub always_sent: bool,
     /// Holds a secret that `Debug` must mask (an override).
     pub secret: bool,
+    /// The credential role the runtime fills into this member (an override).
+    pub credential: Option<String>,
     /// Where the member element is declared (in the base type's declaration for inherited members).
     pub loc: Loc,
 }
@@ -242,9 +247,25 @@ pub struct Operation {
     pub output: Wrapped,
     /// Declared read-only in [`Config::read_only_operations`].
     pub read_only: bool,
-    /// The request member the runtime fills per call (see [`Config::context_member`]), if the
-    /// request type has it.
+    /// The request member the runtime creates per call (see [`Config::context_member`]), if
+    /// the request type has it.
     pub context: Option<Member>,
+    /// Where the response reports service-level failures ([`Config::status`]), for the roles
+    /// its type has.
+    pub status: Vec<StatusField>,
+}
+
+/// One status role resolved on a response type: the members leading to its value.
+#[derive(Debug, Clone)]
+pub struct StatusField {
+    /// The role (`error_flag`, `error_message`, ..., `access_checks`).
+    pub role: &'static str,
+    /// For access checks, the reason a `false` flag names.
+    pub denied: Option<String>,
+    /// The members from the response type down to the value, outermost first.
+    pub steps: Vec<Member>,
+    /// The kind of value at the end.
+    pub value: StatusValue,
 }
 
 /// The service's SOAP 1.1 endpoint.
@@ -406,11 +427,14 @@ impl<'a> Builder<'a> {
             types,
             operations: Vec::new(),
             service: None,
+            warnings: Vec::new(),
             index,
         };
-        self.check_overrides(&model)?;
+        let mut warnings = self.check_overrides(&model)?;
+        self.check_secret_names(&model)?;
         mark_boxed(&mut model);
-        model.operations = self.operations(&model)?;
+        model.operations = self.operations(&model, &mut warnings)?;
+        model.warnings = warnings;
         model.service = self.service();
         mark_usage(&mut model);
         Ok(model)
@@ -456,7 +480,9 @@ impl<'a> Builder<'a> {
             .always_send
             .iter()
             .any(|r| r.matches(declared_in, &decl.name));
-        let secret = self.config.secret.iter().any(|r| r.matches(declared_in, &decl.name));
+        let credential = self.config.credential_of(declared_in, &decl.name);
+        let secret = credential.is_some_and(|c| c.secret);
+        let credential = credential.map(|c| c.role.clone());
         let (min_occurs, nillable) = if always_sent {
             (decl.min_occurs.max(1), false)
         } else {
@@ -475,6 +501,7 @@ impl<'a> Builder<'a> {
             boxed: false,
             always_sent,
             secret,
+            credential,
             loc: decl.loc.clone(),
         })
     }
@@ -562,88 +589,185 @@ impl<'a> Builder<'a> {
         Ok(TypeKind::Alias(base))
     }
 
-    fn check_overrides(&self, model: &Model) -> Result<()> {
-        let all = self
+    /// Checks the overrides against the contract. What they name that the contract lacks is
+    /// returned as warnings; a declaration that cannot mean what it says is an error.
+    fn check_overrides(&self, model: &Model) -> Result<Vec<String>> {
+        let mut warnings = Vec::new();
+        let struct_member = |r: &MemberRef| match model.get(&r.owner).map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => s.members.iter().find(|m| r.matches(&m.declared_in, &m.name)),
+            _ => None,
+        };
+        let credentials = self
+            .config
+            .credentials
+            .iter()
+            .flat_map(|c| c.members.iter().map(move |m| (format!("credentials.{}", c.role), m)));
+        let named = self
             .config
             .always_send
             .iter()
-            .chain(&self.config.secret)
-            .chain(self.config.context_member.iter());
-        for r in all {
-            let found = model.get(&r.owner).is_some_and(|t| match &t.kind {
-                TypeKind::Struct(s) => s.members.iter().any(|m| m.declared_in == r.owner && m.name == r.member),
-                _ => false,
-            });
-            if !found {
-                let loc = Loc {
-                    path: "overrides".into(),
-                    line: None,
-                };
-                return Err(self.err(
-                    &loc,
-                    ErrorKind::Unresolved {
-                        what: "override member",
-                        name: format!("{}/{}", r.owner, r.member),
-                    },
-                ));
-            }
-        }
+            .map(|m| ("always_send".to_owned(), m))
+            .chain(credentials)
+            .chain(self.config.not_secret.iter().map(|m| ("not_secret".to_owned(), m)))
+            .chain(
+                self.config
+                    .context_member
+                    .iter()
+                    .map(|m| ("context_member".to_owned(), m)),
+            );
         for b in &self.config.base_views {
             if !matches!(model.get(b).map(|t| &t.kind), Some(TypeKind::Struct(_))) {
-                let loc = Loc {
-                    path: "overrides/base_views".into(),
-                    line: None,
-                };
-                return Err(self.err(
-                    &loc,
-                    ErrorKind::Unresolved {
-                        what: "base view type",
-                        name: b.to_string(),
-                    },
+                warnings.push(format!(
+                    "override base_views names {b}, which this contract lacks: skipped"
                 ));
             }
         }
+        for (what, r) in named {
+            if struct_member(r).is_none() {
+                warnings.push(format!("override {what} names {r}, which this contract lacks: skipped"));
+            }
+        }
+        let invalid = |what: &str, msg: String| {
+            self.err(
+                &Loc {
+                    path: format!("overrides/{what}"),
+                    line: None,
+                },
+                ErrorKind::Invalid(msg),
+            )
+        };
         for r in &self.config.always_send {
-            if let Some(TypeKind::Struct(s)) = model.get(&r.owner).map(|t| &t.kind) {
-                if let Some(m) = s.members.iter().find(|m| m.name == r.member) {
-                    if m.repeated() {
-                        let loc = Loc {
-                            path: "overrides".into(),
-                            line: None,
-                        };
-                        return Err(self.err(
-                            &loc,
-                            ErrorKind::Invalid(format!("always_send member {}/{} is repeated", r.owner, r.member)),
+            if struct_member(r).is_some_and(Member::repeated) {
+                return Err(invalid("always_send", format!("always_send member {r} is repeated")));
+            }
+        }
+        for c in &self.config.credentials {
+            for r in &c.members {
+                if let Some(m) = struct_member(r) {
+                    if m.repeated() || m.ty != TypeRef::Builtin(Builtin::String) {
+                        return Err(invalid(
+                            "credentials",
+                            format!("credential member {r} must be a single xs:string member"),
                         ));
                     }
                 }
             }
         }
         if let Some(r) = &self.config.context_member {
-            let member = match model.get(&r.owner).map(|t| &t.kind) {
-                Some(TypeKind::Struct(s)) => s.members.iter().find(|m| r.matches(&m.declared_in, &m.name)),
-                _ => None,
-            };
-            // `RequestContext` hands the member out as `&mut Option<T>`: only a required, nillable,
-            // single member of a named type has that Rust type. Anything else would silently get
-            // no impl at all.
-            if let Some(m) = member {
-                if m.min_occurs < 1 || !m.nillable || m.repeated() || !matches!(m.ty, TypeRef::Named(_)) {
-                    let loc = Loc {
-                        path: "overrides/context_member".into(),
-                        line: None,
-                    };
-                    return Err(self.err(
-                        &loc,
-                        ErrorKind::Invalid(format!(
-                            "context_member {}/{} must be a required, nillable, single member of a named type",
-                            r.owner, r.member
-                        )),
+            // The runtime creates the member when unset: only a single member of a complex type
+            // that can start from an empty value qualifies.
+            if let Some(m) = struct_member(r) {
+                let is_struct = matches!(&m.ty, TypeRef::Named(q) if matches!(model.get(q).map(|t| &t.kind), Some(TypeKind::Struct(_))));
+                if m.repeated() || !is_struct || m.min_occurs >= 1 && !m.nillable {
+                    return Err(invalid(
+                        "context_member",
+                        format!("context_member {r} must be a single member of a complex type that may be left unset or nil"),
                     ));
                 }
             }
         }
+        let ops: HashSet<&str> = self
+            .defs
+            .port_types
+            .iter()
+            .flat_map(|p| p.operations.iter().map(|o| o.name.as_str()))
+            .collect();
+        for (what, list) in [
+            ("read_only_operations", &self.config.read_only_operations),
+            ("write_operations", &self.config.write_operations),
+        ] {
+            for name in list {
+                if !ops.contains(name.as_str()) {
+                    warnings.push(format!(
+                        "override {what} names operation {name}, which this contract lacks"
+                    ));
+                }
+            }
+        }
+        if let Some(both) = self
+            .config
+            .read_only_operations
+            .iter()
+            .find(|n| self.config.write_operations.contains(n))
+        {
+            return Err(invalid(
+                "read_only_operations",
+                format!("operation {both} is declared both read-only and a write"),
+            ));
+        }
+        Ok(warnings)
+    }
+
+    /// Refuses a contract with a member named like a declared secret that no declaration
+    /// covers: it may hold a credential, and would be printed by `Debug` in clear text.
+    fn check_secret_names(&self, model: &Model) -> Result<()> {
+        let secret_names: HashSet<&str> = self
+            .config
+            .credentials
+            .iter()
+            .filter(|c| c.secret)
+            .flat_map(|c| c.members.iter().map(|m| m.member.as_str()))
+            .collect();
+        for t in &model.types {
+            let TypeKind::Struct(s) = &t.kind else { continue };
+            for m in s.members.iter().filter(|m| m.declared_in == t.name) {
+                if !secret_names.contains(m.name.as_str()) || m.credential.is_some() {
+                    continue;
+                }
+                if self
+                    .config
+                    .not_secret
+                    .iter()
+                    .any(|r| r.matches(&m.declared_in, &m.name))
+                {
+                    continue;
+                }
+                return Err(self.err(
+                    &m.loc,
+                    ErrorKind::Invalid(format!(
+                        "type {} has a member `{}` named like a declared secret, and no override declares it: \
+                         add {}/{} to a [credentials] role (masked) or to not_secret",
+                        t.name, m.name, t.name, m.name
+                    )),
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// Resolves the declared status paths on a response type.
+    fn status_fields(&self, model: &Model, response: &TypeRef) -> Vec<StatusField> {
+        let mut out = Vec::new();
+        let status = &self.config.status;
+        let mut push = |role: &'static str, denied: Option<&String>, path: &MemberPath, value: StatusValue| {
+            if let Some(steps) = resolve_path(model, response, path, value) {
+                out.push(StatusField {
+                    role,
+                    denied: denied.cloned(),
+                    steps,
+                    value,
+                });
+            }
+        };
+        for (role, path, value) in [
+            ("error_flag", &status.error_flag, StatusValue::Flag),
+            ("error_message", &status.error_message, StatusValue::Text),
+            ("error_detail", &status.error_detail, StatusValue::Text),
+            ("access_message", &status.access_message, StatusValue::Text),
+            (
+                "missing_permissions",
+                &status.missing_permissions,
+                StatusValue::TextList,
+            ),
+        ] {
+            if let Some(p) = path {
+                push(role, None, p, value);
+            }
+        }
+        for (path, denied) in &status.access_checks {
+            push("access_checks", Some(denied), path, StatusValue::Flag);
+        }
+        out
     }
 
     fn wrapped(&self, model: &Model, message: &QName, loc: &Loc) -> Result<Wrapped> {
@@ -741,7 +865,7 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn operations(&self, model: &Model) -> Result<Vec<Operation>> {
+    fn operations(&self, model: &Model, warnings: &mut Vec<String>) -> Result<Vec<Operation>> {
         let Some(binding) = self.defs.bindings.first() else {
             return Ok(Vec::new());
         };
@@ -799,6 +923,10 @@ impl<'a> Builder<'a> {
                 }
             });
             let read_only = self.config.read_only_operations.iter().any(|n| n == &bop.name);
+            if !read_only && !self.config.write_operations.iter().any(|n| n == &bop.name) {
+                warnings.push(format!("new operation {}: treated as a write, never retried", bop.name));
+            }
+            let status = self.status_fields(model, &output.child.ty);
             ops.push(Operation {
                 name: bop.name.clone(),
                 soap_action: bop.soap_action.clone(),
@@ -807,25 +935,20 @@ impl<'a> Builder<'a> {
                 output,
                 read_only,
                 context,
+                status,
             });
         }
-        if let Some(unknown) = self
-            .config
-            .read_only_operations
-            .iter()
-            .find(|n| !ops.iter().any(|o| &o.name == *n))
-        {
-            let loc = Loc {
-                path: "overrides/read_only_operations".into(),
-                line: None,
-            };
-            return Err(self.err(
-                &loc,
-                ErrorKind::Unresolved {
-                    what: "operation",
-                    name: unknown.clone(),
-                },
-            ));
+        let declared = self.config.status.declared();
+        for (role, path, _) in declared {
+            if !ops
+                .iter()
+                .any(|o| o.status.iter().any(|f| f.role == role && names_of(&f.steps) == *path))
+            {
+                warnings.push(format!(
+                    "override status.{role} path {} leads to no value of its kind in any response: skipped",
+                    path.join("/")
+                ));
+            }
         }
         Ok(ops)
     }
@@ -844,10 +967,49 @@ impl<'a> Builder<'a> {
     }
 }
 
-impl MemberRef {
-    fn matches(&self, owner: &QName, member: &str) -> bool {
-        &self.owner == owner && self.member == member
+fn names_of(steps: &[Member]) -> Vec<String> {
+    steps.iter().map(|m| m.name.clone()).collect()
+}
+
+/// Follows a path of member names from `root`: every step but the last is a single member of a
+/// complex type; the last must hold a value of kind `value`.
+fn resolve_path(model: &Model, root: &TypeRef, path: &[String], value: StatusValue) -> Option<Vec<Member>> {
+    let mut steps = Vec::new();
+    let mut cur = root.clone();
+    for (i, name) in path.iter().enumerate() {
+        let TypeRef::Named(q) = &cur else { return None };
+        let TypeKind::Struct(s) = &model.get(q)?.kind else {
+            return None;
+        };
+        let m = s.members.iter().find(|m| &m.name == name)?;
+        let last = i + 1 == path.len();
+        if !last && m.repeated() {
+            return None;
+        }
+        cur = m.ty.clone();
+        steps.push(m.clone());
     }
+    let last = steps.last()?;
+    let is_string = |t: &TypeRef| match t {
+        TypeRef::Builtin(b) => *b == Builtin::String,
+        TypeRef::Named(q) => matches!(
+            model.get(q).map(|t| &t.kind),
+            Some(TypeKind::Alias(TypeRef::Builtin(Builtin::String)))
+        ),
+    };
+    let fits = match value {
+        StatusValue::Flag => !last.repeated() && last.ty == TypeRef::Builtin(Builtin::Boolean),
+        StatusValue::Text => !last.repeated() && is_string(&last.ty),
+        StatusValue::TextList => match &last.ty {
+            t if last.repeated() => is_string(t),
+            TypeRef::Named(q) => match model.get(q).map(|t| &t.kind) {
+                Some(TypeKind::Array(a)) => is_string(&a.item.ty),
+                _ => false,
+            },
+            TypeRef::Builtin(_) => false,
+        },
+    };
+    fits.then_some(steps)
 }
 
 /// Members whose (non-repeated) type contains the owner again must be boxed.

@@ -101,11 +101,42 @@ fn secrets_are_masked_and_their_struct_does_not_derive_debug() {
 }
 
 #[test]
-fn request_context_impls_only_for_requests_with_the_context_member() {
+fn every_request_fills_its_declared_credentials_and_every_response_reports_its_status() {
     let output = generate_fixture("overrides.wsdl", &fixture_config::config_for("overrides.wsdl"));
     let ops = output.file("operations.rs").unwrap();
-    assert_eq!(ops.matches("impl ::store_sdk::rt::RequestContext for").count(), 2);
-    assert!(ops.contains("impl ::store_sdk::rt::RequestContext for ListReq {"));
-    assert!(ops.contains("impl ::store_sdk::rt::RequestContext for SaveReq {"));
-    assert!(!ops.contains("RequestContext for VersionReq"));
+    // Each operation's request type, and the context member's type, fill credentials.
+    assert_eq!(ops.matches("impl ::store_sdk::rt::Credentialed for").count(), 4);
+    let list = common::pick_items(ops, &["ListReq"]);
+    assert!(
+        list.contains("self.header.get_or_insert_with(<Header>::default)"),
+        "the context member is created when unset: {list}"
+    );
+    let header = common::pick_items(ops, &["Header"]);
+    assert!(header.contains("source.credential(\"key\")"), "{header}");
+    assert!(header.contains("visit(\"key\", true, v)"), "{header}");
+    assert!(header.contains("visit(\"client_version\", false, v)"), "{header}");
+    // The request without the context member has nothing to fill.
+    let version = common::pick_items(ops, &["VersionReq"]);
+    assert!(!version.contains("source.credential"), "{version}");
+    // Status where the response has it; the default elsewhere.
+    let list_resp = common::pick_items(ops, &["ListResp"]);
+    assert_eq!(ops.matches("fn response_base_status").count(), 1);
+    assert!(
+        list_resp.contains("response_base_status(&self.is_error, &self.error_message)"),
+        "{list_resp}"
+    );
+    let reader = ops
+        .split("\n\n")
+        .find(|item| item.contains("fn response_base_status<'a>("))
+        .expect("one status reader, shared by ListResp and SaveResp");
+    assert!(reader.contains("error_flag: is_error.as_ref().copied(),"), "{reader}");
+    let version_resp = common::pick_items(ops, &["VersionResp"]);
+    assert!(
+        version_resp.contains("::store_sdk::rt::Status::default()"),
+        "{version_resp}"
+    );
+    assert!(
+        version_resp.contains("fn base_view(&self) -> Option<ResponseBase> {\n        None"),
+        "{version_resp}"
+    );
 }

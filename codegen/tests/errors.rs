@@ -579,7 +579,59 @@ fn unresolved_service_references() {
 }
 
 #[test]
-fn unresolved_overrides_name_the_override() {
+fn overrides_naming_what_the_contract_lacks_are_warnings_not_errors() {
+    let member = |owner: &str, member: &str| MemberRef {
+        owner: QName::new(NS, owner),
+        member: member.into(),
+    };
+    let text = doc(TYPES, SERVICE);
+    let config = Config {
+        always_send: vec![member("Gone", "Filter")],
+        credentials: vec![codegen::config::Credential {
+            role: "password".into(),
+            secret: true,
+            members: vec![member("Req", "Password")],
+        }],
+        context_member: Some(member("Nothing", "Header")),
+        base_views: vec![QName::new(NS, "ResponseBase")],
+        read_only_operations: vec!["Op".into(), "GetNothing".into()],
+        write_operations: vec!["DeleteNothing".into()],
+        status: codegen::config::StatusPaths {
+            error_flag: Some(vec!["Status".into(), "Failed".into()]),
+            ..Default::default()
+        },
+        ..Config::default()
+    };
+    let defs = codegen::read::read("err.wsdl", &text).unwrap_or_else(|e| panic!("{e}"));
+    let model = codegen::model::Model::build("err.wsdl", &defs, &config).unwrap_or_else(|e| panic!("{e}"));
+    let expected = [
+        format!("override base_views names {{{NS}}}ResponseBase, which this contract lacks: skipped"),
+        format!("override always_send names {{{NS}}}Gone/Filter, which this contract lacks: skipped"),
+        format!("override credentials.password names {{{NS}}}Req/Password, which this contract lacks: skipped"),
+        format!("override context_member names {{{NS}}}Nothing/Header, which this contract lacks: skipped"),
+        "override read_only_operations names operation GetNothing, which this contract lacks".to_owned(),
+        "override write_operations names operation DeleteNothing, which this contract lacks".to_owned(),
+        "override status.error_flag path Status/Failed leads to no value of its kind in any response: skipped"
+            .to_owned(),
+    ];
+    assert_eq!(model.warnings, expected);
+    // The same overrides with the operation unclassified: it is reported as new.
+    let config = Config {
+        read_only_operations: Vec::new(),
+        ..config
+    };
+    let model = codegen::model::Model::build("err.wsdl", &defs, &config).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        model
+            .warnings
+            .contains(&"new operation Op: treated as a write, never retried".to_owned()),
+        "{:?}",
+        model.warnings
+    );
+}
+
+#[test]
+fn overrides_that_cannot_mean_what_they_say_are_errors() {
     let member = |owner: &str, member: &str| MemberRef {
         owner: QName::new(NS, owner),
         member: member.into(),
@@ -588,63 +640,31 @@ fn unresolved_overrides_name_the_override() {
     let cases = [
         (
             Config {
-                secret: vec![member("Req", "Password")],
-                ..Config::default()
-            },
-            ErrorKind::Unresolved {
-                what: "override member",
-                name: format!("{{{NS}}}Req/Password"),
-            },
-            "overrides",
-        ),
-        (
-            Config {
-                context_member: Some(member("Nothing", "Header")),
-                ..Config::default()
-            },
-            ErrorKind::Unresolved {
-                what: "override member",
-                name: format!("{{{NS}}}Nothing/Header"),
-            },
-            "overrides",
-        ),
-        (
-            Config {
-                base_views: vec![QName::new(NS, "ResponseBase")],
-                ..Config::default()
-            },
-            unresolved("base view type", "ResponseBase"),
-            "overrides/base_views",
-        ),
-        (
-            Config {
-                read_only_operations: vec!["Op".into(), "GetNothing".into()],
-                ..Config::default()
-            },
-            ErrorKind::Unresolved {
-                what: "operation",
-                name: "GetNothing".into(),
-            },
-            "overrides/read_only_operations",
-        ),
-        (
-            Config {
                 always_send: vec![member("Resp", "Hit")],
                 ..Config::default()
             },
             invalid(&format!("always_send member {{{NS}}}Resp/Hit is repeated")),
-            "overrides",
+            "overrides/always_send",
         ),
         (
-            // Optional and not nillable: it could not be handed out as `&mut Option<T>`.
+            // Optional, not nillable, and a string: the runtime could not create it to fill it.
             Config {
                 context_member: Some(member("Req", "Query")),
                 ..Config::default()
             },
             invalid(&format!(
-                "context_member {{{NS}}}Req/Query must be a required, nillable, single member of a named type"
+                "context_member {{{NS}}}Req/Query must be a single member of a complex type that may be left unset or nil"
             )),
             "overrides/context_member",
+        ),
+        (
+            Config {
+                read_only_operations: vec!["Op".into()],
+                write_operations: vec!["Op".into()],
+                ..Config::default()
+            },
+            invalid("operation Op is declared both read-only and a write"),
+            "overrides/read_only_operations",
         ),
     ];
     for (config, kind, path) in cases {
@@ -781,4 +801,50 @@ fn invalid_declarations() {
         let text = mutated(from, to);
         assert_error(&fail(&text), &text, invalid(message), path, marker);
     }
+}
+
+#[test]
+fn a_member_named_like_a_secret_without_a_declaration_stops_generation() {
+    let member = |owner: &str, member: &str| MemberRef {
+        owner: QName::new(NS, owner),
+        member: member.into(),
+    };
+    let text = doc(TYPES, SERVICE);
+    // `Query` is declared a secret of another type (one this contract lacks): `Req/Query` may
+    // hold the same credential, and nothing says it does not.
+    let config = Config {
+        credentials: vec![codegen::config::Credential {
+            role: "token".into(),
+            secret: true,
+            members: vec![member("OldReq", "Query")],
+        }],
+        ..Config::default()
+    };
+    let e = fail_with(&text, &config);
+    let ErrorKind::Invalid(message) = &e.kind else {
+        panic!("{e}")
+    };
+    assert!(
+        message.contains(&format!(
+            "type {{{NS}}}Req has a member `Query` named like a declared secret"
+        )),
+        "{e}"
+    );
+    assert_eq!(
+        e.path,
+        "definitions/types/schema/complexType[@name='Req']/sequence/element[@name='Query']"
+    );
+    assert!(e.line.is_some(), "{e}");
+    // Declared as not a secret, or as a credential, it generates; as a credential it is masked.
+    let acknowledged = Config {
+        not_secret: vec![member("Req", "Query")],
+        ..config.clone()
+    };
+    assert!(generate_text("ok.wsdl", &text, &acknowledged).is_ok());
+    let mut declared = config;
+    declared.credentials[0].members.push(member("Req", "Query"));
+    let output = generate_text("ok.wsdl", &text, &declared).unwrap_or_else(|e| panic!("{e}"));
+    assert!(output
+        .file("types.rs")
+        .is_some_and(|t| t.contains("&crate::xml::Masked(&self.query)")));
 }

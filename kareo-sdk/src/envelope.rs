@@ -2,34 +2,18 @@
 
 use std::fmt;
 
-use crate::generated::NAMESPACES;
 use crate::xml::{
-    Decode, DecodeError, DecodeErrorKind, Element, EncodeError, Limits, Ns, Operation, Reader, Wrapper, Writer,
+    Decode, DecodeError, DecodeErrorKind, Element, EncodeError, Limits, Ns, Operation, OperationInfo, Reader, Wrapper,
+    Writer,
 };
 
-/// SOAP 1.1 envelope namespace.
-pub const SOAP_ENV_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
-
-/// The namespaces the response reader knows: the schemas', then SOAP's.
-static READ_NAMESPACES: [&str; NAMESPACES.len() + 1] = {
-    let mut table = [""; NAMESPACES.len() + 1];
-    let mut i = 0;
-    while i < NAMESPACES.len() {
-        table[i] = NAMESPACES[i];
-        i += 1;
-    }
-    table[NAMESPACES.len()] = SOAP_ENV_NS;
-    table
-};
-
-/// [`Ns`] of the SOAP envelope namespace in [`READ_NAMESPACES`].
-const SOAP: Ns = Ns(NAMESPACES.len() as u8);
+pub use crate::xml::SOAP_ENV_NS;
 
 /// Writes the request envelope for operation `O`.
 ///
 /// Every schema namespace is declared once on the envelope (`n0`, `n1`, ...), `xsi` as `i`.
 pub fn write_request<O: Operation>(request: &O::Request) -> Result<String, EncodeError> {
-    write_message(&O::INFO.input, request)
+    write_message(&O::INFO, &O::INFO.input, request)
 }
 
 /// Writes a response envelope for operation `O` (what a server sends; for mock servers and
@@ -39,7 +23,7 @@ pub fn write_response<O: Operation>(response: &O::Response) -> Result<String, En
 where
     O::Response: crate::xml::Encode,
 {
-    write_message(&O::INFO.output, response)
+    write_message(&O::INFO, &O::INFO.output, response)
 }
 
 /// Reads a request envelope for operation `O` (what a server receives; for mock servers and
@@ -49,7 +33,7 @@ pub fn read_request<O: Operation>(body: &[u8], limits: Limits) -> Result<O::Requ
 where
     O::Request: Decode,
 {
-    request_from::<O>(Reader::new(body, &READ_NAMESPACES, limits)?)
+    request_from::<O>(Reader::new(body, O::INFO.namespaces, limits)?)
 }
 
 #[cfg(feature = "server-codec")]
@@ -57,7 +41,7 @@ fn request_from<O: Operation>(reader: Reader<'_>) -> Result<O::Request, DecodeEr
 where
     O::Request: Decode,
 {
-    match read_message::<O::Request>(reader, &O::INFO.input)? {
+    match read_message::<O::Request>(reader, &O::INFO, &O::INFO.input)? {
         (Response::Result(r), _) => Ok(r),
         (Response::Fault(_), _) => Err(envelope_error("a request holds a Fault")),
     }
@@ -66,7 +50,7 @@ where
 /// Writes a SOAP 1.1 fault envelope (for mock servers and tests).
 pub fn write_fault(fault: &Fault) -> Result<String, EncodeError> {
     let mut w = Writer::with_capacity(512);
-    open_envelope(&mut w)?;
+    open_envelope(&mut w, &[])?;
     w.raw("<s:Fault>");
     w.text_element(Ns::NONE, "faultcode", &fault.code)?;
     w.text_element(Ns::NONE, "faultstring", &fault.string)?;
@@ -80,13 +64,13 @@ pub fn write_fault(fault: &Fault) -> Result<String, EncodeError> {
     Ok(w.into_string())
 }
 
-fn open_envelope(w: &mut Writer) -> Result<(), EncodeError> {
+fn open_envelope(w: &mut Writer, namespaces: &[&str]) -> Result<(), EncodeError> {
     w.raw("<s:Envelope xmlns:s=\"");
     w.raw(SOAP_ENV_NS);
     w.raw("\" xmlns:i=\"");
     w.raw(crate::xml::XSI_NS);
     w.raw("\"");
-    for (i, ns) in NAMESPACES.iter().enumerate() {
+    for (i, ns) in namespaces.iter().enumerate() {
         w.raw(&format!(" xmlns:n{i}=\""));
         w.escaped(ns)?;
         w.raw("\"");
@@ -95,9 +79,13 @@ fn open_envelope(w: &mut Writer) -> Result<(), EncodeError> {
     Ok(())
 }
 
-fn write_message<T: crate::xml::Encode>(message: &Wrapper, body: &T) -> Result<String, EncodeError> {
+fn write_message<T: crate::xml::Encode>(
+    info: &OperationInfo,
+    message: &Wrapper,
+    body: &T,
+) -> Result<String, EncodeError> {
     let mut w = Writer::with_capacity(2048);
-    open_envelope(&mut w)?;
+    open_envelope(&mut w, info.schema_namespaces())?;
     w.start(message.ns, message.element);
     w.req(message.child_ns, message.child, body)
         .map_err(|e| e.within(message.element))?;
@@ -146,7 +134,11 @@ pub fn read_response<O: Operation>(
     body: &[u8],
     limits: Limits,
 ) -> Result<(Response<O::Response>, ParseStats), DecodeError> {
-    read_message::<O::Response>(Reader::new(body, &READ_NAMESPACES, limits)?, &O::INFO.output)
+    read_message::<O::Response>(
+        Reader::new(body, O::INFO.namespaces, limits)?,
+        &O::INFO,
+        &O::INFO.output,
+    )
 }
 
 /// The readers with every element read through quick-xml's events: the reference that the
@@ -160,8 +152,8 @@ pub mod reference {
         body: &[u8],
         limits: Limits,
     ) -> Result<(Response<O::Response>, ParseStats), DecodeError> {
-        let reader = Reader::new(body, &READ_NAMESPACES, limits)?.quick_xml_only();
-        read_message::<O::Response>(reader, &O::INFO.output)
+        let reader = Reader::new(body, O::INFO.namespaces, limits)?.quick_xml_only();
+        read_message::<O::Response>(reader, &O::INFO, &O::INFO.output)
     }
 
     /// [`read_request`](super::read_request) without the fast path.
@@ -170,25 +162,30 @@ pub mod reference {
     where
         O::Request: Decode,
     {
-        request_from::<O>(Reader::new(body, &READ_NAMESPACES, limits)?.quick_xml_only())
+        request_from::<O>(Reader::new(body, O::INFO.namespaces, limits)?.quick_xml_only())
     }
 }
 
-fn read_message<T: Decode>(mut r: Reader<'_>, message: &Wrapper) -> Result<(Response<T>, ParseStats), DecodeError> {
+fn read_message<T: Decode>(
+    mut r: Reader<'_>,
+    info: &OperationInfo,
+    message: &Wrapper,
+) -> Result<(Response<T>, ParseStats), DecodeError> {
+    let soap = info.soap_ns();
     let envelope = r.root()?;
-    if envelope.ns != SOAP || envelope.local() != "Envelope" {
+    if envelope.ns != soap || envelope.local() != "Envelope" {
         return Err(envelope_error("the document is not a SOAP 1.1 envelope"));
     }
     let mut out = None;
     while let Some(part) = r.child(&envelope)? {
-        if part.ns != SOAP || part.local() != "Body" {
+        if part.ns != soap || part.local() != "Body" {
             r.skip(&part)?; // Header: nothing in it is ours to read
             continue;
         }
         while let Some(item) = r.child(&part)? {
             if out.is_some() {
                 r.unknown(&item)?;
-            } else if item.ns == SOAP && item.local() == "Fault" {
+            } else if item.ns == soap && item.local() == "Fault" {
                 out = Some(Response::Fault(read_fault(&mut r, &item)?));
             } else if item.ns == message.ns && item.local() == message.element {
                 let result = read_result::<T>(&mut r, &item, message.child_ns, message.child)

@@ -198,6 +198,18 @@ pub enum SecurityFailure {
     Other,
 }
 
+impl SecurityFailure {
+    /// The failure an access check names in `wsdl/overrides.toml` (`[status] access_checks`).
+    pub(crate) fn from_reason(reason: &str) -> SecurityFailure {
+        match reason {
+            "not_authenticated" => SecurityFailure::NotAuthenticated,
+            "customer_key_invalid" => SecurityFailure::CustomerKeyInvalid,
+            "not_authorized" => SecurityFailure::NotAuthorized,
+            _ => SecurityFailure::Other,
+        }
+    }
+}
+
 impl fmt::Display for SecurityFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

@@ -36,7 +36,7 @@ use hyper_util::rt::TokioIo;
 use kareo_sdk::envelope::{self, Fault};
 use kareo_sdk::operations::{self, OPERATIONS};
 use kareo_sdk::types::*;
-use kareo_sdk::xml::{Decode, Encode, Limits, Nillable, Operation, RequestContext};
+use kareo_sdk::xml::{Credentialed, Decode, Encode, Inherits, Limits, Nillable, Operation};
 use kareo_sdk::Credentials;
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
@@ -410,10 +410,7 @@ macro_rules! dispatch {
         fn respond(name: &str, body: &[u8], state: &State, behavior: Option<Behavior>) -> Reply {
             $(
                 if name == <operations::$op as Operation>::INFO.name {
-                    return respond_op::<operations::$op>(body, state, behavior, |r, base| {
-                        r.error_response = base.error_response;
-                        r.security_response = base.security_response;
-                    });
+                    return respond_op::<operations::$op>(body, state, behavior);
                 }
             )*
             contract_filter_mismatch(name)
@@ -423,18 +420,16 @@ macro_rules! dispatch {
 
 kareo_sdk::for_each_operation!(dispatch);
 
-fn respond_op<O>(
-    body: &[u8],
-    state: &State,
-    behavior: Option<Behavior>,
-    set_base: fn(&mut O::Response, ResponseBase),
-) -> Reply
+fn respond_op<O>(body: &[u8], state: &State, behavior: Option<Behavior>) -> Reply
 where
     O: Operation,
-    O::Request: Decode + RequestContext<Context = RequestHeader> + 'static,
-    O::Response: Encode + Default + 'static,
+    O::Request: Decode + 'static,
+    O::Response: Encode + Default + Inherits<ResponseBase> + 'static,
 {
-    let mut request = match envelope::read_request::<O>(body, Limits::default()) {
+    let set_base = |r: &mut O::Response, base: ResponseBase| {
+        r.set_base(base);
+    };
+    let request = match envelope::read_request::<O>(body, Limits::default()) {
         Ok(r) => r,
         Err(e) => {
             return fault(
@@ -447,12 +442,12 @@ where
             )
         }
     };
-    let header = request.context_mut().clone();
-    if let Some(v) = header.as_ref().and_then(|h| h.client_version.value()) {
+    let sent = SentCredentials::of(&request);
+    if let Some(v) = &sent.client_version {
         *lock(&state.last_client_version) = Some(v.clone());
     }
     let mut response = O::Response::default();
-    if let Some(failed) = check_credentials(state, header.as_ref()) {
+    if let Some(failed) = check_credentials(state, &sent) {
         set_base(&mut response, failed);
         return encode::<O>(&response, false);
     }
@@ -492,12 +487,32 @@ where
     }
 }
 
-fn check_credentials(state: &State, header: Option<&RequestHeader>) -> Option<ResponseBase> {
-    fn field(f: Option<&Nillable<String>>) -> &str {
-        f.and_then(|v| v.value()).map(String::as_str).unwrap_or("")
+/// The credential values a request carries, by role (wherever the overrides declare them).
+#[derive(Default)]
+struct SentCredentials {
+    customer_key: String,
+    user: String,
+    password: String,
+    client_version: Option<String>,
+}
+
+impl SentCredentials {
+    fn of(request: &impl Credentialed) -> Self {
+        let mut sent = SentCredentials::default();
+        request.visit_credentials(&mut |role, _, value| match role {
+            "customer_key" => sent.customer_key = value.to_owned(),
+            "user" => sent.user = value.to_owned(),
+            "password" => sent.password = value.to_owned(),
+            "client_version" => sent.client_version = Some(value.to_owned()),
+            _ => {}
+        });
+        sent
     }
-    let key_ok = field(header.map(|h| &h.customer_key)) == state.customer_key;
-    let login_ok = field(header.map(|h| &h.user)) == state.user && field(header.map(|h| &h.password)) == state.password;
+}
+
+fn check_credentials(state: &State, sent: &SentCredentials) -> Option<ResponseBase> {
+    let key_ok = sent.customer_key == state.customer_key;
+    let login_ok = sent.user == state.user && sent.password == state.password;
     if key_ok && login_ok {
         return None;
     }

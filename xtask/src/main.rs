@@ -137,6 +137,9 @@ fn regen_in(root: &Path, args: &Args) -> Result<ExitCode, String> {
     }
     let new_surface = output.file("api-surface.txt").unwrap_or_default();
     print!("{}", surface::summarize(&old_surface, new_surface));
+    for w in &output.warnings {
+        println!("note: {w}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -6,10 +6,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::*;
 
-/// The codegen tests' reader of `wsdl/overrides.toml`, checked here against xtask's own.
-#[path = "../../codegen/tests/common/overrides.rs"]
-mod codegen_test_overrides;
-
 /// A scratch workspace root in the temp directory, removed on drop.
 struct Scratch(PathBuf);
 
@@ -257,6 +253,7 @@ fn a_failed_write_keeps_the_old_module_and_leaves_nothing_behind() {
     );
     let before = listing(&s.generated());
     let output = codegen::Output {
+        warnings: Vec::new(),
         files: vec![
             codegen::GeneratedFile {
                 path: "mod.rs".into(),
@@ -275,10 +272,38 @@ fn a_failed_write_keeps_the_old_module_and_leaves_nothing_behind() {
 }
 
 #[test]
-fn the_codegen_tests_read_overrides_as_xtask_does() {
+fn the_overrides_file_reads_into_the_generator_config() {
     let path = workspace_root().join("wsdl/overrides.toml");
-    let ours = overrides::load(&path).unwrap_or_else(|e| panic!("{e}"));
-    let theirs = codegen_test_overrides::parse(&fs::read_to_string(&path).expect("overrides.toml"));
-    assert_eq!(format!("{ours:#?}"), format!("{theirs:#?}"));
-    assert!(!ours.always_send.is_empty() && ours.context_member.is_some());
+    let config = overrides::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!config.always_send.is_empty() && config.context_member.is_some());
+    let secret_roles: Vec<&str> = config
+        .credentials
+        .iter()
+        .filter(|c| c.secret)
+        .map(|c| c.role.as_str())
+        .collect();
+    assert_eq!(secret_roles, ["customer_key", "password", "user"]);
+    assert!(config.status.error_flag.is_some() && config.status.access_checks.len() == 4);
+}
+
+#[test]
+fn overrides_with_unknown_keys_or_bad_names_are_refused() {
+    for (text, wanted) in [
+        ("runtime_path = \"x\"\nsecret = []\n", "unknown field `secret`"),
+        (
+            "runtime_path = \"x\"\nalways_send = [\"Foo/Bar\"]\n",
+            "`Foo/Bar` is not of the form",
+        ),
+        (
+            "runtime_path = \"x\"\nsecret_roles = [\"pin\"]\n",
+            "secret role `pin` has no [credentials] entry",
+        ),
+        (
+            "runtime_path = \"x\"\n[status]\nerror_flag = \"A//B\"\n",
+            "status path `A//B`",
+        ),
+    ] {
+        let err = codegen::Config::from_toml("overrides.toml", text).expect_err(text);
+        assert!(err.contains(wanted), "{text}: {err}");
+    }
 }

@@ -10,6 +10,7 @@
 //! | `api-surface.txt` | a line per operation, type, field and enum value: what `regen` diffs to report API changes |
 
 mod operations;
+mod service;
 mod surface;
 mod types;
 
@@ -36,6 +37,9 @@ pub struct GeneratedFile {
 pub struct Output {
     /// Files in a fixed order.
     pub files: Vec<GeneratedFile>,
+    /// What the overrides name that the contract lacks, and operations they do not classify
+    /// (from [`Model::warnings`]): to be shown to whoever regenerates, never fatal.
+    pub warnings: Vec<String>,
 }
 
 impl Output {
@@ -82,14 +86,17 @@ pub fn emit(model: &Model, source: &Source<'_>, config: &Config) -> Result<Outpu
         },
         GeneratedFile {
             path: "operations.rs".into(),
-            contents: format!("{rust_header}{}", format(operations::emit(&ctx))?),
+            contents: format!("{rust_header}{}", format(operations::emit(&ctx)?)?),
         },
         GeneratedFile {
             path: "api-surface.txt".into(),
             contents: format!("{}{}", header(source, "#"), surface::emit(&ctx)),
         },
     ];
-    Ok(Output { files })
+    Ok(Output {
+        files,
+        warnings: model.warnings.clone(),
+    })
 }
 
 fn header(source: &Source<'_>, comment: &str) -> String {
@@ -158,6 +165,10 @@ fn module_root(ctx: &Ctx<'_>) -> TokenStream {
         "Target namespaces of the WSDL's schemas; an element's [`Ns`]({}::Ns) indexes this table.",
         ctx.config.runtime_path
     ));
+    let message_doc = doc_attrs(&format!(
+        "The namespaces a message reader resolves: the schemas' ([`NAMESPACES`], indexed by [`Ns`]({rt_path}::Ns)), then the SOAP 1.1 envelope's ([`Ns`]({rt_path}::Ns)`({n})`).",
+        rt_path = ctx.config.runtime_path
+    ));
     quote! {
         //! Types and operations generated from the WSDL.
         pub mod operations;
@@ -165,6 +176,8 @@ fn module_root(ctx: &Ctx<'_>) -> TokenStream {
 
         #table_doc
         pub const NAMESPACES: [&str; #n] = [#(#uris),*];
+        #message_doc
+        pub const MESSAGE_NAMESPACES: &[&str] = &[#(#uris,)* #rt::SOAP_ENV_NS];
         #(#consts)*
         #endpoint
     }

@@ -1,7 +1,5 @@
 //! `operations.rs`: a marker type per operation implementing `Operation`, the operation table,
-//! and `RequestContext` for the request types that carry the per-call context member.
-
-use std::collections::HashSet;
+//! and the service glue of the message types (see [`super::service`]).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -10,7 +8,7 @@ use super::Ctx;
 use crate::model::{Operation, TypeRef, Wrapped};
 use crate::names;
 
-pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
+pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
     let rt = &ctx.rt;
     let ops = &ctx.model.operations;
     // Markers share `operations.rs` with the glob-imported schema types: a marker named like a
@@ -32,13 +30,7 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
         .iter()
         .zip(&markers)
         .map(|(op, marker)| emit_operation(ctx, op, marker));
-    let mut seen = HashSet::new();
-    let contexts: Vec<TokenStream> = ops
-        .iter()
-        .filter_map(|op| emit_context(ctx, op))
-        .filter(|(ty, _)| seen.insert(ty.clone()))
-        .map(|(_, tokens)| tokens)
-        .collect();
+    let glue = super::service::emit(ctx)?;
     let n = ops.len();
     let methods: Vec<syn::Ident> = names::dedupe(
         ops.iter().map(|o| names::field_name(&o.name)),
@@ -48,12 +40,12 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
     .iter()
     .map(|m| syn::parse_str(m).unwrap_or_else(|_| format_ident!("invalid_method")))
     .collect();
-    quote! {
+    Ok(quote! {
         //! One marker type per operation: its wire names, SOAPAction and message types.
         #[allow(unused_imports)]
         use super::types::*;
         #(#items)*
-        #(#contexts)*
+        #glue
         /// Every operation of the service, in the binding's order.
         pub const OPERATIONS: [#rt::OperationInfo; #n] = [#(<#markers as #rt::Operation>::INFO),*];
         /// Calls macro `$m` once with every operation as `(MarkerType, snake_case_name)`, in the
@@ -66,7 +58,7 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> TokenStream {
                 $m! { #((#markers, #methods)),* }
             };
         }
-    }
+    })
 }
 
 fn wire(ctx: &Ctx<'_>, w: &Wrapped) -> TokenStream {
@@ -117,45 +109,8 @@ fn emit_operation(ctx: &Ctx<'_>, op: &Operation, marker: &syn::Ident) -> TokenSt
                 input: #input,
                 output: #output,
                 read_only: #read_only,
+                namespaces: super::MESSAGE_NAMESPACES,
             };
         }
     }
-}
-
-/// `(request type name, impl)` giving the runtime access to the per-call context member.
-fn emit_context(ctx: &Ctx<'_>, op: &Operation) -> Option<(String, TokenStream)> {
-    let rt = &ctx.rt;
-    let member = op.context.as_ref()?;
-    let TypeRef::Named(req) = &op.input.child.ty else {
-        return None;
-    };
-    let TypeRef::Named(context_ty) = &member.ty else {
-        return None;
-    };
-    if member.min_occurs < 1 || !member.nillable || member.repeated() {
-        // The trait hands out `&mut Option<Context>`: only a required nillable member has that type.
-        return None;
-    }
-    let req_ident = ctx.type_ident(req);
-    let context_ident = ctx.type_ident(context_ty);
-    let crate::model::TypeKind::Struct(s) = &ctx.model.get(req)?.kind else {
-        return None;
-    };
-    let fields = names::field_names(s.members.iter().map(|m| m.name.as_str()));
-    let index = s
-        .members
-        .iter()
-        .position(|m| m.name == member.name && m.declared_in == member.declared_in)?;
-    let field: syn::Ident = syn::parse_str(&fields[index]).ok()?;
-    Some((
-        req_ident.to_string(),
-        quote! {
-            impl #rt::RequestContext for #req_ident {
-                type Context = #context_ident;
-                fn context_mut(&mut self) -> &mut Option<#context_ident> {
-                    &mut self.#field
-                }
-            }
-        },
-    ))
 }

@@ -13,7 +13,7 @@ use crate::QName;
 
 /// How a member occurs, which decides its Rust type and codec helper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Shape {
+pub(super) enum Shape {
     /// Required, not nillable: `T`.
     Req,
     /// Required, nillable: `Option<T>`, `None` is `xsi:nil`.
@@ -26,7 +26,7 @@ enum Shape {
     Many,
 }
 
-fn shape(m: &Member) -> Shape {
+pub(super) fn shape(m: &Member) -> Shape {
     if m.repeated() {
         return Shape::Many;
     }
@@ -101,7 +101,7 @@ fn member_doc(m: &Member, shape: Shape) -> String {
 }
 
 /// The Rust type of a member, per its shape.
-fn field_type(ctx: &Ctx<'_>, m: &Member) -> TokenStream {
+pub(super) fn field_type(ctx: &Ctx<'_>, m: &Member) -> TokenStream {
     let rt = &ctx.rt;
     if shape(m) == Shape::Many {
         let item = ctx.item_type(m);
@@ -298,26 +298,6 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
         }
     };
 
-    let base_views = ctx
-        .model
-        .bases(&t.name)
-        .into_iter()
-        .filter(|b| ctx.config.base_views.contains(b))
-        .map(|b| {
-            let base_ident = ctx.type_ident(b);
-            let n = match ctx.model.get(b).map(|t| &t.kind) {
-                Some(TypeKind::Struct(bs)) => bs.members.len(),
-                _ => 0,
-            };
-            let base_fields = &field_idents[..n.min(field_idents.len())];
-            quote! {
-                impl #rt::Inherits<#base_ident> for #ident {
-                    fn base_view(&self) -> #base_ident {
-                        #base_ident { #(#base_fields: self.#base_fields.clone()),* }
-                    }
-                }
-            }
-        });
     let constructor = (!derive_default).then(|| {
         let required: Vec<_> = s.members.iter().zip(&field_idents).filter(|(m, _)| shape(m) == Shape::Req).collect();
         let params = required.iter().map(|(m, f)| {
@@ -350,7 +330,6 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
         pub struct #ident { #(#decls)* }
         #constructor
         #debug_impl
-        #(#base_views)*
         #encode
         #decode
     })
@@ -428,6 +407,11 @@ fn emit_enum(ctx: &Ctx<'_>, t: &TypeDef) -> TokenStream {
             }
         }
     }
+}
+
+/// Whether the struct `q` derives `Default`.
+pub(super) fn derives_default(ctx: &Ctx<'_>, q: &QName) -> bool {
+    DefaultCache::default().struct_is_default(ctx, q)
 }
 
 /// Which structs can derive `Default` (every field has a natural empty value).

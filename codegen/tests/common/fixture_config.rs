@@ -1,6 +1,7 @@
 //! The Config each fixture is generated with: the default one, except where a fixture exercises
 //! an override.
 
+use codegen::config::{Credential, StatusPaths};
 use codegen::{Config, MemberRef, QName};
 
 /// The Config for `fixture`.
@@ -22,10 +23,33 @@ pub fn config_for(fixture: &str) -> Config {
         "overrides.wsdl" => Config {
             runtime_path: "::store_sdk::rt".into(),
             always_send: vec![member("ListReq", "Filter")],
-            secret: vec![member("Header", "Key"), member("Header", "Password")],
+            credentials: vec![
+                Credential {
+                    role: "client_version".into(),
+                    secret: false,
+                    members: vec![member("Header", "ClientVersion")],
+                },
+                Credential {
+                    role: "key".into(),
+                    secret: true,
+                    members: vec![member("Header", "Key")],
+                },
+                Credential {
+                    role: "password".into(),
+                    secret: true,
+                    members: vec![member("Header", "Password")],
+                },
+            ],
             context_member: Some(member("RequestBase", "Header")),
+            not_secret: Vec::new(),
+            status: StatusPaths {
+                error_flag: Some(vec!["IsError".into()]),
+                error_message: Some(vec!["ErrorMessage".into()]),
+                ..StatusPaths::default()
+            },
             base_views: vec![store("ResponseBase")],
             read_only_operations: vec!["List".into()],
+            write_operations: vec!["Save".into()],
             other_direction_feature: Some("server-codec".into()),
         },
         _ => Config::default(),

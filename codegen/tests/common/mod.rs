@@ -4,7 +4,6 @@
 #![allow(dead_code)] // each test crate uses a different subset
 
 pub mod fixture_config;
-pub mod overrides;
 
 use std::path::{Path, PathBuf};
 
@@ -96,7 +95,7 @@ pub fn kareo_wsdl() -> String {
 pub fn kareo_config() -> Config {
     let path = workspace_root().join("wsdl/overrides.toml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    overrides::parse(&text)
+    Config::from_toml("wsdl/overrides.toml", &text).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The generated files of `output` joined into one text, each under a `==> path <==` line.
@@ -121,6 +120,7 @@ pub fn pick_items(code: &str, names: &[&str]) -> String {
             syn::Item::Enum(e) => e.ident.to_string(),
             syn::Item::Type(t) => t.ident.to_string(),
             syn::Item::Const(c) => c.ident.to_string(),
+            syn::Item::Fn(f) => f.sig.ident.to_string(),
             syn::Item::Impl(i) => match &*i.self_ty {
                 syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default(),
                 _ => String::new(),

@@ -6,8 +6,7 @@ use std::borrow::Cow;
 use super::transport::HttpResponse;
 use crate::envelope::{self, Fault, Response};
 use crate::error::{Error, SecurityFailure};
-use crate::types::{ResponseBase, SecurityResponse};
-use crate::xml::{DecodeError, DecodeErrorKind, Inherits, Limits, Operation};
+use crate::xml::{DecodeError, DecodeErrorKind, Limits, Operation, ServiceStatus, Status};
 
 /// The text Kareo's throttle messages carry.
 const THROTTLE_PHRASE: &str = "requested more than allowed";
@@ -56,10 +55,7 @@ pub(crate) fn interpret<O: Operation>(
     response: &HttpResponse,
     limits: Limits,
     redactor: &Redactor,
-) -> Result<O::Response, Error>
-where
-    O::Response: Inherits<ResponseBase>,
-{
+) -> Result<O::Response, Error> {
     let operation = O::INFO.name;
     let status = response.status;
     if !(200..300).contains(&status) {
@@ -90,7 +86,7 @@ where
     }
     match envelope::read_response::<O>(&response.body, limits) {
         Ok((Response::Result(result), _)) => {
-            check_base(operation, &result.base_view(), redactor)?;
+            check_status(operation, &result.status(), redactor)?;
             Ok(result)
         }
         Ok((Response::Fault(fault), _)) => Err(fault_error(operation, status, fault, response, redactor)),
@@ -135,15 +131,11 @@ fn is_throttle(text: &str) -> bool {
     text.to_ascii_lowercase().contains(THROTTLE_PHRASE)
 }
 
-/// Kareo's service-level failures: throttling, a failed security check, `IsError`.
-fn check_base(operation: &'static str, base: &ResponseBase, redactor: &Redactor) -> Result<(), Error> {
-    let error = base.error_response.value();
-    let security = base.security_response.value();
-    let error_message = error.and_then(|e| e.error_message.value()).map(String::as_str);
-    let is_error = error.and_then(|e| e.is_error) == Some(true);
-    let security_message = security.and_then(|s| s.security_result.value()).map(String::as_str);
-
-    for text in [error_message.filter(|_| is_error), security_message]
+/// Service-level failures a response reports (where the overrides say it does): throttling,
+/// a failed access check, the error flag.
+fn check_status(operation: &'static str, status: &Status<'_>, redactor: &Redactor) -> Result<(), Error> {
+    let is_error = status.error_flag == Some(true);
+    for text in [status.error_message.filter(|_| is_error), status.access_message]
         .into_iter()
         .flatten()
     {
@@ -156,50 +148,26 @@ fn check_base(operation: &'static str, base: &ResponseBase, redactor: &Redactor)
             });
         }
     }
-    if let Some(kind) = security.and_then(security_failure) {
-        let permissions_missing = security
-            .and_then(|s| s.permissions_missing.value())
-            .and_then(|p| p.permission.value())
-            .map(|list| list.iter().flatten().map(|p| redactor.own(p)).collect())
-            .unwrap_or_default();
+    if let Some(reason) = status.denied() {
         return Err(Error::Security {
             operation,
-            kind,
-            message: security_message.filter(|m| !m.is_empty()).map(|m| redactor.own(m)),
-            permissions_missing,
+            kind: SecurityFailure::from_reason(reason),
+            message: status.access_message.filter(|m| !m.is_empty()).map(|m| redactor.own(m)),
+            permissions_missing: status.missing_permissions.iter().map(|p| redactor.own(p)).collect(),
         });
     }
     if is_error {
-        let message = match error_message {
+        let message = match status.error_message {
             Some(m) if !m.is_empty() => redactor.own(m),
             _ => "IsError is set, without a message".to_owned(),
         };
         return Err(Error::Service {
             operation,
             message,
-            stack_trace: error
-                .and_then(|e| e.stack_trace.value())
-                .filter(|t| !t.is_empty())
-                .map(|t| redactor.own(t)),
+            stack_trace: status.error_detail.filter(|t| !t.is_empty()).map(|t| redactor.own(t)),
         });
     }
     Ok(())
-}
-
-/// The failed check of a `SecurityResponse`, if any. Only explicit `false` values count: the
-/// service leaves the flags out of some responses.
-fn security_failure(s: &SecurityResponse) -> Option<SecurityFailure> {
-    if s.authenticated == Some(false) {
-        Some(SecurityFailure::NotAuthenticated)
-    } else if s.customer_key_valid == Some(false) {
-        Some(SecurityFailure::CustomerKeyInvalid)
-    } else if s.authorized == Some(false) {
-        Some(SecurityFailure::NotAuthorized)
-    } else if s.security_result_success == Some(false) {
-        Some(SecurityFailure::Other)
-    } else {
-        None
-    }
 }
 
 /// Whether a body that failed to parse looks cut off: the document ended inside an element, or

@@ -9,8 +9,7 @@ use super::rate_limit::RateLimit;
 use super::retry::RetryPolicy;
 use super::transport::Transport;
 use crate::error::Error;
-use crate::types::RequestHeader;
-use crate::xml::Nillable;
+use crate::xml::CredentialSource;
 
 /// Environment variable holding the customer key.
 pub const ENV_CUSTOMER_KEY: &str = "KAREO_CUSTOMER_KEY";
@@ -71,16 +70,24 @@ impl Credentials {
     pub(crate) fn secrets(&self) -> [&str; 3] {
         [&self.customer_key, &self.user, &self.password]
     }
+}
 
-    pub(crate) fn header(&self, client_version: Option<&str>) -> RequestHeader {
-        RequestHeader {
-            client_version: match client_version {
-                Some(v) => Nillable::Value(v.to_owned()),
-                None => Nillable::Absent,
-            },
-            customer_key: Nillable::Value(self.customer_key.clone()),
-            password: Nillable::Value(self.password.clone()),
-            user: Nillable::Value(self.user.clone()),
+/// The values the client fills into requests, by the roles `wsdl/overrides.toml` names
+/// (`[credentials]`): the three credentials and the optional client version.
+#[derive(Clone)]
+pub(crate) struct RequestValues {
+    pub(crate) credentials: Credentials,
+    pub(crate) client_version: Option<String>,
+}
+
+impl CredentialSource for RequestValues {
+    fn credential(&self, role: &str) -> Option<&str> {
+        match role {
+            "customer_key" => Some(&self.credentials.customer_key),
+            "user" => Some(&self.credentials.user),
+            "password" => Some(&self.credentials.password),
+            "client_version" => self.client_version.as_deref(),
+            _ => None,
         }
     }
 }

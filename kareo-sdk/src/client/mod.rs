@@ -48,8 +48,7 @@ pub use transport::{BoxFuture, HttpRequest, HttpResponse, ReqwestTransport, Tran
 
 use crate::envelope;
 use crate::error::{Error, TransportErrorKind};
-use crate::types::{RequestHeader, ResponseBase};
-use crate::xml::{Inherits, Limits, Nillable, Operation, RequestContext};
+use crate::xml::{Credentialed, Limits, Operation};
 use classify::Redactor;
 use rate_limit::Limiter;
 use retry::Jitter;
@@ -68,7 +67,7 @@ pub struct KareoClient {
 struct Inner {
     config: Config,
     transport: Arc<dyn Transport>,
-    header: RequestHeader,
+    values: config::RequestValues,
     limiter: Limiter,
 }
 
@@ -105,12 +104,15 @@ impl KareoClient {
                     .map_err(|e| Error::config(format!("cannot create the HTTP client: {}", e.message)))?,
             ),
         };
-        let header = config.credentials.header(config.client_version.as_deref());
+        let values = config::RequestValues {
+            credentials: config.credentials.clone(),
+            client_version: config.client_version.clone(),
+        };
         Ok(KareoClient {
             inner: Arc::new(Inner {
                 config,
                 transport,
-                header,
+                values,
                 limiter: Limiter::default(),
             }),
         })
@@ -124,13 +126,10 @@ impl KareoClient {
     /// Calls operation `O` (a marker type from [`operations`](crate::operations)); what the
     /// per-operation methods do.
     ///
-    /// Fills the request's `RequestHeader` with the client's credentials when it is `None`.
-    pub async fn call<O>(&self, mut request: O::Request) -> Result<O::Response, Error>
-    where
-        O: Operation,
-        O::Request: RequestContext<Context = RequestHeader>,
-        O::Response: Inherits<ResponseBase>,
-    {
+    /// Fills every credential member of the request that the caller left unset (the members
+    /// `wsdl/overrides.toml` declares, such as `RequestHeader`'s, created when unset) with the
+    /// client's credentials. Values the caller set are sent as set, and kept out of errors too.
+    pub async fn call<O: Operation>(&self, mut request: O::Request) -> Result<O::Response, Error> {
         let info = O::INFO;
         let span = tracing::info_span!(
             "kareo.call",
@@ -142,15 +141,16 @@ impl KareoClient {
         let started = Instant::now();
         let result = async {
             let mut secrets: Vec<String> = self.inner.config.credentials.secrets().map(str::to_owned).into();
-            let slot = request.context_mut();
-            match slot {
-                Some(header) => secrets.extend(header_secrets(header)),
-                None => *slot = Some(self.inner.header.clone()),
-            }
+            request.visit_credentials(&mut |_, secret, value| {
+                if secret {
+                    secrets.push(value.to_owned());
+                }
+            });
+            request.fill_credentials(&self.inner.values);
             let redactor = Redactor::new(secrets.iter().map(String::as_str));
             let body = envelope::write_request::<O>(&request).map_err(|e| Error::encode(info.name, e))?;
             if self.inner.config.log_bodies {
-                log_request_body::<O>(&mut request, &redactor);
+                log_request_body::<O>(&request, &redactor);
             }
             self.send_with_retries::<O>(bytes::Bytes::from(body), &redactor).await
         }
@@ -160,11 +160,11 @@ impl KareoClient {
         result
     }
 
-    async fn send_with_retries<O>(&self, body: bytes::Bytes, redactor: &Redactor) -> Result<O::Response, Error>
-    where
-        O: Operation,
-        O::Response: Inherits<ResponseBase>,
-    {
+    async fn send_with_retries<O: Operation>(
+        &self,
+        body: bytes::Bytes,
+        redactor: &Redactor,
+    ) -> Result<O::Response, Error> {
         let info = O::INFO;
         let config = &self.inner.config;
         let policy = &config.retry;
@@ -214,11 +214,7 @@ impl KareoClient {
         }
     }
 
-    async fn attempt<O>(&self, body: bytes::Bytes, redactor: &Redactor) -> Result<O::Response, Error>
-    where
-        O: Operation,
-        O::Response: Inherits<ResponseBase>,
-    {
+    async fn attempt<O: Operation>(&self, body: bytes::Bytes, redactor: &Redactor) -> Result<O::Response, Error> {
         let info = O::INFO;
         let config = &self.inner.config;
         let span = tracing::Span::current();
@@ -292,33 +288,11 @@ fn fmt_duration(d: Duration) -> String {
     }
 }
 
-fn header_secrets(header: &RequestHeader) -> impl Iterator<Item = String> + '_ {
-    [&header.customer_key, &header.user, &header.password]
-        .into_iter()
-        .filter_map(|v| v.value().cloned())
-}
-
-/// Logs the request envelope with every `RequestHeader` value replaced by `***`.
-fn log_request_body<O: Operation>(request: &mut O::Request, redactor: &Redactor)
-where
-    O::Request: RequestContext<Context = RequestHeader>,
-{
-    let mask = |v: &Nillable<String>| match v {
-        Nillable::Value(_) => Nillable::Value("***".to_owned()),
-        other => other.clone(),
-    };
-    let real = request.context_mut().take();
-    if let Some(h) = &real {
-        *request.context_mut() = Some(RequestHeader {
-            client_version: h.client_version.clone(),
-            customer_key: mask(&h.customer_key),
-            password: mask(&h.password),
-            user: mask(&h.user),
-        });
-    }
-    let masked = envelope::write_request::<O>(request);
-    *request.context_mut() = real;
-    if let Ok(body) = masked {
+/// Logs the request envelope with every secret value replaced by `***`.
+fn log_request_body<O: Operation>(request: &O::Request, redactor: &Redactor) {
+    let mut masked = request.clone();
+    masked.mask_secrets();
+    if let Ok(body) = envelope::write_request::<O>(&masked) {
         log_body("request body", body.as_bytes(), redactor);
     }
 }

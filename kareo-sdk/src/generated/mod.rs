@@ -17,6 +17,17 @@ pub const NAMESPACES: [&str; 6usize] = [
     "http://www.kareo.com/api/schemas",
 ];
 
+/// The namespaces a message reader resolves: the schemas' ([`NAMESPACES`], indexed by [`Ns`](crate::xml::Ns)), then the SOAP 1.1 envelope's ([`Ns`](crate::xml::Ns)`(6)`).
+pub const MESSAGE_NAMESPACES: &[&str] = &[
+    "http://www.kareo.com/api/schemas/",
+    "http://schemas.microsoft.com/2003/10/Serialization/",
+    "http://schemas.datacontract.org/2004/07/KareoServicesWCF",
+    "http://schemas.microsoft.com/2003/10/Serialization/Arrays",
+    "http://schemas.datacontract.org/2004/07/System",
+    "http://www.kareo.com/api/schemas",
+    crate::xml::SOAP_ENV_NS,
+];
+
 /// `http://www.kareo.com/api/schemas/`
 pub const NS0: crate::xml::Ns = crate::xml::Ns(0u8);
 

@@ -31,6 +31,7 @@ impl crate::xml::Operation for UpdatePatient {
             child: "UpdatePatientResult",
         },
         read_only: false,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -59,6 +60,7 @@ impl crate::xml::Operation for UpdateEncounterStatus {
             child: "UpdateEncounterStatusResult",
         },
         read_only: false,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -87,6 +89,7 @@ impl crate::xml::Operation for UpdateAppointment {
             child: "UpdateAppointmentResult",
         },
         read_only: false,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -115,6 +118,7 @@ impl crate::xml::Operation for CreatePatient {
             child: "CreatePatientResult",
         },
         read_only: false,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -143,6 +147,7 @@ impl crate::xml::Operation for CreateEncounter {
             child: "CreateEncounterResult",
         },
         read_only: false,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -171,6 +176,7 @@ impl crate::xml::Operation for RegisterExternalVendor {
             child: "RegisterExternalVendorResult",
         },
         read_only: false,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -199,6 +205,7 @@ impl crate::xml::Operation for UpdatePatientsExternalId {
             child: "UpdatePatientsExternalIDResult",
         },
         read_only: false,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -227,6 +234,7 @@ impl crate::xml::Operation for CreatePayment {
             child: "CreatePaymentResult",
         },
         read_only: false,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -255,6 +263,7 @@ impl crate::xml::Operation for CreateAppointment {
             child: "CreateAppointmentResult",
         },
         read_only: false,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -283,6 +292,7 @@ impl crate::xml::Operation for GetAllPatients {
             child: "GetAllPatientsResult",
         },
         read_only: true,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -311,6 +321,7 @@ impl crate::xml::Operation for GetPatient {
             child: "GetPatientResult",
         },
         read_only: true,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -339,6 +350,7 @@ impl crate::xml::Operation for GetAppointment {
             child: "GetAppointmentResult",
         },
         read_only: true,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -367,6 +379,7 @@ impl crate::xml::Operation for GetAppointments {
             child: "GetAppointmentsResult",
         },
         read_only: true,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -395,6 +408,7 @@ impl crate::xml::Operation for GetCharges {
             child: "GetChargesResult",
         },
         read_only: true,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -423,6 +437,7 @@ impl crate::xml::Operation for GetPatients {
             child: "GetPatientsResult",
         },
         read_only: true,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -451,6 +466,7 @@ impl crate::xml::Operation for GetPayments {
             child: "GetPaymentsResult",
         },
         read_only: true,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -479,6 +495,7 @@ impl crate::xml::Operation for GetProviders {
             child: "GetProvidersResult",
         },
         read_only: true,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -507,6 +524,7 @@ impl crate::xml::Operation for GetPractices {
             child: "GetPracticesResult",
         },
         read_only: true,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -535,6 +553,7 @@ impl crate::xml::Operation for GetTransactions {
             child: "GetTransactionsResult",
         },
         read_only: true,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -563,6 +582,7 @@ impl crate::xml::Operation for GetServiceLocations {
             child: "GetServiceLocationsResult",
         },
         read_only: true,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -591,6 +611,7 @@ impl crate::xml::Operation for GetProcedureCodes {
             child: "GetProcedureCodesResult",
         },
         read_only: true,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -619,6 +640,7 @@ impl crate::xml::Operation for GetExternalVendors {
             child: "GetExternalVendorsResult",
         },
         read_only: true,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -647,6 +669,7 @@ impl crate::xml::Operation for GetEncounterDetails {
             child: "GetEncounterDetailsResult",
         },
         read_only: true,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
@@ -675,174 +698,1005 @@ impl crate::xml::Operation for DeleteAppointment {
             child: "DeleteAppointmentResult",
         },
         read_only: false,
+        namespaces: super::MESSAGE_NAMESPACES,
     };
 }
 
-impl crate::xml::RequestContext for UpdatePatientReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for UpdatePatientReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for UpdateEncounterStatusReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for RequestHeader {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        if self.client_version.is_absent() {
+            if let Some(v) = source.credential("client_version") {
+                self.client_version = crate::xml::Nillable::Value(v.to_owned());
+            }
+        }
+        if self.customer_key.is_absent() {
+            if let Some(v) = source.credential("customer_key") {
+                self.customer_key = crate::xml::Nillable::Value(v.to_owned());
+            }
+        }
+        if self.password.is_absent() {
+            if let Some(v) = source.credential("password") {
+                self.password = crate::xml::Nillable::Value(v.to_owned());
+            }
+        }
+        if self.user.is_absent() {
+            if let Some(v) = source.credential("user") {
+                self.user = crate::xml::Nillable::Value(v.to_owned());
+            }
+        }
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let crate::xml::Nillable::Value(v) = &self.client_version {
+            visit("client_version", false, v);
+        }
+        if let crate::xml::Nillable::Value(v) = &self.customer_key {
+            visit("customer_key", true, v);
+        }
+        if let crate::xml::Nillable::Value(v) = &self.password {
+            visit("password", true, v);
+        }
+        if let crate::xml::Nillable::Value(v) = &self.user {
+            visit("user", true, v);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let crate::xml::Nillable::Value(v) = &mut self.customer_key {
+            *v = "***".to_owned();
+        }
+        if let crate::xml::Nillable::Value(v) = &mut self.password {
+            *v = "***".to_owned();
+        }
+        if let crate::xml::Nillable::Value(v) = &mut self.user {
+            *v = "***".to_owned();
+        }
     }
 }
 
-impl crate::xml::RequestContext for UpdateAppointmentReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for UpdateEncounterStatusReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for CreatePatientReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for UpdateAppointmentReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for CreateEncounterReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for CreatePatientReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for RegisterExternalVendorReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for CreateEncounterReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for UpdatePatientsExternalIdReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for RegisterExternalVendorReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for CreatePaymentRequest {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for UpdatePatientsExternalIdReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for CreateAppointmentReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for CreatePaymentRequest {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for GetAllPatientsReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for CreateAppointmentReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for GetPatientReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for GetAllPatientsReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for GetAppointmentReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for GetPatientReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for GetAppointmentsReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for GetAppointmentReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for GetChargesReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for GetAppointmentsReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for GetPatientsReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for GetChargesReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for GetPaymentsReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for GetPatientsReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for GetProvidersReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for GetPaymentsReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for GetPracticesReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for GetProvidersReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for GetTransactionsReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for GetPracticesReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for GetServiceLocationsReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for GetTransactionsReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for GetProcedureCodesReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for GetServiceLocationsReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for GetExternalVendorsReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for GetProcedureCodesReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for GetEncounterDetailsReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for GetExternalVendorsReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
     }
 }
 
-impl crate::xml::RequestContext for DeleteAppointmentReq {
-    type Context = RequestHeader;
-    fn context_mut(&mut self) -> &mut Option<RequestHeader> {
-        &mut self.request_header
+impl crate::xml::Credentialed for GetEncounterDetailsReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
+    }
+}
+
+impl crate::xml::Credentialed for DeleteAppointmentReq {
+    fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
+        crate::xml::Credentialed::fill_credentials(
+            self.request_header.get_or_insert_with(<RequestHeader>::default),
+            source,
+        );
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = &self.request_header {
+            crate::xml::Credentialed::visit_credentials(v, visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = &mut self.request_header {
+            crate::xml::Credentialed::mask_secrets(v);
+        }
+    }
+}
+
+/// The service-level outcome these members report (the overrides' `status` paths).
+fn response_base_status<'a>(
+    error_response: &'a crate::xml::Nillable<ErrorResponse>,
+    security_response: &'a crate::xml::Nillable<SecurityResponse>,
+) -> crate::xml::Status<'a> {
+    crate::xml::Status {
+        error_flag: error_response.value().and_then(|x| x.is_error.as_ref()).copied(),
+        error_message: error_response
+            .value()
+            .and_then(|x| x.error_message.value())
+            .map(|v| v.as_str()),
+        error_detail: error_response
+            .value()
+            .and_then(|x| x.stack_trace.value())
+            .map(|v| v.as_str()),
+        access_message: security_response
+            .value()
+            .and_then(|x| x.security_result.value())
+            .map(|v| v.as_str()),
+        missing_permissions: security_response
+            .value()
+            .and_then(|x| x.permissions_missing.value())
+            .and_then(|x| x.permission.value())
+            .map(crate::xml::TextItems::text_items)
+            .unwrap_or_default(),
+        access_checks: Vec::from([
+            (
+                "not_authenticated",
+                security_response.value().and_then(|x| x.authenticated.as_ref()).copied(),
+            ),
+            (
+                "customer_key_invalid",
+                security_response
+                    .value()
+                    .and_then(|x| x.customer_key_valid.as_ref())
+                    .copied(),
+            ),
+            (
+                "not_authorized",
+                security_response.value().and_then(|x| x.authorized.as_ref()).copied(),
+            ),
+            (
+                "other",
+                security_response
+                    .value()
+                    .and_then(|x| x.security_result_success.as_ref())
+                    .copied(),
+            ),
+        ]),
+    }
+}
+
+impl crate::xml::ServiceStatus for ModifyPatientResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for ModifyPatientResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for CreateEncounterResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for CreateEncounterResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for UpdateAppointmentResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for UpdateAppointmentResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for RegisterExternalVendorResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for RegisterExternalVendorResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for UpdatePatientsExternalIdResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for UpdatePatientsExternalIdResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for CreatePaymentResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for CreatePaymentResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for CreateAppointmentResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for CreateAppointmentResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for GetAllPatientsResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for GetAllPatientsResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for GetPatientResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for GetPatientResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for GetAppointmentResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for GetAppointmentResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for GetAppointmentsResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for GetAppointmentsResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for GetChargesResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for GetChargesResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for GetPatientsResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for GetPatientsResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for GetPaymentsResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for GetPaymentsResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for GetProvidersResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for GetProvidersResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for GetPracticesResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for GetPracticesResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for GetTransactionsResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for GetTransactionsResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for GetServiceLocationsResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for GetServiceLocationsResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for GetProcedureCodesResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for GetProcedureCodesResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for GetExternalVendorsResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for GetExternalVendorsResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for GetEncounterDetailsResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for GetEncounterDetailsResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
+    }
+}
+
+impl crate::xml::ServiceStatus for DeleteAppointmentResp {
+    fn status(&self) -> crate::xml::Status<'_> {
+        response_base_status(&self.error_response, &self.security_response)
+    }
+}
+
+impl crate::xml::Inherits<ResponseBase> for DeleteAppointmentResp {
+    fn base_view(&self) -> Option<ResponseBase> {
+        Some(ResponseBase {
+            error_response: self.error_response.clone(),
+            security_response: self.security_response.clone(),
+        })
+    }
+    fn set_base(&mut self, base: ResponseBase) -> bool {
+        self.error_response = base.error_response;
+        self.security_response = base.security_response;
+        true
     }
 }
 

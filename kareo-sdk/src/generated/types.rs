@@ -2092,15 +2092,6 @@ pub struct ModifyPatientResp {
     pub practice_name: crate::xml::Nillable<String>,
 }
 
-impl crate::xml::Inherits<ResponseBase> for ModifyPatientResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
-}
-
 #[cfg(feature = "server-codec")]
 impl crate::xml::Encode for ModifyPatientResp {
     fn encode(
@@ -2897,15 +2888,6 @@ pub struct CreateEncounterResp {
     pub supervising_provider_id: Option<i32>,
 }
 
-impl crate::xml::Inherits<ResponseBase> for CreateEncounterResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
-}
-
 #[cfg(feature = "server-codec")]
 impl crate::xml::Encode for CreateEncounterResp {
     fn encode(
@@ -3357,15 +3339,6 @@ pub struct UpdateAppointmentResp {
     pub security_response: crate::xml::Nillable<SecurityResponse>,
     /// `Appointment` (AppointmentCreate): optional, nillable.
     pub appointment: crate::xml::Nillable<AppointmentCreate>,
-}
-
-impl crate::xml::Inherits<ResponseBase> for UpdateAppointmentResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
 }
 
 #[cfg(feature = "server-codec")]
@@ -6164,15 +6137,6 @@ pub struct RegisterExternalVendorResp {
     pub external_vendor: crate::xml::Nillable<ExternalVendorData>,
 }
 
-impl crate::xml::Inherits<ResponseBase> for RegisterExternalVendorResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
-}
-
 #[cfg(feature = "server-codec")]
 impl crate::xml::Encode for RegisterExternalVendorResp {
     fn encode(
@@ -6445,15 +6409,6 @@ pub struct UpdatePatientsExternalIdResp {
     pub security_response: crate::xml::Nillable<SecurityResponse>,
     /// `ItemsUpdated` (ArrayOfPatientExternalIDSetting): optional, nillable.
     pub items_updated: crate::xml::Nillable<Vec<PatientExternalIdSetting>>,
-}
-
-impl crate::xml::Inherits<ResponseBase> for UpdatePatientsExternalIdResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
 }
 
 #[cfg(feature = "server-codec")]
@@ -6958,15 +6913,6 @@ pub struct CreatePaymentResp {
     pub practice_name: crate::xml::Nillable<String>,
 }
 
-impl crate::xml::Inherits<ResponseBase> for CreatePaymentResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
-}
-
 #[cfg(feature = "server-codec")]
 impl crate::xml::Encode for CreatePaymentResp {
     fn encode(
@@ -7078,15 +7024,6 @@ pub struct CreateAppointmentResp {
     pub security_response: crate::xml::Nillable<SecurityResponse>,
     /// `Appointment` (AppointmentCreate): optional, nillable.
     pub appointment: crate::xml::Nillable<AppointmentCreate>,
-}
-
-impl crate::xml::Inherits<ResponseBase> for CreateAppointmentResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
 }
 
 #[cfg(feature = "server-codec")]
@@ -9111,15 +9048,6 @@ pub struct GetAllPatientsResp {
     pub key: crate::xml::Nillable<PatientBatchKey>,
     /// `Patients` (ArrayOfPatientBatchData): optional, nillable.
     pub patients: crate::xml::Nillable<Vec<PatientBatchData>>,
-}
-
-impl crate::xml::Inherits<ResponseBase> for GetAllPatientsResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
 }
 
 #[cfg(feature = "server-codec")]
@@ -11376,15 +11304,6 @@ pub struct GetPatientResp {
     pub security_response: crate::xml::Nillable<SecurityResponse>,
     /// `Patient` (PatientData): optional, nillable.
     pub patient: crate::xml::Nillable<PatientData>,
-}
-
-impl crate::xml::Inherits<ResponseBase> for GetPatientResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
 }
 
 #[cfg(feature = "server-codec")]
@@ -13692,15 +13611,6 @@ pub struct GetAppointmentResp {
     pub appointment: crate::xml::Nillable<AppointmentCreate>,
 }
 
-impl crate::xml::Inherits<ResponseBase> for GetAppointmentResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
-}
-
 #[cfg(feature = "server-codec")]
 impl crate::xml::Encode for GetAppointmentResp {
     fn encode(
@@ -14202,15 +14112,6 @@ pub struct GetAppointmentsResp {
     pub security_response: crate::xml::Nillable<SecurityResponse>,
     /// `Appointments` (ArrayOfAppointmentData): optional, nillable.
     pub appointments: crate::xml::Nillable<Vec<AppointmentData>>,
-}
-
-impl crate::xml::Inherits<ResponseBase> for GetAppointmentsResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
 }
 
 #[cfg(feature = "server-codec")]
@@ -16123,15 +16024,6 @@ pub struct GetChargesResp {
     pub security_response: crate::xml::Nillable<SecurityResponse>,
     /// `Charges` (ArrayOfChargeData): optional, nillable.
     pub charges: crate::xml::Nillable<Vec<ChargeData>>,
-}
-
-impl crate::xml::Inherits<ResponseBase> for GetChargesResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
 }
 
 #[cfg(feature = "server-codec")]
@@ -19836,15 +19728,6 @@ pub struct GetPatientsResp {
     pub patients: crate::xml::Nillable<Vec<PatientData>>,
 }
 
-impl crate::xml::Inherits<ResponseBase> for GetPatientsResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
-}
-
 #[cfg(feature = "server-codec")]
 impl crate::xml::Encode for GetPatientsResp {
     fn encode(
@@ -20213,15 +20096,6 @@ pub struct GetPaymentsResp {
     pub security_response: crate::xml::Nillable<SecurityResponse>,
     /// `Payments` (ArrayOfPaymentData): optional, nillable.
     pub payments: crate::xml::Nillable<Vec<PaymentData>>,
-}
-
-impl crate::xml::Inherits<ResponseBase> for GetPaymentsResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
 }
 
 #[cfg(feature = "server-codec")]
@@ -20842,15 +20716,6 @@ pub struct GetProvidersResp {
     pub security_response: crate::xml::Nillable<SecurityResponse>,
     /// `Providers` (ArrayOfProviderData): optional, nillable.
     pub providers: crate::xml::Nillable<Vec<ProviderData>>,
-}
-
-impl crate::xml::Inherits<ResponseBase> for GetProvidersResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
 }
 
 #[cfg(feature = "server-codec")]
@@ -21634,15 +21499,6 @@ pub struct GetPracticesResp {
     pub practices: crate::xml::Nillable<Vec<PracticeData>>,
 }
 
-impl crate::xml::Inherits<ResponseBase> for GetPracticesResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
-}
-
 #[cfg(feature = "server-codec")]
 impl crate::xml::Encode for GetPracticesResp {
     fn encode(
@@ -22291,15 +22147,6 @@ pub struct GetTransactionsResp {
     pub transactions: crate::xml::Nillable<Vec<TransactionData>>,
 }
 
-impl crate::xml::Inherits<ResponseBase> for GetTransactionsResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
-}
-
 #[cfg(feature = "server-codec")]
 impl crate::xml::Encode for GetTransactionsResp {
     fn encode(
@@ -22538,15 +22385,6 @@ pub struct GetExternalVendorsResp {
     pub security_response: crate::xml::Nillable<SecurityResponse>,
     /// `ExternalVendors` (ArrayOfExternalVendorData): optional, nillable.
     pub external_vendors: crate::xml::Nillable<Vec<ExternalVendorData>>,
-}
-
-impl crate::xml::Inherits<ResponseBase> for GetExternalVendorsResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
 }
 
 #[cfg(feature = "server-codec")]
@@ -22981,15 +22819,6 @@ pub struct GetEncounterDetailsResp {
     pub encounter_details: crate::xml::Nillable<Vec<EncounterDetailsData>>,
 }
 
-impl crate::xml::Inherits<ResponseBase> for GetEncounterDetailsResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
-}
-
 #[cfg(feature = "server-codec")]
 impl crate::xml::Encode for GetEncounterDetailsResp {
     fn encode(
@@ -23379,15 +23208,6 @@ pub struct DeleteAppointmentResp {
     pub appointment_id: Option<i64>,
     /// `Deleted` (boolean): optional.
     pub deleted: Option<bool>,
-}
-
-impl crate::xml::Inherits<ResponseBase> for DeleteAppointmentResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
 }
 
 #[cfg(feature = "server-codec")]
@@ -24565,15 +24385,6 @@ pub struct GetServiceLocationsResp {
     pub service_locations: crate::xml::Nillable<Vec<ServiceLocationData>>,
 }
 
-impl crate::xml::Inherits<ResponseBase> for GetServiceLocationsResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
-}
-
 #[cfg(feature = "server-codec")]
 impl crate::xml::Encode for GetServiceLocationsResp {
     fn encode(
@@ -25051,15 +24862,6 @@ pub struct GetProcedureCodesResp {
     pub security_response: crate::xml::Nillable<SecurityResponse>,
     /// `ProcedureCodes` (ArrayOfProcedureCodeData): optional, nillable.
     pub procedure_codes: crate::xml::Nillable<Vec<ProcedureCodeData>>,
-}
-
-impl crate::xml::Inherits<ResponseBase> for GetProcedureCodesResp {
-    fn base_view(&self) -> ResponseBase {
-        ResponseBase {
-            error_response: self.error_response.clone(),
-            security_response: self.security_response.clone(),
-        }
-    }
 }
 
 #[cfg(feature = "server-codec")]

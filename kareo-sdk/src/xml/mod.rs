@@ -18,6 +18,9 @@ pub use write::{Encode, EncodeError, EncodeErrorKind, Writer};
 /// XML Schema instance namespace (`xsi:nil`).
 pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
+/// SOAP 1.1 envelope namespace.
+pub const SOAP_ENV_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+
 /// An element namespace: an index into the generated namespace table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Ns(pub u8);
@@ -56,31 +59,115 @@ pub struct OperationInfo {
     /// Declared read-only (safe to retry). Every other operation may create, change or delete
     /// data and is never retried once its request may have reached the server.
     pub read_only: bool,
+    /// The namespace table of the operation's contract: the schemas' namespaces, which [`Ns`]
+    /// indexes, then the SOAP 1.1 envelope's (the generated `MESSAGE_NAMESPACES`).
+    pub namespaces: &'static [&'static str],
+}
+
+impl OperationInfo {
+    /// The schemas' namespaces (declared on every envelope).
+    pub fn schema_namespaces(&self) -> &'static [&'static str] {
+        let n = self.namespaces.len().saturating_sub(1);
+        &self.namespaces[..n]
+    }
+
+    /// The [`Ns`] of the SOAP envelope namespace in [`namespaces`](Self::namespaces).
+    pub fn soap_ns(&self) -> Ns {
+        Ns(self.namespaces.len().saturating_sub(1) as u8)
+    }
 }
 
 /// A generated operation marker type.
 pub trait Operation {
     /// The request body type.
-    type Request: Encode;
+    type Request: Encode + Credentialed + Clone;
     /// The response body type.
-    type Response: Decode;
+    type Response: Decode + ServiceStatus;
     /// Wire names and SOAPAction.
     const INFO: OperationInfo;
 }
 
-/// A request type carrying the per-call context member (the credentials header).
-pub trait RequestContext {
-    /// The context member's type.
-    type Context;
-    /// The context member.
-    fn context_mut(&mut self) -> &mut Option<Self::Context>;
+/// Where the values of credential roles come from (a client's settings). Roles are the names
+/// the generator's overrides give them (`customer_key`, `user`, ...).
+pub trait CredentialSource {
+    /// The value for `role`, if there is one.
+    fn credential(&self, role: &str) -> Option<&str>;
 }
 
-/// A type derived from base type `B`: gives a copy of its base part (for example the
-/// status header every response carries).
+/// A request type (or a member type of one) with the credential members the overrides declare.
+/// Generated for every operation's request type; empty where it has none.
+pub trait Credentialed {
+    /// Fills every credential member the caller left unset from `source` (creating the member
+    /// that holds them, such as a credentials header, when it is unset).
+    fn fill_credentials(&mut self, source: &dyn CredentialSource);
+    /// Calls `visit(role, is_secret, value)` for every credential value held.
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str));
+    /// Replaces every secret value held with `***` (for logging a copy).
+    fn mask_secrets(&mut self);
+}
+
+/// A response type, with where it reports service-level failures (declared in the overrides).
+/// Generated for every operation's response type; [`Status::default`] where it has none.
+pub trait ServiceStatus {
+    /// The service-level outcome the response reports.
+    fn status(&self) -> Status<'_>;
+}
+
+/// What a response says of its own success, by role. `None` and empty lists mean the response
+/// does not say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Status<'a> {
+    /// `true` when the service reports a failure.
+    pub error_flag: Option<bool>,
+    /// The failure's message.
+    pub error_message: Option<&'a str>,
+    /// More detail on the failure.
+    pub error_detail: Option<&'a str>,
+    /// The access check's message.
+    pub access_message: Option<&'a str>,
+    /// Permissions the caller lacks.
+    pub missing_permissions: Vec<&'a str>,
+    /// Access checks in order, by the reason a `false` flag names (`not_authenticated`, ...).
+    pub access_checks: Vec<(&'static str, Option<bool>)>,
+}
+
+impl Status<'_> {
+    /// The reason of the first access check that is explicitly `false`.
+    pub fn denied(&self) -> Option<&'static str> {
+        self.access_checks
+            .iter()
+            .find(|(_, v)| *v == Some(false))
+            .map(|(r, _)| *r)
+    }
+}
+
+/// A message type that may extend base type `B` (declared as a base view in the overrides):
+/// its base part, read or replaced whatever the operation. Generated for every operation's
+/// response type.
 pub trait Inherits<B> {
-    /// The members inherited from `B`, copied.
-    fn base_view(&self) -> B;
+    /// A copy of the members inherited from `B`; `None` if the type does not extend `B`.
+    fn base_view(&self) -> Option<B>;
+    /// Replaces the members inherited from `B`; `false` (and nothing changed) if the type does
+    /// not extend `B`.
+    fn set_base(&mut self, base: B) -> bool;
+}
+
+/// Strings of a repeated or collection member, for [`Status::missing_permissions`].
+pub trait TextItems {
+    /// The strings held (nil items left out).
+    fn text_items(&self) -> Vec<&str>;
+}
+
+impl TextItems for Vec<String> {
+    fn text_items(&self) -> Vec<&str> {
+        self.iter().map(String::as_str).collect()
+    }
+}
+
+impl TextItems for Vec<Option<String>> {
+    fn text_items(&self) -> Vec<&str> {
+        self.iter().flatten().map(String::as_str).collect()
+    }
 }
 
 /// `Debug` wrapper for secret members: shows whether a value is set, never the value.

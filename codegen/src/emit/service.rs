@@ -1,0 +1,381 @@
+//! The glue between message types and the runtime's service-level mechanisms, generated from
+//! the overrides: which members of a request hold credentials (`Credentialed`), and where a
+//! response reports failures (`ServiceStatus`). Every operation's request and response type
+//! gets an impl, empty when the type has nothing declared, so the runtime can require them.
+
+use std::collections::HashSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::types::{shape, Shape};
+use super::Ctx;
+use crate::config::StatusValue;
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{Member, StatusField, TypeKind, TypeRef};
+use crate::names;
+use crate::QName;
+
+/// `Credentialed` impls for every operation's request type and the context member's type, and
+/// `ServiceStatus` impls for every operation's response type.
+pub(super) fn emit(ctx: &Ctx<'_>) -> Result<TokenStream> {
+    let mut credentialed = Vec::new();
+    let mut seen = HashSet::new();
+    let mut roots: Vec<QName> = Vec::new();
+    for op in &ctx.model.operations {
+        if let TypeRef::Named(q) = &op.input.child.ty {
+            roots.push(q.clone());
+        }
+        if let Some(TypeRef::Named(q)) = op.context.as_ref().map(|m| &m.ty) {
+            roots.push(q.clone());
+        }
+    }
+    for q in roots {
+        if seen.insert(q.clone()) {
+            credentialed.push(emit_credentialed(ctx, &q)?);
+        }
+    }
+    let mut statuses = Vec::new();
+    let mut readers = StatusReaders::default();
+    let mut seen = HashSet::new();
+    for op in &ctx.model.operations {
+        if let TypeRef::Named(q) = &op.output.child.ty {
+            if seen.insert(q.clone()) {
+                statuses.push(emit_status(ctx, q, &op.status, &mut readers));
+                for b in &ctx.config.base_views {
+                    statuses.extend(emit_base_view(ctx, q, b));
+                }
+            }
+        }
+    }
+    let readers = readers.items;
+    Ok(quote! { #(#credentialed)* #(#readers)* #(#statuses)* })
+}
+
+fn struct_members<'m>(ctx: &'m Ctx<'_>, q: &QName) -> &'m [Member] {
+    match ctx.model.get(q).map(|t| &t.kind) {
+        Some(TypeKind::Struct(s)) => &s.members,
+        _ => &[],
+    }
+}
+
+/// The Rust field of member `m` in the struct `owner`.
+fn field(ctx: &Ctx<'_>, owner: &QName, m: &Member) -> syn::Ident {
+    let members = struct_members(ctx, owner);
+    let names = names::field_names(members.iter().map(|x| x.name.as_str()));
+    let i = members
+        .iter()
+        .position(|x| x.name == m.name && x.declared_in == m.declared_in)
+        .unwrap_or(0);
+    syn::parse_str(&names[i]).unwrap_or_else(|_| quote::format_ident!("invalid_field"))
+}
+
+fn emit_credentialed(ctx: &Ctx<'_>, q: &QName) -> Result<TokenStream> {
+    let rt = &ctx.rt;
+    let ident = ctx.type_ident(q);
+    let members = struct_members(ctx, q);
+    let context = ctx.config.context_member.as_ref();
+    let mut fills = Vec::new();
+    let mut visits = Vec::new();
+    let mut masks = Vec::new();
+    for m in members {
+        let f = field(ctx, q, m);
+        if let Some(role) = &m.credential {
+            let secret = m.secret;
+            match shape(m) {
+                Shape::Req => {
+                    fills.push(quote! {
+                        if self.#f.is_empty() {
+                            if let Some(v) = source.credential(#role) { self.#f = v.to_owned(); }
+                        }
+                    });
+                    visits.push(quote!(visit(#role, #secret, &self.#f);));
+                    if secret {
+                        masks.push(quote!(if !self.#f.is_empty() { self.#f = "***".to_owned(); }));
+                    }
+                }
+                Shape::ReqNil | Shape::Opt => {
+                    fills.push(quote! {
+                        if self.#f.is_none() { self.#f = source.credential(#role).map(str::to_owned); }
+                    });
+                    visits.push(quote!(if let Some(v) = &self.#f { visit(#role, #secret, v); }));
+                    if secret {
+                        masks.push(quote!(if let Some(v) = &mut self.#f { *v = "***".to_owned(); }));
+                    }
+                }
+                Shape::OptNil => {
+                    fills.push(quote! {
+                        if self.#f.is_absent() {
+                            if let Some(v) = source.credential(#role) { self.#f = #rt::Nillable::Value(v.to_owned()); }
+                        }
+                    });
+                    visits.push(quote!(if let #rt::Nillable::Value(v) = &self.#f { visit(#role, #secret, v); }));
+                    if secret {
+                        masks.push(quote!(if let #rt::Nillable::Value(v) = &mut self.#f { *v = "***".to_owned(); }));
+                    }
+                }
+                Shape::Many => {}
+            }
+        } else if context.is_some_and(|c| c.matches(&m.declared_in, &m.name)) {
+            let TypeRef::Named(ctx_ty) = &m.ty else { continue };
+            let ctx_ident = ctx.type_ident(ctx_ty);
+            if !super::types::derives_default(ctx, ctx_ty) {
+                return Err(Error {
+                    file: ctx.file.to_owned(),
+                    line: m.loc.line,
+                    path: m.loc.path.clone(),
+                    kind: ErrorKind::Invalid(format!(
+                        "context_member {}/{}: type {} has required members, so the runtime cannot create it",
+                        m.declared_in, m.name, ctx_ty
+                    )),
+                });
+            }
+            if m.boxed {
+                return Err(Error {
+                    file: ctx.file.to_owned(),
+                    line: m.loc.line,
+                    path: m.loc.path.clone(),
+                    kind: ErrorKind::Unsupported(format!(
+                        "context_member {}/{} whose type contains the request again",
+                        m.declared_in, m.name
+                    )),
+                });
+            }
+            match shape(m) {
+                Shape::Req => {
+                    fills.push(quote!(#rt::Credentialed::fill_credentials(&mut self.#f, source);));
+                    visits.push(quote!(#rt::Credentialed::visit_credentials(&self.#f, visit);));
+                    masks.push(quote!(#rt::Credentialed::mask_secrets(&mut self.#f);));
+                }
+                Shape::ReqNil | Shape::Opt => {
+                    fills.push(quote! {
+                        #rt::Credentialed::fill_credentials(self.#f.get_or_insert_with(<#ctx_ident>::default), source);
+                    });
+                    visits.push(quote!(if let Some(v) = &self.#f { #rt::Credentialed::visit_credentials(v, visit); }));
+                    masks.push(quote!(if let Some(v) = &mut self.#f { #rt::Credentialed::mask_secrets(v); }));
+                }
+                Shape::OptNil => {
+                    fills.push(quote! {
+                        if self.#f.is_absent() { self.#f = #rt::Nillable::Value(<#ctx_ident>::default()); }
+                        if let #rt::Nillable::Value(v) = &mut self.#f { #rt::Credentialed::fill_credentials(v, source); }
+                    });
+                    visits.push(quote!(if let #rt::Nillable::Value(v) = &self.#f { #rt::Credentialed::visit_credentials(v, visit); }));
+                    masks.push(
+                        quote!(if let #rt::Nillable::Value(v) = &mut self.#f { #rt::Credentialed::mask_secrets(v); }),
+                    );
+                }
+                Shape::Many => {}
+            }
+        }
+    }
+    let unused = |v: &Vec<TokenStream>, name: &str| {
+        let id = quote::format_ident!("{}", name);
+        if v.is_empty() {
+            quote!(let _ = #id;)
+        } else {
+            quote!()
+        }
+    };
+    let (source_unused, visit_unused) = (unused(&fills, "source"), unused(&visits, "visit"));
+    Ok(quote! {
+        impl #rt::Credentialed for #ident {
+            fn fill_credentials(&mut self, source: &dyn #rt::CredentialSource) {
+                #source_unused
+                #(#fills)*
+            }
+            fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+                #visit_unused
+                #(#visits)*
+            }
+            fn mask_secrets(&mut self) {
+                #(#masks)*
+            }
+        }
+    })
+}
+
+/// A reader's fields: each role with its member path (declaring type and name per step).
+type ReaderKey = Vec<(String, Vec<(QName, String)>)>;
+
+/// The functions that read a status from the members a response type inherits: one per set
+/// of status fields, shared by every response type with the same (typically a common base type).
+#[derive(Default)]
+struct StatusReaders {
+    /// The readers so far, by their fields.
+    known: Vec<(ReaderKey, syn::Ident)>,
+    items: Vec<TokenStream>,
+}
+
+fn emit_status(ctx: &Ctx<'_>, q: &QName, fields: &[StatusField], readers: &mut StatusReaders) -> TokenStream {
+    let rt = &ctx.rt;
+    let ident = ctx.type_ident(q);
+    let body = if fields.is_empty() {
+        quote!(#rt::Status::default())
+    } else {
+        // The distinct first members, in order: the reader's parameters.
+        let mut firsts: Vec<&Member> = Vec::new();
+        for f in fields {
+            if let Some(m) = f.steps.first() {
+                if !firsts
+                    .iter()
+                    .any(|x| x.name == m.name && x.declared_in == m.declared_in)
+                {
+                    firsts.push(m);
+                }
+            }
+        }
+        let key: ReaderKey = fields
+            .iter()
+            .map(|f| {
+                let role = format!("{}{}", f.role, f.denied.as_deref().unwrap_or(""));
+                (
+                    role,
+                    f.steps
+                        .iter()
+                        .map(|m| (m.declared_in.clone(), m.name.clone()))
+                        .collect(),
+                )
+            })
+            .collect();
+        let reader = match readers.known.iter().find(|(k, _)| *k == key) {
+            Some((_, id)) => id.clone(),
+            None => {
+                let base = names::field_name(&firsts[0].declared_in.local);
+                let taken: Vec<String> = readers.known.iter().map(|(_, i)| i.to_string()).collect();
+                let mut name = format!("{}_status", base.trim_start_matches("r#"));
+                let mut n = 1;
+                while taken.contains(&name) {
+                    n += 1;
+                    name = format!("{}_status_{n}", base.trim_start_matches("r#"));
+                }
+                let id = quote::format_ident!("{}", name);
+                readers.items.push(emit_status_reader(ctx, q, &id, &firsts, fields));
+                readers.known.push((key, id.clone()));
+                id
+            }
+        };
+        let args = firsts.iter().map(|m| {
+            let f = field(ctx, q, m);
+            quote!(&self.#f)
+        });
+        quote!(#reader(#(#args),*))
+    };
+    quote! {
+        impl #rt::ServiceStatus for #ident {
+            fn status(&self) -> #rt::Status<'_> {
+                #body
+            }
+        }
+    }
+}
+
+/// `fn reader<'a>(first: &'a T, ...) -> Status<'a>` over the status fields.
+fn emit_status_reader(
+    ctx: &Ctx<'_>,
+    q: &QName,
+    ident: &syn::Ident,
+    firsts: &[&Member],
+    fields: &[StatusField],
+) -> TokenStream {
+    let rt = &ctx.rt;
+    let params = firsts.iter().map(|m| {
+        let f = field(ctx, q, m);
+        let ty = super::types::field_type(ctx, m);
+        quote!(#f: &'a #ty)
+    });
+    let value = |f: &StatusField| {
+        let access = access_chain(ctx, q, &f.steps);
+        match f.value {
+            StatusValue::Flag => quote!(#access.copied()),
+            StatusValue::Text => quote!(#access.map(|v| v.as_str())),
+            StatusValue::TextList => quote!(#access.map(#rt::TextItems::text_items).unwrap_or_default()),
+        }
+    };
+    let single_fields: Vec<&StatusField> = fields.iter().filter(|f| f.denied.is_none()).collect();
+    let singles = single_fields.iter().map(|f| {
+        let role = quote::format_ident!("{}", f.role);
+        let v = value(f);
+        quote!(#role: #v,)
+    });
+    let checks: Vec<TokenStream> = fields
+        .iter()
+        .filter_map(|f| {
+            let denied = f.denied.as_ref()?;
+            let v = value(f);
+            Some(quote!((#denied, #v)))
+        })
+        .collect();
+    let has_checks = !checks.is_empty();
+    let checks = has_checks.then(|| quote!(access_checks: Vec::from([#(#checks),*]),));
+    // `Status` has five single roles and the checks: the rest keep their defaults.
+    let rest = (single_fields.len() + usize::from(has_checks) < 6).then(|| quote!(..Default::default()));
+    let doc = super::doc_attrs("The service-level outcome these members report (the overrides' `status` paths).");
+    quote! {
+        #doc
+        fn #ident<'a>(#(#params),*) -> #rt::Status<'a> {
+            #rt::Status {
+                #(#singles)*
+                #checks
+                #rest
+            }
+        }
+    }
+}
+
+/// One step per member from the first member (a parameter), each giving `Option<&T>` of the member's value.
+fn access_chain(ctx: &Ctx<'_>, root: &QName, steps: &[Member]) -> TokenStream {
+    let mut expr: Option<TokenStream> = None;
+    let mut owner = root.clone();
+    for m in steps {
+        let f = field(ctx, &owner, m);
+        // The first member is the reader's parameter of the same name; later ones are reached
+        // through the previous step's value `x`.
+        let first = expr.is_none();
+        let v = if first { quote!(#f) } else { quote!(x.#f) };
+        let step = match (shape(m), m.boxed) {
+            (Shape::Req | Shape::Many, false) if first => quote!(Some(#v)),
+            (Shape::Req | Shape::Many, true) if first => quote!(Some(&**#v)),
+            (Shape::Req | Shape::Many, false) => quote!(Some(&#v)),
+            (Shape::Req | Shape::Many, true) => quote!(Some(&*#v)),
+            (Shape::ReqNil | Shape::Opt, false) => quote!(#v.as_ref()),
+            (Shape::ReqNil | Shape::Opt, true) => quote!(#v.as_deref()),
+            (Shape::OptNil, false) => quote!(#v.value()),
+            (Shape::OptNil, true) => quote!(#v.value().map(|b| &**b)),
+        };
+        expr = Some(match expr {
+            None => step,
+            Some(e) => quote!(#e.and_then(|x| #step)),
+        });
+        if let TypeRef::Named(next) = &m.ty {
+            owner = next.clone();
+        }
+    }
+    expr.unwrap_or_else(|| quote!(None))
+}
+
+/// `Inherits<Base>` for a response type: its base part, if it extends `base`.
+fn emit_base_view(ctx: &Ctx<'_>, q: &QName, base: &QName) -> Option<TokenStream> {
+    let rt = &ctx.rt;
+    let base_members = match &ctx.model.get(base)?.kind {
+        TypeKind::Struct(s) => &s.members,
+        _ => return None,
+    };
+    let ident = ctx.type_ident(q);
+    let base_ident = ctx.type_ident(base);
+    let base_fields: Vec<syn::Ident> = base_members.iter().map(|m| field(ctx, base, m)).collect();
+    let (view, set) = if ctx.model.bases(q).contains(&base) {
+        let own: Vec<syn::Ident> = base_members.iter().map(|m| field(ctx, q, m)).collect();
+        (
+            quote!(Some(#base_ident { #(#base_fields: self.#own.clone()),* })),
+            quote! { #(self.#own = base.#base_fields;)* true },
+        )
+    } else {
+        (quote!(None), quote!(let _ = base; false))
+    };
+    Some(quote! {
+        impl #rt::Inherits<#base_ident> for #ident {
+            fn base_view(&self) -> Option<#base_ident> { #view }
+            fn set_base(&mut self, base: #base_ident) -> bool { #set }
+        }
+    })
+}
