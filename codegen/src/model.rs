@@ -154,6 +154,8 @@ pub enum Builtin {
     DateTime,
     Duration,
     AnyUri,
+    /// `xs:base64Binary`: bytes, base64 on the wire.
+    Base64Binary,
     /// WCF `ser:guid`.
     Guid,
     /// WCF `ser:char` (a UTF-16 code unit as an integer).
@@ -179,6 +181,7 @@ impl Builtin {
             "dateTime" => Builtin::DateTime,
             "duration" => Builtin::Duration,
             "anyURI" => Builtin::AnyUri,
+            "base64Binary" => Builtin::Base64Binary,
             _ => return None,
         })
     }
@@ -202,6 +205,7 @@ impl Builtin {
             Builtin::DateTime => "dateTime",
             Builtin::Duration => "duration",
             Builtin::AnyUri => "anyURI",
+            Builtin::Base64Binary => "base64Binary",
             Builtin::Guid => "guid",
             Builtin::Char => "char",
         }

@@ -31,3 +31,4 @@ snapshot_fixture!(wcf, "wcf.wsdl");
 snapshot_fixture!(collisions, "collisions.wsdl");
 snapshot_fixture!(recursive, "recursive.wsdl");
 snapshot_fixture!(overrides, "overrides.wsdl");
+snapshot_fixture!(binary, "binary.wsdl");

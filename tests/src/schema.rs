@@ -224,6 +224,7 @@ pub fn builtin_sample(b: Builtin, name: &str, index: usize) -> String {
         Builtin::Duration => "P1DT2H3M4.5S".into(),
         Builtin::Guid => "0f8fad5b-d9cb-469f-a165-70867728950e".into(),
         Builtin::Char => "65".into(),
+        Builtin::Base64Binary => ["SGVsbG8sIHfDtnJsZCE=", ""][index % 2].into(),
     }
 }
 

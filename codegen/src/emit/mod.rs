@@ -251,6 +251,7 @@ fn builtin_type(rt: &syn::Path, b: Builtin) -> TokenStream {
         Builtin::Decimal => quote!(#rt::Decimal),
         Builtin::DateTime => quote!(#rt::DateTime),
         Builtin::Duration => quote!(#rt::Duration),
+        Builtin::Base64Binary => quote!(#rt::Base64Binary),
         Builtin::Guid => quote!(#rt::Uuid),
         Builtin::Char => quote!(#rt::WcfChar),
     }

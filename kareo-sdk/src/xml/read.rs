@@ -47,6 +47,7 @@ impl Decode for String {
 }
 
 with_simple_values!(simple_decode);
+simple_decode!(super::Base64Binary);
 
 impl<T: Decode> Decode for Box<T> {
     fn decode<'i>(r: &mut Reader<'i>, el: &Element<'i>) -> Result<Self, DecodeError> {

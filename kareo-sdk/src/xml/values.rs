@@ -24,7 +24,7 @@ impl fmt::Display for ValueError {
 
 impl std::error::Error for ValueError {}
 
-fn invalid(expected: &'static str, reason: &'static str) -> ValueError {
+pub(crate) fn invalid(expected: &'static str, reason: &'static str) -> ValueError {
     ValueError { expected, reason }
 }
 

@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use super::binary::{base64_encode_into, Base64Binary};
 use super::values::{with_simple_values, Nillable, SimpleValue};
 use super::Ns;
 
@@ -29,6 +30,16 @@ with_simple_values!(simple_encode);
 impl Encode for String {
     fn encode(&self, w: &mut Writer, ns: Ns, name: &'static str) -> Result<(), EncodeError> {
         w.text_element(ns, name, self)
+    }
+}
+
+/// Base64 text written straight into the document, without a second copy of the data.
+impl Encode for Base64Binary {
+    fn encode(&self, w: &mut Writer, ns: Ns, name: &'static str) -> Result<(), EncodeError> {
+        w.start(ns, name);
+        base64_encode_into(&mut w.buf, &self.0);
+        w.end(ns, name);
+        Ok(())
     }
 }
 
