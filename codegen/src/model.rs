@@ -156,6 +156,36 @@ pub enum Builtin {
     AnyUri,
     /// `xs:base64Binary`: bytes, base64 on the wire.
     Base64Binary,
+    /// `xs:hexBinary`: bytes, hexadecimal on the wire.
+    HexBinary,
+    Date,
+    Time,
+    GYear,
+    GYearMonth,
+    GMonth,
+    GDay,
+    GMonthDay,
+    Integer,
+    NonNegativeInteger,
+    PositiveInteger,
+    NonPositiveInteger,
+    NegativeInteger,
+    NormalizedString,
+    Token,
+    Language,
+    Name,
+    NcName,
+    NmToken,
+    Id,
+    IdRef,
+    Entity,
+    AnySimpleType,
+    /// `xs:NMTOKENS`: a list of `NMTOKEN`s, space-separated on the wire.
+    NmTokens,
+    /// `xs:IDREFS`: a list of `IDREF`s.
+    IdRefs,
+    /// `xs:ENTITIES`: a list of `ENTITY` names.
+    Entities,
     /// WCF `ser:guid`.
     Guid,
     /// WCF `ser:char` (a UTF-16 code unit as an integer).
@@ -182,6 +212,32 @@ impl Builtin {
             "duration" => Builtin::Duration,
             "anyURI" => Builtin::AnyUri,
             "base64Binary" => Builtin::Base64Binary,
+            "hexBinary" => Builtin::HexBinary,
+            "date" => Builtin::Date,
+            "time" => Builtin::Time,
+            "gYear" => Builtin::GYear,
+            "gYearMonth" => Builtin::GYearMonth,
+            "gMonth" => Builtin::GMonth,
+            "gDay" => Builtin::GDay,
+            "gMonthDay" => Builtin::GMonthDay,
+            "integer" => Builtin::Integer,
+            "nonNegativeInteger" => Builtin::NonNegativeInteger,
+            "positiveInteger" => Builtin::PositiveInteger,
+            "nonPositiveInteger" => Builtin::NonPositiveInteger,
+            "negativeInteger" => Builtin::NegativeInteger,
+            "normalizedString" => Builtin::NormalizedString,
+            "token" => Builtin::Token,
+            "language" => Builtin::Language,
+            "Name" => Builtin::Name,
+            "NCName" => Builtin::NcName,
+            "NMTOKEN" => Builtin::NmToken,
+            "ID" => Builtin::Id,
+            "IDREF" => Builtin::IdRef,
+            "ENTITY" => Builtin::Entity,
+            "anySimpleType" => Builtin::AnySimpleType,
+            "NMTOKENS" => Builtin::NmTokens,
+            "IDREFS" => Builtin::IdRefs,
+            "ENTITIES" => Builtin::Entities,
             _ => return None,
         })
     }
@@ -206,6 +262,32 @@ impl Builtin {
             Builtin::Duration => "duration",
             Builtin::AnyUri => "anyURI",
             Builtin::Base64Binary => "base64Binary",
+            Builtin::HexBinary => "hexBinary",
+            Builtin::Date => "date",
+            Builtin::Time => "time",
+            Builtin::GYear => "gYear",
+            Builtin::GYearMonth => "gYearMonth",
+            Builtin::GMonth => "gMonth",
+            Builtin::GDay => "gDay",
+            Builtin::GMonthDay => "gMonthDay",
+            Builtin::Integer => "integer",
+            Builtin::NonNegativeInteger => "nonNegativeInteger",
+            Builtin::PositiveInteger => "positiveInteger",
+            Builtin::NonPositiveInteger => "nonPositiveInteger",
+            Builtin::NegativeInteger => "negativeInteger",
+            Builtin::NormalizedString => "normalizedString",
+            Builtin::Token => "token",
+            Builtin::Language => "language",
+            Builtin::Name => "Name",
+            Builtin::NcName => "NCName",
+            Builtin::NmToken => "NMTOKEN",
+            Builtin::Id => "ID",
+            Builtin::IdRef => "IDREF",
+            Builtin::Entity => "ENTITY",
+            Builtin::AnySimpleType => "anySimpleType",
+            Builtin::NmTokens => "NMTOKENS",
+            Builtin::IdRefs => "IDREFS",
+            Builtin::Entities => "ENTITIES",
             Builtin::Guid => "guid",
             Builtin::Char => "char",
         }
@@ -219,6 +301,17 @@ impl Builtin {
             "duration" => Builtin::Duration,
             _ => return None,
         })
+    }
+}
+
+/// Why an XML Schema built-in the generator does not map is refused.
+fn unsupported_builtin(local: &str) -> String {
+    match local {
+        "QName" => "built-in type xs:QName (a value's prefix must be resolved against the namespace \
+                    declarations in scope at its element, which the runtime does not do)"
+            .into(),
+        "anyType" => "built-in type xs:anyType (content of any shape, such as WCF's `object` members)".into(),
+        other => format!("built-in type xs:{other}"),
     }
 }
 
@@ -424,7 +517,7 @@ impl<'a> Builder<'a> {
         if q.ns == XSD_NS {
             return match Builtin::from_xsd(&q.local) {
                 Some(b) => Ok(TypeRef::Builtin(b)),
-                None => Err(self.err(loc, ErrorKind::Unsupported(format!("built-in type xs:{}", q.local)))),
+                None => Err(self.err(loc, ErrorKind::Unsupported(unsupported_builtin(&q.local)))),
             };
         }
         if self.complex.contains_key(q) || self.simple.contains_key(q) {

@@ -32,3 +32,4 @@ snapshot_fixture!(collisions, "collisions.wsdl");
 snapshot_fixture!(recursive, "recursive.wsdl");
 snapshot_fixture!(overrides, "overrides.wsdl");
 snapshot_fixture!(binary, "binary.wsdl");
+snapshot_fixture!(builtins, "builtins.wsdl");

@@ -51,3 +51,54 @@ fn base64_binary_is_a_builtin_with_its_occurrence() {
     assert!(matches!(&def(&model, FILES, "Blob").kind, TypeKind::Alias(r) if *r == b64));
     assert_eq!(Builtin::Base64Binary.schema_name(), "base64Binary");
 }
+
+const VALUES: &str = "http://example.com/values/";
+
+#[test]
+fn every_xsd_1_0_builtin_wcf_emits_maps_to_its_own_builtin() {
+    let model = model_fixture("builtins.wsdl", &Config::default());
+    let got: Vec<(&str, &str)> = members(def(&model, VALUES, "Values"))
+        .iter()
+        .map(|m| match &m.ty {
+            TypeRef::Builtin(b) => (m.name.as_str(), b.schema_name()),
+            other => panic!("{}: {other:?}", m.name),
+        })
+        .collect();
+    let names: Vec<&str> = got.iter().map(|(_, b)| *b).collect();
+    assert_eq!(
+        names,
+        [
+            "date",
+            "integer",
+            "hexBinary",
+            "time",
+            "gYear",
+            "gYearMonth",
+            "gMonth",
+            "gDay",
+            "gMonthDay",
+            "nonNegativeInteger",
+            "positiveInteger",
+            "nonPositiveInteger",
+            "negativeInteger",
+            "normalizedString",
+            "token",
+            "language",
+            "Name",
+            "NCName",
+            "NMTOKEN",
+            "ID",
+            "IDREF",
+            "ENTITY",
+            "anySimpleType",
+            "NMTOKENS",
+            "IDREFS",
+            "ENTITIES",
+            "anyURI"
+        ]
+    );
+    assert!(matches!(
+        &def(&model, VALUES, "BigCount").kind,
+        TypeKind::Alias(TypeRef::Builtin(Builtin::PositiveInteger))
+    ));
+}

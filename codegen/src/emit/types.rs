@@ -457,7 +457,23 @@ impl DefaultCache {
         match r {
             TypeRef::Builtin(b) => !matches!(
                 b,
-                Builtin::DateTime | Builtin::Duration | Builtin::Guid | Builtin::Char | Builtin::Decimal
+                Builtin::DateTime
+                    | Builtin::Duration
+                    | Builtin::Guid
+                    | Builtin::Char
+                    | Builtin::Decimal
+                    | Builtin::Date
+                    | Builtin::Time
+                    | Builtin::GYear
+                    | Builtin::GYearMonth
+                    | Builtin::GMonth
+                    | Builtin::GDay
+                    | Builtin::GMonthDay
+                    | Builtin::Integer
+                    | Builtin::NonNegativeInteger
+                    | Builtin::PositiveInteger
+                    | Builtin::NonPositiveInteger
+                    | Builtin::NegativeInteger
             ),
             TypeRef::Named(q) => match ctx.kind(r) {
                 Some(TypeKind::Struct(_)) => self.struct_is_default(ctx, q),

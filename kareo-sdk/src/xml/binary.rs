@@ -165,6 +165,57 @@ impl SimpleValue for Base64Binary {
     }
 }
 
+/// An `xs:hexBinary` value: the bytes, sent as upper-case hexadecimal (two digits a byte).
+///
+/// Reading accepts either case. `Debug` shows the length, never the content.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct HexBinary(pub Vec<u8>);
+
+impl fmt::Debug for HexBinary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HexBinary({} bytes)", self.0.len())
+    }
+}
+
+impl From<Vec<u8>> for HexBinary {
+    fn from(v: Vec<u8>) -> Self {
+        HexBinary(v)
+    }
+}
+
+impl AsRef<[u8]> for HexBinary {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl SimpleValue for HexBinary {
+    fn to_text(&self) -> Cow<'_, str> {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let mut s = String::with_capacity(self.0.len() * 2);
+        for &b in &self.0 {
+            s.push(char::from(HEX[usize::from(b >> 4)]));
+            s.push(char::from(HEX[usize::from(b & 15)]));
+        }
+        Cow::Owned(s)
+    }
+    fn parse_text(text: &str) -> Result<Self, ValueError> {
+        let t = text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r')).as_bytes();
+        let digit = |b: u8| {
+            char::from(b)
+                .to_digit(16)
+                .ok_or_else(|| invalid("xs:hexBinary", "a character that is not a hexadecimal digit"))
+        };
+        if t.len() % 2 != 0 {
+            return Err(invalid("xs:hexBinary", "an odd number of hexadecimal digits"));
+        }
+        t.chunks_exact(2)
+            .map(|p| Ok((digit(p[0])? * 16 + digit(p[1])?) as u8))
+            .collect::<Result<Vec<u8>, ValueError>>()
+            .map(HexBinary)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,6 +272,22 @@ mod tests {
             let e = base64_decode(coded).unwrap_err();
             assert_eq!(e.expected, "xs:base64Binary", "{coded}");
         }
+    }
+
+    #[test]
+    fn hex_binary_is_upper_case_and_reads_either_case() {
+        let v = HexBinary::parse_text(" 00ff1Ab0 ").unwrap();
+        assert_eq!(v.0, [0x00, 0xFF, 0x1A, 0xB0]);
+        assert_eq!(v.to_text(), "00FF1AB0");
+        assert_eq!(HexBinary::parse_text("").unwrap().0, Vec::<u8>::new());
+        for bad in ["0", "0g", "0 0", "+1", "é1"] {
+            assert_eq!(
+                HexBinary::parse_text(bad).unwrap_err().expected,
+                "xs:hexBinary",
+                "{bad}"
+            );
+        }
+        assert_eq!(format!("{v:?}"), "HexBinary(4 bytes)");
     }
 
     #[test]

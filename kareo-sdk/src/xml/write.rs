@@ -43,6 +43,29 @@ impl Encode for Base64Binary {
     }
 }
 
+/// An `xs:list` value: the items' text separated by single spaces. An item whose text is empty
+/// or holds XML whitespace would read back as a different list, and is an error.
+impl<T: SimpleValue> Encode for Vec<T> {
+    fn encode(&self, w: &mut Writer, ns: Ns, name: &'static str) -> Result<(), EncodeError> {
+        w.start(ns, name);
+        for (index, item) in self.iter().enumerate() {
+            let text = item.to_text();
+            if text.is_empty() || text.bytes().any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+                return Err(EncodeError {
+                    path: Vec::new(),
+                    kind: EncodeErrorKind::InvalidListItem { index },
+                });
+            }
+            if index > 0 {
+                w.buf.push(' ');
+            }
+            escape_into(&mut w.buf, &text)?;
+        }
+        w.end(ns, name);
+        Ok(())
+    }
+}
+
 impl<T: Encode> Encode for Box<T> {
     fn encode(&self, w: &mut Writer, ns: Ns, name: &'static str) -> Result<(), EncodeError> {
         (**self).encode(w, ns, name)
@@ -82,6 +105,12 @@ pub enum EncodeErrorKind {
         /// Byte offset in the string.
         offset: usize,
     },
+    /// An item of an `xs:list` value is empty or contains whitespace, which the
+    /// space-separated list form cannot carry.
+    InvalidListItem {
+        /// The item's 0-based position in the list.
+        index: usize,
+    },
 }
 
 impl EncodeError {
@@ -103,6 +132,11 @@ impl fmt::Display for EncodeError {
             EncodeErrorKind::InvalidChar { code_point, offset } => write!(
                 f,
                 "cannot encode {}: character U+{code_point:04X} at byte {offset} is not allowed in XML 1.0",
+                self.path_string()
+            ),
+            EncodeErrorKind::InvalidListItem { index } => write!(
+                f,
+                "cannot encode {}: list item {index} is empty or contains whitespace, which a space-separated list cannot carry",
                 self.path_string()
             ),
         }
