@@ -10,7 +10,9 @@ use std::collections::{HashMap, HashSet};
 
 use crate::config::{Config, MemberRef};
 use crate::error::{Error, ErrorKind, Result};
-use crate::read::{self, ComplexTypeDecl, Definitions, ElementDecl, Loc, MaxOccurs, SERIALIZATION_NS, XSD_NS};
+use crate::read::{
+    self, ComplexTypeDecl, Definitions, ElementDecl, ListItemDecl, Loc, MaxOccurs, SERIALIZATION_NS, XSD_NS,
+};
 use crate::QName;
 
 /// The resolved schema and service model.
@@ -62,6 +64,8 @@ pub enum TypeKind {
     Enum(EnumType),
     /// A simple type without enumeration: its values are those of the base type.
     Alias(TypeRef),
+    /// An `xs:list` simple type: items of a simple type, space-separated on the wire.
+    List(TypeRef),
 }
 
 /// A complex type.
@@ -618,6 +622,9 @@ impl<'a> Builder<'a> {
     }
 
     fn simple_kind(&self, name: &QName, st: &read::SimpleTypeDecl) -> Result<TypeKind> {
+        if let Some(item) = &st.list {
+            return self.list_item(name, st, item).map(TypeKind::List);
+        }
         if !st.enumerations.is_empty() {
             return Ok(TypeKind::Enum(EnumType {
                 values: st.enumerations.clone(),
@@ -657,6 +664,44 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(TypeKind::Alias(base))
+    }
+
+    /// The item type of list type `name`: a built-in, an enumeration or a restriction. A list of
+    /// lists, a complex item and an anonymous enumeration (which has no name to emit) are refused.
+    fn list_item(&self, name: &QName, st: &read::SimpleTypeDecl, item: &ListItemDecl) -> Result<TypeRef> {
+        let refuse = |what: &str| Err(self.err(&st.loc, ErrorKind::Unsupported(format!("list type {name}: {what}"))));
+        let r = match item {
+            ListItemDecl::Named(q) => self.type_ref(q, &st.loc)?,
+            ListItemDecl::Anonymous(d) if d.list.is_some() => return refuse("a list of lists"),
+            ListItemDecl::Anonymous(d) if !d.enumerations.is_empty() => {
+                return refuse("an anonymous enumeration as the item type (name the item type)")
+            }
+            ListItemDecl::Anonymous(d) => self.type_ref(&d.base, &d.loc)?,
+        };
+        match &r {
+            TypeRef::Builtin(Builtin::NmTokens | Builtin::IdRefs | Builtin::Entities) => {
+                return refuse("a list of lists")
+            }
+            TypeRef::Named(q) if self.complex.contains_key(q) => {
+                return refuse(&format!("item type {q} is a complex type, not a simple one"))
+            }
+            TypeRef::Named(q) => {
+                // Follow restrictions down to what they restrict: a list there is a list of lists.
+                let mut cur = q;
+                for _ in 0..=self.simple.len() {
+                    match self.simple.get(cur) {
+                        Some(d) if d.list.is_some() => return refuse("a list of lists"),
+                        Some(d) if d.enumerations.is_empty() => cur = &d.base,
+                        _ => break,
+                    }
+                }
+                if cur.ns == XSD_NS && matches!(cur.local.as_str(), "NMTOKENS" | "IDREFS" | "ENTITIES") {
+                    return refuse("a list of lists");
+                }
+            }
+            TypeRef::Builtin(_) => {}
+        }
+        Ok(r)
     }
 
     fn check_overrides(&self, model: &Model) -> Result<()> {
@@ -1053,7 +1098,7 @@ fn mark_usage(model: &mut Model) {
             let refs: Vec<&TypeRef> = match &t.kind {
                 TypeKind::Struct(s) => s.members.iter().map(|m| &m.ty).collect(),
                 TypeKind::Array(a) => vec![&a.item.ty],
-                TypeKind::Alias(r) => vec![r],
+                TypeKind::Alias(r) | TypeKind::List(r) => vec![r],
                 TypeKind::Enum(_) => vec![],
             };
             stack.extend(refs.into_iter().filter_map(|r| {

@@ -331,9 +331,9 @@ fn schema_level_unsupported_constructs() {
         ),
         (
             "      <xs:complexType name=\"Req\">",
-            "      <xs:simpleType name=\"Codes\"><xs:list itemType=\"xs:int\" /></xs:simpleType>\n      <xs:complexType name=\"Req\">",
-            unsupported("xs:list simple type"),
-            "definitions/types/schema/simpleType[@name='Codes']/list",
+            "      <xs:simpleType name=\"Codes\"><xs:union memberTypes=\"xs:int\" /></xs:simpleType>\n      <xs:complexType name=\"Req\">",
+            unsupported("xs:union simple type"),
+            "definitions/types/schema/simpleType[@name='Codes']/union",
             "name=\"Codes\"",
         ),
         (

@@ -33,3 +33,4 @@ snapshot_fixture!(recursive, "recursive.wsdl");
 snapshot_fixture!(overrides, "overrides.wsdl");
 snapshot_fixture!(binary, "binary.wsdl");
 snapshot_fixture!(builtins, "builtins.wsdl");
+snapshot_fixture!(lists, "lists.wsdl");

@@ -102,3 +102,109 @@ fn every_xsd_1_0_builtin_wcf_emits_maps_to_its_own_builtin() {
         TypeKind::Alias(TypeRef::Builtin(Builtin::PositiveInteger))
     ));
 }
+
+const LISTS: &str = "http://example.com/lists/";
+
+#[test]
+fn list_types_are_lists_of_their_item_type() {
+    let model = model_fixture("lists.wsdl", &Config::default());
+    let list = |local: &str| match &def(&model, LISTS, local).kind {
+        TypeKind::List(item) => item.clone(),
+        other => panic!("{local}: {other:?}"),
+    };
+    assert_eq!(list("IntList"), TypeRef::Builtin(Builtin::Int));
+    assert_eq!(list("ColorList"), TypeRef::Named(QName::new(LISTS, "Color")));
+    assert_eq!(list("PriceList"), TypeRef::Builtin(Builtin::Decimal));
+    assert_eq!(list("CodeList"), TypeRef::Named(QName::new(LISTS, "Code")));
+    assert!(matches!(
+        &def(&model, LISTS, "ShortIntList").kind,
+        TypeKind::Alias(TypeRef::Named(q)) if q.local == "IntList"
+    ));
+    let row = &members(def(&model, LISTS, "Grid"))[3];
+    assert_eq!((row.name.as_str(), row.max_occurs), ("Row", MaxOccurs::Unbounded));
+}
+
+/// A WSDL whose one schema holds `types`.
+fn schema(types: &str) -> String {
+    format!(
+        r#"<wsdl:definitions targetNamespace="urn:t" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tns="urn:t">
+  <wsdl:types>
+    <xs:schema elementFormDefault="qualified" targetNamespace="urn:t">
+{types}
+    </xs:schema>
+  </wsdl:types>
+</wsdl:definitions>"#
+    )
+}
+
+fn refused(types: &str) -> codegen::Error {
+    match common::generate_text("bad.wsdl", &schema(types), &Config::default()) {
+        Ok(_) => panic!("generated:\n{types}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn lists_of_lists_and_complex_or_anonymous_enumeration_items_are_refused_by_name() {
+    let cases = [
+        (
+            r#"<xs:simpleType name="L"><xs:list itemType="xs:int" /></xs:simpleType>
+               <xs:simpleType name="LL"><xs:list itemType="tns:L" /></xs:simpleType>"#,
+            "list type {urn:t}LL: a list of lists",
+            "definitions/types/schema/simpleType[@name='LL']",
+        ),
+        (
+            r#"<xs:simpleType name="LL"><xs:list itemType="xs:NMTOKENS" /></xs:simpleType>"#,
+            "list type {urn:t}LL: a list of lists",
+            "definitions/types/schema/simpleType[@name='LL']",
+        ),
+        (
+            r#"<xs:simpleType name="LL"><xs:list><xs:simpleType><xs:list itemType="xs:int" /></xs:simpleType></xs:list></xs:simpleType>"#,
+            "list type {urn:t}LL: a list of lists",
+            "definitions/types/schema/simpleType[@name='LL']",
+        ),
+        (
+            r#"<xs:complexType name="C"><xs:sequence /></xs:complexType>
+               <xs:simpleType name="L"><xs:list itemType="tns:C" /></xs:simpleType>"#,
+            "list type {urn:t}L: item type {urn:t}C is a complex type, not a simple one",
+            "definitions/types/schema/simpleType[@name='L']",
+        ),
+        (
+            r#"<xs:simpleType name="L"><xs:list><xs:simpleType><xs:restriction base="xs:string"><xs:enumeration value="a" /></xs:restriction></xs:simpleType></xs:list></xs:simpleType>"#,
+            "list type {urn:t}L: an anonymous enumeration as the item type (name the item type)",
+            "definitions/types/schema/simpleType[@name='L']",
+        ),
+    ];
+    for (types, message, path) in cases {
+        let e = refused(types);
+        assert_eq!(e.kind, codegen::ErrorKind::Unsupported(message.into()), "{e}");
+        assert_eq!(e.path, path, "{e}");
+    }
+    let e = refused(r#"<xs:simpleType name="L"><xs:list itemType="tns:Nothing" /></xs:simpleType>"#);
+    assert!(
+        matches!(e.kind, codegen::ErrorKind::Unresolved { what: "type", .. }),
+        "{e}"
+    );
+}
+
+#[test]
+fn qname_any_type_and_notation_are_refused_by_name() {
+    for (ty, start) in [
+        ("xs:QName", "built-in type xs:QName ("),
+        ("xs:anyType", "built-in type xs:anyType ("),
+        ("xs:NOTATION", "built-in type xs:NOTATION"),
+    ] {
+        let e = refused(&format!(
+            r#"<xs:complexType name="C"><xs:sequence><xs:element name="V" type="{ty}" /></xs:sequence></xs:complexType>"#
+        ));
+        match &e.kind {
+            codegen::ErrorKind::Unsupported(m) => assert!(m.starts_with(start), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            e.path,
+            "definitions/types/schema/complexType[@name='C']/sequence/element[@name='V']"
+        );
+    }
+}

@@ -194,6 +194,19 @@ impl Sampler {
                     let inner = inner.clone();
                     self.value(out, &inner, name, index)
                 }
+                Some(TypeKind::List(inner)) => {
+                    // Two items, each without whitespace (which would split it).
+                    let inner = inner.clone();
+                    for i in 0..2 {
+                        let mut item = String::new();
+                        self.value(&mut item, &inner, name, index + i);
+                        let item: String = item.split_whitespace().collect::<Vec<_>>().join("_");
+                        if i > 0 {
+                            out.push(' ');
+                        }
+                        out.push_str(if item.is_empty() { "_" } else { &item });
+                    }
+                }
                 None => panic!("unresolved {q}"),
             },
         }
@@ -426,7 +439,7 @@ fn check_value(ty: &TypeRef, node: &Node, path: &str, problems: &mut Vec<String>
         TypeRef::Named(q) => match model().get(q).map(|t| &t.kind) {
             Some(TypeKind::Struct(st)) => check_sequence(&st.members, &node.children, path, problems),
             Some(TypeKind::Array(a)) => check_sequence(std::slice::from_ref(&a.item), &node.children, path, problems),
-            Some(TypeKind::Enum(_)) | Some(TypeKind::Alias(_)) => {
+            Some(TypeKind::Enum(_)) | Some(TypeKind::Alias(_)) | Some(TypeKind::List(_)) => {
                 if !node.children.is_empty() {
                     problems.push(format!("{path}: child elements in a simple value"));
                 }
