@@ -537,6 +537,35 @@ impl<'a> Builder<'a> {
     }
 
     fn member(&self, decl: &ElementDecl, ns: &str, declared_in: &QName) -> Result<Member> {
+        if let Some(r) = &decl.element_ref {
+            // `ref=`: the global element's name, namespace (its schema's target namespace,
+            // whatever elementFormDefault says), type and nillability; the particle's occurrence.
+            let Some((global, target_ns)) = self.elements.get(r) else {
+                return Err(self.err(
+                    &decl.loc,
+                    ErrorKind::Unresolved {
+                        what: "element",
+                        name: r.to_string(),
+                    },
+                ));
+            };
+            if global.element_ref.is_some() {
+                return Err(self.err(&global.loc, ErrorKind::Invalid("a global element with ref=".into())));
+            }
+            let resolved = ElementDecl {
+                name: global.name.clone(),
+                element_ref: None,
+                type_ref: global.type_ref.clone(),
+                inline_type: global.inline_type.clone(),
+                min_occurs: decl.min_occurs,
+                max_occurs: decl.max_occurs,
+                nillable: global.nillable,
+                emit_default_value: decl.emit_default_value.or(global.emit_default_value),
+                doc: decl.doc.clone().or_else(|| global.doc.clone()),
+                loc: decl.loc.clone(),
+            };
+            return self.member(&resolved, target_ns, declared_in);
+        }
         let ty = match (&decl.type_ref, &decl.inline_type) {
             (Some(q), _) => self.type_ref(q, &decl.loc)?,
             (None, Some(_)) => {

@@ -99,8 +99,11 @@ pub enum MaxOccurs {
 /// `xs:element`, global or local.
 #[derive(Debug, Clone)]
 pub struct ElementDecl {
-    /// Local name.
+    /// Local name (for `ref=`, the referenced element's).
     pub name: String,
+    /// `ref=`: the global element this particle stands for (name, namespace, type and
+    /// nillability are the global declaration's; occurrence is the particle's).
+    pub element_ref: Option<QName>,
     /// `type=` reference.
     pub type_ref: Option<QName>,
     /// An anonymous `xs:complexType` child.
@@ -513,10 +516,22 @@ impl Doc<'_> {
     }
 
     fn element(&self, el: &Element, path: &str) -> Result<ElementDecl> {
-        if el.attributes.contains_key("ref") {
-            return Err(self.err(el, path, ErrorKind::Unsupported("xs:element ref=".into())));
-        }
-        let name = self.attr(el, path, "name")?.to_owned();
+        let element_ref = match el.attributes.get("ref") {
+            Some(r) => Some(self.qname(el, path, r)?),
+            None => None,
+        };
+        let name = match &element_ref {
+            Some(r) => {
+                if ["name", "type", "nillable"]
+                    .iter()
+                    .any(|a| el.attributes.contains_key(*a))
+                {
+                    return Err(self.invalid(el, path, "xs:element ref= with name, type or nillable"));
+                }
+                r.local.clone()
+            }
+            None => self.attr(el, path, "name")?.to_owned(),
+        };
         let type_ref = match el.attributes.get("type") {
             Some(t) => Some(self.qname(el, path, t)?),
             None => None,
@@ -551,6 +566,7 @@ impl Doc<'_> {
         };
         let mut decl = ElementDecl {
             name,
+            element_ref,
             type_ref,
             inline_type: None,
             min_occurs,

@@ -304,7 +304,7 @@ fn schema_level_unsupported_constructs() {
         (
             "<xs:element name=\"Total\" type=\"xs:int\" />",
             "<xs:element ref=\"tns:Op\" />",
-            unsupported("xs:element ref="),
+            unsupported("anonymous complex type on a member element (name the type)"),
             "definitions/types/schema/complexType[@name='Resp']/sequence/element[2]",
             "ref=\"tns:Op\"",
         ),

@@ -11,7 +11,7 @@ use common::fixture_config::config_for;
 use common::{generate_fixture, pick_items, workspace_root};
 
 /// Fixtures compiled into `kareo-sdk`'s tests.
-const FIXTURES: &[&str] = &["binary", "builtins", "lists"];
+const FIXTURES: &[&str] = &["binary", "builtins", "lists", "element_ref"];
 
 fn update() -> bool {
     std::env::var("UPDATE_RUNTIME_FIXTURES").is_ok_and(|v| v == "1")

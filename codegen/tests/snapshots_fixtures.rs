@@ -34,3 +34,4 @@ snapshot_fixture!(overrides, "overrides.wsdl");
 snapshot_fixture!(binary, "binary.wsdl");
 snapshot_fixture!(builtins, "builtins.wsdl");
 snapshot_fixture!(lists, "lists.wsdl");
+snapshot_fixture!(element_ref, "element_ref.wsdl");

@@ -208,3 +208,56 @@ fn qname_any_type_and_notation_are_refused_by_name() {
         );
     }
 }
+
+#[test]
+fn element_refs_take_the_global_declaration_and_the_particle_occurrence() {
+    let model = model_fixture("element_ref.wsdl", &Config::default());
+    let letter = def(&model, "http://example.com/refs/", "Letter");
+    let got: Vec<(&str, &str, u32, MaxOccurs, bool)> = members(letter)
+        .iter()
+        .map(|m| (m.name.as_str(), m.ns.as_str(), m.min_occurs, m.max_occurs, m.nillable))
+        .collect();
+    let one = MaxOccurs::Bounded(1);
+    assert_eq!(
+        got,
+        [
+            ("Note", "http://example.com/common/", 1, one, true),
+            ("Stamp", "http://example.com/common/", 0, one, false),
+            ("Tag", "http://example.com/refs/", 0, MaxOccurs::Unbounded, false),
+            ("Body", "http://example.com/refs/", 1, one, false),
+        ]
+    );
+    assert_eq!(members(letter)[1].ty, TypeRef::Builtin(Builtin::DateTime));
+    assert_eq!(
+        members(letter)[2].ty,
+        TypeRef::Named(QName::new("http://example.com/refs/", "Tag"))
+    );
+}
+
+#[test]
+fn unresolved_and_anonymous_element_refs_are_errors() {
+    let e = refused(
+        r#"<xs:complexType name="C"><xs:sequence><xs:element ref="tns:Missing" /></xs:sequence></xs:complexType>"#,
+    );
+    assert_eq!(
+        e.kind,
+        codegen::ErrorKind::Unresolved {
+            what: "element",
+            name: "{urn:t}Missing".into()
+        },
+        "{e}"
+    );
+    assert_eq!(
+        e.path,
+        "definitions/types/schema/complexType[@name='C']/sequence/element"
+    );
+    let e = refused(
+        r#"<xs:element name="G"><xs:complexType><xs:sequence /></xs:complexType></xs:element>
+           <xs:complexType name="C"><xs:sequence><xs:element ref="tns:G" /></xs:sequence></xs:complexType>"#,
+    );
+    assert_eq!(
+        e.kind,
+        codegen::ErrorKind::Unsupported("anonymous complex type on a member element (name the type)".into()),
+        "{e}"
+    );
+}
