@@ -10,7 +10,9 @@ use std::collections::{HashMap, HashSet};
 
 use crate::config::{Config, MemberPath, MemberRef, StatusValue};
 use crate::error::{Error, ErrorKind, Result};
-use crate::read::{self, ComplexTypeDecl, Definitions, ElementDecl, Loc, MaxOccurs, SERIALIZATION_NS, XSD_NS};
+use crate::read::{
+    self, ComplexTypeDecl, Definitions, ElementDecl, ListItemDecl, Loc, MaxOccurs, SERIALIZATION_NS, XSD_NS,
+};
 use crate::QName;
 
 /// The resolved schema and service model.
@@ -65,6 +67,8 @@ pub enum TypeKind {
     Enum(EnumType),
     /// A simple type without enumeration: its values are those of the base type.
     Alias(TypeRef),
+    /// An `xs:list` simple type: items of a simple type, space-separated on the wire.
+    List(TypeRef),
 }
 
 /// A complex type.
@@ -159,6 +163,38 @@ pub enum Builtin {
     DateTime,
     Duration,
     AnyUri,
+    /// `xs:base64Binary`: bytes, base64 on the wire.
+    Base64Binary,
+    /// `xs:hexBinary`: bytes, hexadecimal on the wire.
+    HexBinary,
+    Date,
+    Time,
+    GYear,
+    GYearMonth,
+    GMonth,
+    GDay,
+    GMonthDay,
+    Integer,
+    NonNegativeInteger,
+    PositiveInteger,
+    NonPositiveInteger,
+    NegativeInteger,
+    NormalizedString,
+    Token,
+    Language,
+    Name,
+    NcName,
+    NmToken,
+    Id,
+    IdRef,
+    Entity,
+    AnySimpleType,
+    /// `xs:NMTOKENS`: a list of `NMTOKEN`s, space-separated on the wire.
+    NmTokens,
+    /// `xs:IDREFS`: a list of `IDREF`s.
+    IdRefs,
+    /// `xs:ENTITIES`: a list of `ENTITY` names.
+    Entities,
     /// WCF `ser:guid`.
     Guid,
     /// WCF `ser:char` (a UTF-16 code unit as an integer).
@@ -184,6 +220,33 @@ impl Builtin {
             "dateTime" => Builtin::DateTime,
             "duration" => Builtin::Duration,
             "anyURI" => Builtin::AnyUri,
+            "base64Binary" => Builtin::Base64Binary,
+            "hexBinary" => Builtin::HexBinary,
+            "date" => Builtin::Date,
+            "time" => Builtin::Time,
+            "gYear" => Builtin::GYear,
+            "gYearMonth" => Builtin::GYearMonth,
+            "gMonth" => Builtin::GMonth,
+            "gDay" => Builtin::GDay,
+            "gMonthDay" => Builtin::GMonthDay,
+            "integer" => Builtin::Integer,
+            "nonNegativeInteger" => Builtin::NonNegativeInteger,
+            "positiveInteger" => Builtin::PositiveInteger,
+            "nonPositiveInteger" => Builtin::NonPositiveInteger,
+            "negativeInteger" => Builtin::NegativeInteger,
+            "normalizedString" => Builtin::NormalizedString,
+            "token" => Builtin::Token,
+            "language" => Builtin::Language,
+            "Name" => Builtin::Name,
+            "NCName" => Builtin::NcName,
+            "NMTOKEN" => Builtin::NmToken,
+            "ID" => Builtin::Id,
+            "IDREF" => Builtin::IdRef,
+            "ENTITY" => Builtin::Entity,
+            "anySimpleType" => Builtin::AnySimpleType,
+            "NMTOKENS" => Builtin::NmTokens,
+            "IDREFS" => Builtin::IdRefs,
+            "ENTITIES" => Builtin::Entities,
             _ => return None,
         })
     }
@@ -207,6 +270,33 @@ impl Builtin {
             Builtin::DateTime => "dateTime",
             Builtin::Duration => "duration",
             Builtin::AnyUri => "anyURI",
+            Builtin::Base64Binary => "base64Binary",
+            Builtin::HexBinary => "hexBinary",
+            Builtin::Date => "date",
+            Builtin::Time => "time",
+            Builtin::GYear => "gYear",
+            Builtin::GYearMonth => "gYearMonth",
+            Builtin::GMonth => "gMonth",
+            Builtin::GDay => "gDay",
+            Builtin::GMonthDay => "gMonthDay",
+            Builtin::Integer => "integer",
+            Builtin::NonNegativeInteger => "nonNegativeInteger",
+            Builtin::PositiveInteger => "positiveInteger",
+            Builtin::NonPositiveInteger => "nonPositiveInteger",
+            Builtin::NegativeInteger => "negativeInteger",
+            Builtin::NormalizedString => "normalizedString",
+            Builtin::Token => "token",
+            Builtin::Language => "language",
+            Builtin::Name => "Name",
+            Builtin::NcName => "NCName",
+            Builtin::NmToken => "NMTOKEN",
+            Builtin::Id => "ID",
+            Builtin::IdRef => "IDREF",
+            Builtin::Entity => "ENTITY",
+            Builtin::AnySimpleType => "anySimpleType",
+            Builtin::NmTokens => "NMTOKENS",
+            Builtin::IdRefs => "IDREFS",
+            Builtin::Entities => "ENTITIES",
             Builtin::Guid => "guid",
             Builtin::Char => "char",
         }
@@ -220,6 +310,17 @@ impl Builtin {
             "duration" => Builtin::Duration,
             _ => return None,
         })
+    }
+}
+
+/// Why an XML Schema built-in the generator does not map is refused.
+fn unsupported_builtin(local: &str) -> String {
+    match local {
+        "QName" => "built-in type xs:QName (a value's prefix must be resolved against the namespace \
+                    declarations in scope at its element, which the runtime does not do)"
+            .into(),
+        "anyType" => "built-in type xs:anyType (content of any shape, such as WCF's `object` members)".into(),
+        other => format!("built-in type xs:{other}"),
     }
 }
 
@@ -444,7 +545,7 @@ impl<'a> Builder<'a> {
         if q.ns == XSD_NS {
             return match Builtin::from_xsd(&q.local) {
                 Some(b) => Ok(TypeRef::Builtin(b)),
-                None => Err(self.err(loc, ErrorKind::Unsupported(format!("built-in type xs:{}", q.local)))),
+                None => Err(self.err(loc, ErrorKind::Unsupported(unsupported_builtin(&q.local)))),
             };
         }
         if self.complex.contains_key(q) || self.simple.contains_key(q) {
@@ -460,6 +561,35 @@ impl<'a> Builder<'a> {
     }
 
     fn member(&self, decl: &ElementDecl, ns: &str, declared_in: &QName) -> Result<Member> {
+        if let Some(r) = &decl.element_ref {
+            // `ref=`: the global element's name, namespace (its schema's target namespace,
+            // whatever elementFormDefault says), type and nillability; the particle's occurrence.
+            let Some((global, target_ns)) = self.elements.get(r) else {
+                return Err(self.err(
+                    &decl.loc,
+                    ErrorKind::Unresolved {
+                        what: "element",
+                        name: r.to_string(),
+                    },
+                ));
+            };
+            if global.element_ref.is_some() {
+                return Err(self.err(&global.loc, ErrorKind::Invalid("a global element with ref=".into())));
+            }
+            let resolved = ElementDecl {
+                name: global.name.clone(),
+                element_ref: None,
+                type_ref: global.type_ref.clone(),
+                inline_type: global.inline_type.clone(),
+                min_occurs: decl.min_occurs,
+                max_occurs: decl.max_occurs,
+                nillable: global.nillable,
+                emit_default_value: decl.emit_default_value.or(global.emit_default_value),
+                doc: decl.doc.clone().or_else(|| global.doc.clone()),
+                loc: decl.loc.clone(),
+            };
+            return self.member(&resolved, target_ns, declared_in);
+        }
         let ty = match (&decl.type_ref, &decl.inline_type) {
             (Some(q), _) => self.type_ref(q, &decl.loc)?,
             (None, Some(_)) => {
@@ -548,6 +678,9 @@ impl<'a> Builder<'a> {
     }
 
     fn simple_kind(&self, name: &QName, st: &read::SimpleTypeDecl) -> Result<TypeKind> {
+        if let Some(item) = &st.list {
+            return self.list_item(name, st, item).map(TypeKind::List);
+        }
         if !st.enumerations.is_empty() {
             return Ok(TypeKind::Enum(EnumType {
                 values: st.enumerations.clone(),
@@ -587,6 +720,44 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(TypeKind::Alias(base))
+    }
+
+    /// The item type of list type `name`: a built-in, an enumeration or a restriction. A list of
+    /// lists, a complex item and an anonymous enumeration (which has no name to emit) are refused.
+    fn list_item(&self, name: &QName, st: &read::SimpleTypeDecl, item: &ListItemDecl) -> Result<TypeRef> {
+        let refuse = |what: &str| Err(self.err(&st.loc, ErrorKind::Unsupported(format!("list type {name}: {what}"))));
+        let r = match item {
+            ListItemDecl::Named(q) => self.type_ref(q, &st.loc)?,
+            ListItemDecl::Anonymous(d) if d.list.is_some() => return refuse("a list of lists"),
+            ListItemDecl::Anonymous(d) if !d.enumerations.is_empty() => {
+                return refuse("an anonymous enumeration as the item type (name the item type)")
+            }
+            ListItemDecl::Anonymous(d) => self.type_ref(&d.base, &d.loc)?,
+        };
+        match &r {
+            TypeRef::Builtin(Builtin::NmTokens | Builtin::IdRefs | Builtin::Entities) => {
+                return refuse("a list of lists")
+            }
+            TypeRef::Named(q) if self.complex.contains_key(q) => {
+                return refuse(&format!("item type {q} is a complex type, not a simple one"))
+            }
+            TypeRef::Named(q) => {
+                // Follow restrictions down to what they restrict: a list there is a list of lists.
+                let mut cur = q;
+                for _ in 0..=self.simple.len() {
+                    match self.simple.get(cur) {
+                        Some(d) if d.list.is_some() => return refuse("a list of lists"),
+                        Some(d) if d.enumerations.is_empty() => cur = &d.base,
+                        _ => break,
+                    }
+                }
+                if cur.ns == XSD_NS && matches!(cur.local.as_str(), "NMTOKENS" | "IDREFS" | "ENTITIES") {
+                    return refuse("a list of lists");
+                }
+            }
+            TypeRef::Builtin(_) => {}
+        }
+        Ok(r)
     }
 
     /// Checks the overrides against the contract. What they name that the contract lacks is
@@ -1118,7 +1289,7 @@ fn mark_usage(model: &mut Model) {
             let refs: Vec<&TypeRef> = match &t.kind {
                 TypeKind::Struct(s) => s.members.iter().map(|m| &m.ty).collect(),
                 TypeKind::Array(a) => vec![&a.item.ty],
-                TypeKind::Alias(r) => vec![r],
+                TypeKind::Alias(r) | TypeKind::List(r) => vec![r],
                 TypeKind::Enum(_) => vec![],
             };
             stack.extend(refs.into_iter().filter_map(|r| {

@@ -99,8 +99,11 @@ pub enum MaxOccurs {
 /// `xs:element`, global or local.
 #[derive(Debug, Clone)]
 pub struct ElementDecl {
-    /// Local name.
+    /// Local name (for `ref=`, the referenced element's).
     pub name: String,
+    /// `ref=`: the global element this particle stands for (name, namespace, type and
+    /// nillability are the global declaration's; occurrence is the particle's).
+    pub element_ref: Option<QName>,
     /// `type=` reference.
     pub type_ref: Option<QName>,
     /// An anonymous `xs:complexType` child.
@@ -119,19 +122,30 @@ pub struct ElementDecl {
     pub loc: Loc,
 }
 
-/// `xs:simpleType` with an `xs:restriction`.
+/// `xs:simpleType` with an `xs:restriction` or an `xs:list`.
 #[derive(Debug, Clone)]
 pub struct SimpleTypeDecl {
-    /// Name.
+    /// Name (empty for an anonymous simple type).
     pub name: String,
-    /// `restriction/@base`.
+    /// `restriction/@base`; `xs:anySimpleType` for a list.
     pub base: QName,
     /// `xs:enumeration` values, in order.
     pub enumerations: Vec<String>,
+    /// The item type, when the simple type is an `xs:list`.
+    pub list: Option<ListItemDecl>,
     /// `xs:documentation` text.
     pub doc: Option<String>,
     /// Location.
     pub loc: Loc,
+}
+
+/// The item type of an `xs:list`.
+#[derive(Debug, Clone)]
+pub enum ListItemDecl {
+    /// `itemType=`.
+    Named(QName),
+    /// An anonymous `xs:simpleType` child.
+    Anonymous(Box<SimpleTypeDecl>),
 }
 
 /// `wsdl:message`.
@@ -502,10 +516,22 @@ impl Doc<'_> {
     }
 
     fn element(&self, el: &Element, path: &str) -> Result<ElementDecl> {
-        if el.attributes.contains_key("ref") {
-            return Err(self.err(el, path, ErrorKind::Unsupported("xs:element ref=".into())));
-        }
-        let name = self.attr(el, path, "name")?.to_owned();
+        let element_ref = match el.attributes.get("ref") {
+            Some(r) => Some(self.qname(el, path, r)?),
+            None => None,
+        };
+        let name = match &element_ref {
+            Some(r) => {
+                if ["name", "type", "nillable"]
+                    .iter()
+                    .any(|a| el.attributes.contains_key(*a))
+                {
+                    return Err(self.invalid(el, path, "xs:element ref= with name, type or nillable"));
+                }
+                r.local.clone()
+            }
+            None => self.attr(el, path, "name")?.to_owned(),
+        };
         let type_ref = match el.attributes.get("type") {
             Some(t) => Some(self.qname(el, path, t)?),
             None => None,
@@ -540,6 +566,7 @@ impl Doc<'_> {
         };
         let mut decl = ElementDecl {
             name,
+            element_ref,
             type_ref,
             inline_type: None,
             min_occurs,
@@ -567,14 +594,34 @@ impl Doc<'_> {
 
     fn simple_type(&self, el: &Element, path: &str) -> Result<SimpleTypeDecl> {
         let name = self.attr(el, path, "name")?.to_owned();
+        self.simple_type_body(el, path, name)
+    }
+
+    /// A named or anonymous `xs:simpleType`: a restriction or a list.
+    fn simple_type_body(&self, el: &Element, path: &str, name: String) -> Result<SimpleTypeDecl> {
         let mut doc = None;
         let mut restriction = None;
+        let mut list = None;
         for (c, p) in xsd_children(self, el, path)? {
             match c.name.as_str() {
                 "annotation" => doc = documentation(c),
                 "restriction" => restriction = Some((c, p)),
+                "list" => list = Some(self.list(c, &p)?),
                 other => return Err(self.err(c, &p, ErrorKind::Unsupported(format!("xs:{other} simple type")))),
             }
+        }
+        if let Some(item) = list {
+            if restriction.is_some() {
+                return Err(self.invalid(el, path, "xs:simpleType with both xs:list and xs:restriction"));
+            }
+            return Ok(SimpleTypeDecl {
+                name,
+                base: QName::new(XSD_NS, "anySimpleType"),
+                enumerations: Vec::new(),
+                list: Some(item),
+                doc,
+                loc: self.loc(el, path),
+            });
         }
         let Some((r, rp)) = restriction else {
             return Err(self.invalid(el, path, "xs:simpleType without xs:restriction"));
@@ -594,9 +641,27 @@ impl Doc<'_> {
             name,
             base,
             enumerations,
+            list: None,
             doc,
             loc: self.loc(el, path),
         })
+    }
+
+    /// `xs:list`: `itemType=` or an anonymous `xs:simpleType` child, exactly one of them.
+    fn list(&self, el: &Element, path: &str) -> Result<ListItemDecl> {
+        let mut anonymous = None;
+        for (c, p) in xsd_children(self, el, path)? {
+            match c.name.as_str() {
+                "annotation" => {}
+                "simpleType" => anonymous = Some(self.simple_type_body(c, &p, String::new())?),
+                other => return Err(self.err(c, &p, ErrorKind::Unsupported(format!("xs:{other} in xs:list")))),
+            }
+        }
+        match (el.attributes.get("itemType"), anonymous) {
+            (Some(t), None) => Ok(ListItemDecl::Named(self.qname(el, path, t)?)),
+            (None, Some(st)) => Ok(ListItemDecl::Anonymous(Box::new(st))),
+            _ => Err(self.invalid(el, path, "xs:list needs exactly one of itemType and an xs:simpleType")),
+        }
     }
 
     fn message(&self, el: &Element, path: &str, tns: &str) -> Result<Message> {

@@ -31,3 +31,7 @@ snapshot_fixture!(wcf, "wcf.wsdl");
 snapshot_fixture!(collisions, "collisions.wsdl");
 snapshot_fixture!(recursive, "recursive.wsdl");
 snapshot_fixture!(overrides, "overrides.wsdl");
+snapshot_fixture!(binary, "binary.wsdl");
+snapshot_fixture!(builtins, "builtins.wsdl");
+snapshot_fixture!(lists, "lists.wsdl");
+snapshot_fixture!(element_ref, "element_ref.wsdl");

@@ -194,6 +194,19 @@ impl Sampler {
                     let inner = inner.clone();
                     self.value(out, &inner, name, index)
                 }
+                Some(TypeKind::List(inner)) => {
+                    // Two items, each without whitespace (which would split it).
+                    let inner = inner.clone();
+                    for i in 0..2 {
+                        let mut item = String::new();
+                        self.value(&mut item, &inner, name, index + i);
+                        let item: String = item.split_whitespace().collect::<Vec<_>>().join("_");
+                        if i > 0 {
+                            out.push(' ');
+                        }
+                        out.push_str(if item.is_empty() { "_" } else { &item });
+                    }
+                }
                 None => panic!("unresolved {q}"),
             },
         }
@@ -224,6 +237,33 @@ pub fn builtin_sample(b: Builtin, name: &str, index: usize) -> String {
         Builtin::Duration => "P1DT2H3M4.5S".into(),
         Builtin::Guid => "0f8fad5b-d9cb-469f-a165-70867728950e".into(),
         Builtin::Char => "65".into(),
+        Builtin::Base64Binary => ["SGVsbG8sIHfDtnJsZCE=", ""][index % 2].into(),
+        Builtin::HexBinary => "00FF1AB0".into(),
+        Builtin::Date => ["2021-10-05", "2021-10-05-05:00"][index % 2].into(),
+        Builtin::Time => ["13:45:10.5", "00:00:00Z"][index % 2].into(),
+        Builtin::GYear => "2021".into(),
+        Builtin::GYearMonth => "2021-10".into(),
+        Builtin::GMonth => "--10".into(),
+        Builtin::GDay => "---05".into(),
+        Builtin::GMonthDay => "--02-29".into(),
+        Builtin::Integer => "-123456789012345678901234567890".into(),
+        Builtin::NonNegativeInteger => "0".into(),
+        Builtin::PositiveInteger => "+007".into(),
+        Builtin::NonPositiveInteger => "-0".into(),
+        Builtin::NegativeInteger => "-1".into(),
+        Builtin::NormalizedString => "normalized text".into(),
+        Builtin::Token => "a token".into(),
+        Builtin::Language => "en-US".into(),
+        Builtin::Name => "a:Name".into(),
+        Builtin::NcName => "NCName_1".into(),
+        Builtin::NmToken => "1.0-x".into(),
+        Builtin::Id => "id1".into(),
+        Builtin::IdRef => "id1".into(),
+        Builtin::Entity => "logo".into(),
+        Builtin::AnySimpleType => "anything at all".into(),
+        Builtin::NmTokens => "a b c".into(),
+        Builtin::IdRefs => "id1 id2".into(),
+        Builtin::Entities => "logo banner".into(),
     }
 }
 
@@ -399,7 +439,7 @@ fn check_value(ty: &TypeRef, node: &Node, path: &str, problems: &mut Vec<String>
         TypeRef::Named(q) => match model().get(q).map(|t| &t.kind) {
             Some(TypeKind::Struct(st)) => check_sequence(&st.members, &node.children, path, problems),
             Some(TypeKind::Array(a)) => check_sequence(std::slice::from_ref(&a.item), &node.children, path, problems),
-            Some(TypeKind::Enum(_)) | Some(TypeKind::Alias(_)) => {
+            Some(TypeKind::Enum(_)) | Some(TypeKind::Alias(_)) | Some(TypeKind::List(_)) => {
                 if !node.children.is_empty() {
                     problems.push(format!("{path}: child elements in a simple value"));
                 }

@@ -249,7 +249,19 @@ impl Ctx<'_> {
 
 fn builtin_type(rt: &syn::Path, b: Builtin) -> TokenStream {
     match b {
-        Builtin::String | Builtin::AnyUri => quote!(String),
+        Builtin::String
+        | Builtin::AnyUri
+        | Builtin::NormalizedString
+        | Builtin::Token
+        | Builtin::Language
+        | Builtin::Name
+        | Builtin::NcName
+        | Builtin::NmToken
+        | Builtin::Id
+        | Builtin::IdRef
+        | Builtin::Entity
+        | Builtin::AnySimpleType => quote!(String),
+        Builtin::NmTokens | Builtin::IdRefs | Builtin::Entities => quote!(Vec<String>),
         Builtin::Boolean => quote!(bool),
         Builtin::Byte => quote!(i8),
         Builtin::Short => quote!(i16),
@@ -264,6 +276,21 @@ fn builtin_type(rt: &syn::Path, b: Builtin) -> TokenStream {
         Builtin::Decimal => quote!(#rt::Decimal),
         Builtin::DateTime => quote!(#rt::DateTime),
         Builtin::Duration => quote!(#rt::Duration),
+        Builtin::Base64Binary => quote!(#rt::Base64Binary),
+        Builtin::HexBinary => quote!(#rt::HexBinary),
+        Builtin::Date => quote!(#rt::Date),
+        Builtin::Time => quote!(#rt::Time),
+        Builtin::GYear => quote!(#rt::GYear),
+        Builtin::GYearMonth => quote!(#rt::GYearMonth),
+        Builtin::GMonth => quote!(#rt::GMonth),
+        Builtin::GDay => quote!(#rt::GDay),
+        Builtin::GMonthDay => quote!(#rt::GMonthDay),
+        Builtin::Integer => quote!(#rt::Integer),
+        Builtin::NonNegativeInteger => quote!(#rt::NonNegativeInteger),
+        Builtin::PositiveInteger => quote!(#rt::PositiveInteger),
+        Builtin::NonPositiveInteger => quote!(#rt::NonPositiveInteger),
+        Builtin::NegativeInteger => quote!(#rt::NegativeInteger),
+
         Builtin::Guid => quote!(#rt::Uuid),
         Builtin::Char => quote!(#rt::WcfChar),
     }

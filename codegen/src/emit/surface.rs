@@ -50,6 +50,15 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> String {
                     let _ = writeln!(out, "value {rust}.{v} = listed");
                 }
             }
+            TypeKind::List(r) => {
+                let _ = writeln!(
+                    out,
+                    "type {rust} = list {{{}}}{} of {}",
+                    t.name.ns,
+                    t.name.local,
+                    xsd_name(r)
+                );
+            }
             TypeKind::Alias(r) => {
                 let _ = writeln!(
                     out,

@@ -57,6 +57,15 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> Result<TokenStream> {
                 quote! { #doc pub type #ident = Vec<#item>; }
             }
             TypeKind::Enum(_) => emit_enum(ctx, t),
+            TypeKind::List(r) => {
+                let ident = ctx.type_ident(&t.name);
+                let item = ctx.value_type(r);
+                let doc = type_doc(
+                    t,
+                    &format!("List of `{}` values, separated by spaces on the wire.", xsd_name(r)),
+                );
+                quote! { #doc pub type #ident = Vec<#item>; }
+            }
             TypeKind::Alias(r) => {
                 let ident = ctx.type_ident(&t.name);
                 let target = ctx.value_type(r);
@@ -371,6 +380,24 @@ fn emit_enum(ctx: &Ctx<'_>, t: &TypeDef) -> TokenStream {
         t,
         "Enumeration. Values the schema does not list are kept, not rejected.",
     );
+    // The item type of a list type: list values are read and written item by item as text.
+    let is_list_item = ctx
+        .model
+        .types
+        .iter()
+        .any(|l| matches!(&l.kind, TypeKind::List(TypeRef::Named(q)) if *q == t.name));
+    let list_item = is_list_item.then(|| {
+        quote! {
+            impl #rt::SimpleValue for #ident {
+                fn to_text(&self) -> std::borrow::Cow<'_, str> {
+                    std::borrow::Cow::Borrowed(self.as_str())
+                }
+                fn parse_text(text: &str) -> Result<Self, #rt::ValueError> {
+                    Ok(Self::from(text))
+                }
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -406,6 +433,7 @@ fn emit_enum(ctx: &Ctx<'_>, t: &TypeDef) -> TokenStream {
                 Ok(Self::from(&*xr.text(xe)?))
             }
         }
+        #list_item
     }
 }
 
@@ -441,11 +469,27 @@ impl DefaultCache {
         match r {
             TypeRef::Builtin(b) => !matches!(
                 b,
-                Builtin::DateTime | Builtin::Duration | Builtin::Guid | Builtin::Char | Builtin::Decimal
+                Builtin::DateTime
+                    | Builtin::Duration
+                    | Builtin::Guid
+                    | Builtin::Char
+                    | Builtin::Decimal
+                    | Builtin::Date
+                    | Builtin::Time
+                    | Builtin::GYear
+                    | Builtin::GYearMonth
+                    | Builtin::GMonth
+                    | Builtin::GDay
+                    | Builtin::GMonthDay
+                    | Builtin::Integer
+                    | Builtin::NonNegativeInteger
+                    | Builtin::PositiveInteger
+                    | Builtin::NonPositiveInteger
+                    | Builtin::NegativeInteger
             ),
             TypeRef::Named(q) => match ctx.kind(r) {
                 Some(TypeKind::Struct(_)) => self.struct_is_default(ctx, q),
-                Some(TypeKind::Array(_)) => true,
+                Some(TypeKind::Array(_) | TypeKind::List(_)) => true,
                 Some(TypeKind::Alias(inner)) => {
                     let inner = inner.clone();
                     self.type_is_default(ctx, &inner)

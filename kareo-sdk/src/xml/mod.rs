@@ -4,12 +4,21 @@
 //! Nothing here knows Kareo's schema; the generated module supplies the namespace table and
 //! the per-type code.
 
+mod binary;
+#[cfg(test)]
+mod fixtures;
+mod lexical;
 mod read;
 mod values;
 mod write;
 
 use std::fmt;
 
+pub use binary::{Base64Binary, HexBinary};
+pub use lexical::{
+    Date, GDay, GMonth, GMonthDay, GYear, GYearMonth, Integer, NegativeInteger, NonNegativeInteger, NonPositiveInteger,
+    PositiveInteger, Time,
+};
 pub use read::{Decode, DecodeError, DecodeErrorKind, Element, Limits, Reader};
 pub use uuid::Uuid;
 pub use values::{DateTime, Decimal, Duration, Nillable, SimpleValue, ValueError, WcfChar, Zone};

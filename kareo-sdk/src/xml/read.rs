@@ -47,6 +47,18 @@ impl Decode for String {
 }
 
 with_simple_values!(simple_decode);
+simple_decode!(super::Base64Binary);
+
+/// An `xs:list` value: items separated by any XML whitespace.
+impl<T: SimpleValue> Decode for Vec<T> {
+    fn decode<'i>(r: &mut Reader<'i>, el: &Element<'i>) -> Result<Self, DecodeError> {
+        let text = r.text(el)?;
+        text.split([' ', '\t', '\n', '\r'])
+            .filter(|item| !item.is_empty())
+            .map(|item| T::parse_text(item).map_err(DecodeError::value))
+            .collect()
+    }
+}
 
 impl<T: Decode> Decode for Box<T> {
     fn decode<'i>(r: &mut Reader<'i>, el: &Element<'i>) -> Result<Self, DecodeError> {

@@ -24,7 +24,7 @@ impl fmt::Display for ValueError {
 
 impl std::error::Error for ValueError {}
 
-fn invalid(expected: &'static str, reason: &'static str) -> ValueError {
+pub(crate) fn invalid(expected: &'static str, reason: &'static str) -> ValueError {
     ValueError { expected, reason }
 }
 
@@ -48,7 +48,20 @@ macro_rules! with_simple_values {
             crate::xml::WcfChar,
             crate::xml::Decimal,
             crate::xml::Duration,
-            crate::xml::DateTime
+            crate::xml::DateTime,
+            crate::xml::HexBinary,
+            crate::xml::Date,
+            crate::xml::Time,
+            crate::xml::GYear,
+            crate::xml::GYearMonth,
+            crate::xml::GMonth,
+            crate::xml::GDay,
+            crate::xml::GMonthDay,
+            crate::xml::Integer,
+            crate::xml::NonNegativeInteger,
+            crate::xml::PositiveInteger,
+            crate::xml::NonPositiveInteger,
+            crate::xml::NegativeInteger
         );
     };
 }
@@ -379,7 +392,7 @@ pub struct DateTime {
     zone: Zone,
 }
 
-fn days_in_month(year: i32, month: u8) -> u8 {
+pub(crate) fn days_in_month(year: i32, month: u8) -> u8 {
     match month {
         4 | 6 | 9 | 11 => 30,
         2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,

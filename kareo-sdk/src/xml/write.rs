@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use super::binary::{base64_encode_into, Base64Binary};
 use super::values::{with_simple_values, Nillable, SimpleValue};
 use super::Ns;
 
@@ -29,6 +30,39 @@ with_simple_values!(simple_encode);
 impl Encode for String {
     fn encode(&self, w: &mut Writer, ns: Ns, name: &'static str) -> Result<(), EncodeError> {
         w.text_element(ns, name, self)
+    }
+}
+
+/// Base64 text written straight into the document, without a second copy of the data.
+impl Encode for Base64Binary {
+    fn encode(&self, w: &mut Writer, ns: Ns, name: &'static str) -> Result<(), EncodeError> {
+        w.start(ns, name);
+        base64_encode_into(&mut w.buf, &self.0);
+        w.end(ns, name);
+        Ok(())
+    }
+}
+
+/// An `xs:list` value: the items' text separated by single spaces. An item whose text is empty
+/// or holds XML whitespace would read back as a different list, and is an error.
+impl<T: SimpleValue> Encode for Vec<T> {
+    fn encode(&self, w: &mut Writer, ns: Ns, name: &'static str) -> Result<(), EncodeError> {
+        w.start(ns, name);
+        for (index, item) in self.iter().enumerate() {
+            let text = item.to_text();
+            if text.is_empty() || text.bytes().any(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+                return Err(EncodeError {
+                    path: Vec::new(),
+                    kind: EncodeErrorKind::InvalidListItem { index },
+                });
+            }
+            if index > 0 {
+                w.buf.push(' ');
+            }
+            escape_into(&mut w.buf, &text)?;
+        }
+        w.end(ns, name);
+        Ok(())
     }
 }
 
@@ -71,6 +105,12 @@ pub enum EncodeErrorKind {
         /// Byte offset in the string.
         offset: usize,
     },
+    /// An item of an `xs:list` value is empty or contains whitespace, which the
+    /// space-separated list form cannot carry.
+    InvalidListItem {
+        /// The item's 0-based position in the list.
+        index: usize,
+    },
 }
 
 impl EncodeError {
@@ -92,6 +132,11 @@ impl fmt::Display for EncodeError {
             EncodeErrorKind::InvalidChar { code_point, offset } => write!(
                 f,
                 "cannot encode {}: character U+{code_point:04X} at byte {offset} is not allowed in XML 1.0",
+                self.path_string()
+            ),
+            EncodeErrorKind::InvalidListItem { index } => write!(
+                f,
+                "cannot encode {}: list item {index} is empty or contains whitespace, which a space-separated list cannot carry",
                 self.path_string()
             ),
         }

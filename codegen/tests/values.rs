@@ -1,0 +1,263 @@
+//! The XSD value constructs beyond the plain built-ins, at the model stage: `xs:base64Binary`
+//! and the other XSD 1.0 built-ins WCF emits, `xs:list` simple types and `xs:element ref=`.
+//! Each has a fixture (`tests/fixtures/<name>.wsdl`), a snapshot of its generated code
+//! (`snapshots_fixtures.rs`) and a compiled copy of that code tested against the runtime
+//! (`runtime_fixtures.rs`).
+
+mod common;
+
+use codegen::model::{Builtin, Member, Model, TypeDef, TypeKind, TypeRef};
+use codegen::read::MaxOccurs;
+use codegen::{Config, QName};
+use common::model_fixture;
+
+fn def<'m>(model: &'m Model, ns: &str, local: &str) -> &'m TypeDef {
+    model
+        .get(&QName::new(ns, local))
+        .unwrap_or_else(|| panic!("{{{ns}}}{local} is not in the model"))
+}
+
+fn members(t: &TypeDef) -> &[Member] {
+    match &t.kind {
+        TypeKind::Struct(s) => &s.members,
+        other => panic!("{} is not a struct: {other:?}", t.name),
+    }
+}
+
+/// `(name, type, minOccurs, maxOccurs, nillable)` of each member.
+fn shapes(t: &TypeDef) -> Vec<(&str, &TypeRef, u32, MaxOccurs, bool)> {
+    members(t)
+        .iter()
+        .map(|m| (m.name.as_str(), &m.ty, m.min_occurs, m.max_occurs, m.nillable))
+        .collect()
+}
+
+const FILES: &str = "http://example.com/files/";
+
+#[test]
+fn base64_binary_is_a_builtin_with_its_occurrence() {
+    let model = model_fixture("binary.wsdl", &Config::default());
+    let b64 = TypeRef::Builtin(Builtin::Base64Binary);
+    let one = MaxOccurs::Bounded(1);
+    assert_eq!(
+        shapes(def(&model, FILES, "Upload")),
+        [
+            ("Name", &TypeRef::Builtin(Builtin::String), 0, one, true),
+            ("Content", &b64, 1, one, true),
+            ("Thumbnail", &b64, 0, one, false),
+            ("Page", &b64, 0, MaxOccurs::Unbounded, false),
+        ]
+    );
+    assert!(matches!(&def(&model, FILES, "Blob").kind, TypeKind::Alias(r) if *r == b64));
+    assert_eq!(Builtin::Base64Binary.schema_name(), "base64Binary");
+}
+
+const VALUES: &str = "http://example.com/values/";
+
+#[test]
+fn every_xsd_1_0_builtin_wcf_emits_maps_to_its_own_builtin() {
+    let model = model_fixture("builtins.wsdl", &Config::default());
+    let got: Vec<(&str, &str)> = members(def(&model, VALUES, "Values"))
+        .iter()
+        .map(|m| match &m.ty {
+            TypeRef::Builtin(b) => (m.name.as_str(), b.schema_name()),
+            other => panic!("{}: {other:?}", m.name),
+        })
+        .collect();
+    let names: Vec<&str> = got.iter().map(|(_, b)| *b).collect();
+    assert_eq!(
+        names,
+        [
+            "date",
+            "integer",
+            "hexBinary",
+            "time",
+            "gYear",
+            "gYearMonth",
+            "gMonth",
+            "gDay",
+            "gMonthDay",
+            "nonNegativeInteger",
+            "positiveInteger",
+            "nonPositiveInteger",
+            "negativeInteger",
+            "normalizedString",
+            "token",
+            "language",
+            "Name",
+            "NCName",
+            "NMTOKEN",
+            "ID",
+            "IDREF",
+            "ENTITY",
+            "anySimpleType",
+            "NMTOKENS",
+            "IDREFS",
+            "ENTITIES",
+            "anyURI"
+        ]
+    );
+    assert!(matches!(
+        &def(&model, VALUES, "BigCount").kind,
+        TypeKind::Alias(TypeRef::Builtin(Builtin::PositiveInteger))
+    ));
+}
+
+const LISTS: &str = "http://example.com/lists/";
+
+#[test]
+fn list_types_are_lists_of_their_item_type() {
+    let model = model_fixture("lists.wsdl", &Config::default());
+    let list = |local: &str| match &def(&model, LISTS, local).kind {
+        TypeKind::List(item) => item.clone(),
+        other => panic!("{local}: {other:?}"),
+    };
+    assert_eq!(list("IntList"), TypeRef::Builtin(Builtin::Int));
+    assert_eq!(list("ColorList"), TypeRef::Named(QName::new(LISTS, "Color")));
+    assert_eq!(list("PriceList"), TypeRef::Builtin(Builtin::Decimal));
+    assert_eq!(list("CodeList"), TypeRef::Named(QName::new(LISTS, "Code")));
+    assert!(matches!(
+        &def(&model, LISTS, "ShortIntList").kind,
+        TypeKind::Alias(TypeRef::Named(q)) if q.local == "IntList"
+    ));
+    let row = &members(def(&model, LISTS, "Grid"))[3];
+    assert_eq!((row.name.as_str(), row.max_occurs), ("Row", MaxOccurs::Unbounded));
+}
+
+/// A WSDL whose one schema holds `types`.
+fn schema(types: &str) -> String {
+    format!(
+        r#"<wsdl:definitions targetNamespace="urn:t" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tns="urn:t">
+  <wsdl:types>
+    <xs:schema elementFormDefault="qualified" targetNamespace="urn:t">
+{types}
+    </xs:schema>
+  </wsdl:types>
+</wsdl:definitions>"#
+    )
+}
+
+fn refused(types: &str) -> codegen::Error {
+    match common::generate_text("bad.wsdl", &schema(types), &Config::default()) {
+        Ok(_) => panic!("generated:\n{types}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn lists_of_lists_and_complex_or_anonymous_enumeration_items_are_refused_by_name() {
+    let cases = [
+        (
+            r#"<xs:simpleType name="L"><xs:list itemType="xs:int" /></xs:simpleType>
+               <xs:simpleType name="LL"><xs:list itemType="tns:L" /></xs:simpleType>"#,
+            "list type {urn:t}LL: a list of lists",
+            "definitions/types/schema/simpleType[@name='LL']",
+        ),
+        (
+            r#"<xs:simpleType name="LL"><xs:list itemType="xs:NMTOKENS" /></xs:simpleType>"#,
+            "list type {urn:t}LL: a list of lists",
+            "definitions/types/schema/simpleType[@name='LL']",
+        ),
+        (
+            r#"<xs:simpleType name="LL"><xs:list><xs:simpleType><xs:list itemType="xs:int" /></xs:simpleType></xs:list></xs:simpleType>"#,
+            "list type {urn:t}LL: a list of lists",
+            "definitions/types/schema/simpleType[@name='LL']",
+        ),
+        (
+            r#"<xs:complexType name="C"><xs:sequence /></xs:complexType>
+               <xs:simpleType name="L"><xs:list itemType="tns:C" /></xs:simpleType>"#,
+            "list type {urn:t}L: item type {urn:t}C is a complex type, not a simple one",
+            "definitions/types/schema/simpleType[@name='L']",
+        ),
+        (
+            r#"<xs:simpleType name="L"><xs:list><xs:simpleType><xs:restriction base="xs:string"><xs:enumeration value="a" /></xs:restriction></xs:simpleType></xs:list></xs:simpleType>"#,
+            "list type {urn:t}L: an anonymous enumeration as the item type (name the item type)",
+            "definitions/types/schema/simpleType[@name='L']",
+        ),
+    ];
+    for (types, message, path) in cases {
+        let e = refused(types);
+        assert_eq!(e.kind, codegen::ErrorKind::Unsupported(message.into()), "{e}");
+        assert_eq!(e.path, path, "{e}");
+    }
+    let e = refused(r#"<xs:simpleType name="L"><xs:list itemType="tns:Nothing" /></xs:simpleType>"#);
+    assert!(
+        matches!(e.kind, codegen::ErrorKind::Unresolved { what: "type", .. }),
+        "{e}"
+    );
+}
+
+#[test]
+fn qname_any_type_and_notation_are_refused_by_name() {
+    for (ty, start) in [
+        ("xs:QName", "built-in type xs:QName ("),
+        ("xs:anyType", "built-in type xs:anyType ("),
+        ("xs:NOTATION", "built-in type xs:NOTATION"),
+    ] {
+        let e = refused(&format!(
+            r#"<xs:complexType name="C"><xs:sequence><xs:element name="V" type="{ty}" /></xs:sequence></xs:complexType>"#
+        ));
+        match &e.kind {
+            codegen::ErrorKind::Unsupported(m) => assert!(m.starts_with(start), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            e.path,
+            "definitions/types/schema/complexType[@name='C']/sequence/element[@name='V']"
+        );
+    }
+}
+
+#[test]
+fn element_refs_take_the_global_declaration_and_the_particle_occurrence() {
+    let model = model_fixture("element_ref.wsdl", &Config::default());
+    let letter = def(&model, "http://example.com/refs/", "Letter");
+    let got: Vec<(&str, &str, u32, MaxOccurs, bool)> = members(letter)
+        .iter()
+        .map(|m| (m.name.as_str(), m.ns.as_str(), m.min_occurs, m.max_occurs, m.nillable))
+        .collect();
+    let one = MaxOccurs::Bounded(1);
+    assert_eq!(
+        got,
+        [
+            ("Note", "http://example.com/common/", 1, one, true),
+            ("Stamp", "http://example.com/common/", 0, one, false),
+            ("Tag", "http://example.com/refs/", 0, MaxOccurs::Unbounded, false),
+            ("Body", "http://example.com/refs/", 1, one, false),
+        ]
+    );
+    assert_eq!(members(letter)[1].ty, TypeRef::Builtin(Builtin::DateTime));
+    assert_eq!(
+        members(letter)[2].ty,
+        TypeRef::Named(QName::new("http://example.com/refs/", "Tag"))
+    );
+}
+
+#[test]
+fn unresolved_and_anonymous_element_refs_are_errors() {
+    let e = refused(
+        r#"<xs:complexType name="C"><xs:sequence><xs:element ref="tns:Missing" /></xs:sequence></xs:complexType>"#,
+    );
+    assert_eq!(
+        e.kind,
+        codegen::ErrorKind::Unresolved {
+            what: "element",
+            name: "{urn:t}Missing".into()
+        },
+        "{e}"
+    );
+    assert_eq!(
+        e.path,
+        "definitions/types/schema/complexType[@name='C']/sequence/element"
+    );
+    let e = refused(
+        r#"<xs:element name="G"><xs:complexType><xs:sequence /></xs:complexType></xs:element>
+           <xs:complexType name="C"><xs:sequence><xs:element ref="tns:G" /></xs:sequence></xs:complexType>"#,
+    );
+    assert_eq!(
+        e.kind,
+        codegen::ErrorKind::Unsupported("anonymous complex type on a member element (name the type)".into()),
+        "{e}"
+    );
+}
