@@ -282,7 +282,8 @@ impl Model {
         self.index.get(name).map(|&i| &self.types[i])
     }
 
-    /// Builds the model. `file` names the input in errors.
+    /// Builds the model. Errors name the document of the offending declaration (its
+    /// [`Loc::file`]), or `file` when it has none.
     pub fn build(file: &str, defs: &Definitions, config: &Config) -> Result<Model> {
         Builder::new(file, defs, config)?.build()
     }
@@ -355,8 +356,11 @@ impl<'a> Builder<'a> {
     }
 
     fn err(&self, loc: &Loc, kind: ErrorKind) -> Error {
+        // A declaration names its own document; a location outside any document (an override)
+        // falls back to the file the model was built for.
+        let file = if loc.file.is_empty() { self.file } else { &loc.file };
         Error {
-            file: self.file.to_owned(),
+            file: file.to_owned(),
             line: loc.line,
             path: loc.path.clone(),
             kind,
@@ -578,6 +582,7 @@ impl<'a> Builder<'a> {
                 let loc = Loc {
                     path: "overrides".into(),
                     line: None,
+                    ..Loc::default()
                 };
                 return Err(self.err(
                     &loc,
@@ -593,6 +598,7 @@ impl<'a> Builder<'a> {
                 let loc = Loc {
                     path: "overrides/base_views".into(),
                     line: None,
+                    ..Loc::default()
                 };
                 return Err(self.err(
                     &loc,
@@ -610,6 +616,7 @@ impl<'a> Builder<'a> {
                         let loc = Loc {
                             path: "overrides".into(),
                             line: None,
+                            ..Loc::default()
                         };
                         return Err(self.err(
                             &loc,
@@ -632,6 +639,7 @@ impl<'a> Builder<'a> {
                     let loc = Loc {
                         path: "overrides/context_member".into(),
                         line: None,
+                        ..Loc::default()
                     };
                     return Err(self.err(
                         &loc,
@@ -818,6 +826,7 @@ impl<'a> Builder<'a> {
             let loc = Loc {
                 path: "overrides/read_only_operations".into(),
                 line: None,
+                ..Loc::default()
             };
             return Err(self.err(
                 &loc,
