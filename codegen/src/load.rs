@@ -118,7 +118,11 @@ pub fn load_with_limit(root: &str, fetch: &mut Fetch<'_>, max_documents: usize) 
     }]);
     while let Some(w) = queue.pop_front() {
         let from_err = |kind: ErrorKind| Error {
-            file: if w.from.file.is_empty() { w.url.clone() } else { w.from.file.clone() },
+            file: if w.from.file.is_empty() {
+                w.url.clone()
+            } else {
+                w.from.file.clone()
+            },
             line: w.from.line,
             path: w.from.path.clone(),
             kind,
@@ -144,10 +148,12 @@ pub fn load_with_limit(root: &str, fetch: &mut Fetch<'_>, max_documents: usize) 
         let mut chameleon = None;
         match (w.kind, doc.kind) {
             (None, DocumentKind::Schema) => {
-                return Err(from_err(ErrorKind::Invalid(format!(
-                    "{}: the root document is an xs:schema, not a wsdl:definitions",
-                    w.url
-                ))))
+                return Err(Error {
+                    file: w.url.clone(),
+                    line: doc.definitions.schemas.first().and_then(|s| s.loc.line),
+                    path: "schema".into(),
+                    kind: ErrorKind::Invalid("the root element is not wsdl:definitions (WSDL 1.1)".into()),
+                })
             }
             (Some(ReferenceKind::SchemaImport | ReferenceKind::SchemaInclude), DocumentKind::Wsdl) => {
                 return Err(from_err(ErrorKind::Invalid(format!(
