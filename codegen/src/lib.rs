@@ -89,6 +89,11 @@ pub fn generate(source: &Source<'_>, config: &Config) -> Result<Output> {
     emit::emit(&model, source, config)
 }
 
+/// `1 document`, `9 documents`.
+pub fn documents(n: usize) -> String {
+    format!("{n} document{}", if n == 1 { "" } else { "s" })
+}
+
 /// Runs model → emit on a loaded contract. `name` is what the headers say the code was generated
 /// from (for example the contract's human name); they also name the contract's digest
 /// ([`load::contract_digest`]) and its number of documents.
@@ -98,7 +103,7 @@ pub fn generate_contract(contract: &load::Contract, name: &str, config: &Config)
     let provenance = Provenance {
         name,
         root: &contract.root,
-        sha256_line: &format!("Contract sha256: {digest} ({} documents)", contract.documents.len()),
+        sha256_line: &format!("Contract sha256: {digest} ({})", documents(contract.documents.len())),
     };
     emit::emit_from(&model, &provenance, config)
 }
