@@ -276,13 +276,24 @@ fn print_warnings(output: &codegen::Output) {
     }
 }
 
-/// Reads the manifest and overrides of the workspace at `root`, loads and verifies the
-/// contract, and runs the generator. Writes nothing.
-fn generate_in(root: &Path, args: &Args) -> Result<Generated, String> {
+/// A contract loaded and verified against the pins.
+struct Loaded {
+    manifest: Manifest,
+    contract: codegen::load::Contract,
+    /// Every document read, in load order.
+    read: Vec<ReadPart>,
+    /// Where the root document was read from.
+    origin: String,
+    /// The manifest to write when the pins changed (`--update-pin` only).
+    repin: Option<Manifest>,
+}
+
+/// Reads the manifest of the workspace at `root`, then loads the contract and verifies every
+/// document against the pins. Writes nothing.
+fn load_in(root: &Path, args: &Args) -> Result<Loaded, String> {
     let manifest_path = root.join(MANIFEST);
     let manifest_text = fs::read_to_string(&manifest_path).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
     let manifest = Manifest::parse(&manifest_text)?;
-    let config = overrides::load(&root.join("wsdl/overrides.toml"))?;
     let update_pin = args.update_pin && !args.check;
 
     let (source, root_url) = match args.wsdl.as_deref() {
@@ -306,42 +317,77 @@ fn generate_in(root: &Path, args: &Args) -> Result<Generated, String> {
         update_pin,
         read: Vec::new(),
     };
-    let contract = codegen::load::load(&root_url, &mut |url| resolver.fetch(url)).map_err(|e| resolver.describe(e))?;
-    let origin = resolver
-        .read
+    let loaded = codegen::load::load(&root_url, &mut |url| resolver.fetch(url));
+    let read = resolver.read;
+    let contract = loaded.map_err(|e| describe(&read, e))?;
+    let origin = read
         .first()
         .map(|r| r.origin.clone())
         .unwrap_or_else(|| root_url.clone());
 
-    let parts: Vec<Part> = resolver.read.iter().map(|r| r.part.clone()).collect();
     let mut pinned = manifest.contract.parts.clone();
     pinned.sort();
-    let mut loaded = parts.clone();
-    loaded.sort();
-    let repin = if update_pin && (loaded != pinned || root_url != manifest.contract.root) {
+    let mut parts: Vec<Part> = read.iter().map(|r| r.part.clone()).collect();
+    parts.sort();
+    let repin = if update_pin && (parts != pinned || root_url != manifest.contract.root) {
         let mut m = manifest.clone();
-        m.contract.root = root_url.clone();
-        m.contract.parts = loaded;
+        m.contract.root = root_url;
+        m.contract.parts = parts;
         Some(m)
     } else {
         for p in pinned.iter().filter(|p| !parts.iter().any(|l| l.url == p.url)) {
             eprintln!(
-                "note: {MANIFEST} pins {} ({}), which the contract no longer imports",
+                "note: {MANIFEST} pins {} ({}), which the contract does not import",
                 p.url, p.file
             );
         }
         None
     };
+    Ok(Loaded {
+        manifest,
+        contract,
+        read,
+        origin,
+        repin,
+    })
+}
+
+/// Loads the contract of the workspace at `root` (see [`load_in`]) and runs the generator with
+/// its overrides. Writes nothing.
+fn generate_in(root: &Path, args: &Args) -> Result<Generated, String> {
+    let config = overrides::load(&root.join("wsdl/overrides.toml"))?;
+    let Loaded {
+        manifest,
+        contract,
+        read,
+        origin,
+        repin,
+    } = load_in(root, args)?;
     let output =
-        codegen::generate_contract(&contract, &manifest.contract.name, &config).map_err(|e| resolver.describe(e))?;
+        codegen::generate_contract(&contract, &manifest.contract.name, &config).map_err(|e| describe(&read, e))?;
     Ok(Generated {
         output,
         origin,
         digest: contract.digest(),
-        name: manifest.contract.name.clone(),
+        name: manifest.contract.name,
         documents: contract.documents.len(),
         repin,
     })
+}
+
+/// A generator error, with the document named by its file and where it was read from.
+fn describe(read: &[ReadPart], mut e: codegen::Error) -> String {
+    match read.iter().find(|r| r.part.url == e.file) {
+        Some(r) => {
+            let url = std::mem::replace(&mut e.file, r.part.file.clone());
+            if url == r.origin {
+                format!("{e} [{url}]")
+            } else {
+                format!("{e} [{url}, read from {}]", r.origin)
+            }
+        }
+        None => e.to_string(),
+    }
 }
 
 fn is_url(s: &str) -> bool {
@@ -454,21 +500,6 @@ impl Resolver<'_> {
                 tried.join(", ")
             )
         })
-    }
-
-    /// A generator error, with the document named by its file and where it was read from.
-    fn describe(&self, mut e: codegen::Error) -> String {
-        match self.read.iter().find(|r| r.part.url == e.file) {
-            Some(r) => {
-                let url = std::mem::replace(&mut e.file, r.part.file.clone());
-                if url == r.origin {
-                    format!("{e} [{url}]")
-                } else {
-                    format!("{e} [{url}, read from {}]", r.origin)
-                }
-            }
-            None => e.to_string(),
-        }
     }
 }
 
