@@ -325,3 +325,298 @@ fn the_codegen_tests_read_overrides_as_xtask_does() {
     assert_eq!(format!("{ours:#?}"), format!("{theirs:#?}"));
     assert!(!ours.always_send.is_empty() && ours.context_member.is_some());
 }
+
+// ---- contracts of several documents ----
+
+/// The tiny two-document contract's root, importing its schema from `{base}?xsd=xsd0`.
+fn two_doc_root(base: &str) -> String {
+    format!(
+        r#"<wsdl:definitions targetNamespace="http://example.com/t/" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/"
+    xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" xmlns:tns="http://example.com/t/"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <wsdl:types>
+    <xs:schema targetNamespace="http://example.com/t/Imports">
+      <xs:import namespace="http://example.com/t/" schemaLocation="{base}?xsd=xsd0" />
+    </xs:schema>
+  </wsdl:types>
+  <wsdl:message name="In"><wsdl:part name="parameters" element="tns:Ping" /></wsdl:message>
+  <wsdl:message name="Out"><wsdl:part name="parameters" element="tns:PingResponse" /></wsdl:message>
+  <wsdl:portType name="T">
+    <wsdl:operation name="Ping"><wsdl:input message="tns:In" /><wsdl:output message="tns:Out" /></wsdl:operation>
+  </wsdl:portType>
+  <wsdl:binding name="B" type="tns:T">
+    <soap:binding transport="http://schemas.xmlsoap.org/soap/http" />
+    <wsdl:operation name="Ping">
+      <soap:operation soapAction="urn:ping" style="document" />
+      <wsdl:input><soap:body use="literal" /></wsdl:input>
+      <wsdl:output><soap:body use="literal" /></wsdl:output>
+    </wsdl:operation>
+  </wsdl:binding>
+</wsdl:definitions>
+"#
+    )
+}
+
+const TWO_DOC_XSD: &str = r#"<xs:schema elementFormDefault="qualified" targetNamespace="http://example.com/t/"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tns="http://example.com/t/">
+  <xs:element name="Ping">
+    <xs:complexType><xs:sequence><xs:element minOccurs="0" name="request" type="tns:PingReq" /></xs:sequence></xs:complexType>
+  </xs:element>
+  <xs:element name="PingResponse">
+    <xs:complexType><xs:sequence><xs:element minOccurs="0" name="PingResult" type="tns:PingResp" /></xs:sequence></xs:complexType>
+  </xs:element>
+  <xs:complexType name="PingReq"><xs:sequence><xs:element minOccurs="0" name="Text" type="xs:string" /></xs:sequence></xs:complexType>
+  <xs:complexType name="PingResp"><xs:sequence><xs:element minOccurs="0" name="Echo" type="xs:string" /></xs:sequence></xs:complexType>
+</xs:schema>
+"#;
+
+const SVC: &str = "https://svc.example/t/T.svc";
+
+/// A workspace pinning the two-document contract under `wsdl/t/`, generated from `xsd` (the
+/// pinned schema text) and `root` (the pinned root).
+fn two_doc_workspace(tag: &str) -> Scratch {
+    let root = two_doc_root(SVC);
+    Scratch::contract(
+        tag,
+        "t",
+        &format!("{SVC}?wsdl"),
+        &[
+            (&format!("{SVC}?wsdl"), "T.wsdl", &root),
+            (&format!("{SVC}?xsd=xsd0"), "T-xsd0.xsd", TWO_DOC_XSD),
+        ],
+        &[],
+    )
+}
+
+#[test]
+fn the_manifest_renders_back_to_the_committed_text() {
+    let text = fs::read_to_string(workspace_root().join(MANIFEST)).expect("manifest");
+    let manifest = Manifest::parse(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(manifest.render(), text);
+    assert_eq!(manifest.contract.parts.len(), 1);
+    assert_eq!(
+        manifest.contract.parts[0].sha256,
+        "e908135739ab9de89e07e4a86afa8a1aa842ebc81b91b4f1c0be2d5755dc834b"
+    );
+    let odd = Manifest {
+        contract: ContractPin {
+            name: "quote \" backslash \\ tab \t".into(),
+            ..manifest.contract.clone()
+        },
+    };
+    assert_eq!(Manifest::parse(&odd.render()), Ok(odd));
+}
+
+#[test]
+fn offline_every_url_resolves_to_its_pinned_part_in_the_contract_folder() {
+    let s = two_doc_workspace("offline");
+    assert_eq!(regen_in(&s.0, &args(None, false)), Ok(ExitCode::SUCCESS));
+    let manifest = Manifest::parse(&s.read(MANIFEST)).expect("manifest");
+    let digest = codegen::load::contract_digest(
+        manifest
+            .contract
+            .parts
+            .iter()
+            .map(|p| (p.url.as_str(), p.sha256.as_str())),
+    );
+    let types = s.read(&format!("{GENERATED_DIR}/types.rs"));
+    assert!(
+        types.contains(&format!("// Contract sha256: {digest} (2 documents)\n")),
+        "{types}"
+    );
+    assert!(types.contains("pub struct PingResp {"), "{types}");
+    assert_eq!(regen_in(&s.0, &args(None, true)), Ok(ExitCode::SUCCESS));
+}
+
+#[test]
+fn a_part_whose_sha_differs_from_its_pin_is_refused_naming_url_and_file() {
+    let s = two_doc_workspace("sha");
+    s.write("wsdl/t/T-xsd0.xsd", &TWO_DOC_XSD.replace("Echo", "Echo2"));
+    let manifest_before = s.read(MANIFEST);
+    let err = regen_in(&s.0, &args(None, false)).expect_err("sha mismatch");
+    assert!(err.contains(&format!("cannot load document {SVC}?xsd=xsd0: ")), "{err}");
+    assert!(err.contains("wsdl/t/T-xsd0.xsd (T-xsd0.xsd) has sha256 "), "{err}");
+    assert!(err.contains("but wsdl/manifest.toml pins"), "{err}");
+    assert!(err.starts_with("T.wsdl:"), "the importing document is named: {err}");
+    assert_eq!(s.read(MANIFEST), manifest_before);
+    assert!(listing(&s.generated()).is_empty());
+}
+
+#[test]
+fn a_url_that_is_not_pinned_is_refused() {
+    let s = two_doc_workspace("unpinned");
+    let root = two_doc_root(SVC).replace("?xsd=xsd0", "?xsd=xsd9");
+    // Repin the root (so only the import is new).
+    let mut manifest = Manifest::parse(&s.read(MANIFEST)).expect("manifest");
+    manifest.contract.parts[0].sha256 = hex(&Sha256::digest(root.as_bytes()));
+    s.write(MANIFEST, &manifest.render());
+    s.write("wsdl/t/T.wsdl", &root);
+    let err = regen_in(&s.0, &args(None, false)).expect_err("unpinned import");
+    assert!(
+        err.contains(&format!("{SVC}?xsd=xsd9 is not pinned in wsdl/manifest.toml")),
+        "{err}"
+    );
+    assert!(listing(&s.generated()).is_empty());
+}
+
+#[test]
+fn wsdl_path_reads_the_root_there_and_pinned_imports_beside_it_and_update_pin_repins() {
+    let s = two_doc_workspace("path");
+    let elsewhere = s.0.join("elsewhere");
+    fs::create_dir_all(&elsewhere).expect("dir");
+    let changed = TWO_DOC_XSD.replace("Echo", "Answer");
+    fs::write(elsewhere.join("root.wsdl"), two_doc_root(SVC)).expect("root");
+    fs::write(elsewhere.join("T-xsd0.xsd"), &changed).expect("xsd");
+    let path = Some(elsewhere.join("root.wsdl").display().to_string());
+    let err = regen_in(&s.0, &args(path.clone(), false)).expect_err("the schema beside the root changed");
+    assert!(err.contains("elsewhere/T-xsd0.xsd (T-xsd0.xsd) has sha256"), "{err}");
+
+    assert_eq!(regen_in(&s.0, &update_pin(path.clone())), Ok(ExitCode::SUCCESS));
+    let manifest = Manifest::parse(&s.read(MANIFEST)).expect("manifest");
+    let xsd = manifest.part(&format!("{SVC}?xsd=xsd0")).expect("still pinned");
+    assert_eq!(
+        (xsd.file.as_str(), xsd.sha256.clone()),
+        ("T-xsd0.xsd", hex(&Sha256::digest(changed.as_bytes())))
+    );
+    assert!(s.read(&format!("{GENERATED_DIR}/types.rs")).contains("answer"));
+    assert_eq!(regen_in(&s.0, &args(path, true)), Ok(ExitCode::SUCCESS));
+}
+
+#[test]
+fn a_failing_generation_with_update_pin_changes_neither_manifest_nor_generated_files() {
+    let s = two_doc_workspace("atomic");
+    assert_eq!(regen_in(&s.0, &args(None, false)), Ok(ExitCode::SUCCESS));
+    let (manifest_before, generated_before) = (s.read(MANIFEST), listing(&s.generated()));
+    // A new schema that reads (so the pin would change) but does not generate.
+    let broken = TWO_DOC_XSD.replace("name=\"Echo\" type=\"xs:string\"", "name=\"Echo\" type=\"Missing\"");
+    assert_ne!(broken, TWO_DOC_XSD);
+    s.write("wsdl/t/T-xsd0.xsd", &broken);
+    let err = regen_in(&s.0, &update_pin(None)).expect_err("generation fails");
+    assert!(err.starts_with("T-xsd0.xsd:"), "the failing document is named: {err}");
+    assert!(err.contains("unresolved type reference {}Missing"), "{err}");
+    assert_eq!(s.read(MANIFEST), manifest_before);
+    assert_eq!(listing(&s.generated()), generated_before);
+    assert!(leftovers(&s.generated()).is_empty());
+    let wsdl_dir: Vec<String> = fs::read_dir(s.0.join("wsdl"))
+        .expect("wsdl")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(wsdl_dir.is_empty(), "temporary manifest left behind: {wsdl_dir:?}");
+}
+
+/// The June 2025 contract (`../shared/wsdl/kareo-2025-06/SOURCES.md`) as manifest parts.
+const KAREO_2025_PINS: &str = r#"
+[contract]
+name = "Kareo SOAP API 2.1, June 2025"
+root = "https://webservice.kareo.com/services/soap/2.1/KareoServices.svc?wsdl"
+dir = "kareo-2025-06"
+
+[[contract.parts]]
+url = "https://webservice.kareo.com/services/soap/2.1/KareoServices.svc?wsdl"
+file = "KareoServices.wsdl"
+sha256 = "0b2ea5a9fc4c0c81e3421d86688da7b62cc110d9aa87a3c34ae100bd686dc86f"
+
+[[contract.parts]]
+url = "https://webservice.kareo.com/services/soap/2.1/KareoServices.svc?wsdl=wsdl0"
+file = "KareoServices.svc-wsdl0.wsdl"
+sha256 = "10cdef3441c602fbae718e2ae0c4cfae18ae30e16184bbb642a2a44d52de8d16"
+
+[[contract.parts]]
+url = "https://webservice.kareo.com/services/soap/2.1/KareoServices.svc?xsd=xsd0"
+file = "KareoServices.svc-xsd0.xsd"
+sha256 = "8c8da7731d09ec5beb268a3d75cc25bfbc713ed8e682497d19009b6968bdd6bc"
+
+[[contract.parts]]
+url = "https://webservice.kareo.com/services/soap/2.1/KareoServices.svc?xsd=xsd1"
+file = "KareoServices.svc-xsd1.xsd"
+sha256 = "692056ad3accff43bc612ed8d5d2359be71075889f4f2515717a5b9c7181ca1d"
+
+[[contract.parts]]
+url = "https://webservice.kareo.com/services/soap/2.1/KareoServices.svc?xsd=xsd2"
+file = "KareoServices.svc-xsd2.xsd"
+sha256 = "121627e579f8693d9dfb7657de1e6a5c32a8287ab3749cecfb0abd4ba8789a7a"
+
+[[contract.parts]]
+url = "https://webservice.kareo.com/services/soap/2.1/KareoServices.svc?xsd=xsd3"
+file = "KareoServices.svc-xsd3.xsd"
+sha256 = "7547b9e19f41c31a111dcd7fcb48264a79c29f3a131ea0d6a178ab2feae2fde6"
+
+[[contract.parts]]
+url = "https://webservice.kareo.com/services/soap/2.1/KareoServices.svc?xsd=xsd4"
+file = "KareoServices.svc-xsd4.xsd"
+sha256 = "20f2343dc65a85560897441718265a7f350d5105549a14d96c28729bec0a9e54"
+
+[[contract.parts]]
+url = "https://webservice.kareo.com/services/soap/2.1/KareoServices.svc?xsd=xsd5"
+file = "KareoServices.svc-xsd5.xsd"
+sha256 = "1f84b15e4069581f9c6032e260a93435c2837ef0e4de9c4f66e66abde595f23b"
+
+[[contract.parts]]
+url = "https://webservice.kareo.com/services/soap/2.1/KareoServices.svc?xsd=xsd6"
+file = "KareoServices.svc-xsd6.xsd"
+sha256 = "e13ec437ac88b3ab2beb71e6bad338a10c850b35c24a4c7ad78212f01026ab0d"
+"#;
+
+#[test]
+fn the_kareo_2025_contract_loads_through_its_pins() {
+    let shared = workspace_root().join("../shared/wsdl/kareo-2025-06");
+    assert!(
+        shared.is_dir(),
+        "{} is missing (CI runs with ../shared beside the checkout)",
+        shared.display()
+    );
+    let s = Scratch::new("kareo2025");
+    s.write(MANIFEST, KAREO_2025_PINS);
+    // Through --wsdl PATH: the root there, every import (absolute URLs) mapped to a file beside it.
+    let path = shared.join("KareoServices.wsdl").display().to_string();
+    let loaded = load_in(&s.0, &args(Some(path), false)).unwrap_or_else(|e| panic!("{e}"));
+    let defs = &loaded.contract.definitions;
+    assert_eq!(loaded.read.len(), 9);
+    assert!(loaded.repin.is_none());
+    let operations: usize = defs.port_types.iter().map(|p| p.operations.len()).sum();
+    assert_eq!(operations, 28);
+    let mut namespaces: Vec<&str> = defs
+        .schemas
+        .iter()
+        .filter(|s| !(s.complex_types.is_empty() && s.simple_types.is_empty() && s.elements.is_empty()))
+        .map(|s| s.target_ns.as_str())
+        .collect();
+    namespaces.sort();
+    namespaces.dedup();
+    assert_eq!(namespaces.len(), 7, "{namespaces:?}");
+    assert_eq!(defs.bindings.len(), 1);
+    assert!(
+        defs.bindings[0].loc.file.ends_with("?wsdl=wsdl0"),
+        "{:?}",
+        defs.bindings[0].loc
+    );
+    // The digest is that of the manifest's parts, wherever the files were read from.
+    let manifest = Manifest::parse(KAREO_2025_PINS).expect("pins parse");
+    assert_eq!(
+        loaded.contract.digest(),
+        codegen::load::contract_digest(
+            manifest
+                .contract
+                .parts
+                .iter()
+                .map(|p| (p.url.as_str(), p.sha256.as_str()))
+        )
+    );
+
+    // Offline with the default folders: `wsdl/kareo-2025-06/` of the scratch workspace.
+    fs::create_dir_all(s.0.join("wsdl/kareo-2025-06")).expect("dir");
+    for p in &manifest.contract.parts {
+        fs::copy(shared.join(&p.file), s.0.join("wsdl/kareo-2025-06").join(&p.file)).expect("copy into scratch");
+    }
+    let loaded = load_in(&s.0, &args(None, false)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(loaded.contract.documents.len(), 9);
+}
+
+#[test]
+fn wsdl_path_accepts_the_2021_single_file() {
+    let root = workspace_root();
+    let loaded = load_in(&root, &args(Some(kareo_wsdl()), true)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(loaded.read.len(), 1);
+    assert_eq!(loaded.origin, kareo_wsdl());
+}
