@@ -375,14 +375,19 @@ const SVC: &str = "https://svc.example/t/T.svc";
 /// A workspace pinning the two-document contract under `wsdl/t/`, generated from `xsd` (the
 /// pinned schema text) and `root` (the pinned root).
 fn two_doc_workspace(tag: &str) -> Scratch {
-    let root = two_doc_root(SVC);
+    two_doc_workspace_at(tag, SVC)
+}
+
+/// [`two_doc_workspace`] with the service at `svc`.
+fn two_doc_workspace_at(tag: &str, svc: &str) -> Scratch {
+    let root = two_doc_root(svc);
     Scratch::contract(
         tag,
         "t",
-        &format!("{SVC}?wsdl"),
+        &format!("{svc}?wsdl"),
         &[
-            (&format!("{SVC}?wsdl"), "T.wsdl", &root),
-            (&format!("{SVC}?xsd=xsd0"), "T-xsd0.xsd", TWO_DOC_XSD),
+            (&format!("{svc}?wsdl"), "T.wsdl", &root),
+            (&format!("{svc}?xsd=xsd0"), "T-xsd0.xsd", TWO_DOC_XSD),
         ],
         &[],
     )
@@ -619,4 +624,246 @@ fn wsdl_path_accepts_the_2021_single_file() {
     let loaded = load_in(&root, &args(Some(kareo_wsdl()), true)).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(loaded.read.len(), 1);
     assert_eq!(loaded.origin, kareo_wsdl());
+}
+
+// ---- downloads, against a loopback server ----
+
+/// What the loopback server answers for a path.
+#[derive(Clone)]
+enum Reply {
+    Body(String),
+    Redirect(String),
+}
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 for one test: answers `GET`s from a fixed table, one
+/// connection at a time, and stops when dropped, after `MAX_CONNECTIONS` or after 30 s.
+struct Server {
+    port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    handle: Option<std::thread::JoinHandle<Vec<String>>>,
+}
+
+impl Server {
+    const MAX_CONNECTIONS: usize = 32;
+
+    /// Binds a port, then serves the routes `routes(port)` gives (path and query → reply).
+    fn start(routes: impl FnOnce(u16) -> Vec<(String, Reply)>) -> Server {
+        use std::io::{Read, Write};
+        use std::sync::atomic::AtomicBool;
+        use std::time::{Duration, Instant};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let port = listener.local_addr().expect("local addr").port();
+        let routes: std::collections::HashMap<String, Reply> = routes(port).into_iter().collect();
+        listener.set_nonblocking(true).expect("nonblocking");
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let stop_flag = stop.clone();
+        let handle = std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(30);
+            let mut requested = Vec::new();
+            while requested.len() < Server::MAX_CONNECTIONS
+                && Instant::now() < deadline
+                && !stop_flag.load(Ordering::Relaxed)
+            {
+                let mut stream = match listener.accept() {
+                    Ok((stream, _)) => stream,
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        std::thread::sleep(Duration::from_millis(5));
+                        continue;
+                    }
+                    Err(_) => break,
+                };
+                let _ = stream.set_nonblocking(false);
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
+                    match stream.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                let target = head.split(' ').nth(1).unwrap_or_default().to_owned();
+                let response = match routes.get(&target) {
+                    Some(Reply::Body(body)) => format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    ),
+                    Some(Reply::Redirect(to)) => format!(
+                        "HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    ),
+                    None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned(),
+                };
+                let _ = stream.write_all(response.as_bytes());
+                requested.push(target);
+            }
+            requested
+        });
+        Server {
+            port,
+            stop,
+            handle: Some(handle),
+        }
+    }
+
+    /// Stops the server and returns every path requested, in order.
+    fn requested(mut self) -> Vec<String> {
+        self.stop.store(true, Ordering::Relaxed);
+        self.handle
+            .take()
+            .map(|h| h.join().expect("server thread"))
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// The two-document contract served at `http://127.0.0.1:<port>/t/T.svc`, the xsd behind
+/// `xsd_reply` (the document itself by default).
+fn two_doc_server(xsd_reply: impl FnOnce(u16) -> Vec<(String, Reply)>) -> Server {
+    Server::start(|port| {
+        let svc = format!("http://127.0.0.1:{port}/t/T.svc");
+        let mut routes = vec![("/t/T.svc?wsdl".to_owned(), Reply::Body(two_doc_root(&svc)))];
+        let extra = xsd_reply(port);
+        if !extra.iter().any(|(p, _)| p == "/t/T.svc?xsd=xsd0") {
+            routes.push(("/t/T.svc?xsd=xsd0".to_owned(), Reply::Body(TWO_DOC_XSD.to_owned())));
+        }
+        routes.extend(extra);
+        routes
+    })
+}
+
+fn online(server: &Server, limits: Limits) -> (Scratch, Args) {
+    let svc = format!("http://127.0.0.1:{}/t/T.svc", server.port);
+    let s = two_doc_workspace_at("online", &svc);
+    // Only the manifest: the documents come from the server.
+    let _ = fs::remove_dir_all(s.0.join("wsdl/t"));
+    let a = Args {
+        limits,
+        ..args(Some(format!("{svc}?wsdl")), false)
+    };
+    (s, a)
+}
+
+#[test]
+fn online_the_root_and_every_import_are_downloaded_and_checked_against_the_pins() {
+    let server = two_doc_server(|_| Vec::new());
+    let (s, a) = online(&server, LIMITS);
+    assert_eq!(regen_in(&s.0, &a), Ok(ExitCode::SUCCESS));
+    assert!(s
+        .read(&format!("{GENERATED_DIR}/types.rs"))
+        .contains("pub struct PingResp {"));
+    assert_eq!(server.requested(), ["/t/T.svc?wsdl", "/t/T.svc?xsd=xsd0"]);
+}
+
+#[test]
+fn online_a_changed_document_is_refused_unless_update_pin() {
+    let server = two_doc_server(|_| {
+        vec![(
+            "/t/T.svc?xsd=xsd0".to_owned(),
+            Reply::Body(TWO_DOC_XSD.replace("Echo", "Reply")),
+        )]
+    });
+    let (s, a) = online(&server, LIMITS);
+    let manifest_before = s.read(MANIFEST);
+    let err = regen_in(&s.0, &a).expect_err("changed document");
+    assert!(err.contains("T.svc?xsd=xsd0 (T-xsd0.xsd) has sha256"), "{err}");
+    assert_eq!(s.read(MANIFEST), manifest_before);
+    let a = Args { update_pin: true, ..a };
+    assert_eq!(regen_in(&s.0, &a), Ok(ExitCode::SUCCESS));
+    let manifest = Manifest::parse(&s.read(MANIFEST)).expect("manifest");
+    assert_ne!(manifest, Manifest::parse(&manifest_before).expect("manifest"));
+    assert_eq!(manifest.contract.parts.len(), 2);
+    assert!(s.read(&format!("{GENERATED_DIR}/types.rs")).contains("reply"));
+}
+
+#[test]
+fn online_a_document_over_the_size_limit_is_refused() {
+    let server = two_doc_server(|_| Vec::new());
+    let limits = Limits {
+        per_document: 300,
+        ..LIMITS
+    };
+    let (s, a) = online(&server, limits);
+    let err = regen_in(&s.0, &a).expect_err("root over 300 bytes");
+    assert!(err.contains("/t/T.svc?wsdl: larger than 300 bytes"), "{err}");
+    assert!(listing(&s.generated()).is_empty());
+}
+
+#[test]
+fn online_the_total_size_is_bounded() {
+    let root_len = two_doc_root("http://127.0.0.1:65535/t/T.svc").len() as u64;
+    let server = two_doc_server(|_| Vec::new());
+    let limits = Limits {
+        total: root_len + 100,
+        ..LIMITS
+    };
+    let (s, a) = online(&server, limits);
+    let err = regen_in(&s.0, &a).expect_err("two documents over the total");
+    assert!(err.contains("?xsd=xsd0: the downloads exceed"), "{err}");
+}
+
+#[test]
+fn online_the_number_of_documents_is_bounded() {
+    let server = two_doc_server(|_| Vec::new());
+    let limits = Limits { documents: 1, ..LIMITS };
+    let (s, a) = online(&server, limits);
+    let err = regen_in(&s.0, &a).expect_err("two documents, one allowed");
+    assert!(err.contains("?xsd=xsd0: more than 1 documents to download"), "{err}");
+    assert_eq!(server.requested(), ["/t/T.svc?wsdl"], "nothing fetched past the count");
+}
+
+#[test]
+fn online_a_redirect_to_another_host_is_refused_naming_both_urls() {
+    let server = two_doc_server(|port| {
+        vec![(
+            "/t/T.svc?xsd=xsd0".to_owned(),
+            Reply::Redirect(format!("http://localhost:{port}/t/T.svc?xsd=xsd0")),
+        )]
+    });
+    let port = server.port;
+    let (s, a) = online(&server, LIMITS);
+    let err = regen_in(&s.0, &a).expect_err("cross-host redirect");
+    assert!(
+        err.contains(&format!(
+            "GET http://127.0.0.1:{port}/t/T.svc?xsd=xsd0: redirected to http://localhost:{port}/t/T.svc?xsd=xsd0, another host or scheme (not followed)"
+        )),
+        "{err}"
+    );
+    assert_eq!(server.requested(), ["/t/T.svc?wsdl", "/t/T.svc?xsd=xsd0"]);
+}
+
+#[test]
+fn online_a_redirect_on_the_same_host_is_followed_a_few_times() {
+    let server = two_doc_server(|_| {
+        vec![
+            (
+                "/t/T.svc?xsd=xsd0".to_owned(),
+                Reply::Redirect("../real/xsd0.xsd".to_owned()),
+            ),
+            ("/real/xsd0.xsd".to_owned(), Reply::Body(TWO_DOC_XSD.to_owned())),
+        ]
+    });
+    let (s, a) = online(&server, LIMITS);
+    assert_eq!(regen_in(&s.0, &a), Ok(ExitCode::SUCCESS));
+    assert_eq!(
+        server.requested(),
+        ["/t/T.svc?wsdl", "/t/T.svc?xsd=xsd0", "/real/xsd0.xsd"]
+    );
+
+    let looping = two_doc_server(|_| vec![("/t/T.svc?xsd=xsd0".to_owned(), Reply::Redirect("?xsd=xsd0".to_owned()))]);
+    let (s, a) = online(&looping, LIMITS);
+    let err = regen_in(&s.0, &a).expect_err("redirect loop");
+    assert!(
+        err.contains(&format!("more than {} redirects", LIMITS.redirects)),
+        "{err}"
+    );
+    assert_eq!(looping.requested().len(), 2 + LIMITS.redirects as usize);
 }
