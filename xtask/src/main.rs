@@ -444,7 +444,7 @@ impl Resolver<'_> {
                         let rel = relative_to_root(&self.root_url, url)
                             .ok_or_else(|| format!("{url} is not pinned in {MANIFEST}, and is not beside the root document"))?;
                         let dir = path.parent().unwrap_or(Path::new(""));
-                        (dir.join(&rel), rel.replace('/', "-"))
+                        (dir.join(&rel), rel)
                     }
                     _ => {
                         return Err(format!(
