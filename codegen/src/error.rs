@@ -4,12 +4,13 @@ use std::fmt;
 
 /// A generation failure, located in the input document.
 ///
-/// Every error names the input file and the element path (for example
+/// Every error names the input document (the one that holds the offending element) and the
+/// element path (for example
 /// `definitions/types/schema[1]/complexType[@name='Foo']/sequence/element[@name='Bar']`)
 /// and, when the element could be traced back to the source text, its line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
-    /// The input file's name, as given to the generator.
+    /// The document's name (file name or URL), as given to the generator or the loader.
     pub file: String,
     /// 1-based line of the offending element, where known.
     pub line: Option<u32>,
@@ -37,6 +38,9 @@ pub enum ErrorKind {
     },
     /// Declarations that refer to each other in a loop (for example a type extending itself).
     Cycle(String),
+    /// A document of the contract could not be fetched, or the contract has too many documents.
+    /// The error names the referencing document and element.
+    Load(String),
 }
 
 impl fmt::Display for Error {
@@ -60,6 +64,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Unsupported(m) => write!(f, "unsupported construct: {m}"),
             ErrorKind::Unresolved { what, name } => write!(f, "unresolved {what} reference {name}"),
             ErrorKind::Cycle(m) => write!(f, "cycle: {m}"),
+            ErrorKind::Load(m) => write!(f, "cannot load document {m}"),
         }
     }
 }

@@ -404,7 +404,8 @@ impl Model {
         self.index.get(name).map(|&i| &self.types[i])
     }
 
-    /// Builds the model. `file` names the input in errors.
+    /// Builds the model. Errors name the document of the offending declaration (its
+    /// [`Loc::file`]), or `file` when it has none.
     pub fn build(file: &str, defs: &Definitions, config: &Config) -> Result<Model> {
         Builder::new(file, defs, config)?.build()
     }
@@ -477,8 +478,11 @@ impl<'a> Builder<'a> {
     }
 
     fn err(&self, loc: &Loc, kind: ErrorKind) -> Error {
+        // A declaration names its own document; a location outside any document (an override)
+        // falls back to the file the model was built for.
+        let file = if loc.file.is_empty() { self.file } else { &loc.file };
         Error {
-            file: self.file.to_owned(),
+            file: file.to_owned(),
             line: loc.line,
             path: loc.path.clone(),
             kind,
@@ -803,6 +807,7 @@ impl<'a> Builder<'a> {
                 &Loc {
                     path: format!("overrides/{what}"),
                     line: None,
+                    file: String::new(),
                 },
                 ErrorKind::Invalid(msg),
             )

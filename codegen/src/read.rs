@@ -1,4 +1,12 @@
-//! Stage 1, read: WSDL 1.1 text → [`Definitions`], a syntax tree of the parts the generator uses.
+//! Stage 1, read: WSDL 1.1 / XML Schema text → [`Definitions`], a syntax tree of the parts the
+//! generator uses.
+//!
+//! [`read_document`] reads one document, either a `wsdl:definitions` or a standalone `xs:schema`,
+//! and lists the other documents it refers to ([`Reference`]: `wsdl:import@location`,
+//! `xs:import@schemaLocation`, `xs:include@schemaLocation`) without following them: fetching
+//! and merging documents is [`crate::load`]'s job, and this stage does no I/O. [`read`] reads a
+//! self-contained WSDL (such as WCF's `?singleWsdl`) and refuses references to other documents.
+//! Every [`Loc`] names the document it comes from, so later stages' errors do too.
 //!
 //! Prefixes are resolved here, with the namespace bindings in scope at each element, so every
 //! reference leaves this stage as a [`QName`] (namespace URI + local name). Nothing is looked up
@@ -27,9 +35,13 @@ pub const SERIALIZATION_NS: &str = "http://schemas.microsoft.com/2003/10/Seriali
 /// Deepest element nesting the reader accepts. Real WSDLs stay below 30.
 pub const MAX_DEPTH: usize = 256;
 
-/// Where a declaration stands in the input: element path and line.
+/// Where a declaration stands in the input: document, element path and line.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Loc {
+    /// The document's name (file name or URL) as given to the reader; empty when the location
+    /// is not in a document (for example an override), in which case errors name the file given
+    /// to the model stage.
+    pub file: String,
     /// Element path from the root, e.g. `definitions/types/schema[2]/complexType[@name='A']`.
     pub path: String,
     /// 1-based source line, where known.
@@ -240,8 +252,82 @@ pub struct Port {
     pub address: Option<String>,
 }
 
-/// Parses WSDL text. `file` names the input in errors.
+/// What kind of reference one document makes to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReferenceKind {
+    /// `wsdl:import@location`: another WSDL document (or a schema).
+    WsdlImport,
+    /// `xs:import@schemaLocation`: a schema of another namespace.
+    SchemaImport,
+    /// `xs:include@schemaLocation`: more declarations of the including schema's namespace.
+    SchemaInclude,
+}
+
+/// A reference to another document, as written (the location is not resolved here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// Import or include.
+    pub kind: ReferenceKind,
+    /// `location` / `schemaLocation`, as written (relative or absolute).
+    pub location: String,
+    /// The `namespace` attribute, where present.
+    pub namespace: Option<String>,
+    /// For schema references, the index in [`Definitions::schemas`] of the referencing schema.
+    pub schema: Option<usize>,
+    /// The referencing element.
+    pub loc: Loc,
+}
+
+/// The shape of a document's root element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    /// `wsdl:definitions`.
+    Wsdl,
+    /// A standalone `xs:schema` (its one schema is `definitions.schemas[0]`).
+    Schema,
+}
+
+/// One document as read: its declarations and the documents it refers to.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// WSDL or standalone schema.
+    pub kind: DocumentKind,
+    /// Its declarations (a standalone schema gives one schema and nothing else).
+    pub definitions: Definitions,
+    /// References to other documents, in document order.
+    pub references: Vec<Reference>,
+}
+
+/// Parses one self-contained WSDL document. `file` names the input in errors. A reference to
+/// another document (`wsdl:import`, `xs:import@schemaLocation`, `xs:include`) is an error: use
+/// [`crate::load`] to read a contract made of several documents.
 pub fn read(file: &str, text: &str) -> Result<Definitions> {
+    let doc = read_document(file, text)?;
+    if doc.kind != DocumentKind::Wsdl {
+        return Err(Error {
+            file: file.to_owned(),
+            line: Some(1),
+            path: "schema".into(),
+            kind: ErrorKind::Invalid("the root element is not wsdl:definitions (WSDL 1.1)".into()),
+        });
+    }
+    if let Some(r) = doc.references.first() {
+        return Err(Error {
+            file: file.to_owned(),
+            line: r.loc.line,
+            path: r.loc.path.clone(),
+            kind: ErrorKind::Unsupported(format!(
+                "a reference to another document (`{}`) in a single-document read: load the contract with codegen::load",
+                r.location
+            )),
+        });
+    }
+    Ok(doc.definitions)
+}
+
+/// Parses one document, a `wsdl:definitions` or a standalone `xs:schema`, without following its
+/// references. `file` names the document in errors and in every [`Loc`].
+pub fn read_document(file: &str, text: &str) -> Result<Document> {
     let lines = scan_lines(file, text)?;
     let root = Element::parse(text.as_bytes()).map_err(|e| Error {
         file: file.to_owned(),
@@ -253,7 +339,25 @@ pub fn read(file: &str, text: &str) -> Result<Definitions> {
         file,
         lines: number_elements(&root, &lines),
     };
-    doc.definitions(&root)
+    let mut references = Vec::new();
+    if is_xsd(&root, "schema") {
+        let schema = doc.schema(&root, "schema", 0, &mut references)?;
+        return Ok(Document {
+            kind: DocumentKind::Schema,
+            definitions: Definitions {
+                target_ns: schema.target_ns.clone(),
+                schemas: vec![schema],
+                ..Definitions::default()
+            },
+            references,
+        });
+    }
+    let definitions = doc.definitions(&root, &mut references)?;
+    Ok(Document {
+        kind: DocumentKind::Wsdl,
+        definitions,
+        references,
+    })
 }
 
 /// Checks well-formedness and depth with a streaming pass (so a hostile document cannot
@@ -318,6 +422,7 @@ struct Doc<'a> {
 impl Doc<'_> {
     fn loc(&self, el: &Element, path: &str) -> Loc {
         Loc {
+            file: self.file.to_owned(),
             path: path.to_owned(),
             line: self.lines.get(&(el as *const Element)).copied(),
         }
@@ -361,10 +466,14 @@ impl Doc<'_> {
         }
     }
 
-    fn definitions(&self, root: &Element) -> Result<Definitions> {
+    fn definitions(&self, root: &Element, references: &mut Vec<Reference>) -> Result<Definitions> {
         let path = "definitions";
         if root.name != "definitions" || root.namespace.as_deref() != Some(WSDL_NS) {
-            return Err(self.invalid(root, &root.name, "the root element is not wsdl:definitions (WSDL 1.1)"));
+            return Err(self.invalid(
+                root,
+                &root.name,
+                "the root element is neither wsdl:definitions (WSDL 1.1) nor xs:schema",
+            ));
         }
         let target_ns = root.attributes.get("targetNamespace").cloned().unwrap_or_default();
         let mut defs = Definitions {
@@ -379,7 +488,8 @@ impl Doc<'_> {
                 "types" => {
                     for (s, sp) in children(el, &p) {
                         if is_xsd(s, "schema") {
-                            defs.schemas.push(self.schema(s, &sp)?);
+                            let index = defs.schemas.len();
+                            defs.schemas.push(self.schema(s, &sp, index, references)?);
                         }
                     }
                 }
@@ -391,20 +501,22 @@ impl Doc<'_> {
                     }
                 }
                 "service" => defs.services.push(self.service(el, &p)?),
-                "import" => {
-                    return Err(self.err(
-                        el,
-                        &p,
-                        ErrorKind::Unsupported("wsdl:import (use a single-file WSDL, e.g. WCF's ?singleWsdl)".into()),
-                    ))
-                }
+                "import" => references.push(Reference {
+                    kind: ReferenceKind::WsdlImport,
+                    location: self.attr(el, &p, "location")?.to_owned(),
+                    namespace: el.attributes.get("namespace").cloned(),
+                    schema: None,
+                    loc: self.loc(el, &p),
+                }),
                 _ => {}
             }
         }
         Ok(defs)
     }
 
-    fn schema(&self, el: &Element, path: &str) -> Result<Schema> {
+    /// One `xs:schema`; `index` is its position in [`Definitions::schemas`], recorded in the
+    /// references it makes.
+    fn schema(&self, el: &Element, path: &str, index: usize, references: &mut Vec<Reference>) -> Result<Schema> {
         let mut schema = Schema {
             target_ns: el.attributes.get("targetNamespace").cloned().unwrap_or_default(),
             qualified: el.attributes.get("elementFormDefault").map(String::as_str) == Some("qualified"),
@@ -421,16 +533,25 @@ impl Doc<'_> {
             }
             match c.name.as_str() {
                 "import" => {
-                    if c.attributes.contains_key("schemaLocation") {
-                        return Err(self.err(
-                            c,
-                            &p,
-                            ErrorKind::Unsupported("xs:import with schemaLocation (inline the schema)".into()),
-                        ));
-                    }
                     let ns = c.attributes.get("namespace").cloned().unwrap_or_default();
+                    if let Some(location) = c.attributes.get("schemaLocation") {
+                        references.push(Reference {
+                            kind: ReferenceKind::SchemaImport,
+                            location: location.clone(),
+                            namespace: Some(ns.clone()),
+                            schema: Some(index),
+                            loc: self.loc(c, &p),
+                        });
+                    }
                     schema.imports.push((ns, self.loc(c, &p)));
                 }
+                "include" => references.push(Reference {
+                    kind: ReferenceKind::SchemaInclude,
+                    location: self.attr(c, &p, "schemaLocation")?.to_owned(),
+                    namespace: None,
+                    schema: Some(index),
+                    loc: self.loc(c, &p),
+                }),
                 "complexType" => schema.complex_types.push(self.complex_type(c, &p)?),
                 "simpleType" => schema.simple_types.push(self.simple_type(c, &p)?),
                 "element" => schema.elements.push(self.element(c, &p)?),

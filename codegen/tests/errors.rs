@@ -276,8 +276,15 @@ fn attributes_in_an_extension_are_unsupported() {
     );
 }
 
+/// What `generate` (one document, no loader) says of a reference to another document.
+fn single_document(location: &str) -> ErrorKind {
+    ErrorKind::Load(format!(
+        "{location}: generate() reads a single document; load the contract with codegen::load"
+    ))
+}
+
 #[test]
-fn wsdl_import_is_unsupported() {
+fn wsdl_import_in_a_single_document_cannot_be_loaded() {
     let text = mutated(
         "  <wsdl:types>",
         "  <wsdl:import namespace=\"http://example.com/other\" location=\"other.wsdl\" />\n  <wsdl:types>",
@@ -285,7 +292,7 @@ fn wsdl_import_is_unsupported() {
     assert_error(
         &fail(&text),
         &text,
-        unsupported("wsdl:import (use a single-file WSDL, e.g. WCF's ?singleWsdl)"),
+        single_document("other.wsdl"),
         "definitions/import",
         "<wsdl:import",
     );
@@ -297,7 +304,7 @@ fn schema_level_unsupported_constructs() {
         (
             "      <xs:complexType name=\"Req\">",
             "      <xs:import namespace=\"http://example.com/x\" schemaLocation=\"x.xsd\" />\n      <xs:complexType name=\"Req\">",
-            unsupported("xs:import with schemaLocation (inline the schema)"),
+            single_document("x.xsd"),
             "definitions/types/schema/import",
             "schemaLocation",
         ),

@@ -1,5 +1,6 @@
 //! `cargo xtask regen [--check] [--wsdl PATH|URL] [--update-pin]`: regenerates `kareo-sdk`'s
-//! generated module from the WSDL pinned in `wsdl/manifest.toml`.
+//! generated module from the service contract pinned in `wsdl/manifest.toml` (a root WSDL and
+//! every document it imports, each with its sha256).
 
 mod overrides;
 mod surface;
@@ -15,33 +16,136 @@ use sha2::{Digest, Sha256};
 
 /// Where the generated module lives, relative to the workspace root.
 const GENERATED_DIR: &str = "kareo-sdk/src/generated";
-/// Largest WSDL accepted from a download.
-const MAX_DOWNLOAD: u64 = 32 * 1024 * 1024;
+/// The manifest, relative to the workspace root.
+const MANIFEST: &str = "wsdl/manifest.toml";
+
+/// Bounds on what `--wsdl URL` downloads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Limits {
+    /// Largest document.
+    per_document: u64,
+    /// Largest sum of all documents.
+    total: u64,
+    /// Most documents.
+    documents: usize,
+    /// Most redirects followed per document (same host and scheme only).
+    redirects: u32,
+}
+
+const LIMITS: Limits = Limits {
+    per_document: 32 * 1024 * 1024,
+    total: 64 * 1024 * 1024,
+    documents: 64,
+    redirects: 5,
+};
 
 const USAGE: &str = "usage: cargo xtask regen [--check] [--wsdl PATH|URL] [--update-pin]
 
   --check        exit non-zero, naming the stale files, when the committed code differs
                  from what the generator would write (writes nothing)
-  --wsdl X       read the WSDL from a path or http(s) URL instead of the default places
-                 (wsdl/<file>, ../shared/wsdl/<file>, then the manifest's URL)
-  --update-pin   accept a WSDL whose sha256 differs from wsdl/manifest.toml and repin it";
+  --wsdl X       read the contract's root document from a local path (its imports are found
+                 beside it, then in wsdl/<dir>/ and ../shared/wsdl/<dir>/) or download the root
+                 and every import from an http(s) URL
+  --update-pin   accept new or changed documents and rewrite the parts of wsdl/manifest.toml";
 
-#[derive(Debug, Deserialize)]
+/// The comment at the top of `wsdl/manifest.toml`, kept when `--update-pin` rewrites it.
+const MANIFEST_HEADER: &str = "\
+# The service contract the SDK is generated from: its root document's URL and every document it
+# imports (`parts`), each pinned by sha256. The documents are third-party and not committed:
+# `cargo xtask regen` reads each part's `file` from wsdl/<dir>/ or ../shared/wsdl/<dir>/ (or the
+# directory of --wsdl PATH), or downloads the parts with --wsdl URL, and refuses a document that
+# is not pinned or whose sha256 differs, unless run with --update-pin. The generated files name
+# the contract digest: sha256 over the lines \"<sha256> <url>\\n\" of the parts, sorted by URL.
+";
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 struct Manifest {
-    wsdl: ManifestWsdl,
+    contract: ContractPin,
 }
 
-#[derive(Debug, Deserialize)]
-struct ManifestWsdl {
-    file: String,
+/// `[contract]` of the manifest.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+struct ContractPin {
+    /// What the contract is, as the generated headers and the README name it.
+    name: String,
+    /// URL of the root document.
+    root: String,
+    /// Folder under `wsdl/` and `../shared/wsdl/` holding the files (empty: those folders).
+    #[serde(default)]
+    dir: String,
+    /// Every document of the contract.
+    parts: Vec<Part>,
+}
+
+/// One pinned document.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+struct Part {
     url: String,
+    file: String,
     sha256: String,
+}
+
+impl Manifest {
+    fn parse(text: &str) -> Result<Manifest, String> {
+        let m: Manifest = toml::from_str(text).map_err(|e| format!("{MANIFEST}: {e}"))?;
+        for p in &m.contract.parts {
+            if p.file.is_empty() || p.file.contains("..") || p.file.starts_with('/') || p.file.contains('\\') {
+                return Err(format!(
+                    "{MANIFEST}: part {} has file `{}`, not a plain relative name",
+                    p.url, p.file
+                ));
+            }
+        }
+        Ok(m)
+    }
+
+    fn part(&self, url: &str) -> Option<&Part> {
+        self.contract.parts.iter().find(|p| p.url == url)
+    }
+
+    /// The manifest as written by `--update-pin` (parts sorted by URL).
+    fn render(&self) -> String {
+        let c = &self.contract;
+        let mut out = format!(
+            "{MANIFEST_HEADER}\n[contract]\nname = {}\nroot = {}\ndir = {}\n",
+            toml_str(&c.name),
+            toml_str(&c.root),
+            toml_str(&c.dir)
+        );
+        let mut parts = c.parts.clone();
+        parts.sort();
+        for p in &parts {
+            out.push_str(&format!(
+                "\n[[contract.parts]]\nurl = {}\nfile = {}\nsha256 = {}\n",
+                toml_str(&p.url),
+                toml_str(&p.file),
+                toml_str(&p.sha256)
+            ));
+        }
+        out
+    }
+}
+
+/// A TOML basic string.
+fn toml_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 struct Args {
     check: bool,
     wsdl: Option<String>,
     update_pin: bool,
+    limits: Limits,
 }
 
 fn main() -> ExitCode {
@@ -57,6 +161,7 @@ fn main() -> ExitCode {
         check: false,
         wsdl: None,
         update_pin: false,
+        limits: LIMITS,
     };
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -95,126 +200,465 @@ fn regen(args: &Args) -> Result<ExitCode, String> {
     regen_in(&workspace_root(), args)
 }
 
-/// The generator's output for the workspace at `root`, and where its WSDL came from.
+/// The generator's output for the workspace at `root`, and the contract it came from.
 struct Generated {
     output: codegen::Output,
-    /// Path or URL the WSDL was read from.
+    /// Where the root document was read from (path or URL).
     origin: String,
-    /// The WSDL's sha256.
-    sha: String,
-    /// The WSDL's file name, per the manifest.
-    file: String,
+    /// The contract digest.
+    digest: String,
+    /// The contract's name, per the manifest.
+    name: String,
+    /// Number of documents.
+    documents: usize,
+    /// The manifest to write when the pins changed (`--update-pin` only).
+    repin: Option<Manifest>,
 }
 
-/// `regen` for the workspace at `root`.
+/// `regen` for the workspace at `root`. Nothing is written unless generation succeeded; the
+/// manifest is written last.
 fn regen_in(root: &Path, args: &Args) -> Result<ExitCode, String> {
     let Generated {
         output,
         origin,
-        sha,
-        file,
+        digest,
+        name,
+        documents,
+        repin,
     } = generate_in(root, args)?;
     let dir = root.join(GENERATED_DIR);
     let stale = stale_files(&dir, &output)?;
     if args.check {
-        if stale.is_empty() {
-            println!("{GENERATED_DIR} is up to date with {file} (sha256 {sha})");
-            return Ok(ExitCode::SUCCESS);
-        }
-        eprintln!("{GENERATED_DIR} is stale; run `cargo xtask regen`. Files that differ:");
-        for f in &stale {
-            eprintln!("  {GENERATED_DIR}/{f}");
-        }
-        return Ok(ExitCode::FAILURE);
+        let code = if stale.is_empty() {
+            println!(
+                "{GENERATED_DIR} is up to date with {name} (contract sha256 {digest}, {})",
+                codegen::documents(documents)
+            );
+            ExitCode::SUCCESS
+        } else {
+            eprintln!("{GENERATED_DIR} is stale; run `cargo xtask regen`. Files that differ:");
+            for f in &stale {
+                eprintln!("  {GENERATED_DIR}/{f}");
+            }
+            ExitCode::FAILURE
+        };
+        print_warnings(&output);
+        return Ok(code);
     }
     let old_surface = fs::read_to_string(dir.join("api-surface.txt")).unwrap_or_default();
     if !stale.is_empty() {
         write_atomically(&dir, &output)?;
     }
-    println!("generated {} from {origin} (sha256 {sha})", GENERATED_DIR);
+    if let Some(m) = &repin {
+        write_file_atomically(&root.join(MANIFEST), &m.render())?;
+        println!(
+            "repinned {MANIFEST}: {} ({} parts)",
+            m.contract.root,
+            m.contract.parts.len()
+        );
+    }
+    println!(
+        "generated {GENERATED_DIR} from {origin} (contract sha256 {digest}, {})",
+        codegen::documents(documents)
+    );
     for f in &stale {
         println!("  wrote {GENERATED_DIR}/{f}");
     }
     let new_surface = output.file("api-surface.txt").unwrap_or_default();
     print!("{}", surface::summarize(&old_surface, new_surface));
-    for w in &output.warnings {
-        println!("note: {w}");
-    }
+    print_warnings(&output);
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads the manifest and overrides of the workspace at `root`, resolves and verifies the WSDL,
-/// and runs the generator. Writes nothing (except the manifest, with `--update-pin`).
-fn generate_in(root: &Path, args: &Args) -> Result<Generated, String> {
-    let manifest_path = root.join("wsdl/manifest.toml");
-    let manifest_text = fs::read_to_string(&manifest_path).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
-    let manifest: Manifest = toml::from_str(&manifest_text).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
-    let config = overrides::load(&root.join("wsdl/overrides.toml"))?;
-
-    let (origin, bytes) = resolve_wsdl(root, &manifest.wsdl, args.wsdl.as_deref())?;
-    let sha = hex(&Sha256::digest(&bytes));
-    if sha != manifest.wsdl.sha256 {
-        if !args.update_pin || args.check {
-            return Err(format!(
-                "{origin} has sha256 {sha}, but wsdl/manifest.toml pins {}.\n\
-                 If Kareo published a new WSDL, run `cargo xtask regen --update-pin` (with --wsdl if needed) and review the API changes it reports.",
-                manifest.wsdl.sha256
-            ));
-        }
-        let repinned = manifest_text.replace(&manifest.wsdl.sha256, &sha);
-        fs::write(&manifest_path, repinned).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
-        println!("repinned wsdl/manifest.toml to sha256 {sha}");
+fn print_warnings(output: &codegen::Output) {
+    for w in &output.warnings {
+        println!("warning: {w}");
     }
-    let text = std::str::from_utf8(&bytes).map_err(|e| format!("{origin}: not UTF-8: {e}"))?;
-    let source = codegen::Source {
-        name: &manifest.wsdl.file,
-        text,
-        sha256: &sha,
+}
+
+/// A contract loaded and verified against the pins.
+struct Loaded {
+    manifest: Manifest,
+    contract: codegen::load::Contract,
+    /// Every document read, in load order.
+    read: Vec<ReadPart>,
+    /// Where the root document was read from.
+    origin: String,
+    /// The manifest to write when the pins changed (`--update-pin` only).
+    repin: Option<Manifest>,
+}
+
+/// Reads the manifest of the workspace at `root`, then loads the contract and verifies every
+/// document against the pins. Writes nothing.
+fn load_in(root: &Path, args: &Args) -> Result<Loaded, String> {
+    let manifest_path = root.join(MANIFEST);
+    let manifest_text = fs::read_to_string(&manifest_path).map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+    let manifest = Manifest::parse(&manifest_text)?;
+    let update_pin = args.update_pin && !args.check;
+
+    let (source, root_url) = match args.wsdl.as_deref() {
+        Some(x) if is_url(x) => {
+            if x != manifest.contract.root && !update_pin {
+                return Err(format!(
+                    "{x} is not the contract root pinned in {MANIFEST} ({}); run with --update-pin to switch",
+                    manifest.contract.root
+                ));
+            }
+            (Source::Online(Downloader::new(args.limits)), x.to_owned())
+        }
+        Some(x) => (Source::Local(Some(PathBuf::from(x))), manifest.contract.root.clone()),
+        None => (Source::Local(None), manifest.contract.root.clone()),
     };
-    let output = codegen::generate(&source, &config).map_err(|e| format!("{e} [read from {origin}]"))?;
-    Ok(Generated {
-        output,
+    let mut resolver = Resolver {
+        workspace: root.to_path_buf(),
+        manifest: &manifest,
+        root_url: root_url.clone(),
+        source,
+        update_pin,
+        read: Vec::new(),
+    };
+    let loaded = codegen::load::load(&root_url, &mut |url| resolver.fetch(url));
+    let read = resolver.read;
+    let contract = loaded.map_err(|e| describe(&read, e))?;
+    let origin = read
+        .first()
+        .map(|r| r.origin.clone())
+        .unwrap_or_else(|| root_url.clone());
+
+    let mut pinned = manifest.contract.parts.clone();
+    pinned.sort();
+    let mut parts: Vec<Part> = read.iter().map(|r| r.part.clone()).collect();
+    parts.sort();
+    let repin = if update_pin && (parts != pinned || root_url != manifest.contract.root) {
+        let mut m = manifest.clone();
+        m.contract.root = root_url;
+        m.contract.parts = parts;
+        Some(m)
+    } else {
+        for p in pinned.iter().filter(|p| !parts.iter().any(|l| l.url == p.url)) {
+            eprintln!(
+                "note: {MANIFEST} pins {} ({}), which the contract does not import",
+                p.url, p.file
+            );
+        }
+        None
+    };
+    Ok(Loaded {
+        manifest,
+        contract,
+        read,
         origin,
-        sha,
-        file: manifest.wsdl.file,
+        repin,
     })
 }
 
-/// Finds the WSDL: explicit argument, `wsdl/<file>`, `../shared/wsdl/<file>`, then the manifest URL.
-fn resolve_wsdl(root: &Path, manifest: &ManifestWsdl, explicit: Option<&str>) -> Result<(String, Vec<u8>), String> {
-    if let Some(x) = explicit {
-        if x.starts_with("http://") || x.starts_with("https://") {
-            return download(x).map(|b| (x.to_owned(), b));
-        }
-        return fs::read(x).map(|b| (x.to_owned(), b)).map_err(|e| format!("{x}: {e}"));
-    }
-    let candidates = [
-        root.join("wsdl").join(&manifest.file),
-        root.join("..").join("shared/wsdl").join(&manifest.file),
-    ];
-    for c in &candidates {
-        if c.is_file() {
-            return fs::read(c)
-                .map(|b| (c.display().to_string(), b))
-                .map_err(|e| format!("{}: {e}", c.display()));
-        }
-    }
-    eprintln!("{} not found locally; downloading {}", manifest.file, manifest.url);
-    download(&manifest.url).map(|b| (manifest.url.clone(), b))
+/// Loads the contract of the workspace at `root` (see [`load_in`]) and runs the generator with
+/// its overrides. Writes nothing.
+fn generate_in(root: &Path, args: &Args) -> Result<Generated, String> {
+    let config = overrides::load(&root.join("wsdl/overrides.toml"))?;
+    let Loaded {
+        manifest,
+        contract,
+        read,
+        origin,
+        repin,
+    } = load_in(root, args)?;
+    let output =
+        codegen::generate_contract(&contract, &manifest.contract.name, &config).map_err(|e| describe(&read, e))?;
+    Ok(Generated {
+        output,
+        origin,
+        digest: contract.digest(),
+        name: manifest.contract.name,
+        documents: contract.documents.len(),
+        repin,
+    })
 }
 
-fn download(url: &str) -> Result<Vec<u8>, String> {
-    let mut response = ureq::get(url).call().map_err(|e| format!("GET {url}: {e}"))?;
-    response
-        .body_mut()
-        .with_config()
-        .limit(MAX_DOWNLOAD)
-        .read_to_vec()
-        .map_err(|e| format!("GET {url}: {e}"))
+/// A generator error, with the document named by its file and where it was read from.
+fn describe(read: &[ReadPart], mut e: codegen::Error) -> String {
+    match read.iter().find(|r| r.part.url == e.file) {
+        Some(r) => {
+            let url = std::mem::replace(&mut e.file, r.part.file.clone());
+            if url == r.origin {
+                format!("{e} [{url}]")
+            } else {
+                format!("{e} [{url}, read from {}]", r.origin)
+            }
+        }
+        None => e.to_string(),
+    }
+}
+
+fn is_url(s: &str) -> bool {
+    s.starts_with("http://") || s.starts_with("https://")
+}
+
+/// Where documents come from.
+enum Source {
+    /// Local files; the root document from this path when given.
+    Local(Option<PathBuf>),
+    /// Downloads.
+    Online(Downloader),
+}
+
+/// One document read for the loader.
+struct ReadPart {
+    part: Part,
+    /// Path or URL it was read from.
+    origin: String,
+}
+
+/// The loader's fetch callback: maps each URL to its pinned part, reads or downloads it and
+/// verifies its sha256.
+struct Resolver<'m> {
+    workspace: PathBuf,
+    manifest: &'m Manifest,
+    root_url: String,
+    source: Source,
+    update_pin: bool,
+    read: Vec<ReadPart>,
+}
+
+impl Resolver<'_> {
+    fn fetch(&mut self, url: &str) -> Result<String, String> {
+        let pin = self.manifest.part(url).cloned();
+        let (origin, bytes, file) = match &mut self.source {
+            Source::Online(d) => {
+                let bytes = d.get(url)?;
+                let file = pin
+                    .as_ref()
+                    .map_or_else(|| file_name_for(url, &bytes), |p| p.file.clone());
+                (url.to_owned(), bytes, file)
+            }
+            Source::Local(explicit) => {
+                let explicit = explicit.clone();
+                let (path, file) = match (&explicit, &pin) {
+                    (Some(path), _) if url == self.root_url => {
+                        let file = pin.as_ref().map_or_else(|| file_name_of(path), |p| p.file.clone());
+                        (path.clone(), file)
+                    }
+                    (_, Some(p)) => (self.find_local(explicit.as_deref(), &p.file)?, p.file.clone()),
+                    (Some(path), None) if self.update_pin => {
+                        // A new document beside the given root: its path relative to the root's.
+                        let rel = relative_to_root(&self.root_url, url)
+                            .ok_or_else(|| format!("{url} is not pinned in {MANIFEST}, and is not beside the root document"))?;
+                        let dir = path.parent().unwrap_or(Path::new(""));
+                        (dir.join(&rel), rel)
+                    }
+                    _ => {
+                        return Err(format!(
+                            "{url} is not pinned in {MANIFEST}; if the contract changed, run `cargo xtask regen --update-pin` with --wsdl"
+                        ))
+                    }
+                };
+                let bytes = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                (path.display().to_string(), bytes, file)
+            }
+        };
+        let sha = hex(&Sha256::digest(&bytes));
+        match &pin {
+            Some(p) if p.sha256 != sha && !self.update_pin => {
+                return Err(format!(
+                    "{origin} ({}) has sha256 {sha}, but {MANIFEST} pins {}.\n\
+                     If the service published a new contract, run `cargo xtask regen --update-pin` (with --wsdl if needed) and review the API changes it reports.",
+                    p.file, p.sha256
+                ))
+            }
+            None if !self.update_pin => {
+                return Err(format!(
+                    "{url} (read from {origin}) is not pinned in {MANIFEST}; run `cargo xtask regen --update-pin` to accept it"
+                ))
+            }
+            _ => {}
+        }
+        let text = String::from_utf8(bytes).map_err(|e| format!("{origin}: not UTF-8: {e}"))?;
+        self.read.push(ReadPart {
+            part: Part {
+                url: url.to_owned(),
+                file,
+                sha256: sha,
+            },
+            origin,
+        });
+        Ok(text)
+    }
+
+    /// A pinned file: beside `--wsdl PATH`, in `wsdl/<dir>/`, then in `../shared/wsdl/<dir>/`.
+    fn find_local(&self, explicit: Option<&Path>, file: &str) -> Result<PathBuf, String> {
+        let dir = &self.manifest.contract.dir;
+        let mut candidates = Vec::new();
+        if let Some(p) = explicit {
+            candidates.push(p.parent().unwrap_or(Path::new("")).join(file));
+        }
+        candidates.push(self.workspace.join("wsdl").join(dir).join(file));
+        candidates.push(self.workspace.join("../shared/wsdl").join(dir).join(file));
+        candidates.iter().find(|c| c.is_file()).cloned().ok_or_else(|| {
+            let tried: Vec<String> = candidates.iter().map(|c| c.display().to_string()).collect();
+            format!(
+                "{file} not found (looked in {}); use --wsdl URL to download the contract",
+                tried.join(", ")
+            )
+        })
+    }
+}
+
+/// `url` relative to the root URL's directory, when it is below it (`a/b.xsd`).
+fn relative_to_root(root: &str, url: &str) -> Option<String> {
+    let base = root.split(['?', '#']).next()?;
+    let dir = &base[..=base.rfind('/')?];
+    let rel = url.strip_prefix(dir)?;
+    (!rel.is_empty() && !rel.contains(['?', '#']) && !rel.split('/').any(|s| s == ".." || s.is_empty()))
+        .then(|| rel.to_owned())
+}
+
+fn file_name_of(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// A file name for a downloaded document not pinned yet: the URL's last path segment, with its
+/// query (WCF's `?xsd=xsd0`) folded in, and `.xsd` or `.wsdl` by the document's root element.
+fn file_name_for(url: &str, bytes: &[u8]) -> String {
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let last = path.rsplit('/').next().unwrap_or_default();
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    };
+    let mut name = if last.is_empty() {
+        "document".to_owned()
+    } else {
+        clean(last)
+    };
+    if !query.is_empty() {
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).into_owned();
+        let is_schema = head
+            .split('<')
+            .find(|t| !t.starts_with('?') && !t.starts_with('!'))
+            .is_some_and(|t| {
+                t.split([' ', '>', '/', '\n', '\t', '\r'])
+                    .next()
+                    .is_some_and(|n| n == "schema" || n.ends_with(":schema"))
+            });
+        let q = query.split_once('=').map_or(query, |(_, v)| v);
+        name = format!("{name}-{}.{}", clean(q), if is_schema { "xsd" } else { "wsdl" });
+    }
+    name
+}
+
+/// Bounded downloads: per document, in total and in count; redirects followed only to the
+/// same scheme and host.
+struct Downloader {
+    agent: ureq::Agent,
+    limits: Limits,
+    total: u64,
+    count: usize,
+}
+
+impl Downloader {
+    fn new(limits: Limits) -> Downloader {
+        let config = ureq::Agent::config_builder()
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .timeout_global(Some(std::time::Duration::from_secs(120)))
+            .build();
+        Downloader {
+            agent: ureq::Agent::new_with_config(config),
+            limits,
+            total: 0,
+            count: 0,
+        }
+    }
+
+    fn get(&mut self, url: &str) -> Result<Vec<u8>, String> {
+        if self.count >= self.limits.documents {
+            return Err(format!(
+                "GET {url}: more than {} documents to download",
+                self.limits.documents
+            ));
+        }
+        self.count += 1;
+        let mut current = url.to_owned();
+        for _ in 0..=self.limits.redirects {
+            let mut response = self
+                .agent
+                .get(&current)
+                .call()
+                .map_err(|e| format!("GET {current}: {e}"))?;
+            let status = response.status();
+            if status.is_redirection() {
+                let location = response
+                    .headers()
+                    .get("location")
+                    .and_then(|v| v.to_str().ok())
+                    .ok_or_else(|| format!("GET {current}: {status} without a Location"))?;
+                let next = codegen::load::resolve(&current, location);
+                if origin_of(&next) != origin_of(&current) {
+                    return Err(format!(
+                        "GET {current}: redirected to {next}, another host or scheme (not followed)"
+                    ));
+                }
+                current = next;
+                continue;
+            }
+            if !status.is_success() {
+                return Err(format!("GET {current}: HTTP {status}"));
+            }
+            let remaining = self.limits.total.saturating_sub(self.total);
+            let limit = self.limits.per_document.min(remaining);
+            let body = response
+                .body_mut()
+                .with_config()
+                .limit(limit)
+                .read_to_vec()
+                .map_err(|e| {
+                    if limit < self.limits.per_document {
+                        format!(
+                            "GET {current}: the downloads exceed {} bytes in total ({e})",
+                            self.limits.total
+                        )
+                    } else {
+                        format!("GET {current}: larger than {} bytes ({e})", self.limits.per_document)
+                    }
+                })?;
+            self.total += body.len() as u64;
+            return Ok(body);
+        }
+        Err(format!("GET {url}: more than {} redirects", self.limits.redirects))
+    }
+}
+
+/// `scheme://authority` of a URL, lower-cased.
+fn origin_of(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    format!("{}://{}", scheme.to_ascii_lowercase(), authority.to_ascii_lowercase())
 }
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes `path` through a temporary sibling renamed over it.
+fn write_file_atomically(path: &Path, contents: &str) -> Result<(), String> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    fs::write(&tmp, contents).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    fs::rename(&tmp, path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        format!("{}: {e}", path.display())
+    })
 }
 
 /// Generated files whose committed contents differ (or that are missing), and committed files
