@@ -23,6 +23,8 @@ pub mod error;
 pub mod load;
 pub mod model;
 pub mod names;
+#[cfg(feature = "toml")]
+pub mod pins;
 pub mod read;
 
 use std::fmt;

@@ -492,7 +492,10 @@ impl<'a> Builder<'a> {
     fn build(self) -> Result<Model> {
         let mut namespaces = Vec::new();
         for s in &self.defs.schemas {
-            if !namespaces.contains(&s.target_ns) {
+            // A schema that only imports others (a multi-document `?wsdl`'s `…/Imports`) declares
+            // no element and no type: its namespace never appears on the wire.
+            let declares = !(s.complex_types.is_empty() && s.simple_types.is_empty() && s.elements.is_empty());
+            if declares && !namespaces.contains(&s.target_ns) {
                 namespaces.push(s.target_ns.clone());
             }
         }

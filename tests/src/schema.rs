@@ -1,5 +1,5 @@
-//! Schema-driven test oracle, independent of the SDK's generated code: it reads the real WSDL
-//! with the generator's model and
+//! Schema-driven test oracle, independent of the SDK's generated code: it reads the contract
+//! `wsdl/manifest.toml` pins (from `../shared/wsdl/`) with the generator's model and
 //!
 //! - writes sample documents for any operation's request or response ([`sample_envelope`]),
 //!   with every member set, or every member nil/absent;
@@ -23,20 +23,27 @@ pub const SOAP: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 /// XML Schema instance namespace.
 pub const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
-/// Path of the real WSDL beside the workspace (`../shared/wsdl/KareoServices.wsdl`).
-pub fn wsdl_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/wsdl/KareoServices.wsdl")
+/// The contract `wsdl/manifest.toml` pins: the one the SDK's code was generated from.
+pub fn contract() -> &'static (codegen::load::Contract, String) {
+    static CONTRACT: OnceLock<(codegen::load::Contract, String)> = OnceLock::new();
+    CONTRACT.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        let pins = codegen::pins::Manifest::of_workspace(&root)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .contract;
+        let contract = pins.load_local(&pins.search_dirs(&root)).unwrap_or_else(|e| {
+            panic!("the tests read the pinned contract (CI runs with ../shared beside the checkout): {e}")
+        });
+        (contract, pins.name)
+    })
 }
 
-/// The model of the real WSDL (read once per test process).
+/// The model of the pinned contract (read once per test process).
 pub fn model() -> &'static Model {
     static MODEL: OnceLock<Model> = OnceLock::new();
     MODEL.get_or_init(|| {
-        let path = wsdl_path();
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("the tests read the real WSDL at {}: {e}", path.display()));
-        let defs = codegen::read::read("KareoServices.wsdl", &text).unwrap_or_else(|e| panic!("{e}"));
-        Model::build("KareoServices.wsdl", &defs, &codegen::Config::default()).unwrap_or_else(|e| panic!("{e}"))
+        let (contract, name) = contract();
+        Model::build(name, &contract.definitions, &codegen::Config::default()).unwrap_or_else(|e| panic!("{e}"))
     })
 }
 

@@ -814,7 +814,9 @@ async fn no_write_operation_is_resent_after_a_retryable_error() {
     let mock = mock().await;
     let client = client(&mock);
     let writes = writes_are_never_resent(&client, &mock).await;
-    assert_eq!(writes, 10, "Create/Update/Delete/Register operations");
+    let expected = operations::OPERATIONS.iter().filter(|o| !o.read_only).count();
+    assert!(expected > 0);
+    assert_eq!(writes, expected, "every write operation of the table was tried");
 }
 
 #[tokio::test]

@@ -91,6 +91,18 @@ pub fn kareo_wsdl() -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The contract `wsdl/manifest.toml` pins, loaded from local files checked against the pins, and
+/// its name. Panics when a file is missing: CI runs with `../shared` beside the checkout.
+pub fn pinned_contract() -> (codegen::load::Contract, String) {
+    let root = workspace_root();
+    let manifest = codegen::pins::Manifest::of_workspace(&root).unwrap_or_else(|e| panic!("{e}"));
+    let pins = manifest.contract;
+    let contract = pins.load_local(&pins.search_dirs(&root)).unwrap_or_else(|e| {
+        panic!("these tests read the pinned contract (CI runs with ../shared beside the checkout): {e}")
+    });
+    (contract, pins.name)
+}
+
 /// The Config `cargo xtask regen` builds from `wsdl/overrides.toml`.
 pub fn kareo_config() -> Config {
     let path = workspace_root().join("wsdl/overrides.toml");
