@@ -148,6 +148,8 @@ struct State {
     total: AtomicUsize,
     per_operation: Mutex<HashMap<&'static str, usize>>,
     last_client_version: Mutex<Option<String>>,
+    /// The credential values each operation's last request carried, by role.
+    last_credentials: Mutex<HashMap<&'static str, Vec<(&'static str, String)>>>,
     last_soap_action: Mutex<Option<String>>,
     patient_count: AtomicUsize,
     next_id: AtomicI32,
@@ -196,6 +198,7 @@ impl MockKareo {
             total: AtomicUsize::new(0),
             per_operation: Mutex::new(HashMap::new()),
             last_client_version: Mutex::new(None),
+            last_credentials: Mutex::new(HashMap::new()),
             last_soap_action: Mutex::new(None),
             patient_count: AtomicUsize::new(3),
             next_id: AtomicI32::new(50_000),
@@ -242,6 +245,13 @@ impl MockKareo {
     }
 
     /// The `ClientVersion` of the last request that had one.
+    /// The credential values (by role: `customer_key`, `user`, `password`, `client_version`) that
+    /// the last request of `operation` carried, wherever its type holds them.
+    pub fn last_credentials(&self, operation: &str) -> Option<Vec<(&'static str, String)>> {
+        lock(&self.state.last_credentials).get(operation).cloned()
+    }
+
+    /// The `ClientVersion` the last request carried.
     pub fn last_client_version(&self) -> Option<String> {
         lock(&self.state.last_client_version).clone()
     }
@@ -446,8 +456,10 @@ where
     if let Some(v) = &sent.client_version {
         *lock(&state.last_client_version) = Some(v.clone());
     }
+    lock(&state.last_credentials).insert(O::INFO.name, sent.roles());
     let mut response = O::Response::default();
     if let Some(failed) = check_credentials(state, &sent) {
+        // A response without the status base (2025's GetCustomerIdFromKey) is sent empty.
         set_base(&mut response, failed);
         return encode::<O>(&response, false);
     }
@@ -497,6 +509,16 @@ struct SentCredentials {
 }
 
 impl SentCredentials {
+    fn roles(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![
+            ("customer_key", self.customer_key.clone()),
+            ("user", self.user.clone()),
+            ("password", self.password.clone()),
+        ];
+        out.extend(self.client_version.clone().map(|v| ("client_version", v)));
+        out
+    }
+
     fn of(request: &impl Credentialed) -> Self {
         let mut sent = SentCredentials::default();
         request.visit_credentials(&mut |role, _, value| match role {

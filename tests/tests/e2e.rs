@@ -1011,3 +1011,61 @@ async fn the_mock_stops_when_dropped() {
     }
     assert!(refused, "the listener closes once the mock is dropped");
 }
+
+#[tokio::test]
+async fn get_customer_id_from_key_gets_the_credentials_in_its_own_members() {
+    // Its request has no RequestHeader: the client fills the request's own CustomerKey, User and
+    // Password.
+    let mock = mock().await;
+    client(&mock)
+        .get_customer_id_from_key(GetCustomerIdFromKeyRequest::default())
+        .await
+        .expect("call");
+    let sent = mock.last_credentials("GetCustomerIdFromKey").expect("a request");
+    assert_eq!(
+        sent[..3],
+        [
+            ("customer_key", MOCK_CUSTOMER_KEY.to_owned()),
+            ("user", MOCK_USER.to_owned()),
+            ("password", MOCK_PASSWORD.to_owned()),
+        ]
+    );
+
+    // Values the caller set are sent as set, and kept out of Debug.
+    let request = GetCustomerIdFromKeyRequest {
+        customer_key: Nillable::Value("OTHER-CUSTKEY-0000".to_owned()),
+        ..Default::default()
+    };
+    let shown = format!("{request:?}");
+    assert!(!shown.contains("OTHER-CUSTKEY"), "{shown}");
+    client(&mock).get_customer_id_from_key(request).await.expect("call");
+    let sent = mock.last_credentials("GetCustomerIdFromKey").expect("a request");
+    assert_eq!(sent[0], ("customer_key", "OTHER-CUSTKEY-0000".to_owned()));
+    assert_eq!(sent[1], ("user", MOCK_USER.to_owned()));
+}
+
+#[tokio::test]
+async fn the_2025_reads_are_retried_as_reads() {
+    let mock = mock().await;
+    let client = client(&mock);
+    for name in ["GetThrottles", "GetCustomerIdFromKey"] {
+        let info = operations::OPERATIONS
+            .iter()
+            .find(|o| o.name == name)
+            .expect("in the contract");
+        assert!(info.read_only, "{name} is declared read-only");
+    }
+    mock.inject(
+        Rule::new(Behavior::Status {
+            status: 503,
+            retry_after: None,
+        })
+        .times(1)
+        .only("GetThrottles"),
+    );
+    client
+        .get_throttles(GetThrottlesReq::default())
+        .await
+        .expect("retried after a 503");
+    assert_eq!(mock.requests_for("GetThrottles"), 2);
+}

@@ -39,13 +39,15 @@ const LIMITS: Limits = Limits {
     redirects: 5,
 };
 
-const USAGE: &str = "usage: cargo xtask regen [--check] [--wsdl PATH|URL] [--update-pin]
+const USAGE: &str = "usage: cargo xtask regen [--check] [--wsdl PATH|URL] [--update-pin [--name NAME]]
 
   --check        exit non-zero, naming the stale files, when the committed code differs
                  from what the generator would write (writes nothing)
   --wsdl X       read the contract's root document from a local path (its imports are found
                  beside it, then in wsdl/<dir>/ and ../shared/wsdl/<dir>/) or download the root
                  and every import from an http(s) URL
+  --name NAME    with --update-pin: the contract's name for the manifest and the generated
+                 headers (e.g. \"Kareo SOAP API 2.1, April 2021\")
   --update-pin   accept new or changed documents and rewrite the parts of wsdl/manifest.toml";
 
 /// The comment at the top of `wsdl/manifest.toml`, kept when `--update-pin` rewrites it.
@@ -145,6 +147,8 @@ struct Args {
     check: bool,
     wsdl: Option<String>,
     update_pin: bool,
+    /// With `--update-pin`: the contract's new name (e.g. its publication date).
+    name: Option<String>,
     limits: Limits,
 }
 
@@ -161,12 +165,20 @@ fn main() -> ExitCode {
         check: false,
         wsdl: None,
         update_pin: false,
+        name: None,
         limits: LIMITS,
     };
     while let Some(a) = args.next() {
         match a.as_str() {
             "--check" => parsed.check = true,
             "--update-pin" => parsed.update_pin = true,
+            "--name" => match args.next() {
+                Some(v) => parsed.name = Some(v),
+                None => {
+                    eprintln!("--name needs the contract's name\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
             "--wsdl" => match args.next() {
                 Some(v) => parsed.wsdl = Some(v),
                 None => {
@@ -189,8 +201,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// The workspace `regen` writes into: the parent of xtask's package directory as `cargo run`
+/// gives it at run time (`CARGO_MANIFEST_DIR` in the environment), else as it was at build time.
+/// The run-time value matters: a build shared by two copies of the workspace (one target
+/// directory) reuses one binary, whose compiled-in path names the other copy.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let package = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    package
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
@@ -288,6 +307,20 @@ struct Loaded {
     repin: Option<Manifest>,
 }
 
+/// The manifest's `dir` that finds the files of `--wsdl PATH` offline: PATH's folder relative to
+/// `wsdl/` or `../shared/wsdl/` of the workspace at `root`, when it lies in one of them.
+fn local_dir(root: &Path, wsdl: Option<&str>) -> Option<String> {
+    let path = wsdl.filter(|w| !is_url(w))?;
+    let folder = fs::canonicalize(Path::new(path).parent()?).ok()?;
+    [root.join("wsdl"), root.join("../shared/wsdl")]
+        .iter()
+        .find_map(|base| {
+            let base = fs::canonicalize(base).ok()?;
+            let rel = folder.strip_prefix(&base).ok()?;
+            rel.to_str().map(|s| s.replace('\\', "/"))
+        })
+}
+
 /// Reads the manifest of the workspace at `root`, then loads the contract and verifies every
 /// document against the pins. Writes nothing.
 fn load_in(root: &Path, args: &Args) -> Result<Loaded, String> {
@@ -329,10 +362,18 @@ fn load_in(root: &Path, args: &Args) -> Result<Loaded, String> {
     pinned.sort();
     let mut parts: Vec<Part> = read.iter().map(|r| r.part.clone()).collect();
     parts.sort();
-    let repin = if update_pin && (parts != pinned || root_url != manifest.contract.root) {
+    let renamed = args.name.as_ref().is_some_and(|n| *n != manifest.contract.name);
+    let moved = local_dir(root, args.wsdl.as_deref()).filter(|d| *d != manifest.contract.dir);
+    let repin = if update_pin && (parts != pinned || root_url != manifest.contract.root || renamed || moved.is_some()) {
         let mut m = manifest.clone();
         m.contract.root = root_url;
         m.contract.parts = parts;
+        if let Some(name) = &args.name {
+            m.contract.name = name.clone();
+        }
+        if let Some(dir) = moved {
+            m.contract.dir = dir;
+        }
         Some(m)
     } else {
         for p in pinned.iter().filter(|p| !parts.iter().any(|l| l.url == p.url)) {
@@ -363,13 +404,16 @@ fn generate_in(root: &Path, args: &Args) -> Result<Generated, String> {
         origin,
         repin,
     } = load_in(root, args)?;
-    let output =
-        codegen::generate_contract(&contract, &manifest.contract.name, &config).map_err(|e| describe(&read, e))?;
+    // The name the manifest will carry: a repin may rename the contract.
+    let name = repin
+        .as_ref()
+        .map_or(manifest.contract.name, |m| m.contract.name.clone());
+    let output = codegen::generate_contract(&contract, &name, &config).map_err(|e| describe(&read, e))?;
     Ok(Generated {
         output,
         origin,
         digest: contract.digest(),
-        name: manifest.contract.name,
+        name,
         documents: contract.documents.len(),
         repin,
     })

@@ -124,6 +124,7 @@ fn args(wsdl: Option<String>, check: bool) -> Args {
         check,
         wsdl,
         update_pin: false,
+        name: None,
         limits: LIMITS,
     }
 }
