@@ -308,17 +308,18 @@ struct Loaded {
 }
 
 /// The manifest's `dir` that finds the files of `--wsdl PATH` offline: PATH's folder relative to
-/// `wsdl/` or `../shared/wsdl/` of the workspace at `root`, when it lies in one of them.
+/// `wsdl/` or `../shared/wsdl/` of the workspace at `root` (or `$KAREO_SHARED/wsdl/`, for a copy
+/// of the workspace away from `../shared`), when it lies in one of them.
 fn local_dir(root: &Path, wsdl: Option<&str>) -> Option<String> {
     let path = wsdl.filter(|w| !is_url(w))?;
     let folder = fs::canonicalize(Path::new(path).parent()?).ok()?;
-    [root.join("wsdl"), root.join("../shared/wsdl")]
-        .iter()
-        .find_map(|base| {
-            let base = fs::canonicalize(base).ok()?;
-            let rel = folder.strip_prefix(&base).ok()?;
-            rel.to_str().map(|s| s.replace('\\', "/"))
-        })
+    let mut bases = vec![root.join("wsdl"), root.join("../shared/wsdl")];
+    bases.extend(std::env::var_os("KAREO_SHARED").map(|s| PathBuf::from(s).join("wsdl")));
+    bases.iter().find_map(|base| {
+        let base = fs::canonicalize(base).ok()?;
+        let rel = folder.strip_prefix(&base).ok()?;
+        rel.to_str().map(|s| s.replace('\\', "/"))
+    })
 }
 
 /// Reads the manifest of the workspace at `root`, then loads the contract and verifies every
