@@ -77,9 +77,9 @@ pub struct StatusPaths {
 }
 
 impl StatusPaths {
-    /// Every declared path with the kind of value it must lead to.
-    pub fn declared(&self) -> Vec<(&'static str, &MemberPath, StatusValue)> {
-        let mut out = Vec::new();
+    /// Every declared path: its role, the reason an access check names (checks only), and the
+    /// kind of value it must lead to.
+    pub fn declared(&self) -> Vec<(&'static str, Option<&str>, &MemberPath, StatusValue)> {
         let singles = [
             ("error_flag", &self.error_flag, StatusValue::Flag),
             ("error_message", &self.error_message, StatusValue::Text),
@@ -87,15 +87,14 @@ impl StatusPaths {
             ("access_message", &self.access_message, StatusValue::Text),
             ("missing_permissions", &self.missing_permissions, StatusValue::TextList),
         ];
-        for (role, path, kind) in singles {
-            if let Some(p) = path {
-                out.push((role, p, kind));
-            }
-        }
-        for (path, _) in &self.access_checks {
-            out.push(("access_checks", path, StatusValue::Flag));
-        }
-        out
+        let singles = singles
+            .into_iter()
+            .filter_map(|(role, path, kind)| path.as_ref().map(|p| (role, None, p, kind)));
+        let checks = self
+            .access_checks
+            .iter()
+            .map(|(path, denied)| ("access_checks", Some(denied.as_str()), path, StatusValue::Flag));
+        singles.chain(checks).collect()
     }
 }
 
@@ -222,6 +221,12 @@ mod file {
     }
 
     impl Config {
+        /// Reads the overrides file at `path` (see [`from_toml`](Self::from_toml)).
+        pub fn from_file(path: &std::path::Path) -> Result<Config, String> {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Config::from_toml(&path.display().to_string(), &text)
+        }
+
         /// Reads an overrides file (TOML; see `wsdl/overrides.toml` for the keys). `origin`
         /// names the file in errors.
         pub fn from_toml(origin: &str, text: &str) -> Result<Config, String> {

@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::config::{Config, MemberPath, MemberRef, StatusValue};
+use crate::config::{Config, MemberRef, StatusValue};
 use crate::error::{Error, ErrorKind, Result};
 use crate::read::{
     self, ComplexTypeDecl, Definitions, ElementDecl, ListItemDecl, Loc, MaxOccurs, SERIALIZATION_NS, XSD_NS,
@@ -916,37 +916,20 @@ impl<'a> Builder<'a> {
 
     /// Resolves the declared status paths on a response type.
     fn status_fields(&self, model: &Model, response: &TypeRef) -> Vec<StatusField> {
-        let mut out = Vec::new();
-        let status = &self.config.status;
-        let mut push = |role: &'static str, denied: Option<&String>, path: &MemberPath, value: StatusValue| {
-            if let Some(steps) = resolve_path(model, response, path, value) {
-                out.push(StatusField {
+        self.config
+            .status
+            .declared()
+            .into_iter()
+            .filter_map(|(role, denied, path, value)| {
+                let steps = resolve_path(model, response, path, value)?;
+                Some(StatusField {
                     role,
-                    denied: denied.cloned(),
+                    denied: denied.map(str::to_owned),
                     steps,
                     value,
-                });
-            }
-        };
-        for (role, path, value) in [
-            ("error_flag", &status.error_flag, StatusValue::Flag),
-            ("error_message", &status.error_message, StatusValue::Text),
-            ("error_detail", &status.error_detail, StatusValue::Text),
-            ("access_message", &status.access_message, StatusValue::Text),
-            (
-                "missing_permissions",
-                &status.missing_permissions,
-                StatusValue::TextList,
-            ),
-        ] {
-            if let Some(p) = path {
-                push(role, None, p, value);
-            }
-        }
-        for (path, denied) in &status.access_checks {
-            push("access_checks", Some(denied), path, StatusValue::Flag);
-        }
-        out
+                })
+            })
+            .collect()
     }
 
     fn wrapped(&self, model: &Model, message: &QName, loc: &Loc) -> Result<Wrapped> {
@@ -1118,7 +1101,7 @@ impl<'a> Builder<'a> {
             });
         }
         let declared = self.config.status.declared();
-        for (role, path, _) in declared {
+        for (role, _, path, _) in declared {
             if !ops
                 .iter()
                 .any(|o| o.status.iter().any(|f| f.role == role && names_of(&f.steps) == *path))

@@ -2,7 +2,6 @@
 //! generated module from the service contract pinned in `wsdl/manifest.toml` (a root WSDL and
 //! every document it imports, each with its sha256).
 
-mod overrides;
 mod surface;
 #[cfg(test)]
 mod tests;
@@ -11,13 +10,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use serde::Deserialize;
-use sha2::{Digest, Sha256};
+use codegen::pins::{Manifest, Pin as Part};
 
 /// Where the generated module lives, relative to the workspace root.
 const GENERATED_DIR: &str = "kareo-sdk/src/generated";
 /// The manifest, relative to the workspace root.
-const MANIFEST: &str = "wsdl/manifest.toml";
+const MANIFEST: &str = codegen::pins::MANIFEST;
 
 /// Bounds on what `--wsdl URL` downloads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,99 +47,6 @@ const USAGE: &str = "usage: cargo xtask regen [--check] [--wsdl PATH|URL] [--upd
   --name NAME    with --update-pin: the contract's name for the manifest and the generated
                  headers (e.g. \"Kareo SOAP API 2.1, April 2021\")
   --update-pin   accept new or changed documents and rewrite the parts of wsdl/manifest.toml";
-
-/// The comment at the top of `wsdl/manifest.toml`, kept when `--update-pin` rewrites it.
-const MANIFEST_HEADER: &str = "\
-# The service contract the SDK is generated from: its root document's URL and every document it
-# imports (`parts`), each pinned by sha256. The documents are third-party and not committed:
-# `cargo xtask regen` reads each part's `file` from wsdl/<dir>/ or ../shared/wsdl/<dir>/ (or the
-# directory of --wsdl PATH), or downloads the parts with --wsdl URL, and refuses a document that
-# is not pinned or whose sha256 differs, unless run with --update-pin. The generated files name
-# the contract digest: sha256 over the lines \"<sha256> <url>\\n\" of the parts, sorted by URL.
-";
-
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-struct Manifest {
-    contract: ContractPin,
-}
-
-/// `[contract]` of the manifest.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-struct ContractPin {
-    /// What the contract is, as the generated headers and the README name it.
-    name: String,
-    /// URL of the root document.
-    root: String,
-    /// Folder under `wsdl/` and `../shared/wsdl/` holding the files (empty: those folders).
-    #[serde(default)]
-    dir: String,
-    /// Every document of the contract.
-    parts: Vec<Part>,
-}
-
-/// One pinned document.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
-struct Part {
-    url: String,
-    file: String,
-    sha256: String,
-}
-
-impl Manifest {
-    fn parse(text: &str) -> Result<Manifest, String> {
-        let m: Manifest = toml::from_str(text).map_err(|e| format!("{MANIFEST}: {e}"))?;
-        for p in &m.contract.parts {
-            if p.file.is_empty() || p.file.contains("..") || p.file.starts_with('/') || p.file.contains('\\') {
-                return Err(format!(
-                    "{MANIFEST}: part {} has file `{}`, not a plain relative name",
-                    p.url, p.file
-                ));
-            }
-        }
-        Ok(m)
-    }
-
-    fn part(&self, url: &str) -> Option<&Part> {
-        self.contract.parts.iter().find(|p| p.url == url)
-    }
-
-    /// The manifest as written by `--update-pin` (parts sorted by URL).
-    fn render(&self) -> String {
-        let c = &self.contract;
-        let mut out = format!(
-            "{MANIFEST_HEADER}\n[contract]\nname = {}\nroot = {}\ndir = {}\n",
-            toml_str(&c.name),
-            toml_str(&c.root),
-            toml_str(&c.dir)
-        );
-        let mut parts = c.parts.clone();
-        parts.sort();
-        for p in &parts {
-            out.push_str(&format!(
-                "\n[[contract.parts]]\nurl = {}\nfile = {}\nsha256 = {}\n",
-                toml_str(&p.url),
-                toml_str(&p.file),
-                toml_str(&p.sha256)
-            ));
-        }
-        out
-    }
-}
-
-/// A TOML basic string.
-fn toml_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
 
 struct Args {
     check: bool,
@@ -308,14 +213,11 @@ struct Loaded {
 }
 
 /// The manifest's `dir` that finds the files of `--wsdl PATH` offline: PATH's folder relative to
-/// `wsdl/` or `../shared/wsdl/` of the workspace at `root` (or `$KAREO_SHARED/wsdl/`, for a copy
-/// of the workspace away from `../shared`), when it lies in one of them.
+/// one of the workspace's [search roots](codegen::pins::Pins::search_roots), when it lies in one.
 fn local_dir(root: &Path, wsdl: Option<&str>) -> Option<String> {
     let path = wsdl.filter(|w| !is_url(w))?;
     let folder = fs::canonicalize(Path::new(path).parent()?).ok()?;
-    let mut bases = vec![root.join("wsdl"), root.join("../shared/wsdl")];
-    bases.extend(std::env::var_os("KAREO_SHARED").map(|s| PathBuf::from(s).join("wsdl")));
-    bases.iter().find_map(|base| {
+    codegen::pins::Pins::search_roots(root).iter().find_map(|base| {
         let base = fs::canonicalize(base).ok()?;
         let rel = folder.strip_prefix(&base).ok()?;
         rel.to_str().map(|s| s.replace('\\', "/"))
@@ -397,7 +299,7 @@ fn load_in(root: &Path, args: &Args) -> Result<Loaded, String> {
 /// Loads the contract of the workspace at `root` (see [`load_in`]) and runs the generator with
 /// its overrides. Writes nothing.
 fn generate_in(root: &Path, args: &Args) -> Result<Generated, String> {
-    let config = overrides::load(&root.join("wsdl/overrides.toml"))?;
+    let config = codegen::Config::from_file(&root.join("wsdl/overrides.toml"))?;
     let Loaded {
         manifest,
         contract,
@@ -501,7 +403,7 @@ impl Resolver<'_> {
                 (path.display().to_string(), bytes, file)
             }
         };
-        let sha = hex(&Sha256::digest(&bytes));
+        let sha = codegen::load::sha256_hex(&bytes);
         match &pin {
             Some(p) if p.sha256 != sha && !self.update_pin => {
                 return Err(format!(
@@ -529,15 +431,15 @@ impl Resolver<'_> {
         Ok(text)
     }
 
-    /// A pinned file: beside `--wsdl PATH`, in `wsdl/<dir>/`, then in `../shared/wsdl/<dir>/`.
+    /// A pinned file: beside `--wsdl PATH`, then in the contract's search folders
+    /// ([`Pins::search_dirs`](codegen::pins::Pins::search_dirs)).
     fn find_local(&self, explicit: Option<&Path>, file: &str) -> Result<PathBuf, String> {
-        let dir = &self.manifest.contract.dir;
         let mut candidates = Vec::new();
         if let Some(p) = explicit {
             candidates.push(p.parent().unwrap_or(Path::new("")).join(file));
         }
-        candidates.push(self.workspace.join("wsdl").join(dir).join(file));
-        candidates.push(self.workspace.join("../shared/wsdl").join(dir).join(file));
+        let dirs = self.manifest.contract.search_dirs(&self.workspace);
+        candidates.extend(dirs.iter().map(|d| d.join(file)));
         candidates.iter().find(|c| c.is_file()).cloned().ok_or_else(|| {
             let tried: Vec<String> = candidates.iter().map(|c| c.display().to_string()).collect();
             format!(
@@ -686,10 +588,6 @@ fn origin_of(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     format!("{}://{}", scheme.to_ascii_lowercase(), authority.to_ascii_lowercase())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Writes `path` through a temporary sibling renamed over it.

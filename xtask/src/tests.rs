@@ -31,7 +31,7 @@ impl Scratch {
         let s = Scratch::new(tag);
         fs::create_dir_all(s.0.join("wsdl").join(dir)).expect("wsdl dir");
         let manifest = Manifest {
-            contract: ContractPin {
+            contract: codegen::pins::Pins {
                 name: "Test contract".into(),
                 root: root.into(),
                 dir: dir.into(),
@@ -40,7 +40,7 @@ impl Scratch {
                     .map(|(url, file, text)| Part {
                         url: (*url).into(),
                         file: (*file).into(),
-                        sha256: hex(&Sha256::digest(text.as_bytes())),
+                        sha256: codegen::load::sha256_hex(text.as_bytes()),
                     })
                     .collect(),
             },
@@ -317,7 +317,7 @@ fn a_failed_write_keeps_the_old_module_and_leaves_nothing_behind() {
 #[test]
 fn the_overrides_file_reads_into_the_generator_config() {
     let path = workspace_root().join("wsdl/overrides.toml");
-    let config = overrides::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let config = codegen::Config::from_file(&path).unwrap_or_else(|e| panic!("{e}"));
     assert!(!config.always_send.is_empty() && config.context_member.is_some());
     let secret_roles: Vec<&str> = config
         .credentials
@@ -426,7 +426,7 @@ fn the_manifest_renders_back_to_the_committed_text() {
     assert!(!manifest.contract.parts.is_empty());
     assert!(manifest.contract.parts.iter().any(|p| p.url == manifest.contract.root));
     let odd = Manifest {
-        contract: ContractPin {
+        contract: codegen::pins::Pins {
             name: "quote \" backslash \\ tab \t".into(),
             ..manifest.contract.clone()
         },
@@ -475,7 +475,7 @@ fn a_url_that_is_not_pinned_is_refused() {
     let root = two_doc_root(SVC).replace("?xsd=xsd0", "?xsd=xsd9");
     // Repin the root (so only the import is new).
     let mut manifest = Manifest::parse(&s.read(MANIFEST)).expect("manifest");
-    manifest.contract.parts[0].sha256 = hex(&Sha256::digest(root.as_bytes()));
+    manifest.contract.parts[0].sha256 = codegen::load::sha256_hex(root.as_bytes());
     s.write(MANIFEST, &manifest.render());
     s.write("wsdl/t/T.wsdl", &root);
     let err = regen_in(&s.0, &args(None, false)).expect_err("unpinned import");
@@ -503,7 +503,7 @@ fn wsdl_path_reads_the_root_there_and_pinned_imports_beside_it_and_update_pin_re
     let xsd = manifest.part(&format!("{SVC}?xsd=xsd0")).expect("still pinned");
     assert_eq!(
         (xsd.file.as_str(), xsd.sha256.clone()),
-        ("T-xsd0.xsd", hex(&Sha256::digest(changed.as_bytes())))
+        ("T-xsd0.xsd", codegen::load::sha256_hex(changed.as_bytes()))
     );
     assert!(s.read(&format!("{GENERATED_DIR}/types.rs")).contains("answer"));
     assert_eq!(regen_in(&s.0, &args(path, true)), Ok(ExitCode::SUCCESS));

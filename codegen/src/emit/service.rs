@@ -73,110 +73,50 @@ fn field(ctx: &Ctx<'_>, owner: &QName, m: &Member) -> syn::Ident {
 fn emit_credentialed(ctx: &Ctx<'_>, q: &QName) -> Result<TokenStream> {
     let rt = &ctx.rt;
     let ident = ctx.type_ident(q);
-    let members = struct_members(ctx, q);
     let context = ctx.config.context_member.as_ref();
     let mut fills = Vec::new();
     let mut visits = Vec::new();
     let mut masks = Vec::new();
-    for m in members {
+    // Shapes (`String`, `Option`, `Nillable`) are the runtime's business: `CredentialSlot` for a
+    // credential member, `Credentialed` on `Option`/`Nillable` for the context member.
+    for m in struct_members(ctx, q) {
         let f = field(ctx, q, m);
         if let Some(role) = &m.credential {
             let secret = m.secret;
-            match shape(m) {
-                Shape::Req => {
-                    fills.push(quote! {
-                        if self.#f.is_empty() {
-                            if let Some(v) = source.credential(#role) { self.#f = v.to_owned(); }
-                        }
-                    });
-                    visits.push(quote!(visit(#role, #secret, &self.#f);));
-                    if secret {
-                        masks.push(quote!(if !self.#f.is_empty() { self.#f = "***".to_owned(); }));
-                    }
-                }
-                Shape::ReqNil | Shape::Opt => {
-                    fills.push(quote! {
-                        if self.#f.is_none() { self.#f = source.credential(#role).map(str::to_owned); }
-                    });
-                    visits.push(quote!(if let Some(v) = &self.#f { visit(#role, #secret, v); }));
-                    if secret {
-                        masks.push(quote!(if let Some(v) = &mut self.#f { *v = "***".to_owned(); }));
-                    }
-                }
-                Shape::OptNil => {
-                    fills.push(quote! {
-                        if self.#f.is_absent() {
-                            if let Some(v) = source.credential(#role) { self.#f = #rt::Nillable::Value(v.to_owned()); }
-                        }
-                    });
-                    visits.push(quote!(if let #rt::Nillable::Value(v) = &self.#f { visit(#role, #secret, v); }));
-                    if secret {
-                        masks.push(quote!(if let #rt::Nillable::Value(v) = &mut self.#f { *v = "***".to_owned(); }));
-                    }
-                }
-                Shape::Many => {}
+            fills.push(quote!(#rt::CredentialSlot::fill(&mut self.#f, source.credential(#role));));
+            visits.push(quote! {
+                if let Some(v) = #rt::CredentialSlot::value(&self.#f) { visit(#role, #secret, v); }
+            });
+            if secret {
+                masks.push(quote!(#rt::CredentialSlot::mask(&mut self.#f);));
             }
         } else if context.is_some_and(|c| c.matches(&m.declared_in, &m.name)) {
             let TypeRef::Named(ctx_ty) = &m.ty else { continue };
-            let ctx_ident = ctx.type_ident(ctx_ty);
+            let invalid = |kind: ErrorKind| Error {
+                file: ctx.file.to_owned(),
+                line: m.loc.line,
+                path: m.loc.path.clone(),
+                kind,
+            };
             if !super::types::derives_default(ctx, ctx_ty) {
-                return Err(Error {
-                    file: ctx.file.to_owned(),
-                    line: m.loc.line,
-                    path: m.loc.path.clone(),
-                    kind: ErrorKind::Invalid(format!(
-                        "context_member {}/{}: type {} has required members, so the runtime cannot create it",
-                        m.declared_in, m.name, ctx_ty
-                    )),
-                });
+                return Err(invalid(ErrorKind::Invalid(format!(
+                    "context_member {}/{}: type {} has required members, so the runtime cannot create it",
+                    m.declared_in, m.name, ctx_ty
+                ))));
             }
             if m.boxed {
-                return Err(Error {
-                    file: ctx.file.to_owned(),
-                    line: m.loc.line,
-                    path: m.loc.path.clone(),
-                    kind: ErrorKind::Unsupported(format!(
-                        "context_member {}/{} whose type contains the request again",
-                        m.declared_in, m.name
-                    )),
-                });
+                return Err(invalid(ErrorKind::Unsupported(format!(
+                    "context_member {}/{} whose type contains the request again",
+                    m.declared_in, m.name
+                ))));
             }
-            match shape(m) {
-                Shape::Req => {
-                    fills.push(quote!(#rt::Credentialed::fill_credentials(&mut self.#f, source);));
-                    visits.push(quote!(#rt::Credentialed::visit_credentials(&self.#f, visit);));
-                    masks.push(quote!(#rt::Credentialed::mask_secrets(&mut self.#f);));
-                }
-                Shape::ReqNil | Shape::Opt => {
-                    fills.push(quote! {
-                        #rt::Credentialed::fill_credentials(self.#f.get_or_insert_with(<#ctx_ident>::default), source);
-                    });
-                    visits.push(quote!(if let Some(v) = &self.#f { #rt::Credentialed::visit_credentials(v, visit); }));
-                    masks.push(quote!(if let Some(v) = &mut self.#f { #rt::Credentialed::mask_secrets(v); }));
-                }
-                Shape::OptNil => {
-                    fills.push(quote! {
-                        if self.#f.is_absent() { self.#f = #rt::Nillable::Value(<#ctx_ident>::default()); }
-                        if let #rt::Nillable::Value(v) = &mut self.#f { #rt::Credentialed::fill_credentials(v, source); }
-                    });
-                    visits.push(quote!(if let #rt::Nillable::Value(v) = &self.#f { #rt::Credentialed::visit_credentials(v, visit); }));
-                    masks.push(
-                        quote!(if let #rt::Nillable::Value(v) = &mut self.#f { #rt::Credentialed::mask_secrets(v); }),
-                    );
-                }
-                Shape::Many => {}
-            }
+            fills.push(quote!(#rt::Credentialed::fill_credentials(&mut self.#f, source);));
+            visits.push(quote!(#rt::Credentialed::visit_credentials(&self.#f, visit);));
+            masks.push(quote!(#rt::Credentialed::mask_secrets(&mut self.#f);));
         }
     }
-    let unused = |v: &Vec<TokenStream>, name: &str| {
-        let id = quote::format_ident!("{}", name);
-        if v.is_empty() {
-            quote!(let _ = #id;)
-        } else {
-            quote!()
-        }
-    };
-    let (source_unused, visit_unused) = (unused(&fills, "source"), unused(&visits, "visit"));
+    let source_unused = fills.is_empty().then(|| quote!(let _ = source;));
+    let visit_unused = visits.is_empty().then(|| quote!(let _ = visit;));
     Ok(quote! {
         impl #rt::Credentialed for #ident {
             fn fill_credentials(&mut self, source: &dyn #rt::CredentialSource) {

@@ -820,606 +820,392 @@ impl crate::xml::Operation for GetCustomerIdFromKey {
 
 impl crate::xml::Credentialed for UpdatePatientReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for RequestHeader {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        if self.client_version.is_absent() {
-            if let Some(v) = source.credential("client_version") {
-                self.client_version = crate::xml::Nillable::Value(v.to_owned());
-            }
-        }
-        if self.customer_key.is_absent() {
-            if let Some(v) = source.credential("customer_key") {
-                self.customer_key = crate::xml::Nillable::Value(v.to_owned());
-            }
-        }
-        if self.password.is_absent() {
-            if let Some(v) = source.credential("password") {
-                self.password = crate::xml::Nillable::Value(v.to_owned());
-            }
-        }
-        if self.user.is_absent() {
-            if let Some(v) = source.credential("user") {
-                self.user = crate::xml::Nillable::Value(v.to_owned());
-            }
-        }
+        crate::xml::CredentialSlot::fill(
+            &mut self.client_version,
+            source.credential("client_version"),
+        );
+        crate::xml::CredentialSlot::fill(
+            &mut self.customer_key,
+            source.credential("customer_key"),
+        );
+        crate::xml::CredentialSlot::fill(
+            &mut self.password,
+            source.credential("password"),
+        );
+        crate::xml::CredentialSlot::fill(&mut self.user, source.credential("user"));
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let crate::xml::Nillable::Value(v) = &self.client_version {
+        if let Some(v) = crate::xml::CredentialSlot::value(&self.client_version) {
             visit("client_version", false, v);
         }
-        if let crate::xml::Nillable::Value(v) = &self.customer_key {
+        if let Some(v) = crate::xml::CredentialSlot::value(&self.customer_key) {
             visit("customer_key", true, v);
         }
-        if let crate::xml::Nillable::Value(v) = &self.password {
+        if let Some(v) = crate::xml::CredentialSlot::value(&self.password) {
             visit("password", true, v);
         }
-        if let crate::xml::Nillable::Value(v) = &self.user {
+        if let Some(v) = crate::xml::CredentialSlot::value(&self.user) {
             visit("user", true, v);
         }
     }
     fn mask_secrets(&mut self) {
-        if let crate::xml::Nillable::Value(v) = &mut self.customer_key {
-            *v = "***".to_owned();
-        }
-        if let crate::xml::Nillable::Value(v) = &mut self.password {
-            *v = "***".to_owned();
-        }
-        if let crate::xml::Nillable::Value(v) = &mut self.user {
-            *v = "***".to_owned();
-        }
+        crate::xml::CredentialSlot::mask(&mut self.customer_key);
+        crate::xml::CredentialSlot::mask(&mut self.password);
+        crate::xml::CredentialSlot::mask(&mut self.user);
     }
 }
 
 impl crate::xml::Credentialed for UpdateEncounterStatusReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for UpdateAppointmentReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for CreatePatientReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for CreateEncounterReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for RegisterExternalVendorReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for UpdatePatientsExternalIdReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for CreatePaymentRequest {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for CreateAppointmentReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for CreateDocumentReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for DeleteDocumentReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for GetAllPatientsReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for GetPatientReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for GetAppointmentReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for GetAppointmentsReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for GetChargesReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for GetPatientsReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for GetPaymentsReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for GetProvidersReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for GetPracticesReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for GetTransactionsReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for GetServiceLocationsReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for GetProcedureCodesReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for GetExternalVendorsReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for GetEncounterDetailsReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for GetThrottlesReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for DeleteAppointmentReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        crate::xml::Credentialed::fill_credentials(
-            self.request_header.get_or_insert_with(<RequestHeader>::default),
-            source,
-        );
+        crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let Some(v) = &self.request_header {
-            crate::xml::Credentialed::visit_credentials(v, visit);
-        }
+        crate::xml::Credentialed::visit_credentials(&self.request_header, visit);
     }
     fn mask_secrets(&mut self) {
-        if let Some(v) = &mut self.request_header {
-            crate::xml::Credentialed::mask_secrets(v);
-        }
+        crate::xml::Credentialed::mask_secrets(&mut self.request_header);
     }
 }
 
 impl crate::xml::Credentialed for GetCustomerIdFromKeyRequest {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
-        if self.customer_key.is_absent() {
-            if let Some(v) = source.credential("customer_key") {
-                self.customer_key = crate::xml::Nillable::Value(v.to_owned());
-            }
-        }
-        if self.password.is_absent() {
-            if let Some(v) = source.credential("password") {
-                self.password = crate::xml::Nillable::Value(v.to_owned());
-            }
-        }
-        if self.user.is_absent() {
-            if let Some(v) = source.credential("user") {
-                self.user = crate::xml::Nillable::Value(v.to_owned());
-            }
-        }
+        crate::xml::CredentialSlot::fill(
+            &mut self.customer_key,
+            source.credential("customer_key"),
+        );
+        crate::xml::CredentialSlot::fill(
+            &mut self.password,
+            source.credential("password"),
+        );
+        crate::xml::CredentialSlot::fill(&mut self.user, source.credential("user"));
     }
     fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
-        if let crate::xml::Nillable::Value(v) = &self.customer_key {
+        if let Some(v) = crate::xml::CredentialSlot::value(&self.customer_key) {
             visit("customer_key", true, v);
         }
-        if let crate::xml::Nillable::Value(v) = &self.password {
+        if let Some(v) = crate::xml::CredentialSlot::value(&self.password) {
             visit("password", true, v);
         }
-        if let crate::xml::Nillable::Value(v) = &self.user {
+        if let Some(v) = crate::xml::CredentialSlot::value(&self.user) {
             visit("user", true, v);
         }
     }
     fn mask_secrets(&mut self) {
-        if let crate::xml::Nillable::Value(v) = &mut self.customer_key {
-            *v = "***".to_owned();
-        }
-        if let crate::xml::Nillable::Value(v) = &mut self.password {
-            *v = "***".to_owned();
-        }
-        if let crate::xml::Nillable::Value(v) = &mut self.user {
-            *v = "***".to_owned();
-        }
+        crate::xml::CredentialSlot::mask(&mut self.customer_key);
+        crate::xml::CredentialSlot::mask(&mut self.password);
+        crate::xml::CredentialSlot::mask(&mut self.user);
     }
 }
 

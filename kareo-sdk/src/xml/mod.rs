@@ -115,6 +115,104 @@ pub trait Credentialed {
     fn mask_secrets(&mut self);
 }
 
+/// A member that may hold a credential value, whatever its shape: `String` (unset when empty),
+/// `Option<String>`, `Nillable<String>`.
+pub trait CredentialSlot {
+    /// Sets `value` if the member is unset (an explicit `Nil` is kept).
+    fn fill(&mut self, value: Option<&str>);
+    /// The value held, if any.
+    fn value(&self) -> Option<&str>;
+    /// Replaces the value held, if any, with `***`.
+    fn mask(&mut self);
+}
+
+impl CredentialSlot for String {
+    fn fill(&mut self, value: Option<&str>) {
+        if let (true, Some(v)) = (self.is_empty(), value) {
+            *self = v.to_owned();
+        }
+    }
+    fn value(&self) -> Option<&str> {
+        (!self.is_empty()).then_some(self.as_str())
+    }
+    fn mask(&mut self) {
+        if !self.is_empty() {
+            *self = "***".to_owned();
+        }
+    }
+}
+
+impl CredentialSlot for Option<String> {
+    fn fill(&mut self, value: Option<&str>) {
+        if self.is_none() {
+            *self = value.map(str::to_owned);
+        }
+    }
+    fn value(&self) -> Option<&str> {
+        self.as_deref()
+    }
+    fn mask(&mut self) {
+        if let Some(v) = self {
+            *v = "***".to_owned();
+        }
+    }
+}
+
+impl CredentialSlot for Nillable<String> {
+    fn fill(&mut self, value: Option<&str>) {
+        if let (true, Some(v)) = (self.is_absent(), value) {
+            *self = Nillable::Value(v.to_owned());
+        }
+    }
+    fn value(&self) -> Option<&str> {
+        Nillable::value(self).map(String::as_str)
+    }
+    fn mask(&mut self) {
+        if let Nillable::Value(v) = self {
+            *v = "***".to_owned();
+        }
+    }
+}
+
+/// A context member left unset is created empty, then filled.
+impl<T: Credentialed + Default> Credentialed for Option<T> {
+    fn fill_credentials(&mut self, source: &dyn CredentialSource) {
+        self.get_or_insert_with(T::default).fill_credentials(source);
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Some(v) = self {
+            v.visit_credentials(visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Some(v) = self {
+            v.mask_secrets();
+        }
+    }
+}
+
+/// A context member left absent is created empty, then filled; an explicit `Nil` is kept.
+impl<T: Credentialed + Default> Credentialed for Nillable<T> {
+    fn fill_credentials(&mut self, source: &dyn CredentialSource) {
+        if self.is_absent() {
+            *self = Nillable::Value(T::default());
+        }
+        if let Nillable::Value(v) = self {
+            v.fill_credentials(source);
+        }
+    }
+    fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+        if let Nillable::Value(v) = self {
+            v.visit_credentials(visit);
+        }
+    }
+    fn mask_secrets(&mut self) {
+        if let Nillable::Value(v) = self {
+            v.mask_secrets();
+        }
+    }
+}
+
 /// A response type, with where it reports service-level failures (declared in the overrides).
 /// Generated for every operation's response type; [`Status::default`] where it has none.
 pub trait ServiceStatus {
@@ -204,5 +302,101 @@ impl fmt::Debug for Masked<'_, Nillable<String>> {
 impl fmt::Debug for Masked<'_, String> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("\"***\"")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A context type with one secret and one plain credential member.
+    #[derive(Debug, Default, Clone, PartialEq)]
+    struct Header {
+        key: Nillable<String>,
+        version: Option<String>,
+    }
+
+    impl Credentialed for Header {
+        fn fill_credentials(&mut self, source: &dyn CredentialSource) {
+            CredentialSlot::fill(&mut self.key, source.credential("key"));
+            CredentialSlot::fill(&mut self.version, source.credential("version"));
+        }
+        fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+            if let Some(v) = CredentialSlot::value(&self.key) {
+                visit("key", true, v);
+            }
+            if let Some(v) = CredentialSlot::value(&self.version) {
+                visit("version", false, v);
+            }
+        }
+        fn mask_secrets(&mut self) {
+            CredentialSlot::mask(&mut self.key);
+        }
+    }
+
+    struct Source;
+
+    impl CredentialSource for Source {
+        fn credential(&self, role: &str) -> Option<&str> {
+            match role {
+                "key" => Some("invented-key"),
+                "version" => Some("1.0"),
+                _ => None,
+            }
+        }
+    }
+
+    #[test]
+    fn an_unset_context_member_is_created_then_filled_and_set_values_are_kept() {
+        let mut header: Option<Header> = None;
+        header.fill_credentials(&Source);
+        let filled = header.clone().expect("created");
+        assert_eq!(filled.key, Nillable::Value("invented-key".to_owned()));
+        assert_eq!(filled.version.as_deref(), Some("1.0"));
+
+        let mut set = Some(Header {
+            key: Nillable::Value("callers-key".to_owned()),
+            ..Header::default()
+        });
+        set.fill_credentials(&Source);
+        let set = set.expect("kept");
+        assert_eq!(set.key, Nillable::Value("callers-key".to_owned()));
+        assert_eq!(set.version.as_deref(), Some("1.0"), "unset members are still filled");
+
+        // Absent is created; an explicit nil is the caller's choice and stays nil.
+        let mut absent: Nillable<Header> = Nillable::Absent;
+        absent.fill_credentials(&Source);
+        assert!(absent.value().is_some());
+        let mut nil: Nillable<Header> = Nillable::Nil;
+        nil.fill_credentials(&Source);
+        assert!(nil.is_nil());
+        let mut nil_key: Nillable<String> = Nillable::Nil;
+        CredentialSlot::fill(&mut nil_key, Some("x"));
+        assert!(nil_key.is_nil());
+    }
+
+    #[test]
+    fn secrets_are_visited_and_masked_plain_values_are_not() {
+        let mut header = Some(Header::default());
+        header.fill_credentials(&Source);
+        let mut seen = Vec::new();
+        header.visit_credentials(&mut |role, secret, value| seen.push((role, secret, value.to_owned())));
+        assert_eq!(
+            seen,
+            [
+                ("key", true, "invented-key".to_owned()),
+                ("version", false, "1.0".to_owned())
+            ]
+        );
+        header.mask_secrets();
+        let masked = header.expect("set");
+        assert_eq!(masked.key, Nillable::Value("***".to_owned()));
+        assert_eq!(masked.version.as_deref(), Some("1.0"));
+
+        let mut empty = String::new();
+        CredentialSlot::fill(&mut empty, Some("v"));
+        assert_eq!(empty, "v");
+        CredentialSlot::mask(&mut empty);
+        assert_eq!(empty, "***");
     }
 }
