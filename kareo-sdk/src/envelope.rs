@@ -86,10 +86,15 @@ fn write_message<T: crate::xml::Encode>(
 ) -> Result<String, EncodeError> {
     let mut w = Writer::with_capacity(2048);
     open_envelope(&mut w, info.schema_namespaces())?;
-    w.start(message.ns, message.element);
-    w.req(message.child_ns, message.child, body)
-        .map_err(|e| e.within(message.element))?;
-    w.end(message.ns, message.element);
+    match message.child {
+        Some(child) => {
+            w.start(message.ns, message.element);
+            w.req(child.ns, child.name, body)
+                .map_err(|e| e.within(message.element))?;
+            w.end(message.ns, message.element);
+        }
+        None => w.req(message.ns, message.element, body)?,
+    }
     w.raw("</s:Body></s:Envelope>");
     Ok(w.into_string())
 }
@@ -188,8 +193,11 @@ fn read_message<T: Decode>(
             } else if item.ns == soap && item.local() == "Fault" {
                 out = Some(Response::Fault(read_fault(&mut r, &item)?));
             } else if item.ns == message.ns && item.local() == message.element {
-                let result = read_result::<T>(&mut r, &item, message.child_ns, message.child)
-                    .map_err(|e| e.within(message.element))?;
+                let result = match message.child {
+                    Some(child) => read_result::<T>(&mut r, &item, child.ns, child.name),
+                    None => T::decode(&mut r, &item),
+                }
+                .map_err(|e| e.within(message.element))?;
                 out = Some(Response::Result(result));
             } else {
                 r.unknown(&item)?;

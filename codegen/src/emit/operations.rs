@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::Ctx;
-use crate::model::{Operation, TypeRef, Wrapped};
+use crate::model::{Operation, Wrapped};
 use crate::names;
 
 pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
@@ -65,19 +65,20 @@ fn wire(ctx: &Ctx<'_>, w: &Wrapped) -> TokenStream {
     let rt = &ctx.rt;
     let ns = ctx.ns(&w.wrapper.ns);
     let element = &w.wrapper.local;
-    let child_ns = ctx.ns(&w.child.ns);
-    let child = &w.child.name;
-    quote!(#rt::Wrapper { ns: #ns, element: #element, child_ns: #child_ns, child: #child })
+    let child = match &w.child {
+        Some(c) => {
+            let child_ns = ctx.ns(&c.ns);
+            let child = &c.name;
+            quote!(Some(#rt::Child { ns: #child_ns, name: #child }))
+        }
+        None => quote!(None),
+    };
+    quote!(#rt::Wrapper { ns: #ns, element: #element, child: #child })
 }
 
 fn body_type(ctx: &Ctx<'_>, w: &Wrapped) -> TokenStream {
-    match &w.child.ty {
-        TypeRef::Named(q) => {
-            let ident = ctx.type_ident(q);
-            quote!(#ident)
-        }
-        TypeRef::Builtin(_) => quote!(()),
-    }
+    let ident = ctx.type_ident(&w.body);
+    quote!(#ident)
 }
 
 fn emit_operation(ctx: &Ctx<'_>, op: &Operation, marker: &syn::Ident) -> TokenStream {

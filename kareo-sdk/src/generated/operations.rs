@@ -21,14 +21,18 @@ impl crate::xml::Operation for UpdatePatient {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "UpdatePatient",
-            child_ns: super::NS0,
-            child: "UpdatePatientReq",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "UpdatePatientReq",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "UpdatePatientResponse",
-            child_ns: super::NS0,
-            child: "UpdatePatientResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "UpdatePatientResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -50,14 +54,18 @@ impl crate::xml::Operation for UpdateEncounterStatus {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "UpdateEncounterStatus",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "UpdateEncounterStatusResponse",
-            child_ns: super::NS0,
-            child: "UpdateEncounterStatusResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "UpdateEncounterStatusResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -79,14 +87,18 @@ impl crate::xml::Operation for UpdateAppointment {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "UpdateAppointment",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "UpdateAppointmentResponse",
-            child_ns: super::NS0,
-            child: "UpdateAppointmentResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "UpdateAppointmentResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -108,14 +120,18 @@ impl crate::xml::Operation for CreatePatient {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "CreatePatient",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "CreatePatientResponse",
-            child_ns: super::NS0,
-            child: "CreatePatientResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "CreatePatientResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -137,14 +153,18 @@ impl crate::xml::Operation for CreateEncounter {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "CreateEncounter",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "CreateEncounterResponse",
-            child_ns: super::NS0,
-            child: "CreateEncounterResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "CreateEncounterResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -166,14 +186,18 @@ impl crate::xml::Operation for RegisterExternalVendor {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "RegisterExternalVendor",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "RegisterExternalVendorResponse",
-            child_ns: super::NS0,
-            child: "RegisterExternalVendorResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "RegisterExternalVendorResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -195,14 +219,18 @@ impl crate::xml::Operation for UpdatePatientsExternalId {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "UpdatePatientsExternalID",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "UpdatePatientsExternalIDResponse",
-            child_ns: super::NS0,
-            child: "UpdatePatientsExternalIDResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "UpdatePatientsExternalIDResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -224,14 +252,18 @@ impl crate::xml::Operation for CreatePayment {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "CreatePayment",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "CreatePaymentResponse",
-            child_ns: super::NS0,
-            child: "CreatePaymentResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "CreatePaymentResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -253,14 +285,18 @@ impl crate::xml::Operation for CreateAppointment {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "CreateAppointment",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "CreateAppointmentResponse",
-            child_ns: super::NS0,
-            child: "CreateAppointmentResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "CreateAppointmentResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -282,14 +318,18 @@ impl crate::xml::Operation for GetAllPatients {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetAllPatients",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetAllPatientsResponse",
-            child_ns: super::NS0,
-            child: "GetAllPatientsResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetAllPatientsResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -311,14 +351,18 @@ impl crate::xml::Operation for GetPatient {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetPatient",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetPatientResponse",
-            child_ns: super::NS0,
-            child: "GetPatientResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetPatientResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -340,14 +384,18 @@ impl crate::xml::Operation for GetAppointment {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetAppointment",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetAppointmentResponse",
-            child_ns: super::NS0,
-            child: "GetAppointmentResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetAppointmentResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -369,14 +417,18 @@ impl crate::xml::Operation for GetAppointments {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetAppointments",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetAppointmentsResponse",
-            child_ns: super::NS0,
-            child: "GetAppointmentsResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetAppointmentsResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -398,14 +450,18 @@ impl crate::xml::Operation for GetCharges {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetCharges",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetChargesResponse",
-            child_ns: super::NS0,
-            child: "GetChargesResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetChargesResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -427,14 +483,18 @@ impl crate::xml::Operation for GetPatients {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetPatients",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetPatientsResponse",
-            child_ns: super::NS0,
-            child: "GetPatientsResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetPatientsResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -456,14 +516,18 @@ impl crate::xml::Operation for GetPayments {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetPayments",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetPaymentsResponse",
-            child_ns: super::NS0,
-            child: "GetPaymentsResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetPaymentsResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -485,14 +549,18 @@ impl crate::xml::Operation for GetProviders {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetProviders",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetProvidersResponse",
-            child_ns: super::NS0,
-            child: "GetProvidersResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetProvidersResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -514,14 +582,18 @@ impl crate::xml::Operation for GetPractices {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetPractices",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetPracticesResponse",
-            child_ns: super::NS0,
-            child: "GetPracticesResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetPracticesResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -543,14 +615,18 @@ impl crate::xml::Operation for GetTransactions {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetTransactions",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetTransactionsResponse",
-            child_ns: super::NS0,
-            child: "GetTransactionsResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetTransactionsResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -572,14 +648,18 @@ impl crate::xml::Operation for GetServiceLocations {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetServiceLocations",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetServiceLocationsResponse",
-            child_ns: super::NS0,
-            child: "GetServiceLocationsResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetServiceLocationsResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -601,14 +681,18 @@ impl crate::xml::Operation for GetProcedureCodes {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetProcedureCodes",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetProcedureCodesResponse",
-            child_ns: super::NS0,
-            child: "GetProcedureCodesResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetProcedureCodesResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -630,14 +714,18 @@ impl crate::xml::Operation for GetExternalVendors {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetExternalVendors",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetExternalVendorsResponse",
-            child_ns: super::NS0,
-            child: "GetExternalVendorsResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetExternalVendorsResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -659,14 +747,18 @@ impl crate::xml::Operation for GetEncounterDetails {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetEncounterDetails",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetEncounterDetailsResponse",
-            child_ns: super::NS0,
-            child: "GetEncounterDetailsResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetEncounterDetailsResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -688,14 +780,18 @@ impl crate::xml::Operation for DeleteAppointment {
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "DeleteAppointment",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "DeleteAppointmentResponse",
-            child_ns: super::NS0,
-            child: "DeleteAppointmentResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "DeleteAppointmentResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,

@@ -41,17 +41,26 @@ impl Ns {
     pub const OTHER: Ns = Ns(u8::MAX - 1);
 }
 
-/// Wire names of one message: `<element><child>…</child></element>`.
+/// Wire names of one message: `<element><child>…</child></element>` (wrapped), or
+/// `<element>…</element>` (bare: the element's own content is the body, as for `void`
+/// operations, message contracts and results of simple or collection type).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Wrapper {
     /// Namespace of the wrapper element.
     pub ns: Ns,
     /// The wrapper element's local name (the operation name, or `…Response`).
     pub element: &'static str,
+    /// The single child carrying the body; `None` when the wrapper element is the body.
+    pub child: Option<Child>,
+}
+
+/// The child element of a wrapped message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Child {
     /// Namespace of the child element.
-    pub child_ns: Ns,
+    pub ns: Ns,
     /// The child element's local name (`request`, `UpdatePatientReq`, `…Result`).
-    pub child: &'static str,
+    pub name: &'static str,
 }
 
 /// Everything the runtime needs to know about an operation, from the WSDL.
