@@ -360,6 +360,8 @@ pub struct Operation {
     pub input: Wrapped,
     /// Output message.
     pub output: Wrapped,
+    /// The faults the operation declares (`wsdl:fault`), in portType order.
+    pub faults: Vec<FaultInfo>,
     /// Declared read-only in [`Config::read_only_operations`].
     pub read_only: bool,
     /// The request member the runtime creates per call (see [`Config::context_member`]), if
@@ -368,6 +370,19 @@ pub struct Operation {
     /// Where the response reports service-level failures ([`Config::status`]), for the roles
     /// its type has.
     pub status: Vec<StatusField>,
+}
+
+/// A fault an operation declares: a SOAP fault whose `detail` holds the fault element.
+#[derive(Debug, Clone)]
+pub struct FaultInfo {
+    /// The fault's name (`wsdl:fault/@name`).
+    pub name: String,
+    /// The detail element (the fault message part's element).
+    pub element: QName,
+    /// The detail element's record type.
+    pub detail: QName,
+    /// Where the portType declares it.
+    pub loc: Loc,
 }
 
 /// One status role resolved on a response type: the members leading to its value.
@@ -962,14 +977,10 @@ impl<'a> Builder<'a> {
         out
     }
 
-    fn wrapped(
-        &self,
-        model: &mut Model,
-        bodies: &mut HashMap<QName, QName>,
-        message: &QName,
-        loc: &Loc,
-    ) -> Result<Wrapped> {
-        let msg = self.defs.messages.iter().find(|m| &m.name == message).ok_or_else(|| {
+    /// The message (or fault) part element of `message`: its name and declaration.
+    fn part_element(&self, message: &QName, loc: &Loc) -> Result<(&'a QName, &'a ElementDecl)> {
+        let defs: &'a Definitions = self.defs;
+        let msg = defs.messages.iter().find(|m| &m.name == message).ok_or_else(|| {
             self.err(
                 loc,
                 ErrorKind::Unresolved {
@@ -993,19 +1004,14 @@ impl<'a> Builder<'a> {
                 ErrorKind::Unsupported("message part without element= (rpc style)".into()),
             ));
         };
-        let (decl, _) = self.elements.get(element).ok_or_else(|| {
-            self.err(
+        let Some((decl, _)) = self.elements.get(element) else {
+            return Err(self.err(
                 &part.loc,
                 ErrorKind::Unresolved {
                     what: "element",
                     name: element.to_string(),
                 },
-            )
-        })?;
-        let bare = |body: QName| Wrapped {
-            wrapper: element.clone(),
-            body,
-            child: None,
+            ));
         };
         if let Some(r) = &decl.element_ref {
             return Err(self.err(
@@ -1013,6 +1019,65 @@ impl<'a> Builder<'a> {
                 ErrorKind::Invalid(format!("global element {} with ref={r}", element.local)),
             ));
         }
+        Ok((element, *decl))
+    }
+
+    /// The element namespace of members declared in the schema of `element`.
+    fn schema_element_ns(&self, element: &QName) -> String {
+        self.defs
+            .schemas
+            .iter()
+            .find(|s| s.target_ns == element.ns)
+            .map(|s| {
+                if s.qualified {
+                    s.target_ns.clone()
+                } else {
+                    String::new()
+                }
+            })
+            .unwrap_or_default()
+    }
+
+    fn wrapped(
+        &self,
+        model: &mut Model,
+        bodies: &mut HashMap<QName, QName>,
+        message: &QName,
+        loc: &Loc,
+    ) -> Result<Wrapped> {
+        let (element, decl) = self.part_element(message, loc)?;
+        if let Some(inline) = decl.inline_type.as_deref() {
+            if let (None, [child]) = (&inline.base, inline.sequence.as_slice()) {
+                let child = self.member(child, &self.schema_element_ns(element), element)?;
+                let record = match &child.ty {
+                    TypeRef::Named(q) if matches!(model.get(q).map(|t| &t.kind), Some(TypeKind::Struct(_))) => Some(q),
+                    _ => None,
+                };
+                if let (Some(q), false) = (record, child.repeated()) {
+                    return Ok(Wrapped {
+                        wrapper: element.clone(),
+                        body: q.clone(),
+                        child: Some(child),
+                    });
+                }
+            }
+        }
+        Ok(Wrapped {
+            wrapper: element.clone(),
+            body: self.element_body(model, bodies, element, decl)?,
+            child: None,
+        })
+    }
+
+    /// The record type of what global element `element` holds: its named type, or its
+    /// anonymous type made a named body type of the model (once per element).
+    fn element_body(
+        &self,
+        model: &mut Model,
+        bodies: &mut HashMap<QName, QName>,
+        element: &QName,
+        decl: &ElementDecl,
+    ) -> Result<QName> {
         let Some(inline) = &decl.inline_type else {
             // `<xs:element name="X" type="tns:XType"/>`: the body is XType, a record.
             let Some(q) = &decl.type_ref else {
@@ -1022,7 +1087,7 @@ impl<'a> Builder<'a> {
                 ));
             };
             return match self.type_ref(q, &decl.loc)? {
-                TypeRef::Named(n) if matches!(model.get(&n).map(|t| &t.kind), Some(TypeKind::Struct(_))) => Ok(bare(n)),
+                TypeRef::Named(n) if matches!(model.get(&n).map(|t| &t.kind), Some(TypeKind::Struct(_))) => Ok(n),
                 _ => Err(self.err(
                     &decl.loc,
                     ErrorKind::Unsupported(format!(
@@ -1038,43 +1103,17 @@ impl<'a> Builder<'a> {
                 ErrorKind::Unsupported("wrapper element type with a base type".into()),
             ));
         }
-        let schema_ns = self
-            .defs
-            .schemas
-            .iter()
-            .find(|s| s.target_ns == element.ns)
-            .map(|s| {
-                if s.qualified {
-                    s.target_ns.clone()
-                } else {
-                    String::new()
-                }
-            })
-            .unwrap_or_default();
-        if let [child] = inline.sequence.as_slice() {
-            let child = self.member(child, &schema_ns, element)?;
-            let record = match &child.ty {
-                TypeRef::Named(q) if matches!(model.get(q).map(|t| &t.kind), Some(TypeKind::Struct(_))) => Some(q),
-                _ => None,
-            };
-            if let (Some(q), false) = (record, child.repeated()) {
-                return Ok(Wrapped {
-                    wrapper: element.clone(),
-                    body: q.clone(),
-                    child: Some(child),
-                });
-            }
-        }
         if let Some(done) = bodies.get(element) {
-            return Ok(bare(done.clone()));
+            return Ok(done.clone());
         }
-        // The wrapper element's own content is the body: a record type named after the element.
+        // The element's own content is the body: a record type named after the element.
         let mut name = element.clone();
         let mut n = 1;
         while model.get(&name).is_some() || self.simple.contains_key(&name) {
             n += 1;
             name = QName::new(&element.ns, &format!("{}{n}", element.local));
         }
+        let schema_ns = self.schema_element_ns(element);
         let mut members = Vec::new();
         for c in &inline.sequence {
             let m = self.member(c, &schema_ns, &name)?;
@@ -1104,7 +1143,44 @@ impl<'a> Builder<'a> {
             element: Some(element.clone()),
         });
         bodies.insert(element.clone(), name.clone());
-        Ok(bare(name))
+        Ok(name)
+    }
+
+    /// The operation's declared faults, each checked against the binding's.
+    fn faults(
+        &self,
+        model: &mut Model,
+        bodies: &mut HashMap<QName, QName>,
+        pop: &read::PortOperation,
+        bop: &read::BindingOperation,
+    ) -> Result<Vec<FaultInfo>> {
+        let mut out: Vec<FaultInfo> = Vec::new();
+        for f in &pop.faults {
+            if !bop.faults.contains(&f.name) {
+                return Err(self.err(
+                    &bop.loc,
+                    ErrorKind::Unresolved {
+                        what: "binding fault",
+                        name: f.name.clone(),
+                    },
+                ));
+            }
+            if out.iter().any(|o| o.name == f.name) {
+                return Err(self.err(
+                    &f.loc,
+                    ErrorKind::Invalid(format!("fault {} is declared twice", f.name)),
+                ));
+            }
+            let (element, decl) = self.part_element(&f.message, &f.loc)?;
+            let detail = self.element_body(model, bodies, element, decl)?;
+            out.push(FaultInfo {
+                name: f.name.clone(),
+                element: element.clone(),
+                detail,
+                loc: f.loc.clone(),
+            });
+        }
+        Ok(out)
     }
 
     fn operations(&self, model: &mut Model, warnings: &mut Vec<String>) -> Result<Vec<Operation>> {
@@ -1156,6 +1232,7 @@ impl<'a> Builder<'a> {
             };
             let input = self.wrapped(model, &mut bodies, input, &pop.loc)?;
             let output = self.wrapped(model, &mut bodies, output, &pop.loc)?;
+            let faults = self.faults(model, &mut bodies, pop, bop)?;
             let context = self
                 .config
                 .context_member
@@ -1175,6 +1252,7 @@ impl<'a> Builder<'a> {
                 doc: pop.doc.clone(),
                 input,
                 output,
+                faults,
                 read_only,
                 context,
                 status,
@@ -1329,7 +1407,11 @@ fn mark_usage(model: &mut Model) {
         (true, model.operations.iter().map(|o| &o.input.body).collect::<Vec<_>>()),
         (
             false,
-            model.operations.iter().map(|o| &o.output.body).collect::<Vec<_>>(),
+            model
+                .operations
+                .iter()
+                .flat_map(|o| std::iter::once(&o.output.body).chain(o.faults.iter().map(|f| &f.detail)))
+                .collect::<Vec<_>>(),
         ),
     ] {
         let mut stack: Vec<QName> = roots.into_iter().cloned().collect();

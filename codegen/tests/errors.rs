@@ -405,9 +405,26 @@ fn service_level_unsupported_constructs() {
         (
             "      <wsdl:output message=\"tns:Out\" />\n    </wsdl:operation>\n  </wsdl:portType>",
             "      <wsdl:output message=\"tns:Out\" />\n      <wsdl:fault name=\"Oops\" message=\"tns:Out\" />\n    </wsdl:operation>\n  </wsdl:portType>",
-            unsupported("wsdl:fault messages"),
-            "definitions/portType[@name='Port']/operation[@name='Op']/fault[@name='Oops']",
-            "<wsdl:fault",
+            ErrorKind::Unresolved {
+                what: "binding fault",
+                name: "Oops".into(),
+            },
+            "definitions/binding[@name='Binding']/operation[@name='Op']",
+            "<wsdl:operation name=\"Op\">\n      <soap:operation",
+        ),
+        (
+            "<wsdl:input><soap:body use=\"literal\" /></wsdl:input>",
+            "<wsdl:input><soap:body use=\"literal\" /><soap:header message=\"tns:In\" part=\"parameters\" use=\"literal\" /></wsdl:input>",
+            unsupported("soap:header in a binding operation's message (header parts)"),
+            "definitions/binding[@name='Binding']/operation[@name='Op']/input/header",
+            "<soap:header",
+        ),
+        (
+            "<wsdl:output><soap:body use=\"literal\" /></wsdl:output>",
+            "<wsdl:output><soap:body use=\"literal\" /></wsdl:output>\n      <wsdl:fault name=\"Oops\"><soap:fault name=\"Oops\" use=\"encoded\" /></wsdl:fault>",
+            unsupported("SOAP encoding (use=\"encoded\")"),
+            "definitions/binding[@name='Binding']/operation[@name='Op']/fault[@name='Oops']/fault[@name='Oops']",
+            "<soap:fault name=\"Oops\"",
         ),
         (
             "      <wsdl:output message=\"tns:Out\" />\n    </wsdl:operation>\n  </wsdl:portType>",

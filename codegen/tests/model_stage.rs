@@ -479,3 +479,50 @@ fn wrappers_that_are_not_one_record_child_are_bare_bodies_of_their_own_type() {
     );
     assert_eq!(usage("Item").map(|u| (u.request, u.response)), Some((true, true)));
 }
+
+#[test]
+fn declared_faults_name_their_detail_element_and_type() {
+    const NS: &str = "http://example.com/faults/";
+    let model = model_fixture("faults.wsdl", &Config::default());
+    type Declared<'a> = Vec<(&'a str, &'a str, &'a str)>;
+    let faults: Vec<(&str, Declared<'_>)> = model
+        .operations
+        .iter()
+        .map(|o| {
+            (
+                o.name.as_str(),
+                o.faults
+                    .iter()
+                    .map(|f| (f.name.as_str(), f.element.local.as_str(), f.detail.local.as_str()))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        faults,
+        [
+            (
+                "Lookup",
+                vec![
+                    ("NotFound", "NotFoundFault", "NotFoundFault"),
+                    ("Denied", "Denied", "Denied")
+                ]
+            ),
+            ("Delete", vec![("NotFound", "NotFoundFault", "NotFoundFault")]),
+        ]
+    );
+    let denied = model.get(&QName::new(NS, "Denied")).expect("the anonymous detail type");
+    assert_eq!(denied.element, Some(QName::new(NS, "Denied")));
+    // Fault details are read from responses.
+    for t in ["Denied", "NotFoundFault"] {
+        let usage = model.get(&QName::new(NS, t)).map(|t| t.usage);
+        assert_eq!(
+            usage,
+            Some(Usage {
+                request: false,
+                response: true
+            }),
+            "{t}"
+        );
+    }
+}

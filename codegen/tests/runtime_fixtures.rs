@@ -11,12 +11,12 @@ use common::fixture_config::config_for;
 use common::{generate_fixture, pick_items, workspace_root};
 
 /// Fixtures compiled into `kareo-sdk`'s tests.
-const FIXTURES: &[&str] = &["binary", "builtins", "lists", "element_ref", "messages"];
+const FIXTURES: &[&str] = &["binary", "builtins", "lists", "element_ref", "messages", "faults"];
 
 /// Fixtures whose operations are compiled too (`operations.rs`, without the exported
 /// `for_each_operation!` macro, which would clash with the SDK's own): their messages go
 /// through the real envelope reader and writer.
-const WITH_OPERATIONS: &[&str] = &["messages"];
+const WITH_OPERATIONS: &[&str] = &["messages", "faults"];
 
 /// `code` without its `macro_rules!` items.
 fn without_macros(code: &str) -> String {

@@ -105,11 +105,16 @@ fn fault_error(
     response: &HttpResponse,
     redactor: &Redactor,
 ) -> Error {
+    let detail = fault.detail.as_ref().map(|d| redactor.own(d));
+    // The typed detail cannot be redacted member by member: it is kept only when its text
+    // holds nothing to redact.
+    let typed = fault.typed.filter(|_| detail == fault.detail);
     let fault = Fault {
         code: redactor.own(&fault.code),
         string: redactor.own(&fault.string),
         actor: fault.actor.map(|a| redactor.own(&a)),
-        detail: fault.detail.map(|d| redactor.own(&d)),
+        detail,
+        typed,
     };
     let busy = status == 429 || status == 503;
     if busy || is_throttle(&fault.string) || fault.detail.as_deref().is_some_and(is_throttle) {

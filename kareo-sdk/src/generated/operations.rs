@@ -6,6 +6,20 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+/// The typed detail of a SOAP fault: one variant per fault element the contract's
+/// operations declare (`wsdl:fault`); without variants when they declare none.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FaultDetail {}
+impl crate::xml::FaultDetails for FaultDetail {
+    fn decode_detail<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
+    ) -> Result<Option<Self>, crate::xml::DecodeError> {
+        let _ = (xr, xe);
+        Ok(None)
+    }
+}
+
 /// The `UpdatePatient` operation: sends [`UpdatePatientReq`], answers [`ModifyPatientResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/UpdatePatient`.
@@ -15,6 +29,7 @@ pub struct UpdatePatient;
 impl crate::xml::Operation for UpdatePatient {
     type Request = UpdatePatientReq;
     type Response = ModifyPatientResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "UpdatePatient",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/UpdatePatient",
@@ -48,6 +63,7 @@ pub struct UpdateEncounterStatus;
 impl crate::xml::Operation for UpdateEncounterStatus {
     type Request = UpdateEncounterStatusReq;
     type Response = CreateEncounterResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "UpdateEncounterStatus",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/UpdateEncounterStatus",
@@ -81,6 +97,7 @@ pub struct UpdateAppointment;
 impl crate::xml::Operation for UpdateAppointment {
     type Request = UpdateAppointmentReq;
     type Response = UpdateAppointmentResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "UpdateAppointment",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/UpdateAppointment",
@@ -114,6 +131,7 @@ pub struct CreatePatient;
 impl crate::xml::Operation for CreatePatient {
     type Request = CreatePatientReq;
     type Response = ModifyPatientResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "CreatePatient",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/CreatePatient",
@@ -147,6 +165,7 @@ pub struct CreateEncounter;
 impl crate::xml::Operation for CreateEncounter {
     type Request = CreateEncounterReq;
     type Response = CreateEncounterResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "CreateEncounter",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/CreateEncounter",
@@ -180,6 +199,7 @@ pub struct RegisterExternalVendor;
 impl crate::xml::Operation for RegisterExternalVendor {
     type Request = RegisterExternalVendorReq;
     type Response = RegisterExternalVendorResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "RegisterExternalVendor",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/RegisterExternalVendor",
@@ -213,6 +233,7 @@ pub struct UpdatePatientsExternalId;
 impl crate::xml::Operation for UpdatePatientsExternalId {
     type Request = UpdatePatientsExternalIdReq;
     type Response = UpdatePatientsExternalIdResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "UpdatePatientsExternalID",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/UpdatePatientsExternalID",
@@ -246,6 +267,7 @@ pub struct CreatePayment;
 impl crate::xml::Operation for CreatePayment {
     type Request = CreatePaymentRequest;
     type Response = CreatePaymentResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "CreatePayment",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/CreatePayment",
@@ -279,6 +301,7 @@ pub struct CreateAppointment;
 impl crate::xml::Operation for CreateAppointment {
     type Request = CreateAppointmentReq;
     type Response = CreateAppointmentResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "CreateAppointment",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/CreateAppointment",
@@ -312,6 +335,7 @@ pub struct GetAllPatients;
 impl crate::xml::Operation for GetAllPatients {
     type Request = GetAllPatientsReq;
     type Response = GetAllPatientsResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetAllPatients",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetAllPatients",
@@ -345,6 +369,7 @@ pub struct GetPatient;
 impl crate::xml::Operation for GetPatient {
     type Request = GetPatientReq;
     type Response = GetPatientResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetPatient",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetPatient",
@@ -378,6 +403,7 @@ pub struct GetAppointment;
 impl crate::xml::Operation for GetAppointment {
     type Request = GetAppointmentReq;
     type Response = GetAppointmentResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetAppointment",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetAppointment",
@@ -411,6 +437,7 @@ pub struct GetAppointments;
 impl crate::xml::Operation for GetAppointments {
     type Request = GetAppointmentsReq;
     type Response = GetAppointmentsResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetAppointments",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetAppointments",
@@ -444,6 +471,7 @@ pub struct GetCharges;
 impl crate::xml::Operation for GetCharges {
     type Request = GetChargesReq;
     type Response = GetChargesResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetCharges",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetCharges",
@@ -477,6 +505,7 @@ pub struct GetPatients;
 impl crate::xml::Operation for GetPatients {
     type Request = GetPatientsReq;
     type Response = GetPatientsResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetPatients",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetPatients",
@@ -510,6 +539,7 @@ pub struct GetPayments;
 impl crate::xml::Operation for GetPayments {
     type Request = GetPaymentsReq;
     type Response = GetPaymentsResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetPayments",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetPayments",
@@ -543,6 +573,7 @@ pub struct GetProviders;
 impl crate::xml::Operation for GetProviders {
     type Request = GetProvidersReq;
     type Response = GetProvidersResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetProviders",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetProviders",
@@ -576,6 +607,7 @@ pub struct GetPractices;
 impl crate::xml::Operation for GetPractices {
     type Request = GetPracticesReq;
     type Response = GetPracticesResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetPractices",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetPractices",
@@ -609,6 +641,7 @@ pub struct GetTransactions;
 impl crate::xml::Operation for GetTransactions {
     type Request = GetTransactionsReq;
     type Response = GetTransactionsResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetTransactions",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetTransactions",
@@ -642,6 +675,7 @@ pub struct GetServiceLocations;
 impl crate::xml::Operation for GetServiceLocations {
     type Request = GetServiceLocationsReq;
     type Response = GetServiceLocationsResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetServiceLocations",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetServiceLocations",
@@ -675,6 +709,7 @@ pub struct GetProcedureCodes;
 impl crate::xml::Operation for GetProcedureCodes {
     type Request = GetProcedureCodesReq;
     type Response = GetProcedureCodesResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetProcedureCodes",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetProcedureCodes",
@@ -708,6 +743,7 @@ pub struct GetExternalVendors;
 impl crate::xml::Operation for GetExternalVendors {
     type Request = GetExternalVendorsReq;
     type Response = GetExternalVendorsResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetExternalVendors",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetExternalVendors",
@@ -741,6 +777,7 @@ pub struct GetEncounterDetails;
 impl crate::xml::Operation for GetEncounterDetails {
     type Request = GetEncounterDetailsReq;
     type Response = GetEncounterDetailsResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetEncounterDetails",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetEncounterDetails",
@@ -774,6 +811,7 @@ pub struct DeleteAppointment;
 impl crate::xml::Operation for DeleteAppointment {
     type Request = DeleteAppointmentReq;
     type Response = DeleteAppointmentResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "DeleteAppointment",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/DeleteAppointment",

@@ -101,8 +101,18 @@ pub trait Operation {
     type Request: Encode + Credentialed + Clone;
     /// The response body type.
     type Response: Decode + ServiceStatus;
+    /// The typed fault details of the operation's contract (the generated `FaultDetail`).
+    type Fault: FaultDetails;
     /// Wire names and SOAPAction.
     const INFO: OperationInfo;
+}
+
+/// The typed details of the SOAP faults a contract declares (`wsdl:fault`): the generated
+/// `FaultDetail` enum, one variant per fault element (none when the contract declares none).
+pub trait FaultDetails: Sized + fmt::Debug + Clone + PartialEq + Send + Sync + 'static {
+    /// Decodes `el`, a child of a fault's `detail`, when it is a declared fault element;
+    /// `Ok(None)`, with `el` left unread, when it is not.
+    fn decode_detail<'i>(r: &mut Reader<'i>, el: &Element<'i>) -> Result<Option<Self>, DecodeError>;
 }
 
 /// Where the values of credential roles come from (a client's settings). Roles are the names
