@@ -2,8 +2,10 @@
 //!
 //! The model is what the emitter needs and nothing else: named types with their members in wire
 //! order (base members first), the namespace each member element is in, occurrence and
-//! nillability, and one entry per operation with its SOAPAction and the wrapper/child elements of
-//! its input and output. Overrides from [`Config`] are applied here, so the emitter never has to
+//! nillability, and one entry per operation with its SOAPAction, the wrapper (and child, in the
+//! wrapped shape) elements and body types of its input and output, and its declared faults.
+//! Message bodies without a named type (a wrapper element's anonymous type) become named
+//! types of the model ([`TypeDef::element`]). Overrides from [`Config`] are applied here, so the emitter never has to
 //! know about them.
 
 use std::collections::{HashMap, HashSet};

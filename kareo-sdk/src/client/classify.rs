@@ -339,6 +339,34 @@ mod tests {
     }
 
     #[test]
+    fn a_declared_fault_detail_reaches_the_error_unless_it_held_a_secret() {
+        use crate::xml::fixtures::faults::operations::{FaultDetail, LookupOp};
+        let body = |reason: &str| {
+            format!(
+                "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><s:Fault>\
+                 <faultcode>s:Client</faultcode><faultstring>denied</faultstring><detail>\
+                 <Denied xmlns=\"http://example.com/faults/\"><Reason>{reason}</Reason></Denied>\
+                 </detail></s:Fault></s:Body></s:Envelope>"
+            )
+        };
+        let redactor = Redactor::new(["s3cret-key"]);
+        let fault =
+            |reason: &str| match interpret::<LookupOp>(&response(500, &body(reason)), Limits::default(), &redactor) {
+                Err(Error::Fault { fault, .. }) => fault,
+                other => panic!("{other:?}"),
+            };
+        let f = fault("locked");
+        let typed = f.typed.as_ref().and_then(|t| t.get::<FaultDetail>());
+        assert!(
+            matches!(typed, Some(FaultDetail::Denied(d)) if d.reason == "locked"),
+            "{f:?}"
+        );
+        let f = fault("key s3cret-key");
+        assert_eq!(f.detail.as_deref(), Some("key ***"));
+        assert_eq!(f.typed, None, "a typed detail cannot be redacted: dropped");
+    }
+
+    #[test]
     fn security_flags_are_read_in_order() {
         let sec = |flags: &str| {
             result_body(&format!(

@@ -6,7 +6,7 @@
 
 mod binary;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 mod lexical;
 mod read;
 mod values;
