@@ -2,8 +2,10 @@
 //!
 //! The model is what the emitter needs and nothing else: named types with their members in wire
 //! order (base members first), the namespace each member element is in, occurrence and
-//! nillability, and one entry per operation with its SOAPAction and the wrapper/child elements of
-//! its input and output. Overrides from [`Config`] are applied here, so the emitter never has to
+//! nillability, and one entry per operation with its SOAPAction, the wrapper (and child, in the
+//! wrapped shape) elements and body types of its input and output, and its declared faults.
+//! Message bodies without a named type (a wrapper element's anonymous type) become named
+//! types of the model ([`TypeDef::element`]). Overrides from [`Config`] are applied here, so the emitter never has to
 //! know about them.
 
 use std::collections::{HashMap, HashSet};
@@ -45,6 +47,10 @@ pub struct TypeDef {
     pub usage: Usage,
     /// Where it is declared.
     pub loc: Loc,
+    /// For a message body type the model makes of a wrapper element's anonymous type: that
+    /// element (the type itself has no name in the schema; [`name`](Self::name) is the
+    /// element's, made unique among the type names). `None` for the schema's named types.
+    pub element: Option<QName>,
 }
 
 /// Which messages a type appears in.
@@ -324,13 +330,23 @@ fn unsupported_builtin(local: &str) -> String {
     }
 }
 
-/// A document/literal wrapped message: `<wrapper><child>…</child></wrapper>`.
+/// A document/literal message body: the message part's element and the type of what it carries.
+///
+/// Two shapes: the wrapped one, `<wrapper><child>…body…</child></wrapper>`, when the wrapper's
+/// anonymous type has exactly one (non-repeated) child of a named record type (the body is that
+/// child's type, [`child`](Self::child) names the child); and the bare one, `<wrapper>…body…</wrapper>`,
+/// for every other wrapper (no children: a `void` operation; several: a message contract; a
+/// child of simple or collection type), whose anonymous type the model turns into a named body
+/// type ([`TypeDef::element`]), and for a part element declared with `type=` a record type.
 #[derive(Debug, Clone)]
 pub struct Wrapped {
     /// The wrapper element (the message part's element).
     pub wrapper: QName,
-    /// The single child of the wrapper, carrying the request or result body.
-    pub child: Member,
+    /// The body type: a record type of the model.
+    pub body: QName,
+    /// The single child of the wrapper carrying the body, in the wrapped shape; `None` when the
+    /// wrapper element's own content is the body.
+    pub child: Option<Member>,
 }
 
 /// An operation of the SOAP binding.
@@ -346,6 +362,8 @@ pub struct Operation {
     pub input: Wrapped,
     /// Output message.
     pub output: Wrapped,
+    /// The faults the operation declares (`wsdl:fault`), in portType order.
+    pub faults: Vec<FaultInfo>,
     /// Declared read-only in [`Config::read_only_operations`].
     pub read_only: bool,
     /// The request member the runtime creates per call (see [`Config::context_member`]), if
@@ -354,6 +372,19 @@ pub struct Operation {
     /// Where the response reports service-level failures ([`Config::status`]), for the roles
     /// its type has.
     pub status: Vec<StatusField>,
+}
+
+/// A fault an operation declares: a SOAP fault whose `detail` holds the fault element.
+#[derive(Debug, Clone)]
+pub struct FaultInfo {
+    /// The fault's name (`wsdl:fault/@name`).
+    pub name: String,
+    /// The detail element (the fault message part's element).
+    pub element: QName,
+    /// The detail element's record type.
+    pub detail: QName,
+    /// Where the portType declares it.
+    pub loc: Loc,
 }
 
 /// One status role resolved on a response type: the members leading to its value.
@@ -515,6 +546,7 @@ impl<'a> Builder<'a> {
                     kind,
                     usage: Usage::default(),
                     loc: ct.loc.clone(),
+                    element: None,
                 });
             }
             for st in &schema.simple_types {
@@ -526,6 +558,7 @@ impl<'a> Builder<'a> {
                     kind,
                     usage: Usage::default(),
                     loc: st.loc.clone(),
+                    element: None,
                 });
             }
         }
@@ -539,9 +572,9 @@ impl<'a> Builder<'a> {
             index,
         };
         let mut warnings = self.check_overrides(&model)?;
-        self.check_secret_names(&model)?;
         mark_boxed(&mut model);
-        model.operations = self.operations(&model, &mut warnings)?;
+        model.operations = self.operations(&mut model, &mut warnings)?;
+        self.check_secret_names(&model)?;
         model.warnings = warnings;
         model.service = self.service();
         mark_usage(&mut model);
@@ -932,8 +965,10 @@ impl<'a> Builder<'a> {
             .collect()
     }
 
-    fn wrapped(&self, model: &Model, message: &QName, loc: &Loc) -> Result<Wrapped> {
-        let msg = self.defs.messages.iter().find(|m| &m.name == message).ok_or_else(|| {
+    /// The message (or fault) part element of `message`: its name and declaration.
+    fn part_element(&self, message: &QName, loc: &Loc) -> Result<(&'a QName, &'a ElementDecl)> {
+        let defs: &'a Definitions = self.defs;
+        let msg = defs.messages.iter().find(|m| &m.name == message).ok_or_else(|| {
             self.err(
                 loc,
                 ErrorKind::Unresolved {
@@ -957,38 +992,27 @@ impl<'a> Builder<'a> {
                 ErrorKind::Unsupported("message part without element= (rpc style)".into()),
             ));
         };
-        let (decl, _) = self.elements.get(element).ok_or_else(|| {
-            self.err(
+        let Some((decl, _)) = self.elements.get(element) else {
+            return Err(self.err(
                 &part.loc,
                 ErrorKind::Unresolved {
                     what: "element",
                     name: element.to_string(),
                 },
-            )
-        })?;
-        let Some(inline) = &decl.inline_type else {
+            ));
+        };
+        if let Some(r) = &decl.element_ref {
             return Err(self.err(
                 &decl.loc,
-                ErrorKind::Unsupported("wrapper element without an anonymous complex type".into()),
-            ));
-        };
-        if inline.base.is_some() {
-            return Err(self.err(
-                &inline.loc,
-                ErrorKind::Unsupported("wrapper element type with a base type".into()),
+                ErrorKind::Invalid(format!("global element {} with ref={r}", element.local)),
             ));
         }
-        let [child] = inline.sequence.as_slice() else {
-            return Err(self.err(
-                &inline.loc,
-                ErrorKind::Unsupported(format!(
-                    "wrapper element with {} children (exactly one is supported)",
-                    inline.sequence.len()
-                )),
-            ));
-        };
-        let schema_ns = self
-            .defs
+        Ok((element, *decl))
+    }
+
+    /// The element namespace of members declared in the schema of `element`.
+    fn schema_element_ns(&self, element: &QName) -> String {
+        self.defs
             .schemas
             .iter()
             .find(|s| s.target_ns == element.ns)
@@ -999,35 +1023,155 @@ impl<'a> Builder<'a> {
                     String::new()
                 }
             })
-            .unwrap_or_default();
-        let child = self.member(child, &schema_ns, element)?;
-        match &child.ty {
-            TypeRef::Named(q) if matches!(model.get(q).map(|t| &t.kind), Some(TypeKind::Struct(_))) => {}
-            TypeRef::Named(q) if matches!(model.get(q).map(|t| &t.kind), Some(TypeKind::Array(_))) => {
-                return Err(self.err(
-                    &decl.loc,
-                    ErrorKind::Unsupported(format!(
-                        "wrapper child of type {q}, a collection (its only member repeats), not a record"
-                    )),
-                ))
+            .unwrap_or_default()
+    }
+
+    fn wrapped(
+        &self,
+        model: &mut Model,
+        bodies: &mut HashMap<QName, QName>,
+        message: &QName,
+        loc: &Loc,
+    ) -> Result<Wrapped> {
+        let (element, decl) = self.part_element(message, loc)?;
+        if let Some(inline) = decl.inline_type.as_deref() {
+            if let (None, [child]) = (&inline.base, inline.sequence.as_slice()) {
+                let child = self.member(child, &self.schema_element_ns(element), element)?;
+                let record = match &child.ty {
+                    TypeRef::Named(q) if matches!(model.get(q).map(|t| &t.kind), Some(TypeKind::Struct(_))) => Some(q),
+                    _ => None,
+                };
+                if let (Some(q), false) = (record, child.repeated()) {
+                    return Ok(Wrapped {
+                        wrapper: element.clone(),
+                        body: q.clone(),
+                        child: Some(child),
+                    });
+                }
             }
-            _ => {
-                return Err(self.err(
-                    &decl.loc,
-                    ErrorKind::Unsupported("wrapper child that is not a complex type".into()),
-                ))
-            }
-        }
-        if child.repeated() {
-            return Err(self.err(&decl.loc, ErrorKind::Unsupported("repeated wrapper child".into())));
         }
         Ok(Wrapped {
             wrapper: element.clone(),
-            child,
+            body: self.element_body(model, bodies, element, decl)?,
+            child: None,
         })
     }
 
-    fn operations(&self, model: &Model, warnings: &mut Vec<String>) -> Result<Vec<Operation>> {
+    /// The record type of what global element `element` holds: its named type, or its
+    /// anonymous type made a named body type of the model (once per element).
+    fn element_body(
+        &self,
+        model: &mut Model,
+        bodies: &mut HashMap<QName, QName>,
+        element: &QName,
+        decl: &ElementDecl,
+    ) -> Result<QName> {
+        let Some(inline) = &decl.inline_type else {
+            // `<xs:element name="X" type="tns:XType"/>`: the body is XType, a record.
+            let Some(q) = &decl.type_ref else {
+                return Err(self.err(
+                    &decl.loc,
+                    ErrorKind::Unsupported("message element without a type (xs:anyType)".into()),
+                ));
+            };
+            return match self.type_ref(q, &decl.loc)? {
+                TypeRef::Named(n) if matches!(model.get(&n).map(|t| &t.kind), Some(TypeKind::Struct(_))) => Ok(n),
+                _ => Err(self.err(
+                    &decl.loc,
+                    ErrorKind::Unsupported(format!(
+                        "message element {} of type {q}, which is not a record (complex type with a sequence)",
+                        element.local
+                    )),
+                )),
+            };
+        };
+        if inline.base.is_some() {
+            return Err(self.err(
+                &inline.loc,
+                ErrorKind::Unsupported("wrapper element type with a base type".into()),
+            ));
+        }
+        if let Some(done) = bodies.get(element) {
+            return Ok(done.clone());
+        }
+        // The element's own content is the body: a record type named after the element.
+        let mut name = element.clone();
+        let mut n = 1;
+        while model.get(&name).is_some() || self.simple.contains_key(&name) {
+            n += 1;
+            name = QName::new(&element.ns, &format!("{}{n}", element.local));
+        }
+        let schema_ns = self.schema_element_ns(element);
+        let mut members = Vec::new();
+        for c in &inline.sequence {
+            let m = self.member(c, &schema_ns, &name)?;
+            if m.repeated() {
+                return Err(self.err(
+                    &c.loc,
+                    ErrorKind::Unsupported(format!(
+                        "repeated wrapper child {} (a message body member that repeats)",
+                        m.name
+                    )),
+                ));
+            }
+            members.push(m);
+        }
+        let doc = Some(format!(
+            "The content of message element `{}`.{}",
+            element.local,
+            decl.doc.as_deref().map(|d| format!("\n\n{d}")).unwrap_or_default()
+        ));
+        model.index.insert(name.clone(), model.types.len());
+        model.types.push(TypeDef {
+            name: name.clone(),
+            doc,
+            kind: TypeKind::Struct(StructType { base: None, members }),
+            usage: Usage::default(),
+            loc: inline.loc.clone(),
+            element: Some(element.clone()),
+        });
+        bodies.insert(element.clone(), name.clone());
+        Ok(name)
+    }
+
+    /// The operation's declared faults, each checked against the binding's.
+    fn faults(
+        &self,
+        model: &mut Model,
+        bodies: &mut HashMap<QName, QName>,
+        pop: &read::PortOperation,
+        bop: &read::BindingOperation,
+    ) -> Result<Vec<FaultInfo>> {
+        let mut out: Vec<FaultInfo> = Vec::new();
+        for f in &pop.faults {
+            if !bop.faults.contains(&f.name) {
+                return Err(self.err(
+                    &bop.loc,
+                    ErrorKind::Unresolved {
+                        what: "binding fault",
+                        name: f.name.clone(),
+                    },
+                ));
+            }
+            if out.iter().any(|o| o.name == f.name) {
+                return Err(self.err(
+                    &f.loc,
+                    ErrorKind::Invalid(format!("fault {} is declared twice", f.name)),
+                ));
+            }
+            let (element, decl) = self.part_element(&f.message, &f.loc)?;
+            let detail = self.element_body(model, bodies, element, decl)?;
+            out.push(FaultInfo {
+                name: f.name.clone(),
+                element: element.clone(),
+                detail,
+                loc: f.loc.clone(),
+            });
+        }
+        Ok(out)
+    }
+
+    fn operations(&self, model: &mut Model, warnings: &mut Vec<String>) -> Result<Vec<Operation>> {
         let Some(binding) = self.defs.bindings.first() else {
             return Ok(Vec::new());
         };
@@ -1047,6 +1191,7 @@ impl<'a> Builder<'a> {
             })?;
         let mut seen = HashSet::new();
         let mut ops = Vec::new();
+        let mut bodies = HashMap::new();
         for bop in &binding.operations {
             if !seen.insert(bop.name.as_str()) {
                 return Err(self.err(
@@ -1073,28 +1218,29 @@ impl<'a> Builder<'a> {
                     ErrorKind::Unsupported("one-way or notification operation".into()),
                 ));
             };
-            let input = self.wrapped(model, input, &pop.loc)?;
-            let output = self.wrapped(model, output, &pop.loc)?;
-            let context = self.config.context_member.as_ref().and_then(|c| {
-                let TypeRef::Named(req) = &input.child.ty else {
-                    return None;
-                };
-                match &model.get(req)?.kind {
+            let input = self.wrapped(model, &mut bodies, input, &pop.loc)?;
+            let output = self.wrapped(model, &mut bodies, output, &pop.loc)?;
+            let faults = self.faults(model, &mut bodies, pop, bop)?;
+            let context = self
+                .config
+                .context_member
+                .as_ref()
+                .and_then(|c| match &model.get(&input.body)?.kind {
                     TypeKind::Struct(s) => s.members.iter().find(|m| c.matches(&m.declared_in, &m.name)).cloned(),
                     _ => None,
-                }
-            });
+                });
             let read_only = self.config.read_only_operations.iter().any(|n| n == &bop.name);
             if !read_only && !self.config.write_operations.iter().any(|n| n == &bop.name) {
                 warnings.push(format!("new operation {}: treated as a write, never retried", bop.name));
             }
-            let status = self.status_fields(model, &output.child.ty);
+            let status = self.status_fields(model, &TypeRef::Named(output.body.clone()));
             ops.push(Operation {
                 name: bop.name.clone(),
                 soap_action: bop.soap_action.clone(),
                 doc: pop.doc.clone(),
                 input,
                 output,
+                faults,
                 read_only,
                 context,
                 status,
@@ -1246,25 +1392,17 @@ fn mark_boxed(model: &mut Model) {
 fn mark_usage(model: &mut Model) {
     let mut marks: HashMap<QName, Usage> = HashMap::new();
     for (is_request, roots) in [
-        (
-            true,
-            model.operations.iter().map(|o| &o.input.child.ty).collect::<Vec<_>>(),
-        ),
+        (true, model.operations.iter().map(|o| &o.input.body).collect::<Vec<_>>()),
         (
             false,
-            model.operations.iter().map(|o| &o.output.child.ty).collect::<Vec<_>>(),
+            model
+                .operations
+                .iter()
+                .flat_map(|o| std::iter::once(&o.output.body).chain(o.faults.iter().map(|f| &f.detail)))
+                .collect::<Vec<_>>(),
         ),
     ] {
-        let mut stack: Vec<QName> = roots
-            .into_iter()
-            .filter_map(|t| {
-                if let TypeRef::Named(q) = t {
-                    Some(q.clone())
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let mut stack: Vec<QName> = roots.into_iter().cloned().collect();
         let mut seen = HashSet::new();
         while let Some(q) = stack.pop() {
             if !seen.insert(q.clone()) {

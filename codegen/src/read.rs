@@ -204,6 +204,19 @@ pub struct PortOperation {
     pub output: Option<QName>,
     /// `wsdl:documentation`.
     pub doc: Option<String>,
+    /// `wsdl:fault` messages, in document order.
+    pub faults: Vec<PortFault>,
+    /// Location.
+    pub loc: Loc,
+}
+
+/// A portType operation's `wsdl:fault`.
+#[derive(Debug, Clone)]
+pub struct PortFault {
+    /// `@name`.
+    pub name: String,
+    /// `@message`.
+    pub message: QName,
     /// Location.
     pub loc: Loc,
 }
@@ -228,6 +241,8 @@ pub struct BindingOperation {
     pub name: String,
     /// `soap:operation/@soapAction`.
     pub soap_action: String,
+    /// The names of the operation's `wsdl:fault`s (each with a literal `soap:fault`).
+    pub faults: Vec<String>,
     /// Location.
     pub loc: Loc,
 }
@@ -820,6 +835,7 @@ impl Doc<'_> {
                 input: None,
                 output: None,
                 doc: None,
+                faults: Vec::new(),
                 loc: self.loc(op, &p),
             };
             for (io, iop) in children(op, &p) {
@@ -827,7 +843,11 @@ impl Doc<'_> {
                     "input" => o.input = Some(self.qname(io, &iop, self.attr(io, &iop, "message")?)?),
                     "output" => o.output = Some(self.qname(io, &iop, self.attr(io, &iop, "message")?)?),
                     "documentation" => o.doc = io.get_text().map(|t| t.trim().to_owned()),
-                    "fault" => return Err(self.err(io, &iop, ErrorKind::Unsupported("wsdl:fault messages".into()))),
+                    "fault" => o.faults.push(PortFault {
+                        name: self.attr(io, &iop, "name")?.to_owned(),
+                        message: self.qname(io, &iop, self.attr(io, &iop, "message")?)?,
+                        loc: self.loc(io, &iop),
+                    }),
                     _ => {}
                 }
             }
@@ -870,13 +890,36 @@ impl Doc<'_> {
                     return Err(self.err(op, &p, ErrorKind::Unsupported(format!("{style} style operations"))));
                 }
             }
+            let mut faults = Vec::new();
             for (io, iop) in children(op, &p) {
+                if io.namespace.as_deref() != Some(WSDL_NS) {
+                    continue;
+                }
+                if io.name == "fault" {
+                    faults.push(self.attr(io, &iop, "name")?.to_owned());
+                }
                 for (body, bp) in children(io, &iop) {
-                    if body.name == "body" && body.attributes.get("use").map(String::as_str) == Some("encoded") {
+                    if body.namespace.as_deref() != Some(WSDL_SOAP_NS) {
+                        continue;
+                    }
+                    if matches!(body.name.as_str(), "body" | "fault" | "header")
+                        && body.attributes.get("use").map(String::as_str) == Some("encoded")
+                    {
                         return Err(self.err(
                             body,
                             &bp,
                             ErrorKind::Unsupported("SOAP encoding (use=\"encoded\")".into()),
+                        ));
+                    }
+                    if body.name == "header" {
+                        // Header parts are part of the message: dropping them would send
+                        // requests without them and ignore what responses carry there.
+                        return Err(self.err(
+                            body,
+                            &bp,
+                            ErrorKind::Unsupported(
+                                "soap:header in a binding operation's message (header parts)".into(),
+                            ),
                         ));
                     }
                 }
@@ -884,6 +927,7 @@ impl Doc<'_> {
             operations.push(BindingOperation {
                 name: self.attr(op, &p, "name")?.to_owned(),
                 soap_action,
+                faults,
                 loc: self.loc(op, &p),
             });
         }

@@ -405,9 +405,26 @@ fn service_level_unsupported_constructs() {
         (
             "      <wsdl:output message=\"tns:Out\" />\n    </wsdl:operation>\n  </wsdl:portType>",
             "      <wsdl:output message=\"tns:Out\" />\n      <wsdl:fault name=\"Oops\" message=\"tns:Out\" />\n    </wsdl:operation>\n  </wsdl:portType>",
-            unsupported("wsdl:fault messages"),
-            "definitions/portType[@name='Port']/operation[@name='Op']/fault[@name='Oops']",
-            "<wsdl:fault",
+            ErrorKind::Unresolved {
+                what: "binding fault",
+                name: "Oops".into(),
+            },
+            "definitions/binding[@name='Binding']/operation[@name='Op']",
+            "<wsdl:operation name=\"Op\">\n      <soap:operation",
+        ),
+        (
+            "<wsdl:input><soap:body use=\"literal\" /></wsdl:input>",
+            "<wsdl:input><soap:body use=\"literal\" /><soap:header message=\"tns:In\" part=\"parameters\" use=\"literal\" /></wsdl:input>",
+            unsupported("soap:header in a binding operation's message (header parts)"),
+            "definitions/binding[@name='Binding']/operation[@name='Op']/input/header",
+            "<soap:header",
+        ),
+        (
+            "<wsdl:output><soap:body use=\"literal\" /></wsdl:output>",
+            "<wsdl:output><soap:body use=\"literal\" /></wsdl:output>\n      <wsdl:fault name=\"Oops\"><soap:fault name=\"Oops\" use=\"encoded\" /></wsdl:fault>",
+            unsupported("SOAP encoding (use=\"encoded\")"),
+            "definitions/binding[@name='Binding']/operation[@name='Op']/fault[@name='Oops']/fault[@name='Oops']",
+            "<soap:fault name=\"Oops\"",
         ),
         (
             "      <wsdl:output message=\"tns:Out\" />\n    </wsdl:operation>\n  </wsdl:portType>",
@@ -432,24 +449,24 @@ fn service_level_unsupported_constructs() {
         ),
         (
             "<xs:element minOccurs=\"0\" name=\"request\" nillable=\"true\" type=\"tns:Req\" />",
-            "<xs:element minOccurs=\"0\" name=\"request\" nillable=\"true\" type=\"tns:Req\" />\n            <xs:element name=\"other\" type=\"tns:Req\" />",
-            unsupported("wrapper element with 2 children (exactly one is supported)"),
-            "definitions/types/schema/element[@name='Op']/complexType",
-            "<xs:complexType>\n          <xs:sequence>\n            <xs:element minOccurs=\"0\" name=\"request\"",
-        ),
-        (
-            "<xs:element minOccurs=\"0\" name=\"request\" nillable=\"true\" type=\"tns:Req\" />",
-            "<xs:element minOccurs=\"0\" name=\"request\" nillable=\"true\" type=\"xs:string\" />",
-            unsupported("wrapper child that is not a complex type"),
-            "definitions/types/schema/element[@name='Op']",
-            "<xs:element name=\"Op\">",
+            "<xs:element minOccurs=\"0\" maxOccurs=\"unbounded\" name=\"request\" nillable=\"true\" type=\"tns:Req\" />",
+            unsupported("repeated wrapper child request (a message body member that repeats)"),
+            "definitions/types/schema/element[@name='Op']/complexType/sequence/element[@name='request']",
+            "maxOccurs=\"unbounded\" name=\"request\"",
         ),
         (
             "<xs:element minOccurs=\"0\" name=\"OpResult\" nillable=\"true\" type=\"tns:Resp\" />",
-            "<xs:element minOccurs=\"0\" name=\"OpResult\" nillable=\"true\" type=\"tns:Hits\" />",
-            unsupported("wrapper child of type {http://example.com/err/}Hits, a collection (its only member repeats), not a record"),
-            "definitions/types/schema/element[@name='OpResponse']",
-            "<xs:element name=\"OpResponse\">",
+            "<xs:element minOccurs=\"0\" name=\"OpResult\" nillable=\"true\" type=\"tns:Resp\" />\n            <xs:element name=\"More\" maxOccurs=\"2\" type=\"xs:int\" />",
+            unsupported("repeated wrapper child More (a message body member that repeats)"),
+            "definitions/types/schema/element[@name='OpResponse']/complexType/sequence/element[@name='More']",
+            "<xs:element name=\"More\"",
+        ),
+        (
+            "    <wsdl:part name=\"parameters\" element=\"tns:Op\" />",
+            "    <wsdl:part name=\"parameters\" element=\"tns:Plain\" />",
+            unsupported("message element Plain of type {http://www.w3.org/2001/XMLSchema}string, which is not a record (complex type with a sequence)"),
+            "definitions/types/schema/element[@name='Plain']",
+            "<xs:element name=\"Plain\"",
         ),
         (
             "      <soap:operation soapAction=\"urn:op\" style=\"document\" />\n      <wsdl:input><soap:body use=\"literal\" /></wsdl:input>\n      <wsdl:output><soap:body use=\"literal\" /></wsdl:output>\n    </wsdl:operation>",
@@ -459,7 +476,7 @@ fn service_level_unsupported_constructs() {
             "urn:op2",
         ),
     ];
-    let hits = "\n      <xs:complexType name=\"Hits\">\n        <xs:sequence>\n          <xs:element minOccurs=\"0\" maxOccurs=\"unbounded\" name=\"Hit\" type=\"xs:string\" />\n        </xs:sequence>\n      </xs:complexType>";
+    let hits = "\n      <xs:element name=\"Plain\" type=\"xs:string\" />\n      <xs:complexType name=\"Hits\">\n        <xs:sequence>\n          <xs:element minOccurs=\"0\" maxOccurs=\"unbounded\" name=\"Hit\" type=\"xs:string\" />\n        </xs:sequence>\n      </xs:complexType>";
     for (from, to, kind, path, marker) in cases {
         let text = mutated(from, to).replace("    </xs:schema>", &format!("{hits}\n    </xs:schema>"));
         let e = fail(&text);

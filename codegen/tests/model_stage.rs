@@ -123,13 +123,16 @@ fn trailing_slash_namespaces_are_different_namespaces() {
     };
     assert_eq!(op.input.wrapper, QName::new(slash, "GetLocations"));
     assert_eq!(
-        (op.input.child.name.as_str(), op.input.child.ns.as_str()),
+        (
+            op.input.child.as_ref().unwrap().name.as_str(),
+            op.input.child.as_ref().unwrap().ns.as_str()
+        ),
         ("request", slash)
     );
-    assert_eq!(op.input.child.ty, named(bare, "GetLocationsReq"));
+    assert_eq!(op.input.child.as_ref().unwrap().ty, named(bare, "GetLocationsReq"));
     assert_eq!(op.output.wrapper, QName::new(slash, "GetLocationsResponse"));
-    assert_eq!(op.output.child.name, "GetLocationsResult");
-    assert_eq!(op.output.child.ty, named(bare, "GetLocationsResp"));
+    assert_eq!(op.output.child.as_ref().unwrap().name, "GetLocationsResult");
+    assert_eq!(op.output.child.as_ref().unwrap().ty, named(bare, "GetLocationsResp"));
 }
 
 #[test]
@@ -147,9 +150,9 @@ fn operations_follow_the_binding_with_names_from_the_wsdl() {
                 o.name.as_str(),
                 o.soap_action.as_str(),
                 o.input.wrapper.local.as_str(),
-                o.input.child.name.as_str(),
+                o.input.child.as_ref().unwrap().name.as_str(),
                 o.output.wrapper.local.as_str(),
-                o.output.child.name.as_str(),
+                o.output.child.as_ref().unwrap().name.as_str(),
                 o.read_only,
             )
         })
@@ -187,8 +190,17 @@ fn operations_follow_the_binding_with_names_from_the_wsdl() {
         ]
     );
     let remove = &model.operations[1];
-    assert_eq!(remove.input.child.ty, named("http://example.com/ops/", "ThingRef"));
-    assert_eq!((remove.input.child.min_occurs, remove.input.child.nillable), (1, false));
+    assert_eq!(
+        remove.input.child.as_ref().unwrap().ty,
+        named("http://example.com/ops/", "ThingRef")
+    );
+    assert_eq!(
+        (
+            remove.input.child.as_ref().unwrap().min_occurs,
+            remove.input.child.as_ref().unwrap().nillable
+        ),
+        (1, false)
+    );
     assert!(model.service.is_none(), "operations.wsdl declares no service");
 }
 
@@ -377,4 +389,140 @@ fn usage_marks_the_directions_that_reach_a_type() {
     // Base types are only reached through their derived types' flattened members.
     assert_eq!(usage("RequestBase"), Usage::default());
     assert_eq!(usage("ResponseBase"), Usage::default());
+}
+
+#[test]
+fn wrappers_that_are_not_one_record_child_are_bare_bodies_of_their_own_type() {
+    const MSG: &str = "http://example.com/msg/";
+    let model = model_fixture("messages.wsdl", &Config::default());
+    type Shape<'a> = (&'a str, &'a str, Option<&'a str>, &'a str, Option<&'a str>);
+    let shapes: Vec<Shape<'_>> = model
+        .operations
+        .iter()
+        .flat_map(|o| [&o.input, &o.output])
+        .map(|w| {
+            let body = model.get(&w.body).expect("the body type is in the model");
+            (
+                w.wrapper.local.as_str(),
+                w.body.local.as_str(),
+                w.child.as_ref().map(|c| c.name.as_str()),
+                body.name.ns.as_str(),
+                body.element.as_ref().map(|e| e.local.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shapes,
+        [
+            // A named type `Ping` exists: the wrapper's body type is numbered.
+            ("Ping", "Ping2", None, MSG, Some("Ping")),
+            ("PingResponse", "PingResponse", None, MSG, Some("PingResponse")),
+            ("Count", "Count", None, MSG, Some("Count")),
+            ("CountResponse", "CountResponse", None, MSG, Some("CountResponse")),
+            ("ListItems", "ListReq", Some("request"), MSG, None),
+            (
+                "ListItemsResponse",
+                "ListItemsResponse",
+                None,
+                MSG,
+                Some("ListItemsResponse")
+            ),
+            ("TransferRequest", "TransferRequest", None, MSG, Some("TransferRequest")),
+            ("TransferReceipt", "Receipt", None, MSG, None),
+        ]
+    );
+    let members = |local: &str| match &model.get(&QName::new(MSG, local)).map(|t| &t.kind) {
+        Some(TypeKind::Struct(s)) => s
+            .members
+            .iter()
+            .map(|m| (m.name.clone(), m.ns.clone(), m.ty.clone(), m.min_occurs, m.nillable))
+            .collect::<Vec<_>>(),
+        other => panic!("{local}: {other:?}"),
+    };
+    assert!(members("Ping2").is_empty() && members("PingResponse").is_empty() && members("Count").is_empty());
+    assert_eq!(
+        members("CountResponse"),
+        [(
+            "CountResult".into(),
+            MSG.into(),
+            TypeRef::Builtin(Builtin::Int),
+            0,
+            false
+        )]
+    );
+    assert_eq!(
+        members("ListItemsResponse"),
+        [("ListItemsResult".into(), MSG.into(), named(MSG, "ArrayOfItem"), 0, true)]
+    );
+    let names: Vec<String> = members("TransferRequest").into_iter().map(|m| m.0).collect();
+    assert_eq!(names, ["From", "To", "Amount", "Memo"]);
+    // The wrapper types are message types like the others.
+    let usage = |local: &str| model.get(&QName::new(MSG, local)).map(|t| t.usage);
+    assert_eq!(
+        usage("TransferRequest"),
+        Some(Usage {
+            request: true,
+            response: false
+        })
+    );
+    assert_eq!(
+        usage("CountResponse"),
+        Some(Usage {
+            request: false,
+            response: true
+        })
+    );
+    assert_eq!(
+        usage("Ping"),
+        Some(Usage::default()),
+        "the named type Ping is no message type"
+    );
+    assert_eq!(usage("Item").map(|u| (u.request, u.response)), Some((true, true)));
+}
+
+#[test]
+fn declared_faults_name_their_detail_element_and_type() {
+    const NS: &str = "http://example.com/faults/";
+    let model = model_fixture("faults.wsdl", &Config::default());
+    type Declared<'a> = Vec<(&'a str, &'a str, &'a str)>;
+    let faults: Vec<(&str, Declared<'_>)> = model
+        .operations
+        .iter()
+        .map(|o| {
+            (
+                o.name.as_str(),
+                o.faults
+                    .iter()
+                    .map(|f| (f.name.as_str(), f.element.local.as_str(), f.detail.local.as_str()))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        faults,
+        [
+            (
+                "Lookup",
+                vec![
+                    ("NotFound", "NotFoundFault", "NotFoundFault"),
+                    ("Denied", "Denied", "Denied")
+                ]
+            ),
+            ("Delete", vec![("NotFound", "NotFoundFault", "NotFoundFault")]),
+        ]
+    );
+    let denied = model.get(&QName::new(NS, "Denied")).expect("the anonymous detail type");
+    assert_eq!(denied.element, Some(QName::new(NS, "Denied")));
+    // Fault details are read from responses.
+    for t in ["Denied", "NotFoundFault"] {
+        let usage = model.get(&QName::new(NS, t)).map(|t| t.usage);
+        assert_eq!(
+            usage,
+            Some(Usage {
+                request: false,
+                response: true
+            }),
+            "{t}"
+        );
+    }
 }

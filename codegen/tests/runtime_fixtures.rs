@@ -11,7 +11,25 @@ use common::fixture_config::config_for;
 use common::{generate_fixture, pick_items, workspace_root};
 
 /// Fixtures compiled into `kareo-sdk`'s tests.
-const FIXTURES: &[&str] = &["binary", "builtins", "lists", "element_ref"];
+const FIXTURES: &[&str] = &["binary", "builtins", "lists", "element_ref", "messages", "faults"];
+
+/// Fixtures whose operations are compiled too (`operations.rs`, without the exported
+/// `for_each_operation!` macro, which would clash with the SDK's own): their messages go
+/// through the real envelope reader and writer.
+const WITH_OPERATIONS: &[&str] = &["messages", "faults"];
+
+/// `code` without its `macro_rules!` items.
+fn without_macros(code: &str) -> String {
+    let mut file: syn::File = syn::parse_str(code).expect("generated code parses");
+    file.items.retain(|item| !matches!(item, syn::Item::Macro(_)));
+    let text = prettyplease::unparse(&file);
+    let header: String = code
+        .lines()
+        .take_while(|l| l.starts_with("//"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    format!("{header}\n{text}")
+}
 
 fn update() -> bool {
     std::env::var("UPDATE_RUNTIME_FIXTURES").is_ok_and(|v| v == "1")
@@ -28,21 +46,31 @@ fn compiled_copies_of_the_fixture_code_are_current() {
         let consts: Vec<String> = (0..16).map(|i| format!("NS{i}")).collect();
         let mut wanted: Vec<&str> = consts.iter().map(String::as_str).collect();
         wanted.push("NAMESPACES");
+        let ops = WITH_OPERATIONS.contains(name);
+        if ops {
+            wanted.push("MESSAGE_NAMESPACES");
+        }
         let module = format!(
             "// @generated from codegen/tests/fixtures/{file} by codegen/tests/runtime_fixtures.rs.\n\
              // Do not edit by hand: run that test with UPDATE_RUNTIME_FIXTURES=1.\n\n\
              //! The `{file}` fixture's generated types, with its namespace table.\n\n\
-             {}\npub mod types;\n",
-            pick_items(root, &wanted)
+             {}\n{}pub mod types;\n",
+            pick_items(root, &wanted),
+            if ops { "pub mod operations;\n" } else { "" }
         );
         let dir = workspace_root().join("kareo-sdk/src/xml/fixtures").join(name);
-        for (path, contents) in [
+        let mut files = vec![
             (dir.join("mod.rs"), module),
             (
                 dir.join("types.rs"),
                 output.file("types.rs").expect("types.rs").to_owned(),
             ),
-        ] {
+        ];
+        if ops {
+            let code = output.file("operations.rs").expect("operations.rs");
+            files.push((dir.join("operations.rs"), without_macros(code)));
+        }
+        for (path, contents) in files {
             let current = std::fs::read_to_string(&path).unwrap_or_default();
             if current != contents {
                 if update() {

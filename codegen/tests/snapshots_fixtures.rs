@@ -35,3 +35,5 @@ snapshot_fixture!(binary, "binary.wsdl");
 snapshot_fixture!(builtins, "builtins.wsdl");
 snapshot_fixture!(lists, "lists.wsdl");
 snapshot_fixture!(element_ref, "element_ref.wsdl");
+snapshot_fixture!(messages, "messages.wsdl");
+snapshot_fixture!(faults, "faults.wsdl");

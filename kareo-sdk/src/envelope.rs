@@ -1,11 +1,16 @@
 //! SOAP 1.1 envelopes: writing a request for an operation, reading its response or fault.
 
+use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::xml::{
-    Decode, DecodeError, DecodeErrorKind, Element, EncodeError, Limits, Ns, Operation, OperationInfo, Reader, Wrapper,
-    Writer,
+    Decode, DecodeError, DecodeErrorKind, Element, EncodeError, FaultDetails, Limits, Ns, Operation, OperationInfo,
+    Reader, Wrapper, Writer,
 };
+
+/// The typed fault details of the SDK's contract (what [`Fault::typed`] holds by default).
+pub use crate::generated::operations::FaultDetail;
 
 pub use crate::xml::SOAP_ENV_NS;
 
@@ -33,21 +38,22 @@ pub fn read_request<O: Operation>(body: &[u8], limits: Limits) -> Result<O::Requ
 where
     O::Request: Decode,
 {
-    request_from::<O>(Reader::new(body, O::INFO.namespaces, limits)?)
+    request_from::<O>(Reader::new(body, O::INFO.namespaces, limits)?, body, limits)
 }
 
 #[cfg(feature = "server-codec")]
-fn request_from<O: Operation>(reader: Reader<'_>) -> Result<O::Request, DecodeError>
+fn request_from<O: Operation>(reader: Reader<'_>, body: &[u8], limits: Limits) -> Result<O::Request, DecodeError>
 where
     O::Request: Decode,
 {
-    match read_message::<O::Request>(reader, &O::INFO, &O::INFO.input)? {
+    match read_message::<O::Request, O::Fault>(reader, body, limits, &O::INFO, &O::INFO.input)? {
         (Response::Result(r), _) => Ok(r),
         (Response::Fault(_), _) => Err(envelope_error("a request holds a Fault")),
     }
 }
 
-/// Writes a SOAP 1.1 fault envelope (for mock servers and tests).
+/// Writes a SOAP 1.1 fault envelope (for mock servers and tests). The detail is written as
+/// the text of [`Fault::detail`]; [`Fault::typed`] is not written.
 pub fn write_fault(fault: &Fault) -> Result<String, EncodeError> {
     let mut w = Writer::with_capacity(512);
     open_envelope(&mut w, &[])?;
@@ -86,10 +92,15 @@ fn write_message<T: crate::xml::Encode>(
 ) -> Result<String, EncodeError> {
     let mut w = Writer::with_capacity(2048);
     open_envelope(&mut w, info.schema_namespaces())?;
-    w.start(message.ns, message.element);
-    w.req(message.child_ns, message.child, body)
-        .map_err(|e| e.within(message.element))?;
-    w.end(message.ns, message.element);
+    match message.child {
+        Some(child) => {
+            w.start(message.ns, message.element);
+            w.req(child.ns, child.name, body)
+                .map_err(|e| e.within(message.element))?;
+            w.end(message.ns, message.element);
+        }
+        None => w.req(message.ns, message.element, body)?,
+    }
     w.raw("</s:Body></s:Envelope>");
     Ok(w.into_string())
 }
@@ -105,7 +116,68 @@ pub struct Fault {
     pub actor: Option<String>,
     /// The text content of `detail`, when present.
     pub detail: Option<String>,
+    /// The `detail` element's content decoded, when it is a fault element the contract
+    /// declares (`wsdl:fault`) and reads as its type; `None` otherwise (the text is in
+    /// [`detail`](Self::detail) either way). [`typed_detail`](Self::typed_detail) reads it
+    /// for this SDK's contract.
+    pub typed: Option<TypedDetail>,
 }
+
+impl Fault {
+    /// The typed detail as this SDK's [`FaultDetail`], when the service sent a declared fault
+    /// element.
+    pub fn typed_detail(&self) -> Option<&FaultDetail> {
+        self.typed.as_ref().and_then(TypedDetail::get::<FaultDetail>)
+    }
+}
+
+/// A fault's decoded detail: a value of a contract's generated `FaultDetail` enum (the
+/// envelope reader serves any generated contract, so the value is held without naming its
+/// type). Read it with [`get`](Self::get) or [`Fault::typed_detail`].
+#[derive(Clone)]
+pub struct TypedDetail(Arc<Held>);
+
+/// The value with its comparison and formatting (one thin pointer keeps [`Fault`] small).
+struct Held {
+    value: Box<dyn Any + Send + Sync>,
+    eq: fn(&TypedDetail, &TypedDetail) -> bool,
+    debug: fn(&TypedDetail, &mut fmt::Formatter<'_>) -> fmt::Result,
+}
+
+impl TypedDetail {
+    /// Holds `detail`.
+    pub fn new<D: FaultDetails>(detail: D) -> Self {
+        TypedDetail(Arc::new(Held {
+            value: Box::new(detail),
+            eq: |a, b| a.get::<D>().is_some_and(|x| b.get::<D>() == Some(x)),
+            debug: |t, f| match t.get::<D>() {
+                Some(d) => fmt::Debug::fmt(d, f),
+                None => f.write_str("TypedDetail"),
+            },
+        }))
+    }
+
+    /// The detail, when it is a `D`.
+    pub fn get<D: FaultDetails>(&self) -> Option<&D> {
+        self.0.value.downcast_ref::<D>()
+    }
+}
+
+impl fmt::Debug for TypedDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (self.0.debug)(self, f)
+    }
+}
+
+impl PartialEq for TypedDetail {
+    fn eq(&self, other: &Self) -> bool {
+        (self.0.eq)(self, other)
+    }
+}
+
+/// Details compare by their values (`PartialEq` of the generated types, whose floating-point
+/// members are the only ones that may not equal themselves).
+impl Eq for TypedDetail {}
 
 impl fmt::Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -134,8 +206,10 @@ pub fn read_response<O: Operation>(
     body: &[u8],
     limits: Limits,
 ) -> Result<(Response<O::Response>, ParseStats), DecodeError> {
-    read_message::<O::Response>(
+    read_message::<O::Response, O::Fault>(
         Reader::new(body, O::INFO.namespaces, limits)?,
+        body,
+        limits,
         &O::INFO,
         &O::INFO.output,
     )
@@ -153,7 +227,7 @@ pub mod reference {
         limits: Limits,
     ) -> Result<(Response<O::Response>, ParseStats), DecodeError> {
         let reader = Reader::new(body, O::INFO.namespaces, limits)?.quick_xml_only();
-        read_message::<O::Response>(reader, &O::INFO, &O::INFO.output)
+        read_message::<O::Response, O::Fault>(reader, body, limits, &O::INFO, &O::INFO.output)
     }
 
     /// [`read_request`](super::read_request) without the fast path.
@@ -162,12 +236,18 @@ pub mod reference {
     where
         O::Request: Decode,
     {
-        request_from::<O>(Reader::new(body, O::INFO.namespaces, limits)?.quick_xml_only())
+        request_from::<O>(
+            Reader::new(body, O::INFO.namespaces, limits)?.quick_xml_only(),
+            body,
+            limits,
+        )
     }
 }
 
-fn read_message<T: Decode>(
+fn read_message<T: Decode, D: FaultDetails>(
     mut r: Reader<'_>,
+    body: &[u8],
+    limits: Limits,
     info: &OperationInfo,
     message: &Wrapper,
 ) -> Result<(Response<T>, ParseStats), DecodeError> {
@@ -186,10 +266,17 @@ fn read_message<T: Decode>(
             if out.is_some() {
                 r.unknown(&item)?;
             } else if item.ns == soap && item.local() == "Fault" {
-                out = Some(Response::Fault(read_fault(&mut r, &item)?));
+                let mut fault = read_fault(&mut r, &item)?;
+                if fault.detail.is_some() {
+                    fault.typed = typed_detail::<D>(body, limits, info).map(TypedDetail::new);
+                }
+                out = Some(Response::Fault(fault));
             } else if item.ns == message.ns && item.local() == message.element {
-                let result = read_result::<T>(&mut r, &item, message.child_ns, message.child)
-                    .map_err(|e| e.within(message.element))?;
+                let result = match message.child {
+                    Some(child) => read_result::<T>(&mut r, &item, child.ns, child.name),
+                    None => T::decode(&mut r, &item),
+                }
+                .map_err(|e| e.within(message.element))?;
                 out = Some(Response::Result(result));
             } else {
                 r.unknown(&item)?;
@@ -229,6 +316,43 @@ fn read_result<'i, T: Decode>(
         }
     }
     result.ok_or_else(|| DecodeError::new(DecodeErrorKind::Missing(child)))
+}
+
+/// The fault's detail decoded as a declared fault element, from a second reading of the
+/// envelope (the first read the detail as text). Anything else, or content that does not read
+/// as the declared type, is `None`: the detail stays text, never an error.
+fn typed_detail<D: FaultDetails>(body: &[u8], limits: Limits, info: &OperationInfo) -> Option<D> {
+    let soap = info.soap_ns();
+    let mut r = Reader::new(body, info.namespaces, limits).ok()?;
+    let envelope = r.root().ok()?;
+    while let Some(part) = r.child(&envelope).ok()? {
+        if part.ns != soap || part.local() != "Body" {
+            r.skip(&part).ok()?;
+            continue;
+        }
+        while let Some(item) = r.child(&part).ok()? {
+            if item.ns != soap || item.local() != "Fault" {
+                r.skip(&item).ok()?;
+                continue;
+            }
+            while let Some(c) = r.child(&item).ok()? {
+                if c.local() != "detail" {
+                    r.skip(&c).ok()?;
+                    continue;
+                }
+                while let Some(d) = r.child(&c).ok()? {
+                    match D::decode_detail(&mut r, &d) {
+                        Ok(Some(typed)) => return Some(typed),
+                        Ok(None) => r.skip(&d).ok()?,
+                        Err(_) => return None,
+                    }
+                }
+                return None;
+            }
+            return None;
+        }
+    }
+    None
 }
 
 fn read_fault<'i>(r: &mut Reader<'i>, fault: &Element<'i>) -> Result<Fault, DecodeError> {

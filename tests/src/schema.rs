@@ -102,12 +102,6 @@ fn envelope_with(op: &Operation, direction: Direction, fill: Fill, plain: bool) 
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<soap:Envelope xmlns:soap=\"{SOAP}\">"
     );
     out.push_str("<soap:Body>");
-    let _ = write!(
-        out,
-        "<{w} xmlns=\"{ns}\">",
-        w = wrapped.wrapper.local,
-        ns = wrapped.wrapper.ns
-    );
     let decls: String = model
         .namespaces
         .iter()
@@ -115,17 +109,33 @@ fn envelope_with(op: &Operation, direction: Direction, fill: Fill, plain: bool) 
         .map(|(i, ns)| format!(" xmlns:p{i}=\"{ns}\""))
         .chain([format!(" xmlns:xsi=\"{XSI}\"")])
         .collect();
-    let child = &wrapped.child;
-    let prefix = prefix(&child.ns);
-    let _ = write!(out, "<{prefix}{}{decls}>", child.name);
-    if let TypeRef::Named(q) = &child.ty {
-        if let Some(TypeKind::Struct(st)) = model.get(q).map(|t| &t.kind) {
+    let members = |out: &mut String, s: &mut Sampler| {
+        if let Some(TypeKind::Struct(st)) = model.get(&wrapped.body).map(|t| &t.kind) {
             for m in &st.members {
-                s.member(&mut out, m);
+                s.member(out, m);
             }
         }
+    };
+    match &wrapped.child {
+        Some(child) => {
+            let _ = write!(
+                out,
+                "<{w} xmlns=\"{ns}\">",
+                w = wrapped.wrapper.local,
+                ns = wrapped.wrapper.ns
+            );
+            let prefix = prefix(&child.ns);
+            let _ = write!(out, "<{prefix}{}{decls}>", child.name);
+            members(&mut out, &mut s);
+            let _ = write!(out, "</{prefix}{}></{}>", child.name, wrapped.wrapper.local);
+        }
+        None => {
+            let prefix = prefix(&wrapped.wrapper.ns);
+            let _ = write!(out, "<{prefix}{}{decls}>", wrapped.wrapper.local);
+            members(&mut out, &mut s);
+            let _ = write!(out, "</{prefix}{}>", wrapped.wrapper.local);
+        }
     }
-    let _ = write!(out, "</{prefix}{}></{}>", child.name, wrapped.wrapper.local);
     out.push_str("</soap:Body></soap:Envelope>");
     out
 }
@@ -379,12 +389,14 @@ pub fn validate_body(op: &Operation, direction: Direction, wrapper: &Node) -> Ve
         return problems;
     }
     let path = format!("/{}", wrapper.name);
-    check_sequence(
-        std::slice::from_ref(&wrapped.child),
-        &wrapper.children,
-        &path,
-        &mut problems,
-    );
+    match &wrapped.child {
+        Some(child) => check_sequence(std::slice::from_ref(child), &wrapper.children, &path, &mut problems),
+        None => {
+            if let Some(TypeKind::Struct(st)) = model().get(&wrapped.body).map(|t| &t.kind) {
+                check_sequence(&st.members, &wrapper.children, &path, &mut problems);
+            }
+        }
+    }
     problems
 }
 

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::Ctx;
-use crate::model::{Operation, TypeRef, Wrapped};
+use crate::model::{FaultInfo, Operation, Wrapped};
 use crate::names;
 
 pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
@@ -13,7 +13,13 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
     let ops = &ctx.model.operations;
     // Markers share `operations.rs` with the glob-imported schema types: a marker named like a
     // type would shadow it there, so markers avoid every type name.
-    let type_names: Vec<&str> = ctx.model.types.iter().map(|t| ctx.names.get(&t.name)).collect();
+    let mut type_names: Vec<&str> = ctx.model.types.iter().map(|t| ctx.names.get(&t.name)).collect();
+    // The contract's fault detail enum shares the module too.
+    let fault_enum = names::dedupe(["FaultDetail".to_string()], &type_names, "")
+        .pop()
+        .unwrap_or_else(|| "FaultDetail".into());
+    type_names.push(&fault_enum);
+    let fault_ident = format_ident!("{}", fault_enum);
     let wanted = ops.iter().map(|o| {
         let marker = names::type_name(&o.name);
         if type_names.contains(&marker.as_str()) {
@@ -29,7 +35,8 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
     let items = ops
         .iter()
         .zip(&markers)
-        .map(|(op, marker)| emit_operation(ctx, op, marker));
+        .map(|(op, marker)| emit_operation(ctx, op, marker, &fault_ident));
+    let faults = emit_fault_detail(ctx, &fault_ident);
     let glue = super::service::emit(ctx)?;
     let n = ops.len();
     let methods: Vec<syn::Ident> = names::dedupe(
@@ -44,6 +51,7 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
         //! One marker type per operation: its wire names, SOAPAction and message types.
         #[allow(unused_imports)]
         use super::types::*;
+        #faults
         #(#items)*
         #glue
         /// Every operation of the service, in the binding's order.
@@ -65,22 +73,78 @@ fn wire(ctx: &Ctx<'_>, w: &Wrapped) -> TokenStream {
     let rt = &ctx.rt;
     let ns = ctx.ns(&w.wrapper.ns);
     let element = &w.wrapper.local;
-    let child_ns = ctx.ns(&w.child.ns);
-    let child = &w.child.name;
-    quote!(#rt::Wrapper { ns: #ns, element: #element, child_ns: #child_ns, child: #child })
+    let child = match &w.child {
+        Some(c) => {
+            let child_ns = ctx.ns(&c.ns);
+            let child = &c.name;
+            quote!(Some(#rt::Child { ns: #child_ns, name: #child }))
+        }
+        None => quote!(None),
+    };
+    quote!(#rt::Wrapper { ns: #ns, element: #element, child: #child })
 }
 
 fn body_type(ctx: &Ctx<'_>, w: &Wrapped) -> TokenStream {
-    match &w.child.ty {
-        TypeRef::Named(q) => {
-            let ident = ctx.type_ident(q);
-            quote!(#ident)
+    let ident = ctx.type_ident(&w.body);
+    quote!(#ident)
+}
+
+/// The contract's fault detail enum: a variant per distinct fault element of all operations,
+/// and its decoder.
+fn emit_fault_detail(ctx: &Ctx<'_>, ident: &syn::Ident) -> TokenStream {
+    let rt = &ctx.rt;
+    let mut elements: Vec<&FaultInfo> = Vec::new();
+    for f in ctx.model.operations.iter().flat_map(|o| &o.faults) {
+        if !elements.iter().any(|e| e.element == f.element) {
+            elements.push(f);
         }
-        TypeRef::Builtin(_) => quote!(()),
+    }
+    let variants: Vec<syn::Ident> = names::dedupe(elements.iter().map(|f| names::type_name(&f.element.local)), &[], "")
+        .iter()
+        .map(|v| format_ident!("{}", v))
+        .collect();
+    let decls = elements.iter().zip(&variants).map(|(f, v)| {
+        let ty = ctx.type_ident(&f.detail);
+        let doc = super::doc_attrs(&format!(
+            "Fault `{}`: detail element `{}` in `{}`.",
+            f.name, f.element.local, f.element.ns
+        ));
+        quote!(#doc #v(#ty))
+    });
+    let arms = elements.iter().zip(&variants).map(|(f, v)| {
+        let ty = ctx.type_ident(&f.detail);
+        let ns = ctx.ns(&f.element.ns);
+        let local = &f.element.local;
+        quote! {
+            if xe.ns == #ns && xe.local() == #local {
+                return Ok(Some(Self::#v(<#ty as #rt::Decode>::decode(xr, xe)?)));
+            }
+        }
+    });
+    let unused = if elements.is_empty() {
+        quote!(let _ = (xr, xe);)
+    } else {
+        quote!()
+    };
+    quote! {
+        /// The typed detail of a SOAP fault: one variant per fault element the contract's
+        /// operations declare (`wsdl:fault`); without variants when they declare none.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #ident { #(#decls,)* }
+        impl #rt::FaultDetails for #ident {
+            fn decode_detail<'i>(
+                xr: &mut #rt::Reader<'i>,
+                xe: &#rt::Element<'i>,
+            ) -> Result<Option<Self>, #rt::DecodeError> {
+                #unused
+                #(#arms)*
+                Ok(None)
+            }
+        }
     }
 }
 
-fn emit_operation(ctx: &Ctx<'_>, op: &Operation, marker: &syn::Ident) -> TokenStream {
+fn emit_operation(ctx: &Ctx<'_>, op: &Operation, marker: &syn::Ident, fault: &syn::Ident) -> TokenStream {
     let rt = &ctx.rt;
     let name = &op.name;
     let action = &op.soap_action;
@@ -103,6 +167,7 @@ fn emit_operation(ctx: &Ctx<'_>, op: &Operation, marker: &syn::Ident) -> TokenSt
         impl #rt::Operation for #marker {
             type Request = #request;
             type Response = #response;
+            type Fault = #fault;
             const INFO: #rt::OperationInfo = #rt::OperationInfo {
                 name: #name,
                 soap_action: #action,

@@ -23,9 +23,7 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> Result<TokenStream> {
     let mut seen = HashSet::new();
     let mut roots: Vec<QName> = Vec::new();
     for op in &ctx.model.operations {
-        if let TypeRef::Named(q) = &op.input.child.ty {
-            roots.push(q.clone());
-        }
+        roots.push(op.input.body.clone());
         if let Some(TypeRef::Named(q)) = op.context.as_ref().map(|m| &m.ty) {
             roots.push(q.clone());
         }
@@ -39,12 +37,11 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> Result<TokenStream> {
     let mut readers = StatusReaders::default();
     let mut seen = HashSet::new();
     for op in &ctx.model.operations {
-        if let TypeRef::Named(q) = &op.output.child.ty {
-            if seen.insert(q.clone()) {
-                statuses.push(emit_status(ctx, q, &op.status, &mut readers));
-                for b in &ctx.config.base_views {
-                    statuses.extend(emit_base_view(ctx, q, b));
-                }
+        let q = &op.output.body;
+        if seen.insert(q.clone()) {
+            statuses.push(emit_status(ctx, q, &op.status, &mut readers));
+            for b in &ctx.config.base_views {
+                statuses.extend(emit_base_view(ctx, q, b));
             }
         }
     }

@@ -4,21 +4,27 @@
 use std::fmt::Write;
 
 use super::{xsd_name, Ctx};
-use crate::model::{Member, TypeKind};
+use crate::model::{Member, TypeKind, Wrapped};
 use crate::read::MaxOccurs;
+
+/// `wrapper/child` for a wrapped message, `wrapper` for a bare one.
+fn message(w: &Wrapped) -> String {
+    match &w.child {
+        Some(c) => format!("{}/{}", w.wrapper.local, c.name),
+        None => w.wrapper.local.clone(),
+    }
+}
 
 pub(super) fn emit(ctx: &Ctx<'_>) -> String {
     let mut out = String::new();
     for op in &ctx.model.operations {
         let _ = writeln!(
             out,
-            "operation {} = soapAction {} input {}/{} output {}/{}",
+            "operation {} = soapAction {} input {} output {}",
             op.name,
             op.soap_action,
-            op.input.wrapper.local,
-            op.input.child.name,
-            op.output.wrapper.local,
-            op.output.child.name
+            message(&op.input),
+            message(&op.output)
         );
     }
     for t in &ctx.model.types {

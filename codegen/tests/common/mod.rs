@@ -260,6 +260,19 @@ pub fn check_generated_rust(output: &Output) {
         for ii in &i.items {
             if let syn::ImplItem::Type(t) = ii {
                 let name = path_name(&t.ty);
+                if t.ident == "Fault" {
+                    // The contract's fault detail enum, declared beside the markers.
+                    let declared = operations
+                        .items
+                        .iter()
+                        .any(|x| matches!(x, syn::Item::Enum(e) if e.ident == name));
+                    assert!(
+                        declared,
+                        "Fault of {} is `{name}`, not the operations' enum",
+                        path_name(&i.self_ty)
+                    );
+                    continue;
+                }
                 assert!(
                     structs.contains_key(&name),
                     "{} of {} is `{name}`, which is not a schema struct",

@@ -105,11 +105,16 @@ fn fault_error(
     response: &HttpResponse,
     redactor: &Redactor,
 ) -> Error {
+    let detail = fault.detail.as_ref().map(|d| redactor.own(d));
+    // The typed detail cannot be redacted member by member: it is kept only when its text
+    // holds nothing to redact.
+    let typed = fault.typed.filter(|_| detail == fault.detail);
     let fault = Fault {
         code: redactor.own(&fault.code),
         string: redactor.own(&fault.string),
         actor: fault.actor.map(|a| redactor.own(&a)),
-        detail: fault.detail.map(|d| redactor.own(&d)),
+        detail,
+        typed,
     };
     let busy = status == 429 || status == 503;
     if busy || is_throttle(&fault.string) || fault.detail.as_deref().is_some_and(is_throttle) {
@@ -331,6 +336,34 @@ mod tests {
             Error::Fault { fault, .. } => assert_eq!(fault.string, "boom ***"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_declared_fault_detail_reaches_the_error_unless_it_held_a_secret() {
+        use crate::xml::fixtures::faults::operations::{FaultDetail, LookupOp};
+        let body = |reason: &str| {
+            format!(
+                "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><s:Fault>\
+                 <faultcode>s:Client</faultcode><faultstring>denied</faultstring><detail>\
+                 <Denied xmlns=\"http://example.com/faults/\"><Reason>{reason}</Reason></Denied>\
+                 </detail></s:Fault></s:Body></s:Envelope>"
+            )
+        };
+        let redactor = Redactor::new(["s3cret-key"]);
+        let fault =
+            |reason: &str| match interpret::<LookupOp>(&response(500, &body(reason)), Limits::default(), &redactor) {
+                Err(Error::Fault { fault, .. }) => fault,
+                other => panic!("{other:?}"),
+            };
+        let f = fault("locked");
+        let typed = f.typed.as_ref().and_then(|t| t.get::<FaultDetail>());
+        assert!(
+            matches!(typed, Some(FaultDetail::Denied(d)) if d.reason == "locked"),
+            "{f:?}"
+        );
+        let f = fault("key s3cret-key");
+        assert_eq!(f.detail.as_deref(), Some("key ***"));
+        assert_eq!(f.typed, None, "a typed detail cannot be redacted: dropped");
     }
 
     #[test]

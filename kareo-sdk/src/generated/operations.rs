@@ -6,6 +6,20 @@
 #[allow(unused_imports)]
 use super::types::*;
 
+/// The typed detail of a SOAP fault: one variant per fault element the contract's
+/// operations declare (`wsdl:fault`); without variants when they declare none.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FaultDetail {}
+impl crate::xml::FaultDetails for FaultDetail {
+    fn decode_detail<'i>(
+        xr: &mut crate::xml::Reader<'i>,
+        xe: &crate::xml::Element<'i>,
+    ) -> Result<Option<Self>, crate::xml::DecodeError> {
+        let _ = (xr, xe);
+        Ok(None)
+    }
+}
+
 /// The `UpdatePatient` operation: sends [`UpdatePatientReq`], answers [`ModifyPatientResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/UpdatePatient`.
@@ -15,20 +29,25 @@ pub struct UpdatePatient;
 impl crate::xml::Operation for UpdatePatient {
     type Request = UpdatePatientReq;
     type Response = ModifyPatientResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "UpdatePatient",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/UpdatePatient",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "UpdatePatient",
-            child_ns: super::NS0,
-            child: "UpdatePatientReq",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "UpdatePatientReq",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "UpdatePatientResponse",
-            child_ns: super::NS0,
-            child: "UpdatePatientResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "UpdatePatientResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -44,20 +63,25 @@ pub struct UpdateEncounterStatus;
 impl crate::xml::Operation for UpdateEncounterStatus {
     type Request = UpdateEncounterStatusReq;
     type Response = CreateEncounterResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "UpdateEncounterStatus",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/UpdateEncounterStatus",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "UpdateEncounterStatus",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "UpdateEncounterStatusResponse",
-            child_ns: super::NS0,
-            child: "UpdateEncounterStatusResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "UpdateEncounterStatusResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -73,20 +97,25 @@ pub struct UpdateAppointment;
 impl crate::xml::Operation for UpdateAppointment {
     type Request = UpdateAppointmentReq;
     type Response = UpdateAppointmentResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "UpdateAppointment",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/UpdateAppointment",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "UpdateAppointment",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "UpdateAppointmentResponse",
-            child_ns: super::NS0,
-            child: "UpdateAppointmentResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "UpdateAppointmentResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -102,20 +131,25 @@ pub struct CreatePatient;
 impl crate::xml::Operation for CreatePatient {
     type Request = CreatePatientReq;
     type Response = ModifyPatientResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "CreatePatient",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/CreatePatient",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "CreatePatient",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "CreatePatientResponse",
-            child_ns: super::NS0,
-            child: "CreatePatientResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "CreatePatientResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -131,20 +165,25 @@ pub struct CreateEncounter;
 impl crate::xml::Operation for CreateEncounter {
     type Request = CreateEncounterReq;
     type Response = CreateEncounterResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "CreateEncounter",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/CreateEncounter",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "CreateEncounter",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "CreateEncounterResponse",
-            child_ns: super::NS0,
-            child: "CreateEncounterResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "CreateEncounterResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -160,20 +199,25 @@ pub struct RegisterExternalVendor;
 impl crate::xml::Operation for RegisterExternalVendor {
     type Request = RegisterExternalVendorReq;
     type Response = RegisterExternalVendorResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "RegisterExternalVendor",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/RegisterExternalVendor",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "RegisterExternalVendor",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "RegisterExternalVendorResponse",
-            child_ns: super::NS0,
-            child: "RegisterExternalVendorResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "RegisterExternalVendorResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -189,20 +233,25 @@ pub struct UpdatePatientsExternalId;
 impl crate::xml::Operation for UpdatePatientsExternalId {
     type Request = UpdatePatientsExternalIdReq;
     type Response = UpdatePatientsExternalIdResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "UpdatePatientsExternalID",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/UpdatePatientsExternalID",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "UpdatePatientsExternalID",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "UpdatePatientsExternalIDResponse",
-            child_ns: super::NS0,
-            child: "UpdatePatientsExternalIDResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "UpdatePatientsExternalIDResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -218,20 +267,25 @@ pub struct CreatePayment;
 impl crate::xml::Operation for CreatePayment {
     type Request = CreatePaymentRequest;
     type Response = CreatePaymentResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "CreatePayment",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/CreatePayment",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "CreatePayment",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "CreatePaymentResponse",
-            child_ns: super::NS0,
-            child: "CreatePaymentResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "CreatePaymentResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -247,20 +301,25 @@ pub struct CreateAppointment;
 impl crate::xml::Operation for CreateAppointment {
     type Request = CreateAppointmentReq;
     type Response = CreateAppointmentResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "CreateAppointment",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/CreateAppointment",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "CreateAppointment",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "CreateAppointmentResponse",
-            child_ns: super::NS0,
-            child: "CreateAppointmentResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "CreateAppointmentResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -276,20 +335,25 @@ pub struct CreateDocument;
 impl crate::xml::Operation for CreateDocument {
     type Request = CreateDocumentReq;
     type Response = CreateDocumentResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "CreateDocument",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/CreateDocument",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "CreateDocument",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "CreateDocumentResponse",
-            child_ns: super::NS0,
-            child: "CreateDocumentResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "CreateDocumentResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -305,20 +369,25 @@ pub struct DeleteDocument;
 impl crate::xml::Operation for DeleteDocument {
     type Request = DeleteDocumentReq;
     type Response = DeleteDocumentResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "DeleteDocument",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/DeleteDocument",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "DeleteDocument",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "DeleteDocumentResponse",
-            child_ns: super::NS0,
-            child: "DeleteDocumentResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "DeleteDocumentResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -334,20 +403,25 @@ pub struct GetAllPatients;
 impl crate::xml::Operation for GetAllPatients {
     type Request = GetAllPatientsReq;
     type Response = GetAllPatientsResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetAllPatients",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetAllPatients",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetAllPatients",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetAllPatientsResponse",
-            child_ns: super::NS0,
-            child: "GetAllPatientsResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetAllPatientsResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -363,20 +437,25 @@ pub struct GetPatient;
 impl crate::xml::Operation for GetPatient {
     type Request = GetPatientReq;
     type Response = GetPatientResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetPatient",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetPatient",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetPatient",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetPatientResponse",
-            child_ns: super::NS0,
-            child: "GetPatientResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetPatientResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -392,20 +471,25 @@ pub struct GetAppointment;
 impl crate::xml::Operation for GetAppointment {
     type Request = GetAppointmentReq;
     type Response = GetAppointmentResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetAppointment",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetAppointment",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetAppointment",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetAppointmentResponse",
-            child_ns: super::NS0,
-            child: "GetAppointmentResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetAppointmentResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -421,20 +505,25 @@ pub struct GetAppointments;
 impl crate::xml::Operation for GetAppointments {
     type Request = GetAppointmentsReq;
     type Response = GetAppointmentsResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetAppointments",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetAppointments",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetAppointments",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetAppointmentsResponse",
-            child_ns: super::NS0,
-            child: "GetAppointmentsResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetAppointmentsResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -450,20 +539,25 @@ pub struct GetCharges;
 impl crate::xml::Operation for GetCharges {
     type Request = GetChargesReq;
     type Response = GetChargesResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetCharges",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetCharges",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetCharges",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetChargesResponse",
-            child_ns: super::NS0,
-            child: "GetChargesResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetChargesResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -479,20 +573,25 @@ pub struct GetPatients;
 impl crate::xml::Operation for GetPatients {
     type Request = GetPatientsReq;
     type Response = GetPatientsResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetPatients",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetPatients",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetPatients",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetPatientsResponse",
-            child_ns: super::NS0,
-            child: "GetPatientsResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetPatientsResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -508,20 +607,25 @@ pub struct GetPayments;
 impl crate::xml::Operation for GetPayments {
     type Request = GetPaymentsReq;
     type Response = GetPaymentsResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetPayments",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetPayments",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetPayments",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetPaymentsResponse",
-            child_ns: super::NS0,
-            child: "GetPaymentsResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetPaymentsResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -537,20 +641,25 @@ pub struct GetProviders;
 impl crate::xml::Operation for GetProviders {
     type Request = GetProvidersReq;
     type Response = GetProvidersResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetProviders",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetProviders",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetProviders",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetProvidersResponse",
-            child_ns: super::NS0,
-            child: "GetProvidersResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetProvidersResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -566,20 +675,25 @@ pub struct GetPractices;
 impl crate::xml::Operation for GetPractices {
     type Request = GetPracticesReq;
     type Response = GetPracticesResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetPractices",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetPractices",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetPractices",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetPracticesResponse",
-            child_ns: super::NS0,
-            child: "GetPracticesResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetPracticesResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -595,20 +709,25 @@ pub struct GetTransactions;
 impl crate::xml::Operation for GetTransactions {
     type Request = GetTransactionsReq;
     type Response = GetTransactionsResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetTransactions",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetTransactions",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetTransactions",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetTransactionsResponse",
-            child_ns: super::NS0,
-            child: "GetTransactionsResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetTransactionsResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -624,20 +743,25 @@ pub struct GetServiceLocations;
 impl crate::xml::Operation for GetServiceLocations {
     type Request = GetServiceLocationsReq;
     type Response = GetServiceLocationsResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetServiceLocations",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetServiceLocations",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetServiceLocations",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetServiceLocationsResponse",
-            child_ns: super::NS0,
-            child: "GetServiceLocationsResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetServiceLocationsResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -653,20 +777,25 @@ pub struct GetProcedureCodes;
 impl crate::xml::Operation for GetProcedureCodes {
     type Request = GetProcedureCodesReq;
     type Response = GetProcedureCodesResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetProcedureCodes",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetProcedureCodes",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetProcedureCodes",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetProcedureCodesResponse",
-            child_ns: super::NS0,
-            child: "GetProcedureCodesResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetProcedureCodesResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -682,20 +811,25 @@ pub struct GetExternalVendors;
 impl crate::xml::Operation for GetExternalVendors {
     type Request = GetExternalVendorsReq;
     type Response = GetExternalVendorsResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetExternalVendors",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetExternalVendors",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetExternalVendors",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetExternalVendorsResponse",
-            child_ns: super::NS0,
-            child: "GetExternalVendorsResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetExternalVendorsResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -711,20 +845,25 @@ pub struct GetEncounterDetails;
 impl crate::xml::Operation for GetEncounterDetails {
     type Request = GetEncounterDetailsReq;
     type Response = GetEncounterDetailsResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetEncounterDetails",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetEncounterDetails",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetEncounterDetails",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetEncounterDetailsResponse",
-            child_ns: super::NS0,
-            child: "GetEncounterDetailsResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetEncounterDetailsResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -740,20 +879,25 @@ pub struct GetThrottles;
 impl crate::xml::Operation for GetThrottles {
     type Request = GetThrottlesReq;
     type Response = GetThrottlesResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetThrottles",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetThrottles",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetThrottles",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetThrottlesResponse",
-            child_ns: super::NS0,
-            child: "GetThrottlesResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetThrottlesResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -769,20 +913,25 @@ pub struct DeleteAppointment;
 impl crate::xml::Operation for DeleteAppointment {
     type Request = DeleteAppointmentReq;
     type Response = DeleteAppointmentResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "DeleteAppointment",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/DeleteAppointment",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "DeleteAppointment",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "DeleteAppointmentResponse",
-            child_ns: super::NS0,
-            child: "DeleteAppointmentResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "DeleteAppointmentResult",
+            }),
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
@@ -798,20 +947,25 @@ pub struct GetCustomerIdFromKey;
 impl crate::xml::Operation for GetCustomerIdFromKey {
     type Request = GetCustomerIdFromKeyRequest;
     type Response = GetCustomerIdFromKeyResp;
+    type Fault = FaultDetail;
     const INFO: crate::xml::OperationInfo = crate::xml::OperationInfo {
         name: "GetCustomerIdFromKey",
         soap_action: "http://www.kareo.com/api/schemas/KareoServices/GetCustomerIdFromKey",
         input: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetCustomerIdFromKey",
-            child_ns: super::NS0,
-            child: "request",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "request",
+            }),
         },
         output: crate::xml::Wrapper {
             ns: super::NS0,
             element: "GetCustomerIdFromKeyResponse",
-            child_ns: super::NS0,
-            child: "GetCustomerIdFromKeyResult",
+            child: Some(crate::xml::Child {
+                ns: super::NS0,
+                name: "GetCustomerIdFromKeyResult",
+            }),
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,

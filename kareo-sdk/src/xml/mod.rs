@@ -6,7 +6,7 @@
 
 mod binary;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 mod lexical;
 mod read;
 mod values;
@@ -41,17 +41,26 @@ impl Ns {
     pub const OTHER: Ns = Ns(u8::MAX - 1);
 }
 
-/// Wire names of one message: `<element><child>…</child></element>`.
+/// Wire names of one message: `<element><child>…</child></element>` (wrapped), or
+/// `<element>…</element>` (bare: the element's own content is the body, as for `void`
+/// operations, message contracts and results of simple or collection type).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Wrapper {
     /// Namespace of the wrapper element.
     pub ns: Ns,
     /// The wrapper element's local name (the operation name, or `…Response`).
     pub element: &'static str,
+    /// The single child carrying the body; `None` when the wrapper element is the body.
+    pub child: Option<Child>,
+}
+
+/// The child element of a wrapped message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Child {
     /// Namespace of the child element.
-    pub child_ns: Ns,
+    pub ns: Ns,
     /// The child element's local name (`request`, `UpdatePatientReq`, `…Result`).
-    pub child: &'static str,
+    pub name: &'static str,
 }
 
 /// Everything the runtime needs to know about an operation, from the WSDL.
@@ -92,8 +101,18 @@ pub trait Operation {
     type Request: Encode + Credentialed + Clone;
     /// The response body type.
     type Response: Decode + ServiceStatus;
+    /// The typed fault details of the operation's contract (the generated `FaultDetail`).
+    type Fault: FaultDetails;
     /// Wire names and SOAPAction.
     const INFO: OperationInfo;
+}
+
+/// The typed details of the SOAP faults a contract declares (`wsdl:fault`): the generated
+/// `FaultDetail` enum, one variant per fault element (none when the contract declares none).
+pub trait FaultDetails: Sized + fmt::Debug + Clone + PartialEq + Send + Sync + 'static {
+    /// Decodes `el`, a child of a fault's `detail`, when it is a declared fault element;
+    /// `Ok(None)`, with `el` left unread, when it is not.
+    fn decode_detail<'i>(r: &mut Reader<'i>, el: &Element<'i>) -> Result<Option<Self>, DecodeError>;
 }
 
 /// Where the values of credential roles come from (a client's settings). Roles are the names
