@@ -347,6 +347,10 @@ pub struct Wrapped {
     /// The single child of the wrapper carrying the body, in the wrapped shape; `None` when the
     /// wrapper element's own content is the body.
     pub child: Option<Member>,
+    /// The message's SOAP header entries (`soap:header` parts), in binding order: each an
+    /// optional member named and typed after the part's global element, declared in the
+    /// header's message (so overrides name it `{ns}HeaderMessage/Element`).
+    pub headers: Vec<Member>,
 }
 
 /// An operation of the SOAP binding.
@@ -913,38 +917,41 @@ impl<'a> Builder<'a> {
     /// Refuses a contract with a member named like a declared secret that no declaration
     /// covers: it may hold a credential, and would be printed by `Debug` in clear text.
     fn check_secret_names(&self, model: &Model) -> Result<()> {
-        let secret_names: HashSet<&str> = self
+        for t in &model.types {
+            let TypeKind::Struct(s) = &t.kind else { continue };
+            for m in s.members.iter().filter(|m| m.declared_in == t.name) {
+                self.check_secret_name(m)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The check of [`check_secret_names`](Self::check_secret_names) for one member.
+    fn check_secret_name(&self, m: &Member) -> Result<()> {
+        let named_like_a_secret = self
             .config
             .credentials
             .iter()
             .filter(|c| c.secret)
-            .flat_map(|c| c.members.iter().map(|m| m.member.as_str()))
-            .collect();
-        for t in &model.types {
-            let TypeKind::Struct(s) = &t.kind else { continue };
-            for m in s.members.iter().filter(|m| m.declared_in == t.name) {
-                if !secret_names.contains(m.name.as_str()) || m.credential.is_some() {
-                    continue;
-                }
-                if self
-                    .config
-                    .not_secret
-                    .iter()
-                    .any(|r| r.matches(&m.declared_in, &m.name))
-                {
-                    continue;
-                }
-                return Err(self.err(
-                    &m.loc,
-                    ErrorKind::Invalid(format!(
-                        "type {} has a member `{}` named like a declared secret, and no override declares it: \
-                         add {}/{} to a [credentials] role (masked) or to not_secret",
-                        t.name, m.name, t.name, m.name
-                    )),
-                ));
-            }
+            .flat_map(|c| &c.members)
+            .any(|r| r.member == m.name);
+        let acknowledged = m.credential.is_some()
+            || self
+                .config
+                .not_secret
+                .iter()
+                .any(|r| r.matches(&m.declared_in, &m.name));
+        if !named_like_a_secret || acknowledged {
+            return Ok(());
         }
-        Ok(())
+        Err(self.err(
+            &m.loc,
+            ErrorKind::Invalid(format!(
+                "type {} has a member `{}` named like a declared secret, and no override declares it: \
+                 add {}/{} to a [credentials] role (masked) or to not_secret",
+                m.declared_in, m.name, m.declared_in, m.name
+            )),
+        ))
     }
 
     /// Resolves the declared status paths on a response type.
@@ -1046,6 +1053,7 @@ impl<'a> Builder<'a> {
                         wrapper: element.clone(),
                         body: q.clone(),
                         child: Some(child),
+                        headers: Vec::new(),
                     });
                 }
             }
@@ -1054,7 +1062,63 @@ impl<'a> Builder<'a> {
             wrapper: element.clone(),
             body: self.element_body(model, bodies, element, decl)?,
             child: None,
+            headers: Vec::new(),
         })
+    }
+
+    /// The members of a message's `soap:header` parts.
+    fn header_members(&self, parts: &[read::HeaderPart]) -> Result<Vec<Member>> {
+        let mut out: Vec<Member> = Vec::new();
+        for h in parts {
+            let msg = self.defs.messages.iter().find(|m| m.name == h.message).ok_or_else(|| {
+                self.err(
+                    &h.loc,
+                    ErrorKind::Unresolved {
+                        what: "message",
+                        name: h.message.to_string(),
+                    },
+                )
+            })?;
+            let part = msg.parts.iter().find(|p| p.name == h.part).ok_or_else(|| {
+                self.err(
+                    &h.loc,
+                    ErrorKind::Unresolved {
+                        what: "message part",
+                        name: format!("{}/{}", h.message, h.part),
+                    },
+                )
+            })?;
+            let Some(element) = &part.element else {
+                return Err(self.err(
+                    &part.loc,
+                    ErrorKind::Unsupported("header part without element= (rpc style)".into()),
+                ));
+            };
+            let Some((decl, _)) = self.elements.get(element) else {
+                return Err(self.err(
+                    &part.loc,
+                    ErrorKind::Unresolved {
+                        what: "element",
+                        name: element.to_string(),
+                    },
+                ));
+            };
+            // A global element is in its schema's target namespace; a header entry is sent
+            // only when set.
+            let mut m = self.member(decl, &element.ns, &h.message)?;
+            m.min_occurs = 0;
+            if m.repeated() {
+                return Err(self.err(&decl.loc, ErrorKind::Unsupported("repeated header element".into())));
+            }
+            if out.iter().any(|o| o.name == m.name && o.ns == m.ns) {
+                return Err(self.err(
+                    &h.loc,
+                    ErrorKind::Invalid(format!("header element {element} appears twice in one message")),
+                ));
+            }
+            out.push(m);
+        }
+        Ok(out)
     }
 
     /// The record type of what global element `element` holds: its named type, or its
@@ -1218,8 +1282,13 @@ impl<'a> Builder<'a> {
                     ErrorKind::Unsupported("one-way or notification operation".into()),
                 ));
             };
-            let input = self.wrapped(model, &mut bodies, input, &pop.loc)?;
-            let output = self.wrapped(model, &mut bodies, output, &pop.loc)?;
+            let mut input = self.wrapped(model, &mut bodies, input, &pop.loc)?;
+            let mut output = self.wrapped(model, &mut bodies, output, &pop.loc)?;
+            input.headers = self.header_members(&bop.input_headers)?;
+            output.headers = self.header_members(&bop.output_headers)?;
+            for h in input.headers.iter().chain(&output.headers) {
+                self.check_secret_name(h)?;
+            }
             let faults = self.faults(model, &mut bodies, pop, bop)?;
             let context = self
                 .config
@@ -1389,16 +1458,35 @@ fn mark_boxed(model: &mut Model) {
 }
 
 /// Marks each type with the directions (request, response) that reach it.
+/// The named types of a message's header entries.
+fn header_types(w: &Wrapped) -> impl Iterator<Item = &QName> {
+    w.headers.iter().filter_map(|m| match &m.ty {
+        TypeRef::Named(q) => Some(q),
+        TypeRef::Builtin(_) => None,
+    })
+}
+
 fn mark_usage(model: &mut Model) {
     let mut marks: HashMap<QName, Usage> = HashMap::new();
     for (is_request, roots) in [
-        (true, model.operations.iter().map(|o| &o.input.body).collect::<Vec<_>>()),
+        (
+            true,
+            model
+                .operations
+                .iter()
+                .flat_map(|o| std::iter::once(&o.input.body).chain(header_types(&o.input)))
+                .collect::<Vec<_>>(),
+        ),
         (
             false,
             model
                 .operations
                 .iter()
-                .flat_map(|o| std::iter::once(&o.output.body).chain(o.faults.iter().map(|f| &f.detail)))
+                .flat_map(|o| {
+                    std::iter::once(&o.output.body)
+                        .chain(o.faults.iter().map(|f| &f.detail))
+                        .chain(header_types(&o.output))
+                })
                 .collect::<Vec<_>>(),
         ),
     ] {

@@ -243,7 +243,22 @@ pub struct BindingOperation {
     pub soap_action: String,
     /// The names of the operation's `wsdl:fault`s (each with a literal `soap:fault`).
     pub faults: Vec<String>,
+    /// The input's `soap:header` parts, in binding order.
+    pub input_headers: Vec<HeaderPart>,
+    /// The output's `soap:header` parts, in binding order.
+    pub output_headers: Vec<HeaderPart>,
     /// Location.
+    pub loc: Loc,
+}
+
+/// `soap:header message="…" part="…"`: a message part sent as a SOAP header entry.
+#[derive(Debug, Clone)]
+pub struct HeaderPart {
+    /// The message holding the part.
+    pub message: QName,
+    /// The part's name.
+    pub part: String,
+    /// Location of the `soap:header` element.
     pub loc: Loc,
 }
 
@@ -891,6 +906,7 @@ impl Doc<'_> {
                 }
             }
             let mut faults = Vec::new();
+            let (mut input_headers, mut output_headers) = (Vec::new(), Vec::new());
             for (io, iop) in children(op, &p) {
                 if io.namespace.as_deref() != Some(WSDL_NS) {
                     continue;
@@ -912,15 +928,26 @@ impl Doc<'_> {
                         ));
                     }
                     if body.name == "header" {
-                        // Header parts are part of the message: dropping them would send
-                        // requests without them and ignore what responses carry there.
-                        return Err(self.err(
-                            body,
-                            &bp,
-                            ErrorKind::Unsupported(
-                                "soap:header in a binding operation's message (header parts)".into(),
-                            ),
-                        ));
+                        if let Some((hf, hfp)) = children(body, &bp).into_iter().find(|(c, _)| c.name == "headerfault")
+                        {
+                            return Err(self.err(hf, &hfp, ErrorKind::Unsupported("soap:headerfault".into())));
+                        }
+                        let header = HeaderPart {
+                            message: self.qname(body, &bp, self.attr(body, &bp, "message")?)?,
+                            part: self.attr(body, &bp, "part")?.to_owned(),
+                            loc: self.loc(body, &bp),
+                        };
+                        match io.name.as_str() {
+                            "input" => input_headers.push(header),
+                            "output" => output_headers.push(header),
+                            _ => {
+                                return Err(self.err(
+                                    body,
+                                    &bp,
+                                    ErrorKind::Unsupported("soap:header in a wsdl:fault".into()),
+                                ))
+                            }
+                        }
                     }
                 }
             }
@@ -928,6 +955,8 @@ impl Doc<'_> {
                 name: self.attr(op, &p, "name")?.to_owned(),
                 soap_action,
                 faults,
+                input_headers,
+                output_headers,
                 loc: self.loc(op, &p),
             });
         }

@@ -414,8 +414,18 @@ fn service_level_unsupported_constructs() {
         ),
         (
             "<wsdl:input><soap:body use=\"literal\" /></wsdl:input>",
-            "<wsdl:input><soap:body use=\"literal\" /><soap:header message=\"tns:In\" part=\"parameters\" use=\"literal\" /></wsdl:input>",
-            unsupported("soap:header in a binding operation's message (header parts)"),
+            "<wsdl:input><soap:body use=\"literal\" /><soap:header message=\"tns:In\" part=\"parameters\" use=\"literal\"><soap:headerfault message=\"tns:In\" part=\"parameters\" use=\"literal\" /></soap:header></wsdl:input>",
+            unsupported("soap:headerfault"),
+            "definitions/binding[@name='Binding']/operation[@name='Op']/input/header/headerfault",
+            "<soap:headerfault",
+        ),
+        (
+            "<wsdl:input><soap:body use=\"literal\" /></wsdl:input>",
+            "<wsdl:input><soap:body use=\"literal\" /><soap:header message=\"tns:In\" part=\"token\" use=\"literal\" /></wsdl:input>",
+            ErrorKind::Unresolved {
+                what: "message part",
+                name: "{http://example.com/err/}In/token".into(),
+            },
             "definitions/binding[@name='Binding']/operation[@name='Op']/input/header",
             "<soap:header",
         ),
@@ -871,4 +881,30 @@ fn a_member_named_like_a_secret_without_a_declaration_stops_generation() {
     assert!(output
         .file("types.rs")
         .is_some_and(|t| t.contains("&crate::xml::Masked(&self.query)")));
+}
+
+#[test]
+fn a_header_entry_named_like_a_secret_without_a_declaration_stops_generation() {
+    let path = common::workspace_root().join("codegen/tests/fixtures/headers.wsdl");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    // `ApiKey` is a declared secret of another type: the header entry may hold one too.
+    let config = Config {
+        credentials: vec![codegen::config::Credential {
+            role: "api_key".into(),
+            secret: true,
+            members: vec![MemberRef {
+                owner: QName::new("http://example.com/hdr/", "Session"),
+                member: "ApiKey".into(),
+            }],
+        }],
+        ..Config::default()
+    };
+    let e = fail_with(&text, &config);
+    assert!(
+        e.to_string().contains(
+            "type {http://example.com/hdr/}Lookup_Headers has a member `ApiKey` named like a declared secret"
+        ),
+        "{e}"
+    );
+    assert_eq!(e.path, "definitions/types/schema[1]/element[@name='ApiKey']");
 }

@@ -526,3 +526,46 @@ fn declared_faults_name_their_detail_element_and_type() {
         );
     }
 }
+
+#[test]
+fn soap_header_parts_are_optional_members_of_their_message_named_after_their_element() {
+    let model = model_fixture("headers.wsdl", &common::fixture_config::config_for("headers.wsdl"));
+    let lookup = model.operations.iter().find(|o| o.name == "Lookup").expect("Lookup");
+    let entries: Vec<(&str, &str, u32, bool, &str)> = lookup
+        .input
+        .headers
+        .iter()
+        .map(|h| {
+            (
+                h.name.as_str(),
+                h.ns.as_str(),
+                h.min_occurs,
+                h.nillable,
+                h.declared_in.local.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("ApiKey", "http://example.com/hdr/", 0, true, "Lookup_Headers"),
+            ("Locale", "http://example.com/ctx/", 0, false, "Lookup_Headers"),
+        ]
+    );
+    // The declared credential is found on the header member, and it is secret.
+    assert_eq!(lookup.input.headers[0].credential.as_deref(), Some("api_key"));
+    assert!(lookup.input.headers[0].secret);
+    assert_eq!(
+        lookup.input.headers[1].ty,
+        codegen::model::TypeRef::Named(codegen::QName::new("http://example.com/ctx/", "Locale"))
+    );
+    let out: Vec<&str> = lookup.output.headers.iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(out, ["TraceId"]);
+    // Header types are reached by the direction that carries them.
+    let locale = model
+        .get(&codegen::QName::new("http://example.com/ctx/", "Locale"))
+        .expect("Locale");
+    assert!(locale.usage.request && !locale.usage.response);
+    let status = model.operations.iter().find(|o| o.name == "Status").expect("Status");
+    assert!(status.input.headers.is_empty() && status.output.headers.is_empty());
+}

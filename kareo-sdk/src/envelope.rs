@@ -5,8 +5,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::xml::{
-    Decode, DecodeError, DecodeErrorKind, Element, EncodeError, FaultDetails, Limits, Ns, Operation, OperationInfo,
-    Reader, Wrapper, Writer,
+    Decode, DecodeError, DecodeErrorKind, Element, EncodeError, FaultDetails, Limits, Message, MessageDecode, Ns,
+    Operation, OperationInfo, Reader, Wrapper, Writer,
 };
 
 /// The typed fault details of the SDK's contract (what [`Fault::typed`] holds by default).
@@ -26,7 +26,7 @@ pub fn write_request<O: Operation>(request: &O::Request) -> Result<String, Encod
 #[cfg(feature = "server-codec")]
 pub fn write_response<O: Operation>(response: &O::Response) -> Result<String, EncodeError>
 where
-    O::Response: crate::xml::Encode,
+    O::Response: Message,
 {
     write_message(&O::INFO, &O::INFO.output, response)
 }
@@ -36,7 +36,7 @@ where
 #[cfg(feature = "server-codec")]
 pub fn read_request<O: Operation>(body: &[u8], limits: Limits) -> Result<O::Request, DecodeError>
 where
-    O::Request: Decode,
+    O::Request: MessageDecode,
 {
     request_from::<O>(Reader::new(body, O::INFO.namespaces, limits)?, body, limits)
 }
@@ -44,7 +44,7 @@ where
 #[cfg(feature = "server-codec")]
 fn request_from<O: Operation>(reader: Reader<'_>, body: &[u8], limits: Limits) -> Result<O::Request, DecodeError>
 where
-    O::Request: Decode,
+    O::Request: MessageDecode,
 {
     match read_message::<O::Request, O::Fault>(reader, body, limits, &O::INFO, &O::INFO.input)? {
         (Response::Result(r), _) => Ok(r),
@@ -57,7 +57,7 @@ where
 pub fn write_fault(fault: &Fault) -> Result<String, EncodeError> {
     let mut w = Writer::with_capacity(512);
     open_envelope(&mut w, &[])?;
-    w.raw("<s:Fault>");
+    w.raw("<s:Body><s:Fault>");
     w.text_element(Ns::NONE, "faultcode", &fault.code)?;
     w.text_element(Ns::NONE, "faultstring", &fault.string)?;
     if let Some(actor) = &fault.actor {
@@ -81,17 +81,20 @@ fn open_envelope(w: &mut Writer, namespaces: &[&str]) -> Result<(), EncodeError>
         w.escaped(ns)?;
         w.raw("\"");
     }
-    w.raw("><s:Body>");
+    w.raw(">");
     Ok(())
 }
 
-fn write_message<T: crate::xml::Encode>(
-    info: &OperationInfo,
-    message: &Wrapper,
-    body: &T,
-) -> Result<String, EncodeError> {
+fn write_message<M: Message>(info: &OperationInfo, message: &Wrapper, value: &M) -> Result<String, EncodeError> {
     let mut w = Writer::with_capacity(2048);
     open_envelope(&mut w, info.schema_namespaces())?;
+    if M::HAS_HEADERS {
+        w.raw("<s:Header>");
+        value.encode_headers(&mut w).map_err(|e| e.within("Header"))?;
+        w.raw("</s:Header>");
+    }
+    w.raw("<s:Body>");
+    let body = value.body();
     match message.child {
         Some(child) => {
             w.start(message.ns, message.element);
@@ -234,7 +237,7 @@ pub mod reference {
     #[cfg(feature = "server-codec")]
     pub fn read_request<O: Operation>(body: &[u8], limits: Limits) -> Result<O::Request, DecodeError>
     where
-        O::Request: Decode,
+        O::Request: MessageDecode,
     {
         request_from::<O>(
             Reader::new(body, O::INFO.namespaces, limits)?.quick_xml_only(),
@@ -244,7 +247,7 @@ pub mod reference {
     }
 }
 
-fn read_message<T: Decode, D: FaultDetails>(
+fn read_message<T: MessageDecode, D: FaultDetails>(
     mut r: Reader<'_>,
     body: &[u8],
     limits: Limits,
@@ -257,9 +260,19 @@ fn read_message<T: Decode, D: FaultDetails>(
         return Err(envelope_error("the document is not a SOAP 1.1 envelope"));
     }
     let mut out = None;
+    let mut headers = T::Headers::default();
     while let Some(part) = r.child(&envelope)? {
+        if part.ns == soap && part.local() == "Header" {
+            // The message's header entries are read; any other entry is skipped and counted.
+            while let Some(entry) = r.child(&part)? {
+                if !T::decode_header(&mut headers, &mut r, &entry).map_err(|e| e.within("Header"))? {
+                    r.unknown(&entry)?;
+                }
+            }
+            continue;
+        }
         if part.ns != soap || part.local() != "Body" {
-            r.skip(&part)?; // Header: nothing in it is ours to read
+            r.unknown(&part)?;
             continue;
         }
         while let Some(item) = r.child(&part)? {
@@ -273,8 +286,8 @@ fn read_message<T: Decode, D: FaultDetails>(
                 out = Some(Response::Fault(fault));
             } else if item.ns == message.ns && item.local() == message.element {
                 let result = match message.child {
-                    Some(child) => read_result::<T>(&mut r, &item, child.ns, child.name),
-                    None => T::decode(&mut r, &item),
+                    Some(child) => read_result::<T::Body>(&mut r, &item, child.ns, child.name),
+                    None => T::Body::decode(&mut r, &item),
                 }
                 .map_err(|e| e.within(message.element))?;
                 out = Some(Response::Result(result));
@@ -285,7 +298,8 @@ fn read_message<T: Decode, D: FaultDetails>(
     }
     let stats = ParseStats { skipped: r.skipped() };
     match out {
-        Some(o) => Ok((o, stats)),
+        Some(Response::Result(body)) => Ok((Response::Result(T::assemble(headers, body)), stats)),
+        Some(Response::Fault(f)) => Ok((Response::Fault(f), stats)),
         None => Err(envelope_error(&format!(
             "the body holds neither {} nor a Fault",
             message.element

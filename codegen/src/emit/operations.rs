@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::messages::{self, MessageType};
 use super::Ctx;
 use crate::model::{FaultInfo, Operation, Wrapped};
 use crate::names;
@@ -32,12 +33,25 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
         .iter()
         .map(|n| format_ident!("{}", n))
         .collect();
+    let marker_names: Vec<String> = markers.iter().map(ToString::to_string).collect();
+    let taken: Vec<&str> = type_names
+        .iter()
+        .copied()
+        .chain(marker_names.iter().map(String::as_str))
+        .collect();
+    let messages = messages::message_types(ops, &markers, &taken);
     let items = ops
         .iter()
         .zip(&markers)
-        .map(|(op, marker)| emit_operation(ctx, op, marker, &fault_ident));
+        .zip(&messages)
+        .map(|((op, marker), (input, output))| emit_operation(ctx, op, marker, &fault_ident, input, output));
+    let message_items: Vec<TokenStream> = messages
+        .iter()
+        .flat_map(|(i, o)| i.iter().chain(o))
+        .map(|m| messages::emit(ctx, m))
+        .collect();
     let faults = emit_fault_detail(ctx, &fault_ident);
-    let glue = super::service::emit(ctx)?;
+    let glue = super::service::emit(ctx, &messages)?;
     let n = ops.len();
     let methods: Vec<syn::Ident> = names::dedupe(
         ops.iter().map(|o| names::field_name(&o.name)),
@@ -53,6 +67,7 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
         use super::types::*;
         #faults
         #(#items)*
+        #(#message_items)*
         #glue
         /// Every operation of the service, in the binding's order.
         pub const OPERATIONS: [#rt::OperationInfo; #n] = [#(<#markers as #rt::Operation>::INFO),*];
@@ -144,12 +159,26 @@ fn emit_fault_detail(ctx: &Ctx<'_>, ident: &syn::Ident) -> TokenStream {
     }
 }
 
-fn emit_operation(ctx: &Ctx<'_>, op: &Operation, marker: &syn::Ident, fault: &syn::Ident) -> TokenStream {
+fn emit_operation(
+    ctx: &Ctx<'_>,
+    op: &Operation,
+    marker: &syn::Ident,
+    fault: &syn::Ident,
+    input_message: &Option<MessageType<'_>>,
+    output_message: &Option<MessageType<'_>>,
+) -> TokenStream {
     let rt = &ctx.rt;
     let name = &op.name;
     let action = &op.soap_action;
-    let request = body_type(ctx, &op.input);
-    let response = body_type(ctx, &op.output);
+    let message_or_body = |m: &Option<MessageType<'_>>, w: &Wrapped| match m {
+        Some(m) => {
+            let ident = &m.ident;
+            quote!(#ident)
+        }
+        None => body_type(ctx, w),
+    };
+    let request = message_or_body(input_message, &op.input);
+    let response = message_or_body(output_message, &op.output);
     let input = wire(ctx, &op.input);
     let output = wire(ctx, &op.output);
     let read_only = op.read_only;

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::messages::{header_fields, MessageType};
 use super::types::{shape, Shape};
 use super::Ctx;
 use crate::config::StatusValue;
@@ -17,8 +18,12 @@ use crate::names;
 use crate::QName;
 
 /// `Credentialed` impls for every operation's request type and the context member's type, and
-/// `ServiceStatus` impls for every operation's response type.
-pub(super) fn emit(ctx: &Ctx<'_>) -> Result<TokenStream> {
+/// `ServiceStatus` impls for every operation's response type; for message types with header
+/// entries (`messages`, per operation), impls delegating to their body.
+pub(super) fn emit(
+    ctx: &Ctx<'_>,
+    messages: &[(Option<MessageType<'_>>, Option<MessageType<'_>>)],
+) -> Result<TokenStream> {
     let mut credentialed = Vec::new();
     let mut seen = HashSet::new();
     let mut roots: Vec<QName> = Vec::new();
@@ -46,7 +51,11 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> Result<TokenStream> {
         }
     }
     let readers = readers.items;
-    Ok(quote! { #(#credentialed)* #(#readers)* #(#statuses)* })
+    let delegations = messages
+        .iter()
+        .flat_map(|(i, o)| i.iter().chain(o))
+        .map(|m| emit_message_glue(ctx, m));
+    Ok(quote! { #(#credentialed)* #(#readers)* #(#statuses)* #(#delegations)* })
 }
 
 fn struct_members<'m>(ctx: &'m Ctx<'_>, q: &QName) -> &'m [Member] {
@@ -315,4 +324,63 @@ fn emit_base_view(ctx: &Ctx<'_>, q: &QName, base: &QName) -> Option<TokenStream>
             fn set_base(&mut self, base: #base_ident) -> bool { #set }
         }
     })
+}
+
+/// A message type's glue: credentials in its header entries and its body (request), or the
+/// body's status and base part (response).
+fn emit_message_glue(ctx: &Ctx<'_>, m: &MessageType<'_>) -> TokenStream {
+    let rt = &ctx.rt;
+    let ident = &m.ident;
+    if m.request {
+        let headers = &m.wrapped.headers;
+        let creds: Vec<(&Member, syn::Ident, &String)> = headers
+            .iter()
+            .zip(header_fields(headers))
+            .filter_map(|(h, f)| h.credential.as_ref().map(|role| (h, f, role)))
+            .collect();
+        let fills = creds
+            .iter()
+            .map(|(_, f, role)| quote!(#rt::CredentialSlot::fill(&mut self.#f, source.credential(#role));));
+        let visits = creds.iter().map(|(h, f, role)| {
+            let secret = h.secret;
+            quote!(if let Some(v) = #rt::CredentialSlot::value(&self.#f) { visit(#role, #secret, v); })
+        });
+        let masks = creds
+            .iter()
+            .filter(|(h, _, _)| h.secret)
+            .map(|(_, f, _)| quote!(#rt::CredentialSlot::mask(&mut self.#f);));
+        return quote! {
+            impl #rt::Credentialed for #ident {
+                fn fill_credentials(&mut self, source: &dyn #rt::CredentialSource) {
+                    #(#fills)*
+                    #rt::Credentialed::fill_credentials(&mut self.body, source);
+                }
+                fn visit_credentials(&self, visit: &mut dyn FnMut(&'static str, bool, &str)) {
+                    #(#visits)*
+                    #rt::Credentialed::visit_credentials(&self.body, visit);
+                }
+                fn mask_secrets(&mut self) {
+                    #(#masks)*
+                    #rt::Credentialed::mask_secrets(&mut self.body);
+                }
+            }
+        };
+    }
+    let bases = ctx.config.base_views.iter().filter(|b| ctx.model.get(b).is_some()).map(|b| {
+        let base = ctx.type_ident(b);
+        quote! {
+            impl #rt::Inherits<#base> for #ident {
+                fn base_view(&self) -> Option<#base> { #rt::Inherits::<#base>::base_view(&self.body) }
+                fn set_base(&mut self, base: #base) -> bool { #rt::Inherits::<#base>::set_base(&mut self.body, base) }
+            }
+        }
+    });
+    quote! {
+        impl #rt::ServiceStatus for #ident {
+            fn status(&self) -> #rt::Status<'_> {
+                #rt::ServiceStatus::status(&self.body)
+            }
+        }
+        #(#bases)*
+    }
 }

@@ -7,12 +7,18 @@ use super::{xsd_name, Ctx};
 use crate::model::{Member, TypeKind, Wrapped};
 use crate::read::MaxOccurs;
 
-/// `wrapper/child` for a wrapped message, `wrapper` for a bare one.
+/// `wrapper/child` for a wrapped message, `wrapper` for a bare one, then its header entries
+/// (`headers {ns}A,{ns}B`).
 fn message(w: &Wrapped) -> String {
-    match &w.child {
+    let mut out = match &w.child {
         Some(c) => format!("{}/{}", w.wrapper.local, c.name),
         None => w.wrapper.local.clone(),
+    };
+    if !w.headers.is_empty() {
+        let headers: Vec<String> = w.headers.iter().map(|h| format!("{{{}}}{}", h.ns, h.name)).collect();
+        out.push_str(&format!(" headers {}", headers.join(",")));
     }
+    out
 }
 
 pub(super) fn emit(ctx: &Ctx<'_>) -> String {

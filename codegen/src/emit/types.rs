@@ -344,7 +344,7 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
     })
 }
 
-fn helper_name(shape: Shape) -> &'static str {
+pub(super) fn helper_name(shape: Shape) -> &'static str {
     match shape {
         Shape::Req => "req",
         Shape::ReqNil => "req_nil",
@@ -355,7 +355,7 @@ fn helper_name(shape: Shape) -> &'static str {
 }
 
 /// `#[cfg(feature = ...)]` for a codec direction the service never uses for this type.
-fn direction_cfg(ctx: &Ctx<'_>, used: bool) -> TokenStream {
+pub(super) fn direction_cfg(ctx: &Ctx<'_>, used: bool) -> TokenStream {
     match (&ctx.config.other_direction_feature, used) {
         (Some(feature), false) => quote!(#[cfg(feature = #feature)]),
         _ => quote!(),

@@ -52,6 +52,17 @@ pub fn config_for(fixture: &str) -> Config {
             write_operations: vec!["Save".into()],
             other_direction_feature: Some("server-codec".into()),
         },
+        "headers.wsdl" => Config {
+            credentials: vec![Credential {
+                role: "api_key".into(),
+                secret: true,
+                members: vec![MemberRef {
+                    owner: QName::new("http://example.com/hdr/", "Lookup_Headers"),
+                    member: "ApiKey".into(),
+                }],
+            }],
+            ..Config::default()
+        },
         _ => Config::default(),
     }
 }

@@ -257,6 +257,14 @@ pub fn check_generated_rust(output: &Output) {
     }
     for item in &operations.items {
         let syn::Item::Impl(i) = item else { continue };
+        let is_operation = i
+            .trait_
+            .as_ref()
+            .and_then(|(t, _)| t.segments.last())
+            .is_some_and(|s| s.ident == "Operation");
+        if !is_operation {
+            continue;
+        }
         for ii in &i.items {
             if let syn::ImplItem::Type(t) = ii {
                 let name = path_name(&t.ty);
@@ -273,9 +281,14 @@ pub fn check_generated_rust(output: &Output) {
                     );
                     continue;
                 }
+                // A message type with SOAP header entries is declared beside the markers.
+                let message = operations
+                    .items
+                    .iter()
+                    .any(|x| matches!(x, syn::Item::Struct(m) if m.ident == name));
                 assert!(
-                    structs.contains_key(&name),
-                    "{} of {} is `{name}`, which is not a schema struct",
+                    structs.contains_key(&name) || message,
+                    "{} of {} is `{name}`, which is neither a schema struct nor a message type",
                     t.ident,
                     path_name(&i.self_ty)
                 );

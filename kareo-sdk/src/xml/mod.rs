@@ -97,14 +97,68 @@ impl OperationInfo {
 
 /// A generated operation marker type.
 pub trait Operation {
-    /// The request body type.
-    type Request: Encode + Credentialed + Clone;
-    /// The response body type.
-    type Response: Decode + ServiceStatus;
+    /// The request: its body type, or a generated message type holding SOAP header entries and
+    /// the body.
+    type Request: Message + Credentialed + Clone;
+    /// The response: its body type, or a generated message type with header entries.
+    type Response: MessageDecode + ServiceStatus;
     /// The typed fault details of the operation's contract (the generated `FaultDetail`).
     type Fault: FaultDetails;
     /// Wire names and SOAPAction.
     const INFO: OperationInfo;
+}
+
+/// What a SOAP message carries: header entries (`soap:header` parts) and a body. Every body
+/// type is a message without header entries; the generator writes an impl for the messages of
+/// operations whose binding declares header parts.
+pub trait Message {
+    /// The body's type.
+    type Body: Encode;
+    /// Whether the message has header entries (a `soap:Header` is written only then).
+    const HAS_HEADERS: bool;
+    /// The body.
+    fn body(&self) -> &Self::Body;
+    /// Writes the header entries that are set, in their order.
+    fn encode_headers(&self, xw: &mut Writer) -> Result<(), EncodeError>;
+}
+
+impl<T: Encode> Message for T {
+    type Body = T;
+    const HAS_HEADERS: bool = false;
+    fn body(&self) -> &T {
+        self
+    }
+    fn encode_headers(&self, _: &mut Writer) -> Result<(), EncodeError> {
+        Ok(())
+    }
+}
+
+/// Reading a message: header entries, then the body. See [`Message`].
+pub trait MessageDecode: Sized {
+    /// The body's type.
+    type Body: Decode;
+    /// The header entries read so far (a tuple of member slots; `()` without headers).
+    type Headers: Default;
+    /// Reads `el`, a child of `soap:Header`, into `headers` if it is one of the message's
+    /// header entries; `false` (nothing read) otherwise.
+    fn decode_header<'i>(
+        headers: &mut Self::Headers,
+        xr: &mut Reader<'i>,
+        el: &Element<'i>,
+    ) -> Result<bool, DecodeError>;
+    /// The message from its header entries and body.
+    fn assemble(headers: Self::Headers, body: Self::Body) -> Self;
+}
+
+impl<T: Decode> MessageDecode for T {
+    type Body = T;
+    type Headers = ();
+    fn decode_header<'i>(_: &mut (), _: &mut Reader<'i>, _: &Element<'i>) -> Result<bool, DecodeError> {
+        Ok(false)
+    }
+    fn assemble(_: (), body: T) -> T {
+        body
+    }
 }
 
 /// The typed details of the SOAP faults a contract declares (`wsdl:fault`): the generated
