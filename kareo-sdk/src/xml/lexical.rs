@@ -130,16 +130,9 @@ fn two_digits(b: &[u8]) -> Option<u8> {
     }
 }
 
-/// An optional zone at the end of a date or time: nothing, `Z` or `±hh:mm` up to ±14:00.
+/// An optional zone at the end of a date or time (as `xs:dateTime` reads it).
 fn is_zone(b: &[u8]) -> bool {
-    match b {
-        [] | [b'Z'] => true,
-        [b'+' | b'-', h @ .., b':', m1, m2] if h.len() == 2 => match (two_digits(h), two_digits(&[*m1, *m2])) {
-            (Some(h), Some(m)) => m < 60 && (h < 14 || (h == 14 && m == 0)),
-            _ => false,
-        },
-        _ => false,
-    }
+    super::values::parse_zone(b).is_ok()
 }
 
 /// `[-]YYYY…` at the start of `b`: four or more digits (no leading zero beyond four), as a

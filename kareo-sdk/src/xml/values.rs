@@ -392,6 +392,27 @@ pub struct DateTime {
     zone: Zone,
 }
 
+/// The zone at the end of a date or time: nothing, `Z`, or `±hh:mm` up to ±14:00.
+pub(crate) fn parse_zone(b: &[u8]) -> Result<Zone, &'static str> {
+    let two = |x: u8, y: u8| match (x, y) {
+        (b'0'..=b'9', b'0'..=b'9') => Ok(u16::from(x - b'0') * 10 + u16::from(y - b'0')),
+        _ => Err("expected Z, +hh:mm, -hh:mm or nothing after the time"),
+    };
+    match b {
+        [] => Ok(Zone::Unspecified),
+        [b'Z'] => Ok(Zone::Utc),
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let (h, m) = (two(*h1, *h2)?, two(*m1, *m2)?);
+            if h > 14 || m > 59 || (h == 14 && m > 0) {
+                return Err("zone offset out of range");
+            }
+            let minutes = (h * 60 + m) as i16;
+            Ok(Zone::Offset(if *sign == b'-' { -minutes } else { minutes }))
+        }
+        _ => Err("expected Z, +hh:mm, -hh:mm or nothing after the time"),
+    }
+}
+
 pub(crate) fn days_in_month(year: i32, month: u8) -> u8 {
     match month {
         4 | 6 | 9 | 11 => 30,
@@ -527,20 +548,7 @@ impl FromStr for DateTime {
             frac_digits = n as u8;
             rest = &frac[n..];
         }
-        let zone = match rest {
-            [] => Zone::Unspecified,
-            [b'Z'] => Zone::Utc,
-            [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-                let h = num(&[*h1, *h2]).ok_or_else(|| err("bad zone hours"))?;
-                let m = num(&[*m1, *m2]).ok_or_else(|| err("bad zone minutes"))?;
-                if h > 14 || m > 59 || (h == 14 && m > 0) {
-                    return Err(err("zone offset out of range"));
-                }
-                let minutes = (h * 60 + m) as i16;
-                Zone::Offset(if *sign == b'-' { -minutes } else { minutes })
-            }
-            _ => return Err(err("expected Z, +hh:mm, -hh:mm or nothing after the time")),
-        };
+        let zone = parse_zone(rest).map_err(err)?;
         let (hour, end_of_day) = if hour == 24 && minute == 0 && second == 0 && nanos == 0 {
             (24, true)
         } else {
