@@ -1239,6 +1239,17 @@ impl<'a> Builder<'a> {
         let Some(binding) = self.defs.bindings.first() else {
             return Ok(Vec::new());
         };
+        // Several SOAP 1.1 bindings of one port type are endpoints of the same operations; of
+        // several port types, several services, which one client would call at one address.
+        if let Some(other) = self.defs.bindings.iter().find(|b| b.port_type != binding.port_type) {
+            return Err(self.err(
+                &other.loc,
+                ErrorKind::Unsupported(format!(
+                    "SOAP 1.1 bindings of several port types ({} and {}): generate from a contract of one",
+                    binding.port_type.local, other.port_type.local
+                )),
+            ));
+        }
         let port_type = self
             .defs
             .port_types
@@ -1314,6 +1325,14 @@ impl<'a> Builder<'a> {
                 context,
                 status,
             });
+        }
+        for pop in &port_type.operations {
+            if !ops.iter().any(|o: &Operation| o.name == pop.name) {
+                warnings.push(format!(
+                    "portType operation {} has no SOAP 1.1 binding operation: not generated",
+                    pop.name
+                ));
+            }
         }
         let declared = self.config.status.declared();
         for (role, _, path, _) in declared {

@@ -908,3 +908,33 @@ fn a_header_entry_named_like_a_secret_without_a_declaration_stops_generation() {
     );
     assert_eq!(e.path, "definitions/types/schema[1]/element[@name='ApiKey']");
 }
+
+#[test]
+fn bindings_of_several_port_types_are_refused_and_unbound_operations_reported() {
+    let second = format!(
+        "{SERVICE}\n  <wsdl:portType name=\"Port2\">\n    <wsdl:operation name=\"Op2\">\n      <wsdl:input message=\"tns:In\" />\n      <wsdl:output message=\"tns:Out\" />\n    </wsdl:operation>\n  </wsdl:portType>\n  <wsdl:binding name=\"Binding2\" type=\"tns:Port2\">\n    <soap:binding transport=\"http://schemas.xmlsoap.org/soap/http\" />\n  </wsdl:binding>"
+    );
+    let e = fail(&doc(TYPES, &second));
+    assert_eq!(
+        e.kind,
+        ErrorKind::Unsupported(
+            "SOAP 1.1 bindings of several port types (Port and Port2): generate from a contract of one".into()
+        ),
+        "{e}"
+    );
+    assert_eq!(e.path, "definitions/binding[@name='Binding2']");
+
+    // A portType operation the binding does not bind is not generated, and regen says so.
+    let unbound = mutated(
+        "    </wsdl:operation>\n  </wsdl:portType>",
+        "    </wsdl:operation>\n    <wsdl:operation name=\"Extra\">\n      <wsdl:input message=\"tns:In\" />\n      <wsdl:output message=\"tns:Out\" />\n    </wsdl:operation>\n  </wsdl:portType>",
+    );
+    let output = generate_text("ok.wsdl", &unbound, &Config::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        output
+            .warnings
+            .contains(&"portType operation Extra has no SOAP 1.1 binding operation: not generated".to_owned()),
+        "{:?}",
+        output.warnings
+    );
+}
