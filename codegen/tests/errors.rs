@@ -938,3 +938,21 @@ fn bindings_of_several_port_types_are_refused_and_unbound_operations_reported() 
         output.warnings
     );
 }
+
+#[test]
+fn more_schema_namespaces_than_the_runtime_indexes_are_refused() {
+    let schemas: String = (0..=codegen::emit::MAX_NAMESPACES)
+        .map(|i| format!("    <xs:schema targetNamespace=\"urn:s{i}\"><xs:element name=\"E\" type=\"xs:string\" /></xs:schema>\n"))
+        .collect();
+    let text = doc(TYPES, SERVICE).replace("  </wsdl:types>", &format!("{schemas}  </wsdl:types>"));
+    let e = fail(&text);
+    assert_eq!(
+        e.kind,
+        ErrorKind::Unsupported(format!(
+            "{} schema namespaces (the runtime indexes at most {})",
+            codegen::emit::MAX_NAMESPACES + 2,
+            codegen::emit::MAX_NAMESPACES
+        )),
+        "{e}"
+    );
+}

@@ -71,6 +71,10 @@ pub(crate) struct Ctx<'a> {
     pub config: &'a Config,
 }
 
+/// Most schema namespaces a contract may have: `Ns` is a byte, and the envelope namespace and
+/// the runtime's three markers (no namespace, another namespace, `xsi`) take four values.
+pub const MAX_NAMESPACES: usize = 252;
+
 /// Emits all files for `model`, generated from the single document `source`.
 pub fn emit(model: &Model, source: &Source<'_>, config: &Config) -> Result<Output> {
     let provenance = Provenance {
@@ -83,6 +87,18 @@ pub fn emit(model: &Model, source: &Source<'_>, config: &Config) -> Result<Outpu
 
 /// Emits all files for `model`, with headers naming `provenance`.
 pub fn emit_from(model: &Model, provenance: &Provenance<'_>, config: &Config) -> Result<Output> {
+    // The runtime's `Ns` is a byte: the schemas' namespaces, the envelope's, and three markers.
+    if model.namespaces.len() > MAX_NAMESPACES {
+        return Err(Error {
+            file: provenance.root.into(),
+            line: None,
+            path: "definitions/types".into(),
+            kind: ErrorKind::Unsupported(format!(
+                "{} schema namespaces (the runtime indexes at most {MAX_NAMESPACES})",
+                model.namespaces.len()
+            )),
+        });
+    }
     let rt: syn::Path = syn::parse_str(&config.runtime_path).map_err(|e| Error {
         file: "config".into(),
         line: None,
