@@ -201,6 +201,9 @@ pub enum Builtin {
     IdRefs,
     /// `xs:ENTITIES`: a list of `ENTITY` names.
     Entities,
+    /// `xs:QName`: a namespace URI and a local name; `prefix:local` on the wire, resolved
+    /// against the declarations in scope at the element holding it.
+    QName,
     /// WCF `ser:guid`.
     Guid,
     /// WCF `ser:char` (a UTF-16 code unit as an integer).
@@ -250,6 +253,7 @@ impl Builtin {
             "IDREF" => Builtin::IdRef,
             "ENTITY" => Builtin::Entity,
             "anySimpleType" => Builtin::AnySimpleType,
+            "QName" => Builtin::QName,
             "NMTOKENS" => Builtin::NmTokens,
             "IDREFS" => Builtin::IdRefs,
             "ENTITIES" => Builtin::Entities,
@@ -300,6 +304,7 @@ impl Builtin {
             Builtin::IdRef => "IDREF",
             Builtin::Entity => "ENTITY",
             Builtin::AnySimpleType => "anySimpleType",
+            Builtin::QName => "QName",
             Builtin::NmTokens => "NMTOKENS",
             Builtin::IdRefs => "IDREFS",
             Builtin::Entities => "ENTITIES",
@@ -319,12 +324,13 @@ impl Builtin {
     }
 }
 
+/// Why a list of QNames is refused: each item's prefix would need resolving at the element.
+const QNAME_ITEMS: &str =
+    "xs:QName items (a list of names, each resolved against the element's namespace declarations)";
+
 /// Why an XML Schema built-in the generator does not map is refused.
 fn unsupported_builtin(local: &str) -> String {
     match local {
-        "QName" => "built-in type xs:QName (a value's prefix must be resolved against the namespace \
-                    declarations in scope at its element, which the runtime does not do)"
-            .into(),
         "anyType" => "built-in type xs:anyType (content of any shape, such as WCF's `object` members)".into(),
         other => format!("built-in type xs:{other}"),
     }
@@ -721,6 +727,14 @@ impl<'a> Builder<'a> {
         if let Some(item) = &st.list {
             return self.list_item(name, st, item).map(TypeKind::List);
         }
+        if !st.enumerations.is_empty() && st.base.ns == XSD_NS && st.base.local == "QName" {
+            return Err(self.err(
+                &st.loc,
+                ErrorKind::Unsupported(format!(
+                    "enumeration {name} of xs:QName values (the listed names are prefix-dependent text)"
+                )),
+            ));
+        }
         if !st.enumerations.is_empty() {
             return Ok(TypeKind::Enum(EnumType {
                 values: st.enumerations.clone(),
@@ -778,6 +792,7 @@ impl<'a> Builder<'a> {
             TypeRef::Builtin(Builtin::NmTokens | Builtin::IdRefs | Builtin::Entities) => {
                 return refuse("a list of lists")
             }
+            TypeRef::Builtin(Builtin::QName) => return refuse(QNAME_ITEMS),
             TypeRef::Named(q) if self.complex.contains_key(q) => {
                 return refuse(&format!("item type {q} is a complex type, not a simple one"))
             }
@@ -793,6 +808,9 @@ impl<'a> Builder<'a> {
                 }
                 if cur.ns == XSD_NS && matches!(cur.local.as_str(), "NMTOKENS" | "IDREFS" | "ENTITIES") {
                     return refuse("a list of lists");
+                }
+                if cur.ns == XSD_NS && cur.local == "QName" {
+                    return refuse(QNAME_ITEMS);
                 }
             }
             TypeRef::Builtin(_) => {}

@@ -11,7 +11,15 @@ use common::fixture_config::config_for;
 use common::{generate_fixture, pick_items, workspace_root};
 
 /// Fixtures compiled into `kareo-sdk`'s tests.
-const FIXTURES: &[&str] = &["binary", "builtins", "lists", "element_ref", "messages", "faults"];
+const FIXTURES: &[&str] = &[
+    "binary",
+    "builtins",
+    "lists",
+    "element_ref",
+    "messages",
+    "faults",
+    "qnames",
+];
 
 /// Fixtures whose operations are compiled too (`operations.rs`, without the exported
 /// `for_each_operation!` macro, which would clash with the SDK's own): their messages go

@@ -37,3 +37,4 @@ snapshot_fixture!(lists, "lists.wsdl");
 snapshot_fixture!(element_ref, "element_ref.wsdl");
 snapshot_fixture!(messages, "messages.wsdl");
 snapshot_fixture!(faults, "faults.wsdl");
+snapshot_fixture!(qnames, "qnames.wsdl");

@@ -188,10 +188,57 @@ fn lists_of_lists_and_complex_or_anonymous_enumeration_items_are_refused_by_name
     );
 }
 
+const CODES: &str = "http://example.com/codes/";
+
 #[test]
-fn qname_any_type_and_notation_are_refused_by_name() {
+fn qnames_are_a_builtin_with_their_occurrence_and_restrictions_alias_it() {
+    let model = model_fixture("qnames.wsdl", &Config::default());
+    let qn = TypeRef::Builtin(Builtin::QName);
+    let one = MaxOccurs::Bounded(1);
+    let reason = TypeRef::Named(QName::new(CODES, "ReasonCode"));
+    assert_eq!(
+        shapes(def(&model, CODES, "Outcome")),
+        [
+            ("Code", &qn, 1, one, false),
+            ("Subcode", &qn, 0, one, false),
+            ("Cause", &qn, 1, one, true),
+            ("Origin", &qn, 0, one, true),
+            ("Seen", &qn, 0, MaxOccurs::Unbounded, false),
+            ("Reason", &reason, 0, one, false),
+        ]
+    );
+    assert!(matches!(&def(&model, CODES, "ReasonCode").kind, TypeKind::Alias(r) if *r == qn));
+    assert_eq!(Builtin::QName.schema_name(), "QName");
+}
+
+#[test]
+fn lists_and_enumerations_of_qnames_are_refused_by_name() {
+    for (decl, start) in [
+        (
+            r#"<xs:simpleType name="S"><xs:list itemType="xs:QName" /></xs:simpleType>"#,
+            "list type {urn:t}S: xs:QName items (",
+        ),
+        (
+            r#"<xs:simpleType name="Q"><xs:restriction base="xs:QName" /></xs:simpleType>
+               <xs:simpleType name="S"><xs:list itemType="tns:Q" /></xs:simpleType>"#,
+            "list type {urn:t}S: xs:QName items (",
+        ),
+        (
+            r#"<xs:simpleType name="S"><xs:restriction base="xs:QName"><xs:enumeration value="tns:A" /></xs:restriction></xs:simpleType>"#,
+            "enumeration {urn:t}S of xs:QName values (",
+        ),
+    ] {
+        let e = refused(decl);
+        match &e.kind {
+            codegen::ErrorKind::Unsupported(m) => assert!(m.starts_with(start), "{e}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn any_type_and_notation_are_refused_by_name() {
     for (ty, start) in [
-        ("xs:QName", "built-in type xs:QName ("),
         ("xs:anyType", "built-in type xs:anyType ("),
         ("xs:NOTATION", "built-in type xs:NOTATION"),
     ] {

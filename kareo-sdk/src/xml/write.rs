@@ -111,6 +111,9 @@ pub enum EncodeErrorKind {
         /// The item's 0-based position in the list.
         index: usize,
     },
+    /// An `xs:QName` value whose local name is not an XML `NCName`, or whose namespace is the
+    /// `xmlns` namespace, to which no prefix may be bound.
+    InvalidQName,
 }
 
 impl EncodeError {
@@ -139,6 +142,11 @@ impl fmt::Display for EncodeError {
                 "cannot encode {}: list item {index} is empty or contains whitespace, which a space-separated list cannot carry",
                 self.path_string()
             ),
+            EncodeErrorKind::InvalidQName => write!(
+                f,
+                "cannot encode {}: the QName's local name is not an XML NCName, or its namespace cannot be bound to a prefix",
+                self.path_string()
+            ),
         }
     }
 }
@@ -149,6 +157,9 @@ impl std::error::Error for EncodeError {}
 #[derive(Debug)]
 pub struct Writer {
     buf: String,
+    /// The namespace table whose prefixes (`n<i>`) are declared around everything written
+    /// (see [`Writer::declared_table`]).
+    table: &'static [&'static str],
 }
 
 impl Writer {
@@ -156,7 +167,16 @@ impl Writer {
     pub fn with_capacity(capacity: usize) -> Writer {
         Writer {
             buf: String::with_capacity(capacity),
+            table: &[],
         }
+    }
+
+    /// Records that the caller declared prefix `n<i>` for each namespace `i` of `table` (and
+    /// `i` for XML Schema instance) on an element around what is written next, as the
+    /// envelope does, so that values naming a namespace ([`QNameValue`](super::QNameValue))
+    /// use those prefixes instead of declaring their own.
+    pub fn declared_table(&mut self, table: &'static [&'static str]) {
+        self.table = table;
     }
 
     /// The document written so far.
@@ -208,6 +228,39 @@ impl Writer {
     pub fn text_element(&mut self, ns: Ns, name: &str, text: &str) -> Result<(), EncodeError> {
         self.start(ns, name);
         escape_into(&mut self.buf, text)?;
+        self.end(ns, name);
+        Ok(())
+    }
+
+    /// `<name>prefix:local</name>`, with a prefix bound to `namespace` (see the
+    /// [`Encode`] impl of [`QNameValue`](super::QNameValue)); `local` must be an `NCName`.
+    pub(crate) fn qname_element(
+        &mut self,
+        ns: Ns,
+        name: &str,
+        namespace: &str,
+        local: &str,
+    ) -> Result<(), EncodeError> {
+        self.buf.push('<');
+        self.name(ns, name);
+        if namespace.is_empty() {
+            // No default namespace is ever declared by the writer: an unprefixed name is in
+            // no namespace.
+            self.buf.push('>');
+        } else if namespace == super::XML_NS {
+            self.buf.push_str(">xml:");
+        } else if namespace == super::XSI_NS {
+            self.buf.push_str(">i:");
+        } else if let Some(i) = self.table.iter().position(|t| *t == namespace) {
+            self.buf.push_str(">n");
+            push_index(&mut self.buf, i as u8);
+            self.buf.push(':');
+        } else {
+            self.buf.push_str(" xmlns:q=\"");
+            escape_into(&mut self.buf, namespace)?;
+            self.buf.push_str("\">q:");
+        }
+        escape_into(&mut self.buf, local)?;
         self.end(ns, name);
         Ok(())
     }
