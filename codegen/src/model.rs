@@ -204,6 +204,9 @@ pub enum Builtin {
     /// `xs:QName`: a namespace URI and a local name; `prefix:local` on the wire, resolved
     /// against the declarations in scope at the element holding it.
     QName,
+    /// `xs:anyType`, and elements declared without a type (WCF's `object` members): the
+    /// element's attributes and content as an XML fragment.
+    AnyType,
     /// WCF `ser:guid`.
     Guid,
     /// WCF `ser:char` (a UTF-16 code unit as an integer).
@@ -254,6 +257,7 @@ impl Builtin {
             "ENTITY" => Builtin::Entity,
             "anySimpleType" => Builtin::AnySimpleType,
             "QName" => Builtin::QName,
+            "anyType" => Builtin::AnyType,
             "NMTOKENS" => Builtin::NmTokens,
             "IDREFS" => Builtin::IdRefs,
             "ENTITIES" => Builtin::Entities,
@@ -305,6 +309,7 @@ impl Builtin {
             Builtin::Entity => "ENTITY",
             Builtin::AnySimpleType => "anySimpleType",
             Builtin::QName => "QName",
+            Builtin::AnyType => "anyType",
             Builtin::NmTokens => "NMTOKENS",
             Builtin::IdRefs => "IDREFS",
             Builtin::Entities => "ENTITIES",
@@ -330,10 +335,7 @@ const QNAME_ITEMS: &str =
 
 /// Why an XML Schema built-in the generator does not map is refused.
 fn unsupported_builtin(local: &str) -> String {
-    match local {
-        "anyType" => "built-in type xs:anyType (content of any shape, such as WCF's `object` members)".into(),
-        other => format!("built-in type xs:{other}"),
-    }
+    format!("built-in type xs:{local}")
 }
 
 /// A document/literal message body: the message part's element and the type of what it carries.
@@ -644,12 +646,8 @@ impl<'a> Builder<'a> {
                     ErrorKind::Unsupported("anonymous complex type on a member element (name the type)".into()),
                 ))
             }
-            (None, None) => {
-                return Err(self.err(
-                    &decl.loc,
-                    ErrorKind::Unsupported("element without a type (xs:anyType)".into()),
-                ))
-            }
+            // No type at all: the ur-type, content of any shape.
+            (None, None) => TypeRef::Builtin(Builtin::AnyType),
         };
         let always_sent = self
             .config
@@ -793,6 +791,7 @@ impl<'a> Builder<'a> {
                 return refuse("a list of lists")
             }
             TypeRef::Builtin(Builtin::QName) => return refuse(QNAME_ITEMS),
+            TypeRef::Builtin(Builtin::AnyType) => return refuse("xs:anyType items (not a simple type)"),
             TypeRef::Named(q) if self.complex.contains_key(q) => {
                 return refuse(&format!("item type {q} is a complex type, not a simple one"))
             }

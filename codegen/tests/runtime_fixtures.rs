@@ -19,6 +19,7 @@ const FIXTURES: &[&str] = &[
     "messages",
     "faults",
     "qnames",
+    "anys",
 ];
 
 /// Fixtures whose operations are compiled too (`operations.rs`, without the exported

@@ -211,6 +211,26 @@ fn qnames_are_a_builtin_with_their_occurrence_and_restrictions_alias_it() {
     assert_eq!(Builtin::QName.schema_name(), "QName");
 }
 
+const BAG: &str = "http://example.com/bag/";
+
+#[test]
+fn any_type_and_untyped_elements_are_the_any_type_builtin() {
+    let model = model_fixture("anys.wsdl", &Config::default());
+    let any = TypeRef::Builtin(Builtin::AnyType);
+    let one = MaxOccurs::Bounded(1);
+    assert_eq!(
+        shapes(def(&model, BAG, "Bag")),
+        [
+            ("Label", &TypeRef::Builtin(Builtin::String), 1, one, false),
+            ("Value", &any, 1, one, false),
+            ("Extra", &any, 0, one, true),
+            ("Item", &any, 0, MaxOccurs::Unbounded, false),
+            ("Untyped", &any, 0, one, false),
+        ]
+    );
+    assert_eq!(Builtin::AnyType.schema_name(), "anyType");
+}
+
 #[test]
 fn lists_and_enumerations_of_qnames_are_refused_by_name() {
     for (decl, start) in [
@@ -237,11 +257,14 @@ fn lists_and_enumerations_of_qnames_are_refused_by_name() {
 }
 
 #[test]
-fn any_type_and_notation_are_refused_by_name() {
-    for (ty, start) in [
-        ("xs:anyType", "built-in type xs:anyType ("),
-        ("xs:NOTATION", "built-in type xs:NOTATION"),
-    ] {
+fn notation_and_lists_of_any_type_are_refused_by_name() {
+    let e = refused(r#"<xs:simpleType name="S"><xs:list itemType="xs:anyType" /></xs:simpleType>"#);
+    assert_eq!(
+        e.kind,
+        codegen::ErrorKind::Unsupported("list type {urn:t}S: xs:anyType items (not a simple type)".into()),
+        "{e}"
+    );
+    for (ty, start) in [("xs:NOTATION", "built-in type xs:NOTATION")] {
         let e = refused(&format!(
             r#"<xs:complexType name="C"><xs:sequence><xs:element name="V" type="{ty}" /></xs:sequence></xs:complexType>"#
         ));

@@ -4,6 +4,7 @@
 //! Nothing here knows Kareo's schema; the generated module supplies the namespace table and
 //! the per-type code.
 
+mod any;
 mod binary;
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -15,6 +16,7 @@ mod write;
 
 use std::fmt;
 
+pub use any::AnyXml;
 pub use binary::{Base64Binary, HexBinary};
 pub use lexical::{
     Date, GDay, GMonth, GMonthDay, GYear, GYearMonth, Integer, NegativeInteger, NonNegativeInteger, NonPositiveInteger,

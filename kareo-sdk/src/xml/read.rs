@@ -17,7 +17,7 @@ use std::fmt;
 use quick_xml::events::{BytesStart, Event};
 
 use super::values::{with_simple_values, Nillable, SimpleValue, ValueError};
-use super::{Ns, XSI_NS};
+use super::{AnyXml, Ns, XSI_NS};
 
 /// Reads `Self` from an element.
 pub trait Decode: Sized {
@@ -369,12 +369,96 @@ impl<'i> Reader<'i> {
                 _ => None,
             };
         };
-        let (_, ns, other) = &self.bindings[i];
-        Some(match *ns {
+        Some(self.uri_of(i))
+    }
+
+    /// The namespace URI of binding `i`.
+    fn uri_of(&self, i: usize) -> &str {
+        let Some((_, ns, other)) = self.bindings.get(i) else {
+            return "";
+        };
+        match *ns {
             XSI => XSI_NS,
             Ns::NONE => "",
             Ns::OTHER => other.as_deref().unwrap_or_default(),
             Ns(i) => self.namespaces.get(usize::from(i)).copied().unwrap_or_default(),
+        }
+    }
+
+    /// Captures `el` as an [`AnyXml`] fragment: every namespace binding in scope at `el`
+    /// (its own declarations included; innermost first wins, outermost listed first), its
+    /// other attributes, and its content as written. The content is read through the reader,
+    /// so it is held to the same rules: well-formed, declared element prefixes, the depth limit.
+    pub(crate) fn capture(&mut self, el: &Element<'i>) -> Result<AnyXml, DecodeError> {
+        let mark = self.bindings.len();
+        if el.empty {
+            // An empty element's declarations are out of scope already.
+            self.declare(&el.start)?;
+        }
+        let mut namespaces: Vec<(String, String)> = Vec::new();
+        for i in (0..self.bindings.len()).rev() {
+            let prefix = &*self.bindings[i].0;
+            if prefix != "xml" && !namespaces.iter().any(|(p, _)| p == prefix) {
+                namespaces.push((prefix.to_owned(), self.uri_of(i).to_owned()));
+            }
+        }
+        namespaces.reverse();
+        if el.empty {
+            self.unbind(mark);
+        }
+        let mut attributes = Vec::new();
+        for attr in el.start.attributes() {
+            let attr = attr.map_err(DecodeError::malformed)?;
+            let key = attr.key.0;
+            if key == "xmlns" || key.starts_with("xmlns:") {
+                continue;
+            }
+            let value = attr
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(DecodeError::malformed)?;
+            attributes.push((key.to_owned(), value.into_owned()));
+        }
+        let content = if el.empty {
+            String::new()
+        } else if let Some(text) = el.leaf {
+            text.to_owned()
+        } else {
+            let input: &'i [u8] = self.inner.get_ref();
+            let mut open = 0u32;
+            loop {
+                let before = self.inner.get_ref().len();
+                match self.next()? {
+                    Event::Start(e) => {
+                        self.open(e, false)?;
+                        open += 1;
+                    }
+                    Event::Empty(e) => {
+                        self.open(e, true)?;
+                    }
+                    Event::End(_) => {
+                        self.close();
+                        if open == 0 {
+                            let len = input.len().saturating_sub(before);
+                            let text = input.get(..len).unwrap_or_default();
+                            break std::str::from_utf8(text).map_err(DecodeError::malformed)?.to_owned();
+                        }
+                        open -= 1;
+                    }
+                    Event::GeneralRef(r) => {
+                        resolve_reference(&r)?;
+                    }
+                    Event::Text(_) | Event::CData(_) | Event::Comment(_) | Event::PI(_) => {}
+                    Event::Decl(_) | Event::DocType(_) => {
+                        return Err(DecodeError::malformed("declaration inside the document"))
+                    }
+                    Event::Eof => return Err(DecodeError::new(DecodeErrorKind::UnexpectedEof)),
+                }
+            }
+        };
+        Ok(AnyXml {
+            namespaces,
+            attributes,
+            content,
         })
     }
 
