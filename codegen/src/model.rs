@@ -201,6 +201,12 @@ pub enum Builtin {
     IdRefs,
     /// `xs:ENTITIES`: a list of `ENTITY` names.
     Entities,
+    /// `xs:QName`: a namespace URI and a local name; `prefix:local` on the wire, resolved
+    /// against the declarations in scope at the element holding it.
+    QName,
+    /// `xs:anyType`, and elements declared without a type (WCF's `object` members): the
+    /// element's attributes and content as an XML fragment.
+    AnyType,
     /// WCF `ser:guid`.
     Guid,
     /// WCF `ser:char` (a UTF-16 code unit as an integer).
@@ -250,6 +256,8 @@ impl Builtin {
             "IDREF" => Builtin::IdRef,
             "ENTITY" => Builtin::Entity,
             "anySimpleType" => Builtin::AnySimpleType,
+            "QName" => Builtin::QName,
+            "anyType" => Builtin::AnyType,
             "NMTOKENS" => Builtin::NmTokens,
             "IDREFS" => Builtin::IdRefs,
             "ENTITIES" => Builtin::Entities,
@@ -300,6 +308,8 @@ impl Builtin {
             Builtin::IdRef => "IDREF",
             Builtin::Entity => "ENTITY",
             Builtin::AnySimpleType => "anySimpleType",
+            Builtin::QName => "QName",
+            Builtin::AnyType => "anyType",
             Builtin::NmTokens => "NMTOKENS",
             Builtin::IdRefs => "IDREFS",
             Builtin::Entities => "ENTITIES",
@@ -319,15 +329,13 @@ impl Builtin {
     }
 }
 
+/// Why a list of QNames is refused: each item's prefix would need resolving at the element.
+const QNAME_ITEMS: &str =
+    "xs:QName items (a list of names, each resolved against the element's namespace declarations)";
+
 /// Why an XML Schema built-in the generator does not map is refused.
 fn unsupported_builtin(local: &str) -> String {
-    match local {
-        "QName" => "built-in type xs:QName (a value's prefix must be resolved against the namespace \
-                    declarations in scope at its element, which the runtime does not do)"
-            .into(),
-        "anyType" => "built-in type xs:anyType (content of any shape, such as WCF's `object` members)".into(),
-        other => format!("built-in type xs:{other}"),
-    }
+    format!("built-in type xs:{local}")
 }
 
 /// A document/literal message body: the message part's element and the type of what it carries.
@@ -642,12 +650,8 @@ impl<'a> Builder<'a> {
                     ErrorKind::Unsupported("anonymous complex type on a member element (name the type)".into()),
                 ))
             }
-            (None, None) => {
-                return Err(self.err(
-                    &decl.loc,
-                    ErrorKind::Unsupported("element without a type (xs:anyType)".into()),
-                ))
-            }
+            // No type at all: the ur-type, content of any shape.
+            (None, None) => TypeRef::Builtin(Builtin::AnyType),
         };
         let always_sent = self
             .config
@@ -725,6 +729,14 @@ impl<'a> Builder<'a> {
         if let Some(item) = &st.list {
             return self.list_item(name, st, item).map(TypeKind::List);
         }
+        if !st.enumerations.is_empty() && st.base.ns == XSD_NS && st.base.local == "QName" {
+            return Err(self.err(
+                &st.loc,
+                ErrorKind::Unsupported(format!(
+                    "enumeration {name} of xs:QName values (the listed names are prefix-dependent text)"
+                )),
+            ));
+        }
         if !st.enumerations.is_empty() {
             return Ok(TypeKind::Enum(EnumType {
                 values: st.enumerations.clone(),
@@ -782,6 +794,8 @@ impl<'a> Builder<'a> {
             TypeRef::Builtin(Builtin::NmTokens | Builtin::IdRefs | Builtin::Entities) => {
                 return refuse("a list of lists")
             }
+            TypeRef::Builtin(Builtin::QName) => return refuse(QNAME_ITEMS),
+            TypeRef::Builtin(Builtin::AnyType) => return refuse("xs:anyType items (not a simple type)"),
             TypeRef::Named(q) if self.complex.contains_key(q) => {
                 return refuse(&format!("item type {q} is a complex type, not a simple one"))
             }
@@ -797,6 +811,9 @@ impl<'a> Builder<'a> {
                 }
                 if cur.ns == XSD_NS && matches!(cur.local.as_str(), "NMTOKENS" | "IDREFS" | "ENTITIES") {
                     return refuse("a list of lists");
+                }
+                if cur.ns == XSD_NS && cur.local == "QName" {
+                    return refuse(QNAME_ITEMS);
                 }
             }
             TypeRef::Builtin(_) => {}

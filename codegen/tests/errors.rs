@@ -366,13 +366,6 @@ fn schema_level_unsupported_constructs() {
         ),
         (
             "<xs:element minOccurs=\"0\" name=\"Query\" type=\"xs:string\" />",
-            "<xs:element minOccurs=\"0\" name=\"Query\" />",
-            unsupported("element without a type (xs:anyType)"),
-            "definitions/types/schema/complexType[@name='Req']/sequence/element[@name='Query']",
-            "name=\"Query\"",
-        ),
-        (
-            "<xs:element minOccurs=\"0\" name=\"Query\" type=\"xs:string\" />",
             "<xs:element minOccurs=\"0\" name=\"Query\"><xs:complexType><xs:sequence /></xs:complexType></xs:element>",
             unsupported("anonymous complex type on a member element (name the type)"),
             "definitions/types/schema/complexType[@name='Req']/sequence/element[@name='Query']",

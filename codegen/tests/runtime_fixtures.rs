@@ -19,6 +19,8 @@ const FIXTURES: &[&str] = &[
     "messages",
     "faults",
     "headers",
+    "qnames",
+    "anys",
 ];
 
 /// Fixtures whose operations are compiled too (`operations.rs`, without the exported

@@ -38,3 +38,5 @@ snapshot_fixture!(element_ref, "element_ref.wsdl");
 snapshot_fixture!(messages, "messages.wsdl");
 snapshot_fixture!(faults, "faults.wsdl");
 snapshot_fixture!(headers, "headers.wsdl");
+snapshot_fixture!(qnames, "qnames.wsdl");
+snapshot_fixture!(anys, "anys.wsdl");

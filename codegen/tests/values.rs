@@ -188,25 +188,100 @@ fn lists_of_lists_and_complex_or_anonymous_enumeration_items_are_refused_by_name
     );
 }
 
+const CODES: &str = "http://example.com/codes/";
+
 #[test]
-fn qname_any_type_and_notation_are_refused_by_name() {
-    for (ty, start) in [
-        ("xs:QName", "built-in type xs:QName ("),
-        ("xs:anyType", "built-in type xs:anyType ("),
-        ("xs:NOTATION", "built-in type xs:NOTATION"),
+fn qnames_are_a_builtin_with_their_occurrence_and_restrictions_alias_it() {
+    let model = model_fixture("qnames.wsdl", &Config::default());
+    let qn = TypeRef::Builtin(Builtin::QName);
+    let one = MaxOccurs::Bounded(1);
+    let reason = TypeRef::Named(QName::new(CODES, "ReasonCode"));
+    assert_eq!(
+        shapes(def(&model, CODES, "Outcome")),
+        [
+            ("Code", &qn, 1, one, false),
+            ("Subcode", &qn, 0, one, false),
+            ("Cause", &qn, 1, one, true),
+            ("Origin", &qn, 0, one, true),
+            ("Seen", &qn, 0, MaxOccurs::Unbounded, false),
+            ("Reason", &reason, 0, one, false),
+        ]
+    );
+    assert!(matches!(&def(&model, CODES, "ReasonCode").kind, TypeKind::Alias(r) if *r == qn));
+    assert_eq!(Builtin::QName.schema_name(), "QName");
+}
+
+const BAG: &str = "http://example.com/bag/";
+
+#[test]
+fn any_type_and_untyped_elements_are_the_any_type_builtin() {
+    let model = model_fixture("anys.wsdl", &Config::default());
+    let any = TypeRef::Builtin(Builtin::AnyType);
+    let one = MaxOccurs::Bounded(1);
+    assert_eq!(
+        shapes(def(&model, BAG, "Bag")),
+        [
+            ("Label", &TypeRef::Builtin(Builtin::String), 1, one, false),
+            ("Value", &any, 1, one, false),
+            ("Extra", &any, 0, one, true),
+            ("Item", &any, 0, MaxOccurs::Unbounded, false),
+            ("Untyped", &any, 0, one, false),
+        ]
+    );
+    assert_eq!(Builtin::AnyType.schema_name(), "anyType");
+}
+
+#[test]
+fn lists_and_enumerations_of_qnames_are_refused_by_name() {
+    for (decl, start) in [
+        (
+            r#"<xs:simpleType name="S"><xs:list itemType="xs:QName" /></xs:simpleType>"#,
+            "list type {urn:t}S: xs:QName items (",
+        ),
+        (
+            r#"<xs:simpleType name="Q"><xs:restriction base="xs:QName" /></xs:simpleType>
+               <xs:simpleType name="S"><xs:list itemType="tns:Q" /></xs:simpleType>"#,
+            "list type {urn:t}S: xs:QName items (",
+        ),
+        (
+            r#"<xs:simpleType name="S"><xs:restriction base="xs:QName"><xs:enumeration value="tns:A" /></xs:restriction></xs:simpleType>"#,
+            "enumeration {urn:t}S of xs:QName values (",
+        ),
     ] {
-        let e = refused(&format!(
-            r#"<xs:complexType name="C"><xs:sequence><xs:element name="V" type="{ty}" /></xs:sequence></xs:complexType>"#
-        ));
+        let e = refused(decl);
         match &e.kind {
             codegen::ErrorKind::Unsupported(m) => assert!(m.starts_with(start), "{e}"),
             other => panic!("{other:?}"),
         }
-        assert_eq!(
-            e.path,
-            "definitions/types/schema/complexType[@name='C']/sequence/element[@name='V']"
-        );
     }
+}
+
+#[test]
+fn notation_and_lists_of_any_type_are_refused_by_name() {
+    let e = refused(r#"<xs:simpleType name="S"><xs:list itemType="xs:anyType" /></xs:simpleType>"#);
+    assert_eq!(
+        e.kind,
+        codegen::ErrorKind::Unsupported("list type {urn:t}S: xs:anyType items (not a simple type)".into()),
+        "{e}"
+    );
+    let e = refused(
+        r#"<xs:complexType name="C"><xs:sequence><xs:element name="V" type="xs:NOTATION" /></xs:sequence></xs:complexType>"#,
+    );
+    assert_eq!(
+        e.kind,
+        codegen::ErrorKind::Unsupported("built-in type xs:NOTATION".into()),
+        "{e}"
+    );
+    assert_eq!(
+        e.path,
+        "definitions/types/schema/complexType[@name='C']/sequence/element[@name='V']"
+    );
+    let e = refused(r#"<xs:simpleType name="U"><xs:union memberTypes="xs:QName xs:int" /></xs:simpleType>"#);
+    assert_eq!(
+        e.kind,
+        codegen::ErrorKind::Unsupported("xs:union simple type".into()),
+        "{e}"
+    );
 }
 
 #[test]

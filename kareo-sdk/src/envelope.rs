@@ -70,7 +70,7 @@ pub fn write_fault(fault: &Fault) -> Result<String, EncodeError> {
     Ok(w.into_string())
 }
 
-fn open_envelope(w: &mut Writer, namespaces: &[&str]) -> Result<(), EncodeError> {
+fn open_envelope(w: &mut Writer, namespaces: &'static [&'static str]) -> Result<(), EncodeError> {
     w.raw("<s:Envelope xmlns:s=\"");
     w.raw(SOAP_ENV_NS);
     w.raw("\" xmlns:i=\"");
@@ -82,6 +82,7 @@ fn open_envelope(w: &mut Writer, namespaces: &[&str]) -> Result<(), EncodeError>
         w.raw("\"");
     }
     w.raw(">");
+    w.declared_table(namespaces);
     Ok(())
 }
 

@@ -281,6 +281,9 @@ pub fn builtin_sample(b: Builtin, name: &str, index: usize) -> String {
         Builtin::NmTokens => "a b c".into(),
         Builtin::IdRefs => "id1 id2".into(),
         Builtin::Entities => "logo banner".into(),
+        // Resolved against the sample's `p0` declaration (Kareo's contract has no QName).
+        Builtin::QName => "p0:Sample".into(),
+        Builtin::AnyType => "any content".into(),
     }
 }
 

@@ -329,6 +329,8 @@ fn builtin_type(rt: &syn::Path, b: Builtin) -> TokenStream {
         Builtin::NonPositiveInteger => quote!(#rt::NonPositiveInteger),
         Builtin::NegativeInteger => quote!(#rt::NegativeInteger),
 
+        Builtin::QName => quote!(#rt::QNameValue),
+        Builtin::AnyType => quote!(#rt::AnyXml),
         Builtin::Guid => quote!(#rt::Uuid),
         Builtin::Char => quote!(#rt::WcfChar),
     }

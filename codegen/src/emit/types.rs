@@ -486,6 +486,8 @@ impl DefaultCache {
                     | Builtin::PositiveInteger
                     | Builtin::NonPositiveInteger
                     | Builtin::NegativeInteger
+                    | Builtin::QName
+                    | Builtin::AnyType
             ),
             TypeRef::Named(q) => match ctx.kind(r) {
                 Some(TypeKind::Struct(_)) => self.struct_is_default(ctx, q),

@@ -4,21 +4,25 @@
 //! Nothing here knows Kareo's schema; the generated module supplies the namespace table and
 //! the per-type code.
 
+mod any;
 mod binary;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod lexical;
+mod qname;
 mod read;
 mod values;
 mod write;
 
 use std::fmt;
 
+pub use any::AnyXml;
 pub use binary::{Base64Binary, HexBinary};
 pub use lexical::{
     Date, GDay, GMonth, GMonthDay, GYear, GYearMonth, Integer, NegativeInteger, NonNegativeInteger, NonPositiveInteger,
     PositiveInteger, Time,
 };
+pub use qname::QNameValue;
 pub use read::{Decode, DecodeError, DecodeErrorKind, Element, Limits, Reader};
 pub use uuid::Uuid;
 pub use values::{DateTime, Decimal, Duration, Nillable, SimpleValue, ValueError, WcfChar, Zone};
@@ -26,6 +30,12 @@ pub use write::{Encode, EncodeError, EncodeErrorKind, Writer};
 
 /// XML Schema instance namespace (`xsi:nil`).
 pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+/// The XML namespace, bound to the prefix `xml` in every document.
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// The namespace of namespace declarations (`xmlns`), which no prefix may be bound to.
+pub const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
 
 /// SOAP 1.1 envelope namespace.
 pub const SOAP_ENV_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";

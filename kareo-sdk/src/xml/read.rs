@@ -17,7 +17,7 @@ use std::fmt;
 use quick_xml::events::{BytesStart, Event};
 
 use super::values::{with_simple_values, Nillable, SimpleValue, ValueError};
-use super::{Ns, XSI_NS};
+use super::{AnyXml, Ns, XSI_NS};
 
 /// Reads `Self` from an element.
 pub trait Decode: Sized {
@@ -235,8 +235,10 @@ impl Element<'_> {
 pub struct Reader<'i> {
     inner: quick_xml::Reader<&'i [u8]>,
     namespaces: &'static [&'static str],
-    /// Prefix bindings in scope, innermost last (`""` is the default namespace).
-    bindings: Vec<(Box<str>, Ns)>,
+    /// Prefix bindings in scope, innermost last (`""` is the default namespace), with the URI
+    /// of a namespace outside the table ([`Ns::OTHER`]); a table namespace's URI is the
+    /// table's, so the common case keeps no copy.
+    bindings: Vec<(Box<str>, Ns, Option<Box<str>>)>,
     /// `bindings.len()` at each open element, to drop its declarations at its end tag.
     marks: Vec<u32>,
     /// The binding the last prefix lookup found, valid while `bindings` is unchanged: most
@@ -302,13 +304,13 @@ impl<'i> Reader<'i> {
         // Prefixes are a few bytes: a plain loop beats a call to memcmp.
         let eq = |p: &str| p.len() == prefix.len() && p.bytes().zip(prefix.bytes()).all(|(a, b)| a == b);
         if let Some(i) = self.last_hit.get() {
-            if let Some((p, ns)) = self.bindings.get(i) {
+            if let Some((p, ns, _)) = self.bindings.get(i) {
                 if eq(p) {
                     return Some(*ns);
                 }
             }
         }
-        let i = self.bindings.iter().rposition(|(p, _)| eq(p))?;
+        let i = self.bindings.iter().rposition(|(p, _, _)| eq(p))?;
         self.last_hit.set(Some(i));
         Some(self.bindings[i].1)
     }
@@ -347,10 +349,117 @@ impl<'i> Reader<'i> {
                     .position(|n| *n == uri)
                     .map_or(Ns::OTHER, |i| Ns(i as u8))
             };
-            self.bindings.push((prefix.into(), ns));
+            let other = (ns == Ns::OTHER).then(|| Box::from(&*uri));
+            self.bindings.push((prefix.into(), ns, other));
             self.last_hit.set(None);
         }
         Ok(())
+    }
+
+    /// The namespace URI `prefix` is bound to at the current element (`""` for the default
+    /// namespace: `Some("")` when none is declared or it is undeclared with `xmlns=""`), or
+    /// `None` when `prefix` is not declared. `xml` is always bound. Used by values whose text
+    /// holds prefixes, such as [`QNameValue`](super::QNameValue), through
+    /// [`Reader::text_in_scope`].
+    pub fn resolve_prefix(&self, prefix: &str) -> Option<&str> {
+        let Some(i) = self.bindings.iter().rposition(|(p, _, _)| &**p == prefix) else {
+            return match prefix {
+                "" => Some(""),
+                "xml" => Some(super::XML_NS),
+                _ => None,
+            };
+        };
+        Some(self.uri_of(i))
+    }
+
+    /// The namespace URI of binding `i`.
+    fn uri_of(&self, i: usize) -> &str {
+        let Some((_, ns, other)) = self.bindings.get(i) else {
+            return "";
+        };
+        match *ns {
+            XSI => XSI_NS,
+            Ns::NONE => "",
+            Ns::OTHER => other.as_deref().unwrap_or_default(),
+            Ns(i) => self.namespaces.get(usize::from(i)).copied().unwrap_or_default(),
+        }
+    }
+
+    /// Captures `el` as an [`AnyXml`] fragment: every namespace binding in scope at `el`
+    /// (its own declarations included; innermost first wins, outermost listed first), its
+    /// other attributes, and its content as written. The content is read through the reader,
+    /// so it is held to the same rules: well-formed, declared element prefixes, the depth limit.
+    pub(crate) fn capture(&mut self, el: &Element<'i>) -> Result<AnyXml, DecodeError> {
+        let mark = self.bindings.len();
+        if el.empty {
+            // An empty element's declarations are out of scope already.
+            self.declare(&el.start)?;
+        }
+        let mut namespaces: Vec<(String, String)> = Vec::new();
+        for i in (0..self.bindings.len()).rev() {
+            let prefix = &*self.bindings[i].0;
+            if prefix != "xml" && !namespaces.iter().any(|(p, _)| p == prefix) {
+                namespaces.push((prefix.to_owned(), self.uri_of(i).to_owned()));
+            }
+        }
+        namespaces.reverse();
+        if el.empty {
+            self.unbind(mark);
+        }
+        let mut attributes = Vec::new();
+        for attr in el.start.attributes() {
+            let attr = attr.map_err(DecodeError::malformed)?;
+            let key = attr.key.0;
+            if key == "xmlns" || key.starts_with("xmlns:") {
+                continue;
+            }
+            let value = attr
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(DecodeError::malformed)?;
+            attributes.push((key.to_owned(), value.into_owned()));
+        }
+        let content = if el.empty {
+            String::new()
+        } else if let Some(text) = el.leaf {
+            text.to_owned()
+        } else {
+            let input: &'i [u8] = self.inner.get_ref();
+            let mut open = 0u32;
+            loop {
+                let before = self.inner.get_ref().len();
+                match self.next()? {
+                    Event::Start(e) => {
+                        self.open(e, false)?;
+                        open += 1;
+                    }
+                    Event::Empty(e) => {
+                        self.open(e, true)?;
+                    }
+                    Event::End(_) => {
+                        self.close();
+                        if open == 0 {
+                            let len = input.len().saturating_sub(before);
+                            let text = input.get(..len).unwrap_or_default();
+                            break std::str::from_utf8(text).map_err(DecodeError::malformed)?.to_owned();
+                        }
+                        open -= 1;
+                    }
+                    Event::GeneralRef(r) => {
+                        resolve_reference(&r)?;
+                    }
+                    Event::Text(_) | Event::CData(_) | Event::Comment(_) | Event::PI(_) => {}
+                    Event::Decl(_) | Event::DocType(_) => {
+                        return Err(DecodeError::malformed("declaration inside the document"))
+                    }
+                    Event::Eof => return Err(DecodeError::new(DecodeErrorKind::UnexpectedEof)),
+                }
+            }
+        };
+        Ok(AnyXml {
+            namespaces,
+            attributes,
+            content,
+        })
     }
 
     fn resolve(&self, prefix: &str) -> Result<Ns, DecodeError> {
@@ -527,12 +636,37 @@ impl<'i> Reader<'i> {
     /// The text content of a simple-typed element, with entity and character references
     /// resolved and line ends normalized. Comments inside are ignored; child elements are an error.
     pub fn text(&mut self, el: &Element<'i>) -> Result<Cow<'i, str>, DecodeError> {
+        self.text_in_scope(el, |_, text| Ok(text))
+    }
+
+    /// The text content of `el`, as [`Reader::text`], given to `read` while `el`'s namespace
+    /// declarations are still in scope (so that [`Reader::resolve_prefix`] resolves prefixes
+    /// as they are bound at `el`); the element is closed afterwards.
+    pub fn text_in_scope<T>(
+        &mut self,
+        el: &Element<'i>,
+        read: impl FnOnce(&Self, Cow<'i, str>) -> Result<T, DecodeError>,
+    ) -> Result<T, DecodeError> {
+        // An empty element's declarations are out of scope already: re-declare them for `read`.
         if el.empty {
-            return Ok(Cow::Borrowed(""));
+            let mark = self.bindings.len();
+            self.declare(&el.start)?;
+            let out = read(self, Cow::Borrowed(""));
+            self.unbind(mark);
+            return out;
         }
         if let Some(text) = el.leaf {
-            return Ok(Cow::Borrowed(text));
+            return read(self, Cow::Borrowed(text));
         }
+        let text = self.text_unclosed()?;
+        let out = read(self, text);
+        self.close();
+        out
+    }
+
+    /// The text of the element just opened, up to (and consuming) its end tag, without
+    /// leaving its scope.
+    fn text_unclosed(&mut self) -> Result<Cow<'i, str>, DecodeError> {
         let mut out: Option<Cow<'i, str>> = None;
         let append = |out: &mut Option<Cow<'i, str>>, piece: Cow<'i, str>| match out {
             None => *out = Some(piece),
@@ -547,10 +681,7 @@ impl<'i> Reader<'i> {
                     out.get_or_insert_with(|| Cow::Owned(String::new())).to_mut().push(ch);
                 }
                 Event::Comment(_) | Event::PI(_) => {}
-                Event::End(_) => {
-                    self.close();
-                    return Ok(out.unwrap_or(Cow::Borrowed("")));
-                }
+                Event::End(_) => return Ok(out.unwrap_or(Cow::Borrowed(""))),
                 Event::Start(_) | Event::Empty(_) => return Err(DecodeError::new(DecodeErrorKind::UnexpectedElement)),
                 Event::Decl(_) | Event::DocType(_) => {
                     return Err(DecodeError::malformed("declaration inside the document"))

@@ -111,6 +111,16 @@ pub enum EncodeErrorKind {
         /// The item's 0-based position in the list.
         index: usize,
     },
+    /// An `xs:QName` value whose local name is not an XML `NCName`, or whose namespace is the
+    /// `xmlns` namespace, to which no prefix may be bound.
+    InvalidQName,
+    /// An `xs:anyType` value ([`AnyXml`](super::AnyXml)) that is not a well-formed fragment
+    /// with its prefixes bound, or whose bindings would change the name of the element
+    /// holding it.
+    InvalidXml {
+        /// What is wrong, without quoting the value.
+        reason: &'static str,
+    },
 }
 
 impl EncodeError {
@@ -139,6 +149,16 @@ impl fmt::Display for EncodeError {
                 "cannot encode {}: list item {index} is empty or contains whitespace, which a space-separated list cannot carry",
                 self.path_string()
             ),
+            EncodeErrorKind::InvalidXml { reason } => write!(
+                f,
+                "cannot encode {}: the XML fragment {reason}",
+                self.path_string()
+            ),
+            EncodeErrorKind::InvalidQName => write!(
+                f,
+                "cannot encode {}: the QName's local name is not an XML NCName, or its namespace cannot be bound to a prefix",
+                self.path_string()
+            ),
         }
     }
 }
@@ -149,6 +169,9 @@ impl std::error::Error for EncodeError {}
 #[derive(Debug)]
 pub struct Writer {
     buf: String,
+    /// The namespace table whose prefixes (`n<i>`) are declared around everything written
+    /// (see [`Writer::declared_table`]).
+    table: &'static [&'static str],
 }
 
 impl Writer {
@@ -156,7 +179,16 @@ impl Writer {
     pub fn with_capacity(capacity: usize) -> Writer {
         Writer {
             buf: String::with_capacity(capacity),
+            table: &[],
         }
+    }
+
+    /// Records that the caller declared prefix `n<i>` for each namespace `i` of `table` (and
+    /// `i` for XML Schema instance) on an element around what is written next, as the
+    /// envelope does, so that values naming a namespace ([`QNameValue`](super::QNameValue))
+    /// use those prefixes instead of declaring their own.
+    pub fn declared_table(&mut self, table: &'static [&'static str]) {
+        self.table = table;
     }
 
     /// The document written so far.
@@ -210,6 +242,189 @@ impl Writer {
         escape_into(&mut self.buf, text)?;
         self.end(ns, name);
         Ok(())
+    }
+
+    /// `<name>prefix:local</name>`, with a prefix bound to `namespace` (see the
+    /// [`Encode`] impl of [`QNameValue`](super::QNameValue)); `local` must be an `NCName`.
+    pub(crate) fn qname_element(
+        &mut self,
+        ns: Ns,
+        name: &str,
+        namespace: &str,
+        local: &str,
+    ) -> Result<(), EncodeError> {
+        self.buf.push('<');
+        self.name(ns, name);
+        if namespace.is_empty() {
+            // No default namespace is ever declared by the writer: an unprefixed name is in
+            // no namespace.
+            self.buf.push('>');
+        } else if namespace == super::XML_NS {
+            self.buf.push_str(">xml:");
+        } else if namespace == super::XSI_NS {
+            self.buf.push_str(">i:");
+        } else if let Some(i) = self.table.iter().position(|t| *t == namespace) {
+            self.buf.push_str(">n");
+            push_index(&mut self.buf, i as u8);
+            self.buf.push(':');
+        } else {
+            self.buf.push_str(" xmlns:q=\"");
+            escape_into(&mut self.buf, namespace)?;
+            self.buf.push_str("\">q:");
+        }
+        escape_into(&mut self.buf, local)?;
+        self.end(ns, name);
+        Ok(())
+    }
+
+    /// Whether `prefix` is bound to `uri` around everything written (the declared table, `i`,
+    /// `xml`, and no default namespace).
+    fn in_scope(&self, prefix: &str, uri: &str) -> bool {
+        match prefix {
+            "" => uri.is_empty(),
+            "xml" => uri == super::XML_NS,
+            "i" => uri == super::XSI_NS,
+            _ => table_index(prefix).is_some_and(|i| self.table.get(i) == Some(&uri)),
+        }
+    }
+
+    /// Whether `prefix` is bound around everything written, to anything.
+    fn bound(&self, prefix: &str) -> bool {
+        matches!(prefix, "" | "xml" | "i") || table_index(prefix).is_some_and(|i| i < self.table.len())
+    }
+
+    /// `<name bindings attributes>content</name>` for an [`AnyXml`](super::AnyXml) value.
+    pub(crate) fn any_element(&mut self, ns: Ns, name: &str, v: &super::AnyXml) -> Result<(), EncodeError> {
+        let bad = |reason: &'static str| EncodeError {
+            path: Vec::new(),
+            kind: EncodeErrorKind::InvalidXml { reason },
+        };
+        let own = if ns == Ns::NONE {
+            String::new()
+        } else {
+            format!("n{}", ns.0)
+        };
+        self.buf.push('<');
+        self.name(ns, name);
+        for (i, (prefix, uri)) in v.namespaces.iter().enumerate() {
+            let valid_prefix = prefix.is_empty() || super::qname::is_ncname(prefix);
+            if !valid_prefix || prefix == "xmlns" || v.namespaces[..i].iter().any(|(p, _)| p == prefix) {
+                return Err(bad("declares a prefix that is not a name, or one twice"));
+            }
+            if uri == super::XMLNS_NS
+                || (uri == super::XML_NS) != (prefix == "xml")
+                || (uri.is_empty() && !prefix.is_empty())
+            {
+                return Err(bad("binds a prefix no document may bind that way"));
+            }
+            if self.in_scope(prefix, uri) {
+                continue;
+            }
+            if *prefix == own {
+                return Err(bad("rebinds the prefix of the element holding it"));
+            }
+            if prefix.is_empty() {
+                self.buf.push_str(" xmlns=\"");
+            } else {
+                self.buf.push_str(" xmlns:");
+                self.buf.push_str(prefix);
+                self.buf.push_str("=\"");
+            }
+            escape_into(&mut self.buf, uri)?;
+            self.buf.push('"');
+        }
+        let declared = |w: &Writer, prefix: &str| v.namespaces.iter().any(|(p, _)| p == prefix) || w.bound(prefix);
+        for (i, (key, value)) in v.attributes.iter().enumerate() {
+            let Some(prefix) = super::any::qname_prefix(key) else {
+                return Err(bad("has an attribute name that is not a qualified name"));
+            };
+            if key == "xmlns" || prefix == "xmlns" || v.attributes[..i].iter().any(|(k, _)| k == key) {
+                return Err(bad(
+                    "has a namespace declaration or a repeated name among its attributes",
+                ));
+            }
+            if !prefix.is_empty() && !declared(self, prefix) {
+                return Err(bad("uses an undeclared prefix"));
+            }
+            self.buf.push(' ');
+            self.buf.push_str(key);
+            self.buf.push_str("=\"");
+            escape_into(&mut self.buf, value)?;
+            self.buf.push('"');
+        }
+        self.buf.push('>');
+        self.check_fragment(&v.content, &|prefix| declared(self, prefix))
+            .map_err(bad)?;
+        self.buf.push_str(&v.content);
+        self.end(ns, name);
+        Ok(())
+    }
+
+    /// Checks that `content` is a well-formed fragment: balanced elements, no declarations,
+    /// only predefined or character references, XML characters, and element and attribute
+    /// prefixes bound (by `outer`, or by declarations inside).
+    fn check_fragment(&self, content: &str, outer: &dyn Fn(&str) -> bool) -> Result<(), &'static str> {
+        use quick_xml::events::Event;
+        if content.bytes().any(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) {
+            return Err("holds a character XML 1.0 cannot carry");
+        }
+        if content.contains('\u{FFFE}') || content.contains('\u{FFFF}') {
+            return Err("holds a character XML 1.0 cannot carry");
+        }
+        let mut r = quick_xml::Reader::from_str(content);
+        r.config_mut().check_end_names = true;
+        let mut inner: Vec<String> = Vec::new();
+        let mut marks: Vec<usize> = Vec::new();
+        let malformed = "is not well-formed";
+        loop {
+            let event = r.read_event().map_err(|_| malformed)?;
+            let (start, empty) = match event {
+                Event::Start(e) => (e, false),
+                Event::Empty(e) => (e, true),
+                Event::End(_) => {
+                    let mark = marks.pop().ok_or(malformed)?;
+                    inner.truncate(mark);
+                    continue;
+                }
+                Event::Eof if marks.is_empty() => return Ok(()),
+                Event::Eof => return Err(malformed),
+                Event::GeneralRef(g) => {
+                    let predefined = matches!(&*g, "lt" | "gt" | "amp" | "apos" | "quot");
+                    match g.resolve_char_ref() {
+                        Ok(Some(_)) => {}
+                        Ok(None) if predefined => {}
+                        _ => return Err("holds an undefined entity or a bad character reference"),
+                    }
+                    continue;
+                }
+                Event::Decl(_) | Event::DocType(_) => return Err("holds a declaration"),
+                Event::Text(_) | Event::CData(_) | Event::Comment(_) | Event::PI(_) => continue,
+            };
+            let mark = inner.len();
+            let mut names = Vec::new();
+            for attr in start.attributes() {
+                let attr = attr.map_err(|_| malformed)?;
+                let key = attr.key.0;
+                match key.strip_prefix("xmlns") {
+                    Some("") => {}
+                    Some(p) if p.starts_with(':') => inner.push(p[1..].to_owned()),
+                    _ => names.push(key),
+                }
+            }
+            let bound = |prefix: &str| prefix.is_empty() || inner.iter().any(|p| p == prefix) || outer(prefix);
+            let element = start.name().0;
+            for name in names.into_iter().chain([element]) {
+                let prefix = super::any::qname_prefix(name).ok_or(malformed)?;
+                if !bound(prefix) {
+                    return Err("uses an undeclared prefix");
+                }
+            }
+            if empty {
+                inner.truncate(mark);
+            } else {
+                marks.push(mark);
+            }
+        }
     }
 
     /// A required member.
@@ -334,6 +549,16 @@ impl Writer {
             Nillable::Value(v) => self.array(ns, name, item_ns, item, v),
         }
     }
+}
+
+/// `i` for a prefix `n<i>` of the table.
+fn table_index(prefix: &str) -> Option<usize> {
+    let digits = prefix.strip_prefix('n')?;
+    if digits.is_empty() || (digits.len() > 1 && digits.starts_with('0')) || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 fn push_index(buf: &mut String, i: u8) {
