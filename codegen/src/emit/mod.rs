@@ -191,14 +191,23 @@ fn module_root(ctx: &Ctx<'_>) -> TokenStream {
         let doc = doc_attrs(&format!("`{uri}`"));
         quote! { #doc pub const #ident: #rt::Ns = #rt::Ns(#idx); }
     });
-    let endpoint = ctx.model.service.as_ref().map(|s| {
-        let doc = doc_attrs(&format!(
-            "The `{}` port's SOAP address, from the WSDL's `{}` service.",
-            s.port, s.name
-        ));
-        let address = &s.address;
-        quote! { #doc pub const DEFAULT_ENDPOINT: &str = #address; }
-    });
+    // Always emitted, so the runtime can name it: empty when the WSDL declares no address.
+    let endpoint = match ctx.model.service.as_ref() {
+        Some(s) => {
+            let doc = doc_attrs(&format!(
+                "The `{}` port's SOAP address, from the WSDL's `{}` service.",
+                s.port, s.name
+            ));
+            let address = &s.address;
+            quote! { #doc pub const DEFAULT_ENDPOINT: &str = #address; }
+        }
+        None => {
+            let doc = doc_attrs(
+                "The WSDL declares no SOAP 1.1 address for its binding: empty, so a client must be given one.",
+            );
+            quote! { #doc pub const DEFAULT_ENDPOINT: &str = ""; }
+        }
+    };
     let table_doc = doc_attrs(&format!(
         "Target namespaces of the WSDL's schemas; an element's [`Ns`]({}::Ns) indexes this table.",
         ctx.config.runtime_path

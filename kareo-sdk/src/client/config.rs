@@ -333,6 +333,11 @@ impl ClientBuilder {
         if let Some(name) = self.unknown_operations.first() {
             return Err(Error::config(format!("rate limit for unknown operation {name:?}")));
         }
+        if self.config.endpoint.is_empty() {
+            return Err(Error::config(
+                "no endpoint: the contract declares no address; set one with ClientBuilder::endpoint",
+            ));
+        }
         match reqwest::Url::parse(&self.config.endpoint) {
             Ok(url) if url.scheme() == "https" && url.has_host() => {}
             Ok(url) if url.scheme() == "http" && url.has_host() => {
@@ -358,6 +363,15 @@ impl ClientBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_endpoint_says_the_contract_declares_none() {
+        let err = ClientBuilder::new(Credentials::new("key-1234", "user-5678", "pass-9012"))
+            .endpoint("")
+            .build()
+            .expect_err("no endpoint");
+        assert!(err.to_string().contains("no endpoint"), "{err}");
+    }
 
     #[test]
     fn debug_masks_credentials_and_url_userinfo() {
