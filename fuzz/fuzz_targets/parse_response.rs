@@ -19,7 +19,7 @@ macro_rules! agree {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let limits = Limits { max_depth: 64, max_bytes: 1 << 20 };
+    let limits = Limits { max_depth: 64, max_bytes: 1 << 20, max_unknown: 10_000 };
     agree!(read_response, GetPatients, data, limits);
     agree!(read_response, GetAppointments, data, limits);
     agree!(read_response, GetServiceLocations, data, limits);

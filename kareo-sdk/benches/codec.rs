@@ -67,6 +67,7 @@ fn patients_response() -> Vec<u8> {
 const UNLIMITED: Limits = Limits {
     max_depth: 128,
     max_bytes: usize::MAX,
+    max_unknown: u64::MAX,
 };
 
 fn typed_parse(bytes: &[u8]) -> Response<kareo_sdk::types::GetPatientsResp> {

@@ -258,12 +258,18 @@ fn read_message<T: MessageDecode, D: FaultDetails>(
     let soap = info.soap_ns();
     let envelope = r.root()?;
     if envelope.ns != soap || envelope.local() != "Envelope" {
-        return Err(envelope_error("the document is not a SOAP 1.1 envelope"));
+        return Err(DecodeError::new(DecodeErrorKind::NotEnvelope(
+            envelope.local().to_owned(),
+        )));
     }
     let mut out = None;
     let mut headers = T::Headers::default();
+    let (mut seen_header, mut seen_body) = (false, false);
     while let Some(part) = r.child(&envelope)? {
         if part.ns == soap && part.local() == "Header" {
+            if std::mem::replace(&mut seen_header, true) {
+                return Err(envelope_error("the envelope holds two Header elements"));
+            }
             // The message's header entries are read; any other entry is skipped and counted.
             while let Some(entry) = r.child(&part)? {
                 if !T::decode_header(&mut headers, &mut r, &entry).map_err(|e| e.within("Header"))? {
@@ -276,24 +282,42 @@ fn read_message<T: MessageDecode, D: FaultDetails>(
             r.unknown(&part)?;
             continue;
         }
+        if std::mem::replace(&mut seen_body, true) {
+            return Err(envelope_error("the envelope holds two Body elements"));
+        }
         while let Some(item) = r.child(&part)? {
-            if out.is_some() {
+            let is_fault = item.ns == soap && item.local() == "Fault";
+            let is_result = item.ns == message.ns && item.local() == message.element;
+            if !is_fault && !is_result {
                 r.unknown(&item)?;
-            } else if item.ns == soap && item.local() == "Fault" {
-                let mut fault = read_fault(&mut r, &item)?;
+                continue;
+            }
+            // One message is one answer: a second result or fault beside the first is an error.
+            if let Some(first) = &out {
+                let first = match first {
+                    Response::Result(_) => message.element,
+                    Response::Fault(_) => "Fault",
+                };
+                let second = if is_fault { "Fault" } else { message.element };
+                return Err(envelope_error(&if first == second {
+                    format!("the body holds two {first} elements")
+                } else {
+                    format!("the body holds both {first} and {second}")
+                }));
+            }
+            if is_fault {
+                let mut fault = read_fault(&mut r, &item).map_err(|e| e.within("Fault"))?;
                 if fault.detail.is_some() {
                     fault.typed = typed_detail::<D>(body, limits, info).map(TypedDetail::new);
                 }
                 out = Some(Response::Fault(fault));
-            } else if item.ns == message.ns && item.local() == message.element {
+            } else {
                 let result = match message.child {
                     Some(child) => read_result::<T::Body>(&mut r, &item, child.ns, child.name),
                     None => T::Body::decode(&mut r, &item),
                 }
                 .map_err(|e| e.within(message.element))?;
                 out = Some(Response::Result(result));
-            } else {
-                r.unknown(&item)?;
             }
         }
     }
@@ -320,7 +344,10 @@ fn read_result<'i, T: Decode>(
 ) -> Result<T, DecodeError> {
     let mut result = None;
     while let Some(c) = r.child(wrapper)? {
-        if c.ns == child_ns && c.local() == child && result.is_none() {
+        if c.ns == child_ns && c.local() == child {
+            if result.is_some() {
+                return Err(DecodeError::new(DecodeErrorKind::Duplicate).within(child));
+            }
             if c.is_nil() {
                 r.skip(&c)?;
                 return Err(DecodeError::new(DecodeErrorKind::Missing(child)));
@@ -372,14 +399,23 @@ fn typed_detail<D: FaultDetails>(body: &[u8], limits: Limits, info: &OperationIn
 
 fn read_fault<'i>(r: &mut Reader<'i>, fault: &Element<'i>) -> Result<Fault, DecodeError> {
     let mut out = Fault::default();
+    let (mut code, mut string) = (None, None);
     while let Some(c) = r.child(fault)? {
-        match c.local() {
-            "faultcode" => out.code = r.text(&c)?.trim().to_owned(),
-            "faultstring" => out.string = r.text(&c)?.into_owned(),
-            "faultactor" => out.actor = Some(r.text(&c)?.into_owned()),
-            "detail" => out.detail = Some(r.inner_text(&c)?),
+        let name = c.local();
+        let twice = || DecodeError::new(DecodeErrorKind::Duplicate).within(name.to_owned());
+        match name {
+            "faultcode" if code.is_some() => return Err(twice()),
+            "faultstring" if string.is_some() => return Err(twice()),
+            "faultactor" if out.actor.is_some() => return Err(twice()),
+            "detail" if out.detail.is_some() => return Err(twice()),
+            "faultcode" => code = Some(r.text(&c).map_err(|e| e.within("faultcode"))?.trim().to_owned()),
+            "faultstring" => string = Some(r.text(&c).map_err(|e| e.within("faultstring"))?.into_owned()),
+            "faultactor" => out.actor = Some(r.text(&c).map_err(|e| e.within("faultactor"))?.into_owned()),
+            "detail" => out.detail = Some(r.inner_text(&c).map_err(|e| e.within("detail"))?),
             _ => r.unknown(&c)?,
         }
     }
+    out.code = code.unwrap_or_default();
+    out.string = string.unwrap_or_default();
     Ok(out)
 }

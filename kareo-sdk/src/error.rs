@@ -25,15 +25,42 @@ pub enum Error {
         message: String,
     },
 
-    /// The server answered with an HTTP error status and no SOAP fault.
-    #[error("{operation}: HTTP {status}: {excerpt}")]
+    /// The server answered with an HTTP error status and no readable SOAP fault.
+    #[error(
+        "{operation}: HTTP {status}{}{}: {}",
+        content_type_suffix(content_type),
+        fault_error.as_ref().map(|e| format!(", not a readable SOAP fault ({e})")).unwrap_or_default(),
+        body_text(excerpt)
+    )]
     Http {
         /// Operation name.
         operation: &'static str,
         /// HTTP status code.
         status: u16,
+        /// The `Content-Type` the server declared, if any.
+        content_type: Option<String>,
         /// The start of the body, as text (tags of an HTML page removed), at most a few hundred
         /// characters.
+        excerpt: String,
+        /// Why the body, which looked like XML, could not be read as a SOAP fault.
+        fault_error: Option<DecodeError>,
+    },
+
+    /// The server answered a success status with a body that is not a SOAP envelope: empty,
+    /// an HTML page (a proxy's or a login portal's), JSON, or XML of another kind.
+    #[error(
+        "{operation}: HTTP {status}{}: the body is not a SOAP envelope: {}",
+        content_type_suffix(content_type),
+        body_text(excerpt)
+    )]
+    NotSoap {
+        /// Operation name.
+        operation: &'static str,
+        /// HTTP status code.
+        status: u16,
+        /// The `Content-Type` the server declared, if any.
+        content_type: Option<String>,
+        /// The start of the body, as text (tags removed), at most a few hundred characters.
         excerpt: String,
     },
 
@@ -126,6 +153,21 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+}
+
+fn content_type_suffix(content_type: &Option<String>) -> String {
+    match content_type {
+        Some(t) => format!(" ({t})"),
+        None => " (no content type)".to_owned(),
+    }
+}
+
+fn body_text(excerpt: &str) -> &str {
+    if excerpt.is_empty() {
+        "the body is empty"
+    } else {
+        excerpt
+    }
 }
 
 fn message_suffix(message: &Option<String>) -> String {
@@ -233,6 +275,9 @@ impl Error {
                 TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Connection
             ),
             Error::Http { status, .. } => matches!(status, 408 | 500 | 502 | 504),
+            // A success status with a page instead of an envelope: a portal or a misrouted
+            // endpoint, which answers the same way again.
+            Error::NotSoap { .. } => false,
             Error::Throttled { .. } => true,
             Error::Decode { truncated, .. } => *truncated,
             Error::Fault { .. }
@@ -259,6 +304,7 @@ impl Error {
         match self {
             Error::Transport { operation, .. }
             | Error::Http { operation, .. }
+            | Error::NotSoap { operation, .. }
             | Error::Fault { operation, .. }
             | Error::Service { operation, .. }
             | Error::Security { operation, .. }

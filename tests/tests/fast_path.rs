@@ -209,6 +209,7 @@ fn the_fuzzing_corpus_reads_the_same() {
     let limits = Limits {
         max_depth: 64,
         max_bytes: 1 << 20,
+        max_unknown: 10_000,
     };
     let mut inputs = 0;
     for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {

@@ -15,6 +15,7 @@ fn corpus_inputs_never_panic() {
         let limits = Limits {
             max_depth: 64,
             max_bytes: 1 << 20,
+            max_unknown: 10_000,
         };
         parsed += usize::from(envelope::read_response::<GetPatients>(&data, limits).is_ok());
         let _ = envelope::read_response::<GetAppointments>(&data, limits);

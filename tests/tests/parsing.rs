@@ -183,8 +183,12 @@ fn entities_are_never_expanded() {
 fn deep_nesting_is_bounded_without_recursion() {
     let depth = 200_000;
     let inner = "<a:X>".repeat(depth) + &"</a:X>".repeat(depth);
-    // Inside an unknown element: skipped iteratively.
-    let (_, skipped) = parse_patients(&patients(&inner)).expect("an unknown subtree is skipped");
+    // Inside an unknown element: the depth limit holds while skipping too.
+    let err = parse_patients(&patients(&inner)).expect_err("too deep, even unknown");
+    assert_eq!(err.kind, DecodeErrorKind::TooDeep(128), "{err}");
+    // An unknown subtree within the limit is skipped, and counted once.
+    let shallow = "<a:X>".repeat(100) + &"</a:X>".repeat(100);
+    let (_, skipped) = parse_patients(&patients(&shallow)).expect("an unknown subtree is skipped");
     assert_eq!(skipped, 1);
     // Inside a text value: rejected.
     let in_text = patients(&format!(

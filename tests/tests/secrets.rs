@@ -195,6 +195,7 @@ async fn scenarios(mock: &MockKareo) -> Vec<String> {
         soap_action: "\"x\"".into(),
         body: format!("<Password>{PASSWORD}</Password>").into(),
         timeout: Duration::from_secs(1),
+        head_timeout: Duration::from_secs(1),
         max_response_bytes: 1,
     };
     out.push(format!("{http:?}"));

@@ -24,11 +24,15 @@ impl Redactor {
     /// Secrets shorter than 3 characters are not scrubbed (they would mangle every text and
     /// reveal nothing by themselves).
     pub(crate) fn new<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut list: Vec<String> = secrets
-            .into_iter()
-            .filter(|s| s.chars().count() >= 3)
-            .map(str::to_owned)
-            .collect();
+        let mut list: Vec<String> = Vec::new();
+        for secret in secrets.into_iter().filter(|s| s.chars().count() >= 3) {
+            list.push(secret.to_owned());
+            // As it appears in XML a server echoes (and in a logged raw body).
+            let escaped = xml_escaped(secret);
+            if escaped != secret {
+                list.push(escaped);
+            }
+        }
         // Longest first, so that a secret containing another is replaced whole.
         list.sort_by_key(|s| std::cmp::Reverse(s.len()));
         list.dedup();
@@ -45,9 +49,56 @@ impl Redactor {
         out
     }
 
+    /// Masks the end of a text that was cut short when it is the start of a secret (three
+    /// characters or more), which would otherwise show a secret's first characters.
+    fn mask_cut_tail(&self, text: &mut String) {
+        for s in &self.secrets {
+            let starts: Vec<usize> = s.char_indices().map(|(i, _)| i).skip(3).collect();
+            for &len in starts.iter().rev() {
+                if text.ends_with(&s[..len]) {
+                    text.truncate(text.len() - len);
+                    text.push_str("***");
+                    return;
+                }
+            }
+        }
+    }
+
     fn own(&self, text: &str) -> String {
         self.redact(text).into_owned()
     }
+}
+
+/// What a body's first bytes say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sniffed {
+    /// Nothing but whitespace.
+    Empty,
+    /// An HTML page (a proxy's, a load balancer's, a login portal's).
+    Html,
+    /// Something else that does not start with markup: JSON, plain text, binary.
+    NotMarkup,
+    /// A document that starts like XML (it may still not be SOAP).
+    Xml,
+}
+
+fn sniff(body: &[u8]) -> Sniffed {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    match body.iter().position(|b| !b.is_ascii_whitespace()) {
+        None => Sniffed::Empty,
+        Some(i) if body[i] != b'<' => Sniffed::NotMarkup,
+        Some(_) if starts_with_html(body) => Sniffed::Html,
+        Some(_) => Sniffed::Xml,
+    }
+}
+
+/// `text` with XML's special characters escaped as a writer escapes them.
+fn xml_escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }
 
 /// Reads `response` as operation `O`'s answer.
@@ -58,13 +109,25 @@ pub(crate) fn interpret<O: Operation>(
 ) -> Result<O::Response, Error> {
     let operation = O::INFO.name;
     let status = response.status;
+    let sniffed = sniff(&response.body);
+    let content_type = || response.content_type.as_deref().map(|t| redactor.own(t));
     if !(200..300).contains(&status) {
-        if looks_like_xml(&response.body) {
-            if let Ok((Response::Fault(fault), _)) = envelope::read_response::<O>(&response.body, limits) {
-                return Err(fault_error(operation, status, fault, response, redactor));
+        let mut fault_error = None;
+        if sniffed == Sniffed::Xml {
+            match envelope::read_response::<O>(&response.body, limits) {
+                Ok((Response::Fault(fault), _)) => {
+                    return Err(fault_error_of(operation, status, fault, response, redactor))
+                }
+                Ok((Response::Result(_), _)) => {
+                    fault_error = Some(DecodeError::new(DecodeErrorKind::Envelope(format!(
+                        "a {} result with an error status",
+                        O::INFO.output.element
+                    ))))
+                }
+                Err(e) => fault_error = Some(redact_decode(e, redactor)),
             }
         }
-        let excerpt = redactor.own(&excerpt(&response.body));
+        let excerpt = excerpt(&response.body, redactor);
         if status == 429 || status == 503 {
             let message = if excerpt.is_empty() {
                 format!("HTTP {status}")
@@ -81,15 +144,27 @@ pub(crate) fn interpret<O: Operation>(
         return Err(Error::Http {
             operation,
             status,
+            content_type: content_type(),
             excerpt,
+            fault_error,
         });
+    }
+    let not_soap = || Error::NotSoap {
+        operation,
+        status,
+        content_type: content_type(),
+        excerpt: excerpt(&response.body, redactor),
+    };
+    if sniffed != Sniffed::Xml {
+        return Err(not_soap());
     }
     match envelope::read_response::<O>(&response.body, limits) {
         Ok((Response::Result(result), _)) => {
             check_status(operation, &result.status(), redactor)?;
             Ok(result)
         }
-        Ok((Response::Fault(fault), _)) => Err(fault_error(operation, status, fault, response, redactor)),
+        Ok((Response::Fault(fault), _)) => Err(fault_error_of(operation, status, fault, response, redactor)),
+        Err(error) if matches!(error.kind, DecodeErrorKind::NotEnvelope(_)) => Err(not_soap()),
         Err(error) => Err(Error::Decode {
             operation,
             truncated: is_truncated(&error, &response.body),
@@ -98,7 +173,7 @@ pub(crate) fn interpret<O: Operation>(
     }
 }
 
-fn fault_error(
+fn fault_error_of(
     operation: &'static str,
     status: u16,
     fault: Fault,
@@ -187,7 +262,9 @@ fn is_truncated(error: &DecodeError, body: &[u8]) -> bool {
 
 fn redact_decode(mut error: DecodeError, redactor: &Redactor) -> DecodeError {
     match &mut error.kind {
-        DecodeErrorKind::Malformed(m) | DecodeErrorKind::Envelope(m) => *m = redactor.own(m),
+        DecodeErrorKind::Malformed(m) | DecodeErrorKind::Envelope(m) | DecodeErrorKind::NotEnvelope(m) => {
+            *m = redactor.own(m)
+        }
         _ => {}
     }
     for p in &mut error.path {
@@ -196,23 +273,21 @@ fn redact_decode(mut error: DecodeError, redactor: &Redactor) -> DecodeError {
     error
 }
 
-fn looks_like_xml(body: &[u8]) -> bool {
-    let start = body
-        .iter()
-        .position(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
-    start.is_some_and(|i| body[i] == b'<') && !starts_with_html(body)
-}
-
 fn starts_with_html(body: &[u8]) -> bool {
     let head = &body[..body.len().min(512)];
     let head = String::from_utf8_lossy(head).to_ascii_lowercase();
     head.contains("<html") || head.contains("<!doctype html")
 }
 
-/// A short, readable excerpt of a body: tags removed, whitespace collapsed, at most
-/// [`EXCERPT_CHARS`] characters.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let head = &body[..body.len().min(16 * 1024)];
+/// Most bytes of a body read for an excerpt.
+const EXCERPT_SOURCE_BYTES: usize = 16 * 1024;
+
+/// A short, readable excerpt of a body: tags removed, the five predefined entities and
+/// character references decoded, whitespace collapsed, secrets masked, at most
+/// [`EXCERPT_CHARS`] characters. Masking comes before cutting, and a cut that ends inside a
+/// secret's first characters masks them too, so no part of a secret survives.
+pub(crate) fn excerpt(body: &[u8], redactor: &Redactor) -> String {
+    let head = &body[..body.len().min(EXCERPT_SOURCE_BYTES)];
     let text = String::from_utf8_lossy(head);
     let mut out = String::new();
     let mut in_tag = false;
@@ -248,7 +323,7 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
                 out.push(' ');
                 last_space = true;
             }
-        } else if c.is_whitespace() {
+        } else if c.is_whitespace() || c.is_control() {
             if !last_space {
                 out.push(' ');
                 last_space = true;
@@ -258,17 +333,58 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
             last_space = false;
         }
         i += c.len_utf8();
-        if out.chars().count() > EXCERPT_CHARS {
-            break;
+    }
+    let decoded = decode_references(out.trim());
+    let masked = redactor.redact(&decoded);
+    let cut = body.len() > EXCERPT_SOURCE_BYTES || masked.chars().count() > EXCERPT_CHARS;
+    let mut shown: String = masked.chars().take(EXCERPT_CHARS).collect();
+    if cut {
+        redactor.mask_cut_tail(&mut shown);
+        shown.push('…');
+    }
+    shown
+}
+
+/// `text` with `&lt;`, `&gt;`, `&amp;`, `&quot;`, `&apos;` and character references decoded;
+/// anything else (and references to control characters) is left as written.
+fn decode_references(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest[..rest.len().min(12)].find(';');
+        let decoded = end.and_then(|end| {
+            let name = &rest[1..end];
+            let c = match name {
+                "lt" => '<',
+                "gt" => '>',
+                "amp" => '&',
+                "quot" => '"',
+                "apos" => '\'',
+                _ => {
+                    let code = match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => name.strip_prefix('#')?.parse().ok()?,
+                    };
+                    char::from_u32(code).filter(|c| !c.is_control())?
+                }
+            };
+            Some((c, end + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
         }
     }
-    let trimmed = out.trim();
-    if trimmed.chars().count() > EXCERPT_CHARS {
-        let cut: String = trimmed.chars().take(EXCERPT_CHARS).collect();
-        format!("{cut}…")
-    } else {
-        trimmed.to_owned()
-    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -279,7 +395,7 @@ mod tests {
     fn excerpt_strips_html_and_collapses_space() {
         let body = b"<!DOCTYPE html><html><head><title>Service Unavailable</title><style>body{x:y}</style></head>\n<body>\n  <h1>HTTP Error 503.</h1>   The service is unavailable.</body></html>";
         assert_eq!(
-            excerpt(body),
+            excerpt(body, &Redactor::default()),
             "Service Unavailable HTTP Error 503. The service is unavailable."
         );
     }
@@ -287,9 +403,25 @@ mod tests {
     #[test]
     fn excerpt_is_short() {
         let body = "x".repeat(10_000);
-        let e = excerpt(body.as_bytes());
+        let e = excerpt(body.as_bytes(), &Redactor::default());
         assert!(e.chars().count() <= EXCERPT_CHARS + 1);
         assert!(e.ends_with('…'));
+    }
+
+    #[test]
+    fn excerpt_masks_before_cutting_and_masks_a_cut_secret() {
+        let r = Redactor::new(["p&ss<w0rd-9", "Secret-Key-77"]);
+        let html = b"<p>login p&amp;ss&lt;w0rd-9 failed &#x53;ecret-Key-77</p>";
+        assert_eq!(excerpt(html, &r), "login *** failed ***");
+        // A secret beyond the shown length is masked before the cut.
+        let body = format!("{}Secret-Key-77", "x ".repeat(EXCERPT_CHARS / 2 - 3));
+        assert!(excerpt(body.as_bytes(), &r).ends_with("x ***"));
+        // The end of the bytes read for an excerpt falls inside the key: its first characters
+        // are masked too.
+        let body = format!("{} Secret-Key-77", "<a/>".repeat(EXCERPT_SOURCE_BYTES / 4 - 2));
+        let e = excerpt(body.as_bytes(), &r);
+        assert!(!e.contains("Sec"), "{e}");
+        assert!(e.ends_with("***…"), "{e}");
     }
 
     #[test]
@@ -407,9 +539,13 @@ mod tests {
     }
 
     #[test]
-    fn html_is_not_xml() {
-        assert!(looks_like_xml(b"  <s:Envelope/>"));
-        assert!(!looks_like_xml(b"<html><body>oops</body></html>"));
-        assert!(!looks_like_xml(b"Bad gateway"));
+    fn bodies_are_sniffed() {
+        assert_eq!(sniff(b"  <s:Envelope/>"), Sniffed::Xml);
+        assert_eq!(sniff(b"\xEF\xBB\xBF<s:Envelope/>"), Sniffed::Xml);
+        assert_eq!(sniff(b"<html><body>oops</body></html>"), Sniffed::Html);
+        assert_eq!(sniff(b"<?xml version=\"1.0\"?><!DOCTYPE html><html/>"), Sniffed::Html);
+        assert_eq!(sniff(b"Bad gateway"), Sniffed::NotMarkup);
+        assert_eq!(sniff(b"{\"error\": 1}"), Sniffed::NotMarkup);
+        assert_eq!(sniff(b" \r\n"), Sniffed::Empty);
     }
 }

@@ -9,7 +9,7 @@ use super::rate_limit::RateLimit;
 use super::retry::RetryPolicy;
 use super::transport::Transport;
 use crate::error::Error;
-use crate::xml::CredentialSource;
+use crate::xml::{CredentialSource, Limits};
 
 /// Environment variable holding the customer key.
 pub const ENV_CUSTOMER_KEY: &str = "KAREO_CUSTOMER_KEY";
@@ -108,6 +108,12 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 /// Default limit on a response body.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+/// Default time from sending a request to the end of the response's status line and headers.
+///
+/// Kareo sends its head when the answer is ready (it builds an answer whole before sending),
+/// which takes seconds even for large lists; a head that has not arrived within a minute, or
+/// that a server trickles byte by byte, is not coming.
+pub const DEFAULT_RESPONSE_HEAD_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Everything a [`KareoClient`](super::KareoClient) is built from. `Debug` masks the
 /// credentials.
@@ -118,7 +124,11 @@ pub struct Config {
     pub(crate) client_version: Option<String>,
     pub(crate) connect_timeout: Duration,
     pub(crate) request_timeout: Duration,
+    pub(crate) response_head_timeout: Duration,
     pub(crate) max_response_bytes: usize,
+    pub(crate) max_depth: u32,
+    pub(crate) max_unknown: u64,
+    pub(crate) gzip: bool,
     pub(crate) retry: RetryPolicy,
     pub(crate) rate_limit: Option<RateLimit>,
     pub(crate) rate_limits: HashMap<&'static str, RateLimit>,
@@ -143,9 +153,27 @@ impl Config {
     pub fn request_timeout(&self) -> Duration {
         self.request_timeout
     }
-    /// Largest response body accepted.
+    /// Longest wait for the response's status line and headers.
+    pub fn response_head_timeout(&self) -> Duration {
+        self.response_head_timeout
+    }
+    /// Largest response body accepted (after decompression).
     pub fn max_response_bytes(&self) -> usize {
         self.max_response_bytes
+    }
+    /// Whether responses may come gzip-compressed (`Accept-Encoding: gzip`).
+    pub fn gzip(&self) -> bool {
+        self.gzip
+    }
+    /// What the parser accepts of a response: the document size is
+    /// [`max_response_bytes`](Self::max_response_bytes), so the one setting bounds both the
+    /// transfer and the parse.
+    pub fn parse_limits(&self) -> Limits {
+        Limits {
+            max_depth: self.max_depth,
+            max_bytes: self.max_response_bytes,
+            max_unknown: self.max_unknown,
+        }
     }
     /// Retry policy.
     pub fn retry(&self) -> &RetryPolicy {
@@ -170,7 +198,11 @@ impl fmt::Debug for Config {
             .field("client_version", &self.client_version)
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
+            .field("response_head_timeout", &self.response_head_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_depth", &self.max_depth)
+            .field("max_unknown", &self.max_unknown)
+            .field("gzip", &self.gzip)
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
             .field("rate_limits", &self.rate_limits)
@@ -214,8 +246,9 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     /// Defaults: the WSDL's endpoint ([`DEFAULT_ENDPOINT`](crate::DEFAULT_ENDPOINT)), connect
-    /// timeout 10 s, request timeout 120 s, responses up to 64 MiB, [`RetryPolicy::default`],
-    /// no rate limit, no body logging.
+    /// timeout 10 s, response head within 60 s, request timeout 120 s, gzip-compressed
+    /// responses accepted, responses up to 64 MiB, the parser's [`Limits::default`] depth and
+    /// unknown-element count, [`RetryPolicy::default`], no rate limit, no body logging.
     pub fn new(credentials: Credentials) -> Self {
         ClientBuilder {
             config: Config {
@@ -224,7 +257,11 @@ impl ClientBuilder {
                 client_version: None,
                 connect_timeout: DEFAULT_CONNECT_TIMEOUT,
                 request_timeout: DEFAULT_REQUEST_TIMEOUT,
+                response_head_timeout: DEFAULT_RESPONSE_HEAD_TIMEOUT,
                 max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+                max_depth: Limits::DEFAULT_MAX_DEPTH,
+                max_unknown: Limits::DEFAULT_MAX_UNKNOWN,
+                gzip: true,
                 retry: RetryPolicy::default(),
                 rate_limit: None,
                 rate_limits: HashMap::new(),
@@ -275,10 +312,42 @@ impl ClientBuilder {
         self
     }
 
-    /// Largest response body accepted; a larger one fails with
-    /// [`Error::ResponseTooLarge`].
+    /// How long the response's status line and headers may take to arrive after the request
+    /// was sent (default [`DEFAULT_RESPONSE_HEAD_TIMEOUT`]); bounded by the request timeout
+    /// too. A head that does not arrive in time is a
+    /// [`TransportErrorKind::Timeout`](crate::error::TransportErrorKind::Timeout).
+    pub fn response_head_timeout(mut self, timeout: Duration) -> Self {
+        self.config.response_head_timeout = timeout;
+        self
+    }
+
+    /// Largest response body accepted, counted after decompression; a larger one fails with
+    /// [`Error::ResponseTooLarge`] as soon as the limit is passed. The parser accepts
+    /// documents of the same size ([`Config::parse_limits`]).
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.config.max_response_bytes = limit;
+        self
+    }
+
+    /// Deepest element nesting a response may have (default
+    /// [`Limits::DEFAULT_MAX_DEPTH`]), elements the schema does not declare included.
+    pub fn max_depth(mut self, depth: u32) -> Self {
+        self.config.max_depth = depth;
+        self
+    }
+
+    /// Most elements the schema does not declare that one response may hold (default
+    /// [`Limits::DEFAULT_MAX_UNKNOWN`]), every element inside a skipped one counted.
+    pub fn max_unknown_elements(mut self, count: u64) -> Self {
+        self.config.max_unknown = count;
+        self
+    }
+
+    /// Whether to ask for gzip-compressed responses (`Accept-Encoding: gzip`, on by default)
+    /// and decompress them as they arrive. Kareo's XML compresses about tenfold. Applies to
+    /// the built-in transport; a custom [`transport`](Self::transport) decides for itself.
+    pub fn gzip(mut self, on: bool) -> Self {
+        self.config.gzip = on;
         self
     }
 

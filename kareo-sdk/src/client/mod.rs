@@ -40,7 +40,7 @@ use tracing::Instrument;
 
 pub use config::{
     ClientBuilder, Config, Credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT,
-    ENV_CUSTOMER_KEY, ENV_ENDPOINT, ENV_PASSWORD, ENV_USER,
+    DEFAULT_RESPONSE_HEAD_TIMEOUT, ENV_CUSTOMER_KEY, ENV_ENDPOINT, ENV_PASSWORD, ENV_USER,
 };
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
@@ -48,7 +48,7 @@ pub use transport::{BoxFuture, HttpRequest, HttpResponse, ReqwestTransport, Tran
 
 use crate::envelope;
 use crate::error::{Error, TransportErrorKind};
-use crate::xml::{Credentialed, Limits, Operation};
+use crate::xml::{Credentialed, Operation};
 use classify::Redactor;
 use rate_limit::Limiter;
 use retry::Jitter;
@@ -100,7 +100,7 @@ impl KareoClient {
         let transport: Arc<dyn Transport> = match &config.transport {
             Some(t) => Arc::clone(t),
             None => Arc::new(
-                ReqwestTransport::new(config.connect_timeout)
+                ReqwestTransport::with_gzip(config.connect_timeout, config.gzip)
                     .map_err(|e| Error::config(format!("cannot create the HTTP client: {}", e.message)))?,
             ),
         };
@@ -223,6 +223,7 @@ impl KareoClient {
             soap_action: format!("\"{}\"", info.soap_action),
             body,
             timeout: config.request_timeout,
+            head_timeout: config.response_head_timeout.min(config.request_timeout),
             max_response_bytes: config.max_response_bytes,
         };
         let started = Instant::now();
@@ -263,7 +264,7 @@ impl KareoClient {
         if config.log_bodies {
             log_body("response body", &response.body, redactor);
         }
-        let result = classify::interpret::<O>(&response, Limits::default(), redactor);
+        let result = classify::interpret::<O>(&response, config.parse_limits(), redactor);
         match &result {
             Ok(_) => tracing::debug!(status = response.status, "call succeeded"),
             Err(e) => tracing::debug!(status = response.status, error = %e, "call failed"),

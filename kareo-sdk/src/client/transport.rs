@@ -24,6 +24,8 @@ pub struct HttpRequest {
     pub body: Bytes,
     /// How long the whole exchange may take, response body included.
     pub timeout: Duration,
+    /// How long the response's status line and headers may take to arrive.
+    pub head_timeout: Duration,
     /// Largest response body to accept; a larger one is a
     /// [`TransportErrorKind::BodyTooLarge`] error.
     pub max_response_bytes: usize,
@@ -36,6 +38,7 @@ impl fmt::Debug for HttpRequest {
             .field("soap_action", &self.soap_action)
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .field("timeout", &self.timeout)
+            .field("head_timeout", &self.head_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
@@ -50,7 +53,7 @@ pub struct HttpResponse {
     pub content_type: Option<String>,
     /// The `Retry-After` header (seconds, or an HTTP date turned into the wait from now).
     pub retry_after: Option<Duration>,
-    /// The whole body.
+    /// The whole body, decompressed.
     pub body: Bytes,
 }
 
@@ -85,8 +88,8 @@ impl StdError for TransportError {}
 ///
 /// The client builds the request (URL, SOAPAction, body, per-request timeout and size limit)
 /// and interprets the response; a transport only moves bytes. Implementations must set
-/// `Content-Type: text/xml; charset=utf-8` and the `SOAPAction` header, honour the timeout and
-/// the size limit, and report failures with the [`TransportErrorKind`] that says whether the
+/// `Content-Type: text/xml; charset=utf-8` and the `SOAPAction` header, honour both timeouts
+/// and the size limit (counted on the decompressed body when they decompress), and report failures with the [`TransportErrorKind`] that says whether the
 /// request can have reached the server ([`Connect`](TransportErrorKind::Connect) and
 /// [`Tls`](TransportErrorKind::Tls) only when it certainly did not).
 pub trait Transport: Send + Sync {
@@ -104,15 +107,23 @@ pub struct ReqwestTransport {
 }
 
 impl ReqwestTransport {
-    /// A transport with its own connection pool and this connect timeout.
+    /// A transport with its own connection pool and this connect timeout, accepting
+    /// gzip-compressed responses.
     ///
     /// Installs ring as the process's default rustls crypto provider unless the application
     /// installed one before.
     pub fn new(connect_timeout: Duration) -> Result<Self, TransportError> {
+        Self::with_gzip(connect_timeout, true)
+    }
+
+    /// As [`new`](Self::new), sending `Accept-Encoding: gzip` and decompressing gzip bodies
+    /// as they arrive only when `gzip` is on.
+    pub fn with_gzip(connect_timeout: Duration, gzip: bool) -> Result<Self, TransportError> {
         // `Err` means a provider is installed already, which is all that is needed.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
+            .gzip(gzip)
             .user_agent(concat!("kareo-sdk/", env!("CARGO_PKG_VERSION")))
             .pool_idle_timeout(Duration::from_secs(60))
             // A SOAP endpoint does not redirect; following one could resend a write elsewhere.
@@ -132,16 +143,25 @@ impl ReqwestTransport {
 
     async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let limit = request.max_response_bytes;
-        let mut response = self
+        let head_timeout = request.head_timeout;
+        let sent = self
             .client
             .post(&request.url)
             .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE)
             .header("SOAPAction", &request.soap_action)
             .timeout(request.timeout)
             .body(request.body)
-            .send()
-            .await
-            .map_err(|e| classify(&e))?;
+            .send();
+        // `send` resolves once the status line and headers are in.
+        let mut response = match tokio::time::timeout(head_timeout, sent).await {
+            Ok(sent) => sent.map_err(|e| classify(&e))?,
+            Err(_) => {
+                return Err(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    format!("no response head within {}", super::fmt_duration(head_timeout)),
+                ))
+            }
+        };
         let status = response.status().as_u16();
         let headers = response.headers();
         let content_type = headers
@@ -152,11 +172,15 @@ impl ReqwestTransport {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, std::time::SystemTime::now()));
-        let declared = response.content_length();
+        // A compressed body's declared length is not the length of what it decompresses to.
+        let compressed = headers.contains_key(reqwest::header::CONTENT_ENCODING);
+        let declared = response.content_length().filter(|_| !compressed);
         if declared.is_some_and(|n| n > limit as u64) {
             return Err(too_large(limit));
         }
         let mut body = Vec::with_capacity(declared.map_or(16 * 1024, |n| n as usize));
+        // Chunks arrive decompressed: the limit holds on what the body decompresses to, so a
+        // gzip bomb stops at the limit.
         while let Some(chunk) = response.chunk().await.map_err(|e| classify(&e))? {
             if body.len() + chunk.len() > limit {
                 return Err(too_large(limit));
@@ -195,7 +219,11 @@ fn classify(e: &reqwest::Error) -> TransportError {
         }
     } else if e.is_timeout() {
         TransportErrorKind::Timeout
-    } else if e.is_request() || e.is_body() || e.is_decode() {
+    } else if e.is_decode() {
+        // A body that does not decompress (or is not what its headers say): resending the
+        // same request gets the same bytes.
+        TransportErrorKind::Other
+    } else if e.is_request() || e.is_body() {
         TransportErrorKind::Connection
     } else {
         TransportErrorKind::Other

@@ -76,21 +76,54 @@ impl<T: Decode> Decode for Option<T> {
     }
 }
 
-/// Bounds on what a response may make the parser do.
-#[derive(Debug, Clone, Copy)]
+/// Bounds on what a response may make the parser do. They hold on every path: elements read
+/// into values, and elements skipped because the schema does not declare them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Deepest element nesting accepted.
+    /// Deepest element nesting accepted, skipped subtrees included.
     pub max_depth: u32,
     /// Largest document accepted, in bytes.
     pub max_bytes: usize,
+    /// Most elements the schema does not declare that one document may hold, each element
+    /// inside a skipped subtree counted too. A newer service adds a few members per record;
+    /// a document of nothing but unknown elements is refused.
+    pub max_unknown: u64,
+}
+
+impl Limits {
+    /// Default depth of [`Limits::default`].
+    pub const DEFAULT_MAX_DEPTH: u32 = 128;
+    /// Default document size of [`Limits::default`] (64 MiB).
+    pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
+    /// Default number of unknown elements of [`Limits::default`].
+    pub const DEFAULT_MAX_UNKNOWN: u64 = 100_000;
+
+    /// These limits with a document size of `max_bytes`.
+    pub fn with_max_bytes(mut self, max_bytes: usize) -> Self {
+        self.max_bytes = max_bytes;
+        self
+    }
+
+    /// These limits with a nesting depth of `max_depth`.
+    pub fn with_max_depth(mut self, max_depth: u32) -> Self {
+        self.max_depth = max_depth;
+        self
+    }
+
+    /// These limits with at most `max_unknown` unknown elements.
+    pub fn with_max_unknown(mut self, max_unknown: u64) -> Self {
+        self.max_unknown = max_unknown;
+        self
+    }
 }
 
 impl Default for Limits {
-    /// 128 levels, 64 MiB.
+    /// 128 levels, 64 MiB, 100,000 unknown elements.
     fn default() -> Self {
         Limits {
-            max_depth: 128,
-            max_bytes: 64 * 1024 * 1024,
+            max_depth: Self::DEFAULT_MAX_DEPTH,
+            max_bytes: Self::DEFAULT_MAX_BYTES,
+            max_unknown: Self::DEFAULT_MAX_UNKNOWN,
         }
     }
 }
@@ -117,6 +150,8 @@ pub enum DecodeErrorKind {
     TooDeep(u32),
     /// A document larger than the limit (bytes).
     TooLarge(usize),
+    /// More elements the schema does not declare than [`Limits::max_unknown`] allows.
+    TooManyUnknown(u64),
     /// A known element's text is not a value of its type.
     InvalidValue(ValueError),
     /// An element the schema requires is missing.
@@ -129,6 +164,9 @@ pub enum DecodeErrorKind {
     UnexpectedElement,
     /// The envelope does not have the shape of a SOAP response for this operation.
     Envelope(String),
+    /// The document's root element (named here) is not a SOAP 1.1 envelope: the body is XML
+    /// of another kind.
+    NotEnvelope(String),
 }
 
 impl DecodeError {
@@ -158,22 +196,42 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = self.path_string();
+        let path = self.path_string();
+        // " at A/B" after a description, "A/B: " before one; nothing for an empty path.
+        let at = if path.is_empty() {
+            String::new()
+        } else {
+            format!(" at {path}")
+        };
+        let lead = if path.is_empty() {
+            String::new()
+        } else {
+            format!("{path}: ")
+        };
         match &self.kind {
-            DecodeErrorKind::Malformed(m) => write!(f, "malformed XML at {at}: {m}"),
-            DecodeErrorKind::UnexpectedEof => write!(f, "document ends inside {at}"),
-            DecodeErrorKind::TooDeep(d) => write!(f, "elements nested deeper than {d} at {at}"),
+            DecodeErrorKind::Malformed(m) => write!(f, "malformed XML{at}: {m}"),
+            DecodeErrorKind::UnexpectedEof if path.is_empty() => {
+                f.write_str("document ends before its root element is closed")
+            }
+            DecodeErrorKind::UnexpectedEof => write!(f, "document ends inside {path}"),
+            DecodeErrorKind::TooDeep(d) => write!(f, "elements nested deeper than {d} levels{at}"),
             DecodeErrorKind::TooLarge(n) => write!(f, "document larger than the {n}-byte limit"),
-            DecodeErrorKind::InvalidValue(e) => write!(f, "{at}: {e}"),
-            DecodeErrorKind::Missing(name) => write!(f, "{at}: required element {name} is missing"),
-            DecodeErrorKind::Duplicate => write!(f, "{at}: element occurs more than once"),
+            DecodeErrorKind::TooManyUnknown(n) => {
+                write!(f, "more than {n} elements the schema does not declare{at}")
+            }
+            DecodeErrorKind::InvalidValue(e) => write!(f, "{lead}{e}"),
+            DecodeErrorKind::Missing(name) => write!(f, "{lead}required element {name} is missing"),
+            DecodeErrorKind::Duplicate => write!(f, "{lead}element occurs more than once"),
             DecodeErrorKind::UnexpectedNil => {
-                write!(f, "{at}: xsi:nil on an element that is not nillable")
+                write!(f, "{lead}xsi:nil on an element that is not nillable")
             }
             DecodeErrorKind::UnexpectedElement => {
-                write!(f, "{at}: child element inside a text value")
+                write!(f, "{lead}child element inside a text value")
             }
             DecodeErrorKind::Envelope(m) => write!(f, "unexpected SOAP envelope: {m}"),
+            DecodeErrorKind::NotEnvelope(root) => {
+                write!(f, "the root element {root} is not a SOAP 1.1 Envelope")
+            }
         }
     }
 }
@@ -247,6 +305,9 @@ pub struct Reader<'i> {
     depth: u32,
     limits: Limits,
     skipped: u64,
+    /// Unknown elements and stray text pieces so far, skipped subtrees' elements included
+    /// (held to [`Limits::max_unknown`]).
+    unknown: u64,
     /// Whether the last event was a tag (start, end or empty), so the input continues right
     /// after its `>` and quick-xml expects text next: the one state in which [`Reader::leaf`]
     /// may take a whole element from the input.
@@ -282,6 +343,7 @@ impl<'i> Reader<'i> {
             depth: 0,
             limits,
             skipped: 0,
+            unknown: 0,
             after_tag: false,
             leaf_fast_path: true,
         })
@@ -589,6 +651,7 @@ impl<'i> Reader<'i> {
         if let Some(text) = parent.leaf {
             if !text.trim().is_empty() {
                 self.skipped += 1;
+                self.count_unknown()?;
             }
             return Ok(None);
         }
@@ -604,7 +667,15 @@ impl<'i> Reader<'i> {
                     return Ok(None);
                 }
                 Event::Text(t) if t.trim().is_empty() => {}
-                Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => self.skipped += 1,
+                Event::GeneralRef(r) => {
+                    resolve_reference(&r)?;
+                    self.skipped += 1;
+                    self.count_unknown()?;
+                }
+                Event::Text(_) | Event::CData(_) => {
+                    self.skipped += 1;
+                    self.count_unknown()?;
+                }
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::Decl(_) | Event::DocType(_) => {
                     return Err(DecodeError::malformed("declaration inside the document"))
@@ -614,22 +685,76 @@ impl<'i> Reader<'i> {
         }
     }
 
-    /// Skips an element the schema does not know (a newer server's addition), counting it.
+    /// Skips an element the schema does not know (a newer server's addition), counting it
+    /// and every element inside it against [`Limits::max_unknown`].
     pub fn unknown(&mut self, el: &Element<'i>) -> Result<(), DecodeError> {
         self.skipped += 1;
+        self.count_unknown()?;
         tracing::debug!(element = el.local(), "skipped an element the schema does not declare");
-        self.skip(el)
+        self.skip_content(el, true)
     }
 
     /// Skips an element and everything inside it.
+    ///
+    /// The skipped content is read, not jumped over: it must be well-formed (UTF-8, references,
+    /// declared prefixes) and within [`Limits::max_depth`], as the rest of the document.
     pub fn skip(&mut self, el: &Element<'i>) -> Result<(), DecodeError> {
+        self.skip_content(el, false)
+    }
+
+    fn skip_content(&mut self, el: &Element<'i>, unknown: bool) -> Result<(), DecodeError> {
         if el.empty || el.leaf.is_some() {
             return Ok(());
         }
-        self.inner
-            .read_to_end(el.start.name())
-            .map_err(DecodeError::malformed)?;
-        self.close();
+        let mut open = 0u32;
+        loop {
+            if self.leaf()?.is_some() {
+                if unknown {
+                    self.count_unknown()?;
+                }
+                continue;
+            }
+            match self.next()? {
+                Event::Start(e) => {
+                    self.open(e, false)?;
+                    open += 1;
+                    if unknown {
+                        self.count_unknown()?;
+                    }
+                }
+                Event::Empty(e) => {
+                    self.open(e, true)?;
+                    if unknown {
+                        self.count_unknown()?;
+                    }
+                }
+                Event::End(_) => {
+                    self.close();
+                    if open == 0 {
+                        return Ok(());
+                    }
+                    open -= 1;
+                }
+                Event::GeneralRef(r) => {
+                    resolve_reference(&r)?;
+                }
+                Event::Text(_) | Event::CData(_) | Event::Comment(_) | Event::PI(_) => {}
+                Event::Decl(_) | Event::DocType(_) => {
+                    return Err(DecodeError::malformed("declaration inside the document"))
+                }
+                Event::Eof => return Err(DecodeError::new(DecodeErrorKind::UnexpectedEof)),
+            }
+        }
+    }
+
+    /// Counts one more unknown element (or stray piece of text) against the limit.
+    fn count_unknown(&mut self) -> Result<(), DecodeError> {
+        self.unknown += 1;
+        if self.unknown > self.limits.max_unknown {
+            return Err(DecodeError::new(DecodeErrorKind::TooManyUnknown(
+                self.limits.max_unknown,
+            )));
+        }
         Ok(())
     }
 
@@ -821,6 +946,7 @@ impl<'i> Reader<'i> {
         if el.nil && T::nil().is_none() {
             // A nil complex item carries no data; the Rust model has no place for it.
             self.skipped += 1;
+            self.count_unknown()?;
             tracing::debug!(element = el.local(), "skipped a nil collection item");
             return self.skip(el);
         }
