@@ -43,7 +43,7 @@ pub enum Error {
         /// characters.
         excerpt: String,
         /// Why the body, which looked like XML, could not be read as a SOAP fault.
-        fault_error: Option<DecodeError>,
+        fault_error: Option<Box<DecodeError>>,
     },
 
     /// The server answered a success status with a body that is not a SOAP envelope: empty,

@@ -119,12 +119,12 @@ pub(crate) fn interpret<O: Operation>(
                     return Err(fault_error_of(operation, status, fault, response, redactor))
                 }
                 Ok((Response::Result(_), _)) => {
-                    fault_error = Some(DecodeError::new(DecodeErrorKind::Envelope(format!(
+                    fault_error = Some(Box::new(DecodeError::new(DecodeErrorKind::Envelope(format!(
                         "a {} result with an error status",
                         O::INFO.output.element
-                    ))))
+                    )))))
                 }
-                Err(e) => fault_error = Some(redact_decode(e, redactor)),
+                Err(e) => fault_error = Some(Box::new(redact_decode(e, redactor))),
             }
         }
         let excerpt = excerpt(&response.body, redactor);
