@@ -11,6 +11,7 @@ pub(crate) mod fixtures;
 mod lexical;
 mod qname;
 mod read;
+mod stream;
 mod values;
 mod write;
 
@@ -24,6 +25,7 @@ pub use lexical::{
 };
 pub use qname::QNameValue;
 pub use read::{Decode, DecodeError, DecodeErrorKind, Element, Limits, Reader};
+pub use stream::{ListPath, ListSplitter, Record, Step, StreamLimits};
 pub use uuid::Uuid;
 pub use values::{DateTime, Decimal, Duration, Nillable, SimpleValue, ValueError, WcfChar, Zone};
 pub use write::{Encode, EncodeError, EncodeErrorKind, Writer};

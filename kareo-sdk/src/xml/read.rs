@@ -283,6 +283,17 @@ impl Element<'_> {
     pub fn is_nil(&self) -> bool {
         self.nil
     }
+
+    /// Whether the element may hold child elements still to be read: not empty, not taken
+    /// whole as text.
+    pub(crate) fn is_open(&self) -> bool {
+        !self.empty && self.leaf.is_none()
+    }
+
+    /// The qualified name as written (prefix included).
+    pub(crate) fn qualified_name(&self) -> &str {
+        self.start.name().0
+    }
 }
 
 /// Streams a document held in memory.
@@ -291,6 +302,8 @@ impl Element<'_> {
 /// to [`Ns`] indices, so resolving an element is a lookup of its (short) prefix among the few
 /// bindings in scope.
 pub struct Reader<'i> {
+    /// Length of the whole input.
+    input_len: usize,
     inner: quick_xml::Reader<&'i [u8]>,
     namespaces: &'static [&'static str],
     /// Prefix bindings in scope, innermost last (`""` is the default namespace), with the URI
@@ -335,6 +348,7 @@ impl<'i> Reader<'i> {
         config.check_end_names = true;
         config.expand_empty_elements = false;
         Ok(Reader {
+            input_len: input.len(),
             inner,
             namespaces,
             bindings: Vec::new(),
@@ -447,6 +461,25 @@ impl<'i> Reader<'i> {
         }
     }
 
+    /// How many bytes of the input have been read.
+    pub(crate) fn consumed(&self) -> usize {
+        self.input_len - self.inner.get_ref().len()
+    }
+
+    /// Every namespace binding in scope (prefix, URI; `""` is the default namespace), the
+    /// innermost declaration of a prefix winning, outermost listed first.
+    pub(crate) fn in_scope(&self) -> Vec<(String, String)> {
+        let mut namespaces: Vec<(String, String)> = Vec::new();
+        for i in (0..self.bindings.len()).rev() {
+            let prefix = &*self.bindings[i].0;
+            if prefix != "xml" && !namespaces.iter().any(|(p, _)| p == prefix) {
+                namespaces.push((prefix.to_owned(), self.uri_of(i).to_owned()));
+            }
+        }
+        namespaces.reverse();
+        namespaces
+    }
+
     /// Captures `el` as an [`AnyXml`] fragment: every namespace binding in scope at `el`
     /// (its own declarations included; innermost first wins, outermost listed first), its
     /// other attributes, and its content as written. The content is read through the reader,
@@ -457,14 +490,7 @@ impl<'i> Reader<'i> {
             // An empty element's declarations are out of scope already.
             self.declare(&el.start)?;
         }
-        let mut namespaces: Vec<(String, String)> = Vec::new();
-        for i in (0..self.bindings.len()).rev() {
-            let prefix = &*self.bindings[i].0;
-            if prefix != "xml" && !namespaces.iter().any(|(p, _)| p == prefix) {
-                namespaces.push((prefix.to_owned(), self.uri_of(i).to_owned()));
-            }
-        }
-        namespaces.reverse();
+        let namespaces = self.in_scope();
         if el.empty {
             self.unbind(mark);
         }
@@ -1093,7 +1119,7 @@ fn is_name_byte(b: u8) -> bool {
 
 /// A character reference or one of XML's five predefined entities; anything else is an error
 /// (no DTD is accepted, so no other entity is defined).
-fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Result<char, DecodeError> {
+pub(crate) fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Result<char, DecodeError> {
     if let Some(c) = r.resolve_char_ref().map_err(DecodeError::malformed)? {
         return Ok(c);
     }

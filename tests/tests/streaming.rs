@@ -1,0 +1,107 @@
+//! The list splitter (`kareo_sdk::xml::ListSplitter`): a response fed in chunks of any size
+//! gives the same records, in order, as the whole parse, and the rest of the message through
+//! the frame documents.
+
+use kareo_sdk::envelope::{self, Response};
+use kareo_sdk::operations::GetPatients;
+use kareo_sdk::types::{GetPatientsResp, PatientData};
+use kareo_sdk::xml::{DecodeErrorKind, Limits, ListPath, ListSplitter, Operation, Step, StreamLimits};
+use kareo_tests::mock::fake_patient;
+
+fn path() -> ListPath {
+    let ns = GetPatients::INFO.output.ns;
+    ListPath {
+        elements: &[
+            (kareo_sdk::xml::Ns(0), "GetPatientsResponse"),
+            (kareo_sdk::xml::Ns(0), "GetPatientsResult"),
+            (kareo_sdk::xml::Ns(0), "Patients"),
+        ],
+        item: (ns, "PatientData"),
+    }
+}
+
+fn body(n: usize) -> Vec<u8> {
+    let mut response = GetPatientsResp::default();
+    response.patients = kareo_sdk::xml::Nillable::Value((0..n).map(fake_patient).collect());
+    envelope::write_response::<GetPatients>(&response)
+        .expect("encodes")
+        .into_bytes()
+}
+
+fn whole(body: &[u8]) -> GetPatientsResp {
+    match envelope::read_response::<GetPatients>(body, Limits::default())
+        .expect("parses")
+        .0
+    {
+        Response::Result(r) => r,
+        Response::Fault(f) => panic!("{f}"),
+    }
+}
+
+/// Streams `body` in chunks of `chunk` bytes: the head, the records, the end document.
+fn stream(body: &[u8], chunk: usize) -> Result<(Vec<u8>, Vec<PatientData>, Vec<u8>), kareo_sdk::xml::DecodeError> {
+    let info = GetPatients::INFO;
+    let mut splitter = ListSplitter::new(path(), info.soap_ns(), info.namespaces, StreamLimits::default());
+    let mut chunks = body.chunks(chunk.max(1));
+    let (mut head, mut records) = (Vec::new(), Vec::new());
+    loop {
+        match splitter.step()? {
+            Step::NeedMore => match chunks.next() {
+                Some(c) => splitter.feed(c)?,
+                None => splitter.finish(),
+            },
+            Step::Head(h) => head = h,
+            Step::Item(record) => records.extend(record.decode::<PatientData>()?),
+            Step::End(end) => return Ok((head, records, end)),
+        }
+    }
+}
+
+#[test]
+fn any_chunking_gives_the_whole_parse_records() {
+    assert_eq!(
+        GetPatients::INFO.output.ns,
+        kareo_sdk::xml::Ns(0),
+        "the path's namespace"
+    );
+    let body = body(25);
+    let expected = whole(&body);
+    for chunk in [1, 2, 3, 7, 64, 1000, 4096, body.len()] {
+        let (head, records, end) = stream(&body, chunk).unwrap_or_else(|e| panic!("chunk {chunk}: {e}"));
+        assert_eq!(Some(&records), expected.patients.value(), "chunk {chunk}");
+        let head = whole(&head);
+        assert_eq!(head.patients.value().map(Vec::len), Some(0), "chunk {chunk}");
+        assert_eq!(head.error_response, expected.error_response);
+        let end = whole(&end);
+        assert_eq!(end.security_response, expected.security_response);
+        assert_eq!(end.patients.value().map(Vec::len), Some(0));
+    }
+}
+
+#[test]
+fn a_body_cut_inside_a_record_names_the_record() {
+    let body = body(5);
+    let text = String::from_utf8(body.clone()).expect("utf-8");
+    let third = text.match_indices("<n0:PatientData").nth(2).map(|(i, _)| i);
+    let cut = third.expect("a third record") + 40;
+    let err = stream(&body[..cut], 16).expect_err("cut");
+    assert_eq!(err.kind, DecodeErrorKind::UnexpectedEof);
+    assert!(err.path_string().ends_with("Patients/PatientData[3]"), "{err}");
+}
+
+#[test]
+fn a_body_without_a_list_is_given_whole() {
+    let fault = envelope::write_fault(&kareo_sdk::envelope::Fault {
+        code: "s:Server".into(),
+        string: "boom".into(),
+        ..Default::default()
+    })
+    .expect("fault");
+    let (head, records, end) = stream(fault.as_bytes(), 5).expect("splits");
+    assert!(head.is_empty() && records.is_empty());
+    assert_eq!(end, fault.as_bytes());
+    let empty = body(0);
+    let (_, records, end) = stream(&empty, 5).expect("splits");
+    assert!(records.is_empty());
+    assert_eq!(end, empty);
+}
