@@ -21,8 +21,10 @@ fn path() -> ListPath {
 }
 
 fn body(n: usize) -> Vec<u8> {
-    let mut response = GetPatientsResp::default();
-    response.patients = kareo_sdk::xml::Nillable::Value((0..n).map(fake_patient).collect());
+    let response = GetPatientsResp {
+        patients: kareo_sdk::xml::Nillable::Value((0..n).map(fake_patient).collect()),
+        ..Default::default()
+    };
     envelope::write_response::<GetPatients>(&response)
         .expect("encodes")
         .into_bytes()
@@ -38,8 +40,11 @@ fn whole(body: &[u8]) -> GetPatientsResp {
     }
 }
 
-/// Streams `body` in chunks of `chunk` bytes: the head, the records, the end document.
-fn stream(body: &[u8], chunk: usize) -> Result<(Vec<u8>, Vec<PatientData>, Vec<u8>), kareo_sdk::xml::DecodeError> {
+/// What a streamed body gave: the head document, the records, the end document.
+type Parts = (Vec<u8>, Vec<PatientData>, Vec<u8>);
+
+/// Streams `body` in chunks of `chunk` bytes.
+fn stream(body: &[u8], chunk: usize) -> Result<Parts, kareo_sdk::xml::DecodeError> {
     let info = GetPatients::INFO;
     let mut splitter = ListSplitter::new(path(), info.soap_ns(), info.namespaces, StreamLimits::default());
     let mut chunks = body.chunks(chunk.max(1));
