@@ -120,6 +120,20 @@ pub trait Operation {
     const INFO: OperationInfo;
 }
 
+/// An operation whose result holds a list that can be read record by record while the
+/// response arrives ([`KareoClient::stream`](crate::client::KareoClient::stream)). The
+/// generator implements it for every operation whose result type has exactly one collection
+/// member (an `ArrayOf…` or a repeated element).
+pub trait ListOperation: Operation {
+    /// The record type: what the whole response's collection holds.
+    type Item: Decode + Send + 'static;
+    /// Where the records are in the response.
+    const LIST: ListPath;
+    /// Takes the records out of a whole response, leaving its collection empty (present and
+    /// empty when it was present).
+    fn take_items(response: &mut Self::Response) -> Vec<Self::Item>;
+}
+
 /// What a SOAP message carries: header entries (`soap:header` parts) and a body. Every body
 /// type is a message without header entries; the generator writes an impl for the messages of
 /// operations whose binding declares header parts.
