@@ -128,8 +128,23 @@ pub enum Error {
         truncated: bool,
     },
 
+    /// A streamed list failed after records were handed out ([`ListStream`](crate::client::ListStream)).
+    /// It is not retried: the records delivered may already have been used.
+    #[error("{operation}: the list stream failed after {delivered} records: {error}")]
+    StreamInterrupted {
+        /// Operation name.
+        operation: &'static str,
+        /// How many records were delivered before the failure.
+        delivered: u64,
+        /// What failed.
+        error: Box<Error>,
+    },
+
     /// The response body is larger than the configured limit.
-    #[error("{operation}: the response is larger than the limit of {limit} bytes")]
+    #[error(
+        "{operation}: the response is larger than the limit of {limit} bytes (a list result can be \
+         read record by record in constant memory with KareoClient::stream)"
+    )]
     ResponseTooLarge {
         /// Operation name.
         operation: &'static str,
@@ -279,6 +294,7 @@ impl Error {
             // endpoint, which answers the same way again.
             Error::NotSoap { .. } => false,
             Error::Throttled { .. } => true,
+            Error::StreamInterrupted { .. } => false,
             Error::Decode { truncated, .. } => *truncated,
             Error::Fault { .. }
             | Error::Service { .. }
@@ -311,6 +327,7 @@ impl Error {
             | Error::Throttled { operation, .. }
             | Error::Decode { operation, .. }
             | Error::ResponseTooLarge { operation, .. }
+            | Error::StreamInterrupted { operation, .. }
             | Error::InvalidInput { operation, .. } => Some(operation),
             Error::Config { .. } => None,
         }

@@ -110,3 +110,106 @@ fn a_body_without_a_list_is_given_whole() {
     assert!(records.is_empty());
     assert_eq!(end, empty);
 }
+
+/// `GetPatients` as a list operation, written by hand as the generator writes it.
+struct StreamPatients;
+
+impl kareo_sdk::xml::Operation for StreamPatients {
+    type Request = <GetPatients as Operation>::Request;
+    type Response = <GetPatients as Operation>::Response;
+    type Fault = <GetPatients as Operation>::Fault;
+    const INFO: kareo_sdk::xml::OperationInfo = GetPatients::INFO;
+}
+
+impl kareo_sdk::xml::ListOperation for StreamPatients {
+    type Item = PatientData;
+    const LIST: ListPath = ListPath {
+        elements: &[
+            (kareo_sdk::xml::Ns(0), "GetPatientsResponse"),
+            (kareo_sdk::xml::Ns(0), "GetPatientsResult"),
+            (kareo_sdk::xml::Ns(0), "Patients"),
+        ],
+        item: (kareo_sdk::xml::Ns(0), "PatientData"),
+    };
+    fn take_items(response: &mut GetPatientsResp) -> Vec<PatientData> {
+        match &mut response.patients {
+            kareo_sdk::xml::Nillable::Value(v) => std::mem::take(v),
+            _ => Vec::new(),
+        }
+    }
+}
+
+mod e2e {
+    use super::*;
+    use kareo_sdk::client::{KareoClient, RetryPolicy};
+    use kareo_sdk::error::Error;
+    use kareo_sdk::types::GetPatientsReq;
+    use kareo_tests::mock::{Behavior, MockKareo, Rule};
+    use std::time::Duration;
+
+    async fn setup() -> (MockKareo, KareoClient) {
+        let mock = MockKareo::start().await.expect("mock starts");
+        let client = KareoClient::builder(mock.credentials())
+            .endpoint(mock.endpoint())
+            .retry(RetryPolicy::default().with_backoff(Duration::from_millis(1), Duration::from_millis(5)))
+            .build()
+            .expect("client");
+        (mock, client)
+    }
+
+    #[tokio::test]
+    async fn a_stream_gives_the_records_of_the_whole_call() {
+        let (mock, client) = setup().await;
+        mock.set_patient_count(300);
+        let whole = client
+            .get_patients(GetPatientsReq::default())
+            .await
+            .expect("whole call");
+        let mut stream = client
+            .stream::<StreamPatients>(GetPatientsReq::default())
+            .await
+            .expect("opens");
+        assert_eq!(stream.head().patients.value().map(Vec::len), Some(0));
+        let mut records = Vec::new();
+        while let Some(record) = stream.next().await {
+            records.push(record.expect("record"));
+        }
+        assert_eq!(Some(&records), whole.patients.value());
+        assert_eq!(stream.delivered(), 300);
+        let rest = stream.response().expect("the rest of the response");
+        assert_eq!(rest.security_response, whole.security_response);
+        assert!(stream.next().await.is_none(), "ended");
+    }
+
+    #[tokio::test]
+    async fn a_reported_error_before_the_records_is_the_streams_error() {
+        let (mock, client) = setup().await;
+        mock.inject(Rule::new(Behavior::IsError("invented failure".into())).times(1));
+        let err = client
+            .stream::<StreamPatients>(GetPatientsReq::default())
+            .await
+            .expect_err("IsError");
+        assert!(matches!(err, Error::Service { .. }), "{err}");
+        mock.inject(Rule::new(Behavior::Throttle).times(1));
+        let stream = client.stream::<StreamPatients>(GetPatientsReq::default()).await;
+        assert!(stream.is_ok(), "a throttled read is retried: {stream:?}");
+        assert_eq!(mock.requests_for("GetPatients"), 3);
+    }
+
+    #[tokio::test]
+    async fn a_fault_is_the_streams_error() {
+        let (mock, client) = setup().await;
+        mock.inject(
+            Rule::new(Behavior::Fault {
+                code: "s:Client".into(),
+                string: "invented fault".into(),
+            })
+            .times(1),
+        );
+        let err = client
+            .stream::<StreamPatients>(GetPatientsReq::default())
+            .await
+            .expect_err("fault");
+        assert!(matches!(err, Error::Fault { .. }), "{err}");
+    }
+}

@@ -260,7 +260,7 @@ fn is_truncated(error: &DecodeError, body: &[u8]) -> bool {
     matches!(error.kind, DecodeErrorKind::Malformed(_)) && end.is_some_and(|i| body[i] != b'>')
 }
 
-fn redact_decode(mut error: DecodeError, redactor: &Redactor) -> DecodeError {
+pub(crate) fn redact_decode(mut error: DecodeError, redactor: &Redactor) -> DecodeError {
     match &mut error.kind {
         DecodeErrorKind::Malformed(m) | DecodeErrorKind::Envelope(m) | DecodeErrorKind::NotEnvelope(m) => {
             *m = redactor.own(m)

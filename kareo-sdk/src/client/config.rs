@@ -9,7 +9,7 @@ use super::rate_limit::RateLimit;
 use super::retry::RetryPolicy;
 use super::transport::Transport;
 use crate::error::Error;
-use crate::xml::{CredentialSource, Limits};
+use crate::xml::{CredentialSource, Limits, StreamLimits};
 
 /// Environment variable holding the customer key.
 pub const ENV_CUSTOMER_KEY: &str = "KAREO_CUSTOMER_KEY";
@@ -129,6 +129,7 @@ pub struct Config {
     pub(crate) max_depth: u32,
     pub(crate) max_unknown: u64,
     pub(crate) gzip: bool,
+    pub(crate) stream_limits: StreamLimits,
     pub(crate) retry: RetryPolicy,
     pub(crate) rate_limit: Option<RateLimit>,
     pub(crate) rate_limits: HashMap<&'static str, RateLimit>,
@@ -160,6 +161,10 @@ impl Config {
     /// Largest response body accepted (after decompression).
     pub fn max_response_bytes(&self) -> usize {
         self.max_response_bytes
+    }
+    /// Bounds on streamed list results.
+    pub fn stream_limits(&self) -> StreamLimits {
+        self.stream_limits
     }
     /// Whether responses may come gzip-compressed (`Accept-Encoding: gzip`).
     pub fn gzip(&self) -> bool {
@@ -203,6 +208,7 @@ impl fmt::Debug for Config {
             .field("max_depth", &self.max_depth)
             .field("max_unknown", &self.max_unknown)
             .field("gzip", &self.gzip)
+            .field("stream_limits", &self.stream_limits)
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
             .field("rate_limits", &self.rate_limits)
@@ -262,6 +268,7 @@ impl ClientBuilder {
                 max_depth: Limits::DEFAULT_MAX_DEPTH,
                 max_unknown: Limits::DEFAULT_MAX_UNKNOWN,
                 gzip: true,
+                stream_limits: StreamLimits::default(),
                 retry: RetryPolicy::default(),
                 rate_limit: None,
                 rate_limits: HashMap::new(),
@@ -340,6 +347,13 @@ impl ClientBuilder {
     /// [`Limits::DEFAULT_MAX_UNKNOWN`]), every element inside a skipped one counted.
     pub fn max_unknown_elements(mut self, count: u64) -> Self {
         self.config.max_unknown = count;
+        self
+    }
+
+    /// Bounds on streamed list results ([`KareoClient::stream`](super::KareoClient::stream)):
+    /// per record, around the list, and an optional total (default [`StreamLimits::default`]).
+    pub fn stream_limits(mut self, limits: StreamLimits) -> Self {
+        self.config.stream_limits = limits;
         self
     }
 

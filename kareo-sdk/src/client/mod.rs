@@ -29,6 +29,7 @@ mod classify;
 mod config;
 mod rate_limit;
 mod retry;
+mod stream;
 mod transport;
 
 use std::fmt;
@@ -44,11 +45,15 @@ pub use config::{
 };
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
-pub use transport::{BoxFuture, HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError, CONTENT_TYPE};
+pub use stream::ListStream;
+pub use transport::{
+    BodyStream, BoxFuture, HttpRequest, HttpResponse, ReqwestTransport, StreamingResponse, Transport, TransportError,
+    CONTENT_TYPE,
+};
 
 use crate::envelope;
 use crate::error::{Error, TransportErrorKind};
-use crate::xml::{Credentialed, Operation};
+use crate::xml::{Credentialed, Operation, OperationInfo};
 use classify::Redactor;
 use rate_limit::Limiter;
 use retry::Jitter;
@@ -140,19 +145,8 @@ impl KareoClient {
         );
         let started = Instant::now();
         let result = async {
-            let mut secrets: Vec<String> = self.inner.config.credentials.secrets().map(str::to_owned).into();
-            request.visit_credentials(&mut |_, secret, value| {
-                if secret {
-                    secrets.push(value.to_owned());
-                }
-            });
-            request.fill_credentials(&self.inner.values);
-            let redactor = Redactor::new(secrets.iter().map(String::as_str));
-            let body = envelope::write_request::<O>(&request).map_err(|e| Error::encode(info.name, e))?;
-            if self.inner.config.log_bodies {
-                log_request_body::<O>(&request, &redactor);
-            }
-            self.send_with_retries::<O>(bytes::Bytes::from(body), &redactor).await
+            let (body, redactor) = self.prepare::<O>(&mut request)?;
+            self.send_with_retries::<O>(body, &redactor).await
         }
         .instrument(span.clone())
         .await;
@@ -160,57 +154,88 @@ impl KareoClient {
         result
     }
 
+    /// Fills the request's unset credentials and writes its envelope; the redactor masks
+    /// every credential it holds (the client's and any the caller set).
+    fn prepare<O: Operation>(&self, request: &mut O::Request) -> Result<(bytes::Bytes, Redactor), Error> {
+        let mut secrets: Vec<String> = self.inner.config.credentials.secrets().map(str::to_owned).into();
+        request.visit_credentials(&mut |_, secret, value| {
+            if secret {
+                secrets.push(value.to_owned());
+            }
+        });
+        request.fill_credentials(&self.inner.values);
+        let redactor = Redactor::new(secrets.iter().map(String::as_str));
+        let body = envelope::write_request::<O>(request).map_err(|e| Error::encode(O::INFO.name, e))?;
+        if self.inner.config.log_bodies {
+            log_request_body::<O>(request, &redactor);
+        }
+        Ok((bytes::Bytes::from(body), redactor))
+    }
+
     async fn send_with_retries<O: Operation>(
         &self,
         body: bytes::Bytes,
         redactor: &Redactor,
     ) -> Result<O::Response, Error> {
-        let info = O::INFO;
+        self.with_retries(&O::INFO, |_| self.attempt::<O>(body.clone(), redactor))
+            .await
+    }
+
+    /// Runs `attempt` until it succeeds, fails in a way that must not be retried, or the
+    /// retry policy is spent; each attempt waits for the operation's rate limit first.
+    pub(crate) async fn with_retries<T, F, Fut>(&self, info: &OperationInfo, mut attempt: F) -> Result<T, Error>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Error>>,
+    {
         let config = &self.inner.config;
         let policy = &config.retry;
         let mut jitter: Option<Jitter> = None;
-        let mut attempt = 1u32;
+        let mut n = 1u32;
         loop {
-            if let Some(limit) = config.rate_limit_for(info.name) {
-                let wait = self.inner.limiter.reserve(info.name, &limit);
-                if !wait.is_zero() {
-                    tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limit: waiting for a slot");
-                    tokio::time::sleep(wait).await;
-                }
-            }
+            self.wait_for_rate_limit(info.name).await;
             let span = tracing::debug_span!(
                 "kareo.attempt",
                 operation = info.name,
-                attempt,
+                attempt = n,
                 status = Empty,
                 duration_ms = Empty,
                 response_bytes = Empty,
             );
-            let result = self.attempt::<O>(body.clone(), redactor).instrument(span).await;
-            let error = match result {
+            let error = match attempt(n).instrument(span).await {
                 Ok(response) => {
-                    tracing::Span::current().record("attempts", attempt);
+                    tracing::Span::current().record("attempts", n);
                     return Ok(response);
                 }
                 Err(e) => e,
             };
-            if !policy.should_retry(info.read_only, &error, attempt) {
-                tracing::Span::current().record("attempts", attempt);
-                if attempt > 1 || error.is_retryable() {
-                    tracing::debug!(attempt, error = %error, "giving up");
+            if !policy.should_retry(info.read_only, &error, n) {
+                tracing::Span::current().record("attempts", n);
+                if n > 1 || error.is_retryable() {
+                    tracing::debug!(attempt = n, error = %error, "giving up");
                 }
                 return Err(error);
             }
             let jitter = jitter.get_or_insert_with(Jitter::new);
-            let wait = policy.delay(attempt, error.retry_after(), jitter);
+            let wait = policy.delay(n, error.retry_after(), jitter);
             tracing::warn!(
-                attempt,
+                attempt = n,
                 wait_ms = wait.as_millis() as u64,
                 error = %error,
                 "attempt failed; retrying"
             );
             tokio::time::sleep(wait).await;
-            attempt += 1;
+            n += 1;
+        }
+    }
+
+    async fn wait_for_rate_limit(&self, operation: &'static str) {
+        if let Some(limit) = self.inner.config.rate_limit_for(operation) {
+            let wait = self.inner.limiter.reserve(operation, &limit);
+            if !wait.is_zero() {
+                tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limit: waiting for a slot");
+                tokio::time::sleep(wait).await;
+            }
         }
     }
 

@@ -84,6 +84,44 @@ impl fmt::Display for TransportError {
 
 impl StdError for TransportError {}
 
+/// A response whose body is read chunk by chunk (what [`Transport::send_streaming`] returns).
+pub struct StreamingResponse {
+    /// HTTP status code.
+    pub status: u16,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
+    /// The `Retry-After` header.
+    pub retry_after: Option<Duration>,
+    /// The body, decompressed, as it arrives.
+    pub body: Box<dyn BodyStream>,
+}
+
+impl fmt::Debug for StreamingResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamingResponse")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("retry_after", &self.retry_after)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A response body arriving in chunks.
+pub trait BodyStream: Send {
+    /// The next chunk, or `None` at the end of the body.
+    fn next_chunk(&mut self) -> BoxFuture<'_, Result<Option<Bytes>, TransportError>>;
+}
+
+/// A body that is already whole: one chunk.
+struct Whole(Option<Bytes>);
+
+impl BodyStream for Whole {
+    fn next_chunk(&mut self) -> BoxFuture<'_, Result<Option<Bytes>, TransportError>> {
+        let chunk = self.0.take();
+        Box::pin(async move { Ok(chunk) })
+    }
+}
+
 /// Sends one HTTP request and reads the whole response.
 ///
 /// The client builds the request (URL, SOAPAction, body, per-request timeout and size limit)
@@ -95,6 +133,22 @@ impl StdError for TransportError {}
 pub trait Transport: Send + Sync {
     /// Sends `request`.
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
+
+    /// Sends `request` and returns once the response head is in, with the body still to read
+    /// (for streamed list results). The size limit does not apply: the caller bounds what it
+    /// keeps. The default reads the whole body with [`send`](Self::send) first, so a transport
+    /// that does not override it streams nothing and holds the whole body in memory.
+    fn send_streaming(&self, request: HttpRequest) -> BoxFuture<'_, Result<StreamingResponse, TransportError>> {
+        Box::pin(async move {
+            let response = self.send(request).await?;
+            Ok(StreamingResponse {
+                status: response.status,
+                content_type: response.content_type,
+                retry_after: response.retry_after,
+                body: Box::new(Whole(Some(response.body))),
+            })
+        })
+    }
 }
 
 /// The `Content-Type` of every request.
@@ -141,8 +195,8 @@ impl ReqwestTransport {
         ReqwestTransport { client }
     }
 
-    async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let limit = request.max_response_bytes;
+    /// Sends `request` and waits for the response head (bounded by the head timeout).
+    async fn head(&self, request: HttpRequest) -> Result<(reqwest::Response, Head), TransportError> {
         let head_timeout = request.head_timeout;
         let sent = self
             .client
@@ -153,7 +207,7 @@ impl ReqwestTransport {
             .body(request.body)
             .send();
         // `send` resolves once the status line and headers are in.
-        let mut response = match tokio::time::timeout(head_timeout, sent).await {
+        let response = match tokio::time::timeout(head_timeout, sent).await {
             Ok(sent) => sent.map_err(|e| classify(&e))?,
             Err(_) => {
                 return Err(TransportError::new(
@@ -162,23 +216,32 @@ impl ReqwestTransport {
                 ))
             }
         };
-        let status = response.status().as_u16();
         let headers = response.headers();
-        let content_type = headers
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let retry_after = headers
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, std::time::SystemTime::now()));
-        // A compressed body's declared length is not the length of what it decompresses to.
-        let compressed = headers.contains_key(reqwest::header::CONTENT_ENCODING);
-        let declared = response.content_length().filter(|_| !compressed);
-        if declared.is_some_and(|n| n > limit as u64) {
+        let head = Head {
+            status: response.status().as_u16(),
+            content_type: headers
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            retry_after: headers
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| parse_retry_after(v, std::time::SystemTime::now())),
+            // A compressed body's declared length is not the length it decompresses to.
+            declared: response
+                .content_length()
+                .filter(|_| !headers.contains_key(reqwest::header::CONTENT_ENCODING)),
+        };
+        Ok((response, head))
+    }
+
+    async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let limit = request.max_response_bytes;
+        let (mut response, head) = self.head(request).await?;
+        if head.declared.is_some_and(|n| n > limit as u64) {
             return Err(too_large(limit));
         }
-        let mut body = Vec::with_capacity(declared.map_or(16 * 1024, |n| n as usize));
+        let mut body = Vec::with_capacity(head.declared.map_or(16 * 1024, |n| n as usize));
         // Chunks arrive decompressed: the limit holds on what the body decompresses to, so a
         // gzip bomb stops at the limit.
         while let Some(chunk) = response.chunk().await.map_err(|e| classify(&e))? {
@@ -188,17 +251,49 @@ impl ReqwestTransport {
             body.extend_from_slice(&chunk);
         }
         Ok(HttpResponse {
-            status,
-            content_type,
-            retry_after,
+            status: head.status,
+            content_type: head.content_type,
+            retry_after: head.retry_after,
             body: Bytes::from(body),
         })
+    }
+
+    async fn exchange_streaming(&self, request: HttpRequest) -> Result<StreamingResponse, TransportError> {
+        let (response, head) = self.head(request).await?;
+        Ok(StreamingResponse {
+            status: head.status,
+            content_type: head.content_type,
+            retry_after: head.retry_after,
+            body: Box::new(ReqwestBody(response)),
+        })
+    }
+}
+
+/// What the client reads of a response head.
+struct Head {
+    status: u16,
+    content_type: Option<String>,
+    retry_after: Option<Duration>,
+    /// `Content-Length`, when it is the length of the body as read.
+    declared: Option<u64>,
+}
+
+/// A `reqwest` response body, chunk by chunk.
+struct ReqwestBody(reqwest::Response);
+
+impl BodyStream for ReqwestBody {
+    fn next_chunk(&mut self) -> BoxFuture<'_, Result<Option<Bytes>, TransportError>> {
+        Box::pin(async move { self.0.chunk().await.map_err(|e| classify(&e)) })
     }
 }
 
 impl Transport for ReqwestTransport {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         Box::pin(self.exchange(request))
+    }
+
+    fn send_streaming(&self, request: HttpRequest) -> BoxFuture<'_, Result<StreamingResponse, TransportError>> {
+        Box::pin(self.exchange_streaming(request))
     }
 }
 
