@@ -43,7 +43,7 @@ enum Open<O: ListOperation> {
     Streaming {
         /// The response up to the list.
         head: O::Response,
-        splitter: ListSplitter,
+        splitter: Box<ListSplitter>,
         body: Box<dyn BodyStream>,
         status: u16,
         content_type: Option<String>,
@@ -142,7 +142,7 @@ impl KareoClient {
             );
         }
         let limits = config.stream_limits;
-        let mut splitter = ListSplitter::new(O::LIST, info.soap_ns(), info.namespaces, limits);
+        let mut splitter = Box::new(ListSplitter::new(O::LIST, info.soap_ns(), info.namespaces, limits));
         loop {
             let step = splitter.step().map_err(|e| decode_error(info.name, e, redactor))?;
             match step {
