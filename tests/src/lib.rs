@@ -1,4 +1,5 @@
 //! Support for the workspace-level tests.
 
+pub mod list_body;
 pub mod mock;
 pub mod schema;

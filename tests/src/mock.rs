@@ -305,7 +305,10 @@ impl std::fmt::Display for DropConnection {
 
 impl std::error::Error for DropConnection {}
 
-type Reply = Response<Full<Bytes>>;
+/// The body of a mock reply: built whole, or generated as it is sent.
+type MockBody = http_body_util::Either<Full<Bytes>, crate::list_body::Generated>;
+
+type Reply = Response<MockBody>;
 
 async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, DropConnection> {
     let n = state.total.fetch_add(1, Ordering::SeqCst);
@@ -761,7 +764,7 @@ fn fill(response: &mut dyn Any, request: &dyn Any, state: &State) {
 // Replies.
 
 fn xml_reply(status: u16, body: Bytes) -> Reply {
-    let mut reply = Response::new(Full::new(body));
+    let mut reply = Response::new(MockBody::Left(Full::new(body)));
     *reply.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     reply
         .headers_mut()
@@ -770,7 +773,7 @@ fn xml_reply(status: u16, body: Bytes) -> Reply {
 }
 
 fn text(status: u16, message: &str) -> Reply {
-    let mut reply = Response::new(Full::new(Bytes::from(message.to_owned())));
+    let mut reply = Response::new(MockBody::Left(Full::new(Bytes::from(message.to_owned()))));
     *reply.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     reply
         .headers_mut()
@@ -783,7 +786,7 @@ fn html(status: u16, title: &str, message: &str) -> Reply {
         "<!DOCTYPE html>\n<html><head><title>{title}</title><style>body {{ font-family: sans-serif; }}</style></head>\n\
          <body><h1>{title}</h1>\n<p>HTTP Error {status}. {message}</p></body></html>\n"
     );
-    let mut reply = Response::new(Full::new(Bytes::from(page)));
+    let mut reply = Response::new(MockBody::Left(Full::new(Bytes::from(page))));
     *reply.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     reply
         .headers_mut()
