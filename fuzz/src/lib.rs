@@ -3,7 +3,8 @@
 
 use kareo_sdk::envelope::{self, reference, Response};
 use kareo_sdk::operations::{CreatePatient, GetAppointments, GetExternalVendors, GetPatients, GetServiceLocations};
-use kareo_sdk::xml::{DecodeErrorKind, Limits};
+use kareo_sdk::types::PatientData;
+use kareo_sdk::xml::{DecodeErrorKind, Limits, ListPath, ListSplitter, Ns, Operation, Step, StreamLimits};
 
 /// The limits every check parses with: small enough to reach them.
 pub const LIMITS: Limits = Limits {
@@ -82,6 +83,7 @@ pub fn check(data: &[u8]) {
     let _ = agree!(read_response, GetExternalVendors, data);
     let _ = agree!(read_response, CreatePatient, data);
     let _ = agree!(read_request, CreatePatient, data);
+    streamed_agrees(data);
     if let Ok((answer, _)) = patients {
         for doubled in doubled(data, &answer) {
             match envelope::read_response::<GetPatients>(&doubled, LIMITS) {
@@ -142,4 +144,79 @@ fn span(data: &[u8], name: &[u8]) -> Option<(usize, usize)> {
 
 fn find_all<'a>(data: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
     (0..data.len().saturating_sub(needle.len() - 1)).filter(move |&i| data[i..].starts_with(needle))
+}
+
+/// Where `GetPatients`' records are (as the generator declares it).
+const PATIENTS: ListPath = ListPath {
+    elements: &[
+        (Ns(0), "GetPatientsResponse"),
+        (Ns(0), "GetPatientsResult"),
+        (Ns(0), "Patients"),
+    ],
+    item: (Ns(0), "PatientData"),
+};
+
+/// The streamed reading of `data` as a `GetPatients` response, fed in chunks whose size the
+/// input picks, agrees with the whole parse: the same records when the whole parse succeeds,
+/// an error somewhere when it fails.
+pub fn streamed_agrees(data: &[u8]) {
+    // Per-record limits are not the whole document's: keep the counts out of the comparison.
+    let limits = Limits {
+        max_unknown: u64::MAX,
+        ..LIMITS
+    };
+    let whole = envelope::read_response::<GetPatients>(data, limits);
+    let chunk = 1 + data.first().map_or(0, |b| usize::from(*b) % 64);
+    let streamed = stream_patients(data, chunk, limits);
+    match (&whole, &streamed) {
+        (Ok((Response::Result(r), _)), Ok(records)) => {
+            let expected = r.patients.value().cloned().unwrap_or_default();
+            assert_eq!(
+                &expected, records,
+                "the stream and the whole parse disagree on the records"
+            );
+        }
+        (Ok((Response::Fault(_), _)), Ok(records)) => assert!(records.is_empty()),
+        (Err(_), Err(_)) => {}
+        (Ok(_), Err(e)) => panic!("the whole parse succeeds, the stream fails: {e}"),
+        (Err(e), Ok(_)) => panic!("the whole parse fails ({e}), the stream succeeds"),
+    }
+}
+
+/// The records of `data` read by the list splitter, and the head and end documents parsed.
+fn stream_patients(data: &[u8], chunk: usize, limits: Limits) -> Result<Vec<PatientData>, kareo_sdk::xml::DecodeError> {
+    let info = GetPatients::INFO;
+    let stream_limits = StreamLimits {
+        max_depth: limits.max_depth,
+        max_unknown: u64::MAX,
+        ..StreamLimits::default()
+    };
+    let mut splitter = ListSplitter::new(PATIENTS, info.soap_ns(), info.namespaces, stream_limits);
+    let mut chunks = data.chunks(chunk);
+    let mut records = Vec::new();
+    loop {
+        match splitter.step()? {
+            Step::NeedMore => match chunks.next() {
+                Some(c) => splitter.feed(c)?,
+                None => splitter.finish(),
+            },
+            Step::Head(head) => {
+                envelope::read_response::<GetPatients>(&head, limits)?;
+            }
+            Step::Item(record) => records.extend(record.decode::<PatientData>()?),
+            Step::End(end) => {
+                return match envelope::read_response::<GetPatients>(&end, limits)?.0 {
+                    Response::Result(r) if records.is_empty() => Ok(r.patients.value().cloned().unwrap_or_default()),
+                    Response::Result(r) => {
+                        assert!(
+                            r.patients.value().is_none_or(Vec::is_empty),
+                            "records outside the streamed list"
+                        );
+                        Ok(records)
+                    }
+                    Response::Fault(_) => Ok(records),
+                };
+            }
+        }
+    }
 }

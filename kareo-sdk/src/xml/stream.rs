@@ -19,8 +19,6 @@
 //!
 //! Nothing here knows Kareo: the path to the list comes from the generated operation.
 
-use quick_xml::events::Event;
-
 use super::read::{Decode, DecodeError, DecodeErrorKind, Limits, Reader};
 use super::Ns;
 
@@ -305,68 +303,87 @@ impl ListSplitter {
         }))
     }
 
+    /// Finds the next record's bounds between `pos` and the end of what arrived.
+    ///
+    /// Only markup boundaries are found here (tags, comments, CDATA sections, processing
+    /// instructions, and depth); everything inside a record is checked by the record's own
+    /// parse, as strictly as a whole parse checks it. Between records only whitespace,
+    /// comments and processing instructions may appear; other text, references and CDATA
+    /// there are skipped as a whole parse skips them.
     fn item(&mut self, frame: Frame) -> Result<Step, DecodeError> {
-        let input = complete_utf8(&self.buf[self.pos..]);
-        let mut reader = quick_xml::Reader::from_reader(input);
-        // End tags are matched by depth here and checked by the record's own parse (quick-xml
-        // would refuse the list's end tag, whose start it has not seen).
-        reader.config_mut().check_end_names = false;
-        reader.config_mut().allow_unmatched_ends = true;
-        let depth_left = self
+        let max_depth = self
             .limits
             .max_depth
             .saturating_sub(self.path.elements.len() as u32 + 2);
+        let input_len = self.buf.len() - self.pos;
         let mut depth = 0u32;
         let mut start = 0usize;
-        loop {
-            let before = reader.buffer_position() as usize;
-            let event = match reader.read_event() {
-                Ok(e) => e,
-                Err(e) if self.is_incomplete(&e, reader.error_position() as usize, input.len()) => {
-                    return self.wait(frame, input.len() - start.min(input.len()));
+        let mut at = 0usize;
+        // What the scan found: a record, the list's end, or the need for more input (the
+        // offset where the unfinished part starts).
+        enum Found {
+            Record(usize, usize),
+            ListEnd(usize),
+            More(usize),
+        }
+        let found = loop {
+            let input = &self.buf[self.pos..];
+            let lt = match memchr::memchr(b'<', &input[at..]) {
+                Some(i) => at + i,
+                None if depth > 0 => break Found::More(start),
+                None => {
+                    check_stray_text(&input[at..]).map_err(|e| self.at_item(e))?;
+                    break Found::More(input.len());
                 }
-                Err(e) => return Err(self.at_item(DecodeError::new(DecodeErrorKind::Malformed(e.to_string())))),
             };
-            let after = reader.buffer_position() as usize;
-            match event {
-                Event::Start(_) => {
+            if depth == 0 {
+                check_stray_text(&input[at..lt]).map_err(|e| self.at_item(e))?;
+            }
+            let Some(markup) = Markup::at(&input[lt..]) else {
+                break Found::More(if depth > 0 { start } else { lt });
+            };
+            let end = lt + markup.len;
+            match markup.kind {
+                MarkupKind::Start => {
                     if depth == 0 {
-                        start = before;
+                        start = lt;
                     }
                     depth += 1;
-                    if depth > depth_left {
+                    if depth > max_depth {
                         return Err(self.at_item(DecodeError::new(DecodeErrorKind::TooDeep(self.limits.max_depth))));
                     }
                 }
-                Event::Empty(_) if depth == 0 => return Ok(self.record(frame, before, after)),
-                Event::End(_) if depth == 0 => {
-                    // The list's end tag: the rest is the tail.
-                    let mut frame = frame;
-                    frame.tail.extend_from_slice(&self.buf[self.pos + before..]);
-                    self.pos = self.buf.len();
-                    self.phase = Phase::Tail(frame);
-                    return self.step();
-                }
-                Event::End(_) => {
+                MarkupKind::Empty if depth == 0 => break Found::Record(lt, end),
+                MarkupKind::End if depth == 0 => break Found::ListEnd(lt),
+                MarkupKind::End => {
                     depth -= 1;
                     if depth == 0 {
-                        return Ok(self.record(frame, start, after));
+                        break Found::Record(start, end);
                     }
                 }
-                Event::Eof => return self.wait(frame, input.len() - start.min(input.len())),
-                Event::Decl(_) | Event::DocType(_) => {
+                MarkupKind::Declaration if depth == 0 => {
                     return Err(self.at_item(DecodeError::new(DecodeErrorKind::Malformed(
                         "declaration inside the document".to_owned(),
                     ))))
                 }
-                // Inside a record, everything is left to the record's parse. Between records,
-                // text and references are stray content that a whole parse skips too.
-                Event::GeneralRef(r) if depth == 0 => {
-                    super::read::resolve_reference(&r).map_err(|e| self.at_item(e))?;
-                    start = after;
-                }
-                _ if depth == 0 => start = after,
                 _ => {}
+            }
+            at = end;
+        };
+        match found {
+            Found::Record(start, end) => Ok(self.record(frame, start, end)),
+            Found::ListEnd(at) => {
+                // The list's end tag: the rest is the tail.
+                let mut frame = frame;
+                frame.tail.extend_from_slice(&self.buf[self.pos + at..]);
+                self.pos = self.buf.len();
+                self.phase = Phase::Tail(frame);
+                self.step()
+            }
+            Found::More(from) => {
+                // What lies before `from` is passed for good (whitespace, comments).
+                self.pos += from;
+                self.wait(frame, input_len - from)
             }
         }
     }
@@ -436,30 +453,109 @@ impl ListSplitter {
         Ok(Step::End(std::mem::take(&mut self.buf)))
     }
 
-    /// Whether a quick-xml error is the input ending inside markup, not bad markup.
-    fn is_incomplete(&self, e: &quick_xml::Error, at: usize, len: usize) -> bool {
-        use quick_xml::errors::{IllFormedError, SyntaxError};
-        match e {
-            quick_xml::Error::Syntax(
-                SyntaxError::UnclosedPI
-                | SyntaxError::UnclosedComment
-                | SyntaxError::UnclosedCData
-                | SyntaxError::UnclosedTag
-                | SyntaxError::UnclosedSingleQuotedAttributeValue
-                | SyntaxError::UnclosedDoubleQuotedAttributeValue,
-            ) => !self.finished,
-            quick_xml::Error::IllFormed(IllFormedError::MissingEndTag(_)) => !self.finished,
-            // `<!` at the very end: a comment or CDATA section has begun.
-            quick_xml::Error::Syntax(SyntaxError::InvalidBangMarkup) => !self.finished && len - at.min(len) < 9,
-            _ => false,
-        }
-    }
-
     /// `e` placed at the record being read.
     fn at_item(&self, e: DecodeError) -> DecodeError {
         let e = e.within(format!("{}[{}]", self.path.item.1, self.items + 1));
         self.path.elements.iter().rev().fold(e, |e, (_, name)| e.within(*name))
     }
+}
+
+/// What a piece of markup is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MarkupKind {
+    Start,
+    End,
+    Empty,
+    /// A comment, CDATA section or processing instruction.
+    Other,
+    /// `<!DOCTYPE`, `<!ENTITY` or another declaration.
+    Declaration,
+}
+
+/// One piece of markup at the start of the input: its kind and length.
+struct Markup {
+    kind: MarkupKind,
+    len: usize,
+}
+
+impl Markup {
+    /// The markup `input` starts with (`input[0]` is `<`), or `None` when it does not end
+    /// within `input`.
+    fn at(input: &[u8]) -> Option<Markup> {
+        let find = |needle: &[u8], from: usize| {
+            memchr::memmem::find(input.get(from..)?, needle).map(|i| from + i + needle.len())
+        };
+        let (kind, len) = match input.get(1)? {
+            b'/' => (MarkupKind::End, memchr::memchr(b'>', input)? + 1),
+            b'?' => (MarkupKind::Other, find(b"?>", 2)?),
+            b'!' if input.len() < 9 && (b"<!--".starts_with(input) || b"<![CDATA[".starts_with(input)) => return None,
+            b'!' if input.starts_with(b"<!--") => (MarkupKind::Other, find(b"-->", 4)?),
+            b'!' if input.starts_with(b"<![CDATA[") => (MarkupKind::Other, find(b"]]>", 9)?),
+            b'!' => (MarkupKind::Declaration, memchr::memchr(b'>', input)? + 1),
+            _ => {
+                // A start tag: its end is the first `>` outside a quoted attribute value.
+                let mut quote = None;
+                let mut i = 1;
+                loop {
+                    let b = *input.get(i)?;
+                    match quote {
+                        Some(q) if b == q => quote = None,
+                        Some(_) => {}
+                        None if b == b'"' || b == b'\'' => quote = Some(b),
+                        None if b == b'>' => break,
+                        None => {}
+                    }
+                    i += 1;
+                }
+                let kind = if input[i - 1] == b'/' {
+                    MarkupKind::Empty
+                } else {
+                    MarkupKind::Start
+                };
+                (kind, i + 1)
+            }
+        };
+        Some(Markup { kind, len })
+    }
+}
+
+/// Checks text between records as a whole parse reads it: valid UTF-8 (a sequence cut at the
+/// end of what arrived is left for later) and references XML defines.
+fn check_stray_text(text: &[u8]) -> Result<(), DecodeError> {
+    if text.iter().all(|b| b.is_ascii_whitespace()) {
+        return Ok(());
+    }
+    let text = std::str::from_utf8(complete_utf8(text))
+        .map_err(|e| DecodeError::new(DecodeErrorKind::Malformed(e.to_string())))?;
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        let after = &rest[amp + 1..];
+        let Some(semi) = after.find(';') else {
+            // The reference may end in the next chunk; an unterminated one fails the frame's
+            // whole parse.
+            return Ok(());
+        };
+        let name = &after[..semi];
+        let known = matches!(name, "lt" | "gt" | "amp" | "apos" | "quot")
+            || name
+                .strip_prefix("#x")
+                .map(|h| u32::from_str_radix(h, 16).ok())
+                .unwrap_or_else(|| name.strip_prefix('#').map(|d| d.parse::<u32>().ok()).unwrap_or(None))
+                .and_then(char::from_u32)
+                .is_some_and(is_xml_char);
+        if !known {
+            return Err(DecodeError::new(DecodeErrorKind::Malformed(format!(
+                "invalid reference &{name}; between records"
+            ))));
+        }
+        rest = &after[semi + 1..];
+    }
+    Ok(())
+}
+
+/// A character XML 1.0 allows in a document.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 /// `bytes` without a UTF-8 sequence cut at its end (the rest arrives with the next chunk).
