@@ -24,6 +24,9 @@ pub struct ListBody {
     pub bytes_per_second: Option<u64>,
     /// Size of each chunk written.
     pub chunk_bytes: usize,
+    /// Ends the body inside record `n + 1` (from 1) after `n` whole records, its declared
+    /// length still the whole answer's: a transfer cut short.
+    pub cut_after: Option<u64>,
 }
 
 impl ListBody {
@@ -34,7 +37,14 @@ impl ListBody {
             populated: false,
             bytes_per_second: None,
             chunk_bytes: 64 * 1024,
+            cut_after: None,
         }
+    }
+
+    /// Cut short inside the record after the first `n`.
+    pub fn cut_after(mut self, n: u64) -> Self {
+        self.cut_after = Some(n);
+        self
     }
 
     /// With every member of each record set.
@@ -82,6 +92,7 @@ impl Template {
 pub struct Generated {
     template: Arc<Template>,
     total: u64,
+    cut_after: Option<u64>,
     next_record: u64,
     /// 0: prefix, 1: records, 2: suffix, 3: done.
     stage: u8,
@@ -99,6 +110,7 @@ impl Generated {
         Generated {
             template,
             total: spec.records,
+            cut_after: spec.cut_after,
             next_record: 0,
             stage: 0,
             carry: BytesMut::new(),
@@ -124,7 +136,13 @@ impl Generated {
                 }
                 1 if self.next_record < self.total && !self.template.records.is_empty() => {
                     let i = (self.next_record % self.template.records.len() as u64) as usize;
-                    self.carry.extend_from_slice(&self.template.records[i]);
+                    let record = &self.template.records[i];
+                    if self.cut_after == Some(self.next_record) {
+                        self.carry.extend_from_slice(&record[..record.len() / 2]);
+                        self.stage = 3;
+                        return;
+                    }
+                    self.carry.extend_from_slice(record);
                     self.next_record += 1;
                 }
                 1 => self.stage = 2,
@@ -167,6 +185,7 @@ impl Body for Generated {
     }
 
     fn is_end_stream(&self) -> bool {
+        // A cut body is never at its end: the connection closes before its declared length.
         self.stage == 3 && self.carry.is_empty()
     }
 

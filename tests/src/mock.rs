@@ -36,7 +36,9 @@ use hyper_util::rt::TokioIo;
 use kareo_sdk::envelope::{self, Fault};
 use kareo_sdk::operations::{self, OPERATIONS};
 use kareo_sdk::types::*;
-use kareo_sdk::xml::{Credentialed, Decode, Encode, Inherits, Limits, Nillable, Operation};
+use kareo_sdk::xml::{Credentialed, Decode, Encode, Inherits, Limits, ListOperation, Nillable, Operation, Writer};
+
+use crate::list_body::ListBody;
 use kareo_sdk::Credentials;
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
@@ -153,6 +155,8 @@ struct State {
     last_soap_action: Mutex<Option<String>>,
     patient_count: AtomicUsize,
     next_id: AtomicI32,
+    /// When set, list answers are generated while sent ([`MockKareo::serve_lists`]).
+    list_body: Mutex<Option<ListBody>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -202,6 +206,7 @@ impl MockKareo {
             last_soap_action: Mutex::new(None),
             patient_count: AtomicUsize::new(3),
             next_id: AtomicI32::new(50_000),
+            list_body: Mutex::new(None),
         });
         let task = tokio::spawn(serve(listener, Arc::clone(&state)));
         Ok(MockKareo { addr, state, task })
@@ -262,6 +267,15 @@ impl MockKareo {
     }
 
     /// How many patients `GetPatients` returns (before its filter); default 3.
+    /// Makes every list operation's successful answer a body generated while it is sent:
+    /// `spec.records` records (cycling through the records the mock would answer, or through
+    /// records with every member set), chunked and paced as `spec` says. `None` goes back to
+    /// answers built whole.
+    pub fn serve_lists(&self, spec: Option<ListBody>) {
+        *lock(&self.state.list_body) = spec;
+    }
+
+    /// Sets how many patients `GetPatients` answers with.
     pub fn set_patient_count(&self, n: usize) {
         self.state.patient_count.store(n, Ordering::SeqCst);
     }
@@ -395,7 +409,86 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, Drop
         }
         _ => {}
     }
-    Ok(respond(op, &body, &state, behavior))
+    let reply = respond(op, &body, &state, behavior);
+    let spec = *lock(&state.list_body);
+    match spec {
+        Some(spec) if reply.status() == StatusCode::OK => {
+            let (parts, body) = reply.into_parts();
+            let bytes = match body {
+                MockBody::Left(full) => match full.collect().await {
+                    Ok(collected) => collected.to_bytes(),
+                    Err(never) => match never {},
+                },
+                generated => return Ok(Response::from_parts(parts, generated)),
+            };
+            Ok(generate_list(op, parts, bytes, &spec))
+        }
+        _ => Ok(reply),
+    }
+}
+
+macro_rules! list_dispatch {
+    ($(($op:ident, $method:ident, $stream:ident)),* $(,)?) => {
+        /// A built answer of `name` (its head and body) as a generated body, for a list
+        /// operation.
+        fn generate_list(name: &str, parts: hyper::http::response::Parts, bytes: Bytes, spec: &ListBody) -> Reply {
+            $(
+                if name == <operations::$op as Operation>::INFO.name {
+                    let body = generate::<operations::$op>(&bytes, spec)
+                        .map_or_else(|| MockBody::Left(Full::new(bytes)), MockBody::Right);
+                    return Response::from_parts(parts, body);
+                }
+            )*
+            Response::from_parts(parts, MockBody::Left(Full::new(bytes)))
+        }
+    };
+}
+
+kareo_sdk::for_each_list_operation!(list_dispatch);
+
+/// The answer `bytes` holds as a generated body of `spec.records` records, or `None` when it
+/// holds no records to repeat.
+fn generate<O>(bytes: &Bytes, spec: &ListBody) -> Option<crate::list_body::Generated>
+where
+    O: ListOperation,
+    O::Item: Encode,
+{
+    let Ok((envelope::Response::Result(mut answer), _)) = envelope::read_response::<O>(bytes, Limits::default()) else {
+        return None;
+    };
+    let items = O::take_items(&mut answer);
+    if items.is_empty() {
+        return None;
+    }
+    let encode_item = |item: &O::Item| {
+        let mut w = Writer::with_capacity(4096);
+        w.declared_table(O::INFO.schema_namespaces());
+        w.req(O::LIST.item.0, O::LIST.item.1, item)
+            .map(|()| Bytes::from(w.into_string()))
+    };
+    let encode_all = |items: &[O::Item]| items.iter().map(encode_item).collect::<Result<Vec<_>, _>>().ok();
+    let mut records = encode_all(&items)?;
+    // The records as the answer holds them, to find where they go.
+    let all: Vec<u8> = records.iter().flat_map(|r| r.iter().copied()).collect();
+    let at = bytes.windows(all.len()).position(|w| w == all.as_slice())?;
+    if spec.populated {
+        let sample = crate::schema::plain_sample_envelope(
+            crate::schema::operation(O::INFO.name),
+            crate::schema::Direction::Response,
+            crate::schema::Fill::Full,
+        );
+        if let Ok((envelope::Response::Result(mut full), _)) =
+            envelope::read_response::<O>(sample.as_bytes(), Limits::default())
+        {
+            records = encode_all(&O::take_items(&mut full))?;
+        }
+    }
+    let template = crate::list_body::Template {
+        prefix: bytes.slice(..at),
+        records,
+        suffix: bytes.slice(at + all.len()..),
+    };
+    Some(crate::list_body::Generated::new(Arc::new(template), spec))
 }
 
 /// The operation whose SOAPAction is exactly `action` (double-quoted, as the binding says).
@@ -669,6 +762,27 @@ pub fn fake_patient(i: usize) -> PatientData {
     }
 }
 
+/// Fake patient number `i` as `GetAllPatients` lists it.
+pub fn fake_batch_patient(i: usize) -> PatientBatchData {
+    let p = fake_patient(i);
+    PatientBatchData {
+        id: p.id,
+        first_name: p.first_name,
+        last_name: p.last_name,
+        middle_name: p.middle_name,
+        dob: p.dob,
+        gender: p.gender,
+        address_line1: p.address_line1,
+        city: p.city,
+        state: p.state,
+        zip_code: p.zip_code,
+        home_phone: p.home_phone,
+        email_address: p.email_address,
+        medical_record_number: p.medical_record_number,
+        ..PatientBatchData::default()
+    }
+}
+
 fn matches(filter: &Nillable<String>, value: &Nillable<String>) -> bool {
     match filter.value().filter(|f| !f.is_empty()) {
         None => true,
@@ -707,6 +821,9 @@ fn fill(response: &mut dyn Any, request: &dyn Any, state: &State) {
             .filter(|p| matches(&filter.last_name, &p.last_name) && matches(&filter.first_name, &p.first_name))
             .collect();
         r.patients = Nillable::Value(patients);
+    } else if let Some(r) = response.downcast_mut::<GetAllPatientsResp>() {
+        let n = state.patient_count.load(Ordering::SeqCst);
+        r.patients = Nillable::Value((0..n).map(fake_batch_patient).collect());
     } else if let Some(r) = response.downcast_mut::<GetPatientResp>() {
         let id = request
             .downcast_ref::<GetPatientReq>()

@@ -5,19 +5,11 @@
 use kareo_sdk::envelope::{self, Response};
 use kareo_sdk::operations::GetPatients;
 use kareo_sdk::types::{GetPatientsResp, PatientData};
-use kareo_sdk::xml::{DecodeErrorKind, Limits, ListPath, ListSplitter, Operation, Step, StreamLimits};
+use kareo_sdk::xml::{DecodeErrorKind, Limits, ListOperation, ListPath, ListSplitter, Operation, Step, StreamLimits};
 use kareo_tests::mock::fake_patient;
 
 fn path() -> ListPath {
-    let ns = GetPatients::INFO.output.ns;
-    ListPath {
-        elements: &[
-            (kareo_sdk::xml::Ns(0), "GetPatientsResponse"),
-            (kareo_sdk::xml::Ns(0), "GetPatientsResult"),
-            (kareo_sdk::xml::Ns(0), "Patients"),
-        ],
-        item: (ns, "PatientData"),
-    }
+    GetPatients::LIST
 }
 
 fn body(n: usize) -> Vec<u8> {
@@ -111,34 +103,6 @@ fn a_body_without_a_list_is_given_whole() {
     assert_eq!(end, empty);
 }
 
-/// `GetPatients` as a list operation, written by hand as the generator writes it.
-struct StreamPatients;
-
-impl kareo_sdk::xml::Operation for StreamPatients {
-    type Request = <GetPatients as Operation>::Request;
-    type Response = <GetPatients as Operation>::Response;
-    type Fault = <GetPatients as Operation>::Fault;
-    const INFO: kareo_sdk::xml::OperationInfo = GetPatients::INFO;
-}
-
-impl kareo_sdk::xml::ListOperation for StreamPatients {
-    type Item = PatientData;
-    const LIST: ListPath = ListPath {
-        elements: &[
-            (kareo_sdk::xml::Ns(0), "GetPatientsResponse"),
-            (kareo_sdk::xml::Ns(0), "GetPatientsResult"),
-            (kareo_sdk::xml::Ns(0), "Patients"),
-        ],
-        item: (kareo_sdk::xml::Ns(0), "PatientData"),
-    };
-    fn take_items(response: &mut GetPatientsResp) -> Vec<PatientData> {
-        match &mut response.patients {
-            kareo_sdk::xml::Nillable::Value(v) => std::mem::take(v),
-            _ => Vec::new(),
-        }
-    }
-}
-
 mod e2e {
     use super::*;
     use kareo_sdk::client::{KareoClient, RetryPolicy};
@@ -166,7 +130,7 @@ mod e2e {
             .await
             .expect("whole call");
         let mut stream = client
-            .stream::<StreamPatients>(GetPatientsReq::default())
+            .stream::<GetPatients>(GetPatientsReq::default())
             .await
             .expect("opens");
         assert_eq!(stream.head().patients.value().map(Vec::len), Some(0));
@@ -186,12 +150,12 @@ mod e2e {
         let (mock, client) = setup().await;
         mock.inject(Rule::new(Behavior::IsError("invented failure".into())).times(1));
         let err = client
-            .stream::<StreamPatients>(GetPatientsReq::default())
+            .stream::<GetPatients>(GetPatientsReq::default())
             .await
             .expect_err("IsError");
         assert!(matches!(err, Error::Service { .. }), "{err}");
         mock.inject(Rule::new(Behavior::Throttle).times(1));
-        let stream = client.stream::<StreamPatients>(GetPatientsReq::default()).await;
+        let stream = client.stream::<GetPatients>(GetPatientsReq::default()).await;
         assert!(stream.is_ok(), "a throttled read is retried: {stream:?}");
         assert_eq!(mock.requests_for("GetPatients"), 3);
     }
@@ -207,9 +171,100 @@ mod e2e {
             .times(1),
         );
         let err = client
-            .stream::<StreamPatients>(GetPatientsReq::default())
+            .stream::<GetPatients>(GetPatientsReq::default())
             .await
             .expect_err("fault");
         assert!(matches!(err, Error::Fault { .. }), "{err}");
+    }
+}
+
+mod generated_bodies {
+    use super::*;
+    use kareo_sdk::client::{KareoClient, RetryPolicy};
+    use kareo_sdk::error::Error;
+    use kareo_sdk::types::GetAllPatientsReq;
+    use kareo_tests::list_body::ListBody;
+    use kareo_tests::mock::{fake_batch_patient, MockKareo};
+    use std::time::Duration;
+
+    async fn setup() -> (MockKareo, KareoClient) {
+        let mock = MockKareo::start().await.expect("mock starts");
+        mock.set_patient_count(3);
+        let client = KareoClient::builder(mock.credentials())
+            .endpoint(mock.endpoint())
+            .retry(RetryPolicy::default().with_backoff(Duration::from_millis(1), Duration::from_millis(5)))
+            .build()
+            .expect("client");
+        (mock, client)
+    }
+
+    #[tokio::test]
+    async fn a_generated_answer_of_any_size_streams_in_order() {
+        let (mock, client) = setup().await;
+        mock.serve_lists(Some(ListBody::new(20_000)));
+        let mut stream = client
+            .stream_get_all_patients(GetAllPatientsReq::default())
+            .await
+            .expect("opens");
+        let mut n = 0usize;
+        while let Some(record) = stream.next().await {
+            let record = record.expect("record");
+            // The mock cycles through the 3 records it would answer.
+            assert_eq!(record, fake_batch_patient(n % 3), "record {n}");
+            n += 1;
+        }
+        assert_eq!(n, 20_000);
+        assert!(stream.response().is_some());
+    }
+
+    #[tokio::test]
+    async fn a_stream_cut_after_records_says_how_many_were_delivered_and_is_not_retried() {
+        let (mock, client) = setup().await;
+        mock.serve_lists(Some(ListBody::new(1_000).cut_after(700).paced(50_000_000, 16 * 1024)));
+        let mut stream = client
+            .stream_get_all_patients(GetAllPatientsReq::default())
+            .await
+            .expect("opens");
+        let mut n = 0u64;
+        let err = loop {
+            match stream.next().await {
+                Some(Ok(_)) => n += 1,
+                Some(Err(e)) => break e,
+                None => panic!("a cut stream ended without an error after {n} records"),
+            }
+        };
+        assert_eq!(n, 700, "every whole record before the cut, no partial one");
+        match &err {
+            Error::StreamInterrupted { delivered, .. } => assert_eq!(*delivered, 700),
+            other => panic!("{other}"),
+        }
+        assert!(err.to_string().contains("after 700 records"), "{err}");
+        assert!(!err.is_retryable());
+        assert!(stream.next().await.is_none());
+        assert_eq!(mock.requests_for("GetAllPatients"), 1);
+    }
+
+    #[tokio::test]
+    async fn populated_records_stream_whole() {
+        let (mock, client) = setup().await;
+        mock.serve_lists(Some(ListBody::new(50).populated()));
+        let records = client
+            .stream_get_all_patients(GetAllPatientsReq::default())
+            .await
+            .expect("opens")
+            .collect()
+            .await
+            .expect("records");
+        assert_eq!(records.len(), 50);
+        assert_ne!(
+            records[0],
+            fake_batch_patient(0),
+            "the schema's sample, every member set"
+        );
+        let whole = client
+            .get_all_patients(GetAllPatientsReq::default())
+            .await
+            .expect("whole");
+        assert_eq!(whole.patients.value(), Some(&records));
     }
 }

@@ -9,6 +9,7 @@
 //! | `operations.rs` | one marker type per operation implementing `Operation`, and the operation table |
 //! | `api-surface.txt` | a line per operation, type, field and enum value: what `regen` diffs to report API changes |
 
+mod lists;
 mod messages;
 mod operations;
 mod service;

@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::lists;
 use super::messages::{self, MessageType};
 use super::Ctx;
 use crate::model::{FaultInfo, Operation, Wrapped};
@@ -50,6 +51,16 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
         .flat_map(|(i, o)| i.iter().chain(o))
         .map(|m| messages::emit(ctx, m))
         .collect();
+    let lists: Vec<Option<lists::List<'_>>> = ops.iter().map(|op| lists::list_of(ctx, op)).collect();
+    let list_impls: Vec<TokenStream> = ops
+        .iter()
+        .zip(&markers)
+        .zip(&messages)
+        .zip(&lists)
+        .filter_map(|(((op, marker), (_, output)), list)| {
+            list.as_ref().map(|l| lists::emit(ctx, op, marker, output, l))
+        })
+        .collect();
     let faults = emit_fault_detail(ctx, &fault_ident);
     let glue = super::service::emit(ctx, &messages)?;
     let n = ops.len();
@@ -61,6 +72,17 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
     .iter()
     .map(|m| syn::parse_str(m).unwrap_or_else(|_| format_ident!("invalid_method")))
     .collect();
+    let (list_markers, list_methods): (Vec<&syn::Ident>, Vec<&syn::Ident>) = markers
+        .iter()
+        .zip(&methods)
+        .zip(&lists)
+        .filter(|(_, l)| l.is_some())
+        .map(|((m, f), _)| (m, f))
+        .unzip();
+    let stream_methods: Vec<syn::Ident> = list_methods
+        .iter()
+        .map(|f| format_ident!("stream_{}", f.to_string().trim_start_matches("r#")))
+        .collect();
     Ok(quote! {
         //! One marker type per operation: its wire names, SOAPAction and message types.
         #[allow(unused_imports)]
@@ -68,6 +90,7 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
         #faults
         #(#items)*
         #(#message_items)*
+        #(#list_impls)*
         #glue
         /// Every operation of the service, in the binding's order.
         pub const OPERATIONS: [#rt::OperationInfo; #n] = [#(<#markers as #rt::Operation>::INFO),*];
@@ -79,6 +102,16 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
         macro_rules! for_each_operation {
             ($m:ident) => {
                 $m! { #((#markers, #methods)),* }
+            };
+        }
+        /// Calls macro `$m` once with every list operation (those implementing
+        /// `ListOperation`, whose records can be streamed) as
+        /// `(MarkerType, snake_case_name, stream_snake_case_name)`, in the binding's order, as
+        /// [`for_each_operation!`] does.
+        #[macro_export]
+        macro_rules! for_each_list_operation {
+            ($m:ident) => {
+                $m! { #((#list_markers, #list_methods, #stream_methods)),* }
             };
         }
     })

@@ -352,3 +352,26 @@ macro_rules! operation_methods {
 }
 
 crate::for_each_operation!(operation_methods);
+
+macro_rules! stream_methods {
+    ($(($op:ident, $method:ident, $stream:ident)),* $(,)?) => {
+        /// One streaming method per list operation of the WSDL.
+        impl KareoClient {
+            $(
+                #[doc = concat!(
+                    "Calls [`", stringify!($op), "`](crate::operations::", stringify!($op), ") and streams ",
+                    "its records as they arrive: [`KareoClient::stream`] for this operation (the whole ",
+                    "response at once is [`", stringify!($method), "`](Self::", stringify!($method), ")).",
+                )]
+                pub async fn $stream(
+                    &self,
+                    request: <crate::operations::$op as Operation>::Request,
+                ) -> Result<ListStream<crate::operations::$op>, Error> {
+                    self.stream::<crate::operations::$op>(request).await
+                }
+            )*
+        }
+    };
+}
+
+crate::for_each_list_operation!(stream_methods);

@@ -972,6 +972,253 @@ impl crate::xml::Operation for GetCustomerIdFromKey {
     };
 }
 
+/// `GetAllPatients` streams the `PatientBatchData` items of its result's `Patients`.
+impl crate::xml::ListOperation for GetAllPatients {
+    type Item = PatientBatchData;
+    const LIST: crate::xml::ListPath = crate::xml::ListPath {
+        elements: &[
+            (super::NS0, "GetAllPatientsResponse"),
+            (super::NS0, "GetAllPatientsResult"),
+            (super::NS0, "Patients"),
+        ],
+        item: (super::NS0, "PatientBatchData"),
+    };
+    fn take_items(response: &mut Self::Response) -> Vec<Self::Item> {
+        match &mut response.patients {
+            crate::xml::Nillable::Value(items) => std::mem::take(items),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `GetAppointments` streams the `AppointmentData` items of its result's `Appointments`.
+impl crate::xml::ListOperation for GetAppointments {
+    type Item = AppointmentData;
+    const LIST: crate::xml::ListPath = crate::xml::ListPath {
+        elements: &[
+            (super::NS0, "GetAppointmentsResponse"),
+            (super::NS0, "GetAppointmentsResult"),
+            (super::NS0, "Appointments"),
+        ],
+        item: (super::NS0, "AppointmentData"),
+    };
+    fn take_items(response: &mut Self::Response) -> Vec<Self::Item> {
+        match &mut response.appointments {
+            crate::xml::Nillable::Value(items) => std::mem::take(items),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `GetCharges` streams the `ChargeData` items of its result's `Charges`.
+impl crate::xml::ListOperation for GetCharges {
+    type Item = ChargeData;
+    const LIST: crate::xml::ListPath = crate::xml::ListPath {
+        elements: &[
+            (super::NS0, "GetChargesResponse"),
+            (super::NS0, "GetChargesResult"),
+            (super::NS0, "Charges"),
+        ],
+        item: (super::NS0, "ChargeData"),
+    };
+    fn take_items(response: &mut Self::Response) -> Vec<Self::Item> {
+        match &mut response.charges {
+            crate::xml::Nillable::Value(items) => std::mem::take(items),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `GetPatients` streams the `PatientData` items of its result's `Patients`.
+impl crate::xml::ListOperation for GetPatients {
+    type Item = PatientData;
+    const LIST: crate::xml::ListPath = crate::xml::ListPath {
+        elements: &[
+            (super::NS0, "GetPatientsResponse"),
+            (super::NS0, "GetPatientsResult"),
+            (super::NS0, "Patients"),
+        ],
+        item: (super::NS0, "PatientData"),
+    };
+    fn take_items(response: &mut Self::Response) -> Vec<Self::Item> {
+        match &mut response.patients {
+            crate::xml::Nillable::Value(items) => std::mem::take(items),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `GetPayments` streams the `PaymentData` items of its result's `Payments`.
+impl crate::xml::ListOperation for GetPayments {
+    type Item = PaymentData;
+    const LIST: crate::xml::ListPath = crate::xml::ListPath {
+        elements: &[
+            (super::NS0, "GetPaymentsResponse"),
+            (super::NS0, "GetPaymentsResult"),
+            (super::NS0, "Payments"),
+        ],
+        item: (super::NS0, "PaymentData"),
+    };
+    fn take_items(response: &mut Self::Response) -> Vec<Self::Item> {
+        match &mut response.payments {
+            crate::xml::Nillable::Value(items) => std::mem::take(items),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `GetProviders` streams the `ProviderData` items of its result's `Providers`.
+impl crate::xml::ListOperation for GetProviders {
+    type Item = ProviderData;
+    const LIST: crate::xml::ListPath = crate::xml::ListPath {
+        elements: &[
+            (super::NS0, "GetProvidersResponse"),
+            (super::NS0, "GetProvidersResult"),
+            (super::NS0, "Providers"),
+        ],
+        item: (super::NS0, "ProviderData"),
+    };
+    fn take_items(response: &mut Self::Response) -> Vec<Self::Item> {
+        match &mut response.providers {
+            crate::xml::Nillable::Value(items) => std::mem::take(items),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `GetPractices` streams the `PracticeData` items of its result's `Practices`.
+impl crate::xml::ListOperation for GetPractices {
+    type Item = PracticeData;
+    const LIST: crate::xml::ListPath = crate::xml::ListPath {
+        elements: &[
+            (super::NS0, "GetPracticesResponse"),
+            (super::NS0, "GetPracticesResult"),
+            (super::NS0, "Practices"),
+        ],
+        item: (super::NS0, "PracticeData"),
+    };
+    fn take_items(response: &mut Self::Response) -> Vec<Self::Item> {
+        match &mut response.practices {
+            crate::xml::Nillable::Value(items) => std::mem::take(items),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `GetTransactions` streams the `TransactionData` items of its result's `Transactions`.
+impl crate::xml::ListOperation for GetTransactions {
+    type Item = TransactionData;
+    const LIST: crate::xml::ListPath = crate::xml::ListPath {
+        elements: &[
+            (super::NS0, "GetTransactionsResponse"),
+            (super::NS0, "GetTransactionsResult"),
+            (super::NS0, "Transactions"),
+        ],
+        item: (super::NS0, "TransactionData"),
+    };
+    fn take_items(response: &mut Self::Response) -> Vec<Self::Item> {
+        match &mut response.transactions {
+            crate::xml::Nillable::Value(items) => std::mem::take(items),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `GetServiceLocations` streams the `ServiceLocationData` items of its result's `ServiceLocations`.
+impl crate::xml::ListOperation for GetServiceLocations {
+    type Item = ServiceLocationData;
+    const LIST: crate::xml::ListPath = crate::xml::ListPath {
+        elements: &[
+            (super::NS0, "GetServiceLocationsResponse"),
+            (super::NS0, "GetServiceLocationsResult"),
+            (super::NS6, "ServiceLocations"),
+        ],
+        item: (super::NS6, "ServiceLocationData"),
+    };
+    fn take_items(response: &mut Self::Response) -> Vec<Self::Item> {
+        match &mut response.service_locations {
+            crate::xml::Nillable::Value(items) => std::mem::take(items),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `GetProcedureCodes` streams the `ProcedureCodeData` items of its result's `ProcedureCodes`.
+impl crate::xml::ListOperation for GetProcedureCodes {
+    type Item = ProcedureCodeData;
+    const LIST: crate::xml::ListPath = crate::xml::ListPath {
+        elements: &[
+            (super::NS0, "GetProcedureCodesResponse"),
+            (super::NS0, "GetProcedureCodesResult"),
+            (super::NS6, "ProcedureCodes"),
+        ],
+        item: (super::NS6, "ProcedureCodeData"),
+    };
+    fn take_items(response: &mut Self::Response) -> Vec<Self::Item> {
+        match &mut response.procedure_codes {
+            crate::xml::Nillable::Value(items) => std::mem::take(items),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `GetExternalVendors` streams the `ExternalVendorData` items of its result's `ExternalVendors`.
+impl crate::xml::ListOperation for GetExternalVendors {
+    type Item = ExternalVendorData;
+    const LIST: crate::xml::ListPath = crate::xml::ListPath {
+        elements: &[
+            (super::NS0, "GetExternalVendorsResponse"),
+            (super::NS0, "GetExternalVendorsResult"),
+            (super::NS0, "ExternalVendors"),
+        ],
+        item: (super::NS0, "ExternalVendorData"),
+    };
+    fn take_items(response: &mut Self::Response) -> Vec<Self::Item> {
+        match &mut response.external_vendors {
+            crate::xml::Nillable::Value(items) => std::mem::take(items),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `GetEncounterDetails` streams the `EncounterDetailsData` items of its result's `EncounterDetails`.
+impl crate::xml::ListOperation for GetEncounterDetails {
+    type Item = EncounterDetailsData;
+    const LIST: crate::xml::ListPath = crate::xml::ListPath {
+        elements: &[
+            (super::NS0, "GetEncounterDetailsResponse"),
+            (super::NS0, "GetEncounterDetailsResult"),
+            (super::NS0, "EncounterDetails"),
+        ],
+        item: (super::NS0, "EncounterDetailsData"),
+    };
+    fn take_items(response: &mut Self::Response) -> Vec<Self::Item> {
+        match &mut response.encounter_details {
+            crate::xml::Nillable::Value(items) => std::mem::take(items),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `GetThrottles` streams the `ThrottleDetail` items of its result's `ThrottleDetails`.
+impl crate::xml::ListOperation for GetThrottles {
+    type Item = ThrottleDetail;
+    const LIST: crate::xml::ListPath = crate::xml::ListPath {
+        elements: &[
+            (super::NS0, "GetThrottlesResponse"),
+            (super::NS0, "GetThrottlesResult"),
+            (super::NS0, "ThrottleDetails"),
+        ],
+        item: (super::NS0, "ThrottleDetail"),
+    };
+    fn take_items(response: &mut Self::Response) -> Vec<Self::Item> {
+        match &mut response.throttle_details {
+            crate::xml::Nillable::Value(items) => std::mem::take(items),
+            _ => Vec::new(),
+        }
+    }
+}
+
 impl crate::xml::Credentialed for UpdatePatientReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
         crate::xml::Credentialed::fill_credentials(&mut self.request_header, source);
@@ -1985,5 +2232,27 @@ macro_rules! for_each_operation {
         (GetExternalVendors, get_external_vendors), (GetEncounterDetails,
         get_encounter_details), (GetThrottles, get_throttles), (DeleteAppointment,
         delete_appointment), (GetCustomerIdFromKey, get_customer_id_from_key) }
+    };
+}
+
+/// Calls macro `$m` once with every list operation (those implementing
+/// `ListOperation`, whose records can be streamed) as
+/// `(MarkerType, snake_case_name, stream_snake_case_name)`, in the binding's order, as
+/// [`for_each_operation!`] does.
+#[macro_export]
+macro_rules! for_each_list_operation {
+    ($m:ident) => {
+        $m ! { (GetAllPatients, get_all_patients, stream_get_all_patients),
+        (GetAppointments, get_appointments, stream_get_appointments), (GetCharges,
+        get_charges, stream_get_charges), (GetPatients, get_patients,
+        stream_get_patients), (GetPayments, get_payments, stream_get_payments),
+        (GetProviders, get_providers, stream_get_providers), (GetPractices,
+        get_practices, stream_get_practices), (GetTransactions, get_transactions,
+        stream_get_transactions), (GetServiceLocations, get_service_locations,
+        stream_get_service_locations), (GetProcedureCodes, get_procedure_codes,
+        stream_get_procedure_codes), (GetExternalVendors, get_external_vendors,
+        stream_get_external_vendors), (GetEncounterDetails, get_encounter_details,
+        stream_get_encounter_details), (GetThrottles, get_throttles,
+        stream_get_throttles) }
     };
 }
