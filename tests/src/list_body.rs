@@ -74,7 +74,7 @@ pub struct Template {
 
 impl Template {
     /// The length of a body of `n` records.
-    pub fn len(&self, n: u64) -> u64 {
+    pub fn body_len(&self, n: u64) -> u64 {
         let cycle: u64 = self.records.iter().map(|r| r.len() as u64).sum();
         let k = self.records.len().max(1) as u64;
         let whole = n / k * cycle
@@ -123,8 +123,8 @@ impl Generated {
     }
 
     /// The body's exact length.
-    pub fn len(&self) -> u64 {
-        self.template.len(self.total)
+    pub fn body_len(&self) -> u64 {
+        self.template.body_len(self.total)
     }
 
     fn fill(&mut self) {
@@ -190,6 +190,6 @@ impl Body for Generated {
     }
 
     fn size_hint(&self) -> SizeHint {
-        SizeHint::with_exact(self.len().saturating_sub(self.sent))
+        SizeHint::with_exact(self.body_len().saturating_sub(self.sent))
     }
 }

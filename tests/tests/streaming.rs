@@ -179,7 +179,6 @@ mod e2e {
 }
 
 mod generated_bodies {
-    use super::*;
     use kareo_sdk::client::{KareoClient, RetryPolicy};
     use kareo_sdk::error::Error;
     use kareo_sdk::types::GetAllPatientsReq;
