@@ -288,10 +288,23 @@ const EXCERPT_SOURCE_BYTES: usize = 16 * 1024;
 /// secret's first characters masks them too, so no part of a secret survives.
 pub(crate) fn excerpt(body: &[u8], redactor: &Redactor) -> String {
     let head = &body[..body.len().min(EXCERPT_SOURCE_BYTES)];
-    let text = String::from_utf8_lossy(head);
+    // Secrets are masked in the raw text first (as written and XML-escaped), so that removing
+    // what looks like markup cannot leave part of one behind.
+    let raw = String::from_utf8_lossy(head);
+    let text = redactor.redact(&raw);
+    if sniff(head) != Sniffed::Html && sniff(head) != Sniffed::Xml {
+        // Not markup (JSON, plain text): shown as it is, whitespace collapsed.
+        let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        return cut_excerpt(
+            redactor.redact(&collapsed).into_owned(),
+            body.len() > EXCERPT_SOURCE_BYTES,
+            redactor,
+        );
+    }
     let mut out = String::new();
     let mut in_tag = false;
     let mut in_skipped = None::<&str>;
+    let text: &str = &text;
     let lower = text.to_ascii_lowercase();
     let mut i = 0;
     let mut last_space = true;
@@ -335,9 +348,15 @@ pub(crate) fn excerpt(body: &[u8], redactor: &Redactor) -> String {
         i += c.len_utf8();
     }
     let decoded = decode_references(out.trim());
-    let masked = redactor.redact(&decoded);
-    let cut = body.len() > EXCERPT_SOURCE_BYTES || masked.chars().count() > EXCERPT_CHARS;
-    let mut shown: String = masked.chars().take(EXCERPT_CHARS).collect();
+    let masked = redactor.redact(&decoded).into_owned();
+    cut_excerpt(masked, body.len() > EXCERPT_SOURCE_BYTES, redactor)
+}
+
+/// `text` cut to [`EXCERPT_CHARS`], marked `…` when it was cut (or `source_cut`), its end
+/// masked when it is the start of a secret.
+fn cut_excerpt(text: String, source_cut: bool, redactor: &Redactor) -> String {
+    let cut = source_cut || text.chars().count() > EXCERPT_CHARS;
+    let mut shown: String = text.chars().take(EXCERPT_CHARS).collect();
     if cut {
         redactor.mask_cut_tail(&mut shown);
         shown.push('…');

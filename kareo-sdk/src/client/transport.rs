@@ -314,16 +314,30 @@ fn classify(e: &reqwest::Error) -> TransportError {
         }
     } else if e.is_timeout() {
         TransportErrorKind::Timeout
+    } else if e.is_request() || e.is_body() || caused_by_body(e) {
+        // The connection ended or broke mid-exchange (a body cut short, a reset), also when
+        // the decompression layer reports it.
+        TransportErrorKind::Connection
     } else if e.is_decode() {
         // A body that does not decompress (or is not what its headers say): resending the
         // same request gets the same bytes.
         TransportErrorKind::Other
-    } else if e.is_request() || e.is_body() {
-        TransportErrorKind::Connection
     } else {
         TransportErrorKind::Other
     };
     TransportError::new(kind, describe(e))
+}
+
+/// Whether a (decode) error was caused by reading the body: the connection, not the bytes.
+fn caused_by_body(e: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn StdError + 'static)> = e.source();
+    while let Some(s) = source {
+        if s.downcast_ref::<reqwest::Error>().is_some_and(reqwest::Error::is_body) {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 /// Whether a connect error came from the TLS handshake: rustls reports a `rustls::Error`
