@@ -219,6 +219,10 @@ fn classify(e: &reqwest::Error) -> TransportError {
         }
     } else if e.is_timeout() {
         TransportErrorKind::Timeout
+    } else if e.is_decode() && has_cause(e, |c| c.downcast_ref::<reqwest::Error>().is_some_and(|r| r.is_body())) {
+        // reqwest reports every failure to read the body as a decode error, the connection
+        // closing before the body's end too: that one is the connection's.
+        TransportErrorKind::Connection
     } else if e.is_decode() {
         // A body that does not decompress (or is not what its headers say): resending the
         // same request gets the same bytes.
@@ -232,13 +236,19 @@ fn classify(e: &reqwest::Error) -> TransportError {
 }
 
 /// Whether a connect error came from the TLS handshake: rustls reports a `rustls::Error`
-/// inside (possibly nested) `io::Error`s, whose `source()` skips the wrapped error itself.
+/// inside (possibly nested) `io::Error`s.
 fn is_tls(e: &reqwest::Error) -> bool {
+    has_cause(e, |c| c.is::<rustls::Error>())
+}
+
+/// Whether a cause of `e` (its sources, and the errors wrapped in `io::Error`s among them,
+/// which `source()` skips) satisfies `test`.
+fn has_cause(e: &reqwest::Error, test: impl Fn(&(dyn StdError + 'static)) -> bool) -> bool {
     let mut source: Option<&(dyn StdError + 'static)> = e.source();
     while let Some(s) = source {
         let mut inner: &(dyn StdError + 'static) = s;
         loop {
-            if inner.is::<rustls::Error>() {
+            if test(inner) {
                 return true;
             }
             match inner.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
