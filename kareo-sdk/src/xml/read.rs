@@ -561,6 +561,7 @@ impl<'i> Reader<'i> {
         let ns = self.resolve(colon.map_or("", |i| &name[..i]))?;
         let local_at = colon.map_or(0, |i| i + 1);
         let nil = self.is_nil(&start)?;
+        check_attributes(&start)?;
         if empty {
             self.unbind(mark);
         } else {
@@ -1093,6 +1094,23 @@ fn is_name_byte(b: u8) -> bool {
 
 /// A character reference or one of XML's five predefined entities; anything else is an error
 /// (no DTD is accepted, so no other entity is defined).
+/// Holds every start tag's attributes to XML's rules, those of elements the schema does not
+/// declare (which are skipped) too: well-formed, each name once, references that resolve to
+/// allowed characters.
+fn check_attributes(start: &BytesStart<'_>) -> Result<(), DecodeError> {
+    if start.attributes_raw().trim().is_empty() {
+        return Ok(());
+    }
+    for attr in start.attributes() {
+        let attr = attr.map_err(DecodeError::malformed)?;
+        if attr.value.contains('&') {
+            attr.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(DecodeError::malformed)?;
+        }
+    }
+    Ok(())
+}
+
 fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Result<char, DecodeError> {
     if let Some(c) = r.resolve_char_ref().map_err(DecodeError::malformed)? {
         return Ok(c);
