@@ -593,6 +593,21 @@ fn invalid_characters_are_refused() {
                 );
             }
         }
+
+        // Attributes of a skipped element are held to XML's rules too.
+        for (case, tag) in [
+            ("6c an unquoted attribute value in a skipped element", "<Added a=1/>"),
+            ("6c a repeated attribute in a skipped element", "<Added a=\"1\" a=\"2\"/>"),
+            ("6c an undefined entity in a skipped attribute", "<Added a=\"&foo;\"/>"),
+        ] {
+            let body = patients_envelope(&format!("<Patients><PatientData>{tag}</PatientData></Patients>"));
+            let out = read(case, Reply::xml(200, body), same).await;
+            let e = expect_error(&out, read_want("malformed XML", false, SMALL));
+            assert!(
+                matches!(decode_kind(case, e), DecodeErrorKind::Malformed(_)),
+                "{case}: {e:?}"
+            );
+        }
     });
 }
 
@@ -1065,6 +1080,18 @@ fn truncated_transfers_are_retried() {
         let case = "12c Content-Length beyond what is sent, CreatePatient";
         let out = write(case, reply, same).await;
         let e = expect_error(&out, write_want("connection closed", true, SMALL));
+        assert!(
+            matches!(e, Error::Transport { kind: TransportErrorKind::Connection, .. }),
+            "{case}: {e:?}"
+        );
+
+        let case = "12f a gzip body, Content-Length beyond what is sent, then close";
+        let gz = gzipped(&full);
+        let reply = Reply::xml(200, &gz[..gz.len() / 2])
+            .header("Content-Encoding", "gzip")
+            .framing(Framing::Declared(gz.len() as u64));
+        let out = read(case, reply, same).await;
+        let e = expect_error(&out, read_want("connection closed", true, SMALL));
         assert!(
             matches!(e, Error::Transport { kind: TransportErrorKind::Connection, .. }),
             "{case}: {e:?}"
