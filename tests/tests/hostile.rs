@@ -15,7 +15,6 @@ mod alloc;
 #[path = "hostile/server.rs"]
 mod server;
 
-use std::fmt::Debug;
 use std::future::Future;
 use std::io::Write as _;
 use std::sync::{Mutex, MutexGuard};
@@ -25,7 +24,9 @@ use kareo_sdk::client::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
 use kareo_sdk::envelope;
 use kareo_sdk::error::TransportErrorKind;
 use kareo_sdk::operations::GetPatients;
-use kareo_sdk::types::{CreatePatientReq, ModifyPatientResp, GetPatientsReq, GetPatientsResp, PatientCreate, PatientData};
+use kareo_sdk::types::{
+    CreatePatientReq, GetPatientsReq, GetPatientsResp, ModifyPatientResp, PatientCreate, PatientData,
+};
 use kareo_sdk::xml::{DecodeErrorKind, Nillable};
 use kareo_sdk::{Credentials, Error, KareoClient, RetryPolicy};
 use kareo_tests::mock::fake_patient;
@@ -155,7 +156,10 @@ async fn read(
     reply: Reply,
     configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
 ) -> Outcome<GetPatientsResp> {
-    run(case, reply, configure, |c| async move { c.get_patients(GetPatientsReq::default()).await }).await
+    run(case, reply, configure, |c| async move {
+        c.get_patients(GetPatientsReq::default()).await
+    })
+    .await
 }
 
 /// Runs CreatePatient (a write: never resent once it may have reached the server).
@@ -164,7 +168,10 @@ async fn write(
     reply: Reply,
     configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
 ) -> Outcome<ModifyPatientResp> {
-    run(case, reply, configure, |c| async move { c.create_patient(new_patient()).await }).await
+    run(case, reply, configure, |c| async move {
+        c.create_patient(new_patient()).await
+    })
+    .await
 }
 
 fn same(b: ClientBuilder) -> ClientBuilder {
@@ -269,7 +276,7 @@ fn expect_error<'o, T>(out: &'o Outcome<T>, want: Want<'_>) -> &'o Error {
 }
 
 /// Checks a success case and returns the response.
-fn expect_ok<'o, T: Debug>(out: &'o Outcome<T>, requests: usize, bound: usize) -> &'o T {
+fn expect_ok<T>(out: &Outcome<T>, requests: usize, bound: usize) -> &T {
     report(out, bound);
     let case = &out.case;
     let r = match &out.result {
@@ -317,7 +324,10 @@ fn dtds_and_entities_are_refused() {
         let cases = [
             (
                 "1a billion laughs (internal entities)",
-                format!("<?xml version=\"1.0\"?><!DOCTYPE s:Envelope [{lol}]>{}", value("&lol9;")),
+                format!(
+                    "<?xml version=\"1.0\"?><!DOCTYPE s:Envelope [{lol}]>{}",
+                    value("&lol9;")
+                ),
                 "DTD",
             ),
             (
@@ -425,16 +435,29 @@ fn unknown_elements_are_bounded() {
         let e = expect_error(&out, read_want("more than 10 elements", false, SMALL));
         assert_eq!(decode_kind(case, e), DecodeErrorKind::TooManyUnknown(10), "{case}");
 
-        let out = read("3c 1,000 unknown elements parse", Reply::xml(200, siblings(1_000)), same).await;
+        let out = read(
+            "3c 1,000 unknown elements parse",
+            Reply::xml(200, siblings(1_000)),
+            same,
+        )
+        .await;
         let r = expect_ok(&out, 1, SMALL);
         assert_eq!(patient_count(r), 0);
 
         // Unknown elements between real records are skipped, the records kept.
         let body = Body::new()
             .then(format!("{ENV_OPEN}{RESULT_OPEN}<Patients>"))
-            .repeat("<PatientData><FirstName>Alfa</FirstName><Added><Deeper>1</Deeper></Added></PatientData>", 500)
+            .repeat(
+                "<PatientData><FirstName>Alfa</FirstName><Added><Deeper>1</Deeper></Added></PatientData>",
+                500,
+            )
             .then(format!("</Patients>{RESULT_CLOSE}{ENV_CLOSE}"));
-        let out = read("3d 500 records with 1,000 unknown elements", Reply::xml(200, body), same).await;
+        let out = read(
+            "3d 500 records with 1,000 unknown elements",
+            Reply::xml(200, body),
+            same,
+        )
+        .await;
         let r = expect_ok(&out, 1, SMALL);
         assert_eq!(patient_count(r), 500);
     });
@@ -467,7 +490,10 @@ fn huge_bodies_stop_at_the_limit() {
         let out = read(case, Reply::xml(200, two_gib()), |b| b.max_response_bytes(default)).await;
         // Refused on the declared length: nothing of the body is buffered.
         let e = expect_error(&out, read_want(&limit_phrase(default), false, SMALL));
-        assert!(matches!(e, Error::ResponseTooLarge { limit, .. } if *limit == default), "{case}: {e:?}");
+        assert!(
+            matches!(e, Error::ResponseTooLarge { limit, .. } if *limit == default),
+            "{case}: {e:?}"
+        );
 
         let cases = [
             ("4b 2 GiB chunked, default 64 MiB limit", Framing::Chunked, default),
@@ -486,7 +512,10 @@ fn huge_bodies_stop_at_the_limit() {
 
         // A valid 70 MiB response under an 80 MiB limit: the parser follows the client's limit.
         let full = written_envelope(vec![fake_patient(7)]);
-        let start = full.find("PatientData").and_then(|i| full[..i].rfind('<')).expect("record start");
+        let start = full
+            .find("PatientData")
+            .and_then(|i| full[..i].rfind('<'))
+            .expect("record start");
         let end = full.rfind("PatientData>").expect("record end") + "PatientData>".len();
         let (head, record, tail) = (&full[..start], &full[start..end], &full[end..]);
         let records = (70 * MIB).div_ceil(record.len()) as u64;
@@ -495,6 +524,11 @@ fn huge_bodies_stop_at_the_limit() {
         assert!(size > 70 * MIB && size < 80 * MIB);
         // Parsed records: the body, every record's strings, the vector of records (doubling).
         let bound = 2 * size + 3 * records as usize * std::mem::size_of::<PatientData>() + 32 * MIB;
+        eprintln!(
+            "hostile: 4e: {records} records of {} bytes, {size} bytes in all; size_of::<PatientData>() = {}",
+            record.len(),
+            std::mem::size_of::<PatientData>()
+        );
         let case = "4e 70 MiB valid GetPatients, 80 MiB limit";
         let out = read(case, Reply::xml(200, body), |b| b.max_response_bytes(80 * MIB)).await;
         let r = expect_ok(&out, 1, bound);
@@ -516,7 +550,13 @@ fn slow_servers_time_out() {
         let out = read(case, reply, |b| b.request_timeout(Duration::from_secs(2))).await;
         let e = expect_error(&out, read_want("timed out", true, SMALL));
         assert!(
-            matches!(e, Error::Transport { kind: TransportErrorKind::Timeout, .. }),
+            matches!(
+                e,
+                Error::Transport {
+                    kind: TransportErrorKind::Timeout,
+                    ..
+                }
+            ),
             "{case}: {e:?}"
         );
 
@@ -529,7 +569,13 @@ fn slow_servers_time_out() {
         .await;
         let e = expect_error(&out, read_want("response head", true, SMALL));
         assert!(
-            matches!(e, Error::Transport { kind: TransportErrorKind::Timeout, .. }),
+            matches!(
+                e,
+                Error::Transport {
+                    kind: TransportErrorKind::Timeout,
+                    ..
+                }
+            ),
             "{case}: {e:?}"
         );
 
@@ -538,7 +584,13 @@ fn slow_servers_time_out() {
         let out = write(case, reply, |b| b.request_timeout(Duration::from_secs(2))).await;
         let e = expect_error(&out, write_want("timed out", true, SMALL));
         assert!(
-            matches!(e, Error::Transport { kind: TransportErrorKind::Timeout, .. }),
+            matches!(
+                e,
+                Error::Transport {
+                    kind: TransportErrorKind::Timeout,
+                    ..
+                }
+            ),
             "{case}: {e:?}"
         );
     });
@@ -574,8 +626,16 @@ fn invalid_characters_are_refused() {
             );
 
             for (place, open, close) in [
-                ("a skipped unknown element", "<Patients><PatientData><Added>", "</Added></PatientData></Patients>"),
-                ("a skipped unknown attribute", "<Patients><PatientData><Added a=\"", "\"/></PatientData></Patients>"),
+                (
+                    "a skipped unknown element",
+                    "<Patients><PatientData><Added>",
+                    "</Added></PatientData></Patients>",
+                ),
+                (
+                    "a skipped unknown attribute",
+                    "<Patients><PatientData><Added a=\"",
+                    "\"/></PatientData></Patients>",
+                ),
             ] {
                 let skipped = [
                     format!("{ENV_OPEN}{RESULT_OPEN}{open}").into_bytes(),
@@ -597,7 +657,10 @@ fn invalid_characters_are_refused() {
         // Attributes of a skipped element are held to XML's rules too.
         for (case, tag) in [
             ("6c an unquoted attribute value in a skipped element", "<Added a=1/>"),
-            ("6c a repeated attribute in a skipped element", "<Added a=\"1\" a=\"2\"/>"),
+            (
+                "6c a repeated attribute in a skipped element",
+                "<Added a=\"1\" a=\"2\"/>",
+            ),
             ("6c an undefined entity in a skipped attribute", "<Added a=\"&foo;\"/>"),
         ] {
             let body = patients_envelope(&format!("<Patients><PatientData>{tag}</PatientData></Patients>"));
@@ -618,7 +681,8 @@ fn invalid_characters_are_refused() {
 fn non_soap_bodies_are_not_soap_or_http_errors() {
     let _one_at_a_time = sequential();
     runtime().block_on(async {
-        let html = "<!DOCTYPE html><html><head><title>Gateway</title></head><body><h1>Upstream unavailable</h1></body></html>";
+        let html =
+            "<!DOCTYPE html><html><head><title>Gateway</title></head><body><h1>Upstream unavailable</h1></body></html>";
         let json = r#"{"error": "upstream unavailable", "code": 17}"#;
         let bodies = [
             ("HTML", html, "text/html; charset=utf-8", "Upstream unavailable"),
@@ -679,7 +743,11 @@ fn a_huge_text_value_parses_within_the_limit() {
         let case = "8 a 20 MiB LastName within a 32 MiB limit";
         let out = read(case, Reply::xml(200, body), |b| b.max_response_bytes(32 * MIB)).await;
         let r = expect_ok(&out, 1, 4 * size);
-        let last = r.patients.value().and_then(|p| p[0].last_name.value()).expect("last name");
+        let last = r
+            .patients
+            .value()
+            .and_then(|p| p[0].last_name.value())
+            .expect("last name");
         assert_eq!(last.len(), 20 * MIB, "{case}");
         assert!(last.bytes().all(|b| b == b'L'), "{case}");
     });
@@ -728,11 +796,19 @@ fn gzip_is_bounded_after_decompression() {
         let limit = 8 * MIB;
         let e = expect_error(
             &out,
-            read_want(&format!("larger than the limit of {limit} bytes"), false, body_limit_bound(limit)),
+            read_want(
+                &format!("larger than the limit of {limit} bytes"),
+                false,
+                body_limit_bound(limit),
+            ),
         );
         assert!(matches!(e, Error::ResponseTooLarge { .. }), "{case}: {e:?}");
         assert!(compressed < 16 * MIB as u64, "{case}: {compressed} bytes compressed");
-        assert!(asked_for_gzip(&out.heads), "{case}: Accept-Encoding: gzip in {:?}", out.heads);
+        assert!(
+            asked_for_gzip(&out.heads),
+            "{case}: Accept-Encoding: gzip in {:?}",
+            out.heads
+        );
 
         let case = "9b gzip bomb chunked, 4 MiB limit";
         let reply = Reply::xml(200, gzip_bomb(10 * 1024 + 1))
@@ -741,7 +817,11 @@ fn gzip_is_bounded_after_decompression() {
         let out = read(case, reply, |b| b.max_response_bytes(4 * MIB)).await;
         let e = expect_error(
             &out,
-            read_want("larger than the limit of 4194304 bytes", false, body_limit_bound(4 * MIB)),
+            read_want(
+                "larger than the limit of 4194304 bytes",
+                false,
+                body_limit_bound(4 * MIB),
+            ),
         );
         assert!(matches!(e, Error::ResponseTooLarge { .. }), "{case}: {e:?}");
 
@@ -751,7 +831,11 @@ fn gzip_is_bounded_after_decompression() {
         let out = read(case, reply, same).await;
         let r = expect_ok(&out, 1, SMALL);
         assert_eq!(patient_count(r), 20, "{case}");
-        assert!(asked_for_gzip(&out.heads), "{case}: Accept-Encoding: gzip in {:?}", out.heads);
+        assert!(
+            asked_for_gzip(&out.heads),
+            "{case}: Accept-Encoding: gzip in {:?}",
+            out.heads
+        );
 
         let case = "9d gzip(false): no Accept-Encoding: gzip";
         let out = read(case, Reply::xml(200, plain.clone()), |b| b.gzip(false)).await;
@@ -776,7 +860,9 @@ fn two_answers_in_one_message_are_refused() {
         let cases = [
             (
                 "10a two GetPatientsResult",
-                format!("{ENV_OPEN}<GetPatientsResponse xmlns=\"{ns}\">{result}{result}</GetPatientsResponse>{ENV_CLOSE}"),
+                format!(
+                    "{ENV_OPEN}<GetPatientsResponse xmlns=\"{ns}\">{result}{result}</GetPatientsResponse>{ENV_CLOSE}"
+                ),
                 "more than once",
                 true,
             ),
@@ -844,6 +930,10 @@ fn user_escaped() -> String {
 fn user_char_ref() -> String {
     USER.replace('&', "&#38;")
 }
+
+/// Cases whose error quotes nothing of the echoing text (a value's type error, a depth error
+/// whose path holds only known elements).
+const QUOTE_NOTHING: [&str; 2] = ["11j", "11r"];
 
 #[test]
 fn echoed_credentials_never_show() {
@@ -1038,6 +1128,11 @@ fn echoed_credentials_never_show() {
             let out = read(case, reply.clone(), same).await;
             let e = expect_error(&out, read_want(phrase, retryable, SMALL));
             assert!(check(e), "{case}: variant: {e:?}");
+            // Where the error quotes the echo, the secrets are there, masked (the case is
+            // not passing for want of an echo).
+            if !QUOTE_NOTHING.iter().any(|c| case.starts_with(c)) {
+                assert!(format!("{e:?}").contains("***"), "{case}: masked echo in {e:?}");
+            }
             let out = write(&format!("{case}, CreatePatient"), reply, same).await;
             expect_error(
                 &out,
@@ -1073,7 +1168,13 @@ fn truncated_transfers_are_retried() {
         let out = read(case, reply.clone(), same).await;
         let e = expect_error(&out, read_want("connection closed", true, SMALL));
         assert!(
-            matches!(e, Error::Transport { kind: TransportErrorKind::Connection, .. }),
+            matches!(
+                e,
+                Error::Transport {
+                    kind: TransportErrorKind::Connection,
+                    ..
+                }
+            ),
             "{case}: {e:?}"
         );
 
@@ -1081,7 +1182,13 @@ fn truncated_transfers_are_retried() {
         let out = write(case, reply, same).await;
         let e = expect_error(&out, write_want("connection closed", true, SMALL));
         assert!(
-            matches!(e, Error::Transport { kind: TransportErrorKind::Connection, .. }),
+            matches!(
+                e,
+                Error::Transport {
+                    kind: TransportErrorKind::Connection,
+                    ..
+                }
+            ),
             "{case}: {e:?}"
         );
 
@@ -1093,7 +1200,13 @@ fn truncated_transfers_are_retried() {
         let out = read(case, reply, same).await;
         let e = expect_error(&out, read_want("connection closed", true, SMALL));
         assert!(
-            matches!(e, Error::Transport { kind: TransportErrorKind::Connection, .. }),
+            matches!(
+                e,
+                Error::Transport {
+                    kind: TransportErrorKind::Connection,
+                    ..
+                }
+            ),
             "{case}: {e:?}"
         );
 
@@ -1106,7 +1219,13 @@ fn truncated_transfers_are_retried() {
         let out = read(case, Reply::xml(200, half).framing(Framing::ChunkedUnfinished), same).await;
         let e = expect_error(&out, read_want("connection closed", true, SMALL));
         assert!(
-            matches!(e, Error::Transport { kind: TransportErrorKind::Connection, .. }),
+            matches!(
+                e,
+                Error::Transport {
+                    kind: TransportErrorKind::Connection,
+                    ..
+                }
+            ),
             "{case}: {e:?}"
         );
     });

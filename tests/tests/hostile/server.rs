@@ -130,7 +130,10 @@ impl Reply {
     }
 
     fn closes(&self) -> bool {
-        matches!(self.framing, Framing::Close | Framing::Declared(_) | Framing::ChunkedUnfinished)
+        matches!(
+            self.framing,
+            Framing::Close | Framing::Declared(_) | Framing::ChunkedUnfinished
+        )
     }
 
     fn head(&self) -> String {
