@@ -210,9 +210,7 @@ fn write_want(phrase: &str, retryable: bool, bound: usize) -> Want<'_> {
 }
 
 fn report<T>(out: &Outcome<T>, bound: usize) {
-    let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(
-        stderr,
+    eprintln!(
         "hostile: {:<62} peak {:>9.1} KiB  bound {:>9.1} KiB  requests {}  connections {}",
         out.case,
         out.peak as f64 / KIB as f64,
