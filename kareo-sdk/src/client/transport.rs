@@ -314,9 +314,12 @@ fn classify(e: &reqwest::Error) -> TransportError {
         }
     } else if e.is_timeout() {
         TransportErrorKind::Timeout
-    } else if e.is_request() || e.is_body() || caused_by_body(e) {
-        // The connection ended or broke mid-exchange (a body cut short, a reset), also when
-        // the decompression layer reports it.
+    } else if e.is_request()
+        || e.is_body()
+        || e.is_decode() && has_cause(e, |c| c.downcast_ref::<reqwest::Error>().is_some_and(|r| r.is_body()))
+    {
+        // The connection ended or broke mid-exchange (a reset, a body cut short). reqwest
+        // reports every failure to read the body as a decode error, that one too.
         TransportErrorKind::Connection
     } else if e.is_decode() {
         // A body that does not decompress (or is not what its headers say): resending the
@@ -328,26 +331,20 @@ fn classify(e: &reqwest::Error) -> TransportError {
     TransportError::new(kind, describe(e))
 }
 
-/// Whether a (decode) error was caused by reading the body: the connection, not the bytes.
-fn caused_by_body(e: &reqwest::Error) -> bool {
-    let mut source: Option<&(dyn StdError + 'static)> = e.source();
-    while let Some(s) = source {
-        if s.downcast_ref::<reqwest::Error>().is_some_and(reqwest::Error::is_body) {
-            return true;
-        }
-        source = s.source();
-    }
-    false
+/// Whether a connect error came from the TLS handshake: rustls reports a `rustls::Error`
+/// inside (possibly nested) `io::Error`s.
+fn is_tls(e: &reqwest::Error) -> bool {
+    has_cause(e, |c| c.is::<rustls::Error>())
 }
 
-/// Whether a connect error came from the TLS handshake: rustls reports a `rustls::Error`
-/// inside (possibly nested) `io::Error`s, whose `source()` skips the wrapped error itself.
-fn is_tls(e: &reqwest::Error) -> bool {
+/// Whether a cause of `e` (its sources, and the errors wrapped in `io::Error`s among them,
+/// which `source()` skips) satisfies `test`.
+fn has_cause(e: &reqwest::Error, test: impl Fn(&(dyn StdError + 'static)) -> bool) -> bool {
     let mut source: Option<&(dyn StdError + 'static)> = e.source();
     while let Some(s) = source {
         let mut inner: &(dyn StdError + 'static) = s;
         loop {
-            if inner.is::<rustls::Error>() {
+            if test(inner) {
                 return true;
             }
             match inner.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {

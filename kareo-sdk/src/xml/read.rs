@@ -587,6 +587,7 @@ impl<'i> Reader<'i> {
         let ns = self.resolve(colon.map_or("", |i| &name[..i]))?;
         let local_at = colon.map_or(0, |i| i + 1);
         let nil = self.is_nil(&start)?;
+        check_attributes(&start)?;
         if empty {
             self.unbind(mark);
         } else {
@@ -1119,6 +1120,32 @@ fn is_name_byte(b: u8) -> bool {
 
 /// A character reference or one of XML's five predefined entities; anything else is an error
 /// (no DTD is accepted, so no other entity is defined).
+/// Most attributes one start tag may have (quick-xml checks each name against the ones
+/// before it, so the work grows with the square of the count).
+const MAX_ATTRIBUTES: usize = 256;
+
+/// Holds every start tag's attributes to XML's rules, those of elements the schema does not
+/// declare (which are skipped) too: well-formed, each name once, references that resolve to
+/// allowed characters, and at most [`MAX_ATTRIBUTES`] of them.
+fn check_attributes(start: &BytesStart<'_>) -> Result<(), DecodeError> {
+    if start.attributes_raw().trim().is_empty() {
+        return Ok(());
+    }
+    for (i, attr) in start.attributes().enumerate() {
+        if i == MAX_ATTRIBUTES {
+            return Err(DecodeError::malformed(format!(
+                "more than {MAX_ATTRIBUTES} attributes on one element"
+            )));
+        }
+        let attr = attr.map_err(DecodeError::malformed)?;
+        if attr.value.contains('&') {
+            attr.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(DecodeError::malformed)?;
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Result<char, DecodeError> {
     if let Some(c) = r.resolve_char_ref().map_err(DecodeError::malformed)? {
         return Ok(c);
