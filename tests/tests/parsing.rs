@@ -289,3 +289,26 @@ fn members_out_of_sequence_order_are_still_read() {
         (Some(&"Z".into()), Some(&"F".into()), Some(&"A".into()))
     );
 }
+
+#[test]
+fn namespace_declarations_and_attributes_are_bounded() {
+    // 2,000 declarations on nested unknown elements: refused, not scanned at every lookup.
+    let decls: String = (0..2000).map(|i| format!("<x xmlns:p{i}=\"urn:x{i}\">")).collect();
+    let closes = "</x>".repeat(2000);
+    let limits = Limits {
+        max_depth: 4096,
+        ..Limits::default()
+    };
+    let err = envelope::read_response::<GetPatients>(patients(&format!("{decls}{closes}")).as_bytes(), limits)
+        .expect_err("too many declarations");
+    assert!(
+        err.to_string().contains("more than 1024 namespace declarations"),
+        "{err}"
+    );
+    // 300 attributes on one element.
+    let attrs: String = (0..300).map(|i| format!(" a{i}=\"1\"")).collect();
+    let err = parse_patients(&patients(&format!("<x{attrs}/>"))).expect_err("too many attributes");
+    assert!(err.to_string().contains("more than 256 attributes"), "{err}");
+    // A few of each are fine.
+    parse_patients(&patients("<x xmlns:q=\"urn:q\" a=\"1\" b=\"2\"><q:y/></x>")).expect("a few");
+}

@@ -267,3 +267,72 @@ mod generated_bodies {
         assert_eq!(whole.patients.value(), Some(&records));
     }
 }
+
+mod every_list_operation {
+    use kareo_sdk::envelope::{self, Response};
+    use kareo_sdk::xml::{DecodeError, Limits, ListOperation, ListSplitter, Step, StreamLimits};
+    use kareo_tests::schema::{self, Direction, Fill};
+
+    /// The records of `body` read by the list splitter in chunks of `chunk` bytes, the end
+    /// document parsed too.
+    fn streamed<O: ListOperation>(body: &[u8], chunk: usize) -> Result<Vec<O::Item>, DecodeError> {
+        let info = O::INFO;
+        let mut splitter = ListSplitter::new(O::LIST, info.soap_ns(), info.namespaces, StreamLimits::default());
+        let mut chunks = body.chunks(chunk);
+        let mut items = Vec::new();
+        loop {
+            match splitter.step()? {
+                Step::NeedMore => match chunks.next() {
+                    Some(c) => splitter.feed(c)?,
+                    None => splitter.finish(),
+                },
+                Step::Head(head) => {
+                    envelope::read_response::<O>(&head, Limits::default())?;
+                }
+                Step::Item(record) => items.extend(record.decode::<O::Item>()?),
+                Step::End(end) => {
+                    if let (Response::Result(mut rest), _) = envelope::read_response::<O>(&end, Limits::default())? {
+                        // A body read whole (no list found) gives its records here.
+                        items.extend(O::take_items(&mut rest));
+                    }
+                    return Ok(items);
+                }
+            }
+        }
+    }
+
+    fn agree<O>()
+    where
+        O: ListOperation,
+        O::Item: PartialEq + std::fmt::Debug,
+    {
+        let op = schema::operation(O::INFO.name);
+        for fill in [Fill::Full, Fill::Nil, Fill::Absent] {
+            let body = schema::sample_envelope(op, Direction::Response, fill);
+            let whole = match envelope::read_response::<O>(body.as_bytes(), Limits::default()) {
+                Ok((Response::Result(mut r), _)) => O::take_items(&mut r),
+                Ok((Response::Fault(f), _)) => panic!("{} {fill:?}: a fault: {f}", O::INFO.name),
+                Err(e) => panic!("{} {fill:?}: the sample parses: {e}", O::INFO.name),
+            };
+            if matches!(fill, Fill::Full) {
+                assert!(!whole.is_empty(), "{}: the full sample has records", O::INFO.name);
+            }
+            for chunk in [61, 4096, body.len()] {
+                let items = streamed::<O>(body.as_bytes(), chunk)
+                    .unwrap_or_else(|e| panic!("{} {fill:?} chunk {chunk}: {e}", O::INFO.name));
+                assert_eq!(items, whole, "{} {fill:?} chunk {chunk}", O::INFO.name);
+            }
+        }
+    }
+
+    macro_rules! every {
+        ($(($op:ident, $method:ident, $stream:ident)),* $(,)?) => {
+            #[test]
+            fn streamed_records_equal_the_whole_parse_on_every_sample() {
+                $( agree::<kareo_sdk::operations::$op>(); )*
+            }
+        };
+    }
+
+    kareo_sdk::for_each_list_operation!(every);
+}

@@ -426,6 +426,12 @@ impl<'i> Reader<'i> {
                     .map_or(Ns::OTHER, |i| Ns(i as u8))
             };
             let other = (ns == Ns::OTHER).then(|| Box::from(&*uri));
+            if self.bindings.len() >= MAX_BINDINGS {
+                // Each prefix lookup may scan the bindings in scope: bounded, it stays cheap.
+                return Err(DecodeError::malformed(format!(
+                    "more than {MAX_BINDINGS} namespace declarations in scope"
+                )));
+            }
             self.bindings.push((prefix.into(), ns, other));
             self.last_hit.set(None);
         }
@@ -1120,6 +1126,9 @@ fn is_name_byte(b: u8) -> bool {
 
 /// A character reference or one of XML's five predefined entities; anything else is an error
 /// (no DTD is accepted, so no other entity is defined).
+/// Most namespace declarations in scope at once (a response has a handful).
+const MAX_BINDINGS: usize = 1024;
+
 /// Most attributes one start tag may have (quick-xml checks each name against the ones
 /// before it, so the work grows with the square of the count).
 const MAX_ATTRIBUTES: usize = 256;
