@@ -336,3 +336,40 @@ mod every_list_operation {
 
     kareo_sdk::for_each_list_operation!(every);
 }
+
+mod reopening {
+    use kareo_sdk::client::{KareoClient, RetryPolicy};
+    use kareo_sdk::error::Error;
+    use kareo_sdk::types::GetAllPatientsReq;
+    use kareo_tests::list_body::ListBody;
+    use kareo_tests::mock::MockKareo;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn a_stream_failing_before_its_first_record_is_reopened_as_the_policy_allows() {
+        let mock = MockKareo::start().await.expect("mock starts");
+        let client = KareoClient::builder(mock.credentials())
+            .endpoint(mock.endpoint())
+            .retry(RetryPolicy::default().with_backoff(Duration::from_millis(1), Duration::from_millis(5)))
+            .build()
+            .expect("client");
+        // Every answer is cut inside its first record.
+        mock.serve_lists(Some(ListBody::new(10).cut_after(0)));
+        let mut stream = client
+            .stream_get_all_patients(GetAllPatientsReq::default())
+            .await
+            .expect("opens");
+        let err = match stream.next().await {
+            Some(Err(e)) => e,
+            other => panic!("{other:?}"),
+        };
+        assert!(
+            !matches!(err, Error::StreamInterrupted { .. }),
+            "nothing was delivered: {err}"
+        );
+        assert!(err.is_retryable(), "{err}");
+        assert!(stream.next().await.is_none());
+        // The first attempt and two reopens: the default policy's three attempts.
+        assert_eq!(mock.requests_for("GetAllPatients"), 3);
+    }
+}

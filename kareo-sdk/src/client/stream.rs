@@ -36,6 +36,8 @@ pub struct ListStream<O: ListOperation> {
     delivered: u64,
     response: Option<O::Response>,
     done: bool,
+    /// Attempts made to read the records (the first open counts as one).
+    attempts: u32,
 }
 
 /// An opened stream: the splitter over the body, or the records of a body that was read whole.
@@ -86,6 +88,7 @@ impl KareoClient {
             delivered: 0,
             response: None,
             done: false,
+            attempts: 1,
         })
     }
 
@@ -289,9 +292,18 @@ impl<O: ListOperation> ListStream<O> {
         }))
     }
 
-    fn may_reopen(&self, error: &Error) -> bool {
-        // One reopen: the open itself retries as the policy allows.
-        self.client.inner.config.retry.should_retry(O::INFO.read_only, error, 1)
+    fn may_reopen(&mut self, error: &Error) -> bool {
+        // Each reopen is an attempt of the policy's, however many the open itself took.
+        let retry = self
+            .client
+            .inner
+            .config
+            .retry
+            .should_retry(O::INFO.read_only, error, self.attempts);
+        if retry {
+            self.attempts += 1;
+        }
+        retry
     }
 
     async fn reopen(&mut self) -> Result<(), Error> {
