@@ -3,8 +3,7 @@
 
 use kareo_sdk::envelope::{self, reference, Response};
 use kareo_sdk::operations::{CreatePatient, GetAppointments, GetExternalVendors, GetPatients, GetServiceLocations};
-use kareo_sdk::types::PatientData;
-use kareo_sdk::xml::{DecodeErrorKind, Limits, ListPath, ListSplitter, Ns, Operation, Step, StreamLimits};
+use kareo_sdk::xml::{DecodeError, DecodeErrorKind, Limits, ListOperation, ListSplitter, Step, StreamLimits};
 
 /// The limits every check parses with: small enough to reach them.
 pub const LIMITS: Limits = Limits {
@@ -146,16 +145,6 @@ fn find_all<'a>(data: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize>
     (0..data.len().saturating_sub(needle.len() - 1)).filter(move |&i| data[i..].starts_with(needle))
 }
 
-/// Where `GetPatients`' records are (as the generator declares it).
-const PATIENTS: ListPath = ListPath {
-    elements: &[
-        (Ns(0), "GetPatientsResponse"),
-        (Ns(0), "GetPatientsResult"),
-        (Ns(0), "Patients"),
-    ],
-    item: (Ns(0), "PatientData"),
-};
-
 /// The streamed reading of `data` as a `GetPatients` response, fed in chunks whose size the
 /// input picks, agrees with the whole parse: the same records when the whole parse succeeds,
 /// an error somewhere when it fails.
@@ -167,7 +156,7 @@ pub fn streamed_agrees(data: &[u8]) {
     };
     let whole = envelope::read_response::<GetPatients>(data, limits);
     let chunk = 1 + data.first().map_or(0, |b| usize::from(*b) % 64);
-    let streamed = stream_patients(data, chunk, limits);
+    let streamed = streamed::<GetPatients>(data, chunk, limits);
     match (&whole, &streamed) {
         (Ok((Response::Result(r), _)), Ok(records)) => {
             let expected = r.patients.value().cloned().unwrap_or_default();
@@ -183,16 +172,18 @@ pub fn streamed_agrees(data: &[u8]) {
     }
 }
 
-/// The records of `data` read by the list splitter, and the head and end documents parsed.
-fn stream_patients(data: &[u8], chunk: usize, limits: Limits) -> Result<Vec<PatientData>, kareo_sdk::xml::DecodeError> {
-    let info = GetPatients::INFO;
+/// The records of `data` read by the list splitter in chunks of `chunk` bytes, the head and
+/// end documents parsed as the client parses them. A body read whole (no list found) gives
+/// its records through the end document; a streamed one must hold none there.
+pub fn streamed<O: ListOperation>(data: &[u8], chunk: usize, limits: Limits) -> Result<Vec<O::Item>, DecodeError> {
+    let info = O::INFO;
     let stream_limits = StreamLimits {
         max_depth: limits.max_depth,
-        max_unknown: u64::MAX,
+        max_unknown: limits.max_unknown,
         ..StreamLimits::default()
     };
-    let mut splitter = ListSplitter::new(PATIENTS, info.soap_ns(), info.namespaces, stream_limits);
-    let mut chunks = data.chunks(chunk);
+    let mut splitter = ListSplitter::new(O::LIST, info.soap_ns(), info.namespaces, stream_limits);
+    let mut chunks = data.chunks(chunk.max(1));
     let mut records = Vec::new();
     loop {
         match splitter.step()? {
@@ -201,21 +192,19 @@ fn stream_patients(data: &[u8], chunk: usize, limits: Limits) -> Result<Vec<Pati
                 None => splitter.finish(),
             },
             Step::Head(head) => {
-                envelope::read_response::<GetPatients>(&head, limits)?;
+                envelope::read_response::<O>(&head, limits)?;
             }
-            Step::Item(record) => records.extend(record.decode::<PatientData>()?),
+            Step::Item(record) => records.extend(record.decode::<O::Item>()?),
             Step::End(end) => {
-                return match envelope::read_response::<GetPatients>(&end, limits)?.0 {
-                    Response::Result(r) if records.is_empty() => Ok(r.patients.value().cloned().unwrap_or_default()),
-                    Response::Result(r) => {
-                        assert!(
-                            r.patients.value().is_none_or(Vec::is_empty),
-                            "records outside the streamed list"
-                        );
-                        Ok(records)
-                    }
-                    Response::Fault(_) => Ok(records),
-                };
+                if let (Response::Result(mut rest), _) = envelope::read_response::<O>(&end, limits)? {
+                    let outside = O::take_items(&mut rest);
+                    assert!(
+                        records.is_empty() || outside.is_empty(),
+                        "records outside the streamed list"
+                    );
+                    records.extend(outside);
+                }
+                return Ok(records);
             }
         }
     }

@@ -8,6 +8,10 @@ use kareo_sdk::types::{GetPatientsResp, PatientData};
 use kareo_sdk::xml::{DecodeErrorKind, Limits, ListOperation, ListPath, ListSplitter, Operation, Step, StreamLimits};
 use kareo_tests::mock::fake_patient;
 
+#[path = "../../fuzz/src/lib.rs"]
+#[allow(dead_code)]
+mod checks;
+
 fn path() -> ListPath {
     GetPatients::LIST
 }
@@ -103,27 +107,29 @@ fn a_body_without_a_list_is_given_whole() {
     assert_eq!(end, empty);
 }
 
+/// A mock Kareo and a client of it that retries reads at once.
+async fn mock_and_client() -> (kareo_tests::mock::MockKareo, kareo_sdk::client::KareoClient) {
+    let mock = kareo_tests::mock::MockKareo::start().await.expect("mock starts");
+    let client = kareo_sdk::client::KareoClient::builder(mock.credentials())
+        .endpoint(mock.endpoint())
+        .retry(
+            kareo_sdk::client::RetryPolicy::default()
+                .with_backoff(std::time::Duration::from_millis(1), std::time::Duration::from_millis(5)),
+        )
+        .build()
+        .expect("client");
+    (mock, client)
+}
+
 mod e2e {
     use super::*;
-    use kareo_sdk::client::{KareoClient, RetryPolicy};
     use kareo_sdk::error::Error;
     use kareo_sdk::types::GetPatientsReq;
-    use kareo_tests::mock::{Behavior, MockKareo, Rule};
-    use std::time::Duration;
-
-    async fn setup() -> (MockKareo, KareoClient) {
-        let mock = MockKareo::start().await.expect("mock starts");
-        let client = KareoClient::builder(mock.credentials())
-            .endpoint(mock.endpoint())
-            .retry(RetryPolicy::default().with_backoff(Duration::from_millis(1), Duration::from_millis(5)))
-            .build()
-            .expect("client");
-        (mock, client)
-    }
+    use kareo_tests::mock::{Behavior, Rule};
 
     #[tokio::test]
     async fn a_stream_gives_the_records_of_the_whole_call() {
-        let (mock, client) = setup().await;
+        let (mock, client) = mock_and_client().await;
         mock.set_patient_count(300);
         let whole = client
             .get_patients(GetPatientsReq::default())
@@ -147,7 +153,7 @@ mod e2e {
 
     #[tokio::test]
     async fn a_reported_error_before_the_records_is_the_streams_error() {
-        let (mock, client) = setup().await;
+        let (mock, client) = mock_and_client().await;
         mock.inject(Rule::new(Behavior::IsError("invented failure".into())).times(1));
         let err = client
             .stream::<GetPatients>(GetPatientsReq::default())
@@ -162,7 +168,7 @@ mod e2e {
 
     #[tokio::test]
     async fn a_fault_is_the_streams_error() {
-        let (mock, client) = setup().await;
+        let (mock, client) = mock_and_client().await;
         mock.inject(
             Rule::new(Behavior::Fault {
                 code: "s:Client".into(),
@@ -179,21 +185,15 @@ mod e2e {
 }
 
 mod generated_bodies {
-    use kareo_sdk::client::{KareoClient, RetryPolicy};
+    use kareo_sdk::client::KareoClient;
     use kareo_sdk::error::Error;
     use kareo_sdk::types::GetAllPatientsReq;
     use kareo_tests::list_body::ListBody;
     use kareo_tests::mock::{fake_batch_patient, MockKareo};
-    use std::time::Duration;
 
     async fn setup() -> (MockKareo, KareoClient) {
-        let mock = MockKareo::start().await.expect("mock starts");
+        let (mock, client) = super::mock_and_client().await;
         mock.set_patient_count(3);
-        let client = KareoClient::builder(mock.credentials())
-            .endpoint(mock.endpoint())
-            .retry(RetryPolicy::default().with_backoff(Duration::from_millis(1), Duration::from_millis(5)))
-            .build()
-            .expect("client");
         (mock, client)
     }
 
@@ -269,37 +269,10 @@ mod generated_bodies {
 }
 
 mod every_list_operation {
+    use super::checks::streamed;
     use kareo_sdk::envelope::{self, Response};
-    use kareo_sdk::xml::{DecodeError, Limits, ListOperation, ListSplitter, Step, StreamLimits};
+    use kareo_sdk::xml::{Limits, ListOperation};
     use kareo_tests::schema::{self, Direction, Fill};
-
-    /// The records of `body` read by the list splitter in chunks of `chunk` bytes, the end
-    /// document parsed too.
-    fn streamed<O: ListOperation>(body: &[u8], chunk: usize) -> Result<Vec<O::Item>, DecodeError> {
-        let info = O::INFO;
-        let mut splitter = ListSplitter::new(O::LIST, info.soap_ns(), info.namespaces, StreamLimits::default());
-        let mut chunks = body.chunks(chunk);
-        let mut items = Vec::new();
-        loop {
-            match splitter.step()? {
-                Step::NeedMore => match chunks.next() {
-                    Some(c) => splitter.feed(c)?,
-                    None => splitter.finish(),
-                },
-                Step::Head(head) => {
-                    envelope::read_response::<O>(&head, Limits::default())?;
-                }
-                Step::Item(record) => items.extend(record.decode::<O::Item>()?),
-                Step::End(end) => {
-                    if let (Response::Result(mut rest), _) = envelope::read_response::<O>(&end, Limits::default())? {
-                        // A body read whole (no list found) gives its records here.
-                        items.extend(O::take_items(&mut rest));
-                    }
-                    return Ok(items);
-                }
-            }
-        }
-    }
 
     fn agree<O>()
     where
@@ -318,7 +291,7 @@ mod every_list_operation {
                 assert!(!whole.is_empty(), "{}: the full sample has records", O::INFO.name);
             }
             for chunk in [61, 4096, body.len()] {
-                let items = streamed::<O>(body.as_bytes(), chunk)
+                let items = streamed::<O>(body.as_bytes(), chunk, Limits::default())
                     .unwrap_or_else(|e| panic!("{} {fill:?} chunk {chunk}: {e}", O::INFO.name));
                 assert_eq!(items, whole, "{} {fill:?} chunk {chunk}", O::INFO.name);
             }
@@ -338,21 +311,13 @@ mod every_list_operation {
 }
 
 mod reopening {
-    use kareo_sdk::client::{KareoClient, RetryPolicy};
     use kareo_sdk::error::Error;
     use kareo_sdk::types::GetAllPatientsReq;
     use kareo_tests::list_body::ListBody;
-    use kareo_tests::mock::MockKareo;
-    use std::time::Duration;
 
     #[tokio::test]
     async fn a_stream_failing_before_its_first_record_is_reopened_as_the_policy_allows() {
-        let mock = MockKareo::start().await.expect("mock starts");
-        let client = KareoClient::builder(mock.credentials())
-            .endpoint(mock.endpoint())
-            .retry(RetryPolicy::default().with_backoff(Duration::from_millis(1), Duration::from_millis(5)))
-            .build()
-            .expect("client");
+        let (mock, client) = super::mock_and_client().await;
         // Every answer is cut inside its first record.
         mock.serve_lists(Some(ListBody::new(10).cut_after(0)));
         let mut stream = client

@@ -518,36 +518,10 @@ impl<'i> Reader<'i> {
             text.to_owned()
         } else {
             let input: &'i [u8] = self.inner.get_ref();
-            let mut open = 0u32;
-            loop {
-                let before = self.inner.get_ref().len();
-                match self.next()? {
-                    Event::Start(e) => {
-                        self.open(e, false)?;
-                        open += 1;
-                    }
-                    Event::Empty(e) => {
-                        self.open(e, true)?;
-                    }
-                    Event::End(_) => {
-                        self.close();
-                        if open == 0 {
-                            let len = input.len().saturating_sub(before);
-                            let text = input.get(..len).unwrap_or_default();
-                            break std::str::from_utf8(text).map_err(DecodeError::malformed)?.to_owned();
-                        }
-                        open -= 1;
-                    }
-                    Event::GeneralRef(r) => {
-                        resolve_reference(&r)?;
-                    }
-                    Event::Text(_) | Event::CData(_) | Event::Comment(_) | Event::PI(_) => {}
-                    Event::Decl(_) | Event::DocType(_) => {
-                        return Err(DecodeError::malformed("declaration inside the document"))
-                    }
-                    Event::Eof => return Err(DecodeError::new(DecodeErrorKind::UnexpectedEof)),
-                }
-            }
+            let rest_at_end_tag = self.skip_content(el, false)?;
+            let len = input.len().saturating_sub(rest_at_end_tag);
+            let text = input.get(..len).unwrap_or_default();
+            std::str::from_utf8(text).map_err(DecodeError::malformed)?.to_owned()
         };
         Ok(AnyXml {
             namespaces,
@@ -724,7 +698,7 @@ impl<'i> Reader<'i> {
         self.skipped += 1;
         self.count_unknown()?;
         tracing::debug!(element = el.local(), "skipped an element the schema does not declare");
-        self.skip_content(el, true)
+        self.skip_content(el, true).map(drop)
     }
 
     /// Skips an element and everything inside it.
@@ -732,15 +706,19 @@ impl<'i> Reader<'i> {
     /// The skipped content is read, not jumped over: it must be well-formed (UTF-8, references,
     /// declared prefixes) and within [`Limits::max_depth`], as the rest of the document.
     pub fn skip(&mut self, el: &Element<'i>) -> Result<(), DecodeError> {
-        self.skip_content(el, false)
+        self.skip_content(el, false).map(drop)
     }
 
-    fn skip_content(&mut self, el: &Element<'i>, unknown: bool) -> Result<(), DecodeError> {
+    /// Skips `el`'s content and end tag, counting its elements as unknown when `unknown`;
+    /// returns how much of the input was left when its end tag began (so that the content's
+    /// bytes can be sliced out).
+    fn skip_content(&mut self, el: &Element<'i>, unknown: bool) -> Result<usize, DecodeError> {
         if el.empty || el.leaf.is_some() {
-            return Ok(());
+            return Ok(self.inner.get_ref().len());
         }
         let mut open = 0u32;
         loop {
+            let before = self.inner.get_ref().len();
             if self.leaf()?.is_some() {
                 if unknown {
                     self.count_unknown()?;
@@ -764,7 +742,7 @@ impl<'i> Reader<'i> {
                 Event::End(_) => {
                     self.close();
                     if open == 0 {
-                        return Ok(());
+                        return Ok(before);
                     }
                     open -= 1;
                 }
