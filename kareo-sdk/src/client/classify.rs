@@ -292,7 +292,7 @@ pub(crate) fn excerpt(body: &[u8], redactor: &Redactor) -> String {
     // what looks like markup cannot leave part of one behind.
     let raw = String::from_utf8_lossy(head);
     let text = redactor.redact(&raw);
-    if sniff(head) != Sniffed::Html && sniff(head) != Sniffed::Xml {
+    if matches!(sniff(head), Sniffed::Empty | Sniffed::NotMarkup) {
         // Not markup (JSON, plain text): shown as it is, whitespace collapsed.
         let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
         return cut_excerpt(

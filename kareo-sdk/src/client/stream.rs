@@ -137,7 +137,7 @@ impl KareoClient {
         };
         if !(200..300).contains(&status) {
             // An error answer is read whole (bounded) and told apart as any call's is.
-            let body = self.read_whole(&mut body, info.name).await?;
+            let body = self.read_whole(&mut body, info.name, redactor).await?;
             return Err(
                 classify::interpret::<O>(&whole_response(body), config.parse_limits(), redactor)
                     .err()
@@ -206,10 +206,15 @@ impl KareoClient {
     }
 
     /// Reads a body whole, within the response limit.
-    async fn read_whole(&self, body: &mut Box<dyn BodyStream>, operation: &'static str) -> Result<Vec<u8>, Error> {
+    async fn read_whole(
+        &self,
+        body: &mut Box<dyn BodyStream>,
+        operation: &'static str,
+        redactor: &Redactor,
+    ) -> Result<Vec<u8>, Error> {
         let limit = self.inner.config.max_response_bytes;
         let mut out = Vec::new();
-        while let Some(chunk) = self.next_chunk(body, operation, &Redactor::default()).await? {
+        while let Some(chunk) = self.next_chunk(body, operation, redactor).await? {
             if out.len() + chunk.len() > limit {
                 return Err(Error::ResponseTooLarge { operation, limit });
             }
@@ -323,11 +328,11 @@ impl<O: ListOperation> ListStream<O> {
             match &mut self.open {
                 Open::Whole { items, .. } => return Ok(items.pop_front()),
                 Open::Streaming {
-                    head: _,
                     splitter,
                     body,
                     status,
                     content_type,
+                    ..
                 } => {
                     let step = splitter.step().map_err(|e| decode_error(name, e, &self.redactor))?;
                     match step {
