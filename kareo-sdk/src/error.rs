@@ -105,13 +105,20 @@ pub enum Error {
 
     /// Kareo (or a proxy before it) refused the call for now: the service's "endpoint requested
     /// more than allowed" message, HTTP 429 or HTTP 503.
-    #[error("{operation}: throttled: {message}")]
+    ///
+    /// Reads are retried after [`retry_after`](Error::retry_after) (see
+    /// [`RetryPolicy`](crate::client::RetryPolicy)); a throttled write is resent only with
+    /// [`RetryPolicy::retry_throttled_writes`](crate::client::RetryPolicy::retry_throttled_writes).
+    #[error("{operation}: throttled: {message}{}", wait_suffix(retry_after))]
     Throttled {
         /// Operation name.
         operation: &'static str,
         /// HTTP status, when the throttle came as an HTTP status (429, 503) or fault.
         status: Option<u16>,
-        /// The server's `Retry-After`, when it sent one.
+        /// How long to wait before calling the operation again: the server's `Retry-After`;
+        /// for the service's over-limit message, the interval it states (or the published
+        /// one, [`OperationInfo::published_interval`](crate::xml::OperationInfo)) plus the
+        /// table's margin ([`THROTTLES`](crate::operations::THROTTLES)).
         retry_after: Option<Duration>,
         /// The server's message.
         message: String,
@@ -168,6 +175,13 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+}
+
+fn wait_suffix(wait: &Option<Duration>) -> String {
+    match wait {
+        Some(w) => format!(" (wait {} ms before calling it again)", w.as_millis()),
+        None => String::new(),
+    }
 }
 
 fn content_type_suffix(content_type: &Option<String>) -> String {

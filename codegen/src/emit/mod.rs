@@ -15,6 +15,7 @@ mod operations;
 mod service;
 mod surface;
 mod types;
+mod windows;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};

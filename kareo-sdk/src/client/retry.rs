@@ -34,6 +34,11 @@ pub struct RetryPolicy {
     /// Also retry create/update/delete operations when the request provably never left the
     /// client (connection never established). Default off.
     pub retry_unsent_writes: bool,
+    /// Also resend a create/update/delete operation that the service refused as over its
+    /// limit (its over-limit answer, not an HTTP 429/503 from a proxy), after the wait the
+    /// error states. Default off: the error carries the wait
+    /// ([`Error::retry_after`]) and the caller decides.
+    pub retry_throttled_writes: bool,
 }
 
 impl Default for RetryPolicy {
@@ -43,6 +48,7 @@ impl Default for RetryPolicy {
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(10),
             retry_unsent_writes: false,
+            retry_throttled_writes: false,
         }
     }
 }
@@ -75,13 +81,23 @@ impl RetryPolicy {
         self
     }
 
+    /// Sets [`retry_throttled_writes`](Self::retry_throttled_writes).
+    pub fn with_retry_throttled_writes(mut self, on: bool) -> Self {
+        self.retry_throttled_writes = on;
+        self
+    }
+
     /// Whether a call of an operation (`read_only` as declared) that failed with `error` on
     /// attempt `attempt` (1-based) may be tried again.
     pub fn should_retry(&self, read_only: bool, error: &Error, attempt: u32) -> bool {
         if attempt >= self.max_attempts || !error.is_retryable() {
             return false;
         }
-        if !read_only && (!self.retry_unsent_writes || error.may_have_reached_server()) {
+        let refused_as_over_limit = matches!(error, Error::Throttled { status: None, .. });
+        if !read_only
+            && !(self.retry_unsent_writes && !error.may_have_reached_server())
+            && !(self.retry_throttled_writes && refused_as_over_limit)
+        {
             return false;
         }
         match error.retry_after() {
