@@ -147,6 +147,31 @@ pub enum Error {
         error: Box<Error>,
     },
 
+    /// One window of a date range read window by window
+    /// ([`KareoClient::windows`](crate::client::KareoClient::windows)) failed; the run ended
+    /// there. Not retried as a whole: each window's call was already retried as its policy
+    /// allows.
+    #[error(
+        "{operation}: window {index} of {windows} ({from}..{to}) failed, after {records_before} records \
+         from the windows before it: {error}"
+    )]
+    Window {
+        /// Operation name.
+        operation: &'static str,
+        /// The window's first day.
+        from: chrono::NaiveDate,
+        /// The window's last day.
+        to: chrono::NaiveDate,
+        /// Its position, from 1.
+        index: usize,
+        /// How many windows the range has.
+        windows: usize,
+        /// Records the windows before it brought (not returned: they are not the whole result).
+        records_before: usize,
+        /// What failed.
+        error: Box<Error>,
+    },
+
     /// The response body is larger than the configured limit.
     #[error(
         "{operation}: the response is larger than the limit of {limit} bytes (a list result can be \
@@ -308,7 +333,7 @@ impl Error {
             // endpoint, which answers the same way again.
             Error::NotSoap { .. } => false,
             Error::Throttled { .. } => true,
-            Error::StreamInterrupted { .. } => false,
+            Error::StreamInterrupted { .. } | Error::Window { .. } => false,
             Error::Decode { truncated, .. } => *truncated,
             Error::Fault { .. }
             | Error::Service { .. }
@@ -342,6 +367,7 @@ impl Error {
             | Error::Decode { operation, .. }
             | Error::ResponseTooLarge { operation, .. }
             | Error::StreamInterrupted { operation, .. }
+            | Error::Window { operation, .. }
             | Error::InvalidInput { operation, .. } => Some(operation),
             Error::Config { .. } => None,
         }

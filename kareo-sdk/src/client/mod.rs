@@ -31,6 +31,7 @@ mod rate_limit;
 mod retry;
 mod stream;
 mod transport;
+mod windows;
 
 use std::fmt;
 use std::sync::Arc;
@@ -50,6 +51,7 @@ pub use transport::{
     BodyStream, BoxFuture, HttpRequest, HttpResponse, ReqwestTransport, StreamingResponse, Transport, TransportError,
     CONTENT_TYPE,
 };
+pub use windows::{filter_date, split_range, Window, WindowProgress, Windows};
 
 use crate::envelope;
 use crate::error::{Error, TransportErrorKind};

@@ -21,7 +21,12 @@ use crate::error::Error;
 /// Waits grow exponentially from [`initial_backoff`](Self::initial_backoff), capped at
 /// [`max_backoff`](Self::max_backoff), with random jitter (between half and all of the step). A
 /// server's `Retry-After` is honoured when it is not longer than `max_backoff`; a longer one
-/// ends the retries.
+/// ends the retries. A throttled call waits at least as long as the service asked (its
+/// over-limit message or the published table, plus the margin: [`Error::retry_after`]), up to
+/// [`max_throttle_wait`](Self::max_throttle_wait).
+///
+/// A write the service refused as over its limit is resent only with
+/// [`retry_throttled_writes`](Self::retry_throttled_writes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
@@ -31,6 +36,10 @@ pub struct RetryPolicy {
     pub initial_backoff: Duration,
     /// Longest wait between attempts. Default 10 s.
     pub max_backoff: Duration,
+    /// Longest wait a throttled call is retried after, when the service said how long to
+    /// wait (its over-limit message, the published table, `Retry-After`). Default 60 s; a
+    /// longer wait ends the retries, and the error carries it.
+    pub max_throttle_wait: Duration,
     /// Also retry create/update/delete operations when the request provably never left the
     /// client (connection never established). Default off.
     pub retry_unsent_writes: bool,
@@ -47,6 +56,7 @@ impl Default for RetryPolicy {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(10),
+            max_throttle_wait: Duration::from_secs(60),
             retry_unsent_writes: false,
             retry_throttled_writes: false,
         }
@@ -100,8 +110,12 @@ impl RetryPolicy {
         {
             return false;
         }
+        let longest = match error {
+            Error::Throttled { .. } => self.max_backoff.max(self.max_throttle_wait),
+            _ => self.max_backoff,
+        };
         match error.retry_after() {
-            Some(wait) => wait <= self.max_backoff,
+            Some(wait) => wait <= longest,
             None => true,
         }
     }
