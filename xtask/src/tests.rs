@@ -297,6 +297,7 @@ fn a_failed_write_keeps_the_old_module_and_leaves_nothing_behind() {
     let before = listing(&s.generated());
     let output = codegen::Output {
         warnings: Vec::new(),
+        notes: Vec::new(),
         files: vec![
             codegen::GeneratedFile {
                 path: "mod.rs".into(),
@@ -344,6 +345,22 @@ fn overrides_with_unknown_keys_or_bad_names_are_refused() {
         (
             "runtime_path = \"x\"\n[status]\nerror_flag = \"A//B\"\n",
             "member path `A//B`",
+        ),
+        (
+            "runtime_path = \"x\"\n[throttles]\nsource = \"s\"\ninterval_pattern = \"every {s} seconds\"\n",
+            "must hold `{ms}` once",
+        ),
+        (
+            "runtime_path = \"x\"\n[throttles]\nsource = \"s\"\n[throttles.intervals_ms]\nGetThings = 0\n",
+            "throttles.intervals_ms.GetThings must be at least 1 ms",
+        ),
+        (
+            "runtime_path = \"x\"\ndate_windows = [{ operation = \"List\", from = \"F/A\", to = \"F/B\", max_days = 0 }]\n",
+            "date window of List must allow at least 1 day",
+        ),
+        (
+            "runtime_path = \"x\"\nplaceholders = [{ record = \"Thing\", id = \"ID\" }]\n",
+            "`Thing` is not of the form {namespace}Type",
         ),
     ] {
         let err = codegen::Config::from_toml("overrides.toml", text).expect_err(text);

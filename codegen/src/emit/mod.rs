@@ -22,7 +22,7 @@ use quote::{format_ident, quote};
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Builtin, Member, Model, TypeKind, TypeRef};
+use crate::model::{self, Builtin, Member, Model, TypeKind, TypeRef};
 use crate::names::TypeNames;
 use crate::Source;
 
@@ -43,6 +43,9 @@ pub struct Output {
     /// Notes for whoever runs the generator (for example overrides that name something the
     /// contract lacks); they do not make generation fail.
     pub warnings: Vec<String>,
+    /// What the generated code does beyond the contract's types, one line each (which
+    /// operations stream, which declared service rules apply), for the generator's summary.
+    pub notes: Vec<String>,
 }
 
 /// What the generated files' headers say they were generated from.
@@ -136,7 +139,65 @@ pub fn emit_from(model: &Model, provenance: &Provenance<'_>, config: &Config) ->
     Ok(Output {
         files,
         warnings: model.warnings.clone(),
+        notes: notes(&ctx),
     })
+}
+
+/// The summary lines of [`Output::notes`].
+fn notes(ctx: &Ctx<'_>) -> Vec<String> {
+    let ops = &ctx.model.operations;
+    let lists: Vec<(&model::Operation, lists::List<'_>)> = ops
+        .iter()
+        .filter_map(|op| lists::list_of(ctx, op).map(|l| (op, l)))
+        .collect();
+    let names = |it: &mut dyn Iterator<Item = String>| it.collect::<Vec<_>>().join(", ");
+    let mut out = vec![format!(
+        "list operations (streamed): {}",
+        names(&mut lists.iter().map(|(op, _)| op.name.clone()))
+    )];
+    let with_placeholders: Vec<String> = lists
+        .iter()
+        .filter(|(_, l)| l.placeholder_id(ctx).is_some())
+        .map(|(op, _)| op.name.clone())
+        .collect();
+    if !ctx.config.placeholders.is_empty() {
+        out.push(format!(
+            "placeholder records dropped from {} list operations: {}",
+            with_placeholders.len(),
+            with_placeholders.join(", ")
+        ));
+    }
+    if let Some(t) = &ctx.config.throttles {
+        let limited = ops.iter().filter(|o| o.published_interval_ms.is_some()).count();
+        out.push(format!(
+            "published limits for {limited} of {} operations, margin {} ms ({})",
+            ops.len(),
+            t.margin_ms,
+            t.source
+        ));
+        let reports = names(
+            &mut ops
+                .iter()
+                .filter(|o| o.throttle_report.is_some())
+                .map(|o| o.name.clone()),
+        );
+        out.push(format!(
+            "limits report: {}",
+            if reports.is_empty() { "none" } else { &reports }
+        ));
+    }
+    if !ctx.config.date_windows.is_empty() {
+        let windows = names(&mut lists.iter().filter_map(|(op, _)| {
+            op.date_window
+                .as_ref()
+                .map(|w| format!("{} ({} days)", op.name, w.max_days))
+        }));
+        out.push(format!(
+            "date windows: {}",
+            if windows.is_empty() { "none" } else { &windows }
+        ));
+    }
+    out
 }
 
 fn header(provenance: &Provenance<'_>, comment: &str) -> String {
