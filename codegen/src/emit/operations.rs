@@ -239,6 +239,42 @@ fn emit_fault_detail(ctx: &Ctx<'_>, ident: &syn::Ident) -> TokenStream {
     }
 }
 
+/// What the overrides declare about `op` beyond the contract, as doc paragraphs.
+fn service_rules_doc(ctx: &Ctx<'_>, op: &Operation) -> String {
+    let mut out = String::new();
+    if let (Some(ms), Some(t)) = (op.published_interval_ms, &ctx.config.throttles) {
+        out.push_str(&format!(
+            "\n\n**Published limit:** one call per {ms} ms per account ({}); a gap of exactly the \
+             interval may still be over it, so clients space calls by {} ms \
+             (`OperationInfo::published_interval` plus `THROTTLES.margin`).",
+            t.source,
+            u64::from(ms) + u64::from(t.margin_ms)
+        ));
+    }
+    let list = lists::list_of(ctx, op);
+    if let Some(id) = list.as_ref().and_then(|l| l.placeholder_id(ctx)) {
+        out.push_str(&format!(
+            "\n\n**Placeholder records:** a record without `{}` (absent, nil or blank) stands for \
+             \"no match\" or precedes real rows; it is not data (`ListOperation::is_placeholder`).",
+            id.name
+        ));
+    }
+    if let (Some(w), Some(_)) = (&op.date_window, &list) {
+        let path = |steps: &[crate::model::Member]| steps.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("/");
+        out.push_str(&format!(
+            "\n\n**Date window:** the service holds `{}`..`{}` to {} days; wider ranges fail or \
+             come back empty (`DateWindow`: run longer ranges window by window).",
+            path(&w.from),
+            path(&w.to),
+            w.max_days
+        ));
+    }
+    if op.throttle_report.is_some() && list.is_some() {
+        out.push_str("\n\n**Limits report:** its records are the account's current limits (`ThrottleReport`).");
+    }
+    out
+}
+
 /// `THROTTLES`: what the overrides declare about the service's published call limits.
 fn emit_throttle_table(ctx: &Ctx<'_>) -> TokenStream {
     let rt = &ctx.rt;
@@ -315,6 +351,7 @@ fn emit_operation(
         doc.push_str("\n\n");
         doc.push_str(d);
     }
+    doc.push_str(&service_rules_doc(ctx, op));
     let doc = super::doc_attrs(&doc);
     quote! {
         #doc

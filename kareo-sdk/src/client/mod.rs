@@ -437,7 +437,10 @@ macro_rules! operation_methods {
                 #[doc = concat!(
                     "Calls [`", stringify!($op), "`](crate::operations::", stringify!($op), "): sends its request ",
                     "with the client's credentials and returns its typed response.\n\n",
-                    "Retried on transient failures only if the operation is read-only (see [`RetryPolicy`]).",
+                    "Retried on transient failures only if the operation is read-only (see [`RetryPolicy`]). ",
+                    "Kareo's published limit for it, its placeholder records and its date window, where it has ",
+                    "them, are on the operation's page; the client spaces calls by the limit and drops the ",
+                    "placeholders (see [`KareoClient::call`], [`KareoClient::windows`]).",
                 )]
                 pub async fn $method(
                     &self,

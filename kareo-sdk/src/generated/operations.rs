@@ -23,6 +23,8 @@ impl crate::xml::FaultDetails for FaultDetail {
 /// The `UpdatePatient` operation: sends [`UpdatePatientReq`], answers [`ModifyPatientResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/UpdatePatient`.
+///
+/// **Published limit:** one call per 1000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 1250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UpdatePatient;
 
@@ -58,6 +60,8 @@ impl crate::xml::Operation for UpdatePatient {
 /// The `UpdateEncounterStatus` operation: sends [`UpdateEncounterStatusReq`], answers [`CreateEncounterResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/UpdateEncounterStatus`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UpdateEncounterStatus;
 
@@ -93,6 +97,8 @@ impl crate::xml::Operation for UpdateEncounterStatus {
 /// The `UpdateAppointment` operation: sends [`UpdateAppointmentReq`], answers [`UpdateAppointmentResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/UpdateAppointment`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UpdateAppointment;
 
@@ -128,6 +134,8 @@ impl crate::xml::Operation for UpdateAppointment {
 /// The `CreatePatient` operation: sends [`CreatePatientReq`], answers [`ModifyPatientResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/CreatePatient`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreatePatient;
 
@@ -163,6 +171,8 @@ impl crate::xml::Operation for CreatePatient {
 /// The `CreateEncounter` operation: sends [`CreateEncounterReq`], answers [`CreateEncounterResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/CreateEncounter`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreateEncounter;
 
@@ -268,6 +278,8 @@ impl crate::xml::Operation for UpdatePatientsExternalId {
 /// The `CreatePayment` operation: sends [`CreatePaymentRequest`], answers [`CreatePaymentResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/CreatePayment`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreatePayment;
 
@@ -303,6 +315,8 @@ impl crate::xml::Operation for CreatePayment {
 /// The `CreateAppointment` operation: sends [`CreateAppointmentReq`], answers [`CreateAppointmentResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/CreateAppointment`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreateAppointment;
 
@@ -408,6 +422,10 @@ impl crate::xml::Operation for DeleteDocument {
 /// The `GetAllPatients` operation: sends [`GetAllPatientsReq`], answers [`GetAllPatientsResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetAllPatients`.
+///
+/// **Published limit:** one call per 5000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 5250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetAllPatients;
 
@@ -446,6 +464,8 @@ impl crate::xml::Operation for GetAllPatients {
 /// The `GetPatient` operation: sends [`GetPatientReq`], answers [`GetPatientResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetPatient`.
+///
+/// **Published limit:** one call per 250 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 500 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetPatient;
 
@@ -481,6 +501,8 @@ impl crate::xml::Operation for GetPatient {
 /// The `GetAppointment` operation: sends [`GetAppointmentReq`], answers [`GetAppointmentResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetAppointment`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetAppointment;
 
@@ -516,6 +538,12 @@ impl crate::xml::Operation for GetAppointment {
 /// The `GetAppointments` operation: sends [`GetAppointmentsReq`], answers [`GetAppointmentsResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetAppointments`.
+///
+/// **Published limit:** one call per 1000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 1250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
+///
+/// **Date window:** the service holds `Filter/StartDate`..`Filter/EndDate` to 60 days; wider ranges fail or come back empty (`DateWindow`: run longer ranges window by window).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetAppointments;
 
@@ -554,6 +582,12 @@ impl crate::xml::Operation for GetAppointments {
 /// The `GetCharges` operation: sends [`GetChargesReq`], answers [`GetChargesResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetCharges`.
+///
+/// **Published limit:** one call per 1000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 1250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
+///
+/// **Date window:** the service holds `Filter/FromPostingDate`..`Filter/ToPostingDate` to 60 days; wider ranges fail or come back empty (`DateWindow`: run longer ranges window by window).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetCharges;
 
@@ -592,6 +626,10 @@ impl crate::xml::Operation for GetCharges {
 /// The `GetPatients` operation: sends [`GetPatientsReq`], answers [`GetPatientsResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetPatients`.
+///
+/// **Published limit:** one call per 1000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 1250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetPatients;
 
@@ -630,6 +668,10 @@ impl crate::xml::Operation for GetPatients {
 /// The `GetPayments` operation: sends [`GetPaymentsReq`], answers [`GetPaymentsResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetPayments`.
+///
+/// **Published limit:** one call per 1000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 1250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetPayments;
 
@@ -668,6 +710,10 @@ impl crate::xml::Operation for GetPayments {
 /// The `GetProviders` operation: sends [`GetProvidersReq`], answers [`GetProvidersResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetProviders`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetProviders;
 
@@ -706,6 +752,10 @@ impl crate::xml::Operation for GetProviders {
 /// The `GetPractices` operation: sends [`GetPracticesReq`], answers [`GetPracticesResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetPractices`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetPractices;
 
@@ -744,6 +794,10 @@ impl crate::xml::Operation for GetPractices {
 /// The `GetTransactions` operation: sends [`GetTransactionsReq`], answers [`GetTransactionsResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetTransactions`.
+///
+/// **Published limit:** one call per 1000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 1250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetTransactions;
 
@@ -782,6 +836,10 @@ impl crate::xml::Operation for GetTransactions {
 /// The `GetServiceLocations` operation: sends [`GetServiceLocationsReq`], answers [`GetServiceLocationsResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetServiceLocations`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetServiceLocations;
 
@@ -820,6 +878,10 @@ impl crate::xml::Operation for GetServiceLocations {
 /// The `GetProcedureCodes` operation: sends [`GetProcedureCodesReq`], answers [`GetProcedureCodesResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetProcedureCodes`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetProcedureCodes;
 
@@ -858,6 +920,10 @@ impl crate::xml::Operation for GetProcedureCodes {
 /// The `GetExternalVendors` operation: sends [`GetExternalVendorsReq`], answers [`GetExternalVendorsResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetExternalVendors`.
+///
+/// **Published limit:** one call per 1000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 1250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ExternalVendorID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetExternalVendors;
 
@@ -896,6 +962,10 @@ impl crate::xml::Operation for GetExternalVendors {
 /// The `GetEncounterDetails` operation: sends [`GetEncounterDetailsReq`], answers [`GetEncounterDetailsResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetEncounterDetails`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `EncounterID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetEncounterDetails;
 
@@ -934,6 +1004,10 @@ impl crate::xml::Operation for GetEncounterDetails {
 /// The `GetThrottles` operation: sends [`GetThrottlesReq`], answers [`GetThrottlesResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetThrottles`.
+///
+/// **Published limit:** one call per 5000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 5250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Limits report:** its records are the account's current limits (`ThrottleReport`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetThrottles;
 
@@ -969,6 +1043,8 @@ impl crate::xml::Operation for GetThrottles {
 /// The `DeleteAppointment` operation: sends [`DeleteAppointmentReq`], answers [`DeleteAppointmentResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/DeleteAppointment`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeleteAppointment;
 
