@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use kareo_sdk::client::{
     BoxFuture, HttpRequest, HttpResponse, KareoClient, RateLimit, RetryPolicy, Transport, TransportError,
 };
-use kareo_sdk::operations::{self, GetAppointments, GetCharges, GetPatients, GetThrottles, THROTTLES};
+use kareo_sdk::operations::{self, GetAppointments, GetCharges, GetPatients, THROTTLES};
 use kareo_sdk::types::{ChargeData, GetChargesReq, GetChargesResp};
 use kareo_sdk::xml::{DateWindow, Limits, ListOperation, Nillable, Operation};
 use kareo_sdk::{Credentials, Error};
@@ -328,7 +328,6 @@ async fn get_throttles_refreshes_the_limits() {
         "GetThrottles",
         "<ThrottleDetails><ThrottleDetail><Endpoint>GetCharges</Endpoint><ThrottleTimeMs>2000</ThrottleTimeMs></ThrottleDetail><ThrottleDetail><Endpoint>getpatients</Endpoint><ThrottleTimeMs>3000.5</ThrottleTimeMs></ThrottleDetail><ThrottleDetail><Endpoint>SearchPatient</Endpoint><ThrottleTimeMs>250</ThrottleTimeMs></ThrottleDetail><ThrottleDetail><Endpoint>GetPayments</Endpoint><ThrottleTimeMs>-1</ThrottleTimeMs></ThrottleDetail></ThrottleDetails>",
     );
-    assert!(GetThrottles::INFO.read_only);
     let c = client(Scripted::new([report], |_| unreachable!())).build().unwrap();
     let read = c.refresh_throttles().await.unwrap();
     assert_eq!(

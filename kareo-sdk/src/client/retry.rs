@@ -103,12 +103,12 @@ impl RetryPolicy {
         if attempt >= self.max_attempts || !error.is_retryable() {
             return false;
         }
-        let refused_as_over_limit = matches!(error, Error::Throttled { status: None, .. });
-        if !read_only
-            && !(self.retry_unsent_writes && !error.may_have_reached_server())
-            && !(self.retry_throttled_writes && refused_as_over_limit)
-        {
-            return false;
+        if !read_only {
+            let unsent = self.retry_unsent_writes && !error.may_have_reached_server();
+            let refused = self.retry_throttled_writes && matches!(error, Error::Throttled { status: None, .. });
+            if !unsent && !refused {
+                return false;
+            }
         }
         let longest = match error {
             Error::Throttled { .. } => self.max_backoff.max(self.max_throttle_wait),
