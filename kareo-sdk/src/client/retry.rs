@@ -253,6 +253,31 @@ mod tests {
             message: String::new(),
         };
         assert!(p.should_retry(true, &e(1), 1));
-        assert!(!p.should_retry(true, &e(30), 1));
+        // A throttle's wait is honoured up to max_throttle_wait (60 s), beyond max_backoff.
+        assert!(p.should_retry(true, &e(30), 1));
+        assert!(!p.should_retry(true, &e(61), 1));
+        let mut short = p.clone();
+        short.max_throttle_wait = Duration::ZERO;
+        assert!(!short.should_retry(true, &e(30), 1));
+        assert!(short.should_retry(true, &e(1), 1), "max_backoff still allows 1 s");
+    }
+
+    #[test]
+    fn a_write_refused_as_over_its_limit_is_resent_only_when_asked() {
+        let throttled = |status| Error::Throttled {
+            operation: "CreatePatient",
+            status,
+            retry_after: Some(Duration::from_millis(750)),
+            message: "CreatePatient endpoint requested more than allowed".into(),
+        };
+        let (refused, proxy_busy) = (throttled(None), throttled(Some(503)));
+        assert!(!RetryPolicy::default().should_retry(false, &refused, 1));
+        let opted_in = RetryPolicy::default().with_retry_throttled_writes(true);
+        assert!(opted_in.should_retry(false, &refused, 1));
+        assert!(
+            !opted_in.should_retry(false, &proxy_busy, 1),
+            "a proxy's 503 may hide a write that ran"
+        );
+        assert!(!opted_in.should_retry(false, &refused, 3), "attempts still count");
     }
 }
