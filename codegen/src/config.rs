@@ -141,6 +141,9 @@ pub struct Config {
     /// response-only types, decoding of request-only types), for mock servers and round-trip
     /// tests. `None` emits both directions unconditionally.
     pub other_direction_feature: Option<String>,
+    /// String members that hold typed values (dates, money, ...): accessors and setters
+    /// (see [`value_rules`](crate::value_rules)). `None` generates none.
+    pub values: Option<crate::value_rules::ValueRules>,
 }
 
 impl Default for Config {
@@ -156,6 +159,7 @@ impl Default for Config {
             read_only_operations: Vec::new(),
             write_operations: Vec::new(),
             other_direction_feature: None,
+            values: None,
         }
     }
 }
@@ -199,6 +203,7 @@ mod file {
         status: Status,
         #[serde(default)]
         base_views: Vec<String>,
+        values: Option<crate::value_rules::file::Values>,
     }
 
     #[derive(Debug, Default, Deserialize)]
@@ -292,6 +297,7 @@ mod file {
                     .collect::<Result<_, _>>()?,
                 read_only_operations: o.read_only_operations,
                 write_operations: o.write_operations,
+                values: o.values.map(|v| v.into_rules(origin)).transpose()?,
             })
         }
     }

@@ -280,7 +280,10 @@ fn padded(v: u32, len: usize) -> bool {
 
 fn parse(text: &str) -> Result<KareoDateTime, &'static str> {
     const DATE: &str = "expected M/D/YYYY or YYYY-MM-DD";
-    let mut c = Cursor { b: text.as_bytes(), i: 0 };
+    let mut c = Cursor {
+        b: text.as_bytes(),
+        i: 0,
+    };
     let (first, first_len) = c.digits(1, 4, DATE)?;
     let (date, date_form) = if first_len <= 2 && c.eat(b"/") {
         let (day, day_len) = c.digits(1, 2, DATE)?;
@@ -325,7 +328,11 @@ fn parse(text: &str) -> Result<KareoDateTime, &'static str> {
         return Err(TIME);
     }
     let (minute, _) = c.digits(2, 2, TIME)?;
-    let (second, seconds) = if c.eat(b":") { (c.digits(2, 2, TIME)?.0, true) } else { (0, false) };
+    let (second, seconds) = if c.eat(b":") {
+        (c.digits(2, 2, TIME)?.0, true)
+    } else {
+        (0, false)
+    };
     let (mut nanos, mut fraction) = (0, 0);
     if seconds && c.eat(b".") {
         let (v, len) = c.digits(1, 9, "expected 1 to 9 fractional-second digits")?;
@@ -344,7 +351,11 @@ fn parse(text: &str) -> Result<KareoDateTime, &'static str> {
         hour
     };
     let time = NaiveTime::from_hms_nano_opt(hour24, minute, second, nanos).ok_or("no such time of day")?;
-    let zone = if clock12 { Zone::Unspecified } else { parse_zone(c.rest())? };
+    let zone = if clock12 {
+        Zone::Unspecified
+    } else {
+        parse_zone(c.rest())?
+    };
     Ok(KareoDateTime {
         at: date.and_time(time),
         zone,
@@ -378,7 +389,9 @@ fn parse_zone(b: &[u8]) -> Result<Zone, &'static str> {
             }
             let secs = (h * 60 + m) * 60;
             let secs = if *sign == b'-' { -secs } else { secs };
-            FixedOffset::east_opt(secs).map(Zone::Offset).ok_or("zone offset out of range")
+            FixedOffset::east_opt(secs)
+                .map(Zone::Offset)
+                .ok_or("zone offset out of range")
         }
         _ => Err(ZONE),
     }
@@ -521,7 +534,10 @@ mod tests {
         let midnight: KareoDateTime = "9/23/2026 12:00:00 AM".parse().unwrap();
         assert_eq!(midnight.naive().time(), NaiveTime::MIN);
         let z: KareoDateTime = "2026-09-23T13:00:00-05:00".parse().unwrap();
-        assert_eq!(z.utc().unwrap().naive_utc(), ymd(2026, 9, 23).and_hms_opt(18, 0, 0).unwrap());
+        assert_eq!(
+            z.utc().unwrap().naive_utc(),
+            ymd(2026, 9, 23).and_hms_opt(18, 0, 0).unwrap()
+        );
         let u: KareoDateTime = "2026-09-23T13:00:00Z".parse().unwrap();
         let o: KareoDateTime = "2026-09-23T13:00:00+00:00".parse().unwrap();
         assert_eq!(u.zone(), Zone::Utc);
@@ -571,7 +587,10 @@ mod tests {
     fn built_values_write_the_service_forms() {
         let at = ymd(2026, 6, 2).and_hms_nano_opt(9, 5, 7, 120_000_000).unwrap();
         assert_eq!(KareoDateTime::new(at).to_string(), "6/2/2026 9:05:07 AM");
-        assert_eq!(KareoDateTime::iso(at, Zone::Utc).to_string(), "2026-06-02T09:05:07.1200000Z");
+        assert_eq!(
+            KareoDateTime::iso(at, Zone::Utc).to_string(),
+            "2026-06-02T09:05:07.1200000Z"
+        );
         let east = Zone::Offset(FixedOffset::east_opt(5 * 3600 + 1800).unwrap());
         assert_eq!(
             KareoDateTime::iso(at.with_nanosecond(0).unwrap(), east).to_string(),

@@ -119,7 +119,13 @@ pub fn parse_member<T: TextValue>(member: &'static str, text: Option<&str>) -> R
 /// the last day chrono can represent.
 pub fn exclusive_day_range(day: NaiveDate) -> Result<(KareoDate, KareoDate), InvalidValue> {
     let next = day.succ_opt().ok_or_else(|| {
-        InvalidValue::new(None, KareoDate::KIND, KareoDate::FORMS, &day.to_string(), "the day after it is out of range")
+        InvalidValue::new(
+            None,
+            KareoDate::KIND,
+            KareoDate::FORMS,
+            &day.to_string(),
+            "the day after it is out of range",
+        )
     })?;
     Ok((KareoDate::new(day), KareoDate::new(next)))
 }
@@ -142,7 +148,13 @@ impl InvalidValue {
     /// The most characters of the text an error keeps.
     pub const MAX_TEXT: usize = 64;
 
-    fn new(member: Option<&'static str>, kind: &'static str, forms: &'static str, text: &str, reason: &'static str) -> Self {
+    fn new(
+        member: Option<&'static str>,
+        kind: &'static str,
+        forms: &'static str,
+        text: &str,
+        reason: &'static str,
+    ) -> Self {
         let end = text.char_indices().nth(Self::MAX_TEXT).map_or(text.len(), |(i, _)| i);
         InvalidValue {
             member,
