@@ -129,7 +129,7 @@ pub(super) fn emit(ctx: &Ctx<'_>, rules: &ValueRules) -> Result<Emitted> {
         }
     }
     let doc = format!(
-        "Typed accessors for string members that hold dates, date-times, money, integers or flags,\nfrom the overrides' `[values]` rules: `{{field}}_value()` reads one, `set_{{field}}_value(v)`\nwrites one. The forms, errors and crates: [`{0}`]({0}).",
+        "Typed accessors for string members that hold dates, date-times, money, integers or flags,\nfrom the overrides' `[values]` rules: `{{field}}_value()` reads one, `set_{{field}}_value(v)`\nwrites one. The forms, errors and crates: [`{0}`].",
         rules.runtime_path
     );
     let doc_lines = doc.lines().map(|l| format!(" {l}"));
@@ -179,11 +179,23 @@ fn field_ident(field: &str) -> syn::Ident {
     syn::parse_str(field).unwrap_or_else(|_| format_ident!("r#{}", field))
 }
 
+/// `a date`, `an integer`.
+fn with_article(noun: &str) -> String {
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {noun}")
+}
+
 /// A rustdoc link to a type, showing its last path segment: [`KareoDate`](crate::values::KareoDate).
 fn type_link(ty: &TokenStream) -> String {
     let path = ty.to_string().replace(' ', "");
-    let last = path.rsplit("::").next().unwrap_or(&path);
-    format!("[`{last}`]({path})")
+    match path.rsplit_once("::") {
+        Some((_, last)) => format!("[`{last}`]({path})"),
+        None => format!("[`{path}`]"),
+    }
 }
 
 fn accessors(ctx: &Ctx<'_>, vrt: &syn::Path, t: &TypeDef, claimed: &[Claimed<'_>]) -> TokenStream {
@@ -195,10 +207,10 @@ fn accessors(ctx: &Ctx<'_>, vrt: &syn::Path, t: &TypeDef, claimed: &[Claimed<'_>
         let ty = &c.ty;
         let member = format!("{}/{}", t.name.local, c.member.name);
         let doc = super::doc_attrs(&format!(
-            "`{}` as a {}: `Ok(None)` when absent, nil or empty; an\n[`InvalidValue`]({vrt_text}::InvalidValue) naming `{member}` and the text when it is not a {}.\nThe text stays in [`{}`](Self::{}).",
+            "`{}` read as {} ({}): `Ok(None)` when absent, nil or empty; an\n[`InvalidValue`]({vrt_text}::InvalidValue) naming `{member}` and the text when it is not one.\nThe text stays in [`{}`](Self::{}).",
             c.member.name,
+            with_article(&c.kind.replace('_', "-")),
             type_link(ty),
-            c.kind.replace('_', "-"),
             c.field,
             c.field,
         ));
@@ -215,7 +227,7 @@ fn accessors(ctx: &Ctx<'_>, vrt: &syn::Path, t: &TypeDef, claimed: &[Claimed<'_>
         let setter = format_ident!("set_{}_value", c.field);
         let ty = &c.ty;
         let doc = super::doc_attrs(&format!(
-            "Sets `{}` to `value` as text, in the form a {} writes.",
+            "Sets `{}` to `value` as text, in the form its {} writes.",
             c.member.name,
             type_link(ty),
         ));

@@ -51,6 +51,8 @@ pub fn config_for(fixture: &str) -> Config {
             read_only_operations: vec!["List".into()],
             write_operations: vec!["Save".into()],
             other_direction_feature: Some("server-codec".into()),
+            // Value rules have a test of their own (value_rules.rs).
+            values: None,
         },
         "headers.wsdl" => Config {
             credentials: vec![Credential {

@@ -4,10 +4,10 @@
 
 //! Typed accessors for string members that hold dates, date-times, money, integers or flags,
 //! from the overrides' `[values]` rules: `{field}_value()` reads one, `set_{field}_value(v)`
-//! writes one. The forms, errors and crates: [`crate::values`](crate::values).
+//! writes one. The forms, errors and crates: [`crate::values`].
 impl super::types::PatientBatchData {
-    /// `AlertShowWhenDisplayingPatientDetails` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenDisplayingPatientDetails` and the text when it is not a flag.
+    /// `AlertShowWhenDisplayingPatientDetails` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenDisplayingPatientDetails` and the text when it is not one.
     /// The text stays in [`alert_show_when_displaying_patient_details`](Self::alert_show_when_displaying_patient_details).
     pub fn alert_show_when_displaying_patient_details_value(
         &self,
@@ -17,8 +17,8 @@ impl super::types::PatientBatchData {
             self.alert_show_when_displaying_patient_details.value().map(|v| v.as_str()),
         )
     }
-    /// `AlertShowWhenEnteringEncounters` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenEnteringEncounters` and the text when it is not a flag.
+    /// `AlertShowWhenEnteringEncounters` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenEnteringEncounters` and the text when it is not one.
     /// The text stays in [`alert_show_when_entering_encounters`](Self::alert_show_when_entering_encounters).
     pub fn alert_show_when_entering_encounters_value(
         &self,
@@ -28,8 +28,8 @@ impl super::types::PatientBatchData {
             self.alert_show_when_entering_encounters.value().map(|v| v.as_str()),
         )
     }
-    /// `AlertShowWhenPostingPayments` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenPostingPayments` and the text when it is not a flag.
+    /// `AlertShowWhenPostingPayments` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenPostingPayments` and the text when it is not one.
     /// The text stays in [`alert_show_when_posting_payments`](Self::alert_show_when_posting_payments).
     pub fn alert_show_when_posting_payments_value(
         &self,
@@ -39,8 +39,8 @@ impl super::types::PatientBatchData {
             self.alert_show_when_posting_payments.value().map(|v| v.as_str()),
         )
     }
-    /// `AlertShowWhenPreparingPatientStatements` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenPreparingPatientStatements` and the text when it is not a flag.
+    /// `AlertShowWhenPreparingPatientStatements` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenPreparingPatientStatements` and the text when it is not one.
     /// The text stays in [`alert_show_when_preparing_patient_statements`](Self::alert_show_when_preparing_patient_statements).
     pub fn alert_show_when_preparing_patient_statements_value(
         &self,
@@ -50,8 +50,8 @@ impl super::types::PatientBatchData {
             self.alert_show_when_preparing_patient_statements.value().map(|v| v.as_str()),
         )
     }
-    /// `AlertShowWhenSchedulingAppointments` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenSchedulingAppointments` and the text when it is not a flag.
+    /// `AlertShowWhenSchedulingAppointments` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenSchedulingAppointments` and the text when it is not one.
     /// The text stays in [`alert_show_when_scheduling_appointments`](Self::alert_show_when_scheduling_appointments).
     pub fn alert_show_when_scheduling_appointments_value(
         &self,
@@ -61,8 +61,8 @@ impl super::types::PatientBatchData {
             self.alert_show_when_scheduling_appointments.value().map(|v| v.as_str()),
         )
     }
-    /// `AlertShowWhenViewingClaimDetails` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenViewingClaimDetails` and the text when it is not a flag.
+    /// `AlertShowWhenViewingClaimDetails` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenViewingClaimDetails` and the text when it is not one.
     /// The text stays in [`alert_show_when_viewing_claim_details`](Self::alert_show_when_viewing_claim_details).
     pub fn alert_show_when_viewing_claim_details_value(
         &self,
@@ -72,8 +72,8 @@ impl super::types::PatientBatchData {
             self.alert_show_when_viewing_claim_details.value().map(|v| v.as_str()),
         )
     }
-    /// `Authorization1EndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization1EndDate` and the text when it is not a date.
+    /// `Authorization1EndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization1EndDate` and the text when it is not one.
     /// The text stays in [`authorization1_end_date`](Self::authorization1_end_date).
     pub fn authorization1_end_date_value(
         &self,
@@ -83,8 +83,8 @@ impl super::types::PatientBatchData {
             self.authorization1_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `Authorization1NumberOfVisits` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization1NumberOfVisits` and the text when it is not a integer.
+    /// `Authorization1NumberOfVisits` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization1NumberOfVisits` and the text when it is not one.
     /// The text stays in [`authorization1_number_of_visits`](Self::authorization1_number_of_visits).
     pub fn authorization1_number_of_visits_value(
         &self,
@@ -94,8 +94,8 @@ impl super::types::PatientBatchData {
             self.authorization1_number_of_visits.value().map(|v| v.as_str()),
         )
     }
-    /// `Authorization1NumberOfVisitsUsed` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization1NumberOfVisitsUsed` and the text when it is not a integer.
+    /// `Authorization1NumberOfVisitsUsed` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization1NumberOfVisitsUsed` and the text when it is not one.
     /// The text stays in [`authorization1_number_of_visits_used`](Self::authorization1_number_of_visits_used).
     pub fn authorization1_number_of_visits_used_value(
         &self,
@@ -105,8 +105,8 @@ impl super::types::PatientBatchData {
             self.authorization1_number_of_visits_used.value().map(|v| v.as_str()),
         )
     }
-    /// `Authorization1StartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization1StartDate` and the text when it is not a date.
+    /// `Authorization1StartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization1StartDate` and the text when it is not one.
     /// The text stays in [`authorization1_start_date`](Self::authorization1_start_date).
     pub fn authorization1_start_date_value(
         &self,
@@ -116,8 +116,8 @@ impl super::types::PatientBatchData {
             self.authorization1_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `Authorization2EndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization2EndDate` and the text when it is not a date.
+    /// `Authorization2EndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization2EndDate` and the text when it is not one.
     /// The text stays in [`authorization2_end_date`](Self::authorization2_end_date).
     pub fn authorization2_end_date_value(
         &self,
@@ -127,8 +127,8 @@ impl super::types::PatientBatchData {
             self.authorization2_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `Authorization2NumberOfVisits` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization2NumberOfVisits` and the text when it is not a integer.
+    /// `Authorization2NumberOfVisits` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization2NumberOfVisits` and the text when it is not one.
     /// The text stays in [`authorization2_number_of_visits`](Self::authorization2_number_of_visits).
     pub fn authorization2_number_of_visits_value(
         &self,
@@ -138,8 +138,8 @@ impl super::types::PatientBatchData {
             self.authorization2_number_of_visits.value().map(|v| v.as_str()),
         )
     }
-    /// `Authorization2NumberOfVisitsUsed` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization2NumberOfVisitsUsed` and the text when it is not a integer.
+    /// `Authorization2NumberOfVisitsUsed` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization2NumberOfVisitsUsed` and the text when it is not one.
     /// The text stays in [`authorization2_number_of_visits_used`](Self::authorization2_number_of_visits_used).
     pub fn authorization2_number_of_visits_used_value(
         &self,
@@ -149,8 +149,8 @@ impl super::types::PatientBatchData {
             self.authorization2_number_of_visits_used.value().map(|v| v.as_str()),
         )
     }
-    /// `Authorization2StartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization2StartDate` and the text when it is not a date.
+    /// `Authorization2StartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization2StartDate` and the text when it is not one.
     /// The text stays in [`authorization2_start_date`](Self::authorization2_start_date).
     pub fn authorization2_start_date_value(
         &self,
@@ -160,8 +160,8 @@ impl super::types::PatientBatchData {
             self.authorization2_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `Authorization3EndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization3EndDate` and the text when it is not a date.
+    /// `Authorization3EndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization3EndDate` and the text when it is not one.
     /// The text stays in [`authorization3_end_date`](Self::authorization3_end_date).
     pub fn authorization3_end_date_value(
         &self,
@@ -171,8 +171,8 @@ impl super::types::PatientBatchData {
             self.authorization3_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `Authorization3NumberOfVisits` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization3NumberOfVisits` and the text when it is not a integer.
+    /// `Authorization3NumberOfVisits` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization3NumberOfVisits` and the text when it is not one.
     /// The text stays in [`authorization3_number_of_visits`](Self::authorization3_number_of_visits).
     pub fn authorization3_number_of_visits_value(
         &self,
@@ -182,8 +182,8 @@ impl super::types::PatientBatchData {
             self.authorization3_number_of_visits.value().map(|v| v.as_str()),
         )
     }
-    /// `Authorization3NumberOfVisitsUsed` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization3NumberOfVisitsUsed` and the text when it is not a integer.
+    /// `Authorization3NumberOfVisitsUsed` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization3NumberOfVisitsUsed` and the text when it is not one.
     /// The text stays in [`authorization3_number_of_visits_used`](Self::authorization3_number_of_visits_used).
     pub fn authorization3_number_of_visits_used_value(
         &self,
@@ -193,8 +193,8 @@ impl super::types::PatientBatchData {
             self.authorization3_number_of_visits_used.value().map(|v| v.as_str()),
         )
     }
-    /// `Authorization3StartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization3StartDate` and the text when it is not a date.
+    /// `Authorization3StartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization3StartDate` and the text when it is not one.
     /// The text stays in [`authorization3_start_date`](Self::authorization3_start_date).
     pub fn authorization3_start_date_value(
         &self,
@@ -204,8 +204,8 @@ impl super::types::PatientBatchData {
             self.authorization3_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `CreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/CreatedDate` and the text when it is not a date-time.
+    /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
     pub fn created_date_value(
         &self,
@@ -215,8 +215,8 @@ impl super::types::PatientBatchData {
             self.created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DOB` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DOB` and the text when it is not a date.
+    /// `DOB` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DOB` and the text when it is not one.
     /// The text stays in [`dob`](Self::dob).
     pub fn dob_value(
         &self,
@@ -226,8 +226,8 @@ impl super::types::PatientBatchData {
             self.dob.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseConditionRelatedToAbuse` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToAbuse` and the text when it is not a flag.
+    /// `DefaultCaseConditionRelatedToAbuse` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToAbuse` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_abuse`](Self::default_case_condition_related_to_abuse).
     pub fn default_case_condition_related_to_abuse_value(
         &self,
@@ -237,8 +237,8 @@ impl super::types::PatientBatchData {
             self.default_case_condition_related_to_abuse.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseConditionRelatedToAutoAccident` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToAutoAccident` and the text when it is not a flag.
+    /// `DefaultCaseConditionRelatedToAutoAccident` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToAutoAccident` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_auto_accident`](Self::default_case_condition_related_to_auto_accident).
     pub fn default_case_condition_related_to_auto_accident_value(
         &self,
@@ -251,8 +251,8 @@ impl super::types::PatientBatchData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseConditionRelatedToEPSDT` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToEPSDT` and the text when it is not a flag.
+    /// `DefaultCaseConditionRelatedToEPSDT` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToEPSDT` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_epsdt`](Self::default_case_condition_related_to_epsdt).
     pub fn default_case_condition_related_to_epsdt_value(
         &self,
@@ -262,8 +262,8 @@ impl super::types::PatientBatchData {
             self.default_case_condition_related_to_epsdt.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseConditionRelatedToEmergency` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToEmergency` and the text when it is not a flag.
+    /// `DefaultCaseConditionRelatedToEmergency` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToEmergency` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_emergency`](Self::default_case_condition_related_to_emergency).
     pub fn default_case_condition_related_to_emergency_value(
         &self,
@@ -273,8 +273,8 @@ impl super::types::PatientBatchData {
             self.default_case_condition_related_to_emergency.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseConditionRelatedToEmployment` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToEmployment` and the text when it is not a flag.
+    /// `DefaultCaseConditionRelatedToEmployment` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToEmployment` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_employment`](Self::default_case_condition_related_to_employment).
     pub fn default_case_condition_related_to_employment_value(
         &self,
@@ -284,8 +284,8 @@ impl super::types::PatientBatchData {
             self.default_case_condition_related_to_employment.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseConditionRelatedToFamilyPlanning` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToFamilyPlanning` and the text when it is not a flag.
+    /// `DefaultCaseConditionRelatedToFamilyPlanning` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToFamilyPlanning` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_family_planning`](Self::default_case_condition_related_to_family_planning).
     pub fn default_case_condition_related_to_family_planning_value(
         &self,
@@ -298,8 +298,8 @@ impl super::types::PatientBatchData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseConditionRelatedToOther` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToOther` and the text when it is not a flag.
+    /// `DefaultCaseConditionRelatedToOther` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToOther` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_other`](Self::default_case_condition_related_to_other).
     pub fn default_case_condition_related_to_other_value(
         &self,
@@ -309,8 +309,8 @@ impl super::types::PatientBatchData {
             self.default_case_condition_related_to_other.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseConditionRelatedToPregnancy` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToPregnancy` and the text when it is not a flag.
+    /// `DefaultCaseConditionRelatedToPregnancy` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToPregnancy` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_pregnancy`](Self::default_case_condition_related_to_pregnancy).
     pub fn default_case_condition_related_to_pregnancy_value(
         &self,
@@ -320,8 +320,8 @@ impl super::types::PatientBatchData {
             self.default_case_condition_related_to_pregnancy.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesAccidentDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesAccidentDate` and the text when it is not a date.
+    /// `DefaultCaseDatesAccidentDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesAccidentDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_accident_date`](Self::default_case_dates_accident_date).
     pub fn default_case_dates_accident_date_value(
         &self,
@@ -331,8 +331,8 @@ impl super::types::PatientBatchData {
             self.default_case_dates_accident_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesAcuteManifestationDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesAcuteManifestationDate` and the text when it is not a date.
+    /// `DefaultCaseDatesAcuteManifestationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesAcuteManifestationDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_acute_manifestation_date`](Self::default_case_dates_acute_manifestation_date).
     pub fn default_case_dates_acute_manifestation_date_value(
         &self,
@@ -342,8 +342,8 @@ impl super::types::PatientBatchData {
             self.default_case_dates_acute_manifestation_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesInjuryEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesInjuryEndDate` and the text when it is not a date.
+    /// `DefaultCaseDatesInjuryEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesInjuryEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_injury_end_date`](Self::default_case_dates_injury_end_date).
     pub fn default_case_dates_injury_end_date_value(
         &self,
@@ -353,8 +353,8 @@ impl super::types::PatientBatchData {
             self.default_case_dates_injury_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesInjuryStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesInjuryStartDate` and the text when it is not a date.
+    /// `DefaultCaseDatesInjuryStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesInjuryStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_injury_start_date`](Self::default_case_dates_injury_start_date).
     pub fn default_case_dates_injury_start_date_value(
         &self,
@@ -364,8 +364,8 @@ impl super::types::PatientBatchData {
             self.default_case_dates_injury_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesLastMenstrualPeriodDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesLastMenstrualPeriodDate` and the text when it is not a date.
+    /// `DefaultCaseDatesLastMenstrualPeriodDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesLastMenstrualPeriodDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_last_menstrual_period_date`](Self::default_case_dates_last_menstrual_period_date).
     pub fn default_case_dates_last_menstrual_period_date_value(
         &self,
@@ -378,8 +378,8 @@ impl super::types::PatientBatchData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesLastSeenDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesLastSeenDate` and the text when it is not a date.
+    /// `DefaultCaseDatesLastSeenDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesLastSeenDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_last_seen_date`](Self::default_case_dates_last_seen_date).
     pub fn default_case_dates_last_seen_date_value(
         &self,
@@ -389,8 +389,8 @@ impl super::types::PatientBatchData {
             self.default_case_dates_last_seen_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesLastXRayDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesLastXRayDate` and the text when it is not a date.
+    /// `DefaultCaseDatesLastXRayDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesLastXRayDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_last_x_ray_date`](Self::default_case_dates_last_x_ray_date).
     pub fn default_case_dates_last_x_ray_date_value(
         &self,
@@ -400,8 +400,8 @@ impl super::types::PatientBatchData {
             self.default_case_dates_last_x_ray_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesReferralDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesReferralDate` and the text when it is not a date.
+    /// `DefaultCaseDatesReferralDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesReferralDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_referral_date`](Self::default_case_dates_referral_date).
     pub fn default_case_dates_referral_date_value(
         &self,
@@ -411,8 +411,8 @@ impl super::types::PatientBatchData {
             self.default_case_dates_referral_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesRelatedDisabilityEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesRelatedDisabilityEndDate` and the text when it is not a date.
+    /// `DefaultCaseDatesRelatedDisabilityEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesRelatedDisabilityEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_related_disability_end_date`](Self::default_case_dates_related_disability_end_date).
     pub fn default_case_dates_related_disability_end_date_value(
         &self,
@@ -425,8 +425,8 @@ impl super::types::PatientBatchData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesRelatedDisabilityStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesRelatedDisabilityStartDate` and the text when it is not a date.
+    /// `DefaultCaseDatesRelatedDisabilityStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesRelatedDisabilityStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_related_disability_start_date`](Self::default_case_dates_related_disability_start_date).
     pub fn default_case_dates_related_disability_start_date_value(
         &self,
@@ -439,8 +439,8 @@ impl super::types::PatientBatchData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesRelatedHospitalizationEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesRelatedHospitalizationEndDate` and the text when it is not a date.
+    /// `DefaultCaseDatesRelatedHospitalizationEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesRelatedHospitalizationEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_related_hospitalization_end_date`](Self::default_case_dates_related_hospitalization_end_date).
     pub fn default_case_dates_related_hospitalization_end_date_value(
         &self,
@@ -453,8 +453,8 @@ impl super::types::PatientBatchData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesRelatedHospitalizationStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesRelatedHospitalizationStartDate` and the text when it is not a date.
+    /// `DefaultCaseDatesRelatedHospitalizationStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesRelatedHospitalizationStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_related_hospitalization_start_date`](Self::default_case_dates_related_hospitalization_start_date).
     pub fn default_case_dates_related_hospitalization_start_date_value(
         &self,
@@ -467,8 +467,8 @@ impl super::types::PatientBatchData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesSameOrSimilarIllnessEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesSameOrSimilarIllnessEndDate` and the text when it is not a date.
+    /// `DefaultCaseDatesSameOrSimilarIllnessEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesSameOrSimilarIllnessEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_same_or_similar_illness_end_date`](Self::default_case_dates_same_or_similar_illness_end_date).
     pub fn default_case_dates_same_or_similar_illness_end_date_value(
         &self,
@@ -481,8 +481,8 @@ impl super::types::PatientBatchData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesSameOrSimilarIllnessStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesSameOrSimilarIllnessStartDate` and the text when it is not a date.
+    /// `DefaultCaseDatesSameOrSimilarIllnessStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesSameOrSimilarIllnessStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_same_or_similar_illness_start_date`](Self::default_case_dates_same_or_similar_illness_start_date).
     pub fn default_case_dates_same_or_similar_illness_start_date_value(
         &self,
@@ -495,8 +495,8 @@ impl super::types::PatientBatchData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesUnableToWorkEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesUnableToWorkEndDate` and the text when it is not a date.
+    /// `DefaultCaseDatesUnableToWorkEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesUnableToWorkEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_unable_to_work_end_date`](Self::default_case_dates_unable_to_work_end_date).
     pub fn default_case_dates_unable_to_work_end_date_value(
         &self,
@@ -506,8 +506,8 @@ impl super::types::PatientBatchData {
             self.default_case_dates_unable_to_work_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesUnableToWorkStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesUnableToWorkStartDate` and the text when it is not a date.
+    /// `DefaultCaseDatesUnableToWorkStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesUnableToWorkStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_unable_to_work_start_date`](Self::default_case_dates_unable_to_work_start_date).
     pub fn default_case_dates_unable_to_work_start_date_value(
         &self,
@@ -517,8 +517,8 @@ impl super::types::PatientBatchData {
             self.default_case_dates_unable_to_work_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseID` and the text when it is not a integer.
+    /// `DefaultCaseID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseID` and the text when it is not one.
     /// The text stays in [`default_case_id`](Self::default_case_id).
     pub fn default_case_id_value(
         &self,
@@ -528,8 +528,8 @@ impl super::types::PatientBatchData {
             self.default_case_id.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseSendPatientStatements` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseSendPatientStatements` and the text when it is not a flag.
+    /// `DefaultCaseSendPatientStatements` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseSendPatientStatements` and the text when it is not one.
     /// The text stays in [`default_case_send_patient_statements`](Self::default_case_send_patient_statements).
     pub fn default_case_send_patient_statements_value(
         &self,
@@ -539,8 +539,8 @@ impl super::types::PatientBatchData {
             self.default_case_send_patient_statements.value().map(|v| v.as_str()),
         )
     }
-    /// `GuarantorDifferentThanPatient` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/GuarantorDifferentThanPatient` and the text when it is not a flag.
+    /// `GuarantorDifferentThanPatient` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/GuarantorDifferentThanPatient` and the text when it is not one.
     /// The text stays in [`guarantor_different_than_patient`](Self::guarantor_different_than_patient).
     pub fn guarantor_different_than_patient_value(
         &self,
@@ -550,8 +550,8 @@ impl super::types::PatientBatchData {
             self.guarantor_different_than_patient.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/ID` and the text when it is not a integer.
+    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -559,8 +559,8 @@ impl super::types::PatientBatchData {
             self.id.value().map(|v| v.as_str()),
         )
     }
-    /// `LastAppointmentDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/LastAppointmentDate` and the text when it is not a date-time.
+    /// `LastAppointmentDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/LastAppointmentDate` and the text when it is not one.
     /// The text stays in [`last_appointment_date`](Self::last_appointment_date).
     pub fn last_appointment_date_value(
         &self,
@@ -570,8 +570,8 @@ impl super::types::PatientBatchData {
             self.last_appointment_date.value().map(|v| v.as_str()),
         )
     }
-    /// `LastEncounterDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/LastEncounterDate` and the text when it is not a date.
+    /// `LastEncounterDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/LastEncounterDate` and the text when it is not one.
     /// The text stays in [`last_encounter_date`](Self::last_encounter_date).
     pub fn last_encounter_date_value(
         &self,
@@ -581,8 +581,8 @@ impl super::types::PatientBatchData {
             self.last_encounter_date.value().map(|v| v.as_str()),
         )
     }
-    /// `LastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/LastModifiedDate` and the text when it is not a date-time.
+    /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/LastModifiedDate` and the text when it is not one.
     /// The text stays in [`last_modified_date`](Self::last_modified_date).
     pub fn last_modified_date_value(
         &self,
@@ -592,8 +592,8 @@ impl super::types::PatientBatchData {
             self.last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `MostRecentNote1Date` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/MostRecentNote1Date` and the text when it is not a date-time.
+    /// `MostRecentNote1Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/MostRecentNote1Date` and the text when it is not one.
     /// The text stays in [`most_recent_note1_date`](Self::most_recent_note1_date).
     pub fn most_recent_note1_date_value(
         &self,
@@ -603,8 +603,8 @@ impl super::types::PatientBatchData {
             self.most_recent_note1_date.value().map(|v| v.as_str()),
         )
     }
-    /// `MostRecentNote2Date` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/MostRecentNote2Date` and the text when it is not a date-time.
+    /// `MostRecentNote2Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/MostRecentNote2Date` and the text when it is not one.
     /// The text stays in [`most_recent_note2_date`](Self::most_recent_note2_date).
     pub fn most_recent_note2_date_value(
         &self,
@@ -614,8 +614,8 @@ impl super::types::PatientBatchData {
             self.most_recent_note2_date.value().map(|v| v.as_str()),
         )
     }
-    /// `MostRecentNote3Date` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/MostRecentNote3Date` and the text when it is not a date-time.
+    /// `MostRecentNote3Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/MostRecentNote3Date` and the text when it is not one.
     /// The text stays in [`most_recent_note3_date`](Self::most_recent_note3_date).
     pub fn most_recent_note3_date_value(
         &self,
@@ -625,8 +625,8 @@ impl super::types::PatientBatchData {
             self.most_recent_note3_date.value().map(|v| v.as_str()),
         )
     }
-    /// `MostRecentNote4Date` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/MostRecentNote4Date` and the text when it is not a date-time.
+    /// `MostRecentNote4Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/MostRecentNote4Date` and the text when it is not one.
     /// The text stays in [`most_recent_note4_date`](Self::most_recent_note4_date).
     pub fn most_recent_note4_date_value(
         &self,
@@ -636,8 +636,8 @@ impl super::types::PatientBatchData {
             self.most_recent_note4_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeId` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PracticeId` and the text when it is not a integer.
+    /// `PracticeId` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PracticeId` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -645,8 +645,8 @@ impl super::types::PatientBatchData {
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsurancePolicyCopay` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyCopay` and the text when it is not a money.
+    /// `PrimaryInsurancePolicyCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyCopay` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_copay`](Self::primary_insurance_policy_copay).
     pub fn primary_insurance_policy_copay_value(
         &self,
@@ -656,8 +656,8 @@ impl super::types::PatientBatchData {
             self.primary_insurance_policy_copay.value().map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsurancePolicyDeductible` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyDeductible` and the text when it is not a money.
+    /// `PrimaryInsurancePolicyDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyDeductible` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_deductible`](Self::primary_insurance_policy_deductible).
     pub fn primary_insurance_policy_deductible_value(
         &self,
@@ -667,8 +667,8 @@ impl super::types::PatientBatchData {
             self.primary_insurance_policy_deductible.value().map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsurancePolicyEffectiveEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyEffectiveEndDate` and the text when it is not a date.
+    /// `PrimaryInsurancePolicyEffectiveEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyEffectiveEndDate` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_effective_end_date`](Self::primary_insurance_policy_effective_end_date).
     pub fn primary_insurance_policy_effective_end_date_value(
         &self,
@@ -678,8 +678,8 @@ impl super::types::PatientBatchData {
             self.primary_insurance_policy_effective_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsurancePolicyEffectiveStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyEffectiveStartDate` and the text when it is not a date.
+    /// `PrimaryInsurancePolicyEffectiveStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyEffectiveStartDate` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_effective_start_date`](Self::primary_insurance_policy_effective_start_date).
     pub fn primary_insurance_policy_effective_start_date_value(
         &self,
@@ -692,8 +692,8 @@ impl super::types::PatientBatchData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsurancePolicyInsuredDateOfBirth` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyInsuredDateOfBirth` and the text when it is not a date.
+    /// `PrimaryInsurancePolicyInsuredDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyInsuredDateOfBirth` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_insured_date_of_birth`](Self::primary_insurance_policy_insured_date_of_birth).
     pub fn primary_insurance_policy_insured_date_of_birth_value(
         &self,
@@ -706,8 +706,8 @@ impl super::types::PatientBatchData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsurancePolicyCopay` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyCopay` and the text when it is not a money.
+    /// `SecondaryInsurancePolicyCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyCopay` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_copay`](Self::secondary_insurance_policy_copay).
     pub fn secondary_insurance_policy_copay_value(
         &self,
@@ -717,8 +717,8 @@ impl super::types::PatientBatchData {
             self.secondary_insurance_policy_copay.value().map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsurancePolicyDeductible` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyDeductible` and the text when it is not a money.
+    /// `SecondaryInsurancePolicyDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyDeductible` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_deductible`](Self::secondary_insurance_policy_deductible).
     pub fn secondary_insurance_policy_deductible_value(
         &self,
@@ -728,8 +728,8 @@ impl super::types::PatientBatchData {
             self.secondary_insurance_policy_deductible.value().map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsurancePolicyEffectiveEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyEffectiveEndDate` and the text when it is not a date.
+    /// `SecondaryInsurancePolicyEffectiveEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyEffectiveEndDate` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_effective_end_date`](Self::secondary_insurance_policy_effective_end_date).
     pub fn secondary_insurance_policy_effective_end_date_value(
         &self,
@@ -742,8 +742,8 @@ impl super::types::PatientBatchData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsurancePolicyEffectiveStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyEffectiveStartDate` and the text when it is not a date.
+    /// `SecondaryInsurancePolicyEffectiveStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyEffectiveStartDate` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_effective_start_date`](Self::secondary_insurance_policy_effective_start_date).
     pub fn secondary_insurance_policy_effective_start_date_value(
         &self,
@@ -756,8 +756,8 @@ impl super::types::PatientBatchData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsurancePolicyInsuredDateOfBirth` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyInsuredDateOfBirth` and the text when it is not a date.
+    /// `SecondaryInsurancePolicyInsuredDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyInsuredDateOfBirth` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_insured_date_of_birth`](Self::secondary_insurance_policy_insured_date_of_birth).
     pub fn secondary_insurance_policy_insured_date_of_birth_value(
         &self,
@@ -774,7 +774,7 @@ impl super::types::PatientBatchData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::PatientBatchData {
-    /// Sets `AlertShowWhenDisplayingPatientDetails` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `AlertShowWhenDisplayingPatientDetails` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_alert_show_when_displaying_patient_details_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -784,7 +784,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `AlertShowWhenEnteringEncounters` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `AlertShowWhenEnteringEncounters` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_alert_show_when_entering_encounters_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -794,7 +794,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `AlertShowWhenPostingPayments` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `AlertShowWhenPostingPayments` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_alert_show_when_posting_payments_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -804,7 +804,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `AlertShowWhenPreparingPatientStatements` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `AlertShowWhenPreparingPatientStatements` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_alert_show_when_preparing_patient_statements_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -814,7 +814,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `AlertShowWhenSchedulingAppointments` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `AlertShowWhenSchedulingAppointments` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_alert_show_when_scheduling_appointments_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -824,7 +824,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `AlertShowWhenViewingClaimDetails` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `AlertShowWhenViewingClaimDetails` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_alert_show_when_viewing_claim_details_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -834,7 +834,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `Authorization1EndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `Authorization1EndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_authorization1_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -844,7 +844,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `Authorization1NumberOfVisits` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `Authorization1NumberOfVisits` to `value` as text, in the form its [`i64`] writes.
     pub fn set_authorization1_number_of_visits_value(
         &mut self,
         value: impl Into<i64>,
@@ -854,7 +854,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `Authorization1NumberOfVisitsUsed` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `Authorization1NumberOfVisitsUsed` to `value` as text, in the form its [`i64`] writes.
     pub fn set_authorization1_number_of_visits_used_value(
         &mut self,
         value: impl Into<i64>,
@@ -864,7 +864,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `Authorization1StartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `Authorization1StartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_authorization1_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -874,7 +874,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `Authorization2EndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `Authorization2EndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_authorization2_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -884,7 +884,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `Authorization2NumberOfVisits` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `Authorization2NumberOfVisits` to `value` as text, in the form its [`i64`] writes.
     pub fn set_authorization2_number_of_visits_value(
         &mut self,
         value: impl Into<i64>,
@@ -894,7 +894,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `Authorization2NumberOfVisitsUsed` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `Authorization2NumberOfVisitsUsed` to `value` as text, in the form its [`i64`] writes.
     pub fn set_authorization2_number_of_visits_used_value(
         &mut self,
         value: impl Into<i64>,
@@ -904,7 +904,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `Authorization2StartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `Authorization2StartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_authorization2_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -914,7 +914,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `Authorization3EndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `Authorization3EndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_authorization3_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -924,7 +924,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `Authorization3NumberOfVisits` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `Authorization3NumberOfVisits` to `value` as text, in the form its [`i64`] writes.
     pub fn set_authorization3_number_of_visits_value(
         &mut self,
         value: impl Into<i64>,
@@ -934,7 +934,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `Authorization3NumberOfVisitsUsed` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `Authorization3NumberOfVisitsUsed` to `value` as text, in the form its [`i64`] writes.
     pub fn set_authorization3_number_of_visits_used_value(
         &mut self,
         value: impl Into<i64>,
@@ -944,7 +944,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `Authorization3StartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `Authorization3StartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_authorization3_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -954,7 +954,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `CreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -962,7 +962,7 @@ impl super::types::PatientBatchData {
         self.created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `DOB` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DOB` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_dob_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -970,7 +970,7 @@ impl super::types::PatientBatchData {
         self.dob = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `DefaultCaseConditionRelatedToAbuse` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DefaultCaseConditionRelatedToAbuse` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_default_case_condition_related_to_abuse_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -980,7 +980,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseConditionRelatedToAutoAccident` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DefaultCaseConditionRelatedToAutoAccident` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_default_case_condition_related_to_auto_accident_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -990,7 +990,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseConditionRelatedToEPSDT` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DefaultCaseConditionRelatedToEPSDT` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_default_case_condition_related_to_epsdt_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -1000,7 +1000,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseConditionRelatedToEmergency` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DefaultCaseConditionRelatedToEmergency` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_default_case_condition_related_to_emergency_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -1010,7 +1010,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseConditionRelatedToEmployment` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DefaultCaseConditionRelatedToEmployment` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_default_case_condition_related_to_employment_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -1020,7 +1020,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseConditionRelatedToFamilyPlanning` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DefaultCaseConditionRelatedToFamilyPlanning` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_default_case_condition_related_to_family_planning_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -1030,7 +1030,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseConditionRelatedToOther` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DefaultCaseConditionRelatedToOther` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_default_case_condition_related_to_other_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -1040,7 +1040,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseConditionRelatedToPregnancy` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DefaultCaseConditionRelatedToPregnancy` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_default_case_condition_related_to_pregnancy_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -1050,7 +1050,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesAccidentDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesAccidentDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_accident_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1060,7 +1060,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesAcuteManifestationDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesAcuteManifestationDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_acute_manifestation_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1070,7 +1070,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesInjuryEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesInjuryEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_injury_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1080,7 +1080,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesInjuryStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesInjuryStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_injury_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1090,7 +1090,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesLastMenstrualPeriodDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesLastMenstrualPeriodDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_last_menstrual_period_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1100,7 +1100,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesLastSeenDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesLastSeenDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_last_seen_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1110,7 +1110,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesLastXRayDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesLastXRayDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_last_x_ray_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1120,7 +1120,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesReferralDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesReferralDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_referral_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1130,7 +1130,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesRelatedDisabilityEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesRelatedDisabilityEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_related_disability_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1140,7 +1140,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesRelatedDisabilityStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesRelatedDisabilityStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_related_disability_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1150,7 +1150,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesRelatedHospitalizationEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesRelatedHospitalizationEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_related_hospitalization_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1160,7 +1160,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesRelatedHospitalizationStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesRelatedHospitalizationStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_related_hospitalization_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1170,7 +1170,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesSameOrSimilarIllnessEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesSameOrSimilarIllnessEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_same_or_similar_illness_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1180,7 +1180,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesSameOrSimilarIllnessStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesSameOrSimilarIllnessStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_same_or_similar_illness_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1190,7 +1190,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesUnableToWorkEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesUnableToWorkEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_unable_to_work_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1200,7 +1200,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesUnableToWorkStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesUnableToWorkStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_unable_to_work_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1210,12 +1210,12 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `DefaultCaseID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `DefaultCaseID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_default_case_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.default_case_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `DefaultCaseSendPatientStatements` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DefaultCaseSendPatientStatements` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_default_case_send_patient_statements_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -1225,7 +1225,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `GuarantorDifferentThanPatient` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `GuarantorDifferentThanPatient` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_guarantor_different_than_patient_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -1235,12 +1235,12 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `ID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `LastAppointmentDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `LastAppointmentDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_last_appointment_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -1250,7 +1250,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `LastEncounterDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `LastEncounterDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_last_encounter_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1258,7 +1258,7 @@ impl super::types::PatientBatchData {
         self.last_encounter_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `LastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `LastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -1266,7 +1266,7 @@ impl super::types::PatientBatchData {
         self.last_modified_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `MostRecentNote1Date` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `MostRecentNote1Date` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_most_recent_note1_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -1276,7 +1276,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `MostRecentNote2Date` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `MostRecentNote2Date` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_most_recent_note2_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -1286,7 +1286,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `MostRecentNote3Date` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `MostRecentNote3Date` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_most_recent_note3_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -1296,7 +1296,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `MostRecentNote4Date` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `MostRecentNote4Date` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_most_recent_note4_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -1306,12 +1306,12 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `PracticeId` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PracticeId` to `value` as text, in the form its [`i64`] writes.
     pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PrimaryInsurancePolicyCopay` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `PrimaryInsurancePolicyCopay` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_primary_insurance_policy_copay_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -1321,7 +1321,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `PrimaryInsurancePolicyDeductible` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `PrimaryInsurancePolicyDeductible` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_primary_insurance_policy_deductible_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -1331,7 +1331,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `PrimaryInsurancePolicyEffectiveEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `PrimaryInsurancePolicyEffectiveEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_primary_insurance_policy_effective_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1341,7 +1341,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `PrimaryInsurancePolicyEffectiveStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `PrimaryInsurancePolicyEffectiveStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_primary_insurance_policy_effective_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1351,7 +1351,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `PrimaryInsurancePolicyInsuredDateOfBirth` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `PrimaryInsurancePolicyInsuredDateOfBirth` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_primary_insurance_policy_insured_date_of_birth_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1361,7 +1361,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `SecondaryInsurancePolicyCopay` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `SecondaryInsurancePolicyCopay` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_secondary_insurance_policy_copay_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -1371,7 +1371,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `SecondaryInsurancePolicyDeductible` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `SecondaryInsurancePolicyDeductible` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_secondary_insurance_policy_deductible_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -1381,7 +1381,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `SecondaryInsurancePolicyEffectiveEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `SecondaryInsurancePolicyEffectiveEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_secondary_insurance_policy_effective_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1391,7 +1391,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `SecondaryInsurancePolicyEffectiveStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `SecondaryInsurancePolicyEffectiveStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_secondary_insurance_policy_effective_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1401,7 +1401,7 @@ impl super::types::PatientBatchData {
         );
         self
     }
-    /// Sets `SecondaryInsurancePolicyInsuredDateOfBirth` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `SecondaryInsurancePolicyInsuredDateOfBirth` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_secondary_insurance_policy_insured_date_of_birth_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -1414,8 +1414,8 @@ impl super::types::PatientBatchData {
 }
 
 impl super::types::PatientData {
-    /// `Adjustments` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/Adjustments` and the text when it is not a money.
+    /// `Adjustments` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/Adjustments` and the text when it is not one.
     /// The text stays in [`adjustments`](Self::adjustments).
     pub fn adjustments_value(
         &self,
@@ -1425,8 +1425,8 @@ impl super::types::PatientData {
             self.adjustments.value().map(|v| v.as_str()),
         )
     }
-    /// `AlertShowWhenDisplayingPatientDetails` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenDisplayingPatientDetails` and the text when it is not a flag.
+    /// `AlertShowWhenDisplayingPatientDetails` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenDisplayingPatientDetails` and the text when it is not one.
     /// The text stays in [`alert_show_when_displaying_patient_details`](Self::alert_show_when_displaying_patient_details).
     pub fn alert_show_when_displaying_patient_details_value(
         &self,
@@ -1436,8 +1436,8 @@ impl super::types::PatientData {
             self.alert_show_when_displaying_patient_details.value().map(|v| v.as_str()),
         )
     }
-    /// `AlertShowWhenEnteringEncounters` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenEnteringEncounters` and the text when it is not a flag.
+    /// `AlertShowWhenEnteringEncounters` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenEnteringEncounters` and the text when it is not one.
     /// The text stays in [`alert_show_when_entering_encounters`](Self::alert_show_when_entering_encounters).
     pub fn alert_show_when_entering_encounters_value(
         &self,
@@ -1447,8 +1447,8 @@ impl super::types::PatientData {
             self.alert_show_when_entering_encounters.value().map(|v| v.as_str()),
         )
     }
-    /// `AlertShowWhenPostingPayments` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenPostingPayments` and the text when it is not a flag.
+    /// `AlertShowWhenPostingPayments` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenPostingPayments` and the text when it is not one.
     /// The text stays in [`alert_show_when_posting_payments`](Self::alert_show_when_posting_payments).
     pub fn alert_show_when_posting_payments_value(
         &self,
@@ -1458,8 +1458,8 @@ impl super::types::PatientData {
             self.alert_show_when_posting_payments.value().map(|v| v.as_str()),
         )
     }
-    /// `AlertShowWhenPreparingPatientStatements` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenPreparingPatientStatements` and the text when it is not a flag.
+    /// `AlertShowWhenPreparingPatientStatements` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenPreparingPatientStatements` and the text when it is not one.
     /// The text stays in [`alert_show_when_preparing_patient_statements`](Self::alert_show_when_preparing_patient_statements).
     pub fn alert_show_when_preparing_patient_statements_value(
         &self,
@@ -1469,8 +1469,8 @@ impl super::types::PatientData {
             self.alert_show_when_preparing_patient_statements.value().map(|v| v.as_str()),
         )
     }
-    /// `AlertShowWhenSchedulingAppointments` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenSchedulingAppointments` and the text when it is not a flag.
+    /// `AlertShowWhenSchedulingAppointments` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenSchedulingAppointments` and the text when it is not one.
     /// The text stays in [`alert_show_when_scheduling_appointments`](Self::alert_show_when_scheduling_appointments).
     pub fn alert_show_when_scheduling_appointments_value(
         &self,
@@ -1480,8 +1480,8 @@ impl super::types::PatientData {
             self.alert_show_when_scheduling_appointments.value().map(|v| v.as_str()),
         )
     }
-    /// `AlertShowWhenViewingClaimDetails` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenViewingClaimDetails` and the text when it is not a flag.
+    /// `AlertShowWhenViewingClaimDetails` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenViewingClaimDetails` and the text when it is not one.
     /// The text stays in [`alert_show_when_viewing_claim_details`](Self::alert_show_when_viewing_claim_details).
     pub fn alert_show_when_viewing_claim_details_value(
         &self,
@@ -1491,8 +1491,8 @@ impl super::types::PatientData {
             self.alert_show_when_viewing_claim_details.value().map(|v| v.as_str()),
         )
     }
-    /// `Charges` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/Charges` and the text when it is not a money.
+    /// `Charges` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/Charges` and the text when it is not one.
     /// The text stays in [`charges`](Self::charges).
     pub fn charges_value(
         &self,
@@ -1502,8 +1502,8 @@ impl super::types::PatientData {
             self.charges.value().map(|v| v.as_str()),
         )
     }
-    /// `CreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/CreatedDate` and the text when it is not a date-time.
+    /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
     pub fn created_date_value(
         &self,
@@ -1513,8 +1513,8 @@ impl super::types::PatientData {
             self.created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DOB` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DOB` and the text when it is not a date.
+    /// `DOB` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DOB` and the text when it is not one.
     /// The text stays in [`dob`](Self::dob).
     pub fn dob_value(
         &self,
@@ -1524,8 +1524,8 @@ impl super::types::PatientData {
             self.dob.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseConditionRelatedToAbuse` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToAbuse` and the text when it is not a flag.
+    /// `DefaultCaseConditionRelatedToAbuse` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToAbuse` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_abuse`](Self::default_case_condition_related_to_abuse).
     pub fn default_case_condition_related_to_abuse_value(
         &self,
@@ -1535,8 +1535,8 @@ impl super::types::PatientData {
             self.default_case_condition_related_to_abuse.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseConditionRelatedToAutoAccident` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToAutoAccident` and the text when it is not a flag.
+    /// `DefaultCaseConditionRelatedToAutoAccident` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToAutoAccident` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_auto_accident`](Self::default_case_condition_related_to_auto_accident).
     pub fn default_case_condition_related_to_auto_accident_value(
         &self,
@@ -1549,8 +1549,8 @@ impl super::types::PatientData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseConditionRelatedToEPSDT` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToEPSDT` and the text when it is not a flag.
+    /// `DefaultCaseConditionRelatedToEPSDT` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToEPSDT` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_epsdt`](Self::default_case_condition_related_to_epsdt).
     pub fn default_case_condition_related_to_epsdt_value(
         &self,
@@ -1560,8 +1560,8 @@ impl super::types::PatientData {
             self.default_case_condition_related_to_epsdt.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseConditionRelatedToEmergency` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToEmergency` and the text when it is not a flag.
+    /// `DefaultCaseConditionRelatedToEmergency` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToEmergency` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_emergency`](Self::default_case_condition_related_to_emergency).
     pub fn default_case_condition_related_to_emergency_value(
         &self,
@@ -1571,8 +1571,8 @@ impl super::types::PatientData {
             self.default_case_condition_related_to_emergency.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseConditionRelatedToEmployment` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToEmployment` and the text when it is not a flag.
+    /// `DefaultCaseConditionRelatedToEmployment` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToEmployment` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_employment`](Self::default_case_condition_related_to_employment).
     pub fn default_case_condition_related_to_employment_value(
         &self,
@@ -1582,8 +1582,8 @@ impl super::types::PatientData {
             self.default_case_condition_related_to_employment.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseConditionRelatedToFamilyPlanning` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToFamilyPlanning` and the text when it is not a flag.
+    /// `DefaultCaseConditionRelatedToFamilyPlanning` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToFamilyPlanning` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_family_planning`](Self::default_case_condition_related_to_family_planning).
     pub fn default_case_condition_related_to_family_planning_value(
         &self,
@@ -1596,8 +1596,8 @@ impl super::types::PatientData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseConditionRelatedToOther` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToOther` and the text when it is not a flag.
+    /// `DefaultCaseConditionRelatedToOther` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToOther` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_other`](Self::default_case_condition_related_to_other).
     pub fn default_case_condition_related_to_other_value(
         &self,
@@ -1607,8 +1607,8 @@ impl super::types::PatientData {
             self.default_case_condition_related_to_other.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseConditionRelatedToPregnancy` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToPregnancy` and the text when it is not a flag.
+    /// `DefaultCaseConditionRelatedToPregnancy` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToPregnancy` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_pregnancy`](Self::default_case_condition_related_to_pregnancy).
     pub fn default_case_condition_related_to_pregnancy_value(
         &self,
@@ -1618,8 +1618,8 @@ impl super::types::PatientData {
             self.default_case_condition_related_to_pregnancy.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesAccidentDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesAccidentDate` and the text when it is not a date.
+    /// `DefaultCaseDatesAccidentDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesAccidentDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_accident_date`](Self::default_case_dates_accident_date).
     pub fn default_case_dates_accident_date_value(
         &self,
@@ -1629,8 +1629,8 @@ impl super::types::PatientData {
             self.default_case_dates_accident_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesAcuteManifestationDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesAcuteManifestationDate` and the text when it is not a date.
+    /// `DefaultCaseDatesAcuteManifestationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesAcuteManifestationDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_acute_manifestation_date`](Self::default_case_dates_acute_manifestation_date).
     pub fn default_case_dates_acute_manifestation_date_value(
         &self,
@@ -1640,8 +1640,8 @@ impl super::types::PatientData {
             self.default_case_dates_acute_manifestation_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesInjuryEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesInjuryEndDate` and the text when it is not a date.
+    /// `DefaultCaseDatesInjuryEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesInjuryEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_injury_end_date`](Self::default_case_dates_injury_end_date).
     pub fn default_case_dates_injury_end_date_value(
         &self,
@@ -1651,8 +1651,8 @@ impl super::types::PatientData {
             self.default_case_dates_injury_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesInjuryStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesInjuryStartDate` and the text when it is not a date.
+    /// `DefaultCaseDatesInjuryStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesInjuryStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_injury_start_date`](Self::default_case_dates_injury_start_date).
     pub fn default_case_dates_injury_start_date_value(
         &self,
@@ -1662,8 +1662,8 @@ impl super::types::PatientData {
             self.default_case_dates_injury_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesLastMenstrualPeriodDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesLastMenstrualPeriodDate` and the text when it is not a date.
+    /// `DefaultCaseDatesLastMenstrualPeriodDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesLastMenstrualPeriodDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_last_menstrual_period_date`](Self::default_case_dates_last_menstrual_period_date).
     pub fn default_case_dates_last_menstrual_period_date_value(
         &self,
@@ -1676,8 +1676,8 @@ impl super::types::PatientData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesLastSeenDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesLastSeenDate` and the text when it is not a date.
+    /// `DefaultCaseDatesLastSeenDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesLastSeenDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_last_seen_date`](Self::default_case_dates_last_seen_date).
     pub fn default_case_dates_last_seen_date_value(
         &self,
@@ -1687,8 +1687,8 @@ impl super::types::PatientData {
             self.default_case_dates_last_seen_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesLastXRayDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesLastXRayDate` and the text when it is not a date.
+    /// `DefaultCaseDatesLastXRayDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesLastXRayDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_last_x_ray_date`](Self::default_case_dates_last_x_ray_date).
     pub fn default_case_dates_last_x_ray_date_value(
         &self,
@@ -1698,8 +1698,8 @@ impl super::types::PatientData {
             self.default_case_dates_last_x_ray_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesReferralDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesReferralDate` and the text when it is not a date.
+    /// `DefaultCaseDatesReferralDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesReferralDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_referral_date`](Self::default_case_dates_referral_date).
     pub fn default_case_dates_referral_date_value(
         &self,
@@ -1709,8 +1709,8 @@ impl super::types::PatientData {
             self.default_case_dates_referral_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesRelatedDisabilityEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesRelatedDisabilityEndDate` and the text when it is not a date.
+    /// `DefaultCaseDatesRelatedDisabilityEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesRelatedDisabilityEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_related_disability_end_date`](Self::default_case_dates_related_disability_end_date).
     pub fn default_case_dates_related_disability_end_date_value(
         &self,
@@ -1723,8 +1723,8 @@ impl super::types::PatientData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesRelatedDisabilityStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesRelatedDisabilityStartDate` and the text when it is not a date.
+    /// `DefaultCaseDatesRelatedDisabilityStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesRelatedDisabilityStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_related_disability_start_date`](Self::default_case_dates_related_disability_start_date).
     pub fn default_case_dates_related_disability_start_date_value(
         &self,
@@ -1737,8 +1737,8 @@ impl super::types::PatientData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesRelatedHospitalizationEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesRelatedHospitalizationEndDate` and the text when it is not a date.
+    /// `DefaultCaseDatesRelatedHospitalizationEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesRelatedHospitalizationEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_related_hospitalization_end_date`](Self::default_case_dates_related_hospitalization_end_date).
     pub fn default_case_dates_related_hospitalization_end_date_value(
         &self,
@@ -1751,8 +1751,8 @@ impl super::types::PatientData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesRelatedHospitalizationStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesRelatedHospitalizationStartDate` and the text when it is not a date.
+    /// `DefaultCaseDatesRelatedHospitalizationStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesRelatedHospitalizationStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_related_hospitalization_start_date`](Self::default_case_dates_related_hospitalization_start_date).
     pub fn default_case_dates_related_hospitalization_start_date_value(
         &self,
@@ -1765,8 +1765,8 @@ impl super::types::PatientData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesSameOrSimilarIllnessEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesSameOrSimilarIllnessEndDate` and the text when it is not a date.
+    /// `DefaultCaseDatesSameOrSimilarIllnessEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesSameOrSimilarIllnessEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_same_or_similar_illness_end_date`](Self::default_case_dates_same_or_similar_illness_end_date).
     pub fn default_case_dates_same_or_similar_illness_end_date_value(
         &self,
@@ -1779,8 +1779,8 @@ impl super::types::PatientData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesSameOrSimilarIllnessStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesSameOrSimilarIllnessStartDate` and the text when it is not a date.
+    /// `DefaultCaseDatesSameOrSimilarIllnessStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesSameOrSimilarIllnessStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_same_or_similar_illness_start_date`](Self::default_case_dates_same_or_similar_illness_start_date).
     pub fn default_case_dates_same_or_similar_illness_start_date_value(
         &self,
@@ -1793,8 +1793,8 @@ impl super::types::PatientData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesUnableToWorkEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesUnableToWorkEndDate` and the text when it is not a date.
+    /// `DefaultCaseDatesUnableToWorkEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesUnableToWorkEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_unable_to_work_end_date`](Self::default_case_dates_unable_to_work_end_date).
     pub fn default_case_dates_unable_to_work_end_date_value(
         &self,
@@ -1804,8 +1804,8 @@ impl super::types::PatientData {
             self.default_case_dates_unable_to_work_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseDatesUnableToWorkStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesUnableToWorkStartDate` and the text when it is not a date.
+    /// `DefaultCaseDatesUnableToWorkStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesUnableToWorkStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_unable_to_work_start_date`](Self::default_case_dates_unable_to_work_start_date).
     pub fn default_case_dates_unable_to_work_start_date_value(
         &self,
@@ -1815,8 +1815,8 @@ impl super::types::PatientData {
             self.default_case_dates_unable_to_work_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseID` and the text when it is not a integer.
+    /// `DefaultCaseID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseID` and the text when it is not one.
     /// The text stays in [`default_case_id`](Self::default_case_id).
     pub fn default_case_id_value(
         &self,
@@ -1826,8 +1826,8 @@ impl super::types::PatientData {
             self.default_case_id.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseSendPatientStatements` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseSendPatientStatements` and the text when it is not a flag.
+    /// `DefaultCaseSendPatientStatements` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseSendPatientStatements` and the text when it is not one.
     /// The text stays in [`default_case_send_patient_statements`](Self::default_case_send_patient_statements).
     pub fn default_case_send_patient_statements_value(
         &self,
@@ -1837,8 +1837,8 @@ impl super::types::PatientData {
             self.default_case_send_patient_statements.value().map(|v| v.as_str()),
         )
     }
-    /// `GuarantorDifferentThanPatient` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/GuarantorDifferentThanPatient` and the text when it is not a flag.
+    /// `GuarantorDifferentThanPatient` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/GuarantorDifferentThanPatient` and the text when it is not one.
     /// The text stays in [`guarantor_different_than_patient`](Self::guarantor_different_than_patient).
     pub fn guarantor_different_than_patient_value(
         &self,
@@ -1848,8 +1848,8 @@ impl super::types::PatientData {
             self.guarantor_different_than_patient.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/ID` and the text when it is not a integer.
+    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -1857,8 +1857,8 @@ impl super::types::PatientData {
             self.id.value().map(|v| v.as_str()),
         )
     }
-    /// `InsuranceBalance` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/InsuranceBalance` and the text when it is not a money.
+    /// `InsuranceBalance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/InsuranceBalance` and the text when it is not one.
     /// The text stays in [`insurance_balance`](Self::insurance_balance).
     pub fn insurance_balance_value(
         &self,
@@ -1868,8 +1868,8 @@ impl super::types::PatientData {
             self.insurance_balance.value().map(|v| v.as_str()),
         )
     }
-    /// `InsurancePayments` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/InsurancePayments` and the text when it is not a money.
+    /// `InsurancePayments` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/InsurancePayments` and the text when it is not one.
     /// The text stays in [`insurance_payments`](Self::insurance_payments).
     pub fn insurance_payments_value(
         &self,
@@ -1879,8 +1879,8 @@ impl super::types::PatientData {
             self.insurance_payments.value().map(|v| v.as_str()),
         )
     }
-    /// `LastAppointmentDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastAppointmentDate` and the text when it is not a date-time.
+    /// `LastAppointmentDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastAppointmentDate` and the text when it is not one.
     /// The text stays in [`last_appointment_date`](Self::last_appointment_date).
     pub fn last_appointment_date_value(
         &self,
@@ -1890,8 +1890,8 @@ impl super::types::PatientData {
             self.last_appointment_date.value().map(|v| v.as_str()),
         )
     }
-    /// `LastEncounterDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastEncounterDate` and the text when it is not a date.
+    /// `LastEncounterDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastEncounterDate` and the text when it is not one.
     /// The text stays in [`last_encounter_date`](Self::last_encounter_date).
     pub fn last_encounter_date_value(
         &self,
@@ -1901,8 +1901,8 @@ impl super::types::PatientData {
             self.last_encounter_date.value().map(|v| v.as_str()),
         )
     }
-    /// `LastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastModifiedDate` and the text when it is not a date-time.
+    /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastModifiedDate` and the text when it is not one.
     /// The text stays in [`last_modified_date`](Self::last_modified_date).
     pub fn last_modified_date_value(
         &self,
@@ -1912,8 +1912,8 @@ impl super::types::PatientData {
             self.last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `LastPaymentDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastPaymentDate` and the text when it is not a date.
+    /// `LastPaymentDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastPaymentDate` and the text when it is not one.
     /// The text stays in [`last_payment_date`](Self::last_payment_date).
     pub fn last_payment_date_value(
         &self,
@@ -1923,8 +1923,8 @@ impl super::types::PatientData {
             self.last_payment_date.value().map(|v| v.as_str()),
         )
     }
-    /// `LastStatementDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastStatementDate` and the text when it is not a date.
+    /// `LastStatementDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastStatementDate` and the text when it is not one.
     /// The text stays in [`last_statement_date`](Self::last_statement_date).
     pub fn last_statement_date_value(
         &self,
@@ -1934,8 +1934,8 @@ impl super::types::PatientData {
             self.last_statement_date.value().map(|v| v.as_str()),
         )
     }
-    /// `MostRecentNote1Date` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/MostRecentNote1Date` and the text when it is not a date-time.
+    /// `MostRecentNote1Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/MostRecentNote1Date` and the text when it is not one.
     /// The text stays in [`most_recent_note1_date`](Self::most_recent_note1_date).
     pub fn most_recent_note1_date_value(
         &self,
@@ -1945,8 +1945,8 @@ impl super::types::PatientData {
             self.most_recent_note1_date.value().map(|v| v.as_str()),
         )
     }
-    /// `MostRecentNote2Date` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/MostRecentNote2Date` and the text when it is not a date-time.
+    /// `MostRecentNote2Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/MostRecentNote2Date` and the text when it is not one.
     /// The text stays in [`most_recent_note2_date`](Self::most_recent_note2_date).
     pub fn most_recent_note2_date_value(
         &self,
@@ -1956,8 +1956,8 @@ impl super::types::PatientData {
             self.most_recent_note2_date.value().map(|v| v.as_str()),
         )
     }
-    /// `MostRecentNote3Date` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/MostRecentNote3Date` and the text when it is not a date-time.
+    /// `MostRecentNote3Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/MostRecentNote3Date` and the text when it is not one.
     /// The text stays in [`most_recent_note3_date`](Self::most_recent_note3_date).
     pub fn most_recent_note3_date_value(
         &self,
@@ -1967,8 +1967,8 @@ impl super::types::PatientData {
             self.most_recent_note3_date.value().map(|v| v.as_str()),
         )
     }
-    /// `MostRecentNote4Date` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/MostRecentNote4Date` and the text when it is not a date-time.
+    /// `MostRecentNote4Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/MostRecentNote4Date` and the text when it is not one.
     /// The text stays in [`most_recent_note4_date`](Self::most_recent_note4_date).
     pub fn most_recent_note4_date_value(
         &self,
@@ -1978,8 +1978,8 @@ impl super::types::PatientData {
             self.most_recent_note4_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientBalance` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PatientBalance` and the text when it is not a money.
+    /// `PatientBalance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PatientBalance` and the text when it is not one.
     /// The text stays in [`patient_balance`](Self::patient_balance).
     pub fn patient_balance_value(
         &self,
@@ -1989,8 +1989,8 @@ impl super::types::PatientData {
             self.patient_balance.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientPayments` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PatientPayments` and the text when it is not a money.
+    /// `PatientPayments` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PatientPayments` and the text when it is not one.
     /// The text stays in [`patient_payments`](Self::patient_payments).
     pub fn patient_payments_value(
         &self,
@@ -2000,8 +2000,8 @@ impl super::types::PatientData {
             self.patient_payments.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeId` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PracticeId` and the text when it is not a integer.
+    /// `PracticeId` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PracticeId` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -2009,8 +2009,8 @@ impl super::types::PatientData {
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsurancePolicyCopay` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyCopay` and the text when it is not a money.
+    /// `PrimaryInsurancePolicyCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyCopay` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_copay`](Self::primary_insurance_policy_copay).
     pub fn primary_insurance_policy_copay_value(
         &self,
@@ -2020,8 +2020,8 @@ impl super::types::PatientData {
             self.primary_insurance_policy_copay.value().map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsurancePolicyDeductible` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyDeductible` and the text when it is not a money.
+    /// `PrimaryInsurancePolicyDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyDeductible` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_deductible`](Self::primary_insurance_policy_deductible).
     pub fn primary_insurance_policy_deductible_value(
         &self,
@@ -2031,8 +2031,8 @@ impl super::types::PatientData {
             self.primary_insurance_policy_deductible.value().map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsurancePolicyEffectiveEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyEffectiveEndDate` and the text when it is not a date.
+    /// `PrimaryInsurancePolicyEffectiveEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyEffectiveEndDate` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_effective_end_date`](Self::primary_insurance_policy_effective_end_date).
     pub fn primary_insurance_policy_effective_end_date_value(
         &self,
@@ -2042,8 +2042,8 @@ impl super::types::PatientData {
             self.primary_insurance_policy_effective_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsurancePolicyEffectiveStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyEffectiveStartDate` and the text when it is not a date.
+    /// `PrimaryInsurancePolicyEffectiveStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyEffectiveStartDate` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_effective_start_date`](Self::primary_insurance_policy_effective_start_date).
     pub fn primary_insurance_policy_effective_start_date_value(
         &self,
@@ -2056,8 +2056,8 @@ impl super::types::PatientData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsurancePolicyInsuredDateOfBirth` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyInsuredDateOfBirth` and the text when it is not a date.
+    /// `PrimaryInsurancePolicyInsuredDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyInsuredDateOfBirth` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_insured_date_of_birth`](Self::primary_insurance_policy_insured_date_of_birth).
     pub fn primary_insurance_policy_insured_date_of_birth_value(
         &self,
@@ -2070,8 +2070,8 @@ impl super::types::PatientData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsurancePolicyCopay` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyCopay` and the text when it is not a money.
+    /// `SecondaryInsurancePolicyCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyCopay` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_copay`](Self::secondary_insurance_policy_copay).
     pub fn secondary_insurance_policy_copay_value(
         &self,
@@ -2081,8 +2081,8 @@ impl super::types::PatientData {
             self.secondary_insurance_policy_copay.value().map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsurancePolicyDeductible` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyDeductible` and the text when it is not a money.
+    /// `SecondaryInsurancePolicyDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyDeductible` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_deductible`](Self::secondary_insurance_policy_deductible).
     pub fn secondary_insurance_policy_deductible_value(
         &self,
@@ -2092,8 +2092,8 @@ impl super::types::PatientData {
             self.secondary_insurance_policy_deductible.value().map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsurancePolicyEffectiveEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyEffectiveEndDate` and the text when it is not a date.
+    /// `SecondaryInsurancePolicyEffectiveEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyEffectiveEndDate` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_effective_end_date`](Self::secondary_insurance_policy_effective_end_date).
     pub fn secondary_insurance_policy_effective_end_date_value(
         &self,
@@ -2106,8 +2106,8 @@ impl super::types::PatientData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsurancePolicyEffectiveStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyEffectiveStartDate` and the text when it is not a date.
+    /// `SecondaryInsurancePolicyEffectiveStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyEffectiveStartDate` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_effective_start_date`](Self::secondary_insurance_policy_effective_start_date).
     pub fn secondary_insurance_policy_effective_start_date_value(
         &self,
@@ -2120,8 +2120,8 @@ impl super::types::PatientData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsurancePolicyInsuredDateOfBirth` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyInsuredDateOfBirth` and the text when it is not a date.
+    /// `SecondaryInsurancePolicyInsuredDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyInsuredDateOfBirth` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_insured_date_of_birth`](Self::secondary_insurance_policy_insured_date_of_birth).
     pub fn secondary_insurance_policy_insured_date_of_birth_value(
         &self,
@@ -2134,8 +2134,8 @@ impl super::types::PatientData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `TotalBalance` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/TotalBalance` and the text when it is not a money.
+    /// `TotalBalance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/TotalBalance` and the text when it is not one.
     /// The text stays in [`total_balance`](Self::total_balance).
     pub fn total_balance_value(
         &self,
@@ -2149,7 +2149,7 @@ impl super::types::PatientData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::PatientData {
-    /// Sets `Adjustments` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `Adjustments` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_adjustments_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -2157,7 +2157,7 @@ impl super::types::PatientData {
         self.adjustments = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `AlertShowWhenDisplayingPatientDetails` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `AlertShowWhenDisplayingPatientDetails` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_alert_show_when_displaying_patient_details_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -2167,7 +2167,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `AlertShowWhenEnteringEncounters` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `AlertShowWhenEnteringEncounters` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_alert_show_when_entering_encounters_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -2177,7 +2177,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `AlertShowWhenPostingPayments` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `AlertShowWhenPostingPayments` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_alert_show_when_posting_payments_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -2187,7 +2187,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `AlertShowWhenPreparingPatientStatements` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `AlertShowWhenPreparingPatientStatements` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_alert_show_when_preparing_patient_statements_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -2197,7 +2197,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `AlertShowWhenSchedulingAppointments` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `AlertShowWhenSchedulingAppointments` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_alert_show_when_scheduling_appointments_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -2207,7 +2207,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `AlertShowWhenViewingClaimDetails` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `AlertShowWhenViewingClaimDetails` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_alert_show_when_viewing_claim_details_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -2217,7 +2217,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `Charges` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `Charges` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_charges_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -2225,7 +2225,7 @@ impl super::types::PatientData {
         self.charges = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `CreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -2233,7 +2233,7 @@ impl super::types::PatientData {
         self.created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `DOB` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DOB` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_dob_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2241,7 +2241,7 @@ impl super::types::PatientData {
         self.dob = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `DefaultCaseConditionRelatedToAbuse` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DefaultCaseConditionRelatedToAbuse` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_default_case_condition_related_to_abuse_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -2251,7 +2251,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseConditionRelatedToAutoAccident` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DefaultCaseConditionRelatedToAutoAccident` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_default_case_condition_related_to_auto_accident_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -2261,7 +2261,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseConditionRelatedToEPSDT` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DefaultCaseConditionRelatedToEPSDT` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_default_case_condition_related_to_epsdt_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -2271,7 +2271,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseConditionRelatedToEmergency` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DefaultCaseConditionRelatedToEmergency` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_default_case_condition_related_to_emergency_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -2281,7 +2281,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseConditionRelatedToEmployment` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DefaultCaseConditionRelatedToEmployment` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_default_case_condition_related_to_employment_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -2291,7 +2291,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseConditionRelatedToFamilyPlanning` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DefaultCaseConditionRelatedToFamilyPlanning` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_default_case_condition_related_to_family_planning_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -2301,7 +2301,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseConditionRelatedToOther` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DefaultCaseConditionRelatedToOther` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_default_case_condition_related_to_other_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -2311,7 +2311,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseConditionRelatedToPregnancy` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DefaultCaseConditionRelatedToPregnancy` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_default_case_condition_related_to_pregnancy_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -2321,7 +2321,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesAccidentDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesAccidentDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_accident_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2331,7 +2331,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesAcuteManifestationDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesAcuteManifestationDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_acute_manifestation_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2341,7 +2341,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesInjuryEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesInjuryEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_injury_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2351,7 +2351,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesInjuryStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesInjuryStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_injury_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2361,7 +2361,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesLastMenstrualPeriodDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesLastMenstrualPeriodDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_last_menstrual_period_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2371,7 +2371,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesLastSeenDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesLastSeenDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_last_seen_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2381,7 +2381,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesLastXRayDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesLastXRayDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_last_x_ray_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2391,7 +2391,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesReferralDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesReferralDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_referral_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2401,7 +2401,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesRelatedDisabilityEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesRelatedDisabilityEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_related_disability_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2411,7 +2411,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesRelatedDisabilityStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesRelatedDisabilityStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_related_disability_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2421,7 +2421,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesRelatedHospitalizationEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesRelatedHospitalizationEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_related_hospitalization_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2431,7 +2431,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesRelatedHospitalizationStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesRelatedHospitalizationStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_related_hospitalization_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2441,7 +2441,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesSameOrSimilarIllnessEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesSameOrSimilarIllnessEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_same_or_similar_illness_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2451,7 +2451,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesSameOrSimilarIllnessStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesSameOrSimilarIllnessStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_same_or_similar_illness_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2461,7 +2461,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesUnableToWorkEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesUnableToWorkEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_unable_to_work_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2471,7 +2471,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseDatesUnableToWorkStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DefaultCaseDatesUnableToWorkStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_default_case_dates_unable_to_work_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2481,12 +2481,12 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `DefaultCaseID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `DefaultCaseID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_default_case_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.default_case_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `DefaultCaseSendPatientStatements` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DefaultCaseSendPatientStatements` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_default_case_send_patient_statements_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -2496,7 +2496,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `GuarantorDifferentThanPatient` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `GuarantorDifferentThanPatient` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_guarantor_different_than_patient_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -2506,12 +2506,12 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `ID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `InsuranceBalance` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `InsuranceBalance` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_insurance_balance_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -2519,7 +2519,7 @@ impl super::types::PatientData {
         self.insurance_balance = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `InsurancePayments` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `InsurancePayments` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_insurance_payments_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -2527,7 +2527,7 @@ impl super::types::PatientData {
         self.insurance_payments = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `LastAppointmentDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `LastAppointmentDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_last_appointment_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -2537,7 +2537,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `LastEncounterDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `LastEncounterDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_last_encounter_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2545,7 +2545,7 @@ impl super::types::PatientData {
         self.last_encounter_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `LastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `LastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -2553,7 +2553,7 @@ impl super::types::PatientData {
         self.last_modified_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `LastPaymentDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `LastPaymentDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_last_payment_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2561,7 +2561,7 @@ impl super::types::PatientData {
         self.last_payment_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `LastStatementDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `LastStatementDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_last_statement_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2569,7 +2569,7 @@ impl super::types::PatientData {
         self.last_statement_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `MostRecentNote1Date` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `MostRecentNote1Date` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_most_recent_note1_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -2579,7 +2579,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `MostRecentNote2Date` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `MostRecentNote2Date` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_most_recent_note2_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -2589,7 +2589,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `MostRecentNote3Date` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `MostRecentNote3Date` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_most_recent_note3_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -2599,7 +2599,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `MostRecentNote4Date` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `MostRecentNote4Date` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_most_recent_note4_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -2609,7 +2609,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `PatientBalance` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `PatientBalance` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_patient_balance_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -2617,7 +2617,7 @@ impl super::types::PatientData {
         self.patient_balance = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PatientPayments` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `PatientPayments` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_patient_payments_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -2625,12 +2625,12 @@ impl super::types::PatientData {
         self.patient_payments = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PracticeId` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PracticeId` to `value` as text, in the form its [`i64`] writes.
     pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PrimaryInsurancePolicyCopay` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `PrimaryInsurancePolicyCopay` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_primary_insurance_policy_copay_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -2640,7 +2640,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `PrimaryInsurancePolicyDeductible` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `PrimaryInsurancePolicyDeductible` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_primary_insurance_policy_deductible_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -2650,7 +2650,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `PrimaryInsurancePolicyEffectiveEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `PrimaryInsurancePolicyEffectiveEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_primary_insurance_policy_effective_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2660,7 +2660,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `PrimaryInsurancePolicyEffectiveStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `PrimaryInsurancePolicyEffectiveStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_primary_insurance_policy_effective_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2670,7 +2670,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `PrimaryInsurancePolicyInsuredDateOfBirth` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `PrimaryInsurancePolicyInsuredDateOfBirth` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_primary_insurance_policy_insured_date_of_birth_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2680,7 +2680,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `SecondaryInsurancePolicyCopay` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `SecondaryInsurancePolicyCopay` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_secondary_insurance_policy_copay_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -2690,7 +2690,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `SecondaryInsurancePolicyDeductible` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `SecondaryInsurancePolicyDeductible` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_secondary_insurance_policy_deductible_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -2700,7 +2700,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `SecondaryInsurancePolicyEffectiveEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `SecondaryInsurancePolicyEffectiveEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_secondary_insurance_policy_effective_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2710,7 +2710,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `SecondaryInsurancePolicyEffectiveStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `SecondaryInsurancePolicyEffectiveStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_secondary_insurance_policy_effective_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2720,7 +2720,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `SecondaryInsurancePolicyInsuredDateOfBirth` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `SecondaryInsurancePolicyInsuredDateOfBirth` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_secondary_insurance_policy_insured_date_of_birth_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -2730,7 +2730,7 @@ impl super::types::PatientData {
         );
         self
     }
-    /// Sets `TotalBalance` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `TotalBalance` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_total_balance_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -2741,8 +2741,8 @@ impl super::types::PatientData {
 }
 
 impl super::types::PatientCaseData {
-    /// `ConditionRelatedToAbuse` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToAbuse` and the text when it is not a flag.
+    /// `ConditionRelatedToAbuse` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToAbuse` and the text when it is not one.
     /// The text stays in [`condition_related_to_abuse`](Self::condition_related_to_abuse).
     pub fn condition_related_to_abuse_value(
         &self,
@@ -2752,8 +2752,8 @@ impl super::types::PatientCaseData {
             self.condition_related_to_abuse.value().map(|v| v.as_str()),
         )
     }
-    /// `ConditionRelatedToAutoAccident` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToAutoAccident` and the text when it is not a flag.
+    /// `ConditionRelatedToAutoAccident` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToAutoAccident` and the text when it is not one.
     /// The text stays in [`condition_related_to_auto_accident`](Self::condition_related_to_auto_accident).
     pub fn condition_related_to_auto_accident_value(
         &self,
@@ -2763,8 +2763,8 @@ impl super::types::PatientCaseData {
             self.condition_related_to_auto_accident.value().map(|v| v.as_str()),
         )
     }
-    /// `ConditionRelatedToEPSDT` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToEPSDT` and the text when it is not a flag.
+    /// `ConditionRelatedToEPSDT` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToEPSDT` and the text when it is not one.
     /// The text stays in [`condition_related_to_epsdt`](Self::condition_related_to_epsdt).
     pub fn condition_related_to_epsdt_value(
         &self,
@@ -2774,8 +2774,8 @@ impl super::types::PatientCaseData {
             self.condition_related_to_epsdt.value().map(|v| v.as_str()),
         )
     }
-    /// `ConditionRelatedToEmergency` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToEmergency` and the text when it is not a flag.
+    /// `ConditionRelatedToEmergency` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToEmergency` and the text when it is not one.
     /// The text stays in [`condition_related_to_emergency`](Self::condition_related_to_emergency).
     pub fn condition_related_to_emergency_value(
         &self,
@@ -2785,8 +2785,8 @@ impl super::types::PatientCaseData {
             self.condition_related_to_emergency.value().map(|v| v.as_str()),
         )
     }
-    /// `ConditionRelatedToEmployment` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToEmployment` and the text when it is not a flag.
+    /// `ConditionRelatedToEmployment` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToEmployment` and the text when it is not one.
     /// The text stays in [`condition_related_to_employment`](Self::condition_related_to_employment).
     pub fn condition_related_to_employment_value(
         &self,
@@ -2796,8 +2796,8 @@ impl super::types::PatientCaseData {
             self.condition_related_to_employment.value().map(|v| v.as_str()),
         )
     }
-    /// `ConditionRelatedToFamilyPlanning` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToFamilyPlanning` and the text when it is not a flag.
+    /// `ConditionRelatedToFamilyPlanning` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToFamilyPlanning` and the text when it is not one.
     /// The text stays in [`condition_related_to_family_planning`](Self::condition_related_to_family_planning).
     pub fn condition_related_to_family_planning_value(
         &self,
@@ -2807,8 +2807,8 @@ impl super::types::PatientCaseData {
             self.condition_related_to_family_planning.value().map(|v| v.as_str()),
         )
     }
-    /// `ConditionRelatedToOther` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToOther` and the text when it is not a flag.
+    /// `ConditionRelatedToOther` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToOther` and the text when it is not one.
     /// The text stays in [`condition_related_to_other`](Self::condition_related_to_other).
     pub fn condition_related_to_other_value(
         &self,
@@ -2818,8 +2818,8 @@ impl super::types::PatientCaseData {
             self.condition_related_to_other.value().map(|v| v.as_str()),
         )
     }
-    /// `ConditionRelatedToPregnancy` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToPregnancy` and the text when it is not a flag.
+    /// `ConditionRelatedToPregnancy` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToPregnancy` and the text when it is not one.
     /// The text stays in [`condition_related_to_pregnancy`](Self::condition_related_to_pregnancy).
     pub fn condition_related_to_pregnancy_value(
         &self,
@@ -2829,8 +2829,8 @@ impl super::types::PatientCaseData {
             self.condition_related_to_pregnancy.value().map(|v| v.as_str()),
         )
     }
-    /// `DatesAccidentDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesAccidentDate` and the text when it is not a date.
+    /// `DatesAccidentDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesAccidentDate` and the text when it is not one.
     /// The text stays in [`dates_accident_date`](Self::dates_accident_date).
     pub fn dates_accident_date_value(
         &self,
@@ -2840,8 +2840,8 @@ impl super::types::PatientCaseData {
             self.dates_accident_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DatesAcuteManifestationDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesAcuteManifestationDate` and the text when it is not a date.
+    /// `DatesAcuteManifestationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesAcuteManifestationDate` and the text when it is not one.
     /// The text stays in [`dates_acute_manifestation_date`](Self::dates_acute_manifestation_date).
     pub fn dates_acute_manifestation_date_value(
         &self,
@@ -2851,8 +2851,8 @@ impl super::types::PatientCaseData {
             self.dates_acute_manifestation_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DatesInjuryEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesInjuryEndDate` and the text when it is not a date.
+    /// `DatesInjuryEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesInjuryEndDate` and the text when it is not one.
     /// The text stays in [`dates_injury_end_date`](Self::dates_injury_end_date).
     pub fn dates_injury_end_date_value(
         &self,
@@ -2862,8 +2862,8 @@ impl super::types::PatientCaseData {
             self.dates_injury_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DatesInjuryStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesInjuryStartDate` and the text when it is not a date.
+    /// `DatesInjuryStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesInjuryStartDate` and the text when it is not one.
     /// The text stays in [`dates_injury_start_date`](Self::dates_injury_start_date).
     pub fn dates_injury_start_date_value(
         &self,
@@ -2873,8 +2873,8 @@ impl super::types::PatientCaseData {
             self.dates_injury_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DatesLastMenstrualPeriodDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesLastMenstrualPeriodDate` and the text when it is not a date.
+    /// `DatesLastMenstrualPeriodDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesLastMenstrualPeriodDate` and the text when it is not one.
     /// The text stays in [`dates_last_menstrual_period_date`](Self::dates_last_menstrual_period_date).
     pub fn dates_last_menstrual_period_date_value(
         &self,
@@ -2884,8 +2884,8 @@ impl super::types::PatientCaseData {
             self.dates_last_menstrual_period_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DatesLastSeenDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesLastSeenDate` and the text when it is not a date.
+    /// `DatesLastSeenDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesLastSeenDate` and the text when it is not one.
     /// The text stays in [`dates_last_seen_date`](Self::dates_last_seen_date).
     pub fn dates_last_seen_date_value(
         &self,
@@ -2895,8 +2895,8 @@ impl super::types::PatientCaseData {
             self.dates_last_seen_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DatesLastXRayDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesLastXRayDate` and the text when it is not a date.
+    /// `DatesLastXRayDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesLastXRayDate` and the text when it is not one.
     /// The text stays in [`dates_last_x_ray_date`](Self::dates_last_x_ray_date).
     pub fn dates_last_x_ray_date_value(
         &self,
@@ -2906,8 +2906,8 @@ impl super::types::PatientCaseData {
             self.dates_last_x_ray_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DatesReferralDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesReferralDate` and the text when it is not a date.
+    /// `DatesReferralDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesReferralDate` and the text when it is not one.
     /// The text stays in [`dates_referral_date`](Self::dates_referral_date).
     pub fn dates_referral_date_value(
         &self,
@@ -2917,8 +2917,8 @@ impl super::types::PatientCaseData {
             self.dates_referral_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DatesRelatedDisabilityEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesRelatedDisabilityEndDate` and the text when it is not a date.
+    /// `DatesRelatedDisabilityEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesRelatedDisabilityEndDate` and the text when it is not one.
     /// The text stays in [`dates_related_disability_end_date`](Self::dates_related_disability_end_date).
     pub fn dates_related_disability_end_date_value(
         &self,
@@ -2928,8 +2928,8 @@ impl super::types::PatientCaseData {
             self.dates_related_disability_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DatesRelatedDisabilityStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesRelatedDisabilityStartDate` and the text when it is not a date.
+    /// `DatesRelatedDisabilityStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesRelatedDisabilityStartDate` and the text when it is not one.
     /// The text stays in [`dates_related_disability_start_date`](Self::dates_related_disability_start_date).
     pub fn dates_related_disability_start_date_value(
         &self,
@@ -2939,8 +2939,8 @@ impl super::types::PatientCaseData {
             self.dates_related_disability_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DatesRelatedHospitalizationEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesRelatedHospitalizationEndDate` and the text when it is not a date.
+    /// `DatesRelatedHospitalizationEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesRelatedHospitalizationEndDate` and the text when it is not one.
     /// The text stays in [`dates_related_hospitalization_end_date`](Self::dates_related_hospitalization_end_date).
     pub fn dates_related_hospitalization_end_date_value(
         &self,
@@ -2950,8 +2950,8 @@ impl super::types::PatientCaseData {
             self.dates_related_hospitalization_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DatesRelatedHospitalizationStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesRelatedHospitalizationStartDate` and the text when it is not a date.
+    /// `DatesRelatedHospitalizationStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesRelatedHospitalizationStartDate` and the text when it is not one.
     /// The text stays in [`dates_related_hospitalization_start_date`](Self::dates_related_hospitalization_start_date).
     pub fn dates_related_hospitalization_start_date_value(
         &self,
@@ -2961,8 +2961,8 @@ impl super::types::PatientCaseData {
             self.dates_related_hospitalization_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DatesSameOrSimilarIllnessEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesSameOrSimilarIllnessEndDate` and the text when it is not a date.
+    /// `DatesSameOrSimilarIllnessEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesSameOrSimilarIllnessEndDate` and the text when it is not one.
     /// The text stays in [`dates_same_or_similar_illness_end_date`](Self::dates_same_or_similar_illness_end_date).
     pub fn dates_same_or_similar_illness_end_date_value(
         &self,
@@ -2972,8 +2972,8 @@ impl super::types::PatientCaseData {
             self.dates_same_or_similar_illness_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DatesSameOrSimilarIllnessStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesSameOrSimilarIllnessStartDate` and the text when it is not a date.
+    /// `DatesSameOrSimilarIllnessStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesSameOrSimilarIllnessStartDate` and the text when it is not one.
     /// The text stays in [`dates_same_or_similar_illness_start_date`](Self::dates_same_or_similar_illness_start_date).
     pub fn dates_same_or_similar_illness_start_date_value(
         &self,
@@ -2983,8 +2983,8 @@ impl super::types::PatientCaseData {
             self.dates_same_or_similar_illness_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DatesUnableToWorkEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesUnableToWorkEndDate` and the text when it is not a date.
+    /// `DatesUnableToWorkEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesUnableToWorkEndDate` and the text when it is not one.
     /// The text stays in [`dates_unable_to_work_end_date`](Self::dates_unable_to_work_end_date).
     pub fn dates_unable_to_work_end_date_value(
         &self,
@@ -2994,8 +2994,8 @@ impl super::types::PatientCaseData {
             self.dates_unable_to_work_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DatesUnableToWorkStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesUnableToWorkStartDate` and the text when it is not a date.
+    /// `DatesUnableToWorkStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesUnableToWorkStartDate` and the text when it is not one.
     /// The text stays in [`dates_unable_to_work_start_date`](Self::dates_unable_to_work_start_date).
     pub fn dates_unable_to_work_start_date_value(
         &self,
@@ -3005,8 +3005,8 @@ impl super::types::PatientCaseData {
             self.dates_unable_to_work_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientCaseID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/PatientCaseID` and the text when it is not a integer.
+    /// `PatientCaseID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/PatientCaseID` and the text when it is not one.
     /// The text stays in [`patient_case_id`](Self::patient_case_id).
     pub fn patient_case_id_value(
         &self,
@@ -3016,8 +3016,8 @@ impl super::types::PatientCaseData {
             self.patient_case_id.value().map(|v| v.as_str()),
         )
     }
-    /// `SendPatientStatements` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/SendPatientStatements` and the text when it is not a flag.
+    /// `SendPatientStatements` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/SendPatientStatements` and the text when it is not one.
     /// The text stays in [`send_patient_statements`](Self::send_patient_statements).
     pub fn send_patient_statements_value(
         &self,
@@ -3031,7 +3031,7 @@ impl super::types::PatientCaseData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::PatientCaseData {
-    /// Sets `ConditionRelatedToAbuse` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `ConditionRelatedToAbuse` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_condition_related_to_abuse_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -3041,7 +3041,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `ConditionRelatedToAutoAccident` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `ConditionRelatedToAutoAccident` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_condition_related_to_auto_accident_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -3051,7 +3051,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `ConditionRelatedToEPSDT` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `ConditionRelatedToEPSDT` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_condition_related_to_epsdt_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -3061,7 +3061,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `ConditionRelatedToEmergency` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `ConditionRelatedToEmergency` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_condition_related_to_emergency_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -3071,7 +3071,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `ConditionRelatedToEmployment` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `ConditionRelatedToEmployment` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_condition_related_to_employment_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -3081,7 +3081,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `ConditionRelatedToFamilyPlanning` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `ConditionRelatedToFamilyPlanning` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_condition_related_to_family_planning_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -3091,7 +3091,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `ConditionRelatedToOther` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `ConditionRelatedToOther` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_condition_related_to_other_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -3101,7 +3101,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `ConditionRelatedToPregnancy` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `ConditionRelatedToPregnancy` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_condition_related_to_pregnancy_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -3111,7 +3111,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `DatesAccidentDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DatesAccidentDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_dates_accident_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3119,7 +3119,7 @@ impl super::types::PatientCaseData {
         self.dates_accident_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `DatesAcuteManifestationDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DatesAcuteManifestationDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_dates_acute_manifestation_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3129,7 +3129,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `DatesInjuryEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DatesInjuryEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_dates_injury_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3139,7 +3139,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `DatesInjuryStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DatesInjuryStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_dates_injury_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3149,7 +3149,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `DatesLastMenstrualPeriodDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DatesLastMenstrualPeriodDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_dates_last_menstrual_period_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3159,7 +3159,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `DatesLastSeenDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DatesLastSeenDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_dates_last_seen_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3169,7 +3169,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `DatesLastXRayDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DatesLastXRayDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_dates_last_x_ray_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3179,7 +3179,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `DatesReferralDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DatesReferralDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_dates_referral_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3187,7 +3187,7 @@ impl super::types::PatientCaseData {
         self.dates_referral_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `DatesRelatedDisabilityEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DatesRelatedDisabilityEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_dates_related_disability_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3197,7 +3197,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `DatesRelatedDisabilityStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DatesRelatedDisabilityStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_dates_related_disability_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3207,7 +3207,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `DatesRelatedHospitalizationEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DatesRelatedHospitalizationEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_dates_related_hospitalization_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3217,7 +3217,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `DatesRelatedHospitalizationStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DatesRelatedHospitalizationStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_dates_related_hospitalization_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3227,7 +3227,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `DatesSameOrSimilarIllnessEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DatesSameOrSimilarIllnessEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_dates_same_or_similar_illness_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3237,7 +3237,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `DatesSameOrSimilarIllnessStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DatesSameOrSimilarIllnessStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_dates_same_or_similar_illness_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3247,7 +3247,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `DatesUnableToWorkEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DatesUnableToWorkEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_dates_unable_to_work_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3257,7 +3257,7 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `DatesUnableToWorkStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `DatesUnableToWorkStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_dates_unable_to_work_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3267,12 +3267,12 @@ impl super::types::PatientCaseData {
         );
         self
     }
-    /// Sets `PatientCaseID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PatientCaseID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_patient_case_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.patient_case_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `SendPatientStatements` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `SendPatientStatements` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_send_patient_statements_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -3285,8 +3285,8 @@ impl super::types::PatientCaseData {
 }
 
 impl super::types::PatientInsurancePolicyData {
-    /// `Copay` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/Copay` and the text when it is not a money.
+    /// `Copay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/Copay` and the text when it is not one.
     /// The text stays in [`copay`](Self::copay).
     pub fn copay_value(
         &self,
@@ -3296,8 +3296,8 @@ impl super::types::PatientInsurancePolicyData {
             self.copay.value().map(|v| v.as_str()),
         )
     }
-    /// `Deductible` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/Deductible` and the text when it is not a money.
+    /// `Deductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/Deductible` and the text when it is not one.
     /// The text stays in [`deductible`](Self::deductible).
     pub fn deductible_value(
         &self,
@@ -3307,8 +3307,8 @@ impl super::types::PatientInsurancePolicyData {
             self.deductible.value().map(|v| v.as_str()),
         )
     }
-    /// `EffectiveEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/EffectiveEndDate` and the text when it is not a date.
+    /// `EffectiveEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/EffectiveEndDate` and the text when it is not one.
     /// The text stays in [`effective_end_date`](Self::effective_end_date).
     pub fn effective_end_date_value(
         &self,
@@ -3318,8 +3318,8 @@ impl super::types::PatientInsurancePolicyData {
             self.effective_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `EffectiveStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/EffectiveStartDate` and the text when it is not a date.
+    /// `EffectiveStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/EffectiveStartDate` and the text when it is not one.
     /// The text stays in [`effective_start_date`](Self::effective_start_date).
     pub fn effective_start_date_value(
         &self,
@@ -3329,8 +3329,8 @@ impl super::types::PatientInsurancePolicyData {
             self.effective_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `InsurancePolicyID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/InsurancePolicyID` and the text when it is not a integer.
+    /// `InsurancePolicyID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/InsurancePolicyID` and the text when it is not one.
     /// The text stays in [`insurance_policy_id`](Self::insurance_policy_id).
     pub fn insurance_policy_id_value(
         &self,
@@ -3340,8 +3340,8 @@ impl super::types::PatientInsurancePolicyData {
             self.insurance_policy_id.value().map(|v| v.as_str()),
         )
     }
-    /// `InsuredDateOfBirth` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/InsuredDateOfBirth` and the text when it is not a date.
+    /// `InsuredDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/InsuredDateOfBirth` and the text when it is not one.
     /// The text stays in [`insured_date_of_birth`](Self::insured_date_of_birth).
     pub fn insured_date_of_birth_value(
         &self,
@@ -3351,8 +3351,8 @@ impl super::types::PatientInsurancePolicyData {
             self.insured_date_of_birth.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientCaseID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/PatientCaseID` and the text when it is not a integer.
+    /// `PatientCaseID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/PatientCaseID` and the text when it is not one.
     /// The text stays in [`patient_case_id`](Self::patient_case_id).
     pub fn patient_case_id_value(
         &self,
@@ -3366,7 +3366,7 @@ impl super::types::PatientInsurancePolicyData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::PatientInsurancePolicyData {
-    /// Sets `Copay` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `Copay` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_copay_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -3374,7 +3374,7 @@ impl super::types::PatientInsurancePolicyData {
         self.copay = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `Deductible` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `Deductible` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_deductible_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -3382,7 +3382,7 @@ impl super::types::PatientInsurancePolicyData {
         self.deductible = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `EffectiveEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `EffectiveEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_effective_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3390,7 +3390,7 @@ impl super::types::PatientInsurancePolicyData {
         self.effective_end_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `EffectiveStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `EffectiveStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_effective_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3400,12 +3400,12 @@ impl super::types::PatientInsurancePolicyData {
         );
         self
     }
-    /// Sets `InsurancePolicyID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `InsurancePolicyID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_insurance_policy_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.insurance_policy_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `InsuredDateOfBirth` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `InsuredDateOfBirth` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_insured_date_of_birth_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3415,7 +3415,7 @@ impl super::types::PatientInsurancePolicyData {
         );
         self
     }
-    /// Sets `PatientCaseID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PatientCaseID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_patient_case_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.patient_case_id = crate::xml::Nillable::Value(value.into().to_string());
         self
@@ -3423,8 +3423,8 @@ impl super::types::PatientInsurancePolicyData {
 }
 
 impl super::types::PatientInsurancePolicyAuthorizationData {
-    /// `AuthorizedNumberOfVisits` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/AuthorizedNumberOfVisits` and the text when it is not a integer.
+    /// `AuthorizedNumberOfVisits` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/AuthorizedNumberOfVisits` and the text when it is not one.
     /// The text stays in [`authorized_number_of_visits`](Self::authorized_number_of_visits).
     pub fn authorized_number_of_visits_value(
         &self,
@@ -3434,8 +3434,8 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
             self.authorized_number_of_visits.value().map(|v| v.as_str()),
         )
     }
-    /// `AuthorizedNumberOfVisitsUsed` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/AuthorizedNumberOfVisitsUsed` and the text when it is not a integer.
+    /// `AuthorizedNumberOfVisitsUsed` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/AuthorizedNumberOfVisitsUsed` and the text when it is not one.
     /// The text stays in [`authorized_number_of_visits_used`](Self::authorized_number_of_visits_used).
     pub fn authorized_number_of_visits_used_value(
         &self,
@@ -3445,8 +3445,8 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
             self.authorized_number_of_visits_used.value().map(|v| v.as_str()),
         )
     }
-    /// `EndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/EndDate` and the text when it is not a date.
+    /// `EndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/EndDate` and the text when it is not one.
     /// The text stays in [`end_date`](Self::end_date).
     pub fn end_date_value(
         &self,
@@ -3456,8 +3456,8 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
             self.end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `InsurancePolicyID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/InsurancePolicyID` and the text when it is not a integer.
+    /// `InsurancePolicyID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/InsurancePolicyID` and the text when it is not one.
     /// The text stays in [`insurance_policy_id`](Self::insurance_policy_id).
     pub fn insurance_policy_id_value(
         &self,
@@ -3467,8 +3467,8 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
             self.insurance_policy_id.value().map(|v| v.as_str()),
         )
     }
-    /// `StartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/StartDate` and the text when it is not a date.
+    /// `StartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/StartDate` and the text when it is not one.
     /// The text stays in [`start_date`](Self::start_date).
     pub fn start_date_value(
         &self,
@@ -3482,7 +3482,7 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::PatientInsurancePolicyAuthorizationData {
-    /// Sets `AuthorizedNumberOfVisits` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `AuthorizedNumberOfVisits` to `value` as text, in the form its [`i64`] writes.
     pub fn set_authorized_number_of_visits_value(
         &mut self,
         value: impl Into<i64>,
@@ -3492,7 +3492,7 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
         );
         self
     }
-    /// Sets `AuthorizedNumberOfVisitsUsed` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `AuthorizedNumberOfVisitsUsed` to `value` as text, in the form its [`i64`] writes.
     pub fn set_authorized_number_of_visits_used_value(
         &mut self,
         value: impl Into<i64>,
@@ -3502,7 +3502,7 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
         );
         self
     }
-    /// Sets `EndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `EndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3510,12 +3510,12 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
         self.end_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `InsurancePolicyID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `InsurancePolicyID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_insurance_policy_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.insurance_policy_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `StartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `StartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3527,8 +3527,8 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::AppointmentFilter {
-    /// `EndDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/EndDate` and the text when it is not a date-time.
+    /// `EndDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/EndDate` and the text when it is not one.
     /// The text stays in [`end_date`](Self::end_date).
     pub fn end_date_value(
         &self,
@@ -3538,8 +3538,8 @@ impl super::types::AppointmentFilter {
             self.end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `FromCreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/FromCreatedDate` and the text when it is not a date-time.
+    /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/FromCreatedDate` and the text when it is not one.
     /// The text stays in [`from_created_date`](Self::from_created_date).
     pub fn from_created_date_value(
         &self,
@@ -3549,8 +3549,8 @@ impl super::types::AppointmentFilter {
             self.from_created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `FromLastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/FromLastModifiedDate` and the text when it is not a date-time.
+    /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/FromLastModifiedDate` and the text when it is not one.
     /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
     pub fn from_last_modified_date_value(
         &self,
@@ -3560,8 +3560,8 @@ impl super::types::AppointmentFilter {
             self.from_last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/PatientID` and the text when it is not a integer.
+    /// `PatientID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/PatientID` and the text when it is not one.
     /// The text stays in [`patient_id`](Self::patient_id).
     pub fn patient_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -3569,8 +3569,8 @@ impl super::types::AppointmentFilter {
             self.patient_id.value().map(|v| v.as_str()),
         )
     }
-    /// `StartDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/StartDate` and the text when it is not a date-time.
+    /// `StartDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/StartDate` and the text when it is not one.
     /// The text stays in [`start_date`](Self::start_date).
     pub fn start_date_value(
         &self,
@@ -3580,8 +3580,8 @@ impl super::types::AppointmentFilter {
             self.start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ToCreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/ToCreatedDate` and the text when it is not a date-time.
+    /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/ToCreatedDate` and the text when it is not one.
     /// The text stays in [`to_created_date`](Self::to_created_date).
     pub fn to_created_date_value(
         &self,
@@ -3591,8 +3591,8 @@ impl super::types::AppointmentFilter {
             self.to_created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ToLastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/ToLastModifiedDate` and the text when it is not a date-time.
+    /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/ToLastModifiedDate` and the text when it is not one.
     /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
     pub fn to_last_modified_date_value(
         &self,
@@ -3605,7 +3605,7 @@ impl super::types::AppointmentFilter {
 }
 
 impl super::types::AppointmentFilter {
-    /// Sets `EndDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `EndDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -3613,7 +3613,7 @@ impl super::types::AppointmentFilter {
         self.end_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `FromCreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `FromCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_from_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -3621,7 +3621,7 @@ impl super::types::AppointmentFilter {
         self.from_created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `FromLastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `FromLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_from_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -3631,12 +3631,12 @@ impl super::types::AppointmentFilter {
         );
         self
     }
-    /// Sets `PatientID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PatientID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_patient_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.patient_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `StartDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `StartDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -3644,7 +3644,7 @@ impl super::types::AppointmentFilter {
         self.start_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToCreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ToCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_to_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -3652,7 +3652,7 @@ impl super::types::AppointmentFilter {
         self.to_created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToLastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ToLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_to_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -3665,8 +3665,8 @@ impl super::types::AppointmentFilter {
 }
 
 impl super::types::AppointmentData {
-    /// `AllDay` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/AllDay` and the text when it is not a flag.
+    /// `AllDay` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/AllDay` and the text when it is not one.
     /// The text stays in [`all_day`](Self::all_day).
     pub fn all_day_value(
         &self,
@@ -3676,8 +3676,8 @@ impl super::types::AppointmentData {
             self.all_day.value().map(|v| v.as_str()),
         )
     }
-    /// `AuthorizationEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/AuthorizationEndDate` and the text when it is not a date.
+    /// `AuthorizationEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/AuthorizationEndDate` and the text when it is not one.
     /// The text stays in [`authorization_end_date`](Self::authorization_end_date).
     pub fn authorization_end_date_value(
         &self,
@@ -3687,8 +3687,8 @@ impl super::types::AppointmentData {
             self.authorization_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `AuthorizationStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/AuthorizationStartDate` and the text when it is not a date.
+    /// `AuthorizationStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/AuthorizationStartDate` and the text when it is not one.
     /// The text stays in [`authorization_start_date`](Self::authorization_start_date).
     pub fn authorization_start_date_value(
         &self,
@@ -3698,8 +3698,8 @@ impl super::types::AppointmentData {
             self.authorization_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `CreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/CreatedDate` and the text when it is not a date-time.
+    /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
     pub fn created_date_value(
         &self,
@@ -3709,8 +3709,8 @@ impl super::types::AppointmentData {
             self.created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `EndDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/EndDate` and the text when it is not a date-time.
+    /// `EndDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/EndDate` and the text when it is not one.
     /// The text stays in [`end_date`](Self::end_date).
     pub fn end_date_value(
         &self,
@@ -3720,8 +3720,8 @@ impl super::types::AppointmentData {
             self.end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/ID` and the text when it is not a integer.
+    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -3729,8 +3729,8 @@ impl super::types::AppointmentData {
             self.id.value().map(|v| v.as_str()),
         )
     }
-    /// `LastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/LastModifiedDate` and the text when it is not a date-time.
+    /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/LastModifiedDate` and the text when it is not one.
     /// The text stays in [`last_modified_date`](Self::last_modified_date).
     pub fn last_modified_date_value(
         &self,
@@ -3740,8 +3740,8 @@ impl super::types::AppointmentData {
             self.last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientCaseID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/PatientCaseID` and the text when it is not a integer.
+    /// `PatientCaseID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/PatientCaseID` and the text when it is not one.
     /// The text stays in [`patient_case_id`](Self::patient_case_id).
     pub fn patient_case_id_value(
         &self,
@@ -3751,8 +3751,8 @@ impl super::types::AppointmentData {
             self.patient_case_id.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/PatientID` and the text when it is not a integer.
+    /// `PatientID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/PatientID` and the text when it is not one.
     /// The text stays in [`patient_id`](Self::patient_id).
     pub fn patient_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -3760,8 +3760,8 @@ impl super::types::AppointmentData {
             self.patient_id.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/PracticeID` and the text when it is not a integer.
+    /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/PracticeID` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -3769,8 +3769,8 @@ impl super::types::AppointmentData {
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
-    /// `Recurring` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/Recurring` and the text when it is not a flag.
+    /// `Recurring` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/Recurring` and the text when it is not one.
     /// The text stays in [`recurring`](Self::recurring).
     pub fn recurring_value(
         &self,
@@ -3780,8 +3780,8 @@ impl super::types::AppointmentData {
             self.recurring.value().map(|v| v.as_str()),
         )
     }
-    /// `ServiceLocationID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/ServiceLocationID` and the text when it is not a integer.
+    /// `ServiceLocationID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/ServiceLocationID` and the text when it is not one.
     /// The text stays in [`service_location_id`](Self::service_location_id).
     pub fn service_location_id_value(
         &self,
@@ -3791,8 +3791,8 @@ impl super::types::AppointmentData {
             self.service_location_id.value().map(|v| v.as_str()),
         )
     }
-    /// `StartDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/StartDate` and the text when it is not a date-time.
+    /// `StartDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/StartDate` and the text when it is not one.
     /// The text stays in [`start_date`](Self::start_date).
     pub fn start_date_value(
         &self,
@@ -3806,7 +3806,7 @@ impl super::types::AppointmentData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::AppointmentData {
-    /// Sets `AllDay` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `AllDay` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_all_day_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -3814,7 +3814,7 @@ impl super::types::AppointmentData {
         self.all_day = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `AuthorizationEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `AuthorizationEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_authorization_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3824,7 +3824,7 @@ impl super::types::AppointmentData {
         );
         self
     }
-    /// Sets `AuthorizationStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `AuthorizationStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_authorization_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -3834,7 +3834,7 @@ impl super::types::AppointmentData {
         );
         self
     }
-    /// Sets `CreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -3842,7 +3842,7 @@ impl super::types::AppointmentData {
         self.created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `EndDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `EndDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -3850,12 +3850,12 @@ impl super::types::AppointmentData {
         self.end_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `LastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `LastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -3863,22 +3863,22 @@ impl super::types::AppointmentData {
         self.last_modified_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PatientCaseID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PatientCaseID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_patient_case_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.patient_case_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PatientID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PatientID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_patient_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.patient_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PracticeID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PracticeID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `Recurring` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `Recurring` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_recurring_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -3886,12 +3886,12 @@ impl super::types::AppointmentData {
         self.recurring = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ServiceLocationID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `ServiceLocationID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_service_location_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.service_location_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `StartDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `StartDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -3903,8 +3903,8 @@ impl super::types::AppointmentData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::ChargeFilter {
-    /// `FromCreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/FromCreatedDate` and the text when it is not a date-time.
+    /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/FromCreatedDate` and the text when it is not one.
     /// The text stays in [`from_created_date`](Self::from_created_date).
     pub fn from_created_date_value(
         &self,
@@ -3914,8 +3914,8 @@ impl super::types::ChargeFilter {
             self.from_created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `FromLastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/FromLastModifiedDate` and the text when it is not a date-time.
+    /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/FromLastModifiedDate` and the text when it is not one.
     /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
     pub fn from_last_modified_date_value(
         &self,
@@ -3925,8 +3925,8 @@ impl super::types::ChargeFilter {
             self.from_last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `FromPostingDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/FromPostingDate` and the text when it is not a date.
+    /// `FromPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/FromPostingDate` and the text when it is not one.
     /// The text stays in [`from_posting_date`](Self::from_posting_date).
     pub fn from_posting_date_value(
         &self,
@@ -3936,8 +3936,8 @@ impl super::types::ChargeFilter {
             self.from_posting_date.value().map(|v| v.as_str()),
         )
     }
-    /// `FromServiceDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/FromServiceDate` and the text when it is not a date.
+    /// `FromServiceDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/FromServiceDate` and the text when it is not one.
     /// The text stays in [`from_service_date`](Self::from_service_date).
     pub fn from_service_date_value(
         &self,
@@ -3947,8 +3947,8 @@ impl super::types::ChargeFilter {
             self.from_service_date.value().map(|v| v.as_str()),
         )
     }
-    /// `IncludeUnapprovedCharges` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/IncludeUnapprovedCharges` and the text when it is not a flag.
+    /// `IncludeUnapprovedCharges` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/IncludeUnapprovedCharges` and the text when it is not one.
     /// The text stays in [`include_unapproved_charges`](Self::include_unapproved_charges).
     pub fn include_unapproved_charges_value(
         &self,
@@ -3958,8 +3958,8 @@ impl super::types::ChargeFilter {
             self.include_unapproved_charges.value().map(|v| v.as_str()),
         )
     }
-    /// `ToCreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/ToCreatedDate` and the text when it is not a date-time.
+    /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/ToCreatedDate` and the text when it is not one.
     /// The text stays in [`to_created_date`](Self::to_created_date).
     pub fn to_created_date_value(
         &self,
@@ -3969,8 +3969,8 @@ impl super::types::ChargeFilter {
             self.to_created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ToLastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/ToLastModifiedDate` and the text when it is not a date-time.
+    /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/ToLastModifiedDate` and the text when it is not one.
     /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
     pub fn to_last_modified_date_value(
         &self,
@@ -3980,8 +3980,8 @@ impl super::types::ChargeFilter {
             self.to_last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ToPostingDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/ToPostingDate` and the text when it is not a date.
+    /// `ToPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/ToPostingDate` and the text when it is not one.
     /// The text stays in [`to_posting_date`](Self::to_posting_date).
     pub fn to_posting_date_value(
         &self,
@@ -3991,8 +3991,8 @@ impl super::types::ChargeFilter {
             self.to_posting_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ToServiceDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/ToServiceDate` and the text when it is not a date.
+    /// `ToServiceDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/ToServiceDate` and the text when it is not one.
     /// The text stays in [`to_service_date`](Self::to_service_date).
     pub fn to_service_date_value(
         &self,
@@ -4005,7 +4005,7 @@ impl super::types::ChargeFilter {
 }
 
 impl super::types::ChargeFilter {
-    /// Sets `FromCreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `FromCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_from_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -4013,7 +4013,7 @@ impl super::types::ChargeFilter {
         self.from_created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `FromLastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `FromLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_from_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -4023,7 +4023,7 @@ impl super::types::ChargeFilter {
         );
         self
     }
-    /// Sets `FromPostingDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `FromPostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_from_posting_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -4031,7 +4031,7 @@ impl super::types::ChargeFilter {
         self.from_posting_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `FromServiceDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `FromServiceDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_from_service_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -4039,7 +4039,7 @@ impl super::types::ChargeFilter {
         self.from_service_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `IncludeUnapprovedCharges` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `IncludeUnapprovedCharges` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_include_unapproved_charges_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -4049,7 +4049,7 @@ impl super::types::ChargeFilter {
         );
         self
     }
-    /// Sets `ToCreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ToCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_to_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -4057,7 +4057,7 @@ impl super::types::ChargeFilter {
         self.to_created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToLastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ToLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_to_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -4067,7 +4067,7 @@ impl super::types::ChargeFilter {
         );
         self
     }
-    /// Sets `ToPostingDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `ToPostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_to_posting_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -4075,7 +4075,7 @@ impl super::types::ChargeFilter {
         self.to_posting_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToServiceDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `ToServiceDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_to_service_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -4086,8 +4086,8 @@ impl super::types::ChargeFilter {
 }
 
 impl super::types::ChargeData {
-    /// `AdjustedCharges` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/AdjustedCharges` and the text when it is not a money.
+    /// `AdjustedCharges` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/AdjustedCharges` and the text when it is not one.
     /// The text stays in [`adjusted_charges`](Self::adjusted_charges).
     pub fn adjusted_charges_value(
         &self,
@@ -4097,8 +4097,8 @@ impl super::types::ChargeData {
             self.adjusted_charges.value().map(|v| v.as_str()),
         )
     }
-    /// `AllowedAmount` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/AllowedAmount` and the text when it is not a money.
+    /// `AllowedAmount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/AllowedAmount` and the text when it is not one.
     /// The text stays in [`allowed_amount`](Self::allowed_amount).
     pub fn allowed_amount_value(
         &self,
@@ -4108,8 +4108,8 @@ impl super::types::ChargeData {
             self.allowed_amount.value().map(|v| v.as_str()),
         )
     }
-    /// `AppointmentID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/AppointmentID` and the text when it is not a integer.
+    /// `AppointmentID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/AppointmentID` and the text when it is not one.
     /// The text stays in [`appointment_id`](Self::appointment_id).
     pub fn appointment_id_value(
         &self,
@@ -4119,8 +4119,8 @@ impl super::types::ChargeData {
             self.appointment_id.value().map(|v| v.as_str()),
         )
     }
-    /// `CopayAmount` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/CopayAmount` and the text when it is not a money.
+    /// `CopayAmount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/CopayAmount` and the text when it is not one.
     /// The text stays in [`copay_amount`](Self::copay_amount).
     pub fn copay_amount_value(
         &self,
@@ -4130,8 +4130,8 @@ impl super::types::ChargeData {
             self.copay_amount.value().map(|v| v.as_str()),
         )
     }
-    /// `CreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/CreatedDate` and the text when it is not a date-time.
+    /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
     pub fn created_date_value(
         &self,
@@ -4141,8 +4141,8 @@ impl super::types::ChargeData {
             self.created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DoNotSendClaimElectronically` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/DoNotSendClaimElectronically` and the text when it is not a flag.
+    /// `DoNotSendClaimElectronically` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/DoNotSendClaimElectronically` and the text when it is not one.
     /// The text stays in [`do_not_send_claim_electronically`](Self::do_not_send_claim_electronically).
     pub fn do_not_send_claim_electronically_value(
         &self,
@@ -4152,8 +4152,8 @@ impl super::types::ChargeData {
             self.do_not_send_claim_electronically.value().map(|v| v.as_str()),
         )
     }
-    /// `DoNotSendElectronicallyToSecondary` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/DoNotSendElectronicallyToSecondary` and the text when it is not a flag.
+    /// `DoNotSendElectronicallyToSecondary` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/DoNotSendElectronicallyToSecondary` and the text when it is not one.
     /// The text stays in [`do_not_send_electronically_to_secondary`](Self::do_not_send_electronically_to_secondary).
     pub fn do_not_send_electronically_to_secondary_value(
         &self,
@@ -4163,8 +4163,8 @@ impl super::types::ChargeData {
             self.do_not_send_electronically_to_secondary.value().map(|v| v.as_str()),
         )
     }
-    /// `EncounterID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/EncounterID` and the text when it is not a integer.
+    /// `EncounterID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/EncounterID` and the text when it is not one.
     /// The text stays in [`encounter_id`](Self::encounter_id).
     pub fn encounter_id_value(
         &self,
@@ -4174,8 +4174,8 @@ impl super::types::ChargeData {
             self.encounter_id.value().map(|v| v.as_str()),
         )
     }
-    /// `ExpectedAmount` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ExpectedAmount` and the text when it is not a money.
+    /// `ExpectedAmount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ExpectedAmount` and the text when it is not one.
     /// The text stays in [`expected_amount`](Self::expected_amount).
     pub fn expected_amount_value(
         &self,
@@ -4185,8 +4185,8 @@ impl super::types::ChargeData {
             self.expected_amount.value().map(|v| v.as_str()),
         )
     }
-    /// `HospitalizationEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/HospitalizationEndDate` and the text when it is not a date.
+    /// `HospitalizationEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/HospitalizationEndDate` and the text when it is not one.
     /// The text stays in [`hospitalization_end_date`](Self::hospitalization_end_date).
     pub fn hospitalization_end_date_value(
         &self,
@@ -4196,8 +4196,8 @@ impl super::types::ChargeData {
             self.hospitalization_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `HospitalizationStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/HospitalizationStartDate` and the text when it is not a date.
+    /// `HospitalizationStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/HospitalizationStartDate` and the text when it is not one.
     /// The text stays in [`hospitalization_start_date`](Self::hospitalization_start_date).
     pub fn hospitalization_start_date_value(
         &self,
@@ -4207,14 +4207,14 @@ impl super::types::ChargeData {
             self.hospitalization_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ID` and the text when it is not a integer.
+    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member("ChargeData/ID", self.id.value().map(|v| v.as_str()))
     }
-    /// `InsuranceBalance` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/InsuranceBalance` and the text when it is not a money.
+    /// `InsuranceBalance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/InsuranceBalance` and the text when it is not one.
     /// The text stays in [`insurance_balance`](Self::insurance_balance).
     pub fn insurance_balance_value(
         &self,
@@ -4224,8 +4224,8 @@ impl super::types::ChargeData {
             self.insurance_balance.value().map(|v| v.as_str()),
         )
     }
-    /// `LastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/LastModifiedDate` and the text when it is not a date-time.
+    /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/LastModifiedDate` and the text when it is not one.
     /// The text stays in [`last_modified_date`](Self::last_modified_date).
     pub fn last_modified_date_value(
         &self,
@@ -4235,8 +4235,8 @@ impl super::types::ChargeData {
             self.last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `Minutes` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/Minutes` and the text when it is not a integer.
+    /// `Minutes` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/Minutes` and the text when it is not one.
     /// The text stays in [`minutes`](Self::minutes).
     pub fn minutes_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -4244,8 +4244,8 @@ impl super::types::ChargeData {
             self.minutes.value().map(|v| v.as_str()),
         )
     }
-    /// `OtherAdjustment` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/OtherAdjustment` and the text when it is not a money.
+    /// `OtherAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/OtherAdjustment` and the text when it is not one.
     /// The text stays in [`other_adjustment`](Self::other_adjustment).
     pub fn other_adjustment_value(
         &self,
@@ -4255,8 +4255,8 @@ impl super::types::ChargeData {
             self.other_adjustment.value().map(|v| v.as_str()),
         )
     }
-    /// `OtherPaymentAmount` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/OtherPaymentAmount` and the text when it is not a money.
+    /// `OtherPaymentAmount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/OtherPaymentAmount` and the text when it is not one.
     /// The text stays in [`other_payment_amount`](Self::other_payment_amount).
     pub fn other_payment_amount_value(
         &self,
@@ -4266,8 +4266,8 @@ impl super::types::ChargeData {
             self.other_payment_amount.value().map(|v| v.as_str()),
         )
     }
-    /// `OtherPaymentPostingDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/OtherPaymentPostingDate` and the text when it is not a date.
+    /// `OtherPaymentPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/OtherPaymentPostingDate` and the text when it is not one.
     /// The text stays in [`other_payment_posting_date`](Self::other_payment_posting_date).
     pub fn other_payment_posting_date_value(
         &self,
@@ -4277,8 +4277,8 @@ impl super::types::ChargeData {
             self.other_payment_posting_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientBalance` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientBalance` and the text when it is not a money.
+    /// `PatientBalance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientBalance` and the text when it is not one.
     /// The text stays in [`patient_balance`](Self::patient_balance).
     pub fn patient_balance_value(
         &self,
@@ -4288,8 +4288,8 @@ impl super::types::ChargeData {
             self.patient_balance.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientDateOfBirth` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientDateOfBirth` and the text when it is not a date.
+    /// `PatientDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientDateOfBirth` and the text when it is not one.
     /// The text stays in [`patient_date_of_birth`](Self::patient_date_of_birth).
     pub fn patient_date_of_birth_value(
         &self,
@@ -4299,8 +4299,8 @@ impl super::types::ChargeData {
             self.patient_date_of_birth.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientFirstBillDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientFirstBillDate` and the text when it is not a date.
+    /// `PatientFirstBillDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientFirstBillDate` and the text when it is not one.
     /// The text stays in [`patient_first_bill_date`](Self::patient_first_bill_date).
     pub fn patient_first_bill_date_value(
         &self,
@@ -4310,8 +4310,8 @@ impl super::types::ChargeData {
             self.patient_first_bill_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientID` and the text when it is not a integer.
+    /// `PatientID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientID` and the text when it is not one.
     /// The text stays in [`patient_id`](Self::patient_id).
     pub fn patient_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -4319,8 +4319,8 @@ impl super::types::ChargeData {
             self.patient_id.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientLastBillDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientLastBillDate` and the text when it is not a date.
+    /// `PatientLastBillDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientLastBillDate` and the text when it is not one.
     /// The text stays in [`patient_last_bill_date`](Self::patient_last_bill_date).
     pub fn patient_last_bill_date_value(
         &self,
@@ -4330,8 +4330,8 @@ impl super::types::ChargeData {
             self.patient_last_bill_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientPaymentAmount` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientPaymentAmount` and the text when it is not a money.
+    /// `PatientPaymentAmount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientPaymentAmount` and the text when it is not one.
     /// The text stays in [`patient_payment_amount`](Self::patient_payment_amount).
     pub fn patient_payment_amount_value(
         &self,
@@ -4341,8 +4341,8 @@ impl super::types::ChargeData {
             self.patient_payment_amount.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientPaymentPostingDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientPaymentPostingDate` and the text when it is not a date.
+    /// `PatientPaymentPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientPaymentPostingDate` and the text when it is not one.
     /// The text stays in [`patient_payment_posting_date`](Self::patient_payment_posting_date).
     pub fn patient_payment_posting_date_value(
         &self,
@@ -4352,8 +4352,8 @@ impl super::types::ChargeData {
             self.patient_payment_posting_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PostingDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PostingDate` and the text when it is not a date.
+    /// `PostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PostingDate` and the text when it is not one.
     /// The text stays in [`posting_date`](Self::posting_date).
     pub fn posting_date_value(
         &self,
@@ -4363,8 +4363,8 @@ impl super::types::ChargeData {
             self.posting_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PracticeID` and the text when it is not a integer.
+    /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PracticeID` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -4372,8 +4372,8 @@ impl super::types::ChargeData {
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsuranceAdjudicationDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceAdjudicationDate` and the text when it is not a date.
+    /// `PrimaryInsuranceAdjudicationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceAdjudicationDate` and the text when it is not one.
     /// The text stays in [`primary_insurance_adjudication_date`](Self::primary_insurance_adjudication_date).
     pub fn primary_insurance_adjudication_date_value(
         &self,
@@ -4383,8 +4383,8 @@ impl super::types::ChargeData {
             self.primary_insurance_adjudication_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsuranceFirstBillDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceFirstBillDate` and the text when it is not a date.
+    /// `PrimaryInsuranceFirstBillDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceFirstBillDate` and the text when it is not one.
     /// The text stays in [`primary_insurance_first_bill_date`](Self::primary_insurance_first_bill_date).
     pub fn primary_insurance_first_bill_date_value(
         &self,
@@ -4394,8 +4394,8 @@ impl super::types::ChargeData {
             self.primary_insurance_first_bill_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsuranceInsuranceAllowed` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceAllowed` and the text when it is not a money.
+    /// `PrimaryInsuranceInsuranceAllowed` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceAllowed` and the text when it is not one.
     /// The text stays in [`primary_insurance_insurance_allowed`](Self::primary_insurance_insurance_allowed).
     pub fn primary_insurance_insurance_allowed_value(
         &self,
@@ -4405,8 +4405,8 @@ impl super::types::ChargeData {
             self.primary_insurance_insurance_allowed.value().map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsuranceInsuranceCoinsurance` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceCoinsurance` and the text when it is not a money.
+    /// `PrimaryInsuranceInsuranceCoinsurance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceCoinsurance` and the text when it is not one.
     /// The text stays in [`primary_insurance_insurance_coinsurance`](Self::primary_insurance_insurance_coinsurance).
     pub fn primary_insurance_insurance_coinsurance_value(
         &self,
@@ -4416,8 +4416,8 @@ impl super::types::ChargeData {
             self.primary_insurance_insurance_coinsurance.value().map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsuranceInsuranceContractAdjustment` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceContractAdjustment` and the text when it is not a money.
+    /// `PrimaryInsuranceInsuranceContractAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceContractAdjustment` and the text when it is not one.
     /// The text stays in [`primary_insurance_insurance_contract_adjustment`](Self::primary_insurance_insurance_contract_adjustment).
     pub fn primary_insurance_insurance_contract_adjustment_value(
         &self,
@@ -4430,8 +4430,8 @@ impl super::types::ChargeData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsuranceInsuranceCopay` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceCopay` and the text when it is not a money.
+    /// `PrimaryInsuranceInsuranceCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceCopay` and the text when it is not one.
     /// The text stays in [`primary_insurance_insurance_copay`](Self::primary_insurance_insurance_copay).
     pub fn primary_insurance_insurance_copay_value(
         &self,
@@ -4441,8 +4441,8 @@ impl super::types::ChargeData {
             self.primary_insurance_insurance_copay.value().map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsuranceInsuranceDeductible` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceDeductible` and the text when it is not a money.
+    /// `PrimaryInsuranceInsuranceDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceDeductible` and the text when it is not one.
     /// The text stays in [`primary_insurance_insurance_deductible`](Self::primary_insurance_insurance_deductible).
     pub fn primary_insurance_insurance_deductible_value(
         &self,
@@ -4452,8 +4452,8 @@ impl super::types::ChargeData {
             self.primary_insurance_insurance_deductible.value().map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsuranceInsurancePayment` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsurancePayment` and the text when it is not a money.
+    /// `PrimaryInsuranceInsurancePayment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsurancePayment` and the text when it is not one.
     /// The text stays in [`primary_insurance_insurance_payment`](Self::primary_insurance_insurance_payment).
     pub fn primary_insurance_insurance_payment_value(
         &self,
@@ -4463,8 +4463,8 @@ impl super::types::ChargeData {
             self.primary_insurance_insurance_payment.value().map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsuranceInsuranceSecondaryAdjustment` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceSecondaryAdjustment` and the text when it is not a money.
+    /// `PrimaryInsuranceInsuranceSecondaryAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceSecondaryAdjustment` and the text when it is not one.
     /// The text stays in [`primary_insurance_insurance_secondary_adjustment`](Self::primary_insurance_insurance_secondary_adjustment).
     pub fn primary_insurance_insurance_secondary_adjustment_value(
         &self,
@@ -4477,8 +4477,8 @@ impl super::types::ChargeData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsuranceLastBillDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceLastBillDate` and the text when it is not a date.
+    /// `PrimaryInsuranceLastBillDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceLastBillDate` and the text when it is not one.
     /// The text stays in [`primary_insurance_last_bill_date`](Self::primary_insurance_last_bill_date).
     pub fn primary_insurance_last_bill_date_value(
         &self,
@@ -4488,8 +4488,8 @@ impl super::types::ChargeData {
             self.primary_insurance_last_bill_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PrimaryInsurancePaymentPostingDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsurancePaymentPostingDate` and the text when it is not a date.
+    /// `PrimaryInsurancePaymentPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsurancePaymentPostingDate` and the text when it is not one.
     /// The text stays in [`primary_insurance_payment_posting_date`](Self::primary_insurance_payment_posting_date).
     pub fn primary_insurance_payment_posting_date_value(
         &self,
@@ -4499,8 +4499,8 @@ impl super::types::ChargeData {
             self.primary_insurance_payment_posting_date.value().map(|v| v.as_str()),
         )
     }
-    /// `Receipts` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/Receipts` and the text when it is not a money.
+    /// `Receipts` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/Receipts` and the text when it is not one.
     /// The text stays in [`receipts`](Self::receipts).
     pub fn receipts_value(
         &self,
@@ -4510,8 +4510,8 @@ impl super::types::ChargeData {
             self.receipts.value().map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsuranceAdjudicationDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceAdjudicationDate` and the text when it is not a date.
+    /// `SecondaryInsuranceAdjudicationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceAdjudicationDate` and the text when it is not one.
     /// The text stays in [`secondary_insurance_adjudication_date`](Self::secondary_insurance_adjudication_date).
     pub fn secondary_insurance_adjudication_date_value(
         &self,
@@ -4521,8 +4521,8 @@ impl super::types::ChargeData {
             self.secondary_insurance_adjudication_date.value().map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsuranceFirstBillDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceFirstBillDate` and the text when it is not a date.
+    /// `SecondaryInsuranceFirstBillDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceFirstBillDate` and the text when it is not one.
     /// The text stays in [`secondary_insurance_first_bill_date`](Self::secondary_insurance_first_bill_date).
     pub fn secondary_insurance_first_bill_date_value(
         &self,
@@ -4532,8 +4532,8 @@ impl super::types::ChargeData {
             self.secondary_insurance_first_bill_date.value().map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsuranceInsuranceAllowed` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceAllowed` and the text when it is not a money.
+    /// `SecondaryInsuranceInsuranceAllowed` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceAllowed` and the text when it is not one.
     /// The text stays in [`secondary_insurance_insurance_allowed`](Self::secondary_insurance_insurance_allowed).
     pub fn secondary_insurance_insurance_allowed_value(
         &self,
@@ -4543,8 +4543,8 @@ impl super::types::ChargeData {
             self.secondary_insurance_insurance_allowed.value().map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsuranceInsuranceCoinsurance` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceCoinsurance` and the text when it is not a money.
+    /// `SecondaryInsuranceInsuranceCoinsurance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceCoinsurance` and the text when it is not one.
     /// The text stays in [`secondary_insurance_insurance_coinsurance`](Self::secondary_insurance_insurance_coinsurance).
     pub fn secondary_insurance_insurance_coinsurance_value(
         &self,
@@ -4554,8 +4554,8 @@ impl super::types::ChargeData {
             self.secondary_insurance_insurance_coinsurance.value().map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsuranceInsuranceContractAdjustment` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceContractAdjustment` and the text when it is not a money.
+    /// `SecondaryInsuranceInsuranceContractAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceContractAdjustment` and the text when it is not one.
     /// The text stays in [`secondary_insurance_insurance_contract_adjustment`](Self::secondary_insurance_insurance_contract_adjustment).
     pub fn secondary_insurance_insurance_contract_adjustment_value(
         &self,
@@ -4568,8 +4568,8 @@ impl super::types::ChargeData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsuranceInsuranceCopay` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceCopay` and the text when it is not a money.
+    /// `SecondaryInsuranceInsuranceCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceCopay` and the text when it is not one.
     /// The text stays in [`secondary_insurance_insurance_copay`](Self::secondary_insurance_insurance_copay).
     pub fn secondary_insurance_insurance_copay_value(
         &self,
@@ -4579,8 +4579,8 @@ impl super::types::ChargeData {
             self.secondary_insurance_insurance_copay.value().map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsuranceInsuranceDeductible` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceDeductible` and the text when it is not a money.
+    /// `SecondaryInsuranceInsuranceDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceDeductible` and the text when it is not one.
     /// The text stays in [`secondary_insurance_insurance_deductible`](Self::secondary_insurance_insurance_deductible).
     pub fn secondary_insurance_insurance_deductible_value(
         &self,
@@ -4590,8 +4590,8 @@ impl super::types::ChargeData {
             self.secondary_insurance_insurance_deductible.value().map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsuranceInsurancePayment` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsurancePayment` and the text when it is not a money.
+    /// `SecondaryInsuranceInsurancePayment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsurancePayment` and the text when it is not one.
     /// The text stays in [`secondary_insurance_insurance_payment`](Self::secondary_insurance_insurance_payment).
     pub fn secondary_insurance_insurance_payment_value(
         &self,
@@ -4601,8 +4601,8 @@ impl super::types::ChargeData {
             self.secondary_insurance_insurance_payment.value().map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsuranceInsuranceSecondaryAdjustment` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceSecondaryAdjustment` and the text when it is not a money.
+    /// `SecondaryInsuranceInsuranceSecondaryAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceSecondaryAdjustment` and the text when it is not one.
     /// The text stays in [`secondary_insurance_insurance_secondary_adjustment`](Self::secondary_insurance_insurance_secondary_adjustment).
     pub fn secondary_insurance_insurance_secondary_adjustment_value(
         &self,
@@ -4615,8 +4615,8 @@ impl super::types::ChargeData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsuranceLastBillDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceLastBillDate` and the text when it is not a date.
+    /// `SecondaryInsuranceLastBillDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceLastBillDate` and the text when it is not one.
     /// The text stays in [`secondary_insurance_last_bill_date`](Self::secondary_insurance_last_bill_date).
     pub fn secondary_insurance_last_bill_date_value(
         &self,
@@ -4626,8 +4626,8 @@ impl super::types::ChargeData {
             self.secondary_insurance_last_bill_date.value().map(|v| v.as_str()),
         )
     }
-    /// `SecondaryInsurancePaymentPostingDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsurancePaymentPostingDate` and the text when it is not a date.
+    /// `SecondaryInsurancePaymentPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsurancePaymentPostingDate` and the text when it is not one.
     /// The text stays in [`secondary_insurance_payment_posting_date`](Self::secondary_insurance_payment_posting_date).
     pub fn secondary_insurance_payment_posting_date_value(
         &self,
@@ -4637,8 +4637,8 @@ impl super::types::ChargeData {
             self.secondary_insurance_payment_posting_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ServiceEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ServiceEndDate` and the text when it is not a date.
+    /// `ServiceEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ServiceEndDate` and the text when it is not one.
     /// The text stays in [`service_end_date`](Self::service_end_date).
     pub fn service_end_date_value(
         &self,
@@ -4648,8 +4648,8 @@ impl super::types::ChargeData {
             self.service_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ServiceLocationId` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ServiceLocationId` and the text when it is not a integer.
+    /// `ServiceLocationId` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ServiceLocationId` and the text when it is not one.
     /// The text stays in [`service_location_id`](Self::service_location_id).
     pub fn service_location_id_value(
         &self,
@@ -4659,8 +4659,8 @@ impl super::types::ChargeData {
             self.service_location_id.value().map(|v| v.as_str()),
         )
     }
-    /// `ServiceStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ServiceStartDate` and the text when it is not a date.
+    /// `ServiceStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ServiceStartDate` and the text when it is not one.
     /// The text stays in [`service_start_date`](Self::service_start_date).
     pub fn service_start_date_value(
         &self,
@@ -4670,8 +4670,8 @@ impl super::types::ChargeData {
             self.service_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `TertiaryInsuranceAdjudicationDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceAdjudicationDate` and the text when it is not a date.
+    /// `TertiaryInsuranceAdjudicationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceAdjudicationDate` and the text when it is not one.
     /// The text stays in [`tertiary_insurance_adjudication_date`](Self::tertiary_insurance_adjudication_date).
     pub fn tertiary_insurance_adjudication_date_value(
         &self,
@@ -4681,8 +4681,8 @@ impl super::types::ChargeData {
             self.tertiary_insurance_adjudication_date.value().map(|v| v.as_str()),
         )
     }
-    /// `TertiaryInsuranceInsuranceAllowed` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceAllowed` and the text when it is not a money.
+    /// `TertiaryInsuranceInsuranceAllowed` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceAllowed` and the text when it is not one.
     /// The text stays in [`tertiary_insurance_insurance_allowed`](Self::tertiary_insurance_insurance_allowed).
     pub fn tertiary_insurance_insurance_allowed_value(
         &self,
@@ -4692,8 +4692,8 @@ impl super::types::ChargeData {
             self.tertiary_insurance_insurance_allowed.value().map(|v| v.as_str()),
         )
     }
-    /// `TertiaryInsuranceInsuranceCoinsurance` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceCoinsurance` and the text when it is not a money.
+    /// `TertiaryInsuranceInsuranceCoinsurance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceCoinsurance` and the text when it is not one.
     /// The text stays in [`tertiary_insurance_insurance_coinsurance`](Self::tertiary_insurance_insurance_coinsurance).
     pub fn tertiary_insurance_insurance_coinsurance_value(
         &self,
@@ -4703,8 +4703,8 @@ impl super::types::ChargeData {
             self.tertiary_insurance_insurance_coinsurance.value().map(|v| v.as_str()),
         )
     }
-    /// `TertiaryInsuranceInsuranceContractAdjustment` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceContractAdjustment` and the text when it is not a money.
+    /// `TertiaryInsuranceInsuranceContractAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceContractAdjustment` and the text when it is not one.
     /// The text stays in [`tertiary_insurance_insurance_contract_adjustment`](Self::tertiary_insurance_insurance_contract_adjustment).
     pub fn tertiary_insurance_insurance_contract_adjustment_value(
         &self,
@@ -4717,8 +4717,8 @@ impl super::types::ChargeData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `TertiaryInsuranceInsuranceCopay` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceCopay` and the text when it is not a money.
+    /// `TertiaryInsuranceInsuranceCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceCopay` and the text when it is not one.
     /// The text stays in [`tertiary_insurance_insurance_copay`](Self::tertiary_insurance_insurance_copay).
     pub fn tertiary_insurance_insurance_copay_value(
         &self,
@@ -4728,8 +4728,8 @@ impl super::types::ChargeData {
             self.tertiary_insurance_insurance_copay.value().map(|v| v.as_str()),
         )
     }
-    /// `TertiaryInsuranceInsuranceDeductible` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceDeductible` and the text when it is not a money.
+    /// `TertiaryInsuranceInsuranceDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceDeductible` and the text when it is not one.
     /// The text stays in [`tertiary_insurance_insurance_deductible`](Self::tertiary_insurance_insurance_deductible).
     pub fn tertiary_insurance_insurance_deductible_value(
         &self,
@@ -4739,8 +4739,8 @@ impl super::types::ChargeData {
             self.tertiary_insurance_insurance_deductible.value().map(|v| v.as_str()),
         )
     }
-    /// `TertiaryInsuranceInsurancePayment` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsurancePayment` and the text when it is not a money.
+    /// `TertiaryInsuranceInsurancePayment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsurancePayment` and the text when it is not one.
     /// The text stays in [`tertiary_insurance_insurance_payment`](Self::tertiary_insurance_insurance_payment).
     pub fn tertiary_insurance_insurance_payment_value(
         &self,
@@ -4750,8 +4750,8 @@ impl super::types::ChargeData {
             self.tertiary_insurance_insurance_payment.value().map(|v| v.as_str()),
         )
     }
-    /// `TertiaryInsuranceInsuranceSecondaryAdjustment` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceSecondaryAdjustment` and the text when it is not a money.
+    /// `TertiaryInsuranceInsuranceSecondaryAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceSecondaryAdjustment` and the text when it is not one.
     /// The text stays in [`tertiary_insurance_insurance_secondary_adjustment`](Self::tertiary_insurance_insurance_secondary_adjustment).
     pub fn tertiary_insurance_insurance_secondary_adjustment_value(
         &self,
@@ -4764,8 +4764,8 @@ impl super::types::ChargeData {
                 .map(|v| v.as_str()),
         )
     }
-    /// `TertiaryInsurancePaymentPostingDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsurancePaymentPostingDate` and the text when it is not a date.
+    /// `TertiaryInsurancePaymentPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsurancePaymentPostingDate` and the text when it is not one.
     /// The text stays in [`tertiary_insurance_payment_posting_date`](Self::tertiary_insurance_payment_posting_date).
     pub fn tertiary_insurance_payment_posting_date_value(
         &self,
@@ -4775,8 +4775,8 @@ impl super::types::ChargeData {
             self.tertiary_insurance_payment_posting_date.value().map(|v| v.as_str()),
         )
     }
-    /// `TotalBalance` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TotalBalance` and the text when it is not a money.
+    /// `TotalBalance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TotalBalance` and the text when it is not one.
     /// The text stays in [`total_balance`](Self::total_balance).
     pub fn total_balance_value(
         &self,
@@ -4786,8 +4786,8 @@ impl super::types::ChargeData {
             self.total_balance.value().map(|v| v.as_str()),
         )
     }
-    /// `TotalCharges` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TotalCharges` and the text when it is not a money.
+    /// `TotalCharges` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TotalCharges` and the text when it is not one.
     /// The text stays in [`total_charges`](Self::total_charges).
     pub fn total_charges_value(
         &self,
@@ -4797,8 +4797,8 @@ impl super::types::ChargeData {
             self.total_charges.value().map(|v| v.as_str()),
         )
     }
-    /// `UnitCharge` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/UnitCharge` and the text when it is not a money.
+    /// `UnitCharge` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/UnitCharge` and the text when it is not one.
     /// The text stays in [`unit_charge`](Self::unit_charge).
     pub fn unit_charge_value(
         &self,
@@ -4812,7 +4812,7 @@ impl super::types::ChargeData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::ChargeData {
-    /// Sets `AdjustedCharges` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `AdjustedCharges` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_adjusted_charges_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -4820,7 +4820,7 @@ impl super::types::ChargeData {
         self.adjusted_charges = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `AllowedAmount` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `AllowedAmount` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_allowed_amount_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -4828,12 +4828,12 @@ impl super::types::ChargeData {
         self.allowed_amount = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `AppointmentID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `AppointmentID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_appointment_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.appointment_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `CopayAmount` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `CopayAmount` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_copay_amount_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -4841,7 +4841,7 @@ impl super::types::ChargeData {
         self.copay_amount = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `CreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -4849,7 +4849,7 @@ impl super::types::ChargeData {
         self.created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `DoNotSendClaimElectronically` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DoNotSendClaimElectronically` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_do_not_send_claim_electronically_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -4859,7 +4859,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `DoNotSendElectronicallyToSecondary` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `DoNotSendElectronicallyToSecondary` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_do_not_send_electronically_to_secondary_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -4869,12 +4869,12 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `EncounterID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `EncounterID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_encounter_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.encounter_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ExpectedAmount` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `ExpectedAmount` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_expected_amount_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -4882,7 +4882,7 @@ impl super::types::ChargeData {
         self.expected_amount = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `HospitalizationEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `HospitalizationEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_hospitalization_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -4892,7 +4892,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `HospitalizationStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `HospitalizationStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_hospitalization_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -4902,12 +4902,12 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `ID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `InsuranceBalance` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `InsuranceBalance` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_insurance_balance_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -4915,7 +4915,7 @@ impl super::types::ChargeData {
         self.insurance_balance = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `LastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `LastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -4923,12 +4923,12 @@ impl super::types::ChargeData {
         self.last_modified_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `Minutes` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `Minutes` to `value` as text, in the form its [`i64`] writes.
     pub fn set_minutes_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.minutes = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `OtherAdjustment` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `OtherAdjustment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_other_adjustment_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -4936,7 +4936,7 @@ impl super::types::ChargeData {
         self.other_adjustment = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `OtherPaymentAmount` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `OtherPaymentAmount` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_other_payment_amount_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -4946,7 +4946,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `OtherPaymentPostingDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `OtherPaymentPostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_other_payment_posting_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -4956,7 +4956,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `PatientBalance` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `PatientBalance` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_patient_balance_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -4964,7 +4964,7 @@ impl super::types::ChargeData {
         self.patient_balance = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PatientDateOfBirth` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `PatientDateOfBirth` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_patient_date_of_birth_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -4974,7 +4974,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `PatientFirstBillDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `PatientFirstBillDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_patient_first_bill_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -4984,12 +4984,12 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `PatientID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PatientID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_patient_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.patient_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PatientLastBillDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `PatientLastBillDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_patient_last_bill_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -4999,7 +4999,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `PatientPaymentAmount` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `PatientPaymentAmount` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_patient_payment_amount_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5009,7 +5009,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `PatientPaymentPostingDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `PatientPaymentPostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_patient_payment_posting_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5019,7 +5019,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `PostingDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `PostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_posting_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5027,12 +5027,12 @@ impl super::types::ChargeData {
         self.posting_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PracticeID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PracticeID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PrimaryInsuranceAdjudicationDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `PrimaryInsuranceAdjudicationDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_primary_insurance_adjudication_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5042,7 +5042,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `PrimaryInsuranceFirstBillDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `PrimaryInsuranceFirstBillDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_primary_insurance_first_bill_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5052,7 +5052,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `PrimaryInsuranceInsuranceAllowed` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `PrimaryInsuranceInsuranceAllowed` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_primary_insurance_insurance_allowed_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5062,7 +5062,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `PrimaryInsuranceInsuranceCoinsurance` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `PrimaryInsuranceInsuranceCoinsurance` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_primary_insurance_insurance_coinsurance_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5072,7 +5072,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `PrimaryInsuranceInsuranceContractAdjustment` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `PrimaryInsuranceInsuranceContractAdjustment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_primary_insurance_insurance_contract_adjustment_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5082,7 +5082,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `PrimaryInsuranceInsuranceCopay` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `PrimaryInsuranceInsuranceCopay` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_primary_insurance_insurance_copay_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5092,7 +5092,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `PrimaryInsuranceInsuranceDeductible` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `PrimaryInsuranceInsuranceDeductible` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_primary_insurance_insurance_deductible_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5102,7 +5102,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `PrimaryInsuranceInsurancePayment` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `PrimaryInsuranceInsurancePayment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_primary_insurance_insurance_payment_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5112,7 +5112,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `PrimaryInsuranceInsuranceSecondaryAdjustment` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `PrimaryInsuranceInsuranceSecondaryAdjustment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_primary_insurance_insurance_secondary_adjustment_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5122,7 +5122,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `PrimaryInsuranceLastBillDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `PrimaryInsuranceLastBillDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_primary_insurance_last_bill_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5132,7 +5132,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `PrimaryInsurancePaymentPostingDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `PrimaryInsurancePaymentPostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_primary_insurance_payment_posting_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5142,7 +5142,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `Receipts` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `Receipts` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_receipts_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5150,7 +5150,7 @@ impl super::types::ChargeData {
         self.receipts = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `SecondaryInsuranceAdjudicationDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `SecondaryInsuranceAdjudicationDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_secondary_insurance_adjudication_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5160,7 +5160,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `SecondaryInsuranceFirstBillDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `SecondaryInsuranceFirstBillDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_secondary_insurance_first_bill_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5170,7 +5170,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `SecondaryInsuranceInsuranceAllowed` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `SecondaryInsuranceInsuranceAllowed` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_secondary_insurance_insurance_allowed_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5180,7 +5180,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `SecondaryInsuranceInsuranceCoinsurance` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `SecondaryInsuranceInsuranceCoinsurance` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_secondary_insurance_insurance_coinsurance_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5190,7 +5190,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `SecondaryInsuranceInsuranceContractAdjustment` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `SecondaryInsuranceInsuranceContractAdjustment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_secondary_insurance_insurance_contract_adjustment_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5200,7 +5200,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `SecondaryInsuranceInsuranceCopay` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `SecondaryInsuranceInsuranceCopay` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_secondary_insurance_insurance_copay_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5210,7 +5210,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `SecondaryInsuranceInsuranceDeductible` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `SecondaryInsuranceInsuranceDeductible` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_secondary_insurance_insurance_deductible_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5220,7 +5220,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `SecondaryInsuranceInsurancePayment` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `SecondaryInsuranceInsurancePayment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_secondary_insurance_insurance_payment_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5230,7 +5230,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `SecondaryInsuranceInsuranceSecondaryAdjustment` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `SecondaryInsuranceInsuranceSecondaryAdjustment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_secondary_insurance_insurance_secondary_adjustment_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5240,7 +5240,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `SecondaryInsuranceLastBillDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `SecondaryInsuranceLastBillDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_secondary_insurance_last_bill_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5250,7 +5250,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `SecondaryInsurancePaymentPostingDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `SecondaryInsurancePaymentPostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_secondary_insurance_payment_posting_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5260,7 +5260,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `ServiceEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `ServiceEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_service_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5268,12 +5268,12 @@ impl super::types::ChargeData {
         self.service_end_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ServiceLocationId` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `ServiceLocationId` to `value` as text, in the form its [`i64`] writes.
     pub fn set_service_location_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.service_location_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ServiceStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `ServiceStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_service_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5281,7 +5281,7 @@ impl super::types::ChargeData {
         self.service_start_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `TertiaryInsuranceAdjudicationDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `TertiaryInsuranceAdjudicationDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_tertiary_insurance_adjudication_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5291,7 +5291,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `TertiaryInsuranceInsuranceAllowed` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `TertiaryInsuranceInsuranceAllowed` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_tertiary_insurance_insurance_allowed_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5301,7 +5301,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `TertiaryInsuranceInsuranceCoinsurance` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `TertiaryInsuranceInsuranceCoinsurance` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_tertiary_insurance_insurance_coinsurance_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5311,7 +5311,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `TertiaryInsuranceInsuranceContractAdjustment` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `TertiaryInsuranceInsuranceContractAdjustment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_tertiary_insurance_insurance_contract_adjustment_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5321,7 +5321,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `TertiaryInsuranceInsuranceCopay` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `TertiaryInsuranceInsuranceCopay` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_tertiary_insurance_insurance_copay_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5331,7 +5331,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `TertiaryInsuranceInsuranceDeductible` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `TertiaryInsuranceInsuranceDeductible` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_tertiary_insurance_insurance_deductible_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5341,7 +5341,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `TertiaryInsuranceInsurancePayment` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `TertiaryInsuranceInsurancePayment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_tertiary_insurance_insurance_payment_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5351,7 +5351,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `TertiaryInsuranceInsuranceSecondaryAdjustment` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `TertiaryInsuranceInsuranceSecondaryAdjustment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_tertiary_insurance_insurance_secondary_adjustment_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5361,7 +5361,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `TertiaryInsurancePaymentPostingDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `TertiaryInsurancePaymentPostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_tertiary_insurance_payment_posting_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5371,7 +5371,7 @@ impl super::types::ChargeData {
         );
         self
     }
-    /// Sets `TotalBalance` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `TotalBalance` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_total_balance_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5379,7 +5379,7 @@ impl super::types::ChargeData {
         self.total_balance = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `TotalCharges` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `TotalCharges` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_total_charges_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5387,7 +5387,7 @@ impl super::types::ChargeData {
         self.total_charges = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `UnitCharge` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `UnitCharge` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_unit_charge_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5399,8 +5399,8 @@ impl super::types::ChargeData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::PatientFilter {
-    /// `FromCreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/FromCreatedDate` and the text when it is not a date-time.
+    /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/FromCreatedDate` and the text when it is not one.
     /// The text stays in [`from_created_date`](Self::from_created_date).
     pub fn from_created_date_value(
         &self,
@@ -5410,8 +5410,8 @@ impl super::types::PatientFilter {
             self.from_created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `FromDateOfBirth` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/FromDateOfBirth` and the text when it is not a date.
+    /// `FromDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/FromDateOfBirth` and the text when it is not one.
     /// The text stays in [`from_date_of_birth`](Self::from_date_of_birth).
     pub fn from_date_of_birth_value(
         &self,
@@ -5421,8 +5421,8 @@ impl super::types::PatientFilter {
             self.from_date_of_birth.value().map(|v| v.as_str()),
         )
     }
-    /// `FromLastEncounterDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/FromLastEncounterDate` and the text when it is not a date.
+    /// `FromLastEncounterDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/FromLastEncounterDate` and the text when it is not one.
     /// The text stays in [`from_last_encounter_date`](Self::from_last_encounter_date).
     pub fn from_last_encounter_date_value(
         &self,
@@ -5432,8 +5432,8 @@ impl super::types::PatientFilter {
             self.from_last_encounter_date.value().map(|v| v.as_str()),
         )
     }
-    /// `FromLastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/FromLastModifiedDate` and the text when it is not a date-time.
+    /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/FromLastModifiedDate` and the text when it is not one.
     /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
     pub fn from_last_modified_date_value(
         &self,
@@ -5443,8 +5443,8 @@ impl super::types::PatientFilter {
             self.from_last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/PracticeID` and the text when it is not a integer.
+    /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/PracticeID` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -5452,8 +5452,8 @@ impl super::types::PatientFilter {
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
-    /// `ToCreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/ToCreatedDate` and the text when it is not a date-time.
+    /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/ToCreatedDate` and the text when it is not one.
     /// The text stays in [`to_created_date`](Self::to_created_date).
     pub fn to_created_date_value(
         &self,
@@ -5463,8 +5463,8 @@ impl super::types::PatientFilter {
             self.to_created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ToDateOfBirth` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/ToDateOfBirth` and the text when it is not a date.
+    /// `ToDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/ToDateOfBirth` and the text when it is not one.
     /// The text stays in [`to_date_of_birth`](Self::to_date_of_birth).
     pub fn to_date_of_birth_value(
         &self,
@@ -5474,8 +5474,8 @@ impl super::types::PatientFilter {
             self.to_date_of_birth.value().map(|v| v.as_str()),
         )
     }
-    /// `ToLastEncounterDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/ToLastEncounterDate` and the text when it is not a date.
+    /// `ToLastEncounterDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/ToLastEncounterDate` and the text when it is not one.
     /// The text stays in [`to_last_encounter_date`](Self::to_last_encounter_date).
     pub fn to_last_encounter_date_value(
         &self,
@@ -5485,8 +5485,8 @@ impl super::types::PatientFilter {
             self.to_last_encounter_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ToLastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/ToLastModifiedDate` and the text when it is not a date-time.
+    /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/ToLastModifiedDate` and the text when it is not one.
     /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
     pub fn to_last_modified_date_value(
         &self,
@@ -5499,7 +5499,7 @@ impl super::types::PatientFilter {
 }
 
 impl super::types::PatientFilter {
-    /// Sets `FromCreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `FromCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_from_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -5507,7 +5507,7 @@ impl super::types::PatientFilter {
         self.from_created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `FromDateOfBirth` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `FromDateOfBirth` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_from_date_of_birth_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5515,7 +5515,7 @@ impl super::types::PatientFilter {
         self.from_date_of_birth = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `FromLastEncounterDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `FromLastEncounterDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_from_last_encounter_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5525,7 +5525,7 @@ impl super::types::PatientFilter {
         );
         self
     }
-    /// Sets `FromLastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `FromLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_from_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -5535,12 +5535,12 @@ impl super::types::PatientFilter {
         );
         self
     }
-    /// Sets `PracticeID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PracticeID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToCreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ToCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_to_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -5548,7 +5548,7 @@ impl super::types::PatientFilter {
         self.to_created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToDateOfBirth` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `ToDateOfBirth` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_to_date_of_birth_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5556,7 +5556,7 @@ impl super::types::PatientFilter {
         self.to_date_of_birth = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToLastEncounterDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `ToLastEncounterDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_to_last_encounter_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5566,7 +5566,7 @@ impl super::types::PatientFilter {
         );
         self
     }
-    /// Sets `ToLastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ToLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_to_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -5580,8 +5580,8 @@ impl super::types::PatientFilter {
 
 #[cfg(feature = "server-codec")]
 impl super::types::PaymentFilter {
-    /// `Amount` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/Amount` and the text when it is not a money.
+    /// `Amount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/Amount` and the text when it is not one.
     /// The text stays in [`amount`](Self::amount).
     pub fn amount_value(
         &self,
@@ -5591,8 +5591,8 @@ impl super::types::PaymentFilter {
             self.amount.value().map(|v| v.as_str()),
         )
     }
-    /// `AppointmentID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/AppointmentID` and the text when it is not a integer.
+    /// `AppointmentID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/AppointmentID` and the text when it is not one.
     /// The text stays in [`appointment_id`](Self::appointment_id).
     pub fn appointment_id_value(
         &self,
@@ -5602,8 +5602,8 @@ impl super::types::PaymentFilter {
             self.appointment_id.value().map(|v| v.as_str()),
         )
     }
-    /// `FromCreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/FromCreatedDate` and the text when it is not a date-time.
+    /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/FromCreatedDate` and the text when it is not one.
     /// The text stays in [`from_created_date`](Self::from_created_date).
     pub fn from_created_date_value(
         &self,
@@ -5613,8 +5613,8 @@ impl super::types::PaymentFilter {
             self.from_created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `FromLastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/FromLastModifiedDate` and the text when it is not a date-time.
+    /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/FromLastModifiedDate` and the text when it is not one.
     /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
     pub fn from_last_modified_date_value(
         &self,
@@ -5624,8 +5624,8 @@ impl super::types::PaymentFilter {
             self.from_last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `FromPostDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/FromPostDate` and the text when it is not a date.
+    /// `FromPostDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/FromPostDate` and the text when it is not one.
     /// The text stays in [`from_post_date`](Self::from_post_date).
     pub fn from_post_date_value(
         &self,
@@ -5635,8 +5635,8 @@ impl super::types::PaymentFilter {
             self.from_post_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/ID` and the text when it is not a integer.
+    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -5644,8 +5644,8 @@ impl super::types::PaymentFilter {
             self.id.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/PracticeID` and the text when it is not a integer.
+    /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/PracticeID` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -5653,8 +5653,8 @@ impl super::types::PaymentFilter {
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
-    /// `ToCreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/ToCreatedDate` and the text when it is not a date-time.
+    /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/ToCreatedDate` and the text when it is not one.
     /// The text stays in [`to_created_date`](Self::to_created_date).
     pub fn to_created_date_value(
         &self,
@@ -5664,8 +5664,8 @@ impl super::types::PaymentFilter {
             self.to_created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ToLastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/ToLastModifiedDate` and the text when it is not a date-time.
+    /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/ToLastModifiedDate` and the text when it is not one.
     /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
     pub fn to_last_modified_date_value(
         &self,
@@ -5675,8 +5675,8 @@ impl super::types::PaymentFilter {
             self.to_last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ToPostDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/ToPostDate` and the text when it is not a date.
+    /// `ToPostDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/ToPostDate` and the text when it is not one.
     /// The text stays in [`to_post_date`](Self::to_post_date).
     pub fn to_post_date_value(
         &self,
@@ -5689,7 +5689,7 @@ impl super::types::PaymentFilter {
 }
 
 impl super::types::PaymentFilter {
-    /// Sets `Amount` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `Amount` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_amount_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5697,12 +5697,12 @@ impl super::types::PaymentFilter {
         self.amount = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `AppointmentID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `AppointmentID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_appointment_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.appointment_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `FromCreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `FromCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_from_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -5710,7 +5710,7 @@ impl super::types::PaymentFilter {
         self.from_created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `FromLastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `FromLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_from_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -5720,7 +5720,7 @@ impl super::types::PaymentFilter {
         );
         self
     }
-    /// Sets `FromPostDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `FromPostDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_from_post_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5728,17 +5728,17 @@ impl super::types::PaymentFilter {
         self.from_post_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PracticeID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PracticeID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToCreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ToCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_to_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -5746,7 +5746,7 @@ impl super::types::PaymentFilter {
         self.to_created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToLastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ToLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_to_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -5756,7 +5756,7 @@ impl super::types::PaymentFilter {
         );
         self
     }
-    /// Sets `ToPostDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `ToPostDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_to_post_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5767,8 +5767,8 @@ impl super::types::PaymentFilter {
 }
 
 impl super::types::PaymentData {
-    /// `AdjudicationDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/AdjudicationDate` and the text when it is not a date.
+    /// `AdjudicationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/AdjudicationDate` and the text when it is not one.
     /// The text stays in [`adjudication_date`](Self::adjudication_date).
     pub fn adjudication_date_value(
         &self,
@@ -5778,8 +5778,8 @@ impl super::types::PaymentData {
             self.adjudication_date.value().map(|v| v.as_str()),
         )
     }
-    /// `Adjustments` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/Adjustments` and the text when it is not a money.
+    /// `Adjustments` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/Adjustments` and the text when it is not one.
     /// The text stays in [`adjustments`](Self::adjustments).
     pub fn adjustments_value(
         &self,
@@ -5789,8 +5789,8 @@ impl super::types::PaymentData {
             self.adjustments.value().map(|v| v.as_str()),
         )
     }
-    /// `Amount` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/Amount` and the text when it is not a money.
+    /// `Amount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/Amount` and the text when it is not one.
     /// The text stays in [`amount`](Self::amount).
     pub fn amount_value(
         &self,
@@ -5800,8 +5800,8 @@ impl super::types::PaymentData {
             self.amount.value().map(|v| v.as_str()),
         )
     }
-    /// `Applied` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/Applied` and the text when it is not a money.
+    /// `Applied` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/Applied` and the text when it is not one.
     /// The text stays in [`applied`](Self::applied).
     pub fn applied_value(
         &self,
@@ -5811,8 +5811,8 @@ impl super::types::PaymentData {
             self.applied.value().map(|v| v.as_str()),
         )
     }
-    /// `AppointmentID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/AppointmentID` and the text when it is not a integer.
+    /// `AppointmentID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/AppointmentID` and the text when it is not one.
     /// The text stays in [`appointment_id`](Self::appointment_id).
     pub fn appointment_id_value(
         &self,
@@ -5822,8 +5822,8 @@ impl super::types::PaymentData {
             self.appointment_id.value().map(|v| v.as_str()),
         )
     }
-    /// `CreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/CreatedDate` and the text when it is not a date-time.
+    /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
     pub fn created_date_value(
         &self,
@@ -5833,8 +5833,8 @@ impl super::types::PaymentData {
             self.created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/ID` and the text when it is not a integer.
+    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -5842,8 +5842,8 @@ impl super::types::PaymentData {
             self.id.value().map(|v| v.as_str()),
         )
     }
-    /// `LastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/LastModifiedDate` and the text when it is not a date-time.
+    /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/LastModifiedDate` and the text when it is not one.
     /// The text stays in [`last_modified_date`](Self::last_modified_date).
     pub fn last_modified_date_value(
         &self,
@@ -5853,8 +5853,8 @@ impl super::types::PaymentData {
             self.last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PostDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/PostDate` and the text when it is not a date.
+    /// `PostDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/PostDate` and the text when it is not one.
     /// The text stays in [`post_date`](Self::post_date).
     pub fn post_date_value(
         &self,
@@ -5864,8 +5864,8 @@ impl super::types::PaymentData {
             self.post_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeId` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/PracticeId` and the text when it is not a integer.
+    /// `PracticeId` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/PracticeId` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -5873,8 +5873,8 @@ impl super::types::PaymentData {
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
-    /// `Refunds` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/Refunds` and the text when it is not a money.
+    /// `Refunds` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/Refunds` and the text when it is not one.
     /// The text stays in [`refunds`](Self::refunds).
     pub fn refunds_value(
         &self,
@@ -5888,7 +5888,7 @@ impl super::types::PaymentData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::PaymentData {
-    /// Sets `AdjudicationDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `AdjudicationDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_adjudication_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5896,7 +5896,7 @@ impl super::types::PaymentData {
         self.adjudication_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `Adjustments` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `Adjustments` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_adjustments_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5904,7 +5904,7 @@ impl super::types::PaymentData {
         self.adjustments = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `Amount` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `Amount` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_amount_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5912,7 +5912,7 @@ impl super::types::PaymentData {
         self.amount = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `Applied` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `Applied` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_applied_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5920,12 +5920,12 @@ impl super::types::PaymentData {
         self.applied = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `AppointmentID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `AppointmentID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_appointment_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.appointment_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `CreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -5933,12 +5933,12 @@ impl super::types::PaymentData {
         self.created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `LastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `LastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -5946,7 +5946,7 @@ impl super::types::PaymentData {
         self.last_modified_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PostDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `PostDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_post_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -5954,12 +5954,12 @@ impl super::types::PaymentData {
         self.post_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PracticeId` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PracticeId` to `value` as text, in the form its [`i64`] writes.
     pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `Refunds` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `Refunds` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_refunds_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -5971,8 +5971,8 @@ impl super::types::PaymentData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::ProviderFilter {
-    /// `FromCreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/FromCreatedDate` and the text when it is not a date-time.
+    /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/FromCreatedDate` and the text when it is not one.
     /// The text stays in [`from_created_date`](Self::from_created_date).
     pub fn from_created_date_value(
         &self,
@@ -5982,8 +5982,8 @@ impl super::types::ProviderFilter {
             self.from_created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `FromLastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/FromLastModifiedDate` and the text when it is not a date-time.
+    /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/FromLastModifiedDate` and the text when it is not one.
     /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
     pub fn from_last_modified_date_value(
         &self,
@@ -5993,8 +5993,8 @@ impl super::types::ProviderFilter {
             self.from_last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/PracticeID` and the text when it is not a integer.
+    /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/PracticeID` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -6002,8 +6002,8 @@ impl super::types::ProviderFilter {
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
-    /// `ToCreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/ToCreatedDate` and the text when it is not a date-time.
+    /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/ToCreatedDate` and the text when it is not one.
     /// The text stays in [`to_created_date`](Self::to_created_date).
     pub fn to_created_date_value(
         &self,
@@ -6013,8 +6013,8 @@ impl super::types::ProviderFilter {
             self.to_created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ToLastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/ToLastModifiedDate` and the text when it is not a date-time.
+    /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/ToLastModifiedDate` and the text when it is not one.
     /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
     pub fn to_last_modified_date_value(
         &self,
@@ -6027,7 +6027,7 @@ impl super::types::ProviderFilter {
 }
 
 impl super::types::ProviderFilter {
-    /// Sets `FromCreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `FromCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_from_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -6035,7 +6035,7 @@ impl super::types::ProviderFilter {
         self.from_created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `FromLastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `FromLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_from_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -6045,12 +6045,12 @@ impl super::types::ProviderFilter {
         );
         self
     }
-    /// Sets `PracticeID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PracticeID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToCreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ToCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_to_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -6058,7 +6058,7 @@ impl super::types::ProviderFilter {
         self.to_created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToLastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ToLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_to_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -6071,8 +6071,8 @@ impl super::types::ProviderFilter {
 }
 
 impl super::types::ProviderData {
-    /// `Active` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/Active` and the text when it is not a flag.
+    /// `Active` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/Active` and the text when it is not one.
     /// The text stays in [`active`](Self::active).
     pub fn active_value(
         &self,
@@ -6082,8 +6082,8 @@ impl super::types::ProviderData {
             self.active.value().map(|v| v.as_str()),
         )
     }
-    /// `CreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/CreatedDate` and the text when it is not a date-time.
+    /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
     pub fn created_date_value(
         &self,
@@ -6093,8 +6093,8 @@ impl super::types::ProviderData {
             self.created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/ID` and the text when it is not a integer.
+    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -6102,8 +6102,8 @@ impl super::types::ProviderData {
             self.id.value().map(|v| v.as_str()),
         )
     }
-    /// `LastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/LastModifiedDate` and the text when it is not a date-time.
+    /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/LastModifiedDate` and the text when it is not one.
     /// The text stays in [`last_modified_date`](Self::last_modified_date).
     pub fn last_modified_date_value(
         &self,
@@ -6113,8 +6113,8 @@ impl super::types::ProviderData {
             self.last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/PracticeID` and the text when it is not a integer.
+    /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/PracticeID` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -6122,8 +6122,8 @@ impl super::types::ProviderData {
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
-    /// `ProviderPerformanceReportActive` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/ProviderPerformanceReportActive` and the text when it is not a flag.
+    /// `ProviderPerformanceReportActive` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/ProviderPerformanceReportActive` and the text when it is not one.
     /// The text stays in [`provider_performance_report_active`](Self::provider_performance_report_active).
     pub fn provider_performance_report_active_value(
         &self,
@@ -6137,7 +6137,7 @@ impl super::types::ProviderData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::ProviderData {
-    /// Sets `Active` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `Active` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_active_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -6145,7 +6145,7 @@ impl super::types::ProviderData {
         self.active = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `CreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -6153,12 +6153,12 @@ impl super::types::ProviderData {
         self.created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `LastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `LastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -6166,12 +6166,12 @@ impl super::types::ProviderData {
         self.last_modified_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PracticeID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PracticeID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ProviderPerformanceReportActive` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `ProviderPerformanceReportActive` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_provider_performance_report_active_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -6185,8 +6185,8 @@ impl super::types::ProviderData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::PracticeFilter {
-    /// `Active` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/Active` and the text when it is not a flag.
+    /// `Active` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/Active` and the text when it is not one.
     /// The text stays in [`active`](Self::active).
     pub fn active_value(
         &self,
@@ -6196,8 +6196,8 @@ impl super::types::PracticeFilter {
             self.active.value().map(|v| v.as_str()),
         )
     }
-    /// `FromCreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/FromCreatedDate` and the text when it is not a date-time.
+    /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/FromCreatedDate` and the text when it is not one.
     /// The text stays in [`from_created_date`](Self::from_created_date).
     pub fn from_created_date_value(
         &self,
@@ -6207,8 +6207,8 @@ impl super::types::PracticeFilter {
             self.from_created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `FromLastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/FromLastModifiedDate` and the text when it is not a date-time.
+    /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/FromLastModifiedDate` and the text when it is not one.
     /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
     pub fn from_last_modified_date_value(
         &self,
@@ -6218,8 +6218,8 @@ impl super::types::PracticeFilter {
             self.from_last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/ID` and the text when it is not a integer.
+    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -6227,8 +6227,8 @@ impl super::types::PracticeFilter {
             self.id.value().map(|v| v.as_str()),
         )
     }
-    /// `ToCreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/ToCreatedDate` and the text when it is not a date-time.
+    /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/ToCreatedDate` and the text when it is not one.
     /// The text stays in [`to_created_date`](Self::to_created_date).
     pub fn to_created_date_value(
         &self,
@@ -6238,8 +6238,8 @@ impl super::types::PracticeFilter {
             self.to_created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ToLastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/ToLastModifiedDate` and the text when it is not a date-time.
+    /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/ToLastModifiedDate` and the text when it is not one.
     /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
     pub fn to_last_modified_date_value(
         &self,
@@ -6252,7 +6252,7 @@ impl super::types::PracticeFilter {
 }
 
 impl super::types::PracticeFilter {
-    /// Sets `Active` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `Active` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_active_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -6260,7 +6260,7 @@ impl super::types::PracticeFilter {
         self.active = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `FromCreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `FromCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_from_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -6268,7 +6268,7 @@ impl super::types::PracticeFilter {
         self.from_created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `FromLastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `FromLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_from_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -6278,12 +6278,12 @@ impl super::types::PracticeFilter {
         );
         self
     }
-    /// Sets `ID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToCreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ToCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_to_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -6291,7 +6291,7 @@ impl super::types::PracticeFilter {
         self.to_created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToLastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ToLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_to_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -6304,8 +6304,8 @@ impl super::types::PracticeFilter {
 }
 
 impl super::types::PracticeData {
-    /// `Active` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeData/Active` and the text when it is not a flag.
+    /// `Active` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeData/Active` and the text when it is not one.
     /// The text stays in [`active`](Self::active).
     pub fn active_value(
         &self,
@@ -6315,8 +6315,8 @@ impl super::types::PracticeData {
             self.active.value().map(|v| v.as_str()),
         )
     }
-    /// `CreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeData/CreatedDate` and the text when it is not a date-time.
+    /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
     pub fn created_date_value(
         &self,
@@ -6326,8 +6326,8 @@ impl super::types::PracticeData {
             self.created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeData/ID` and the text when it is not a integer.
+    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -6335,8 +6335,8 @@ impl super::types::PracticeData {
             self.id.value().map(|v| v.as_str()),
         )
     }
-    /// `LastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeData/LastModifiedDate` and the text when it is not a date-time.
+    /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeData/LastModifiedDate` and the text when it is not one.
     /// The text stays in [`last_modified_date`](Self::last_modified_date).
     pub fn last_modified_date_value(
         &self,
@@ -6350,7 +6350,7 @@ impl super::types::PracticeData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::PracticeData {
-    /// Sets `Active` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `Active` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_active_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -6358,7 +6358,7 @@ impl super::types::PracticeData {
         self.active = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `CreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -6366,12 +6366,12 @@ impl super::types::PracticeData {
         self.created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `LastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `LastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -6383,8 +6383,8 @@ impl super::types::PracticeData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::TransactionFilter {
-    /// `FromLastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/FromLastModifiedDate` and the text when it is not a date-time.
+    /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/FromLastModifiedDate` and the text when it is not one.
     /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
     pub fn from_last_modified_date_value(
         &self,
@@ -6394,8 +6394,8 @@ impl super::types::TransactionFilter {
             self.from_last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `FromPostingDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/FromPostingDate` and the text when it is not a date.
+    /// `FromPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/FromPostingDate` and the text when it is not one.
     /// The text stays in [`from_posting_date`](Self::from_posting_date).
     pub fn from_posting_date_value(
         &self,
@@ -6405,8 +6405,8 @@ impl super::types::TransactionFilter {
             self.from_posting_date.value().map(|v| v.as_str()),
         )
     }
-    /// `FromServiceDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/FromServiceDate` and the text when it is not a date.
+    /// `FromServiceDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/FromServiceDate` and the text when it is not one.
     /// The text stays in [`from_service_date`](Self::from_service_date).
     pub fn from_service_date_value(
         &self,
@@ -6416,8 +6416,8 @@ impl super::types::TransactionFilter {
             self.from_service_date.value().map(|v| v.as_str()),
         )
     }
-    /// `FromTransactionDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/FromTransactionDate` and the text when it is not a date.
+    /// `FromTransactionDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/FromTransactionDate` and the text when it is not one.
     /// The text stays in [`from_transaction_date`](Self::from_transaction_date).
     pub fn from_transaction_date_value(
         &self,
@@ -6427,8 +6427,8 @@ impl super::types::TransactionFilter {
             self.from_transaction_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ToLastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/ToLastModifiedDate` and the text when it is not a date-time.
+    /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/ToLastModifiedDate` and the text when it is not one.
     /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
     pub fn to_last_modified_date_value(
         &self,
@@ -6438,8 +6438,8 @@ impl super::types::TransactionFilter {
             self.to_last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ToPostingDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/ToPostingDate` and the text when it is not a date.
+    /// `ToPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/ToPostingDate` and the text when it is not one.
     /// The text stays in [`to_posting_date`](Self::to_posting_date).
     pub fn to_posting_date_value(
         &self,
@@ -6449,8 +6449,8 @@ impl super::types::TransactionFilter {
             self.to_posting_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ToServiceDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/ToServiceDate` and the text when it is not a date.
+    /// `ToServiceDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/ToServiceDate` and the text when it is not one.
     /// The text stays in [`to_service_date`](Self::to_service_date).
     pub fn to_service_date_value(
         &self,
@@ -6460,8 +6460,8 @@ impl super::types::TransactionFilter {
             self.to_service_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ToTransactionDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/ToTransactionDate` and the text when it is not a date.
+    /// `ToTransactionDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/ToTransactionDate` and the text when it is not one.
     /// The text stays in [`to_transaction_date`](Self::to_transaction_date).
     pub fn to_transaction_date_value(
         &self,
@@ -6474,7 +6474,7 @@ impl super::types::TransactionFilter {
 }
 
 impl super::types::TransactionFilter {
-    /// Sets `FromLastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `FromLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_from_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -6484,7 +6484,7 @@ impl super::types::TransactionFilter {
         );
         self
     }
-    /// Sets `FromPostingDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `FromPostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_from_posting_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -6492,7 +6492,7 @@ impl super::types::TransactionFilter {
         self.from_posting_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `FromServiceDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `FromServiceDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_from_service_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -6500,7 +6500,7 @@ impl super::types::TransactionFilter {
         self.from_service_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `FromTransactionDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `FromTransactionDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_from_transaction_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -6510,7 +6510,7 @@ impl super::types::TransactionFilter {
         );
         self
     }
-    /// Sets `ToLastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ToLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_to_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -6520,7 +6520,7 @@ impl super::types::TransactionFilter {
         );
         self
     }
-    /// Sets `ToPostingDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `ToPostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_to_posting_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -6528,7 +6528,7 @@ impl super::types::TransactionFilter {
         self.to_posting_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToServiceDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `ToServiceDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_to_service_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -6536,7 +6536,7 @@ impl super::types::TransactionFilter {
         self.to_service_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToTransactionDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `ToTransactionDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_to_transaction_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -6547,8 +6547,8 @@ impl super::types::TransactionFilter {
 }
 
 impl super::types::TransactionData {
-    /// `Amount` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/Amount` and the text when it is not a money.
+    /// `Amount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/Amount` and the text when it is not one.
     /// The text stays in [`amount`](Self::amount).
     pub fn amount_value(
         &self,
@@ -6558,8 +6558,8 @@ impl super::types::TransactionData {
             self.amount.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/ID` and the text when it is not a integer.
+    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -6567,8 +6567,8 @@ impl super::types::TransactionData {
             self.id.value().map(|v| v.as_str()),
         )
     }
-    /// `LastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/LastModifiedDate` and the text when it is not a date-time.
+    /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/LastModifiedDate` and the text when it is not one.
     /// The text stays in [`last_modified_date`](Self::last_modified_date).
     pub fn last_modified_date_value(
         &self,
@@ -6578,8 +6578,8 @@ impl super::types::TransactionData {
             self.last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/PatientID` and the text when it is not a integer.
+    /// `PatientID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/PatientID` and the text when it is not one.
     /// The text stays in [`patient_id`](Self::patient_id).
     pub fn patient_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -6587,8 +6587,8 @@ impl super::types::TransactionData {
             self.patient_id.value().map(|v| v.as_str()),
         )
     }
-    /// `PostingDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/PostingDate` and the text when it is not a date.
+    /// `PostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/PostingDate` and the text when it is not one.
     /// The text stays in [`posting_date`](Self::posting_date).
     pub fn posting_date_value(
         &self,
@@ -6598,8 +6598,8 @@ impl super::types::TransactionData {
             self.posting_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ServiceDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/ServiceDate` and the text when it is not a date.
+    /// `ServiceDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/ServiceDate` and the text when it is not one.
     /// The text stays in [`service_date`](Self::service_date).
     pub fn service_date_value(
         &self,
@@ -6609,8 +6609,8 @@ impl super::types::TransactionData {
             self.service_date.value().map(|v| v.as_str()),
         )
     }
-    /// `TransactionDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/TransactionDate` and the text when it is not a date.
+    /// `TransactionDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/TransactionDate` and the text when it is not one.
     /// The text stays in [`transaction_date`](Self::transaction_date).
     pub fn transaction_date_value(
         &self,
@@ -6624,7 +6624,7 @@ impl super::types::TransactionData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::TransactionData {
-    /// Sets `Amount` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `Amount` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_amount_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -6632,12 +6632,12 @@ impl super::types::TransactionData {
         self.amount = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `LastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `LastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -6645,12 +6645,12 @@ impl super::types::TransactionData {
         self.last_modified_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PatientID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PatientID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_patient_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.patient_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PostingDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `PostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_posting_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -6658,7 +6658,7 @@ impl super::types::TransactionData {
         self.posting_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ServiceDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `ServiceDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_service_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -6666,7 +6666,7 @@ impl super::types::TransactionData {
         self.service_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `TransactionDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `TransactionDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_transaction_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -6678,8 +6678,8 @@ impl super::types::TransactionData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::EncounterDetailsFilter {
-    /// `EncounterID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsFilter/EncounterID` and the text when it is not a integer.
+    /// `EncounterID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsFilter/EncounterID` and the text when it is not one.
     /// The text stays in [`encounter_id`](Self::encounter_id).
     pub fn encounter_id_value(
         &self,
@@ -6692,7 +6692,7 @@ impl super::types::EncounterDetailsFilter {
 }
 
 impl super::types::EncounterDetailsFilter {
-    /// Sets `EncounterID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `EncounterID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_encounter_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.encounter_id = Some(value.into().to_string());
         self
@@ -6700,8 +6700,8 @@ impl super::types::EncounterDetailsFilter {
 }
 
 impl super::types::EncounterDetailsData {
-    /// `AppointmentID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/AppointmentID` and the text when it is not a integer.
+    /// `AppointmentID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/AppointmentID` and the text when it is not one.
     /// The text stays in [`appointment_id`](Self::appointment_id).
     pub fn appointment_id_value(
         &self,
@@ -6711,8 +6711,8 @@ impl super::types::EncounterDetailsData {
             self.appointment_id.value().map(|v| v.as_str()),
         )
     }
-    /// `CaseID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/CaseID` and the text when it is not a integer.
+    /// `CaseID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/CaseID` and the text when it is not one.
     /// The text stays in [`case_id`](Self::case_id).
     pub fn case_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -6720,8 +6720,8 @@ impl super::types::EncounterDetailsData {
             self.case_id.value().map(|v| v.as_str()),
         )
     }
-    /// `CreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/CreatedDate` and the text when it is not a date-time.
+    /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
     pub fn created_date_value(
         &self,
@@ -6731,8 +6731,8 @@ impl super::types::EncounterDetailsData {
             self.created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `EncounterID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/EncounterID` and the text when it is not a integer.
+    /// `EncounterID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/EncounterID` and the text when it is not one.
     /// The text stays in [`encounter_id`](Self::encounter_id).
     pub fn encounter_id_value(
         &self,
@@ -6742,8 +6742,8 @@ impl super::types::EncounterDetailsData {
             self.encounter_id.value().map(|v| v.as_str()),
         )
     }
-    /// `HospitalizationEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/HospitalizationEndDate` and the text when it is not a date.
+    /// `HospitalizationEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/HospitalizationEndDate` and the text when it is not one.
     /// The text stays in [`hospitalization_end_date`](Self::hospitalization_end_date).
     pub fn hospitalization_end_date_value(
         &self,
@@ -6753,8 +6753,8 @@ impl super::types::EncounterDetailsData {
             self.hospitalization_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `HospitalizationStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/HospitalizationStartDate` and the text when it is not a date.
+    /// `HospitalizationStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/HospitalizationStartDate` and the text when it is not one.
     /// The text stays in [`hospitalization_start_date`](Self::hospitalization_start_date).
     pub fn hospitalization_start_date_value(
         &self,
@@ -6764,8 +6764,8 @@ impl super::types::EncounterDetailsData {
             self.hospitalization_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `LastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/LastModifiedDate` and the text when it is not a date-time.
+    /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/LastModifiedDate` and the text when it is not one.
     /// The text stays in [`last_modified_date`](Self::last_modified_date).
     pub fn last_modified_date_value(
         &self,
@@ -6775,8 +6775,8 @@ impl super::types::EncounterDetailsData {
             self.last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/PatientID` and the text when it is not a integer.
+    /// `PatientID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/PatientID` and the text when it is not one.
     /// The text stays in [`patient_id`](Self::patient_id).
     pub fn patient_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -6784,8 +6784,8 @@ impl super::types::EncounterDetailsData {
             self.patient_id.value().map(|v| v.as_str()),
         )
     }
-    /// `Payment` as a [`Decimal`](crate::values::Decimal): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/Payment` and the text when it is not a money.
+    /// `Payment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/Payment` and the text when it is not one.
     /// The text stays in [`payment`](Self::payment).
     pub fn payment_value(
         &self,
@@ -6795,8 +6795,8 @@ impl super::types::EncounterDetailsData {
             self.payment.value().map(|v| v.as_str()),
         )
     }
-    /// `PostDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/PostDate` and the text when it is not a date.
+    /// `PostDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/PostDate` and the text when it is not one.
     /// The text stays in [`post_date`](Self::post_date).
     pub fn post_date_value(
         &self,
@@ -6806,8 +6806,8 @@ impl super::types::EncounterDetailsData {
             self.post_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/PracticeID` and the text when it is not a integer.
+    /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/PracticeID` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -6815,8 +6815,8 @@ impl super::types::EncounterDetailsData {
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
-    /// `ServiceEndDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/ServiceEndDate` and the text when it is not a date.
+    /// `ServiceEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/ServiceEndDate` and the text when it is not one.
     /// The text stays in [`service_end_date`](Self::service_end_date).
     pub fn service_end_date_value(
         &self,
@@ -6826,8 +6826,8 @@ impl super::types::EncounterDetailsData {
             self.service_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ServiceLocationID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/ServiceLocationID` and the text when it is not a integer.
+    /// `ServiceLocationID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/ServiceLocationID` and the text when it is not one.
     /// The text stays in [`service_location_id`](Self::service_location_id).
     pub fn service_location_id_value(
         &self,
@@ -6837,8 +6837,8 @@ impl super::types::EncounterDetailsData {
             self.service_location_id.value().map(|v| v.as_str()),
         )
     }
-    /// `ServiceStartDate` as a [`KareoDate`](crate::values::KareoDate): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/ServiceStartDate` and the text when it is not a date.
+    /// `ServiceStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/ServiceStartDate` and the text when it is not one.
     /// The text stays in [`service_start_date`](Self::service_start_date).
     pub fn service_start_date_value(
         &self,
@@ -6852,17 +6852,17 @@ impl super::types::EncounterDetailsData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::EncounterDetailsData {
-    /// Sets `AppointmentID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `AppointmentID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_appointment_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.appointment_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `CaseID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `CaseID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_case_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.case_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `CreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -6870,12 +6870,12 @@ impl super::types::EncounterDetailsData {
         self.created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `EncounterID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `EncounterID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_encounter_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.encounter_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `HospitalizationEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `HospitalizationEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_hospitalization_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -6885,7 +6885,7 @@ impl super::types::EncounterDetailsData {
         );
         self
     }
-    /// Sets `HospitalizationStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `HospitalizationStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_hospitalization_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -6895,7 +6895,7 @@ impl super::types::EncounterDetailsData {
         );
         self
     }
-    /// Sets `LastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `LastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -6903,12 +6903,12 @@ impl super::types::EncounterDetailsData {
         self.last_modified_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PatientID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PatientID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_patient_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.patient_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `Payment` to `value` as text, in the form a [`Decimal`](crate::values::Decimal) writes.
+    /// Sets `Payment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
     pub fn set_payment_value(
         &mut self,
         value: impl Into<crate::values::Decimal>,
@@ -6916,7 +6916,7 @@ impl super::types::EncounterDetailsData {
         self.payment = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PostDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `PostDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_post_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -6924,12 +6924,12 @@ impl super::types::EncounterDetailsData {
         self.post_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PracticeID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PracticeID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ServiceEndDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `ServiceEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_service_end_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -6937,12 +6937,12 @@ impl super::types::EncounterDetailsData {
         self.service_end_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ServiceLocationID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `ServiceLocationID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_service_location_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.service_location_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ServiceStartDate` to `value` as text, in the form a [`KareoDate`](crate::values::KareoDate) writes.
+    /// Sets `ServiceStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
     pub fn set_service_start_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDate>,
@@ -6954,8 +6954,8 @@ impl super::types::EncounterDetailsData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::ServiceLocationFilter {
-    /// `FromCreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/FromCreatedDate` and the text when it is not a date-time.
+    /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/FromCreatedDate` and the text when it is not one.
     /// The text stays in [`from_created_date`](Self::from_created_date).
     pub fn from_created_date_value(
         &self,
@@ -6965,8 +6965,8 @@ impl super::types::ServiceLocationFilter {
             self.from_created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `FromLastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/FromLastModifiedDate` and the text when it is not a date-time.
+    /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/FromLastModifiedDate` and the text when it is not one.
     /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
     pub fn from_last_modified_date_value(
         &self,
@@ -6976,8 +6976,8 @@ impl super::types::ServiceLocationFilter {
             self.from_last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/ID` and the text when it is not a integer.
+    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -6985,8 +6985,8 @@ impl super::types::ServiceLocationFilter {
             self.id.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/PracticeID` and the text when it is not a integer.
+    /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/PracticeID` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -6994,8 +6994,8 @@ impl super::types::ServiceLocationFilter {
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
-    /// `ToCreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/ToCreatedDate` and the text when it is not a date-time.
+    /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/ToCreatedDate` and the text when it is not one.
     /// The text stays in [`to_created_date`](Self::to_created_date).
     pub fn to_created_date_value(
         &self,
@@ -7005,8 +7005,8 @@ impl super::types::ServiceLocationFilter {
             self.to_created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ToLastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/ToLastModifiedDate` and the text when it is not a date-time.
+    /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/ToLastModifiedDate` and the text when it is not one.
     /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
     pub fn to_last_modified_date_value(
         &self,
@@ -7019,7 +7019,7 @@ impl super::types::ServiceLocationFilter {
 }
 
 impl super::types::ServiceLocationFilter {
-    /// Sets `FromCreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `FromCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_from_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -7027,7 +7027,7 @@ impl super::types::ServiceLocationFilter {
         self.from_created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `FromLastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `FromLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_from_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -7037,17 +7037,17 @@ impl super::types::ServiceLocationFilter {
         );
         self
     }
-    /// Sets `ID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PracticeID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PracticeID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToCreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ToCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_to_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -7055,7 +7055,7 @@ impl super::types::ServiceLocationFilter {
         self.to_created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToLastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ToLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_to_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -7068,8 +7068,8 @@ impl super::types::ServiceLocationFilter {
 }
 
 impl super::types::ServiceLocationData {
-    /// `CreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationData/CreatedDate` and the text when it is not a date-time.
+    /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
     pub fn created_date_value(
         &self,
@@ -7079,8 +7079,8 @@ impl super::types::ServiceLocationData {
             self.created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationData/ID` and the text when it is not a integer.
+    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -7088,8 +7088,8 @@ impl super::types::ServiceLocationData {
             self.id.value().map(|v| v.as_str()),
         )
     }
-    /// `ModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationData/ModifiedDate` and the text when it is not a date-time.
+    /// `ModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationData/ModifiedDate` and the text when it is not one.
     /// The text stays in [`modified_date`](Self::modified_date).
     pub fn modified_date_value(
         &self,
@@ -7099,8 +7099,8 @@ impl super::types::ServiceLocationData {
             self.modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationData/PracticeID` and the text when it is not a integer.
+    /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationData/PracticeID` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -7112,7 +7112,7 @@ impl super::types::ServiceLocationData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::ServiceLocationData {
-    /// Sets `CreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -7120,12 +7120,12 @@ impl super::types::ServiceLocationData {
         self.created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -7133,7 +7133,7 @@ impl super::types::ServiceLocationData {
         self.modified_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `PracticeID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `PracticeID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
         self
@@ -7142,8 +7142,8 @@ impl super::types::ServiceLocationData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::ProcedureCodeFilter {
-    /// `FromCreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/FromCreatedDate` and the text when it is not a date-time.
+    /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/FromCreatedDate` and the text when it is not one.
     /// The text stays in [`from_created_date`](Self::from_created_date).
     pub fn from_created_date_value(
         &self,
@@ -7153,8 +7153,8 @@ impl super::types::ProcedureCodeFilter {
             self.from_created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `FromLastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/FromLastModifiedDate` and the text when it is not a date-time.
+    /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/FromLastModifiedDate` and the text when it is not one.
     /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
     pub fn from_last_modified_date_value(
         &self,
@@ -7164,8 +7164,8 @@ impl super::types::ProcedureCodeFilter {
             self.from_last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/ID` and the text when it is not a integer.
+    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -7173,8 +7173,8 @@ impl super::types::ProcedureCodeFilter {
             self.id.value().map(|v| v.as_str()),
         )
     }
-    /// `ToCreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/ToCreatedDate` and the text when it is not a date-time.
+    /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/ToCreatedDate` and the text when it is not one.
     /// The text stays in [`to_created_date`](Self::to_created_date).
     pub fn to_created_date_value(
         &self,
@@ -7184,8 +7184,8 @@ impl super::types::ProcedureCodeFilter {
             self.to_created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ToLastModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/ToLastModifiedDate` and the text when it is not a date-time.
+    /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/ToLastModifiedDate` and the text when it is not one.
     /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
     pub fn to_last_modified_date_value(
         &self,
@@ -7198,7 +7198,7 @@ impl super::types::ProcedureCodeFilter {
 }
 
 impl super::types::ProcedureCodeFilter {
-    /// Sets `FromCreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `FromCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_from_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -7206,7 +7206,7 @@ impl super::types::ProcedureCodeFilter {
         self.from_created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `FromLastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `FromLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_from_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -7216,12 +7216,12 @@ impl super::types::ProcedureCodeFilter {
         );
         self
     }
-    /// Sets `ID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToCreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ToCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_to_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -7229,7 +7229,7 @@ impl super::types::ProcedureCodeFilter {
         self.to_created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ToLastModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ToLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_to_last_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -7242,8 +7242,8 @@ impl super::types::ProcedureCodeFilter {
 }
 
 impl super::types::ProcedureCodeData {
-    /// `Active` as a [`KareoFlag`](crate::values::KareoFlag): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeData/Active` and the text when it is not a flag.
+    /// `Active` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeData/Active` and the text when it is not one.
     /// The text stays in [`active`](Self::active).
     pub fn active_value(
         &self,
@@ -7253,8 +7253,8 @@ impl super::types::ProcedureCodeData {
             self.active.value().map(|v| v.as_str()),
         )
     }
-    /// `CreatedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeData/CreatedDate` and the text when it is not a date-time.
+    /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
     pub fn created_date_value(
         &self,
@@ -7264,8 +7264,8 @@ impl super::types::ProcedureCodeData {
             self.created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` as a [`i64`](i64): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeData/ID` and the text when it is not a integer.
+    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -7273,8 +7273,8 @@ impl super::types::ProcedureCodeData {
             self.id.value().map(|v| v.as_str()),
         )
     }
-    /// `ModifiedDate` as a [`KareoDateTime`](crate::values::KareoDateTime): `Ok(None)` when absent, nil or empty; an
-    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeData/ModifiedDate` and the text when it is not a date-time.
+    /// `ModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeData/ModifiedDate` and the text when it is not one.
     /// The text stays in [`modified_date`](Self::modified_date).
     pub fn modified_date_value(
         &self,
@@ -7288,7 +7288,7 @@ impl super::types::ProcedureCodeData {
 
 #[cfg(feature = "server-codec")]
 impl super::types::ProcedureCodeData {
-    /// Sets `Active` to `value` as text, in the form a [`KareoFlag`](crate::values::KareoFlag) writes.
+    /// Sets `Active` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
     pub fn set_active_value(
         &mut self,
         value: impl Into<crate::values::KareoFlag>,
@@ -7296,7 +7296,7 @@ impl super::types::ProcedureCodeData {
         self.active = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `CreatedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_created_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,
@@ -7304,12 +7304,12 @@ impl super::types::ProcedureCodeData {
         self.created_date = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ID` to `value` as text, in the form a [`i64`](i64) writes.
+    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
     pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
         self.id = crate::xml::Nillable::Value(value.into().to_string());
         self
     }
-    /// Sets `ModifiedDate` to `value` as text, in the form a [`KareoDateTime`](crate::values::KareoDateTime) writes.
+    /// Sets `ModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
     pub fn set_modified_date_value(
         &mut self,
         value: impl Into<crate::values::KareoDateTime>,

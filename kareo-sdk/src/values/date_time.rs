@@ -111,7 +111,7 @@ impl KareoDateTime {
             time_form: Some(TimeForm {
                 t: true,
                 clock12: false,
-                pad_hour: true,
+                pad_hour: at.hour() < 10,
                 seconds: true,
                 fraction,
             }),

@@ -198,11 +198,20 @@ impl fmt::Display for InvalidValue {
         if let Some(member) = self.member {
             write!(f, "{member}: ")?;
         }
-        write!(f, "{:?}", self.text)?;
-        if self.truncated {
-            f.write_str("…")?;
-        }
-        write!(f, " is not a {} ({}): {}", self.kind, self.forms, self.reason)
+        let more = if self.truncated { "…" } else { "" };
+        write!(
+            f,
+            "\"{}{more}\" is not {} {} ({}): {}",
+            self.text.escape_debug(),
+            if self.kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            },
+            self.kind,
+            self.forms,
+            self.reason
+        )
     }
 }
 
@@ -255,7 +264,13 @@ mod tests {
         let e = parse_member::<i64>("T/M", Some(&long)).unwrap_err();
         assert_eq!(e.text().chars().count(), InvalidValue::MAX_TEXT);
         assert!(e.is_truncated());
-        assert!(e.to_string().contains("…\" is not") || e.to_string().contains("\"… is not"));
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "T/M: \"{}…\" is not an integer (digits with an optional '-'): expected digits with an optional '-'",
+                "é".repeat(64)
+            )
+        );
     }
 
     #[test]
