@@ -9,6 +9,7 @@ impl super::types::PatientBatchData {
     /// `AlertShowWhenDisplayingPatientDetails` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenDisplayingPatientDetails` and the text when it is not one.
     /// The text stays in [`alert_show_when_displaying_patient_details`](Self::alert_show_when_displaying_patient_details).
+    #[inline]
     pub fn alert_show_when_displaying_patient_details_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -20,6 +21,7 @@ impl super::types::PatientBatchData {
     /// `AlertShowWhenEnteringEncounters` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenEnteringEncounters` and the text when it is not one.
     /// The text stays in [`alert_show_when_entering_encounters`](Self::alert_show_when_entering_encounters).
+    #[inline]
     pub fn alert_show_when_entering_encounters_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -31,6 +33,7 @@ impl super::types::PatientBatchData {
     /// `AlertShowWhenPostingPayments` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenPostingPayments` and the text when it is not one.
     /// The text stays in [`alert_show_when_posting_payments`](Self::alert_show_when_posting_payments).
+    #[inline]
     pub fn alert_show_when_posting_payments_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -42,6 +45,7 @@ impl super::types::PatientBatchData {
     /// `AlertShowWhenPreparingPatientStatements` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenPreparingPatientStatements` and the text when it is not one.
     /// The text stays in [`alert_show_when_preparing_patient_statements`](Self::alert_show_when_preparing_patient_statements).
+    #[inline]
     pub fn alert_show_when_preparing_patient_statements_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -53,6 +57,7 @@ impl super::types::PatientBatchData {
     /// `AlertShowWhenSchedulingAppointments` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenSchedulingAppointments` and the text when it is not one.
     /// The text stays in [`alert_show_when_scheduling_appointments`](Self::alert_show_when_scheduling_appointments).
+    #[inline]
     pub fn alert_show_when_scheduling_appointments_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -64,6 +69,7 @@ impl super::types::PatientBatchData {
     /// `AlertShowWhenViewingClaimDetails` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenViewingClaimDetails` and the text when it is not one.
     /// The text stays in [`alert_show_when_viewing_claim_details`](Self::alert_show_when_viewing_claim_details).
+    #[inline]
     pub fn alert_show_when_viewing_claim_details_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -75,6 +81,7 @@ impl super::types::PatientBatchData {
     /// `Authorization1EndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization1EndDate` and the text when it is not one.
     /// The text stays in [`authorization1_end_date`](Self::authorization1_end_date).
+    #[inline]
     pub fn authorization1_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -86,6 +93,7 @@ impl super::types::PatientBatchData {
     /// `Authorization1NumberOfVisits` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization1NumberOfVisits` and the text when it is not one.
     /// The text stays in [`authorization1_number_of_visits`](Self::authorization1_number_of_visits).
+    #[inline]
     pub fn authorization1_number_of_visits_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -97,6 +105,7 @@ impl super::types::PatientBatchData {
     /// `Authorization1NumberOfVisitsUsed` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization1NumberOfVisitsUsed` and the text when it is not one.
     /// The text stays in [`authorization1_number_of_visits_used`](Self::authorization1_number_of_visits_used).
+    #[inline]
     pub fn authorization1_number_of_visits_used_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -108,6 +117,7 @@ impl super::types::PatientBatchData {
     /// `Authorization1StartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization1StartDate` and the text when it is not one.
     /// The text stays in [`authorization1_start_date`](Self::authorization1_start_date).
+    #[inline]
     pub fn authorization1_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -119,6 +129,7 @@ impl super::types::PatientBatchData {
     /// `Authorization2EndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization2EndDate` and the text when it is not one.
     /// The text stays in [`authorization2_end_date`](Self::authorization2_end_date).
+    #[inline]
     pub fn authorization2_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -130,6 +141,7 @@ impl super::types::PatientBatchData {
     /// `Authorization2NumberOfVisits` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization2NumberOfVisits` and the text when it is not one.
     /// The text stays in [`authorization2_number_of_visits`](Self::authorization2_number_of_visits).
+    #[inline]
     pub fn authorization2_number_of_visits_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -141,6 +153,7 @@ impl super::types::PatientBatchData {
     /// `Authorization2NumberOfVisitsUsed` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization2NumberOfVisitsUsed` and the text when it is not one.
     /// The text stays in [`authorization2_number_of_visits_used`](Self::authorization2_number_of_visits_used).
+    #[inline]
     pub fn authorization2_number_of_visits_used_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -152,6 +165,7 @@ impl super::types::PatientBatchData {
     /// `Authorization2StartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization2StartDate` and the text when it is not one.
     /// The text stays in [`authorization2_start_date`](Self::authorization2_start_date).
+    #[inline]
     pub fn authorization2_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -163,6 +177,7 @@ impl super::types::PatientBatchData {
     /// `Authorization3EndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization3EndDate` and the text when it is not one.
     /// The text stays in [`authorization3_end_date`](Self::authorization3_end_date).
+    #[inline]
     pub fn authorization3_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -174,6 +189,7 @@ impl super::types::PatientBatchData {
     /// `Authorization3NumberOfVisits` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization3NumberOfVisits` and the text when it is not one.
     /// The text stays in [`authorization3_number_of_visits`](Self::authorization3_number_of_visits).
+    #[inline]
     pub fn authorization3_number_of_visits_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -185,6 +201,7 @@ impl super::types::PatientBatchData {
     /// `Authorization3NumberOfVisitsUsed` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization3NumberOfVisitsUsed` and the text when it is not one.
     /// The text stays in [`authorization3_number_of_visits_used`](Self::authorization3_number_of_visits_used).
+    #[inline]
     pub fn authorization3_number_of_visits_used_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -196,6 +213,7 @@ impl super::types::PatientBatchData {
     /// `Authorization3StartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization3StartDate` and the text when it is not one.
     /// The text stays in [`authorization3_start_date`](Self::authorization3_start_date).
+    #[inline]
     pub fn authorization3_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -207,6 +225,7 @@ impl super::types::PatientBatchData {
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
+    #[inline]
     pub fn created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -218,6 +237,7 @@ impl super::types::PatientBatchData {
     /// `DOB` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DOB` and the text when it is not one.
     /// The text stays in [`dob`](Self::dob).
+    #[inline]
     pub fn dob_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -229,6 +249,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseConditionRelatedToAbuse` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToAbuse` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_abuse`](Self::default_case_condition_related_to_abuse).
+    #[inline]
     pub fn default_case_condition_related_to_abuse_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -240,6 +261,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseConditionRelatedToAutoAccident` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToAutoAccident` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_auto_accident`](Self::default_case_condition_related_to_auto_accident).
+    #[inline]
     pub fn default_case_condition_related_to_auto_accident_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -254,6 +276,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseConditionRelatedToEPSDT` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToEPSDT` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_epsdt`](Self::default_case_condition_related_to_epsdt).
+    #[inline]
     pub fn default_case_condition_related_to_epsdt_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -265,6 +288,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseConditionRelatedToEmergency` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToEmergency` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_emergency`](Self::default_case_condition_related_to_emergency).
+    #[inline]
     pub fn default_case_condition_related_to_emergency_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -276,6 +300,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseConditionRelatedToEmployment` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToEmployment` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_employment`](Self::default_case_condition_related_to_employment).
+    #[inline]
     pub fn default_case_condition_related_to_employment_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -287,6 +312,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseConditionRelatedToFamilyPlanning` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToFamilyPlanning` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_family_planning`](Self::default_case_condition_related_to_family_planning).
+    #[inline]
     pub fn default_case_condition_related_to_family_planning_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -301,6 +327,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseConditionRelatedToOther` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToOther` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_other`](Self::default_case_condition_related_to_other).
+    #[inline]
     pub fn default_case_condition_related_to_other_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -312,6 +339,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseConditionRelatedToPregnancy` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToPregnancy` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_pregnancy`](Self::default_case_condition_related_to_pregnancy).
+    #[inline]
     pub fn default_case_condition_related_to_pregnancy_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -323,6 +351,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseDatesAccidentDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesAccidentDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_accident_date`](Self::default_case_dates_accident_date).
+    #[inline]
     pub fn default_case_dates_accident_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -334,6 +363,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseDatesAcuteManifestationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesAcuteManifestationDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_acute_manifestation_date`](Self::default_case_dates_acute_manifestation_date).
+    #[inline]
     pub fn default_case_dates_acute_manifestation_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -345,6 +375,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseDatesInjuryEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesInjuryEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_injury_end_date`](Self::default_case_dates_injury_end_date).
+    #[inline]
     pub fn default_case_dates_injury_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -356,6 +387,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseDatesInjuryStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesInjuryStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_injury_start_date`](Self::default_case_dates_injury_start_date).
+    #[inline]
     pub fn default_case_dates_injury_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -367,6 +399,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseDatesLastMenstrualPeriodDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesLastMenstrualPeriodDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_last_menstrual_period_date`](Self::default_case_dates_last_menstrual_period_date).
+    #[inline]
     pub fn default_case_dates_last_menstrual_period_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -381,6 +414,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseDatesLastSeenDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesLastSeenDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_last_seen_date`](Self::default_case_dates_last_seen_date).
+    #[inline]
     pub fn default_case_dates_last_seen_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -392,6 +426,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseDatesLastXRayDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesLastXRayDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_last_x_ray_date`](Self::default_case_dates_last_x_ray_date).
+    #[inline]
     pub fn default_case_dates_last_x_ray_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -403,6 +438,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseDatesReferralDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesReferralDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_referral_date`](Self::default_case_dates_referral_date).
+    #[inline]
     pub fn default_case_dates_referral_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -414,6 +450,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseDatesRelatedDisabilityEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesRelatedDisabilityEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_related_disability_end_date`](Self::default_case_dates_related_disability_end_date).
+    #[inline]
     pub fn default_case_dates_related_disability_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -428,6 +465,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseDatesRelatedDisabilityStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesRelatedDisabilityStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_related_disability_start_date`](Self::default_case_dates_related_disability_start_date).
+    #[inline]
     pub fn default_case_dates_related_disability_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -442,6 +480,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseDatesRelatedHospitalizationEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesRelatedHospitalizationEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_related_hospitalization_end_date`](Self::default_case_dates_related_hospitalization_end_date).
+    #[inline]
     pub fn default_case_dates_related_hospitalization_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -456,6 +495,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseDatesRelatedHospitalizationStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesRelatedHospitalizationStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_related_hospitalization_start_date`](Self::default_case_dates_related_hospitalization_start_date).
+    #[inline]
     pub fn default_case_dates_related_hospitalization_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -470,6 +510,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseDatesSameOrSimilarIllnessEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesSameOrSimilarIllnessEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_same_or_similar_illness_end_date`](Self::default_case_dates_same_or_similar_illness_end_date).
+    #[inline]
     pub fn default_case_dates_same_or_similar_illness_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -484,6 +525,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseDatesSameOrSimilarIllnessStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesSameOrSimilarIllnessStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_same_or_similar_illness_start_date`](Self::default_case_dates_same_or_similar_illness_start_date).
+    #[inline]
     pub fn default_case_dates_same_or_similar_illness_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -498,6 +540,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseDatesUnableToWorkEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesUnableToWorkEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_unable_to_work_end_date`](Self::default_case_dates_unable_to_work_end_date).
+    #[inline]
     pub fn default_case_dates_unable_to_work_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -509,6 +552,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseDatesUnableToWorkStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesUnableToWorkStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_unable_to_work_start_date`](Self::default_case_dates_unable_to_work_start_date).
+    #[inline]
     pub fn default_case_dates_unable_to_work_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -520,6 +564,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseID` and the text when it is not one.
     /// The text stays in [`default_case_id`](Self::default_case_id).
+    #[inline]
     pub fn default_case_id_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -531,6 +576,7 @@ impl super::types::PatientBatchData {
     /// `DefaultCaseSendPatientStatements` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseSendPatientStatements` and the text when it is not one.
     /// The text stays in [`default_case_send_patient_statements`](Self::default_case_send_patient_statements).
+    #[inline]
     pub fn default_case_send_patient_statements_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -542,6 +588,7 @@ impl super::types::PatientBatchData {
     /// `GuarantorDifferentThanPatient` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/GuarantorDifferentThanPatient` and the text when it is not one.
     /// The text stays in [`guarantor_different_than_patient`](Self::guarantor_different_than_patient).
+    #[inline]
     pub fn guarantor_different_than_patient_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -553,6 +600,7 @@ impl super::types::PatientBatchData {
     /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
+    #[inline]
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "PatientBatchData/ID",
@@ -562,6 +610,7 @@ impl super::types::PatientBatchData {
     /// `LastAppointmentDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/LastAppointmentDate` and the text when it is not one.
     /// The text stays in [`last_appointment_date`](Self::last_appointment_date).
+    #[inline]
     pub fn last_appointment_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -573,6 +622,7 @@ impl super::types::PatientBatchData {
     /// `LastEncounterDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/LastEncounterDate` and the text when it is not one.
     /// The text stays in [`last_encounter_date`](Self::last_encounter_date).
+    #[inline]
     pub fn last_encounter_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -584,6 +634,7 @@ impl super::types::PatientBatchData {
     /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/LastModifiedDate` and the text when it is not one.
     /// The text stays in [`last_modified_date`](Self::last_modified_date).
+    #[inline]
     pub fn last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -595,6 +646,7 @@ impl super::types::PatientBatchData {
     /// `MostRecentNote1Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/MostRecentNote1Date` and the text when it is not one.
     /// The text stays in [`most_recent_note1_date`](Self::most_recent_note1_date).
+    #[inline]
     pub fn most_recent_note1_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -606,6 +658,7 @@ impl super::types::PatientBatchData {
     /// `MostRecentNote2Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/MostRecentNote2Date` and the text when it is not one.
     /// The text stays in [`most_recent_note2_date`](Self::most_recent_note2_date).
+    #[inline]
     pub fn most_recent_note2_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -617,6 +670,7 @@ impl super::types::PatientBatchData {
     /// `MostRecentNote3Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/MostRecentNote3Date` and the text when it is not one.
     /// The text stays in [`most_recent_note3_date`](Self::most_recent_note3_date).
+    #[inline]
     pub fn most_recent_note3_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -628,6 +682,7 @@ impl super::types::PatientBatchData {
     /// `MostRecentNote4Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/MostRecentNote4Date` and the text when it is not one.
     /// The text stays in [`most_recent_note4_date`](Self::most_recent_note4_date).
+    #[inline]
     pub fn most_recent_note4_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -639,6 +694,7 @@ impl super::types::PatientBatchData {
     /// `PracticeId` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PracticeId` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
+    #[inline]
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "PatientBatchData/PracticeId",
@@ -648,6 +704,7 @@ impl super::types::PatientBatchData {
     /// `PrimaryInsurancePolicyCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyCopay` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_copay`](Self::primary_insurance_policy_copay).
+    #[inline]
     pub fn primary_insurance_policy_copay_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -659,6 +716,7 @@ impl super::types::PatientBatchData {
     /// `PrimaryInsurancePolicyDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyDeductible` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_deductible`](Self::primary_insurance_policy_deductible).
+    #[inline]
     pub fn primary_insurance_policy_deductible_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -670,6 +728,7 @@ impl super::types::PatientBatchData {
     /// `PrimaryInsurancePolicyEffectiveEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyEffectiveEndDate` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_effective_end_date`](Self::primary_insurance_policy_effective_end_date).
+    #[inline]
     pub fn primary_insurance_policy_effective_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -681,6 +740,7 @@ impl super::types::PatientBatchData {
     /// `PrimaryInsurancePolicyEffectiveStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyEffectiveStartDate` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_effective_start_date`](Self::primary_insurance_policy_effective_start_date).
+    #[inline]
     pub fn primary_insurance_policy_effective_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -695,6 +755,7 @@ impl super::types::PatientBatchData {
     /// `PrimaryInsurancePolicyInsuredDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyInsuredDateOfBirth` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_insured_date_of_birth`](Self::primary_insurance_policy_insured_date_of_birth).
+    #[inline]
     pub fn primary_insurance_policy_insured_date_of_birth_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -709,6 +770,7 @@ impl super::types::PatientBatchData {
     /// `SecondaryInsurancePolicyCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyCopay` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_copay`](Self::secondary_insurance_policy_copay).
+    #[inline]
     pub fn secondary_insurance_policy_copay_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -720,6 +782,7 @@ impl super::types::PatientBatchData {
     /// `SecondaryInsurancePolicyDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyDeductible` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_deductible`](Self::secondary_insurance_policy_deductible).
+    #[inline]
     pub fn secondary_insurance_policy_deductible_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -731,6 +794,7 @@ impl super::types::PatientBatchData {
     /// `SecondaryInsurancePolicyEffectiveEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyEffectiveEndDate` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_effective_end_date`](Self::secondary_insurance_policy_effective_end_date).
+    #[inline]
     pub fn secondary_insurance_policy_effective_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -745,6 +809,7 @@ impl super::types::PatientBatchData {
     /// `SecondaryInsurancePolicyEffectiveStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyEffectiveStartDate` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_effective_start_date`](Self::secondary_insurance_policy_effective_start_date).
+    #[inline]
     pub fn secondary_insurance_policy_effective_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -759,6 +824,7 @@ impl super::types::PatientBatchData {
     /// `SecondaryInsurancePolicyInsuredDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyInsuredDateOfBirth` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_insured_date_of_birth`](Self::secondary_insurance_policy_insured_date_of_birth).
+    #[inline]
     pub fn secondary_insurance_policy_insured_date_of_birth_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1417,6 +1483,7 @@ impl super::types::PatientData {
     /// `Adjustments` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/Adjustments` and the text when it is not one.
     /// The text stays in [`adjustments`](Self::adjustments).
+    #[inline]
     pub fn adjustments_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -1428,6 +1495,7 @@ impl super::types::PatientData {
     /// `AlertShowWhenDisplayingPatientDetails` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenDisplayingPatientDetails` and the text when it is not one.
     /// The text stays in [`alert_show_when_displaying_patient_details`](Self::alert_show_when_displaying_patient_details).
+    #[inline]
     pub fn alert_show_when_displaying_patient_details_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -1439,6 +1507,7 @@ impl super::types::PatientData {
     /// `AlertShowWhenEnteringEncounters` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenEnteringEncounters` and the text when it is not one.
     /// The text stays in [`alert_show_when_entering_encounters`](Self::alert_show_when_entering_encounters).
+    #[inline]
     pub fn alert_show_when_entering_encounters_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -1450,6 +1519,7 @@ impl super::types::PatientData {
     /// `AlertShowWhenPostingPayments` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenPostingPayments` and the text when it is not one.
     /// The text stays in [`alert_show_when_posting_payments`](Self::alert_show_when_posting_payments).
+    #[inline]
     pub fn alert_show_when_posting_payments_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -1461,6 +1531,7 @@ impl super::types::PatientData {
     /// `AlertShowWhenPreparingPatientStatements` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenPreparingPatientStatements` and the text when it is not one.
     /// The text stays in [`alert_show_when_preparing_patient_statements`](Self::alert_show_when_preparing_patient_statements).
+    #[inline]
     pub fn alert_show_when_preparing_patient_statements_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -1472,6 +1543,7 @@ impl super::types::PatientData {
     /// `AlertShowWhenSchedulingAppointments` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenSchedulingAppointments` and the text when it is not one.
     /// The text stays in [`alert_show_when_scheduling_appointments`](Self::alert_show_when_scheduling_appointments).
+    #[inline]
     pub fn alert_show_when_scheduling_appointments_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -1483,6 +1555,7 @@ impl super::types::PatientData {
     /// `AlertShowWhenViewingClaimDetails` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenViewingClaimDetails` and the text when it is not one.
     /// The text stays in [`alert_show_when_viewing_claim_details`](Self::alert_show_when_viewing_claim_details).
+    #[inline]
     pub fn alert_show_when_viewing_claim_details_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -1494,6 +1567,7 @@ impl super::types::PatientData {
     /// `Charges` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/Charges` and the text when it is not one.
     /// The text stays in [`charges`](Self::charges).
+    #[inline]
     pub fn charges_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -1505,6 +1579,7 @@ impl super::types::PatientData {
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
+    #[inline]
     pub fn created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -1516,6 +1591,7 @@ impl super::types::PatientData {
     /// `DOB` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DOB` and the text when it is not one.
     /// The text stays in [`dob`](Self::dob).
+    #[inline]
     pub fn dob_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1527,6 +1603,7 @@ impl super::types::PatientData {
     /// `DefaultCaseConditionRelatedToAbuse` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToAbuse` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_abuse`](Self::default_case_condition_related_to_abuse).
+    #[inline]
     pub fn default_case_condition_related_to_abuse_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -1538,6 +1615,7 @@ impl super::types::PatientData {
     /// `DefaultCaseConditionRelatedToAutoAccident` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToAutoAccident` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_auto_accident`](Self::default_case_condition_related_to_auto_accident).
+    #[inline]
     pub fn default_case_condition_related_to_auto_accident_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -1552,6 +1630,7 @@ impl super::types::PatientData {
     /// `DefaultCaseConditionRelatedToEPSDT` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToEPSDT` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_epsdt`](Self::default_case_condition_related_to_epsdt).
+    #[inline]
     pub fn default_case_condition_related_to_epsdt_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -1563,6 +1642,7 @@ impl super::types::PatientData {
     /// `DefaultCaseConditionRelatedToEmergency` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToEmergency` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_emergency`](Self::default_case_condition_related_to_emergency).
+    #[inline]
     pub fn default_case_condition_related_to_emergency_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -1574,6 +1654,7 @@ impl super::types::PatientData {
     /// `DefaultCaseConditionRelatedToEmployment` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToEmployment` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_employment`](Self::default_case_condition_related_to_employment).
+    #[inline]
     pub fn default_case_condition_related_to_employment_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -1585,6 +1666,7 @@ impl super::types::PatientData {
     /// `DefaultCaseConditionRelatedToFamilyPlanning` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToFamilyPlanning` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_family_planning`](Self::default_case_condition_related_to_family_planning).
+    #[inline]
     pub fn default_case_condition_related_to_family_planning_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -1599,6 +1681,7 @@ impl super::types::PatientData {
     /// `DefaultCaseConditionRelatedToOther` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToOther` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_other`](Self::default_case_condition_related_to_other).
+    #[inline]
     pub fn default_case_condition_related_to_other_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -1610,6 +1693,7 @@ impl super::types::PatientData {
     /// `DefaultCaseConditionRelatedToPregnancy` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToPregnancy` and the text when it is not one.
     /// The text stays in [`default_case_condition_related_to_pregnancy`](Self::default_case_condition_related_to_pregnancy).
+    #[inline]
     pub fn default_case_condition_related_to_pregnancy_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -1621,6 +1705,7 @@ impl super::types::PatientData {
     /// `DefaultCaseDatesAccidentDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesAccidentDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_accident_date`](Self::default_case_dates_accident_date).
+    #[inline]
     pub fn default_case_dates_accident_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1632,6 +1717,7 @@ impl super::types::PatientData {
     /// `DefaultCaseDatesAcuteManifestationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesAcuteManifestationDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_acute_manifestation_date`](Self::default_case_dates_acute_manifestation_date).
+    #[inline]
     pub fn default_case_dates_acute_manifestation_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1643,6 +1729,7 @@ impl super::types::PatientData {
     /// `DefaultCaseDatesInjuryEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesInjuryEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_injury_end_date`](Self::default_case_dates_injury_end_date).
+    #[inline]
     pub fn default_case_dates_injury_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1654,6 +1741,7 @@ impl super::types::PatientData {
     /// `DefaultCaseDatesInjuryStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesInjuryStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_injury_start_date`](Self::default_case_dates_injury_start_date).
+    #[inline]
     pub fn default_case_dates_injury_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1665,6 +1753,7 @@ impl super::types::PatientData {
     /// `DefaultCaseDatesLastMenstrualPeriodDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesLastMenstrualPeriodDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_last_menstrual_period_date`](Self::default_case_dates_last_menstrual_period_date).
+    #[inline]
     pub fn default_case_dates_last_menstrual_period_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1679,6 +1768,7 @@ impl super::types::PatientData {
     /// `DefaultCaseDatesLastSeenDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesLastSeenDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_last_seen_date`](Self::default_case_dates_last_seen_date).
+    #[inline]
     pub fn default_case_dates_last_seen_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1690,6 +1780,7 @@ impl super::types::PatientData {
     /// `DefaultCaseDatesLastXRayDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesLastXRayDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_last_x_ray_date`](Self::default_case_dates_last_x_ray_date).
+    #[inline]
     pub fn default_case_dates_last_x_ray_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1701,6 +1792,7 @@ impl super::types::PatientData {
     /// `DefaultCaseDatesReferralDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesReferralDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_referral_date`](Self::default_case_dates_referral_date).
+    #[inline]
     pub fn default_case_dates_referral_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1712,6 +1804,7 @@ impl super::types::PatientData {
     /// `DefaultCaseDatesRelatedDisabilityEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesRelatedDisabilityEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_related_disability_end_date`](Self::default_case_dates_related_disability_end_date).
+    #[inline]
     pub fn default_case_dates_related_disability_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1726,6 +1819,7 @@ impl super::types::PatientData {
     /// `DefaultCaseDatesRelatedDisabilityStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesRelatedDisabilityStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_related_disability_start_date`](Self::default_case_dates_related_disability_start_date).
+    #[inline]
     pub fn default_case_dates_related_disability_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1740,6 +1834,7 @@ impl super::types::PatientData {
     /// `DefaultCaseDatesRelatedHospitalizationEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesRelatedHospitalizationEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_related_hospitalization_end_date`](Self::default_case_dates_related_hospitalization_end_date).
+    #[inline]
     pub fn default_case_dates_related_hospitalization_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1754,6 +1849,7 @@ impl super::types::PatientData {
     /// `DefaultCaseDatesRelatedHospitalizationStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesRelatedHospitalizationStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_related_hospitalization_start_date`](Self::default_case_dates_related_hospitalization_start_date).
+    #[inline]
     pub fn default_case_dates_related_hospitalization_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1768,6 +1864,7 @@ impl super::types::PatientData {
     /// `DefaultCaseDatesSameOrSimilarIllnessEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesSameOrSimilarIllnessEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_same_or_similar_illness_end_date`](Self::default_case_dates_same_or_similar_illness_end_date).
+    #[inline]
     pub fn default_case_dates_same_or_similar_illness_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1782,6 +1879,7 @@ impl super::types::PatientData {
     /// `DefaultCaseDatesSameOrSimilarIllnessStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesSameOrSimilarIllnessStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_same_or_similar_illness_start_date`](Self::default_case_dates_same_or_similar_illness_start_date).
+    #[inline]
     pub fn default_case_dates_same_or_similar_illness_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1796,6 +1894,7 @@ impl super::types::PatientData {
     /// `DefaultCaseDatesUnableToWorkEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesUnableToWorkEndDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_unable_to_work_end_date`](Self::default_case_dates_unable_to_work_end_date).
+    #[inline]
     pub fn default_case_dates_unable_to_work_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1807,6 +1906,7 @@ impl super::types::PatientData {
     /// `DefaultCaseDatesUnableToWorkStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesUnableToWorkStartDate` and the text when it is not one.
     /// The text stays in [`default_case_dates_unable_to_work_start_date`](Self::default_case_dates_unable_to_work_start_date).
+    #[inline]
     pub fn default_case_dates_unable_to_work_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1818,6 +1918,7 @@ impl super::types::PatientData {
     /// `DefaultCaseID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseID` and the text when it is not one.
     /// The text stays in [`default_case_id`](Self::default_case_id).
+    #[inline]
     pub fn default_case_id_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -1829,6 +1930,7 @@ impl super::types::PatientData {
     /// `DefaultCaseSendPatientStatements` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseSendPatientStatements` and the text when it is not one.
     /// The text stays in [`default_case_send_patient_statements`](Self::default_case_send_patient_statements).
+    #[inline]
     pub fn default_case_send_patient_statements_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -1840,6 +1942,7 @@ impl super::types::PatientData {
     /// `GuarantorDifferentThanPatient` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/GuarantorDifferentThanPatient` and the text when it is not one.
     /// The text stays in [`guarantor_different_than_patient`](Self::guarantor_different_than_patient).
+    #[inline]
     pub fn guarantor_different_than_patient_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -1851,6 +1954,7 @@ impl super::types::PatientData {
     /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
+    #[inline]
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "PatientData/ID",
@@ -1860,6 +1964,7 @@ impl super::types::PatientData {
     /// `InsuranceBalance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/InsuranceBalance` and the text when it is not one.
     /// The text stays in [`insurance_balance`](Self::insurance_balance).
+    #[inline]
     pub fn insurance_balance_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -1871,6 +1976,7 @@ impl super::types::PatientData {
     /// `InsurancePayments` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/InsurancePayments` and the text when it is not one.
     /// The text stays in [`insurance_payments`](Self::insurance_payments).
+    #[inline]
     pub fn insurance_payments_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -1882,6 +1988,7 @@ impl super::types::PatientData {
     /// `LastAppointmentDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastAppointmentDate` and the text when it is not one.
     /// The text stays in [`last_appointment_date`](Self::last_appointment_date).
+    #[inline]
     pub fn last_appointment_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -1893,6 +2000,7 @@ impl super::types::PatientData {
     /// `LastEncounterDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastEncounterDate` and the text when it is not one.
     /// The text stays in [`last_encounter_date`](Self::last_encounter_date).
+    #[inline]
     pub fn last_encounter_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1904,6 +2012,7 @@ impl super::types::PatientData {
     /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastModifiedDate` and the text when it is not one.
     /// The text stays in [`last_modified_date`](Self::last_modified_date).
+    #[inline]
     pub fn last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -1915,6 +2024,7 @@ impl super::types::PatientData {
     /// `LastPaymentDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastPaymentDate` and the text when it is not one.
     /// The text stays in [`last_payment_date`](Self::last_payment_date).
+    #[inline]
     pub fn last_payment_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1926,6 +2036,7 @@ impl super::types::PatientData {
     /// `LastStatementDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastStatementDate` and the text when it is not one.
     /// The text stays in [`last_statement_date`](Self::last_statement_date).
+    #[inline]
     pub fn last_statement_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -1937,6 +2048,7 @@ impl super::types::PatientData {
     /// `MostRecentNote1Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/MostRecentNote1Date` and the text when it is not one.
     /// The text stays in [`most_recent_note1_date`](Self::most_recent_note1_date).
+    #[inline]
     pub fn most_recent_note1_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -1948,6 +2060,7 @@ impl super::types::PatientData {
     /// `MostRecentNote2Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/MostRecentNote2Date` and the text when it is not one.
     /// The text stays in [`most_recent_note2_date`](Self::most_recent_note2_date).
+    #[inline]
     pub fn most_recent_note2_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -1959,6 +2072,7 @@ impl super::types::PatientData {
     /// `MostRecentNote3Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/MostRecentNote3Date` and the text when it is not one.
     /// The text stays in [`most_recent_note3_date`](Self::most_recent_note3_date).
+    #[inline]
     pub fn most_recent_note3_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -1970,6 +2084,7 @@ impl super::types::PatientData {
     /// `MostRecentNote4Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/MostRecentNote4Date` and the text when it is not one.
     /// The text stays in [`most_recent_note4_date`](Self::most_recent_note4_date).
+    #[inline]
     pub fn most_recent_note4_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -1981,6 +2096,7 @@ impl super::types::PatientData {
     /// `PatientBalance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PatientBalance` and the text when it is not one.
     /// The text stays in [`patient_balance`](Self::patient_balance).
+    #[inline]
     pub fn patient_balance_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -1992,6 +2108,7 @@ impl super::types::PatientData {
     /// `PatientPayments` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PatientPayments` and the text when it is not one.
     /// The text stays in [`patient_payments`](Self::patient_payments).
+    #[inline]
     pub fn patient_payments_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -2003,6 +2120,7 @@ impl super::types::PatientData {
     /// `PracticeId` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PracticeId` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
+    #[inline]
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "PatientData/PracticeId",
@@ -2012,6 +2130,7 @@ impl super::types::PatientData {
     /// `PrimaryInsurancePolicyCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyCopay` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_copay`](Self::primary_insurance_policy_copay).
+    #[inline]
     pub fn primary_insurance_policy_copay_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -2023,6 +2142,7 @@ impl super::types::PatientData {
     /// `PrimaryInsurancePolicyDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyDeductible` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_deductible`](Self::primary_insurance_policy_deductible).
+    #[inline]
     pub fn primary_insurance_policy_deductible_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -2034,6 +2154,7 @@ impl super::types::PatientData {
     /// `PrimaryInsurancePolicyEffectiveEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyEffectiveEndDate` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_effective_end_date`](Self::primary_insurance_policy_effective_end_date).
+    #[inline]
     pub fn primary_insurance_policy_effective_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2045,6 +2166,7 @@ impl super::types::PatientData {
     /// `PrimaryInsurancePolicyEffectiveStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyEffectiveStartDate` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_effective_start_date`](Self::primary_insurance_policy_effective_start_date).
+    #[inline]
     pub fn primary_insurance_policy_effective_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2059,6 +2181,7 @@ impl super::types::PatientData {
     /// `PrimaryInsurancePolicyInsuredDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyInsuredDateOfBirth` and the text when it is not one.
     /// The text stays in [`primary_insurance_policy_insured_date_of_birth`](Self::primary_insurance_policy_insured_date_of_birth).
+    #[inline]
     pub fn primary_insurance_policy_insured_date_of_birth_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2073,6 +2196,7 @@ impl super::types::PatientData {
     /// `SecondaryInsurancePolicyCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyCopay` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_copay`](Self::secondary_insurance_policy_copay).
+    #[inline]
     pub fn secondary_insurance_policy_copay_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -2084,6 +2208,7 @@ impl super::types::PatientData {
     /// `SecondaryInsurancePolicyDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyDeductible` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_deductible`](Self::secondary_insurance_policy_deductible).
+    #[inline]
     pub fn secondary_insurance_policy_deductible_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -2095,6 +2220,7 @@ impl super::types::PatientData {
     /// `SecondaryInsurancePolicyEffectiveEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyEffectiveEndDate` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_effective_end_date`](Self::secondary_insurance_policy_effective_end_date).
+    #[inline]
     pub fn secondary_insurance_policy_effective_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2109,6 +2235,7 @@ impl super::types::PatientData {
     /// `SecondaryInsurancePolicyEffectiveStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyEffectiveStartDate` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_effective_start_date`](Self::secondary_insurance_policy_effective_start_date).
+    #[inline]
     pub fn secondary_insurance_policy_effective_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2123,6 +2250,7 @@ impl super::types::PatientData {
     /// `SecondaryInsurancePolicyInsuredDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyInsuredDateOfBirth` and the text when it is not one.
     /// The text stays in [`secondary_insurance_policy_insured_date_of_birth`](Self::secondary_insurance_policy_insured_date_of_birth).
+    #[inline]
     pub fn secondary_insurance_policy_insured_date_of_birth_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2137,6 +2265,7 @@ impl super::types::PatientData {
     /// `TotalBalance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/TotalBalance` and the text when it is not one.
     /// The text stays in [`total_balance`](Self::total_balance).
+    #[inline]
     pub fn total_balance_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -2744,6 +2873,7 @@ impl super::types::PatientCaseData {
     /// `ConditionRelatedToAbuse` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToAbuse` and the text when it is not one.
     /// The text stays in [`condition_related_to_abuse`](Self::condition_related_to_abuse).
+    #[inline]
     pub fn condition_related_to_abuse_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -2755,6 +2885,7 @@ impl super::types::PatientCaseData {
     /// `ConditionRelatedToAutoAccident` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToAutoAccident` and the text when it is not one.
     /// The text stays in [`condition_related_to_auto_accident`](Self::condition_related_to_auto_accident).
+    #[inline]
     pub fn condition_related_to_auto_accident_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -2766,6 +2897,7 @@ impl super::types::PatientCaseData {
     /// `ConditionRelatedToEPSDT` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToEPSDT` and the text when it is not one.
     /// The text stays in [`condition_related_to_epsdt`](Self::condition_related_to_epsdt).
+    #[inline]
     pub fn condition_related_to_epsdt_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -2777,6 +2909,7 @@ impl super::types::PatientCaseData {
     /// `ConditionRelatedToEmergency` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToEmergency` and the text when it is not one.
     /// The text stays in [`condition_related_to_emergency`](Self::condition_related_to_emergency).
+    #[inline]
     pub fn condition_related_to_emergency_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -2788,6 +2921,7 @@ impl super::types::PatientCaseData {
     /// `ConditionRelatedToEmployment` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToEmployment` and the text when it is not one.
     /// The text stays in [`condition_related_to_employment`](Self::condition_related_to_employment).
+    #[inline]
     pub fn condition_related_to_employment_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -2799,6 +2933,7 @@ impl super::types::PatientCaseData {
     /// `ConditionRelatedToFamilyPlanning` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToFamilyPlanning` and the text when it is not one.
     /// The text stays in [`condition_related_to_family_planning`](Self::condition_related_to_family_planning).
+    #[inline]
     pub fn condition_related_to_family_planning_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -2810,6 +2945,7 @@ impl super::types::PatientCaseData {
     /// `ConditionRelatedToOther` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToOther` and the text when it is not one.
     /// The text stays in [`condition_related_to_other`](Self::condition_related_to_other).
+    #[inline]
     pub fn condition_related_to_other_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -2821,6 +2957,7 @@ impl super::types::PatientCaseData {
     /// `ConditionRelatedToPregnancy` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToPregnancy` and the text when it is not one.
     /// The text stays in [`condition_related_to_pregnancy`](Self::condition_related_to_pregnancy).
+    #[inline]
     pub fn condition_related_to_pregnancy_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -2832,6 +2969,7 @@ impl super::types::PatientCaseData {
     /// `DatesAccidentDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesAccidentDate` and the text when it is not one.
     /// The text stays in [`dates_accident_date`](Self::dates_accident_date).
+    #[inline]
     pub fn dates_accident_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2843,6 +2981,7 @@ impl super::types::PatientCaseData {
     /// `DatesAcuteManifestationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesAcuteManifestationDate` and the text when it is not one.
     /// The text stays in [`dates_acute_manifestation_date`](Self::dates_acute_manifestation_date).
+    #[inline]
     pub fn dates_acute_manifestation_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2854,6 +2993,7 @@ impl super::types::PatientCaseData {
     /// `DatesInjuryEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesInjuryEndDate` and the text when it is not one.
     /// The text stays in [`dates_injury_end_date`](Self::dates_injury_end_date).
+    #[inline]
     pub fn dates_injury_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2865,6 +3005,7 @@ impl super::types::PatientCaseData {
     /// `DatesInjuryStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesInjuryStartDate` and the text when it is not one.
     /// The text stays in [`dates_injury_start_date`](Self::dates_injury_start_date).
+    #[inline]
     pub fn dates_injury_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2876,6 +3017,7 @@ impl super::types::PatientCaseData {
     /// `DatesLastMenstrualPeriodDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesLastMenstrualPeriodDate` and the text when it is not one.
     /// The text stays in [`dates_last_menstrual_period_date`](Self::dates_last_menstrual_period_date).
+    #[inline]
     pub fn dates_last_menstrual_period_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2887,6 +3029,7 @@ impl super::types::PatientCaseData {
     /// `DatesLastSeenDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesLastSeenDate` and the text when it is not one.
     /// The text stays in [`dates_last_seen_date`](Self::dates_last_seen_date).
+    #[inline]
     pub fn dates_last_seen_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2898,6 +3041,7 @@ impl super::types::PatientCaseData {
     /// `DatesLastXRayDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesLastXRayDate` and the text when it is not one.
     /// The text stays in [`dates_last_x_ray_date`](Self::dates_last_x_ray_date).
+    #[inline]
     pub fn dates_last_x_ray_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2909,6 +3053,7 @@ impl super::types::PatientCaseData {
     /// `DatesReferralDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesReferralDate` and the text when it is not one.
     /// The text stays in [`dates_referral_date`](Self::dates_referral_date).
+    #[inline]
     pub fn dates_referral_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2920,6 +3065,7 @@ impl super::types::PatientCaseData {
     /// `DatesRelatedDisabilityEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesRelatedDisabilityEndDate` and the text when it is not one.
     /// The text stays in [`dates_related_disability_end_date`](Self::dates_related_disability_end_date).
+    #[inline]
     pub fn dates_related_disability_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2931,6 +3077,7 @@ impl super::types::PatientCaseData {
     /// `DatesRelatedDisabilityStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesRelatedDisabilityStartDate` and the text when it is not one.
     /// The text stays in [`dates_related_disability_start_date`](Self::dates_related_disability_start_date).
+    #[inline]
     pub fn dates_related_disability_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2942,6 +3089,7 @@ impl super::types::PatientCaseData {
     /// `DatesRelatedHospitalizationEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesRelatedHospitalizationEndDate` and the text when it is not one.
     /// The text stays in [`dates_related_hospitalization_end_date`](Self::dates_related_hospitalization_end_date).
+    #[inline]
     pub fn dates_related_hospitalization_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2953,6 +3101,7 @@ impl super::types::PatientCaseData {
     /// `DatesRelatedHospitalizationStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesRelatedHospitalizationStartDate` and the text when it is not one.
     /// The text stays in [`dates_related_hospitalization_start_date`](Self::dates_related_hospitalization_start_date).
+    #[inline]
     pub fn dates_related_hospitalization_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2964,6 +3113,7 @@ impl super::types::PatientCaseData {
     /// `DatesSameOrSimilarIllnessEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesSameOrSimilarIllnessEndDate` and the text when it is not one.
     /// The text stays in [`dates_same_or_similar_illness_end_date`](Self::dates_same_or_similar_illness_end_date).
+    #[inline]
     pub fn dates_same_or_similar_illness_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2975,6 +3125,7 @@ impl super::types::PatientCaseData {
     /// `DatesSameOrSimilarIllnessStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesSameOrSimilarIllnessStartDate` and the text when it is not one.
     /// The text stays in [`dates_same_or_similar_illness_start_date`](Self::dates_same_or_similar_illness_start_date).
+    #[inline]
     pub fn dates_same_or_similar_illness_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2986,6 +3137,7 @@ impl super::types::PatientCaseData {
     /// `DatesUnableToWorkEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesUnableToWorkEndDate` and the text when it is not one.
     /// The text stays in [`dates_unable_to_work_end_date`](Self::dates_unable_to_work_end_date).
+    #[inline]
     pub fn dates_unable_to_work_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -2997,6 +3149,7 @@ impl super::types::PatientCaseData {
     /// `DatesUnableToWorkStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesUnableToWorkStartDate` and the text when it is not one.
     /// The text stays in [`dates_unable_to_work_start_date`](Self::dates_unable_to_work_start_date).
+    #[inline]
     pub fn dates_unable_to_work_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -3008,6 +3161,7 @@ impl super::types::PatientCaseData {
     /// `PatientCaseID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/PatientCaseID` and the text when it is not one.
     /// The text stays in [`patient_case_id`](Self::patient_case_id).
+    #[inline]
     pub fn patient_case_id_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -3019,6 +3173,7 @@ impl super::types::PatientCaseData {
     /// `SendPatientStatements` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/SendPatientStatements` and the text when it is not one.
     /// The text stays in [`send_patient_statements`](Self::send_patient_statements).
+    #[inline]
     pub fn send_patient_statements_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -3288,6 +3443,7 @@ impl super::types::PatientInsurancePolicyData {
     /// `Copay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/Copay` and the text when it is not one.
     /// The text stays in [`copay`](Self::copay).
+    #[inline]
     pub fn copay_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -3299,6 +3455,7 @@ impl super::types::PatientInsurancePolicyData {
     /// `Deductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/Deductible` and the text when it is not one.
     /// The text stays in [`deductible`](Self::deductible).
+    #[inline]
     pub fn deductible_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -3310,6 +3467,7 @@ impl super::types::PatientInsurancePolicyData {
     /// `EffectiveEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/EffectiveEndDate` and the text when it is not one.
     /// The text stays in [`effective_end_date`](Self::effective_end_date).
+    #[inline]
     pub fn effective_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -3321,6 +3479,7 @@ impl super::types::PatientInsurancePolicyData {
     /// `EffectiveStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/EffectiveStartDate` and the text when it is not one.
     /// The text stays in [`effective_start_date`](Self::effective_start_date).
+    #[inline]
     pub fn effective_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -3332,6 +3491,7 @@ impl super::types::PatientInsurancePolicyData {
     /// `InsurancePolicyID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/InsurancePolicyID` and the text when it is not one.
     /// The text stays in [`insurance_policy_id`](Self::insurance_policy_id).
+    #[inline]
     pub fn insurance_policy_id_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -3343,6 +3503,7 @@ impl super::types::PatientInsurancePolicyData {
     /// `InsuredDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/InsuredDateOfBirth` and the text when it is not one.
     /// The text stays in [`insured_date_of_birth`](Self::insured_date_of_birth).
+    #[inline]
     pub fn insured_date_of_birth_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -3354,6 +3515,7 @@ impl super::types::PatientInsurancePolicyData {
     /// `PatientCaseID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/PatientCaseID` and the text when it is not one.
     /// The text stays in [`patient_case_id`](Self::patient_case_id).
+    #[inline]
     pub fn patient_case_id_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -3426,6 +3588,7 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
     /// `AuthorizedNumberOfVisits` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/AuthorizedNumberOfVisits` and the text when it is not one.
     /// The text stays in [`authorized_number_of_visits`](Self::authorized_number_of_visits).
+    #[inline]
     pub fn authorized_number_of_visits_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -3437,6 +3600,7 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
     /// `AuthorizedNumberOfVisitsUsed` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/AuthorizedNumberOfVisitsUsed` and the text when it is not one.
     /// The text stays in [`authorized_number_of_visits_used`](Self::authorized_number_of_visits_used).
+    #[inline]
     pub fn authorized_number_of_visits_used_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -3448,6 +3612,7 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
     /// `EndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/EndDate` and the text when it is not one.
     /// The text stays in [`end_date`](Self::end_date).
+    #[inline]
     pub fn end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -3459,6 +3624,7 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
     /// `InsurancePolicyID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/InsurancePolicyID` and the text when it is not one.
     /// The text stays in [`insurance_policy_id`](Self::insurance_policy_id).
+    #[inline]
     pub fn insurance_policy_id_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -3470,6 +3636,7 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
     /// `StartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/StartDate` and the text when it is not one.
     /// The text stays in [`start_date`](Self::start_date).
+    #[inline]
     pub fn start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -3530,6 +3697,7 @@ impl super::types::AppointmentFilter {
     /// `EndDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/EndDate` and the text when it is not one.
     /// The text stays in [`end_date`](Self::end_date).
+    #[inline]
     pub fn end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -3541,6 +3709,7 @@ impl super::types::AppointmentFilter {
     /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/FromCreatedDate` and the text when it is not one.
     /// The text stays in [`from_created_date`](Self::from_created_date).
+    #[inline]
     pub fn from_created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -3552,6 +3721,7 @@ impl super::types::AppointmentFilter {
     /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/FromLastModifiedDate` and the text when it is not one.
     /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
+    #[inline]
     pub fn from_last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -3563,6 +3733,7 @@ impl super::types::AppointmentFilter {
     /// `PatientID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/PatientID` and the text when it is not one.
     /// The text stays in [`patient_id`](Self::patient_id).
+    #[inline]
     pub fn patient_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "AppointmentFilter/PatientID",
@@ -3572,6 +3743,7 @@ impl super::types::AppointmentFilter {
     /// `StartDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/StartDate` and the text when it is not one.
     /// The text stays in [`start_date`](Self::start_date).
+    #[inline]
     pub fn start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -3583,6 +3755,7 @@ impl super::types::AppointmentFilter {
     /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/ToCreatedDate` and the text when it is not one.
     /// The text stays in [`to_created_date`](Self::to_created_date).
+    #[inline]
     pub fn to_created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -3594,6 +3767,7 @@ impl super::types::AppointmentFilter {
     /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/ToLastModifiedDate` and the text when it is not one.
     /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
+    #[inline]
     pub fn to_last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -3668,6 +3842,7 @@ impl super::types::AppointmentData {
     /// `AllDay` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/AllDay` and the text when it is not one.
     /// The text stays in [`all_day`](Self::all_day).
+    #[inline]
     pub fn all_day_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -3679,6 +3854,7 @@ impl super::types::AppointmentData {
     /// `AuthorizationEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/AuthorizationEndDate` and the text when it is not one.
     /// The text stays in [`authorization_end_date`](Self::authorization_end_date).
+    #[inline]
     pub fn authorization_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -3690,6 +3866,7 @@ impl super::types::AppointmentData {
     /// `AuthorizationStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/AuthorizationStartDate` and the text when it is not one.
     /// The text stays in [`authorization_start_date`](Self::authorization_start_date).
+    #[inline]
     pub fn authorization_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -3701,6 +3878,7 @@ impl super::types::AppointmentData {
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
+    #[inline]
     pub fn created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -3712,6 +3890,7 @@ impl super::types::AppointmentData {
     /// `EndDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/EndDate` and the text when it is not one.
     /// The text stays in [`end_date`](Self::end_date).
+    #[inline]
     pub fn end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -3723,6 +3902,7 @@ impl super::types::AppointmentData {
     /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
+    #[inline]
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "AppointmentData/ID",
@@ -3732,6 +3912,7 @@ impl super::types::AppointmentData {
     /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/LastModifiedDate` and the text when it is not one.
     /// The text stays in [`last_modified_date`](Self::last_modified_date).
+    #[inline]
     pub fn last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -3743,6 +3924,7 @@ impl super::types::AppointmentData {
     /// `PatientCaseID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/PatientCaseID` and the text when it is not one.
     /// The text stays in [`patient_case_id`](Self::patient_case_id).
+    #[inline]
     pub fn patient_case_id_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -3754,6 +3936,7 @@ impl super::types::AppointmentData {
     /// `PatientID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/PatientID` and the text when it is not one.
     /// The text stays in [`patient_id`](Self::patient_id).
+    #[inline]
     pub fn patient_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "AppointmentData/PatientID",
@@ -3763,6 +3946,7 @@ impl super::types::AppointmentData {
     /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/PracticeID` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
+    #[inline]
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "AppointmentData/PracticeID",
@@ -3772,6 +3956,7 @@ impl super::types::AppointmentData {
     /// `Recurring` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/Recurring` and the text when it is not one.
     /// The text stays in [`recurring`](Self::recurring).
+    #[inline]
     pub fn recurring_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -3783,6 +3968,7 @@ impl super::types::AppointmentData {
     /// `ServiceLocationID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/ServiceLocationID` and the text when it is not one.
     /// The text stays in [`service_location_id`](Self::service_location_id).
+    #[inline]
     pub fn service_location_id_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -3794,6 +3980,7 @@ impl super::types::AppointmentData {
     /// `StartDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/StartDate` and the text when it is not one.
     /// The text stays in [`start_date`](Self::start_date).
+    #[inline]
     pub fn start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -3906,6 +4093,7 @@ impl super::types::ChargeFilter {
     /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/FromCreatedDate` and the text when it is not one.
     /// The text stays in [`from_created_date`](Self::from_created_date).
+    #[inline]
     pub fn from_created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -3917,6 +4105,7 @@ impl super::types::ChargeFilter {
     /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/FromLastModifiedDate` and the text when it is not one.
     /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
+    #[inline]
     pub fn from_last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -3928,6 +4117,7 @@ impl super::types::ChargeFilter {
     /// `FromPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/FromPostingDate` and the text when it is not one.
     /// The text stays in [`from_posting_date`](Self::from_posting_date).
+    #[inline]
     pub fn from_posting_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -3939,6 +4129,7 @@ impl super::types::ChargeFilter {
     /// `FromServiceDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/FromServiceDate` and the text when it is not one.
     /// The text stays in [`from_service_date`](Self::from_service_date).
+    #[inline]
     pub fn from_service_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -3950,6 +4141,7 @@ impl super::types::ChargeFilter {
     /// `IncludeUnapprovedCharges` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/IncludeUnapprovedCharges` and the text when it is not one.
     /// The text stays in [`include_unapproved_charges`](Self::include_unapproved_charges).
+    #[inline]
     pub fn include_unapproved_charges_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -3961,6 +4153,7 @@ impl super::types::ChargeFilter {
     /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/ToCreatedDate` and the text when it is not one.
     /// The text stays in [`to_created_date`](Self::to_created_date).
+    #[inline]
     pub fn to_created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -3972,6 +4165,7 @@ impl super::types::ChargeFilter {
     /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/ToLastModifiedDate` and the text when it is not one.
     /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
+    #[inline]
     pub fn to_last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -3983,6 +4177,7 @@ impl super::types::ChargeFilter {
     /// `ToPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/ToPostingDate` and the text when it is not one.
     /// The text stays in [`to_posting_date`](Self::to_posting_date).
+    #[inline]
     pub fn to_posting_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -3994,6 +4189,7 @@ impl super::types::ChargeFilter {
     /// `ToServiceDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/ToServiceDate` and the text when it is not one.
     /// The text stays in [`to_service_date`](Self::to_service_date).
+    #[inline]
     pub fn to_service_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4089,6 +4285,7 @@ impl super::types::ChargeData {
     /// `AdjustedCharges` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/AdjustedCharges` and the text when it is not one.
     /// The text stays in [`adjusted_charges`](Self::adjusted_charges).
+    #[inline]
     pub fn adjusted_charges_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4100,6 +4297,7 @@ impl super::types::ChargeData {
     /// `AllowedAmount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/AllowedAmount` and the text when it is not one.
     /// The text stays in [`allowed_amount`](Self::allowed_amount).
+    #[inline]
     pub fn allowed_amount_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4111,6 +4309,7 @@ impl super::types::ChargeData {
     /// `AppointmentID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/AppointmentID` and the text when it is not one.
     /// The text stays in [`appointment_id`](Self::appointment_id).
+    #[inline]
     pub fn appointment_id_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -4122,6 +4321,7 @@ impl super::types::ChargeData {
     /// `CopayAmount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/CopayAmount` and the text when it is not one.
     /// The text stays in [`copay_amount`](Self::copay_amount).
+    #[inline]
     pub fn copay_amount_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4133,6 +4333,7 @@ impl super::types::ChargeData {
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
+    #[inline]
     pub fn created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -4144,6 +4345,7 @@ impl super::types::ChargeData {
     /// `DoNotSendClaimElectronically` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/DoNotSendClaimElectronically` and the text when it is not one.
     /// The text stays in [`do_not_send_claim_electronically`](Self::do_not_send_claim_electronically).
+    #[inline]
     pub fn do_not_send_claim_electronically_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -4155,6 +4357,7 @@ impl super::types::ChargeData {
     /// `DoNotSendElectronicallyToSecondary` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/DoNotSendElectronicallyToSecondary` and the text when it is not one.
     /// The text stays in [`do_not_send_electronically_to_secondary`](Self::do_not_send_electronically_to_secondary).
+    #[inline]
     pub fn do_not_send_electronically_to_secondary_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -4166,6 +4369,7 @@ impl super::types::ChargeData {
     /// `EncounterID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/EncounterID` and the text when it is not one.
     /// The text stays in [`encounter_id`](Self::encounter_id).
+    #[inline]
     pub fn encounter_id_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -4177,6 +4381,7 @@ impl super::types::ChargeData {
     /// `ExpectedAmount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ExpectedAmount` and the text when it is not one.
     /// The text stays in [`expected_amount`](Self::expected_amount).
+    #[inline]
     pub fn expected_amount_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4188,6 +4393,7 @@ impl super::types::ChargeData {
     /// `HospitalizationEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/HospitalizationEndDate` and the text when it is not one.
     /// The text stays in [`hospitalization_end_date`](Self::hospitalization_end_date).
+    #[inline]
     pub fn hospitalization_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4199,6 +4405,7 @@ impl super::types::ChargeData {
     /// `HospitalizationStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/HospitalizationStartDate` and the text when it is not one.
     /// The text stays in [`hospitalization_start_date`](Self::hospitalization_start_date).
+    #[inline]
     pub fn hospitalization_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4210,12 +4417,14 @@ impl super::types::ChargeData {
     /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
+    #[inline]
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member("ChargeData/ID", self.id.value().map(|v| v.as_str()))
     }
     /// `InsuranceBalance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/InsuranceBalance` and the text when it is not one.
     /// The text stays in [`insurance_balance`](Self::insurance_balance).
+    #[inline]
     pub fn insurance_balance_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4227,6 +4436,7 @@ impl super::types::ChargeData {
     /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/LastModifiedDate` and the text when it is not one.
     /// The text stays in [`last_modified_date`](Self::last_modified_date).
+    #[inline]
     pub fn last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -4238,6 +4448,7 @@ impl super::types::ChargeData {
     /// `Minutes` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/Minutes` and the text when it is not one.
     /// The text stays in [`minutes`](Self::minutes).
+    #[inline]
     pub fn minutes_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "ChargeData/Minutes",
@@ -4247,6 +4458,7 @@ impl super::types::ChargeData {
     /// `OtherAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/OtherAdjustment` and the text when it is not one.
     /// The text stays in [`other_adjustment`](Self::other_adjustment).
+    #[inline]
     pub fn other_adjustment_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4258,6 +4470,7 @@ impl super::types::ChargeData {
     /// `OtherPaymentAmount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/OtherPaymentAmount` and the text when it is not one.
     /// The text stays in [`other_payment_amount`](Self::other_payment_amount).
+    #[inline]
     pub fn other_payment_amount_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4269,6 +4482,7 @@ impl super::types::ChargeData {
     /// `OtherPaymentPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/OtherPaymentPostingDate` and the text when it is not one.
     /// The text stays in [`other_payment_posting_date`](Self::other_payment_posting_date).
+    #[inline]
     pub fn other_payment_posting_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4280,6 +4494,7 @@ impl super::types::ChargeData {
     /// `PatientBalance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientBalance` and the text when it is not one.
     /// The text stays in [`patient_balance`](Self::patient_balance).
+    #[inline]
     pub fn patient_balance_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4291,6 +4506,7 @@ impl super::types::ChargeData {
     /// `PatientDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientDateOfBirth` and the text when it is not one.
     /// The text stays in [`patient_date_of_birth`](Self::patient_date_of_birth).
+    #[inline]
     pub fn patient_date_of_birth_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4302,6 +4518,7 @@ impl super::types::ChargeData {
     /// `PatientFirstBillDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientFirstBillDate` and the text when it is not one.
     /// The text stays in [`patient_first_bill_date`](Self::patient_first_bill_date).
+    #[inline]
     pub fn patient_first_bill_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4313,6 +4530,7 @@ impl super::types::ChargeData {
     /// `PatientID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientID` and the text when it is not one.
     /// The text stays in [`patient_id`](Self::patient_id).
+    #[inline]
     pub fn patient_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "ChargeData/PatientID",
@@ -4322,6 +4540,7 @@ impl super::types::ChargeData {
     /// `PatientLastBillDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientLastBillDate` and the text when it is not one.
     /// The text stays in [`patient_last_bill_date`](Self::patient_last_bill_date).
+    #[inline]
     pub fn patient_last_bill_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4333,6 +4552,7 @@ impl super::types::ChargeData {
     /// `PatientPaymentAmount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientPaymentAmount` and the text when it is not one.
     /// The text stays in [`patient_payment_amount`](Self::patient_payment_amount).
+    #[inline]
     pub fn patient_payment_amount_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4344,6 +4564,7 @@ impl super::types::ChargeData {
     /// `PatientPaymentPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientPaymentPostingDate` and the text when it is not one.
     /// The text stays in [`patient_payment_posting_date`](Self::patient_payment_posting_date).
+    #[inline]
     pub fn patient_payment_posting_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4355,6 +4576,7 @@ impl super::types::ChargeData {
     /// `PostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PostingDate` and the text when it is not one.
     /// The text stays in [`posting_date`](Self::posting_date).
+    #[inline]
     pub fn posting_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4366,6 +4588,7 @@ impl super::types::ChargeData {
     /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PracticeID` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
+    #[inline]
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "ChargeData/PracticeID",
@@ -4375,6 +4598,7 @@ impl super::types::ChargeData {
     /// `PrimaryInsuranceAdjudicationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceAdjudicationDate` and the text when it is not one.
     /// The text stays in [`primary_insurance_adjudication_date`](Self::primary_insurance_adjudication_date).
+    #[inline]
     pub fn primary_insurance_adjudication_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4386,6 +4610,7 @@ impl super::types::ChargeData {
     /// `PrimaryInsuranceFirstBillDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceFirstBillDate` and the text when it is not one.
     /// The text stays in [`primary_insurance_first_bill_date`](Self::primary_insurance_first_bill_date).
+    #[inline]
     pub fn primary_insurance_first_bill_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4397,6 +4622,7 @@ impl super::types::ChargeData {
     /// `PrimaryInsuranceInsuranceAllowed` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceAllowed` and the text when it is not one.
     /// The text stays in [`primary_insurance_insurance_allowed`](Self::primary_insurance_insurance_allowed).
+    #[inline]
     pub fn primary_insurance_insurance_allowed_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4408,6 +4634,7 @@ impl super::types::ChargeData {
     /// `PrimaryInsuranceInsuranceCoinsurance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceCoinsurance` and the text when it is not one.
     /// The text stays in [`primary_insurance_insurance_coinsurance`](Self::primary_insurance_insurance_coinsurance).
+    #[inline]
     pub fn primary_insurance_insurance_coinsurance_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4419,6 +4646,7 @@ impl super::types::ChargeData {
     /// `PrimaryInsuranceInsuranceContractAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceContractAdjustment` and the text when it is not one.
     /// The text stays in [`primary_insurance_insurance_contract_adjustment`](Self::primary_insurance_insurance_contract_adjustment).
+    #[inline]
     pub fn primary_insurance_insurance_contract_adjustment_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4433,6 +4661,7 @@ impl super::types::ChargeData {
     /// `PrimaryInsuranceInsuranceCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceCopay` and the text when it is not one.
     /// The text stays in [`primary_insurance_insurance_copay`](Self::primary_insurance_insurance_copay).
+    #[inline]
     pub fn primary_insurance_insurance_copay_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4444,6 +4673,7 @@ impl super::types::ChargeData {
     /// `PrimaryInsuranceInsuranceDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceDeductible` and the text when it is not one.
     /// The text stays in [`primary_insurance_insurance_deductible`](Self::primary_insurance_insurance_deductible).
+    #[inline]
     pub fn primary_insurance_insurance_deductible_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4455,6 +4685,7 @@ impl super::types::ChargeData {
     /// `PrimaryInsuranceInsurancePayment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsurancePayment` and the text when it is not one.
     /// The text stays in [`primary_insurance_insurance_payment`](Self::primary_insurance_insurance_payment).
+    #[inline]
     pub fn primary_insurance_insurance_payment_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4466,6 +4697,7 @@ impl super::types::ChargeData {
     /// `PrimaryInsuranceInsuranceSecondaryAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceSecondaryAdjustment` and the text when it is not one.
     /// The text stays in [`primary_insurance_insurance_secondary_adjustment`](Self::primary_insurance_insurance_secondary_adjustment).
+    #[inline]
     pub fn primary_insurance_insurance_secondary_adjustment_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4480,6 +4712,7 @@ impl super::types::ChargeData {
     /// `PrimaryInsuranceLastBillDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceLastBillDate` and the text when it is not one.
     /// The text stays in [`primary_insurance_last_bill_date`](Self::primary_insurance_last_bill_date).
+    #[inline]
     pub fn primary_insurance_last_bill_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4491,6 +4724,7 @@ impl super::types::ChargeData {
     /// `PrimaryInsurancePaymentPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsurancePaymentPostingDate` and the text when it is not one.
     /// The text stays in [`primary_insurance_payment_posting_date`](Self::primary_insurance_payment_posting_date).
+    #[inline]
     pub fn primary_insurance_payment_posting_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4502,6 +4736,7 @@ impl super::types::ChargeData {
     /// `Receipts` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/Receipts` and the text when it is not one.
     /// The text stays in [`receipts`](Self::receipts).
+    #[inline]
     pub fn receipts_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4513,6 +4748,7 @@ impl super::types::ChargeData {
     /// `SecondaryInsuranceAdjudicationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceAdjudicationDate` and the text when it is not one.
     /// The text stays in [`secondary_insurance_adjudication_date`](Self::secondary_insurance_adjudication_date).
+    #[inline]
     pub fn secondary_insurance_adjudication_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4524,6 +4760,7 @@ impl super::types::ChargeData {
     /// `SecondaryInsuranceFirstBillDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceFirstBillDate` and the text when it is not one.
     /// The text stays in [`secondary_insurance_first_bill_date`](Self::secondary_insurance_first_bill_date).
+    #[inline]
     pub fn secondary_insurance_first_bill_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4535,6 +4772,7 @@ impl super::types::ChargeData {
     /// `SecondaryInsuranceInsuranceAllowed` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceAllowed` and the text when it is not one.
     /// The text stays in [`secondary_insurance_insurance_allowed`](Self::secondary_insurance_insurance_allowed).
+    #[inline]
     pub fn secondary_insurance_insurance_allowed_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4546,6 +4784,7 @@ impl super::types::ChargeData {
     /// `SecondaryInsuranceInsuranceCoinsurance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceCoinsurance` and the text when it is not one.
     /// The text stays in [`secondary_insurance_insurance_coinsurance`](Self::secondary_insurance_insurance_coinsurance).
+    #[inline]
     pub fn secondary_insurance_insurance_coinsurance_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4557,6 +4796,7 @@ impl super::types::ChargeData {
     /// `SecondaryInsuranceInsuranceContractAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceContractAdjustment` and the text when it is not one.
     /// The text stays in [`secondary_insurance_insurance_contract_adjustment`](Self::secondary_insurance_insurance_contract_adjustment).
+    #[inline]
     pub fn secondary_insurance_insurance_contract_adjustment_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4571,6 +4811,7 @@ impl super::types::ChargeData {
     /// `SecondaryInsuranceInsuranceCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceCopay` and the text when it is not one.
     /// The text stays in [`secondary_insurance_insurance_copay`](Self::secondary_insurance_insurance_copay).
+    #[inline]
     pub fn secondary_insurance_insurance_copay_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4582,6 +4823,7 @@ impl super::types::ChargeData {
     /// `SecondaryInsuranceInsuranceDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceDeductible` and the text when it is not one.
     /// The text stays in [`secondary_insurance_insurance_deductible`](Self::secondary_insurance_insurance_deductible).
+    #[inline]
     pub fn secondary_insurance_insurance_deductible_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4593,6 +4835,7 @@ impl super::types::ChargeData {
     /// `SecondaryInsuranceInsurancePayment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsurancePayment` and the text when it is not one.
     /// The text stays in [`secondary_insurance_insurance_payment`](Self::secondary_insurance_insurance_payment).
+    #[inline]
     pub fn secondary_insurance_insurance_payment_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4604,6 +4847,7 @@ impl super::types::ChargeData {
     /// `SecondaryInsuranceInsuranceSecondaryAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceSecondaryAdjustment` and the text when it is not one.
     /// The text stays in [`secondary_insurance_insurance_secondary_adjustment`](Self::secondary_insurance_insurance_secondary_adjustment).
+    #[inline]
     pub fn secondary_insurance_insurance_secondary_adjustment_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4618,6 +4862,7 @@ impl super::types::ChargeData {
     /// `SecondaryInsuranceLastBillDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceLastBillDate` and the text when it is not one.
     /// The text stays in [`secondary_insurance_last_bill_date`](Self::secondary_insurance_last_bill_date).
+    #[inline]
     pub fn secondary_insurance_last_bill_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4629,6 +4874,7 @@ impl super::types::ChargeData {
     /// `SecondaryInsurancePaymentPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsurancePaymentPostingDate` and the text when it is not one.
     /// The text stays in [`secondary_insurance_payment_posting_date`](Self::secondary_insurance_payment_posting_date).
+    #[inline]
     pub fn secondary_insurance_payment_posting_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4640,6 +4886,7 @@ impl super::types::ChargeData {
     /// `ServiceEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ServiceEndDate` and the text when it is not one.
     /// The text stays in [`service_end_date`](Self::service_end_date).
+    #[inline]
     pub fn service_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4651,6 +4898,7 @@ impl super::types::ChargeData {
     /// `ServiceLocationId` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ServiceLocationId` and the text when it is not one.
     /// The text stays in [`service_location_id`](Self::service_location_id).
+    #[inline]
     pub fn service_location_id_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -4662,6 +4910,7 @@ impl super::types::ChargeData {
     /// `ServiceStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ServiceStartDate` and the text when it is not one.
     /// The text stays in [`service_start_date`](Self::service_start_date).
+    #[inline]
     pub fn service_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4673,6 +4922,7 @@ impl super::types::ChargeData {
     /// `TertiaryInsuranceAdjudicationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceAdjudicationDate` and the text when it is not one.
     /// The text stays in [`tertiary_insurance_adjudication_date`](Self::tertiary_insurance_adjudication_date).
+    #[inline]
     pub fn tertiary_insurance_adjudication_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4684,6 +4934,7 @@ impl super::types::ChargeData {
     /// `TertiaryInsuranceInsuranceAllowed` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceAllowed` and the text when it is not one.
     /// The text stays in [`tertiary_insurance_insurance_allowed`](Self::tertiary_insurance_insurance_allowed).
+    #[inline]
     pub fn tertiary_insurance_insurance_allowed_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4695,6 +4946,7 @@ impl super::types::ChargeData {
     /// `TertiaryInsuranceInsuranceCoinsurance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceCoinsurance` and the text when it is not one.
     /// The text stays in [`tertiary_insurance_insurance_coinsurance`](Self::tertiary_insurance_insurance_coinsurance).
+    #[inline]
     pub fn tertiary_insurance_insurance_coinsurance_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4706,6 +4958,7 @@ impl super::types::ChargeData {
     /// `TertiaryInsuranceInsuranceContractAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceContractAdjustment` and the text when it is not one.
     /// The text stays in [`tertiary_insurance_insurance_contract_adjustment`](Self::tertiary_insurance_insurance_contract_adjustment).
+    #[inline]
     pub fn tertiary_insurance_insurance_contract_adjustment_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4720,6 +4973,7 @@ impl super::types::ChargeData {
     /// `TertiaryInsuranceInsuranceCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceCopay` and the text when it is not one.
     /// The text stays in [`tertiary_insurance_insurance_copay`](Self::tertiary_insurance_insurance_copay).
+    #[inline]
     pub fn tertiary_insurance_insurance_copay_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4731,6 +4985,7 @@ impl super::types::ChargeData {
     /// `TertiaryInsuranceInsuranceDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceDeductible` and the text when it is not one.
     /// The text stays in [`tertiary_insurance_insurance_deductible`](Self::tertiary_insurance_insurance_deductible).
+    #[inline]
     pub fn tertiary_insurance_insurance_deductible_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4742,6 +4997,7 @@ impl super::types::ChargeData {
     /// `TertiaryInsuranceInsurancePayment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsurancePayment` and the text when it is not one.
     /// The text stays in [`tertiary_insurance_insurance_payment`](Self::tertiary_insurance_insurance_payment).
+    #[inline]
     pub fn tertiary_insurance_insurance_payment_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4753,6 +5009,7 @@ impl super::types::ChargeData {
     /// `TertiaryInsuranceInsuranceSecondaryAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceSecondaryAdjustment` and the text when it is not one.
     /// The text stays in [`tertiary_insurance_insurance_secondary_adjustment`](Self::tertiary_insurance_insurance_secondary_adjustment).
+    #[inline]
     pub fn tertiary_insurance_insurance_secondary_adjustment_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4767,6 +5024,7 @@ impl super::types::ChargeData {
     /// `TertiaryInsurancePaymentPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsurancePaymentPostingDate` and the text when it is not one.
     /// The text stays in [`tertiary_insurance_payment_posting_date`](Self::tertiary_insurance_payment_posting_date).
+    #[inline]
     pub fn tertiary_insurance_payment_posting_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -4778,6 +5036,7 @@ impl super::types::ChargeData {
     /// `TotalBalance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TotalBalance` and the text when it is not one.
     /// The text stays in [`total_balance`](Self::total_balance).
+    #[inline]
     pub fn total_balance_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4789,6 +5048,7 @@ impl super::types::ChargeData {
     /// `TotalCharges` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TotalCharges` and the text when it is not one.
     /// The text stays in [`total_charges`](Self::total_charges).
+    #[inline]
     pub fn total_charges_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -4800,6 +5060,7 @@ impl super::types::ChargeData {
     /// `UnitCharge` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/UnitCharge` and the text when it is not one.
     /// The text stays in [`unit_charge`](Self::unit_charge).
+    #[inline]
     pub fn unit_charge_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -5402,6 +5663,7 @@ impl super::types::PatientFilter {
     /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/FromCreatedDate` and the text when it is not one.
     /// The text stays in [`from_created_date`](Self::from_created_date).
+    #[inline]
     pub fn from_created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -5413,6 +5675,7 @@ impl super::types::PatientFilter {
     /// `FromDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/FromDateOfBirth` and the text when it is not one.
     /// The text stays in [`from_date_of_birth`](Self::from_date_of_birth).
+    #[inline]
     pub fn from_date_of_birth_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -5424,6 +5687,7 @@ impl super::types::PatientFilter {
     /// `FromLastEncounterDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/FromLastEncounterDate` and the text when it is not one.
     /// The text stays in [`from_last_encounter_date`](Self::from_last_encounter_date).
+    #[inline]
     pub fn from_last_encounter_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -5435,6 +5699,7 @@ impl super::types::PatientFilter {
     /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/FromLastModifiedDate` and the text when it is not one.
     /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
+    #[inline]
     pub fn from_last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -5446,6 +5711,7 @@ impl super::types::PatientFilter {
     /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/PracticeID` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
+    #[inline]
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "PatientFilter/PracticeID",
@@ -5455,6 +5721,7 @@ impl super::types::PatientFilter {
     /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/ToCreatedDate` and the text when it is not one.
     /// The text stays in [`to_created_date`](Self::to_created_date).
+    #[inline]
     pub fn to_created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -5466,6 +5733,7 @@ impl super::types::PatientFilter {
     /// `ToDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/ToDateOfBirth` and the text when it is not one.
     /// The text stays in [`to_date_of_birth`](Self::to_date_of_birth).
+    #[inline]
     pub fn to_date_of_birth_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -5477,6 +5745,7 @@ impl super::types::PatientFilter {
     /// `ToLastEncounterDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/ToLastEncounterDate` and the text when it is not one.
     /// The text stays in [`to_last_encounter_date`](Self::to_last_encounter_date).
+    #[inline]
     pub fn to_last_encounter_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -5488,6 +5757,7 @@ impl super::types::PatientFilter {
     /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/ToLastModifiedDate` and the text when it is not one.
     /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
+    #[inline]
     pub fn to_last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -5583,6 +5853,7 @@ impl super::types::PaymentFilter {
     /// `Amount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/Amount` and the text when it is not one.
     /// The text stays in [`amount`](Self::amount).
+    #[inline]
     pub fn amount_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -5594,6 +5865,7 @@ impl super::types::PaymentFilter {
     /// `AppointmentID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/AppointmentID` and the text when it is not one.
     /// The text stays in [`appointment_id`](Self::appointment_id).
+    #[inline]
     pub fn appointment_id_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -5605,6 +5877,7 @@ impl super::types::PaymentFilter {
     /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/FromCreatedDate` and the text when it is not one.
     /// The text stays in [`from_created_date`](Self::from_created_date).
+    #[inline]
     pub fn from_created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -5616,6 +5889,7 @@ impl super::types::PaymentFilter {
     /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/FromLastModifiedDate` and the text when it is not one.
     /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
+    #[inline]
     pub fn from_last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -5627,6 +5901,7 @@ impl super::types::PaymentFilter {
     /// `FromPostDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/FromPostDate` and the text when it is not one.
     /// The text stays in [`from_post_date`](Self::from_post_date).
+    #[inline]
     pub fn from_post_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -5638,6 +5913,7 @@ impl super::types::PaymentFilter {
     /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
+    #[inline]
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "PaymentFilter/ID",
@@ -5647,6 +5923,7 @@ impl super::types::PaymentFilter {
     /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/PracticeID` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
+    #[inline]
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "PaymentFilter/PracticeID",
@@ -5656,6 +5933,7 @@ impl super::types::PaymentFilter {
     /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/ToCreatedDate` and the text when it is not one.
     /// The text stays in [`to_created_date`](Self::to_created_date).
+    #[inline]
     pub fn to_created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -5667,6 +5945,7 @@ impl super::types::PaymentFilter {
     /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/ToLastModifiedDate` and the text when it is not one.
     /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
+    #[inline]
     pub fn to_last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -5678,6 +5957,7 @@ impl super::types::PaymentFilter {
     /// `ToPostDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/ToPostDate` and the text when it is not one.
     /// The text stays in [`to_post_date`](Self::to_post_date).
+    #[inline]
     pub fn to_post_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -5770,6 +6050,7 @@ impl super::types::PaymentData {
     /// `AdjudicationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/AdjudicationDate` and the text when it is not one.
     /// The text stays in [`adjudication_date`](Self::adjudication_date).
+    #[inline]
     pub fn adjudication_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -5781,6 +6062,7 @@ impl super::types::PaymentData {
     /// `Adjustments` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/Adjustments` and the text when it is not one.
     /// The text stays in [`adjustments`](Self::adjustments).
+    #[inline]
     pub fn adjustments_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -5792,6 +6074,7 @@ impl super::types::PaymentData {
     /// `Amount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/Amount` and the text when it is not one.
     /// The text stays in [`amount`](Self::amount).
+    #[inline]
     pub fn amount_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -5803,6 +6086,7 @@ impl super::types::PaymentData {
     /// `Applied` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/Applied` and the text when it is not one.
     /// The text stays in [`applied`](Self::applied).
+    #[inline]
     pub fn applied_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -5814,6 +6098,7 @@ impl super::types::PaymentData {
     /// `AppointmentID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/AppointmentID` and the text when it is not one.
     /// The text stays in [`appointment_id`](Self::appointment_id).
+    #[inline]
     pub fn appointment_id_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -5825,6 +6110,7 @@ impl super::types::PaymentData {
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
+    #[inline]
     pub fn created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -5836,6 +6122,7 @@ impl super::types::PaymentData {
     /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
+    #[inline]
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "PaymentData/ID",
@@ -5845,6 +6132,7 @@ impl super::types::PaymentData {
     /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/LastModifiedDate` and the text when it is not one.
     /// The text stays in [`last_modified_date`](Self::last_modified_date).
+    #[inline]
     pub fn last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -5856,6 +6144,7 @@ impl super::types::PaymentData {
     /// `PostDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/PostDate` and the text when it is not one.
     /// The text stays in [`post_date`](Self::post_date).
+    #[inline]
     pub fn post_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -5867,6 +6156,7 @@ impl super::types::PaymentData {
     /// `PracticeId` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/PracticeId` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
+    #[inline]
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "PaymentData/PracticeId",
@@ -5876,6 +6166,7 @@ impl super::types::PaymentData {
     /// `Refunds` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/Refunds` and the text when it is not one.
     /// The text stays in [`refunds`](Self::refunds).
+    #[inline]
     pub fn refunds_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -5974,6 +6265,7 @@ impl super::types::ProviderFilter {
     /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/FromCreatedDate` and the text when it is not one.
     /// The text stays in [`from_created_date`](Self::from_created_date).
+    #[inline]
     pub fn from_created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -5985,6 +6277,7 @@ impl super::types::ProviderFilter {
     /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/FromLastModifiedDate` and the text when it is not one.
     /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
+    #[inline]
     pub fn from_last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -5996,6 +6289,7 @@ impl super::types::ProviderFilter {
     /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/PracticeID` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
+    #[inline]
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "ProviderFilter/PracticeID",
@@ -6005,6 +6299,7 @@ impl super::types::ProviderFilter {
     /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/ToCreatedDate` and the text when it is not one.
     /// The text stays in [`to_created_date`](Self::to_created_date).
+    #[inline]
     pub fn to_created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -6016,6 +6311,7 @@ impl super::types::ProviderFilter {
     /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/ToLastModifiedDate` and the text when it is not one.
     /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
+    #[inline]
     pub fn to_last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -6074,6 +6370,7 @@ impl super::types::ProviderData {
     /// `Active` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/Active` and the text when it is not one.
     /// The text stays in [`active`](Self::active).
+    #[inline]
     pub fn active_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -6085,6 +6382,7 @@ impl super::types::ProviderData {
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
+    #[inline]
     pub fn created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -6096,6 +6394,7 @@ impl super::types::ProviderData {
     /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
+    #[inline]
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "ProviderData/ID",
@@ -6105,6 +6404,7 @@ impl super::types::ProviderData {
     /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/LastModifiedDate` and the text when it is not one.
     /// The text stays in [`last_modified_date`](Self::last_modified_date).
+    #[inline]
     pub fn last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -6116,6 +6416,7 @@ impl super::types::ProviderData {
     /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/PracticeID` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
+    #[inline]
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "ProviderData/PracticeID",
@@ -6125,6 +6426,7 @@ impl super::types::ProviderData {
     /// `ProviderPerformanceReportActive` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/ProviderPerformanceReportActive` and the text when it is not one.
     /// The text stays in [`provider_performance_report_active`](Self::provider_performance_report_active).
+    #[inline]
     pub fn provider_performance_report_active_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -6188,6 +6490,7 @@ impl super::types::PracticeFilter {
     /// `Active` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/Active` and the text when it is not one.
     /// The text stays in [`active`](Self::active).
+    #[inline]
     pub fn active_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -6199,6 +6502,7 @@ impl super::types::PracticeFilter {
     /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/FromCreatedDate` and the text when it is not one.
     /// The text stays in [`from_created_date`](Self::from_created_date).
+    #[inline]
     pub fn from_created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -6210,6 +6514,7 @@ impl super::types::PracticeFilter {
     /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/FromLastModifiedDate` and the text when it is not one.
     /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
+    #[inline]
     pub fn from_last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -6221,6 +6526,7 @@ impl super::types::PracticeFilter {
     /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
+    #[inline]
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "PracticeFilter/ID",
@@ -6230,6 +6536,7 @@ impl super::types::PracticeFilter {
     /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/ToCreatedDate` and the text when it is not one.
     /// The text stays in [`to_created_date`](Self::to_created_date).
+    #[inline]
     pub fn to_created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -6241,6 +6548,7 @@ impl super::types::PracticeFilter {
     /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/ToLastModifiedDate` and the text when it is not one.
     /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
+    #[inline]
     pub fn to_last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -6307,6 +6615,7 @@ impl super::types::PracticeData {
     /// `Active` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeData/Active` and the text when it is not one.
     /// The text stays in [`active`](Self::active).
+    #[inline]
     pub fn active_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -6318,6 +6627,7 @@ impl super::types::PracticeData {
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
+    #[inline]
     pub fn created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -6329,6 +6639,7 @@ impl super::types::PracticeData {
     /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
+    #[inline]
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "PracticeData/ID",
@@ -6338,6 +6649,7 @@ impl super::types::PracticeData {
     /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeData/LastModifiedDate` and the text when it is not one.
     /// The text stays in [`last_modified_date`](Self::last_modified_date).
+    #[inline]
     pub fn last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -6386,6 +6698,7 @@ impl super::types::TransactionFilter {
     /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/FromLastModifiedDate` and the text when it is not one.
     /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
+    #[inline]
     pub fn from_last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -6397,6 +6710,7 @@ impl super::types::TransactionFilter {
     /// `FromPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/FromPostingDate` and the text when it is not one.
     /// The text stays in [`from_posting_date`](Self::from_posting_date).
+    #[inline]
     pub fn from_posting_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -6408,6 +6722,7 @@ impl super::types::TransactionFilter {
     /// `FromServiceDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/FromServiceDate` and the text when it is not one.
     /// The text stays in [`from_service_date`](Self::from_service_date).
+    #[inline]
     pub fn from_service_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -6419,6 +6734,7 @@ impl super::types::TransactionFilter {
     /// `FromTransactionDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/FromTransactionDate` and the text when it is not one.
     /// The text stays in [`from_transaction_date`](Self::from_transaction_date).
+    #[inline]
     pub fn from_transaction_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -6430,6 +6746,7 @@ impl super::types::TransactionFilter {
     /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/ToLastModifiedDate` and the text when it is not one.
     /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
+    #[inline]
     pub fn to_last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -6441,6 +6758,7 @@ impl super::types::TransactionFilter {
     /// `ToPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/ToPostingDate` and the text when it is not one.
     /// The text stays in [`to_posting_date`](Self::to_posting_date).
+    #[inline]
     pub fn to_posting_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -6452,6 +6770,7 @@ impl super::types::TransactionFilter {
     /// `ToServiceDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/ToServiceDate` and the text when it is not one.
     /// The text stays in [`to_service_date`](Self::to_service_date).
+    #[inline]
     pub fn to_service_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -6463,6 +6782,7 @@ impl super::types::TransactionFilter {
     /// `ToTransactionDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/ToTransactionDate` and the text when it is not one.
     /// The text stays in [`to_transaction_date`](Self::to_transaction_date).
+    #[inline]
     pub fn to_transaction_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -6550,6 +6870,7 @@ impl super::types::TransactionData {
     /// `Amount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/Amount` and the text when it is not one.
     /// The text stays in [`amount`](Self::amount).
+    #[inline]
     pub fn amount_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -6561,6 +6882,7 @@ impl super::types::TransactionData {
     /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
+    #[inline]
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "TransactionData/ID",
@@ -6570,6 +6892,7 @@ impl super::types::TransactionData {
     /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/LastModifiedDate` and the text when it is not one.
     /// The text stays in [`last_modified_date`](Self::last_modified_date).
+    #[inline]
     pub fn last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -6581,6 +6904,7 @@ impl super::types::TransactionData {
     /// `PatientID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/PatientID` and the text when it is not one.
     /// The text stays in [`patient_id`](Self::patient_id).
+    #[inline]
     pub fn patient_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "TransactionData/PatientID",
@@ -6590,6 +6914,7 @@ impl super::types::TransactionData {
     /// `PostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/PostingDate` and the text when it is not one.
     /// The text stays in [`posting_date`](Self::posting_date).
+    #[inline]
     pub fn posting_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -6601,6 +6926,7 @@ impl super::types::TransactionData {
     /// `ServiceDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/ServiceDate` and the text when it is not one.
     /// The text stays in [`service_date`](Self::service_date).
+    #[inline]
     pub fn service_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -6612,6 +6938,7 @@ impl super::types::TransactionData {
     /// `TransactionDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/TransactionDate` and the text when it is not one.
     /// The text stays in [`transaction_date`](Self::transaction_date).
+    #[inline]
     pub fn transaction_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -6681,6 +7008,7 @@ impl super::types::EncounterDetailsFilter {
     /// `EncounterID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsFilter/EncounterID` and the text when it is not one.
     /// The text stays in [`encounter_id`](Self::encounter_id).
+    #[inline]
     pub fn encounter_id_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -6703,6 +7031,7 @@ impl super::types::EncounterDetailsData {
     /// `AppointmentID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/AppointmentID` and the text when it is not one.
     /// The text stays in [`appointment_id`](Self::appointment_id).
+    #[inline]
     pub fn appointment_id_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -6714,6 +7043,7 @@ impl super::types::EncounterDetailsData {
     /// `CaseID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/CaseID` and the text when it is not one.
     /// The text stays in [`case_id`](Self::case_id).
+    #[inline]
     pub fn case_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "EncounterDetailsData/CaseID",
@@ -6723,6 +7053,7 @@ impl super::types::EncounterDetailsData {
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
+    #[inline]
     pub fn created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -6734,6 +7065,7 @@ impl super::types::EncounterDetailsData {
     /// `EncounterID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/EncounterID` and the text when it is not one.
     /// The text stays in [`encounter_id`](Self::encounter_id).
+    #[inline]
     pub fn encounter_id_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -6745,6 +7077,7 @@ impl super::types::EncounterDetailsData {
     /// `HospitalizationEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/HospitalizationEndDate` and the text when it is not one.
     /// The text stays in [`hospitalization_end_date`](Self::hospitalization_end_date).
+    #[inline]
     pub fn hospitalization_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -6756,6 +7089,7 @@ impl super::types::EncounterDetailsData {
     /// `HospitalizationStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/HospitalizationStartDate` and the text when it is not one.
     /// The text stays in [`hospitalization_start_date`](Self::hospitalization_start_date).
+    #[inline]
     pub fn hospitalization_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -6767,6 +7101,7 @@ impl super::types::EncounterDetailsData {
     /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/LastModifiedDate` and the text when it is not one.
     /// The text stays in [`last_modified_date`](Self::last_modified_date).
+    #[inline]
     pub fn last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -6778,6 +7113,7 @@ impl super::types::EncounterDetailsData {
     /// `PatientID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/PatientID` and the text when it is not one.
     /// The text stays in [`patient_id`](Self::patient_id).
+    #[inline]
     pub fn patient_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "EncounterDetailsData/PatientID",
@@ -6787,6 +7123,7 @@ impl super::types::EncounterDetailsData {
     /// `Payment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/Payment` and the text when it is not one.
     /// The text stays in [`payment`](Self::payment).
+    #[inline]
     pub fn payment_value(
         &self,
     ) -> Result<Option<crate::values::Decimal>, crate::values::InvalidValue> {
@@ -6798,6 +7135,7 @@ impl super::types::EncounterDetailsData {
     /// `PostDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/PostDate` and the text when it is not one.
     /// The text stays in [`post_date`](Self::post_date).
+    #[inline]
     pub fn post_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -6809,6 +7147,7 @@ impl super::types::EncounterDetailsData {
     /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/PracticeID` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
+    #[inline]
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "EncounterDetailsData/PracticeID",
@@ -6818,6 +7157,7 @@ impl super::types::EncounterDetailsData {
     /// `ServiceEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/ServiceEndDate` and the text when it is not one.
     /// The text stays in [`service_end_date`](Self::service_end_date).
+    #[inline]
     pub fn service_end_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -6829,6 +7169,7 @@ impl super::types::EncounterDetailsData {
     /// `ServiceLocationID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/ServiceLocationID` and the text when it is not one.
     /// The text stays in [`service_location_id`](Self::service_location_id).
+    #[inline]
     pub fn service_location_id_value(
         &self,
     ) -> Result<Option<i64>, crate::values::InvalidValue> {
@@ -6840,6 +7181,7 @@ impl super::types::EncounterDetailsData {
     /// `ServiceStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/ServiceStartDate` and the text when it is not one.
     /// The text stays in [`service_start_date`](Self::service_start_date).
+    #[inline]
     pub fn service_start_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDate>, crate::values::InvalidValue> {
@@ -6957,6 +7299,7 @@ impl super::types::ServiceLocationFilter {
     /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/FromCreatedDate` and the text when it is not one.
     /// The text stays in [`from_created_date`](Self::from_created_date).
+    #[inline]
     pub fn from_created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -6968,6 +7311,7 @@ impl super::types::ServiceLocationFilter {
     /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/FromLastModifiedDate` and the text when it is not one.
     /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
+    #[inline]
     pub fn from_last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -6979,6 +7323,7 @@ impl super::types::ServiceLocationFilter {
     /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
+    #[inline]
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "ServiceLocationFilter/ID",
@@ -6988,6 +7333,7 @@ impl super::types::ServiceLocationFilter {
     /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/PracticeID` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
+    #[inline]
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "ServiceLocationFilter/PracticeID",
@@ -6997,6 +7343,7 @@ impl super::types::ServiceLocationFilter {
     /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/ToCreatedDate` and the text when it is not one.
     /// The text stays in [`to_created_date`](Self::to_created_date).
+    #[inline]
     pub fn to_created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -7008,6 +7355,7 @@ impl super::types::ServiceLocationFilter {
     /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/ToLastModifiedDate` and the text when it is not one.
     /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
+    #[inline]
     pub fn to_last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -7071,6 +7419,7 @@ impl super::types::ServiceLocationData {
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
+    #[inline]
     pub fn created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -7082,6 +7431,7 @@ impl super::types::ServiceLocationData {
     /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
+    #[inline]
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "ServiceLocationData/ID",
@@ -7091,6 +7441,7 @@ impl super::types::ServiceLocationData {
     /// `ModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationData/ModifiedDate` and the text when it is not one.
     /// The text stays in [`modified_date`](Self::modified_date).
+    #[inline]
     pub fn modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -7102,6 +7453,7 @@ impl super::types::ServiceLocationData {
     /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationData/PracticeID` and the text when it is not one.
     /// The text stays in [`practice_id`](Self::practice_id).
+    #[inline]
     pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "ServiceLocationData/PracticeID",
@@ -7145,6 +7497,7 @@ impl super::types::ProcedureCodeFilter {
     /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/FromCreatedDate` and the text when it is not one.
     /// The text stays in [`from_created_date`](Self::from_created_date).
+    #[inline]
     pub fn from_created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -7156,6 +7509,7 @@ impl super::types::ProcedureCodeFilter {
     /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/FromLastModifiedDate` and the text when it is not one.
     /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
+    #[inline]
     pub fn from_last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -7167,6 +7521,7 @@ impl super::types::ProcedureCodeFilter {
     /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
+    #[inline]
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "ProcedureCodeFilter/ID",
@@ -7176,6 +7531,7 @@ impl super::types::ProcedureCodeFilter {
     /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/ToCreatedDate` and the text when it is not one.
     /// The text stays in [`to_created_date`](Self::to_created_date).
+    #[inline]
     pub fn to_created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -7187,6 +7543,7 @@ impl super::types::ProcedureCodeFilter {
     /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/ToLastModifiedDate` and the text when it is not one.
     /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
+    #[inline]
     pub fn to_last_modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -7245,6 +7602,7 @@ impl super::types::ProcedureCodeData {
     /// `Active` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeData/Active` and the text when it is not one.
     /// The text stays in [`active`](Self::active).
+    #[inline]
     pub fn active_value(
         &self,
     ) -> Result<Option<crate::values::KareoFlag>, crate::values::InvalidValue> {
@@ -7256,6 +7614,7 @@ impl super::types::ProcedureCodeData {
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeData/CreatedDate` and the text when it is not one.
     /// The text stays in [`created_date`](Self::created_date).
+    #[inline]
     pub fn created_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {
@@ -7267,6 +7626,7 @@ impl super::types::ProcedureCodeData {
     /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeData/ID` and the text when it is not one.
     /// The text stays in [`id`](Self::id).
+    #[inline]
     pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
             "ProcedureCodeData/ID",
@@ -7276,6 +7636,7 @@ impl super::types::ProcedureCodeData {
     /// `ModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeData/ModifiedDate` and the text when it is not one.
     /// The text stays in [`modified_date`](Self::modified_date).
+    #[inline]
     pub fn modified_date_value(
         &self,
     ) -> Result<Option<crate::values::KareoDateTime>, crate::values::InvalidValue> {

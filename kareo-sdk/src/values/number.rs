@@ -10,7 +10,8 @@ use super::{writes_as, InvalidValue, TextValue};
 /// Money: `1200.00`, `1200.0000`, `-12.5`. The [`Decimal`] keeps the scale it was written with
 /// (`1200.0000` has four fractional digits, and writes them back).
 ///
-/// Read: an optional `-`, digits, and optionally `.` and digits; at most 28 significant digits.
+/// Read: an optional `-`, digits, and optionally `.` and digits, within `Decimal`'s range (at most
+/// 28 fractional digits, magnitude below 2^96).
 /// Refused: a `+` sign, leading zeros (`007.50`), a bare `.5`, exponents, thousands separators
 /// and currency signs, and `-0` (none of them writes back unchanged).
 impl TextValue for Decimal {
