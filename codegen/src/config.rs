@@ -199,6 +199,9 @@ pub struct Config {
     pub throttles: Option<Throttles>,
     /// Operations whose date range the service holds to a window.
     pub date_windows: Vec<DateWindow>,
+    /// String members that hold typed values (dates, money, ...): accessors and setters
+    /// (see [`value_rules`](crate::value_rules)). `None` generates none.
+    pub values: Option<crate::value_rules::ValueRules>,
 }
 
 impl Default for Config {
@@ -217,6 +220,7 @@ impl Default for Config {
             placeholders: Vec::new(),
             throttles: None,
             date_windows: Vec::new(),
+            values: None,
         }
     }
 }
@@ -267,6 +271,7 @@ mod file {
         throttles: Option<ThrottleTable>,
         #[serde(default)]
         date_windows: Vec<WindowEntry>,
+        values: Option<crate::value_rules::file::Values>,
     }
 
     #[derive(Debug, Deserialize)]
@@ -454,6 +459,7 @@ mod file {
                         })
                     })
                     .collect::<Result<_, String>>()?,
+                values: o.values.map(|v| v.into_rules(origin)).transpose()?,
             })
         }
     }

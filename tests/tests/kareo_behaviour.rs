@@ -375,7 +375,10 @@ fn charges_server(req: &HttpRequest) -> String {
     let mut d = from;
     while d <= to {
         let id = (d - day(2026, 1, 1)).num_days();
-        rows.push_str(&charge(&format!("{id}"), &kareo_sdk::client::filter_date(d)));
+        rows.push_str(&charge(
+            &format!("{id}"),
+            &kareo_sdk::values::KareoDate::new(d).to_string(),
+        ));
         d = d.succ_opt().unwrap();
     }
     answer("GetCharges", &format!("<Charges>{rows}</Charges>"))

@@ -166,7 +166,10 @@ fn generation_is_deterministic_and_every_file_names_the_pinned_sha() {
     );
     assert_eq!(first.digest, digest);
     let names: Vec<&str> = first.output.files.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(names, ["mod.rs", "types.rs", "operations.rs", "api-surface.txt"]);
+    assert_eq!(
+        names,
+        ["mod.rs", "types.rs", "operations.rs", "api-surface.txt", "values.rs"]
+    );
     for f in &first.output.files {
         let c = if f.path.ends_with(".rs") { "//" } else { "#" };
         let mut lines = f.contents.lines();

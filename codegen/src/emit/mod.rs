@@ -7,6 +7,7 @@
 //! | `mod.rs` | module docs, the namespace table, the service endpoint |
 //! | `types.rs` | one Rust type per schema type, with its `Encode`/`Decode` impls |
 //! | `operations.rs` | one marker type per operation implementing `Operation`, and the operation table |
+//! | `values.rs` | typed accessors and setters of string members holding dates, money, ... (only with [`Config::values`]) |
 //! | `api-surface.txt` | a line per operation, type, field and enum value: what `regen` diffs to report API changes |
 
 mod lists;
@@ -15,6 +16,7 @@ mod operations;
 mod service;
 mod surface;
 mod types;
+mod values;
 mod windows;
 
 use proc_macro2::TokenStream;
@@ -118,7 +120,19 @@ pub fn emit_from(model: &Model, provenance: &Provenance<'_>, config: &Config) ->
         config,
     };
     let rust_header = header(provenance, "//");
-    let files = vec![
+    let mut warnings = model.warnings.clone();
+    let values = match &config.values {
+        Some(rules) => {
+            let v = values::emit(&ctx, rules)?;
+            warnings.extend(v.warnings);
+            Some(GeneratedFile {
+                path: "values.rs".into(),
+                contents: format!("{rust_header}{}", format(v.code)?),
+            })
+        }
+        None => None,
+    };
+    let mut files = vec![
         GeneratedFile {
             path: "mod.rs".into(),
             contents: format!("{rust_header}{}", format(module_root(&ctx))?),
@@ -136,9 +150,10 @@ pub fn emit_from(model: &Model, provenance: &Provenance<'_>, config: &Config) ->
             contents: format!("{}{}", header(provenance, "#"), surface::emit(&ctx)),
         },
     ];
+    files.extend(values);
     Ok(Output {
         files,
-        warnings: model.warnings.clone(),
+        warnings,
         notes: notes(&ctx),
     })
 }
@@ -279,10 +294,16 @@ fn module_root(ctx: &Ctx<'_>) -> TokenStream {
         "The namespaces a message reader resolves: the schemas' ([`NAMESPACES`], indexed by [`Ns`]({rt_path}::Ns)), then the SOAP 1.1 envelope's ([`Ns`]({rt_path}::Ns)`({n})`).",
         rt_path = ctx.config.runtime_path
     ));
+    let values = ctx.config.values.is_some().then(|| {
+        quote!(
+            pub mod values;
+        )
+    });
     quote! {
         //! Types and operations generated from the WSDL.
         pub mod operations;
         pub mod types;
+        #values
 
         #table_doc
         pub const NAMESPACES: [&str; #n] = [#(#uris),*];

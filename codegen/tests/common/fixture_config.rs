@@ -54,6 +54,8 @@ pub fn config_for(fixture: &str) -> Config {
             placeholders: Vec::new(),
             throttles: None,
             date_windows: Vec::new(),
+            // Value rules have a test of their own (value_rules.rs).
+            values: None,
         },
         "headers.wsdl" => Config {
             credentials: vec![Credential {

@@ -51,7 +51,7 @@ pub use transport::{
     BodyStream, BoxFuture, HttpRequest, HttpResponse, ReqwestTransport, StreamingResponse, Transport, TransportError,
     CONTENT_TYPE,
 };
-pub use windows::{filter_date, split_range, Window, WindowProgress, Windows};
+pub use windows::{split_range, Window, WindowProgress, Windows};
 
 use crate::envelope;
 use crate::error::{Error, TransportErrorKind};

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
 
 use super::KareoClient;
 use crate::error::Error;
@@ -89,7 +89,8 @@ impl KareoClient {
     /// service's window of [`O::MAX_DAYS`](DateWindow::MAX_DAYS) days (GetCharges' posting
     /// dates, GetAppointments' start dates; the service faults or answers nothing for wider
     /// ranges). `request` holds the other criteria; its range ends are replaced per window,
-    /// written as `M/D/YYYY` ([`filter_date`]).
+    /// written as `M/D/YYYY` ([`KareoDate::new`](crate::values::KareoDate::new), the form the
+    /// service accepts).
     ///
     /// The calls go one after another, each under the operation's rate limit and retry
     /// policy. Records come in window order, each once: a record whose identifier an earlier
@@ -167,7 +168,7 @@ impl<O: DateWindow> Windows<O> {
         let window = *self.windows.get(self.next)?;
         let index = self.next + 1;
         let mut request = self.request.clone();
-        O::set_range(&mut request, filter_date(window.from), filter_date(window.to));
+        O::set_range(&mut request, day_text(window.from), day_text(window.to));
         let result = self.client.call_with_report::<O>(request).await;
         let (mut response, report) = match result {
             Ok(answer) => answer,
@@ -229,10 +230,9 @@ impl<O: DateWindow> Windows<O> {
     }
 }
 
-/// A day as the service's filters accept it: `M/D/YYYY` without leading zeros (`6/2/2026`),
-/// the form integrators send and the service writes. (The vendor guide shows `YYYY-MM-DD`.)
-pub fn filter_date(day: NaiveDate) -> String {
-    format!("{}/{}/{}", day.month(), day.day(), day.year())
+/// A day as the service's filters accept it (`6/2/2026`).
+fn day_text(day: NaiveDate) -> String {
+    crate::values::KareoDate::new(day).to_string()
 }
 
 #[cfg(test)]
@@ -273,8 +273,8 @@ mod tests {
     }
 
     #[test]
-    fn filter_dates_have_no_leading_zeros() {
-        assert_eq!(filter_date(d(2026, 6, 2)), "6/2/2026");
-        assert_eq!(filter_date(d(2026, 12, 31)), "12/31/2026");
+    fn window_ends_have_no_leading_zeros() {
+        assert_eq!(day_text(d(2026, 6, 2)), "6/2/2026");
+        assert_eq!(day_text(d(2026, 12, 31)), "12/31/2026");
     }
 }
