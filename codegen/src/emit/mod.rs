@@ -7,11 +7,13 @@
 //! | `mod.rs` | module docs, the namespace table, the service endpoint |
 //! | `types.rs` | one Rust type per schema type, with its `Encode`/`Decode` impls |
 //! | `operations.rs` | one marker type per operation implementing `Operation`, and the operation table |
+//! | `samples.rs` | a sample value of every struct and enumeration (the runtime's `Sample`), behind the other-direction feature when one is configured |
 //! | `api-surface.txt` | a line per operation, type, field and enum value: what `regen` diffs to report API changes |
 
 mod lists;
 mod messages;
 mod operations;
+mod samples;
 mod service;
 mod surface;
 mod types;
@@ -128,6 +130,10 @@ pub fn emit_from(model: &Model, provenance: &Provenance<'_>, config: &Config) ->
             contents: format!("{rust_header}{}", format(operations::emit(&ctx)?)?),
         },
         GeneratedFile {
+            path: "samples.rs".into(),
+            contents: format!("{rust_header}{}", format(samples::emit(&ctx))?),
+        },
+        GeneratedFile {
             path: "api-surface.txt".into(),
             contents: format!("{}{}", header(provenance, "#"), surface::emit(&ctx)),
         },
@@ -217,9 +223,16 @@ fn module_root(ctx: &Ctx<'_>) -> TokenStream {
         "The namespaces a message reader resolves: the schemas' ([`NAMESPACES`], indexed by [`Ns`]({rt_path}::Ns)), then the SOAP 1.1 envelope's ([`Ns`]({rt_path}::Ns)`({n})`).",
         rt_path = ctx.config.runtime_path
     ));
+    // Samples serve servers and tests: behind the feature that enables the other direction.
+    let samples_cfg = match &ctx.config.other_direction_feature {
+        Some(feature) => quote!(#[cfg(feature = #feature)]),
+        None => quote!(),
+    };
     quote! {
         //! Types and operations generated from the WSDL.
         pub mod operations;
+        #samples_cfg
+        pub mod samples;
         pub mod types;
 
         #table_doc
