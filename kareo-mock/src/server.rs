@@ -1,28 +1,9 @@
-//! A local mock Kareo: an HTTP/1.1 server on loopback that behaves like the real service where
-//! it matters to a client.
-//!
-//! - It checks the method (`POST`), the path, `Content-Type: text/xml` and the `SOAPAction`
-//!   header. A `SOAPAction` that names no operation, or is not double-quoted, gets HTTP 500 with
-//!   the `ContractFilter mismatch` fault WCF sends.
-//! - It decodes the request with the SDK's own codec (`server-codec`) and checks the
-//!   credentials in its `RequestHeader`: wrong ones get a failed `SecurityResponse`, as Kareo
-//!   answers.
-//! - It answers every one of the 24 operations with a canned, typed response encoded by the SDK
-//!   (`envelope::write_response`). Records are invented and obviously fake (NATO-alphabet first
-//!   names, `Testpatient` last names, `example.invalid` addresses, 555-01xx phones).
-//! - It can be told to misbehave ([`Behavior`]): slow answers, HTML error pages, truncated
-//!   bodies, `IsError` answers, throttling, SOAP faults, dropped connections.
-//! - It counts what it saw, per operation, so tests can assert how many requests a call made.
-//!
-//! It binds `127.0.0.1` on a random port, serves at most [`MAX_REQUESTS`] requests and
-//! [`MAX_CONNECTIONS`] connections, stops after [`MAX_LIFETIME`] whatever happens, and stops
-//! (with all its connections) when the [`MockKareo`] is dropped. [`MockKareo::start`] must be
-//! called inside a Tokio runtime.
+//! The server: [`MockKareo`], its accept loop, and how it answers one request.
 
 use std::any::Any;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -36,12 +17,21 @@ use hyper_util::rt::TokioIo;
 use kareo_sdk::envelope::{self, Fault};
 use kareo_sdk::operations::{self, OPERATIONS};
 use kareo_sdk::types::*;
-use kareo_sdk::xml::{Credentialed, Decode, Encode, Inherits, Limits, ListOperation, Nillable, Operation, Writer};
-
-use crate::list_body::ListBody;
+use kareo_sdk::xml::{
+    Credentialed, DecodeErrorKind, Encode, Inherits, Limits, ListOperation, MessageDecode, Nillable, Operation,
+    Sample, Writer,
+};
 use kareo_sdk::Credentials;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tokio::task::{JoinHandle, JoinSet};
+
+use crate::faults::{Behavior, Faults, Rule, Step};
+use crate::list_body::ListBody;
+use crate::model::{self, Outcome};
+use crate::settings::Settings;
+use crate::store::{self, Encounter, Store};
+use crate::throttle::{over_limit_message, Throttles};
 
 /// Customer key the mock accepts by default (invented).
 pub const MOCK_CUSTOMER_KEY: &str = "MOCK-CUSTKEY-7d41c9e2";
@@ -53,108 +43,43 @@ pub const MOCK_PASSWORD: &str = "mock-pass-93a0e6f1";
 /// The path the mock serves, the real service's.
 pub const ENDPOINT_PATH: &str = "/services/soap/2.1/KareoServices.svc";
 
-/// Requests served before the mock answers only HTTP 503.
-pub const MAX_REQUESTS: usize = 1_000_000;
-/// Connections accepted before the mock stops accepting.
-pub const MAX_CONNECTIONS: usize = 100_000;
-/// How long a mock runs at most.
-pub const MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
+/// The customer ID the mock's account has (invented).
+pub const CUSTOMER_ID: i32 = 4242;
 
-/// Largest request body the mock reads.
-const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
+/// The response header that says how many members of the request the mock ignored (out of
+/// sequence order, in a namespace their type does not declare, or unknown).
+pub const IGNORED_MEMBERS_HEADER: &str = "x-mock-ignored-members";
 
-/// The throttle message Kareo sends (its distinctive part is what clients match).
-pub const THROTTLE_MESSAGE: &str =
-    "The endpoint requested more than allowed in the current time window; try again later.";
+/// Requests the mock remembers in [`MockKareo::requests_log`] (the latest ones).
+const LOG_LEN: usize = 1024;
 
-/// How the mock answers a request.
+/// One request the mock answered, as [`MockKareo::requests_log`] lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Behavior {
-    /// Waits, then answers normally.
-    Delay(Duration),
-    /// An HTML error page with this status (as IIS or a proxy sends).
-    HtmlError(u16),
-    /// An HTML error page with this status that quotes the request it received from its
-    /// `RequestHeader` on, as a misconfigured proxy might (for testing that clients keep
-    /// credentials out of errors).
-    EchoRequest(u16),
-    /// This status, a short text body, and a `Retry-After` in seconds when given.
-    Status {
-        /// HTTP status.
-        status: u16,
-        /// `Retry-After` seconds.
-        retry_after: Option<u64>,
-    },
-    /// The normal response cut in half (with a `Content-Length` of the half).
-    Truncate,
-    /// HTTP 200 with `ErrorResponse/IsError = true` and this message.
-    IsError(String),
-    /// HTTP 200 with `IsError = true` and Kareo's throttle message ([`THROTTLE_MESSAGE`]).
-    Throttle,
-    /// HTTP 200 with a failed `SecurityResponse`: authorized = false, these permissions missing.
-    NotAuthorized(Vec<String>),
-    /// HTTP 500 with this SOAP fault.
-    Fault {
-        /// `faultcode`.
-        code: String,
-        /// `faultstring`.
-        string: String,
-    },
-    /// Closes the connection after reading the request, without answering.
-    Reset,
-    /// This status and this body as `text/xml` (for malformed or unexpected documents).
-    Body {
-        /// HTTP status.
-        status: u16,
-        /// The body, sent as it is.
-        body: String,
-    },
-}
-
-/// A misbehaviour to apply to the next matching requests.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    behavior: Behavior,
-    operation: Option<String>,
-    times: usize,
-}
-
-impl Rule {
-    /// Applies `behavior` to the next request (of any operation).
-    pub fn new(behavior: Behavior) -> Self {
-        Rule {
-            behavior,
-            operation: None,
-            times: 1,
-        }
-    }
-
-    /// Applies it to the next `n` matching requests.
-    pub fn times(mut self, n: usize) -> Self {
-        self.times = n;
-        self
-    }
-
-    /// Applies it only to requests of `operation` (WSDL name, e.g. `"CreatePatient"`).
-    pub fn only(mut self, operation: &str) -> Self {
-        self.operation = Some(operation.to_owned());
-        self
-    }
+#[non_exhaustive]
+pub struct RequestRecord {
+    /// The operation its `SOAPAction` named.
+    pub operation: String,
+    /// Members of the request the mock ignored, as the service would have: out of sequence
+    /// order, in a namespace their type does not declare, or unknown to the schema.
+    pub ignored_members: u64,
 }
 
 struct State {
     customer_key: String,
     user: String,
     password: String,
-    rules: Mutex<VecDeque<Rule>>,
+    settings: Mutex<Settings>,
+    faults: Mutex<Faults>,
+    store: Mutex<Store>,
+    throttles: Mutex<Throttles>,
     total: AtomicUsize,
+    ignored_total: AtomicU64,
+    log: Mutex<VecDeque<RequestRecord>>,
     per_operation: Mutex<HashMap<&'static str, usize>>,
     last_client_version: Mutex<Option<String>>,
     /// The credential values each operation's last request carried, by role.
     last_credentials: Mutex<HashMap<&'static str, Vec<(&'static str, String)>>>,
     last_soap_action: Mutex<Option<String>>,
-    patient_count: AtomicUsize,
-    next_id: AtomicI32,
     /// When set, list answers are generated while sent ([`MockKareo::serve_lists`]).
     list_body: Mutex<Option<ListBody>>,
 }
@@ -163,7 +88,21 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// A running mock Kareo. Dropping it stops the server and closes its connections.
+/// A running mock Kareo on loopback. Dropping it stops the server and closes its connections.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use kareo_mock::MockKareo;
+/// use kareo_sdk::KareoClient;
+///
+/// let mock = MockKareo::start().await?;
+/// let client = KareoClient::builder(mock.credentials()).endpoint(mock.endpoint()).build()?;
+/// let practices = client.get_practices(Default::default()).await?;
+/// assert_eq!(practices.practices.value().map(Vec::len), Some(1));
+/// # Ok(())
+/// # }
+/// ```
 pub struct MockKareo {
     addr: SocketAddr,
     state: Arc<State>,
@@ -178,38 +117,113 @@ impl Drop for MockKareo {
 
 impl std::fmt::Debug for MockKareo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MockKareo")
-            .field("addr", &self.addr)
-            .finish_non_exhaustive()
+        f.debug_struct("MockKareo").field("addr", &self.addr).finish_non_exhaustive()
     }
 }
 
-impl MockKareo {
-    /// Starts a mock that accepts [`MOCK_CUSTOMER_KEY`], [`MOCK_USER`] and [`MOCK_PASSWORD`].
-    pub async fn start() -> std::io::Result<MockKareo> {
-        Self::with_credentials(MOCK_CUSTOMER_KEY, MOCK_USER, MOCK_PASSWORD).await
+/// Sets up a [`MockKareo`] before it starts: its settings, credentials and first records.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use kareo_mock::{MockKareo, Settings};
+///
+/// let mock = MockKareo::builder()
+///     .settings(Settings::default().throttles(false))
+///     .credentials("INVENTED-KEY", "someone@example.invalid", "invented-password")
+///     .empty()
+///     .start()
+///     .await?;
+/// assert!(mock.patients().is_empty());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct Builder {
+    settings: Settings,
+    credentials: (String, String, String),
+    demo: bool,
+}
+
+impl Builder {
+    /// With these settings (default: [`Settings::default`], every behaviour on).
+    pub fn settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
     }
 
-    /// Starts a mock that accepts these credentials.
-    pub async fn with_credentials(customer_key: &str, user: &str, password: &str) -> std::io::Result<MockKareo> {
+    /// Accepting these credentials (default: [`MOCK_CUSTOMER_KEY`], [`MOCK_USER`],
+    /// [`MOCK_PASSWORD`]).
+    pub fn credentials(mut self, customer_key: &str, user: &str, password: &str) -> Self {
+        self.credentials = (customer_key.to_owned(), user.to_owned(), password.to_owned());
+        self
+    }
+
+    /// Starting without the demo patients and appointments (the demo practice, provider and
+    /// service location are kept: appointments refer to them).
+    pub fn empty(mut self) -> Self {
+        self.demo = false;
+        self
+    }
+
+    /// Binds `127.0.0.1` on a free port and starts serving. Must be called inside a Tokio
+    /// runtime.
+    pub async fn start(self) -> std::io::Result<MockKareo> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
+        let mut store = Store::new();
+        store.seed_directory();
+        if self.demo {
+            for i in 0..3 {
+                store.add_patient(store::fake_patient(i));
+            }
+            for i in 0..2 {
+                store.add_appointment(store::fake_appointment(i));
+            }
+        }
+        let (customer_key, user, password) = self.credentials;
         let state = Arc::new(State {
-            customer_key: customer_key.to_owned(),
-            user: user.to_owned(),
-            password: password.to_owned(),
-            rules: Mutex::new(VecDeque::new()),
+            customer_key,
+            user,
+            password,
+            settings: Mutex::new(self.settings),
+            faults: Mutex::new(Faults::default()),
+            store: Mutex::new(store),
+            throttles: Mutex::new(Throttles::published()),
             total: AtomicUsize::new(0),
+            ignored_total: AtomicU64::new(0),
+            log: Mutex::new(VecDeque::new()),
             per_operation: Mutex::new(HashMap::new()),
             last_client_version: Mutex::new(None),
             last_credentials: Mutex::new(HashMap::new()),
             last_soap_action: Mutex::new(None),
-            patient_count: AtomicUsize::new(3),
-            next_id: AtomicI32::new(50_000),
             list_body: Mutex::new(None),
         });
         let task = tokio::spawn(serve(listener, Arc::clone(&state)));
         Ok(MockKareo { addr, state, task })
+    }
+}
+
+impl MockKareo {
+    /// Starts a mock with every behaviour on, the default credentials and the demo records
+    /// (3 patients, 2 appointments, a practice, a provider, a service location; all invented).
+    pub async fn start() -> std::io::Result<MockKareo> {
+        Self::builder().start().await
+    }
+
+    /// A [`Builder`], to choose settings, credentials and records before starting.
+    pub fn builder() -> Builder {
+        Builder {
+            settings: Settings::default(),
+            credentials: (MOCK_CUSTOMER_KEY.to_owned(), MOCK_USER.to_owned(), MOCK_PASSWORD.to_owned()),
+            demo: true,
+        }
+    }
+
+    /// Starts a mock (as [`MockKareo::start`]) that accepts these credentials.
+    pub async fn with_credentials(customer_key: &str, user: &str, password: &str) -> std::io::Result<MockKareo> {
+        Self::builder().credentials(customer_key, user, password).start().await
     }
 
     /// The endpoint URL to give a client.
@@ -227,17 +241,48 @@ impl MockKareo {
         Credentials::new(&self.state.customer_key, &self.state.user, &self.state.password)
     }
 
-    /// Adds a misbehaviour; rules apply in the order they were added.
-    pub fn inject(&self, rule: Rule) {
-        if rule.times > 0 {
-            lock(&self.state.rules).push_back(rule);
-        }
+    /// The settings in force.
+    pub fn settings(&self) -> Settings {
+        lock(&self.state.settings).clone()
     }
 
-    /// Drops all pending misbehaviours.
-    pub fn clear_rules(&self) {
-        lock(&self.state.rules).clear();
+    /// Replaces the settings (for the requests that follow).
+    pub fn set_settings(&self, settings: Settings) {
+        *lock(&self.state.settings) = settings;
     }
+
+    // --- fault injection ---------------------------------------------------------------------
+
+    /// Adds a misbehaviour; rules apply in the order they were added.
+    pub fn inject(&self, rule: Rule) {
+        lock(&self.state.faults).push(rule);
+    }
+
+    /// Scripts the next calls of `operation`: each call takes the next step (a misbehaviour,
+    /// or `None` for a normal answer); after the last step, calls are answered normally again.
+    /// A script's steps come before any [`Rule`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use kareo_mock::{Behavior, MockKareo};
+    ///
+    /// let mock = MockKareo::start().await?;
+    /// // The next 2 calls to GetCharges are throttled, the third answered, the fourth cut short.
+    /// mock.script("GetCharges", [Some(Behavior::Throttle), Some(Behavior::Throttle), None, Some(Behavior::Truncate)]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn script(&self, operation: &str, steps: impl IntoIterator<Item = Step>) {
+        lock(&self.state.faults).script(operation, steps);
+    }
+
+    /// Drops all pending rules and scripts.
+    pub fn clear_rules(&self) {
+        lock(&self.state.faults).clear();
+    }
+
+    // --- what the mock saw ---------------------------------------------------------------------
 
     /// HTTP requests received, whatever they were.
     pub fn requests(&self) -> usize {
@@ -249,9 +294,22 @@ impl MockKareo {
         lock(&self.state.per_operation).get(operation).copied().unwrap_or(0)
     }
 
-    /// The `ClientVersion` of the last request that had one.
-    /// The credential values (by role: `customer_key`, `user`, `password`, `client_version`) that
-    /// the last request of `operation` carried, wherever its type holds them.
+    /// Members of all requests so far that the mock ignored as the service would have: sent
+    /// out of sequence order, in a namespace their type does not declare, or unknown to the
+    /// schema. A test asserts it is 0 to know that nothing it sent was lost.
+    pub fn ignored_members(&self) -> u64 {
+        self.state.ignored_total.load(Ordering::SeqCst)
+    }
+
+    /// The latest requests the mock decoded (at most 1,024), oldest first, each with the
+    /// members it ignored. Every answer also carries that count in the
+    /// [`IGNORED_MEMBERS_HEADER`] response header.
+    pub fn requests_log(&self) -> Vec<RequestRecord> {
+        lock(&self.state.log).iter().cloned().collect()
+    }
+
+    /// The credential values (by role: `customer_key`, `user`, `password`, `client_version`)
+    /// that the last request of `operation` carried, wherever its type holds them.
     pub fn last_credentials(&self, operation: &str) -> Option<Vec<(&'static str, String)>> {
         lock(&self.state.last_credentials).get(operation).cloned()
     }
@@ -266,26 +324,129 @@ impl MockKareo {
         lock(&self.state.last_soap_action).clone()
     }
 
-    /// How many patients `GetPatients` returns (before its filter); default 3.
-    /// Makes every list operation's successful answer a body generated while it is sent:
-    /// `spec.records` records (cycling through the records the mock would answer, or through
-    /// records with every member set), chunked and paced as `spec` says. `None` goes back to
-    /// answers built whole.
-    pub fn serve_lists(&self, spec: Option<ListBody>) {
-        *lock(&self.state.list_body) = spec;
+    // --- throttles -----------------------------------------------------------------------------
+
+    /// The throttle table in force, by operation: the vendor's published intervals unless
+    /// changed with [`set_throttle`](Self::set_throttle). `GetThrottles` answers it.
+    pub fn throttle_table(&self) -> BTreeMap<&'static str, Duration> {
+        lock(&self.state.throttles).table.clone()
     }
 
-    /// Sets how many patients `GetPatients` answers with.
+    /// Sets the interval of `operation` (`None`: not throttled). An operation the contract
+    /// does not have is ignored.
+    pub fn set_throttle(&self, operation: &str, interval: Option<Duration>) {
+        let Some(info) = OPERATIONS.iter().find(|o| o.name == operation) else {
+            return;
+        };
+        let mut t = lock(&self.state.throttles);
+        match interval {
+            Some(i) => t.table.insert(info.name, i),
+            None => t.table.remove(info.name),
+        };
+    }
+
+    // --- records -------------------------------------------------------------------------------
+
+    /// Adds a patient (invent it: the mock is for test data only). An empty `ID` gets a new
+    /// one, a missing `PatientFullName`, `CreatedDate` or `LastModifiedDate` is filled in.
+    /// Returns its ID.
+    pub fn add_patient(&self, patient: PatientData) -> String {
+        lock(&self.state.store).add_patient(patient)
+    }
+
+    /// Adds an appointment; an unset `AppointmentId` gets a new one. Returns its ID. Its
+    /// patient is `PatientSummary.PatientId`.
+    pub fn add_appointment(&self, appointment: AppointmentCreate) -> i64 {
+        lock(&self.state.store).add_appointment(appointment)
+    }
+
+    /// Adds a charge (what `GetCharges` reads: write dates as `6/2/2026`, money as
+    /// `1200.0000`); an empty `ID` gets a new one. Returns its ID.
+    pub fn add_charge(&self, charge: ChargeData) -> String {
+        lock(&self.state.store).add_charge(charge)
+    }
+
+    /// Adds a payment (what `GetPayments` reads); an empty `ID` gets a new one. Returns its ID.
+    pub fn add_payment(&self, payment: PaymentData) -> String {
+        lock(&self.state.store).add_payment(payment)
+    }
+
+    /// Adds a provider (what `GetProviders` lists).
+    pub fn add_provider(&self, provider: ProviderData) {
+        lock(&self.state.store).providers.push(provider);
+    }
+
+    /// Adds a practice (what `GetPractices` lists).
+    pub fn add_practice(&self, practice: PracticeData) {
+        lock(&self.state.store).practices.push(practice);
+    }
+
+    /// Adds a service location (what `GetServiceLocations` lists).
+    pub fn add_service_location(&self, location: ServiceLocationData) {
+        lock(&self.state.store).service_locations.push(location);
+    }
+
+    /// The patients the mock holds, in the order added.
+    pub fn patients(&self) -> Vec<PatientData> {
+        lock(&self.state.store).patients.clone()
+    }
+
+    /// The appointments the mock holds.
+    pub fn appointments(&self) -> Vec<AppointmentCreate> {
+        lock(&self.state.store).appointments.clone()
+    }
+
+    /// The charges the mock holds (seeded ones and those `CreateEncounter` posted).
+    pub fn charges(&self) -> Vec<ChargeData> {
+        lock(&self.state.store).charges.clone()
+    }
+
+    /// The payments the mock holds.
+    pub fn payments(&self) -> Vec<PaymentData> {
+        lock(&self.state.store).payments.clone()
+    }
+
+    /// The encounters `CreateEncounter` created.
+    pub fn encounters(&self) -> Vec<Encounter> {
+        lock(&self.state.store).encounters.clone()
+    }
+
+    /// The documents `CreateDocument` stored (and `DeleteDocument` did not delete).
+    pub fn documents(&self) -> Vec<Document> {
+        lock(&self.state.store).documents.clone()
+    }
+
+    /// Replaces the patients with `n` demo patients ([`fake_patient`](crate::fake_patient)
+    /// `0..n`).
     pub fn set_patient_count(&self, n: usize) {
-        self.state.patient_count.store(n, Ordering::SeqCst);
+        let mut store = lock(&self.state.store);
+        store.patients.clear();
+        for i in 0..n.min(store::MAX_RECORDS) {
+            store.add_patient(store::fake_patient(i));
+        }
+    }
+
+    /// Makes every list operation's successful answer a body generated while it is sent:
+    /// `spec.records` records (cycling through the records the mock would answer, or through
+    /// generated samples with every member set), chunked and paced as `spec` says. `None`
+    /// goes back to answers built whole.
+    pub fn serve_lists(&self, spec: Option<ListBody>) {
+        *lock(&self.state.list_body) = spec;
     }
 }
 
 async fn serve(listener: TcpListener, state: Arc<State>) {
+    let bounds = lock(&state.settings).bounds;
+    let open = Arc::new(Semaphore::new(bounds.max_open_connections.max(1)));
     let mut connections = JoinSet::new();
-    let deadline = tokio::time::sleep(MAX_LIFETIME);
+    let deadline = tokio::time::sleep(bounds.lifetime);
     tokio::pin!(deadline);
-    for _ in 0..MAX_CONNECTIONS {
+    for _ in 0..bounds.max_connections {
+        let permit = tokio::select! {
+            _ = &mut deadline => break,
+            permit = Arc::clone(&open).acquire_owned() => permit,
+        };
+        let Ok(permit) = permit else { break };
         let accepted = tokio::select! {
             _ = &mut deadline => break,
             accepted = listener.accept() => accepted,
@@ -302,6 +463,7 @@ async fn serve(listener: TcpListener, state: Arc<State>) {
             let _ = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
+            drop(permit);
         });
     }
     // Leaving drops `connections`, which aborts every connection task.
@@ -325,8 +487,9 @@ type MockBody = http_body_util::Either<Full<Bytes>, crate::list_body::Generated>
 type Reply = Response<MockBody>;
 
 async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, DropConnection> {
+    let settings = lock(&state.settings).clone();
     let n = state.total.fetch_add(1, Ordering::SeqCst);
-    if n >= MAX_REQUESTS {
+    if n >= settings.bounds.max_requests {
         return Ok(text(503, "the mock served its maximum number of requests"));
     }
     let action = req
@@ -357,15 +520,21 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, Drop
             "Cannot process the message: its content type is not the expected 'text/xml; charset=utf-8'.",
         ));
     }
-    let body = match Limited::new(req.into_body(), MAX_REQUEST_BYTES).collect().await {
+    let body = match Limited::new(req.into_body(), settings.bounds.max_body_bytes).collect().await {
         Ok(b) => b.to_bytes(),
-        Err(_) => return Ok(text(400, "the request body could not be read")),
+        Err(_) => return Ok(text(413, "the request body is too large or could not be read")),
     };
-    let Some(op) = operation else {
-        return Ok(contract_filter_mismatch(action.as_deref().unwrap_or("")));
+    let operation = match operation {
+        Some(op) => op,
+        None if !settings.check_action => match operation_in_body(&body) {
+            Some(op) => op,
+            None => return Ok(contract_filter_mismatch(action.as_deref().unwrap_or(""))),
+        },
+        None => return Ok(contract_filter_mismatch(action.as_deref().unwrap_or(""))),
     };
+    let op = operation;
 
-    let behavior = take_rule(&state, op);
+    let behavior = lock(&state.faults).take(op);
     match &behavior {
         Some(Behavior::Delay(d)) => tokio::time::sleep(*d).await,
         Some(Behavior::Reset) => return Err(DropConnection),
@@ -383,11 +552,7 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, Drop
             let text = String::from_utf8_lossy(&body);
             let from = text.find("RequestHeader").unwrap_or(0);
             let echoed = text[from..].replace('<', "&lt;");
-            return Ok(html(
-                *status,
-                "Bad Gateway",
-                &format!("The upstream rejected: {echoed}"),
-            ));
+            return Ok(html(*status, "Bad Gateway", &format!("The upstream rejected: {echoed}")));
         }
         Some(Behavior::Status { status, retry_after }) => {
             let mut reply = text(*status, "Too many requests or service unavailable.");
@@ -409,7 +574,7 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, Drop
         }
         _ => {}
     }
-    let reply = respond(op, &body, &state, behavior);
+    let reply = respond(op, &body, &state, &settings, behavior);
     let spec = *lock(&state.list_body);
     match spec {
         Some(spec) if reply.status() == StatusCode::OK => {
@@ -425,6 +590,21 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, Drop
         }
         _ => Ok(reply),
     }
+}
+
+/// The operation whose request wrapper element the body holds (when the `SOAPAction` is not
+/// checked): the first operation whose wrapper's local name appears as an element.
+fn operation_in_body(body: &[u8]) -> Option<&'static str> {
+    let text = std::str::from_utf8(body).ok()?;
+    let at = text.find("Body")?;
+    let rest = &text[at..];
+    let start = rest.find('<')? + 1;
+    let name: String = rest[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+        .collect();
+    let local = name.rsplit(':').next()?;
+    OPERATIONS.iter().find(|o| o.input.element == local).map(|o| o.name)
 }
 
 macro_rules! list_dispatch {
@@ -451,7 +631,7 @@ kareo_sdk::for_each_list_operation!(list_dispatch);
 fn generate<O>(bytes: &Bytes, spec: &ListBody) -> Option<crate::list_body::Generated>
 where
     O: ListOperation,
-    O::Item: Encode,
+    O::Item: Encode + Sample,
 {
     let Ok((envelope::Response::Result(mut answer), _)) = envelope::read_response::<O>(bytes, Limits::default()) else {
         return None;
@@ -472,16 +652,7 @@ where
     let all: Vec<u8> = records.iter().flat_map(|r| r.iter().copied()).collect();
     let at = bytes.windows(all.len()).position(|w| w == all.as_slice())?;
     if spec.populated {
-        let sample = crate::schema::plain_sample_envelope(
-            crate::schema::operation(O::INFO.name),
-            crate::schema::Direction::Response,
-            crate::schema::Fill::Full,
-        );
-        if let Ok((envelope::Response::Result(mut full), _)) =
-            envelope::read_response::<O>(sample.as_bytes(), Limits::default())
-        {
-            records = encode_all(&O::take_items(&mut full))?;
-        }
+        records = encode_all(&[O::Item::sample()])?;
     }
     let template = crate::list_body::Template {
         prefix: bytes.slice(..at),
@@ -491,32 +662,19 @@ where
     Some(crate::list_body::Generated::new(Arc::new(template), spec))
 }
 
+
 /// The operation whose SOAPAction is exactly `action` (double-quoted, as the binding says).
 fn operation_of(action: &str) -> Option<&'static str> {
     let unquoted = action.strip_prefix('"')?.strip_suffix('"')?;
     OPERATIONS.iter().find(|o| o.soap_action == unquoted).map(|o| o.name)
 }
 
-fn take_rule(state: &State, op: &str) -> Option<Behavior> {
-    let mut rules = lock(&state.rules);
-    let i = rules
-        .iter()
-        .position(|r| r.operation.as_deref().is_none_or(|o| o == op))?;
-    let rule = &mut rules[i];
-    let behavior = rule.behavior.clone();
-    rule.times -= 1;
-    if rule.times == 0 {
-        rules.remove(i);
-    }
-    Some(behavior)
-}
-
 macro_rules! dispatch {
     ($(($op:ident, $method:ident)),* $(,)?) => {
-        fn respond(name: &str, body: &[u8], state: &State, behavior: Option<Behavior>) -> Reply {
+        fn respond(name: &str, body: &[u8], state: &State, settings: &Settings, behavior: Option<Behavior>) -> Reply {
             $(
                 if name == <operations::$op as Operation>::INFO.name {
-                    return respond_op::<operations::$op>(body, state, behavior);
+                    return respond_op::<operations::$op>(body, state, settings, behavior);
                 }
             )*
             contract_filter_mismatch(name)
@@ -526,60 +684,151 @@ macro_rules! dispatch {
 
 kareo_sdk::for_each_operation!(dispatch);
 
-fn respond_op<O>(body: &[u8], state: &State, behavior: Option<Behavior>) -> Reply
+/// The fault WCF answers when the service's code reads a member the request left out.
+const NULL_REFERENCE: &str = "Object reference not set to an instance of an object.";
+
+/// Reads the request as the settings say: in sequence order only (counting what is ignored),
+/// or in any order. A missing `Filter` is the null-reference fault when required, an empty
+/// filter otherwise.
+fn decode<O>(body: &[u8], settings: &Settings) -> Result<(O::Request, u64), Reply>
 where
     O: Operation,
-    O::Request: Decode + 'static,
-    O::Response: Encode + Default + Inherits<ResponseBase> + 'static,
+    O::Request: MessageDecode,
+{
+    let read = |body: &[u8]| {
+        if settings.strict_order {
+            envelope::read_request_strict::<O>(body, Limits::default()).map(|(r, stats)| (r, stats.skipped))
+        } else {
+            envelope::read_request::<O>(body, Limits::default()).map(|r| (r, 0))
+        }
+    };
+    let error = match read(body) {
+        Ok(read) => return Ok(read),
+        Err(e) => e,
+    };
+    if error.kind == DecodeErrorKind::Missing("Filter") {
+        if settings.require_filter {
+            return Err(fault(
+                500,
+                &Fault {
+                    code: "a:InternalServiceFault".to_owned(),
+                    string: NULL_REFERENCE.to_owned(),
+                    ..Fault::default()
+                },
+            ));
+        }
+        if let Some(read) = with_empty_filter::<O>(body).and_then(|b| read(&b).ok()) {
+            return Ok(read);
+        }
+    }
+    Err(fault(
+        500,
+        &Fault {
+            code: "a:DeserializationFailed".to_owned(),
+            string: format!("The request message for {} could not be read: {error}", O::INFO.name),
+            ..Fault::default()
+        },
+    ))
+}
+
+/// The request with an empty `Filter` (in the namespace of the request's child element)
+/// added at the end of that element: what WCF reads a missing filter as when the service's
+/// code does not dereference it.
+fn with_empty_filter<O: Operation>(body: &[u8]) -> Option<Vec<u8>> {
+    let child = O::INFO.input.child?;
+    let ns = O::INFO.namespaces.get(usize::from(child.ns.0))?;
+    let text = std::str::from_utf8(body).ok()?;
+    let close = [format!(":{}>", child.name), format!("</{}>", child.name)];
+    let end = close.iter().filter_map(|c| text.rfind(c.as_str())).max()?;
+    let at = text[..end + 1].rfind("</")?;
+    let mut out = String::with_capacity(text.len() + 64);
+    out.push_str(&text[..at]);
+    out.push_str(&format!("<Filter xmlns=\"{ns}\"/>"));
+    out.push_str(&text[at..]);
+    Some(out.into_bytes())
+}
+
+fn respond_op<O>(body: &[u8], state: &State, settings: &Settings, behavior: Option<Behavior>) -> Reply
+where
+    O: Operation,
+    O::Request: MessageDecode + 'static,
+    O::Response: Encode + Default + Sample + Inherits<ResponseBase> + 'static,
 {
     let set_base = |r: &mut O::Response, base: ResponseBase| {
         r.set_base(base);
     };
-    let request = match envelope::read_request::<O>(body, Limits::default()) {
-        Ok(r) => r,
-        Err(e) => {
-            return fault(
-                500,
-                &Fault {
-                    code: "a:DeserializationFailed".to_owned(),
-                    string: format!("The request message for {} could not be read: {e}", O::INFO.name),
-                    ..Fault::default()
-                },
-            )
-        }
+    let (request, ignored) = match decode::<O>(body, settings) {
+        Ok(read) => read,
+        Err(reply) => return reply,
     };
+    state.ignored_total.fetch_add(ignored, Ordering::SeqCst);
+    {
+        let mut log = lock(&state.log);
+        if log.len() >= LOG_LEN {
+            log.pop_front();
+        }
+        log.push_back(RequestRecord {
+            operation: O::INFO.name.to_owned(),
+            ignored_members: ignored,
+        });
+    }
     let sent = SentCredentials::of(&request);
     if let Some(v) = &sent.client_version {
         *lock(&state.last_client_version) = Some(v.clone());
     }
     lock(&state.last_credentials).insert(O::INFO.name, sent.roles());
     let mut response = O::Response::default();
-    if let Some(failed) = check_credentials(state, &sent) {
+    let failed = check_credentials(state, &sent);
+    if let (Some(failed), true) = (&failed, settings.check_credentials) {
         // A response without the status base (2025's GetCustomerIdFromKey) is sent empty.
-        set_base(&mut response, failed);
-        return encode::<O>(&response, false);
+        set_base(&mut response, failed.clone());
+        return encode::<O>(&response, false, ignored);
     }
-    match behavior {
-        Some(Behavior::IsError(message)) => {
-            set_base(&mut response, error_base(&message));
-            return encode::<O>(&response, false);
-        }
+    let truncate = matches!(behavior, Some(Behavior::Truncate));
+    let error = match behavior {
+        Some(Behavior::IsError(message)) => Some(message),
         Some(Behavior::Throttle) => {
-            set_base(&mut response, error_base(THROTTLE_MESSAGE));
-            return encode::<O>(&response, false);
+            let interval = lock(&state.throttles).table.get(O::INFO.name).copied();
+            Some(over_limit_message(O::INFO.name, interval.unwrap_or(Duration::from_secs(1))))
         }
         Some(Behavior::NotAuthorized(missing)) => {
             set_base(&mut response, not_authorized_base(missing));
-            return encode::<O>(&response, false);
+            return encode::<O>(&response, false, ignored);
         }
-        _ => {}
+        _ if settings.throttles => lock(&state.throttles)
+            .check(O::INFO.name, tokio::time::Instant::now())
+            .map(|interval| over_limit_message(O::INFO.name, interval)),
+        _ => None,
+    };
+    if let Some(message) = error {
+        set_base(&mut response, error_base(&message));
+        return encode::<O>(&response, false, ignored);
+    }
+    let outcome = {
+        let mut store = lock(&state.store);
+        let throttles = lock(&state.throttles).table.clone();
+        let mut cx = model::Ctx {
+            store: &mut store,
+            settings,
+            throttles: &throttles,
+            authorized: failed.is_none(),
+        };
+        model::answer(&mut response as &mut dyn Any, &request as &dyn Any, &mut cx)
+    };
+    match outcome {
+        Outcome::Done => {}
+        Outcome::Error(message) => {
+            let mut response = O::Response::default();
+            set_base(&mut response, error_base(&message));
+            return encode::<O>(&response, false, ignored);
+        }
+        Outcome::NotModelled => response = O::Response::sample(),
     }
     set_base(&mut response, ok_base());
-    fill(&mut response as &mut dyn Any, &request as &dyn Any, state);
-    encode::<O>(&response, matches!(behavior, Some(Behavior::Truncate)))
+    encode::<O>(&response, truncate, ignored)
 }
 
-fn encode<O: Operation>(response: &O::Response, truncate: bool) -> Reply
+fn encode<O: Operation>(response: &O::Response, truncate: bool, ignored: u64) -> Reply
 where
     O::Response: Encode,
 {
@@ -589,7 +838,9 @@ where
             if truncate {
                 bytes.truncate(bytes.len() / 2);
             }
-            xml_reply(200, bytes)
+            let mut reply = xml_reply(200, bytes);
+            reply.headers_mut().insert(IGNORED_MEMBERS_HEADER, HeaderValue::from(ignored));
+            reply
         }
         Err(e) => text(500, &format!("the mock cannot encode its response: {e}")),
     }
@@ -661,7 +912,7 @@ fn ok_security() -> SecurityResponse {
     SecurityResponse {
         authenticated: Some(true),
         authorized: Some(true),
-        customer_id: Some(4242),
+        customer_id: Some(CUSTOMER_ID),
         customer_key_valid: Some(true),
         permissions_missing: Nillable::Nil,
         practices_authorized: Nillable::Value(PracticiesAuthorized {
@@ -709,171 +960,6 @@ fn not_authorized_base(missing: Vec<String>) -> ResponseBase {
             }),
             ..ok_security()
         }),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Canned data: invented, obviously fake records.
-
-const FIRST_NAMES: [&str; 8] = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel"];
-const LAST_NAMES: [&str; 4] = ["Testpatient", "Mockperson", "Sampleton", "Fakerson"];
-
-fn s(v: impl Into<String>) -> Nillable<String> {
-    Nillable::Value(v.into())
-}
-
-/// Fake patient number `i`.
-pub fn fake_patient(i: usize) -> PatientData {
-    let first = FIRST_NAMES[i % FIRST_NAMES.len()];
-    let last = LAST_NAMES[(i / FIRST_NAMES.len()) % LAST_NAMES.len()];
-    PatientData {
-        id: s((100_000 + i).to_string()),
-        first_name: s(first),
-        last_name: s(last),
-        middle_name: s("Q"),
-        patient_full_name: s(format!("{first} Q {last}")),
-        dob: s(format!("{}/{}/1970", 1 + i % 12, 1 + i % 28)),
-        gender: s(if i.is_multiple_of(2) { "Female" } else { "Male" }),
-        address_line1: s(format!("{} Test Street", 100 + i)),
-        city: s("Exampleville"),
-        state: s("CA"),
-        zip_code: s("00000"),
-        country: s("USA"),
-        home_phone: s(format!("555-01{:02}", i % 100)),
-        mobile_phone: s("555-0199"),
-        email_address: s(format!(
-            "{}.{}{i}@example.invalid",
-            first.to_lowercase(),
-            last.to_lowercase()
-        )),
-        medical_record_number: s(format!("MOCK-MRN-{i:06}")),
-        practice_id: s("1"),
-        practice_name: s("Mock Practice"),
-        default_rendering_provider_full_name: s("Doctor Mockprovider"),
-        default_rendering_provider_id: s("7"),
-        default_service_location_id: s("3"),
-        default_service_location_name: s("Mock Clinic"),
-        created_date: s("1/2/2020 9:30:00 AM"),
-        last_modified_date: s("3/4/2021 4:05:00 PM"),
-        patient_balance: s("0.00"),
-        insurance_balance: s("12.50"),
-        total_balance: s("12.50"),
-        ..PatientData::default()
-    }
-}
-
-/// Fake patient number `i` as `GetAllPatients` lists it.
-pub fn fake_batch_patient(i: usize) -> PatientBatchData {
-    let p = fake_patient(i);
-    PatientBatchData {
-        id: p.id,
-        first_name: p.first_name,
-        last_name: p.last_name,
-        middle_name: p.middle_name,
-        dob: p.dob,
-        gender: p.gender,
-        address_line1: p.address_line1,
-        city: p.city,
-        state: p.state,
-        zip_code: p.zip_code,
-        home_phone: p.home_phone,
-        email_address: p.email_address,
-        medical_record_number: p.medical_record_number,
-        ..PatientBatchData::default()
-    }
-}
-
-fn matches(filter: &Nillable<String>, value: &Nillable<String>) -> bool {
-    match filter.value().filter(|f| !f.is_empty()) {
-        None => true,
-        Some(f) => value.value().is_some_and(|v| v.eq_ignore_ascii_case(f)),
-    }
-}
-
-fn fake_appointment(i: usize) -> AppointmentData {
-    let p = fake_patient(i);
-    AppointmentData {
-        id: s((700_000 + i).to_string()),
-        patient_id: p.id.clone(),
-        patient_full_name: p.patient_full_name.clone(),
-        practice_id: s("1"),
-        practice_name: s("Mock Practice"),
-        service_location_name: s("Mock Clinic"),
-        start_date: s(format!("5/{}/2024 9:00:00 AM", 1 + i % 28)),
-        end_date: s(format!("5/{}/2024 9:30:00 AM", 1 + i % 28)),
-        confirmation_status: s("Scheduled"),
-        appointment_reason1: s("Mock checkup"),
-        resource_name1: s("Doctor Mockprovider"),
-        r#type: s("P"),
-        ..AppointmentData::default()
-    }
-}
-
-fn fill(response: &mut dyn Any, request: &dyn Any, state: &State) {
-    if let Some(r) = response.downcast_mut::<GetPatientsResp>() {
-        let filter = request
-            .downcast_ref::<GetPatientsReq>()
-            .map(|q| q.filter.clone())
-            .unwrap_or_default();
-        let n = state.patient_count.load(Ordering::SeqCst);
-        let patients = (0..n)
-            .map(fake_patient)
-            .filter(|p| matches(&filter.last_name, &p.last_name) && matches(&filter.first_name, &p.first_name))
-            .collect();
-        r.patients = Nillable::Value(patients);
-    } else if let Some(r) = response.downcast_mut::<GetAllPatientsResp>() {
-        let n = state.patient_count.load(Ordering::SeqCst);
-        r.patients = Nillable::Value((0..n).map(fake_batch_patient).collect());
-    } else if let Some(r) = response.downcast_mut::<GetPatientResp>() {
-        let id = request
-            .downcast_ref::<GetPatientReq>()
-            .and_then(|q| q.filter.value())
-            .and_then(|f| f.patient_id.value().copied())
-            .unwrap_or(100_000);
-        let mut p = fake_patient((id.max(100_000) - 100_000) as usize);
-        p.id = s(id.to_string());
-        r.patient = Nillable::Value(p);
-    } else if let Some(r) = response.downcast_mut::<GetAppointmentsResp>() {
-        r.appointments = Nillable::Value((0..2).map(fake_appointment).collect());
-    } else if let Some(r) = response.downcast_mut::<GetProvidersResp>() {
-        r.providers = Nillable::Value(vec![ProviderData {
-            id: s("7"),
-            first_name: s("Doctor"),
-            last_name: s("Mockprovider"),
-            full_name: s("Doctor Mockprovider, MD"),
-            active: s("True"),
-            practice_id: s("1"),
-            practice_name: s("Mock Practice"),
-            ..ProviderData::default()
-        }]);
-    } else if let Some(r) = response.downcast_mut::<GetPracticesResp>() {
-        r.practices = Nillable::Value(vec![PracticeData {
-            id: s("1"),
-            practice_name: s("Mock Practice"),
-            active: s("True"),
-            practice_city: s("Exampleville"),
-            ..PracticeData::default()
-        }]);
-    } else if let Some(r) = response.downcast_mut::<ModifyPatientResp>() {
-        let updated = request
-            .downcast_ref::<UpdatePatientReq>()
-            .and_then(|q| q.patient.as_ref())
-            .and_then(|p| p.patient_id.value().copied());
-        let id = updated.unwrap_or_else(|| state.next_id.fetch_add(1, Ordering::SeqCst));
-        r.patient_id = Nillable::Value(id);
-        r.practice_id = Nillable::Value(1);
-        r.practice_name = s("Mock Practice");
-    } else if let Some(r) = response.downcast_mut::<CreateAppointmentResp>() {
-        let appointment = request
-            .downcast_ref::<CreateAppointmentReq>()
-            .and_then(|q| q.appointment.clone());
-        r.appointment = match appointment {
-            Some(mut a) => {
-                a.appointment_id = Some(i64::from(state.next_id.fetch_add(1, Ordering::SeqCst)));
-                Nillable::Value(a)
-            }
-            None => Nillable::Nil,
-        };
     }
 }
 
