@@ -294,7 +294,8 @@ fn update_patient(q: &UpdatePatientReq, r: &mut ModifyPatientResp, cx: &mut Ctx<
 
 fn get_patient(q: &GetPatientReq, r: &mut GetPatientResp, cx: &mut Ctx<'_>) -> Outcome {
     let Some(f) = q.filter.value() else {
-        return Outcome::Error("Filter is required.".to_owned());
+        r.patient = Nillable::Nil;
+        return Outcome::Done;
     };
     let by_external = f.external_id.value().filter(|e| !e.is_empty()).and_then(|e| {
         let vendor = f.external_vendor_id.value().copied();
@@ -521,13 +522,12 @@ fn delete_appointment(q: &DeleteAppointmentReq, r: &mut DeleteAppointmentResp, c
 }
 
 fn get_appointment(q: &GetAppointmentReq, r: &mut GetAppointmentResp, cx: &mut Ctx<'_>) -> Outcome {
-    let Some(read) = &q.appointment else {
-        return Outcome::Error("Appointment is required.".to_owned());
-    };
-    match cx.store.appointments.iter().find(|a| a.appointment_id == Some(read.appointment_id)) {
-        Some(a) => r.appointment = Nillable::Value(a.clone()),
-        None => return Outcome::Error(format!("Appointment {} was not found.", read.appointment_id)),
-    }
+    // No appointment asked for, or none with that ID: a nil appointment, as for `GetPatient`.
+    let found = q
+        .appointment
+        .as_ref()
+        .and_then(|read| cx.store.appointments.iter().find(|a| a.appointment_id == Some(read.appointment_id)));
+    r.appointment = found.cloned().map_or(Nillable::Nil, Nillable::Value);
     Outcome::Done
 }
 

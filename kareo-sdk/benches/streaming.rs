@@ -20,8 +20,8 @@ use kareo_sdk::operations::GetAllPatients;
 use kareo_sdk::types::{GetAllPatientsReq, PatientBatchData, RequestHeader};
 use kareo_sdk::xml::{ListOperation, ListSplitter, Operation, Step, StreamLimits};
 use kareo_sdk::KareoClient;
-use kareo_tests::list_body::ListBody;
-use kareo_tests::mock::{MockKareo, MOCK_CUSTOMER_KEY, MOCK_PASSWORD, MOCK_USER};
+use kareo_mock::list_body::ListBody;
+use kareo_mock::{MockKareo, MOCK_CUSTOMER_KEY, MOCK_PASSWORD, MOCK_USER};
 use support::raw_scan;
 
 mod support;

@@ -29,7 +29,7 @@ use kareo_sdk::types::{
 };
 use kareo_sdk::xml::{DecodeErrorKind, Nillable};
 use kareo_sdk::{Credentials, Error, KareoClient, RetryPolicy};
-use kareo_tests::mock::fake_patient;
+use kareo_mock::fake_patient;
 use server::{Body, Framing, Reply, Server};
 
 #[global_allocator]

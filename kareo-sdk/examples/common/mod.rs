@@ -4,7 +4,7 @@
 
 use kareo_sdk::client::ENV_CUSTOMER_KEY;
 use kareo_sdk::{Error, KareoClient};
-use kareo_tests::mock::MockKareo;
+use kareo_mock::MockKareo;
 
 /// Where the example's calls go.
 pub struct Target {
