@@ -644,7 +644,7 @@ where
         let mut w = Writer::with_capacity(4096);
         w.declared_table(O::INFO.schema_namespaces());
         w.req(O::LIST.item.0, O::LIST.item.1, item)
-            .map(|()| Bytes::from(w.into_string()))
+            .map(|()| Bytes::from(self_close(&w.into_string())))
     };
     let encode_all = |items: &[O::Item]| items.iter().map(encode_item).collect::<Result<Vec<_>, _>>().ok();
     let mut records = encode_all(&items)?;
@@ -834,7 +834,7 @@ where
 {
     match envelope::write_response::<O>(response) {
         Ok(xml) => {
-            let mut bytes = Bytes::from(xml);
+            let mut bytes = Bytes::from(self_close(&xml));
             if truncate {
                 bytes.truncate(bytes.len() / 2);
             }
@@ -844,6 +844,31 @@ where
         }
         Err(e) => text(500, &format!("the mock cannot encode its response: {e}")),
     }
+}
+
+/// `xml` with every element that has no content written self-closing (`<a:ChargeData/>`), as
+/// WCF's writer writes them.
+fn self_close(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(i) = rest.find("></") {
+        let (before, after) = rest.split_at(i);
+        let start = before.rfind('<').unwrap_or(0);
+        let tag = &before[start + 1..];
+        let name = tag.split([' ', '\t', '\n', '\r']).next().unwrap_or("");
+        let end_name = after[3..].split('>').next().unwrap_or("");
+        if !name.is_empty() && !tag.starts_with(['/', '?', '!']) && name == end_name {
+            out.push_str(before);
+            out.push_str("/>");
+            rest = &after[3 + end_name.len() + 1..];
+        } else {
+            out.push_str(before);
+            out.push('>');
+            rest = &after[1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The credential values a request carries, by role (wherever the overrides declare them).
