@@ -343,7 +343,7 @@ fn overrides_with_unknown_keys_or_bad_names_are_refused() {
         ),
         (
             "runtime_path = \"x\"\n[status]\nerror_flag = \"A//B\"\n",
-            "status path `A//B`",
+            "member path `A//B`",
         ),
     ] {
         let err = codegen::Config::from_toml("overrides.toml", text).expect_err(text);

@@ -17,6 +17,7 @@ mod samples;
 mod service;
 mod surface;
 mod types;
+mod windows;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};

@@ -4,9 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::lists;
 use super::messages::{self, MessageType};
 use super::Ctx;
+use super::{lists, windows};
 use crate::model::{FaultInfo, Operation, Wrapped};
 use crate::names;
 
@@ -45,7 +45,13 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
         .iter()
         .zip(&markers)
         .zip(&messages)
-        .map(|((op, marker), (input, output))| emit_operation(ctx, op, marker, &fault_ident, input, output));
+        .zip(
+            ops.iter()
+                .map(|op| lists::list_of(ctx, op).is_some_and(|l| l.placeholder_id(ctx).is_some())),
+        )
+        .map(|(((op, marker), (input, output)), placeholders)| {
+            emit_operation(ctx, op, marker, &fault_ident, input, output, placeholders)
+        });
     let message_items: Vec<TokenStream> = messages
         .iter()
         .flat_map(|(i, o)| i.iter().chain(o))
@@ -61,6 +67,29 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
             list.as_ref().map(|l| lists::emit(ctx, op, marker, output, l))
         })
         .collect();
+    let rules: Vec<TokenStream> = ops
+        .iter()
+        .zip(&markers)
+        .zip(&lists)
+        .flat_map(|((op, marker), list)| {
+            [
+                windows::emit_date_window(ctx, op, marker, list.as_ref()),
+                windows::emit_throttle_report(ctx, op, marker, list.as_ref()),
+            ]
+        })
+        .flatten()
+        .collect();
+    let rule_markers = |has: fn(&Operation) -> bool| -> Vec<&syn::Ident> {
+        ops.iter()
+            .zip(&markers)
+            .zip(&lists)
+            .filter(|((op, _), list)| list.is_some() && has(op))
+            .map(|((_, m), _)| m)
+            .collect()
+    };
+    let window_markers = rule_markers(|op| op.date_window.is_some());
+    let report_markers = rule_markers(|op| op.throttle_report.is_some());
+    let throttles = emit_throttle_table(ctx);
     let faults = emit_fault_detail(ctx, &fault_ident);
     let glue = super::service::emit(ctx, &messages)?;
     let n = ops.len();
@@ -91,6 +120,8 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
         #(#items)*
         #(#message_items)*
         #(#list_impls)*
+        #(#rules)*
+        #throttles
         #glue
         /// Every operation of the service, in the binding's order.
         pub const OPERATIONS: [#rt::OperationInfo; #n] = [#(<#markers as #rt::Operation>::INFO),*];
@@ -112,6 +143,22 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
         macro_rules! for_each_list_operation {
             ($m:ident) => {
                 $m! { #((#list_markers, #list_methods, #stream_methods)),* }
+            };
+        }
+        /// Calls macro `$m` once with every operation implementing `DateWindow` (a request date
+        /// range the service holds to a window) as `$m! { A, B, ... }`.
+        #[macro_export]
+        macro_rules! for_each_date_window_operation {
+            ($m:ident) => {
+                $m! { #(#window_markers),* }
+            };
+        }
+        /// Calls macro `$m` once with the operations implementing `ThrottleReport` (which
+        /// report the account's call limits) as `$m! { A, ... }`; none in a contract without one.
+        #[macro_export]
+        macro_rules! for_each_throttle_report_operation {
+            ($m:ident) => {
+                $m! { #(#report_markers),* }
             };
         }
     })
@@ -192,6 +239,38 @@ fn emit_fault_detail(ctx: &Ctx<'_>, ident: &syn::Ident) -> TokenStream {
     }
 }
 
+/// `THROTTLES`: what the overrides declare about the service's published call limits.
+fn emit_throttle_table(ctx: &Ctx<'_>) -> TokenStream {
+    let rt = &ctx.rt;
+    let doc = "The service's published call limits as the overrides declare them (the intervals are each \
+               operation's `OperationInfo::published_interval`).";
+    let Some(t) = &ctx.config.throttles else {
+        let doc = super::doc_attrs(doc);
+        return quote! {
+            #doc
+            pub const THROTTLES: #rt::ThrottleTable = #rt::ThrottleTable::NONE;
+        };
+    };
+    let source = &t.source;
+    let margin = u64::from(t.margin_ms);
+    let opt = |v: &Option<String>| match v {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    };
+    let text = opt(&t.over_limit_text);
+    let pattern = opt(&t.interval_pattern);
+    let doc = super::doc_attrs(&format!("{doc}\n\nSource: {source}."));
+    quote! {
+        #doc
+        pub const THROTTLES: #rt::ThrottleTable = #rt::ThrottleTable {
+            source: #source,
+            margin: core::time::Duration::from_millis(#margin),
+            over_limit_text: #text,
+            interval_pattern: #pattern,
+        };
+    }
+}
+
 fn emit_operation(
     ctx: &Ctx<'_>,
     op: &Operation,
@@ -199,6 +278,7 @@ fn emit_operation(
     fault: &syn::Ident,
     input_message: &Option<MessageType<'_>>,
     output_message: &Option<MessageType<'_>>,
+    placeholders: bool,
 ) -> TokenStream {
     let rt = &ctx.rt;
     let name = &op.name;
@@ -215,6 +295,20 @@ fn emit_operation(
     let input = wire(ctx, &op.input);
     let output = wire(ctx, &op.output);
     let read_only = op.read_only;
+    let interval = match op.published_interval_ms {
+        Some(ms) => {
+            let ms = u64::from(ms);
+            quote!(Some(core::time::Duration::from_millis(#ms)))
+        }
+        None => quote!(None),
+    };
+    let remove = placeholders.then(|| {
+        quote! {
+            fn remove_placeholders(response: &mut Self::Response) -> usize {
+                #rt::remove_placeholders::<Self>(response)
+            }
+        }
+    });
     let mut doc =
         format!("The `{name}` operation: sends [`{request}`], answers [`{response}`].\n\nSOAPAction `{action}`.");
     if let Some(d) = &op.doc {
@@ -237,7 +331,9 @@ fn emit_operation(
                 output: #output,
                 read_only: #read_only,
                 namespaces: super::MESSAGE_NAMESPACES,
+                published_interval: #interval,
             };
+            #remove
         }
     }
 }

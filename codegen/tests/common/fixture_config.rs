@@ -51,6 +51,9 @@ pub fn config_for(fixture: &str) -> Config {
             read_only_operations: vec!["List".into()],
             write_operations: vec!["Save".into()],
             other_direction_feature: Some("server-codec".into()),
+            placeholders: Vec::new(),
+            throttles: None,
+            date_windows: Vec::new(),
         },
         "headers.wsdl" => Config {
             credentials: vec![Credential {

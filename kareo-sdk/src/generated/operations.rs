@@ -51,6 +51,7 @@ impl crate::xml::Operation for UpdatePatient {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(1000u64)),
     };
 }
 
@@ -85,6 +86,7 @@ impl crate::xml::Operation for UpdateEncounterStatus {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
 }
 
@@ -119,6 +121,7 @@ impl crate::xml::Operation for UpdateAppointment {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
 }
 
@@ -153,6 +156,7 @@ impl crate::xml::Operation for CreatePatient {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
 }
 
@@ -187,6 +191,7 @@ impl crate::xml::Operation for CreateEncounter {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
 }
 
@@ -221,6 +226,7 @@ impl crate::xml::Operation for RegisterExternalVendor {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: None,
     };
 }
 
@@ -255,6 +261,7 @@ impl crate::xml::Operation for UpdatePatientsExternalId {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: None,
     };
 }
 
@@ -289,6 +296,7 @@ impl crate::xml::Operation for CreatePayment {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
 }
 
@@ -323,6 +331,7 @@ impl crate::xml::Operation for CreateAppointment {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
 }
 
@@ -357,6 +366,7 @@ impl crate::xml::Operation for CreateDocument {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: None,
     };
 }
 
@@ -391,6 +401,7 @@ impl crate::xml::Operation for DeleteDocument {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: None,
     };
 }
 
@@ -425,7 +436,11 @@ impl crate::xml::Operation for GetAllPatients {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(5000u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetPatient` operation: sends [`GetPatientReq`], answers [`GetPatientResp`].
@@ -459,6 +474,7 @@ impl crate::xml::Operation for GetPatient {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(250u64)),
     };
 }
 
@@ -493,6 +509,7 @@ impl crate::xml::Operation for GetAppointment {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
 }
 
@@ -527,7 +544,11 @@ impl crate::xml::Operation for GetAppointments {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(1000u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetCharges` operation: sends [`GetChargesReq`], answers [`GetChargesResp`].
@@ -561,7 +582,11 @@ impl crate::xml::Operation for GetCharges {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(1000u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetPatients` operation: sends [`GetPatientsReq`], answers [`GetPatientsResp`].
@@ -595,7 +620,11 @@ impl crate::xml::Operation for GetPatients {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(1000u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetPayments` operation: sends [`GetPaymentsReq`], answers [`GetPaymentsResp`].
@@ -629,7 +658,11 @@ impl crate::xml::Operation for GetPayments {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(1000u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetProviders` operation: sends [`GetProvidersReq`], answers [`GetProvidersResp`].
@@ -663,7 +696,11 @@ impl crate::xml::Operation for GetProviders {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetPractices` operation: sends [`GetPracticesReq`], answers [`GetPracticesResp`].
@@ -697,7 +734,11 @@ impl crate::xml::Operation for GetPractices {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetTransactions` operation: sends [`GetTransactionsReq`], answers [`GetTransactionsResp`].
@@ -731,7 +772,11 @@ impl crate::xml::Operation for GetTransactions {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(1000u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetServiceLocations` operation: sends [`GetServiceLocationsReq`], answers [`GetServiceLocationsResp`].
@@ -765,7 +810,11 @@ impl crate::xml::Operation for GetServiceLocations {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetProcedureCodes` operation: sends [`GetProcedureCodesReq`], answers [`GetProcedureCodesResp`].
@@ -799,7 +848,11 @@ impl crate::xml::Operation for GetProcedureCodes {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetExternalVendors` operation: sends [`GetExternalVendorsReq`], answers [`GetExternalVendorsResp`].
@@ -833,7 +886,11 @@ impl crate::xml::Operation for GetExternalVendors {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(1000u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetEncounterDetails` operation: sends [`GetEncounterDetailsReq`], answers [`GetEncounterDetailsResp`].
@@ -867,7 +924,11 @@ impl crate::xml::Operation for GetEncounterDetails {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetThrottles` operation: sends [`GetThrottlesReq`], answers [`GetThrottlesResp`].
@@ -901,6 +962,7 @@ impl crate::xml::Operation for GetThrottles {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(5000u64)),
     };
 }
 
@@ -935,6 +997,7 @@ impl crate::xml::Operation for DeleteAppointment {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
 }
 
@@ -969,10 +1032,11 @@ impl crate::xml::Operation for GetCustomerIdFromKey {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: None,
     };
 }
 
-/// `GetAllPatients` streams the `PatientBatchData` items of its result's `Patients`.
+/// `GetAllPatients` streams the `PatientBatchData` items of its result's `Patients`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetAllPatients {
     type Item = PatientBatchData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -989,9 +1053,22 @@ impl crate::xml::ListOperation for GetAllPatients {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.patients {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetAppointments` streams the `AppointmentData` items of its result's `Appointments`.
+/// `GetAppointments` streams the `AppointmentData` items of its result's `Appointments`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetAppointments {
     type Item = AppointmentData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1008,9 +1085,22 @@ impl crate::xml::ListOperation for GetAppointments {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.appointments {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetCharges` streams the `ChargeData` items of its result's `Charges`.
+/// `GetCharges` streams the `ChargeData` items of its result's `Charges`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetCharges {
     type Item = ChargeData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1027,9 +1117,22 @@ impl crate::xml::ListOperation for GetCharges {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.charges {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetPatients` streams the `PatientData` items of its result's `Patients`.
+/// `GetPatients` streams the `PatientData` items of its result's `Patients`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetPatients {
     type Item = PatientData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1046,9 +1149,22 @@ impl crate::xml::ListOperation for GetPatients {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.patients {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetPayments` streams the `PaymentData` items of its result's `Payments`.
+/// `GetPayments` streams the `PaymentData` items of its result's `Payments`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetPayments {
     type Item = PaymentData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1065,9 +1181,22 @@ impl crate::xml::ListOperation for GetPayments {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.payments {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetProviders` streams the `ProviderData` items of its result's `Providers`.
+/// `GetProviders` streams the `ProviderData` items of its result's `Providers`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetProviders {
     type Item = ProviderData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1084,9 +1213,22 @@ impl crate::xml::ListOperation for GetProviders {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.providers {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetPractices` streams the `PracticeData` items of its result's `Practices`.
+/// `GetPractices` streams the `PracticeData` items of its result's `Practices`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetPractices {
     type Item = PracticeData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1103,9 +1245,22 @@ impl crate::xml::ListOperation for GetPractices {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.practices {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetTransactions` streams the `TransactionData` items of its result's `Transactions`.
+/// `GetTransactions` streams the `TransactionData` items of its result's `Transactions`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetTransactions {
     type Item = TransactionData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1122,9 +1277,22 @@ impl crate::xml::ListOperation for GetTransactions {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.transactions {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetServiceLocations` streams the `ServiceLocationData` items of its result's `ServiceLocations`.
+/// `GetServiceLocations` streams the `ServiceLocationData` items of its result's `ServiceLocations`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetServiceLocations {
     type Item = ServiceLocationData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1141,9 +1309,22 @@ impl crate::xml::ListOperation for GetServiceLocations {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.service_locations {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetProcedureCodes` streams the `ProcedureCodeData` items of its result's `ProcedureCodes`.
+/// `GetProcedureCodes` streams the `ProcedureCodeData` items of its result's `ProcedureCodes`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetProcedureCodes {
     type Item = ProcedureCodeData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1160,9 +1341,22 @@ impl crate::xml::ListOperation for GetProcedureCodes {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.procedure_codes {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetExternalVendors` streams the `ExternalVendorData` items of its result's `ExternalVendors`.
+/// `GetExternalVendors` streams the `ExternalVendorData` items of its result's `ExternalVendors`. A record without `ExternalVendorID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetExternalVendors {
     type Item = ExternalVendorData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1179,9 +1373,22 @@ impl crate::xml::ListOperation for GetExternalVendors {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.external_vendors {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.external_vendor_id
+            .value()
+            .map(|v| std::borrow::Cow::<str>::Owned(v.to_string()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetEncounterDetails` streams the `EncounterDetailsData` items of its result's `EncounterDetails`.
+/// `GetEncounterDetails` streams the `EncounterDetailsData` items of its result's `EncounterDetails`. A record without `EncounterID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetEncounterDetails {
     type Item = EncounterDetailsData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1197,6 +1404,19 @@ impl crate::xml::ListOperation for GetEncounterDetails {
             crate::xml::Nillable::Value(items) => std::mem::take(items),
             _ => Vec::new(),
         }
+    }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.encounter_details {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.encounter_id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
     }
 }
 
@@ -1217,7 +1437,78 @@ impl crate::xml::ListOperation for GetThrottles {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.throttle_details {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
 }
+
+/// The service holds `GetAppointments`'s `Filter/StartDate`..`Filter/EndDate` range to 60 days.
+impl crate::xml::DateWindow for GetAppointments {
+    const MAX_DAYS: u32 = 60u32;
+    const FROM: &'static str = "Filter/StartDate";
+    const TO: &'static str = "Filter/EndDate";
+    fn range(request: &Self::Request) -> (Option<&str>, Option<&str>) {
+        (
+            Some(&request.filter).and_then(|x| x.start_date.value()).map(String::as_str),
+            Some(&request.filter).and_then(|x| x.end_date.value()).map(String::as_str),
+        )
+    }
+    fn set_range(request: &mut Self::Request, from: String, to: String) {
+        let step0 = &mut request.filter;
+        step0.start_date = crate::xml::Nillable::Value(from);
+        let step0 = &mut request.filter;
+        step0.end_date = crate::xml::Nillable::Value(to);
+    }
+}
+
+/// The service holds `GetCharges`'s `Filter/FromPostingDate`..`Filter/ToPostingDate` range to 60 days.
+impl crate::xml::DateWindow for GetCharges {
+    const MAX_DAYS: u32 = 60u32;
+    const FROM: &'static str = "Filter/FromPostingDate";
+    const TO: &'static str = "Filter/ToPostingDate";
+    fn range(request: &Self::Request) -> (Option<&str>, Option<&str>) {
+        (
+            Some(&request.filter)
+                .and_then(|x| x.from_posting_date.value())
+                .map(String::as_str),
+            Some(&request.filter)
+                .and_then(|x| x.to_posting_date.value())
+                .map(String::as_str),
+        )
+    }
+    fn set_range(request: &mut Self::Request, from: String, to: String) {
+        let step0 = &mut request.filter;
+        step0.from_posting_date = crate::xml::Nillable::Value(from);
+        let step0 = &mut request.filter;
+        step0.to_posting_date = crate::xml::Nillable::Value(to);
+    }
+}
+
+/// `GetThrottles` reports the account's limits: `Endpoint` names an operation, `ThrottleTimeMs` its interval in milliseconds.
+impl crate::xml::ThrottleReport for GetThrottles {
+    fn limit(item: &Self::Item) -> Option<(&str, core::time::Duration)> {
+        let endpoint = item.endpoint.value()?;
+        let ms = *item.throttle_time_ms.as_ref()?;
+        (ms.is_finite() && ms > 0.0 && ms < 86_400_000.0)
+            .then(|| (
+                endpoint.as_str(),
+                core::time::Duration::from_micros((ms * 1000.0) as u64),
+            ))
+    }
+}
+
+/// The service's published call limits as the overrides declare them (the intervals are each operation's `OperationInfo::published_interval`).
+///
+/// Source: Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change").
+pub const THROTTLES: crate::xml::ThrottleTable = crate::xml::ThrottleTable {
+    source: "Kareo API Technical Guide, April 2025 revision, section 3.3 (\"subject to change\")",
+    margin: core::time::Duration::from_millis(250u64),
+    over_limit_text: Some("endpoint requested more than allowed"),
+    interval_pattern: Some("over time interval {ms} milliseconds"),
+};
 
 impl crate::xml::Credentialed for UpdatePatientReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
@@ -2254,5 +2545,23 @@ macro_rules! for_each_list_operation {
         stream_get_external_vendors), (GetEncounterDetails, get_encounter_details,
         stream_get_encounter_details), (GetThrottles, get_throttles,
         stream_get_throttles) }
+    };
+}
+
+/// Calls macro `$m` once with every operation implementing `DateWindow` (a request date
+/// range the service holds to a window) as `$m! { A, B, ... }`.
+#[macro_export]
+macro_rules! for_each_date_window_operation {
+    ($m:ident) => {
+        $m ! { GetAppointments, GetCharges }
+    };
+}
+
+/// Calls macro `$m` once with the operations implementing `ThrottleReport` (which
+/// report the account's call limits) as `$m! { A, ... }`; none in a contract without one.
+#[macro_export]
+macro_rules! for_each_throttle_report_operation {
+    ($m:ident) => {
+        $m ! { GetThrottles }
     };
 }
