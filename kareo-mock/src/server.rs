@@ -804,7 +804,9 @@ where
         set_base(&mut response, error_base(&message));
         return encode::<O>(&response, false, ignored);
     }
-    let outcome = {
+    let outcome = if let Some(message) = model::window_error(&request as &dyn Any, settings) {
+        Outcome::Error(message)
+    } else {
         let mut store = lock(&state.store);
         let throttles = lock(&state.throttles).table.clone();
         let mut cx = model::Ctx {

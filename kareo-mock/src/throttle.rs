@@ -3,32 +3,18 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use kareo_sdk::operations::OPERATIONS;
-use kareo_sdk::xml::OperationInfo;
+use kareo_sdk::operations::{OPERATIONS, THROTTLES};
 use tokio::time::Instant;
 
-/// The vendor's published interval of an operation, without any client's safety margin.
-pub(crate) fn published_interval(info: &OperationInfo) -> Option<Duration> {
-    // INTERIM until kareo-sdk's `OperationInfo::published_interval` lands (then: that field).
-    let ms = match info.name {
-        "GetAllPatients" | "GetThrottles" => 5000,
-        "GetAppointments" | "GetCharges" | "GetExternalVendors" | "GetPatients" | "GetPayments" | "GetTransactions"
-        | "UpdatePatient" => 1000,
-        "GetAppointment" | "GetEncounterDetails" | "GetPractices" | "GetProcedureCodes" | "GetProviders"
-        | "GetServiceLocations" | "CreateAppointment" | "CreateEncounter" | "CreatePatient" | "CreatePayment"
-        | "UpdateAppointment" | "UpdateEncounterStatus" | "DeleteAppointment" => 500,
-        "GetPatient" => 250,
-        _ => return None,
-    };
-    Some(Duration::from_millis(ms))
-}
-
-/// The message the service's over-limit answer carries.
+/// The message the service's over-limit answer carries: the text and interval pattern the
+/// SDK's contract declares ([`THROTTLES`]), in the service's sentence.
 pub fn over_limit_message(operation: &str, interval: Duration) -> String {
-    format!(
-        "429: {operation} endpoint requested more than allowed over time interval {} milliseconds. Please wait to try again.",
-        interval.as_millis()
-    )
+    let text = THROTTLES.over_limit_text.unwrap_or("endpoint requested more than allowed");
+    let ms = interval.as_millis().to_string();
+    let stated = THROTTLES
+        .interval_pattern
+        .map_or_else(|| format!("over time interval {ms} milliseconds"), |p| p.replace("{ms}", &ms));
+    format!("429: {operation} {text} {stated}. Please wait to try again.")
 }
 
 /// Whether a call at `now` is over the limit, the last accepted one having been at `last`:
@@ -49,7 +35,7 @@ impl Throttles {
     pub(crate) fn published() -> Self {
         let table = OPERATIONS
             .iter()
-            .filter_map(|info| Some((info.name, published_interval(info)?)))
+            .filter_map(|info| Some((info.name, info.published_interval?)))
             .collect();
         Throttles {
             table,

@@ -1,4 +1,9 @@
-//! Server-side date windows: operations whose date range may span at most so many days.
+//! Server-side date windows: the operations whose request date range the service holds to a
+//! number of days ([`kareo_sdk::xml::DateWindow`], declared in the SDK's contract data).
+
+use std::any::Any;
+
+use kareo_sdk::xml::{DateWindow, Operation};
 
 /// An operation's date window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -7,13 +12,23 @@ pub struct Window {
     pub operation: &'static str,
     /// Most days the range may span.
     pub max_days: u32,
-    /// The filter member that starts the range.
+    /// The request member that starts the range (`FromPostingDate`).
     pub from: &'static str,
-    /// The filter member that ends it.
+    /// The request member that ends it.
     pub to: &'static str,
 }
 
 impl Window {
+    fn of<O: DateWindow>() -> Window {
+        let last = |path: &'static str| path.rsplit('/').next().unwrap_or(path);
+        Window {
+            operation: O::INFO.name,
+            max_days: O::MAX_DAYS,
+            from: last(O::FROM),
+            to: last(O::TO),
+        }
+    }
+
     /// The validation message the mock answers a wider range with.
     pub fn message(&self) -> String {
         format!(
@@ -23,24 +38,27 @@ impl Window {
     }
 }
 
-/// Every date window of the SDK's contract.
-pub fn all() -> Vec<Window> {
-    // INTERIM until kareo-sdk's `DateWindow` and `for_each_date_window_operation!` land.
-    vec![
-        Window {
-            operation: "GetCharges",
-            max_days: 60,
-            from: "FromPostingDate",
-            to: "ToPostingDate",
-        },
-        Window {
-            operation: "GetAppointments",
-            max_days: 60,
-            from: "StartDate",
-            to: "EndDate",
-        },
-    ]
+macro_rules! windows {
+    ($($op:ident),* $(,)?) => {
+        /// Every date window of the SDK's contract.
+        pub fn all() -> Vec<Window> {
+            vec![$(Window::of::<kareo_sdk::operations::$op>()),*]
+        }
+
+        /// The window of the request's operation and the request's range, when it has one.
+        pub(crate) fn range_of(request: &dyn Any) -> Option<(Window, Option<&str>, Option<&str>)> {
+            $(
+                if let Some(r) = request.downcast_ref::<<kareo_sdk::operations::$op as Operation>::Request>() {
+                    let (from, to) = <kareo_sdk::operations::$op as DateWindow>::range(r);
+                    return Some((Window::of::<kareo_sdk::operations::$op>(), from, to));
+                }
+            )*
+            None
+        }
+    };
 }
+
+kareo_sdk::for_each_date_window_operation!(windows);
 
 /// The date window of `operation`, if it has one.
 pub fn of(operation: &str) -> Option<Window> {

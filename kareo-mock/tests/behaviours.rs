@@ -7,7 +7,7 @@ use kareo_mock::{Behavior, Bounds, MockKareo, Rule, Settings, IGNORED_MEMBERS_HE
 use kareo_sdk::envelope;
 use kareo_sdk::operations::{CreatePatient, GetCharges, GetPatients};
 use kareo_sdk::types::*;
-use kareo_sdk::xml::{DateTime, Nillable, Operation};
+use kareo_sdk::xml::{DateTime, ListOperation, Nillable, Operation};
 use kareo_sdk::{Error, KareoClient, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -15,11 +15,14 @@ fn s(v: &str) -> Nillable<String> {
     Nillable::Value(v.to_owned())
 }
 
-/// A client of `mock` that never retries, so that each call is one request.
+/// A client of `mock` that never retries, so that each call is one request, does not space
+/// its calls by the published limits (to meet the mock's), and keeps placeholders (to see them).
 fn client(mock: &MockKareo) -> KareoClient {
     KareoClient::builder(mock.credentials())
         .endpoint(mock.endpoint())
         .retry(RetryPolicy::none())
+        .published_limits(false)
+        .drop_placeholders(false)
         .build()
         .expect("client")
 }
@@ -604,10 +607,38 @@ async fn no_match_answers_one_self_closing_placeholder() {
     let r = client.get_charges(Default::default()).await.expect("answered");
     assert_eq!(r.charges.value().map(Vec::as_slice), Some(&[ChargeData::default()][..]));
 
+    assert!(GetCharges::is_placeholder(&r.charges.value().expect("list")[0]));
+    // The SDK's client drops it by default.
+    let dropping = KareoClient::builder(mock.credentials())
+        .endpoint(mock.endpoint())
+        .published_limits(false)
+        .build()
+        .expect("client");
+    let r = dropping.get_charges(Default::default()).await.expect("answered");
+    assert_eq!(r.charges.value().map(Vec::len), Some(0));
+
     mock.set_settings(unthrottled().placeholders(false));
     let r = client.get_charges(Default::default()).await.expect("answered");
     assert_eq!(r.charges.value().map(Vec::len), Some(0));
 }
+
+/// The placeholder the mock answers is one for every list operation with a placeholder rule.
+fn placeholder_is_recognised<O: ListOperation>() -> bool
+where
+    O::Item: Default,
+{
+    !O::HAS_PLACEHOLDERS || O::is_placeholder(&O::Item::default())
+}
+
+macro_rules! every_list {
+    ($(($op:ident, $method:ident, $stream:ident)),* $(,)?) => {
+        #[test]
+        fn the_placeholder_is_a_placeholder_for_every_list_operation() {
+            $( assert!(placeholder_is_recognised::<kareo_sdk::operations::$op>(), stringify!($op)); )*
+        }
+    };
+}
+kareo_sdk::for_each_list_operation!(every_list);
 
 #[tokio::test]
 async fn a_missing_filter_is_the_null_reference_fault() {
