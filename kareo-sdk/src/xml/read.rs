@@ -1180,3 +1180,40 @@ pub(crate) fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Result<c
         _ => Err(DecodeError::malformed("undefined entity reference")),
     }
 }
+
+#[cfg(all(test, feature = "server-codec"))]
+mod strict_order_tests {
+    use super::*;
+
+    const NS: &[&str] = &["urn:invented"];
+    const MEMBERS: &[(Ns, &str)] = &[(Ns(0), "A"), (Ns(0), "B"), (Ns(0), "C")];
+
+    /// The member index each child of the root matches, in document order.
+    fn matched(xml: &str, strict: bool) -> Vec<Option<usize>> {
+        let mut r = Reader::new(xml.as_bytes(), NS, Limits::default()).expect("reader");
+        if strict {
+            r = r.strict_order();
+        }
+        let root = r.root().expect("root");
+        let mut cursor = 0;
+        let mut out = Vec::new();
+        while let Some(child) = r.child(&root).expect("child") {
+            out.push(child.member(MEMBERS, &mut cursor));
+            r.skip(&child).expect("skip");
+        }
+        out
+    }
+
+    #[test]
+    fn strict_order_finds_members_only_forward_and_a_repeated_one() {
+        let doc = r#"<r xmlns="urn:invented"><B>1</B><A>2</A><C/><C>3</C></r>"#;
+        assert_eq!(matched(doc, false), [Some(1), Some(0), Some(2), Some(2)], "wrap-around");
+        assert_eq!(
+            matched(doc, true),
+            [Some(1), None, Some(2), Some(2)],
+            "A after B is not matched; C repeated is"
+        );
+        let foreign = r#"<r xmlns="urn:invented"><A xmlns="urn:other">1</A><B/></r>"#;
+        assert_eq!(matched(foreign, true), [None, Some(1)], "another namespace is no member");
+    }
+}
