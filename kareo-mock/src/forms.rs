@@ -16,7 +16,12 @@ pub const DAY: i64 = 86_400;
 impl Moment {
     /// The moment of a civil date and time.
     pub fn civil(year: i32, month: u8, day: u8, hour: u8, minute: u8, second: u8) -> Moment {
-        Moment(days_from_civil(year, month, day) * DAY + i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second))
+        Moment(
+            days_from_civil(year, month, day) * DAY
+                + i64::from(hour) * 3600
+                + i64::from(minute) * 60
+                + i64::from(second),
+        )
     }
 
     /// Now, in UTC.
@@ -187,7 +192,10 @@ mod tests {
     fn the_service_forms() {
         let t = Moment::civil(2026, 9, 23, 13, 0, 0);
         assert_eq!(t.date_time_form(), "9/23/2026 1:00:00 PM");
-        assert_eq!(Moment::civil(2026, 6, 2, 0, 5, 0).date_time_form(), "6/2/2026 12:05:00 AM");
+        assert_eq!(
+            Moment::civil(2026, 6, 2, 0, 5, 0).date_time_form(),
+            "6/2/2026 12:05:00 AM"
+        );
         assert_eq!(t.date_form(), "9/23/2026");
         assert_eq!(money(120_000), "1200.0000");
         assert_eq!(money(-5), "-0.0500");
@@ -197,10 +205,19 @@ mod tests {
     #[test]
     fn filter_dates_in_every_form_read_the_same() {
         let day = Moment::civil(2026, 6, 2, 0, 0, 0);
-        for form in ["2026-06-02", "6/2/2026", "6/2/2026 12:00:00 AM", "2026-06-02T00:00:00Z", "2026-06-02T00:00:00-05:00"] {
+        for form in [
+            "2026-06-02",
+            "6/2/2026",
+            "6/2/2026 12:00:00 AM",
+            "2026-06-02T00:00:00Z",
+            "2026-06-02T00:00:00-05:00",
+        ] {
             assert_eq!(parse_moment(form), Some(day), "{form}");
         }
-        assert_eq!(parse_moment("9/23/2026 1:00:00 PM"), Some(Moment::civil(2026, 9, 23, 13, 0, 0)));
+        assert_eq!(
+            parse_moment("9/23/2026 1:00:00 PM"),
+            Some(Moment::civil(2026, 9, 23, 13, 0, 0))
+        );
         assert_eq!(parse_moment("13/1/2026"), None);
         assert_eq!(parse_moment("soon"), None);
         assert_eq!(parse_moment(&day.date_time_form()), Some(day));

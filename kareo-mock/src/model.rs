@@ -8,7 +8,7 @@ use std::any::Any;
 use kareo_sdk::types::*;
 use kareo_sdk::xml::{DateTime, Nillable};
 
-use crate::forms::{flag, money, parse_money, parse_moment, Moment};
+use crate::forms::{flag, money, parse_moment, parse_money, Moment};
 use crate::settings::Settings;
 use crate::store::{batch_of, full_name, s, text, Encounter, ExternalId, Store, MAX_RECORDS};
 
@@ -113,7 +113,9 @@ fn list<T: Default>(items: Vec<T>, settings: &Settings) -> Nillable<Vec<T>> {
 
 fn room<T>(records: &[T]) -> Result<(), String> {
     if records.len() >= MAX_RECORDS {
-        return Err(format!("the mock holds its maximum of {MAX_RECORDS} records of this kind"));
+        return Err(format!(
+            "the mock holds its maximum of {MAX_RECORDS} records of this kind"
+        ));
     }
     Ok(())
 }
@@ -171,7 +173,8 @@ pub(crate) fn window_error(request: &dyn Any, settings: &Settings) -> Option<Str
         return None;
     }
     let (window, from, to) = crate::windows::range_of(request)?;
-    let days = parse_moment(from?)?.days_until(parse_moment(to?)?);
+    // Days the range spans, both ends counted (as the SDK's window splitting counts them).
+    let days = parse_moment(from?)?.days_until(parse_moment(to?)?) + 1;
     (days > i64::from(window.max_days)).then(|| window.message())
 }
 
@@ -233,7 +236,11 @@ macro_rules! apply_patient {
             }
             set(&mut p.practice_name, &practice.practice_name);
         }
-        p.patient_full_name = s(full_name(&[text(&p.first_name), text(&p.middle_name), text(&p.last_name)]));
+        p.patient_full_name = s(full_name(&[
+            text(&p.first_name),
+            text(&p.middle_name),
+            text(&p.last_name),
+        ]));
         p.last_modified_date = s(Moment::now().date_time_form());
     }};
 }
@@ -378,8 +385,17 @@ fn get_all_patients(q: &GetAllPatientsReq, r: &mut GetAllPatientsResp, cx: &mut 
     Outcome::Done
 }
 
-fn update_external_ids(q: &UpdatePatientsExternalIdReq, r: &mut UpdatePatientsExternalIdResp, cx: &mut Ctx<'_>) -> Outcome {
-    let settings = q.updates.as_ref().and_then(|u| u.update_batch.value()).cloned().unwrap_or_default();
+fn update_external_ids(
+    q: &UpdatePatientsExternalIdReq,
+    r: &mut UpdatePatientsExternalIdResp,
+    cx: &mut Ctx<'_>,
+) -> Outcome {
+    let settings = q
+        .updates
+        .as_ref()
+        .and_then(|u| u.update_batch.value())
+        .cloned()
+        .unwrap_or_default();
     let mut updated = Vec::new();
     for setting in settings {
         let (Some(patient_id), Some(external_id)) = (setting.patient_id, setting.external_id.value()) else {
@@ -501,7 +517,9 @@ fn delete_appointment(q: &DeleteAppointmentReq, r: &mut DeleteAppointmentResp, c
         return Outcome::Error("Appointment is required.".to_owned());
     };
     let before = cx.store.appointments.len();
-    cx.store.appointments.retain(|a| a.appointment_id != Some(d.appointment_id));
+    cx.store
+        .appointments
+        .retain(|a| a.appointment_id != Some(d.appointment_id));
     if cx.store.appointments.len() == before {
         return Outcome::Error(format!("Appointment {} was not found.", d.appointment_id));
     }
@@ -512,10 +530,12 @@ fn delete_appointment(q: &DeleteAppointmentReq, r: &mut DeleteAppointmentResp, c
 
 fn get_appointment(q: &GetAppointmentReq, r: &mut GetAppointmentResp, cx: &mut Ctx<'_>) -> Outcome {
     // No appointment asked for, or none with that ID: a nil appointment, as for `GetPatient`.
-    let found = q
-        .appointment
-        .as_ref()
-        .and_then(|read| cx.store.appointments.iter().find(|a| a.appointment_id == Some(read.appointment_id)));
+    let found = q.appointment.as_ref().and_then(|read| {
+        cx.store
+            .appointments
+            .iter()
+            .find(|a| a.appointment_id == Some(read.appointment_id))
+    });
     r.appointment = found.cloned().map_or(Nillable::Nil, Nillable::Value);
     Outcome::Done
 }
@@ -532,7 +552,10 @@ fn appointment_data(a: &AppointmentCreate, store: &Store) -> AppointmentData {
         .service_locations
         .iter()
         .find(|l| text(&l.id) == a.service_location_id.to_string());
-    let practice = store.practices.iter().find(|p| text(&p.id) == a.practice_id.to_string());
+    let practice = store
+        .practices
+        .iter()
+        .find(|p| text(&p.id) == a.practice_id.to_string());
     AppointmentData {
         id: s(a.appointment_id.unwrap_or_default().to_string()),
         patient_id: patient_of(a).map_or(Nillable::Absent, |id| s(id.to_string())),
@@ -548,7 +571,10 @@ fn appointment_data(a: &AppointmentCreate, store: &Store) -> AppointmentData {
         r#type: s(a.appointment_type.as_str()),
         notes: a.notes.clone(),
         recurring: s(flag(a.is_recurring)),
-        created_date: a.created_at.value().map_or(Nillable::Absent, |t| s(Moment::of(t).date_time_form())),
+        created_date: a
+            .created_at
+            .value()
+            .map_or(Nillable::Absent, |t| s(Moment::of(t).date_time_form())),
         last_modified_date: a
             .updated_at
             .value()
@@ -570,7 +596,13 @@ fn get_appointments(q: &GetAppointmentsReq, r: &mut GetAppointmentsResp, cx: &mu
                 && matches(&f.service_location_name, text(&d.service_location_name))
                 && matches(&f.practice_name, text(&d.practice_name))
                 && matches(&f.r#type, text(&d.r#type))
-                && in_range(&f.start_date, &f.end_date, text(&d.start_date), false, ("StartDate", "EndDate"))?
+                && in_range(
+                    &f.start_date,
+                    &f.end_date,
+                    text(&d.start_date),
+                    false,
+                    ("StartDate", "EndDate"),
+                )?
                 && in_range(
                     &f.from_created_date,
                     &f.to_created_date,
@@ -631,7 +663,9 @@ fn create_encounter(q: &CreateEncounterReq, r: &mut CreateEncounterResp, cx: &mu
             encounter_id: s(id.to_string()),
             encounter_status: s(status.clone()),
             patient_id: patient_id.map_or(Nillable::Absent, |p| s(p.to_string())),
-            patient_name: patient.as_ref().map_or(Nillable::Absent, |p| p.patient_full_name.clone()),
+            patient_name: patient
+                .as_ref()
+                .map_or(Nillable::Absent, |p| p.patient_full_name.clone()),
             procedure_code: line.procedure_code.clone(),
             posting_date: s(posted.date_form()),
             service_start_date: s(service.date_form()),
@@ -651,7 +685,11 @@ fn create_encounter(q: &CreateEncounterReq, r: &mut CreateEncounterResp, cx: &mu
     cx.store.encounters.push(Encounter { id, patient_id, status });
     r.encounter_id = Some(id);
     r.patient_id = patient_id;
-    r.practice_id = e.practice.value().and_then(|p| p.practice_id.value().copied()).or(Some(1));
+    r.practice_id = e
+        .practice
+        .value()
+        .and_then(|p| p.practice_id.value().copied())
+        .or(Some(1));
     r.service_lines_added = Nillable::Value(lines);
     Outcome::Done
 }
@@ -668,7 +706,12 @@ fn update_encounter_status(q: &UpdateEncounterStatusReq, r: &mut CreateEncounter
     };
     e.status = status.clone();
     let (id, patient_id) = (e.id, e.patient_id);
-    for c in cx.store.charges.iter_mut().filter(|c| text(&c.encounter_id) == id.to_string()) {
+    for c in cx
+        .store
+        .charges
+        .iter_mut()
+        .filter(|c| text(&c.encounter_id) == id.to_string())
+    {
         c.encounter_status = s(status.clone());
         c.last_modified_date = s(Moment::now().date_time_form());
     }
@@ -763,7 +806,10 @@ fn create_payment(q: &CreatePaymentRequest, r: &mut CreatePaymentResp, cx: &mut 
         payer_type: p.payer_type.clone().map_or(Nillable::Nil, Nillable::Value),
         payer_name: payer_name.map_or(Nillable::Absent, s),
         batch_number: p.batch_number.clone(),
-        appointment_id: p.appointment.value().map_or(Nillable::Absent, |a| a.appointment_id.clone()),
+        appointment_id: p
+            .appointment
+            .value()
+            .map_or(Nillable::Absent, |a| a.appointment_id.clone()),
         practice_id: s(practice_id.clone()),
         post_date: s(post.date_form()),
         adjudication_date: p.ajudication_date.clone(),
@@ -792,7 +838,13 @@ fn get_payments(q: &GetPaymentsReq, r: &mut GetPaymentsResp, cx: &mut Ctx<'_>) -
                 && matches(&f.payer_type, text(&p.payer_type))
                 && matches(&f.practice_id, text(&p.practice_id))
                 && matches(&f.reference_number, text(&p.reference_number))
-                && in_range(&f.from_post_date, &f.to_post_date, text(&p.post_date), false, ("FromPostDate", "ToPostDate"))?
+                && in_range(
+                    &f.from_post_date,
+                    &f.to_post_date,
+                    text(&p.post_date),
+                    false,
+                    ("FromPostDate", "ToPostDate"),
+                )?
                 && in_range(
                     &f.from_created_date,
                     &f.to_created_date,
@@ -863,7 +915,11 @@ fn register_vendor(q: &RegisterExternalVendorReq, r: &mut RegisterExternalVendor
     if let Err(e) = room(&cx.store.vendors) {
         return Outcome::Error(e);
     }
-    let existing = cx.store.vendors.iter().find(|v| text(&v.external_vendor_name) == name.as_str());
+    let existing = cx
+        .store
+        .vendors
+        .iter()
+        .find(|v| text(&v.external_vendor_name) == name.as_str());
     let vendor = match existing {
         Some(v) => v.clone(),
         None => {

@@ -18,8 +18,8 @@ use kareo_sdk::envelope::{self, Fault};
 use kareo_sdk::operations::{self, OPERATIONS};
 use kareo_sdk::types::*;
 use kareo_sdk::xml::{
-    Credentialed, DecodeErrorKind, Encode, Inherits, Limits, ListOperation, MessageDecode, Nillable, Operation,
-    Sample, Writer,
+    Credentialed, DecodeErrorKind, Encode, Inherits, Limits, ListOperation, MessageDecode, Nillable, Operation, Sample,
+    Writer,
 };
 use kareo_sdk::Credentials;
 use tokio::net::TcpListener;
@@ -117,7 +117,9 @@ impl Drop for MockKareo {
 
 impl std::fmt::Debug for MockKareo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MockKareo").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("MockKareo")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 
@@ -216,7 +218,11 @@ impl MockKareo {
     pub fn builder() -> Builder {
         Builder {
             settings: Settings::default(),
-            credentials: (MOCK_CUSTOMER_KEY.to_owned(), MOCK_USER.to_owned(), MOCK_PASSWORD.to_owned()),
+            credentials: (
+                MOCK_CUSTOMER_KEY.to_owned(),
+                MOCK_USER.to_owned(),
+                MOCK_PASSWORD.to_owned(),
+            ),
             demo: true,
         }
     }
@@ -520,7 +526,10 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, Drop
             "Cannot process the message: its content type is not the expected 'text/xml; charset=utf-8'.",
         ));
     }
-    let body = match Limited::new(req.into_body(), settings.bounds.max_body_bytes).collect().await {
+    let body = match Limited::new(req.into_body(), settings.bounds.max_body_bytes)
+        .collect()
+        .await
+    {
         Ok(b) => b.to_bytes(),
         Err(_) => return Ok(text(413, "the request body is too large or could not be read")),
     };
@@ -552,7 +561,11 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, Drop
             let text = String::from_utf8_lossy(&body);
             let from = text.find("RequestHeader").unwrap_or(0);
             let echoed = text[from..].replace('<', "&lt;");
-            return Ok(html(*status, "Bad Gateway", &format!("The upstream rejected: {echoed}")));
+            return Ok(html(
+                *status,
+                "Bad Gateway",
+                &format!("The upstream rejected: {echoed}"),
+            ));
         }
         Some(Behavior::Status { status, retry_after }) => {
             let mut reply = text(*status, "Too many requests or service unavailable.");
@@ -661,7 +674,6 @@ where
     };
     Some(crate::list_body::Generated::new(Arc::new(template), spec))
 }
-
 
 /// The operation whose SOAPAction is exactly `action` (double-quoted, as the binding says).
 fn operation_of(action: &str) -> Option<&'static str> {
@@ -789,7 +801,10 @@ where
         Some(Behavior::IsError(message)) => Some(message),
         Some(Behavior::Throttle) => {
             let interval = lock(&state.throttles).table.get(O::INFO.name).copied();
-            Some(over_limit_message(O::INFO.name, interval.unwrap_or(Duration::from_secs(1))))
+            Some(over_limit_message(
+                O::INFO.name,
+                interval.unwrap_or(Duration::from_secs(1)),
+            ))
         }
         Some(Behavior::NotAuthorized(missing)) => {
             set_base(&mut response, not_authorized_base(missing));
@@ -841,7 +856,9 @@ where
                 bytes.truncate(bytes.len() / 2);
             }
             let mut reply = xml_reply(200, bytes);
-            reply.headers_mut().insert(IGNORED_MEMBERS_HEADER, HeaderValue::from(ignored));
+            reply
+                .headers_mut()
+                .insert(IGNORED_MEMBERS_HEADER, HeaderValue::from(ignored));
             reply
         }
         Err(e) => text(500, &format!("the mock cannot encode its response: {e}")),

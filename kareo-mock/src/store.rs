@@ -79,7 +79,11 @@ impl Store {
         let id = self.id_or_next(&p.id);
         p.id = s(id.clone());
         if p.patient_full_name.is_absent() {
-            p.patient_full_name = s(full_name(&[text(&p.first_name), text(&p.middle_name), text(&p.last_name)]));
+            p.patient_full_name = s(full_name(&[
+                text(&p.first_name),
+                text(&p.middle_name),
+                text(&p.last_name),
+            ]));
         }
         let now = Moment::now().date_time_form();
         if p.created_date.is_absent() {
@@ -159,7 +163,12 @@ impl Store {
 
 /// Names joined by one space, empty parts left out.
 pub(crate) fn full_name(parts: &[&str]) -> String {
-    parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" ")
+    parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -188,7 +197,11 @@ pub fn fake_patient(i: usize) -> PatientData {
         country: s("USA"),
         home_phone: s(format!("555-01{:02}", i % 100)),
         mobile_phone: s("555-0199"),
-        email_address: s(format!("{}.{}{i}@example.invalid", first.to_lowercase(), last.to_lowercase())),
+        email_address: s(format!(
+            "{}.{}{i}@example.invalid",
+            first.to_lowercase(),
+            last.to_lowercase()
+        )),
         medical_record_number: s(format!("MOCK-MRN-{i:06}")),
         practice_id: s("1"),
         practice_name: s("Mock Practice"),

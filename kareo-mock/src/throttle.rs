@@ -9,11 +9,14 @@ use tokio::time::Instant;
 /// The message the service's over-limit answer carries: the text and interval pattern the
 /// SDK's contract declares ([`THROTTLES`]), in the service's sentence.
 pub fn over_limit_message(operation: &str, interval: Duration) -> String {
-    let text = THROTTLES.over_limit_text.unwrap_or("endpoint requested more than allowed");
+    let text = THROTTLES
+        .over_limit_text
+        .unwrap_or("endpoint requested more than allowed");
     let ms = interval.as_millis().to_string();
-    let stated = THROTTLES
-        .interval_pattern
-        .map_or_else(|| format!("over time interval {ms} milliseconds"), |p| p.replace("{ms}", &ms));
+    let stated = THROTTLES.interval_pattern.map_or_else(
+        || format!("over time interval {ms} milliseconds"),
+        |p| p.replace("{ms}", &ms),
+    );
     format!("429: {operation} {text} {stated}. Please wait to try again.")
 }
 
@@ -85,7 +88,10 @@ mod tests {
         };
         let t0 = Instant::now();
         assert_eq!(t.check("GetPatients", t0), None);
-        assert_eq!(t.check("GetPatients", t0 + Duration::from_millis(500)), Some(Duration::from_secs(1)));
+        assert_eq!(
+            t.check("GetPatients", t0 + Duration::from_millis(500)),
+            Some(Duration::from_secs(1))
+        );
         assert_eq!(t.check("GetPatients", t0 + Duration::from_millis(1001)), None);
         assert_eq!(t.check("GetProviders", t0), None, "no limit published");
     }

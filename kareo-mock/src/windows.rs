@@ -10,7 +10,7 @@ use kareo_sdk::xml::{DateWindow, Operation};
 pub struct Window {
     /// The operation.
     pub operation: &'static str,
-    /// Most days the range may span.
+    /// Most days the range may span, both ends counted.
     pub max_days: u32,
     /// The request member that starts the range (`FromPostingDate`).
     pub from: &'static str,

@@ -28,7 +28,12 @@ fn client(mock: &MockKareo) -> KareoClient {
 }
 
 async fn mock_with(settings: Settings) -> MockKareo {
-    MockKareo::builder().settings(settings).empty().start().await.expect("mock starts")
+    MockKareo::builder()
+        .settings(settings)
+        .empty()
+        .start()
+        .await
+        .expect("mock starts")
 }
 
 fn unthrottled() -> Settings {
@@ -102,8 +107,12 @@ fn envelope_of<O: kareo_sdk::xml::Operation>(mock: &MockKareo, mut request: O::R
 /// `xml` with the element `<prefix:name ...>...</prefix:name>` (or self-closing) removed;
 /// returns the element too.
 fn cut(xml: &str, name: &str) -> (String, String) {
-    let open = xml.find(&format!(":{name}>")).or_else(|| xml.find(&format!(":{name} ")));
-    let open = open.or_else(|| xml.find(&format!(":{name}/>"))).expect("element present");
+    let open = xml
+        .find(&format!(":{name}>"))
+        .or_else(|| xml.find(&format!(":{name} ")));
+    let open = open
+        .or_else(|| xml.find(&format!(":{name}/>")))
+        .expect("element present");
     let start = xml[..open].rfind('<').expect("start tag");
     let prefix = &xml[start + 1..open];
     let close = format!("</{prefix}:{name}>");
@@ -121,7 +130,10 @@ fn cut(xml: &str, name: &str) -> (String, String) {
 async fn a_created_patient_is_found_updated_and_read_back() {
     let mock = mock_with(unthrottled()).await;
     let client = client(&mock);
-    let created = client.create_patient(invented_patient("Juliet", "Inventedson")).await.expect("created");
+    let created = client
+        .create_patient(invented_patient("Juliet", "Inventedson"))
+        .await
+        .expect("created");
     let id = *created.patient_id.value().expect("an id");
 
     let found = client.get_patients(by_last_name("inventedson")).await.expect("found");
@@ -130,7 +142,10 @@ async fn a_created_patient_is_found_updated_and_read_back() {
     assert_eq!(p.patient_full_name, s("Juliet Inventedson"));
     assert_eq!(p.dob, s("6/2/1980"), "the service's date form");
     assert_eq!(p.gender, s("Female"));
-    assert!(p.created_date.value().is_some_and(|d| d.ends_with(" AM") || d.ends_with(" PM")));
+    assert!(p
+        .created_date
+        .value()
+        .is_some_and(|d| d.ends_with(" AM") || d.ends_with(" PM")));
 
     let update = UpdatePatientReq {
         patient: Some(PatientUpdate {
@@ -157,7 +172,10 @@ async fn a_created_patient_is_found_updated_and_read_back() {
     assert_eq!(p.email_address, Nillable::Nil, "cleared by nil");
     assert_eq!(p.first_name, s("Juliet"), "kept when absent");
 
-    let all = client.get_all_patients(GetAllPatientsReq::default()).await.expect("all");
+    let all = client
+        .get_all_patients(GetAllPatientsReq::default())
+        .await
+        .expect("all");
     assert_eq!(all.patients.value().map(Vec::len), Some(1));
     assert_eq!(mock.patients().len(), 1);
 
@@ -214,7 +232,11 @@ async fn patient_filters_names_dates_and_the_exclusive_to_date_of_birth() {
         ..PatientFilter::default()
     };
     assert_eq!(find(dob("6/2/1980", "6/3/1980")).await, ["Kilo"], "[DOB, DOB + 1 day)");
-    assert_eq!(find(dob("1980-06-02", "1980-06-02")).await, [""], "From = To finds nothing: the placeholder");
+    assert_eq!(
+        find(dob("1980-06-02", "1980-06-02")).await,
+        [""],
+        "From = To finds nothing: the placeholder"
+    );
     assert_eq!(
         find(PatientFilter {
             from_last_modified_date: s("2026-01-01"),
@@ -315,7 +337,11 @@ async fn appointments_are_created_updated_listed_and_deleted() {
         .expect("deleted");
     assert_eq!(deleted.deleted, Some(true));
     let after = client.get_appointments(q).await.expect("listed");
-    assert_eq!(after.appointments.value().map(Vec::len), Some(1), "only the placeholder");
+    assert_eq!(
+        after.appointments.value().map(Vec::len),
+        Some(1),
+        "only the placeholder"
+    );
     assert!(mock.appointments().is_empty());
     let again = client
         .delete_appointment(DeleteAppointmentReq {
@@ -445,7 +471,11 @@ async fn encounters_post_charges_payments_documents_vendors_and_external_ids() {
         })
         .await
         .expect("vendor");
-    let vid = *vendor.external_vendor.value().and_then(|v| v.external_vendor_id.value()).expect("id");
+    let vid = *vendor
+        .external_vendor
+        .value()
+        .and_then(|v| v.external_vendor_id.value())
+        .expect("id");
     let vendors = client.get_external_vendors(Default::default()).await.expect("vendors");
     assert_eq!(vendors.external_vendors.value().map(Vec::len), Some(1));
 
@@ -496,7 +526,13 @@ async fn get_all_patients_pages_with_its_key() {
             q.filter.start_key = Nillable::Value(k);
         }
         let page = client.get_all_patients(q).await.expect("page");
-        seen.extend(page.patients.value().into_iter().flatten().filter_map(|p| p.id.value().cloned()));
+        seen.extend(
+            page.patients
+                .value()
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.id.value().cloned()),
+        );
         key = page.key.value().and_then(|k| k.next_start_key.value().copied());
         if key.is_none() {
             break;
@@ -534,7 +570,10 @@ async fn a_second_call_within_the_interval_is_throttled_with_the_services_messag
         other => panic!("{other}"),
     }
     // Another operation has its own interval.
-    client.get_providers(Default::default()).await.expect("another operation");
+    client
+        .get_providers(Default::default())
+        .await
+        .expect("another operation");
 
     mock.set_settings(Settings::default().throttles(false));
     client.get_patients(by_last_name("Nobody")).await.expect("switched off");
@@ -585,22 +624,39 @@ async fn get_charges_over_sixty_days_is_a_validation_error() {
         q.filter.to_posting_date = s(to);
         q
     };
-    client.get_charges(range("1/1/2026", "3/2/2026")).await.expect("60 days");
-    let err = client.get_charges(range("1/1/2026", "3/3/2026")).await.expect_err("61 days");
+    client
+        .get_charges(range("1/1/2026", "3/1/2026"))
+        .await
+        .expect("60 days, both ends counted");
+    let err = client
+        .get_charges(range("1/1/2026", "3/2/2026"))
+        .await
+        .expect_err("61 days");
     match &err {
         Error::Service { message, .. } => {
-            assert!(message.contains("FromPostingDate") && message.contains("60 days"), "{message}")
+            assert!(
+                message.contains("FromPostingDate") && message.contains("60 days"),
+                "{message}"
+            )
         }
         other => panic!("{other}"),
     }
     mock.set_settings(unthrottled().date_window(false));
-    client.get_charges(range("1/1/2026", "12/31/2026")).await.expect("switched off");
+    client
+        .get_charges(range("1/1/2026", "12/31/2026"))
+        .await
+        .expect("switched off");
 }
 
 #[tokio::test]
 async fn no_match_answers_one_self_closing_placeholder() {
     let mock = mock_with(unthrottled()).await;
-    let (status, _, body) = post(&mock, &action_of(&GetCharges::INFO), &envelope_of::<GetCharges>(&mock, GetChargesReq::default())).await;
+    let (status, _, body) = post(
+        &mock,
+        &action_of(&GetCharges::INFO),
+        &envelope_of::<GetCharges>(&mock, GetChargesReq::default()),
+    )
+    .await;
     assert_eq!(status, 200);
     assert!(body.contains(":ChargeData/>"), "{body}");
     let client = client(&mock);
@@ -647,7 +703,10 @@ async fn a_missing_filter_is_the_null_reference_fault() {
     let (without, _) = cut(&body, "Filter");
     let (status, _, answer) = post(&mock, &action_of(&GetPatients::INFO), &without).await;
     assert_eq!(status, 500);
-    assert!(answer.contains("Object reference not set to an instance of an object."), "{answer}");
+    assert!(
+        answer.contains("Object reference not set to an instance of an object."),
+        "{answer}"
+    );
 
     mock.set_settings(unthrottled().require_filter(false));
     mock.add_patient(kareo_mock::fake_patient(1));
@@ -686,11 +745,18 @@ async fn a_member_out_of_order_is_ignored_and_counted() {
     mock.set_settings(unthrottled().strict_order(false));
     let (status, _, _) = post(&mock, &action_of(&CreatePatient::INFO), &swapped).await;
     assert_eq!(status, 200);
-    assert_eq!(mock.patients().last().map(|p| p.first_name.clone()), Some(s("Oscar")), "read in any order");
+    assert_eq!(
+        mock.patients().last().map(|p| p.first_name.clone()),
+        Some(s("Oscar")),
+        "read in any order"
+    );
 
     // A client that writes in sequence order loses nothing.
     let fresh = mock_with(unthrottled()).await;
-    client(&fresh).create_patient(invented_patient("Papa", "Fakerson")).await.expect("created");
+    client(&fresh)
+        .create_patient(invented_patient("Papa", "Fakerson"))
+        .await
+        .expect("created");
     assert_eq!(fresh.ignored_members(), 0);
 }
 
@@ -700,7 +766,10 @@ async fn a_wrong_soap_action_is_the_action_not_supported_fault() {
     let body = envelope_of::<GetPatients>(&mock, GetPatientsReq::default());
     let (status, _, answer) = post(&mock, "\"http://www.kareo.com/api/schemas/GetPatients\"", &body).await;
     assert_eq!(status, 500);
-    assert!(answer.contains("ActionNotSupported") && answer.contains("ContractFilter mismatch"), "{answer}");
+    assert!(
+        answer.contains("ActionNotSupported") && answer.contains("ContractFilter mismatch"),
+        "{answer}"
+    );
 
     mock.set_settings(unthrottled().check_action(false));
     let (status, _, answer) = post(&mock, "\"http://www.kareo.com/api/schemas/GetPatients\"", &body).await;
@@ -710,11 +779,15 @@ async fn a_wrong_soap_action_is_the_action_not_supported_fault() {
 #[tokio::test]
 async fn wrong_credentials_get_a_failed_security_response() {
     let mock = mock_with(unthrottled()).await;
-    let wrong = KareoClient::builder(kareo_sdk::Credentials::new("INVENTED-WRONG-KEY", kareo_mock::MOCK_USER, kareo_mock::MOCK_PASSWORD))
-        .endpoint(mock.endpoint())
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("client");
+    let wrong = KareoClient::builder(kareo_sdk::Credentials::new(
+        "INVENTED-WRONG-KEY",
+        kareo_mock::MOCK_USER,
+        kareo_mock::MOCK_PASSWORD,
+    ))
+    .endpoint(mock.endpoint())
+    .retry(RetryPolicy::none())
+    .build()
+    .expect("client");
     let err = wrong.get_practices(Default::default()).await.expect_err("refused");
     assert!(matches!(err, Error::Security { .. }), "{err}");
     let (status, _, _) = post(
@@ -741,7 +814,10 @@ async fn the_mock_is_bounded_and_stops_on_drop() {
     let (status, _, _) = post(&mock, &action_of(&GetPatients::INFO), &big).await;
     assert_eq!(status, 413, "body over the bound");
     client.get_practices(Default::default()).await.expect("second request");
-    let err = client.get_practices(Default::default()).await.expect_err("over the request bound");
+    let err = client
+        .get_practices(Default::default())
+        .await
+        .expect_err("over the request bound");
     assert!(matches!(err, Error::Throttled { status: Some(503), .. }), "{err}");
 
     let addr = mock.addr();

@@ -13,13 +13,13 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use kareo_mock::{MockKareo, MOCK_CUSTOMER_KEY, MOCK_PASSWORD, MOCK_USER};
 use kareo_sdk::client::{RetryPolicy, CONTENT_TYPE};
 use kareo_sdk::envelope::{self, Response};
 use kareo_sdk::operations::GetPatients;
 use kareo_sdk::types::{GetPatientsReq, GetPatientsResp, RequestHeader};
 use kareo_sdk::xml::{Limits, Operation};
 use kareo_sdk::KareoClient;
-use kareo_mock::{MockKareo, MOCK_CUSTOMER_KEY, MOCK_PASSWORD, MOCK_USER};
 use support::raw_scan;
 
 mod support;

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use kareo_mock::{Behavior, MockKareo, Rule, Settings, ENDPOINT_PATH, MOCK_CUSTOMER_KEY, MOCK_PASSWORD, MOCK_USER};
 use kareo_sdk::client::{
     BoxFuture, ClientBuilder, HttpRequest, HttpResponse, RateLimit, ReqwestTransport, RetryPolicy, Transport,
     TransportError,
@@ -17,7 +18,6 @@ use kareo_sdk::operations;
 use kareo_sdk::types::*;
 use kareo_sdk::xml::{DecodeErrorKind, Nillable, Operation};
 use kareo_sdk::{Credentials, Error, KareoClient};
-use kareo_mock::{Behavior, MockKareo, Rule, Settings, ENDPOINT_PATH, MOCK_CUSTOMER_KEY, MOCK_PASSWORD, MOCK_USER};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn ms(n: u64) -> Duration {

@@ -2,11 +2,11 @@
 //! gives the same records, in order, as the whole parse, and the rest of the message through
 //! the frame documents.
 
+use kareo_mock::fake_patient;
 use kareo_sdk::envelope::{self, Response};
 use kareo_sdk::operations::GetPatients;
 use kareo_sdk::types::{GetPatientsResp, PatientData};
 use kareo_sdk::xml::{DecodeErrorKind, Limits, ListOperation, ListPath, ListSplitter, Operation, Step, StreamLimits};
-use kareo_mock::fake_patient;
 
 #[path = "../../fuzz/src/lib.rs"]
 #[allow(dead_code)]
@@ -128,9 +128,9 @@ async fn mock_and_client() -> (kareo_mock::MockKareo, kareo_sdk::client::KareoCl
 
 mod e2e {
     use super::*;
+    use kareo_mock::{Behavior, Rule};
     use kareo_sdk::error::Error;
     use kareo_sdk::types::GetPatientsReq;
-    use kareo_mock::{Behavior, Rule};
 
     #[tokio::test]
     async fn a_stream_gives_the_records_of_the_whole_call() {
@@ -190,11 +190,11 @@ mod e2e {
 }
 
 mod generated_bodies {
+    use kareo_mock::list_body::ListBody;
+    use kareo_mock::{fake_batch_patient, MockKareo};
     use kareo_sdk::client::KareoClient;
     use kareo_sdk::error::Error;
     use kareo_sdk::types::GetAllPatientsReq;
-    use kareo_mock::list_body::ListBody;
-    use kareo_mock::{fake_batch_patient, MockKareo};
 
     async fn setup() -> (MockKareo, KareoClient) {
         let (mock, client) = super::mock_and_client().await;
@@ -316,9 +316,9 @@ mod every_list_operation {
 }
 
 mod reopening {
+    use kareo_mock::list_body::ListBody;
     use kareo_sdk::error::Error;
     use kareo_sdk::types::GetAllPatientsReq;
-    use kareo_mock::list_body::ListBody;
 
     #[tokio::test]
     async fn a_stream_failing_before_its_first_record_is_reopened_as_the_policy_allows() {

@@ -1214,6 +1214,10 @@ mod strict_order_tests {
             "A after B is not matched; C repeated is"
         );
         let foreign = r#"<r xmlns="urn:invented"><A xmlns="urn:other">1</A><B/></r>"#;
-        assert_eq!(matched(foreign, true), [None, Some(1)], "another namespace is no member");
+        assert_eq!(
+            matched(foreign, true),
+            [None, Some(1)],
+            "another namespace is no member"
+        );
     }
 }

@@ -89,7 +89,18 @@ macro_rules! number_samples {
         }
     )*};
 }
-number_samples!(i8 = 1, i16 = 1, i32 = 1, i64 = 1, u8 = 1, u16 = 1, u32 = 1, u64 = 1, f32 = 1.5, f64 = 1.5);
+number_samples!(
+    i8 = 1,
+    i16 = 1,
+    i32 = 1,
+    i64 = 1,
+    u8 = 1,
+    u16 = 1,
+    u32 = 1,
+    u64 = 1,
+    f32 = 1.5,
+    f64 = 1.5
+);
 
 impl Sample for uuid::Uuid {
     fn sample_at(_: u32) -> Self {
