@@ -481,10 +481,10 @@ fn update_appointment(q: &UpdateAppointmentReq, r: &mut UpdateAppointmentResp, c
         a.appointment_status = v.clone();
     }
     if let Some(t) = u.start_time.value() {
-        a.start_time = t.clone();
+        a.start_time = *t;
     }
     if let Some(t) = u.end_time.value() {
-        a.end_time = t.clone();
+        a.end_time = *t;
     }
     if !u.patient_case_id.is_absent() {
         a.patient_case_id = u.patient_case_id.clone();
@@ -890,7 +890,7 @@ fn create_document(q: &CreateDocumentReq, r: &mut CreateDocumentResp, cx: &mut C
         notes: d.document_notes.clone(),
         label: d.label.clone(),
         status: d.status.clone(),
-        document_date: d.document_date.clone(),
+        document_date: d.document_date,
         created_date: Moment::now().date_time(),
         properties: Nillable::Absent,
         r#type: None,

@@ -702,7 +702,7 @@ const NULL_REFERENCE: &str = "Object reference not set to an instance of an obje
 /// Reads the request as the settings say: in sequence order only (counting what is ignored),
 /// or in any order. A missing `Filter` is the null-reference fault when required, an empty
 /// filter otherwise.
-fn decode<O>(body: &[u8], settings: &Settings) -> Result<(O::Request, u64), Reply>
+fn decode<O>(body: &[u8], settings: &Settings) -> Result<(O::Request, u64), Box<Reply>>
 where
     O: Operation,
     O::Request: MessageDecode,
@@ -720,27 +720,27 @@ where
     };
     if error.kind == DecodeErrorKind::Missing("Filter") {
         if settings.require_filter {
-            return Err(fault(
+            return Err(Box::new(fault(
                 500,
                 &Fault {
                     code: "a:InternalServiceFault".to_owned(),
                     string: NULL_REFERENCE.to_owned(),
                     ..Fault::default()
                 },
-            ));
+            )));
         }
         if let Some(read) = with_empty_filter::<O>(body).and_then(|b| read(&b).ok()) {
             return Ok(read);
         }
     }
-    Err(fault(
+    Err(Box::new(fault(
         500,
         &Fault {
             code: "a:DeserializationFailed".to_owned(),
             string: format!("The request message for {} could not be read: {error}", O::INFO.name),
             ..Fault::default()
         },
-    ))
+    )))
 }
 
 /// The request with an empty `Filter` (in the namespace of the request's child element)
@@ -771,7 +771,7 @@ where
     };
     let (request, ignored) = match decode::<O>(body, settings) {
         Ok(read) => read,
-        Err(reply) => return reply,
+        Err(reply) => return *reply,
     };
     state.ignored_total.fetch_add(ignored, Ordering::SeqCst);
     {
