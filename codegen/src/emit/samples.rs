@@ -43,7 +43,7 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType) -> TokenStream {
             Shape::ReqNil | Shape::Opt | Shape::OptNil | Shape::Many => quote!(#f: #rt::Sample::optional_at(depth),),
         }
     });
-    let doc = super::doc_attrs(&format!("A `{}` with every member set.", t.name.local));
+    let doc = super::doc_attrs(&format!("A sample `{}`: every member set.", t.name.local));
     let depth = if s.members.is_empty() {
         format_ident!("_depth")
     } else {

@@ -8,7 +8,7 @@
 #[allow(unused_imports)]
 use super::types::*;
 
-/// A `UpdatePatientReq` with every member set.
+/// A sample `UpdatePatientReq`: every member set.
 impl crate::xml::Sample for UpdatePatientReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -18,7 +18,7 @@ impl crate::xml::Sample for UpdatePatientReq {
     }
 }
 
-/// A `RequestBase` with every member set.
+/// A sample `RequestBase`: every member set.
 impl crate::xml::Sample for RequestBase {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -27,7 +27,7 @@ impl crate::xml::Sample for RequestBase {
     }
 }
 
-/// A `RequestHeader` with every member set.
+/// A sample `RequestHeader`: every member set.
 impl crate::xml::Sample for RequestHeader {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -39,7 +39,7 @@ impl crate::xml::Sample for RequestHeader {
     }
 }
 
-/// A `PatientUpdate` with every member set.
+/// A sample `PatientUpdate`: every member set.
 impl crate::xml::Sample for PatientUpdate {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -88,7 +88,7 @@ impl crate::xml::Sample for PatientUpdate {
     }
 }
 
-/// A `PatientAlertReq` with every member set.
+/// A sample `PatientAlertReq`: every member set.
 impl crate::xml::Sample for PatientAlertReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -105,7 +105,7 @@ impl crate::xml::Sample for PatientAlertReq {
     }
 }
 
-/// A `PatientCaseUpdateReq` with every member set.
+/// A sample `PatientCaseUpdateReq`: every member set.
 impl crate::xml::Sample for PatientCaseUpdateReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -127,7 +127,7 @@ impl crate::xml::Sample for PatientCaseUpdateReq {
     }
 }
 
-/// A `InsurancePolicyAuthorizationUpdateReq` with every member set.
+/// A sample `InsurancePolicyAuthorizationUpdateReq`: every member set.
 impl crate::xml::Sample for InsurancePolicyAuthorizationUpdateReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -147,7 +147,7 @@ impl crate::xml::Sample for InsurancePolicyAuthorizationUpdateReq {
     }
 }
 
-/// A `PatientCaseConditionReq` with every member set.
+/// A sample `PatientCaseConditionReq`: every member set.
 impl crate::xml::Sample for PatientCaseConditionReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -165,7 +165,7 @@ impl crate::xml::Sample for PatientCaseConditionReq {
     }
 }
 
-/// A `PatientCaseDatesReq` with every member set.
+/// A sample `PatientCaseDatesReq`: every member set.
 impl crate::xml::Sample for PatientCaseDatesReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -189,7 +189,7 @@ impl crate::xml::Sample for PatientCaseDatesReq {
     }
 }
 
-/// A `InsurancePolicyUpdateReq` with every member set.
+/// A sample `InsurancePolicyUpdateReq`: every member set.
 impl crate::xml::Sample for InsurancePolicyUpdateReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -220,7 +220,7 @@ impl crate::xml::Sample for InsurancePolicyUpdateReq {
     }
 }
 
-/// A `InsurancePolicyAdjusterReq` with every member set.
+/// A sample `InsurancePolicyAdjusterReq`: every member set.
 impl crate::xml::Sample for InsurancePolicyAdjusterReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -237,7 +237,7 @@ impl crate::xml::Sample for InsurancePolicyAdjusterReq {
     }
 }
 
-/// A `InsurancePolicyInsuredReq` with every member set.
+/// A sample `InsurancePolicyInsuredReq`: every member set.
 impl crate::xml::Sample for InsurancePolicyInsuredReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -263,7 +263,7 @@ impl crate::xml::Sample for InsurancePolicyInsuredReq {
     }
 }
 
-/// A `ProviderIdentifierReq` with every member set.
+/// A sample `ProviderIdentifierReq`: every member set.
 impl crate::xml::Sample for ProviderIdentifierReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -274,7 +274,7 @@ impl crate::xml::Sample for ProviderIdentifierReq {
     }
 }
 
-/// A `ServiceLocationReq` with every member set.
+/// A sample `ServiceLocationReq`: every member set.
 impl crate::xml::Sample for ServiceLocationReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -300,7 +300,7 @@ impl crate::xml::Sample for ServiceLocationReq {
     }
 }
 
-/// A `PatientEmployerReq` with every member set.
+/// A sample `PatientEmployerReq`: every member set.
 impl crate::xml::Sample for PatientEmployerReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -317,7 +317,7 @@ impl crate::xml::Sample for PatientEmployerReq {
     }
 }
 
-/// A `EmployerReq` with every member set.
+/// A sample `EmployerReq`: every member set.
 impl crate::xml::Sample for EmployerReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -333,7 +333,7 @@ impl crate::xml::Sample for EmployerReq {
     }
 }
 
-/// A `PatientGuarantorReq` with every member set.
+/// A sample `PatientGuarantorReq`: every member set.
 impl crate::xml::Sample for PatientGuarantorReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -354,7 +354,7 @@ impl crate::xml::Sample for PatientGuarantorReq {
     }
 }
 
-/// A `PracticeIdentifierReq` with every member set.
+/// A sample `PracticeIdentifierReq`: every member set.
 impl crate::xml::Sample for PracticeIdentifierReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -365,7 +365,7 @@ impl crate::xml::Sample for PracticeIdentifierReq {
     }
 }
 
-/// A `PhysicianIdentifierReq` with every member set.
+/// A sample `PhysicianIdentifierReq`: every member set.
 impl crate::xml::Sample for PhysicianIdentifierReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -376,7 +376,7 @@ impl crate::xml::Sample for PhysicianIdentifierReq {
     }
 }
 
-/// A `ModifyPatientResp` with every member set.
+/// A sample `ModifyPatientResp`: every member set.
 impl crate::xml::Sample for ModifyPatientResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -395,7 +395,7 @@ impl crate::xml::Sample for ModifyPatientResp {
     }
 }
 
-/// A `ResponseBase` with every member set.
+/// A sample `ResponseBase`: every member set.
 impl crate::xml::Sample for ResponseBase {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -405,7 +405,7 @@ impl crate::xml::Sample for ResponseBase {
     }
 }
 
-/// A `ErrorResponse` with every member set.
+/// A sample `ErrorResponse`: every member set.
 impl crate::xml::Sample for ErrorResponse {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -416,7 +416,7 @@ impl crate::xml::Sample for ErrorResponse {
     }
 }
 
-/// A `SecurityResponse` with every member set.
+/// A sample `SecurityResponse`: every member set.
 impl crate::xml::Sample for SecurityResponse {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -432,7 +432,7 @@ impl crate::xml::Sample for SecurityResponse {
     }
 }
 
-/// A `PermissionsMissing` with every member set.
+/// A sample `PermissionsMissing`: every member set.
 impl crate::xml::Sample for PermissionsMissing {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -441,7 +441,7 @@ impl crate::xml::Sample for PermissionsMissing {
     }
 }
 
-/// A `PracticiesAuthorized` with every member set.
+/// A sample `PracticiesAuthorized`: every member set.
 impl crate::xml::Sample for PracticiesAuthorized {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -450,7 +450,7 @@ impl crate::xml::Sample for PracticiesAuthorized {
     }
 }
 
-/// A `PatientCaseRes` with every member set.
+/// A sample `PatientCaseRes`: every member set.
 impl crate::xml::Sample for PatientCaseRes {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -462,7 +462,7 @@ impl crate::xml::Sample for PatientCaseRes {
     }
 }
 
-/// A `InsurancePolicyAuthorizationRes` with every member set.
+/// A sample `InsurancePolicyAuthorizationRes`: every member set.
 impl crate::xml::Sample for InsurancePolicyAuthorizationRes {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -472,7 +472,7 @@ impl crate::xml::Sample for InsurancePolicyAuthorizationRes {
     }
 }
 
-/// A `InsurancePolicyRes` with every member set.
+/// A sample `InsurancePolicyRes`: every member set.
 impl crate::xml::Sample for InsurancePolicyRes {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -484,7 +484,7 @@ impl crate::xml::Sample for InsurancePolicyRes {
     }
 }
 
-/// A `UpdateEncounterStatusReq` with every member set.
+/// A sample `UpdateEncounterStatusReq`: every member set.
 impl crate::xml::Sample for UpdateEncounterStatusReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -494,7 +494,7 @@ impl crate::xml::Sample for UpdateEncounterStatusReq {
     }
 }
 
-/// A `EncounterUpdateStatus` with every member set.
+/// A sample `EncounterUpdateStatus`: every member set.
 impl crate::xml::Sample for EncounterUpdateStatus {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -505,7 +505,7 @@ impl crate::xml::Sample for EncounterUpdateStatus {
     }
 }
 
-/// A `EncounterUpdateStatusPractice` with every member set.
+/// A sample `EncounterUpdateStatusPractice`: every member set.
 impl crate::xml::Sample for EncounterUpdateStatusPractice {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -515,7 +515,7 @@ impl crate::xml::Sample for EncounterUpdateStatusPractice {
     }
 }
 
-/// A `CreateEncounterResp` with every member set.
+/// A sample `CreateEncounterResp`: every member set.
 impl crate::xml::Sample for CreateEncounterResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -549,7 +549,7 @@ impl crate::xml::Sample for CreateEncounterResp {
     }
 }
 
-/// A `ServiceLineRes` with every member set.
+/// A sample `ServiceLineRes`: every member set.
 impl crate::xml::Sample for ServiceLineRes {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -560,7 +560,7 @@ impl crate::xml::Sample for ServiceLineRes {
     }
 }
 
-/// A `UpdateAppointmentReq` with every member set.
+/// A sample `UpdateAppointmentReq`: every member set.
 impl crate::xml::Sample for UpdateAppointmentReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -570,7 +570,7 @@ impl crate::xml::Sample for UpdateAppointmentReq {
     }
 }
 
-/// A `AppointmentUpdate` with every member set.
+/// A sample `AppointmentUpdate`: every member set.
 impl crate::xml::Sample for AppointmentUpdate {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -598,7 +598,7 @@ impl crate::xml::Sample for AppointmentUpdate {
     }
 }
 
-/// A `UpdateAppointmentResp` with every member set.
+/// A sample `UpdateAppointmentResp`: every member set.
 impl crate::xml::Sample for UpdateAppointmentResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -609,7 +609,7 @@ impl crate::xml::Sample for UpdateAppointmentResp {
     }
 }
 
-/// A `AppointmentCreate` with every member set.
+/// A sample `AppointmentCreate`: every member set.
 impl crate::xml::Sample for AppointmentCreate {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -650,7 +650,7 @@ impl crate::xml::Sample for AppointmentCreate {
     }
 }
 
-/// A `GroupPatientSummary` with every member set.
+/// A sample `GroupPatientSummary`: every member set.
 impl crate::xml::Sample for GroupPatientSummary {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -676,7 +676,7 @@ impl crate::xml::Sample for GroupPatientSummary {
     }
 }
 
-/// A `PatientSummary` with every member set.
+/// A sample `PatientSummary`: every member set.
 impl crate::xml::Sample for PatientSummary {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -701,7 +701,7 @@ impl crate::xml::Sample for PatientSummary {
     }
 }
 
-/// A `RecurrenceRule` with every member set.
+/// A sample `RecurrenceRule`: every member set.
 impl crate::xml::Sample for RecurrenceRule {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -726,7 +726,7 @@ impl crate::xml::Sample for RecurrenceRule {
     }
 }
 
-/// A `CreatePatientReq` with every member set.
+/// A sample `CreatePatientReq`: every member set.
 impl crate::xml::Sample for CreatePatientReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -736,7 +736,7 @@ impl crate::xml::Sample for CreatePatientReq {
     }
 }
 
-/// A `PatientCreate` with every member set.
+/// A sample `PatientCreate`: every member set.
 impl crate::xml::Sample for PatientCreate {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -784,7 +784,7 @@ impl crate::xml::Sample for PatientCreate {
     }
 }
 
-/// A `PatientCaseCreateReq` with every member set.
+/// A sample `PatientCaseCreateReq`: every member set.
 impl crate::xml::Sample for PatientCaseCreateReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -805,7 +805,7 @@ impl crate::xml::Sample for PatientCaseCreateReq {
     }
 }
 
-/// A `InsurancePolicyAuthorizationCreateReq` with every member set.
+/// A sample `InsurancePolicyAuthorizationCreateReq`: every member set.
 impl crate::xml::Sample for InsurancePolicyAuthorizationCreateReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -823,7 +823,7 @@ impl crate::xml::Sample for InsurancePolicyAuthorizationCreateReq {
     }
 }
 
-/// A `InsurancePolicyCreateReq` with every member set.
+/// A sample `InsurancePolicyCreateReq`: every member set.
 impl crate::xml::Sample for InsurancePolicyCreateReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -853,7 +853,7 @@ impl crate::xml::Sample for InsurancePolicyCreateReq {
     }
 }
 
-/// A `CreateEncounterReq` with every member set.
+/// A sample `CreateEncounterReq`: every member set.
 impl crate::xml::Sample for CreateEncounterReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -863,7 +863,7 @@ impl crate::xml::Sample for CreateEncounterReq {
     }
 }
 
-/// A `EncounterCreate` with every member set.
+/// A sample `EncounterCreate`: every member set.
 impl crate::xml::Sample for EncounterCreate {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -900,7 +900,7 @@ impl crate::xml::Sample for EncounterCreate {
     }
 }
 
-/// A `AppointmentIdentifierReq` with every member set.
+/// A sample `AppointmentIdentifierReq`: every member set.
 impl crate::xml::Sample for AppointmentIdentifierReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -910,7 +910,7 @@ impl crate::xml::Sample for AppointmentIdentifierReq {
     }
 }
 
-/// A `ProviderIdentifierDetailedReq` with every member set.
+/// A sample `ProviderIdentifierDetailedReq`: every member set.
 impl crate::xml::Sample for ProviderIdentifierDetailedReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -938,7 +938,7 @@ impl crate::xml::Sample for ProviderIdentifierDetailedReq {
     }
 }
 
-/// A `PatientCaseIdentifierReq` with every member set.
+/// A sample `PatientCaseIdentifierReq`: every member set.
 impl crate::xml::Sample for PatientCaseIdentifierReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -950,7 +950,7 @@ impl crate::xml::Sample for PatientCaseIdentifierReq {
     }
 }
 
-/// A `EncounterHospitalization` with every member set.
+/// A sample `EncounterHospitalization`: every member set.
 impl crate::xml::Sample for EncounterHospitalization {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -960,7 +960,7 @@ impl crate::xml::Sample for EncounterHospitalization {
     }
 }
 
-/// A `EncounterMiscellaneous` with every member set.
+/// A sample `EncounterMiscellaneous`: every member set.
 impl crate::xml::Sample for EncounterMiscellaneous {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -976,7 +976,7 @@ impl crate::xml::Sample for EncounterMiscellaneous {
     }
 }
 
-/// A `OrphanDiagnosisCodes` with every member set.
+/// A sample `OrphanDiagnosisCodes`: every member set.
 impl crate::xml::Sample for OrphanDiagnosisCodes {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -996,7 +996,7 @@ impl crate::xml::Sample for OrphanDiagnosisCodes {
     }
 }
 
-/// A `PatientIdentifierReq` with every member set.
+/// A sample `PatientIdentifierReq`: every member set.
 impl crate::xml::Sample for PatientIdentifierReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1011,7 +1011,7 @@ impl crate::xml::Sample for PatientIdentifierReq {
     }
 }
 
-/// A `EncounterPayment` with every member set.
+/// A sample `EncounterPayment`: every member set.
 impl crate::xml::Sample for EncounterPayment {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1024,7 +1024,7 @@ impl crate::xml::Sample for EncounterPayment {
     }
 }
 
-/// A `EncounterPlaceOfService` with every member set.
+/// A sample `EncounterPlaceOfService`: every member set.
 impl crate::xml::Sample for EncounterPlaceOfService {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1034,7 +1034,7 @@ impl crate::xml::Sample for EncounterPlaceOfService {
     }
 }
 
-/// A `ServiceLineReq` with every member set.
+/// A sample `ServiceLineReq`: every member set.
 impl crate::xml::Sample for ServiceLineReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1064,7 +1064,7 @@ impl crate::xml::Sample for ServiceLineReq {
     }
 }
 
-/// A `EncounterServiceLocation` with every member set.
+/// A sample `EncounterServiceLocation`: every member set.
 impl crate::xml::Sample for EncounterServiceLocation {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1074,7 +1074,7 @@ impl crate::xml::Sample for EncounterServiceLocation {
     }
 }
 
-/// A `UB04Req` with every member set.
+/// A sample `UB04Req`: every member set.
 impl crate::xml::Sample for Ub04Req {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1093,7 +1093,7 @@ impl crate::xml::Sample for Ub04Req {
     }
 }
 
-/// A `HealthCodeReq` with every member set.
+/// A sample `HealthCodeReq`: every member set.
 impl crate::xml::Sample for HealthCodeReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1107,7 +1107,7 @@ impl crate::xml::Sample for HealthCodeReq {
     }
 }
 
-/// A `RegisterExternalVendorReq` with every member set.
+/// A sample `RegisterExternalVendorReq`: every member set.
 impl crate::xml::Sample for RegisterExternalVendorReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1117,7 +1117,7 @@ impl crate::xml::Sample for RegisterExternalVendorReq {
     }
 }
 
-/// A `ExternalVendorReq` with every member set.
+/// A sample `ExternalVendorReq`: every member set.
 impl crate::xml::Sample for ExternalVendorReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1126,7 +1126,7 @@ impl crate::xml::Sample for ExternalVendorReq {
     }
 }
 
-/// A `RegisterExternalVendorResp` with every member set.
+/// A sample `RegisterExternalVendorResp`: every member set.
 impl crate::xml::Sample for RegisterExternalVendorResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1137,7 +1137,7 @@ impl crate::xml::Sample for RegisterExternalVendorResp {
     }
 }
 
-/// A `ExternalVendorData` with every member set.
+/// A sample `ExternalVendorData`: every member set.
 impl crate::xml::Sample for ExternalVendorData {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1147,7 +1147,7 @@ impl crate::xml::Sample for ExternalVendorData {
     }
 }
 
-/// A `UpdatePatientsExternalIDReq` with every member set.
+/// A sample `UpdatePatientsExternalIDReq`: every member set.
 impl crate::xml::Sample for UpdatePatientsExternalIdReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1157,7 +1157,7 @@ impl crate::xml::Sample for UpdatePatientsExternalIdReq {
     }
 }
 
-/// A `PatientExternalIDSettingBatch` with every member set.
+/// A sample `PatientExternalIDSettingBatch`: every member set.
 impl crate::xml::Sample for PatientExternalIdSettingBatch {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1166,7 +1166,7 @@ impl crate::xml::Sample for PatientExternalIdSettingBatch {
     }
 }
 
-/// A `PatientExternalIDSetting` with every member set.
+/// A sample `PatientExternalIDSetting`: every member set.
 impl crate::xml::Sample for PatientExternalIdSetting {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1178,7 +1178,7 @@ impl crate::xml::Sample for PatientExternalIdSetting {
     }
 }
 
-/// A `UpdatePatientsExternalIDResp` with every member set.
+/// A sample `UpdatePatientsExternalIDResp`: every member set.
 impl crate::xml::Sample for UpdatePatientsExternalIdResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1189,7 +1189,7 @@ impl crate::xml::Sample for UpdatePatientsExternalIdResp {
     }
 }
 
-/// A `CreatePaymentRequest` with every member set.
+/// A sample `CreatePaymentRequest`: every member set.
 impl crate::xml::Sample for CreatePaymentRequest {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1199,7 +1199,7 @@ impl crate::xml::Sample for CreatePaymentRequest {
     }
 }
 
-/// A `PaymentCreate` with every member set.
+/// A sample `PaymentCreate`: every member set.
 impl crate::xml::Sample for PaymentCreate {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1217,7 +1217,7 @@ impl crate::xml::Sample for PaymentCreate {
     }
 }
 
-/// A `PaymentAppointmentCreate` with every member set.
+/// A sample `PaymentAppointmentCreate`: every member set.
 impl crate::xml::Sample for PaymentAppointmentCreate {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1226,7 +1226,7 @@ impl crate::xml::Sample for PaymentAppointmentCreate {
     }
 }
 
-/// A `PaymentInsuranceCreate` with every member set.
+/// A sample `PaymentInsuranceCreate`: every member set.
 impl crate::xml::Sample for PaymentInsuranceCreate {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1236,7 +1236,7 @@ impl crate::xml::Sample for PaymentInsuranceCreate {
     }
 }
 
-/// A `PaymentPatientCreate` with every member set.
+/// A sample `PaymentPatientCreate`: every member set.
 impl crate::xml::Sample for PaymentPatientCreate {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1250,7 +1250,7 @@ impl crate::xml::Sample for PaymentPatientCreate {
     }
 }
 
-/// A `PaymentPaymentCreate` with every member set.
+/// A sample `PaymentPaymentCreate`: every member set.
 impl crate::xml::Sample for PaymentPaymentCreate {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1261,7 +1261,7 @@ impl crate::xml::Sample for PaymentPaymentCreate {
     }
 }
 
-/// A `PaymentPracticeCreate` with every member set.
+/// A sample `PaymentPracticeCreate`: every member set.
 impl crate::xml::Sample for PaymentPracticeCreate {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1271,7 +1271,7 @@ impl crate::xml::Sample for PaymentPracticeCreate {
     }
 }
 
-/// A `CreatePaymentResp` with every member set.
+/// A sample `CreatePaymentResp`: every member set.
 impl crate::xml::Sample for CreatePaymentResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1284,7 +1284,7 @@ impl crate::xml::Sample for CreatePaymentResp {
     }
 }
 
-/// A `CreateAppointmentReq` with every member set.
+/// A sample `CreateAppointmentReq`: every member set.
 impl crate::xml::Sample for CreateAppointmentReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1294,7 +1294,7 @@ impl crate::xml::Sample for CreateAppointmentReq {
     }
 }
 
-/// A `CreateAppointmentResp` with every member set.
+/// A sample `CreateAppointmentResp`: every member set.
 impl crate::xml::Sample for CreateAppointmentResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1305,7 +1305,7 @@ impl crate::xml::Sample for CreateAppointmentResp {
     }
 }
 
-/// A `CreateDocumentReq` with every member set.
+/// A sample `CreateDocumentReq`: every member set.
 impl crate::xml::Sample for CreateDocumentReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1315,7 +1315,7 @@ impl crate::xml::Sample for CreateDocumentReq {
     }
 }
 
-/// A `DocumentCreateRequest` with every member set.
+/// A sample `DocumentCreateRequest`: every member set.
 impl crate::xml::Sample for DocumentCreateRequest {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1332,7 +1332,7 @@ impl crate::xml::Sample for DocumentCreateRequest {
     }
 }
 
-/// A `CreateDocumentResp` with every member set.
+/// A sample `CreateDocumentResp`: every member set.
 impl crate::xml::Sample for CreateDocumentResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1343,7 +1343,7 @@ impl crate::xml::Sample for CreateDocumentResp {
     }
 }
 
-/// A `Document` with every member set.
+/// A sample `Document`: every member set.
 impl crate::xml::Sample for Document {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1360,7 +1360,7 @@ impl crate::xml::Sample for Document {
     }
 }
 
-/// A `DeleteDocumentReq` with every member set.
+/// A sample `DeleteDocumentReq`: every member set.
 impl crate::xml::Sample for DeleteDocumentReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1370,7 +1370,7 @@ impl crate::xml::Sample for DeleteDocumentReq {
     }
 }
 
-/// A `DeleteDocumentResp` with every member set.
+/// A sample `DeleteDocumentResp`: every member set.
 impl crate::xml::Sample for DeleteDocumentResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1382,7 +1382,7 @@ impl crate::xml::Sample for DeleteDocumentResp {
     }
 }
 
-/// A `GetAllPatientsReq` with every member set.
+/// A sample `GetAllPatientsReq`: every member set.
 impl crate::xml::Sample for GetAllPatientsReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1393,7 +1393,7 @@ impl crate::xml::Sample for GetAllPatientsReq {
     }
 }
 
-/// A `PatientBatchFieldsToReturn` with every member set.
+/// A sample `PatientBatchFieldsToReturn`: every member set.
 impl crate::xml::Sample for PatientBatchFieldsToReturn {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1786,7 +1786,7 @@ impl crate::xml::Sample for PatientBatchFieldsToReturn {
     }
 }
 
-/// A `PatientBatchGetFilter` with every member set.
+/// A sample `PatientBatchGetFilter`: every member set.
 impl crate::xml::Sample for PatientBatchGetFilter {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1797,7 +1797,7 @@ impl crate::xml::Sample for PatientBatchGetFilter {
     }
 }
 
-/// A `GetAllPatientsResp` with every member set.
+/// A sample `GetAllPatientsResp`: every member set.
 impl crate::xml::Sample for GetAllPatientsResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1809,7 +1809,7 @@ impl crate::xml::Sample for GetAllPatientsResp {
     }
 }
 
-/// A `PatientBatchKey` with every member set.
+/// A sample `PatientBatchKey`: every member set.
 impl crate::xml::Sample for PatientBatchKey {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -1818,7 +1818,7 @@ impl crate::xml::Sample for PatientBatchKey {
     }
 }
 
-/// A `PatientBatchData` with every member set.
+/// A sample `PatientBatchData`: every member set.
 impl crate::xml::Sample for PatientBatchData {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -2211,7 +2211,7 @@ impl crate::xml::Sample for PatientBatchData {
     }
 }
 
-/// A `GetPatientReq` with every member set.
+/// A sample `GetPatientReq`: every member set.
 impl crate::xml::Sample for GetPatientReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -2221,7 +2221,7 @@ impl crate::xml::Sample for GetPatientReq {
     }
 }
 
-/// A `SinglePatientFilter` with every member set.
+/// A sample `SinglePatientFilter`: every member set.
 impl crate::xml::Sample for SinglePatientFilter {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -2232,7 +2232,7 @@ impl crate::xml::Sample for SinglePatientFilter {
     }
 }
 
-/// A `GetPatientResp` with every member set.
+/// A sample `GetPatientResp`: every member set.
 impl crate::xml::Sample for GetPatientResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -2243,7 +2243,7 @@ impl crate::xml::Sample for GetPatientResp {
     }
 }
 
-/// A `PatientData` with every member set.
+/// A sample `PatientData`: every member set.
 impl crate::xml::Sample for PatientData {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -2616,7 +2616,7 @@ impl crate::xml::Sample for PatientData {
     }
 }
 
-/// A `PatientCaseData` with every member set.
+/// A sample `PatientCaseData`: every member set.
 impl crate::xml::Sample for PatientCaseData {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -2668,7 +2668,7 @@ impl crate::xml::Sample for PatientCaseData {
     }
 }
 
-/// A `PatientInsurancePolicyData` with every member set.
+/// A sample `PatientInsurancePolicyData`: every member set.
 impl crate::xml::Sample for PatientInsurancePolicyData {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -2714,7 +2714,7 @@ impl crate::xml::Sample for PatientInsurancePolicyData {
     }
 }
 
-/// A `PatientInsurancePolicyAuthorizationData` with every member set.
+/// A sample `PatientInsurancePolicyAuthorizationData`: every member set.
 impl crate::xml::Sample for PatientInsurancePolicyAuthorizationData {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -2732,7 +2732,7 @@ impl crate::xml::Sample for PatientInsurancePolicyAuthorizationData {
     }
 }
 
-/// A `GetAppointmentReq` with every member set.
+/// A sample `GetAppointmentReq`: every member set.
 impl crate::xml::Sample for GetAppointmentReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -2742,7 +2742,7 @@ impl crate::xml::Sample for GetAppointmentReq {
     }
 }
 
-/// A `AppointmentRead` with every member set.
+/// A sample `AppointmentRead`: every member set.
 impl crate::xml::Sample for AppointmentRead {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -2751,7 +2751,7 @@ impl crate::xml::Sample for AppointmentRead {
     }
 }
 
-/// A `GetAppointmentResp` with every member set.
+/// A sample `GetAppointmentResp`: every member set.
 impl crate::xml::Sample for GetAppointmentResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -2762,7 +2762,7 @@ impl crate::xml::Sample for GetAppointmentResp {
     }
 }
 
-/// A `GetAppointmentsReq` with every member set.
+/// A sample `GetAppointmentsReq`: every member set.
 impl crate::xml::Sample for GetAppointmentsReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -2773,7 +2773,7 @@ impl crate::xml::Sample for GetAppointmentsReq {
     }
 }
 
-/// A `AppointmentFieldsToReturn` with every member set.
+/// A sample `AppointmentFieldsToReturn`: every member set.
 impl crate::xml::Sample for AppointmentFieldsToReturn {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -2856,7 +2856,7 @@ impl crate::xml::Sample for AppointmentFieldsToReturn {
     }
 }
 
-/// A `AppointmentFilter` with every member set.
+/// A sample `AppointmentFilter`: every member set.
 impl crate::xml::Sample for AppointmentFilter {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -2880,7 +2880,7 @@ impl crate::xml::Sample for AppointmentFilter {
     }
 }
 
-/// A `GetAppointmentsResp` with every member set.
+/// A sample `GetAppointmentsResp`: every member set.
 impl crate::xml::Sample for GetAppointmentsResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -2891,7 +2891,7 @@ impl crate::xml::Sample for GetAppointmentsResp {
     }
 }
 
-/// A `AppointmentData` with every member set.
+/// A sample `AppointmentData`: every member set.
 impl crate::xml::Sample for AppointmentData {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -2974,7 +2974,7 @@ impl crate::xml::Sample for AppointmentData {
     }
 }
 
-/// A `GetChargesReq` with every member set.
+/// A sample `GetChargesReq`: every member set.
 impl crate::xml::Sample for GetChargesReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -2985,7 +2985,7 @@ impl crate::xml::Sample for GetChargesReq {
     }
 }
 
-/// A `ChargeFieldsToReturn` with every member set.
+/// A sample `ChargeFieldsToReturn`: every member set.
 impl crate::xml::Sample for ChargeFieldsToReturn {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -3238,7 +3238,7 @@ impl crate::xml::Sample for ChargeFieldsToReturn {
     }
 }
 
-/// A `ChargeFilter` with every member set.
+/// A sample `ChargeFilter`: every member set.
 impl crate::xml::Sample for ChargeFilter {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -3268,7 +3268,7 @@ impl crate::xml::Sample for ChargeFilter {
     }
 }
 
-/// A `GetChargesResp` with every member set.
+/// A sample `GetChargesResp`: every member set.
 impl crate::xml::Sample for GetChargesResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -3279,7 +3279,7 @@ impl crate::xml::Sample for GetChargesResp {
     }
 }
 
-/// A `ChargeData` with every member set.
+/// A sample `ChargeData`: every member set.
 impl crate::xml::Sample for ChargeData {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -3532,7 +3532,7 @@ impl crate::xml::Sample for ChargeData {
     }
 }
 
-/// A `GetPatientsReq` with every member set.
+/// A sample `GetPatientsReq`: every member set.
 impl crate::xml::Sample for GetPatientsReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -3543,7 +3543,7 @@ impl crate::xml::Sample for GetPatientsReq {
     }
 }
 
-/// A `PatientFieldsToReturn` with every member set.
+/// A sample `PatientFieldsToReturn`: every member set.
 impl crate::xml::Sample for PatientFieldsToReturn {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -3945,7 +3945,7 @@ impl crate::xml::Sample for PatientFieldsToReturn {
     }
 }
 
-/// A `PatientFilter` with every member set.
+/// A sample `PatientFilter`: every member set.
 impl crate::xml::Sample for PatientFilter {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -3984,7 +3984,7 @@ impl crate::xml::Sample for PatientFilter {
     }
 }
 
-/// A `GetPatientsResp` with every member set.
+/// A sample `GetPatientsResp`: every member set.
 impl crate::xml::Sample for GetPatientsResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -3995,7 +3995,7 @@ impl crate::xml::Sample for GetPatientsResp {
     }
 }
 
-/// A `GetPaymentsReq` with every member set.
+/// A sample `GetPaymentsReq`: every member set.
 impl crate::xml::Sample for GetPaymentsReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4006,7 +4006,7 @@ impl crate::xml::Sample for GetPaymentsReq {
     }
 }
 
-/// A `PaymentFieldsToReturn` with every member set.
+/// A sample `PaymentFieldsToReturn`: every member set.
 impl crate::xml::Sample for PaymentFieldsToReturn {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4032,7 +4032,7 @@ impl crate::xml::Sample for PaymentFieldsToReturn {
     }
 }
 
-/// A `PaymentFilter` with every member set.
+/// A sample `PaymentFilter`: every member set.
 impl crate::xml::Sample for PaymentFilter {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4055,7 +4055,7 @@ impl crate::xml::Sample for PaymentFilter {
     }
 }
 
-/// A `GetPaymentsResp` with every member set.
+/// A sample `GetPaymentsResp`: every member set.
 impl crate::xml::Sample for GetPaymentsResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4066,7 +4066,7 @@ impl crate::xml::Sample for GetPaymentsResp {
     }
 }
 
-/// A `PaymentData` with every member set.
+/// A sample `PaymentData`: every member set.
 impl crate::xml::Sample for PaymentData {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4092,7 +4092,7 @@ impl crate::xml::Sample for PaymentData {
     }
 }
 
-/// A `GetProvidersReq` with every member set.
+/// A sample `GetProvidersReq`: every member set.
 impl crate::xml::Sample for GetProvidersReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4103,7 +4103,7 @@ impl crate::xml::Sample for GetProvidersReq {
     }
 }
 
-/// A `ProviderFieldsToReturn` with every member set.
+/// A sample `ProviderFieldsToReturn`: every member set.
 impl crate::xml::Sample for ProviderFieldsToReturn {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4156,7 +4156,7 @@ impl crate::xml::Sample for ProviderFieldsToReturn {
     }
 }
 
-/// A `ProviderFilter` with every member set.
+/// A sample `ProviderFilter`: every member set.
 impl crate::xml::Sample for ProviderFilter {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4173,7 +4173,7 @@ impl crate::xml::Sample for ProviderFilter {
     }
 }
 
-/// A `GetProvidersResp` with every member set.
+/// A sample `GetProvidersResp`: every member set.
 impl crate::xml::Sample for GetProvidersResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4184,7 +4184,7 @@ impl crate::xml::Sample for GetProvidersResp {
     }
 }
 
-/// A `ProviderData` with every member set.
+/// A sample `ProviderData`: every member set.
 impl crate::xml::Sample for ProviderData {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4237,7 +4237,7 @@ impl crate::xml::Sample for ProviderData {
     }
 }
 
-/// A `GetPracticesReq` with every member set.
+/// A sample `GetPracticesReq`: every member set.
 impl crate::xml::Sample for GetPracticesReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4248,7 +4248,7 @@ impl crate::xml::Sample for GetPracticesReq {
     }
 }
 
-/// A `PracticeFieldsToReturn` with every member set.
+/// A sample `PracticeFieldsToReturn`: every member set.
 impl crate::xml::Sample for PracticeFieldsToReturn {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4302,7 +4302,7 @@ impl crate::xml::Sample for PracticeFieldsToReturn {
     }
 }
 
-/// A `PracticeFilter` with every member set.
+/// A sample `PracticeFilter`: every member set.
 impl crate::xml::Sample for PracticeFilter {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4319,7 +4319,7 @@ impl crate::xml::Sample for PracticeFilter {
     }
 }
 
-/// A `GetPracticesResp` with every member set.
+/// A sample `GetPracticesResp`: every member set.
 impl crate::xml::Sample for GetPracticesResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4330,7 +4330,7 @@ impl crate::xml::Sample for GetPracticesResp {
     }
 }
 
-/// A `PracticeData` with every member set.
+/// A sample `PracticeData`: every member set.
 impl crate::xml::Sample for PracticeData {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4384,7 +4384,7 @@ impl crate::xml::Sample for PracticeData {
     }
 }
 
-/// A `GetTransactionsReq` with every member set.
+/// A sample `GetTransactionsReq`: every member set.
 impl crate::xml::Sample for GetTransactionsReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4395,7 +4395,7 @@ impl crate::xml::Sample for GetTransactionsReq {
     }
 }
 
-/// A `TransactionFieldsToReturn` with every member set.
+/// A sample `TransactionFieldsToReturn`: every member set.
 impl crate::xml::Sample for TransactionFieldsToReturn {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4421,7 +4421,7 @@ impl crate::xml::Sample for TransactionFieldsToReturn {
     }
 }
 
-/// A `TransactionFilter` with every member set.
+/// A sample `TransactionFilter`: every member set.
 impl crate::xml::Sample for TransactionFilter {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4442,7 +4442,7 @@ impl crate::xml::Sample for TransactionFilter {
     }
 }
 
-/// A `GetTransactionsResp` with every member set.
+/// A sample `GetTransactionsResp`: every member set.
 impl crate::xml::Sample for GetTransactionsResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4453,7 +4453,7 @@ impl crate::xml::Sample for GetTransactionsResp {
     }
 }
 
-/// A `TransactionData` with every member set.
+/// A sample `TransactionData`: every member set.
 impl crate::xml::Sample for TransactionData {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4479,7 +4479,7 @@ impl crate::xml::Sample for TransactionData {
     }
 }
 
-/// A `GetExternalVendorsReq` with every member set.
+/// A sample `GetExternalVendorsReq`: every member set.
 impl crate::xml::Sample for GetExternalVendorsReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4488,7 +4488,7 @@ impl crate::xml::Sample for GetExternalVendorsReq {
     }
 }
 
-/// A `GetExternalVendorsResp` with every member set.
+/// A sample `GetExternalVendorsResp`: every member set.
 impl crate::xml::Sample for GetExternalVendorsResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4499,7 +4499,7 @@ impl crate::xml::Sample for GetExternalVendorsResp {
     }
 }
 
-/// A `GetEncounterDetailsReq` with every member set.
+/// A sample `GetEncounterDetailsReq`: every member set.
 impl crate::xml::Sample for GetEncounterDetailsReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4510,7 +4510,7 @@ impl crate::xml::Sample for GetEncounterDetailsReq {
     }
 }
 
-/// A `EncounterDetailsFieldsToReturn` with every member set.
+/// A sample `EncounterDetailsFieldsToReturn`: every member set.
 impl crate::xml::Sample for EncounterDetailsFieldsToReturn {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4549,7 +4549,7 @@ impl crate::xml::Sample for EncounterDetailsFieldsToReturn {
     }
 }
 
-/// A `EncounterDetailsFilter` with every member set.
+/// A sample `EncounterDetailsFilter`: every member set.
 impl crate::xml::Sample for EncounterDetailsFilter {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4559,7 +4559,7 @@ impl crate::xml::Sample for EncounterDetailsFilter {
     }
 }
 
-/// A `EncounterDetailsPractice` with every member set.
+/// A sample `EncounterDetailsPractice`: every member set.
 impl crate::xml::Sample for EncounterDetailsPractice {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4569,7 +4569,7 @@ impl crate::xml::Sample for EncounterDetailsPractice {
     }
 }
 
-/// A `GetEncounterDetailsResp` with every member set.
+/// A sample `GetEncounterDetailsResp`: every member set.
 impl crate::xml::Sample for GetEncounterDetailsResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4580,7 +4580,7 @@ impl crate::xml::Sample for GetEncounterDetailsResp {
     }
 }
 
-/// A `EncounterDetailsData` with every member set.
+/// A sample `EncounterDetailsData`: every member set.
 impl crate::xml::Sample for EncounterDetailsData {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4620,7 +4620,7 @@ impl crate::xml::Sample for EncounterDetailsData {
     }
 }
 
-/// A `GetThrottlesReq` with every member set.
+/// A sample `GetThrottlesReq`: every member set.
 impl crate::xml::Sample for GetThrottlesReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4629,7 +4629,7 @@ impl crate::xml::Sample for GetThrottlesReq {
     }
 }
 
-/// A `GetThrottlesResp` with every member set.
+/// A sample `GetThrottlesResp`: every member set.
 impl crate::xml::Sample for GetThrottlesResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4640,7 +4640,7 @@ impl crate::xml::Sample for GetThrottlesResp {
     }
 }
 
-/// A `ThrottleDetail` with every member set.
+/// A sample `ThrottleDetail`: every member set.
 impl crate::xml::Sample for ThrottleDetail {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4650,7 +4650,7 @@ impl crate::xml::Sample for ThrottleDetail {
     }
 }
 
-/// A `DeleteAppointmentReq` with every member set.
+/// A sample `DeleteAppointmentReq`: every member set.
 impl crate::xml::Sample for DeleteAppointmentReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4660,7 +4660,7 @@ impl crate::xml::Sample for DeleteAppointmentReq {
     }
 }
 
-/// A `AppointmentDelete` with every member set.
+/// A sample `AppointmentDelete`: every member set.
 impl crate::xml::Sample for AppointmentDelete {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4669,7 +4669,7 @@ impl crate::xml::Sample for AppointmentDelete {
     }
 }
 
-/// A `DeleteAppointmentResp` with every member set.
+/// A sample `DeleteAppointmentResp`: every member set.
 impl crate::xml::Sample for DeleteAppointmentResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4681,7 +4681,7 @@ impl crate::xml::Sample for DeleteAppointmentResp {
     }
 }
 
-/// A `GetCustomerIdFromKeyRequest` with every member set.
+/// A sample `GetCustomerIdFromKeyRequest`: every member set.
 impl crate::xml::Sample for GetCustomerIdFromKeyRequest {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4692,7 +4692,7 @@ impl crate::xml::Sample for GetCustomerIdFromKeyRequest {
     }
 }
 
-/// A `GetCustomerIdFromKeyResp` with every member set.
+/// A sample `GetCustomerIdFromKeyResp`: every member set.
 impl crate::xml::Sample for GetCustomerIdFromKeyResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4814,7 +4814,7 @@ impl crate::xml::Sample for DayOfWeek {
     }
 }
 
-/// A `GetServiceLocationsReq` with every member set.
+/// A sample `GetServiceLocationsReq`: every member set.
 impl crate::xml::Sample for GetServiceLocationsReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4825,7 +4825,7 @@ impl crate::xml::Sample for GetServiceLocationsReq {
     }
 }
 
-/// A `ServiceLocationFieldsToReturn` with every member set.
+/// A sample `ServiceLocationFieldsToReturn`: every member set.
 impl crate::xml::Sample for ServiceLocationFieldsToReturn {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4855,7 +4855,7 @@ impl crate::xml::Sample for ServiceLocationFieldsToReturn {
     }
 }
 
-/// A `ServiceLocationFilter` with every member set.
+/// A sample `ServiceLocationFilter`: every member set.
 impl crate::xml::Sample for ServiceLocationFilter {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4870,7 +4870,7 @@ impl crate::xml::Sample for ServiceLocationFilter {
     }
 }
 
-/// A `GetServiceLocationsResp` with every member set.
+/// A sample `GetServiceLocationsResp`: every member set.
 impl crate::xml::Sample for GetServiceLocationsResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4881,7 +4881,7 @@ impl crate::xml::Sample for GetServiceLocationsResp {
     }
 }
 
-/// A `ServiceLocationData` with every member set.
+/// A sample `ServiceLocationData`: every member set.
 impl crate::xml::Sample for ServiceLocationData {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4911,7 +4911,7 @@ impl crate::xml::Sample for ServiceLocationData {
     }
 }
 
-/// A `GetProcedureCodesReq` with every member set.
+/// A sample `GetProcedureCodesReq`: every member set.
 impl crate::xml::Sample for GetProcedureCodesReq {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4922,7 +4922,7 @@ impl crate::xml::Sample for GetProcedureCodesReq {
     }
 }
 
-/// A `ProcedureCodeFieldsToReturn` with every member set.
+/// A sample `ProcedureCodeFieldsToReturn`: every member set.
 impl crate::xml::Sample for ProcedureCodeFieldsToReturn {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4946,7 +4946,7 @@ impl crate::xml::Sample for ProcedureCodeFieldsToReturn {
     }
 }
 
-/// A `ProcedureCodeFilter` with every member set.
+/// A sample `ProcedureCodeFilter`: every member set.
 impl crate::xml::Sample for ProcedureCodeFilter {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4962,7 +4962,7 @@ impl crate::xml::Sample for ProcedureCodeFilter {
     }
 }
 
-/// A `GetProcedureCodesResp` with every member set.
+/// A sample `GetProcedureCodesResp`: every member set.
 impl crate::xml::Sample for GetProcedureCodesResp {
     fn sample_at(depth: u32) -> Self {
         Self {
@@ -4973,7 +4973,7 @@ impl crate::xml::Sample for GetProcedureCodesResp {
     }
 }
 
-/// A `ProcedureCodeData` with every member set.
+/// A sample `ProcedureCodeData`: every member set.
 impl crate::xml::Sample for ProcedureCodeData {
     fn sample_at(depth: u32) -> Self {
         Self {
