@@ -7,19 +7,19 @@
 //! client minus its own bookkeeping), parsing the captured response alone, a plain `quick-xml`
 //! event scan of it (the floor of any parse built on quick-xml), and encoding the request alone.
 //!
-//! The mock's records are invented (see `kareo_tests::mock::fake_patient`).
+//! The mock's records are invented (see `kareo_mock::fake_patient`).
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use kareo_mock::{MockKareo, MOCK_CUSTOMER_KEY, MOCK_PASSWORD, MOCK_USER};
 use kareo_sdk::client::{RetryPolicy, CONTENT_TYPE};
 use kareo_sdk::envelope::{self, Response};
 use kareo_sdk::operations::GetPatients;
 use kareo_sdk::types::{GetPatientsReq, GetPatientsResp, RequestHeader};
 use kareo_sdk::xml::{Limits, Operation};
 use kareo_sdk::KareoClient;
-use kareo_tests::mock::{MockKareo, MOCK_CUSTOMER_KEY, MOCK_PASSWORD, MOCK_USER};
 use support::raw_scan;
 
 mod support;

@@ -14,14 +14,14 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use kareo_mock::list_body::ListBody;
+use kareo_mock::{MockKareo, MOCK_CUSTOMER_KEY, MOCK_PASSWORD, MOCK_USER};
 use kareo_sdk::client::{RetryPolicy, CONTENT_TYPE};
 use kareo_sdk::envelope;
 use kareo_sdk::operations::GetAllPatients;
 use kareo_sdk::types::{GetAllPatientsReq, PatientBatchData, RequestHeader};
 use kareo_sdk::xml::{ListOperation, ListSplitter, Operation, Step, StreamLimits};
 use kareo_sdk::KareoClient;
-use kareo_tests::list_body::ListBody;
-use kareo_tests::mock::{MockKareo, MOCK_CUSTOMER_KEY, MOCK_PASSWORD, MOCK_USER};
 use support::raw_scan;
 
 mod support;

@@ -11,11 +11,11 @@ mod common;
 
 use std::time::Duration;
 
+use kareo_mock::{Behavior, Rule};
 use kareo_sdk::client::RetryPolicy;
 use kareo_sdk::error::{SecurityFailure, TransportErrorKind};
 use kareo_sdk::types::{GetPatientsReq, GetPracticesReq};
 use kareo_sdk::{Credentials, Error, KareoClient};
-use kareo_tests::mock::{Behavior, Rule};
 
 /// What an application might do with each kind of failure.
 fn advice(err: &Error) -> String {

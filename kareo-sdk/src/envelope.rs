@@ -41,6 +41,22 @@ where
     request_from::<O>(Reader::new(body, O::INFO.namespaces, limits)?, body, limits)
 }
 
+/// Reads a request envelope for operation `O` as a WCF service does: members in sequence
+/// order only ([`Reader::strict_order`]). A member sent out of order, or in a namespace its
+/// type does not declare, is skipped, as the service drops it; [`ParseStats::skipped`] counts
+/// every element skipped so (unknown ones included), so a server can report what it ignored.
+#[cfg(feature = "server-codec")]
+pub fn read_request_strict<O: Operation>(body: &[u8], limits: Limits) -> Result<(O::Request, ParseStats), DecodeError>
+where
+    O::Request: MessageDecode,
+{
+    let reader = Reader::new(body, O::INFO.namespaces, limits)?.strict_order();
+    match read_message::<O::Request, O::Fault>(reader, body, limits, &O::INFO, &O::INFO.input)? {
+        (Response::Result(r), stats) => Ok((r, stats)),
+        (Response::Fault(_), _) => Err(envelope_error("a request holds a Fault")),
+    }
+}
+
 #[cfg(feature = "server-codec")]
 fn request_from<O: Operation>(reader: Reader<'_>, body: &[u8], limits: Limits) -> Result<O::Request, DecodeError>
 where

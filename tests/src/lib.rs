@@ -1,5 +1,3 @@
-//! Support for the workspace-level tests.
+//! Support for the workspace-level tests (the mock Kareo is the `kareo-mock` crate).
 
-pub mod list_body;
-pub mod mock;
 pub mod schema;

@@ -20,6 +20,7 @@ use std::io::Write as _;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+use kareo_mock::fake_patient;
 use kareo_sdk::client::{ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES};
 use kareo_sdk::envelope;
 use kareo_sdk::error::TransportErrorKind;
@@ -29,7 +30,6 @@ use kareo_sdk::types::{
 };
 use kareo_sdk::xml::{DecodeErrorKind, Nillable};
 use kareo_sdk::{Credentials, Error, KareoClient, RetryPolicy};
-use kareo_tests::mock::fake_patient;
 use server::{Body, Framing, Reply, Server};
 
 #[global_allocator]

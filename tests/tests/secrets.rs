@@ -6,10 +6,10 @@ use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use kareo_mock::{Behavior, MockKareo, Rule, ENDPOINT_PATH};
 use kareo_sdk::client::{ClientBuilder, HttpRequest, RetryPolicy};
 use kareo_sdk::types::*;
 use kareo_sdk::{Credentials, Error, KareoClient};
-use kareo_tests::mock::{Behavior, MockKareo, Rule, ENDPOINT_PATH};
 use tracing_subscriber::fmt::format::FmtSpan;
 
 /// Invented credentials, distinctive enough that any leak is found by substring search.

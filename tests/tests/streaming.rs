@@ -2,11 +2,11 @@
 //! gives the same records, in order, as the whole parse, and the rest of the message through
 //! the frame documents.
 
+use kareo_mock::fake_patient;
 use kareo_sdk::envelope::{self, Response};
 use kareo_sdk::operations::GetPatients;
 use kareo_sdk::types::{GetPatientsResp, PatientData};
 use kareo_sdk::xml::{DecodeErrorKind, Limits, ListOperation, ListPath, ListSplitter, Operation, Step, StreamLimits};
-use kareo_tests::mock::fake_patient;
 
 #[path = "../../fuzz/src/lib.rs"]
 #[allow(dead_code)]
@@ -107,9 +107,14 @@ fn a_body_without_a_list_is_given_whole() {
     assert_eq!(end, empty);
 }
 
-/// A mock Kareo and a client of it that retries reads at once.
-async fn mock_and_client() -> (kareo_tests::mock::MockKareo, kareo_sdk::client::KareoClient) {
-    let mock = kareo_tests::mock::MockKareo::start().await.expect("mock starts");
+/// A mock Kareo (without throttles: these tests call faster than the service allows) and a
+/// client of it that retries reads at once.
+async fn mock_and_client() -> (kareo_mock::MockKareo, kareo_sdk::client::KareoClient) {
+    let mock = kareo_mock::MockKareo::builder()
+        .settings(kareo_mock::Settings::default().throttles(false))
+        .start()
+        .await
+        .expect("mock starts");
     let client = kareo_sdk::client::KareoClient::builder(mock.credentials())
         .endpoint(mock.endpoint())
         .retry(
@@ -123,9 +128,9 @@ async fn mock_and_client() -> (kareo_tests::mock::MockKareo, kareo_sdk::client::
 
 mod e2e {
     use super::*;
+    use kareo_mock::{Behavior, Rule};
     use kareo_sdk::error::Error;
     use kareo_sdk::types::GetPatientsReq;
-    use kareo_tests::mock::{Behavior, Rule};
 
     #[tokio::test]
     async fn a_stream_gives_the_records_of_the_whole_call() {
@@ -185,11 +190,11 @@ mod e2e {
 }
 
 mod generated_bodies {
+    use kareo_mock::list_body::ListBody;
+    use kareo_mock::{fake_batch_patient, MockKareo};
     use kareo_sdk::client::KareoClient;
     use kareo_sdk::error::Error;
     use kareo_sdk::types::GetAllPatientsReq;
-    use kareo_tests::list_body::ListBody;
-    use kareo_tests::mock::{fake_batch_patient, MockKareo};
 
     async fn setup() -> (MockKareo, KareoClient) {
         let (mock, client) = super::mock_and_client().await;
@@ -311,9 +316,9 @@ mod every_list_operation {
 }
 
 mod reopening {
+    use kareo_mock::list_body::ListBody;
     use kareo_sdk::error::Error;
     use kareo_sdk::types::GetAllPatientsReq;
-    use kareo_tests::list_body::ListBody;
 
     #[tokio::test]
     async fn a_stream_failing_before_its_first_record_is_reopened_as_the_policy_allows() {

@@ -168,7 +168,14 @@ fn generation_is_deterministic_and_every_file_names_the_pinned_sha() {
     let names: Vec<&str> = first.output.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(
         names,
-        ["mod.rs", "types.rs", "operations.rs", "api-surface.txt", "values.rs"]
+        [
+            "mod.rs",
+            "types.rs",
+            "operations.rs",
+            "samples.rs",
+            "api-surface.txt",
+            "values.rs"
+        ]
     );
     for f in &first.output.files {
         let c = if f.path.ends_with(".rs") { "//" } else { "#" };
@@ -205,7 +212,14 @@ fn check_names_stale_and_extra_files_and_regen_then_makes_them_current() {
     let stale = stale_files(&s.generated(), &generated.output).expect("compare");
     assert_eq!(
         stale,
-        ["mod.rs", "types.rs", "operations.rs", "api-surface.txt", "notes.txt"]
+        [
+            "mod.rs",
+            "types.rs",
+            "operations.rs",
+            "samples.rs",
+            "api-surface.txt",
+            "notes.txt"
+        ]
     );
     assert_eq!(regen_in(&s.0, &args(None, true)), Ok(ExitCode::FAILURE));
     assert_eq!(

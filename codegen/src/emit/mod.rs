@@ -8,11 +8,13 @@
 //! | `types.rs` | one Rust type per schema type, with its `Encode`/`Decode` impls |
 //! | `operations.rs` | one marker type per operation implementing `Operation`, and the operation table |
 //! | `values.rs` | typed accessors and setters of string members holding dates, money, ... (only with [`Config::values`]) |
+//! | `samples.rs` | a sample value of every struct and enumeration (the runtime's `Sample`), behind the other-direction feature when one is configured |
 //! | `api-surface.txt` | a line per operation, type, field and enum value: what `regen` diffs to report API changes |
 
 mod lists;
 mod messages;
 mod operations;
+mod samples;
 mod service;
 mod surface;
 mod types;
@@ -144,6 +146,10 @@ pub fn emit_from(model: &Model, provenance: &Provenance<'_>, config: &Config) ->
         GeneratedFile {
             path: "operations.rs".into(),
             contents: format!("{rust_header}{}", format(operations::emit(&ctx)?)?),
+        },
+        GeneratedFile {
+            path: "samples.rs".into(),
+            contents: format!("{rust_header}{}", format(samples::emit(&ctx))?),
         },
         GeneratedFile {
             path: "api-surface.txt".into(),
@@ -299,9 +305,16 @@ fn module_root(ctx: &Ctx<'_>) -> TokenStream {
             pub mod values;
         )
     });
+    // Samples serve servers and tests: behind the feature that enables the other direction.
+    let samples_cfg = match &ctx.config.other_direction_feature {
+        Some(feature) => quote!(#[cfg(feature = #feature)]),
+        None => quote!(),
+    };
     quote! {
         //! Types and operations generated from the WSDL.
         pub mod operations;
+        #samples_cfg
+        pub mod samples;
         pub mod types;
         #values
 

@@ -2,9 +2,9 @@
 //! otherwise for a local mock Kareo started on loopback, so the examples run without an
 //! account.
 
+use kareo_mock::MockKareo;
 use kareo_sdk::client::ENV_CUSTOMER_KEY;
 use kareo_sdk::{Error, KareoClient};
-use kareo_tests::mock::MockKareo;
 
 /// Where the example's calls go.
 pub struct Target {

@@ -5,6 +5,9 @@
 //! Types and operations generated from the WSDL.
 pub mod operations;
 
+#[cfg(feature = "server-codec")]
+pub mod samples;
+
 pub mod types;
 
 pub mod values;

@@ -11,6 +11,8 @@ pub(crate) mod fixtures;
 mod lexical;
 mod qname;
 mod read;
+#[cfg(feature = "server-codec")]
+mod sample;
 mod stream;
 mod values;
 mod write;
@@ -25,6 +27,8 @@ pub use lexical::{
 };
 pub use qname::QNameValue;
 pub use read::{Decode, DecodeError, DecodeErrorKind, Element, Limits, Reader};
+#[cfg(feature = "server-codec")]
+pub use sample::Sample;
 pub use stream::{ListPath, ListSplitter, Record, Step, StreamLimits};
 pub use uuid::Uuid;
 pub use values::{DateTime, Decimal, Duration, Nillable, SimpleValue, ValueError, WcfChar, Zone};

@@ -251,6 +251,8 @@ pub struct Element<'i> {
     /// The whole content of a text-only element read in one step (see [`Reader::leaf`]): the
     /// element is already closed and this is its text, borrowed from the input.
     leaf: Option<&'i str>,
+    /// Members are matched in sequence order only ([`Reader::strict_order`]).
+    strict: bool,
 }
 
 impl Element<'_> {
@@ -264,6 +266,11 @@ impl Element<'_> {
     /// `cursor` is where the search starts: the member after the last match, since servers
     /// write members in sequence order (a repeated member, or members out of order, are still
     /// found by the wrap-around search).
+    ///
+    /// A reader in [strict order](Reader::strict_order) does not wrap around: a member that
+    /// comes before the last one matched is not found (so it is skipped as unknown and counted),
+    /// except the last one matched itself (a repeated member), as WCF's `DataContractSerializer`
+    /// reads a sequence.
     pub fn member(&self, members: &[(Ns, &str)], cursor: &mut usize) -> Option<usize> {
         let local = self.local();
         let start = (*cursor).min(members.len());
@@ -272,11 +279,22 @@ impl Element<'_> {
             .iter()
             .position(hit)
             .map(|i| i + start)
-            .or_else(|| members[..start].iter().position(hit));
+            .or_else(|| self.behind(members, start, hit));
         if let Some(i) = found {
             *cursor = i + 1;
         }
         found
+    }
+
+    /// A member before `start` that `hit` matches: any (wrap-around), or in strict order only
+    /// the last one matched (`start - 1`, a repeated member).
+    #[cold]
+    fn behind(&self, members: &[(Ns, &str)], start: usize, hit: impl Fn(&(Ns, &str)) -> bool) -> Option<usize> {
+        if self.strict {
+            let last = start.checked_sub(1)?;
+            return members.get(last).filter(|m| hit(m)).map(|_| last);
+        }
+        members[..start].iter().position(hit)
     }
 
     /// Whether the element carries `xsi:nil="true"`.
@@ -327,6 +345,8 @@ pub struct Reader<'i> {
     after_tag: bool,
     /// Whether [`Reader::leaf`] is used at all (off only to test it against quick-xml).
     leaf_fast_path: bool,
+    /// Whether members are matched in sequence order only ([`Reader::strict_order`]).
+    strict_order: bool,
 }
 
 /// [`Ns`] marker for the XML Schema instance namespace (`xsi:nil`), reader side only.
@@ -360,6 +380,7 @@ impl<'i> Reader<'i> {
             unknown: 0,
             after_tag: false,
             leaf_fast_path: true,
+            strict_order: false,
         })
     }
 
@@ -368,6 +389,17 @@ impl<'i> Reader<'i> {
     #[doc(hidden)]
     pub fn quick_xml_only(mut self) -> Self {
         self.leaf_fast_path = false;
+        self
+    }
+
+    /// Reads members as a WCF service does: in sequence order only. A member sent after a
+    /// later one of its type (out of order) is not matched: it is skipped and counted as
+    /// unknown ([`Reader::skipped`]), as the service drops it silently. A repeated member is
+    /// still read. Clients never need this: responses are read whatever the order; it is for
+    /// servers (such as a mock Kareo) that must see requests as the service does.
+    #[cfg(feature = "server-codec")]
+    pub fn strict_order(mut self) -> Self {
+        self.strict_order = true;
         self
     }
 
@@ -581,6 +613,7 @@ impl<'i> Reader<'i> {
             empty,
             nil,
             leaf: None,
+            strict: self.strict_order,
         })
     }
 
@@ -622,6 +655,7 @@ impl<'i> Reader<'i> {
             empty: false,
             nil: false,
             leaf: Some(leaf.text),
+            strict: self.strict_order,
         }))
     }
 
@@ -1144,5 +1178,46 @@ pub(crate) fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Result<c
         "apos" => Ok('\''),
         "quot" => Ok('"'),
         _ => Err(DecodeError::malformed("undefined entity reference")),
+    }
+}
+
+#[cfg(all(test, feature = "server-codec"))]
+mod strict_order_tests {
+    use super::*;
+
+    const NS: &[&str] = &["urn:invented"];
+    const MEMBERS: &[(Ns, &str)] = &[(Ns(0), "A"), (Ns(0), "B"), (Ns(0), "C")];
+
+    /// The member index each child of the root matches, in document order.
+    fn matched(xml: &str, strict: bool) -> Vec<Option<usize>> {
+        let mut r = Reader::new(xml.as_bytes(), NS, Limits::default()).expect("reader");
+        if strict {
+            r = r.strict_order();
+        }
+        let root = r.root().expect("root");
+        let mut cursor = 0;
+        let mut out = Vec::new();
+        while let Some(child) = r.child(&root).expect("child") {
+            out.push(child.member(MEMBERS, &mut cursor));
+            r.skip(&child).expect("skip");
+        }
+        out
+    }
+
+    #[test]
+    fn strict_order_finds_members_only_forward_and_a_repeated_one() {
+        let doc = r#"<r xmlns="urn:invented"><B>1</B><A>2</A><C/><C>3</C></r>"#;
+        assert_eq!(matched(doc, false), [Some(1), Some(0), Some(2), Some(2)], "wrap-around");
+        assert_eq!(
+            matched(doc, true),
+            [Some(1), None, Some(2), Some(2)],
+            "A after B is not matched; C repeated is"
+        );
+        let foreign = r#"<r xmlns="urn:invented"><A xmlns="urn:other">1</A><B/></r>"#;
+        assert_eq!(
+            matched(foreign, true),
+            [None, Some(1)],
+            "another namespace is no member"
+        );
     }
 }
