@@ -501,3 +501,93 @@ fn a_window_run_refuses_an_empty_range_or_a_window_wider_than_the_service_holds(
     assert!(err.to_string().contains("2..=60"), "{err}");
     let _: GetChargesResp = GetChargesResp::default();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Against the published test kit, which enforces the table, the 60-day window and placeholders.
+
+mod against_the_kit {
+    use super::*;
+    use kareo_mock::MockKareo;
+    use kareo_sdk::types::GetPatientReq;
+
+    fn kit_client(mock: &MockKareo) -> KareoClient {
+        // The client's defaults: the published limits plus the margin, the default retries.
+        KareoClient::builder(mock.credentials())
+            .endpoint(mock.endpoint())
+            .build()
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_year_long_charge_export_completes_under_the_window_and_the_throttles() {
+        let mock = MockKareo::builder().empty().start().await.unwrap();
+        // Two invented charges a week through 2026, and one outside the range.
+        let mut expected = Vec::new();
+        let mut d = day(2026, 1, 3);
+        while d <= day(2026, 12, 31) {
+            let id = mock.add_charge(ChargeData {
+                patient_id: "7001".to_owned().into(),
+                posting_date: kareo_sdk::values::KareoDate::new(d).to_string().into(),
+                total_charges: "120.0000".to_owned().into(),
+                ..ChargeData::default()
+            });
+            expected.push(id);
+            d = d + chrono::Days::new(3 + (expected.len() % 2) as u64);
+        }
+        mock.add_charge(ChargeData {
+            posting_date: "1/5/2027".to_owned().into(),
+            ..ChargeData::default()
+        });
+
+        // A single call over the year is what the service refuses.
+        let c = kit_client(&mock);
+        let mut whole = GetChargesReq::default();
+        GetCharges::set_range(&mut whole, "1/1/2026".into(), "12/31/2026".into());
+        let err = c.get_charges(whole).await.unwrap_err();
+        assert!(err.to_string().contains("60 days"), "{err}");
+
+        let mut windows = 0;
+        let charges = c
+            .windows::<GetCharges>(GetChargesReq::default(), day(2026, 1, 1), day(2026, 12, 31))
+            .unwrap()
+            .collect(|p| windows = p.windows)
+            .await
+            .unwrap();
+        let got: Vec<String> = charges.iter().map(|c| c.id.value().cloned().unwrap_or_default()).collect();
+        let mut sorted_expected = expected.clone();
+        sorted_expected.sort_by_key(|id| got.iter().position(|g| g == id));
+        assert_eq!(got.len(), expected.len(), "every charge of the year, each once");
+        assert_eq!(got, sorted_expected);
+        let posted: Vec<NaiveDate> = charges
+            .iter()
+            .map(|c| c.posting_date_value().unwrap().unwrap().date())
+            .collect();
+        assert!(posted.windows(2).all(|p| p[0] <= p[1]), "in window order");
+        assert_eq!(windows, 7);
+        // One refused call, then one call per window: the throttles never answered.
+        assert_eq!(mock.requests_for("GetCharges"), 1 + 7);
+    }
+
+    #[tokio::test]
+    async fn a_bulk_job_never_sees_a_throttle() {
+        let mock = MockKareo::start().await.unwrap();
+        let c = KareoClient::builder(mock.credentials())
+            .endpoint(mock.endpoint())
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap();
+        let id = mock.patients().first().and_then(|p| p.id.value().cloned()).unwrap();
+        for _ in 0..12 {
+            let mut request = GetPatientReq::default();
+            let mut filter = kareo_sdk::types::SinglePatientFilter::default();
+            filter.patient_id = Nillable::Value(id.parse().unwrap());
+            request.filter = Nillable::Value(filter);
+            c.get_patient(request).await.unwrap();
+        }
+        for _ in 0..3 {
+            c.get_patients(Default::default()).await.unwrap();
+        }
+        assert_eq!(mock.requests_for("GetPatient"), 12);
+        assert_eq!(mock.requests_for("GetPatients"), 3);
+    }
+}
