@@ -170,6 +170,18 @@ fn bad_rules_are_refused_when_read() {
 }
 
 #[test]
+fn credentials_never_get_an_accessor() {
+    let text = format!(
+        "{HEAD}secret_roles = [\"user\"]\n{KINDS}[[values.rules]]\nkind = \"date\"\ntypes = [\"{{http://example.com/shop/}}*\"]\nmembers = [\"*\"]\n\n[credentials]\nuser = [\"{{http://example.com/shop/}}Tag/Label\"]\n"
+    );
+    let config = Config::from_toml("test.toml", &text).unwrap_or_else(|e| panic!("{e}"));
+    let out = generate_fixture("occurs.wsdl", &config);
+    let code = values_rs(&out);
+    assert!(!code.contains("label_value"), "{code}");
+    assert!(code.contains("pub fn required_value("), "{code}");
+}
+
+#[test]
 fn without_a_values_section_there_is_no_values_module() {
     let out = generate_fixture("occurs.wsdl", &Config::default());
     assert!(out.file("values.rs").is_none());

@@ -77,7 +77,10 @@ pub(super) fn emit(ctx: &Ctx<'_>, rules: &ValueRules) -> Result<Emitted> {
                     continue;
                 };
                 // The first rule that names the member decides, whether or not it can be typed.
-                if is_single_string(ctx, m) {
+                // A credential is never parsed: its text would end up in an error.
+                if m.credential.is_some() || m.secret {
+                    member_hits[ri][pi] = true;
+                } else if is_single_string(ctx, m) {
                     member_hits[ri][pi] = true;
                     if let Some(ty) = type_of(&rule.kind) {
                         claimed.push(Claimed {
