@@ -141,6 +141,11 @@ pub struct Config {
     /// response-only types, decoding of request-only types), for mock servers and round-trip
     /// tests. `None` emits both directions unconditionally.
     pub other_direction_feature: Option<String>,
+    /// Cargo feature that derives `serde::Serialize` and `serde::Deserialize` on every generated
+    /// type (field names as the schema spells them; the crate must then depend on `serde` with
+    /// `derive`, and its runtime provide the serde impls of its value types). `None` emits no
+    /// serde code.
+    pub serde_feature: Option<String>,
 }
 
 impl Default for Config {
@@ -156,6 +161,7 @@ impl Default for Config {
             read_only_operations: Vec::new(),
             write_operations: Vec::new(),
             other_direction_feature: None,
+            serde_feature: None,
         }
     }
 }
@@ -182,6 +188,7 @@ mod file {
     struct Overrides {
         runtime_path: String,
         other_direction_feature: Option<String>,
+        serde_feature: Option<String>,
         context_member: Option<String>,
         #[serde(default)]
         secret_roles: Vec<String>,
@@ -277,6 +284,7 @@ mod file {
             Ok(Config {
                 runtime_path: o.runtime_path,
                 other_direction_feature: o.other_direction_feature,
+                serde_feature: o.serde_feature,
                 context_member: o.context_member.as_ref().map(member).transpose()?,
                 credentials,
                 not_secret: members(&o.not_secret)?,

@@ -12,6 +12,7 @@
 mod lists;
 mod messages;
 mod operations;
+mod serde_attrs;
 mod service;
 mod surface;
 mod types;

@@ -51,6 +51,7 @@ pub fn config_for(fixture: &str) -> Config {
             read_only_operations: vec!["List".into()],
             write_operations: vec!["Save".into()],
             other_direction_feature: Some("server-codec".into()),
+            serde_feature: None,
         },
         "headers.wsdl" => Config {
             credentials: vec![Credential {

@@ -11,6 +11,8 @@ pub(crate) mod fixtures;
 mod lexical;
 mod qname;
 mod read;
+#[cfg(feature = "serde")]
+mod serde_impls;
 mod stream;
 mod values;
 mod write;
@@ -24,6 +26,8 @@ pub use lexical::{
     PositiveInteger, Time,
 };
 pub use qname::QNameValue;
+#[cfg(feature = "serde")]
+pub use serde_impls::{serde_float, serde_secret};
 pub use read::{Decode, DecodeError, DecodeErrorKind, Element, Limits, Reader};
 pub use stream::{ListPath, ListSplitter, Record, Step, StreamLimits};
 pub use uuid::Uuid;
