@@ -61,7 +61,10 @@ async fn run() -> Result<usize, Error> {
         _mock = mock;
         client
     };
-    eprintln!("Exporting patients named {last_name:?} from {}", client.config().endpoint());
+    eprintln!(
+        "Exporting patients named {last_name:?} from {}",
+        client.config().endpoint()
+    );
 
     let mut request = GetPatientsReq::default();
     request.filter.last_name = last_name.into();

@@ -12,7 +12,8 @@ use kareo_sdk::types::{
     CreatePatientReq, DocumentCreateRequest, GenderCode, PatientCreate, PatientData, RequestHeader, ServiceLineReq,
 };
 use kareo_sdk::xml::{
-    Base64Binary, CredentialSource, Credentialed, DateTime, Decimal, Decode, DecodeErrorKind, Limits, MessageDecode, Nillable, Operation,
+    Base64Binary, CredentialSource, Credentialed, DateTime, Decimal, Decode, DecodeErrorKind, Limits, MessageDecode,
+    Nillable, Operation,
 };
 use kareo_tests::schema::{self, Direction, Fill};
 use proptest::prelude::*;
@@ -31,7 +32,10 @@ fn sample_patient(fill: Fill) -> PatientData {
     let Response::Result(r) = response else {
         panic!("the sample is a result")
     };
-    r.patients.into_value().and_then(|p| p.into_iter().next()).expect("a patient")
+    r.patients
+        .into_value()
+        .and_then(|p| p.into_iter().next())
+        .expect("a patient")
 }
 
 fn json_round_trip<T: Serialize + DeserializeOwned + PartialEq + Debug>(v: &T) -> String {
@@ -61,8 +65,10 @@ fn a_nil_record_is_nulls_and_an_absent_one_is_empty() {
     assert_eq!(serde_json::to_value(&nil).expect("json"), Value::Object(nulls));
     json_round_trip(&nil);
     // On the wire too: every member is sent as nil.
-    let mut response = kareo_sdk::types::GetPatientsResp::default();
-    response.patients = Nillable::Value(vec![nil.clone()]);
+    let response = kareo_sdk::types::GetPatientsResp {
+        patients: Nillable::Value(vec![nil.clone()]),
+        ..Default::default()
+    };
     let doc = envelope::write_response::<GetPatients>(&response).expect("write");
     assert_eq!(doc.matches("i:nil=\"true\"").count(), full.len(), "{doc}");
 
@@ -101,17 +107,25 @@ fn unlisted_enum_values_bytes_floats_and_date_times_keep_their_values() {
     };
     let text = serde_json::to_string(&line).expect("json");
     let back: ServiceLineReq = serde_json::from_str(&text).expect("read back");
-    assert_eq!((back.unit_charge, back.units), (Some(1200.5), Some(f64::INFINITY)), "{text}");
+    assert_eq!(
+        (back.unit_charge, back.units),
+        (Some(1200.5), Some(f64::INFINITY)),
+        "{text}"
+    );
 
     let decimals: Vec<Decimal> = ["1200.00", "1200.0000", "-0.5", "12345678901234567890.123456789"]
         .iter()
         .map(|s| s.parse().expect("decimal"))
         .collect();
     json_round_trip(&decimals);
-    let times: Vec<DateTime> = ["2021-10-05T13:45:10Z", "2021-10-05T13:45:10+00:00", "2021-10-05T13:45:10"]
-        .iter()
-        .map(|s| s.parse().expect("dateTime"))
-        .collect();
+    let times: Vec<DateTime> = [
+        "2021-10-05T13:45:10Z",
+        "2021-10-05T13:45:10+00:00",
+        "2021-10-05T13:45:10",
+    ]
+    .iter()
+    .map(|s| s.parse().expect("dateTime"))
+    .collect();
     json_round_trip(&times);
     // Each as serialized (members in wire order), one after the other.
     let shown = [
@@ -218,7 +232,11 @@ where
         let text = json.to_string();
         let written = strings(&json);
         for secret in held.values() {
-            assert!(!written.contains(&secret.as_str()), "{} {fill:?}: a secret in {text}", O::INFO.name);
+            assert!(
+                !written.contains(&secret.as_str()),
+                "{} {fill:?}: a secret in {text}",
+                O::INFO.name
+            );
         }
         without_masked(&mut json);
         let mut back: O::Request = serde_json::from_value(json).unwrap_or_else(|e| panic!("{e}: {text}"));
@@ -301,12 +319,19 @@ proptest! {
 #[test]
 fn create_patient_requests_read_from_json_go_on_the_wire() {
     // JSON a user writes by hand: the schema's names; the client fills the header.
-    let request: CreatePatientReq =
-        serde_json::from_str(r#"{"Patient":{"FirstName":"Alpha","LastName":"Testpatient","DateofBirth":"1970-01-02T00:00:00"}}"#)
-            .expect("read");
+    let request: CreatePatientReq = serde_json::from_str(
+        r#"{"Patient":{"FirstName":"Alpha","LastName":"Testpatient","DateofBirth":"1970-01-02T00:00:00"}}"#,
+    )
+    .expect("read");
     let doc = envelope::write_request::<CreatePatient>(&request).expect("write");
-    assert!(doc.contains("<n0:DateofBirth>1970-01-02T00:00:00</n0:DateofBirth>"), "{doc}");
-    for misspelt in [r#"{"Patient":{"DateOfBirth":"1970-01-02T00:00:00"}}"#, r#"{"patient":{}}"#] {
+    assert!(
+        doc.contains("<n0:DateofBirth>1970-01-02T00:00:00</n0:DateofBirth>"),
+        "{doc}"
+    );
+    for misspelt in [
+        r#"{"Patient":{"DateOfBirth":"1970-01-02T00:00:00"}}"#,
+        r#"{"patient":{}}"#,
+    ] {
         let e = serde_json::from_str::<CreatePatientReq>(misspelt).expect_err(misspelt);
         assert!(e.to_string().contains("unknown field"), "{e}");
     }

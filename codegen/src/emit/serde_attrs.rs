@@ -72,7 +72,9 @@ pub(super) fn body_field(ctx: &Ctx<'_>, headers: &[Member]) -> TokenStream {
         return quote!();
     };
     let taken: Vec<&str> = headers.iter().map(|h| h.name.as_str()).collect();
-    let key = names::dedupe(["body".to_string()], &taken, "_").pop().unwrap_or_default();
+    let key = names::dedupe(["body".to_string()], &taken, "_")
+        .pop()
+        .unwrap_or_default();
     quote!(#[cfg_attr(feature = #feature, serde(rename = #key))])
 }
 

@@ -26,9 +26,9 @@ pub use lexical::{
     PositiveInteger, Time,
 };
 pub use qname::QNameValue;
+pub use read::{Decode, DecodeError, DecodeErrorKind, Element, Limits, Reader};
 #[cfg(feature = "serde")]
 pub use serde_impls::{serde_float, serde_secret};
-pub use read::{Decode, DecodeError, DecodeErrorKind, Element, Limits, Reader};
 pub use stream::{ListPath, ListSplitter, Record, Step, StreamLimits};
 pub use uuid::Uuid;
 pub use values::{DateTime, Decimal, Duration, Nillable, SimpleValue, ValueError, WcfChar, Zone};

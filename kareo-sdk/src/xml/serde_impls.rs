@@ -445,7 +445,11 @@ mod tests {
         let e = back::<Decimal>(r#""12,5""#).unwrap_err();
         assert!(e.contains("not a valid xs:decimal") && !e.contains("12,5"), "{e}");
 
-        for s in ["2021-10-05T13:45:10.1230000", "2021-10-05T13:45:10Z", "2021-10-05T13:45:10-05:00"] {
+        for s in [
+            "2021-10-05T13:45:10.1230000",
+            "2021-10-05T13:45:10Z",
+            "2021-10-05T13:45:10-05:00",
+        ] {
             let quoted = format!("\"{s}\"");
             let v: DateTime = back(&quoted).unwrap();
             assert_eq!(json(&v), quoted);
@@ -467,7 +471,9 @@ mod tests {
         let h = HexBinary(vec![0, 0xFF]);
         assert_eq!(json(&h), r#""AP8=""#);
         assert_eq!(back::<HexBinary>(r#""AP8=""#).unwrap(), h);
-        assert!(back::<Base64Binary>(r#""Zm9""#).unwrap_err().contains("xs:base64Binary"));
+        assert!(back::<Base64Binary>(r#""Zm9""#)
+            .unwrap_err()
+            .contains("xs:base64Binary"));
         assert!(back::<Base64Binary>("[1,2]").is_err());
     }
 
