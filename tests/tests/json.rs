@@ -64,6 +64,7 @@ fn a_nil_record_is_nulls_and_an_absent_one_is_empty() {
     assert_eq!(nil.cases, Nillable::Nil);
     assert_eq!(serde_json::to_value(&nil).expect("json"), Value::Object(nulls));
     json_round_trip(&nil);
+    insta::assert_snapshot!("patient_nil", pretty(&nil));
     // On the wire too: every member is sent as nil.
     let response = kareo_sdk::types::GetPatientsResp {
         patients: Nillable::Value(vec![nil.clone()]),

@@ -2,22 +2,7 @@
 //! generated code names: [`serde_secret`](super::serde_secret) and
 //! [`serde_float`](super::serde_float).
 //!
-//! JSON forms, chosen so that a value reads back as exactly what was written:
-//!
-//! | type | JSON |
-//! | --- | --- |
-//! | [`Nillable`] | absent: the key is left out; nil: `null`; a value: the value |
-//! | [`Decimal`], [`Integer`] and its kin | the lexical form as a string (`"1200.0000"`), never a float |
-//! | [`DateTime`], [`Date`], [`Time`], `G…`, [`Duration`] | the lexical form as a string, zone form and fraction digits kept |
-//! | [`Base64Binary`], [`HexBinary`] | the bytes as a base64 string (standard alphabet, padded) |
-//! | [`QNameValue`] | `"{namespace}local"` (Clark notation), `"local"` without a namespace |
-//! | [`WcfChar`] | the UTF-16 code unit as a number, as on the wire |
-//! | [`AnyXml`](super::AnyXml) | `{"namespaces": [[prefix, uri], …], "attributes": [[name, value], …], "content": "…"}` |
-//! | `f32`/`f64` members | numbers; `NaN`, `INF` and `-INF` as those strings (JSON has no such numbers) |
-//! | credential members | `"***"` when set: never the secret (see [`serde_secret`](super::serde_secret)) |
-//!
-//! Reading is as strict as the XML reader: a text outside the type's lexical space is an error
-//! that names the expected type, never quoting the text.
+//! The JSON form of each type is listed in the [module docs](super).
 
 use std::fmt;
 use std::marker::PhantomData;
