@@ -109,6 +109,58 @@ pub enum StatusValue {
     TextList,
 }
 
+/// A record type the service sends as a placeholder in place of data (for example one empty
+/// record for "no match"), and the member that identifies a real record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placeholder {
+    /// The record type (a list's item type).
+    pub record: QName,
+    /// The identifier member: a single `xs:string` or integer member. A record whose identifier
+    /// is absent, nil or blank is a placeholder (a record with no members at all has none).
+    pub id: String,
+}
+
+/// A service's published per-operation call limits: one call per interval.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Throttles {
+    /// Where the table comes from (a document and its revision), carried into the output.
+    pub source: String,
+    /// Added to every interval by the client: a gap of exactly the interval may still be over.
+    pub margin_ms: u32,
+    /// Text the service's over-limit messages contain.
+    pub over_limit_text: Option<String>,
+    /// How those messages state the interval: a pattern with one `{ms}` placeholder.
+    pub interval_pattern: Option<String>,
+    /// Operation name and interval in milliseconds, in name order.
+    pub intervals_ms: Vec<(String, u32)>,
+    /// An operation that reports the account's current limits.
+    pub report: Option<ThrottleReport>,
+}
+
+/// An operation whose list result reports one limit per record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThrottleReport {
+    /// The operation (it must be a list operation).
+    pub operation: String,
+    /// The record member naming the limited operation (a string).
+    pub endpoint: String,
+    /// The record member holding the interval in milliseconds (a number).
+    pub interval_ms: String,
+}
+
+/// An operation whose request's date range the service holds to a window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateWindow {
+    /// The operation.
+    pub operation: String,
+    /// The range's first day: a path of members from the request body to a string member.
+    pub from: MemberPath,
+    /// The range's last day, the same way.
+    pub to: MemberPath,
+    /// The widest range the service accepts, in days.
+    pub max_days: u32,
+}
+
 /// Generator settings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -141,6 +193,15 @@ pub struct Config {
     /// response-only types, decoding of request-only types), for mock servers and round-trip
     /// tests. `None` emits both directions unconditionally.
     pub other_direction_feature: Option<String>,
+    /// List record types the service sends as placeholders.
+    pub placeholders: Vec<Placeholder>,
+    /// The published per-operation call limits, if the service publishes them.
+    pub throttles: Option<Throttles>,
+    /// Operations whose date range the service holds to a window.
+    pub date_windows: Vec<DateWindow>,
+    /// String members that hold typed values (dates, money, ...): accessors and setters
+    /// (see [`value_rules`](crate::value_rules)). `None` generates none.
+    pub values: Option<crate::value_rules::ValueRules>,
     /// Cargo feature that derives `serde::Serialize` and `serde::Deserialize` on every generated
     /// type (field names as the schema spells them; the crate must then depend on `serde` with
     /// `derive`, and its runtime provide the serde impls of its value types). `None` emits no
@@ -161,6 +222,10 @@ impl Default for Config {
             read_only_operations: Vec::new(),
             write_operations: Vec::new(),
             other_direction_feature: None,
+            placeholders: Vec::new(),
+            throttles: None,
+            date_windows: Vec::new(),
+            values: None,
             serde_feature: None,
         }
     }
@@ -181,7 +246,9 @@ mod file {
 
     use serde::Deserialize;
 
-    use super::{Config, Credential, MemberPath, MemberRef, StatusPaths};
+    use super::{
+        Config, Credential, DateWindow, MemberPath, MemberRef, Placeholder, StatusPaths, ThrottleReport, Throttles,
+    };
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -206,6 +273,49 @@ mod file {
         status: Status,
         #[serde(default)]
         base_views: Vec<String>,
+        #[serde(default)]
+        placeholders: Vec<PlaceholderEntry>,
+        throttles: Option<ThrottleTable>,
+        #[serde(default)]
+        date_windows: Vec<WindowEntry>,
+        values: Option<crate::value_rules::file::Values>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct PlaceholderEntry {
+        record: String,
+        id: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct ThrottleTable {
+        source: String,
+        #[serde(default)]
+        margin_ms: u32,
+        over_limit_text: Option<String>,
+        interval_pattern: Option<String>,
+        #[serde(default)]
+        intervals_ms: BTreeMap<String, u32>,
+        report: Option<ReportEntry>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct ReportEntry {
+        operation: String,
+        endpoint: String,
+        interval_ms: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct WindowEntry {
+        operation: String,
+        from: String,
+        to: String,
+        max_days: u32,
     }
 
     #[derive(Debug, Default, Deserialize)]
@@ -247,7 +357,7 @@ mod file {
                 let p: MemberPath = s.split('/').map(str::to_owned).collect();
                 if p.iter().any(|step| step.is_empty() || step.contains(['{', '}'])) {
                     return Err(format!(
-                        "{origin}: status path `{s}` is not of the form Member/Member/..."
+                        "{origin}: member path `{s}` is not of the form Member/Member/..."
                     ));
                 }
                 Ok(p)
@@ -300,6 +410,64 @@ mod file {
                     .collect::<Result<_, _>>()?,
                 read_only_operations: o.read_only_operations,
                 write_operations: o.write_operations,
+                placeholders: o
+                    .placeholders
+                    .iter()
+                    .map(|p| {
+                        let record = crate::QName::parse_clark(&p.record)
+                            .ok_or_else(|| format!("{origin}: `{}` is not of the form {{namespace}}Type", p.record))?;
+                        Ok(Placeholder {
+                            record,
+                            id: p.id.clone(),
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
+                throttles: o
+                    .throttles
+                    .map(|t| -> Result<Throttles, String> {
+                        if let Some(p) = &t.interval_pattern {
+                            if p.matches("{ms}").count() != 1 {
+                                return Err(format!(
+                                    "{origin}: throttles.interval_pattern `{p}` must hold `{{ms}}` once"
+                                ));
+                            }
+                        }
+                        if let Some((op, _)) = t.intervals_ms.iter().find(|(_, ms)| **ms == 0) {
+                            return Err(format!("{origin}: throttles.intervals_ms.{op} must be at least 1 ms"));
+                        }
+                        Ok(Throttles {
+                            source: t.source,
+                            margin_ms: t.margin_ms,
+                            over_limit_text: t.over_limit_text,
+                            interval_pattern: t.interval_pattern,
+                            intervals_ms: t.intervals_ms.into_iter().collect(),
+                            report: t.report.map(|r| ThrottleReport {
+                                operation: r.operation,
+                                endpoint: r.endpoint,
+                                interval_ms: r.interval_ms,
+                            }),
+                        })
+                    })
+                    .transpose()?,
+                date_windows: o
+                    .date_windows
+                    .iter()
+                    .map(|w| {
+                        if w.max_days == 0 {
+                            return Err(format!(
+                                "{origin}: date window of {} must allow at least 1 day",
+                                w.operation
+                            ));
+                        }
+                        Ok(DateWindow {
+                            operation: w.operation.clone(),
+                            from: path(&w.from)?,
+                            to: path(&w.to)?,
+                            max_days: w.max_days,
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
+                values: o.values.map(|v| v.into_rules(origin)).transpose()?,
             })
         }
     }

@@ -26,6 +26,7 @@ pub mod names;
 #[cfg(feature = "toml")]
 pub mod pins;
 pub mod read;
+pub mod value_rules;
 
 use std::fmt;
 

@@ -214,6 +214,15 @@ pub enum Builtin {
 }
 
 impl Builtin {
+    /// A number held in a Rust primitive (the fixed-size integers, `float` and `double`).
+    pub fn is_number(self) -> bool {
+        use Builtin::*;
+        matches!(
+            self,
+            Byte | Short | Int | Long | UnsignedByte | UnsignedShort | UnsignedInt | UnsignedLong | Float | Double
+        )
+    }
+
     fn from_xsd(local: &str) -> Option<Builtin> {
         Some(match local {
             "string" => Builtin::String,
@@ -384,6 +393,36 @@ pub struct Operation {
     /// Where the response reports service-level failures ([`Config::status`]), for the roles
     /// its type has.
     pub status: Vec<StatusField>,
+    /// The published interval between two calls, in milliseconds ([`Config::throttles`]).
+    pub published_interval_ms: Option<u32>,
+    /// The request's date range the service holds to a window ([`Config::date_windows`]).
+    pub date_window: Option<DateWindowField>,
+    /// For the operation that reports the account's limits: the record members naming the
+    /// operation and holding its interval.
+    pub throttle_report: Option<ThrottleReportFields>,
+}
+
+/// A date range in an operation's request, resolved: the members from the request body type
+/// down to each end's string value.
+#[derive(Debug, Clone)]
+pub struct DateWindowField {
+    /// Members down to the first day.
+    pub from: Vec<Member>,
+    /// Members down to the last day.
+    pub to: Vec<Member>,
+    /// The widest range the service accepts, in days.
+    pub max_days: u32,
+}
+
+/// The record members of a limits report.
+#[derive(Debug, Clone)]
+pub struct ThrottleReportFields {
+    /// The record type.
+    pub record: QName,
+    /// The string member naming the limited operation.
+    pub endpoint: Member,
+    /// The numeric member holding its interval in milliseconds.
+    pub interval_ms: Member,
 }
 
 /// A fault an operation declares: a SOAP fault whose `detail` holds the fault element.
@@ -917,6 +956,60 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        if let Some(t) = &self.config.throttles {
+            for (name, _) in &t.intervals_ms {
+                if !ops.contains(name.as_str()) {
+                    warnings.push(format!(
+                        "override throttles.intervals_ms names operation {name}, which this contract lacks: skipped"
+                    ));
+                }
+            }
+            if let Some(r) = t.report.as_ref().filter(|r| !ops.contains(r.operation.as_str())) {
+                warnings.push(format!(
+                    "override throttles.report names operation {}, which this contract lacks: limits refresh left out",
+                    r.operation
+                ));
+            }
+        }
+        for w in &self.config.date_windows {
+            if !ops.contains(w.operation.as_str()) {
+                warnings.push(format!(
+                    "override date_windows names operation {}, which this contract lacks: date-window helper left out",
+                    w.operation
+                ));
+            }
+        }
+        for p in &self.config.placeholders {
+            let id = match model.get(&p.record).map(|t| &t.kind) {
+                Some(TypeKind::Struct(s)) => s.members.iter().find(|m| m.name == p.id),
+                _ => {
+                    warnings.push(format!(
+                        "override placeholders names record {}, which this contract lacks: skipped",
+                        p.record
+                    ));
+                    continue;
+                }
+            };
+            match id {
+                None => warnings.push(format!(
+                    "override placeholders names {}/{}, which this contract lacks: placeholders of {} are kept",
+                    p.record, p.id, p.record
+                )),
+                Some(m) => {
+                    let fits = !m.repeated()
+                        && matches!(&m.ty, TypeRef::Builtin(b) if *b == Builtin::String || (b.is_number() && !matches!(b, Builtin::Float | Builtin::Double)));
+                    if !fits {
+                        return Err(invalid(
+                            "placeholders",
+                            format!(
+                                "placeholder identifier {}/{} must be a single xs:string or integer member",
+                                p.record, p.id
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
         if let Some(both) = self
             .config
             .read_only_operations
@@ -972,6 +1065,86 @@ impl<'a> Builder<'a> {
     }
 
     /// Resolves the declared status paths on a response type.
+    /// The declared date window of operation `op`, resolved on its request body type; a path
+    /// that leads to no string member is a warning and no window.
+    fn date_window(
+        &self,
+        model: &Model,
+        op: &str,
+        request: &QName,
+        warnings: &mut Vec<String>,
+    ) -> Option<DateWindowField> {
+        let w = self.config.date_windows.iter().find(|w| w.operation == op)?;
+        let root = TypeRef::Named(request.clone());
+        let from = resolve_path(model, &root, &w.from, StatusValue::Text);
+        let to = resolve_path(model, &root, &w.to, StatusValue::Text);
+        match (from, to) {
+            (Some(from), Some(to)) => Some(DateWindowField {
+                from,
+                to,
+                max_days: w.max_days,
+            }),
+            _ => {
+                warnings.push(format!(
+                    "override date_windows of {op}: {} or {} leads to no string member of the request: date-window helper left out",
+                    w.from.join("/"),
+                    w.to.join("/")
+                ));
+                None
+            }
+        }
+    }
+
+    /// The limits report's record members, when `op` is the declared report operation and its
+    /// response's one collection holds records with both members.
+    fn throttle_report(
+        &self,
+        model: &Model,
+        op: &str,
+        response: &QName,
+        warnings: &mut Vec<String>,
+    ) -> Option<ThrottleReportFields> {
+        let r = self.config.throttles.as_ref()?.report.as_ref()?;
+        if r.operation != op {
+            return None;
+        }
+        let found = (|| {
+            let TypeKind::Struct(s) = &model.get(response)?.kind else {
+                return None;
+            };
+            let mut items = s.members.iter().filter_map(|m| match &m.ty {
+                TypeRef::Named(q) if !m.repeated() => match &model.get(q)?.kind {
+                    TypeKind::Array(a) => Some(a.item.clone()),
+                    _ => None,
+                },
+                _ => None,
+            });
+            let (Some(item), None) = (items.next(), items.next()) else {
+                return None;
+            };
+            let TypeRef::Named(record) = &item.ty else { return None };
+            let TypeKind::Struct(rs) = &model.get(record)?.kind else {
+                return None;
+            };
+            let member = |name: &str| rs.members.iter().find(|m| m.name == name && !m.repeated()).cloned();
+            let endpoint = member(&r.endpoint).filter(|m| m.ty == TypeRef::Builtin(Builtin::String))?;
+            let interval_ms =
+                member(&r.interval_ms).filter(|m| matches!(&m.ty, TypeRef::Builtin(b) if b.is_number()))?;
+            Some(ThrottleReportFields {
+                record: record.clone(),
+                endpoint,
+                interval_ms,
+            })
+        })();
+        if found.is_none() {
+            warnings.push(format!(
+                "override throttles.report: {op}'s result has no single collection of records with {} (string) and {} (number): limits refresh left out",
+                r.endpoint, r.interval_ms
+            ));
+        }
+        found
+    }
+
     fn status_fields(&self, model: &Model, response: &TypeRef) -> Vec<StatusField> {
         self.config
             .status
@@ -1331,6 +1504,13 @@ impl<'a> Builder<'a> {
                 warnings.push(format!("new operation {}: treated as a write, never retried", bop.name));
             }
             let status = self.status_fields(model, &TypeRef::Named(output.body.clone()));
+            let published_interval_ms = self
+                .config
+                .throttles
+                .as_ref()
+                .and_then(|t| t.intervals_ms.iter().find(|(n, _)| n == &bop.name).map(|(_, ms)| *ms));
+            let date_window = self.date_window(model, &bop.name, &input.body, warnings);
+            let throttle_report = self.throttle_report(model, &bop.name, &output.body, warnings);
             ops.push(Operation {
                 name: bop.name.clone(),
                 soap_action: bop.soap_action.clone(),
@@ -1341,6 +1521,9 @@ impl<'a> Builder<'a> {
                 read_only,
                 context,
                 status,
+                published_interval_ms,
+                date_window,
+                throttle_report,
             });
         }
         for pop in &port_type.operations {

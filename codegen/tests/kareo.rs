@@ -193,3 +193,75 @@ fn credentials_never_reach_debug_output() {
     }
     assert!(header.contains(".field(\"client_version\", &self.client_version)"));
 }
+
+/// The Kareo layer (placeholders, throttles, date windows) on contracts that lack what it
+/// names: the April 2021 `?singleWsdl` has no GetThrottles, and a newer contract may drop a
+/// member. Generation succeeds, the feature is left out, and the summary says so.
+#[test]
+fn service_rules_are_left_out_where_the_contract_lacks_them() {
+    let april = common::kareo_wsdl();
+    let out = common::generate_text("KareoServices.wsdl", &april, &kareo_config()).unwrap_or_else(|e| panic!("{e}"));
+    let warnings = out.warnings.join("\n");
+    assert!(
+        warnings.contains("override throttles.report names operation GetThrottles, which this contract lacks: limits refresh left out"),
+        "{warnings}"
+    );
+    assert!(out.notes.contains(&"limits report: none".to_owned()), "{:?}", out.notes);
+    assert!(
+        out.notes
+            .iter()
+            .any(|n| n == "date windows: GetAppointments (60 days), GetCharges (60 days)"),
+        "{:?}",
+        out.notes
+    );
+    let ops = out.file("operations.rs").unwrap_or_default();
+    assert!(!ops.contains("impl crate::xml::ThrottleReport"));
+    assert!(ops.contains("impl crate::xml::DateWindow for GetCharges"));
+
+    // A newer contract without ChargeFilter's posting dates, and without ChargeData's ID.
+    let mut newer = april.replace(
+        r#"<xs:element minOccurs="0" name="FromPostingDate" nillable="true" type="xs:string" />"#,
+        "",
+    );
+    let record = newer.find(r#"name="ChargeData""#).expect("ChargeData");
+    let id = record
+        + newer[record..]
+            .find(r#"<xs:element minOccurs="0" name="ID""#)
+            .expect("its ID");
+    let end = id + newer[id..].find("</xs:element>").expect("its end") + "</xs:element>".len();
+    newer.replace_range(id..end, "");
+    assert!(!newer.contains(r#"name="FromPostingDate""#), "the edits apply");
+    let out = common::generate_text("KareoServices.wsdl", &newer, &kareo_config()).unwrap_or_else(|e| panic!("{e}"));
+    let warnings = out.warnings.join("\n");
+    assert!(
+        warnings.contains("override date_windows of GetCharges: Filter/FromPostingDate or Filter/ToPostingDate leads to no string member of the request: date-window helper left out"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("override placeholders names {http://www.kareo.com/api/schemas/}ChargeData/ID, which this contract lacks: placeholders of {http://www.kareo.com/api/schemas/}ChargeData are kept"),
+        "{warnings}"
+    );
+    let ops = out.file("operations.rs").unwrap_or_default();
+    assert!(!ops.contains("impl crate::xml::DateWindow for GetCharges"));
+    assert!(ops.contains("impl crate::xml::DateWindow for GetAppointments"));
+    check_generated_rust(&out);
+}
+
+#[test]
+fn service_rules_reach_the_generated_code() {
+    let ops = file("operations.rs");
+    for needle in [
+        "impl crate::xml::DateWindow for GetCharges",
+        "const FROM: &'static str = \"Filter/FromPostingDate\";",
+        "impl crate::xml::DateWindow for GetAppointments",
+        "impl crate::xml::ThrottleReport for GetThrottles",
+        "over_limit_text: Some(\"endpoint requested more than allowed\")",
+        "margin: core::time::Duration::from_millis(250u64)",
+    ] {
+        assert!(ops.contains(needle), "{needle}");
+    }
+    // Every list operation whose records have an ID drops placeholders.
+    let placeholders = ops.matches("const HAS_PLACEHOLDERS: bool = true;").count();
+    assert_eq!(placeholders, 12);
+    assert_eq!(ops.matches("fn remove_placeholders(").count(), placeholders);
+}

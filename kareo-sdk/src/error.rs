@@ -105,13 +105,20 @@ pub enum Error {
 
     /// Kareo (or a proxy before it) refused the call for now: the service's "endpoint requested
     /// more than allowed" message, HTTP 429 or HTTP 503.
-    #[error("{operation}: throttled: {message}")]
+    ///
+    /// Reads are retried after [`retry_after`](Error::retry_after) (see
+    /// [`RetryPolicy`](crate::client::RetryPolicy)); a throttled write is resent only with
+    /// [`RetryPolicy::retry_throttled_writes`](crate::client::RetryPolicy::retry_throttled_writes).
+    #[error("{operation}: throttled: {message}{}", wait_suffix(retry_after))]
     Throttled {
         /// Operation name.
         operation: &'static str,
         /// HTTP status, when the throttle came as an HTTP status (429, 503) or fault.
         status: Option<u16>,
-        /// The server's `Retry-After`, when it sent one.
+        /// How long to wait before calling the operation again: the server's `Retry-After`;
+        /// for the service's over-limit message, the interval it states (or the published
+        /// one, [`OperationInfo::published_interval`](crate::xml::OperationInfo)) plus the
+        /// table's margin ([`THROTTLES`](crate::operations::THROTTLES)).
         retry_after: Option<Duration>,
         /// The server's message.
         message: String,
@@ -136,6 +143,31 @@ pub enum Error {
         operation: &'static str,
         /// How many records were delivered before the failure.
         delivered: u64,
+        /// What failed.
+        error: Box<Error>,
+    },
+
+    /// One window of a date range read window by window
+    /// ([`KareoClient::windows`](crate::client::KareoClient::windows)) failed; the run ended
+    /// there. Not retried as a whole: each window's call was already retried as its policy
+    /// allows.
+    #[error(
+        "{operation}: window {index} of {windows} ({from}..{to}) failed, after {records_before} records \
+         from the windows before it: {error}"
+    )]
+    Window {
+        /// Operation name.
+        operation: &'static str,
+        /// The window's first day.
+        from: chrono::NaiveDate,
+        /// The window's last day.
+        to: chrono::NaiveDate,
+        /// Its position, from 1.
+        index: usize,
+        /// How many windows the range has.
+        windows: usize,
+        /// Records the windows before it brought (not returned: they are not the whole result).
+        records_before: usize,
         /// What failed.
         error: Box<Error>,
     },
@@ -168,6 +200,13 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+}
+
+fn wait_suffix(wait: &Option<Duration>) -> String {
+    match wait {
+        Some(w) => format!(" (wait {} ms before calling it again)", w.as_millis()),
+        None => String::new(),
+    }
 }
 
 fn content_type_suffix(content_type: &Option<String>) -> String {
@@ -294,7 +333,7 @@ impl Error {
             // endpoint, which answers the same way again.
             Error::NotSoap { .. } => false,
             Error::Throttled { .. } => true,
-            Error::StreamInterrupted { .. } => false,
+            Error::StreamInterrupted { .. } | Error::Window { .. } => false,
             Error::Decode { truncated, .. } => *truncated,
             Error::Fault { .. }
             | Error::Service { .. }
@@ -328,6 +367,7 @@ impl Error {
             | Error::Decode { operation, .. }
             | Error::ResponseTooLarge { operation, .. }
             | Error::StreamInterrupted { operation, .. }
+            | Error::Window { operation, .. }
             | Error::InvalidInput { operation, .. } => Some(operation),
             Error::Config { .. } => None,
         }

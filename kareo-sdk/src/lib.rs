@@ -6,7 +6,9 @@
 //! - [`xml`]: the runtime the generated code calls;
 //! - [`generated`]: the generated module itself (namespace table, endpoint, types, operations);
 //! - [`client`]: the async client, [`KareoClient`], one typed method per operation;
-//! - [`error`]: its [`Error`] type.
+//! - [`error`]: its [`Error`] type;
+//! - [`values`]: Kareo's string-typed dates, date-times, money, integers and flags, typed (the
+//!   generated records' `…_value()` accessors and the filters' setters).
 //!
 //! Features:
 //! - `serde`: `Serialize` and `Deserialize` on every generated type and runtime value type,
@@ -28,6 +30,7 @@ pub mod error;
 #[allow(clippy::deprecated_cfg_attr)]
 #[cfg_attr(rustfmt, rustfmt::skip)]
 pub mod generated;
+pub mod values;
 pub mod xml;
 
 pub use generated::{operations, types, DEFAULT_ENDPOINT, NAMESPACES};

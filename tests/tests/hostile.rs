@@ -446,7 +446,7 @@ fn unknown_elements_are_bounded() {
         let body = Body::new()
             .then(format!("{ENV_OPEN}{RESULT_OPEN}<Patients>"))
             .repeat(
-                "<PatientData><FirstName>Alfa</FirstName><Added><Deeper>1</Deeper></Added></PatientData>",
+                "<PatientData><FirstName>Alfa</FirstName><ID>1</ID><Added><Deeper>1</Deeper></Added></PatientData>",
                 500,
             )
             .then(format!("</Patients>{RESULT_CLOSE}{ENV_CLOSE}"));

@@ -195,6 +195,9 @@ fn regen_in(root: &Path, args: &Args) -> Result<ExitCode, String> {
 }
 
 fn print_warnings(output: &codegen::Output) {
+    for n in &output.notes {
+        println!("note: {n}");
+    }
     for w in &output.warnings {
         println!("warning: {w}");
     }

@@ -166,7 +166,10 @@ fn generation_is_deterministic_and_every_file_names_the_pinned_sha() {
     );
     assert_eq!(first.digest, digest);
     let names: Vec<&str> = first.output.files.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(names, ["mod.rs", "types.rs", "operations.rs", "api-surface.txt"]);
+    assert_eq!(
+        names,
+        ["mod.rs", "types.rs", "operations.rs", "api-surface.txt", "values.rs"]
+    );
     for f in &first.output.files {
         let c = if f.path.ends_with(".rs") { "//" } else { "#" };
         let mut lines = f.contents.lines();
@@ -297,6 +300,7 @@ fn a_failed_write_keeps_the_old_module_and_leaves_nothing_behind() {
     let before = listing(&s.generated());
     let output = codegen::Output {
         warnings: Vec::new(),
+        notes: Vec::new(),
         files: vec![
             codegen::GeneratedFile {
                 path: "mod.rs".into(),
@@ -343,7 +347,23 @@ fn overrides_with_unknown_keys_or_bad_names_are_refused() {
         ),
         (
             "runtime_path = \"x\"\n[status]\nerror_flag = \"A//B\"\n",
-            "status path `A//B`",
+            "member path `A//B`",
+        ),
+        (
+            "runtime_path = \"x\"\n[throttles]\nsource = \"s\"\ninterval_pattern = \"every {s} seconds\"\n",
+            "must hold `{ms}` once",
+        ),
+        (
+            "runtime_path = \"x\"\n[throttles]\nsource = \"s\"\n[throttles.intervals_ms]\nGetThings = 0\n",
+            "throttles.intervals_ms.GetThings must be at least 1 ms",
+        ),
+        (
+            "runtime_path = \"x\"\ndate_windows = [{ operation = \"List\", from = \"F/A\", to = \"F/B\", max_days = 0 }]\n",
+            "date window of List must allow at least 1 day",
+        ),
+        (
+            "runtime_path = \"x\"\nplaceholders = [{ record = \"Thing\", id = \"ID\" }]\n",
+            "`Thing` is not of the form {namespace}Type",
         ),
     ] {
         let err = codegen::Config::from_toml("overrides.toml", text).expect_err(text);

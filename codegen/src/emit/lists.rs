@@ -11,8 +11,9 @@ use quote::quote;
 use super::messages::MessageType;
 use super::types::{shape, Shape};
 use super::Ctx;
-use crate::model::{Member, Operation, TypeKind};
+use crate::model::{Builtin, Member, Operation, TypeKind, TypeRef};
 use crate::names;
+use crate::QName;
 
 /// What makes an operation a list operation.
 pub(super) struct List<'m> {
@@ -21,6 +22,27 @@ pub(super) struct List<'m> {
     field: syn::Ident,
     /// The collection's item element.
     item: &'m Member,
+}
+
+impl List<'_> {
+    /// The record type, when the items are records.
+    fn record(&self) -> Option<&QName> {
+        match &self.item.ty {
+            TypeRef::Named(q) => Some(q),
+            TypeRef::Builtin(_) => None,
+        }
+    }
+
+    /// The declared identifier of the list's records ([`Config::placeholders`](crate::Config)),
+    /// when the record type has it.
+    pub(super) fn placeholder_id<'c>(&self, ctx: &'c Ctx<'_>) -> Option<&'c Member> {
+        let record = self.record()?;
+        let decl = ctx.config.placeholders.iter().find(|p| &p.record == record)?;
+        let TypeKind::Struct(s) = &ctx.model.get(record)?.kind else {
+            return None;
+        };
+        s.members.iter().find(|m| m.name == decl.id && !m.repeated())
+    }
 }
 
 /// The list of `op`'s response, when it has exactly one.
@@ -86,10 +108,45 @@ pub(super) fn emit(
         Shape::Opt | Shape::ReqNil => quote!(#place.as_mut().map(std::mem::take).unwrap_or_default()),
         Shape::Req | Shape::Many => quote!(std::mem::take(&mut #place)),
     };
-    let doc = super::doc_attrs(&format!(
+    let items_mut = match shape(list.member) {
+        Shape::OptNil => quote! {
+            match &mut #place {
+                #rt::Nillable::Value(items) => Some(items),
+                _ => None,
+            }
+        },
+        Shape::Opt | Shape::ReqNil => quote!(#place.as_mut()),
+        Shape::Req | Shape::Many => quote!(Some(&mut #place)),
+    };
+    let placeholders = list.placeholder_id(ctx).zip(list.record()).map(|(id, record)| {
+        let f = super::service::field(ctx, record, id);
+        let text = match &id.ty {
+            TypeRef::Builtin(Builtin::String) => quote!(std::borrow::Cow::Borrowed(v.as_str())),
+            _ => quote!(std::borrow::Cow::<str>::Owned(v.to_string())),
+        };
+        let value = match shape(id) {
+            Shape::OptNil => quote!(item.#f.value()),
+            Shape::Opt | Shape::ReqNil => quote!(item.#f.as_ref()),
+            Shape::Req | Shape::Many => quote!(Some(&item.#f)),
+        };
+        quote! {
+            const HAS_PLACEHOLDERS: bool = true;
+            fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+                #value.map(|v| #text).filter(|v| !v.trim().is_empty())
+            }
+        }
+    });
+    let mut text = format!(
         "`{}` streams the `{}` items of its result's `{}`.",
         op.name, item_name, list.member.name
-    ));
+    );
+    if let Some(id) = list.placeholder_id(ctx) {
+        text.push_str(&format!(
+            " A record without `{}` (absent, nil or blank) is a placeholder, not data.",
+            id.name
+        ));
+    }
+    let doc = super::doc_attrs(&text);
     quote! {
         #doc
         impl #rt::ListOperation for #marker {
@@ -101,6 +158,10 @@ pub(super) fn emit(
             fn take_items(response: &mut Self::Response) -> Vec<Self::Item> {
                 #take
             }
+            fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+                #items_mut
+            }
+            #placeholders
         }
     }
 }

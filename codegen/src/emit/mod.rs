@@ -7,6 +7,7 @@
 //! | `mod.rs` | module docs, the namespace table, the service endpoint |
 //! | `types.rs` | one Rust type per schema type, with its `Encode`/`Decode` impls |
 //! | `operations.rs` | one marker type per operation implementing `Operation`, and the operation table |
+//! | `values.rs` | typed accessors and setters of string members holding dates, money, ... (only with [`Config::values`]) |
 //! | `api-surface.txt` | a line per operation, type, field and enum value: what `regen` diffs to report API changes |
 
 mod lists;
@@ -16,13 +17,15 @@ mod serde_attrs;
 mod service;
 mod surface;
 mod types;
+mod values;
+mod windows;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Builtin, Member, Model, TypeKind, TypeRef};
+use crate::model::{self, Builtin, Member, Model, TypeKind, TypeRef};
 use crate::names::TypeNames;
 use crate::Source;
 
@@ -43,6 +46,9 @@ pub struct Output {
     /// Notes for whoever runs the generator (for example overrides that name something the
     /// contract lacks); they do not make generation fail.
     pub warnings: Vec<String>,
+    /// What the generated code does beyond the contract's types, one line each (which
+    /// operations stream, which declared service rules apply), for the generator's summary.
+    pub notes: Vec<String>,
 }
 
 /// What the generated files' headers say they were generated from.
@@ -115,7 +121,19 @@ pub fn emit_from(model: &Model, provenance: &Provenance<'_>, config: &Config) ->
         config,
     };
     let rust_header = header(provenance, "//");
-    let files = vec![
+    let mut warnings = model.warnings.clone();
+    let values = match &config.values {
+        Some(rules) => {
+            let v = values::emit(&ctx, rules)?;
+            warnings.extend(v.warnings);
+            Some(GeneratedFile {
+                path: "values.rs".into(),
+                contents: format!("{rust_header}{}", format(v.code)?),
+            })
+        }
+        None => None,
+    };
+    let mut files = vec![
         GeneratedFile {
             path: "mod.rs".into(),
             contents: format!("{rust_header}{}", format(module_root(&ctx))?),
@@ -133,10 +151,69 @@ pub fn emit_from(model: &Model, provenance: &Provenance<'_>, config: &Config) ->
             contents: format!("{}{}", header(provenance, "#"), surface::emit(&ctx)),
         },
     ];
+    files.extend(values);
     Ok(Output {
         files,
-        warnings: model.warnings.clone(),
+        warnings,
+        notes: notes(&ctx),
     })
+}
+
+/// The summary lines of [`Output::notes`].
+fn notes(ctx: &Ctx<'_>) -> Vec<String> {
+    let ops = &ctx.model.operations;
+    let lists: Vec<(&model::Operation, lists::List<'_>)> = ops
+        .iter()
+        .filter_map(|op| lists::list_of(ctx, op).map(|l| (op, l)))
+        .collect();
+    let names = |it: &mut dyn Iterator<Item = String>| it.collect::<Vec<_>>().join(", ");
+    let mut out = vec![format!(
+        "list operations (streamed): {}",
+        names(&mut lists.iter().map(|(op, _)| op.name.clone()))
+    )];
+    let with_placeholders: Vec<String> = lists
+        .iter()
+        .filter(|(_, l)| l.placeholder_id(ctx).is_some())
+        .map(|(op, _)| op.name.clone())
+        .collect();
+    if !ctx.config.placeholders.is_empty() {
+        out.push(format!(
+            "placeholder records dropped from {} list operations: {}",
+            with_placeholders.len(),
+            with_placeholders.join(", ")
+        ));
+    }
+    if let Some(t) = &ctx.config.throttles {
+        let limited = ops.iter().filter(|o| o.published_interval_ms.is_some()).count();
+        out.push(format!(
+            "published limits for {limited} of {} operations, margin {} ms ({})",
+            ops.len(),
+            t.margin_ms,
+            t.source
+        ));
+        let reports = names(
+            &mut ops
+                .iter()
+                .filter(|o| o.throttle_report.is_some())
+                .map(|o| o.name.clone()),
+        );
+        out.push(format!(
+            "limits report: {}",
+            if reports.is_empty() { "none" } else { &reports }
+        ));
+    }
+    if !ctx.config.date_windows.is_empty() {
+        let windows = names(&mut lists.iter().filter_map(|(op, _)| {
+            op.date_window
+                .as_ref()
+                .map(|w| format!("{} ({} days)", op.name, w.max_days))
+        }));
+        out.push(format!(
+            "date windows: {}",
+            if windows.is_empty() { "none" } else { &windows }
+        ));
+    }
+    out
 }
 
 fn header(provenance: &Provenance<'_>, comment: &str) -> String {
@@ -218,10 +295,16 @@ fn module_root(ctx: &Ctx<'_>) -> TokenStream {
         "The namespaces a message reader resolves: the schemas' ([`NAMESPACES`], indexed by [`Ns`]({rt_path}::Ns)), then the SOAP 1.1 envelope's ([`Ns`]({rt_path}::Ns)`({n})`).",
         rt_path = ctx.config.runtime_path
     ));
+    let values = ctx.config.values.is_some().then(|| {
+        quote!(
+            pub mod values;
+        )
+    });
     quote! {
         //! Types and operations generated from the WSDL.
         pub mod operations;
         pub mod types;
+        #values
 
         #table_doc
         pub const NAMESPACES: [&str; #n] = [#(#uris),*];

@@ -4,9 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::lists;
 use super::messages::{self, MessageType};
-use super::{serde_attrs, Ctx};
+use super::{lists, serde_attrs, windows, Ctx};
 use crate::model::{FaultInfo, Operation, Wrapped};
 use crate::names;
 
@@ -45,7 +44,13 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
         .iter()
         .zip(&markers)
         .zip(&messages)
-        .map(|((op, marker), (input, output))| emit_operation(ctx, op, marker, &fault_ident, input, output));
+        .zip(
+            ops.iter()
+                .map(|op| lists::list_of(ctx, op).is_some_and(|l| l.placeholder_id(ctx).is_some())),
+        )
+        .map(|(((op, marker), (input, output)), placeholders)| {
+            emit_operation(ctx, op, marker, &fault_ident, input, output, placeholders)
+        });
     let message_items: Vec<TokenStream> = messages
         .iter()
         .flat_map(|(i, o)| i.iter().chain(o))
@@ -61,6 +66,29 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
             list.as_ref().map(|l| lists::emit(ctx, op, marker, output, l))
         })
         .collect();
+    let rules: Vec<TokenStream> = ops
+        .iter()
+        .zip(&markers)
+        .zip(&lists)
+        .flat_map(|((op, marker), list)| {
+            [
+                windows::emit_date_window(ctx, op, marker, list.as_ref()),
+                windows::emit_throttle_report(ctx, op, marker, list.as_ref()),
+            ]
+        })
+        .flatten()
+        .collect();
+    let rule_markers = |has: fn(&Operation) -> bool| -> Vec<&syn::Ident> {
+        ops.iter()
+            .zip(&markers)
+            .zip(&lists)
+            .filter(|((op, _), list)| list.is_some() && has(op))
+            .map(|((_, m), _)| m)
+            .collect()
+    };
+    let window_markers = rule_markers(|op| op.date_window.is_some());
+    let report_markers = rule_markers(|op| op.throttle_report.is_some());
+    let throttles = emit_throttle_table(ctx);
     let faults = emit_fault_detail(ctx, &fault_ident);
     let glue = super::service::emit(ctx, &messages)?;
     let n = ops.len();
@@ -91,6 +119,8 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
         #(#items)*
         #(#message_items)*
         #(#list_impls)*
+        #(#rules)*
+        #throttles
         #glue
         /// Every operation of the service, in the binding's order.
         pub const OPERATIONS: [#rt::OperationInfo; #n] = [#(<#markers as #rt::Operation>::INFO),*];
@@ -112,6 +142,22 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
         macro_rules! for_each_list_operation {
             ($m:ident) => {
                 $m! { #((#list_markers, #list_methods, #stream_methods)),* }
+            };
+        }
+        /// Calls macro `$m` once with every operation implementing `DateWindow` (a request date
+        /// range the service holds to a window) as `$m! { A, B, ... }`.
+        #[macro_export]
+        macro_rules! for_each_date_window_operation {
+            ($m:ident) => {
+                $m! { #(#window_markers),* }
+            };
+        }
+        /// Calls macro `$m` once with the operations implementing `ThrottleReport` (which
+        /// report the account's call limits) as `$m! { A, ... }`; none in a contract without one.
+        #[macro_export]
+        macro_rules! for_each_throttle_report_operation {
+            ($m:ident) => {
+                $m! { #(#report_markers),* }
             };
         }
     })
@@ -196,6 +242,74 @@ fn emit_fault_detail(ctx: &Ctx<'_>, ident: &syn::Ident) -> TokenStream {
     }
 }
 
+/// What the overrides declare about `op` beyond the contract, as doc paragraphs.
+fn service_rules_doc(ctx: &Ctx<'_>, op: &Operation) -> String {
+    let mut out = String::new();
+    if let (Some(ms), Some(t)) = (op.published_interval_ms, &ctx.config.throttles) {
+        out.push_str(&format!(
+            "\n\n**Published limit:** one call per {ms} ms per account ({}); a gap of exactly the \
+             interval may still be over it, so clients space calls by {} ms \
+             (`OperationInfo::published_interval` plus `THROTTLES.margin`).",
+            t.source,
+            u64::from(ms) + u64::from(t.margin_ms)
+        ));
+    }
+    let list = lists::list_of(ctx, op);
+    if let Some(id) = list.as_ref().and_then(|l| l.placeholder_id(ctx)) {
+        out.push_str(&format!(
+            "\n\n**Placeholder records:** a record without `{}` (absent, nil or blank) stands for \
+             \"no match\" or precedes real rows; it is not data (`ListOperation::is_placeholder`).",
+            id.name
+        ));
+    }
+    if let (Some(w), Some(_)) = (&op.date_window, &list) {
+        let path = |steps: &[crate::model::Member]| steps.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("/");
+        out.push_str(&format!(
+            "\n\n**Date window:** the service holds `{}`..`{}` to {} days; wider ranges fail or \
+             come back empty (`DateWindow`: run longer ranges window by window).",
+            path(&w.from),
+            path(&w.to),
+            w.max_days
+        ));
+    }
+    if op.throttle_report.is_some() && list.is_some() {
+        out.push_str("\n\n**Limits report:** its records are the account's current limits (`ThrottleReport`).");
+    }
+    out
+}
+
+/// `THROTTLES`: what the overrides declare about the service's published call limits.
+fn emit_throttle_table(ctx: &Ctx<'_>) -> TokenStream {
+    let rt = &ctx.rt;
+    let doc = "The service's published call limits as the overrides declare them (the intervals are each \
+               operation's `OperationInfo::published_interval`).";
+    let Some(t) = &ctx.config.throttles else {
+        let doc = super::doc_attrs(doc);
+        return quote! {
+            #doc
+            pub const THROTTLES: #rt::ThrottleTable = #rt::ThrottleTable::NONE;
+        };
+    };
+    let source = &t.source;
+    let margin = u64::from(t.margin_ms);
+    let opt = |v: &Option<String>| match v {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    };
+    let text = opt(&t.over_limit_text);
+    let pattern = opt(&t.interval_pattern);
+    let doc = super::doc_attrs(&format!("{doc}\n\nSource: {source}."));
+    quote! {
+        #doc
+        pub const THROTTLES: #rt::ThrottleTable = #rt::ThrottleTable {
+            source: #source,
+            margin: core::time::Duration::from_millis(#margin),
+            over_limit_text: #text,
+            interval_pattern: #pattern,
+        };
+    }
+}
+
 fn emit_operation(
     ctx: &Ctx<'_>,
     op: &Operation,
@@ -203,6 +317,7 @@ fn emit_operation(
     fault: &syn::Ident,
     input_message: &Option<MessageType<'_>>,
     output_message: &Option<MessageType<'_>>,
+    placeholders: bool,
 ) -> TokenStream {
     let rt = &ctx.rt;
     let name = &op.name;
@@ -219,12 +334,27 @@ fn emit_operation(
     let input = wire(ctx, &op.input);
     let output = wire(ctx, &op.output);
     let read_only = op.read_only;
+    let interval = match op.published_interval_ms {
+        Some(ms) => {
+            let ms = u64::from(ms);
+            quote!(Some(core::time::Duration::from_millis(#ms)))
+        }
+        None => quote!(None),
+    };
+    let remove = placeholders.then(|| {
+        quote! {
+            fn remove_placeholders(response: &mut Self::Response) -> usize {
+                #rt::remove_placeholders::<Self>(response)
+            }
+        }
+    });
     let mut doc =
         format!("The `{name}` operation: sends [`{request}`], answers [`{response}`].\n\nSOAPAction `{action}`.");
     if let Some(d) = &op.doc {
         doc.push_str("\n\n");
         doc.push_str(d);
     }
+    doc.push_str(&service_rules_doc(ctx, op));
     let doc = super::doc_attrs(&doc);
     quote! {
         #doc
@@ -241,7 +371,9 @@ fn emit_operation(
                 output: #output,
                 read_only: #read_only,
                 namespaces: super::MESSAGE_NAMESPACES,
+                published_interval: #interval,
             };
+            #remove
         }
     }
 }

@@ -66,7 +66,7 @@ fn struct_members<'m>(ctx: &'m Ctx<'_>, q: &QName) -> &'m [Member] {
 }
 
 /// The Rust field of member `m` in the struct `owner`.
-fn field(ctx: &Ctx<'_>, owner: &QName, m: &Member) -> syn::Ident {
+pub(super) fn field(ctx: &Ctx<'_>, owner: &QName, m: &Member) -> syn::Ident {
     let members = struct_members(ctx, owner);
     let names = names::field_names(members.iter().map(|x| x.name.as_str()));
     let i = members

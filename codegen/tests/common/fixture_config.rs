@@ -82,6 +82,11 @@ fn base_config(fixture: &str) -> Config {
             read_only_operations: vec!["List".into()],
             write_operations: vec!["Save".into()],
             other_direction_feature: Some("server-codec".into()),
+            placeholders: Vec::new(),
+            throttles: None,
+            date_windows: Vec::new(),
+            // Value rules have a test of their own (value_rules.rs).
+            values: None,
             serde_feature: None,
         },
         "headers.wsdl" => Config {

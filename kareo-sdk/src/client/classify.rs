@@ -6,10 +6,8 @@ use std::borrow::Cow;
 use super::transport::HttpResponse;
 use crate::envelope::{self, Fault, Response};
 use crate::error::{Error, SecurityFailure};
-use crate::xml::{DecodeError, DecodeErrorKind, Limits, Operation, ServiceStatus, Status};
-
-/// The text Kareo's throttle messages carry.
-const THROTTLE_PHRASE: &str = "requested more than allowed";
+use crate::operations::THROTTLES;
+use crate::xml::{DecodeError, DecodeErrorKind, Limits, Operation, OperationInfo, ServiceStatus, Status};
 
 /// Longest body excerpt kept in an [`Error::Http`].
 const EXCERPT_CHARS: usize = 300;
@@ -116,7 +114,7 @@ pub(crate) fn interpret<O: Operation>(
         if sniffed == Sniffed::Xml {
             match envelope::read_response::<O>(&response.body, limits) {
                 Ok((Response::Fault(fault), _)) => {
-                    return Err(fault_error_of(operation, status, fault, response, redactor))
+                    return Err(fault_error_of(&O::INFO, status, fault, response, redactor))
                 }
                 Ok((Response::Result(_), _)) => {
                     fault_error = Some(Box::new(DecodeError::new(DecodeErrorKind::Envelope(format!(
@@ -160,10 +158,10 @@ pub(crate) fn interpret<O: Operation>(
     }
     match envelope::read_response::<O>(&response.body, limits) {
         Ok((Response::Result(result), _)) => {
-            check_status(operation, &result.status(), redactor)?;
+            check_status(&O::INFO, &result.status(), redactor)?;
             Ok(result)
         }
-        Ok((Response::Fault(fault), _)) => Err(fault_error_of(operation, status, fault, response, redactor)),
+        Ok((Response::Fault(fault), _)) => Err(fault_error_of(&O::INFO, status, fault, response, redactor)),
         Err(error) if matches!(error.kind, DecodeErrorKind::NotEnvelope(_)) => Err(not_soap()),
         Err(error) => Err(Error::Decode {
             operation,
@@ -174,7 +172,7 @@ pub(crate) fn interpret<O: Operation>(
 }
 
 fn fault_error_of(
-    operation: &'static str,
+    info: &OperationInfo,
     status: u16,
     fault: Fault,
     response: &HttpResponse,
@@ -192,38 +190,42 @@ fn fault_error_of(
         typed,
     };
     let busy = status == 429 || status == 503;
-    if busy || is_throttle(&fault.string) || fault.detail.as_deref().is_some_and(is_throttle) {
+    let over_limit =
+        THROTTLES.is_over_limit(&fault.string) || fault.detail.as_deref().is_some_and(|d| THROTTLES.is_over_limit(d));
+    if busy || over_limit {
+        let retry_after = if over_limit {
+            THROTTLES.wait_after(info, &fault.string, response.retry_after)
+        } else {
+            response.retry_after
+        };
         return Error::Throttled {
-            operation,
+            operation: info.name,
             status: Some(status),
-            retry_after: response.retry_after,
+            retry_after,
             message: fault.string,
         };
     }
     Error::Fault {
-        operation,
+        operation: info.name,
         status,
         fault,
     }
 }
 
-fn is_throttle(text: &str) -> bool {
-    text.to_ascii_lowercase().contains(THROTTLE_PHRASE)
-}
-
 /// Service-level failures a response reports (where the overrides say it does): throttling,
 /// a failed access check, the error flag.
-fn check_status(operation: &'static str, status: &Status<'_>, redactor: &Redactor) -> Result<(), Error> {
+fn check_status(info: &OperationInfo, status: &Status<'_>, redactor: &Redactor) -> Result<(), Error> {
+    let operation = info.name;
     let is_error = status.error_flag == Some(true);
     for text in [status.error_message.filter(|_| is_error), status.access_message]
         .into_iter()
         .flatten()
     {
-        if is_throttle(text) {
+        if THROTTLES.is_over_limit(text) {
             return Err(Error::Throttled {
                 operation,
                 status: None,
-                retry_after: None,
+                retry_after: THROTTLES.wait_after(info, text, None),
                 message: redactor.own(text),
             });
         }

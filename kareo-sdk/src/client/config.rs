@@ -133,6 +133,9 @@ pub struct Config {
     pub(crate) retry: RetryPolicy,
     pub(crate) rate_limit: Option<RateLimit>,
     pub(crate) rate_limits: HashMap<&'static str, RateLimit>,
+    pub(crate) published_limits: bool,
+    pub(crate) throttle_margin: Duration,
+    pub(crate) drop_placeholders: bool,
     pub(crate) log_bodies: bool,
     pub(crate) transport: Option<Arc<dyn Transport>>,
 }
@@ -184,10 +187,42 @@ impl Config {
     pub fn retry(&self) -> &RetryPolicy {
         &self.retry
     }
-    /// The rate limit that applies to operation `name` (per-operation setting, else the
-    /// default), if any.
+    /// The rate limit configured for operation `name`: its own setting, else the one for
+    /// every operation, else (unless [turned off](ClientBuilder::published_limits)) the
+    /// published one plus the margin ([`published_limit`](Self::published_limit)).
+    /// [`KareoClient::rate_limit`](super::KareoClient::rate_limit) also knows the limits a
+    /// refresh from the service brought.
     pub fn rate_limit_for(&self, name: &str) -> Option<RateLimit> {
+        self.explicit_rate_limit(name).or_else(|| self.published_limit(name))
+    }
+
+    pub(crate) fn explicit_rate_limit(&self, name: &str) -> Option<RateLimit> {
         self.rate_limits.get(name).copied().or(self.rate_limit)
+    }
+
+    /// The default limit of operation `name` from the service's published table: one call per
+    /// published interval plus [`throttle_margin`](Self::throttle_margin). `None` when the
+    /// table has no entry for it or [`published_limits`](ClientBuilder::published_limits) is
+    /// off.
+    pub fn published_limit(&self, name: &str) -> Option<RateLimit> {
+        let info = crate::operations::OPERATIONS.iter().find(|o| o.name == name)?;
+        self.limit_of_interval(info.published_interval?)
+    }
+
+    /// One call per `interval` plus the margin, when published limits are on.
+    pub(crate) fn limit_of_interval(&self, interval: Duration) -> Option<RateLimit> {
+        self.published_limits
+            .then(|| RateLimit::new(1, interval.saturating_add(self.throttle_margin)))
+    }
+
+    /// The margin added to every published or reported interval.
+    pub fn throttle_margin(&self) -> Duration {
+        self.throttle_margin
+    }
+
+    /// Whether list results drop the service's placeholder records.
+    pub fn drop_placeholders(&self) -> bool {
+        self.drop_placeholders
     }
     /// Whether request and response bodies are logged (at `TRACE` level, credentials masked).
     pub fn log_bodies(&self) -> bool {
@@ -212,6 +247,9 @@ impl fmt::Debug for Config {
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
             .field("rate_limits", &self.rate_limits)
+            .field("published_limits", &self.published_limits)
+            .field("throttle_margin", &self.throttle_margin)
+            .field("drop_placeholders", &self.drop_placeholders)
             .field("log_bodies", &self.log_bodies)
             .field("transport", &self.transport.as_ref().map(|_| "custom"))
             .finish()
@@ -254,7 +292,9 @@ impl ClientBuilder {
     /// Defaults: the WSDL's endpoint ([`DEFAULT_ENDPOINT`](crate::DEFAULT_ENDPOINT)), connect
     /// timeout 10 s, response head within 60 s, request timeout 120 s, gzip-compressed
     /// responses accepted, responses up to 64 MiB, the parser's [`Limits::default`] depth and
-    /// unknown-element count, [`RetryPolicy::default`], no rate limit, no body logging.
+    /// unknown-element count, [`RetryPolicy::default`], the service's published per-operation
+    /// limits plus a margin ([`published_limits`](Self::published_limits)), placeholder
+    /// records dropped, no body logging.
     pub fn new(credentials: Credentials) -> Self {
         ClientBuilder {
             config: Config {
@@ -272,6 +312,9 @@ impl ClientBuilder {
                 retry: RetryPolicy::default(),
                 rate_limit: None,
                 rate_limits: HashMap::new(),
+                published_limits: true,
+                throttle_margin: crate::operations::THROTTLES.margin,
+                drop_placeholders: true,
                 log_bodies: false,
                 transport: None,
             },
@@ -386,6 +429,33 @@ impl ClientBuilder {
             }
             None => self.unknown_operations.push(operation.to_owned()),
         }
+        self
+    }
+
+    /// Whether each operation the service's published table lists
+    /// ([`THROTTLES`](crate::operations::THROTTLES), [`OperationInfo::published_interval`](crate::xml::OperationInfo))
+    /// is limited to one call per interval plus [`throttle_margin`](Self::throttle_margin) by
+    /// default (default on). Explicit [`rate_limit`](Self::rate_limit) and
+    /// [`rate_limit_for`](Self::rate_limit_for) settings win over the table; calls of
+    /// several clones of a client share the limits, other clients and processes do not.
+    pub fn published_limits(mut self, on: bool) -> Self {
+        self.config.published_limits = on;
+        self
+    }
+
+    /// The margin added to every published or reported interval (default the table's, 250 ms
+    /// for Kareo: a gap of exactly the interval has been seen to be over the limit).
+    pub fn throttle_margin(mut self, margin: Duration) -> Self {
+        self.config.throttle_margin = margin;
+        self
+    }
+
+    /// Whether list results drop the placeholder records the service sends in place of data
+    /// (default on; see [`ListOperation::is_placeholder`](crate::xml::ListOperation::is_placeholder)).
+    /// The count dropped is in each call's [`CallReport`](super::CallReport) and
+    /// [`ListStream::placeholders_dropped`](super::ListStream::placeholders_dropped).
+    pub fn drop_placeholders(mut self, on: bool) -> Self {
+        self.config.drop_placeholders = on;
         self
     }
 

@@ -31,6 +31,7 @@ mod rate_limit;
 mod retry;
 mod stream;
 mod transport;
+mod windows;
 
 use std::fmt;
 use std::sync::Arc;
@@ -50,10 +51,11 @@ pub use transport::{
     BodyStream, BoxFuture, HttpRequest, HttpResponse, ReqwestTransport, StreamingResponse, Transport, TransportError,
     CONTENT_TYPE,
 };
+pub use windows::{split_range, Window, WindowProgress, Windows};
 
 use crate::envelope;
 use crate::error::{Error, TransportErrorKind};
-use crate::xml::{Credentialed, Operation, OperationInfo};
+use crate::xml::{Credentialed, Operation, OperationInfo, ThrottleReport};
 use classify::Redactor;
 use rate_limit::Limiter;
 use retry::Jitter;
@@ -134,7 +136,20 @@ impl KareoClient {
     /// Fills every credential member of the request that the caller left unset (the members
     /// `wsdl/overrides.toml` declares, such as `RequestHeader`'s, created when unset) with the
     /// client's credentials. Values the caller set are sent as set, and kept out of errors too.
-    pub async fn call<O: Operation>(&self, mut request: O::Request) -> Result<O::Response, Error> {
+    ///
+    /// A list result's placeholder records are dropped (unless
+    /// [turned off](ClientBuilder::drop_placeholders)); [`call_with_report`](Self::call_with_report)
+    /// says how many.
+    pub async fn call<O: Operation>(&self, request: O::Request) -> Result<O::Response, Error> {
+        self.call_with_report::<O>(request).await.map(|(response, _)| response)
+    }
+
+    /// Calls operation `O` like [`call`](Self::call), and reports what the client did on the
+    /// way: attempts, time spent waiting for the rate limit, placeholder records dropped.
+    pub async fn call_with_report<O: Operation>(
+        &self,
+        mut request: O::Request,
+    ) -> Result<(O::Response, CallReport), Error> {
         let info = O::INFO;
         let span = tracing::info_span!(
             "kareo.call",
@@ -144,14 +159,73 @@ impl KareoClient {
             duration_ms = Empty,
         );
         let started = Instant::now();
+        let mut report = CallReport::default();
         let result = async {
             let (body, redactor) = self.prepare::<O>(&mut request)?;
-            self.send_with_retries::<O>(body, &redactor).await
+            let mut response = self
+                .with_retries(&O::INFO, &mut report, |_| self.attempt::<O>(body.clone(), &redactor))
+                .await?;
+            if self.inner.config.drop_placeholders {
+                report.placeholders_dropped = O::remove_placeholders(&mut response);
+                if report.placeholders_dropped > 0 {
+                    tracing::debug!(dropped = report.placeholders_dropped, "placeholder records dropped");
+                }
+            }
+            Ok(response)
         }
         .instrument(span.clone())
         .await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
-        result
+        result.map(|response| (response, report))
+    }
+
+    /// The rate limit that applies to operation `name` now: an explicit setting, else the
+    /// interval the service last reported ([`refresh_rate_limits`](Self::refresh_rate_limits))
+    /// plus the margin, else the published one plus the margin ([`Config::rate_limit_for`]).
+    pub fn rate_limit(&self, name: &str) -> Option<RateLimit> {
+        let config = &self.inner.config;
+        config
+            .explicit_rate_limit(name)
+            .or_else(|| {
+                self.inner
+                    .limiter
+                    .reported(name)
+                    .and_then(|i| config.limit_of_interval(i))
+            })
+            .or_else(|| config.published_limit(name))
+    }
+
+    /// Replaces the published limits with the account's current ones as operation `O`
+    /// reports them (`GetThrottles` in the June 2025 contract; the generated
+    /// `refresh_throttles` method calls it). Explicit settings still win; operations the report
+    /// does not name keep the published limit. Returns the limits it read, by operation.
+    ///
+    /// A report names operations as the service spells them; names that match no operation
+    /// of the contract are skipped (logged at debug level).
+    pub async fn refresh_rate_limits<O: ThrottleReport>(&self) -> Result<Vec<(&'static str, Duration)>, Error>
+    where
+        O::Request: Default,
+    {
+        let mut response = self.call::<O>(O::Request::default()).await?;
+        let mut intervals = std::collections::HashMap::new();
+        for item in O::take_items(&mut response) {
+            let Some((endpoint, interval)) = O::limit(&item) else {
+                continue;
+            };
+            let known = crate::operations::OPERATIONS
+                .iter()
+                .find(|o| o.name.eq_ignore_ascii_case(endpoint.trim()));
+            match known {
+                Some(info) => {
+                    intervals.insert(info.name, interval);
+                }
+                None => tracing::debug!(endpoint, "limit reported for an operation this contract lacks"),
+            }
+        }
+        let mut read: Vec<(&'static str, Duration)> = intervals.iter().map(|(k, v)| (*k, *v)).collect();
+        read.sort_unstable();
+        self.inner.limiter.set_reported(intervals);
+        Ok(read)
     }
 
     /// Fills the request's unset credentials and writes its envelope; the redactor masks
@@ -172,18 +246,14 @@ impl KareoClient {
         Ok((bytes::Bytes::from(body), redactor))
     }
 
-    async fn send_with_retries<O: Operation>(
-        &self,
-        body: bytes::Bytes,
-        redactor: &Redactor,
-    ) -> Result<O::Response, Error> {
-        self.with_retries(&O::INFO, |_| self.attempt::<O>(body.clone(), redactor))
-            .await
-    }
-
     /// Runs `attempt` until it succeeds, fails in a way that must not be retried, or the
     /// retry policy is spent; each attempt waits for the operation's rate limit first.
-    pub(crate) async fn with_retries<T, F, Fut>(&self, info: &OperationInfo, mut attempt: F) -> Result<T, Error>
+    pub(crate) async fn with_retries<T, F, Fut>(
+        &self,
+        info: &OperationInfo,
+        report: &mut CallReport,
+        mut attempt: F,
+    ) -> Result<T, Error>
     where
         F: FnMut(u32) -> Fut,
         Fut: std::future::Future<Output = Result<T, Error>>,
@@ -193,7 +263,8 @@ impl KareoClient {
         let mut jitter: Option<Jitter> = None;
         let mut n = 1u32;
         loop {
-            self.wait_for_rate_limit(info.name).await;
+            report.attempts = n;
+            report.rate_limit_wait += self.wait_for_rate_limit(info.name).await;
             let span = tracing::debug_span!(
                 "kareo.attempt",
                 operation = info.name,
@@ -216,6 +287,16 @@ impl KareoClient {
                 }
                 return Err(error);
             }
+            if let (
+                Error::Throttled {
+                    retry_after: Some(wait),
+                    ..
+                },
+                Some(limit),
+            ) = (&error, self.rate_limit(info.name))
+            {
+                self.inner.limiter.hold(info.name, &limit, *wait);
+            }
             let jitter = jitter.get_or_insert_with(Jitter::new);
             let wait = policy.delay(n, error.retry_after(), jitter);
             tracing::warn!(
@@ -229,14 +310,17 @@ impl KareoClient {
         }
     }
 
-    async fn wait_for_rate_limit(&self, operation: &'static str) {
-        if let Some(limit) = self.inner.config.rate_limit_for(operation) {
-            let wait = self.inner.limiter.reserve(operation, &limit);
-            if !wait.is_zero() {
-                tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limit: waiting for a slot");
-                tokio::time::sleep(wait).await;
-            }
+    /// Waits for a slot under the operation's rate limit; returns how long it waited.
+    async fn wait_for_rate_limit(&self, operation: &'static str) -> Duration {
+        let Some(limit) = self.rate_limit(operation) else {
+            return Duration::ZERO;
+        };
+        let wait = self.inner.limiter.reserve(operation, &limit);
+        if !wait.is_zero() {
+            tracing::debug!(wait_ms = wait.as_millis() as u64, "rate limit: waiting for a slot");
+            tokio::time::sleep(wait).await;
         }
+        wait
     }
 
     async fn attempt<O: Operation>(&self, body: bytes::Bytes, redactor: &Redactor) -> Result<O::Response, Error> {
@@ -298,6 +382,21 @@ impl KareoClient {
     }
 }
 
+/// What the client did for one call, besides sending it: see
+/// [`KareoClient::call_with_report`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallReport {
+    /// Attempts made (1 without retries).
+    pub attempts: u32,
+    /// Time spent waiting for the operation's rate limit, over all attempts (backoff between
+    /// attempts not included).
+    pub rate_limit_wait: Duration,
+    /// Placeholder records removed from a list result
+    /// ([`ListOperation::is_placeholder`](crate::xml::ListOperation::is_placeholder)).
+    pub placeholders_dropped: usize,
+}
+
 fn transport_error(operation: &'static str, kind: TransportErrorKind, message: String) -> Error {
     Error::Transport {
         operation,
@@ -338,7 +437,10 @@ macro_rules! operation_methods {
                 #[doc = concat!(
                     "Calls [`", stringify!($op), "`](crate::operations::", stringify!($op), "): sends its request ",
                     "with the client's credentials and returns its typed response.\n\n",
-                    "Retried on transient failures only if the operation is read-only (see [`RetryPolicy`]).",
+                    "Retried on transient failures only if the operation is read-only (see [`RetryPolicy`]). ",
+                    "Kareo's published limit for it, its placeholder records and its date window, where it has ",
+                    "them, are on the operation's page; the client spaces calls by the limit and drops the ",
+                    "placeholders (see [`KareoClient::call`], [`KareoClient::windows`]).",
                 )]
                 pub async fn $method(
                     &self,
@@ -375,3 +477,23 @@ macro_rules! stream_methods {
 }
 
 crate::for_each_list_operation!(stream_methods);
+
+macro_rules! refresh_methods {
+    ($($op:ident),* $(,)?) => {
+        $(
+            /// The limits refresh of this contract.
+            impl KareoClient {
+                #[doc = concat!(
+                    "Replaces the published limits with the account's current ones, as [`",
+                    stringify!($op), "`](crate::operations::", stringify!($op), ") reports them: ",
+                    "[`refresh_rate_limits`](Self::refresh_rate_limits) for it. That call is limited too.",
+                )]
+                pub async fn refresh_throttles(&self) -> Result<Vec<(&'static str, Duration)>, Error> {
+                    self.refresh_rate_limits::<crate::operations::$op>().await
+                }
+            }
+        )*
+    };
+}
+
+crate::for_each_throttle_report_operation!(refresh_methods);

@@ -72,13 +72,39 @@ impl RateLimit {
     }
 }
 
-/// The arrival times of all rate-limited operations of one client.
+/// The arrival times of all rate-limited operations of one client, and the intervals the
+/// service last reported for them.
 #[derive(Debug, Default)]
 pub(crate) struct Limiter {
     slots: Mutex<HashMap<&'static str, Instant>>,
+    reported: Mutex<HashMap<&'static str, Duration>>,
 }
 
 impl Limiter {
+    /// The interval the service reported for `operation`, if a refresh brought one.
+    pub(crate) fn reported(&self, operation: &str) -> Option<Duration> {
+        let reported = self.reported.lock().unwrap_or_else(|p| p.into_inner());
+        reported.get(operation).copied()
+    }
+
+    /// Replaces the reported intervals.
+    pub(crate) fn set_reported(&self, intervals: HashMap<&'static str, Duration>) {
+        *self.reported.lock().unwrap_or_else(|p| p.into_inner()) = intervals;
+    }
+
+    /// Holds every call of `operation` under `limit` until `wait` from now (the service said
+    /// it is over its limit), so that concurrent calls wait too.
+    pub(crate) fn hold(&self, operation: &'static str, limit: &RateLimit, wait: Duration) {
+        let now = Instant::now();
+        let tolerance = limit.per.saturating_sub(limit.interval());
+        let until = now + wait + tolerance;
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        let tat = slots.entry(operation).or_insert(until);
+        if *tat < until {
+            *tat = until;
+        }
+    }
+
     /// How long a call of `operation` must wait under `limit` (its slot is taken now).
     pub(crate) fn reserve(&self, operation: &'static str, limit: &RateLimit) -> Duration {
         let now = Instant::now();
@@ -139,6 +165,15 @@ mod tests {
         assert_eq!(limiter.reserve("GetPatients", &limit), Duration::ZERO);
         assert_eq!(limiter.reserve("GetCharges", &limit), Duration::ZERO);
         assert!(limiter.reserve("GetPatients", &limit) > Duration::from_secs(3000));
+    }
+
+    #[test]
+    fn a_hold_delays_the_next_slot() {
+        let limiter = Limiter::default();
+        let limit = RateLimit::new(1, Duration::from_millis(10));
+        limiter.hold("GetCharges", &limit, Duration::from_secs(60));
+        assert!(limiter.reserve("GetCharges", &limit) > Duration::from_secs(59));
+        assert_eq!(limiter.reserve("GetPatients", &limit), Duration::ZERO);
     }
 
     #[test]

@@ -21,7 +21,12 @@ use crate::error::Error;
 /// Waits grow exponentially from [`initial_backoff`](Self::initial_backoff), capped at
 /// [`max_backoff`](Self::max_backoff), with random jitter (between half and all of the step). A
 /// server's `Retry-After` is honoured when it is not longer than `max_backoff`; a longer one
-/// ends the retries.
+/// ends the retries. A throttled call waits at least as long as the service asked (its
+/// over-limit message or the published table, plus the margin: [`Error::retry_after`]), up to
+/// [`max_throttle_wait`](Self::max_throttle_wait).
+///
+/// A write the service refused as over its limit is resent only with
+/// [`retry_throttled_writes`](Self::retry_throttled_writes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
@@ -31,9 +36,18 @@ pub struct RetryPolicy {
     pub initial_backoff: Duration,
     /// Longest wait between attempts. Default 10 s.
     pub max_backoff: Duration,
+    /// Longest wait a throttled call is retried after, when the service said how long to
+    /// wait (its over-limit message, the published table, `Retry-After`). Default 60 s; a
+    /// longer wait ends the retries, and the error carries it.
+    pub max_throttle_wait: Duration,
     /// Also retry create/update/delete operations when the request provably never left the
     /// client (connection never established). Default off.
     pub retry_unsent_writes: bool,
+    /// Also resend a create/update/delete operation that the service refused as over its
+    /// limit (its over-limit answer, not an HTTP 429/503 from a proxy), after the wait the
+    /// error states. Default off: the error carries the wait
+    /// ([`Error::retry_after`]) and the caller decides.
+    pub retry_throttled_writes: bool,
 }
 
 impl Default for RetryPolicy {
@@ -42,7 +56,9 @@ impl Default for RetryPolicy {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(10),
+            max_throttle_wait: Duration::from_secs(60),
             retry_unsent_writes: false,
+            retry_throttled_writes: false,
         }
     }
 }
@@ -75,17 +91,31 @@ impl RetryPolicy {
         self
     }
 
+    /// Sets [`retry_throttled_writes`](Self::retry_throttled_writes).
+    pub fn with_retry_throttled_writes(mut self, on: bool) -> Self {
+        self.retry_throttled_writes = on;
+        self
+    }
+
     /// Whether a call of an operation (`read_only` as declared) that failed with `error` on
     /// attempt `attempt` (1-based) may be tried again.
     pub fn should_retry(&self, read_only: bool, error: &Error, attempt: u32) -> bool {
         if attempt >= self.max_attempts || !error.is_retryable() {
             return false;
         }
-        if !read_only && (!self.retry_unsent_writes || error.may_have_reached_server()) {
-            return false;
+        if !read_only {
+            let unsent = self.retry_unsent_writes && !error.may_have_reached_server();
+            let refused = self.retry_throttled_writes && matches!(error, Error::Throttled { status: None, .. });
+            if !unsent && !refused {
+                return false;
+            }
         }
+        let longest = match error {
+            Error::Throttled { .. } => self.max_backoff.max(self.max_throttle_wait),
+            _ => self.max_backoff,
+        };
         match error.retry_after() {
-            Some(wait) => wait <= self.max_backoff,
+            Some(wait) => wait <= longest,
             None => true,
         }
     }
@@ -223,6 +253,31 @@ mod tests {
             message: String::new(),
         };
         assert!(p.should_retry(true, &e(1), 1));
-        assert!(!p.should_retry(true, &e(30), 1));
+        // A throttle's wait is honoured up to max_throttle_wait (60 s), beyond max_backoff.
+        assert!(p.should_retry(true, &e(30), 1));
+        assert!(!p.should_retry(true, &e(61), 1));
+        let mut short = p.clone();
+        short.max_throttle_wait = Duration::ZERO;
+        assert!(!short.should_retry(true, &e(30), 1));
+        assert!(short.should_retry(true, &e(1), 1), "max_backoff still allows 1 s");
+    }
+
+    #[test]
+    fn a_write_refused_as_over_its_limit_is_resent_only_when_asked() {
+        let throttled = |status| Error::Throttled {
+            operation: "CreatePatient",
+            status,
+            retry_after: Some(Duration::from_millis(750)),
+            message: "CreatePatient endpoint requested more than allowed".into(),
+        };
+        let (refused, proxy_busy) = (throttled(None), throttled(Some(503)));
+        assert!(!RetryPolicy::default().should_retry(false, &refused, 1));
+        let opted_in = RetryPolicy::default().with_retry_throttled_writes(true);
+        assert!(opted_in.should_retry(false, &refused, 1));
+        assert!(
+            !opted_in.should_retry(false, &proxy_busy, 1),
+            "a proxy's 503 may hide a write that ran"
+        );
+        assert!(!opted_in.should_retry(false, &refused, 3), "attempts still count");
     }
 }

@@ -34,6 +34,8 @@ pub struct ListStream<O: ListOperation> {
     redactor: Redactor,
     open: Open<O>,
     delivered: u64,
+    /// Placeholder records skipped so far.
+    placeholders_dropped: u64,
     response: Option<O::Response>,
     done: bool,
     /// Attempts made to read the records (the first open counts as one).
@@ -78,7 +80,9 @@ impl KareoClient {
     pub async fn stream<O: ListOperation>(&self, mut request: O::Request) -> Result<ListStream<O>, Error> {
         let (body, redactor) = self.prepare::<O>(&mut request)?;
         let open = self
-            .with_retries(&O::INFO, |_| self.open_stream::<O>(body.clone(), &redactor))
+            .with_retries(&O::INFO, &mut super::CallReport::default(), |_| {
+                self.open_stream::<O>(body.clone(), &redactor)
+            })
             .await?;
         Ok(ListStream {
             client: self.clone(),
@@ -86,6 +90,7 @@ impl KareoClient {
             redactor,
             open,
             delivered: 0,
+            placeholders_dropped: 0,
             response: None,
             done: false,
             attempts: 1,
@@ -238,6 +243,13 @@ impl<O: ListOperation> ListStream<O> {
         self.delivered
     }
 
+    /// How many placeholder records the stream skipped so far (records the service sends in
+    /// place of data: see [`ListOperation::is_placeholder`]; none when the client keeps them,
+    /// [`ClientBuilder::drop_placeholders`](super::ClientBuilder::drop_placeholders)).
+    pub fn placeholders_dropped(&self) -> u64 {
+        self.placeholders_dropped
+    }
+
     /// The whole response without its records, once the stream has ended: the members before
     /// and after the list. `None` before the end.
     pub fn response(&self) -> Option<&O::Response> {
@@ -255,6 +267,10 @@ impl<O: ListOperation> ListStream<O> {
         }
         loop {
             match self.advance().await {
+                Ok(Some(item)) if self.client.inner.config.drop_placeholders && O::is_placeholder(&item) => {
+                    self.placeholders_dropped += 1;
+                    tracing::debug!(operation = O::INFO.name, "placeholder record dropped");
+                }
                 Ok(Some(item)) => {
                     self.delivered += 1;
                     return Some(Ok(item));
@@ -316,7 +332,9 @@ impl<O: ListOperation> ListStream<O> {
         let body = self.request.clone();
         let redactor = &self.redactor;
         self.open = client
-            .with_retries(&O::INFO, |_| client.open_stream::<O>(body.clone(), redactor))
+            .with_retries(&O::INFO, &mut super::CallReport::default(), |_| {
+                client.open_stream::<O>(body.clone(), redactor)
+            })
             .await?;
         Ok(())
     }

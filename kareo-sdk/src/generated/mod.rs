@@ -7,6 +7,8 @@ pub mod operations;
 
 pub mod types;
 
+pub mod values;
+
 /// Target namespaces of the WSDL's schemas; an element's [`Ns`](crate::xml::Ns) indexes this table.
 pub const NAMESPACES: [&str; 7usize] = [
     "http://www.kareo.com/api/schemas/",

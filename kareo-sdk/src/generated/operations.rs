@@ -24,6 +24,8 @@ impl crate::xml::FaultDetails for FaultDetail {
 /// The `UpdatePatient` operation: sends [`UpdatePatientReq`], answers [`ModifyPatientResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/UpdatePatient`.
+///
+/// **Published limit:** one call per 1000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 1250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UpdatePatient;
 
@@ -52,12 +54,15 @@ impl crate::xml::Operation for UpdatePatient {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(1000u64)),
     };
 }
 
 /// The `UpdateEncounterStatus` operation: sends [`UpdateEncounterStatusReq`], answers [`CreateEncounterResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/UpdateEncounterStatus`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UpdateEncounterStatus;
 
@@ -86,12 +91,15 @@ impl crate::xml::Operation for UpdateEncounterStatus {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
 }
 
 /// The `UpdateAppointment` operation: sends [`UpdateAppointmentReq`], answers [`UpdateAppointmentResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/UpdateAppointment`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UpdateAppointment;
 
@@ -120,12 +128,15 @@ impl crate::xml::Operation for UpdateAppointment {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
 }
 
 /// The `CreatePatient` operation: sends [`CreatePatientReq`], answers [`ModifyPatientResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/CreatePatient`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreatePatient;
 
@@ -154,12 +165,15 @@ impl crate::xml::Operation for CreatePatient {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
 }
 
 /// The `CreateEncounter` operation: sends [`CreateEncounterReq`], answers [`CreateEncounterResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/CreateEncounter`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreateEncounter;
 
@@ -188,6 +202,7 @@ impl crate::xml::Operation for CreateEncounter {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
 }
 
@@ -222,6 +237,7 @@ impl crate::xml::Operation for RegisterExternalVendor {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: None,
     };
 }
 
@@ -256,12 +272,15 @@ impl crate::xml::Operation for UpdatePatientsExternalId {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: None,
     };
 }
 
 /// The `CreatePayment` operation: sends [`CreatePaymentRequest`], answers [`CreatePaymentResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/CreatePayment`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreatePayment;
 
@@ -290,12 +309,15 @@ impl crate::xml::Operation for CreatePayment {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
 }
 
 /// The `CreateAppointment` operation: sends [`CreateAppointmentReq`], answers [`CreateAppointmentResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/CreateAppointment`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreateAppointment;
 
@@ -324,6 +346,7 @@ impl crate::xml::Operation for CreateAppointment {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
 }
 
@@ -358,6 +381,7 @@ impl crate::xml::Operation for CreateDocument {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: None,
     };
 }
 
@@ -392,12 +416,17 @@ impl crate::xml::Operation for DeleteDocument {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: None,
     };
 }
 
 /// The `GetAllPatients` operation: sends [`GetAllPatientsReq`], answers [`GetAllPatientsResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetAllPatients`.
+///
+/// **Published limit:** one call per 5000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 5250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetAllPatients;
 
@@ -426,12 +455,18 @@ impl crate::xml::Operation for GetAllPatients {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(5000u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetPatient` operation: sends [`GetPatientReq`], answers [`GetPatientResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetPatient`.
+///
+/// **Published limit:** one call per 250 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 500 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetPatient;
 
@@ -460,12 +495,15 @@ impl crate::xml::Operation for GetPatient {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(250u64)),
     };
 }
 
 /// The `GetAppointment` operation: sends [`GetAppointmentReq`], answers [`GetAppointmentResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetAppointment`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetAppointment;
 
@@ -494,12 +532,19 @@ impl crate::xml::Operation for GetAppointment {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
 }
 
 /// The `GetAppointments` operation: sends [`GetAppointmentsReq`], answers [`GetAppointmentsResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetAppointments`.
+///
+/// **Published limit:** one call per 1000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 1250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
+///
+/// **Date window:** the service holds `Filter/StartDate`..`Filter/EndDate` to 60 days; wider ranges fail or come back empty (`DateWindow`: run longer ranges window by window).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetAppointments;
 
@@ -528,12 +573,22 @@ impl crate::xml::Operation for GetAppointments {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(1000u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetCharges` operation: sends [`GetChargesReq`], answers [`GetChargesResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetCharges`.
+///
+/// **Published limit:** one call per 1000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 1250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
+///
+/// **Date window:** the service holds `Filter/FromPostingDate`..`Filter/ToPostingDate` to 60 days; wider ranges fail or come back empty (`DateWindow`: run longer ranges window by window).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetCharges;
 
@@ -562,12 +617,20 @@ impl crate::xml::Operation for GetCharges {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(1000u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetPatients` operation: sends [`GetPatientsReq`], answers [`GetPatientsResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetPatients`.
+///
+/// **Published limit:** one call per 1000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 1250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetPatients;
 
@@ -596,12 +659,20 @@ impl crate::xml::Operation for GetPatients {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(1000u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetPayments` operation: sends [`GetPaymentsReq`], answers [`GetPaymentsResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetPayments`.
+///
+/// **Published limit:** one call per 1000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 1250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetPayments;
 
@@ -630,12 +701,20 @@ impl crate::xml::Operation for GetPayments {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(1000u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetProviders` operation: sends [`GetProvidersReq`], answers [`GetProvidersResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetProviders`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetProviders;
 
@@ -664,12 +743,20 @@ impl crate::xml::Operation for GetProviders {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetPractices` operation: sends [`GetPracticesReq`], answers [`GetPracticesResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetPractices`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetPractices;
 
@@ -698,12 +785,20 @@ impl crate::xml::Operation for GetPractices {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetTransactions` operation: sends [`GetTransactionsReq`], answers [`GetTransactionsResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetTransactions`.
+///
+/// **Published limit:** one call per 1000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 1250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetTransactions;
 
@@ -732,12 +827,20 @@ impl crate::xml::Operation for GetTransactions {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(1000u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetServiceLocations` operation: sends [`GetServiceLocationsReq`], answers [`GetServiceLocationsResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetServiceLocations`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetServiceLocations;
 
@@ -766,12 +869,20 @@ impl crate::xml::Operation for GetServiceLocations {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetProcedureCodes` operation: sends [`GetProcedureCodesReq`], answers [`GetProcedureCodesResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetProcedureCodes`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetProcedureCodes;
 
@@ -800,12 +911,20 @@ impl crate::xml::Operation for GetProcedureCodes {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetExternalVendors` operation: sends [`GetExternalVendorsReq`], answers [`GetExternalVendorsResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetExternalVendors`.
+///
+/// **Published limit:** one call per 1000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 1250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `ExternalVendorID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetExternalVendors;
 
@@ -834,12 +953,20 @@ impl crate::xml::Operation for GetExternalVendors {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(1000u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetEncounterDetails` operation: sends [`GetEncounterDetailsReq`], answers [`GetEncounterDetailsResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetEncounterDetails`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Placeholder records:** a record without `EncounterID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetEncounterDetails;
 
@@ -868,12 +995,20 @@ impl crate::xml::Operation for GetEncounterDetails {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
+    fn remove_placeholders(response: &mut Self::Response) -> usize {
+        crate::xml::remove_placeholders::<Self>(response)
+    }
 }
 
 /// The `GetThrottles` operation: sends [`GetThrottlesReq`], answers [`GetThrottlesResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/GetThrottles`.
+///
+/// **Published limit:** one call per 5000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 5250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
+///
+/// **Limits report:** its records are the account's current limits (`ThrottleReport`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetThrottles;
 
@@ -902,12 +1037,15 @@ impl crate::xml::Operation for GetThrottles {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(5000u64)),
     };
 }
 
 /// The `DeleteAppointment` operation: sends [`DeleteAppointmentReq`], answers [`DeleteAppointmentResp`].
 ///
 /// SOAPAction `http://www.kareo.com/api/schemas/KareoServices/DeleteAppointment`.
+///
+/// **Published limit:** one call per 500 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 750 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeleteAppointment;
 
@@ -936,6 +1074,7 @@ impl crate::xml::Operation for DeleteAppointment {
         },
         read_only: false,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: Some(core::time::Duration::from_millis(500u64)),
     };
 }
 
@@ -970,10 +1109,11 @@ impl crate::xml::Operation for GetCustomerIdFromKey {
         },
         read_only: true,
         namespaces: super::MESSAGE_NAMESPACES,
+        published_interval: None,
     };
 }
 
-/// `GetAllPatients` streams the `PatientBatchData` items of its result's `Patients`.
+/// `GetAllPatients` streams the `PatientBatchData` items of its result's `Patients`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetAllPatients {
     type Item = PatientBatchData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -990,9 +1130,22 @@ impl crate::xml::ListOperation for GetAllPatients {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.patients {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetAppointments` streams the `AppointmentData` items of its result's `Appointments`.
+/// `GetAppointments` streams the `AppointmentData` items of its result's `Appointments`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetAppointments {
     type Item = AppointmentData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1009,9 +1162,22 @@ impl crate::xml::ListOperation for GetAppointments {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.appointments {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetCharges` streams the `ChargeData` items of its result's `Charges`.
+/// `GetCharges` streams the `ChargeData` items of its result's `Charges`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetCharges {
     type Item = ChargeData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1028,9 +1194,22 @@ impl crate::xml::ListOperation for GetCharges {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.charges {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetPatients` streams the `PatientData` items of its result's `Patients`.
+/// `GetPatients` streams the `PatientData` items of its result's `Patients`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetPatients {
     type Item = PatientData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1047,9 +1226,22 @@ impl crate::xml::ListOperation for GetPatients {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.patients {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetPayments` streams the `PaymentData` items of its result's `Payments`.
+/// `GetPayments` streams the `PaymentData` items of its result's `Payments`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetPayments {
     type Item = PaymentData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1066,9 +1258,22 @@ impl crate::xml::ListOperation for GetPayments {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.payments {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetProviders` streams the `ProviderData` items of its result's `Providers`.
+/// `GetProviders` streams the `ProviderData` items of its result's `Providers`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetProviders {
     type Item = ProviderData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1085,9 +1290,22 @@ impl crate::xml::ListOperation for GetProviders {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.providers {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetPractices` streams the `PracticeData` items of its result's `Practices`.
+/// `GetPractices` streams the `PracticeData` items of its result's `Practices`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetPractices {
     type Item = PracticeData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1104,9 +1322,22 @@ impl crate::xml::ListOperation for GetPractices {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.practices {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetTransactions` streams the `TransactionData` items of its result's `Transactions`.
+/// `GetTransactions` streams the `TransactionData` items of its result's `Transactions`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetTransactions {
     type Item = TransactionData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1123,9 +1354,22 @@ impl crate::xml::ListOperation for GetTransactions {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.transactions {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetServiceLocations` streams the `ServiceLocationData` items of its result's `ServiceLocations`.
+/// `GetServiceLocations` streams the `ServiceLocationData` items of its result's `ServiceLocations`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetServiceLocations {
     type Item = ServiceLocationData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1142,9 +1386,22 @@ impl crate::xml::ListOperation for GetServiceLocations {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.service_locations {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetProcedureCodes` streams the `ProcedureCodeData` items of its result's `ProcedureCodes`.
+/// `GetProcedureCodes` streams the `ProcedureCodeData` items of its result's `ProcedureCodes`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetProcedureCodes {
     type Item = ProcedureCodeData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1161,9 +1418,22 @@ impl crate::xml::ListOperation for GetProcedureCodes {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.procedure_codes {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetExternalVendors` streams the `ExternalVendorData` items of its result's `ExternalVendors`.
+/// `GetExternalVendors` streams the `ExternalVendorData` items of its result's `ExternalVendors`. A record without `ExternalVendorID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetExternalVendors {
     type Item = ExternalVendorData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1180,9 +1450,22 @@ impl crate::xml::ListOperation for GetExternalVendors {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.external_vendors {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.external_vendor_id
+            .value()
+            .map(|v| std::borrow::Cow::<str>::Owned(v.to_string()))
+            .filter(|v| !v.trim().is_empty())
+    }
 }
 
-/// `GetEncounterDetails` streams the `EncounterDetailsData` items of its result's `EncounterDetails`.
+/// `GetEncounterDetails` streams the `EncounterDetailsData` items of its result's `EncounterDetails`. A record without `EncounterID` (absent, nil or blank) is a placeholder, not data.
 impl crate::xml::ListOperation for GetEncounterDetails {
     type Item = EncounterDetailsData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1198,6 +1481,19 @@ impl crate::xml::ListOperation for GetEncounterDetails {
             crate::xml::Nillable::Value(items) => std::mem::take(items),
             _ => Vec::new(),
         }
+    }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.encounter_details {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
+    const HAS_PLACEHOLDERS: bool = true;
+    fn record_id(item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        item.encounter_id
+            .value()
+            .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
     }
 }
 
@@ -1218,7 +1514,78 @@ impl crate::xml::ListOperation for GetThrottles {
             _ => Vec::new(),
         }
     }
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>> {
+        match &mut response.throttle_details {
+            crate::xml::Nillable::Value(items) => Some(items),
+            _ => None,
+        }
+    }
 }
+
+/// The service holds `GetAppointments`'s `Filter/StartDate`..`Filter/EndDate` range to 60 days.
+impl crate::xml::DateWindow for GetAppointments {
+    const MAX_DAYS: u32 = 60u32;
+    const FROM: &'static str = "Filter/StartDate";
+    const TO: &'static str = "Filter/EndDate";
+    fn range(request: &Self::Request) -> (Option<&str>, Option<&str>) {
+        (
+            Some(&request.filter).and_then(|x| x.start_date.value()).map(String::as_str),
+            Some(&request.filter).and_then(|x| x.end_date.value()).map(String::as_str),
+        )
+    }
+    fn set_range(request: &mut Self::Request, from: String, to: String) {
+        let step0 = &mut request.filter;
+        step0.start_date = crate::xml::Nillable::Value(from);
+        let step0 = &mut request.filter;
+        step0.end_date = crate::xml::Nillable::Value(to);
+    }
+}
+
+/// The service holds `GetCharges`'s `Filter/FromPostingDate`..`Filter/ToPostingDate` range to 60 days.
+impl crate::xml::DateWindow for GetCharges {
+    const MAX_DAYS: u32 = 60u32;
+    const FROM: &'static str = "Filter/FromPostingDate";
+    const TO: &'static str = "Filter/ToPostingDate";
+    fn range(request: &Self::Request) -> (Option<&str>, Option<&str>) {
+        (
+            Some(&request.filter)
+                .and_then(|x| x.from_posting_date.value())
+                .map(String::as_str),
+            Some(&request.filter)
+                .and_then(|x| x.to_posting_date.value())
+                .map(String::as_str),
+        )
+    }
+    fn set_range(request: &mut Self::Request, from: String, to: String) {
+        let step0 = &mut request.filter;
+        step0.from_posting_date = crate::xml::Nillable::Value(from);
+        let step0 = &mut request.filter;
+        step0.to_posting_date = crate::xml::Nillable::Value(to);
+    }
+}
+
+/// `GetThrottles` reports the account's limits: `Endpoint` names an operation, `ThrottleTimeMs` its interval in milliseconds.
+impl crate::xml::ThrottleReport for GetThrottles {
+    fn limit(item: &Self::Item) -> Option<(&str, core::time::Duration)> {
+        let endpoint = item.endpoint.value()?;
+        let ms = *item.throttle_time_ms.as_ref()?;
+        (ms.is_finite() && ms > 0.0 && ms < 86_400_000.0)
+            .then(|| (
+                endpoint.as_str(),
+                core::time::Duration::from_micros((ms * 1000.0) as u64),
+            ))
+    }
+}
+
+/// The service's published call limits as the overrides declare them (the intervals are each operation's `OperationInfo::published_interval`).
+///
+/// Source: Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change").
+pub const THROTTLES: crate::xml::ThrottleTable = crate::xml::ThrottleTable {
+    source: "Kareo API Technical Guide, April 2025 revision, section 3.3 (\"subject to change\")",
+    margin: core::time::Duration::from_millis(250u64),
+    over_limit_text: Some("endpoint requested more than allowed"),
+    interval_pattern: Some("over time interval {ms} milliseconds"),
+};
 
 impl crate::xml::Credentialed for UpdatePatientReq {
     fn fill_credentials(&mut self, source: &dyn crate::xml::CredentialSource) {
@@ -2255,5 +2622,23 @@ macro_rules! for_each_list_operation {
         stream_get_external_vendors), (GetEncounterDetails, get_encounter_details,
         stream_get_encounter_details), (GetThrottles, get_throttles,
         stream_get_throttles) }
+    };
+}
+
+/// Calls macro `$m` once with every operation implementing `DateWindow` (a request date
+/// range the service holds to a window) as `$m! { A, B, ... }`.
+#[macro_export]
+macro_rules! for_each_date_window_operation {
+    ($m:ident) => {
+        $m ! { GetAppointments, GetCharges }
+    };
+}
+
+/// Calls macro `$m` once with the operations implementing `ThrottleReport` (which
+/// report the account's call limits) as `$m! { A, ... }`; none in a contract without one.
+#[macro_export]
+macro_rules! for_each_throttle_report_operation {
+    ($m:ident) => {
+        $m ! { GetThrottles }
     };
 }

@@ -117,6 +117,70 @@ pub struct OperationInfo {
     /// The namespace table of the operation's contract: the schemas' namespaces, which [`Ns`]
     /// indexes, then the SOAP 1.1 envelope's (the generated `MESSAGE_NAMESPACES`).
     pub namespaces: &'static [&'static str],
+    /// The service's published limit for this operation: at most one call per this interval
+    /// (per account), as the [`ThrottleTable`] states it, without the client's margin.
+    pub published_interval: Option<core::time::Duration>,
+}
+
+/// What the service publishes about its call limits, from the generator's overrides (the
+/// per-operation intervals are in [`OperationInfo::published_interval`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottleTable {
+    /// Where the table comes from (document and revision); empty when none is declared.
+    pub source: &'static str,
+    /// Added to every published interval by the client's default limits: a gap of exactly
+    /// the interval has been seen to be over the limit.
+    pub margin: core::time::Duration,
+    /// Text the service's over-limit messages contain (they come as ordinary error answers).
+    pub over_limit_text: Option<&'static str>,
+    /// How those messages state the interval, with `{ms}` standing for the milliseconds.
+    pub interval_pattern: Option<&'static str>,
+}
+
+impl ThrottleTable {
+    /// No published table.
+    pub const NONE: ThrottleTable = ThrottleTable {
+        source: "",
+        margin: core::time::Duration::ZERO,
+        over_limit_text: None,
+        interval_pattern: None,
+    };
+
+    /// Whether `message` is an over-limit message (it contains
+    /// [`over_limit_text`](Self::over_limit_text), ignoring ASCII case).
+    pub fn is_over_limit(&self, message: &str) -> bool {
+        self.over_limit_text
+            .is_some_and(|t| !t.is_empty() && message.to_ascii_lowercase().contains(&t.to_ascii_lowercase()))
+    }
+
+    /// How long to wait before calling operation `info` again after an over-limit answer
+    /// `message`: the server's `Retry-After` if it sent one, else the interval the message
+    /// states, else the published one; plus the [`margin`](Self::margin). `None` when none is
+    /// known.
+    pub fn wait_after(
+        &self,
+        info: &OperationInfo,
+        message: &str,
+        retry_after: Option<core::time::Duration>,
+    ) -> Option<core::time::Duration> {
+        let base = retry_after
+            .or_else(|| self.stated_interval(message))
+            .or(info.published_interval)?;
+        Some(base.saturating_add(self.margin))
+    }
+
+    /// The interval an over-limit message states, if it follows
+    /// [`interval_pattern`](Self::interval_pattern).
+    pub fn stated_interval(&self, message: &str) -> Option<core::time::Duration> {
+        let (before, after) = self.interval_pattern?.split_once("{ms}")?;
+        let at = message.find(before)? + before.len();
+        let rest = &message[at..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || digits > 9 || !rest[digits..].starts_with(after) {
+            return None;
+        }
+        rest[..digits].parse().ok().map(core::time::Duration::from_millis)
+    }
 }
 
 impl OperationInfo {
@@ -143,6 +207,11 @@ pub trait Operation {
     type Fault: FaultDetails;
     /// Wire names and SOAPAction.
     const INFO: OperationInfo;
+    /// Removes placeholder records from a whole response (list operations with a declared
+    /// placeholder rule; see [`ListOperation::is_placeholder`]); returns how many it removed.
+    fn remove_placeholders(_response: &mut Self::Response) -> usize {
+        0
+    }
 }
 
 /// An operation whose result holds a list that can be read record by record while the
@@ -157,6 +226,60 @@ pub trait ListOperation: Operation {
     /// Takes the records out of a whole response, leaving its collection empty (present and
     /// empty when it was present).
     fn take_items(response: &mut Self::Response) -> Vec<Self::Item>;
+    /// The records of a whole response, if its collection is present.
+    fn items_mut(response: &mut Self::Response) -> Option<&mut Vec<Self::Item>>;
+    /// Whether the record type has a declared placeholder rule (see
+    /// [`is_placeholder`](Self::is_placeholder)).
+    const HAS_PLACEHOLDERS: bool = false;
+    /// The record's identifier, where the overrides declare one for the record type: `None`
+    /// when it is absent, nil or blank.
+    fn record_id(_item: &Self::Item) -> Option<std::borrow::Cow<'_, str>> {
+        None
+    }
+    /// Whether the record is a placeholder the service sends in place of data (one empty
+    /// record for "no match", or one before real rows): for a record type with a declared
+    /// identifier, a record without one. Records of other types never are.
+    fn is_placeholder(item: &Self::Item) -> bool {
+        Self::HAS_PLACEHOLDERS && Self::record_id(item).is_none()
+    }
+}
+
+/// Removes the placeholder records from a whole response of `O`; returns how many it removed.
+pub fn remove_placeholders<O: ListOperation>(response: &mut O::Response) -> usize {
+    if !O::HAS_PLACEHOLDERS {
+        return 0;
+    }
+    match O::items_mut(response) {
+        Some(items) => {
+            let before = items.len();
+            items.retain(|item| !O::is_placeholder(item));
+            before - items.len()
+        }
+        None => 0,
+    }
+}
+
+/// An operation whose request carries a date range that the service holds to a window of
+/// [`MAX_DAYS`](Self::MAX_DAYS) days (longer ranges fail or come back empty). The range's ends
+/// are strings in the request, as the schema declares them.
+pub trait DateWindow: ListOperation {
+    /// The widest range the service accepts, in days.
+    const MAX_DAYS: u32;
+    /// The member path of the first day (`Filter/FromPostingDate`), for messages.
+    const FROM: &'static str;
+    /// The member path of the last day.
+    const TO: &'static str;
+    /// The range's ends as set in `request`.
+    fn range(request: &Self::Request) -> (Option<&str>, Option<&str>);
+    /// Sets the range's ends, creating the members that hold them.
+    fn set_range(request: &mut Self::Request, from: String, to: String);
+}
+
+/// An operation whose list result reports the account's current call limits, one record per
+/// limited operation.
+pub trait ThrottleReport: ListOperation {
+    /// The operation a record limits and its interval, when the record holds both.
+    fn limit(item: &Self::Item) -> Option<(&str, core::time::Duration)>;
 }
 
 /// What a SOAP message carries: header entries (`soap:header` parts) and a body. Every body

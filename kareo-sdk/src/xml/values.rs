@@ -107,6 +107,18 @@ impl<T> Nillable<T> {
         }
     }
 
+    /// The value, set to `f()` first unless there is one (absent or nil becomes a value).
+    pub fn get_or_insert_with(&mut self, f: impl FnOnce() -> T) -> &mut T {
+        if !matches!(self, Nillable::Value(_)) {
+            *self = Nillable::Value(f());
+        }
+        match self {
+            Nillable::Value(v) => v,
+            // Set just above.
+            Nillable::Absent | Nillable::Nil => unreachable!("a value was just set"),
+        }
+    }
+
     /// Whether the element is absent.
     pub fn is_absent(&self) -> bool {
         matches!(self, Nillable::Absent)
