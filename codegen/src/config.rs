@@ -202,6 +202,11 @@ pub struct Config {
     /// String members that hold typed values (dates, money, ...): accessors and setters
     /// (see [`value_rules`](crate::value_rules)). `None` generates none.
     pub values: Option<crate::value_rules::ValueRules>,
+    /// Cargo feature that derives `serde::Serialize` and `serde::Deserialize` on every generated
+    /// type (field names as the schema spells them; the crate must then depend on `serde` with
+    /// `derive`, and its runtime provide the serde impls of its value types). `None` emits no
+    /// serde code.
+    pub serde_feature: Option<String>,
 }
 
 impl Default for Config {
@@ -221,6 +226,7 @@ impl Default for Config {
             throttles: None,
             date_windows: Vec::new(),
             values: None,
+            serde_feature: None,
         }
     }
 }
@@ -249,6 +255,7 @@ mod file {
     struct Overrides {
         runtime_path: String,
         other_direction_feature: Option<String>,
+        serde_feature: Option<String>,
         context_member: Option<String>,
         #[serde(default)]
         secret_roles: Vec<String>,
@@ -387,6 +394,7 @@ mod file {
             Ok(Config {
                 runtime_path: o.runtime_path,
                 other_direction_feature: o.other_direction_feature,
+                serde_feature: o.serde_feature,
                 context_member: o.context_member.as_ref().map(member).transpose()?,
                 credentials,
                 not_secret: members(&o.not_secret)?,

@@ -87,6 +87,89 @@ fn the_other_direction_feature_gates_only_unused_codec_directions() {
     assert!(types.contains("\nimpl ::store_sdk::rt::Decode for ListResp"));
 }
 
+/// Whether `attr` is `#[cfg(feature = "json")]` or `#[cfg_attr(feature = "json", ...)]`.
+fn json_gated(attr: &syn::Attribute) -> bool {
+    use quote::ToTokens;
+    (attr.path().is_ident("cfg") || attr.path().is_ident("cfg_attr"))
+        && attr.meta.to_token_stream().to_string().contains("feature = \"json\"")
+}
+
+/// `code` as compiled without feature `json`: gated items and attributes removed.
+fn without_json(code: &str) -> String {
+    let mut file: syn::File = syn::parse_str(code).expect("generated code parses");
+    file.items.retain(|item| match item {
+        syn::Item::Impl(i) => !i.attrs.iter().any(json_gated),
+        _ => true,
+    });
+    for item in &mut file.items {
+        match item {
+            syn::Item::Struct(s) => {
+                s.attrs.retain(|a| !json_gated(a));
+                s.fields.iter_mut().for_each(|f| f.attrs.retain(|a| !json_gated(a)));
+            }
+            syn::Item::Enum(e) => {
+                e.attrs.retain(|a| !json_gated(a));
+                e.variants.iter_mut().for_each(|v| v.attrs.retain(|a| !json_gated(a)));
+            }
+            _ => {}
+        }
+    }
+    prettyplease::unparse(&file)
+}
+
+#[test]
+fn the_serde_feature_gates_all_serde_code_and_every_type_gets_it() {
+    for name in [
+        "occurs.wsdl",
+        "enums.wsdl",
+        "headers.wsdl",
+        "faults.wsdl",
+        "overrides.wsdl",
+    ] {
+        let mut config = fixture_config::config_for(name);
+        config.serde_feature = None;
+        let plain = generate_fixture(name, &config);
+        for f in &plain.files {
+            assert!(
+                !f.contents.contains("serde"),
+                "{name}/{}: serde code without the feature",
+                f.path
+            );
+        }
+        config.serde_feature = Some("json".into());
+        let output = generate_fixture(name, &config);
+        for path in ["types.rs", "operations.rs"] {
+            let code = output.file(path).unwrap();
+            let rest = without_json(code);
+            assert!(
+                !rest.contains("serde"),
+                "{name}/{path}: serde code outside the feature:\n{rest}"
+            );
+            // Every struct with members' braces (not the unit operation markers) derives both
+            // traits; every schema enumeration implements them, the fault enum derives them.
+            let file: syn::File = syn::parse_str(code).unwrap();
+            for item in &file.items {
+                let (ident, attrs, derived) = match item {
+                    syn::Item::Struct(s) if !matches!(s.fields, syn::Fields::Unit) => (&s.ident, &s.attrs, true),
+                    syn::Item::Enum(e) => (&e.ident, &e.attrs, e.ident == "FaultDetail"),
+                    _ => continue,
+                };
+                let derives = attrs.iter().any(|a| {
+                    use quote::ToTokens;
+                    json_gated(a)
+                        && a.meta
+                            .to_token_stream()
+                            .to_string()
+                            .contains("derive (serde :: Serialize , serde :: Deserialize)")
+                });
+                let implements = code.contains(&format!("impl serde::Serialize for {ident} "))
+                    && code.contains(&format!("impl<'de> serde::Deserialize<'de> for {ident} "));
+                assert!(if derived { derives } else { implements }, "{name}/{path}: {ident}");
+            }
+        }
+    }
+}
+
 #[test]
 fn secrets_are_masked_and_their_struct_does_not_derive_debug() {
     let output = generate_fixture("overrides.wsdl", &fixture_config::config_for("overrides.wsdl"));

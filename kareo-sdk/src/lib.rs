@@ -9,6 +9,14 @@
 //! - [`error`]: its [`Error`] type;
 //! - [`values`]: Kareo's string-typed dates, date-times, money, integers and flags, typed (the
 //!   generated records' `…_value()` accessors and the filters' setters).
+//!
+//! Features:
+//! - `serde`: `Serialize` and `Deserialize` on every generated type and runtime value type,
+//!   members under the schema's names (absent = key left out, nil = `null`; enumerations keep
+//!   unlisted values; bytes in base64; decimals and dates as their exact text; credentials
+//!   written masked). Each value type's JSON form is listed in [`xml`].
+//! - `server-codec`: encoding of response-only types and decoding of request-only types, for
+//!   mock servers and round-trip tests.
 
 #![warn(missing_docs)]
 

@@ -553,7 +553,10 @@ mod against_the_kit {
             .collect(|p| windows = p.windows)
             .await
             .unwrap();
-        let got: Vec<String> = charges.iter().map(|c| c.id.value().cloned().unwrap_or_default()).collect();
+        let got: Vec<String> = charges
+            .iter()
+            .map(|c| c.id.value().cloned().unwrap_or_default())
+            .collect();
         let mut sorted_expected = expected.clone();
         sorted_expected.sort_by_key(|id| got.iter().position(|g| g == id));
         assert_eq!(got.len(), expected.len(), "every charge of the year, each once");

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::types::{derives_default, direction_cfg, field_type, helper_name, shape};
-use super::Ctx;
+use super::{serde_attrs, Ctx};
 use crate::model::{Member, Operation, Wrapped};
 use crate::names;
 
@@ -59,16 +59,20 @@ pub(super) fn emit(ctx: &Ctx<'_>, m: &MessageType<'_>) -> TokenStream {
     let body = ctx.type_ident(&m.wrapped.body);
     let headers = &m.wrapped.headers;
     let fields = header_fields(headers);
-    let decls = headers.iter().zip(&fields).map(|(h, f)| {
+    let keys = serde_attrs::keys(headers);
+    let decls = headers.iter().zip(&fields).zip(&keys).map(|((h, f), key)| {
         let ty = field_type(ctx, h);
+        let serde = serde_attrs::field(ctx, h, key);
         let doc = super::doc_attrs(&format!(
             "SOAP header entry `{}` in `{}`: sent when set.{}",
             h.name,
             h.ns,
             h.doc.as_deref().map(|d| format!("\n\n{d}")).unwrap_or_default()
         ));
-        quote!(#doc pub #f: #ty,)
+        quote!(#doc #serde pub #f: #ty,)
     });
+    let serde_derive = serde_attrs::derive(ctx, true);
+    let serde_body = serde_attrs::body_field(ctx, headers);
     let slot_types: Vec<TokenStream> = headers.iter().map(|h| field_type(ctx, h)).collect();
     let writes = headers.iter().zip(&fields).map(|(h, f)| {
         let ns = ctx.ns(&h.ns);
@@ -126,9 +130,11 @@ pub(super) fn emit(ctx: &Ctx<'_>, m: &MessageType<'_>) -> TokenStream {
     quote! {
         #doc
         #[derive(#(#derives),*)]
+        #serde_derive
         pub struct #ident {
             #(#decls)*
             /// The body.
+            #serde_body
             pub body: #body,
         }
         #debug

@@ -15,6 +15,7 @@ mod lists;
 mod messages;
 mod operations;
 mod samples;
+mod serde_attrs;
 mod service;
 mod surface;
 mod types;

@@ -5,8 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::messages::{self, MessageType};
-use super::Ctx;
-use super::{lists, windows};
+use super::{lists, serde_attrs, windows, Ctx};
 use crate::model::{FaultInfo, Operation, Wrapped};
 use crate::names;
 
@@ -198,14 +197,17 @@ fn emit_fault_detail(ctx: &Ctx<'_>, ident: &syn::Ident) -> TokenStream {
         .iter()
         .map(|v| format_ident!("{}", v))
         .collect();
-    let decls = elements.iter().zip(&variants).map(|(f, v)| {
+    let keys = names::dedupe(elements.iter().map(|f| f.element.local.clone()), &[], "_");
+    let decls = elements.iter().zip(&variants).zip(&keys).map(|((f, v), key)| {
         let ty = ctx.type_ident(&f.detail);
         let doc = super::doc_attrs(&format!(
             "Fault `{}`: detail element `{}` in `{}`.",
             f.name, f.element.local, f.element.ns
         ));
-        quote!(#doc #v(#ty))
+        let serde = serde_attrs::variant(ctx, key);
+        quote!(#doc #serde #v(#ty))
     });
+    let serde_derive = serde_attrs::derive(ctx, false);
     let arms = elements.iter().zip(&variants).map(|(f, v)| {
         let ty = ctx.type_ident(&f.detail);
         let ns = ctx.ns(&f.element.ns);
@@ -225,6 +227,7 @@ fn emit_fault_detail(ctx: &Ctx<'_>, ident: &syn::Ident) -> TokenStream {
         /// The typed detail of a SOAP fault: one variant per fault element the contract's
         /// operations declare (`wsdl:fault`); without variants when they declare none.
         #[derive(Debug, Clone, PartialEq)]
+        #serde_derive
         pub enum #ident { #(#decls,)* }
         impl #rt::FaultDetails for #ident {
             fn decode_detail<'i>(

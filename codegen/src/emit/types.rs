@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{xsd_name, Ctx};
+use super::{serde_attrs, xsd_name, Ctx};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Builtin, Member, StructType, TypeDef, TypeKind, TypeRef};
 use crate::names;
@@ -156,11 +156,14 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
         }
     }
 
-    let decls = s.members.iter().zip(&field_idents).map(|(m, f)| {
+    let keys = serde_attrs::keys(&s.members);
+    let decls = s.members.iter().zip(&field_idents).zip(&keys).map(|((m, f), key)| {
         let doc = super::doc_attrs(&member_doc(m, shape(m)));
         let ty = field_type(ctx, m);
-        quote! { #doc pub #f: #ty, }
+        let serde = serde_attrs::field(ctx, m, key);
+        quote! { #doc #serde pub #f: #ty, }
     });
+    let serde_derive = serde_attrs::derive(ctx, true);
     let derive_default = defaults.struct_is_default(ctx, &t.name);
     let has_secret = s.members.iter().any(|m| m.secret);
     let mut derives = vec![quote!(Clone), quote!(PartialEq)];
@@ -336,6 +339,7 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
     Ok(quote! {
         #doc
         #[derive(#(#derives),*)]
+        #serde_derive
         pub struct #ident { #(#decls)* }
         #constructor
         #debug_impl
@@ -398,6 +402,7 @@ fn emit_enum(ctx: &Ctx<'_>, t: &TypeDef) -> TokenStream {
             }
         }
     });
+    let serde = serde_attrs::enum_impls(ctx, &ident);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -434,6 +439,7 @@ fn emit_enum(ctx: &Ctx<'_>, t: &TypeDef) -> TokenStream {
             }
         }
         #list_item
+        #serde
     }
 }
 

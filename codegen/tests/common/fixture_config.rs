@@ -4,8 +4,39 @@
 use codegen::config::{Credential, StatusPaths};
 use codegen::{Config, MemberRef, QName};
 
+/// Fixtures generated with `serde` support (feature `serde`): those compiled into the SDK's
+/// tests (so the derived impls are built and run there), and those exercising member shapes,
+/// secrets, enumerations, floats, boxing and name collisions. The others pin that without the setting
+/// no serde code is emitted.
+const SERDE_FIXTURES: &[&str] = &[
+    "anys.wsdl",
+    "arrays.wsdl",
+    "binary.wsdl",
+    "builtins.wsdl",
+    "collisions.wsdl",
+    "element_ref.wsdl",
+    "enums.wsdl",
+    "faults.wsdl",
+    "headers.wsdl",
+    "lists.wsdl",
+    "messages.wsdl",
+    "occurs.wsdl",
+    "overrides.wsdl",
+    "qnames.wsdl",
+    "recursive.wsdl",
+    "sequence.wsdl",
+];
+
 /// The Config for `fixture`.
 pub fn config_for(fixture: &str) -> Config {
+    let mut config = base_config(fixture);
+    if SERDE_FIXTURES.contains(&fixture) {
+        config.serde_feature = Some("serde".into());
+    }
+    config
+}
+
+fn base_config(fixture: &str) -> Config {
     let store = |local: &str| QName::new("http://example.com/store/", local);
     let member = |owner: &str, member: &str| MemberRef {
         owner: store(owner),
@@ -56,6 +87,7 @@ pub fn config_for(fixture: &str) -> Config {
             date_windows: Vec::new(),
             // Value rules have a test of their own (value_rules.rs).
             values: None,
+            serde_feature: None,
         },
         "headers.wsdl" => Config {
             credentials: vec![Credential {

@@ -9,6 +9,7 @@ use super::types::*;
 /// The typed detail of a SOAP fault: one variant per fault element the contract's
 /// operations declare (`wsdl:fault`); without variants when they declare none.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum FaultDetail {}
 impl crate::xml::FaultDetails for FaultDetail {
     fn decode_detail<'i>(

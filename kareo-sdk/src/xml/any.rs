@@ -17,7 +17,11 @@ use super::Ns;
 /// told in general. Writing declares on the element each binding that is not already in scope
 /// with the same meaning, and checks that the fragment is well-formed and binds the prefixes
 /// of its elements and attributes.
+///
+/// With the `serde` feature it is a JSON object of these three fields, under these names.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct AnyXml {
     /// Namespace bindings as `(prefix, uri)`, outermost first; `""` is the default namespace.
     pub namespaces: Vec<(String, String)>,

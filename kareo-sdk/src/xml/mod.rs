@@ -3,6 +3,27 @@
 //!
 //! Nothing here knows Kareo's schema; the generated module supplies the namespace table and
 //! the per-type code.
+//!
+//! With the `serde` feature the value types are `Serialize` and `Deserialize`, each in a JSON
+//! form that reads back as exactly what was written:
+//!
+//! | type | JSON |
+//! | --- | --- |
+//! | [`Nillable`] (a struct member) | absent: the key is left out; nil: `null`; a value: the value |
+//! | [`Decimal`], [`Integer`] and its kin | the lexical form as a string (`"1200.0000"`), never a number |
+//! | [`DateTime`], [`Date`], [`Time`], `G…`, [`Duration`] | the lexical form as a string, zone form and fraction digits kept |
+//! | [`Base64Binary`], [`HexBinary`] | the bytes as a base64 string (standard alphabet, padded) |
+//! | [`QNameValue`] | `"{namespace}local"` (Clark notation); `"local"` without a namespace |
+//! | [`WcfChar`] | the UTF-16 code unit as a number, as on the wire |
+//! | [`Uuid`] | the hyphenated string |
+//! | [`AnyXml`] | `{"namespaces": [[prefix, uri], …], "attributes": [[name, value], …], "content": "…"}` |
+//! | `f32`/`f64` members | numbers; `NaN`, `INF` and `-INF` as those strings (JSON numbers cannot hold them) |
+//! | credential members | `"***"` when set, never the secret (`serde_secret`) |
+//! | generated enumerations | the wire text, unlisted values included |
+//!
+//! Reading is as strict as the XML reader: a text outside the type's lexical space is an
+//! error naming the expected type, never quoting the text, and generated structs refuse
+//! unknown keys.
 
 mod any;
 mod binary;
@@ -13,6 +34,8 @@ mod qname;
 mod read;
 #[cfg(feature = "server-codec")]
 mod sample;
+#[cfg(feature = "serde")]
+mod serde_impls;
 mod stream;
 mod values;
 mod write;
@@ -29,6 +52,8 @@ pub use qname::QNameValue;
 pub use read::{Decode, DecodeError, DecodeErrorKind, Element, Limits, Reader};
 #[cfg(feature = "server-codec")]
 pub use sample::Sample;
+#[cfg(feature = "serde")]
+pub use serde_impls::{serde_float, serde_secret};
 pub use stream::{ListPath, ListSplitter, Record, Step, StreamLimits};
 pub use uuid::Uuid;
 pub use values::{DateTime, Decimal, Duration, Nillable, SimpleValue, ValueError, WcfChar, Zone};

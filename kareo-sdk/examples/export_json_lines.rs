@@ -1,0 +1,86 @@
+//! Exports the patients `GetPatients` finds as JSON lines on stdout: one `PatientData` record a
+//! line, members under the schema's names, absent members left out and nil ones `null`.
+//!
+//! ```sh
+//! cargo run -p kareo-sdk --features serde --example export_json_lines -- Testpatient > patients.jsonl
+//! ```
+//!
+//! Without `KAREO_*` variables it calls a local mock Kareo, first creating two invented
+//! patients with that last name. Records are streamed: each is written as it arrives, so memory
+//! does not grow with the answer. Progress goes to stderr, records alone to stdout.
+
+use std::io::Write;
+
+use kareo_mock::MockKareo;
+use kareo_sdk::types::{CreatePatientReq, GetPatientsReq, PatientCreate};
+use kareo_sdk::xml::{DateTime, Nillable};
+use kareo_sdk::{Error, KareoClient};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(n) => {
+            eprintln!("{n} patient record(s) exported");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<usize, Error> {
+    let last_name = std::env::args().nth(1).unwrap_or_else(|| "Testpatient".to_owned());
+
+    // The real service when KAREO_CUSTOMER_KEY, KAREO_USER and KAREO_PASSWORD are set (it is
+    // only read); otherwise a local mock, which is given two patients to find.
+    let _mock;
+    let client = if std::env::vars().any(|(name, _)| name.starts_with("KAREO_")) {
+        KareoClient::from_env()?
+    } else {
+        let mock = MockKareo::start().await.map_err(|e| Error::Config {
+            message: format!("cannot start the local mock Kareo: {e}"),
+        })?;
+        let client = KareoClient::builder(mock.credentials())
+            .endpoint(mock.endpoint())
+            .build()?;
+        for first_name in ["Ada", "Grace"] {
+            let patient = PatientCreate {
+                first_name: first_name.into(),
+                last_name: last_name.as_str().into(),
+                dateof_birth: DateTime::new(1970, 1, 2, 0, 0, 0).map_or(Nillable::Absent, Nillable::Value),
+                ..PatientCreate::default()
+            };
+            let request = CreatePatientReq {
+                patient: Some(patient),
+                ..CreatePatientReq::default()
+            };
+            client.create_patient(request).await?;
+        }
+        _mock = mock;
+        client
+    };
+    eprintln!(
+        "Exporting patients named {last_name:?} from {}",
+        client.config().endpoint()
+    );
+
+    let mut request = GetPatientsReq::default();
+    request.filter.last_name = last_name.into();
+    let mut records = client.stream_get_patients(request).await?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut n = 0;
+    while let Some(patient) = records.next().await {
+        let line = serde_json::to_string(&patient?).map_err(|e| Error::Config {
+            message: format!("cannot write a record as JSON: {e}"),
+        })?;
+        writeln!(out, "{line}")
+            .and_then(|()| out.flush())
+            .map_err(|e| Error::Config {
+                message: format!("cannot write to stdout: {e}"),
+            })?;
+        n += 1;
+    }
+    Ok(n)
+}

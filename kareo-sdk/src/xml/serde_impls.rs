@@ -1,0 +1,547 @@
+//! `serde` for the runtime's value types (feature `serde`), and the two field codecs the
+//! generated code names: [`serde_secret`](super::serde_secret) and
+//! [`serde_float`](super::serde_float).
+//!
+//! The JSON form of each type is listed in the [module docs](super).
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::str::FromStr;
+
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde::ser::{self, Serialize, Serializer};
+
+use super::binary::{base64_decode, base64_encode_into};
+use super::lexical::{
+    Date, GDay, GMonth, GMonthDay, GYear, GYearMonth, Integer, NegativeInteger, NonNegativeInteger, NonPositiveInteger,
+    PositiveInteger, Time,
+};
+use super::qname::is_ncname;
+use super::values::{DateTime, Decimal, Duration, Nillable, SimpleValue, ValueError, WcfChar};
+use super::{Base64Binary, HexBinary, QNameValue};
+
+/// `Absent` is written only by leaving the key out (the generated fields skip it); a value that
+/// reaches a serializer as absent has no JSON form that would read back as absent.
+impl<T: Serialize> Serialize for Nillable<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Nillable::Value(v) => s.serialize_some(v),
+            Nillable::Nil => s.serialize_none(),
+            Nillable::Absent => Err(ser::Error::custom(
+                "an absent Nillable has no JSON value: leave its key out \
+                 (#[serde(default, skip_serializing_if = \"Nillable::is_absent\")])",
+            )),
+        }
+    }
+}
+
+/// `null` is nil, a value is a value; a missing key is absent (the field's `default`).
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nillable<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match Option::<T>::deserialize(d)? {
+            Some(v) => Nillable::Value(v),
+            None => Nillable::Nil,
+        })
+    }
+}
+
+/// Reads a string and parses it with `parse`, naming `expected` when it is not one.
+struct TextVisitor<T, F> {
+    expected: &'static str,
+    parse: F,
+    out: PhantomData<T>,
+}
+
+impl<T, F: FnOnce(&str) -> Result<T, ValueError>> Visitor<'_> for TextVisitor<T, F> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an {} as a string", self.expected)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        (self.parse)(v).map_err(E::custom)
+    }
+}
+
+fn text<'de, D: Deserializer<'de>, T>(
+    d: D,
+    expected: &'static str,
+    parse: impl FnOnce(&str) -> Result<T, ValueError>,
+) -> Result<T, D::Error> {
+    d.deserialize_str(TextVisitor {
+        expected,
+        parse,
+        out: PhantomData,
+    })
+}
+
+/// Types kept in their lexical form: written as their wire text, read through `FromStr`.
+macro_rules! lexical_serde {
+    ($($t:ty => $xsd:literal),* $(,)?) => {$(
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&SimpleValue::to_text(self))
+            }
+        }
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                text(d, $xsd, <$t>::from_str)
+            }
+        }
+    )*};
+}
+
+lexical_serde!(
+    Decimal => "xs:decimal",
+    Duration => "xs:duration",
+    DateTime => "xs:dateTime",
+    Date => "xs:date",
+    Time => "xs:time",
+    GYear => "xs:gYear",
+    GYearMonth => "xs:gYearMonth",
+    GMonth => "xs:gMonth",
+    GDay => "xs:gDay",
+    GMonthDay => "xs:gMonthDay",
+    Integer => "xs:integer",
+    NonNegativeInteger => "xs:nonNegativeInteger",
+    PositiveInteger => "xs:positiveInteger",
+    NonPositiveInteger => "xs:nonPositiveInteger",
+    NegativeInteger => "xs:negativeInteger",
+);
+
+impl Serialize for WcfChar {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u16(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for WcfChar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        u16::deserialize(d).map(WcfChar)
+    }
+}
+
+fn base64(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    base64_encode_into(&mut out, bytes);
+    out
+}
+
+impl Serialize for Base64Binary {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Base64Binary {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        text(d, "xs:base64Binary", base64_decode).map(Base64Binary)
+    }
+}
+
+/// Base64 like [`Base64Binary`]: in JSON, bytes are base64 whatever their XML form.
+impl Serialize for HexBinary {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for HexBinary {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        text(d, "xs:hexBinary in base64", base64_decode).map(HexBinary)
+    }
+}
+
+impl Serialize for QNameValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// `{namespace}local` or `local`; the local name must be an XML `NCName`.
+fn parse_clark(text: &str) -> Result<QNameValue, ValueError> {
+    let (namespace, local) = match text.strip_prefix('{') {
+        Some(rest) => rest.rsplit_once('}').unwrap_or(("", "")),
+        None => ("", text),
+    };
+    if !is_ncname(local) || (text.starts_with('{') && namespace.is_empty()) {
+        return Err(super::values::invalid(
+            "xs:QName",
+            "expected {namespace}local or local, with an NCName local part",
+        ));
+    }
+    Ok(QNameValue::new(namespace, local))
+}
+
+impl<'de> Deserialize<'de> for QNameValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        text(d, "xs:QName in {namespace}local form", parse_clark)
+    }
+}
+
+/// The field codec of credential members (`CustomerKey`, `Password`, `User`, …): a set value
+/// is written as `"***"`, so that serializing a request (to log or store it) never leaks a
+/// secret, exactly as its `Debug` output does not. Unset stays unset (the key left out, or
+/// `null` for nil).
+///
+/// Reading takes a value as given, except the mask itself: `"***"` is an error, since a
+/// request read back from masked JSON would otherwise send `***` as the credential. Leave
+/// the key out instead, and the client fills the member from its settings on every call.
+pub mod serde_secret {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::xml::{CredentialSlot, Masked};
+
+    /// The mask written in place of a set secret.
+    pub const MASK: &str = "***";
+
+    /// Writes `value` masked.
+    pub fn serialize<T, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error>
+    where
+        for<'a> Masked<'a, T>: Serialize,
+    {
+        Masked(value).serialize(s)
+    }
+
+    /// Reads a credential member; the mask is refused.
+    pub fn deserialize<'de, T, D>(d: D) -> Result<T, D::Error>
+    where
+        T: Deserialize<'de> + CredentialSlot,
+        D: Deserializer<'de>,
+    {
+        let value = T::deserialize(d)?;
+        if value.value() == Some(MASK) {
+            return Err(D::Error::custom(
+                "a masked credential (\"***\") cannot be read back: leave the member out and the client fills it",
+            ));
+        }
+        Ok(value)
+    }
+}
+
+impl Serialize for super::Masked<'_, String> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(if self.0.is_empty() { "" } else { serde_secret::MASK })
+    }
+}
+
+impl Serialize for super::Masked<'_, Option<String>> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Some(_) => s.serialize_some(serde_secret::MASK),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+impl Serialize for super::Masked<'_, Nillable<String>> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.as_ref().map(|_| serde_secret::MASK).serialize(s)
+    }
+}
+
+/// The field codec of `xs:float`/`xs:double` members (and collections of them): finite
+/// values are JSON numbers; `NaN`, `INF` and `-INF`, which JSON numbers cannot hold (a JSON
+/// serializer would write `null`, losing the value), are those strings, as in XML.
+pub mod serde_float {
+    use std::fmt;
+
+    use serde::de::{self, Deserialize, Deserializer, Visitor};
+    use serde::{Serialize, Serializer};
+
+    use crate::xml::Nillable;
+
+    /// A member value holding floats: a float, or an option, nillable, box or vector of one.
+    pub trait FloatMember: Sized {
+        /// Writes the value.
+        fn write<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error>;
+        /// Reads the value.
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+    }
+
+    /// Writes `value`.
+    pub fn serialize<T: FloatMember, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+        value.write(s)
+    }
+
+    /// Reads a value.
+    pub fn deserialize<'de, T: FloatMember, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+        T::read(d)
+    }
+
+    struct Out<'a, T>(&'a T);
+
+    impl<T: FloatMember> Serialize for Out<'_, T> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            self.0.write(s)
+        }
+    }
+
+    struct In<T>(T);
+
+    impl<'de, T: FloatMember> Deserialize<'de> for In<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            T::read(d).map(In)
+        }
+    }
+
+    struct FloatVisitor;
+
+    impl Visitor<'_> for FloatVisitor {
+        type Value = f64;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a number, or \"NaN\", \"INF\" or \"-INF\"")
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
+            Ok(v)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<f64, E> {
+            Ok(v as f64)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<f64, E> {
+            Ok(v as f64)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
+            match v {
+                "NaN" => Ok(f64::NAN),
+                "INF" => Ok(f64::INFINITY),
+                "-INF" => Ok(f64::NEG_INFINITY),
+                _ => Err(E::invalid_value(de::Unexpected::Other("a string"), &self)),
+            }
+        }
+    }
+
+    fn write_f64<S: Serializer>(v: f64, s: S) -> Result<S::Ok, S::Error> {
+        if v.is_nan() {
+            s.serialize_str("NaN")
+        } else if v.is_infinite() {
+            s.serialize_str(if v > 0.0 { "INF" } else { "-INF" })
+        } else {
+            s.serialize_f64(v)
+        }
+    }
+
+    impl FloatMember for f64 {
+        fn write<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            write_f64(*self, s)
+        }
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(FloatVisitor)
+        }
+    }
+
+    impl FloatMember for f32 {
+        fn write<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            if self.is_finite() {
+                s.serialize_f32(*self)
+            } else {
+                write_f64(f64::from(*self), s)
+            }
+        }
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            // Every f32 written as a JSON number reads back as the f64 of the same text,
+            // whose nearest f32 is the value written.
+            d.deserialize_any(FloatVisitor).map(|v| v as f32)
+        }
+    }
+
+    impl<T: FloatMember> FloatMember for Option<T> {
+        fn write<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            match self {
+                Some(v) => s.serialize_some(&Out(v)),
+                None => s.serialize_none(),
+            }
+        }
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Ok(Option::<In<T>>::deserialize(d)?.map(|In(v)| v))
+        }
+    }
+
+    impl<T: FloatMember> FloatMember for Nillable<T> {
+        fn write<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            self.as_ref().map(Out).serialize(s)
+        }
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Ok(Nillable::<In<T>>::deserialize(d)?.map(|In(v)| v))
+        }
+    }
+
+    impl<T: FloatMember> FloatMember for Box<T> {
+        fn write<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            (**self).write(s)
+        }
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            T::read(d).map(Box::new)
+        }
+    }
+
+    impl<T: FloatMember> FloatMember for Vec<T> {
+        fn write<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.iter().map(Out))
+        }
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Ok(Vec::<In<T>>::deserialize(d)?.into_iter().map(|In(v)| v).collect())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Serialize};
+
+    use super::*;
+
+    fn json<T: Serialize>(v: &T) -> String {
+        serde_json::to_string(v).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn back<T: for<'de> Deserialize<'de>>(s: &str) -> Result<T, String> {
+        serde_json::from_str(s).map_err(|e| e.to_string())
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Holder {
+        #[serde(default, skip_serializing_if = "Nillable::is_absent")]
+        n: Nillable<i32>,
+    }
+
+    #[test]
+    fn nillable_keeps_absent_nil_and_value_apart() {
+        for (v, text) in [
+            (Nillable::Absent, "{}"),
+            (Nillable::Nil, r#"{"n":null}"#),
+            (Nillable::Value(0), r#"{"n":0}"#),
+        ] {
+            let h = Holder { n: v };
+            assert_eq!(json(&h), text);
+            assert_eq!(back::<Holder>(text).unwrap(), h);
+        }
+        let absent = serde_json::to_string(&Nillable::<i32>::Absent).unwrap_err();
+        assert!(absent.to_string().contains("leave its key out"), "{absent}");
+    }
+
+    #[test]
+    fn lexical_values_are_their_exact_text() {
+        let d: Decimal = "1200.0000".parse().unwrap();
+        assert_eq!(json(&d), r#""1200.0000""#);
+        assert_eq!(back::<Decimal>(r#""1200.0000""#).unwrap(), d);
+        let e = back::<Decimal>("1200.5").unwrap_err();
+        assert!(e.contains("xs:decimal as a string"), "{e}");
+        let e = back::<Decimal>(r#""12,5""#).unwrap_err();
+        assert!(e.contains("not a valid xs:decimal") && !e.contains("12,5"), "{e}");
+
+        for s in [
+            "2021-10-05T13:45:10.1230000",
+            "2021-10-05T13:45:10Z",
+            "2021-10-05T13:45:10-05:00",
+        ] {
+            let quoted = format!("\"{s}\"");
+            let v: DateTime = back(&quoted).unwrap();
+            assert_eq!(json(&v), quoted);
+        }
+        let i: Integer = back(r#""+007""#).unwrap();
+        assert_eq!(json(&i), r#""+007""#);
+        assert!(back::<PositiveInteger>(r#""0""#).is_err());
+        let p: Duration = back(r#""P1DT2.5S""#).unwrap();
+        assert_eq!(json(&p), r#""P1DT2.5S""#);
+        let g: GMonth = back(r#""--05--""#).unwrap();
+        assert_eq!(json(&g), r#""--05--""#);
+    }
+
+    #[test]
+    fn bytes_are_base64_whichever_their_xml_form() {
+        let b = Base64Binary(b"foobar".to_vec());
+        assert_eq!(json(&b), r#""Zm9vYmFy""#);
+        assert_eq!(back::<Base64Binary>(r#""Zm9vYmFy""#).unwrap(), b);
+        let h = HexBinary(vec![0, 0xFF]);
+        assert_eq!(json(&h), r#""AP8=""#);
+        assert_eq!(back::<HexBinary>(r#""AP8=""#).unwrap(), h);
+        assert!(back::<Base64Binary>(r#""Zm9""#)
+            .unwrap_err()
+            .contains("xs:base64Binary"));
+        assert!(back::<Base64Binary>("[1,2]").is_err());
+    }
+
+    #[test]
+    fn qnames_are_clark_notation() {
+        let q = QNameValue::new("urn:x}y", "Busy");
+        assert_eq!(json(&q), r#""{urn:x}y}Busy""#);
+        assert_eq!(back::<QNameValue>(&json(&q)).unwrap(), q);
+        let local = QNameValue::new("", "Busy");
+        assert_eq!(back::<QNameValue>(&json(&local)).unwrap(), local);
+        for bad in [r#""""#, r#""{}Busy""#, r#""{urn:x}""#, r#""a:b""#, r#""{urn:x""#] {
+            assert!(back::<QNameValue>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn wcf_chars_are_code_units() {
+        assert_eq!(json(&WcfChar(0xD800)), "55296");
+        assert_eq!(back::<WcfChar>("65").unwrap(), WcfChar(65));
+        assert!(back::<WcfChar>("65536").is_err());
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Floats {
+        #[serde(with = "serde_float")]
+        one: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none", with = "serde_float")]
+        opt: Option<f32>,
+        #[serde(default, skip_serializing_if = "Nillable::is_absent", with = "serde_float")]
+        nil: Nillable<Vec<Option<f64>>>,
+    }
+
+    #[test]
+    fn floats_keep_nan_and_infinities() {
+        let v = Floats {
+            one: f64::NEG_INFINITY,
+            opt: Some(f32::INFINITY),
+            nil: Nillable::Value(vec![Some(1.5), None, Some(f64::NAN)]),
+        };
+        let text = json(&v);
+        assert_eq!(text, r#"{"one":"-INF","opt":"INF","nil":[1.5,null,"NaN"]}"#);
+        let read: Floats = back(&text).unwrap();
+        assert_eq!(read.one, f64::NEG_INFINITY);
+        assert_eq!(read.opt, Some(f32::INFINITY));
+        let Nillable::Value(items) = &read.nil else {
+            panic!("{read:?}")
+        };
+        assert!(items[0] == Some(1.5) && items[1].is_none() && items[2].is_some_and(f64::is_nan));
+        let plain: Floats = back(r#"{"one":3,"opt":0.1}"#).unwrap();
+        assert_eq!((plain.one, plain.opt, plain.nil), (3.0, Some(0.1f32), Nillable::Absent));
+        assert!(back::<Floats>(r#"{"one":"nan"}"#).is_err());
+    }
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Secrets {
+        #[serde(with = "serde_secret")]
+        plain: String,
+        #[serde(default, skip_serializing_if = "Option::is_none", with = "serde_secret")]
+        opt: Option<String>,
+        #[serde(default, skip_serializing_if = "Nillable::is_absent", with = "serde_secret")]
+        nil: Nillable<String>,
+    }
+
+    #[test]
+    fn secrets_are_written_masked_and_the_mask_is_not_read_back() {
+        let set = Secrets {
+            plain: "invented-key".into(),
+            opt: Some("invented-user".into()),
+            nil: Nillable::Value("invented-password".into()),
+        };
+        let text = json(&set);
+        assert_eq!(text, r#"{"plain":"***","opt":"***","nil":"***"}"#);
+        let e = back::<Secrets>(&text).unwrap_err();
+        assert!(e.contains("masked credential"), "{e}");
+
+        let unset = Secrets {
+            plain: String::new(),
+            opt: None,
+            nil: Nillable::Nil,
+        };
+        assert_eq!(json(&unset), r#"{"plain":"","nil":null}"#);
+        assert_eq!(back::<Secrets>(&json(&unset)).unwrap(), unset);
+        let given: Secrets = back(r#"{"plain":"k","opt":"u","nil":"p"}"#).unwrap();
+        assert_eq!(given.nil, Nillable::Value("p".into()));
+    }
+}
