@@ -581,10 +581,13 @@ mod against_the_kit {
             .unwrap();
         let id = mock.patients().first().and_then(|p| p.id.value().cloned()).unwrap();
         for _ in 0..12 {
-            let mut request = GetPatientReq::default();
-            let mut filter = kareo_sdk::types::SinglePatientFilter::default();
-            filter.patient_id = Nillable::Value(id.parse().unwrap());
-            request.filter = Nillable::Value(filter);
+            let request = GetPatientReq {
+                filter: Nillable::Value(kareo_sdk::types::SinglePatientFilter {
+                    patient_id: Nillable::Value(id.parse().unwrap()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            };
             c.get_patient(request).await.unwrap();
         }
         for _ in 0..3 {
