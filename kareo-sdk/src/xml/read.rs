@@ -267,10 +267,10 @@ impl Element<'_> {
     /// write members in sequence order (a repeated member, or members out of order, are still
     /// found by the wrap-around search).
     ///
-    /// A reader in [strict order](Reader::strict_order) does not wrap around: a member that
-    /// comes before the last one matched is not found (so it is skipped as unknown and counted),
-    /// except the last one matched itself (a repeated member), as WCF's `DataContractSerializer`
-    /// reads a sequence.
+    /// A reader in strict order (`Reader::strict_order`, feature `server-codec`) does not wrap
+    /// around: a member that comes before the last one matched is not found (so it is skipped
+    /// as unknown and counted), except the last one matched itself (a repeated member), as
+    /// WCF's `DataContractSerializer` reads a sequence.
     pub fn member(&self, members: &[(Ns, &str)], cursor: &mut usize) -> Option<usize> {
         let local = self.local();
         let start = (*cursor).min(members.len());
