@@ -230,7 +230,7 @@ fn emit_status_reader(
         quote!(#f: &'a #ty)
     });
     let value = |f: &StatusField| {
-        let access = access_chain(ctx, q, &f.steps);
+        let access = access_chain(ctx, q, &f.steps, None);
         match f.value {
             StatusValue::Flag => quote!(#access.copied()),
             StatusValue::Text => quote!(#access.map(|v| v.as_str())),
@@ -268,35 +268,50 @@ fn emit_status_reader(
     }
 }
 
-/// One step per member from the first member (a parameter), each giving `Option<&T>` of the member's value.
-fn access_chain(ctx: &Ctx<'_>, root: &QName, steps: &[Member]) -> TokenStream {
+/// `Option<&T>` of the value at the end of `steps` from `root`, one step per member. The first
+/// member is reached through expression `on`, or, when `on` is `None`, is a parameter of the
+/// same name holding a reference to it (the status readers' parameters).
+pub(super) fn access_chain(ctx: &Ctx<'_>, root: &QName, steps: &[Member], on: Option<&TokenStream>) -> TokenStream {
     let mut expr: Option<TokenStream> = None;
     let mut owner = root.clone();
     for m in steps {
-        let f = field(ctx, &owner, m);
-        // The first member is the reader's parameter of the same name; later ones are reached
-        // through the previous step's value `x`.
-        let first = expr.is_none();
-        let v = if first { quote!(#f) } else { quote!(x.#f) };
-        let step = match (shape(m), m.boxed) {
-            (Shape::Req | Shape::Many, false) if first => quote!(Some(#v)),
-            (Shape::Req | Shape::Many, true) if first => quote!(Some(&**#v)),
-            (Shape::Req | Shape::Many, false) => quote!(Some(&#v)),
-            (Shape::Req | Shape::Many, true) => quote!(Some(&*#v)),
-            (Shape::ReqNil | Shape::Opt, false) => quote!(#v.as_ref()),
-            (Shape::ReqNil | Shape::Opt, true) => quote!(#v.as_deref()),
-            (Shape::OptNil, false) => quote!(#v.value()),
-            (Shape::OptNil, true) => quote!(#v.value().map(|b| &**b)),
-        };
         expr = Some(match expr {
-            None => step,
-            Some(e) => quote!(#e.and_then(|x| #step)),
+            None => member_value(ctx, &owner, m, on),
+            // Later members are reached through the previous step's value `x`.
+            Some(e) => {
+                let step = member_value(ctx, &owner, m, Some(&quote!(x)));
+                quote!(#e.and_then(|x| #step))
+            }
         });
         if let TypeRef::Named(next) = &m.ty {
             owner = next.clone();
         }
     }
     expr.unwrap_or_else(|| quote!(None))
+}
+
+/// `Option<&T>` of member `m` of `owner`: reached through expression `on`, or, when `on` is
+/// `None`, held by reference in a parameter named like its field.
+pub(super) fn member_value(ctx: &Ctx<'_>, owner: &QName, m: &Member, on: Option<&TokenStream>) -> TokenStream {
+    let f = field(ctx, owner, m);
+    let Some(on) = on else {
+        return match (shape(m), m.boxed) {
+            (Shape::Req | Shape::Many, false) => quote!(Some(#f)),
+            (Shape::Req | Shape::Many, true) => quote!(Some(&**#f)),
+            (Shape::ReqNil | Shape::Opt, false) => quote!(#f.as_ref()),
+            (Shape::ReqNil | Shape::Opt, true) => quote!(#f.as_deref()),
+            (Shape::OptNil, false) => quote!(#f.value()),
+            (Shape::OptNil, true) => quote!(#f.value().map(|b| &**b)),
+        };
+    };
+    match (shape(m), m.boxed) {
+        (Shape::Req | Shape::Many, false) => quote!(Some(&#on.#f)),
+        (Shape::Req | Shape::Many, true) => quote!(Some(&*#on.#f)),
+        (Shape::ReqNil | Shape::Opt, false) => quote!(#on.#f.as_ref()),
+        (Shape::ReqNil | Shape::Opt, true) => quote!(#on.#f.as_deref()),
+        (Shape::OptNil, false) => quote!(#on.#f.value()),
+        (Shape::OptNil, true) => quote!(#on.#f.value().map(|b| &**b)),
+    }
 }
 
 /// `Inherits<Base>` for a response type: its base part, if it extends `base`.

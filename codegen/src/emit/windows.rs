@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::lists::List;
+use super::service::{access_chain, member_value};
 use super::types::{shape, Shape};
 use super::Ctx;
 use crate::model::{Member, Operation, ThrottleReportFields, TypeRef};
@@ -29,8 +30,8 @@ pub(super) fn emit_date_window(
     let rt = &ctx.rt;
     let path = |steps: &[Member]| steps.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("/");
     let (from_path, to_path) = (path(&w.from), path(&w.to));
-    let read_from = read_chain(ctx, &op.input.body, &w.from, &body);
-    let read_to = read_chain(ctx, &op.input.body, &w.to, &body);
+    let read_from = access_chain(ctx, &op.input.body, &w.from, Some(&body));
+    let read_to = access_chain(ctx, &op.input.body, &w.to, Some(&body));
     let set_from = set_chain(ctx, &op.input.body, &w.from, &body, quote!(from));
     let set_to = set_chain(ctx, &op.input.body, &w.to, &body, quote!(to));
     let max_days = w.max_days;
@@ -69,8 +70,8 @@ pub(super) fn emit_throttle_report(
     } = op.throttle_report.as_ref()?;
     list?;
     let rt = &ctx.rt;
-    let endpoint_value = value(ctx, record, endpoint, quote!(item));
-    let interval_value = value(ctx, record, interval_ms, quote!(item));
+    let endpoint_value = member_value(ctx, record, endpoint, Some(&quote!(item)));
+    let interval_value = member_value(ctx, record, interval_ms, Some(&quote!(item)));
     let ms = if interval_ms.ty == TypeRef::Builtin(crate::model::Builtin::Double) {
         quote!(*#interval_value?)
     } else {
@@ -92,38 +93,6 @@ pub(super) fn emit_throttle_report(
             }
         }
     })
-}
-
-/// `Option<&T>` of member `m` of `owner`, reached through expression `on`.
-fn value(ctx: &Ctx<'_>, owner: &QName, m: &Member, on: TokenStream) -> TokenStream {
-    let f = super::service::field(ctx, owner, m);
-    match (shape(m), m.boxed) {
-        (Shape::Req | Shape::Many, false) => quote!(Some(&#on.#f)),
-        (Shape::Req | Shape::Many, true) => quote!(Some(&*#on.#f)),
-        (Shape::ReqNil | Shape::Opt, false) => quote!(#on.#f.as_ref()),
-        (Shape::ReqNil | Shape::Opt, true) => quote!(#on.#f.as_deref()),
-        (Shape::OptNil, false) => quote!(#on.#f.value()),
-        (Shape::OptNil, true) => quote!(#on.#f.value().map(|b| &**b)),
-    }
-}
-
-/// `Option<&String>` at the end of `steps` from `root` (the expression `on`).
-fn read_chain(ctx: &Ctx<'_>, root: &QName, steps: &[Member], on: &TokenStream) -> TokenStream {
-    let mut owner = root.clone();
-    let mut expr: Option<TokenStream> = None;
-    for m in steps {
-        expr = Some(match expr {
-            None => value(ctx, &owner, m, on.clone()),
-            Some(e) => {
-                let step = value(ctx, &owner, m, quote!(x));
-                quote!(#e.and_then(|x| #step))
-            }
-        });
-        if let TypeRef::Named(q) = &m.ty {
-            owner = q.clone();
-        }
-    }
-    expr.unwrap_or_else(|| quote!(None::<&String>))
 }
 
 /// Statements that set the string at the end of `steps` to `value`, creating each member on
