@@ -107,6 +107,10 @@ pub enum StatusValue {
     Text,
     /// Repeated `xs:string`, or a collection of them.
     TextList,
+    /// A page key: `xs:string` or an integer type.
+    Key,
+    /// An integer type (a count).
+    Count,
 }
 
 /// A record type the service sends as a placeholder in place of data (for example one empty
@@ -159,6 +163,27 @@ pub struct DateWindow {
     pub to: MemberPath,
     /// The widest range the service accepts, in days.
     pub max_days: u32,
+    /// The record member holding the day the range selects by (a string), if declared: records
+    /// of the day two windows share are then told apart by it, and only those are remembered.
+    pub record_date: Option<String>,
+}
+
+/// A list operation whose results come in pages: each answer names the key of the next page,
+/// which the next request sends back, until the answer holds no key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paging {
+    /// The operation (it must be a list operation).
+    pub operation: String,
+    /// The request member that names the page to read: a path from the request body to a
+    /// string or integer member.
+    pub start_key: MemberPath,
+    /// The request member holding the page size, if the request has one (an integer).
+    pub page_size: Option<MemberPath>,
+    /// The response member naming the next page's key (the same type as `start_key`); absent
+    /// or nil on the last page.
+    pub next_key: MemberPath,
+    /// The largest page the service answers.
+    pub max_page_size: u32,
 }
 
 /// Generator settings.
@@ -199,6 +224,9 @@ pub struct Config {
     pub throttles: Option<Throttles>,
     /// Operations whose date range the service holds to a window.
     pub date_windows: Vec<DateWindow>,
+    /// Paged list operations. An operation the contract lacks is a warning; a declaration
+    /// whose members the operation lacks is an error.
+    pub paging: Vec<Paging>,
     /// String members that hold typed values (dates, money, ...): accessors and setters
     /// (see [`value_rules`](crate::value_rules)). `None` generates none.
     pub values: Option<crate::value_rules::ValueRules>,
@@ -225,6 +253,7 @@ impl Default for Config {
             placeholders: Vec::new(),
             throttles: None,
             date_windows: Vec::new(),
+            paging: Vec::new(),
             values: None,
             serde_feature: None,
         }
@@ -247,7 +276,7 @@ mod file {
     use serde::Deserialize;
 
     use super::{
-        Config, Credential, DateWindow, MemberPath, MemberRef, Placeholder, StatusPaths, ThrottleReport, Throttles,
+        Config, Credential, DateWindow, MemberPath, MemberRef, Paging, Placeholder, StatusPaths, ThrottleReport, Throttles,
     };
 
     #[derive(Debug, Deserialize)]
@@ -278,6 +307,8 @@ mod file {
         throttles: Option<ThrottleTable>,
         #[serde(default)]
         date_windows: Vec<WindowEntry>,
+        #[serde(default)]
+        paging: Vec<PagingEntry>,
         values: Option<crate::value_rules::file::Values>,
     }
 
@@ -316,6 +347,17 @@ mod file {
         from: String,
         to: String,
         max_days: u32,
+        record_date: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct PagingEntry {
+        operation: String,
+        start_key: String,
+        page_size: Option<String>,
+        next_key: String,
+        max_page_size: u32,
     }
 
     #[derive(Debug, Default, Deserialize)]
@@ -464,6 +506,26 @@ mod file {
                             from: path(&w.from)?,
                             to: path(&w.to)?,
                             max_days: w.max_days,
+                            record_date: w.record_date.clone(),
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
+                paging: o
+                    .paging
+                    .iter()
+                    .map(|p| {
+                        if p.max_page_size == 0 {
+                            return Err(format!(
+                                "{origin}: paging of {} must allow pages of at least 1 record",
+                                p.operation
+                            ));
+                        }
+                        Ok(Paging {
+                            operation: p.operation.clone(),
+                            start_key: path(&p.start_key)?,
+                            page_size: p.page_size.as_ref().map(path).transpose()?,
+                            next_key: path(&p.next_key)?,
+                            max_page_size: p.max_page_size,
                         })
                     })
                     .collect::<Result<_, String>>()?,

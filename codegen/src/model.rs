@@ -400,6 +400,22 @@ pub struct Operation {
     /// For the operation that reports the account's limits: the record members naming the
     /// operation and holding its interval.
     pub throttle_report: Option<ThrottleReportFields>,
+    /// The request and response members that page the operation's list ([`Config::paging`]).
+    pub paging: Option<PagingFields>,
+}
+
+/// A paged list operation's members, resolved: from the request body type down to the start
+/// key and the page size, and from the response body type down to the next page's key.
+#[derive(Debug, Clone)]
+pub struct PagingFields {
+    /// Members down to the request's start key.
+    pub start_key: Vec<Member>,
+    /// Members down to the request's page size, if declared.
+    pub page_size: Option<Vec<Member>>,
+    /// Members down to the response's next key.
+    pub next_key: Vec<Member>,
+    /// The largest page the service answers.
+    pub max_page_size: u32,
 }
 
 /// A date range in an operation's request, resolved: the members from the request body type
@@ -412,6 +428,8 @@ pub struct DateWindowField {
     pub to: Vec<Member>,
     /// The widest range the service accepts, in days.
     pub max_days: u32,
+    /// The record member holding the day the range selects by, if declared.
+    pub record_date: Option<String>,
 }
 
 /// The record members of a limits report.
@@ -971,6 +989,14 @@ impl<'a> Builder<'a> {
                 ));
             }
         }
+        for p in &self.config.paging {
+            if !ops.contains(p.operation.as_str()) {
+                warnings.push(format!(
+                    "override paging names operation {}, which this contract lacks: skipped",
+                    p.operation
+                ));
+            }
+        }
         for w in &self.config.date_windows {
             if !ops.contains(w.operation.as_str()) {
                 warnings.push(format!(
@@ -1083,6 +1109,7 @@ impl<'a> Builder<'a> {
                 from,
                 to,
                 max_days: w.max_days,
+                record_date: w.record_date.clone(),
             }),
             _ => {
                 warnings.push(format!(
@@ -1093,6 +1120,55 @@ impl<'a> Builder<'a> {
                 None
             }
         }
+    }
+
+    /// The declared paging of operation `op`, resolved on its request and response body types.
+    /// The operation is in the contract, so a member it lacks (or of the wrong type) is an
+    /// error: a paged list read as one page would look complete and not be.
+    fn paging(&self, model: &Model, op: &str, request: &QName, response: &QName) -> Result<Option<PagingFields>> {
+        let Some(p) = self.config.paging.iter().find(|p| p.operation == op) else {
+            return Ok(None);
+        };
+        let refuse = |what: &str, path: &[String], side: &str| {
+            self.err(
+                &Loc::default(),
+                ErrorKind::Invalid(format!(
+                    "override paging of {op}: {what} `{}` leads to no {side}",
+                    path.join("/")
+                )),
+            )
+        };
+        let req = TypeRef::Named(request.clone());
+        let start_key = resolve_path(model, &req, &p.start_key, StatusValue::Key)
+            .ok_or_else(|| refuse("start_key", &p.start_key, "string or integer member of the request"))?;
+        let page_size = match &p.page_size {
+            Some(path) => Some(
+                resolve_path(model, &req, path, StatusValue::Count)
+                    .ok_or_else(|| refuse("page_size", path, "integer member of the request"))?,
+            ),
+            None => None,
+        };
+        let next_key = resolve_path(model, &TypeRef::Named(response.clone()), &p.next_key, StatusValue::Key)
+            .ok_or_else(|| refuse("next_key", &p.next_key, "string or integer member of the response"))?;
+        let (Some(a), Some(b)) = (start_key.last(), next_key.last()) else {
+            return Err(refuse("start_key", &p.start_key, "member"));
+        };
+        if a.ty != b.ty {
+            return Err(self.err(
+                &Loc::default(),
+                ErrorKind::Invalid(format!(
+                    "override paging of {op}: start_key `{}` and next_key `{}` have different types",
+                    p.start_key.join("/"),
+                    p.next_key.join("/")
+                )),
+            ));
+        }
+        Ok(Some(PagingFields {
+            start_key,
+            page_size,
+            next_key,
+            max_page_size: p.max_page_size,
+        }))
     }
 
     /// The limits report's record members, when `op` is the declared report operation and its
@@ -1511,6 +1587,7 @@ impl<'a> Builder<'a> {
                 .and_then(|t| t.intervals_ms.iter().find(|(n, _)| n == &bop.name).map(|(_, ms)| *ms));
             let date_window = self.date_window(model, &bop.name, &input.body, warnings);
             let throttle_report = self.throttle_report(model, &bop.name, &output.body, warnings);
+            let paging = self.paging(model, &bop.name, &input.body, &output.body)?;
             ops.push(Operation {
                 name: bop.name.clone(),
                 soap_action: bop.soap_action.clone(),
@@ -1524,6 +1601,7 @@ impl<'a> Builder<'a> {
                 published_interval_ms,
                 date_window,
                 throttle_report,
+                paging,
             });
         }
         for pop in &port_type.operations {
@@ -1593,9 +1671,14 @@ fn resolve_path(model: &Model, root: &TypeRef, path: &[String], value: StatusVal
             Some(TypeKind::Alias(TypeRef::Builtin(Builtin::String)))
         ),
     };
+    let is_integer = |t: &TypeRef| {
+        matches!(t, TypeRef::Builtin(b) if b.is_number() && !matches!(b, Builtin::Float | Builtin::Double))
+    };
     let fits = match value {
         StatusValue::Flag => !last.repeated() && last.ty == TypeRef::Builtin(Builtin::Boolean),
         StatusValue::Text => !last.repeated() && is_string(&last.ty),
+        StatusValue::Key => !last.repeated() && (is_string(&last.ty) || is_integer(&last.ty)),
+        StatusValue::Count => !last.repeated() && is_integer(&last.ty),
         StatusValue::TextList => match &last.ty {
             t if last.repeated() => is_string(t),
             TypeRef::Named(q) => match model.get(q).map(|t| &t.kind) {

@@ -11,7 +11,7 @@ use quote::quote;
 use super::messages::MessageType;
 use super::types::{shape, Shape};
 use super::Ctx;
-use crate::model::{Builtin, Member, Operation, TypeKind, TypeRef};
+use crate::model::{Builtin, Member, Operation, PagingFields, TypeKind, TypeRef};
 use crate::names;
 use crate::QName;
 
@@ -31,6 +31,20 @@ impl List<'_> {
             TypeRef::Named(q) => Some(q),
             TypeRef::Builtin(_) => None,
         }
+    }
+
+    /// The record type and its member `name`, when the records are records with a single
+    /// string member of that name.
+    pub(super) fn record_member<'c>(&self, ctx: &'c Ctx<'_>, name: &str) -> Option<(&QName, &'c Member)> {
+        let record = self.record()?;
+        let TypeKind::Struct(s) = &ctx.model.get(record)?.kind else {
+            return None;
+        };
+        let m = s
+            .members
+            .iter()
+            .find(|m| m.name == name && !m.repeated() && m.ty == TypeRef::Builtin(Builtin::String))?;
+        Some((record, m))
     }
 
     /// The declared identifier of the list's records ([`Config::placeholders`](crate::Config)),
@@ -146,6 +160,25 @@ pub(super) fn emit(
             id.name
         ));
     }
+    let paging = op.paging.as_ref().map(|p| {
+        text.push_str(" Its results come in pages: see `PAGING`.");
+        emit_paging(ctx, op, output_message.is_some(), p)
+    });
+    let window = op.date_window.as_ref().map(|_| {
+        quote! {
+            const DATE_WINDOW: Option<#rt::DateRange> = Some(#rt::DateRange {
+                from: <Self as #rt::DateWindow>::FROM,
+                to: <Self as #rt::DateWindow>::TO,
+                max_days: <Self as #rt::DateWindow>::MAX_DAYS,
+            });
+            fn set_date_range(request: &mut Self::Request, from: String, to: String) {
+                <Self as #rt::DateWindow>::set_range(request, from, to)
+            }
+            fn record_date(item: &Self::Item) -> Option<&str> {
+                <Self as #rt::DateWindow>::record_date(item)
+            }
+        }
+    });
     let doc = super::doc_attrs(&text);
     quote! {
         #doc
@@ -162,6 +195,77 @@ pub(super) fn emit(
                 #items_mut
             }
             #placeholders
+            #paging
+            #window
+        }
+    }
+}
+
+/// The paging items of a `ListOperation` impl: the declared members, read and set as text.
+fn emit_paging(ctx: &Ctx<'_>, op: &Operation, response_message: bool, p: &PagingFields) -> TokenStream {
+    let rt = &ctx.rt;
+    let path = |steps: &[Member]| steps.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("/");
+    let (start_path, next_path) = (path(&p.start_key), path(&p.next_key));
+    let size_path = match &p.page_size {
+        Some(steps) => {
+            let s = path(steps);
+            quote!(Some(#s))
+        }
+        None => quote!(None),
+    };
+    let max = p.max_page_size;
+    // A request with header entries is a message type; its body holds the members.
+    let request = if op.input.headers.is_empty() {
+        quote!(request)
+    } else {
+        quote!(request.body)
+    };
+    let response = if response_message {
+        quote!(response.body)
+    } else {
+        quote!(response)
+    };
+    let read_start = super::service::access_chain(ctx, &op.input.body, &p.start_key, Some(&request));
+    let read_next = super::service::access_chain(ctx, &op.output.body, &p.next_key, Some(&response));
+    let key_ty = p
+        .start_key
+        .last()
+        .map(|m| ctx.value_type(&m.ty))
+        .unwrap_or_else(|| quote!(String));
+    let set_key = super::windows::set_chain_with(ctx, &op.input.body, &p.start_key, &request, |shape| match shape {
+        Shape::OptNil => quote!(match value { Some(v) => #rt::Nillable::Value(v), None => #rt::Nillable::Absent }),
+        Shape::Opt | Shape::ReqNil => quote!(value),
+        Shape::Req | Shape::Many => quote!(value.unwrap_or_default()),
+    });
+    let page_size = p.page_size.as_ref().map(|steps| {
+        let read = super::service::access_chain(ctx, &op.input.body, steps, Some(&request));
+        quote! {
+            fn page_size(request: &Self::Request) -> Option<i64> {
+                #read.and_then(|v| i64::try_from(*v).ok())
+            }
+        }
+    });
+    quote! {
+        const PAGING: Option<#rt::Paging> = Some(#rt::Paging {
+            start_key: #start_path,
+            page_size: #size_path,
+            next_key: #next_path,
+            max_page_size: #max,
+        });
+        fn page_key(request: &Self::Request) -> Option<String> {
+            #read_start.map(|v| v.to_string())
+        }
+        fn set_page_key(request: &mut Self::Request, key: Option<&str>) -> Result<(), String> {
+            let value = match key {
+                Some(k) => Some(k.parse::<#key_ty>().map_err(|e| e.to_string())?),
+                None => None,
+            };
+            #set_key
+            Ok(())
+        }
+        #page_size
+        fn next_page_key(response: &Self::Response) -> Option<String> {
+            #read_next.map(|v| v.to_string()).filter(|v| !v.trim().is_empty())
         }
     }
 }

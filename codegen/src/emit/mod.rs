@@ -208,6 +208,14 @@ fn notes(ctx: &Ctx<'_>) -> Vec<String> {
             if reports.is_empty() { "none" } else { &reports }
         ));
     }
+    if !ctx.config.paging.is_empty() {
+        let paged = names(&mut lists.iter().filter_map(|(op, _)| {
+            op.paging
+                .as_ref()
+                .map(|p| format!("{} (up to {} a page)", op.name, p.max_page_size))
+        }));
+        out.push(format!("paged lists: {}", if paged.is_empty() { "none" } else { &paged }));
+    }
     if !ctx.config.date_windows.is_empty() {
         let windows = names(&mut lists.iter().filter_map(|(op, _)| {
             op.date_window

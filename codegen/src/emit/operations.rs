@@ -8,6 +8,7 @@ use super::messages::{self, MessageType};
 use super::{lists, serde_attrs, windows, Ctx};
 use crate::model::{FaultInfo, Operation, Wrapped};
 use crate::names;
+use crate::{Error, ErrorKind};
 
 pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
     let rt = &ctx.rt;
@@ -57,6 +58,18 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
         .map(|m| messages::emit(ctx, m))
         .collect();
     let lists: Vec<Option<lists::List<'_>>> = ops.iter().map(|op| lists::list_of(ctx, op)).collect();
+    if let Some((op, _)) = ops.iter().zip(&lists).find(|(op, l)| op.paging.is_some() && l.is_none()) {
+        // A paged operation read as one page would look complete and not be.
+        return Err(Error {
+            file: ctx.file.to_owned(),
+            line: None,
+            path: format!("override paging of {}", op.name),
+            kind: ErrorKind::Invalid(format!(
+                "override paging names {}, which is not a list operation (a read whose result holds one collection)",
+                op.name
+            )),
+        });
+    }
     let list_impls: Vec<TokenStream> = ops
         .iter()
         .zip(&markers)
@@ -270,6 +283,17 @@ fn service_rules_doc(ctx: &Ctx<'_>, op: &Operation) -> String {
             path(&w.from),
             path(&w.to),
             w.max_days
+        ));
+    }
+    if let (Some(p), Some(_)) = (&op.paging, &list) {
+        let path = |steps: &[crate::model::Member]| steps.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("/");
+        out.push_str(&format!(
+            "\n\n**Pages:** the result holds at most {} records; the answer's `{}` is the `{}` of the \
+             next page, absent or nil on the last. `KareoClient::stream` and `KareoClient::export` read \
+             every page; the whole-response method reads one.",
+            p.max_page_size,
+            path(&p.next_key),
+            path(&p.start_key),
         ));
     }
     if op.throttle_report.is_some() && list.is_some() {

@@ -235,6 +235,8 @@ fn emit_status_reader(
             StatusValue::Flag => quote!(#access.copied()),
             StatusValue::Text => quote!(#access.map(|v| v.as_str())),
             StatusValue::TextList => quote!(#access.map(#rt::TextItems::text_items).unwrap_or_default()),
+            // Paging's kinds; no status role takes them.
+            StatusValue::Key | StatusValue::Count => quote!(#access.map(|v| v.to_string())),
         }
     };
     let single_fields: Vec<&StatusField> = fields.iter().filter(|f| f.denied.is_none()).collect();

@@ -34,6 +34,14 @@ pub(super) fn emit_date_window(
     let read_to = access_chain(ctx, &op.input.body, &w.to, Some(&body));
     let set_from = set_chain(ctx, &op.input.body, &w.from, &body, quote!(from));
     let set_to = set_chain(ctx, &op.input.body, &w.to, &body, quote!(to));
+    let record_date = list.and_then(|l| l.record_member(ctx, w.record_date.as_deref()?)).map(|(record, m)| {
+        let read = member_value(ctx, record, m, Some(&quote!(item)));
+        quote! {
+            fn record_date(item: &Self::Item) -> Option<&str> {
+                #read.map(String::as_str)
+            }
+        }
+    });
     let max_days = w.max_days;
     let doc = super::doc_attrs(&format!(
         "The service holds `{}`'s `{from_path}`..`{to_path}` range to {max_days} days.",
@@ -52,6 +60,7 @@ pub(super) fn emit_date_window(
                 #set_from
                 #set_to
             }
+            #record_date
         }
     })
 }
@@ -99,6 +108,22 @@ pub(super) fn emit_throttle_report(
 /// the way that is unset (with its default).
 fn set_chain(ctx: &Ctx<'_>, root: &QName, steps: &[Member], on: &TokenStream, value: TokenStream) -> TokenStream {
     let rt = &ctx.rt;
+    set_chain_with(ctx, root, steps, on, |shape| match shape {
+        Shape::OptNil => quote!(#rt::Nillable::Value(#value)),
+        Shape::Opt | Shape::ReqNil => quote!(Some(#value)),
+        Shape::Req | Shape::Many => quote!(#value),
+    })
+}
+
+/// Statements that set the member at the end of `steps` to what `value` gives for its shape,
+/// creating each member on the way that is unset (with its default).
+pub(super) fn set_chain_with(
+    ctx: &Ctx<'_>,
+    root: &QName,
+    steps: &[Member],
+    on: &TokenStream,
+    value: impl Fn(Shape) -> TokenStream,
+) -> TokenStream {
     let mut owner = root.clone();
     let mut place = on.clone();
     let mut out = Vec::new();
@@ -106,11 +131,8 @@ fn set_chain(ctx: &Ctx<'_>, root: &QName, steps: &[Member], on: &TokenStream, va
     for (i, m) in steps.iter().enumerate() {
         let f = super::service::field(ctx, &owner, m);
         if i + 1 == n {
-            out.push(match shape(m) {
-                Shape::OptNil => quote!(#place.#f = #rt::Nillable::Value(#value);),
-                Shape::Opt | Shape::ReqNil => quote!(#place.#f = Some(#value);),
-                Shape::Req | Shape::Many => quote!(#place.#f = #value;),
-            });
+            let v = value(shape(m));
+            out.push(quote!(#place.#f = #v;));
             break;
         }
         let next = match (shape(m), m.boxed) {

@@ -427,6 +427,8 @@ impl crate::xml::Operation for DeleteDocument {
 /// **Published limit:** one call per 5000 ms per account (Kareo API Technical Guide, April 2025 revision, section 3.3 ("subject to change")); a gap of exactly the interval may still be over it, so clients space calls by 5250 ms (`OperationInfo::published_interval` plus `THROTTLES.margin`).
 ///
 /// **Placeholder records:** a record without `ID` (absent, nil or blank) stands for "no match" or precedes real rows; it is not data (`ListOperation::is_placeholder`).
+///
+/// **Pages:** the result holds at most 1000 records; the answer's `Key/nextStartKey` is the `Filter/StartKey` of the next page, absent or nil on the last. `KareoClient::stream` and `KareoClient::export` read every page; the whole-response method reads one.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GetAllPatients;
 
@@ -1113,7 +1115,7 @@ impl crate::xml::Operation for GetCustomerIdFromKey {
     };
 }
 
-/// `GetAllPatients` streams the `PatientBatchData` items of its result's `Patients`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
+/// `GetAllPatients` streams the `PatientBatchData` items of its result's `Patients`. A record without `ID` (absent, nil or blank) is a placeholder, not data. Its results come in pages: see `PAGING`.
 impl crate::xml::ListOperation for GetAllPatients {
     type Item = PatientBatchData;
     const LIST: crate::xml::ListPath = crate::xml::ListPath {
@@ -1141,6 +1143,43 @@ impl crate::xml::ListOperation for GetAllPatients {
         item.id
             .value()
             .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
+            .filter(|v| !v.trim().is_empty())
+    }
+    const PAGING: Option<crate::xml::Paging> = Some(crate::xml::Paging {
+        start_key: "Filter/StartKey",
+        page_size: Some("Filter/BatchSize"),
+        next_key: "Key/nextStartKey",
+        max_page_size: 1000u32,
+    });
+    fn page_key(request: &Self::Request) -> Option<String> {
+        Some(&request.filter).and_then(|x| x.start_key.value()).map(|v| v.to_string())
+    }
+    fn set_page_key(
+        request: &mut Self::Request,
+        key: Option<&str>,
+    ) -> Result<(), String> {
+        let value = match key {
+            Some(k) => Some(k.parse::<i32>().map_err(|e| e.to_string())?),
+            None => None,
+        };
+        let step0 = &mut request.filter;
+        step0.start_key = match value {
+            Some(v) => crate::xml::Nillable::Value(v),
+            None => crate::xml::Nillable::Absent,
+        };
+        Ok(())
+    }
+    fn page_size(request: &Self::Request) -> Option<i64> {
+        Some(&request.filter)
+            .and_then(|x| x.batch_size.value())
+            .and_then(|v| i64::try_from(*v).ok())
+    }
+    fn next_page_key(response: &Self::Response) -> Option<String> {
+        response
+            .key
+            .value()
+            .and_then(|x| x.next_start_key.value())
+            .map(|v| v.to_string())
             .filter(|v| !v.trim().is_empty())
     }
 }
@@ -1175,6 +1214,17 @@ impl crate::xml::ListOperation for GetAppointments {
             .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
             .filter(|v| !v.trim().is_empty())
     }
+    const DATE_WINDOW: Option<crate::xml::DateRange> = Some(crate::xml::DateRange {
+        from: <Self as crate::xml::DateWindow>::FROM,
+        to: <Self as crate::xml::DateWindow>::TO,
+        max_days: <Self as crate::xml::DateWindow>::MAX_DAYS,
+    });
+    fn set_date_range(request: &mut Self::Request, from: String, to: String) {
+        <Self as crate::xml::DateWindow>::set_range(request, from, to)
+    }
+    fn record_date(item: &Self::Item) -> Option<&str> {
+        <Self as crate::xml::DateWindow>::record_date(item)
+    }
 }
 
 /// `GetCharges` streams the `ChargeData` items of its result's `Charges`. A record without `ID` (absent, nil or blank) is a placeholder, not data.
@@ -1206,6 +1256,17 @@ impl crate::xml::ListOperation for GetCharges {
             .value()
             .map(|v| std::borrow::Cow::Borrowed(v.as_str()))
             .filter(|v| !v.trim().is_empty())
+    }
+    const DATE_WINDOW: Option<crate::xml::DateRange> = Some(crate::xml::DateRange {
+        from: <Self as crate::xml::DateWindow>::FROM,
+        to: <Self as crate::xml::DateWindow>::TO,
+        max_days: <Self as crate::xml::DateWindow>::MAX_DAYS,
+    });
+    fn set_date_range(request: &mut Self::Request, from: String, to: String) {
+        <Self as crate::xml::DateWindow>::set_range(request, from, to)
+    }
+    fn record_date(item: &Self::Item) -> Option<&str> {
+        <Self as crate::xml::DateWindow>::record_date(item)
     }
 }
 
@@ -1539,6 +1600,9 @@ impl crate::xml::DateWindow for GetAppointments {
         let step0 = &mut request.filter;
         step0.end_date = crate::xml::Nillable::Value(to);
     }
+    fn record_date(item: &Self::Item) -> Option<&str> {
+        item.start_date.value().map(String::as_str)
+    }
 }
 
 /// The service holds `GetCharges`'s `Filter/FromPostingDate`..`Filter/ToPostingDate` range to 60 days.
@@ -1561,6 +1625,9 @@ impl crate::xml::DateWindow for GetCharges {
         step0.from_posting_date = crate::xml::Nillable::Value(from);
         let step0 = &mut request.filter;
         step0.to_posting_date = crate::xml::Nillable::Value(to);
+    }
+    fn record_date(item: &Self::Item) -> Option<&str> {
+        item.posting_date.value().map(String::as_str)
     }
 }
 

@@ -246,6 +246,64 @@ pub trait ListOperation: Operation {
     fn is_placeholder(item: &Self::Item) -> bool {
         Self::HAS_PLACEHOLDERS && Self::record_id(item).is_none()
     }
+
+    /// How the operation's results come in pages, where the overrides declare it: each answer
+    /// names the next page's key, which the next request sends back. `None`: one answer holds
+    /// the whole result.
+    const PAGING: Option<Paging> = None;
+    /// The key of the page `request` asks for ([`Paging::start_key`]), as text.
+    fn page_key(_request: &Self::Request) -> Option<String> {
+        None
+    }
+    /// Sets the page `request` asks for (`None`: the first); an error when `key` is not of the
+    /// key member's type.
+    fn set_page_key(_request: &mut Self::Request, _key: Option<&str>) -> Result<(), String> {
+        Ok(())
+    }
+    /// The page size `request` asks for ([`Paging::page_size`]), if set.
+    fn page_size(_request: &Self::Request) -> Option<i64> {
+        None
+    }
+    /// The key of the page after `response`'s ([`Paging::next_key`]); `None` (absent, nil or
+    /// blank) on the last page.
+    fn next_page_key(_response: &Self::Response) -> Option<String> {
+        None
+    }
+
+    /// The request's date range the service holds to a window, where the overrides declare
+    /// one ([`DateWindow`]).
+    const DATE_WINDOW: Option<DateRange> = None;
+    /// Sets the range's ends ([`DateWindow::set_range`]); nothing for other operations.
+    fn set_date_range(_request: &mut Self::Request, _from: String, _to: String) {}
+    /// The record's day in the range's terms, as text ([`DateWindow::record_date`]).
+    fn record_date(_item: &Self::Item) -> Option<&str> {
+        None
+    }
+}
+
+/// How a list operation pages its results ([`ListOperation::PAGING`]): member paths, for
+/// messages and docs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// The request member naming the page to read (`Filter/StartKey`).
+    pub start_key: &'static str,
+    /// The request member holding the page size (`Filter/BatchSize`), if there is one.
+    pub page_size: Option<&'static str>,
+    /// The response member naming the next page's key (`Key/nextStartKey`).
+    pub next_key: &'static str,
+    /// The largest page the service answers.
+    pub max_page_size: u32,
+}
+
+/// A list operation's date window ([`ListOperation::DATE_WINDOW`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateRange {
+    /// The member path of the first day.
+    pub from: &'static str,
+    /// The member path of the last day.
+    pub to: &'static str,
+    /// The widest range the service accepts, in days.
+    pub max_days: u32,
 }
 
 /// Removes the placeholder records from a whole response of `O`; returns how many it removed.
@@ -277,6 +335,12 @@ pub trait DateWindow: ListOperation {
     fn range(request: &Self::Request) -> (Option<&str>, Option<&str>);
     /// Sets the range's ends, creating the members that hold them.
     fn set_range(request: &mut Self::Request, from: String, to: String);
+    /// The record's day in the range's terms (the member the overrides name as
+    /// `record_date`), as text. Records of the day two windows share are told apart by it;
+    /// `None` when undeclared, and then every record of a window is remembered.
+    fn record_date(_item: &Self::Item) -> Option<&str> {
+        None
+    }
 }
 
 /// An operation whose list result reports the account's current call limits, one record per
