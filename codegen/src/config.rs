@@ -276,7 +276,8 @@ mod file {
     use serde::Deserialize;
 
     use super::{
-        Config, Credential, DateWindow, MemberPath, MemberRef, Paging, Placeholder, StatusPaths, ThrottleReport, Throttles,
+        Config, Credential, DateWindow, MemberPath, MemberRef, Paging, Placeholder, StatusPaths, ThrottleReport,
+        Throttles,
     };
 
     #[derive(Debug, Deserialize)]

@@ -1671,9 +1671,7 @@ fn resolve_path(model: &Model, root: &TypeRef, path: &[String], value: StatusVal
             Some(TypeKind::Alias(TypeRef::Builtin(Builtin::String)))
         ),
     };
-    let is_integer = |t: &TypeRef| {
-        matches!(t, TypeRef::Builtin(b) if b.is_number() && !matches!(b, Builtin::Float | Builtin::Double))
-    };
+    let is_integer = |t: &TypeRef| matches!(t, TypeRef::Builtin(b) if b.is_number() && !matches!(b, Builtin::Float | Builtin::Double));
     let fits = match value {
         StatusValue::Flag => !last.repeated() && last.ty == TypeRef::Builtin(Builtin::Boolean),
         StatusValue::Text => !last.repeated() && is_string(&last.ty),

@@ -135,22 +135,41 @@ pub enum Error {
         truncated: bool,
     },
 
-    /// A streamed list failed after records were handed out ([`ListStream`](crate::client::ListStream)).
-    /// It is not retried: the records delivered may already have been used.
-    #[error("{operation}: the list stream failed after {delivered} records: {error}")]
+    /// A streamed list failed after records were handed out ([`ListStream`](crate::client::ListStream)),
+    /// for example a transfer cut by the network. It is not retried: the records delivered may
+    /// already have been used. [`KareoClient::export`](crate::client::KareoClient::export)'s
+    /// cursor resumes after the last record delivered.
+    #[error("{operation}: the list stream failed after {delivered} records, reading {record}: {error}")]
     StreamInterrupted {
         /// Operation name.
         operation: &'static str,
         /// How many records were delivered before the failure.
         delivered: u64,
+        /// The record being read when it failed: its element path and position in its page
+        /// (`GetAllPatientsResponse/GetAllPatientsResult/Patients/PatientBatchData[1001] of
+        /// the page at key 2001`).
+        record: String,
         /// What failed.
         error: Box<Error>,
     },
 
-    /// One window of a date range read window by window
-    /// ([`KareoClient::windows`](crate::client::KareoClient::windows)) failed; the run ended
-    /// there. Not retried as a whole: each window's call was already retried as its policy
-    /// allows.
+    /// A paged list's keys do not lead on: a next key that names a page already read (an
+    /// endless loop if followed), a key that is not of the operation's key type, or a
+    /// resumed page that no longer holds the records the cursor saw.
+    #[error("{operation}: paging at key `{key}`: {message}")]
+    Paging {
+        /// Operation name.
+        operation: &'static str,
+        /// The key concerned.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// One window of an export's date range
+    /// ([`KareoClient::export`](crate::client::KareoClient::export)) failed; the export ended
+    /// there. Not retried as a whole: each call was already retried as its policy allows, and
+    /// [`Export::cursor`](crate::client::Export::cursor) says where to resume.
     #[error(
         "{operation}: window {index} of {windows} ({from}..{to}) failed, after {records_before} records \
          from the windows before it: {error}"
@@ -166,7 +185,7 @@ pub enum Error {
         index: usize,
         /// How many windows the range has.
         windows: usize,
-        /// Records the windows before it brought (not returned: they are not the whole result).
+        /// Records the windows before it brought.
         records_before: usize,
         /// What failed.
         error: Box<Error>,
@@ -333,7 +352,7 @@ impl Error {
             // endpoint, which answers the same way again.
             Error::NotSoap { .. } => false,
             Error::Throttled { .. } => true,
-            Error::StreamInterrupted { .. } | Error::Window { .. } => false,
+            Error::StreamInterrupted { .. } | Error::Window { .. } | Error::Paging { .. } => false,
             Error::Decode { truncated, .. } => *truncated,
             Error::Fault { .. }
             | Error::Service { .. }
@@ -367,6 +386,7 @@ impl Error {
             | Error::Decode { operation, .. }
             | Error::ResponseTooLarge { operation, .. }
             | Error::StreamInterrupted { operation, .. }
+            | Error::Paging { operation, .. }
             | Error::Window { operation, .. }
             | Error::InvalidInput { operation, .. } => Some(operation),
             Error::Config { .. } => None,

@@ -390,26 +390,31 @@ async fn a_year_of_charges_comes_in_windows_each_record_once_in_order() {
     let c = client(t.clone()).published_limits(false).build().unwrap();
     let mut request = GetChargesReq::default();
     request.filter.practice_name = "Invented Practice".to_owned().into();
-    let mut progress = Vec::new();
-    let charges = c
-        .windows::<GetCharges>(request, day(2026, 1, 1), day(2026, 12, 31))
-        .unwrap()
-        .collect(|p| progress.push(p.clone()))
-        .await
+    let mut export = c
+        .export::<GetCharges>(request, day(2026, 1, 1)..=day(2026, 12, 31))
         .unwrap();
+    assert_eq!(export.windows().len(), 7);
+    let mut charges = Vec::new();
+    let mut windows_seen = Vec::new();
+    while let Some(charge) = export.next().await {
+        charges.push(charge.unwrap());
+        let p = export.progress();
+        if windows_seen.last() != Some(&p.windows_done) {
+            windows_seen.push(p.windows_done);
+        }
+    }
     let got: Vec<i64> = charges.iter().map(|c| c.id.value().unwrap().parse().unwrap()).collect();
     assert_eq!(got, (0..365).collect::<Vec<i64>>());
-    assert_eq!(progress.len(), 7);
     assert_eq!(
-        progress.last().map(|p| (p.index, p.windows, p.total)),
-        Some((7, 7, 365))
+        windows_seen,
+        (0..7).collect::<Vec<usize>>(),
+        "records arrive window after window"
     );
-    assert_eq!(
-        progress.iter().map(|p| p.duplicates).sum::<usize>(),
-        6,
-        "one shared day between windows"
-    );
-    assert!(progress.iter().all(|p| p.placeholders_dropped == 1));
+    let p = export.progress();
+    assert_eq!((p.windows_done, p.windows, p.records), (7, 7, 365));
+    assert_eq!(p.duplicates, 6, "one shared day between windows");
+    assert_eq!(p.placeholders_dropped, 7);
+    assert_eq!((p.pages, p.calls), (7, 7));
     // Every request kept the caller's other criteria and a range the service accepts.
     let requests = t.requests();
     assert_eq!(requests.len(), 7);
@@ -429,7 +434,7 @@ async fn a_year_of_charges_comes_in_windows_each_record_once_in_order() {
 }
 
 #[tokio::test]
-async fn a_failed_window_names_its_range_and_returns_no_partial_result() {
+async fn a_failed_window_names_its_range() {
     // The third window faults.
     let calls = Mutex::new(0);
     let t = Scripted::new([], move |req| {
@@ -442,9 +447,9 @@ async fn a_failed_window_names_its_range_and_returns_no_partial_result() {
     });
     let c = client(t).published_limits(false).build().unwrap();
     let err = c
-        .windows::<GetCharges>(GetChargesReq::default(), day(2026, 1, 1), day(2026, 12, 31))
+        .export::<GetCharges>(GetChargesReq::default(), day(2026, 1, 1)..=day(2026, 12, 31))
         .unwrap()
-        .collect(|_| {})
+        .collect()
         .await
         .unwrap_err();
     match &err {
@@ -489,16 +494,24 @@ fn the_windowed_operations_are_declared_with_their_ranges() {
 }
 
 #[test]
-fn a_window_run_refuses_an_empty_range_or_a_window_wider_than_the_service_holds() {
+fn an_export_refuses_an_empty_range_or_a_window_wider_than_the_service_holds() {
     let c = client(Scripted::new([], |_| unreachable!())).build().unwrap();
     let err = c
-        .windows::<GetCharges>(Default::default(), day(2026, 2, 1), day(2026, 1, 1))
+        .export::<GetCharges>(Default::default(), day(2026, 2, 1)..=day(2026, 1, 1))
         .unwrap_err();
     assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+    assert!(err.to_string().contains("ends before it starts"), "{err}");
     let err = c
-        .windows_of::<GetCharges>(Default::default(), day(2026, 1, 1), day(2026, 2, 1), 61)
+        .export::<GetCharges>(Default::default(), day(2026, 1, 1)..=day(2026, 2, 1))
+        .unwrap()
+        .window_days(61)
         .unwrap_err();
     assert!(err.to_string().contains("2..=60"), "{err}");
+    // An operation without a date window takes no range of days.
+    let err = c
+        .export::<kareo_sdk::operations::GetPatients>(Default::default(), day(2026, 1, 1)..=day(2026, 2, 1))
+        .unwrap_err();
+    assert!(err.to_string().contains("no date window"), "{err}");
     let _: GetChargesResp = GetChargesResp::default();
 }
 
@@ -546,13 +559,14 @@ mod against_the_kit {
         let err = c.get_charges(whole).await.unwrap_err();
         assert!(err.to_string().contains("60 days"), "{err}");
 
-        let mut windows = 0;
-        let charges = c
-            .windows::<GetCharges>(GetChargesReq::default(), day(2026, 1, 1), day(2026, 12, 31))
-            .unwrap()
-            .collect(|p| windows = p.windows)
-            .await
+        let mut export = c
+            .export::<GetCharges>(GetChargesReq::default(), day(2026, 1, 1)..=day(2026, 12, 31))
             .unwrap();
+        let mut charges = Vec::new();
+        while let Some(charge) = export.next().await {
+            charges.push(charge.unwrap());
+        }
+        let windows = export.progress().windows_done;
         let got: Vec<String> = charges
             .iter()
             .map(|c| c.id.value().cloned().unwrap_or_default())

@@ -214,7 +214,10 @@ fn notes(ctx: &Ctx<'_>) -> Vec<String> {
                 .as_ref()
                 .map(|p| format!("{} (up to {} a page)", op.name, p.max_page_size))
         }));
-        out.push(format!("paged lists: {}", if paged.is_empty() { "none" } else { &paged }));
+        out.push(format!(
+            "paged lists: {}",
+            if paged.is_empty() { "none" } else { &paged }
+        ));
     }
     if !ctx.config.date_windows.is_empty() {
         let windows = names(&mut lists.iter().filter_map(|(op, _)| {

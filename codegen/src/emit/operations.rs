@@ -58,7 +58,11 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
         .map(|m| messages::emit(ctx, m))
         .collect();
     let lists: Vec<Option<lists::List<'_>>> = ops.iter().map(|op| lists::list_of(ctx, op)).collect();
-    if let Some((op, _)) = ops.iter().zip(&lists).find(|(op, l)| op.paging.is_some() && l.is_none()) {
+    if let Some((op, _)) = ops
+        .iter()
+        .zip(&lists)
+        .find(|(op, l)| op.paging.is_some() && l.is_none())
+    {
         // A paged operation read as one page would look complete and not be.
         return Err(Error {
             file: ctx.file.to_owned(),

@@ -34,14 +34,16 @@ pub(super) fn emit_date_window(
     let read_to = access_chain(ctx, &op.input.body, &w.to, Some(&body));
     let set_from = set_chain(ctx, &op.input.body, &w.from, &body, quote!(from));
     let set_to = set_chain(ctx, &op.input.body, &w.to, &body, quote!(to));
-    let record_date = list.and_then(|l| l.record_member(ctx, w.record_date.as_deref()?)).map(|(record, m)| {
-        let read = member_value(ctx, record, m, Some(&quote!(item)));
-        quote! {
-            fn record_date(item: &Self::Item) -> Option<&str> {
-                #read.map(String::as_str)
+    let record_date = list
+        .and_then(|l| l.record_member(ctx, w.record_date.as_deref()?))
+        .map(|(record, m)| {
+            let read = member_value(ctx, record, m, Some(&quote!(item)));
+            quote! {
+                fn record_date(item: &Self::Item) -> Option<&str> {
+                    #read.map(String::as_str)
+                }
             }
-        }
-    });
+        });
     let max_days = w.max_days;
     let doc = super::doc_attrs(&format!(
         "The service holds `{}`'s `{from_path}`..`{to_path}` range to {max_days} days.",

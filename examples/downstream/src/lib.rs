@@ -63,8 +63,8 @@ pub async fn appointments_between(
     to: NaiveDate,
 ) -> Result<Vec<AppointmentData>, Error> {
     client
-        .windows::<GetAppointments>(Default::default(), from, to)?
-        .collect(|_| {})
+        .export::<GetAppointments>(Default::default(), from..=to)?
+        .collect()
         .await
 }
 

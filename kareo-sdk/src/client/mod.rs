@@ -27,11 +27,11 @@
 
 mod classify;
 mod config;
+mod export;
 mod rate_limit;
 mod retry;
 mod stream;
 mod transport;
-mod windows;
 
 use std::fmt;
 use std::sync::Arc;
@@ -44,14 +44,14 @@ pub use config::{
     ClientBuilder, Config, Credentials, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_RESPONSE_HEAD_TIMEOUT, ENV_CUSTOMER_KEY, ENV_ENDPOINT, ENV_PASSWORD, ENV_USER,
 };
+pub use export::{split_range, CursorParseError, Export, ExportCursor, ExportProgress, ExportRange, Window};
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
-pub use stream::ListStream;
+pub use stream::{ListStream, PagePosition};
 pub use transport::{
     BodyStream, BoxFuture, HttpRequest, HttpResponse, ReqwestTransport, StreamingResponse, Transport, TransportError,
     CONTENT_TYPE,
 };
-pub use windows::{split_range, Window, WindowProgress, Windows};
 
 use crate::envelope;
 use crate::error::{Error, TransportErrorKind};
@@ -297,6 +297,9 @@ impl KareoClient {
             {
                 self.inner.limiter.hold(info.name, &limit, *wait);
             }
+            if matches!(error, Error::Throttled { .. }) {
+                report.throttled += 1;
+            }
             let jitter = jitter.get_or_insert_with(Jitter::new);
             let wait = policy.delay(n, error.retry_after(), jitter);
             tracing::warn!(
@@ -395,6 +398,8 @@ pub struct CallReport {
     /// Placeholder records removed from a list result
     /// ([`ListOperation::is_placeholder`](crate::xml::ListOperation::is_placeholder)).
     pub placeholders_dropped: usize,
+    /// Over-limit answers waited out and retried ([`Error::Throttled`]).
+    pub throttled: u32,
 }
 
 fn transport_error(operation: &'static str, kind: TransportErrorKind, message: String) -> Error {
@@ -440,7 +445,7 @@ macro_rules! operation_methods {
                     "Retried on transient failures only if the operation is read-only (see [`RetryPolicy`]). ",
                     "Kareo's published limit for it, its placeholder records and its date window, where it has ",
                     "them, are on the operation's page; the client spaces calls by the limit and drops the ",
-                    "placeholders (see [`KareoClient::call`], [`KareoClient::windows`]).",
+                    "placeholders (see [`KareoClient::call`]; every page and window of a list: [`KareoClient::export`]).",
                 )]
                 pub async fn $method(
                     &self,

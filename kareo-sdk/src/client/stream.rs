@@ -1,6 +1,6 @@
 //! List results read record by record as the response arrives ([`KareoClient::stream`]).
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -14,35 +14,85 @@ use crate::xml::{DecodeError, ListOperation, ListSplitter, Step};
 /// Longest a streamed exchange may last in all; the per-chunk wait is the request timeout.
 const STREAM_MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 
-/// The records of a list operation's response, read one at a time while the body arrives
-/// (from [`KareoClient::stream`]).
+/// The records of a list operation, read one at a time while each response arrives (from
+/// [`KareoClient::stream`]), over every page of a paged operation.
 ///
 /// Memory holds one record (bounded by [`StreamLimits`](crate::xml::StreamLimits)), whatever
-/// the size of the answer. [`head`](Self::head) is the response as far as it came before the
-/// records: a failure the service reports there (`IsError`, a failed security check, a
-/// throttle) is the error of [`KareoClient::stream`] itself, never an empty stream. After the
-/// last record, [`response`](Self::response) holds the whole response without its records
-/// (the members after the list included).
+/// the size of the answer or the number of pages. [`head`](Self::head) is the current page's
+/// response as far as it came before the records: a failure the service reports there
+/// (`IsError`, a failed security check, a throttle) is the error of [`KareoClient::stream`]
+/// itself (or of [`next`](Self::next), for a later page), never an empty stream. After the last
+/// record, [`response`](Self::response) holds the last page's response without its records.
 ///
-/// A failure before the first record is retried like any read; after records were handed out
-/// it is not retried: the error is [`Error::StreamInterrupted`], saying how many were
-/// delivered. A body cut off inside a record ends in a decode error naming the record's index;
-/// no partial record is ever handed out.
+/// **Pages.** For an operation whose results come in pages ([`ListOperation::PAGING`]; today
+/// `GetAllPatients`, up to 1,000 patients a batch), the stream sends each answer's next key
+/// back as the next request's start key, spaced by the operation's rate limit, until an answer
+/// holds no key. The request's own start key and page size are honoured: the stream starts at
+/// that page. A key that does not advance (one the stream already asked for) is
+/// [`Error::Paging`], never an endless loop. To read one page on purpose, use
+/// [`KareoClient::stream_page`], or the whole-response method (`get_all_patients`).
+///
+/// A failure before a page's first record is retried like any read (the page is asked for
+/// again); after records of a page were handed out it is not: the error is
+/// [`Error::StreamInterrupted`], saying how many records were delivered and which record was
+/// being read. [`KareoClient::export`] resumes such a run from its cursor. A body cut off
+/// inside a record never hands out a partial record.
 pub struct ListStream<O: ListOperation> {
     client: KareoClient,
-    request: Bytes,
+    /// The caller's request with its credentials filled; each page's key is set on a copy.
+    request: O::Request,
     redactor: Redactor,
+    /// The current page's envelope (sent again if the page is retried).
+    body: Bytes,
     open: Open<O>,
+    /// Read only the first page.
+    single_page: bool,
+    /// The key the current page was asked for (`None`: the request's own).
+    page_key: Option<String>,
+    /// Keys asked for so far: a next key among them does not advance.
+    keys: HashSet<String>,
+    /// Records (placeholders aside) read from the current page, skipped ones included.
+    page_records: u64,
+    /// Records of the current page to read without handing them out (a resumed page), and the
+    /// identifier the last of them must have.
+    skip: u64,
+    skip_last: Option<String>,
+    /// The identifier of the current page's last record read.
+    last_id: Option<String>,
     delivered: u64,
-    /// Placeholder records skipped so far.
     placeholders_dropped: u64,
+    pages: u64,
+    bytes: u64,
+    report: super::CallReport,
     response: Option<O::Response>,
     done: bool,
-    /// Attempts made to read the records (the first open counts as one).
+    /// Attempts made to read the current page (the first open counts as one).
     attempts: u32,
 }
 
-/// An opened stream: the splitter over the body, or the records of a body that was read whole.
+/// Where a [`ListStream`] stands in a paged result: the page it reads and how many of that
+/// page's records it has read. What [`KareoClient::export`]'s cursor keeps of a stream.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PagePosition {
+    /// The key the page was asked for (`None`: the request's own start key).
+    pub key: Option<String>,
+    /// Records of the page read so far (placeholders not counted).
+    pub records: u64,
+    /// The identifier of the last of them ([`ListOperation::record_id`]), where the record
+    /// type has one: a resumed read checks it, so that a page that changed meanwhile is an
+    /// error rather than a gap or a duplicate.
+    pub last_id: Option<String>,
+}
+
+/// A page asked for: its envelope, what was read of it, and the calls it took.
+struct OpenedPage<O: ListOperation> {
+    body: Bytes,
+    open: Open<O>,
+    bytes: u64,
+    report: super::CallReport,
+}
+
+/// An opened page: the splitter over the body, or the records of a body that was read whole.
 enum Open<O: ListOperation> {
     Streaming {
         /// The response up to the list.
@@ -64,6 +114,7 @@ impl<O: ListOperation> std::fmt::Debug for ListStream<O> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ListStream")
             .field("operation", &O::INFO.name)
+            .field("pages", &self.pages)
             .field("delivered", &self.delivered)
             .field("done", &self.done)
             .finish_non_exhaustive()
@@ -71,35 +122,93 @@ impl<O: ListOperation> std::fmt::Debug for ListStream<O> {
 }
 
 impl KareoClient {
-    /// Calls list operation `O` and returns its records as a [`ListStream`], read while the
-    /// response arrives, in memory that does not grow with the answer.
+    /// Calls list operation `O` and returns its records as a [`ListStream`], read while each
+    /// response arrives, in memory that does not grow with the answer; a paged operation's
+    /// stream reads every page ([`ListOperation::PAGING`]).
     ///
-    /// Returns once the response's members before the list are in and checked: an
+    /// Returns once the first response's members before the list are in and checked: an
     /// `IsError`, security failure or throttle there is this method's error. Retried as
     /// [`call`](Self::call) is, up to the first record.
-    pub async fn stream<O: ListOperation>(&self, mut request: O::Request) -> Result<ListStream<O>, Error> {
-        let (body, redactor) = self.prepare::<O>(&mut request)?;
-        let open = self
-            .with_retries(&O::INFO, &mut super::CallReport::default(), |_| {
-                self.open_stream::<O>(body.clone(), &redactor)
-            })
-            .await?;
-        Ok(ListStream {
+    pub async fn stream<O: ListOperation>(&self, request: O::Request) -> Result<ListStream<O>, Error> {
+        self.open_list::<O>(request, false, PagePosition::default()).await
+    }
+
+    /// Like [`stream`](Self::stream), but reads only the page the request asks for: one
+    /// answer, whatever its next key says ([`ListStream::next_page_key`] tells it).
+    pub async fn stream_page<O: ListOperation>(&self, request: O::Request) -> Result<ListStream<O>, Error> {
+        self.open_list::<O>(request, true, PagePosition::default()).await
+    }
+
+    /// Opens a list stream at `at` (a page key and the records of that page already read).
+    pub(crate) async fn open_list<O: ListOperation>(
+        &self,
+        mut request: O::Request,
+        single_page: bool,
+        at: PagePosition,
+    ) -> Result<ListStream<O>, Error> {
+        let (_, redactor) = self.prepare::<O>(&mut request)?;
+        let page = self.open_page::<O>(&request, at.key.as_deref(), &redactor).await?;
+        let mut stream = ListStream {
             client: self.clone(),
-            request: body,
+            request,
             redactor,
-            open,
+            body: page.body,
+            open: page.open,
+            single_page,
+            page_key: at.key,
+            keys: HashSet::new(),
+            page_records: 0,
+            skip: at.records,
+            skip_last: at.last_id,
+            last_id: None,
             delivered: 0,
             placeholders_dropped: 0,
+            pages: 1,
+            bytes: page.bytes,
+            report: page.report,
             response: None,
             done: false,
             attempts: 1,
+        };
+        if let Some(k) = stream.page_key.clone().or_else(|| O::page_key(&stream.request)) {
+            stream.keys.insert(k);
+        }
+        Ok(stream)
+    }
+
+    /// Asks for the page of `key` (`None`: the request's own start key) and reads its head,
+    /// retried as a read.
+    async fn open_page<O: ListOperation>(
+        &self,
+        request: &O::Request,
+        key: Option<&str>,
+        redactor: &Redactor,
+    ) -> Result<OpenedPage<O>, Error> {
+        let name = O::INFO.name;
+        let mut request = request.clone();
+        if let Some(k) = key {
+            O::set_page_key(&mut request, Some(k)).map_err(|message| Error::Paging {
+                operation: name,
+                key: k.to_owned(),
+                message: format!("not a key of this operation: {message}"),
+            })?;
+        }
+        let body = Bytes::from(crate::envelope::write_request::<O>(&request).map_err(|e| Error::encode(name, e))?);
+        let mut report = super::CallReport::default();
+        let (open, bytes) = self
+            .with_retries(&O::INFO, &mut report, |_| self.open_stream::<O>(body.clone(), redactor))
+            .await?;
+        Ok(OpenedPage {
+            body,
+            open,
+            bytes,
+            report,
         })
     }
 
     /// One attempt at opening a stream: the request sent, the head of the answer read and
     /// checked.
-    async fn open_stream<O: ListOperation>(&self, body: Bytes, redactor: &Redactor) -> Result<Open<O>, Error> {
+    async fn open_stream<O: ListOperation>(&self, body: Bytes, redactor: &Redactor) -> Result<(Open<O>, u64), Error> {
         let info = O::INFO;
         let config = &self.inner.config;
         let request = HttpRequest {
@@ -151,24 +260,31 @@ impl KareoClient {
         }
         let limits = config.stream_limits;
         let mut splitter = Box::new(ListSplitter::new(O::LIST, info.soap_ns(), info.namespaces, limits));
+        let mut bytes = 0u64;
         loop {
             let step = splitter.step().map_err(|e| decode_error(info.name, e, redactor))?;
             match step {
                 Step::NeedMore => match self.next_chunk(&mut body, info.name, redactor).await? {
-                    Some(chunk) => splitter
-                        .feed(&chunk)
-                        .map_err(|e| decode_error(info.name, e, redactor))?,
+                    Some(chunk) => {
+                        bytes += chunk.len() as u64;
+                        splitter
+                            .feed(&chunk)
+                            .map_err(|e| decode_error(info.name, e, redactor))?
+                    }
                     None => splitter.finish(),
                 },
                 Step::Head(head) => {
                     let head = classify::interpret::<O>(&whole_response(head), config.parse_limits(), redactor)?;
-                    return Ok(Open::Streaming {
-                        head,
-                        splitter,
-                        body,
-                        status,
-                        content_type,
-                    });
+                    return Ok((
+                        Open::Streaming {
+                            head,
+                            splitter,
+                            body,
+                            status,
+                            content_type,
+                        },
+                        bytes,
+                    ));
                 }
                 Step::End(document) => {
                     // No list to stream: the body, read whole, is the answer.
@@ -181,7 +297,7 @@ impl KareoClient {
                     let mut rest =
                         classify::interpret::<O>(&whole_response(document), config.parse_limits(), redactor)?;
                     let items = O::take_items(&mut rest).into();
-                    return Ok(Open::Whole { items, rest });
+                    return Ok((Open::Whole { items, rest }, bytes));
                 }
                 Step::Item(_) => return Err(unexpected(info.name, status)),
             }
@@ -230,7 +346,8 @@ impl KareoClient {
 }
 
 impl<O: ListOperation> ListStream<O> {
-    /// The response as far as it came before the records (its collection empty).
+    /// The current page's response as far as it came before the records (its collection
+    /// empty).
     pub fn head(&self) -> &O::Response {
         match &self.open {
             Open::Streaming { head, .. } => head,
@@ -238,7 +355,7 @@ impl<O: ListOperation> ListStream<O> {
         }
     }
 
-    /// How many records were handed out so far.
+    /// How many records were handed out so far, over all pages.
     pub fn delivered(&self) -> u64 {
         self.delivered
     }
@@ -250,8 +367,40 @@ impl<O: ListOperation> ListStream<O> {
         self.placeholders_dropped
     }
 
-    /// The whole response without its records, once the stream has ended: the members before
-    /// and after the list. `None` before the end.
+    /// Pages asked for so far (1 for an operation without pages).
+    pub fn pages(&self) -> u64 {
+        self.pages
+    }
+
+    /// Response bytes received so far, over all pages (after decompression).
+    pub fn bytes_received(&self) -> u64 {
+        self.bytes
+    }
+
+    /// What the client did for the pages' calls: attempts, time spent waiting for the rate
+    /// limit, throttle answers waited out.
+    pub fn report(&self) -> &super::CallReport {
+        &self.report
+    }
+
+    /// Where the stream stands: the current page's key and how many of its records were read.
+    pub fn position(&self) -> PagePosition {
+        PagePosition {
+            key: self.page_key.clone(),
+            records: self.page_records,
+            last_id: self.last_id.clone(),
+        }
+    }
+
+    /// The key of the page after the last one read, once the stream has ended: `None` when
+    /// the last answer held none (the whole result was read), or for an operation without
+    /// pages. Set after a [`stream_page`](KareoClient::stream_page) too.
+    pub fn next_page_key(&self) -> Option<String> {
+        self.response().and_then(O::next_page_key)
+    }
+
+    /// The last page's response without its records, once the stream has ended: the members
+    /// before and after the list. `None` before the end.
     pub fn response(&self) -> Option<&O::Response> {
         match &self.open {
             Open::Whole { rest, items } if self.done && items.is_empty() => Some(rest),
@@ -259,8 +408,8 @@ impl<O: ListOperation> ListStream<O> {
         }
     }
 
-    /// The next record; `None` after the last one (then [`response`](Self::response) is set)
-    /// or after an error.
+    /// The next record; `None` after the last one of the last page (then
+    /// [`response`](Self::response) is set) or after an error.
     pub async fn next(&mut self) -> Option<Result<O::Item, Error>> {
         if self.done {
             return None;
@@ -272,18 +421,48 @@ impl<O: ListOperation> ListStream<O> {
                     tracing::debug!(operation = O::INFO.name, "placeholder record dropped");
                 }
                 Ok(Some(item)) => {
+                    self.page_records += 1;
+                    if O::HAS_PLACEHOLDERS {
+                        self.last_id = O::record_id(&item).map(|id| id.into_owned());
+                    }
+                    if self.page_records < self.skip {
+                        continue;
+                    }
+                    if self.page_records == self.skip {
+                        let expected = self.skip_last.take();
+                        if let (Some(expected), Some(found)) = (expected, self.last_id.clone()) {
+                            if expected != found {
+                                let error = self.paging_error(format!(
+                                    "record {} of the page is `{found}` where the cursor expects `{expected}`: \
+                                     the page changed since the cursor was taken",
+                                    self.skip
+                                ));
+                                return self.fail(error);
+                            }
+                        }
+                        continue;
+                    }
                     self.delivered += 1;
                     return Some(Ok(item));
                 }
-                Ok(None) => {
-                    self.done = true;
-                    return None;
-                }
-                Err(error) if self.delivered == 0 && self.may_reopen(&error) => {
-                    tracing::warn!(error = %error, "list stream failed before its first record; reopening");
-                    match self.reopen().await {
-                        Ok(()) => continue,
-                        Err(e) => return self.fail(e),
+                Ok(None) => match self.next_page() {
+                    Ok(None) => {
+                        self.done = true;
+                        return None;
+                    }
+                    Ok(Some(key)) => {
+                        if let Err(e) = self.open_page(Some(key)).await {
+                            return self.fail(e);
+                        }
+                    }
+                    Err(e) => return self.fail(e),
+                },
+                Err(error) if self.page_records <= self.skip && self.may_reopen(&error) => {
+                    tracing::warn!(error = %error, "list page failed before its first record; asking for it again");
+                    let key = self.page_key.clone();
+                    self.pages -= 1;
+                    if let Err(e) = self.open_page(key).await {
+                        return self.fail(e);
                     }
                 }
                 Err(error) => return self.fail(error),
@@ -292,7 +471,7 @@ impl<O: ListOperation> ListStream<O> {
     }
 
     /// Reads every remaining record into a vector (what the whole-response method gives, in
-    /// memory again).
+    /// memory again, over every page).
     pub async fn collect(mut self) -> Result<Vec<O::Item>, Error> {
         let mut out = Vec::new();
         while let Some(item) = self.next().await {
@@ -301,14 +480,83 @@ impl<O: ListOperation> ListStream<O> {
         Ok(out)
     }
 
+    /// The key of the page to read after the one that ended, or `None` when it was the last.
+    fn next_page(&mut self) -> Result<Option<String>, Error> {
+        if self.single_page || O::PAGING.is_none() {
+            return Ok(None);
+        }
+        let Some(key) = self.response().and_then(O::next_page_key) else {
+            return Ok(None);
+        };
+        if self.keys.contains(&key) {
+            let what = if self.page_key.as_deref() == Some(key.as_str()) {
+                "does not advance: it names the page just read"
+            } else {
+                "names a page already read"
+            };
+            return Err(Error::Paging {
+                operation: O::INFO.name,
+                key,
+                message: format!("the next key {what}"),
+            });
+        }
+        Ok(Some(key))
+    }
+
+    /// Moves to the page of `key` (`None`: the request's own start key): asks for it and
+    /// reads its head.
+    async fn open_page(&mut self, key: Option<String>) -> Result<(), Error> {
+        let client = self.client.clone();
+        let page = client
+            .open_page::<O>(&self.request, key.as_deref(), &self.redactor)
+            .await;
+        self.pages += 1;
+        let page = page?;
+        self.report.attempts += page.report.attempts;
+        self.report.rate_limit_wait += page.report.rate_limit_wait;
+        self.report.throttled += page.report.throttled;
+        if let Some(k) = key.clone().or_else(|| O::page_key(&self.request)) {
+            self.keys.insert(k);
+        }
+        self.body = page.body;
+        self.open = page.open;
+        self.bytes += page.bytes;
+        self.page_key = key;
+        self.page_records = 0;
+        self.last_id = None;
+        self.response = None;
+        Ok(())
+    }
+
+    fn paging_error(&self, message: String) -> Error {
+        Error::Paging {
+            operation: O::INFO.name,
+            key: self.page_key.clone().unwrap_or_default(),
+            message,
+        }
+    }
+
     fn fail(&mut self, error: Error) -> Option<Result<O::Item, Error>> {
         self.done = true;
-        if self.delivered == 0 {
+        if self.delivered == 0 || matches!(error, Error::Paging { .. }) {
             return Some(Err(error));
         }
+        let list = O::LIST;
+        let path: Vec<&str> = list.elements.iter().map(|(_, name)| *name).collect();
+        let record = format!(
+            "{}/{}[{}] of the page {}",
+            path.join("/"),
+            list.item.1,
+            self.page_records + 1,
+            match &self.page_key {
+                Some(k) => format!("at key {k}"),
+                None => "first asked for".to_owned(),
+            }
+        );
         Some(Err(Error::StreamInterrupted {
             operation: O::INFO.name,
             delivered: self.delivered,
+            record,
             error: Box::new(error),
         }))
     }
@@ -327,18 +575,6 @@ impl<O: ListOperation> ListStream<O> {
         retry
     }
 
-    async fn reopen(&mut self) -> Result<(), Error> {
-        let client = self.client.clone();
-        let body = self.request.clone();
-        let redactor = &self.redactor;
-        self.open = client
-            .with_retries(&O::INFO, &mut super::CallReport::default(), |_| {
-                client.open_stream::<O>(body.clone(), redactor)
-            })
-            .await?;
-        Ok(())
-    }
-
     async fn advance(&mut self) -> Result<Option<O::Item>, Error> {
         let name = O::INFO.name;
         let limits = self.client.inner.config.parse_limits();
@@ -355,9 +591,12 @@ impl<O: ListOperation> ListStream<O> {
                     let step = splitter.step().map_err(|e| decode_error(name, e, &self.redactor))?;
                     match step {
                         Step::NeedMore => match self.client.next_chunk(body, name, &self.redactor).await? {
-                            Some(chunk) => splitter
-                                .feed(&chunk)
-                                .map_err(|e| decode_error(name, e, &self.redactor))?,
+                            Some(chunk) => {
+                                self.bytes += chunk.len() as u64;
+                                splitter
+                                    .feed(&chunk)
+                                    .map_err(|e| decode_error(name, e, &self.redactor))?
+                            }
                             None => splitter.finish(),
                         },
                         Step::Item(record) => {
