@@ -451,6 +451,9 @@ impl<O: ListOperation> ListStream<O> {
                         return None;
                     }
                     Ok(Some(key)) => {
+                        // A resumed stream skips records of its first page only.
+                        self.skip = 0;
+                        self.skip_last = None;
                         if let Err(e) = self.open_page(Some(key)).await {
                             return self.fail(e);
                         }
