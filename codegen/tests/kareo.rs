@@ -265,3 +265,74 @@ fn service_rules_reach_the_generated_code() {
     assert_eq!(placeholders, 12);
     assert_eq!(ops.matches("fn remove_placeholders(").count(), placeholders);
 }
+
+/// Paging, declared in the overrides: generated on the operation that has it, reported, and a
+/// declaration naming members the operation lacks (or an operation that is no list) refused,
+/// since a paged list read as one page would look complete and not be.
+#[test]
+fn paging_is_generated_reported_and_refused_where_it_names_what_is_not_there() {
+    let ops = file("operations.rs");
+    for needle in [
+        "start_key: \"Filter/StartKey\"",
+        "page_size: Some(\"Filter/BatchSize\")",
+        "next_key: \"Key/nextStartKey\"",
+        "max_page_size: 1000u32",
+        "Some(k) => Some(k.parse::<i32>().map_err(|e| e.to_string())?)",
+    ] {
+        assert!(ops.contains(needle), "{needle}");
+    }
+    assert_eq!(ops.matches("const PAGING").count(), 1, "GetAllPatients only");
+    assert!(
+        output()
+            .notes
+            .iter()
+            .any(|n| n == "paged lists: GetAllPatients (up to 1000 a page)"),
+        "{:?}",
+        output().notes
+    );
+
+    let april = common::kareo_wsdl();
+    let with = |edit: &dyn Fn(&mut codegen::config::Paging)| {
+        let mut config = kareo_config();
+        config.paging.iter_mut().for_each(edit);
+        common::generate_text("KareoServices.wsdl", &april, &config)
+    };
+    // A member the request lacks.
+    let err = with(&|p| p.start_key = vec!["Filter".into(), "Start".into()])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("override paging of GetAllPatients: start_key `Filter/Start` leads to no string or integer member of the request"),
+        "{err}"
+    );
+    // A member of the response that is no key.
+    let err = with(&|p| p.next_key = vec!["Patients".into()]).unwrap_err().to_string();
+    assert!(
+        err.contains("next_key `Patients` leads to no string or integer member of the response"),
+        "{err}"
+    );
+    // A page size that is no integer.
+    let err = with(&|p| p.page_size = Some(vec!["Fields".into()]))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("page_size `Fields` leads to no integer member"), "{err}");
+    // An operation that is no list (a write).
+    let err = with(&|p| {
+        p.operation = "CreatePatient".into();
+        p.start_key = vec!["RequestHeader".into(), "User".into()];
+        p.page_size = None;
+        p.next_key = vec!["ErrorResponse".into(), "ErrorMessage".into()];
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("override paging names CreatePatient, which is not a list operation"),
+        "{err}"
+    );
+    // An operation the contract lacks: a warning, and nothing generated.
+    let out = with(&|p| p.operation = "GetEveryPatient".into()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(out
+        .warnings
+        .contains(&"override paging names operation GetEveryPatient, which this contract lacks: skipped".to_owned()));
+    assert!(!out.file("operations.rs").unwrap_or_default().contains("const PAGING"));
+}

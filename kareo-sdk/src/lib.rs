@@ -37,3 +37,8 @@ pub use generated::{operations, types, DEFAULT_ENDPOINT, NAMESPACES};
 
 pub use client::{ClientBuilder, Credentials, KareoClient, RateLimit, RetryPolicy};
 pub use error::Error;
+
+/// The crate README's examples, compiled as doctests so that they cannot drift from the code.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -376,6 +376,14 @@ fn overrides_with_unknown_keys_or_bad_names_are_refused() {
             "date window of List must allow at least 1 day",
         ),
         (
+            "runtime_path = \"x\"\npaging = [{ operation = \"List\", start_key = \"F/K\", next_key = \"N\", max_page_size = 0 }]\n",
+            "paging of List must allow pages of at least 1 record",
+        ),
+        (
+            "runtime_path = \"x\"\npaging = [{ operation = \"List\", start_key = \"F//K\", next_key = \"N\", max_page_size = 10 }]\n",
+            "member path `F//K`",
+        ),
+        (
             "runtime_path = \"x\"\nplaceholders = [{ record = \"Thing\", id = \"ID\" }]\n",
             "`Thing` is not of the form {namespace}Type",
         ),

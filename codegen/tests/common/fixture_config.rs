@@ -85,6 +85,7 @@ fn base_config(fixture: &str) -> Config {
             placeholders: Vec::new(),
             throttles: None,
             date_windows: Vec::new(),
+            paging: Vec::new(),
             // Value rules have a test of their own (value_rules.rs).
             values: None,
             serde_feature: None,
