@@ -464,3 +464,67 @@ async fn an_operation_without_pages_or_windows_exports_in_one_call() {
     assert_eq!(got.len(), expected);
     assert_eq!(mock.requests_for("GetPatients"), 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Failures on the way.
+
+#[tokio::test]
+async fn a_cut_transfer_names_the_record_and_the_export_resumes_from_its_cursor() {
+    let (mock, client) = fast().await;
+    seed_charges(&mock, 1_500);
+    let full = whole_run::<GetCharges>(&client, Default::default(), year().into()).await;
+    // The third window's answer is cut in half on the way.
+    mock.script("GetCharges", [None, None, Some(kareo_mock::Behavior::Truncate)]);
+    let mut export = client.export::<GetCharges>(Default::default(), year()).unwrap();
+    let mut got = Vec::new();
+    let err = loop {
+        match export.next().await {
+            Some(Ok(c)) => got.push(id_of::<GetCharges>(&c)),
+            Some(Err(e)) => break e,
+            None => panic!("the cut went unnoticed"),
+        }
+    };
+    let Error::Window { index, error, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(*index, 3);
+    let Error::StreamInterrupted { delivered, record, .. } = error.as_ref() else {
+        panic!("{error:?}")
+    };
+    assert!(
+        *delivered > 0,
+        "records of the cut window were delivered before the cut"
+    );
+    assert!(
+        record.starts_with("GetChargesResponse/GetChargesResult/Charges/ChargeData["),
+        "{record}"
+    );
+    assert!(!err.is_retryable());
+    // Resumed from the cursor: the rest, and the union is one uninterrupted run.
+    let cursor = export.cursor();
+    let mut resumed = client
+        .export::<GetCharges>(Default::default(), year())
+        .unwrap()
+        .resume(&cursor)
+        .unwrap();
+    while let Some(c) = resumed.next().await {
+        got.push(id_of::<GetCharges>(&c.unwrap()));
+    }
+    assert_same_run(&got, &full, "cut, then resumed");
+}
+
+#[tokio::test]
+async fn a_page_that_fails_before_its_first_record_is_asked_for_again() {
+    let (mock, client) = fast().await;
+    mock.set_patient_count(2_500);
+    // The second page's first answer: the connection closes without one.
+    mock.script("GetAllPatients", [None, Some(kareo_mock::Behavior::Reset)]);
+    let mut stream = client.stream_get_all_patients(Default::default()).await.unwrap();
+    let mut got = Vec::new();
+    while let Some(p) = stream.next().await {
+        got.push(id_of::<GetAllPatients>(&p.unwrap()));
+    }
+    assert_same_run(&got, &patient_ids(&mock), "every patient once");
+    assert_eq!(mock.requests_for("GetAllPatients"), 4, "3 pages, one asked for twice");
+    assert_eq!(stream.report().attempts, 4);
+}
