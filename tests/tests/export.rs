@@ -151,6 +151,12 @@ impl Transport for Pages {
             .iter()
             .map(|id| format!("<PatientBatchData><ID>{id}</ID></PatientBatchData>"))
             .collect();
+        // A page without records has its list nil.
+        let list = if ids.is_empty() {
+            "<Patients i:nil=\"true\"/>".to_owned()
+        } else {
+            format!("<Patients>{rows}</Patients>")
+        };
         let next = match next {
             Some(k) => format!("<nextStartKey>{k}</nextStartKey>"),
             None => "<nextStartKey i:nil=\"true\"/>".to_owned(),
@@ -158,7 +164,7 @@ impl Transport for Pages {
         let xml = format!(
             "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>\
              <GetAllPatientsResponse xmlns=\"http://www.kareo.com/api/schemas/\" xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\">\
-             <GetAllPatientsResult><Key>{next}</Key><Patients>{rows}</Patients></GetAllPatientsResult>\
+             <GetAllPatientsResult><Key>{next}</Key>{list}</GetAllPatientsResult>\
              </GetAllPatientsResponse></s:Body></s:Envelope>"
         );
         Box::pin(async move {
@@ -205,6 +211,23 @@ async fn a_key_that_does_not_advance_is_an_error_not_an_endless_loop() {
     }
     assert!(err.to_string().contains("does not advance"), "{err}");
     assert_eq!(t.asked.lock().unwrap().as_slice(), ["", "3"]);
+}
+
+#[tokio::test]
+async fn a_page_without_records_still_leads_to_the_next() {
+    let (t, c) = scripted(vec![(vec![1, 2], Some("3")), (vec![], Some("7")), (vec![7], None)]);
+    let got: Vec<String> = c
+        .stream_get_all_patients(Default::default())
+        .await
+        .unwrap()
+        .collect()
+        .await
+        .unwrap()
+        .iter()
+        .map(id_of::<GetAllPatients>)
+        .collect();
+    assert_eq!(got, ["1", "2", "7"]);
+    assert_eq!(t.asked.lock().unwrap().as_slice(), ["", "3", "7"]);
 }
 
 #[tokio::test]

@@ -451,9 +451,11 @@ impl<O: ListOperation> ListStream<O> {
                         return None;
                     }
                     Ok(Some(key)) => {
-                        // A resumed stream skips records of its first page only.
+                        // A resumed stream skips records of its first page only; each page
+                        // has the retry policy's attempts.
                         self.skip = 0;
                         self.skip_last = None;
+                        self.attempts = 1;
                         if let Err(e) = self.open_page(Some(key)).await {
                             return self.fail(e);
                         }
@@ -488,7 +490,11 @@ impl<O: ListOperation> ListStream<O> {
         if self.single_page || O::PAGING.is_none() {
             return Ok(None);
         }
-        let Some(key) = self.response().and_then(O::next_page_key) else {
+        let ended = match &self.open {
+            Open::Whole { rest, .. } => Some(rest),
+            Open::Streaming { .. } => self.response.as_ref(),
+        };
+        let Some(key) = ended.and_then(O::next_page_key) else {
             return Ok(None);
         };
         if self.keys.contains(&key) {
