@@ -27,7 +27,7 @@ use tokio::sync::Semaphore;
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::faults::{Behavior, Faults, Rule, Step};
-use crate::list_body::ListBody;
+use crate::list_body::{CutIo, CutSignal, ListBody};
 use crate::model::{self, Outcome};
 use crate::settings::Settings;
 use crate::store::{self, Encounter, Store};
@@ -465,9 +465,13 @@ async fn serve(listener: TcpListener, state: Arc<State>) {
         };
         let state = Arc::clone(&state);
         connections.spawn(async move {
-            let service = service_fn(move |req| handle(Arc::clone(&state), req));
+            // A cut answer ([`ListBody::cut_after`]) closes the connection through its
+            // transport, once all it wrote is on the socket.
+            let cut = Arc::new(CutSignal::default());
+            let io = TokioIo::new(CutIo::new(stream, Arc::clone(&cut)));
+            let service = service_fn(move |req| handle(Arc::clone(&state), req, Arc::clone(&cut)));
             let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
+                .serve_connection(io, service)
                 .await;
             drop(permit);
         });
@@ -492,7 +496,7 @@ type MockBody = http_body_util::Either<Full<Bytes>, crate::list_body::Generated>
 
 type Reply = Response<MockBody>;
 
-async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, DropConnection> {
+async fn handle(state: Arc<State>, req: Request<Incoming>, cut: Arc<CutSignal>) -> Result<Reply, DropConnection> {
     let settings = lock(&state.settings).clone();
     let n = state.total.fetch_add(1, Ordering::SeqCst);
     if n >= settings.bounds.max_requests {
@@ -599,7 +603,7 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, Drop
                 },
                 generated => return Ok(Response::from_parts(parts, generated)),
             };
-            Ok(generate_list(op, parts, bytes, &spec))
+            Ok(generate_list(op, parts, bytes, &spec, cut))
         }
         _ => Ok(reply),
     }
@@ -624,10 +628,17 @@ macro_rules! list_dispatch {
     ($(($op:ident, $method:ident, $stream:ident)),* $(,)?) => {
         /// A built answer of `name` (its head and body) as a generated body, for a list
         /// operation.
-        fn generate_list(name: &str, parts: hyper::http::response::Parts, bytes: Bytes, spec: &ListBody) -> Reply {
+        fn generate_list(
+            name: &str,
+            parts: hyper::http::response::Parts,
+            bytes: Bytes,
+            spec: &ListBody,
+            cut: Arc<CutSignal>,
+        ) -> Reply {
             $(
                 if name == <operations::$op as Operation>::INFO.name {
                     let body = generate::<operations::$op>(&bytes, spec)
+                        .map(|body| body.with_cut_signal(cut))
                         .map_or_else(|| MockBody::Left(Full::new(bytes)), MockBody::Right);
                     return Response::from_parts(parts, body);
                 }
