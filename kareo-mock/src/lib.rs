@@ -115,5 +115,5 @@ pub use server::{
     MOCK_PASSWORD, MOCK_USER,
 };
 pub use settings::{Bounds, Settings};
-pub use store::{fake_appointment, fake_batch_patient, fake_patient, Encounter, MAX_RECORDS};
+pub use store::{fake_appointment, fake_batch_patient, fake_charge, fake_patient, Encounter, MAX_RECORDS};
 pub use throttle::over_limit_message;
