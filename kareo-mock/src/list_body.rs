@@ -45,8 +45,8 @@ pub struct ListBody {
     pub chunk_bytes: usize,
     /// Ends the answer after `n` whole records and the first half of record `n + 1` (counting
     /// from 1), its declared length still the whole answer's, and closes the connection: a
-    /// transfer cut short ([the exact contract](self#a-cut-body-exactly)). No cut when the
-    /// answer has `n` records or fewer.
+    /// transfer cut short ([the exact contract](crate::list_body#a-cut-body-exactly)). No cut
+    /// when the answer has `n` records or fewer.
     pub cut_after: Option<u64>,
 }
 
@@ -64,7 +64,7 @@ impl ListBody {
 
     /// Cut short after exactly `n` whole records: the client receives the head, everything
     /// before record `n + 1`, the first half of record `n + 1`, and then the connection closes
-    /// ([the exact contract](self#a-cut-body-exactly)). `cut_after(0)` sends the list's
+    /// ([the exact contract](crate::list_body#a-cut-body-exactly)). `cut_after(0)` sends the list's
     /// opening and half a record. With `n` at or past [`records`](ListBody::records), nothing
     /// is cut.
     pub fn cut_after(mut self, n: u64) -> Self {
