@@ -45,7 +45,7 @@
 //! | `CreatePatient`, `UpdatePatient` | adds / changes a patient (members left absent are kept, nil ones cleared) |
 //! | `GetPatient` | by `PatientID`, or by the external ID `UpdatePatientsExternalID` set |
 //! | `GetPatients` | names, gender, practice, SSN, date of birth (`ToDateOfBirth` exclusive), created and last-modified ranges |
-//! | `GetAllPatients` | batches of `BatchSize` (at most 1,000) from `StartKey`, with the next key |
+//! | `GetAllPatients` | batches of `BatchSize` (at most 1,000) from `StartKey`, with the next key ([paging](#paging)) |
 //! | `UpdatePatientsExternalID` | gives patients external IDs (kept to 25 characters, as the service does) |
 //! | `CreateAppointment`, `UpdateAppointment`, `DeleteAppointment`, `GetAppointment` | the appointment store |
 //! | `GetAppointments` | start/end date, patient, status, location, type, created and last-modified ranges |
@@ -74,8 +74,10 @@
 //!   of exactly the interval included) gets HTTP 200 with `ErrorResponse.IsError = true` and the
 //!   service's message (`429: GetPatients endpoint requested more than allowed over time interval
 //!   1000 milliseconds. Please wait to try again.`);
-//! - **date windows**: a `GetCharges` posting-date range (or a `GetAppointments` range) over 60
-//!   days is answered with a validation error ([`windows`]);
+//! - **date windows**: every windowed operation of the SDK's contract (today `GetCharges`,
+//!   `Filter/FromPostingDate`..`Filter/ToPostingDate`, and `GetAppointments`,
+//!   `Filter/StartDate`..`Filter/EndDate`, 60 days each) answers a range over its window with
+//!   a validation error ([`windows`], [date windows](#date-windows));
 //! - **placeholders**: a list read that matches nothing answers one empty record;
 //! - **missing `Filter`**: the null-reference fault WCF gives (HTTP 500);
 //! - **strict order**: members out of sequence order or in the wrong namespace are ignored, as
@@ -84,11 +86,53 @@
 //! - **`SOAPAction`**: one that names no operation gets WCF's `ActionNotSupported` fault (HTTP 500);
 //! - **credentials**: wrong ones get HTTP 200 with a failed `SecurityResponse`.
 //!
+//! # Date windows
+//!
+//! The windows come from the SDK's contract data ([`kareo_sdk::xml::DateWindow`], one per
+//! operation `kareo_sdk::for_each_date_window_operation!` lists), not from names in the mock:
+//! [`windows::all`] lists them. A range spans its days with both ends counted (`1/1/2026` to
+//! `3/1/2026` is 60 days and is answered; to `3/2/2026` is 61 and is not). Both ends are
+//! inclusive days when filtering: a record on the last day of one window and the first day of
+//! the next is in both answers, as the SDK's [`windows`](kareo_sdk::KareoClient::windows)
+//! expects (it starts each window on the day the last one ended and removes the duplicates).
+//! Filter dates are read in the forms clients send: `6/2/2026`, `6/2/2026 12:00:00 AM`,
+//! `2026-06-02` and ISO 8601 date-times.
+//!
+//! # Paging
+//!
+//! `GetAllPatients` pages as the service does: patients in ID order; a batch starts *at*
+//! `StartKey` (the first patient whose ID is `StartKey` or more); it holds at most `BatchSize`
+//! patients (none given: 1,000; more than 1,000: 1,000); `Key/nextStartKey` is the ID of the
+//! first patient after the batch (send it back as the next `StartKey`) and is nil on the last
+//! batch, including a last batch that is exactly full. 2,500 patients are 3 calls of 1,000,
+//! 1,000 and 500, each patient exactly once.
+//!
+//! # Bulk data and fast throttles
+//!
+//! [`MockKareo::set_patient_count`] and [`MockKareo::set_charge_count`] fill the mock with
+//! invented records ([`fake_patient`], [`fake_charge`]) for exports and benchmarks: 100,000
+//! patients or "a year of 50,000 charges" (spread evenly over the posting days). Reads stay
+//! linear in what the mock holds (`GetAllPatients` reads its batch from a kept ID order), and
+//! the default [`Bounds`] (1,000,000 requests, 100,000 connections, 30 minutes) do not stop a
+//! long export: 200 or 2,000 requests in one mock are fine.
+//!
+//! The throttles stay the published ones unless changed: [`MockKareo::set_throttle_intervals`]
+//! gives every limited operation one interval (50 ms for a benchmark whose client spaces its
+//! calls a little more), [`MockKareo::scale_throttles`] multiplies the table (`0.01`: 5 s
+//! becomes 50 ms), [`MockKareo::set_throttle`] sets one operation's.
+//!
 //! # Fault injection
 //!
 //! [`Rule`]s apply a [`Behavior`] (slow answers, HTML error pages, truncated bodies, resets,
 //! faults, throttling, ...) to the next matching calls; [`MockKareo::script`] plays a sequence
 //! for one operation ("the next 2 calls to `GetCharges` are throttled, then normal").
+//!
+//! [`MockKareo::serve_lists`] sends list answers generated while they are sent
+//! ([`list_body::ListBody`]): any number of records, paced, or cut short. A cut is exact:
+//! [`ListBody::cut_after`](list_body::ListBody::cut_after)`(n)` sends the head (its
+//! `Content-Length` the whole answer's), every byte up to the end of record `n`, the first
+//! half of record `n + 1`, and closes the connection, so a client reads exactly `n` whole
+//! records and then a transport error, every time ([the contract](list_body#a-cut-body-exactly)).
 //!
 //! # Bounded
 //!
@@ -97,6 +141,11 @@
 //! Its records are what you give it: keep them invented (no real patient data).
 
 #![warn(missing_docs)]
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 mod faults;
 mod forms;
@@ -115,5 +164,5 @@ pub use server::{
     MOCK_PASSWORD, MOCK_USER,
 };
 pub use settings::{Bounds, Settings};
-pub use store::{fake_appointment, fake_batch_patient, fake_patient, Encounter, MAX_RECORDS};
+pub use store::{fake_appointment, fake_batch_patient, fake_charge, fake_patient, Encounter, MAX_RECORDS};
 pub use throttle::over_limit_message;

@@ -1,15 +1,34 @@
 //! Response bodies of any size, generated while they are sent: a list response's frame around
 //! as many records as asked for, cycling through a few encoded templates, in chunks of a set
 //! size at a set rate. Nothing the size of the answer is ever held in memory.
+//!
+//! # A cut body, exactly
+//!
+//! [`ListBody::cut_after`]`(n)` makes the mock send the HTTP head (its `Content-Length` the
+//! whole answer's), the body up to and including the `n`-th whole record, then the first half
+//! of record `n + 1` (never its end tag), and then close the connection: the client reads
+//! exactly `n` whole records and then a body shorter than declared, a transport error. Every
+//! time: the mock closes only once everything it wrote has reached the socket, and nothing in
+//! that depends on timing.
+//!
+//! How: the body hands its last bytes to hyper and then never ends (an ended body shorter than
+//! its declared length makes hyper fail the connection at once, dropping the head and records
+//! still in its write buffer: a client then sees nothing, or fewer records, depending on how
+//! much had been flushed). The connection's transport is told the cut is due; the next time
+//! hyper flushes it (which hyper does only once its own buffer is written out) it shuts the
+//! socket's write side down and fails, so hyper drops the connection.
 
 use std::future::Future;
+use std::io;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use hyper::body::{Body, Frame, SizeHint};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::{Instant, Sleep};
 
 /// How the mock sends a list answer.
@@ -24,8 +43,10 @@ pub struct ListBody {
     pub bytes_per_second: Option<u64>,
     /// Size of each chunk written.
     pub chunk_bytes: usize,
-    /// Ends the body inside record `n + 1` (from 1) after `n` whole records, its declared
-    /// length still the whole answer's: a transfer cut short.
+    /// Ends the answer after `n` whole records and the first half of record `n + 1` (counting
+    /// from 1), its declared length still the whole answer's, and closes the connection: a
+    /// transfer cut short ([the exact contract](crate::list_body#a-cut-body-exactly)). No cut
+    /// when the answer has `n` records or fewer.
     pub cut_after: Option<u64>,
 }
 
@@ -41,7 +62,11 @@ impl ListBody {
         }
     }
 
-    /// Cut short inside the record after the first `n`.
+    /// Cut short after exactly `n` whole records: the client receives the head, everything
+    /// before record `n + 1`, the first half of record `n + 1`, and then the connection closes
+    /// ([the exact contract](crate::list_body#a-cut-body-exactly)). `cut_after(0)` sends the list's
+    /// opening and half a record. With `n` at or past [`records`](ListBody::records), nothing
+    /// is cut.
     pub fn cut_after(mut self, n: u64) -> Self {
         self.cut_after = Some(n);
         self
@@ -102,6 +127,8 @@ pub struct Generated {
     started: Instant,
     sent: u64,
     sleep: Option<Pin<Box<Sleep>>>,
+    /// The connection's cut signal, when the body is served by the mock.
+    cut: Option<Arc<CutSignal>>,
 }
 
 impl Generated {
@@ -119,7 +146,19 @@ impl Generated {
             started: Instant::now(),
             sent: 0,
             sleep: None,
+            cut: None,
         }
+    }
+
+    /// Signals a cut to the connection's transport instead of ending the body early.
+    pub(crate) fn with_cut_signal(mut self, cut: Arc<CutSignal>) -> Self {
+        self.cut = Some(cut);
+        self
+    }
+
+    /// Whether this body stops before its declared length.
+    fn is_cut(&self) -> bool {
+        self.cut_after.is_some_and(|n| n < self.total) && !self.template.records.is_empty()
     }
 
     /// The body's exact length.
@@ -169,11 +208,21 @@ impl Body for Generated {
         }
         this.fill();
         if this.carry.is_empty() {
+            if this.is_cut() && this.cut.is_some() {
+                // Never ends: the transport closes the connection once the bytes before the
+                // cut are on the socket (ending here would make hyper drop them unsent).
+                return Poll::Pending;
+            }
             return Poll::Ready(None);
         }
         let n = this.chunk.min(this.carry.len());
         let out = this.carry.split_to(n).freeze();
         this.sent += n as u64;
+        if this.stage == 3 && this.carry.is_empty() {
+            if let (true, Some(cut)) = (this.is_cut(), &this.cut) {
+                cut.arm();
+            }
+        }
         if let Some(rate) = this.rate {
             // The next chunk is due when the bytes sent so far fill the time at this rate.
             let due = this.started + Duration::from_secs_f64(this.sent as f64 / rate as f64);
@@ -185,11 +234,85 @@ impl Body for Generated {
     }
 
     fn is_end_stream(&self) -> bool {
-        // A cut body is never at its end: the connection closes before its declared length.
-        self.stage == 3 && self.carry.is_empty()
+        // A cut body served by the mock never ends: its connection closes before its declared
+        // length. Without a transport to close (a body used on its own), it ends at the cut.
+        self.stage == 3 && self.carry.is_empty() && !(self.is_cut() && self.cut.is_some())
     }
 
     fn size_hint(&self) -> SizeHint {
         SizeHint::with_exact(self.body_len().saturating_sub(self.sent))
+    }
+}
+
+/// Shared by a connection's transport ([`CutIo`]) and the cut body it serves: set once the
+/// body has handed hyper its last bytes before the cut.
+#[derive(Debug, Default)]
+pub(crate) struct CutSignal {
+    armed: AtomicBool,
+}
+
+impl CutSignal {
+    fn arm(&self) {
+        self.armed.store(true, Ordering::SeqCst);
+    }
+
+    fn is_armed(&self) -> bool {
+        self.armed.load(Ordering::SeqCst)
+    }
+}
+
+/// A connection's transport that closes the connection when a cut is due: the first flush
+/// after the cut body handed over its last bytes (hyper flushes its transport only once its
+/// own write buffer is written to it) shuts the write side down, so the client reads every
+/// byte sent and then the end of the stream, and fails, so hyper drops the connection.
+#[derive(Debug)]
+pub(crate) struct CutIo<T> {
+    inner: T,
+    cut: Arc<CutSignal>,
+}
+
+impl<T> CutIo<T> {
+    pub(crate) fn new(inner: T, cut: Arc<CutSignal>) -> Self {
+        CutIo { inner, cut }
+    }
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for CutIo<T> {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for CutIo<T> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        std::task::ready!(Pin::new(&mut self.inner).poll_flush(cx))?;
+        if !self.cut.is_armed() {
+            return Poll::Ready(Ok(()));
+        }
+        std::task::ready!(Pin::new(&mut self.inner).poll_shutdown(cx))?;
+        Poll::Ready(Err(io::Error::new(
+            io::ErrorKind::ConnectionAborted,
+            "the answer is cut short on purpose",
+        )))
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }

@@ -359,28 +359,41 @@ fn get_patients(q: &GetPatientsReq, r: &mut GetPatientsResp, cx: &mut Ctx<'_>) -
 /// Records per `GetAllPatients` batch when the request sets no `BatchSize` (and at most).
 const MAX_BATCH: usize = 1000;
 
+/// `GetAllPatients`, as the service pages: patients in ID order, the batch starting AT
+/// `StartKey` (the first patient whose ID is `StartKey` or more; absent: the first), at most
+/// `BatchSize` of them (absent: 1,000; more than 1,000: 1,000; less than 1: 1), and
+/// `Key/nextStartKey` the ID of the first patient after the batch, nil when the batch holds
+/// the last one. Reads the batch from the store's kept ID order: no sort or scan of every
+/// patient per call.
 fn get_all_patients(q: &GetAllPatientsReq, r: &mut GetAllPatientsResp, cx: &mut Ctx<'_>) -> Outcome {
     let f = &q.filter;
     let size = f
         .batch_size
         .value()
         .map_or(MAX_BATCH, |n| usize::try_from(*n).unwrap_or(1).clamp(1, MAX_BATCH));
-    let start = f.start_key.value().copied().unwrap_or(0);
+    let start = f.start_key.value().copied().map(i64::from);
     let practice = f.practice_id.value().map(i32::to_string);
-    let mut all: Vec<(i64, &PatientData)> = cx
-        .store
-        .patients
-        .iter()
-        .filter(|p| practice.as_deref().is_none_or(|id| text(&p.practice_id) == id))
-        .filter_map(|p| Some((text(&p.id).parse::<i64>().ok()?, p)))
-        .filter(|(id, _)| *id >= i64::from(start))
-        .collect();
-    all.sort_by_key(|(id, _)| *id);
-    let next = all.get(size).and_then(|(id, _)| i32::try_from(*id).ok());
-    let batch = all.iter().take(size).map(|(_, p)| batch_of(p)).collect();
+    let (order, patients) = cx.store.patients_by_id();
+    let from = start.map_or(0, |key| order.partition_point(|(id, _)| *id < key));
+    let mut batch = Vec::with_capacity(size.min(order.len()));
+    // The ID of the first patient after the batch: where the next batch starts.
+    let mut next = None;
+    for &(id, i) in order.get(from..).unwrap_or_default() {
+        let Some(p) = patients.get(i) else { continue };
+        if practice.as_deref().is_some_and(|want| text(&p.practice_id) != want) {
+            continue;
+        }
+        if batch.len() == size {
+            next = Some(id);
+            break;
+        }
+        batch.push(batch_of(p));
+    }
     r.patients = list(batch, cx.settings);
     r.key = Nillable::Value(PatientBatchKey {
-        next_start_key: next.map_or(Nillable::Nil, Nillable::Value),
+        next_start_key: next
+            .and_then(|id| i32::try_from(id).ok())
+            .map_or(Nillable::Nil, Nillable::Value),
     });
     Outcome::Done
 }
@@ -544,10 +557,15 @@ fn patient_of(a: &AppointmentCreate) -> Option<i64> {
     a.patient_summary.value().and_then(|p| p.patient_id)
 }
 
-/// An appointment as `GetAppointments` lists it: strings in the service's forms.
-fn appointment_data(a: &AppointmentCreate, store: &Store) -> AppointmentData {
+/// An appointment as `GetAppointments` lists it: strings in the service's forms. `patients`
+/// finds a patient by ID (built once per call: no scan of every patient per appointment).
+fn appointment_data(
+    a: &AppointmentCreate,
+    store: &Store,
+    patients: &std::collections::HashMap<&str, &PatientData>,
+) -> AppointmentData {
     let (start, end) = (Moment::of(&a.start_time), Moment::of(&a.end_time));
-    let patient = patient_of(a).and_then(|id| store.patient(&id.to_string()));
+    let patient = patient_of(a).and_then(|id| patients.get(id.to_string().as_str()).copied());
     let location = store
         .service_locations
         .iter()
@@ -587,8 +605,15 @@ fn appointment_data(a: &AppointmentCreate, store: &Store) -> AppointmentData {
 fn get_appointments(q: &GetAppointmentsReq, r: &mut GetAppointmentsResp, cx: &mut Ctx<'_>) -> Outcome {
     let f = &q.filter;
     let mut found = Vec::new();
+    // Patients by ID, the first of an ID as `Store::patient` finds it.
+    let mut patients = std::collections::HashMap::new();
+    if !cx.store.appointments.is_empty() {
+        for p in &cx.store.patients {
+            patients.entry(text(&p.id)).or_insert(p);
+        }
+    }
     for a in &cx.store.appointments {
-        let d = appointment_data(a, cx.store);
+        let d = appointment_data(a, cx.store, &patients);
         let ok = (|| -> Result<bool, String> {
             Ok(matches(&f.patient_id, text(&d.patient_id))
                 && matches(&f.patient_full_name, text(&d.patient_full_name))

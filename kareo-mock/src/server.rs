@@ -17,6 +17,8 @@ use hyper_util::rt::TokioIo;
 use kareo_sdk::envelope::{self, Fault};
 use kareo_sdk::operations::{self, OPERATIONS};
 use kareo_sdk::types::*;
+use kareo_sdk::values::chrono::Days;
+use kareo_sdk::values::NaiveDate;
 use kareo_sdk::xml::{
     Credentialed, DecodeErrorKind, Encode, Inherits, Limits, ListOperation, MessageDecode, Nillable, Operation, Sample,
     Writer,
@@ -27,7 +29,7 @@ use tokio::sync::Semaphore;
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::faults::{Behavior, Faults, Rule, Step};
-use crate::list_body::ListBody;
+use crate::list_body::{CutIo, CutSignal, ListBody};
 use crate::model::{self, Outcome};
 use crate::settings::Settings;
 use crate::store::{self, Encounter, Store};
@@ -351,6 +353,71 @@ impl MockKareo {
         };
     }
 
+    /// Gives every throttled operation (every one in [`throttle_table`](Self::throttle_table))
+    /// the interval `interval`; operations without a limit stay without one. For fast tests
+    /// and benchmarks: with 50 ms here and the client spacing its calls by 50 ms (plus its
+    /// margin), a 100-page export takes seconds instead of minutes. Calls are still refused
+    /// within the interval (a gap of exactly the interval included), and `GetThrottles`
+    /// answers the new table. [`set_throttle`](Self::set_throttle) still changes one
+    /// operation afterwards.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use std::time::Duration;
+    /// use kareo_mock::MockKareo;
+    ///
+    /// let mock = MockKareo::start().await?;
+    /// mock.set_throttle_intervals(Duration::from_millis(50));
+    /// assert_eq!(mock.throttle_table().get("GetAllPatients"), Some(&Duration::from_millis(50)));
+    /// assert_eq!(mock.throttle_table().get("CreateDocument"), None, "still unlimited");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_throttle_intervals(&self, interval: Duration) {
+        let mut t = lock(&self.state.throttles);
+        for i in t.table.values_mut() {
+            *i = interval;
+        }
+    }
+
+    /// Multiplies every interval of the table in force by `factor` (`0.01`: the published 5 s
+    /// of `GetAllPatients` becomes 50 ms, 1 s becomes 10 ms). Scales what is in force, so two
+    /// calls scale twice. A factor that is negative, not finite or too large to give an
+    /// interval leaves the table as it is.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use std::time::Duration;
+    /// use kareo_mock::MockKareo;
+    ///
+    /// let mock = MockKareo::start().await?;
+    /// mock.scale_throttles(0.01);
+    /// assert_eq!(mock.throttle_table().get("GetAllPatients"), Some(&Duration::from_millis(50)));
+    /// assert_eq!(mock.throttle_table().get("GetPatients"), Some(&Duration::from_millis(10)));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn scale_throttles(&self, factor: f64) {
+        if !(factor.is_finite() && factor >= 0.0) {
+            return;
+        }
+        let mut t = lock(&self.state.throttles);
+        let scaled: Option<Vec<(&'static str, Duration)>> = t
+            .table
+            .iter()
+            .map(|(op, i)| {
+                // In whole nanoseconds, rounded: 0.01 of 5 s is exactly 50 ms.
+                let nanos = (i.as_nanos() as f64 * factor).round();
+                (nanos < u64::MAX as f64).then(|| (*op, Duration::from_nanos(nanos as u64)))
+            })
+            .collect();
+        if let Some(scaled) = scaled {
+            t.table.extend(scaled);
+        }
+    }
+
     // --- records -------------------------------------------------------------------------------
 
     /// Adds a patient (invent it: the mock is for test data only). An empty `ID` gets a new
@@ -426,9 +493,49 @@ impl MockKareo {
     /// `0..n`).
     pub fn set_patient_count(&self, n: usize) {
         let mut store = lock(&self.state.store);
-        store.patients.clear();
+        store.clear_patients();
+        store.patients.reserve(n.min(store::MAX_RECORDS));
         for i in 0..n.min(store::MAX_RECORDS) {
             store.add_patient(store::fake_patient(i));
+        }
+    }
+
+    /// Replaces the charges with `n` demo charges ([`fake_charge`](crate::fake_charge)
+    /// `0..n`), spread evenly over the posting days `from..=to` (both ends included, in either
+    /// order): charge `i` is posted on day `i * days / n` of the range, so every day gets
+    /// `n / days` or one more. Each gets a new, distinct `ID`. For exports and benchmarks: "a
+    /// year of 50,000 charges" is `set_charge_count(50_000, 1 Jan, 31 Dec)`. At most
+    /// [`MAX_RECORDS`](crate::MAX_RECORDS).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use kareo_mock::MockKareo;
+    /// use kareo_sdk::values::NaiveDate;
+    ///
+    /// let mock = MockKareo::start().await?;
+    /// let (from, to) = (NaiveDate::from_ymd_opt(2025, 1, 1), NaiveDate::from_ymd_opt(2025, 12, 31));
+    /// if let (Some(from), Some(to)) = (from, to) {
+    ///     mock.set_charge_count(50_000, from, to);
+    /// }
+    /// let charges = mock.charges();
+    /// assert_eq!(charges.len(), 50_000);
+    /// assert_eq!(charges[0].posting_date.value().map(String::as_str), Some("1/1/2025"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_charge_count(&self, n: usize, from: NaiveDate, to: NaiveDate) {
+        let (from, to) = if to < from { (to, from) } else { (from, to) };
+        let n = n.min(store::MAX_RECORDS);
+        // Both ends included; at least one day.
+        let days = u64::try_from((to - from).num_days()).unwrap_or(0) + 1;
+        let mut store = lock(&self.state.store);
+        store.charges.clear();
+        store.charges.reserve(n);
+        for i in 0..n {
+            let offset = (i as u64).saturating_mul(days) / n as u64;
+            let posted = from.checked_add_days(Days::new(offset)).unwrap_or(to);
+            store.add_charge(store::fake_charge(i, posted));
         }
     }
 
@@ -465,9 +572,13 @@ async fn serve(listener: TcpListener, state: Arc<State>) {
         };
         let state = Arc::clone(&state);
         connections.spawn(async move {
-            let service = service_fn(move |req| handle(Arc::clone(&state), req));
+            // A cut answer ([`ListBody::cut_after`]) closes the connection through its
+            // transport, once all it wrote is on the socket.
+            let cut = Arc::new(CutSignal::default());
+            let io = TokioIo::new(CutIo::new(stream, Arc::clone(&cut)));
+            let service = service_fn(move |req| handle(Arc::clone(&state), req, Arc::clone(&cut)));
             let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
+                .serve_connection(io, service)
                 .await;
             drop(permit);
         });
@@ -492,7 +603,7 @@ type MockBody = http_body_util::Either<Full<Bytes>, crate::list_body::Generated>
 
 type Reply = Response<MockBody>;
 
-async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, DropConnection> {
+async fn handle(state: Arc<State>, req: Request<Incoming>, cut: Arc<CutSignal>) -> Result<Reply, DropConnection> {
     let settings = lock(&state.settings).clone();
     let n = state.total.fetch_add(1, Ordering::SeqCst);
     if n >= settings.bounds.max_requests {
@@ -599,7 +710,7 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Result<Reply, Drop
                 },
                 generated => return Ok(Response::from_parts(parts, generated)),
             };
-            Ok(generate_list(op, parts, bytes, &spec))
+            Ok(generate_list(op, parts, bytes, &spec, cut))
         }
         _ => Ok(reply),
     }
@@ -624,10 +735,17 @@ macro_rules! list_dispatch {
     ($(($op:ident, $method:ident, $stream:ident)),* $(,)?) => {
         /// A built answer of `name` (its head and body) as a generated body, for a list
         /// operation.
-        fn generate_list(name: &str, parts: hyper::http::response::Parts, bytes: Bytes, spec: &ListBody) -> Reply {
+        fn generate_list(
+            name: &str,
+            parts: hyper::http::response::Parts,
+            bytes: Bytes,
+            spec: &ListBody,
+            cut: Arc<CutSignal>,
+        ) -> Reply {
             $(
                 if name == <operations::$op as Operation>::INFO.name {
                     let body = generate::<operations::$op>(&bytes, spec)
+                        .map(|body| body.with_cut_signal(cut))
                         .map_or_else(|| MockBody::Left(Full::new(bytes)), MockBody::Right);
                     return Response::from_parts(parts, body);
                 }

@@ -19,8 +19,11 @@ pub struct Settings {
     /// `ErrorResponse.IsError = true` and the service's over-limit message. The intervals are
     /// the vendor's published table ([`MockKareo::throttle_table`](crate::MockKareo::throttle_table)).
     pub throttles: bool,
-    /// Date windows: a `GetCharges` whose posting-date range spans more than 60 days is
-    /// answered with a validation error.
+    /// Date windows: a request of a windowed operation whose range spans more days than its
+    /// window (both ends counted) is answered with a validation error (HTTP 200,
+    /// `IsError = true`). The operations, range members and days are the SDK's contract data
+    /// ([`windows::all`](crate::windows::all)): `GetCharges` (`FromPostingDate`..`ToPostingDate`)
+    /// and `GetAppointments` (`StartDate`..`EndDate`), 60 days each.
     pub date_window: bool,
     /// A list read that matches nothing answers one empty placeholder record (a self-closing
     /// `<ChargeData/>`), not an empty list.
@@ -124,6 +127,12 @@ impl Settings {
 }
 
 /// How much a mock serves: it binds loopback only, and stops after these.
+///
+/// The defaults do not stop a long export or a benchmark: a client keeps its connection
+/// open across calls, so a 100-page export is 100 requests (of 1,000,000) on one or a few
+/// connections (of 100,000), and at the published 5 s of `GetAllPatients` (plus a client's
+/// margin) it takes about 9 minutes (of 30). Records are bounded separately:
+/// [`MAX_RECORDS`](crate::MAX_RECORDS) of each kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Bounds {

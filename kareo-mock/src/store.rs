@@ -1,9 +1,11 @@
 //! What the mock holds: the records reads return and writes change.
 
 use kareo_sdk::types::*;
+use kareo_sdk::values::chrono::Datelike;
+use kareo_sdk::values::NaiveDate;
 use kareo_sdk::xml::Nillable;
 
-use crate::forms::Moment;
+use crate::forms::{money, Moment};
 
 /// Most records of one kind the mock holds; a create beyond it is answered with an error.
 pub const MAX_RECORDS: usize = 1_000_000;
@@ -42,6 +44,10 @@ pub(crate) struct Store {
     pub practices: Vec<PracticeData>,
     pub service_locations: Vec<ServiceLocationData>,
     next_id: i64,
+    /// The patients with a numeric ID, as (ID, index in `patients`) sorted by ID, for
+    /// `GetAllPatients`; `None` until needed again after a change that is not an append in
+    /// ID order.
+    patient_order: Option<Vec<(i64, usize)>>,
 }
 
 pub(crate) fn s(v: impl Into<String>) -> Nillable<String> {
@@ -92,8 +98,40 @@ impl Store {
         if p.last_modified_date.is_absent() {
             p.last_modified_date = s(now);
         }
+        let numeric = id.parse::<i64>().ok();
+        match (&mut self.patient_order, numeric) {
+            // Appended in ID order (as seeded patients are): the order stays valid.
+            (Some(order), Some(n)) if order.last().is_none_or(|(last, _)| *last <= n) => {
+                order.push((n, self.patients.len()))
+            }
+            (Some(_), Some(_)) => self.patient_order = None,
+            _ => {}
+        }
         self.patients.push(p);
         id
+    }
+
+    /// Drops every patient.
+    pub(crate) fn clear_patients(&mut self) {
+        self.patients.clear();
+        self.patient_order = Some(Vec::new());
+    }
+
+    /// The patients with a numeric ID as (ID, index in the patients, also returned), sorted
+    /// by ID (a stable sort: patients sharing an ID keep the order they were added in). Built
+    /// once after a change, then kept: a call reads a batch without sorting every patient.
+    pub(crate) fn patients_by_id(&mut self) -> (&[(i64, usize)], &[PatientData]) {
+        let patients = &self.patients;
+        let order = self.patient_order.get_or_insert_with(|| {
+            let mut order: Vec<(i64, usize)> = patients
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| Some((text(&p.id).parse::<i64>().ok()?, i)))
+                .collect();
+            order.sort_by_key(|(id, _)| *id);
+            order
+        });
+        (order, patients)
     }
 
     pub(crate) fn add_appointment(&mut self, mut a: AppointmentCreate) -> i64 {
@@ -241,6 +279,48 @@ pub(crate) fn batch_of(p: &PatientData) -> PatientBatchData {
         email_address: p.email_address,
         medical_record_number: p.medical_record_number,
         ..PatientBatchData::default()
+    }
+}
+
+/// Demo charge number `i`, posted on `posted`: for demo patient `i % 1000` (its name), one
+/// unit of procedure `99213`, an amount from `50.0000` to `174.7500`, dates in the service's
+/// forms (`6/2/2026`). Its `ID` is left empty: the mock gives each charge a new one when it is
+/// added ([`MockKareo::add_charge`](crate::MockKareo::add_charge),
+/// [`MockKareo::set_charge_count`](crate::MockKareo::set_charge_count)).
+pub fn fake_charge(i: usize, posted: NaiveDate) -> ChargeData {
+    let day = Moment::civil(posted.year(), posted.month() as u8, posted.day() as u8, 0, 0, 0);
+    let patient = i % 1000;
+    let first = FIRST_NAMES[patient % FIRST_NAMES.len()];
+    let last = LAST_NAMES[(patient / FIRST_NAMES.len()) % LAST_NAMES.len()];
+    let cents = 5_000 + (i % 100) as i64 * 125;
+    let at_nine = Moment(day.0 + 9 * 3600).date_time_form();
+    ChargeData {
+        patient_id: s((100_000 + patient).to_string()),
+        patient_first_name: s(first),
+        patient_middle_name: s("Q"),
+        patient_last_name: s(last),
+        patient_name: s(format!("{first} Q {last}")),
+        encounter_id: s((600_000 + i).to_string()),
+        encounter_status: s("Approved"),
+        status: s("Pending"),
+        posting_date: s(day.date_form()),
+        service_start_date: s(day.date_form()),
+        service_end_date: s(day.date_form()),
+        created_date: s(at_nine.clone()),
+        last_modified_date: s(at_nine),
+        procedure_code: s("99213"),
+        procedure_name: s("Office visit (invented)"),
+        units: s("1.0000"),
+        unit_charge: s(money(cents)),
+        total_charges: s(money(cents)),
+        total_balance: s(money(cents)),
+        practice_id: s("1"),
+        practice_name: s("Mock Practice"),
+        rendering_provider_id: s("7"),
+        rendering_provider_name: s("Doctor Mockprovider"),
+        service_location_id: s("3"),
+        service_location_name: s("Mock Clinic"),
+        ..ChargeData::default()
     }
 }
 
