@@ -213,21 +213,19 @@ async fn a_year_of_fifty_thousand_charges_exports_through_the_sdks_windows_each_
     assert!(per_day.values().all(|n| (136..=137).contains(n)), "{per_day:?}");
 
     let client = client(&mock);
-    let mut windows = client
-        .windows::<GetCharges>(GetChargesReq::default(), from, to)
-        .expect("windows");
+    let mut export = client
+        .export::<GetCharges>(GetChargesReq::default(), from..=to)
+        .expect("export");
     let mut seen = HashSet::new();
     let mut total = 0;
-    while let Some(window) = windows.next().await {
-        let (records, _progress) = window.expect("a window within 60 days");
-        for c in records {
-            total += 1;
-            assert!(seen.insert(c.id.value().cloned().unwrap_or_default()), "once each");
-        }
+    while let Some(charge) = export.next().await {
+        let c = charge.expect("every window within 60 days");
+        total += 1;
+        assert!(seen.insert(c.id.value().cloned().unwrap_or_default()), "once each");
     }
     assert_eq!(total, 50_000);
     assert_eq!(seen.len(), 50_000);
-    assert_eq!(mock.requests_for("GetCharges"), windows.windows().len());
+    assert_eq!(mock.requests_for("GetCharges"), export.windows().len());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -239,9 +239,22 @@ fn emit_paging(ctx: &Ctx<'_>, op: &Operation, response_message: bool, p: &Paging
     });
     let page_size = p.page_size.as_ref().map(|steps| {
         let read = super::service::access_chain(ctx, &op.input.body, steps, Some(&request));
+        // Types that fit in an i64 convert without a check.
+        let convert = match steps.last().map(|m| &m.ty) {
+            Some(TypeRef::Builtin(Builtin::Long)) => quote!(.map(|v| *v)),
+            Some(TypeRef::Builtin(
+                Builtin::Byte
+                | Builtin::Short
+                | Builtin::Int
+                | Builtin::UnsignedByte
+                | Builtin::UnsignedShort
+                | Builtin::UnsignedInt,
+            )) => quote!(.map(|v| i64::from(*v))),
+            _ => quote!(.and_then(|v| i64::try_from(*v).ok())),
+        };
         quote! {
             fn page_size(request: &Self::Request) -> Option<i64> {
-                #read.and_then(|v| i64::try_from(*v).ok())
+                #read #convert
             }
         }
     });

@@ -1170,9 +1170,7 @@ impl crate::xml::ListOperation for GetAllPatients {
         Ok(())
     }
     fn page_size(request: &Self::Request) -> Option<i64> {
-        Some(&request.filter)
-            .and_then(|x| x.batch_size.value())
-            .and_then(|v| i64::try_from(*v).ok())
+        Some(&request.filter).and_then(|x| x.batch_size.value()).map(|v| i64::from(*v))
     }
     fn next_page_key(response: &Self::Response) -> Option<String> {
         response
