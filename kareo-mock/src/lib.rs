@@ -93,8 +93,8 @@
 //! [`windows::all`] lists them. A range spans its days with both ends counted (`1/1/2026` to
 //! `3/1/2026` is 60 days and is answered; to `3/2/2026` is 61 and is not). Both ends are
 //! inclusive days when filtering: a record on the last day of one window and the first day of
-//! the next is in both answers, as the SDK's [`windows`](kareo_sdk::KareoClient::windows)
-//! expects (it starts each window on the day the last one ended and removes the duplicates).
+//! the next is in both answers, as the SDK's [`export`](kareo_sdk::KareoClient::export)
+//! expects (it starts each window on the day the last one ended and delivers such a record once).
 //! Filter dates are read in the forms clients send: `6/2/2026`, `6/2/2026 12:00:00 AM`,
 //! `2026-06-02` and ISO 8601 date-times.
 //!

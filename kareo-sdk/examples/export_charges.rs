@@ -58,7 +58,11 @@ async fn run() -> Result<(), Error> {
             Err(_) => None,
         };
         let mut export = target.client.export::<GetCharges>(Default::default(), from..=to)?;
-        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&out).map_err(io)?;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&out)
+            .map_err(io)?;
         if let Some(cursor) = &saved {
             println!("resuming after {} charges", cursor.records());
             export = export.resume(cursor)?;

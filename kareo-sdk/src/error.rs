@@ -171,7 +171,7 @@ pub enum Error {
     /// there. Not retried as a whole: each call was already retried as its policy allows, and
     /// [`Export::cursor`](crate::client::Export::cursor) says where to resume.
     #[error(
-        "{operation}: window {index} of {windows} ({from}..{to}) failed, after {records_before} records \
+        "{operation}: window {index} of {windows} ({from}..={to}) failed, after {records_before} records \
          from the windows before it: {error}"
     )]
     Window {

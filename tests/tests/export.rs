@@ -412,6 +412,7 @@ async fn export_progress_counts_records_pages_windows_and_bytes() {
         (730, 7, 7, 7, 7)
     );
     assert_eq!(p.duplicates, 12, "the 6 shared days' 2 charges each, skipped once");
+    assert_eq!((p.window_number, p.window), (7, None));
     assert!(p.bytes > 0);
     assert_eq!(p.throttled, 0);
 }
@@ -436,7 +437,7 @@ async fn a_cursor_of_another_export_is_refused() {
         .unwrap()
         .resume(&cursor)
         .unwrap_err();
-    assert!(err.to_string().contains("2026-01-01..2026-12-31"), "{err}");
+    assert!(err.to_string().contains("2026-01-01..=2026-12-31"), "{err}");
     // Another request.
     let mut other = GetChargesReq::default();
     other.filter.batch_number = "B-7".to_owned().into();

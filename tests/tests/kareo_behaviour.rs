@@ -468,7 +468,7 @@ async fn a_failed_window_names_its_range() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(err.to_string().contains("2026-04-29..2026-06-27"), "{err}");
+    assert!(err.to_string().contains("2026-04-29..=2026-06-27"), "{err}");
     assert!(!err.is_retryable());
 }
 

@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::values::KareoDateTime;
 use crate::xml::{Credentialed, ListOperation};
 
-/// One call's range: both days are sent as the request's range ends.
+/// One call's range: both days are sent as the request's range ends (shown `from..=to`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Window {
     /// The first day.
@@ -26,7 +26,7 @@ pub struct Window {
 
 impl fmt::Display for Window {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}..{}", self.from, self.to)
+        write!(f, "{}..={}", self.from, self.to)
     }
 }
 
@@ -91,10 +91,13 @@ impl From<(NaiveDate, NaiveDate)> for ExportRange {
 pub struct ExportProgress {
     /// Records delivered, over the whole export (a resumed one counts those before it too).
     pub records: u64,
-    /// Pages asked for in this run.
+    /// Pages asked for in this run: one per call of an operation without pages (a window's
+    /// answer is one page).
     pub pages: u64,
-    /// The window being read, for a ranged export.
+    /// The window being read, for a ranged export (`None` once all are read).
     pub window: Option<Window>,
+    /// Its position, from 1 ("window 3 of 7"); `windows` once all are read.
+    pub window_number: usize,
     /// Windows read to their end.
     pub windows_done: usize,
     /// Windows in all (1 for an export without a range).
@@ -118,8 +121,11 @@ pub struct ExportProgress {
 /// serializable: `to_string()` gives one line of text, [`FromStr`] reads it back.
 ///
 /// [`Export::resume`] continues from it with no record twice and none missing, after a crash,
-/// a cut transfer or a spent retry budget. It names its operation, range and request (a
-/// digest, secrets left out): a cursor of another export is refused.
+/// a cut transfer or a spent retry budget: it asks for the cursor's page again, reads past the
+/// records already delivered (checking that the last of them is the one the cursor saw) and
+/// goes on from there. It names its operation, range and request (a digest, secrets left out):
+/// a cursor of another export is refused. Its size is a few dozen bytes plus the identifiers of
+/// the records on the day two windows share (for 50,000 charges a year, about 137 a day).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportCursor {
     operation: String,
@@ -160,7 +166,7 @@ const CURSOR_TAG: &str = "kareo-export-cursor/1";
 impl fmt::Display for ExportCursor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let range = match self.range {
-            Some((from, to)) => format!("{from}..{to}"),
+            Some((from, to)) => format!("{from}..={to}"),
             None => "..".to_owned(),
         };
         let list = |ids: &[String]| ids.iter().map(|i| escape(i)).collect::<Vec<_>>().join(",");
@@ -226,7 +232,7 @@ impl FromStr for ExportCursor {
         let range = match field("range")? {
             ".." => None,
             r => {
-                let (a, b) = r.split_once("..").ok_or_else(|| bad("`range` is malformed"))?;
+                let (a, b) = r.split_once("..=").ok_or_else(|| bad("`range` is malformed"))?;
                 let day = |t: &str| NaiveDate::from_str(t).map_err(|_| bad("`range` is malformed"));
                 Some((day(a)?, day(b)?))
             }
@@ -343,7 +349,7 @@ impl KareoClient {
     ///
     /// ```no_run
     /// # async fn run(client: kareo_sdk::client::KareoClient) -> Result<(), kareo_sdk::Error> {
-    /// use chrono::NaiveDate;
+    /// use kareo_sdk::values::NaiveDate;
     /// use kareo_sdk::operations::{GetAllPatients, GetCharges};
     ///
     /// // Every patient, page after page.
@@ -383,7 +389,7 @@ impl KareoClient {
                     )));
                 };
                 if to < from {
-                    return Err(invalid(format!("the range {from}..{to} ends before it starts")));
+                    return Err(invalid(format!("the range {from}..={to} ends before it starts")));
                 }
                 (Some((from, to)), w.max_days, split_range(from, to, w.max_days))
             }
@@ -397,6 +403,7 @@ impl KareoClient {
             progress: ExportProgress {
                 windows: windows.len().max(1),
                 window: windows.first().copied(),
+                window_number: 1,
                 ..ExportProgress::default()
             },
             windows,
@@ -444,7 +451,7 @@ impl<O: ListOperation> Export<O> {
         }
         if cursor.range != self.range || cursor.window_days != self.window_days {
             let show = |r: Option<(NaiveDate, NaiveDate)>, days: u32| match r {
-                Some((a, b)) => format!("{a}..{b} in windows of {days} days"),
+                Some((a, b)) => format!("{a}..={b} in windows of {days} days"),
                 None => "no range".to_owned(),
             };
             return Err(self.invalid(format!(
@@ -469,6 +476,7 @@ impl<O: ListOperation> Export<O> {
         self.progress.records = cursor.records;
         self.progress.windows_done = cursor.window;
         self.progress.window = self.windows.get(cursor.window).copied();
+        self.progress.window_number = (cursor.window + 1).min(self.progress.windows);
         self.records_before_window = cursor.records;
         Ok(self)
     }
@@ -562,6 +570,7 @@ impl<O: ListOperation> Export<O> {
                     self.index += 1;
                     self.progress.windows_done = self.index;
                     self.progress.window = self.windows.get(self.index).copied();
+                    self.progress.window_number = (self.index + 1).min(self.progress.windows);
                     self.boundary = std::mem::take(&mut self.next_boundary);
                     self.records_before_window = self.progress.records;
                     if let Some(w) = self.windows.get(self.index - 1) {
