@@ -1,8 +1,11 @@
 //! Each behaviour of the kit, and its switch, through a real client or raw HTTP on loopback.
 //! Every record is invented.
 
+mod common;
+
 use std::time::Duration;
 
+use common::{client, mock_with, s, unthrottled};
 use kareo_mock::{Behavior, Bounds, MockKareo, Rule, Settings, IGNORED_MEMBERS_HEADER};
 use kareo_sdk::envelope;
 use kareo_sdk::operations::{CreatePatient, GetCharges, GetPatients};
@@ -10,35 +13,6 @@ use kareo_sdk::types::*;
 use kareo_sdk::xml::{DateTime, ListOperation, Nillable, Operation};
 use kareo_sdk::{Error, KareoClient, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-fn s(v: &str) -> Nillable<String> {
-    Nillable::Value(v.to_owned())
-}
-
-/// A client of `mock` that never retries, so that each call is one request, does not space
-/// its calls by the published limits (to meet the mock's), and keeps placeholders (to see them).
-fn client(mock: &MockKareo) -> KareoClient {
-    KareoClient::builder(mock.credentials())
-        .endpoint(mock.endpoint())
-        .retry(RetryPolicy::none())
-        .published_limits(false)
-        .drop_placeholders(false)
-        .build()
-        .expect("client")
-}
-
-async fn mock_with(settings: Settings) -> MockKareo {
-    MockKareo::builder()
-        .settings(settings)
-        .empty()
-        .start()
-        .await
-        .expect("mock starts")
-}
-
-fn unthrottled() -> Settings {
-    Settings::default().throttles(false)
-}
 
 fn invented_patient(first: &str, last: &str) -> CreatePatientReq {
     CreatePatientReq {

@@ -1,46 +1,21 @@
 //! Windows, paging, bulk invented data, bounds and fast throttles: what an export against the
 //! mock meets. Every record is invented.
 
+mod common;
+
 use std::collections::HashSet;
 use std::time::Duration;
 
-use kareo_mock::{MockKareo, Settings};
+use common::{client, mock_with, s, unthrottled};
+use kareo_mock::Settings;
 use kareo_sdk::operations::{GetAppointments, GetCharges};
 use kareo_sdk::types::*;
 use kareo_sdk::values::NaiveDate;
 use kareo_sdk::xml::{DateTime, DateWindow, Nillable, Operation};
-use kareo_sdk::{Error, KareoClient, RateLimit, RetryPolicy};
-
-fn s(v: &str) -> Nillable<String> {
-    Nillable::Value(v.to_owned())
-}
+use kareo_sdk::{Error, KareoClient, RateLimit};
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a valid day")
-}
-
-/// A client that never retries, does not space its calls, and keeps placeholders.
-fn client(mock: &MockKareo) -> KareoClient {
-    KareoClient::builder(mock.credentials())
-        .endpoint(mock.endpoint())
-        .retry(RetryPolicy::none())
-        .published_limits(false)
-        .drop_placeholders(false)
-        .build()
-        .expect("client")
-}
-
-async fn mock_with(settings: Settings) -> MockKareo {
-    MockKareo::builder()
-        .settings(settings)
-        .empty()
-        .start()
-        .await
-        .expect("mock starts")
-}
-
-fn unthrottled() -> Settings {
-    Settings::default().throttles(false)
 }
 
 fn charges_posted(from: &str, to: &str) -> GetChargesReq {

@@ -34,10 +34,10 @@ async fn run() -> Result<(), Error> {
     let day = |text: Option<String>, default: &str| {
         let text = text.unwrap_or_else(|| default.to_owned());
         text.parse::<NaiveDate>()
-            .map_err(|e| config(format!("`{text}` is not a day (YYYY-MM-DD): {e}")))
+            .map_err(|e| format!("`{text}` is not a day (YYYY-MM-DD): {e}"))
     };
-    let from = day(args.next(), "2026-01-01")?;
-    let to = day(args.next(), "2026-12-31")?;
+    let from = day(args.next(), "2026-01-01").map_err(config)?;
+    let to = day(args.next(), "2026-12-31").map_err(config)?;
     let out = PathBuf::from(args.next().unwrap_or_else(|| "charges.csv".to_owned()));
     let cursor_file = out.with_extension("cursor");
 

@@ -57,6 +57,11 @@ fn id_of<O: ListOperation>(item: &O::Item) -> String {
     O::record_id(item).map(|c| c.into_owned()).unwrap_or_default()
 }
 
+/// The identifiers of every record a stream delivers.
+async fn all_ids<O: ListOperation>(stream: kareo_sdk::client::ListStream<O>) -> Vec<String> {
+    stream.collect().await.unwrap().iter().map(id_of::<O>).collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Pages.
 
@@ -94,16 +99,7 @@ async fn the_callers_start_key_and_batch_size_are_honoured() {
     let mut request = GetAllPatientsReq::default();
     request.filter.batch_size = Nillable::Value(700);
     request.filter.start_key = Nillable::Value(ids[1_000].parse().unwrap());
-    let got: Vec<String> = client
-        .stream::<GetAllPatients>(request)
-        .await
-        .unwrap()
-        .collect()
-        .await
-        .unwrap()
-        .iter()
-        .map(id_of::<GetAllPatients>)
-        .collect();
+    let got = all_ids(client.stream::<GetAllPatients>(request).await.unwrap()).await;
     assert_same_run(&got, &ids[1_000..], "from the caller's key");
     assert_eq!(mock.requests_for("GetAllPatients"), 3, "700 + 700 + 100");
 }
@@ -216,16 +212,7 @@ async fn a_key_that_does_not_advance_is_an_error_not_an_endless_loop() {
 #[tokio::test]
 async fn a_page_without_records_still_leads_to_the_next() {
     let (t, c) = scripted(vec![(vec![1, 2], Some("3")), (vec![], Some("7")), (vec![7], None)]);
-    let got: Vec<String> = c
-        .stream_get_all_patients(Default::default())
-        .await
-        .unwrap()
-        .collect()
-        .await
-        .unwrap()
-        .iter()
-        .map(id_of::<GetAllPatients>)
-        .collect();
+    let got = all_ids(c.stream_get_all_patients(Default::default()).await.unwrap()).await;
     assert_eq!(got, ["1", "2", "7"]);
     assert_eq!(t.asked.lock().unwrap().as_slice(), ["", "3", "7"]);
 }
