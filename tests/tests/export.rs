@@ -465,6 +465,18 @@ async fn a_resumed_page_that_changed_is_an_error_not_a_gap() {
     let err = resumed.next().await.unwrap().unwrap_err();
     assert!(matches!(err, Error::Paging { .. }), "{err:?}");
     assert!(err.to_string().contains("changed"), "{err}");
+    // Or fewer records than the cursor saw.
+    mock.set_patient_count(5);
+    let mut resumed = client
+        .export::<GetAllPatients>(Default::default(), ..)
+        .unwrap()
+        .resume(&cursor)
+        .unwrap();
+    let err = resumed.next().await.unwrap().unwrap_err();
+    assert!(
+        err.to_string().contains("holds 5 records where the cursor saw 10"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

@@ -116,6 +116,19 @@ pub struct ExportProgress {
     pub placeholders_dropped: u64,
 }
 
+impl ExportProgress {
+    /// Adds what a page stream did.
+    fn add_stream<O: ListOperation>(&mut self, s: &ListStream<O>) {
+        let r = s.report();
+        self.pages += s.pages();
+        self.calls += u64::from(r.attempts);
+        self.throttle_wait += r.rate_limit_wait;
+        self.throttled += u64::from(r.throttled);
+        self.bytes += s.bytes_received();
+        self.placeholders_dropped += s.placeholders_dropped();
+    }
+}
+
 /// Where an [`Export`] stands: the window, the page and the records of that page delivered,
 /// and the identifiers of the records on the day the window shares with the next. Small and
 /// serializable: `to_string()` gives one line of text, [`FromStr`] reads it back.
@@ -510,13 +523,7 @@ impl<O: ListOperation> Export<O> {
     pub fn progress(&self) -> ExportProgress {
         let mut p = self.progress.clone();
         if let Some(s) = &self.stream {
-            let r = s.report();
-            p.pages += s.pages();
-            p.calls += u64::from(r.attempts);
-            p.throttle_wait += r.rate_limit_wait;
-            p.throttled += u64::from(r.throttled);
-            p.bytes += s.bytes_received();
-            p.placeholders_dropped += s.placeholders_dropped();
+            p.add_stream(s);
         }
         p
     }
@@ -594,13 +601,7 @@ impl<O: ListOperation> Export<O> {
     /// Adds the finished stream's counts to the progress.
     fn fold_stream(&mut self) {
         if let Some(s) = self.stream.take() {
-            let r = s.report();
-            self.progress.pages += s.pages();
-            self.progress.calls += u64::from(r.attempts);
-            self.progress.throttle_wait += r.rate_limit_wait;
-            self.progress.throttled += u64::from(r.throttled);
-            self.progress.bytes += s.bytes_received();
-            self.progress.placeholders_dropped += s.placeholders_dropped();
+            self.progress.add_stream(&s);
             // Where a resumed export continues: the next window's first page.
             self.start = PagePosition::default();
         }

@@ -402,6 +402,15 @@ pub struct CallReport {
     pub throttled: u32,
 }
 
+impl CallReport {
+    /// Adds another call's counts (placeholders aside) to these.
+    pub(crate) fn add(&mut self, other: &CallReport) {
+        self.attempts += other.attempts;
+        self.rate_limit_wait += other.rate_limit_wait;
+        self.throttled += other.throttled;
+    }
+}
+
 fn transport_error(operation: &'static str, kind: TransportErrorKind, message: String) -> Error {
     Error::Transport {
         operation,

@@ -42,8 +42,6 @@ pub struct ListStream<O: ListOperation> {
     /// The caller's request with its credentials filled; each page's key is set on a copy.
     request: O::Request,
     redactor: Redactor,
-    /// The current page's envelope (sent again if the page is retried).
-    body: Bytes,
     open: Open<O>,
     /// Read only the first page.
     single_page: bool,
@@ -84,9 +82,8 @@ pub struct PagePosition {
     pub last_id: Option<String>,
 }
 
-/// A page asked for: its envelope, what was read of it, and the calls it took.
+/// A page asked for: what was read of it, and the calls it took.
 struct OpenedPage<O: ListOperation> {
-    body: Bytes,
     open: Open<O>,
     bytes: u64,
     report: super::CallReport,
@@ -152,7 +149,6 @@ impl KareoClient {
             client: self.clone(),
             request,
             redactor,
-            body: page.body,
             open: page.open,
             single_page,
             page_key: at.key,
@@ -198,12 +194,7 @@ impl KareoClient {
         let (open, bytes) = self
             .with_retries(&O::INFO, &mut report, |_| self.open_stream::<O>(body.clone(), redactor))
             .await?;
-        Ok(OpenedPage {
-            body,
-            open,
-            bytes,
-            report,
-        })
+        Ok(OpenedPage { open, bytes, report })
     }
 
     /// One attempt at opening a stream: the request sent, the head of the answer read and
@@ -445,6 +436,13 @@ impl<O: ListOperation> ListStream<O> {
                     self.delivered += 1;
                     return Some(Ok(item));
                 }
+                Ok(None) if self.page_records < self.skip => {
+                    let error = self.paging_error(format!(
+                        "the page holds {} records where the cursor saw {}: the page changed since the cursor was taken",
+                        self.page_records, self.skip
+                    ));
+                    return self.fail(error);
+                }
                 Ok(None) => match self.next_page() {
                     Ok(None) => {
                         self.done = true;
@@ -521,13 +519,10 @@ impl<O: ListOperation> ListStream<O> {
             .await;
         self.pages += 1;
         let page = page?;
-        self.report.attempts += page.report.attempts;
-        self.report.rate_limit_wait += page.report.rate_limit_wait;
-        self.report.throttled += page.report.throttled;
+        self.report.add(&page.report);
         if let Some(k) = key.clone().or_else(|| O::page_key(&self.request)) {
             self.keys.insert(k);
         }
-        self.body = page.body;
         self.open = page.open;
         self.bytes += page.bytes;
         self.page_key = key;
