@@ -125,6 +125,7 @@ fn args(wsdl: Option<String>, check: bool) -> Args {
         wsdl,
         update_pin: false,
         name: None,
+        all_changes: false,
         limits: LIMITS,
     }
 }
