@@ -37,7 +37,7 @@ const LIMITS: Limits = Limits {
     redirects: 5,
 };
 
-const USAGE: &str = "usage: cargo xtask regen [--check] [--wsdl PATH|URL] [--update-pin [--name NAME]]
+const USAGE: &str = "usage: cargo xtask regen [--check] [--all-changes] [--wsdl PATH|URL] [--update-pin [--name NAME]]
 
   --check        exit non-zero, naming the stale files, when the committed code differs
                  from what the generator would write (writes nothing)
@@ -46,7 +46,13 @@ const USAGE: &str = "usage: cargo xtask regen [--check] [--wsdl PATH|URL] [--upd
                  and every import from an http(s) URL
   --name NAME    with --update-pin: the contract's name for the manifest and the generated
                  headers (e.g. \"Kareo SOAP API 2.1, April 2021\")
-  --update-pin   accept new or changed documents and rewrite the parts of wsdl/manifest.toml";
+  --update-pin   accept new or changed documents and rewrite the parts of wsdl/manifest.toml
+  --all-changes  list every API change; by default at most 25 per level (major, minor, patch)
+                 are printed, then a count of the rest
+
+Both modes classify each API change (against the committed api-surface.txt) as patch, minor or
+major for downstream crates, one `<level>: <item and reason>` line each, and end with the
+release level: `API change: major (N major, M minor)`.";
 
 struct Args {
     check: bool,
@@ -54,6 +60,8 @@ struct Args {
     update_pin: bool,
     /// With `--update-pin`: the contract's new name (e.g. its publication date).
     name: Option<String>,
+    /// `--all-changes`: print every classified API change, not the first few per level.
+    all_changes: bool,
     limits: Limits,
 }
 
@@ -71,12 +79,14 @@ fn main() -> ExitCode {
         wsdl: None,
         update_pin: false,
         name: None,
+        all_changes: false,
         limits: LIMITS,
     };
     while let Some(a) = args.next() {
         match a.as_str() {
             "--check" => parsed.check = true,
             "--update-pin" => parsed.update_pin = true,
+            "--all-changes" => parsed.all_changes = true,
             "--name" => match args.next() {
                 Some(v) => parsed.name = Some(v),
                 None => {
@@ -152,24 +162,29 @@ fn regen_in(root: &Path, args: &Args) -> Result<ExitCode, String> {
     } = generate_in(root, args)?;
     let dir = root.join(GENERATED_DIR);
     let stale = stale_files(&dir, &output)?;
+    let old_surface = fs::read_to_string(dir.join("api-surface.txt")).unwrap_or_default();
+    let new_surface = output.file("api-surface.txt").unwrap_or_default();
+    let changes = surface::classify(&old_surface, new_surface).render(args.all_changes);
     if args.check {
+        // The classification goes with the verdict: to stderr when stale, else to stdout.
         let code = if stale.is_empty() {
             println!(
                 "{GENERATED_DIR} is up to date with {name} (contract sha256 {digest}, {})",
                 codegen::documents(documents)
             );
+            print!("{changes}");
             ExitCode::SUCCESS
         } else {
             eprintln!("{GENERATED_DIR} is stale; run `cargo xtask regen`. Files that differ:");
             for f in &stale {
                 eprintln!("  {GENERATED_DIR}/{f}");
             }
+            eprint!("{changes}");
             ExitCode::FAILURE
         };
         print_warnings(&output);
         return Ok(code);
     }
-    let old_surface = fs::read_to_string(dir.join("api-surface.txt")).unwrap_or_default();
     if !stale.is_empty() {
         write_atomically(&dir, &output)?;
     }
@@ -188,8 +203,7 @@ fn regen_in(root: &Path, args: &Args) -> Result<ExitCode, String> {
     for f in &stale {
         println!("  wrote {GENERATED_DIR}/{f}");
     }
-    let new_surface = output.file("api-surface.txt").unwrap_or_default();
-    print!("{}", surface::summarize(&old_surface, new_surface));
+    print!("{changes}");
     print_warnings(&output);
     Ok(ExitCode::SUCCESS)
 }

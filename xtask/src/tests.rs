@@ -125,6 +125,7 @@ fn args(wsdl: Option<String>, check: bool) -> Args {
         wsdl,
         update_pin: false,
         name: None,
+        all_changes: false,
         limits: LIMITS,
     }
 }
@@ -884,4 +885,180 @@ fn online_a_redirect_on_the_same_host_is_followed_a_few_times() {
         "{err}"
     );
     assert_eq!(looping.requested().len(), 2 + LIMITS.redirects as usize);
+}
+
+// ---- API change classification between real contracts ----
+
+/// The `api-surface.txt` the generator writes, with the workspace's overrides, for the contract
+/// rooted at `root` whose documents `read` returns by URL.
+fn surface_of(root: &str, read: &dyn Fn(&str) -> Result<String, String>) -> String {
+    let config =
+        codegen::Config::from_file(&workspace_root().join("wsdl/overrides.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let contract = codegen::load::load(root, &mut |url| read(url)).unwrap_or_else(|e| panic!("{e}"));
+    let output = codegen::generate_contract(&contract, "test", &config).unwrap_or_else(|e| panic!("{e}"));
+    output
+        .file("api-surface.txt")
+        .expect("api-surface.txt generated")
+        .to_owned()
+}
+
+/// The April 2021 single-document contract's surface.
+fn surface_2021() -> String {
+    let path = kareo_wsdl();
+    surface_of(&path, &|url| fs::read_to_string(url).map_err(|e| format!("{url}: {e}")))
+}
+
+/// The pinned June 2025 contract's surface, each document's text passed through `edit` (by file
+/// name) first.
+fn surface_2025(edit: &dyn Fn(&str, String) -> String) -> String {
+    let root = workspace_root();
+    let manifest =
+        Manifest::parse(&fs::read_to_string(root.join(MANIFEST)).expect("manifest")).expect("manifest parses");
+    let dir = root.join("../shared/wsdl").join(&manifest.contract.dir);
+    surface_of(&manifest.contract.root, &|url| {
+        let part = manifest.part(url).ok_or_else(|| format!("{url} is not pinned"))?;
+        let text = fs::read_to_string(dir.join(&part.file)).map_err(|e| format!("{}: {e}", part.file))?;
+        Ok(edit(&part.file, text))
+    })
+}
+
+/// `text` with its single occurrence of `from` replaced by `to` (panics unless exactly one).
+fn replace_once(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "expected one `{from}`");
+    text.replacen(from, to, 1)
+}
+
+/// The major items' text.
+fn majors(r: &surface::Report) -> Vec<&str> {
+    r.changes
+        .iter()
+        .filter(|c| c.level == surface::Level::Major)
+        .map(|c| c.what.as_str())
+        .collect()
+}
+
+#[test]
+fn from_the_2021_contract_to_the_2025_one_is_major_naming_every_breaking_change() {
+    let r = surface::classify(&surface_2021(), &surface_2025(&|_, t| t));
+    let text = r.render(true);
+    assert_eq!(r.level(), surface::Level::Major, "{text}");
+    // The one breaking change: June 2025 dropped IsGroupAppointment from AppointmentUpdate (it
+    // kept it on AppointmentCreate). No member of a type both contracts have became required or
+    // changed type or shape; the required members that appear belong to the new types
+    // (CreateDocumentReq, DeleteDocumentReq, …), which are additions.
+    assert_eq!(majors(&r), ["AppointmentUpdate.IsGroupAppointment removed"], "{text}");
+    assert!(
+        !r.changes
+            .iter()
+            .any(|c| c.what.contains("required") || c.what.contains("changed")),
+        "{text}"
+    );
+    for added in [
+        "operation CreateDocument added",
+        "operation DeleteDocument added",
+        "operation GetCustomerIdFromKey added",
+        "operation GetThrottles added",
+        "type DeleteDocumentReq added",
+        "type AppointmentMode added",
+        "AppointmentUpdate.AppointmentMode added (optional)",
+    ] {
+        assert!(
+            r.changes
+                .iter()
+                .any(|c| c.level == surface::Level::Minor && c.what == added),
+            "{added} not a minor item:\n{text}"
+        );
+    }
+    assert!(
+        !text.contains("DeleteDocumentReq.DocumentId"),
+        "members of a new type are listed:\n{text}"
+    );
+    assert!(
+        text.contains("  major: AppointmentUpdate.IsGroupAppointment removed\n"),
+        "{text}"
+    );
+    assert!(text.ends_with("API change: major (1 major, 126 minor)\n"), "{text}");
+}
+
+/// The 2025 schema file holding `AppointmentUpdate` and `AppointmentStatus`.
+const XSD0: &str = "KareoServices.svc-xsd0.xsd";
+const APPOINTMENT_UPDATE: &str = "<xs:complexType name=\"AppointmentUpdate\">\n    <xs:sequence>\n";
+
+#[test]
+fn a_2025_contract_that_only_adds_is_minor_and_an_identical_one_is_patch() {
+    let pinned = surface_2025(&|_, t| t);
+    let same = surface::classify(&pinned, &surface_2025(&|_, t| t));
+    assert_eq!(same.level(), surface::Level::Patch);
+    assert!(same.changes.is_empty(), "{:?}", same.changes);
+    assert!(same
+        .render(false)
+        .ends_with("API change: patch (no API surface change)\n"));
+
+    let added = surface_2025(&|file, text| {
+        if file != XSD0 {
+            return text;
+        }
+        let text = replace_once(
+            &text,
+            APPOINTMENT_UPDATE,
+            &format!("{APPOINTMENT_UPDATE}      <xs:element minOccurs=\"0\" name=\"Color\" nillable=\"true\" type=\"xs:string\"/>\n"),
+        );
+        let status = "<xs:simpleType name=\"AppointmentStatus\">\n    <xs:restriction base=\"xs:string\">\n";
+        let text = replace_once(
+            &text,
+            status,
+            &format!("{status}      <xs:enumeration value=\"Waitlisted\"/>\n"),
+        );
+        replace_once(
+            &text,
+            "<xs:complexType name=\"AppointmentUpdate\">",
+            "<xs:complexType name=\"Extra\"><xs:sequence><xs:element name=\"Id\" type=\"xs:int\"/></xs:sequence></xs:complexType>\n  <xs:complexType name=\"AppointmentUpdate\">",
+        )
+    });
+    let r = surface::classify(&pinned, &added);
+    let text = r.render(false);
+    assert_eq!(r.level(), surface::Level::Minor, "{text}");
+    let items: Vec<String> = r.changes.iter().map(|c| format!("{}: {}", c.level, c.what)).collect();
+    assert_eq!(
+        items,
+        [
+            "minor: type Extra added",
+            "minor: AppointmentUpdate.Color added (optional)",
+            "minor: enum value AppointmentStatus.Waitlisted added",
+        ],
+        "{text}"
+    );
+    assert!(text.ends_with("API change: minor (0 major, 3 minor)\n"), "{text}");
+}
+
+#[test]
+fn a_2025_contract_whose_request_member_became_required_is_major_naming_it() {
+    let pinned = surface_2025(&|_, t| t);
+    let stricter = surface_2025(&|file, text| {
+        if file != XSD0 {
+            return text;
+        }
+        let text = replace_once(
+            &text,
+            &format!("{APPOINTMENT_UPDATE}      <xs:element name=\"AppointmentId\" type=\"xs:long\"/>\n      <xs:element minOccurs=\"0\" name=\"AppointmentMode\""),
+            &format!("{APPOINTMENT_UPDATE}      <xs:element name=\"AppointmentId\" type=\"xs:long\"/>\n      <xs:element name=\"AppointmentMode\""),
+        );
+        replace_once(
+            &text,
+            APPOINTMENT_UPDATE,
+            &format!("{APPOINTMENT_UPDATE}      <xs:element name=\"RoomId\" type=\"xs:int\"/>\n"),
+        )
+    });
+    let r = surface::classify(&pinned, &stricter);
+    let text = r.render(false);
+    assert_eq!(r.level(), surface::Level::Major, "{text}");
+    assert_eq!(
+        majors(&r),
+        [
+            "AppointmentUpdate.AppointmentMode: became required (minOccurs 0 -> 1): Nillable<T> (optional, nillable) -> Option<T> (required, nillable)",
+            "AppointmentUpdate.RoomId added, required in a request type (callers must set it)",
+        ],
+        "{text}"
+    );
+    assert!(text.ends_with("API change: major (2 major, 0 minor)\n"), "{text}");
 }

@@ -9,7 +9,7 @@
 //! | `operations.rs` | one marker type per operation implementing `Operation`, and the operation table |
 //! | `values.rs` | typed accessors and setters of string members holding dates, money, ... (only with [`Config::values`]) |
 //! | `samples.rs` | a sample value of every struct and enumeration (the runtime's `Sample`), behind the other-direction feature when one is configured |
-//! | `api-surface.txt` | a line per operation, type, field and enum value: what `regen` diffs to report API changes |
+//! | `api-surface.txt` | a line per operation (with its body types), type (and its request/response usage), field and enum value: what `regen` diffs to classify API changes |
 
 mod lists;
 mod messages;
