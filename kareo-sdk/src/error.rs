@@ -212,6 +212,19 @@ pub enum Error {
         message: String,
     },
 
+    /// A string member holds text that is not a value of the kind the overrides declare for it
+    /// (a generated accessor such as
+    /// [`ChargeData::posting_date_value`](crate::types::ChargeData::posting_date_value) failed),
+    /// so that `charge.posting_date_value()?` works in a function returning [`Error`].
+    ///
+    /// The message names the member, the kind and the forms read, and quotes at most
+    /// [`InvalidValue::MAX_TEXT`](crate::values::InvalidValue::MAX_TEXT) characters of the
+    /// text: these members are data (dates, money, flags), never credentials, which the
+    /// accessors do not read. The call itself succeeded; the record keeps the whole string.
+    /// (Boxed, so that every `Result<_, Error>` stays small.)
+    #[error("{0}")]
+    InvalidValue(Box<crate::values::InvalidValue>),
+
     /// The client cannot be built: a missing environment variable, an invalid endpoint or
     /// setting.
     #[error("client configuration: {message}")]
@@ -255,6 +268,14 @@ fn permissions_suffix(missing: &[String]) -> String {
         String::new()
     } else {
         format!("; permissions missing: {}", missing.join(", "))
+    }
+}
+
+impl From<crate::values::InvalidValue> for Error {
+    /// [`Error::InvalidValue`]: a typed accessor's error, for `?` in a function returning
+    /// [`Error`].
+    fn from(e: crate::values::InvalidValue) -> Self {
+        Error::InvalidValue(Box::new(e))
     }
 }
 
@@ -359,6 +380,7 @@ impl Error {
             | Error::Security { .. }
             | Error::ResponseTooLarge { .. }
             | Error::InvalidInput { .. }
+            | Error::InvalidValue(_)
             | Error::Config { .. } => false,
         }
     }
@@ -373,7 +395,8 @@ impl Error {
         }
     }
 
-    /// The operation the error belongs to (`None` for configuration errors).
+    /// The operation the error belongs to (`None` for configuration errors and for a string
+    /// member's invalid value, which is read after the call).
     pub fn operation(&self) -> Option<&'static str> {
         match self {
             Error::Transport { operation, .. }
@@ -389,7 +412,7 @@ impl Error {
             | Error::Paging { operation, .. }
             | Error::Window { operation, .. }
             | Error::InvalidInput { operation, .. } => Some(operation),
-            Error::Config { .. } => None,
+            Error::InvalidValue(_) | Error::Config { .. } => None,
         }
     }
 

@@ -449,8 +449,13 @@ macro_rules! operation_methods {
         impl KareoClient {
             $(
                 #[doc = concat!(
-                    "Calls [`", stringify!($op), "`](crate::operations::", stringify!($op), "): sends its request ",
-                    "with the client's credentials and returns its typed response.\n\n",
+                    "Calls [`", stringify!($op), "`](crate::operations::", stringify!($op), "): sends its ",
+                    "[request](crate::operations::", stringify!($op), "::Request) ",
+                    "with the client's credentials and returns its typed ",
+                    "[response](crate::operations::", stringify!($op), "::Response).\n\n",
+                    "The signature names them through the operation, as `<", stringify!($op), " as Operation>::Request` ",
+                    "and `::Response`; [`", stringify!($op), "`](crate::operations::", stringify!($op), ")'s page ",
+                    "names the concrete types (its first line, and `type Request = …` under `impl Operation`).\n\n",
                     "Retried on transient failures only if the operation is read-only (see [`RetryPolicy`]). ",
                     "Kareo's published limit for it, its placeholder records and its date window, where it has ",
                     "them, are on the operation's page; the client spaces calls by the limit and drops the ",
@@ -475,9 +480,13 @@ macro_rules! stream_methods {
         impl KareoClient {
             $(
                 #[doc = concat!(
-                    "Calls [`", stringify!($op), "`](crate::operations::", stringify!($op), ") and streams ",
+                    "Calls [`", stringify!($op), "`](crate::operations::", stringify!($op), ") with its ",
+                    "[request](crate::operations::", stringify!($op), "::Request) and streams ",
                     "its records as they arrive: [`KareoClient::stream`] for this operation (the whole ",
-                    "response at once is [`", stringify!($method), "`](Self::", stringify!($method), ")).",
+                    "response at once is [`", stringify!($method), "`](Self::", stringify!($method), ")). ",
+                    "Each item is the operation's [`ListOperation::Item`](crate::xml::ListOperation::Item); ",
+                    "[`", stringify!($op), "`](crate::operations::", stringify!($op), ")'s page names the ",
+                    "concrete request and record types.",
                 )]
                 pub async fn $stream(
                     &self,

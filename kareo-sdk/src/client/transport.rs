@@ -160,6 +160,28 @@ pub struct ReqwestTransport {
     client: reqwest::Client,
 }
 
+/// Installs ring as the process's default rustls crypto provider, unless one is installed
+/// (by the application, or by an earlier client).
+///
+/// rustls 0.23.48 deprecates `rustls::crypto::ring::default_provider` ("no support for
+/// post-quantum algorithms") without a non-deprecated way to build the ring provider: its
+/// cipher suites and key-exchange groups are public, its random source and key loader are
+/// not, and the crate-feature default (`CryptoProvider::get_default_or_install_from_crate_features`)
+/// is private and panics when both of rustls's providers are compiled in. The lockfile's
+/// 0.23.46 does not deprecate it. So the call stays, its deprecation allowed on this one
+/// expression, so that an application resolving a newer rustls builds without warnings; an
+/// application that wants aws-lc-rs (post-quantum key exchange) installs it before building
+/// a client, and it is kept.
+fn install_ring_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_some() {
+        return;
+    }
+    #[allow(deprecated)]
+    let ring = rustls::crypto::ring::default_provider();
+    // `Err`: another thread installed one in the meantime, which is all that is needed.
+    let _ = ring.install_default();
+}
+
 impl ReqwestTransport {
     /// A transport with its own connection pool and this connect timeout, accepting
     /// gzip-compressed responses.
@@ -173,8 +195,7 @@ impl ReqwestTransport {
     /// As [`new`](Self::new), sending `Accept-Encoding: gzip` and decompressing gzip bodies
     /// as they arrive only when `gzip` is on.
     pub fn with_gzip(connect_timeout: Duration, gzip: bool) -> Result<Self, TransportError> {
-        // `Err` means a provider is installed already, which is all that is needed.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_ring_provider();
         let client = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
             .gzip(gzip)

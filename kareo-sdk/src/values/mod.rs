@@ -1,5 +1,22 @@
 //! Kareo's string-typed values, typed.
 //!
+//! # Which date-time type
+//!
+//! Two kinds of member hold dates and times, and each has its type:
+//!
+//! | the member is | its Rust type | build it from chrono | read it as chrono |
+//! | --- | --- | --- | --- |
+//! | an `xs:dateTime` in the contract (`StartTime`, `DocumentDate`, `DateofBirth` in requests) | [`xml::DateTime`](crate::xml::DateTime) | `member = at.into()` from a [`NaiveDateTime`] (no zone), [`chrono::DateTime<Utc>`](chrono::DateTime) (`Z`) or [`chrono::DateTime<FixedOffset>`](chrono::DateTime) (its offset) | [`to_naive`](crate::xml::DateTime::to_naive), [`to_chrono`](crate::xml::DateTime::to_chrono), [`to_utc`](crate::xml::DateTime::to_utc) |
+//! | an `xs:date` | [`xml::Date`](crate::xml::Date) | `member = day.into()` from a [`NaiveDate`] | [`to_naive`](crate::xml::Date::to_naive) |
+//! | an `xs:string` holding a date or date-time, in Kareo's own forms (`6/2/2026`, `9/23/2026 1:00:00 PM`): most of the records' members and the filters | the string; typed through the generated accessors and setters as [`KareoDate`] and [`KareoDateTime`] (below) | [`KareoDate::new`], [`KareoDateTime::new`], or `From` | [`KareoDate::date`], [`KareoDateTime::naive`], [`fixed`](KareoDateTime::fixed), [`utc`](KareoDateTime::utc) |
+//!
+//! The chrono types themselves are re-exported from here ([`NaiveDate`], [`NaiveDateTime`],
+//! [`NaiveTime`], [`FixedOffset`], [`Utc`], and the whole crate as [`chrono`]): chrono's
+//! zoned date-time is `values::chrono::DateTime`, never re-exported under the bare name, so
+//! that `DateTime` in this crate means one thing, the wire's [`xml::DateTime`](crate::xml::DateTime).
+//! A Kareo value and an `xs:dateTime` meet through chrono:
+//! `xml::DateTime::from(kareo_value.naive())`.
+//!
 //! Nearly every scalar member of Kareo's records (`PatientData`, `AppointmentData`,
 //! `ChargeData`, ...) is an `xs:string` in the contract, even when it holds a date, an amount
 //! of money, a count or a flag. The service writes them in its own forms:
@@ -53,7 +70,7 @@
 //! # Crates
 //!
 //! - [`chrono`], with no features: its civil types ([`NaiveDate`], [`NaiveDateTime`],
-//!   [`FixedOffset`], [`DateTime`]) are what the ecosystem exchanges, and without its default
+//!   [`FixedOffset`], [`chrono::DateTime`]) are what the ecosystem exchanges, and without its default
 //!   features it brings no clock, no time-zone database and no formatting machinery (the forms
 //!   here are parsed and written by this module, which is the only way to keep the padding and
 //!   digits as received). `time` would do as well; `chrono` is the one more integrations use.
@@ -75,7 +92,9 @@ mod number;
 use std::fmt;
 
 pub use chrono;
-pub use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+// Not chrono's `DateTime`: in this crate that name is the wire's `xml::DateTime` (see the
+// module docs); chrono's is `values::chrono::DateTime`.
+pub use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 pub use rust_decimal;
 pub use rust_decimal::Decimal;
 

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
-use super::values::{days_in_month, invalid, SimpleValue, ValueError};
+use super::values::{days_in_month, invalid, SimpleValue, ValueError, Zone};
 
 macro_rules! lexical_types {
     ($($(#[$doc:meta])* $name:ident => $xsd:literal, $check:ident, $reason:literal;)*) => {$(
@@ -122,6 +122,141 @@ to_i128!(
     NonPositiveInteger,
     NegativeInteger
 );
+
+/// `[-]YYYY`, four digits at least, as xs:date and its kin write a year.
+fn write_year(out: &mut String, year: i32) {
+    use std::fmt::Write as _;
+    let sign = if year < 0 { "-" } else { "" };
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{sign}{:04}", year.unsigned_abs());
+}
+
+impl Date {
+    /// The date as written, without its zone (a [`chrono::NaiveDate`] has none; see
+    /// [`zone`](Self::zone)).
+    ///
+    /// An error for a year chrono does not represent (xs:date allows nine digits; chrono's
+    /// years run from -262143 to 262142).
+    pub fn to_naive(&self) -> Result<chrono::NaiveDate, ValueError> {
+        let err = || invalid("chrono::NaiveDate", "the year is out of chrono's range");
+        let b = self.0.as_bytes();
+        let (y, rest) = year(b).ok_or_else(err)?;
+        let (Some(m), Some(d)) = (rest.get(1..3).and_then(two_digits), rest.get(4..6).and_then(two_digits)) else {
+            return Err(err());
+        };
+        i32::try_from(y)
+            .ok()
+            .and_then(|y| chrono::NaiveDate::from_ymd_opt(y, u32::from(m), u32::from(d)))
+            .ok_or_else(err)
+    }
+
+    /// The zone written after the date, if any.
+    pub fn zone(&self) -> Zone {
+        let b = self.0.as_bytes();
+        year(b)
+            .and_then(|(_, rest)| rest.get(6..))
+            .and_then(|zone| super::values::parse_zone(zone).ok())
+            .unwrap_or(Zone::Unspecified)
+    }
+}
+
+impl From<chrono::NaiveDate> for Date {
+    /// `YYYY-MM-DD` with no zone (`-YYYY` before year 0, five or six digits after 9999).
+    fn from(day: chrono::NaiveDate) -> Self {
+        use chrono::Datelike;
+        let mut text = String::with_capacity(10);
+        write_year(&mut text, day.year());
+        text.push_str(&format!("-{:02}-{:02}", day.month(), day.day()));
+        Date(text)
+    }
+}
+
+impl TryFrom<Date> for chrono::NaiveDate {
+    type Error = ValueError;
+    /// As [`Date::to_naive`]: the date as written, without its zone.
+    fn try_from(v: Date) -> Result<Self, ValueError> {
+        v.to_naive()
+    }
+}
+
+impl TryFrom<&Date> for chrono::NaiveDate {
+    type Error = ValueError;
+    /// As [`Date::to_naive`]: the date as written, without its zone.
+    fn try_from(v: &Date) -> Result<Self, ValueError> {
+        v.to_naive()
+    }
+}
+
+impl Time {
+    /// The time of day as written, without its zone (see [`zone`](Self::zone)).
+    ///
+    /// An error when it holds more precision than chrono keeps (non-zero digits after the
+    /// ninth fractional one) and for `24:00:00`, the end of a day, which chrono's time of day
+    /// has no value for.
+    pub fn to_naive(&self) -> Result<chrono::NaiveTime, ValueError> {
+        const EXPECTED: &str = "chrono::NaiveTime";
+        let b = self.0.as_bytes();
+        let part = |i: usize| b.get(i..i + 2).and_then(two_digits).map(u32::from);
+        let (Some(h), Some(m), Some(s)) = (part(0), part(3), part(6)) else {
+            return Err(invalid(EXPECTED, "expected hh:mm:ss"));
+        };
+        let mut nanos = 0u32;
+        if let Some(frac) = b.get(8..).and_then(|r| r.strip_prefix(b".")) {
+            let digits = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+            let (kept, rest) = frac[..digits].split_at(digits.min(9));
+            if rest.iter().any(|&c| c != b'0') {
+                return Err(invalid(
+                    EXPECTED,
+                    "more fractional digits than chrono keeps (nanoseconds)",
+                ));
+            }
+            nanos = kept.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0')) * 10u32.pow(9 - kept.len() as u32);
+        }
+        if h == 24 {
+            return Err(invalid(
+                EXPECTED,
+                "24:00:00 (the end of a day) is not a chrono time of day",
+            ));
+        }
+        chrono::NaiveTime::from_hms_nano_opt(h, m, s, nanos).ok_or_else(|| invalid(EXPECTED, "out of range"))
+    }
+
+    /// The zone written after the time, if any.
+    pub fn zone(&self) -> Zone {
+        let b = self.0.as_bytes();
+        let mut rest = b.get(8..).unwrap_or_default();
+        if let Some(frac) = rest.strip_prefix(b".") {
+            let digits = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+            rest = &frac[digits..];
+        }
+        super::values::parse_zone(rest).unwrap_or(Zone::Unspecified)
+    }
+}
+
+impl From<chrono::NaiveTime> for Time {
+    /// `hh:mm:ss` with no zone, then seven fractional digits when there are fractional seconds
+    /// (nine when finer than 100 ns), as [`DateTime`](super::DateTime) writes them. A leap
+    /// second (`23:59:60.x`) is written `23:59:59.999999999`.
+    fn from(t: chrono::NaiveTime) -> Self {
+        use chrono::Timelike;
+        let nanos = t.nanosecond().min(999_999_999);
+        let mut text = format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second());
+        match nanos {
+            0 => {}
+            n if n % 100 == 0 => text.push_str(&format!(".{:07}", n / 100)),
+            n => text.push_str(&format!(".{n:09}")),
+        }
+        Time(text)
+    }
+}
+
+impl TryFrom<Time> for chrono::NaiveTime {
+    type Error = ValueError;
+    /// As [`Time::to_naive`].
+    fn try_from(v: Time) -> Result<Self, ValueError> {
+        v.to_naive()
+    }
+}
 
 fn two_digits(b: &[u8]) -> Option<u8> {
     match b {
@@ -327,6 +462,47 @@ mod tests {
             &["--02-29", "--12-31-05:00"],
             &["--02-30", "--04-31", "--13-01", "--1-01"],
         );
+    }
+
+    #[test]
+    fn dates_and_times_convert_to_and_from_chrono() {
+        use chrono::{NaiveDate, NaiveTime, Timelike};
+        let day = NaiveDate::from_ymd_opt(2026, 6, 2).unwrap();
+        assert_eq!(Date::from(day).as_str(), "2026-06-02");
+        assert_eq!(
+            Date::from(NaiveDate::from_ymd_opt(-44, 3, 15).unwrap()).as_str(),
+            "-0044-03-15"
+        );
+        assert_eq!(Date::from(NaiveDate::MAX).as_str(), "262142-12-31");
+        for d in [NaiveDate::MIN, NaiveDate::MAX, day] {
+            let v = Date::from(d);
+            assert_eq!(v.as_str().parse::<Date>().as_ref(), Ok(&v), "{v}");
+            assert_eq!(v.to_naive(), Ok(d));
+        }
+        let zoned: Date = "2021-10-05-05:00".parse().unwrap();
+        assert_eq!(zoned.to_naive().unwrap().to_string(), "2021-10-05");
+        assert_eq!(zoned.zone(), Zone::Offset(-300));
+        assert_eq!(Date::from(day).zone(), Zone::Unspecified);
+        assert!(
+            "123456789-01-01".parse::<Date>().unwrap().to_naive().is_err(),
+            "beyond chrono's years"
+        );
+
+        let t = NaiveTime::from_hms_nano_opt(9, 5, 7, 500_000_000).unwrap();
+        assert_eq!(Time::from(t).as_str(), "09:05:07.5000000");
+        assert_eq!(Time::from(t).to_naive(), Ok(t));
+        let written: Time = "23:59:59.1234567890000Z".parse().unwrap();
+        assert_eq!(
+            written.to_naive().unwrap().nanosecond(),
+            123_456_789,
+            "trailing zeros lose nothing"
+        );
+        assert_eq!(written.zone(), Zone::Utc);
+        assert!(
+            "23:59:59.1234567891".parse::<Time>().unwrap().to_naive().is_err(),
+            "finer than chrono"
+        );
+        assert!("24:00:00".parse::<Time>().unwrap().to_naive().is_err());
     }
 
     #[test]

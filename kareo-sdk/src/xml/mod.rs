@@ -4,6 +4,42 @@
 //! Nothing here knows Kareo's schema; the generated module supplies the namespace table and
 //! the per-type code.
 //!
+//! # Dates and times
+//!
+//! An `xs:dateTime` member is a [`DateTime`], which writes back exactly as it was read (the
+//! zone as written, `Z`, an offset or none, and the number of fractional digits). Build one
+//! from [`chrono`](crate::values::chrono::NaiveDateTime) values with `.into()` and read it back with
+//! [`DateTime::to_naive`], [`DateTime::to_chrono`] or [`DateTime::to_utc`]; [`Date`] and
+//! [`Time`] convert to and from chrono's `NaiveDate` and `NaiveTime` the same way:
+//!
+//! ```
+//! use kareo_sdk::types::{AppointmentCreate, AppointmentStatus, AppointmentType};
+//! use kareo_sdk::values::{chrono::TimeDelta, NaiveDate};
+//! use kareo_sdk::xml::Zone;
+//!
+//! let start = NaiveDate::from_ymd_opt(2026, 9, 23).and_then(|d| d.and_hms_opt(13, 0, 0)).ok_or("day")?;
+//! let end = start + TimeDelta::minutes(30);
+//! let (practice, location) = (1, 1);
+//! let appointment = AppointmentCreate::new(
+//!     AppointmentStatus::Scheduled,
+//!     AppointmentType::P,
+//!     end.into(),
+//!     false,
+//!     practice,
+//!     location,
+//!     start.into(), // 2026-09-23T13:00:00, no zone: a wall-clock time
+//! );
+//! assert_eq!(appointment.start_time.to_string(), "2026-09-23T13:00:00");
+//! assert_eq!(appointment.start_time.zone(), Zone::Unspecified);
+//! assert_eq!(appointment.start_time.to_naive()?, start);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Most of Kareo's dates are not `xs:dateTime` but strings in the service's own forms
+//! (`6/2/2026`); those are [`values::KareoDate`](crate::values::KareoDate) and
+//! [`KareoDateTime`](crate::values::KareoDateTime). The [`values`](crate::values) module's
+//! table says which member is which.
+//!
 //! With the `serde` feature the value types are `Serialize` and `Deserialize`, each in a JSON
 //! form that reads back as exactly what was written:
 //!

@@ -435,15 +435,15 @@ pub(crate) fn days_in_month(year: i32, month: u8) -> u8 {
 }
 
 impl DateTime {
-    /// A date and time without zone and without fractional seconds. `None` when out of range.
+    /// A date and time without zone and without fractional seconds. `None` when out of range
+    /// (no such day, or a year outside chrono's, -262143 to 262142: every value converts to
+    /// chrono, see [`to_naive`](Self::to_naive)).
     pub fn new(year: i32, month: u8, day: u8, hour: u8, minute: u8, second: u8) -> Option<DateTime> {
-        let valid = (1..=12).contains(&month)
-            && day >= 1
-            && day <= days_in_month(year, month)
+        // chrono's calendar: a real day, in a year chrono represents (every such value converts).
+        let valid = chrono::NaiveDate::from_ymd_opt(year, u32::from(month), u32::from(day)).is_some()
             && hour < 24
             && minute < 60
-            && second < 60
-            && (-9999..=9999).contains(&year);
+            && second < 60;
         valid.then_some(DateTime {
             year,
             month,
@@ -605,6 +605,177 @@ impl fmt::Display for DateTime {
     }
 }
 
+/// `xs:dateTime` from and to [`chrono`]: `.into()` builds a value from chrono's types, and
+/// [`to_naive`](DateTime::to_naive), [`to_chrono`](DateTime::to_chrono) and
+/// [`to_utc`](DateTime::to_utc) (or `TryFrom`) read one back.
+///
+/// A value built from chrono is written as WCF writes a `DateTime`: `YYYY-MM-DDThh:mm:ss`, then
+/// seven fractional digits (.NET's `fffffff`) when there are fractional seconds, or nine when
+/// they are finer than 100 ns, then the zone of the type it came from:
+///
+/// | from | zone written |
+/// | --- | --- |
+/// | [`NaiveDateTime`](chrono::NaiveDateTime) | none (WCF's `Unspecified`: a wall-clock time) |
+/// | [`chrono::DateTime<Utc>`](chrono::DateTime) | `Z` |
+/// | [`chrono::DateTime<FixedOffset>`](chrono::DateTime) | its offset, `±hh:mm`; an offset xs:dateTime cannot write (seconds, or beyond ±14:00) is written as the same instant in UTC, `Z` |
+///
+/// A leap second (chrono's `23:59:60.x`, which xs:dateTime has no form for) is written as
+/// `23:59:59.999999999`.
+impl DateTime {
+    fn from_chrono(at: chrono::NaiveDateTime, zone: Zone) -> DateTime {
+        use chrono::{Datelike, Timelike};
+        // chrono writes a leap second as nanoseconds from 1_000_000_000 on.
+        let nanos = at.nanosecond().min(999_999_999);
+        let frac_digits = match nanos {
+            0 => 0,
+            n if n % 100 == 0 => 7,
+            _ => 9,
+        };
+        // Each part is in range by chrono's invariants, so the narrowing keeps the value.
+        DateTime {
+            year: at.year(),
+            month: at.month() as u8,
+            day: at.day() as u8,
+            hour: at.hour() as u8,
+            minute: at.minute() as u8,
+            second: at.second() as u8,
+            nanos,
+            frac_digits,
+            zone,
+        }
+    }
+
+    /// The date and wall-clock time as written, without the zone (chrono's nanoseconds hold
+    /// every fraction xs:dateTime has). `24:00:00`, the end of a day, is midnight of the next.
+    ///
+    /// Fails only for `24:00:00` on chrono's last day (December 31, 262142).
+    pub fn to_naive(&self) -> Result<chrono::NaiveDateTime, ValueError> {
+        let err = || invalid("chrono::NaiveDateTime", "the date is out of chrono's range");
+        let date =
+            chrono::NaiveDate::from_ymd_opt(self.year, u32::from(self.month), u32::from(self.day)).ok_or_else(err)?;
+        if self.hour == 24 {
+            return date
+                .succ_opt()
+                .map(|next| next.and_time(chrono::NaiveTime::MIN))
+                .ok_or_else(err);
+        }
+        let time = chrono::NaiveTime::from_hms_nano_opt(
+            u32::from(self.hour),
+            u32::from(self.minute),
+            u32::from(self.second),
+            self.nanos,
+        )
+        .ok_or_else(err)?;
+        Ok(date.and_time(time))
+    }
+
+    /// The zone as a chrono offset (`Z` is `+00:00`); `None` when no zone was written.
+    pub fn offset(&self) -> Option<chrono::FixedOffset> {
+        match self.zone {
+            Zone::Unspecified => None,
+            Zone::Utc => chrono::FixedOffset::east_opt(0),
+            Zone::Offset(minutes) => chrono::FixedOffset::east_opt(i32::from(minutes) * 60),
+        }
+    }
+
+    /// The instant, with the offset written (`Z` is `+00:00`).
+    ///
+    /// An error when no zone was written (a wall-clock time is no instant: read it with
+    /// [`to_naive`](Self::to_naive)), or, as for `to_naive`, out of chrono's range.
+    pub fn to_chrono(&self) -> Result<chrono::DateTime<chrono::FixedOffset>, ValueError> {
+        use chrono::TimeZone;
+        let offset = self.offset().ok_or_else(|| {
+            invalid(
+                "chrono::DateTime",
+                "no zone was written: a wall-clock time, not an instant (see to_naive)",
+            )
+        })?;
+        offset
+            .from_local_datetime(&self.to_naive()?)
+            .single()
+            .ok_or_else(|| invalid("chrono::DateTime", "the instant is out of chrono's range"))
+    }
+
+    /// The instant in UTC; errors as [`to_chrono`](Self::to_chrono).
+    pub fn to_utc(&self) -> Result<chrono::DateTime<chrono::Utc>, ValueError> {
+        self.to_chrono().map(|at| at.with_timezone(&chrono::Utc))
+    }
+}
+
+impl From<chrono::NaiveDateTime> for DateTime {
+    /// The wall-clock time, written with no zone (WCF's `Unspecified`).
+    fn from(at: chrono::NaiveDateTime) -> Self {
+        DateTime::from_chrono(at, Zone::Unspecified)
+    }
+}
+
+impl From<chrono::DateTime<chrono::Utc>> for DateTime {
+    /// The instant, written with `Z`.
+    fn from(at: chrono::DateTime<chrono::Utc>) -> Self {
+        DateTime::from_chrono(at.naive_utc(), Zone::Utc)
+    }
+}
+
+impl From<chrono::DateTime<chrono::FixedOffset>> for DateTime {
+    /// The local time and its offset (`+00:00` stays an offset, not `Z`); an offset with
+    /// seconds or beyond ±14:00, which xs:dateTime cannot write, gives the same instant in UTC
+    /// (`Z`).
+    fn from(at: chrono::DateTime<chrono::FixedOffset>) -> Self {
+        let offset = *at.offset();
+        let secs = offset.local_minus_utc();
+        if secs % 60 == 0 && secs.abs() <= 14 * 3600 {
+            if let Some(local) = at.naive_utc().checked_add_offset(offset) {
+                // |secs / 60| <= 840: fits an i16.
+                return DateTime::from_chrono(local, Zone::Offset((secs / 60) as i16));
+            }
+        }
+        DateTime::from_chrono(at.naive_utc(), Zone::Utc)
+    }
+}
+
+impl TryFrom<DateTime> for chrono::NaiveDateTime {
+    type Error = ValueError;
+    /// As [`DateTime::to_naive`]: the wall-clock time, without the zone.
+    fn try_from(v: DateTime) -> Result<Self, ValueError> {
+        v.to_naive()
+    }
+}
+
+impl TryFrom<DateTime> for chrono::DateTime<chrono::FixedOffset> {
+    type Error = ValueError;
+    /// As [`DateTime::to_chrono`]: an error for a value without zone.
+    fn try_from(v: DateTime) -> Result<Self, ValueError> {
+        v.to_chrono()
+    }
+}
+
+impl TryFrom<DateTime> for chrono::DateTime<chrono::Utc> {
+    type Error = ValueError;
+    /// As [`DateTime::to_utc`]: an error for a value without zone.
+    fn try_from(v: DateTime) -> Result<Self, ValueError> {
+        v.to_utc()
+    }
+}
+
+/// `Nillable<xml::DateTime>` members set straight from chrono (`member = at.into()`).
+macro_rules! nillable_from_chrono {
+    ($($from:ty => $to:ty),*) => {$(
+        impl From<$from> for Nillable<$to> {
+            #[doc = concat!("A value, converted as `From<", stringify!($from), ">` does.")]
+            fn from(v: $from) -> Self {
+                Nillable::Value(<$to>::from(v))
+            }
+        }
+    )*};
+}
+nillable_from_chrono!(
+    chrono::NaiveDateTime => DateTime,
+    chrono::DateTime<chrono::Utc> => DateTime,
+    chrono::DateTime<chrono::FixedOffset> => DateTime,
+    chrono::NaiveDate => crate::xml::Date,
+    chrono::NaiveTime => crate::xml::Time
+);
+
 impl SimpleValue for DateTime {
     fn to_text(&self) -> Cow<'_, str> {
         Cow::Owned(self.to_string())
@@ -661,6 +832,83 @@ mod tests {
         assert_eq!(z.zone(), Zone::Utc);
         assert_eq!(o.zone(), Zone::Offset(0));
         assert_eq!(u.zone(), Zone::Unspecified);
+    }
+
+    #[test]
+    fn chrono_values_write_their_zone_and_wcf_fraction() {
+        use chrono::{FixedOffset, NaiveDate, TimeZone, Timelike, Utc};
+        let at = NaiveDate::from_ymd_opt(2026, 9, 23)
+            .unwrap()
+            .and_hms_nano_opt(13, 0, 5, 0)
+            .unwrap();
+        assert_eq!(DateTime::from(at).to_string(), "2026-09-23T13:00:05");
+        assert_eq!(
+            DateTime::from(Utc.from_utc_datetime(&at)).to_string(),
+            "2026-09-23T13:00:05Z"
+        );
+        let est = FixedOffset::west_opt(5 * 3600).unwrap();
+        let local = est.from_local_datetime(&at).single().unwrap();
+        assert_eq!(DateTime::from(local).to_string(), "2026-09-23T13:00:05-05:00");
+        let zero = FixedOffset::east_opt(0).unwrap().from_utc_datetime(&at);
+        assert_eq!(
+            DateTime::from(zero).to_string(),
+            "2026-09-23T13:00:05+00:00",
+            "an offset stays an offset"
+        );
+        let frac = at.with_nanosecond(123_400_000).unwrap();
+        assert_eq!(DateTime::from(frac).to_string(), "2026-09-23T13:00:05.1234000");
+        let fine = at.with_nanosecond(123_456_789).unwrap();
+        assert_eq!(DateTime::from(fine).to_string(), "2026-09-23T13:00:05.123456789");
+        assert_eq!(DateTime::from(fine).to_naive(), Ok(fine));
+    }
+
+    #[test]
+    fn offsets_xs_date_time_cannot_write_become_utc() {
+        use chrono::{FixedOffset, NaiveDate, TimeZone};
+        let at = NaiveDate::from_ymd_opt(1900, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        // A local mean time with seconds, and an offset beyond ±14:00.
+        for offset in [
+            FixedOffset::east_opt(4 * 3600 + 1172).unwrap(),
+            FixedOffset::west_opt(15 * 3600).unwrap(),
+        ] {
+            let zoned = offset.from_local_datetime(&at).single().unwrap();
+            let v = DateTime::from(zoned);
+            assert_eq!(v.zone(), Zone::Utc);
+            assert_eq!(v.to_chrono().unwrap(), zoned, "the same instant");
+        }
+    }
+
+    #[test]
+    fn chrono_edges_are_values_or_errors_never_panics() {
+        use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+        // A leap second: xs:dateTime has no second 60.
+        let leap = NaiveDate::from_ymd_opt(2016, 12, 31)
+            .unwrap()
+            .and_time(NaiveTime::from_hms_nano_opt(23, 59, 59, 1_500_000_000).unwrap());
+        assert_eq!(DateTime::from(leap).to_string(), "2016-12-31T23:59:59.999999999");
+        for at in [NaiveDateTime::MIN, NaiveDateTime::MAX] {
+            let v = DateTime::from(at);
+            assert_eq!(v.to_naive(), Ok(at));
+            assert_eq!(v.to_string().parse::<DateTime>(), Ok(v), "{v}");
+        }
+        assert_eq!(DateTime::from(NaiveDateTime::MIN).to_string(), "-262143-01-01T00:00:00");
+        // The end of a day is midnight of the next; on chrono's last day it is out of range.
+        let end: DateTime = "2021-12-31T24:00:00".parse().unwrap();
+        assert_eq!(end.to_naive().unwrap().to_string(), "2022-01-01 00:00:00");
+        let last: DateTime = "262142-12-31T24:00:00".parse().unwrap();
+        assert!(last.to_naive().is_err());
+        assert!(
+            "262143-01-01T00:00:00".parse::<DateTime>().is_err(),
+            "beyond chrono's years"
+        );
+        // A wall-clock time is no instant.
+        let wall: DateTime = "2021-10-05T13:45:10".parse().unwrap();
+        assert!(wall.to_chrono().is_err());
+        assert!(wall.to_utc().is_err());
+        assert_eq!(wall.offset(), None);
     }
 
     #[test]
