@@ -445,7 +445,7 @@ impl<O: ListOperation> Export<O> {
                 self.window_days
             )));
         }
-        if self.stream.is_some() || self.index > 0 || self.progress.records > 0 {
+        if self.started() {
             return Err(self.invalid("window_days after the export started".to_owned()));
         }
         self.window_days = days;
@@ -479,7 +479,7 @@ impl<O: ListOperation> Export<O> {
         if cursor.window > self.windows.len().max(1) {
             return Err(self.invalid(format!("the cursor's window {} is past the range", cursor.window + 1)));
         }
-        if self.stream.is_some() || self.index > 0 || self.progress.records > 0 {
+        if self.started() {
             return Err(self.invalid("resume after the export started".to_owned()));
         }
         self.index = cursor.window;
@@ -622,6 +622,11 @@ impl<O: ListOperation> Export<O> {
             None => error,
         };
         Some(Err(error))
+    }
+
+    /// Whether a record was asked for (or a cursor taken up) already.
+    fn started(&self) -> bool {
+        self.stream.is_some() || self.index > 0 || self.progress.records > 0
     }
 
     fn invalid(&self, message: String) -> Error {
