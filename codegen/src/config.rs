@@ -186,6 +186,36 @@ pub struct Paging {
     pub max_page_size: u32,
 }
 
+/// One identifier type per entity, and the members that hold that entity's identifiers.
+///
+/// The emitter declares the type (`{name} = Id<kinds::{Entity}>` of the values runtime) and
+/// types every claimed member's setter and `{member}_value()` accessor with it, whatever the
+/// member's wire form (`int`, `long` or text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdType {
+    /// The Rust type's name, e.g. `PatientId`.
+    pub name: String,
+    /// The entity in words, e.g. `patient`, for docs.
+    pub entity: String,
+    /// The members, as (type local-name pattern with `*` wildcards, exact member name). A
+    /// pattern that matches a member of another form (a flag, a collection) claims nothing.
+    pub members: Vec<(String, String)>,
+    /// Identifier records (a complex type whose members identify one record, such as
+    /// `PracticeIdentifierReq { PracticeID, ... }`): each gets `From<{name}>`, so that a member
+    /// of that type is set from the identifier.
+    pub records: Vec<QName>,
+}
+
+/// A response member that names the record the response is about (the one created, read or
+/// changed): the response type gets `id()`, which returns it typed or an error naming it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordId {
+    /// The response type.
+    pub owner: QName,
+    /// The path of members from it to a member an [`IdType`] claims.
+    pub path: MemberPath,
+}
+
 /// Generator settings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -227,6 +257,10 @@ pub struct Config {
     /// Paged list operations. An operation the contract lacks is a warning; a declaration
     /// whose members the operation lacks is an error.
     pub paging: Vec<Paging>,
+    /// Identifier types, one per entity (they need [`values`](Self::values) for the runtime).
+    pub ids: Vec<IdType>,
+    /// Response members naming the record a response is about.
+    pub record_ids: Vec<RecordId>,
     /// String members that hold typed values (dates, money, ...): accessors and setters
     /// (see [`value_rules`](crate::value_rules)). `None` generates none.
     pub values: Option<crate::value_rules::ValueRules>,
@@ -254,6 +288,8 @@ impl Default for Config {
             throttles: None,
             date_windows: Vec::new(),
             paging: Vec::new(),
+            ids: Vec::new(),
+            record_ids: Vec::new(),
             values: None,
             serde_feature: None,
         }
@@ -276,9 +312,10 @@ mod file {
     use serde::Deserialize;
 
     use super::{
-        Config, Credential, DateWindow, MemberPath, MemberRef, Paging, Placeholder, StatusPaths, ThrottleReport,
-        Throttles,
+        Config, Credential, DateWindow, IdType, MemberPath, MemberRef, Paging, Placeholder, RecordId, StatusPaths,
+        ThrottleReport, Throttles,
     };
+    use crate::QName;
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -310,6 +347,10 @@ mod file {
         date_windows: Vec<WindowEntry>,
         #[serde(default)]
         paging: Vec<PagingEntry>,
+        #[serde(default)]
+        ids: Vec<IdEntry>,
+        #[serde(default)]
+        record_ids: Vec<RecordIdEntry>,
         values: Option<crate::value_rules::file::Values>,
     }
 
@@ -361,6 +402,24 @@ mod file {
         max_page_size: u32,
     }
 
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct IdEntry {
+        name: String,
+        entity: String,
+        members: Vec<String>,
+        #[serde(default)]
+        records: Vec<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RecordIdEntry {
+        #[serde(rename = "type")]
+        owner: String,
+        member: String,
+    }
+
     #[derive(Debug, Default, Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Status {
@@ -378,6 +437,13 @@ mod file {
     struct Check {
         flag: String,
         denied: String,
+    }
+
+    /// `Some(())` when `s` is an ASCII identifier starting with an upper-case letter.
+    fn syn_ident_like(s: &str) -> Option<()> {
+        let mut chars = s.chars();
+        let first = chars.next()?;
+        (first.is_ascii_uppercase() && chars.all(|c| c.is_ascii_alphanumeric())).then_some(())
     }
 
     impl Config {
@@ -527,6 +593,54 @@ mod file {
                             page_size: p.page_size.as_ref().map(path).transpose()?,
                             next_key: path(&p.next_key)?,
                             max_page_size: p.max_page_size,
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
+                ids: o
+                    .ids
+                    .iter()
+                    .map(|e| {
+                        if syn_ident_like(&e.name).is_none() {
+                            return Err(format!("{origin}: ids: `{}` is not a Rust type name", e.name));
+                        }
+                        let members = e
+                            .members
+                            .iter()
+                            .map(|m| match m.split_once('/') {
+                                Some((t, m)) if !t.is_empty() && !m.is_empty() && !m.contains(['/', '*']) => {
+                                    Ok((t.to_owned(), m.to_owned()))
+                                }
+                                _ => Err(format!(
+                                    "{origin}: ids of {}: `{m}` is not of the form TypePattern/Member",
+                                    e.name
+                                )),
+                            })
+                            .collect::<Result<_, String>>()?;
+                        let records = e
+                            .records
+                            .iter()
+                            .map(|r| {
+                                QName::parse_clark(r)
+                                    .ok_or_else(|| format!("{origin}: ids of {}: `{r}` is not {{namespace}}Type", e.name))
+                            })
+                            .collect::<Result<_, String>>()?;
+                        Ok(IdType {
+                            name: e.name.clone(),
+                            entity: e.entity.clone(),
+                            members,
+                            records,
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
+                record_ids: o
+                    .record_ids
+                    .iter()
+                    .map(|r| {
+                        let owner = QName::parse_clark(&r.owner)
+                            .ok_or_else(|| format!("{origin}: record_ids: `{}` is not {{namespace}}Type", r.owner))?;
+                        Ok(RecordId {
+                            owner,
+                            path: path(&r.member)?,
                         })
                     })
                     .collect::<Result<_, String>>()?,

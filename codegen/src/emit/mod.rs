@@ -6,11 +6,16 @@
 //! | --- | --- |
 //! | `mod.rs` | module docs, the namespace table, the service endpoint |
 //! | `types.rs` | one Rust type per schema type, with its `Encode`/`Decode` impls |
+//! | `builders.rs` | `new` and one setter per member of every struct |
+//! | `ids.rs` | one identifier type per entity (only with [`Config::ids`]) |
 //! | `operations.rs` | one marker type per operation implementing `Operation`, and the operation table |
 //! | `values.rs` | typed accessors and setters of string members holding dates, money, ... (only with [`Config::values`]) |
 //! | `samples.rs` | a sample value of every struct and enumeration (the runtime's `Sample`), behind the other-direction feature when one is configured |
 //! | `api-surface.txt` | a line per operation (with its body types), type (and its request/response usage), field and enum value: what `regen` diffs to classify API changes |
 
+mod builders;
+mod claims;
+mod ids;
 mod lists;
 mod messages;
 mod operations;
@@ -124,9 +129,20 @@ pub fn emit_from(model: &Model, provenance: &Provenance<'_>, config: &Config) ->
     };
     let rust_header = header(provenance, "//");
     let mut warnings = model.warnings.clone();
+    let claims = claims::claims(&ctx)?;
+    warnings.extend(claims.warnings.iter().cloned());
+    let builders = builders::emit(&ctx, &claims)?;
+    let ids = (!config.ids.is_empty())
+        .then(|| -> Result<GeneratedFile> {
+            Ok(GeneratedFile {
+                path: "ids.rs".into(),
+                contents: format!("{rust_header}{}", format(ids::emit(&ctx, &claims)?)?),
+            })
+        })
+        .transpose()?;
     let values = match &config.values {
         Some(rules) => {
-            let v = values::emit(&ctx, rules)?;
+            let v = values::emit(&ctx, rules, &claims)?;
             warnings.extend(v.warnings);
             Some(GeneratedFile {
                 path: "values.rs".into(),
@@ -142,7 +158,11 @@ pub fn emit_from(model: &Model, provenance: &Provenance<'_>, config: &Config) ->
         },
         GeneratedFile {
             path: "types.rs".into(),
-            contents: format!("{rust_header}{}", format(types::emit(&ctx)?)?),
+            contents: format!("{rust_header}{}", format(types::emit(&ctx, builders.in_types)?)?),
+        },
+        GeneratedFile {
+            path: "builders.rs".into(),
+            contents: format!("{rust_header}{}", format(builders.code)?),
         },
         GeneratedFile {
             path: "operations.rs".into(),
@@ -157,6 +177,7 @@ pub fn emit_from(model: &Model, provenance: &Provenance<'_>, config: &Config) ->
             contents: format!("{}{}", header(provenance, "#"), surface::emit(&ctx)),
         },
     ];
+    files.extend(ids);
     files.extend(values);
     Ok(Output {
         files,
@@ -322,8 +343,11 @@ fn module_root(ctx: &Ctx<'_>) -> TokenStream {
         Some(feature) => quote!(#[cfg(feature = #feature)]),
         None => quote!(),
     };
+    let ids = (!ctx.config.ids.is_empty()).then(|| quote!(pub mod ids;));
     quote! {
         //! Types and operations generated from the WSDL.
+        mod builders;
+        #ids
         pub mod operations;
         #samples_cfg
         pub mod samples;

@@ -124,6 +124,20 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
         .filter(|(_, l)| l.is_some())
         .map(|((m, f), _)| (m, f))
         .unzip();
+    // Each operation's request and response type, with the module that holds it (the body
+    // type's `types`, or `operations` for a message type with header entries).
+    let typed_path = |m: &Option<MessageType<'_>>, w: &Wrapped| match m {
+        Some(m) => {
+            let ident = &m.ident;
+            quote!(operations::#ident)
+        }
+        None => {
+            let ident = ctx.type_ident(&w.body);
+            quote!(types::#ident)
+        }
+    };
+    let requests: Vec<TokenStream> = messages.iter().zip(ops).map(|((i, _), op)| typed_path(i, &op.input)).collect();
+    let responses: Vec<TokenStream> = messages.iter().zip(ops).map(|((_, o), op)| typed_path(o, &op.output)).collect();
     let stream_methods: Vec<syn::Ident> = list_methods
         .iter()
         .map(|f| format_ident!("stream_{}", f.to_string().trim_start_matches("r#")))
@@ -141,14 +155,17 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
         #glue
         /// Every operation of the service, in the binding's order.
         pub const OPERATIONS: [#rt::OperationInfo; #n] = [#(<#markers as #rt::Operation>::INFO),*];
-        /// Calls macro `$m` once with every operation as `(MarkerType, snake_case_name)`, in the
-        /// binding's order: `$m! { (A, a), (B, b), ... }`. Marker types live in this generated
-        /// `operations` module. Used to derive per-operation code (client methods, tests) from
-        /// the operation table instead of by hand.
+        /// Calls macro `$m` once with every operation as
+        /// `(MarkerType, snake_case_name, module::RequestType, module::ResponseType)`, in the
+        /// binding's order: `$m! { (A, a, types::AReq, types::AResp), ... }`. Marker types live
+        /// in this generated `operations` module; the request and response types in the module
+        /// named before them (`types`, or `operations` for a message with SOAP headers). Used to
+        /// derive per-operation code (client methods, tests) from the operation table instead of
+        /// by hand.
         #[macro_export]
         macro_rules! for_each_operation {
             ($m:ident) => {
-                $m! { #((#markers, #methods)),* }
+                $m! { #((#markers, #methods, #requests, #responses)),* }
             };
         }
         /// Calls macro `$m` once with every list operation (those implementing

@@ -38,7 +38,7 @@ pub(super) fn shape(m: &Member) -> Shape {
     }
 }
 
-pub(super) fn emit(ctx: &Ctx<'_>) -> Result<TokenStream> {
+pub(super) fn emit(ctx: &Ctx<'_>, extra: TokenStream) -> Result<TokenStream> {
     let mut defaults = DefaultCache::default();
     let mut items = Vec::new();
     for t in &ctx.model.types {
@@ -77,6 +77,7 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> Result<TokenStream> {
     Ok(quote! {
         //! Schema types. Each struct lists its members in wire order (base type members first).
         #(#items)*
+        #extra
     })
 }
 
@@ -310,38 +311,12 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
         }
     };
 
-    let constructor = (!derive_default).then(|| {
-        let required: Vec<_> = s.members.iter().zip(&field_idents).filter(|(m, _)| shape(m) == Shape::Req).collect();
-        let params = required.iter().map(|(m, f)| {
-            let ty = field_type(ctx, m);
-            quote!(#f: #ty)
-        });
-        let inits = s.members.iter().zip(&field_idents).map(|(m, f)| match shape(m) {
-            Shape::Req => quote!(#f),
-            Shape::ReqNil | Shape::Opt => quote!(#f: None),
-            Shape::OptNil => quote!(#f: #rt::Nillable::Absent),
-            Shape::Many => quote!(#f: Vec::new()),
-        });
-        let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-        let doc = super::doc_attrs(
-            "A value with the required members given, in wire order, and every other member unset\n(absent, or nil where the schema requires the element but allows nil).",
-        );
-        quote! {
-            impl #ident {
-                #doc
-                #allow
-                pub fn new(#(#params),*) -> Self {
-                    Self { #(#inits),* }
-                }
-            }
-        }
-    });
     Ok(quote! {
         #doc
         #[derive(#(#derives),*)]
         #serde_derive
+        #[non_exhaustive]
         pub struct #ident { #(#decls)* }
-        #constructor
         #debug_impl
         #encode
         #decode
@@ -406,6 +381,7 @@ fn emit_enum(ctx: &Ctx<'_>, t: &TypeDef) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #ident {
             #(#decls)*
             /// A value this version of the schema does not list, kept as sent.

@@ -1,21 +1,21 @@
-//! `values.rs`: typed accessors and setters for string members that hold dates, money, counts
-//! or flags, as the overrides' `[values]` rules declare ([`ValueRules`]).
+//! `values.rs`: typed accessors for members that hold identifiers (the overrides' `ids`) or
+//! dates, money, counts and flags written as text (the `[values]` rules, [`ValueRules`]).
 //!
-//! For each matched member of a record type: `{field}_value()`, which parses the member's text
-//! with the runtime's parser for the kind (compiled where the type is read, like its `Decode`),
-//! and `set_{field}_value(v)`, which writes a typed value as text (where the type is sent, like
-//! its `Encode`). The record keeps the text: accessors never change it. Rules that match
-//! nothing in this contract are reported as warnings.
+//! For each claimed member of a record type: `{field}_value()`, which reads the member as the
+//! claimed type (compiled where the type is read, like its `Decode`). The record keeps the wire
+//! form: accessors never change it. The typed setters are the builders' (`builders.rs`). What
+//! the declarations name that this contract lacks is reported as warnings.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::claims::{is_single_string, Claim, Claims, Wire};
 use super::types::{direction_cfg, shape, Shape};
 use super::Ctx;
-use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Builtin, Member, StructType, TypeDef, TypeKind, TypeRef};
+use crate::error::Result;
+use crate::model::{Member, StructType, TypeDef, TypeKind};
 use crate::names;
-use crate::value_rules::{glob, DayRange, ValueRules};
+use crate::value_rules::{DayRange, ValueRules};
 
 /// The generated module and what the rules named that this contract lacks.
 pub(super) struct Emitted {
@@ -23,107 +23,43 @@ pub(super) struct Emitted {
     pub warnings: Vec<String>,
 }
 
-/// A member a rule claimed, with the Rust type of its kind.
+/// A claimed member of one type.
 struct Claimed<'m> {
     member: &'m Member,
     field: String,
-    kind: &'m str,
-    ty: TokenStream,
+    claim: Claim,
 }
 
-pub(super) fn emit(ctx: &Ctx<'_>, rules: &ValueRules) -> Result<Emitted> {
-    let config_err = |msg: String| Error {
-        file: "config".into(),
-        line: None,
-        path: "values".into(),
-        kind: ErrorKind::Invalid(msg),
+pub(super) fn emit(ctx: &Ctx<'_>, rules: &ValueRules, claims: &Claims) -> Result<Emitted> {
+    let Some(vrt) = claims.vrt.as_ref() else {
+        return Ok(Emitted {
+            code: quote!(),
+            warnings: Vec::new(),
+        });
     };
-    let vrt: syn::Path = syn::parse_str(&rules.runtime_path).map_err(|e| {
-        config_err(format!(
-            "values.runtime_path `{}` is not a Rust path: {e}",
-            rules.runtime_path
-        ))
-    })?;
-    let mut kind_types = Vec::new();
-    for (kind, ty) in &rules.kinds {
-        let parsed: syn::Type = syn::parse_str(ty)
-            .map_err(|e| config_err(format!("values.kinds.{kind} `{ty}` is not a Rust type: {e}")))?;
-        kind_types.push((kind.as_str(), quote!(#parsed)));
-    }
-    let type_of = |kind: &str| kind_types.iter().find(|(k, _)| *k == kind).map(|(_, t)| t.clone());
-
-    // Which type and member patterns of each rule matched something, for the warnings.
-    let mut type_hits: Vec<Vec<bool>> = rules.rules.iter().map(|r| vec![false; r.types.len()]).collect();
-    let mut member_hits: Vec<Vec<bool>> = rules.rules.iter().map(|r| vec![false; r.members.len()]).collect();
     let mut warnings = Vec::new();
     let mut items = Vec::new();
     for t in &ctx.model.types {
         let TypeKind::Struct(s) = &t.kind else { continue };
         let fields = names::field_names(s.members.iter().map(|m| m.name.as_str()));
-        let mut claimed = Vec::new();
-        for (m, field) in s.members.iter().zip(&fields) {
-            for (ri, rule) in rules.rules.iter().enumerate() {
-                let mut type_match = false;
-                for (ti, p) in rule.types.iter().enumerate() {
-                    if p.matches(&t.name) {
-                        type_hits[ri][ti] = true;
-                        type_match = true;
-                    }
-                }
-                if !type_match {
-                    continue;
-                }
-                let Some(pi) = rule.members.iter().position(|p| glob(p, &m.name)) else {
-                    continue;
-                };
-                // The first rule that names the member decides, whether or not it can be typed.
-                // A credential is never parsed: its text would end up in an error.
-                if m.credential.is_some() || m.secret {
-                    member_hits[ri][pi] = true;
-                } else if is_single_string(ctx, m) {
-                    member_hits[ri][pi] = true;
-                    if let Some(ty) = type_of(&rule.kind) {
-                        claimed.push(Claimed {
-                            member: m,
-                            field: field.trim_start_matches("r#").to_owned(),
-                            kind: &rule.kind,
-                            ty,
-                        });
-                    }
-                } else if !rule.members[pi].contains('*') {
-                    // Named exactly, and typed by the schema itself (an `xs:int` ID): nothing
-                    // to add, and nothing missing.
-                    member_hits[ri][pi] = true;
-                }
-                break;
-            }
-        }
+        let claimed: Vec<Claimed<'_>> = s
+            .members
+            .iter()
+            .zip(&fields)
+            .filter_map(|(m, field)| {
+                claims.get(&t.name, &m.name).map(|claim| Claimed {
+                    member: m,
+                    field: field.trim_start_matches("r#").to_owned(),
+                    claim: claim.clone(),
+                })
+            })
+            .collect();
         if !claimed.is_empty() {
-            items.push(accessors(ctx, &vrt, t, &claimed));
-        }
-    }
-    for (ri, rule) in rules.rules.iter().enumerate() {
-        for (ti, p) in rule.types.iter().enumerate() {
-            if !type_hits[ri][ti] {
-                warnings.push(format!(
-                    "override values rule {} ({}): type {p} matches no type of this contract: skipped",
-                    ri + 1,
-                    rule.kind
-                ));
-            }
-        }
-        for (pi, p) in rule.members.iter().enumerate() {
-            if !member_hits[ri][pi] {
-                warnings.push(format!(
-                    "override values rule {} ({}): member {p} matches no string member of its types in this contract: skipped",
-                    ri + 1,
-                    rule.kind
-                ));
-            }
+            items.push(accessors(ctx, vrt, t, &claimed));
         }
     }
     for range in &rules.day_ranges {
-        match day_range(ctx, &vrt, range) {
+        match day_range(ctx, vrt, range) {
             Some(item) => items.push(item),
             None => warnings.push(format!(
                 "override values.day_ranges {}/{} and {}: not single xs:string members of this contract: helper {} left out",
@@ -132,7 +68,7 @@ pub(super) fn emit(ctx: &Ctx<'_>, rules: &ValueRules) -> Result<Emitted> {
         }
     }
     let doc = format!(
-        "Typed accessors for string members that hold dates, date-times, money, integers or flags,\nfrom the overrides' `[values]` rules: `{{field}}_value()` reads one, `set_{{field}}_value(v)`\nwrites one. The forms, errors and crates: [`{0}`].",
+        "Typed accessors for members that hold identifiers, dates, date-times, money, integers or\nflags, from the overrides' `ids` and `[values]` rules: `{{field}}_value()` reads one (the\ngenerated setters write one). The forms, errors and crates: [`{0}`].",
         rules.runtime_path
     );
     let doc_lines = doc.lines().map(|l| format!(" {l}"));
@@ -143,20 +79,6 @@ pub(super) fn emit(ctx: &Ctx<'_>, rules: &ValueRules) -> Result<Emitted> {
         },
         warnings,
     })
-}
-
-/// Whether the member is one `xs:string` value (or a simple type with its values).
-fn is_single_string(ctx: &Ctx<'_>, m: &Member) -> bool {
-    if shape(m) == Shape::Many {
-        return false;
-    }
-    match &m.ty {
-        TypeRef::Builtin(b) => *b == Builtin::String,
-        TypeRef::Named(q) => matches!(
-            ctx.model.get(q).map(|t| &t.kind),
-            Some(TypeKind::Alias(TypeRef::Builtin(Builtin::String)))
-        ),
-    }
 }
 
 /// The member's text as an `Option<&str>`, per its shape.
@@ -207,56 +129,70 @@ fn accessors(ctx: &Ctx<'_>, vrt: &syn::Path, t: &TypeDef, claimed: &[Claimed<'_>
     let getters = claimed.iter().map(|c| {
         let f = field_ident(&c.field);
         let getter = format_ident!("{}_value", c.field);
-        let ty = &c.ty;
         let member = format!("{}/{}", t.name.local, c.member.name);
+        let (ty, what, body) = match &c.claim {
+            Claim::Value { kind, ty } => {
+                let text = text_of(&f, c.member);
+                (
+                    ty.clone(),
+                    with_article(&kind.replace('_', "-")),
+                    quote!(#vrt::parse_member(#member, #text)),
+                )
+            }
+            Claim::Id { ty, wire, .. } => {
+                let body = match wire {
+                    Wire::Text => {
+                        let text = text_of(&f, c.member);
+                        quote!(<#ty>::parse_member(#member, #text))
+                    }
+                    Wire::Int if shape(c.member) == Shape::Req => quote!(Ok(Some(<#ty>::new(self.#f)))),
+                    Wire::Int => {
+                        let v = scalar_of(&f, c.member);
+                        quote!(Ok(#v.map(<#ty>::new)))
+                    }
+                    Wire::Long if shape(c.member) == Shape::Req => {
+                        quote!(<#ty>::from_long(#member, self.#f).map(Some))
+                    }
+                    Wire::Long => {
+                        let v = scalar_of(&f, c.member);
+                        quote!(#v.map(|v| <#ty>::from_long(#member, v)).transpose())
+                    }
+                };
+                (ty.clone(), "an identifier".to_owned(), body)
+            }
+        };
         let doc = super::doc_attrs(&format!(
-            "`{}` read as {} ({}): `Ok(None)` when absent, nil or empty; an\n[`InvalidValue`]({vrt_text}::InvalidValue) naming `{member}` and the text when it is not one.\nThe text stays in [`{}`](Self::{}).",
+            "`{}` read as {what} ({}): `Ok(None)` when absent, nil or empty; an\n[`InvalidValue`]({vrt_text}::InvalidValue) naming `{member}` and the text when it is not one.\nThe wire form stays in [`{}`](Self::{}).",
             c.member.name,
-            with_article(&c.kind.replace('_', "-")),
-            type_link(ty),
+            type_link(&ty),
             c.field,
             c.field,
         ));
-        let text = text_of(&f, c.member);
         // `#[inline]`: compiled only in the crates that call it, so 700 accessors cost the SDK's
         // own build next to nothing.
         quote! {
             #doc
             #[inline]
             pub fn #getter(&self) -> Result<Option<#ty>, #vrt::InvalidValue> {
-                #vrt::parse_member(#member, #text)
-            }
-        }
-    });
-    let setters = claimed.iter().map(|c| {
-        let f = field_ident(&c.field);
-        let setter = format_ident!("set_{}_value", c.field);
-        let ty = &c.ty;
-        let doc = super::doc_attrs(&format!(
-            "Sets `{}` to `value` as text, in the form its {} writes.",
-            c.member.name,
-            type_link(ty),
-        ));
-        let store = store(ctx, &f, c.member, quote!(value.into().to_string()));
-        quote! {
-            #doc
-            pub fn #setter(&mut self, value: impl Into<#ty>) -> &mut Self {
-                #store
-                self
+                #body
             }
         }
     });
     let read_cfg = direction_cfg(ctx, t.usage.response);
-    let write_cfg = direction_cfg(ctx, t.usage.request);
     quote! {
         #read_cfg
         impl super::types::#ident {
             #(#getters)*
         }
-        #write_cfg
-        impl super::types::#ident {
-            #(#setters)*
-        }
+    }
+}
+
+/// A scalar (`Copy`) member's value as an `Option<T>`, per its shape.
+fn scalar_of(f: &syn::Ident, m: &Member) -> TokenStream {
+    match shape(m) {
+        Shape::Req => quote!(Some(self.#f)),
+        Shape::ReqNil | Shape::Opt => quote!(self.#f),
+        Shape::OptNil | Shape::Many => quote!(self.#f.value().copied()),
     }
 }
 

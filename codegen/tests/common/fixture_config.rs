@@ -86,6 +86,8 @@ fn base_config(fixture: &str) -> Config {
             throttles: None,
             date_windows: Vec::new(),
             paging: Vec::new(),
+            ids: Vec::new(),
+            record_ids: Vec::new(),
             // Value rules have a test of their own (value_rules.rs).
             values: None,
             serde_feature: None,

@@ -444,18 +444,16 @@ fn log_body(what: &'static str, body: &[u8], redactor: &Redactor) {
 }
 
 macro_rules! operation_methods {
-    ($(($op:ident, $method:ident)),* $(,)?) => {
+    ($(($op:ident, $method:ident, $reqm:ident::$req:ident, $respm:ident::$resp:ident)),* $(,)?) => {
         /// One method per operation of the WSDL.
         impl KareoClient {
             $(
                 #[doc = concat!(
-                    "Calls [`", stringify!($op), "`](crate::operations::", stringify!($op), "): sends its ",
-                    "[request](crate::operations::", stringify!($op), "::Request) ",
-                    "with the client's credentials and returns its typed ",
-                    "[response](crate::operations::", stringify!($op), "::Response).\n\n",
-                    "The signature names them through the operation, as `<", stringify!($op), " as Operation>::Request` ",
-                    "and `::Response`; [`", stringify!($op), "`](crate::operations::", stringify!($op), ")'s page ",
-                    "names the concrete types (its first line, and `type Request = …` under `impl Operation`).\n\n",
+                    "Calls [`", stringify!($op), "`](crate::operations::", stringify!($op), "): sends a [`",
+                    stringify!($req), "`](crate::", stringify!($reqm), "::", stringify!($req), ") ",
+                    "(or anything that converts into one, such as the record it wraps) with the client's ",
+                    "credentials and returns the [`", stringify!($resp), "`](crate::", stringify!($respm), "::",
+                    stringify!($resp), ") the service answers.\n\n",
                     "Retried on transient failures only if the operation is read-only (see [`RetryPolicy`]). ",
                     "Kareo's published limit for it, its placeholder records and its date window, where it has ",
                     "them, are on the operation's page; the client spaces calls by the limit and drops the ",
@@ -463,9 +461,9 @@ macro_rules! operation_methods {
                 )]
                 pub async fn $method(
                     &self,
-                    request: <crate::operations::$op as Operation>::Request,
-                ) -> Result<<crate::operations::$op as Operation>::Response, Error> {
-                    self.call::<crate::operations::$op>(request).await
+                    request: impl Into<crate::$reqm::$req>,
+                ) -> Result<crate::$respm::$resp, Error> {
+                    self.call::<crate::operations::$op>(request.into()).await
                 }
             )*
         }

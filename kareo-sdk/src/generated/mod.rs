@@ -3,6 +3,10 @@
 // Do not edit by hand: change the generator or the overrides, then run `cargo xtask regen`.
 
 //! Types and operations generated from the WSDL.
+mod builders;
+
+pub mod ids;
+
 pub mod operations;
 
 #[cfg(feature = "server-codec")]

@@ -2643,28 +2643,53 @@ pub const OPERATIONS: [crate::xml::OperationInfo; 28usize] = [
     <GetCustomerIdFromKey as crate::xml::Operation>::INFO,
 ];
 
-/// Calls macro `$m` once with every operation as `(MarkerType, snake_case_name)`, in the
-/// binding's order: `$m! { (A, a), (B, b), ... }`. Marker types live in this generated
-/// `operations` module. Used to derive per-operation code (client methods, tests) from
-/// the operation table instead of by hand.
+/// Calls macro `$m` once with every operation as
+/// `(MarkerType, snake_case_name, module::RequestType, module::ResponseType)`, in the
+/// binding's order: `$m! { (A, a, types::AReq, types::AResp), ... }`. Marker types live
+/// in this generated `operations` module; the request and response types in the module
+/// named before them (`types`, or `operations` for a message with SOAP headers). Used to
+/// derive per-operation code (client methods, tests) from the operation table instead of
+/// by hand.
 #[macro_export]
 macro_rules! for_each_operation {
     ($m:ident) => {
-        $m ! { (UpdatePatient, update_patient), (UpdateEncounterStatus,
-        update_encounter_status), (UpdateAppointment, update_appointment),
-        (CreatePatient, create_patient), (CreateEncounter, create_encounter),
-        (RegisterExternalVendor, register_external_vendor), (UpdatePatientsExternalId,
-        update_patients_external_id), (CreatePayment, create_payment),
-        (CreateAppointment, create_appointment), (CreateDocument, create_document),
-        (DeleteDocument, delete_document), (GetAllPatients, get_all_patients),
-        (GetPatient, get_patient), (GetAppointment, get_appointment), (GetAppointments,
-        get_appointments), (GetCharges, get_charges), (GetPatients, get_patients),
-        (GetPayments, get_payments), (GetProviders, get_providers), (GetPractices,
-        get_practices), (GetTransactions, get_transactions), (GetServiceLocations,
-        get_service_locations), (GetProcedureCodes, get_procedure_codes),
-        (GetExternalVendors, get_external_vendors), (GetEncounterDetails,
-        get_encounter_details), (GetThrottles, get_throttles), (DeleteAppointment,
-        delete_appointment), (GetCustomerIdFromKey, get_customer_id_from_key) }
+        $m ! { (UpdatePatient, update_patient, types::UpdatePatientReq,
+        types::ModifyPatientResp), (UpdateEncounterStatus, update_encounter_status,
+        types::UpdateEncounterStatusReq, types::CreateEncounterResp), (UpdateAppointment,
+        update_appointment, types::UpdateAppointmentReq, types::UpdateAppointmentResp),
+        (CreatePatient, create_patient, types::CreatePatientReq,
+        types::ModifyPatientResp), (CreateEncounter, create_encounter,
+        types::CreateEncounterReq, types::CreateEncounterResp), (RegisterExternalVendor,
+        register_external_vendor, types::RegisterExternalVendorReq,
+        types::RegisterExternalVendorResp), (UpdatePatientsExternalId,
+        update_patients_external_id, types::UpdatePatientsExternalIdReq,
+        types::UpdatePatientsExternalIdResp), (CreatePayment, create_payment,
+        types::CreatePaymentRequest, types::CreatePaymentResp), (CreateAppointment,
+        create_appointment, types::CreateAppointmentReq, types::CreateAppointmentResp),
+        (CreateDocument, create_document, types::CreateDocumentReq,
+        types::CreateDocumentResp), (DeleteDocument, delete_document,
+        types::DeleteDocumentReq, types::DeleteDocumentResp), (GetAllPatients,
+        get_all_patients, types::GetAllPatientsReq, types::GetAllPatientsResp),
+        (GetPatient, get_patient, types::GetPatientReq, types::GetPatientResp),
+        (GetAppointment, get_appointment, types::GetAppointmentReq,
+        types::GetAppointmentResp), (GetAppointments, get_appointments,
+        types::GetAppointmentsReq, types::GetAppointmentsResp), (GetCharges, get_charges,
+        types::GetChargesReq, types::GetChargesResp), (GetPatients, get_patients,
+        types::GetPatientsReq, types::GetPatientsResp), (GetPayments, get_payments,
+        types::GetPaymentsReq, types::GetPaymentsResp), (GetProviders, get_providers,
+        types::GetProvidersReq, types::GetProvidersResp), (GetPractices, get_practices,
+        types::GetPracticesReq, types::GetPracticesResp), (GetTransactions,
+        get_transactions, types::GetTransactionsReq, types::GetTransactionsResp),
+        (GetServiceLocations, get_service_locations, types::GetServiceLocationsReq,
+        types::GetServiceLocationsResp), (GetProcedureCodes, get_procedure_codes,
+        types::GetProcedureCodesReq, types::GetProcedureCodesResp), (GetExternalVendors,
+        get_external_vendors, types::GetExternalVendorsReq,
+        types::GetExternalVendorsResp), (GetEncounterDetails, get_encounter_details,
+        types::GetEncounterDetailsReq, types::GetEncounterDetailsResp), (GetThrottles,
+        get_throttles, types::GetThrottlesReq, types::GetThrottlesResp),
+        (DeleteAppointment, delete_appointment, types::DeleteAppointmentReq,
+        types::DeleteAppointmentResp), (GetCustomerIdFromKey, get_customer_id_from_key,
+        types::GetCustomerIdFromKeyRequest, types::GetCustomerIdFromKeyResp) }
     };
 }
 

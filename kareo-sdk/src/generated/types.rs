@@ -9,6 +9,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct UpdatePatientReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -66,6 +67,7 @@ impl crate::xml::Decode for UpdatePatientReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct RequestBase {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -114,6 +116,7 @@ impl crate::xml::Decode for RequestBase {
 #[derive(Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct RequestHeader {
     /// `ClientVersion` (string): optional, nillable.
     #[cfg_attr(
@@ -221,6 +224,7 @@ impl crate::xml::Decode for RequestHeader {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientUpdate {
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -895,6 +899,7 @@ impl crate::xml::Decode for PatientUpdate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientAlertReq {
     /// `Message` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -1058,6 +1063,7 @@ pub type ArrayOfPatientCaseUpdateReq = Vec<PatientCaseUpdateReq>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientCaseUpdateReq {
     /// `Active` (boolean): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -1322,6 +1328,7 @@ pub type ArrayOfInsurancePolicyAuthorizationUpdateReq = Vec<
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct InsurancePolicyAuthorizationUpdateReq {
     /// `AuthorizationID` (int): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -1519,6 +1526,7 @@ impl crate::xml::Decode for InsurancePolicyAuthorizationUpdateReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientCaseConditionReq {
     /// `EPSDTReason` (EPSDTReasonCode): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -1698,6 +1706,7 @@ impl crate::xml::Decode for PatientCaseConditionReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientCaseDatesReq {
     /// `AccidentDate` (dateTime): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -1984,6 +1993,7 @@ pub type ArrayOfInsurancePolicyUpdateReq = Vec<InsurancePolicyUpdateReq>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct InsurancePolicyUpdateReq {
     /// `Active` (boolean): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -2324,6 +2334,7 @@ impl crate::xml::Decode for InsurancePolicyUpdateReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct InsurancePolicyAdjusterReq {
     /// `FaxNumber` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -2482,6 +2493,7 @@ impl crate::xml::Decode for InsurancePolicyAdjusterReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct InsurancePolicyInsuredReq {
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -2761,6 +2773,7 @@ impl crate::xml::Decode for InsurancePolicyInsuredReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ProviderIdentifierReq {
     /// `ExternalID` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -2841,6 +2854,7 @@ impl crate::xml::Decode for ProviderIdentifierReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ServiceLocationReq {
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -3116,6 +3130,7 @@ impl crate::xml::Decode for ServiceLocationReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientEmployerReq {
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -3274,6 +3289,7 @@ impl crate::xml::Decode for PatientEmployerReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct EmployerReq {
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -3420,6 +3436,7 @@ impl crate::xml::Decode for EmployerReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientGuarantorReq {
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -3634,6 +3651,7 @@ impl crate::xml::Decode for PatientGuarantorReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PracticeIdentifierReq {
     /// `ExternalID` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -3714,6 +3732,7 @@ impl crate::xml::Decode for PracticeIdentifierReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PhysicianIdentifierReq {
     /// `ExternalID` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -3794,6 +3813,7 @@ impl crate::xml::Decode for PhysicianIdentifierReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ModifyPatientResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -3990,6 +4010,7 @@ impl crate::xml::Decode for ModifyPatientResp {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ResponseBase {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -4058,6 +4079,7 @@ impl crate::xml::Decode for ResponseBase {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// `ErrorMessage` (string): optional, nillable.
     #[cfg_attr(
@@ -4134,6 +4156,7 @@ impl crate::xml::Decode for ErrorResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct SecurityResponse {
     /// `Authenticated` (boolean): optional.
     #[cfg_attr(
@@ -4267,6 +4290,7 @@ impl crate::xml::Decode for SecurityResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PermissionsMissing {
     /// `Permission` (ArrayOfstring): optional, nillable.
     #[cfg_attr(
@@ -4327,6 +4351,7 @@ impl crate::xml::Decode for PermissionsMissing {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PracticiesAuthorized {
     /// `PracticeID` (ArrayOfint): optional, nillable.
     #[cfg_attr(
@@ -4390,6 +4415,7 @@ pub type ArrayOfPatientCaseRes = Vec<PatientCaseRes>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientCaseRes {
     /// `Authorizations` (ArrayOfInsurancePolicyAuthorizationRes): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -4514,6 +4540,7 @@ pub type ArrayOfInsurancePolicyAuthorizationRes = Vec<InsurancePolicyAuthorizati
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct InsurancePolicyAuthorizationRes {
     /// `AuthorizationID` (int): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -4586,6 +4613,7 @@ pub type ArrayOfInsurancePolicyRes = Vec<InsurancePolicyRes>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct InsurancePolicyRes {
     /// `InsurancePolicyCompanyID` (int): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -4687,6 +4715,7 @@ impl crate::xml::Decode for InsurancePolicyRes {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct UpdateEncounterStatusReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -4745,6 +4774,7 @@ impl crate::xml::Decode for UpdateEncounterStatusReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct EncounterUpdateStatus {
     /// `EncounterID` (int): required. The service omits it when it holds the default value.
     #[cfg_attr(feature = "serde", serde(rename = "EncounterID"))]
@@ -4817,6 +4847,7 @@ impl crate::xml::Decode for EncounterUpdateStatus {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct EncounterUpdateStatusPractice {
     /// `PracticeID` (string): optional, nillable.
     #[cfg_attr(
@@ -4884,6 +4915,7 @@ impl crate::xml::Decode for EncounterUpdateStatusPractice {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct CreateEncounterResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -5277,6 +5309,7 @@ pub type ArrayOfServiceLineRes = Vec<ServiceLineRes>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ServiceLineRes {
     /// `EncounterID` (int): optional.
     #[cfg_attr(
@@ -5349,6 +5382,7 @@ impl crate::xml::Decode for ServiceLineRes {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct UpdateAppointmentReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -5406,6 +5440,7 @@ impl crate::xml::Decode for UpdateAppointmentReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct AppointmentUpdate {
     /// `AppointmentId` (long): required.
     #[cfg_attr(feature = "serde", serde(rename = "AppointmentId"))]
@@ -5716,6 +5751,7 @@ impl crate::xml::Decode for AppointmentUpdate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct UpdateAppointmentResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -5796,6 +5832,7 @@ impl crate::xml::Decode for UpdateAppointmentResp {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct AppointmentCreate {
     /// `AppointmentId` (long): optional.
     #[cfg_attr(
@@ -6044,56 +6081,6 @@ pub struct AppointmentCreate {
     pub was_created_online: Option<bool>,
 }
 
-impl AppointmentCreate {
-    /// A value with the required members given, in wire order, and every other member unset
-    /// (absent, or nil where the schema requires the element but allows nil).
-    pub fn new(
-        appointment_status: AppointmentStatus,
-        appointment_type: AppointmentType,
-        end_time: crate::xml::DateTime,
-        is_recurring: bool,
-        practice_id: i64,
-        service_location_id: i64,
-        start_time: crate::xml::DateTime,
-    ) -> Self {
-        Self {
-            appointment_id: None,
-            appointment_mode: crate::xml::Nillable::Absent,
-            appointment_name: crate::xml::Nillable::Absent,
-            appointment_reason_id: None,
-            appointment_status,
-            appointment_type,
-            appointment_uuid: crate::xml::Nillable::Absent,
-            attendees_count: None,
-            created_at: crate::xml::Nillable::Absent,
-            created_by: None,
-            customer_id: None,
-            end_time,
-            for_recare: None,
-            insurance_policy_authorization_id: crate::xml::Nillable::Absent,
-            is_deleted: None,
-            is_group_appointment: None,
-            is_recurring,
-            max_attendees: None,
-            notes: crate::xml::Nillable::Absent,
-            occurrence_id: crate::xml::Nillable::Absent,
-            patient_case_id: crate::xml::Nillable::Absent,
-            patient_summaries: crate::xml::Nillable::Absent,
-            patient_summary: crate::xml::Nillable::Absent,
-            practice_id,
-            provider_id: None,
-            recurrence_rule: crate::xml::Nillable::Absent,
-            resource_id: None,
-            resource_ids: crate::xml::Nillable::Absent,
-            service_location_id,
-            start_time,
-            updated_at: crate::xml::Nillable::Absent,
-            updated_by: None,
-            was_created_online: None,
-        }
-    }
-}
-
 impl crate::xml::Encode for AppointmentCreate {
     fn encode(
         &self,
@@ -6324,6 +6311,7 @@ pub type ArrayOfGroupPatientSummary = Vec<GroupPatientSummary>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GroupPatientSummary {
     /// `DateOfBirth` (dateTime): optional, nillable.
     #[cfg_attr(
@@ -6582,6 +6570,7 @@ impl crate::xml::Decode for GroupPatientSummary {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientSummary {
     /// `DateOfBirth` (dateTime): optional, nillable.
     #[cfg_attr(
@@ -6831,6 +6820,7 @@ impl crate::xml::Decode for PatientSummary {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct RecurrenceRule {
     /// `AppointmentId` (long): optional.
     #[cfg_attr(
@@ -7135,6 +7125,7 @@ pub type ArrayOfOrdinal = Vec<Ordinal>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct CreatePatientReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -7192,6 +7183,7 @@ impl crate::xml::Decode for CreatePatientReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientCreate {
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -7856,6 +7848,7 @@ pub type ArrayOfPatientCaseCreateReq = Vec<PatientCaseCreateReq>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientCaseCreateReq {
     /// `Active` (boolean): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -8107,6 +8100,7 @@ pub type ArrayOfInsurancePolicyAuthorizationCreateReq = Vec<
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct InsurancePolicyAuthorizationCreateReq {
     /// `ContactFullName` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -8283,6 +8277,7 @@ pub type ArrayOfInsurancePolicyCreateReq = Vec<InsurancePolicyCreateReq>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct InsurancePolicyCreateReq {
     /// `Active` (boolean): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -8610,6 +8605,7 @@ impl crate::xml::Decode for InsurancePolicyCreateReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct CreateEncounterReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -8667,6 +8663,7 @@ impl crate::xml::Decode for CreateEncounterReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct EncounterCreate {
     /// `Appointment` (AppointmentIdentifierReq): optional, nillable.
     #[cfg_attr(
@@ -9098,6 +9095,7 @@ impl crate::xml::Decode for EncounterCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct AppointmentIdentifierReq {
     /// `AppointmentID` (int): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -9165,6 +9163,7 @@ impl crate::xml::Decode for AppointmentIdentifierReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ProviderIdentifierDetailedReq {
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -9466,6 +9465,7 @@ impl crate::xml::Decode for ProviderIdentifierDetailedReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientCaseIdentifierReq {
     /// `CaseID` (int): optional, nillable.
     #[cfg_attr(
@@ -9559,6 +9559,7 @@ impl crate::xml::Decode for PatientCaseIdentifierReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct EncounterHospitalization {
     /// `EndDate` (dateTime): optional, nillable.
     #[cfg_attr(
@@ -9626,6 +9627,7 @@ impl crate::xml::Decode for EncounterHospitalization {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct EncounterMiscellaneous {
     /// `DoNotSendClaimElectronically` (boolean): optional.
     #[cfg_attr(
@@ -9753,6 +9755,7 @@ impl crate::xml::Decode for EncounterMiscellaneous {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct OrphanDiagnosisCodes {
     /// `OrphanDiagnosisCode1` (string): optional, nillable.
     #[cfg_attr(
@@ -9950,6 +9953,7 @@ impl crate::xml::Decode for OrphanDiagnosisCodes {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientIdentifierReq {
     /// `ExternalID` (string): optional, nillable.
     #[cfg_attr(
@@ -10082,6 +10086,7 @@ impl crate::xml::Decode for PatientIdentifierReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct EncounterPayment {
     /// `AmountPaid` (string): optional, nillable.
     #[cfg_attr(
@@ -10188,6 +10193,7 @@ impl crate::xml::Decode for EncounterPayment {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct EncounterPlaceOfService {
     /// `PlaceOfServiceCode` (string): optional, nillable.
     #[cfg_attr(
@@ -10260,6 +10266,7 @@ pub type ArrayOfServiceLineReq = Vec<ServiceLineReq>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ServiceLineReq {
     /// `AltDiagnosisCode1` (string): optional, nillable.
     #[cfg_attr(
@@ -10585,6 +10592,7 @@ impl crate::xml::Decode for ServiceLineReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct EncounterServiceLocation {
     /// `LocationID` (int): optional, nillable.
     #[cfg_attr(
@@ -10652,6 +10660,7 @@ impl crate::xml::Decode for EncounterServiceLocation {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct Ub04Req {
     /// `AdmissionCode` (string): optional, nillable.
     #[cfg_attr(
@@ -10870,6 +10879,7 @@ pub type ArrayOfHealthCodeReq = Vec<HealthCodeReq>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct HealthCodeReq {
     /// `Amount` (double): optional.
     #[cfg_attr(
@@ -10990,6 +11000,7 @@ impl crate::xml::Decode for HealthCodeReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct RegisterExternalVendorReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -11054,6 +11065,7 @@ impl crate::xml::Decode for RegisterExternalVendorReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ExternalVendorReq {
     /// `ExternalVendorName` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -11106,6 +11118,7 @@ impl crate::xml::Decode for ExternalVendorReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct RegisterExternalVendorResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -11186,6 +11199,7 @@ impl crate::xml::Decode for RegisterExternalVendorResp {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ExternalVendorData {
     /// `ExternalVendorID` (int): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -11253,6 +11267,7 @@ impl crate::xml::Decode for ExternalVendorData {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct UpdatePatientsExternalIdReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -11310,6 +11325,7 @@ impl crate::xml::Decode for UpdatePatientsExternalIdReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientExternalIdSettingBatch {
     /// `UpdateBatch` (ArrayOfPatientExternalIDSetting): optional, nillable.
     #[cfg_attr(
@@ -11380,6 +11396,7 @@ pub type ArrayOfPatientExternalIdSetting = Vec<PatientExternalIdSetting>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientExternalIdSetting {
     /// `externalID` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -11464,6 +11481,7 @@ impl crate::xml::Decode for PatientExternalIdSetting {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct UpdatePatientsExternalIdResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -11557,6 +11575,7 @@ impl crate::xml::Decode for UpdatePatientsExternalIdResp {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct CreatePaymentRequest {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -11614,6 +11633,7 @@ impl crate::xml::Decode for CreatePaymentRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PaymentCreate {
     /// `AjudicationDate` (string): optional, nillable.
     #[cfg_attr(
@@ -11791,6 +11811,7 @@ impl crate::xml::Decode for PaymentCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PaymentAppointmentCreate {
     /// `AppointmentID` (string): optional, nillable.
     #[cfg_attr(
@@ -11843,6 +11864,7 @@ impl crate::xml::Decode for PaymentAppointmentCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PaymentInsuranceCreate {
     /// `CompanyPlanID` (string): optional, nillable.
     #[cfg_attr(
@@ -11910,6 +11932,7 @@ impl crate::xml::Decode for PaymentInsuranceCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PaymentPatientCreate {
     /// `FirstName` (string): optional, nillable.
     #[cfg_attr(
@@ -12029,6 +12052,7 @@ impl crate::xml::Decode for PaymentPatientCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PaymentPaymentCreate {
     /// `AmountPaid` (string): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "AmountPaid", default))]
@@ -12101,6 +12125,7 @@ impl crate::xml::Decode for PaymentPaymentCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PaymentPracticeCreate {
     /// `PracticeID` (string): optional, nillable.
     #[cfg_attr(
@@ -12168,6 +12193,7 @@ impl crate::xml::Decode for PaymentPracticeCreate {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct CreatePaymentResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -12266,6 +12292,7 @@ impl crate::xml::Decode for CreatePaymentResp {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct CreateAppointmentReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -12323,6 +12350,7 @@ impl crate::xml::Decode for CreateAppointmentReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct CreateAppointmentResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -12403,6 +12431,7 @@ impl crate::xml::Decode for CreateAppointmentResp {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct CreateDocumentReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -12460,6 +12489,7 @@ impl crate::xml::Decode for CreateDocumentReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct DocumentCreateRequest {
     /// `DocumentDate` (dateTime): optional.
     #[cfg_attr(
@@ -12592,6 +12622,7 @@ impl crate::xml::Decode for DocumentCreateRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct CreateDocumentResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -12672,6 +12703,7 @@ impl crate::xml::Decode for CreateDocumentResp {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct Document {
     /// `CreatedDate` (dateTime): optional.
     #[cfg_attr(
@@ -12806,6 +12838,7 @@ impl crate::xml::Decode for Document {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct DeleteDocumentReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -12863,6 +12896,7 @@ impl crate::xml::Decode for DeleteDocumentReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct DeleteDocumentResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -12948,6 +12982,7 @@ impl crate::xml::Decode for DeleteDocumentResp {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetAllPatientsReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -13013,6 +13048,7 @@ impl crate::xml::Decode for GetAllPatientsReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientBatchFieldsToReturn {
     /// `AddressLine1` (boolean): optional.
     #[cfg_attr(
@@ -16461,6 +16497,7 @@ impl crate::xml::Decode for PatientBatchFieldsToReturn {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientBatchGetFilter {
     /// `BatchSize` (int): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -16541,6 +16578,7 @@ impl crate::xml::Decode for PatientBatchGetFilter {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetAllPatientsResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -16647,6 +16685,7 @@ impl crate::xml::Decode for GetAllPatientsResp {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientBatchKey {
     /// `nextStartKey` (int): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -16704,6 +16743,7 @@ pub type ArrayOfPatientBatchData = Vec<PatientBatchData>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientBatchData {
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -20458,6 +20498,7 @@ impl crate::xml::Decode for PatientBatchData {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetPatientReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -20522,6 +20563,7 @@ impl crate::xml::Decode for GetPatientReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct SinglePatientFilter {
     /// `ExternalID` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -20602,6 +20644,7 @@ impl crate::xml::Decode for SinglePatientFilter {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetPatientResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -20682,6 +20725,7 @@ impl crate::xml::Decode for GetPatientResp {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientData {
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -24099,6 +24143,7 @@ pub type ArrayOfPatientCaseData = Vec<PatientCaseData>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientCaseData {
     /// `ConditionRelatedToAbuse` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -24686,6 +24731,7 @@ pub type ArrayOfPatientInsurancePolicyData = Vec<PatientInsurancePolicyData>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientInsurancePolicyData {
     /// `Authorizations` (ArrayOfPatientInsurancePolicyAuthorizationData): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -25247,6 +25293,7 @@ pub type ArrayOfPatientInsurancePolicyAuthorizationData = Vec<
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientInsurancePolicyAuthorizationData {
     /// `AuthorizationNumber` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -25426,6 +25473,7 @@ impl crate::xml::Decode for PatientInsurancePolicyAuthorizationData {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetAppointmentReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -25483,6 +25531,7 @@ impl crate::xml::Decode for GetAppointmentReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct AppointmentRead {
     /// `AppointmentId` (long): required.
     #[cfg_attr(feature = "serde", serde(rename = "AppointmentId"))]
@@ -25530,6 +25579,7 @@ impl crate::xml::Decode for AppointmentRead {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetAppointmentResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -25610,6 +25660,7 @@ impl crate::xml::Decode for GetAppointmentResp {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetAppointmentsReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -25675,6 +25726,7 @@ impl crate::xml::Decode for GetAppointmentsReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct AppointmentFieldsToReturn {
     /// `AllDay` (boolean): optional.
     #[cfg_attr(
@@ -26575,6 +26627,7 @@ impl crate::xml::Decode for AppointmentFieldsToReturn {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct AppointmentFilter {
     /// `AppointmentReason` (string): optional, nillable.
     #[cfg_attr(
@@ -26832,6 +26885,7 @@ impl crate::xml::Decode for AppointmentFilter {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetAppointmentsResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -26930,6 +26984,7 @@ pub type ArrayOfAppointmentData = Vec<AppointmentData>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct AppointmentData {
     /// `AllDay` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -27958,6 +28013,7 @@ impl crate::xml::Decode for AppointmentData {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetChargesReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -28023,6 +28079,7 @@ impl crate::xml::Decode for GetChargesReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ChargeFieldsToReturn {
     /// `AdjustedCharges` (boolean): optional.
     #[cfg_attr(
@@ -30686,6 +30743,7 @@ impl crate::xml::Decode for ChargeFieldsToReturn {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ChargeFilter {
     /// `BatchNumber` (string): optional, nillable.
     #[cfg_attr(
@@ -31029,6 +31087,7 @@ impl crate::xml::Decode for ChargeFilter {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetChargesResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -31122,6 +31181,7 @@ pub type ArrayOfChargeData = Vec<ChargeData>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ChargeData {
     /// `AdjustedCharges` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -34012,6 +34072,7 @@ impl crate::xml::Decode for ChargeData {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetPatientsReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -34077,6 +34138,7 @@ impl crate::xml::Decode for GetPatientsReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientFieldsToReturn {
     /// `AddressLine1` (boolean): optional.
     #[cfg_attr(
@@ -37630,6 +37692,7 @@ impl crate::xml::Decode for PatientFieldsToReturn {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PatientFilter {
     /// `CollectionCategoryName` (string): optional, nillable.
     #[cfg_attr(
@@ -38068,6 +38131,7 @@ impl crate::xml::Decode for PatientFilter {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetPatientsResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -38161,6 +38225,7 @@ pub type ArrayOfPatientData = Vec<PatientData>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetPaymentsReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -38226,6 +38291,7 @@ impl crate::xml::Decode for GetPaymentsReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PaymentFieldsToReturn {
     /// `AdjudicationDate` (boolean): optional.
     #[cfg_attr(
@@ -38441,6 +38507,7 @@ impl crate::xml::Decode for PaymentFieldsToReturn {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PaymentFilter {
     /// `Amount` (string): optional, nillable.
     #[cfg_attr(
@@ -38677,6 +38744,7 @@ impl crate::xml::Decode for PaymentFilter {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetPaymentsResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -38770,6 +38838,7 @@ pub type ArrayOfPaymentData = Vec<PaymentData>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PaymentData {
     /// `AdjudicationDate` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -39045,6 +39114,7 @@ impl crate::xml::Decode for PaymentData {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetProvidersReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -39110,6 +39180,7 @@ impl crate::xml::Decode for GetProvidersReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ProviderFieldsToReturn {
     /// `Active` (boolean): optional.
     #[cfg_attr(
@@ -39608,6 +39679,7 @@ impl crate::xml::Decode for ProviderFieldsToReturn {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ProviderFilter {
     /// `DepartmentName` (string): optional, nillable.
     #[cfg_attr(
@@ -39766,6 +39838,7 @@ impl crate::xml::Decode for ProviderFilter {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetProvidersResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -39859,6 +39932,7 @@ pub type ArrayOfProviderData = Vec<ProviderData>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ProviderData {
     /// `Active` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -40490,6 +40564,7 @@ impl crate::xml::Decode for ProviderData {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetPracticesReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -40555,6 +40630,7 @@ impl crate::xml::Decode for GetPracticesReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PracticeFieldsToReturn {
     /// `Active` (boolean): optional.
     #[cfg_attr(
@@ -41146,6 +41222,7 @@ impl crate::xml::Decode for PracticeFieldsToReturn {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PracticeFilter {
     /// `Active` (string): optional, nillable.
     #[cfg_attr(
@@ -41304,6 +41381,7 @@ impl crate::xml::Decode for PracticeFilter {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetPracticesResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -41397,6 +41475,7 @@ pub type ArrayOfPracticeData = Vec<PracticeData>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct PracticeData {
     /// `Active` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -42060,6 +42139,7 @@ impl crate::xml::Decode for PracticeData {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetTransactionsReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -42125,6 +42205,7 @@ impl crate::xml::Decode for GetTransactionsReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct TransactionFieldsToReturn {
     /// `Amount` (boolean): optional.
     #[cfg_attr(
@@ -42352,6 +42433,7 @@ impl crate::xml::Decode for TransactionFieldsToReturn {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct TransactionFilter {
     /// `FromLastModifiedDate` (string): optional, nillable.
     #[cfg_attr(
@@ -42562,6 +42644,7 @@ impl crate::xml::Decode for TransactionFilter {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetTransactionsResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -42660,6 +42743,7 @@ pub type ArrayOfTransactionData = Vec<TransactionData>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct TransactionData {
     /// `Amount` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -42935,6 +43019,7 @@ impl crate::xml::Decode for TransactionData {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetExternalVendorsReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -42982,6 +43067,7 @@ impl crate::xml::Decode for GetExternalVendorsReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetExternalVendorsResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -43080,6 +43166,7 @@ pub type ArrayOfExternalVendorData = Vec<ExternalVendorData>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetEncounterDetailsReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -43145,6 +43232,7 @@ impl crate::xml::Decode for GetEncounterDetailsReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct EncounterDetailsFieldsToReturn {
     /// `AppointmentID` (boolean): optional.
     #[cfg_attr(
@@ -43541,6 +43629,7 @@ impl crate::xml::Decode for EncounterDetailsFieldsToReturn {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct EncounterDetailsFilter {
     /// `EncounterID` (string): required, nillable (`None` is sent as `xsi:nil`). The service omits it when it holds the default value.
     #[cfg_attr(feature = "serde", serde(rename = "EncounterID", default))]
@@ -43605,6 +43694,7 @@ impl crate::xml::Decode for EncounterDetailsFilter {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct EncounterDetailsPractice {
     /// `PracticeID` (string): optional, nillable.
     #[cfg_attr(
@@ -43672,6 +43762,7 @@ impl crate::xml::Decode for EncounterDetailsPractice {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetEncounterDetailsResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -43770,6 +43861,7 @@ pub type ArrayOfEncounterDetailsData = Vec<EncounterDetailsData>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct EncounterDetailsData {
     /// `AppointmentID` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -44248,6 +44340,7 @@ impl crate::xml::Decode for EncounterDetailsData {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetThrottlesReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -44295,6 +44388,7 @@ impl crate::xml::Decode for GetThrottlesReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetThrottlesResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -44393,6 +44487,7 @@ pub type ArrayOfThrottleDetail = Vec<ThrottleDetail>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ThrottleDetail {
     /// `Endpoint` (string): optional, nillable.
     #[cfg_attr(
@@ -44461,6 +44556,7 @@ impl crate::xml::Decode for ThrottleDetail {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct DeleteAppointmentReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -44518,6 +44614,7 @@ impl crate::xml::Decode for DeleteAppointmentReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct AppointmentDelete {
     /// `AppointmentId` (long): required.
     #[cfg_attr(feature = "serde", serde(rename = "AppointmentId"))]
@@ -44565,6 +44662,7 @@ impl crate::xml::Decode for AppointmentDelete {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct DeleteAppointmentResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -44650,6 +44748,7 @@ impl crate::xml::Decode for DeleteAppointmentResp {
 #[derive(Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetCustomerIdFromKeyRequest {
     /// `CustomerKey` (string): optional, nillable.
     #[cfg_attr(
@@ -44743,6 +44842,7 @@ impl crate::xml::Decode for GetCustomerIdFromKeyRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetCustomerIdFromKeyResp {
     /// `CustomerId` (int): optional.
     #[cfg_attr(
@@ -44800,6 +44900,7 @@ impl crate::xml::Decode for GetCustomerIdFromKeyResp {
 ///
 /// Enumeration. Values the schema does not list are kept, not rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AppointmentStatus {
     /// `Unknown`
     Unknown,
@@ -44913,6 +45014,7 @@ impl<'de> serde::Deserialize<'de> for AppointmentStatus {
 ///
 /// Enumeration. Values the schema does not list are kept, not rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AppointmentType {
     /// `U`
     U,
@@ -44986,6 +45088,7 @@ impl<'de> serde::Deserialize<'de> for AppointmentType {
 ///
 /// Enumeration. Values the schema does not list are kept, not rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AttendeeStatus {
     /// `PRESENT`
     Present,
@@ -45059,6 +45162,7 @@ impl<'de> serde::Deserialize<'de> for AttendeeStatus {
 ///
 /// Enumeration. Values the schema does not list are kept, not rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Ordinal {
     /// `Unknown`
     Unknown,
@@ -45144,6 +45248,7 @@ impl<'de> serde::Deserialize<'de> for Ordinal {
 ///
 /// Enumeration. Values the schema does not list are kept, not rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TypeOfDay {
     /// `Unknown`
     Unknown,
@@ -45217,6 +45322,7 @@ impl<'de> serde::Deserialize<'de> for TypeOfDay {
 ///
 /// Enumeration. Values the schema does not list are kept, not rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DocumentLabel {
     /// `Unknown`
     Unknown,
@@ -45630,6 +45736,7 @@ impl<'de> serde::Deserialize<'de> for DocumentLabel {
 ///
 /// Enumeration. Values the schema does not list are kept, not rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DocumentStatus {
     /// `Unknown`
     Unknown,
@@ -45715,6 +45822,7 @@ impl<'de> serde::Deserialize<'de> for DocumentStatus {
 ///
 /// Enumeration. Values the schema does not list are kept, not rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DocumentType {
     /// `Unknown`
     Unknown,
@@ -45815,6 +45923,7 @@ pub type Guid = crate::xml::Uuid;
 ///
 /// Enumeration. Values the schema does not list are kept, not rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EpsdtReasonCode {
     /// `NU`
     Nu,
@@ -45892,6 +46001,7 @@ impl<'de> serde::Deserialize<'de> for EpsdtReasonCode {
 ///
 /// Enumeration. Values the schema does not list are kept, not rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GenderCode {
     /// `Female`
     Female,
@@ -45965,6 +46075,7 @@ impl<'de> serde::Deserialize<'de> for GenderCode {
 ///
 /// Enumeration. Values the schema does not list are kept, not rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Relationship {
     /// `Child`
     Child,
@@ -46042,6 +46153,7 @@ impl<'de> serde::Deserialize<'de> for Relationship {
 ///
 /// Enumeration. Values the schema does not list are kept, not rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EmploymentStatusCode {
     /// `E`
     E,
@@ -46123,6 +46235,7 @@ impl<'de> serde::Deserialize<'de> for EmploymentStatusCode {
 ///
 /// Enumeration. Values the schema does not list are kept, not rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EncounterStatusCode {
     /// `Draft`
     Draft,
@@ -46204,6 +46317,7 @@ impl<'de> serde::Deserialize<'de> for EncounterStatusCode {
 ///
 /// Enumeration. Values the schema does not list are kept, not rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentMethodCode {
     /// `Cash`
     Cash,
@@ -46304,6 +46418,7 @@ pub type ArrayOflong = Vec<i64>;
 ///
 /// Enumeration. Values the schema does not list are kept, not rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AppointmentMode {
     /// `InOffice`
     InOffice,
@@ -46378,6 +46493,7 @@ pub type ArrayOfDayOfWeek = Vec<DayOfWeek>;
 ///
 /// Enumeration. Values the schema does not list are kept, not rejected.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DayOfWeek {
     /// `Sunday`
     Sunday,
@@ -46469,6 +46585,7 @@ impl<'de> serde::Deserialize<'de> for DayOfWeek {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetServiceLocationsReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -46534,6 +46651,7 @@ impl crate::xml::Decode for GetServiceLocationsReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ServiceLocationFieldsToReturn {
     /// `AddressLine1` (boolean): optional.
     #[cfg_attr(
@@ -46785,6 +46903,7 @@ impl crate::xml::Decode for ServiceLocationFieldsToReturn {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ServiceLocationFilter {
     /// `FromCreatedDate` (string): optional, nillable.
     #[cfg_attr(
@@ -46917,6 +47036,7 @@ impl crate::xml::Decode for ServiceLocationFilter {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetServiceLocationsResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -47015,6 +47135,7 @@ pub type ArrayOfServiceLocationData = Vec<ServiceLocationData>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ServiceLocationData {
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -47342,6 +47463,7 @@ impl crate::xml::Decode for ServiceLocationData {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetProcedureCodesReq {
     /// `RequestHeader` (RequestHeader): required, nillable (`None` is sent as `xsi:nil`).
     #[cfg_attr(feature = "serde", serde(rename = "RequestHeader", default))]
@@ -47407,6 +47529,7 @@ impl crate::xml::Decode for GetProcedureCodesReq {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ProcedureCodeFieldsToReturn {
     /// `Active` (boolean): optional.
     #[cfg_attr(
@@ -47608,6 +47731,7 @@ impl crate::xml::Decode for ProcedureCodeFieldsToReturn {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ProcedureCodeFilter {
     /// `Active` (boolean): optional.
     #[cfg_attr(
@@ -47749,6 +47873,7 @@ impl crate::xml::Decode for ProcedureCodeFilter {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct GetProcedureCodesResp {
     /// `ErrorResponse` (ErrorResponse): optional, nillable.
     #[cfg_attr(
@@ -47847,6 +47972,7 @@ pub type ArrayOfProcedureCodeData = Vec<ProcedureCodeData>;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
 pub struct ProcedureCodeData {
     /// `Active` (string): optional, nillable. The service omits it when it holds the default value.
     #[cfg_attr(
@@ -48092,4 +48218,36 @@ impl crate::xml::Decode for ProcedureCodeData {
         }
         Ok(xo)
     }
+}
+
+/// The members [`AppointmentUpdate::new`] requires: every member the schema requires. Each is
+/// named, and leaving one out does not compile.
+#[derive(Debug, Clone)]
+pub struct AppointmentUpdateRequired {
+    /// `AppointmentId`.
+    pub appointment_id: super::ids::AppointmentId,
+    /// `PatientId`.
+    pub patient_id: super::ids::PatientId,
+    /// `ServiceLocationId`.
+    pub service_location_id: super::ids::ServiceLocationId,
+}
+
+/// The members [`AppointmentCreate::new`] requires: every member the schema requires. Each is
+/// named, and leaving one out does not compile.
+#[derive(Debug, Clone)]
+pub struct AppointmentCreateRequired {
+    /// `AppointmentStatus`.
+    pub appointment_status: AppointmentStatus,
+    /// `AppointmentType`.
+    pub appointment_type: AppointmentType,
+    /// `EndTime`.
+    pub end_time: crate::xml::DateTime,
+    /// `IsRecurring`.
+    pub is_recurring: bool,
+    /// `PracticeId`.
+    pub practice_id: super::ids::PracticeId,
+    /// `ServiceLocationId`.
+    pub service_location_id: super::ids::ServiceLocationId,
+    /// `StartTime`.
+    pub start_time: crate::xml::DateTime,
 }

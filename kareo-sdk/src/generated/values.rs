@@ -2,13 +2,886 @@
 // Contract sha256: b94aa2b06e5b395cd4e717107760937342c066b9cfd45cfb0ba49eaf03378441 (9 documents)
 // Do not edit by hand: change the generator or the overrides, then run `cargo xtask regen`.
 
-//! Typed accessors for string members that hold dates, date-times, money, integers or flags,
-//! from the overrides' `[values]` rules: `{field}_value()` reads one, `set_{field}_value(v)`
-//! writes one. The forms, errors and crates: [`crate::values`].
+//! Typed accessors for members that hold identifiers, dates, date-times, money, integers or
+//! flags, from the overrides' `ids` and `[values]` rules: `{field}_value()` reads one (the
+//! generated setters write one). The forms, errors and crates: [`crate::values`].
+#[cfg(feature = "server-codec")]
+impl super::types::PatientUpdate {
+    /// `ExternalVendorID` read as an identifier ([`ExternalVendorId`](super::ids::ExternalVendorId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientUpdate/ExternalVendorID` and the text when it is not one.
+    /// The wire form stays in [`external_vendor_id`](Self::external_vendor_id).
+    #[inline]
+    pub fn external_vendor_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ExternalVendorId>, crate::values::InvalidValue> {
+        Ok(
+            self
+                .external_vendor_id
+                .value()
+                .copied()
+                .map(<super::ids::ExternalVendorId>::new),
+        )
+    }
+    /// `PatientID` read as an identifier ([`PatientId`](super::ids::PatientId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientUpdate/PatientID` and the text when it is not one.
+    /// The wire form stays in [`patient_id`](Self::patient_id).
+    #[inline]
+    pub fn patient_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PatientId>, crate::values::InvalidValue> {
+        Ok(self.patient_id.value().copied().map(<super::ids::PatientId>::new))
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::PatientCaseUpdateReq {
+    /// `CaseID` read as an identifier ([`CaseId`](super::ids::CaseId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseUpdateReq/CaseID` and the text when it is not one.
+    /// The wire form stays in [`case_id`](Self::case_id).
+    #[inline]
+    pub fn case_id_value(
+        &self,
+    ) -> Result<Option<super::ids::CaseId>, crate::values::InvalidValue> {
+        Ok(self.case_id.value().copied().map(<super::ids::CaseId>::new))
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::InsurancePolicyAuthorizationUpdateReq {
+    /// `InsurancePolicyID` read as an identifier ([`InsurancePolicyId`](super::ids::InsurancePolicyId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `InsurancePolicyAuthorizationUpdateReq/InsurancePolicyID` and the text when it is not one.
+    /// The wire form stays in [`insurance_policy_id`](Self::insurance_policy_id).
+    #[inline]
+    pub fn insurance_policy_id_value(
+        &self,
+    ) -> Result<Option<super::ids::InsurancePolicyId>, crate::values::InvalidValue> {
+        Ok(
+            self
+                .insurance_policy_id
+                .value()
+                .copied()
+                .map(<super::ids::InsurancePolicyId>::new),
+        )
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::InsurancePolicyUpdateReq {
+    /// `InsurancePolicyID` read as an identifier ([`InsurancePolicyId`](super::ids::InsurancePolicyId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `InsurancePolicyUpdateReq/InsurancePolicyID` and the text when it is not one.
+    /// The wire form stays in [`insurance_policy_id`](Self::insurance_policy_id).
+    #[inline]
+    pub fn insurance_policy_id_value(
+        &self,
+    ) -> Result<Option<super::ids::InsurancePolicyId>, crate::values::InvalidValue> {
+        Ok(
+            self
+                .insurance_policy_id
+                .value()
+                .copied()
+                .map(<super::ids::InsurancePolicyId>::new),
+        )
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::ProviderIdentifierReq {
+    /// `ProviderID` read as an identifier ([`ProviderId`](super::ids::ProviderId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderIdentifierReq/ProviderID` and the text when it is not one.
+    /// The wire form stays in [`provider_id`](Self::provider_id).
+    #[inline]
+    pub fn provider_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ProviderId>, crate::values::InvalidValue> {
+        Ok(self.provider_id.value().copied().map(<super::ids::ProviderId>::new))
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::ServiceLocationReq {
+    /// `LocationID` read as an identifier ([`ServiceLocationId`](super::ids::ServiceLocationId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationReq/LocationID` and the text when it is not one.
+    /// The wire form stays in [`location_id`](Self::location_id).
+    #[inline]
+    pub fn location_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ServiceLocationId>, crate::values::InvalidValue> {
+        Ok(self.location_id.value().copied().map(<super::ids::ServiceLocationId>::new))
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::PracticeIdentifierReq {
+    /// `PracticeID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeIdentifierReq/PracticeID` and the text when it is not one.
+    /// The wire form stays in [`practice_id`](Self::practice_id).
+    #[inline]
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        Ok(self.practice_id.value().copied().map(<super::ids::PracticeId>::new))
+    }
+}
+
+impl super::types::ModifyPatientResp {
+    /// `DefaultServiceLocationID` read as an identifier ([`ServiceLocationId`](super::ids::ServiceLocationId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ModifyPatientResp/DefaultServiceLocationID` and the text when it is not one.
+    /// The wire form stays in [`default_service_location_id`](Self::default_service_location_id).
+    #[inline]
+    pub fn default_service_location_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ServiceLocationId>, crate::values::InvalidValue> {
+        Ok(
+            self
+                .default_service_location_id
+                .value()
+                .copied()
+                .map(<super::ids::ServiceLocationId>::new),
+        )
+    }
+    /// `ExternalVendorID` read as an identifier ([`ExternalVendorId`](super::ids::ExternalVendorId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ModifyPatientResp/ExternalVendorID` and the text when it is not one.
+    /// The wire form stays in [`external_vendor_id`](Self::external_vendor_id).
+    #[inline]
+    pub fn external_vendor_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ExternalVendorId>, crate::values::InvalidValue> {
+        Ok(
+            self
+                .external_vendor_id
+                .value()
+                .copied()
+                .map(<super::ids::ExternalVendorId>::new),
+        )
+    }
+    /// `PatientID` read as an identifier ([`PatientId`](super::ids::PatientId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ModifyPatientResp/PatientID` and the text when it is not one.
+    /// The wire form stays in [`patient_id`](Self::patient_id).
+    #[inline]
+    pub fn patient_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PatientId>, crate::values::InvalidValue> {
+        Ok(self.patient_id.value().copied().map(<super::ids::PatientId>::new))
+    }
+    /// `PracticeID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ModifyPatientResp/PracticeID` and the text when it is not one.
+    /// The wire form stays in [`practice_id`](Self::practice_id).
+    #[inline]
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        Ok(self.practice_id.value().copied().map(<super::ids::PracticeId>::new))
+    }
+}
+
+impl super::types::PatientCaseRes {
+    /// `CaseID` read as an identifier ([`CaseId`](super::ids::CaseId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseRes/CaseID` and the text when it is not one.
+    /// The wire form stays in [`case_id`](Self::case_id).
+    #[inline]
+    pub fn case_id_value(
+        &self,
+    ) -> Result<Option<super::ids::CaseId>, crate::values::InvalidValue> {
+        Ok(self.case_id.value().copied().map(<super::ids::CaseId>::new))
+    }
+}
+
+impl super::types::InsurancePolicyAuthorizationRes {
+    /// `InsurancePolicyID` read as an identifier ([`InsurancePolicyId`](super::ids::InsurancePolicyId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `InsurancePolicyAuthorizationRes/InsurancePolicyID` and the text when it is not one.
+    /// The wire form stays in [`insurance_policy_id`](Self::insurance_policy_id).
+    #[inline]
+    pub fn insurance_policy_id_value(
+        &self,
+    ) -> Result<Option<super::ids::InsurancePolicyId>, crate::values::InvalidValue> {
+        Ok(
+            self
+                .insurance_policy_id
+                .value()
+                .copied()
+                .map(<super::ids::InsurancePolicyId>::new),
+        )
+    }
+}
+
+impl super::types::InsurancePolicyRes {
+    /// `InsurancePolicyID` read as an identifier ([`InsurancePolicyId`](super::ids::InsurancePolicyId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `InsurancePolicyRes/InsurancePolicyID` and the text when it is not one.
+    /// The wire form stays in [`insurance_policy_id`](Self::insurance_policy_id).
+    #[inline]
+    pub fn insurance_policy_id_value(
+        &self,
+    ) -> Result<Option<super::ids::InsurancePolicyId>, crate::values::InvalidValue> {
+        Ok(
+            self
+                .insurance_policy_id
+                .value()
+                .copied()
+                .map(<super::ids::InsurancePolicyId>::new),
+        )
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::EncounterUpdateStatus {
+    /// `EncounterID` read as an identifier ([`EncounterId`](super::ids::EncounterId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterUpdateStatus/EncounterID` and the text when it is not one.
+    /// The wire form stays in [`encounter_id`](Self::encounter_id).
+    #[inline]
+    pub fn encounter_id_value(
+        &self,
+    ) -> Result<Option<super::ids::EncounterId>, crate::values::InvalidValue> {
+        Ok(Some(<super::ids::EncounterId>::new(self.encounter_id)))
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::EncounterUpdateStatusPractice {
+    /// `PracticeID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterUpdateStatusPractice/PracticeID` and the text when it is not one.
+    /// The wire form stays in [`practice_id`](Self::practice_id).
+    #[inline]
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        <super::ids::PracticeId>::parse_member(
+            "EncounterUpdateStatusPractice/PracticeID",
+            self.practice_id.value().map(|v| v.as_str()),
+        )
+    }
+}
+
+impl super::types::CreateEncounterResp {
+    /// `AppointmentID` read as an identifier ([`AppointmentId`](super::ids::AppointmentId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `CreateEncounterResp/AppointmentID` and the text when it is not one.
+    /// The wire form stays in [`appointment_id`](Self::appointment_id).
+    #[inline]
+    pub fn appointment_id_value(
+        &self,
+    ) -> Result<Option<super::ids::AppointmentId>, crate::values::InvalidValue> {
+        Ok(self.appointment_id.map(<super::ids::AppointmentId>::new))
+    }
+    /// `EncounterID` read as an identifier ([`EncounterId`](super::ids::EncounterId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `CreateEncounterResp/EncounterID` and the text when it is not one.
+    /// The wire form stays in [`encounter_id`](Self::encounter_id).
+    #[inline]
+    pub fn encounter_id_value(
+        &self,
+    ) -> Result<Option<super::ids::EncounterId>, crate::values::InvalidValue> {
+        Ok(self.encounter_id.map(<super::ids::EncounterId>::new))
+    }
+    /// `ExternalVendorID` read as an identifier ([`ExternalVendorId`](super::ids::ExternalVendorId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `CreateEncounterResp/ExternalVendorID` and the text when it is not one.
+    /// The wire form stays in [`external_vendor_id`](Self::external_vendor_id).
+    #[inline]
+    pub fn external_vendor_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ExternalVendorId>, crate::values::InvalidValue> {
+        Ok(self.external_vendor_id.map(<super::ids::ExternalVendorId>::new))
+    }
+    /// `PatientCaseID` read as an identifier ([`CaseId`](super::ids::CaseId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `CreateEncounterResp/PatientCaseID` and the text when it is not one.
+    /// The wire form stays in [`patient_case_id`](Self::patient_case_id).
+    #[inline]
+    pub fn patient_case_id_value(
+        &self,
+    ) -> Result<Option<super::ids::CaseId>, crate::values::InvalidValue> {
+        Ok(self.patient_case_id.map(<super::ids::CaseId>::new))
+    }
+    /// `PatientID` read as an identifier ([`PatientId`](super::ids::PatientId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `CreateEncounterResp/PatientID` and the text when it is not one.
+    /// The wire form stays in [`patient_id`](Self::patient_id).
+    #[inline]
+    pub fn patient_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PatientId>, crate::values::InvalidValue> {
+        Ok(self.patient_id.map(<super::ids::PatientId>::new))
+    }
+    /// `PracticeID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `CreateEncounterResp/PracticeID` and the text when it is not one.
+    /// The wire form stays in [`practice_id`](Self::practice_id).
+    #[inline]
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        Ok(self.practice_id.map(<super::ids::PracticeId>::new))
+    }
+    /// `RenderingProviderID` read as an identifier ([`ProviderId`](super::ids::ProviderId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `CreateEncounterResp/RenderingProviderID` and the text when it is not one.
+    /// The wire form stays in [`rendering_provider_id`](Self::rendering_provider_id).
+    #[inline]
+    pub fn rendering_provider_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ProviderId>, crate::values::InvalidValue> {
+        Ok(self.rendering_provider_id.map(<super::ids::ProviderId>::new))
+    }
+    /// `SchedulingProviderID` read as an identifier ([`ProviderId`](super::ids::ProviderId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `CreateEncounterResp/SchedulingProviderID` and the text when it is not one.
+    /// The wire form stays in [`scheduling_provider_id`](Self::scheduling_provider_id).
+    #[inline]
+    pub fn scheduling_provider_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ProviderId>, crate::values::InvalidValue> {
+        Ok(self.scheduling_provider_id.map(<super::ids::ProviderId>::new))
+    }
+    /// `ServiceLocationID` read as an identifier ([`ServiceLocationId`](super::ids::ServiceLocationId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `CreateEncounterResp/ServiceLocationID` and the text when it is not one.
+    /// The wire form stays in [`service_location_id`](Self::service_location_id).
+    #[inline]
+    pub fn service_location_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ServiceLocationId>, crate::values::InvalidValue> {
+        Ok(self.service_location_id.map(<super::ids::ServiceLocationId>::new))
+    }
+    /// `SupervisingProviderID` read as an identifier ([`ProviderId`](super::ids::ProviderId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `CreateEncounterResp/SupervisingProviderID` and the text when it is not one.
+    /// The wire form stays in [`supervising_provider_id`](Self::supervising_provider_id).
+    #[inline]
+    pub fn supervising_provider_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ProviderId>, crate::values::InvalidValue> {
+        Ok(self.supervising_provider_id.map(<super::ids::ProviderId>::new))
+    }
+}
+
+impl super::types::ServiceLineRes {
+    /// `EncounterID` read as an identifier ([`EncounterId`](super::ids::EncounterId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLineRes/EncounterID` and the text when it is not one.
+    /// The wire form stays in [`encounter_id`](Self::encounter_id).
+    #[inline]
+    pub fn encounter_id_value(
+        &self,
+    ) -> Result<Option<super::ids::EncounterId>, crate::values::InvalidValue> {
+        Ok(self.encounter_id.map(<super::ids::EncounterId>::new))
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::AppointmentUpdate {
+    /// `AppointmentId` read as an identifier ([`AppointmentId`](super::ids::AppointmentId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentUpdate/AppointmentId` and the text when it is not one.
+    /// The wire form stays in [`appointment_id`](Self::appointment_id).
+    #[inline]
+    pub fn appointment_id_value(
+        &self,
+    ) -> Result<Option<super::ids::AppointmentId>, crate::values::InvalidValue> {
+        <super::ids::AppointmentId>::from_long(
+                "AppointmentUpdate/AppointmentId",
+                self.appointment_id,
+            )
+            .map(Some)
+    }
+    /// `PatientCaseId` read as an identifier ([`CaseId`](super::ids::CaseId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentUpdate/PatientCaseId` and the text when it is not one.
+    /// The wire form stays in [`patient_case_id`](Self::patient_case_id).
+    #[inline]
+    pub fn patient_case_id_value(
+        &self,
+    ) -> Result<Option<super::ids::CaseId>, crate::values::InvalidValue> {
+        self.patient_case_id
+            .value()
+            .copied()
+            .map(|v| <super::ids::CaseId>::from_long(
+                "AppointmentUpdate/PatientCaseId",
+                v,
+            ))
+            .transpose()
+    }
+    /// `PatientId` read as an identifier ([`PatientId`](super::ids::PatientId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentUpdate/PatientId` and the text when it is not one.
+    /// The wire form stays in [`patient_id`](Self::patient_id).
+    #[inline]
+    pub fn patient_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PatientId>, crate::values::InvalidValue> {
+        <super::ids::PatientId>::from_long(
+                "AppointmentUpdate/PatientId",
+                self.patient_id,
+            )
+            .map(Some)
+    }
+    /// `ProviderId` read as an identifier ([`ProviderId`](super::ids::ProviderId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentUpdate/ProviderId` and the text when it is not one.
+    /// The wire form stays in [`provider_id`](Self::provider_id).
+    #[inline]
+    pub fn provider_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ProviderId>, crate::values::InvalidValue> {
+        self.provider_id
+            .map(|v| <super::ids::ProviderId>::from_long(
+                "AppointmentUpdate/ProviderId",
+                v,
+            ))
+            .transpose()
+    }
+    /// `ServiceLocationId` read as an identifier ([`ServiceLocationId`](super::ids::ServiceLocationId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentUpdate/ServiceLocationId` and the text when it is not one.
+    /// The wire form stays in [`service_location_id`](Self::service_location_id).
+    #[inline]
+    pub fn service_location_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ServiceLocationId>, crate::values::InvalidValue> {
+        <super::ids::ServiceLocationId>::from_long(
+                "AppointmentUpdate/ServiceLocationId",
+                self.service_location_id,
+            )
+            .map(Some)
+    }
+}
+
+impl super::types::AppointmentCreate {
+    /// `AppointmentId` read as an identifier ([`AppointmentId`](super::ids::AppointmentId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentCreate/AppointmentId` and the text when it is not one.
+    /// The wire form stays in [`appointment_id`](Self::appointment_id).
+    #[inline]
+    pub fn appointment_id_value(
+        &self,
+    ) -> Result<Option<super::ids::AppointmentId>, crate::values::InvalidValue> {
+        self.appointment_id
+            .map(|v| <super::ids::AppointmentId>::from_long(
+                "AppointmentCreate/AppointmentId",
+                v,
+            ))
+            .transpose()
+    }
+    /// `PatientCaseId` read as an identifier ([`CaseId`](super::ids::CaseId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentCreate/PatientCaseId` and the text when it is not one.
+    /// The wire form stays in [`patient_case_id`](Self::patient_case_id).
+    #[inline]
+    pub fn patient_case_id_value(
+        &self,
+    ) -> Result<Option<super::ids::CaseId>, crate::values::InvalidValue> {
+        self.patient_case_id
+            .value()
+            .copied()
+            .map(|v| <super::ids::CaseId>::from_long(
+                "AppointmentCreate/PatientCaseId",
+                v,
+            ))
+            .transpose()
+    }
+    /// `PracticeId` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentCreate/PracticeId` and the text when it is not one.
+    /// The wire form stays in [`practice_id`](Self::practice_id).
+    #[inline]
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        <super::ids::PracticeId>::from_long(
+                "AppointmentCreate/PracticeId",
+                self.practice_id,
+            )
+            .map(Some)
+    }
+    /// `ProviderId` read as an identifier ([`ProviderId`](super::ids::ProviderId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentCreate/ProviderId` and the text when it is not one.
+    /// The wire form stays in [`provider_id`](Self::provider_id).
+    #[inline]
+    pub fn provider_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ProviderId>, crate::values::InvalidValue> {
+        self.provider_id
+            .map(|v| <super::ids::ProviderId>::from_long(
+                "AppointmentCreate/ProviderId",
+                v,
+            ))
+            .transpose()
+    }
+    /// `ServiceLocationId` read as an identifier ([`ServiceLocationId`](super::ids::ServiceLocationId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentCreate/ServiceLocationId` and the text when it is not one.
+    /// The wire form stays in [`service_location_id`](Self::service_location_id).
+    #[inline]
+    pub fn service_location_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ServiceLocationId>, crate::values::InvalidValue> {
+        <super::ids::ServiceLocationId>::from_long(
+                "AppointmentCreate/ServiceLocationId",
+                self.service_location_id,
+            )
+            .map(Some)
+    }
+}
+
+impl super::types::GroupPatientSummary {
+    /// `PatientId` read as an identifier ([`PatientId`](super::ids::PatientId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `GroupPatientSummary/PatientId` and the text when it is not one.
+    /// The wire form stays in [`patient_id`](Self::patient_id).
+    #[inline]
+    pub fn patient_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PatientId>, crate::values::InvalidValue> {
+        self.patient_id
+            .map(|v| <super::ids::PatientId>::from_long(
+                "GroupPatientSummary/PatientId",
+                v,
+            ))
+            .transpose()
+    }
+    /// `PracticeId` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `GroupPatientSummary/PracticeId` and the text when it is not one.
+    /// The wire form stays in [`practice_id`](Self::practice_id).
+    #[inline]
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        self.practice_id
+            .map(|v| <super::ids::PracticeId>::from_long(
+                "GroupPatientSummary/PracticeId",
+                v,
+            ))
+            .transpose()
+    }
+}
+
+impl super::types::PatientSummary {
+    /// `PatientId` read as an identifier ([`PatientId`](super::ids::PatientId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientSummary/PatientId` and the text when it is not one.
+    /// The wire form stays in [`patient_id`](Self::patient_id).
+    #[inline]
+    pub fn patient_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PatientId>, crate::values::InvalidValue> {
+        self.patient_id
+            .map(|v| <super::ids::PatientId>::from_long("PatientSummary/PatientId", v))
+            .transpose()
+    }
+    /// `PracticeId` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientSummary/PracticeId` and the text when it is not one.
+    /// The wire form stays in [`practice_id`](Self::practice_id).
+    #[inline]
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        self.practice_id
+            .map(|v| <super::ids::PracticeId>::from_long("PatientSummary/PracticeId", v))
+            .transpose()
+    }
+}
+
+impl super::types::RecurrenceRule {
+    /// `AppointmentId` read as an identifier ([`AppointmentId`](super::ids::AppointmentId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `RecurrenceRule/AppointmentId` and the text when it is not one.
+    /// The wire form stays in [`appointment_id`](Self::appointment_id).
+    #[inline]
+    pub fn appointment_id_value(
+        &self,
+    ) -> Result<Option<super::ids::AppointmentId>, crate::values::InvalidValue> {
+        self.appointment_id
+            .map(|v| <super::ids::AppointmentId>::from_long(
+                "RecurrenceRule/AppointmentId",
+                v,
+            ))
+            .transpose()
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::PatientCreate {
+    /// `ExternalVendorID` read as an identifier ([`ExternalVendorId`](super::ids::ExternalVendorId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCreate/ExternalVendorID` and the text when it is not one.
+    /// The wire form stays in [`external_vendor_id`](Self::external_vendor_id).
+    #[inline]
+    pub fn external_vendor_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ExternalVendorId>, crate::values::InvalidValue> {
+        Ok(
+            self
+                .external_vendor_id
+                .value()
+                .copied()
+                .map(<super::ids::ExternalVendorId>::new),
+        )
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::EncounterCreate {
+    /// `ExternalVendorID` read as an identifier ([`ExternalVendorId`](super::ids::ExternalVendorId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterCreate/ExternalVendorID` and the text when it is not one.
+    /// The wire form stays in [`external_vendor_id`](Self::external_vendor_id).
+    #[inline]
+    pub fn external_vendor_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ExternalVendorId>, crate::values::InvalidValue> {
+        Ok(
+            self
+                .external_vendor_id
+                .value()
+                .copied()
+                .map(<super::ids::ExternalVendorId>::new),
+        )
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::AppointmentIdentifierReq {
+    /// `AppointmentID` read as an identifier ([`AppointmentId`](super::ids::AppointmentId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentIdentifierReq/AppointmentID` and the text when it is not one.
+    /// The wire form stays in [`appointment_id`](Self::appointment_id).
+    #[inline]
+    pub fn appointment_id_value(
+        &self,
+    ) -> Result<Option<super::ids::AppointmentId>, crate::values::InvalidValue> {
+        Ok(self.appointment_id.value().copied().map(<super::ids::AppointmentId>::new))
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::ProviderIdentifierDetailedReq {
+    /// `ProviderID` read as an identifier ([`ProviderId`](super::ids::ProviderId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderIdentifierDetailedReq/ProviderID` and the text when it is not one.
+    /// The wire form stays in [`provider_id`](Self::provider_id).
+    #[inline]
+    pub fn provider_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ProviderId>, crate::values::InvalidValue> {
+        Ok(self.provider_id.value().copied().map(<super::ids::ProviderId>::new))
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::PatientCaseIdentifierReq {
+    /// `CaseID` read as an identifier ([`CaseId`](super::ids::CaseId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseIdentifierReq/CaseID` and the text when it is not one.
+    /// The wire form stays in [`case_id`](Self::case_id).
+    #[inline]
+    pub fn case_id_value(
+        &self,
+    ) -> Result<Option<super::ids::CaseId>, crate::values::InvalidValue> {
+        Ok(self.case_id.value().copied().map(<super::ids::CaseId>::new))
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::PatientIdentifierReq {
+    /// `PatientID` read as an identifier ([`PatientId`](super::ids::PatientId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientIdentifierReq/PatientID` and the text when it is not one.
+    /// The wire form stays in [`patient_id`](Self::patient_id).
+    #[inline]
+    pub fn patient_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PatientId>, crate::values::InvalidValue> {
+        Ok(self.patient_id.value().copied().map(<super::ids::PatientId>::new))
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::EncounterServiceLocation {
+    /// `LocationID` read as an identifier ([`ServiceLocationId`](super::ids::ServiceLocationId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterServiceLocation/LocationID` and the text when it is not one.
+    /// The wire form stays in [`location_id`](Self::location_id).
+    #[inline]
+    pub fn location_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ServiceLocationId>, crate::values::InvalidValue> {
+        Ok(self.location_id.value().copied().map(<super::ids::ServiceLocationId>::new))
+    }
+}
+
+impl super::types::ExternalVendorData {
+    /// `ExternalVendorID` read as an identifier ([`ExternalVendorId`](super::ids::ExternalVendorId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ExternalVendorData/ExternalVendorID` and the text when it is not one.
+    /// The wire form stays in [`external_vendor_id`](Self::external_vendor_id).
+    #[inline]
+    pub fn external_vendor_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ExternalVendorId>, crate::values::InvalidValue> {
+        Ok(
+            self
+                .external_vendor_id
+                .value()
+                .copied()
+                .map(<super::ids::ExternalVendorId>::new),
+        )
+    }
+}
+
+impl super::types::PatientExternalIdSetting {
+    /// `externalVendorID` read as an identifier ([`ExternalVendorId`](super::ids::ExternalVendorId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientExternalIDSetting/externalVendorID` and the text when it is not one.
+    /// The wire form stays in [`external_vendor_id`](Self::external_vendor_id).
+    #[inline]
+    pub fn external_vendor_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ExternalVendorId>, crate::values::InvalidValue> {
+        Ok(self.external_vendor_id.map(<super::ids::ExternalVendorId>::new))
+    }
+    /// `patientID` read as an identifier ([`PatientId`](super::ids::PatientId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientExternalIDSetting/patientID` and the text when it is not one.
+    /// The wire form stays in [`patient_id`](Self::patient_id).
+    #[inline]
+    pub fn patient_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PatientId>, crate::values::InvalidValue> {
+        Ok(self.patient_id.map(<super::ids::PatientId>::new))
+    }
+    /// `practiceID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientExternalIDSetting/practiceID` and the text when it is not one.
+    /// The wire form stays in [`practice_id`](Self::practice_id).
+    #[inline]
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        Ok(self.practice_id.map(<super::ids::PracticeId>::new))
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::PaymentAppointmentCreate {
+    /// `AppointmentID` read as an identifier ([`AppointmentId`](super::ids::AppointmentId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentAppointmentCreate/AppointmentID` and the text when it is not one.
+    /// The wire form stays in [`appointment_id`](Self::appointment_id).
+    #[inline]
+    pub fn appointment_id_value(
+        &self,
+    ) -> Result<Option<super::ids::AppointmentId>, crate::values::InvalidValue> {
+        <super::ids::AppointmentId>::parse_member(
+            "PaymentAppointmentCreate/AppointmentID",
+            self.appointment_id.value().map(|v| v.as_str()),
+        )
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::PaymentPatientCreate {
+    /// `PatientID` read as an identifier ([`PatientId`](super::ids::PatientId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentPatientCreate/PatientID` and the text when it is not one.
+    /// The wire form stays in [`patient_id`](Self::patient_id).
+    #[inline]
+    pub fn patient_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PatientId>, crate::values::InvalidValue> {
+        <super::ids::PatientId>::parse_member(
+            "PaymentPatientCreate/PatientID",
+            self.patient_id.value().map(|v| v.as_str()),
+        )
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::PaymentPracticeCreate {
+    /// `PracticeID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentPracticeCreate/PracticeID` and the text when it is not one.
+    /// The wire form stays in [`practice_id`](Self::practice_id).
+    #[inline]
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        <super::ids::PracticeId>::parse_member(
+            "PaymentPracticeCreate/PracticeID",
+            self.practice_id.value().map(|v| v.as_str()),
+        )
+    }
+}
+
+impl super::types::CreatePaymentResp {
+    /// `PaymentID` read as an identifier ([`PaymentId`](super::ids::PaymentId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `CreatePaymentResp/PaymentID` and the text when it is not one.
+    /// The wire form stays in [`payment_id`](Self::payment_id).
+    #[inline]
+    pub fn payment_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PaymentId>, crate::values::InvalidValue> {
+        Ok(self.payment_id.map(<super::ids::PaymentId>::new))
+    }
+    /// `PracticeID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `CreatePaymentResp/PracticeID` and the text when it is not one.
+    /// The wire form stays in [`practice_id`](Self::practice_id).
+    #[inline]
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        Ok(self.practice_id.map(<super::ids::PracticeId>::new))
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::DocumentCreateRequest {
+    /// `PatientId` read as an identifier ([`PatientId`](super::ids::PatientId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `DocumentCreateRequest/PatientId` and the text when it is not one.
+    /// The wire form stays in [`patient_id`](Self::patient_id).
+    #[inline]
+    pub fn patient_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PatientId>, crate::values::InvalidValue> {
+        Ok(self.patient_id.map(<super::ids::PatientId>::new))
+    }
+    /// `PracticeId` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `DocumentCreateRequest/PracticeId` and the text when it is not one.
+    /// The wire form stays in [`practice_id`](Self::practice_id).
+    #[inline]
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        Ok(Some(<super::ids::PracticeId>::new(self.practice_id)))
+    }
+}
+
+impl super::types::Document {
+    /// `DocumentId` read as an identifier ([`DocumentId`](super::ids::DocumentId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `Document/DocumentId` and the text when it is not one.
+    /// The wire form stays in [`document_id`](Self::document_id).
+    #[inline]
+    pub fn document_id_value(
+        &self,
+    ) -> Result<Option<super::ids::DocumentId>, crate::values::InvalidValue> {
+        self.document_id
+            .map(|v| <super::ids::DocumentId>::from_long("Document/DocumentId", v))
+            .transpose()
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::DeleteDocumentReq {
+    /// `DocumentId` read as an identifier ([`DocumentId`](super::ids::DocumentId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `DeleteDocumentReq/DocumentId` and the text when it is not one.
+    /// The wire form stays in [`document_id`](Self::document_id).
+    #[inline]
+    pub fn document_id_value(
+        &self,
+    ) -> Result<Option<super::ids::DocumentId>, crate::values::InvalidValue> {
+        <super::ids::DocumentId>::from_long(
+                "DeleteDocumentReq/DocumentId",
+                self.document_id,
+            )
+            .map(Some)
+    }
+}
+
+impl super::types::DeleteDocumentResp {
+    /// `DocumentId` read as an identifier ([`DocumentId`](super::ids::DocumentId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `DeleteDocumentResp/DocumentId` and the text when it is not one.
+    /// The wire form stays in [`document_id`](Self::document_id).
+    #[inline]
+    pub fn document_id_value(
+        &self,
+    ) -> Result<Option<super::ids::DocumentId>, crate::values::InvalidValue> {
+        self.document_id
+            .map(|v| <super::ids::DocumentId>::from_long(
+                "DeleteDocumentResp/DocumentId",
+                v,
+            ))
+            .transpose()
+    }
+}
+
+#[cfg(feature = "server-codec")]
+impl super::types::PatientBatchGetFilter {
+    /// `PracticeID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchGetFilter/PracticeID` and the text when it is not one.
+    /// The wire form stays in [`practice_id`](Self::practice_id).
+    #[inline]
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        Ok(self.practice_id.value().copied().map(<super::ids::PracticeId>::new))
+    }
+}
+
 impl super::types::PatientBatchData {
     /// `AlertShowWhenDisplayingPatientDetails` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenDisplayingPatientDetails` and the text when it is not one.
-    /// The text stays in [`alert_show_when_displaying_patient_details`](Self::alert_show_when_displaying_patient_details).
+    /// The wire form stays in [`alert_show_when_displaying_patient_details`](Self::alert_show_when_displaying_patient_details).
     #[inline]
     pub fn alert_show_when_displaying_patient_details_value(
         &self,
@@ -20,7 +893,7 @@ impl super::types::PatientBatchData {
     }
     /// `AlertShowWhenEnteringEncounters` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenEnteringEncounters` and the text when it is not one.
-    /// The text stays in [`alert_show_when_entering_encounters`](Self::alert_show_when_entering_encounters).
+    /// The wire form stays in [`alert_show_when_entering_encounters`](Self::alert_show_when_entering_encounters).
     #[inline]
     pub fn alert_show_when_entering_encounters_value(
         &self,
@@ -32,7 +905,7 @@ impl super::types::PatientBatchData {
     }
     /// `AlertShowWhenPostingPayments` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenPostingPayments` and the text when it is not one.
-    /// The text stays in [`alert_show_when_posting_payments`](Self::alert_show_when_posting_payments).
+    /// The wire form stays in [`alert_show_when_posting_payments`](Self::alert_show_when_posting_payments).
     #[inline]
     pub fn alert_show_when_posting_payments_value(
         &self,
@@ -44,7 +917,7 @@ impl super::types::PatientBatchData {
     }
     /// `AlertShowWhenPreparingPatientStatements` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenPreparingPatientStatements` and the text when it is not one.
-    /// The text stays in [`alert_show_when_preparing_patient_statements`](Self::alert_show_when_preparing_patient_statements).
+    /// The wire form stays in [`alert_show_when_preparing_patient_statements`](Self::alert_show_when_preparing_patient_statements).
     #[inline]
     pub fn alert_show_when_preparing_patient_statements_value(
         &self,
@@ -56,7 +929,7 @@ impl super::types::PatientBatchData {
     }
     /// `AlertShowWhenSchedulingAppointments` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenSchedulingAppointments` and the text when it is not one.
-    /// The text stays in [`alert_show_when_scheduling_appointments`](Self::alert_show_when_scheduling_appointments).
+    /// The wire form stays in [`alert_show_when_scheduling_appointments`](Self::alert_show_when_scheduling_appointments).
     #[inline]
     pub fn alert_show_when_scheduling_appointments_value(
         &self,
@@ -68,7 +941,7 @@ impl super::types::PatientBatchData {
     }
     /// `AlertShowWhenViewingClaimDetails` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/AlertShowWhenViewingClaimDetails` and the text when it is not one.
-    /// The text stays in [`alert_show_when_viewing_claim_details`](Self::alert_show_when_viewing_claim_details).
+    /// The wire form stays in [`alert_show_when_viewing_claim_details`](Self::alert_show_when_viewing_claim_details).
     #[inline]
     pub fn alert_show_when_viewing_claim_details_value(
         &self,
@@ -80,7 +953,7 @@ impl super::types::PatientBatchData {
     }
     /// `Authorization1EndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization1EndDate` and the text when it is not one.
-    /// The text stays in [`authorization1_end_date`](Self::authorization1_end_date).
+    /// The wire form stays in [`authorization1_end_date`](Self::authorization1_end_date).
     #[inline]
     pub fn authorization1_end_date_value(
         &self,
@@ -92,7 +965,7 @@ impl super::types::PatientBatchData {
     }
     /// `Authorization1NumberOfVisits` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization1NumberOfVisits` and the text when it is not one.
-    /// The text stays in [`authorization1_number_of_visits`](Self::authorization1_number_of_visits).
+    /// The wire form stays in [`authorization1_number_of_visits`](Self::authorization1_number_of_visits).
     #[inline]
     pub fn authorization1_number_of_visits_value(
         &self,
@@ -104,7 +977,7 @@ impl super::types::PatientBatchData {
     }
     /// `Authorization1NumberOfVisitsUsed` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization1NumberOfVisitsUsed` and the text when it is not one.
-    /// The text stays in [`authorization1_number_of_visits_used`](Self::authorization1_number_of_visits_used).
+    /// The wire form stays in [`authorization1_number_of_visits_used`](Self::authorization1_number_of_visits_used).
     #[inline]
     pub fn authorization1_number_of_visits_used_value(
         &self,
@@ -116,7 +989,7 @@ impl super::types::PatientBatchData {
     }
     /// `Authorization1StartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization1StartDate` and the text when it is not one.
-    /// The text stays in [`authorization1_start_date`](Self::authorization1_start_date).
+    /// The wire form stays in [`authorization1_start_date`](Self::authorization1_start_date).
     #[inline]
     pub fn authorization1_start_date_value(
         &self,
@@ -128,7 +1001,7 @@ impl super::types::PatientBatchData {
     }
     /// `Authorization2EndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization2EndDate` and the text when it is not one.
-    /// The text stays in [`authorization2_end_date`](Self::authorization2_end_date).
+    /// The wire form stays in [`authorization2_end_date`](Self::authorization2_end_date).
     #[inline]
     pub fn authorization2_end_date_value(
         &self,
@@ -140,7 +1013,7 @@ impl super::types::PatientBatchData {
     }
     /// `Authorization2NumberOfVisits` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization2NumberOfVisits` and the text when it is not one.
-    /// The text stays in [`authorization2_number_of_visits`](Self::authorization2_number_of_visits).
+    /// The wire form stays in [`authorization2_number_of_visits`](Self::authorization2_number_of_visits).
     #[inline]
     pub fn authorization2_number_of_visits_value(
         &self,
@@ -152,7 +1025,7 @@ impl super::types::PatientBatchData {
     }
     /// `Authorization2NumberOfVisitsUsed` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization2NumberOfVisitsUsed` and the text when it is not one.
-    /// The text stays in [`authorization2_number_of_visits_used`](Self::authorization2_number_of_visits_used).
+    /// The wire form stays in [`authorization2_number_of_visits_used`](Self::authorization2_number_of_visits_used).
     #[inline]
     pub fn authorization2_number_of_visits_used_value(
         &self,
@@ -164,7 +1037,7 @@ impl super::types::PatientBatchData {
     }
     /// `Authorization2StartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization2StartDate` and the text when it is not one.
-    /// The text stays in [`authorization2_start_date`](Self::authorization2_start_date).
+    /// The wire form stays in [`authorization2_start_date`](Self::authorization2_start_date).
     #[inline]
     pub fn authorization2_start_date_value(
         &self,
@@ -176,7 +1049,7 @@ impl super::types::PatientBatchData {
     }
     /// `Authorization3EndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization3EndDate` and the text when it is not one.
-    /// The text stays in [`authorization3_end_date`](Self::authorization3_end_date).
+    /// The wire form stays in [`authorization3_end_date`](Self::authorization3_end_date).
     #[inline]
     pub fn authorization3_end_date_value(
         &self,
@@ -188,7 +1061,7 @@ impl super::types::PatientBatchData {
     }
     /// `Authorization3NumberOfVisits` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization3NumberOfVisits` and the text when it is not one.
-    /// The text stays in [`authorization3_number_of_visits`](Self::authorization3_number_of_visits).
+    /// The wire form stays in [`authorization3_number_of_visits`](Self::authorization3_number_of_visits).
     #[inline]
     pub fn authorization3_number_of_visits_value(
         &self,
@@ -200,7 +1073,7 @@ impl super::types::PatientBatchData {
     }
     /// `Authorization3NumberOfVisitsUsed` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization3NumberOfVisitsUsed` and the text when it is not one.
-    /// The text stays in [`authorization3_number_of_visits_used`](Self::authorization3_number_of_visits_used).
+    /// The wire form stays in [`authorization3_number_of_visits_used`](Self::authorization3_number_of_visits_used).
     #[inline]
     pub fn authorization3_number_of_visits_used_value(
         &self,
@@ -212,7 +1085,7 @@ impl super::types::PatientBatchData {
     }
     /// `Authorization3StartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/Authorization3StartDate` and the text when it is not one.
-    /// The text stays in [`authorization3_start_date`](Self::authorization3_start_date).
+    /// The wire form stays in [`authorization3_start_date`](Self::authorization3_start_date).
     #[inline]
     pub fn authorization3_start_date_value(
         &self,
@@ -224,7 +1097,7 @@ impl super::types::PatientBatchData {
     }
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/CreatedDate` and the text when it is not one.
-    /// The text stays in [`created_date`](Self::created_date).
+    /// The wire form stays in [`created_date`](Self::created_date).
     #[inline]
     pub fn created_date_value(
         &self,
@@ -236,7 +1109,7 @@ impl super::types::PatientBatchData {
     }
     /// `DOB` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DOB` and the text when it is not one.
-    /// The text stays in [`dob`](Self::dob).
+    /// The wire form stays in [`dob`](Self::dob).
     #[inline]
     pub fn dob_value(
         &self,
@@ -248,7 +1121,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseConditionRelatedToAbuse` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToAbuse` and the text when it is not one.
-    /// The text stays in [`default_case_condition_related_to_abuse`](Self::default_case_condition_related_to_abuse).
+    /// The wire form stays in [`default_case_condition_related_to_abuse`](Self::default_case_condition_related_to_abuse).
     #[inline]
     pub fn default_case_condition_related_to_abuse_value(
         &self,
@@ -260,7 +1133,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseConditionRelatedToAutoAccident` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToAutoAccident` and the text when it is not one.
-    /// The text stays in [`default_case_condition_related_to_auto_accident`](Self::default_case_condition_related_to_auto_accident).
+    /// The wire form stays in [`default_case_condition_related_to_auto_accident`](Self::default_case_condition_related_to_auto_accident).
     #[inline]
     pub fn default_case_condition_related_to_auto_accident_value(
         &self,
@@ -275,7 +1148,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseConditionRelatedToEPSDT` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToEPSDT` and the text when it is not one.
-    /// The text stays in [`default_case_condition_related_to_epsdt`](Self::default_case_condition_related_to_epsdt).
+    /// The wire form stays in [`default_case_condition_related_to_epsdt`](Self::default_case_condition_related_to_epsdt).
     #[inline]
     pub fn default_case_condition_related_to_epsdt_value(
         &self,
@@ -287,7 +1160,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseConditionRelatedToEmergency` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToEmergency` and the text when it is not one.
-    /// The text stays in [`default_case_condition_related_to_emergency`](Self::default_case_condition_related_to_emergency).
+    /// The wire form stays in [`default_case_condition_related_to_emergency`](Self::default_case_condition_related_to_emergency).
     #[inline]
     pub fn default_case_condition_related_to_emergency_value(
         &self,
@@ -299,7 +1172,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseConditionRelatedToEmployment` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToEmployment` and the text when it is not one.
-    /// The text stays in [`default_case_condition_related_to_employment`](Self::default_case_condition_related_to_employment).
+    /// The wire form stays in [`default_case_condition_related_to_employment`](Self::default_case_condition_related_to_employment).
     #[inline]
     pub fn default_case_condition_related_to_employment_value(
         &self,
@@ -311,7 +1184,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseConditionRelatedToFamilyPlanning` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToFamilyPlanning` and the text when it is not one.
-    /// The text stays in [`default_case_condition_related_to_family_planning`](Self::default_case_condition_related_to_family_planning).
+    /// The wire form stays in [`default_case_condition_related_to_family_planning`](Self::default_case_condition_related_to_family_planning).
     #[inline]
     pub fn default_case_condition_related_to_family_planning_value(
         &self,
@@ -326,7 +1199,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseConditionRelatedToOther` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToOther` and the text when it is not one.
-    /// The text stays in [`default_case_condition_related_to_other`](Self::default_case_condition_related_to_other).
+    /// The wire form stays in [`default_case_condition_related_to_other`](Self::default_case_condition_related_to_other).
     #[inline]
     pub fn default_case_condition_related_to_other_value(
         &self,
@@ -338,7 +1211,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseConditionRelatedToPregnancy` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseConditionRelatedToPregnancy` and the text when it is not one.
-    /// The text stays in [`default_case_condition_related_to_pregnancy`](Self::default_case_condition_related_to_pregnancy).
+    /// The wire form stays in [`default_case_condition_related_to_pregnancy`](Self::default_case_condition_related_to_pregnancy).
     #[inline]
     pub fn default_case_condition_related_to_pregnancy_value(
         &self,
@@ -350,7 +1223,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseDatesAccidentDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesAccidentDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_accident_date`](Self::default_case_dates_accident_date).
+    /// The wire form stays in [`default_case_dates_accident_date`](Self::default_case_dates_accident_date).
     #[inline]
     pub fn default_case_dates_accident_date_value(
         &self,
@@ -362,7 +1235,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseDatesAcuteManifestationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesAcuteManifestationDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_acute_manifestation_date`](Self::default_case_dates_acute_manifestation_date).
+    /// The wire form stays in [`default_case_dates_acute_manifestation_date`](Self::default_case_dates_acute_manifestation_date).
     #[inline]
     pub fn default_case_dates_acute_manifestation_date_value(
         &self,
@@ -374,7 +1247,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseDatesInjuryEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesInjuryEndDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_injury_end_date`](Self::default_case_dates_injury_end_date).
+    /// The wire form stays in [`default_case_dates_injury_end_date`](Self::default_case_dates_injury_end_date).
     #[inline]
     pub fn default_case_dates_injury_end_date_value(
         &self,
@@ -386,7 +1259,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseDatesInjuryStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesInjuryStartDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_injury_start_date`](Self::default_case_dates_injury_start_date).
+    /// The wire form stays in [`default_case_dates_injury_start_date`](Self::default_case_dates_injury_start_date).
     #[inline]
     pub fn default_case_dates_injury_start_date_value(
         &self,
@@ -398,7 +1271,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseDatesLastMenstrualPeriodDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesLastMenstrualPeriodDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_last_menstrual_period_date`](Self::default_case_dates_last_menstrual_period_date).
+    /// The wire form stays in [`default_case_dates_last_menstrual_period_date`](Self::default_case_dates_last_menstrual_period_date).
     #[inline]
     pub fn default_case_dates_last_menstrual_period_date_value(
         &self,
@@ -413,7 +1286,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseDatesLastSeenDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesLastSeenDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_last_seen_date`](Self::default_case_dates_last_seen_date).
+    /// The wire form stays in [`default_case_dates_last_seen_date`](Self::default_case_dates_last_seen_date).
     #[inline]
     pub fn default_case_dates_last_seen_date_value(
         &self,
@@ -425,7 +1298,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseDatesLastXRayDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesLastXRayDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_last_x_ray_date`](Self::default_case_dates_last_x_ray_date).
+    /// The wire form stays in [`default_case_dates_last_x_ray_date`](Self::default_case_dates_last_x_ray_date).
     #[inline]
     pub fn default_case_dates_last_x_ray_date_value(
         &self,
@@ -437,7 +1310,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseDatesReferralDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesReferralDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_referral_date`](Self::default_case_dates_referral_date).
+    /// The wire form stays in [`default_case_dates_referral_date`](Self::default_case_dates_referral_date).
     #[inline]
     pub fn default_case_dates_referral_date_value(
         &self,
@@ -449,7 +1322,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseDatesRelatedDisabilityEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesRelatedDisabilityEndDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_related_disability_end_date`](Self::default_case_dates_related_disability_end_date).
+    /// The wire form stays in [`default_case_dates_related_disability_end_date`](Self::default_case_dates_related_disability_end_date).
     #[inline]
     pub fn default_case_dates_related_disability_end_date_value(
         &self,
@@ -464,7 +1337,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseDatesRelatedDisabilityStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesRelatedDisabilityStartDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_related_disability_start_date`](Self::default_case_dates_related_disability_start_date).
+    /// The wire form stays in [`default_case_dates_related_disability_start_date`](Self::default_case_dates_related_disability_start_date).
     #[inline]
     pub fn default_case_dates_related_disability_start_date_value(
         &self,
@@ -479,7 +1352,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseDatesRelatedHospitalizationEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesRelatedHospitalizationEndDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_related_hospitalization_end_date`](Self::default_case_dates_related_hospitalization_end_date).
+    /// The wire form stays in [`default_case_dates_related_hospitalization_end_date`](Self::default_case_dates_related_hospitalization_end_date).
     #[inline]
     pub fn default_case_dates_related_hospitalization_end_date_value(
         &self,
@@ -494,7 +1367,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseDatesRelatedHospitalizationStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesRelatedHospitalizationStartDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_related_hospitalization_start_date`](Self::default_case_dates_related_hospitalization_start_date).
+    /// The wire form stays in [`default_case_dates_related_hospitalization_start_date`](Self::default_case_dates_related_hospitalization_start_date).
     #[inline]
     pub fn default_case_dates_related_hospitalization_start_date_value(
         &self,
@@ -509,7 +1382,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseDatesSameOrSimilarIllnessEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesSameOrSimilarIllnessEndDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_same_or_similar_illness_end_date`](Self::default_case_dates_same_or_similar_illness_end_date).
+    /// The wire form stays in [`default_case_dates_same_or_similar_illness_end_date`](Self::default_case_dates_same_or_similar_illness_end_date).
     #[inline]
     pub fn default_case_dates_same_or_similar_illness_end_date_value(
         &self,
@@ -524,7 +1397,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseDatesSameOrSimilarIllnessStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesSameOrSimilarIllnessStartDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_same_or_similar_illness_start_date`](Self::default_case_dates_same_or_similar_illness_start_date).
+    /// The wire form stays in [`default_case_dates_same_or_similar_illness_start_date`](Self::default_case_dates_same_or_similar_illness_start_date).
     #[inline]
     pub fn default_case_dates_same_or_similar_illness_start_date_value(
         &self,
@@ -539,7 +1412,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseDatesUnableToWorkEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesUnableToWorkEndDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_unable_to_work_end_date`](Self::default_case_dates_unable_to_work_end_date).
+    /// The wire form stays in [`default_case_dates_unable_to_work_end_date`](Self::default_case_dates_unable_to_work_end_date).
     #[inline]
     pub fn default_case_dates_unable_to_work_end_date_value(
         &self,
@@ -551,7 +1424,7 @@ impl super::types::PatientBatchData {
     }
     /// `DefaultCaseDatesUnableToWorkStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseDatesUnableToWorkStartDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_unable_to_work_start_date`](Self::default_case_dates_unable_to_work_start_date).
+    /// The wire form stays in [`default_case_dates_unable_to_work_start_date`](Self::default_case_dates_unable_to_work_start_date).
     #[inline]
     pub fn default_case_dates_unable_to_work_start_date_value(
         &self,
@@ -561,21 +1434,21 @@ impl super::types::PatientBatchData {
             self.default_case_dates_unable_to_work_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `DefaultCaseID` read as an identifier ([`CaseId`](super::ids::CaseId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseID` and the text when it is not one.
-    /// The text stays in [`default_case_id`](Self::default_case_id).
+    /// The wire form stays in [`default_case_id`](Self::default_case_id).
     #[inline]
     pub fn default_case_id_value(
         &self,
-    ) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    ) -> Result<Option<super::ids::CaseId>, crate::values::InvalidValue> {
+        <super::ids::CaseId>::parse_member(
             "PatientBatchData/DefaultCaseID",
             self.default_case_id.value().map(|v| v.as_str()),
         )
     }
     /// `DefaultCaseSendPatientStatements` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultCaseSendPatientStatements` and the text when it is not one.
-    /// The text stays in [`default_case_send_patient_statements`](Self::default_case_send_patient_statements).
+    /// The wire form stays in [`default_case_send_patient_statements`](Self::default_case_send_patient_statements).
     #[inline]
     pub fn default_case_send_patient_statements_value(
         &self,
@@ -585,9 +1458,33 @@ impl super::types::PatientBatchData {
             self.default_case_send_patient_statements.value().map(|v| v.as_str()),
         )
     }
+    /// `DefaultRenderingProviderId` read as an identifier ([`ProviderId`](super::ids::ProviderId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultRenderingProviderId` and the text when it is not one.
+    /// The wire form stays in [`default_rendering_provider_id`](Self::default_rendering_provider_id).
+    #[inline]
+    pub fn default_rendering_provider_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ProviderId>, crate::values::InvalidValue> {
+        <super::ids::ProviderId>::parse_member(
+            "PatientBatchData/DefaultRenderingProviderId",
+            self.default_rendering_provider_id.value().map(|v| v.as_str()),
+        )
+    }
+    /// `DefaultServiceLocationId` read as an identifier ([`ServiceLocationId`](super::ids::ServiceLocationId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/DefaultServiceLocationId` and the text when it is not one.
+    /// The wire form stays in [`default_service_location_id`](Self::default_service_location_id).
+    #[inline]
+    pub fn default_service_location_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ServiceLocationId>, crate::values::InvalidValue> {
+        <super::ids::ServiceLocationId>::parse_member(
+            "PatientBatchData/DefaultServiceLocationId",
+            self.default_service_location_id.value().map(|v| v.as_str()),
+        )
+    }
     /// `GuarantorDifferentThanPatient` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/GuarantorDifferentThanPatient` and the text when it is not one.
-    /// The text stays in [`guarantor_different_than_patient`](Self::guarantor_different_than_patient).
+    /// The wire form stays in [`guarantor_different_than_patient`](Self::guarantor_different_than_patient).
     #[inline]
     pub fn guarantor_different_than_patient_value(
         &self,
@@ -597,19 +1494,21 @@ impl super::types::PatientBatchData {
             self.guarantor_different_than_patient.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `ID` read as an identifier ([`PatientId`](super::ids::PatientId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/ID` and the text when it is not one.
-    /// The text stays in [`id`](Self::id).
+    /// The wire form stays in [`id`](Self::id).
     #[inline]
-    pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn id_value(
+        &self,
+    ) -> Result<Option<super::ids::PatientId>, crate::values::InvalidValue> {
+        <super::ids::PatientId>::parse_member(
             "PatientBatchData/ID",
             self.id.value().map(|v| v.as_str()),
         )
     }
     /// `LastAppointmentDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/LastAppointmentDate` and the text when it is not one.
-    /// The text stays in [`last_appointment_date`](Self::last_appointment_date).
+    /// The wire form stays in [`last_appointment_date`](Self::last_appointment_date).
     #[inline]
     pub fn last_appointment_date_value(
         &self,
@@ -621,7 +1520,7 @@ impl super::types::PatientBatchData {
     }
     /// `LastEncounterDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/LastEncounterDate` and the text when it is not one.
-    /// The text stays in [`last_encounter_date`](Self::last_encounter_date).
+    /// The wire form stays in [`last_encounter_date`](Self::last_encounter_date).
     #[inline]
     pub fn last_encounter_date_value(
         &self,
@@ -633,7 +1532,7 @@ impl super::types::PatientBatchData {
     }
     /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/LastModifiedDate` and the text when it is not one.
-    /// The text stays in [`last_modified_date`](Self::last_modified_date).
+    /// The wire form stays in [`last_modified_date`](Self::last_modified_date).
     #[inline]
     pub fn last_modified_date_value(
         &self,
@@ -645,7 +1544,7 @@ impl super::types::PatientBatchData {
     }
     /// `MostRecentNote1Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/MostRecentNote1Date` and the text when it is not one.
-    /// The text stays in [`most_recent_note1_date`](Self::most_recent_note1_date).
+    /// The wire form stays in [`most_recent_note1_date`](Self::most_recent_note1_date).
     #[inline]
     pub fn most_recent_note1_date_value(
         &self,
@@ -657,7 +1556,7 @@ impl super::types::PatientBatchData {
     }
     /// `MostRecentNote2Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/MostRecentNote2Date` and the text when it is not one.
-    /// The text stays in [`most_recent_note2_date`](Self::most_recent_note2_date).
+    /// The wire form stays in [`most_recent_note2_date`](Self::most_recent_note2_date).
     #[inline]
     pub fn most_recent_note2_date_value(
         &self,
@@ -669,7 +1568,7 @@ impl super::types::PatientBatchData {
     }
     /// `MostRecentNote3Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/MostRecentNote3Date` and the text when it is not one.
-    /// The text stays in [`most_recent_note3_date`](Self::most_recent_note3_date).
+    /// The wire form stays in [`most_recent_note3_date`](Self::most_recent_note3_date).
     #[inline]
     pub fn most_recent_note3_date_value(
         &self,
@@ -681,7 +1580,7 @@ impl super::types::PatientBatchData {
     }
     /// `MostRecentNote4Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/MostRecentNote4Date` and the text when it is not one.
-    /// The text stays in [`most_recent_note4_date`](Self::most_recent_note4_date).
+    /// The wire form stays in [`most_recent_note4_date`](Self::most_recent_note4_date).
     #[inline]
     pub fn most_recent_note4_date_value(
         &self,
@@ -691,19 +1590,21 @@ impl super::types::PatientBatchData {
             self.most_recent_note4_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeId` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PracticeId` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PracticeId` and the text when it is not one.
-    /// The text stays in [`practice_id`](Self::practice_id).
+    /// The wire form stays in [`practice_id`](Self::practice_id).
     #[inline]
-    pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        <super::ids::PracticeId>::parse_member(
             "PatientBatchData/PracticeId",
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
     /// `PrimaryInsurancePolicyCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyCopay` and the text when it is not one.
-    /// The text stays in [`primary_insurance_policy_copay`](Self::primary_insurance_policy_copay).
+    /// The wire form stays in [`primary_insurance_policy_copay`](Self::primary_insurance_policy_copay).
     #[inline]
     pub fn primary_insurance_policy_copay_value(
         &self,
@@ -715,7 +1616,7 @@ impl super::types::PatientBatchData {
     }
     /// `PrimaryInsurancePolicyDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyDeductible` and the text when it is not one.
-    /// The text stays in [`primary_insurance_policy_deductible`](Self::primary_insurance_policy_deductible).
+    /// The wire form stays in [`primary_insurance_policy_deductible`](Self::primary_insurance_policy_deductible).
     #[inline]
     pub fn primary_insurance_policy_deductible_value(
         &self,
@@ -727,7 +1628,7 @@ impl super::types::PatientBatchData {
     }
     /// `PrimaryInsurancePolicyEffectiveEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyEffectiveEndDate` and the text when it is not one.
-    /// The text stays in [`primary_insurance_policy_effective_end_date`](Self::primary_insurance_policy_effective_end_date).
+    /// The wire form stays in [`primary_insurance_policy_effective_end_date`](Self::primary_insurance_policy_effective_end_date).
     #[inline]
     pub fn primary_insurance_policy_effective_end_date_value(
         &self,
@@ -739,7 +1640,7 @@ impl super::types::PatientBatchData {
     }
     /// `PrimaryInsurancePolicyEffectiveStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyEffectiveStartDate` and the text when it is not one.
-    /// The text stays in [`primary_insurance_policy_effective_start_date`](Self::primary_insurance_policy_effective_start_date).
+    /// The wire form stays in [`primary_insurance_policy_effective_start_date`](Self::primary_insurance_policy_effective_start_date).
     #[inline]
     pub fn primary_insurance_policy_effective_start_date_value(
         &self,
@@ -754,7 +1655,7 @@ impl super::types::PatientBatchData {
     }
     /// `PrimaryInsurancePolicyInsuredDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/PrimaryInsurancePolicyInsuredDateOfBirth` and the text when it is not one.
-    /// The text stays in [`primary_insurance_policy_insured_date_of_birth`](Self::primary_insurance_policy_insured_date_of_birth).
+    /// The wire form stays in [`primary_insurance_policy_insured_date_of_birth`](Self::primary_insurance_policy_insured_date_of_birth).
     #[inline]
     pub fn primary_insurance_policy_insured_date_of_birth_value(
         &self,
@@ -769,7 +1670,7 @@ impl super::types::PatientBatchData {
     }
     /// `SecondaryInsurancePolicyCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyCopay` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_policy_copay`](Self::secondary_insurance_policy_copay).
+    /// The wire form stays in [`secondary_insurance_policy_copay`](Self::secondary_insurance_policy_copay).
     #[inline]
     pub fn secondary_insurance_policy_copay_value(
         &self,
@@ -781,7 +1682,7 @@ impl super::types::PatientBatchData {
     }
     /// `SecondaryInsurancePolicyDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyDeductible` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_policy_deductible`](Self::secondary_insurance_policy_deductible).
+    /// The wire form stays in [`secondary_insurance_policy_deductible`](Self::secondary_insurance_policy_deductible).
     #[inline]
     pub fn secondary_insurance_policy_deductible_value(
         &self,
@@ -793,7 +1694,7 @@ impl super::types::PatientBatchData {
     }
     /// `SecondaryInsurancePolicyEffectiveEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyEffectiveEndDate` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_policy_effective_end_date`](Self::secondary_insurance_policy_effective_end_date).
+    /// The wire form stays in [`secondary_insurance_policy_effective_end_date`](Self::secondary_insurance_policy_effective_end_date).
     #[inline]
     pub fn secondary_insurance_policy_effective_end_date_value(
         &self,
@@ -808,7 +1709,7 @@ impl super::types::PatientBatchData {
     }
     /// `SecondaryInsurancePolicyEffectiveStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyEffectiveStartDate` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_policy_effective_start_date`](Self::secondary_insurance_policy_effective_start_date).
+    /// The wire form stays in [`secondary_insurance_policy_effective_start_date`](Self::secondary_insurance_policy_effective_start_date).
     #[inline]
     pub fn secondary_insurance_policy_effective_start_date_value(
         &self,
@@ -823,7 +1724,7 @@ impl super::types::PatientBatchData {
     }
     /// `SecondaryInsurancePolicyInsuredDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientBatchData/SecondaryInsurancePolicyInsuredDateOfBirth` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_policy_insured_date_of_birth`](Self::secondary_insurance_policy_insured_date_of_birth).
+    /// The wire form stays in [`secondary_insurance_policy_insured_date_of_birth`](Self::secondary_insurance_policy_insured_date_of_birth).
     #[inline]
     pub fn secondary_insurance_policy_insured_date_of_birth_value(
         &self,
@@ -839,650 +1740,37 @@ impl super::types::PatientBatchData {
 }
 
 #[cfg(feature = "server-codec")]
-impl super::types::PatientBatchData {
-    /// Sets `AlertShowWhenDisplayingPatientDetails` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_alert_show_when_displaying_patient_details_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.alert_show_when_displaying_patient_details = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `AlertShowWhenEnteringEncounters` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_alert_show_when_entering_encounters_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.alert_show_when_entering_encounters = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `AlertShowWhenPostingPayments` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_alert_show_when_posting_payments_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.alert_show_when_posting_payments = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `AlertShowWhenPreparingPatientStatements` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_alert_show_when_preparing_patient_statements_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.alert_show_when_preparing_patient_statements = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `AlertShowWhenSchedulingAppointments` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_alert_show_when_scheduling_appointments_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.alert_show_when_scheduling_appointments = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `AlertShowWhenViewingClaimDetails` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_alert_show_when_viewing_claim_details_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.alert_show_when_viewing_claim_details = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `Authorization1EndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_authorization1_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.authorization1_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `Authorization1NumberOfVisits` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_authorization1_number_of_visits_value(
-        &mut self,
-        value: impl Into<i64>,
-    ) -> &mut Self {
-        self.authorization1_number_of_visits = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `Authorization1NumberOfVisitsUsed` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_authorization1_number_of_visits_used_value(
-        &mut self,
-        value: impl Into<i64>,
-    ) -> &mut Self {
-        self.authorization1_number_of_visits_used = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `Authorization1StartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_authorization1_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.authorization1_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `Authorization2EndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_authorization2_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.authorization2_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `Authorization2NumberOfVisits` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_authorization2_number_of_visits_value(
-        &mut self,
-        value: impl Into<i64>,
-    ) -> &mut Self {
-        self.authorization2_number_of_visits = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `Authorization2NumberOfVisitsUsed` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_authorization2_number_of_visits_used_value(
-        &mut self,
-        value: impl Into<i64>,
-    ) -> &mut Self {
-        self.authorization2_number_of_visits_used = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `Authorization2StartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_authorization2_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.authorization2_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `Authorization3EndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_authorization3_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.authorization3_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `Authorization3NumberOfVisits` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_authorization3_number_of_visits_value(
-        &mut self,
-        value: impl Into<i64>,
-    ) -> &mut Self {
-        self.authorization3_number_of_visits = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `Authorization3NumberOfVisitsUsed` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_authorization3_number_of_visits_used_value(
-        &mut self,
-        value: impl Into<i64>,
-    ) -> &mut Self {
-        self.authorization3_number_of_visits_used = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `Authorization3StartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_authorization3_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.authorization3_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `DOB` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_dob_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.dob = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `DefaultCaseConditionRelatedToAbuse` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_default_case_condition_related_to_abuse_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.default_case_condition_related_to_abuse = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseConditionRelatedToAutoAccident` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_default_case_condition_related_to_auto_accident_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.default_case_condition_related_to_auto_accident = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseConditionRelatedToEPSDT` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_default_case_condition_related_to_epsdt_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.default_case_condition_related_to_epsdt = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseConditionRelatedToEmergency` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_default_case_condition_related_to_emergency_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.default_case_condition_related_to_emergency = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseConditionRelatedToEmployment` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_default_case_condition_related_to_employment_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.default_case_condition_related_to_employment = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseConditionRelatedToFamilyPlanning` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_default_case_condition_related_to_family_planning_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.default_case_condition_related_to_family_planning = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseConditionRelatedToOther` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_default_case_condition_related_to_other_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.default_case_condition_related_to_other = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseConditionRelatedToPregnancy` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_default_case_condition_related_to_pregnancy_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.default_case_condition_related_to_pregnancy = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesAccidentDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_accident_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_accident_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesAcuteManifestationDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_acute_manifestation_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_acute_manifestation_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesInjuryEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_injury_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_injury_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesInjuryStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_injury_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_injury_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesLastMenstrualPeriodDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_last_menstrual_period_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_last_menstrual_period_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesLastSeenDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_last_seen_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_last_seen_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesLastXRayDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_last_x_ray_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_last_x_ray_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesReferralDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_referral_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_referral_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesRelatedDisabilityEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_related_disability_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_related_disability_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesRelatedDisabilityStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_related_disability_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_related_disability_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesRelatedHospitalizationEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_related_hospitalization_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_related_hospitalization_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesRelatedHospitalizationStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_related_hospitalization_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_related_hospitalization_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesSameOrSimilarIllnessEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_same_or_similar_illness_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_same_or_similar_illness_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesSameOrSimilarIllnessStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_same_or_similar_illness_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_same_or_similar_illness_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesUnableToWorkEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_unable_to_work_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_unable_to_work_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesUnableToWorkStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_unable_to_work_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_unable_to_work_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_default_case_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.default_case_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `DefaultCaseSendPatientStatements` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_default_case_send_patient_statements_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.default_case_send_patient_statements = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `GuarantorDifferentThanPatient` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_guarantor_different_than_patient_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.guarantor_different_than_patient = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `LastAppointmentDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_last_appointment_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.last_appointment_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `LastEncounterDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_last_encounter_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.last_encounter_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `LastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.last_modified_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `MostRecentNote1Date` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_most_recent_note1_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.most_recent_note1_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `MostRecentNote2Date` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_most_recent_note2_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.most_recent_note2_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `MostRecentNote3Date` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_most_recent_note3_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.most_recent_note3_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `MostRecentNote4Date` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_most_recent_note4_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.most_recent_note4_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PracticeId` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PrimaryInsurancePolicyCopay` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_primary_insurance_policy_copay_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.primary_insurance_policy_copay = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PrimaryInsurancePolicyDeductible` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_primary_insurance_policy_deductible_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.primary_insurance_policy_deductible = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PrimaryInsurancePolicyEffectiveEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_primary_insurance_policy_effective_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.primary_insurance_policy_effective_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PrimaryInsurancePolicyEffectiveStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_primary_insurance_policy_effective_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.primary_insurance_policy_effective_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PrimaryInsurancePolicyInsuredDateOfBirth` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_primary_insurance_policy_insured_date_of_birth_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.primary_insurance_policy_insured_date_of_birth = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsurancePolicyCopay` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_secondary_insurance_policy_copay_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.secondary_insurance_policy_copay = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsurancePolicyDeductible` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_secondary_insurance_policy_deductible_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.secondary_insurance_policy_deductible = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsurancePolicyEffectiveEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_secondary_insurance_policy_effective_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.secondary_insurance_policy_effective_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsurancePolicyEffectiveStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_secondary_insurance_policy_effective_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.secondary_insurance_policy_effective_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsurancePolicyInsuredDateOfBirth` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_secondary_insurance_policy_insured_date_of_birth_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.secondary_insurance_policy_insured_date_of_birth = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
+impl super::types::SinglePatientFilter {
+    /// `ExternalVendorID` read as an identifier ([`ExternalVendorId`](super::ids::ExternalVendorId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `SinglePatientFilter/ExternalVendorID` and the text when it is not one.
+    /// The wire form stays in [`external_vendor_id`](Self::external_vendor_id).
+    #[inline]
+    pub fn external_vendor_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ExternalVendorId>, crate::values::InvalidValue> {
+        Ok(
+            self
+                .external_vendor_id
+                .value()
+                .copied()
+                .map(<super::ids::ExternalVendorId>::new),
+        )
+    }
+    /// `PatientID` read as an identifier ([`PatientId`](super::ids::PatientId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `SinglePatientFilter/PatientID` and the text when it is not one.
+    /// The wire form stays in [`patient_id`](Self::patient_id).
+    #[inline]
+    pub fn patient_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PatientId>, crate::values::InvalidValue> {
+        Ok(self.patient_id.value().copied().map(<super::ids::PatientId>::new))
     }
 }
 
 impl super::types::PatientData {
     /// `Adjustments` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/Adjustments` and the text when it is not one.
-    /// The text stays in [`adjustments`](Self::adjustments).
+    /// The wire form stays in [`adjustments`](Self::adjustments).
     #[inline]
     pub fn adjustments_value(
         &self,
@@ -1494,7 +1782,7 @@ impl super::types::PatientData {
     }
     /// `AlertShowWhenDisplayingPatientDetails` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenDisplayingPatientDetails` and the text when it is not one.
-    /// The text stays in [`alert_show_when_displaying_patient_details`](Self::alert_show_when_displaying_patient_details).
+    /// The wire form stays in [`alert_show_when_displaying_patient_details`](Self::alert_show_when_displaying_patient_details).
     #[inline]
     pub fn alert_show_when_displaying_patient_details_value(
         &self,
@@ -1506,7 +1794,7 @@ impl super::types::PatientData {
     }
     /// `AlertShowWhenEnteringEncounters` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenEnteringEncounters` and the text when it is not one.
-    /// The text stays in [`alert_show_when_entering_encounters`](Self::alert_show_when_entering_encounters).
+    /// The wire form stays in [`alert_show_when_entering_encounters`](Self::alert_show_when_entering_encounters).
     #[inline]
     pub fn alert_show_when_entering_encounters_value(
         &self,
@@ -1518,7 +1806,7 @@ impl super::types::PatientData {
     }
     /// `AlertShowWhenPostingPayments` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenPostingPayments` and the text when it is not one.
-    /// The text stays in [`alert_show_when_posting_payments`](Self::alert_show_when_posting_payments).
+    /// The wire form stays in [`alert_show_when_posting_payments`](Self::alert_show_when_posting_payments).
     #[inline]
     pub fn alert_show_when_posting_payments_value(
         &self,
@@ -1530,7 +1818,7 @@ impl super::types::PatientData {
     }
     /// `AlertShowWhenPreparingPatientStatements` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenPreparingPatientStatements` and the text when it is not one.
-    /// The text stays in [`alert_show_when_preparing_patient_statements`](Self::alert_show_when_preparing_patient_statements).
+    /// The wire form stays in [`alert_show_when_preparing_patient_statements`](Self::alert_show_when_preparing_patient_statements).
     #[inline]
     pub fn alert_show_when_preparing_patient_statements_value(
         &self,
@@ -1542,7 +1830,7 @@ impl super::types::PatientData {
     }
     /// `AlertShowWhenSchedulingAppointments` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenSchedulingAppointments` and the text when it is not one.
-    /// The text stays in [`alert_show_when_scheduling_appointments`](Self::alert_show_when_scheduling_appointments).
+    /// The wire form stays in [`alert_show_when_scheduling_appointments`](Self::alert_show_when_scheduling_appointments).
     #[inline]
     pub fn alert_show_when_scheduling_appointments_value(
         &self,
@@ -1554,7 +1842,7 @@ impl super::types::PatientData {
     }
     /// `AlertShowWhenViewingClaimDetails` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/AlertShowWhenViewingClaimDetails` and the text when it is not one.
-    /// The text stays in [`alert_show_when_viewing_claim_details`](Self::alert_show_when_viewing_claim_details).
+    /// The wire form stays in [`alert_show_when_viewing_claim_details`](Self::alert_show_when_viewing_claim_details).
     #[inline]
     pub fn alert_show_when_viewing_claim_details_value(
         &self,
@@ -1566,7 +1854,7 @@ impl super::types::PatientData {
     }
     /// `Charges` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/Charges` and the text when it is not one.
-    /// The text stays in [`charges`](Self::charges).
+    /// The wire form stays in [`charges`](Self::charges).
     #[inline]
     pub fn charges_value(
         &self,
@@ -1578,7 +1866,7 @@ impl super::types::PatientData {
     }
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/CreatedDate` and the text when it is not one.
-    /// The text stays in [`created_date`](Self::created_date).
+    /// The wire form stays in [`created_date`](Self::created_date).
     #[inline]
     pub fn created_date_value(
         &self,
@@ -1590,7 +1878,7 @@ impl super::types::PatientData {
     }
     /// `DOB` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DOB` and the text when it is not one.
-    /// The text stays in [`dob`](Self::dob).
+    /// The wire form stays in [`dob`](Self::dob).
     #[inline]
     pub fn dob_value(
         &self,
@@ -1602,7 +1890,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseConditionRelatedToAbuse` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToAbuse` and the text when it is not one.
-    /// The text stays in [`default_case_condition_related_to_abuse`](Self::default_case_condition_related_to_abuse).
+    /// The wire form stays in [`default_case_condition_related_to_abuse`](Self::default_case_condition_related_to_abuse).
     #[inline]
     pub fn default_case_condition_related_to_abuse_value(
         &self,
@@ -1614,7 +1902,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseConditionRelatedToAutoAccident` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToAutoAccident` and the text when it is not one.
-    /// The text stays in [`default_case_condition_related_to_auto_accident`](Self::default_case_condition_related_to_auto_accident).
+    /// The wire form stays in [`default_case_condition_related_to_auto_accident`](Self::default_case_condition_related_to_auto_accident).
     #[inline]
     pub fn default_case_condition_related_to_auto_accident_value(
         &self,
@@ -1629,7 +1917,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseConditionRelatedToEPSDT` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToEPSDT` and the text when it is not one.
-    /// The text stays in [`default_case_condition_related_to_epsdt`](Self::default_case_condition_related_to_epsdt).
+    /// The wire form stays in [`default_case_condition_related_to_epsdt`](Self::default_case_condition_related_to_epsdt).
     #[inline]
     pub fn default_case_condition_related_to_epsdt_value(
         &self,
@@ -1641,7 +1929,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseConditionRelatedToEmergency` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToEmergency` and the text when it is not one.
-    /// The text stays in [`default_case_condition_related_to_emergency`](Self::default_case_condition_related_to_emergency).
+    /// The wire form stays in [`default_case_condition_related_to_emergency`](Self::default_case_condition_related_to_emergency).
     #[inline]
     pub fn default_case_condition_related_to_emergency_value(
         &self,
@@ -1653,7 +1941,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseConditionRelatedToEmployment` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToEmployment` and the text when it is not one.
-    /// The text stays in [`default_case_condition_related_to_employment`](Self::default_case_condition_related_to_employment).
+    /// The wire form stays in [`default_case_condition_related_to_employment`](Self::default_case_condition_related_to_employment).
     #[inline]
     pub fn default_case_condition_related_to_employment_value(
         &self,
@@ -1665,7 +1953,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseConditionRelatedToFamilyPlanning` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToFamilyPlanning` and the text when it is not one.
-    /// The text stays in [`default_case_condition_related_to_family_planning`](Self::default_case_condition_related_to_family_planning).
+    /// The wire form stays in [`default_case_condition_related_to_family_planning`](Self::default_case_condition_related_to_family_planning).
     #[inline]
     pub fn default_case_condition_related_to_family_planning_value(
         &self,
@@ -1680,7 +1968,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseConditionRelatedToOther` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToOther` and the text when it is not one.
-    /// The text stays in [`default_case_condition_related_to_other`](Self::default_case_condition_related_to_other).
+    /// The wire form stays in [`default_case_condition_related_to_other`](Self::default_case_condition_related_to_other).
     #[inline]
     pub fn default_case_condition_related_to_other_value(
         &self,
@@ -1692,7 +1980,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseConditionRelatedToPregnancy` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseConditionRelatedToPregnancy` and the text when it is not one.
-    /// The text stays in [`default_case_condition_related_to_pregnancy`](Self::default_case_condition_related_to_pregnancy).
+    /// The wire form stays in [`default_case_condition_related_to_pregnancy`](Self::default_case_condition_related_to_pregnancy).
     #[inline]
     pub fn default_case_condition_related_to_pregnancy_value(
         &self,
@@ -1704,7 +1992,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseDatesAccidentDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesAccidentDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_accident_date`](Self::default_case_dates_accident_date).
+    /// The wire form stays in [`default_case_dates_accident_date`](Self::default_case_dates_accident_date).
     #[inline]
     pub fn default_case_dates_accident_date_value(
         &self,
@@ -1716,7 +2004,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseDatesAcuteManifestationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesAcuteManifestationDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_acute_manifestation_date`](Self::default_case_dates_acute_manifestation_date).
+    /// The wire form stays in [`default_case_dates_acute_manifestation_date`](Self::default_case_dates_acute_manifestation_date).
     #[inline]
     pub fn default_case_dates_acute_manifestation_date_value(
         &self,
@@ -1728,7 +2016,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseDatesInjuryEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesInjuryEndDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_injury_end_date`](Self::default_case_dates_injury_end_date).
+    /// The wire form stays in [`default_case_dates_injury_end_date`](Self::default_case_dates_injury_end_date).
     #[inline]
     pub fn default_case_dates_injury_end_date_value(
         &self,
@@ -1740,7 +2028,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseDatesInjuryStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesInjuryStartDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_injury_start_date`](Self::default_case_dates_injury_start_date).
+    /// The wire form stays in [`default_case_dates_injury_start_date`](Self::default_case_dates_injury_start_date).
     #[inline]
     pub fn default_case_dates_injury_start_date_value(
         &self,
@@ -1752,7 +2040,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseDatesLastMenstrualPeriodDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesLastMenstrualPeriodDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_last_menstrual_period_date`](Self::default_case_dates_last_menstrual_period_date).
+    /// The wire form stays in [`default_case_dates_last_menstrual_period_date`](Self::default_case_dates_last_menstrual_period_date).
     #[inline]
     pub fn default_case_dates_last_menstrual_period_date_value(
         &self,
@@ -1767,7 +2055,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseDatesLastSeenDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesLastSeenDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_last_seen_date`](Self::default_case_dates_last_seen_date).
+    /// The wire form stays in [`default_case_dates_last_seen_date`](Self::default_case_dates_last_seen_date).
     #[inline]
     pub fn default_case_dates_last_seen_date_value(
         &self,
@@ -1779,7 +2067,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseDatesLastXRayDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesLastXRayDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_last_x_ray_date`](Self::default_case_dates_last_x_ray_date).
+    /// The wire form stays in [`default_case_dates_last_x_ray_date`](Self::default_case_dates_last_x_ray_date).
     #[inline]
     pub fn default_case_dates_last_x_ray_date_value(
         &self,
@@ -1791,7 +2079,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseDatesReferralDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesReferralDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_referral_date`](Self::default_case_dates_referral_date).
+    /// The wire form stays in [`default_case_dates_referral_date`](Self::default_case_dates_referral_date).
     #[inline]
     pub fn default_case_dates_referral_date_value(
         &self,
@@ -1803,7 +2091,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseDatesRelatedDisabilityEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesRelatedDisabilityEndDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_related_disability_end_date`](Self::default_case_dates_related_disability_end_date).
+    /// The wire form stays in [`default_case_dates_related_disability_end_date`](Self::default_case_dates_related_disability_end_date).
     #[inline]
     pub fn default_case_dates_related_disability_end_date_value(
         &self,
@@ -1818,7 +2106,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseDatesRelatedDisabilityStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesRelatedDisabilityStartDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_related_disability_start_date`](Self::default_case_dates_related_disability_start_date).
+    /// The wire form stays in [`default_case_dates_related_disability_start_date`](Self::default_case_dates_related_disability_start_date).
     #[inline]
     pub fn default_case_dates_related_disability_start_date_value(
         &self,
@@ -1833,7 +2121,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseDatesRelatedHospitalizationEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesRelatedHospitalizationEndDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_related_hospitalization_end_date`](Self::default_case_dates_related_hospitalization_end_date).
+    /// The wire form stays in [`default_case_dates_related_hospitalization_end_date`](Self::default_case_dates_related_hospitalization_end_date).
     #[inline]
     pub fn default_case_dates_related_hospitalization_end_date_value(
         &self,
@@ -1848,7 +2136,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseDatesRelatedHospitalizationStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesRelatedHospitalizationStartDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_related_hospitalization_start_date`](Self::default_case_dates_related_hospitalization_start_date).
+    /// The wire form stays in [`default_case_dates_related_hospitalization_start_date`](Self::default_case_dates_related_hospitalization_start_date).
     #[inline]
     pub fn default_case_dates_related_hospitalization_start_date_value(
         &self,
@@ -1863,7 +2151,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseDatesSameOrSimilarIllnessEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesSameOrSimilarIllnessEndDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_same_or_similar_illness_end_date`](Self::default_case_dates_same_or_similar_illness_end_date).
+    /// The wire form stays in [`default_case_dates_same_or_similar_illness_end_date`](Self::default_case_dates_same_or_similar_illness_end_date).
     #[inline]
     pub fn default_case_dates_same_or_similar_illness_end_date_value(
         &self,
@@ -1878,7 +2166,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseDatesSameOrSimilarIllnessStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesSameOrSimilarIllnessStartDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_same_or_similar_illness_start_date`](Self::default_case_dates_same_or_similar_illness_start_date).
+    /// The wire form stays in [`default_case_dates_same_or_similar_illness_start_date`](Self::default_case_dates_same_or_similar_illness_start_date).
     #[inline]
     pub fn default_case_dates_same_or_similar_illness_start_date_value(
         &self,
@@ -1893,7 +2181,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseDatesUnableToWorkEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesUnableToWorkEndDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_unable_to_work_end_date`](Self::default_case_dates_unable_to_work_end_date).
+    /// The wire form stays in [`default_case_dates_unable_to_work_end_date`](Self::default_case_dates_unable_to_work_end_date).
     #[inline]
     pub fn default_case_dates_unable_to_work_end_date_value(
         &self,
@@ -1905,7 +2193,7 @@ impl super::types::PatientData {
     }
     /// `DefaultCaseDatesUnableToWorkStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseDatesUnableToWorkStartDate` and the text when it is not one.
-    /// The text stays in [`default_case_dates_unable_to_work_start_date`](Self::default_case_dates_unable_to_work_start_date).
+    /// The wire form stays in [`default_case_dates_unable_to_work_start_date`](Self::default_case_dates_unable_to_work_start_date).
     #[inline]
     pub fn default_case_dates_unable_to_work_start_date_value(
         &self,
@@ -1915,21 +2203,21 @@ impl super::types::PatientData {
             self.default_case_dates_unable_to_work_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `DefaultCaseID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `DefaultCaseID` read as an identifier ([`CaseId`](super::ids::CaseId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseID` and the text when it is not one.
-    /// The text stays in [`default_case_id`](Self::default_case_id).
+    /// The wire form stays in [`default_case_id`](Self::default_case_id).
     #[inline]
     pub fn default_case_id_value(
         &self,
-    ) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    ) -> Result<Option<super::ids::CaseId>, crate::values::InvalidValue> {
+        <super::ids::CaseId>::parse_member(
             "PatientData/DefaultCaseID",
             self.default_case_id.value().map(|v| v.as_str()),
         )
     }
     /// `DefaultCaseSendPatientStatements` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultCaseSendPatientStatements` and the text when it is not one.
-    /// The text stays in [`default_case_send_patient_statements`](Self::default_case_send_patient_statements).
+    /// The wire form stays in [`default_case_send_patient_statements`](Self::default_case_send_patient_statements).
     #[inline]
     pub fn default_case_send_patient_statements_value(
         &self,
@@ -1939,9 +2227,33 @@ impl super::types::PatientData {
             self.default_case_send_patient_statements.value().map(|v| v.as_str()),
         )
     }
+    /// `DefaultRenderingProviderId` read as an identifier ([`ProviderId`](super::ids::ProviderId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultRenderingProviderId` and the text when it is not one.
+    /// The wire form stays in [`default_rendering_provider_id`](Self::default_rendering_provider_id).
+    #[inline]
+    pub fn default_rendering_provider_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ProviderId>, crate::values::InvalidValue> {
+        <super::ids::ProviderId>::parse_member(
+            "PatientData/DefaultRenderingProviderId",
+            self.default_rendering_provider_id.value().map(|v| v.as_str()),
+        )
+    }
+    /// `DefaultServiceLocationId` read as an identifier ([`ServiceLocationId`](super::ids::ServiceLocationId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/DefaultServiceLocationId` and the text when it is not one.
+    /// The wire form stays in [`default_service_location_id`](Self::default_service_location_id).
+    #[inline]
+    pub fn default_service_location_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ServiceLocationId>, crate::values::InvalidValue> {
+        <super::ids::ServiceLocationId>::parse_member(
+            "PatientData/DefaultServiceLocationId",
+            self.default_service_location_id.value().map(|v| v.as_str()),
+        )
+    }
     /// `GuarantorDifferentThanPatient` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/GuarantorDifferentThanPatient` and the text when it is not one.
-    /// The text stays in [`guarantor_different_than_patient`](Self::guarantor_different_than_patient).
+    /// The wire form stays in [`guarantor_different_than_patient`](Self::guarantor_different_than_patient).
     #[inline]
     pub fn guarantor_different_than_patient_value(
         &self,
@@ -1951,19 +2263,21 @@ impl super::types::PatientData {
             self.guarantor_different_than_patient.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `ID` read as an identifier ([`PatientId`](super::ids::PatientId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/ID` and the text when it is not one.
-    /// The text stays in [`id`](Self::id).
+    /// The wire form stays in [`id`](Self::id).
     #[inline]
-    pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn id_value(
+        &self,
+    ) -> Result<Option<super::ids::PatientId>, crate::values::InvalidValue> {
+        <super::ids::PatientId>::parse_member(
             "PatientData/ID",
             self.id.value().map(|v| v.as_str()),
         )
     }
     /// `InsuranceBalance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/InsuranceBalance` and the text when it is not one.
-    /// The text stays in [`insurance_balance`](Self::insurance_balance).
+    /// The wire form stays in [`insurance_balance`](Self::insurance_balance).
     #[inline]
     pub fn insurance_balance_value(
         &self,
@@ -1975,7 +2289,7 @@ impl super::types::PatientData {
     }
     /// `InsurancePayments` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/InsurancePayments` and the text when it is not one.
-    /// The text stays in [`insurance_payments`](Self::insurance_payments).
+    /// The wire form stays in [`insurance_payments`](Self::insurance_payments).
     #[inline]
     pub fn insurance_payments_value(
         &self,
@@ -1987,7 +2301,7 @@ impl super::types::PatientData {
     }
     /// `LastAppointmentDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastAppointmentDate` and the text when it is not one.
-    /// The text stays in [`last_appointment_date`](Self::last_appointment_date).
+    /// The wire form stays in [`last_appointment_date`](Self::last_appointment_date).
     #[inline]
     pub fn last_appointment_date_value(
         &self,
@@ -1999,7 +2313,7 @@ impl super::types::PatientData {
     }
     /// `LastEncounterDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastEncounterDate` and the text when it is not one.
-    /// The text stays in [`last_encounter_date`](Self::last_encounter_date).
+    /// The wire form stays in [`last_encounter_date`](Self::last_encounter_date).
     #[inline]
     pub fn last_encounter_date_value(
         &self,
@@ -2011,7 +2325,7 @@ impl super::types::PatientData {
     }
     /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastModifiedDate` and the text when it is not one.
-    /// The text stays in [`last_modified_date`](Self::last_modified_date).
+    /// The wire form stays in [`last_modified_date`](Self::last_modified_date).
     #[inline]
     pub fn last_modified_date_value(
         &self,
@@ -2023,7 +2337,7 @@ impl super::types::PatientData {
     }
     /// `LastPaymentDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastPaymentDate` and the text when it is not one.
-    /// The text stays in [`last_payment_date`](Self::last_payment_date).
+    /// The wire form stays in [`last_payment_date`](Self::last_payment_date).
     #[inline]
     pub fn last_payment_date_value(
         &self,
@@ -2035,7 +2349,7 @@ impl super::types::PatientData {
     }
     /// `LastStatementDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/LastStatementDate` and the text when it is not one.
-    /// The text stays in [`last_statement_date`](Self::last_statement_date).
+    /// The wire form stays in [`last_statement_date`](Self::last_statement_date).
     #[inline]
     pub fn last_statement_date_value(
         &self,
@@ -2047,7 +2361,7 @@ impl super::types::PatientData {
     }
     /// `MostRecentNote1Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/MostRecentNote1Date` and the text when it is not one.
-    /// The text stays in [`most_recent_note1_date`](Self::most_recent_note1_date).
+    /// The wire form stays in [`most_recent_note1_date`](Self::most_recent_note1_date).
     #[inline]
     pub fn most_recent_note1_date_value(
         &self,
@@ -2059,7 +2373,7 @@ impl super::types::PatientData {
     }
     /// `MostRecentNote2Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/MostRecentNote2Date` and the text when it is not one.
-    /// The text stays in [`most_recent_note2_date`](Self::most_recent_note2_date).
+    /// The wire form stays in [`most_recent_note2_date`](Self::most_recent_note2_date).
     #[inline]
     pub fn most_recent_note2_date_value(
         &self,
@@ -2071,7 +2385,7 @@ impl super::types::PatientData {
     }
     /// `MostRecentNote3Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/MostRecentNote3Date` and the text when it is not one.
-    /// The text stays in [`most_recent_note3_date`](Self::most_recent_note3_date).
+    /// The wire form stays in [`most_recent_note3_date`](Self::most_recent_note3_date).
     #[inline]
     pub fn most_recent_note3_date_value(
         &self,
@@ -2083,7 +2397,7 @@ impl super::types::PatientData {
     }
     /// `MostRecentNote4Date` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/MostRecentNote4Date` and the text when it is not one.
-    /// The text stays in [`most_recent_note4_date`](Self::most_recent_note4_date).
+    /// The wire form stays in [`most_recent_note4_date`](Self::most_recent_note4_date).
     #[inline]
     pub fn most_recent_note4_date_value(
         &self,
@@ -2095,7 +2409,7 @@ impl super::types::PatientData {
     }
     /// `PatientBalance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PatientBalance` and the text when it is not one.
-    /// The text stays in [`patient_balance`](Self::patient_balance).
+    /// The wire form stays in [`patient_balance`](Self::patient_balance).
     #[inline]
     pub fn patient_balance_value(
         &self,
@@ -2107,7 +2421,7 @@ impl super::types::PatientData {
     }
     /// `PatientPayments` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PatientPayments` and the text when it is not one.
-    /// The text stays in [`patient_payments`](Self::patient_payments).
+    /// The wire form stays in [`patient_payments`](Self::patient_payments).
     #[inline]
     pub fn patient_payments_value(
         &self,
@@ -2117,19 +2431,21 @@ impl super::types::PatientData {
             self.patient_payments.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeId` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PracticeId` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PracticeId` and the text when it is not one.
-    /// The text stays in [`practice_id`](Self::practice_id).
+    /// The wire form stays in [`practice_id`](Self::practice_id).
     #[inline]
-    pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        <super::ids::PracticeId>::parse_member(
             "PatientData/PracticeId",
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
     /// `PrimaryInsurancePolicyCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyCopay` and the text when it is not one.
-    /// The text stays in [`primary_insurance_policy_copay`](Self::primary_insurance_policy_copay).
+    /// The wire form stays in [`primary_insurance_policy_copay`](Self::primary_insurance_policy_copay).
     #[inline]
     pub fn primary_insurance_policy_copay_value(
         &self,
@@ -2141,7 +2457,7 @@ impl super::types::PatientData {
     }
     /// `PrimaryInsurancePolicyDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyDeductible` and the text when it is not one.
-    /// The text stays in [`primary_insurance_policy_deductible`](Self::primary_insurance_policy_deductible).
+    /// The wire form stays in [`primary_insurance_policy_deductible`](Self::primary_insurance_policy_deductible).
     #[inline]
     pub fn primary_insurance_policy_deductible_value(
         &self,
@@ -2153,7 +2469,7 @@ impl super::types::PatientData {
     }
     /// `PrimaryInsurancePolicyEffectiveEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyEffectiveEndDate` and the text when it is not one.
-    /// The text stays in [`primary_insurance_policy_effective_end_date`](Self::primary_insurance_policy_effective_end_date).
+    /// The wire form stays in [`primary_insurance_policy_effective_end_date`](Self::primary_insurance_policy_effective_end_date).
     #[inline]
     pub fn primary_insurance_policy_effective_end_date_value(
         &self,
@@ -2165,7 +2481,7 @@ impl super::types::PatientData {
     }
     /// `PrimaryInsurancePolicyEffectiveStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyEffectiveStartDate` and the text when it is not one.
-    /// The text stays in [`primary_insurance_policy_effective_start_date`](Self::primary_insurance_policy_effective_start_date).
+    /// The wire form stays in [`primary_insurance_policy_effective_start_date`](Self::primary_insurance_policy_effective_start_date).
     #[inline]
     pub fn primary_insurance_policy_effective_start_date_value(
         &self,
@@ -2180,7 +2496,7 @@ impl super::types::PatientData {
     }
     /// `PrimaryInsurancePolicyInsuredDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/PrimaryInsurancePolicyInsuredDateOfBirth` and the text when it is not one.
-    /// The text stays in [`primary_insurance_policy_insured_date_of_birth`](Self::primary_insurance_policy_insured_date_of_birth).
+    /// The wire form stays in [`primary_insurance_policy_insured_date_of_birth`](Self::primary_insurance_policy_insured_date_of_birth).
     #[inline]
     pub fn primary_insurance_policy_insured_date_of_birth_value(
         &self,
@@ -2195,7 +2511,7 @@ impl super::types::PatientData {
     }
     /// `SecondaryInsurancePolicyCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyCopay` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_policy_copay`](Self::secondary_insurance_policy_copay).
+    /// The wire form stays in [`secondary_insurance_policy_copay`](Self::secondary_insurance_policy_copay).
     #[inline]
     pub fn secondary_insurance_policy_copay_value(
         &self,
@@ -2207,7 +2523,7 @@ impl super::types::PatientData {
     }
     /// `SecondaryInsurancePolicyDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyDeductible` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_policy_deductible`](Self::secondary_insurance_policy_deductible).
+    /// The wire form stays in [`secondary_insurance_policy_deductible`](Self::secondary_insurance_policy_deductible).
     #[inline]
     pub fn secondary_insurance_policy_deductible_value(
         &self,
@@ -2219,7 +2535,7 @@ impl super::types::PatientData {
     }
     /// `SecondaryInsurancePolicyEffectiveEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyEffectiveEndDate` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_policy_effective_end_date`](Self::secondary_insurance_policy_effective_end_date).
+    /// The wire form stays in [`secondary_insurance_policy_effective_end_date`](Self::secondary_insurance_policy_effective_end_date).
     #[inline]
     pub fn secondary_insurance_policy_effective_end_date_value(
         &self,
@@ -2234,7 +2550,7 @@ impl super::types::PatientData {
     }
     /// `SecondaryInsurancePolicyEffectiveStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyEffectiveStartDate` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_policy_effective_start_date`](Self::secondary_insurance_policy_effective_start_date).
+    /// The wire form stays in [`secondary_insurance_policy_effective_start_date`](Self::secondary_insurance_policy_effective_start_date).
     #[inline]
     pub fn secondary_insurance_policy_effective_start_date_value(
         &self,
@@ -2249,7 +2565,7 @@ impl super::types::PatientData {
     }
     /// `SecondaryInsurancePolicyInsuredDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/SecondaryInsurancePolicyInsuredDateOfBirth` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_policy_insured_date_of_birth`](Self::secondary_insurance_policy_insured_date_of_birth).
+    /// The wire form stays in [`secondary_insurance_policy_insured_date_of_birth`](Self::secondary_insurance_policy_insured_date_of_birth).
     #[inline]
     pub fn secondary_insurance_policy_insured_date_of_birth_value(
         &self,
@@ -2264,7 +2580,7 @@ impl super::types::PatientData {
     }
     /// `TotalBalance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientData/TotalBalance` and the text when it is not one.
-    /// The text stays in [`total_balance`](Self::total_balance).
+    /// The wire form stays in [`total_balance`](Self::total_balance).
     #[inline]
     pub fn total_balance_value(
         &self,
@@ -2276,603 +2592,10 @@ impl super::types::PatientData {
     }
 }
 
-#[cfg(feature = "server-codec")]
-impl super::types::PatientData {
-    /// Sets `Adjustments` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_adjustments_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.adjustments = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `AlertShowWhenDisplayingPatientDetails` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_alert_show_when_displaying_patient_details_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.alert_show_when_displaying_patient_details = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `AlertShowWhenEnteringEncounters` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_alert_show_when_entering_encounters_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.alert_show_when_entering_encounters = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `AlertShowWhenPostingPayments` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_alert_show_when_posting_payments_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.alert_show_when_posting_payments = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `AlertShowWhenPreparingPatientStatements` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_alert_show_when_preparing_patient_statements_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.alert_show_when_preparing_patient_statements = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `AlertShowWhenSchedulingAppointments` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_alert_show_when_scheduling_appointments_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.alert_show_when_scheduling_appointments = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `AlertShowWhenViewingClaimDetails` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_alert_show_when_viewing_claim_details_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.alert_show_when_viewing_claim_details = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `Charges` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_charges_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.charges = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `DOB` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_dob_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.dob = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `DefaultCaseConditionRelatedToAbuse` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_default_case_condition_related_to_abuse_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.default_case_condition_related_to_abuse = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseConditionRelatedToAutoAccident` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_default_case_condition_related_to_auto_accident_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.default_case_condition_related_to_auto_accident = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseConditionRelatedToEPSDT` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_default_case_condition_related_to_epsdt_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.default_case_condition_related_to_epsdt = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseConditionRelatedToEmergency` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_default_case_condition_related_to_emergency_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.default_case_condition_related_to_emergency = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseConditionRelatedToEmployment` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_default_case_condition_related_to_employment_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.default_case_condition_related_to_employment = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseConditionRelatedToFamilyPlanning` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_default_case_condition_related_to_family_planning_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.default_case_condition_related_to_family_planning = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseConditionRelatedToOther` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_default_case_condition_related_to_other_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.default_case_condition_related_to_other = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseConditionRelatedToPregnancy` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_default_case_condition_related_to_pregnancy_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.default_case_condition_related_to_pregnancy = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesAccidentDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_accident_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_accident_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesAcuteManifestationDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_acute_manifestation_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_acute_manifestation_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesInjuryEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_injury_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_injury_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesInjuryStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_injury_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_injury_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesLastMenstrualPeriodDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_last_menstrual_period_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_last_menstrual_period_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesLastSeenDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_last_seen_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_last_seen_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesLastXRayDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_last_x_ray_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_last_x_ray_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesReferralDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_referral_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_referral_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesRelatedDisabilityEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_related_disability_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_related_disability_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesRelatedDisabilityStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_related_disability_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_related_disability_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesRelatedHospitalizationEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_related_hospitalization_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_related_hospitalization_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesRelatedHospitalizationStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_related_hospitalization_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_related_hospitalization_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesSameOrSimilarIllnessEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_same_or_similar_illness_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_same_or_similar_illness_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesSameOrSimilarIllnessStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_same_or_similar_illness_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_same_or_similar_illness_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesUnableToWorkEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_unable_to_work_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_unable_to_work_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseDatesUnableToWorkStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_default_case_dates_unable_to_work_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.default_case_dates_unable_to_work_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DefaultCaseID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_default_case_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.default_case_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `DefaultCaseSendPatientStatements` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_default_case_send_patient_statements_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.default_case_send_patient_statements = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `GuarantorDifferentThanPatient` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_guarantor_different_than_patient_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.guarantor_different_than_patient = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `InsuranceBalance` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_insurance_balance_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.insurance_balance = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `InsurancePayments` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_insurance_payments_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.insurance_payments = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `LastAppointmentDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_last_appointment_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.last_appointment_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `LastEncounterDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_last_encounter_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.last_encounter_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `LastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.last_modified_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `LastPaymentDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_last_payment_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.last_payment_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `LastStatementDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_last_statement_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.last_statement_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `MostRecentNote1Date` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_most_recent_note1_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.most_recent_note1_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `MostRecentNote2Date` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_most_recent_note2_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.most_recent_note2_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `MostRecentNote3Date` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_most_recent_note3_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.most_recent_note3_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `MostRecentNote4Date` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_most_recent_note4_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.most_recent_note4_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PatientBalance` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_patient_balance_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.patient_balance = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PatientPayments` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_patient_payments_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.patient_payments = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PracticeId` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PrimaryInsurancePolicyCopay` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_primary_insurance_policy_copay_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.primary_insurance_policy_copay = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PrimaryInsurancePolicyDeductible` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_primary_insurance_policy_deductible_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.primary_insurance_policy_deductible = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PrimaryInsurancePolicyEffectiveEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_primary_insurance_policy_effective_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.primary_insurance_policy_effective_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PrimaryInsurancePolicyEffectiveStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_primary_insurance_policy_effective_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.primary_insurance_policy_effective_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PrimaryInsurancePolicyInsuredDateOfBirth` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_primary_insurance_policy_insured_date_of_birth_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.primary_insurance_policy_insured_date_of_birth = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsurancePolicyCopay` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_secondary_insurance_policy_copay_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.secondary_insurance_policy_copay = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsurancePolicyDeductible` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_secondary_insurance_policy_deductible_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.secondary_insurance_policy_deductible = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsurancePolicyEffectiveEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_secondary_insurance_policy_effective_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.secondary_insurance_policy_effective_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsurancePolicyEffectiveStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_secondary_insurance_policy_effective_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.secondary_insurance_policy_effective_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsurancePolicyInsuredDateOfBirth` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_secondary_insurance_policy_insured_date_of_birth_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.secondary_insurance_policy_insured_date_of_birth = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `TotalBalance` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_total_balance_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.total_balance = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-}
-
 impl super::types::PatientCaseData {
     /// `ConditionRelatedToAbuse` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToAbuse` and the text when it is not one.
-    /// The text stays in [`condition_related_to_abuse`](Self::condition_related_to_abuse).
+    /// The wire form stays in [`condition_related_to_abuse`](Self::condition_related_to_abuse).
     #[inline]
     pub fn condition_related_to_abuse_value(
         &self,
@@ -2884,7 +2607,7 @@ impl super::types::PatientCaseData {
     }
     /// `ConditionRelatedToAutoAccident` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToAutoAccident` and the text when it is not one.
-    /// The text stays in [`condition_related_to_auto_accident`](Self::condition_related_to_auto_accident).
+    /// The wire form stays in [`condition_related_to_auto_accident`](Self::condition_related_to_auto_accident).
     #[inline]
     pub fn condition_related_to_auto_accident_value(
         &self,
@@ -2896,7 +2619,7 @@ impl super::types::PatientCaseData {
     }
     /// `ConditionRelatedToEPSDT` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToEPSDT` and the text when it is not one.
-    /// The text stays in [`condition_related_to_epsdt`](Self::condition_related_to_epsdt).
+    /// The wire form stays in [`condition_related_to_epsdt`](Self::condition_related_to_epsdt).
     #[inline]
     pub fn condition_related_to_epsdt_value(
         &self,
@@ -2908,7 +2631,7 @@ impl super::types::PatientCaseData {
     }
     /// `ConditionRelatedToEmergency` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToEmergency` and the text when it is not one.
-    /// The text stays in [`condition_related_to_emergency`](Self::condition_related_to_emergency).
+    /// The wire form stays in [`condition_related_to_emergency`](Self::condition_related_to_emergency).
     #[inline]
     pub fn condition_related_to_emergency_value(
         &self,
@@ -2920,7 +2643,7 @@ impl super::types::PatientCaseData {
     }
     /// `ConditionRelatedToEmployment` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToEmployment` and the text when it is not one.
-    /// The text stays in [`condition_related_to_employment`](Self::condition_related_to_employment).
+    /// The wire form stays in [`condition_related_to_employment`](Self::condition_related_to_employment).
     #[inline]
     pub fn condition_related_to_employment_value(
         &self,
@@ -2932,7 +2655,7 @@ impl super::types::PatientCaseData {
     }
     /// `ConditionRelatedToFamilyPlanning` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToFamilyPlanning` and the text when it is not one.
-    /// The text stays in [`condition_related_to_family_planning`](Self::condition_related_to_family_planning).
+    /// The wire form stays in [`condition_related_to_family_planning`](Self::condition_related_to_family_planning).
     #[inline]
     pub fn condition_related_to_family_planning_value(
         &self,
@@ -2944,7 +2667,7 @@ impl super::types::PatientCaseData {
     }
     /// `ConditionRelatedToOther` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToOther` and the text when it is not one.
-    /// The text stays in [`condition_related_to_other`](Self::condition_related_to_other).
+    /// The wire form stays in [`condition_related_to_other`](Self::condition_related_to_other).
     #[inline]
     pub fn condition_related_to_other_value(
         &self,
@@ -2956,7 +2679,7 @@ impl super::types::PatientCaseData {
     }
     /// `ConditionRelatedToPregnancy` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/ConditionRelatedToPregnancy` and the text when it is not one.
-    /// The text stays in [`condition_related_to_pregnancy`](Self::condition_related_to_pregnancy).
+    /// The wire form stays in [`condition_related_to_pregnancy`](Self::condition_related_to_pregnancy).
     #[inline]
     pub fn condition_related_to_pregnancy_value(
         &self,
@@ -2968,7 +2691,7 @@ impl super::types::PatientCaseData {
     }
     /// `DatesAccidentDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesAccidentDate` and the text when it is not one.
-    /// The text stays in [`dates_accident_date`](Self::dates_accident_date).
+    /// The wire form stays in [`dates_accident_date`](Self::dates_accident_date).
     #[inline]
     pub fn dates_accident_date_value(
         &self,
@@ -2980,7 +2703,7 @@ impl super::types::PatientCaseData {
     }
     /// `DatesAcuteManifestationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesAcuteManifestationDate` and the text when it is not one.
-    /// The text stays in [`dates_acute_manifestation_date`](Self::dates_acute_manifestation_date).
+    /// The wire form stays in [`dates_acute_manifestation_date`](Self::dates_acute_manifestation_date).
     #[inline]
     pub fn dates_acute_manifestation_date_value(
         &self,
@@ -2992,7 +2715,7 @@ impl super::types::PatientCaseData {
     }
     /// `DatesInjuryEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesInjuryEndDate` and the text when it is not one.
-    /// The text stays in [`dates_injury_end_date`](Self::dates_injury_end_date).
+    /// The wire form stays in [`dates_injury_end_date`](Self::dates_injury_end_date).
     #[inline]
     pub fn dates_injury_end_date_value(
         &self,
@@ -3004,7 +2727,7 @@ impl super::types::PatientCaseData {
     }
     /// `DatesInjuryStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesInjuryStartDate` and the text when it is not one.
-    /// The text stays in [`dates_injury_start_date`](Self::dates_injury_start_date).
+    /// The wire form stays in [`dates_injury_start_date`](Self::dates_injury_start_date).
     #[inline]
     pub fn dates_injury_start_date_value(
         &self,
@@ -3016,7 +2739,7 @@ impl super::types::PatientCaseData {
     }
     /// `DatesLastMenstrualPeriodDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesLastMenstrualPeriodDate` and the text when it is not one.
-    /// The text stays in [`dates_last_menstrual_period_date`](Self::dates_last_menstrual_period_date).
+    /// The wire form stays in [`dates_last_menstrual_period_date`](Self::dates_last_menstrual_period_date).
     #[inline]
     pub fn dates_last_menstrual_period_date_value(
         &self,
@@ -3028,7 +2751,7 @@ impl super::types::PatientCaseData {
     }
     /// `DatesLastSeenDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesLastSeenDate` and the text when it is not one.
-    /// The text stays in [`dates_last_seen_date`](Self::dates_last_seen_date).
+    /// The wire form stays in [`dates_last_seen_date`](Self::dates_last_seen_date).
     #[inline]
     pub fn dates_last_seen_date_value(
         &self,
@@ -3040,7 +2763,7 @@ impl super::types::PatientCaseData {
     }
     /// `DatesLastXRayDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesLastXRayDate` and the text when it is not one.
-    /// The text stays in [`dates_last_x_ray_date`](Self::dates_last_x_ray_date).
+    /// The wire form stays in [`dates_last_x_ray_date`](Self::dates_last_x_ray_date).
     #[inline]
     pub fn dates_last_x_ray_date_value(
         &self,
@@ -3052,7 +2775,7 @@ impl super::types::PatientCaseData {
     }
     /// `DatesReferralDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesReferralDate` and the text when it is not one.
-    /// The text stays in [`dates_referral_date`](Self::dates_referral_date).
+    /// The wire form stays in [`dates_referral_date`](Self::dates_referral_date).
     #[inline]
     pub fn dates_referral_date_value(
         &self,
@@ -3064,7 +2787,7 @@ impl super::types::PatientCaseData {
     }
     /// `DatesRelatedDisabilityEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesRelatedDisabilityEndDate` and the text when it is not one.
-    /// The text stays in [`dates_related_disability_end_date`](Self::dates_related_disability_end_date).
+    /// The wire form stays in [`dates_related_disability_end_date`](Self::dates_related_disability_end_date).
     #[inline]
     pub fn dates_related_disability_end_date_value(
         &self,
@@ -3076,7 +2799,7 @@ impl super::types::PatientCaseData {
     }
     /// `DatesRelatedDisabilityStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesRelatedDisabilityStartDate` and the text when it is not one.
-    /// The text stays in [`dates_related_disability_start_date`](Self::dates_related_disability_start_date).
+    /// The wire form stays in [`dates_related_disability_start_date`](Self::dates_related_disability_start_date).
     #[inline]
     pub fn dates_related_disability_start_date_value(
         &self,
@@ -3088,7 +2811,7 @@ impl super::types::PatientCaseData {
     }
     /// `DatesRelatedHospitalizationEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesRelatedHospitalizationEndDate` and the text when it is not one.
-    /// The text stays in [`dates_related_hospitalization_end_date`](Self::dates_related_hospitalization_end_date).
+    /// The wire form stays in [`dates_related_hospitalization_end_date`](Self::dates_related_hospitalization_end_date).
     #[inline]
     pub fn dates_related_hospitalization_end_date_value(
         &self,
@@ -3100,7 +2823,7 @@ impl super::types::PatientCaseData {
     }
     /// `DatesRelatedHospitalizationStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesRelatedHospitalizationStartDate` and the text when it is not one.
-    /// The text stays in [`dates_related_hospitalization_start_date`](Self::dates_related_hospitalization_start_date).
+    /// The wire form stays in [`dates_related_hospitalization_start_date`](Self::dates_related_hospitalization_start_date).
     #[inline]
     pub fn dates_related_hospitalization_start_date_value(
         &self,
@@ -3112,7 +2835,7 @@ impl super::types::PatientCaseData {
     }
     /// `DatesSameOrSimilarIllnessEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesSameOrSimilarIllnessEndDate` and the text when it is not one.
-    /// The text stays in [`dates_same_or_similar_illness_end_date`](Self::dates_same_or_similar_illness_end_date).
+    /// The wire form stays in [`dates_same_or_similar_illness_end_date`](Self::dates_same_or_similar_illness_end_date).
     #[inline]
     pub fn dates_same_or_similar_illness_end_date_value(
         &self,
@@ -3124,7 +2847,7 @@ impl super::types::PatientCaseData {
     }
     /// `DatesSameOrSimilarIllnessStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesSameOrSimilarIllnessStartDate` and the text when it is not one.
-    /// The text stays in [`dates_same_or_similar_illness_start_date`](Self::dates_same_or_similar_illness_start_date).
+    /// The wire form stays in [`dates_same_or_similar_illness_start_date`](Self::dates_same_or_similar_illness_start_date).
     #[inline]
     pub fn dates_same_or_similar_illness_start_date_value(
         &self,
@@ -3136,7 +2859,7 @@ impl super::types::PatientCaseData {
     }
     /// `DatesUnableToWorkEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesUnableToWorkEndDate` and the text when it is not one.
-    /// The text stays in [`dates_unable_to_work_end_date`](Self::dates_unable_to_work_end_date).
+    /// The wire form stays in [`dates_unable_to_work_end_date`](Self::dates_unable_to_work_end_date).
     #[inline]
     pub fn dates_unable_to_work_end_date_value(
         &self,
@@ -3148,7 +2871,7 @@ impl super::types::PatientCaseData {
     }
     /// `DatesUnableToWorkStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/DatesUnableToWorkStartDate` and the text when it is not one.
-    /// The text stays in [`dates_unable_to_work_start_date`](Self::dates_unable_to_work_start_date).
+    /// The wire form stays in [`dates_unable_to_work_start_date`](Self::dates_unable_to_work_start_date).
     #[inline]
     pub fn dates_unable_to_work_start_date_value(
         &self,
@@ -3158,21 +2881,21 @@ impl super::types::PatientCaseData {
             self.dates_unable_to_work_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientCaseID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PatientCaseID` read as an identifier ([`CaseId`](super::ids::CaseId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/PatientCaseID` and the text when it is not one.
-    /// The text stays in [`patient_case_id`](Self::patient_case_id).
+    /// The wire form stays in [`patient_case_id`](Self::patient_case_id).
     #[inline]
     pub fn patient_case_id_value(
         &self,
-    ) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    ) -> Result<Option<super::ids::CaseId>, crate::values::InvalidValue> {
+        <super::ids::CaseId>::parse_member(
             "PatientCaseData/PatientCaseID",
             self.patient_case_id.value().map(|v| v.as_str()),
         )
     }
     /// `SendPatientStatements` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientCaseData/SendPatientStatements` and the text when it is not one.
-    /// The text stays in [`send_patient_statements`](Self::send_patient_statements).
+    /// The wire form stays in [`send_patient_statements`](Self::send_patient_statements).
     #[inline]
     pub fn send_patient_statements_value(
         &self,
@@ -3184,265 +2907,10 @@ impl super::types::PatientCaseData {
     }
 }
 
-#[cfg(feature = "server-codec")]
-impl super::types::PatientCaseData {
-    /// Sets `ConditionRelatedToAbuse` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_condition_related_to_abuse_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.condition_related_to_abuse = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ConditionRelatedToAutoAccident` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_condition_related_to_auto_accident_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.condition_related_to_auto_accident = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ConditionRelatedToEPSDT` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_condition_related_to_epsdt_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.condition_related_to_epsdt = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ConditionRelatedToEmergency` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_condition_related_to_emergency_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.condition_related_to_emergency = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ConditionRelatedToEmployment` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_condition_related_to_employment_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.condition_related_to_employment = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ConditionRelatedToFamilyPlanning` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_condition_related_to_family_planning_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.condition_related_to_family_planning = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ConditionRelatedToOther` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_condition_related_to_other_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.condition_related_to_other = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ConditionRelatedToPregnancy` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_condition_related_to_pregnancy_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.condition_related_to_pregnancy = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DatesAccidentDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_dates_accident_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.dates_accident_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `DatesAcuteManifestationDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_dates_acute_manifestation_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.dates_acute_manifestation_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DatesInjuryEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_dates_injury_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.dates_injury_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DatesInjuryStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_dates_injury_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.dates_injury_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DatesLastMenstrualPeriodDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_dates_last_menstrual_period_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.dates_last_menstrual_period_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DatesLastSeenDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_dates_last_seen_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.dates_last_seen_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DatesLastXRayDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_dates_last_x_ray_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.dates_last_x_ray_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DatesReferralDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_dates_referral_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.dates_referral_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `DatesRelatedDisabilityEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_dates_related_disability_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.dates_related_disability_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DatesRelatedDisabilityStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_dates_related_disability_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.dates_related_disability_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DatesRelatedHospitalizationEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_dates_related_hospitalization_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.dates_related_hospitalization_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DatesRelatedHospitalizationStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_dates_related_hospitalization_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.dates_related_hospitalization_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DatesSameOrSimilarIllnessEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_dates_same_or_similar_illness_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.dates_same_or_similar_illness_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DatesSameOrSimilarIllnessStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_dates_same_or_similar_illness_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.dates_same_or_similar_illness_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DatesUnableToWorkEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_dates_unable_to_work_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.dates_unable_to_work_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DatesUnableToWorkStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_dates_unable_to_work_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.dates_unable_to_work_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PatientCaseID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_patient_case_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.patient_case_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `SendPatientStatements` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_send_patient_statements_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.send_patient_statements = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-}
-
 impl super::types::PatientInsurancePolicyData {
     /// `Copay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/Copay` and the text when it is not one.
-    /// The text stays in [`copay`](Self::copay).
+    /// The wire form stays in [`copay`](Self::copay).
     #[inline]
     pub fn copay_value(
         &self,
@@ -3454,7 +2922,7 @@ impl super::types::PatientInsurancePolicyData {
     }
     /// `Deductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/Deductible` and the text when it is not one.
-    /// The text stays in [`deductible`](Self::deductible).
+    /// The wire form stays in [`deductible`](Self::deductible).
     #[inline]
     pub fn deductible_value(
         &self,
@@ -3466,7 +2934,7 @@ impl super::types::PatientInsurancePolicyData {
     }
     /// `EffectiveEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/EffectiveEndDate` and the text when it is not one.
-    /// The text stays in [`effective_end_date`](Self::effective_end_date).
+    /// The wire form stays in [`effective_end_date`](Self::effective_end_date).
     #[inline]
     pub fn effective_end_date_value(
         &self,
@@ -3478,7 +2946,7 @@ impl super::types::PatientInsurancePolicyData {
     }
     /// `EffectiveStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/EffectiveStartDate` and the text when it is not one.
-    /// The text stays in [`effective_start_date`](Self::effective_start_date).
+    /// The wire form stays in [`effective_start_date`](Self::effective_start_date).
     #[inline]
     pub fn effective_start_date_value(
         &self,
@@ -3488,21 +2956,21 @@ impl super::types::PatientInsurancePolicyData {
             self.effective_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `InsurancePolicyID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `InsurancePolicyID` read as an identifier ([`InsurancePolicyId`](super::ids::InsurancePolicyId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/InsurancePolicyID` and the text when it is not one.
-    /// The text stays in [`insurance_policy_id`](Self::insurance_policy_id).
+    /// The wire form stays in [`insurance_policy_id`](Self::insurance_policy_id).
     #[inline]
     pub fn insurance_policy_id_value(
         &self,
-    ) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    ) -> Result<Option<super::ids::InsurancePolicyId>, crate::values::InvalidValue> {
+        <super::ids::InsurancePolicyId>::parse_member(
             "PatientInsurancePolicyData/InsurancePolicyID",
             self.insurance_policy_id.value().map(|v| v.as_str()),
         )
     }
     /// `InsuredDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/InsuredDateOfBirth` and the text when it is not one.
-    /// The text stays in [`insured_date_of_birth`](Self::insured_date_of_birth).
+    /// The wire form stays in [`insured_date_of_birth`](Self::insured_date_of_birth).
     #[inline]
     pub fn insured_date_of_birth_value(
         &self,
@@ -3512,82 +2980,24 @@ impl super::types::PatientInsurancePolicyData {
             self.insured_date_of_birth.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientCaseID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PatientCaseID` read as an identifier ([`CaseId`](super::ids::CaseId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyData/PatientCaseID` and the text when it is not one.
-    /// The text stays in [`patient_case_id`](Self::patient_case_id).
+    /// The wire form stays in [`patient_case_id`](Self::patient_case_id).
     #[inline]
     pub fn patient_case_id_value(
         &self,
-    ) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    ) -> Result<Option<super::ids::CaseId>, crate::values::InvalidValue> {
+        <super::ids::CaseId>::parse_member(
             "PatientInsurancePolicyData/PatientCaseID",
             self.patient_case_id.value().map(|v| v.as_str()),
         )
     }
 }
 
-#[cfg(feature = "server-codec")]
-impl super::types::PatientInsurancePolicyData {
-    /// Sets `Copay` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_copay_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.copay = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `Deductible` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_deductible_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.deductible = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `EffectiveEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_effective_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.effective_end_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `EffectiveStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_effective_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.effective_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `InsurancePolicyID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_insurance_policy_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.insurance_policy_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `InsuredDateOfBirth` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_insured_date_of_birth_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.insured_date_of_birth = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PatientCaseID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_patient_case_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.patient_case_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-}
-
 impl super::types::PatientInsurancePolicyAuthorizationData {
     /// `AuthorizedNumberOfVisits` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/AuthorizedNumberOfVisits` and the text when it is not one.
-    /// The text stays in [`authorized_number_of_visits`](Self::authorized_number_of_visits).
+    /// The wire form stays in [`authorized_number_of_visits`](Self::authorized_number_of_visits).
     #[inline]
     pub fn authorized_number_of_visits_value(
         &self,
@@ -3599,7 +3009,7 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
     }
     /// `AuthorizedNumberOfVisitsUsed` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/AuthorizedNumberOfVisitsUsed` and the text when it is not one.
-    /// The text stays in [`authorized_number_of_visits_used`](Self::authorized_number_of_visits_used).
+    /// The wire form stays in [`authorized_number_of_visits_used`](Self::authorized_number_of_visits_used).
     #[inline]
     pub fn authorized_number_of_visits_used_value(
         &self,
@@ -3611,7 +3021,7 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
     }
     /// `EndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/EndDate` and the text when it is not one.
-    /// The text stays in [`end_date`](Self::end_date).
+    /// The wire form stays in [`end_date`](Self::end_date).
     #[inline]
     pub fn end_date_value(
         &self,
@@ -3621,21 +3031,21 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
             self.end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `InsurancePolicyID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `InsurancePolicyID` read as an identifier ([`InsurancePolicyId`](super::ids::InsurancePolicyId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/InsurancePolicyID` and the text when it is not one.
-    /// The text stays in [`insurance_policy_id`](Self::insurance_policy_id).
+    /// The wire form stays in [`insurance_policy_id`](Self::insurance_policy_id).
     #[inline]
     pub fn insurance_policy_id_value(
         &self,
-    ) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    ) -> Result<Option<super::ids::InsurancePolicyId>, crate::values::InvalidValue> {
+        <super::ids::InsurancePolicyId>::parse_member(
             "PatientInsurancePolicyAuthorizationData/InsurancePolicyID",
             self.insurance_policy_id.value().map(|v| v.as_str()),
         )
     }
     /// `StartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientInsurancePolicyAuthorizationData/StartDate` and the text when it is not one.
-    /// The text stays in [`start_date`](Self::start_date).
+    /// The wire form stays in [`start_date`](Self::start_date).
     #[inline]
     pub fn start_date_value(
         &self,
@@ -3648,47 +3058,19 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
 }
 
 #[cfg(feature = "server-codec")]
-impl super::types::PatientInsurancePolicyAuthorizationData {
-    /// Sets `AuthorizedNumberOfVisits` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_authorized_number_of_visits_value(
-        &mut self,
-        value: impl Into<i64>,
-    ) -> &mut Self {
-        self.authorized_number_of_visits = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `AuthorizedNumberOfVisitsUsed` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_authorized_number_of_visits_used_value(
-        &mut self,
-        value: impl Into<i64>,
-    ) -> &mut Self {
-        self.authorized_number_of_visits_used = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `EndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.end_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `InsurancePolicyID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_insurance_policy_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.insurance_policy_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `StartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.start_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
+impl super::types::AppointmentRead {
+    /// `AppointmentId` read as an identifier ([`AppointmentId`](super::ids::AppointmentId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentRead/AppointmentId` and the text when it is not one.
+    /// The wire form stays in [`appointment_id`](Self::appointment_id).
+    #[inline]
+    pub fn appointment_id_value(
+        &self,
+    ) -> Result<Option<super::ids::AppointmentId>, crate::values::InvalidValue> {
+        <super::ids::AppointmentId>::from_long(
+                "AppointmentRead/AppointmentId",
+                self.appointment_id,
+            )
+            .map(Some)
     }
 }
 
@@ -3696,7 +3078,7 @@ impl super::types::PatientInsurancePolicyAuthorizationData {
 impl super::types::AppointmentFilter {
     /// `EndDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/EndDate` and the text when it is not one.
-    /// The text stays in [`end_date`](Self::end_date).
+    /// The wire form stays in [`end_date`](Self::end_date).
     #[inline]
     pub fn end_date_value(
         &self,
@@ -3708,7 +3090,7 @@ impl super::types::AppointmentFilter {
     }
     /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/FromCreatedDate` and the text when it is not one.
-    /// The text stays in [`from_created_date`](Self::from_created_date).
+    /// The wire form stays in [`from_created_date`](Self::from_created_date).
     #[inline]
     pub fn from_created_date_value(
         &self,
@@ -3720,7 +3102,7 @@ impl super::types::AppointmentFilter {
     }
     /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/FromLastModifiedDate` and the text when it is not one.
-    /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
+    /// The wire form stays in [`from_last_modified_date`](Self::from_last_modified_date).
     #[inline]
     pub fn from_last_modified_date_value(
         &self,
@@ -3730,19 +3112,21 @@ impl super::types::AppointmentFilter {
             self.from_last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PatientID` read as an identifier ([`PatientId`](super::ids::PatientId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/PatientID` and the text when it is not one.
-    /// The text stays in [`patient_id`](Self::patient_id).
+    /// The wire form stays in [`patient_id`](Self::patient_id).
     #[inline]
-    pub fn patient_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn patient_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PatientId>, crate::values::InvalidValue> {
+        <super::ids::PatientId>::parse_member(
             "AppointmentFilter/PatientID",
             self.patient_id.value().map(|v| v.as_str()),
         )
     }
     /// `StartDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/StartDate` and the text when it is not one.
-    /// The text stays in [`start_date`](Self::start_date).
+    /// The wire form stays in [`start_date`](Self::start_date).
     #[inline]
     pub fn start_date_value(
         &self,
@@ -3754,7 +3138,7 @@ impl super::types::AppointmentFilter {
     }
     /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/ToCreatedDate` and the text when it is not one.
-    /// The text stays in [`to_created_date`](Self::to_created_date).
+    /// The wire form stays in [`to_created_date`](Self::to_created_date).
     #[inline]
     pub fn to_created_date_value(
         &self,
@@ -3766,7 +3150,7 @@ impl super::types::AppointmentFilter {
     }
     /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentFilter/ToLastModifiedDate` and the text when it is not one.
-    /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
+    /// The wire form stays in [`to_last_modified_date`](Self::to_last_modified_date).
     #[inline]
     pub fn to_last_modified_date_value(
         &self,
@@ -3778,70 +3162,10 @@ impl super::types::AppointmentFilter {
     }
 }
 
-impl super::types::AppointmentFilter {
-    /// Sets `EndDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.end_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `FromCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_from_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.from_created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `FromLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_from_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.from_last_modified_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PatientID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_patient_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.patient_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `StartDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.start_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_to_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.to_created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_to_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.to_last_modified_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-}
-
 impl super::types::AppointmentData {
     /// `AllDay` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/AllDay` and the text when it is not one.
-    /// The text stays in [`all_day`](Self::all_day).
+    /// The wire form stays in [`all_day`](Self::all_day).
     #[inline]
     pub fn all_day_value(
         &self,
@@ -3853,7 +3177,7 @@ impl super::types::AppointmentData {
     }
     /// `AuthorizationEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/AuthorizationEndDate` and the text when it is not one.
-    /// The text stays in [`authorization_end_date`](Self::authorization_end_date).
+    /// The wire form stays in [`authorization_end_date`](Self::authorization_end_date).
     #[inline]
     pub fn authorization_end_date_value(
         &self,
@@ -3865,7 +3189,7 @@ impl super::types::AppointmentData {
     }
     /// `AuthorizationStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/AuthorizationStartDate` and the text when it is not one.
-    /// The text stays in [`authorization_start_date`](Self::authorization_start_date).
+    /// The wire form stays in [`authorization_start_date`](Self::authorization_start_date).
     #[inline]
     pub fn authorization_start_date_value(
         &self,
@@ -3877,7 +3201,7 @@ impl super::types::AppointmentData {
     }
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/CreatedDate` and the text when it is not one.
-    /// The text stays in [`created_date`](Self::created_date).
+    /// The wire form stays in [`created_date`](Self::created_date).
     #[inline]
     pub fn created_date_value(
         &self,
@@ -3889,7 +3213,7 @@ impl super::types::AppointmentData {
     }
     /// `EndDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/EndDate` and the text when it is not one.
-    /// The text stays in [`end_date`](Self::end_date).
+    /// The wire form stays in [`end_date`](Self::end_date).
     #[inline]
     pub fn end_date_value(
         &self,
@@ -3899,19 +3223,21 @@ impl super::types::AppointmentData {
             self.end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `ID` read as an identifier ([`AppointmentId`](super::ids::AppointmentId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/ID` and the text when it is not one.
-    /// The text stays in [`id`](Self::id).
+    /// The wire form stays in [`id`](Self::id).
     #[inline]
-    pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn id_value(
+        &self,
+    ) -> Result<Option<super::ids::AppointmentId>, crate::values::InvalidValue> {
+        <super::ids::AppointmentId>::parse_member(
             "AppointmentData/ID",
             self.id.value().map(|v| v.as_str()),
         )
     }
     /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/LastModifiedDate` and the text when it is not one.
-    /// The text stays in [`last_modified_date`](Self::last_modified_date).
+    /// The wire form stays in [`last_modified_date`](Self::last_modified_date).
     #[inline]
     pub fn last_modified_date_value(
         &self,
@@ -3921,41 +3247,45 @@ impl super::types::AppointmentData {
             self.last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientCaseID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PatientCaseID` read as an identifier ([`CaseId`](super::ids::CaseId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/PatientCaseID` and the text when it is not one.
-    /// The text stays in [`patient_case_id`](Self::patient_case_id).
+    /// The wire form stays in [`patient_case_id`](Self::patient_case_id).
     #[inline]
     pub fn patient_case_id_value(
         &self,
-    ) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    ) -> Result<Option<super::ids::CaseId>, crate::values::InvalidValue> {
+        <super::ids::CaseId>::parse_member(
             "AppointmentData/PatientCaseID",
             self.patient_case_id.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PatientID` read as an identifier ([`PatientId`](super::ids::PatientId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/PatientID` and the text when it is not one.
-    /// The text stays in [`patient_id`](Self::patient_id).
+    /// The wire form stays in [`patient_id`](Self::patient_id).
     #[inline]
-    pub fn patient_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn patient_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PatientId>, crate::values::InvalidValue> {
+        <super::ids::PatientId>::parse_member(
             "AppointmentData/PatientID",
             self.patient_id.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PracticeID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/PracticeID` and the text when it is not one.
-    /// The text stays in [`practice_id`](Self::practice_id).
+    /// The wire form stays in [`practice_id`](Self::practice_id).
     #[inline]
-    pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        <super::ids::PracticeId>::parse_member(
             "AppointmentData/PracticeID",
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
     /// `Recurring` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/Recurring` and the text when it is not one.
-    /// The text stays in [`recurring`](Self::recurring).
+    /// The wire form stays in [`recurring`](Self::recurring).
     #[inline]
     pub fn recurring_value(
         &self,
@@ -3965,21 +3295,21 @@ impl super::types::AppointmentData {
             self.recurring.value().map(|v| v.as_str()),
         )
     }
-    /// `ServiceLocationID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `ServiceLocationID` read as an identifier ([`ServiceLocationId`](super::ids::ServiceLocationId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/ServiceLocationID` and the text when it is not one.
-    /// The text stays in [`service_location_id`](Self::service_location_id).
+    /// The wire form stays in [`service_location_id`](Self::service_location_id).
     #[inline]
     pub fn service_location_id_value(
         &self,
-    ) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    ) -> Result<Option<super::ids::ServiceLocationId>, crate::values::InvalidValue> {
+        <super::ids::ServiceLocationId>::parse_member(
             "AppointmentData/ServiceLocationID",
             self.service_location_id.value().map(|v| v.as_str()),
         )
     }
     /// `StartDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentData/StartDate` and the text when it is not one.
-    /// The text stays in [`start_date`](Self::start_date).
+    /// The wire form stays in [`start_date`](Self::start_date).
     #[inline]
     pub fn start_date_value(
         &self,
@@ -3992,107 +3322,10 @@ impl super::types::AppointmentData {
 }
 
 #[cfg(feature = "server-codec")]
-impl super::types::AppointmentData {
-    /// Sets `AllDay` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_all_day_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.all_day = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `AuthorizationEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_authorization_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.authorization_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `AuthorizationStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_authorization_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.authorization_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `EndDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.end_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `LastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.last_modified_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PatientCaseID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_patient_case_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.patient_case_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PatientID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_patient_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.patient_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PracticeID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `Recurring` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_recurring_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.recurring = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ServiceLocationID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_service_location_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.service_location_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `StartDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.start_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-}
-
-#[cfg(feature = "server-codec")]
 impl super::types::ChargeFilter {
     /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/FromCreatedDate` and the text when it is not one.
-    /// The text stays in [`from_created_date`](Self::from_created_date).
+    /// The wire form stays in [`from_created_date`](Self::from_created_date).
     #[inline]
     pub fn from_created_date_value(
         &self,
@@ -4104,7 +3337,7 @@ impl super::types::ChargeFilter {
     }
     /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/FromLastModifiedDate` and the text when it is not one.
-    /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
+    /// The wire form stays in [`from_last_modified_date`](Self::from_last_modified_date).
     #[inline]
     pub fn from_last_modified_date_value(
         &self,
@@ -4116,7 +3349,7 @@ impl super::types::ChargeFilter {
     }
     /// `FromPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/FromPostingDate` and the text when it is not one.
-    /// The text stays in [`from_posting_date`](Self::from_posting_date).
+    /// The wire form stays in [`from_posting_date`](Self::from_posting_date).
     #[inline]
     pub fn from_posting_date_value(
         &self,
@@ -4128,7 +3361,7 @@ impl super::types::ChargeFilter {
     }
     /// `FromServiceDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/FromServiceDate` and the text when it is not one.
-    /// The text stays in [`from_service_date`](Self::from_service_date).
+    /// The wire form stays in [`from_service_date`](Self::from_service_date).
     #[inline]
     pub fn from_service_date_value(
         &self,
@@ -4140,7 +3373,7 @@ impl super::types::ChargeFilter {
     }
     /// `IncludeUnapprovedCharges` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/IncludeUnapprovedCharges` and the text when it is not one.
-    /// The text stays in [`include_unapproved_charges`](Self::include_unapproved_charges).
+    /// The wire form stays in [`include_unapproved_charges`](Self::include_unapproved_charges).
     #[inline]
     pub fn include_unapproved_charges_value(
         &self,
@@ -4152,7 +3385,7 @@ impl super::types::ChargeFilter {
     }
     /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/ToCreatedDate` and the text when it is not one.
-    /// The text stays in [`to_created_date`](Self::to_created_date).
+    /// The wire form stays in [`to_created_date`](Self::to_created_date).
     #[inline]
     pub fn to_created_date_value(
         &self,
@@ -4164,7 +3397,7 @@ impl super::types::ChargeFilter {
     }
     /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/ToLastModifiedDate` and the text when it is not one.
-    /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
+    /// The wire form stays in [`to_last_modified_date`](Self::to_last_modified_date).
     #[inline]
     pub fn to_last_modified_date_value(
         &self,
@@ -4176,7 +3409,7 @@ impl super::types::ChargeFilter {
     }
     /// `ToPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/ToPostingDate` and the text when it is not one.
-    /// The text stays in [`to_posting_date`](Self::to_posting_date).
+    /// The wire form stays in [`to_posting_date`](Self::to_posting_date).
     #[inline]
     pub fn to_posting_date_value(
         &self,
@@ -4188,7 +3421,7 @@ impl super::types::ChargeFilter {
     }
     /// `ToServiceDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeFilter/ToServiceDate` and the text when it is not one.
-    /// The text stays in [`to_service_date`](Self::to_service_date).
+    /// The wire form stays in [`to_service_date`](Self::to_service_date).
     #[inline]
     pub fn to_service_date_value(
         &self,
@@ -4200,91 +3433,10 @@ impl super::types::ChargeFilter {
     }
 }
 
-impl super::types::ChargeFilter {
-    /// Sets `FromCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_from_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.from_created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `FromLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_from_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.from_last_modified_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `FromPostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_from_posting_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.from_posting_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `FromServiceDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_from_service_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.from_service_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `IncludeUnapprovedCharges` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_include_unapproved_charges_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.include_unapproved_charges = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ToCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_to_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.to_created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_to_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.to_last_modified_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ToPostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_to_posting_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.to_posting_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToServiceDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_to_service_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.to_service_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-}
-
 impl super::types::ChargeData {
     /// `AdjustedCharges` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/AdjustedCharges` and the text when it is not one.
-    /// The text stays in [`adjusted_charges`](Self::adjusted_charges).
+    /// The wire form stays in [`adjusted_charges`](Self::adjusted_charges).
     #[inline]
     pub fn adjusted_charges_value(
         &self,
@@ -4296,7 +3448,7 @@ impl super::types::ChargeData {
     }
     /// `AllowedAmount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/AllowedAmount` and the text when it is not one.
-    /// The text stays in [`allowed_amount`](Self::allowed_amount).
+    /// The wire form stays in [`allowed_amount`](Self::allowed_amount).
     #[inline]
     pub fn allowed_amount_value(
         &self,
@@ -4306,21 +3458,21 @@ impl super::types::ChargeData {
             self.allowed_amount.value().map(|v| v.as_str()),
         )
     }
-    /// `AppointmentID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `AppointmentID` read as an identifier ([`AppointmentId`](super::ids::AppointmentId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/AppointmentID` and the text when it is not one.
-    /// The text stays in [`appointment_id`](Self::appointment_id).
+    /// The wire form stays in [`appointment_id`](Self::appointment_id).
     #[inline]
     pub fn appointment_id_value(
         &self,
-    ) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    ) -> Result<Option<super::ids::AppointmentId>, crate::values::InvalidValue> {
+        <super::ids::AppointmentId>::parse_member(
             "ChargeData/AppointmentID",
             self.appointment_id.value().map(|v| v.as_str()),
         )
     }
     /// `CopayAmount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/CopayAmount` and the text when it is not one.
-    /// The text stays in [`copay_amount`](Self::copay_amount).
+    /// The wire form stays in [`copay_amount`](Self::copay_amount).
     #[inline]
     pub fn copay_amount_value(
         &self,
@@ -4332,7 +3484,7 @@ impl super::types::ChargeData {
     }
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/CreatedDate` and the text when it is not one.
-    /// The text stays in [`created_date`](Self::created_date).
+    /// The wire form stays in [`created_date`](Self::created_date).
     #[inline]
     pub fn created_date_value(
         &self,
@@ -4344,7 +3496,7 @@ impl super::types::ChargeData {
     }
     /// `DoNotSendClaimElectronically` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/DoNotSendClaimElectronically` and the text when it is not one.
-    /// The text stays in [`do_not_send_claim_electronically`](Self::do_not_send_claim_electronically).
+    /// The wire form stays in [`do_not_send_claim_electronically`](Self::do_not_send_claim_electronically).
     #[inline]
     pub fn do_not_send_claim_electronically_value(
         &self,
@@ -4356,7 +3508,7 @@ impl super::types::ChargeData {
     }
     /// `DoNotSendElectronicallyToSecondary` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/DoNotSendElectronicallyToSecondary` and the text when it is not one.
-    /// The text stays in [`do_not_send_electronically_to_secondary`](Self::do_not_send_electronically_to_secondary).
+    /// The wire form stays in [`do_not_send_electronically_to_secondary`](Self::do_not_send_electronically_to_secondary).
     #[inline]
     pub fn do_not_send_electronically_to_secondary_value(
         &self,
@@ -4366,21 +3518,21 @@ impl super::types::ChargeData {
             self.do_not_send_electronically_to_secondary.value().map(|v| v.as_str()),
         )
     }
-    /// `EncounterID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `EncounterID` read as an identifier ([`EncounterId`](super::ids::EncounterId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/EncounterID` and the text when it is not one.
-    /// The text stays in [`encounter_id`](Self::encounter_id).
+    /// The wire form stays in [`encounter_id`](Self::encounter_id).
     #[inline]
     pub fn encounter_id_value(
         &self,
-    ) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    ) -> Result<Option<super::ids::EncounterId>, crate::values::InvalidValue> {
+        <super::ids::EncounterId>::parse_member(
             "ChargeData/EncounterID",
             self.encounter_id.value().map(|v| v.as_str()),
         )
     }
     /// `ExpectedAmount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ExpectedAmount` and the text when it is not one.
-    /// The text stays in [`expected_amount`](Self::expected_amount).
+    /// The wire form stays in [`expected_amount`](Self::expected_amount).
     #[inline]
     pub fn expected_amount_value(
         &self,
@@ -4392,7 +3544,7 @@ impl super::types::ChargeData {
     }
     /// `HospitalizationEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/HospitalizationEndDate` and the text when it is not one.
-    /// The text stays in [`hospitalization_end_date`](Self::hospitalization_end_date).
+    /// The wire form stays in [`hospitalization_end_date`](Self::hospitalization_end_date).
     #[inline]
     pub fn hospitalization_end_date_value(
         &self,
@@ -4404,7 +3556,7 @@ impl super::types::ChargeData {
     }
     /// `HospitalizationStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/HospitalizationStartDate` and the text when it is not one.
-    /// The text stays in [`hospitalization_start_date`](Self::hospitalization_start_date).
+    /// The wire form stays in [`hospitalization_start_date`](Self::hospitalization_start_date).
     #[inline]
     pub fn hospitalization_start_date_value(
         &self,
@@ -4414,16 +3566,21 @@ impl super::types::ChargeData {
             self.hospitalization_start_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `ID` read as an identifier ([`ChargeId`](super::ids::ChargeId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ID` and the text when it is not one.
-    /// The text stays in [`id`](Self::id).
+    /// The wire form stays in [`id`](Self::id).
     #[inline]
-    pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member("ChargeData/ID", self.id.value().map(|v| v.as_str()))
+    pub fn id_value(
+        &self,
+    ) -> Result<Option<super::ids::ChargeId>, crate::values::InvalidValue> {
+        <super::ids::ChargeId>::parse_member(
+            "ChargeData/ID",
+            self.id.value().map(|v| v.as_str()),
+        )
     }
     /// `InsuranceBalance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/InsuranceBalance` and the text when it is not one.
-    /// The text stays in [`insurance_balance`](Self::insurance_balance).
+    /// The wire form stays in [`insurance_balance`](Self::insurance_balance).
     #[inline]
     pub fn insurance_balance_value(
         &self,
@@ -4435,7 +3592,7 @@ impl super::types::ChargeData {
     }
     /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/LastModifiedDate` and the text when it is not one.
-    /// The text stays in [`last_modified_date`](Self::last_modified_date).
+    /// The wire form stays in [`last_modified_date`](Self::last_modified_date).
     #[inline]
     pub fn last_modified_date_value(
         &self,
@@ -4447,7 +3604,7 @@ impl super::types::ChargeData {
     }
     /// `Minutes` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/Minutes` and the text when it is not one.
-    /// The text stays in [`minutes`](Self::minutes).
+    /// The wire form stays in [`minutes`](Self::minutes).
     #[inline]
     pub fn minutes_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
         crate::values::parse_member(
@@ -4457,7 +3614,7 @@ impl super::types::ChargeData {
     }
     /// `OtherAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/OtherAdjustment` and the text when it is not one.
-    /// The text stays in [`other_adjustment`](Self::other_adjustment).
+    /// The wire form stays in [`other_adjustment`](Self::other_adjustment).
     #[inline]
     pub fn other_adjustment_value(
         &self,
@@ -4469,7 +3626,7 @@ impl super::types::ChargeData {
     }
     /// `OtherPaymentAmount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/OtherPaymentAmount` and the text when it is not one.
-    /// The text stays in [`other_payment_amount`](Self::other_payment_amount).
+    /// The wire form stays in [`other_payment_amount`](Self::other_payment_amount).
     #[inline]
     pub fn other_payment_amount_value(
         &self,
@@ -4481,7 +3638,7 @@ impl super::types::ChargeData {
     }
     /// `OtherPaymentPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/OtherPaymentPostingDate` and the text when it is not one.
-    /// The text stays in [`other_payment_posting_date`](Self::other_payment_posting_date).
+    /// The wire form stays in [`other_payment_posting_date`](Self::other_payment_posting_date).
     #[inline]
     pub fn other_payment_posting_date_value(
         &self,
@@ -4493,7 +3650,7 @@ impl super::types::ChargeData {
     }
     /// `PatientBalance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientBalance` and the text when it is not one.
-    /// The text stays in [`patient_balance`](Self::patient_balance).
+    /// The wire form stays in [`patient_balance`](Self::patient_balance).
     #[inline]
     pub fn patient_balance_value(
         &self,
@@ -4505,7 +3662,7 @@ impl super::types::ChargeData {
     }
     /// `PatientDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientDateOfBirth` and the text when it is not one.
-    /// The text stays in [`patient_date_of_birth`](Self::patient_date_of_birth).
+    /// The wire form stays in [`patient_date_of_birth`](Self::patient_date_of_birth).
     #[inline]
     pub fn patient_date_of_birth_value(
         &self,
@@ -4517,7 +3674,7 @@ impl super::types::ChargeData {
     }
     /// `PatientFirstBillDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientFirstBillDate` and the text when it is not one.
-    /// The text stays in [`patient_first_bill_date`](Self::patient_first_bill_date).
+    /// The wire form stays in [`patient_first_bill_date`](Self::patient_first_bill_date).
     #[inline]
     pub fn patient_first_bill_date_value(
         &self,
@@ -4527,19 +3684,21 @@ impl super::types::ChargeData {
             self.patient_first_bill_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PatientID` read as an identifier ([`PatientId`](super::ids::PatientId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientID` and the text when it is not one.
-    /// The text stays in [`patient_id`](Self::patient_id).
+    /// The wire form stays in [`patient_id`](Self::patient_id).
     #[inline]
-    pub fn patient_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn patient_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PatientId>, crate::values::InvalidValue> {
+        <super::ids::PatientId>::parse_member(
             "ChargeData/PatientID",
             self.patient_id.value().map(|v| v.as_str()),
         )
     }
     /// `PatientLastBillDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientLastBillDate` and the text when it is not one.
-    /// The text stays in [`patient_last_bill_date`](Self::patient_last_bill_date).
+    /// The wire form stays in [`patient_last_bill_date`](Self::patient_last_bill_date).
     #[inline]
     pub fn patient_last_bill_date_value(
         &self,
@@ -4551,7 +3710,7 @@ impl super::types::ChargeData {
     }
     /// `PatientPaymentAmount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientPaymentAmount` and the text when it is not one.
-    /// The text stays in [`patient_payment_amount`](Self::patient_payment_amount).
+    /// The wire form stays in [`patient_payment_amount`](Self::patient_payment_amount).
     #[inline]
     pub fn patient_payment_amount_value(
         &self,
@@ -4563,7 +3722,7 @@ impl super::types::ChargeData {
     }
     /// `PatientPaymentPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PatientPaymentPostingDate` and the text when it is not one.
-    /// The text stays in [`patient_payment_posting_date`](Self::patient_payment_posting_date).
+    /// The wire form stays in [`patient_payment_posting_date`](Self::patient_payment_posting_date).
     #[inline]
     pub fn patient_payment_posting_date_value(
         &self,
@@ -4575,7 +3734,7 @@ impl super::types::ChargeData {
     }
     /// `PostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PostingDate` and the text when it is not one.
-    /// The text stays in [`posting_date`](Self::posting_date).
+    /// The wire form stays in [`posting_date`](Self::posting_date).
     #[inline]
     pub fn posting_date_value(
         &self,
@@ -4585,19 +3744,21 @@ impl super::types::ChargeData {
             self.posting_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PracticeID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PracticeID` and the text when it is not one.
-    /// The text stays in [`practice_id`](Self::practice_id).
+    /// The wire form stays in [`practice_id`](Self::practice_id).
     #[inline]
-    pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        <super::ids::PracticeId>::parse_member(
             "ChargeData/PracticeID",
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
     /// `PrimaryInsuranceAdjudicationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceAdjudicationDate` and the text when it is not one.
-    /// The text stays in [`primary_insurance_adjudication_date`](Self::primary_insurance_adjudication_date).
+    /// The wire form stays in [`primary_insurance_adjudication_date`](Self::primary_insurance_adjudication_date).
     #[inline]
     pub fn primary_insurance_adjudication_date_value(
         &self,
@@ -4609,7 +3770,7 @@ impl super::types::ChargeData {
     }
     /// `PrimaryInsuranceFirstBillDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceFirstBillDate` and the text when it is not one.
-    /// The text stays in [`primary_insurance_first_bill_date`](Self::primary_insurance_first_bill_date).
+    /// The wire form stays in [`primary_insurance_first_bill_date`](Self::primary_insurance_first_bill_date).
     #[inline]
     pub fn primary_insurance_first_bill_date_value(
         &self,
@@ -4621,7 +3782,7 @@ impl super::types::ChargeData {
     }
     /// `PrimaryInsuranceInsuranceAllowed` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceAllowed` and the text when it is not one.
-    /// The text stays in [`primary_insurance_insurance_allowed`](Self::primary_insurance_insurance_allowed).
+    /// The wire form stays in [`primary_insurance_insurance_allowed`](Self::primary_insurance_insurance_allowed).
     #[inline]
     pub fn primary_insurance_insurance_allowed_value(
         &self,
@@ -4633,7 +3794,7 @@ impl super::types::ChargeData {
     }
     /// `PrimaryInsuranceInsuranceCoinsurance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceCoinsurance` and the text when it is not one.
-    /// The text stays in [`primary_insurance_insurance_coinsurance`](Self::primary_insurance_insurance_coinsurance).
+    /// The wire form stays in [`primary_insurance_insurance_coinsurance`](Self::primary_insurance_insurance_coinsurance).
     #[inline]
     pub fn primary_insurance_insurance_coinsurance_value(
         &self,
@@ -4645,7 +3806,7 @@ impl super::types::ChargeData {
     }
     /// `PrimaryInsuranceInsuranceContractAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceContractAdjustment` and the text when it is not one.
-    /// The text stays in [`primary_insurance_insurance_contract_adjustment`](Self::primary_insurance_insurance_contract_adjustment).
+    /// The wire form stays in [`primary_insurance_insurance_contract_adjustment`](Self::primary_insurance_insurance_contract_adjustment).
     #[inline]
     pub fn primary_insurance_insurance_contract_adjustment_value(
         &self,
@@ -4660,7 +3821,7 @@ impl super::types::ChargeData {
     }
     /// `PrimaryInsuranceInsuranceCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceCopay` and the text when it is not one.
-    /// The text stays in [`primary_insurance_insurance_copay`](Self::primary_insurance_insurance_copay).
+    /// The wire form stays in [`primary_insurance_insurance_copay`](Self::primary_insurance_insurance_copay).
     #[inline]
     pub fn primary_insurance_insurance_copay_value(
         &self,
@@ -4672,7 +3833,7 @@ impl super::types::ChargeData {
     }
     /// `PrimaryInsuranceInsuranceDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceDeductible` and the text when it is not one.
-    /// The text stays in [`primary_insurance_insurance_deductible`](Self::primary_insurance_insurance_deductible).
+    /// The wire form stays in [`primary_insurance_insurance_deductible`](Self::primary_insurance_insurance_deductible).
     #[inline]
     pub fn primary_insurance_insurance_deductible_value(
         &self,
@@ -4684,7 +3845,7 @@ impl super::types::ChargeData {
     }
     /// `PrimaryInsuranceInsurancePayment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsurancePayment` and the text when it is not one.
-    /// The text stays in [`primary_insurance_insurance_payment`](Self::primary_insurance_insurance_payment).
+    /// The wire form stays in [`primary_insurance_insurance_payment`](Self::primary_insurance_insurance_payment).
     #[inline]
     pub fn primary_insurance_insurance_payment_value(
         &self,
@@ -4696,7 +3857,7 @@ impl super::types::ChargeData {
     }
     /// `PrimaryInsuranceInsuranceSecondaryAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceInsuranceSecondaryAdjustment` and the text when it is not one.
-    /// The text stays in [`primary_insurance_insurance_secondary_adjustment`](Self::primary_insurance_insurance_secondary_adjustment).
+    /// The wire form stays in [`primary_insurance_insurance_secondary_adjustment`](Self::primary_insurance_insurance_secondary_adjustment).
     #[inline]
     pub fn primary_insurance_insurance_secondary_adjustment_value(
         &self,
@@ -4711,7 +3872,7 @@ impl super::types::ChargeData {
     }
     /// `PrimaryInsuranceLastBillDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsuranceLastBillDate` and the text when it is not one.
-    /// The text stays in [`primary_insurance_last_bill_date`](Self::primary_insurance_last_bill_date).
+    /// The wire form stays in [`primary_insurance_last_bill_date`](Self::primary_insurance_last_bill_date).
     #[inline]
     pub fn primary_insurance_last_bill_date_value(
         &self,
@@ -4723,7 +3884,7 @@ impl super::types::ChargeData {
     }
     /// `PrimaryInsurancePaymentPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/PrimaryInsurancePaymentPostingDate` and the text when it is not one.
-    /// The text stays in [`primary_insurance_payment_posting_date`](Self::primary_insurance_payment_posting_date).
+    /// The wire form stays in [`primary_insurance_payment_posting_date`](Self::primary_insurance_payment_posting_date).
     #[inline]
     pub fn primary_insurance_payment_posting_date_value(
         &self,
@@ -4735,7 +3896,7 @@ impl super::types::ChargeData {
     }
     /// `Receipts` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/Receipts` and the text when it is not one.
-    /// The text stays in [`receipts`](Self::receipts).
+    /// The wire form stays in [`receipts`](Self::receipts).
     #[inline]
     pub fn receipts_value(
         &self,
@@ -4745,9 +3906,33 @@ impl super::types::ChargeData {
             self.receipts.value().map(|v| v.as_str()),
         )
     }
+    /// `RenderingProviderID` read as an identifier ([`ProviderId`](super::ids::ProviderId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/RenderingProviderID` and the text when it is not one.
+    /// The wire form stays in [`rendering_provider_id`](Self::rendering_provider_id).
+    #[inline]
+    pub fn rendering_provider_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ProviderId>, crate::values::InvalidValue> {
+        <super::ids::ProviderId>::parse_member(
+            "ChargeData/RenderingProviderID",
+            self.rendering_provider_id.value().map(|v| v.as_str()),
+        )
+    }
+    /// `SchedulingProviderID` read as an identifier ([`ProviderId`](super::ids::ProviderId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SchedulingProviderID` and the text when it is not one.
+    /// The wire form stays in [`scheduling_provider_id`](Self::scheduling_provider_id).
+    #[inline]
+    pub fn scheduling_provider_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ProviderId>, crate::values::InvalidValue> {
+        <super::ids::ProviderId>::parse_member(
+            "ChargeData/SchedulingProviderID",
+            self.scheduling_provider_id.value().map(|v| v.as_str()),
+        )
+    }
     /// `SecondaryInsuranceAdjudicationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceAdjudicationDate` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_adjudication_date`](Self::secondary_insurance_adjudication_date).
+    /// The wire form stays in [`secondary_insurance_adjudication_date`](Self::secondary_insurance_adjudication_date).
     #[inline]
     pub fn secondary_insurance_adjudication_date_value(
         &self,
@@ -4759,7 +3944,7 @@ impl super::types::ChargeData {
     }
     /// `SecondaryInsuranceFirstBillDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceFirstBillDate` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_first_bill_date`](Self::secondary_insurance_first_bill_date).
+    /// The wire form stays in [`secondary_insurance_first_bill_date`](Self::secondary_insurance_first_bill_date).
     #[inline]
     pub fn secondary_insurance_first_bill_date_value(
         &self,
@@ -4771,7 +3956,7 @@ impl super::types::ChargeData {
     }
     /// `SecondaryInsuranceInsuranceAllowed` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceAllowed` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_insurance_allowed`](Self::secondary_insurance_insurance_allowed).
+    /// The wire form stays in [`secondary_insurance_insurance_allowed`](Self::secondary_insurance_insurance_allowed).
     #[inline]
     pub fn secondary_insurance_insurance_allowed_value(
         &self,
@@ -4783,7 +3968,7 @@ impl super::types::ChargeData {
     }
     /// `SecondaryInsuranceInsuranceCoinsurance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceCoinsurance` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_insurance_coinsurance`](Self::secondary_insurance_insurance_coinsurance).
+    /// The wire form stays in [`secondary_insurance_insurance_coinsurance`](Self::secondary_insurance_insurance_coinsurance).
     #[inline]
     pub fn secondary_insurance_insurance_coinsurance_value(
         &self,
@@ -4795,7 +3980,7 @@ impl super::types::ChargeData {
     }
     /// `SecondaryInsuranceInsuranceContractAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceContractAdjustment` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_insurance_contract_adjustment`](Self::secondary_insurance_insurance_contract_adjustment).
+    /// The wire form stays in [`secondary_insurance_insurance_contract_adjustment`](Self::secondary_insurance_insurance_contract_adjustment).
     #[inline]
     pub fn secondary_insurance_insurance_contract_adjustment_value(
         &self,
@@ -4810,7 +3995,7 @@ impl super::types::ChargeData {
     }
     /// `SecondaryInsuranceInsuranceCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceCopay` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_insurance_copay`](Self::secondary_insurance_insurance_copay).
+    /// The wire form stays in [`secondary_insurance_insurance_copay`](Self::secondary_insurance_insurance_copay).
     #[inline]
     pub fn secondary_insurance_insurance_copay_value(
         &self,
@@ -4822,7 +4007,7 @@ impl super::types::ChargeData {
     }
     /// `SecondaryInsuranceInsuranceDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceDeductible` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_insurance_deductible`](Self::secondary_insurance_insurance_deductible).
+    /// The wire form stays in [`secondary_insurance_insurance_deductible`](Self::secondary_insurance_insurance_deductible).
     #[inline]
     pub fn secondary_insurance_insurance_deductible_value(
         &self,
@@ -4834,7 +4019,7 @@ impl super::types::ChargeData {
     }
     /// `SecondaryInsuranceInsurancePayment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsurancePayment` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_insurance_payment`](Self::secondary_insurance_insurance_payment).
+    /// The wire form stays in [`secondary_insurance_insurance_payment`](Self::secondary_insurance_insurance_payment).
     #[inline]
     pub fn secondary_insurance_insurance_payment_value(
         &self,
@@ -4846,7 +4031,7 @@ impl super::types::ChargeData {
     }
     /// `SecondaryInsuranceInsuranceSecondaryAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceInsuranceSecondaryAdjustment` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_insurance_secondary_adjustment`](Self::secondary_insurance_insurance_secondary_adjustment).
+    /// The wire form stays in [`secondary_insurance_insurance_secondary_adjustment`](Self::secondary_insurance_insurance_secondary_adjustment).
     #[inline]
     pub fn secondary_insurance_insurance_secondary_adjustment_value(
         &self,
@@ -4861,7 +4046,7 @@ impl super::types::ChargeData {
     }
     /// `SecondaryInsuranceLastBillDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsuranceLastBillDate` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_last_bill_date`](Self::secondary_insurance_last_bill_date).
+    /// The wire form stays in [`secondary_insurance_last_bill_date`](Self::secondary_insurance_last_bill_date).
     #[inline]
     pub fn secondary_insurance_last_bill_date_value(
         &self,
@@ -4873,7 +4058,7 @@ impl super::types::ChargeData {
     }
     /// `SecondaryInsurancePaymentPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SecondaryInsurancePaymentPostingDate` and the text when it is not one.
-    /// The text stays in [`secondary_insurance_payment_posting_date`](Self::secondary_insurance_payment_posting_date).
+    /// The wire form stays in [`secondary_insurance_payment_posting_date`](Self::secondary_insurance_payment_posting_date).
     #[inline]
     pub fn secondary_insurance_payment_posting_date_value(
         &self,
@@ -4885,7 +4070,7 @@ impl super::types::ChargeData {
     }
     /// `ServiceEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ServiceEndDate` and the text when it is not one.
-    /// The text stays in [`service_end_date`](Self::service_end_date).
+    /// The wire form stays in [`service_end_date`](Self::service_end_date).
     #[inline]
     pub fn service_end_date_value(
         &self,
@@ -4895,21 +4080,21 @@ impl super::types::ChargeData {
             self.service_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ServiceLocationId` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `ServiceLocationId` read as an identifier ([`ServiceLocationId`](super::ids::ServiceLocationId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ServiceLocationId` and the text when it is not one.
-    /// The text stays in [`service_location_id`](Self::service_location_id).
+    /// The wire form stays in [`service_location_id`](Self::service_location_id).
     #[inline]
     pub fn service_location_id_value(
         &self,
-    ) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    ) -> Result<Option<super::ids::ServiceLocationId>, crate::values::InvalidValue> {
+        <super::ids::ServiceLocationId>::parse_member(
             "ChargeData/ServiceLocationId",
             self.service_location_id.value().map(|v| v.as_str()),
         )
     }
     /// `ServiceStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/ServiceStartDate` and the text when it is not one.
-    /// The text stays in [`service_start_date`](Self::service_start_date).
+    /// The wire form stays in [`service_start_date`](Self::service_start_date).
     #[inline]
     pub fn service_start_date_value(
         &self,
@@ -4919,9 +4104,21 @@ impl super::types::ChargeData {
             self.service_start_date.value().map(|v| v.as_str()),
         )
     }
+    /// `SupervisingProviderID` read as an identifier ([`ProviderId`](super::ids::ProviderId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/SupervisingProviderID` and the text when it is not one.
+    /// The wire form stays in [`supervising_provider_id`](Self::supervising_provider_id).
+    #[inline]
+    pub fn supervising_provider_id_value(
+        &self,
+    ) -> Result<Option<super::ids::ProviderId>, crate::values::InvalidValue> {
+        <super::ids::ProviderId>::parse_member(
+            "ChargeData/SupervisingProviderID",
+            self.supervising_provider_id.value().map(|v| v.as_str()),
+        )
+    }
     /// `TertiaryInsuranceAdjudicationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceAdjudicationDate` and the text when it is not one.
-    /// The text stays in [`tertiary_insurance_adjudication_date`](Self::tertiary_insurance_adjudication_date).
+    /// The wire form stays in [`tertiary_insurance_adjudication_date`](Self::tertiary_insurance_adjudication_date).
     #[inline]
     pub fn tertiary_insurance_adjudication_date_value(
         &self,
@@ -4933,7 +4130,7 @@ impl super::types::ChargeData {
     }
     /// `TertiaryInsuranceInsuranceAllowed` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceAllowed` and the text when it is not one.
-    /// The text stays in [`tertiary_insurance_insurance_allowed`](Self::tertiary_insurance_insurance_allowed).
+    /// The wire form stays in [`tertiary_insurance_insurance_allowed`](Self::tertiary_insurance_insurance_allowed).
     #[inline]
     pub fn tertiary_insurance_insurance_allowed_value(
         &self,
@@ -4945,7 +4142,7 @@ impl super::types::ChargeData {
     }
     /// `TertiaryInsuranceInsuranceCoinsurance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceCoinsurance` and the text when it is not one.
-    /// The text stays in [`tertiary_insurance_insurance_coinsurance`](Self::tertiary_insurance_insurance_coinsurance).
+    /// The wire form stays in [`tertiary_insurance_insurance_coinsurance`](Self::tertiary_insurance_insurance_coinsurance).
     #[inline]
     pub fn tertiary_insurance_insurance_coinsurance_value(
         &self,
@@ -4957,7 +4154,7 @@ impl super::types::ChargeData {
     }
     /// `TertiaryInsuranceInsuranceContractAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceContractAdjustment` and the text when it is not one.
-    /// The text stays in [`tertiary_insurance_insurance_contract_adjustment`](Self::tertiary_insurance_insurance_contract_adjustment).
+    /// The wire form stays in [`tertiary_insurance_insurance_contract_adjustment`](Self::tertiary_insurance_insurance_contract_adjustment).
     #[inline]
     pub fn tertiary_insurance_insurance_contract_adjustment_value(
         &self,
@@ -4972,7 +4169,7 @@ impl super::types::ChargeData {
     }
     /// `TertiaryInsuranceInsuranceCopay` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceCopay` and the text when it is not one.
-    /// The text stays in [`tertiary_insurance_insurance_copay`](Self::tertiary_insurance_insurance_copay).
+    /// The wire form stays in [`tertiary_insurance_insurance_copay`](Self::tertiary_insurance_insurance_copay).
     #[inline]
     pub fn tertiary_insurance_insurance_copay_value(
         &self,
@@ -4984,7 +4181,7 @@ impl super::types::ChargeData {
     }
     /// `TertiaryInsuranceInsuranceDeductible` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceDeductible` and the text when it is not one.
-    /// The text stays in [`tertiary_insurance_insurance_deductible`](Self::tertiary_insurance_insurance_deductible).
+    /// The wire form stays in [`tertiary_insurance_insurance_deductible`](Self::tertiary_insurance_insurance_deductible).
     #[inline]
     pub fn tertiary_insurance_insurance_deductible_value(
         &self,
@@ -4996,7 +4193,7 @@ impl super::types::ChargeData {
     }
     /// `TertiaryInsuranceInsurancePayment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsurancePayment` and the text when it is not one.
-    /// The text stays in [`tertiary_insurance_insurance_payment`](Self::tertiary_insurance_insurance_payment).
+    /// The wire form stays in [`tertiary_insurance_insurance_payment`](Self::tertiary_insurance_insurance_payment).
     #[inline]
     pub fn tertiary_insurance_insurance_payment_value(
         &self,
@@ -5008,7 +4205,7 @@ impl super::types::ChargeData {
     }
     /// `TertiaryInsuranceInsuranceSecondaryAdjustment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsuranceInsuranceSecondaryAdjustment` and the text when it is not one.
-    /// The text stays in [`tertiary_insurance_insurance_secondary_adjustment`](Self::tertiary_insurance_insurance_secondary_adjustment).
+    /// The wire form stays in [`tertiary_insurance_insurance_secondary_adjustment`](Self::tertiary_insurance_insurance_secondary_adjustment).
     #[inline]
     pub fn tertiary_insurance_insurance_secondary_adjustment_value(
         &self,
@@ -5023,7 +4220,7 @@ impl super::types::ChargeData {
     }
     /// `TertiaryInsurancePaymentPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TertiaryInsurancePaymentPostingDate` and the text when it is not one.
-    /// The text stays in [`tertiary_insurance_payment_posting_date`](Self::tertiary_insurance_payment_posting_date).
+    /// The wire form stays in [`tertiary_insurance_payment_posting_date`](Self::tertiary_insurance_payment_posting_date).
     #[inline]
     pub fn tertiary_insurance_payment_posting_date_value(
         &self,
@@ -5035,7 +4232,7 @@ impl super::types::ChargeData {
     }
     /// `TotalBalance` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TotalBalance` and the text when it is not one.
-    /// The text stays in [`total_balance`](Self::total_balance).
+    /// The wire form stays in [`total_balance`](Self::total_balance).
     #[inline]
     pub fn total_balance_value(
         &self,
@@ -5047,7 +4244,7 @@ impl super::types::ChargeData {
     }
     /// `TotalCharges` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/TotalCharges` and the text when it is not one.
-    /// The text stays in [`total_charges`](Self::total_charges).
+    /// The wire form stays in [`total_charges`](Self::total_charges).
     #[inline]
     pub fn total_charges_value(
         &self,
@@ -5059,7 +4256,7 @@ impl super::types::ChargeData {
     }
     /// `UnitCharge` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ChargeData/UnitCharge` and the text when it is not one.
-    /// The text stays in [`unit_charge`](Self::unit_charge).
+    /// The wire form stays in [`unit_charge`](Self::unit_charge).
     #[inline]
     pub fn unit_charge_value(
         &self,
@@ -5072,597 +4269,10 @@ impl super::types::ChargeData {
 }
 
 #[cfg(feature = "server-codec")]
-impl super::types::ChargeData {
-    /// Sets `AdjustedCharges` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_adjusted_charges_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.adjusted_charges = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `AllowedAmount` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_allowed_amount_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.allowed_amount = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `AppointmentID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_appointment_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.appointment_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `CopayAmount` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_copay_amount_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.copay_amount = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `DoNotSendClaimElectronically` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_do_not_send_claim_electronically_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.do_not_send_claim_electronically = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `DoNotSendElectronicallyToSecondary` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_do_not_send_electronically_to_secondary_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.do_not_send_electronically_to_secondary = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `EncounterID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_encounter_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.encounter_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ExpectedAmount` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_expected_amount_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.expected_amount = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `HospitalizationEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_hospitalization_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.hospitalization_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `HospitalizationStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_hospitalization_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.hospitalization_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `InsuranceBalance` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_insurance_balance_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.insurance_balance = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `LastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.last_modified_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `Minutes` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_minutes_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.minutes = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `OtherAdjustment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_other_adjustment_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.other_adjustment = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `OtherPaymentAmount` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_other_payment_amount_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.other_payment_amount = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `OtherPaymentPostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_other_payment_posting_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.other_payment_posting_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PatientBalance` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_patient_balance_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.patient_balance = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PatientDateOfBirth` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_patient_date_of_birth_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.patient_date_of_birth = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PatientFirstBillDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_patient_first_bill_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.patient_first_bill_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PatientID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_patient_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.patient_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PatientLastBillDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_patient_last_bill_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.patient_last_bill_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PatientPaymentAmount` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_patient_payment_amount_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.patient_payment_amount = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PatientPaymentPostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_patient_payment_posting_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.patient_payment_posting_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_posting_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.posting_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PracticeID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PrimaryInsuranceAdjudicationDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_primary_insurance_adjudication_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.primary_insurance_adjudication_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PrimaryInsuranceFirstBillDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_primary_insurance_first_bill_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.primary_insurance_first_bill_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PrimaryInsuranceInsuranceAllowed` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_primary_insurance_insurance_allowed_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.primary_insurance_insurance_allowed = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PrimaryInsuranceInsuranceCoinsurance` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_primary_insurance_insurance_coinsurance_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.primary_insurance_insurance_coinsurance = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PrimaryInsuranceInsuranceContractAdjustment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_primary_insurance_insurance_contract_adjustment_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.primary_insurance_insurance_contract_adjustment = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PrimaryInsuranceInsuranceCopay` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_primary_insurance_insurance_copay_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.primary_insurance_insurance_copay = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PrimaryInsuranceInsuranceDeductible` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_primary_insurance_insurance_deductible_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.primary_insurance_insurance_deductible = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PrimaryInsuranceInsurancePayment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_primary_insurance_insurance_payment_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.primary_insurance_insurance_payment = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PrimaryInsuranceInsuranceSecondaryAdjustment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_primary_insurance_insurance_secondary_adjustment_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.primary_insurance_insurance_secondary_adjustment = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PrimaryInsuranceLastBillDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_primary_insurance_last_bill_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.primary_insurance_last_bill_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PrimaryInsurancePaymentPostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_primary_insurance_payment_posting_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.primary_insurance_payment_posting_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `Receipts` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_receipts_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.receipts = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `SecondaryInsuranceAdjudicationDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_secondary_insurance_adjudication_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.secondary_insurance_adjudication_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsuranceFirstBillDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_secondary_insurance_first_bill_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.secondary_insurance_first_bill_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsuranceInsuranceAllowed` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_secondary_insurance_insurance_allowed_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.secondary_insurance_insurance_allowed = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsuranceInsuranceCoinsurance` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_secondary_insurance_insurance_coinsurance_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.secondary_insurance_insurance_coinsurance = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsuranceInsuranceContractAdjustment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_secondary_insurance_insurance_contract_adjustment_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.secondary_insurance_insurance_contract_adjustment = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsuranceInsuranceCopay` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_secondary_insurance_insurance_copay_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.secondary_insurance_insurance_copay = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsuranceInsuranceDeductible` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_secondary_insurance_insurance_deductible_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.secondary_insurance_insurance_deductible = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsuranceInsurancePayment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_secondary_insurance_insurance_payment_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.secondary_insurance_insurance_payment = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsuranceInsuranceSecondaryAdjustment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_secondary_insurance_insurance_secondary_adjustment_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.secondary_insurance_insurance_secondary_adjustment = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsuranceLastBillDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_secondary_insurance_last_bill_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.secondary_insurance_last_bill_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `SecondaryInsurancePaymentPostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_secondary_insurance_payment_posting_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.secondary_insurance_payment_posting_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ServiceEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_service_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.service_end_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ServiceLocationId` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_service_location_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.service_location_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ServiceStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_service_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.service_start_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `TertiaryInsuranceAdjudicationDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_tertiary_insurance_adjudication_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.tertiary_insurance_adjudication_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `TertiaryInsuranceInsuranceAllowed` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_tertiary_insurance_insurance_allowed_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.tertiary_insurance_insurance_allowed = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `TertiaryInsuranceInsuranceCoinsurance` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_tertiary_insurance_insurance_coinsurance_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.tertiary_insurance_insurance_coinsurance = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `TertiaryInsuranceInsuranceContractAdjustment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_tertiary_insurance_insurance_contract_adjustment_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.tertiary_insurance_insurance_contract_adjustment = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `TertiaryInsuranceInsuranceCopay` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_tertiary_insurance_insurance_copay_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.tertiary_insurance_insurance_copay = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `TertiaryInsuranceInsuranceDeductible` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_tertiary_insurance_insurance_deductible_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.tertiary_insurance_insurance_deductible = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `TertiaryInsuranceInsurancePayment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_tertiary_insurance_insurance_payment_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.tertiary_insurance_insurance_payment = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `TertiaryInsuranceInsuranceSecondaryAdjustment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_tertiary_insurance_insurance_secondary_adjustment_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.tertiary_insurance_insurance_secondary_adjustment = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `TertiaryInsurancePaymentPostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_tertiary_insurance_payment_posting_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.tertiary_insurance_payment_posting_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `TotalBalance` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_total_balance_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.total_balance = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `TotalCharges` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_total_charges_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.total_charges = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `UnitCharge` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_unit_charge_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.unit_charge = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-}
-
-#[cfg(feature = "server-codec")]
 impl super::types::PatientFilter {
     /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/FromCreatedDate` and the text when it is not one.
-    /// The text stays in [`from_created_date`](Self::from_created_date).
+    /// The wire form stays in [`from_created_date`](Self::from_created_date).
     #[inline]
     pub fn from_created_date_value(
         &self,
@@ -5674,7 +4284,7 @@ impl super::types::PatientFilter {
     }
     /// `FromDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/FromDateOfBirth` and the text when it is not one.
-    /// The text stays in [`from_date_of_birth`](Self::from_date_of_birth).
+    /// The wire form stays in [`from_date_of_birth`](Self::from_date_of_birth).
     #[inline]
     pub fn from_date_of_birth_value(
         &self,
@@ -5686,7 +4296,7 @@ impl super::types::PatientFilter {
     }
     /// `FromLastEncounterDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/FromLastEncounterDate` and the text when it is not one.
-    /// The text stays in [`from_last_encounter_date`](Self::from_last_encounter_date).
+    /// The wire form stays in [`from_last_encounter_date`](Self::from_last_encounter_date).
     #[inline]
     pub fn from_last_encounter_date_value(
         &self,
@@ -5698,7 +4308,7 @@ impl super::types::PatientFilter {
     }
     /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/FromLastModifiedDate` and the text when it is not one.
-    /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
+    /// The wire form stays in [`from_last_modified_date`](Self::from_last_modified_date).
     #[inline]
     pub fn from_last_modified_date_value(
         &self,
@@ -5708,19 +4318,21 @@ impl super::types::PatientFilter {
             self.from_last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PracticeID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/PracticeID` and the text when it is not one.
-    /// The text stays in [`practice_id`](Self::practice_id).
+    /// The wire form stays in [`practice_id`](Self::practice_id).
     #[inline]
-    pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        <super::ids::PracticeId>::parse_member(
             "PatientFilter/PracticeID",
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
     /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/ToCreatedDate` and the text when it is not one.
-    /// The text stays in [`to_created_date`](Self::to_created_date).
+    /// The wire form stays in [`to_created_date`](Self::to_created_date).
     #[inline]
     pub fn to_created_date_value(
         &self,
@@ -5732,7 +4344,7 @@ impl super::types::PatientFilter {
     }
     /// `ToDateOfBirth` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/ToDateOfBirth` and the text when it is not one.
-    /// The text stays in [`to_date_of_birth`](Self::to_date_of_birth).
+    /// The wire form stays in [`to_date_of_birth`](Self::to_date_of_birth).
     #[inline]
     pub fn to_date_of_birth_value(
         &self,
@@ -5744,7 +4356,7 @@ impl super::types::PatientFilter {
     }
     /// `ToLastEncounterDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/ToLastEncounterDate` and the text when it is not one.
-    /// The text stays in [`to_last_encounter_date`](Self::to_last_encounter_date).
+    /// The wire form stays in [`to_last_encounter_date`](Self::to_last_encounter_date).
     #[inline]
     pub fn to_last_encounter_date_value(
         &self,
@@ -5756,7 +4368,7 @@ impl super::types::PatientFilter {
     }
     /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PatientFilter/ToLastModifiedDate` and the text when it is not one.
-    /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
+    /// The wire form stays in [`to_last_modified_date`](Self::to_last_modified_date).
     #[inline]
     pub fn to_last_modified_date_value(
         &self,
@@ -5768,91 +4380,11 @@ impl super::types::PatientFilter {
     }
 }
 
-impl super::types::PatientFilter {
-    /// Sets `FromCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_from_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.from_created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `FromDateOfBirth` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_from_date_of_birth_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.from_date_of_birth = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `FromLastEncounterDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_from_last_encounter_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.from_last_encounter_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `FromLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_from_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.from_last_modified_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PracticeID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_to_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.to_created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToDateOfBirth` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_to_date_of_birth_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.to_date_of_birth = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToLastEncounterDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_to_last_encounter_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.to_last_encounter_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ToLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_to_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.to_last_modified_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-}
-
 #[cfg(feature = "server-codec")]
 impl super::types::PaymentFilter {
     /// `Amount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/Amount` and the text when it is not one.
-    /// The text stays in [`amount`](Self::amount).
+    /// The wire form stays in [`amount`](Self::amount).
     #[inline]
     pub fn amount_value(
         &self,
@@ -5862,21 +4394,21 @@ impl super::types::PaymentFilter {
             self.amount.value().map(|v| v.as_str()),
         )
     }
-    /// `AppointmentID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `AppointmentID` read as an identifier ([`AppointmentId`](super::ids::AppointmentId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/AppointmentID` and the text when it is not one.
-    /// The text stays in [`appointment_id`](Self::appointment_id).
+    /// The wire form stays in [`appointment_id`](Self::appointment_id).
     #[inline]
     pub fn appointment_id_value(
         &self,
-    ) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    ) -> Result<Option<super::ids::AppointmentId>, crate::values::InvalidValue> {
+        <super::ids::AppointmentId>::parse_member(
             "PaymentFilter/AppointmentID",
             self.appointment_id.value().map(|v| v.as_str()),
         )
     }
     /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/FromCreatedDate` and the text when it is not one.
-    /// The text stays in [`from_created_date`](Self::from_created_date).
+    /// The wire form stays in [`from_created_date`](Self::from_created_date).
     #[inline]
     pub fn from_created_date_value(
         &self,
@@ -5888,7 +4420,7 @@ impl super::types::PaymentFilter {
     }
     /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/FromLastModifiedDate` and the text when it is not one.
-    /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
+    /// The wire form stays in [`from_last_modified_date`](Self::from_last_modified_date).
     #[inline]
     pub fn from_last_modified_date_value(
         &self,
@@ -5900,7 +4432,7 @@ impl super::types::PaymentFilter {
     }
     /// `FromPostDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/FromPostDate` and the text when it is not one.
-    /// The text stays in [`from_post_date`](Self::from_post_date).
+    /// The wire form stays in [`from_post_date`](Self::from_post_date).
     #[inline]
     pub fn from_post_date_value(
         &self,
@@ -5910,29 +4442,33 @@ impl super::types::PaymentFilter {
             self.from_post_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `ID` read as an identifier ([`PaymentId`](super::ids::PaymentId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/ID` and the text when it is not one.
-    /// The text stays in [`id`](Self::id).
+    /// The wire form stays in [`id`](Self::id).
     #[inline]
-    pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn id_value(
+        &self,
+    ) -> Result<Option<super::ids::PaymentId>, crate::values::InvalidValue> {
+        <super::ids::PaymentId>::parse_member(
             "PaymentFilter/ID",
             self.id.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PracticeID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/PracticeID` and the text when it is not one.
-    /// The text stays in [`practice_id`](Self::practice_id).
+    /// The wire form stays in [`practice_id`](Self::practice_id).
     #[inline]
-    pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        <super::ids::PracticeId>::parse_member(
             "PaymentFilter/PracticeID",
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
     /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/ToCreatedDate` and the text when it is not one.
-    /// The text stays in [`to_created_date`](Self::to_created_date).
+    /// The wire form stays in [`to_created_date`](Self::to_created_date).
     #[inline]
     pub fn to_created_date_value(
         &self,
@@ -5944,7 +4480,7 @@ impl super::types::PaymentFilter {
     }
     /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/ToLastModifiedDate` and the text when it is not one.
-    /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
+    /// The wire form stays in [`to_last_modified_date`](Self::to_last_modified_date).
     #[inline]
     pub fn to_last_modified_date_value(
         &self,
@@ -5956,7 +4492,7 @@ impl super::types::PaymentFilter {
     }
     /// `ToPostDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentFilter/ToPostDate` and the text when it is not one.
-    /// The text stays in [`to_post_date`](Self::to_post_date).
+    /// The wire form stays in [`to_post_date`](Self::to_post_date).
     #[inline]
     pub fn to_post_date_value(
         &self,
@@ -5968,88 +4504,10 @@ impl super::types::PaymentFilter {
     }
 }
 
-impl super::types::PaymentFilter {
-    /// Sets `Amount` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_amount_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.amount = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `AppointmentID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_appointment_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.appointment_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `FromCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_from_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.from_created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `FromLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_from_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.from_last_modified_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `FromPostDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_from_post_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.from_post_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PracticeID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_to_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.to_created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_to_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.to_last_modified_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ToPostDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_to_post_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.to_post_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-}
-
 impl super::types::PaymentData {
     /// `AdjudicationDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/AdjudicationDate` and the text when it is not one.
-    /// The text stays in [`adjudication_date`](Self::adjudication_date).
+    /// The wire form stays in [`adjudication_date`](Self::adjudication_date).
     #[inline]
     pub fn adjudication_date_value(
         &self,
@@ -6061,7 +4519,7 @@ impl super::types::PaymentData {
     }
     /// `Adjustments` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/Adjustments` and the text when it is not one.
-    /// The text stays in [`adjustments`](Self::adjustments).
+    /// The wire form stays in [`adjustments`](Self::adjustments).
     #[inline]
     pub fn adjustments_value(
         &self,
@@ -6073,7 +4531,7 @@ impl super::types::PaymentData {
     }
     /// `Amount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/Amount` and the text when it is not one.
-    /// The text stays in [`amount`](Self::amount).
+    /// The wire form stays in [`amount`](Self::amount).
     #[inline]
     pub fn amount_value(
         &self,
@@ -6085,7 +4543,7 @@ impl super::types::PaymentData {
     }
     /// `Applied` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/Applied` and the text when it is not one.
-    /// The text stays in [`applied`](Self::applied).
+    /// The wire form stays in [`applied`](Self::applied).
     #[inline]
     pub fn applied_value(
         &self,
@@ -6095,21 +4553,21 @@ impl super::types::PaymentData {
             self.applied.value().map(|v| v.as_str()),
         )
     }
-    /// `AppointmentID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `AppointmentID` read as an identifier ([`AppointmentId`](super::ids::AppointmentId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/AppointmentID` and the text when it is not one.
-    /// The text stays in [`appointment_id`](Self::appointment_id).
+    /// The wire form stays in [`appointment_id`](Self::appointment_id).
     #[inline]
     pub fn appointment_id_value(
         &self,
-    ) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    ) -> Result<Option<super::ids::AppointmentId>, crate::values::InvalidValue> {
+        <super::ids::AppointmentId>::parse_member(
             "PaymentData/AppointmentID",
             self.appointment_id.value().map(|v| v.as_str()),
         )
     }
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/CreatedDate` and the text when it is not one.
-    /// The text stays in [`created_date`](Self::created_date).
+    /// The wire form stays in [`created_date`](Self::created_date).
     #[inline]
     pub fn created_date_value(
         &self,
@@ -6119,19 +4577,21 @@ impl super::types::PaymentData {
             self.created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `ID` read as an identifier ([`PaymentId`](super::ids::PaymentId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/ID` and the text when it is not one.
-    /// The text stays in [`id`](Self::id).
+    /// The wire form stays in [`id`](Self::id).
     #[inline]
-    pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn id_value(
+        &self,
+    ) -> Result<Option<super::ids::PaymentId>, crate::values::InvalidValue> {
+        <super::ids::PaymentId>::parse_member(
             "PaymentData/ID",
             self.id.value().map(|v| v.as_str()),
         )
     }
     /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/LastModifiedDate` and the text when it is not one.
-    /// The text stays in [`last_modified_date`](Self::last_modified_date).
+    /// The wire form stays in [`last_modified_date`](Self::last_modified_date).
     #[inline]
     pub fn last_modified_date_value(
         &self,
@@ -6143,7 +4603,7 @@ impl super::types::PaymentData {
     }
     /// `PostDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/PostDate` and the text when it is not one.
-    /// The text stays in [`post_date`](Self::post_date).
+    /// The wire form stays in [`post_date`](Self::post_date).
     #[inline]
     pub fn post_date_value(
         &self,
@@ -6153,19 +4613,21 @@ impl super::types::PaymentData {
             self.post_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeId` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PracticeId` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/PracticeId` and the text when it is not one.
-    /// The text stays in [`practice_id`](Self::practice_id).
+    /// The wire form stays in [`practice_id`](Self::practice_id).
     #[inline]
-    pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        <super::ids::PracticeId>::parse_member(
             "PaymentData/PracticeId",
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
     /// `Refunds` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PaymentData/Refunds` and the text when it is not one.
-    /// The text stays in [`refunds`](Self::refunds).
+    /// The wire form stays in [`refunds`](Self::refunds).
     #[inline]
     pub fn refunds_value(
         &self,
@@ -6178,93 +4640,10 @@ impl super::types::PaymentData {
 }
 
 #[cfg(feature = "server-codec")]
-impl super::types::PaymentData {
-    /// Sets `AdjudicationDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_adjudication_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.adjudication_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `Adjustments` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_adjustments_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.adjustments = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `Amount` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_amount_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.amount = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `Applied` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_applied_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.applied = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `AppointmentID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_appointment_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.appointment_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `LastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.last_modified_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PostDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_post_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.post_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PracticeId` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `Refunds` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_refunds_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.refunds = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-}
-
-#[cfg(feature = "server-codec")]
 impl super::types::ProviderFilter {
     /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/FromCreatedDate` and the text when it is not one.
-    /// The text stays in [`from_created_date`](Self::from_created_date).
+    /// The wire form stays in [`from_created_date`](Self::from_created_date).
     #[inline]
     pub fn from_created_date_value(
         &self,
@@ -6276,7 +4655,7 @@ impl super::types::ProviderFilter {
     }
     /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/FromLastModifiedDate` and the text when it is not one.
-    /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
+    /// The wire form stays in [`from_last_modified_date`](Self::from_last_modified_date).
     #[inline]
     pub fn from_last_modified_date_value(
         &self,
@@ -6286,19 +4665,21 @@ impl super::types::ProviderFilter {
             self.from_last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PracticeID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/PracticeID` and the text when it is not one.
-    /// The text stays in [`practice_id`](Self::practice_id).
+    /// The wire form stays in [`practice_id`](Self::practice_id).
     #[inline]
-    pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        <super::ids::PracticeId>::parse_member(
             "ProviderFilter/PracticeID",
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
     /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/ToCreatedDate` and the text when it is not one.
-    /// The text stays in [`to_created_date`](Self::to_created_date).
+    /// The wire form stays in [`to_created_date`](Self::to_created_date).
     #[inline]
     pub fn to_created_date_value(
         &self,
@@ -6310,7 +4691,7 @@ impl super::types::ProviderFilter {
     }
     /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderFilter/ToLastModifiedDate` and the text when it is not one.
-    /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
+    /// The wire form stays in [`to_last_modified_date`](Self::to_last_modified_date).
     #[inline]
     pub fn to_last_modified_date_value(
         &self,
@@ -6322,54 +4703,10 @@ impl super::types::ProviderFilter {
     }
 }
 
-impl super::types::ProviderFilter {
-    /// Sets `FromCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_from_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.from_created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `FromLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_from_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.from_last_modified_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `PracticeID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_to_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.to_created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_to_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.to_last_modified_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-}
-
 impl super::types::ProviderData {
     /// `Active` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/Active` and the text when it is not one.
-    /// The text stays in [`active`](Self::active).
+    /// The wire form stays in [`active`](Self::active).
     #[inline]
     pub fn active_value(
         &self,
@@ -6381,7 +4718,7 @@ impl super::types::ProviderData {
     }
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/CreatedDate` and the text when it is not one.
-    /// The text stays in [`created_date`](Self::created_date).
+    /// The wire form stays in [`created_date`](Self::created_date).
     #[inline]
     pub fn created_date_value(
         &self,
@@ -6391,19 +4728,21 @@ impl super::types::ProviderData {
             self.created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `ID` read as an identifier ([`ProviderId`](super::ids::ProviderId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/ID` and the text when it is not one.
-    /// The text stays in [`id`](Self::id).
+    /// The wire form stays in [`id`](Self::id).
     #[inline]
-    pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn id_value(
+        &self,
+    ) -> Result<Option<super::ids::ProviderId>, crate::values::InvalidValue> {
+        <super::ids::ProviderId>::parse_member(
             "ProviderData/ID",
             self.id.value().map(|v| v.as_str()),
         )
     }
     /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/LastModifiedDate` and the text when it is not one.
-    /// The text stays in [`last_modified_date`](Self::last_modified_date).
+    /// The wire form stays in [`last_modified_date`](Self::last_modified_date).
     #[inline]
     pub fn last_modified_date_value(
         &self,
@@ -6413,19 +4752,21 @@ impl super::types::ProviderData {
             self.last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PracticeID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/PracticeID` and the text when it is not one.
-    /// The text stays in [`practice_id`](Self::practice_id).
+    /// The wire form stays in [`practice_id`](Self::practice_id).
     #[inline]
-    pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        <super::ids::PracticeId>::parse_member(
             "ProviderData/PracticeID",
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
     /// `ProviderPerformanceReportActive` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProviderData/ProviderPerformanceReportActive` and the text when it is not one.
-    /// The text stays in [`provider_performance_report_active`](Self::provider_performance_report_active).
+    /// The wire form stays in [`provider_performance_report_active`](Self::provider_performance_report_active).
     #[inline]
     pub fn provider_performance_report_active_value(
         &self,
@@ -6438,58 +4779,10 @@ impl super::types::ProviderData {
 }
 
 #[cfg(feature = "server-codec")]
-impl super::types::ProviderData {
-    /// Sets `Active` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_active_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.active = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `LastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.last_modified_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PracticeID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ProviderPerformanceReportActive` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_provider_performance_report_active_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.provider_performance_report_active = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-}
-
-#[cfg(feature = "server-codec")]
 impl super::types::PracticeFilter {
     /// `Active` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/Active` and the text when it is not one.
-    /// The text stays in [`active`](Self::active).
+    /// The wire form stays in [`active`](Self::active).
     #[inline]
     pub fn active_value(
         &self,
@@ -6501,7 +4794,7 @@ impl super::types::PracticeFilter {
     }
     /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/FromCreatedDate` and the text when it is not one.
-    /// The text stays in [`from_created_date`](Self::from_created_date).
+    /// The wire form stays in [`from_created_date`](Self::from_created_date).
     #[inline]
     pub fn from_created_date_value(
         &self,
@@ -6513,7 +4806,7 @@ impl super::types::PracticeFilter {
     }
     /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/FromLastModifiedDate` and the text when it is not one.
-    /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
+    /// The wire form stays in [`from_last_modified_date`](Self::from_last_modified_date).
     #[inline]
     pub fn from_last_modified_date_value(
         &self,
@@ -6523,19 +4816,21 @@ impl super::types::PracticeFilter {
             self.from_last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `ID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/ID` and the text when it is not one.
-    /// The text stays in [`id`](Self::id).
+    /// The wire form stays in [`id`](Self::id).
     #[inline]
-    pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        <super::ids::PracticeId>::parse_member(
             "PracticeFilter/ID",
             self.id.value().map(|v| v.as_str()),
         )
     }
     /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/ToCreatedDate` and the text when it is not one.
-    /// The text stays in [`to_created_date`](Self::to_created_date).
+    /// The wire form stays in [`to_created_date`](Self::to_created_date).
     #[inline]
     pub fn to_created_date_value(
         &self,
@@ -6547,7 +4842,7 @@ impl super::types::PracticeFilter {
     }
     /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeFilter/ToLastModifiedDate` and the text when it is not one.
-    /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
+    /// The wire form stays in [`to_last_modified_date`](Self::to_last_modified_date).
     #[inline]
     pub fn to_last_modified_date_value(
         &self,
@@ -6559,62 +4854,10 @@ impl super::types::PracticeFilter {
     }
 }
 
-impl super::types::PracticeFilter {
-    /// Sets `Active` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_active_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.active = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `FromCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_from_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.from_created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `FromLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_from_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.from_last_modified_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_to_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.to_created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_to_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.to_last_modified_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-}
-
 impl super::types::PracticeData {
     /// `Active` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeData/Active` and the text when it is not one.
-    /// The text stays in [`active`](Self::active).
+    /// The wire form stays in [`active`](Self::active).
     #[inline]
     pub fn active_value(
         &self,
@@ -6626,7 +4869,7 @@ impl super::types::PracticeData {
     }
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeData/CreatedDate` and the text when it is not one.
-    /// The text stays in [`created_date`](Self::created_date).
+    /// The wire form stays in [`created_date`](Self::created_date).
     #[inline]
     pub fn created_date_value(
         &self,
@@ -6636,19 +4879,21 @@ impl super::types::PracticeData {
             self.created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `ID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeData/ID` and the text when it is not one.
-    /// The text stays in [`id`](Self::id).
+    /// The wire form stays in [`id`](Self::id).
     #[inline]
-    pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        <super::ids::PracticeId>::parse_member(
             "PracticeData/ID",
             self.id.value().map(|v| v.as_str()),
         )
     }
     /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `PracticeData/LastModifiedDate` and the text when it is not one.
-    /// The text stays in [`last_modified_date`](Self::last_modified_date).
+    /// The wire form stays in [`last_modified_date`](Self::last_modified_date).
     #[inline]
     pub fn last_modified_date_value(
         &self,
@@ -6661,43 +4906,10 @@ impl super::types::PracticeData {
 }
 
 #[cfg(feature = "server-codec")]
-impl super::types::PracticeData {
-    /// Sets `Active` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_active_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.active = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `LastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.last_modified_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-}
-
-#[cfg(feature = "server-codec")]
 impl super::types::TransactionFilter {
     /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/FromLastModifiedDate` and the text when it is not one.
-    /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
+    /// The wire form stays in [`from_last_modified_date`](Self::from_last_modified_date).
     #[inline]
     pub fn from_last_modified_date_value(
         &self,
@@ -6709,7 +4921,7 @@ impl super::types::TransactionFilter {
     }
     /// `FromPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/FromPostingDate` and the text when it is not one.
-    /// The text stays in [`from_posting_date`](Self::from_posting_date).
+    /// The wire form stays in [`from_posting_date`](Self::from_posting_date).
     #[inline]
     pub fn from_posting_date_value(
         &self,
@@ -6721,7 +4933,7 @@ impl super::types::TransactionFilter {
     }
     /// `FromServiceDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/FromServiceDate` and the text when it is not one.
-    /// The text stays in [`from_service_date`](Self::from_service_date).
+    /// The wire form stays in [`from_service_date`](Self::from_service_date).
     #[inline]
     pub fn from_service_date_value(
         &self,
@@ -6733,7 +4945,7 @@ impl super::types::TransactionFilter {
     }
     /// `FromTransactionDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/FromTransactionDate` and the text when it is not one.
-    /// The text stays in [`from_transaction_date`](Self::from_transaction_date).
+    /// The wire form stays in [`from_transaction_date`](Self::from_transaction_date).
     #[inline]
     pub fn from_transaction_date_value(
         &self,
@@ -6745,7 +4957,7 @@ impl super::types::TransactionFilter {
     }
     /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/ToLastModifiedDate` and the text when it is not one.
-    /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
+    /// The wire form stays in [`to_last_modified_date`](Self::to_last_modified_date).
     #[inline]
     pub fn to_last_modified_date_value(
         &self,
@@ -6757,7 +4969,7 @@ impl super::types::TransactionFilter {
     }
     /// `ToPostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/ToPostingDate` and the text when it is not one.
-    /// The text stays in [`to_posting_date`](Self::to_posting_date).
+    /// The wire form stays in [`to_posting_date`](Self::to_posting_date).
     #[inline]
     pub fn to_posting_date_value(
         &self,
@@ -6769,7 +4981,7 @@ impl super::types::TransactionFilter {
     }
     /// `ToServiceDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/ToServiceDate` and the text when it is not one.
-    /// The text stays in [`to_service_date`](Self::to_service_date).
+    /// The wire form stays in [`to_service_date`](Self::to_service_date).
     #[inline]
     pub fn to_service_date_value(
         &self,
@@ -6781,7 +4993,7 @@ impl super::types::TransactionFilter {
     }
     /// `ToTransactionDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionFilter/ToTransactionDate` and the text when it is not one.
-    /// The text stays in [`to_transaction_date`](Self::to_transaction_date).
+    /// The wire form stays in [`to_transaction_date`](Self::to_transaction_date).
     #[inline]
     pub fn to_transaction_date_value(
         &self,
@@ -6793,83 +5005,10 @@ impl super::types::TransactionFilter {
     }
 }
 
-impl super::types::TransactionFilter {
-    /// Sets `FromLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_from_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.from_last_modified_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `FromPostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_from_posting_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.from_posting_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `FromServiceDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_from_service_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.from_service_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `FromTransactionDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_from_transaction_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.from_transaction_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ToLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_to_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.to_last_modified_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ToPostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_to_posting_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.to_posting_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToServiceDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_to_service_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.to_service_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToTransactionDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_to_transaction_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.to_transaction_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-}
-
 impl super::types::TransactionData {
     /// `Amount` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/Amount` and the text when it is not one.
-    /// The text stays in [`amount`](Self::amount).
+    /// The wire form stays in [`amount`](Self::amount).
     #[inline]
     pub fn amount_value(
         &self,
@@ -6879,19 +5018,21 @@ impl super::types::TransactionData {
             self.amount.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `ID` read as an identifier ([`TransactionId`](super::ids::TransactionId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/ID` and the text when it is not one.
-    /// The text stays in [`id`](Self::id).
+    /// The wire form stays in [`id`](Self::id).
     #[inline]
-    pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn id_value(
+        &self,
+    ) -> Result<Option<super::ids::TransactionId>, crate::values::InvalidValue> {
+        <super::ids::TransactionId>::parse_member(
             "TransactionData/ID",
             self.id.value().map(|v| v.as_str()),
         )
     }
     /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/LastModifiedDate` and the text when it is not one.
-    /// The text stays in [`last_modified_date`](Self::last_modified_date).
+    /// The wire form stays in [`last_modified_date`](Self::last_modified_date).
     #[inline]
     pub fn last_modified_date_value(
         &self,
@@ -6901,19 +5042,21 @@ impl super::types::TransactionData {
             self.last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PatientID` read as an identifier ([`PatientId`](super::ids::PatientId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/PatientID` and the text when it is not one.
-    /// The text stays in [`patient_id`](Self::patient_id).
+    /// The wire form stays in [`patient_id`](Self::patient_id).
     #[inline]
-    pub fn patient_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn patient_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PatientId>, crate::values::InvalidValue> {
+        <super::ids::PatientId>::parse_member(
             "TransactionData/PatientID",
             self.patient_id.value().map(|v| v.as_str()),
         )
     }
     /// `PostingDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/PostingDate` and the text when it is not one.
-    /// The text stays in [`posting_date`](Self::posting_date).
+    /// The wire form stays in [`posting_date`](Self::posting_date).
     #[inline]
     pub fn posting_date_value(
         &self,
@@ -6925,7 +5068,7 @@ impl super::types::TransactionData {
     }
     /// `ServiceDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/ServiceDate` and the text when it is not one.
-    /// The text stays in [`service_date`](Self::service_date).
+    /// The wire form stays in [`service_date`](Self::service_date).
     #[inline]
     pub fn service_date_value(
         &self,
@@ -6937,7 +5080,7 @@ impl super::types::TransactionData {
     }
     /// `TransactionDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `TransactionData/TransactionDate` and the text when it is not one.
-    /// The text stays in [`transaction_date`](Self::transaction_date).
+    /// The wire form stays in [`transaction_date`](Self::transaction_date).
     #[inline]
     pub fn transaction_date_value(
         &self,
@@ -6950,109 +5093,65 @@ impl super::types::TransactionData {
 }
 
 #[cfg(feature = "server-codec")]
-impl super::types::TransactionData {
-    /// Sets `Amount` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_amount_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.amount = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `LastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.last_modified_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PatientID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_patient_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.patient_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PostingDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_posting_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.posting_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ServiceDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_service_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.service_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `TransactionDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_transaction_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.transaction_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-}
-
-#[cfg(feature = "server-codec")]
 impl super::types::EncounterDetailsFilter {
-    /// `EncounterID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `EncounterID` read as an identifier ([`EncounterId`](super::ids::EncounterId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsFilter/EncounterID` and the text when it is not one.
-    /// The text stays in [`encounter_id`](Self::encounter_id).
+    /// The wire form stays in [`encounter_id`](Self::encounter_id).
     #[inline]
     pub fn encounter_id_value(
         &self,
-    ) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    ) -> Result<Option<super::ids::EncounterId>, crate::values::InvalidValue> {
+        <super::ids::EncounterId>::parse_member(
             "EncounterDetailsFilter/EncounterID",
             self.encounter_id.as_deref(),
         )
     }
 }
 
-impl super::types::EncounterDetailsFilter {
-    /// Sets `EncounterID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_encounter_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.encounter_id = Some(value.into().to_string());
-        self
+#[cfg(feature = "server-codec")]
+impl super::types::EncounterDetailsPractice {
+    /// `PracticeID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsPractice/PracticeID` and the text when it is not one.
+    /// The wire form stays in [`practice_id`](Self::practice_id).
+    #[inline]
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        <super::ids::PracticeId>::parse_member(
+            "EncounterDetailsPractice/PracticeID",
+            self.practice_id.value().map(|v| v.as_str()),
+        )
     }
 }
 
 impl super::types::EncounterDetailsData {
-    /// `AppointmentID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `AppointmentID` read as an identifier ([`AppointmentId`](super::ids::AppointmentId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/AppointmentID` and the text when it is not one.
-    /// The text stays in [`appointment_id`](Self::appointment_id).
+    /// The wire form stays in [`appointment_id`](Self::appointment_id).
     #[inline]
     pub fn appointment_id_value(
         &self,
-    ) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    ) -> Result<Option<super::ids::AppointmentId>, crate::values::InvalidValue> {
+        <super::ids::AppointmentId>::parse_member(
             "EncounterDetailsData/AppointmentID",
             self.appointment_id.value().map(|v| v.as_str()),
         )
     }
-    /// `CaseID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `CaseID` read as an identifier ([`CaseId`](super::ids::CaseId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/CaseID` and the text when it is not one.
-    /// The text stays in [`case_id`](Self::case_id).
+    /// The wire form stays in [`case_id`](Self::case_id).
     #[inline]
-    pub fn case_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn case_id_value(
+        &self,
+    ) -> Result<Option<super::ids::CaseId>, crate::values::InvalidValue> {
+        <super::ids::CaseId>::parse_member(
             "EncounterDetailsData/CaseID",
             self.case_id.value().map(|v| v.as_str()),
         )
     }
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/CreatedDate` and the text when it is not one.
-    /// The text stays in [`created_date`](Self::created_date).
+    /// The wire form stays in [`created_date`](Self::created_date).
     #[inline]
     pub fn created_date_value(
         &self,
@@ -7062,21 +5161,21 @@ impl super::types::EncounterDetailsData {
             self.created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `EncounterID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `EncounterID` read as an identifier ([`EncounterId`](super::ids::EncounterId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/EncounterID` and the text when it is not one.
-    /// The text stays in [`encounter_id`](Self::encounter_id).
+    /// The wire form stays in [`encounter_id`](Self::encounter_id).
     #[inline]
     pub fn encounter_id_value(
         &self,
-    ) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    ) -> Result<Option<super::ids::EncounterId>, crate::values::InvalidValue> {
+        <super::ids::EncounterId>::parse_member(
             "EncounterDetailsData/EncounterID",
             self.encounter_id.value().map(|v| v.as_str()),
         )
     }
     /// `HospitalizationEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/HospitalizationEndDate` and the text when it is not one.
-    /// The text stays in [`hospitalization_end_date`](Self::hospitalization_end_date).
+    /// The wire form stays in [`hospitalization_end_date`](Self::hospitalization_end_date).
     #[inline]
     pub fn hospitalization_end_date_value(
         &self,
@@ -7088,7 +5187,7 @@ impl super::types::EncounterDetailsData {
     }
     /// `HospitalizationStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/HospitalizationStartDate` and the text when it is not one.
-    /// The text stays in [`hospitalization_start_date`](Self::hospitalization_start_date).
+    /// The wire form stays in [`hospitalization_start_date`](Self::hospitalization_start_date).
     #[inline]
     pub fn hospitalization_start_date_value(
         &self,
@@ -7100,7 +5199,7 @@ impl super::types::EncounterDetailsData {
     }
     /// `LastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/LastModifiedDate` and the text when it is not one.
-    /// The text stays in [`last_modified_date`](Self::last_modified_date).
+    /// The wire form stays in [`last_modified_date`](Self::last_modified_date).
     #[inline]
     pub fn last_modified_date_value(
         &self,
@@ -7110,19 +5209,21 @@ impl super::types::EncounterDetailsData {
             self.last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PatientID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PatientID` read as an identifier ([`PatientId`](super::ids::PatientId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/PatientID` and the text when it is not one.
-    /// The text stays in [`patient_id`](Self::patient_id).
+    /// The wire form stays in [`patient_id`](Self::patient_id).
     #[inline]
-    pub fn patient_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn patient_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PatientId>, crate::values::InvalidValue> {
+        <super::ids::PatientId>::parse_member(
             "EncounterDetailsData/PatientID",
             self.patient_id.value().map(|v| v.as_str()),
         )
     }
     /// `Payment` read as a money ([`Decimal`](crate::values::Decimal)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/Payment` and the text when it is not one.
-    /// The text stays in [`payment`](Self::payment).
+    /// The wire form stays in [`payment`](Self::payment).
     #[inline]
     pub fn payment_value(
         &self,
@@ -7134,7 +5235,7 @@ impl super::types::EncounterDetailsData {
     }
     /// `PostDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/PostDate` and the text when it is not one.
-    /// The text stays in [`post_date`](Self::post_date).
+    /// The wire form stays in [`post_date`](Self::post_date).
     #[inline]
     pub fn post_date_value(
         &self,
@@ -7144,19 +5245,21 @@ impl super::types::EncounterDetailsData {
             self.post_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PracticeID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/PracticeID` and the text when it is not one.
-    /// The text stays in [`practice_id`](Self::practice_id).
+    /// The wire form stays in [`practice_id`](Self::practice_id).
     #[inline]
-    pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        <super::ids::PracticeId>::parse_member(
             "EncounterDetailsData/PracticeID",
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
     /// `ServiceEndDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/ServiceEndDate` and the text when it is not one.
-    /// The text stays in [`service_end_date`](Self::service_end_date).
+    /// The wire form stays in [`service_end_date`](Self::service_end_date).
     #[inline]
     pub fn service_end_date_value(
         &self,
@@ -7166,21 +5269,21 @@ impl super::types::EncounterDetailsData {
             self.service_end_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ServiceLocationID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `ServiceLocationID` read as an identifier ([`ServiceLocationId`](super::ids::ServiceLocationId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/ServiceLocationID` and the text when it is not one.
-    /// The text stays in [`service_location_id`](Self::service_location_id).
+    /// The wire form stays in [`service_location_id`](Self::service_location_id).
     #[inline]
     pub fn service_location_id_value(
         &self,
-    ) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    ) -> Result<Option<super::ids::ServiceLocationId>, crate::values::InvalidValue> {
+        <super::ids::ServiceLocationId>::parse_member(
             "EncounterDetailsData/ServiceLocationID",
             self.service_location_id.value().map(|v| v.as_str()),
         )
     }
     /// `ServiceStartDate` read as a date ([`KareoDate`](crate::values::KareoDate)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `EncounterDetailsData/ServiceStartDate` and the text when it is not one.
-    /// The text stays in [`service_start_date`](Self::service_start_date).
+    /// The wire form stays in [`service_start_date`](Self::service_start_date).
     #[inline]
     pub fn service_start_date_value(
         &self,
@@ -7193,104 +5296,36 @@ impl super::types::EncounterDetailsData {
 }
 
 #[cfg(feature = "server-codec")]
-impl super::types::EncounterDetailsData {
-    /// Sets `AppointmentID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_appointment_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.appointment_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
+impl super::types::AppointmentDelete {
+    /// `AppointmentId` read as an identifier ([`AppointmentId`](super::ids::AppointmentId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `AppointmentDelete/AppointmentId` and the text when it is not one.
+    /// The wire form stays in [`appointment_id`](Self::appointment_id).
+    #[inline]
+    pub fn appointment_id_value(
+        &self,
+    ) -> Result<Option<super::ids::AppointmentId>, crate::values::InvalidValue> {
+        <super::ids::AppointmentId>::from_long(
+                "AppointmentDelete/AppointmentId",
+                self.appointment_id,
+            )
+            .map(Some)
     }
-    /// Sets `CaseID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_case_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.case_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `EncounterID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_encounter_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.encounter_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `HospitalizationEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_hospitalization_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.hospitalization_end_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `HospitalizationStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_hospitalization_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.hospitalization_start_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `LastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.last_modified_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PatientID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_patient_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.patient_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `Payment` to `value` as text, in the form its [`Decimal`](crate::values::Decimal) writes.
-    pub fn set_payment_value(
-        &mut self,
-        value: impl Into<crate::values::Decimal>,
-    ) -> &mut Self {
-        self.payment = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PostDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_post_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.post_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PracticeID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ServiceEndDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_service_end_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.service_end_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ServiceLocationID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_service_location_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.service_location_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ServiceStartDate` to `value` as text, in the form its [`KareoDate`](crate::values::KareoDate) writes.
-    pub fn set_service_start_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDate>,
-    ) -> &mut Self {
-        self.service_start_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
+}
+
+impl super::types::DeleteAppointmentResp {
+    /// `AppointmentId` read as an identifier ([`AppointmentId`](super::ids::AppointmentId)): `Ok(None)` when absent, nil or empty; an
+    /// [`InvalidValue`](crate::values::InvalidValue) naming `DeleteAppointmentResp/AppointmentId` and the text when it is not one.
+    /// The wire form stays in [`appointment_id`](Self::appointment_id).
+    #[inline]
+    pub fn appointment_id_value(
+        &self,
+    ) -> Result<Option<super::ids::AppointmentId>, crate::values::InvalidValue> {
+        self.appointment_id
+            .map(|v| <super::ids::AppointmentId>::from_long(
+                "DeleteAppointmentResp/AppointmentId",
+                v,
+            ))
+            .transpose()
     }
 }
 
@@ -7298,7 +5333,7 @@ impl super::types::EncounterDetailsData {
 impl super::types::ServiceLocationFilter {
     /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/FromCreatedDate` and the text when it is not one.
-    /// The text stays in [`from_created_date`](Self::from_created_date).
+    /// The wire form stays in [`from_created_date`](Self::from_created_date).
     #[inline]
     pub fn from_created_date_value(
         &self,
@@ -7310,7 +5345,7 @@ impl super::types::ServiceLocationFilter {
     }
     /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/FromLastModifiedDate` and the text when it is not one.
-    /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
+    /// The wire form stays in [`from_last_modified_date`](Self::from_last_modified_date).
     #[inline]
     pub fn from_last_modified_date_value(
         &self,
@@ -7320,29 +5355,33 @@ impl super::types::ServiceLocationFilter {
             self.from_last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `ID` read as an identifier ([`ServiceLocationId`](super::ids::ServiceLocationId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/ID` and the text when it is not one.
-    /// The text stays in [`id`](Self::id).
+    /// The wire form stays in [`id`](Self::id).
     #[inline]
-    pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn id_value(
+        &self,
+    ) -> Result<Option<super::ids::ServiceLocationId>, crate::values::InvalidValue> {
+        <super::ids::ServiceLocationId>::parse_member(
             "ServiceLocationFilter/ID",
             self.id.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PracticeID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/PracticeID` and the text when it is not one.
-    /// The text stays in [`practice_id`](Self::practice_id).
+    /// The wire form stays in [`practice_id`](Self::practice_id).
     #[inline]
-    pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        <super::ids::PracticeId>::parse_member(
             "ServiceLocationFilter/PracticeID",
             self.practice_id.value().map(|v| v.as_str()),
         )
     }
     /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/ToCreatedDate` and the text when it is not one.
-    /// The text stays in [`to_created_date`](Self::to_created_date).
+    /// The wire form stays in [`to_created_date`](Self::to_created_date).
     #[inline]
     pub fn to_created_date_value(
         &self,
@@ -7354,7 +5393,7 @@ impl super::types::ServiceLocationFilter {
     }
     /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationFilter/ToLastModifiedDate` and the text when it is not one.
-    /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
+    /// The wire form stays in [`to_last_modified_date`](Self::to_last_modified_date).
     #[inline]
     pub fn to_last_modified_date_value(
         &self,
@@ -7366,59 +5405,10 @@ impl super::types::ServiceLocationFilter {
     }
 }
 
-impl super::types::ServiceLocationFilter {
-    /// Sets `FromCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_from_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.from_created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `FromLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_from_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.from_last_modified_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PracticeID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_to_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.to_created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_to_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.to_last_modified_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-}
-
 impl super::types::ServiceLocationData {
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationData/CreatedDate` and the text when it is not one.
-    /// The text stays in [`created_date`](Self::created_date).
+    /// The wire form stays in [`created_date`](Self::created_date).
     #[inline]
     pub fn created_date_value(
         &self,
@@ -7428,19 +5418,21 @@ impl super::types::ServiceLocationData {
             self.created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `ID` read as an identifier ([`ServiceLocationId`](super::ids::ServiceLocationId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationData/ID` and the text when it is not one.
-    /// The text stays in [`id`](Self::id).
+    /// The wire form stays in [`id`](Self::id).
     #[inline]
-    pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn id_value(
+        &self,
+    ) -> Result<Option<super::ids::ServiceLocationId>, crate::values::InvalidValue> {
+        <super::ids::ServiceLocationId>::parse_member(
             "ServiceLocationData/ID",
             self.id.value().map(|v| v.as_str()),
         )
     }
     /// `ModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationData/ModifiedDate` and the text when it is not one.
-    /// The text stays in [`modified_date`](Self::modified_date).
+    /// The wire form stays in [`modified_date`](Self::modified_date).
     #[inline]
     pub fn modified_date_value(
         &self,
@@ -7450,12 +5442,14 @@ impl super::types::ServiceLocationData {
             self.modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `PracticeID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `PracticeID` read as an identifier ([`PracticeId`](super::ids::PracticeId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ServiceLocationData/PracticeID` and the text when it is not one.
-    /// The text stays in [`practice_id`](Self::practice_id).
+    /// The wire form stays in [`practice_id`](Self::practice_id).
     #[inline]
-    pub fn practice_id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn practice_id_value(
+        &self,
+    ) -> Result<Option<super::ids::PracticeId>, crate::values::InvalidValue> {
+        <super::ids::PracticeId>::parse_member(
             "ServiceLocationData/PracticeID",
             self.practice_id.value().map(|v| v.as_str()),
         )
@@ -7463,40 +5457,10 @@ impl super::types::ServiceLocationData {
 }
 
 #[cfg(feature = "server-codec")]
-impl super::types::ServiceLocationData {
-    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.modified_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `PracticeID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_practice_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.practice_id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-}
-
-#[cfg(feature = "server-codec")]
 impl super::types::ProcedureCodeFilter {
     /// `FromCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/FromCreatedDate` and the text when it is not one.
-    /// The text stays in [`from_created_date`](Self::from_created_date).
+    /// The wire form stays in [`from_created_date`](Self::from_created_date).
     #[inline]
     pub fn from_created_date_value(
         &self,
@@ -7508,7 +5472,7 @@ impl super::types::ProcedureCodeFilter {
     }
     /// `FromLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/FromLastModifiedDate` and the text when it is not one.
-    /// The text stays in [`from_last_modified_date`](Self::from_last_modified_date).
+    /// The wire form stays in [`from_last_modified_date`](Self::from_last_modified_date).
     #[inline]
     pub fn from_last_modified_date_value(
         &self,
@@ -7518,19 +5482,21 @@ impl super::types::ProcedureCodeFilter {
             self.from_last_modified_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `ID` read as an identifier ([`ProcedureCodeId`](super::ids::ProcedureCodeId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/ID` and the text when it is not one.
-    /// The text stays in [`id`](Self::id).
+    /// The wire form stays in [`id`](Self::id).
     #[inline]
-    pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn id_value(
+        &self,
+    ) -> Result<Option<super::ids::ProcedureCodeId>, crate::values::InvalidValue> {
+        <super::ids::ProcedureCodeId>::parse_member(
             "ProcedureCodeFilter/ID",
             self.id.value().map(|v| v.as_str()),
         )
     }
     /// `ToCreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/ToCreatedDate` and the text when it is not one.
-    /// The text stays in [`to_created_date`](Self::to_created_date).
+    /// The wire form stays in [`to_created_date`](Self::to_created_date).
     #[inline]
     pub fn to_created_date_value(
         &self,
@@ -7542,7 +5508,7 @@ impl super::types::ProcedureCodeFilter {
     }
     /// `ToLastModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeFilter/ToLastModifiedDate` and the text when it is not one.
-    /// The text stays in [`to_last_modified_date`](Self::to_last_modified_date).
+    /// The wire form stays in [`to_last_modified_date`](Self::to_last_modified_date).
     #[inline]
     pub fn to_last_modified_date_value(
         &self,
@@ -7554,54 +5520,10 @@ impl super::types::ProcedureCodeFilter {
     }
 }
 
-impl super::types::ProcedureCodeFilter {
-    /// Sets `FromCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_from_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.from_created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `FromLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_from_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.from_last_modified_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToCreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_to_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.to_created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ToLastModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_to_last_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.to_last_modified_date = crate::xml::Nillable::Value(
-            value.into().to_string(),
-        );
-        self
-    }
-}
-
 impl super::types::ProcedureCodeData {
     /// `Active` read as a flag ([`KareoFlag`](crate::values::KareoFlag)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeData/Active` and the text when it is not one.
-    /// The text stays in [`active`](Self::active).
+    /// The wire form stays in [`active`](Self::active).
     #[inline]
     pub fn active_value(
         &self,
@@ -7613,7 +5535,7 @@ impl super::types::ProcedureCodeData {
     }
     /// `CreatedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeData/CreatedDate` and the text when it is not one.
-    /// The text stays in [`created_date`](Self::created_date).
+    /// The wire form stays in [`created_date`](Self::created_date).
     #[inline]
     pub fn created_date_value(
         &self,
@@ -7623,19 +5545,21 @@ impl super::types::ProcedureCodeData {
             self.created_date.value().map(|v| v.as_str()),
         )
     }
-    /// `ID` read as an integer ([`i64`]): `Ok(None)` when absent, nil or empty; an
+    /// `ID` read as an identifier ([`ProcedureCodeId`](super::ids::ProcedureCodeId)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeData/ID` and the text when it is not one.
-    /// The text stays in [`id`](Self::id).
+    /// The wire form stays in [`id`](Self::id).
     #[inline]
-    pub fn id_value(&self) -> Result<Option<i64>, crate::values::InvalidValue> {
-        crate::values::parse_member(
+    pub fn id_value(
+        &self,
+    ) -> Result<Option<super::ids::ProcedureCodeId>, crate::values::InvalidValue> {
+        <super::ids::ProcedureCodeId>::parse_member(
             "ProcedureCodeData/ID",
             self.id.value().map(|v| v.as_str()),
         )
     }
     /// `ModifiedDate` read as a date-time ([`KareoDateTime`](crate::values::KareoDateTime)): `Ok(None)` when absent, nil or empty; an
     /// [`InvalidValue`](crate::values::InvalidValue) naming `ProcedureCodeData/ModifiedDate` and the text when it is not one.
-    /// The text stays in [`modified_date`](Self::modified_date).
+    /// The wire form stays in [`modified_date`](Self::modified_date).
     #[inline]
     pub fn modified_date_value(
         &self,
@@ -7644,39 +5568,6 @@ impl super::types::ProcedureCodeData {
             "ProcedureCodeData/ModifiedDate",
             self.modified_date.value().map(|v| v.as_str()),
         )
-    }
-}
-
-#[cfg(feature = "server-codec")]
-impl super::types::ProcedureCodeData {
-    /// Sets `Active` to `value` as text, in the form its [`KareoFlag`](crate::values::KareoFlag) writes.
-    pub fn set_active_value(
-        &mut self,
-        value: impl Into<crate::values::KareoFlag>,
-    ) -> &mut Self {
-        self.active = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `CreatedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_created_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.created_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ID` to `value` as text, in the form its [`i64`] writes.
-    pub fn set_id_value(&mut self, value: impl Into<i64>) -> &mut Self {
-        self.id = crate::xml::Nillable::Value(value.into().to_string());
-        self
-    }
-    /// Sets `ModifiedDate` to `value` as text, in the form its [`KareoDateTime`](crate::values::KareoDateTime) writes.
-    pub fn set_modified_date_value(
-        &mut self,
-        value: impl Into<crate::values::KareoDateTime>,
-    ) -> &mut Self {
-        self.modified_date = crate::xml::Nillable::Value(value.into().to_string());
-        self
     }
 }
 

@@ -87,6 +87,7 @@
 //! time with and without them (13.1 s in both).
 
 mod date_time;
+mod id;
 mod number;
 
 use std::fmt;
@@ -99,6 +100,7 @@ pub use rust_decimal;
 pub use rust_decimal::Decimal;
 
 pub use date_time::{KareoDate, KareoDateTime, Zone};
+pub use id::{Id, IdKind};
 pub use number::KareoFlag;
 
 /// A kind of value Kareo writes as text: how to read it, and (through
