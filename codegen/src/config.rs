@@ -620,8 +620,9 @@ mod file {
                             .records
                             .iter()
                             .map(|r| {
-                                QName::parse_clark(r)
-                                    .ok_or_else(|| format!("{origin}: ids of {}: `{r}` is not {{namespace}}Type", e.name))
+                                QName::parse_clark(r).ok_or_else(|| {
+                                    format!("{origin}: ids of {}: `{r}` is not {{namespace}}Type", e.name)
+                                })
                             })
                             .collect::<Result<_, String>>()?;
                         Ok(IdType {

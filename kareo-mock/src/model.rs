@@ -258,10 +258,11 @@ fn create_patient(q: &CreatePatientReq, r: &mut ModifyPatientResp, cx: &mut Ctx<
     if let Err(e) = room(&cx.store.patients) {
         return Outcome::Error(e);
     }
-    let mut p = PatientData {
-        practice_id: s("1"),
-        practice_name: s("Mock Practice"),
-        ..PatientData::default()
+    let mut p = {
+        let mut built = PatientData::default();
+        built.practice_id = s("1");
+        built.practice_name = s("Mock Practice");
+        built
     };
     apply_patient!(&mut p, src);
     p.created_date = p.last_modified_date.clone();
@@ -390,10 +391,12 @@ fn get_all_patients(q: &GetAllPatientsReq, r: &mut GetAllPatientsResp, cx: &mut 
         batch.push(batch_of(p));
     }
     r.patients = list(batch, cx.settings);
-    r.key = Nillable::Value(PatientBatchKey {
-        next_start_key: next
+    r.key = Nillable::Value({
+        let mut built = PatientBatchKey::default();
+        built.next_start_key = next
             .and_then(|id| i32::try_from(id).ok())
-            .map_or(Nillable::Nil, Nillable::Value),
+            .map_or(Nillable::Nil, Nillable::Value);
+        built
     });
     Outcome::Done
 }
@@ -431,9 +434,10 @@ fn update_external_ids(
             vendor_id: setting.external_vendor_id,
             external_id: external_id.clone(),
         });
-        updated.push(PatientExternalIdSetting {
-            external_id: s(external_id),
-            ..setting
+        updated.push({
+            let mut built = setting;
+            built.external_id = s(external_id);
+            built
         });
     }
     r.items_updated = Nillable::Value(updated);
@@ -515,9 +519,10 @@ fn update_appointment(q: &UpdateAppointmentReq, r: &mut UpdateAppointmentResp, c
     if let Nillable::Value(p) = &mut a.patient_summary {
         p.patient_id = Some(u.patient_id);
     } else {
-        a.patient_summary = Nillable::Value(PatientSummary {
-            patient_id: Some(u.patient_id),
-            ..PatientSummary::default()
+        a.patient_summary = Nillable::Value({
+            let mut built = PatientSummary::default();
+            built.patient_id = Some(u.patient_id);
+            built
         });
     }
     a.updated_at = Moment::now().date_time().map_or(Nillable::Absent, Nillable::Value);
@@ -574,31 +579,32 @@ fn appointment_data(
         .practices
         .iter()
         .find(|p| text(&p.id) == a.practice_id.to_string());
-    AppointmentData {
-        id: s(a.appointment_id.unwrap_or_default().to_string()),
-        patient_id: patient_of(a).map_or(Nillable::Absent, |id| s(id.to_string())),
-        patient_full_name: patient.map_or(Nillable::Absent, |p| p.patient_full_name.clone()),
-        practice_id: s(a.practice_id.to_string()),
-        practice_name: practice.map_or(Nillable::Absent, |p| p.practice_name.clone()),
-        service_location_id: s(a.service_location_id.to_string()),
-        service_location_name: location.map_or(Nillable::Absent, |l| l.name.clone()),
-        start_date: s(start.date_time_form()),
-        end_date: s(end.date_time_form()),
-        appointment_duration: s(((end.0 - start.0) / 60).to_string()),
-        confirmation_status: s(a.appointment_status.as_str()),
-        r#type: s(a.appointment_type.as_str()),
-        notes: a.notes.clone(),
-        recurring: s(flag(a.is_recurring)),
-        created_date: a
+    {
+        let mut built = AppointmentData::default();
+        built.id = s(a.appointment_id.unwrap_or_default().to_string());
+        built.patient_id = patient_of(a).map_or(Nillable::Absent, |id| s(id.to_string()));
+        built.patient_full_name = patient.map_or(Nillable::Absent, |p| p.patient_full_name.clone());
+        built.practice_id = s(a.practice_id.to_string());
+        built.practice_name = practice.map_or(Nillable::Absent, |p| p.practice_name.clone());
+        built.service_location_id = s(a.service_location_id.to_string());
+        built.service_location_name = location.map_or(Nillable::Absent, |l| l.name.clone());
+        built.start_date = s(start.date_time_form());
+        built.end_date = s(end.date_time_form());
+        built.appointment_duration = s(((end.0 - start.0) / 60).to_string());
+        built.confirmation_status = s(a.appointment_status.as_str());
+        built.r#type = s(a.appointment_type.as_str());
+        built.notes = a.notes.clone();
+        built.recurring = s(flag(a.is_recurring));
+        built.created_date = a
             .created_at
             .value()
-            .map_or(Nillable::Absent, |t| s(Moment::of(t).date_time_form())),
-        last_modified_date: a
+            .map_or(Nillable::Absent, |t| s(Moment::of(t).date_time_form()));
+        built.last_modified_date = a
             .updated_at
             .value()
             .or(a.created_at.value())
-            .map_or(Nillable::Absent, |t| s(Moment::of(t).date_time_form())),
-        ..AppointmentData::default()
+            .map_or(Nillable::Absent, |t| s(Moment::of(t).date_time_form()));
+        built
     }
 }
 
@@ -684,27 +690,30 @@ fn create_encounter(q: &CreateEncounterReq, r: &mut CreateEncounterResp, cx: &mu
             .or(e.service_start_date.value())
             .map(Moment::of)
             .unwrap_or(posted);
-        let charge = ChargeData {
-            encounter_id: s(id.to_string()),
-            encounter_status: s(status.clone()),
-            patient_id: patient_id.map_or(Nillable::Absent, |p| s(p.to_string())),
-            patient_name: patient
+        let charge = {
+            let mut built = ChargeData::default();
+            built.encounter_id = s(id.to_string());
+            built.encounter_status = s(status.clone());
+            built.patient_id = patient_id.map_or(Nillable::Absent, |p| s(p.to_string()));
+            built.patient_name = patient
                 .as_ref()
-                .map_or(Nillable::Absent, |p| p.patient_full_name.clone()),
-            procedure_code: line.procedure_code.clone(),
-            posting_date: s(posted.date_form()),
-            service_start_date: s(service.date_form()),
-            created_date: s(Moment::now().date_time_form()),
-            last_modified_date: s(Moment::now().date_time_form()),
-            total_charges: s(money(cents)),
-            units: s(format!("{:.4}", line.units.unwrap_or(1.0))),
-            ..ChargeData::default()
+                .map_or(Nillable::Absent, |p| p.patient_full_name.clone());
+            built.procedure_code = line.procedure_code.clone();
+            built.posting_date = s(posted.date_form());
+            built.service_start_date = s(service.date_form());
+            built.created_date = s(Moment::now().date_time_form());
+            built.last_modified_date = s(Moment::now().date_time_form());
+            built.total_charges = s(money(cents));
+            built.units = s(format!("{:.4}", line.units.unwrap_or(1.0)));
+            built
         };
         let charge_id = cx.store.add_charge(charge);
-        lines.push(ServiceLineRes {
-            encounter_id: Some(id),
-            service_line_external_id: line.external_id.clone(),
-            service_line_id: charge_id.parse().ok(),
+        lines.push({
+            let mut built = ServiceLineRes::default();
+            built.encounter_id = Some(id);
+            built.service_line_external_id = line.external_id.clone();
+            built.service_line_id = charge_id.parse().ok();
+            built
         });
     }
     cx.store.encounters.push(Encounter { id, patient_id, status });
@@ -824,25 +833,26 @@ fn create_payment(q: &CreatePaymentRequest, r: &mut CreatePaymentResp, cx: &mut 
         .unwrap_or_else(Moment::now);
     let now = Moment::now().date_time_form();
     let payer_name = patient.map(|x| full_name(&[text(&x.first_name), text(&x.last_name)]));
-    let data = PaymentData {
-        amount: s(money(cents)),
-        payment_method: pay.payment_method.clone().map_or(Nillable::Nil, Nillable::Value),
-        reference_number: pay.reference_number.clone(),
-        payer_type: p.payer_type.clone().map_or(Nillable::Nil, Nillable::Value),
-        payer_name: payer_name.map_or(Nillable::Absent, s),
-        batch_number: p.batch_number.clone(),
-        appointment_id: p
+    let data = {
+        let mut built = PaymentData::default();
+        built.amount = s(money(cents));
+        built.payment_method = pay.payment_method.clone().map_or(Nillable::Nil, Nillable::Value);
+        built.reference_number = pay.reference_number.clone();
+        built.payer_type = p.payer_type.clone().map_or(Nillable::Nil, Nillable::Value);
+        built.payer_name = payer_name.map_or(Nillable::Absent, s);
+        built.batch_number = p.batch_number.clone();
+        built.appointment_id = p
             .appointment
             .value()
-            .map_or(Nillable::Absent, |a| a.appointment_id.clone()),
-        practice_id: s(practice_id.clone()),
-        post_date: s(post.date_form()),
-        adjudication_date: p.ajudication_date.clone(),
-        created_date: s(now.clone()),
-        last_modified_date: s(now),
-        unapplied: s(money(cents)),
-        applied: s(money(0)),
-        ..PaymentData::default()
+            .map_or(Nillable::Absent, |a| a.appointment_id.clone());
+        built.practice_id = s(practice_id.clone());
+        built.post_date = s(post.date_form());
+        built.adjudication_date = p.ajudication_date.clone();
+        built.created_date = s(now.clone());
+        built.last_modified_date = s(now);
+        built.unapplied = s(money(cents));
+        built.applied = s(money(0));
+        built
     };
     let id = cx.store.add_payment(data);
     r.payment_id = id.parse().ok();
@@ -909,16 +919,18 @@ fn create_document(q: &CreateDocumentReq, r: &mut CreateDocumentResp, cx: &mut C
         return Outcome::Error("FileName is required.".to_owned());
     }
     let id = cx.store.next_id();
-    let doc = Document {
-        document_id: Some(id),
-        name: d.name.clone().map_or(Nillable::Nil, Nillable::Value),
-        notes: d.document_notes.clone(),
-        label: d.label.clone(),
-        status: d.status.clone(),
-        document_date: d.document_date,
-        created_date: Moment::now().date_time(),
-        properties: Nillable::Absent,
-        r#type: None,
+    let doc = {
+        let mut built = Document::default();
+        built.document_id = Some(id);
+        built.name = d.name.clone().map_or(Nillable::Nil, Nillable::Value);
+        built.notes = d.document_notes.clone();
+        built.label = d.label.clone();
+        built.status = d.status.clone();
+        built.document_date = d.document_date;
+        built.created_date = Moment::now().date_time();
+        built.properties = Nillable::Absent;
+        built.r#type = None;
+        built
     };
     cx.store.documents.push(doc.clone());
     r.document = Nillable::Value(doc);
@@ -949,9 +961,11 @@ fn register_vendor(q: &RegisterExternalVendorReq, r: &mut RegisterExternalVendor
         Some(v) => v.clone(),
         None => {
             let id = i32::try_from(cx.store.next_id()).unwrap_or(i32::MAX);
-            let v = ExternalVendorData {
-                external_vendor_id: Nillable::Value(id),
-                external_vendor_name: s(name.clone()),
+            let v = {
+                let mut built = ExternalVendorData::default();
+                built.external_vendor_id = Nillable::Value(id);
+                built.external_vendor_name = s(name.clone());
+                built
             };
             cx.store.vendors.push(v.clone());
             v
@@ -985,9 +999,11 @@ fn get_throttles(_: &GetThrottlesReq, r: &mut GetThrottlesResp, cx: &mut Ctx<'_>
     let details = cx
         .throttles
         .iter()
-        .map(|(op, interval)| ThrottleDetail {
-            endpoint: s(*op),
-            throttle_time_ms: Some(interval.as_millis() as f64),
+        .map(|(op, interval)| {
+            let mut built = ThrottleDetail::default();
+            built.endpoint = s(*op);
+            built.throttle_time_ms = Some(interval.as_millis() as f64);
+            built
         })
         .collect();
     r.throttle_details = Nillable::Value(details);

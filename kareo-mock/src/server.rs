@@ -100,7 +100,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 ///
 /// let mock = MockKareo::start().await?;
 /// let client = KareoClient::builder(mock.credentials()).endpoint(mock.endpoint()).build()?;
-/// let practices = client.get_practices(Default::default()).await?;
+/// let practices = client.get_practices(kareo_sdk::types::GetPracticesReq::new()).await?;
 /// assert_eq!(practices.practices.value().map(Vec::len), Some(1));
 /// # Ok(())
 /// # }
@@ -800,7 +800,7 @@ fn operation_of(action: &str) -> Option<&'static str> {
 }
 
 macro_rules! dispatch {
-    ($(($op:ident, $method:ident)),* $(,)?) => {
+    ($(($op:ident, $method:ident, $($types:tt)*)),* $(,)?) => {
         fn respond(name: &str, body: &[u8], state: &State, settings: &Settings, behavior: Option<Behavior>) -> Reply {
             $(
                 if name == <operations::$op as Operation>::INFO.name {
@@ -1052,76 +1052,99 @@ fn check_credentials(state: &State, sent: &SentCredentials) -> Option<ResponseBa
     } else {
         ("Invalid user name and/or password", false)
     };
-    Some(ResponseBase {
-        error_response: Nillable::Value(ErrorResponse {
-            is_error: Some(false),
-            ..ErrorResponse::default()
-        }),
-        security_response: Nillable::Value(SecurityResponse {
-            authenticated: Some(authenticated),
-            authorized: Some(false),
-            customer_id: None,
-            customer_key_valid: Some(key_ok),
-            permissions_missing: Nillable::Nil,
-            practices_authorized: Nillable::Nil,
-            security_result: Nillable::Value(message.to_owned()),
-            security_result_success: Some(false),
-        }),
+    Some({
+        let mut built = ResponseBase::default();
+        built.error_response = Nillable::Value({
+            let mut built = ErrorResponse::default();
+            built.is_error = Some(false);
+            built
+        });
+        built.security_response = Nillable::Value({
+            let mut built = SecurityResponse::default();
+            built.authenticated = Some(authenticated);
+            built.authorized = Some(false);
+            built.customer_id = None;
+            built.customer_key_valid = Some(key_ok);
+            built.permissions_missing = Nillable::Nil;
+            built.practices_authorized = Nillable::Nil;
+            built.security_result = Nillable::Value(message.to_owned());
+            built.security_result_success = Some(false);
+            built
+        });
+        built
     })
 }
 
 fn ok_security() -> SecurityResponse {
-    SecurityResponse {
-        authenticated: Some(true),
-        authorized: Some(true),
-        customer_id: Some(CUSTOMER_ID),
-        customer_key_valid: Some(true),
-        permissions_missing: Nillable::Nil,
-        practices_authorized: Nillable::Value(PracticiesAuthorized {
-            practice_id: Nillable::Value(vec![1]),
-        }),
-        security_result: Nillable::Value("Success".to_owned()),
-        security_result_success: Some(true),
+    {
+        let mut built = SecurityResponse::default();
+        built.authenticated = Some(true);
+        built.authorized = Some(true);
+        built.customer_id = Some(CUSTOMER_ID);
+        built.customer_key_valid = Some(true);
+        built.permissions_missing = Nillable::Nil;
+        built.practices_authorized = Nillable::Value({
+            let mut built = PracticiesAuthorized::default();
+            built.practice_id = Nillable::Value(vec![1]);
+            built
+        });
+        built.security_result = Nillable::Value("Success".to_owned());
+        built.security_result_success = Some(true);
+        built
     }
 }
 
 fn ok_base() -> ResponseBase {
-    ResponseBase {
-        error_response: Nillable::Value(ErrorResponse {
-            error_message: Nillable::Nil,
-            is_error: Some(false),
-            stack_trace: Nillable::Nil,
-        }),
-        security_response: Nillable::Value(ok_security()),
+    {
+        let mut built = ResponseBase::default();
+        built.error_response = Nillable::Value({
+            let mut built = ErrorResponse::default();
+            built.error_message = Nillable::Nil;
+            built.is_error = Some(false);
+            built.stack_trace = Nillable::Nil;
+            built
+        });
+        built.security_response = Nillable::Value(ok_security());
+        built
     }
 }
 
 fn error_base(message: &str) -> ResponseBase {
-    ResponseBase {
-        error_response: Nillable::Value(ErrorResponse {
-            error_message: Nillable::Value(message.to_owned()),
-            is_error: Some(true),
-            stack_trace: Nillable::Value("   at Mock.Kareo.Service()".to_owned()),
-        }),
-        security_response: Nillable::Value(ok_security()),
+    {
+        let mut built = ResponseBase::default();
+        built.error_response = Nillable::Value({
+            let mut built = ErrorResponse::default();
+            built.error_message = Nillable::Value(message.to_owned());
+            built.is_error = Some(true);
+            built.stack_trace = Nillable::Value("   at Mock.Kareo.Service()".to_owned());
+            built
+        });
+        built.security_response = Nillable::Value(ok_security());
+        built
     }
 }
 
 fn not_authorized_base(missing: Vec<String>) -> ResponseBase {
-    ResponseBase {
-        error_response: Nillable::Value(ErrorResponse {
-            is_error: Some(false),
-            ..ErrorResponse::default()
-        }),
-        security_response: Nillable::Value(SecurityResponse {
-            authorized: Some(false),
-            security_result_success: Some(false),
-            security_result: Nillable::Value("User is not authorized for this operation".to_owned()),
-            permissions_missing: Nillable::Value(PermissionsMissing {
-                permission: Nillable::Value(missing.into_iter().map(Some).collect()),
-            }),
-            ..ok_security()
-        }),
+    {
+        let mut built = ResponseBase::default();
+        built.error_response = Nillable::Value({
+            let mut built = ErrorResponse::default();
+            built.is_error = Some(false);
+            built
+        });
+        built.security_response = Nillable::Value({
+            let mut built = ok_security();
+            built.authorized = Some(false);
+            built.security_result_success = Some(false);
+            built.security_result = Nillable::Value("User is not authorized for this operation".to_owned());
+            built.permissions_missing = Nillable::Value({
+                let mut built = PermissionsMissing::default();
+                built.permission = Nillable::Value(missing.into_iter().map(Some).collect());
+                built
+            });
+            built
+        });
+        built
     }
 }
 

@@ -1,5 +1,6 @@
 //! What the mock holds: the records reads return and writes change.
 
+use kareo_sdk::ids::*;
 use kareo_sdk::types::*;
 use kareo_sdk::values::chrono::Datelike;
 use kareo_sdk::values::NaiveDate;
@@ -171,30 +172,33 @@ impl Store {
 
     /// The demo practice, provider and service location every mock starts with (invented).
     pub(crate) fn seed_directory(&mut self) {
-        self.practices.push(PracticeData {
-            id: s("1"),
-            practice_name: s("Mock Practice"),
-            active: s("True"),
-            practice_city: s("Exampleville"),
-            ..PracticeData::default()
+        self.practices.push({
+            let mut built = PracticeData::default();
+            built.id = s("1");
+            built.practice_name = s("Mock Practice");
+            built.active = s("True");
+            built.practice_city = s("Exampleville");
+            built
         });
-        self.providers.push(ProviderData {
-            id: s("7"),
-            first_name: s("Doctor"),
-            last_name: s("Mockprovider"),
-            full_name: s("Doctor Mockprovider, MD"),
-            active: s("True"),
-            practice_id: s("1"),
-            practice_name: s("Mock Practice"),
-            ..ProviderData::default()
+        self.providers.push({
+            let mut built = ProviderData::default();
+            built.id = s("7");
+            built.first_name = s("Doctor");
+            built.last_name = s("Mockprovider");
+            built.full_name = s("Doctor Mockprovider, MD");
+            built.active = s("True");
+            built.practice_id = s("1");
+            built.practice_name = s("Mock Practice");
+            built
         });
-        self.service_locations.push(ServiceLocationData {
-            id: s("3"),
-            name: s("Mock Clinic"),
-            practice_id: s("1"),
-            practice_name: s("Mock Practice"),
-            city: s("Exampleville"),
-            ..ServiceLocationData::default()
+        self.service_locations.push({
+            let mut built = ServiceLocationData::default();
+            built.id = s("3");
+            built.name = s("Mock Clinic");
+            built.practice_id = s("1");
+            built.practice_name = s("Mock Practice");
+            built.city = s("Exampleville");
+            built
         });
     }
 }
@@ -220,39 +224,40 @@ const LAST_NAMES: [&str; 4] = ["Testpatient", "Mockperson", "Sampleton", "Fakers
 pub fn fake_patient(i: usize) -> PatientData {
     let first = FIRST_NAMES[i % FIRST_NAMES.len()];
     let last = LAST_NAMES[(i / FIRST_NAMES.len()) % LAST_NAMES.len()];
-    PatientData {
-        id: s((100_000 + i).to_string()),
-        first_name: s(first),
-        last_name: s(last),
-        middle_name: s("Q"),
-        patient_full_name: s(format!("{first} Q {last}")),
-        dob: s(format!("{}/{}/1970", 1 + i % 12, 1 + i % 28)),
-        gender: s(if i.is_multiple_of(2) { "Female" } else { "Male" }),
-        address_line1: s(format!("{} Test Street", 100 + i)),
-        city: s("Exampleville"),
-        state: s("CA"),
-        zip_code: s("00000"),
-        country: s("USA"),
-        home_phone: s(format!("555-01{:02}", i % 100)),
-        mobile_phone: s("555-0199"),
-        email_address: s(format!(
+    {
+        let mut built = PatientData::default();
+        built.id = s((100_000 + i).to_string());
+        built.first_name = s(first);
+        built.last_name = s(last);
+        built.middle_name = s("Q");
+        built.patient_full_name = s(format!("{first} Q {last}"));
+        built.dob = s(format!("{}/{}/1970", 1 + i % 12, 1 + i % 28));
+        built.gender = s(if i.is_multiple_of(2) { "Female" } else { "Male" });
+        built.address_line1 = s(format!("{} Test Street", 100 + i));
+        built.city = s("Exampleville");
+        built.state = s("CA");
+        built.zip_code = s("00000");
+        built.country = s("USA");
+        built.home_phone = s(format!("555-01{:02}", i % 100));
+        built.mobile_phone = s("555-0199");
+        built.email_address = s(format!(
             "{}.{}{i}@example.invalid",
             first.to_lowercase(),
             last.to_lowercase()
-        )),
-        medical_record_number: s(format!("MOCK-MRN-{i:06}")),
-        practice_id: s("1"),
-        practice_name: s("Mock Practice"),
-        default_rendering_provider_full_name: s("Doctor Mockprovider"),
-        default_rendering_provider_id: s("7"),
-        default_service_location_id: s("3"),
-        default_service_location_name: s("Mock Clinic"),
-        created_date: s("1/2/2020 9:30:00 AM"),
-        last_modified_date: s("3/4/2021 4:05:00 PM"),
-        patient_balance: s("0.0000"),
-        insurance_balance: s("12.5000"),
-        total_balance: s("12.5000"),
-        ..PatientData::default()
+        ));
+        built.medical_record_number = s(format!("MOCK-MRN-{i:06}"));
+        built.practice_id = s("1");
+        built.practice_name = s("Mock Practice");
+        built.default_rendering_provider_full_name = s("Doctor Mockprovider");
+        built.default_rendering_provider_id = s("7");
+        built.default_service_location_id = s("3");
+        built.default_service_location_name = s("Mock Clinic");
+        built.created_date = s("1/2/2020 9:30:00 AM");
+        built.last_modified_date = s("3/4/2021 4:05:00 PM");
+        built.patient_balance = s("0.0000");
+        built.insurance_balance = s("12.5000");
+        built.total_balance = s("12.5000");
+        built
     }
 }
 
@@ -264,21 +269,22 @@ pub fn fake_batch_patient(i: usize) -> PatientBatchData {
 /// A patient as `GetAllPatients` lists it.
 pub(crate) fn batch_of(p: &PatientData) -> PatientBatchData {
     let p = p.clone();
-    PatientBatchData {
-        id: p.id,
-        first_name: p.first_name,
-        last_name: p.last_name,
-        middle_name: p.middle_name,
-        dob: p.dob,
-        gender: p.gender,
-        address_line1: p.address_line1,
-        city: p.city,
-        state: p.state,
-        zip_code: p.zip_code,
-        home_phone: p.home_phone,
-        email_address: p.email_address,
-        medical_record_number: p.medical_record_number,
-        ..PatientBatchData::default()
+    {
+        let mut built = PatientBatchData::default();
+        built.id = p.id;
+        built.first_name = p.first_name;
+        built.last_name = p.last_name;
+        built.middle_name = p.middle_name;
+        built.dob = p.dob;
+        built.gender = p.gender;
+        built.address_line1 = p.address_line1;
+        built.city = p.city;
+        built.state = p.state;
+        built.zip_code = p.zip_code;
+        built.home_phone = p.home_phone;
+        built.email_address = p.email_address;
+        built.medical_record_number = p.medical_record_number;
+        built
     }
 }
 
@@ -294,33 +300,34 @@ pub fn fake_charge(i: usize, posted: NaiveDate) -> ChargeData {
     let last = LAST_NAMES[(patient / FIRST_NAMES.len()) % LAST_NAMES.len()];
     let cents = 5_000 + (i % 100) as i64 * 125;
     let at_nine = Moment(day.0 + 9 * 3600).date_time_form();
-    ChargeData {
-        patient_id: s((100_000 + patient).to_string()),
-        patient_first_name: s(first),
-        patient_middle_name: s("Q"),
-        patient_last_name: s(last),
-        patient_name: s(format!("{first} Q {last}")),
-        encounter_id: s((600_000 + i).to_string()),
-        encounter_status: s("Approved"),
-        status: s("Pending"),
-        posting_date: s(day.date_form()),
-        service_start_date: s(day.date_form()),
-        service_end_date: s(day.date_form()),
-        created_date: s(at_nine.clone()),
-        last_modified_date: s(at_nine),
-        procedure_code: s("99213"),
-        procedure_name: s("Office visit (invented)"),
-        units: s("1.0000"),
-        unit_charge: s(money(cents)),
-        total_charges: s(money(cents)),
-        total_balance: s(money(cents)),
-        practice_id: s("1"),
-        practice_name: s("Mock Practice"),
-        rendering_provider_id: s("7"),
-        rendering_provider_name: s("Doctor Mockprovider"),
-        service_location_id: s("3"),
-        service_location_name: s("Mock Clinic"),
-        ..ChargeData::default()
+    {
+        let mut built = ChargeData::default();
+        built.patient_id = s((100_000 + patient).to_string());
+        built.patient_first_name = s(first);
+        built.patient_middle_name = s("Q");
+        built.patient_last_name = s(last);
+        built.patient_name = s(format!("{first} Q {last}"));
+        built.encounter_id = s((600_000 + i).to_string());
+        built.encounter_status = s("Approved");
+        built.status = s("Pending");
+        built.posting_date = s(day.date_form());
+        built.service_start_date = s(day.date_form());
+        built.service_end_date = s(day.date_form());
+        built.created_date = s(at_nine.clone());
+        built.last_modified_date = s(at_nine);
+        built.procedure_code = s("99213");
+        built.procedure_name = s("Office visit (invented)");
+        built.units = s("1.0000");
+        built.unit_charge = s(money(cents));
+        built.total_charges = s(money(cents));
+        built.total_balance = s(money(cents));
+        built.practice_id = s("1");
+        built.practice_name = s("Mock Practice");
+        built.rendering_provider_id = s("7");
+        built.rendering_provider_name = s("Doctor Mockprovider");
+        built.service_location_id = s("3");
+        built.service_location_name = s("Mock Clinic");
+        built
     }
 }
 
@@ -328,25 +335,22 @@ pub fn fake_charge(i: usize, posted: NaiveDate) -> ChargeData {
 pub fn fake_appointment(i: usize) -> AppointmentCreate {
     let day = 1 + (i % 28) as u8;
     let at = |h| Moment::civil(2024, 5, day, h, 0, 0).date_time();
-    AppointmentCreate {
-        appointment_id: Some(700_000 + i as i64),
-        appointment_name: s("Mock checkup"),
+    let start = at(9).unwrap_or_else(kareo_sdk::xml::Sample::sample);
+    let end = Moment::civil(2024, 5, day, 9, 30, 0)
+        .date_time()
+        .unwrap_or_else(kareo_sdk::xml::Sample::sample);
+    AppointmentCreate::new(AppointmentCreateRequired {
         appointment_status: AppointmentStatus::from("Scheduled"),
         appointment_type: AppointmentType::from("P"),
-        start_time: at(9).unwrap_or_else(kareo_sdk::xml::Sample::sample),
-        end_time: Moment::civil(2024, 5, day, 9, 30, 0)
-            .date_time()
-            .unwrap_or_else(kareo_sdk::xml::Sample::sample),
+        start_time: start,
+        end_time: end,
         is_recurring: false,
-        practice_id: 1,
-        provider_id: Some(7),
-        service_location_id: 3,
-        patient_summary: Nillable::Value(PatientSummary {
-            patient_id: Some(100_000 + i as i64),
-            ..PatientSummary::default()
-        }),
-        notes: s("Invented demo appointment"),
-        // Required members sampled, optional ones unset.
-        ..kareo_sdk::xml::Sample::sample_at(0)
-    }
+        practice_id: PracticeId::new(1),
+        service_location_id: ServiceLocationId::new(3),
+    })
+    .appointment_id(AppointmentId::new(700_000 + i as i32))
+    .appointment_name("Mock checkup")
+    .provider_id(ProviderId::new(7))
+    .patient_summary(PatientSummary::new().patient_id(PatientId::new(100_000 + i as i32)))
+    .notes("Invented demo appointment")
 }

@@ -15,16 +15,18 @@ use kareo_sdk::{Error, KareoClient, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn invented_patient(first: &str, last: &str) -> CreatePatientReq {
-    CreatePatientReq {
-        patient: Some(PatientCreate {
-            first_name: s(first),
-            last_name: s(last),
-            email_address: s("juliet@example.invalid"),
-            dateof_birth: Nillable::Value(DateTime::new(1980, 6, 2, 0, 0, 0).expect("date")),
-            gender: Nillable::Value(GenderCode::Female),
-            ..PatientCreate::default()
-        }),
-        ..CreatePatientReq::default()
+    {
+        let mut built = CreatePatientReq::default();
+        built.patient = Some({
+            let mut built = PatientCreate::default();
+            built.first_name = s(first);
+            built.last_name = s(last);
+            built.email_address = s("juliet@example.invalid");
+            built.dateof_birth = Nillable::Value(DateTime::new(1980, 6, 2, 0, 0, 0).expect("date"));
+            built.gender = Nillable::Value(GenderCode::Female);
+            built
+        });
+        built
     }
 }
 
@@ -121,23 +123,27 @@ async fn a_created_patient_is_found_updated_and_read_back() {
         .value()
         .is_some_and(|d| d.ends_with(" AM") || d.ends_with(" PM")));
 
-    let update = UpdatePatientReq {
-        patient: Some(PatientUpdate {
-            patient_id: Nillable::Value(id),
-            city: s("Exampleville"),
-            email_address: Nillable::Nil,
-            ..PatientUpdate::default()
-        }),
-        ..UpdatePatientReq::default()
+    let update = {
+        let mut built = UpdatePatientReq::default();
+        built.patient = Some({
+            let mut built = PatientUpdate::default();
+            built.patient_id = Nillable::Value(id);
+            built.city = s("Exampleville");
+            built.email_address = Nillable::Nil;
+            built
+        });
+        built
     };
     client.update_patient(update).await.expect("updated");
     let one = client
-        .get_patient(GetPatientReq {
-            filter: Nillable::Value(SinglePatientFilter {
-                patient_id: Nillable::Value(id),
-                ..SinglePatientFilter::default()
-            }),
-            ..GetPatientReq::default()
+        .get_patient({
+            let mut built = GetPatientReq::default();
+            built.filter = Nillable::Value({
+                let mut built = SinglePatientFilter::default();
+                built.patient_id = Nillable::Value(id);
+                built
+            });
+            built
         })
         .await
         .expect("read");
@@ -153,12 +159,14 @@ async fn a_created_patient_is_found_updated_and_read_back() {
     assert_eq!(all.patients.value().map(Vec::len), Some(1));
     assert_eq!(mock.patients().len(), 1);
 
-    let missing = UpdatePatientReq {
-        patient: Some(PatientUpdate {
-            patient_id: Nillable::Value(id + 1),
-            ..PatientUpdate::default()
-        }),
-        ..UpdatePatientReq::default()
+    let missing = {
+        let mut built = UpdatePatientReq::default();
+        built.patient = Some({
+            let mut built = PatientUpdate::default();
+            built.patient_id = Nillable::Value(id + 1);
+            built
+        });
+        built
     };
     let err = client.update_patient(missing).await.expect_err("no such patient");
     assert!(matches!(err, Error::Service { .. }), "{err}");
@@ -167,28 +175,31 @@ async fn a_created_patient_is_found_updated_and_read_back() {
 #[tokio::test]
 async fn patient_filters_names_dates_and_the_exclusive_to_date_of_birth() {
     let mock = mock_with(unthrottled()).await;
-    mock.add_patient(PatientData {
-        first_name: s("Kilo"),
-        last_name: s("Fakerson"),
-        dob: s("6/2/1980"),
-        last_modified_date: s("3/4/2026 4:05:00 PM"),
-        ..PatientData::default()
+    mock.add_patient({
+        let mut built = PatientData::default();
+        built.first_name = s("Kilo");
+        built.last_name = s("Fakerson");
+        built.dob = s("6/2/1980");
+        built.last_modified_date = s("3/4/2026 4:05:00 PM");
+        built
     });
-    mock.add_patient(PatientData {
-        first_name: s("Lima"),
-        last_name: s("Fakerson"),
-        dob: s("7/9/1991"),
-        last_modified_date: s("1/1/2020 9:00:00 AM"),
-        ..PatientData::default()
+    mock.add_patient({
+        let mut built = PatientData::default();
+        built.first_name = s("Lima");
+        built.last_name = s("Fakerson");
+        built.dob = s("7/9/1991");
+        built.last_modified_date = s("1/1/2020 9:00:00 AM");
+        built
     });
     let client = client(&mock);
     let find = |f: PatientFilter| {
         let client = client.clone();
         async move {
             let r = client
-                .get_patients(GetPatientsReq {
-                    filter: f,
-                    ..GetPatientsReq::default()
+                .get_patients({
+                    let mut built = GetPatientsReq::default();
+                    built.filter = f;
+                    built
                 })
                 .await
                 .expect("answered");
@@ -200,10 +211,11 @@ async fn patient_filters_names_dates_and_the_exclusive_to_date_of_birth() {
                 .collect::<Vec<_>>()
         }
     };
-    let dob = |from: &str, to: &str| PatientFilter {
-        from_date_of_birth: s(from),
-        to_date_of_birth: s(to),
-        ..PatientFilter::default()
+    let dob = |from: &str, to: &str| {
+        let mut built = PatientFilter::default();
+        built.from_date_of_birth = s(from);
+        built.to_date_of_birth = s(to);
+        built
     };
     assert_eq!(find(dob("6/2/1980", "6/3/1980")).await, ["Kilo"], "[DOB, DOB + 1 day)");
     assert_eq!(
@@ -212,26 +224,29 @@ async fn patient_filters_names_dates_and_the_exclusive_to_date_of_birth() {
         "From = To finds nothing: the placeholder"
     );
     assert_eq!(
-        find(PatientFilter {
-            from_last_modified_date: s("2026-01-01"),
-            to_last_modified_date: s("12/31/2026"),
-            ..PatientFilter::default()
+        find({
+            let mut built = PatientFilter::default();
+            built.from_last_modified_date = s("2026-01-01");
+            built.to_last_modified_date = s("12/31/2026");
+            built
         })
         .await,
         ["Kilo"]
     );
     assert_eq!(
-        find(PatientFilter {
-            first_name: s("LIMA"),
-            ..PatientFilter::default()
+        find({
+            let mut built = PatientFilter::default();
+            built.first_name = s("LIMA");
+            built
         })
         .await,
         ["Lima"]
     );
     let bad = client
-        .get_patients(GetPatientsReq {
-            filter: dob("someday", "6/3/1980"),
-            ..GetPatientsReq::default()
+        .get_patients({
+            let mut built = GetPatientsReq::default();
+            built.filter = dob("someday", "6/3/1980");
+            built
         })
         .await
         .expect_err("not a date");
@@ -254,14 +269,16 @@ async fn appointments_are_created_updated_listed_and_deleted() {
     a.appointment_id = None;
     a.start_time = DateTime::new(2026, 9, 23, 13, 0, 0).expect("t");
     a.end_time = DateTime::new(2026, 9, 23, 13, 30, 0).expect("t");
-    a.patient_summary = Nillable::Value(PatientSummary {
-        patient_id: Some(i64::from(pid)),
-        ..PatientSummary::default()
+    a.patient_summary = Nillable::Value({
+        let mut built = PatientSummary::default();
+        built.patient_id = Some(i64::from(pid));
+        built
     });
     let created = client
-        .create_appointment(CreateAppointmentReq {
-            appointment: Some(a),
-            ..CreateAppointmentReq::default()
+        .create_appointment({
+            let mut built = CreateAppointmentReq::default();
+            built.appointment = Some(a);
+            built
         })
         .await
         .expect("created");
@@ -278,23 +295,30 @@ async fn appointments_are_created_updated_listed_and_deleted() {
     assert_eq!(d.appointment_duration, s("30"));
 
     client
-        .update_appointment(UpdateAppointmentReq {
-            appointment: Some(AppointmentUpdate {
-                appointment_id: id,
-                patient_id: i64::from(pid),
-                service_location_id: 3,
-                notes: s("moved"),
-                start_time: Nillable::Value(DateTime::new(2026, 9, 24, 8, 0, 0).expect("t")),
-                ..kareo_sdk::xml::Sample::sample_at(0)
-            }),
-            ..UpdateAppointmentReq::default()
+        .update_appointment({
+            let mut built = UpdateAppointmentReq::default();
+            built.appointment = Some({
+                let mut built: AppointmentUpdate = kareo_sdk::xml::Sample::sample_at(0);
+                built.appointment_id = id;
+                built.patient_id = i64::from(pid);
+                built.service_location_id = 3;
+                built.notes = s("moved");
+                built.start_time = Nillable::Value(DateTime::new(2026, 9, 24, 8, 0, 0).expect("t"));
+                built
+            });
+            built
         })
         .await
         .expect("updated");
     let one = client
-        .get_appointment(GetAppointmentReq {
-            appointment: Some(AppointmentRead { appointment_id: id }),
-            ..GetAppointmentReq::default()
+        .get_appointment({
+            let mut built = GetAppointmentReq::default();
+            built.appointment = Some({
+                let mut built = AppointmentRead::default();
+                built.appointment_id = id;
+                built
+            });
+            built
         })
         .await
         .expect("read");
@@ -303,9 +327,14 @@ async fn appointments_are_created_updated_listed_and_deleted() {
     assert_eq!(a.start_time, DateTime::new(2026, 9, 24, 8, 0, 0).expect("t"));
 
     let deleted = client
-        .delete_appointment(DeleteAppointmentReq {
-            appointment: Some(AppointmentDelete { appointment_id: id }),
-            ..DeleteAppointmentReq::default()
+        .delete_appointment({
+            let mut built = DeleteAppointmentReq::default();
+            built.appointment = Some({
+                let mut built = AppointmentDelete::default();
+                built.appointment_id = id;
+                built
+            });
+            built
         })
         .await
         .expect("deleted");
@@ -318,9 +347,14 @@ async fn appointments_are_created_updated_listed_and_deleted() {
     );
     assert!(mock.appointments().is_empty());
     let again = client
-        .delete_appointment(DeleteAppointmentReq {
-            appointment: Some(AppointmentDelete { appointment_id: id }),
-            ..DeleteAppointmentReq::default()
+        .delete_appointment({
+            let mut built = DeleteAppointmentReq::default();
+            built.appointment = Some({
+                let mut built = AppointmentDelete::default();
+                built.appointment_id = id;
+                built
+            });
+            built
         })
         .await;
     assert!(matches!(again, Err(Error::Service { .. })), "{again:?}");
@@ -340,22 +374,26 @@ async fn encounters_post_charges_payments_documents_vendors_and_external_ids() {
         .expect("id");
 
     let encounter = client
-        .create_encounter(CreateEncounterReq {
-            encounter: Some(EncounterCreate {
-                patient: Nillable::Value(PatientIdentifierReq {
-                    patient_id: Nillable::Value(pid),
-                    ..PatientIdentifierReq::default()
-                }),
-                post_date: Nillable::Value(DateTime::new(2026, 6, 2, 0, 0, 0).expect("t")),
-                service_lines: Nillable::Value(vec![ServiceLineReq {
-                    procedure_code: s("99213"),
-                    unit_charge: Some(1200.0),
-                    units: Some(1.0),
-                    ..ServiceLineReq::default()
-                }]),
-                ..EncounterCreate::default()
-            }),
-            ..CreateEncounterReq::default()
+        .create_encounter({
+            let mut built = CreateEncounterReq::default();
+            built.encounter = Some({
+                let mut built = EncounterCreate::default();
+                built.patient = Nillable::Value({
+                    let mut built = PatientIdentifierReq::default();
+                    built.patient_id = Nillable::Value(pid);
+                    built
+                });
+                built.post_date = Nillable::Value(DateTime::new(2026, 6, 2, 0, 0, 0).expect("t"));
+                built.service_lines = Nillable::Value(vec![{
+                    let mut built = ServiceLineReq::default();
+                    built.procedure_code = s("99213");
+                    built.unit_charge = Some(1200.0);
+                    built.units = Some(1.0);
+                    built
+                }]);
+                built
+            });
+            built
         })
         .await
         .expect("encounter");
@@ -363,13 +401,15 @@ async fn encounters_post_charges_payments_documents_vendors_and_external_ids() {
     assert_eq!(encounter.service_lines_added.value().map(Vec::len), Some(1));
 
     client
-        .update_encounter_status(UpdateEncounterStatusReq {
-            encounter_update_status: Some(EncounterUpdateStatus {
-                encounter_id: eid,
-                encounter_status: Some("Approved".to_owned()),
-                ..EncounterUpdateStatus::default()
-            }),
-            ..UpdateEncounterStatusReq::default()
+        .update_encounter_status({
+            let mut built = UpdateEncounterStatusReq::default();
+            built.encounter_update_status = Some({
+                let mut built = EncounterUpdateStatus::default();
+                built.encounter_id = eid;
+                built.encounter_status = Some("Approved".to_owned());
+                built
+            });
+            built
         })
         .await
         .expect("status");
@@ -386,18 +426,22 @@ async fn encounters_post_charges_payments_documents_vendors_and_external_ids() {
     assert_eq!(c.patient_name, s("November Mockperson"));
 
     let paid = client
-        .create_payment(CreatePaymentRequest {
-            payment: Some(PaymentCreate {
-                payer_type: Some("Patient".to_owned()),
-                post_date: s("2026-06-03"),
-                payment: Some(PaymentPaymentCreate {
-                    amount_paid: Some("25.5".to_owned()),
-                    payment_method: Some("Cash".to_owned()),
-                    reference_number: s("INVENTED-REF-1"),
-                }),
-                ..PaymentCreate::default()
-            }),
-            ..CreatePaymentRequest::default()
+        .create_payment({
+            let mut built = CreatePaymentRequest::default();
+            built.payment = Some({
+                let mut built = PaymentCreate::default();
+                built.payer_type = Some("Patient".to_owned());
+                built.post_date = s("2026-06-03");
+                built.payment = Some({
+                    let mut built = PaymentPaymentCreate::default();
+                    built.amount_paid = Some("25.5".to_owned());
+                    built.payment_method = Some("Cash".to_owned());
+                    built.reference_number = s("INVENTED-REF-1");
+                    built
+                });
+                built
+            });
+            built
         })
         .await
         .expect("payment");
@@ -411,25 +455,28 @@ async fn encounters_post_charges_payments_documents_vendors_and_external_ids() {
     assert_eq!(p.post_date, s("6/3/2026"));
 
     let doc = client
-        .create_document(CreateDocumentReq {
-            document_to_create: Some(DocumentCreateRequest {
-                file_name: Some("invented.pdf".to_owned()),
-                name: Some("Invented".to_owned()),
-                file_content: Some(b"%PDF-invented".to_vec().into()),
-                practice_id: 1,
-                patient_id: Some(pid),
-                ..DocumentCreateRequest::default()
-            }),
-            ..CreateDocumentReq::default()
+        .create_document({
+            let mut built = CreateDocumentReq::default();
+            built.document_to_create = Some({
+                let mut built = DocumentCreateRequest::default();
+                built.file_name = Some("invented.pdf".to_owned());
+                built.name = Some("Invented".to_owned());
+                built.file_content = Some(b"%PDF-invented".to_vec().into());
+                built.practice_id = 1;
+                built.patient_id = Some(pid);
+                built
+            });
+            built
         })
         .await
         .expect("document");
     let doc_id = doc.document.value().and_then(|d| d.document_id).expect("id");
     assert_eq!(mock.documents().len(), 1);
     let gone = client
-        .delete_document(DeleteDocumentReq {
-            document_id: doc_id,
-            ..DeleteDocumentReq::default()
+        .delete_document({
+            let mut built = DeleteDocumentReq::default();
+            built.document_id = doc_id;
+            built
         })
         .await
         .expect("deleted");
@@ -437,11 +484,14 @@ async fn encounters_post_charges_payments_documents_vendors_and_external_ids() {
     assert!(mock.documents().is_empty());
 
     let vendor = client
-        .register_external_vendor(RegisterExternalVendorReq {
-            external_vendor: Nillable::Value(ExternalVendorReq {
-                external_vendor_name: s("Invented Vendor"),
-            }),
-            ..RegisterExternalVendorReq::default()
+        .register_external_vendor({
+            let mut built = RegisterExternalVendorReq::default();
+            built.external_vendor = Nillable::Value({
+                let mut built = ExternalVendorReq::default();
+                built.external_vendor_name = s("Invented Vendor");
+                built
+            });
+            built
         })
         .await
         .expect("vendor");
@@ -450,32 +500,42 @@ async fn encounters_post_charges_payments_documents_vendors_and_external_ids() {
         .value()
         .and_then(|v| v.external_vendor_id.value())
         .expect("id");
-    let vendors = client.get_external_vendors(Default::default()).await.expect("vendors");
+    let vendors = client
+        .get_external_vendors(kareo_sdk::types::GetExternalVendorsReq::new())
+        .await
+        .expect("vendors");
     assert_eq!(vendors.external_vendors.value().map(Vec::len), Some(1));
 
     let long_id = "INVENTED-EXTERNAL-ID-0123456789";
     client
-        .update_patients_external_id(UpdatePatientsExternalIdReq {
-            updates: Some(PatientExternalIdSettingBatch {
-                update_batch: Nillable::Value(vec![PatientExternalIdSetting {
-                    external_id: s(long_id),
-                    external_vendor_id: Some(vid),
-                    patient_id: Some(pid),
-                    practice_id: Some(1),
-                }]),
-            }),
-            ..UpdatePatientsExternalIdReq::default()
+        .update_patients_external_id({
+            let mut built = UpdatePatientsExternalIdReq::default();
+            built.updates = Some({
+                let mut built = PatientExternalIdSettingBatch::default();
+                built.update_batch = Nillable::Value(vec![{
+                    let mut built = PatientExternalIdSetting::default();
+                    built.external_id = s(long_id);
+                    built.external_vendor_id = Some(vid);
+                    built.patient_id = Some(pid);
+                    built.practice_id = Some(1);
+                    built
+                }]);
+                built
+            });
+            built
         })
         .await
         .expect("external id");
     let by_external = client
-        .get_patient(GetPatientReq {
-            filter: Nillable::Value(SinglePatientFilter {
-                external_id: s(&long_id[..25]),
-                external_vendor_id: Nillable::Value(vid),
-                ..SinglePatientFilter::default()
-            }),
-            ..GetPatientReq::default()
+        .get_patient({
+            let mut built = GetPatientReq::default();
+            built.filter = Nillable::Value({
+                let mut built = SinglePatientFilter::default();
+                built.external_id = s(&long_id[..25]);
+                built.external_vendor_id = Nillable::Value(vid);
+                built
+            });
+            built
         })
         .await
         .expect("by external id");
@@ -519,7 +579,10 @@ async fn get_all_patients_pages_with_its_key() {
 async fn an_operation_not_modelled_answers_its_schema_sample() {
     let mock = mock_with(unthrottled()).await;
     let client = client(&mock);
-    let r = client.get_transactions(Default::default()).await.expect("sample");
+    let r = client
+        .get_transactions(kareo_sdk::types::GetTransactionsReq::new())
+        .await
+        .expect("sample");
     assert!(r.transactions.value().is_some_and(|t| t.len() == 1), "{r:?}");
     assert!(!kareo_mock::MODELLED.contains(&"GetTransactions"));
 }
@@ -545,7 +608,7 @@ async fn a_second_call_within_the_interval_is_throttled_with_the_services_messag
     }
     // Another operation has its own interval.
     client
-        .get_providers(Default::default())
+        .get_providers(kareo_sdk::types::GetProvidersReq::new())
         .await
         .expect("another operation");
 
@@ -559,7 +622,10 @@ async fn get_throttles_answers_the_table_in_force() {
     let client = client(&mock);
     mock.set_throttle("GetPatients", Some(Duration::from_millis(1500)));
     mock.set_throttle("GetThrottles", None);
-    let r = client.get_throttles(Default::default()).await.expect("table");
+    let r = client
+        .get_throttles(kareo_sdk::types::GetThrottlesReq::new())
+        .await
+        .expect("table");
     let table: Vec<(String, f64)> = r
         .throttle_details
         .value()
@@ -579,12 +645,21 @@ async fn a_script_throttles_the_next_two_calls_then_answers() {
     let client = client(&mock);
     mock.script("GetCharges", [Some(Behavior::Throttle), Some(Behavior::Throttle)]);
     for _ in 0..2 {
-        let err = client.get_charges(Default::default()).await.expect_err("throttled");
+        let err = client
+            .get_charges(kareo_sdk::types::GetChargesReq::new())
+            .await
+            .expect_err("throttled");
         assert!(matches!(err, Error::Throttled { .. }), "{err}");
     }
-    client.get_charges(Default::default()).await.expect("then normal");
+    client
+        .get_charges(kareo_sdk::types::GetChargesReq::new())
+        .await
+        .expect("then normal");
     mock.inject(Rule::new(Behavior::HtmlError(500)).only("GetCharges"));
-    let err = client.get_charges(Default::default()).await.expect_err("a rule");
+    let err = client
+        .get_charges(kareo_sdk::types::GetChargesReq::new())
+        .await
+        .expect_err("a rule");
     assert!(matches!(err, Error::Http { status: 500, .. }), "{err}");
 }
 
@@ -634,7 +709,10 @@ async fn no_match_answers_one_self_closing_placeholder() {
     assert_eq!(status, 200);
     assert!(body.contains(":ChargeData/>"), "{body}");
     let client = client(&mock);
-    let r = client.get_charges(Default::default()).await.expect("answered");
+    let r = client
+        .get_charges(kareo_sdk::types::GetChargesReq::new())
+        .await
+        .expect("answered");
     assert_eq!(r.charges.value().map(Vec::as_slice), Some(&[ChargeData::default()][..]));
 
     assert!(GetCharges::is_placeholder(&r.charges.value().expect("list")[0]));
@@ -644,11 +722,17 @@ async fn no_match_answers_one_self_closing_placeholder() {
         .published_limits(false)
         .build()
         .expect("client");
-    let r = dropping.get_charges(Default::default()).await.expect("answered");
+    let r = dropping
+        .get_charges(kareo_sdk::types::GetChargesReq::new())
+        .await
+        .expect("answered");
     assert_eq!(r.charges.value().map(Vec::len), Some(0));
 
     mock.set_settings(unthrottled().placeholders(false));
-    let r = client.get_charges(Default::default()).await.expect("answered");
+    let r = client
+        .get_charges(kareo_sdk::types::GetChargesReq::new())
+        .await
+        .expect("answered");
     assert_eq!(r.charges.value().map(Vec::len), Some(0));
 }
 
@@ -762,7 +846,10 @@ async fn wrong_credentials_get_a_failed_security_response() {
     .retry(RetryPolicy::none())
     .build()
     .expect("client");
-    let err = wrong.get_practices(Default::default()).await.expect_err("refused");
+    let err = wrong
+        .get_practices(kareo_sdk::types::GetPracticesReq::new())
+        .await
+        .expect_err("refused");
     assert!(matches!(err, Error::Security { .. }), "{err}");
     let (status, _, _) = post(
         &mock,
@@ -773,7 +860,10 @@ async fn wrong_credentials_get_a_failed_security_response() {
     assert_eq!(status, 200, "HTTP 200, as the service answers");
 
     mock.set_settings(unthrottled().check_credentials(false));
-    wrong.get_practices(Default::default()).await.expect("switched off");
+    wrong
+        .get_practices(kareo_sdk::types::GetPracticesReq::new())
+        .await
+        .expect("switched off");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -787,9 +877,12 @@ async fn the_mock_is_bounded_and_stops_on_drop() {
     let big = "x".repeat(5000);
     let (status, _, _) = post(&mock, &action_of(&GetPatients::INFO), &big).await;
     assert_eq!(status, 413, "body over the bound");
-    client.get_practices(Default::default()).await.expect("second request");
+    client
+        .get_practices(kareo_sdk::types::GetPracticesReq::new())
+        .await
+        .expect("second request");
     let err = client
-        .get_practices(Default::default())
+        .get_practices(kareo_sdk::types::GetPracticesReq::new())
         .await
         .expect_err("over the request bound");
     assert!(matches!(err, Error::Throttled { status: Some(503), .. }), "{err}");

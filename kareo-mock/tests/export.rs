@@ -107,18 +107,21 @@ async fn get_appointments_over_sixty_days_is_a_validation_error() {
 async fn a_record_on_the_boundary_day_is_in_both_adjacent_windows() {
     let mock = mock_with(unthrottled()).await;
     let client = client(&mock);
-    let boundary = mock.add_charge(ChargeData {
-        posting_date: s("3/1/2026"),
-        total_charges: s("80.0000"),
-        ..ChargeData::default()
+    let boundary = mock.add_charge({
+        let mut built = ChargeData::default();
+        built.posting_date = s("3/1/2026");
+        built.total_charges = s("80.0000");
+        built
     });
-    let before = mock.add_charge(ChargeData {
-        posting_date: s("2/28/2026"),
-        ..ChargeData::default()
+    let before = mock.add_charge({
+        let mut built = ChargeData::default();
+        built.posting_date = s("2/28/2026");
+        built
     });
-    let after = mock.add_charge(ChargeData {
-        posting_date: s("3/2/2026"),
-        ..ChargeData::default()
+    let after = mock.add_charge({
+        let mut built = ChargeData::default();
+        built.posting_date = s("3/2/2026");
+        built
     });
     for (first, second) in [
         (("1/1/2026", "3/1/2026"), ("3/1/2026", "4/29/2026")),
@@ -306,7 +309,7 @@ async fn two_hundred_requests_in_one_mock_are_allowed_by_default() {
     let client = client(&mock);
     for i in 0..200 {
         client
-            .get_practices(Default::default())
+            .get_practices(kareo_sdk::types::GetPracticesReq::new())
             .await
             .unwrap_or_else(|e| panic!("request {i}: {e}"));
     }
@@ -376,11 +379,12 @@ async fn paging_sees_patients_added_out_of_id_order() {
     let client = client(&mock);
     let (ids, _) = page_all(&client, Some(2)).await;
     assert_eq!(ids, ["100000", "100001", "100002"]);
-    let low = mock.add_patient(PatientData {
-        id: s("50"),
-        first_name: s("Early"),
-        last_name: s("Inventedson"),
-        ..PatientData::default()
+    let low = mock.add_patient({
+        let mut built = PatientData::default();
+        built.id = s("50");
+        built.first_name = s("Early");
+        built.last_name = s("Inventedson");
+        built
     });
     let (ids, sizes) = page_all(&client, Some(2)).await;
     assert_eq!(ids, [low.as_str(), "100000", "100001", "100002"]);

@@ -214,11 +214,12 @@ fn serve_mock(patients: usize, charges: usize, throttles: bool) {
     let (from, _) = year();
     for i in 0..charges {
         let day = from + chrono::Days::new((i * 365 / charges.max(1)) as u64);
-        mock.add_charge(ChargeData {
-            patient_id: "7001".to_owned().into(),
-            posting_date: kareo_sdk::values::KareoDate::new(day).to_string().into(),
-            total_charges: format!("{}.0000", 100 + i % 50).into(),
-            ..ChargeData::default()
+        mock.add_charge({
+            let mut built = ChargeData::default();
+            built.patient_id = "7001".to_owned().into();
+            built.posting_date = kareo_sdk::values::KareoDate::new(day).to_string().into();
+            built.total_charges = format!("{}.0000", 100 + i % 50).into();
+            built
         });
     }
     let mut out = std::io::stdout();

@@ -46,14 +46,16 @@ fn bench(c: &mut Criterion) {
         .expect("client");
 
     // The bytes the client sends: the same request with the header it fills in.
-    let request = GetPatientsReq {
-        request_header: Some(RequestHeader {
-            customer_key: MOCK_CUSTOMER_KEY.to_owned().into(),
-            user: MOCK_USER.to_owned().into(),
-            password: MOCK_PASSWORD.to_owned().into(),
-            ..RequestHeader::default()
-        }),
-        ..GetPatientsReq::default()
+    let request = {
+        let mut built = GetPatientsReq::default();
+        built.request_header = Some({
+            let mut built = RequestHeader::default();
+            built.customer_key = MOCK_CUSTOMER_KEY.to_owned().into();
+            built.user = MOCK_USER.to_owned().into();
+            built.password = MOCK_PASSWORD.to_owned().into();
+            built
+        });
+        built
     };
     let body = bytes::Bytes::from(envelope::write_request::<GetPatients>(&request).expect("request encodes"));
     // Building the client installed the rustls crypto provider reqwest needs.

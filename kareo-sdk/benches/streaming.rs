@@ -80,14 +80,16 @@ fn bench(c: &mut Criterion) {
 
     // The captured body of 1,000 records.
     mock.serve_lists(Some(ListBody::new(1_000).populated()));
-    let request = GetAllPatientsReq {
-        request_header: Some(RequestHeader {
-            customer_key: MOCK_CUSTOMER_KEY.to_owned().into(),
-            user: MOCK_USER.to_owned().into(),
-            password: MOCK_PASSWORD.to_owned().into(),
-            ..RequestHeader::default()
-        }),
-        ..GetAllPatientsReq::default()
+    let request = {
+        let mut built = GetAllPatientsReq::default();
+        built.request_header = Some({
+            let mut built = RequestHeader::default();
+            built.customer_key = MOCK_CUSTOMER_KEY.to_owned().into();
+            built.user = MOCK_USER.to_owned().into();
+            built.password = MOCK_PASSWORD.to_owned().into();
+            built
+        });
+        built
     };
     let body = bytes::Bytes::from(envelope::write_request::<GetAllPatients>(&request).expect("request encodes"));
     let raw = reqwest::Client::new();

@@ -10,8 +10,11 @@
 
 mod common;
 
-use kareo_sdk::types::{AppointmentCreate, AppointmentStatus, AppointmentType, CreateAppointmentReq, PatientSummary};
-use kareo_sdk::xml::{DateTime, Nillable};
+use kareo_sdk::ids::{PatientId, PracticeId, ServiceLocationId};
+use kareo_sdk::types::{
+    AppointmentCreate, AppointmentCreateRequired, AppointmentStatus, AppointmentType, PatientSummary,
+};
+use kareo_sdk::values::NaiveDate;
 use kareo_sdk::Error;
 
 #[tokio::main]
@@ -22,49 +25,37 @@ async fn main() -> std::process::ExitCode {
 async fn run() -> Result<(), Error> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let create = args.first().is_some_and(|a| a == "--create");
-    let number = |i: usize, default: i64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
-    let (practice_id, service_location_id, patient_id) = (number(1, 1), number(2, 3), number(3, 100_000));
+    let number = |i: usize, default: i32| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
+    let practice = PracticeId::new(number(1, 1));
+    let location = ServiceLocationId::new(number(2, 3));
+    let patient = PatientId::new(number(3, 100_000));
 
     let target = common::connect().await?;
 
-    let start = DateTime::new(2030, 1, 15, 9, 0, 0).expect("a valid date");
-    let end = DateTime::new(2030, 1, 15, 9, 30, 0).expect("a valid date");
-    // Required members in wire order: status, type, end, is-recurring, practice, service location, start.
-    let mut appointment = AppointmentCreate::new(
-        AppointmentStatus::Scheduled,
-        AppointmentType::P, // P: patient appointment
-        end,
-        false,
-        practice_id,
-        service_location_id,
-        start,
-    );
-    appointment.notes = Nillable::Value("Created by the kareo-sdk example".to_owned());
-    appointment.patient_summary = Nillable::Value(PatientSummary {
-        patient_id: Some(patient_id),
-        ..PatientSummary::default()
-    });
-    let request = CreateAppointmentReq {
-        appointment: Some(appointment),
-        ..CreateAppointmentReq::default()
-    };
+    let day = NaiveDate::from_ymd_opt(2030, 1, 15).expect("a valid date");
+    let start = day.and_hms_opt(9, 0, 0).expect("a valid time");
+    let end = day.and_hms_opt(9, 30, 0).expect("a valid time");
+    // The required members are named (one left out does not compile), and the identifiers are
+    // typed: a service location's ID where the practice's goes does not compile either.
+    let appointment = AppointmentCreate::new(AppointmentCreateRequired {
+        appointment_status: AppointmentStatus::Scheduled,
+        appointment_type: AppointmentType::P, // P: patient appointment
+        start_time: start.into(),
+        end_time: end.into(),
+        is_recurring: false,
+        practice_id: practice,
+        service_location_id: location,
+    })
+    .notes("Created by the kareo-sdk example")
+    .patient_summary(PatientSummary::new().patient_id(patient));
 
     if target.mock.is_none() && !create {
-        println!("Would send (pass --create to book it for real):\n{request:#?}");
+        println!("Would send (pass --create to book it for real):\n{appointment:#?}");
         return Ok(());
     }
 
     // A create is never retried once it may have reached Kareo: no duplicate bookings.
-    let response = target.client.create_appointment(request).await?;
-    match response.appointment.value() {
-        Some(a) => println!(
-            "Created appointment {:?}: {} to {}, patient {:?}",
-            a.appointment_id,
-            a.start_time,
-            a.end_time,
-            a.patient_summary.value().and_then(|p| p.patient_id)
-        ),
-        None => println!("Kareo accepted the request but returned no appointment"),
-    }
+    let response = target.client.create_appointment(appointment).await?;
+    println!("Created appointment {}", response.id()?);
     Ok(())
 }

@@ -46,15 +46,17 @@ async fn run() -> Result<usize, Error> {
             .endpoint(mock.endpoint())
             .build()?;
         for first_name in ["Ada", "Grace"] {
-            let patient = PatientCreate {
-                first_name: first_name.into(),
-                last_name: last_name.as_str().into(),
-                dateof_birth: DateTime::new(1970, 1, 2, 0, 0, 0).map_or(Nillable::Absent, Nillable::Value),
-                ..PatientCreate::default()
+            let patient = {
+                let mut built = PatientCreate::default();
+                built.first_name = first_name.into();
+                built.last_name = last_name.as_str().into();
+                built.dateof_birth = DateTime::new(1970, 1, 2, 0, 0, 0).map_or(Nillable::Absent, Nillable::Value);
+                built
             };
-            let request = CreatePatientReq {
-                patient: Some(patient),
-                ..CreatePatientReq::default()
+            let request = {
+                let mut built = CreatePatientReq::default();
+                built.patient = Some(patient);
+                built
             };
             client.create_patient(request).await?;
         }

@@ -33,7 +33,7 @@ pub mod generated;
 pub mod values;
 pub mod xml;
 
-pub use generated::{operations, types, DEFAULT_ENDPOINT, NAMESPACES};
+pub use generated::{ids, operations, types, DEFAULT_ENDPOINT, NAMESPACES};
 
 pub use client::{ClientBuilder, Credentials, KareoClient, RateLimit, RetryPolicy};
 pub use error::Error;

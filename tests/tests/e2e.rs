@@ -14,6 +14,7 @@ use kareo_sdk::client::{
     TransportError,
 };
 use kareo_sdk::error::{SecurityFailure, TransportErrorKind};
+use kareo_sdk::ids::*;
 use kareo_sdk::operations;
 use kareo_sdk::types::*;
 use kareo_sdk::xml::{DecodeErrorKind, Nillable, Operation};
@@ -54,14 +55,16 @@ fn patients_request() -> GetPatientsReq {
 }
 
 fn new_patient() -> CreatePatientReq {
-    CreatePatientReq {
-        patient: Some(PatientCreate {
-            first_name: "Alpha".to_owned().into(),
-            last_name: "Testpatient".to_owned().into(),
-            email_address: "alpha@example.invalid".to_owned().into(),
-            ..PatientCreate::default()
-        }),
-        ..CreatePatientReq::default()
+    {
+        let mut built = CreatePatientReq::default();
+        built.patient = Some({
+            let mut built = PatientCreate::default();
+            built.first_name = "Alpha".to_owned().into();
+            built.last_name = "Testpatient".to_owned().into();
+            built.email_address = "alpha@example.invalid".to_owned().into();
+            built
+        });
+        built
     }
 }
 
@@ -69,12 +72,12 @@ fn new_patient() -> CreatePatientReq {
 // Every operation.
 
 macro_rules! call_every_operation {
-    ($(($op:ident, $method:ident)),* $(,)?) => {
+    ($(($op:ident, $method:ident, $reqm:ident::$req:ident, $($resp:tt)*)),* $(,)?) => {
         async fn call_every_operation(client: &KareoClient, mock: &MockKareo) -> usize {
             let mut n = 0;
             $(
                 let name = <operations::$op as Operation>::INFO.name;
-                match client.$method(Default::default()).await {
+                match client.$method(kareo_sdk::$reqm::$req::default()).await {
                     Ok(response) => {
                         let status = kareo_sdk::xml::ServiceStatus::status(&response);
                         if kareo_sdk::xml::Inherits::<ResponseBase>::base_view(&response).is_some() {
@@ -141,23 +144,26 @@ async fn create_patient_and_appointment_return_new_ids() {
 
     let start = "2024-05-01T09:00:00".parse().expect("date");
     let end = "2024-05-01T09:30:00".parse().expect("date");
-    let request = CreateAppointmentReq {
-        appointment: Some(AppointmentCreate {
-            appointment_status: AppointmentStatus::Scheduled,
-            appointment_type: AppointmentType::P,
-            practice_id: 1,
-            service_location_id: 3,
-            start_time: start,
-            end_time: end,
-            is_recurring: false,
-            patient_summary: Nillable::Value(PatientSummary {
-                patient_id: Some(i64::from(id)),
-                ..PatientSummary::default()
-            }),
-            notes: "Mock visit".to_owned().into(),
-            ..appointment_defaults(start, end)
-        }),
-        ..CreateAppointmentReq::default()
+    let request = {
+        let mut built = CreateAppointmentReq::default();
+        built.appointment = Some({
+            let mut built = appointment_defaults(start, end);
+            built.appointment_status = AppointmentStatus::Scheduled;
+            built.appointment_type = AppointmentType::P;
+            built.practice_id = 1;
+            built.service_location_id = 3;
+            built.start_time = start;
+            built.end_time = end;
+            built.is_recurring = false;
+            built.patient_summary = Nillable::Value({
+                let mut built = PatientSummary::default();
+                built.patient_id = Some(i64::from(id));
+                built
+            });
+            built.notes = "Mock visit".to_owned().into();
+            built
+        });
+        built
     };
     let response = client.create_appointment(request).await.expect("appointment created");
     let appointment = response.appointment.value().expect("appointment echoed");
@@ -167,15 +173,15 @@ async fn create_patient_and_appointment_return_new_ids() {
 }
 
 fn appointment_defaults(start: kareo_sdk::xml::DateTime, end: kareo_sdk::xml::DateTime) -> AppointmentCreate {
-    AppointmentCreate::new(
-        AppointmentStatus::Scheduled,
-        AppointmentType::P,
-        end,
-        false,
-        1,
-        3,
-        start,
-    )
+    AppointmentCreate::new(AppointmentCreateRequired {
+        appointment_status: AppointmentStatus::Scheduled,
+        appointment_type: AppointmentType::P,
+        start_time: start,
+        end_time: end,
+        is_recurring: false,
+        practice_id: PracticeId::new(1),
+        service_location_id: ServiceLocationId::new(3),
+    })
 }
 
 #[tokio::test]
@@ -202,11 +208,12 @@ async fn a_header_set_by_the_caller_is_sent_as_it_is() {
     let mock = mock().await;
     let client = client(&mock);
     let mut request = patients_request();
-    request.request_header = Some(RequestHeader {
-        customer_key: MOCK_CUSTOMER_KEY.to_owned().into(),
-        user: MOCK_USER.to_owned().into(),
-        password: "another-invented-password".to_owned().into(),
-        ..RequestHeader::default()
+    request.request_header = Some({
+        let mut built = RequestHeader::default();
+        built.customer_key = MOCK_CUSTOMER_KEY.to_owned().into();
+        built.user = MOCK_USER.to_owned().into();
+        built.password = "another-invented-password".to_owned().into();
+        built
     });
     let err = client
         .get_patients(request)
@@ -798,14 +805,14 @@ async fn a_failed_create_patient_reaches_the_server_exactly_once() {
 }
 
 macro_rules! writes_are_never_resent {
-    ($(($op:ident, $method:ident)),* $(,)?) => {
+    ($(($op:ident, $method:ident, $reqm:ident::$req:ident, $($resp:tt)*)),* $(,)?) => {
         async fn writes_are_never_resent(client: &KareoClient, mock: &MockKareo) -> usize {
             let mut writes = 0;
             $(
                 if !<operations::$op as Operation>::INFO.read_only {
                     let name = <operations::$op as Operation>::INFO.name;
                     mock.inject(Rule::new(Behavior::Status { status: 503, retry_after: None }).times(3).only(name));
-                    let err = client.$method(Default::default()).await.expect_err(name);
+                    let err = client.$method(kareo_sdk::$reqm::$req::default()).await.expect_err(name);
                     assert!(matches!(err, Error::Throttled { .. }), "{name}: {err:?}");
                     assert_eq!(mock.requests_for(name), 1, "{name} was sent once");
                     mock.clear_rules();
@@ -1041,9 +1048,10 @@ async fn get_customer_id_from_key_gets_the_credentials_in_its_own_members() {
     );
 
     // Values the caller set are sent as set, and kept out of Debug.
-    let request = GetCustomerIdFromKeyRequest {
-        customer_key: Nillable::Value("OTHER-CUSTKEY-0000".to_owned()),
-        ..Default::default()
+    let request = {
+        let mut built = GetCustomerIdFromKeyRequest::default();
+        built.customer_key = Nillable::Value("OTHER-CUSTKEY-0000".to_owned());
+        built
     };
     let shown = format!("{request:?}");
     assert!(!shown.contains("OTHER-CUSTKEY"), "{shown}");

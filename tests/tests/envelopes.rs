@@ -35,7 +35,7 @@ where
 }
 
 macro_rules! request_tests {
-    ($(($op:ident, $name:ident)),* $(,)?) => {
+    ($(($op:ident, $name:ident, $($types:tt)*)),* $(,)?) => {
         $(
             #[test]
             fn $name() {

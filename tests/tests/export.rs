@@ -119,7 +119,10 @@ async fn one_page_on_purpose() {
     assert_eq!(page.next_page_key().as_deref(), Some(ids[1_000].as_str()));
     assert_eq!(mock.requests_for("GetAllPatients"), 1);
     // The whole-response method reads one page too.
-    let whole = client.get_all_patients(Default::default()).await.unwrap();
+    let whole = client
+        .get_all_patients(kareo_sdk::types::GetAllPatientsReq::new())
+        .await
+        .unwrap();
     assert_eq!(whole.patients.value().map(Vec::len), Some(1_000));
 }
 
@@ -258,11 +261,12 @@ async fn a_key_of_the_wrong_type_is_refused_before_it_is_sent() {
 fn seed_charges(mock: &MockKareo, n: usize) {
     for i in 0..n {
         let d = day(2026, 1, 1) + chrono::Days::new((i % 365) as u64);
-        mock.add_charge(ChargeData {
-            patient_id: "7001".to_owned().into(),
-            posting_date: kareo_sdk::values::KareoDate::new(d).to_string().into(),
-            total_charges: format!("{}.0000", 100 + i % 50).into(),
-            ..ChargeData::default()
+        mock.add_charge({
+            let mut built = ChargeData::default();
+            built.patient_id = "7001".to_owned().into();
+            built.posting_date = kareo_sdk::values::KareoDate::new(d).to_string().into();
+            built.total_charges = format!("{}.0000", 100 + i % 50).into();
+            built
         });
     }
 }

@@ -69,7 +69,7 @@ where
 }
 
 macro_rules! sample_tests {
-    ($(($op:ident, $name:ident)),* $(,)?) => {
+    ($(($op:ident, $name:ident, $($types:tt)*)),* $(,)?) => {
         mod samples {
             $( #[test] fn $name() { super::samples_agree::<kareo_sdk::operations::$op>(); } )*
         }

@@ -80,9 +80,10 @@ fn patients_envelope(result: &str) -> String {
 
 /// A GetPatients envelope as the SDK's own server codec writes it.
 fn written_envelope(patients: Vec<PatientData>) -> String {
-    let response = GetPatientsResp {
-        patients: Nillable::Value(patients),
-        ..GetPatientsResp::default()
+    let response = {
+        let mut built = GetPatientsResp::default();
+        built.patients = Nillable::Value(patients);
+        built
     };
     envelope::write_response::<GetPatients>(&response).expect("writes the envelope")
 }
@@ -94,13 +95,15 @@ fn split_at_marker<'a>(text: &'a str, marker: &str) -> (&'a str, &'a str) {
 }
 
 fn new_patient() -> CreatePatientReq {
-    CreatePatientReq {
-        patient: Some(PatientCreate {
-            first_name: "Hostile".to_owned().into(),
-            last_name: "Testpatient".to_owned().into(),
-            ..PatientCreate::default()
-        }),
-        ..CreatePatientReq::default()
+    {
+        let mut built = CreatePatientReq::default();
+        built.patient = Some({
+            let mut built = PatientCreate::default();
+            built.first_name = "Hostile".to_owned().into();
+            built.last_name = "Testpatient".to_owned().into();
+            built
+        });
+        built
     }
 }
 

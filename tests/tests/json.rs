@@ -66,9 +66,10 @@ fn a_nil_record_is_nulls_and_an_absent_one_is_empty() {
     json_round_trip(&nil);
     insta::assert_snapshot!("patient_nil", pretty(&nil));
     // On the wire too: every member is sent as nil.
-    let response = kareo_sdk::types::GetPatientsResp {
-        patients: Nillable::Value(vec![nil.clone()]),
-        ..Default::default()
+    let response = {
+        let mut built = kareo_sdk::types::GetPatientsResp::default();
+        built.patients = Nillable::Value(vec![nil.clone()]);
+        built
     };
     let doc = envelope::write_response::<GetPatients>(&response).expect("write");
     assert_eq!(doc.matches("i:nil=\"true\"").count(), full.len(), "{doc}");
@@ -80,31 +81,34 @@ fn a_nil_record_is_nulls_and_an_absent_one_is_empty() {
 
 #[test]
 fn unlisted_enum_values_bytes_floats_and_date_times_keep_their_values() {
-    let patient = PatientCreate {
-        first_name: "Alpha".into(),
-        last_name: Nillable::Nil,
-        gender: Nillable::Value(GenderCode::Unlisted("Nonbinary".into())),
-        dateof_birth: Nillable::Value("1970-01-02T00:00:00".parse().expect("dateTime")),
-        ..PatientCreate::default()
+    let patient = {
+        let mut built = PatientCreate::default();
+        built.first_name = "Alpha".into();
+        built.last_name = Nillable::Nil;
+        built.gender = Nillable::Value(GenderCode::Unlisted("Nonbinary".into()));
+        built.dateof_birth = Nillable::Value("1970-01-02T00:00:00".parse().expect("dateTime"));
+        built
     };
     let text = json_round_trip(&patient);
     assert!(text.contains(r#""Gender":"Nonbinary""#), "{text}");
     let read: PatientCreate = serde_json::from_str(&text).expect("read back");
     assert_eq!(read.gender, Nillable::Value(GenderCode::Unlisted("Nonbinary".into())));
 
-    let document = DocumentCreateRequest {
-        document_date: Some("2026-06-02T09:30:00.1230000-05:00".parse().expect("dateTime")),
-        file_content: Some(Base64Binary(b"%PDF-1.4\n\x00\xff invented".to_vec())),
-        file_name: Some("letter.pdf".into()),
-        practice_id: 1,
-        ..DocumentCreateRequest::default()
+    let document = {
+        let mut built = DocumentCreateRequest::default();
+        built.document_date = Some("2026-06-02T09:30:00.1230000-05:00".parse().expect("dateTime"));
+        built.file_content = Some(Base64Binary(b"%PDF-1.4\n\x00\xff invented".to_vec()));
+        built.file_name = Some("letter.pdf".into());
+        built.practice_id = 1;
+        built
     };
     json_round_trip(&document);
 
-    let line = ServiceLineReq {
-        unit_charge: Some(1200.5),
-        units: Some(f64::INFINITY),
-        ..ServiceLineReq::default()
+    let line = {
+        let mut built = ServiceLineReq::default();
+        built.unit_charge = Some(1200.5);
+        built.units = Some(f64::INFINITY);
+        built
     };
     let text = serde_json::to_string(&line).expect("json");
     let back: ServiceLineReq = serde_json::from_str(&text).expect("read back");
@@ -141,14 +145,17 @@ fn unlisted_enum_values_bytes_floats_and_date_times_keep_their_values() {
 
 #[test]
 fn credentials_are_written_masked_and_the_mask_is_refused() {
-    let mut request = CreatePatientReq {
-        request_header: Some(RequestHeader {
-            client_version: "invented-client 1.0".into(),
-            customer_key: "invented-customer-key".into(),
-            password: "invented-password".into(),
-            user: "invented-user@example.invalid".into(),
-        }),
-        ..CreatePatientReq::default()
+    let mut request = {
+        let mut built = CreatePatientReq::default();
+        built.request_header = Some({
+            let mut built = RequestHeader::default();
+            built.client_version = "invented-client 1.0".into();
+            built.customer_key = "invented-customer-key".into();
+            built.password = "invented-password".into();
+            built.user = "invented-user@example.invalid".into();
+            built
+        });
+        built
     };
     let text = serde_json::to_string(&request).expect("json");
     assert_eq!(
@@ -253,7 +260,7 @@ where
 }
 
 macro_rules! round_trip_tests {
-    ($(($op:ident, $name:ident)),* $(,)?) => {
+    ($(($op:ident, $name:ident, $($types:tt)*)),* $(,)?) => {
         mod samples {
             $( #[test] fn $name() { super::samples_round_trip::<kareo_sdk::operations::$op>(); } )*
         }
@@ -292,25 +299,31 @@ proptest! {
         // Fractional seconds as written with `digits` digits.
         let step = 10u32.pow(9 - u32::from(digits));
         let born = DateTime::new(1990, 2, day, hour, 0, 0).and_then(|d| d.with_nanos(fraction / step * step, digits));
-        let patient = PatientCreate {
-            first_name: first,
-            last_name: last,
-            email_address: email,
-            gender,
-            dateof_birth: born.map_or(Nillable::Nil, Nillable::Value),
-            ..PatientCreate::default()
+        let patient = {
+            let mut built = PatientCreate::default();
+            built.first_name = first;
+            built.last_name = last;
+            built.email_address = email;
+            built.gender = gender;
+            built.dateof_birth = born.map_or(Nillable::Nil, Nillable::Value);
+            built
         };
         json_round_trip(&patient);
     }
 
     #[test]
     fn bytes_and_floats_round_trip_exactly(bytes in prop::collection::vec(any::<u8>(), 0..64), x in any::<f64>()) {
-        let document = DocumentCreateRequest {
-            file_content: Some(Base64Binary(bytes)),
-            ..DocumentCreateRequest::default()
+        let document = {
+            let mut built = DocumentCreateRequest::default();
+            built.file_content = Some(Base64Binary(bytes));
+            built
         };
         json_round_trip(&document);
-        let line = ServiceLineReq { unit_charge: Some(x), ..ServiceLineReq::default() };
+        let line = {
+            let mut built = ServiceLineReq::default();
+            built.unit_charge = Some(x);
+            built
+        };
         let back: ServiceLineReq = serde_json::from_str(&serde_json::to_string(&line).expect("json")).expect("read back");
         let read = back.unit_charge.expect("set");
         prop_assert!(read.to_bits() == x.to_bits() || (x.is_nan() && read.is_nan()), "{x} read as {read}");

@@ -538,18 +538,20 @@ mod against_the_kit {
         let mut expected = Vec::new();
         let mut d = day(2026, 1, 3);
         while d <= day(2026, 12, 31) {
-            let id = mock.add_charge(ChargeData {
-                patient_id: "7001".to_owned().into(),
-                posting_date: kareo_sdk::values::KareoDate::new(d).to_string().into(),
-                total_charges: "120.0000".to_owned().into(),
-                ..ChargeData::default()
+            let id = mock.add_charge({
+                let mut built = ChargeData::default();
+                built.patient_id = "7001".to_owned().into();
+                built.posting_date = kareo_sdk::values::KareoDate::new(d).to_string().into();
+                built.total_charges = "120.0000".to_owned().into();
+                built
             });
             expected.push(id);
             d = d + chrono::Days::new(3 + (expected.len() % 2) as u64);
         }
-        mock.add_charge(ChargeData {
-            posting_date: "1/5/2027".to_owned().into(),
-            ..ChargeData::default()
+        mock.add_charge({
+            let mut built = ChargeData::default();
+            built.posting_date = "1/5/2027".to_owned().into();
+            built
         });
 
         // A single call over the year is what the service refuses.
@@ -595,17 +597,19 @@ mod against_the_kit {
             .unwrap();
         let id = mock.patients().first().and_then(|p| p.id.value().cloned()).unwrap();
         for _ in 0..12 {
-            let request = GetPatientReq {
-                filter: Nillable::Value(kareo_sdk::types::SinglePatientFilter {
-                    patient_id: Nillable::Value(id.parse().unwrap()),
-                    ..Default::default()
-                }),
-                ..Default::default()
+            let request = {
+                let mut built = GetPatientReq::default();
+                built.filter = Nillable::Value({
+                    let mut built = kareo_sdk::types::SinglePatientFilter::default();
+                    built.patient_id = Nillable::Value(id.parse().unwrap());
+                    built
+                });
+                built
             };
             c.get_patient(request).await.unwrap();
         }
         for _ in 0..3 {
-            c.get_patients(Default::default()).await.unwrap();
+            c.get_patients(kareo_sdk::types::GetPatientsReq::new()).await.unwrap();
         }
         assert_eq!(mock.requests_for("GetPatient"), 12);
         assert_eq!(mock.requests_for("GetPatients"), 3);

@@ -37,7 +37,7 @@ where
 }
 
 macro_rules! response_tests {
-    ($(($op:ident, $name:ident)),* $(,)?) => {
+    ($(($op:ident, $name:ident, $($types:tt)*)),* $(,)?) => {
         mod full {
             $( #[test] fn $name() { super::round_trip::<kareo_sdk::operations::$op>(super::Fill::Full); } )*
         }

@@ -50,13 +50,15 @@ fn builder(mock: &MockKareo, credentials: Credentials) -> ClientBuilder {
 }
 
 fn new_patient() -> CreatePatientReq {
-    CreatePatientReq {
-        patient: Some(PatientCreate {
-            first_name: "Bravo".to_owned().into(),
-            last_name: "Testpatient".to_owned().into(),
-            ..PatientCreate::default()
-        }),
-        ..CreatePatientReq::default()
+    {
+        let mut built = CreatePatientReq::default();
+        built.patient = Some({
+            let mut built = PatientCreate::default();
+            built.first_name = "Bravo".to_owned().into();
+            built.last_name = "Testpatient".to_owned().into();
+            built
+        });
+        built
     }
 }
 
@@ -139,15 +141,17 @@ async fn scenarios(mock: &MockKareo) -> Vec<String> {
             .await
             .expect_err("rejected"),
     );
-    let header = RequestHeader {
-        customer_key: KEY.to_owned().into(),
-        user: USER.to_owned().into(),
-        password: CALLER_PASSWORD.to_owned().into(),
-        ..RequestHeader::default()
+    let header = {
+        let mut built = RequestHeader::default();
+        built.customer_key = KEY.to_owned().into();
+        built.user = USER.to_owned().into();
+        built.password = CALLER_PASSWORD.to_owned().into();
+        built
     };
-    let request = GetPracticesReq {
-        request_header: Some(header.clone()),
-        ..GetPracticesReq::default()
+    let request = {
+        let mut built = GetPracticesReq::default();
+        built.request_header = Some(header.clone());
+        built
     };
     out.push(format!("{request:?}"));
     out.push(format!("{header:?}"));

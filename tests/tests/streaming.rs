@@ -17,10 +17,7 @@ fn path() -> ListPath {
 }
 
 fn body(n: usize) -> Vec<u8> {
-    let response = GetPatientsResp {
-        patients: kareo_sdk::xml::Nillable::Value((0..n).map(fake_patient).collect()),
-        ..Default::default()
-    };
+    let response = GetPatientsResp::new().patients((0..n).map(fake_patient).collect::<Vec<_>>());
     envelope::write_response::<GetPatients>(&response)
         .expect("encodes")
         .into_bytes()

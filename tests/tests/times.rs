@@ -3,9 +3,11 @@
 //! written in on the wire, and a string member's `InvalidValue` as a `kareo_sdk::Error` (`?`).
 
 use kareo_sdk::envelope;
+use kareo_sdk::ids::{PracticeId, ServiceLocationId};
 use kareo_sdk::operations::CreateAppointment;
 use kareo_sdk::types::{
-    AppointmentCreate, AppointmentStatus, AppointmentType, AppointmentUpdate, ChargeData, CreateAppointmentReq,
+    AppointmentCreate, AppointmentCreateRequired, AppointmentStatus, AppointmentType, AppointmentUpdate, ChargeData,
+    CreateAppointmentReq,
 };
 use kareo_sdk::values::chrono::{self, DateTime as ChronoDateTime, Datelike, Timelike};
 use kareo_sdk::values::{FixedOffset, KareoDate, NaiveDate, NaiveDateTime, NaiveTime, Utc};
@@ -180,19 +182,16 @@ fn chrono_values_are_written_on_the_wire_as_wcf_writes_them() {
         .and_then(|d| d.and_hms_milli_opt(13, 0, 0, 250))
         .expect("a time");
     let end = ChronoDateTime::<Utc>::from_naive_utc_and_offset(start, Utc);
-    let appointment = AppointmentCreate::new(
-        AppointmentStatus::Scheduled,
-        AppointmentType::P,
-        end.into(),
-        false,
-        1,
-        1,
-        start.into(),
-    );
-    let request = CreateAppointmentReq {
-        appointment: Some(appointment),
-        ..Default::default()
-    };
+    let appointment = AppointmentCreate::new(AppointmentCreateRequired {
+        appointment_status: AppointmentStatus::Scheduled,
+        appointment_type: AppointmentType::P,
+        start_time: start.into(),
+        end_time: end.into(),
+        is_recurring: false,
+        practice_id: PracticeId::new(1),
+        service_location_id: ServiceLocationId::new(1),
+    });
+    let request = CreateAppointmentReq::from(appointment);
     let xml = envelope::write_request::<CreateAppointment>(&request).expect("writes");
     assert!(xml.contains(">2026-09-23T13:00:00.2500000<"), "{xml}");
     assert!(xml.contains(">2026-09-23T13:00:00.2500000Z<"), "{xml}");
@@ -219,10 +218,8 @@ fn posting_day(charge: &ChargeData) -> Result<Option<NaiveDate>, Error> {
 
 #[test]
 fn an_invalid_string_value_is_an_error_with_question_mark() {
-    let mut charge = ChargeData {
-        posting_date: "6/2/2026".into(),
-        ..Default::default()
-    };
+    let mut charge = ChargeData::new();
+    charge.posting_date = "6/2/2026".into();
     assert_eq!(
         posting_day(&charge).expect("a date"),
         NaiveDate::from_ymd_opt(2026, 6, 2)

@@ -4,6 +4,7 @@
 //! write the form the service accepts.
 
 use kareo_sdk::envelope::{self, Response};
+use kareo_sdk::ids::ChargeId;
 use kareo_sdk::operations::{GetCharges, GetPatients};
 use kareo_sdk::types::{ChargeData, ChargeFilter, GetChargesReq, GetPatientsReq, PatientFilter};
 use kareo_sdk::values::{
@@ -236,7 +237,7 @@ fn accessors_read_the_service_forms() {
     );
     let total = c.total_charges_value().expect("money").expect("present");
     assert_eq!((total.to_string().as_str(), total.scale()), ("1200.0000", 4));
-    assert_eq!(c.id_value(), Ok(Some(4711)));
+    assert_eq!(c.id_value(), Ok(Some(ChargeId::new(4711))));
     assert_eq!(
         c.do_not_send_claim_electronically_value().map(|f| f.map(|f| f.get())),
         Ok(Some(true))
@@ -269,12 +270,13 @@ fn a_bad_value_names_the_member_and_the_text() {
 
 #[test]
 fn filters_write_the_form_integrators_send() {
-    let mut req = GetChargesReq::default();
-    req.filter
-        .set_from_posting_date_value(ymd(2026, 6, 1))
-        .set_to_posting_date_value(KareoDate::iso(ymd(2026, 7, 31)))
-        .set_from_last_modified_date_value(ymd(2026, 6, 1).and_hms_opt(0, 0, 0).expect("valid"))
-        .set_include_unapproved_charges_value(true);
+    let req = GetChargesReq::new().filter(
+        ChargeFilter::new()
+            .from_posting_date(ymd(2026, 6, 1))
+            .to_posting_date(KareoDate::iso(ymd(2026, 7, 31)))
+            .from_last_modified_date(ymd(2026, 6, 1).and_hms_opt(0, 0, 0).expect("valid"))
+            .include_unapproved_charges(true),
+    );
     let xml = envelope::write_request::<GetCharges>(&req).expect("writes");
     for needle in [
         ":FromPostingDate>6/1/2026</",

@@ -36,7 +36,12 @@ pub(super) struct Emitted {
 }
 
 pub(super) fn emit(ctx: &Ctx<'_>, claims: &Claims) -> Result<Emitted> {
-    let taken: HashSet<String> = ctx.model.types.iter().map(|t| ctx.type_ident(&t.name).to_string()).collect();
+    let taken: HashSet<String> = ctx
+        .model
+        .types
+        .iter()
+        .map(|t| ctx.type_ident(&t.name).to_string())
+        .collect();
     let mut items = Vec::new();
     let mut in_types = Vec::new();
     for t in &ctx.model.types {
@@ -85,7 +90,14 @@ fn required<'m>(ctx: &Ctx<'_>, t: &TypeDef, s: &'m StructType) -> Vec<&'m Member
 /// A setter's parameter type, and the value it stores (from the parameter `v`), before the
 /// shape's wrapping. `exact` takes the member's own type (for `{Type}Required` fields and the
 /// one-parameter `new`); otherwise `impl Into<…>` where the member's type allows.
-fn param(ctx: &Ctx<'_>, claims: &Claims, owner: &QName, m: &Member, v: &TokenStream, exact: bool) -> (TokenStream, TokenStream) {
+fn param(
+    ctx: &Ctx<'_>,
+    claims: &Claims,
+    owner: &QName,
+    m: &Member,
+    v: &TokenStream,
+    exact: bool,
+) -> (TokenStream, TokenStream) {
     if let Some(claim) = claims.get(owner, &m.name) {
         return match claim {
             Claim::Id { ty, wire, .. } => {
@@ -256,9 +268,16 @@ fn emit_struct(
         let store = wrap(ctx, m, value);
         let what = match claims.get(&t.name, &m.name) {
             Some(Claim::Id { name, .. }) => {
-                format!(" from {} [`{name}`](super::ids::{name}), written in its wire form", article(&name.to_lowercase()))
+                format!(
+                    " from {} [`{name}`](super::ids::{name}), written in its wire form",
+                    article(&name.to_lowercase())
+                )
             }
-            Some(Claim::Value { kind, .. }) => format!(" to {} {}, written as the service writes it", article(kind), kind.replace('_', "-")),
+            Some(Claim::Value { kind, .. }) => format!(
+                " to {} {}, written as the service writes it",
+                article(kind),
+                kind.replace('_', "-")
+            ),
             None => String::new(),
         };
         let doc = super::doc_attrs(&format!("Sets `{}`{what}.", m.name));
@@ -272,16 +291,19 @@ fn emit_struct(
         }
     });
     let cfg = direction_cfg(ctx, t.usage.request);
-    Ok((required_struct, quote! {
-        #cfg
-        impl super::types::#ident {
-            #doc
-            #signature {
-                Self { #(#inits),* }
+    Ok((
+        required_struct,
+        quote! {
+            #cfg
+            impl super::types::#ident {
+                #doc
+                #signature {
+                    Self { #(#inits),* }
+                }
+                #(#setters)*
             }
-            #(#setters)*
-        }
-    }))
+        },
+    ))
 }
 
 fn article(noun: &str) -> &'static str {
@@ -295,12 +317,16 @@ fn article(noun: &str) -> &'static str {
 /// `From<Id>` for an identifier record: a record whose `new()` takes nothing, with the member
 /// the identifier type claims set.
 fn from_id(ctx: &Ctx<'_>, claims: &Claims, id_name: &str, record: &QName) -> Result<Option<TokenStream>> {
-    let Some(t) = ctx.model.get(record) else { return Ok(None) };
+    let Some(t) = ctx.model.get(record) else {
+        return Ok(None);
+    };
     let TypeKind::Struct(s) = &t.kind else { return Ok(None) };
     let fields = names::field_names(s.members.iter().map(|m| m.name.as_str()));
-    let member = s.members.iter().zip(&fields).find(|(m, _)| {
-        matches!(claims.get(&t.name, &m.name), Some(Claim::Id { name, .. }) if name == id_name)
-    });
+    let member = s
+        .members
+        .iter()
+        .zip(&fields)
+        .find(|(m, _)| matches!(claims.get(&t.name, &m.name), Some(Claim::Id { name, .. }) if name == id_name));
     let Some((m, f)) = member else {
         return Err(Error {
             file: "config".into(),

@@ -18,10 +18,15 @@ pub(super) fn emit(ctx: &Ctx<'_>, claims: &Claims) -> Result<TokenStream> {
     let mut types = Vec::new();
     for id in &ctx.config.ids {
         let name = format_ident!("{}", id.name);
-        let marker = format_ident!("{}", id.name.strip_suffix("Id").filter(|s| !s.is_empty()).unwrap_or(&id.name));
+        let marker = format_ident!(
+            "{}",
+            id.name.strip_suffix("Id").filter(|s| !s.is_empty()).unwrap_or(&id.name)
+        );
         let type_name = &id.name;
         let entity = &id.entity;
-        let marker_doc = super::doc_attrs(&format!("The entity of [`{type_name}`](super::{type_name}): {entity}s."));
+        let marker_doc = super::doc_attrs(&format!(
+            "The entity of [`{type_name}`](super::{type_name}): {entity}s."
+        ));
         kinds.push(quote! {
             #marker_doc
             #[derive(Debug)]
@@ -56,22 +61,36 @@ pub(super) fn emit(ctx: &Ctx<'_>, claims: &Claims) -> Result<TokenStream> {
         let mut steps = Vec::new();
         for (i, name) in r.path.iter().enumerate() {
             let TypeKind::Struct(s) = &owner.kind else {
-                return Err(config_err(format!("record_ids {}: {} is not a complex type", r.owner, owner.name)));
+                return Err(config_err(format!(
+                    "record_ids {}: {} is not a complex type",
+                    r.owner, owner.name
+                )));
             };
             let Some(m) = s.members.iter().find(|m| &m.name == name) else {
-                return Err(config_err(format!("record_ids {}: {} has no member {name}", r.owner, owner.name)));
+                return Err(config_err(format!(
+                    "record_ids {}: {} has no member {name}",
+                    r.owner, owner.name
+                )));
             };
             steps.push((owner, m));
             if i + 1 < r.path.len() {
                 owner = match &m.ty {
-                    TypeRef::Named(q) => ctx.model.get(q).ok_or_else(|| config_err(format!("record_ids {}: {name} has no type", r.owner)))?,
+                    TypeRef::Named(q) => ctx
+                        .model
+                        .get(q)
+                        .ok_or_else(|| config_err(format!("record_ids {}: {name} has no type", r.owner)))?,
                     TypeRef::Builtin(_) => {
-                        return Err(config_err(format!("record_ids {}: {name} is not a complex member", r.owner)))
+                        return Err(config_err(format!(
+                            "record_ids {}: {name} is not a complex member",
+                            r.owner
+                        )))
                     }
                 };
             }
         }
-        let Some(&(last_owner, last)) = steps.last() else { continue };
+        let Some(&(last_owner, last)) = steps.last() else {
+            continue;
+        };
         let Some(Claim::Id { ty, name, .. }) = claims.get(&last_owner.name, &last.name) else {
             return Err(config_err(format!(
                 "record_ids {}: {} is not a member an `ids` entry claims",

@@ -343,7 +343,11 @@ fn module_root(ctx: &Ctx<'_>) -> TokenStream {
         Some(feature) => quote!(#[cfg(feature = #feature)]),
         None => quote!(),
     };
-    let ids = (!ctx.config.ids.is_empty()).then(|| quote!(pub mod ids;));
+    let ids = (!ctx.config.ids.is_empty()).then(|| {
+        quote!(
+            pub mod ids;
+        )
+    });
     quote! {
         //! Types and operations generated from the WSDL.
         mod builders;

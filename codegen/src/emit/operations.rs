@@ -136,8 +136,16 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
             quote!(types::#ident)
         }
     };
-    let requests: Vec<TokenStream> = messages.iter().zip(ops).map(|((i, _), op)| typed_path(i, &op.input)).collect();
-    let responses: Vec<TokenStream> = messages.iter().zip(ops).map(|((_, o), op)| typed_path(o, &op.output)).collect();
+    let requests: Vec<TokenStream> = messages
+        .iter()
+        .zip(ops)
+        .map(|((i, _), op)| typed_path(i, &op.input))
+        .collect();
+    let responses: Vec<TokenStream> = messages
+        .iter()
+        .zip(ops)
+        .map(|((_, o), op)| typed_path(o, &op.output))
+        .collect();
     let stream_methods: Vec<syn::Ident> = list_methods
         .iter()
         .map(|f| format_ident!("stream_{}", f.to_string().trim_start_matches("r#")))
