@@ -916,6 +916,7 @@ impl<'a> Builder<'a> {
                 warnings.push(format!("override {what} names {r}, which this contract lacks: skipped"));
             }
         }
+        warnings.extend(member_docs_warnings(model, &self.config.member_docs));
         let invalid = |what: &str, msg: String| {
             self.err(
                 &Loc {
@@ -1823,4 +1824,52 @@ fn mark_usage(model: &mut Model) {
             t.usage = *u;
         }
     }
+}
+
+/// What the member docs name that the contract lacks: a type (one warning listing its entries),
+/// or a member of a type that is there (one each). An [`ANY_TYPE`](crate::member_docs::ANY_TYPE)
+/// entry needs some record type with the member.
+fn member_docs_warnings(model: &Model, docs: &crate::MemberDocs) -> Vec<String> {
+    use crate::member_docs::ANY_TYPE;
+    let structs: Vec<(&str, &StructType)> = model
+        .types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Struct(s) => Some((t.name.local.as_str(), s)),
+            _ => None,
+        })
+        .collect();
+    let has = |s: &StructType, member: &str| s.members.iter().any(|m| m.name == member);
+    let mut warnings = Vec::new();
+    let mut missing_types: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (ty, member) in docs.entries.keys() {
+        let owners: Vec<&StructType> = structs
+            .iter()
+            .filter(|(local, _)| ty == ANY_TYPE || local == ty)
+            .map(|(_, s)| *s)
+            .collect();
+        if ty == ANY_TYPE {
+            if !owners.iter().any(|s| has(s, member)) {
+                warnings.push(format!(
+                    "override member_docs names {ANY_TYPE}.{member}, a member no record type of this contract has: skipped"
+                ));
+            }
+        } else if owners.is_empty() {
+            match missing_types.last_mut() {
+                Some((t, list)) if *t == ty.as_str() => list.push(member),
+                _ => missing_types.push((ty, vec![member])),
+            }
+        } else if !owners.iter().any(|s| has(s, member)) {
+            warnings.push(format!(
+                "override member_docs names {ty}.{member}, which this contract lacks: skipped"
+            ));
+        }
+    }
+    for (ty, members) in missing_types {
+        warnings.push(format!(
+            "override member_docs names type {ty} ({}), which this contract lacks: skipped",
+            members.join(", ")
+        ));
+    }
+    warnings
 }
