@@ -9,15 +9,21 @@
 
 use std::collections::BTreeMap;
 
-/// The type name of an entry that applies to the member in every record type that has it.
-pub const ANY_TYPE: &str = "*";
+use crate::value_rules::glob;
 
-/// Member meanings: `(type local name, member name)` to one line of text. The type may be
-/// [`ANY_TYPE`]; an entry naming the type exactly wins over it.
+/// Member meanings: `(type, member name)` to one line of text. The type is a local name, or a
+/// pattern with `*` wildcards (`*Data`, or `*` for every type). An entry naming the type exactly
+/// wins over patterns; among patterns that match, the one with the most literal characters wins
+/// (then the first in name order).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MemberDocs {
     /// The entries, in name order.
     pub entries: BTreeMap<(String, String), String>,
+}
+
+/// Whether a type name of an entry is a pattern.
+pub fn is_pattern(ty: &str) -> bool {
+    ty.contains('*')
 }
 
 impl MemberDocs {
@@ -26,20 +32,30 @@ impl MemberDocs {
         self.entries.is_empty()
     }
 
-    /// Adds (or replaces) the meaning of `member` in the type named `ty` (a local name, or
-    /// [`ANY_TYPE`]).
+    /// Adds (or replaces) the meaning of `member` in the type named `ty` (a local name or a
+    /// pattern).
     pub fn insert(&mut self, ty: &str, member: &str, text: &str) {
         self.entries.insert((ty.to_owned(), member.to_owned()), text.to_owned());
     }
 
     /// The meaning of `member` in a record whose type has the local name `owner`, and which is
     /// declared in the type named `declared_in` (the same, or a base type for an inherited
-    /// member): the owner's entry, else the declaring type's, else the [`ANY_TYPE`] entry.
+    /// member): the owner's entry, else the declaring type's, else the best pattern's.
     pub fn lookup(&self, owner: &str, declared_in: &str, member: &str) -> Option<&str> {
-        [owner, declared_in, ANY_TYPE]
-            .into_iter()
-            .find_map(|ty| self.entries.get(&(ty.to_owned(), member.to_owned())))
-            .map(String::as_str)
+        let exact = |ty: &str| self.entries.get(&(ty.to_owned(), member.to_owned()));
+        if let Some(text) = exact(owner).or_else(|| exact(declared_in)) {
+            return Some(text);
+        }
+        let mut best: Option<(usize, &str)> = None;
+        for ((ty, m), text) in &self.entries {
+            if m == member && is_pattern(ty) && glob(ty, owner) {
+                let literal = ty.len() - ty.matches('*').count();
+                if best.is_none_or(|(b, _)| literal > b) {
+                    best = Some((literal, text));
+                }
+            }
+        }
+        best.map(|(_, text)| text)
     }
 }
 
@@ -69,14 +85,15 @@ mod file {
             MemberDocs::from_toml(&path.display().to_string(), &text)
         }
 
-        /// Reads a member-docs file: a TOML table per record type (its local name, or `"*"`),
-        /// each mapping member names to one line of text. `origin` names the file in errors.
+        /// Reads a member-docs file: a TOML table per record type (its local name, or a pattern
+        /// with `*` wildcards), each mapping member names to one line of text. `origin` names
+        /// the file in errors.
         ///
         /// ```toml
         /// [Invoice]
         /// Total = "The amount due, tax included."
         ///
-        /// ["*"]
+        /// ["*Record"]
         /// CreatedDate = "When the record was created."
         /// ```
         pub fn from_toml(origin: &str, text: &str) -> Result<MemberDocs, String> {
@@ -85,7 +102,7 @@ mod file {
             let mut docs = MemberDocs::default();
             for (ty, members) in &tables {
                 if ty.is_empty() || ty.contains(['{', '}', '/']) {
-                    return Err(format!("{origin}: `[{ty}]` is not a type's local name (nor \"*\")"));
+                    return Err(format!("{origin}: `[{ty}]` is not a type's local name or pattern"));
                 }
                 for (member, meaning) in members {
                     let meaning = meaning.trim();

@@ -1827,10 +1827,10 @@ fn mark_usage(model: &mut Model) {
 }
 
 /// What the member docs name that the contract lacks: a type (one warning listing its entries),
-/// or a member of a type that is there (one each). An [`ANY_TYPE`](crate::member_docs::ANY_TYPE)
-/// entry needs some record type with the member.
+/// a member of a type that is there, or a pattern's member that no matching type has (one each).
 fn member_docs_warnings(model: &Model, docs: &crate::MemberDocs) -> Vec<String> {
-    use crate::member_docs::ANY_TYPE;
+    use crate::member_docs::is_pattern;
+    use crate::value_rules::glob;
     let structs: Vec<(&str, &StructType)> = model
         .types
         .iter()
@@ -1843,15 +1843,16 @@ fn member_docs_warnings(model: &Model, docs: &crate::MemberDocs) -> Vec<String> 
     let mut warnings = Vec::new();
     let mut missing_types: Vec<(&str, Vec<&str>)> = Vec::new();
     for (ty, member) in docs.entries.keys() {
+        let pattern = is_pattern(ty);
         let owners: Vec<&StructType> = structs
             .iter()
-            .filter(|(local, _)| ty == ANY_TYPE || local == ty)
+            .filter(|(local, _)| if pattern { glob(ty, local) } else { local == ty })
             .map(|(_, s)| *s)
             .collect();
-        if ty == ANY_TYPE {
+        if pattern {
             if !owners.iter().any(|s| has(s, member)) {
                 warnings.push(format!(
-                    "override member_docs names {ANY_TYPE}.{member}, a member no record type of this contract has: skipped"
+                    "override member_docs names {ty}.{member}, a member no type of this contract matching {ty} has: skipped"
                 ));
             }
         } else if owners.is_empty() {

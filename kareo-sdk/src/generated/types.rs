@@ -5814,6 +5814,8 @@ pub struct AppointmentCreate {
     )]
     pub appointment_mode: crate::xml::Nillable<AppointmentMode>,
     /// `AppointmentName` (string): optional, nillable.
+    ///
+    /// The appointment's name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5824,6 +5826,8 @@ pub struct AppointmentCreate {
     )]
     pub appointment_name: crate::xml::Nillable<String>,
     /// `AppointmentReasonId` (long): optional.
+    ///
+    /// Identifier of the appointment reason.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5834,9 +5838,13 @@ pub struct AppointmentCreate {
     )]
     pub appointment_reason_id: Option<i64>,
     /// `AppointmentStatus` (AppointmentStatus): required.
+    ///
+    /// The appointment's status.
     #[cfg_attr(feature = "serde", serde(rename = "AppointmentStatus"))]
     pub appointment_status: AppointmentStatus,
     /// `AppointmentType` (AppointmentType): required.
+    ///
+    /// U unknown, P patient, O other.
     #[cfg_attr(feature = "serde", serde(rename = "AppointmentType"))]
     pub appointment_type: AppointmentType,
     /// `AppointmentUUID` (guid): optional, nillable.
@@ -5850,6 +5858,8 @@ pub struct AppointmentCreate {
     )]
     pub appointment_uuid: crate::xml::Nillable<Guid>,
     /// `AttendeesCount` (int): optional.
+    ///
+    /// How many attend the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5882,15 +5892,21 @@ pub struct AppointmentCreate {
     )]
     pub customer_id: Option<i64>,
     /// `EndTime` (dateTime): required.
+    ///
+    /// End of the appointment, in UTC.
     #[cfg_attr(feature = "serde", serde(rename = "EndTime"))]
     pub end_time: crate::xml::DateTime,
     /// `ForRecare` (boolean): optional.
+    ///
+    /// Whether the appointment is for recare.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "ForRecare", default, skip_serializing_if = "Option::is_none")
     )]
     pub for_recare: Option<bool>,
     /// `InsurancePolicyAuthorizationId` (long): optional, nillable.
+    ///
+    /// Identifier of the insurance policy authorization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5907,6 +5923,8 @@ pub struct AppointmentCreate {
     )]
     pub is_deleted: Option<bool>,
     /// `IsGroupAppointment` (boolean): optional.
+    ///
+    /// Whether the appointment is for a group.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5917,15 +5935,21 @@ pub struct AppointmentCreate {
     )]
     pub is_group_appointment: Option<bool>,
     /// `IsRecurring` (boolean): required.
+    ///
+    /// Whether the appointment recurs.
     #[cfg_attr(feature = "serde", serde(rename = "IsRecurring"))]
     pub is_recurring: bool,
     /// `MaxAttendees` (int): optional.
+    ///
+    /// Most attendees the appointment allows.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "MaxAttendees", default, skip_serializing_if = "Option::is_none")
     )]
     pub max_attendees: Option<i32>,
     /// `Notes` (string): optional, nillable.
+    ///
+    /// Notes on the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5936,6 +5960,8 @@ pub struct AppointmentCreate {
     )]
     pub notes: crate::xml::Nillable<String>,
     /// `OccurrenceId` (long): optional, nillable.
+    ///
+    /// Identifier of the occurrence.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5946,6 +5972,8 @@ pub struct AppointmentCreate {
     )]
     pub occurrence_id: crate::xml::Nillable<i64>,
     /// `PatientCaseId` (long): optional, nillable.
+    ///
+    /// Identifier of the patient case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5956,6 +5984,8 @@ pub struct AppointmentCreate {
     )]
     pub patient_case_id: crate::xml::Nillable<i64>,
     /// `PatientSummaries` (ArrayOfGroupPatientSummary): optional, nillable.
+    ///
+    /// Summaries of the appointment's patients.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5966,6 +5996,8 @@ pub struct AppointmentCreate {
     )]
     pub patient_summaries: crate::xml::Nillable<Vec<GroupPatientSummary>>,
     /// `PatientSummary` (PatientSummary): optional, nillable.
+    ///
+    /// The patient the appointment is for.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5976,15 +6008,21 @@ pub struct AppointmentCreate {
     )]
     pub patient_summary: crate::xml::Nillable<PatientSummary>,
     /// `PracticeId` (long): required.
+    ///
+    /// Identifier of the practice to book in.
     #[cfg_attr(feature = "serde", serde(rename = "PracticeId"))]
     pub practice_id: i64,
     /// `ProviderId` (long): optional.
+    ///
+    /// Identifier of the provider.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "ProviderId", default, skip_serializing_if = "Option::is_none")
     )]
     pub provider_id: Option<i64>,
     /// `RecurrenceRule` (RecurrenceRule): optional, nillable.
+    ///
+    /// How the appointment repeats, if it does.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5995,12 +6033,16 @@ pub struct AppointmentCreate {
     )]
     pub recurrence_rule: crate::xml::Nillable<RecurrenceRule>,
     /// `ResourceId` (long): optional.
+    ///
+    /// Identifier of the resource booked.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")
     )]
     pub resource_id: Option<i64>,
     /// `ResourceIds` (ArrayOflong): optional, nillable.
+    ///
+    /// Identifiers of the resources booked.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6011,9 +6053,13 @@ pub struct AppointmentCreate {
     )]
     pub resource_ids: crate::xml::Nillable<Vec<i64>>,
     /// `ServiceLocationId` (long): required.
+    ///
+    /// Identifier of the service location.
     #[cfg_attr(feature = "serde", serde(rename = "ServiceLocationId"))]
     pub service_location_id: i64,
     /// `StartTime` (dateTime): required.
+    ///
+    /// Start of the appointment, in UTC.
     #[cfg_attr(feature = "serde", serde(rename = "StartTime"))]
     pub start_time: crate::xml::DateTime,
     /// `UpdatedAt` (dateTime): optional, nillable.
@@ -6033,6 +6079,8 @@ pub struct AppointmentCreate {
     )]
     pub updated_by: Option<i64>,
     /// `WasCreatedOnline` (boolean): optional.
+    ///
+    /// Whether the appointment was made online.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6326,6 +6374,8 @@ pub type ArrayOfGroupPatientSummary = Vec<GroupPatientSummary>;
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct GroupPatientSummary {
     /// `DateOfBirth` (dateTime): optional, nillable.
+    ///
+    /// The patient's date of birth.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6336,6 +6386,8 @@ pub struct GroupPatientSummary {
     )]
     pub date_of_birth: crate::xml::Nillable<crate::xml::DateTime>,
     /// `Email` (string): optional, nillable.
+    ///
+    /// The patient's email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6346,6 +6398,8 @@ pub struct GroupPatientSummary {
     )]
     pub email: crate::xml::Nillable<String>,
     /// `FirstName` (string): optional, nillable.
+    ///
+    /// The patient's first name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6356,12 +6410,16 @@ pub struct GroupPatientSummary {
     )]
     pub first_name: crate::xml::Nillable<String>,
     /// `GenderId` (long): optional.
+    ///
+    /// Identifier of the patient's gender.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "GenderId", default, skip_serializing_if = "Option::is_none")
     )]
     pub gender_id: Option<i64>,
     /// `Guid` (guid): optional, nillable.
+    ///
+    /// GUID of this patient summary.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6372,6 +6430,8 @@ pub struct GroupPatientSummary {
     )]
     pub guid: crate::xml::Nillable<Guid>,
     /// `HomePhone` (string): optional, nillable.
+    ///
+    /// The patient's home phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6382,6 +6442,8 @@ pub struct GroupPatientSummary {
     )]
     pub home_phone: crate::xml::Nillable<String>,
     /// `LastName` (string): optional, nillable.
+    ///
+    /// The patient's last name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6392,6 +6454,8 @@ pub struct GroupPatientSummary {
     )]
     pub last_name: crate::xml::Nillable<String>,
     /// `MiddleName` (string): optional, nillable.
+    ///
+    /// The patient's middle name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6402,6 +6466,8 @@ pub struct GroupPatientSummary {
     )]
     pub middle_name: crate::xml::Nillable<String>,
     /// `MobilePhone` (string): optional, nillable.
+    ///
+    /// The patient's mobile phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6412,6 +6478,8 @@ pub struct GroupPatientSummary {
     )]
     pub mobile_phone: crate::xml::Nillable<String>,
     /// `OtherEmail` (string): optional, nillable.
+    ///
+    /// The patient's other email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6432,18 +6500,24 @@ pub struct GroupPatientSummary {
     )]
     pub other_phone: crate::xml::Nillable<String>,
     /// `PatientId` (long): optional.
+    ///
+    /// The patient's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "PatientId", default, skip_serializing_if = "Option::is_none")
     )]
     pub patient_id: Option<i64>,
     /// `PracticeId` (long): optional.
+    ///
+    /// Identifier of the patient's practice.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "PracticeId", default, skip_serializing_if = "Option::is_none")
     )]
     pub practice_id: Option<i64>,
     /// `PreferredEmailType` (string): optional, nillable.
+    ///
+    /// Which email the patient prefers (e.g. Work Email).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6454,6 +6528,8 @@ pub struct GroupPatientSummary {
     )]
     pub preferred_email_type: crate::xml::Nillable<String>,
     /// `PreferredPhoneType` (string): optional, nillable.
+    ///
+    /// Which phone the patient prefers (e.g. Mobile Phone).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6464,6 +6540,8 @@ pub struct GroupPatientSummary {
     )]
     pub preferred_phone_type: crate::xml::Nillable<String>,
     /// `WorkEmail` (string): optional, nillable.
+    ///
+    /// The patient's work email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6474,6 +6552,8 @@ pub struct GroupPatientSummary {
     )]
     pub work_email: crate::xml::Nillable<String>,
     /// `WorkPhone` (string): optional, nillable.
+    ///
+    /// The patient's work phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6584,6 +6664,8 @@ impl crate::xml::Decode for GroupPatientSummary {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PatientSummary {
     /// `DateOfBirth` (dateTime): optional, nillable.
+    ///
+    /// The patient's date of birth.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6594,6 +6676,8 @@ pub struct PatientSummary {
     )]
     pub date_of_birth: crate::xml::Nillable<crate::xml::DateTime>,
     /// `Email` (string): optional, nillable.
+    ///
+    /// The patient's email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6604,6 +6688,8 @@ pub struct PatientSummary {
     )]
     pub email: crate::xml::Nillable<String>,
     /// `FirstName` (string): optional, nillable.
+    ///
+    /// The patient's first name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6614,12 +6700,16 @@ pub struct PatientSummary {
     )]
     pub first_name: crate::xml::Nillable<String>,
     /// `GenderId` (long): optional.
+    ///
+    /// Identifier of the patient's gender.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "GenderId", default, skip_serializing_if = "Option::is_none")
     )]
     pub gender_id: Option<i64>,
     /// `Guid` (guid): optional, nillable.
+    ///
+    /// GUID of this patient summary.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6630,6 +6720,8 @@ pub struct PatientSummary {
     )]
     pub guid: crate::xml::Nillable<Guid>,
     /// `HomePhone` (string): optional, nillable.
+    ///
+    /// The patient's home phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6640,6 +6732,8 @@ pub struct PatientSummary {
     )]
     pub home_phone: crate::xml::Nillable<String>,
     /// `LastName` (string): optional, nillable.
+    ///
+    /// The patient's last name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6650,6 +6744,8 @@ pub struct PatientSummary {
     )]
     pub last_name: crate::xml::Nillable<String>,
     /// `MiddleName` (string): optional, nillable.
+    ///
+    /// The patient's middle name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6660,6 +6756,8 @@ pub struct PatientSummary {
     )]
     pub middle_name: crate::xml::Nillable<String>,
     /// `MobilePhone` (string): optional, nillable.
+    ///
+    /// The patient's mobile phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6670,6 +6768,8 @@ pub struct PatientSummary {
     )]
     pub mobile_phone: crate::xml::Nillable<String>,
     /// `OtherEmail` (string): optional, nillable.
+    ///
+    /// The patient's other email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6690,18 +6790,24 @@ pub struct PatientSummary {
     )]
     pub other_phone: crate::xml::Nillable<String>,
     /// `PatientId` (long): optional.
+    ///
+    /// The patient's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "PatientId", default, skip_serializing_if = "Option::is_none")
     )]
     pub patient_id: Option<i64>,
     /// `PracticeId` (long): optional.
+    ///
+    /// Identifier of the patient's practice.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "PracticeId", default, skip_serializing_if = "Option::is_none")
     )]
     pub practice_id: Option<i64>,
     /// `PreferredEmailType` (string): optional, nillable.
+    ///
+    /// Which email the patient prefers (e.g. Work Email).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6712,6 +6818,8 @@ pub struct PatientSummary {
     )]
     pub preferred_email_type: crate::xml::Nillable<String>,
     /// `PreferredPhoneType` (string): optional, nillable.
+    ///
+    /// Which phone the patient prefers (e.g. Mobile Phone).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6722,6 +6830,8 @@ pub struct PatientSummary {
     )]
     pub preferred_phone_type: crate::xml::Nillable<String>,
     /// `WorkEmail` (string): optional, nillable.
+    ///
+    /// The patient's work email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6732,6 +6842,8 @@ pub struct PatientSummary {
     )]
     pub work_email: crate::xml::Nillable<String>,
     /// `WorkPhone` (string): optional, nillable.
+    ///
+    /// The patient's work phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6833,12 +6945,16 @@ impl crate::xml::Decode for PatientSummary {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct RecurrenceRule {
     /// `AppointmentId` (long): optional.
+    ///
+    /// Identifier of the appointment that recurs.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "AppointmentId", default, skip_serializing_if = "Option::is_none")
     )]
     pub appointment_id: Option<i64>,
     /// `DayInterval` (int): optional, nillable.
+    ///
+    /// Days between occurrences (8: every eighth day).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6849,6 +6965,8 @@ pub struct RecurrenceRule {
     )]
     pub day_interval: crate::xml::Nillable<i32>,
     /// `DayOfMonth` (int): optional, nillable.
+    ///
+    /// Day of the month it recurs on (25: the 25th).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6869,6 +6987,8 @@ pub struct RecurrenceRule {
     )]
     pub day_of_week: crate::xml::Nillable<Vec<DayOfWeek>>,
     /// `DayOfWeekFlags` (int): optional, nillable.
+    ///
+    /// Days of the week as bits (35 = 0100011b: Monday, Tuesday and Saturday).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6889,6 +7009,8 @@ pub struct RecurrenceRule {
     )]
     pub day_of_week_monthly_ordinal: crate::xml::Nillable<Vec<Ordinal>>,
     /// `DayOfWeekMonthlyOrdinalFlags` (int): optional, nillable.
+    ///
+    /// Weeks of the month as bits (21 = 10101b: first, third and last week).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6909,6 +7031,8 @@ pub struct RecurrenceRule {
     )]
     pub end_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `MonthInterval` (int): optional, nillable.
+    ///
+    /// Months between occurrences (3: every third month).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6919,6 +7043,8 @@ pub struct RecurrenceRule {
     )]
     pub month_interval: crate::xml::Nillable<i32>,
     /// `MonthOfYear` (int): optional, nillable.
+    ///
+    /// Month of the year it recurs in (10: October).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6929,6 +7055,8 @@ pub struct RecurrenceRule {
     )]
     pub month_of_year: crate::xml::Nillable<i32>,
     /// `NumOccurrences` (int): optional, nillable.
+    ///
+    /// How many occurrences there are.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6939,6 +7067,8 @@ pub struct RecurrenceRule {
     )]
     pub num_occurrences: crate::xml::Nillable<i32>,
     /// `NumberOfTimes` (int): optional, nillable.
+    ///
+    /// How many times the rule applies.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6949,6 +7079,8 @@ pub struct RecurrenceRule {
     )]
     pub number_of_times: crate::xml::Nillable<i32>,
     /// `RecurrenceRuleId` (long): optional.
+    ///
+    /// The rule's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6959,6 +7091,8 @@ pub struct RecurrenceRule {
     )]
     pub recurrence_rule_id: Option<i64>,
     /// `StartDate` (dateTime): optional, nillable.
+    ///
+    /// When the recurrence starts, in UTC.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6969,6 +7103,8 @@ pub struct RecurrenceRule {
     )]
     pub start_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `TypeOfDay` (TypeOfDay): optional, nillable.
+    ///
+    /// Unknown, Weekday or Weekend.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7194,6 +7330,8 @@ impl crate::xml::Decode for CreatePatientReq {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PatientCreate {
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's address, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7204,6 +7342,8 @@ pub struct PatientCreate {
     )]
     pub address_line1: crate::xml::Nillable<String>,
     /// `AddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's address, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7224,6 +7364,8 @@ pub struct PatientCreate {
     )]
     pub alert: crate::xml::Nillable<PatientAlertReq>,
     /// `Cases` (ArrayOfPatientCaseCreateReq): optional, nillable.
+    ///
+    /// The patient's cases, with their insurance policies; none is created when empty.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7234,6 +7376,8 @@ pub struct PatientCreate {
     )]
     pub cases: crate::xml::Nillable<Vec<PatientCaseCreateReq>>,
     /// `City` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's city.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7244,6 +7388,8 @@ pub struct PatientCreate {
     )]
     pub city: crate::xml::Nillable<String>,
     /// `CollectionCategoryName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient's collection category.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7254,6 +7400,8 @@ pub struct PatientCreate {
     )]
     pub collection_category_name: crate::xml::Nillable<String>,
     /// `Country` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's country, when not the U.S.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7264,6 +7412,8 @@ pub struct PatientCreate {
     )]
     pub country: crate::xml::Nillable<String>,
     /// `DateofBirth` (dateTime): optional, nillable.
+    ///
+    /// The patient's date of birth.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7274,6 +7424,8 @@ pub struct PatientCreate {
     )]
     pub dateof_birth: crate::xml::Nillable<crate::xml::DateTime>,
     /// `DefaultRenderingProvider` (ProviderIdentifierReq): optional, nillable.
+    ///
+    /// The patient's default rendering provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7284,6 +7436,8 @@ pub struct PatientCreate {
     )]
     pub default_rendering_provider: crate::xml::Nillable<ProviderIdentifierReq>,
     /// `DefaultServiceLocation` (ServiceLocationReq): optional, nillable.
+    ///
+    /// An existing location by identifier or name; otherwise one is created from the other fields.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7294,6 +7448,8 @@ pub struct PatientCreate {
     )]
     pub default_service_location: crate::xml::Nillable<ServiceLocationReq>,
     /// `EmailAddress` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7334,6 +7490,8 @@ pub struct PatientCreate {
     )]
     pub emergency_phone_ext: crate::xml::Nillable<String>,
     /// `Employer` (PatientEmployerReq): optional, nillable.
+    ///
+    /// The patient's employer: one whose identifier matches is updated, else a new one is added.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7354,6 +7512,8 @@ pub struct PatientCreate {
     )]
     pub external_vendor_id: crate::xml::Nillable<i32>,
     /// `FirstName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's first name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7364,6 +7524,8 @@ pub struct PatientCreate {
     )]
     pub first_name: crate::xml::Nillable<String>,
     /// `Gender` (GenderCode): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Male, Female or Unknown.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7374,6 +7536,8 @@ pub struct PatientCreate {
     )]
     pub gender: crate::xml::Nillable<GenderCode>,
     /// `Guarantor` (PatientGuarantorReq): optional, nillable.
+    ///
+    /// Who is responsible for the bill, when not the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7384,6 +7548,8 @@ pub struct PatientCreate {
     )]
     pub guarantor: crate::xml::Nillable<PatientGuarantorReq>,
     /// `HomePhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's home phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7394,6 +7560,8 @@ pub struct PatientCreate {
     )]
     pub home_phone: crate::xml::Nillable<String>,
     /// `HomePhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the home phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7404,6 +7572,8 @@ pub struct PatientCreate {
     )]
     pub home_phone_ext: crate::xml::Nillable<String>,
     /// `LastName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's last name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7414,6 +7584,8 @@ pub struct PatientCreate {
     )]
     pub last_name: crate::xml::Nillable<String>,
     /// `MaritalStatus` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Marital status code: A annulled, D divorced, I interlocutory, L legally separated, M married, P polygamous, S single, T domestic partner, W widowed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7424,6 +7596,8 @@ pub struct PatientCreate {
     )]
     pub marital_status: crate::xml::Nillable<String>,
     /// `MedicalRecordNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's medical record number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7434,6 +7608,8 @@ pub struct PatientCreate {
     )]
     pub medical_record_number: crate::xml::Nillable<String>,
     /// `MiddleName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's middle name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7444,6 +7620,8 @@ pub struct PatientCreate {
     )]
     pub middle_name: crate::xml::Nillable<String>,
     /// `MobilePhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's mobile phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7454,6 +7632,8 @@ pub struct PatientCreate {
     )]
     pub mobile_phone: crate::xml::Nillable<String>,
     /// `MobilePhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the mobile phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7464,6 +7644,8 @@ pub struct PatientCreate {
     )]
     pub mobile_phone_ext: crate::xml::Nillable<String>,
     /// `Note` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// First note put on the new patient's record.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7474,6 +7656,8 @@ pub struct PatientCreate {
     )]
     pub note: crate::xml::Nillable<String>,
     /// `PatientExternalID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's identifier in a third-party system.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7484,9 +7668,13 @@ pub struct PatientCreate {
     )]
     pub patient_external_id: crate::xml::Nillable<String>,
     /// `Practice` (PracticeIdentifierReq): required, nillable (`None` is sent as `xsi:nil`).
+    ///
+    /// The practice to add the patient to: give its identifier or name.
     #[cfg_attr(feature = "serde", serde(rename = "Practice", default))]
     pub practice: Option<PracticeIdentifierReq>,
     /// `Prefix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's name prefix.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7497,6 +7685,8 @@ pub struct PatientCreate {
     )]
     pub prefix: crate::xml::Nillable<String>,
     /// `PrimaryCarePhysician` (PhysicianIdentifierReq): optional, nillable.
+    ///
+    /// The patient's primary care physician.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7507,6 +7697,8 @@ pub struct PatientCreate {
     )]
     pub primary_care_physician: crate::xml::Nillable<PhysicianIdentifierReq>,
     /// `ReferralSource` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// How the patient was referred.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7517,6 +7709,8 @@ pub struct PatientCreate {
     )]
     pub referral_source: crate::xml::Nillable<String>,
     /// `ReferringProvider` (ProviderIdentifierReq): optional, nillable.
+    ///
+    /// The provider who referred the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7527,6 +7721,8 @@ pub struct PatientCreate {
     )]
     pub referring_provider: crate::xml::Nillable<ProviderIdentifierReq>,
     /// `SocialSecurityNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's social security number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7537,6 +7733,8 @@ pub struct PatientCreate {
     )]
     pub social_security_number: crate::xml::Nillable<String>,
     /// `State` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's state.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7547,6 +7745,8 @@ pub struct PatientCreate {
     )]
     pub state: crate::xml::Nillable<String>,
     /// `Suffix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's name suffix.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7557,6 +7757,8 @@ pub struct PatientCreate {
     )]
     pub suffix: crate::xml::Nillable<String>,
     /// `WorkPhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's work phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7567,6 +7769,8 @@ pub struct PatientCreate {
     )]
     pub work_phone: crate::xml::Nillable<String>,
     /// `WorkPhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the work phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7577,6 +7781,8 @@ pub struct PatientCreate {
     )]
     pub work_phone_ext: crate::xml::Nillable<String>,
     /// `ZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's zip code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8669,6 +8875,8 @@ impl crate::xml::Decode for CreateEncounterReq {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct EncounterCreate {
     /// `Appointment` (AppointmentIdentifierReq): optional, nillable.
+    ///
+    /// The appointment the encounter records, by identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8689,6 +8897,8 @@ pub struct EncounterCreate {
     )]
     pub assistant_provider: crate::xml::Nillable<ProviderIdentifierDetailedReq>,
     /// `AuthorizationNumber` (string): optional, nillable.
+    ///
+    /// Authorization number for the encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8699,6 +8909,8 @@ pub struct EncounterCreate {
     )]
     pub authorization_number: crate::xml::Nillable<String>,
     /// `BatchNumber` (string): optional, nillable.
+    ///
+    /// Batch number for the encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8719,6 +8931,8 @@ pub struct EncounterCreate {
     )]
     pub business_office_notes: crate::xml::Nillable<String>,
     /// `Case` (PatientCaseIdentifierReq): optional, nillable.
+    ///
+    /// The patient case to bill under.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8729,6 +8943,8 @@ pub struct EncounterCreate {
     )]
     pub case: crate::xml::Nillable<PatientCaseIdentifierReq>,
     /// `EncounterExternalID` (string): optional, nillable.
+    ///
+    /// The encounter's identifier in a third-party system.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8739,6 +8955,8 @@ pub struct EncounterCreate {
     )]
     pub encounter_external_id: crate::xml::Nillable<String>,
     /// `EncounterStatus` (EncounterStatusCode): optional.
+    ///
+    /// Status to create the encounter in.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8759,6 +8977,8 @@ pub struct EncounterCreate {
     )]
     pub external_vendor_id: crate::xml::Nillable<i32>,
     /// `Hospitalization` (EncounterHospitalization): optional, nillable.
+    ///
+    /// Dates of the related hospitalization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8769,6 +8989,8 @@ pub struct EncounterCreate {
     )]
     pub hospitalization: crate::xml::Nillable<EncounterHospitalization>,
     /// `MedicalOfficeNotes` (string): optional, nillable.
+    ///
+    /// Text for the medical office notes.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8779,6 +9001,8 @@ pub struct EncounterCreate {
     )]
     pub medical_office_notes: crate::xml::Nillable<String>,
     /// `Miscellaneous` (EncounterMiscellaneous): optional, nillable.
+    ///
+    /// Further claim details for the payer.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8799,6 +9023,8 @@ pub struct EncounterCreate {
     )]
     pub orphan_diagnosis_codes: crate::xml::Nillable<OrphanDiagnosisCodes>,
     /// `Patient` (PatientIdentifierReq): optional, nillable.
+    ///
+    /// The patient, by identifier, external identifier or name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8809,6 +9035,8 @@ pub struct EncounterCreate {
     )]
     pub patient: crate::xml::Nillable<PatientIdentifierReq>,
     /// `Payment` (EncounterPayment): optional, nillable.
+    ///
+    /// A payment taken with the encounter, such as a copay.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8819,6 +9047,8 @@ pub struct EncounterCreate {
     )]
     pub payment: crate::xml::Nillable<EncounterPayment>,
     /// `PlaceOfService` (EncounterPlaceOfService): optional, nillable.
+    ///
+    /// The place of service, by code or name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8829,6 +9059,8 @@ pub struct EncounterCreate {
     )]
     pub place_of_service: crate::xml::Nillable<EncounterPlaceOfService>,
     /// `PostDate` (dateTime): optional, nillable.
+    ///
+    /// Posting date of the encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8839,6 +9071,8 @@ pub struct EncounterCreate {
     )]
     pub post_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `Practice` (PracticeIdentifierReq): optional, nillable.
+    ///
+    /// The encounter's practice: give one of its identifiers or its name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8859,6 +9093,8 @@ pub struct EncounterCreate {
     )]
     pub primary_claim_type: crate::xml::Nillable<String>,
     /// `ReferringProvider` (ProviderIdentifierDetailedReq): optional, nillable.
+    ///
+    /// The referring provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8869,6 +9105,8 @@ pub struct EncounterCreate {
     )]
     pub referring_provider: crate::xml::Nillable<ProviderIdentifierDetailedReq>,
     /// `RenderingProvider` (ProviderIdentifierDetailedReq): optional, nillable.
+    ///
+    /// The provider who rendered the service.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8879,6 +9117,8 @@ pub struct EncounterCreate {
     )]
     pub rendering_provider: crate::xml::Nillable<ProviderIdentifierDetailedReq>,
     /// `SchedulingProvider` (ProviderIdentifierDetailedReq): optional, nillable.
+    ///
+    /// The scheduling provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8899,6 +9139,8 @@ pub struct EncounterCreate {
     )]
     pub secondary_claim_type: crate::xml::Nillable<String>,
     /// `ServiceEndDate` (dateTime): optional, nillable.
+    ///
+    /// Last day of service.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8909,6 +9151,8 @@ pub struct EncounterCreate {
     )]
     pub service_end_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `ServiceLines` (ArrayOfServiceLineReq): optional, nillable.
+    ///
+    /// The charges: one service line per charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8919,6 +9163,8 @@ pub struct EncounterCreate {
     )]
     pub service_lines: crate::xml::Nillable<Vec<ServiceLineReq>>,
     /// `ServiceLocation` (EncounterServiceLocation): optional, nillable.
+    ///
+    /// Where the service took place.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8929,6 +9175,8 @@ pub struct EncounterCreate {
     )]
     pub service_location: crate::xml::Nillable<EncounterServiceLocation>,
     /// `ServiceStartDate` (dateTime): optional, nillable.
+    ///
+    /// First day of service.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8939,6 +9187,8 @@ pub struct EncounterCreate {
     )]
     pub service_start_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `SupervisingProvider` (ProviderIdentifierDetailedReq): optional, nillable.
+    ///
+    /// The supervising provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -9561,6 +9811,8 @@ impl crate::xml::Decode for PatientCaseIdentifierReq {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct EncounterHospitalization {
     /// `EndDate` (dateTime): optional, nillable.
+    ///
+    /// End of the hospitalization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -9571,6 +9823,8 @@ pub struct EncounterHospitalization {
     )]
     pub end_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `StartDate` (dateTime): optional, nillable.
+    ///
+    /// Start of the hospitalization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -9628,6 +9882,8 @@ impl crate::xml::Decode for EncounterHospitalization {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct EncounterMiscellaneous {
     /// `DoNotSendClaimElectronically` (boolean): optional.
+    ///
+    /// True when the claim must not be sent electronically.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -9638,6 +9894,8 @@ pub struct EncounterMiscellaneous {
     )]
     pub do_not_send_claim_electronically: Option<bool>,
     /// `DoNotSendElectronicallytoSecondary` (boolean): optional.
+    ///
+    /// True when the claim must not be sent electronically to the secondary insurance.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -9668,6 +9926,8 @@ pub struct EncounterMiscellaneous {
     )]
     pub e_claim_note_type: crate::xml::Nillable<String>,
     /// `LocalUseBox10d` (string): optional, nillable.
+    ///
+    /// Custom insurance field, local use box 10d.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -9678,6 +9938,8 @@ pub struct EncounterMiscellaneous {
     )]
     pub local_use_box10d: crate::xml::Nillable<String>,
     /// `LocalUseBox19` (string): optional, nillable.
+    ///
+    /// Custom insurance field, local use box 19.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10084,6 +10346,8 @@ impl crate::xml::Decode for PatientIdentifierReq {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct EncounterPayment {
     /// `AmountPaid` (string): optional, nillable.
+    ///
+    /// The amount paid.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10094,6 +10358,8 @@ pub struct EncounterPayment {
     )]
     pub amount_paid: crate::xml::Nillable<String>,
     /// `Category` (string): optional, nillable.
+    ///
+    /// Payment category: text matching a category that exists in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10104,6 +10370,8 @@ pub struct EncounterPayment {
     )]
     pub category: crate::xml::Nillable<String>,
     /// `Description` (string): optional, nillable.
+    ///
+    /// Description of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10114,6 +10382,8 @@ pub struct EncounterPayment {
     )]
     pub description: crate::xml::Nillable<String>,
     /// `PaymentMethod` (PaymentMethodCode): optional, nillable.
+    ///
+    /// How it was paid.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10124,6 +10394,8 @@ pub struct EncounterPayment {
     )]
     pub payment_method: crate::xml::Nillable<PaymentMethodCode>,
     /// `ReferenceNumber` (string): optional, nillable.
+    ///
+    /// Reference number of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10302,6 +10574,8 @@ pub struct ServiceLineReq {
     )]
     pub alt_diagnosis_code4: crate::xml::Nillable<String>,
     /// `DiagnosisCode1` (string): optional, nillable.
+    ///
+    /// First diagnosis code of the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10312,6 +10586,8 @@ pub struct ServiceLineReq {
     )]
     pub diagnosis_code1: crate::xml::Nillable<String>,
     /// `DiagnosisCode2` (string): optional, nillable.
+    ///
+    /// Second diagnosis code of the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10322,6 +10598,8 @@ pub struct ServiceLineReq {
     )]
     pub diagnosis_code2: crate::xml::Nillable<String>,
     /// `DiagnosisCode3` (string): optional, nillable.
+    ///
+    /// Third diagnosis code of the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10332,6 +10610,8 @@ pub struct ServiceLineReq {
     )]
     pub diagnosis_code3: crate::xml::Nillable<String>,
     /// `DiagnosisCode4` (string): optional, nillable.
+    ///
+    /// Fourth diagnosis code of the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10342,6 +10622,8 @@ pub struct ServiceLineReq {
     )]
     pub diagnosis_code4: crate::xml::Nillable<String>,
     /// `ExternalID` (string): optional, nillable.
+    ///
+    /// The service line's identifier in a third-party system.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10352,6 +10634,8 @@ pub struct ServiceLineReq {
     )]
     pub external_id: crate::xml::Nillable<String>,
     /// `LineNote` (string): optional, nillable.
+    ///
+    /// Note on the service line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10362,12 +10646,16 @@ pub struct ServiceLineReq {
     )]
     pub line_note: crate::xml::Nillable<String>,
     /// `Minutes` (int): optional.
+    ///
+    /// Minutes spent on the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "Minutes", default, skip_serializing_if = "Option::is_none")
     )]
     pub minutes: Option<i32>,
     /// `ProcedureCode` (string): optional, nillable.
+    ///
+    /// Procedure code billed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10378,6 +10666,8 @@ pub struct ServiceLineReq {
     )]
     pub procedure_code: crate::xml::Nillable<String>,
     /// `ProcedureModifier1` (string): optional, nillable.
+    ///
+    /// First modifier of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10388,6 +10678,8 @@ pub struct ServiceLineReq {
     )]
     pub procedure_modifier1: crate::xml::Nillable<String>,
     /// `ProcedureModifier2` (string): optional, nillable.
+    ///
+    /// Second modifier of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10398,6 +10690,8 @@ pub struct ServiceLineReq {
     )]
     pub procedure_modifier2: crate::xml::Nillable<String>,
     /// `ProcedureModifier3` (string): optional, nillable.
+    ///
+    /// Third modifier of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10408,6 +10702,8 @@ pub struct ServiceLineReq {
     )]
     pub procedure_modifier3: crate::xml::Nillable<String>,
     /// `ProcedureModifier4` (string): optional, nillable.
+    ///
+    /// Fourth modifier of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10418,6 +10714,8 @@ pub struct ServiceLineReq {
     )]
     pub procedure_modifier4: crate::xml::Nillable<String>,
     /// `RefCode` (string): optional, nillable.
+    ///
+    /// Reference code of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10428,6 +10726,8 @@ pub struct ServiceLineReq {
     )]
     pub ref_code: crate::xml::Nillable<String>,
     /// `ServiceEndDate` (dateTime): optional, nillable.
+    ///
+    /// Last day of service of this charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10438,6 +10738,8 @@ pub struct ServiceLineReq {
     )]
     pub service_end_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `ServiceStartDate` (dateTime): optional, nillable.
+    ///
+    /// First day of service of this charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10448,6 +10750,8 @@ pub struct ServiceLineReq {
     )]
     pub service_start_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `TypeofService` (string): optional, nillable.
+    ///
+    /// Type-of-service code of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10458,6 +10762,8 @@ pub struct ServiceLineReq {
     )]
     pub typeof_service: crate::xml::Nillable<String>,
     /// `UnitCharge` (double): optional.
+    ///
+    /// Price of one unit of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10469,6 +10775,8 @@ pub struct ServiceLineReq {
     )]
     pub unit_charge: Option<f64>,
     /// `Units` (double): optional.
+    ///
+    /// How many units of the procedure to bill.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -11616,6 +11924,8 @@ impl crate::xml::Decode for CreatePaymentRequest {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PaymentCreate {
     /// `AjudicationDate` (string): optional, nillable.
+    ///
+    /// Adjudication date of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -11626,6 +11936,8 @@ pub struct PaymentCreate {
     )]
     pub ajudication_date: crate::xml::Nillable<String>,
     /// `Appointment` (PaymentAppointmentCreate): optional, nillable.
+    ///
+    /// The appointment the payment is for, by identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -11636,6 +11948,8 @@ pub struct PaymentCreate {
     )]
     pub appointment: crate::xml::Nillable<PaymentAppointmentCreate>,
     /// `BatchNumber` (string): optional, nillable.
+    ///
+    /// Batch number for the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -11646,6 +11960,8 @@ pub struct PaymentCreate {
     )]
     pub batch_number: crate::xml::Nillable<String>,
     /// `Insurance` (PaymentInsuranceCreate): optional, nillable.
+    ///
+    /// The insurance company plan, by identifier or name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -11656,6 +11972,8 @@ pub struct PaymentCreate {
     )]
     pub insurance: crate::xml::Nillable<PaymentInsuranceCreate>,
     /// `Other` (string): optional, nillable.
+    ///
+    /// The payer's name when PayerType is Other.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -11666,6 +11984,8 @@ pub struct PaymentCreate {
     )]
     pub other: crate::xml::Nillable<String>,
     /// `Patient` (PaymentPatientCreate): optional, nillable.
+    ///
+    /// The patient the payment relates to.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -11676,12 +11996,18 @@ pub struct PaymentCreate {
     )]
     pub patient: crate::xml::Nillable<PaymentPatientCreate>,
     /// `PayerType` (string): required, nillable (`None` is sent as `xsi:nil`).
+    ///
+    /// Who pays: Insurance, Patient or Other.
     #[cfg_attr(feature = "serde", serde(rename = "PayerType", default))]
     pub payer_type: Option<String>,
     /// `Payment` (PaymentPaymentCreate): required, nillable (`None` is sent as `xsi:nil`).
+    ///
+    /// Amount, method and reference of the payment.
     #[cfg_attr(feature = "serde", serde(rename = "Payment", default))]
     pub payment: Option<PaymentPaymentCreate>,
     /// `PostDate` (string): optional, nillable.
+    ///
+    /// Posting date of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -11692,6 +12018,8 @@ pub struct PaymentCreate {
     )]
     pub post_date: crate::xml::Nillable<String>,
     /// `Practice` (PaymentPracticeCreate): optional, nillable.
+    ///
+    /// The payment's practice, by identifier or name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -12031,12 +12359,18 @@ impl crate::xml::Decode for PaymentPatientCreate {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PaymentPaymentCreate {
     /// `AmountPaid` (string): required, nillable (`None` is sent as `xsi:nil`).
+    ///
+    /// The amount paid.
     #[cfg_attr(feature = "serde", serde(rename = "AmountPaid", default))]
     pub amount_paid: Option<String>,
     /// `PaymentMethod` (string): required, nillable (`None` is sent as `xsi:nil`).
+    ///
+    /// Cash, Check, CreditCard, ElectronicFundsTransfer, Other or Unknown.
     #[cfg_attr(feature = "serde", serde(rename = "PaymentMethod", default))]
     pub payment_method: Option<String>,
     /// `ReferenceNumber` (string): optional, nillable.
+    ///
+    /// Reference number of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -17136,6 +17470,8 @@ pub struct PatientBatchData {
     )]
     pub country: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -17836,6 +18172,8 @@ pub struct PatientBatchData {
     )]
     pub last_encounter_date: crate::xml::Nillable<String>,
     /// `LastModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20684,6 +21022,8 @@ impl crate::xml::Decode for GetPatientResp {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PatientData {
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's address, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20694,6 +21034,8 @@ pub struct PatientData {
     )]
     pub address_line1: crate::xml::Nillable<String>,
     /// `AddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's address, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20704,6 +21046,8 @@ pub struct PatientData {
     )]
     pub address_line2: crate::xml::Nillable<String>,
     /// `Adjustments` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Sum of all adjustments entered for the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20714,6 +21058,8 @@ pub struct PatientData {
     )]
     pub adjustments: crate::xml::Nillable<String>,
     /// `Age` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's age.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20724,6 +21070,8 @@ pub struct PatientData {
     )]
     pub age: crate::xml::Nillable<String>,
     /// `AlertMessage` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Alert message shown for the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20734,6 +21082,8 @@ pub struct PatientData {
     )]
     pub alert_message: crate::xml::Nillable<String>,
     /// `AlertShowWhenDisplayingPatientDetails` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the alert shows as the patient's details are displayed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20744,6 +21094,8 @@ pub struct PatientData {
     )]
     pub alert_show_when_displaying_patient_details: crate::xml::Nillable<String>,
     /// `AlertShowWhenEnteringEncounters` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the alert shows as encounters are entered.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20754,6 +21106,8 @@ pub struct PatientData {
     )]
     pub alert_show_when_entering_encounters: crate::xml::Nillable<String>,
     /// `AlertShowWhenPostingPayments` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the alert shows as payments are posted.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20764,6 +21118,8 @@ pub struct PatientData {
     )]
     pub alert_show_when_posting_payments: crate::xml::Nillable<String>,
     /// `AlertShowWhenPreparingPatientStatements` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the alert shows as patient statements are prepared.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20774,6 +21130,8 @@ pub struct PatientData {
     )]
     pub alert_show_when_preparing_patient_statements: crate::xml::Nillable<String>,
     /// `AlertShowWhenSchedulingAppointments` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the alert shows as appointments are scheduled.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20784,6 +21142,8 @@ pub struct PatientData {
     )]
     pub alert_show_when_scheduling_appointments: crate::xml::Nillable<String>,
     /// `AlertShowWhenViewingClaimDetails` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the alert shows as claim details are viewed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20804,6 +21164,8 @@ pub struct PatientData {
     )]
     pub cases: crate::xml::Nillable<Vec<PatientCaseData>>,
     /// `Charges` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Sum of all charges entered for the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20814,6 +21176,8 @@ pub struct PatientData {
     )]
     pub charges: crate::xml::Nillable<String>,
     /// `City` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's city.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20824,6 +21188,8 @@ pub struct PatientData {
     )]
     pub city: crate::xml::Nillable<String>,
     /// `CollectionCategoryName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient's collection category.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20834,6 +21200,8 @@ pub struct PatientData {
     )]
     pub collection_category_name: crate::xml::Nillable<String>,
     /// `Country` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's country, when not the U.S.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20844,6 +21212,8 @@ pub struct PatientData {
     )]
     pub country: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20854,6 +21224,8 @@ pub struct PatientData {
     )]
     pub created_date: crate::xml::Nillable<String>,
     /// `DOB` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's date of birth.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21124,6 +21496,8 @@ pub struct PatientData {
     )]
     pub default_case_dates_unable_to_work_start_date: crate::xml::Nillable<String>,
     /// `DefaultCaseDescription` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Description of the patient's default case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21134,6 +21508,8 @@ pub struct PatientData {
     )]
     pub default_case_description: crate::xml::Nillable<String>,
     /// `DefaultCaseID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient's default case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21144,6 +21520,8 @@ pub struct PatientData {
     )]
     pub default_case_id: crate::xml::Nillable<String>,
     /// `DefaultCaseName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient's default case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21154,6 +21532,8 @@ pub struct PatientData {
     )]
     pub default_case_name: crate::xml::Nillable<String>,
     /// `DefaultCasePayerScenario` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Payer scenario of the patient's default case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21164,6 +21544,8 @@ pub struct PatientData {
     )]
     pub default_case_payer_scenario: crate::xml::Nillable<String>,
     /// `DefaultCaseReferringProviderFullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the referring provider on the default case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21174,6 +21556,8 @@ pub struct PatientData {
     )]
     pub default_case_referring_provider_full_name: crate::xml::Nillable<String>,
     /// `DefaultCaseReferringProviderID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the referring provider on the default case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21184,6 +21568,8 @@ pub struct PatientData {
     )]
     pub default_case_referring_provider_id: crate::xml::Nillable<String>,
     /// `DefaultCaseSendPatientStatements` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when statements go to the patient for charges under the default case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21194,6 +21580,8 @@ pub struct PatientData {
     )]
     pub default_case_send_patient_statements: crate::xml::Nillable<String>,
     /// `DefaultRenderingProviderFullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient's default rendering provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21204,6 +21592,8 @@ pub struct PatientData {
     )]
     pub default_rendering_provider_full_name: crate::xml::Nillable<String>,
     /// `DefaultRenderingProviderId` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient's default rendering provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21244,6 +21634,8 @@ pub struct PatientData {
     )]
     pub default_service_location_fax_phone_ext: crate::xml::Nillable<String>,
     /// `DefaultServiceLocationId` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient's default service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21254,6 +21646,8 @@ pub struct PatientData {
     )]
     pub default_service_location_id: crate::xml::Nillable<String>,
     /// `DefaultServiceLocationName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient's default service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21344,6 +21738,8 @@ pub struct PatientData {
     )]
     pub default_service_location_phone_ext: crate::xml::Nillable<String>,
     /// `EmailAddress` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21384,6 +21780,8 @@ pub struct PatientData {
     )]
     pub emergency_phone_ext: crate::xml::Nillable<String>,
     /// `EmployerName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient's employer.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21394,6 +21792,8 @@ pub struct PatientData {
     )]
     pub employer_name: crate::xml::Nillable<String>,
     /// `EmploymentStatus` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's employment status.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21404,6 +21804,8 @@ pub struct PatientData {
     )]
     pub employment_status: crate::xml::Nillable<String>,
     /// `FirstName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's first name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21414,6 +21816,8 @@ pub struct PatientData {
     )]
     pub first_name: crate::xml::Nillable<String>,
     /// `Gender` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Male, Female or Unknown.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21424,6 +21828,8 @@ pub struct PatientData {
     )]
     pub gender: crate::xml::Nillable<String>,
     /// `GuarantorDifferentThanPatient` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when someone other than the patient is the guarantor.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21434,6 +21840,8 @@ pub struct PatientData {
     )]
     pub guarantor_different_than_patient: crate::xml::Nillable<String>,
     /// `GuarantorFirstName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Guarantor's first name, when not the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21444,6 +21852,8 @@ pub struct PatientData {
     )]
     pub guarantor_first_name: crate::xml::Nillable<String>,
     /// `GuarantorLastName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Guarantor's last name, when not the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21454,6 +21864,8 @@ pub struct PatientData {
     )]
     pub guarantor_last_name: crate::xml::Nillable<String>,
     /// `GuarantorMiddleName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Guarantor's middle name, when not the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21464,6 +21876,8 @@ pub struct PatientData {
     )]
     pub guarantor_middle_name: crate::xml::Nillable<String>,
     /// `GuarantorPrefix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Guarantor's name prefix, when not the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21474,6 +21888,8 @@ pub struct PatientData {
     )]
     pub guarantor_prefix: crate::xml::Nillable<String>,
     /// `GuarantorSuffix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Guarantor's name suffix, when not the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21484,6 +21900,8 @@ pub struct PatientData {
     )]
     pub guarantor_suffix: crate::xml::Nillable<String>,
     /// `HomePhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's home phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21494,6 +21912,8 @@ pub struct PatientData {
     )]
     pub home_phone: crate::xml::Nillable<String>,
     /// `HomePhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the home phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21504,6 +21924,8 @@ pub struct PatientData {
     )]
     pub home_phone_ext: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21514,6 +21936,8 @@ pub struct PatientData {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `InsuranceBalance` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Balance insurance still owes on the patient's charges.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21524,6 +21948,8 @@ pub struct PatientData {
     )]
     pub insurance_balance: crate::xml::Nillable<String>,
     /// `InsurancePayments` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Sum of the insurance payments posted for the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21534,6 +21960,8 @@ pub struct PatientData {
     )]
     pub insurance_payments: crate::xml::Nillable<String>,
     /// `LastAppointmentDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Latest appointment scheduled for the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21544,6 +21972,8 @@ pub struct PatientData {
     )]
     pub last_appointment_date: crate::xml::Nillable<String>,
     /// `LastDiagnosis` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Latest diagnosis entered for the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21554,6 +21984,8 @@ pub struct PatientData {
     )]
     pub last_diagnosis: crate::xml::Nillable<String>,
     /// `LastEncounterDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service date of the latest encounter entered for the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21564,6 +21996,8 @@ pub struct PatientData {
     )]
     pub last_encounter_date: crate::xml::Nillable<String>,
     /// `LastModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21574,6 +22008,8 @@ pub struct PatientData {
     )]
     pub last_modified_date: crate::xml::Nillable<String>,
     /// `LastName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's last name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21584,6 +22020,8 @@ pub struct PatientData {
     )]
     pub last_name: crate::xml::Nillable<String>,
     /// `LastPaymentDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Posting date of the latest payment from the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21594,6 +22032,8 @@ pub struct PatientData {
     )]
     pub last_payment_date: crate::xml::Nillable<String>,
     /// `LastStatementDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date of the latest statement sent to the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21604,6 +22044,8 @@ pub struct PatientData {
     )]
     pub last_statement_date: crate::xml::Nillable<String>,
     /// `MaritalStatus` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Marital status code: A annulled, D divorced, I interlocutory, L legally separated, M married, P polygamous, S single, T domestic partner, W widowed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21614,6 +22056,8 @@ pub struct PatientData {
     )]
     pub marital_status: crate::xml::Nillable<String>,
     /// `MedicalRecordNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's medical record number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21624,6 +22068,8 @@ pub struct PatientData {
     )]
     pub medical_record_number: crate::xml::Nillable<String>,
     /// `MiddleName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's middle name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21634,6 +22080,8 @@ pub struct PatientData {
     )]
     pub middle_name: crate::xml::Nillable<String>,
     /// `MobilePhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's mobile phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21644,6 +22092,8 @@ pub struct PatientData {
     )]
     pub mobile_phone: crate::xml::Nillable<String>,
     /// `MobilePhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the mobile phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21654,6 +22104,8 @@ pub struct PatientData {
     )]
     pub mobile_phone_ext: crate::xml::Nillable<String>,
     /// `MostRecentNote1Date` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date of the first most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21664,6 +22116,8 @@ pub struct PatientData {
     )]
     pub most_recent_note1_date: crate::xml::Nillable<String>,
     /// `MostRecentNote1Message` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Text of the first most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21674,6 +22128,8 @@ pub struct PatientData {
     )]
     pub most_recent_note1_message: crate::xml::Nillable<String>,
     /// `MostRecentNote1User` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// User who wrote the first most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21684,6 +22140,8 @@ pub struct PatientData {
     )]
     pub most_recent_note1_user: crate::xml::Nillable<String>,
     /// `MostRecentNote2Date` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date of the second most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21694,6 +22152,8 @@ pub struct PatientData {
     )]
     pub most_recent_note2_date: crate::xml::Nillable<String>,
     /// `MostRecentNote2Message` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Text of the second most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21704,6 +22164,8 @@ pub struct PatientData {
     )]
     pub most_recent_note2_message: crate::xml::Nillable<String>,
     /// `MostRecentNote2User` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// User who wrote the second most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21714,6 +22176,8 @@ pub struct PatientData {
     )]
     pub most_recent_note2_user: crate::xml::Nillable<String>,
     /// `MostRecentNote3Date` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date of the third most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21724,6 +22188,8 @@ pub struct PatientData {
     )]
     pub most_recent_note3_date: crate::xml::Nillable<String>,
     /// `MostRecentNote3Message` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Text of the third most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21734,6 +22200,8 @@ pub struct PatientData {
     )]
     pub most_recent_note3_message: crate::xml::Nillable<String>,
     /// `MostRecentNote3User` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// User who wrote the third most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21744,6 +22212,8 @@ pub struct PatientData {
     )]
     pub most_recent_note3_user: crate::xml::Nillable<String>,
     /// `MostRecentNote4Date` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date of the fourth most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21754,6 +22224,8 @@ pub struct PatientData {
     )]
     pub most_recent_note4_date: crate::xml::Nillable<String>,
     /// `MostRecentNote4Message` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Text of the fourth most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21764,6 +22236,8 @@ pub struct PatientData {
     )]
     pub most_recent_note4_message: crate::xml::Nillable<String>,
     /// `MostRecentNote4User` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// User who wrote the fourth most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21774,6 +22248,8 @@ pub struct PatientData {
     )]
     pub most_recent_note4_user: crate::xml::Nillable<String>,
     /// `PatientBalance` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Balance the patient still owes on charges assigned to them.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21784,6 +22260,8 @@ pub struct PatientData {
     )]
     pub patient_balance: crate::xml::Nillable<String>,
     /// `PatientFullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's full name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21794,6 +22272,8 @@ pub struct PatientData {
     )]
     pub patient_full_name: crate::xml::Nillable<String>,
     /// `PatientPayments` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Sum of the patient's own payments posted.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21804,6 +22284,8 @@ pub struct PatientData {
     )]
     pub patient_payments: crate::xml::Nillable<String>,
     /// `PracticeId` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21814,6 +22296,8 @@ pub struct PatientData {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21824,6 +22308,8 @@ pub struct PatientData {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `Prefix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's name prefix.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21834,6 +22320,8 @@ pub struct PatientData {
     )]
     pub prefix: crate::xml::Nillable<String>,
     /// `PrimaryCarePhysicianFullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient's primary care physician.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21844,6 +22332,8 @@ pub struct PatientData {
     )]
     pub primary_care_physician_full_name: crate::xml::Nillable<String>,
     /// `PrimaryCarePhysicianId` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient's primary care physician.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21854,6 +22344,8 @@ pub struct PatientData {
     )]
     pub primary_care_physician_id: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyCompanyID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the insurance company of the default case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21864,6 +22356,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_company_id: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyCompanyName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance company of the default case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21874,6 +22368,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_company_name: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyCopay` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Copay of the default case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21884,6 +22380,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_copay: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyDeductible` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Deductible of the default case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21894,6 +22392,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_deductible: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyEffectiveEndDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Last day the default case's primary policy is in effect.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21904,6 +22404,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_effective_end_date: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyEffectiveStartDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// First day the default case's primary policy is in effect.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21914,6 +22416,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_effective_start_date: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyGroupNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Group number of the default case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21964,6 +22468,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_insured_country: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyInsuredDateOfBirth` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date of birth of the primary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21974,6 +22480,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_insured_date_of_birth: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyInsuredFullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Full name of the primary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21984,6 +22492,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_insured_full_name: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyInsuredGender` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Gender of the primary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21994,6 +22504,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_insured_gender: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyInsuredIDNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// ID number of the primary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22014,6 +22526,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_insured_notes: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyInsuredSocialSecurityNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Social security number of the primary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22046,6 +22560,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_insured_zip_code: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Policy number of the default case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22056,6 +22572,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_number: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyPatientRelationshipToInsured` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's relation to the primary policy's insured: C child, O other, S self, U spouse.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22138,6 +22656,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_plan_fax_number_ext: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyPlanID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the insurance plan of the default case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22148,6 +22668,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_plan_id: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyPlanName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance plan of the default case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22198,6 +22720,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_plan_zip_code: crate::xml::Nillable<String>,
     /// `ReferralSource` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// How the patient was referred.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22208,6 +22732,8 @@ pub struct PatientData {
     )]
     pub referral_source: crate::xml::Nillable<String>,
     /// `ReferringProviderFullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the provider who referred the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22218,6 +22744,8 @@ pub struct PatientData {
     )]
     pub referring_provider_full_name: crate::xml::Nillable<String>,
     /// `ReferringProviderId` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the provider who referred the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22228,6 +22756,8 @@ pub struct PatientData {
     )]
     pub referring_provider_id: crate::xml::Nillable<String>,
     /// `SSN` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's social security number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22238,6 +22768,8 @@ pub struct PatientData {
     )]
     pub ssn: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyCompanyID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the insurance company of the default case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22248,6 +22780,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_company_id: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyCompanyName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance company of the default case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22258,6 +22792,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_company_name: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyCopay` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Copay of the default case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22268,6 +22804,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_copay: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyDeductible` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Deductible of the default case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22278,6 +22816,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_deductible: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyEffectiveEndDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Last day the default case's secondary policy is in effect.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22288,6 +22828,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_effective_end_date: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyEffectiveStartDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// First day the default case's secondary policy is in effect.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22298,6 +22840,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_effective_start_date: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyGroupNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Group number of the default case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22348,6 +22892,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_insured_country: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyInsuredDateOfBirth` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date of birth of the secondary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22358,6 +22904,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_insured_date_of_birth: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyInsuredFullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Full name of the secondary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22368,6 +22916,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_insured_full_name: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyInsuredGender` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Gender of the secondary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22378,6 +22928,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_insured_gender: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyInsuredIDNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// ID number of the secondary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22398,6 +22950,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_insured_notes: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyInsuredSocialSecurityNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Social security number of the secondary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22430,6 +22984,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_insured_zip_code: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Policy number of the default case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22440,6 +22996,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_number: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyPatientRelationshipToInsured` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's relation to the secondary policy's insured: C child, O other, S self, U spouse.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22522,6 +23080,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_plan_fax_number_ext: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyPlanID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the insurance plan of the default case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22532,6 +23092,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_plan_id: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyPlanName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance plan of the default case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22582,6 +23144,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_plan_zip_code: crate::xml::Nillable<String>,
     /// `State` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's state.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22592,6 +23156,8 @@ pub struct PatientData {
     )]
     pub state: crate::xml::Nillable<String>,
     /// `StatementNote` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Latest statement note posted to the patient's account.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22602,6 +23168,8 @@ pub struct PatientData {
     )]
     pub statement_note: crate::xml::Nillable<String>,
     /// `Suffix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's name suffix.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22612,6 +23180,8 @@ pub struct PatientData {
     )]
     pub suffix: crate::xml::Nillable<String>,
     /// `TotalBalance` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's whole open balance.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22622,6 +23192,8 @@ pub struct PatientData {
     )]
     pub total_balance: crate::xml::Nillable<String>,
     /// `WorkPhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's work phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22632,6 +23204,8 @@ pub struct PatientData {
     )]
     pub work_phone: crate::xml::Nillable<String>,
     /// `WorkPhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the work phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22642,6 +23216,8 @@ pub struct PatientData {
     )]
     pub work_phone_ext: crate::xml::Nillable<String>,
     /// `ZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's zip code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26577,6 +27153,8 @@ impl crate::xml::Decode for AppointmentFieldsToReturn {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct AppointmentFilter {
     /// `AppointmentReason` (string): optional, nillable.
+    ///
+    /// Only appointments with this reason.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26587,6 +27165,8 @@ pub struct AppointmentFilter {
     )]
     pub appointment_reason: crate::xml::Nillable<String>,
     /// `ConfirmationStatus` (string): optional, nillable.
+    ///
+    /// Only appointments in this status: Confirmed, Check-in, No-show, Check-out, Rescheduled, Scheduled or Cancelled.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26597,6 +27177,8 @@ pub struct AppointmentFilter {
     )]
     pub confirmation_status: crate::xml::Nillable<String>,
     /// `EndDate` (string): optional, nillable.
+    ///
+    /// Latest appointment end; unset, 7 days after the start, unless a created or changed range is set.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26607,6 +27189,8 @@ pub struct AppointmentFilter {
     )]
     pub end_date: crate::xml::Nillable<String>,
     /// `FromCreatedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the appointments were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26617,6 +27201,8 @@ pub struct AppointmentFilter {
     )]
     pub from_created_date: crate::xml::Nillable<String>,
     /// `FromLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the appointments were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26627,6 +27213,8 @@ pub struct AppointmentFilter {
     )]
     pub from_last_modified_date: crate::xml::Nillable<String>,
     /// `PatientCasePayerScenario` (string): optional, nillable.
+    ///
+    /// Only appointments whose case has this payer scenario.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26637,6 +27225,8 @@ pub struct AppointmentFilter {
     )]
     pub patient_case_payer_scenario: crate::xml::Nillable<String>,
     /// `PatientFullName` (string): optional, nillable.
+    ///
+    /// Only appointments of the patient with this full name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26647,6 +27237,8 @@ pub struct AppointmentFilter {
     )]
     pub patient_full_name: crate::xml::Nillable<String>,
     /// `PatientID` (string): optional, nillable.
+    ///
+    /// Only appointments of the patient with this identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26657,6 +27249,8 @@ pub struct AppointmentFilter {
     )]
     pub patient_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable.
+    ///
+    /// Name of the practice whose appointments to return.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26677,6 +27271,8 @@ pub struct AppointmentFilter {
     )]
     pub resource_name: crate::xml::Nillable<String>,
     /// `ServiceLocationName` (string): optional, nillable.
+    ///
+    /// Only appointments at this location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26687,6 +27283,8 @@ pub struct AppointmentFilter {
     )]
     pub service_location_name: crate::xml::Nillable<String>,
     /// `StartDate` (string): optional, nillable.
+    ///
+    /// Earliest appointment start; unset, 7 days before today (3 if EndDate is unset too), unless a created or changed range is set.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26697,6 +27295,8 @@ pub struct AppointmentFilter {
     )]
     pub start_date: crate::xml::Nillable<String>,
     /// `TimeZoneOffsetFromGMT` (string): optional, nillable.
+    ///
+    /// The calling computer's time zone offset from GMT.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26707,6 +27307,8 @@ pub struct AppointmentFilter {
     )]
     pub time_zone_offset_from_gmt: crate::xml::Nillable<String>,
     /// `ToCreatedDate` (string): optional, nillable.
+    ///
+    /// Latest date the appointments were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26717,6 +27319,8 @@ pub struct AppointmentFilter {
     )]
     pub to_created_date: crate::xml::Nillable<String>,
     /// `ToLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Latest date the appointments were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26727,6 +27331,8 @@ pub struct AppointmentFilter {
     )]
     pub to_last_modified_date: crate::xml::Nillable<String>,
     /// `Type` (string): optional, nillable.
+    ///
+    /// Only appointments of this type: U unknown, P patient, O other.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26932,6 +27538,8 @@ pub type ArrayOfAppointmentData = Vec<AppointmentData>;
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct AppointmentData {
     /// `AllDay` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True for an all-day appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26952,6 +27560,8 @@ pub struct AppointmentData {
     )]
     pub appointment_duration: crate::xml::Nillable<String>,
     /// `AppointmentReason1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The first reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26962,6 +27572,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason1: crate::xml::Nillable<String>,
     /// `AppointmentReason10` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The tenth reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26972,6 +27584,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason10: crate::xml::Nillable<String>,
     /// `AppointmentReason2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The second reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26982,6 +27596,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason2: crate::xml::Nillable<String>,
     /// `AppointmentReason3` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The third reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26992,6 +27608,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason3: crate::xml::Nillable<String>,
     /// `AppointmentReason4` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The fourth reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27002,6 +27620,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason4: crate::xml::Nillable<String>,
     /// `AppointmentReason5` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The fifth reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27012,6 +27632,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason5: crate::xml::Nillable<String>,
     /// `AppointmentReason6` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The sixth reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27022,6 +27644,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason6: crate::xml::Nillable<String>,
     /// `AppointmentReason7` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The seventh reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27032,6 +27656,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason7: crate::xml::Nillable<String>,
     /// `AppointmentReason8` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The eighth reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27042,6 +27668,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason8: crate::xml::Nillable<String>,
     /// `AppointmentReason9` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The ninth reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27152,6 +27780,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason_id9: crate::xml::Nillable<String>,
     /// `AuthorizationEndDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Last day of the appointment's authorization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27162,6 +27792,8 @@ pub struct AppointmentData {
     )]
     pub authorization_end_date: crate::xml::Nillable<String>,
     /// `AuthorizationID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the appointment's authorization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27172,6 +27804,8 @@ pub struct AppointmentData {
     )]
     pub authorization_id: crate::xml::Nillable<String>,
     /// `AuthorizationInsurancePlan` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance plan of the appointment's authorization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27182,6 +27816,8 @@ pub struct AppointmentData {
     )]
     pub authorization_insurance_plan: crate::xml::Nillable<String>,
     /// `AuthorizationNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Number of the appointment's authorization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27192,6 +27828,8 @@ pub struct AppointmentData {
     )]
     pub authorization_number: crate::xml::Nillable<String>,
     /// `AuthorizationStartDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// First day of the appointment's authorization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27202,6 +27840,8 @@ pub struct AppointmentData {
     )]
     pub authorization_start_date: crate::xml::Nillable<String>,
     /// `ConfirmationStatus` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The appointment's status.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27212,6 +27852,8 @@ pub struct AppointmentData {
     )]
     pub confirmation_status: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27222,6 +27864,8 @@ pub struct AppointmentData {
     )]
     pub created_date: crate::xml::Nillable<String>,
     /// `EndDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date and time the appointment ends.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27232,6 +27876,8 @@ pub struct AppointmentData {
     )]
     pub end_date: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The appointment's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27242,6 +27888,8 @@ pub struct AppointmentData {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `LastModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27252,6 +27900,8 @@ pub struct AppointmentData {
     )]
     pub last_modified_date: crate::xml::Nillable<String>,
     /// `Notes` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Notes or comments on the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27262,6 +27912,8 @@ pub struct AppointmentData {
     )]
     pub notes: crate::xml::Nillable<String>,
     /// `PatientCaseID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient case of the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27272,6 +27924,8 @@ pub struct AppointmentData {
     )]
     pub patient_case_id: crate::xml::Nillable<String>,
     /// `PatientCaseName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient case of the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27282,6 +27936,8 @@ pub struct AppointmentData {
     )]
     pub patient_case_name: crate::xml::Nillable<String>,
     /// `PatientCasePayerScenario` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Payer scenario of the appointment's case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27292,6 +27948,8 @@ pub struct AppointmentData {
     )]
     pub patient_case_payer_scenario: crate::xml::Nillable<String>,
     /// `PatientFullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Full name of the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27302,6 +27960,8 @@ pub struct AppointmentData {
     )]
     pub patient_full_name: crate::xml::Nillable<String>,
     /// `PatientID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27312,6 +27972,8 @@ pub struct AppointmentData {
     )]
     pub patient_id: crate::xml::Nillable<String>,
     /// `PracticeID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the appointment's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27322,6 +27984,8 @@ pub struct AppointmentData {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the appointment's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27332,6 +27996,8 @@ pub struct AppointmentData {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `Recurring` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True for a recurring appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27442,6 +28108,8 @@ pub struct AppointmentData {
     )]
     pub resource_id9: crate::xml::Nillable<String>,
     /// `ResourceName1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The first provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27452,6 +28120,8 @@ pub struct AppointmentData {
     )]
     pub resource_name1: crate::xml::Nillable<String>,
     /// `ResourceName10` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The tenth provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27462,6 +28132,8 @@ pub struct AppointmentData {
     )]
     pub resource_name10: crate::xml::Nillable<String>,
     /// `ResourceName2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The second provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27472,6 +28144,8 @@ pub struct AppointmentData {
     )]
     pub resource_name2: crate::xml::Nillable<String>,
     /// `ResourceName3` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The third provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27482,6 +28156,8 @@ pub struct AppointmentData {
     )]
     pub resource_name3: crate::xml::Nillable<String>,
     /// `ResourceName4` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The fourth provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27492,6 +28168,8 @@ pub struct AppointmentData {
     )]
     pub resource_name4: crate::xml::Nillable<String>,
     /// `ResourceName5` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The fifth provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27502,6 +28180,8 @@ pub struct AppointmentData {
     )]
     pub resource_name5: crate::xml::Nillable<String>,
     /// `ResourceName6` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The sixth provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27512,6 +28192,8 @@ pub struct AppointmentData {
     )]
     pub resource_name6: crate::xml::Nillable<String>,
     /// `ResourceName7` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The seventh provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27522,6 +28204,8 @@ pub struct AppointmentData {
     )]
     pub resource_name7: crate::xml::Nillable<String>,
     /// `ResourceName8` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The eighth provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27532,6 +28216,8 @@ pub struct AppointmentData {
     )]
     pub resource_name8: crate::xml::Nillable<String>,
     /// `ResourceName9` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The ninth provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27652,6 +28338,8 @@ pub struct AppointmentData {
     )]
     pub service_location_id: crate::xml::Nillable<String>,
     /// `ServiceLocationName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Where the appointment takes place.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27662,6 +28350,8 @@ pub struct AppointmentData {
     )]
     pub service_location_name: crate::xml::Nillable<String>,
     /// `StartDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date and time the appointment starts.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27672,6 +28362,8 @@ pub struct AppointmentData {
     )]
     pub start_date: crate::xml::Nillable<String>,
     /// `Type` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// U unknown, P patient, O other.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30688,6 +31380,8 @@ impl crate::xml::Decode for ChargeFieldsToReturn {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ChargeFilter {
     /// `BatchNumber` (string): optional, nillable.
+    ///
+    /// Only charges whose encounter has this batch number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30698,6 +31392,8 @@ pub struct ChargeFilter {
     )]
     pub batch_number: crate::xml::Nillable<String>,
     /// `BilledTo` (string): optional, nillable.
+    ///
+    /// Only charges currently assigned to this insurer or patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30708,6 +31404,8 @@ pub struct ChargeFilter {
     )]
     pub billed_to: crate::xml::Nillable<String>,
     /// `CasePayerScenario` (string): optional, nillable.
+    ///
+    /// Only charges whose case has this payer scenario.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30718,6 +31416,8 @@ pub struct ChargeFilter {
     )]
     pub case_payer_scenario: crate::xml::Nillable<String>,
     /// `DiagnosisCode` (string): optional, nillable.
+    ///
+    /// Only charges whose first diagnosis code is this one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30728,6 +31428,8 @@ pub struct ChargeFilter {
     )]
     pub diagnosis_code: crate::xml::Nillable<String>,
     /// `EncounterStatus` (string): optional, nillable.
+    ///
+    /// Only charges whose encounter has this status: Draft, Review, Approved or Rejected.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30738,6 +31440,8 @@ pub struct ChargeFilter {
     )]
     pub encounter_status: crate::xml::Nillable<String>,
     /// `FromCreatedDate` (string): optional, nillable.
+    ///
+    /// Earliest claim creation date; left unset, 7 days before ToCreatedDate.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30748,6 +31452,8 @@ pub struct ChargeFilter {
     )]
     pub from_created_date: crate::xml::Nillable<String>,
     /// `FromLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Earliest claim change date; left unset, 7 days before ToLastModifiedDate.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30758,6 +31464,8 @@ pub struct ChargeFilter {
     )]
     pub from_last_modified_date: crate::xml::Nillable<String>,
     /// `FromPostingDate` (string): optional, nillable.
+    ///
+    /// Earliest posting date of the charges' encounters; left unset, 7 days before ToPostingDate.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30768,6 +31476,8 @@ pub struct ChargeFilter {
     )]
     pub from_posting_date: crate::xml::Nillable<String>,
     /// `FromServiceDate` (string): optional, nillable.
+    ///
+    /// Earliest service date; left unset, 7 days before ToServiceDate.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30778,6 +31488,8 @@ pub struct ChargeFilter {
     )]
     pub from_service_date: crate::xml::Nillable<String>,
     /// `IncludeUnapprovedCharges` (string): optional, nillable.
+    ///
+    /// "T" to include charges of encounters not yet approved.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30788,6 +31500,8 @@ pub struct ChargeFilter {
     )]
     pub include_unapproved_charges: crate::xml::Nillable<String>,
     /// `PatientName` (string): optional, nillable.
+    ///
+    /// Only charges of the patient with this name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30798,6 +31512,8 @@ pub struct ChargeFilter {
     )]
     pub patient_name: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable.
+    ///
+    /// Name of the practice whose charges to return.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30808,6 +31524,8 @@ pub struct ChargeFilter {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `ProcedureCode` (string): optional, nillable.
+    ///
+    /// Only charges for this procedure code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30818,6 +31536,8 @@ pub struct ChargeFilter {
     )]
     pub procedure_code: crate::xml::Nillable<String>,
     /// `ReferringProviderFullName` (string): optional, nillable.
+    ///
+    /// Only charges with this referring physician.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30828,6 +31548,8 @@ pub struct ChargeFilter {
     )]
     pub referring_provider_full_name: crate::xml::Nillable<String>,
     /// `RenderingProviderFullName` (string): optional, nillable.
+    ///
+    /// Only charges with this rendering provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30838,6 +31560,8 @@ pub struct ChargeFilter {
     )]
     pub rendering_provider_full_name: crate::xml::Nillable<String>,
     /// `SchedulingProviderFullName` (string): optional, nillable.
+    ///
+    /// Only charges with this scheduling provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30848,6 +31572,8 @@ pub struct ChargeFilter {
     )]
     pub scheduling_provider_full_name: crate::xml::Nillable<String>,
     /// `ServiceLocationName` (string): optional, nillable.
+    ///
+    /// Only charges at this service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30858,6 +31584,8 @@ pub struct ChargeFilter {
     )]
     pub service_location_name: crate::xml::Nillable<String>,
     /// `Status` (string): optional, nillable.
+    ///
+    /// Only charges in this status.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30868,6 +31596,8 @@ pub struct ChargeFilter {
     )]
     pub status: crate::xml::Nillable<String>,
     /// `ToCreatedDate` (string): optional, nillable.
+    ///
+    /// Latest claim creation date; left unset, 7 days after FromCreatedDate.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30878,6 +31608,8 @@ pub struct ChargeFilter {
     )]
     pub to_created_date: crate::xml::Nillable<String>,
     /// `ToLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Latest claim change date; left unset, 7 days after FromLastModifiedDate.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30888,6 +31620,8 @@ pub struct ChargeFilter {
     )]
     pub to_last_modified_date: crate::xml::Nillable<String>,
     /// `ToPostingDate` (string): optional, nillable.
+    ///
+    /// Latest posting date of the charges' encounters; left unset, 7 days after FromPostingDate.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30898,6 +31632,8 @@ pub struct ChargeFilter {
     )]
     pub to_posting_date: crate::xml::Nillable<String>,
     /// `ToServiceDate` (string): optional, nillable.
+    ///
+    /// Latest service date; left unset, 7 days after FromServiceDate.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31124,6 +31860,8 @@ pub type ArrayOfChargeData = Vec<ChargeData>;
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ChargeData {
     /// `AdjustedCharges` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The charge's amount after adjustments: TotalCharges less every adjustment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31134,6 +31872,8 @@ pub struct ChargeData {
     )]
     pub adjusted_charges: crate::xml::Nillable<String>,
     /// `AllowedAmount` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Allowed amount expected for the charge under the insurance contract settings.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31144,6 +31884,8 @@ pub struct ChargeData {
     )]
     pub allowed_amount: crate::xml::Nillable<String>,
     /// `AppointmentID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the appointment the charge is tied to.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31154,6 +31896,8 @@ pub struct ChargeData {
     )]
     pub appointment_id: crate::xml::Nillable<String>,
     /// `BatchNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Batch number of the charge's encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31164,6 +31908,8 @@ pub struct ChargeData {
     )]
     pub batch_number: crate::xml::Nillable<String>,
     /// `BilledTo` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The party last billed for the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31174,6 +31920,8 @@ pub struct ChargeData {
     )]
     pub billed_to: crate::xml::Nillable<String>,
     /// `CaseName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient case the charge falls under.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31184,6 +31932,8 @@ pub struct ChargeData {
     )]
     pub case_name: crate::xml::Nillable<String>,
     /// `CasePayerScenario` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Payer scenario of the charge's case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31194,6 +31944,8 @@ pub struct ChargeData {
     )]
     pub case_payer_scenario: crate::xml::Nillable<String>,
     /// `CopayAmount` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Amount of the copay recorded with the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31204,6 +31956,8 @@ pub struct ChargeData {
     )]
     pub copay_amount: crate::xml::Nillable<String>,
     /// `CopayCategory` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Payment category of the copay.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31214,6 +31968,8 @@ pub struct ChargeData {
     )]
     pub copay_category: crate::xml::Nillable<String>,
     /// `CopayMethod` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// How the copay was paid.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31224,6 +31980,8 @@ pub struct ChargeData {
     )]
     pub copay_method: crate::xml::Nillable<String>,
     /// `CopayReference` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reference number of the copay payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31234,6 +31992,8 @@ pub struct ChargeData {
     )]
     pub copay_reference: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31244,6 +32004,8 @@ pub struct ChargeData {
     )]
     pub created_date: crate::xml::Nillable<String>,
     /// `DoNotSendClaimElectronically` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the claim must not be sent electronically.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31254,6 +32016,8 @@ pub struct ChargeData {
     )]
     pub do_not_send_claim_electronically: crate::xml::Nillable<String>,
     /// `DoNotSendElectronicallyToSecondary` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the claim must not be sent electronically to the secondary insurance.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31324,6 +32088,8 @@ pub struct ChargeData {
     )]
     pub encounter_diagnosis_id4: crate::xml::Nillable<String>,
     /// `EncounterID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the encounter the charge was entered on.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31344,6 +32110,8 @@ pub struct ChargeData {
     )]
     pub encounter_procedure_id: crate::xml::Nillable<String>,
     /// `EncounterStatus` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Status of the charge's encounter: Draft, Review, Approved or Rejected.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31354,6 +32122,8 @@ pub struct ChargeData {
     )]
     pub encounter_status: crate::xml::Nillable<String>,
     /// `ExpectedAmount` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reimbursement expected for the charge under the insurance contract settings.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31364,6 +32134,8 @@ pub struct ChargeData {
     )]
     pub expected_amount: crate::xml::Nillable<String>,
     /// `HospitalizationEndDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// End of the hospitalization the charge relates to.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31374,6 +32146,8 @@ pub struct ChargeData {
     )]
     pub hospitalization_end_date: crate::xml::Nillable<String>,
     /// `HospitalizationStartDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Start of the hospitalization the charge relates to.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31384,6 +32158,8 @@ pub struct ChargeData {
     )]
     pub hospitalization_start_date: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The claim's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31394,6 +32170,8 @@ pub struct ChargeData {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `InsuranceBalance` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Part of the open balance insurance owes.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31404,6 +32182,8 @@ pub struct ChargeData {
     )]
     pub insurance_balance: crate::xml::Nillable<String>,
     /// `LastModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31414,6 +32194,8 @@ pub struct ChargeData {
     )]
     pub last_modified_date: crate::xml::Nillable<String>,
     /// `LineNote` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Note on the charge's service line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31424,6 +32206,8 @@ pub struct ChargeData {
     )]
     pub line_note: crate::xml::Nillable<String>,
     /// `LocalUseBox10d` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Custom insurance field, local use box 10d.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31434,6 +32218,8 @@ pub struct ChargeData {
     )]
     pub local_use_box10d: crate::xml::Nillable<String>,
     /// `LocalUseBox19` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Custom insurance field, local use box 19.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31444,6 +32230,8 @@ pub struct ChargeData {
     )]
     pub local_use_box19: crate::xml::Nillable<String>,
     /// `Minutes` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Minutes recorded for the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31524,6 +32312,8 @@ pub struct ChargeData {
     )]
     pub other_payment_ref: crate::xml::Nillable<String>,
     /// `PatientBalance` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Part of the open balance the patient owes.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31534,6 +32324,8 @@ pub struct ChargeData {
     )]
     pub patient_balance: crate::xml::Nillable<String>,
     /// `PatientBatchID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Batch number of the patient payment on this charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31544,6 +32336,8 @@ pub struct ChargeData {
     )]
     pub patient_batch_id: crate::xml::Nillable<String>,
     /// `PatientDateOfBirth` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The charged patient's date of birth.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31554,6 +32348,8 @@ pub struct ChargeData {
     )]
     pub patient_date_of_birth: crate::xml::Nillable<String>,
     /// `PatientFirstBillDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the patient was first billed for the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31574,6 +32370,8 @@ pub struct ChargeData {
     )]
     pub patient_first_name: crate::xml::Nillable<String>,
     /// `PatientID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient charged.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31584,6 +32382,8 @@ pub struct ChargeData {
     )]
     pub patient_id: crate::xml::Nillable<String>,
     /// `PatientLastBillDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the patient was last billed for the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31614,6 +32414,8 @@ pub struct ChargeData {
     )]
     pub patient_middle_name: crate::xml::Nillable<String>,
     /// `PatientName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient charged.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31624,6 +32426,8 @@ pub struct ChargeData {
     )]
     pub patient_name: crate::xml::Nillable<String>,
     /// `PatientPaymentAmount` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Amount of the patient payment posted for the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31634,6 +32438,8 @@ pub struct ChargeData {
     )]
     pub patient_payment_amount: crate::xml::Nillable<String>,
     /// `PatientPaymentCategoryDesc` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Category of the patient payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31644,6 +32450,8 @@ pub struct ChargeData {
     )]
     pub patient_payment_category_desc: crate::xml::Nillable<String>,
     /// `PatientPaymentID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient payment posted for the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31654,6 +32462,8 @@ pub struct ChargeData {
     )]
     pub patient_payment_id: crate::xml::Nillable<String>,
     /// `PatientPaymentMethodDesc` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Payment method of the patient payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31664,6 +32474,8 @@ pub struct ChargeData {
     )]
     pub patient_payment_method_desc: crate::xml::Nillable<String>,
     /// `PatientPaymentPostingDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Posting date of the patient payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31674,6 +32486,8 @@ pub struct ChargeData {
     )]
     pub patient_payment_posting_date: crate::xml::Nillable<String>,
     /// `PatientPaymentRef` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reference code of the patient payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31684,6 +32498,8 @@ pub struct ChargeData {
     )]
     pub patient_payment_ref: crate::xml::Nillable<String>,
     /// `PostingDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Posting date of the charge's encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31694,6 +32510,8 @@ pub struct ChargeData {
     )]
     pub posting_date: crate::xml::Nillable<String>,
     /// `PracticeID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the practice the charge belongs to.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31704,6 +32522,8 @@ pub struct ChargeData {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the practice the charge belongs to.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31714,6 +32534,8 @@ pub struct ChargeData {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceAddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Address of the primary policy's insurance plan, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31724,6 +32546,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_address_line1: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceAddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Address of the primary policy's insurance plan, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31734,6 +32558,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_address_line2: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceAdjudicationDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Adjudication date of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31744,6 +32570,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_adjudication_date: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceBatchID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the billing batch of the primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31754,6 +32582,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_batch_id: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceCity` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// City of the primary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31764,6 +32594,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_city: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceCompanyName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance company billed as primary: the policy named when the primary payment was posted, else the case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31774,6 +32606,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_company_name: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceCountry` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Country of the primary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31784,6 +32618,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_country: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceFirstBillDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the charge was first billed to the primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31794,6 +32630,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_first_bill_date: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceInsuranceAllowed` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Allowed amount of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31804,6 +32642,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_insurance_allowed: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceInsuranceCoinsurance` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Coinsurance posted from the primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31814,6 +32654,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_insurance_coinsurance: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceInsuranceContractAdjustment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Contract adjustment amount of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31824,6 +32666,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_insurance_contract_adjustment: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceInsuranceContractAdjustmentReason` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reason for the contract adjustment of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31836,6 +32680,8 @@ pub struct ChargeData {
         String,
     >,
     /// `PrimaryInsuranceInsuranceCopay` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Copay posted from the primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31846,6 +32692,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_insurance_copay: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceInsuranceDeductible` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Deductible posted from the primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31856,6 +32704,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_insurance_deductible: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceInsurancePayment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Amount the primary policy paid on this charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31866,6 +32716,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_insurance_payment: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceInsuranceSecondaryAdjustment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Secondary contract adjustment amount of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31876,6 +32728,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_insurance_secondary_adjustment: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceInsuranceSecondaryAdjustmentReason` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reason for the secondary contract adjustment of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31888,6 +32742,8 @@ pub struct ChargeData {
         String,
     >,
     /// `PrimaryInsuranceLastBillDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the charge was last billed to the primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31898,6 +32754,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_last_bill_date: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePaymentCategoryDesc` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Category of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31908,6 +32766,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_payment_category_desc: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePaymentID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the payment posted from the primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31918,6 +32778,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_payment_id: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePaymentMethodDesc` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Payment method of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31928,6 +32790,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_payment_method_desc: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePaymentPostingDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Posting date of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31938,6 +32802,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_payment_posting_date: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePaymentRef` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reference number of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31948,6 +32814,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_payment_ref: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePlanName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance plan billed as primary: the policy named when the primary payment was posted, else the case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31958,6 +32826,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_plan_name: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceState` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// State of the primary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31968,6 +32838,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_state: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Zip code of the primary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31978,6 +32850,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_zip_code: crate::xml::Nillable<String>,
     /// `ProcedureCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Procedure code billed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31988,6 +32862,8 @@ pub struct ChargeData {
     )]
     pub procedure_code: crate::xml::Nillable<String>,
     /// `ProcedureCodeCategory` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Category of the procedure billed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31998,6 +32874,8 @@ pub struct ChargeData {
     )]
     pub procedure_code_category: crate::xml::Nillable<String>,
     /// `ProcedureModifier1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// First modifier of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32008,6 +32886,8 @@ pub struct ChargeData {
     )]
     pub procedure_modifier1: crate::xml::Nillable<String>,
     /// `ProcedureModifier2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Second modifier of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32018,6 +32898,8 @@ pub struct ChargeData {
     )]
     pub procedure_modifier2: crate::xml::Nillable<String>,
     /// `ProcedureModifier3` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Third modifier of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32028,6 +32910,8 @@ pub struct ChargeData {
     )]
     pub procedure_modifier3: crate::xml::Nillable<String>,
     /// `ProcedureModifier4` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Fourth modifier of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32038,6 +32922,8 @@ pub struct ChargeData {
     )]
     pub procedure_modifier4: crate::xml::Nillable<String>,
     /// `ProcedureName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the procedure billed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32048,6 +32934,8 @@ pub struct ChargeData {
     )]
     pub procedure_name: crate::xml::Nillable<String>,
     /// `Receipts` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Sum of the payments applied to this charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32058,6 +32946,8 @@ pub struct ChargeData {
     )]
     pub receipts: crate::xml::Nillable<String>,
     /// `RefCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reference code of the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32068,6 +32958,8 @@ pub struct ChargeData {
     )]
     pub ref_code: crate::xml::Nillable<String>,
     /// `ReferringProviderID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the referring provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32078,6 +32970,8 @@ pub struct ChargeData {
     )]
     pub referring_provider_id: crate::xml::Nillable<String>,
     /// `ReferringProviderName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the referring physician.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32088,6 +32982,8 @@ pub struct ChargeData {
     )]
     pub referring_provider_name: crate::xml::Nillable<String>,
     /// `RenderingProviderID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the provider who rendered the service.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32098,6 +32994,8 @@ pub struct ChargeData {
     )]
     pub rendering_provider_id: crate::xml::Nillable<String>,
     /// `RenderingProviderName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the provider who rendered the service.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32108,6 +33006,8 @@ pub struct ChargeData {
     )]
     pub rendering_provider_name: crate::xml::Nillable<String>,
     /// `SchedulingProviderID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the scheduling provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32118,6 +33018,8 @@ pub struct ChargeData {
     )]
     pub scheduling_provider_id: crate::xml::Nillable<String>,
     /// `SchedulingProviderName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the scheduling provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32128,6 +33030,8 @@ pub struct ChargeData {
     )]
     pub scheduling_provider_name: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceAddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Address of the secondary policy's insurance plan, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32138,6 +33042,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_address_line1: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceAddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Address of the secondary policy's insurance plan, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32148,6 +33054,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_address_line2: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceAdjudicationDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Adjudication date of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32158,6 +33066,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_adjudication_date: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceBatchID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the billing batch of the secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32168,6 +33078,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_batch_id: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceCity` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// City of the secondary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32178,6 +33090,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_city: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceCompanyName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance company billed as secondary: the policy named when the secondary payment was posted, else the case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32188,6 +33102,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_company_name: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceCountry` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Country of the secondary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32198,6 +33114,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_country: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceFirstBillDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the charge was first billed to the secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32208,6 +33126,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_first_bill_date: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceInsuranceAllowed` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Allowed amount of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32218,6 +33138,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_insurance_allowed: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceInsuranceCoinsurance` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Coinsurance posted from the secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32228,6 +33150,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_insurance_coinsurance: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceInsuranceContractAdjustment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Contract adjustment amount of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32238,6 +33162,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_insurance_contract_adjustment: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceInsuranceContractAdjustmentReason` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reason for the contract adjustment of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32250,6 +33176,8 @@ pub struct ChargeData {
         String,
     >,
     /// `SecondaryInsuranceInsuranceCopay` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Copay posted from the secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32260,6 +33188,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_insurance_copay: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceInsuranceDeductible` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Deductible posted from the secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32270,6 +33200,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_insurance_deductible: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceInsurancePayment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Amount the secondary policy paid on this charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32280,6 +33212,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_insurance_payment: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceInsuranceSecondaryAdjustment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Secondary contract adjustment amount of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32290,6 +33224,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_insurance_secondary_adjustment: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceInsuranceSecondaryAdjustmentReason` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reason for the secondary contract adjustment of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32302,6 +33238,8 @@ pub struct ChargeData {
         String,
     >,
     /// `SecondaryInsuranceLastBillDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the charge was last billed to the secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32312,6 +33250,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_last_bill_date: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePaymentCategoryDesc` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Category of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32322,6 +33262,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_payment_category_desc: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePaymentID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the payment posted from the secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32332,6 +33274,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_payment_id: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePaymentMethodDesc` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Payment method of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32342,6 +33286,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_payment_method_desc: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePaymentPostingDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Posting date of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32352,6 +33298,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_payment_posting_date: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePaymentRef` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reference number of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32362,6 +33310,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_payment_ref: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePlanName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance plan billed as secondary: the policy named when the secondary payment was posted, else the case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32372,6 +33322,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_plan_name: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceState` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// State of the secondary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32382,6 +33334,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_state: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Zip code of the secondary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32392,6 +33346,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_zip_code: crate::xml::Nillable<String>,
     /// `ServiceEndDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Last day of service for this charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32402,6 +33358,8 @@ pub struct ChargeData {
     )]
     pub service_end_date: crate::xml::Nillable<String>,
     /// `ServiceLocationBillingName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Billing name of the service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32412,6 +33370,8 @@ pub struct ChargeData {
     )]
     pub service_location_billing_name: crate::xml::Nillable<String>,
     /// `ServiceLocationCLIANumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's CLIA number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32422,6 +33382,8 @@ pub struct ChargeData {
     )]
     pub service_location_clia_number: crate::xml::Nillable<String>,
     /// `ServiceLocationFacilityID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's facility ID.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32432,6 +33394,8 @@ pub struct ChargeData {
     )]
     pub service_location_facility_id: crate::xml::Nillable<String>,
     /// `ServiceLocationFacilityIdType` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Type of the service location's facility ID.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32442,6 +33406,8 @@ pub struct ChargeData {
     )]
     pub service_location_facility_id_type: crate::xml::Nillable<String>,
     /// `ServiceLocationFax` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's fax number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32452,6 +33418,8 @@ pub struct ChargeData {
     )]
     pub service_location_fax: crate::xml::Nillable<String>,
     /// `ServiceLocationFaxExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's fax extension.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32462,6 +33430,8 @@ pub struct ChargeData {
     )]
     pub service_location_fax_ext: crate::xml::Nillable<String>,
     /// `ServiceLocationId` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32472,6 +33442,8 @@ pub struct ChargeData {
     )]
     pub service_location_id: crate::xml::Nillable<String>,
     /// `ServiceLocationNPI` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's national provider identifier (NPI).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32482,6 +33454,8 @@ pub struct ChargeData {
     )]
     pub service_location_npi: crate::xml::Nillable<String>,
     /// `ServiceLocationName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32492,6 +33466,8 @@ pub struct ChargeData {
     )]
     pub service_location_name: crate::xml::Nillable<String>,
     /// `ServiceLocationNameAddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's address, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32502,6 +33478,8 @@ pub struct ChargeData {
     )]
     pub service_location_name_address_line1: crate::xml::Nillable<String>,
     /// `ServiceLocationNameAddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's address, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32512,6 +33490,8 @@ pub struct ChargeData {
     )]
     pub service_location_name_address_line2: crate::xml::Nillable<String>,
     /// `ServiceLocationNameCity` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's city.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32522,6 +33502,8 @@ pub struct ChargeData {
     )]
     pub service_location_name_city: crate::xml::Nillable<String>,
     /// `ServiceLocationNameCountry` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's country.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32532,6 +33514,8 @@ pub struct ChargeData {
     )]
     pub service_location_name_country: crate::xml::Nillable<String>,
     /// `ServiceLocationNameState` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's state.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32542,6 +33526,8 @@ pub struct ChargeData {
     )]
     pub service_location_name_state: crate::xml::Nillable<String>,
     /// `ServiceLocationNameZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's zip code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32552,6 +33538,8 @@ pub struct ChargeData {
     )]
     pub service_location_name_zip_code: crate::xml::Nillable<String>,
     /// `ServiceLocationPhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32562,6 +33550,8 @@ pub struct ChargeData {
     )]
     pub service_location_phone: crate::xml::Nillable<String>,
     /// `ServiceLocationPhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's phone extension.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32572,6 +33562,8 @@ pub struct ChargeData {
     )]
     pub service_location_phone_ext: crate::xml::Nillable<String>,
     /// `ServiceLocationPlaceOfServiceCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Place-of-service insurance code of the service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32582,6 +33574,8 @@ pub struct ChargeData {
     )]
     pub service_location_place_of_service_code: crate::xml::Nillable<String>,
     /// `ServiceLocationPlaceOfServiceName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the service location's place-of-service code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32592,6 +33586,8 @@ pub struct ChargeData {
     )]
     pub service_location_place_of_service_name: crate::xml::Nillable<String>,
     /// `ServiceStartDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// First day of service for this charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32602,6 +33598,8 @@ pub struct ChargeData {
     )]
     pub service_start_date: crate::xml::Nillable<String>,
     /// `Status` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Claim status, such as Completed, Pending, Ready, an error (rejection, denial, no response) or Undefined.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32612,6 +33610,8 @@ pub struct ChargeData {
     )]
     pub status: crate::xml::Nillable<String>,
     /// `SupervisingProviderID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the supervising provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32622,6 +33622,8 @@ pub struct ChargeData {
     )]
     pub supervising_provider_id: crate::xml::Nillable<String>,
     /// `SupervisingProviderName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the supervising provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32632,6 +33634,8 @@ pub struct ChargeData {
     )]
     pub supervising_provider_name: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceAddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Address of the tertiary policy's insurance plan, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32642,6 +33646,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_address_line1: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceAddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Address of the tertiary policy's insurance plan, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32652,6 +33658,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_address_line2: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceAdjudicationDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Adjudication date of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32662,6 +33670,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_adjudication_date: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceBatchID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the billing batch of the tertiary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32672,6 +33682,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_batch_id: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceCity` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// City of the tertiary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32682,6 +33694,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_city: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceCompanyName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance company of the tertiary policy named when a tertiary payment was posted.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32692,6 +33706,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_company_name: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceCompanyPlanName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance plan of the tertiary policy named when a tertiary payment was posted.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32702,6 +33718,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_company_plan_name: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceCountry` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Country of the tertiary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32712,6 +33730,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_country: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceInsuranceAllowed` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Allowed amount of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32722,6 +33742,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_insurance_allowed: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceInsuranceCoinsurance` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Coinsurance posted from the tertiary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32732,6 +33754,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_insurance_coinsurance: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceInsuranceContractAdjustment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Contract adjustment amount of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32742,6 +33766,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_insurance_contract_adjustment: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceInsuranceContractAdjustmentReason` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reason for the contract adjustment of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32754,6 +33780,8 @@ pub struct ChargeData {
         String,
     >,
     /// `TertiaryInsuranceInsuranceCopay` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Copay posted from the tertiary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32764,6 +33792,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_insurance_copay: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceInsuranceDeductible` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Deductible posted from the tertiary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32774,6 +33804,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_insurance_deductible: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceInsurancePayment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Amount the tertiary policy paid on this charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32784,6 +33816,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_insurance_payment: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceInsuranceSecondaryAdjustment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Secondary contract adjustment amount of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32794,6 +33828,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_insurance_secondary_adjustment: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceInsuranceSecondaryAdjustmentReason` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reason for the secondary contract adjustment of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32806,6 +33842,8 @@ pub struct ChargeData {
         String,
     >,
     /// `TertiaryInsurancePaymentCategoryDesc` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Category of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32816,6 +33854,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_payment_category_desc: crate::xml::Nillable<String>,
     /// `TertiaryInsurancePaymentID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the payment posted from the tertiary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32826,6 +33866,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_payment_id: crate::xml::Nillable<String>,
     /// `TertiaryInsurancePaymentMethodDesc` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Payment method of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32836,6 +33878,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_payment_method_desc: crate::xml::Nillable<String>,
     /// `TertiaryInsurancePaymentPostingDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Posting date of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32846,6 +33890,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_payment_posting_date: crate::xml::Nillable<String>,
     /// `TertiaryInsurancePaymentRef` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reference number of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32856,6 +33902,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_payment_ref: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceState` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// State of the tertiary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32866,6 +33914,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_state: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Zip code of the tertiary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32876,6 +33926,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_zip_code: crate::xml::Nillable<String>,
     /// `TotalBalance` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The charge's whole open balance.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32886,6 +33938,8 @@ pub struct ChargeData {
     )]
     pub total_balance: crate::xml::Nillable<String>,
     /// `TotalCharges` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The charge's full amount, before any adjustment (see AdjustedCharges).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32896,6 +33950,8 @@ pub struct ChargeData {
     )]
     pub total_charges: crate::xml::Nillable<String>,
     /// `TypeOfService` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Type-of-service insurance code of the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32906,6 +33962,8 @@ pub struct ChargeData {
     )]
     pub type_of_service: crate::xml::Nillable<String>,
     /// `UnitCharge` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Price of one unit of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32916,6 +33974,8 @@ pub struct ChargeData {
     )]
     pub unit_charge: crate::xml::Nillable<String>,
     /// `Units` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// How many units of the procedure were billed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37642,6 +38702,8 @@ pub struct PatientFilter {
     )]
     pub collection_category_name: crate::xml::Nillable<String>,
     /// `DefaultCasePayerScenario` (string): optional, nillable.
+    ///
+    /// Only patients whose default case has this payer scenario.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37652,6 +38714,8 @@ pub struct PatientFilter {
     )]
     pub default_case_payer_scenario: crate::xml::Nillable<String>,
     /// `DefaultRenderingProviderFullName` (string): optional, nillable.
+    ///
+    /// Only patients with this default rendering provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37662,6 +38726,8 @@ pub struct PatientFilter {
     )]
     pub default_rendering_provider_full_name: crate::xml::Nillable<String>,
     /// `DefaultServiceLocationName` (string): optional, nillable.
+    ///
+    /// Only patients with this default service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37672,6 +38738,8 @@ pub struct PatientFilter {
     )]
     pub default_service_location_name: crate::xml::Nillable<String>,
     /// `FirstName` (string): optional, nillable.
+    ///
+    /// Only patients with this first name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37682,6 +38750,8 @@ pub struct PatientFilter {
     )]
     pub first_name: crate::xml::Nillable<String>,
     /// `FromCreatedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the patient records were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37692,6 +38762,8 @@ pub struct PatientFilter {
     )]
     pub from_created_date: crate::xml::Nillable<String>,
     /// `FromDateOfBirth` (string): optional, nillable.
+    ///
+    /// Earliest date of birth of the patients.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37702,6 +38774,8 @@ pub struct PatientFilter {
     )]
     pub from_date_of_birth: crate::xml::Nillable<String>,
     /// `FromLastEncounterDate` (string): optional, nillable.
+    ///
+    /// Earliest service date of the patients' latest encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37712,6 +38786,8 @@ pub struct PatientFilter {
     )]
     pub from_last_encounter_date: crate::xml::Nillable<String>,
     /// `FromLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the patients were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37722,6 +38798,8 @@ pub struct PatientFilter {
     )]
     pub from_last_modified_date: crate::xml::Nillable<String>,
     /// `FullName` (string): optional, nillable.
+    ///
+    /// Only patients with this full name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37742,6 +38820,8 @@ pub struct PatientFilter {
     )]
     pub gender: crate::xml::Nillable<String>,
     /// `LastName` (string): optional, nillable.
+    ///
+    /// Only patients with this last name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37752,6 +38832,8 @@ pub struct PatientFilter {
     )]
     pub last_name: crate::xml::Nillable<String>,
     /// `MiddleName` (string): optional, nillable.
+    ///
+    /// Only patients with this middle name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37772,6 +38854,8 @@ pub struct PatientFilter {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable.
+    ///
+    /// Name of the practice whose patients to return.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37782,6 +38866,8 @@ pub struct PatientFilter {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `PrimaryCarePhysicianFullName` (string): optional, nillable.
+    ///
+    /// Only patients with this primary care physician.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37792,6 +38878,8 @@ pub struct PatientFilter {
     )]
     pub primary_care_physician_full_name: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyCompanyName` (string): optional, nillable.
+    ///
+    /// Only patients whose default case's primary policy is with this insurance company.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37802,6 +38890,8 @@ pub struct PatientFilter {
     )]
     pub primary_insurance_policy_company_name: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyPlanName` (string): optional, nillable.
+    ///
+    /// Only patients whose default case's primary policy is on this insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37822,6 +38912,8 @@ pub struct PatientFilter {
     )]
     pub referral_source: crate::xml::Nillable<String>,
     /// `ReferringProviderFullName` (string): optional, nillable.
+    ///
+    /// Only patients referred by this provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37832,6 +38924,8 @@ pub struct PatientFilter {
     )]
     pub referring_provider_full_name: crate::xml::Nillable<String>,
     /// `SSN` (string): optional, nillable.
+    ///
+    /// Only patients with this social security number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37842,6 +38936,8 @@ pub struct PatientFilter {
     )]
     pub ssn: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyCompanyName` (string): optional, nillable.
+    ///
+    /// Only patients whose default case's secondary policy is with this insurance company.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37852,6 +38948,8 @@ pub struct PatientFilter {
     )]
     pub secondary_insurance_policy_company_name: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyPlanName` (string): optional, nillable.
+    ///
+    /// Only patients whose default case's secondary policy is on this insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37862,6 +38960,8 @@ pub struct PatientFilter {
     )]
     pub secondary_insurance_policy_plan_name: crate::xml::Nillable<String>,
     /// `ToCreatedDate` (string): optional, nillable.
+    ///
+    /// Latest date the patient records were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37872,6 +38972,8 @@ pub struct PatientFilter {
     )]
     pub to_created_date: crate::xml::Nillable<String>,
     /// `ToDateOfBirth` (string): optional, nillable.
+    ///
+    /// Latest date of birth of the patients.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37882,6 +38984,8 @@ pub struct PatientFilter {
     )]
     pub to_date_of_birth: crate::xml::Nillable<String>,
     /// `ToLastEncounterDate` (string): optional, nillable.
+    ///
+    /// Latest service date of the patients' latest encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37892,6 +38996,8 @@ pub struct PatientFilter {
     )]
     pub to_last_encounter_date: crate::xml::Nillable<String>,
     /// `ToLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Latest date the patients were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38443,6 +39549,8 @@ impl crate::xml::Decode for PaymentFieldsToReturn {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PaymentFilter {
     /// `Amount` (string): optional, nillable.
+    ///
+    /// Only payments of this amount.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38453,6 +39561,8 @@ pub struct PaymentFilter {
     )]
     pub amount: crate::xml::Nillable<String>,
     /// `AppointmentID` (string): optional, nillable.
+    ///
+    /// Only payments tied to the appointment with this identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38463,6 +39573,8 @@ pub struct PaymentFilter {
     )]
     pub appointment_id: crate::xml::Nillable<String>,
     /// `BatchNumber` (string): optional, nillable.
+    ///
+    /// Only payments with this batch number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38473,6 +39585,8 @@ pub struct PaymentFilter {
     )]
     pub batch_number: crate::xml::Nillable<String>,
     /// `FromCreatedDate` (string): optional, nillable.
+    ///
+    /// Earliest creation date of the payments.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38483,6 +39597,8 @@ pub struct PaymentFilter {
     )]
     pub from_created_date: crate::xml::Nillable<String>,
     /// `FromLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the payments were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38493,6 +39609,8 @@ pub struct PaymentFilter {
     )]
     pub from_last_modified_date: crate::xml::Nillable<String>,
     /// `FromPostDate` (string): optional, nillable.
+    ///
+    /// Earliest posting date of the payments.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38503,6 +39621,8 @@ pub struct PaymentFilter {
     )]
     pub from_post_date: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable.
+    ///
+    /// Only the payment with this identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38513,6 +39633,8 @@ pub struct PaymentFilter {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `PayerName` (string): optional, nillable.
+    ///
+    /// Only payments from the payer with this name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38523,6 +39645,8 @@ pub struct PaymentFilter {
     )]
     pub payer_name: crate::xml::Nillable<String>,
     /// `PayerType` (string): optional, nillable.
+    ///
+    /// Only payments from this kind of payer: Insurance, Patient or Other.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38533,6 +39657,8 @@ pub struct PaymentFilter {
     )]
     pub payer_type: crate::xml::Nillable<String>,
     /// `PracticeID` (string): optional, nillable.
+    ///
+    /// Only payments of the practice with this identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38543,6 +39669,8 @@ pub struct PaymentFilter {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable.
+    ///
+    /// Only payments of the practice with this name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38553,6 +39681,8 @@ pub struct PaymentFilter {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `ReferenceNumber` (string): optional, nillable.
+    ///
+    /// Only payments with this reference number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38563,6 +39693,8 @@ pub struct PaymentFilter {
     )]
     pub reference_number: crate::xml::Nillable<String>,
     /// `ToCreatedDate` (string): optional, nillable.
+    ///
+    /// Latest creation date of the payments.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38573,6 +39705,8 @@ pub struct PaymentFilter {
     )]
     pub to_created_date: crate::xml::Nillable<String>,
     /// `ToLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Latest date the payments were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38583,6 +39717,8 @@ pub struct PaymentFilter {
     )]
     pub to_last_modified_date: crate::xml::Nillable<String>,
     /// `ToPostDate` (string): optional, nillable.
+    ///
+    /// Latest posting date of the payments.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38772,6 +39908,8 @@ pub type ArrayOfPaymentData = Vec<PaymentData>;
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PaymentData {
     /// `AdjudicationDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Adjudication date of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38782,6 +39920,8 @@ pub struct PaymentData {
     )]
     pub adjudication_date: crate::xml::Nillable<String>,
     /// `Adjustments` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Adjustments recorded with the payment (an amount).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38792,6 +39932,8 @@ pub struct PaymentData {
     )]
     pub adjustments: crate::xml::Nillable<String>,
     /// `Amount` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The payment's amount: what the payer paid in total.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38802,6 +39944,8 @@ pub struct PaymentData {
     )]
     pub amount: crate::xml::Nillable<String>,
     /// `Applied` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Part of the amount applied to charges.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38812,6 +39956,8 @@ pub struct PaymentData {
     )]
     pub applied: crate::xml::Nillable<String>,
     /// `AppointmentID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the appointment the payment is tied to.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38822,6 +39968,8 @@ pub struct PaymentData {
     )]
     pub appointment_id: crate::xml::Nillable<String>,
     /// `BatchNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Batch number of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38832,6 +39980,8 @@ pub struct PaymentData {
     )]
     pub batch_number: crate::xml::Nillable<String>,
     /// `Category` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Category of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38842,6 +39992,8 @@ pub struct PaymentData {
     )]
     pub category: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38852,6 +40004,8 @@ pub struct PaymentData {
     )]
     pub created_date: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The payment's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38862,6 +40016,8 @@ pub struct PaymentData {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `LastModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38872,6 +40028,8 @@ pub struct PaymentData {
     )]
     pub last_modified_date: crate::xml::Nillable<String>,
     /// `PayerName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the payer.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38882,6 +40040,8 @@ pub struct PaymentData {
     )]
     pub payer_name: crate::xml::Nillable<String>,
     /// `PayerType` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Who paid: Insurance, Patient or Other.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38892,6 +40052,8 @@ pub struct PaymentData {
     )]
     pub payer_type: crate::xml::Nillable<String>,
     /// `PaymentMethod` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// How it was paid: Cash, Check, CreditCard, ElectronicFundsTransfer, Other or Unknown.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38902,6 +40064,8 @@ pub struct PaymentData {
     )]
     pub payment_method: crate::xml::Nillable<String>,
     /// `PostDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date the payment was posted.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38912,6 +40076,8 @@ pub struct PaymentData {
     )]
     pub post_date: crate::xml::Nillable<String>,
     /// `PracticeId` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the practice the payment belongs to.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38922,6 +40088,8 @@ pub struct PaymentData {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `ReferenceNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reference number of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38932,6 +40100,8 @@ pub struct PaymentData {
     )]
     pub reference_number: crate::xml::Nillable<String>,
     /// `Refunds` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Amount refunded out of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38942,6 +40112,8 @@ pub struct PaymentData {
     )]
     pub refunds: crate::xml::Nillable<String>,
     /// `Unapplied` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Part of the amount not applied yet.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39610,6 +40782,8 @@ impl crate::xml::Decode for ProviderFieldsToReturn {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ProviderFilter {
     /// `DepartmentName` (string): optional, nillable.
+    ///
+    /// Only providers of this department.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39620,6 +40794,8 @@ pub struct ProviderFilter {
     )]
     pub department_name: crate::xml::Nillable<String>,
     /// `FromCreatedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the provider records were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39630,6 +40806,8 @@ pub struct ProviderFilter {
     )]
     pub from_created_date: crate::xml::Nillable<String>,
     /// `FromLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the providers were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39640,6 +40818,8 @@ pub struct ProviderFilter {
     )]
     pub from_last_modified_date: crate::xml::Nillable<String>,
     /// `FullName` (string): optional, nillable.
+    ///
+    /// Only the provider with this full name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39660,6 +40840,8 @@ pub struct ProviderFilter {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable.
+    ///
+    /// Name of the practice whose providers to return.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39670,6 +40852,8 @@ pub struct ProviderFilter {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `ToCreatedDate` (string): optional, nillable.
+    ///
+    /// Latest date the provider records were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39680,6 +40864,8 @@ pub struct ProviderFilter {
     )]
     pub to_created_date: crate::xml::Nillable<String>,
     /// `ToLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Latest date the providers were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39690,6 +40876,8 @@ pub struct ProviderFilter {
     )]
     pub to_last_modified_date: crate::xml::Nillable<String>,
     /// `Type` (string): optional, nillable.
+    ///
+    /// Normal Provider or Referring Provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39861,6 +41049,8 @@ pub type ArrayOfProviderData = Vec<ProviderData>;
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ProviderData {
     /// `Active` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the provider is active.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39871,6 +41061,8 @@ pub struct ProviderData {
     )]
     pub active: crate::xml::Nillable<String>,
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's address, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39881,6 +41073,8 @@ pub struct ProviderData {
     )]
     pub address_line1: crate::xml::Nillable<String>,
     /// `AddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's address, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39891,6 +41085,8 @@ pub struct ProviderData {
     )]
     pub address_line2: crate::xml::Nillable<String>,
     /// `BillingType` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Kind of provider, for Kareo billing.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39901,6 +41097,8 @@ pub struct ProviderData {
     )]
     pub billing_type: crate::xml::Nillable<String>,
     /// `City` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's city.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39911,6 +41109,8 @@ pub struct ProviderData {
     )]
     pub city: crate::xml::Nillable<String>,
     /// `Country` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's country, when not the U.S.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39921,6 +41121,8 @@ pub struct ProviderData {
     )]
     pub country: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39931,6 +41133,8 @@ pub struct ProviderData {
     )]
     pub created_date: crate::xml::Nillable<String>,
     /// `Degree` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's degree.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39941,6 +41145,8 @@ pub struct ProviderData {
     )]
     pub degree: crate::xml::Nillable<String>,
     /// `DepartmentName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's department.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39961,6 +41167,8 @@ pub struct ProviderData {
     )]
     pub email_address: crate::xml::Nillable<String>,
     /// `EncounterFormName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the provider's encounter form.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39991,6 +41199,8 @@ pub struct ProviderData {
     )]
     pub fax_ext: crate::xml::Nillable<String>,
     /// `FirstName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's first name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40001,6 +41211,8 @@ pub struct ProviderData {
     )]
     pub first_name: crate::xml::Nillable<String>,
     /// `FullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's full name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40031,6 +41243,8 @@ pub struct ProviderData {
     )]
     pub home_phone_ext: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40041,6 +41255,8 @@ pub struct ProviderData {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `LastModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40051,6 +41267,8 @@ pub struct ProviderData {
     )]
     pub last_modified_date: crate::xml::Nillable<String>,
     /// `LastName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's last name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40061,6 +41279,8 @@ pub struct ProviderData {
     )]
     pub last_name: crate::xml::Nillable<String>,
     /// `MiddleName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's middle name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40091,6 +41311,8 @@ pub struct ProviderData {
     )]
     pub mobile_phone_ext: crate::xml::Nillable<String>,
     /// `NationalProviderIdentifier` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's NPI.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40141,6 +41363,8 @@ pub struct ProviderData {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the provider's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40151,6 +41375,8 @@ pub struct ProviderData {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `Prefix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's name prefix.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40211,6 +41437,8 @@ pub struct ProviderData {
     )]
     pub provider_performance_report_scope: crate::xml::Nillable<String>,
     /// `SocialSecurityNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's social security number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40221,6 +41449,8 @@ pub struct ProviderData {
     )]
     pub social_security_number: crate::xml::Nillable<String>,
     /// `SpecialtyName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's specialty.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40231,6 +41461,8 @@ pub struct ProviderData {
     )]
     pub specialty_name: crate::xml::Nillable<String>,
     /// `State` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's state.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40241,6 +41473,8 @@ pub struct ProviderData {
     )]
     pub state: crate::xml::Nillable<String>,
     /// `Suffix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's name suffix.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40251,6 +41485,8 @@ pub struct ProviderData {
     )]
     pub suffix: crate::xml::Nillable<String>,
     /// `Type` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Normal Provider or Referring Provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40281,6 +41517,8 @@ pub struct ProviderData {
     )]
     pub work_phone_ext: crate::xml::Nillable<String>,
     /// `ZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's zip code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41148,6 +42386,8 @@ impl crate::xml::Decode for PracticeFieldsToReturn {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PracticeFilter {
     /// `Active` (string): optional, nillable.
+    ///
+    /// Only active (true) or inactive (false) practices.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41158,6 +42398,8 @@ pub struct PracticeFilter {
     )]
     pub active: crate::xml::Nillable<String>,
     /// `FromCreatedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the practices were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41168,6 +42410,8 @@ pub struct PracticeFilter {
     )]
     pub from_created_date: crate::xml::Nillable<String>,
     /// `FromLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the practices were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41188,6 +42432,8 @@ pub struct PracticeFilter {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `NPI` (string): optional, nillable.
+    ///
+    /// Only the practice with this NPI.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41198,6 +42444,8 @@ pub struct PracticeFilter {
     )]
     pub npi: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable.
+    ///
+    /// Name of the practice to return.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41208,6 +42456,8 @@ pub struct PracticeFilter {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `TaxID` (string): optional, nillable.
+    ///
+    /// Only the practice with this tax ID (EIN).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41218,6 +42468,8 @@ pub struct PracticeFilter {
     )]
     pub tax_id: crate::xml::Nillable<String>,
     /// `ToCreatedDate` (string): optional, nillable.
+    ///
+    /// Latest date the practices were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41228,6 +42480,8 @@ pub struct PracticeFilter {
     )]
     pub to_created_date: crate::xml::Nillable<String>,
     /// `ToLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Latest date the practices were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41399,6 +42653,8 @@ pub type ArrayOfPracticeData = Vec<PracticeData>;
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct PracticeData {
     /// `Active` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the practice is active.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41409,6 +42665,8 @@ pub struct PracticeData {
     )]
     pub active: crate::xml::Nillable<String>,
     /// `AdministratorAddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice administrator's address, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41419,6 +42677,8 @@ pub struct PracticeData {
     )]
     pub administrator_address_line1: crate::xml::Nillable<String>,
     /// `AdministratorAddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice administrator's address, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41429,6 +42689,8 @@ pub struct PracticeData {
     )]
     pub administrator_address_line2: crate::xml::Nillable<String>,
     /// `AdministratorCity` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice administrator's city.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41439,6 +42701,8 @@ pub struct PracticeData {
     )]
     pub administrator_city: crate::xml::Nillable<String>,
     /// `AdministratorCountry` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice administrator's country, when not the U.S.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41449,6 +42713,8 @@ pub struct PracticeData {
     )]
     pub administrator_country: crate::xml::Nillable<String>,
     /// `AdministratorEmail` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice administrator's email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41459,6 +42725,8 @@ pub struct PracticeData {
     )]
     pub administrator_email: crate::xml::Nillable<String>,
     /// `AdministratorFax` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice administrator's fax number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41469,6 +42737,8 @@ pub struct PracticeData {
     )]
     pub administrator_fax: crate::xml::Nillable<String>,
     /// `AdministratorFaxExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the practice administrator's fax number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41489,6 +42759,8 @@ pub struct PracticeData {
     )]
     pub administrator_full_name: crate::xml::Nillable<String>,
     /// `AdministratorPhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice administrator's phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41499,6 +42771,8 @@ pub struct PracticeData {
     )]
     pub administrator_phone: crate::xml::Nillable<String>,
     /// `AdministratorPhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the practice administrator's phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41509,6 +42783,8 @@ pub struct PracticeData {
     )]
     pub administrator_phone_ext: crate::xml::Nillable<String>,
     /// `AdministratorState` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice administrator's state.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41519,6 +42795,8 @@ pub struct PracticeData {
     )]
     pub administrator_state: crate::xml::Nillable<String>,
     /// `AdministratorZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice administrator's zip code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41529,6 +42807,8 @@ pub struct PracticeData {
     )]
     pub administrator_zip_code: crate::xml::Nillable<String>,
     /// `BillingContactAddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The billing contact's address, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41539,6 +42819,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_address_line1: crate::xml::Nillable<String>,
     /// `BillingContactAddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The billing contact's address, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41549,6 +42831,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_address_line2: crate::xml::Nillable<String>,
     /// `BillingContactCity` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The billing contact's city.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41559,6 +42843,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_city: crate::xml::Nillable<String>,
     /// `BillingContactCountry` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The billing contact's country, when not the U.S.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41569,6 +42855,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_country: crate::xml::Nillable<String>,
     /// `BillingContactEmail` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The billing contact's email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41579,6 +42867,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_email: crate::xml::Nillable<String>,
     /// `BillingContactFax` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The billing contact's fax number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41589,6 +42879,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_fax: crate::xml::Nillable<String>,
     /// `BillingContactFaxExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the billing contact's fax number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41609,6 +42901,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_full_name: crate::xml::Nillable<String>,
     /// `BillingContactPhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The billing contact's phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41619,6 +42913,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_phone: crate::xml::Nillable<String>,
     /// `BillingContactPhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the billing contact's phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41629,6 +42925,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_phone_ext: crate::xml::Nillable<String>,
     /// `BillingContactState` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The billing contact's state.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41639,6 +42937,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_state: crate::xml::Nillable<String>,
     /// `BillingContactZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The billing contact's zip code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41649,6 +42949,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_zip_code: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41659,6 +42961,8 @@ pub struct PracticeData {
     )]
     pub created_date: crate::xml::Nillable<String>,
     /// `Email` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41669,6 +42973,8 @@ pub struct PracticeData {
     )]
     pub email: crate::xml::Nillable<String>,
     /// `Fax` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's fax number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41679,6 +42985,8 @@ pub struct PracticeData {
     )]
     pub fax: crate::xml::Nillable<String>,
     /// `FaxExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the practice's fax number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41689,6 +42997,8 @@ pub struct PracticeData {
     )]
     pub fax_ext: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41699,6 +43009,8 @@ pub struct PracticeData {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `LastModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41709,6 +43021,8 @@ pub struct PracticeData {
     )]
     pub last_modified_date: crate::xml::Nillable<String>,
     /// `NPI` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's NPI.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41729,6 +43043,8 @@ pub struct PracticeData {
     )]
     pub notes: crate::xml::Nillable<String>,
     /// `Phone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41739,6 +43055,8 @@ pub struct PracticeData {
     )]
     pub phone: crate::xml::Nillable<String>,
     /// `PhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the practice's phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41749,6 +43067,8 @@ pub struct PracticeData {
     )]
     pub phone_ext: crate::xml::Nillable<String>,
     /// `PracticeAddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's address, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41759,6 +43079,8 @@ pub struct PracticeData {
     )]
     pub practice_address_line1: crate::xml::Nillable<String>,
     /// `PracticeAddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's address, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41769,6 +43091,8 @@ pub struct PracticeData {
     )]
     pub practice_address_line2: crate::xml::Nillable<String>,
     /// `PracticeCity` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's city.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41779,6 +43103,8 @@ pub struct PracticeData {
     )]
     pub practice_city: crate::xml::Nillable<String>,
     /// `PracticeCountry` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's country, when not the U.S.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41789,6 +43115,8 @@ pub struct PracticeData {
     )]
     pub practice_country: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41799,6 +43127,8 @@ pub struct PracticeData {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `PracticeState` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's state.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41809,6 +43139,8 @@ pub struct PracticeData {
     )]
     pub practice_state: crate::xml::Nillable<String>,
     /// `PracticeZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's zip code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41819,6 +43151,8 @@ pub struct PracticeData {
     )]
     pub practice_zip_code: crate::xml::Nillable<String>,
     /// `SubscriptionEdition` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's Kareo subscription edition.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41829,6 +43163,8 @@ pub struct PracticeData {
     )]
     pub subscription_edition: crate::xml::Nillable<String>,
     /// `TaxID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's tax ID (EIN).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41839,6 +43175,8 @@ pub struct PracticeData {
     )]
     pub tax_id: crate::xml::Nillable<String>,
     /// `WebSite` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's web site.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41849,6 +43187,8 @@ pub struct PracticeData {
     )]
     pub web_site: crate::xml::Nillable<String>,
     /// `kFaxNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Fax number Kareo assigned to the practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42354,6 +43694,8 @@ impl crate::xml::Decode for TransactionFieldsToReturn {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct TransactionFilter {
     /// `FromLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the transactions were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42364,6 +43706,8 @@ pub struct TransactionFilter {
     )]
     pub from_last_modified_date: crate::xml::Nillable<String>,
     /// `FromPostingDate` (string): optional, nillable.
+    ///
+    /// Earliest posting date of the transactions.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42374,6 +43718,8 @@ pub struct TransactionFilter {
     )]
     pub from_posting_date: crate::xml::Nillable<String>,
     /// `FromServiceDate` (string): optional, nillable.
+    ///
+    /// Earliest service date of the transactions.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42384,6 +43730,8 @@ pub struct TransactionFilter {
     )]
     pub from_service_date: crate::xml::Nillable<String>,
     /// `FromTransactionDate` (string): optional, nillable.
+    ///
+    /// Earliest date the transactions were entered.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42394,6 +43742,8 @@ pub struct TransactionFilter {
     )]
     pub from_transaction_date: crate::xml::Nillable<String>,
     /// `InsuranceOrder` (string): optional, nillable.
+    ///
+    /// Only transactions concerning the insurance of this order.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42404,6 +43754,8 @@ pub struct TransactionFilter {
     )]
     pub insurance_order: crate::xml::Nillable<String>,
     /// `PayerType` (string): optional, nillable.
+    ///
+    /// Only transactions concerning this kind of payer.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42414,6 +43766,8 @@ pub struct TransactionFilter {
     )]
     pub payer_type: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable.
+    ///
+    /// Name of the practice whose transactions to return.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42424,6 +43778,8 @@ pub struct TransactionFilter {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `ProcedureCode` (string): optional, nillable.
+    ///
+    /// Only transactions concerning this procedure code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42434,6 +43790,8 @@ pub struct TransactionFilter {
     )]
     pub procedure_code: crate::xml::Nillable<String>,
     /// `ToLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Latest date the transactions were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42444,6 +43802,8 @@ pub struct TransactionFilter {
     )]
     pub to_last_modified_date: crate::xml::Nillable<String>,
     /// `ToPostingDate` (string): optional, nillable.
+    ///
+    /// Latest posting date of the transactions.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42454,6 +43814,8 @@ pub struct TransactionFilter {
     )]
     pub to_posting_date: crate::xml::Nillable<String>,
     /// `ToServiceDate` (string): optional, nillable.
+    ///
+    /// Latest service date of the transactions.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42464,6 +43826,8 @@ pub struct TransactionFilter {
     )]
     pub to_service_date: crate::xml::Nillable<String>,
     /// `ToTransactionDate` (string): optional, nillable.
+    ///
+    /// Latest date the transactions were entered.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42474,6 +43838,8 @@ pub struct TransactionFilter {
     )]
     pub to_transaction_date: crate::xml::Nillable<String>,
     /// `Type` (string): optional, nillable.
+    ///
+    /// Only transactions of this kind.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42662,6 +44028,8 @@ pub type ArrayOfTransactionData = Vec<TransactionData>;
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct TransactionData {
     /// `Amount` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The transaction's amount, when it has one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42682,6 +44050,8 @@ pub struct TransactionData {
     )]
     pub claim_id: crate::xml::Nillable<String>,
     /// `Description` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Description of the transaction.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42692,6 +44062,8 @@ pub struct TransactionData {
     )]
     pub description: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The transaction's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42702,6 +44074,8 @@ pub struct TransactionData {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `InsuranceCompanyName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the insurance company concerned, when there is one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42712,6 +44086,8 @@ pub struct TransactionData {
     )]
     pub insurance_company_name: crate::xml::Nillable<String>,
     /// `InsuranceID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the insurance concerned, when there is one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42722,6 +44098,8 @@ pub struct TransactionData {
     )]
     pub insurance_id: crate::xml::Nillable<String>,
     /// `InsuranceOrder` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Order of the insurance concerned, when there is one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42732,6 +44110,8 @@ pub struct TransactionData {
     )]
     pub insurance_order: crate::xml::Nillable<String>,
     /// `InsurancePlanName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the insurance plan concerned, when there is one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42742,6 +44122,8 @@ pub struct TransactionData {
     )]
     pub insurance_plan_name: crate::xml::Nillable<String>,
     /// `LastModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42752,6 +44134,8 @@ pub struct TransactionData {
     )]
     pub last_modified_date: crate::xml::Nillable<String>,
     /// `PatientFullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Full name of the patient concerned, when there is one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42762,6 +44146,8 @@ pub struct TransactionData {
     )]
     pub patient_full_name: crate::xml::Nillable<String>,
     /// `PatientID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient concerned, when there is one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42772,6 +44158,8 @@ pub struct TransactionData {
     )]
     pub patient_id: crate::xml::Nillable<String>,
     /// `PayerType` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Kind of payer concerned, when there is one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42782,6 +44170,8 @@ pub struct TransactionData {
     )]
     pub payer_type: crate::xml::Nillable<String>,
     /// `PostingDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Posting date the user gave the transaction.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42792,6 +44182,8 @@ pub struct TransactionData {
     )]
     pub posting_date: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the practice the transaction belongs to.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42802,6 +44194,8 @@ pub struct TransactionData {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `ProcedureCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Procedure code concerned, when there is one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42812,6 +44206,8 @@ pub struct TransactionData {
     )]
     pub procedure_code: crate::xml::Nillable<String>,
     /// `ServiceDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service date of the transaction, when it has one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42822,6 +44218,8 @@ pub struct TransactionData {
     )]
     pub service_date: crate::xml::Nillable<String>,
     /// `TransactionDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date a user entered the transaction.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42832,6 +44230,8 @@ pub struct TransactionData {
     )]
     pub transaction_date: crate::xml::Nillable<String>,
     /// `Type` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Kind of transaction.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43543,9 +44943,13 @@ impl crate::xml::Decode for EncounterDetailsFieldsToReturn {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct EncounterDetailsFilter {
     /// `EncounterID` (string): required, nillable (`None` is sent as `xsi:nil`). The service omits it when it holds the default value.
+    ///
+    /// Identifier of the encounter to return.
     #[cfg_attr(feature = "serde", serde(rename = "EncounterID", default))]
     pub encounter_id: Option<String>,
     /// `Practice` (EncounterDetailsPractice): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The encounter's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43772,6 +45176,8 @@ pub type ArrayOfEncounterDetailsData = Vec<EncounterDetailsData>;
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct EncounterDetailsData {
     /// `AppointmentID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the appointment the encounter records.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43782,6 +45188,8 @@ pub struct EncounterDetailsData {
     )]
     pub appointment_id: crate::xml::Nillable<String>,
     /// `BatchNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Batch number of the encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43792,6 +45200,8 @@ pub struct EncounterDetailsData {
     )]
     pub batch_number: crate::xml::Nillable<String>,
     /// `CaseID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the encounter's patient case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43802,6 +45212,8 @@ pub struct EncounterDetailsData {
     )]
     pub case_id: crate::xml::Nillable<String>,
     /// `CaseName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the encounter's patient case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43812,6 +45224,8 @@ pub struct EncounterDetailsData {
     )]
     pub case_name: crate::xml::Nillable<String>,
     /// `CasePayerScenario` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Payer scenario of the encounter's case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43822,6 +45236,8 @@ pub struct EncounterDetailsData {
     )]
     pub case_payer_scenario: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43832,6 +45248,8 @@ pub struct EncounterDetailsData {
     )]
     pub created_date: crate::xml::Nillable<String>,
     /// `EncounterID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The encounter's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43842,6 +45260,8 @@ pub struct EncounterDetailsData {
     )]
     pub encounter_id: crate::xml::Nillable<String>,
     /// `EncounterStatus` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Draft, Review (ready for approval), Approved or Rejected (needs corrections).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43852,6 +45272,8 @@ pub struct EncounterDetailsData {
     )]
     pub encounter_status: crate::xml::Nillable<String>,
     /// `HospitalizationEndDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// End of the related hospitalization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43862,6 +45284,8 @@ pub struct EncounterDetailsData {
     )]
     pub hospitalization_end_date: crate::xml::Nillable<String>,
     /// `HospitalizationStartDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Start of the related hospitalization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43872,6 +45296,8 @@ pub struct EncounterDetailsData {
     )]
     pub hospitalization_start_date: crate::xml::Nillable<String>,
     /// `LastModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43882,6 +45308,8 @@ pub struct EncounterDetailsData {
     )]
     pub last_modified_date: crate::xml::Nillable<String>,
     /// `PatientFirstName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's first name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43892,6 +45320,8 @@ pub struct EncounterDetailsData {
     )]
     pub patient_first_name: crate::xml::Nillable<String>,
     /// `PatientID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43902,6 +45332,8 @@ pub struct EncounterDetailsData {
     )]
     pub patient_id: crate::xml::Nillable<String>,
     /// `PatientLastName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's last name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43912,6 +45344,8 @@ pub struct EncounterDetailsData {
     )]
     pub patient_last_name: crate::xml::Nillable<String>,
     /// `PatientMiddleName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's middle name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43922,6 +45356,8 @@ pub struct EncounterDetailsData {
     )]
     pub patient_middle_name: crate::xml::Nillable<String>,
     /// `PatientPrefix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's name prefix.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43932,6 +45368,8 @@ pub struct EncounterDetailsData {
     )]
     pub patient_prefix: crate::xml::Nillable<String>,
     /// `PatientSufix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's name suffix.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43942,6 +45380,8 @@ pub struct EncounterDetailsData {
     )]
     pub patient_sufix: crate::xml::Nillable<String>,
     /// `Payment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// A payment collected with the encounter, such as a copay.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43952,6 +45392,8 @@ pub struct EncounterDetailsData {
     )]
     pub payment: crate::xml::Nillable<String>,
     /// `PlaceOfServiceCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Place-of-service code of the encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43962,6 +45404,8 @@ pub struct EncounterDetailsData {
     )]
     pub place_of_service_code: crate::xml::Nillable<String>,
     /// `PlaceOfServiceName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Place-of-service name of the encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43972,6 +45416,8 @@ pub struct EncounterDetailsData {
     )]
     pub place_of_service_name: crate::xml::Nillable<String>,
     /// `PostDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Posting date of the encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43982,6 +45428,8 @@ pub struct EncounterDetailsData {
     )]
     pub post_date: crate::xml::Nillable<String>,
     /// `PracticeID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the encounter's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43992,6 +45440,8 @@ pub struct EncounterDetailsData {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the encounter's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44002,6 +45452,8 @@ pub struct EncounterDetailsData {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `ReferringProvider` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The encounter's referring provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44012,6 +45464,8 @@ pub struct EncounterDetailsData {
     )]
     pub referring_provider: crate::xml::Nillable<String>,
     /// `RenderingProvider` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The encounter's rendering provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44022,6 +45476,8 @@ pub struct EncounterDetailsData {
     )]
     pub rendering_provider: crate::xml::Nillable<String>,
     /// `SchedulingProvider` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The encounter's scheduling provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44032,6 +45488,8 @@ pub struct EncounterDetailsData {
     )]
     pub scheduling_provider: crate::xml::Nillable<String>,
     /// `ServiceEndDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Last day of service.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44042,6 +45500,8 @@ pub struct EncounterDetailsData {
     )]
     pub service_end_date: crate::xml::Nillable<String>,
     /// `ServiceLines` (ArrayOfServiceLineRes): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The encounter's service lines.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44052,6 +45512,8 @@ pub struct EncounterDetailsData {
     )]
     pub service_lines: crate::xml::Nillable<Vec<ServiceLineRes>>,
     /// `ServiceLocationID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44062,6 +45524,8 @@ pub struct EncounterDetailsData {
     )]
     pub service_location_id: crate::xml::Nillable<String>,
     /// `ServiceLocationName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44072,6 +45536,8 @@ pub struct EncounterDetailsData {
     )]
     pub service_location_name: crate::xml::Nillable<String>,
     /// `ServiceStartDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// First day of service.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44082,6 +45548,8 @@ pub struct EncounterDetailsData {
     )]
     pub service_start_date: crate::xml::Nillable<String>,
     /// `SupervisingProvider` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The encounter's supervising provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -46787,6 +48255,8 @@ impl crate::xml::Decode for ServiceLocationFieldsToReturn {
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ServiceLocationFilter {
     /// `FromCreatedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the locations were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -46797,6 +48267,8 @@ pub struct ServiceLocationFilter {
     )]
     pub from_created_date: crate::xml::Nillable<String>,
     /// `FromLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the locations were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -46807,6 +48279,8 @@ pub struct ServiceLocationFilter {
     )]
     pub from_last_modified_date: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable.
+    ///
+    /// Only the service location with this identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -46817,6 +48291,8 @@ pub struct ServiceLocationFilter {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `PracticeID` (string): optional, nillable.
+    ///
+    /// Identifier of the practice whose locations to return.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -46827,6 +48303,8 @@ pub struct ServiceLocationFilter {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable.
+    ///
+    /// Name of the practice whose locations to return.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -46837,6 +48315,8 @@ pub struct ServiceLocationFilter {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `ToCreatedDate` (string): optional, nillable.
+    ///
+    /// Latest date the locations were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -46847,6 +48327,8 @@ pub struct ServiceLocationFilter {
     )]
     pub to_created_date: crate::xml::Nillable<String>,
     /// `ToLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Latest date the locations were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47017,6 +48499,8 @@ pub type ArrayOfServiceLocationData = Vec<ServiceLocationData>;
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct ServiceLocationData {
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's address, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47027,6 +48511,8 @@ pub struct ServiceLocationData {
     )]
     pub address_line1: crate::xml::Nillable<String>,
     /// `AddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's address, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47037,6 +48523,8 @@ pub struct ServiceLocationData {
     )]
     pub address_line2: crate::xml::Nillable<String>,
     /// `BillingName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's billing name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47047,6 +48535,8 @@ pub struct ServiceLocationData {
     )]
     pub billing_name: crate::xml::Nillable<String>,
     /// `CLIANumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's CLIA number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47057,6 +48547,8 @@ pub struct ServiceLocationData {
     )]
     pub clia_number: crate::xml::Nillable<String>,
     /// `City` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's city.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47067,6 +48559,8 @@ pub struct ServiceLocationData {
     )]
     pub city: crate::xml::Nillable<String>,
     /// `Country` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's country, when not the U.S.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47077,6 +48571,8 @@ pub struct ServiceLocationData {
     )]
     pub country: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47087,6 +48583,8 @@ pub struct ServiceLocationData {
     )]
     pub created_date: crate::xml::Nillable<String>,
     /// `FacilityIDType` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Type of the location's facility ID.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47097,6 +48595,8 @@ pub struct ServiceLocationData {
     )]
     pub facility_id_type: crate::xml::Nillable<String>,
     /// `FaxPhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's fax number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47107,6 +48607,8 @@ pub struct ServiceLocationData {
     )]
     pub fax_phone: crate::xml::Nillable<String>,
     /// `FaxPhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the location's fax number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47117,6 +48619,8 @@ pub struct ServiceLocationData {
     )]
     pub fax_phone_ext: crate::xml::Nillable<String>,
     /// `HCFABox32FacilityID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's facility ID.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47127,6 +48631,8 @@ pub struct ServiceLocationData {
     )]
     pub hcfa_box32_facility_id: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The service location's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47137,6 +48643,8 @@ pub struct ServiceLocationData {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `ModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the location was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47147,6 +48655,8 @@ pub struct ServiceLocationData {
     )]
     pub modified_date: crate::xml::Nillable<String>,
     /// `NPI` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's NPI.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47157,6 +48667,8 @@ pub struct ServiceLocationData {
     )]
     pub npi: crate::xml::Nillable<String>,
     /// `Name` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47167,6 +48679,8 @@ pub struct ServiceLocationData {
     )]
     pub name: crate::xml::Nillable<String>,
     /// `Phone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47177,6 +48691,8 @@ pub struct ServiceLocationData {
     )]
     pub phone: crate::xml::Nillable<String>,
     /// `PhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the location's phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47187,6 +48703,8 @@ pub struct ServiceLocationData {
     )]
     pub phone_ext: crate::xml::Nillable<String>,
     /// `PlaceOfService` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the location's place-of-service type.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47197,6 +48715,8 @@ pub struct ServiceLocationData {
     )]
     pub place_of_service: crate::xml::Nillable<String>,
     /// `PracticeID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the location's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47207,6 +48727,8 @@ pub struct ServiceLocationData {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the location's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47217,6 +48739,8 @@ pub struct ServiceLocationData {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `State` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's state.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47227,6 +48751,8 @@ pub struct ServiceLocationData {
     )]
     pub state: crate::xml::Nillable<String>,
     /// `ZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's zip code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47869,6 +49395,8 @@ pub struct ProcedureCodeData {
     )]
     pub billable_code: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
