@@ -269,6 +269,9 @@ pub struct Config {
     /// `derive`, and its runtime provide the serde impls of its value types). `None` emits no
     /// serde code.
     pub serde_feature: Option<String>,
+    /// What members mean, appended to their documentation. An entry naming a type or member
+    /// the contract lacks is a warning.
+    pub member_docs: crate::MemberDocs,
 }
 
 impl Default for Config {
@@ -292,6 +295,7 @@ impl Default for Config {
             record_ids: Vec::new(),
             values: None,
             serde_feature: None,
+            member_docs: crate::MemberDocs::default(),
         }
     }
 }
@@ -646,6 +650,7 @@ mod file {
                     })
                     .collect::<Result<_, String>>()?,
                 values: o.values.map(|v| v.into_rules(origin)).transpose()?,
+                member_docs: crate::MemberDocs::default(),
             })
         }
     }

@@ -21,6 +21,7 @@ pub mod config;
 pub mod emit;
 pub mod error;
 pub mod load;
+pub mod member_docs;
 pub mod model;
 pub mod names;
 #[cfg(feature = "toml")]
@@ -33,6 +34,7 @@ use std::fmt;
 pub use config::{Config, MemberRef};
 pub use emit::{GeneratedFile, Output, Provenance};
 pub use error::{Error, ErrorKind, Result};
+pub use member_docs::MemberDocs;
 
 /// A qualified XML name: namespace URI and local name. Never a prefix.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -916,6 +916,7 @@ impl<'a> Builder<'a> {
                 warnings.push(format!("override {what} names {r}, which this contract lacks: skipped"));
             }
         }
+        warnings.extend(member_docs_warnings(model, &self.config.member_docs));
         let invalid = |what: &str, msg: String| {
             self.err(
                 &Loc {
@@ -1823,4 +1824,53 @@ fn mark_usage(model: &mut Model) {
             t.usage = *u;
         }
     }
+}
+
+/// What the member docs name that the contract lacks: a type (one warning listing its entries),
+/// a member of a type that is there, or a pattern's member that no matching type has (one each).
+fn member_docs_warnings(model: &Model, docs: &crate::MemberDocs) -> Vec<String> {
+    use crate::member_docs::is_pattern;
+    use crate::value_rules::glob;
+    let structs: Vec<(&str, &StructType)> = model
+        .types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Struct(s) => Some((t.name.local.as_str(), s)),
+            _ => None,
+        })
+        .collect();
+    let has = |s: &StructType, member: &str| s.members.iter().any(|m| m.name == member);
+    let mut warnings = Vec::new();
+    let mut missing_types: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (ty, member) in docs.entries.keys() {
+        let pattern = is_pattern(ty);
+        let owners: Vec<&StructType> = structs
+            .iter()
+            .filter(|(local, _)| if pattern { glob(ty, local) } else { local == ty })
+            .map(|(_, s)| *s)
+            .collect();
+        if pattern {
+            if !owners.iter().any(|s| has(s, member)) {
+                warnings.push(format!(
+                    "override member_docs names {ty}.{member}, a member no type of this contract matching {ty} has: skipped"
+                ));
+            }
+        } else if owners.is_empty() {
+            match missing_types.last_mut() {
+                Some((t, list)) if *t == ty.as_str() => list.push(member),
+                _ => missing_types.push((ty, vec![member])),
+            }
+        } else if !owners.iter().any(|s| has(s, member)) {
+            warnings.push(format!(
+                "override member_docs names {ty}.{member}, which this contract lacks: skipped"
+            ));
+        }
+    }
+    for (ty, members) in missing_types {
+        warnings.push(format!(
+            "override member_docs names type {ty} ({}), which this contract lacks: skipped",
+            members.join(", ")
+        ));
+    }
+    warnings
 }

@@ -224,3 +224,109 @@ fn every_request_fills_its_declared_credentials_and_every_response_reports_its_s
         "{version_resp}"
     );
 }
+
+#[test]
+fn member_docs_follow_the_occurs_line_and_what_the_contract_lacks_is_a_warning() {
+    let mut docs = codegen::MemberDocs::default();
+    docs.insert("Car", "Doors", "How many doors the car has.");
+    // Inherited members: the declaring type's entry reaches every type that has the member, and
+    // the owner's own entry wins over it.
+    docs.insert("Thing", "Id", "The thing's number in the [registry] <of things>.");
+    docs.insert("Car", "Id", "The car's plate number.");
+    docs.insert("Vehicle", "Wheels", "How many wheels touch the road.");
+    // A pattern, and an exact name that wins over it.
+    docs.insert("*", "Make", "Who built it.");
+    docs.insert("Car", "Make", "The car's maker.");
+    // What the contract lacks: a member, a type (one warning listing its members), and a
+    // pattern's member that no matching type has.
+    docs.insert("Car", "Sunroof", "Whether it opens.");
+    docs.insert("Boat", "Sails", "How many.");
+    docs.insert("Boat", "Keel", "Its depth.");
+    docs.insert("*Thing", "Colour", "Its colour.");
+    let config = Config {
+        member_docs: docs,
+        ..fixture_config::config_for("extension.wsdl")
+    };
+    let output = generate_fixture("extension.wsdl", &config);
+    check_generated_rust(&output);
+    let types = output.file("types.rs").unwrap();
+
+    let car = common::pick_items(types, &["Car"]);
+    assert!(
+        car.contains(
+            "    /// `Doors` (int): required.\n    ///\n    /// How many doors the car has.\n    pub doors: i32,"
+        ),
+        "the meaning is its own paragraph after the occurs line: {car}"
+    );
+    assert!(
+        car.contains("    /// The car's plate number.\n    pub id: i32,"),
+        "{car}"
+    );
+    assert!(
+        car.contains("    /// How many wheels touch the road.\n    pub wheels: i32,"),
+        "{car}"
+    );
+    assert!(car.contains("    /// The car's maker.\n    pub make:"), "{car}");
+    let vehicle = common::pick_items(types, &["Vehicle"]);
+    assert!(
+        vehicle.contains("    /// How many wheels touch the road.\n    pub wheels: i32,"),
+        "{vehicle}"
+    );
+    assert!(vehicle.contains("    /// Who built it.\n    pub make:"), "{vehicle}");
+    // Brackets and angle brackets are escaped: no broken intra-doc link, no stray HTML tag.
+    assert!(
+        vehicle.contains(r"    /// The thing's number in the \[registry\] \<of things\>."),
+        "{vehicle}"
+    );
+    let thing = common::pick_items(types, &["Thing", "Marker"]);
+    assert_eq!(
+        thing.matches(r"The thing's number in the \[registry\]").count(),
+        2,
+        "{thing}"
+    );
+
+    assert_eq!(
+        output.warnings,
+        [
+            "override member_docs names *Thing.Colour, a member no type of this contract matching *Thing has: skipped",
+            "override member_docs names Car.Sunroof, which this contract lacks: skipped",
+            "override member_docs names type Boat (Keel, Sails), which this contract lacks: skipped",
+        ]
+    );
+}
+
+#[test]
+fn member_docs_files_name_themselves_in_their_errors() {
+    let docs = codegen::MemberDocs::from_toml(
+        "docs.toml",
+        "# comment\n[Car]\nDoors = \"How many doors.\"\n\n[\"*Data\"]\nCreatedDate = \"  When created.  \"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(docs.lookup("Car", "Car", "Doors"), Some("How many doors."));
+    assert_eq!(
+        docs.lookup("ChargeData", "ChargeData", "CreatedDate"),
+        Some("When created.")
+    );
+    assert_eq!(docs.lookup("ChargeFilter", "ChargeFilter", "CreatedDate"), None);
+    for (text, wanted) in [
+        ("[Car\nDoors = \"x\"\n", "docs.toml: "),
+        ("[Car]\nDoors = 4\n", "docs.toml: "),
+        ("[Car]\nDoors = [\"a\"]\n", "docs.toml: "),
+        ("Doors = \"top-level, no type\"\n", "docs.toml: "),
+        (
+            "[Car]\nDoors = \"two\\nlines\"\n",
+            "docs.toml: Car.Doors must be one line of text",
+        ),
+        (
+            "[Car]\nDoors = \" \"\n",
+            "docs.toml: Car.Doors must be one line of text",
+        ),
+        (
+            "[\"{urn:x}Car\"]\nDoors = \"x\"\n",
+            "is not a type's local name or pattern",
+        ),
+    ] {
+        let err = codegen::MemberDocs::from_toml("docs.toml", text).expect_err(text);
+        assert!(err.starts_with(wanted) || err.contains(wanted), "{text}: {err}");
+    }
+}

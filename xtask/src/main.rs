@@ -16,6 +16,8 @@ use codegen::pins::{Manifest, Pin as Part};
 const GENERATED_DIR: &str = "kareo-sdk/src/generated";
 /// The manifest, relative to the workspace root.
 const MANIFEST: &str = codegen::pins::MANIFEST;
+/// What record members mean (one line each, by type and member), relative to the workspace root.
+const MEMBER_DOCS: &str = "wsdl/member-docs.toml";
 
 /// Bounds on what `--wsdl URL` downloads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -316,7 +318,7 @@ fn load_in(root: &Path, args: &Args) -> Result<Loaded, String> {
 /// Loads the contract of the workspace at `root` (see [`load_in`]) and runs the generator with
 /// its overrides. Writes nothing.
 fn generate_in(root: &Path, args: &Args) -> Result<Generated, String> {
-    let config = codegen::Config::from_file(&root.join("wsdl/overrides.toml"))?;
+    let config = read_config(root)?;
     let Loaded {
         manifest,
         contract,
@@ -337,6 +339,17 @@ fn generate_in(root: &Path, args: &Args) -> Result<Generated, String> {
         documents: contract.documents.len(),
         repin,
     })
+}
+
+/// The generator's settings for the workspace at `root`: `wsdl/overrides.toml`, and the members'
+/// meanings from `wsdl/member-docs.toml` when the workspace has that file.
+fn read_config(root: &Path) -> Result<codegen::Config, String> {
+    let mut config = codegen::Config::from_file(&root.join("wsdl/overrides.toml"))?;
+    let docs = root.join(MEMBER_DOCS);
+    if docs.exists() {
+        config.member_docs = codegen::MemberDocs::from_file(&docs)?;
+    }
+    Ok(config)
 }
 
 /// A generator error, with the document named by its file and where it was read from.

@@ -394,6 +394,79 @@ fn overrides_with_unknown_keys_or_bad_names_are_refused() {
     }
 }
 
+#[test]
+fn member_docs_file_reaches_the_generated_code_and_what_the_contract_lacks_is_a_warning() {
+    let s = Scratch::workspace("member-docs", "service.wsdl", &fixture("service.wsdl"), &[]);
+    s.write(
+        "wsdl/overrides.toml",
+        "runtime_path = \"crate::xml\"\nread_only_operations = [\"Ping\"]\n",
+    );
+    // No member-docs file: nothing added, nothing to warn about.
+    let plain = generate_in(&s.0, &args(None, true)).unwrap_or_else(|e| panic!("{e}"));
+    assert!(plain.output.warnings.is_empty(), "{:?}", plain.output.warnings);
+
+    s.write(
+        MEMBER_DOCS,
+        "[PingResp]\nEcho = \"The message, sent back unchanged.\"\nLatency = \"How long it took.\"\n",
+    );
+    let generated = generate_in(&s.0, &args(None, true)).unwrap_or_else(|e| panic!("{e}"));
+    let types = generated.output.file("types.rs").expect("types.rs");
+    assert!(
+        types.contains("    /// `Echo` (string): required.\n    ///\n    /// The message, sent back unchanged.\n"),
+        "{types}"
+    );
+    assert_eq!(
+        generated.output.warnings,
+        ["override member_docs names PingResp.Latency, which this contract lacks: skipped"]
+    );
+    assert_eq!(regen_in(&s.0, &args(None, false)), Ok(ExitCode::SUCCESS));
+    assert!(s
+        .read(&format!("{GENERATED_DIR}/types.rs"))
+        .contains("The message, sent back unchanged."));
+
+    // A malformed file, or a meaning that is not a string, stops regen naming the file.
+    for text in ["[PingResp\nEcho = \"x\"\n", "[PingResp]\nEcho = 1\n"] {
+        s.write(MEMBER_DOCS, text);
+        let err = regen_in(&s.0, &args(None, false)).expect_err(text);
+        assert!(err.contains("member-docs.toml: "), "{text}: {err}");
+    }
+}
+
+#[test]
+fn the_workspace_member_docs_cover_the_amounts_of_charges_payments_and_transactions() {
+    let docs = codegen::MemberDocs::from_file(&workspace_root().join(MEMBER_DOCS)).unwrap_or_else(|e| panic!("{e}"));
+    for (ty, members) in [
+        (
+            "ChargeData",
+            &[
+                "Units",
+                "UnitCharge",
+                "TotalCharges",
+                "AdjustedCharges",
+                "Receipts",
+                "PatientBalance",
+                "InsuranceBalance",
+                "TotalBalance",
+                "AllowedAmount",
+                "ExpectedAmount",
+                "CopayAmount",
+            ][..],
+        ),
+        (
+            "PaymentData",
+            &["Amount", "Applied", "Unapplied", "Adjustments", "Refunds"][..],
+        ),
+        ("TransactionData", &["Amount", "Type"][..]),
+    ] {
+        for m in members {
+            assert!(
+                docs.lookup(ty, ty, m).is_some(),
+                "{ty}.{m} has no meaning in {MEMBER_DOCS}"
+            );
+        }
+    }
+}
+
 // ---- contracts of several documents ----
 
 /// The tiny two-document contract's root, importing its schema from `{base}?xsd=xsd0`.

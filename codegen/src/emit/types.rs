@@ -90,7 +90,9 @@ fn type_doc(t: &TypeDef, what: &str) -> TokenStream {
     super::doc_attrs(&text)
 }
 
-fn member_doc(m: &Member, shape: Shape) -> String {
+/// A member's rustdoc: how it occurs, then what it means (from the config's member docs, when
+/// it has an entry), then the schema's documentation.
+fn member_doc(m: &Member, shape: Shape, meaning: Option<&str>) -> String {
     let occurs = match shape {
         Shape::Req if m.always_sent => "always sent, never nil (an override: the schema lets it be left out or nil)",
         Shape::Req => "required",
@@ -102,6 +104,10 @@ fn member_doc(m: &Member, shape: Shape) -> String {
     let mut doc = format!("`{}` ({}): {occurs}.", m.name, xsd_name(&m.ty));
     if m.emit_default_value == Some(false) {
         doc.push_str(" The service omits it when it holds the default value.");
+    }
+    if let Some(meaning) = meaning {
+        doc.push_str("\n\n");
+        doc.push_str(&crate::member_docs::escape(meaning));
     }
     if let Some(d) = &m.doc {
         doc.push_str("\n\n");
@@ -159,7 +165,11 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
 
     let keys = serde_attrs::keys(&s.members);
     let decls = s.members.iter().zip(&field_idents).zip(&keys).map(|((m, f), key)| {
-        let doc = super::doc_attrs(&member_doc(m, shape(m)));
+        let meaning = ctx
+            .config
+            .member_docs
+            .lookup(&t.name.local, &m.declared_in.local, &m.name);
+        let doc = super::doc_attrs(&member_doc(m, shape(m), meaning));
         let ty = field_type(ctx, m);
         let serde = serde_attrs::field(ctx, m, key);
         quote! { #doc #serde pub #f: #ty, }

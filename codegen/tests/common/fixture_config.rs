@@ -91,6 +91,8 @@ fn base_config(fixture: &str) -> Config {
             // Value rules have a test of their own (value_rules.rs).
             values: None,
             serde_feature: None,
+            // Member docs have a test of their own (emit_stage.rs).
+            member_docs: codegen::MemberDocs::default(),
         },
         "headers.wsdl" => Config {
             credentials: vec![Credential {

@@ -103,9 +103,13 @@ pub fn pinned_contract() -> (codegen::load::Contract, String) {
     (contract, pins.name)
 }
 
-/// The Config `cargo xtask regen` builds from `wsdl/overrides.toml`.
+/// The Config `cargo xtask regen` builds from `wsdl/overrides.toml` and `wsdl/member-docs.toml`.
 pub fn kareo_config() -> Config {
-    Config::from_file(&workspace_root().join("wsdl/overrides.toml")).unwrap_or_else(|e| panic!("{e}"))
+    let root = workspace_root();
+    let mut config = Config::from_file(&root.join("wsdl/overrides.toml")).unwrap_or_else(|e| panic!("{e}"));
+    config.member_docs =
+        codegen::MemberDocs::from_file(&root.join("wsdl/member-docs.toml")).unwrap_or_else(|e| panic!("{e}"));
+    config
 }
 
 /// The generated files of `output` joined into one text, each under a `==> path <==` line.

@@ -5851,6 +5851,8 @@ pub struct AppointmentCreate {
     )]
     pub appointment_mode: crate::xml::Nillable<AppointmentMode>,
     /// `AppointmentName` (string): optional, nillable.
+    ///
+    /// The appointment's name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5861,6 +5863,8 @@ pub struct AppointmentCreate {
     )]
     pub appointment_name: crate::xml::Nillable<String>,
     /// `AppointmentReasonId` (long): optional.
+    ///
+    /// Identifier of the appointment reason.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5871,9 +5875,13 @@ pub struct AppointmentCreate {
     )]
     pub appointment_reason_id: Option<i64>,
     /// `AppointmentStatus` (AppointmentStatus): required.
+    ///
+    /// The appointment's status.
     #[cfg_attr(feature = "serde", serde(rename = "AppointmentStatus"))]
     pub appointment_status: AppointmentStatus,
     /// `AppointmentType` (AppointmentType): required.
+    ///
+    /// U unknown, P patient, O other.
     #[cfg_attr(feature = "serde", serde(rename = "AppointmentType"))]
     pub appointment_type: AppointmentType,
     /// `AppointmentUUID` (guid): optional, nillable.
@@ -5887,6 +5895,8 @@ pub struct AppointmentCreate {
     )]
     pub appointment_uuid: crate::xml::Nillable<Guid>,
     /// `AttendeesCount` (int): optional.
+    ///
+    /// How many attend the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5919,15 +5929,21 @@ pub struct AppointmentCreate {
     )]
     pub customer_id: Option<i64>,
     /// `EndTime` (dateTime): required.
+    ///
+    /// End of the appointment, in UTC.
     #[cfg_attr(feature = "serde", serde(rename = "EndTime"))]
     pub end_time: crate::xml::DateTime,
     /// `ForRecare` (boolean): optional.
+    ///
+    /// Whether the appointment is for recare.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "ForRecare", default, skip_serializing_if = "Option::is_none")
     )]
     pub for_recare: Option<bool>,
     /// `InsurancePolicyAuthorizationId` (long): optional, nillable.
+    ///
+    /// Identifier of the insurance policy authorization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5944,6 +5960,8 @@ pub struct AppointmentCreate {
     )]
     pub is_deleted: Option<bool>,
     /// `IsGroupAppointment` (boolean): optional.
+    ///
+    /// Whether the appointment is for a group.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5954,15 +5972,21 @@ pub struct AppointmentCreate {
     )]
     pub is_group_appointment: Option<bool>,
     /// `IsRecurring` (boolean): required.
+    ///
+    /// Whether the appointment recurs.
     #[cfg_attr(feature = "serde", serde(rename = "IsRecurring"))]
     pub is_recurring: bool,
     /// `MaxAttendees` (int): optional.
+    ///
+    /// Most attendees the appointment allows.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "MaxAttendees", default, skip_serializing_if = "Option::is_none")
     )]
     pub max_attendees: Option<i32>,
     /// `Notes` (string): optional, nillable.
+    ///
+    /// Notes on the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5973,6 +5997,8 @@ pub struct AppointmentCreate {
     )]
     pub notes: crate::xml::Nillable<String>,
     /// `OccurrenceId` (long): optional, nillable.
+    ///
+    /// Identifier of the occurrence.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5983,6 +6009,8 @@ pub struct AppointmentCreate {
     )]
     pub occurrence_id: crate::xml::Nillable<i64>,
     /// `PatientCaseId` (long): optional, nillable.
+    ///
+    /// Identifier of the patient case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -5993,6 +6021,8 @@ pub struct AppointmentCreate {
     )]
     pub patient_case_id: crate::xml::Nillable<i64>,
     /// `PatientSummaries` (ArrayOfGroupPatientSummary): optional, nillable.
+    ///
+    /// Summaries of the appointment's patients.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6003,6 +6033,8 @@ pub struct AppointmentCreate {
     )]
     pub patient_summaries: crate::xml::Nillable<Vec<GroupPatientSummary>>,
     /// `PatientSummary` (PatientSummary): optional, nillable.
+    ///
+    /// The patient the appointment is for.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6013,15 +6045,21 @@ pub struct AppointmentCreate {
     )]
     pub patient_summary: crate::xml::Nillable<PatientSummary>,
     /// `PracticeId` (long): required.
+    ///
+    /// Identifier of the practice to book in.
     #[cfg_attr(feature = "serde", serde(rename = "PracticeId"))]
     pub practice_id: i64,
     /// `ProviderId` (long): optional.
+    ///
+    /// Identifier of the provider.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "ProviderId", default, skip_serializing_if = "Option::is_none")
     )]
     pub provider_id: Option<i64>,
     /// `RecurrenceRule` (RecurrenceRule): optional, nillable.
+    ///
+    /// How the appointment repeats, if it does.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6032,12 +6070,16 @@ pub struct AppointmentCreate {
     )]
     pub recurrence_rule: crate::xml::Nillable<RecurrenceRule>,
     /// `ResourceId` (long): optional.
+    ///
+    /// Identifier of the resource booked.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")
     )]
     pub resource_id: Option<i64>,
     /// `ResourceIds` (ArrayOflong): optional, nillable.
+    ///
+    /// Identifiers of the resources booked.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6048,9 +6090,13 @@ pub struct AppointmentCreate {
     )]
     pub resource_ids: crate::xml::Nillable<Vec<i64>>,
     /// `ServiceLocationId` (long): required.
+    ///
+    /// Identifier of the service location.
     #[cfg_attr(feature = "serde", serde(rename = "ServiceLocationId"))]
     pub service_location_id: i64,
     /// `StartTime` (dateTime): required.
+    ///
+    /// Start of the appointment, in UTC.
     #[cfg_attr(feature = "serde", serde(rename = "StartTime"))]
     pub start_time: crate::xml::DateTime,
     /// `UpdatedAt` (dateTime): optional, nillable.
@@ -6070,6 +6116,8 @@ pub struct AppointmentCreate {
     )]
     pub updated_by: Option<i64>,
     /// `WasCreatedOnline` (boolean): optional.
+    ///
+    /// Whether the appointment was made online.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6314,6 +6362,8 @@ pub type ArrayOfGroupPatientSummary = Vec<GroupPatientSummary>;
 #[non_exhaustive]
 pub struct GroupPatientSummary {
     /// `DateOfBirth` (dateTime): optional, nillable.
+    ///
+    /// The patient's date of birth.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6324,6 +6374,8 @@ pub struct GroupPatientSummary {
     )]
     pub date_of_birth: crate::xml::Nillable<crate::xml::DateTime>,
     /// `Email` (string): optional, nillable.
+    ///
+    /// The patient's email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6334,6 +6386,8 @@ pub struct GroupPatientSummary {
     )]
     pub email: crate::xml::Nillable<String>,
     /// `FirstName` (string): optional, nillable.
+    ///
+    /// The patient's first name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6344,12 +6398,16 @@ pub struct GroupPatientSummary {
     )]
     pub first_name: crate::xml::Nillable<String>,
     /// `GenderId` (long): optional.
+    ///
+    /// Identifier of the patient's gender.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "GenderId", default, skip_serializing_if = "Option::is_none")
     )]
     pub gender_id: Option<i64>,
     /// `Guid` (guid): optional, nillable.
+    ///
+    /// GUID of this patient summary.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6360,6 +6418,8 @@ pub struct GroupPatientSummary {
     )]
     pub guid: crate::xml::Nillable<Guid>,
     /// `HomePhone` (string): optional, nillable.
+    ///
+    /// The patient's home phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6370,6 +6430,8 @@ pub struct GroupPatientSummary {
     )]
     pub home_phone: crate::xml::Nillable<String>,
     /// `LastName` (string): optional, nillable.
+    ///
+    /// The patient's last name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6380,6 +6442,8 @@ pub struct GroupPatientSummary {
     )]
     pub last_name: crate::xml::Nillable<String>,
     /// `MiddleName` (string): optional, nillable.
+    ///
+    /// The patient's middle name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6390,6 +6454,8 @@ pub struct GroupPatientSummary {
     )]
     pub middle_name: crate::xml::Nillable<String>,
     /// `MobilePhone` (string): optional, nillable.
+    ///
+    /// The patient's mobile phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6400,6 +6466,8 @@ pub struct GroupPatientSummary {
     )]
     pub mobile_phone: crate::xml::Nillable<String>,
     /// `OtherEmail` (string): optional, nillable.
+    ///
+    /// The patient's other email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6420,18 +6488,24 @@ pub struct GroupPatientSummary {
     )]
     pub other_phone: crate::xml::Nillable<String>,
     /// `PatientId` (long): optional.
+    ///
+    /// The patient's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "PatientId", default, skip_serializing_if = "Option::is_none")
     )]
     pub patient_id: Option<i64>,
     /// `PracticeId` (long): optional.
+    ///
+    /// Identifier of the patient's practice.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "PracticeId", default, skip_serializing_if = "Option::is_none")
     )]
     pub practice_id: Option<i64>,
     /// `PreferredEmailType` (string): optional, nillable.
+    ///
+    /// Which email the patient prefers (e.g. Work Email).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6442,6 +6516,8 @@ pub struct GroupPatientSummary {
     )]
     pub preferred_email_type: crate::xml::Nillable<String>,
     /// `PreferredPhoneType` (string): optional, nillable.
+    ///
+    /// Which phone the patient prefers (e.g. Mobile Phone).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6452,6 +6528,8 @@ pub struct GroupPatientSummary {
     )]
     pub preferred_phone_type: crate::xml::Nillable<String>,
     /// `WorkEmail` (string): optional, nillable.
+    ///
+    /// The patient's work email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6462,6 +6540,8 @@ pub struct GroupPatientSummary {
     )]
     pub work_email: crate::xml::Nillable<String>,
     /// `WorkPhone` (string): optional, nillable.
+    ///
+    /// The patient's work phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6573,6 +6653,8 @@ impl crate::xml::Decode for GroupPatientSummary {
 #[non_exhaustive]
 pub struct PatientSummary {
     /// `DateOfBirth` (dateTime): optional, nillable.
+    ///
+    /// The patient's date of birth.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6583,6 +6665,8 @@ pub struct PatientSummary {
     )]
     pub date_of_birth: crate::xml::Nillable<crate::xml::DateTime>,
     /// `Email` (string): optional, nillable.
+    ///
+    /// The patient's email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6593,6 +6677,8 @@ pub struct PatientSummary {
     )]
     pub email: crate::xml::Nillable<String>,
     /// `FirstName` (string): optional, nillable.
+    ///
+    /// The patient's first name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6603,12 +6689,16 @@ pub struct PatientSummary {
     )]
     pub first_name: crate::xml::Nillable<String>,
     /// `GenderId` (long): optional.
+    ///
+    /// Identifier of the patient's gender.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "GenderId", default, skip_serializing_if = "Option::is_none")
     )]
     pub gender_id: Option<i64>,
     /// `Guid` (guid): optional, nillable.
+    ///
+    /// GUID of this patient summary.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6619,6 +6709,8 @@ pub struct PatientSummary {
     )]
     pub guid: crate::xml::Nillable<Guid>,
     /// `HomePhone` (string): optional, nillable.
+    ///
+    /// The patient's home phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6629,6 +6721,8 @@ pub struct PatientSummary {
     )]
     pub home_phone: crate::xml::Nillable<String>,
     /// `LastName` (string): optional, nillable.
+    ///
+    /// The patient's last name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6639,6 +6733,8 @@ pub struct PatientSummary {
     )]
     pub last_name: crate::xml::Nillable<String>,
     /// `MiddleName` (string): optional, nillable.
+    ///
+    /// The patient's middle name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6649,6 +6745,8 @@ pub struct PatientSummary {
     )]
     pub middle_name: crate::xml::Nillable<String>,
     /// `MobilePhone` (string): optional, nillable.
+    ///
+    /// The patient's mobile phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6659,6 +6757,8 @@ pub struct PatientSummary {
     )]
     pub mobile_phone: crate::xml::Nillable<String>,
     /// `OtherEmail` (string): optional, nillable.
+    ///
+    /// The patient's other email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6679,18 +6779,24 @@ pub struct PatientSummary {
     )]
     pub other_phone: crate::xml::Nillable<String>,
     /// `PatientId` (long): optional.
+    ///
+    /// The patient's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "PatientId", default, skip_serializing_if = "Option::is_none")
     )]
     pub patient_id: Option<i64>,
     /// `PracticeId` (long): optional.
+    ///
+    /// Identifier of the patient's practice.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "PracticeId", default, skip_serializing_if = "Option::is_none")
     )]
     pub practice_id: Option<i64>,
     /// `PreferredEmailType` (string): optional, nillable.
+    ///
+    /// Which email the patient prefers (e.g. Work Email).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6701,6 +6807,8 @@ pub struct PatientSummary {
     )]
     pub preferred_email_type: crate::xml::Nillable<String>,
     /// `PreferredPhoneType` (string): optional, nillable.
+    ///
+    /// Which phone the patient prefers (e.g. Mobile Phone).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6711,6 +6819,8 @@ pub struct PatientSummary {
     )]
     pub preferred_phone_type: crate::xml::Nillable<String>,
     /// `WorkEmail` (string): optional, nillable.
+    ///
+    /// The patient's work email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6721,6 +6831,8 @@ pub struct PatientSummary {
     )]
     pub work_email: crate::xml::Nillable<String>,
     /// `WorkPhone` (string): optional, nillable.
+    ///
+    /// The patient's work phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6823,12 +6935,16 @@ impl crate::xml::Decode for PatientSummary {
 #[non_exhaustive]
 pub struct RecurrenceRule {
     /// `AppointmentId` (long): optional.
+    ///
+    /// Identifier of the appointment that recurs.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "AppointmentId", default, skip_serializing_if = "Option::is_none")
     )]
     pub appointment_id: Option<i64>,
     /// `DayInterval` (int): optional, nillable.
+    ///
+    /// Days between occurrences (8: every eighth day).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6839,6 +6955,8 @@ pub struct RecurrenceRule {
     )]
     pub day_interval: crate::xml::Nillable<i32>,
     /// `DayOfMonth` (int): optional, nillable.
+    ///
+    /// Day of the month it recurs on (25: the 25th).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6859,6 +6977,8 @@ pub struct RecurrenceRule {
     )]
     pub day_of_week: crate::xml::Nillable<Vec<DayOfWeek>>,
     /// `DayOfWeekFlags` (int): optional, nillable.
+    ///
+    /// Days of the week as bits (35 = 0100011b: Monday, Tuesday and Saturday).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6879,6 +6999,8 @@ pub struct RecurrenceRule {
     )]
     pub day_of_week_monthly_ordinal: crate::xml::Nillable<Vec<Ordinal>>,
     /// `DayOfWeekMonthlyOrdinalFlags` (int): optional, nillable.
+    ///
+    /// Weeks of the month as bits (21 = 10101b: first, third and last week).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6899,6 +7021,8 @@ pub struct RecurrenceRule {
     )]
     pub end_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `MonthInterval` (int): optional, nillable.
+    ///
+    /// Months between occurrences (3: every third month).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6909,6 +7033,8 @@ pub struct RecurrenceRule {
     )]
     pub month_interval: crate::xml::Nillable<i32>,
     /// `MonthOfYear` (int): optional, nillable.
+    ///
+    /// Month of the year it recurs in (10: October).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6919,6 +7045,8 @@ pub struct RecurrenceRule {
     )]
     pub month_of_year: crate::xml::Nillable<i32>,
     /// `NumOccurrences` (int): optional, nillable.
+    ///
+    /// How many occurrences there are.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6929,6 +7057,8 @@ pub struct RecurrenceRule {
     )]
     pub num_occurrences: crate::xml::Nillable<i32>,
     /// `NumberOfTimes` (int): optional, nillable.
+    ///
+    /// How many times the rule applies.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6939,6 +7069,8 @@ pub struct RecurrenceRule {
     )]
     pub number_of_times: crate::xml::Nillable<i32>,
     /// `RecurrenceRuleId` (long): optional.
+    ///
+    /// The rule's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6949,6 +7081,8 @@ pub struct RecurrenceRule {
     )]
     pub recurrence_rule_id: Option<i64>,
     /// `StartDate` (dateTime): optional, nillable.
+    ///
+    /// When the recurrence starts, in UTC.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -6959,6 +7093,8 @@ pub struct RecurrenceRule {
     )]
     pub start_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `TypeOfDay` (TypeOfDay): optional, nillable.
+    ///
+    /// Unknown, Weekday or Weekend.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7186,6 +7322,8 @@ impl crate::xml::Decode for CreatePatientReq {
 #[non_exhaustive]
 pub struct PatientCreate {
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's address, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7196,6 +7334,8 @@ pub struct PatientCreate {
     )]
     pub address_line1: crate::xml::Nillable<String>,
     /// `AddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's address, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7216,6 +7356,8 @@ pub struct PatientCreate {
     )]
     pub alert: crate::xml::Nillable<PatientAlertReq>,
     /// `Cases` (ArrayOfPatientCaseCreateReq): optional, nillable.
+    ///
+    /// The patient's cases, with their insurance policies; none is created when empty.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7226,6 +7368,8 @@ pub struct PatientCreate {
     )]
     pub cases: crate::xml::Nillable<Vec<PatientCaseCreateReq>>,
     /// `City` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's city.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7236,6 +7380,8 @@ pub struct PatientCreate {
     )]
     pub city: crate::xml::Nillable<String>,
     /// `CollectionCategoryName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient's collection category.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7246,6 +7392,8 @@ pub struct PatientCreate {
     )]
     pub collection_category_name: crate::xml::Nillable<String>,
     /// `Country` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's country, when not the U.S.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7256,6 +7404,8 @@ pub struct PatientCreate {
     )]
     pub country: crate::xml::Nillable<String>,
     /// `DateofBirth` (dateTime): optional, nillable.
+    ///
+    /// The patient's date of birth.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7266,6 +7416,8 @@ pub struct PatientCreate {
     )]
     pub dateof_birth: crate::xml::Nillable<crate::xml::DateTime>,
     /// `DefaultRenderingProvider` (ProviderIdentifierReq): optional, nillable.
+    ///
+    /// The patient's default rendering provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7276,6 +7428,8 @@ pub struct PatientCreate {
     )]
     pub default_rendering_provider: crate::xml::Nillable<ProviderIdentifierReq>,
     /// `DefaultServiceLocation` (ServiceLocationReq): optional, nillable.
+    ///
+    /// An existing location by identifier or name; otherwise one is created from the other fields.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7286,6 +7440,8 @@ pub struct PatientCreate {
     )]
     pub default_service_location: crate::xml::Nillable<ServiceLocationReq>,
     /// `EmailAddress` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7326,6 +7482,8 @@ pub struct PatientCreate {
     )]
     pub emergency_phone_ext: crate::xml::Nillable<String>,
     /// `Employer` (PatientEmployerReq): optional, nillable.
+    ///
+    /// The patient's employer: one whose identifier matches is updated, else a new one is added.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7346,6 +7504,8 @@ pub struct PatientCreate {
     )]
     pub external_vendor_id: crate::xml::Nillable<i32>,
     /// `FirstName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's first name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7356,6 +7516,8 @@ pub struct PatientCreate {
     )]
     pub first_name: crate::xml::Nillable<String>,
     /// `Gender` (GenderCode): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Male, Female or Unknown.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7366,6 +7528,8 @@ pub struct PatientCreate {
     )]
     pub gender: crate::xml::Nillable<GenderCode>,
     /// `Guarantor` (PatientGuarantorReq): optional, nillable.
+    ///
+    /// Who is responsible for the bill, when not the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7376,6 +7540,8 @@ pub struct PatientCreate {
     )]
     pub guarantor: crate::xml::Nillable<PatientGuarantorReq>,
     /// `HomePhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's home phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7386,6 +7552,8 @@ pub struct PatientCreate {
     )]
     pub home_phone: crate::xml::Nillable<String>,
     /// `HomePhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the home phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7396,6 +7564,8 @@ pub struct PatientCreate {
     )]
     pub home_phone_ext: crate::xml::Nillable<String>,
     /// `LastName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's last name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7406,6 +7576,8 @@ pub struct PatientCreate {
     )]
     pub last_name: crate::xml::Nillable<String>,
     /// `MaritalStatus` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Marital status code: A annulled, D divorced, I interlocutory, L legally separated, M married, P polygamous, S single, T domestic partner, W widowed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7416,6 +7588,8 @@ pub struct PatientCreate {
     )]
     pub marital_status: crate::xml::Nillable<String>,
     /// `MedicalRecordNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's medical record number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7426,6 +7600,8 @@ pub struct PatientCreate {
     )]
     pub medical_record_number: crate::xml::Nillable<String>,
     /// `MiddleName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's middle name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7436,6 +7612,8 @@ pub struct PatientCreate {
     )]
     pub middle_name: crate::xml::Nillable<String>,
     /// `MobilePhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's mobile phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7446,6 +7624,8 @@ pub struct PatientCreate {
     )]
     pub mobile_phone: crate::xml::Nillable<String>,
     /// `MobilePhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the mobile phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7456,6 +7636,8 @@ pub struct PatientCreate {
     )]
     pub mobile_phone_ext: crate::xml::Nillable<String>,
     /// `Note` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// First note put on the new patient's record.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7466,6 +7648,8 @@ pub struct PatientCreate {
     )]
     pub note: crate::xml::Nillable<String>,
     /// `PatientExternalID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's identifier in a third-party system.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7476,9 +7660,13 @@ pub struct PatientCreate {
     )]
     pub patient_external_id: crate::xml::Nillable<String>,
     /// `Practice` (PracticeIdentifierReq): required, nillable (`None` is sent as `xsi:nil`).
+    ///
+    /// The practice to add the patient to: give its identifier or name.
     #[cfg_attr(feature = "serde", serde(rename = "Practice", default))]
     pub practice: Option<PracticeIdentifierReq>,
     /// `Prefix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's name prefix.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7489,6 +7677,8 @@ pub struct PatientCreate {
     )]
     pub prefix: crate::xml::Nillable<String>,
     /// `PrimaryCarePhysician` (PhysicianIdentifierReq): optional, nillable.
+    ///
+    /// The patient's primary care physician.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7499,6 +7689,8 @@ pub struct PatientCreate {
     )]
     pub primary_care_physician: crate::xml::Nillable<PhysicianIdentifierReq>,
     /// `ReferralSource` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// How the patient was referred.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7509,6 +7701,8 @@ pub struct PatientCreate {
     )]
     pub referral_source: crate::xml::Nillable<String>,
     /// `ReferringProvider` (ProviderIdentifierReq): optional, nillable.
+    ///
+    /// The provider who referred the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7519,6 +7713,8 @@ pub struct PatientCreate {
     )]
     pub referring_provider: crate::xml::Nillable<ProviderIdentifierReq>,
     /// `SocialSecurityNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's social security number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7529,6 +7725,8 @@ pub struct PatientCreate {
     )]
     pub social_security_number: crate::xml::Nillable<String>,
     /// `State` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's state.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7539,6 +7737,8 @@ pub struct PatientCreate {
     )]
     pub state: crate::xml::Nillable<String>,
     /// `Suffix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's name suffix.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7549,6 +7749,8 @@ pub struct PatientCreate {
     )]
     pub suffix: crate::xml::Nillable<String>,
     /// `WorkPhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's work phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7559,6 +7761,8 @@ pub struct PatientCreate {
     )]
     pub work_phone: crate::xml::Nillable<String>,
     /// `WorkPhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the work phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -7569,6 +7773,8 @@ pub struct PatientCreate {
     )]
     pub work_phone_ext: crate::xml::Nillable<String>,
     /// `ZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's zip code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8666,6 +8872,8 @@ impl crate::xml::Decode for CreateEncounterReq {
 #[non_exhaustive]
 pub struct EncounterCreate {
     /// `Appointment` (AppointmentIdentifierReq): optional, nillable.
+    ///
+    /// The appointment the encounter records, by identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8686,6 +8894,8 @@ pub struct EncounterCreate {
     )]
     pub assistant_provider: crate::xml::Nillable<ProviderIdentifierDetailedReq>,
     /// `AuthorizationNumber` (string): optional, nillable.
+    ///
+    /// Authorization number for the encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8696,6 +8906,8 @@ pub struct EncounterCreate {
     )]
     pub authorization_number: crate::xml::Nillable<String>,
     /// `BatchNumber` (string): optional, nillable.
+    ///
+    /// Batch number for the encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8716,6 +8928,8 @@ pub struct EncounterCreate {
     )]
     pub business_office_notes: crate::xml::Nillable<String>,
     /// `Case` (PatientCaseIdentifierReq): optional, nillable.
+    ///
+    /// The patient case to bill under.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8726,6 +8940,8 @@ pub struct EncounterCreate {
     )]
     pub case: crate::xml::Nillable<PatientCaseIdentifierReq>,
     /// `EncounterExternalID` (string): optional, nillable.
+    ///
+    /// The encounter's identifier in a third-party system.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8736,6 +8952,8 @@ pub struct EncounterCreate {
     )]
     pub encounter_external_id: crate::xml::Nillable<String>,
     /// `EncounterStatus` (EncounterStatusCode): optional.
+    ///
+    /// Status to create the encounter in.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8756,6 +8974,8 @@ pub struct EncounterCreate {
     )]
     pub external_vendor_id: crate::xml::Nillable<i32>,
     /// `Hospitalization` (EncounterHospitalization): optional, nillable.
+    ///
+    /// Dates of the related hospitalization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8766,6 +8986,8 @@ pub struct EncounterCreate {
     )]
     pub hospitalization: crate::xml::Nillable<EncounterHospitalization>,
     /// `MedicalOfficeNotes` (string): optional, nillable.
+    ///
+    /// Text for the medical office notes.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8776,6 +8998,8 @@ pub struct EncounterCreate {
     )]
     pub medical_office_notes: crate::xml::Nillable<String>,
     /// `Miscellaneous` (EncounterMiscellaneous): optional, nillable.
+    ///
+    /// Further claim details for the payer.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8796,6 +9020,8 @@ pub struct EncounterCreate {
     )]
     pub orphan_diagnosis_codes: crate::xml::Nillable<OrphanDiagnosisCodes>,
     /// `Patient` (PatientIdentifierReq): optional, nillable.
+    ///
+    /// The patient, by identifier, external identifier or name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8806,6 +9032,8 @@ pub struct EncounterCreate {
     )]
     pub patient: crate::xml::Nillable<PatientIdentifierReq>,
     /// `Payment` (EncounterPayment): optional, nillable.
+    ///
+    /// A payment taken with the encounter, such as a copay.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8816,6 +9044,8 @@ pub struct EncounterCreate {
     )]
     pub payment: crate::xml::Nillable<EncounterPayment>,
     /// `PlaceOfService` (EncounterPlaceOfService): optional, nillable.
+    ///
+    /// The place of service, by code or name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8826,6 +9056,8 @@ pub struct EncounterCreate {
     )]
     pub place_of_service: crate::xml::Nillable<EncounterPlaceOfService>,
     /// `PostDate` (dateTime): optional, nillable.
+    ///
+    /// Posting date of the encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8836,6 +9068,8 @@ pub struct EncounterCreate {
     )]
     pub post_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `Practice` (PracticeIdentifierReq): optional, nillable.
+    ///
+    /// The encounter's practice: give one of its identifiers or its name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8856,6 +9090,8 @@ pub struct EncounterCreate {
     )]
     pub primary_claim_type: crate::xml::Nillable<String>,
     /// `ReferringProvider` (ProviderIdentifierDetailedReq): optional, nillable.
+    ///
+    /// The referring provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8866,6 +9102,8 @@ pub struct EncounterCreate {
     )]
     pub referring_provider: crate::xml::Nillable<ProviderIdentifierDetailedReq>,
     /// `RenderingProvider` (ProviderIdentifierDetailedReq): optional, nillable.
+    ///
+    /// The provider who rendered the service.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8876,6 +9114,8 @@ pub struct EncounterCreate {
     )]
     pub rendering_provider: crate::xml::Nillable<ProviderIdentifierDetailedReq>,
     /// `SchedulingProvider` (ProviderIdentifierDetailedReq): optional, nillable.
+    ///
+    /// The scheduling provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8896,6 +9136,8 @@ pub struct EncounterCreate {
     )]
     pub secondary_claim_type: crate::xml::Nillable<String>,
     /// `ServiceEndDate` (dateTime): optional, nillable.
+    ///
+    /// Last day of service.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8906,6 +9148,8 @@ pub struct EncounterCreate {
     )]
     pub service_end_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `ServiceLines` (ArrayOfServiceLineReq): optional, nillable.
+    ///
+    /// The charges: one service line per charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8916,6 +9160,8 @@ pub struct EncounterCreate {
     )]
     pub service_lines: crate::xml::Nillable<Vec<ServiceLineReq>>,
     /// `ServiceLocation` (EncounterServiceLocation): optional, nillable.
+    ///
+    /// Where the service took place.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8926,6 +9172,8 @@ pub struct EncounterCreate {
     )]
     pub service_location: crate::xml::Nillable<EncounterServiceLocation>,
     /// `ServiceStartDate` (dateTime): optional, nillable.
+    ///
+    /// First day of service.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -8936,6 +9184,8 @@ pub struct EncounterCreate {
     )]
     pub service_start_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `SupervisingProvider` (ProviderIdentifierDetailedReq): optional, nillable.
+    ///
+    /// The supervising provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -9562,6 +9812,8 @@ impl crate::xml::Decode for PatientCaseIdentifierReq {
 #[non_exhaustive]
 pub struct EncounterHospitalization {
     /// `EndDate` (dateTime): optional, nillable.
+    ///
+    /// End of the hospitalization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -9572,6 +9824,8 @@ pub struct EncounterHospitalization {
     )]
     pub end_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `StartDate` (dateTime): optional, nillable.
+    ///
+    /// Start of the hospitalization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -9630,6 +9884,8 @@ impl crate::xml::Decode for EncounterHospitalization {
 #[non_exhaustive]
 pub struct EncounterMiscellaneous {
     /// `DoNotSendClaimElectronically` (boolean): optional.
+    ///
+    /// True when the claim must not be sent electronically.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -9640,6 +9896,8 @@ pub struct EncounterMiscellaneous {
     )]
     pub do_not_send_claim_electronically: Option<bool>,
     /// `DoNotSendElectronicallytoSecondary` (boolean): optional.
+    ///
+    /// True when the claim must not be sent electronically to the secondary insurance.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -9670,6 +9928,8 @@ pub struct EncounterMiscellaneous {
     )]
     pub e_claim_note_type: crate::xml::Nillable<String>,
     /// `LocalUseBox10d` (string): optional, nillable.
+    ///
+    /// Custom insurance field, local use box 10d.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -9680,6 +9940,8 @@ pub struct EncounterMiscellaneous {
     )]
     pub local_use_box10d: crate::xml::Nillable<String>,
     /// `LocalUseBox19` (string): optional, nillable.
+    ///
+    /// Custom insurance field, local use box 19.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10089,6 +10351,8 @@ impl crate::xml::Decode for PatientIdentifierReq {
 #[non_exhaustive]
 pub struct EncounterPayment {
     /// `AmountPaid` (string): optional, nillable.
+    ///
+    /// The amount paid.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10099,6 +10363,8 @@ pub struct EncounterPayment {
     )]
     pub amount_paid: crate::xml::Nillable<String>,
     /// `Category` (string): optional, nillable.
+    ///
+    /// Payment category: text matching a category that exists in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10109,6 +10375,8 @@ pub struct EncounterPayment {
     )]
     pub category: crate::xml::Nillable<String>,
     /// `Description` (string): optional, nillable.
+    ///
+    /// Description of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10119,6 +10387,8 @@ pub struct EncounterPayment {
     )]
     pub description: crate::xml::Nillable<String>,
     /// `PaymentMethod` (PaymentMethodCode): optional, nillable.
+    ///
+    /// How it was paid.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10129,6 +10399,8 @@ pub struct EncounterPayment {
     )]
     pub payment_method: crate::xml::Nillable<PaymentMethodCode>,
     /// `ReferenceNumber` (string): optional, nillable.
+    ///
+    /// Reference number of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10309,6 +10581,8 @@ pub struct ServiceLineReq {
     )]
     pub alt_diagnosis_code4: crate::xml::Nillable<String>,
     /// `DiagnosisCode1` (string): optional, nillable.
+    ///
+    /// First diagnosis code of the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10319,6 +10593,8 @@ pub struct ServiceLineReq {
     )]
     pub diagnosis_code1: crate::xml::Nillable<String>,
     /// `DiagnosisCode2` (string): optional, nillable.
+    ///
+    /// Second diagnosis code of the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10329,6 +10605,8 @@ pub struct ServiceLineReq {
     )]
     pub diagnosis_code2: crate::xml::Nillable<String>,
     /// `DiagnosisCode3` (string): optional, nillable.
+    ///
+    /// Third diagnosis code of the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10339,6 +10617,8 @@ pub struct ServiceLineReq {
     )]
     pub diagnosis_code3: crate::xml::Nillable<String>,
     /// `DiagnosisCode4` (string): optional, nillable.
+    ///
+    /// Fourth diagnosis code of the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10349,6 +10629,8 @@ pub struct ServiceLineReq {
     )]
     pub diagnosis_code4: crate::xml::Nillable<String>,
     /// `ExternalID` (string): optional, nillable.
+    ///
+    /// The service line's identifier in a third-party system.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10359,6 +10641,8 @@ pub struct ServiceLineReq {
     )]
     pub external_id: crate::xml::Nillable<String>,
     /// `LineNote` (string): optional, nillable.
+    ///
+    /// Note on the service line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10369,12 +10653,16 @@ pub struct ServiceLineReq {
     )]
     pub line_note: crate::xml::Nillable<String>,
     /// `Minutes` (int): optional.
+    ///
+    /// Minutes spent on the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(rename = "Minutes", default, skip_serializing_if = "Option::is_none")
     )]
     pub minutes: Option<i32>,
     /// `ProcedureCode` (string): optional, nillable.
+    ///
+    /// Procedure code billed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10385,6 +10673,8 @@ pub struct ServiceLineReq {
     )]
     pub procedure_code: crate::xml::Nillable<String>,
     /// `ProcedureModifier1` (string): optional, nillable.
+    ///
+    /// First modifier of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10395,6 +10685,8 @@ pub struct ServiceLineReq {
     )]
     pub procedure_modifier1: crate::xml::Nillable<String>,
     /// `ProcedureModifier2` (string): optional, nillable.
+    ///
+    /// Second modifier of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10405,6 +10697,8 @@ pub struct ServiceLineReq {
     )]
     pub procedure_modifier2: crate::xml::Nillable<String>,
     /// `ProcedureModifier3` (string): optional, nillable.
+    ///
+    /// Third modifier of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10415,6 +10709,8 @@ pub struct ServiceLineReq {
     )]
     pub procedure_modifier3: crate::xml::Nillable<String>,
     /// `ProcedureModifier4` (string): optional, nillable.
+    ///
+    /// Fourth modifier of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10425,6 +10721,8 @@ pub struct ServiceLineReq {
     )]
     pub procedure_modifier4: crate::xml::Nillable<String>,
     /// `RefCode` (string): optional, nillable.
+    ///
+    /// Reference code of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10435,6 +10733,8 @@ pub struct ServiceLineReq {
     )]
     pub ref_code: crate::xml::Nillable<String>,
     /// `ServiceEndDate` (dateTime): optional, nillable.
+    ///
+    /// Last day of service of this charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10445,6 +10745,8 @@ pub struct ServiceLineReq {
     )]
     pub service_end_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `ServiceStartDate` (dateTime): optional, nillable.
+    ///
+    /// First day of service of this charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10455,6 +10757,8 @@ pub struct ServiceLineReq {
     )]
     pub service_start_date: crate::xml::Nillable<crate::xml::DateTime>,
     /// `TypeofService` (string): optional, nillable.
+    ///
+    /// Type-of-service code of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10465,6 +10769,8 @@ pub struct ServiceLineReq {
     )]
     pub typeof_service: crate::xml::Nillable<String>,
     /// `UnitCharge` (double): optional.
+    ///
+    /// Price of one unit of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -10476,6 +10782,8 @@ pub struct ServiceLineReq {
     )]
     pub unit_charge: Option<f64>,
     /// `Units` (double): optional.
+    ///
+    /// How many units of the procedure to bill.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -11636,6 +11944,8 @@ impl crate::xml::Decode for CreatePaymentRequest {
 #[non_exhaustive]
 pub struct PaymentCreate {
     /// `AjudicationDate` (string): optional, nillable.
+    ///
+    /// Adjudication date of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -11646,6 +11956,8 @@ pub struct PaymentCreate {
     )]
     pub ajudication_date: crate::xml::Nillable<String>,
     /// `Appointment` (PaymentAppointmentCreate): optional, nillable.
+    ///
+    /// The appointment the payment is for, by identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -11656,6 +11968,8 @@ pub struct PaymentCreate {
     )]
     pub appointment: crate::xml::Nillable<PaymentAppointmentCreate>,
     /// `BatchNumber` (string): optional, nillable.
+    ///
+    /// Batch number for the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -11666,6 +11980,8 @@ pub struct PaymentCreate {
     )]
     pub batch_number: crate::xml::Nillable<String>,
     /// `Insurance` (PaymentInsuranceCreate): optional, nillable.
+    ///
+    /// The insurance company plan, by identifier or name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -11676,6 +11992,8 @@ pub struct PaymentCreate {
     )]
     pub insurance: crate::xml::Nillable<PaymentInsuranceCreate>,
     /// `Other` (string): optional, nillable.
+    ///
+    /// The payer's name when PayerType is Other.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -11686,6 +12004,8 @@ pub struct PaymentCreate {
     )]
     pub other: crate::xml::Nillable<String>,
     /// `Patient` (PaymentPatientCreate): optional, nillable.
+    ///
+    /// The patient the payment relates to.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -11696,12 +12016,18 @@ pub struct PaymentCreate {
     )]
     pub patient: crate::xml::Nillable<PaymentPatientCreate>,
     /// `PayerType` (string): required, nillable (`None` is sent as `xsi:nil`).
+    ///
+    /// Who pays: Insurance, Patient or Other.
     #[cfg_attr(feature = "serde", serde(rename = "PayerType", default))]
     pub payer_type: Option<String>,
     /// `Payment` (PaymentPaymentCreate): required, nillable (`None` is sent as `xsi:nil`).
+    ///
+    /// Amount, method and reference of the payment.
     #[cfg_attr(feature = "serde", serde(rename = "Payment", default))]
     pub payment: Option<PaymentPaymentCreate>,
     /// `PostDate` (string): optional, nillable.
+    ///
+    /// Posting date of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -11712,6 +12038,8 @@ pub struct PaymentCreate {
     )]
     pub post_date: crate::xml::Nillable<String>,
     /// `Practice` (PaymentPracticeCreate): optional, nillable.
+    ///
+    /// The payment's practice, by identifier or name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -12055,12 +12383,18 @@ impl crate::xml::Decode for PaymentPatientCreate {
 #[non_exhaustive]
 pub struct PaymentPaymentCreate {
     /// `AmountPaid` (string): required, nillable (`None` is sent as `xsi:nil`).
+    ///
+    /// The amount paid.
     #[cfg_attr(feature = "serde", serde(rename = "AmountPaid", default))]
     pub amount_paid: Option<String>,
     /// `PaymentMethod` (string): required, nillable (`None` is sent as `xsi:nil`).
+    ///
+    /// Cash, Check, CreditCard, ElectronicFundsTransfer, Other or Unknown.
     #[cfg_attr(feature = "serde", serde(rename = "PaymentMethod", default))]
     pub payment_method: Option<String>,
     /// `ReferenceNumber` (string): optional, nillable.
+    ///
+    /// Reference number of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -17176,6 +17510,8 @@ pub struct PatientBatchData {
     )]
     pub country: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -17876,6 +18212,8 @@ pub struct PatientBatchData {
     )]
     pub last_encounter_date: crate::xml::Nillable<String>,
     /// `LastModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20728,6 +21066,8 @@ impl crate::xml::Decode for GetPatientResp {
 #[non_exhaustive]
 pub struct PatientData {
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's address, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20738,6 +21078,8 @@ pub struct PatientData {
     )]
     pub address_line1: crate::xml::Nillable<String>,
     /// `AddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's address, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20748,6 +21090,8 @@ pub struct PatientData {
     )]
     pub address_line2: crate::xml::Nillable<String>,
     /// `Adjustments` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Sum of all adjustments entered for the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20758,6 +21102,8 @@ pub struct PatientData {
     )]
     pub adjustments: crate::xml::Nillable<String>,
     /// `Age` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's age.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20768,6 +21114,8 @@ pub struct PatientData {
     )]
     pub age: crate::xml::Nillable<String>,
     /// `AlertMessage` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Alert message shown for the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20778,6 +21126,8 @@ pub struct PatientData {
     )]
     pub alert_message: crate::xml::Nillable<String>,
     /// `AlertShowWhenDisplayingPatientDetails` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the alert shows as the patient's details are displayed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20788,6 +21138,8 @@ pub struct PatientData {
     )]
     pub alert_show_when_displaying_patient_details: crate::xml::Nillable<String>,
     /// `AlertShowWhenEnteringEncounters` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the alert shows as encounters are entered.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20798,6 +21150,8 @@ pub struct PatientData {
     )]
     pub alert_show_when_entering_encounters: crate::xml::Nillable<String>,
     /// `AlertShowWhenPostingPayments` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the alert shows as payments are posted.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20808,6 +21162,8 @@ pub struct PatientData {
     )]
     pub alert_show_when_posting_payments: crate::xml::Nillable<String>,
     /// `AlertShowWhenPreparingPatientStatements` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the alert shows as patient statements are prepared.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20818,6 +21174,8 @@ pub struct PatientData {
     )]
     pub alert_show_when_preparing_patient_statements: crate::xml::Nillable<String>,
     /// `AlertShowWhenSchedulingAppointments` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the alert shows as appointments are scheduled.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20828,6 +21186,8 @@ pub struct PatientData {
     )]
     pub alert_show_when_scheduling_appointments: crate::xml::Nillable<String>,
     /// `AlertShowWhenViewingClaimDetails` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the alert shows as claim details are viewed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20848,6 +21208,8 @@ pub struct PatientData {
     )]
     pub cases: crate::xml::Nillable<Vec<PatientCaseData>>,
     /// `Charges` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Sum of all charges entered for the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20858,6 +21220,8 @@ pub struct PatientData {
     )]
     pub charges: crate::xml::Nillable<String>,
     /// `City` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's city.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20868,6 +21232,8 @@ pub struct PatientData {
     )]
     pub city: crate::xml::Nillable<String>,
     /// `CollectionCategoryName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient's collection category.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20878,6 +21244,8 @@ pub struct PatientData {
     )]
     pub collection_category_name: crate::xml::Nillable<String>,
     /// `Country` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's country, when not the U.S.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20888,6 +21256,8 @@ pub struct PatientData {
     )]
     pub country: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -20898,6 +21268,8 @@ pub struct PatientData {
     )]
     pub created_date: crate::xml::Nillable<String>,
     /// `DOB` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's date of birth.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21168,6 +21540,8 @@ pub struct PatientData {
     )]
     pub default_case_dates_unable_to_work_start_date: crate::xml::Nillable<String>,
     /// `DefaultCaseDescription` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Description of the patient's default case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21178,6 +21552,8 @@ pub struct PatientData {
     )]
     pub default_case_description: crate::xml::Nillable<String>,
     /// `DefaultCaseID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient's default case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21188,6 +21564,8 @@ pub struct PatientData {
     )]
     pub default_case_id: crate::xml::Nillable<String>,
     /// `DefaultCaseName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient's default case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21198,6 +21576,8 @@ pub struct PatientData {
     )]
     pub default_case_name: crate::xml::Nillable<String>,
     /// `DefaultCasePayerScenario` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Payer scenario of the patient's default case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21208,6 +21588,8 @@ pub struct PatientData {
     )]
     pub default_case_payer_scenario: crate::xml::Nillable<String>,
     /// `DefaultCaseReferringProviderFullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the referring provider on the default case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21218,6 +21600,8 @@ pub struct PatientData {
     )]
     pub default_case_referring_provider_full_name: crate::xml::Nillable<String>,
     /// `DefaultCaseReferringProviderID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the referring provider on the default case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21228,6 +21612,8 @@ pub struct PatientData {
     )]
     pub default_case_referring_provider_id: crate::xml::Nillable<String>,
     /// `DefaultCaseSendPatientStatements` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when statements go to the patient for charges under the default case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21238,6 +21624,8 @@ pub struct PatientData {
     )]
     pub default_case_send_patient_statements: crate::xml::Nillable<String>,
     /// `DefaultRenderingProviderFullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient's default rendering provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21248,6 +21636,8 @@ pub struct PatientData {
     )]
     pub default_rendering_provider_full_name: crate::xml::Nillable<String>,
     /// `DefaultRenderingProviderId` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient's default rendering provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21288,6 +21678,8 @@ pub struct PatientData {
     )]
     pub default_service_location_fax_phone_ext: crate::xml::Nillable<String>,
     /// `DefaultServiceLocationId` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient's default service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21298,6 +21690,8 @@ pub struct PatientData {
     )]
     pub default_service_location_id: crate::xml::Nillable<String>,
     /// `DefaultServiceLocationName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient's default service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21388,6 +21782,8 @@ pub struct PatientData {
     )]
     pub default_service_location_phone_ext: crate::xml::Nillable<String>,
     /// `EmailAddress` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21428,6 +21824,8 @@ pub struct PatientData {
     )]
     pub emergency_phone_ext: crate::xml::Nillable<String>,
     /// `EmployerName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient's employer.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21438,6 +21836,8 @@ pub struct PatientData {
     )]
     pub employer_name: crate::xml::Nillable<String>,
     /// `EmploymentStatus` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's employment status.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21448,6 +21848,8 @@ pub struct PatientData {
     )]
     pub employment_status: crate::xml::Nillable<String>,
     /// `FirstName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's first name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21458,6 +21860,8 @@ pub struct PatientData {
     )]
     pub first_name: crate::xml::Nillable<String>,
     /// `Gender` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Male, Female or Unknown.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21468,6 +21872,8 @@ pub struct PatientData {
     )]
     pub gender: crate::xml::Nillable<String>,
     /// `GuarantorDifferentThanPatient` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when someone other than the patient is the guarantor.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21478,6 +21884,8 @@ pub struct PatientData {
     )]
     pub guarantor_different_than_patient: crate::xml::Nillable<String>,
     /// `GuarantorFirstName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Guarantor's first name, when not the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21488,6 +21896,8 @@ pub struct PatientData {
     )]
     pub guarantor_first_name: crate::xml::Nillable<String>,
     /// `GuarantorLastName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Guarantor's last name, when not the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21498,6 +21908,8 @@ pub struct PatientData {
     )]
     pub guarantor_last_name: crate::xml::Nillable<String>,
     /// `GuarantorMiddleName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Guarantor's middle name, when not the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21508,6 +21920,8 @@ pub struct PatientData {
     )]
     pub guarantor_middle_name: crate::xml::Nillable<String>,
     /// `GuarantorPrefix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Guarantor's name prefix, when not the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21518,6 +21932,8 @@ pub struct PatientData {
     )]
     pub guarantor_prefix: crate::xml::Nillable<String>,
     /// `GuarantorSuffix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Guarantor's name suffix, when not the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21528,6 +21944,8 @@ pub struct PatientData {
     )]
     pub guarantor_suffix: crate::xml::Nillable<String>,
     /// `HomePhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's home phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21538,6 +21956,8 @@ pub struct PatientData {
     )]
     pub home_phone: crate::xml::Nillable<String>,
     /// `HomePhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the home phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21548,6 +21968,8 @@ pub struct PatientData {
     )]
     pub home_phone_ext: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21558,6 +21980,8 @@ pub struct PatientData {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `InsuranceBalance` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Balance insurance still owes on the patient's charges.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21568,6 +21992,8 @@ pub struct PatientData {
     )]
     pub insurance_balance: crate::xml::Nillable<String>,
     /// `InsurancePayments` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Sum of the insurance payments posted for the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21578,6 +22004,8 @@ pub struct PatientData {
     )]
     pub insurance_payments: crate::xml::Nillable<String>,
     /// `LastAppointmentDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Latest appointment scheduled for the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21588,6 +22016,8 @@ pub struct PatientData {
     )]
     pub last_appointment_date: crate::xml::Nillable<String>,
     /// `LastDiagnosis` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Latest diagnosis entered for the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21598,6 +22028,8 @@ pub struct PatientData {
     )]
     pub last_diagnosis: crate::xml::Nillable<String>,
     /// `LastEncounterDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service date of the latest encounter entered for the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21608,6 +22040,8 @@ pub struct PatientData {
     )]
     pub last_encounter_date: crate::xml::Nillable<String>,
     /// `LastModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21618,6 +22052,8 @@ pub struct PatientData {
     )]
     pub last_modified_date: crate::xml::Nillable<String>,
     /// `LastName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's last name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21628,6 +22064,8 @@ pub struct PatientData {
     )]
     pub last_name: crate::xml::Nillable<String>,
     /// `LastPaymentDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Posting date of the latest payment from the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21638,6 +22076,8 @@ pub struct PatientData {
     )]
     pub last_payment_date: crate::xml::Nillable<String>,
     /// `LastStatementDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date of the latest statement sent to the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21648,6 +22088,8 @@ pub struct PatientData {
     )]
     pub last_statement_date: crate::xml::Nillable<String>,
     /// `MaritalStatus` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Marital status code: A annulled, D divorced, I interlocutory, L legally separated, M married, P polygamous, S single, T domestic partner, W widowed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21658,6 +22100,8 @@ pub struct PatientData {
     )]
     pub marital_status: crate::xml::Nillable<String>,
     /// `MedicalRecordNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's medical record number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21668,6 +22112,8 @@ pub struct PatientData {
     )]
     pub medical_record_number: crate::xml::Nillable<String>,
     /// `MiddleName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's middle name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21678,6 +22124,8 @@ pub struct PatientData {
     )]
     pub middle_name: crate::xml::Nillable<String>,
     /// `MobilePhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's mobile phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21688,6 +22136,8 @@ pub struct PatientData {
     )]
     pub mobile_phone: crate::xml::Nillable<String>,
     /// `MobilePhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the mobile phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21698,6 +22148,8 @@ pub struct PatientData {
     )]
     pub mobile_phone_ext: crate::xml::Nillable<String>,
     /// `MostRecentNote1Date` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date of the first most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21708,6 +22160,8 @@ pub struct PatientData {
     )]
     pub most_recent_note1_date: crate::xml::Nillable<String>,
     /// `MostRecentNote1Message` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Text of the first most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21718,6 +22172,8 @@ pub struct PatientData {
     )]
     pub most_recent_note1_message: crate::xml::Nillable<String>,
     /// `MostRecentNote1User` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// User who wrote the first most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21728,6 +22184,8 @@ pub struct PatientData {
     )]
     pub most_recent_note1_user: crate::xml::Nillable<String>,
     /// `MostRecentNote2Date` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date of the second most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21738,6 +22196,8 @@ pub struct PatientData {
     )]
     pub most_recent_note2_date: crate::xml::Nillable<String>,
     /// `MostRecentNote2Message` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Text of the second most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21748,6 +22208,8 @@ pub struct PatientData {
     )]
     pub most_recent_note2_message: crate::xml::Nillable<String>,
     /// `MostRecentNote2User` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// User who wrote the second most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21758,6 +22220,8 @@ pub struct PatientData {
     )]
     pub most_recent_note2_user: crate::xml::Nillable<String>,
     /// `MostRecentNote3Date` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date of the third most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21768,6 +22232,8 @@ pub struct PatientData {
     )]
     pub most_recent_note3_date: crate::xml::Nillable<String>,
     /// `MostRecentNote3Message` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Text of the third most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21778,6 +22244,8 @@ pub struct PatientData {
     )]
     pub most_recent_note3_message: crate::xml::Nillable<String>,
     /// `MostRecentNote3User` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// User who wrote the third most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21788,6 +22256,8 @@ pub struct PatientData {
     )]
     pub most_recent_note3_user: crate::xml::Nillable<String>,
     /// `MostRecentNote4Date` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date of the fourth most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21798,6 +22268,8 @@ pub struct PatientData {
     )]
     pub most_recent_note4_date: crate::xml::Nillable<String>,
     /// `MostRecentNote4Message` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Text of the fourth most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21808,6 +22280,8 @@ pub struct PatientData {
     )]
     pub most_recent_note4_message: crate::xml::Nillable<String>,
     /// `MostRecentNote4User` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// User who wrote the fourth most recent note on the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21818,6 +22292,8 @@ pub struct PatientData {
     )]
     pub most_recent_note4_user: crate::xml::Nillable<String>,
     /// `PatientBalance` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Balance the patient still owes on charges assigned to them.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21828,6 +22304,8 @@ pub struct PatientData {
     )]
     pub patient_balance: crate::xml::Nillable<String>,
     /// `PatientFullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's full name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21838,6 +22316,8 @@ pub struct PatientData {
     )]
     pub patient_full_name: crate::xml::Nillable<String>,
     /// `PatientPayments` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Sum of the patient's own payments posted.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21848,6 +22328,8 @@ pub struct PatientData {
     )]
     pub patient_payments: crate::xml::Nillable<String>,
     /// `PracticeId` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21858,6 +22340,8 @@ pub struct PatientData {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21868,6 +22352,8 @@ pub struct PatientData {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `Prefix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's name prefix.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21878,6 +22364,8 @@ pub struct PatientData {
     )]
     pub prefix: crate::xml::Nillable<String>,
     /// `PrimaryCarePhysicianFullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient's primary care physician.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21888,6 +22376,8 @@ pub struct PatientData {
     )]
     pub primary_care_physician_full_name: crate::xml::Nillable<String>,
     /// `PrimaryCarePhysicianId` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient's primary care physician.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21898,6 +22388,8 @@ pub struct PatientData {
     )]
     pub primary_care_physician_id: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyCompanyID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the insurance company of the default case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21908,6 +22400,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_company_id: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyCompanyName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance company of the default case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21918,6 +22412,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_company_name: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyCopay` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Copay of the default case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21928,6 +22424,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_copay: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyDeductible` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Deductible of the default case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21938,6 +22436,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_deductible: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyEffectiveEndDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Last day the default case's primary policy is in effect.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21948,6 +22448,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_effective_end_date: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyEffectiveStartDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// First day the default case's primary policy is in effect.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -21958,6 +22460,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_effective_start_date: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyGroupNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Group number of the default case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22008,6 +22512,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_insured_country: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyInsuredDateOfBirth` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date of birth of the primary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22018,6 +22524,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_insured_date_of_birth: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyInsuredFullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Full name of the primary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22028,6 +22536,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_insured_full_name: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyInsuredGender` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Gender of the primary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22038,6 +22548,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_insured_gender: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyInsuredIDNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// ID number of the primary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22058,6 +22570,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_insured_notes: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyInsuredSocialSecurityNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Social security number of the primary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22090,6 +22604,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_insured_zip_code: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Policy number of the default case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22100,6 +22616,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_number: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyPatientRelationshipToInsured` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's relation to the primary policy's insured: C child, O other, S self, U spouse.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22182,6 +22700,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_plan_fax_number_ext: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyPlanID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the insurance plan of the default case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22192,6 +22712,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_plan_id: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyPlanName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance plan of the default case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22242,6 +22764,8 @@ pub struct PatientData {
     )]
     pub primary_insurance_policy_plan_zip_code: crate::xml::Nillable<String>,
     /// `ReferralSource` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// How the patient was referred.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22252,6 +22776,8 @@ pub struct PatientData {
     )]
     pub referral_source: crate::xml::Nillable<String>,
     /// `ReferringProviderFullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the provider who referred the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22262,6 +22788,8 @@ pub struct PatientData {
     )]
     pub referring_provider_full_name: crate::xml::Nillable<String>,
     /// `ReferringProviderId` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the provider who referred the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22272,6 +22800,8 @@ pub struct PatientData {
     )]
     pub referring_provider_id: crate::xml::Nillable<String>,
     /// `SSN` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's social security number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22282,6 +22812,8 @@ pub struct PatientData {
     )]
     pub ssn: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyCompanyID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the insurance company of the default case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22292,6 +22824,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_company_id: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyCompanyName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance company of the default case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22302,6 +22836,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_company_name: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyCopay` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Copay of the default case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22312,6 +22848,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_copay: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyDeductible` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Deductible of the default case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22322,6 +22860,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_deductible: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyEffectiveEndDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Last day the default case's secondary policy is in effect.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22332,6 +22872,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_effective_end_date: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyEffectiveStartDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// First day the default case's secondary policy is in effect.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22342,6 +22884,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_effective_start_date: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyGroupNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Group number of the default case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22392,6 +22936,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_insured_country: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyInsuredDateOfBirth` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date of birth of the secondary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22402,6 +22948,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_insured_date_of_birth: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyInsuredFullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Full name of the secondary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22412,6 +22960,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_insured_full_name: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyInsuredGender` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Gender of the secondary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22422,6 +22972,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_insured_gender: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyInsuredIDNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// ID number of the secondary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22442,6 +22994,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_insured_notes: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyInsuredSocialSecurityNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Social security number of the secondary policy's insured.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22474,6 +23028,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_insured_zip_code: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Policy number of the default case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22484,6 +23040,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_number: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyPatientRelationshipToInsured` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's relation to the secondary policy's insured: C child, O other, S self, U spouse.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22566,6 +23124,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_plan_fax_number_ext: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyPlanID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the insurance plan of the default case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22576,6 +23136,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_plan_id: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyPlanName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance plan of the default case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22626,6 +23188,8 @@ pub struct PatientData {
     )]
     pub secondary_insurance_policy_plan_zip_code: crate::xml::Nillable<String>,
     /// `State` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's state.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22636,6 +23200,8 @@ pub struct PatientData {
     )]
     pub state: crate::xml::Nillable<String>,
     /// `StatementNote` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Latest statement note posted to the patient's account.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22646,6 +23212,8 @@ pub struct PatientData {
     )]
     pub statement_note: crate::xml::Nillable<String>,
     /// `Suffix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's name suffix.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22656,6 +23224,8 @@ pub struct PatientData {
     )]
     pub suffix: crate::xml::Nillable<String>,
     /// `TotalBalance` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's whole open balance.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22666,6 +23236,8 @@ pub struct PatientData {
     )]
     pub total_balance: crate::xml::Nillable<String>,
     /// `WorkPhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's work phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22676,6 +23248,8 @@ pub struct PatientData {
     )]
     pub work_phone: crate::xml::Nillable<String>,
     /// `WorkPhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the work phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -22686,6 +23260,8 @@ pub struct PatientData {
     )]
     pub work_phone_ext: crate::xml::Nillable<String>,
     /// `ZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's zip code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26630,6 +27206,8 @@ impl crate::xml::Decode for AppointmentFieldsToReturn {
 #[non_exhaustive]
 pub struct AppointmentFilter {
     /// `AppointmentReason` (string): optional, nillable.
+    ///
+    /// Only appointments with this reason.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26640,6 +27218,8 @@ pub struct AppointmentFilter {
     )]
     pub appointment_reason: crate::xml::Nillable<String>,
     /// `ConfirmationStatus` (string): optional, nillable.
+    ///
+    /// Only appointments in this status: Confirmed, Check-in, No-show, Check-out, Rescheduled, Scheduled or Cancelled.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26650,6 +27230,8 @@ pub struct AppointmentFilter {
     )]
     pub confirmation_status: crate::xml::Nillable<String>,
     /// `EndDate` (string): optional, nillable.
+    ///
+    /// Latest appointment end; unset, 7 days after the start, unless a created or changed range is set.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26660,6 +27242,8 @@ pub struct AppointmentFilter {
     )]
     pub end_date: crate::xml::Nillable<String>,
     /// `FromCreatedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the appointments were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26670,6 +27254,8 @@ pub struct AppointmentFilter {
     )]
     pub from_created_date: crate::xml::Nillable<String>,
     /// `FromLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the appointments were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26680,6 +27266,8 @@ pub struct AppointmentFilter {
     )]
     pub from_last_modified_date: crate::xml::Nillable<String>,
     /// `PatientCasePayerScenario` (string): optional, nillable.
+    ///
+    /// Only appointments whose case has this payer scenario.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26690,6 +27278,8 @@ pub struct AppointmentFilter {
     )]
     pub patient_case_payer_scenario: crate::xml::Nillable<String>,
     /// `PatientFullName` (string): optional, nillable.
+    ///
+    /// Only appointments of the patient with this full name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26700,6 +27290,8 @@ pub struct AppointmentFilter {
     )]
     pub patient_full_name: crate::xml::Nillable<String>,
     /// `PatientID` (string): optional, nillable.
+    ///
+    /// Only appointments of the patient with this identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26710,6 +27302,8 @@ pub struct AppointmentFilter {
     )]
     pub patient_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable.
+    ///
+    /// Name of the practice whose appointments to return.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26730,6 +27324,8 @@ pub struct AppointmentFilter {
     )]
     pub resource_name: crate::xml::Nillable<String>,
     /// `ServiceLocationName` (string): optional, nillable.
+    ///
+    /// Only appointments at this location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26740,6 +27336,8 @@ pub struct AppointmentFilter {
     )]
     pub service_location_name: crate::xml::Nillable<String>,
     /// `StartDate` (string): optional, nillable.
+    ///
+    /// Earliest appointment start; unset, 7 days before today (3 if EndDate is unset too), unless a created or changed range is set.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26750,6 +27348,8 @@ pub struct AppointmentFilter {
     )]
     pub start_date: crate::xml::Nillable<String>,
     /// `TimeZoneOffsetFromGMT` (string): optional, nillable.
+    ///
+    /// The calling computer's time zone offset from GMT.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26760,6 +27360,8 @@ pub struct AppointmentFilter {
     )]
     pub time_zone_offset_from_gmt: crate::xml::Nillable<String>,
     /// `ToCreatedDate` (string): optional, nillable.
+    ///
+    /// Latest date the appointments were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26770,6 +27372,8 @@ pub struct AppointmentFilter {
     )]
     pub to_created_date: crate::xml::Nillable<String>,
     /// `ToLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Latest date the appointments were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26780,6 +27384,8 @@ pub struct AppointmentFilter {
     )]
     pub to_last_modified_date: crate::xml::Nillable<String>,
     /// `Type` (string): optional, nillable.
+    ///
+    /// Only appointments of this type: U unknown, P patient, O other.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -26987,6 +27593,8 @@ pub type ArrayOfAppointmentData = Vec<AppointmentData>;
 #[non_exhaustive]
 pub struct AppointmentData {
     /// `AllDay` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True for an all-day appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27007,6 +27615,8 @@ pub struct AppointmentData {
     )]
     pub appointment_duration: crate::xml::Nillable<String>,
     /// `AppointmentReason1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The first reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27017,6 +27627,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason1: crate::xml::Nillable<String>,
     /// `AppointmentReason10` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The tenth reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27027,6 +27639,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason10: crate::xml::Nillable<String>,
     /// `AppointmentReason2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The second reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27037,6 +27651,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason2: crate::xml::Nillable<String>,
     /// `AppointmentReason3` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The third reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27047,6 +27663,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason3: crate::xml::Nillable<String>,
     /// `AppointmentReason4` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The fourth reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27057,6 +27675,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason4: crate::xml::Nillable<String>,
     /// `AppointmentReason5` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The fifth reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27067,6 +27687,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason5: crate::xml::Nillable<String>,
     /// `AppointmentReason6` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The sixth reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27077,6 +27699,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason6: crate::xml::Nillable<String>,
     /// `AppointmentReason7` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The seventh reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27087,6 +27711,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason7: crate::xml::Nillable<String>,
     /// `AppointmentReason8` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The eighth reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27097,6 +27723,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason8: crate::xml::Nillable<String>,
     /// `AppointmentReason9` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The ninth reason given for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27207,6 +27835,8 @@ pub struct AppointmentData {
     )]
     pub appointment_reason_id9: crate::xml::Nillable<String>,
     /// `AuthorizationEndDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Last day of the appointment's authorization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27217,6 +27847,8 @@ pub struct AppointmentData {
     )]
     pub authorization_end_date: crate::xml::Nillable<String>,
     /// `AuthorizationID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the appointment's authorization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27227,6 +27859,8 @@ pub struct AppointmentData {
     )]
     pub authorization_id: crate::xml::Nillable<String>,
     /// `AuthorizationInsurancePlan` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance plan of the appointment's authorization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27237,6 +27871,8 @@ pub struct AppointmentData {
     )]
     pub authorization_insurance_plan: crate::xml::Nillable<String>,
     /// `AuthorizationNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Number of the appointment's authorization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27247,6 +27883,8 @@ pub struct AppointmentData {
     )]
     pub authorization_number: crate::xml::Nillable<String>,
     /// `AuthorizationStartDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// First day of the appointment's authorization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27257,6 +27895,8 @@ pub struct AppointmentData {
     )]
     pub authorization_start_date: crate::xml::Nillable<String>,
     /// `ConfirmationStatus` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The appointment's status.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27267,6 +27907,8 @@ pub struct AppointmentData {
     )]
     pub confirmation_status: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27277,6 +27919,8 @@ pub struct AppointmentData {
     )]
     pub created_date: crate::xml::Nillable<String>,
     /// `EndDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date and time the appointment ends.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27287,6 +27931,8 @@ pub struct AppointmentData {
     )]
     pub end_date: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The appointment's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27297,6 +27943,8 @@ pub struct AppointmentData {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `LastModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27307,6 +27955,8 @@ pub struct AppointmentData {
     )]
     pub last_modified_date: crate::xml::Nillable<String>,
     /// `Notes` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Notes or comments on the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27317,6 +27967,8 @@ pub struct AppointmentData {
     )]
     pub notes: crate::xml::Nillable<String>,
     /// `PatientCaseID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient case of the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27327,6 +27979,8 @@ pub struct AppointmentData {
     )]
     pub patient_case_id: crate::xml::Nillable<String>,
     /// `PatientCaseName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient case of the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27337,6 +27991,8 @@ pub struct AppointmentData {
     )]
     pub patient_case_name: crate::xml::Nillable<String>,
     /// `PatientCasePayerScenario` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Payer scenario of the appointment's case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27347,6 +28003,8 @@ pub struct AppointmentData {
     )]
     pub patient_case_payer_scenario: crate::xml::Nillable<String>,
     /// `PatientFullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Full name of the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27357,6 +28015,8 @@ pub struct AppointmentData {
     )]
     pub patient_full_name: crate::xml::Nillable<String>,
     /// `PatientID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27367,6 +28027,8 @@ pub struct AppointmentData {
     )]
     pub patient_id: crate::xml::Nillable<String>,
     /// `PracticeID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the appointment's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27377,6 +28039,8 @@ pub struct AppointmentData {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the appointment's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27387,6 +28051,8 @@ pub struct AppointmentData {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `Recurring` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True for a recurring appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27497,6 +28163,8 @@ pub struct AppointmentData {
     )]
     pub resource_id9: crate::xml::Nillable<String>,
     /// `ResourceName1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The first provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27507,6 +28175,8 @@ pub struct AppointmentData {
     )]
     pub resource_name1: crate::xml::Nillable<String>,
     /// `ResourceName10` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The tenth provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27517,6 +28187,8 @@ pub struct AppointmentData {
     )]
     pub resource_name10: crate::xml::Nillable<String>,
     /// `ResourceName2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The second provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27527,6 +28199,8 @@ pub struct AppointmentData {
     )]
     pub resource_name2: crate::xml::Nillable<String>,
     /// `ResourceName3` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The third provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27537,6 +28211,8 @@ pub struct AppointmentData {
     )]
     pub resource_name3: crate::xml::Nillable<String>,
     /// `ResourceName4` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The fourth provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27547,6 +28223,8 @@ pub struct AppointmentData {
     )]
     pub resource_name4: crate::xml::Nillable<String>,
     /// `ResourceName5` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The fifth provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27557,6 +28235,8 @@ pub struct AppointmentData {
     )]
     pub resource_name5: crate::xml::Nillable<String>,
     /// `ResourceName6` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The sixth provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27567,6 +28247,8 @@ pub struct AppointmentData {
     )]
     pub resource_name6: crate::xml::Nillable<String>,
     /// `ResourceName7` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The seventh provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27577,6 +28259,8 @@ pub struct AppointmentData {
     )]
     pub resource_name7: crate::xml::Nillable<String>,
     /// `ResourceName8` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The eighth provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27587,6 +28271,8 @@ pub struct AppointmentData {
     )]
     pub resource_name8: crate::xml::Nillable<String>,
     /// `ResourceName9` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The ninth provider or scheduling resource booked for the appointment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27707,6 +28393,8 @@ pub struct AppointmentData {
     )]
     pub service_location_id: crate::xml::Nillable<String>,
     /// `ServiceLocationName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Where the appointment takes place.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27717,6 +28405,8 @@ pub struct AppointmentData {
     )]
     pub service_location_name: crate::xml::Nillable<String>,
     /// `StartDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date and time the appointment starts.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -27727,6 +28417,8 @@ pub struct AppointmentData {
     )]
     pub start_date: crate::xml::Nillable<String>,
     /// `Type` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// U unknown, P patient, O other.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30746,6 +31438,8 @@ impl crate::xml::Decode for ChargeFieldsToReturn {
 #[non_exhaustive]
 pub struct ChargeFilter {
     /// `BatchNumber` (string): optional, nillable.
+    ///
+    /// Only charges whose encounter has this batch number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30756,6 +31450,8 @@ pub struct ChargeFilter {
     )]
     pub batch_number: crate::xml::Nillable<String>,
     /// `BilledTo` (string): optional, nillable.
+    ///
+    /// Only charges currently assigned to this insurer or patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30766,6 +31462,8 @@ pub struct ChargeFilter {
     )]
     pub billed_to: crate::xml::Nillable<String>,
     /// `CasePayerScenario` (string): optional, nillable.
+    ///
+    /// Only charges whose case has this payer scenario.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30776,6 +31474,8 @@ pub struct ChargeFilter {
     )]
     pub case_payer_scenario: crate::xml::Nillable<String>,
     /// `DiagnosisCode` (string): optional, nillable.
+    ///
+    /// Only charges whose first diagnosis code is this one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30786,6 +31486,8 @@ pub struct ChargeFilter {
     )]
     pub diagnosis_code: crate::xml::Nillable<String>,
     /// `EncounterStatus` (string): optional, nillable.
+    ///
+    /// Only charges whose encounter has this status: Draft, Review, Approved or Rejected.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30796,6 +31498,8 @@ pub struct ChargeFilter {
     )]
     pub encounter_status: crate::xml::Nillable<String>,
     /// `FromCreatedDate` (string): optional, nillable.
+    ///
+    /// Earliest claim creation date; left unset, 7 days before ToCreatedDate.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30806,6 +31510,8 @@ pub struct ChargeFilter {
     )]
     pub from_created_date: crate::xml::Nillable<String>,
     /// `FromLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Earliest claim change date; left unset, 7 days before ToLastModifiedDate.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30816,6 +31522,8 @@ pub struct ChargeFilter {
     )]
     pub from_last_modified_date: crate::xml::Nillable<String>,
     /// `FromPostingDate` (string): optional, nillable.
+    ///
+    /// Earliest posting date of the charges' encounters; left unset, 7 days before ToPostingDate.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30826,6 +31534,8 @@ pub struct ChargeFilter {
     )]
     pub from_posting_date: crate::xml::Nillable<String>,
     /// `FromServiceDate` (string): optional, nillable.
+    ///
+    /// Earliest service date; left unset, 7 days before ToServiceDate.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30836,6 +31546,8 @@ pub struct ChargeFilter {
     )]
     pub from_service_date: crate::xml::Nillable<String>,
     /// `IncludeUnapprovedCharges` (string): optional, nillable.
+    ///
+    /// "T" to include charges of encounters not yet approved.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30846,6 +31558,8 @@ pub struct ChargeFilter {
     )]
     pub include_unapproved_charges: crate::xml::Nillable<String>,
     /// `PatientName` (string): optional, nillable.
+    ///
+    /// Only charges of the patient with this name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30856,6 +31570,8 @@ pub struct ChargeFilter {
     )]
     pub patient_name: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable.
+    ///
+    /// Name of the practice whose charges to return.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30866,6 +31582,8 @@ pub struct ChargeFilter {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `ProcedureCode` (string): optional, nillable.
+    ///
+    /// Only charges for this procedure code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30876,6 +31594,8 @@ pub struct ChargeFilter {
     )]
     pub procedure_code: crate::xml::Nillable<String>,
     /// `ReferringProviderFullName` (string): optional, nillable.
+    ///
+    /// Only charges with this referring physician.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30886,6 +31606,8 @@ pub struct ChargeFilter {
     )]
     pub referring_provider_full_name: crate::xml::Nillable<String>,
     /// `RenderingProviderFullName` (string): optional, nillable.
+    ///
+    /// Only charges with this rendering provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30896,6 +31618,8 @@ pub struct ChargeFilter {
     )]
     pub rendering_provider_full_name: crate::xml::Nillable<String>,
     /// `SchedulingProviderFullName` (string): optional, nillable.
+    ///
+    /// Only charges with this scheduling provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30906,6 +31630,8 @@ pub struct ChargeFilter {
     )]
     pub scheduling_provider_full_name: crate::xml::Nillable<String>,
     /// `ServiceLocationName` (string): optional, nillable.
+    ///
+    /// Only charges at this service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30916,6 +31642,8 @@ pub struct ChargeFilter {
     )]
     pub service_location_name: crate::xml::Nillable<String>,
     /// `Status` (string): optional, nillable.
+    ///
+    /// Only charges in this status.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30926,6 +31654,8 @@ pub struct ChargeFilter {
     )]
     pub status: crate::xml::Nillable<String>,
     /// `ToCreatedDate` (string): optional, nillable.
+    ///
+    /// Latest claim creation date; left unset, 7 days after FromCreatedDate.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30936,6 +31666,8 @@ pub struct ChargeFilter {
     )]
     pub to_created_date: crate::xml::Nillable<String>,
     /// `ToLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Latest claim change date; left unset, 7 days after FromLastModifiedDate.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30946,6 +31678,8 @@ pub struct ChargeFilter {
     )]
     pub to_last_modified_date: crate::xml::Nillable<String>,
     /// `ToPostingDate` (string): optional, nillable.
+    ///
+    /// Latest posting date of the charges' encounters; left unset, 7 days after FromPostingDate.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -30956,6 +31690,8 @@ pub struct ChargeFilter {
     )]
     pub to_posting_date: crate::xml::Nillable<String>,
     /// `ToServiceDate` (string): optional, nillable.
+    ///
+    /// Latest service date; left unset, 7 days after FromServiceDate.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31184,6 +31920,8 @@ pub type ArrayOfChargeData = Vec<ChargeData>;
 #[non_exhaustive]
 pub struct ChargeData {
     /// `AdjustedCharges` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The charge's amount after adjustments: TotalCharges less every adjustment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31194,6 +31932,8 @@ pub struct ChargeData {
     )]
     pub adjusted_charges: crate::xml::Nillable<String>,
     /// `AllowedAmount` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Allowed amount expected for the charge under the insurance contract settings.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31204,6 +31944,8 @@ pub struct ChargeData {
     )]
     pub allowed_amount: crate::xml::Nillable<String>,
     /// `AppointmentID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the appointment the charge is tied to.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31214,6 +31956,8 @@ pub struct ChargeData {
     )]
     pub appointment_id: crate::xml::Nillable<String>,
     /// `BatchNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Batch number of the charge's encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31224,6 +31968,8 @@ pub struct ChargeData {
     )]
     pub batch_number: crate::xml::Nillable<String>,
     /// `BilledTo` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The party last billed for the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31234,6 +31980,8 @@ pub struct ChargeData {
     )]
     pub billed_to: crate::xml::Nillable<String>,
     /// `CaseName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient case the charge falls under.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31244,6 +31992,8 @@ pub struct ChargeData {
     )]
     pub case_name: crate::xml::Nillable<String>,
     /// `CasePayerScenario` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Payer scenario of the charge's case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31254,6 +32004,8 @@ pub struct ChargeData {
     )]
     pub case_payer_scenario: crate::xml::Nillable<String>,
     /// `CopayAmount` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Amount of the copay recorded with the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31264,6 +32016,8 @@ pub struct ChargeData {
     )]
     pub copay_amount: crate::xml::Nillable<String>,
     /// `CopayCategory` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Payment category of the copay.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31274,6 +32028,8 @@ pub struct ChargeData {
     )]
     pub copay_category: crate::xml::Nillable<String>,
     /// `CopayMethod` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// How the copay was paid.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31284,6 +32040,8 @@ pub struct ChargeData {
     )]
     pub copay_method: crate::xml::Nillable<String>,
     /// `CopayReference` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reference number of the copay payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31294,6 +32052,8 @@ pub struct ChargeData {
     )]
     pub copay_reference: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31304,6 +32064,8 @@ pub struct ChargeData {
     )]
     pub created_date: crate::xml::Nillable<String>,
     /// `DoNotSendClaimElectronically` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the claim must not be sent electronically.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31314,6 +32076,8 @@ pub struct ChargeData {
     )]
     pub do_not_send_claim_electronically: crate::xml::Nillable<String>,
     /// `DoNotSendElectronicallyToSecondary` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the claim must not be sent electronically to the secondary insurance.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31384,6 +32148,8 @@ pub struct ChargeData {
     )]
     pub encounter_diagnosis_id4: crate::xml::Nillable<String>,
     /// `EncounterID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the encounter the charge was entered on.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31404,6 +32170,8 @@ pub struct ChargeData {
     )]
     pub encounter_procedure_id: crate::xml::Nillable<String>,
     /// `EncounterStatus` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Status of the charge's encounter: Draft, Review, Approved or Rejected.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31414,6 +32182,8 @@ pub struct ChargeData {
     )]
     pub encounter_status: crate::xml::Nillable<String>,
     /// `ExpectedAmount` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reimbursement expected for the charge under the insurance contract settings.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31424,6 +32194,8 @@ pub struct ChargeData {
     )]
     pub expected_amount: crate::xml::Nillable<String>,
     /// `HospitalizationEndDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// End of the hospitalization the charge relates to.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31434,6 +32206,8 @@ pub struct ChargeData {
     )]
     pub hospitalization_end_date: crate::xml::Nillable<String>,
     /// `HospitalizationStartDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Start of the hospitalization the charge relates to.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31444,6 +32218,8 @@ pub struct ChargeData {
     )]
     pub hospitalization_start_date: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The claim's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31454,6 +32230,8 @@ pub struct ChargeData {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `InsuranceBalance` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Part of the open balance insurance owes.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31464,6 +32242,8 @@ pub struct ChargeData {
     )]
     pub insurance_balance: crate::xml::Nillable<String>,
     /// `LastModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31474,6 +32254,8 @@ pub struct ChargeData {
     )]
     pub last_modified_date: crate::xml::Nillable<String>,
     /// `LineNote` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Note on the charge's service line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31484,6 +32266,8 @@ pub struct ChargeData {
     )]
     pub line_note: crate::xml::Nillable<String>,
     /// `LocalUseBox10d` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Custom insurance field, local use box 10d.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31494,6 +32278,8 @@ pub struct ChargeData {
     )]
     pub local_use_box10d: crate::xml::Nillable<String>,
     /// `LocalUseBox19` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Custom insurance field, local use box 19.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31504,6 +32290,8 @@ pub struct ChargeData {
     )]
     pub local_use_box19: crate::xml::Nillable<String>,
     /// `Minutes` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Minutes recorded for the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31584,6 +32372,8 @@ pub struct ChargeData {
     )]
     pub other_payment_ref: crate::xml::Nillable<String>,
     /// `PatientBalance` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Part of the open balance the patient owes.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31594,6 +32384,8 @@ pub struct ChargeData {
     )]
     pub patient_balance: crate::xml::Nillable<String>,
     /// `PatientBatchID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Batch number of the patient payment on this charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31604,6 +32396,8 @@ pub struct ChargeData {
     )]
     pub patient_batch_id: crate::xml::Nillable<String>,
     /// `PatientDateOfBirth` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The charged patient's date of birth.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31614,6 +32408,8 @@ pub struct ChargeData {
     )]
     pub patient_date_of_birth: crate::xml::Nillable<String>,
     /// `PatientFirstBillDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the patient was first billed for the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31634,6 +32430,8 @@ pub struct ChargeData {
     )]
     pub patient_first_name: crate::xml::Nillable<String>,
     /// `PatientID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient charged.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31644,6 +32442,8 @@ pub struct ChargeData {
     )]
     pub patient_id: crate::xml::Nillable<String>,
     /// `PatientLastBillDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the patient was last billed for the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31674,6 +32474,8 @@ pub struct ChargeData {
     )]
     pub patient_middle_name: crate::xml::Nillable<String>,
     /// `PatientName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the patient charged.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31684,6 +32486,8 @@ pub struct ChargeData {
     )]
     pub patient_name: crate::xml::Nillable<String>,
     /// `PatientPaymentAmount` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Amount of the patient payment posted for the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31694,6 +32498,8 @@ pub struct ChargeData {
     )]
     pub patient_payment_amount: crate::xml::Nillable<String>,
     /// `PatientPaymentCategoryDesc` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Category of the patient payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31704,6 +32510,8 @@ pub struct ChargeData {
     )]
     pub patient_payment_category_desc: crate::xml::Nillable<String>,
     /// `PatientPaymentID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient payment posted for the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31714,6 +32522,8 @@ pub struct ChargeData {
     )]
     pub patient_payment_id: crate::xml::Nillable<String>,
     /// `PatientPaymentMethodDesc` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Payment method of the patient payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31724,6 +32534,8 @@ pub struct ChargeData {
     )]
     pub patient_payment_method_desc: crate::xml::Nillable<String>,
     /// `PatientPaymentPostingDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Posting date of the patient payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31734,6 +32546,8 @@ pub struct ChargeData {
     )]
     pub patient_payment_posting_date: crate::xml::Nillable<String>,
     /// `PatientPaymentRef` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reference code of the patient payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31744,6 +32558,8 @@ pub struct ChargeData {
     )]
     pub patient_payment_ref: crate::xml::Nillable<String>,
     /// `PostingDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Posting date of the charge's encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31754,6 +32570,8 @@ pub struct ChargeData {
     )]
     pub posting_date: crate::xml::Nillable<String>,
     /// `PracticeID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the practice the charge belongs to.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31764,6 +32582,8 @@ pub struct ChargeData {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the practice the charge belongs to.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31774,6 +32594,8 @@ pub struct ChargeData {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceAddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Address of the primary policy's insurance plan, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31784,6 +32606,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_address_line1: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceAddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Address of the primary policy's insurance plan, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31794,6 +32618,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_address_line2: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceAdjudicationDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Adjudication date of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31804,6 +32630,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_adjudication_date: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceBatchID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the billing batch of the primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31814,6 +32642,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_batch_id: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceCity` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// City of the primary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31824,6 +32654,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_city: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceCompanyName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance company billed as primary: the policy named when the primary payment was posted, else the case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31834,6 +32666,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_company_name: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceCountry` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Country of the primary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31844,6 +32678,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_country: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceFirstBillDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the charge was first billed to the primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31854,6 +32690,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_first_bill_date: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceInsuranceAllowed` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Allowed amount of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31864,6 +32702,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_insurance_allowed: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceInsuranceCoinsurance` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Coinsurance posted from the primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31874,6 +32714,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_insurance_coinsurance: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceInsuranceContractAdjustment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Contract adjustment amount of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31884,6 +32726,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_insurance_contract_adjustment: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceInsuranceContractAdjustmentReason` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reason for the contract adjustment of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31896,6 +32740,8 @@ pub struct ChargeData {
         String,
     >,
     /// `PrimaryInsuranceInsuranceCopay` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Copay posted from the primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31906,6 +32752,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_insurance_copay: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceInsuranceDeductible` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Deductible posted from the primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31916,6 +32764,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_insurance_deductible: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceInsurancePayment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Amount the primary policy paid on this charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31926,6 +32776,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_insurance_payment: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceInsuranceSecondaryAdjustment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Secondary contract adjustment amount of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31936,6 +32788,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_insurance_secondary_adjustment: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceInsuranceSecondaryAdjustmentReason` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reason for the secondary contract adjustment of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31948,6 +32802,8 @@ pub struct ChargeData {
         String,
     >,
     /// `PrimaryInsuranceLastBillDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the charge was last billed to the primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31958,6 +32814,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_last_bill_date: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePaymentCategoryDesc` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Category of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31968,6 +32826,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_payment_category_desc: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePaymentID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the payment posted from the primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31978,6 +32838,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_payment_id: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePaymentMethodDesc` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Payment method of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31988,6 +32850,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_payment_method_desc: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePaymentPostingDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Posting date of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -31998,6 +32862,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_payment_posting_date: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePaymentRef` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reference number of the primary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32008,6 +32874,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_payment_ref: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePlanName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance plan billed as primary: the policy named when the primary payment was posted, else the case's primary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32018,6 +32886,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_plan_name: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceState` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// State of the primary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32028,6 +32898,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_state: crate::xml::Nillable<String>,
     /// `PrimaryInsuranceZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Zip code of the primary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32038,6 +32910,8 @@ pub struct ChargeData {
     )]
     pub primary_insurance_zip_code: crate::xml::Nillable<String>,
     /// `ProcedureCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Procedure code billed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32048,6 +32922,8 @@ pub struct ChargeData {
     )]
     pub procedure_code: crate::xml::Nillable<String>,
     /// `ProcedureCodeCategory` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Category of the procedure billed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32058,6 +32934,8 @@ pub struct ChargeData {
     )]
     pub procedure_code_category: crate::xml::Nillable<String>,
     /// `ProcedureModifier1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// First modifier of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32068,6 +32946,8 @@ pub struct ChargeData {
     )]
     pub procedure_modifier1: crate::xml::Nillable<String>,
     /// `ProcedureModifier2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Second modifier of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32078,6 +32958,8 @@ pub struct ChargeData {
     )]
     pub procedure_modifier2: crate::xml::Nillable<String>,
     /// `ProcedureModifier3` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Third modifier of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32088,6 +32970,8 @@ pub struct ChargeData {
     )]
     pub procedure_modifier3: crate::xml::Nillable<String>,
     /// `ProcedureModifier4` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Fourth modifier of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32098,6 +32982,8 @@ pub struct ChargeData {
     )]
     pub procedure_modifier4: crate::xml::Nillable<String>,
     /// `ProcedureName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the procedure billed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32108,6 +32994,8 @@ pub struct ChargeData {
     )]
     pub procedure_name: crate::xml::Nillable<String>,
     /// `Receipts` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Sum of the payments applied to this charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32118,6 +33006,8 @@ pub struct ChargeData {
     )]
     pub receipts: crate::xml::Nillable<String>,
     /// `RefCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reference code of the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32128,6 +33018,8 @@ pub struct ChargeData {
     )]
     pub ref_code: crate::xml::Nillable<String>,
     /// `ReferringProviderID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the referring provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32138,6 +33030,8 @@ pub struct ChargeData {
     )]
     pub referring_provider_id: crate::xml::Nillable<String>,
     /// `ReferringProviderName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the referring physician.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32148,6 +33042,8 @@ pub struct ChargeData {
     )]
     pub referring_provider_name: crate::xml::Nillable<String>,
     /// `RenderingProviderID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the provider who rendered the service.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32158,6 +33054,8 @@ pub struct ChargeData {
     )]
     pub rendering_provider_id: crate::xml::Nillable<String>,
     /// `RenderingProviderName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the provider who rendered the service.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32168,6 +33066,8 @@ pub struct ChargeData {
     )]
     pub rendering_provider_name: crate::xml::Nillable<String>,
     /// `SchedulingProviderID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the scheduling provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32178,6 +33078,8 @@ pub struct ChargeData {
     )]
     pub scheduling_provider_id: crate::xml::Nillable<String>,
     /// `SchedulingProviderName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the scheduling provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32188,6 +33090,8 @@ pub struct ChargeData {
     )]
     pub scheduling_provider_name: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceAddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Address of the secondary policy's insurance plan, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32198,6 +33102,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_address_line1: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceAddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Address of the secondary policy's insurance plan, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32208,6 +33114,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_address_line2: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceAdjudicationDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Adjudication date of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32218,6 +33126,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_adjudication_date: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceBatchID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the billing batch of the secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32228,6 +33138,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_batch_id: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceCity` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// City of the secondary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32238,6 +33150,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_city: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceCompanyName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance company billed as secondary: the policy named when the secondary payment was posted, else the case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32248,6 +33162,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_company_name: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceCountry` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Country of the secondary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32258,6 +33174,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_country: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceFirstBillDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the charge was first billed to the secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32268,6 +33186,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_first_bill_date: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceInsuranceAllowed` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Allowed amount of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32278,6 +33198,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_insurance_allowed: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceInsuranceCoinsurance` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Coinsurance posted from the secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32288,6 +33210,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_insurance_coinsurance: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceInsuranceContractAdjustment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Contract adjustment amount of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32298,6 +33222,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_insurance_contract_adjustment: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceInsuranceContractAdjustmentReason` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reason for the contract adjustment of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32310,6 +33236,8 @@ pub struct ChargeData {
         String,
     >,
     /// `SecondaryInsuranceInsuranceCopay` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Copay posted from the secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32320,6 +33248,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_insurance_copay: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceInsuranceDeductible` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Deductible posted from the secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32330,6 +33260,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_insurance_deductible: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceInsurancePayment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Amount the secondary policy paid on this charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32340,6 +33272,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_insurance_payment: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceInsuranceSecondaryAdjustment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Secondary contract adjustment amount of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32350,6 +33284,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_insurance_secondary_adjustment: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceInsuranceSecondaryAdjustmentReason` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reason for the secondary contract adjustment of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32362,6 +33298,8 @@ pub struct ChargeData {
         String,
     >,
     /// `SecondaryInsuranceLastBillDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the charge was last billed to the secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32372,6 +33310,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_last_bill_date: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePaymentCategoryDesc` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Category of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32382,6 +33322,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_payment_category_desc: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePaymentID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the payment posted from the secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32392,6 +33334,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_payment_id: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePaymentMethodDesc` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Payment method of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32402,6 +33346,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_payment_method_desc: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePaymentPostingDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Posting date of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32412,6 +33358,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_payment_posting_date: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePaymentRef` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reference number of the secondary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32422,6 +33370,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_payment_ref: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePlanName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance plan billed as secondary: the policy named when the secondary payment was posted, else the case's secondary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32432,6 +33382,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_plan_name: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceState` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// State of the secondary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32442,6 +33394,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_state: crate::xml::Nillable<String>,
     /// `SecondaryInsuranceZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Zip code of the secondary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32452,6 +33406,8 @@ pub struct ChargeData {
     )]
     pub secondary_insurance_zip_code: crate::xml::Nillable<String>,
     /// `ServiceEndDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Last day of service for this charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32462,6 +33418,8 @@ pub struct ChargeData {
     )]
     pub service_end_date: crate::xml::Nillable<String>,
     /// `ServiceLocationBillingName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Billing name of the service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32472,6 +33430,8 @@ pub struct ChargeData {
     )]
     pub service_location_billing_name: crate::xml::Nillable<String>,
     /// `ServiceLocationCLIANumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's CLIA number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32482,6 +33442,8 @@ pub struct ChargeData {
     )]
     pub service_location_clia_number: crate::xml::Nillable<String>,
     /// `ServiceLocationFacilityID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's facility ID.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32492,6 +33454,8 @@ pub struct ChargeData {
     )]
     pub service_location_facility_id: crate::xml::Nillable<String>,
     /// `ServiceLocationFacilityIdType` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Type of the service location's facility ID.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32502,6 +33466,8 @@ pub struct ChargeData {
     )]
     pub service_location_facility_id_type: crate::xml::Nillable<String>,
     /// `ServiceLocationFax` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's fax number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32512,6 +33478,8 @@ pub struct ChargeData {
     )]
     pub service_location_fax: crate::xml::Nillable<String>,
     /// `ServiceLocationFaxExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's fax extension.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32522,6 +33490,8 @@ pub struct ChargeData {
     )]
     pub service_location_fax_ext: crate::xml::Nillable<String>,
     /// `ServiceLocationId` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32532,6 +33502,8 @@ pub struct ChargeData {
     )]
     pub service_location_id: crate::xml::Nillable<String>,
     /// `ServiceLocationNPI` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's national provider identifier (NPI).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32542,6 +33514,8 @@ pub struct ChargeData {
     )]
     pub service_location_npi: crate::xml::Nillable<String>,
     /// `ServiceLocationName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32552,6 +33526,8 @@ pub struct ChargeData {
     )]
     pub service_location_name: crate::xml::Nillable<String>,
     /// `ServiceLocationNameAddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's address, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32562,6 +33538,8 @@ pub struct ChargeData {
     )]
     pub service_location_name_address_line1: crate::xml::Nillable<String>,
     /// `ServiceLocationNameAddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's address, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32572,6 +33550,8 @@ pub struct ChargeData {
     )]
     pub service_location_name_address_line2: crate::xml::Nillable<String>,
     /// `ServiceLocationNameCity` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's city.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32582,6 +33562,8 @@ pub struct ChargeData {
     )]
     pub service_location_name_city: crate::xml::Nillable<String>,
     /// `ServiceLocationNameCountry` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's country.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32592,6 +33574,8 @@ pub struct ChargeData {
     )]
     pub service_location_name_country: crate::xml::Nillable<String>,
     /// `ServiceLocationNameState` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's state.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32602,6 +33586,8 @@ pub struct ChargeData {
     )]
     pub service_location_name_state: crate::xml::Nillable<String>,
     /// `ServiceLocationNameZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's zip code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32612,6 +33598,8 @@ pub struct ChargeData {
     )]
     pub service_location_name_zip_code: crate::xml::Nillable<String>,
     /// `ServiceLocationPhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32622,6 +33610,8 @@ pub struct ChargeData {
     )]
     pub service_location_phone: crate::xml::Nillable<String>,
     /// `ServiceLocationPhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service location's phone extension.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32632,6 +33622,8 @@ pub struct ChargeData {
     )]
     pub service_location_phone_ext: crate::xml::Nillable<String>,
     /// `ServiceLocationPlaceOfServiceCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Place-of-service insurance code of the service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32642,6 +33634,8 @@ pub struct ChargeData {
     )]
     pub service_location_place_of_service_code: crate::xml::Nillable<String>,
     /// `ServiceLocationPlaceOfServiceName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the service location's place-of-service code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32652,6 +33646,8 @@ pub struct ChargeData {
     )]
     pub service_location_place_of_service_name: crate::xml::Nillable<String>,
     /// `ServiceStartDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// First day of service for this charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32662,6 +33658,8 @@ pub struct ChargeData {
     )]
     pub service_start_date: crate::xml::Nillable<String>,
     /// `Status` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Claim status, such as Completed, Pending, Ready, an error (rejection, denial, no response) or Undefined.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32672,6 +33670,8 @@ pub struct ChargeData {
     )]
     pub status: crate::xml::Nillable<String>,
     /// `SupervisingProviderID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the supervising provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32682,6 +33682,8 @@ pub struct ChargeData {
     )]
     pub supervising_provider_id: crate::xml::Nillable<String>,
     /// `SupervisingProviderName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the supervising provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32692,6 +33694,8 @@ pub struct ChargeData {
     )]
     pub supervising_provider_name: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceAddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Address of the tertiary policy's insurance plan, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32702,6 +33706,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_address_line1: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceAddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Address of the tertiary policy's insurance plan, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32712,6 +33718,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_address_line2: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceAdjudicationDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Adjudication date of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32722,6 +33730,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_adjudication_date: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceBatchID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the billing batch of the tertiary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32732,6 +33742,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_batch_id: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceCity` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// City of the tertiary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32742,6 +33754,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_city: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceCompanyName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance company of the tertiary policy named when a tertiary payment was posted.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32752,6 +33766,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_company_name: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceCompanyPlanName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Insurance plan of the tertiary policy named when a tertiary payment was posted.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32762,6 +33778,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_company_plan_name: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceCountry` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Country of the tertiary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32772,6 +33790,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_country: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceInsuranceAllowed` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Allowed amount of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32782,6 +33802,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_insurance_allowed: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceInsuranceCoinsurance` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Coinsurance posted from the tertiary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32792,6 +33814,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_insurance_coinsurance: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceInsuranceContractAdjustment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Contract adjustment amount of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32802,6 +33826,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_insurance_contract_adjustment: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceInsuranceContractAdjustmentReason` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reason for the contract adjustment of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32814,6 +33840,8 @@ pub struct ChargeData {
         String,
     >,
     /// `TertiaryInsuranceInsuranceCopay` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Copay posted from the tertiary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32824,6 +33852,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_insurance_copay: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceInsuranceDeductible` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Deductible posted from the tertiary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32834,6 +33864,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_insurance_deductible: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceInsurancePayment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Amount the tertiary policy paid on this charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32844,6 +33876,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_insurance_payment: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceInsuranceSecondaryAdjustment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Secondary contract adjustment amount of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32854,6 +33888,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_insurance_secondary_adjustment: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceInsuranceSecondaryAdjustmentReason` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reason for the secondary contract adjustment of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32866,6 +33902,8 @@ pub struct ChargeData {
         String,
     >,
     /// `TertiaryInsurancePaymentCategoryDesc` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Category of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32876,6 +33914,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_payment_category_desc: crate::xml::Nillable<String>,
     /// `TertiaryInsurancePaymentID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the payment posted from the tertiary policy.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32886,6 +33926,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_payment_id: crate::xml::Nillable<String>,
     /// `TertiaryInsurancePaymentMethodDesc` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Payment method of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32896,6 +33938,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_payment_method_desc: crate::xml::Nillable<String>,
     /// `TertiaryInsurancePaymentPostingDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Posting date of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32906,6 +33950,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_payment_posting_date: crate::xml::Nillable<String>,
     /// `TertiaryInsurancePaymentRef` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reference number of the tertiary policy's payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32916,6 +33962,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_payment_ref: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceState` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// State of the tertiary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32926,6 +33974,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_state: crate::xml::Nillable<String>,
     /// `TertiaryInsuranceZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Zip code of the tertiary policy's insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32936,6 +33986,8 @@ pub struct ChargeData {
     )]
     pub tertiary_insurance_zip_code: crate::xml::Nillable<String>,
     /// `TotalBalance` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The charge's whole open balance.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32946,6 +33998,8 @@ pub struct ChargeData {
     )]
     pub total_balance: crate::xml::Nillable<String>,
     /// `TotalCharges` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The charge's full amount, before any adjustment (see AdjustedCharges).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32956,6 +34010,8 @@ pub struct ChargeData {
     )]
     pub total_charges: crate::xml::Nillable<String>,
     /// `TypeOfService` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Type-of-service insurance code of the charge.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32966,6 +34022,8 @@ pub struct ChargeData {
     )]
     pub type_of_service: crate::xml::Nillable<String>,
     /// `UnitCharge` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Price of one unit of the procedure.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -32976,6 +34034,8 @@ pub struct ChargeData {
     )]
     pub unit_charge: crate::xml::Nillable<String>,
     /// `Units` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// How many units of the procedure were billed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37705,6 +38765,8 @@ pub struct PatientFilter {
     )]
     pub collection_category_name: crate::xml::Nillable<String>,
     /// `DefaultCasePayerScenario` (string): optional, nillable.
+    ///
+    /// Only patients whose default case has this payer scenario.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37715,6 +38777,8 @@ pub struct PatientFilter {
     )]
     pub default_case_payer_scenario: crate::xml::Nillable<String>,
     /// `DefaultRenderingProviderFullName` (string): optional, nillable.
+    ///
+    /// Only patients with this default rendering provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37725,6 +38789,8 @@ pub struct PatientFilter {
     )]
     pub default_rendering_provider_full_name: crate::xml::Nillable<String>,
     /// `DefaultServiceLocationName` (string): optional, nillable.
+    ///
+    /// Only patients with this default service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37735,6 +38801,8 @@ pub struct PatientFilter {
     )]
     pub default_service_location_name: crate::xml::Nillable<String>,
     /// `FirstName` (string): optional, nillable.
+    ///
+    /// Only patients with this first name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37745,6 +38813,8 @@ pub struct PatientFilter {
     )]
     pub first_name: crate::xml::Nillable<String>,
     /// `FromCreatedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the patient records were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37755,6 +38825,8 @@ pub struct PatientFilter {
     )]
     pub from_created_date: crate::xml::Nillable<String>,
     /// `FromDateOfBirth` (string): optional, nillable.
+    ///
+    /// Earliest date of birth of the patients.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37765,6 +38837,8 @@ pub struct PatientFilter {
     )]
     pub from_date_of_birth: crate::xml::Nillable<String>,
     /// `FromLastEncounterDate` (string): optional, nillable.
+    ///
+    /// Earliest service date of the patients' latest encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37775,6 +38849,8 @@ pub struct PatientFilter {
     )]
     pub from_last_encounter_date: crate::xml::Nillable<String>,
     /// `FromLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the patients were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37785,6 +38861,8 @@ pub struct PatientFilter {
     )]
     pub from_last_modified_date: crate::xml::Nillable<String>,
     /// `FullName` (string): optional, nillable.
+    ///
+    /// Only patients with this full name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37805,6 +38883,8 @@ pub struct PatientFilter {
     )]
     pub gender: crate::xml::Nillable<String>,
     /// `LastName` (string): optional, nillable.
+    ///
+    /// Only patients with this last name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37815,6 +38895,8 @@ pub struct PatientFilter {
     )]
     pub last_name: crate::xml::Nillable<String>,
     /// `MiddleName` (string): optional, nillable.
+    ///
+    /// Only patients with this middle name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37835,6 +38917,8 @@ pub struct PatientFilter {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable.
+    ///
+    /// Name of the practice whose patients to return.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37845,6 +38929,8 @@ pub struct PatientFilter {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `PrimaryCarePhysicianFullName` (string): optional, nillable.
+    ///
+    /// Only patients with this primary care physician.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37855,6 +38941,8 @@ pub struct PatientFilter {
     )]
     pub primary_care_physician_full_name: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyCompanyName` (string): optional, nillable.
+    ///
+    /// Only patients whose default case's primary policy is with this insurance company.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37865,6 +38953,8 @@ pub struct PatientFilter {
     )]
     pub primary_insurance_policy_company_name: crate::xml::Nillable<String>,
     /// `PrimaryInsurancePolicyPlanName` (string): optional, nillable.
+    ///
+    /// Only patients whose default case's primary policy is on this insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37885,6 +38975,8 @@ pub struct PatientFilter {
     )]
     pub referral_source: crate::xml::Nillable<String>,
     /// `ReferringProviderFullName` (string): optional, nillable.
+    ///
+    /// Only patients referred by this provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37895,6 +38987,8 @@ pub struct PatientFilter {
     )]
     pub referring_provider_full_name: crate::xml::Nillable<String>,
     /// `SSN` (string): optional, nillable.
+    ///
+    /// Only patients with this social security number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37905,6 +38999,8 @@ pub struct PatientFilter {
     )]
     pub ssn: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyCompanyName` (string): optional, nillable.
+    ///
+    /// Only patients whose default case's secondary policy is with this insurance company.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37915,6 +39011,8 @@ pub struct PatientFilter {
     )]
     pub secondary_insurance_policy_company_name: crate::xml::Nillable<String>,
     /// `SecondaryInsurancePolicyPlanName` (string): optional, nillable.
+    ///
+    /// Only patients whose default case's secondary policy is on this insurance plan.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37925,6 +39023,8 @@ pub struct PatientFilter {
     )]
     pub secondary_insurance_policy_plan_name: crate::xml::Nillable<String>,
     /// `ToCreatedDate` (string): optional, nillable.
+    ///
+    /// Latest date the patient records were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37935,6 +39035,8 @@ pub struct PatientFilter {
     )]
     pub to_created_date: crate::xml::Nillable<String>,
     /// `ToDateOfBirth` (string): optional, nillable.
+    ///
+    /// Latest date of birth of the patients.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37945,6 +39047,8 @@ pub struct PatientFilter {
     )]
     pub to_date_of_birth: crate::xml::Nillable<String>,
     /// `ToLastEncounterDate` (string): optional, nillable.
+    ///
+    /// Latest service date of the patients' latest encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -37955,6 +39059,8 @@ pub struct PatientFilter {
     )]
     pub to_last_encounter_date: crate::xml::Nillable<String>,
     /// `ToLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Latest date the patients were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38510,6 +39616,8 @@ impl crate::xml::Decode for PaymentFieldsToReturn {
 #[non_exhaustive]
 pub struct PaymentFilter {
     /// `Amount` (string): optional, nillable.
+    ///
+    /// Only payments of this amount.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38520,6 +39628,8 @@ pub struct PaymentFilter {
     )]
     pub amount: crate::xml::Nillable<String>,
     /// `AppointmentID` (string): optional, nillable.
+    ///
+    /// Only payments tied to the appointment with this identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38530,6 +39640,8 @@ pub struct PaymentFilter {
     )]
     pub appointment_id: crate::xml::Nillable<String>,
     /// `BatchNumber` (string): optional, nillable.
+    ///
+    /// Only payments with this batch number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38540,6 +39652,8 @@ pub struct PaymentFilter {
     )]
     pub batch_number: crate::xml::Nillable<String>,
     /// `FromCreatedDate` (string): optional, nillable.
+    ///
+    /// Earliest creation date of the payments.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38550,6 +39664,8 @@ pub struct PaymentFilter {
     )]
     pub from_created_date: crate::xml::Nillable<String>,
     /// `FromLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the payments were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38560,6 +39676,8 @@ pub struct PaymentFilter {
     )]
     pub from_last_modified_date: crate::xml::Nillable<String>,
     /// `FromPostDate` (string): optional, nillable.
+    ///
+    /// Earliest posting date of the payments.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38570,6 +39688,8 @@ pub struct PaymentFilter {
     )]
     pub from_post_date: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable.
+    ///
+    /// Only the payment with this identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38580,6 +39700,8 @@ pub struct PaymentFilter {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `PayerName` (string): optional, nillable.
+    ///
+    /// Only payments from the payer with this name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38590,6 +39712,8 @@ pub struct PaymentFilter {
     )]
     pub payer_name: crate::xml::Nillable<String>,
     /// `PayerType` (string): optional, nillable.
+    ///
+    /// Only payments from this kind of payer: Insurance, Patient or Other.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38600,6 +39724,8 @@ pub struct PaymentFilter {
     )]
     pub payer_type: crate::xml::Nillable<String>,
     /// `PracticeID` (string): optional, nillable.
+    ///
+    /// Only payments of the practice with this identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38610,6 +39736,8 @@ pub struct PaymentFilter {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable.
+    ///
+    /// Only payments of the practice with this name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38620,6 +39748,8 @@ pub struct PaymentFilter {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `ReferenceNumber` (string): optional, nillable.
+    ///
+    /// Only payments with this reference number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38630,6 +39760,8 @@ pub struct PaymentFilter {
     )]
     pub reference_number: crate::xml::Nillable<String>,
     /// `ToCreatedDate` (string): optional, nillable.
+    ///
+    /// Latest creation date of the payments.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38640,6 +39772,8 @@ pub struct PaymentFilter {
     )]
     pub to_created_date: crate::xml::Nillable<String>,
     /// `ToLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Latest date the payments were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38650,6 +39784,8 @@ pub struct PaymentFilter {
     )]
     pub to_last_modified_date: crate::xml::Nillable<String>,
     /// `ToPostDate` (string): optional, nillable.
+    ///
+    /// Latest posting date of the payments.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38841,6 +39977,8 @@ pub type ArrayOfPaymentData = Vec<PaymentData>;
 #[non_exhaustive]
 pub struct PaymentData {
     /// `AdjudicationDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Adjudication date of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38851,6 +39989,8 @@ pub struct PaymentData {
     )]
     pub adjudication_date: crate::xml::Nillable<String>,
     /// `Adjustments` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Adjustments recorded with the payment (an amount).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38861,6 +40001,8 @@ pub struct PaymentData {
     )]
     pub adjustments: crate::xml::Nillable<String>,
     /// `Amount` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The payment's amount: what the payer paid in total.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38871,6 +40013,8 @@ pub struct PaymentData {
     )]
     pub amount: crate::xml::Nillable<String>,
     /// `Applied` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Part of the amount applied to charges.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38881,6 +40025,8 @@ pub struct PaymentData {
     )]
     pub applied: crate::xml::Nillable<String>,
     /// `AppointmentID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the appointment the payment is tied to.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38891,6 +40037,8 @@ pub struct PaymentData {
     )]
     pub appointment_id: crate::xml::Nillable<String>,
     /// `BatchNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Batch number of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38901,6 +40049,8 @@ pub struct PaymentData {
     )]
     pub batch_number: crate::xml::Nillable<String>,
     /// `Category` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Category of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38911,6 +40061,8 @@ pub struct PaymentData {
     )]
     pub category: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38921,6 +40073,8 @@ pub struct PaymentData {
     )]
     pub created_date: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The payment's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38931,6 +40085,8 @@ pub struct PaymentData {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `LastModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38941,6 +40097,8 @@ pub struct PaymentData {
     )]
     pub last_modified_date: crate::xml::Nillable<String>,
     /// `PayerName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the payer.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38951,6 +40109,8 @@ pub struct PaymentData {
     )]
     pub payer_name: crate::xml::Nillable<String>,
     /// `PayerType` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Who paid: Insurance, Patient or Other.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38961,6 +40121,8 @@ pub struct PaymentData {
     )]
     pub payer_type: crate::xml::Nillable<String>,
     /// `PaymentMethod` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// How it was paid: Cash, Check, CreditCard, ElectronicFundsTransfer, Other or Unknown.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38971,6 +40133,8 @@ pub struct PaymentData {
     )]
     pub payment_method: crate::xml::Nillable<String>,
     /// `PostDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date the payment was posted.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38981,6 +40145,8 @@ pub struct PaymentData {
     )]
     pub post_date: crate::xml::Nillable<String>,
     /// `PracticeId` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the practice the payment belongs to.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -38991,6 +40157,8 @@ pub struct PaymentData {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `ReferenceNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Reference number of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39001,6 +40169,8 @@ pub struct PaymentData {
     )]
     pub reference_number: crate::xml::Nillable<String>,
     /// `Refunds` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Amount refunded out of the payment.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39011,6 +40181,8 @@ pub struct PaymentData {
     )]
     pub refunds: crate::xml::Nillable<String>,
     /// `Unapplied` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Part of the amount not applied yet.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39682,6 +40854,8 @@ impl crate::xml::Decode for ProviderFieldsToReturn {
 #[non_exhaustive]
 pub struct ProviderFilter {
     /// `DepartmentName` (string): optional, nillable.
+    ///
+    /// Only providers of this department.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39692,6 +40866,8 @@ pub struct ProviderFilter {
     )]
     pub department_name: crate::xml::Nillable<String>,
     /// `FromCreatedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the provider records were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39702,6 +40878,8 @@ pub struct ProviderFilter {
     )]
     pub from_created_date: crate::xml::Nillable<String>,
     /// `FromLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the providers were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39712,6 +40890,8 @@ pub struct ProviderFilter {
     )]
     pub from_last_modified_date: crate::xml::Nillable<String>,
     /// `FullName` (string): optional, nillable.
+    ///
+    /// Only the provider with this full name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39732,6 +40912,8 @@ pub struct ProviderFilter {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable.
+    ///
+    /// Name of the practice whose providers to return.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39742,6 +40924,8 @@ pub struct ProviderFilter {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `ToCreatedDate` (string): optional, nillable.
+    ///
+    /// Latest date the provider records were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39752,6 +40936,8 @@ pub struct ProviderFilter {
     )]
     pub to_created_date: crate::xml::Nillable<String>,
     /// `ToLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Latest date the providers were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39762,6 +40948,8 @@ pub struct ProviderFilter {
     )]
     pub to_last_modified_date: crate::xml::Nillable<String>,
     /// `Type` (string): optional, nillable.
+    ///
+    /// Normal Provider or Referring Provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39935,6 +41123,8 @@ pub type ArrayOfProviderData = Vec<ProviderData>;
 #[non_exhaustive]
 pub struct ProviderData {
     /// `Active` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the provider is active.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39945,6 +41135,8 @@ pub struct ProviderData {
     )]
     pub active: crate::xml::Nillable<String>,
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's address, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39955,6 +41147,8 @@ pub struct ProviderData {
     )]
     pub address_line1: crate::xml::Nillable<String>,
     /// `AddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's address, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39965,6 +41159,8 @@ pub struct ProviderData {
     )]
     pub address_line2: crate::xml::Nillable<String>,
     /// `BillingType` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Kind of provider, for Kareo billing.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39975,6 +41171,8 @@ pub struct ProviderData {
     )]
     pub billing_type: crate::xml::Nillable<String>,
     /// `City` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's city.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39985,6 +41183,8 @@ pub struct ProviderData {
     )]
     pub city: crate::xml::Nillable<String>,
     /// `Country` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's country, when not the U.S.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -39995,6 +41195,8 @@ pub struct ProviderData {
     )]
     pub country: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40005,6 +41207,8 @@ pub struct ProviderData {
     )]
     pub created_date: crate::xml::Nillable<String>,
     /// `Degree` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's degree.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40015,6 +41219,8 @@ pub struct ProviderData {
     )]
     pub degree: crate::xml::Nillable<String>,
     /// `DepartmentName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's department.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40035,6 +41241,8 @@ pub struct ProviderData {
     )]
     pub email_address: crate::xml::Nillable<String>,
     /// `EncounterFormName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the provider's encounter form.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40065,6 +41273,8 @@ pub struct ProviderData {
     )]
     pub fax_ext: crate::xml::Nillable<String>,
     /// `FirstName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's first name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40075,6 +41285,8 @@ pub struct ProviderData {
     )]
     pub first_name: crate::xml::Nillable<String>,
     /// `FullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's full name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40105,6 +41317,8 @@ pub struct ProviderData {
     )]
     pub home_phone_ext: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40115,6 +41329,8 @@ pub struct ProviderData {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `LastModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40125,6 +41341,8 @@ pub struct ProviderData {
     )]
     pub last_modified_date: crate::xml::Nillable<String>,
     /// `LastName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's last name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40135,6 +41353,8 @@ pub struct ProviderData {
     )]
     pub last_name: crate::xml::Nillable<String>,
     /// `MiddleName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's middle name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40165,6 +41385,8 @@ pub struct ProviderData {
     )]
     pub mobile_phone_ext: crate::xml::Nillable<String>,
     /// `NationalProviderIdentifier` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's NPI.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40215,6 +41437,8 @@ pub struct ProviderData {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the provider's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40225,6 +41449,8 @@ pub struct ProviderData {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `Prefix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's name prefix.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40285,6 +41511,8 @@ pub struct ProviderData {
     )]
     pub provider_performance_report_scope: crate::xml::Nillable<String>,
     /// `SocialSecurityNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's social security number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40295,6 +41523,8 @@ pub struct ProviderData {
     )]
     pub social_security_number: crate::xml::Nillable<String>,
     /// `SpecialtyName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's specialty.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40305,6 +41535,8 @@ pub struct ProviderData {
     )]
     pub specialty_name: crate::xml::Nillable<String>,
     /// `State` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's state.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40315,6 +41547,8 @@ pub struct ProviderData {
     )]
     pub state: crate::xml::Nillable<String>,
     /// `Suffix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's name suffix.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40325,6 +41559,8 @@ pub struct ProviderData {
     )]
     pub suffix: crate::xml::Nillable<String>,
     /// `Type` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Normal Provider or Referring Provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -40355,6 +41591,8 @@ pub struct ProviderData {
     )]
     pub work_phone_ext: crate::xml::Nillable<String>,
     /// `ZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The provider's zip code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41225,6 +42463,8 @@ impl crate::xml::Decode for PracticeFieldsToReturn {
 #[non_exhaustive]
 pub struct PracticeFilter {
     /// `Active` (string): optional, nillable.
+    ///
+    /// Only active (true) or inactive (false) practices.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41235,6 +42475,8 @@ pub struct PracticeFilter {
     )]
     pub active: crate::xml::Nillable<String>,
     /// `FromCreatedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the practices were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41245,6 +42487,8 @@ pub struct PracticeFilter {
     )]
     pub from_created_date: crate::xml::Nillable<String>,
     /// `FromLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the practices were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41265,6 +42509,8 @@ pub struct PracticeFilter {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `NPI` (string): optional, nillable.
+    ///
+    /// Only the practice with this NPI.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41275,6 +42521,8 @@ pub struct PracticeFilter {
     )]
     pub npi: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable.
+    ///
+    /// Name of the practice to return.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41285,6 +42533,8 @@ pub struct PracticeFilter {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `TaxID` (string): optional, nillable.
+    ///
+    /// Only the practice with this tax ID (EIN).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41295,6 +42545,8 @@ pub struct PracticeFilter {
     )]
     pub tax_id: crate::xml::Nillable<String>,
     /// `ToCreatedDate` (string): optional, nillable.
+    ///
+    /// Latest date the practices were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41305,6 +42557,8 @@ pub struct PracticeFilter {
     )]
     pub to_created_date: crate::xml::Nillable<String>,
     /// `ToLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Latest date the practices were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41478,6 +42732,8 @@ pub type ArrayOfPracticeData = Vec<PracticeData>;
 #[non_exhaustive]
 pub struct PracticeData {
     /// `Active` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// True when the practice is active.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41488,6 +42744,8 @@ pub struct PracticeData {
     )]
     pub active: crate::xml::Nillable<String>,
     /// `AdministratorAddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice administrator's address, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41498,6 +42756,8 @@ pub struct PracticeData {
     )]
     pub administrator_address_line1: crate::xml::Nillable<String>,
     /// `AdministratorAddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice administrator's address, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41508,6 +42768,8 @@ pub struct PracticeData {
     )]
     pub administrator_address_line2: crate::xml::Nillable<String>,
     /// `AdministratorCity` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice administrator's city.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41518,6 +42780,8 @@ pub struct PracticeData {
     )]
     pub administrator_city: crate::xml::Nillable<String>,
     /// `AdministratorCountry` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice administrator's country, when not the U.S.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41528,6 +42792,8 @@ pub struct PracticeData {
     )]
     pub administrator_country: crate::xml::Nillable<String>,
     /// `AdministratorEmail` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice administrator's email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41538,6 +42804,8 @@ pub struct PracticeData {
     )]
     pub administrator_email: crate::xml::Nillable<String>,
     /// `AdministratorFax` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice administrator's fax number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41548,6 +42816,8 @@ pub struct PracticeData {
     )]
     pub administrator_fax: crate::xml::Nillable<String>,
     /// `AdministratorFaxExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the practice administrator's fax number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41568,6 +42838,8 @@ pub struct PracticeData {
     )]
     pub administrator_full_name: crate::xml::Nillable<String>,
     /// `AdministratorPhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice administrator's phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41578,6 +42850,8 @@ pub struct PracticeData {
     )]
     pub administrator_phone: crate::xml::Nillable<String>,
     /// `AdministratorPhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the practice administrator's phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41588,6 +42862,8 @@ pub struct PracticeData {
     )]
     pub administrator_phone_ext: crate::xml::Nillable<String>,
     /// `AdministratorState` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice administrator's state.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41598,6 +42874,8 @@ pub struct PracticeData {
     )]
     pub administrator_state: crate::xml::Nillable<String>,
     /// `AdministratorZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice administrator's zip code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41608,6 +42886,8 @@ pub struct PracticeData {
     )]
     pub administrator_zip_code: crate::xml::Nillable<String>,
     /// `BillingContactAddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The billing contact's address, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41618,6 +42898,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_address_line1: crate::xml::Nillable<String>,
     /// `BillingContactAddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The billing contact's address, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41628,6 +42910,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_address_line2: crate::xml::Nillable<String>,
     /// `BillingContactCity` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The billing contact's city.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41638,6 +42922,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_city: crate::xml::Nillable<String>,
     /// `BillingContactCountry` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The billing contact's country, when not the U.S.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41648,6 +42934,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_country: crate::xml::Nillable<String>,
     /// `BillingContactEmail` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The billing contact's email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41658,6 +42946,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_email: crate::xml::Nillable<String>,
     /// `BillingContactFax` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The billing contact's fax number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41668,6 +42958,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_fax: crate::xml::Nillable<String>,
     /// `BillingContactFaxExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the billing contact's fax number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41688,6 +42980,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_full_name: crate::xml::Nillable<String>,
     /// `BillingContactPhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The billing contact's phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41698,6 +42992,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_phone: crate::xml::Nillable<String>,
     /// `BillingContactPhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the billing contact's phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41708,6 +43004,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_phone_ext: crate::xml::Nillable<String>,
     /// `BillingContactState` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The billing contact's state.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41718,6 +43016,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_state: crate::xml::Nillable<String>,
     /// `BillingContactZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The billing contact's zip code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41728,6 +43028,8 @@ pub struct PracticeData {
     )]
     pub billing_contact_zip_code: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41738,6 +43040,8 @@ pub struct PracticeData {
     )]
     pub created_date: crate::xml::Nillable<String>,
     /// `Email` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's email address.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41748,6 +43052,8 @@ pub struct PracticeData {
     )]
     pub email: crate::xml::Nillable<String>,
     /// `Fax` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's fax number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41758,6 +43064,8 @@ pub struct PracticeData {
     )]
     pub fax: crate::xml::Nillable<String>,
     /// `FaxExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the practice's fax number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41768,6 +43076,8 @@ pub struct PracticeData {
     )]
     pub fax_ext: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41778,6 +43088,8 @@ pub struct PracticeData {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `LastModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41788,6 +43100,8 @@ pub struct PracticeData {
     )]
     pub last_modified_date: crate::xml::Nillable<String>,
     /// `NPI` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's NPI.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41808,6 +43122,8 @@ pub struct PracticeData {
     )]
     pub notes: crate::xml::Nillable<String>,
     /// `Phone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41818,6 +43134,8 @@ pub struct PracticeData {
     )]
     pub phone: crate::xml::Nillable<String>,
     /// `PhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the practice's phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41828,6 +43146,8 @@ pub struct PracticeData {
     )]
     pub phone_ext: crate::xml::Nillable<String>,
     /// `PracticeAddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's address, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41838,6 +43158,8 @@ pub struct PracticeData {
     )]
     pub practice_address_line1: crate::xml::Nillable<String>,
     /// `PracticeAddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's address, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41848,6 +43170,8 @@ pub struct PracticeData {
     )]
     pub practice_address_line2: crate::xml::Nillable<String>,
     /// `PracticeCity` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's city.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41858,6 +43182,8 @@ pub struct PracticeData {
     )]
     pub practice_city: crate::xml::Nillable<String>,
     /// `PracticeCountry` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's country, when not the U.S.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41868,6 +43194,8 @@ pub struct PracticeData {
     )]
     pub practice_country: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41878,6 +43206,8 @@ pub struct PracticeData {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `PracticeState` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's state.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41888,6 +43218,8 @@ pub struct PracticeData {
     )]
     pub practice_state: crate::xml::Nillable<String>,
     /// `PracticeZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's zip code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41898,6 +43230,8 @@ pub struct PracticeData {
     )]
     pub practice_zip_code: crate::xml::Nillable<String>,
     /// `SubscriptionEdition` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's Kareo subscription edition.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41908,6 +43242,8 @@ pub struct PracticeData {
     )]
     pub subscription_edition: crate::xml::Nillable<String>,
     /// `TaxID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's tax ID (EIN).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41918,6 +43254,8 @@ pub struct PracticeData {
     )]
     pub tax_id: crate::xml::Nillable<String>,
     /// `WebSite` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The practice's web site.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -41928,6 +43266,8 @@ pub struct PracticeData {
     )]
     pub web_site: crate::xml::Nillable<String>,
     /// `kFaxNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Fax number Kareo assigned to the practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42436,6 +43776,8 @@ impl crate::xml::Decode for TransactionFieldsToReturn {
 #[non_exhaustive]
 pub struct TransactionFilter {
     /// `FromLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the transactions were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42446,6 +43788,8 @@ pub struct TransactionFilter {
     )]
     pub from_last_modified_date: crate::xml::Nillable<String>,
     /// `FromPostingDate` (string): optional, nillable.
+    ///
+    /// Earliest posting date of the transactions.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42456,6 +43800,8 @@ pub struct TransactionFilter {
     )]
     pub from_posting_date: crate::xml::Nillable<String>,
     /// `FromServiceDate` (string): optional, nillable.
+    ///
+    /// Earliest service date of the transactions.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42466,6 +43812,8 @@ pub struct TransactionFilter {
     )]
     pub from_service_date: crate::xml::Nillable<String>,
     /// `FromTransactionDate` (string): optional, nillable.
+    ///
+    /// Earliest date the transactions were entered.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42476,6 +43824,8 @@ pub struct TransactionFilter {
     )]
     pub from_transaction_date: crate::xml::Nillable<String>,
     /// `InsuranceOrder` (string): optional, nillable.
+    ///
+    /// Only transactions concerning the insurance of this order.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42486,6 +43836,8 @@ pub struct TransactionFilter {
     )]
     pub insurance_order: crate::xml::Nillable<String>,
     /// `PayerType` (string): optional, nillable.
+    ///
+    /// Only transactions concerning this kind of payer.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42496,6 +43848,8 @@ pub struct TransactionFilter {
     )]
     pub payer_type: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable.
+    ///
+    /// Name of the practice whose transactions to return.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42506,6 +43860,8 @@ pub struct TransactionFilter {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `ProcedureCode` (string): optional, nillable.
+    ///
+    /// Only transactions concerning this procedure code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42516,6 +43872,8 @@ pub struct TransactionFilter {
     )]
     pub procedure_code: crate::xml::Nillable<String>,
     /// `ToLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Latest date the transactions were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42526,6 +43884,8 @@ pub struct TransactionFilter {
     )]
     pub to_last_modified_date: crate::xml::Nillable<String>,
     /// `ToPostingDate` (string): optional, nillable.
+    ///
+    /// Latest posting date of the transactions.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42536,6 +43896,8 @@ pub struct TransactionFilter {
     )]
     pub to_posting_date: crate::xml::Nillable<String>,
     /// `ToServiceDate` (string): optional, nillable.
+    ///
+    /// Latest service date of the transactions.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42546,6 +43908,8 @@ pub struct TransactionFilter {
     )]
     pub to_service_date: crate::xml::Nillable<String>,
     /// `ToTransactionDate` (string): optional, nillable.
+    ///
+    /// Latest date the transactions were entered.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42556,6 +43920,8 @@ pub struct TransactionFilter {
     )]
     pub to_transaction_date: crate::xml::Nillable<String>,
     /// `Type` (string): optional, nillable.
+    ///
+    /// Only transactions of this kind.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42746,6 +44112,8 @@ pub type ArrayOfTransactionData = Vec<TransactionData>;
 #[non_exhaustive]
 pub struct TransactionData {
     /// `Amount` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The transaction's amount, when it has one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42766,6 +44134,8 @@ pub struct TransactionData {
     )]
     pub claim_id: crate::xml::Nillable<String>,
     /// `Description` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Description of the transaction.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42776,6 +44146,8 @@ pub struct TransactionData {
     )]
     pub description: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The transaction's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42786,6 +44158,8 @@ pub struct TransactionData {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `InsuranceCompanyName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the insurance company concerned, when there is one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42796,6 +44170,8 @@ pub struct TransactionData {
     )]
     pub insurance_company_name: crate::xml::Nillable<String>,
     /// `InsuranceID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the insurance concerned, when there is one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42806,6 +44182,8 @@ pub struct TransactionData {
     )]
     pub insurance_id: crate::xml::Nillable<String>,
     /// `InsuranceOrder` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Order of the insurance concerned, when there is one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42816,6 +44194,8 @@ pub struct TransactionData {
     )]
     pub insurance_order: crate::xml::Nillable<String>,
     /// `InsurancePlanName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the insurance plan concerned, when there is one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42826,6 +44206,8 @@ pub struct TransactionData {
     )]
     pub insurance_plan_name: crate::xml::Nillable<String>,
     /// `LastModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42836,6 +44218,8 @@ pub struct TransactionData {
     )]
     pub last_modified_date: crate::xml::Nillable<String>,
     /// `PatientFullName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Full name of the patient concerned, when there is one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42846,6 +44230,8 @@ pub struct TransactionData {
     )]
     pub patient_full_name: crate::xml::Nillable<String>,
     /// `PatientID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient concerned, when there is one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42856,6 +44242,8 @@ pub struct TransactionData {
     )]
     pub patient_id: crate::xml::Nillable<String>,
     /// `PayerType` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Kind of payer concerned, when there is one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42866,6 +44254,8 @@ pub struct TransactionData {
     )]
     pub payer_type: crate::xml::Nillable<String>,
     /// `PostingDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Posting date the user gave the transaction.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42876,6 +44266,8 @@ pub struct TransactionData {
     )]
     pub posting_date: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the practice the transaction belongs to.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42886,6 +44278,8 @@ pub struct TransactionData {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `ProcedureCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Procedure code concerned, when there is one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42896,6 +44290,8 @@ pub struct TransactionData {
     )]
     pub procedure_code: crate::xml::Nillable<String>,
     /// `ServiceDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Service date of the transaction, when it has one.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42906,6 +44302,8 @@ pub struct TransactionData {
     )]
     pub service_date: crate::xml::Nillable<String>,
     /// `TransactionDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Date a user entered the transaction.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -42916,6 +44314,8 @@ pub struct TransactionData {
     )]
     pub transaction_date: crate::xml::Nillable<String>,
     /// `Type` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Kind of transaction.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43632,9 +45032,13 @@ impl crate::xml::Decode for EncounterDetailsFieldsToReturn {
 #[non_exhaustive]
 pub struct EncounterDetailsFilter {
     /// `EncounterID` (string): required, nillable (`None` is sent as `xsi:nil`). The service omits it when it holds the default value.
+    ///
+    /// Identifier of the encounter to return.
     #[cfg_attr(feature = "serde", serde(rename = "EncounterID", default))]
     pub encounter_id: Option<String>,
     /// `Practice` (EncounterDetailsPractice): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The encounter's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43864,6 +45268,8 @@ pub type ArrayOfEncounterDetailsData = Vec<EncounterDetailsData>;
 #[non_exhaustive]
 pub struct EncounterDetailsData {
     /// `AppointmentID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the appointment the encounter records.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43874,6 +45280,8 @@ pub struct EncounterDetailsData {
     )]
     pub appointment_id: crate::xml::Nillable<String>,
     /// `BatchNumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Batch number of the encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43884,6 +45292,8 @@ pub struct EncounterDetailsData {
     )]
     pub batch_number: crate::xml::Nillable<String>,
     /// `CaseID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the encounter's patient case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43894,6 +45304,8 @@ pub struct EncounterDetailsData {
     )]
     pub case_id: crate::xml::Nillable<String>,
     /// `CaseName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the encounter's patient case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43904,6 +45316,8 @@ pub struct EncounterDetailsData {
     )]
     pub case_name: crate::xml::Nillable<String>,
     /// `CasePayerScenario` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Payer scenario of the encounter's case.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43914,6 +45328,8 @@ pub struct EncounterDetailsData {
     )]
     pub case_payer_scenario: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43924,6 +45340,8 @@ pub struct EncounterDetailsData {
     )]
     pub created_date: crate::xml::Nillable<String>,
     /// `EncounterID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The encounter's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43934,6 +45352,8 @@ pub struct EncounterDetailsData {
     )]
     pub encounter_id: crate::xml::Nillable<String>,
     /// `EncounterStatus` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Draft, Review (ready for approval), Approved or Rejected (needs corrections).
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43944,6 +45364,8 @@ pub struct EncounterDetailsData {
     )]
     pub encounter_status: crate::xml::Nillable<String>,
     /// `HospitalizationEndDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// End of the related hospitalization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43954,6 +45376,8 @@ pub struct EncounterDetailsData {
     )]
     pub hospitalization_end_date: crate::xml::Nillable<String>,
     /// `HospitalizationStartDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Start of the related hospitalization.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43964,6 +45388,8 @@ pub struct EncounterDetailsData {
     )]
     pub hospitalization_start_date: crate::xml::Nillable<String>,
     /// `LastModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43974,6 +45400,8 @@ pub struct EncounterDetailsData {
     )]
     pub last_modified_date: crate::xml::Nillable<String>,
     /// `PatientFirstName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's first name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43984,6 +45412,8 @@ pub struct EncounterDetailsData {
     )]
     pub patient_first_name: crate::xml::Nillable<String>,
     /// `PatientID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the patient.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -43994,6 +45424,8 @@ pub struct EncounterDetailsData {
     )]
     pub patient_id: crate::xml::Nillable<String>,
     /// `PatientLastName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's last name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44004,6 +45436,8 @@ pub struct EncounterDetailsData {
     )]
     pub patient_last_name: crate::xml::Nillable<String>,
     /// `PatientMiddleName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's middle name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44014,6 +45448,8 @@ pub struct EncounterDetailsData {
     )]
     pub patient_middle_name: crate::xml::Nillable<String>,
     /// `PatientPrefix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's name prefix.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44024,6 +45460,8 @@ pub struct EncounterDetailsData {
     )]
     pub patient_prefix: crate::xml::Nillable<String>,
     /// `PatientSufix` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The patient's name suffix.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44034,6 +45472,8 @@ pub struct EncounterDetailsData {
     )]
     pub patient_sufix: crate::xml::Nillable<String>,
     /// `Payment` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// A payment collected with the encounter, such as a copay.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44044,6 +45484,8 @@ pub struct EncounterDetailsData {
     )]
     pub payment: crate::xml::Nillable<String>,
     /// `PlaceOfServiceCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Place-of-service code of the encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44054,6 +45496,8 @@ pub struct EncounterDetailsData {
     )]
     pub place_of_service_code: crate::xml::Nillable<String>,
     /// `PlaceOfServiceName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Place-of-service name of the encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44064,6 +45508,8 @@ pub struct EncounterDetailsData {
     )]
     pub place_of_service_name: crate::xml::Nillable<String>,
     /// `PostDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Posting date of the encounter.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44074,6 +45520,8 @@ pub struct EncounterDetailsData {
     )]
     pub post_date: crate::xml::Nillable<String>,
     /// `PracticeID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the encounter's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44084,6 +45532,8 @@ pub struct EncounterDetailsData {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the encounter's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44094,6 +45544,8 @@ pub struct EncounterDetailsData {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `ReferringProvider` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The encounter's referring provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44104,6 +45556,8 @@ pub struct EncounterDetailsData {
     )]
     pub referring_provider: crate::xml::Nillable<String>,
     /// `RenderingProvider` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The encounter's rendering provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44114,6 +45568,8 @@ pub struct EncounterDetailsData {
     )]
     pub rendering_provider: crate::xml::Nillable<String>,
     /// `SchedulingProvider` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The encounter's scheduling provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44124,6 +45580,8 @@ pub struct EncounterDetailsData {
     )]
     pub scheduling_provider: crate::xml::Nillable<String>,
     /// `ServiceEndDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Last day of service.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44134,6 +45592,8 @@ pub struct EncounterDetailsData {
     )]
     pub service_end_date: crate::xml::Nillable<String>,
     /// `ServiceLines` (ArrayOfServiceLineRes): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The encounter's service lines.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44144,6 +45604,8 @@ pub struct EncounterDetailsData {
     )]
     pub service_lines: crate::xml::Nillable<Vec<ServiceLineRes>>,
     /// `ServiceLocationID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44154,6 +45616,8 @@ pub struct EncounterDetailsData {
     )]
     pub service_location_id: crate::xml::Nillable<String>,
     /// `ServiceLocationName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the service location.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44164,6 +45628,8 @@ pub struct EncounterDetailsData {
     )]
     pub service_location_name: crate::xml::Nillable<String>,
     /// `ServiceStartDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// First day of service.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -44174,6 +45640,8 @@ pub struct EncounterDetailsData {
     )]
     pub service_start_date: crate::xml::Nillable<String>,
     /// `SupervisingProvider` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The encounter's supervising provider.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -46906,6 +48374,8 @@ impl crate::xml::Decode for ServiceLocationFieldsToReturn {
 #[non_exhaustive]
 pub struct ServiceLocationFilter {
     /// `FromCreatedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the locations were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -46916,6 +48386,8 @@ pub struct ServiceLocationFilter {
     )]
     pub from_created_date: crate::xml::Nillable<String>,
     /// `FromLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Earliest date the locations were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -46926,6 +48398,8 @@ pub struct ServiceLocationFilter {
     )]
     pub from_last_modified_date: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable.
+    ///
+    /// Only the service location with this identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -46936,6 +48410,8 @@ pub struct ServiceLocationFilter {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `PracticeID` (string): optional, nillable.
+    ///
+    /// Identifier of the practice whose locations to return.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -46946,6 +48422,8 @@ pub struct ServiceLocationFilter {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable.
+    ///
+    /// Name of the practice whose locations to return.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -46956,6 +48434,8 @@ pub struct ServiceLocationFilter {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `ToCreatedDate` (string): optional, nillable.
+    ///
+    /// Latest date the locations were created.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -46966,6 +48446,8 @@ pub struct ServiceLocationFilter {
     )]
     pub to_created_date: crate::xml::Nillable<String>,
     /// `ToLastModifiedDate` (string): optional, nillable.
+    ///
+    /// Latest date the locations were last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47138,6 +48620,8 @@ pub type ArrayOfServiceLocationData = Vec<ServiceLocationData>;
 #[non_exhaustive]
 pub struct ServiceLocationData {
     /// `AddressLine1` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's address, first line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47148,6 +48632,8 @@ pub struct ServiceLocationData {
     )]
     pub address_line1: crate::xml::Nillable<String>,
     /// `AddressLine2` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's address, second line.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47158,6 +48644,8 @@ pub struct ServiceLocationData {
     )]
     pub address_line2: crate::xml::Nillable<String>,
     /// `BillingName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's billing name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47168,6 +48656,8 @@ pub struct ServiceLocationData {
     )]
     pub billing_name: crate::xml::Nillable<String>,
     /// `CLIANumber` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's CLIA number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47178,6 +48668,8 @@ pub struct ServiceLocationData {
     )]
     pub clia_number: crate::xml::Nillable<String>,
     /// `City` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's city.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47188,6 +48680,8 @@ pub struct ServiceLocationData {
     )]
     pub city: crate::xml::Nillable<String>,
     /// `Country` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's country, when not the U.S.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47198,6 +48692,8 @@ pub struct ServiceLocationData {
     )]
     pub country: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47208,6 +48704,8 @@ pub struct ServiceLocationData {
     )]
     pub created_date: crate::xml::Nillable<String>,
     /// `FacilityIDType` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Type of the location's facility ID.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47218,6 +48716,8 @@ pub struct ServiceLocationData {
     )]
     pub facility_id_type: crate::xml::Nillable<String>,
     /// `FaxPhone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's fax number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47228,6 +48728,8 @@ pub struct ServiceLocationData {
     )]
     pub fax_phone: crate::xml::Nillable<String>,
     /// `FaxPhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the location's fax number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47238,6 +48740,8 @@ pub struct ServiceLocationData {
     )]
     pub fax_phone_ext: crate::xml::Nillable<String>,
     /// `HCFABox32FacilityID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's facility ID.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47248,6 +48752,8 @@ pub struct ServiceLocationData {
     )]
     pub hcfa_box32_facility_id: crate::xml::Nillable<String>,
     /// `ID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The service location's identifier.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47258,6 +48764,8 @@ pub struct ServiceLocationData {
     )]
     pub id: crate::xml::Nillable<String>,
     /// `ModifiedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the location was last changed.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47268,6 +48776,8 @@ pub struct ServiceLocationData {
     )]
     pub modified_date: crate::xml::Nillable<String>,
     /// `NPI` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's NPI.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47278,6 +48788,8 @@ pub struct ServiceLocationData {
     )]
     pub npi: crate::xml::Nillable<String>,
     /// `Name` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's name.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47288,6 +48800,8 @@ pub struct ServiceLocationData {
     )]
     pub name: crate::xml::Nillable<String>,
     /// `Phone` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47298,6 +48812,8 @@ pub struct ServiceLocationData {
     )]
     pub phone: crate::xml::Nillable<String>,
     /// `PhoneExt` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Extension of the location's phone number.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47308,6 +48824,8 @@ pub struct ServiceLocationData {
     )]
     pub phone_ext: crate::xml::Nillable<String>,
     /// `PlaceOfService` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the location's place-of-service type.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47318,6 +48836,8 @@ pub struct ServiceLocationData {
     )]
     pub place_of_service: crate::xml::Nillable<String>,
     /// `PracticeID` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Identifier of the location's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47328,6 +48848,8 @@ pub struct ServiceLocationData {
     )]
     pub practice_id: crate::xml::Nillable<String>,
     /// `PracticeName` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// Name of the location's practice.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47338,6 +48860,8 @@ pub struct ServiceLocationData {
     )]
     pub practice_name: crate::xml::Nillable<String>,
     /// `State` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's state.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47348,6 +48872,8 @@ pub struct ServiceLocationData {
     )]
     pub state: crate::xml::Nillable<String>,
     /// `ZipCode` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// The location's zip code.
     #[cfg_attr(
         feature = "serde",
         serde(
@@ -47995,6 +49521,8 @@ pub struct ProcedureCodeData {
     )]
     pub billable_code: crate::xml::Nillable<String>,
     /// `CreatedDate` (string): optional, nillable. The service omits it when it holds the default value.
+    ///
+    /// When the record was created in Kareo.
     #[cfg_attr(
         feature = "serde",
         serde(
