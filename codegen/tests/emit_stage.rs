@@ -21,7 +21,14 @@ fn every_fixture_generates_checked_rust_and_the_header_in_every_file() {
         let paths: Vec<&str> = output.files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             paths,
-            ["mod.rs", "types.rs", "operations.rs", "samples.rs", "api-surface.txt"],
+            [
+                "mod.rs",
+                "types.rs",
+                "builders.rs",
+                "operations.rs",
+                "samples.rs",
+                "api-surface.txt"
+            ],
             "{name}"
         );
         for f in &output.files {

@@ -1,5 +1,5 @@
 //! The code generated from the value fixtures is compiled and run against the real runtime:
-//! `kareo-sdk/src/xml/fixtures/<fixture>/` holds each fixture's generated `types.rs` and its
+//! `kareo-sdk/src/xml/fixtures/<fixture>/` holds each fixture's generated `types.rs`, `builders.rs` and its
 //! namespace table (`mod.rs`), built into `kareo-sdk`'s unit tests, which round-trip the values
 //! through the generated codecs. This test keeps those copies current: it fails when they differ
 //! from what the generator writes now, and rewrites them when `UPDATE_RUNTIME_FIXTURES=1` (or
@@ -64,7 +64,7 @@ fn compiled_copies_of_the_fixture_code_are_current() {
             "// @generated from codegen/tests/fixtures/{file} by codegen/tests/runtime_fixtures.rs.\n\
              // Do not edit by hand: run that test with UPDATE_RUNTIME_FIXTURES=1.\n\n\
              //! The `{file}` fixture's generated types, with its namespace table.\n\n\
-             {}\n{}pub mod types;\n",
+             {}\nmod builders;\n{}pub mod types;\n",
             pick_items(root, &wanted),
             if ops { "pub mod operations;\n" } else { "" }
         );
@@ -74,6 +74,10 @@ fn compiled_copies_of_the_fixture_code_are_current() {
             (
                 dir.join("types.rs"),
                 output.file("types.rs").expect("types.rs").to_owned(),
+            ),
+            (
+                dir.join("builders.rs"),
+                output.file("builders.rs").expect("builders.rs").to_owned(),
             ),
         ];
         if ops {

@@ -56,9 +56,17 @@ members = ["Required*", "Many", "Optional"]
         code.contains("\"Occurrences/RequiredNil\""),
         "the member is named in errors: {code}"
     );
-    assert!(code.contains("pub fn set_required_value("), "{code}");
-    assert!(code.contains("value: impl Into<crate::values::KareoDate>"), "{code}");
-    assert!(code.contains("self.required = value.into().to_string();"), "{code}");
+    // The setter is the builder's: named like the member, taking the kind's type.
+    let builders = out.file("builders.rs").expect("builders.rs");
+    assert!(!code.contains("pub fn set_required_value("), "{code}");
+    assert!(
+        builders.contains("pub fn required(mut self, value: impl Into<crate::values::KareoDate>) -> Self"),
+        "{builders}"
+    );
+    assert!(
+        builders.contains("self.required = value.into().to_string();"),
+        "{builders}"
+    );
     // Repeated strings and members the schema types itself get nothing, and no warning
     // (`Optional` is an xs:int: typed already).
     assert!(!code.contains("many_value"), "{code}");
@@ -198,11 +206,13 @@ fn kareo_rules_all_match_the_pinned_contract() {
         "impl super::types::ChargeData",
         "pub fn posting_date_value(",
         "pub fn total_charges_value(",
-        "pub fn set_from_posting_date_value(",
         "pub fn set_date_of_birth_on(",
     ] {
         assert!(code.contains(accessor), "{accessor}");
     }
+    let builders = out.file("builders.rs").expect("builders.rs");
+    assert!(builders
+        .contains("pub fn from_posting_date(\n        mut self,\n        value: impl Into<crate::values::KareoDate>,"));
 }
 
 #[test]

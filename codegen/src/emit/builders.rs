@@ -43,13 +43,21 @@ pub(super) fn emit(ctx: &Ctx<'_>, claims: &Claims) -> Result<Emitted> {
         .map(|t| ctx.type_ident(&t.name).to_string())
         .collect();
     let mut items = Vec::new();
-    let mut in_types = Vec::new();
+    let mut required_structs = Vec::new();
     for t in &ctx.model.types {
         let TypeKind::Struct(s) = &t.kind else { continue };
         let (required, item) = emit_struct(ctx, claims, t, s, &taken)?;
-        in_types.extend(required);
+        if let Some((ident, cfg, def)) = required {
+            required_structs.push((ident, cfg));
+            items.push(def);
+        }
         items.push(item);
     }
+    // The `{Type}Required` structs are the types module's (re-exported from here, so that the
+    // types module holds only the schema's types and their codecs).
+    let in_types = required_structs
+        .iter()
+        .map(|(ident, cfg)| quote!(#cfg pub use super::builders::#ident;));
     for id in &ctx.config.ids {
         for record in &id.records {
             if let Some(item) = from_id(ctx, claims, &id.name, record)? {
@@ -67,6 +75,7 @@ pub(super) fn emit(ctx: &Ctx<'_>, claims: &Claims) -> Result<Emitted> {
         code: quote! {
             //! Constructors and setters of every struct: `new` with the members the schema requires,
             //! then one chained setter per member, named like it, that takes the value itself.
+            #[allow(unused_imports)]
             use super::types::*;
             #(#items)*
         },
@@ -162,7 +171,7 @@ fn emit_struct(
     t: &TypeDef,
     s: &StructType,
     taken: &HashSet<String>,
-) -> Result<(Option<TokenStream>, TokenStream)> {
+) -> Result<(Option<(syn::Ident, TokenStream, TokenStream)>, TokenStream)> {
     let ident = ctx.type_ident(&t.name);
     let fields = names::field_names(s.members.iter().map(|m| m.name.as_str()));
     let field_idents: Vec<syn::Ident> = fields.iter().map(|f| field_ident(f.trim_start_matches("r#"))).collect();
@@ -243,7 +252,7 @@ fn emit_struct(
             let cfg = direction_cfg(ctx, t.usage.request);
             (
                 quote!(pub fn new(required: #req_ident) -> Self),
-                Some(quote! { #doc #cfg #derive pub struct #req_ident { #(#decls)* } }),
+                Some((req_ident.clone(), cfg.clone(), quote! { #doc #cfg #derive pub struct #req_ident { #(#decls)* } })),
                 format!(
                     "A value with the members the schema requires (named in [`{req_ident}`]) and every\nother member unset; set those with the setters, one per member."
                 ),
@@ -256,6 +265,10 @@ fn emit_struct(
             let source = if single { quote!(#f) } else { quote!(required.#f) };
             let (_, value) = param(ctx, claims, &t.name, m, &source, true);
             let value = wrap(ctx, m, value);
+            if value.to_string() == f.to_string() {
+                // `Self { label }`: the parameter itself.
+                return quote!(#f);
+            }
             quote!(#f: #value)
         } else {
             let value = unset(ctx, m);

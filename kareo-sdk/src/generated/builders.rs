@@ -4,6 +4,7 @@
 
 //! Constructors and setters of every struct: `new` with the members the schema requires,
 //! then one chained setter per member, named like it, that takes the value itself.
+#[allow(unused_imports)]
 use super::types::*;
 
 impl super::types::UpdatePatientReq {
@@ -2422,6 +2423,18 @@ impl super::types::UpdateAppointmentReq {
     }
 }
 
+/// The members [`AppointmentUpdate::new`] requires: every member the schema requires. Each is
+/// named, and leaving one out does not compile.
+#[derive(Debug, Clone)]
+pub struct AppointmentUpdateRequired {
+    /// `AppointmentId`.
+    pub appointment_id: super::ids::AppointmentId,
+    /// `PatientId`.
+    pub patient_id: super::ids::PatientId,
+    /// `ServiceLocationId`.
+    pub service_location_id: super::ids::ServiceLocationId,
+}
+
 impl super::types::AppointmentUpdate {
     /// A value with the members the schema requires (named in [`AppointmentUpdateRequired`]) and every
     /// other member unset; set those with the setters, one per member.
@@ -2602,6 +2615,26 @@ impl super::types::UpdateAppointmentResp {
         self.appointment = crate::xml::Nillable::Value(value.into());
         self
     }
+}
+
+/// The members [`AppointmentCreate::new`] requires: every member the schema requires. Each is
+/// named, and leaving one out does not compile.
+#[derive(Debug, Clone)]
+pub struct AppointmentCreateRequired {
+    /// `AppointmentStatus`.
+    pub appointment_status: AppointmentStatus,
+    /// `AppointmentType`.
+    pub appointment_type: AppointmentType,
+    /// `EndTime`.
+    pub end_time: crate::xml::DateTime,
+    /// `IsRecurring`.
+    pub is_recurring: bool,
+    /// `PracticeId`.
+    pub practice_id: super::ids::PracticeId,
+    /// `ServiceLocationId`.
+    pub service_location_id: super::ids::ServiceLocationId,
+    /// `StartTime`.
+    pub start_time: crate::xml::DateTime,
 }
 
 impl super::types::AppointmentCreate {

@@ -49748,34 +49748,6 @@ impl crate::xml::Decode for ProcedureCodeData {
     }
 }
 
-/// The members [`AppointmentUpdate::new`] requires: every member the schema requires. Each is
-/// named, and leaving one out does not compile.
-#[derive(Debug, Clone)]
-pub struct AppointmentUpdateRequired {
-    /// `AppointmentId`.
-    pub appointment_id: super::ids::AppointmentId,
-    /// `PatientId`.
-    pub patient_id: super::ids::PatientId,
-    /// `ServiceLocationId`.
-    pub service_location_id: super::ids::ServiceLocationId,
-}
+pub use super::builders::AppointmentUpdateRequired;
 
-/// The members [`AppointmentCreate::new`] requires: every member the schema requires. Each is
-/// named, and leaving one out does not compile.
-#[derive(Debug, Clone)]
-pub struct AppointmentCreateRequired {
-    /// `AppointmentStatus`.
-    pub appointment_status: AppointmentStatus,
-    /// `AppointmentType`.
-    pub appointment_type: AppointmentType,
-    /// `EndTime`.
-    pub end_time: crate::xml::DateTime,
-    /// `IsRecurring`.
-    pub is_recurring: bool,
-    /// `PracticeId`.
-    pub practice_id: super::ids::PracticeId,
-    /// `ServiceLocationId`.
-    pub service_location_id: super::ids::ServiceLocationId,
-    /// `StartTime`.
-    pub start_time: crate::xml::DateTime,
-}
+pub use super::builders::AppointmentCreateRequired;
