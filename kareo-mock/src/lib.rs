@@ -9,27 +9,22 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use kareo_mock::{MockKareo, Settings};
-//! use kareo_sdk::types::{CreatePatientReq, GetPatientsReq, PatientCreate};
+//! use kareo_sdk::types::{GetPatientsReq, PatientCreate, PatientFilter};
 //! use kareo_sdk::KareoClient;
 //!
 //! let mock = MockKareo::builder().settings(Settings::default().throttles(false)).empty().start().await?;
 //! let client = KareoClient::builder(mock.credentials()).endpoint(mock.endpoint()).build()?;
 //!
 //! let created = client
-//!     .create_patient(CreatePatientReq {
-//!         patient: Some(PatientCreate {
-//!             first_name: "Juliet".to_owned().into(),
-//!             last_name: "Inventedson".to_owned().into(),
-//!             ..PatientCreate::default()
-//!         }),
-//!         ..CreatePatientReq::default()
-//!     })
+//!     .create_patient(PatientCreate::new().first_name("Juliet").last_name("Inventedson"))
 //!     .await?;
-//! assert!(created.patient_id.value().is_some());
+//! let patient_id = created.id()?; // a kareo_sdk::ids::PatientId
 //!
-//! let mut query = GetPatientsReq::default();
-//! query.filter.last_name = "Inventedson".to_owned().into();
+//! let query = GetPatientsReq::new().filter(PatientFilter::new().last_name("Inventedson"));
 //! let found = client.get_patients(query).await?;
+//! assert_eq!(found.patients.value().map(Vec::len), Some(1));
+//! let listed = &found.patients.value().expect("one patient")[0];
+//! assert_eq!(listed.id_value()?, Some(patient_id));
 //! assert_eq!(found.patients.value().map(Vec::len), Some(1));
 //! assert_eq!(mock.ignored_members(), 0, "nothing the client sent was lost");
 //! # Ok(())

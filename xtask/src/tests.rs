@@ -172,9 +172,11 @@ fn generation_is_deterministic_and_every_file_names_the_pinned_sha() {
         [
             "mod.rs",
             "types.rs",
+            "builders.rs",
             "operations.rs",
             "samples.rs",
             "api-surface.txt",
+            "ids.rs",
             "values.rs"
         ]
     );
@@ -216,6 +218,7 @@ fn check_names_stale_and_extra_files_and_regen_then_makes_them_current() {
         [
             "mod.rs",
             "types.rs",
+            "builders.rs",
             "operations.rs",
             "samples.rs",
             "api-surface.txt",

@@ -7,11 +7,11 @@
 //!
 //! // KAREO_CUSTOMER_KEY, KAREO_USER, KAREO_PASSWORD (and optionally KAREO_ENDPOINT).
 //! let client = KareoClient::from_env()?;
-//! let mut request = GetPatientsReq::default();
-//! request.filter = PatientFilter { last_name: "Example".to_owned().into(), ..Default::default() };
+//! let request = GetPatientsReq::new().filter(PatientFilter::new().last_name("Example"));
 //! let response = client.get_patients(request).await?;
 //! for patient in response.patients.value().into_iter().flatten() {
-//!     println!("{:?} {:?}", patient.id.value(), patient.last_name.value());
+//!     // `id_value()` is a kareo_sdk::ids::PatientId, whatever form the member has on the wire.
+//!     println!("{:?} {:?}", patient.id_value()?, patient.last_name.value());
 //! }
 //! # Ok(()) }
 //! ```

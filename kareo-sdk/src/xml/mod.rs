@@ -13,22 +13,22 @@
 //! [`Time`] convert to and from chrono's `NaiveDate` and `NaiveTime` the same way:
 //!
 //! ```
-//! use kareo_sdk::types::{AppointmentCreate, AppointmentStatus, AppointmentType};
+//! use kareo_sdk::ids::{PracticeId, ServiceLocationId};
+//! use kareo_sdk::types::{AppointmentCreate, AppointmentCreateRequired, AppointmentStatus, AppointmentType};
 //! use kareo_sdk::values::{chrono::TimeDelta, NaiveDate};
 //! use kareo_sdk::xml::Zone;
 //!
 //! let start = NaiveDate::from_ymd_opt(2026, 9, 23).and_then(|d| d.and_hms_opt(13, 0, 0)).ok_or("day")?;
 //! let end = start + TimeDelta::minutes(30);
-//! let (practice, location) = (1, 1);
-//! let appointment = AppointmentCreate::new(
-//!     AppointmentStatus::Scheduled,
-//!     AppointmentType::P,
-//!     end.into(),
-//!     false,
-//!     practice,
-//!     location,
-//!     start.into(), // 2026-09-23T13:00:00, no zone: a wall-clock time
-//! );
+//! let appointment = AppointmentCreate::new(AppointmentCreateRequired {
+//!     appointment_status: AppointmentStatus::Scheduled,
+//!     appointment_type: AppointmentType::P,
+//!     start_time: start.into(), // 2026-09-23T13:00:00, no zone: a wall-clock time
+//!     end_time: end.into(),
+//!     is_recurring: false,
+//!     practice_id: PracticeId::new(1),
+//!     service_location_id: ServiceLocationId::new(1),
+//! });
 //! assert_eq!(appointment.start_time.to_string(), "2026-09-23T13:00:00");
 //! assert_eq!(appointment.start_time.zone(), Zone::Unspecified);
 //! assert_eq!(appointment.start_time.to_naive()?, start);
