@@ -136,6 +136,24 @@ pub fn parse_member<T: TextValue>(member: &'static str, text: Option<&str>) -> R
     }
 }
 
+/// Refuses a range of two string members whose end is before its start, as
+/// [`xml::check_range`](crate::xml::check_range) does for typed members: both texts are read
+/// as a `T` (a [`KareoDate`] or [`KareoDateTime`]), and only when both read and the end is
+/// earlier is the range refused. Absent, empty or unreadable text passes: the service judges
+/// it.
+///
+/// The generated `Encode` impls call this for the ranges the overrides declare on string
+/// members (filters' `From…`/`To…` pairs), before they write anything of the element.
+pub fn check_text_range<T: TextValue + crate::xml::RangeBound>(
+    start_name: &'static str,
+    end_name: &'static str,
+    start: Option<&str>,
+    end: Option<&str>,
+) -> Result<(), crate::xml::EncodeError> {
+    let read = |text: Option<&str>| text.filter(|t| !t.is_empty()).and_then(|t| T::parse_text(t).ok());
+    crate::xml::check_range(start_name, end_name, read(start).as_ref(), read(end).as_ref())
+}
+
 /// The two ends of a filter range that finds one day when its end is exclusive:
 /// `[day, day + 1)`, both written `M/D/YYYY`.
 ///

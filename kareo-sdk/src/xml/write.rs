@@ -121,6 +121,19 @@ pub enum EncodeErrorKind {
         /// What is wrong, without quoting the value.
         reason: &'static str,
     },
+    /// A range the request declares (a start member and an end member of the element at the
+    /// path) ends before it starts: both are set and the end is earlier
+    /// ([`check_range`](super::check_range)). The values are quoted as written.
+    RangeEndsBeforeStart {
+        /// The start member's name.
+        start: &'static str,
+        /// The end member's name.
+        end: &'static str,
+        /// The start, as written.
+        start_text: String,
+        /// The end, as written.
+        end_text: String,
+    },
 }
 
 impl EncodeError {
@@ -159,6 +172,22 @@ impl fmt::Display for EncodeError {
                 "cannot encode {}: the QName's local name is not an XML NCName, or its namespace cannot be bound to a prefix",
                 self.path_string()
             ),
+            EncodeErrorKind::RangeEndsBeforeStart {
+                start,
+                end,
+                start_text,
+                end_text,
+            } => {
+                if !self.path.is_empty() {
+                    write!(f, "{}: ", self.path_string())?;
+                }
+                write!(
+                    f,
+                    "`{end}` ({}) is before `{start}` ({})",
+                    end_text.escape_debug(),
+                    start_text.escape_debug()
+                )
+            }
         }
     }
 }
