@@ -186,6 +186,41 @@ pub struct Paging {
     pub max_page_size: u32,
 }
 
+/// Ranges requests declare: pairs of a start member and an end member of one type. A request
+/// whose range ends before it starts is refused before it is sent: each type's `Encode` impl
+/// checks its pairs before it writes anything of the element.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ranges {
+    /// Kinds of the [`values`](Config::values) rules whose string members can bound a range:
+    /// their runtime types order on a timeline (they implement the runtime's `RangeBound`).
+    pub kinds: Vec<String>,
+    /// The pairs, in declaration order.
+    pub pairs: Vec<RangePair>,
+}
+
+/// One range: its start and end members, in the types named.
+///
+/// An exact type name the contract lacks is a warning; an exact type that lacks a member, is no
+/// request type, or holds members that cannot be compared is an error. A pattern with `*`
+/// applies to the request types that have both members: one that matches none is a warning.
+/// Members compare when both are `xs:dateTime` (or both `xs:date`), or both single strings
+/// that the `values` rules give one of [`Ranges::kinds`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RangePair {
+    /// Type patterns, `{namespace}Local`, where the local name may hold `*` wildcards.
+    pub types: Vec<crate::value_rules::TypePattern>,
+    /// The start member's local name.
+    pub start: String,
+    /// The end member's local name.
+    pub end: String,
+}
+
+impl std::fmt::Display for RangePair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
 /// Generator settings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -230,6 +265,8 @@ pub struct Config {
     /// String members that hold typed values (dates, money, ...): accessors and setters
     /// (see [`value_rules`](crate::value_rules)). `None` generates none.
     pub values: Option<crate::value_rules::ValueRules>,
+    /// Ranges (start and end members) that a request must not declare ending before they start.
+    pub ranges: Ranges,
     /// Cargo feature that derives `serde::Serialize` and `serde::Deserialize` on every generated
     /// type (field names as the schema spells them; the crate must then depend on `serde` with
     /// `derive`, and its runtime provide the serde impls of its value types). `None` emits no
@@ -255,6 +292,7 @@ impl Default for Config {
             date_windows: Vec::new(),
             paging: Vec::new(),
             values: None,
+            ranges: Ranges::default(),
             serde_feature: None,
         }
     }
@@ -276,8 +314,8 @@ mod file {
     use serde::Deserialize;
 
     use super::{
-        Config, Credential, DateWindow, MemberPath, MemberRef, Paging, Placeholder, StatusPaths, ThrottleReport,
-        Throttles,
+        Config, Credential, DateWindow, MemberPath, MemberRef, Paging, Placeholder, RangePair, Ranges, StatusPaths,
+        ThrottleReport, Throttles,
     };
 
     #[derive(Debug, Deserialize)]
@@ -311,6 +349,25 @@ mod file {
         #[serde(default)]
         paging: Vec<PagingEntry>,
         values: Option<crate::value_rules::file::Values>,
+        #[serde(default)]
+        ranges: RangesSection,
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RangesSection {
+        #[serde(default)]
+        kinds: Vec<String>,
+        #[serde(default)]
+        pairs: Vec<PairEntry>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct PairEntry {
+        types: Vec<String>,
+        start: String,
+        end: String,
     }
 
     #[derive(Debug, Deserialize)]
@@ -405,6 +462,8 @@ mod file {
                 }
                 Ok(p)
             };
+            let values = o.values.map(|v| v.into_rules(origin)).transpose()?;
+            let ranges = ranges(origin, o.ranges, values.as_ref())?;
             for role in &o.secret_roles {
                 if !o.credentials.contains_key(role) {
                     return Err(format!("{origin}: secret role `{role}` has no [credentials] entry"));
@@ -530,8 +589,60 @@ mod file {
                         })
                     })
                     .collect::<Result<_, String>>()?,
-                values: o.values.map(|v| v.into_rules(origin)).transpose()?,
+                values,
+                ranges,
             })
         }
+    }
+
+    /// The `[ranges]` section, checked: its kinds are `values` kinds, each pair names types and
+    /// two distinct members.
+    fn ranges(
+        origin: &str,
+        section: RangesSection,
+        values: Option<&crate::value_rules::ValueRules>,
+    ) -> Result<Ranges, String> {
+        for kind in &section.kinds {
+            if !values.is_some_and(|v| v.kinds.iter().any(|(k, _)| k == kind)) {
+                return Err(format!("{origin}: ranges.kinds: kind `{kind}` is not in [values.kinds]"));
+            }
+        }
+        let pairs = section
+            .pairs
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let entry = format!("ranges.pairs[{i}] ({}..{})", p.start, p.end);
+                if p.types.is_empty() {
+                    return Err(format!("{origin}: {entry}: names no type"));
+                }
+                let types = p
+                    .types
+                    .iter()
+                    .map(|t| {
+                        crate::QName::parse_clark(t)
+                            .map(|q| crate::value_rules::TypePattern { ns: q.ns, local: q.local })
+                            .ok_or_else(|| format!("{origin}: {entry}: `{t}` is not of the form {{namespace}}Type"))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                for m in [&p.start, &p.end] {
+                    if m.is_empty() || m.contains(['{', '}', '/', '*']) {
+                        return Err(format!("{origin}: {entry}: `{m}` is not a member name"));
+                    }
+                }
+                if p.start == p.end {
+                    return Err(format!("{origin}: {entry}: start and end are the same member"));
+                }
+                Ok(RangePair {
+                    types,
+                    start: p.start,
+                    end: p.end,
+                })
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Ranges {
+            kinds: section.kinds,
+            pairs,
+        })
     }
 }

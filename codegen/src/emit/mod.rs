@@ -14,6 +14,7 @@
 mod lists;
 mod messages;
 mod operations;
+mod ranges;
 mod samples;
 mod serde_attrs;
 mod service;
@@ -135,6 +136,8 @@ pub fn emit_from(model: &Model, provenance: &Provenance<'_>, config: &Config) ->
         }
         None => None,
     };
+    let ranges = ranges::resolve(&ctx, &config.ranges)?;
+    warnings.extend(ranges.warnings.iter().cloned());
     let mut files = vec![
         GeneratedFile {
             path: "mod.rs".into(),
@@ -142,7 +145,7 @@ pub fn emit_from(model: &Model, provenance: &Provenance<'_>, config: &Config) ->
         },
         GeneratedFile {
             path: "types.rs".into(),
-            contents: format!("{rust_header}{}", format(types::emit(&ctx)?)?),
+            contents: format!("{rust_header}{}", format(types::emit(&ctx, &ranges.checks)?)?),
         },
         GeneratedFile {
             path: "operations.rs".into(),
@@ -161,12 +164,12 @@ pub fn emit_from(model: &Model, provenance: &Provenance<'_>, config: &Config) ->
     Ok(Output {
         files,
         warnings,
-        notes: notes(&ctx),
+        notes: notes(&ctx, &ranges),
     })
 }
 
 /// The summary lines of [`Output::notes`].
-fn notes(ctx: &Ctx<'_>) -> Vec<String> {
+fn notes(ctx: &Ctx<'_>, ranges: &ranges::Resolved) -> Vec<String> {
     let ops = &ctx.model.operations;
     let lists: Vec<(&model::Operation, lists::List<'_>)> = ops
         .iter()
@@ -228,6 +231,13 @@ fn notes(ctx: &Ctx<'_>) -> Vec<String> {
         out.push(format!(
             "date windows: {}",
             if windows.is_empty() { "none" } else { &windows }
+        ));
+    }
+    if !ctx.config.ranges.pairs.is_empty() {
+        out.push(format!(
+            "range pairs: {} in {} types (refused before sending when the end is before the start)",
+            ranges.pairs,
+            ranges.checks.len()
         ));
     }
     out
