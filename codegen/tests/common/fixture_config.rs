@@ -88,6 +88,8 @@ fn base_config(fixture: &str) -> Config {
             paging: Vec::new(),
             // Value rules have a test of their own (value_rules.rs).
             values: None,
+            // Ranges have a test of their own (ranges.rs).
+            ranges: Default::default(),
             serde_feature: None,
         },
         "headers.wsdl" => Config {
