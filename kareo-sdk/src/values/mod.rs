@@ -323,6 +323,39 @@ mod tests {
     }
 
     #[test]
+    fn text_ranges_are_read_with_the_kind_and_refused_only_when_they_run_backwards() {
+        use crate::xml::EncodeErrorKind;
+        let check = |from: &str, to: &str| check_text_range::<KareoDate>("FromDay", "ToDay", Some(from), Some(to));
+        let e = check("6/2/2026", "2026-06-01").unwrap_err();
+        assert_eq!(
+            e.kind,
+            EncodeErrorKind::RangeEndsBeforeStart {
+                start: "FromDay",
+                end: "ToDay",
+                start_text: "6/2/2026".into(),
+                end_text: "2026-06-01".into(),
+            }
+        );
+        assert_eq!(e.to_string(), "`ToDay` (2026-06-01) is before `FromDay` (6/2/2026)");
+        assert!(check("6/2/2026", "6/2/2026").is_ok(), "an equal end is the service's question");
+        assert!(check("6/2/2026", "06/03/2026").is_ok());
+        // Unreadable, empty or absent ends pass: the service judges them.
+        assert!(check("6/2/2026", "yesterday").is_ok());
+        assert!(check("6/2/2026", "").is_ok());
+        assert!(check_text_range::<KareoDate>("F", "T", None, Some("6/1/2026")).is_ok());
+
+        let times = |from: &str, to: &str| check_text_range::<KareoDateTime>("From", "To", Some(from), Some(to));
+        assert!(times("6/2/2026 1:00:00 PM", "6/2/2026 12:59:00 PM").is_err());
+        assert!(times("6/2/2026 1:00:00 PM", "2026-06-02T13:00:00").is_ok());
+        // A date alone is ordered by day against a date-time: it may mean the whole day.
+        assert!(times("6/2/2026 1:00:00 PM", "6/2/2026").is_ok());
+        assert!(times("6/2/2026 1:00:00 PM", "6/1/2026").is_err());
+        // Instants against each other; an instant and a wall-clock time are not ordered.
+        assert!(times("2026-06-02T13:00:00Z", "2026-06-02T14:00:00+02:00").is_err());
+        assert!(times("2026-06-02T13:00:00Z", "2026-06-02T12:00:00").is_ok());
+    }
+
+    #[test]
     fn exclusive_day_range_spans_one_day() {
         let day = NaiveDate::from_ymd_opt(1980, 12, 31).unwrap();
         let (from, to) = exclusive_day_range(day).unwrap();
