@@ -604,7 +604,9 @@ mod file {
     ) -> Result<Ranges, String> {
         for kind in &section.kinds {
             if !values.is_some_and(|v| v.kinds.iter().any(|(k, _)| k == kind)) {
-                return Err(format!("{origin}: ranges.kinds: kind `{kind}` is not in [values.kinds]"));
+                return Err(format!(
+                    "{origin}: ranges.kinds: kind `{kind}` is not in [values.kinds]"
+                ));
             }
         }
         let pairs = section
@@ -621,7 +623,10 @@ mod file {
                     .iter()
                     .map(|t| {
                         crate::QName::parse_clark(t)
-                            .map(|q| crate::value_rules::TypePattern { ns: q.ns, local: q.local })
+                            .map(|q| crate::value_rules::TypePattern {
+                                ns: q.ns,
+                                local: q.local,
+                            })
                             .ok_or_else(|| format!("{origin}: {entry}: `{t}` is not of the form {{namespace}}Type"))
                     })
                     .collect::<Result<Vec<_>, _>>()?;

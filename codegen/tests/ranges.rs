@@ -166,7 +166,9 @@ pairs = [
     .unwrap_or_else(|e| panic!("{e}"));
     let slot = encode_impl(&out, "Slot");
     assert!(
-        slot.contains(r#"crate::xml::check_range("StartTime","EndTime",Some(&self.start_time),self.end_time.value(),)?;"#),
+        slot.contains(
+            r#"crate::xml::check_range("StartTime","EndTime",Some(&self.start_time),self.end_time.value(),)?;"#
+        ),
         "{slot}"
     );
     // A simple type with xs:date's values compares as xs:date.
@@ -175,7 +177,10 @@ pairs = [
         "{slot}"
     );
     let first_check = slot.find("check_range").expect("a check");
-    assert!(first_check < slot.find("xw.start(ns,name)").expect("start"), "checks come first: {slot}");
+    assert!(
+        first_check < slot.find("xw.start(ns,name)").expect("start"),
+        "checks come first: {slot}"
+    );
 
     let filter = encode_impl(&out, "SlotFilter");
     assert!(
@@ -270,22 +275,49 @@ fn a_pair_that_cannot_be_checked_is_an_error_naming_it() {
 #[test]
 fn bad_pairs_are_refused_when_read() {
     for (section, expected) in [
-        ("pairs = [{ types = [\"{x}T\"], start = \"A\", end = \"B\", inclusive = true }]", "unknown field `inclusive`"),
-        ("pairs = [{ types = [\"{x}T\"], begin = \"A\", end = \"B\" }]", "unknown field `begin`"),
+        (
+            "pairs = [{ types = [\"{x}T\"], start = \"A\", end = \"B\", inclusive = true }]",
+            "unknown field `inclusive`",
+        ),
+        (
+            "pairs = [{ types = [\"{x}T\"], begin = \"A\", end = \"B\" }]",
+            "unknown field `begin`",
+        ),
         ("pair = []", "unknown field `pair`"),
-        ("pairs = [{ types = [\"T\"], start = \"A\", end = \"B\" }]", "ranges.pairs[0] (A..B): `T` is not of the form {namespace}Type"),
-        ("pairs = [{ types = [], start = \"A\", end = \"B\" }]", "ranges.pairs[0] (A..B): names no type"),
-        ("pairs = [{ types = [\"{x}T\"], start = \"From*\", end = \"To*\" }]", "`From*` is not a member name"),
-        ("pairs = [{ types = [\"{x}T\"], start = \"A/B\", end = \"C\" }]", "`A/B` is not a member name"),
-        ("pairs = [{ types = [\"{x}T\"], start = \"A\", end = \"A\" }]", "start and end are the same member"),
-        ("kinds = [\"money\"]", "ranges.kinds: kind `money` is not in [values.kinds]"),
+        (
+            "pairs = [{ types = [\"T\"], start = \"A\", end = \"B\" }]",
+            "ranges.pairs[0] (A..B): `T` is not of the form {namespace}Type",
+        ),
+        (
+            "pairs = [{ types = [], start = \"A\", end = \"B\" }]",
+            "ranges.pairs[0] (A..B): names no type",
+        ),
+        (
+            "pairs = [{ types = [\"{x}T\"], start = \"From*\", end = \"To*\" }]",
+            "`From*` is not a member name",
+        ),
+        (
+            "pairs = [{ types = [\"{x}T\"], start = \"A/B\", end = \"C\" }]",
+            "`A/B` is not a member name",
+        ),
+        (
+            "pairs = [{ types = [\"{x}T\"], start = \"A\", end = \"A\" }]",
+            "start and end are the same member",
+        ),
+        (
+            "kinds = [\"money\"]",
+            "ranges.kinds: kind `money` is not in [values.kinds]",
+        ),
     ] {
         let err = Config::from_toml("test.toml", &format!("{VALUES}\n[ranges]\n{section}\n")).expect_err(section);
         assert!(err.contains(expected), "{section}: {err}");
     }
     // Kinds need a [values] section that declares them.
-    let err = Config::from_toml("test.toml", "runtime_path = \"crate::xml\"\n[ranges]\nkinds = [\"date\"]\n")
-        .expect_err("no values");
+    let err = Config::from_toml(
+        "test.toml",
+        "runtime_path = \"crate::xml\"\n[ranges]\nkinds = [\"date\"]\n",
+    )
+    .expect_err("no values");
     assert!(err.contains("kind `date` is not in [values.kinds]"), "{err}");
 }
 

@@ -2,6 +2,10 @@
 //! starts is refused before it is sent, naming both members; an end equal to its start, or
 //! after it, goes through. The real client against the mock Kareo, which counts what it saw.
 
+// Values are built from `default()` and then assigned, so that this file still compiles when the
+// generated structs become `#[non_exhaustive]`.
+#![allow(clippy::field_reassign_with_default)]
+
 use std::time::Duration;
 
 use kareo_mock::{MockKareo, Settings};
@@ -158,15 +162,10 @@ async fn equal_and_forward_ranges_go_through() {
         .expect("a zoned start and an unzoned end are sent");
     let mut unreadable = charges(day(2026, 3, 10), day(2026, 3, 9));
     unreadable.filter.to_posting_date = "yesterday".to_owned().into();
-    client
-        .get_charges(unreadable)
-        .await
-        .map(|_| ())
-        .or_else(|e| match e {
-            // The mock may answer unreadable text with an error of its own: it was sent.
-            Error::Service { .. } | Error::Fault { .. } => Ok(()),
-            other => Err(other),
-        })
-        .expect("unreadable text is sent");
+    match client.get_charges(unreadable).await {
+        // The mock may answer unreadable text with an error of its own: it was sent.
+        Ok(_) | Err(Error::Service { .. } | Error::Fault { .. }) => {}
+        Err(other) => panic!("unreadable text is sent: {other:?}"),
+    }
     assert_eq!(mock.requests(), 6);
 }

@@ -337,7 +337,10 @@ mod tests {
             }
         );
         assert_eq!(e.to_string(), "`ToDay` (2026-06-01) is before `FromDay` (6/2/2026)");
-        assert!(check("6/2/2026", "6/2/2026").is_ok(), "an equal end is the service's question");
+        assert!(
+            check("6/2/2026", "6/2/2026").is_ok(),
+            "an equal end is the service's question"
+        );
         assert!(check("6/2/2026", "06/03/2026").is_ok());
         // Unreadable, empty or absent ends pass: the service judges them.
         assert!(check("6/2/2026", "yesterday").is_ok());

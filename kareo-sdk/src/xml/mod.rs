@@ -86,8 +86,8 @@ pub use lexical::{
     PositiveInteger, Time,
 };
 pub use qname::QNameValue;
-pub use range::{check_range, RangeBound};
 pub(crate) use range::timeline_cmp;
+pub use range::{check_range, RangeBound};
 pub use read::{Decode, DecodeError, DecodeErrorKind, Element, Limits, Reader};
 #[cfg(feature = "server-codec")]
 pub use sample::Sample;

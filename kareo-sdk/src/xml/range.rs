@@ -60,7 +60,12 @@ impl RangeBound for DateTime {
 impl RangeBound for Date {
     fn range_cmp(&self, other: &Self) -> Option<Ordering> {
         let start = |d: &Date| d.to_naive().ok().map(|d| d.and_time(chrono::NaiveTime::MIN));
-        timeline_cmp(start(self)?, offset_of(self.zone())?, start(other)?, offset_of(other.zone())?)
+        timeline_cmp(
+            start(self)?,
+            offset_of(self.zone())?,
+            start(other)?,
+            offset_of(other.zone())?,
+        )
     }
 }
 
