@@ -65,7 +65,9 @@
 //! Date filters come in pairs (`From…`/`To…`), and the service wants both ends. `ToDateOfBirth`
 //! is exclusive: `From = To = the date of birth` finds nothing. The generated
 //! [`PatientFilter::set_date_of_birth_on`](crate::types::PatientFilter::set_date_of_birth_on)
-//! sets `[day, day + 1)`, which finds the patients born on that day.
+//! sets `[day, day + 1)`, which finds the patients born on that day. A pair whose end reads as
+//! earlier than its start is refused before the request is sent ([`check_text_range`],
+//! [`Error::InvalidRange`](crate::Error::InvalidRange)); an end equal to its start is sent.
 //!
 //! # Crates
 //!
