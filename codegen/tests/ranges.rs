@@ -176,6 +176,10 @@ pairs = [
         slot.contains(r#"crate::xml::check_range("Opens","Closes",self.opens.as_ref(),self.closes.as_ref(),)?;"#),
         "{slot}"
     );
+    assert!(
+        slot.contains("ifxw.checks_ranges(){crate::xml::check_range("),
+        "only where the writer checks ranges (requests): {slot}"
+    );
     let first_check = slot.find("check_range").expect("a check");
     assert!(
         first_check < slot.find("xw.start(ns,name)").expect("start"),

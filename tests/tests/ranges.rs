@@ -9,11 +9,14 @@
 use std::time::Duration;
 
 use kareo_mock::{MockKareo, Settings};
+use kareo_sdk::envelope;
+use kareo_sdk::operations::{CreateAppointment, UpdateAppointment};
 use kareo_sdk::types::{
     AppointmentCreate, AppointmentStatus, AppointmentType, ChargeFilter, CreateAppointmentReq, GetChargesReq,
+    UpdateAppointmentResp,
 };
 use kareo_sdk::values::{KareoDate, NaiveDate};
-use kareo_sdk::xml::{DateTime, EncodeError, EncodeErrorKind};
+use kareo_sdk::xml::{DateTime, EncodeError, EncodeErrorKind, Nillable};
 use kareo_sdk::{Error, KareoClient};
 
 /// A mock without throttles: these tests call faster than the service allows.
@@ -168,4 +171,20 @@ async fn equal_and_forward_ranges_go_through() {
         Err(other) => panic!("unreadable text is sent: {other:?}"),
     }
     assert_eq!(mock.requests(), 6);
+}
+
+#[test]
+fn only_requests_are_checked_a_response_holds_what_the_server_found() {
+    let backwards = appointment("2026-01-01T10:00:00", "2026-01-01T09:00:00");
+    let err = envelope::write_request::<CreateAppointment>(&backwards).expect_err("a request is checked");
+    assert!(
+        matches!(err.kind, EncodeErrorKind::RangeEndsBeforeStart { .. }),
+        "{err}"
+    );
+    // UpdateAppointment answers with the stored appointment (the same type): a server writes it
+    // as it is.
+    let mut response = UpdateAppointmentResp::default();
+    response.appointment = Nillable::Value(backwards.appointment.expect("an appointment"));
+    let xml = envelope::write_response::<UpdateAppointment>(&response).expect("a response is not checked");
+    assert!(xml.contains(">2026-01-01T09:00:00<"), "{xml}");
 }

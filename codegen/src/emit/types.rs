@@ -223,13 +223,20 @@ fn emit_struct(
         }
     });
     let encode_cfg = direction_cfg(ctx, t.usage.request);
-    // Declared ranges that end before they start are refused before anything is written.
-    let checks = range_checks.into_iter().flatten();
+    // Declared ranges that end before they start are refused before anything is written (when
+    // the writer checks them: it does for requests).
+    let checks = range_checks.filter(|c| !c.is_empty()).map(|checks| {
+        quote! {
+            if xw.checks_ranges() {
+                #(#checks)*
+            }
+        }
+    });
     let encode = quote! {
         #encode_cfg
         impl #rt::Encode for #ident {
             fn encode(&self, xw: &mut #rt::Writer, ns: #rt::Ns, name: &'static str) -> Result<(), #rt::EncodeError> {
-                #(#checks)*
+                #checks
                 xw.start(ns, name);
                 #(#writes)*
                 xw.end(ns, name);

@@ -75,7 +75,8 @@ impl RangeBound for Date {
 /// ordered against it ([`RangeBound::range_cmp`]) passes.
 ///
 /// The generated `Encode` impls call this for each range the generator's overrides declare,
-/// before they write anything of the element.
+/// before they write anything of the element, when the writer
+/// [checks ranges](super::Writer::checks_ranges): it does for requests, not for responses.
 pub fn check_range<T: RangeBound + ?Sized>(
     start_name: &'static str,
     end_name: &'static str,

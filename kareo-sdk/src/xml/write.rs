@@ -201,6 +201,8 @@ pub struct Writer {
     /// The namespace table whose prefixes (`n<i>`) are declared around everything written
     /// (see [`Writer::declared_table`]).
     table: &'static [&'static str],
+    /// Whether declared ranges are checked (see [`Writer::checks_ranges`]).
+    check_ranges: bool,
 }
 
 impl Writer {
@@ -209,7 +211,22 @@ impl Writer {
         Writer {
             buf: String::with_capacity(capacity),
             table: &[],
+            check_ranges: true,
         }
+    }
+
+    /// Whether the generated `Encode` impls refuse a declared range that ends before it starts
+    /// ([`check_range`](super::check_range)) before writing its element: on by default, for
+    /// requests. A response is what a server found: a writer of responses (a mock server
+    /// echoing what it stores) turns the check off with
+    /// [`set_checks_ranges`](Self::set_checks_ranges).
+    pub fn checks_ranges(&self) -> bool {
+        self.check_ranges
+    }
+
+    /// Turns the range checks of [`checks_ranges`](Self::checks_ranges) on or off.
+    pub fn set_checks_ranges(&mut self, on: bool) {
+        self.check_ranges = on;
     }
 
     /// Records that the caller declared prefix `n<i>` for each namespace `i` of `table` (and
