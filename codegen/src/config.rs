@@ -216,6 +216,41 @@ pub struct RecordId {
     pub path: MemberPath,
 }
 
+/// Ranges requests declare: pairs of a start member and an end member of one type. A request
+/// whose range ends before it starts is refused before it is sent: each type's `Encode` impl
+/// checks its pairs before it writes anything of the element.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ranges {
+    /// Kinds of the [`values`](Config::values) rules whose string members can bound a range:
+    /// their runtime types order on a timeline (they implement the runtime's `RangeBound`).
+    pub kinds: Vec<String>,
+    /// The pairs, in declaration order.
+    pub pairs: Vec<RangePair>,
+}
+
+/// One range: its start and end members, in the types named.
+///
+/// An exact type name the contract lacks is a warning; an exact type that lacks a member, is no
+/// request type, or holds members that cannot be compared is an error. A pattern with `*`
+/// applies to the request types that have both members: one that matches none is a warning.
+/// Members compare when both are `xs:dateTime` (or both `xs:date`), or both single strings
+/// that the `values` rules give one of [`Ranges::kinds`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RangePair {
+    /// Type patterns, `{namespace}Local`, where the local name may hold `*` wildcards.
+    pub types: Vec<crate::value_rules::TypePattern>,
+    /// The start member's local name.
+    pub start: String,
+    /// The end member's local name.
+    pub end: String,
+}
+
+impl std::fmt::Display for RangePair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
 /// Generator settings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -264,6 +299,8 @@ pub struct Config {
     /// String members that hold typed values (dates, money, ...): accessors and setters
     /// (see [`value_rules`](crate::value_rules)). `None` generates none.
     pub values: Option<crate::value_rules::ValueRules>,
+    /// Ranges (start and end members) that a request must not declare ending before they start.
+    pub ranges: Ranges,
     /// Cargo feature that derives `serde::Serialize` and `serde::Deserialize` on every generated
     /// type (field names as the schema spells them; the crate must then depend on `serde` with
     /// `derive`, and its runtime provide the serde impls of its value types). `None` emits no
@@ -294,6 +331,7 @@ impl Default for Config {
             ids: Vec::new(),
             record_ids: Vec::new(),
             values: None,
+            ranges: Ranges::default(),
             serde_feature: None,
             member_docs: crate::MemberDocs::default(),
         }
@@ -316,8 +354,8 @@ mod file {
     use serde::Deserialize;
 
     use super::{
-        Config, Credential, DateWindow, IdType, MemberPath, MemberRef, Paging, Placeholder, RecordId, StatusPaths,
-        ThrottleReport, Throttles,
+        Config, Credential, DateWindow, IdType, MemberPath, MemberRef, Paging, Placeholder, RangePair, Ranges,
+        RecordId, StatusPaths, ThrottleReport, Throttles,
     };
     use crate::QName;
 
@@ -356,6 +394,25 @@ mod file {
         #[serde(default)]
         record_ids: Vec<RecordIdEntry>,
         values: Option<crate::value_rules::file::Values>,
+        #[serde(default)]
+        ranges: RangesSection,
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RangesSection {
+        #[serde(default)]
+        kinds: Vec<String>,
+        #[serde(default)]
+        pairs: Vec<PairEntry>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct PairEntry {
+        types: Vec<String>,
+        start: String,
+        end: String,
     }
 
     #[derive(Debug, Deserialize)]
@@ -475,6 +532,8 @@ mod file {
                 }
                 Ok(p)
             };
+            let values = o.values.map(|v| v.into_rules(origin)).transpose()?;
+            let ranges = ranges(origin, o.ranges, values.as_ref())?;
             for role in &o.secret_roles {
                 if !o.credentials.contains_key(role) {
                     return Err(format!("{origin}: secret role `{role}` has no [credentials] entry"));
@@ -649,9 +708,66 @@ mod file {
                         })
                     })
                     .collect::<Result<_, String>>()?,
-                values: o.values.map(|v| v.into_rules(origin)).transpose()?,
                 member_docs: crate::MemberDocs::default(),
+                values,
+                ranges,
             })
         }
+    }
+
+    /// The `[ranges]` section, checked: its kinds are `values` kinds, each pair names types and
+    /// two distinct members.
+    fn ranges(
+        origin: &str,
+        section: RangesSection,
+        values: Option<&crate::value_rules::ValueRules>,
+    ) -> Result<Ranges, String> {
+        for kind in &section.kinds {
+            if !values.is_some_and(|v| v.kinds.iter().any(|(k, _)| k == kind)) {
+                return Err(format!(
+                    "{origin}: ranges.kinds: kind `{kind}` is not in [values.kinds]"
+                ));
+            }
+        }
+        let pairs = section
+            .pairs
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let entry = format!("ranges.pairs[{i}] ({}..{})", p.start, p.end);
+                if p.types.is_empty() {
+                    return Err(format!("{origin}: {entry}: names no type"));
+                }
+                let types = p
+                    .types
+                    .iter()
+                    .map(|t| {
+                        crate::QName::parse_clark(t)
+                            .map(|q| crate::value_rules::TypePattern {
+                                ns: q.ns,
+                                local: q.local,
+                            })
+                            .ok_or_else(|| format!("{origin}: {entry}: `{t}` is not of the form {{namespace}}Type"))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                for m in [&p.start, &p.end] {
+                    if m.is_empty() || m.contains(['{', '}', '/', '*']) {
+                        return Err(format!("{origin}: {entry}: `{m}` is not a member name"));
+                    }
+                }
+                if p.start == p.end {
+                    return Err(format!("{origin}: {entry}: start and end are the same member"));
+                }
+                Ok(RangePair {
+                    types,
+                    start: p.start,
+                    end: p.end,
+                })
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Ranges {
+            kinds: section.kinds,
+            pairs,
+        })
     }
 }

@@ -24,6 +24,23 @@ pub struct ValueRules {
     pub day_ranges: Vec<DayRange>,
 }
 
+impl ValueRules {
+    /// The kind the rules give member `member` of type `owner`: that of the first rule whose
+    /// types match the owner and whose members match the name (as the accessors are decided;
+    /// whether the member is a string is the caller's question).
+    pub fn kind_of(&self, owner: &QName, member: &str) -> Option<&str> {
+        self.rules
+            .iter()
+            .find(|r| r.types.iter().any(|p| p.matches(owner)) && r.members.iter().any(|p| glob(p, member)))
+            .map(|r| r.kind.as_str())
+    }
+
+    /// The Rust type of `kind`'s values, as declared.
+    pub fn kind_type(&self, kind: &str) -> Option<&str> {
+        self.kinds.iter().find(|(k, _)| k == kind).map(|(_, t)| t.as_str())
+    }
+}
+
 /// Members of some types that hold values of one kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValueRule {

@@ -18,17 +18,18 @@ pub use crate::xml::SOAP_ENV_NS;
 ///
 /// Every schema namespace is declared once on the envelope (`n0`, `n1`, ...), `xsi` as `i`.
 pub fn write_request<O: Operation>(request: &O::Request) -> Result<String, EncodeError> {
-    write_message(&O::INFO, &O::INFO.input, request)
+    write_message(&O::INFO, &O::INFO.input, request, true)
 }
 
 /// Writes a response envelope for operation `O` (what a server sends; for mock servers and
-/// tests).
+/// tests). Declared ranges are not checked ([`Writer::checks_ranges`]): a response holds what
+/// the server found.
 #[cfg(feature = "server-codec")]
 pub fn write_response<O: Operation>(response: &O::Response) -> Result<String, EncodeError>
 where
     O::Response: Message,
 {
-    write_message(&O::INFO, &O::INFO.output, response)
+    write_message(&O::INFO, &O::INFO.output, response, false)
 }
 
 /// Reads a request envelope for operation `O` (what a server receives; for mock servers and
@@ -102,8 +103,15 @@ fn open_envelope(w: &mut Writer, namespaces: &'static [&'static str]) -> Result<
     Ok(())
 }
 
-fn write_message<M: Message>(info: &OperationInfo, message: &Wrapper, value: &M) -> Result<String, EncodeError> {
+/// `request`: whether declared ranges are checked ([`Writer::checks_ranges`]).
+fn write_message<M: Message>(
+    info: &OperationInfo,
+    message: &Wrapper,
+    value: &M,
+    request: bool,
+) -> Result<String, EncodeError> {
     let mut w = Writer::with_capacity(2048);
+    w.set_checks_ranges(request);
     open_envelope(&mut w, info.schema_namespaces())?;
     if M::HAS_HEADERS {
         w.raw("<s:Header>");

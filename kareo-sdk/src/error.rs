@@ -212,6 +212,21 @@ pub enum Error {
         message: String,
     },
 
+    /// The request declares a range that ends before it starts (nothing was sent): an
+    /// appointment whose `EndTime` is before its `StartTime`, a filter whose `ToPostingDate` is
+    /// before its `FromPostingDate`, and every other pair the overrides declare
+    /// (`wsdl/overrides.toml`, `[ranges]`). `error.kind` is an
+    /// [`EncodeErrorKind::RangeEndsBeforeStart`](crate::xml::EncodeErrorKind::RangeEndsBeforeStart)
+    /// naming both members and quoting both values; `error.path` leads to the element holding
+    /// them. An end equal to its start is sent.
+    #[error("{operation}: invalid input: {error}")]
+    InvalidRange {
+        /// Operation name.
+        operation: &'static str,
+        /// The refusal, with the element path.
+        error: EncodeError,
+    },
+
     /// A string member holds text that is not a value of the kind the overrides declare for it
     /// (a generated accessor such as
     /// [`ChargeData::posting_date_value`](crate::types::ChargeData::posting_date_value) failed),
@@ -380,6 +395,7 @@ impl Error {
             | Error::Security { .. }
             | Error::ResponseTooLarge { .. }
             | Error::InvalidInput { .. }
+            | Error::InvalidRange { .. }
             | Error::InvalidValue(_)
             | Error::Config { .. } => false,
         }
@@ -390,7 +406,7 @@ impl Error {
     pub fn may_have_reached_server(&self) -> bool {
         match self {
             Error::Transport { kind, .. } => kind.may_have_reached_server(),
-            Error::InvalidInput { .. } | Error::Config { .. } => false,
+            Error::InvalidInput { .. } | Error::InvalidRange { .. } | Error::Config { .. } => false,
             _ => true,
         }
     }
@@ -411,7 +427,8 @@ impl Error {
             | Error::StreamInterrupted { operation, .. }
             | Error::Paging { operation, .. }
             | Error::Window { operation, .. }
-            | Error::InvalidInput { operation, .. } => Some(operation),
+            | Error::InvalidInput { operation, .. }
+            | Error::InvalidRange { operation, .. } => Some(operation),
             Error::InvalidValue(_) | Error::Config { .. } => None,
         }
     }
@@ -430,10 +447,15 @@ impl Error {
         }
     }
 
+    /// A request that cannot be written: a declared range that ends before it starts is
+    /// [`Error::InvalidRange`], anything else [`Error::InvalidInput`].
     pub(crate) fn encode(operation: &'static str, e: EncodeError) -> Self {
-        Error::InvalidInput {
-            operation,
-            message: e.to_string(),
+        match e.kind {
+            crate::xml::EncodeErrorKind::RangeEndsBeforeStart { .. } => Error::InvalidRange { operation, error: e },
+            _ => Error::InvalidInput {
+                operation,
+                message: e.to_string(),
+            },
         }
     }
 }

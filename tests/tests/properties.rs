@@ -66,7 +66,10 @@ proptest! {
         let op = schema::operation("CreateAppointment");
         let sample = schema::sample_envelope(op, Direction::Request, Fill::Full);
         let mut req = envelope::read_request::<CreateAppointment>(sample.as_bytes(), Limits::default()).expect("sample");
-        req.appointment.as_mut().expect("appointment").start_time = parsed;
+        // Start and end alike: an appointment that ends before it starts is refused unsent.
+        let appointment = req.appointment.as_mut().expect("appointment");
+        appointment.start_time = parsed;
+        appointment.end_time = parsed;
         let xml = envelope::write_request::<CreateAppointment>(&req).expect("writes");
         let needle = format!(">{text}<");
         prop_assert!(xml.contains(&needle), "the value is written as given");

@@ -19,6 +19,7 @@ mod ids;
 mod lists;
 mod messages;
 mod operations;
+mod ranges;
 mod samples;
 mod serde_attrs;
 mod service;
@@ -151,6 +152,8 @@ pub fn emit_from(model: &Model, provenance: &Provenance<'_>, config: &Config) ->
         }
         None => None,
     };
+    let ranges = ranges::resolve(&ctx, &config.ranges)?;
+    warnings.extend(ranges.warnings.iter().cloned());
     let mut files = vec![
         GeneratedFile {
             path: "mod.rs".into(),
@@ -158,7 +161,10 @@ pub fn emit_from(model: &Model, provenance: &Provenance<'_>, config: &Config) ->
         },
         GeneratedFile {
             path: "types.rs".into(),
-            contents: format!("{rust_header}{}", format(types::emit(&ctx, builders.in_types)?)?),
+            contents: format!(
+                "{rust_header}{}",
+                format(types::emit(&ctx, &ranges.checks, builders.in_types)?)?
+            ),
         },
         GeneratedFile {
             path: "builders.rs".into(),
@@ -182,12 +188,12 @@ pub fn emit_from(model: &Model, provenance: &Provenance<'_>, config: &Config) ->
     Ok(Output {
         files,
         warnings,
-        notes: notes(&ctx),
+        notes: notes(&ctx, &ranges),
     })
 }
 
 /// The summary lines of [`Output::notes`].
-fn notes(ctx: &Ctx<'_>) -> Vec<String> {
+fn notes(ctx: &Ctx<'_>, ranges: &ranges::Resolved) -> Vec<String> {
     let ops = &ctx.model.operations;
     let lists: Vec<(&model::Operation, lists::List<'_>)> = ops
         .iter()
@@ -249,6 +255,13 @@ fn notes(ctx: &Ctx<'_>) -> Vec<String> {
         out.push(format!(
             "date windows: {}",
             if windows.is_empty() { "none" } else { &windows }
+        ));
+    }
+    if !ctx.config.ranges.pairs.is_empty() {
+        out.push(format!(
+            "range pairs: {} in {} types (refused before sending when the end is before the start)",
+            ranges.pairs,
+            ranges.checks.len()
         ));
     }
     out

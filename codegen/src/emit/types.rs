@@ -38,12 +38,18 @@ pub(super) fn shape(m: &Member) -> Shape {
     }
 }
 
-pub(super) fn emit(ctx: &Ctx<'_>, extra: TokenStream) -> Result<TokenStream> {
+/// `range_checks`: per type, the range checks its `Encode` impl runs before writing anything;
+/// `extra`: items appended to the module (the builders' re-exports).
+pub(super) fn emit(
+    ctx: &Ctx<'_>,
+    range_checks: &HashMap<QName, Vec<TokenStream>>,
+    extra: TokenStream,
+) -> Result<TokenStream> {
     let mut defaults = DefaultCache::default();
     let mut items = Vec::new();
     for t in &ctx.model.types {
         items.push(match &t.kind {
-            TypeKind::Struct(s) => emit_struct(ctx, t, s, &mut defaults)?,
+            TypeKind::Struct(s) => emit_struct(ctx, t, s, &mut defaults, range_checks.get(&t.name))?,
             TypeKind::Array(a) => {
                 let ident = ctx.type_ident(&t.name);
                 let item = ctx.item_type(&a.item);
@@ -142,7 +148,13 @@ fn array_item<'m>(ctx: &'m Ctx<'_>, m: &Member) -> Option<&'m Member> {
     }
 }
 
-fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut DefaultCache) -> Result<TokenStream> {
+fn emit_struct(
+    ctx: &Ctx<'_>,
+    t: &TypeDef,
+    s: &StructType,
+    defaults: &mut DefaultCache,
+    range_checks: Option<&Vec<TokenStream>>,
+) -> Result<TokenStream> {
     let rt = &ctx.rt;
     let ident = ctx.type_ident(&t.name);
     let fields = names::field_names(s.members.iter().map(|m| m.name.as_str()));
@@ -227,10 +239,20 @@ fn emit_struct(ctx: &Ctx<'_>, t: &TypeDef, s: &StructType, defaults: &mut Defaul
         }
     });
     let encode_cfg = direction_cfg(ctx, t.usage.request);
+    // Declared ranges that end before they start are refused before anything is written (when
+    // the writer checks them: it does for requests).
+    let checks = range_checks.filter(|c| !c.is_empty()).map(|checks| {
+        quote! {
+            if xw.checks_ranges() {
+                #(#checks)*
+            }
+        }
+    });
     let encode = quote! {
         #encode_cfg
         impl #rt::Encode for #ident {
             fn encode(&self, xw: &mut #rt::Writer, ns: #rt::Ns, name: &'static str) -> Result<(), #rt::EncodeError> {
+                #checks
                 xw.start(ns, name);
                 #(#writes)*
                 xw.end(ns, name);

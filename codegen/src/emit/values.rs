@@ -82,7 +82,7 @@ pub(super) fn emit(ctx: &Ctx<'_>, rules: &ValueRules, claims: &Claims) -> Result
 }
 
 /// The member's text as an `Option<&str>`, per its shape.
-fn text_of(f: &syn::Ident, m: &Member) -> TokenStream {
+pub(super) fn text_of(f: &syn::Ident, m: &Member) -> TokenStream {
     match shape(m) {
         Shape::Req => quote!(Some(self.#f.as_str())),
         Shape::ReqNil | Shape::Opt => quote!(self.#f.as_deref()),
@@ -100,7 +100,7 @@ fn store(ctx: &Ctx<'_>, f: &syn::Ident, m: &Member, text: TokenStream) -> TokenS
     }
 }
 
-fn field_ident(field: &str) -> syn::Ident {
+pub(super) fn field_ident(field: &str) -> syn::Ident {
     syn::parse_str(field).unwrap_or_else(|_| format_ident!("r#{}", field))
 }
 

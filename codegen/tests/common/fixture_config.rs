@@ -90,6 +90,8 @@ fn base_config(fixture: &str) -> Config {
             record_ids: Vec::new(),
             // Value rules have a test of their own (value_rules.rs).
             values: None,
+            // Ranges have a test of their own (ranges.rs).
+            ranges: Default::default(),
             serde_feature: None,
             // Member docs have a test of their own (emit_stage.rs).
             member_docs: codegen::MemberDocs::default(),

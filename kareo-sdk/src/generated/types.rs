@@ -1459,6 +1459,14 @@ impl crate::xml::Encode for InsurancePolicyAuthorizationUpdateReq {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::xml::check_range(
+                "StartDate",
+                "EndDate",
+                self.start_date.value(),
+                self.end_date.value(),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt_nil(super::NS0, "AuthorizationID", &self.authorization_id)?;
         xw.opt_nil(super::NS0, "ContactFullName", &self.contact_full_name)?;
@@ -1877,6 +1885,38 @@ impl crate::xml::Encode for PatientCaseDatesReq {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::xml::check_range(
+                "InjuryStartDate",
+                "InjuryEndDate",
+                self.injury_start_date.value(),
+                self.injury_end_date.value(),
+            )?;
+            crate::xml::check_range(
+                "SameorSimilarIllnessStartDate",
+                "SameorSimilarIllnessEndDate",
+                self.sameor_similar_illness_start_date.value(),
+                self.sameor_similar_illness_end_date.value(),
+            )?;
+            crate::xml::check_range(
+                "UnabletoWorkStartDate",
+                "UnabletoWorkEndDate",
+                self.unableto_work_start_date.value(),
+                self.unableto_work_end_date.value(),
+            )?;
+            crate::xml::check_range(
+                "RelatedDisabilityStartDate",
+                "RelatedDisabilityEndDate",
+                self.related_disability_start_date.value(),
+                self.related_disability_end_date.value(),
+            )?;
+            crate::xml::check_range(
+                "RelatedHospitalizationStartDate",
+                "RelatedHospitalizationEndDate",
+                self.related_hospitalization_start_date.value(),
+                self.related_hospitalization_end_date.value(),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt_nil(super::NS0, "AccidentDate", &self.accident_date)?;
         xw.opt_nil(
@@ -2234,6 +2274,14 @@ impl crate::xml::Encode for InsurancePolicyUpdateReq {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::xml::check_range(
+                "EffectiveStartDate",
+                "EffectiveEndDate",
+                self.effective_start_date.value(),
+                self.effective_end_date.value(),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt_nil(super::NS0, "Active", &self.active)?;
         xw.opt_nil(super::NS0, "Adjuster", &self.adjuster)?;
@@ -5610,6 +5658,14 @@ impl crate::xml::Encode for AppointmentUpdate {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::xml::check_range(
+                "StartTime",
+                "EndTime",
+                self.start_time.value(),
+                self.end_time.value(),
+            )?;
+        }
         xw.start(ns, name);
         xw.req(super::NS0, "AppointmentId", &self.appointment_id)?;
         xw.opt_nil(super::NS0, "AppointmentMode", &self.appointment_mode)?;
@@ -6136,6 +6192,14 @@ impl crate::xml::Encode for AppointmentCreate {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::xml::check_range(
+                "StartTime",
+                "EndTime",
+                Some(&self.start_time),
+                Some(&self.end_time),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt(super::NS0, "AppointmentId", &self.appointment_id)?;
         xw.opt_nil(super::NS0, "AppointmentMode", &self.appointment_mode)?;
@@ -7133,6 +7197,14 @@ impl crate::xml::Encode for RecurrenceRule {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::xml::check_range(
+                "StartDate",
+                "EndDate",
+                self.start_date.value(),
+                self.end_date.value(),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt(super::NS0, "AppointmentId", &self.appointment_id)?;
         xw.opt_nil(super::NS0, "DayInterval", &self.day_interval)?;
@@ -8417,6 +8489,14 @@ impl crate::xml::Encode for InsurancePolicyAuthorizationCreateReq {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::xml::check_range(
+                "StartDate",
+                "EndDate",
+                self.start_date.value(),
+                self.end_date.value(),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt_nil(super::NS0, "ContactFullName", &self.contact_full_name)?;
         xw.opt_nil(super::NS0, "ContactPhone", &self.contact_phone)?;
@@ -8714,6 +8794,14 @@ impl crate::xml::Encode for InsurancePolicyCreateReq {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::xml::check_range(
+                "EffectiveStartDate",
+                "EffectiveEndDate",
+                self.effective_start_date.value(),
+                self.effective_end_date.value(),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt_nil(super::NS0, "Active", &self.active)?;
         xw.opt_nil(super::NS0, "AddressLine1", &self.address_line1)?;
@@ -9214,6 +9302,14 @@ impl crate::xml::Encode for EncounterCreate {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::xml::check_range(
+                "ServiceStartDate",
+                "ServiceEndDate",
+                self.service_start_date.value(),
+                self.service_end_date.value(),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt_nil(super::NS0, "Appointment", &self.appointment)?;
         xw.opt_nil(super::NS0, "AssistantProvider", &self.assistant_provider)?;
@@ -9844,6 +9940,14 @@ impl crate::xml::Encode for EncounterHospitalization {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::xml::check_range(
+                "StartDate",
+                "EndDate",
+                self.start_date.value(),
+                self.end_date.value(),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt_nil(super::NS0, "EndDate", &self.end_date)?;
         xw.opt_nil(super::NS0, "StartDate", &self.start_date)?;
@@ -10803,6 +10907,14 @@ impl crate::xml::Encode for ServiceLineReq {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::xml::check_range(
+                "ServiceStartDate",
+                "ServiceEndDate",
+                self.service_start_date.value(),
+                self.service_end_date.value(),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt_nil(super::NS0, "AltDiagnosisCode1", &self.alt_diagnosis_code1)?;
         xw.opt_nil(super::NS0, "AltDiagnosisCode2", &self.alt_diagnosis_code2)?;
@@ -11259,6 +11371,14 @@ impl crate::xml::Encode for HealthCodeReq {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::xml::check_range(
+                "DateFrom",
+                "DateTo",
+                self.date_from.value(),
+                self.date_to.value(),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt(super::NS0, "Amount", &self.amount)?;
         xw.opt_nil(super::NS0, "DateFrom", &self.date_from)?;
@@ -27404,6 +27524,32 @@ impl crate::xml::Encode for AppointmentFilter {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::values::check_text_range::<
+                crate::values::KareoDateTime,
+            >(
+                "StartDate",
+                "EndDate",
+                self.start_date.value().map(|v| v.as_str()),
+                self.end_date.value().map(|v| v.as_str()),
+            )?;
+            crate::values::check_text_range::<
+                crate::values::KareoDateTime,
+            >(
+                "FromCreatedDate",
+                "ToCreatedDate",
+                self.from_created_date.value().map(|v| v.as_str()),
+                self.to_created_date.value().map(|v| v.as_str()),
+            )?;
+            crate::values::check_text_range::<
+                crate::values::KareoDateTime,
+            >(
+                "FromLastModifiedDate",
+                "ToLastModifiedDate",
+                self.from_last_modified_date.value().map(|v| v.as_str()),
+                self.to_last_modified_date.value().map(|v| v.as_str()),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt_nil(super::NS0, "AppointmentReason", &self.appointment_reason)?;
         xw.opt_nil(super::NS0, "ConfirmationStatus", &self.confirmation_status)?;
@@ -31710,6 +31856,40 @@ impl crate::xml::Encode for ChargeFilter {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::values::check_text_range::<
+                crate::values::KareoDateTime,
+            >(
+                "FromCreatedDate",
+                "ToCreatedDate",
+                self.from_created_date.value().map(|v| v.as_str()),
+                self.to_created_date.value().map(|v| v.as_str()),
+            )?;
+            crate::values::check_text_range::<
+                crate::values::KareoDateTime,
+            >(
+                "FromLastModifiedDate",
+                "ToLastModifiedDate",
+                self.from_last_modified_date.value().map(|v| v.as_str()),
+                self.to_last_modified_date.value().map(|v| v.as_str()),
+            )?;
+            crate::values::check_text_range::<
+                crate::values::KareoDate,
+            >(
+                "FromPostingDate",
+                "ToPostingDate",
+                self.from_posting_date.value().map(|v| v.as_str()),
+                self.to_posting_date.value().map(|v| v.as_str()),
+            )?;
+            crate::values::check_text_range::<
+                crate::values::KareoDate,
+            >(
+                "FromServiceDate",
+                "ToServiceDate",
+                self.from_service_date.value().map(|v| v.as_str()),
+                self.to_service_date.value().map(|v| v.as_str()),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt_nil(super::NS0, "BatchNumber", &self.batch_number)?;
         xw.opt_nil(super::NS0, "BilledTo", &self.billed_to)?;
@@ -39079,6 +39259,40 @@ impl crate::xml::Encode for PatientFilter {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::values::check_text_range::<
+                crate::values::KareoDateTime,
+            >(
+                "FromCreatedDate",
+                "ToCreatedDate",
+                self.from_created_date.value().map(|v| v.as_str()),
+                self.to_created_date.value().map(|v| v.as_str()),
+            )?;
+            crate::values::check_text_range::<
+                crate::values::KareoDateTime,
+            >(
+                "FromLastModifiedDate",
+                "ToLastModifiedDate",
+                self.from_last_modified_date.value().map(|v| v.as_str()),
+                self.to_last_modified_date.value().map(|v| v.as_str()),
+            )?;
+            crate::values::check_text_range::<
+                crate::values::KareoDate,
+            >(
+                "FromLastEncounterDate",
+                "ToLastEncounterDate",
+                self.from_last_encounter_date.value().map(|v| v.as_str()),
+                self.to_last_encounter_date.value().map(|v| v.as_str()),
+            )?;
+            crate::values::check_text_range::<
+                crate::values::KareoDate,
+            >(
+                "FromDateOfBirth",
+                "ToDateOfBirth",
+                self.from_date_of_birth.value().map(|v| v.as_str()),
+                self.to_date_of_birth.value().map(|v| v.as_str()),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt_nil(
             super::NS0,
@@ -39804,6 +40018,32 @@ impl crate::xml::Encode for PaymentFilter {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::values::check_text_range::<
+                crate::values::KareoDateTime,
+            >(
+                "FromCreatedDate",
+                "ToCreatedDate",
+                self.from_created_date.value().map(|v| v.as_str()),
+                self.to_created_date.value().map(|v| v.as_str()),
+            )?;
+            crate::values::check_text_range::<
+                crate::values::KareoDateTime,
+            >(
+                "FromLastModifiedDate",
+                "ToLastModifiedDate",
+                self.from_last_modified_date.value().map(|v| v.as_str()),
+                self.to_last_modified_date.value().map(|v| v.as_str()),
+            )?;
+            crate::values::check_text_range::<
+                crate::values::KareoDate,
+            >(
+                "FromPostDate",
+                "ToPostDate",
+                self.from_post_date.value().map(|v| v.as_str()),
+                self.to_post_date.value().map(|v| v.as_str()),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt_nil(super::NS0, "Amount", &self.amount)?;
         xw.opt_nil(super::NS0, "AppointmentID", &self.appointment_id)?;
@@ -40968,6 +41208,24 @@ impl crate::xml::Encode for ProviderFilter {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::values::check_text_range::<
+                crate::values::KareoDateTime,
+            >(
+                "FromCreatedDate",
+                "ToCreatedDate",
+                self.from_created_date.value().map(|v| v.as_str()),
+                self.to_created_date.value().map(|v| v.as_str()),
+            )?;
+            crate::values::check_text_range::<
+                crate::values::KareoDateTime,
+            >(
+                "FromLastModifiedDate",
+                "ToLastModifiedDate",
+                self.from_last_modified_date.value().map(|v| v.as_str()),
+                self.to_last_modified_date.value().map(|v| v.as_str()),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt_nil(super::NS0, "DepartmentName", &self.department_name)?;
         xw.opt_nil(super::NS0, "FromCreatedDate", &self.from_created_date)?;
@@ -42577,6 +42835,24 @@ impl crate::xml::Encode for PracticeFilter {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::values::check_text_range::<
+                crate::values::KareoDateTime,
+            >(
+                "FromCreatedDate",
+                "ToCreatedDate",
+                self.from_created_date.value().map(|v| v.as_str()),
+                self.to_created_date.value().map(|v| v.as_str()),
+            )?;
+            crate::values::check_text_range::<
+                crate::values::KareoDateTime,
+            >(
+                "FromLastModifiedDate",
+                "ToLastModifiedDate",
+                self.from_last_modified_date.value().map(|v| v.as_str()),
+                self.to_last_modified_date.value().map(|v| v.as_str()),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt_nil(super::NS0, "Active", &self.active)?;
         xw.opt_nil(super::NS0, "FromCreatedDate", &self.from_created_date)?;
@@ -43940,6 +44216,40 @@ impl crate::xml::Encode for TransactionFilter {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::values::check_text_range::<
+                crate::values::KareoDateTime,
+            >(
+                "FromLastModifiedDate",
+                "ToLastModifiedDate",
+                self.from_last_modified_date.value().map(|v| v.as_str()),
+                self.to_last_modified_date.value().map(|v| v.as_str()),
+            )?;
+            crate::values::check_text_range::<
+                crate::values::KareoDate,
+            >(
+                "FromPostingDate",
+                "ToPostingDate",
+                self.from_posting_date.value().map(|v| v.as_str()),
+                self.to_posting_date.value().map(|v| v.as_str()),
+            )?;
+            crate::values::check_text_range::<
+                crate::values::KareoDate,
+            >(
+                "FromServiceDate",
+                "ToServiceDate",
+                self.from_service_date.value().map(|v| v.as_str()),
+                self.to_service_date.value().map(|v| v.as_str()),
+            )?;
+            crate::values::check_text_range::<
+                crate::values::KareoDate,
+            >(
+                "FromTransactionDate",
+                "ToTransactionDate",
+                self.from_transaction_date.value().map(|v| v.as_str()),
+                self.to_transaction_date.value().map(|v| v.as_str()),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt_nil(super::NS0, "FromLastModifiedDate", &self.from_last_modified_date)?;
         xw.opt_nil(super::NS0, "FromPostingDate", &self.from_posting_date)?;
@@ -48466,6 +48776,24 @@ impl crate::xml::Encode for ServiceLocationFilter {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::values::check_text_range::<
+                crate::values::KareoDateTime,
+            >(
+                "FromCreatedDate",
+                "ToCreatedDate",
+                self.from_created_date.value().map(|v| v.as_str()),
+                self.to_created_date.value().map(|v| v.as_str()),
+            )?;
+            crate::values::check_text_range::<
+                crate::values::KareoDateTime,
+            >(
+                "FromLastModifiedDate",
+                "ToLastModifiedDate",
+                self.from_last_modified_date.value().map(|v| v.as_str()),
+                self.to_last_modified_date.value().map(|v| v.as_str()),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt_nil(super::NS6, "FromCreatedDate", &self.from_created_date)?;
         xw.opt_nil(super::NS6, "FromLastModifiedDate", &self.from_last_modified_date)?;
@@ -49344,6 +49672,24 @@ impl crate::xml::Encode for ProcedureCodeFilter {
         ns: crate::xml::Ns,
         name: &'static str,
     ) -> Result<(), crate::xml::EncodeError> {
+        if xw.checks_ranges() {
+            crate::values::check_text_range::<
+                crate::values::KareoDateTime,
+            >(
+                "FromCreatedDate",
+                "ToCreatedDate",
+                self.from_created_date.value().map(|v| v.as_str()),
+                self.to_created_date.value().map(|v| v.as_str()),
+            )?;
+            crate::values::check_text_range::<
+                crate::values::KareoDateTime,
+            >(
+                "FromLastModifiedDate",
+                "ToLastModifiedDate",
+                self.from_last_modified_date.value().map(|v| v.as_str()),
+                self.to_last_modified_date.value().map(|v| v.as_str()),
+            )?;
+        }
         xw.start(ns, name);
         xw.opt(super::NS6, "Active", &self.active)?;
         xw.opt(super::NS6, "CustomerSpecific", &self.customer_specific)?;

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use chrono::{Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc};
 
 use super::{InvalidValue, TextValue};
+use crate::xml::RangeBound;
 
 /// The zone of a [`KareoDateTime`], as written.
 ///
@@ -406,6 +407,23 @@ impl TextValue for KareoDateTime {
     }
 }
 
+/// Wall-clock times (no zone) are ordered against each other, zoned values as instants; one of
+/// each cannot be ordered. A date alone is ordered against a date-time by day only (the
+/// service may read it as the whole day), so `6/2/2026` does not end before `6/2/2026 10:00 AM`.
+impl RangeBound for KareoDateTime {
+    fn range_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        if self.has_time() != other.has_time() {
+            return Some(self.date().cmp(&other.date()));
+        }
+        let offset = |zone: Zone| match zone {
+            Zone::Unspecified => Some(None),
+            Zone::Utc => FixedOffset::east_opt(0).map(Some),
+            Zone::Offset(o) => Some(Some(o)),
+        };
+        crate::xml::timeline_cmp(self.at, offset(self.zone)?, other.at, offset(other.zone)?)
+    }
+}
+
 impl FromStr for KareoDateTime {
     type Err = InvalidValue;
 
@@ -483,6 +501,13 @@ impl TextValue for KareoDate {
             return Err("has a time of day other than midnight");
         }
         Ok(KareoDate(dt))
+    }
+}
+
+/// As the date-times they are read as (midnight, in the zone written, if any).
+impl RangeBound for KareoDate {
+    fn range_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        self.0.range_cmp(&other.0)
     }
 }
 

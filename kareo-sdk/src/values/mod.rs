@@ -65,7 +65,9 @@
 //! Date filters come in pairs (`From…`/`To…`), and the service wants both ends. `ToDateOfBirth`
 //! is exclusive: `From = To = the date of birth` finds nothing. The generated
 //! [`PatientFilter::set_date_of_birth_on`](crate::types::PatientFilter::set_date_of_birth_on)
-//! sets `[day, day + 1)`, which finds the patients born on that day.
+//! sets `[day, day + 1)`, which finds the patients born on that day. A pair whose end reads as
+//! earlier than its start is refused before the request is sent ([`check_text_range`],
+//! [`Error::InvalidRange`](crate::Error::InvalidRange)); an end equal to its start is sent.
 //!
 //! # Crates
 //!
@@ -136,6 +138,24 @@ pub fn parse_member<T: TextValue>(member: &'static str, text: Option<&str>) -> R
             .map(Some)
             .map_err(|reason| InvalidValue::new(Some(member), T::KIND, T::FORMS, text, reason)),
     }
+}
+
+/// Refuses a range of two string members whose end is before its start, as
+/// [`xml::check_range`](crate::xml::check_range) does for typed members: both texts are read
+/// as a `T` (a [`KareoDate`] or [`KareoDateTime`]), and only when both read and the end is
+/// earlier is the range refused. Absent, empty or unreadable text passes: the service judges
+/// it.
+///
+/// The generated `Encode` impls call this for the ranges the overrides declare on string
+/// members (filters' `From…`/`To…` pairs), before they write anything of the element.
+pub fn check_text_range<T: TextValue + crate::xml::RangeBound>(
+    start_name: &'static str,
+    end_name: &'static str,
+    start: Option<&str>,
+    end: Option<&str>,
+) -> Result<(), crate::xml::EncodeError> {
+    let read = |text: Option<&str>| text.filter(|t| !t.is_empty()).and_then(|t| T::parse_text(t).ok());
+    crate::xml::check_range(start_name, end_name, read(start).as_ref(), read(end).as_ref())
 }
 
 /// The two ends of a filter range that finds one day when its end is exclusive:
@@ -304,6 +324,42 @@ mod tests {
         assert!(writes_as(&12, "12"));
         assert!(!writes_as(&12, "1"));
         assert!(!writes_as(&12, "123"));
+    }
+
+    #[test]
+    fn text_ranges_are_read_with_the_kind_and_refused_only_when_they_run_backwards() {
+        use crate::xml::EncodeErrorKind;
+        let check = |from: &str, to: &str| check_text_range::<KareoDate>("FromDay", "ToDay", Some(from), Some(to));
+        let e = check("6/2/2026", "2026-06-01").unwrap_err();
+        assert_eq!(
+            e.kind,
+            EncodeErrorKind::RangeEndsBeforeStart {
+                start: "FromDay",
+                end: "ToDay",
+                start_text: "6/2/2026".into(),
+                end_text: "2026-06-01".into(),
+            }
+        );
+        assert_eq!(e.to_string(), "`ToDay` (2026-06-01) is before `FromDay` (6/2/2026)");
+        assert!(
+            check("6/2/2026", "6/2/2026").is_ok(),
+            "an equal end is the service's question"
+        );
+        assert!(check("6/2/2026", "06/03/2026").is_ok());
+        // Unreadable, empty or absent ends pass: the service judges them.
+        assert!(check("6/2/2026", "yesterday").is_ok());
+        assert!(check("6/2/2026", "").is_ok());
+        assert!(check_text_range::<KareoDate>("F", "T", None, Some("6/1/2026")).is_ok());
+
+        let times = |from: &str, to: &str| check_text_range::<KareoDateTime>("From", "To", Some(from), Some(to));
+        assert!(times("6/2/2026 1:00:00 PM", "6/2/2026 12:59:00 PM").is_err());
+        assert!(times("6/2/2026 1:00:00 PM", "2026-06-02T13:00:00").is_ok());
+        // A date alone is ordered by day against a date-time: it may mean the whole day.
+        assert!(times("6/2/2026 1:00:00 PM", "6/2/2026").is_ok());
+        assert!(times("6/2/2026 1:00:00 PM", "6/1/2026").is_err());
+        // Instants against each other; an instant and a wall-clock time are not ordered.
+        assert!(times("2026-06-02T13:00:00Z", "2026-06-02T14:00:00+02:00").is_err());
+        assert!(times("2026-06-02T13:00:00Z", "2026-06-02T12:00:00").is_ok());
     }
 
     #[test]

@@ -67,6 +67,7 @@ mod binary;
 pub(crate) mod fixtures;
 mod lexical;
 mod qname;
+mod range;
 mod read;
 #[cfg(feature = "server-codec")]
 mod sample;
@@ -85,6 +86,8 @@ pub use lexical::{
     PositiveInteger, Time,
 };
 pub use qname::QNameValue;
+pub(crate) use range::timeline_cmp;
+pub use range::{check_range, RangeBound};
 pub use read::{Decode, DecodeError, DecodeErrorKind, Element, Limits, Reader};
 #[cfg(feature = "server-codec")]
 pub use sample::Sample;

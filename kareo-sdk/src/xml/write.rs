@@ -121,6 +121,19 @@ pub enum EncodeErrorKind {
         /// What is wrong, without quoting the value.
         reason: &'static str,
     },
+    /// A range the request declares (a start member and an end member of the element at the
+    /// path) ends before it starts: both are set and the end is earlier
+    /// ([`check_range`](super::check_range)). The values are quoted as written.
+    RangeEndsBeforeStart {
+        /// The start member's name.
+        start: &'static str,
+        /// The end member's name.
+        end: &'static str,
+        /// The start, as written.
+        start_text: String,
+        /// The end, as written.
+        end_text: String,
+    },
 }
 
 impl EncodeError {
@@ -159,6 +172,22 @@ impl fmt::Display for EncodeError {
                 "cannot encode {}: the QName's local name is not an XML NCName, or its namespace cannot be bound to a prefix",
                 self.path_string()
             ),
+            EncodeErrorKind::RangeEndsBeforeStart {
+                start,
+                end,
+                start_text,
+                end_text,
+            } => {
+                if !self.path.is_empty() {
+                    write!(f, "{}: ", self.path_string())?;
+                }
+                write!(
+                    f,
+                    "`{end}` ({}) is before `{start}` ({})",
+                    end_text.escape_debug(),
+                    start_text.escape_debug()
+                )
+            }
         }
     }
 }
@@ -172,6 +201,8 @@ pub struct Writer {
     /// The namespace table whose prefixes (`n<i>`) are declared around everything written
     /// (see [`Writer::declared_table`]).
     table: &'static [&'static str],
+    /// Whether declared ranges are checked (see [`Writer::checks_ranges`]).
+    check_ranges: bool,
 }
 
 impl Writer {
@@ -180,7 +211,22 @@ impl Writer {
         Writer {
             buf: String::with_capacity(capacity),
             table: &[],
+            check_ranges: true,
         }
+    }
+
+    /// Whether the generated `Encode` impls refuse a declared range that ends before it starts
+    /// ([`check_range`](super::check_range)) before writing its element: on by default, for
+    /// requests. A response is what a server found: a writer of responses (a mock server
+    /// echoing what it stores) turns the check off with
+    /// [`set_checks_ranges`](Self::set_checks_ranges).
+    pub fn checks_ranges(&self) -> bool {
+        self.check_ranges
+    }
+
+    /// Turns the range checks of [`checks_ranges`](Self::checks_ranges) on or off.
+    pub fn set_checks_ranges(&mut self, on: bool) {
+        self.check_ranges = on;
     }
 
     /// Records that the caller declared prefix `n<i>` for each namespace `i` of `table` (and
