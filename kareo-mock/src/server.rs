@@ -732,7 +732,7 @@ fn operation_in_body(body: &[u8]) -> Option<&'static str> {
 }
 
 macro_rules! list_dispatch {
-    ($(($op:ident, $method:ident, $stream:ident)),* $(,)?) => {
+    ($(($op:ident, $method:ident, $stream:ident, $($types:tt)*)),* $(,)?) => {
         /// A built answer of `name` (its head and body) as a generated body, for a list
         /// operation.
         fn generate_list(

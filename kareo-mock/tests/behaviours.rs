@@ -745,7 +745,7 @@ where
 }
 
 macro_rules! every_list {
-    ($(($op:ident, $method:ident, $stream:ident)),* $(,)?) => {
+    ($(($op:ident, $method:ident, $stream:ident, $($types:tt)*)),* $(,)?) => {
         #[test]
         fn the_placeholder_is_a_placeholder_for_every_list_operation() {
             $( assert!(placeholder_is_recognised::<kareo_sdk::operations::$op>(), stringify!($op)); )*

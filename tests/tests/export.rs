@@ -80,7 +80,7 @@ async fn the_readme_stream_example_reads_every_patient_in_three_calls() {
 async fn a_paged_stream_delivers_every_patient_exactly_once() {
     let (mock, client) = fast().await;
     mock.set_patient_count(2_500);
-    let mut stream = client.stream_get_all_patients(Default::default()).await.unwrap();
+    let mut stream = client.stream_get_all_patients(GetAllPatientsReq::new()).await.unwrap();
     let mut got = Vec::new();
     while let Some(p) = stream.next().await {
         got.push(id_of::<GetAllPatients>(&p.unwrap()));
@@ -194,7 +194,7 @@ fn scripted(script: Vec<(Vec<u32>, Option<&'static str>)>) -> (Pages, KareoClien
 async fn a_key_that_does_not_advance_is_an_error_not_an_endless_loop() {
     // The second page names itself as the next.
     let (t, c) = scripted(vec![(vec![1, 2], Some("3")), (vec![3, 4], Some("3"))]);
-    let mut stream = c.stream_get_all_patients(Default::default()).await.unwrap();
+    let mut stream = c.stream_get_all_patients(GetAllPatientsReq::new()).await.unwrap();
     let mut got = Vec::new();
     let err = loop {
         match stream.next().await {
@@ -215,7 +215,7 @@ async fn a_key_that_does_not_advance_is_an_error_not_an_endless_loop() {
 #[tokio::test]
 async fn a_page_without_records_still_leads_to_the_next() {
     let (t, c) = scripted(vec![(vec![1, 2], Some("3")), (vec![], Some("7")), (vec![7], None)]);
-    let got = all_ids(c.stream_get_all_patients(Default::default()).await.unwrap()).await;
+    let got = all_ids(c.stream_get_all_patients(GetAllPatientsReq::new()).await.unwrap()).await;
     assert_eq!(got, ["1", "2", "7"]);
     assert_eq!(t.asked.lock().unwrap().as_slice(), ["", "3", "7"]);
 }
@@ -224,7 +224,7 @@ async fn a_page_without_records_still_leads_to_the_next() {
 async fn a_key_that_goes_back_to_an_earlier_page_is_an_error() {
     let (_, c) = scripted(vec![(vec![1], Some("2")), (vec![2], Some("5")), (vec![5], Some("2"))]);
     let err = c
-        .stream_get_all_patients(Default::default())
+        .stream_get_all_patients(GetAllPatientsReq::new())
         .await
         .unwrap()
         .collect()
@@ -238,7 +238,7 @@ async fn a_key_that_goes_back_to_an_earlier_page_is_an_error() {
 async fn a_key_of_the_wrong_type_is_refused_before_it_is_sent() {
     // A next key the schema types as an int that is none: the answer does not decode.
     let (_, c) = scripted(vec![(vec![1], Some("not-a-number"))]);
-    let err = c.stream_get_all_patients(Default::default()).await.unwrap_err();
+    let err = c.stream_get_all_patients(GetAllPatientsReq::new()).await.unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     // A cursor whose page key is not of the key's type: refused before anything is sent.
     let (t, c) = scripted(vec![(vec![1], None)]);
@@ -546,7 +546,7 @@ async fn a_page_that_fails_before_its_first_record_is_asked_for_again() {
     mock.set_patient_count(2_500);
     // The second page's first answer: the connection closes without one.
     mock.script("GetAllPatients", [None, Some(kareo_mock::Behavior::Reset)]);
-    let mut stream = client.stream_get_all_patients(Default::default()).await.unwrap();
+    let mut stream = client.stream_get_all_patients(GetAllPatientsReq::new()).await.unwrap();
     let mut got = Vec::new();
     while let Some(p) = stream.next().await {
         got.push(id_of::<GetAllPatients>(&p.unwrap()));

@@ -186,7 +186,7 @@ async fn a_no_match_answer_is_an_empty_list() {
 fn every_list_record_type_with_an_identifier_declares_its_placeholders() {
     // What the overrides declare reaches every list operation whose records carry an ID.
     macro_rules! check {
-        ($(($op:ident, $method:ident, $stream:ident)),* $(,)?) => {$({
+        ($(($op:ident, $method:ident, $stream:ident, $($types:tt)*)),* $(,)?) => {$({
             let empty = <<operations::$op as ListOperation>::Item as Default>::default();
             let declared = <operations::$op as ListOperation>::HAS_PLACEHOLDERS;
             assert_eq!(

@@ -301,7 +301,7 @@ mod every_list_operation {
     }
 
     macro_rules! every {
-        ($(($op:ident, $method:ident, $stream:ident)),* $(,)?) => {
+        ($(($op:ident, $method:ident, $stream:ident, $($types:tt)*)),* $(,)?) => {
             #[test]
             fn streamed_records_equal_the_whole_parse_on_every_sample() {
                 $( agree::<kareo_sdk::operations::$op>(); )*

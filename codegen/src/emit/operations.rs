@@ -146,6 +146,12 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
         .zip(ops)
         .map(|((_, o), op)| typed_path(o, &op.output))
         .collect();
+    let list_requests: Vec<&TokenStream> = requests
+        .iter()
+        .zip(&lists)
+        .filter(|(_, l)| l.is_some())
+        .map(|(r, _)| r)
+        .collect();
     let stream_methods: Vec<syn::Ident> = list_methods
         .iter()
         .map(|f| format_ident!("stream_{}", f.to_string().trim_start_matches("r#")))
@@ -178,12 +184,12 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> crate::error::Result<TokenStream> {
         }
         /// Calls macro `$m` once with every list operation (those implementing
         /// `ListOperation`, whose records can be streamed) as
-        /// `(MarkerType, snake_case_name, stream_snake_case_name)`, in the binding's order, as
-        /// [`for_each_operation!`] does.
+        /// `(MarkerType, snake_case_name, stream_snake_case_name, module::RequestType)`, in the
+        /// binding's order, as [`for_each_operation!`] does.
         #[macro_export]
         macro_rules! for_each_list_operation {
             ($m:ident) => {
-                $m! { #((#list_markers, #list_methods, #stream_methods)),* }
+                $m! { #((#list_markers, #list_methods, #stream_methods, #list_requests)),* }
             };
         }
         /// Calls macro `$m` once with every operation implementing `DateWindow` (a request date

@@ -473,24 +473,23 @@ macro_rules! operation_methods {
 crate::for_each_operation!(operation_methods);
 
 macro_rules! stream_methods {
-    ($(($op:ident, $method:ident, $stream:ident)),* $(,)?) => {
+    ($(($op:ident, $method:ident, $stream:ident, $reqm:ident::$req:ident)),* $(,)?) => {
         /// One streaming method per list operation of the WSDL.
         impl KareoClient {
             $(
                 #[doc = concat!(
-                    "Calls [`", stringify!($op), "`](crate::operations::", stringify!($op), ") with its ",
-                    "[request](crate::operations::", stringify!($op), "::Request) and streams ",
+                    "Calls [`", stringify!($op), "`](crate::operations::", stringify!($op), ") with a [`",
+                    stringify!($req), "`](crate::", stringify!($reqm), "::", stringify!($req), ") and streams ",
                     "its records as they arrive: [`KareoClient::stream`] for this operation (the whole ",
                     "response at once is [`", stringify!($method), "`](Self::", stringify!($method), ")). ",
-                    "Each item is the operation's [`ListOperation::Item`](crate::xml::ListOperation::Item); ",
-                    "[`", stringify!($op), "`](crate::operations::", stringify!($op), ")'s page names the ",
-                    "concrete request and record types.",
+                    "Each item is the operation's [`ListOperation::Item`](crate::xml::ListOperation::Item), ",
+                    "the record type [`", stringify!($op), "`](crate::operations::", stringify!($op), ")'s page names.",
                 )]
                 pub async fn $stream(
                     &self,
-                    request: <crate::operations::$op as Operation>::Request,
+                    request: impl Into<crate::$reqm::$req>,
                 ) -> Result<ListStream<crate::operations::$op>, Error> {
-                    self.stream::<crate::operations::$op>(request).await
+                    self.stream::<crate::operations::$op>(request.into()).await
                 }
             )*
         }

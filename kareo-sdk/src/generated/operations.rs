@@ -2695,23 +2695,27 @@ macro_rules! for_each_operation {
 
 /// Calls macro `$m` once with every list operation (those implementing
 /// `ListOperation`, whose records can be streamed) as
-/// `(MarkerType, snake_case_name, stream_snake_case_name)`, in the binding's order, as
-/// [`for_each_operation!`] does.
+/// `(MarkerType, snake_case_name, stream_snake_case_name, module::RequestType)`, in the
+/// binding's order, as [`for_each_operation!`] does.
 #[macro_export]
 macro_rules! for_each_list_operation {
     ($m:ident) => {
-        $m ! { (GetAllPatients, get_all_patients, stream_get_all_patients),
-        (GetAppointments, get_appointments, stream_get_appointments), (GetCharges,
-        get_charges, stream_get_charges), (GetPatients, get_patients,
-        stream_get_patients), (GetPayments, get_payments, stream_get_payments),
-        (GetProviders, get_providers, stream_get_providers), (GetPractices,
-        get_practices, stream_get_practices), (GetTransactions, get_transactions,
-        stream_get_transactions), (GetServiceLocations, get_service_locations,
-        stream_get_service_locations), (GetProcedureCodes, get_procedure_codes,
-        stream_get_procedure_codes), (GetExternalVendors, get_external_vendors,
-        stream_get_external_vendors), (GetEncounterDetails, get_encounter_details,
-        stream_get_encounter_details), (GetThrottles, get_throttles,
-        stream_get_throttles) }
+        $m ! { (GetAllPatients, get_all_patients, stream_get_all_patients,
+        types::GetAllPatientsReq), (GetAppointments, get_appointments,
+        stream_get_appointments, types::GetAppointmentsReq), (GetCharges, get_charges,
+        stream_get_charges, types::GetChargesReq), (GetPatients, get_patients,
+        stream_get_patients, types::GetPatientsReq), (GetPayments, get_payments,
+        stream_get_payments, types::GetPaymentsReq), (GetProviders, get_providers,
+        stream_get_providers, types::GetProvidersReq), (GetPractices, get_practices,
+        stream_get_practices, types::GetPracticesReq), (GetTransactions,
+        get_transactions, stream_get_transactions, types::GetTransactionsReq),
+        (GetServiceLocations, get_service_locations, stream_get_service_locations,
+        types::GetServiceLocationsReq), (GetProcedureCodes, get_procedure_codes,
+        stream_get_procedure_codes, types::GetProcedureCodesReq), (GetExternalVendors,
+        get_external_vendors, stream_get_external_vendors, types::GetExternalVendorsReq),
+        (GetEncounterDetails, get_encounter_details, stream_get_encounter_details,
+        types::GetEncounterDetailsReq), (GetThrottles, get_throttles,
+        stream_get_throttles, types::GetThrottlesReq) }
     };
 }
 
