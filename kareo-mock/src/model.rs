@@ -266,7 +266,7 @@ fn create_patient(q: &CreatePatientReq, r: &mut ModifyPatientResp, cx: &mut Ctx<
     };
     apply_patient!(&mut p, src);
     p.created_date = p.last_modified_date.clone();
-    let id = cx.store.add_patient(p);
+    let id = cx.store.add_patient(p).to_string();
     if let Some(p) = cx.store.patient(&id) {
         modified(r, p);
     }
@@ -464,7 +464,7 @@ fn create_appointment(q: &CreateAppointmentReq, r: &mut CreateAppointmentResp, c
         .store
         .appointments
         .iter()
-        .find(|a| a.appointment_id == Some(id))
+        .find(|a| a.appointment_id == Some(i64::from(id)))
         .cloned()
         .map_or(Nillable::Nil, Nillable::Value);
     Outcome::Done
@@ -678,7 +678,7 @@ fn create_encounter(q: &CreateEncounterReq, r: &mut CreateEncounterResp, cx: &mu
         },
         None => None,
     };
-    let id = i32::try_from(cx.store.next_id()).unwrap_or(i32::MAX);
+    let id = cx.store.next_id32();
     let status = e.encounter_status.as_ref().map_or("Draft", |s| s.as_str()).to_owned();
     let posted = e.post_date.value().map_or_else(Moment::now, Moment::of);
     let mut lines = Vec::new();
@@ -712,7 +712,7 @@ fn create_encounter(q: &CreateEncounterReq, r: &mut CreateEncounterResp, cx: &mu
             let mut built = ServiceLineRes::default();
             built.encounter_id = Some(id);
             built.service_line_external_id = line.external_id.clone();
-            built.service_line_id = charge_id.parse().ok();
+            built.service_line_id = Some(charge_id);
             built
         });
     }
@@ -855,7 +855,7 @@ fn create_payment(q: &CreatePaymentRequest, r: &mut CreatePaymentResp, cx: &mut 
         built
     };
     let id = cx.store.add_payment(data);
-    r.payment_id = id.parse().ok();
+    r.payment_id = Some(id);
     r.practice_id = practice_id.parse().ok();
     r.practice_name = s("Mock Practice");
     Outcome::Done
@@ -960,7 +960,7 @@ fn register_vendor(q: &RegisterExternalVendorReq, r: &mut RegisterExternalVendor
     let vendor = match existing {
         Some(v) => v.clone(),
         None => {
-            let id = i32::try_from(cx.store.next_id()).unwrap_or(i32::MAX);
+            let id = cx.store.next_id32();
             let v = {
                 let mut built = ExternalVendorData::default();
                 built.external_vendor_id = Nillable::Value(id);

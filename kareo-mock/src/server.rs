@@ -15,6 +15,7 @@ use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use kareo_sdk::envelope::{self, Fault};
+use kareo_sdk::ids::{AppointmentId, ChargeId, PatientId, PaymentId};
 use kareo_sdk::operations::{self, OPERATIONS};
 use kareo_sdk::types::*;
 use kareo_sdk::values::chrono::Days;
@@ -420,28 +421,31 @@ impl MockKareo {
 
     // --- records -------------------------------------------------------------------------------
 
-    /// Adds a patient (invent it: the mock is for test data only). An empty `ID` gets a new
-    /// one, a missing `PatientFullName`, `CreatedDate` or `LastModifiedDate` is filled in.
+    /// Adds a patient (invent it: the mock is for test data only). A record without an `ID`
+    /// Kareo could have issued (a positive 32-bit integer: none, blank or other text) gets a
+    /// new one; a missing `PatientFullName`, `CreatedDate` or `LastModifiedDate` is filled in.
     /// Returns its ID.
-    pub fn add_patient(&self, patient: PatientData) -> String {
-        lock(&self.state.store).add_patient(patient)
+    pub fn add_patient(&self, patient: PatientData) -> PatientId {
+        PatientId::new(lock(&self.state.store).add_patient(patient))
     }
 
-    /// Adds an appointment; an unset `AppointmentId` gets a new one. Returns its ID. Its
-    /// patient is `PatientSummary.PatientId`.
-    pub fn add_appointment(&self, appointment: AppointmentCreate) -> i64 {
-        lock(&self.state.store).add_appointment(appointment)
+    /// Adds an appointment; one without an `AppointmentId` Kareo could have issued gets a new
+    /// one. Returns its ID. Its patient is `PatientSummary.PatientId`.
+    pub fn add_appointment(&self, appointment: AppointmentCreate) -> AppointmentId {
+        AppointmentId::new(lock(&self.state.store).add_appointment(appointment))
     }
 
     /// Adds a charge (what `GetCharges` reads: write dates as `6/2/2026`, money as
-    /// `1200.0000`); an empty `ID` gets a new one. Returns its ID.
-    pub fn add_charge(&self, charge: ChargeData) -> String {
-        lock(&self.state.store).add_charge(charge)
+    /// `1200.0000`, or set them with the typed setters); one without an `ID` Kareo could have
+    /// issued gets a new one. Returns its ID.
+    pub fn add_charge(&self, charge: ChargeData) -> ChargeId {
+        ChargeId::new(lock(&self.state.store).add_charge(charge))
     }
 
-    /// Adds a payment (what `GetPayments` reads); an empty `ID` gets a new one. Returns its ID.
-    pub fn add_payment(&self, payment: PaymentData) -> String {
-        lock(&self.state.store).add_payment(payment)
+    /// Adds a payment (what `GetPayments` reads); one without an `ID` Kareo could have issued
+    /// gets a new one. Returns its ID.
+    pub fn add_payment(&self, payment: PaymentData) -> PaymentId {
+        PaymentId::new(lock(&self.state.store).add_payment(payment))
     }
 
     /// Adds a provider (what `GetProviders` lists).

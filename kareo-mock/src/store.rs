@@ -74,17 +74,23 @@ impl Store {
         self.next_id
     }
 
-    /// An ID for a record that came without one, or the one it has.
-    fn id_or_next(&mut self, id: &Nillable<String>) -> String {
-        match id.value().filter(|v| !v.is_empty()) {
-            Some(v) => v.clone(),
-            None => self.next_id().to_string(),
+    /// A new identifier in Kareo's 32-bit range.
+    pub(crate) fn next_id32(&mut self) -> i32 {
+        i32::try_from(self.next_id()).unwrap_or(i32::MAX)
+    }
+
+    /// The record's ID when it has one Kareo could have issued (a positive 32-bit integer);
+    /// otherwise (none, blank, or text no Kareo ID reads as) a new one.
+    fn id_or_next(&mut self, id: &Nillable<String>) -> i32 {
+        match id.value().and_then(|v| v.trim().parse::<i32>().ok()).filter(|v| *v > 0) {
+            Some(v) => v,
+            None => self.next_id32(),
         }
     }
 
-    pub(crate) fn add_patient(&mut self, mut p: PatientData) -> String {
+    pub(crate) fn add_patient(&mut self, mut p: PatientData) -> i32 {
         let id = self.id_or_next(&p.id);
-        p.id = s(id.clone());
+        p.id = s(id.to_string());
         if p.patient_full_name.is_absent() {
             p.patient_full_name = s(full_name(&[
                 text(&p.first_name),
@@ -99,14 +105,12 @@ impl Store {
         if p.last_modified_date.is_absent() {
             p.last_modified_date = s(now);
         }
-        let numeric = id.parse::<i64>().ok();
-        match (&mut self.patient_order, numeric) {
+        let n = i64::from(id);
+        match &mut self.patient_order {
             // Appended in ID order (as seeded patients are): the order stays valid.
-            (Some(order), Some(n)) if order.last().is_none_or(|(last, _)| *last <= n) => {
-                order.push((n, self.patients.len()))
-            }
-            (Some(_), Some(_)) => self.patient_order = None,
-            _ => {}
+            Some(order) if order.last().is_none_or(|(last, _)| *last <= n) => order.push((n, self.patients.len())),
+            Some(_) => self.patient_order = None,
+            None => {}
         }
         self.patients.push(p);
         id
@@ -135,12 +139,12 @@ impl Store {
         (order, patients)
     }
 
-    pub(crate) fn add_appointment(&mut self, mut a: AppointmentCreate) -> i64 {
-        let id = match a.appointment_id {
+    pub(crate) fn add_appointment(&mut self, mut a: AppointmentCreate) -> i32 {
+        let id = match a.appointment_id.and_then(|id| i32::try_from(id).ok()) {
             Some(id) if id > 0 => id,
-            _ => self.next_id(),
+            _ => self.next_id32(),
         };
-        a.appointment_id = Some(id);
+        a.appointment_id = Some(i64::from(id));
         if a.created_at.is_absent() {
             a.created_at = Moment::now().date_time().map_or(Nillable::Absent, Nillable::Value);
         }
@@ -148,16 +152,16 @@ impl Store {
         id
     }
 
-    pub(crate) fn add_charge(&mut self, mut c: ChargeData) -> String {
+    pub(crate) fn add_charge(&mut self, mut c: ChargeData) -> i32 {
         let id = self.id_or_next(&c.id);
-        c.id = s(id.clone());
+        c.id = s(id.to_string());
         self.charges.push(c);
         id
     }
 
-    pub(crate) fn add_payment(&mut self, mut p: PaymentData) -> String {
+    pub(crate) fn add_payment(&mut self, mut p: PaymentData) -> i32 {
         let id = self.id_or_next(&p.id);
-        p.id = s(id.clone());
+        p.id = s(id.to_string());
         self.payments.push(p);
         id
     }

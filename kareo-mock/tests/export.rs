@@ -139,8 +139,8 @@ async fn a_record_on_the_boundary_day_is_in_both_adjacent_windows() {
                 .await
                 .expect("second"),
         );
-        assert_eq!(a, [boundary.clone(), before.clone()], "{first:?}");
-        assert_eq!(b, [boundary.clone(), after.clone()], "{second:?}");
+        assert_eq!(a, [boundary.to_string(), before.to_string()], "{first:?}");
+        assert_eq!(b, [boundary.to_string(), after.to_string()], "{second:?}");
     }
 
     // An appointment late on the boundary day, read by day ends.
@@ -387,7 +387,7 @@ async fn paging_sees_patients_added_out_of_id_order() {
         built
     });
     let (ids, sizes) = page_all(&client, Some(2)).await;
-    assert_eq!(ids, [low.as_str(), "100000", "100001", "100002"]);
+    assert_eq!(ids, [low.to_string().as_str(), "100000", "100001", "100002"]);
     assert_eq!(sizes, [2, 2]);
     mock.set_patient_count(1);
     assert_eq!(page_all(&client, None).await.0, ["100000"]);

@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use kareo_sdk::client::{
     BoxFuture, HttpRequest, HttpResponse, KareoClient, RateLimit, RetryPolicy, Transport, TransportError,
 };
+use kareo_sdk::ids::ChargeId;
 use kareo_sdk::operations::{self, GetAppointments, GetCharges, GetPatients, THROTTLES};
 use kareo_sdk::types::{ChargeData, GetChargesReq, GetChargesResp};
 use kareo_sdk::xml::{DateWindow, Limits, ListOperation, Nillable, Operation};
@@ -569,10 +570,7 @@ mod against_the_kit {
             charges.push(charge.unwrap());
         }
         let windows = export.progress().windows_done;
-        let got: Vec<String> = charges
-            .iter()
-            .map(|c| c.id.value().cloned().unwrap_or_default())
-            .collect();
+        let got: Vec<ChargeId> = charges.iter().map(|c| c.id_value().unwrap().unwrap()).collect();
         let mut sorted_expected = expected.clone();
         sorted_expected.sort_by_key(|id| got.iter().position(|g| g == id));
         assert_eq!(got.len(), expected.len(), "every charge of the year, each once");
