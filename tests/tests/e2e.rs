@@ -55,17 +55,11 @@ fn patients_request() -> GetPatientsReq {
 }
 
 fn new_patient() -> CreatePatientReq {
-    {
-        let mut built = CreatePatientReq::default();
-        built.patient = Some({
-            let mut built = PatientCreate::default();
-            built.first_name = "Alpha".to_owned().into();
-            built.last_name = "Testpatient".to_owned().into();
-            built.email_address = "alpha@example.invalid".to_owned().into();
-            built
-        });
-        built
-    }
+    PatientCreate::new()
+        .first_name("Alpha")
+        .last_name("Testpatient")
+        .email_address("alpha@example.invalid")
+        .into()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -139,37 +133,43 @@ async fn create_patient_and_appointment_return_new_ids() {
     let mock = mock().await;
     let client = client(&mock);
     let created = client.create_patient(new_patient()).await.expect("patient created");
-    let id = created.patient_id.value().copied().expect("new patient id");
-    assert!(id >= 50_000);
+    let patient: PatientId = created.id().expect("new patient id");
+    assert!(patient.get() >= 50_000);
 
     let start = "2024-05-01T09:00:00".parse().expect("date");
     let end = "2024-05-01T09:30:00".parse().expect("date");
-    let request = {
-        let mut built = CreateAppointmentReq::default();
-        built.appointment = Some({
-            let mut built = appointment_defaults(start, end);
-            built.appointment_status = AppointmentStatus::Scheduled;
-            built.appointment_type = AppointmentType::P;
-            built.practice_id = 1;
-            built.service_location_id = 3;
-            built.start_time = start;
-            built.end_time = end;
-            built.is_recurring = false;
-            built.patient_summary = Nillable::Value({
-                let mut built = PatientSummary::default();
-                built.patient_id = Some(i64::from(id));
-                built
-            });
-            built.notes = "Mock visit".to_owned().into();
-            built
-        });
-        built
-    };
-    let response = client.create_appointment(request).await.expect("appointment created");
+    let appointment = appointment_defaults(start, end)
+        .patient_summary(PatientSummary::new().patient_id(patient))
+        .notes("Mock visit");
+    let response = client
+        .create_appointment(appointment)
+        .await
+        .expect("appointment created");
+    let id: AppointmentId = response.id().expect("the new appointment's id");
     let appointment = response.appointment.value().expect("appointment echoed");
-    assert!(appointment.appointment_id.is_some());
+    assert_eq!(appointment.appointment_id, Some(i64::from(id.get())));
     assert_eq!(appointment.start_time, start);
     assert_eq!(appointment.notes.value().map(String::as_str), Some("Mock visit"));
+    let summary = appointment.patient_summary.value().expect("patient");
+    assert_eq!(
+        summary.patient_id_value(),
+        Ok(Some(patient)),
+        "one PatientId type, int or long on the wire"
+    );
+}
+
+#[test]
+fn a_response_without_the_record_id_is_an_error_naming_the_member() {
+    let err = ModifyPatientResp::default().id().expect_err("no PatientID");
+    assert_eq!(err.member(), Some("ModifyPatientResp/PatientID"));
+    let err = CreateAppointmentResp::default().id().expect_err("no Appointment");
+    assert_eq!(err.member(), Some("CreateAppointmentResp/Appointment/AppointmentId"));
+    let e: kareo_sdk::Error = err.into();
+    assert!(
+        e.to_string()
+            .contains("CreateAppointmentResp/Appointment/AppointmentId"),
+        "{e}"
+    );
 }
 
 fn appointment_defaults(start: kareo_sdk::xml::DateTime, end: kareo_sdk::xml::DateTime) -> AppointmentCreate {

@@ -322,3 +322,31 @@ fn unspecified_utc_and_offset_stay_apart() {
     assert_ne!(values[1], values[2]);
     let _: NaiveDateTime = values[0].naive();
 }
+
+#[test]
+fn identifiers_read_from_any_wire_form_and_fail_naming_the_member() {
+    use kareo_sdk::ids::PatientId;
+    use kareo_sdk::types::{ModifyPatientResp, PatientData, PatientSummary};
+    // int, long and text members of one patient: one type.
+    let mut by_int = ModifyPatientResp::default();
+    by_int.patient_id = Nillable::Value(4711);
+    let by_long = PatientSummary::new().patient_id(PatientId::new(4711));
+    assert_eq!(by_long.patient_id, Some(4711_i64));
+    let mut by_text = PatientData::default();
+    by_text.id = Nillable::Value(" 4711 ".to_owned());
+    let want = Ok(Some(PatientId::new(4711)));
+    assert_eq!(by_int.patient_id_value(), want);
+    assert_eq!(by_long.patient_id_value(), want);
+    assert_eq!(by_text.id_value(), want.clone());
+    // A placeholder's blank ID is no ID; text that is no identifier, or a long beyond Kareo's
+    // 32-bit identifiers, is an error naming the member.
+    by_text.id = Nillable::Value(String::new());
+    assert_eq!(by_text.id_value(), Ok(None));
+    by_text.id = Nillable::Value("P-17".to_owned());
+    let e = by_text.id_value().expect_err("not an identifier");
+    assert_eq!((e.member(), e.text()), (Some("PatientData/ID"), "P-17"));
+    let mut too_big = PatientSummary::default();
+    too_big.patient_id = Some(i64::from(i32::MAX) + 1);
+    let e = too_big.patient_id_value().expect_err("beyond 32 bits");
+    assert_eq!(e.member(), Some("PatientSummary/PatientId"));
+}

@@ -709,6 +709,15 @@ impl From<chrono::NaiveDateTime> for DateTime {
     }
 }
 
+impl From<chrono::NaiveDate> for DateTime {
+    /// Midnight of the day, written with no zone: how .NET writes a date held in a `DateTime`
+    /// (a date of birth, a service date), so a member typed `xs:dateTime` that holds a day is
+    /// set from the day.
+    fn from(day: chrono::NaiveDate) -> Self {
+        DateTime::from_chrono(day.and_time(chrono::NaiveTime::MIN), Zone::Unspecified)
+    }
+}
+
 impl From<chrono::DateTime<chrono::Utc>> for DateTime {
     /// The instant, written with `Z`.
     fn from(at: chrono::DateTime<chrono::Utc>) -> Self {
