@@ -248,7 +248,7 @@ fn chrono_is_reachable_through_values() {
 fn a_date_of_birth_is_set_from_a_date_and_sent_as_midnight_without_zone() {
     let born = NaiveDate::from_ymd_opt(1980, 6, 2).expect("a day");
     let patient = kareo_sdk::types::PatientCreate::new().dateof_birth(born);
-    let sent = patient.dateof_birth.value().expect("set").clone();
+    let sent = *patient.dateof_birth.value().expect("set");
     assert_eq!(sent.to_string(), "1980-06-02T00:00:00");
     assert_eq!(sent.zone(), Zone::Unspecified);
     assert_eq!(sent.to_naive().map(|at| at.date()), Ok(born));
