@@ -31,10 +31,12 @@
 //!
 //! The generated records have an accessor for each member that the overrides
 //! (`wsdl/overrides.toml`, section `[values]`) declare to hold one of these kinds, e.g.
-//! [`ChargeData::posting_date_value`](crate::types::ChargeData::posting_date_value), and request
-//! types (filters) a setter that writes the form the service accepts, e.g.
-//! [`ChargeFilter::set_from_posting_date_value`](crate::types::ChargeFilter::set_from_posting_date_value).
-//! The generated file lists them all: `kareo-sdk/src/generated/values.rs`.
+//! [`ChargeData::posting_date_value`](crate::types::ChargeData::posting_date_value), and the
+//! member's builder setter takes the typed value and writes the form the service accepts, e.g.
+//! [`ChargeFilter::from_posting_date`](method@crate::types::ChargeFilter::from_posting_date)
+//! (`ChargeFilter::new().from_posting_date(day)`). The generated files list them all:
+//! `kareo-sdk/src/generated/values.rs` (accessors) and `builders.rs` (setters). Members holding
+//! an entity's identifier read and take an [`Id`] ([`crate::ids`]) in the same way.
 //!
 //! # Nothing is lost
 //!
