@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use kareo_mock::{MockKareo, Settings};
-use kareo_sdk::operations::{GetAllPatients, GetCharges};
 use kareo_sdk::ids::PatientId;
+use kareo_sdk::operations::{GetAllPatients, GetCharges};
 use kareo_sdk::types::ChargeData;
 use kareo_sdk::values::Decimal;
 use kareo_sdk::xml::{ListOperation, Operation};
