@@ -165,13 +165,16 @@ fn field_ident(field: &str) -> syn::Ident {
     syn::parse_str(field).unwrap_or_else(|_| format_ident!("r#{}", field))
 }
 
+/// A type's `{Type}Required` struct: its name, its `cfg` attribute and its declaration.
+type RequiredStruct = (syn::Ident, TokenStream, TokenStream);
+
 fn emit_struct(
     ctx: &Ctx<'_>,
     claims: &Claims,
     t: &TypeDef,
     s: &StructType,
     taken: &HashSet<String>,
-) -> Result<(Option<(syn::Ident, TokenStream, TokenStream)>, TokenStream)> {
+) -> Result<(Option<RequiredStruct>, TokenStream)> {
     let ident = ctx.type_ident(&t.name);
     let fields = names::field_names(s.members.iter().map(|m| m.name.as_str()));
     let field_idents: Vec<syn::Ident> = fields.iter().map(|f| field_ident(f.trim_start_matches("r#"))).collect();
@@ -265,7 +268,7 @@ fn emit_struct(
             let source = if single { quote!(#f) } else { quote!(required.#f) };
             let (_, value) = param(ctx, claims, &t.name, m, &source, true);
             let value = wrap(ctx, m, value);
-            if value.to_string() == f.to_string() {
+            if *f == value.to_string() {
                 // `Self { label }`: the parameter itself.
                 return quote!(#f);
             }
