@@ -122,7 +122,7 @@ pub(super) fn emit(ctx: &Ctx<'_>, claims: &Claims) -> Result<TokenStream> {
         let member = format!("{}/{}", root.name.local, r.path.join("/"));
         let ident = ctx.type_ident(&root.name);
         let doc = super::doc_attrs(&format!(
-            "The identifier of the record this response is about: `{}`, as a [`{name}`](super::ids::{name}).\n\nAn [`InvalidValue`]({}::InvalidValue) naming `{member}` when the response does not hold one.",
+            "The identifier of the record this response is about: `{}`, as a [`{name}`].\n\nAn [`InvalidValue`]({}::InvalidValue) naming `{member}` when the response does not hold one.",
             r.path.join("/"),
             quote!(#vrt).to_string().replace(' ', ""),
         ));

@@ -192,7 +192,7 @@ pub type ExternalVendorId = crate::values::Id<kinds::ExternalVendor>;
 pub type DocumentId = crate::values::Id<kinds::Document>;
 
 impl super::types::ModifyPatientResp {
-    /// The identifier of the record this response is about: `PatientID`, as a [`PatientId`](super::ids::PatientId).
+    /// The identifier of the record this response is about: `PatientID`, as a [`PatientId`].
     ///
     /// An [`InvalidValue`](crate::values::InvalidValue) naming `ModifyPatientResp/PatientID` when the response does not hold one.
     pub fn id(&self) -> Result<super::ids::PatientId, crate::values::InvalidValue> {
@@ -202,7 +202,7 @@ impl super::types::ModifyPatientResp {
 }
 
 impl super::types::CreateEncounterResp {
-    /// The identifier of the record this response is about: `EncounterID`, as a [`EncounterId`](super::ids::EncounterId).
+    /// The identifier of the record this response is about: `EncounterID`, as a [`EncounterId`].
     ///
     /// An [`InvalidValue`](crate::values::InvalidValue) naming `CreateEncounterResp/EncounterID` when the response does not hold one.
     pub fn id(&self) -> Result<super::ids::EncounterId, crate::values::InvalidValue> {
@@ -212,7 +212,7 @@ impl super::types::CreateEncounterResp {
 }
 
 impl super::types::CreatePaymentResp {
-    /// The identifier of the record this response is about: `PaymentID`, as a [`PaymentId`](super::ids::PaymentId).
+    /// The identifier of the record this response is about: `PaymentID`, as a [`PaymentId`].
     ///
     /// An [`InvalidValue`](crate::values::InvalidValue) naming `CreatePaymentResp/PaymentID` when the response does not hold one.
     pub fn id(&self) -> Result<super::ids::PaymentId, crate::values::InvalidValue> {
@@ -222,7 +222,7 @@ impl super::types::CreatePaymentResp {
 }
 
 impl super::types::CreateAppointmentResp {
-    /// The identifier of the record this response is about: `Appointment/AppointmentId`, as a [`AppointmentId`](super::ids::AppointmentId).
+    /// The identifier of the record this response is about: `Appointment/AppointmentId`, as a [`AppointmentId`].
     ///
     /// An [`InvalidValue`](crate::values::InvalidValue) naming `CreateAppointmentResp/Appointment/AppointmentId` when the response does not hold one.
     pub fn id(&self) -> Result<super::ids::AppointmentId, crate::values::InvalidValue> {
@@ -239,7 +239,7 @@ impl super::types::CreateAppointmentResp {
 }
 
 impl super::types::UpdateAppointmentResp {
-    /// The identifier of the record this response is about: `Appointment/AppointmentId`, as a [`AppointmentId`](super::ids::AppointmentId).
+    /// The identifier of the record this response is about: `Appointment/AppointmentId`, as a [`AppointmentId`].
     ///
     /// An [`InvalidValue`](crate::values::InvalidValue) naming `UpdateAppointmentResp/Appointment/AppointmentId` when the response does not hold one.
     pub fn id(&self) -> Result<super::ids::AppointmentId, crate::values::InvalidValue> {
@@ -256,7 +256,7 @@ impl super::types::UpdateAppointmentResp {
 }
 
 impl super::types::DeleteAppointmentResp {
-    /// The identifier of the record this response is about: `AppointmentId`, as a [`AppointmentId`](super::ids::AppointmentId).
+    /// The identifier of the record this response is about: `AppointmentId`, as a [`AppointmentId`].
     ///
     /// An [`InvalidValue`](crate::values::InvalidValue) naming `DeleteAppointmentResp/AppointmentId` when the response does not hold one.
     pub fn id(&self) -> Result<super::ids::AppointmentId, crate::values::InvalidValue> {
@@ -269,7 +269,7 @@ impl super::types::DeleteAppointmentResp {
 }
 
 impl super::types::DeleteDocumentResp {
-    /// The identifier of the record this response is about: `DocumentId`, as a [`DocumentId`](super::ids::DocumentId).
+    /// The identifier of the record this response is about: `DocumentId`, as a [`DocumentId`].
     ///
     /// An [`InvalidValue`](crate::values::InvalidValue) naming `DeleteDocumentResp/DocumentId` when the response does not hold one.
     pub fn id(&self) -> Result<super::ids::DocumentId, crate::values::InvalidValue> {

@@ -32,8 +32,9 @@
 //! The generated records have an accessor for each member that the overrides
 //! (`wsdl/overrides.toml`, section `[values]`) declare to hold one of these kinds, e.g.
 //! [`ChargeData::posting_date_value`](crate::types::ChargeData::posting_date_value), and request
-//! types (filters) a setter that writes the form the service accepts, e.g.
-//! [`ChargeFilter::set_from_posting_date_value`](crate::types::ChargeFilter::set_from_posting_date_value).
+//! types (filters) a builder setter that takes the typed value and writes the form the service
+//! accepts, e.g. [`ChargeFilter::from_posting_date`](crate::types::ChargeFilter::from_posting_date)
+//! (`ChargeFilter::new().from_posting_date(day)` writes `6/2/2026`).
 //! The generated file lists them all: `kareo-sdk/src/generated/values.rs`.
 //!
 //! # Nothing is lost
