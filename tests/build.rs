@@ -1,6 +1,6 @@
 //! Compiles the workspace README's Rust code blocks, exactly as written, into the tests: each
 //! ```` ```rust ```` block becomes a module named after the first function it defines, so the
-//! README's examples cannot drift from the code, and tests can run them (`tests/readme.rs`).
+//! README's examples cannot drift from the code, and tests can run them (`tests/export.rs` includes them).
 
 use std::fmt::Write as _;
 use std::path::Path;

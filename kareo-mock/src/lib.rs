@@ -25,7 +25,6 @@
 //! assert_eq!(found.patients.value().map(Vec::len), Some(1));
 //! let listed = &found.patients.value().expect("one patient")[0];
 //! assert_eq!(listed.id_value()?, Some(patient_id));
-//! assert_eq!(found.patients.value().map(Vec::len), Some(1));
 //! assert_eq!(mock.ignored_members(), 0, "nothing the client sent was lost");
 //! # Ok(())
 //! # }

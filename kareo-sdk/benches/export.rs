@@ -18,8 +18,10 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use kareo_mock::{MockKareo, Settings};
+use kareo_sdk::ids::PatientId;
 use kareo_sdk::operations::{GetAllPatients, GetCharges};
 use kareo_sdk::types::ChargeData;
+use kareo_sdk::values::Decimal;
 use kareo_sdk::xml::{ListOperation, Operation};
 use kareo_sdk::KareoClient;
 
@@ -214,13 +216,12 @@ fn serve_mock(patients: usize, charges: usize, throttles: bool) {
     let (from, _) = year();
     for i in 0..charges {
         let day = from + chrono::Days::new((i * 365 / charges.max(1)) as u64);
-        mock.add_charge({
-            let mut built = ChargeData::default();
-            built.patient_id = "7001".to_owned().into();
-            built.posting_date = kareo_sdk::values::KareoDate::new(day).to_string().into();
-            built.total_charges = format!("{}.0000", 100 + i % 50).into();
-            built
-        });
+        mock.add_charge(
+            ChargeData::new()
+                .patient_id(PatientId::new(7001))
+                .posting_date(day)
+                .total_charges(Decimal::new((100 + i as i64 % 50) * 10_000, 4)), // 100.0000 to 149.0000
+        );
     }
     let mut out = std::io::stdout();
     let _ = writeln!(out, "{}", mock.endpoint());

@@ -46,17 +46,12 @@ fn bench(c: &mut Criterion) {
         .expect("client");
 
     // The bytes the client sends: the same request with the header it fills in.
-    let request = {
-        let mut built = GetPatientsReq::default();
-        built.request_header = Some({
-            let mut built = RequestHeader::default();
-            built.customer_key = MOCK_CUSTOMER_KEY.to_owned().into();
-            built.user = MOCK_USER.to_owned().into();
-            built.password = MOCK_PASSWORD.to_owned().into();
-            built
-        });
-        built
-    };
+    let request = GetPatientsReq::new().request_header(
+        RequestHeader::new()
+            .customer_key(MOCK_CUSTOMER_KEY)
+            .user(MOCK_USER)
+            .password(MOCK_PASSWORD),
+    );
     let body = bytes::Bytes::from(envelope::write_request::<GetPatients>(&request).expect("request encodes"));
     // Building the client installed the rustls crypto provider reqwest needs.
     let raw = reqwest::Client::new();
@@ -79,7 +74,7 @@ fn bench(c: &mut Criterion) {
     // Sanity: both paths get the same 1,000 records.
     let captured = runtime.block_on(raw_post());
     let typed = runtime
-        .block_on(client.get_patients(GetPatientsReq::default()))
+        .block_on(client.get_patients(GetPatientsReq::new()))
         .expect("SDK call");
     assert_eq!(records(&typed), RECORDS);
     println!(
@@ -94,7 +89,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("sdk_call", |b| {
         b.iter(|| {
             let response = runtime
-                .block_on(client.get_patients(black_box(GetPatientsReq::default())))
+                .block_on(client.get_patients(black_box(GetPatientsReq::new())))
                 .expect("SDK call");
             black_box(records(&response))
         })

@@ -56,7 +56,7 @@ fn bench(c: &mut Criterion) {
     let export = |client: &KareoClient| {
         runtime.block_on(async {
             let mut stream = client
-                .stream::<GetAllPatients>(GetAllPatientsReq::default())
+                .stream::<GetAllPatients>(GetAllPatientsReq::new())
                 .await
                 .expect("stream opens");
             let mut n = 0u64;
@@ -80,17 +80,12 @@ fn bench(c: &mut Criterion) {
 
     // The captured body of 1,000 records.
     mock.serve_lists(Some(ListBody::new(1_000).populated()));
-    let request = {
-        let mut built = GetAllPatientsReq::default();
-        built.request_header = Some({
-            let mut built = RequestHeader::default();
-            built.customer_key = MOCK_CUSTOMER_KEY.to_owned().into();
-            built.user = MOCK_USER.to_owned().into();
-            built.password = MOCK_PASSWORD.to_owned().into();
-            built
-        });
-        built
-    };
+    let request = GetAllPatientsReq::new().request_header(
+        RequestHeader::new()
+            .customer_key(MOCK_CUSTOMER_KEY)
+            .user(MOCK_USER)
+            .password(MOCK_PASSWORD),
+    );
     let body = bytes::Bytes::from(envelope::write_request::<GetAllPatients>(&request).expect("request encodes"));
     let raw = reqwest::Client::new();
     let url = mock.endpoint();
@@ -171,7 +166,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("whole_call", |b| {
         b.iter(|| {
             let mut response = runtime
-                .block_on(client.get_all_patients(GetAllPatientsReq::default()))
+                .block_on(client.get_all_patients(GetAllPatientsReq::new()))
                 .expect("whole call");
             black_box(GetAllPatients::take_items(&mut response).len())
         })

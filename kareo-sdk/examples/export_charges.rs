@@ -17,6 +17,7 @@ use std::path::PathBuf;
 
 use kareo_sdk::client::ExportCursor;
 use kareo_sdk::operations::GetCharges;
+use kareo_sdk::types::GetChargesReq;
 use kareo_sdk::values::NaiveDate;
 use kareo_sdk::Error;
 
@@ -57,7 +58,7 @@ async fn run() -> Result<(), Error> {
             ),
             Err(_) => None,
         };
-        let mut export = target.client.export::<GetCharges>(Default::default(), from..=to)?;
+        let mut export = target.client.export::<GetCharges>(GetChargesReq::new(), from..=to)?;
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)

@@ -12,8 +12,9 @@
 use std::io::Write;
 
 use kareo_mock::MockKareo;
-use kareo_sdk::types::{CreatePatientReq, GetPatientsReq, PatientCreate};
-use kareo_sdk::xml::{DateTime, Nillable};
+use kareo_sdk::ids::PracticeId;
+use kareo_sdk::types::{GetPatientsReq, PatientCreate, PatientFilter};
+use kareo_sdk::values::NaiveDate;
 use kareo_sdk::{Error, KareoClient};
 
 #[tokio::main]
@@ -45,20 +46,16 @@ async fn run() -> Result<usize, Error> {
         let client = KareoClient::builder(mock.credentials())
             .endpoint(mock.endpoint())
             .build()?;
+        let born = NaiveDate::from_ymd_opt(1970, 1, 2)
+            .and_then(|day| day.and_hms_opt(0, 0, 0))
+            .expect("a valid date");
         for first_name in ["Ada", "Grace"] {
-            let patient = {
-                let mut built = PatientCreate::default();
-                built.first_name = first_name.into();
-                built.last_name = last_name.as_str().into();
-                built.dateof_birth = DateTime::new(1970, 1, 2, 0, 0, 0).map_or(Nillable::Absent, Nillable::Value);
-                built
-            };
-            let request = {
-                let mut built = CreatePatientReq::default();
-                built.patient = Some(patient);
-                built
-            };
-            client.create_patient(request).await?;
+            let patient = PatientCreate::new()
+                .first_name(first_name)
+                .last_name(last_name.as_str())
+                .dateof_birth(born)
+                .practice(PracticeId::new(1));
+            client.create_patient(patient).await?;
         }
         _mock = mock;
         client
@@ -68,8 +65,7 @@ async fn run() -> Result<usize, Error> {
         client.config().endpoint()
     );
 
-    let mut request = GetPatientsReq::default();
-    request.filter.last_name = last_name.into();
+    let request = GetPatientsReq::new().filter(PatientFilter::new().last_name(last_name));
     let mut records = client.stream_get_patients(request).await?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut n = 0;

@@ -14,7 +14,7 @@ use std::time::Duration;
 use kareo_mock::{Behavior, Rule};
 use kareo_sdk::client::RetryPolicy;
 use kareo_sdk::error::{SecurityFailure, TransportErrorKind};
-use kareo_sdk::types::{GetPatientsReq, GetPracticesReq};
+use kareo_sdk::types::{GetPatientsReq, GetPracticesReq, PatientFilter};
 use kareo_sdk::{Credentials, Error, KareoClient};
 
 /// What an application might do with each kind of failure.
@@ -84,7 +84,7 @@ async fn run() -> Result<(), Error> {
     let target = common::connect().await?;
     let client = &target.client;
     let Some(mock) = &target.mock else {
-        report("GetPractices", client.get_practices(GetPracticesReq::default()).await);
+        report("GetPractices", client.get_practices(GetPracticesReq::new()).await);
         return Ok(());
     };
 
@@ -92,7 +92,7 @@ async fn run() -> Result<(), Error> {
     mock.inject(Rule::new(Behavior::Throttle));
     report(
         "throttled once, then retried",
-        client.get_practices(GetPracticesReq::default()).await,
+        client.get_practices(GetPracticesReq::new()).await,
     );
 
     // Without retries, each failure shows as what it is.
@@ -129,7 +129,7 @@ async fn run() -> Result<(), Error> {
     ];
     for (label, behavior) in cases {
         mock.inject(Rule::new(behavior));
-        report(label, once.get_patients(GetPatientsReq::default()).await);
+        report(label, once.get_patients(GetPatientsReq::new()).await);
     }
 
     let wrong = KareoClient::builder(Credentials::new(
@@ -139,10 +139,9 @@ async fn run() -> Result<(), Error> {
     ))
     .endpoint(mock.endpoint())
     .build()?;
-    report("wrong password", wrong.get_practices(GetPracticesReq::default()).await);
+    report("wrong password", wrong.get_practices(GetPracticesReq::new()).await);
 
-    let mut bad = GetPatientsReq::default();
-    bad.filter.last_name = "control\u{7}character".to_owned().into();
+    let bad = GetPatientsReq::new().filter(PatientFilter::new().last_name("control\u{7}character"));
     report("invalid input", client.get_patients(bad).await);
 
     report(

@@ -8,7 +8,7 @@
 
 mod common;
 
-use kareo_sdk::types::GetPatientsReq;
+use kareo_sdk::types::{GetPatientsReq, PatientFilter};
 use kareo_sdk::Error;
 
 #[tokio::main]
@@ -27,13 +27,12 @@ async fn run() -> Result<(), Error> {
     }
 
     // `Filter` and `Fields` are always sent; an empty `Fields` returns whole records.
-    let mut request = GetPatientsReq::default();
-    request.filter.last_name = last_name.clone().into();
+    let mut filter = PatientFilter::new().last_name(last_name.as_str());
     if let Some(first) = first_name {
-        request.filter.first_name = first.into();
+        filter = filter.first_name(first);
     }
 
-    let response = target.client.get_patients(request).await?;
+    let response = target.client.get_patients(GetPatientsReq::new().filter(filter)).await?;
     let patients = response.patients.into_value().unwrap_or_default();
     println!("{} patient(s) with last name {last_name:?}:", patients.len());
     for p in patients.iter().take(20) {

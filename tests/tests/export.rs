@@ -77,6 +77,25 @@ async fn the_readme_stream_example_reads_every_patient_in_three_calls() {
 }
 
 #[tokio::test]
+async fn the_readme_export_example_writes_each_charge_once_and_resumes_from_its_cursor() {
+    let (mock, client) = fast().await;
+    mock.set_charge_count(730, day(2026, 1, 1), day(2026, 12, 31));
+    let mut lines = Vec::new();
+    let end = readme::export_charges::export_charges(&client, None, &mut lines)
+        .await
+        .unwrap();
+    assert_eq!(lines.len(), 730, "each charge once, boundary days included");
+    assert_eq!(lines.iter().collect::<HashSet<_>>().len(), 730);
+    let first_id = mock.charges()[0].id.value().cloned().unwrap();
+    assert_eq!(lines[0], format!("{first_id} 1/1/2026"), "`{{id}} {{posting date}}`");
+    // Resumed from the cursor after the last charge: nothing more to write.
+    readme::export_charges::export_charges(&client, Some(&end), &mut lines)
+        .await
+        .unwrap();
+    assert_eq!(lines.len(), 730);
+}
+
+#[tokio::test]
 async fn a_paged_stream_delivers_every_patient_exactly_once() {
     let (mock, client) = fast().await;
     mock.set_patient_count(2_500);

@@ -25,7 +25,8 @@ pub(super) fn emit(ctx: &Ctx<'_>, claims: &Claims) -> Result<TokenStream> {
         let type_name = &id.name;
         let entity = &id.entity;
         let marker_doc = super::doc_attrs(&format!(
-            "The entity of [`{type_name}`](super::{type_name}): {entity}s."
+            "The entity of [`{type_name}`](super::{type_name}): {}.",
+            plural(entity)
         ));
         kinds.push(quote! {
             #marker_doc
@@ -38,7 +39,9 @@ pub(super) fn emit(ctx: &Ctx<'_>, claims: &Claims) -> Result<TokenStream> {
         });
         let members: Vec<String> = id.members.iter().map(|(t, m)| format!("`{t}/{m}`")).collect();
         let doc = super::doc_attrs(&format!(
-            "A {entity}'s identifier: [`Id`]({rt}::Id) of {entity}s.\n\nThe members that hold one (by type name pattern): {}. Their setters take it, and their\n`{{member}}_value()` accessors return it.",
+            "{} {entity}'s identifier: [`Id`]({rt}::Id) of {}.\n\nThe members that hold one (by type name pattern): {}. Their setters take it, and their\n`{{member}}_value()` accessors return it.",
+            if entity.starts_with(['a', 'e', 'i', 'o', 'u']) { "An" } else { "A" },
+            plural(entity),
             members.join(", "),
             rt = ctx.config.values.as_ref().map_or("", |v| v.runtime_path.as_str()),
         ));
@@ -154,4 +157,12 @@ pub(super) fn emit(ctx: &Ctx<'_>, claims: &Claims) -> Result<TokenStream> {
         #(#types)*
         #(#accessors)*
     })
+}
+
+/// `patients`, `policies`.
+fn plural(noun: &str) -> String {
+    match noun.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'i', 'o', 'u']) => format!("{stem}ies"),
+        _ => format!("{noun}s"),
+    }
 }

@@ -1,58 +1,93 @@
 //! `practice-sync`: a small integration with a Kareo practice, as a downstream crate writes
 //! one on top of `kareo-sdk`. Its tests run against `kareo-mock`.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use kareo_sdk::ids::{AppointmentId, PatientId, PracticeId, ServiceLocationId};
 use kareo_sdk::operations::GetAppointments;
 use kareo_sdk::types::{
-    AppointmentData, CreatePatientReq, GetPatientsReq, PatientCreate, PatientData, PatientUpdate, UpdatePatientReq,
+    AppointmentCreate, AppointmentCreateRequired, AppointmentData, AppointmentStatus, AppointmentType, ChargeData,
+    ChargeFilter, GetAppointmentsReq, GetChargesReq, GetPatientsReq, PatientCreate, PatientData, PatientFilter,
+    PatientSummary, PatientUpdate,
 };
-use kareo_sdk::xml::{DateTime, Nillable};
 use kareo_sdk::{Error, KareoClient};
 
-fn text(v: &str) -> Nillable<String> {
-    Nillable::Value(v.to_owned())
+/// Where a practice sees its patients: the practice and one of its service locations. The
+/// identifiers are typed, so the two cannot be swapped.
+#[derive(Debug, Clone, Copy)]
+pub struct Clinic {
+    /// The practice.
+    pub practice: PracticeId,
+    /// The service location visits are booked at.
+    pub location: ServiceLocationId,
 }
 
-/// Registers a new patient; returns the ID the service gave it.
-pub async fn register_patient(client: &KareoClient, first: &str, last: &str, born: DateTime) -> Result<i32, Error> {
-    let created = client
-        .create_patient(CreatePatientReq {
-            patient: Some(PatientCreate {
-                first_name: text(first),
-                last_name: text(last),
-                dateof_birth: Nillable::Value(born),
-                ..PatientCreate::default()
-            }),
-            ..CreatePatientReq::default()
-        })
-        .await?;
-    created.patient_id.value().copied().ok_or_else(|| Error::InvalidInput {
-        operation: "CreatePatient",
-        message: "the service answered without a patient ID".to_owned(),
+/// Registers a new patient with the clinic's practice; returns the ID the service gave them.
+pub async fn register_patient(
+    client: &KareoClient,
+    clinic: Clinic,
+    first: &str,
+    last: &str,
+    born: NaiveDate,
+) -> Result<PatientId, Error> {
+    let patient = PatientCreate::new()
+        .first_name(first)
+        .last_name(last)
+        .dateof_birth(born.and_time(NaiveTime::MIN))
+        .practice(clinic.practice);
+    Ok(client.create_patient(patient).await?.id()?)
+}
+
+/// A scheduled visit of `minutes` for `patient` at the clinic, starting at `start` (the
+/// practice's wall clock).
+pub fn visit(clinic: Clinic, patient: PatientId, start: NaiveDateTime, minutes: i64) -> AppointmentCreate {
+    AppointmentCreate::new(AppointmentCreateRequired {
+        appointment_status: AppointmentStatus::Scheduled,
+        appointment_type: AppointmentType::P, // a patient's appointment
+        start_time: start.into(),
+        end_time: (start + chrono::TimeDelta::minutes(minutes)).into(),
+        is_recurring: false,
+        practice_id: clinic.practice,
+        service_location_id: clinic.location,
     })
+    .patient_summary(PatientSummary::new().patient_id(patient))
+}
+
+/// Books a visit; returns the appointment's ID.
+pub async fn book_visit(
+    client: &KareoClient,
+    clinic: Clinic,
+    patient: PatientId,
+    start: NaiveDateTime,
+    minutes: i64,
+) -> Result<AppointmentId, Error> {
+    let booked = client
+        .create_appointment(visit(clinic, patient, start, minutes))
+        .await?;
+    Ok(booked.id()?)
 }
 
 /// The patients with this last name.
 pub async fn find_patients(client: &KareoClient, last: &str) -> Result<Vec<PatientData>, Error> {
-    let mut request = GetPatientsReq::default();
-    request.filter.last_name = text(last);
+    let request = GetPatientsReq::new().filter(PatientFilter::new().last_name(last));
     let found = client.get_patients(request).await?;
     Ok(found.patients.into_value().unwrap_or_default())
 }
 
 /// Records a patient's move to another city.
-pub async fn record_move(client: &KareoClient, patient_id: i32, city: &str) -> Result<(), Error> {
+pub async fn record_move(client: &KareoClient, patient: PatientId, city: &str) -> Result<(), Error> {
     client
-        .update_patient(UpdatePatientReq {
-            patient: Some(PatientUpdate {
-                patient_id: Nillable::Value(patient_id),
-                city: text(city),
-                ..PatientUpdate::default()
-            }),
-            ..UpdatePatientReq::default()
-        })
+        .update_patient(PatientUpdate::new().patient_id(patient).city(city))
         .await?;
     Ok(())
+}
+
+/// The charges posted from `from` to `to` (both included), in one call: the service holds such
+/// a call to 60 days, and a range that ends before it starts is refused before it is sent
+/// (`Error::InvalidRange`).
+pub async fn charges_posted(client: &KareoClient, from: NaiveDate, to: NaiveDate) -> Result<Vec<ChargeData>, Error> {
+    let filter = ChargeFilter::new().from_posting_date(from).to_posting_date(to); // `6/1/2026`
+    let found = client.get_charges(GetChargesReq::new().filter(filter)).await?;
+    Ok(found.charges.into_value().unwrap_or_default())
 }
 
 /// Every appointment from `from` to `to`, however long the range: read window by window, as
@@ -63,7 +98,7 @@ pub async fn appointments_between(
     to: NaiveDate,
 ) -> Result<Vec<AppointmentData>, Error> {
     client
-        .export::<GetAppointments>(Default::default(), from..=to)?
+        .export::<GetAppointments>(GetAppointmentsReq::new(), from..=to)?
         .collect()
         .await
 }

@@ -362,18 +362,19 @@ impl KareoClient {
     ///
     /// ```no_run
     /// # async fn run(client: kareo_sdk::client::KareoClient) -> Result<(), kareo_sdk::Error> {
-    /// use kareo_sdk::values::NaiveDate;
     /// use kareo_sdk::operations::{GetAllPatients, GetCharges};
+    /// use kareo_sdk::types::{GetAllPatientsReq, GetChargesReq};
+    /// use kareo_sdk::values::NaiveDate;
     ///
     /// // Every patient, page after page.
-    /// let mut patients = client.export::<GetAllPatients>(Default::default(), ..)?;
+    /// let mut patients = client.export::<GetAllPatients>(GetAllPatientsReq::new(), ..)?;
     /// while let Some(patient) = patients.next().await {
-    ///     println!("{:?}", patient?.id);
+    ///     println!("{:?}", patient?.id_value()?); // Some(PatientId(4711))
     /// }
     ///
     /// // A year of charges, window after window.
     /// let (from, to) = (NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
-    /// let mut charges = client.export::<GetCharges>(Default::default(), from..=to)?;
+    /// let mut charges = client.export::<GetCharges>(GetChargesReq::new(), from..=to)?;
     /// while let Some(charge) = charges.next().await {
     ///     let charge = charge?;
     ///     // ... write the charge, then keep `charges.cursor().to_string()` with it.

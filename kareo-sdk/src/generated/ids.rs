@@ -84,7 +84,7 @@ pub mod kinds {
         const TYPE: &'static str = "ProcedureCodeId";
         const ENTITY: &'static str = "procedure code";
     }
-    /// The entity of [`InsurancePolicyId`](super::InsurancePolicyId): insurance policys.
+    /// The entity of [`InsurancePolicyId`](super::InsurancePolicyId): insurance policies.
     #[derive(Debug)]
     pub enum InsurancePolicy {}
     impl crate::values::IdKind for InsurancePolicy {
@@ -131,13 +131,13 @@ pub type ServiceLocationId = crate::values::Id<kinds::ServiceLocation>;
 /// `{member}_value()` accessors return it.
 pub type ProviderId = crate::values::Id<kinds::Provider>;
 
-/// A appointment's identifier: [`Id`](crate::values::Id) of appointments.
+/// An appointment's identifier: [`Id`](crate::values::Id) of appointments.
 ///
 /// The members that hold one (by type name pattern): `*/AppointmentID`, `*/AppointmentId`, `AppointmentData/ID`. Their setters take it, and their
 /// `{member}_value()` accessors return it.
 pub type AppointmentId = crate::values::Id<kinds::Appointment>;
 
-/// A encounter's identifier: [`Id`](crate::values::Id) of encounters.
+/// An encounter's identifier: [`Id`](crate::values::Id) of encounters.
 ///
 /// The members that hold one (by type name pattern): `*/EncounterID`. Their setters take it, and their
 /// `{member}_value()` accessors return it.
@@ -173,13 +173,13 @@ pub type CaseId = crate::values::Id<kinds::Case>;
 /// `{member}_value()` accessors return it.
 pub type ProcedureCodeId = crate::values::Id<kinds::ProcedureCode>;
 
-/// A insurance policy's identifier: [`Id`](crate::values::Id) of insurance policys.
+/// An insurance policy's identifier: [`Id`](crate::values::Id) of insurance policies.
 ///
 /// The members that hold one (by type name pattern): `*/InsurancePolicyID`. Their setters take it, and their
 /// `{member}_value()` accessors return it.
 pub type InsurancePolicyId = crate::values::Id<kinds::InsurancePolicy>;
 
-/// A external vendor's identifier: [`Id`](crate::values::Id) of external vendors.
+/// An external vendor's identifier: [`Id`](crate::values::Id) of external vendors.
 ///
 /// The members that hold one (by type name pattern): `*/ExternalVendorID`, `*/externalVendorID`. Their setters take it, and their
 /// `{member}_value()` accessors return it.

@@ -29,6 +29,69 @@ pub trait IdKind: 'static {
 /// any of them. Kareo's identifiers are 32-bit (`int` wherever the contract first typed them):
 /// a `long` member or a text holding a value beyond that is an [`InvalidValue`] naming the
 /// member, never a wrapped number.
+///
+/// An appointment names its practice and its service location, each by its own type, among
+/// the members [`AppointmentCreateRequired`](crate::types::AppointmentCreateRequired) names:
+///
+/// ```
+/// use kareo_sdk::ids::{PatientId, PracticeId, ServiceLocationId};
+/// use kareo_sdk::types::{AppointmentCreate, AppointmentCreateRequired, AppointmentStatus, AppointmentType};
+/// use kareo_sdk::types::PatientSummary;
+/// use kareo_sdk::values::NaiveDate;
+///
+/// let nine = NaiveDate::from_ymd_opt(2030, 1, 15).and_then(|day| day.and_hms_opt(9, 0, 0)).unwrap();
+/// let (practice, location) = (PracticeId::new(1), ServiceLocationId::new(3));
+/// let visit = AppointmentCreate::new(AppointmentCreateRequired {
+///     appointment_status: AppointmentStatus::Scheduled,
+///     appointment_type: AppointmentType::P,
+///     start_time: nine.into(),
+///     end_time: nine.into(),
+///     is_recurring: false,
+///     practice_id: practice,
+///     service_location_id: location,
+/// })
+/// .patient_summary(PatientSummary::new().patient_id(PatientId::new(4711)));
+/// assert_eq!(visit.practice_id_value()?, Some(practice));
+/// assert_eq!(visit.service_location_id_value()?, Some(location));
+/// assert_eq!(format!("{location:?} {location}"), "ServiceLocationId(3) 3");
+/// # Ok::<(), kareo_sdk::values::InvalidValue>(())
+/// ```
+///
+/// A practice's ID where the service location's goes does not compile:
+///
+/// ```compile_fail,E0308
+/// # use kareo_sdk::ids::PracticeId;
+/// # use kareo_sdk::types::{AppointmentCreate, AppointmentCreateRequired, AppointmentStatus, AppointmentType};
+/// # use kareo_sdk::values::NaiveDate;
+/// # let nine = NaiveDate::from_ymd_opt(2030, 1, 15).and_then(|day| day.and_hms_opt(9, 0, 0)).unwrap();
+/// let practice = PracticeId::new(1);
+/// let visit = AppointmentCreate::new(AppointmentCreateRequired {
+///     appointment_status: AppointmentStatus::Scheduled,
+///     appointment_type: AppointmentType::P,
+///     start_time: nine.into(),
+///     end_time: nine.into(),
+///     is_recurring: false,
+///     practice_id: practice,
+///     service_location_id: practice, // expected `Id<ServiceLocation>`, found `Id<Practice>`
+/// });
+/// ```
+///
+/// and neither does a required member left out:
+///
+/// ```compile_fail,E0063
+/// # use kareo_sdk::ids::PracticeId;
+/// # use kareo_sdk::types::{AppointmentCreate, AppointmentCreateRequired, AppointmentStatus, AppointmentType};
+/// # use kareo_sdk::values::NaiveDate;
+/// # let nine = NaiveDate::from_ymd_opt(2030, 1, 15).and_then(|day| day.and_hms_opt(9, 0, 0)).unwrap();
+/// let visit = AppointmentCreate::new(AppointmentCreateRequired {
+///     appointment_status: AppointmentStatus::Scheduled,
+///     appointment_type: AppointmentType::P,
+///     start_time: nine.into(),
+///     end_time: nine.into(),
+///     is_recurring: false,
+///     practice_id: PracticeId::new(1),
+/// }); // missing field `service_location_id`
+/// ```
 pub struct Id<K> {
     value: i32,
     kind: PhantomData<fn() -> K>,
