@@ -5,6 +5,7 @@
 
 use std::any::Any;
 
+use kareo_sdk::ids::{EncounterId, ExternalVendorId, PracticeId};
 use kareo_sdk::types::*;
 use kareo_sdk::xml::{DateTime, Nillable};
 
@@ -258,12 +259,9 @@ fn create_patient(q: &CreatePatientReq, r: &mut ModifyPatientResp, cx: &mut Ctx<
     if let Err(e) = room(&cx.store.patients) {
         return Outcome::Error(e);
     }
-    let mut p = {
-        let mut built = PatientData::default();
-        built.practice_id = s("1");
-        built.practice_name = s("Mock Practice");
-        built
-    };
+    let mut p = PatientData::new()
+        .practice_id(PracticeId::new(1))
+        .practice_name("Mock Practice");
     apply_patient!(&mut p, src);
     p.created_date = p.last_modified_date.clone();
     let id = cx.store.add_patient(p).to_string();
@@ -391,13 +389,12 @@ fn get_all_patients(q: &GetAllPatientsReq, r: &mut GetAllPatientsResp, cx: &mut 
         batch.push(batch_of(p));
     }
     r.patients = list(batch, cx.settings);
-    r.key = Nillable::Value({
-        let mut built = PatientBatchKey::default();
-        built.next_start_key = next
-            .and_then(|id| i32::try_from(id).ok())
-            .map_or(Nillable::Nil, Nillable::Value);
-        built
-    });
+    let mut key = PatientBatchKey::new();
+    // Nil after the last batch, which a setter cannot write.
+    key.next_start_key = next
+        .and_then(|id| i32::try_from(id).ok())
+        .map_or(Nillable::Nil, Nillable::Value);
+    r.key = Nillable::Value(key);
     Outcome::Done
 }
 
@@ -434,11 +431,7 @@ fn update_external_ids(
             vendor_id: setting.external_vendor_id,
             external_id: external_id.clone(),
         });
-        updated.push({
-            let mut built = setting;
-            built.external_id = s(external_id);
-            built
-        });
+        updated.push(setting.external_id(external_id));
     }
     r.items_updated = Nillable::Value(updated);
     Outcome::Done
@@ -519,11 +512,10 @@ fn update_appointment(q: &UpdateAppointmentReq, r: &mut UpdateAppointmentResp, c
     if let Nillable::Value(p) = &mut a.patient_summary {
         p.patient_id = Some(u.patient_id);
     } else {
-        a.patient_summary = Nillable::Value({
-            let mut built = PatientSummary::default();
-            built.patient_id = Some(u.patient_id);
-            built
-        });
+        let mut summary = PatientSummary::new();
+        // The request's `long` as sent, which need not fit a `PatientId`.
+        summary.patient_id = Some(u.patient_id);
+        a.patient_summary = Nillable::Value(summary);
     }
     a.updated_at = Moment::now().date_time().map_or(Nillable::Absent, Nillable::Value);
     r.appointment = Nillable::Value(a.clone());
@@ -579,33 +571,34 @@ fn appointment_data(
         .practices
         .iter()
         .find(|p| text(&p.id) == a.practice_id.to_string());
-    {
-        let mut built = AppointmentData::default();
-        built.id = s(a.appointment_id.unwrap_or_default().to_string());
-        built.patient_id = patient_of(a).map_or(Nillable::Absent, |id| s(id.to_string()));
-        built.patient_full_name = patient.map_or(Nillable::Absent, |p| p.patient_full_name.clone());
-        built.practice_id = s(a.practice_id.to_string());
-        built.practice_name = practice.map_or(Nillable::Absent, |p| p.practice_name.clone());
-        built.service_location_id = s(a.service_location_id.to_string());
-        built.service_location_name = location.map_or(Nillable::Absent, |l| l.name.clone());
-        built.start_date = s(start.date_time_form());
-        built.end_date = s(end.date_time_form());
-        built.appointment_duration = s(((end.0 - start.0) / 60).to_string());
-        built.confirmation_status = s(a.appointment_status.as_str());
-        built.r#type = s(a.appointment_type.as_str());
-        built.notes = a.notes.clone();
-        built.recurring = s(flag(a.is_recurring));
-        built.created_date = a
-            .created_at
-            .value()
-            .map_or(Nillable::Absent, |t| s(Moment::of(t).date_time_form()));
-        built.last_modified_date = a
-            .updated_at
-            .value()
-            .or(a.created_at.value())
-            .map_or(Nillable::Absent, |t| s(Moment::of(t).date_time_form()));
-        built
-    }
+    let mut d = AppointmentData::new()
+        .appointment_duration(((end.0 - start.0) / 60).to_string())
+        .confirmation_status(a.appointment_status.as_str())
+        .r#type(a.appointment_type.as_str());
+    // The appointment's `long` IDs as text (they need not fit the ID types), members absent
+    // when there is nothing to copy, and dates and flags in the mock's forms (`forms`; the
+    // service writes `True`, a `KareoFlag` from a bool `true`).
+    d.id = s(a.appointment_id.unwrap_or_default().to_string());
+    d.patient_id = patient_of(a).map_or(Nillable::Absent, |id| s(id.to_string()));
+    d.patient_full_name = patient.map_or(Nillable::Absent, |p| p.patient_full_name.clone());
+    d.practice_id = s(a.practice_id.to_string());
+    d.practice_name = practice.map_or(Nillable::Absent, |p| p.practice_name.clone());
+    d.service_location_id = s(a.service_location_id.to_string());
+    d.service_location_name = location.map_or(Nillable::Absent, |l| l.name.clone());
+    d.start_date = s(start.date_time_form());
+    d.end_date = s(end.date_time_form());
+    d.notes = a.notes.clone();
+    d.recurring = s(flag(a.is_recurring));
+    d.created_date = a
+        .created_at
+        .value()
+        .map_or(Nillable::Absent, |t| s(Moment::of(t).date_time_form()));
+    d.last_modified_date = a
+        .updated_at
+        .value()
+        .or(a.created_at.value())
+        .map_or(Nillable::Absent, |t| s(Moment::of(t).date_time_form()));
+    d
 }
 
 fn get_appointments(q: &GetAppointmentsReq, r: &mut GetAppointmentsResp, cx: &mut Ctx<'_>) -> Outcome {
@@ -690,31 +683,28 @@ fn create_encounter(q: &CreateEncounterReq, r: &mut CreateEncounterResp, cx: &mu
             .or(e.service_start_date.value())
             .map(Moment::of)
             .unwrap_or(posted);
-        let charge = {
-            let mut built = ChargeData::default();
-            built.encounter_id = s(id.to_string());
-            built.encounter_status = s(status.clone());
-            built.patient_id = patient_id.map_or(Nillable::Absent, |p| s(p.to_string()));
-            built.patient_name = patient
-                .as_ref()
-                .map_or(Nillable::Absent, |p| p.patient_full_name.clone());
-            built.procedure_code = line.procedure_code.clone();
-            built.posting_date = s(posted.date_form());
-            built.service_start_date = s(service.date_form());
-            built.created_date = s(Moment::now().date_time_form());
-            built.last_modified_date = s(Moment::now().date_time_form());
-            built.total_charges = s(money(cents));
-            built.units = s(format!("{:.4}", line.units.unwrap_or(1.0)));
-            built
-        };
+        let mut charge = ChargeData::new()
+            .encounter_id(EncounterId::new(id))
+            .encounter_status(status.clone())
+            .units(format!("{:.4}", line.units.unwrap_or(1.0)));
+        // Members absent when the request has none, and dates and money in the mock's forms
+        // (`forms`).
+        charge.patient_id = patient_id.map_or(Nillable::Absent, |p| s(p.to_string()));
+        charge.patient_name = patient
+            .as_ref()
+            .map_or(Nillable::Absent, |p| p.patient_full_name.clone());
+        charge.procedure_code = line.procedure_code.clone();
+        charge.posting_date = s(posted.date_form());
+        charge.service_start_date = s(service.date_form());
+        charge.created_date = s(Moment::now().date_time_form());
+        charge.last_modified_date = s(Moment::now().date_time_form());
+        charge.total_charges = s(money(cents));
         let charge_id = cx.store.add_charge(charge);
-        lines.push({
-            let mut built = ServiceLineRes::default();
-            built.encounter_id = Some(id);
-            built.service_line_external_id = line.external_id.clone();
-            built.service_line_id = Some(charge_id);
-            built
-        });
+        let mut added = ServiceLineRes::new()
+            .encounter_id(EncounterId::new(id))
+            .service_line_id(charge_id);
+        added.service_line_external_id = line.external_id.clone();
+        lines.push(added);
     }
     cx.store.encounters.push(Encounter { id, patient_id, status });
     r.encounter_id = Some(id);
@@ -833,27 +823,25 @@ fn create_payment(q: &CreatePaymentRequest, r: &mut CreatePaymentResp, cx: &mut 
         .unwrap_or_else(Moment::now);
     let now = Moment::now().date_time_form();
     let payer_name = patient.map(|x| full_name(&[text(&x.first_name), text(&x.last_name)]));
-    let data = {
-        let mut built = PaymentData::default();
-        built.amount = s(money(cents));
-        built.payment_method = pay.payment_method.clone().map_or(Nillable::Nil, Nillable::Value);
-        built.reference_number = pay.reference_number.clone();
-        built.payer_type = p.payer_type.clone().map_or(Nillable::Nil, Nillable::Value);
-        built.payer_name = payer_name.map_or(Nillable::Absent, s);
-        built.batch_number = p.batch_number.clone();
-        built.appointment_id = p
-            .appointment
-            .value()
-            .map_or(Nillable::Absent, |a| a.appointment_id.clone());
-        built.practice_id = s(practice_id.clone());
-        built.post_date = s(post.date_form());
-        built.adjudication_date = p.ajudication_date.clone();
-        built.created_date = s(now.clone());
-        built.last_modified_date = s(now);
-        built.unapplied = s(money(cents));
-        built.applied = s(money(0));
-        built
-    };
+    let mut data = PaymentData::new().unapplied(money(cents));
+    // Members copied from the request as sent (absent, nil or text, the IDs unchecked), and
+    // dates and money in the mock's forms (`forms`).
+    data.amount = s(money(cents));
+    data.payment_method = pay.payment_method.clone().map_or(Nillable::Nil, Nillable::Value);
+    data.reference_number = pay.reference_number.clone();
+    data.payer_type = p.payer_type.clone().map_or(Nillable::Nil, Nillable::Value);
+    data.payer_name = payer_name.map_or(Nillable::Absent, s);
+    data.batch_number = p.batch_number.clone();
+    data.appointment_id = p
+        .appointment
+        .value()
+        .map_or(Nillable::Absent, |a| a.appointment_id.clone());
+    data.practice_id = s(practice_id.clone());
+    data.post_date = s(post.date_form());
+    data.adjudication_date = p.ajudication_date.clone();
+    data.created_date = s(now.clone());
+    data.last_modified_date = s(now);
+    data.applied = s(money(0));
     let id = cx.store.add_payment(data);
     r.payment_id = Some(id);
     r.practice_id = practice_id.parse().ok();
@@ -919,19 +907,15 @@ fn create_document(q: &CreateDocumentReq, r: &mut CreateDocumentResp, cx: &mut C
         return Outcome::Error("FileName is required.".to_owned());
     }
     let id = cx.store.next_id();
-    let doc = {
-        let mut built = Document::default();
-        built.document_id = Some(id);
-        built.name = d.name.clone().map_or(Nillable::Nil, Nillable::Value);
-        built.notes = d.document_notes.clone();
-        built.label = d.label.clone();
-        built.status = d.status.clone();
-        built.document_date = d.document_date;
-        built.created_date = Moment::now().date_time();
-        built.properties = Nillable::Absent;
-        built.r#type = None;
-        built
-    };
+    // The `long` ID (no `DocumentId`), and members copied from the request as sent.
+    let mut doc = Document::new();
+    doc.document_id = Some(id);
+    doc.name = d.name.clone().map_or(Nillable::Nil, Nillable::Value);
+    doc.notes = d.document_notes.clone();
+    doc.label = d.label.clone();
+    doc.status = d.status.clone();
+    doc.document_date = d.document_date;
+    doc.created_date = Moment::now().date_time();
     cx.store.documents.push(doc.clone());
     r.document = Nillable::Value(doc);
     Outcome::Done
@@ -961,12 +945,9 @@ fn register_vendor(q: &RegisterExternalVendorReq, r: &mut RegisterExternalVendor
         Some(v) => v.clone(),
         None => {
             let id = cx.store.next_id32();
-            let v = {
-                let mut built = ExternalVendorData::default();
-                built.external_vendor_id = Nillable::Value(id);
-                built.external_vendor_name = s(name.clone());
-                built
-            };
+            let v = ExternalVendorData::new()
+                .external_vendor_id(ExternalVendorId::new(id))
+                .external_vendor_name(name.clone());
             cx.store.vendors.push(v.clone());
             v
         }
@@ -1000,10 +981,9 @@ fn get_throttles(_: &GetThrottlesReq, r: &mut GetThrottlesResp, cx: &mut Ctx<'_>
         .throttles
         .iter()
         .map(|(op, interval)| {
-            let mut built = ThrottleDetail::default();
-            built.endpoint = s(*op);
-            built.throttle_time_ms = Some(interval.as_millis() as f64);
-            built
+            ThrottleDetail::new()
+                .endpoint(*op)
+                .throttle_time_ms(interval.as_millis() as f64)
         })
         .collect();
     r.throttle_details = Nillable::Value(details);

@@ -1056,100 +1056,66 @@ fn check_credentials(state: &State, sent: &SentCredentials) -> Option<ResponseBa
     } else {
         ("Invalid user name and/or password", false)
     };
-    Some({
-        let mut built = ResponseBase::default();
-        built.error_response = Nillable::Value({
-            let mut built = ErrorResponse::default();
-            built.is_error = Some(false);
-            built
-        });
-        built.security_response = Nillable::Value({
-            let mut built = SecurityResponse::default();
-            built.authenticated = Some(authenticated);
-            built.authorized = Some(false);
-            built.customer_id = None;
-            built.customer_key_valid = Some(key_ok);
-            built.permissions_missing = Nillable::Nil;
-            built.practices_authorized = Nillable::Nil;
-            built.security_result = Nillable::Value(message.to_owned());
-            built.security_result_success = Some(false);
-            built
-        });
-        built
-    })
+    let mut security = SecurityResponse::new()
+        .authenticated(authenticated)
+        .authorized(false)
+        .customer_key_valid(key_ok)
+        .security_result(message)
+        .security_result_success(false);
+    security.permissions_missing = Nillable::Nil;
+    security.practices_authorized = Nillable::Nil;
+    Some(
+        ResponseBase::new()
+            .error_response(ErrorResponse::new().is_error(false))
+            .security_response(security),
+    )
 }
 
 fn ok_security() -> SecurityResponse {
-    {
-        let mut built = SecurityResponse::default();
-        built.authenticated = Some(true);
-        built.authorized = Some(true);
-        built.customer_id = Some(CUSTOMER_ID);
-        built.customer_key_valid = Some(true);
-        built.permissions_missing = Nillable::Nil;
-        built.practices_authorized = Nillable::Value({
-            let mut built = PracticiesAuthorized::default();
-            built.practice_id = Nillable::Value(vec![1]);
-            built
-        });
-        built.security_result = Nillable::Value("Success".to_owned());
-        built.security_result_success = Some(true);
-        built
-    }
+    let mut security = SecurityResponse::new()
+        .authenticated(true)
+        .authorized(true)
+        .customer_id(CUSTOMER_ID)
+        .customer_key_valid(true)
+        .practices_authorized(PracticiesAuthorized::new().practice_id(vec![1]))
+        .security_result("Success")
+        .security_result_success(true);
+    security.permissions_missing = Nillable::Nil;
+    security
 }
 
 fn ok_base() -> ResponseBase {
-    {
-        let mut built = ResponseBase::default();
-        built.error_response = Nillable::Value({
-            let mut built = ErrorResponse::default();
-            built.error_message = Nillable::Nil;
-            built.is_error = Some(false);
-            built.stack_trace = Nillable::Nil;
-            built
-        });
-        built.security_response = Nillable::Value(ok_security());
-        built
-    }
+    let mut error = ErrorResponse::new().is_error(false);
+    error.error_message = Nillable::Nil;
+    error.stack_trace = Nillable::Nil;
+    ResponseBase::new()
+        .error_response(error)
+        .security_response(ok_security())
 }
 
 fn error_base(message: &str) -> ResponseBase {
-    {
-        let mut built = ResponseBase::default();
-        built.error_response = Nillable::Value({
-            let mut built = ErrorResponse::default();
-            built.error_message = Nillable::Value(message.to_owned());
-            built.is_error = Some(true);
-            built.stack_trace = Nillable::Value("   at Mock.Kareo.Service()".to_owned());
-            built
-        });
-        built.security_response = Nillable::Value(ok_security());
-        built
-    }
+    ResponseBase::new()
+        .error_response(
+            ErrorResponse::new()
+                .error_message(message)
+                .is_error(true)
+                .stack_trace("   at Mock.Kareo.Service()"),
+        )
+        .security_response(ok_security())
 }
 
 fn not_authorized_base(missing: Vec<String>) -> ResponseBase {
-    {
-        let mut built = ResponseBase::default();
-        built.error_response = Nillable::Value({
-            let mut built = ErrorResponse::default();
-            built.is_error = Some(false);
-            built
-        });
-        built.security_response = Nillable::Value({
-            let mut built = ok_security();
-            built.authorized = Some(false);
-            built.security_result_success = Some(false);
-            built.security_result = Nillable::Value("User is not authorized for this operation".to_owned());
-            built.permissions_missing = Nillable::Value({
-                let mut built = PermissionsMissing::default();
-                built.permission = Nillable::Value(missing.into_iter().map(Some).collect());
-                built
-            });
-            built
-        });
-        built
-    }
+    ResponseBase::new()
+        .error_response(ErrorResponse::new().is_error(false))
+        .security_response(
+            ok_security()
+                .authorized(false)
+                .security_result_success(false)
+                .security_result("User is not authorized for this operation")
+                .permissions_missing(
+                    PermissionsMissing::new().permission(missing.into_iter().map(Some).collect::<Vec<_>>()),
+                ),
+        )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -176,34 +176,30 @@ impl Store {
 
     /// The demo practice, provider and service location every mock starts with (invented).
     pub(crate) fn seed_directory(&mut self) {
-        self.practices.push({
-            let mut built = PracticeData::default();
-            built.id = s("1");
-            built.practice_name = s("Mock Practice");
-            built.active = s("True");
-            built.practice_city = s("Exampleville");
-            built
-        });
-        self.providers.push({
-            let mut built = ProviderData::default();
-            built.id = s("7");
-            built.first_name = s("Doctor");
-            built.last_name = s("Mockprovider");
-            built.full_name = s("Doctor Mockprovider, MD");
-            built.active = s("True");
-            built.practice_id = s("1");
-            built.practice_name = s("Mock Practice");
-            built
-        });
-        self.service_locations.push({
-            let mut built = ServiceLocationData::default();
-            built.id = s("3");
-            built.name = s("Mock Clinic");
-            built.practice_id = s("1");
-            built.practice_name = s("Mock Practice");
-            built.city = s("Exampleville");
-            built
-        });
+        // `Active` as the service spells it: `True` (a `KareoFlag` from a bool writes `true`).
+        let mut practice = PracticeData::new()
+            .id(PracticeId::new(1))
+            .practice_name("Mock Practice")
+            .practice_city("Exampleville");
+        practice.active = s("True");
+        self.practices.push(practice);
+        let mut provider = ProviderData::new()
+            .id(ProviderId::new(7))
+            .first_name("Doctor")
+            .last_name("Mockprovider")
+            .full_name("Doctor Mockprovider, MD")
+            .practice_id(PracticeId::new(1))
+            .practice_name("Mock Practice");
+        provider.active = s("True");
+        self.providers.push(provider);
+        self.service_locations.push(
+            ServiceLocationData::new()
+                .id(ServiceLocationId::new(3))
+                .name("Mock Clinic")
+                .practice_id(PracticeId::new(1))
+                .practice_name("Mock Practice")
+                .city("Exampleville"),
+        );
     }
 }
 
@@ -228,41 +224,41 @@ const LAST_NAMES: [&str; 4] = ["Testpatient", "Mockperson", "Sampleton", "Fakers
 pub fn fake_patient(i: usize) -> PatientData {
     let first = FIRST_NAMES[i % FIRST_NAMES.len()];
     let last = LAST_NAMES[(i / FIRST_NAMES.len()) % LAST_NAMES.len()];
-    {
-        let mut built = PatientData::default();
-        built.id = s((100_000 + i).to_string());
-        built.first_name = s(first);
-        built.last_name = s(last);
-        built.middle_name = s("Q");
-        built.patient_full_name = s(format!("{first} Q {last}"));
-        built.dob = s(format!("{}/{}/1970", 1 + i % 12, 1 + i % 28));
-        built.gender = s(if i.is_multiple_of(2) { "Female" } else { "Male" });
-        built.address_line1 = s(format!("{} Test Street", 100 + i));
-        built.city = s("Exampleville");
-        built.state = s("CA");
-        built.zip_code = s("00000");
-        built.country = s("USA");
-        built.home_phone = s(format!("555-01{:02}", i % 100));
-        built.mobile_phone = s("555-0199");
-        built.email_address = s(format!(
+    let mut p = PatientData::new()
+        .id(PatientId::new(100_000 + i as i32))
+        .first_name(first)
+        .last_name(last)
+        .middle_name("Q")
+        .patient_full_name(format!("{first} Q {last}"))
+        .gender(if i.is_multiple_of(2) { "Female" } else { "Male" })
+        .address_line1(format!("{} Test Street", 100 + i))
+        .city("Exampleville")
+        .state("CA")
+        .zip_code("00000")
+        .country("USA")
+        .home_phone(format!("555-01{:02}", i % 100))
+        .mobile_phone("555-0199")
+        .email_address(format!(
             "{}.{}{i}@example.invalid",
             first.to_lowercase(),
             last.to_lowercase()
-        ));
-        built.medical_record_number = s(format!("MOCK-MRN-{i:06}"));
-        built.practice_id = s("1");
-        built.practice_name = s("Mock Practice");
-        built.default_rendering_provider_full_name = s("Doctor Mockprovider");
-        built.default_rendering_provider_id = s("7");
-        built.default_service_location_id = s("3");
-        built.default_service_location_name = s("Mock Clinic");
-        built.created_date = s("1/2/2020 9:30:00 AM");
-        built.last_modified_date = s("3/4/2021 4:05:00 PM");
-        built.patient_balance = s("0.0000");
-        built.insurance_balance = s("12.5000");
-        built.total_balance = s("12.5000");
-        built
-    }
+        ))
+        .medical_record_number(format!("MOCK-MRN-{i:06}"))
+        .practice_id(PracticeId::new(1))
+        .practice_name("Mock Practice")
+        .default_rendering_provider_full_name("Doctor Mockprovider")
+        .default_rendering_provider_id(ProviderId::new(7))
+        .default_service_location_id(ServiceLocationId::new(3))
+        .default_service_location_name("Mock Clinic");
+    // Dates and money as text in the service's forms: plainer here than chrono values and
+    // scale-4 `Decimal`s, and the same on the wire.
+    p.dob = s(format!("{}/{}/1970", 1 + i % 12, 1 + i % 28));
+    p.created_date = s("1/2/2020 9:30:00 AM");
+    p.last_modified_date = s("3/4/2021 4:05:00 PM");
+    p.patient_balance = s("0.0000");
+    p.insurance_balance = s("12.5000");
+    p.total_balance = s("12.5000");
+    p
 }
 
 /// Demo patient number `i` as `GetAllPatients` lists it.
@@ -273,23 +269,22 @@ pub fn fake_batch_patient(i: usize) -> PatientBatchData {
 /// A patient as `GetAllPatients` lists it.
 pub(crate) fn batch_of(p: &PatientData) -> PatientBatchData {
     let p = p.clone();
-    {
-        let mut built = PatientBatchData::default();
-        built.id = p.id;
-        built.first_name = p.first_name;
-        built.last_name = p.last_name;
-        built.middle_name = p.middle_name;
-        built.dob = p.dob;
-        built.gender = p.gender;
-        built.address_line1 = p.address_line1;
-        built.city = p.city;
-        built.state = p.state;
-        built.zip_code = p.zip_code;
-        built.home_phone = p.home_phone;
-        built.email_address = p.email_address;
-        built.medical_record_number = p.medical_record_number;
-        built
-    }
+    // The members as they are: absent, nil or text.
+    let mut b = PatientBatchData::new();
+    b.id = p.id;
+    b.first_name = p.first_name;
+    b.last_name = p.last_name;
+    b.middle_name = p.middle_name;
+    b.dob = p.dob;
+    b.gender = p.gender;
+    b.address_line1 = p.address_line1;
+    b.city = p.city;
+    b.state = p.state;
+    b.zip_code = p.zip_code;
+    b.home_phone = p.home_phone;
+    b.email_address = p.email_address;
+    b.medical_record_number = p.medical_record_number;
+    b
 }
 
 /// Demo charge number `i`, posted on `posted`: for demo patient `i % 1000` (its name), one
@@ -304,35 +299,34 @@ pub fn fake_charge(i: usize, posted: NaiveDate) -> ChargeData {
     let last = LAST_NAMES[(patient / FIRST_NAMES.len()) % LAST_NAMES.len()];
     let cents = 5_000 + (i % 100) as i64 * 125;
     let at_nine = Moment(day.0 + 9 * 3600).date_time_form();
-    {
-        let mut built = ChargeData::default();
-        built.patient_id = s((100_000 + patient).to_string());
-        built.patient_first_name = s(first);
-        built.patient_middle_name = s("Q");
-        built.patient_last_name = s(last);
-        built.patient_name = s(format!("{first} Q {last}"));
-        built.encounter_id = s((600_000 + i).to_string());
-        built.encounter_status = s("Approved");
-        built.status = s("Pending");
-        built.posting_date = s(day.date_form());
-        built.service_start_date = s(day.date_form());
-        built.service_end_date = s(day.date_form());
-        built.created_date = s(at_nine.clone());
-        built.last_modified_date = s(at_nine);
-        built.procedure_code = s("99213");
-        built.procedure_name = s("Office visit (invented)");
-        built.units = s("1.0000");
-        built.unit_charge = s(money(cents));
-        built.total_charges = s(money(cents));
-        built.total_balance = s(money(cents));
-        built.practice_id = s("1");
-        built.practice_name = s("Mock Practice");
-        built.rendering_provider_id = s("7");
-        built.rendering_provider_name = s("Doctor Mockprovider");
-        built.service_location_id = s("3");
-        built.service_location_name = s("Mock Clinic");
-        built
-    }
+    let mut c = ChargeData::new()
+        .patient_id(PatientId::new(100_000 + patient as i32))
+        .patient_first_name(first)
+        .patient_middle_name("Q")
+        .patient_last_name(last)
+        .patient_name(format!("{first} Q {last}"))
+        .encounter_id(EncounterId::new(600_000 + i as i32))
+        .encounter_status("Approved")
+        .status("Pending")
+        .procedure_code("99213")
+        .procedure_name("Office visit (invented)")
+        .units("1.0000")
+        .practice_id(PracticeId::new(1))
+        .practice_name("Mock Practice")
+        .rendering_provider_id(ProviderId::new(7))
+        .rendering_provider_name("Doctor Mockprovider")
+        .service_location_id(ServiceLocationId::new(3))
+        .service_location_name("Mock Clinic");
+    // Dates and money in the mock's forms (`forms`).
+    c.posting_date = s(day.date_form());
+    c.service_start_date = s(day.date_form());
+    c.service_end_date = s(day.date_form());
+    c.created_date = s(at_nine.clone());
+    c.last_modified_date = s(at_nine);
+    c.unit_charge = s(money(cents));
+    c.total_charges = s(money(cents));
+    c.total_balance = s(money(cents));
+    c
 }
 
 /// Demo appointment number `i`, for demo patient `i`.

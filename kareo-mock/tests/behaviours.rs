@@ -8,26 +8,26 @@ use std::time::Duration;
 use common::{client, mock_with, s, unthrottled};
 use kareo_mock::{Behavior, Bounds, MockKareo, Rule, Settings, IGNORED_MEMBERS_HEADER};
 use kareo_sdk::envelope;
+use kareo_sdk::ids::*;
 use kareo_sdk::operations::{CreatePatient, GetCharges, GetPatients};
 use kareo_sdk::types::*;
+use kareo_sdk::values::{KareoDate, NaiveDate};
 use kareo_sdk::xml::{DateTime, ListOperation, Nillable, Operation};
 use kareo_sdk::{Error, KareoClient, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn invented_patient(first: &str, last: &str) -> CreatePatientReq {
-    {
-        let mut built = CreatePatientReq::default();
-        built.patient = Some({
-            let mut built = PatientCreate::default();
-            built.first_name = s(first);
-            built.last_name = s(last);
-            built.email_address = s("juliet@example.invalid");
-            built.dateof_birth = Nillable::Value(DateTime::new(1980, 6, 2, 0, 0, 0).expect("date"));
-            built.gender = Nillable::Value(GenderCode::Female);
-            built
-        });
-        built
-    }
+    PatientCreate::new()
+        .first_name(first)
+        .last_name(last)
+        .email_address("juliet@example.invalid")
+        .dateof_birth(DateTime::new(1980, 6, 2, 0, 0, 0).expect("date"))
+        .gender(GenderCode::Female)
+        .into()
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("a valid day")
 }
 
 fn by_last_name(last: &str) -> GetPatientsReq {
@@ -123,28 +123,11 @@ async fn a_created_patient_is_found_updated_and_read_back() {
         .value()
         .is_some_and(|d| d.ends_with(" AM") || d.ends_with(" PM")));
 
-    let update = {
-        let mut built = UpdatePatientReq::default();
-        built.patient = Some({
-            let mut built = PatientUpdate::default();
-            built.patient_id = Nillable::Value(id);
-            built.city = s("Exampleville");
-            built.email_address = Nillable::Nil;
-            built
-        });
-        built
-    };
+    let mut update = PatientUpdate::new().patient_id(PatientId::new(id)).city("Exampleville");
+    update.email_address = Nillable::Nil;
     client.update_patient(update).await.expect("updated");
     let one = client
-        .get_patient({
-            let mut built = GetPatientReq::default();
-            built.filter = Nillable::Value({
-                let mut built = SinglePatientFilter::default();
-                built.patient_id = Nillable::Value(id);
-                built
-            });
-            built
-        })
+        .get_patient(SinglePatientFilter::new().patient_id(PatientId::new(id)))
         .await
         .expect("read");
     let p = one.patient.value().expect("the patient");
@@ -159,15 +142,7 @@ async fn a_created_patient_is_found_updated_and_read_back() {
     assert_eq!(all.patients.value().map(Vec::len), Some(1));
     assert_eq!(mock.patients().len(), 1);
 
-    let missing = {
-        let mut built = UpdatePatientReq::default();
-        built.patient = Some({
-            let mut built = PatientUpdate::default();
-            built.patient_id = Nillable::Value(id + 1);
-            built
-        });
-        built
-    };
+    let missing = PatientUpdate::new().patient_id(PatientId::new(id + 1));
     let err = client.update_patient(missing).await.expect_err("no such patient");
     assert!(matches!(err, Error::Service { .. }), "{err}");
 }
@@ -175,32 +150,26 @@ async fn a_created_patient_is_found_updated_and_read_back() {
 #[tokio::test]
 async fn patient_filters_names_dates_and_the_exclusive_to_date_of_birth() {
     let mock = mock_with(unthrottled()).await;
-    mock.add_patient({
-        let mut built = PatientData::default();
-        built.first_name = s("Kilo");
-        built.last_name = s("Fakerson");
-        built.dob = s("6/2/1980");
-        built.last_modified_date = s("3/4/2026 4:05:00 PM");
-        built
-    });
-    mock.add_patient({
-        let mut built = PatientData::default();
-        built.first_name = s("Lima");
-        built.last_name = s("Fakerson");
-        built.dob = s("7/9/1991");
-        built.last_modified_date = s("1/1/2020 9:00:00 AM");
-        built
-    });
+    mock.add_patient(
+        PatientData::new()
+            .first_name("Kilo")
+            .last_name("Fakerson")
+            .dob(day(1980, 6, 2))
+            .last_modified_date(day(2026, 3, 4).and_hms_opt(16, 5, 0).expect("a time")),
+    );
+    mock.add_patient(
+        PatientData::new()
+            .first_name("Lima")
+            .last_name("Fakerson")
+            .dob(day(1991, 7, 9))
+            .last_modified_date(day(2020, 1, 1).and_hms_opt(9, 0, 0).expect("a time")),
+    );
     let client = client(&mock);
     let find = |f: PatientFilter| {
         let client = client.clone();
         async move {
             let r = client
-                .get_patients({
-                    let mut built = GetPatientsReq::default();
-                    built.filter = f;
-                    built
-                })
+                .get_patients(GetPatientsReq::new().filter(f))
                 .await
                 .expect("answered");
             r.patients
@@ -211,11 +180,12 @@ async fn patient_filters_names_dates_and_the_exclusive_to_date_of_birth() {
                 .collect::<Vec<_>>()
         }
     };
+    // The dates as text: either form, or one that is not a date.
     let dob = |from: &str, to: &str| {
-        let mut built = PatientFilter::default();
-        built.from_date_of_birth = s(from);
-        built.to_date_of_birth = s(to);
-        built
+        let mut f = PatientFilter::new();
+        f.from_date_of_birth = s(from);
+        f.to_date_of_birth = s(to);
+        f
     };
     assert_eq!(find(dob("6/2/1980", "6/3/1980")).await, ["Kilo"], "[DOB, DOB + 1 day)");
     assert_eq!(
@@ -224,30 +194,17 @@ async fn patient_filters_names_dates_and_the_exclusive_to_date_of_birth() {
         "From = To finds nothing: the placeholder"
     );
     assert_eq!(
-        find({
-            let mut built = PatientFilter::default();
-            built.from_last_modified_date = s("2026-01-01");
-            built.to_last_modified_date = s("12/31/2026");
-            built
-        })
+        find(
+            PatientFilter::new()
+                .from_last_modified_date(KareoDate::iso(day(2026, 1, 1)))
+                .to_last_modified_date(day(2026, 12, 31))
+        )
         .await,
         ["Kilo"]
     );
-    assert_eq!(
-        find({
-            let mut built = PatientFilter::default();
-            built.first_name = s("LIMA");
-            built
-        })
-        .await,
-        ["Lima"]
-    );
+    assert_eq!(find(PatientFilter::new().first_name("LIMA")).await, ["Lima"]);
     let bad = client
-        .get_patients({
-            let mut built = GetPatientsReq::default();
-            built.filter = dob("someday", "6/3/1980");
-            built
-        })
+        .get_patients(GetPatientsReq::new().filter(dob("someday", "6/3/1980")))
         .await
         .expect_err("not a date");
     assert!(bad.to_string().contains("FromDateOfBirth"), "{bad}");
@@ -269,20 +226,13 @@ async fn appointments_are_created_updated_listed_and_deleted() {
     a.appointment_id = None;
     a.start_time = DateTime::new(2026, 9, 23, 13, 0, 0).expect("t");
     a.end_time = DateTime::new(2026, 9, 23, 13, 30, 0).expect("t");
-    a.patient_summary = Nillable::Value({
-        let mut built = PatientSummary::default();
-        built.patient_id = Some(i64::from(pid));
-        built
-    });
-    let created = client
-        .create_appointment({
-            let mut built = CreateAppointmentReq::default();
-            built.appointment = Some(a);
-            built
-        })
-        .await
-        .expect("created");
-    let id = created.appointment.value().and_then(|a| a.appointment_id).expect("id");
+    a.patient_summary = Nillable::Value(PatientSummary::new().patient_id(PatientId::new(pid)));
+    let created = client.create_appointment(a).await.expect("created");
+    let id = created
+        .appointment
+        .value()
+        .and_then(|a| a.appointment_id_value().expect("an appointment ID"))
+        .expect("id");
 
     let mut q = GetAppointmentsReq::default();
     q.filter.start_date = s("9/1/2026");
@@ -294,48 +244,25 @@ async fn appointments_are_created_updated_listed_and_deleted() {
     assert_eq!(d.patient_full_name, s("Mike Sampleton"));
     assert_eq!(d.appointment_duration, s("30"));
 
+    let sample: AppointmentUpdate = kareo_sdk::xml::Sample::sample_at(0);
     client
-        .update_appointment({
-            let mut built = UpdateAppointmentReq::default();
-            built.appointment = Some({
-                let mut built: AppointmentUpdate = kareo_sdk::xml::Sample::sample_at(0);
-                built.appointment_id = id;
-                built.patient_id = i64::from(pid);
-                built.service_location_id = 3;
-                built.notes = s("moved");
-                built.start_time = Nillable::Value(DateTime::new(2026, 9, 24, 8, 0, 0).expect("t"));
-                built
-            });
-            built
-        })
+        .update_appointment(
+            sample
+                .appointment_id(id)
+                .patient_id(PatientId::new(pid))
+                .service_location_id(ServiceLocationId::new(3))
+                .notes("moved")
+                .start_time(DateTime::new(2026, 9, 24, 8, 0, 0).expect("t")),
+        )
         .await
         .expect("updated");
-    let one = client
-        .get_appointment({
-            let mut built = GetAppointmentReq::default();
-            built.appointment = Some({
-                let mut built = AppointmentRead::default();
-                built.appointment_id = id;
-                built
-            });
-            built
-        })
-        .await
-        .expect("read");
+    let one = client.get_appointment(AppointmentRead::new(id)).await.expect("read");
     let a = one.appointment.value().expect("found");
     assert_eq!(a.notes, s("moved"));
     assert_eq!(a.start_time, DateTime::new(2026, 9, 24, 8, 0, 0).expect("t"));
 
     let deleted = client
-        .delete_appointment({
-            let mut built = DeleteAppointmentReq::default();
-            built.appointment = Some({
-                let mut built = AppointmentDelete::default();
-                built.appointment_id = id;
-                built
-            });
-            built
-        })
+        .delete_appointment(AppointmentDelete::new(id))
         .await
         .expect("deleted");
     assert_eq!(deleted.deleted, Some(true));
@@ -346,17 +273,7 @@ async fn appointments_are_created_updated_listed_and_deleted() {
         "only the placeholder"
     );
     assert!(mock.appointments().is_empty());
-    let again = client
-        .delete_appointment({
-            let mut built = DeleteAppointmentReq::default();
-            built.appointment = Some({
-                let mut built = AppointmentDelete::default();
-                built.appointment_id = id;
-                built
-            });
-            built
-        })
-        .await;
+    let again = client.delete_appointment(AppointmentDelete::new(id)).await;
     assert!(matches!(again, Err(Error::Service { .. })), "{again:?}");
 }
 
@@ -374,43 +291,22 @@ async fn encounters_post_charges_payments_documents_vendors_and_external_ids() {
         .expect("id");
 
     let encounter = client
-        .create_encounter({
-            let mut built = CreateEncounterReq::default();
-            built.encounter = Some({
-                let mut built = EncounterCreate::default();
-                built.patient = Nillable::Value({
-                    let mut built = PatientIdentifierReq::default();
-                    built.patient_id = Nillable::Value(pid);
-                    built
-                });
-                built.post_date = Nillable::Value(DateTime::new(2026, 6, 2, 0, 0, 0).expect("t"));
-                built.service_lines = Nillable::Value(vec![{
-                    let mut built = ServiceLineReq::default();
-                    built.procedure_code = s("99213");
-                    built.unit_charge = Some(1200.0);
-                    built.units = Some(1.0);
-                    built
-                }]);
-                built
-            });
-            built
-        })
+        .create_encounter(
+            EncounterCreate::new()
+                .patient(PatientId::new(pid))
+                .post_date(DateTime::new(2026, 6, 2, 0, 0, 0).expect("t"))
+                .service_lines(vec![ServiceLineReq::new()
+                    .procedure_code("99213")
+                    .unit_charge(1200.0)
+                    .units(1.0)]),
+        )
         .await
         .expect("encounter");
     let eid = encounter.encounter_id.expect("encounter id");
     assert_eq!(encounter.service_lines_added.value().map(Vec::len), Some(1));
 
     client
-        .update_encounter_status({
-            let mut built = UpdateEncounterStatusReq::default();
-            built.encounter_update_status = Some({
-                let mut built = EncounterUpdateStatus::default();
-                built.encounter_id = eid;
-                built.encounter_status = Some("Approved".to_owned());
-                built
-            });
-            built
-        })
+        .update_encounter_status(EncounterUpdateStatus::new(EncounterId::new(eid)).encounter_status("Approved"))
         .await
         .expect("status");
     assert_eq!(mock.encounters()[0].status, "Approved");
@@ -426,23 +322,17 @@ async fn encounters_post_charges_payments_documents_vendors_and_external_ids() {
     assert_eq!(c.patient_name, s("November Mockperson"));
 
     let paid = client
-        .create_payment({
-            let mut built = CreatePaymentRequest::default();
-            built.payment = Some({
-                let mut built = PaymentCreate::default();
-                built.payer_type = Some("Patient".to_owned());
-                built.post_date = s("2026-06-03");
-                built.payment = Some({
-                    let mut built = PaymentPaymentCreate::default();
-                    built.amount_paid = Some("25.5".to_owned());
-                    built.payment_method = Some("Cash".to_owned());
-                    built.reference_number = s("INVENTED-REF-1");
-                    built
-                });
-                built
-            });
-            built
-        })
+        .create_payment(
+            PaymentCreate::new()
+                .payer_type("Patient")
+                .post_date("2026-06-03")
+                .payment(
+                    PaymentPaymentCreate::new()
+                        .amount_paid("25.5")
+                        .payment_method("Cash")
+                        .reference_number("INVENTED-REF-1"),
+                ),
+        )
         .await
         .expect("payment");
     let payment_id = paid.payment_id.expect("id");
@@ -455,44 +345,30 @@ async fn encounters_post_charges_payments_documents_vendors_and_external_ids() {
     assert_eq!(p.post_date, s("6/3/2026"));
 
     let doc = client
-        .create_document({
-            let mut built = CreateDocumentReq::default();
-            built.document_to_create = Some({
-                let mut built = DocumentCreateRequest::default();
-                built.file_name = Some("invented.pdf".to_owned());
-                built.name = Some("Invented".to_owned());
-                built.file_content = Some(b"%PDF-invented".to_vec().into());
-                built.practice_id = 1;
-                built.patient_id = Some(pid);
-                built
-            });
-            built
-        })
+        .create_document(
+            DocumentCreateRequest::new(PracticeId::new(1))
+                .file_name("invented.pdf")
+                .name("Invented")
+                .file_content(b"%PDF-invented".to_vec())
+                .patient_id(PatientId::new(pid)),
+        )
         .await
         .expect("document");
-    let doc_id = doc.document.value().and_then(|d| d.document_id).expect("id");
+    let doc_id = doc
+        .document
+        .value()
+        .and_then(|d| d.document_id_value().expect("a document ID"))
+        .expect("id");
     assert_eq!(mock.documents().len(), 1);
     let gone = client
-        .delete_document({
-            let mut built = DeleteDocumentReq::default();
-            built.document_id = doc_id;
-            built
-        })
+        .delete_document(DeleteDocumentReq::new(doc_id))
         .await
         .expect("deleted");
     assert_eq!(gone.deleted, Some(true));
     assert!(mock.documents().is_empty());
 
     let vendor = client
-        .register_external_vendor({
-            let mut built = RegisterExternalVendorReq::default();
-            built.external_vendor = Nillable::Value({
-                let mut built = ExternalVendorReq::default();
-                built.external_vendor_name = s("Invented Vendor");
-                built
-            });
-            built
-        })
+        .register_external_vendor(ExternalVendorReq::new().external_vendor_name("Invented Vendor"))
         .await
         .expect("vendor");
     let vid = *vendor
@@ -508,35 +384,21 @@ async fn encounters_post_charges_payments_documents_vendors_and_external_ids() {
 
     let long_id = "INVENTED-EXTERNAL-ID-0123456789";
     client
-        .update_patients_external_id({
-            let mut built = UpdatePatientsExternalIdReq::default();
-            built.updates = Some({
-                let mut built = PatientExternalIdSettingBatch::default();
-                built.update_batch = Nillable::Value(vec![{
-                    let mut built = PatientExternalIdSetting::default();
-                    built.external_id = s(long_id);
-                    built.external_vendor_id = Some(vid);
-                    built.patient_id = Some(pid);
-                    built.practice_id = Some(1);
-                    built
-                }]);
-                built
-            });
-            built
-        })
+        .update_patients_external_id(PatientExternalIdSettingBatch::new().update_batch(vec![
+            PatientExternalIdSetting::new()
+                .external_id(long_id)
+                .external_vendor_id(ExternalVendorId::new(vid))
+                .patient_id(PatientId::new(pid))
+                .practice_id(PracticeId::new(1)),
+        ]))
         .await
         .expect("external id");
     let by_external = client
-        .get_patient({
-            let mut built = GetPatientReq::default();
-            built.filter = Nillable::Value({
-                let mut built = SinglePatientFilter::default();
-                built.external_id = s(&long_id[..25]);
-                built.external_vendor_id = Nillable::Value(vid);
-                built
-            });
-            built
-        })
+        .get_patient(
+            SinglePatientFilter::new()
+                .external_id(&long_id[..25])
+                .external_vendor_id(ExternalVendorId::new(vid)),
+        )
         .await
         .expect("by external id");
     assert_eq!(

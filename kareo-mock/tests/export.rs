@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use common::{client, mock_with, s, unthrottled};
 use kareo_mock::Settings;
+use kareo_sdk::ids::PatientId;
 use kareo_sdk::operations::{GetAppointments, GetCharges};
 use kareo_sdk::types::*;
-use kareo_sdk::values::NaiveDate;
+use kareo_sdk::values::{Decimal, NaiveDate};
 use kareo_sdk::xml::{DateTime, DateWindow, Nillable, Operation};
 use kareo_sdk::{Error, KareoClient, RateLimit};
 
@@ -107,22 +108,13 @@ async fn get_appointments_over_sixty_days_is_a_validation_error() {
 async fn a_record_on_the_boundary_day_is_in_both_adjacent_windows() {
     let mock = mock_with(unthrottled()).await;
     let client = client(&mock);
-    let boundary = mock.add_charge({
-        let mut built = ChargeData::default();
-        built.posting_date = s("3/1/2026");
-        built.total_charges = s("80.0000");
-        built
-    });
-    let before = mock.add_charge({
-        let mut built = ChargeData::default();
-        built.posting_date = s("2/28/2026");
-        built
-    });
-    let after = mock.add_charge({
-        let mut built = ChargeData::default();
-        built.posting_date = s("3/2/2026");
-        built
-    });
+    let boundary = mock.add_charge(
+        ChargeData::new()
+            .posting_date(day(2026, 3, 1))
+            .total_charges("80.0000".parse::<Decimal>().expect("money")),
+    );
+    let before = mock.add_charge(ChargeData::new().posting_date(day(2026, 2, 28)));
+    let after = mock.add_charge(ChargeData::new().posting_date(day(2026, 3, 2)));
     for (first, second) in [
         (("1/1/2026", "3/1/2026"), ("3/1/2026", "4/29/2026")),
         (("2026-01-01", "2026-03-01"), ("2026-03-01", "2026-04-29")),
@@ -379,13 +371,12 @@ async fn paging_sees_patients_added_out_of_id_order() {
     let client = client(&mock);
     let (ids, _) = page_all(&client, Some(2)).await;
     assert_eq!(ids, ["100000", "100001", "100002"]);
-    let low = mock.add_patient({
-        let mut built = PatientData::default();
-        built.id = s("50");
-        built.first_name = s("Early");
-        built.last_name = s("Inventedson");
-        built
-    });
+    let low = mock.add_patient(
+        PatientData::new()
+            .id(PatientId::new(50))
+            .first_name("Early")
+            .last_name("Inventedson"),
+    );
     let (ids, sizes) = page_all(&client, Some(2)).await;
     assert_eq!(ids, [low.to_string().as_str(), "100000", "100001", "100002"]);
     assert_eq!(sizes, [2, 2]);

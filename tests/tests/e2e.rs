@@ -17,7 +17,7 @@ use kareo_sdk::error::{SecurityFailure, TransportErrorKind};
 use kareo_sdk::ids::*;
 use kareo_sdk::operations;
 use kareo_sdk::types::*;
-use kareo_sdk::xml::{DecodeErrorKind, Nillable, Operation};
+use kareo_sdk::xml::{DecodeErrorKind, Operation};
 use kareo_sdk::{Credentials, Error, KareoClient};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -207,14 +207,12 @@ async fn the_client_fills_the_header_quotes_the_action_and_sends_client_version(
 async fn a_header_set_by_the_caller_is_sent_as_it_is() {
     let mock = mock().await;
     let client = client(&mock);
-    let mut request = patients_request();
-    request.request_header = Some({
-        let mut built = RequestHeader::default();
-        built.customer_key = MOCK_CUSTOMER_KEY.to_owned().into();
-        built.user = MOCK_USER.to_owned().into();
-        built.password = "another-invented-password".to_owned().into();
-        built
-    });
+    let request = patients_request().request_header(
+        RequestHeader::new()
+            .customer_key(MOCK_CUSTOMER_KEY)
+            .user(MOCK_USER)
+            .password("another-invented-password"),
+    );
     let err = client
         .get_patients(request)
         .await
@@ -1048,11 +1046,7 @@ async fn get_customer_id_from_key_gets_the_credentials_in_its_own_members() {
     );
 
     // Values the caller set are sent as set, and kept out of Debug.
-    let request = {
-        let mut built = GetCustomerIdFromKeyRequest::default();
-        built.customer_key = Nillable::Value("OTHER-CUSTKEY-0000".to_owned());
-        built
-    };
+    let request = GetCustomerIdFromKeyRequest::new().customer_key("OTHER-CUSTKEY-0000");
     let shown = format!("{request:?}");
     assert!(!shown.contains("OTHER-CUSTKEY"), "{shown}");
     client(&mock).get_customer_id_from_key(request).await.expect("call");

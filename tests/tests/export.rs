@@ -9,8 +9,10 @@ use bytes::Bytes;
 use chrono::NaiveDate;
 use kareo_mock::{MockKareo, Settings};
 use kareo_sdk::client::{BoxFuture, ExportCursor, HttpRequest, HttpResponse, Transport, TransportError};
+use kareo_sdk::ids::PatientId;
 use kareo_sdk::operations::{GetAllPatients, GetCharges, GetPatients};
 use kareo_sdk::types::{ChargeData, GetAllPatientsReq, GetChargesReq};
+use kareo_sdk::values::Decimal;
 use kareo_sdk::xml::{ListOperation, Nillable};
 use kareo_sdk::{Credentials, Error, KareoClient};
 
@@ -280,13 +282,12 @@ async fn a_key_of_the_wrong_type_is_refused_before_it_is_sent() {
 fn seed_charges(mock: &MockKareo, n: usize) {
     for i in 0..n {
         let d = day(2026, 1, 1) + chrono::Days::new((i % 365) as u64);
-        mock.add_charge({
-            let mut built = ChargeData::default();
-            built.patient_id = "7001".to_owned().into();
-            built.posting_date = kareo_sdk::values::KareoDate::new(d).to_string().into();
-            built.total_charges = format!("{}.0000", 100 + i % 50).into();
-            built
-        });
+        mock.add_charge(
+            ChargeData::new()
+                .patient_id(PatientId::new(7001))
+                .posting_date(d)
+                .total_charges(format!("{}.0000", 100 + i % 50).parse::<Decimal>().unwrap()),
+        );
     }
 }
 

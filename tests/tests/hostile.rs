@@ -80,11 +80,7 @@ fn patients_envelope(result: &str) -> String {
 
 /// A GetPatients envelope as the SDK's own server codec writes it.
 fn written_envelope(patients: Vec<PatientData>) -> String {
-    let response = {
-        let mut built = GetPatientsResp::default();
-        built.patients = Nillable::Value(patients);
-        built
-    };
+    let response = GetPatientsResp::new().patients(patients);
     envelope::write_response::<GetPatients>(&response).expect("writes the envelope")
 }
 
@@ -95,16 +91,10 @@ fn split_at_marker<'a>(text: &'a str, marker: &str) -> (&'a str, &'a str) {
 }
 
 fn new_patient() -> CreatePatientReq {
-    {
-        let mut built = CreatePatientReq::default();
-        built.patient = Some({
-            let mut built = PatientCreate::default();
-            built.first_name = "Hostile".to_owned().into();
-            built.last_name = "Testpatient".to_owned().into();
-            built
-        });
-        built
-    }
+    PatientCreate::new()
+        .first_name("Hostile")
+        .last_name("Testpatient")
+        .into()
 }
 
 /// The client every case starts from: the invented credentials, fast retries (the default

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::fmt::Debug;
 
 use kareo_sdk::envelope::{self, Response};
+use kareo_sdk::ids::PracticeId;
 use kareo_sdk::operations::{CreatePatient, GetPatients};
 use kareo_sdk::types::{
     CreatePatientReq, DocumentCreateRequest, GenderCode, PatientCreate, PatientData, RequestHeader, ServiceLineReq,
@@ -66,11 +67,7 @@ fn a_nil_record_is_nulls_and_an_absent_one_is_empty() {
     json_round_trip(&nil);
     insta::assert_snapshot!("patient_nil", pretty(&nil));
     // On the wire too: every member is sent as nil.
-    let response = {
-        let mut built = kareo_sdk::types::GetPatientsResp::default();
-        built.patients = Nillable::Value(vec![nil.clone()]);
-        built
-    };
+    let response = kareo_sdk::types::GetPatientsResp::new().patients(vec![nil.clone()]);
     let doc = envelope::write_response::<GetPatients>(&response).expect("write");
     assert_eq!(doc.matches("i:nil=\"true\"").count(), full.len(), "{doc}");
 
@@ -81,35 +78,27 @@ fn a_nil_record_is_nulls_and_an_absent_one_is_empty() {
 
 #[test]
 fn unlisted_enum_values_bytes_floats_and_date_times_keep_their_values() {
-    let patient = {
-        let mut built = PatientCreate::default();
-        built.first_name = "Alpha".into();
-        built.last_name = Nillable::Nil;
-        built.gender = Nillable::Value(GenderCode::Unlisted("Nonbinary".into()));
-        built.dateof_birth = Nillable::Value("1970-01-02T00:00:00".parse().expect("dateTime"));
-        built
-    };
+    let mut patient = PatientCreate::new()
+        .first_name("Alpha")
+        .gender(GenderCode::Unlisted("Nonbinary".into()))
+        .dateof_birth("1970-01-02T00:00:00".parse::<DateTime>().expect("dateTime"));
+    patient.last_name = Nillable::Nil;
     let text = json_round_trip(&patient);
     assert!(text.contains(r#""Gender":"Nonbinary""#), "{text}");
     let read: PatientCreate = serde_json::from_str(&text).expect("read back");
     assert_eq!(read.gender, Nillable::Value(GenderCode::Unlisted("Nonbinary".into())));
 
-    let document = {
-        let mut built = DocumentCreateRequest::default();
-        built.document_date = Some("2026-06-02T09:30:00.1230000-05:00".parse().expect("dateTime"));
-        built.file_content = Some(Base64Binary(b"%PDF-1.4\n\x00\xff invented".to_vec()));
-        built.file_name = Some("letter.pdf".into());
-        built.practice_id = 1;
-        built
-    };
+    let document = DocumentCreateRequest::new(PracticeId::new(1))
+        .document_date(
+            "2026-06-02T09:30:00.1230000-05:00"
+                .parse::<DateTime>()
+                .expect("dateTime"),
+        )
+        .file_content(Base64Binary(b"%PDF-1.4\n\x00\xff invented".to_vec()))
+        .file_name("letter.pdf");
     json_round_trip(&document);
 
-    let line = {
-        let mut built = ServiceLineReq::default();
-        built.unit_charge = Some(1200.5);
-        built.units = Some(f64::INFINITY);
-        built
-    };
+    let line = ServiceLineReq::new().unit_charge(1200.5).units(f64::INFINITY);
     let text = serde_json::to_string(&line).expect("json");
     let back: ServiceLineReq = serde_json::from_str(&text).expect("read back");
     assert_eq!(
@@ -145,18 +134,13 @@ fn unlisted_enum_values_bytes_floats_and_date_times_keep_their_values() {
 
 #[test]
 fn credentials_are_written_masked_and_the_mask_is_refused() {
-    let mut request = {
-        let mut built = CreatePatientReq::default();
-        built.request_header = Some({
-            let mut built = RequestHeader::default();
-            built.client_version = "invented-client 1.0".into();
-            built.customer_key = "invented-customer-key".into();
-            built.password = "invented-password".into();
-            built.user = "invented-user@example.invalid".into();
-            built
-        });
-        built
-    };
+    let mut request = CreatePatientReq::new().request_header(
+        RequestHeader::new()
+            .client_version("invented-client 1.0")
+            .customer_key("invented-customer-key")
+            .password("invented-password")
+            .user("invented-user@example.invalid"),
+    );
     let text = serde_json::to_string(&request).expect("json");
     assert_eq!(
         text,
@@ -299,31 +283,22 @@ proptest! {
         // Fractional seconds as written with `digits` digits.
         let step = 10u32.pow(9 - u32::from(digits));
         let born = DateTime::new(1990, 2, day, hour, 0, 0).and_then(|d| d.with_nanos(fraction / step * step, digits));
-        let patient = {
-            let mut built = PatientCreate::default();
-            built.first_name = first;
-            built.last_name = last;
-            built.email_address = email;
-            built.gender = gender;
-            built.dateof_birth = born.map_or(Nillable::Nil, Nillable::Value);
-            built
-        };
+        // Each member as drawn: absent, nil or set.
+        let mut patient = PatientCreate::new();
+        patient.first_name = first;
+        patient.last_name = last;
+        patient.email_address = email;
+        patient.gender = gender;
+        patient.dateof_birth = born.map_or(Nillable::Nil, Nillable::Value);
         json_round_trip(&patient);
     }
 
     #[test]
     fn bytes_and_floats_round_trip_exactly(bytes in prop::collection::vec(any::<u8>(), 0..64), x in any::<f64>()) {
-        let document = {
-            let mut built = DocumentCreateRequest::default();
-            built.file_content = Some(Base64Binary(bytes));
-            built
-        };
+        // PracticeID 0, the value the test always sent: only the bytes matter here.
+        let document = DocumentCreateRequest::new(PracticeId::new(0)).file_content(Base64Binary(bytes));
         json_round_trip(&document);
-        let line = {
-            let mut built = ServiceLineReq::default();
-            built.unit_charge = Some(x);
-            built
-        };
+        let line = ServiceLineReq::new().unit_charge(x);
         let back: ServiceLineReq = serde_json::from_str(&serde_json::to_string(&line).expect("json")).expect("read back");
         let read = back.unit_charge.expect("set");
         prop_assert!(read.to_bits() == x.to_bits() || (x.is_nan() && read.is_nan()), "{x} read as {read}");

@@ -15,9 +15,10 @@ use chrono::NaiveDate;
 use kareo_sdk::client::{
     BoxFuture, HttpRequest, HttpResponse, KareoClient, RateLimit, RetryPolicy, Transport, TransportError,
 };
-use kareo_sdk::ids::ChargeId;
+use kareo_sdk::ids::{ChargeId, PatientId};
 use kareo_sdk::operations::{self, GetAppointments, GetCharges, GetPatients, THROTTLES};
 use kareo_sdk::types::{ChargeData, GetChargesReq, GetChargesResp};
+use kareo_sdk::values::Decimal;
 use kareo_sdk::xml::{DateWindow, Limits, ListOperation, Nillable, Operation};
 use kareo_sdk::{Credentials, Error};
 
@@ -522,7 +523,7 @@ fn an_export_refuses_an_empty_range_or_a_window_wider_than_the_service_holds() {
 mod against_the_kit {
     use super::*;
     use kareo_mock::MockKareo;
-    use kareo_sdk::types::GetPatientReq;
+    use kareo_sdk::types::SinglePatientFilter;
 
     fn kit_client(mock: &MockKareo) -> KareoClient {
         // The client's defaults: the published limits plus the margin, the default retries.
@@ -539,21 +540,16 @@ mod against_the_kit {
         let mut expected = Vec::new();
         let mut d = day(2026, 1, 3);
         while d <= day(2026, 12, 31) {
-            let id = mock.add_charge({
-                let mut built = ChargeData::default();
-                built.patient_id = "7001".to_owned().into();
-                built.posting_date = kareo_sdk::values::KareoDate::new(d).to_string().into();
-                built.total_charges = "120.0000".to_owned().into();
-                built
-            });
+            let id = mock.add_charge(
+                ChargeData::new()
+                    .patient_id(PatientId::new(7001))
+                    .posting_date(d)
+                    .total_charges("120.0000".parse::<Decimal>().unwrap()),
+            );
             expected.push(id);
             d = d + chrono::Days::new(3 + (expected.len() % 2) as u64);
         }
-        mock.add_charge({
-            let mut built = ChargeData::default();
-            built.posting_date = "1/5/2027".to_owned().into();
-            built
-        });
+        mock.add_charge(ChargeData::new().posting_date(day(2027, 1, 5)));
 
         // A single call over the year is what the service refuses.
         let c = kit_client(&mock);
@@ -595,16 +591,9 @@ mod against_the_kit {
             .unwrap();
         let id = mock.patients().first().and_then(|p| p.id.value().cloned()).unwrap();
         for _ in 0..12 {
-            let request = {
-                let mut built = GetPatientReq::default();
-                built.filter = Nillable::Value({
-                    let mut built = kareo_sdk::types::SinglePatientFilter::default();
-                    built.patient_id = Nillable::Value(id.parse().unwrap());
-                    built
-                });
-                built
-            };
-            c.get_patient(request).await.unwrap();
+            c.get_patient(SinglePatientFilter::new().patient_id(id.parse().unwrap()))
+                .await
+                .unwrap();
         }
         for _ in 0..3 {
             c.get_patients(kareo_sdk::types::GetPatientsReq::new()).await.unwrap();

@@ -50,16 +50,7 @@ fn builder(mock: &MockKareo, credentials: Credentials) -> ClientBuilder {
 }
 
 fn new_patient() -> CreatePatientReq {
-    {
-        let mut built = CreatePatientReq::default();
-        built.patient = Some({
-            let mut built = PatientCreate::default();
-            built.first_name = "Bravo".to_owned().into();
-            built.last_name = "Testpatient".to_owned().into();
-            built
-        });
-        built
-    }
+    PatientCreate::new().first_name("Bravo").last_name("Testpatient").into()
 }
 
 /// Runs every scenario; returns the `Display` and `Debug` text of everything it produced.
@@ -141,18 +132,11 @@ async fn scenarios(mock: &MockKareo) -> Vec<String> {
             .await
             .expect_err("rejected"),
     );
-    let header = {
-        let mut built = RequestHeader::default();
-        built.customer_key = KEY.to_owned().into();
-        built.user = USER.to_owned().into();
-        built.password = CALLER_PASSWORD.to_owned().into();
-        built
-    };
-    let request = {
-        let mut built = GetPracticesReq::default();
-        built.request_header = Some(header.clone());
-        built
-    };
+    let header = RequestHeader::new()
+        .customer_key(KEY)
+        .user(USER)
+        .password(CALLER_PASSWORD);
+    let request = GetPracticesReq::new().request_header(header.clone());
     out.push(format!("{request:?}"));
     out.push(format!("{header:?}"));
     mock.inject(Rule::new(Behavior::EchoRequest(500)));
