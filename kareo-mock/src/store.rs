@@ -203,6 +203,15 @@ impl Store {
     }
 }
 
+/// Demo record `i`'s identifier: `base + i`, held at `i32::MAX` beyond Kareo's 32-bit range
+/// (no demo data set comes near it).
+fn demo_id(base: i32, i: usize) -> i32 {
+    i32::try_from(i)
+        .ok()
+        .and_then(|i| base.checked_add(i))
+        .unwrap_or(i32::MAX)
+}
+
 /// Names joined by one space, empty parts left out.
 pub(crate) fn full_name(parts: &[&str]) -> String {
     parts
@@ -225,7 +234,7 @@ pub fn fake_patient(i: usize) -> PatientData {
     let first = FIRST_NAMES[i % FIRST_NAMES.len()];
     let last = LAST_NAMES[(i / FIRST_NAMES.len()) % LAST_NAMES.len()];
     let mut p = PatientData::new()
-        .id(PatientId::new(100_000 + i as i32))
+        .id(PatientId::new(demo_id(100_000, i)))
         .first_name(first)
         .last_name(last)
         .middle_name("Q")
@@ -300,12 +309,12 @@ pub fn fake_charge(i: usize, posted: NaiveDate) -> ChargeData {
     let cents = 5_000 + (i % 100) as i64 * 125;
     let at_nine = Moment(day.0 + 9 * 3600).date_time_form();
     let mut c = ChargeData::new()
-        .patient_id(PatientId::new(100_000 + patient as i32))
+        .patient_id(PatientId::new(demo_id(100_000, patient)))
         .patient_first_name(first)
         .patient_middle_name("Q")
         .patient_last_name(last)
         .patient_name(format!("{first} Q {last}"))
-        .encounter_id(EncounterId::new(600_000 + i as i32))
+        .encounter_id(EncounterId::new(demo_id(600_000, i)))
         .encounter_status("Approved")
         .status("Pending")
         .procedure_code("99213")
@@ -346,9 +355,9 @@ pub fn fake_appointment(i: usize) -> AppointmentCreate {
         practice_id: PracticeId::new(1),
         service_location_id: ServiceLocationId::new(3),
     })
-    .appointment_id(AppointmentId::new(700_000 + i as i32))
+    .appointment_id(AppointmentId::new(demo_id(700_000, i)))
     .appointment_name("Mock checkup")
     .provider_id(ProviderId::new(7))
-    .patient_summary(PatientSummary::new().patient_id(PatientId::new(100_000 + i as i32)))
+    .patient_summary(PatientSummary::new().patient_id(PatientId::new(demo_id(100_000, i))))
     .notes("Invented demo appointment")
 }
