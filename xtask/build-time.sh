@@ -50,8 +50,9 @@ build_once() { # dir config -> seconds
     (
         cd "$dir"
         export CARGO_TARGET_DIR="$dir/target"
-        # shellcheck disable=SC2086
-        cargo clean -q -p kareo-sdk $f 2>/dev/null || true
+        # `cargo clean` takes the profile, not features: it removes every build of the package
+        # in that profile, with or without them.
+        case $2 in release*) cargo clean -q -p kareo-sdk --release ;; *) cargo clean -q -p kareo-sdk ;; esac
         local s e
         s=$(date +%s.%N)
         # shellcheck disable=SC2086

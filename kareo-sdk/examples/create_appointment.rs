@@ -40,8 +40,8 @@ async fn run() -> Result<(), Error> {
     let appointment = AppointmentCreate::new(AppointmentCreateRequired {
         appointment_status: AppointmentStatus::Scheduled,
         appointment_type: AppointmentType::P, // P: patient appointment
-        start_time: start.into(),
-        end_time: end.into(),
+        start_time: start.and_utc().into(),   // Kareo reads appointment times as UTC
+        end_time: end.and_utc().into(),
         is_recurring: false,
         practice_id: practice,
         service_location_id: location,

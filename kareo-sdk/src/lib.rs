@@ -27,12 +27,16 @@ pub mod error;
 // spelled as `cfg_attr` because a plain `#[rustfmt::skip]` on a module declaration makes rustc
 // treat the module as macro-expanded, and `crate::for_each_operation!` (a `#[macro_export]`
 // macro inside it) then cannot be called by path from this crate (rust-lang/rust#52234).
+// Hidden from the docs: its modules are documented where users name them, `kareo_sdk::types`,
+// `kareo_sdk::ids` and `kareo_sdk::operations`.
 #[allow(clippy::deprecated_cfg_attr)]
 #[cfg_attr(rustfmt, rustfmt::skip)]
+#[doc(hidden)]
 pub mod generated;
 pub mod values;
 pub mod xml;
 
+#[doc(inline)]
 pub use generated::{ids, operations, types, DEFAULT_ENDPOINT, NAMESPACES};
 
 pub use client::{ClientBuilder, Credentials, KareoClient, RateLimit, RetryPolicy};

@@ -38,13 +38,13 @@ pub async fn register_patient(
 }
 
 /// A scheduled visit of `minutes` for `patient` at the clinic, starting at `start` (the
-/// practice's wall clock).
+/// time in UTC, as Kareo reads appointment times).
 pub fn visit(clinic: Clinic, patient: PatientId, start: NaiveDateTime, minutes: i64) -> AppointmentCreate {
     AppointmentCreate::new(AppointmentCreateRequired {
         appointment_status: AppointmentStatus::Scheduled,
         appointment_type: AppointmentType::P, // a patient's appointment
-        start_time: start.into(),
-        end_time: (start + chrono::TimeDelta::minutes(minutes)).into(),
+        start_time: start.and_utc().into(), // Kareo reads appointment times as UTC
+        end_time: (start + chrono::TimeDelta::minutes(minutes)).and_utc().into(),
         is_recurring: false,
         practice_id: clinic.practice,
         service_location_id: clinic.location,
