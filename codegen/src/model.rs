@@ -5,7 +5,8 @@
 //! nillability, and one entry per operation with its SOAPAction, the wrapper (and child, in the
 //! wrapped shape) elements and body types of its input and output, and its declared faults.
 //! Message bodies without a named type (a wrapper element's anonymous type) become named
-//! types of the model ([`TypeDef::element`]). Overrides from [`Config`] are applied here, so the emitter never has to
+//! types of the model ([`TypeDef::element`]), and so do the anonymous enumerations that are list
+//! types' item types ([`TypeKind::Enum`]). Overrides from [`Config`] are applied here, so the emitter never has to
 //! know about them.
 
 use std::collections::{HashMap, HashSet};
@@ -51,6 +52,10 @@ pub struct TypeDef {
     /// element (the type itself has no name in the schema; [`name`](Self::name) is the
     /// element's, made unique among the type names). `None` for the schema's named types.
     pub element: Option<QName>,
+    /// For the enumeration the model makes of a list type's anonymous item type: that list
+    /// type (the enumeration has no name in the schema; [`name`](Self::name) is the list's
+    /// with `Item` appended, made unique among the type names). `None` otherwise.
+    pub list: Option<QName>,
 }
 
 /// Which messages a type appears in.
@@ -69,11 +74,15 @@ pub enum TypeKind {
     Struct(StructType),
     /// A complex type whose only content is one repeated element (a DataContract collection).
     Array(ArrayType),
-    /// A simple type restricted to an enumeration.
+    /// A simple type restricted to an enumeration. Also the anonymous enumeration that is a
+    /// list type's item type (WCF's `[Flags]` enums), which the model names `{List}Item` (with
+    /// `2`, `3`, ... appended when a declared type has that name) and lists right after the
+    /// list type.
     Enum(EnumType),
     /// A simple type without enumeration: its values are those of the base type.
     Alias(TypeRef),
-    /// An `xs:list` simple type: items of a simple type, space-separated on the wire.
+    /// An `xs:list` simple type: items of a simple type, space-separated on the wire. An
+    /// anonymous enumeration as the item type is referred to by the name the model gives it.
     List(TypeRef),
 }
 
@@ -519,6 +528,9 @@ struct Builder<'a> {
     complex: HashMap<QName, (&'a ComplexTypeDecl, String)>,
     simple: HashMap<QName, &'a read::SimpleTypeDecl>,
     elements: HashMap<QName, (&'a ElementDecl, String)>,
+    /// For each list type whose item type is an anonymous enumeration: the name the model
+    /// gives that enumeration (see [`Builder::list_item_names`]).
+    list_items: HashMap<QName, QName>,
 }
 
 impl<'a> Builder<'a> {
@@ -530,6 +542,7 @@ impl<'a> Builder<'a> {
             complex: HashMap::new(),
             simple: HashMap::new(),
             elements: HashMap::new(),
+            list_items: HashMap::new(),
         };
         for schema in &defs.schemas {
             let element_ns = if schema.qualified {
@@ -574,7 +587,38 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        b.list_items = b.list_item_names();
         Ok(b)
+    }
+
+    /// Names the anonymous enumerations that are the item types of list types (WCF writes a
+    /// `[Flags]` enum so: an `xs:list` of an anonymous `xs:enumeration`): `{List}Item` in the
+    /// list's namespace, with `2`, `3`, ... appended while the name is taken by a declared type
+    /// or another such enumeration. Schema order, so the names are stable.
+    fn list_item_names(&self) -> HashMap<QName, QName> {
+        let mut out: HashMap<QName, QName> = HashMap::new();
+        let mut taken: HashSet<QName> = HashSet::new();
+        for schema in &self.defs.schemas {
+            for st in &schema.simple_types {
+                let Some(ListItemDecl::Anonymous(item)) = &st.list else {
+                    continue;
+                };
+                if item.enumerations.is_empty() || item.list.is_some() {
+                    continue;
+                }
+                let list = QName::new(&schema.target_ns, &st.name);
+                let wanted = format!("{}Item", st.name);
+                let mut name = QName::new(&schema.target_ns, &wanted);
+                let mut n = 1;
+                while self.complex.contains_key(&name) || self.simple.contains_key(&name) || taken.contains(&name) {
+                    n += 1;
+                    name = QName::new(&schema.target_ns, &format!("{wanted}{n}"));
+                }
+                taken.insert(name.clone());
+                out.insert(list, name);
+            }
+        }
+        out
     }
 
     fn err(&self, loc: &Loc, kind: ErrorKind) -> Error {
@@ -616,11 +660,13 @@ impl<'a> Builder<'a> {
                     usage: Usage::default(),
                     loc: ct.loc.clone(),
                     element: None,
+                    list: None,
                 });
             }
             for st in &schema.simple_types {
                 let name = QName::new(&schema.target_ns, &st.name);
                 let kind = self.simple_kind(&name, st)?;
+                let item = self.anonymous_item_enum(&name, st);
                 types.push(TypeDef {
                     name,
                     doc: st.doc.clone(),
@@ -628,7 +674,9 @@ impl<'a> Builder<'a> {
                     usage: Usage::default(),
                     loc: st.loc.clone(),
                     element: None,
+                    list: None,
                 });
+                types.extend(item);
             }
         }
         let index = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
@@ -835,17 +883,21 @@ impl<'a> Builder<'a> {
         Ok(TypeKind::Alias(base))
     }
 
-    /// The item type of list type `name`: a built-in, an enumeration or a restriction. A list of
-    /// lists, a complex item and an anonymous enumeration (which has no name to emit) are refused.
+    /// The item type of list type `name`: a built-in, an enumeration (named, or anonymous: then
+    /// the enumeration [`Builder::anonymous_item_enum`] makes of it) or a restriction. A list of
+    /// lists and a complex item are refused.
     fn list_item(&self, name: &QName, st: &read::SimpleTypeDecl, item: &ListItemDecl) -> Result<TypeRef> {
         let refuse = |what: &str| Err(self.err(&st.loc, ErrorKind::Unsupported(format!("list type {name}: {what}"))));
         let r = match item {
             ListItemDecl::Named(q) => self.type_ref(q, &st.loc)?,
             ListItemDecl::Anonymous(d) if d.list.is_some() => return refuse("a list of lists"),
-            ListItemDecl::Anonymous(d) if !d.enumerations.is_empty() => {
-                return refuse("an anonymous enumeration as the item type (name the item type)")
-            }
             ListItemDecl::Anonymous(d) => self.type_ref(&d.base, &d.loc)?,
+        };
+        // An anonymous enumeration is an enumeration of the model, named after the list: what
+        // it restricts must be a simple type that is not itself a list (checked below).
+        let anonymous_enum = match item {
+            ListItemDecl::Anonymous(d) if !d.enumerations.is_empty() => self.list_items.get(name).cloned(),
+            _ => None,
         };
         match &r {
             TypeRef::Builtin(Builtin::NmTokens | Builtin::IdRefs | Builtin::Entities) => {
@@ -875,7 +927,28 @@ impl<'a> Builder<'a> {
             }
             TypeRef::Builtin(_) => {}
         }
-        Ok(r)
+        Ok(anonymous_enum.map_or(r, TypeRef::Named))
+    }
+
+    /// The enumeration of the model that list type `list` has as its item type, when that is
+    /// an anonymous enumeration: named per [`Builder::list_item_names`], with the listed
+    /// values and the anonymous type's location; `None` for any other simple type.
+    fn anonymous_item_enum(&self, list: &QName, st: &read::SimpleTypeDecl) -> Option<TypeDef> {
+        let Some(ListItemDecl::Anonymous(item)) = &st.list else {
+            return None;
+        };
+        let name = self.list_items.get(list)?;
+        Some(TypeDef {
+            name: name.clone(),
+            doc: item.doc.clone(),
+            kind: TypeKind::Enum(EnumType {
+                values: item.enumerations.clone(),
+            }),
+            usage: Usage::default(),
+            loc: item.loc.clone(),
+            element: None,
+            list: Some(list.clone()),
+        })
     }
 
     /// Checks the overrides against the contract. What they name that the contract lacks is
@@ -1460,6 +1533,7 @@ impl<'a> Builder<'a> {
             usage: Usage::default(),
             loc: inline.loc.clone(),
             element: Some(element.clone()),
+            list: None,
         });
         bodies.insert(element.clone(), name.clone());
         Ok(name)

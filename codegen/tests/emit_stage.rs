@@ -13,7 +13,7 @@ fn every_fixture_generates_checked_rust_and_the_header_in_every_file() {
     let names = fixture_names();
     assert_eq!(
         names.len(),
-        24,
+        25,
         "a fixture was added or removed: update the snapshot tests too"
     );
     for name in &names {

@@ -949,3 +949,102 @@ fn more_schema_namespaces_than_the_runtime_indexes_are_refused() {
         "{e}"
     );
 }
+
+// ---- contracts of several documents: the document that holds the construct ----
+
+/// The `flags.wsdl` fixture contract with its imported schema `flags.xsd` edited (`from`, which
+/// must occur once, replaced by `to`): the generation error, and the schema's text.
+fn fail_in_imported_schema(from: &str, to: &str) -> (Error, String) {
+    let xsd = common::fixture("flags.xsd");
+    assert_eq!(xsd.matches(from).count(), 1, "`{from}` must occur once in flags.xsd");
+    let broken = xsd.replace(from, to);
+    let root = common::fixture("flags.wsdl");
+    let config = common::fixture_config::config_for("flags.wsdl");
+    match common::generate_fixture_with("flags.wsdl", &root, &[("flags.xsd", &broken)], &config) {
+        Ok(_) => panic!("generation succeeded on:\n{broken}"),
+        Err(e) => (e, broken),
+    }
+}
+
+/// Asserts that `e` names `flags.xsd` at the line of `marker` (which must occur once there),
+/// with `path`, and not the root document.
+fn assert_in_schema(e: &Error, xsd: &str, kind: ErrorKind, path: &str, marker: &str) {
+    let line = line_at(xsd, marker);
+    assert_eq!(e.kind, kind, "{e}");
+    assert_eq!((e.file.as_str(), e.line), ("flags.xsd", Some(line)), "{e}");
+    assert_eq!(e.path, path, "{e}");
+    assert!(e.to_string().starts_with(&format!("flags.xsd:{line}: ")), "{e}");
+}
+
+const LOCKER: &str = "schema/complexType[@name='Locker']/sequence";
+
+#[test]
+fn the_flags_fixture_generates_as_two_documents() {
+    let contract = common::load_fixture("flags.wsdl", &common::fixture("flags.wsdl")).unwrap_or_else(|e| panic!("{e}"));
+    let urls: Vec<&str> = contract.documents.iter().map(|d| d.url.as_str()).collect();
+    assert_eq!(urls, ["flags.wsdl", "flags.xsd"]);
+    // Read alone, the root refuses its reference (it is not self-contained).
+    let e = generate_text("flags.wsdl", &common::fixture("flags.wsdl"), &Config::default()).unwrap_err();
+    assert_eq!(e.file, "flags.wsdl", "{e}");
+}
+
+#[test]
+fn a_read_error_in_an_imported_schema_names_that_schema_and_its_line() {
+    let (e, xsd) = fail_in_imported_schema(
+        "<xs:element minOccurs=\"0\" maxOccurs=\"unbounded\" name=\"Past\" type=\"tns:Access\" />",
+        "<xs:choice><xs:element name=\"Past\" type=\"tns:Access\" /></xs:choice>",
+    );
+    assert_in_schema(
+        &e,
+        &xsd,
+        unsupported("xs:choice in xs:sequence"),
+        &format!("{LOCKER}/choice"),
+        "<xs:choice>",
+    );
+}
+
+#[test]
+fn a_model_error_in_an_imported_schema_names_that_schema_and_its_line() {
+    // A list of the flags list: a list of lists.
+    let (e, xsd) = fail_in_imported_schema(
+        "<xs:simpleType name=\"Alerts\">",
+        "<xs:simpleType name=\"Accesses\">\n    <xs:list itemType=\"tns:Access\" />\n  </xs:simpleType>\n  <xs:simpleType name=\"Alerts\">",
+    );
+    assert_in_schema(
+        &e,
+        &xsd,
+        unsupported("list type {http://example.com/lockers/}Accesses: a list of lists"),
+        "schema/simpleType[@name='Accesses']",
+        "name=\"Accesses\"",
+    );
+    // A flags list whose anonymous enumeration restricts xs:QName: its items are refused.
+    let (e, xsd) = fail_in_imported_schema(
+        "<xs:enumeration value=\"Opened\" />",
+        "<xs:enumeration value=\"Opened\" />\n        </xs:restriction>\n      </xs:simpleType>\n    </xs:list>\n  </xs:simpleType>\n  <xs:simpleType name=\"Names\">\n    <xs:list>\n      <xs:simpleType>\n        <xs:restriction base=\"xs:QName\">\n          <xs:enumeration value=\"a:b\" />",
+    );
+    assert_eq!(e.file, "flags.xsd", "{e}");
+    assert_eq!(e.line, Some(line_at(&xsd, "name=\"Names\"")), "{e}");
+    assert!(
+        matches!(&e.kind, ErrorKind::Unsupported(m) if m.starts_with("list type {http://example.com/lockers/}Names: xs:QName items")),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_emit_error_in_an_imported_schema_names_that_schema_and_its_line() {
+    // Found while emitting the types, not while reading or modelling them.
+    let (e, xsd) = fail_in_imported_schema(
+        "<xs:element minOccurs=\"0\" maxOccurs=\"unbounded\" name=\"Past\" type=\"tns:Access\" />",
+        "<xs:element minOccurs=\"0\" maxOccurs=\"unbounded\" name=\"Past\" type=\"tns:Access\" />\n      \
+         <xs:element minOccurs=\"0\" maxOccurs=\"unbounded\" name=\"Log\" type=\"tns:ArrayOfLine\" />\n    \
+         </xs:sequence>\n  </xs:complexType>\n  <xs:complexType name=\"ArrayOfLine\">\n    <xs:sequence>\n      \
+         <xs:element minOccurs=\"0\" maxOccurs=\"unbounded\" name=\"Line\" type=\"xs:string\" />",
+    );
+    assert_in_schema(
+        &e,
+        &xsd,
+        unsupported("member `log`: a collection of collections"),
+        &format!("{LOCKER}/element[@name='Log']"),
+        "name=\"Log\"",
+    );
+}

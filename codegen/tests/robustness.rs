@@ -1,35 +1,68 @@
-//! No input makes the generator panic: every fixture with each single line removed, and cut
-//! short after each line, either generates or fails with an error naming the file and a line
-//! that exists.
+//! No input makes the generator panic: every document of every fixture contract (the root
+//! WSDL and the schemas it imports) with each single line removed, and cut short after each
+//! line, either generates or fails with an error naming the document that holds the problem
+//! and a line that exists in it.
 
 mod common;
 
 use codegen::Config;
-use common::{fixture, fixture_config::config_for, fixture_names, generate_text};
+use common::{fixture, fixture_config::config_for, fixture_names, generate_fixture_with, generate_text, load_fixture};
 
-fn check(name: &str, text: &str, config: &Config, what: &str) {
-    let result = std::panic::catch_unwind(|| generate_text(name, text, config));
+/// Generates the contract rooted at fixture `root` with document `doc` replaced by `text`.
+fn check(root: &str, doc: &str, text: &str, config: &Config, what: &str) {
+    let result = std::panic::catch_unwind(|| {
+        if doc == root {
+            generate_fixture_with(root, text, &[], config)
+        } else {
+            generate_fixture_with(root, &fixture(root), &[(doc, text)], config)
+        }
+    });
     match result {
-        Err(_) => panic!("{name} {what}: the generator panicked"),
+        Err(_) => panic!("{doc} {what}: the generator panicked"),
         Ok(Ok(output)) => common::check_generated_rust(&output),
         Ok(Err(e)) => {
-            assert_eq!(e.file, name, "{name} {what}: {e}");
-            let lines = text.lines().count().max(1) as u32;
+            // The error names the broken document, or (for a reference it breaks) the one
+            // that refers to it: the root here.
+            assert!(e.file == doc || e.file == root, "{doc} {what}: {e}");
+            let named = if e.file == doc { text.to_owned() } else { fixture(root) };
+            let lines = named.lines().count().max(1) as u32;
             if let Some(line) = e.line {
                 assert!(
                     (1..=lines + 1).contains(&line),
-                    "{name} {what}: line {line} of {lines}: {e}"
+                    "{doc} {what}: line {line} of {lines}: {e}"
                 );
             }
         }
     }
 }
 
+/// Every document of each fixture contract: `(root, document)`, the root first.
+fn documents() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for root in fixture_names() {
+        let contract = load_fixture(&root, &fixture(&root)).unwrap_or_else(|e| panic!("{e}"));
+        for d in &contract.documents {
+            out.push((root.clone(), d.url.clone()));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_fixture_document_is_checked() {
+    let docs = documents();
+    assert!(
+        docs.contains(&("flags.wsdl".to_owned(), "flags.xsd".to_owned())),
+        "{docs:?}"
+    );
+    assert_eq!(docs.len(), fixture_names().len() + 1, "{docs:?}");
+}
+
 #[test]
 fn removing_any_one_line_of_a_fixture_never_panics() {
-    for name in fixture_names() {
-        let text = fixture(&name);
-        let config = config_for(&name);
+    for (root, doc) in documents() {
+        let text = fixture(&doc);
+        let config = config_for(&root);
         let lines: Vec<&str> = text.lines().collect();
         for skip in 0..lines.len() {
             let mutated: Vec<&str> = lines
@@ -39,7 +72,8 @@ fn removing_any_one_line_of_a_fixture_never_panics() {
                 .map(|(_, l)| *l)
                 .collect();
             check(
-                &name,
+                &root,
+                &doc,
                 &mutated.join("\n"),
                 &config,
                 &format!("without line {}", skip + 1),
@@ -50,11 +84,11 @@ fn removing_any_one_line_of_a_fixture_never_panics() {
 
 #[test]
 fn cutting_a_fixture_short_never_panics() {
-    for name in fixture_names() {
-        let text = fixture(&name);
-        let config = config_for(&name);
+    for (root, doc) in documents() {
+        let text = fixture(&doc);
+        let config = config_for(&root);
         for (at, _) in text.match_indices('\n') {
-            check(&name, &text[..at], &config, &format!("cut at byte {at}"));
+            check(&root, &doc, &text[..at], &config, &format!("cut at byte {at}"));
         }
     }
 }

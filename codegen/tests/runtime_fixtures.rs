@@ -21,6 +21,7 @@ const FIXTURES: &[&str] = &[
     "headers",
     "qnames",
     "anys",
+    "flags",
 ];
 
 /// Fixtures whose operations are compiled too (`operations.rs`, without the exported

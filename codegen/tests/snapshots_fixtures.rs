@@ -40,3 +40,4 @@ snapshot_fixture!(faults, "faults.wsdl");
 snapshot_fixture!(headers, "headers.wsdl");
 snapshot_fixture!(qnames, "qnames.wsdl");
 snapshot_fixture!(anys, "anys.wsdl");
+snapshot_fixture!(flags, "flags.wsdl");

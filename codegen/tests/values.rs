@@ -1,5 +1,6 @@
 //! The XSD value constructs beyond the plain built-ins, at the model stage: `xs:base64Binary`
-//! and the other XSD 1.0 built-ins WCF emits, `xs:list` simple types and `xs:element ref=`.
+//! and the other XSD 1.0 built-ins WCF emits, `xs:list` simple types (of an anonymous enumeration
+//! too: WCF's `[Flags]` enums) and `xs:element ref=`.
 //! Each has a fixture (`tests/fixtures/<name>.wsdl`), a snapshot of its generated code
 //! (`snapshots_fixtures.rs`) and a compiled copy of that code tested against the runtime
 //! (`runtime_fixtures.rs`).
@@ -146,7 +147,7 @@ fn refused(types: &str) -> codegen::Error {
 }
 
 #[test]
-fn lists_of_lists_and_complex_or_anonymous_enumeration_items_are_refused_by_name() {
+fn lists_of_lists_and_complex_or_qname_items_are_refused_by_name() {
     let cases = [
         (
             r#"<xs:simpleType name="L"><xs:list itemType="xs:int" /></xs:simpleType>
@@ -171,8 +172,19 @@ fn lists_of_lists_and_complex_or_anonymous_enumeration_items_are_refused_by_name
             "definitions/types/schema/simpleType[@name='L']",
         ),
         (
-            r#"<xs:simpleType name="L"><xs:list><xs:simpleType><xs:restriction base="xs:string"><xs:enumeration value="a" /></xs:restriction></xs:simpleType></xs:list></xs:simpleType>"#,
-            "list type {urn:t}L: an anonymous enumeration as the item type (name the item type)",
+            r#"<xs:simpleType name="LL"><xs:list><xs:simpleType><xs:restriction base="xs:NMTOKENS"><xs:enumeration value="a" /></xs:restriction></xs:simpleType></xs:list></xs:simpleType>"#,
+            "list type {urn:t}LL: a list of lists",
+            "definitions/types/schema/simpleType[@name='LL']",
+        ),
+        (
+            r#"<xs:simpleType name="L"><xs:list itemType="xs:int" /></xs:simpleType>
+               <xs:simpleType name="LL"><xs:list><xs:simpleType><xs:restriction base="tns:L"><xs:enumeration value="1" /></xs:restriction></xs:simpleType></xs:list></xs:simpleType>"#,
+            "list type {urn:t}LL: a list of lists",
+            "definitions/types/schema/simpleType[@name='LL']",
+        ),
+        (
+            r#"<xs:simpleType name="L"><xs:list><xs:simpleType><xs:restriction base="xs:QName"><xs:enumeration value="a" /></xs:restriction></xs:simpleType></xs:list></xs:simpleType>"#,
+            "list type {urn:t}L: xs:QName items (a list of names, each resolved against the element's namespace declarations)",
             "definitions/types/schema/simpleType[@name='L']",
         ),
     ];
@@ -186,6 +198,70 @@ fn lists_of_lists_and_complex_or_anonymous_enumeration_items_are_refused_by_name
         matches!(e.kind, codegen::ErrorKind::Unresolved { what: "type", .. }),
         "{e}"
     );
+}
+
+const LOCKERS: &str = "http://example.com/lockers/";
+
+#[test]
+fn a_list_of_an_anonymous_enumeration_is_a_list_of_an_enumeration_named_after_it() {
+    let model = model_fixture("flags.wsdl", &Config::default());
+    let item = |local: &str| TypeRef::Named(QName::new(LOCKERS, local));
+    // `{List}Item`; `AlertsItem` is a declared type, so the Alerts items are `AlertsItem2`.
+    for (list, item_name, values) in [
+        ("Access", "AccessItem", &["Read", "Write", "Lend"][..]),
+        ("Alerts", "AlertsItem2", &["Opened", "Forced", "low-battery"][..]),
+    ] {
+        let l = def(&model, LOCKERS, list);
+        assert!(matches!(&l.kind, TypeKind::List(r) if *r == item(item_name)), "{l:?}");
+        assert_eq!(l.list, None);
+        let e = def(&model, LOCKERS, item_name);
+        match &e.kind {
+            TypeKind::Enum(en) => assert_eq!(en.values, values),
+            other => panic!("{item_name}: {other:?}"),
+        }
+        assert_eq!(e.list.as_ref(), Some(&l.name));
+        // Declared in the imported schema, at the anonymous type.
+        assert_eq!(e.loc.file, "flags.xsd");
+        assert_eq!(e.loc.path, format!("schema/simpleType[@name='{list}']/list/simpleType"));
+        // Reached by the messages through the list.
+        assert_eq!((e.usage.request, e.usage.response), (true, true), "{item_name}");
+        // Right after its list type.
+        let at = |q: &QName| model.types.iter().position(|t| t.name == *q).unwrap();
+        assert_eq!(at(&e.name), at(&l.name) + 1);
+    }
+    assert!(matches!(def(&model, LOCKERS, "AlertsItem").kind, TypeKind::Struct(_)));
+    assert_eq!(
+        def(&model, LOCKERS, "Access").doc.as_deref(),
+        Some("What a key holder may do with a locker.")
+    );
+    assert_eq!(def(&model, LOCKERS, "AccessItem").doc, None);
+    let one = MaxOccurs::Bounded(1);
+    assert_eq!(
+        shapes(def(&model, LOCKERS, "Locker")),
+        [
+            ("Number", &TypeRef::Builtin(Builtin::Int), 1, one, false),
+            ("Access", &item("Access"), 1, one, false),
+            ("Notify", &item("Alerts"), 0, one, true),
+            ("Past", &item("Access"), 0, MaxOccurs::Unbounded, false),
+        ]
+    );
+}
+
+#[test]
+fn the_names_of_anonymous_list_items_avoid_every_declared_type_name() {
+    let types = r#"<xs:simpleType name="F"><xs:list><xs:simpleType><xs:restriction base="xs:string"><xs:enumeration value="a" /></xs:restriction></xs:simpleType></xs:list></xs:simpleType>
+        <xs:simpleType name="FItem"><xs:list><xs:simpleType><xs:restriction base="xs:string"><xs:enumeration value="b" /></xs:restriction></xs:simpleType></xs:list></xs:simpleType>
+        <xs:simpleType name="FItem2"><xs:restriction base="xs:string" /></xs:simpleType>"#;
+    let text = schema(types);
+    let defs = codegen::read::read("t.wsdl", &text).unwrap_or_else(|e| panic!("{e}"));
+    let model = codegen::model::Model::build("t.wsdl", &defs, &Config::default()).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = model.types.iter().map(|t| t.name.local.as_str()).collect();
+    assert_eq!(names, ["F", "FItem3", "FItem", "FItemItem", "FItem2"]);
+    let out = common::generate_text("t.wsdl", &text, &Config::default()).unwrap_or_else(|e| panic!("{e}"));
+    let types = out.file("types.rs").unwrap();
+    assert!(types.contains("pub type F = Vec<FItem3>;"), "{types}");
+    assert!(types.contains("pub type FItem = Vec<FItemItem>;"), "{types}");
+    assert!(types.contains("pub type FItem2 = String;"), "{types}");
 }
 
 const CODES: &str = "http://example.com/codes/";

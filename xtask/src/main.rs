@@ -411,10 +411,10 @@ impl Resolver<'_> {
             Source::Local(explicit) => {
                 let explicit = explicit.clone();
                 let (path, file) = match (&explicit, &pin) {
-                    (Some(path), _) if url == self.root_url => {
-                        let file = pin.as_ref().map_or_else(|| file_name_of(path), |p| p.file.clone());
-                        (path.clone(), file)
-                    }
+                    // The root read from `--wsdl PATH` is named by the file read, not by the
+                    // pinned root's file: errors in it name the document that holds the
+                    // construct, and a repin records the file that was read.
+                    (Some(path), _) if url == self.root_url => (path.clone(), file_name_of(path)),
                     (_, Some(p)) => (self.find_local(explicit.as_deref(), &p.file)?, p.file.clone()),
                     (Some(path), None) if self.update_pin => {
                         // A new document beside the given root: its path relative to the root's.

@@ -629,6 +629,42 @@ fn wsdl_path_reads_the_root_there_and_pinned_imports_beside_it_and_update_pin_re
 }
 
 #[test]
+fn an_error_in_a_root_read_from_wsdl_path_names_that_file_not_the_pinned_root() {
+    // Another contract's root, given with --wsdl PATH in a workspace pinning `T.wsdl`.
+    let s = two_doc_workspace("named");
+    let elsewhere = s.0.join("elsewhere");
+    fs::create_dir_all(&elsewhere).expect("dir");
+    let root = two_doc_root(SVC).replace(
+        "<wsdl:output><soap:body use=\"literal\" /></wsdl:output>",
+        "<wsdl:output><soap:body use=\"encoded\" /></wsdl:output>",
+    );
+    let line = root
+        .lines()
+        .position(|l| l.contains("use=\"encoded\""))
+        .expect("edited")
+        + 1;
+    fs::write(elsewhere.join("CustomerBilling.wsdl"), &root).expect("root");
+    fs::write(elsewhere.join("T-xsd0.xsd"), TWO_DOC_XSD).expect("xsd");
+    let path = elsewhere.join("CustomerBilling.wsdl").display().to_string();
+    let err = regen_in(&s.0, &update_pin(Some(path.clone()))).expect_err("SOAP encoding");
+    assert!(
+        err.starts_with(&format!(
+            "CustomerBilling.wsdl:{line}: unsupported construct: SOAP encoding"
+        )),
+        "{err}"
+    );
+    assert!(err.contains(&format!("read from {path}")), "{err}");
+    assert!(!err.contains("T.wsdl"), "{err}");
+
+    // Fixed, it repins the root as the file that was read.
+    fs::write(elsewhere.join("CustomerBilling.wsdl"), two_doc_root(SVC)).expect("root");
+    assert_eq!(regen_in(&s.0, &update_pin(Some(path))), Ok(ExitCode::SUCCESS));
+    let manifest = Manifest::parse(&s.read(MANIFEST)).expect("manifest");
+    let pinned = manifest.part(&format!("{SVC}?wsdl")).expect("root pinned");
+    assert_eq!(pinned.file, "CustomerBilling.wsdl");
+}
+
+#[test]
 fn a_failing_generation_with_update_pin_changes_neither_manifest_nor_generated_files() {
     let s = two_doc_workspace("atomic");
     assert_eq!(regen_in(&s.0, &args(None, false)), Ok(ExitCode::SUCCESS));

@@ -178,12 +178,7 @@ fn emit_struct(
     let ident = ctx.type_ident(&t.name);
     let fields = names::field_names(s.members.iter().map(|m| m.name.as_str()));
     let field_idents: Vec<syn::Ident> = fields.iter().map(|f| field_ident(f.trim_start_matches("r#"))).collect();
-    let unsupported = |m: &Member, what: String| Error {
-        file: ctx.file.to_owned(),
-        line: m.loc.line,
-        path: m.loc.path.clone(),
-        kind: ErrorKind::Unsupported(what),
-    };
+    let unsupported = |m: &Member, what: String| ctx.err(&m.loc, ErrorKind::Unsupported(what));
 
     // Setters are named like their members; the other methods of the type must not be.
     let mut reserved: HashSet<String> = HashSet::from(["new".to_owned()]);
@@ -354,14 +349,12 @@ fn from_id(ctx: &Ctx<'_>, claims: &Claims, id_name: &str, record: &QName) -> Res
         });
     };
     if !required(ctx, t, s).is_empty() {
-        return Err(Error {
-            file: ctx.file.to_owned(),
-            line: m.loc.line,
-            path: m.loc.path.clone(),
-            kind: ErrorKind::Invalid(format!(
+        return Err(ctx.err(
+            &m.loc,
+            ErrorKind::Invalid(format!(
                 "ids of {id_name}: record {record} requires members besides its identifier"
             )),
-        });
+        ));
     }
     let ident = ctx.type_ident(&t.name);
     let id = format_ident!("{id_name}");

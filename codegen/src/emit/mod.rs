@@ -64,7 +64,8 @@ pub struct Output {
 pub struct Provenance<'a> {
     /// What the code was generated from, e.g. a file name or a contract's name.
     pub name: &'a str,
-    /// The root document's name, used in emitter errors.
+    /// The root document's name: what emitter errors name when what they are about is in no
+    /// document (an override); an error about a declaration names the declaration's document.
     pub root: &'a str,
     /// The header's second line (without the comment marker), e.g. `WSDL sha256: …`.
     pub sha256_line: &'a str,
@@ -79,7 +80,8 @@ impl Output {
 
 /// Shared state of the emitters.
 pub(crate) struct Ctx<'a> {
-    /// The input file's name, for errors.
+    /// The root document's name: what errors name when what they are about is in no document
+    /// (an override). Errors about a declaration name its own document ([`Ctx::err`]).
     pub file: &'a str,
     pub model: &'a Model,
     pub names: TypeNames,
@@ -386,6 +388,21 @@ pub(crate) fn ns_ident(i: usize) -> syn::Ident {
 }
 
 impl Ctx<'_> {
+    /// An error about the declaration at `loc`: it names the declaration's own document (an
+    /// imported schema's, not the root's), or the root document when `loc` is in none.
+    pub fn err(&self, loc: &crate::read::Loc, kind: ErrorKind) -> Error {
+        Error {
+            file: if loc.file.is_empty() {
+                self.file.to_owned()
+            } else {
+                loc.file.clone()
+            },
+            line: loc.line,
+            path: loc.path.clone(),
+            kind,
+        }
+    }
+
     /// The namespace constant of a member element (`NONE` for unqualified elements).
     pub fn ns(&self, uri: &str) -> TokenStream {
         let rt = &self.rt;

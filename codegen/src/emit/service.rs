@@ -12,7 +12,7 @@ use super::messages::{header_fields, MessageType};
 use super::types::{shape, Shape};
 use super::Ctx;
 use crate::config::StatusValue;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{ErrorKind, Result};
 use crate::model::{Member, StatusField, TypeKind, TypeRef};
 use crate::names;
 use crate::QName;
@@ -98,12 +98,7 @@ fn emit_credentialed(ctx: &Ctx<'_>, q: &QName) -> Result<TokenStream> {
             }
         } else if context.is_some_and(|c| c.matches(&m.declared_in, &m.name)) {
             let TypeRef::Named(ctx_ty) = &m.ty else { continue };
-            let invalid = |kind: ErrorKind| Error {
-                file: ctx.file.to_owned(),
-                line: m.loc.line,
-                path: m.loc.path.clone(),
-                kind,
-            };
+            let invalid = |kind: ErrorKind| ctx.err(&m.loc, kind);
             if !super::types::derives_default(ctx, ctx_ty) {
                 return Err(invalid(ErrorKind::Invalid(format!(
                     "context_member {}/{}: type {} has required members, so the runtime cannot create it",

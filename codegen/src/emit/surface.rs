@@ -3,7 +3,8 @@
 //! regen` classifies each difference as a patch, minor or major change.
 //!
 //! Keys: `operation Op` (its soapAction, and per message the wrapper path, `as` the Rust body
-//! type, then header entries), `type T` (kind, wire name, base or item), `usage T` (whether the
+//! type, then header entries), `type T` (kind, wire name, base or item; the enumeration that is a
+//! list type's anonymous item type is `enum {ns}List items`), `usage T` (whether the
 //! type is reachable from a request, a response, both, or neither: `request`, `response`,
 //! `request, response`, `unused`), `field T.member` and `value T.value`.
 
@@ -75,7 +76,12 @@ pub(super) fn emit(ctx: &Ctx<'_>) -> String {
                 );
             }
             TypeKind::Enum(e) => {
-                let _ = writeln!(out, "type {rust} = enum {{{}}}{}", t.name.ns, t.name.local);
+                // A list type's anonymous item type has no wire name of its own: the list's, then
+                // `items`.
+                let _ = match &t.list {
+                    Some(list) => writeln!(out, "type {rust} = enum {{{}}}{} items", list.ns, list.local),
+                    None => writeln!(out, "type {rust} = enum {{{}}}{}", t.name.ns, t.name.local),
+                };
                 for v in &e.values {
                     let _ = writeln!(out, "value {rust}.{v} = listed");
                 }

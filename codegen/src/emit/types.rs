@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{serde_attrs, xsd_name, Ctx};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{ErrorKind, Result};
 use crate::model::{Builtin, Member, StructType, TypeDef, TypeKind, TypeRef};
 use crate::names;
 use crate::QName;
@@ -165,12 +165,10 @@ fn emit_struct(
     for (m, f) in s.members.iter().zip(&fields) {
         if let Some(item) = array_item(ctx, m) {
             if array_item(ctx, item).is_some() || item.repeated() && shape(m) == Shape::Many {
-                return Err(Error {
-                    file: ctx.file.to_owned(),
-                    line: m.loc.line,
-                    path: m.loc.path.clone(),
-                    kind: ErrorKind::Unsupported(format!("member `{f}`: a collection of collections")),
-                });
+                return Err(ctx.err(
+                    &m.loc,
+                    ErrorKind::Unsupported(format!("member `{f}`: a collection of collections")),
+                ));
             }
         }
     }
@@ -387,10 +385,17 @@ fn emit_enum(ctx: &Ctx<'_>, t: &TypeDef) -> TokenStream {
         let doc = super::doc_attrs(&format!("`{v}`"));
         quote!(#doc #id,)
     });
-    let doc = type_doc(
-        t,
-        "Enumeration. Values the schema does not list are kept, not rejected.",
-    );
+    let what = match &t.list {
+        // The anonymous item type of a list type (how WCF writes a `[Flags]` enum).
+        Some(list) => format!(
+            "Enumeration: the items of list type `{0}`, which the schema enumerates in place\n\
+             (the form WCF gives a `[Flags]` enum). `{0}` is a `Vec` of them, separated by\n\
+             spaces on the wire. Values the schema does not list are kept, not rejected.",
+            ctx.type_ident(list)
+        ),
+        None => "Enumeration. Values the schema does not list are kept, not rejected.".to_owned(),
+    };
+    let doc = type_doc(t, &what);
     // The item type of a list type: list values are read and written item by item as text.
     let is_list_item = ctx
         .model

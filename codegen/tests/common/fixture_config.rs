@@ -17,6 +17,7 @@ const SERDE_FIXTURES: &[&str] = &[
     "element_ref.wsdl",
     "enums.wsdl",
     "faults.wsdl",
+    "flags.wsdl",
     "headers.wsdl",
     "lists.wsdl",
     "messages.wsdl",

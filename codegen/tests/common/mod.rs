@@ -31,7 +31,8 @@ pub fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Names of every fixture file, sorted.
+/// Names of every fixture contract's root document (`*.wsdl`; the schemas they import are
+/// `*.xsd`), sorted.
 pub fn fixture_names() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(crate_dir().join("tests/fixtures"))
         .expect("tests/fixtures")
@@ -47,10 +48,54 @@ pub fn read_fixture(name: &str) -> codegen::read::Definitions {
     codegen::read::read(name, &fixture(name)).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Stages 1 and 2 on a fixture.
+/// Stages 1 and 2 on a fixture (and the documents it imports).
 pub fn model_fixture(name: &str, config: &Config) -> codegen::model::Model {
-    let defs = read_fixture(name);
-    codegen::model::Model::build(name, &defs, config).unwrap_or_else(|e| panic!("{e}"))
+    let contract = load_fixture(name, &fixture(name)).unwrap_or_else(|e| panic!("{e}"));
+    codegen::model::Model::build(name, &contract.definitions, config).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Loads the fixture contract whose root document is `name` with text `text`; the documents it
+/// imports are the files of `tests/fixtures/` (by their paths relative to the root, as
+/// `flags.wsdl` imports `flags.xsd`), each with the text `docs` gives it, else the file's.
+pub fn load_fixture_with(name: &str, text: &str, docs: &[(&str, &str)]) -> codegen::Result<codegen::load::Contract> {
+    let mut fetch = |url: &str| -> Result<String, String> {
+        if url == name {
+            return Ok(text.to_owned());
+        }
+        if let Some((_, t)) = docs.iter().find(|(u, _)| *u == url) {
+            return Ok((*t).to_owned());
+        }
+        let path = crate_dir().join("tests/fixtures").join(url);
+        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    codegen::load::load(name, &mut fetch)
+}
+
+/// [`load_fixture_with`] without replaced documents.
+pub fn load_fixture(name: &str, text: &str) -> codegen::Result<codegen::load::Contract> {
+    load_fixture_with(name, text, &[])
+}
+
+/// All stages on a fixture contract ([`load_fixture_with`]), with the headers a one-document
+/// fixture gets from [`generate_text`] (named after the root, [`FIXTURE_SHA`]): for a fixture
+/// without imports, the same output.
+pub fn generate_fixture_with(
+    name: &str,
+    text: &str,
+    docs: &[(&str, &str)],
+    config: &Config,
+) -> codegen::Result<Output> {
+    let contract = load_fixture_with(name, text, docs)?;
+    let model = codegen::model::Model::build(name, &contract.definitions, config)?;
+    codegen::emit::emit_from(
+        &model,
+        &codegen::Provenance {
+            name,
+            root: name,
+            sha256_line: &format!("WSDL sha256: {FIXTURE_SHA}"),
+        },
+        config,
+    )
 }
 
 /// All stages on WSDL text.
@@ -65,9 +110,9 @@ pub fn generate_text(name: &str, text: &str, config: &Config) -> codegen::Result
     )
 }
 
-/// All stages on a fixture, which must succeed.
+/// All stages on a fixture and the documents it imports, which must succeed.
 pub fn generate_fixture(name: &str, config: &Config) -> Output {
-    generate_text(name, &fixture(name), config).unwrap_or_else(|e| panic!("{e}"))
+    generate_fixture_with(name, &fixture(name), &[], config).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Where the real Kareo WSDL is found: `wsdl/KareoServices.wsdl` in the workspace, else
