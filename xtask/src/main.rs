@@ -415,6 +415,17 @@ impl Resolver<'_> {
                     // pinned root's file: errors in it name the document that holds the
                     // construct, and a repin records the file that was read.
                     (Some(path), _) if url == self.root_url => (path.clone(), file_name_of(path)),
+                    // Repinning from `--wsdl PATH`: every document is read beside PATH, never
+                    // from the pinned contract's folders. Another contract whose relative import
+                    // resolves to a URL the current pins name would otherwise load the pinned
+                    // contract's document in its place, unchecked.
+                    (Some(path), Some(p)) if self.update_pin => {
+                        let dir = path.parent().unwrap_or(Path::new(""));
+                        match relative_to_root(&self.root_url, url) {
+                            Some(rel) if !dir.join(&p.file).is_file() => (dir.join(&rel), rel),
+                            _ => (dir.join(&p.file), p.file.clone()),
+                        }
+                    }
                     (_, Some(p)) => (self.find_local(explicit.as_deref(), &p.file)?, p.file.clone()),
                     (Some(path), None) if self.update_pin => {
                         // A new document beside the given root: its path relative to the root's.

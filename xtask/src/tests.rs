@@ -665,6 +665,22 @@ fn an_error_in_a_root_read_from_wsdl_path_names_that_file_not_the_pinned_root() 
 }
 
 #[test]
+fn a_repin_from_wsdl_path_reads_imports_beside_it_never_from_the_pinned_contract() {
+    // Another contract's root whose import resolves to a URL the current pins name: without its
+    // own copy beside it, the repin stops; it never reads the pinned contract's document.
+    let s = two_doc_workspace("beside");
+    let elsewhere = s.0.join("elsewhere");
+    fs::create_dir_all(&elsewhere).expect("dir");
+    fs::write(elsewhere.join("Other.wsdl"), two_doc_root(SVC)).expect("root");
+    let path = elsewhere.join("Other.wsdl").display().to_string();
+    let err = regen_in(&s.0, &update_pin(Some(path.clone()))).expect_err("no import beside it");
+    assert!(err.contains(&elsewhere.display().to_string()), "{err}");
+    // With its own copy beside it, that copy is read and pinned.
+    fs::write(elsewhere.join("T-xsd0.xsd"), TWO_DOC_XSD).expect("xsd");
+    assert_eq!(regen_in(&s.0, &update_pin(Some(path))), Ok(ExitCode::SUCCESS));
+}
+
+#[test]
 fn a_failing_generation_with_update_pin_changes_neither_manifest_nor_generated_files() {
     let s = two_doc_workspace("atomic");
     assert_eq!(regen_in(&s.0, &args(None, false)), Ok(ExitCode::SUCCESS));
