@@ -213,6 +213,25 @@ pub(super) fn claims(ctx: &Ctx<'_>) -> Result<Claims> {
             }
         }
     }
+    for id in &ctx.config.ids {
+        for record in id.records.iter().filter(|r| ctx.model.get(r).is_none()) {
+            warnings.push(format!(
+                "override ids {}: identifier record {record} is not a type of this contract: no From<{}> for it",
+                id.name, id.name
+            ));
+        }
+    }
+    for r in ctx
+        .config
+        .record_ids
+        .iter()
+        .filter(|r| ctx.model.get(&r.owner).is_none())
+    {
+        warnings.push(format!(
+            "override record_ids: {} is not a type of this contract: no id() for it",
+            r.owner
+        ));
+    }
     Ok(Claims {
         by_member,
         warnings,
