@@ -43,7 +43,7 @@ pub fn visit(clinic: Clinic, patient: PatientId, start: NaiveDateTime, minutes: 
     AppointmentCreate::new(AppointmentCreateRequired {
         appointment_status: AppointmentStatus::Scheduled,
         appointment_type: AppointmentType::P, // a patient's appointment
-        start_time: start.and_utc().into(), // Kareo reads appointment times as UTC
+        start_time: start.and_utc().into(),   // Kareo reads appointment times as UTC
         end_time: (start + chrono::TimeDelta::minutes(minutes)).and_utc().into(),
         is_recurring: false,
         practice_id: clinic.practice,
