@@ -19,8 +19,10 @@ use std::collections::HashSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::article;
 use super::claims::{Claim, Claims, Wire};
 use super::types::{derives_default, direction_cfg, shape, Shape};
+use super::values::field_ident;
 use super::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Member, StructType, TypeDef, TypeKind};
@@ -159,10 +161,6 @@ fn unset(ctx: &Ctx<'_>, m: &Member) -> TokenStream {
         Shape::OptNil => quote!(#rt::Nillable::Absent),
         Shape::Many => quote!(Vec::new()),
     }
-}
-
-fn field_ident(field: &str) -> syn::Ident {
-    syn::parse_str(field).unwrap_or_else(|_| format_ident!("r#{}", field))
 }
 
 /// A `{Type}Required` struct: its name, its `cfg` and its definition.
@@ -315,14 +313,6 @@ fn emit_struct(
             }
         },
     ))
-}
-
-fn article(noun: &str) -> &'static str {
-    if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    }
 }
 
 /// `From<Id>` for an identifier record: a record whose `new()` takes nothing, with the member

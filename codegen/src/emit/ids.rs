@@ -10,7 +10,6 @@ use super::types::direction_cfg;
 use super::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{TypeKind, TypeRef};
-use crate::names;
 
 pub(super) fn emit(ctx: &Ctx<'_>, claims: &Claims) -> Result<TokenStream> {
     let Some(vrt) = &claims.vrt else { return Ok(quote!()) };
@@ -40,7 +39,7 @@ pub(super) fn emit(ctx: &Ctx<'_>, claims: &Claims) -> Result<TokenStream> {
         let members: Vec<String> = id.members.iter().map(|(t, m)| format!("`{t}/{m}`")).collect();
         let doc = super::doc_attrs(&format!(
             "{} {entity}'s identifier: [`Id`]({rt}::Id) of {}.\n\nThe members that hold one (by type name pattern): {}. Their setters take it, and their\n`{{member}}_value()` accessors return it.",
-            if entity.starts_with(['a', 'e', 'i', 'o', 'u']) { "An" } else { "A" },
+            if super::article(entity) == "an" { "An" } else { "A" },
             plural(entity),
             members.join(", "),
             rt = ctx.config.values.as_ref().map_or("", |v| v.runtime_path.as_str()),
@@ -107,27 +106,14 @@ pub(super) fn emit(ctx: &Ctx<'_>, claims: &Claims) -> Result<TokenStream> {
             let step = member_value(ctx, &o.name, m, Some(&quote!(x)));
             on = quote!(#on.and_then(|x| #step));
         }
-        let fields = match &last_owner.kind {
-            TypeKind::Struct(s) => names::field_names(s.members.iter().map(|m| m.name.as_str())),
-            _ => Vec::new(),
-        };
-        let field = match &last_owner.kind {
-            TypeKind::Struct(s) => s
-                .members
-                .iter()
-                .zip(&fields)
-                .find(|(m, _)| m.name == last.name)
-                .map(|(_, f)| f.trim_start_matches("r#").to_owned())
-                .unwrap_or_default(),
-            _ => String::new(),
-        };
-        let getter = format_ident!("{field}_value");
+        let field = super::service::field(ctx, &last_owner.name, last).to_string();
+        let getter = format_ident!("{}_value", field.trim_start_matches("r#"));
         let member = format!("{}/{}", root.name.local, r.path.join("/"));
         let ident = ctx.type_ident(&root.name);
         let doc = super::doc_attrs(&format!(
             "The identifier of the record this response is about: `{}`, as {} [`{name}`].\n\nAn [`InvalidValue`]({}::InvalidValue) naming `{member}` when the response does not hold one.",
             r.path.join("/"),
-            if name.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" },
+            super::article(name),
             quote!(#vrt).to_string().replace(' ', ""),
         ));
         let cfg = direction_cfg(ctx, root.usage.response);

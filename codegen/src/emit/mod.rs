@@ -512,6 +512,15 @@ fn builtin_type(rt: &syn::Path, b: Builtin) -> TokenStream {
     }
 }
 
+/// The indefinite article of `noun` in generated docs: `an` before a vowel, else `a`.
+pub(crate) fn article(noun: &str) -> &'static str {
+    if noun.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// XSD-style name of a type reference for docs and the surface listing.
 pub(crate) fn xsd_name(r: &TypeRef) -> String {
     match r {

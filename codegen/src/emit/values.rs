@@ -106,12 +106,7 @@ pub(super) fn field_ident(field: &str) -> syn::Ident {
 
 /// `a date`, `an integer`.
 fn with_article(noun: &str) -> String {
-    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    };
-    format!("{article} {noun}")
+    format!("{} {noun}", super::article(noun))
 }
 
 /// A rustdoc link to a type, showing its last path segment: [`KareoDate`](crate::values::KareoDate).
