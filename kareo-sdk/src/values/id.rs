@@ -113,9 +113,7 @@ impl<K: IdKind> Id<K> {
 
     /// Reads a `long` member's value: an [`InvalidValue`] naming `member` when it does not fit.
     pub fn from_long(member: &'static str, value: i64) -> Result<Self, InvalidValue> {
-        i32::try_from(value)
-            .map(Self::new)
-            .map_err(|_| InvalidValue::new(Some(member), "identifier", ID_FORMS, &value.to_string(), OUT_OF_RANGE))
+        from_i64(Some(member), value)
     }
 
     /// Reads a text member's value: `Ok(None)` when absent, nil or blank (a placeholder record
@@ -140,6 +138,13 @@ impl<K: IdKind> Id<K> {
 
 const ID_FORMS: &str = "a 32-bit integer, e.g. 4711";
 const OUT_OF_RANGE: &str = "out of the 32-bit range of Kareo's identifiers";
+
+/// `value` as an identifier, or an [`InvalidValue`] (naming `member`) beyond 32 bits.
+fn from_i64<K: IdKind>(member: Option<&'static str>, value: i64) -> Result<Id<K>, InvalidValue> {
+    i32::try_from(value)
+        .map(Id::new)
+        .map_err(|_| InvalidValue::new(member, "identifier", ID_FORMS, &value.to_string(), OUT_OF_RANGE))
+}
 
 fn parse<K: IdKind>(text: &str) -> Result<Id<K>, &'static str> {
     match text.parse::<i64>() {
@@ -179,9 +184,7 @@ impl<K: IdKind> TryFrom<i64> for Id<K> {
     type Error = InvalidValue;
 
     fn try_from(value: i64) -> Result<Self, InvalidValue> {
-        i32::try_from(value)
-            .map(Id::new)
-            .map_err(|_| InvalidValue::new(None, "identifier", ID_FORMS, &value.to_string(), OUT_OF_RANGE))
+        from_i64(None, value)
     }
 }
 
