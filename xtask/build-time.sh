@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build time of `kareo-sdk` alone, measured in one run on one machine: every build is
 # `cargo clean -p kareo-sdk` then `cargo build -p kareo-sdk` with its dependencies already built
-# and `CARGO_INCREMENTAL=0`, RUNS times (3 by default). Prints each time, then the medians.
+# and `CARGO_INCREMENTAL=0`, RUNS times (3 by default). Prints each time (wall, and CPU: user +
+# system), then the medians.
 #
 # Two modes:
 #
@@ -72,7 +73,7 @@ build_deps() { # dir config: the dependencies (and the package), untimed
     (cd "$1" && CARGO_TARGET_DIR=$(target_of "$1") cargo build -q -p kareo-sdk $(flags "$2"))
 }
 
-build_once() { # dir config -> seconds
+build_once() { # dir config -> wall seconds, CPU seconds
     local dir=$1 f
     f=$(flags "$2")
     (
@@ -82,16 +83,20 @@ build_once() { # dir config -> seconds
         # `cargo clean` takes the profile, not features: it removes every build of the package
         # in that profile, with or without them.
         case $2 in release*) cargo clean -q -p kareo-sdk --release ;; *) cargo clean -q -p kareo-sdk ;; esac
-        local s e
-        s=$(date +%s.%N)
+        # Wall time, and CPU time (user + system, rustc's and cargo's), which another load on
+        # the machine disturbs less.
+        local out
+        out=$(mktemp)
         # shellcheck disable=SC2086
-        cargo build -q -p kareo-sdk $f
-        e=$(date +%s.%N)
-        echo "$e - $s" | bc
+        /usr/bin/time -f '%e %U %S' -o "$out" cargo build -q -p kareo-sdk $f
+        awk '{printf "%.2f %.2f\n", $1, $2 + $3}' "$out"
+        rm -f "$out"
     )
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+# The median of column $2 of file $1.
+col() { awk -v c="$2" '{print $c}' "$1" | median; }
 
 if [ "$mode" = serde ]; then
     if [ "$rev" = . ]; then
@@ -108,21 +113,20 @@ if [ "$mode" = serde ]; then
     for i in $(seq "$runs"); do
         line=$(printf 'run %d:' "$i")
         for config in $configs; do
-            t=$(build_once "$dir" "$config")
-            echo "$t" >>"$work/$config.one"
-            line+=$(printf '  %s %6.2f s' "$config" "$t")
+            read -r t c < <(build_once "$dir" "$config")
+            echo "$t $c" >>"$work/$config.one"
+            line+=$(printf '  %s %6.2f s (cpu %6.2f s)' "$config" "$t" "$c")
         done
         echo "$line"
     done
     for config in $configs; do
-        printf '%-14s median %6.2f s\n' "$config" "$(median <"$work/$config.one")"
+        printf '%-14s median %6.2f s (cpu %6.2f s)\n' "$config" "$(col "$work/$config.one" 1)" "$(col "$work/$config.one" 2)"
     done
     has() { case " $configs " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
     for plain in dev release; do
         has "$plain" && has "$plain-serde" || continue
-        p=$(median <"$work/$plain.one")
-        s=$(median <"$work/$plain-serde.one")
-        printf '%-14s serde / no serde %.3f\n' "$plain" "$(echo "$s / $p" | bc -l)"
+        ratio() { echo "$(col "$work/$plain-serde.one" "$1") / $(col "$work/$plain.one" "$1")" | bc -l; }
+        printf '%-14s serde / no serde %.3f (cpu %.3f)\n' "$plain" "$(ratio 1)" "$(ratio 2)"
     done
     if [ "$dir" != "$repo" ]; then git -C "$repo" worktree remove --force "$dir"; fi
     exit 0
@@ -140,15 +144,18 @@ for config in $configs; do
     : >"$work/$config.base"
     : >"$work/$config.head"
     for i in $(seq "$runs"); do
-        t=$(build_once "$base_dir" "$config")
-        echo "$t" >>"$work/$config.base"
-        u=$(build_once "$head_dir" "$config")
-        echo "$u" >>"$work/$config.head"
-        printf '%-14s run %d: base %6.2f s  head %6.2f s\n' "$config" "$i" "$t" "$u"
+        read -r t tc < <(build_once "$base_dir" "$config")
+        echo "$t $tc" >>"$work/$config.base"
+        read -r u uc < <(build_once "$head_dir" "$config")
+        echo "$u $uc" >>"$work/$config.head"
+        printf '%-14s run %d: base %6.2f s (cpu %6.2f s)  head %6.2f s (cpu %6.2f s)\n' "$config" "$i" "$t" "$tc" "$u" "$uc"
     done
-    b=$(median <"$work/$config.base")
-    h=$(median <"$work/$config.head")
-    printf '%-14s median: base %6.2f s  head %6.2f s  head/base %.3f\n' "$config" "$b" "$h" "$(echo "$h / $b" | bc -l)"
+    b=$(col "$work/$config.base" 1)
+    h=$(col "$work/$config.head" 1)
+    bc_=$(col "$work/$config.base" 2)
+    hc=$(col "$work/$config.head" 2)
+    printf '%-14s median: base %6.2f s  head %6.2f s  head/base %.3f (cpu: base %6.2f s  head %6.2f s  head/base %.3f)\n' \
+        "$config" "$b" "$h" "$(echo "$h / $b" | bc -l)" "$bc_" "$hc" "$(echo "$hc / $bc_" | bc -l)"
 done
 
 git -C "$repo" worktree remove --force "$base_dir"
