@@ -18,7 +18,7 @@ use super::lexical::{
 };
 use super::qname::is_ncname;
 use super::values::{DateTime, Decimal, Duration, Nillable, SimpleValue, ValueError, WcfChar};
-use super::{Base64Binary, HexBinary, QNameValue};
+use super::{AnyXml, Base64Binary, HexBinary, QNameValue};
 
 /// `Absent` is written only by leaving the key out (the generated fields skip it); a value that
 /// reaches a serializer as absent has no JSON form that would read back as absent.
@@ -175,6 +175,37 @@ fn parse_clark(text: &str) -> Result<QNameValue, ValueError> {
 impl<'de> Deserialize<'de> for QNameValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         text(d, "xs:QName in {namespace}local form", parse_clark)
+    }
+}
+
+/// Every field required, unknown keys refused.
+impl Serialize for AnyXml {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde_struct::write(s, "AnyXml", |w| {
+            w.field("namespaces", &self.namespaces);
+            w.field("attributes", &self.attributes);
+            w.field("content", &self.content);
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for AnyXml {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde_struct::read(d)
+    }
+}
+
+impl serde_struct::Fields for AnyXml {
+    const NAME: &'static str = "AnyXml";
+    const KEYS: &'static [&'static str] = &["namespaces", "attributes", "content"];
+    const SHAPE: &'static [u8] = b"rrr";
+    type Slots = Self;
+    fn field<'de, F: serde_struct::FieldIn<'de>>(x: &mut Self, i: usize, f: F) -> Result<(), F::Error> {
+        match i {
+            0 => f.put(&mut x.namespaces),
+            1 => f.put(&mut x.attributes),
+            _ => f.put(&mut x.content),
+        }
     }
 }
 
@@ -381,6 +412,483 @@ pub mod serde_float {
         }
         fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             Ok(Vec::<In<T>>::deserialize(d)?.into_iter().map(|In(v)| v).collect())
+        }
+    }
+}
+
+/// The `Serialize` and `Deserialize` impls of the generated structs (and of [`AnyXml`]), as
+/// short calls into the generic code here: the JSON that `#[derive(Serialize, Deserialize)]`
+/// with `#[serde(deny_unknown_fields)]` and each member's `rename`, `default`,
+/// `skip_serializing_if` and `with` attributes gives, at a fraction of the code to compile.
+///
+/// - Writing: [`write`] takes the members as calls on an [`Out`] (a closure run twice: once to
+///   count the keys written, since `serialize_struct` takes their number, then to write them):
+///   [`Out::field`] always writes its key, [`Out::opt`] leaves it out when the value is
+///   [`Omit::omitted`] (an absent optional or nillable member). Codecs are wrappers:
+///   [`Masked`](crate::xml::Masked) for credentials (`serde_secret`), [`Float`] for float
+///   members (`serde_float`).
+/// - Reading: [`read`] takes a type's [`Fields`]: its keys, how each may be missing, and a
+///   `field` function that reads member `i` into its slot. Keys are matched by name (or by index,
+///   for formats that name fields so), unknown keys, duplicate keys and missing required members
+///   are the derive's errors (`unknown field`, `duplicate field`, `missing field`), and a
+///   sequence fills the members in order as the derive's does.
+///
+/// For generated code only: not part of the crate's stable API.
+///
+/// [`AnyXml`]: crate::xml::AnyXml
+#[doc(hidden)]
+pub mod serde_struct {
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+    use super::serde_float::FloatMember;
+    use crate::xml::{CredentialSlot, Masked, Nillable};
+
+    // --- Writing ---------------------------------------------------------------------------
+
+    /// A member value whose key is left out when it holds nothing (`skip_serializing_if`).
+    pub trait Omit {
+        /// Whether the key is left out.
+        fn omitted(&self) -> bool;
+    }
+
+    impl<T> Omit for Option<T> {
+        fn omitted(&self) -> bool {
+            self.is_none()
+        }
+    }
+
+    impl<T> Omit for Nillable<T> {
+        fn omitted(&self) -> bool {
+            self.is_absent()
+        }
+    }
+
+    impl<T: Omit> Omit for Masked<'_, T> {
+        fn omitted(&self) -> bool {
+            self.0.omitted()
+        }
+    }
+
+    /// A float member written through `serde_float`.
+    pub struct Float<'a, T>(pub &'a T);
+
+    impl<T: FloatMember> Serialize for Float<'_, T> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            self.0.write(s)
+        }
+    }
+
+    impl<T: Omit> Omit for Float<'_, T> {
+        fn omitted(&self) -> bool {
+            self.0.omitted()
+        }
+    }
+
+    enum State<S: Serializer> {
+        Count(usize),
+        Write(S::SerializeStruct),
+        Failed(S::Error),
+    }
+
+    /// Where a struct's members are written (see [`write`]).
+    pub struct Out<S: Serializer> {
+        state: State<S>,
+    }
+
+    impl<S: Serializer> Out<S> {
+        /// Writes `value` under `key`.
+        pub fn field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) {
+            match &mut self.state {
+                State::Count(n) => *n += 1,
+                State::Write(st) => {
+                    if let Err(e) = st.serialize_field(key, value) {
+                        self.state = State::Failed(e);
+                    }
+                }
+                State::Failed(_) => {}
+            }
+        }
+
+        /// Writes `value` under `key`, unless it is [omitted](Omit::omitted).
+        pub fn opt<T: ?Sized + Serialize + Omit>(&mut self, key: &'static str, value: &T) {
+            if !value.omitted() {
+                self.field(key, value);
+            } else if let State::Write(st) = &mut self.state {
+                if let Err(e) = st.skip_field(key) {
+                    self.state = State::Failed(e);
+                }
+            }
+        }
+    }
+
+    /// Writes struct `name` with the members `fields` writes.
+    pub fn write<S: Serializer>(s: S, name: &'static str, fields: impl Fn(&mut Out<S>)) -> Result<S::Ok, S::Error> {
+        let mut out = Out { state: State::Count(0) };
+        fields(&mut out);
+        let State::Count(len) = out.state else {
+            unreachable!("counting fails nothing")
+        };
+        out.state = State::Write(s.serialize_struct(name, len)?);
+        fields(&mut out);
+        match out.state {
+            State::Write(st) => st.end(),
+            State::Failed(e) => Err(e),
+            State::Count(_) => unreachable!("written"),
+        }
+    }
+
+    // --- Reading ---------------------------------------------------------------------------
+
+    /// [`Fields::SHAPE`]: the key may be missing (the member's default), and a sequence may end
+    /// before it.
+    pub const OPTIONAL: u8 = b'o';
+    /// [`Fields::SHAPE`]: the key may be missing (the member is `None`), but a sequence may not
+    /// end before it (a required nillable member, read as the derive reads an `Option` field
+    /// without `default`).
+    pub const NILLABLE: u8 = b'n';
+    /// [`Fields::SHAPE`]: the key must be there.
+    pub const REQUIRED: u8 = b'r';
+
+    /// A struct read by [`read`].
+    pub trait Fields: Sized {
+        /// The struct's name (in `expecting` messages).
+        const NAME: &'static str;
+        /// The members' keys, in order.
+        const KEYS: &'static [&'static str];
+        /// Per member, how its key may be missing: [`OPTIONAL`], [`NILLABLE`] or [`REQUIRED`].
+        const SHAPE: &'static [u8];
+        /// Where the members are read into: the struct itself when it has a default value, else
+        /// an `Option` per member.
+        type Slots: Slots<Self>;
+        /// Reads member `index` into its slot.
+        fn field<'de, F: FieldIn<'de>>(slots: &mut Self::Slots, index: usize, value: F) -> Result<(), F::Error>;
+    }
+
+    /// What [`Fields`] reads into, and how it becomes the struct once every required member is
+    /// known to be there.
+    pub trait Slots<T>: Sized {
+        /// Every slot empty.
+        fn new() -> Self;
+        /// The struct.
+        fn finish<E: de::Error>(self) -> Result<T, E>;
+    }
+
+    impl<T: Default> Slots<T> for T {
+        fn new() -> T {
+            T::default()
+        }
+        fn finish<E: de::Error>(self) -> Result<T, E> {
+            Ok(self)
+        }
+    }
+
+    /// The value of a required slot (`missing field` if empty).
+    pub fn take<T, E: de::Error>(slot: Option<T>, key: &'static str) -> Result<T, E> {
+        slot.ok_or_else(|| E::missing_field(key))
+    }
+
+    /// A member's value, from a map or a sequence.
+    pub trait FieldIn<'de>: Sized {
+        /// The format's error.
+        type Error: de::Error;
+
+        /// The value, or `None` if a sequence ended before it (the slot is left as it is).
+        fn seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<Option<S::Value>, Self::Error>;
+
+        /// Reads a value into `slot`.
+        fn put<T: Deserialize<'de>>(self, slot: &mut T) -> Result<(), Self::Error> {
+            set(slot, self.seed(PhantomData)?);
+            Ok(())
+        }
+        /// Reads a value into `slot`, as `Some`.
+        fn put_some<T: Deserialize<'de>>(self, slot: &mut Option<T>) -> Result<(), Self::Error> {
+            set_some(slot, self.seed(PhantomData)?);
+            Ok(())
+        }
+        /// Reads a credential through `serde_secret` into `slot`.
+        fn secret<T: Deserialize<'de> + CredentialSlot>(self, slot: &mut T) -> Result<(), Self::Error> {
+            set(slot, self.seed(SecretIn(PhantomData))?);
+            Ok(())
+        }
+        /// Reads a credential through `serde_secret` into `slot`, as `Some`.
+        fn secret_some<T: Deserialize<'de> + CredentialSlot>(self, slot: &mut Option<T>) -> Result<(), Self::Error> {
+            set_some(slot, self.seed(SecretIn(PhantomData))?);
+            Ok(())
+        }
+        /// Reads floats through `serde_float` into `slot`.
+        fn float<T: FloatMember>(self, slot: &mut T) -> Result<(), Self::Error> {
+            set(slot, self.seed(FloatIn(PhantomData))?);
+            Ok(())
+        }
+        /// Reads floats through `serde_float` into `slot`, as `Some`.
+        fn float_some<T: FloatMember>(self, slot: &mut Option<T>) -> Result<(), Self::Error> {
+            set_some(slot, self.seed(FloatIn(PhantomData))?);
+            Ok(())
+        }
+    }
+
+    fn set<T>(slot: &mut T, value: Option<T>) {
+        if let Some(v) = value {
+            *slot = v;
+        }
+    }
+
+    fn set_some<T>(slot: &mut Option<T>, value: Option<T>) {
+        if value.is_some() {
+            *slot = value;
+        }
+    }
+
+    struct SecretIn<T>(PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de> + CredentialSlot> DeserializeSeed<'de> for SecretIn<T> {
+        type Value = T;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+            super::serde_secret::deserialize(d)
+        }
+    }
+
+    struct FloatIn<T>(PhantomData<T>);
+
+    impl<'de, T: FloatMember> DeserializeSeed<'de> for FloatIn<T> {
+        type Value = T;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+            T::read(d)
+        }
+    }
+
+    struct MapValue<'a, A>(&'a mut A);
+
+    impl<'de, A: MapAccess<'de>> FieldIn<'de> for MapValue<'_, A> {
+        type Error = A::Error;
+        fn seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<Option<S::Value>, A::Error> {
+            self.0.next_value_seed(seed).map(Some)
+        }
+    }
+
+    struct SeqValue<'a, A> {
+        seq: &'a mut A,
+        ended: &'a mut bool,
+    }
+
+    impl<'de, A: SeqAccess<'de>> FieldIn<'de> for SeqValue<'_, A> {
+        type Error = A::Error;
+        fn seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<Option<S::Value>, A::Error> {
+            let value = self.seq.next_element_seed(seed)?;
+            *self.ended = value.is_none();
+            Ok(value)
+        }
+    }
+
+    /// Reads struct `T`.
+    pub fn read<'de, T: Fields, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+        d.deserialize_struct(T::NAME, T::KEYS, StructVisitor(PhantomData))
+    }
+
+    struct StructVisitor<T>(PhantomData<T>);
+
+    impl<'de, T: Fields> Visitor<'de> for StructVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "struct {}", T::NAME)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut slots = T::Slots::new();
+            let mut seen = Seen::new(T::KEYS.len());
+            // Keys usually come in order (they are written so): the one after the last is
+            // tried first.
+            let mut next = 0;
+            while let Some(i) = map.next_key_seed(Key {
+                keys: T::KEYS,
+                next,
+                variant: false,
+            })? {
+                if !seen.insert(i) {
+                    return Err(de::Error::duplicate_field(T::KEYS[i]));
+                }
+                T::field(&mut slots, i, MapValue(&mut map))?;
+                next = i + 1;
+            }
+            for (i, &shape) in T::SHAPE.iter().enumerate() {
+                if shape == REQUIRED && !seen.contains(i) {
+                    return Err(de::Error::missing_field(T::KEYS[i]));
+                }
+            }
+            slots.finish()
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+            let mut slots = T::Slots::new();
+            let mut ended = false;
+            for (i, &shape) in T::SHAPE.iter().enumerate() {
+                if !ended {
+                    T::field(
+                        &mut slots,
+                        i,
+                        SeqValue {
+                            seq: &mut seq,
+                            ended: &mut ended,
+                        },
+                    )?;
+                }
+                if ended && shape != OPTIONAL {
+                    return Err(de::Error::invalid_length(i, &Elements(T::NAME, T::KEYS.len())));
+                }
+            }
+            slots.finish()
+        }
+    }
+
+    /// `struct X with N elements`, as the derive expects a sequence.
+    struct Elements(&'static str, usize);
+
+    impl de::Expected for Elements {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let s = if self.1 == 1 { "" } else { "s" };
+            write!(f, "struct {} with {} element{s}", self.0, self.1)
+        }
+    }
+
+    /// The members read so far.
+    struct Seen {
+        inline: [u64; 4],
+        heap: Vec<u64>,
+    }
+
+    impl Seen {
+        fn new(len: usize) -> Seen {
+            Seen {
+                inline: [0; 4],
+                heap: if len > 256 { vec![0; len.div_ceil(64)] } else { Vec::new() },
+            }
+        }
+        fn words(&mut self) -> &mut [u64] {
+            if self.heap.is_empty() {
+                &mut self.inline
+            } else {
+                &mut self.heap
+            }
+        }
+        /// Marks `i` seen; `false` if it already was.
+        fn insert(&mut self, i: usize) -> bool {
+            let word = &mut self.words()[i / 64];
+            let bit = 1 << (i % 64);
+            let new = *word & bit == 0;
+            *word |= bit;
+            new
+        }
+        fn contains(&mut self, i: usize) -> bool {
+            self.words()[i / 64] & (1 << (i % 64)) != 0
+        }
+    }
+
+    /// An enum of newtype variants (a fault detail), read by [`read_variants`]: externally
+    /// tagged, as the derive reads one.
+    pub trait Variants: Sized {
+        /// The enum's name (in `expecting` messages).
+        const NAME: &'static str;
+        /// The variants' keys, in order.
+        const KEYS: &'static [&'static str];
+        /// Reads variant `index`.
+        fn variant<'de, A: de::VariantAccess<'de>>(index: usize, value: A) -> Result<Self, A::Error>;
+    }
+
+    /// Reads enum `T`.
+    pub fn read_variants<'de, T: Variants, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+        d.deserialize_enum(T::NAME, T::KEYS, EnumVisitor(PhantomData))
+    }
+
+    /// The error of an enum without variants, whose keys match nothing (never returned).
+    pub fn no_variant<E: de::Error>() -> E {
+        E::custom("an enum without variants has no value")
+    }
+
+    struct EnumVisitor<T>(PhantomData<T>);
+
+    impl<'de, T: Variants> Visitor<'de> for EnumVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "enum {}", T::NAME)
+        }
+
+        fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<T, A::Error> {
+            let (i, value) = data.variant_seed(Key {
+                keys: T::KEYS,
+                next: 0,
+                variant: true,
+            })?;
+            T::variant(i, value)
+        }
+    }
+
+    /// A key: the index of its member (or variant).
+    struct Key {
+        keys: &'static [&'static str],
+        next: usize,
+        variant: bool,
+    }
+
+    impl Key {
+        fn find(&self, key: &[u8]) -> Option<usize> {
+            if self.keys.get(self.next).is_some_and(|k| k.as_bytes() == key) {
+                return Some(self.next);
+            }
+            self.keys.iter().position(|k| k.as_bytes() == key)
+        }
+
+        fn unknown<E: de::Error>(&self, key: &str) -> E {
+            if self.variant {
+                E::unknown_variant(key, self.keys)
+            } else {
+                E::unknown_field(key, self.keys)
+            }
+        }
+    }
+
+    impl<'de> DeserializeSeed<'de> for Key {
+        type Value = usize;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+            d.deserialize_identifier(self)
+        }
+    }
+
+    impl Visitor<'_> for Key {
+        type Value = usize;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(if self.variant {
+                "variant identifier"
+            } else {
+                "field identifier"
+            })
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<usize, E> {
+            match usize::try_from(v) {
+                Ok(i) if i < self.keys.len() => Ok(i),
+                _ => {
+                    let what = if self.variant { "variant" } else { "field" };
+                    Err(E::invalid_value(
+                        de::Unexpected::Unsigned(v),
+                        &format!("{what} index 0 <= i < {}", self.keys.len()).as_str(),
+                    ))
+                }
+            }
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<usize, E> {
+            self.find(v.as_bytes()).ok_or_else(|| self.unknown(v))
+        }
+
+        fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<usize, E> {
+            self.find(v).ok_or_else(|| self.unknown(&String::from_utf8_lossy(v)))
         }
     }
 }
