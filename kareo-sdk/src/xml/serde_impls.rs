@@ -686,6 +686,7 @@ pub mod serde_struct {
 
     /// Reads struct `T`.
     pub fn read<'de, T: Fields, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+        debug_assert_eq!(T::KEYS.len(), T::SHAPE.len(), "{}: a shape per key", T::NAME);
         d.deserialize_struct(T::NAME, T::KEYS, StructVisitor(PhantomData))
     }
 
@@ -1051,5 +1052,448 @@ mod tests {
         assert_eq!(back::<Secrets>(&json(&unset)).unwrap(), unset);
         let given: Secrets = back(r#"{"plain":"k","opt":"u","nil":"p"}"#).unwrap();
         assert_eq!(given.nil, Nillable::Value("p".into()));
+    }
+}
+
+/// The generated impls' JSON against the derive's: the same struct twice, once derived with the
+/// attributes the generator used to emit, once with the impls it emits now (written here as it
+/// writes them), must write the same text and read every input alike: the same value, or the
+/// same error message.
+#[cfg(test)]
+mod derive_parity {
+    use serde::{Deserialize, Serialize};
+
+    use super::serde_struct::{self, FieldIn, Fields, Float, Slots};
+    use super::{serde_float, serde_secret};
+    use crate::xml::{Masked, Nillable};
+
+    /// Every shape and codec, in a struct with a default value (read in place).
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Derived {
+        #[serde(rename = "Req")]
+        req: String,
+        #[serde(rename = "ReqNil")]
+        req_nil: Option<i32>,
+        #[serde(rename = "Opt", default, skip_serializing_if = "Option::is_none")]
+        opt: Option<String>,
+        #[serde(rename = "OptNil", default, skip_serializing_if = "Nillable::is_absent")]
+        opt_nil: Nillable<i32>,
+        #[serde(rename = "Many", default)]
+        many: Vec<i32>,
+        #[serde(
+            rename = "Key",
+            default,
+            skip_serializing_if = "Nillable::is_absent",
+            with = "serde_secret"
+        )]
+        key: Nillable<String>,
+        #[serde(rename = "ReqKey", with = "serde_secret")]
+        req_key: Option<String>,
+        #[serde(rename = "F", with = "serde_float")]
+        f: f64,
+        #[serde(rename = "FOpt", default, skip_serializing_if = "Option::is_none", with = "serde_float")]
+        f_opt: Option<f32>,
+        #[serde(rename = "FMany", default, with = "serde_float")]
+        f_many: Vec<f64>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default)]
+    struct Generated {
+        req: String,
+        req_nil: Option<i32>,
+        opt: Option<String>,
+        opt_nil: Nillable<i32>,
+        many: Vec<i32>,
+        key: Nillable<String>,
+        req_key: Option<String>,
+        f: f64,
+        f_opt: Option<f32>,
+        f_many: Vec<f64>,
+    }
+
+    impl Serialize for Generated {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            serde_struct::write(s, "Generated", |w| {
+                w.field("Req", &self.req);
+                w.field("ReqNil", &self.req_nil);
+                w.opt("Opt", &self.opt);
+                w.opt("OptNil", &self.opt_nil);
+                w.field("Many", &self.many);
+                w.opt("Key", &Masked(&self.key));
+                w.field("ReqKey", &Masked(&self.req_key));
+                w.field("F", &Float(&self.f));
+                w.opt("FOpt", &Float(&self.f_opt));
+                w.field("FMany", &Float(&self.f_many));
+            })
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Generated {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            serde_struct::read(d)
+        }
+    }
+
+    impl Fields for Generated {
+        const NAME: &'static str = "Generated";
+        const KEYS: &'static [&'static str] = &[
+            "Req", "ReqNil", "Opt", "OptNil", "Many", "Key", "ReqKey", "F", "FOpt", "FMany",
+        ];
+        const SHAPE: &'static [u8] = b"rnoooorroo";
+        type Slots = Self;
+        fn field<'de, F: FieldIn<'de>>(x: &mut Self::Slots, i: usize, f: F) -> Result<(), F::Error> {
+            match i {
+                0 => f.put(&mut x.req),
+                1 => f.put(&mut x.req_nil),
+                2 => f.put(&mut x.opt),
+                3 => f.put(&mut x.opt_nil),
+                4 => f.put(&mut x.many),
+                5 => f.secret(&mut x.key),
+                6 => f.secret(&mut x.req_key),
+                7 => f.float(&mut x.f),
+                8 => f.float(&mut x.f_opt),
+                _ => f.float(&mut x.f_many),
+            }
+        }
+    }
+
+    /// A member type without a default value.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    struct Code(u8);
+
+    /// A struct without a default value (read into an `Option` per member).
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct DerivedStrict {
+        #[serde(rename = "Code")]
+        code: Code,
+        #[serde(rename = "Note")]
+        note: Option<String>,
+        #[serde(rename = "Opt", default, skip_serializing_if = "Option::is_none")]
+        opt: Option<Code>,
+        #[serde(rename = "Key", with = "serde_secret")]
+        key: String,
+        #[serde(rename = "F", with = "serde_float")]
+        f: Option<f64>,
+        #[serde(rename = "Many", default)]
+        many: Vec<Code>,
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
+    struct GeneratedStrict {
+        code: Code,
+        note: Option<String>,
+        opt: Option<Code>,
+        key: String,
+        f: Option<f64>,
+        many: Vec<Code>,
+    }
+
+    impl Serialize for GeneratedStrict {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            serde_struct::write(s, "GeneratedStrict", |w| {
+                w.field("Code", &self.code);
+                w.field("Note", &self.note);
+                w.opt("Opt", &self.opt);
+                w.field("Key", &Masked(&self.key));
+                w.field("F", &Float(&self.f));
+                w.field("Many", &self.many);
+            })
+        }
+    }
+
+    impl<'de> Deserialize<'de> for GeneratedStrict {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            serde_struct::read(d)
+        }
+    }
+
+    type StrictSlots = (
+        Option<Code>,
+        Option<Option<String>>,
+        Option<Option<Code>>,
+        Option<String>,
+        Option<Option<f64>>,
+        Option<Vec<Code>>,
+    );
+
+    impl Fields for GeneratedStrict {
+        const NAME: &'static str = "GeneratedStrict";
+        const KEYS: &'static [&'static str] = &["Code", "Note", "Opt", "Key", "F", "Many"];
+        const SHAPE: &'static [u8] = b"rnorro";
+        type Slots = StrictSlots;
+        fn field<'de, F: FieldIn<'de>>(x: &mut Self::Slots, i: usize, f: F) -> Result<(), F::Error> {
+            match i {
+                0 => f.put_some(&mut x.0),
+                1 => f.put_some(&mut x.1),
+                2 => f.put_some(&mut x.2),
+                3 => f.secret_some(&mut x.3),
+                4 => f.float_some(&mut x.4),
+                _ => f.put_some(&mut x.5),
+            }
+        }
+    }
+
+    impl Slots<GeneratedStrict> for StrictSlots {
+        fn new() -> Self {
+            (None, None, None, None, None, None)
+        }
+        fn finish<E: serde::de::Error>(self) -> Result<GeneratedStrict, E> {
+            Ok(GeneratedStrict {
+                code: serde_struct::take(self.0, "Code")?,
+                note: self.1.unwrap_or_default(),
+                opt: self.2.unwrap_or_default(),
+                key: serde_struct::take(self.3, "Key")?,
+                f: serde_struct::take(self.4, "F")?,
+                many: self.5.unwrap_or_default(),
+            })
+        }
+    }
+
+    /// A fault detail enum.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    enum DerivedFault {
+        #[serde(rename = "NotFound")]
+        NotFound(DerivedStrict),
+        #[serde(rename = "Denied")]
+        Denied(Derived),
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
+    enum GeneratedFault {
+        NotFound(GeneratedStrict),
+        Denied(Generated),
+    }
+
+    impl Serialize for GeneratedFault {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            match self {
+                Self::NotFound(v) => s.serialize_newtype_variant("GeneratedFault", 0u32, "NotFound", v),
+                Self::Denied(v) => s.serialize_newtype_variant("GeneratedFault", 1u32, "Denied", v),
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for GeneratedFault {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            serde_struct::read_variants(d)
+        }
+    }
+
+    impl serde_struct::Variants for GeneratedFault {
+        const NAME: &'static str = "GeneratedFault";
+        const KEYS: &'static [&'static str] = &["NotFound", "Denied"];
+        fn variant<'de, A: serde::de::VariantAccess<'de>>(index: usize, value: A) -> Result<Self, A::Error> {
+            match index {
+                0 => serde::de::VariantAccess::newtype_variant(value).map(Self::NotFound),
+                _ => serde::de::VariantAccess::newtype_variant(value).map(Self::Denied),
+            }
+        }
+    }
+
+    /// An empty fault detail enum (the real contract's).
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    enum DerivedNone {}
+
+    #[derive(Debug, Clone, PartialEq)]
+    enum GeneratedNone {}
+
+    impl Serialize for GeneratedNone {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            match *self {}
+        }
+    }
+
+    impl<'de> Deserialize<'de> for GeneratedNone {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            serde_struct::read_variants(d)
+        }
+    }
+
+    impl serde_struct::Variants for GeneratedNone {
+        const NAME: &'static str = "GeneratedNone";
+        const KEYS: &'static [&'static str] = &[];
+        fn variant<'de, A: serde::de::VariantAccess<'de>>(_: usize, _: A) -> Result<Self, A::Error> {
+            Err(serde_struct::no_variant())
+        }
+    }
+
+    /// The type names differ (`Derived` against `Generated`): messages are compared with the
+    /// generated names put back.
+    fn unify(text: String) -> String {
+        text.replace("DerivedStrict", "GeneratedStrict")
+            .replace("DerivedFault", "GeneratedFault")
+            .replace("DerivedNone", "GeneratedNone")
+            .replace("struct Derived", "struct Generated")
+    }
+
+    /// What reading `text` gives: the value's `Debug` form, or the error.
+    fn outcome<T: for<'de> Deserialize<'de> + std::fmt::Debug>(text: &str) -> String {
+        let from_str = match serde_json::from_str::<T>(text) {
+            Ok(v) => format!("{v:?}"),
+            Err(e) => format!("error: {e}"),
+        };
+        // Through `serde_json::Value` too: another deserializer, keys always owned.
+        let from_value = match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(value) => match serde_json::from_value::<T>(value) {
+                Ok(v) => format!("{v:?}"),
+                Err(e) => format!("error: {e}"),
+            },
+            Err(e) => format!("not JSON: {e}"),
+        };
+        unify(format!("{from_str}\n{from_value}")).replace("Derived {", "Generated {")
+    }
+
+    fn same_reading<D, G>(inputs: &[&str])
+    where
+        D: for<'de> Deserialize<'de> + std::fmt::Debug,
+        G: for<'de> Deserialize<'de> + std::fmt::Debug,
+    {
+        for text in inputs {
+            let derived = outcome::<D>(text);
+            let generated = outcome::<G>(text);
+            if std::env::var_os("SHOW_PARITY").is_some() {
+                println!("{text}\n  {}", derived.replace('\n', "\n  "));
+            }
+            assert_eq!(generated, derived, "reading {text}");
+        }
+    }
+
+    const FULL: &str = r#"{"Req":"r","ReqNil":1,"Opt":"o","OptNil":2,"Many":[3],"Key":"k","ReqKey":"q","F":"NaN","FOpt":0.5,"FMany":["INF",1]}"#;
+
+    #[test]
+    fn structs_read_alike() {
+        let inputs = [
+            FULL,
+            r#"{"Req":"r","ReqKey":null,"F":1}"#,
+            r#"{"F":1,"ReqKey":"q","Req":"r"}"#,
+            r#"{"Req":"r","ReqNil":null,"Opt":null,"OptNil":null,"Many":[],"Key":null,"ReqKey":null,"F":-1.5,"FOpt":null,"FMany":[]}"#,
+            // Missing required members, in turn.
+            r#"{"ReqKey":null,"F":1}"#,
+            r#"{"Req":"r","F":1}"#,
+            r#"{"Req":"r","ReqKey":null}"#,
+            "{}",
+            // Nulls where values are required.
+            r#"{"Req":null,"ReqKey":null,"F":1}"#,
+            r#"{"Req":"r","ReqKey":null,"F":null}"#,
+            r#"{"Req":"r","ReqKey":null,"F":1,"Many":null}"#,
+            // Duplicates, unknown keys, wrong types, the mask.
+            r#"{"Req":"r","Req":"s","ReqKey":null,"F":1}"#,
+            r#"{"Req":"r","ReqKey":null,"F":1,"OptNil":1,"OptNil":null}"#,
+            r#"{"Req":"r","ReqKey":null,"F":1,"req":"x"}"#,
+            r#"{"Req":"r","ReqKey":null,"F":1,"":0}"#,
+            r#"{"Req":"r","ReqKey":null,"F":"nan"}"#,
+            r#"{"Req":5,"ReqKey":null,"F":1}"#,
+            r#"{"Req":"r","ReqKey":"***","F":1}"#,
+            r#"{"Req":"r","ReqKey":null,"F":1,"Key":"***"}"#,
+            r#"{"Re\u0071":"escaped key","ReqKey":null,"F":1}"#,
+            // Not objects: sequences (members in order), and other values.
+            r#"["r",1,"o",2,[3],"k","q",1.5,0.5,[1]]"#,
+            r#"["r",1,"o",2,[3],"k","q",1.5,0.5,[1],"extra"]"#,
+            r#"["r",null,null,null,[],null,null,1]"#,
+            r#"["r",null,null,null,[],null,null]"#,
+            r#"["r"]"#,
+            "[]",
+            "null",
+            "5",
+            r#""text""#,
+        ];
+        same_reading::<Derived, Generated>(&inputs);
+        let strict = [
+            r#"{"Code":1,"Note":"n","Opt":2,"Key":"k","F":"-INF","Many":[3]}"#,
+            r#"{"Code":1,"Key":"k","F":null}"#,
+            r#"{"Code":1,"Key":"k"}"#,
+            r#"{"Code":1,"F":null}"#,
+            r#"{"Key":"k","F":null}"#,
+            r#"{"Code":1,"Key":"***","F":null}"#,
+            r#"{"Code":1,"Code":1,"Key":"k","F":null}"#,
+            r#"{"Code":1,"Key":"k","F":null,"Other":1}"#,
+            r#"{"Code":null,"Key":"k","F":null}"#,
+            r#"[1,"n",2,"k",0.25,[3]]"#,
+            r#"[1,"n",2,"k",0.25]"#,
+            r#"[1,"n",2,"k"]"#,
+            r#"[1,"n"]"#,
+            r#"[1]"#,
+            "[]",
+            "{}",
+        ];
+        same_reading::<DerivedStrict, GeneratedStrict>(&strict);
+        let faults = [
+            r#"{"Denied":{"Req":"r","ReqKey":null,"F":1}}"#,
+            r#"{"NotFound":{"Code":1,"Key":"k","F":null}}"#,
+            r#"{"NotFound":{"Code":1}}"#,
+            r#"{"Other":{}}"#,
+            r#""Denied""#,
+            r#"{"Denied":{"Req":"r","ReqKey":null,"F":1},"NotFound":{}}"#,
+            "{}",
+            "null",
+            "[]",
+        ];
+        same_reading::<DerivedFault, GeneratedFault>(&faults);
+        same_reading::<DerivedNone, GeneratedNone>(&faults);
+    }
+
+    fn same_writing<D: Serialize, G: Serialize>(derived: &D, generated: &G) {
+        let d = serde_json::to_string(derived).map_err(|e| e.to_string());
+        let g = serde_json::to_string(generated).map_err(|e| e.to_string());
+        assert_eq!(g, d);
+        let d = serde_json::to_value(derived).map_err(|e| e.to_string());
+        let g = serde_json::to_value(generated).map_err(|e| e.to_string());
+        assert_eq!(g, d);
+    }
+
+    #[test]
+    fn structs_write_alike() {
+        let full = serde_json::from_str::<Derived>(FULL).unwrap();
+        let full_generated = serde_json::from_str::<Generated>(FULL).unwrap();
+        for (d, g) in [
+            (Derived::default(), Generated::default()),
+            (full.clone(), full_generated.clone()),
+            (
+                Derived {
+                    key: Nillable::Nil,
+                    req_key: Some(String::new()),
+                    f: f64::NEG_INFINITY,
+                    f_opt: Some(f32::NAN),
+                    opt_nil: Nillable::Nil,
+                    ..full
+                },
+                Generated {
+                    key: Nillable::Nil,
+                    req_key: Some(String::new()),
+                    f: f64::NEG_INFINITY,
+                    f_opt: Some(f32::NAN),
+                    opt_nil: Nillable::Nil,
+                    ..full_generated
+                },
+            ),
+        ] {
+            same_writing(&d, &g);
+        }
+        // An absent nillable reaching the serializer through a non-skipped path fails alike.
+        let strict = r#"{"Code":1,"Note":"n","Opt":2,"Key":"k","F":"-INF","Many":[3]}"#;
+        let d: DerivedStrict = serde_json::from_str(strict).unwrap();
+        let g: GeneratedStrict = serde_json::from_str(strict).unwrap();
+        same_writing(&d, &g);
+        let (d, g) = (
+            DerivedStrict {
+                opt: None,
+                note: None,
+                f: None,
+                key: String::new(),
+                ..d
+            },
+            GeneratedStrict {
+                opt: None,
+                note: None,
+                f: None,
+                key: String::new(),
+                ..g
+            },
+        );
+        same_writing(&d, &g);
+        same_writing(&DerivedFault::NotFound(d), &GeneratedFault::NotFound(g));
+        same_writing(&DerivedFault::Denied(Derived::default()), &GeneratedFault::Denied(Generated::default()));
     }
 }
