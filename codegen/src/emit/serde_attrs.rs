@@ -216,7 +216,12 @@ pub(super) fn struct_impls(ctx: &Ctx<'_>, ident: &syn::Ident, fields: &[Field<'_
 
 /// The `Serialize` and `Deserialize` impls of the fault detail enum: externally tagged, each
 /// variant (one detail type) under its element's name, as the derive writes a newtype variant.
-pub(super) fn variant_impls(ctx: &Ctx<'_>, ident: &syn::Ident, variants: &[syn::Ident], keys: &[String]) -> TokenStream {
+pub(super) fn variant_impls(
+    ctx: &Ctx<'_>,
+    ident: &syn::Ident,
+    variants: &[syn::Ident],
+    keys: &[String],
+) -> TokenStream {
     let Some(feature) = &ctx.config.serde_feature else {
         return quote!();
     };

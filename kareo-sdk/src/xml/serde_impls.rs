@@ -416,28 +416,29 @@ pub mod serde_float {
     }
 }
 
-/// The `Serialize` and `Deserialize` impls of the generated structs (and of [`AnyXml`]), as
-/// short calls into the generic code here: the JSON that `#[derive(Serialize, Deserialize)]`
-/// with `#[serde(deny_unknown_fields)]` and each member's `rename`, `default`,
-/// `skip_serializing_if` and `with` attributes gives, at a fraction of the code to compile.
-///
-/// - Writing: [`write`] takes the members as calls on an [`Out`] (a closure run twice: once to
-///   count the keys written, since `serialize_struct` takes their number, then to write them):
-///   [`Out::field`] always writes its key, [`Out::opt`] leaves it out when the value is
-///   [`Omit::omitted`] (an absent optional or nillable member). Codecs are wrappers:
-///   [`Masked`](crate::xml::Masked) for credentials (`serde_secret`), [`Float`] for float
-///   members (`serde_float`).
-/// - Reading: [`read`] takes a type's [`Fields`]: its keys, how each may be missing, and a
-///   `field` function that reads member `i` into its slot. Keys are matched by name (or by index,
-///   for formats that name fields so), unknown keys, duplicate keys and missing required members
-///   are the derive's errors (`unknown field`, `duplicate field`, `missing field`), and a
-///   sequence fills the members in order as the derive's does.
-///
-/// For generated code only: not part of the crate's stable API.
-///
-/// [`AnyXml`]: crate::xml::AnyXml
 #[doc(hidden)]
 pub mod serde_struct {
+    //! The `Serialize` and `Deserialize` impls of the generated structs (and of [`AnyXml`]), as
+    //! short calls into the generic code here: the JSON that `#[derive(Serialize, Deserialize)]`
+    //! with `#[serde(deny_unknown_fields)]` and each member's `rename`, `default`,
+    //! `skip_serializing_if` and `with` attributes gives, at a fraction of the code to compile.
+    //!
+    //! - Writing: [`write`] takes the members as calls on an [`Out`] (a closure run twice: once to
+    //!   count the keys written, since `serialize_struct` takes their number, then to write them):
+    //!   [`Out::field`] always writes its key, [`Out::opt`] leaves it out when the value is
+    //!   [`Omit::omitted`] (an absent optional or nillable member). Codecs are wrappers:
+    //!   [`Masked`](crate::xml::Masked) for credentials (`serde_secret`), [`Float`] for float
+    //!   members (`serde_float`).
+    //! - Reading: [`read`] takes a type's [`Fields`]: its keys, how each may be missing, and a
+    //!   `field` function that reads member `i` into its slot. Keys are matched by name (or by index,
+    //!   for formats that name fields so), unknown keys, duplicate keys and missing required members
+    //!   are the derive's errors (`unknown field`, `duplicate field`, `missing field`), and a
+    //!   sequence fills the members in order as the derive's does.
+    //!
+    //! For generated code only: not part of the crate's stable API.
+    //!
+    //! [`AnyXml`]: crate::xml::AnyXml
+
     use std::fmt;
     use std::marker::PhantomData;
 
@@ -766,7 +767,11 @@ pub mod serde_struct {
         fn new(len: usize) -> Seen {
             Seen {
                 inline: [0; 4],
-                heap: if len > 256 { vec![0; len.div_ceil(64)] } else { Vec::new() },
+                heap: if len > 256 {
+                    vec![0; len.div_ceil(64)]
+                } else {
+                    Vec::new()
+                },
             }
         }
         fn words(&mut self) -> &mut [u64] {
@@ -1092,7 +1097,12 @@ mod derive_parity {
         req_key: Option<String>,
         #[serde(rename = "F", with = "serde_float")]
         f: f64,
-        #[serde(rename = "FOpt", default, skip_serializing_if = "Option::is_none", with = "serde_float")]
+        #[serde(
+            rename = "FOpt",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "serde_float"
+        )]
         f_opt: Option<f32>,
         #[serde(rename = "FMany", default, with = "serde_float")]
         f_many: Vec<f64>,
@@ -1494,6 +1504,9 @@ mod derive_parity {
         );
         same_writing(&d, &g);
         same_writing(&DerivedFault::NotFound(d), &GeneratedFault::NotFound(g));
-        same_writing(&DerivedFault::Denied(Derived::default()), &GeneratedFault::Denied(Generated::default()));
+        same_writing(
+            &DerivedFault::Denied(Derived::default()),
+            &GeneratedFault::Denied(Generated::default()),
+        );
     }
 }
