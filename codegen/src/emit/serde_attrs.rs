@@ -90,10 +90,10 @@ pub(super) fn struct_impls(ctx: &Ctx<'_>, ident: &syn::Ident, fields: &[Field<'_
             Shape::Req | Shape::ReqNil | Shape::Many => quote!(w.field(#key, #value);),
         }
     });
-    let write_fields = if fields.is_empty() {
-        quote!(|_| {})
+    let write_fn = if fields.is_empty() {
+        quote!(fn write<S: serde::Serializer>(&self, _: &mut #ss::Out<S>) {})
     } else {
-        quote!(|w| { #(#writes)* })
+        quote!(fn write<S: serde::Serializer>(&self, w: &mut #ss::Out<S>) { #(#writes)* })
     };
 
     let keys = fields.iter().map(|f| &f.key);
@@ -193,7 +193,7 @@ pub(super) fn struct_impls(ctx: &Ctx<'_>, ident: &syn::Ident, fields: &[Field<'_
         #[cfg(feature = #feature)]
         impl serde::Serialize for #ident {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                #ss::write(s, #name, #write_fields)
+                #ss::write(self, s)
             }
         }
         #[cfg(feature = #feature)]
@@ -209,6 +209,7 @@ pub(super) fn struct_impls(ctx: &Ctx<'_>, ident: &syn::Ident, fields: &[Field<'_
             const SHAPE: &'static [u8] = #shape;
             type Slots = #slots_ty;
             #field_fn
+            #write_fn
         }
         #slots_impl
     }

@@ -18,14 +18,7 @@ pub struct UpdatePatientReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for UpdatePatientReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "UpdatePatientReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Patient", &self.patient);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -51,6 +44,10 @@ impl crate::xml::serde_struct::Fields for UpdatePatientReq {
             0 => f.put(&mut x.request_header),
             _ => f.put(&mut x.patient),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Patient", &self.patient);
     }
 }
 
@@ -109,13 +106,7 @@ pub struct RequestBase {
 #[cfg(feature = "serde")]
 impl serde::Serialize for RequestBase {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "RequestBase",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -138,6 +129,9 @@ impl crate::xml::serde_struct::Fields for RequestBase {
         f: F,
     ) -> Result<(), F::Error> {
         f.put(&mut x.request_header)
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
     }
 }
 
@@ -207,16 +201,7 @@ impl std::fmt::Debug for RequestHeader {
 #[cfg(feature = "serde")]
 impl serde::Serialize for RequestHeader {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "RequestHeader",
-            |w| {
-                w.opt("ClientVersion", &self.client_version);
-                w.opt("CustomerKey", &crate::xml::Masked(&self.customer_key));
-                w.opt("Password", &crate::xml::Masked(&self.password));
-                w.opt("User", &crate::xml::Masked(&self.user));
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -249,6 +234,12 @@ impl crate::xml::serde_struct::Fields for RequestHeader {
             2 => f.secret(&mut x.password),
             _ => f.secret(&mut x.user),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ClientVersion", &self.client_version);
+        w.opt("CustomerKey", &crate::xml::Masked(&self.customer_key));
+        w.opt("Password", &crate::xml::Masked(&self.password));
+        w.opt("User", &crate::xml::Masked(&self.user));
     }
 }
 
@@ -389,53 +380,7 @@ pub struct PatientUpdate {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientUpdate",
-            |w| {
-                w.opt("AddressLine1", &self.address_line1);
-                w.opt("AddressLine2", &self.address_line2);
-                w.opt("Alert", &self.alert);
-                w.opt("Cases", &self.cases);
-                w.opt("City", &self.city);
-                w.opt("CollectionCategoryName", &self.collection_category_name);
-                w.opt("Country", &self.country);
-                w.opt("DateofBirth", &self.dateof_birth);
-                w.opt("DefaultRenderingProvider", &self.default_rendering_provider);
-                w.opt("DefaultServiceLocation", &self.default_service_location);
-                w.opt("EmailAddress", &self.email_address);
-                w.opt("EmergencyName", &self.emergency_name);
-                w.opt("EmergencyPhone", &self.emergency_phone);
-                w.opt("EmergencyPhoneExt", &self.emergency_phone_ext);
-                w.opt("Employer", &self.employer);
-                w.opt("ExternalVendorID", &self.external_vendor_id);
-                w.opt("FirstName", &self.first_name);
-                w.opt("Gender", &self.gender);
-                w.opt("Guarantor", &self.guarantor);
-                w.opt("HomePhone", &self.home_phone);
-                w.opt("HomePhoneExt", &self.home_phone_ext);
-                w.opt("LastName", &self.last_name);
-                w.opt("MaritalStatus", &self.marital_status);
-                w.opt("MedicalRecordNumber", &self.medical_record_number);
-                w.opt("MiddleName", &self.middle_name);
-                w.opt("MobilePhone", &self.mobile_phone);
-                w.opt("MobilePhoneExt", &self.mobile_phone_ext);
-                w.opt("Note", &self.note);
-                w.opt("PatientExternalID", &self.patient_external_id);
-                w.opt("PatientID", &self.patient_id);
-                w.field("Practice", &self.practice);
-                w.opt("Prefix", &self.prefix);
-                w.opt("PrimaryCarePhysician", &self.primary_care_physician);
-                w.opt("ReferralSource", &self.referral_source);
-                w.opt("ReferringProvider", &self.referring_provider);
-                w.opt("SocialSecurityNumber", &self.social_security_number);
-                w.opt("State", &self.state);
-                w.opt("Suffix", &self.suffix);
-                w.opt("WorkPhone", &self.work_phone);
-                w.opt("WorkPhoneExt", &self.work_phone_ext);
-                w.opt("ZipCode", &self.zip_code);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -542,6 +487,49 @@ impl crate::xml::serde_struct::Fields for PatientUpdate {
             39 => f.put(&mut x.work_phone_ext),
             _ => f.put(&mut x.zip_code),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AddressLine1", &self.address_line1);
+        w.opt("AddressLine2", &self.address_line2);
+        w.opt("Alert", &self.alert);
+        w.opt("Cases", &self.cases);
+        w.opt("City", &self.city);
+        w.opt("CollectionCategoryName", &self.collection_category_name);
+        w.opt("Country", &self.country);
+        w.opt("DateofBirth", &self.dateof_birth);
+        w.opt("DefaultRenderingProvider", &self.default_rendering_provider);
+        w.opt("DefaultServiceLocation", &self.default_service_location);
+        w.opt("EmailAddress", &self.email_address);
+        w.opt("EmergencyName", &self.emergency_name);
+        w.opt("EmergencyPhone", &self.emergency_phone);
+        w.opt("EmergencyPhoneExt", &self.emergency_phone_ext);
+        w.opt("Employer", &self.employer);
+        w.opt("ExternalVendorID", &self.external_vendor_id);
+        w.opt("FirstName", &self.first_name);
+        w.opt("Gender", &self.gender);
+        w.opt("Guarantor", &self.guarantor);
+        w.opt("HomePhone", &self.home_phone);
+        w.opt("HomePhoneExt", &self.home_phone_ext);
+        w.opt("LastName", &self.last_name);
+        w.opt("MaritalStatus", &self.marital_status);
+        w.opt("MedicalRecordNumber", &self.medical_record_number);
+        w.opt("MiddleName", &self.middle_name);
+        w.opt("MobilePhone", &self.mobile_phone);
+        w.opt("MobilePhoneExt", &self.mobile_phone_ext);
+        w.opt("Note", &self.note);
+        w.opt("PatientExternalID", &self.patient_external_id);
+        w.opt("PatientID", &self.patient_id);
+        w.field("Practice", &self.practice);
+        w.opt("Prefix", &self.prefix);
+        w.opt("PrimaryCarePhysician", &self.primary_care_physician);
+        w.opt("ReferralSource", &self.referral_source);
+        w.opt("ReferringProvider", &self.referring_provider);
+        w.opt("SocialSecurityNumber", &self.social_security_number);
+        w.opt("State", &self.state);
+        w.opt("Suffix", &self.suffix);
+        w.opt("WorkPhone", &self.work_phone);
+        w.opt("WorkPhoneExt", &self.work_phone_ext);
+        w.opt("ZipCode", &self.zip_code);
     }
 }
 
@@ -832,31 +820,7 @@ pub struct PatientAlertReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientAlertReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientAlertReq",
-            |w| {
-                w.opt("Message", &self.message);
-                w.opt(
-                    "ShowWhenDisplayingPatientDetails",
-                    &self.show_when_displaying_patient_details,
-                );
-                w.opt("ShowWhenEnteringEncounters", &self.show_when_entering_encounters);
-                w.opt("ShowWhenPostingPayments", &self.show_when_posting_payments);
-                w.opt(
-                    "ShowWhenPreparingPatientStatements",
-                    &self.show_when_preparing_patient_statements,
-                );
-                w.opt(
-                    "ShowWhenSchedulingAppointments",
-                    &self.show_when_scheduling_appointments,
-                );
-                w.opt(
-                    "ShowWhenViewingClaimDetails",
-                    &self.show_when_viewing_claim_details,
-                );
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -895,6 +859,21 @@ impl crate::xml::serde_struct::Fields for PatientAlertReq {
             5 => f.put(&mut x.show_when_scheduling_appointments),
             _ => f.put(&mut x.show_when_viewing_claim_details),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Message", &self.message);
+        w.opt(
+            "ShowWhenDisplayingPatientDetails",
+            &self.show_when_displaying_patient_details,
+        );
+        w.opt("ShowWhenEnteringEncounters", &self.show_when_entering_encounters);
+        w.opt("ShowWhenPostingPayments", &self.show_when_posting_payments);
+        w.opt(
+            "ShowWhenPreparingPatientStatements",
+            &self.show_when_preparing_patient_statements,
+        );
+        w.opt("ShowWhenSchedulingAppointments", &self.show_when_scheduling_appointments);
+        w.opt("ShowWhenViewingClaimDetails", &self.show_when_viewing_claim_details);
     }
 }
 
@@ -1021,29 +1000,7 @@ pub struct PatientCaseUpdateReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientCaseUpdateReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientCaseUpdateReq",
-            |w| {
-                w.opt("Active", &self.active);
-                w.opt("Authorizations", &self.authorizations);
-                w.opt("CaseDescription", &self.case_description);
-                w.opt("CaseID", &self.case_id);
-                w.opt("CaseName", &self.case_name);
-                w.opt("Condition", &self.condition);
-                w.opt("Dates", &self.dates);
-                w.opt("ExternalID", &self.external_id);
-                w.opt("PayerScenario", &self.payer_scenario);
-                w.opt("Policies", &self.policies);
-                w.opt(
-                    "ReferringProviderExternalID",
-                    &self.referring_provider_external_id,
-                );
-                w.opt("ReferringProviderFullName", &self.referring_provider_full_name);
-                w.opt("ReferringProviderID", &self.referring_provider_id);
-                w.opt("SendPatientStatements", &self.send_patient_statements);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -1096,6 +1053,22 @@ impl crate::xml::serde_struct::Fields for PatientCaseUpdateReq {
             12 => f.put(&mut x.referring_provider_id),
             _ => f.put(&mut x.send_patient_statements),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Active", &self.active);
+        w.opt("Authorizations", &self.authorizations);
+        w.opt("CaseDescription", &self.case_description);
+        w.opt("CaseID", &self.case_id);
+        w.opt("CaseName", &self.case_name);
+        w.opt("Condition", &self.condition);
+        w.opt("Dates", &self.dates);
+        w.opt("ExternalID", &self.external_id);
+        w.opt("PayerScenario", &self.payer_scenario);
+        w.opt("Policies", &self.policies);
+        w.opt("ReferringProviderExternalID", &self.referring_provider_external_id);
+        w.opt("ReferringProviderFullName", &self.referring_provider_full_name);
+        w.opt("ReferringProviderID", &self.referring_provider_id);
+        w.opt("SendPatientStatements", &self.send_patient_statements);
     }
 }
 
@@ -1249,24 +1222,7 @@ pub struct InsurancePolicyAuthorizationUpdateReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for InsurancePolicyAuthorizationUpdateReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "InsurancePolicyAuthorizationUpdateReq",
-            |w| {
-                w.opt("AuthorizationID", &self.authorization_id);
-                w.opt("ContactFullName", &self.contact_full_name);
-                w.opt("ContactPhone", &self.contact_phone);
-                w.opt("ContactPhoneExt", &self.contact_phone_ext);
-                w.opt("EndDate", &self.end_date);
-                w.opt("InsurancePlanID", &self.insurance_plan_id);
-                w.opt("InsurancePlanName", &self.insurance_plan_name);
-                w.opt("InsurancePolicyID", &self.insurance_policy_id);
-                w.opt("Notes", &self.notes);
-                w.opt("Number", &self.number);
-                w.opt("NumberOfVisits", &self.number_of_visits);
-                w.opt("StartDate", &self.start_date);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -1315,6 +1271,20 @@ impl crate::xml::serde_struct::Fields for InsurancePolicyAuthorizationUpdateReq 
             10 => f.put(&mut x.number_of_visits),
             _ => f.put(&mut x.start_date),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AuthorizationID", &self.authorization_id);
+        w.opt("ContactFullName", &self.contact_full_name);
+        w.opt("ContactPhone", &self.contact_phone);
+        w.opt("ContactPhoneExt", &self.contact_phone_ext);
+        w.opt("EndDate", &self.end_date);
+        w.opt("InsurancePlanID", &self.insurance_plan_id);
+        w.opt("InsurancePlanName", &self.insurance_plan_name);
+        w.opt("InsurancePolicyID", &self.insurance_policy_id);
+        w.opt("Notes", &self.notes);
+        w.opt("Number", &self.number);
+        w.opt("NumberOfVisits", &self.number_of_visits);
+        w.opt("StartDate", &self.start_date);
     }
 }
 
@@ -1425,25 +1395,7 @@ pub struct PatientCaseConditionReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientCaseConditionReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientCaseConditionReq",
-            |w| {
-                w.opt("EPSDTReason", &self.epsdt_reason);
-                w.opt("RelatedToAbuse", &self.related_to_abuse);
-                w.opt("RelatedToAutoAccident", &self.related_to_auto_accident);
-                w.opt(
-                    "RelatedToAutoAccidentState",
-                    &self.related_to_auto_accident_state,
-                );
-                w.opt("RelatedToEPSDT", &self.related_to_epsdt);
-                w.opt("RelatedToEmergency", &self.related_to_emergency);
-                w.opt("RelatedToEmployment", &self.related_to_employment);
-                w.opt("RelatedToFamilyPlanning", &self.related_to_family_planning);
-                w.opt("RelatedToOther", &self.related_to_other);
-                w.opt("RelatedToPregnancy", &self.related_to_pregnancy);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -1488,6 +1440,18 @@ impl crate::xml::serde_struct::Fields for PatientCaseConditionReq {
             8 => f.put(&mut x.related_to_other),
             _ => f.put(&mut x.related_to_pregnancy),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("EPSDTReason", &self.epsdt_reason);
+        w.opt("RelatedToAbuse", &self.related_to_abuse);
+        w.opt("RelatedToAutoAccident", &self.related_to_auto_accident);
+        w.opt("RelatedToAutoAccidentState", &self.related_to_auto_accident_state);
+        w.opt("RelatedToEPSDT", &self.related_to_epsdt);
+        w.opt("RelatedToEmergency", &self.related_to_emergency);
+        w.opt("RelatedToEmployment", &self.related_to_employment);
+        w.opt("RelatedToFamilyPlanning", &self.related_to_family_planning);
+        w.opt("RelatedToOther", &self.related_to_other);
+        w.opt("RelatedToPregnancy", &self.related_to_pregnancy);
     }
 }
 
@@ -1604,40 +1568,7 @@ pub struct PatientCaseDatesReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientCaseDatesReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientCaseDatesReq",
-            |w| {
-                w.opt("AccidentDate", &self.accident_date);
-                w.opt("AcuteManifestationDate", &self.acute_manifestation_date);
-                w.opt("InjuryEndDate", &self.injury_end_date);
-                w.opt("InjuryStartDate", &self.injury_start_date);
-                w.opt("LastMenstrualPeriodDate", &self.last_menstrual_period_date);
-                w.opt("LastSeenDate", &self.last_seen_date);
-                w.opt("LastXRayDate", &self.last_x_ray_date);
-                w.opt("ReferralDate", &self.referral_date);
-                w.opt("RelatedDisabilityEndDate", &self.related_disability_end_date);
-                w.opt("RelatedDisabilityStartDate", &self.related_disability_start_date);
-                w.opt(
-                    "RelatedHospitalizationEndDate",
-                    &self.related_hospitalization_end_date,
-                );
-                w.opt(
-                    "RelatedHospitalizationStartDate",
-                    &self.related_hospitalization_start_date,
-                );
-                w.opt(
-                    "SameorSimilarIllnessEndDate",
-                    &self.sameor_similar_illness_end_date,
-                );
-                w.opt(
-                    "SameorSimilarIllnessStartDate",
-                    &self.sameor_similar_illness_start_date,
-                );
-                w.opt("UnabletoWorkEndDate", &self.unableto_work_end_date);
-                w.opt("UnabletoWorkStartDate", &self.unableto_work_start_date);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -1694,6 +1625,27 @@ impl crate::xml::serde_struct::Fields for PatientCaseDatesReq {
             14 => f.put(&mut x.unableto_work_end_date),
             _ => f.put(&mut x.unableto_work_start_date),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AccidentDate", &self.accident_date);
+        w.opt("AcuteManifestationDate", &self.acute_manifestation_date);
+        w.opt("InjuryEndDate", &self.injury_end_date);
+        w.opt("InjuryStartDate", &self.injury_start_date);
+        w.opt("LastMenstrualPeriodDate", &self.last_menstrual_period_date);
+        w.opt("LastSeenDate", &self.last_seen_date);
+        w.opt("LastXRayDate", &self.last_x_ray_date);
+        w.opt("ReferralDate", &self.referral_date);
+        w.opt("RelatedDisabilityEndDate", &self.related_disability_end_date);
+        w.opt("RelatedDisabilityStartDate", &self.related_disability_start_date);
+        w.opt("RelatedHospitalizationEndDate", &self.related_hospitalization_end_date);
+        w.opt(
+            "RelatedHospitalizationStartDate",
+            &self.related_hospitalization_start_date,
+        );
+        w.opt("SameorSimilarIllnessEndDate", &self.sameor_similar_illness_end_date);
+        w.opt("SameorSimilarIllnessStartDate", &self.sameor_similar_illness_start_date);
+        w.opt("UnabletoWorkEndDate", &self.unableto_work_end_date);
+        w.opt("UnabletoWorkStartDate", &self.unableto_work_start_date);
     }
 }
 
@@ -1903,35 +1855,7 @@ pub struct InsurancePolicyUpdateReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for InsurancePolicyUpdateReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "InsurancePolicyUpdateReq",
-            |w| {
-                w.opt("Active", &self.active);
-                w.opt("Adjuster", &self.adjuster);
-                w.opt("CompanyID", &self.company_id);
-                w.opt("CompanyName", &self.company_name);
-                w.opt("Copay", &self.copay);
-                w.opt("Deductible", &self.deductible);
-                w.opt("EffectiveEndDate", &self.effective_end_date);
-                w.opt("EffectiveStartDate", &self.effective_start_date);
-                w.opt("ExternalID", &self.external_id);
-                w.opt("InsurancePolicyID", &self.insurance_policy_id);
-                w.opt("Insured", &self.insured);
-                w.opt("PlanAddressLine1", &self.plan_address_line1);
-                w.opt("PlanAddressLine2", &self.plan_address_line2);
-                w.opt("PlanCity", &self.plan_city);
-                w.opt("PlanCountry", &self.plan_country);
-                w.opt("PlanID", &self.plan_id);
-                w.opt("PlanName", &self.plan_name);
-                w.opt("PlanState", &self.plan_state);
-                w.opt("PlanZipCode", &self.plan_zip_code);
-                w.opt("PolicyGroupNumber", &self.policy_group_number);
-                w.opt("PolicyNotes", &self.policy_notes);
-                w.opt("PolicyNumber", &self.policy_number);
-                w.opt("Precedence", &self.precedence);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -2002,6 +1926,31 @@ impl crate::xml::serde_struct::Fields for InsurancePolicyUpdateReq {
             21 => f.put(&mut x.policy_number),
             _ => f.put(&mut x.precedence),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Active", &self.active);
+        w.opt("Adjuster", &self.adjuster);
+        w.opt("CompanyID", &self.company_id);
+        w.opt("CompanyName", &self.company_name);
+        w.opt("Copay", &self.copay);
+        w.opt("Deductible", &self.deductible);
+        w.opt("EffectiveEndDate", &self.effective_end_date);
+        w.opt("EffectiveStartDate", &self.effective_start_date);
+        w.opt("ExternalID", &self.external_id);
+        w.opt("InsurancePolicyID", &self.insurance_policy_id);
+        w.opt("Insured", &self.insured);
+        w.opt("PlanAddressLine1", &self.plan_address_line1);
+        w.opt("PlanAddressLine2", &self.plan_address_line2);
+        w.opt("PlanCity", &self.plan_city);
+        w.opt("PlanCountry", &self.plan_country);
+        w.opt("PlanID", &self.plan_id);
+        w.opt("PlanName", &self.plan_name);
+        w.opt("PlanState", &self.plan_state);
+        w.opt("PlanZipCode", &self.plan_zip_code);
+        w.opt("PolicyGroupNumber", &self.policy_group_number);
+        w.opt("PolicyNotes", &self.policy_notes);
+        w.opt("PolicyNumber", &self.policy_number);
+        w.opt("Precedence", &self.precedence);
     }
 }
 
@@ -2143,21 +2092,7 @@ pub struct InsurancePolicyAdjusterReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for InsurancePolicyAdjusterReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "InsurancePolicyAdjusterReq",
-            |w| {
-                w.opt("FaxNumber", &self.fax_number);
-                w.opt("FaxNumberExt", &self.fax_number_ext);
-                w.opt("FirstName", &self.first_name);
-                w.opt("LastName", &self.last_name);
-                w.opt("MiddleName", &self.middle_name);
-                w.opt("PhoneNumber", &self.phone_number);
-                w.opt("PhoneNumberExt", &self.phone_number_ext);
-                w.opt("Prefix", &self.prefix);
-                w.opt("Suffix", &self.suffix);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -2200,6 +2135,17 @@ impl crate::xml::serde_struct::Fields for InsurancePolicyAdjusterReq {
             7 => f.put(&mut x.prefix),
             _ => f.put(&mut x.suffix),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("FaxNumber", &self.fax_number);
+        w.opt("FaxNumberExt", &self.fax_number_ext);
+        w.opt("FirstName", &self.first_name);
+        w.opt("LastName", &self.last_name);
+        w.opt("MiddleName", &self.middle_name);
+        w.opt("PhoneNumber", &self.phone_number);
+        w.opt("PhoneNumberExt", &self.phone_number_ext);
+        w.opt("Prefix", &self.prefix);
+        w.opt("Suffix", &self.suffix);
     }
 }
 
@@ -2309,33 +2255,7 @@ pub struct InsurancePolicyInsuredReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for InsurancePolicyInsuredReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "InsurancePolicyInsuredReq",
-            |w| {
-                w.opt("AddressLine1", &self.address_line1);
-                w.opt("AddressLine2", &self.address_line2);
-                w.opt("City", &self.city);
-                w.opt("Country", &self.country);
-                w.opt("DateofBirth", &self.dateof_birth);
-                w.opt("Employer", &self.employer);
-                w.opt("FirstName", &self.first_name);
-                w.opt("Gender", &self.gender);
-                w.opt("IDNumber", &self.id_number);
-                w.opt("LastName", &self.last_name);
-                w.opt("MiddleName", &self.middle_name);
-                w.opt(
-                    "PatientRelationshipToInsured",
-                    &self.patient_relationship_to_insured,
-                );
-                w.opt("PolicyThroughEmployer", &self.policy_through_employer);
-                w.opt("Prefix", &self.prefix);
-                w.opt("SocialSecurityNumber", &self.social_security_number);
-                w.opt("State", &self.state);
-                w.opt("Suffix", &self.suffix);
-                w.opt("ZipCode", &self.zip_code);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -2396,6 +2316,26 @@ impl crate::xml::serde_struct::Fields for InsurancePolicyInsuredReq {
             16 => f.put(&mut x.suffix),
             _ => f.put(&mut x.zip_code),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AddressLine1", &self.address_line1);
+        w.opt("AddressLine2", &self.address_line2);
+        w.opt("City", &self.city);
+        w.opt("Country", &self.country);
+        w.opt("DateofBirth", &self.dateof_birth);
+        w.opt("Employer", &self.employer);
+        w.opt("FirstName", &self.first_name);
+        w.opt("Gender", &self.gender);
+        w.opt("IDNumber", &self.id_number);
+        w.opt("LastName", &self.last_name);
+        w.opt("MiddleName", &self.middle_name);
+        w.opt("PatientRelationshipToInsured", &self.patient_relationship_to_insured);
+        w.opt("PolicyThroughEmployer", &self.policy_through_employer);
+        w.opt("Prefix", &self.prefix);
+        w.opt("SocialSecurityNumber", &self.social_security_number);
+        w.opt("State", &self.state);
+        w.opt("Suffix", &self.suffix);
+        w.opt("ZipCode", &self.zip_code);
     }
 }
 
@@ -2506,15 +2446,7 @@ pub struct ProviderIdentifierReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ProviderIdentifierReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ProviderIdentifierReq",
-            |w| {
-                w.opt("ExternalID", &self.external_id);
-                w.opt("FullName", &self.full_name);
-                w.opt("ProviderID", &self.provider_id);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -2541,6 +2473,11 @@ impl crate::xml::serde_struct::Fields for ProviderIdentifierReq {
             1 => f.put(&mut x.full_name),
             _ => f.put(&mut x.provider_id),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ExternalID", &self.external_id);
+        w.opt("FullName", &self.full_name);
+        w.opt("ProviderID", &self.provider_id);
     }
 }
 
@@ -2632,30 +2569,7 @@ pub struct ServiceLocationReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ServiceLocationReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ServiceLocationReq",
-            |w| {
-                w.opt("AddressLine1", &self.address_line1);
-                w.opt("AddressLine2", &self.address_line2);
-                w.opt("BillingName", &self.billing_name);
-                w.opt("CLIANumber", &self.clia_number);
-                w.opt("City", &self.city);
-                w.opt("Country", &self.country);
-                w.opt("FacilityID", &self.facility_id);
-                w.opt("FacilityIDType", &self.facility_id_type);
-                w.opt("FaxPhone", &self.fax_phone);
-                w.opt("FaxPhoneExt", &self.fax_phone_ext);
-                w.opt("LocationID", &self.location_id);
-                w.opt("LocationName", &self.location_name);
-                w.opt("NPI", &self.npi);
-                w.opt("POS", &self.pos);
-                w.opt("Phone", &self.phone);
-                w.opt("PhoneExt", &self.phone_ext);
-                w.opt("State", &self.state);
-                w.opt("ZipCode", &self.zip_code);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -2716,6 +2630,26 @@ impl crate::xml::serde_struct::Fields for ServiceLocationReq {
             16 => f.put(&mut x.state),
             _ => f.put(&mut x.zip_code),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AddressLine1", &self.address_line1);
+        w.opt("AddressLine2", &self.address_line2);
+        w.opt("BillingName", &self.billing_name);
+        w.opt("CLIANumber", &self.clia_number);
+        w.opt("City", &self.city);
+        w.opt("Country", &self.country);
+        w.opt("FacilityID", &self.facility_id);
+        w.opt("FacilityIDType", &self.facility_id_type);
+        w.opt("FaxPhone", &self.fax_phone);
+        w.opt("FaxPhoneExt", &self.fax_phone_ext);
+        w.opt("LocationID", &self.location_id);
+        w.opt("LocationName", &self.location_name);
+        w.opt("NPI", &self.npi);
+        w.opt("POS", &self.pos);
+        w.opt("Phone", &self.phone);
+        w.opt("PhoneExt", &self.phone_ext);
+        w.opt("State", &self.state);
+        w.opt("ZipCode", &self.zip_code);
     }
 }
 
@@ -2834,21 +2768,7 @@ pub struct PatientEmployerReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientEmployerReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientEmployerReq",
-            |w| {
-                w.opt("AddressLine1", &self.address_line1);
-                w.opt("AddressLine2", &self.address_line2);
-                w.opt("City", &self.city);
-                w.opt("Country", &self.country);
-                w.opt("EmployerID", &self.employer_id);
-                w.opt("EmployerName", &self.employer_name);
-                w.opt("State", &self.state);
-                w.opt("ZipCode", &self.zip_code);
-                w.opt("EmploymentStatus", &self.employment_status);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -2891,6 +2811,17 @@ impl crate::xml::serde_struct::Fields for PatientEmployerReq {
             7 => f.put(&mut x.zip_code),
             _ => f.put(&mut x.employment_status),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AddressLine1", &self.address_line1);
+        w.opt("AddressLine2", &self.address_line2);
+        w.opt("City", &self.city);
+        w.opt("Country", &self.country);
+        w.opt("EmployerID", &self.employer_id);
+        w.opt("EmployerName", &self.employer_name);
+        w.opt("State", &self.state);
+        w.opt("ZipCode", &self.zip_code);
+        w.opt("EmploymentStatus", &self.employment_status);
     }
 }
 
@@ -2980,20 +2911,7 @@ pub struct EmployerReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for EmployerReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "EmployerReq",
-            |w| {
-                w.opt("AddressLine1", &self.address_line1);
-                w.opt("AddressLine2", &self.address_line2);
-                w.opt("City", &self.city);
-                w.opt("Country", &self.country);
-                w.opt("EmployerID", &self.employer_id);
-                w.opt("EmployerName", &self.employer_name);
-                w.opt("State", &self.state);
-                w.opt("ZipCode", &self.zip_code);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -3034,6 +2952,16 @@ impl crate::xml::serde_struct::Fields for EmployerReq {
             6 => f.put(&mut x.state),
             _ => f.put(&mut x.zip_code),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AddressLine1", &self.address_line1);
+        w.opt("AddressLine2", &self.address_line2);
+        w.opt("City", &self.city);
+        w.opt("Country", &self.country);
+        w.opt("EmployerID", &self.employer_id);
+        w.opt("EmployerName", &self.employer_name);
+        w.opt("State", &self.state);
+        w.opt("ZipCode", &self.zip_code);
     }
 }
 
@@ -3131,25 +3059,7 @@ pub struct PatientGuarantorReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientGuarantorReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientGuarantorReq",
-            |w| {
-                w.opt("AddressLine1", &self.address_line1);
-                w.opt("AddressLine2", &self.address_line2);
-                w.opt("City", &self.city);
-                w.opt("Country", &self.country);
-                w.opt("DifferentThanPatient", &self.different_than_patient);
-                w.opt("FirstName", &self.first_name);
-                w.opt("LastName", &self.last_name);
-                w.opt("MiddleName", &self.middle_name);
-                w.opt("Prefix", &self.prefix);
-                w.opt("RelationshiptoGuarantor", &self.relationshipto_guarantor);
-                w.opt("State", &self.state);
-                w.opt("Suffix", &self.suffix);
-                w.opt("ZipCode", &self.zip_code);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -3200,6 +3110,21 @@ impl crate::xml::serde_struct::Fields for PatientGuarantorReq {
             11 => f.put(&mut x.suffix),
             _ => f.put(&mut x.zip_code),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AddressLine1", &self.address_line1);
+        w.opt("AddressLine2", &self.address_line2);
+        w.opt("City", &self.city);
+        w.opt("Country", &self.country);
+        w.opt("DifferentThanPatient", &self.different_than_patient);
+        w.opt("FirstName", &self.first_name);
+        w.opt("LastName", &self.last_name);
+        w.opt("MiddleName", &self.middle_name);
+        w.opt("Prefix", &self.prefix);
+        w.opt("RelationshiptoGuarantor", &self.relationshipto_guarantor);
+        w.opt("State", &self.state);
+        w.opt("Suffix", &self.suffix);
+        w.opt("ZipCode", &self.zip_code);
     }
 }
 
@@ -3295,15 +3220,7 @@ pub struct PracticeIdentifierReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PracticeIdentifierReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PracticeIdentifierReq",
-            |w| {
-                w.opt("ExternalID", &self.external_id);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -3330,6 +3247,11 @@ impl crate::xml::serde_struct::Fields for PracticeIdentifierReq {
             1 => f.put(&mut x.practice_id),
             _ => f.put(&mut x.practice_name),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ExternalID", &self.external_id);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
     }
 }
 
@@ -3391,15 +3313,7 @@ pub struct PhysicianIdentifierReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PhysicianIdentifierReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PhysicianIdentifierReq",
-            |w| {
-                w.opt("ExternalID", &self.external_id);
-                w.opt("FullName", &self.full_name);
-                w.opt("PhysicianID", &self.physician_id);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -3426,6 +3340,11 @@ impl crate::xml::serde_struct::Fields for PhysicianIdentifierReq {
             1 => f.put(&mut x.full_name),
             _ => f.put(&mut x.physician_id),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ExternalID", &self.external_id);
+        w.opt("FullName", &self.full_name);
+        w.opt("PhysicianID", &self.physician_id);
     }
 }
 
@@ -3503,23 +3422,7 @@ pub struct ModifyPatientResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ModifyPatientResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ModifyPatientResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("Cases", &self.cases);
-                w.opt("DefaultServiceLocationID", &self.default_service_location_id);
-                w.opt("EmployerID", &self.employer_id);
-                w.opt("ExternalVendorID", &self.external_vendor_id);
-                w.opt("PatientExternalID", &self.patient_external_id);
-                w.opt("PatientID", &self.patient_id);
-                w.opt("PracticeExternalID", &self.practice_external_id);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -3566,6 +3469,19 @@ impl crate::xml::serde_struct::Fields for ModifyPatientResp {
             9 => f.put(&mut x.practice_id),
             _ => f.put(&mut x.practice_name),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("Cases", &self.cases);
+        w.opt("DefaultServiceLocationID", &self.default_service_location_id);
+        w.opt("EmployerID", &self.employer_id);
+        w.opt("ExternalVendorID", &self.external_vendor_id);
+        w.opt("PatientExternalID", &self.patient_external_id);
+        w.opt("PatientID", &self.patient_id);
+        w.opt("PracticeExternalID", &self.practice_external_id);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
     }
 }
 
@@ -3661,14 +3577,7 @@ pub struct ResponseBase {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ResponseBase {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ResponseBase",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -3694,6 +3603,10 @@ impl crate::xml::serde_struct::Fields for ResponseBase {
             0 => f.put(&mut x.error_response),
             _ => f.put(&mut x.security_response),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
     }
 }
 
@@ -3753,15 +3666,7 @@ pub struct ErrorResponse {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ErrorResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ErrorResponse",
-            |w| {
-                w.opt("ErrorMessage", &self.error_message);
-                w.opt("IsError", &self.is_error);
-                w.opt("StackTrace", &self.stack_trace);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -3788,6 +3693,11 @@ impl crate::xml::serde_struct::Fields for ErrorResponse {
             1 => f.put(&mut x.is_error),
             _ => f.put(&mut x.stack_trace),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorMessage", &self.error_message);
+        w.opt("IsError", &self.is_error);
+        w.opt("StackTrace", &self.stack_trace);
     }
 }
 
@@ -3859,20 +3769,7 @@ pub struct SecurityResponse {
 #[cfg(feature = "serde")]
 impl serde::Serialize for SecurityResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "SecurityResponse",
-            |w| {
-                w.opt("Authenticated", &self.authenticated);
-                w.opt("Authorized", &self.authorized);
-                w.opt("CustomerId", &self.customer_id);
-                w.opt("CustomerKeyValid", &self.customer_key_valid);
-                w.opt("PermissionsMissing", &self.permissions_missing);
-                w.opt("PracticesAuthorized", &self.practices_authorized);
-                w.opt("SecurityResult", &self.security_result);
-                w.opt("SecurityResultSuccess", &self.security_result_success);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -3913,6 +3810,16 @@ impl crate::xml::serde_struct::Fields for SecurityResponse {
             6 => f.put(&mut x.security_result),
             _ => f.put(&mut x.security_result_success),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Authenticated", &self.authenticated);
+        w.opt("Authorized", &self.authorized);
+        w.opt("CustomerId", &self.customer_id);
+        w.opt("CustomerKeyValid", &self.customer_key_valid);
+        w.opt("PermissionsMissing", &self.permissions_missing);
+        w.opt("PracticesAuthorized", &self.practices_authorized);
+        w.opt("SecurityResult", &self.security_result);
+        w.opt("SecurityResultSuccess", &self.security_result_success);
     }
 }
 
@@ -3985,13 +3892,7 @@ pub struct PermissionsMissing {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PermissionsMissing {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PermissionsMissing",
-            |w| {
-                w.opt("Permission", &self.permission);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -4014,6 +3915,9 @@ impl crate::xml::serde_struct::Fields for PermissionsMissing {
         f: F,
     ) -> Result<(), F::Error> {
         f.put(&mut x.permission)
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Permission", &self.permission);
     }
 }
 
@@ -4071,13 +3975,7 @@ pub struct PracticiesAuthorized {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PracticiesAuthorized {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PracticiesAuthorized",
-            |w| {
-                w.opt("PracticeID", &self.practice_id);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -4100,6 +3998,9 @@ impl crate::xml::serde_struct::Fields for PracticiesAuthorized {
         f: F,
     ) -> Result<(), F::Error> {
         f.put(&mut x.practice_id)
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("PracticeID", &self.practice_id);
     }
 }
 
@@ -4166,16 +4067,7 @@ pub struct PatientCaseRes {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientCaseRes {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientCaseRes",
-            |w| {
-                w.opt("Authorizations", &self.authorizations);
-                w.opt("CaseExternalID", &self.case_external_id);
-                w.opt("CaseID", &self.case_id);
-                w.opt("Policies", &self.policies);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -4208,6 +4100,12 @@ impl crate::xml::serde_struct::Fields for PatientCaseRes {
             2 => f.put(&mut x.case_id),
             _ => f.put(&mut x.policies),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Authorizations", &self.authorizations);
+        w.opt("CaseExternalID", &self.case_external_id);
+        w.opt("CaseID", &self.case_id);
+        w.opt("Policies", &self.policies);
     }
 }
 
@@ -4301,14 +4199,7 @@ pub struct InsurancePolicyAuthorizationRes {
 #[cfg(feature = "serde")]
 impl serde::Serialize for InsurancePolicyAuthorizationRes {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "InsurancePolicyAuthorizationRes",
-            |w| {
-                w.opt("AuthorizationID", &self.authorization_id);
-                w.opt("InsurancePolicyID", &self.insurance_policy_id);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -4334,6 +4225,10 @@ impl crate::xml::serde_struct::Fields for InsurancePolicyAuthorizationRes {
             0 => f.put(&mut x.authorization_id),
             _ => f.put(&mut x.insurance_policy_id),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AuthorizationID", &self.authorization_id);
+        w.opt("InsurancePolicyID", &self.insurance_policy_id);
     }
 }
 
@@ -4399,16 +4294,7 @@ pub struct InsurancePolicyRes {
 #[cfg(feature = "serde")]
 impl serde::Serialize for InsurancePolicyRes {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "InsurancePolicyRes",
-            |w| {
-                w.opt("InsurancePolicyCompanyID", &self.insurance_policy_company_id);
-                w.opt("InsurancePolicyExternalID", &self.insurance_policy_external_id);
-                w.opt("InsurancePolicyID", &self.insurance_policy_id);
-                w.opt("InsurancePolicyPlanID", &self.insurance_policy_plan_id);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -4441,6 +4327,12 @@ impl crate::xml::serde_struct::Fields for InsurancePolicyRes {
             2 => f.put(&mut x.insurance_policy_id),
             _ => f.put(&mut x.insurance_policy_plan_id),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("InsurancePolicyCompanyID", &self.insurance_policy_company_id);
+        w.opt("InsurancePolicyExternalID", &self.insurance_policy_external_id);
+        w.opt("InsurancePolicyID", &self.insurance_policy_id);
+        w.opt("InsurancePolicyPlanID", &self.insurance_policy_plan_id);
     }
 }
 
@@ -4511,14 +4403,7 @@ pub struct UpdateEncounterStatusReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for UpdateEncounterStatusReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "UpdateEncounterStatusReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("EncounterUpdateStatus", &self.encounter_update_status);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -4544,6 +4429,10 @@ impl crate::xml::serde_struct::Fields for UpdateEncounterStatusReq {
             0 => f.put(&mut x.request_header),
             _ => f.put(&mut x.encounter_update_status),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("EncounterUpdateStatus", &self.encounter_update_status);
     }
 }
 
@@ -4607,15 +4496,7 @@ pub struct EncounterUpdateStatus {
 #[cfg(feature = "serde")]
 impl serde::Serialize for EncounterUpdateStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "EncounterUpdateStatus",
-            |w| {
-                w.field("EncounterID", &self.encounter_id);
-                w.field("EncounterStatus", &self.encounter_status);
-                w.opt("Practice", &self.practice);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -4646,6 +4527,11 @@ impl crate::xml::serde_struct::Fields for EncounterUpdateStatus {
             1 => f.put(&mut x.encounter_status),
             _ => f.put(&mut x.practice),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("EncounterID", &self.encounter_id);
+        w.field("EncounterStatus", &self.encounter_status);
+        w.opt("Practice", &self.practice);
     }
 }
 
@@ -4711,14 +4597,7 @@ pub struct EncounterUpdateStatusPractice {
 #[cfg(feature = "serde")]
 impl serde::Serialize for EncounterUpdateStatusPractice {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "EncounterUpdateStatusPractice",
-            |w| {
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -4744,6 +4623,10 @@ impl crate::xml::serde_struct::Fields for EncounterUpdateStatusPractice {
             0 => f.put(&mut x.practice_id),
             _ => f.put(&mut x.practice_name),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
     }
 }
 
@@ -4848,50 +4731,7 @@ pub struct CreateEncounterResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for CreateEncounterResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "CreateEncounterResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("AppointmentExternalID", &self.appointment_external_id);
-                w.opt("AppointmentID", &self.appointment_id);
-                w.opt("EncounterExternalID", &self.encounter_external_id);
-                w.opt("EncounterID", &self.encounter_id);
-                w.opt("ExternalVendorID", &self.external_vendor_id);
-                w.opt("PTAProviderExternalID", &self.pta_provider_external_id);
-                w.opt("PatientCaseExternalID", &self.patient_case_external_id);
-                w.opt("PatientCaseID", &self.patient_case_id);
-                w.opt("PatientExternalID", &self.patient_external_id);
-                w.opt("PatientID", &self.patient_id);
-                w.opt("PaymentMethod", &self.payment_method);
-                w.opt("PracticeExternalID", &self.practice_external_id);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt(
-                    "ReferringProviderExternalID",
-                    &self.referring_provider_external_id,
-                );
-                w.opt("ReferringProviderID", &self.referring_provider_id);
-                w.opt(
-                    "RenderingProviderExternalID",
-                    &self.rendering_provider_external_id,
-                );
-                w.opt("RenderingProviderID", &self.rendering_provider_id);
-                w.opt(
-                    "SchedulingProviderExternalID",
-                    &self.scheduling_provider_external_id,
-                );
-                w.opt("SchedulingProviderID", &self.scheduling_provider_id);
-                w.opt("ServiceLinesAdded", &self.service_lines_added);
-                w.opt("ServiceLocationID", &self.service_location_id);
-                w.opt(
-                    "SupervisingProviderExternalID",
-                    &self.supervising_provider_external_id,
-                );
-                w.opt("SupervisingProviderID", &self.supervising_provider_id);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -4968,6 +4808,34 @@ impl crate::xml::serde_struct::Fields for CreateEncounterResp {
             24 => f.put(&mut x.supervising_provider_external_id),
             _ => f.put(&mut x.supervising_provider_id),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("AppointmentExternalID", &self.appointment_external_id);
+        w.opt("AppointmentID", &self.appointment_id);
+        w.opt("EncounterExternalID", &self.encounter_external_id);
+        w.opt("EncounterID", &self.encounter_id);
+        w.opt("ExternalVendorID", &self.external_vendor_id);
+        w.opt("PTAProviderExternalID", &self.pta_provider_external_id);
+        w.opt("PatientCaseExternalID", &self.patient_case_external_id);
+        w.opt("PatientCaseID", &self.patient_case_id);
+        w.opt("PatientExternalID", &self.patient_external_id);
+        w.opt("PatientID", &self.patient_id);
+        w.opt("PaymentMethod", &self.payment_method);
+        w.opt("PracticeExternalID", &self.practice_external_id);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("ReferringProviderExternalID", &self.referring_provider_external_id);
+        w.opt("ReferringProviderID", &self.referring_provider_id);
+        w.opt("RenderingProviderExternalID", &self.rendering_provider_external_id);
+        w.opt("RenderingProviderID", &self.rendering_provider_id);
+        w.opt("SchedulingProviderExternalID", &self.scheduling_provider_external_id);
+        w.opt("SchedulingProviderID", &self.scheduling_provider_id);
+        w.opt("ServiceLinesAdded", &self.service_lines_added);
+        w.opt("ServiceLocationID", &self.service_location_id);
+        w.opt("SupervisingProviderExternalID", &self.supervising_provider_external_id);
+        w.opt("SupervisingProviderID", &self.supervising_provider_id);
     }
 }
 
@@ -5132,15 +5000,7 @@ pub struct ServiceLineRes {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ServiceLineRes {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ServiceLineRes",
-            |w| {
-                w.opt("EncounterID", &self.encounter_id);
-                w.opt("ServiceLineExternalID", &self.service_line_external_id);
-                w.opt("ServiceLineID", &self.service_line_id);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -5171,6 +5031,11 @@ impl crate::xml::serde_struct::Fields for ServiceLineRes {
             1 => f.put(&mut x.service_line_external_id),
             _ => f.put(&mut x.service_line_id),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("EncounterID", &self.encounter_id);
+        w.opt("ServiceLineExternalID", &self.service_line_external_id);
+        w.opt("ServiceLineID", &self.service_line_id);
     }
 }
 
@@ -5230,14 +5095,7 @@ pub struct UpdateAppointmentReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for UpdateAppointmentReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "UpdateAppointmentReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Appointment", &self.appointment);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -5263,6 +5121,10 @@ impl crate::xml::serde_struct::Fields for UpdateAppointmentReq {
             0 => f.put(&mut x.request_header),
             _ => f.put(&mut x.appointment),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Appointment", &self.appointment);
     }
 }
 
@@ -5359,35 +5221,7 @@ pub struct AppointmentUpdate {
 #[cfg(feature = "serde")]
 impl serde::Serialize for AppointmentUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "AppointmentUpdate",
-            |w| {
-                w.field("AppointmentId", &self.appointment_id);
-                w.opt("AppointmentMode", &self.appointment_mode);
-                w.opt("AppointmentName", &self.appointment_name);
-                w.opt("AppointmentReasonId", &self.appointment_reason_id);
-                w.opt("AppointmentStatus", &self.appointment_status);
-                w.opt("EndTime", &self.end_time);
-                w.opt(
-                    "InsurancePolicyAuthorizationId",
-                    &self.insurance_policy_authorization_id,
-                );
-                w.opt("IsRecurring", &self.is_recurring);
-                w.opt("MaxAttendees", &self.max_attendees);
-                w.opt("Notes", &self.notes);
-                w.opt("OccurrenceId", &self.occurrence_id);
-                w.opt("PatientCaseId", &self.patient_case_id);
-                w.field("PatientId", &self.patient_id);
-                w.opt("ProviderId", &self.provider_id);
-                w.opt("ResourceId", &self.resource_id);
-                w.opt("ResourceIds", &self.resource_ids);
-                w.field("ServiceLocationId", &self.service_location_id);
-                w.opt("StartTime", &self.start_time);
-                w.opt("UpdatedAt", &self.updated_at);
-                w.opt("UpdatedBy", &self.updated_by);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -5452,6 +5286,28 @@ impl crate::xml::serde_struct::Fields for AppointmentUpdate {
             18 => f.put(&mut x.updated_at),
             _ => f.put(&mut x.updated_by),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("AppointmentId", &self.appointment_id);
+        w.opt("AppointmentMode", &self.appointment_mode);
+        w.opt("AppointmentName", &self.appointment_name);
+        w.opt("AppointmentReasonId", &self.appointment_reason_id);
+        w.opt("AppointmentStatus", &self.appointment_status);
+        w.opt("EndTime", &self.end_time);
+        w.opt("InsurancePolicyAuthorizationId", &self.insurance_policy_authorization_id);
+        w.opt("IsRecurring", &self.is_recurring);
+        w.opt("MaxAttendees", &self.max_attendees);
+        w.opt("Notes", &self.notes);
+        w.opt("OccurrenceId", &self.occurrence_id);
+        w.opt("PatientCaseId", &self.patient_case_id);
+        w.field("PatientId", &self.patient_id);
+        w.opt("ProviderId", &self.provider_id);
+        w.opt("ResourceId", &self.resource_id);
+        w.opt("ResourceIds", &self.resource_ids);
+        w.field("ServiceLocationId", &self.service_location_id);
+        w.opt("StartTime", &self.start_time);
+        w.opt("UpdatedAt", &self.updated_at);
+        w.opt("UpdatedBy", &self.updated_by);
     }
 }
 
@@ -5622,15 +5478,7 @@ pub struct UpdateAppointmentResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for UpdateAppointmentResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "UpdateAppointmentResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("Appointment", &self.appointment);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -5661,6 +5509,11 @@ impl crate::xml::serde_struct::Fields for UpdateAppointmentResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.appointment),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("Appointment", &self.appointment);
     }
 }
 
@@ -5830,48 +5683,7 @@ pub struct AppointmentCreate {
 #[cfg(feature = "serde")]
 impl serde::Serialize for AppointmentCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "AppointmentCreate",
-            |w| {
-                w.opt("AppointmentId", &self.appointment_id);
-                w.opt("AppointmentMode", &self.appointment_mode);
-                w.opt("AppointmentName", &self.appointment_name);
-                w.opt("AppointmentReasonId", &self.appointment_reason_id);
-                w.field("AppointmentStatus", &self.appointment_status);
-                w.field("AppointmentType", &self.appointment_type);
-                w.opt("AppointmentUUID", &self.appointment_uuid);
-                w.opt("AttendeesCount", &self.attendees_count);
-                w.opt("CreatedAt", &self.created_at);
-                w.opt("CreatedBy", &self.created_by);
-                w.opt("CustomerId", &self.customer_id);
-                w.field("EndTime", &self.end_time);
-                w.opt("ForRecare", &self.for_recare);
-                w.opt(
-                    "InsurancePolicyAuthorizationId",
-                    &self.insurance_policy_authorization_id,
-                );
-                w.opt("IsDeleted", &self.is_deleted);
-                w.opt("IsGroupAppointment", &self.is_group_appointment);
-                w.field("IsRecurring", &self.is_recurring);
-                w.opt("MaxAttendees", &self.max_attendees);
-                w.opt("Notes", &self.notes);
-                w.opt("OccurrenceId", &self.occurrence_id);
-                w.opt("PatientCaseId", &self.patient_case_id);
-                w.opt("PatientSummaries", &self.patient_summaries);
-                w.opt("PatientSummary", &self.patient_summary);
-                w.field("PracticeId", &self.practice_id);
-                w.opt("ProviderId", &self.provider_id);
-                w.opt("RecurrenceRule", &self.recurrence_rule);
-                w.opt("ResourceId", &self.resource_id);
-                w.opt("ResourceIds", &self.resource_ids);
-                w.field("ServiceLocationId", &self.service_location_id);
-                w.field("StartTime", &self.start_time);
-                w.opt("UpdatedAt", &self.updated_at);
-                w.opt("UpdatedBy", &self.updated_by);
-                w.opt("WasCreatedOnline", &self.was_created_online);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -5996,6 +5808,41 @@ impl crate::xml::serde_struct::Fields for AppointmentCreate {
             31 => f.put_some(&mut x.31),
             _ => f.put_some(&mut x.32),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AppointmentId", &self.appointment_id);
+        w.opt("AppointmentMode", &self.appointment_mode);
+        w.opt("AppointmentName", &self.appointment_name);
+        w.opt("AppointmentReasonId", &self.appointment_reason_id);
+        w.field("AppointmentStatus", &self.appointment_status);
+        w.field("AppointmentType", &self.appointment_type);
+        w.opt("AppointmentUUID", &self.appointment_uuid);
+        w.opt("AttendeesCount", &self.attendees_count);
+        w.opt("CreatedAt", &self.created_at);
+        w.opt("CreatedBy", &self.created_by);
+        w.opt("CustomerId", &self.customer_id);
+        w.field("EndTime", &self.end_time);
+        w.opt("ForRecare", &self.for_recare);
+        w.opt("InsurancePolicyAuthorizationId", &self.insurance_policy_authorization_id);
+        w.opt("IsDeleted", &self.is_deleted);
+        w.opt("IsGroupAppointment", &self.is_group_appointment);
+        w.field("IsRecurring", &self.is_recurring);
+        w.opt("MaxAttendees", &self.max_attendees);
+        w.opt("Notes", &self.notes);
+        w.opt("OccurrenceId", &self.occurrence_id);
+        w.opt("PatientCaseId", &self.patient_case_id);
+        w.opt("PatientSummaries", &self.patient_summaries);
+        w.opt("PatientSummary", &self.patient_summary);
+        w.field("PracticeId", &self.practice_id);
+        w.opt("ProviderId", &self.provider_id);
+        w.opt("RecurrenceRule", &self.recurrence_rule);
+        w.opt("ResourceId", &self.resource_id);
+        w.opt("ResourceIds", &self.resource_ids);
+        w.field("ServiceLocationId", &self.service_location_id);
+        w.field("StartTime", &self.start_time);
+        w.opt("UpdatedAt", &self.updated_at);
+        w.opt("UpdatedBy", &self.updated_by);
+        w.opt("WasCreatedOnline", &self.was_created_online);
     }
 }
 
@@ -6429,30 +6276,7 @@ pub struct GroupPatientSummary {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GroupPatientSummary {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GroupPatientSummary",
-            |w| {
-                w.opt("DateOfBirth", &self.date_of_birth);
-                w.opt("Email", &self.email);
-                w.opt("FirstName", &self.first_name);
-                w.opt("GenderId", &self.gender_id);
-                w.opt("Guid", &self.guid);
-                w.opt("HomePhone", &self.home_phone);
-                w.opt("LastName", &self.last_name);
-                w.opt("MiddleName", &self.middle_name);
-                w.opt("MobilePhone", &self.mobile_phone);
-                w.opt("OtherEmail", &self.other_email);
-                w.opt("OtherPhone", &self.other_phone);
-                w.opt("PatientId", &self.patient_id);
-                w.opt("PracticeId", &self.practice_id);
-                w.opt("PreferredEmailType", &self.preferred_email_type);
-                w.opt("PreferredPhoneType", &self.preferred_phone_type);
-                w.opt("WorkEmail", &self.work_email);
-                w.opt("WorkPhone", &self.work_phone);
-                w.opt("Status", &self.status);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -6513,6 +6337,26 @@ impl crate::xml::serde_struct::Fields for GroupPatientSummary {
             16 => f.put(&mut x.work_phone),
             _ => f.put(&mut x.status),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("DateOfBirth", &self.date_of_birth);
+        w.opt("Email", &self.email);
+        w.opt("FirstName", &self.first_name);
+        w.opt("GenderId", &self.gender_id);
+        w.opt("Guid", &self.guid);
+        w.opt("HomePhone", &self.home_phone);
+        w.opt("LastName", &self.last_name);
+        w.opt("MiddleName", &self.middle_name);
+        w.opt("MobilePhone", &self.mobile_phone);
+        w.opt("OtherEmail", &self.other_email);
+        w.opt("OtherPhone", &self.other_phone);
+        w.opt("PatientId", &self.patient_id);
+        w.opt("PracticeId", &self.practice_id);
+        w.opt("PreferredEmailType", &self.preferred_email_type);
+        w.opt("PreferredPhoneType", &self.preferred_phone_type);
+        w.opt("WorkEmail", &self.work_email);
+        w.opt("WorkPhone", &self.work_phone);
+        w.opt("Status", &self.status);
     }
 }
 
@@ -6678,29 +6522,7 @@ pub struct PatientSummary {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientSummary {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientSummary",
-            |w| {
-                w.opt("DateOfBirth", &self.date_of_birth);
-                w.opt("Email", &self.email);
-                w.opt("FirstName", &self.first_name);
-                w.opt("GenderId", &self.gender_id);
-                w.opt("Guid", &self.guid);
-                w.opt("HomePhone", &self.home_phone);
-                w.opt("LastName", &self.last_name);
-                w.opt("MiddleName", &self.middle_name);
-                w.opt("MobilePhone", &self.mobile_phone);
-                w.opt("OtherEmail", &self.other_email);
-                w.opt("OtherPhone", &self.other_phone);
-                w.opt("PatientId", &self.patient_id);
-                w.opt("PracticeId", &self.practice_id);
-                w.opt("PreferredEmailType", &self.preferred_email_type);
-                w.opt("PreferredPhoneType", &self.preferred_phone_type);
-                w.opt("WorkEmail", &self.work_email);
-                w.opt("WorkPhone", &self.work_phone);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -6759,6 +6581,25 @@ impl crate::xml::serde_struct::Fields for PatientSummary {
             15 => f.put(&mut x.work_email),
             _ => f.put(&mut x.work_phone),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("DateOfBirth", &self.date_of_birth);
+        w.opt("Email", &self.email);
+        w.opt("FirstName", &self.first_name);
+        w.opt("GenderId", &self.gender_id);
+        w.opt("Guid", &self.guid);
+        w.opt("HomePhone", &self.home_phone);
+        w.opt("LastName", &self.last_name);
+        w.opt("MiddleName", &self.middle_name);
+        w.opt("MobilePhone", &self.mobile_phone);
+        w.opt("OtherEmail", &self.other_email);
+        w.opt("OtherPhone", &self.other_phone);
+        w.opt("PatientId", &self.patient_id);
+        w.opt("PracticeId", &self.practice_id);
+        w.opt("PreferredEmailType", &self.preferred_email_type);
+        w.opt("PreferredPhoneType", &self.preferred_phone_type);
+        w.opt("WorkEmail", &self.work_email);
+        w.opt("WorkPhone", &self.work_phone);
     }
 }
 
@@ -6913,35 +6754,7 @@ pub struct RecurrenceRule {
 #[cfg(feature = "serde")]
 impl serde::Serialize for RecurrenceRule {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "RecurrenceRule",
-            |w| {
-                w.opt("AppointmentId", &self.appointment_id);
-                w.opt("DayInterval", &self.day_interval);
-                w.opt("DayOfMonth", &self.day_of_month);
-                w.opt("DayOfWeek", &self.day_of_week);
-                w.opt("DayOfWeekFlags", &self.day_of_week_flags);
-                w.opt("DayOfWeekMonthlyOrdinal", &self.day_of_week_monthly_ordinal);
-                w.opt(
-                    "DayOfWeekMonthlyOrdinalFlags",
-                    &self.day_of_week_monthly_ordinal_flags,
-                );
-                w.opt("EndDate", &self.end_date);
-                w.opt("MonthInterval", &self.month_interval);
-                w.opt("MonthOfYear", &self.month_of_year);
-                w.opt("NumOccurrences", &self.num_occurrences);
-                w.opt("NumberOfTimes", &self.number_of_times);
-                w.opt("RecurrenceRuleId", &self.recurrence_rule_id);
-                w.opt("StartDate", &self.start_date);
-                w.opt("TypeOfDay", &self.type_of_day);
-                w.opt("TypeOfDayMonthlyOrdinal", &self.type_of_day_monthly_ordinal);
-                w.opt(
-                    "TypeOfDayMonthlyOrdinalFlags",
-                    &self.type_of_day_monthly_ordinal_flags,
-                );
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -7000,6 +6813,25 @@ impl crate::xml::serde_struct::Fields for RecurrenceRule {
             15 => f.put(&mut x.type_of_day_monthly_ordinal),
             _ => f.put(&mut x.type_of_day_monthly_ordinal_flags),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AppointmentId", &self.appointment_id);
+        w.opt("DayInterval", &self.day_interval);
+        w.opt("DayOfMonth", &self.day_of_month);
+        w.opt("DayOfWeek", &self.day_of_week);
+        w.opt("DayOfWeekFlags", &self.day_of_week_flags);
+        w.opt("DayOfWeekMonthlyOrdinal", &self.day_of_week_monthly_ordinal);
+        w.opt("DayOfWeekMonthlyOrdinalFlags", &self.day_of_week_monthly_ordinal_flags);
+        w.opt("EndDate", &self.end_date);
+        w.opt("MonthInterval", &self.month_interval);
+        w.opt("MonthOfYear", &self.month_of_year);
+        w.opt("NumOccurrences", &self.num_occurrences);
+        w.opt("NumberOfTimes", &self.number_of_times);
+        w.opt("RecurrenceRuleId", &self.recurrence_rule_id);
+        w.opt("StartDate", &self.start_date);
+        w.opt("TypeOfDay", &self.type_of_day);
+        w.opt("TypeOfDayMonthlyOrdinal", &self.type_of_day_monthly_ordinal);
+        w.opt("TypeOfDayMonthlyOrdinalFlags", &self.type_of_day_monthly_ordinal_flags);
     }
 }
 
@@ -7155,14 +6987,7 @@ pub struct CreatePatientReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for CreatePatientReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "CreatePatientReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Patient", &self.patient);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -7188,6 +7013,10 @@ impl crate::xml::serde_struct::Fields for CreatePatientReq {
             0 => f.put(&mut x.request_header),
             _ => f.put(&mut x.patient),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Patient", &self.patient);
     }
 }
 
@@ -7394,52 +7223,7 @@ pub struct PatientCreate {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientCreate",
-            |w| {
-                w.opt("AddressLine1", &self.address_line1);
-                w.opt("AddressLine2", &self.address_line2);
-                w.opt("Alert", &self.alert);
-                w.opt("Cases", &self.cases);
-                w.opt("City", &self.city);
-                w.opt("CollectionCategoryName", &self.collection_category_name);
-                w.opt("Country", &self.country);
-                w.opt("DateofBirth", &self.dateof_birth);
-                w.opt("DefaultRenderingProvider", &self.default_rendering_provider);
-                w.opt("DefaultServiceLocation", &self.default_service_location);
-                w.opt("EmailAddress", &self.email_address);
-                w.opt("EmergencyName", &self.emergency_name);
-                w.opt("EmergencyPhone", &self.emergency_phone);
-                w.opt("EmergencyPhoneExt", &self.emergency_phone_ext);
-                w.opt("Employer", &self.employer);
-                w.opt("ExternalVendorID", &self.external_vendor_id);
-                w.opt("FirstName", &self.first_name);
-                w.opt("Gender", &self.gender);
-                w.opt("Guarantor", &self.guarantor);
-                w.opt("HomePhone", &self.home_phone);
-                w.opt("HomePhoneExt", &self.home_phone_ext);
-                w.opt("LastName", &self.last_name);
-                w.opt("MaritalStatus", &self.marital_status);
-                w.opt("MedicalRecordNumber", &self.medical_record_number);
-                w.opt("MiddleName", &self.middle_name);
-                w.opt("MobilePhone", &self.mobile_phone);
-                w.opt("MobilePhoneExt", &self.mobile_phone_ext);
-                w.opt("Note", &self.note);
-                w.opt("PatientExternalID", &self.patient_external_id);
-                w.field("Practice", &self.practice);
-                w.opt("Prefix", &self.prefix);
-                w.opt("PrimaryCarePhysician", &self.primary_care_physician);
-                w.opt("ReferralSource", &self.referral_source);
-                w.opt("ReferringProvider", &self.referring_provider);
-                w.opt("SocialSecurityNumber", &self.social_security_number);
-                w.opt("State", &self.state);
-                w.opt("Suffix", &self.suffix);
-                w.opt("WorkPhone", &self.work_phone);
-                w.opt("WorkPhoneExt", &self.work_phone_ext);
-                w.opt("ZipCode", &self.zip_code);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -7544,6 +7328,48 @@ impl crate::xml::serde_struct::Fields for PatientCreate {
             38 => f.put(&mut x.work_phone_ext),
             _ => f.put(&mut x.zip_code),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AddressLine1", &self.address_line1);
+        w.opt("AddressLine2", &self.address_line2);
+        w.opt("Alert", &self.alert);
+        w.opt("Cases", &self.cases);
+        w.opt("City", &self.city);
+        w.opt("CollectionCategoryName", &self.collection_category_name);
+        w.opt("Country", &self.country);
+        w.opt("DateofBirth", &self.dateof_birth);
+        w.opt("DefaultRenderingProvider", &self.default_rendering_provider);
+        w.opt("DefaultServiceLocation", &self.default_service_location);
+        w.opt("EmailAddress", &self.email_address);
+        w.opt("EmergencyName", &self.emergency_name);
+        w.opt("EmergencyPhone", &self.emergency_phone);
+        w.opt("EmergencyPhoneExt", &self.emergency_phone_ext);
+        w.opt("Employer", &self.employer);
+        w.opt("ExternalVendorID", &self.external_vendor_id);
+        w.opt("FirstName", &self.first_name);
+        w.opt("Gender", &self.gender);
+        w.opt("Guarantor", &self.guarantor);
+        w.opt("HomePhone", &self.home_phone);
+        w.opt("HomePhoneExt", &self.home_phone_ext);
+        w.opt("LastName", &self.last_name);
+        w.opt("MaritalStatus", &self.marital_status);
+        w.opt("MedicalRecordNumber", &self.medical_record_number);
+        w.opt("MiddleName", &self.middle_name);
+        w.opt("MobilePhone", &self.mobile_phone);
+        w.opt("MobilePhoneExt", &self.mobile_phone_ext);
+        w.opt("Note", &self.note);
+        w.opt("PatientExternalID", &self.patient_external_id);
+        w.field("Practice", &self.practice);
+        w.opt("Prefix", &self.prefix);
+        w.opt("PrimaryCarePhysician", &self.primary_care_physician);
+        w.opt("ReferralSource", &self.referral_source);
+        w.opt("ReferringProvider", &self.referring_provider);
+        w.opt("SocialSecurityNumber", &self.social_security_number);
+        w.opt("State", &self.state);
+        w.opt("Suffix", &self.suffix);
+        w.opt("WorkPhone", &self.work_phone);
+        w.opt("WorkPhoneExt", &self.work_phone_ext);
+        w.opt("ZipCode", &self.zip_code);
     }
 }
 
@@ -7846,28 +7672,7 @@ pub struct PatientCaseCreateReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientCaseCreateReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientCaseCreateReq",
-            |w| {
-                w.opt("Active", &self.active);
-                w.opt("Authorizations", &self.authorizations);
-                w.opt("CaseDescription", &self.case_description);
-                w.opt("CaseName", &self.case_name);
-                w.opt("Condition", &self.condition);
-                w.opt("Dates", &self.dates);
-                w.opt("ExternalID", &self.external_id);
-                w.opt("PayerScenario", &self.payer_scenario);
-                w.opt("Policies", &self.policies);
-                w.opt(
-                    "ReferringProviderExternalID",
-                    &self.referring_provider_external_id,
-                );
-                w.opt("ReferringProviderFullName", &self.referring_provider_full_name);
-                w.opt("ReferringProviderID", &self.referring_provider_id);
-                w.opt("SendPatientStatements", &self.send_patient_statements);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -7918,6 +7723,21 @@ impl crate::xml::serde_struct::Fields for PatientCaseCreateReq {
             11 => f.put(&mut x.referring_provider_id),
             _ => f.put(&mut x.send_patient_statements),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Active", &self.active);
+        w.opt("Authorizations", &self.authorizations);
+        w.opt("CaseDescription", &self.case_description);
+        w.opt("CaseName", &self.case_name);
+        w.opt("Condition", &self.condition);
+        w.opt("Dates", &self.dates);
+        w.opt("ExternalID", &self.external_id);
+        w.opt("PayerScenario", &self.payer_scenario);
+        w.opt("Policies", &self.policies);
+        w.opt("ReferringProviderExternalID", &self.referring_provider_external_id);
+        w.opt("ReferringProviderFullName", &self.referring_provider_full_name);
+        w.opt("ReferringProviderID", &self.referring_provider_id);
+        w.opt("SendPatientStatements", &self.send_patient_statements);
     }
 }
 
@@ -8064,22 +7884,7 @@ pub struct InsurancePolicyAuthorizationCreateReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for InsurancePolicyAuthorizationCreateReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "InsurancePolicyAuthorizationCreateReq",
-            |w| {
-                w.opt("ContactFullName", &self.contact_full_name);
-                w.opt("ContactPhone", &self.contact_phone);
-                w.opt("ContactPhoneExt", &self.contact_phone_ext);
-                w.opt("EndDate", &self.end_date);
-                w.opt("InsurancePlanID", &self.insurance_plan_id);
-                w.opt("InsurancePlanName", &self.insurance_plan_name);
-                w.opt("Notes", &self.notes);
-                w.opt("Number", &self.number);
-                w.opt("NumberOfVisits", &self.number_of_visits);
-                w.opt("StartDate", &self.start_date);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -8124,6 +7929,18 @@ impl crate::xml::serde_struct::Fields for InsurancePolicyAuthorizationCreateReq 
             8 => f.put(&mut x.number_of_visits),
             _ => f.put(&mut x.start_date),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ContactFullName", &self.contact_full_name);
+        w.opt("ContactPhone", &self.contact_phone);
+        w.opt("ContactPhoneExt", &self.contact_phone_ext);
+        w.opt("EndDate", &self.end_date);
+        w.opt("InsurancePlanID", &self.insurance_plan_id);
+        w.opt("InsurancePlanName", &self.insurance_plan_name);
+        w.opt("Notes", &self.notes);
+        w.opt("Number", &self.number);
+        w.opt("NumberOfVisits", &self.number_of_visits);
+        w.opt("StartDate", &self.start_date);
     }
 }
 
@@ -8257,34 +8074,7 @@ pub struct InsurancePolicyCreateReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for InsurancePolicyCreateReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "InsurancePolicyCreateReq",
-            |w| {
-                w.opt("Active", &self.active);
-                w.opt("AddressLine1", &self.address_line1);
-                w.opt("AddressLine2", &self.address_line2);
-                w.opt("Adjuster", &self.adjuster);
-                w.opt("City", &self.city);
-                w.opt("CompanyID", &self.company_id);
-                w.opt("CompanyName", &self.company_name);
-                w.opt("Copay", &self.copay);
-                w.opt("Country", &self.country);
-                w.opt("Deductible", &self.deductible);
-                w.opt("EffectiveEndDate", &self.effective_end_date);
-                w.opt("EffectiveStartDate", &self.effective_start_date);
-                w.opt("ExternalID", &self.external_id);
-                w.opt("Insured", &self.insured);
-                w.opt("PlanID", &self.plan_id);
-                w.opt("PlanName", &self.plan_name);
-                w.opt("PolicyGroupNumber", &self.policy_group_number);
-                w.opt("PolicyNotes", &self.policy_notes);
-                w.opt("PolicyNumber", &self.policy_number);
-                w.opt("Precedence", &self.precedence);
-                w.opt("State", &self.state);
-                w.opt("ZipCode", &self.zip_code);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -8353,6 +8143,30 @@ impl crate::xml::serde_struct::Fields for InsurancePolicyCreateReq {
             20 => f.put(&mut x.state),
             _ => f.put(&mut x.zip_code),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Active", &self.active);
+        w.opt("AddressLine1", &self.address_line1);
+        w.opt("AddressLine2", &self.address_line2);
+        w.opt("Adjuster", &self.adjuster);
+        w.opt("City", &self.city);
+        w.opt("CompanyID", &self.company_id);
+        w.opt("CompanyName", &self.company_name);
+        w.opt("Copay", &self.copay);
+        w.opt("Country", &self.country);
+        w.opt("Deductible", &self.deductible);
+        w.opt("EffectiveEndDate", &self.effective_end_date);
+        w.opt("EffectiveStartDate", &self.effective_start_date);
+        w.opt("ExternalID", &self.external_id);
+        w.opt("Insured", &self.insured);
+        w.opt("PlanID", &self.plan_id);
+        w.opt("PlanName", &self.plan_name);
+        w.opt("PolicyGroupNumber", &self.policy_group_number);
+        w.opt("PolicyNotes", &self.policy_notes);
+        w.opt("PolicyNumber", &self.policy_number);
+        w.opt("Precedence", &self.precedence);
+        w.opt("State", &self.state);
+        w.opt("ZipCode", &self.zip_code);
     }
 }
 
@@ -8477,14 +8291,7 @@ pub struct CreateEncounterReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for CreateEncounterReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "CreateEncounterReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Encounter", &self.encounter);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -8510,6 +8317,10 @@ impl crate::xml::serde_struct::Fields for CreateEncounterReq {
             0 => f.put(&mut x.request_header),
             _ => f.put(&mut x.encounter),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Encounter", &self.encounter);
     }
 }
 
@@ -8668,41 +8479,7 @@ pub struct EncounterCreate {
 #[cfg(feature = "serde")]
 impl serde::Serialize for EncounterCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "EncounterCreate",
-            |w| {
-                w.opt("Appointment", &self.appointment);
-                w.opt("AssistantProvider", &self.assistant_provider);
-                w.opt("AuthorizationNumber", &self.authorization_number);
-                w.opt("BatchNumber", &self.batch_number);
-                w.opt("BusinessOfficeNotes", &self.business_office_notes);
-                w.opt("Case", &self.case);
-                w.opt("EncounterExternalID", &self.encounter_external_id);
-                w.opt("EncounterStatus", &self.encounter_status);
-                w.opt("ExternalVendorID", &self.external_vendor_id);
-                w.opt("Hospitalization", &self.hospitalization);
-                w.opt("MedicalOfficeNotes", &self.medical_office_notes);
-                w.opt("Miscellaneous", &self.miscellaneous);
-                w.opt("OrphanDiagnosisCodes", &self.orphan_diagnosis_codes);
-                w.opt("Patient", &self.patient);
-                w.opt("Payment", &self.payment);
-                w.opt("PlaceOfService", &self.place_of_service);
-                w.opt("PostDate", &self.post_date);
-                w.opt("Practice", &self.practice);
-                w.opt("PrimaryClaimType", &self.primary_claim_type);
-                w.opt("ReferringProvider", &self.referring_provider);
-                w.opt("RenderingProvider", &self.rendering_provider);
-                w.opt("SchedulingProvider", &self.scheduling_provider);
-                w.opt("SecondaryClaimType", &self.secondary_claim_type);
-                w.opt("ServiceEndDate", &self.service_end_date);
-                w.opt("ServiceLines", &self.service_lines);
-                w.opt("ServiceLocation", &self.service_location);
-                w.opt("ServiceStartDate", &self.service_start_date);
-                w.opt("SupervisingProvider", &self.supervising_provider);
-                w.opt("UB04", &self.ub04);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -8785,6 +8562,37 @@ impl crate::xml::serde_struct::Fields for EncounterCreate {
             27 => f.put(&mut x.supervising_provider),
             _ => f.put(&mut x.ub04),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Appointment", &self.appointment);
+        w.opt("AssistantProvider", &self.assistant_provider);
+        w.opt("AuthorizationNumber", &self.authorization_number);
+        w.opt("BatchNumber", &self.batch_number);
+        w.opt("BusinessOfficeNotes", &self.business_office_notes);
+        w.opt("Case", &self.case);
+        w.opt("EncounterExternalID", &self.encounter_external_id);
+        w.opt("EncounterStatus", &self.encounter_status);
+        w.opt("ExternalVendorID", &self.external_vendor_id);
+        w.opt("Hospitalization", &self.hospitalization);
+        w.opt("MedicalOfficeNotes", &self.medical_office_notes);
+        w.opt("Miscellaneous", &self.miscellaneous);
+        w.opt("OrphanDiagnosisCodes", &self.orphan_diagnosis_codes);
+        w.opt("Patient", &self.patient);
+        w.opt("Payment", &self.payment);
+        w.opt("PlaceOfService", &self.place_of_service);
+        w.opt("PostDate", &self.post_date);
+        w.opt("Practice", &self.practice);
+        w.opt("PrimaryClaimType", &self.primary_claim_type);
+        w.opt("ReferringProvider", &self.referring_provider);
+        w.opt("RenderingProvider", &self.rendering_provider);
+        w.opt("SchedulingProvider", &self.scheduling_provider);
+        w.opt("SecondaryClaimType", &self.secondary_claim_type);
+        w.opt("ServiceEndDate", &self.service_end_date);
+        w.opt("ServiceLines", &self.service_lines);
+        w.opt("ServiceLocation", &self.service_location);
+        w.opt("ServiceStartDate", &self.service_start_date);
+        w.opt("SupervisingProvider", &self.supervising_provider);
+        w.opt("UB04", &self.ub04);
     }
 }
 
@@ -8943,14 +8751,7 @@ pub struct AppointmentIdentifierReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for AppointmentIdentifierReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "AppointmentIdentifierReq",
-            |w| {
-                w.opt("AppointmentID", &self.appointment_id);
-                w.opt("ExternalID", &self.external_id);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -8976,6 +8777,10 @@ impl crate::xml::serde_struct::Fields for AppointmentIdentifierReq {
             0 => f.put(&mut x.appointment_id),
             _ => f.put(&mut x.external_id),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AppointmentID", &self.appointment_id);
+        w.opt("ExternalID", &self.external_id);
     }
 }
 
@@ -9068,32 +8873,7 @@ pub struct ProviderIdentifierDetailedReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ProviderIdentifierDetailedReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ProviderIdentifierDetailedReq",
-            |w| {
-                w.opt("AddressLine1", &self.address_line1);
-                w.opt("AddressLine2", &self.address_line2);
-                w.opt("City", &self.city);
-                w.opt("Country", &self.country);
-                w.opt("Degree", &self.degree);
-                w.opt("ExternalID", &self.external_id);
-                w.opt("Fax", &self.fax);
-                w.opt("FirstName", &self.first_name);
-                w.opt("HomePhone", &self.home_phone);
-                w.opt("LastName", &self.last_name);
-                w.opt("MiddleName", &self.middle_name);
-                w.opt("MobilePhone", &self.mobile_phone);
-                w.opt("NPI", &self.npi);
-                w.opt("Pager", &self.pager);
-                w.opt("Prefix", &self.prefix);
-                w.opt("ProviderID", &self.provider_id);
-                w.opt("State", &self.state);
-                w.opt("Suffix", &self.suffix);
-                w.opt("WorkPhone", &self.work_phone);
-                w.opt("Zip", &self.zip);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -9158,6 +8938,28 @@ impl crate::xml::serde_struct::Fields for ProviderIdentifierDetailedReq {
             18 => f.put(&mut x.work_phone),
             _ => f.put(&mut x.zip),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AddressLine1", &self.address_line1);
+        w.opt("AddressLine2", &self.address_line2);
+        w.opt("City", &self.city);
+        w.opt("Country", &self.country);
+        w.opt("Degree", &self.degree);
+        w.opt("ExternalID", &self.external_id);
+        w.opt("Fax", &self.fax);
+        w.opt("FirstName", &self.first_name);
+        w.opt("HomePhone", &self.home_phone);
+        w.opt("LastName", &self.last_name);
+        w.opt("MiddleName", &self.middle_name);
+        w.opt("MobilePhone", &self.mobile_phone);
+        w.opt("NPI", &self.npi);
+        w.opt("Pager", &self.pager);
+        w.opt("Prefix", &self.prefix);
+        w.opt("ProviderID", &self.provider_id);
+        w.opt("State", &self.state);
+        w.opt("Suffix", &self.suffix);
+        w.opt("WorkPhone", &self.work_phone);
+        w.opt("Zip", &self.zip);
     }
 }
 
@@ -9272,16 +9074,7 @@ pub struct PatientCaseIdentifierReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientCaseIdentifierReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientCaseIdentifierReq",
-            |w| {
-                w.opt("CaseID", &self.case_id);
-                w.opt("CaseName", &self.case_name);
-                w.opt("CasePayerScenario", &self.case_payer_scenario);
-                w.opt("ExternalID", &self.external_id);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -9314,6 +9107,12 @@ impl crate::xml::serde_struct::Fields for PatientCaseIdentifierReq {
             2 => f.put(&mut x.case_payer_scenario),
             _ => f.put(&mut x.external_id),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("CaseID", &self.case_id);
+        w.opt("CaseName", &self.case_name);
+        w.opt("CasePayerScenario", &self.case_payer_scenario);
+        w.opt("ExternalID", &self.external_id);
     }
 }
 
@@ -9380,14 +9179,7 @@ pub struct EncounterHospitalization {
 #[cfg(feature = "serde")]
 impl serde::Serialize for EncounterHospitalization {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "EncounterHospitalization",
-            |w| {
-                w.opt("EndDate", &self.end_date);
-                w.opt("StartDate", &self.start_date);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -9413,6 +9205,10 @@ impl crate::xml::serde_struct::Fields for EncounterHospitalization {
             0 => f.put(&mut x.end_date),
             _ => f.put(&mut x.start_date),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("EndDate", &self.end_date);
+        w.opt("StartDate", &self.start_date);
     }
 }
 
@@ -9493,24 +9289,7 @@ pub struct EncounterMiscellaneous {
 #[cfg(feature = "serde")]
 impl serde::Serialize for EncounterMiscellaneous {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "EncounterMiscellaneous",
-            |w| {
-                w.opt(
-                    "DoNotSendClaimElectronically",
-                    &self.do_not_send_claim_electronically,
-                );
-                w.opt(
-                    "DoNotSendElectronicallytoSecondary",
-                    &self.do_not_send_electronicallyto_secondary,
-                );
-                w.opt("EClaimNote", &self.e_claim_note);
-                w.opt("EClaimNoteType", &self.e_claim_note_type);
-                w.opt("LocalUseBox10d", &self.local_use_box10d);
-                w.opt("LocalUseBox19", &self.local_use_box19);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -9547,6 +9326,17 @@ impl crate::xml::serde_struct::Fields for EncounterMiscellaneous {
             4 => f.put(&mut x.local_use_box10d),
             _ => f.put(&mut x.local_use_box19),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("DoNotSendClaimElectronically", &self.do_not_send_claim_electronically);
+        w.opt(
+            "DoNotSendElectronicallytoSecondary",
+            &self.do_not_send_electronicallyto_secondary,
+        );
+        w.opt("EClaimNote", &self.e_claim_note);
+        w.opt("EClaimNoteType", &self.e_claim_note_type);
+        w.opt("LocalUseBox10d", &self.local_use_box10d);
+        w.opt("LocalUseBox19", &self.local_use_box19);
     }
 }
 
@@ -9643,24 +9433,7 @@ pub struct OrphanDiagnosisCodes {
 #[cfg(feature = "serde")]
 impl serde::Serialize for OrphanDiagnosisCodes {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "OrphanDiagnosisCodes",
-            |w| {
-                w.opt("OrphanDiagnosisCode1", &self.orphan_diagnosis_code1);
-                w.opt("OrphanDiagnosisCode10", &self.orphan_diagnosis_code10);
-                w.opt("OrphanDiagnosisCode11", &self.orphan_diagnosis_code11);
-                w.opt("OrphanDiagnosisCode12", &self.orphan_diagnosis_code12);
-                w.opt("OrphanDiagnosisCode2", &self.orphan_diagnosis_code2);
-                w.opt("OrphanDiagnosisCode3", &self.orphan_diagnosis_code3);
-                w.opt("OrphanDiagnosisCode4", &self.orphan_diagnosis_code4);
-                w.opt("OrphanDiagnosisCode5", &self.orphan_diagnosis_code5);
-                w.opt("OrphanDiagnosisCode6", &self.orphan_diagnosis_code6);
-                w.opt("OrphanDiagnosisCode7", &self.orphan_diagnosis_code7);
-                w.opt("OrphanDiagnosisCode8", &self.orphan_diagnosis_code8);
-                w.opt("OrphanDiagnosisCode9", &self.orphan_diagnosis_code9);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -9709,6 +9482,20 @@ impl crate::xml::serde_struct::Fields for OrphanDiagnosisCodes {
             10 => f.put(&mut x.orphan_diagnosis_code8),
             _ => f.put(&mut x.orphan_diagnosis_code9),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("OrphanDiagnosisCode1", &self.orphan_diagnosis_code1);
+        w.opt("OrphanDiagnosisCode10", &self.orphan_diagnosis_code10);
+        w.opt("OrphanDiagnosisCode11", &self.orphan_diagnosis_code11);
+        w.opt("OrphanDiagnosisCode12", &self.orphan_diagnosis_code12);
+        w.opt("OrphanDiagnosisCode2", &self.orphan_diagnosis_code2);
+        w.opt("OrphanDiagnosisCode3", &self.orphan_diagnosis_code3);
+        w.opt("OrphanDiagnosisCode4", &self.orphan_diagnosis_code4);
+        w.opt("OrphanDiagnosisCode5", &self.orphan_diagnosis_code5);
+        w.opt("OrphanDiagnosisCode6", &self.orphan_diagnosis_code6);
+        w.opt("OrphanDiagnosisCode7", &self.orphan_diagnosis_code7);
+        w.opt("OrphanDiagnosisCode8", &self.orphan_diagnosis_code8);
+        w.opt("OrphanDiagnosisCode9", &self.orphan_diagnosis_code9);
     }
 }
 
@@ -9805,19 +9592,7 @@ pub struct PatientIdentifierReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientIdentifierReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientIdentifierReq",
-            |w| {
-                w.opt("ExternalID", &self.external_id);
-                w.opt("FirstName", &self.first_name);
-                w.opt("LastName", &self.last_name);
-                w.opt("MiddleName", &self.middle_name);
-                w.opt("PatientID", &self.patient_id);
-                w.opt("Prefix", &self.prefix);
-                w.opt("Suffix", &self.suffix);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -9856,6 +9631,15 @@ impl crate::xml::serde_struct::Fields for PatientIdentifierReq {
             5 => f.put(&mut x.prefix),
             _ => f.put(&mut x.suffix),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ExternalID", &self.external_id);
+        w.opt("FirstName", &self.first_name);
+        w.opt("LastName", &self.last_name);
+        w.opt("MiddleName", &self.middle_name);
+        w.opt("PatientID", &self.patient_id);
+        w.opt("Prefix", &self.prefix);
+        w.opt("Suffix", &self.suffix);
     }
 }
 
@@ -9943,17 +9727,7 @@ pub struct EncounterPayment {
 #[cfg(feature = "serde")]
 impl serde::Serialize for EncounterPayment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "EncounterPayment",
-            |w| {
-                w.opt("AmountPaid", &self.amount_paid);
-                w.opt("Category", &self.category);
-                w.opt("Description", &self.description);
-                w.opt("PaymentMethod", &self.payment_method);
-                w.opt("ReferenceNumber", &self.reference_number);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -9988,6 +9762,13 @@ impl crate::xml::serde_struct::Fields for EncounterPayment {
             3 => f.put(&mut x.payment_method),
             _ => f.put(&mut x.reference_number),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AmountPaid", &self.amount_paid);
+        w.opt("Category", &self.category);
+        w.opt("Description", &self.description);
+        w.opt("PaymentMethod", &self.payment_method);
+        w.opt("ReferenceNumber", &self.reference_number);
     }
 }
 
@@ -10053,14 +9834,7 @@ pub struct EncounterPlaceOfService {
 #[cfg(feature = "serde")]
 impl serde::Serialize for EncounterPlaceOfService {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "EncounterPlaceOfService",
-            |w| {
-                w.opt("PlaceOfServiceCode", &self.place_of_service_code);
-                w.opt("PlaceOfServiceName", &self.place_of_service_name);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -10086,6 +9860,10 @@ impl crate::xml::serde_struct::Fields for EncounterPlaceOfService {
             0 => f.put(&mut x.place_of_service_code),
             _ => f.put(&mut x.place_of_service_name),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("PlaceOfServiceCode", &self.place_of_service_code);
+        w.opt("PlaceOfServiceName", &self.place_of_service_name);
     }
 }
 
@@ -10223,34 +10001,7 @@ pub struct ServiceLineReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ServiceLineReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ServiceLineReq",
-            |w| {
-                w.opt("AltDiagnosisCode1", &self.alt_diagnosis_code1);
-                w.opt("AltDiagnosisCode2", &self.alt_diagnosis_code2);
-                w.opt("AltDiagnosisCode3", &self.alt_diagnosis_code3);
-                w.opt("AltDiagnosisCode4", &self.alt_diagnosis_code4);
-                w.opt("DiagnosisCode1", &self.diagnosis_code1);
-                w.opt("DiagnosisCode2", &self.diagnosis_code2);
-                w.opt("DiagnosisCode3", &self.diagnosis_code3);
-                w.opt("DiagnosisCode4", &self.diagnosis_code4);
-                w.opt("ExternalID", &self.external_id);
-                w.opt("LineNote", &self.line_note);
-                w.opt("Minutes", &self.minutes);
-                w.opt("ProcedureCode", &self.procedure_code);
-                w.opt("ProcedureModifier1", &self.procedure_modifier1);
-                w.opt("ProcedureModifier2", &self.procedure_modifier2);
-                w.opt("ProcedureModifier3", &self.procedure_modifier3);
-                w.opt("ProcedureModifier4", &self.procedure_modifier4);
-                w.opt("RefCode", &self.ref_code);
-                w.opt("ServiceEndDate", &self.service_end_date);
-                w.opt("ServiceStartDate", &self.service_start_date);
-                w.opt("TypeofService", &self.typeof_service);
-                w.opt("UnitCharge", &crate::xml::serde_struct::Float(&self.unit_charge));
-                w.opt("Units", &crate::xml::serde_struct::Float(&self.units));
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -10319,6 +10070,30 @@ impl crate::xml::serde_struct::Fields for ServiceLineReq {
             20 => f.float(&mut x.unit_charge),
             _ => f.float(&mut x.units),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AltDiagnosisCode1", &self.alt_diagnosis_code1);
+        w.opt("AltDiagnosisCode2", &self.alt_diagnosis_code2);
+        w.opt("AltDiagnosisCode3", &self.alt_diagnosis_code3);
+        w.opt("AltDiagnosisCode4", &self.alt_diagnosis_code4);
+        w.opt("DiagnosisCode1", &self.diagnosis_code1);
+        w.opt("DiagnosisCode2", &self.diagnosis_code2);
+        w.opt("DiagnosisCode3", &self.diagnosis_code3);
+        w.opt("DiagnosisCode4", &self.diagnosis_code4);
+        w.opt("ExternalID", &self.external_id);
+        w.opt("LineNote", &self.line_note);
+        w.opt("Minutes", &self.minutes);
+        w.opt("ProcedureCode", &self.procedure_code);
+        w.opt("ProcedureModifier1", &self.procedure_modifier1);
+        w.opt("ProcedureModifier2", &self.procedure_modifier2);
+        w.opt("ProcedureModifier3", &self.procedure_modifier3);
+        w.opt("ProcedureModifier4", &self.procedure_modifier4);
+        w.opt("RefCode", &self.ref_code);
+        w.opt("ServiceEndDate", &self.service_end_date);
+        w.opt("ServiceStartDate", &self.service_start_date);
+        w.opt("TypeofService", &self.typeof_service);
+        w.opt("UnitCharge", &crate::xml::serde_struct::Float(&self.unit_charge));
+        w.opt("Units", &crate::xml::serde_struct::Float(&self.units));
     }
 }
 
@@ -10443,14 +10218,7 @@ pub struct EncounterServiceLocation {
 #[cfg(feature = "serde")]
 impl serde::Serialize for EncounterServiceLocation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "EncounterServiceLocation",
-            |w| {
-                w.opt("LocationID", &self.location_id);
-                w.opt("LocationName", &self.location_name);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -10476,6 +10244,10 @@ impl crate::xml::serde_struct::Fields for EncounterServiceLocation {
             0 => f.put(&mut x.location_id),
             _ => f.put(&mut x.location_name),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("LocationID", &self.location_id);
+        w.opt("LocationName", &self.location_name);
     }
 }
 
@@ -10550,23 +10322,7 @@ pub struct Ub04Req {
 #[cfg(feature = "serde")]
 impl serde::Serialize for Ub04Req {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "Ub04Req",
-            |w| {
-                w.opt("AdmissionCode", &self.admission_code);
-                w.opt("AdmissionDate", &self.admission_date);
-                w.opt("AdmittingDiagnosisCode", &self.admitting_diagnosis_code);
-                w.opt("BillType", &self.bill_type);
-                w.opt("DischargeStatusCode", &self.discharge_status_code);
-                w.opt("HealthCodes", &self.health_codes);
-                w.opt("PointOfOriginCode", &self.point_of_origin_code);
-                w.opt("PrincipalDiagnosisCode", &self.principal_diagnosis_code);
-                w.opt("PrincipalProcedureCode", &self.principal_procedure_code);
-                w.opt("PrincipalProcedureDate", &self.principal_procedure_date);
-                w.opt("Remarks", &self.remarks);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -10613,6 +10369,19 @@ impl crate::xml::serde_struct::Fields for Ub04Req {
             9 => f.put(&mut x.principal_procedure_date),
             _ => f.put(&mut x.remarks),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AdmissionCode", &self.admission_code);
+        w.opt("AdmissionDate", &self.admission_date);
+        w.opt("AdmittingDiagnosisCode", &self.admitting_diagnosis_code);
+        w.opt("BillType", &self.bill_type);
+        w.opt("DischargeStatusCode", &self.discharge_status_code);
+        w.opt("HealthCodes", &self.health_codes);
+        w.opt("PointOfOriginCode", &self.point_of_origin_code);
+        w.opt("PrincipalDiagnosisCode", &self.principal_diagnosis_code);
+        w.opt("PrincipalProcedureCode", &self.principal_procedure_code);
+        w.opt("PrincipalProcedureDate", &self.principal_procedure_date);
+        w.opt("Remarks", &self.remarks);
     }
 }
 
@@ -10738,18 +10507,7 @@ pub struct HealthCodeReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for HealthCodeReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "HealthCodeReq",
-            |w| {
-                w.opt("Amount", &crate::xml::serde_struct::Float(&self.amount));
-                w.opt("DateFrom", &self.date_from);
-                w.opt("DateTo", &self.date_to);
-                w.opt("DiagnosisCode", &self.diagnosis_code);
-                w.opt("HealthCode", &self.health_code);
-                w.opt("HealthCodeType", &self.health_code_type);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -10786,6 +10544,14 @@ impl crate::xml::serde_struct::Fields for HealthCodeReq {
             4 => f.put(&mut x.health_code),
             _ => f.put(&mut x.health_code_type),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Amount", &crate::xml::serde_struct::Float(&self.amount));
+        w.opt("DateFrom", &self.date_from);
+        w.opt("DateTo", &self.date_to);
+        w.opt("DiagnosisCode", &self.diagnosis_code);
+        w.opt("HealthCode", &self.health_code);
+        w.opt("HealthCodeType", &self.health_code_type);
     }
 }
 
@@ -10862,14 +10628,7 @@ pub struct RegisterExternalVendorReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for RegisterExternalVendorReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "RegisterExternalVendorReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.opt("ExternalVendor", &self.external_vendor);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -10895,6 +10654,10 @@ impl crate::xml::serde_struct::Fields for RegisterExternalVendorReq {
             0 => f.put(&mut x.request_header),
             _ => f.put(&mut x.external_vendor),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.opt("ExternalVendor", &self.external_vendor);
     }
 }
 
@@ -10953,13 +10716,7 @@ pub struct ExternalVendorReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ExternalVendorReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ExternalVendorReq",
-            |w| {
-                w.opt("ExternalVendorName", &self.external_vendor_name);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -10982,6 +10739,9 @@ impl crate::xml::serde_struct::Fields for ExternalVendorReq {
         f: F,
     ) -> Result<(), F::Error> {
         f.put(&mut x.external_vendor_name)
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ExternalVendorName", &self.external_vendor_name);
     }
 }
 
@@ -11035,15 +10795,7 @@ pub struct RegisterExternalVendorResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for RegisterExternalVendorResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "RegisterExternalVendorResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("ExternalVendor", &self.external_vendor);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -11074,6 +10826,11 @@ impl crate::xml::serde_struct::Fields for RegisterExternalVendorResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.external_vendor),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("ExternalVendor", &self.external_vendor);
     }
 }
 
@@ -11133,14 +10890,7 @@ pub struct ExternalVendorData {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ExternalVendorData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ExternalVendorData",
-            |w| {
-                w.opt("ExternalVendorID", &self.external_vendor_id);
-                w.opt("ExternalVendorName", &self.external_vendor_name);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -11166,6 +10916,10 @@ impl crate::xml::serde_struct::Fields for ExternalVendorData {
             0 => f.put(&mut x.external_vendor_id),
             _ => f.put(&mut x.external_vendor_name),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ExternalVendorID", &self.external_vendor_id);
+        w.opt("ExternalVendorName", &self.external_vendor_name);
     }
 }
 
@@ -11222,14 +10976,7 @@ pub struct UpdatePatientsExternalIdReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for UpdatePatientsExternalIdReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "UpdatePatientsExternalIdReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Updates", &self.updates);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -11255,6 +11002,10 @@ impl crate::xml::serde_struct::Fields for UpdatePatientsExternalIdReq {
             0 => f.put(&mut x.request_header),
             _ => f.put(&mut x.updates),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Updates", &self.updates);
     }
 }
 
@@ -11313,13 +11064,7 @@ pub struct PatientExternalIdSettingBatch {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientExternalIdSettingBatch {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientExternalIdSettingBatch",
-            |w| {
-                w.opt("UpdateBatch", &self.update_batch);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -11342,6 +11087,9 @@ impl crate::xml::serde_struct::Fields for PatientExternalIdSettingBatch {
         f: F,
     ) -> Result<(), F::Error> {
         f.put(&mut x.update_batch)
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("UpdateBatch", &self.update_batch);
     }
 }
 
@@ -11415,16 +11163,7 @@ pub struct PatientExternalIdSetting {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientExternalIdSetting {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientExternalIdSetting",
-            |w| {
-                w.opt("externalID", &self.external_id);
-                w.opt("externalVendorID", &self.external_vendor_id);
-                w.opt("patientID", &self.patient_id);
-                w.opt("practiceID", &self.practice_id);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -11457,6 +11196,12 @@ impl crate::xml::serde_struct::Fields for PatientExternalIdSetting {
             2 => f.put(&mut x.patient_id),
             _ => f.put(&mut x.practice_id),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("externalID", &self.external_id);
+        w.opt("externalVendorID", &self.external_vendor_id);
+        w.opt("patientID", &self.patient_id);
+        w.opt("practiceID", &self.practice_id);
     }
 }
 
@@ -11520,15 +11265,7 @@ pub struct UpdatePatientsExternalIdResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for UpdatePatientsExternalIdResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "UpdatePatientsExternalIdResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("ItemsUpdated", &self.items_updated);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -11559,6 +11296,11 @@ impl crate::xml::serde_struct::Fields for UpdatePatientsExternalIdResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.items_updated),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("ItemsUpdated", &self.items_updated);
     }
 }
 
@@ -11631,14 +11373,7 @@ pub struct CreatePaymentRequest {
 #[cfg(feature = "serde")]
 impl serde::Serialize for CreatePaymentRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "CreatePaymentRequest",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Payment", &self.payment);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -11664,6 +11399,10 @@ impl crate::xml::serde_struct::Fields for CreatePaymentRequest {
             0 => f.put(&mut x.request_header),
             _ => f.put(&mut x.payment),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Payment", &self.payment);
     }
 }
 
@@ -11760,22 +11499,7 @@ pub struct PaymentCreate {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PaymentCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PaymentCreate",
-            |w| {
-                w.opt("AjudicationDate", &self.ajudication_date);
-                w.opt("Appointment", &self.appointment);
-                w.opt("BatchNumber", &self.batch_number);
-                w.opt("Insurance", &self.insurance);
-                w.opt("Other", &self.other);
-                w.opt("Patient", &self.patient);
-                w.field("PayerType", &self.payer_type);
-                w.field("Payment", &self.payment);
-                w.opt("PostDate", &self.post_date);
-                w.opt("Practice", &self.practice);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -11820,6 +11544,18 @@ impl crate::xml::serde_struct::Fields for PaymentCreate {
             8 => f.put(&mut x.post_date),
             _ => f.put(&mut x.practice),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AjudicationDate", &self.ajudication_date);
+        w.opt("Appointment", &self.appointment);
+        w.opt("BatchNumber", &self.batch_number);
+        w.opt("Insurance", &self.insurance);
+        w.opt("Other", &self.other);
+        w.opt("Patient", &self.patient);
+        w.field("PayerType", &self.payer_type);
+        w.field("Payment", &self.payment);
+        w.opt("PostDate", &self.post_date);
+        w.opt("Practice", &self.practice);
     }
 }
 
@@ -11918,13 +11654,7 @@ pub struct PaymentAppointmentCreate {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PaymentAppointmentCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PaymentAppointmentCreate",
-            |w| {
-                w.opt("AppointmentID", &self.appointment_id);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -11947,6 +11677,9 @@ impl crate::xml::serde_struct::Fields for PaymentAppointmentCreate {
         f: F,
     ) -> Result<(), F::Error> {
         f.put(&mut x.appointment_id)
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AppointmentID", &self.appointment_id);
     }
 }
 
@@ -11998,14 +11731,7 @@ pub struct PaymentInsuranceCreate {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PaymentInsuranceCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PaymentInsuranceCreate",
-            |w| {
-                w.opt("CompanyPlanID", &self.company_plan_id);
-                w.opt("CompanyPlanName", &self.company_plan_name);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -12031,6 +11757,10 @@ impl crate::xml::serde_struct::Fields for PaymentInsuranceCreate {
             0 => f.put(&mut x.company_plan_id),
             _ => f.put(&mut x.company_plan_name),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("CompanyPlanID", &self.company_plan_id);
+        w.opt("CompanyPlanName", &self.company_plan_name);
     }
 }
 
@@ -12095,18 +11825,7 @@ pub struct PaymentPatientCreate {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PaymentPatientCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PaymentPatientCreate",
-            |w| {
-                w.opt("FirstName", &self.first_name);
-                w.opt("LastName", &self.last_name);
-                w.opt("MiddleName", &self.middle_name);
-                w.opt("PatientID", &self.patient_id);
-                w.opt("Prefix", &self.prefix);
-                w.opt("Suffix", &self.suffix);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -12143,6 +11862,14 @@ impl crate::xml::serde_struct::Fields for PaymentPatientCreate {
             4 => f.put(&mut x.prefix),
             _ => f.put(&mut x.suffix),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("FirstName", &self.first_name);
+        w.opt("LastName", &self.last_name);
+        w.opt("MiddleName", &self.middle_name);
+        w.opt("PatientID", &self.patient_id);
+        w.opt("Prefix", &self.prefix);
+        w.opt("Suffix", &self.suffix);
     }
 }
 
@@ -12219,15 +11946,7 @@ pub struct PaymentPaymentCreate {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PaymentPaymentCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PaymentPaymentCreate",
-            |w| {
-                w.field("AmountPaid", &self.amount_paid);
-                w.field("PaymentMethod", &self.payment_method);
-                w.opt("ReferenceNumber", &self.reference_number);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -12258,6 +11977,11 @@ impl crate::xml::serde_struct::Fields for PaymentPaymentCreate {
             1 => f.put(&mut x.payment_method),
             _ => f.put(&mut x.reference_number),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("AmountPaid", &self.amount_paid);
+        w.field("PaymentMethod", &self.payment_method);
+        w.opt("ReferenceNumber", &self.reference_number);
     }
 }
 
@@ -12323,14 +12047,7 @@ pub struct PaymentPracticeCreate {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PaymentPracticeCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PaymentPracticeCreate",
-            |w| {
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -12356,6 +12073,10 @@ impl crate::xml::serde_struct::Fields for PaymentPracticeCreate {
             0 => f.put(&mut x.practice_id),
             _ => f.put(&mut x.practice_name),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
     }
 }
 
@@ -12418,17 +12139,7 @@ pub struct CreatePaymentResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for CreatePaymentResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "CreatePaymentResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("PaymentID", &self.payment_id);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -12463,6 +12174,13 @@ impl crate::xml::serde_struct::Fields for CreatePaymentResp {
             3 => f.put(&mut x.practice_id),
             _ => f.put(&mut x.practice_name),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("PaymentID", &self.payment_id);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
     }
 }
 
@@ -12528,14 +12246,7 @@ pub struct CreateAppointmentReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for CreateAppointmentReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "CreateAppointmentReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Appointment", &self.appointment);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -12561,6 +12272,10 @@ impl crate::xml::serde_struct::Fields for CreateAppointmentReq {
             0 => f.put(&mut x.request_header),
             _ => f.put(&mut x.appointment),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Appointment", &self.appointment);
     }
 }
 
@@ -12623,15 +12338,7 @@ pub struct CreateAppointmentResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for CreateAppointmentResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "CreateAppointmentResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("Appointment", &self.appointment);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -12662,6 +12369,11 @@ impl crate::xml::serde_struct::Fields for CreateAppointmentResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.appointment),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("Appointment", &self.appointment);
     }
 }
 
@@ -12721,14 +12433,7 @@ pub struct CreateDocumentReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for CreateDocumentReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "CreateDocumentReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("DocumentToCreate", &self.document_to_create);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -12754,6 +12459,10 @@ impl crate::xml::serde_struct::Fields for CreateDocumentReq {
             0 => f.put(&mut x.request_header),
             _ => f.put(&mut x.document_to_create),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("DocumentToCreate", &self.document_to_create);
     }
 }
 
@@ -12828,21 +12537,7 @@ pub struct DocumentCreateRequest {
 #[cfg(feature = "serde")]
 impl serde::Serialize for DocumentCreateRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "DocumentCreateRequest",
-            |w| {
-                w.opt("DocumentDate", &self.document_date);
-                w.opt("DocumentNotes", &self.document_notes);
-                w.field("FileContent", &self.file_content);
-                w.field("FileName", &self.file_name);
-                w.opt("Label", &self.label);
-                w.field("Name", &self.name);
-                w.opt("PatientId", &self.patient_id);
-                w.field("PracticeId", &self.practice_id);
-                w.opt("Status", &self.status);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -12885,6 +12580,17 @@ impl crate::xml::serde_struct::Fields for DocumentCreateRequest {
             7 => f.put(&mut x.practice_id),
             _ => f.put(&mut x.status),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("DocumentDate", &self.document_date);
+        w.opt("DocumentNotes", &self.document_notes);
+        w.field("FileContent", &self.file_content);
+        w.field("FileName", &self.file_name);
+        w.opt("Label", &self.label);
+        w.field("Name", &self.name);
+        w.opt("PatientId", &self.patient_id);
+        w.field("PracticeId", &self.practice_id);
+        w.opt("Status", &self.status);
     }
 }
 
@@ -12982,15 +12688,7 @@ pub struct CreateDocumentResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for CreateDocumentResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "CreateDocumentResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("Document", &self.document);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -13021,6 +12719,11 @@ impl crate::xml::serde_struct::Fields for CreateDocumentResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.document),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("Document", &self.document);
     }
 }
 
@@ -13094,21 +12797,7 @@ pub struct Document {
 #[cfg(feature = "serde")]
 impl serde::Serialize for Document {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "Document",
-            |w| {
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("DocumentDate", &self.document_date);
-                w.opt("DocumentId", &self.document_id);
-                w.opt("Label", &self.label);
-                w.opt("Name", &self.name);
-                w.opt("Notes", &self.notes);
-                w.opt("Properties", &self.properties);
-                w.opt("Status", &self.status);
-                w.opt("Type", &self.r#type);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -13151,6 +12840,17 @@ impl crate::xml::serde_struct::Fields for Document {
             7 => f.put(&mut x.status),
             _ => f.put(&mut x.r#type),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("DocumentDate", &self.document_date);
+        w.opt("DocumentId", &self.document_id);
+        w.opt("Label", &self.label);
+        w.opt("Name", &self.name);
+        w.opt("Notes", &self.notes);
+        w.opt("Properties", &self.properties);
+        w.opt("Status", &self.status);
+        w.opt("Type", &self.r#type);
     }
 }
 
@@ -13228,14 +12928,7 @@ pub struct DeleteDocumentReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for DeleteDocumentReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "DeleteDocumentReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("DocumentId", &self.document_id);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -13261,6 +12954,10 @@ impl crate::xml::serde_struct::Fields for DeleteDocumentReq {
             0 => f.put(&mut x.request_header),
             _ => f.put(&mut x.document_id),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("DocumentId", &self.document_id);
     }
 }
 
@@ -13325,16 +13022,7 @@ pub struct DeleteDocumentResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for DeleteDocumentResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "DeleteDocumentResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("Deleted", &self.deleted);
-                w.opt("DocumentId", &self.document_id);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -13367,6 +13055,12 @@ impl crate::xml::serde_struct::Fields for DeleteDocumentResp {
             2 => f.put(&mut x.deleted),
             _ => f.put(&mut x.document_id),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("Deleted", &self.deleted);
+        w.opt("DocumentId", &self.document_id);
     }
 }
 
@@ -13431,15 +13125,7 @@ pub struct GetAllPatientsReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetAllPatientsReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetAllPatientsReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Fields", &self.fields);
-                w.field("Filter", &self.filter);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -13466,6 +13152,11 @@ impl crate::xml::serde_struct::Fields for GetAllPatientsReq {
             1 => f.put(&mut x.fields),
             _ => f.put(&mut x.filter),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Fields", &self.fields);
+        w.field("Filter", &self.filter);
     }
 }
 
@@ -13957,620 +13648,7 @@ pub struct PatientBatchFieldsToReturn {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientBatchFieldsToReturn {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientBatchFieldsToReturn",
-            |w| {
-                w.opt("AddressLine1", &self.address_line1);
-                w.opt("AddressLine2", &self.address_line2);
-                w.opt("Age", &self.age);
-                w.opt("AlertMessage", &self.alert_message);
-                w.opt(
-                    "AlertShowWhenDisplayingPatientDetails",
-                    &self.alert_show_when_displaying_patient_details,
-                );
-                w.opt(
-                    "AlertShowWhenEnteringEncounters",
-                    &self.alert_show_when_entering_encounters,
-                );
-                w.opt(
-                    "AlertShowWhenPostingPayments",
-                    &self.alert_show_when_posting_payments,
-                );
-                w.opt(
-                    "AlertShowWhenPreparingPatientStatements",
-                    &self.alert_show_when_preparing_patient_statements,
-                );
-                w.opt(
-                    "AlertShowWhenSchedulingAppointments",
-                    &self.alert_show_when_scheduling_appointments,
-                );
-                w.opt(
-                    "AlertShowWhenViewingClaimDetails",
-                    &self.alert_show_when_viewing_claim_details,
-                );
-                w.opt(
-                    "Authorization1ContactFullName",
-                    &self.authorization1_contact_full_name,
-                );
-                w.opt("Authorization1ContactPhone", &self.authorization1_contact_phone);
-                w.opt(
-                    "Authorization1ContactPhoneExt",
-                    &self.authorization1_contact_phone_ext,
-                );
-                w.opt("Authorization1EndDate", &self.authorization1_end_date);
-                w.opt(
-                    "Authorization1InsurancePlanName",
-                    &self.authorization1_insurance_plan_name,
-                );
-                w.opt("Authorization1Notes", &self.authorization1_notes);
-                w.opt("Authorization1Number", &self.authorization1_number);
-                w.opt(
-                    "Authorization1NumberOfVisits",
-                    &self.authorization1_number_of_visits,
-                );
-                w.opt(
-                    "Authorization1NumberOfVisitsUsed",
-                    &self.authorization1_number_of_visits_used,
-                );
-                w.opt("Authorization1StartDate", &self.authorization1_start_date);
-                w.opt(
-                    "Authorization2ContactFullName",
-                    &self.authorization2_contact_full_name,
-                );
-                w.opt("Authorization2ContactPhone", &self.authorization2_contact_phone);
-                w.opt(
-                    "Authorization2ContactPhoneExt",
-                    &self.authorization2_contact_phone_ext,
-                );
-                w.opt("Authorization2EndDate", &self.authorization2_end_date);
-                w.opt(
-                    "Authorization2InsurancePlanName",
-                    &self.authorization2_insurance_plan_name,
-                );
-                w.opt("Authorization2Notes", &self.authorization2_notes);
-                w.opt("Authorization2Number", &self.authorization2_number);
-                w.opt(
-                    "Authorization2NumberOfVisits",
-                    &self.authorization2_number_of_visits,
-                );
-                w.opt(
-                    "Authorization2NumberOfVisitsUsed",
-                    &self.authorization2_number_of_visits_used,
-                );
-                w.opt("Authorization2StartDate", &self.authorization2_start_date);
-                w.opt(
-                    "Authorization3ContactFullName",
-                    &self.authorization3_contact_full_name,
-                );
-                w.opt("Authorization3ContactPhone", &self.authorization3_contact_phone);
-                w.opt(
-                    "Authorization3ContactPhoneExt",
-                    &self.authorization3_contact_phone_ext,
-                );
-                w.opt("Authorization3EndDate", &self.authorization3_end_date);
-                w.opt(
-                    "Authorization3InsurancePlanName",
-                    &self.authorization3_insurance_plan_name,
-                );
-                w.opt("Authorization3Notes", &self.authorization3_notes);
-                w.opt("Authorization3Number", &self.authorization3_number);
-                w.opt(
-                    "Authorization3NumberOfVisits",
-                    &self.authorization3_number_of_visits,
-                );
-                w.opt(
-                    "Authorization3NumberOfVisitsUsed",
-                    &self.authorization3_number_of_visits_used,
-                );
-                w.opt("Authorization3StartDate", &self.authorization3_start_date);
-                w.opt("City", &self.city);
-                w.opt("CollectionCategoryName", &self.collection_category_name);
-                w.opt("Country", &self.country);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("DOB", &self.dob);
-                w.opt(
-                    "DefaultCaseConditionRelatedToAbuse",
-                    &self.default_case_condition_related_to_abuse,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToAutoAccident",
-                    &self.default_case_condition_related_to_auto_accident,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToAutoAccidentState",
-                    &self.default_case_condition_related_to_auto_accident_state,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToEPSDT",
-                    &self.default_case_condition_related_to_epsdt,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToEmergency",
-                    &self.default_case_condition_related_to_emergency,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToEmployment",
-                    &self.default_case_condition_related_to_employment,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToFamilyPlanning",
-                    &self.default_case_condition_related_to_family_planning,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToOther",
-                    &self.default_case_condition_related_to_other,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToPregnancy",
-                    &self.default_case_condition_related_to_pregnancy,
-                );
-                w.opt(
-                    "DefaultCaseDatesAccidentDate",
-                    &self.default_case_dates_accident_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesAcuteManifestationDate",
-                    &self.default_case_dates_acute_manifestation_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesInjuryEndDate",
-                    &self.default_case_dates_injury_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesInjuryStartDate",
-                    &self.default_case_dates_injury_start_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesLastMenstrualPeriodDate",
-                    &self.default_case_dates_last_menstrual_period_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesLastSeenDate",
-                    &self.default_case_dates_last_seen_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesLastXRayDate",
-                    &self.default_case_dates_last_x_ray_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesReferralDate",
-                    &self.default_case_dates_referral_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesRelatedDisabilityEndDate",
-                    &self.default_case_dates_related_disability_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesRelatedDisabilityStartDate",
-                    &self.default_case_dates_related_disability_start_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesRelatedHospitalizationEndDate",
-                    &self.default_case_dates_related_hospitalization_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesRelatedHospitalizationStartDate",
-                    &self.default_case_dates_related_hospitalization_start_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesSameOrSimilarIllnessEndDate",
-                    &self.default_case_dates_same_or_similar_illness_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesSameOrSimilarIllnessStartDate",
-                    &self.default_case_dates_same_or_similar_illness_start_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesUnableToWorkEndDate",
-                    &self.default_case_dates_unable_to_work_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesUnableToWorkStartDate",
-                    &self.default_case_dates_unable_to_work_start_date,
-                );
-                w.opt("DefaultCaseDescription", &self.default_case_description);
-                w.opt("DefaultCaseID", &self.default_case_id);
-                w.opt("DefaultCaseName", &self.default_case_name);
-                w.opt("DefaultCasePayerScenario", &self.default_case_payer_scenario);
-                w.opt(
-                    "DefaultCaseReferringProviderFullName",
-                    &self.default_case_referring_provider_full_name,
-                );
-                w.opt(
-                    "DefaultCaseReferringProviderID",
-                    &self.default_case_referring_provider_id,
-                );
-                w.opt(
-                    "DefaultCaseSendPatientStatements",
-                    &self.default_case_send_patient_statements,
-                );
-                w.opt(
-                    "DefaultRenderingProviderFullName",
-                    &self.default_rendering_provider_full_name,
-                );
-                w.opt("DefaultRenderingProviderId", &self.default_rendering_provider_id);
-                w.opt(
-                    "DefaultServiceLocationBillingName",
-                    &self.default_service_location_billing_name,
-                );
-                w.opt(
-                    "DefaultServiceLocationFaxPhone",
-                    &self.default_service_location_fax_phone,
-                );
-                w.opt(
-                    "DefaultServiceLocationFaxPhoneExt",
-                    &self.default_service_location_fax_phone_ext,
-                );
-                w.opt("DefaultServiceLocationId", &self.default_service_location_id);
-                w.opt("DefaultServiceLocationName", &self.default_service_location_name);
-                w.opt(
-                    "DefaultServiceLocationNameAddressLine1",
-                    &self.default_service_location_name_address_line1,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameAddressLine2",
-                    &self.default_service_location_name_address_line2,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameCity",
-                    &self.default_service_location_name_city,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameCountry",
-                    &self.default_service_location_name_country,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameState",
-                    &self.default_service_location_name_state,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameZipCode",
-                    &self.default_service_location_name_zip_code,
-                );
-                w.opt(
-                    "DefaultServiceLocationPhone",
-                    &self.default_service_location_phone,
-                );
-                w.opt(
-                    "DefaultServiceLocationPhoneExt",
-                    &self.default_service_location_phone_ext,
-                );
-                w.opt("EmailAddress", &self.email_address);
-                w.opt("EmergencyName", &self.emergency_name);
-                w.opt("EmergencyPhone", &self.emergency_phone);
-                w.opt("EmergencyPhoneExt", &self.emergency_phone_ext);
-                w.opt("EmployerName", &self.employer_name);
-                w.opt("EmploymentStatus", &self.employment_status);
-                w.opt("FirstName", &self.first_name);
-                w.opt("Gender", &self.gender);
-                w.opt(
-                    "GuarantorDifferentThanPatient",
-                    &self.guarantor_different_than_patient,
-                );
-                w.opt("GuarantorFirstName", &self.guarantor_first_name);
-                w.opt("GuarantorLastName", &self.guarantor_last_name);
-                w.opt("GuarantorMiddleName", &self.guarantor_middle_name);
-                w.opt("GuarantorPrefix", &self.guarantor_prefix);
-                w.opt("GuarantorSuffix", &self.guarantor_suffix);
-                w.opt("HomePhone", &self.home_phone);
-                w.opt("HomePhoneExt", &self.home_phone_ext);
-                w.opt("ID", &self.id);
-                w.opt("LastAppointmentDate", &self.last_appointment_date);
-                w.opt("LastDiagnosis", &self.last_diagnosis);
-                w.opt("LastEncounterDate", &self.last_encounter_date);
-                w.opt("LastModifiedDate", &self.last_modified_date);
-                w.opt("LastName", &self.last_name);
-                w.opt("MaritalStatus", &self.marital_status);
-                w.opt("MedicalRecordNumber", &self.medical_record_number);
-                w.opt("MiddleName", &self.middle_name);
-                w.opt("MobilePhone", &self.mobile_phone);
-                w.opt("MobilePhoneExt", &self.mobile_phone_ext);
-                w.opt("MostRecentNote1Date", &self.most_recent_note1_date);
-                w.opt("MostRecentNote1Message", &self.most_recent_note1_message);
-                w.opt("MostRecentNote1User", &self.most_recent_note1_user);
-                w.opt("MostRecentNote2Date", &self.most_recent_note2_date);
-                w.opt("MostRecentNote2Message", &self.most_recent_note2_message);
-                w.opt("MostRecentNote2User", &self.most_recent_note2_user);
-                w.opt("MostRecentNote3Date", &self.most_recent_note3_date);
-                w.opt("MostRecentNote3Message", &self.most_recent_note3_message);
-                w.opt("MostRecentNote3User", &self.most_recent_note3_user);
-                w.opt("MostRecentNote4Date", &self.most_recent_note4_date);
-                w.opt("MostRecentNote4Message", &self.most_recent_note4_message);
-                w.opt("MostRecentNote4User", &self.most_recent_note4_user);
-                w.opt("PatientFullName", &self.patient_full_name);
-                w.opt("PracticeId", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("Prefix", &self.prefix);
-                w.opt(
-                    "PrimaryCarePhysicianFullName",
-                    &self.primary_care_physician_full_name,
-                );
-                w.opt("PrimaryCarePhysicianId", &self.primary_care_physician_id);
-                w.opt(
-                    "PrimaryInsurancePolicyCompanyID",
-                    &self.primary_insurance_policy_company_id,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyCompanyName",
-                    &self.primary_insurance_policy_company_name,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyCopay",
-                    &self.primary_insurance_policy_copay,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyDeductible",
-                    &self.primary_insurance_policy_deductible,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyEffectiveEndDate",
-                    &self.primary_insurance_policy_effective_end_date,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyEffectiveStartDate",
-                    &self.primary_insurance_policy_effective_start_date,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyGroupNumber",
-                    &self.primary_insurance_policy_group_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredAddressLine1",
-                    &self.primary_insurance_policy_insured_address_line1,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredAddressLine2",
-                    &self.primary_insurance_policy_insured_address_line2,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredCity",
-                    &self.primary_insurance_policy_insured_city,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredCountry",
-                    &self.primary_insurance_policy_insured_country,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredDateOfBirth",
-                    &self.primary_insurance_policy_insured_date_of_birth,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredFullName",
-                    &self.primary_insurance_policy_insured_full_name,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredGender",
-                    &self.primary_insurance_policy_insured_gender,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredIDNumber",
-                    &self.primary_insurance_policy_insured_id_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredNotes",
-                    &self.primary_insurance_policy_insured_notes,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredSocialSecurityNumber",
-                    &self.primary_insurance_policy_insured_social_security_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredState",
-                    &self.primary_insurance_policy_insured_state,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredZipCode",
-                    &self.primary_insurance_policy_insured_zip_code,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyNumber",
-                    &self.primary_insurance_policy_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPatientRelationshipToInsured",
-                    &self.primary_insurance_policy_patient_relationship_to_insured,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanAddressLine1",
-                    &self.primary_insurance_policy_plan_address_line1,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanAddressLine2",
-                    &self.primary_insurance_policy_plan_address_line2,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanAdjusterFullName",
-                    &self.primary_insurance_policy_plan_adjuster_full_name,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanCity",
-                    &self.primary_insurance_policy_plan_city,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanCountry",
-                    &self.primary_insurance_policy_plan_country,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanFaxNumber",
-                    &self.primary_insurance_policy_plan_fax_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanFaxNumberExt",
-                    &self.primary_insurance_policy_plan_fax_number_ext,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanID",
-                    &self.primary_insurance_policy_plan_id,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanName",
-                    &self.primary_insurance_policy_plan_name,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanPhoneNumber",
-                    &self.primary_insurance_policy_plan_phone_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanPhoneNumberExt",
-                    &self.primary_insurance_policy_plan_phone_number_ext,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanState",
-                    &self.primary_insurance_policy_plan_state,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanZipCode",
-                    &self.primary_insurance_policy_plan_zip_code,
-                );
-                w.opt("ReferralSource", &self.referral_source);
-                w.opt("ReferringProviderFullName", &self.referring_provider_full_name);
-                w.opt("ReferringProviderId", &self.referring_provider_id);
-                w.opt("SSN", &self.ssn);
-                w.opt(
-                    "SecondaryInsurancePolicyCompanyID",
-                    &self.secondary_insurance_policy_company_id,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyCompanyName",
-                    &self.secondary_insurance_policy_company_name,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyCopay",
-                    &self.secondary_insurance_policy_copay,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyDeductible",
-                    &self.secondary_insurance_policy_deductible,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyEffectiveEndDate",
-                    &self.secondary_insurance_policy_effective_end_date,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyEffectiveStartDate",
-                    &self.secondary_insurance_policy_effective_start_date,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyGroupNumber",
-                    &self.secondary_insurance_policy_group_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredAddressLine1",
-                    &self.secondary_insurance_policy_insured_address_line1,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredAddressLine2",
-                    &self.secondary_insurance_policy_insured_address_line2,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredCity",
-                    &self.secondary_insurance_policy_insured_city,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredCountry",
-                    &self.secondary_insurance_policy_insured_country,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredDateOfBirth",
-                    &self.secondary_insurance_policy_insured_date_of_birth,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredFullName",
-                    &self.secondary_insurance_policy_insured_full_name,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredGender",
-                    &self.secondary_insurance_policy_insured_gender,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredIDNumber",
-                    &self.secondary_insurance_policy_insured_id_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredNotes",
-                    &self.secondary_insurance_policy_insured_notes,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredSocialSecurityNumber",
-                    &self.secondary_insurance_policy_insured_social_security_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredState",
-                    &self.secondary_insurance_policy_insured_state,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredZipCode",
-                    &self.secondary_insurance_policy_insured_zip_code,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyNumber",
-                    &self.secondary_insurance_policy_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPatientRelationshipToInsured",
-                    &self.secondary_insurance_policy_patient_relationship_to_insured,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanAddressLine1",
-                    &self.secondary_insurance_policy_plan_address_line1,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanAddressLine2",
-                    &self.secondary_insurance_policy_plan_address_line2,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanAdjusterFullName",
-                    &self.secondary_insurance_policy_plan_adjuster_full_name,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanCity",
-                    &self.secondary_insurance_policy_plan_city,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanCountry",
-                    &self.secondary_insurance_policy_plan_country,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanFaxNumber",
-                    &self.secondary_insurance_policy_plan_fax_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanFaxNumberExt",
-                    &self.secondary_insurance_policy_plan_fax_number_ext,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanID",
-                    &self.secondary_insurance_policy_plan_id,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanName",
-                    &self.secondary_insurance_policy_plan_name,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanPhoneNumber",
-                    &self.secondary_insurance_policy_plan_phone_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanPhoneNumberExt",
-                    &self.secondary_insurance_policy_plan_phone_number_ext,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanState",
-                    &self.secondary_insurance_policy_plan_state,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanZipCode",
-                    &self.secondary_insurance_policy_plan_zip_code,
-                );
-                w.opt("State", &self.state);
-                w.opt("StatementNote", &self.statement_note);
-                w.opt("Suffix", &self.suffix);
-                w.opt("WorkPhone", &self.work_phone);
-                w.opt("WorkPhoneExt", &self.work_phone_ext);
-                w.opt("ZipCode", &self.zip_code);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -15029,6 +14107,547 @@ impl crate::xml::serde_struct::Fields for PatientBatchFieldsToReturn {
             213 => f.put(&mut x.work_phone_ext),
             _ => f.put(&mut x.zip_code),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AddressLine1", &self.address_line1);
+        w.opt("AddressLine2", &self.address_line2);
+        w.opt("Age", &self.age);
+        w.opt("AlertMessage", &self.alert_message);
+        w.opt(
+            "AlertShowWhenDisplayingPatientDetails",
+            &self.alert_show_when_displaying_patient_details,
+        );
+        w.opt(
+            "AlertShowWhenEnteringEncounters",
+            &self.alert_show_when_entering_encounters,
+        );
+        w.opt("AlertShowWhenPostingPayments", &self.alert_show_when_posting_payments);
+        w.opt(
+            "AlertShowWhenPreparingPatientStatements",
+            &self.alert_show_when_preparing_patient_statements,
+        );
+        w.opt(
+            "AlertShowWhenSchedulingAppointments",
+            &self.alert_show_when_scheduling_appointments,
+        );
+        w.opt(
+            "AlertShowWhenViewingClaimDetails",
+            &self.alert_show_when_viewing_claim_details,
+        );
+        w.opt("Authorization1ContactFullName", &self.authorization1_contact_full_name);
+        w.opt("Authorization1ContactPhone", &self.authorization1_contact_phone);
+        w.opt("Authorization1ContactPhoneExt", &self.authorization1_contact_phone_ext);
+        w.opt("Authorization1EndDate", &self.authorization1_end_date);
+        w.opt(
+            "Authorization1InsurancePlanName",
+            &self.authorization1_insurance_plan_name,
+        );
+        w.opt("Authorization1Notes", &self.authorization1_notes);
+        w.opt("Authorization1Number", &self.authorization1_number);
+        w.opt("Authorization1NumberOfVisits", &self.authorization1_number_of_visits);
+        w.opt(
+            "Authorization1NumberOfVisitsUsed",
+            &self.authorization1_number_of_visits_used,
+        );
+        w.opt("Authorization1StartDate", &self.authorization1_start_date);
+        w.opt("Authorization2ContactFullName", &self.authorization2_contact_full_name);
+        w.opt("Authorization2ContactPhone", &self.authorization2_contact_phone);
+        w.opt("Authorization2ContactPhoneExt", &self.authorization2_contact_phone_ext);
+        w.opt("Authorization2EndDate", &self.authorization2_end_date);
+        w.opt(
+            "Authorization2InsurancePlanName",
+            &self.authorization2_insurance_plan_name,
+        );
+        w.opt("Authorization2Notes", &self.authorization2_notes);
+        w.opt("Authorization2Number", &self.authorization2_number);
+        w.opt("Authorization2NumberOfVisits", &self.authorization2_number_of_visits);
+        w.opt(
+            "Authorization2NumberOfVisitsUsed",
+            &self.authorization2_number_of_visits_used,
+        );
+        w.opt("Authorization2StartDate", &self.authorization2_start_date);
+        w.opt("Authorization3ContactFullName", &self.authorization3_contact_full_name);
+        w.opt("Authorization3ContactPhone", &self.authorization3_contact_phone);
+        w.opt("Authorization3ContactPhoneExt", &self.authorization3_contact_phone_ext);
+        w.opt("Authorization3EndDate", &self.authorization3_end_date);
+        w.opt(
+            "Authorization3InsurancePlanName",
+            &self.authorization3_insurance_plan_name,
+        );
+        w.opt("Authorization3Notes", &self.authorization3_notes);
+        w.opt("Authorization3Number", &self.authorization3_number);
+        w.opt("Authorization3NumberOfVisits", &self.authorization3_number_of_visits);
+        w.opt(
+            "Authorization3NumberOfVisitsUsed",
+            &self.authorization3_number_of_visits_used,
+        );
+        w.opt("Authorization3StartDate", &self.authorization3_start_date);
+        w.opt("City", &self.city);
+        w.opt("CollectionCategoryName", &self.collection_category_name);
+        w.opt("Country", &self.country);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("DOB", &self.dob);
+        w.opt(
+            "DefaultCaseConditionRelatedToAbuse",
+            &self.default_case_condition_related_to_abuse,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToAutoAccident",
+            &self.default_case_condition_related_to_auto_accident,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToAutoAccidentState",
+            &self.default_case_condition_related_to_auto_accident_state,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToEPSDT",
+            &self.default_case_condition_related_to_epsdt,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToEmergency",
+            &self.default_case_condition_related_to_emergency,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToEmployment",
+            &self.default_case_condition_related_to_employment,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToFamilyPlanning",
+            &self.default_case_condition_related_to_family_planning,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToOther",
+            &self.default_case_condition_related_to_other,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToPregnancy",
+            &self.default_case_condition_related_to_pregnancy,
+        );
+        w.opt("DefaultCaseDatesAccidentDate", &self.default_case_dates_accident_date);
+        w.opt(
+            "DefaultCaseDatesAcuteManifestationDate",
+            &self.default_case_dates_acute_manifestation_date,
+        );
+        w.opt("DefaultCaseDatesInjuryEndDate", &self.default_case_dates_injury_end_date);
+        w.opt(
+            "DefaultCaseDatesInjuryStartDate",
+            &self.default_case_dates_injury_start_date,
+        );
+        w.opt(
+            "DefaultCaseDatesLastMenstrualPeriodDate",
+            &self.default_case_dates_last_menstrual_period_date,
+        );
+        w.opt("DefaultCaseDatesLastSeenDate", &self.default_case_dates_last_seen_date);
+        w.opt("DefaultCaseDatesLastXRayDate", &self.default_case_dates_last_x_ray_date);
+        w.opt("DefaultCaseDatesReferralDate", &self.default_case_dates_referral_date);
+        w.opt(
+            "DefaultCaseDatesRelatedDisabilityEndDate",
+            &self.default_case_dates_related_disability_end_date,
+        );
+        w.opt(
+            "DefaultCaseDatesRelatedDisabilityStartDate",
+            &self.default_case_dates_related_disability_start_date,
+        );
+        w.opt(
+            "DefaultCaseDatesRelatedHospitalizationEndDate",
+            &self.default_case_dates_related_hospitalization_end_date,
+        );
+        w.opt(
+            "DefaultCaseDatesRelatedHospitalizationStartDate",
+            &self.default_case_dates_related_hospitalization_start_date,
+        );
+        w.opt(
+            "DefaultCaseDatesSameOrSimilarIllnessEndDate",
+            &self.default_case_dates_same_or_similar_illness_end_date,
+        );
+        w.opt(
+            "DefaultCaseDatesSameOrSimilarIllnessStartDate",
+            &self.default_case_dates_same_or_similar_illness_start_date,
+        );
+        w.opt(
+            "DefaultCaseDatesUnableToWorkEndDate",
+            &self.default_case_dates_unable_to_work_end_date,
+        );
+        w.opt(
+            "DefaultCaseDatesUnableToWorkStartDate",
+            &self.default_case_dates_unable_to_work_start_date,
+        );
+        w.opt("DefaultCaseDescription", &self.default_case_description);
+        w.opt("DefaultCaseID", &self.default_case_id);
+        w.opt("DefaultCaseName", &self.default_case_name);
+        w.opt("DefaultCasePayerScenario", &self.default_case_payer_scenario);
+        w.opt(
+            "DefaultCaseReferringProviderFullName",
+            &self.default_case_referring_provider_full_name,
+        );
+        w.opt(
+            "DefaultCaseReferringProviderID",
+            &self.default_case_referring_provider_id,
+        );
+        w.opt(
+            "DefaultCaseSendPatientStatements",
+            &self.default_case_send_patient_statements,
+        );
+        w.opt(
+            "DefaultRenderingProviderFullName",
+            &self.default_rendering_provider_full_name,
+        );
+        w.opt("DefaultRenderingProviderId", &self.default_rendering_provider_id);
+        w.opt(
+            "DefaultServiceLocationBillingName",
+            &self.default_service_location_billing_name,
+        );
+        w.opt(
+            "DefaultServiceLocationFaxPhone",
+            &self.default_service_location_fax_phone,
+        );
+        w.opt(
+            "DefaultServiceLocationFaxPhoneExt",
+            &self.default_service_location_fax_phone_ext,
+        );
+        w.opt("DefaultServiceLocationId", &self.default_service_location_id);
+        w.opt("DefaultServiceLocationName", &self.default_service_location_name);
+        w.opt(
+            "DefaultServiceLocationNameAddressLine1",
+            &self.default_service_location_name_address_line1,
+        );
+        w.opt(
+            "DefaultServiceLocationNameAddressLine2",
+            &self.default_service_location_name_address_line2,
+        );
+        w.opt(
+            "DefaultServiceLocationNameCity",
+            &self.default_service_location_name_city,
+        );
+        w.opt(
+            "DefaultServiceLocationNameCountry",
+            &self.default_service_location_name_country,
+        );
+        w.opt(
+            "DefaultServiceLocationNameState",
+            &self.default_service_location_name_state,
+        );
+        w.opt(
+            "DefaultServiceLocationNameZipCode",
+            &self.default_service_location_name_zip_code,
+        );
+        w.opt("DefaultServiceLocationPhone", &self.default_service_location_phone);
+        w.opt(
+            "DefaultServiceLocationPhoneExt",
+            &self.default_service_location_phone_ext,
+        );
+        w.opt("EmailAddress", &self.email_address);
+        w.opt("EmergencyName", &self.emergency_name);
+        w.opt("EmergencyPhone", &self.emergency_phone);
+        w.opt("EmergencyPhoneExt", &self.emergency_phone_ext);
+        w.opt("EmployerName", &self.employer_name);
+        w.opt("EmploymentStatus", &self.employment_status);
+        w.opt("FirstName", &self.first_name);
+        w.opt("Gender", &self.gender);
+        w.opt("GuarantorDifferentThanPatient", &self.guarantor_different_than_patient);
+        w.opt("GuarantorFirstName", &self.guarantor_first_name);
+        w.opt("GuarantorLastName", &self.guarantor_last_name);
+        w.opt("GuarantorMiddleName", &self.guarantor_middle_name);
+        w.opt("GuarantorPrefix", &self.guarantor_prefix);
+        w.opt("GuarantorSuffix", &self.guarantor_suffix);
+        w.opt("HomePhone", &self.home_phone);
+        w.opt("HomePhoneExt", &self.home_phone_ext);
+        w.opt("ID", &self.id);
+        w.opt("LastAppointmentDate", &self.last_appointment_date);
+        w.opt("LastDiagnosis", &self.last_diagnosis);
+        w.opt("LastEncounterDate", &self.last_encounter_date);
+        w.opt("LastModifiedDate", &self.last_modified_date);
+        w.opt("LastName", &self.last_name);
+        w.opt("MaritalStatus", &self.marital_status);
+        w.opt("MedicalRecordNumber", &self.medical_record_number);
+        w.opt("MiddleName", &self.middle_name);
+        w.opt("MobilePhone", &self.mobile_phone);
+        w.opt("MobilePhoneExt", &self.mobile_phone_ext);
+        w.opt("MostRecentNote1Date", &self.most_recent_note1_date);
+        w.opt("MostRecentNote1Message", &self.most_recent_note1_message);
+        w.opt("MostRecentNote1User", &self.most_recent_note1_user);
+        w.opt("MostRecentNote2Date", &self.most_recent_note2_date);
+        w.opt("MostRecentNote2Message", &self.most_recent_note2_message);
+        w.opt("MostRecentNote2User", &self.most_recent_note2_user);
+        w.opt("MostRecentNote3Date", &self.most_recent_note3_date);
+        w.opt("MostRecentNote3Message", &self.most_recent_note3_message);
+        w.opt("MostRecentNote3User", &self.most_recent_note3_user);
+        w.opt("MostRecentNote4Date", &self.most_recent_note4_date);
+        w.opt("MostRecentNote4Message", &self.most_recent_note4_message);
+        w.opt("MostRecentNote4User", &self.most_recent_note4_user);
+        w.opt("PatientFullName", &self.patient_full_name);
+        w.opt("PracticeId", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("Prefix", &self.prefix);
+        w.opt("PrimaryCarePhysicianFullName", &self.primary_care_physician_full_name);
+        w.opt("PrimaryCarePhysicianId", &self.primary_care_physician_id);
+        w.opt(
+            "PrimaryInsurancePolicyCompanyID",
+            &self.primary_insurance_policy_company_id,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyCompanyName",
+            &self.primary_insurance_policy_company_name,
+        );
+        w.opt("PrimaryInsurancePolicyCopay", &self.primary_insurance_policy_copay);
+        w.opt(
+            "PrimaryInsurancePolicyDeductible",
+            &self.primary_insurance_policy_deductible,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyEffectiveEndDate",
+            &self.primary_insurance_policy_effective_end_date,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyEffectiveStartDate",
+            &self.primary_insurance_policy_effective_start_date,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyGroupNumber",
+            &self.primary_insurance_policy_group_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredAddressLine1",
+            &self.primary_insurance_policy_insured_address_line1,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredAddressLine2",
+            &self.primary_insurance_policy_insured_address_line2,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredCity",
+            &self.primary_insurance_policy_insured_city,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredCountry",
+            &self.primary_insurance_policy_insured_country,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredDateOfBirth",
+            &self.primary_insurance_policy_insured_date_of_birth,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredFullName",
+            &self.primary_insurance_policy_insured_full_name,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredGender",
+            &self.primary_insurance_policy_insured_gender,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredIDNumber",
+            &self.primary_insurance_policy_insured_id_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredNotes",
+            &self.primary_insurance_policy_insured_notes,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredSocialSecurityNumber",
+            &self.primary_insurance_policy_insured_social_security_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredState",
+            &self.primary_insurance_policy_insured_state,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredZipCode",
+            &self.primary_insurance_policy_insured_zip_code,
+        );
+        w.opt("PrimaryInsurancePolicyNumber", &self.primary_insurance_policy_number);
+        w.opt(
+            "PrimaryInsurancePolicyPatientRelationshipToInsured",
+            &self.primary_insurance_policy_patient_relationship_to_insured,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanAddressLine1",
+            &self.primary_insurance_policy_plan_address_line1,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanAddressLine2",
+            &self.primary_insurance_policy_plan_address_line2,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanAdjusterFullName",
+            &self.primary_insurance_policy_plan_adjuster_full_name,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanCity",
+            &self.primary_insurance_policy_plan_city,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanCountry",
+            &self.primary_insurance_policy_plan_country,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanFaxNumber",
+            &self.primary_insurance_policy_plan_fax_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanFaxNumberExt",
+            &self.primary_insurance_policy_plan_fax_number_ext,
+        );
+        w.opt("PrimaryInsurancePolicyPlanID", &self.primary_insurance_policy_plan_id);
+        w.opt(
+            "PrimaryInsurancePolicyPlanName",
+            &self.primary_insurance_policy_plan_name,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanPhoneNumber",
+            &self.primary_insurance_policy_plan_phone_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanPhoneNumberExt",
+            &self.primary_insurance_policy_plan_phone_number_ext,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanState",
+            &self.primary_insurance_policy_plan_state,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanZipCode",
+            &self.primary_insurance_policy_plan_zip_code,
+        );
+        w.opt("ReferralSource", &self.referral_source);
+        w.opt("ReferringProviderFullName", &self.referring_provider_full_name);
+        w.opt("ReferringProviderId", &self.referring_provider_id);
+        w.opt("SSN", &self.ssn);
+        w.opt(
+            "SecondaryInsurancePolicyCompanyID",
+            &self.secondary_insurance_policy_company_id,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyCompanyName",
+            &self.secondary_insurance_policy_company_name,
+        );
+        w.opt("SecondaryInsurancePolicyCopay", &self.secondary_insurance_policy_copay);
+        w.opt(
+            "SecondaryInsurancePolicyDeductible",
+            &self.secondary_insurance_policy_deductible,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyEffectiveEndDate",
+            &self.secondary_insurance_policy_effective_end_date,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyEffectiveStartDate",
+            &self.secondary_insurance_policy_effective_start_date,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyGroupNumber",
+            &self.secondary_insurance_policy_group_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredAddressLine1",
+            &self.secondary_insurance_policy_insured_address_line1,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredAddressLine2",
+            &self.secondary_insurance_policy_insured_address_line2,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredCity",
+            &self.secondary_insurance_policy_insured_city,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredCountry",
+            &self.secondary_insurance_policy_insured_country,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredDateOfBirth",
+            &self.secondary_insurance_policy_insured_date_of_birth,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredFullName",
+            &self.secondary_insurance_policy_insured_full_name,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredGender",
+            &self.secondary_insurance_policy_insured_gender,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredIDNumber",
+            &self.secondary_insurance_policy_insured_id_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredNotes",
+            &self.secondary_insurance_policy_insured_notes,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredSocialSecurityNumber",
+            &self.secondary_insurance_policy_insured_social_security_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredState",
+            &self.secondary_insurance_policy_insured_state,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredZipCode",
+            &self.secondary_insurance_policy_insured_zip_code,
+        );
+        w.opt("SecondaryInsurancePolicyNumber", &self.secondary_insurance_policy_number);
+        w.opt(
+            "SecondaryInsurancePolicyPatientRelationshipToInsured",
+            &self.secondary_insurance_policy_patient_relationship_to_insured,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanAddressLine1",
+            &self.secondary_insurance_policy_plan_address_line1,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanAddressLine2",
+            &self.secondary_insurance_policy_plan_address_line2,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanAdjusterFullName",
+            &self.secondary_insurance_policy_plan_adjuster_full_name,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanCity",
+            &self.secondary_insurance_policy_plan_city,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanCountry",
+            &self.secondary_insurance_policy_plan_country,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanFaxNumber",
+            &self.secondary_insurance_policy_plan_fax_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanFaxNumberExt",
+            &self.secondary_insurance_policy_plan_fax_number_ext,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanID",
+            &self.secondary_insurance_policy_plan_id,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanName",
+            &self.secondary_insurance_policy_plan_name,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanPhoneNumber",
+            &self.secondary_insurance_policy_plan_phone_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanPhoneNumberExt",
+            &self.secondary_insurance_policy_plan_phone_number_ext,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanState",
+            &self.secondary_insurance_policy_plan_state,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanZipCode",
+            &self.secondary_insurance_policy_plan_zip_code,
+        );
+        w.opt("State", &self.state);
+        w.opt("StatementNote", &self.statement_note);
+        w.opt("Suffix", &self.suffix);
+        w.opt("WorkPhone", &self.work_phone);
+        w.opt("WorkPhoneExt", &self.work_phone_ext);
+        w.opt("ZipCode", &self.zip_code);
     }
 }
 
@@ -16466,15 +16085,7 @@ pub struct PatientBatchGetFilter {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientBatchGetFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientBatchGetFilter",
-            |w| {
-                w.opt("BatchSize", &self.batch_size);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("StartKey", &self.start_key);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -16501,6 +16112,11 @@ impl crate::xml::serde_struct::Fields for PatientBatchGetFilter {
             1 => f.put(&mut x.practice_id),
             _ => f.put(&mut x.start_key),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("BatchSize", &self.batch_size);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("StartKey", &self.start_key);
     }
 }
 
@@ -16564,16 +16180,7 @@ pub struct GetAllPatientsResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetAllPatientsResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetAllPatientsResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("Key", &self.key);
-                w.opt("Patients", &self.patients);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -16606,6 +16213,12 @@ impl crate::xml::serde_struct::Fields for GetAllPatientsResp {
             2 => f.put(&mut x.key),
             _ => f.put(&mut x.patients),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("Key", &self.key);
+        w.opt("Patients", &self.patients);
     }
 }
 
@@ -16679,13 +16292,7 @@ pub struct PatientBatchKey {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientBatchKey {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientBatchKey",
-            |w| {
-                w.opt("nextStartKey", &self.next_start_key);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -16708,6 +16315,9 @@ impl crate::xml::serde_struct::Fields for PatientBatchKey {
         f: F,
     ) -> Result<(), F::Error> {
         f.put(&mut x.next_start_key)
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("nextStartKey", &self.next_start_key);
     }
 }
 
@@ -17212,620 +16822,7 @@ pub struct PatientBatchData {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientBatchData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientBatchData",
-            |w| {
-                w.opt("AddressLine1", &self.address_line1);
-                w.opt("AddressLine2", &self.address_line2);
-                w.opt("Age", &self.age);
-                w.opt("AlertMessage", &self.alert_message);
-                w.opt(
-                    "AlertShowWhenDisplayingPatientDetails",
-                    &self.alert_show_when_displaying_patient_details,
-                );
-                w.opt(
-                    "AlertShowWhenEnteringEncounters",
-                    &self.alert_show_when_entering_encounters,
-                );
-                w.opt(
-                    "AlertShowWhenPostingPayments",
-                    &self.alert_show_when_posting_payments,
-                );
-                w.opt(
-                    "AlertShowWhenPreparingPatientStatements",
-                    &self.alert_show_when_preparing_patient_statements,
-                );
-                w.opt(
-                    "AlertShowWhenSchedulingAppointments",
-                    &self.alert_show_when_scheduling_appointments,
-                );
-                w.opt(
-                    "AlertShowWhenViewingClaimDetails",
-                    &self.alert_show_when_viewing_claim_details,
-                );
-                w.opt(
-                    "Authorization1ContactFullName",
-                    &self.authorization1_contact_full_name,
-                );
-                w.opt("Authorization1ContactPhone", &self.authorization1_contact_phone);
-                w.opt(
-                    "Authorization1ContactPhoneExt",
-                    &self.authorization1_contact_phone_ext,
-                );
-                w.opt("Authorization1EndDate", &self.authorization1_end_date);
-                w.opt(
-                    "Authorization1InsurancePlanName",
-                    &self.authorization1_insurance_plan_name,
-                );
-                w.opt("Authorization1Notes", &self.authorization1_notes);
-                w.opt("Authorization1Number", &self.authorization1_number);
-                w.opt(
-                    "Authorization1NumberOfVisits",
-                    &self.authorization1_number_of_visits,
-                );
-                w.opt(
-                    "Authorization1NumberOfVisitsUsed",
-                    &self.authorization1_number_of_visits_used,
-                );
-                w.opt("Authorization1StartDate", &self.authorization1_start_date);
-                w.opt(
-                    "Authorization2ContactFullName",
-                    &self.authorization2_contact_full_name,
-                );
-                w.opt("Authorization2ContactPhone", &self.authorization2_contact_phone);
-                w.opt(
-                    "Authorization2ContactPhoneExt",
-                    &self.authorization2_contact_phone_ext,
-                );
-                w.opt("Authorization2EndDate", &self.authorization2_end_date);
-                w.opt(
-                    "Authorization2InsurancePlanName",
-                    &self.authorization2_insurance_plan_name,
-                );
-                w.opt("Authorization2Notes", &self.authorization2_notes);
-                w.opt("Authorization2Number", &self.authorization2_number);
-                w.opt(
-                    "Authorization2NumberOfVisits",
-                    &self.authorization2_number_of_visits,
-                );
-                w.opt(
-                    "Authorization2NumberOfVisitsUsed",
-                    &self.authorization2_number_of_visits_used,
-                );
-                w.opt("Authorization2StartDate", &self.authorization2_start_date);
-                w.opt(
-                    "Authorization3ContactFullName",
-                    &self.authorization3_contact_full_name,
-                );
-                w.opt("Authorization3ContactPhone", &self.authorization3_contact_phone);
-                w.opt(
-                    "Authorization3ContactPhoneExt",
-                    &self.authorization3_contact_phone_ext,
-                );
-                w.opt("Authorization3EndDate", &self.authorization3_end_date);
-                w.opt(
-                    "Authorization3InsurancePlanName",
-                    &self.authorization3_insurance_plan_name,
-                );
-                w.opt("Authorization3Notes", &self.authorization3_notes);
-                w.opt("Authorization3Number", &self.authorization3_number);
-                w.opt(
-                    "Authorization3NumberOfVisits",
-                    &self.authorization3_number_of_visits,
-                );
-                w.opt(
-                    "Authorization3NumberOfVisitsUsed",
-                    &self.authorization3_number_of_visits_used,
-                );
-                w.opt("Authorization3StartDate", &self.authorization3_start_date);
-                w.opt("City", &self.city);
-                w.opt("CollectionCategoryName", &self.collection_category_name);
-                w.opt("Country", &self.country);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("DOB", &self.dob);
-                w.opt(
-                    "DefaultCaseConditionRelatedToAbuse",
-                    &self.default_case_condition_related_to_abuse,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToAutoAccident",
-                    &self.default_case_condition_related_to_auto_accident,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToAutoAccidentState",
-                    &self.default_case_condition_related_to_auto_accident_state,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToEPSDT",
-                    &self.default_case_condition_related_to_epsdt,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToEmergency",
-                    &self.default_case_condition_related_to_emergency,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToEmployment",
-                    &self.default_case_condition_related_to_employment,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToFamilyPlanning",
-                    &self.default_case_condition_related_to_family_planning,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToOther",
-                    &self.default_case_condition_related_to_other,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToPregnancy",
-                    &self.default_case_condition_related_to_pregnancy,
-                );
-                w.opt(
-                    "DefaultCaseDatesAccidentDate",
-                    &self.default_case_dates_accident_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesAcuteManifestationDate",
-                    &self.default_case_dates_acute_manifestation_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesInjuryEndDate",
-                    &self.default_case_dates_injury_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesInjuryStartDate",
-                    &self.default_case_dates_injury_start_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesLastMenstrualPeriodDate",
-                    &self.default_case_dates_last_menstrual_period_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesLastSeenDate",
-                    &self.default_case_dates_last_seen_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesLastXRayDate",
-                    &self.default_case_dates_last_x_ray_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesReferralDate",
-                    &self.default_case_dates_referral_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesRelatedDisabilityEndDate",
-                    &self.default_case_dates_related_disability_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesRelatedDisabilityStartDate",
-                    &self.default_case_dates_related_disability_start_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesRelatedHospitalizationEndDate",
-                    &self.default_case_dates_related_hospitalization_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesRelatedHospitalizationStartDate",
-                    &self.default_case_dates_related_hospitalization_start_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesSameOrSimilarIllnessEndDate",
-                    &self.default_case_dates_same_or_similar_illness_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesSameOrSimilarIllnessStartDate",
-                    &self.default_case_dates_same_or_similar_illness_start_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesUnableToWorkEndDate",
-                    &self.default_case_dates_unable_to_work_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesUnableToWorkStartDate",
-                    &self.default_case_dates_unable_to_work_start_date,
-                );
-                w.opt("DefaultCaseDescription", &self.default_case_description);
-                w.opt("DefaultCaseID", &self.default_case_id);
-                w.opt("DefaultCaseName", &self.default_case_name);
-                w.opt("DefaultCasePayerScenario", &self.default_case_payer_scenario);
-                w.opt(
-                    "DefaultCaseReferringProviderFullName",
-                    &self.default_case_referring_provider_full_name,
-                );
-                w.opt(
-                    "DefaultCaseReferringProviderID",
-                    &self.default_case_referring_provider_id,
-                );
-                w.opt(
-                    "DefaultCaseSendPatientStatements",
-                    &self.default_case_send_patient_statements,
-                );
-                w.opt(
-                    "DefaultRenderingProviderFullName",
-                    &self.default_rendering_provider_full_name,
-                );
-                w.opt("DefaultRenderingProviderId", &self.default_rendering_provider_id);
-                w.opt(
-                    "DefaultServiceLocationBillingName",
-                    &self.default_service_location_billing_name,
-                );
-                w.opt(
-                    "DefaultServiceLocationFaxPhone",
-                    &self.default_service_location_fax_phone,
-                );
-                w.opt(
-                    "DefaultServiceLocationFaxPhoneExt",
-                    &self.default_service_location_fax_phone_ext,
-                );
-                w.opt("DefaultServiceLocationId", &self.default_service_location_id);
-                w.opt("DefaultServiceLocationName", &self.default_service_location_name);
-                w.opt(
-                    "DefaultServiceLocationNameAddressLine1",
-                    &self.default_service_location_name_address_line1,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameAddressLine2",
-                    &self.default_service_location_name_address_line2,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameCity",
-                    &self.default_service_location_name_city,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameCountry",
-                    &self.default_service_location_name_country,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameState",
-                    &self.default_service_location_name_state,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameZipCode",
-                    &self.default_service_location_name_zip_code,
-                );
-                w.opt(
-                    "DefaultServiceLocationPhone",
-                    &self.default_service_location_phone,
-                );
-                w.opt(
-                    "DefaultServiceLocationPhoneExt",
-                    &self.default_service_location_phone_ext,
-                );
-                w.opt("EmailAddress", &self.email_address);
-                w.opt("EmergencyName", &self.emergency_name);
-                w.opt("EmergencyPhone", &self.emergency_phone);
-                w.opt("EmergencyPhoneExt", &self.emergency_phone_ext);
-                w.opt("EmployerName", &self.employer_name);
-                w.opt("EmploymentStatus", &self.employment_status);
-                w.opt("FirstName", &self.first_name);
-                w.opt("Gender", &self.gender);
-                w.opt(
-                    "GuarantorDifferentThanPatient",
-                    &self.guarantor_different_than_patient,
-                );
-                w.opt("GuarantorFirstName", &self.guarantor_first_name);
-                w.opt("GuarantorLastName", &self.guarantor_last_name);
-                w.opt("GuarantorMiddleName", &self.guarantor_middle_name);
-                w.opt("GuarantorPrefix", &self.guarantor_prefix);
-                w.opt("GuarantorSuffix", &self.guarantor_suffix);
-                w.opt("HomePhone", &self.home_phone);
-                w.opt("HomePhoneExt", &self.home_phone_ext);
-                w.opt("ID", &self.id);
-                w.opt("LastAppointmentDate", &self.last_appointment_date);
-                w.opt("LastDiagnosis", &self.last_diagnosis);
-                w.opt("LastEncounterDate", &self.last_encounter_date);
-                w.opt("LastModifiedDate", &self.last_modified_date);
-                w.opt("LastName", &self.last_name);
-                w.opt("MaritalStatus", &self.marital_status);
-                w.opt("MedicalRecordNumber", &self.medical_record_number);
-                w.opt("MiddleName", &self.middle_name);
-                w.opt("MobilePhone", &self.mobile_phone);
-                w.opt("MobilePhoneExt", &self.mobile_phone_ext);
-                w.opt("MostRecentNote1Date", &self.most_recent_note1_date);
-                w.opt("MostRecentNote1Message", &self.most_recent_note1_message);
-                w.opt("MostRecentNote1User", &self.most_recent_note1_user);
-                w.opt("MostRecentNote2Date", &self.most_recent_note2_date);
-                w.opt("MostRecentNote2Message", &self.most_recent_note2_message);
-                w.opt("MostRecentNote2User", &self.most_recent_note2_user);
-                w.opt("MostRecentNote3Date", &self.most_recent_note3_date);
-                w.opt("MostRecentNote3Message", &self.most_recent_note3_message);
-                w.opt("MostRecentNote3User", &self.most_recent_note3_user);
-                w.opt("MostRecentNote4Date", &self.most_recent_note4_date);
-                w.opt("MostRecentNote4Message", &self.most_recent_note4_message);
-                w.opt("MostRecentNote4User", &self.most_recent_note4_user);
-                w.opt("PatientFullName", &self.patient_full_name);
-                w.opt("PracticeId", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("Prefix", &self.prefix);
-                w.opt(
-                    "PrimaryCarePhysicianFullName",
-                    &self.primary_care_physician_full_name,
-                );
-                w.opt("PrimaryCarePhysicianId", &self.primary_care_physician_id);
-                w.opt(
-                    "PrimaryInsurancePolicyCompanyID",
-                    &self.primary_insurance_policy_company_id,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyCompanyName",
-                    &self.primary_insurance_policy_company_name,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyCopay",
-                    &self.primary_insurance_policy_copay,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyDeductible",
-                    &self.primary_insurance_policy_deductible,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyEffectiveEndDate",
-                    &self.primary_insurance_policy_effective_end_date,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyEffectiveStartDate",
-                    &self.primary_insurance_policy_effective_start_date,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyGroupNumber",
-                    &self.primary_insurance_policy_group_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredAddressLine1",
-                    &self.primary_insurance_policy_insured_address_line1,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredAddressLine2",
-                    &self.primary_insurance_policy_insured_address_line2,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredCity",
-                    &self.primary_insurance_policy_insured_city,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredCountry",
-                    &self.primary_insurance_policy_insured_country,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredDateOfBirth",
-                    &self.primary_insurance_policy_insured_date_of_birth,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredFullName",
-                    &self.primary_insurance_policy_insured_full_name,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredGender",
-                    &self.primary_insurance_policy_insured_gender,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredIDNumber",
-                    &self.primary_insurance_policy_insured_id_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredNotes",
-                    &self.primary_insurance_policy_insured_notes,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredSocialSecurityNumber",
-                    &self.primary_insurance_policy_insured_social_security_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredState",
-                    &self.primary_insurance_policy_insured_state,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredZipCode",
-                    &self.primary_insurance_policy_insured_zip_code,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyNumber",
-                    &self.primary_insurance_policy_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPatientRelationshipToInsured",
-                    &self.primary_insurance_policy_patient_relationship_to_insured,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanAddressLine1",
-                    &self.primary_insurance_policy_plan_address_line1,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanAddressLine2",
-                    &self.primary_insurance_policy_plan_address_line2,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanAdjusterFullName",
-                    &self.primary_insurance_policy_plan_adjuster_full_name,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanCity",
-                    &self.primary_insurance_policy_plan_city,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanCountry",
-                    &self.primary_insurance_policy_plan_country,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanFaxNumber",
-                    &self.primary_insurance_policy_plan_fax_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanFaxNumberExt",
-                    &self.primary_insurance_policy_plan_fax_number_ext,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanID",
-                    &self.primary_insurance_policy_plan_id,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanName",
-                    &self.primary_insurance_policy_plan_name,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanPhoneNumber",
-                    &self.primary_insurance_policy_plan_phone_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanPhoneNumberExt",
-                    &self.primary_insurance_policy_plan_phone_number_ext,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanState",
-                    &self.primary_insurance_policy_plan_state,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanZipCode",
-                    &self.primary_insurance_policy_plan_zip_code,
-                );
-                w.opt("ReferralSource", &self.referral_source);
-                w.opt("ReferringProviderFullName", &self.referring_provider_full_name);
-                w.opt("ReferringProviderId", &self.referring_provider_id);
-                w.opt("SSN", &self.ssn);
-                w.opt(
-                    "SecondaryInsurancePolicyCompanyID",
-                    &self.secondary_insurance_policy_company_id,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyCompanyName",
-                    &self.secondary_insurance_policy_company_name,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyCopay",
-                    &self.secondary_insurance_policy_copay,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyDeductible",
-                    &self.secondary_insurance_policy_deductible,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyEffectiveEndDate",
-                    &self.secondary_insurance_policy_effective_end_date,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyEffectiveStartDate",
-                    &self.secondary_insurance_policy_effective_start_date,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyGroupNumber",
-                    &self.secondary_insurance_policy_group_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredAddressLine1",
-                    &self.secondary_insurance_policy_insured_address_line1,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredAddressLine2",
-                    &self.secondary_insurance_policy_insured_address_line2,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredCity",
-                    &self.secondary_insurance_policy_insured_city,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredCountry",
-                    &self.secondary_insurance_policy_insured_country,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredDateOfBirth",
-                    &self.secondary_insurance_policy_insured_date_of_birth,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredFullName",
-                    &self.secondary_insurance_policy_insured_full_name,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredGender",
-                    &self.secondary_insurance_policy_insured_gender,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredIDNumber",
-                    &self.secondary_insurance_policy_insured_id_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredNotes",
-                    &self.secondary_insurance_policy_insured_notes,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredSocialSecurityNumber",
-                    &self.secondary_insurance_policy_insured_social_security_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredState",
-                    &self.secondary_insurance_policy_insured_state,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredZipCode",
-                    &self.secondary_insurance_policy_insured_zip_code,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyNumber",
-                    &self.secondary_insurance_policy_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPatientRelationshipToInsured",
-                    &self.secondary_insurance_policy_patient_relationship_to_insured,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanAddressLine1",
-                    &self.secondary_insurance_policy_plan_address_line1,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanAddressLine2",
-                    &self.secondary_insurance_policy_plan_address_line2,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanAdjusterFullName",
-                    &self.secondary_insurance_policy_plan_adjuster_full_name,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanCity",
-                    &self.secondary_insurance_policy_plan_city,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanCountry",
-                    &self.secondary_insurance_policy_plan_country,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanFaxNumber",
-                    &self.secondary_insurance_policy_plan_fax_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanFaxNumberExt",
-                    &self.secondary_insurance_policy_plan_fax_number_ext,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanID",
-                    &self.secondary_insurance_policy_plan_id,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanName",
-                    &self.secondary_insurance_policy_plan_name,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanPhoneNumber",
-                    &self.secondary_insurance_policy_plan_phone_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanPhoneNumberExt",
-                    &self.secondary_insurance_policy_plan_phone_number_ext,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanState",
-                    &self.secondary_insurance_policy_plan_state,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanZipCode",
-                    &self.secondary_insurance_policy_plan_zip_code,
-                );
-                w.opt("State", &self.state);
-                w.opt("StatementNote", &self.statement_note);
-                w.opt("Suffix", &self.suffix);
-                w.opt("WorkPhone", &self.work_phone);
-                w.opt("WorkPhoneExt", &self.work_phone_ext);
-                w.opt("ZipCode", &self.zip_code);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -18284,6 +17281,547 @@ impl crate::xml::serde_struct::Fields for PatientBatchData {
             213 => f.put(&mut x.work_phone_ext),
             _ => f.put(&mut x.zip_code),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AddressLine1", &self.address_line1);
+        w.opt("AddressLine2", &self.address_line2);
+        w.opt("Age", &self.age);
+        w.opt("AlertMessage", &self.alert_message);
+        w.opt(
+            "AlertShowWhenDisplayingPatientDetails",
+            &self.alert_show_when_displaying_patient_details,
+        );
+        w.opt(
+            "AlertShowWhenEnteringEncounters",
+            &self.alert_show_when_entering_encounters,
+        );
+        w.opt("AlertShowWhenPostingPayments", &self.alert_show_when_posting_payments);
+        w.opt(
+            "AlertShowWhenPreparingPatientStatements",
+            &self.alert_show_when_preparing_patient_statements,
+        );
+        w.opt(
+            "AlertShowWhenSchedulingAppointments",
+            &self.alert_show_when_scheduling_appointments,
+        );
+        w.opt(
+            "AlertShowWhenViewingClaimDetails",
+            &self.alert_show_when_viewing_claim_details,
+        );
+        w.opt("Authorization1ContactFullName", &self.authorization1_contact_full_name);
+        w.opt("Authorization1ContactPhone", &self.authorization1_contact_phone);
+        w.opt("Authorization1ContactPhoneExt", &self.authorization1_contact_phone_ext);
+        w.opt("Authorization1EndDate", &self.authorization1_end_date);
+        w.opt(
+            "Authorization1InsurancePlanName",
+            &self.authorization1_insurance_plan_name,
+        );
+        w.opt("Authorization1Notes", &self.authorization1_notes);
+        w.opt("Authorization1Number", &self.authorization1_number);
+        w.opt("Authorization1NumberOfVisits", &self.authorization1_number_of_visits);
+        w.opt(
+            "Authorization1NumberOfVisitsUsed",
+            &self.authorization1_number_of_visits_used,
+        );
+        w.opt("Authorization1StartDate", &self.authorization1_start_date);
+        w.opt("Authorization2ContactFullName", &self.authorization2_contact_full_name);
+        w.opt("Authorization2ContactPhone", &self.authorization2_contact_phone);
+        w.opt("Authorization2ContactPhoneExt", &self.authorization2_contact_phone_ext);
+        w.opt("Authorization2EndDate", &self.authorization2_end_date);
+        w.opt(
+            "Authorization2InsurancePlanName",
+            &self.authorization2_insurance_plan_name,
+        );
+        w.opt("Authorization2Notes", &self.authorization2_notes);
+        w.opt("Authorization2Number", &self.authorization2_number);
+        w.opt("Authorization2NumberOfVisits", &self.authorization2_number_of_visits);
+        w.opt(
+            "Authorization2NumberOfVisitsUsed",
+            &self.authorization2_number_of_visits_used,
+        );
+        w.opt("Authorization2StartDate", &self.authorization2_start_date);
+        w.opt("Authorization3ContactFullName", &self.authorization3_contact_full_name);
+        w.opt("Authorization3ContactPhone", &self.authorization3_contact_phone);
+        w.opt("Authorization3ContactPhoneExt", &self.authorization3_contact_phone_ext);
+        w.opt("Authorization3EndDate", &self.authorization3_end_date);
+        w.opt(
+            "Authorization3InsurancePlanName",
+            &self.authorization3_insurance_plan_name,
+        );
+        w.opt("Authorization3Notes", &self.authorization3_notes);
+        w.opt("Authorization3Number", &self.authorization3_number);
+        w.opt("Authorization3NumberOfVisits", &self.authorization3_number_of_visits);
+        w.opt(
+            "Authorization3NumberOfVisitsUsed",
+            &self.authorization3_number_of_visits_used,
+        );
+        w.opt("Authorization3StartDate", &self.authorization3_start_date);
+        w.opt("City", &self.city);
+        w.opt("CollectionCategoryName", &self.collection_category_name);
+        w.opt("Country", &self.country);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("DOB", &self.dob);
+        w.opt(
+            "DefaultCaseConditionRelatedToAbuse",
+            &self.default_case_condition_related_to_abuse,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToAutoAccident",
+            &self.default_case_condition_related_to_auto_accident,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToAutoAccidentState",
+            &self.default_case_condition_related_to_auto_accident_state,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToEPSDT",
+            &self.default_case_condition_related_to_epsdt,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToEmergency",
+            &self.default_case_condition_related_to_emergency,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToEmployment",
+            &self.default_case_condition_related_to_employment,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToFamilyPlanning",
+            &self.default_case_condition_related_to_family_planning,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToOther",
+            &self.default_case_condition_related_to_other,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToPregnancy",
+            &self.default_case_condition_related_to_pregnancy,
+        );
+        w.opt("DefaultCaseDatesAccidentDate", &self.default_case_dates_accident_date);
+        w.opt(
+            "DefaultCaseDatesAcuteManifestationDate",
+            &self.default_case_dates_acute_manifestation_date,
+        );
+        w.opt("DefaultCaseDatesInjuryEndDate", &self.default_case_dates_injury_end_date);
+        w.opt(
+            "DefaultCaseDatesInjuryStartDate",
+            &self.default_case_dates_injury_start_date,
+        );
+        w.opt(
+            "DefaultCaseDatesLastMenstrualPeriodDate",
+            &self.default_case_dates_last_menstrual_period_date,
+        );
+        w.opt("DefaultCaseDatesLastSeenDate", &self.default_case_dates_last_seen_date);
+        w.opt("DefaultCaseDatesLastXRayDate", &self.default_case_dates_last_x_ray_date);
+        w.opt("DefaultCaseDatesReferralDate", &self.default_case_dates_referral_date);
+        w.opt(
+            "DefaultCaseDatesRelatedDisabilityEndDate",
+            &self.default_case_dates_related_disability_end_date,
+        );
+        w.opt(
+            "DefaultCaseDatesRelatedDisabilityStartDate",
+            &self.default_case_dates_related_disability_start_date,
+        );
+        w.opt(
+            "DefaultCaseDatesRelatedHospitalizationEndDate",
+            &self.default_case_dates_related_hospitalization_end_date,
+        );
+        w.opt(
+            "DefaultCaseDatesRelatedHospitalizationStartDate",
+            &self.default_case_dates_related_hospitalization_start_date,
+        );
+        w.opt(
+            "DefaultCaseDatesSameOrSimilarIllnessEndDate",
+            &self.default_case_dates_same_or_similar_illness_end_date,
+        );
+        w.opt(
+            "DefaultCaseDatesSameOrSimilarIllnessStartDate",
+            &self.default_case_dates_same_or_similar_illness_start_date,
+        );
+        w.opt(
+            "DefaultCaseDatesUnableToWorkEndDate",
+            &self.default_case_dates_unable_to_work_end_date,
+        );
+        w.opt(
+            "DefaultCaseDatesUnableToWorkStartDate",
+            &self.default_case_dates_unable_to_work_start_date,
+        );
+        w.opt("DefaultCaseDescription", &self.default_case_description);
+        w.opt("DefaultCaseID", &self.default_case_id);
+        w.opt("DefaultCaseName", &self.default_case_name);
+        w.opt("DefaultCasePayerScenario", &self.default_case_payer_scenario);
+        w.opt(
+            "DefaultCaseReferringProviderFullName",
+            &self.default_case_referring_provider_full_name,
+        );
+        w.opt(
+            "DefaultCaseReferringProviderID",
+            &self.default_case_referring_provider_id,
+        );
+        w.opt(
+            "DefaultCaseSendPatientStatements",
+            &self.default_case_send_patient_statements,
+        );
+        w.opt(
+            "DefaultRenderingProviderFullName",
+            &self.default_rendering_provider_full_name,
+        );
+        w.opt("DefaultRenderingProviderId", &self.default_rendering_provider_id);
+        w.opt(
+            "DefaultServiceLocationBillingName",
+            &self.default_service_location_billing_name,
+        );
+        w.opt(
+            "DefaultServiceLocationFaxPhone",
+            &self.default_service_location_fax_phone,
+        );
+        w.opt(
+            "DefaultServiceLocationFaxPhoneExt",
+            &self.default_service_location_fax_phone_ext,
+        );
+        w.opt("DefaultServiceLocationId", &self.default_service_location_id);
+        w.opt("DefaultServiceLocationName", &self.default_service_location_name);
+        w.opt(
+            "DefaultServiceLocationNameAddressLine1",
+            &self.default_service_location_name_address_line1,
+        );
+        w.opt(
+            "DefaultServiceLocationNameAddressLine2",
+            &self.default_service_location_name_address_line2,
+        );
+        w.opt(
+            "DefaultServiceLocationNameCity",
+            &self.default_service_location_name_city,
+        );
+        w.opt(
+            "DefaultServiceLocationNameCountry",
+            &self.default_service_location_name_country,
+        );
+        w.opt(
+            "DefaultServiceLocationNameState",
+            &self.default_service_location_name_state,
+        );
+        w.opt(
+            "DefaultServiceLocationNameZipCode",
+            &self.default_service_location_name_zip_code,
+        );
+        w.opt("DefaultServiceLocationPhone", &self.default_service_location_phone);
+        w.opt(
+            "DefaultServiceLocationPhoneExt",
+            &self.default_service_location_phone_ext,
+        );
+        w.opt("EmailAddress", &self.email_address);
+        w.opt("EmergencyName", &self.emergency_name);
+        w.opt("EmergencyPhone", &self.emergency_phone);
+        w.opt("EmergencyPhoneExt", &self.emergency_phone_ext);
+        w.opt("EmployerName", &self.employer_name);
+        w.opt("EmploymentStatus", &self.employment_status);
+        w.opt("FirstName", &self.first_name);
+        w.opt("Gender", &self.gender);
+        w.opt("GuarantorDifferentThanPatient", &self.guarantor_different_than_patient);
+        w.opt("GuarantorFirstName", &self.guarantor_first_name);
+        w.opt("GuarantorLastName", &self.guarantor_last_name);
+        w.opt("GuarantorMiddleName", &self.guarantor_middle_name);
+        w.opt("GuarantorPrefix", &self.guarantor_prefix);
+        w.opt("GuarantorSuffix", &self.guarantor_suffix);
+        w.opt("HomePhone", &self.home_phone);
+        w.opt("HomePhoneExt", &self.home_phone_ext);
+        w.opt("ID", &self.id);
+        w.opt("LastAppointmentDate", &self.last_appointment_date);
+        w.opt("LastDiagnosis", &self.last_diagnosis);
+        w.opt("LastEncounterDate", &self.last_encounter_date);
+        w.opt("LastModifiedDate", &self.last_modified_date);
+        w.opt("LastName", &self.last_name);
+        w.opt("MaritalStatus", &self.marital_status);
+        w.opt("MedicalRecordNumber", &self.medical_record_number);
+        w.opt("MiddleName", &self.middle_name);
+        w.opt("MobilePhone", &self.mobile_phone);
+        w.opt("MobilePhoneExt", &self.mobile_phone_ext);
+        w.opt("MostRecentNote1Date", &self.most_recent_note1_date);
+        w.opt("MostRecentNote1Message", &self.most_recent_note1_message);
+        w.opt("MostRecentNote1User", &self.most_recent_note1_user);
+        w.opt("MostRecentNote2Date", &self.most_recent_note2_date);
+        w.opt("MostRecentNote2Message", &self.most_recent_note2_message);
+        w.opt("MostRecentNote2User", &self.most_recent_note2_user);
+        w.opt("MostRecentNote3Date", &self.most_recent_note3_date);
+        w.opt("MostRecentNote3Message", &self.most_recent_note3_message);
+        w.opt("MostRecentNote3User", &self.most_recent_note3_user);
+        w.opt("MostRecentNote4Date", &self.most_recent_note4_date);
+        w.opt("MostRecentNote4Message", &self.most_recent_note4_message);
+        w.opt("MostRecentNote4User", &self.most_recent_note4_user);
+        w.opt("PatientFullName", &self.patient_full_name);
+        w.opt("PracticeId", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("Prefix", &self.prefix);
+        w.opt("PrimaryCarePhysicianFullName", &self.primary_care_physician_full_name);
+        w.opt("PrimaryCarePhysicianId", &self.primary_care_physician_id);
+        w.opt(
+            "PrimaryInsurancePolicyCompanyID",
+            &self.primary_insurance_policy_company_id,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyCompanyName",
+            &self.primary_insurance_policy_company_name,
+        );
+        w.opt("PrimaryInsurancePolicyCopay", &self.primary_insurance_policy_copay);
+        w.opt(
+            "PrimaryInsurancePolicyDeductible",
+            &self.primary_insurance_policy_deductible,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyEffectiveEndDate",
+            &self.primary_insurance_policy_effective_end_date,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyEffectiveStartDate",
+            &self.primary_insurance_policy_effective_start_date,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyGroupNumber",
+            &self.primary_insurance_policy_group_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredAddressLine1",
+            &self.primary_insurance_policy_insured_address_line1,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredAddressLine2",
+            &self.primary_insurance_policy_insured_address_line2,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredCity",
+            &self.primary_insurance_policy_insured_city,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredCountry",
+            &self.primary_insurance_policy_insured_country,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredDateOfBirth",
+            &self.primary_insurance_policy_insured_date_of_birth,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredFullName",
+            &self.primary_insurance_policy_insured_full_name,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredGender",
+            &self.primary_insurance_policy_insured_gender,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredIDNumber",
+            &self.primary_insurance_policy_insured_id_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredNotes",
+            &self.primary_insurance_policy_insured_notes,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredSocialSecurityNumber",
+            &self.primary_insurance_policy_insured_social_security_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredState",
+            &self.primary_insurance_policy_insured_state,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredZipCode",
+            &self.primary_insurance_policy_insured_zip_code,
+        );
+        w.opt("PrimaryInsurancePolicyNumber", &self.primary_insurance_policy_number);
+        w.opt(
+            "PrimaryInsurancePolicyPatientRelationshipToInsured",
+            &self.primary_insurance_policy_patient_relationship_to_insured,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanAddressLine1",
+            &self.primary_insurance_policy_plan_address_line1,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanAddressLine2",
+            &self.primary_insurance_policy_plan_address_line2,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanAdjusterFullName",
+            &self.primary_insurance_policy_plan_adjuster_full_name,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanCity",
+            &self.primary_insurance_policy_plan_city,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanCountry",
+            &self.primary_insurance_policy_plan_country,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanFaxNumber",
+            &self.primary_insurance_policy_plan_fax_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanFaxNumberExt",
+            &self.primary_insurance_policy_plan_fax_number_ext,
+        );
+        w.opt("PrimaryInsurancePolicyPlanID", &self.primary_insurance_policy_plan_id);
+        w.opt(
+            "PrimaryInsurancePolicyPlanName",
+            &self.primary_insurance_policy_plan_name,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanPhoneNumber",
+            &self.primary_insurance_policy_plan_phone_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanPhoneNumberExt",
+            &self.primary_insurance_policy_plan_phone_number_ext,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanState",
+            &self.primary_insurance_policy_plan_state,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanZipCode",
+            &self.primary_insurance_policy_plan_zip_code,
+        );
+        w.opt("ReferralSource", &self.referral_source);
+        w.opt("ReferringProviderFullName", &self.referring_provider_full_name);
+        w.opt("ReferringProviderId", &self.referring_provider_id);
+        w.opt("SSN", &self.ssn);
+        w.opt(
+            "SecondaryInsurancePolicyCompanyID",
+            &self.secondary_insurance_policy_company_id,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyCompanyName",
+            &self.secondary_insurance_policy_company_name,
+        );
+        w.opt("SecondaryInsurancePolicyCopay", &self.secondary_insurance_policy_copay);
+        w.opt(
+            "SecondaryInsurancePolicyDeductible",
+            &self.secondary_insurance_policy_deductible,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyEffectiveEndDate",
+            &self.secondary_insurance_policy_effective_end_date,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyEffectiveStartDate",
+            &self.secondary_insurance_policy_effective_start_date,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyGroupNumber",
+            &self.secondary_insurance_policy_group_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredAddressLine1",
+            &self.secondary_insurance_policy_insured_address_line1,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredAddressLine2",
+            &self.secondary_insurance_policy_insured_address_line2,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredCity",
+            &self.secondary_insurance_policy_insured_city,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredCountry",
+            &self.secondary_insurance_policy_insured_country,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredDateOfBirth",
+            &self.secondary_insurance_policy_insured_date_of_birth,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredFullName",
+            &self.secondary_insurance_policy_insured_full_name,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredGender",
+            &self.secondary_insurance_policy_insured_gender,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredIDNumber",
+            &self.secondary_insurance_policy_insured_id_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredNotes",
+            &self.secondary_insurance_policy_insured_notes,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredSocialSecurityNumber",
+            &self.secondary_insurance_policy_insured_social_security_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredState",
+            &self.secondary_insurance_policy_insured_state,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredZipCode",
+            &self.secondary_insurance_policy_insured_zip_code,
+        );
+        w.opt("SecondaryInsurancePolicyNumber", &self.secondary_insurance_policy_number);
+        w.opt(
+            "SecondaryInsurancePolicyPatientRelationshipToInsured",
+            &self.secondary_insurance_policy_patient_relationship_to_insured,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanAddressLine1",
+            &self.secondary_insurance_policy_plan_address_line1,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanAddressLine2",
+            &self.secondary_insurance_policy_plan_address_line2,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanAdjusterFullName",
+            &self.secondary_insurance_policy_plan_adjuster_full_name,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanCity",
+            &self.secondary_insurance_policy_plan_city,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanCountry",
+            &self.secondary_insurance_policy_plan_country,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanFaxNumber",
+            &self.secondary_insurance_policy_plan_fax_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanFaxNumberExt",
+            &self.secondary_insurance_policy_plan_fax_number_ext,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanID",
+            &self.secondary_insurance_policy_plan_id,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanName",
+            &self.secondary_insurance_policy_plan_name,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanPhoneNumber",
+            &self.secondary_insurance_policy_plan_phone_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanPhoneNumberExt",
+            &self.secondary_insurance_policy_plan_phone_number_ext,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanState",
+            &self.secondary_insurance_policy_plan_state,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanZipCode",
+            &self.secondary_insurance_policy_plan_zip_code,
+        );
+        w.opt("State", &self.state);
+        w.opt("StatementNote", &self.statement_note);
+        w.opt("Suffix", &self.suffix);
+        w.opt("WorkPhone", &self.work_phone);
+        w.opt("WorkPhoneExt", &self.work_phone_ext);
+        w.opt("ZipCode", &self.zip_code);
     }
 }
 
@@ -19879,14 +19417,7 @@ pub struct GetPatientReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetPatientReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetPatientReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.opt("Filter", &self.filter);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -19912,6 +19443,10 @@ impl crate::xml::serde_struct::Fields for GetPatientReq {
             0 => f.put(&mut x.request_header),
             _ => f.put(&mut x.filter),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.opt("Filter", &self.filter);
     }
 }
 
@@ -19974,15 +19509,7 @@ pub struct SinglePatientFilter {
 #[cfg(feature = "serde")]
 impl serde::Serialize for SinglePatientFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "SinglePatientFilter",
-            |w| {
-                w.opt("ExternalID", &self.external_id);
-                w.opt("ExternalVendorID", &self.external_vendor_id);
-                w.opt("PatientID", &self.patient_id);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -20013,6 +19540,11 @@ impl crate::xml::serde_struct::Fields for SinglePatientFilter {
             1 => f.put(&mut x.external_vendor_id),
             _ => f.put(&mut x.patient_id),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ExternalID", &self.external_id);
+        w.opt("ExternalVendorID", &self.external_vendor_id);
+        w.opt("PatientID", &self.patient_id);
     }
 }
 
@@ -20074,15 +19606,7 @@ pub struct GetPatientResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetPatientResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetPatientResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("Patient", &self.patient);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -20113,6 +19637,11 @@ impl crate::xml::serde_struct::Fields for GetPatientResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.patient),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("Patient", &self.patient);
     }
 }
 
@@ -20814,555 +20343,7 @@ pub struct PatientData {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientData",
-            |w| {
-                w.opt("AddressLine1", &self.address_line1);
-                w.opt("AddressLine2", &self.address_line2);
-                w.opt("Adjustments", &self.adjustments);
-                w.opt("Age", &self.age);
-                w.opt("AlertMessage", &self.alert_message);
-                w.opt(
-                    "AlertShowWhenDisplayingPatientDetails",
-                    &self.alert_show_when_displaying_patient_details,
-                );
-                w.opt(
-                    "AlertShowWhenEnteringEncounters",
-                    &self.alert_show_when_entering_encounters,
-                );
-                w.opt(
-                    "AlertShowWhenPostingPayments",
-                    &self.alert_show_when_posting_payments,
-                );
-                w.opt(
-                    "AlertShowWhenPreparingPatientStatements",
-                    &self.alert_show_when_preparing_patient_statements,
-                );
-                w.opt(
-                    "AlertShowWhenSchedulingAppointments",
-                    &self.alert_show_when_scheduling_appointments,
-                );
-                w.opt(
-                    "AlertShowWhenViewingClaimDetails",
-                    &self.alert_show_when_viewing_claim_details,
-                );
-                w.opt("Cases", &self.cases);
-                w.opt("Charges", &self.charges);
-                w.opt("City", &self.city);
-                w.opt("CollectionCategoryName", &self.collection_category_name);
-                w.opt("Country", &self.country);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("DOB", &self.dob);
-                w.opt(
-                    "DefaultCaseConditionRelatedToAbuse",
-                    &self.default_case_condition_related_to_abuse,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToAutoAccident",
-                    &self.default_case_condition_related_to_auto_accident,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToAutoAccidentState",
-                    &self.default_case_condition_related_to_auto_accident_state,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToEPSDT",
-                    &self.default_case_condition_related_to_epsdt,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToEmergency",
-                    &self.default_case_condition_related_to_emergency,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToEmployment",
-                    &self.default_case_condition_related_to_employment,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToFamilyPlanning",
-                    &self.default_case_condition_related_to_family_planning,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToOther",
-                    &self.default_case_condition_related_to_other,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToPregnancy",
-                    &self.default_case_condition_related_to_pregnancy,
-                );
-                w.opt(
-                    "DefaultCaseDatesAccidentDate",
-                    &self.default_case_dates_accident_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesAcuteManifestationDate",
-                    &self.default_case_dates_acute_manifestation_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesInjuryEndDate",
-                    &self.default_case_dates_injury_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesInjuryStartDate",
-                    &self.default_case_dates_injury_start_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesLastMenstrualPeriodDate",
-                    &self.default_case_dates_last_menstrual_period_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesLastSeenDate",
-                    &self.default_case_dates_last_seen_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesLastXRayDate",
-                    &self.default_case_dates_last_x_ray_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesReferralDate",
-                    &self.default_case_dates_referral_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesRelatedDisabilityEndDate",
-                    &self.default_case_dates_related_disability_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesRelatedDisabilityStartDate",
-                    &self.default_case_dates_related_disability_start_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesRelatedHospitalizationEndDate",
-                    &self.default_case_dates_related_hospitalization_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesRelatedHospitalizationStartDate",
-                    &self.default_case_dates_related_hospitalization_start_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesSameOrSimilarIllnessEndDate",
-                    &self.default_case_dates_same_or_similar_illness_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesSameOrSimilarIllnessStartDate",
-                    &self.default_case_dates_same_or_similar_illness_start_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesUnableToWorkEndDate",
-                    &self.default_case_dates_unable_to_work_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesUnableToWorkStartDate",
-                    &self.default_case_dates_unable_to_work_start_date,
-                );
-                w.opt("DefaultCaseDescription", &self.default_case_description);
-                w.opt("DefaultCaseID", &self.default_case_id);
-                w.opt("DefaultCaseName", &self.default_case_name);
-                w.opt("DefaultCasePayerScenario", &self.default_case_payer_scenario);
-                w.opt(
-                    "DefaultCaseReferringProviderFullName",
-                    &self.default_case_referring_provider_full_name,
-                );
-                w.opt(
-                    "DefaultCaseReferringProviderID",
-                    &self.default_case_referring_provider_id,
-                );
-                w.opt(
-                    "DefaultCaseSendPatientStatements",
-                    &self.default_case_send_patient_statements,
-                );
-                w.opt(
-                    "DefaultRenderingProviderFullName",
-                    &self.default_rendering_provider_full_name,
-                );
-                w.opt("DefaultRenderingProviderId", &self.default_rendering_provider_id);
-                w.opt(
-                    "DefaultServiceLocationBillingName",
-                    &self.default_service_location_billing_name,
-                );
-                w.opt(
-                    "DefaultServiceLocationFaxPhone",
-                    &self.default_service_location_fax_phone,
-                );
-                w.opt(
-                    "DefaultServiceLocationFaxPhoneExt",
-                    &self.default_service_location_fax_phone_ext,
-                );
-                w.opt("DefaultServiceLocationId", &self.default_service_location_id);
-                w.opt("DefaultServiceLocationName", &self.default_service_location_name);
-                w.opt(
-                    "DefaultServiceLocationNameAddressLine1",
-                    &self.default_service_location_name_address_line1,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameAddressLine2",
-                    &self.default_service_location_name_address_line2,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameCity",
-                    &self.default_service_location_name_city,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameCountry",
-                    &self.default_service_location_name_country,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameState",
-                    &self.default_service_location_name_state,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameZipCode",
-                    &self.default_service_location_name_zip_code,
-                );
-                w.opt(
-                    "DefaultServiceLocationPhone",
-                    &self.default_service_location_phone,
-                );
-                w.opt(
-                    "DefaultServiceLocationPhoneExt",
-                    &self.default_service_location_phone_ext,
-                );
-                w.opt("EmailAddress", &self.email_address);
-                w.opt("EmergencyName", &self.emergency_name);
-                w.opt("EmergencyPhone", &self.emergency_phone);
-                w.opt("EmergencyPhoneExt", &self.emergency_phone_ext);
-                w.opt("EmployerName", &self.employer_name);
-                w.opt("EmploymentStatus", &self.employment_status);
-                w.opt("FirstName", &self.first_name);
-                w.opt("Gender", &self.gender);
-                w.opt(
-                    "GuarantorDifferentThanPatient",
-                    &self.guarantor_different_than_patient,
-                );
-                w.opt("GuarantorFirstName", &self.guarantor_first_name);
-                w.opt("GuarantorLastName", &self.guarantor_last_name);
-                w.opt("GuarantorMiddleName", &self.guarantor_middle_name);
-                w.opt("GuarantorPrefix", &self.guarantor_prefix);
-                w.opt("GuarantorSuffix", &self.guarantor_suffix);
-                w.opt("HomePhone", &self.home_phone);
-                w.opt("HomePhoneExt", &self.home_phone_ext);
-                w.opt("ID", &self.id);
-                w.opt("InsuranceBalance", &self.insurance_balance);
-                w.opt("InsurancePayments", &self.insurance_payments);
-                w.opt("LastAppointmentDate", &self.last_appointment_date);
-                w.opt("LastDiagnosis", &self.last_diagnosis);
-                w.opt("LastEncounterDate", &self.last_encounter_date);
-                w.opt("LastModifiedDate", &self.last_modified_date);
-                w.opt("LastName", &self.last_name);
-                w.opt("LastPaymentDate", &self.last_payment_date);
-                w.opt("LastStatementDate", &self.last_statement_date);
-                w.opt("MaritalStatus", &self.marital_status);
-                w.opt("MedicalRecordNumber", &self.medical_record_number);
-                w.opt("MiddleName", &self.middle_name);
-                w.opt("MobilePhone", &self.mobile_phone);
-                w.opt("MobilePhoneExt", &self.mobile_phone_ext);
-                w.opt("MostRecentNote1Date", &self.most_recent_note1_date);
-                w.opt("MostRecentNote1Message", &self.most_recent_note1_message);
-                w.opt("MostRecentNote1User", &self.most_recent_note1_user);
-                w.opt("MostRecentNote2Date", &self.most_recent_note2_date);
-                w.opt("MostRecentNote2Message", &self.most_recent_note2_message);
-                w.opt("MostRecentNote2User", &self.most_recent_note2_user);
-                w.opt("MostRecentNote3Date", &self.most_recent_note3_date);
-                w.opt("MostRecentNote3Message", &self.most_recent_note3_message);
-                w.opt("MostRecentNote3User", &self.most_recent_note3_user);
-                w.opt("MostRecentNote4Date", &self.most_recent_note4_date);
-                w.opt("MostRecentNote4Message", &self.most_recent_note4_message);
-                w.opt("MostRecentNote4User", &self.most_recent_note4_user);
-                w.opt("PatientBalance", &self.patient_balance);
-                w.opt("PatientFullName", &self.patient_full_name);
-                w.opt("PatientPayments", &self.patient_payments);
-                w.opt("PracticeId", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("Prefix", &self.prefix);
-                w.opt(
-                    "PrimaryCarePhysicianFullName",
-                    &self.primary_care_physician_full_name,
-                );
-                w.opt("PrimaryCarePhysicianId", &self.primary_care_physician_id);
-                w.opt(
-                    "PrimaryInsurancePolicyCompanyID",
-                    &self.primary_insurance_policy_company_id,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyCompanyName",
-                    &self.primary_insurance_policy_company_name,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyCopay",
-                    &self.primary_insurance_policy_copay,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyDeductible",
-                    &self.primary_insurance_policy_deductible,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyEffectiveEndDate",
-                    &self.primary_insurance_policy_effective_end_date,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyEffectiveStartDate",
-                    &self.primary_insurance_policy_effective_start_date,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyGroupNumber",
-                    &self.primary_insurance_policy_group_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredAddressLine1",
-                    &self.primary_insurance_policy_insured_address_line1,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredAddressLine2",
-                    &self.primary_insurance_policy_insured_address_line2,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredCity",
-                    &self.primary_insurance_policy_insured_city,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredCountry",
-                    &self.primary_insurance_policy_insured_country,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredDateOfBirth",
-                    &self.primary_insurance_policy_insured_date_of_birth,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredFullName",
-                    &self.primary_insurance_policy_insured_full_name,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredGender",
-                    &self.primary_insurance_policy_insured_gender,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredIDNumber",
-                    &self.primary_insurance_policy_insured_id_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredNotes",
-                    &self.primary_insurance_policy_insured_notes,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredSocialSecurityNumber",
-                    &self.primary_insurance_policy_insured_social_security_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredState",
-                    &self.primary_insurance_policy_insured_state,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredZipCode",
-                    &self.primary_insurance_policy_insured_zip_code,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyNumber",
-                    &self.primary_insurance_policy_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPatientRelationshipToInsured",
-                    &self.primary_insurance_policy_patient_relationship_to_insured,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanAddressLine1",
-                    &self.primary_insurance_policy_plan_address_line1,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanAddressLine2",
-                    &self.primary_insurance_policy_plan_address_line2,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanAdjusterFullName",
-                    &self.primary_insurance_policy_plan_adjuster_full_name,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanCity",
-                    &self.primary_insurance_policy_plan_city,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanCountry",
-                    &self.primary_insurance_policy_plan_country,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanFaxNumber",
-                    &self.primary_insurance_policy_plan_fax_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanFaxNumberExt",
-                    &self.primary_insurance_policy_plan_fax_number_ext,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanID",
-                    &self.primary_insurance_policy_plan_id,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanName",
-                    &self.primary_insurance_policy_plan_name,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanPhoneNumber",
-                    &self.primary_insurance_policy_plan_phone_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanPhoneNumberExt",
-                    &self.primary_insurance_policy_plan_phone_number_ext,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanState",
-                    &self.primary_insurance_policy_plan_state,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanZipCode",
-                    &self.primary_insurance_policy_plan_zip_code,
-                );
-                w.opt("ReferralSource", &self.referral_source);
-                w.opt("ReferringProviderFullName", &self.referring_provider_full_name);
-                w.opt("ReferringProviderId", &self.referring_provider_id);
-                w.opt("SSN", &self.ssn);
-                w.opt(
-                    "SecondaryInsurancePolicyCompanyID",
-                    &self.secondary_insurance_policy_company_id,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyCompanyName",
-                    &self.secondary_insurance_policy_company_name,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyCopay",
-                    &self.secondary_insurance_policy_copay,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyDeductible",
-                    &self.secondary_insurance_policy_deductible,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyEffectiveEndDate",
-                    &self.secondary_insurance_policy_effective_end_date,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyEffectiveStartDate",
-                    &self.secondary_insurance_policy_effective_start_date,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyGroupNumber",
-                    &self.secondary_insurance_policy_group_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredAddressLine1",
-                    &self.secondary_insurance_policy_insured_address_line1,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredAddressLine2",
-                    &self.secondary_insurance_policy_insured_address_line2,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredCity",
-                    &self.secondary_insurance_policy_insured_city,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredCountry",
-                    &self.secondary_insurance_policy_insured_country,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredDateOfBirth",
-                    &self.secondary_insurance_policy_insured_date_of_birth,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredFullName",
-                    &self.secondary_insurance_policy_insured_full_name,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredGender",
-                    &self.secondary_insurance_policy_insured_gender,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredIDNumber",
-                    &self.secondary_insurance_policy_insured_id_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredNotes",
-                    &self.secondary_insurance_policy_insured_notes,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredSocialSecurityNumber",
-                    &self.secondary_insurance_policy_insured_social_security_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredState",
-                    &self.secondary_insurance_policy_insured_state,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredZipCode",
-                    &self.secondary_insurance_policy_insured_zip_code,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyNumber",
-                    &self.secondary_insurance_policy_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPatientRelationshipToInsured",
-                    &self.secondary_insurance_policy_patient_relationship_to_insured,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanAddressLine1",
-                    &self.secondary_insurance_policy_plan_address_line1,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanAddressLine2",
-                    &self.secondary_insurance_policy_plan_address_line2,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanAdjusterFullName",
-                    &self.secondary_insurance_policy_plan_adjuster_full_name,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanCity",
-                    &self.secondary_insurance_policy_plan_city,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanCountry",
-                    &self.secondary_insurance_policy_plan_country,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanFaxNumber",
-                    &self.secondary_insurance_policy_plan_fax_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanFaxNumberExt",
-                    &self.secondary_insurance_policy_plan_fax_number_ext,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanID",
-                    &self.secondary_insurance_policy_plan_id,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanName",
-                    &self.secondary_insurance_policy_plan_name,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanPhoneNumber",
-                    &self.secondary_insurance_policy_plan_phone_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanPhoneNumberExt",
-                    &self.secondary_insurance_policy_plan_phone_number_ext,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanState",
-                    &self.secondary_insurance_policy_plan_state,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanZipCode",
-                    &self.secondary_insurance_policy_plan_zip_code,
-                );
-                w.opt("State", &self.state);
-                w.opt("StatementNote", &self.statement_note);
-                w.opt("Suffix", &self.suffix);
-                w.opt("TotalBalance", &self.total_balance);
-                w.opt("WorkPhone", &self.work_phone);
-                w.opt("WorkPhoneExt", &self.work_phone_ext);
-                w.opt("ZipCode", &self.zip_code);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -21781,6 +20762,509 @@ impl crate::xml::serde_struct::Fields for PatientData {
             193 => f.put(&mut x.work_phone_ext),
             _ => f.put(&mut x.zip_code),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AddressLine1", &self.address_line1);
+        w.opt("AddressLine2", &self.address_line2);
+        w.opt("Adjustments", &self.adjustments);
+        w.opt("Age", &self.age);
+        w.opt("AlertMessage", &self.alert_message);
+        w.opt(
+            "AlertShowWhenDisplayingPatientDetails",
+            &self.alert_show_when_displaying_patient_details,
+        );
+        w.opt(
+            "AlertShowWhenEnteringEncounters",
+            &self.alert_show_when_entering_encounters,
+        );
+        w.opt("AlertShowWhenPostingPayments", &self.alert_show_when_posting_payments);
+        w.opt(
+            "AlertShowWhenPreparingPatientStatements",
+            &self.alert_show_when_preparing_patient_statements,
+        );
+        w.opt(
+            "AlertShowWhenSchedulingAppointments",
+            &self.alert_show_when_scheduling_appointments,
+        );
+        w.opt(
+            "AlertShowWhenViewingClaimDetails",
+            &self.alert_show_when_viewing_claim_details,
+        );
+        w.opt("Cases", &self.cases);
+        w.opt("Charges", &self.charges);
+        w.opt("City", &self.city);
+        w.opt("CollectionCategoryName", &self.collection_category_name);
+        w.opt("Country", &self.country);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("DOB", &self.dob);
+        w.opt(
+            "DefaultCaseConditionRelatedToAbuse",
+            &self.default_case_condition_related_to_abuse,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToAutoAccident",
+            &self.default_case_condition_related_to_auto_accident,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToAutoAccidentState",
+            &self.default_case_condition_related_to_auto_accident_state,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToEPSDT",
+            &self.default_case_condition_related_to_epsdt,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToEmergency",
+            &self.default_case_condition_related_to_emergency,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToEmployment",
+            &self.default_case_condition_related_to_employment,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToFamilyPlanning",
+            &self.default_case_condition_related_to_family_planning,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToOther",
+            &self.default_case_condition_related_to_other,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToPregnancy",
+            &self.default_case_condition_related_to_pregnancy,
+        );
+        w.opt("DefaultCaseDatesAccidentDate", &self.default_case_dates_accident_date);
+        w.opt(
+            "DefaultCaseDatesAcuteManifestationDate",
+            &self.default_case_dates_acute_manifestation_date,
+        );
+        w.opt("DefaultCaseDatesInjuryEndDate", &self.default_case_dates_injury_end_date);
+        w.opt(
+            "DefaultCaseDatesInjuryStartDate",
+            &self.default_case_dates_injury_start_date,
+        );
+        w.opt(
+            "DefaultCaseDatesLastMenstrualPeriodDate",
+            &self.default_case_dates_last_menstrual_period_date,
+        );
+        w.opt("DefaultCaseDatesLastSeenDate", &self.default_case_dates_last_seen_date);
+        w.opt("DefaultCaseDatesLastXRayDate", &self.default_case_dates_last_x_ray_date);
+        w.opt("DefaultCaseDatesReferralDate", &self.default_case_dates_referral_date);
+        w.opt(
+            "DefaultCaseDatesRelatedDisabilityEndDate",
+            &self.default_case_dates_related_disability_end_date,
+        );
+        w.opt(
+            "DefaultCaseDatesRelatedDisabilityStartDate",
+            &self.default_case_dates_related_disability_start_date,
+        );
+        w.opt(
+            "DefaultCaseDatesRelatedHospitalizationEndDate",
+            &self.default_case_dates_related_hospitalization_end_date,
+        );
+        w.opt(
+            "DefaultCaseDatesRelatedHospitalizationStartDate",
+            &self.default_case_dates_related_hospitalization_start_date,
+        );
+        w.opt(
+            "DefaultCaseDatesSameOrSimilarIllnessEndDate",
+            &self.default_case_dates_same_or_similar_illness_end_date,
+        );
+        w.opt(
+            "DefaultCaseDatesSameOrSimilarIllnessStartDate",
+            &self.default_case_dates_same_or_similar_illness_start_date,
+        );
+        w.opt(
+            "DefaultCaseDatesUnableToWorkEndDate",
+            &self.default_case_dates_unable_to_work_end_date,
+        );
+        w.opt(
+            "DefaultCaseDatesUnableToWorkStartDate",
+            &self.default_case_dates_unable_to_work_start_date,
+        );
+        w.opt("DefaultCaseDescription", &self.default_case_description);
+        w.opt("DefaultCaseID", &self.default_case_id);
+        w.opt("DefaultCaseName", &self.default_case_name);
+        w.opt("DefaultCasePayerScenario", &self.default_case_payer_scenario);
+        w.opt(
+            "DefaultCaseReferringProviderFullName",
+            &self.default_case_referring_provider_full_name,
+        );
+        w.opt(
+            "DefaultCaseReferringProviderID",
+            &self.default_case_referring_provider_id,
+        );
+        w.opt(
+            "DefaultCaseSendPatientStatements",
+            &self.default_case_send_patient_statements,
+        );
+        w.opt(
+            "DefaultRenderingProviderFullName",
+            &self.default_rendering_provider_full_name,
+        );
+        w.opt("DefaultRenderingProviderId", &self.default_rendering_provider_id);
+        w.opt(
+            "DefaultServiceLocationBillingName",
+            &self.default_service_location_billing_name,
+        );
+        w.opt(
+            "DefaultServiceLocationFaxPhone",
+            &self.default_service_location_fax_phone,
+        );
+        w.opt(
+            "DefaultServiceLocationFaxPhoneExt",
+            &self.default_service_location_fax_phone_ext,
+        );
+        w.opt("DefaultServiceLocationId", &self.default_service_location_id);
+        w.opt("DefaultServiceLocationName", &self.default_service_location_name);
+        w.opt(
+            "DefaultServiceLocationNameAddressLine1",
+            &self.default_service_location_name_address_line1,
+        );
+        w.opt(
+            "DefaultServiceLocationNameAddressLine2",
+            &self.default_service_location_name_address_line2,
+        );
+        w.opt(
+            "DefaultServiceLocationNameCity",
+            &self.default_service_location_name_city,
+        );
+        w.opt(
+            "DefaultServiceLocationNameCountry",
+            &self.default_service_location_name_country,
+        );
+        w.opt(
+            "DefaultServiceLocationNameState",
+            &self.default_service_location_name_state,
+        );
+        w.opt(
+            "DefaultServiceLocationNameZipCode",
+            &self.default_service_location_name_zip_code,
+        );
+        w.opt("DefaultServiceLocationPhone", &self.default_service_location_phone);
+        w.opt(
+            "DefaultServiceLocationPhoneExt",
+            &self.default_service_location_phone_ext,
+        );
+        w.opt("EmailAddress", &self.email_address);
+        w.opt("EmergencyName", &self.emergency_name);
+        w.opt("EmergencyPhone", &self.emergency_phone);
+        w.opt("EmergencyPhoneExt", &self.emergency_phone_ext);
+        w.opt("EmployerName", &self.employer_name);
+        w.opt("EmploymentStatus", &self.employment_status);
+        w.opt("FirstName", &self.first_name);
+        w.opt("Gender", &self.gender);
+        w.opt("GuarantorDifferentThanPatient", &self.guarantor_different_than_patient);
+        w.opt("GuarantorFirstName", &self.guarantor_first_name);
+        w.opt("GuarantorLastName", &self.guarantor_last_name);
+        w.opt("GuarantorMiddleName", &self.guarantor_middle_name);
+        w.opt("GuarantorPrefix", &self.guarantor_prefix);
+        w.opt("GuarantorSuffix", &self.guarantor_suffix);
+        w.opt("HomePhone", &self.home_phone);
+        w.opt("HomePhoneExt", &self.home_phone_ext);
+        w.opt("ID", &self.id);
+        w.opt("InsuranceBalance", &self.insurance_balance);
+        w.opt("InsurancePayments", &self.insurance_payments);
+        w.opt("LastAppointmentDate", &self.last_appointment_date);
+        w.opt("LastDiagnosis", &self.last_diagnosis);
+        w.opt("LastEncounterDate", &self.last_encounter_date);
+        w.opt("LastModifiedDate", &self.last_modified_date);
+        w.opt("LastName", &self.last_name);
+        w.opt("LastPaymentDate", &self.last_payment_date);
+        w.opt("LastStatementDate", &self.last_statement_date);
+        w.opt("MaritalStatus", &self.marital_status);
+        w.opt("MedicalRecordNumber", &self.medical_record_number);
+        w.opt("MiddleName", &self.middle_name);
+        w.opt("MobilePhone", &self.mobile_phone);
+        w.opt("MobilePhoneExt", &self.mobile_phone_ext);
+        w.opt("MostRecentNote1Date", &self.most_recent_note1_date);
+        w.opt("MostRecentNote1Message", &self.most_recent_note1_message);
+        w.opt("MostRecentNote1User", &self.most_recent_note1_user);
+        w.opt("MostRecentNote2Date", &self.most_recent_note2_date);
+        w.opt("MostRecentNote2Message", &self.most_recent_note2_message);
+        w.opt("MostRecentNote2User", &self.most_recent_note2_user);
+        w.opt("MostRecentNote3Date", &self.most_recent_note3_date);
+        w.opt("MostRecentNote3Message", &self.most_recent_note3_message);
+        w.opt("MostRecentNote3User", &self.most_recent_note3_user);
+        w.opt("MostRecentNote4Date", &self.most_recent_note4_date);
+        w.opt("MostRecentNote4Message", &self.most_recent_note4_message);
+        w.opt("MostRecentNote4User", &self.most_recent_note4_user);
+        w.opt("PatientBalance", &self.patient_balance);
+        w.opt("PatientFullName", &self.patient_full_name);
+        w.opt("PatientPayments", &self.patient_payments);
+        w.opt("PracticeId", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("Prefix", &self.prefix);
+        w.opt("PrimaryCarePhysicianFullName", &self.primary_care_physician_full_name);
+        w.opt("PrimaryCarePhysicianId", &self.primary_care_physician_id);
+        w.opt(
+            "PrimaryInsurancePolicyCompanyID",
+            &self.primary_insurance_policy_company_id,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyCompanyName",
+            &self.primary_insurance_policy_company_name,
+        );
+        w.opt("PrimaryInsurancePolicyCopay", &self.primary_insurance_policy_copay);
+        w.opt(
+            "PrimaryInsurancePolicyDeductible",
+            &self.primary_insurance_policy_deductible,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyEffectiveEndDate",
+            &self.primary_insurance_policy_effective_end_date,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyEffectiveStartDate",
+            &self.primary_insurance_policy_effective_start_date,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyGroupNumber",
+            &self.primary_insurance_policy_group_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredAddressLine1",
+            &self.primary_insurance_policy_insured_address_line1,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredAddressLine2",
+            &self.primary_insurance_policy_insured_address_line2,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredCity",
+            &self.primary_insurance_policy_insured_city,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredCountry",
+            &self.primary_insurance_policy_insured_country,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredDateOfBirth",
+            &self.primary_insurance_policy_insured_date_of_birth,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredFullName",
+            &self.primary_insurance_policy_insured_full_name,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredGender",
+            &self.primary_insurance_policy_insured_gender,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredIDNumber",
+            &self.primary_insurance_policy_insured_id_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredNotes",
+            &self.primary_insurance_policy_insured_notes,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredSocialSecurityNumber",
+            &self.primary_insurance_policy_insured_social_security_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredState",
+            &self.primary_insurance_policy_insured_state,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredZipCode",
+            &self.primary_insurance_policy_insured_zip_code,
+        );
+        w.opt("PrimaryInsurancePolicyNumber", &self.primary_insurance_policy_number);
+        w.opt(
+            "PrimaryInsurancePolicyPatientRelationshipToInsured",
+            &self.primary_insurance_policy_patient_relationship_to_insured,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanAddressLine1",
+            &self.primary_insurance_policy_plan_address_line1,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanAddressLine2",
+            &self.primary_insurance_policy_plan_address_line2,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanAdjusterFullName",
+            &self.primary_insurance_policy_plan_adjuster_full_name,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanCity",
+            &self.primary_insurance_policy_plan_city,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanCountry",
+            &self.primary_insurance_policy_plan_country,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanFaxNumber",
+            &self.primary_insurance_policy_plan_fax_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanFaxNumberExt",
+            &self.primary_insurance_policy_plan_fax_number_ext,
+        );
+        w.opt("PrimaryInsurancePolicyPlanID", &self.primary_insurance_policy_plan_id);
+        w.opt(
+            "PrimaryInsurancePolicyPlanName",
+            &self.primary_insurance_policy_plan_name,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanPhoneNumber",
+            &self.primary_insurance_policy_plan_phone_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanPhoneNumberExt",
+            &self.primary_insurance_policy_plan_phone_number_ext,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanState",
+            &self.primary_insurance_policy_plan_state,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanZipCode",
+            &self.primary_insurance_policy_plan_zip_code,
+        );
+        w.opt("ReferralSource", &self.referral_source);
+        w.opt("ReferringProviderFullName", &self.referring_provider_full_name);
+        w.opt("ReferringProviderId", &self.referring_provider_id);
+        w.opt("SSN", &self.ssn);
+        w.opt(
+            "SecondaryInsurancePolicyCompanyID",
+            &self.secondary_insurance_policy_company_id,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyCompanyName",
+            &self.secondary_insurance_policy_company_name,
+        );
+        w.opt("SecondaryInsurancePolicyCopay", &self.secondary_insurance_policy_copay);
+        w.opt(
+            "SecondaryInsurancePolicyDeductible",
+            &self.secondary_insurance_policy_deductible,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyEffectiveEndDate",
+            &self.secondary_insurance_policy_effective_end_date,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyEffectiveStartDate",
+            &self.secondary_insurance_policy_effective_start_date,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyGroupNumber",
+            &self.secondary_insurance_policy_group_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredAddressLine1",
+            &self.secondary_insurance_policy_insured_address_line1,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredAddressLine2",
+            &self.secondary_insurance_policy_insured_address_line2,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredCity",
+            &self.secondary_insurance_policy_insured_city,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredCountry",
+            &self.secondary_insurance_policy_insured_country,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredDateOfBirth",
+            &self.secondary_insurance_policy_insured_date_of_birth,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredFullName",
+            &self.secondary_insurance_policy_insured_full_name,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredGender",
+            &self.secondary_insurance_policy_insured_gender,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredIDNumber",
+            &self.secondary_insurance_policy_insured_id_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredNotes",
+            &self.secondary_insurance_policy_insured_notes,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredSocialSecurityNumber",
+            &self.secondary_insurance_policy_insured_social_security_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredState",
+            &self.secondary_insurance_policy_insured_state,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredZipCode",
+            &self.secondary_insurance_policy_insured_zip_code,
+        );
+        w.opt("SecondaryInsurancePolicyNumber", &self.secondary_insurance_policy_number);
+        w.opt(
+            "SecondaryInsurancePolicyPatientRelationshipToInsured",
+            &self.secondary_insurance_policy_patient_relationship_to_insured,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanAddressLine1",
+            &self.secondary_insurance_policy_plan_address_line1,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanAddressLine2",
+            &self.secondary_insurance_policy_plan_address_line2,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanAdjusterFullName",
+            &self.secondary_insurance_policy_plan_adjuster_full_name,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanCity",
+            &self.secondary_insurance_policy_plan_city,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanCountry",
+            &self.secondary_insurance_policy_plan_country,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanFaxNumber",
+            &self.secondary_insurance_policy_plan_fax_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanFaxNumberExt",
+            &self.secondary_insurance_policy_plan_fax_number_ext,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanID",
+            &self.secondary_insurance_policy_plan_id,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanName",
+            &self.secondary_insurance_policy_plan_name,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanPhoneNumber",
+            &self.secondary_insurance_policy_plan_phone_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanPhoneNumberExt",
+            &self.secondary_insurance_policy_plan_phone_number_ext,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanState",
+            &self.secondary_insurance_policy_plan_state,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanZipCode",
+            &self.secondary_insurance_policy_plan_zip_code,
+        );
+        w.opt("State", &self.state);
+        w.opt("StatementNote", &self.statement_note);
+        w.opt("Suffix", &self.suffix);
+        w.opt("TotalBalance", &self.total_balance);
+        w.opt("WorkPhone", &self.work_phone);
+        w.opt("WorkPhoneExt", &self.work_phone_ext);
+        w.opt("ZipCode", &self.zip_code);
     }
 }
 
@@ -23303,91 +22787,7 @@ pub struct PatientCaseData {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientCaseData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientCaseData",
-            |w| {
-                w.opt("ConditionRelatedToAbuse", &self.condition_related_to_abuse);
-                w.opt(
-                    "ConditionRelatedToAutoAccident",
-                    &self.condition_related_to_auto_accident,
-                );
-                w.opt(
-                    "ConditionRelatedToAutoAccidentState",
-                    &self.condition_related_to_auto_accident_state,
-                );
-                w.opt("ConditionRelatedToEPSDT", &self.condition_related_to_epsdt);
-                w.opt(
-                    "ConditionRelatedToEmergency",
-                    &self.condition_related_to_emergency,
-                );
-                w.opt(
-                    "ConditionRelatedToEmployment",
-                    &self.condition_related_to_employment,
-                );
-                w.opt(
-                    "ConditionRelatedToFamilyPlanning",
-                    &self.condition_related_to_family_planning,
-                );
-                w.opt("ConditionRelatedToOther", &self.condition_related_to_other);
-                w.opt(
-                    "ConditionRelatedToPregnancy",
-                    &self.condition_related_to_pregnancy,
-                );
-                w.opt("DatesAccidentDate", &self.dates_accident_date);
-                w.opt(
-                    "DatesAcuteManifestationDate",
-                    &self.dates_acute_manifestation_date,
-                );
-                w.opt("DatesInjuryEndDate", &self.dates_injury_end_date);
-                w.opt("DatesInjuryStartDate", &self.dates_injury_start_date);
-                w.opt(
-                    "DatesLastMenstrualPeriodDate",
-                    &self.dates_last_menstrual_period_date,
-                );
-                w.opt("DatesLastSeenDate", &self.dates_last_seen_date);
-                w.opt("DatesLastXRayDate", &self.dates_last_x_ray_date);
-                w.opt("DatesReferralDate", &self.dates_referral_date);
-                w.opt(
-                    "DatesRelatedDisabilityEndDate",
-                    &self.dates_related_disability_end_date,
-                );
-                w.opt(
-                    "DatesRelatedDisabilityStartDate",
-                    &self.dates_related_disability_start_date,
-                );
-                w.opt(
-                    "DatesRelatedHospitalizationEndDate",
-                    &self.dates_related_hospitalization_end_date,
-                );
-                w.opt(
-                    "DatesRelatedHospitalizationStartDate",
-                    &self.dates_related_hospitalization_start_date,
-                );
-                w.opt(
-                    "DatesSameOrSimilarIllnessEndDate",
-                    &self.dates_same_or_similar_illness_end_date,
-                );
-                w.opt(
-                    "DatesSameOrSimilarIllnessStartDate",
-                    &self.dates_same_or_similar_illness_start_date,
-                );
-                w.opt("DatesUnableToWorkEndDate", &self.dates_unable_to_work_end_date);
-                w.opt(
-                    "DatesUnableToWorkStartDate",
-                    &self.dates_unable_to_work_start_date,
-                );
-                w.opt("Description", &self.description);
-                w.opt("InsurancePolicies", &self.insurance_policies);
-                w.opt("IsPrimaryCase", &self.is_primary_case);
-                w.opt("Name", &self.name);
-                w.opt("PatientCaseID", &self.patient_case_id);
-                w.opt("PayerScenario", &self.payer_scenario);
-                w.opt("ReferringProviderFullName", &self.referring_provider_full_name);
-                w.opt("ReferringProviderID", &self.referring_provider_id);
-                w.opt("SendPatientStatements", &self.send_patient_statements);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -23480,6 +22880,66 @@ impl crate::xml::serde_struct::Fields for PatientCaseData {
             32 => f.put(&mut x.referring_provider_id),
             _ => f.put(&mut x.send_patient_statements),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ConditionRelatedToAbuse", &self.condition_related_to_abuse);
+        w.opt(
+            "ConditionRelatedToAutoAccident",
+            &self.condition_related_to_auto_accident,
+        );
+        w.opt(
+            "ConditionRelatedToAutoAccidentState",
+            &self.condition_related_to_auto_accident_state,
+        );
+        w.opt("ConditionRelatedToEPSDT", &self.condition_related_to_epsdt);
+        w.opt("ConditionRelatedToEmergency", &self.condition_related_to_emergency);
+        w.opt("ConditionRelatedToEmployment", &self.condition_related_to_employment);
+        w.opt(
+            "ConditionRelatedToFamilyPlanning",
+            &self.condition_related_to_family_planning,
+        );
+        w.opt("ConditionRelatedToOther", &self.condition_related_to_other);
+        w.opt("ConditionRelatedToPregnancy", &self.condition_related_to_pregnancy);
+        w.opt("DatesAccidentDate", &self.dates_accident_date);
+        w.opt("DatesAcuteManifestationDate", &self.dates_acute_manifestation_date);
+        w.opt("DatesInjuryEndDate", &self.dates_injury_end_date);
+        w.opt("DatesInjuryStartDate", &self.dates_injury_start_date);
+        w.opt("DatesLastMenstrualPeriodDate", &self.dates_last_menstrual_period_date);
+        w.opt("DatesLastSeenDate", &self.dates_last_seen_date);
+        w.opt("DatesLastXRayDate", &self.dates_last_x_ray_date);
+        w.opt("DatesReferralDate", &self.dates_referral_date);
+        w.opt("DatesRelatedDisabilityEndDate", &self.dates_related_disability_end_date);
+        w.opt(
+            "DatesRelatedDisabilityStartDate",
+            &self.dates_related_disability_start_date,
+        );
+        w.opt(
+            "DatesRelatedHospitalizationEndDate",
+            &self.dates_related_hospitalization_end_date,
+        );
+        w.opt(
+            "DatesRelatedHospitalizationStartDate",
+            &self.dates_related_hospitalization_start_date,
+        );
+        w.opt(
+            "DatesSameOrSimilarIllnessEndDate",
+            &self.dates_same_or_similar_illness_end_date,
+        );
+        w.opt(
+            "DatesSameOrSimilarIllnessStartDate",
+            &self.dates_same_or_similar_illness_start_date,
+        );
+        w.opt("DatesUnableToWorkEndDate", &self.dates_unable_to_work_end_date);
+        w.opt("DatesUnableToWorkStartDate", &self.dates_unable_to_work_start_date);
+        w.opt("Description", &self.description);
+        w.opt("InsurancePolicies", &self.insurance_policies);
+        w.opt("IsPrimaryCase", &self.is_primary_case);
+        w.opt("Name", &self.name);
+        w.opt("PatientCaseID", &self.patient_case_id);
+        w.opt("PayerScenario", &self.payer_scenario);
+        w.opt("ReferringProviderFullName", &self.referring_provider_full_name);
+        w.opt("ReferringProviderID", &self.referring_provider_id);
+        w.opt("SendPatientStatements", &self.send_patient_statements);
     }
 }
 
@@ -23814,56 +23274,7 @@ pub struct PatientInsurancePolicyData {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientInsurancePolicyData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientInsurancePolicyData",
-            |w| {
-                w.opt("Authorizations", &self.authorizations);
-                w.opt("CompanyID", &self.company_id);
-                w.opt("CompanyName", &self.company_name);
-                w.opt("Copay", &self.copay);
-                w.opt("Deductible", &self.deductible);
-                w.opt("EffectiveEndDate", &self.effective_end_date);
-                w.opt("EffectiveStartDate", &self.effective_start_date);
-                w.opt("GroupNumber", &self.group_number);
-                w.opt("InsurancePolicyID", &self.insurance_policy_id);
-                w.opt("InsuredAddressLine1", &self.insured_address_line1);
-                w.opt("InsuredAddressLine2", &self.insured_address_line2);
-                w.opt("InsuredCity", &self.insured_city);
-                w.opt("InsuredCountry", &self.insured_country);
-                w.opt("InsuredDateOfBirth", &self.insured_date_of_birth);
-                w.opt("InsuredFullName", &self.insured_full_name);
-                w.opt("InsuredGender", &self.insured_gender);
-                w.opt("InsuredIDNumber", &self.insured_id_number);
-                w.opt("InsuredNotes", &self.insured_notes);
-                w.opt(
-                    "InsuredSocialSecurityNumber",
-                    &self.insured_social_security_number,
-                );
-                w.opt("InsuredState", &self.insured_state);
-                w.opt("InsuredZipCode", &self.insured_zip_code);
-                w.opt("Number", &self.number);
-                w.opt("PatientCaseID", &self.patient_case_id);
-                w.opt(
-                    "PatientRelationshipToInsured",
-                    &self.patient_relationship_to_insured,
-                );
-                w.opt("PlanAddressLine1", &self.plan_address_line1);
-                w.opt("PlanAddressLine2", &self.plan_address_line2);
-                w.opt("PlanAdjusterFullName", &self.plan_adjuster_full_name);
-                w.opt("PlanCity", &self.plan_city);
-                w.opt("PlanCountry", &self.plan_country);
-                w.opt("PlanFaxNumber", &self.plan_fax_number);
-                w.opt("PlanFaxNumberExt", &self.plan_fax_number_ext);
-                w.opt("PlanID", &self.plan_id);
-                w.opt("PlanName", &self.plan_name);
-                w.opt("PlanPhoneNumber", &self.plan_phone_number);
-                w.opt("PlanPhoneNumberExt", &self.plan_phone_number_ext);
-                w.opt("PlanState", &self.plan_state);
-                w.opt("PlanZipCode", &self.plan_zip_code);
-                w.opt("SyncWithEHR", &self.sync_with_ehr);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -23964,6 +23375,46 @@ impl crate::xml::serde_struct::Fields for PatientInsurancePolicyData {
             36 => f.put(&mut x.plan_zip_code),
             _ => f.put(&mut x.sync_with_ehr),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Authorizations", &self.authorizations);
+        w.opt("CompanyID", &self.company_id);
+        w.opt("CompanyName", &self.company_name);
+        w.opt("Copay", &self.copay);
+        w.opt("Deductible", &self.deductible);
+        w.opt("EffectiveEndDate", &self.effective_end_date);
+        w.opt("EffectiveStartDate", &self.effective_start_date);
+        w.opt("GroupNumber", &self.group_number);
+        w.opt("InsurancePolicyID", &self.insurance_policy_id);
+        w.opt("InsuredAddressLine1", &self.insured_address_line1);
+        w.opt("InsuredAddressLine2", &self.insured_address_line2);
+        w.opt("InsuredCity", &self.insured_city);
+        w.opt("InsuredCountry", &self.insured_country);
+        w.opt("InsuredDateOfBirth", &self.insured_date_of_birth);
+        w.opt("InsuredFullName", &self.insured_full_name);
+        w.opt("InsuredGender", &self.insured_gender);
+        w.opt("InsuredIDNumber", &self.insured_id_number);
+        w.opt("InsuredNotes", &self.insured_notes);
+        w.opt("InsuredSocialSecurityNumber", &self.insured_social_security_number);
+        w.opt("InsuredState", &self.insured_state);
+        w.opt("InsuredZipCode", &self.insured_zip_code);
+        w.opt("Number", &self.number);
+        w.opt("PatientCaseID", &self.patient_case_id);
+        w.opt("PatientRelationshipToInsured", &self.patient_relationship_to_insured);
+        w.opt("PlanAddressLine1", &self.plan_address_line1);
+        w.opt("PlanAddressLine2", &self.plan_address_line2);
+        w.opt("PlanAdjusterFullName", &self.plan_adjuster_full_name);
+        w.opt("PlanCity", &self.plan_city);
+        w.opt("PlanCountry", &self.plan_country);
+        w.opt("PlanFaxNumber", &self.plan_fax_number);
+        w.opt("PlanFaxNumberExt", &self.plan_fax_number_ext);
+        w.opt("PlanID", &self.plan_id);
+        w.opt("PlanName", &self.plan_name);
+        w.opt("PlanPhoneNumber", &self.plan_phone_number);
+        w.opt("PlanPhoneNumberExt", &self.plan_phone_number_ext);
+        w.opt("PlanState", &self.plan_state);
+        w.opt("PlanZipCode", &self.plan_zip_code);
+        w.opt("SyncWithEHR", &self.sync_with_ehr);
     }
 }
 
@@ -24172,25 +23623,7 @@ pub struct PatientInsurancePolicyAuthorizationData {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientInsurancePolicyAuthorizationData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientInsurancePolicyAuthorizationData",
-            |w| {
-                w.opt("AuthorizationNumber", &self.authorization_number);
-                w.opt("AuthorizedNumberOfVisits", &self.authorized_number_of_visits);
-                w.opt(
-                    "AuthorizedNumberOfVisitsUsed",
-                    &self.authorized_number_of_visits_used,
-                );
-                w.opt("ContactFullName", &self.contact_full_name);
-                w.opt("ContactPhone", &self.contact_phone);
-                w.opt("ContactPhoneExt", &self.contact_phone_ext);
-                w.opt("EndDate", &self.end_date);
-                w.opt("InsurancePolicyID", &self.insurance_policy_id);
-                w.opt("Notes", &self.notes);
-                w.opt("StartDate", &self.start_date);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -24235,6 +23668,18 @@ impl crate::xml::serde_struct::Fields for PatientInsurancePolicyAuthorizationDat
             8 => f.put(&mut x.notes),
             _ => f.put(&mut x.start_date),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AuthorizationNumber", &self.authorization_number);
+        w.opt("AuthorizedNumberOfVisits", &self.authorized_number_of_visits);
+        w.opt("AuthorizedNumberOfVisitsUsed", &self.authorized_number_of_visits_used);
+        w.opt("ContactFullName", &self.contact_full_name);
+        w.opt("ContactPhone", &self.contact_phone);
+        w.opt("ContactPhoneExt", &self.contact_phone_ext);
+        w.opt("EndDate", &self.end_date);
+        w.opt("InsurancePolicyID", &self.insurance_policy_id);
+        w.opt("Notes", &self.notes);
+        w.opt("StartDate", &self.start_date);
     }
 }
 
@@ -24323,14 +23768,7 @@ pub struct GetAppointmentReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetAppointmentReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetAppointmentReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Appointment", &self.appointment);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -24356,6 +23794,10 @@ impl crate::xml::serde_struct::Fields for GetAppointmentReq {
             0 => f.put(&mut x.request_header),
             _ => f.put(&mut x.appointment),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Appointment", &self.appointment);
     }
 }
 
@@ -24414,13 +23856,7 @@ pub struct AppointmentRead {
 #[cfg(feature = "serde")]
 impl serde::Serialize for AppointmentRead {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "AppointmentRead",
-            |w| {
-                w.field("AppointmentId", &self.appointment_id);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -24443,6 +23879,9 @@ impl crate::xml::serde_struct::Fields for AppointmentRead {
         f: F,
     ) -> Result<(), F::Error> {
         f.put(&mut x.appointment_id)
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("AppointmentId", &self.appointment_id);
     }
 }
 
@@ -24498,15 +23937,7 @@ pub struct GetAppointmentResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetAppointmentResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetAppointmentResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("Appointment", &self.appointment);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -24537,6 +23968,11 @@ impl crate::xml::serde_struct::Fields for GetAppointmentResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.appointment),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("Appointment", &self.appointment);
     }
 }
 
@@ -24598,15 +24034,7 @@ pub struct GetAppointmentsReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetAppointmentsReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetAppointmentsReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Fields", &self.fields);
-                w.field("Filter", &self.filter);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -24633,6 +24061,11 @@ impl crate::xml::serde_struct::Fields for GetAppointmentsReq {
             1 => f.put(&mut x.fields),
             _ => f.put(&mut x.filter),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Fields", &self.fields);
+        w.field("Filter", &self.filter);
     }
 }
 
@@ -24844,87 +24277,7 @@ pub struct AppointmentFieldsToReturn {
 #[cfg(feature = "serde")]
 impl serde::Serialize for AppointmentFieldsToReturn {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "AppointmentFieldsToReturn",
-            |w| {
-                w.opt("AllDay", &self.all_day);
-                w.opt("AppointmentDuration", &self.appointment_duration);
-                w.opt("AppointmentReason1", &self.appointment_reason1);
-                w.opt("AppointmentReason10", &self.appointment_reason10);
-                w.opt("AppointmentReason2", &self.appointment_reason2);
-                w.opt("AppointmentReason3", &self.appointment_reason3);
-                w.opt("AppointmentReason4", &self.appointment_reason4);
-                w.opt("AppointmentReason5", &self.appointment_reason5);
-                w.opt("AppointmentReason6", &self.appointment_reason6);
-                w.opt("AppointmentReason7", &self.appointment_reason7);
-                w.opt("AppointmentReason8", &self.appointment_reason8);
-                w.opt("AppointmentReason9", &self.appointment_reason9);
-                w.opt("AppointmentReasonID1", &self.appointment_reason_id1);
-                w.opt("AppointmentReasonID10", &self.appointment_reason_id10);
-                w.opt("AppointmentReasonID2", &self.appointment_reason_id2);
-                w.opt("AppointmentReasonID3", &self.appointment_reason_id3);
-                w.opt("AppointmentReasonID4", &self.appointment_reason_id4);
-                w.opt("AppointmentReasonID5", &self.appointment_reason_id5);
-                w.opt("AppointmentReasonID6", &self.appointment_reason_id6);
-                w.opt("AppointmentReasonID7", &self.appointment_reason_id7);
-                w.opt("AppointmentReasonID8", &self.appointment_reason_id8);
-                w.opt("AppointmentReasonID9", &self.appointment_reason_id9);
-                w.opt("AuthorizationEndDate", &self.authorization_end_date);
-                w.opt("AuthorizationID", &self.authorization_id);
-                w.opt("AuthorizationInsurancePlan", &self.authorization_insurance_plan);
-                w.opt("AuthorizationNumber", &self.authorization_number);
-                w.opt("AuthorizationStartDate", &self.authorization_start_date);
-                w.opt("ConfirmationStatus", &self.confirmation_status);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("EndDate", &self.end_date);
-                w.opt("ID", &self.id);
-                w.opt("LastModifiedDate", &self.last_modified_date);
-                w.opt("Notes", &self.notes);
-                w.opt("PatientCaseID", &self.patient_case_id);
-                w.opt("PatientCaseName", &self.patient_case_name);
-                w.opt("PatientCasePayerScenario", &self.patient_case_payer_scenario);
-                w.opt("PatientFullName", &self.patient_full_name);
-                w.opt("PatientID", &self.patient_id);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("Recurring", &self.recurring);
-                w.opt("ResourceID1", &self.resource_id1);
-                w.opt("ResourceID10", &self.resource_id10);
-                w.opt("ResourceID2", &self.resource_id2);
-                w.opt("ResourceID3", &self.resource_id3);
-                w.opt("ResourceID4", &self.resource_id4);
-                w.opt("ResourceID5", &self.resource_id5);
-                w.opt("ResourceID6", &self.resource_id6);
-                w.opt("ResourceID7", &self.resource_id7);
-                w.opt("ResourceID8", &self.resource_id8);
-                w.opt("ResourceID9", &self.resource_id9);
-                w.opt("ResourceName1", &self.resource_name1);
-                w.opt("ResourceName10", &self.resource_name10);
-                w.opt("ResourceName2", &self.resource_name2);
-                w.opt("ResourceName3", &self.resource_name3);
-                w.opt("ResourceName4", &self.resource_name4);
-                w.opt("ResourceName5", &self.resource_name5);
-                w.opt("ResourceName6", &self.resource_name6);
-                w.opt("ResourceName7", &self.resource_name7);
-                w.opt("ResourceName8", &self.resource_name8);
-                w.opt("ResourceName9", &self.resource_name9);
-                w.opt("ResourceTypeID1", &self.resource_type_id1);
-                w.opt("ResourceTypeID10", &self.resource_type_id10);
-                w.opt("ResourceTypeID2", &self.resource_type_id2);
-                w.opt("ResourceTypeID3", &self.resource_type_id3);
-                w.opt("ResourceTypeID4", &self.resource_type_id4);
-                w.opt("ResourceTypeID5", &self.resource_type_id5);
-                w.opt("ResourceTypeID6", &self.resource_type_id6);
-                w.opt("ResourceTypeID7", &self.resource_type_id7);
-                w.opt("ResourceTypeID8", &self.resource_type_id8);
-                w.opt("ResourceTypeID9", &self.resource_type_id9);
-                w.opt("ServiceLocationID", &self.service_location_id);
-                w.opt("ServiceLocationName", &self.service_location_name);
-                w.opt("StartDate", &self.start_date);
-                w.opt("Type", &self.r#type);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -25099,6 +24452,83 @@ impl crate::xml::serde_struct::Fields for AppointmentFieldsToReturn {
             73 => f.put(&mut x.start_date),
             _ => f.put(&mut x.r#type),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AllDay", &self.all_day);
+        w.opt("AppointmentDuration", &self.appointment_duration);
+        w.opt("AppointmentReason1", &self.appointment_reason1);
+        w.opt("AppointmentReason10", &self.appointment_reason10);
+        w.opt("AppointmentReason2", &self.appointment_reason2);
+        w.opt("AppointmentReason3", &self.appointment_reason3);
+        w.opt("AppointmentReason4", &self.appointment_reason4);
+        w.opt("AppointmentReason5", &self.appointment_reason5);
+        w.opt("AppointmentReason6", &self.appointment_reason6);
+        w.opt("AppointmentReason7", &self.appointment_reason7);
+        w.opt("AppointmentReason8", &self.appointment_reason8);
+        w.opt("AppointmentReason9", &self.appointment_reason9);
+        w.opt("AppointmentReasonID1", &self.appointment_reason_id1);
+        w.opt("AppointmentReasonID10", &self.appointment_reason_id10);
+        w.opt("AppointmentReasonID2", &self.appointment_reason_id2);
+        w.opt("AppointmentReasonID3", &self.appointment_reason_id3);
+        w.opt("AppointmentReasonID4", &self.appointment_reason_id4);
+        w.opt("AppointmentReasonID5", &self.appointment_reason_id5);
+        w.opt("AppointmentReasonID6", &self.appointment_reason_id6);
+        w.opt("AppointmentReasonID7", &self.appointment_reason_id7);
+        w.opt("AppointmentReasonID8", &self.appointment_reason_id8);
+        w.opt("AppointmentReasonID9", &self.appointment_reason_id9);
+        w.opt("AuthorizationEndDate", &self.authorization_end_date);
+        w.opt("AuthorizationID", &self.authorization_id);
+        w.opt("AuthorizationInsurancePlan", &self.authorization_insurance_plan);
+        w.opt("AuthorizationNumber", &self.authorization_number);
+        w.opt("AuthorizationStartDate", &self.authorization_start_date);
+        w.opt("ConfirmationStatus", &self.confirmation_status);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("EndDate", &self.end_date);
+        w.opt("ID", &self.id);
+        w.opt("LastModifiedDate", &self.last_modified_date);
+        w.opt("Notes", &self.notes);
+        w.opt("PatientCaseID", &self.patient_case_id);
+        w.opt("PatientCaseName", &self.patient_case_name);
+        w.opt("PatientCasePayerScenario", &self.patient_case_payer_scenario);
+        w.opt("PatientFullName", &self.patient_full_name);
+        w.opt("PatientID", &self.patient_id);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("Recurring", &self.recurring);
+        w.opt("ResourceID1", &self.resource_id1);
+        w.opt("ResourceID10", &self.resource_id10);
+        w.opt("ResourceID2", &self.resource_id2);
+        w.opt("ResourceID3", &self.resource_id3);
+        w.opt("ResourceID4", &self.resource_id4);
+        w.opt("ResourceID5", &self.resource_id5);
+        w.opt("ResourceID6", &self.resource_id6);
+        w.opt("ResourceID7", &self.resource_id7);
+        w.opt("ResourceID8", &self.resource_id8);
+        w.opt("ResourceID9", &self.resource_id9);
+        w.opt("ResourceName1", &self.resource_name1);
+        w.opt("ResourceName10", &self.resource_name10);
+        w.opt("ResourceName2", &self.resource_name2);
+        w.opt("ResourceName3", &self.resource_name3);
+        w.opt("ResourceName4", &self.resource_name4);
+        w.opt("ResourceName5", &self.resource_name5);
+        w.opt("ResourceName6", &self.resource_name6);
+        w.opt("ResourceName7", &self.resource_name7);
+        w.opt("ResourceName8", &self.resource_name8);
+        w.opt("ResourceName9", &self.resource_name9);
+        w.opt("ResourceTypeID1", &self.resource_type_id1);
+        w.opt("ResourceTypeID10", &self.resource_type_id10);
+        w.opt("ResourceTypeID2", &self.resource_type_id2);
+        w.opt("ResourceTypeID3", &self.resource_type_id3);
+        w.opt("ResourceTypeID4", &self.resource_type_id4);
+        w.opt("ResourceTypeID5", &self.resource_type_id5);
+        w.opt("ResourceTypeID6", &self.resource_type_id6);
+        w.opt("ResourceTypeID7", &self.resource_type_id7);
+        w.opt("ResourceTypeID8", &self.resource_type_id8);
+        w.opt("ResourceTypeID9", &self.resource_type_id9);
+        w.opt("ServiceLocationID", &self.service_location_id);
+        w.opt("ServiceLocationName", &self.service_location_name);
+        w.opt("StartDate", &self.start_date);
+        w.opt("Type", &self.r#type);
     }
 }
 
@@ -25440,28 +24870,7 @@ pub struct AppointmentFilter {
 #[cfg(feature = "serde")]
 impl serde::Serialize for AppointmentFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "AppointmentFilter",
-            |w| {
-                w.opt("AppointmentReason", &self.appointment_reason);
-                w.opt("ConfirmationStatus", &self.confirmation_status);
-                w.opt("EndDate", &self.end_date);
-                w.opt("FromCreatedDate", &self.from_created_date);
-                w.opt("FromLastModifiedDate", &self.from_last_modified_date);
-                w.opt("PatientCasePayerScenario", &self.patient_case_payer_scenario);
-                w.opt("PatientFullName", &self.patient_full_name);
-                w.opt("PatientID", &self.patient_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("ResourceName", &self.resource_name);
-                w.opt("ServiceLocationName", &self.service_location_name);
-                w.opt("StartDate", &self.start_date);
-                w.opt("TimeZoneOffsetFromGMT", &self.time_zone_offset_from_gmt);
-                w.opt("ToCreatedDate", &self.to_created_date);
-                w.opt("ToLastModifiedDate", &self.to_last_modified_date);
-                w.opt("Type", &self.r#type);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -25518,6 +24927,24 @@ impl crate::xml::serde_struct::Fields for AppointmentFilter {
             14 => f.put(&mut x.to_last_modified_date),
             _ => f.put(&mut x.r#type),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AppointmentReason", &self.appointment_reason);
+        w.opt("ConfirmationStatus", &self.confirmation_status);
+        w.opt("EndDate", &self.end_date);
+        w.opt("FromCreatedDate", &self.from_created_date);
+        w.opt("FromLastModifiedDate", &self.from_last_modified_date);
+        w.opt("PatientCasePayerScenario", &self.patient_case_payer_scenario);
+        w.opt("PatientFullName", &self.patient_full_name);
+        w.opt("PatientID", &self.patient_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("ResourceName", &self.resource_name);
+        w.opt("ServiceLocationName", &self.service_location_name);
+        w.opt("StartDate", &self.start_date);
+        w.opt("TimeZoneOffsetFromGMT", &self.time_zone_offset_from_gmt);
+        w.opt("ToCreatedDate", &self.to_created_date);
+        w.opt("ToLastModifiedDate", &self.to_last_modified_date);
+        w.opt("Type", &self.r#type);
     }
 }
 
@@ -25652,15 +25079,7 @@ pub struct GetAppointmentsResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetAppointmentsResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetAppointmentsResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("Appointments", &self.appointments);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -25691,6 +25110,11 @@ impl crate::xml::serde_struct::Fields for GetAppointmentsResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.appointments),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("Appointments", &self.appointments);
     }
 }
 
@@ -26000,87 +25424,7 @@ pub struct AppointmentData {
 #[cfg(feature = "serde")]
 impl serde::Serialize for AppointmentData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "AppointmentData",
-            |w| {
-                w.opt("AllDay", &self.all_day);
-                w.opt("AppointmentDuration", &self.appointment_duration);
-                w.opt("AppointmentReason1", &self.appointment_reason1);
-                w.opt("AppointmentReason10", &self.appointment_reason10);
-                w.opt("AppointmentReason2", &self.appointment_reason2);
-                w.opt("AppointmentReason3", &self.appointment_reason3);
-                w.opt("AppointmentReason4", &self.appointment_reason4);
-                w.opt("AppointmentReason5", &self.appointment_reason5);
-                w.opt("AppointmentReason6", &self.appointment_reason6);
-                w.opt("AppointmentReason7", &self.appointment_reason7);
-                w.opt("AppointmentReason8", &self.appointment_reason8);
-                w.opt("AppointmentReason9", &self.appointment_reason9);
-                w.opt("AppointmentReasonID1", &self.appointment_reason_id1);
-                w.opt("AppointmentReasonID10", &self.appointment_reason_id10);
-                w.opt("AppointmentReasonID2", &self.appointment_reason_id2);
-                w.opt("AppointmentReasonID3", &self.appointment_reason_id3);
-                w.opt("AppointmentReasonID4", &self.appointment_reason_id4);
-                w.opt("AppointmentReasonID5", &self.appointment_reason_id5);
-                w.opt("AppointmentReasonID6", &self.appointment_reason_id6);
-                w.opt("AppointmentReasonID7", &self.appointment_reason_id7);
-                w.opt("AppointmentReasonID8", &self.appointment_reason_id8);
-                w.opt("AppointmentReasonID9", &self.appointment_reason_id9);
-                w.opt("AuthorizationEndDate", &self.authorization_end_date);
-                w.opt("AuthorizationID", &self.authorization_id);
-                w.opt("AuthorizationInsurancePlan", &self.authorization_insurance_plan);
-                w.opt("AuthorizationNumber", &self.authorization_number);
-                w.opt("AuthorizationStartDate", &self.authorization_start_date);
-                w.opt("ConfirmationStatus", &self.confirmation_status);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("EndDate", &self.end_date);
-                w.opt("ID", &self.id);
-                w.opt("LastModifiedDate", &self.last_modified_date);
-                w.opt("Notes", &self.notes);
-                w.opt("PatientCaseID", &self.patient_case_id);
-                w.opt("PatientCaseName", &self.patient_case_name);
-                w.opt("PatientCasePayerScenario", &self.patient_case_payer_scenario);
-                w.opt("PatientFullName", &self.patient_full_name);
-                w.opt("PatientID", &self.patient_id);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("Recurring", &self.recurring);
-                w.opt("ResourceID1", &self.resource_id1);
-                w.opt("ResourceID10", &self.resource_id10);
-                w.opt("ResourceID2", &self.resource_id2);
-                w.opt("ResourceID3", &self.resource_id3);
-                w.opt("ResourceID4", &self.resource_id4);
-                w.opt("ResourceID5", &self.resource_id5);
-                w.opt("ResourceID6", &self.resource_id6);
-                w.opt("ResourceID7", &self.resource_id7);
-                w.opt("ResourceID8", &self.resource_id8);
-                w.opt("ResourceID9", &self.resource_id9);
-                w.opt("ResourceName1", &self.resource_name1);
-                w.opt("ResourceName10", &self.resource_name10);
-                w.opt("ResourceName2", &self.resource_name2);
-                w.opt("ResourceName3", &self.resource_name3);
-                w.opt("ResourceName4", &self.resource_name4);
-                w.opt("ResourceName5", &self.resource_name5);
-                w.opt("ResourceName6", &self.resource_name6);
-                w.opt("ResourceName7", &self.resource_name7);
-                w.opt("ResourceName8", &self.resource_name8);
-                w.opt("ResourceName9", &self.resource_name9);
-                w.opt("ResourceTypeID1", &self.resource_type_id1);
-                w.opt("ResourceTypeID10", &self.resource_type_id10);
-                w.opt("ResourceTypeID2", &self.resource_type_id2);
-                w.opt("ResourceTypeID3", &self.resource_type_id3);
-                w.opt("ResourceTypeID4", &self.resource_type_id4);
-                w.opt("ResourceTypeID5", &self.resource_type_id5);
-                w.opt("ResourceTypeID6", &self.resource_type_id6);
-                w.opt("ResourceTypeID7", &self.resource_type_id7);
-                w.opt("ResourceTypeID8", &self.resource_type_id8);
-                w.opt("ResourceTypeID9", &self.resource_type_id9);
-                w.opt("ServiceLocationID", &self.service_location_id);
-                w.opt("ServiceLocationName", &self.service_location_name);
-                w.opt("StartDate", &self.start_date);
-                w.opt("Type", &self.r#type);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -26255,6 +25599,83 @@ impl crate::xml::serde_struct::Fields for AppointmentData {
             73 => f.put(&mut x.start_date),
             _ => f.put(&mut x.r#type),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AllDay", &self.all_day);
+        w.opt("AppointmentDuration", &self.appointment_duration);
+        w.opt("AppointmentReason1", &self.appointment_reason1);
+        w.opt("AppointmentReason10", &self.appointment_reason10);
+        w.opt("AppointmentReason2", &self.appointment_reason2);
+        w.opt("AppointmentReason3", &self.appointment_reason3);
+        w.opt("AppointmentReason4", &self.appointment_reason4);
+        w.opt("AppointmentReason5", &self.appointment_reason5);
+        w.opt("AppointmentReason6", &self.appointment_reason6);
+        w.opt("AppointmentReason7", &self.appointment_reason7);
+        w.opt("AppointmentReason8", &self.appointment_reason8);
+        w.opt("AppointmentReason9", &self.appointment_reason9);
+        w.opt("AppointmentReasonID1", &self.appointment_reason_id1);
+        w.opt("AppointmentReasonID10", &self.appointment_reason_id10);
+        w.opt("AppointmentReasonID2", &self.appointment_reason_id2);
+        w.opt("AppointmentReasonID3", &self.appointment_reason_id3);
+        w.opt("AppointmentReasonID4", &self.appointment_reason_id4);
+        w.opt("AppointmentReasonID5", &self.appointment_reason_id5);
+        w.opt("AppointmentReasonID6", &self.appointment_reason_id6);
+        w.opt("AppointmentReasonID7", &self.appointment_reason_id7);
+        w.opt("AppointmentReasonID8", &self.appointment_reason_id8);
+        w.opt("AppointmentReasonID9", &self.appointment_reason_id9);
+        w.opt("AuthorizationEndDate", &self.authorization_end_date);
+        w.opt("AuthorizationID", &self.authorization_id);
+        w.opt("AuthorizationInsurancePlan", &self.authorization_insurance_plan);
+        w.opt("AuthorizationNumber", &self.authorization_number);
+        w.opt("AuthorizationStartDate", &self.authorization_start_date);
+        w.opt("ConfirmationStatus", &self.confirmation_status);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("EndDate", &self.end_date);
+        w.opt("ID", &self.id);
+        w.opt("LastModifiedDate", &self.last_modified_date);
+        w.opt("Notes", &self.notes);
+        w.opt("PatientCaseID", &self.patient_case_id);
+        w.opt("PatientCaseName", &self.patient_case_name);
+        w.opt("PatientCasePayerScenario", &self.patient_case_payer_scenario);
+        w.opt("PatientFullName", &self.patient_full_name);
+        w.opt("PatientID", &self.patient_id);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("Recurring", &self.recurring);
+        w.opt("ResourceID1", &self.resource_id1);
+        w.opt("ResourceID10", &self.resource_id10);
+        w.opt("ResourceID2", &self.resource_id2);
+        w.opt("ResourceID3", &self.resource_id3);
+        w.opt("ResourceID4", &self.resource_id4);
+        w.opt("ResourceID5", &self.resource_id5);
+        w.opt("ResourceID6", &self.resource_id6);
+        w.opt("ResourceID7", &self.resource_id7);
+        w.opt("ResourceID8", &self.resource_id8);
+        w.opt("ResourceID9", &self.resource_id9);
+        w.opt("ResourceName1", &self.resource_name1);
+        w.opt("ResourceName10", &self.resource_name10);
+        w.opt("ResourceName2", &self.resource_name2);
+        w.opt("ResourceName3", &self.resource_name3);
+        w.opt("ResourceName4", &self.resource_name4);
+        w.opt("ResourceName5", &self.resource_name5);
+        w.opt("ResourceName6", &self.resource_name6);
+        w.opt("ResourceName7", &self.resource_name7);
+        w.opt("ResourceName8", &self.resource_name8);
+        w.opt("ResourceName9", &self.resource_name9);
+        w.opt("ResourceTypeID1", &self.resource_type_id1);
+        w.opt("ResourceTypeID10", &self.resource_type_id10);
+        w.opt("ResourceTypeID2", &self.resource_type_id2);
+        w.opt("ResourceTypeID3", &self.resource_type_id3);
+        w.opt("ResourceTypeID4", &self.resource_type_id4);
+        w.opt("ResourceTypeID5", &self.resource_type_id5);
+        w.opt("ResourceTypeID6", &self.resource_type_id6);
+        w.opt("ResourceTypeID7", &self.resource_type_id7);
+        w.opt("ResourceTypeID8", &self.resource_type_id8);
+        w.opt("ResourceTypeID9", &self.resource_type_id9);
+        w.opt("ServiceLocationID", &self.service_location_id);
+        w.opt("ServiceLocationName", &self.service_location_name);
+        w.opt("StartDate", &self.start_date);
+        w.opt("Type", &self.r#type);
     }
 }
 
@@ -26544,15 +25965,7 @@ pub struct GetChargesReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetChargesReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetChargesReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Fields", &self.fields);
-                w.field("Filter", &self.filter);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -26579,6 +25992,11 @@ impl crate::xml::serde_struct::Fields for GetChargesReq {
             1 => f.put(&mut x.fields),
             _ => f.put(&mut x.filter),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Fields", &self.fields);
+        w.field("Filter", &self.filter);
     }
 }
 
@@ -26998,383 +26416,7 @@ pub struct ChargeFieldsToReturn {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ChargeFieldsToReturn {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ChargeFieldsToReturn",
-            |w| {
-                w.opt("AdjustedCharges", &self.adjusted_charges);
-                w.opt("AllowedAmount", &self.allowed_amount);
-                w.opt("AppointmentID", &self.appointment_id);
-                w.opt("BatchNumber", &self.batch_number);
-                w.opt("BilledTo", &self.billed_to);
-                w.opt("CaseName", &self.case_name);
-                w.opt("CasePayerScenario", &self.case_payer_scenario);
-                w.opt("CopayAmount", &self.copay_amount);
-                w.opt("CopayCategory", &self.copay_category);
-                w.opt("CopayMethod", &self.copay_method);
-                w.opt("CopayReference", &self.copay_reference);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt(
-                    "DoNotSendClaimElectronically",
-                    &self.do_not_send_claim_electronically,
-                );
-                w.opt(
-                    "DoNotSendElectronicallyToSecondary",
-                    &self.do_not_send_electronically_to_secondary,
-                );
-                w.opt("EClaimNote", &self.e_claim_note);
-                w.opt("EClaimNoteType", &self.e_claim_note_type);
-                w.opt("EncounterDiagnosisID1", &self.encounter_diagnosis_id1);
-                w.opt("EncounterDiagnosisID2", &self.encounter_diagnosis_id2);
-                w.opt("EncounterDiagnosisID3", &self.encounter_diagnosis_id3);
-                w.opt("EncounterDiagnosisID4", &self.encounter_diagnosis_id4);
-                w.opt("EncounterID", &self.encounter_id);
-                w.opt("EncounterProcedureID", &self.encounter_procedure_id);
-                w.opt("EncounterStatus", &self.encounter_status);
-                w.opt("ExpectedAmount", &self.expected_amount);
-                w.opt("HospitalizationEndDate", &self.hospitalization_end_date);
-                w.opt("HospitalizationStartDate", &self.hospitalization_start_date);
-                w.opt("ID", &self.id);
-                w.opt("InsuranceBalance", &self.insurance_balance);
-                w.opt("LastModifiedDate", &self.last_modified_date);
-                w.opt("LineNote", &self.line_note);
-                w.opt("LocalUseBox10d", &self.local_use_box10d);
-                w.opt("LocalUseBox19", &self.local_use_box19);
-                w.opt("Minutes", &self.minutes);
-                w.opt("OtherAdjustment", &self.other_adjustment);
-                w.opt("OtherPaymentAmount", &self.other_payment_amount);
-                w.opt("OtherPaymentCategoryDesc", &self.other_payment_category_desc);
-                w.opt("OtherPaymentID", &self.other_payment_id);
-                w.opt("OtherPaymentMethodDesc", &self.other_payment_method_desc);
-                w.opt("OtherPaymentPostingDate", &self.other_payment_posting_date);
-                w.opt("OtherPaymentRef", &self.other_payment_ref);
-                w.opt("PatientBalance", &self.patient_balance);
-                w.opt("PatientBatchID", &self.patient_batch_id);
-                w.opt("PatientDateOfBirth", &self.patient_date_of_birth);
-                w.opt("PatientFirstBillDate", &self.patient_first_bill_date);
-                w.opt("PatientFirstName", &self.patient_first_name);
-                w.opt("PatientID", &self.patient_id);
-                w.opt("PatientLastBillDate", &self.patient_last_bill_date);
-                w.opt("PatientLastName", &self.patient_last_name);
-                w.opt("PatientMiddleName", &self.patient_middle_name);
-                w.opt("PatientName", &self.patient_name);
-                w.opt("PatientPaymentAmount", &self.patient_payment_amount);
-                w.opt("PatientPaymentCategoryDesc", &self.patient_payment_category_desc);
-                w.opt("PatientPaymentID", &self.patient_payment_id);
-                w.opt("PatientPaymentMethodDesc", &self.patient_payment_method_desc);
-                w.opt("PatientPaymentPostingDate", &self.patient_payment_posting_date);
-                w.opt("PatientPaymentRef", &self.patient_payment_ref);
-                w.opt("PostingDate", &self.posting_date);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt(
-                    "PrimaryInsuranceAddressLine1",
-                    &self.primary_insurance_address_line1,
-                );
-                w.opt(
-                    "PrimaryInsuranceAddressLine2",
-                    &self.primary_insurance_address_line2,
-                );
-                w.opt(
-                    "PrimaryInsuranceAdjudicationDate",
-                    &self.primary_insurance_adjudication_date,
-                );
-                w.opt("PrimaryInsuranceBatchID", &self.primary_insurance_batch_id);
-                w.opt("PrimaryInsuranceCity", &self.primary_insurance_city);
-                w.opt(
-                    "PrimaryInsuranceCompanyName",
-                    &self.primary_insurance_company_name,
-                );
-                w.opt("PrimaryInsuranceCountry", &self.primary_insurance_country);
-                w.opt(
-                    "PrimaryInsuranceFirstBillDate",
-                    &self.primary_insurance_first_bill_date,
-                );
-                w.opt(
-                    "PrimaryInsuranceInsuranceAllowed",
-                    &self.primary_insurance_insurance_allowed,
-                );
-                w.opt(
-                    "PrimaryInsuranceInsuranceCoinsurance",
-                    &self.primary_insurance_insurance_coinsurance,
-                );
-                w.opt(
-                    "PrimaryInsuranceInsuranceContractAdjustment",
-                    &self.primary_insurance_insurance_contract_adjustment,
-                );
-                w.opt(
-                    "PrimaryInsuranceInsuranceContractAdjustmentReason",
-                    &self.primary_insurance_insurance_contract_adjustment_reason,
-                );
-                w.opt(
-                    "PrimaryInsuranceInsuranceCopay",
-                    &self.primary_insurance_insurance_copay,
-                );
-                w.opt(
-                    "PrimaryInsuranceInsuranceDeductible",
-                    &self.primary_insurance_insurance_deductible,
-                );
-                w.opt(
-                    "PrimaryInsuranceInsurancePayment",
-                    &self.primary_insurance_insurance_payment,
-                );
-                w.opt(
-                    "PrimaryInsuranceInsuranceSecondaryAdjustment",
-                    &self.primary_insurance_insurance_secondary_adjustment,
-                );
-                w.opt(
-                    "PrimaryInsuranceInsuranceSecondaryAdjustmentReason",
-                    &self.primary_insurance_insurance_secondary_adjustment_reason,
-                );
-                w.opt(
-                    "PrimaryInsuranceLastBillDate",
-                    &self.primary_insurance_last_bill_date,
-                );
-                w.opt(
-                    "PrimaryInsurancePaymentCategoryDesc",
-                    &self.primary_insurance_payment_category_desc,
-                );
-                w.opt("PrimaryInsurancePaymentID", &self.primary_insurance_payment_id);
-                w.opt(
-                    "PrimaryInsurancePaymentMethodDesc",
-                    &self.primary_insurance_payment_method_desc,
-                );
-                w.opt(
-                    "PrimaryInsurancePaymentPostingDate",
-                    &self.primary_insurance_payment_posting_date,
-                );
-                w.opt("PrimaryInsurancePaymentRef", &self.primary_insurance_payment_ref);
-                w.opt("PrimaryInsurancePlanName", &self.primary_insurance_plan_name);
-                w.opt("PrimaryInsuranceState", &self.primary_insurance_state);
-                w.opt("PrimaryInsuranceZipCode", &self.primary_insurance_zip_code);
-                w.opt("ProcedureCode", &self.procedure_code);
-                w.opt("ProcedureCodeCategory", &self.procedure_code_category);
-                w.opt("ProcedureModifier1", &self.procedure_modifier1);
-                w.opt("ProcedureModifier2", &self.procedure_modifier2);
-                w.opt("ProcedureModifier3", &self.procedure_modifier3);
-                w.opt("ProcedureModifier4", &self.procedure_modifier4);
-                w.opt("ProcedureName", &self.procedure_name);
-                w.opt("Receipts", &self.receipts);
-                w.opt("RefCode", &self.ref_code);
-                w.opt("ReferringProviderID", &self.referring_provider_id);
-                w.opt("ReferringProviderName", &self.referring_provider_name);
-                w.opt("RenderingProviderID", &self.rendering_provider_id);
-                w.opt("RenderingProviderName", &self.rendering_provider_name);
-                w.opt("SchedulingProviderID", &self.scheduling_provider_id);
-                w.opt("SchedulingProviderName", &self.scheduling_provider_name);
-                w.opt(
-                    "SecondaryInsuranceAddressLine1",
-                    &self.secondary_insurance_address_line1,
-                );
-                w.opt(
-                    "SecondaryInsuranceAddressLine2",
-                    &self.secondary_insurance_address_line2,
-                );
-                w.opt(
-                    "SecondaryInsuranceAdjudicationDate",
-                    &self.secondary_insurance_adjudication_date,
-                );
-                w.opt("SecondaryInsuranceBatchID", &self.secondary_insurance_batch_id);
-                w.opt("SecondaryInsuranceCity", &self.secondary_insurance_city);
-                w.opt(
-                    "SecondaryInsuranceCompanyName",
-                    &self.secondary_insurance_company_name,
-                );
-                w.opt("SecondaryInsuranceCountry", &self.secondary_insurance_country);
-                w.opt(
-                    "SecondaryInsuranceFirstBillDate",
-                    &self.secondary_insurance_first_bill_date,
-                );
-                w.opt(
-                    "SecondaryInsuranceInsuranceAllowed",
-                    &self.secondary_insurance_insurance_allowed,
-                );
-                w.opt(
-                    "SecondaryInsuranceInsuranceCoinsurance",
-                    &self.secondary_insurance_insurance_coinsurance,
-                );
-                w.opt(
-                    "SecondaryInsuranceInsuranceContractAdjustment",
-                    &self.secondary_insurance_insurance_contract_adjustment,
-                );
-                w.opt(
-                    "SecondaryInsuranceInsuranceContractAdjustmentReason",
-                    &self.secondary_insurance_insurance_contract_adjustment_reason,
-                );
-                w.opt(
-                    "SecondaryInsuranceInsuranceCopay",
-                    &self.secondary_insurance_insurance_copay,
-                );
-                w.opt(
-                    "SecondaryInsuranceInsuranceDeductible",
-                    &self.secondary_insurance_insurance_deductible,
-                );
-                w.opt(
-                    "SecondaryInsuranceInsurancePayment",
-                    &self.secondary_insurance_insurance_payment,
-                );
-                w.opt(
-                    "SecondaryInsuranceInsuranceSecondaryAdjustment",
-                    &self.secondary_insurance_insurance_secondary_adjustment,
-                );
-                w.opt(
-                    "SecondaryInsuranceInsuranceSecondaryAdjustmentReason",
-                    &self.secondary_insurance_insurance_secondary_adjustment_reason,
-                );
-                w.opt(
-                    "SecondaryInsuranceLastBillDate",
-                    &self.secondary_insurance_last_bill_date,
-                );
-                w.opt(
-                    "SecondaryInsurancePaymentCategoryDesc",
-                    &self.secondary_insurance_payment_category_desc,
-                );
-                w.opt(
-                    "SecondaryInsurancePaymentID",
-                    &self.secondary_insurance_payment_id,
-                );
-                w.opt(
-                    "SecondaryInsurancePaymentMethodDesc",
-                    &self.secondary_insurance_payment_method_desc,
-                );
-                w.opt(
-                    "SecondaryInsurancePaymentPostingDate",
-                    &self.secondary_insurance_payment_posting_date,
-                );
-                w.opt(
-                    "SecondaryInsurancePaymentRef",
-                    &self.secondary_insurance_payment_ref,
-                );
-                w.opt("SecondaryInsurancePlanName", &self.secondary_insurance_plan_name);
-                w.opt("SecondaryInsuranceState", &self.secondary_insurance_state);
-                w.opt("SecondaryInsuranceZipCode", &self.secondary_insurance_zip_code);
-                w.opt("ServiceEndDate", &self.service_end_date);
-                w.opt("ServiceLocationBillingName", &self.service_location_billing_name);
-                w.opt("ServiceLocationCLIANumber", &self.service_location_clia_number);
-                w.opt("ServiceLocationFacilityID", &self.service_location_facility_id);
-                w.opt(
-                    "ServiceLocationFacilityIdType",
-                    &self.service_location_facility_id_type,
-                );
-                w.opt("ServiceLocationFax", &self.service_location_fax);
-                w.opt("ServiceLocationFaxExt", &self.service_location_fax_ext);
-                w.opt("ServiceLocationId", &self.service_location_id);
-                w.opt("ServiceLocationNPI", &self.service_location_npi);
-                w.opt("ServiceLocationName", &self.service_location_name);
-                w.opt(
-                    "ServiceLocationNameAddressLine1",
-                    &self.service_location_name_address_line1,
-                );
-                w.opt(
-                    "ServiceLocationNameAddressLine2",
-                    &self.service_location_name_address_line2,
-                );
-                w.opt("ServiceLocationNameCity", &self.service_location_name_city);
-                w.opt("ServiceLocationNameCountry", &self.service_location_name_country);
-                w.opt("ServiceLocationNameState", &self.service_location_name_state);
-                w.opt(
-                    "ServiceLocationNameZipCode",
-                    &self.service_location_name_zip_code,
-                );
-                w.opt("ServiceLocationPhone", &self.service_location_phone);
-                w.opt("ServiceLocationPhoneExt", &self.service_location_phone_ext);
-                w.opt(
-                    "ServiceLocationPlaceOfServiceCode",
-                    &self.service_location_place_of_service_code,
-                );
-                w.opt(
-                    "ServiceLocationPlaceOfServiceName",
-                    &self.service_location_place_of_service_name,
-                );
-                w.opt("ServiceStartDate", &self.service_start_date);
-                w.opt("Status", &self.status);
-                w.opt("SupervisingProviderID", &self.supervising_provider_id);
-                w.opt("SupervisingProviderName", &self.supervising_provider_name);
-                w.opt(
-                    "TertiaryInsuranceAddressLine1",
-                    &self.tertiary_insurance_address_line1,
-                );
-                w.opt(
-                    "TertiaryInsuranceAddressLine2",
-                    &self.tertiary_insurance_address_line2,
-                );
-                w.opt(
-                    "TertiaryInsuranceAdjudicationDate",
-                    &self.tertiary_insurance_adjudication_date,
-                );
-                w.opt("TertiaryInsuranceBatchID", &self.tertiary_insurance_batch_id);
-                w.opt("TertiaryInsuranceCity", &self.tertiary_insurance_city);
-                w.opt(
-                    "TertiaryInsuranceCompanyName",
-                    &self.tertiary_insurance_company_name,
-                );
-                w.opt(
-                    "TertiaryInsuranceCompanyPlanName",
-                    &self.tertiary_insurance_company_plan_name,
-                );
-                w.opt("TertiaryInsuranceCountry", &self.tertiary_insurance_country);
-                w.opt(
-                    "TertiaryInsuranceInsuranceAllowed",
-                    &self.tertiary_insurance_insurance_allowed,
-                );
-                w.opt(
-                    "TertiaryInsuranceInsuranceCoinsurance",
-                    &self.tertiary_insurance_insurance_coinsurance,
-                );
-                w.opt(
-                    "TertiaryInsuranceInsuranceContractAdjustment",
-                    &self.tertiary_insurance_insurance_contract_adjustment,
-                );
-                w.opt(
-                    "TertiaryInsuranceInsuranceContractAdjustmentReason",
-                    &self.tertiary_insurance_insurance_contract_adjustment_reason,
-                );
-                w.opt(
-                    "TertiaryInsuranceInsuranceCopay",
-                    &self.tertiary_insurance_insurance_copay,
-                );
-                w.opt(
-                    "TertiaryInsuranceInsuranceDeductible",
-                    &self.tertiary_insurance_insurance_deductible,
-                );
-                w.opt(
-                    "TertiaryInsuranceInsurancePayment",
-                    &self.tertiary_insurance_insurance_payment,
-                );
-                w.opt(
-                    "TertiaryInsuranceInsuranceSecondaryAdjustment",
-                    &self.tertiary_insurance_insurance_secondary_adjustment,
-                );
-                w.opt(
-                    "TertiaryInsuranceInsuranceSecondaryAdjustmentReason",
-                    &self.tertiary_insurance_insurance_secondary_adjustment_reason,
-                );
-                w.opt(
-                    "TertiaryInsurancePaymentCategoryDesc",
-                    &self.tertiary_insurance_payment_category_desc,
-                );
-                w.opt("TertiaryInsurancePaymentID", &self.tertiary_insurance_payment_id);
-                w.opt(
-                    "TertiaryInsurancePaymentMethodDesc",
-                    &self.tertiary_insurance_payment_method_desc,
-                );
-                w.opt(
-                    "TertiaryInsurancePaymentPostingDate",
-                    &self.tertiary_insurance_payment_posting_date,
-                );
-                w.opt(
-                    "TertiaryInsurancePaymentRef",
-                    &self.tertiary_insurance_payment_ref,
-                );
-                w.opt("TertiaryInsuranceState", &self.tertiary_insurance_state);
-                w.opt("TertiaryInsuranceZipCode", &self.tertiary_insurance_zip_code);
-                w.opt("TotalBalance", &self.total_balance);
-                w.opt("TotalCharges", &self.total_charges);
-                w.opt("TypeOfService", &self.type_of_service);
-                w.opt("UnitCharge", &self.unit_charge);
-                w.opt("Units", &self.units);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -27759,6 +26801,325 @@ impl crate::xml::serde_struct::Fields for ChargeFieldsToReturn {
             177 => f.put(&mut x.unit_charge),
             _ => f.put(&mut x.units),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AdjustedCharges", &self.adjusted_charges);
+        w.opt("AllowedAmount", &self.allowed_amount);
+        w.opt("AppointmentID", &self.appointment_id);
+        w.opt("BatchNumber", &self.batch_number);
+        w.opt("BilledTo", &self.billed_to);
+        w.opt("CaseName", &self.case_name);
+        w.opt("CasePayerScenario", &self.case_payer_scenario);
+        w.opt("CopayAmount", &self.copay_amount);
+        w.opt("CopayCategory", &self.copay_category);
+        w.opt("CopayMethod", &self.copay_method);
+        w.opt("CopayReference", &self.copay_reference);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("DoNotSendClaimElectronically", &self.do_not_send_claim_electronically);
+        w.opt(
+            "DoNotSendElectronicallyToSecondary",
+            &self.do_not_send_electronically_to_secondary,
+        );
+        w.opt("EClaimNote", &self.e_claim_note);
+        w.opt("EClaimNoteType", &self.e_claim_note_type);
+        w.opt("EncounterDiagnosisID1", &self.encounter_diagnosis_id1);
+        w.opt("EncounterDiagnosisID2", &self.encounter_diagnosis_id2);
+        w.opt("EncounterDiagnosisID3", &self.encounter_diagnosis_id3);
+        w.opt("EncounterDiagnosisID4", &self.encounter_diagnosis_id4);
+        w.opt("EncounterID", &self.encounter_id);
+        w.opt("EncounterProcedureID", &self.encounter_procedure_id);
+        w.opt("EncounterStatus", &self.encounter_status);
+        w.opt("ExpectedAmount", &self.expected_amount);
+        w.opt("HospitalizationEndDate", &self.hospitalization_end_date);
+        w.opt("HospitalizationStartDate", &self.hospitalization_start_date);
+        w.opt("ID", &self.id);
+        w.opt("InsuranceBalance", &self.insurance_balance);
+        w.opt("LastModifiedDate", &self.last_modified_date);
+        w.opt("LineNote", &self.line_note);
+        w.opt("LocalUseBox10d", &self.local_use_box10d);
+        w.opt("LocalUseBox19", &self.local_use_box19);
+        w.opt("Minutes", &self.minutes);
+        w.opt("OtherAdjustment", &self.other_adjustment);
+        w.opt("OtherPaymentAmount", &self.other_payment_amount);
+        w.opt("OtherPaymentCategoryDesc", &self.other_payment_category_desc);
+        w.opt("OtherPaymentID", &self.other_payment_id);
+        w.opt("OtherPaymentMethodDesc", &self.other_payment_method_desc);
+        w.opt("OtherPaymentPostingDate", &self.other_payment_posting_date);
+        w.opt("OtherPaymentRef", &self.other_payment_ref);
+        w.opt("PatientBalance", &self.patient_balance);
+        w.opt("PatientBatchID", &self.patient_batch_id);
+        w.opt("PatientDateOfBirth", &self.patient_date_of_birth);
+        w.opt("PatientFirstBillDate", &self.patient_first_bill_date);
+        w.opt("PatientFirstName", &self.patient_first_name);
+        w.opt("PatientID", &self.patient_id);
+        w.opt("PatientLastBillDate", &self.patient_last_bill_date);
+        w.opt("PatientLastName", &self.patient_last_name);
+        w.opt("PatientMiddleName", &self.patient_middle_name);
+        w.opt("PatientName", &self.patient_name);
+        w.opt("PatientPaymentAmount", &self.patient_payment_amount);
+        w.opt("PatientPaymentCategoryDesc", &self.patient_payment_category_desc);
+        w.opt("PatientPaymentID", &self.patient_payment_id);
+        w.opt("PatientPaymentMethodDesc", &self.patient_payment_method_desc);
+        w.opt("PatientPaymentPostingDate", &self.patient_payment_posting_date);
+        w.opt("PatientPaymentRef", &self.patient_payment_ref);
+        w.opt("PostingDate", &self.posting_date);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("PrimaryInsuranceAddressLine1", &self.primary_insurance_address_line1);
+        w.opt("PrimaryInsuranceAddressLine2", &self.primary_insurance_address_line2);
+        w.opt(
+            "PrimaryInsuranceAdjudicationDate",
+            &self.primary_insurance_adjudication_date,
+        );
+        w.opt("PrimaryInsuranceBatchID", &self.primary_insurance_batch_id);
+        w.opt("PrimaryInsuranceCity", &self.primary_insurance_city);
+        w.opt("PrimaryInsuranceCompanyName", &self.primary_insurance_company_name);
+        w.opt("PrimaryInsuranceCountry", &self.primary_insurance_country);
+        w.opt("PrimaryInsuranceFirstBillDate", &self.primary_insurance_first_bill_date);
+        w.opt(
+            "PrimaryInsuranceInsuranceAllowed",
+            &self.primary_insurance_insurance_allowed,
+        );
+        w.opt(
+            "PrimaryInsuranceInsuranceCoinsurance",
+            &self.primary_insurance_insurance_coinsurance,
+        );
+        w.opt(
+            "PrimaryInsuranceInsuranceContractAdjustment",
+            &self.primary_insurance_insurance_contract_adjustment,
+        );
+        w.opt(
+            "PrimaryInsuranceInsuranceContractAdjustmentReason",
+            &self.primary_insurance_insurance_contract_adjustment_reason,
+        );
+        w.opt("PrimaryInsuranceInsuranceCopay", &self.primary_insurance_insurance_copay);
+        w.opt(
+            "PrimaryInsuranceInsuranceDeductible",
+            &self.primary_insurance_insurance_deductible,
+        );
+        w.opt(
+            "PrimaryInsuranceInsurancePayment",
+            &self.primary_insurance_insurance_payment,
+        );
+        w.opt(
+            "PrimaryInsuranceInsuranceSecondaryAdjustment",
+            &self.primary_insurance_insurance_secondary_adjustment,
+        );
+        w.opt(
+            "PrimaryInsuranceInsuranceSecondaryAdjustmentReason",
+            &self.primary_insurance_insurance_secondary_adjustment_reason,
+        );
+        w.opt("PrimaryInsuranceLastBillDate", &self.primary_insurance_last_bill_date);
+        w.opt(
+            "PrimaryInsurancePaymentCategoryDesc",
+            &self.primary_insurance_payment_category_desc,
+        );
+        w.opt("PrimaryInsurancePaymentID", &self.primary_insurance_payment_id);
+        w.opt(
+            "PrimaryInsurancePaymentMethodDesc",
+            &self.primary_insurance_payment_method_desc,
+        );
+        w.opt(
+            "PrimaryInsurancePaymentPostingDate",
+            &self.primary_insurance_payment_posting_date,
+        );
+        w.opt("PrimaryInsurancePaymentRef", &self.primary_insurance_payment_ref);
+        w.opt("PrimaryInsurancePlanName", &self.primary_insurance_plan_name);
+        w.opt("PrimaryInsuranceState", &self.primary_insurance_state);
+        w.opt("PrimaryInsuranceZipCode", &self.primary_insurance_zip_code);
+        w.opt("ProcedureCode", &self.procedure_code);
+        w.opt("ProcedureCodeCategory", &self.procedure_code_category);
+        w.opt("ProcedureModifier1", &self.procedure_modifier1);
+        w.opt("ProcedureModifier2", &self.procedure_modifier2);
+        w.opt("ProcedureModifier3", &self.procedure_modifier3);
+        w.opt("ProcedureModifier4", &self.procedure_modifier4);
+        w.opt("ProcedureName", &self.procedure_name);
+        w.opt("Receipts", &self.receipts);
+        w.opt("RefCode", &self.ref_code);
+        w.opt("ReferringProviderID", &self.referring_provider_id);
+        w.opt("ReferringProviderName", &self.referring_provider_name);
+        w.opt("RenderingProviderID", &self.rendering_provider_id);
+        w.opt("RenderingProviderName", &self.rendering_provider_name);
+        w.opt("SchedulingProviderID", &self.scheduling_provider_id);
+        w.opt("SchedulingProviderName", &self.scheduling_provider_name);
+        w.opt("SecondaryInsuranceAddressLine1", &self.secondary_insurance_address_line1);
+        w.opt("SecondaryInsuranceAddressLine2", &self.secondary_insurance_address_line2);
+        w.opt(
+            "SecondaryInsuranceAdjudicationDate",
+            &self.secondary_insurance_adjudication_date,
+        );
+        w.opt("SecondaryInsuranceBatchID", &self.secondary_insurance_batch_id);
+        w.opt("SecondaryInsuranceCity", &self.secondary_insurance_city);
+        w.opt("SecondaryInsuranceCompanyName", &self.secondary_insurance_company_name);
+        w.opt("SecondaryInsuranceCountry", &self.secondary_insurance_country);
+        w.opt(
+            "SecondaryInsuranceFirstBillDate",
+            &self.secondary_insurance_first_bill_date,
+        );
+        w.opt(
+            "SecondaryInsuranceInsuranceAllowed",
+            &self.secondary_insurance_insurance_allowed,
+        );
+        w.opt(
+            "SecondaryInsuranceInsuranceCoinsurance",
+            &self.secondary_insurance_insurance_coinsurance,
+        );
+        w.opt(
+            "SecondaryInsuranceInsuranceContractAdjustment",
+            &self.secondary_insurance_insurance_contract_adjustment,
+        );
+        w.opt(
+            "SecondaryInsuranceInsuranceContractAdjustmentReason",
+            &self.secondary_insurance_insurance_contract_adjustment_reason,
+        );
+        w.opt(
+            "SecondaryInsuranceInsuranceCopay",
+            &self.secondary_insurance_insurance_copay,
+        );
+        w.opt(
+            "SecondaryInsuranceInsuranceDeductible",
+            &self.secondary_insurance_insurance_deductible,
+        );
+        w.opt(
+            "SecondaryInsuranceInsurancePayment",
+            &self.secondary_insurance_insurance_payment,
+        );
+        w.opt(
+            "SecondaryInsuranceInsuranceSecondaryAdjustment",
+            &self.secondary_insurance_insurance_secondary_adjustment,
+        );
+        w.opt(
+            "SecondaryInsuranceInsuranceSecondaryAdjustmentReason",
+            &self.secondary_insurance_insurance_secondary_adjustment_reason,
+        );
+        w.opt(
+            "SecondaryInsuranceLastBillDate",
+            &self.secondary_insurance_last_bill_date,
+        );
+        w.opt(
+            "SecondaryInsurancePaymentCategoryDesc",
+            &self.secondary_insurance_payment_category_desc,
+        );
+        w.opt("SecondaryInsurancePaymentID", &self.secondary_insurance_payment_id);
+        w.opt(
+            "SecondaryInsurancePaymentMethodDesc",
+            &self.secondary_insurance_payment_method_desc,
+        );
+        w.opt(
+            "SecondaryInsurancePaymentPostingDate",
+            &self.secondary_insurance_payment_posting_date,
+        );
+        w.opt("SecondaryInsurancePaymentRef", &self.secondary_insurance_payment_ref);
+        w.opt("SecondaryInsurancePlanName", &self.secondary_insurance_plan_name);
+        w.opt("SecondaryInsuranceState", &self.secondary_insurance_state);
+        w.opt("SecondaryInsuranceZipCode", &self.secondary_insurance_zip_code);
+        w.opt("ServiceEndDate", &self.service_end_date);
+        w.opt("ServiceLocationBillingName", &self.service_location_billing_name);
+        w.opt("ServiceLocationCLIANumber", &self.service_location_clia_number);
+        w.opt("ServiceLocationFacilityID", &self.service_location_facility_id);
+        w.opt("ServiceLocationFacilityIdType", &self.service_location_facility_id_type);
+        w.opt("ServiceLocationFax", &self.service_location_fax);
+        w.opt("ServiceLocationFaxExt", &self.service_location_fax_ext);
+        w.opt("ServiceLocationId", &self.service_location_id);
+        w.opt("ServiceLocationNPI", &self.service_location_npi);
+        w.opt("ServiceLocationName", &self.service_location_name);
+        w.opt(
+            "ServiceLocationNameAddressLine1",
+            &self.service_location_name_address_line1,
+        );
+        w.opt(
+            "ServiceLocationNameAddressLine2",
+            &self.service_location_name_address_line2,
+        );
+        w.opt("ServiceLocationNameCity", &self.service_location_name_city);
+        w.opt("ServiceLocationNameCountry", &self.service_location_name_country);
+        w.opt("ServiceLocationNameState", &self.service_location_name_state);
+        w.opt("ServiceLocationNameZipCode", &self.service_location_name_zip_code);
+        w.opt("ServiceLocationPhone", &self.service_location_phone);
+        w.opt("ServiceLocationPhoneExt", &self.service_location_phone_ext);
+        w.opt(
+            "ServiceLocationPlaceOfServiceCode",
+            &self.service_location_place_of_service_code,
+        );
+        w.opt(
+            "ServiceLocationPlaceOfServiceName",
+            &self.service_location_place_of_service_name,
+        );
+        w.opt("ServiceStartDate", &self.service_start_date);
+        w.opt("Status", &self.status);
+        w.opt("SupervisingProviderID", &self.supervising_provider_id);
+        w.opt("SupervisingProviderName", &self.supervising_provider_name);
+        w.opt("TertiaryInsuranceAddressLine1", &self.tertiary_insurance_address_line1);
+        w.opt("TertiaryInsuranceAddressLine2", &self.tertiary_insurance_address_line2);
+        w.opt(
+            "TertiaryInsuranceAdjudicationDate",
+            &self.tertiary_insurance_adjudication_date,
+        );
+        w.opt("TertiaryInsuranceBatchID", &self.tertiary_insurance_batch_id);
+        w.opt("TertiaryInsuranceCity", &self.tertiary_insurance_city);
+        w.opt("TertiaryInsuranceCompanyName", &self.tertiary_insurance_company_name);
+        w.opt(
+            "TertiaryInsuranceCompanyPlanName",
+            &self.tertiary_insurance_company_plan_name,
+        );
+        w.opt("TertiaryInsuranceCountry", &self.tertiary_insurance_country);
+        w.opt(
+            "TertiaryInsuranceInsuranceAllowed",
+            &self.tertiary_insurance_insurance_allowed,
+        );
+        w.opt(
+            "TertiaryInsuranceInsuranceCoinsurance",
+            &self.tertiary_insurance_insurance_coinsurance,
+        );
+        w.opt(
+            "TertiaryInsuranceInsuranceContractAdjustment",
+            &self.tertiary_insurance_insurance_contract_adjustment,
+        );
+        w.opt(
+            "TertiaryInsuranceInsuranceContractAdjustmentReason",
+            &self.tertiary_insurance_insurance_contract_adjustment_reason,
+        );
+        w.opt(
+            "TertiaryInsuranceInsuranceCopay",
+            &self.tertiary_insurance_insurance_copay,
+        );
+        w.opt(
+            "TertiaryInsuranceInsuranceDeductible",
+            &self.tertiary_insurance_insurance_deductible,
+        );
+        w.opt(
+            "TertiaryInsuranceInsurancePayment",
+            &self.tertiary_insurance_insurance_payment,
+        );
+        w.opt(
+            "TertiaryInsuranceInsuranceSecondaryAdjustment",
+            &self.tertiary_insurance_insurance_secondary_adjustment,
+        );
+        w.opt(
+            "TertiaryInsuranceInsuranceSecondaryAdjustmentReason",
+            &self.tertiary_insurance_insurance_secondary_adjustment_reason,
+        );
+        w.opt(
+            "TertiaryInsurancePaymentCategoryDesc",
+            &self.tertiary_insurance_payment_category_desc,
+        );
+        w.opt("TertiaryInsurancePaymentID", &self.tertiary_insurance_payment_id);
+        w.opt(
+            "TertiaryInsurancePaymentMethodDesc",
+            &self.tertiary_insurance_payment_method_desc,
+        );
+        w.opt(
+            "TertiaryInsurancePaymentPostingDate",
+            &self.tertiary_insurance_payment_posting_date,
+        );
+        w.opt("TertiaryInsurancePaymentRef", &self.tertiary_insurance_payment_ref);
+        w.opt("TertiaryInsuranceState", &self.tertiary_insurance_state);
+        w.opt("TertiaryInsuranceZipCode", &self.tertiary_insurance_zip_code);
+        w.opt("TotalBalance", &self.total_balance);
+        w.opt("TotalCharges", &self.total_charges);
+        w.opt("TypeOfService", &self.type_of_service);
+        w.opt("UnitCharge", &self.unit_charge);
+        w.opt("Units", &self.units);
     }
 }
 
@@ -28845,34 +28206,7 @@ pub struct ChargeFilter {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ChargeFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ChargeFilter",
-            |w| {
-                w.opt("BatchNumber", &self.batch_number);
-                w.opt("BilledTo", &self.billed_to);
-                w.opt("CasePayerScenario", &self.case_payer_scenario);
-                w.opt("DiagnosisCode", &self.diagnosis_code);
-                w.opt("EncounterStatus", &self.encounter_status);
-                w.opt("FromCreatedDate", &self.from_created_date);
-                w.opt("FromLastModifiedDate", &self.from_last_modified_date);
-                w.opt("FromPostingDate", &self.from_posting_date);
-                w.opt("FromServiceDate", &self.from_service_date);
-                w.opt("IncludeUnapprovedCharges", &self.include_unapproved_charges);
-                w.opt("PatientName", &self.patient_name);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("ProcedureCode", &self.procedure_code);
-                w.opt("ReferringProviderFullName", &self.referring_provider_full_name);
-                w.opt("RenderingProviderFullName", &self.rendering_provider_full_name);
-                w.opt("SchedulingProviderFullName", &self.scheduling_provider_full_name);
-                w.opt("ServiceLocationName", &self.service_location_name);
-                w.opt("Status", &self.status);
-                w.opt("ToCreatedDate", &self.to_created_date);
-                w.opt("ToLastModifiedDate", &self.to_last_modified_date);
-                w.opt("ToPostingDate", &self.to_posting_date);
-                w.opt("ToServiceDate", &self.to_service_date);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -28941,6 +28275,30 @@ impl crate::xml::serde_struct::Fields for ChargeFilter {
             20 => f.put(&mut x.to_posting_date),
             _ => f.put(&mut x.to_service_date),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("BatchNumber", &self.batch_number);
+        w.opt("BilledTo", &self.billed_to);
+        w.opt("CasePayerScenario", &self.case_payer_scenario);
+        w.opt("DiagnosisCode", &self.diagnosis_code);
+        w.opt("EncounterStatus", &self.encounter_status);
+        w.opt("FromCreatedDate", &self.from_created_date);
+        w.opt("FromLastModifiedDate", &self.from_last_modified_date);
+        w.opt("FromPostingDate", &self.from_posting_date);
+        w.opt("FromServiceDate", &self.from_service_date);
+        w.opt("IncludeUnapprovedCharges", &self.include_unapproved_charges);
+        w.opt("PatientName", &self.patient_name);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("ProcedureCode", &self.procedure_code);
+        w.opt("ReferringProviderFullName", &self.referring_provider_full_name);
+        w.opt("RenderingProviderFullName", &self.rendering_provider_full_name);
+        w.opt("SchedulingProviderFullName", &self.scheduling_provider_full_name);
+        w.opt("ServiceLocationName", &self.service_location_name);
+        w.opt("Status", &self.status);
+        w.opt("ToCreatedDate", &self.to_created_date);
+        w.opt("ToLastModifiedDate", &self.to_last_modified_date);
+        w.opt("ToPostingDate", &self.to_posting_date);
+        w.opt("ToServiceDate", &self.to_service_date);
     }
 }
 
@@ -29109,15 +28467,7 @@ pub struct GetChargesResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetChargesResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetChargesResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("Charges", &self.charges);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -29148,6 +28498,11 @@ impl crate::xml::serde_struct::Fields for GetChargesResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.charges),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("Charges", &self.charges);
     }
 }
 
@@ -29910,383 +29265,7 @@ pub struct ChargeData {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ChargeData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ChargeData",
-            |w| {
-                w.opt("AdjustedCharges", &self.adjusted_charges);
-                w.opt("AllowedAmount", &self.allowed_amount);
-                w.opt("AppointmentID", &self.appointment_id);
-                w.opt("BatchNumber", &self.batch_number);
-                w.opt("BilledTo", &self.billed_to);
-                w.opt("CaseName", &self.case_name);
-                w.opt("CasePayerScenario", &self.case_payer_scenario);
-                w.opt("CopayAmount", &self.copay_amount);
-                w.opt("CopayCategory", &self.copay_category);
-                w.opt("CopayMethod", &self.copay_method);
-                w.opt("CopayReference", &self.copay_reference);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt(
-                    "DoNotSendClaimElectronically",
-                    &self.do_not_send_claim_electronically,
-                );
-                w.opt(
-                    "DoNotSendElectronicallyToSecondary",
-                    &self.do_not_send_electronically_to_secondary,
-                );
-                w.opt("EClaimNote", &self.e_claim_note);
-                w.opt("EClaimNoteType", &self.e_claim_note_type);
-                w.opt("EncounterDiagnosisID1", &self.encounter_diagnosis_id1);
-                w.opt("EncounterDiagnosisID2", &self.encounter_diagnosis_id2);
-                w.opt("EncounterDiagnosisID3", &self.encounter_diagnosis_id3);
-                w.opt("EncounterDiagnosisID4", &self.encounter_diagnosis_id4);
-                w.opt("EncounterID", &self.encounter_id);
-                w.opt("EncounterProcedureID", &self.encounter_procedure_id);
-                w.opt("EncounterStatus", &self.encounter_status);
-                w.opt("ExpectedAmount", &self.expected_amount);
-                w.opt("HospitalizationEndDate", &self.hospitalization_end_date);
-                w.opt("HospitalizationStartDate", &self.hospitalization_start_date);
-                w.opt("ID", &self.id);
-                w.opt("InsuranceBalance", &self.insurance_balance);
-                w.opt("LastModifiedDate", &self.last_modified_date);
-                w.opt("LineNote", &self.line_note);
-                w.opt("LocalUseBox10d", &self.local_use_box10d);
-                w.opt("LocalUseBox19", &self.local_use_box19);
-                w.opt("Minutes", &self.minutes);
-                w.opt("OtherAdjustment", &self.other_adjustment);
-                w.opt("OtherPaymentAmount", &self.other_payment_amount);
-                w.opt("OtherPaymentCategoryDesc", &self.other_payment_category_desc);
-                w.opt("OtherPaymentID", &self.other_payment_id);
-                w.opt("OtherPaymentMethodDesc", &self.other_payment_method_desc);
-                w.opt("OtherPaymentPostingDate", &self.other_payment_posting_date);
-                w.opt("OtherPaymentRef", &self.other_payment_ref);
-                w.opt("PatientBalance", &self.patient_balance);
-                w.opt("PatientBatchID", &self.patient_batch_id);
-                w.opt("PatientDateOfBirth", &self.patient_date_of_birth);
-                w.opt("PatientFirstBillDate", &self.patient_first_bill_date);
-                w.opt("PatientFirstName", &self.patient_first_name);
-                w.opt("PatientID", &self.patient_id);
-                w.opt("PatientLastBillDate", &self.patient_last_bill_date);
-                w.opt("PatientLastName", &self.patient_last_name);
-                w.opt("PatientMiddleName", &self.patient_middle_name);
-                w.opt("PatientName", &self.patient_name);
-                w.opt("PatientPaymentAmount", &self.patient_payment_amount);
-                w.opt("PatientPaymentCategoryDesc", &self.patient_payment_category_desc);
-                w.opt("PatientPaymentID", &self.patient_payment_id);
-                w.opt("PatientPaymentMethodDesc", &self.patient_payment_method_desc);
-                w.opt("PatientPaymentPostingDate", &self.patient_payment_posting_date);
-                w.opt("PatientPaymentRef", &self.patient_payment_ref);
-                w.opt("PostingDate", &self.posting_date);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt(
-                    "PrimaryInsuranceAddressLine1",
-                    &self.primary_insurance_address_line1,
-                );
-                w.opt(
-                    "PrimaryInsuranceAddressLine2",
-                    &self.primary_insurance_address_line2,
-                );
-                w.opt(
-                    "PrimaryInsuranceAdjudicationDate",
-                    &self.primary_insurance_adjudication_date,
-                );
-                w.opt("PrimaryInsuranceBatchID", &self.primary_insurance_batch_id);
-                w.opt("PrimaryInsuranceCity", &self.primary_insurance_city);
-                w.opt(
-                    "PrimaryInsuranceCompanyName",
-                    &self.primary_insurance_company_name,
-                );
-                w.opt("PrimaryInsuranceCountry", &self.primary_insurance_country);
-                w.opt(
-                    "PrimaryInsuranceFirstBillDate",
-                    &self.primary_insurance_first_bill_date,
-                );
-                w.opt(
-                    "PrimaryInsuranceInsuranceAllowed",
-                    &self.primary_insurance_insurance_allowed,
-                );
-                w.opt(
-                    "PrimaryInsuranceInsuranceCoinsurance",
-                    &self.primary_insurance_insurance_coinsurance,
-                );
-                w.opt(
-                    "PrimaryInsuranceInsuranceContractAdjustment",
-                    &self.primary_insurance_insurance_contract_adjustment,
-                );
-                w.opt(
-                    "PrimaryInsuranceInsuranceContractAdjustmentReason",
-                    &self.primary_insurance_insurance_contract_adjustment_reason,
-                );
-                w.opt(
-                    "PrimaryInsuranceInsuranceCopay",
-                    &self.primary_insurance_insurance_copay,
-                );
-                w.opt(
-                    "PrimaryInsuranceInsuranceDeductible",
-                    &self.primary_insurance_insurance_deductible,
-                );
-                w.opt(
-                    "PrimaryInsuranceInsurancePayment",
-                    &self.primary_insurance_insurance_payment,
-                );
-                w.opt(
-                    "PrimaryInsuranceInsuranceSecondaryAdjustment",
-                    &self.primary_insurance_insurance_secondary_adjustment,
-                );
-                w.opt(
-                    "PrimaryInsuranceInsuranceSecondaryAdjustmentReason",
-                    &self.primary_insurance_insurance_secondary_adjustment_reason,
-                );
-                w.opt(
-                    "PrimaryInsuranceLastBillDate",
-                    &self.primary_insurance_last_bill_date,
-                );
-                w.opt(
-                    "PrimaryInsurancePaymentCategoryDesc",
-                    &self.primary_insurance_payment_category_desc,
-                );
-                w.opt("PrimaryInsurancePaymentID", &self.primary_insurance_payment_id);
-                w.opt(
-                    "PrimaryInsurancePaymentMethodDesc",
-                    &self.primary_insurance_payment_method_desc,
-                );
-                w.opt(
-                    "PrimaryInsurancePaymentPostingDate",
-                    &self.primary_insurance_payment_posting_date,
-                );
-                w.opt("PrimaryInsurancePaymentRef", &self.primary_insurance_payment_ref);
-                w.opt("PrimaryInsurancePlanName", &self.primary_insurance_plan_name);
-                w.opt("PrimaryInsuranceState", &self.primary_insurance_state);
-                w.opt("PrimaryInsuranceZipCode", &self.primary_insurance_zip_code);
-                w.opt("ProcedureCode", &self.procedure_code);
-                w.opt("ProcedureCodeCategory", &self.procedure_code_category);
-                w.opt("ProcedureModifier1", &self.procedure_modifier1);
-                w.opt("ProcedureModifier2", &self.procedure_modifier2);
-                w.opt("ProcedureModifier3", &self.procedure_modifier3);
-                w.opt("ProcedureModifier4", &self.procedure_modifier4);
-                w.opt("ProcedureName", &self.procedure_name);
-                w.opt("Receipts", &self.receipts);
-                w.opt("RefCode", &self.ref_code);
-                w.opt("ReferringProviderID", &self.referring_provider_id);
-                w.opt("ReferringProviderName", &self.referring_provider_name);
-                w.opt("RenderingProviderID", &self.rendering_provider_id);
-                w.opt("RenderingProviderName", &self.rendering_provider_name);
-                w.opt("SchedulingProviderID", &self.scheduling_provider_id);
-                w.opt("SchedulingProviderName", &self.scheduling_provider_name);
-                w.opt(
-                    "SecondaryInsuranceAddressLine1",
-                    &self.secondary_insurance_address_line1,
-                );
-                w.opt(
-                    "SecondaryInsuranceAddressLine2",
-                    &self.secondary_insurance_address_line2,
-                );
-                w.opt(
-                    "SecondaryInsuranceAdjudicationDate",
-                    &self.secondary_insurance_adjudication_date,
-                );
-                w.opt("SecondaryInsuranceBatchID", &self.secondary_insurance_batch_id);
-                w.opt("SecondaryInsuranceCity", &self.secondary_insurance_city);
-                w.opt(
-                    "SecondaryInsuranceCompanyName",
-                    &self.secondary_insurance_company_name,
-                );
-                w.opt("SecondaryInsuranceCountry", &self.secondary_insurance_country);
-                w.opt(
-                    "SecondaryInsuranceFirstBillDate",
-                    &self.secondary_insurance_first_bill_date,
-                );
-                w.opt(
-                    "SecondaryInsuranceInsuranceAllowed",
-                    &self.secondary_insurance_insurance_allowed,
-                );
-                w.opt(
-                    "SecondaryInsuranceInsuranceCoinsurance",
-                    &self.secondary_insurance_insurance_coinsurance,
-                );
-                w.opt(
-                    "SecondaryInsuranceInsuranceContractAdjustment",
-                    &self.secondary_insurance_insurance_contract_adjustment,
-                );
-                w.opt(
-                    "SecondaryInsuranceInsuranceContractAdjustmentReason",
-                    &self.secondary_insurance_insurance_contract_adjustment_reason,
-                );
-                w.opt(
-                    "SecondaryInsuranceInsuranceCopay",
-                    &self.secondary_insurance_insurance_copay,
-                );
-                w.opt(
-                    "SecondaryInsuranceInsuranceDeductible",
-                    &self.secondary_insurance_insurance_deductible,
-                );
-                w.opt(
-                    "SecondaryInsuranceInsurancePayment",
-                    &self.secondary_insurance_insurance_payment,
-                );
-                w.opt(
-                    "SecondaryInsuranceInsuranceSecondaryAdjustment",
-                    &self.secondary_insurance_insurance_secondary_adjustment,
-                );
-                w.opt(
-                    "SecondaryInsuranceInsuranceSecondaryAdjustmentReason",
-                    &self.secondary_insurance_insurance_secondary_adjustment_reason,
-                );
-                w.opt(
-                    "SecondaryInsuranceLastBillDate",
-                    &self.secondary_insurance_last_bill_date,
-                );
-                w.opt(
-                    "SecondaryInsurancePaymentCategoryDesc",
-                    &self.secondary_insurance_payment_category_desc,
-                );
-                w.opt(
-                    "SecondaryInsurancePaymentID",
-                    &self.secondary_insurance_payment_id,
-                );
-                w.opt(
-                    "SecondaryInsurancePaymentMethodDesc",
-                    &self.secondary_insurance_payment_method_desc,
-                );
-                w.opt(
-                    "SecondaryInsurancePaymentPostingDate",
-                    &self.secondary_insurance_payment_posting_date,
-                );
-                w.opt(
-                    "SecondaryInsurancePaymentRef",
-                    &self.secondary_insurance_payment_ref,
-                );
-                w.opt("SecondaryInsurancePlanName", &self.secondary_insurance_plan_name);
-                w.opt("SecondaryInsuranceState", &self.secondary_insurance_state);
-                w.opt("SecondaryInsuranceZipCode", &self.secondary_insurance_zip_code);
-                w.opt("ServiceEndDate", &self.service_end_date);
-                w.opt("ServiceLocationBillingName", &self.service_location_billing_name);
-                w.opt("ServiceLocationCLIANumber", &self.service_location_clia_number);
-                w.opt("ServiceLocationFacilityID", &self.service_location_facility_id);
-                w.opt(
-                    "ServiceLocationFacilityIdType",
-                    &self.service_location_facility_id_type,
-                );
-                w.opt("ServiceLocationFax", &self.service_location_fax);
-                w.opt("ServiceLocationFaxExt", &self.service_location_fax_ext);
-                w.opt("ServiceLocationId", &self.service_location_id);
-                w.opt("ServiceLocationNPI", &self.service_location_npi);
-                w.opt("ServiceLocationName", &self.service_location_name);
-                w.opt(
-                    "ServiceLocationNameAddressLine1",
-                    &self.service_location_name_address_line1,
-                );
-                w.opt(
-                    "ServiceLocationNameAddressLine2",
-                    &self.service_location_name_address_line2,
-                );
-                w.opt("ServiceLocationNameCity", &self.service_location_name_city);
-                w.opt("ServiceLocationNameCountry", &self.service_location_name_country);
-                w.opt("ServiceLocationNameState", &self.service_location_name_state);
-                w.opt(
-                    "ServiceLocationNameZipCode",
-                    &self.service_location_name_zip_code,
-                );
-                w.opt("ServiceLocationPhone", &self.service_location_phone);
-                w.opt("ServiceLocationPhoneExt", &self.service_location_phone_ext);
-                w.opt(
-                    "ServiceLocationPlaceOfServiceCode",
-                    &self.service_location_place_of_service_code,
-                );
-                w.opt(
-                    "ServiceLocationPlaceOfServiceName",
-                    &self.service_location_place_of_service_name,
-                );
-                w.opt("ServiceStartDate", &self.service_start_date);
-                w.opt("Status", &self.status);
-                w.opt("SupervisingProviderID", &self.supervising_provider_id);
-                w.opt("SupervisingProviderName", &self.supervising_provider_name);
-                w.opt(
-                    "TertiaryInsuranceAddressLine1",
-                    &self.tertiary_insurance_address_line1,
-                );
-                w.opt(
-                    "TertiaryInsuranceAddressLine2",
-                    &self.tertiary_insurance_address_line2,
-                );
-                w.opt(
-                    "TertiaryInsuranceAdjudicationDate",
-                    &self.tertiary_insurance_adjudication_date,
-                );
-                w.opt("TertiaryInsuranceBatchID", &self.tertiary_insurance_batch_id);
-                w.opt("TertiaryInsuranceCity", &self.tertiary_insurance_city);
-                w.opt(
-                    "TertiaryInsuranceCompanyName",
-                    &self.tertiary_insurance_company_name,
-                );
-                w.opt(
-                    "TertiaryInsuranceCompanyPlanName",
-                    &self.tertiary_insurance_company_plan_name,
-                );
-                w.opt("TertiaryInsuranceCountry", &self.tertiary_insurance_country);
-                w.opt(
-                    "TertiaryInsuranceInsuranceAllowed",
-                    &self.tertiary_insurance_insurance_allowed,
-                );
-                w.opt(
-                    "TertiaryInsuranceInsuranceCoinsurance",
-                    &self.tertiary_insurance_insurance_coinsurance,
-                );
-                w.opt(
-                    "TertiaryInsuranceInsuranceContractAdjustment",
-                    &self.tertiary_insurance_insurance_contract_adjustment,
-                );
-                w.opt(
-                    "TertiaryInsuranceInsuranceContractAdjustmentReason",
-                    &self.tertiary_insurance_insurance_contract_adjustment_reason,
-                );
-                w.opt(
-                    "TertiaryInsuranceInsuranceCopay",
-                    &self.tertiary_insurance_insurance_copay,
-                );
-                w.opt(
-                    "TertiaryInsuranceInsuranceDeductible",
-                    &self.tertiary_insurance_insurance_deductible,
-                );
-                w.opt(
-                    "TertiaryInsuranceInsurancePayment",
-                    &self.tertiary_insurance_insurance_payment,
-                );
-                w.opt(
-                    "TertiaryInsuranceInsuranceSecondaryAdjustment",
-                    &self.tertiary_insurance_insurance_secondary_adjustment,
-                );
-                w.opt(
-                    "TertiaryInsuranceInsuranceSecondaryAdjustmentReason",
-                    &self.tertiary_insurance_insurance_secondary_adjustment_reason,
-                );
-                w.opt(
-                    "TertiaryInsurancePaymentCategoryDesc",
-                    &self.tertiary_insurance_payment_category_desc,
-                );
-                w.opt("TertiaryInsurancePaymentID", &self.tertiary_insurance_payment_id);
-                w.opt(
-                    "TertiaryInsurancePaymentMethodDesc",
-                    &self.tertiary_insurance_payment_method_desc,
-                );
-                w.opt(
-                    "TertiaryInsurancePaymentPostingDate",
-                    &self.tertiary_insurance_payment_posting_date,
-                );
-                w.opt(
-                    "TertiaryInsurancePaymentRef",
-                    &self.tertiary_insurance_payment_ref,
-                );
-                w.opt("TertiaryInsuranceState", &self.tertiary_insurance_state);
-                w.opt("TertiaryInsuranceZipCode", &self.tertiary_insurance_zip_code);
-                w.opt("TotalBalance", &self.total_balance);
-                w.opt("TotalCharges", &self.total_charges);
-                w.opt("TypeOfService", &self.type_of_service);
-                w.opt("UnitCharge", &self.unit_charge);
-                w.opt("Units", &self.units);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -30671,6 +29650,325 @@ impl crate::xml::serde_struct::Fields for ChargeData {
             177 => f.put(&mut x.unit_charge),
             _ => f.put(&mut x.units),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AdjustedCharges", &self.adjusted_charges);
+        w.opt("AllowedAmount", &self.allowed_amount);
+        w.opt("AppointmentID", &self.appointment_id);
+        w.opt("BatchNumber", &self.batch_number);
+        w.opt("BilledTo", &self.billed_to);
+        w.opt("CaseName", &self.case_name);
+        w.opt("CasePayerScenario", &self.case_payer_scenario);
+        w.opt("CopayAmount", &self.copay_amount);
+        w.opt("CopayCategory", &self.copay_category);
+        w.opt("CopayMethod", &self.copay_method);
+        w.opt("CopayReference", &self.copay_reference);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("DoNotSendClaimElectronically", &self.do_not_send_claim_electronically);
+        w.opt(
+            "DoNotSendElectronicallyToSecondary",
+            &self.do_not_send_electronically_to_secondary,
+        );
+        w.opt("EClaimNote", &self.e_claim_note);
+        w.opt("EClaimNoteType", &self.e_claim_note_type);
+        w.opt("EncounterDiagnosisID1", &self.encounter_diagnosis_id1);
+        w.opt("EncounterDiagnosisID2", &self.encounter_diagnosis_id2);
+        w.opt("EncounterDiagnosisID3", &self.encounter_diagnosis_id3);
+        w.opt("EncounterDiagnosisID4", &self.encounter_diagnosis_id4);
+        w.opt("EncounterID", &self.encounter_id);
+        w.opt("EncounterProcedureID", &self.encounter_procedure_id);
+        w.opt("EncounterStatus", &self.encounter_status);
+        w.opt("ExpectedAmount", &self.expected_amount);
+        w.opt("HospitalizationEndDate", &self.hospitalization_end_date);
+        w.opt("HospitalizationStartDate", &self.hospitalization_start_date);
+        w.opt("ID", &self.id);
+        w.opt("InsuranceBalance", &self.insurance_balance);
+        w.opt("LastModifiedDate", &self.last_modified_date);
+        w.opt("LineNote", &self.line_note);
+        w.opt("LocalUseBox10d", &self.local_use_box10d);
+        w.opt("LocalUseBox19", &self.local_use_box19);
+        w.opt("Minutes", &self.minutes);
+        w.opt("OtherAdjustment", &self.other_adjustment);
+        w.opt("OtherPaymentAmount", &self.other_payment_amount);
+        w.opt("OtherPaymentCategoryDesc", &self.other_payment_category_desc);
+        w.opt("OtherPaymentID", &self.other_payment_id);
+        w.opt("OtherPaymentMethodDesc", &self.other_payment_method_desc);
+        w.opt("OtherPaymentPostingDate", &self.other_payment_posting_date);
+        w.opt("OtherPaymentRef", &self.other_payment_ref);
+        w.opt("PatientBalance", &self.patient_balance);
+        w.opt("PatientBatchID", &self.patient_batch_id);
+        w.opt("PatientDateOfBirth", &self.patient_date_of_birth);
+        w.opt("PatientFirstBillDate", &self.patient_first_bill_date);
+        w.opt("PatientFirstName", &self.patient_first_name);
+        w.opt("PatientID", &self.patient_id);
+        w.opt("PatientLastBillDate", &self.patient_last_bill_date);
+        w.opt("PatientLastName", &self.patient_last_name);
+        w.opt("PatientMiddleName", &self.patient_middle_name);
+        w.opt("PatientName", &self.patient_name);
+        w.opt("PatientPaymentAmount", &self.patient_payment_amount);
+        w.opt("PatientPaymentCategoryDesc", &self.patient_payment_category_desc);
+        w.opt("PatientPaymentID", &self.patient_payment_id);
+        w.opt("PatientPaymentMethodDesc", &self.patient_payment_method_desc);
+        w.opt("PatientPaymentPostingDate", &self.patient_payment_posting_date);
+        w.opt("PatientPaymentRef", &self.patient_payment_ref);
+        w.opt("PostingDate", &self.posting_date);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("PrimaryInsuranceAddressLine1", &self.primary_insurance_address_line1);
+        w.opt("PrimaryInsuranceAddressLine2", &self.primary_insurance_address_line2);
+        w.opt(
+            "PrimaryInsuranceAdjudicationDate",
+            &self.primary_insurance_adjudication_date,
+        );
+        w.opt("PrimaryInsuranceBatchID", &self.primary_insurance_batch_id);
+        w.opt("PrimaryInsuranceCity", &self.primary_insurance_city);
+        w.opt("PrimaryInsuranceCompanyName", &self.primary_insurance_company_name);
+        w.opt("PrimaryInsuranceCountry", &self.primary_insurance_country);
+        w.opt("PrimaryInsuranceFirstBillDate", &self.primary_insurance_first_bill_date);
+        w.opt(
+            "PrimaryInsuranceInsuranceAllowed",
+            &self.primary_insurance_insurance_allowed,
+        );
+        w.opt(
+            "PrimaryInsuranceInsuranceCoinsurance",
+            &self.primary_insurance_insurance_coinsurance,
+        );
+        w.opt(
+            "PrimaryInsuranceInsuranceContractAdjustment",
+            &self.primary_insurance_insurance_contract_adjustment,
+        );
+        w.opt(
+            "PrimaryInsuranceInsuranceContractAdjustmentReason",
+            &self.primary_insurance_insurance_contract_adjustment_reason,
+        );
+        w.opt("PrimaryInsuranceInsuranceCopay", &self.primary_insurance_insurance_copay);
+        w.opt(
+            "PrimaryInsuranceInsuranceDeductible",
+            &self.primary_insurance_insurance_deductible,
+        );
+        w.opt(
+            "PrimaryInsuranceInsurancePayment",
+            &self.primary_insurance_insurance_payment,
+        );
+        w.opt(
+            "PrimaryInsuranceInsuranceSecondaryAdjustment",
+            &self.primary_insurance_insurance_secondary_adjustment,
+        );
+        w.opt(
+            "PrimaryInsuranceInsuranceSecondaryAdjustmentReason",
+            &self.primary_insurance_insurance_secondary_adjustment_reason,
+        );
+        w.opt("PrimaryInsuranceLastBillDate", &self.primary_insurance_last_bill_date);
+        w.opt(
+            "PrimaryInsurancePaymentCategoryDesc",
+            &self.primary_insurance_payment_category_desc,
+        );
+        w.opt("PrimaryInsurancePaymentID", &self.primary_insurance_payment_id);
+        w.opt(
+            "PrimaryInsurancePaymentMethodDesc",
+            &self.primary_insurance_payment_method_desc,
+        );
+        w.opt(
+            "PrimaryInsurancePaymentPostingDate",
+            &self.primary_insurance_payment_posting_date,
+        );
+        w.opt("PrimaryInsurancePaymentRef", &self.primary_insurance_payment_ref);
+        w.opt("PrimaryInsurancePlanName", &self.primary_insurance_plan_name);
+        w.opt("PrimaryInsuranceState", &self.primary_insurance_state);
+        w.opt("PrimaryInsuranceZipCode", &self.primary_insurance_zip_code);
+        w.opt("ProcedureCode", &self.procedure_code);
+        w.opt("ProcedureCodeCategory", &self.procedure_code_category);
+        w.opt("ProcedureModifier1", &self.procedure_modifier1);
+        w.opt("ProcedureModifier2", &self.procedure_modifier2);
+        w.opt("ProcedureModifier3", &self.procedure_modifier3);
+        w.opt("ProcedureModifier4", &self.procedure_modifier4);
+        w.opt("ProcedureName", &self.procedure_name);
+        w.opt("Receipts", &self.receipts);
+        w.opt("RefCode", &self.ref_code);
+        w.opt("ReferringProviderID", &self.referring_provider_id);
+        w.opt("ReferringProviderName", &self.referring_provider_name);
+        w.opt("RenderingProviderID", &self.rendering_provider_id);
+        w.opt("RenderingProviderName", &self.rendering_provider_name);
+        w.opt("SchedulingProviderID", &self.scheduling_provider_id);
+        w.opt("SchedulingProviderName", &self.scheduling_provider_name);
+        w.opt("SecondaryInsuranceAddressLine1", &self.secondary_insurance_address_line1);
+        w.opt("SecondaryInsuranceAddressLine2", &self.secondary_insurance_address_line2);
+        w.opt(
+            "SecondaryInsuranceAdjudicationDate",
+            &self.secondary_insurance_adjudication_date,
+        );
+        w.opt("SecondaryInsuranceBatchID", &self.secondary_insurance_batch_id);
+        w.opt("SecondaryInsuranceCity", &self.secondary_insurance_city);
+        w.opt("SecondaryInsuranceCompanyName", &self.secondary_insurance_company_name);
+        w.opt("SecondaryInsuranceCountry", &self.secondary_insurance_country);
+        w.opt(
+            "SecondaryInsuranceFirstBillDate",
+            &self.secondary_insurance_first_bill_date,
+        );
+        w.opt(
+            "SecondaryInsuranceInsuranceAllowed",
+            &self.secondary_insurance_insurance_allowed,
+        );
+        w.opt(
+            "SecondaryInsuranceInsuranceCoinsurance",
+            &self.secondary_insurance_insurance_coinsurance,
+        );
+        w.opt(
+            "SecondaryInsuranceInsuranceContractAdjustment",
+            &self.secondary_insurance_insurance_contract_adjustment,
+        );
+        w.opt(
+            "SecondaryInsuranceInsuranceContractAdjustmentReason",
+            &self.secondary_insurance_insurance_contract_adjustment_reason,
+        );
+        w.opt(
+            "SecondaryInsuranceInsuranceCopay",
+            &self.secondary_insurance_insurance_copay,
+        );
+        w.opt(
+            "SecondaryInsuranceInsuranceDeductible",
+            &self.secondary_insurance_insurance_deductible,
+        );
+        w.opt(
+            "SecondaryInsuranceInsurancePayment",
+            &self.secondary_insurance_insurance_payment,
+        );
+        w.opt(
+            "SecondaryInsuranceInsuranceSecondaryAdjustment",
+            &self.secondary_insurance_insurance_secondary_adjustment,
+        );
+        w.opt(
+            "SecondaryInsuranceInsuranceSecondaryAdjustmentReason",
+            &self.secondary_insurance_insurance_secondary_adjustment_reason,
+        );
+        w.opt(
+            "SecondaryInsuranceLastBillDate",
+            &self.secondary_insurance_last_bill_date,
+        );
+        w.opt(
+            "SecondaryInsurancePaymentCategoryDesc",
+            &self.secondary_insurance_payment_category_desc,
+        );
+        w.opt("SecondaryInsurancePaymentID", &self.secondary_insurance_payment_id);
+        w.opt(
+            "SecondaryInsurancePaymentMethodDesc",
+            &self.secondary_insurance_payment_method_desc,
+        );
+        w.opt(
+            "SecondaryInsurancePaymentPostingDate",
+            &self.secondary_insurance_payment_posting_date,
+        );
+        w.opt("SecondaryInsurancePaymentRef", &self.secondary_insurance_payment_ref);
+        w.opt("SecondaryInsurancePlanName", &self.secondary_insurance_plan_name);
+        w.opt("SecondaryInsuranceState", &self.secondary_insurance_state);
+        w.opt("SecondaryInsuranceZipCode", &self.secondary_insurance_zip_code);
+        w.opt("ServiceEndDate", &self.service_end_date);
+        w.opt("ServiceLocationBillingName", &self.service_location_billing_name);
+        w.opt("ServiceLocationCLIANumber", &self.service_location_clia_number);
+        w.opt("ServiceLocationFacilityID", &self.service_location_facility_id);
+        w.opt("ServiceLocationFacilityIdType", &self.service_location_facility_id_type);
+        w.opt("ServiceLocationFax", &self.service_location_fax);
+        w.opt("ServiceLocationFaxExt", &self.service_location_fax_ext);
+        w.opt("ServiceLocationId", &self.service_location_id);
+        w.opt("ServiceLocationNPI", &self.service_location_npi);
+        w.opt("ServiceLocationName", &self.service_location_name);
+        w.opt(
+            "ServiceLocationNameAddressLine1",
+            &self.service_location_name_address_line1,
+        );
+        w.opt(
+            "ServiceLocationNameAddressLine2",
+            &self.service_location_name_address_line2,
+        );
+        w.opt("ServiceLocationNameCity", &self.service_location_name_city);
+        w.opt("ServiceLocationNameCountry", &self.service_location_name_country);
+        w.opt("ServiceLocationNameState", &self.service_location_name_state);
+        w.opt("ServiceLocationNameZipCode", &self.service_location_name_zip_code);
+        w.opt("ServiceLocationPhone", &self.service_location_phone);
+        w.opt("ServiceLocationPhoneExt", &self.service_location_phone_ext);
+        w.opt(
+            "ServiceLocationPlaceOfServiceCode",
+            &self.service_location_place_of_service_code,
+        );
+        w.opt(
+            "ServiceLocationPlaceOfServiceName",
+            &self.service_location_place_of_service_name,
+        );
+        w.opt("ServiceStartDate", &self.service_start_date);
+        w.opt("Status", &self.status);
+        w.opt("SupervisingProviderID", &self.supervising_provider_id);
+        w.opt("SupervisingProviderName", &self.supervising_provider_name);
+        w.opt("TertiaryInsuranceAddressLine1", &self.tertiary_insurance_address_line1);
+        w.opt("TertiaryInsuranceAddressLine2", &self.tertiary_insurance_address_line2);
+        w.opt(
+            "TertiaryInsuranceAdjudicationDate",
+            &self.tertiary_insurance_adjudication_date,
+        );
+        w.opt("TertiaryInsuranceBatchID", &self.tertiary_insurance_batch_id);
+        w.opt("TertiaryInsuranceCity", &self.tertiary_insurance_city);
+        w.opt("TertiaryInsuranceCompanyName", &self.tertiary_insurance_company_name);
+        w.opt(
+            "TertiaryInsuranceCompanyPlanName",
+            &self.tertiary_insurance_company_plan_name,
+        );
+        w.opt("TertiaryInsuranceCountry", &self.tertiary_insurance_country);
+        w.opt(
+            "TertiaryInsuranceInsuranceAllowed",
+            &self.tertiary_insurance_insurance_allowed,
+        );
+        w.opt(
+            "TertiaryInsuranceInsuranceCoinsurance",
+            &self.tertiary_insurance_insurance_coinsurance,
+        );
+        w.opt(
+            "TertiaryInsuranceInsuranceContractAdjustment",
+            &self.tertiary_insurance_insurance_contract_adjustment,
+        );
+        w.opt(
+            "TertiaryInsuranceInsuranceContractAdjustmentReason",
+            &self.tertiary_insurance_insurance_contract_adjustment_reason,
+        );
+        w.opt(
+            "TertiaryInsuranceInsuranceCopay",
+            &self.tertiary_insurance_insurance_copay,
+        );
+        w.opt(
+            "TertiaryInsuranceInsuranceDeductible",
+            &self.tertiary_insurance_insurance_deductible,
+        );
+        w.opt(
+            "TertiaryInsuranceInsurancePayment",
+            &self.tertiary_insurance_insurance_payment,
+        );
+        w.opt(
+            "TertiaryInsuranceInsuranceSecondaryAdjustment",
+            &self.tertiary_insurance_insurance_secondary_adjustment,
+        );
+        w.opt(
+            "TertiaryInsuranceInsuranceSecondaryAdjustmentReason",
+            &self.tertiary_insurance_insurance_secondary_adjustment_reason,
+        );
+        w.opt(
+            "TertiaryInsurancePaymentCategoryDesc",
+            &self.tertiary_insurance_payment_category_desc,
+        );
+        w.opt("TertiaryInsurancePaymentID", &self.tertiary_insurance_payment_id);
+        w.opt(
+            "TertiaryInsurancePaymentMethodDesc",
+            &self.tertiary_insurance_payment_method_desc,
+        );
+        w.opt(
+            "TertiaryInsurancePaymentPostingDate",
+            &self.tertiary_insurance_payment_posting_date,
+        );
+        w.opt("TertiaryInsurancePaymentRef", &self.tertiary_insurance_payment_ref);
+        w.opt("TertiaryInsuranceState", &self.tertiary_insurance_state);
+        w.opt("TertiaryInsuranceZipCode", &self.tertiary_insurance_zip_code);
+        w.opt("TotalBalance", &self.total_balance);
+        w.opt("TotalCharges", &self.total_charges);
+        w.opt("TypeOfService", &self.type_of_service);
+        w.opt("UnitCharge", &self.unit_charge);
+        w.opt("Units", &self.units);
     }
 }
 
@@ -31770,15 +31068,7 @@ pub struct GetPatientsReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetPatientsReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetPatientsReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Fields", &self.fields);
-                w.field("Filter", &self.filter);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -31805,6 +31095,11 @@ impl crate::xml::serde_struct::Fields for GetPatientsReq {
             1 => f.put(&mut x.fields),
             _ => f.put(&mut x.filter),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Fields", &self.fields);
+        w.field("Filter", &self.filter);
     }
 }
 
@@ -32314,629 +31609,7 @@ pub struct PatientFieldsToReturn {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientFieldsToReturn {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientFieldsToReturn",
-            |w| {
-                w.opt("AddressLine1", &self.address_line1);
-                w.opt("AddressLine2", &self.address_line2);
-                w.opt("Adjustments", &self.adjustments);
-                w.opt("Age", &self.age);
-                w.opt("AlertMessage", &self.alert_message);
-                w.opt(
-                    "AlertShowWhenDisplayingPatientDetails",
-                    &self.alert_show_when_displaying_patient_details,
-                );
-                w.opt(
-                    "AlertShowWhenEnteringEncounters",
-                    &self.alert_show_when_entering_encounters,
-                );
-                w.opt(
-                    "AlertShowWhenPostingPayments",
-                    &self.alert_show_when_posting_payments,
-                );
-                w.opt(
-                    "AlertShowWhenPreparingPatientStatements",
-                    &self.alert_show_when_preparing_patient_statements,
-                );
-                w.opt(
-                    "AlertShowWhenSchedulingAppointments",
-                    &self.alert_show_when_scheduling_appointments,
-                );
-                w.opt(
-                    "AlertShowWhenViewingClaimDetails",
-                    &self.alert_show_when_viewing_claim_details,
-                );
-                w.opt(
-                    "Authorization1ContactFullName",
-                    &self.authorization1_contact_full_name,
-                );
-                w.opt("Authorization1ContactPhone", &self.authorization1_contact_phone);
-                w.opt(
-                    "Authorization1ContactPhoneExt",
-                    &self.authorization1_contact_phone_ext,
-                );
-                w.opt("Authorization1EndDate", &self.authorization1_end_date);
-                w.opt(
-                    "Authorization1InsurancePlanName",
-                    &self.authorization1_insurance_plan_name,
-                );
-                w.opt("Authorization1Notes", &self.authorization1_notes);
-                w.opt("Authorization1Number", &self.authorization1_number);
-                w.opt(
-                    "Authorization1NumberOfVisits",
-                    &self.authorization1_number_of_visits,
-                );
-                w.opt(
-                    "Authorization1NumberOfVisitsUsed",
-                    &self.authorization1_number_of_visits_used,
-                );
-                w.opt("Authorization1StartDate", &self.authorization1_start_date);
-                w.opt(
-                    "Authorization2ContactFullName",
-                    &self.authorization2_contact_full_name,
-                );
-                w.opt("Authorization2ContactPhone", &self.authorization2_contact_phone);
-                w.opt(
-                    "Authorization2ContactPhoneExt",
-                    &self.authorization2_contact_phone_ext,
-                );
-                w.opt("Authorization2EndDate", &self.authorization2_end_date);
-                w.opt(
-                    "Authorization2InsurancePlanName",
-                    &self.authorization2_insurance_plan_name,
-                );
-                w.opt("Authorization2Notes", &self.authorization2_notes);
-                w.opt("Authorization2Number", &self.authorization2_number);
-                w.opt(
-                    "Authorization2NumberOfVisits",
-                    &self.authorization2_number_of_visits,
-                );
-                w.opt(
-                    "Authorization2NumberOfVisitsUsed",
-                    &self.authorization2_number_of_visits_used,
-                );
-                w.opt("Authorization2StartDate", &self.authorization2_start_date);
-                w.opt(
-                    "Authorization3ContactFullName",
-                    &self.authorization3_contact_full_name,
-                );
-                w.opt("Authorization3ContactPhone", &self.authorization3_contact_phone);
-                w.opt(
-                    "Authorization3ContactPhoneExt",
-                    &self.authorization3_contact_phone_ext,
-                );
-                w.opt("Authorization3EndDate", &self.authorization3_end_date);
-                w.opt(
-                    "Authorization3InsurancePlanName",
-                    &self.authorization3_insurance_plan_name,
-                );
-                w.opt("Authorization3Notes", &self.authorization3_notes);
-                w.opt("Authorization3Number", &self.authorization3_number);
-                w.opt(
-                    "Authorization3NumberOfVisits",
-                    &self.authorization3_number_of_visits,
-                );
-                w.opt(
-                    "Authorization3NumberOfVisitsUsed",
-                    &self.authorization3_number_of_visits_used,
-                );
-                w.opt("Authorization3StartDate", &self.authorization3_start_date);
-                w.opt("Charges", &self.charges);
-                w.opt("City", &self.city);
-                w.opt("CollectionCategoryName", &self.collection_category_name);
-                w.opt("Country", &self.country);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("DOB", &self.dob);
-                w.opt(
-                    "DefaultCaseConditionRelatedToAbuse",
-                    &self.default_case_condition_related_to_abuse,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToAutoAccident",
-                    &self.default_case_condition_related_to_auto_accident,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToAutoAccidentState",
-                    &self.default_case_condition_related_to_auto_accident_state,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToEPSDT",
-                    &self.default_case_condition_related_to_epsdt,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToEmergency",
-                    &self.default_case_condition_related_to_emergency,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToEmployment",
-                    &self.default_case_condition_related_to_employment,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToFamilyPlanning",
-                    &self.default_case_condition_related_to_family_planning,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToOther",
-                    &self.default_case_condition_related_to_other,
-                );
-                w.opt(
-                    "DefaultCaseConditionRelatedToPregnancy",
-                    &self.default_case_condition_related_to_pregnancy,
-                );
-                w.opt(
-                    "DefaultCaseDatesAccidentDate",
-                    &self.default_case_dates_accident_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesAcuteManifestationDate",
-                    &self.default_case_dates_acute_manifestation_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesInjuryEndDate",
-                    &self.default_case_dates_injury_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesInjuryStartDate",
-                    &self.default_case_dates_injury_start_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesLastMenstrualPeriodDate",
-                    &self.default_case_dates_last_menstrual_period_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesLastSeenDate",
-                    &self.default_case_dates_last_seen_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesLastXRayDate",
-                    &self.default_case_dates_last_x_ray_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesReferralDate",
-                    &self.default_case_dates_referral_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesRelatedDisabilityEndDate",
-                    &self.default_case_dates_related_disability_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesRelatedDisabilityStartDate",
-                    &self.default_case_dates_related_disability_start_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesRelatedHospitalizationEndDate",
-                    &self.default_case_dates_related_hospitalization_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesRelatedHospitalizationStartDate",
-                    &self.default_case_dates_related_hospitalization_start_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesSameOrSimilarIllnessEndDate",
-                    &self.default_case_dates_same_or_similar_illness_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesSameOrSimilarIllnessStartDate",
-                    &self.default_case_dates_same_or_similar_illness_start_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesUnableToWorkEndDate",
-                    &self.default_case_dates_unable_to_work_end_date,
-                );
-                w.opt(
-                    "DefaultCaseDatesUnableToWorkStartDate",
-                    &self.default_case_dates_unable_to_work_start_date,
-                );
-                w.opt("DefaultCaseDescription", &self.default_case_description);
-                w.opt("DefaultCaseID", &self.default_case_id);
-                w.opt("DefaultCaseName", &self.default_case_name);
-                w.opt("DefaultCasePayerScenario", &self.default_case_payer_scenario);
-                w.opt(
-                    "DefaultCaseReferringProviderFullName",
-                    &self.default_case_referring_provider_full_name,
-                );
-                w.opt(
-                    "DefaultCaseReferringProviderID",
-                    &self.default_case_referring_provider_id,
-                );
-                w.opt(
-                    "DefaultCaseSendPatientStatements",
-                    &self.default_case_send_patient_statements,
-                );
-                w.opt(
-                    "DefaultRenderingProviderFullName",
-                    &self.default_rendering_provider_full_name,
-                );
-                w.opt("DefaultRenderingProviderId", &self.default_rendering_provider_id);
-                w.opt(
-                    "DefaultServiceLocationBillingName",
-                    &self.default_service_location_billing_name,
-                );
-                w.opt(
-                    "DefaultServiceLocationFaxPhone",
-                    &self.default_service_location_fax_phone,
-                );
-                w.opt(
-                    "DefaultServiceLocationFaxPhoneExt",
-                    &self.default_service_location_fax_phone_ext,
-                );
-                w.opt("DefaultServiceLocationId", &self.default_service_location_id);
-                w.opt("DefaultServiceLocationName", &self.default_service_location_name);
-                w.opt(
-                    "DefaultServiceLocationNameAddressLine1",
-                    &self.default_service_location_name_address_line1,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameAddressLine2",
-                    &self.default_service_location_name_address_line2,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameCity",
-                    &self.default_service_location_name_city,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameCountry",
-                    &self.default_service_location_name_country,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameState",
-                    &self.default_service_location_name_state,
-                );
-                w.opt(
-                    "DefaultServiceLocationNameZipCode",
-                    &self.default_service_location_name_zip_code,
-                );
-                w.opt(
-                    "DefaultServiceLocationPhone",
-                    &self.default_service_location_phone,
-                );
-                w.opt(
-                    "DefaultServiceLocationPhoneExt",
-                    &self.default_service_location_phone_ext,
-                );
-                w.opt("EmailAddress", &self.email_address);
-                w.opt("EmergencyName", &self.emergency_name);
-                w.opt("EmergencyPhone", &self.emergency_phone);
-                w.opt("EmergencyPhoneExt", &self.emergency_phone_ext);
-                w.opt("EmployerName", &self.employer_name);
-                w.opt("EmploymentStatus", &self.employment_status);
-                w.opt("FirstName", &self.first_name);
-                w.opt("Gender", &self.gender);
-                w.opt(
-                    "GuarantorDifferentThanPatient",
-                    &self.guarantor_different_than_patient,
-                );
-                w.opt("GuarantorFirstName", &self.guarantor_first_name);
-                w.opt("GuarantorLastName", &self.guarantor_last_name);
-                w.opt("GuarantorMiddleName", &self.guarantor_middle_name);
-                w.opt("GuarantorPrefix", &self.guarantor_prefix);
-                w.opt("GuarantorSuffix", &self.guarantor_suffix);
-                w.opt("HomePhone", &self.home_phone);
-                w.opt("HomePhoneExt", &self.home_phone_ext);
-                w.opt("ID", &self.id);
-                w.opt("InsuranceBalance", &self.insurance_balance);
-                w.opt("InsurancePayments", &self.insurance_payments);
-                w.opt("LastAppointmentDate", &self.last_appointment_date);
-                w.opt("LastDiagnosis", &self.last_diagnosis);
-                w.opt("LastEncounterDate", &self.last_encounter_date);
-                w.opt("LastModifiedDate", &self.last_modified_date);
-                w.opt("LastName", &self.last_name);
-                w.opt("LastPaymentDate", &self.last_payment_date);
-                w.opt("LastStatementDate", &self.last_statement_date);
-                w.opt("MaritalStatus", &self.marital_status);
-                w.opt("MedicalRecordNumber", &self.medical_record_number);
-                w.opt("MiddleName", &self.middle_name);
-                w.opt("MobilePhone", &self.mobile_phone);
-                w.opt("MobilePhoneExt", &self.mobile_phone_ext);
-                w.opt("MostRecentNote1Date", &self.most_recent_note1_date);
-                w.opt("MostRecentNote1Message", &self.most_recent_note1_message);
-                w.opt("MostRecentNote1User", &self.most_recent_note1_user);
-                w.opt("MostRecentNote2Date", &self.most_recent_note2_date);
-                w.opt("MostRecentNote2Message", &self.most_recent_note2_message);
-                w.opt("MostRecentNote2User", &self.most_recent_note2_user);
-                w.opt("MostRecentNote3Date", &self.most_recent_note3_date);
-                w.opt("MostRecentNote3Message", &self.most_recent_note3_message);
-                w.opt("MostRecentNote3User", &self.most_recent_note3_user);
-                w.opt("MostRecentNote4Date", &self.most_recent_note4_date);
-                w.opt("MostRecentNote4Message", &self.most_recent_note4_message);
-                w.opt("MostRecentNote4User", &self.most_recent_note4_user);
-                w.opt("PatientBalance", &self.patient_balance);
-                w.opt("PatientFullName", &self.patient_full_name);
-                w.opt("PatientPayments", &self.patient_payments);
-                w.opt("PracticeId", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("Prefix", &self.prefix);
-                w.opt(
-                    "PrimaryCarePhysicianFullName",
-                    &self.primary_care_physician_full_name,
-                );
-                w.opt("PrimaryCarePhysicianId", &self.primary_care_physician_id);
-                w.opt(
-                    "PrimaryInsurancePolicyCompanyID",
-                    &self.primary_insurance_policy_company_id,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyCompanyName",
-                    &self.primary_insurance_policy_company_name,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyCopay",
-                    &self.primary_insurance_policy_copay,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyDeductible",
-                    &self.primary_insurance_policy_deductible,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyEffectiveEndDate",
-                    &self.primary_insurance_policy_effective_end_date,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyEffectiveStartDate",
-                    &self.primary_insurance_policy_effective_start_date,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyGroupNumber",
-                    &self.primary_insurance_policy_group_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredAddressLine1",
-                    &self.primary_insurance_policy_insured_address_line1,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredAddressLine2",
-                    &self.primary_insurance_policy_insured_address_line2,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredCity",
-                    &self.primary_insurance_policy_insured_city,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredCountry",
-                    &self.primary_insurance_policy_insured_country,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredDateOfBirth",
-                    &self.primary_insurance_policy_insured_date_of_birth,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredFullName",
-                    &self.primary_insurance_policy_insured_full_name,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredGender",
-                    &self.primary_insurance_policy_insured_gender,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredIDNumber",
-                    &self.primary_insurance_policy_insured_id_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredNotes",
-                    &self.primary_insurance_policy_insured_notes,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredSocialSecurityNumber",
-                    &self.primary_insurance_policy_insured_social_security_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredState",
-                    &self.primary_insurance_policy_insured_state,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyInsuredZipCode",
-                    &self.primary_insurance_policy_insured_zip_code,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyNumber",
-                    &self.primary_insurance_policy_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPatientRelationshipToInsured",
-                    &self.primary_insurance_policy_patient_relationship_to_insured,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanAddressLine1",
-                    &self.primary_insurance_policy_plan_address_line1,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanAddressLine2",
-                    &self.primary_insurance_policy_plan_address_line2,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanAdjusterFullName",
-                    &self.primary_insurance_policy_plan_adjuster_full_name,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanCity",
-                    &self.primary_insurance_policy_plan_city,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanCountry",
-                    &self.primary_insurance_policy_plan_country,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanFaxNumber",
-                    &self.primary_insurance_policy_plan_fax_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanFaxNumberExt",
-                    &self.primary_insurance_policy_plan_fax_number_ext,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanID",
-                    &self.primary_insurance_policy_plan_id,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanName",
-                    &self.primary_insurance_policy_plan_name,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanPhoneNumber",
-                    &self.primary_insurance_policy_plan_phone_number,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanPhoneNumberExt",
-                    &self.primary_insurance_policy_plan_phone_number_ext,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanState",
-                    &self.primary_insurance_policy_plan_state,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanZipCode",
-                    &self.primary_insurance_policy_plan_zip_code,
-                );
-                w.opt("ReferralSource", &self.referral_source);
-                w.opt("ReferringProviderFullName", &self.referring_provider_full_name);
-                w.opt("ReferringProviderId", &self.referring_provider_id);
-                w.opt("SSN", &self.ssn);
-                w.opt(
-                    "SecondaryInsurancePolicyCompanyID",
-                    &self.secondary_insurance_policy_company_id,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyCompanyName",
-                    &self.secondary_insurance_policy_company_name,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyCopay",
-                    &self.secondary_insurance_policy_copay,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyDeductible",
-                    &self.secondary_insurance_policy_deductible,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyEffectiveEndDate",
-                    &self.secondary_insurance_policy_effective_end_date,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyEffectiveStartDate",
-                    &self.secondary_insurance_policy_effective_start_date,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyGroupNumber",
-                    &self.secondary_insurance_policy_group_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredAddressLine1",
-                    &self.secondary_insurance_policy_insured_address_line1,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredAddressLine2",
-                    &self.secondary_insurance_policy_insured_address_line2,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredCity",
-                    &self.secondary_insurance_policy_insured_city,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredCountry",
-                    &self.secondary_insurance_policy_insured_country,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredDateOfBirth",
-                    &self.secondary_insurance_policy_insured_date_of_birth,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredFullName",
-                    &self.secondary_insurance_policy_insured_full_name,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredGender",
-                    &self.secondary_insurance_policy_insured_gender,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredIDNumber",
-                    &self.secondary_insurance_policy_insured_id_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredNotes",
-                    &self.secondary_insurance_policy_insured_notes,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredSocialSecurityNumber",
-                    &self.secondary_insurance_policy_insured_social_security_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredState",
-                    &self.secondary_insurance_policy_insured_state,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyInsuredZipCode",
-                    &self.secondary_insurance_policy_insured_zip_code,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyNumber",
-                    &self.secondary_insurance_policy_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPatientRelationshipToInsured",
-                    &self.secondary_insurance_policy_patient_relationship_to_insured,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanAddressLine1",
-                    &self.secondary_insurance_policy_plan_address_line1,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanAddressLine2",
-                    &self.secondary_insurance_policy_plan_address_line2,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanAdjusterFullName",
-                    &self.secondary_insurance_policy_plan_adjuster_full_name,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanCity",
-                    &self.secondary_insurance_policy_plan_city,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanCountry",
-                    &self.secondary_insurance_policy_plan_country,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanFaxNumber",
-                    &self.secondary_insurance_policy_plan_fax_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanFaxNumberExt",
-                    &self.secondary_insurance_policy_plan_fax_number_ext,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanID",
-                    &self.secondary_insurance_policy_plan_id,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanName",
-                    &self.secondary_insurance_policy_plan_name,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanPhoneNumber",
-                    &self.secondary_insurance_policy_plan_phone_number,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanPhoneNumberExt",
-                    &self.secondary_insurance_policy_plan_phone_number_ext,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanState",
-                    &self.secondary_insurance_policy_plan_state,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanZipCode",
-                    &self.secondary_insurance_policy_plan_zip_code,
-                );
-                w.opt("State", &self.state);
-                w.opt("StatementNote", &self.statement_note);
-                w.opt("Suffix", &self.suffix);
-                w.opt("TotalBalance", &self.total_balance);
-                w.opt("WorkPhone", &self.work_phone);
-                w.opt("WorkPhoneExt", &self.work_phone_ext);
-                w.opt("ZipCode", &self.zip_code);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -33413,6 +32086,556 @@ impl crate::xml::serde_struct::Fields for PatientFieldsToReturn {
             222 => f.put(&mut x.work_phone_ext),
             _ => f.put(&mut x.zip_code),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AddressLine1", &self.address_line1);
+        w.opt("AddressLine2", &self.address_line2);
+        w.opt("Adjustments", &self.adjustments);
+        w.opt("Age", &self.age);
+        w.opt("AlertMessage", &self.alert_message);
+        w.opt(
+            "AlertShowWhenDisplayingPatientDetails",
+            &self.alert_show_when_displaying_patient_details,
+        );
+        w.opt(
+            "AlertShowWhenEnteringEncounters",
+            &self.alert_show_when_entering_encounters,
+        );
+        w.opt("AlertShowWhenPostingPayments", &self.alert_show_when_posting_payments);
+        w.opt(
+            "AlertShowWhenPreparingPatientStatements",
+            &self.alert_show_when_preparing_patient_statements,
+        );
+        w.opt(
+            "AlertShowWhenSchedulingAppointments",
+            &self.alert_show_when_scheduling_appointments,
+        );
+        w.opt(
+            "AlertShowWhenViewingClaimDetails",
+            &self.alert_show_when_viewing_claim_details,
+        );
+        w.opt("Authorization1ContactFullName", &self.authorization1_contact_full_name);
+        w.opt("Authorization1ContactPhone", &self.authorization1_contact_phone);
+        w.opt("Authorization1ContactPhoneExt", &self.authorization1_contact_phone_ext);
+        w.opt("Authorization1EndDate", &self.authorization1_end_date);
+        w.opt(
+            "Authorization1InsurancePlanName",
+            &self.authorization1_insurance_plan_name,
+        );
+        w.opt("Authorization1Notes", &self.authorization1_notes);
+        w.opt("Authorization1Number", &self.authorization1_number);
+        w.opt("Authorization1NumberOfVisits", &self.authorization1_number_of_visits);
+        w.opt(
+            "Authorization1NumberOfVisitsUsed",
+            &self.authorization1_number_of_visits_used,
+        );
+        w.opt("Authorization1StartDate", &self.authorization1_start_date);
+        w.opt("Authorization2ContactFullName", &self.authorization2_contact_full_name);
+        w.opt("Authorization2ContactPhone", &self.authorization2_contact_phone);
+        w.opt("Authorization2ContactPhoneExt", &self.authorization2_contact_phone_ext);
+        w.opt("Authorization2EndDate", &self.authorization2_end_date);
+        w.opt(
+            "Authorization2InsurancePlanName",
+            &self.authorization2_insurance_plan_name,
+        );
+        w.opt("Authorization2Notes", &self.authorization2_notes);
+        w.opt("Authorization2Number", &self.authorization2_number);
+        w.opt("Authorization2NumberOfVisits", &self.authorization2_number_of_visits);
+        w.opt(
+            "Authorization2NumberOfVisitsUsed",
+            &self.authorization2_number_of_visits_used,
+        );
+        w.opt("Authorization2StartDate", &self.authorization2_start_date);
+        w.opt("Authorization3ContactFullName", &self.authorization3_contact_full_name);
+        w.opt("Authorization3ContactPhone", &self.authorization3_contact_phone);
+        w.opt("Authorization3ContactPhoneExt", &self.authorization3_contact_phone_ext);
+        w.opt("Authorization3EndDate", &self.authorization3_end_date);
+        w.opt(
+            "Authorization3InsurancePlanName",
+            &self.authorization3_insurance_plan_name,
+        );
+        w.opt("Authorization3Notes", &self.authorization3_notes);
+        w.opt("Authorization3Number", &self.authorization3_number);
+        w.opt("Authorization3NumberOfVisits", &self.authorization3_number_of_visits);
+        w.opt(
+            "Authorization3NumberOfVisitsUsed",
+            &self.authorization3_number_of_visits_used,
+        );
+        w.opt("Authorization3StartDate", &self.authorization3_start_date);
+        w.opt("Charges", &self.charges);
+        w.opt("City", &self.city);
+        w.opt("CollectionCategoryName", &self.collection_category_name);
+        w.opt("Country", &self.country);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("DOB", &self.dob);
+        w.opt(
+            "DefaultCaseConditionRelatedToAbuse",
+            &self.default_case_condition_related_to_abuse,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToAutoAccident",
+            &self.default_case_condition_related_to_auto_accident,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToAutoAccidentState",
+            &self.default_case_condition_related_to_auto_accident_state,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToEPSDT",
+            &self.default_case_condition_related_to_epsdt,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToEmergency",
+            &self.default_case_condition_related_to_emergency,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToEmployment",
+            &self.default_case_condition_related_to_employment,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToFamilyPlanning",
+            &self.default_case_condition_related_to_family_planning,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToOther",
+            &self.default_case_condition_related_to_other,
+        );
+        w.opt(
+            "DefaultCaseConditionRelatedToPregnancy",
+            &self.default_case_condition_related_to_pregnancy,
+        );
+        w.opt("DefaultCaseDatesAccidentDate", &self.default_case_dates_accident_date);
+        w.opt(
+            "DefaultCaseDatesAcuteManifestationDate",
+            &self.default_case_dates_acute_manifestation_date,
+        );
+        w.opt("DefaultCaseDatesInjuryEndDate", &self.default_case_dates_injury_end_date);
+        w.opt(
+            "DefaultCaseDatesInjuryStartDate",
+            &self.default_case_dates_injury_start_date,
+        );
+        w.opt(
+            "DefaultCaseDatesLastMenstrualPeriodDate",
+            &self.default_case_dates_last_menstrual_period_date,
+        );
+        w.opt("DefaultCaseDatesLastSeenDate", &self.default_case_dates_last_seen_date);
+        w.opt("DefaultCaseDatesLastXRayDate", &self.default_case_dates_last_x_ray_date);
+        w.opt("DefaultCaseDatesReferralDate", &self.default_case_dates_referral_date);
+        w.opt(
+            "DefaultCaseDatesRelatedDisabilityEndDate",
+            &self.default_case_dates_related_disability_end_date,
+        );
+        w.opt(
+            "DefaultCaseDatesRelatedDisabilityStartDate",
+            &self.default_case_dates_related_disability_start_date,
+        );
+        w.opt(
+            "DefaultCaseDatesRelatedHospitalizationEndDate",
+            &self.default_case_dates_related_hospitalization_end_date,
+        );
+        w.opt(
+            "DefaultCaseDatesRelatedHospitalizationStartDate",
+            &self.default_case_dates_related_hospitalization_start_date,
+        );
+        w.opt(
+            "DefaultCaseDatesSameOrSimilarIllnessEndDate",
+            &self.default_case_dates_same_or_similar_illness_end_date,
+        );
+        w.opt(
+            "DefaultCaseDatesSameOrSimilarIllnessStartDate",
+            &self.default_case_dates_same_or_similar_illness_start_date,
+        );
+        w.opt(
+            "DefaultCaseDatesUnableToWorkEndDate",
+            &self.default_case_dates_unable_to_work_end_date,
+        );
+        w.opt(
+            "DefaultCaseDatesUnableToWorkStartDate",
+            &self.default_case_dates_unable_to_work_start_date,
+        );
+        w.opt("DefaultCaseDescription", &self.default_case_description);
+        w.opt("DefaultCaseID", &self.default_case_id);
+        w.opt("DefaultCaseName", &self.default_case_name);
+        w.opt("DefaultCasePayerScenario", &self.default_case_payer_scenario);
+        w.opt(
+            "DefaultCaseReferringProviderFullName",
+            &self.default_case_referring_provider_full_name,
+        );
+        w.opt(
+            "DefaultCaseReferringProviderID",
+            &self.default_case_referring_provider_id,
+        );
+        w.opt(
+            "DefaultCaseSendPatientStatements",
+            &self.default_case_send_patient_statements,
+        );
+        w.opt(
+            "DefaultRenderingProviderFullName",
+            &self.default_rendering_provider_full_name,
+        );
+        w.opt("DefaultRenderingProviderId", &self.default_rendering_provider_id);
+        w.opt(
+            "DefaultServiceLocationBillingName",
+            &self.default_service_location_billing_name,
+        );
+        w.opt(
+            "DefaultServiceLocationFaxPhone",
+            &self.default_service_location_fax_phone,
+        );
+        w.opt(
+            "DefaultServiceLocationFaxPhoneExt",
+            &self.default_service_location_fax_phone_ext,
+        );
+        w.opt("DefaultServiceLocationId", &self.default_service_location_id);
+        w.opt("DefaultServiceLocationName", &self.default_service_location_name);
+        w.opt(
+            "DefaultServiceLocationNameAddressLine1",
+            &self.default_service_location_name_address_line1,
+        );
+        w.opt(
+            "DefaultServiceLocationNameAddressLine2",
+            &self.default_service_location_name_address_line2,
+        );
+        w.opt(
+            "DefaultServiceLocationNameCity",
+            &self.default_service_location_name_city,
+        );
+        w.opt(
+            "DefaultServiceLocationNameCountry",
+            &self.default_service_location_name_country,
+        );
+        w.opt(
+            "DefaultServiceLocationNameState",
+            &self.default_service_location_name_state,
+        );
+        w.opt(
+            "DefaultServiceLocationNameZipCode",
+            &self.default_service_location_name_zip_code,
+        );
+        w.opt("DefaultServiceLocationPhone", &self.default_service_location_phone);
+        w.opt(
+            "DefaultServiceLocationPhoneExt",
+            &self.default_service_location_phone_ext,
+        );
+        w.opt("EmailAddress", &self.email_address);
+        w.opt("EmergencyName", &self.emergency_name);
+        w.opt("EmergencyPhone", &self.emergency_phone);
+        w.opt("EmergencyPhoneExt", &self.emergency_phone_ext);
+        w.opt("EmployerName", &self.employer_name);
+        w.opt("EmploymentStatus", &self.employment_status);
+        w.opt("FirstName", &self.first_name);
+        w.opt("Gender", &self.gender);
+        w.opt("GuarantorDifferentThanPatient", &self.guarantor_different_than_patient);
+        w.opt("GuarantorFirstName", &self.guarantor_first_name);
+        w.opt("GuarantorLastName", &self.guarantor_last_name);
+        w.opt("GuarantorMiddleName", &self.guarantor_middle_name);
+        w.opt("GuarantorPrefix", &self.guarantor_prefix);
+        w.opt("GuarantorSuffix", &self.guarantor_suffix);
+        w.opt("HomePhone", &self.home_phone);
+        w.opt("HomePhoneExt", &self.home_phone_ext);
+        w.opt("ID", &self.id);
+        w.opt("InsuranceBalance", &self.insurance_balance);
+        w.opt("InsurancePayments", &self.insurance_payments);
+        w.opt("LastAppointmentDate", &self.last_appointment_date);
+        w.opt("LastDiagnosis", &self.last_diagnosis);
+        w.opt("LastEncounterDate", &self.last_encounter_date);
+        w.opt("LastModifiedDate", &self.last_modified_date);
+        w.opt("LastName", &self.last_name);
+        w.opt("LastPaymentDate", &self.last_payment_date);
+        w.opt("LastStatementDate", &self.last_statement_date);
+        w.opt("MaritalStatus", &self.marital_status);
+        w.opt("MedicalRecordNumber", &self.medical_record_number);
+        w.opt("MiddleName", &self.middle_name);
+        w.opt("MobilePhone", &self.mobile_phone);
+        w.opt("MobilePhoneExt", &self.mobile_phone_ext);
+        w.opt("MostRecentNote1Date", &self.most_recent_note1_date);
+        w.opt("MostRecentNote1Message", &self.most_recent_note1_message);
+        w.opt("MostRecentNote1User", &self.most_recent_note1_user);
+        w.opt("MostRecentNote2Date", &self.most_recent_note2_date);
+        w.opt("MostRecentNote2Message", &self.most_recent_note2_message);
+        w.opt("MostRecentNote2User", &self.most_recent_note2_user);
+        w.opt("MostRecentNote3Date", &self.most_recent_note3_date);
+        w.opt("MostRecentNote3Message", &self.most_recent_note3_message);
+        w.opt("MostRecentNote3User", &self.most_recent_note3_user);
+        w.opt("MostRecentNote4Date", &self.most_recent_note4_date);
+        w.opt("MostRecentNote4Message", &self.most_recent_note4_message);
+        w.opt("MostRecentNote4User", &self.most_recent_note4_user);
+        w.opt("PatientBalance", &self.patient_balance);
+        w.opt("PatientFullName", &self.patient_full_name);
+        w.opt("PatientPayments", &self.patient_payments);
+        w.opt("PracticeId", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("Prefix", &self.prefix);
+        w.opt("PrimaryCarePhysicianFullName", &self.primary_care_physician_full_name);
+        w.opt("PrimaryCarePhysicianId", &self.primary_care_physician_id);
+        w.opt(
+            "PrimaryInsurancePolicyCompanyID",
+            &self.primary_insurance_policy_company_id,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyCompanyName",
+            &self.primary_insurance_policy_company_name,
+        );
+        w.opt("PrimaryInsurancePolicyCopay", &self.primary_insurance_policy_copay);
+        w.opt(
+            "PrimaryInsurancePolicyDeductible",
+            &self.primary_insurance_policy_deductible,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyEffectiveEndDate",
+            &self.primary_insurance_policy_effective_end_date,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyEffectiveStartDate",
+            &self.primary_insurance_policy_effective_start_date,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyGroupNumber",
+            &self.primary_insurance_policy_group_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredAddressLine1",
+            &self.primary_insurance_policy_insured_address_line1,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredAddressLine2",
+            &self.primary_insurance_policy_insured_address_line2,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredCity",
+            &self.primary_insurance_policy_insured_city,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredCountry",
+            &self.primary_insurance_policy_insured_country,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredDateOfBirth",
+            &self.primary_insurance_policy_insured_date_of_birth,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredFullName",
+            &self.primary_insurance_policy_insured_full_name,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredGender",
+            &self.primary_insurance_policy_insured_gender,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredIDNumber",
+            &self.primary_insurance_policy_insured_id_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredNotes",
+            &self.primary_insurance_policy_insured_notes,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredSocialSecurityNumber",
+            &self.primary_insurance_policy_insured_social_security_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredState",
+            &self.primary_insurance_policy_insured_state,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyInsuredZipCode",
+            &self.primary_insurance_policy_insured_zip_code,
+        );
+        w.opt("PrimaryInsurancePolicyNumber", &self.primary_insurance_policy_number);
+        w.opt(
+            "PrimaryInsurancePolicyPatientRelationshipToInsured",
+            &self.primary_insurance_policy_patient_relationship_to_insured,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanAddressLine1",
+            &self.primary_insurance_policy_plan_address_line1,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanAddressLine2",
+            &self.primary_insurance_policy_plan_address_line2,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanAdjusterFullName",
+            &self.primary_insurance_policy_plan_adjuster_full_name,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanCity",
+            &self.primary_insurance_policy_plan_city,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanCountry",
+            &self.primary_insurance_policy_plan_country,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanFaxNumber",
+            &self.primary_insurance_policy_plan_fax_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanFaxNumberExt",
+            &self.primary_insurance_policy_plan_fax_number_ext,
+        );
+        w.opt("PrimaryInsurancePolicyPlanID", &self.primary_insurance_policy_plan_id);
+        w.opt(
+            "PrimaryInsurancePolicyPlanName",
+            &self.primary_insurance_policy_plan_name,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanPhoneNumber",
+            &self.primary_insurance_policy_plan_phone_number,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanPhoneNumberExt",
+            &self.primary_insurance_policy_plan_phone_number_ext,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanState",
+            &self.primary_insurance_policy_plan_state,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanZipCode",
+            &self.primary_insurance_policy_plan_zip_code,
+        );
+        w.opt("ReferralSource", &self.referral_source);
+        w.opt("ReferringProviderFullName", &self.referring_provider_full_name);
+        w.opt("ReferringProviderId", &self.referring_provider_id);
+        w.opt("SSN", &self.ssn);
+        w.opt(
+            "SecondaryInsurancePolicyCompanyID",
+            &self.secondary_insurance_policy_company_id,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyCompanyName",
+            &self.secondary_insurance_policy_company_name,
+        );
+        w.opt("SecondaryInsurancePolicyCopay", &self.secondary_insurance_policy_copay);
+        w.opt(
+            "SecondaryInsurancePolicyDeductible",
+            &self.secondary_insurance_policy_deductible,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyEffectiveEndDate",
+            &self.secondary_insurance_policy_effective_end_date,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyEffectiveStartDate",
+            &self.secondary_insurance_policy_effective_start_date,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyGroupNumber",
+            &self.secondary_insurance_policy_group_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredAddressLine1",
+            &self.secondary_insurance_policy_insured_address_line1,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredAddressLine2",
+            &self.secondary_insurance_policy_insured_address_line2,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredCity",
+            &self.secondary_insurance_policy_insured_city,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredCountry",
+            &self.secondary_insurance_policy_insured_country,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredDateOfBirth",
+            &self.secondary_insurance_policy_insured_date_of_birth,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredFullName",
+            &self.secondary_insurance_policy_insured_full_name,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredGender",
+            &self.secondary_insurance_policy_insured_gender,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredIDNumber",
+            &self.secondary_insurance_policy_insured_id_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredNotes",
+            &self.secondary_insurance_policy_insured_notes,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredSocialSecurityNumber",
+            &self.secondary_insurance_policy_insured_social_security_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredState",
+            &self.secondary_insurance_policy_insured_state,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyInsuredZipCode",
+            &self.secondary_insurance_policy_insured_zip_code,
+        );
+        w.opt("SecondaryInsurancePolicyNumber", &self.secondary_insurance_policy_number);
+        w.opt(
+            "SecondaryInsurancePolicyPatientRelationshipToInsured",
+            &self.secondary_insurance_policy_patient_relationship_to_insured,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanAddressLine1",
+            &self.secondary_insurance_policy_plan_address_line1,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanAddressLine2",
+            &self.secondary_insurance_policy_plan_address_line2,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanAdjusterFullName",
+            &self.secondary_insurance_policy_plan_adjuster_full_name,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanCity",
+            &self.secondary_insurance_policy_plan_city,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanCountry",
+            &self.secondary_insurance_policy_plan_country,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanFaxNumber",
+            &self.secondary_insurance_policy_plan_fax_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanFaxNumberExt",
+            &self.secondary_insurance_policy_plan_fax_number_ext,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanID",
+            &self.secondary_insurance_policy_plan_id,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanName",
+            &self.secondary_insurance_policy_plan_name,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanPhoneNumber",
+            &self.secondary_insurance_policy_plan_phone_number,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanPhoneNumberExt",
+            &self.secondary_insurance_policy_plan_phone_number_ext,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanState",
+            &self.secondary_insurance_policy_plan_state,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanZipCode",
+            &self.secondary_insurance_policy_plan_zip_code,
+        );
+        w.opt("State", &self.state);
+        w.opt("StatementNote", &self.statement_note);
+        w.opt("Suffix", &self.suffix);
+        w.opt("TotalBalance", &self.total_balance);
+        w.opt("WorkPhone", &self.work_phone);
+        w.opt("WorkPhoneExt", &self.work_phone_ext);
+        w.opt("ZipCode", &self.zip_code);
     }
 }
 
@@ -34971,57 +34194,7 @@ pub struct PatientFilter {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PatientFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PatientFilter",
-            |w| {
-                w.opt("CollectionCategoryName", &self.collection_category_name);
-                w.opt("DefaultCasePayerScenario", &self.default_case_payer_scenario);
-                w.opt(
-                    "DefaultRenderingProviderFullName",
-                    &self.default_rendering_provider_full_name,
-                );
-                w.opt("DefaultServiceLocationName", &self.default_service_location_name);
-                w.opt("FirstName", &self.first_name);
-                w.opt("FromCreatedDate", &self.from_created_date);
-                w.opt("FromDateOfBirth", &self.from_date_of_birth);
-                w.opt("FromLastEncounterDate", &self.from_last_encounter_date);
-                w.opt("FromLastModifiedDate", &self.from_last_modified_date);
-                w.opt("FullName", &self.full_name);
-                w.opt("Gender", &self.gender);
-                w.opt("LastName", &self.last_name);
-                w.opt("MiddleName", &self.middle_name);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt(
-                    "PrimaryCarePhysicianFullName",
-                    &self.primary_care_physician_full_name,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyCompanyName",
-                    &self.primary_insurance_policy_company_name,
-                );
-                w.opt(
-                    "PrimaryInsurancePolicyPlanName",
-                    &self.primary_insurance_policy_plan_name,
-                );
-                w.opt("ReferralSource", &self.referral_source);
-                w.opt("ReferringProviderFullName", &self.referring_provider_full_name);
-                w.opt("SSN", &self.ssn);
-                w.opt(
-                    "SecondaryInsurancePolicyCompanyName",
-                    &self.secondary_insurance_policy_company_name,
-                );
-                w.opt(
-                    "SecondaryInsurancePolicyPlanName",
-                    &self.secondary_insurance_policy_plan_name,
-                );
-                w.opt("ToCreatedDate", &self.to_created_date);
-                w.opt("ToDateOfBirth", &self.to_date_of_birth);
-                w.opt("ToLastEncounterDate", &self.to_last_encounter_date);
-                w.opt("ToLastModifiedDate", &self.to_last_modified_date);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -35100,6 +34273,50 @@ impl crate::xml::serde_struct::Fields for PatientFilter {
             25 => f.put(&mut x.to_last_encounter_date),
             _ => f.put(&mut x.to_last_modified_date),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("CollectionCategoryName", &self.collection_category_name);
+        w.opt("DefaultCasePayerScenario", &self.default_case_payer_scenario);
+        w.opt(
+            "DefaultRenderingProviderFullName",
+            &self.default_rendering_provider_full_name,
+        );
+        w.opt("DefaultServiceLocationName", &self.default_service_location_name);
+        w.opt("FirstName", &self.first_name);
+        w.opt("FromCreatedDate", &self.from_created_date);
+        w.opt("FromDateOfBirth", &self.from_date_of_birth);
+        w.opt("FromLastEncounterDate", &self.from_last_encounter_date);
+        w.opt("FromLastModifiedDate", &self.from_last_modified_date);
+        w.opt("FullName", &self.full_name);
+        w.opt("Gender", &self.gender);
+        w.opt("LastName", &self.last_name);
+        w.opt("MiddleName", &self.middle_name);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("PrimaryCarePhysicianFullName", &self.primary_care_physician_full_name);
+        w.opt(
+            "PrimaryInsurancePolicyCompanyName",
+            &self.primary_insurance_policy_company_name,
+        );
+        w.opt(
+            "PrimaryInsurancePolicyPlanName",
+            &self.primary_insurance_policy_plan_name,
+        );
+        w.opt("ReferralSource", &self.referral_source);
+        w.opt("ReferringProviderFullName", &self.referring_provider_full_name);
+        w.opt("SSN", &self.ssn);
+        w.opt(
+            "SecondaryInsurancePolicyCompanyName",
+            &self.secondary_insurance_policy_company_name,
+        );
+        w.opt(
+            "SecondaryInsurancePolicyPlanName",
+            &self.secondary_insurance_policy_plan_name,
+        );
+        w.opt("ToCreatedDate", &self.to_created_date);
+        w.opt("ToDateOfBirth", &self.to_date_of_birth);
+        w.opt("ToLastEncounterDate", &self.to_last_encounter_date);
+        w.opt("ToLastModifiedDate", &self.to_last_modified_date);
     }
 }
 
@@ -35313,15 +34530,7 @@ pub struct GetPatientsResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetPatientsResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetPatientsResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("Patients", &self.patients);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -35352,6 +34561,11 @@ impl crate::xml::serde_struct::Fields for GetPatientsResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.patients),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("Patients", &self.patients);
     }
 }
 
@@ -35426,15 +34640,7 @@ pub struct GetPaymentsReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetPaymentsReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetPaymentsReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Fields", &self.fields);
-                w.field("Filter", &self.filter);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -35461,6 +34667,11 @@ impl crate::xml::serde_struct::Fields for GetPaymentsReq {
             1 => f.put(&mut x.fields),
             _ => f.put(&mut x.filter),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Fields", &self.fields);
+        w.field("Filter", &self.filter);
     }
 }
 
@@ -35558,30 +34769,7 @@ pub struct PaymentFieldsToReturn {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PaymentFieldsToReturn {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PaymentFieldsToReturn",
-            |w| {
-                w.opt("AdjudicationDate", &self.adjudication_date);
-                w.opt("Adjustments", &self.adjustments);
-                w.opt("Amount", &self.amount);
-                w.opt("Applied", &self.applied);
-                w.opt("AppointmentID", &self.appointment_id);
-                w.opt("BatchNumber", &self.batch_number);
-                w.opt("Category", &self.category);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("ID", &self.id);
-                w.opt("LastModifiedDate", &self.last_modified_date);
-                w.opt("PayerName", &self.payer_name);
-                w.opt("PayerType", &self.payer_type);
-                w.opt("PaymentMethod", &self.payment_method);
-                w.opt("PostDate", &self.post_date);
-                w.opt("PracticeId", &self.practice_id);
-                w.opt("ReferenceNumber", &self.reference_number);
-                w.opt("Refunds", &self.refunds);
-                w.opt("Unapplied", &self.unapplied);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -35642,6 +34830,26 @@ impl crate::xml::serde_struct::Fields for PaymentFieldsToReturn {
             16 => f.put(&mut x.refunds),
             _ => f.put(&mut x.unapplied),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AdjudicationDate", &self.adjudication_date);
+        w.opt("Adjustments", &self.adjustments);
+        w.opt("Amount", &self.amount);
+        w.opt("Applied", &self.applied);
+        w.opt("AppointmentID", &self.appointment_id);
+        w.opt("BatchNumber", &self.batch_number);
+        w.opt("Category", &self.category);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("ID", &self.id);
+        w.opt("LastModifiedDate", &self.last_modified_date);
+        w.opt("PayerName", &self.payer_name);
+        w.opt("PayerType", &self.payer_type);
+        w.opt("PaymentMethod", &self.payment_method);
+        w.opt("PostDate", &self.post_date);
+        w.opt("PracticeId", &self.practice_id);
+        w.opt("ReferenceNumber", &self.reference_number);
+        w.opt("Refunds", &self.refunds);
+        w.opt("Unapplied", &self.unapplied);
     }
 }
 
@@ -35802,27 +35010,7 @@ pub struct PaymentFilter {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PaymentFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PaymentFilter",
-            |w| {
-                w.opt("Amount", &self.amount);
-                w.opt("AppointmentID", &self.appointment_id);
-                w.opt("BatchNumber", &self.batch_number);
-                w.opt("FromCreatedDate", &self.from_created_date);
-                w.opt("FromLastModifiedDate", &self.from_last_modified_date);
-                w.opt("FromPostDate", &self.from_post_date);
-                w.opt("ID", &self.id);
-                w.opt("PayerName", &self.payer_name);
-                w.opt("PayerType", &self.payer_type);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("ReferenceNumber", &self.reference_number);
-                w.opt("ToCreatedDate", &self.to_created_date);
-                w.opt("ToLastModifiedDate", &self.to_last_modified_date);
-                w.opt("ToPostDate", &self.to_post_date);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -35877,6 +35065,23 @@ impl crate::xml::serde_struct::Fields for PaymentFilter {
             13 => f.put(&mut x.to_last_modified_date),
             _ => f.put(&mut x.to_post_date),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Amount", &self.amount);
+        w.opt("AppointmentID", &self.appointment_id);
+        w.opt("BatchNumber", &self.batch_number);
+        w.opt("FromCreatedDate", &self.from_created_date);
+        w.opt("FromLastModifiedDate", &self.from_last_modified_date);
+        w.opt("FromPostDate", &self.from_post_date);
+        w.opt("ID", &self.id);
+        w.opt("PayerName", &self.payer_name);
+        w.opt("PayerType", &self.payer_type);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("ReferenceNumber", &self.reference_number);
+        w.opt("ToCreatedDate", &self.to_created_date);
+        w.opt("ToLastModifiedDate", &self.to_last_modified_date);
+        w.opt("ToPostDate", &self.to_post_date);
     }
 }
 
@@ -36000,15 +35205,7 @@ pub struct GetPaymentsResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetPaymentsResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetPaymentsResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("Payments", &self.payments);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -36039,6 +35236,11 @@ impl crate::xml::serde_struct::Fields for GetPaymentsResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.payments),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("Payments", &self.payments);
     }
 }
 
@@ -36179,30 +35381,7 @@ pub struct PaymentData {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PaymentData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PaymentData",
-            |w| {
-                w.opt("AdjudicationDate", &self.adjudication_date);
-                w.opt("Adjustments", &self.adjustments);
-                w.opt("Amount", &self.amount);
-                w.opt("Applied", &self.applied);
-                w.opt("AppointmentID", &self.appointment_id);
-                w.opt("BatchNumber", &self.batch_number);
-                w.opt("Category", &self.category);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("ID", &self.id);
-                w.opt("LastModifiedDate", &self.last_modified_date);
-                w.opt("PayerName", &self.payer_name);
-                w.opt("PayerType", &self.payer_type);
-                w.opt("PaymentMethod", &self.payment_method);
-                w.opt("PostDate", &self.post_date);
-                w.opt("PracticeId", &self.practice_id);
-                w.opt("ReferenceNumber", &self.reference_number);
-                w.opt("Refunds", &self.refunds);
-                w.opt("Unapplied", &self.unapplied);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -36263,6 +35442,26 @@ impl crate::xml::serde_struct::Fields for PaymentData {
             16 => f.put(&mut x.refunds),
             _ => f.put(&mut x.unapplied),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AdjudicationDate", &self.adjudication_date);
+        w.opt("Adjustments", &self.adjustments);
+        w.opt("Amount", &self.amount);
+        w.opt("Applied", &self.applied);
+        w.opt("AppointmentID", &self.appointment_id);
+        w.opt("BatchNumber", &self.batch_number);
+        w.opt("Category", &self.category);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("ID", &self.id);
+        w.opt("LastModifiedDate", &self.last_modified_date);
+        w.opt("PayerName", &self.payer_name);
+        w.opt("PayerType", &self.payer_type);
+        w.opt("PaymentMethod", &self.payment_method);
+        w.opt("PostDate", &self.post_date);
+        w.opt("PracticeId", &self.practice_id);
+        w.opt("ReferenceNumber", &self.reference_number);
+        w.opt("Refunds", &self.refunds);
+        w.opt("Unapplied", &self.unapplied);
     }
 }
 
@@ -36369,15 +35568,7 @@ pub struct GetProvidersReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetProvidersReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetProvidersReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Fields", &self.fields);
-                w.field("Filter", &self.filter);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -36404,6 +35595,11 @@ impl crate::xml::serde_struct::Fields for GetProvidersReq {
             1 => f.put(&mut x.fields),
             _ => f.put(&mut x.filter),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Fields", &self.fields);
+        w.field("Filter", &self.filter);
     }
 }
 
@@ -36551,70 +35747,7 @@ pub struct ProviderFieldsToReturn {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ProviderFieldsToReturn {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ProviderFieldsToReturn",
-            |w| {
-                w.opt("Active", &self.active);
-                w.opt("AddressLine1", &self.address_line1);
-                w.opt("AddressLine2", &self.address_line2);
-                w.opt("BillingType", &self.billing_type);
-                w.opt("City", &self.city);
-                w.opt("Country", &self.country);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("Degree", &self.degree);
-                w.opt("DepartmentName", &self.department_name);
-                w.opt("EmailAddress", &self.email_address);
-                w.opt("EncounterFormName", &self.encounter_form_name);
-                w.opt("Fax", &self.fax);
-                w.opt("FaxExt", &self.fax_ext);
-                w.opt("FirstName", &self.first_name);
-                w.opt("FullName", &self.full_name);
-                w.opt("HomePhone", &self.home_phone);
-                w.opt("HomePhoneExt", &self.home_phone_ext);
-                w.opt("ID", &self.id);
-                w.opt("LastModifiedDate", &self.last_modified_date);
-                w.opt("LastName", &self.last_name);
-                w.opt("MiddleName", &self.middle_name);
-                w.opt("MobilePhone", &self.mobile_phone);
-                w.opt("MobilePhoneExt", &self.mobile_phone_ext);
-                w.opt("NationalProviderIdentifier", &self.national_provider_identifier);
-                w.opt("Notes", &self.notes);
-                w.opt("Pager", &self.pager);
-                w.opt("PagerExt", &self.pager_ext);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("Prefix", &self.prefix);
-                w.opt(
-                    "ProviderPerformanceReportActive",
-                    &self.provider_performance_report_active,
-                );
-                w.opt(
-                    "ProviderPerformanceReportCCEmailRecipients",
-                    &self.provider_performance_report_cc_email_recipients,
-                );
-                w.opt(
-                    "ProviderPerformanceReportDelay",
-                    &self.provider_performance_report_delay,
-                );
-                w.opt(
-                    "ProviderPerformanceReportFequency",
-                    &self.provider_performance_report_fequency,
-                );
-                w.opt(
-                    "ProviderPerformanceReportScope",
-                    &self.provider_performance_report_scope,
-                );
-                w.opt("SocialSecurityNumber", &self.social_security_number);
-                w.opt("SpecialtyName", &self.specialty_name);
-                w.opt("State", &self.state);
-                w.opt("Suffix", &self.suffix);
-                w.opt("Type", &self.r#type);
-                w.opt("WorkPhone", &self.work_phone);
-                w.opt("WorkPhoneExt", &self.work_phone_ext);
-                w.opt("ZipCode", &self.zip_code);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -36725,6 +35858,60 @@ impl crate::xml::serde_struct::Fields for ProviderFieldsToReturn {
             41 => f.put(&mut x.work_phone_ext),
             _ => f.put(&mut x.zip_code),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Active", &self.active);
+        w.opt("AddressLine1", &self.address_line1);
+        w.opt("AddressLine2", &self.address_line2);
+        w.opt("BillingType", &self.billing_type);
+        w.opt("City", &self.city);
+        w.opt("Country", &self.country);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("Degree", &self.degree);
+        w.opt("DepartmentName", &self.department_name);
+        w.opt("EmailAddress", &self.email_address);
+        w.opt("EncounterFormName", &self.encounter_form_name);
+        w.opt("Fax", &self.fax);
+        w.opt("FaxExt", &self.fax_ext);
+        w.opt("FirstName", &self.first_name);
+        w.opt("FullName", &self.full_name);
+        w.opt("HomePhone", &self.home_phone);
+        w.opt("HomePhoneExt", &self.home_phone_ext);
+        w.opt("ID", &self.id);
+        w.opt("LastModifiedDate", &self.last_modified_date);
+        w.opt("LastName", &self.last_name);
+        w.opt("MiddleName", &self.middle_name);
+        w.opt("MobilePhone", &self.mobile_phone);
+        w.opt("MobilePhoneExt", &self.mobile_phone_ext);
+        w.opt("NationalProviderIdentifier", &self.national_provider_identifier);
+        w.opt("Notes", &self.notes);
+        w.opt("Pager", &self.pager);
+        w.opt("PagerExt", &self.pager_ext);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("Prefix", &self.prefix);
+        w.opt(
+            "ProviderPerformanceReportActive",
+            &self.provider_performance_report_active,
+        );
+        w.opt(
+            "ProviderPerformanceReportCCEmailRecipients",
+            &self.provider_performance_report_cc_email_recipients,
+        );
+        w.opt("ProviderPerformanceReportDelay", &self.provider_performance_report_delay);
+        w.opt(
+            "ProviderPerformanceReportFequency",
+            &self.provider_performance_report_fequency,
+        );
+        w.opt("ProviderPerformanceReportScope", &self.provider_performance_report_scope);
+        w.opt("SocialSecurityNumber", &self.social_security_number);
+        w.opt("SpecialtyName", &self.specialty_name);
+        w.opt("State", &self.state);
+        w.opt("Suffix", &self.suffix);
+        w.opt("Type", &self.r#type);
+        w.opt("WorkPhone", &self.work_phone);
+        w.opt("WorkPhoneExt", &self.work_phone_ext);
+        w.opt("ZipCode", &self.zip_code);
     }
 }
 
@@ -36960,21 +36147,7 @@ pub struct ProviderFilter {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ProviderFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ProviderFilter",
-            |w| {
-                w.opt("DepartmentName", &self.department_name);
-                w.opt("FromCreatedDate", &self.from_created_date);
-                w.opt("FromLastModifiedDate", &self.from_last_modified_date);
-                w.opt("FullName", &self.full_name);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("ToCreatedDate", &self.to_created_date);
-                w.opt("ToLastModifiedDate", &self.to_last_modified_date);
-                w.opt("Type", &self.r#type);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -37017,6 +36190,17 @@ impl crate::xml::serde_struct::Fields for ProviderFilter {
             7 => f.put(&mut x.to_last_modified_date),
             _ => f.put(&mut x.r#type),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("DepartmentName", &self.department_name);
+        w.opt("FromCreatedDate", &self.from_created_date);
+        w.opt("FromLastModifiedDate", &self.from_last_modified_date);
+        w.opt("FullName", &self.full_name);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("ToCreatedDate", &self.to_created_date);
+        w.opt("ToLastModifiedDate", &self.to_last_modified_date);
+        w.opt("Type", &self.r#type);
     }
 }
 
@@ -37114,15 +36298,7 @@ pub struct GetProvidersResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetProvidersResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetProvidersResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("Providers", &self.providers);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -37153,6 +36329,11 @@ impl crate::xml::serde_struct::Fields for GetProvidersResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.providers),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("Providers", &self.providers);
     }
 }
 
@@ -37357,70 +36538,7 @@ pub struct ProviderData {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ProviderData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ProviderData",
-            |w| {
-                w.opt("Active", &self.active);
-                w.opt("AddressLine1", &self.address_line1);
-                w.opt("AddressLine2", &self.address_line2);
-                w.opt("BillingType", &self.billing_type);
-                w.opt("City", &self.city);
-                w.opt("Country", &self.country);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("Degree", &self.degree);
-                w.opt("DepartmentName", &self.department_name);
-                w.opt("EmailAddress", &self.email_address);
-                w.opt("EncounterFormName", &self.encounter_form_name);
-                w.opt("Fax", &self.fax);
-                w.opt("FaxExt", &self.fax_ext);
-                w.opt("FirstName", &self.first_name);
-                w.opt("FullName", &self.full_name);
-                w.opt("HomePhone", &self.home_phone);
-                w.opt("HomePhoneExt", &self.home_phone_ext);
-                w.opt("ID", &self.id);
-                w.opt("LastModifiedDate", &self.last_modified_date);
-                w.opt("LastName", &self.last_name);
-                w.opt("MiddleName", &self.middle_name);
-                w.opt("MobilePhone", &self.mobile_phone);
-                w.opt("MobilePhoneExt", &self.mobile_phone_ext);
-                w.opt("NationalProviderIdentifier", &self.national_provider_identifier);
-                w.opt("Notes", &self.notes);
-                w.opt("Pager", &self.pager);
-                w.opt("PagerExt", &self.pager_ext);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("Prefix", &self.prefix);
-                w.opt(
-                    "ProviderPerformanceReportActive",
-                    &self.provider_performance_report_active,
-                );
-                w.opt(
-                    "ProviderPerformanceReportCCEmailRecipients",
-                    &self.provider_performance_report_cc_email_recipients,
-                );
-                w.opt(
-                    "ProviderPerformanceReportDelay",
-                    &self.provider_performance_report_delay,
-                );
-                w.opt(
-                    "ProviderPerformanceReportFequency",
-                    &self.provider_performance_report_fequency,
-                );
-                w.opt(
-                    "ProviderPerformanceReportScope",
-                    &self.provider_performance_report_scope,
-                );
-                w.opt("SocialSecurityNumber", &self.social_security_number);
-                w.opt("SpecialtyName", &self.specialty_name);
-                w.opt("State", &self.state);
-                w.opt("Suffix", &self.suffix);
-                w.opt("Type", &self.r#type);
-                w.opt("WorkPhone", &self.work_phone);
-                w.opt("WorkPhoneExt", &self.work_phone_ext);
-                w.opt("ZipCode", &self.zip_code);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -37531,6 +36649,60 @@ impl crate::xml::serde_struct::Fields for ProviderData {
             41 => f.put(&mut x.work_phone_ext),
             _ => f.put(&mut x.zip_code),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Active", &self.active);
+        w.opt("AddressLine1", &self.address_line1);
+        w.opt("AddressLine2", &self.address_line2);
+        w.opt("BillingType", &self.billing_type);
+        w.opt("City", &self.city);
+        w.opt("Country", &self.country);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("Degree", &self.degree);
+        w.opt("DepartmentName", &self.department_name);
+        w.opt("EmailAddress", &self.email_address);
+        w.opt("EncounterFormName", &self.encounter_form_name);
+        w.opt("Fax", &self.fax);
+        w.opt("FaxExt", &self.fax_ext);
+        w.opt("FirstName", &self.first_name);
+        w.opt("FullName", &self.full_name);
+        w.opt("HomePhone", &self.home_phone);
+        w.opt("HomePhoneExt", &self.home_phone_ext);
+        w.opt("ID", &self.id);
+        w.opt("LastModifiedDate", &self.last_modified_date);
+        w.opt("LastName", &self.last_name);
+        w.opt("MiddleName", &self.middle_name);
+        w.opt("MobilePhone", &self.mobile_phone);
+        w.opt("MobilePhoneExt", &self.mobile_phone_ext);
+        w.opt("NationalProviderIdentifier", &self.national_provider_identifier);
+        w.opt("Notes", &self.notes);
+        w.opt("Pager", &self.pager);
+        w.opt("PagerExt", &self.pager_ext);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("Prefix", &self.prefix);
+        w.opt(
+            "ProviderPerformanceReportActive",
+            &self.provider_performance_report_active,
+        );
+        w.opt(
+            "ProviderPerformanceReportCCEmailRecipients",
+            &self.provider_performance_report_cc_email_recipients,
+        );
+        w.opt("ProviderPerformanceReportDelay", &self.provider_performance_report_delay);
+        w.opt(
+            "ProviderPerformanceReportFequency",
+            &self.provider_performance_report_fequency,
+        );
+        w.opt("ProviderPerformanceReportScope", &self.provider_performance_report_scope);
+        w.opt("SocialSecurityNumber", &self.social_security_number);
+        w.opt("SpecialtyName", &self.specialty_name);
+        w.opt("State", &self.state);
+        w.opt("Suffix", &self.suffix);
+        w.opt("Type", &self.r#type);
+        w.opt("WorkPhone", &self.work_phone);
+        w.opt("WorkPhoneExt", &self.work_phone_ext);
+        w.opt("ZipCode", &self.zip_code);
     }
 }
 
@@ -37743,15 +36915,7 @@ pub struct GetPracticesReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetPracticesReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetPracticesReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Fields", &self.fields);
-                w.field("Filter", &self.filter);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -37778,6 +36942,11 @@ impl crate::xml::serde_struct::Fields for GetPracticesReq {
             1 => f.put(&mut x.fields),
             _ => f.put(&mut x.filter),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Fields", &self.fields);
+        w.field("Filter", &self.filter);
     }
 }
 
@@ -37931,58 +37100,7 @@ pub struct PracticeFieldsToReturn {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PracticeFieldsToReturn {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PracticeFieldsToReturn",
-            |w| {
-                w.opt("Active", &self.active);
-                w.opt("AdministratorAddressLine1", &self.administrator_address_line1);
-                w.opt("AdministratorAddressLine2", &self.administrator_address_line2);
-                w.opt("AdministratorCity", &self.administrator_city);
-                w.opt("AdministratorCountry", &self.administrator_country);
-                w.opt("AdministratorEmail", &self.administrator_email);
-                w.opt("AdministratorFax", &self.administrator_fax);
-                w.opt("AdministratorFaxExt", &self.administrator_fax_ext);
-                w.opt("AdministratorFullName", &self.administrator_full_name);
-                w.opt("AdministratorPhone", &self.administrator_phone);
-                w.opt("AdministratorPhoneExt", &self.administrator_phone_ext);
-                w.opt("AdministratorState", &self.administrator_state);
-                w.opt("AdministratorZipCode", &self.administrator_zip_code);
-                w.opt("BillingContactAddressLine1", &self.billing_contact_address_line1);
-                w.opt("BillingContactAddressLine2", &self.billing_contact_address_line2);
-                w.opt("BillingContactCity", &self.billing_contact_city);
-                w.opt("BillingContactCountry", &self.billing_contact_country);
-                w.opt("BillingContactEmail", &self.billing_contact_email);
-                w.opt("BillingContactFax", &self.billing_contact_fax);
-                w.opt("BillingContactFaxExt", &self.billing_contact_fax_ext);
-                w.opt("BillingContactFullName", &self.billing_contact_full_name);
-                w.opt("BillingContactPhone", &self.billing_contact_phone);
-                w.opt("BillingContactPhoneExt", &self.billing_contact_phone_ext);
-                w.opt("BillingContactState", &self.billing_contact_state);
-                w.opt("BillingContactZipCode", &self.billing_contact_zip_code);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("Email", &self.email);
-                w.opt("Fax", &self.fax);
-                w.opt("FaxExt", &self.fax_ext);
-                w.opt("ID", &self.id);
-                w.opt("LastModifiedDate", &self.last_modified_date);
-                w.opt("NPI", &self.npi);
-                w.opt("Notes", &self.notes);
-                w.opt("Phone", &self.phone);
-                w.opt("PhoneExt", &self.phone_ext);
-                w.opt("PracticeAddressLine1", &self.practice_address_line1);
-                w.opt("PracticeAddressLine2", &self.practice_address_line2);
-                w.opt("PracticeCity", &self.practice_city);
-                w.opt("PracticeCountry", &self.practice_country);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("PracticeState", &self.practice_state);
-                w.opt("PracticeZipCode", &self.practice_zip_code);
-                w.opt("SubscriptionEdition", &self.subscription_edition);
-                w.opt("TaxID", &self.tax_id);
-                w.opt("WebSite", &self.web_site);
-                w.opt("kFaxNumber", &self.k_fax_number);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -38099,6 +37217,54 @@ impl crate::xml::serde_struct::Fields for PracticeFieldsToReturn {
             44 => f.put(&mut x.web_site),
             _ => f.put(&mut x.k_fax_number),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Active", &self.active);
+        w.opt("AdministratorAddressLine1", &self.administrator_address_line1);
+        w.opt("AdministratorAddressLine2", &self.administrator_address_line2);
+        w.opt("AdministratorCity", &self.administrator_city);
+        w.opt("AdministratorCountry", &self.administrator_country);
+        w.opt("AdministratorEmail", &self.administrator_email);
+        w.opt("AdministratorFax", &self.administrator_fax);
+        w.opt("AdministratorFaxExt", &self.administrator_fax_ext);
+        w.opt("AdministratorFullName", &self.administrator_full_name);
+        w.opt("AdministratorPhone", &self.administrator_phone);
+        w.opt("AdministratorPhoneExt", &self.administrator_phone_ext);
+        w.opt("AdministratorState", &self.administrator_state);
+        w.opt("AdministratorZipCode", &self.administrator_zip_code);
+        w.opt("BillingContactAddressLine1", &self.billing_contact_address_line1);
+        w.opt("BillingContactAddressLine2", &self.billing_contact_address_line2);
+        w.opt("BillingContactCity", &self.billing_contact_city);
+        w.opt("BillingContactCountry", &self.billing_contact_country);
+        w.opt("BillingContactEmail", &self.billing_contact_email);
+        w.opt("BillingContactFax", &self.billing_contact_fax);
+        w.opt("BillingContactFaxExt", &self.billing_contact_fax_ext);
+        w.opt("BillingContactFullName", &self.billing_contact_full_name);
+        w.opt("BillingContactPhone", &self.billing_contact_phone);
+        w.opt("BillingContactPhoneExt", &self.billing_contact_phone_ext);
+        w.opt("BillingContactState", &self.billing_contact_state);
+        w.opt("BillingContactZipCode", &self.billing_contact_zip_code);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("Email", &self.email);
+        w.opt("Fax", &self.fax);
+        w.opt("FaxExt", &self.fax_ext);
+        w.opt("ID", &self.id);
+        w.opt("LastModifiedDate", &self.last_modified_date);
+        w.opt("NPI", &self.npi);
+        w.opt("Notes", &self.notes);
+        w.opt("Phone", &self.phone);
+        w.opt("PhoneExt", &self.phone_ext);
+        w.opt("PracticeAddressLine1", &self.practice_address_line1);
+        w.opt("PracticeAddressLine2", &self.practice_address_line2);
+        w.opt("PracticeCity", &self.practice_city);
+        w.opt("PracticeCountry", &self.practice_country);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("PracticeState", &self.practice_state);
+        w.opt("PracticeZipCode", &self.practice_zip_code);
+        w.opt("SubscriptionEdition", &self.subscription_edition);
+        w.opt("TaxID", &self.tax_id);
+        w.opt("WebSite", &self.web_site);
+        w.opt("kFaxNumber", &self.k_fax_number);
     }
 }
 
@@ -38333,21 +37499,7 @@ pub struct PracticeFilter {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PracticeFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PracticeFilter",
-            |w| {
-                w.opt("Active", &self.active);
-                w.opt("FromCreatedDate", &self.from_created_date);
-                w.opt("FromLastModifiedDate", &self.from_last_modified_date);
-                w.opt("ID", &self.id);
-                w.opt("NPI", &self.npi);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("TaxID", &self.tax_id);
-                w.opt("ToCreatedDate", &self.to_created_date);
-                w.opt("ToLastModifiedDate", &self.to_last_modified_date);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -38390,6 +37542,17 @@ impl crate::xml::serde_struct::Fields for PracticeFilter {
             7 => f.put(&mut x.to_created_date),
             _ => f.put(&mut x.to_last_modified_date),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Active", &self.active);
+        w.opt("FromCreatedDate", &self.from_created_date);
+        w.opt("FromLastModifiedDate", &self.from_last_modified_date);
+        w.opt("ID", &self.id);
+        w.opt("NPI", &self.npi);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("TaxID", &self.tax_id);
+        w.opt("ToCreatedDate", &self.to_created_date);
+        w.opt("ToLastModifiedDate", &self.to_last_modified_date);
     }
 }
 
@@ -38487,15 +37650,7 @@ pub struct GetPracticesResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetPracticesResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetPracticesResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("Practices", &self.practices);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -38526,6 +37681,11 @@ impl crate::xml::serde_struct::Fields for GetPracticesResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.practices),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("Practices", &self.practices);
     }
 }
 
@@ -38772,58 +37932,7 @@ pub struct PracticeData {
 #[cfg(feature = "serde")]
 impl serde::Serialize for PracticeData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "PracticeData",
-            |w| {
-                w.opt("Active", &self.active);
-                w.opt("AdministratorAddressLine1", &self.administrator_address_line1);
-                w.opt("AdministratorAddressLine2", &self.administrator_address_line2);
-                w.opt("AdministratorCity", &self.administrator_city);
-                w.opt("AdministratorCountry", &self.administrator_country);
-                w.opt("AdministratorEmail", &self.administrator_email);
-                w.opt("AdministratorFax", &self.administrator_fax);
-                w.opt("AdministratorFaxExt", &self.administrator_fax_ext);
-                w.opt("AdministratorFullName", &self.administrator_full_name);
-                w.opt("AdministratorPhone", &self.administrator_phone);
-                w.opt("AdministratorPhoneExt", &self.administrator_phone_ext);
-                w.opt("AdministratorState", &self.administrator_state);
-                w.opt("AdministratorZipCode", &self.administrator_zip_code);
-                w.opt("BillingContactAddressLine1", &self.billing_contact_address_line1);
-                w.opt("BillingContactAddressLine2", &self.billing_contact_address_line2);
-                w.opt("BillingContactCity", &self.billing_contact_city);
-                w.opt("BillingContactCountry", &self.billing_contact_country);
-                w.opt("BillingContactEmail", &self.billing_contact_email);
-                w.opt("BillingContactFax", &self.billing_contact_fax);
-                w.opt("BillingContactFaxExt", &self.billing_contact_fax_ext);
-                w.opt("BillingContactFullName", &self.billing_contact_full_name);
-                w.opt("BillingContactPhone", &self.billing_contact_phone);
-                w.opt("BillingContactPhoneExt", &self.billing_contact_phone_ext);
-                w.opt("BillingContactState", &self.billing_contact_state);
-                w.opt("BillingContactZipCode", &self.billing_contact_zip_code);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("Email", &self.email);
-                w.opt("Fax", &self.fax);
-                w.opt("FaxExt", &self.fax_ext);
-                w.opt("ID", &self.id);
-                w.opt("LastModifiedDate", &self.last_modified_date);
-                w.opt("NPI", &self.npi);
-                w.opt("Notes", &self.notes);
-                w.opt("Phone", &self.phone);
-                w.opt("PhoneExt", &self.phone_ext);
-                w.opt("PracticeAddressLine1", &self.practice_address_line1);
-                w.opt("PracticeAddressLine2", &self.practice_address_line2);
-                w.opt("PracticeCity", &self.practice_city);
-                w.opt("PracticeCountry", &self.practice_country);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("PracticeState", &self.practice_state);
-                w.opt("PracticeZipCode", &self.practice_zip_code);
-                w.opt("SubscriptionEdition", &self.subscription_edition);
-                w.opt("TaxID", &self.tax_id);
-                w.opt("WebSite", &self.web_site);
-                w.opt("kFaxNumber", &self.k_fax_number);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -38940,6 +38049,54 @@ impl crate::xml::serde_struct::Fields for PracticeData {
             44 => f.put(&mut x.web_site),
             _ => f.put(&mut x.k_fax_number),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Active", &self.active);
+        w.opt("AdministratorAddressLine1", &self.administrator_address_line1);
+        w.opt("AdministratorAddressLine2", &self.administrator_address_line2);
+        w.opt("AdministratorCity", &self.administrator_city);
+        w.opt("AdministratorCountry", &self.administrator_country);
+        w.opt("AdministratorEmail", &self.administrator_email);
+        w.opt("AdministratorFax", &self.administrator_fax);
+        w.opt("AdministratorFaxExt", &self.administrator_fax_ext);
+        w.opt("AdministratorFullName", &self.administrator_full_name);
+        w.opt("AdministratorPhone", &self.administrator_phone);
+        w.opt("AdministratorPhoneExt", &self.administrator_phone_ext);
+        w.opt("AdministratorState", &self.administrator_state);
+        w.opt("AdministratorZipCode", &self.administrator_zip_code);
+        w.opt("BillingContactAddressLine1", &self.billing_contact_address_line1);
+        w.opt("BillingContactAddressLine2", &self.billing_contact_address_line2);
+        w.opt("BillingContactCity", &self.billing_contact_city);
+        w.opt("BillingContactCountry", &self.billing_contact_country);
+        w.opt("BillingContactEmail", &self.billing_contact_email);
+        w.opt("BillingContactFax", &self.billing_contact_fax);
+        w.opt("BillingContactFaxExt", &self.billing_contact_fax_ext);
+        w.opt("BillingContactFullName", &self.billing_contact_full_name);
+        w.opt("BillingContactPhone", &self.billing_contact_phone);
+        w.opt("BillingContactPhoneExt", &self.billing_contact_phone_ext);
+        w.opt("BillingContactState", &self.billing_contact_state);
+        w.opt("BillingContactZipCode", &self.billing_contact_zip_code);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("Email", &self.email);
+        w.opt("Fax", &self.fax);
+        w.opt("FaxExt", &self.fax_ext);
+        w.opt("ID", &self.id);
+        w.opt("LastModifiedDate", &self.last_modified_date);
+        w.opt("NPI", &self.npi);
+        w.opt("Notes", &self.notes);
+        w.opt("Phone", &self.phone);
+        w.opt("PhoneExt", &self.phone_ext);
+        w.opt("PracticeAddressLine1", &self.practice_address_line1);
+        w.opt("PracticeAddressLine2", &self.practice_address_line2);
+        w.opt("PracticeCity", &self.practice_city);
+        w.opt("PracticeCountry", &self.practice_country);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("PracticeState", &self.practice_state);
+        w.opt("PracticeZipCode", &self.practice_zip_code);
+        w.opt("SubscriptionEdition", &self.subscription_edition);
+        w.opt("TaxID", &self.tax_id);
+        w.opt("WebSite", &self.web_site);
+        w.opt("kFaxNumber", &self.k_fax_number);
     }
 }
 
@@ -39154,15 +38311,7 @@ pub struct GetTransactionsReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetTransactionsReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetTransactionsReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Fields", &self.fields);
-                w.field("Filter", &self.filter);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -39189,6 +38338,11 @@ impl crate::xml::serde_struct::Fields for GetTransactionsReq {
             1 => f.put(&mut x.fields),
             _ => f.put(&mut x.filter),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Fields", &self.fields);
+        w.field("Filter", &self.filter);
     }
 }
 
@@ -39286,30 +38440,7 @@ pub struct TransactionFieldsToReturn {
 #[cfg(feature = "serde")]
 impl serde::Serialize for TransactionFieldsToReturn {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "TransactionFieldsToReturn",
-            |w| {
-                w.opt("Amount", &self.amount);
-                w.opt("ClaimID", &self.claim_id);
-                w.opt("Description", &self.description);
-                w.opt("ID", &self.id);
-                w.opt("InsuranceCompanyName", &self.insurance_company_name);
-                w.opt("InsuranceID", &self.insurance_id);
-                w.opt("InsuranceOrder", &self.insurance_order);
-                w.opt("InsurancePlanName", &self.insurance_plan_name);
-                w.opt("LastModifiedDate", &self.last_modified_date);
-                w.opt("PatientFullName", &self.patient_full_name);
-                w.opt("PatientID", &self.patient_id);
-                w.opt("PayerType", &self.payer_type);
-                w.opt("PostingDate", &self.posting_date);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("ProcedureCode", &self.procedure_code);
-                w.opt("ServiceDate", &self.service_date);
-                w.opt("TransactionDate", &self.transaction_date);
-                w.opt("Type", &self.r#type);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -39370,6 +38501,26 @@ impl crate::xml::serde_struct::Fields for TransactionFieldsToReturn {
             16 => f.put(&mut x.transaction_date),
             _ => f.put(&mut x.r#type),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Amount", &self.amount);
+        w.opt("ClaimID", &self.claim_id);
+        w.opt("Description", &self.description);
+        w.opt("ID", &self.id);
+        w.opt("InsuranceCompanyName", &self.insurance_company_name);
+        w.opt("InsuranceID", &self.insurance_id);
+        w.opt("InsuranceOrder", &self.insurance_order);
+        w.opt("InsurancePlanName", &self.insurance_plan_name);
+        w.opt("LastModifiedDate", &self.last_modified_date);
+        w.opt("PatientFullName", &self.patient_full_name);
+        w.opt("PatientID", &self.patient_id);
+        w.opt("PayerType", &self.payer_type);
+        w.opt("PostingDate", &self.posting_date);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("ProcedureCode", &self.procedure_code);
+        w.opt("ServiceDate", &self.service_date);
+        w.opt("TransactionDate", &self.transaction_date);
+        w.opt("Type", &self.r#type);
     }
 }
 
@@ -39522,25 +38673,7 @@ pub struct TransactionFilter {
 #[cfg(feature = "serde")]
 impl serde::Serialize for TransactionFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "TransactionFilter",
-            |w| {
-                w.opt("FromLastModifiedDate", &self.from_last_modified_date);
-                w.opt("FromPostingDate", &self.from_posting_date);
-                w.opt("FromServiceDate", &self.from_service_date);
-                w.opt("FromTransactionDate", &self.from_transaction_date);
-                w.opt("InsuranceOrder", &self.insurance_order);
-                w.opt("PayerType", &self.payer_type);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("ProcedureCode", &self.procedure_code);
-                w.opt("ToLastModifiedDate", &self.to_last_modified_date);
-                w.opt("ToPostingDate", &self.to_posting_date);
-                w.opt("ToServiceDate", &self.to_service_date);
-                w.opt("ToTransactionDate", &self.to_transaction_date);
-                w.opt("Type", &self.r#type);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -39591,6 +38724,21 @@ impl crate::xml::serde_struct::Fields for TransactionFilter {
             11 => f.put(&mut x.to_transaction_date),
             _ => f.put(&mut x.r#type),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("FromLastModifiedDate", &self.from_last_modified_date);
+        w.opt("FromPostingDate", &self.from_posting_date);
+        w.opt("FromServiceDate", &self.from_service_date);
+        w.opt("FromTransactionDate", &self.from_transaction_date);
+        w.opt("InsuranceOrder", &self.insurance_order);
+        w.opt("PayerType", &self.payer_type);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("ProcedureCode", &self.procedure_code);
+        w.opt("ToLastModifiedDate", &self.to_last_modified_date);
+        w.opt("ToPostingDate", &self.to_posting_date);
+        w.opt("ToServiceDate", &self.to_service_date);
+        w.opt("ToTransactionDate", &self.to_transaction_date);
+        w.opt("Type", &self.r#type);
     }
 }
 
@@ -39716,15 +38864,7 @@ pub struct GetTransactionsResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetTransactionsResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetTransactionsResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("Transactions", &self.transactions);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -39755,6 +38895,11 @@ impl crate::xml::serde_struct::Fields for GetTransactionsResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.transactions),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("Transactions", &self.transactions);
     }
 }
 
@@ -39898,30 +39043,7 @@ pub struct TransactionData {
 #[cfg(feature = "serde")]
 impl serde::Serialize for TransactionData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "TransactionData",
-            |w| {
-                w.opt("Amount", &self.amount);
-                w.opt("ClaimID", &self.claim_id);
-                w.opt("Description", &self.description);
-                w.opt("ID", &self.id);
-                w.opt("InsuranceCompanyName", &self.insurance_company_name);
-                w.opt("InsuranceID", &self.insurance_id);
-                w.opt("InsuranceOrder", &self.insurance_order);
-                w.opt("InsurancePlanName", &self.insurance_plan_name);
-                w.opt("LastModifiedDate", &self.last_modified_date);
-                w.opt("PatientFullName", &self.patient_full_name);
-                w.opt("PatientID", &self.patient_id);
-                w.opt("PayerType", &self.payer_type);
-                w.opt("PostingDate", &self.posting_date);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("ProcedureCode", &self.procedure_code);
-                w.opt("ServiceDate", &self.service_date);
-                w.opt("TransactionDate", &self.transaction_date);
-                w.opt("Type", &self.r#type);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -39982,6 +39104,26 @@ impl crate::xml::serde_struct::Fields for TransactionData {
             16 => f.put(&mut x.transaction_date),
             _ => f.put(&mut x.r#type),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Amount", &self.amount);
+        w.opt("ClaimID", &self.claim_id);
+        w.opt("Description", &self.description);
+        w.opt("ID", &self.id);
+        w.opt("InsuranceCompanyName", &self.insurance_company_name);
+        w.opt("InsuranceID", &self.insurance_id);
+        w.opt("InsuranceOrder", &self.insurance_order);
+        w.opt("InsurancePlanName", &self.insurance_plan_name);
+        w.opt("LastModifiedDate", &self.last_modified_date);
+        w.opt("PatientFullName", &self.patient_full_name);
+        w.opt("PatientID", &self.patient_id);
+        w.opt("PayerType", &self.payer_type);
+        w.opt("PostingDate", &self.posting_date);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("ProcedureCode", &self.procedure_code);
+        w.opt("ServiceDate", &self.service_date);
+        w.opt("TransactionDate", &self.transaction_date);
+        w.opt("Type", &self.r#type);
     }
 }
 
@@ -40084,13 +39226,7 @@ pub struct GetExternalVendorsReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetExternalVendorsReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetExternalVendorsReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -40113,6 +39249,9 @@ impl crate::xml::serde_struct::Fields for GetExternalVendorsReq {
         f: F,
     ) -> Result<(), F::Error> {
         f.put(&mut x.request_header)
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
     }
 }
 
@@ -40168,15 +39307,7 @@ pub struct GetExternalVendorsResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetExternalVendorsResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetExternalVendorsResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("ExternalVendors", &self.external_vendors);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -40207,6 +39338,11 @@ impl crate::xml::serde_struct::Fields for GetExternalVendorsResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.external_vendors),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("ExternalVendors", &self.external_vendors);
     }
 }
 
@@ -40286,15 +39422,7 @@ pub struct GetEncounterDetailsReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetEncounterDetailsReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetEncounterDetailsReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Fields", &self.fields);
-                w.field("Filter", &self.filter);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -40321,6 +39449,11 @@ impl crate::xml::serde_struct::Fields for GetEncounterDetailsReq {
             1 => f.put(&mut x.fields),
             _ => f.put(&mut x.filter),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Fields", &self.fields);
+        w.field("Filter", &self.filter);
     }
 }
 
@@ -40444,43 +39577,7 @@ pub struct EncounterDetailsFieldsToReturn {
 #[cfg(feature = "serde")]
 impl serde::Serialize for EncounterDetailsFieldsToReturn {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "EncounterDetailsFieldsToReturn",
-            |w| {
-                w.opt("AppointmentID", &self.appointment_id);
-                w.opt("BatchNumber", &self.batch_number);
-                w.opt("CaseID", &self.case_id);
-                w.opt("CaseName", &self.case_name);
-                w.opt("CasePayerScenario", &self.case_payer_scenario);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("EncounterID", &self.encounter_id);
-                w.opt("EncounterStatus", &self.encounter_status);
-                w.opt("HospitalizationEndDate", &self.hospitalization_end_date);
-                w.opt("HospitalizationStartDate", &self.hospitalization_start_date);
-                w.opt("LastModifiedDate", &self.last_modified_date);
-                w.opt("PatientFirstName", &self.patient_first_name);
-                w.opt("PatientID", &self.patient_id);
-                w.opt("PatientLastName", &self.patient_last_name);
-                w.opt("PatientMiddleName", &self.patient_middle_name);
-                w.opt("PatientPrefix", &self.patient_prefix);
-                w.opt("PatientSufix", &self.patient_sufix);
-                w.opt("Payment", &self.payment);
-                w.opt("PlaceOfServiceCode", &self.place_of_service_code);
-                w.opt("PlaceOfServiceName", &self.place_of_service_name);
-                w.opt("PostDate", &self.post_date);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("ReferringProvider", &self.referring_provider);
-                w.opt("RenderingProvider", &self.rendering_provider);
-                w.opt("SchedulingProvider", &self.scheduling_provider);
-                w.opt("ServiceEndDate", &self.service_end_date);
-                w.opt("ServiceLocationID", &self.service_location_id);
-                w.opt("ServiceLocationName", &self.service_location_name);
-                w.opt("ServiceStartDate", &self.service_start_date);
-                w.opt("SupervisingProvider", &self.supervising_provider);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -40567,6 +39664,39 @@ impl crate::xml::serde_struct::Fields for EncounterDetailsFieldsToReturn {
             29 => f.put(&mut x.service_start_date),
             _ => f.put(&mut x.supervising_provider),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AppointmentID", &self.appointment_id);
+        w.opt("BatchNumber", &self.batch_number);
+        w.opt("CaseID", &self.case_id);
+        w.opt("CaseName", &self.case_name);
+        w.opt("CasePayerScenario", &self.case_payer_scenario);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("EncounterID", &self.encounter_id);
+        w.opt("EncounterStatus", &self.encounter_status);
+        w.opt("HospitalizationEndDate", &self.hospitalization_end_date);
+        w.opt("HospitalizationStartDate", &self.hospitalization_start_date);
+        w.opt("LastModifiedDate", &self.last_modified_date);
+        w.opt("PatientFirstName", &self.patient_first_name);
+        w.opt("PatientID", &self.patient_id);
+        w.opt("PatientLastName", &self.patient_last_name);
+        w.opt("PatientMiddleName", &self.patient_middle_name);
+        w.opt("PatientPrefix", &self.patient_prefix);
+        w.opt("PatientSufix", &self.patient_sufix);
+        w.opt("Payment", &self.payment);
+        w.opt("PlaceOfServiceCode", &self.place_of_service_code);
+        w.opt("PlaceOfServiceName", &self.place_of_service_name);
+        w.opt("PostDate", &self.post_date);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("ReferringProvider", &self.referring_provider);
+        w.opt("RenderingProvider", &self.rendering_provider);
+        w.opt("SchedulingProvider", &self.scheduling_provider);
+        w.opt("ServiceEndDate", &self.service_end_date);
+        w.opt("ServiceLocationID", &self.service_location_id);
+        w.opt("ServiceLocationName", &self.service_location_name);
+        w.opt("ServiceStartDate", &self.service_start_date);
+        w.opt("SupervisingProvider", &self.supervising_provider);
     }
 }
 
@@ -40718,14 +39848,7 @@ pub struct EncounterDetailsFilter {
 #[cfg(feature = "serde")]
 impl serde::Serialize for EncounterDetailsFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "EncounterDetailsFilter",
-            |w| {
-                w.field("EncounterID", &self.encounter_id);
-                w.opt("Practice", &self.practice);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -40751,6 +39874,10 @@ impl crate::xml::serde_struct::Fields for EncounterDetailsFilter {
             0 => f.put(&mut x.encounter_id),
             _ => f.put(&mut x.practice),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("EncounterID", &self.encounter_id);
+        w.opt("Practice", &self.practice);
     }
 }
 
@@ -40811,14 +39938,7 @@ pub struct EncounterDetailsPractice {
 #[cfg(feature = "serde")]
 impl serde::Serialize for EncounterDetailsPractice {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "EncounterDetailsPractice",
-            |w| {
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -40844,6 +39964,10 @@ impl crate::xml::serde_struct::Fields for EncounterDetailsPractice {
             0 => f.put(&mut x.practice_id),
             _ => f.put(&mut x.practice_name),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
     }
 }
 
@@ -40902,15 +40026,7 @@ pub struct GetEncounterDetailsResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetEncounterDetailsResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetEncounterDetailsResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("EncounterDetails", &self.encounter_details);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -40941,6 +40057,11 @@ impl crate::xml::serde_struct::Fields for GetEncounterDetailsResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.encounter_details),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("EncounterDetails", &self.encounter_details);
     }
 }
 
@@ -41142,44 +40263,7 @@ pub struct EncounterDetailsData {
 #[cfg(feature = "serde")]
 impl serde::Serialize for EncounterDetailsData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "EncounterDetailsData",
-            |w| {
-                w.opt("AppointmentID", &self.appointment_id);
-                w.opt("BatchNumber", &self.batch_number);
-                w.opt("CaseID", &self.case_id);
-                w.opt("CaseName", &self.case_name);
-                w.opt("CasePayerScenario", &self.case_payer_scenario);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("EncounterID", &self.encounter_id);
-                w.opt("EncounterStatus", &self.encounter_status);
-                w.opt("HospitalizationEndDate", &self.hospitalization_end_date);
-                w.opt("HospitalizationStartDate", &self.hospitalization_start_date);
-                w.opt("LastModifiedDate", &self.last_modified_date);
-                w.opt("PatientFirstName", &self.patient_first_name);
-                w.opt("PatientID", &self.patient_id);
-                w.opt("PatientLastName", &self.patient_last_name);
-                w.opt("PatientMiddleName", &self.patient_middle_name);
-                w.opt("PatientPrefix", &self.patient_prefix);
-                w.opt("PatientSufix", &self.patient_sufix);
-                w.opt("Payment", &self.payment);
-                w.opt("PlaceOfServiceCode", &self.place_of_service_code);
-                w.opt("PlaceOfServiceName", &self.place_of_service_name);
-                w.opt("PostDate", &self.post_date);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("ReferringProvider", &self.referring_provider);
-                w.opt("RenderingProvider", &self.rendering_provider);
-                w.opt("SchedulingProvider", &self.scheduling_provider);
-                w.opt("ServiceEndDate", &self.service_end_date);
-                w.opt("ServiceLines", &self.service_lines);
-                w.opt("ServiceLocationID", &self.service_location_id);
-                w.opt("ServiceLocationName", &self.service_location_name);
-                w.opt("ServiceStartDate", &self.service_start_date);
-                w.opt("SupervisingProvider", &self.supervising_provider);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -41268,6 +40352,40 @@ impl crate::xml::serde_struct::Fields for EncounterDetailsData {
             30 => f.put(&mut x.service_start_date),
             _ => f.put(&mut x.supervising_provider),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AppointmentID", &self.appointment_id);
+        w.opt("BatchNumber", &self.batch_number);
+        w.opt("CaseID", &self.case_id);
+        w.opt("CaseName", &self.case_name);
+        w.opt("CasePayerScenario", &self.case_payer_scenario);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("EncounterID", &self.encounter_id);
+        w.opt("EncounterStatus", &self.encounter_status);
+        w.opt("HospitalizationEndDate", &self.hospitalization_end_date);
+        w.opt("HospitalizationStartDate", &self.hospitalization_start_date);
+        w.opt("LastModifiedDate", &self.last_modified_date);
+        w.opt("PatientFirstName", &self.patient_first_name);
+        w.opt("PatientID", &self.patient_id);
+        w.opt("PatientLastName", &self.patient_last_name);
+        w.opt("PatientMiddleName", &self.patient_middle_name);
+        w.opt("PatientPrefix", &self.patient_prefix);
+        w.opt("PatientSufix", &self.patient_sufix);
+        w.opt("Payment", &self.payment);
+        w.opt("PlaceOfServiceCode", &self.place_of_service_code);
+        w.opt("PlaceOfServiceName", &self.place_of_service_name);
+        w.opt("PostDate", &self.post_date);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("ReferringProvider", &self.referring_provider);
+        w.opt("RenderingProvider", &self.rendering_provider);
+        w.opt("SchedulingProvider", &self.scheduling_provider);
+        w.opt("ServiceEndDate", &self.service_end_date);
+        w.opt("ServiceLines", &self.service_lines);
+        w.opt("ServiceLocationID", &self.service_location_id);
+        w.opt("ServiceLocationName", &self.service_location_name);
+        w.opt("ServiceStartDate", &self.service_start_date);
+        w.opt("SupervisingProvider", &self.supervising_provider);
     }
 }
 
@@ -41433,13 +40551,7 @@ pub struct GetThrottlesReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetThrottlesReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetThrottlesReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -41462,6 +40574,9 @@ impl crate::xml::serde_struct::Fields for GetThrottlesReq {
         f: F,
     ) -> Result<(), F::Error> {
         f.put(&mut x.request_header)
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
     }
 }
 
@@ -41517,15 +40632,7 @@ pub struct GetThrottlesResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetThrottlesResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetThrottlesResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("ThrottleDetails", &self.throttle_details);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -41556,6 +40663,11 @@ impl crate::xml::serde_struct::Fields for GetThrottlesResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.throttle_details),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("ThrottleDetails", &self.throttle_details);
     }
 }
 
@@ -41633,17 +40745,7 @@ pub struct ThrottleDetail {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ThrottleDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ThrottleDetail",
-            |w| {
-                w.opt("Endpoint", &self.endpoint);
-                w.opt(
-                    "ThrottleTimeMs",
-                    &crate::xml::serde_struct::Float(&self.throttle_time_ms),
-                );
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -41669,6 +40771,13 @@ impl crate::xml::serde_struct::Fields for ThrottleDetail {
             0 => f.put(&mut x.endpoint),
             _ => f.float(&mut x.throttle_time_ms),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Endpoint", &self.endpoint);
+        w.opt(
+            "ThrottleTimeMs",
+            &crate::xml::serde_struct::Float(&self.throttle_time_ms),
+        );
     }
 }
 
@@ -41725,14 +40834,7 @@ pub struct DeleteAppointmentReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for DeleteAppointmentReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "DeleteAppointmentReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Appointment", &self.appointment);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -41758,6 +40860,10 @@ impl crate::xml::serde_struct::Fields for DeleteAppointmentReq {
             0 => f.put(&mut x.request_header),
             _ => f.put(&mut x.appointment),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Appointment", &self.appointment);
     }
 }
 
@@ -41816,13 +40922,7 @@ pub struct AppointmentDelete {
 #[cfg(feature = "serde")]
 impl serde::Serialize for AppointmentDelete {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "AppointmentDelete",
-            |w| {
-                w.field("AppointmentId", &self.appointment_id);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -41845,6 +40945,9 @@ impl crate::xml::serde_struct::Fields for AppointmentDelete {
         f: F,
     ) -> Result<(), F::Error> {
         f.put(&mut x.appointment_id)
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("AppointmentId", &self.appointment_id);
     }
 }
 
@@ -41902,16 +41005,7 @@ pub struct DeleteAppointmentResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for DeleteAppointmentResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "DeleteAppointmentResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("AppointmentId", &self.appointment_id);
-                w.opt("Deleted", &self.deleted);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -41944,6 +41038,12 @@ impl crate::xml::serde_struct::Fields for DeleteAppointmentResp {
             2 => f.put(&mut x.appointment_id),
             _ => f.put(&mut x.deleted),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("AppointmentId", &self.appointment_id);
+        w.opt("Deleted", &self.deleted);
     }
 }
 
@@ -42018,15 +41118,7 @@ impl std::fmt::Debug for GetCustomerIdFromKeyRequest {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetCustomerIdFromKeyRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetCustomerIdFromKeyRequest",
-            |w| {
-                w.opt("CustomerKey", &crate::xml::Masked(&self.customer_key));
-                w.opt("Password", &crate::xml::Masked(&self.password));
-                w.opt("User", &crate::xml::Masked(&self.user));
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -42053,6 +41145,11 @@ impl crate::xml::serde_struct::Fields for GetCustomerIdFromKeyRequest {
             1 => f.secret(&mut x.password),
             _ => f.secret(&mut x.user),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("CustomerKey", &crate::xml::Masked(&self.customer_key));
+        w.opt("Password", &crate::xml::Masked(&self.password));
+        w.opt("User", &crate::xml::Masked(&self.user));
     }
 }
 
@@ -42112,14 +41209,7 @@ pub struct GetCustomerIdFromKeyResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetCustomerIdFromKeyResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetCustomerIdFromKeyResp",
-            |w| {
-                w.opt("CustomerId", &self.customer_id);
-                w.opt("IsAuthorized", &self.is_authorized);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -42145,6 +41235,10 @@ impl crate::xml::serde_struct::Fields for GetCustomerIdFromKeyResp {
             0 => f.put(&mut x.customer_id),
             _ => f.put(&mut x.is_authorized),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("CustomerId", &self.customer_id);
+        w.opt("IsAuthorized", &self.is_authorized);
     }
 }
 
@@ -43886,15 +42980,7 @@ pub struct GetServiceLocationsReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetServiceLocationsReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetServiceLocationsReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Fields", &self.fields);
-                w.field("Filter", &self.filter);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -43921,6 +43007,11 @@ impl crate::xml::serde_struct::Fields for GetServiceLocationsReq {
             1 => f.put(&mut x.fields),
             _ => f.put(&mut x.filter),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Fields", &self.fields);
+        w.field("Filter", &self.filter);
     }
 }
 
@@ -44026,34 +43117,7 @@ pub struct ServiceLocationFieldsToReturn {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ServiceLocationFieldsToReturn {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ServiceLocationFieldsToReturn",
-            |w| {
-                w.opt("AddressLine1", &self.address_line1);
-                w.opt("AddressLine2", &self.address_line2);
-                w.opt("BillingName", &self.billing_name);
-                w.opt("CLIANumber", &self.clia_number);
-                w.opt("City", &self.city);
-                w.opt("Country", &self.country);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("FacilityIDType", &self.facility_id_type);
-                w.opt("FaxPhone", &self.fax_phone);
-                w.opt("FaxPhoneExt", &self.fax_phone_ext);
-                w.opt("HCFABox32FacilityID", &self.hcfa_box32_facility_id);
-                w.opt("ID", &self.id);
-                w.opt("ModifiedDate", &self.modified_date);
-                w.opt("NPI", &self.npi);
-                w.opt("Name", &self.name);
-                w.opt("Phone", &self.phone);
-                w.opt("PhoneExt", &self.phone_ext);
-                w.opt("PlaceOfService", &self.place_of_service);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("State", &self.state);
-                w.opt("ZipCode", &self.zip_code);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -44122,6 +43186,30 @@ impl crate::xml::serde_struct::Fields for ServiceLocationFieldsToReturn {
             20 => f.put(&mut x.state),
             _ => f.put(&mut x.zip_code),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AddressLine1", &self.address_line1);
+        w.opt("AddressLine2", &self.address_line2);
+        w.opt("BillingName", &self.billing_name);
+        w.opt("CLIANumber", &self.clia_number);
+        w.opt("City", &self.city);
+        w.opt("Country", &self.country);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("FacilityIDType", &self.facility_id_type);
+        w.opt("FaxPhone", &self.fax_phone);
+        w.opt("FaxPhoneExt", &self.fax_phone_ext);
+        w.opt("HCFABox32FacilityID", &self.hcfa_box32_facility_id);
+        w.opt("ID", &self.id);
+        w.opt("ModifiedDate", &self.modified_date);
+        w.opt("NPI", &self.npi);
+        w.opt("Name", &self.name);
+        w.opt("Phone", &self.phone);
+        w.opt("PhoneExt", &self.phone_ext);
+        w.opt("PlaceOfService", &self.place_of_service);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("State", &self.state);
+        w.opt("ZipCode", &self.zip_code);
     }
 }
 
@@ -44262,19 +43350,7 @@ pub struct ServiceLocationFilter {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ServiceLocationFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ServiceLocationFilter",
-            |w| {
-                w.opt("FromCreatedDate", &self.from_created_date);
-                w.opt("FromLastModifiedDate", &self.from_last_modified_date);
-                w.opt("ID", &self.id);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("ToCreatedDate", &self.to_created_date);
-                w.opt("ToLastModifiedDate", &self.to_last_modified_date);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -44313,6 +43389,15 @@ impl crate::xml::serde_struct::Fields for ServiceLocationFilter {
             5 => f.put(&mut x.to_created_date),
             _ => f.put(&mut x.to_last_modified_date),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("FromCreatedDate", &self.from_created_date);
+        w.opt("FromLastModifiedDate", &self.from_last_modified_date);
+        w.opt("ID", &self.id);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("ToCreatedDate", &self.to_created_date);
+        w.opt("ToLastModifiedDate", &self.to_last_modified_date);
     }
 }
 
@@ -44404,15 +43489,7 @@ pub struct GetServiceLocationsResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetServiceLocationsResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetServiceLocationsResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("ServiceLocations", &self.service_locations);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -44443,6 +43520,11 @@ impl crate::xml::serde_struct::Fields for GetServiceLocationsResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.service_locations),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("ServiceLocations", &self.service_locations);
     }
 }
 
@@ -44604,34 +43686,7 @@ pub struct ServiceLocationData {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ServiceLocationData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ServiceLocationData",
-            |w| {
-                w.opt("AddressLine1", &self.address_line1);
-                w.opt("AddressLine2", &self.address_line2);
-                w.opt("BillingName", &self.billing_name);
-                w.opt("CLIANumber", &self.clia_number);
-                w.opt("City", &self.city);
-                w.opt("Country", &self.country);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("FacilityIDType", &self.facility_id_type);
-                w.opt("FaxPhone", &self.fax_phone);
-                w.opt("FaxPhoneExt", &self.fax_phone_ext);
-                w.opt("HCFABox32FacilityID", &self.hcfa_box32_facility_id);
-                w.opt("ID", &self.id);
-                w.opt("ModifiedDate", &self.modified_date);
-                w.opt("NPI", &self.npi);
-                w.opt("Name", &self.name);
-                w.opt("Phone", &self.phone);
-                w.opt("PhoneExt", &self.phone_ext);
-                w.opt("PlaceOfService", &self.place_of_service);
-                w.opt("PracticeID", &self.practice_id);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("State", &self.state);
-                w.opt("ZipCode", &self.zip_code);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -44700,6 +43755,30 @@ impl crate::xml::serde_struct::Fields for ServiceLocationData {
             20 => f.put(&mut x.state),
             _ => f.put(&mut x.zip_code),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("AddressLine1", &self.address_line1);
+        w.opt("AddressLine2", &self.address_line2);
+        w.opt("BillingName", &self.billing_name);
+        w.opt("CLIANumber", &self.clia_number);
+        w.opt("City", &self.city);
+        w.opt("Country", &self.country);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("FacilityIDType", &self.facility_id_type);
+        w.opt("FaxPhone", &self.fax_phone);
+        w.opt("FaxPhoneExt", &self.fax_phone_ext);
+        w.opt("HCFABox32FacilityID", &self.hcfa_box32_facility_id);
+        w.opt("ID", &self.id);
+        w.opt("ModifiedDate", &self.modified_date);
+        w.opt("NPI", &self.npi);
+        w.opt("Name", &self.name);
+        w.opt("Phone", &self.phone);
+        w.opt("PhoneExt", &self.phone_ext);
+        w.opt("PlaceOfService", &self.place_of_service);
+        w.opt("PracticeID", &self.practice_id);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("State", &self.state);
+        w.opt("ZipCode", &self.zip_code);
     }
 }
 
@@ -44818,15 +43897,7 @@ pub struct GetProcedureCodesReq {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetProcedureCodesReq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetProcedureCodesReq",
-            |w| {
-                w.field("RequestHeader", &self.request_header);
-                w.field("Fields", &self.fields);
-                w.field("Filter", &self.filter);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -44853,6 +43924,11 @@ impl crate::xml::serde_struct::Fields for GetProcedureCodesReq {
             1 => f.put(&mut x.fields),
             _ => f.put(&mut x.filter),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.field("RequestHeader", &self.request_header);
+        w.field("Fields", &self.fields);
+        w.field("Filter", &self.filter);
     }
 }
 
@@ -44946,28 +44022,7 @@ pub struct ProcedureCodeFieldsToReturn {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ProcedureCodeFieldsToReturn {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ProcedureCodeFieldsToReturn",
-            |w| {
-                w.opt("Active", &self.active);
-                w.opt("BillableCode", &self.billable_code);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("CustomerSpecific", &self.customer_specific);
-                w.opt("DefaultUnits", &self.default_units);
-                w.opt("DrugName", &self.drug_name);
-                w.opt("ID", &self.id);
-                w.opt("LocalName", &self.local_name);
-                w.opt("ModifiedDate", &self.modified_date);
-                w.opt("NDC", &self.ndc);
-                w.opt("OfficialDescription", &self.official_description);
-                w.opt("OfficialName", &self.official_name);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("ProcedureCode", &self.procedure_code);
-                w.opt("ProcedureCodeCategoryID", &self.procedure_code_category_id);
-                w.opt("TypeOfServiceCode", &self.type_of_service_code);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -45024,6 +44079,24 @@ impl crate::xml::serde_struct::Fields for ProcedureCodeFieldsToReturn {
             14 => f.put(&mut x.procedure_code_category_id),
             _ => f.put(&mut x.type_of_service_code),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Active", &self.active);
+        w.opt("BillableCode", &self.billable_code);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("CustomerSpecific", &self.customer_specific);
+        w.opt("DefaultUnits", &self.default_units);
+        w.opt("DrugName", &self.drug_name);
+        w.opt("ID", &self.id);
+        w.opt("LocalName", &self.local_name);
+        w.opt("ModifiedDate", &self.modified_date);
+        w.opt("NDC", &self.ndc);
+        w.opt("OfficialDescription", &self.official_description);
+        w.opt("OfficialName", &self.official_name);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("ProcedureCode", &self.procedure_code);
+        w.opt("ProcedureCodeCategoryID", &self.procedure_code_category_id);
+        w.opt("TypeOfServiceCode", &self.type_of_service_code);
     }
 }
 
@@ -45134,20 +44207,7 @@ pub struct ProcedureCodeFilter {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ProcedureCodeFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ProcedureCodeFilter",
-            |w| {
-                w.opt("Active", &self.active);
-                w.opt("CustomerSpecific", &self.customer_specific);
-                w.opt("FromCreatedDate", &self.from_created_date);
-                w.opt("FromLastModifiedDate", &self.from_last_modified_date);
-                w.opt("ID", &self.id);
-                w.opt("ProcedureCode", &self.procedure_code);
-                w.opt("ToCreatedDate", &self.to_created_date);
-                w.opt("ToLastModifiedDate", &self.to_last_modified_date);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -45188,6 +44248,16 @@ impl crate::xml::serde_struct::Fields for ProcedureCodeFilter {
             6 => f.put(&mut x.to_created_date),
             _ => f.put(&mut x.to_last_modified_date),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Active", &self.active);
+        w.opt("CustomerSpecific", &self.customer_specific);
+        w.opt("FromCreatedDate", &self.from_created_date);
+        w.opt("FromLastModifiedDate", &self.from_last_modified_date);
+        w.opt("ID", &self.id);
+        w.opt("ProcedureCode", &self.procedure_code);
+        w.opt("ToCreatedDate", &self.to_created_date);
+        w.opt("ToLastModifiedDate", &self.to_last_modified_date);
     }
 }
 
@@ -45282,15 +44352,7 @@ pub struct GetProcedureCodesResp {
 #[cfg(feature = "serde")]
 impl serde::Serialize for GetProcedureCodesResp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "GetProcedureCodesResp",
-            |w| {
-                w.opt("ErrorResponse", &self.error_response);
-                w.opt("SecurityResponse", &self.security_response);
-                w.opt("ProcedureCodes", &self.procedure_codes);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -45321,6 +44383,11 @@ impl crate::xml::serde_struct::Fields for GetProcedureCodesResp {
             1 => f.put(&mut x.security_response),
             _ => f.put(&mut x.procedure_codes),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("ErrorResponse", &self.error_response);
+        w.opt("SecurityResponse", &self.security_response);
+        w.opt("ProcedureCodes", &self.procedure_codes);
     }
 }
 
@@ -45428,28 +44495,7 @@ pub struct ProcedureCodeData {
 #[cfg(feature = "serde")]
 impl serde::Serialize for ProcedureCodeData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::xml::serde_struct::write(
-            s,
-            "ProcedureCodeData",
-            |w| {
-                w.opt("Active", &self.active);
-                w.opt("BillableCode", &self.billable_code);
-                w.opt("CreatedDate", &self.created_date);
-                w.opt("CustomerSpecific", &self.customer_specific);
-                w.opt("DefaultUnits", &self.default_units);
-                w.opt("DrugName", &self.drug_name);
-                w.opt("ID", &self.id);
-                w.opt("LocalName", &self.local_name);
-                w.opt("ModifiedDate", &self.modified_date);
-                w.opt("NDC", &self.ndc);
-                w.opt("OfficialDescription", &self.official_description);
-                w.opt("OfficialName", &self.official_name);
-                w.opt("PracticeName", &self.practice_name);
-                w.opt("ProcedureCode", &self.procedure_code);
-                w.opt("ProcedureCodeCategoryID", &self.procedure_code_category_id);
-                w.opt("TypeOfServiceCode", &self.type_of_service_code);
-            },
-        )
+        crate::xml::serde_struct::write(self, s)
     }
 }
 
@@ -45506,6 +44552,24 @@ impl crate::xml::serde_struct::Fields for ProcedureCodeData {
             14 => f.put(&mut x.procedure_code_category_id),
             _ => f.put(&mut x.type_of_service_code),
         }
+    }
+    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+        w.opt("Active", &self.active);
+        w.opt("BillableCode", &self.billable_code);
+        w.opt("CreatedDate", &self.created_date);
+        w.opt("CustomerSpecific", &self.customer_specific);
+        w.opt("DefaultUnits", &self.default_units);
+        w.opt("DrugName", &self.drug_name);
+        w.opt("ID", &self.id);
+        w.opt("LocalName", &self.local_name);
+        w.opt("ModifiedDate", &self.modified_date);
+        w.opt("NDC", &self.ndc);
+        w.opt("OfficialDescription", &self.official_description);
+        w.opt("OfficialName", &self.official_name);
+        w.opt("PracticeName", &self.practice_name);
+        w.opt("ProcedureCode", &self.procedure_code);
+        w.opt("ProcedureCodeCategoryID", &self.procedure_code_category_id);
+        w.opt("TypeOfServiceCode", &self.type_of_service_code);
     }
 }
 

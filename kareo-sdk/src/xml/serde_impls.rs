@@ -181,11 +181,7 @@ impl<'de> Deserialize<'de> for QNameValue {
 /// Every field required, unknown keys refused.
 impl Serialize for AnyXml {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        serde_struct::write(s, "AnyXml", |w| {
-            w.field("namespaces", &self.namespaces);
-            w.field("attributes", &self.attributes);
-            w.field("content", &self.content);
-        })
+        serde_struct::write(self, s)
     }
 }
 
@@ -206,6 +202,11 @@ impl serde_struct::Fields for AnyXml {
             1 => f.put(&mut x.attributes),
             _ => f.put(&mut x.content),
         }
+    }
+    fn write<S: Serializer>(&self, w: &mut serde_struct::Out<S>) {
+        w.field("namespaces", &self.namespaces);
+        w.field("attributes", &self.attributes);
+        w.field("content", &self.content);
     }
 }
 
@@ -423,17 +424,22 @@ pub mod serde_struct {
     //! with `#[serde(deny_unknown_fields)]` and each member's `rename`, `default`,
     //! `skip_serializing_if` and `with` attributes gives, at a fraction of the code to compile.
     //!
-    //! - Writing: [`write`] takes the members as calls on an [`Out`] (a closure run twice: once to
-    //!   count the keys written, since `serialize_struct` takes their number, then to write them):
-    //!   [`Out::field`] always writes its key, [`Out::opt`] leaves it out when the value is
-    //!   [`Omit::omitted`] (an absent optional or nillable member). Codecs are wrappers:
+    //! A struct's [`Fields`] impl says all: its name, its keys, how each may be missing, a
+    //! `write` function with a line per member and a `field` function that reads member `i`
+    //! into its slot; its `Serialize` and `Deserialize` impls call [`write`] and [`read`].
+    //!
+    //! - Writing: [`Out::field`] always writes its key, [`Out::opt`] leaves it out when the value
+    //!   is [`Omit::omitted`] (an absent optional or nillable member). Codecs are wrappers:
     //!   [`Masked`](crate::xml::Masked) for credentials (`serde_secret`), [`Float`] for float
     //!   members (`serde_float`).
-    //! - Reading: [`read`] takes a type's [`Fields`]: its keys, how each may be missing, and a
-    //!   `field` function that reads member `i` into its slot. Keys are matched by name (or by index,
-    //!   for formats that name fields so), unknown keys, duplicate keys and missing required members
-    //!   are the derive's errors (`unknown field`, `duplicate field`, `missing field`), and a
-    //!   sequence fills the members in order as the derive's does.
+    //! - Reading: keys are matched by name (or by index, for formats that name fields so);
+    //!   unknown keys, duplicate keys and missing required members are the derive's errors
+    //!   (`unknown field`, `duplicate field`, `missing field`), and a sequence fills the members
+    //!   in order as the derive's does.
+    //!
+    //! Only this module's generic code is instantiated per format; per type there is a line per
+    //! member, where the derive expands to a field enum, its visitor, a map visitor and a
+    //! sequence visitor with several lines per member each.
     //!
     //! For generated code only: not part of the crate's stable API.
     //!
@@ -495,7 +501,7 @@ pub mod serde_struct {
         Failed(S::Error),
     }
 
-    /// Where a struct's members are written (see [`write`]).
+    /// Where a struct's members are written (see [`Fields::write`]).
     pub struct Out<S: Serializer> {
         state: State<S>,
     }
@@ -526,15 +532,16 @@ pub mod serde_struct {
         }
     }
 
-    /// Writes struct `name` with the members `fields` writes.
-    pub fn write<S: Serializer>(s: S, name: &'static str, fields: impl Fn(&mut Out<S>)) -> Result<S::Ok, S::Error> {
-        let mut out = Out { state: State::Count(0) };
-        fields(&mut out);
+    /// Writes struct `T`: its members written twice by [`Fields::write`], once to count the
+    /// keys written (`serialize_struct` takes their number), then to write them.
+    pub fn write<T: Fields, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = Out::<S> { state: State::Count(0) };
+        value.write(&mut out);
         let State::Count(len) = out.state else {
             unreachable!("counting fails nothing")
         };
-        out.state = State::Write(s.serialize_struct(name, len)?);
-        fields(&mut out);
+        out.state = State::Write(s.serialize_struct(T::NAME, len)?);
+        value.write(&mut out);
         match out.state {
             State::Write(st) => st.end(),
             State::Failed(e) => Err(e),
@@ -567,6 +574,8 @@ pub mod serde_struct {
         type Slots: Slots<Self>;
         /// Reads member `index` into its slot.
         fn field<'de, F: FieldIn<'de>>(slots: &mut Self::Slots, index: usize, value: F) -> Result<(), F::Error>;
+        /// Writes the members, a call on `w` each.
+        fn write<S: Serializer>(&self, w: &mut Out<S>);
     }
 
     /// What [`Fields`] reads into, and how it becomes the struct once every required member is
@@ -1124,18 +1133,7 @@ mod derive_parity {
 
     impl Serialize for Generated {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            serde_struct::write(s, "Generated", |w| {
-                w.field("Req", &self.req);
-                w.field("ReqNil", &self.req_nil);
-                w.opt("Opt", &self.opt);
-                w.opt("OptNil", &self.opt_nil);
-                w.field("Many", &self.many);
-                w.opt("Key", &Masked(&self.key));
-                w.field("ReqKey", &Masked(&self.req_key));
-                w.field("F", &Float(&self.f));
-                w.opt("FOpt", &Float(&self.f_opt));
-                w.field("FMany", &Float(&self.f_many));
-            })
+            serde_struct::write(self, s)
         }
     }
 
@@ -1165,6 +1163,18 @@ mod derive_parity {
                 8 => f.float(&mut x.f_opt),
                 _ => f.float(&mut x.f_many),
             }
+        }
+        fn write<S: serde::Serializer>(&self, w: &mut serde_struct::Out<S>) {
+            w.field("Req", &self.req);
+            w.field("ReqNil", &self.req_nil);
+            w.opt("Opt", &self.opt);
+            w.opt("OptNil", &self.opt_nil);
+            w.field("Many", &self.many);
+            w.opt("Key", &Masked(&self.key));
+            w.field("ReqKey", &Masked(&self.req_key));
+            w.field("F", &Float(&self.f));
+            w.opt("FOpt", &Float(&self.f_opt));
+            w.field("FMany", &Float(&self.f_many));
         }
     }
 
@@ -1202,14 +1212,7 @@ mod derive_parity {
 
     impl Serialize for GeneratedStrict {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            serde_struct::write(s, "GeneratedStrict", |w| {
-                w.field("Code", &self.code);
-                w.field("Note", &self.note);
-                w.opt("Opt", &self.opt);
-                w.field("Key", &Masked(&self.key));
-                w.field("F", &Float(&self.f));
-                w.field("Many", &self.many);
-            })
+            serde_struct::write(self, s)
         }
     }
 
@@ -1242,6 +1245,14 @@ mod derive_parity {
                 4 => f.float_some(&mut x.4),
                 _ => f.put_some(&mut x.5),
             }
+        }
+        fn write<S: serde::Serializer>(&self, w: &mut serde_struct::Out<S>) {
+            w.field("Code", &self.code);
+            w.field("Note", &self.note);
+            w.opt("Opt", &self.opt);
+            w.field("Key", &Masked(&self.key));
+            w.field("F", &Float(&self.f));
+            w.field("Many", &self.many);
         }
     }
 
