@@ -91,9 +91,9 @@ pub(super) fn struct_impls(ctx: &Ctx<'_>, ident: &syn::Ident, fields: &[Field<'_
         }
     });
     let write_fn = if fields.is_empty() {
-        quote!(fn write<S: serde::Serializer>(&self, _: &mut #ss::Out<S>) {})
+        quote!(fn write<W: #ss::Sink>(&self, _: &mut W) {})
     } else {
-        quote!(fn write<S: serde::Serializer>(&self, w: &mut #ss::Out<S>) { #(#writes)* })
+        quote!(fn write<W: #ss::Sink>(&self, w: &mut W) { #(#writes)* })
     };
 
     let keys = fields.iter().map(|f| &f.key);

@@ -45,7 +45,7 @@ impl crate::xml::serde_struct::Fields for UpdatePatientReq {
             _ => f.put(&mut x.patient),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Patient", &self.patient);
     }
@@ -130,7 +130,7 @@ impl crate::xml::serde_struct::Fields for RequestBase {
     ) -> Result<(), F::Error> {
         f.put(&mut x.request_header)
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
     }
 }
@@ -235,7 +235,7 @@ impl crate::xml::serde_struct::Fields for RequestHeader {
             _ => f.secret(&mut x.user),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ClientVersion", &self.client_version);
         w.opt("CustomerKey", &crate::xml::Masked(&self.customer_key));
         w.opt("Password", &crate::xml::Masked(&self.password));
@@ -488,7 +488,7 @@ impl crate::xml::serde_struct::Fields for PatientUpdate {
             _ => f.put(&mut x.zip_code),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AddressLine1", &self.address_line1);
         w.opt("AddressLine2", &self.address_line2);
         w.opt("Alert", &self.alert);
@@ -860,7 +860,7 @@ impl crate::xml::serde_struct::Fields for PatientAlertReq {
             _ => f.put(&mut x.show_when_viewing_claim_details),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Message", &self.message);
         w.opt(
             "ShowWhenDisplayingPatientDetails",
@@ -1054,7 +1054,7 @@ impl crate::xml::serde_struct::Fields for PatientCaseUpdateReq {
             _ => f.put(&mut x.send_patient_statements),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Active", &self.active);
         w.opt("Authorizations", &self.authorizations);
         w.opt("CaseDescription", &self.case_description);
@@ -1272,7 +1272,7 @@ impl crate::xml::serde_struct::Fields for InsurancePolicyAuthorizationUpdateReq 
             _ => f.put(&mut x.start_date),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AuthorizationID", &self.authorization_id);
         w.opt("ContactFullName", &self.contact_full_name);
         w.opt("ContactPhone", &self.contact_phone);
@@ -1441,7 +1441,7 @@ impl crate::xml::serde_struct::Fields for PatientCaseConditionReq {
             _ => f.put(&mut x.related_to_pregnancy),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("EPSDTReason", &self.epsdt_reason);
         w.opt("RelatedToAbuse", &self.related_to_abuse);
         w.opt("RelatedToAutoAccident", &self.related_to_auto_accident);
@@ -1626,7 +1626,7 @@ impl crate::xml::serde_struct::Fields for PatientCaseDatesReq {
             _ => f.put(&mut x.unableto_work_start_date),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AccidentDate", &self.accident_date);
         w.opt("AcuteManifestationDate", &self.acute_manifestation_date);
         w.opt("InjuryEndDate", &self.injury_end_date);
@@ -1927,7 +1927,7 @@ impl crate::xml::serde_struct::Fields for InsurancePolicyUpdateReq {
             _ => f.put(&mut x.precedence),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Active", &self.active);
         w.opt("Adjuster", &self.adjuster);
         w.opt("CompanyID", &self.company_id);
@@ -2136,7 +2136,7 @@ impl crate::xml::serde_struct::Fields for InsurancePolicyAdjusterReq {
             _ => f.put(&mut x.suffix),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("FaxNumber", &self.fax_number);
         w.opt("FaxNumberExt", &self.fax_number_ext);
         w.opt("FirstName", &self.first_name);
@@ -2317,7 +2317,7 @@ impl crate::xml::serde_struct::Fields for InsurancePolicyInsuredReq {
             _ => f.put(&mut x.zip_code),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AddressLine1", &self.address_line1);
         w.opt("AddressLine2", &self.address_line2);
         w.opt("City", &self.city);
@@ -2474,7 +2474,7 @@ impl crate::xml::serde_struct::Fields for ProviderIdentifierReq {
             _ => f.put(&mut x.provider_id),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ExternalID", &self.external_id);
         w.opt("FullName", &self.full_name);
         w.opt("ProviderID", &self.provider_id);
@@ -2631,7 +2631,7 @@ impl crate::xml::serde_struct::Fields for ServiceLocationReq {
             _ => f.put(&mut x.zip_code),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AddressLine1", &self.address_line1);
         w.opt("AddressLine2", &self.address_line2);
         w.opt("BillingName", &self.billing_name);
@@ -2812,7 +2812,7 @@ impl crate::xml::serde_struct::Fields for PatientEmployerReq {
             _ => f.put(&mut x.employment_status),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AddressLine1", &self.address_line1);
         w.opt("AddressLine2", &self.address_line2);
         w.opt("City", &self.city);
@@ -2953,7 +2953,7 @@ impl crate::xml::serde_struct::Fields for EmployerReq {
             _ => f.put(&mut x.zip_code),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AddressLine1", &self.address_line1);
         w.opt("AddressLine2", &self.address_line2);
         w.opt("City", &self.city);
@@ -3111,7 +3111,7 @@ impl crate::xml::serde_struct::Fields for PatientGuarantorReq {
             _ => f.put(&mut x.zip_code),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AddressLine1", &self.address_line1);
         w.opt("AddressLine2", &self.address_line2);
         w.opt("City", &self.city);
@@ -3248,7 +3248,7 @@ impl crate::xml::serde_struct::Fields for PracticeIdentifierReq {
             _ => f.put(&mut x.practice_name),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ExternalID", &self.external_id);
         w.opt("PracticeID", &self.practice_id);
         w.opt("PracticeName", &self.practice_name);
@@ -3341,7 +3341,7 @@ impl crate::xml::serde_struct::Fields for PhysicianIdentifierReq {
             _ => f.put(&mut x.physician_id),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ExternalID", &self.external_id);
         w.opt("FullName", &self.full_name);
         w.opt("PhysicianID", &self.physician_id);
@@ -3470,7 +3470,7 @@ impl crate::xml::serde_struct::Fields for ModifyPatientResp {
             _ => f.put(&mut x.practice_name),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("Cases", &self.cases);
@@ -3604,7 +3604,7 @@ impl crate::xml::serde_struct::Fields for ResponseBase {
             _ => f.put(&mut x.security_response),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
     }
@@ -3694,7 +3694,7 @@ impl crate::xml::serde_struct::Fields for ErrorResponse {
             _ => f.put(&mut x.stack_trace),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorMessage", &self.error_message);
         w.opt("IsError", &self.is_error);
         w.opt("StackTrace", &self.stack_trace);
@@ -3811,7 +3811,7 @@ impl crate::xml::serde_struct::Fields for SecurityResponse {
             _ => f.put(&mut x.security_result_success),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Authenticated", &self.authenticated);
         w.opt("Authorized", &self.authorized);
         w.opt("CustomerId", &self.customer_id);
@@ -3916,7 +3916,7 @@ impl crate::xml::serde_struct::Fields for PermissionsMissing {
     ) -> Result<(), F::Error> {
         f.put(&mut x.permission)
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Permission", &self.permission);
     }
 }
@@ -3999,7 +3999,7 @@ impl crate::xml::serde_struct::Fields for PracticiesAuthorized {
     ) -> Result<(), F::Error> {
         f.put(&mut x.practice_id)
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("PracticeID", &self.practice_id);
     }
 }
@@ -4101,7 +4101,7 @@ impl crate::xml::serde_struct::Fields for PatientCaseRes {
             _ => f.put(&mut x.policies),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Authorizations", &self.authorizations);
         w.opt("CaseExternalID", &self.case_external_id);
         w.opt("CaseID", &self.case_id);
@@ -4226,7 +4226,7 @@ impl crate::xml::serde_struct::Fields for InsurancePolicyAuthorizationRes {
             _ => f.put(&mut x.insurance_policy_id),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AuthorizationID", &self.authorization_id);
         w.opt("InsurancePolicyID", &self.insurance_policy_id);
     }
@@ -4328,7 +4328,7 @@ impl crate::xml::serde_struct::Fields for InsurancePolicyRes {
             _ => f.put(&mut x.insurance_policy_plan_id),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("InsurancePolicyCompanyID", &self.insurance_policy_company_id);
         w.opt("InsurancePolicyExternalID", &self.insurance_policy_external_id);
         w.opt("InsurancePolicyID", &self.insurance_policy_id);
@@ -4430,7 +4430,7 @@ impl crate::xml::serde_struct::Fields for UpdateEncounterStatusReq {
             _ => f.put(&mut x.encounter_update_status),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("EncounterUpdateStatus", &self.encounter_update_status);
     }
@@ -4528,7 +4528,7 @@ impl crate::xml::serde_struct::Fields for EncounterUpdateStatus {
             _ => f.put(&mut x.practice),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("EncounterID", &self.encounter_id);
         w.field("EncounterStatus", &self.encounter_status);
         w.opt("Practice", &self.practice);
@@ -4624,7 +4624,7 @@ impl crate::xml::serde_struct::Fields for EncounterUpdateStatusPractice {
             _ => f.put(&mut x.practice_name),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("PracticeID", &self.practice_id);
         w.opt("PracticeName", &self.practice_name);
     }
@@ -4809,7 +4809,7 @@ impl crate::xml::serde_struct::Fields for CreateEncounterResp {
             _ => f.put(&mut x.supervising_provider_id),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("AppointmentExternalID", &self.appointment_external_id);
@@ -5032,7 +5032,7 @@ impl crate::xml::serde_struct::Fields for ServiceLineRes {
             _ => f.put(&mut x.service_line_id),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("EncounterID", &self.encounter_id);
         w.opt("ServiceLineExternalID", &self.service_line_external_id);
         w.opt("ServiceLineID", &self.service_line_id);
@@ -5122,7 +5122,7 @@ impl crate::xml::serde_struct::Fields for UpdateAppointmentReq {
             _ => f.put(&mut x.appointment),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Appointment", &self.appointment);
     }
@@ -5287,7 +5287,7 @@ impl crate::xml::serde_struct::Fields for AppointmentUpdate {
             _ => f.put(&mut x.updated_by),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("AppointmentId", &self.appointment_id);
         w.opt("AppointmentMode", &self.appointment_mode);
         w.opt("AppointmentName", &self.appointment_name);
@@ -5510,7 +5510,7 @@ impl crate::xml::serde_struct::Fields for UpdateAppointmentResp {
             _ => f.put(&mut x.appointment),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("Appointment", &self.appointment);
@@ -5809,7 +5809,7 @@ impl crate::xml::serde_struct::Fields for AppointmentCreate {
             _ => f.put_some(&mut x.32),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AppointmentId", &self.appointment_id);
         w.opt("AppointmentMode", &self.appointment_mode);
         w.opt("AppointmentName", &self.appointment_name);
@@ -6338,7 +6338,7 @@ impl crate::xml::serde_struct::Fields for GroupPatientSummary {
             _ => f.put(&mut x.status),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("DateOfBirth", &self.date_of_birth);
         w.opt("Email", &self.email);
         w.opt("FirstName", &self.first_name);
@@ -6582,7 +6582,7 @@ impl crate::xml::serde_struct::Fields for PatientSummary {
             _ => f.put(&mut x.work_phone),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("DateOfBirth", &self.date_of_birth);
         w.opt("Email", &self.email);
         w.opt("FirstName", &self.first_name);
@@ -6814,7 +6814,7 @@ impl crate::xml::serde_struct::Fields for RecurrenceRule {
             _ => f.put(&mut x.type_of_day_monthly_ordinal_flags),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AppointmentId", &self.appointment_id);
         w.opt("DayInterval", &self.day_interval);
         w.opt("DayOfMonth", &self.day_of_month);
@@ -7014,7 +7014,7 @@ impl crate::xml::serde_struct::Fields for CreatePatientReq {
             _ => f.put(&mut x.patient),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Patient", &self.patient);
     }
@@ -7329,7 +7329,7 @@ impl crate::xml::serde_struct::Fields for PatientCreate {
             _ => f.put(&mut x.zip_code),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AddressLine1", &self.address_line1);
         w.opt("AddressLine2", &self.address_line2);
         w.opt("Alert", &self.alert);
@@ -7724,7 +7724,7 @@ impl crate::xml::serde_struct::Fields for PatientCaseCreateReq {
             _ => f.put(&mut x.send_patient_statements),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Active", &self.active);
         w.opt("Authorizations", &self.authorizations);
         w.opt("CaseDescription", &self.case_description);
@@ -7930,7 +7930,7 @@ impl crate::xml::serde_struct::Fields for InsurancePolicyAuthorizationCreateReq 
             _ => f.put(&mut x.start_date),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ContactFullName", &self.contact_full_name);
         w.opt("ContactPhone", &self.contact_phone);
         w.opt("ContactPhoneExt", &self.contact_phone_ext);
@@ -8144,7 +8144,7 @@ impl crate::xml::serde_struct::Fields for InsurancePolicyCreateReq {
             _ => f.put(&mut x.zip_code),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Active", &self.active);
         w.opt("AddressLine1", &self.address_line1);
         w.opt("AddressLine2", &self.address_line2);
@@ -8318,7 +8318,7 @@ impl crate::xml::serde_struct::Fields for CreateEncounterReq {
             _ => f.put(&mut x.encounter),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Encounter", &self.encounter);
     }
@@ -8563,7 +8563,7 @@ impl crate::xml::serde_struct::Fields for EncounterCreate {
             _ => f.put(&mut x.ub04),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Appointment", &self.appointment);
         w.opt("AssistantProvider", &self.assistant_provider);
         w.opt("AuthorizationNumber", &self.authorization_number);
@@ -8778,7 +8778,7 @@ impl crate::xml::serde_struct::Fields for AppointmentIdentifierReq {
             _ => f.put(&mut x.external_id),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AppointmentID", &self.appointment_id);
         w.opt("ExternalID", &self.external_id);
     }
@@ -8939,7 +8939,7 @@ impl crate::xml::serde_struct::Fields for ProviderIdentifierDetailedReq {
             _ => f.put(&mut x.zip),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AddressLine1", &self.address_line1);
         w.opt("AddressLine2", &self.address_line2);
         w.opt("City", &self.city);
@@ -9108,7 +9108,7 @@ impl crate::xml::serde_struct::Fields for PatientCaseIdentifierReq {
             _ => f.put(&mut x.external_id),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("CaseID", &self.case_id);
         w.opt("CaseName", &self.case_name);
         w.opt("CasePayerScenario", &self.case_payer_scenario);
@@ -9206,7 +9206,7 @@ impl crate::xml::serde_struct::Fields for EncounterHospitalization {
             _ => f.put(&mut x.start_date),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("EndDate", &self.end_date);
         w.opt("StartDate", &self.start_date);
     }
@@ -9327,7 +9327,7 @@ impl crate::xml::serde_struct::Fields for EncounterMiscellaneous {
             _ => f.put(&mut x.local_use_box19),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("DoNotSendClaimElectronically", &self.do_not_send_claim_electronically);
         w.opt(
             "DoNotSendElectronicallytoSecondary",
@@ -9483,7 +9483,7 @@ impl crate::xml::serde_struct::Fields for OrphanDiagnosisCodes {
             _ => f.put(&mut x.orphan_diagnosis_code9),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("OrphanDiagnosisCode1", &self.orphan_diagnosis_code1);
         w.opt("OrphanDiagnosisCode10", &self.orphan_diagnosis_code10);
         w.opt("OrphanDiagnosisCode11", &self.orphan_diagnosis_code11);
@@ -9632,7 +9632,7 @@ impl crate::xml::serde_struct::Fields for PatientIdentifierReq {
             _ => f.put(&mut x.suffix),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ExternalID", &self.external_id);
         w.opt("FirstName", &self.first_name);
         w.opt("LastName", &self.last_name);
@@ -9763,7 +9763,7 @@ impl crate::xml::serde_struct::Fields for EncounterPayment {
             _ => f.put(&mut x.reference_number),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AmountPaid", &self.amount_paid);
         w.opt("Category", &self.category);
         w.opt("Description", &self.description);
@@ -9861,7 +9861,7 @@ impl crate::xml::serde_struct::Fields for EncounterPlaceOfService {
             _ => f.put(&mut x.place_of_service_name),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("PlaceOfServiceCode", &self.place_of_service_code);
         w.opt("PlaceOfServiceName", &self.place_of_service_name);
     }
@@ -10071,7 +10071,7 @@ impl crate::xml::serde_struct::Fields for ServiceLineReq {
             _ => f.float(&mut x.units),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AltDiagnosisCode1", &self.alt_diagnosis_code1);
         w.opt("AltDiagnosisCode2", &self.alt_diagnosis_code2);
         w.opt("AltDiagnosisCode3", &self.alt_diagnosis_code3);
@@ -10245,7 +10245,7 @@ impl crate::xml::serde_struct::Fields for EncounterServiceLocation {
             _ => f.put(&mut x.location_name),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("LocationID", &self.location_id);
         w.opt("LocationName", &self.location_name);
     }
@@ -10370,7 +10370,7 @@ impl crate::xml::serde_struct::Fields for Ub04Req {
             _ => f.put(&mut x.remarks),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AdmissionCode", &self.admission_code);
         w.opt("AdmissionDate", &self.admission_date);
         w.opt("AdmittingDiagnosisCode", &self.admitting_diagnosis_code);
@@ -10545,7 +10545,7 @@ impl crate::xml::serde_struct::Fields for HealthCodeReq {
             _ => f.put(&mut x.health_code_type),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Amount", &crate::xml::serde_struct::Float(&self.amount));
         w.opt("DateFrom", &self.date_from);
         w.opt("DateTo", &self.date_to);
@@ -10655,7 +10655,7 @@ impl crate::xml::serde_struct::Fields for RegisterExternalVendorReq {
             _ => f.put(&mut x.external_vendor),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.opt("ExternalVendor", &self.external_vendor);
     }
@@ -10740,7 +10740,7 @@ impl crate::xml::serde_struct::Fields for ExternalVendorReq {
     ) -> Result<(), F::Error> {
         f.put(&mut x.external_vendor_name)
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ExternalVendorName", &self.external_vendor_name);
     }
 }
@@ -10827,7 +10827,7 @@ impl crate::xml::serde_struct::Fields for RegisterExternalVendorResp {
             _ => f.put(&mut x.external_vendor),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("ExternalVendor", &self.external_vendor);
@@ -10917,7 +10917,7 @@ impl crate::xml::serde_struct::Fields for ExternalVendorData {
             _ => f.put(&mut x.external_vendor_name),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ExternalVendorID", &self.external_vendor_id);
         w.opt("ExternalVendorName", &self.external_vendor_name);
     }
@@ -11003,7 +11003,7 @@ impl crate::xml::serde_struct::Fields for UpdatePatientsExternalIdReq {
             _ => f.put(&mut x.updates),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Updates", &self.updates);
     }
@@ -11088,7 +11088,7 @@ impl crate::xml::serde_struct::Fields for PatientExternalIdSettingBatch {
     ) -> Result<(), F::Error> {
         f.put(&mut x.update_batch)
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("UpdateBatch", &self.update_batch);
     }
 }
@@ -11197,7 +11197,7 @@ impl crate::xml::serde_struct::Fields for PatientExternalIdSetting {
             _ => f.put(&mut x.practice_id),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("externalID", &self.external_id);
         w.opt("externalVendorID", &self.external_vendor_id);
         w.opt("patientID", &self.patient_id);
@@ -11297,7 +11297,7 @@ impl crate::xml::serde_struct::Fields for UpdatePatientsExternalIdResp {
             _ => f.put(&mut x.items_updated),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("ItemsUpdated", &self.items_updated);
@@ -11400,7 +11400,7 @@ impl crate::xml::serde_struct::Fields for CreatePaymentRequest {
             _ => f.put(&mut x.payment),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Payment", &self.payment);
     }
@@ -11545,7 +11545,7 @@ impl crate::xml::serde_struct::Fields for PaymentCreate {
             _ => f.put(&mut x.practice),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AjudicationDate", &self.ajudication_date);
         w.opt("Appointment", &self.appointment);
         w.opt("BatchNumber", &self.batch_number);
@@ -11678,7 +11678,7 @@ impl crate::xml::serde_struct::Fields for PaymentAppointmentCreate {
     ) -> Result<(), F::Error> {
         f.put(&mut x.appointment_id)
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AppointmentID", &self.appointment_id);
     }
 }
@@ -11758,7 +11758,7 @@ impl crate::xml::serde_struct::Fields for PaymentInsuranceCreate {
             _ => f.put(&mut x.company_plan_name),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("CompanyPlanID", &self.company_plan_id);
         w.opt("CompanyPlanName", &self.company_plan_name);
     }
@@ -11863,7 +11863,7 @@ impl crate::xml::serde_struct::Fields for PaymentPatientCreate {
             _ => f.put(&mut x.suffix),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("FirstName", &self.first_name);
         w.opt("LastName", &self.last_name);
         w.opt("MiddleName", &self.middle_name);
@@ -11978,7 +11978,7 @@ impl crate::xml::serde_struct::Fields for PaymentPaymentCreate {
             _ => f.put(&mut x.reference_number),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("AmountPaid", &self.amount_paid);
         w.field("PaymentMethod", &self.payment_method);
         w.opt("ReferenceNumber", &self.reference_number);
@@ -12074,7 +12074,7 @@ impl crate::xml::serde_struct::Fields for PaymentPracticeCreate {
             _ => f.put(&mut x.practice_name),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("PracticeID", &self.practice_id);
         w.opt("PracticeName", &self.practice_name);
     }
@@ -12175,7 +12175,7 @@ impl crate::xml::serde_struct::Fields for CreatePaymentResp {
             _ => f.put(&mut x.practice_name),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("PaymentID", &self.payment_id);
@@ -12273,7 +12273,7 @@ impl crate::xml::serde_struct::Fields for CreateAppointmentReq {
             _ => f.put(&mut x.appointment),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Appointment", &self.appointment);
     }
@@ -12370,7 +12370,7 @@ impl crate::xml::serde_struct::Fields for CreateAppointmentResp {
             _ => f.put(&mut x.appointment),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("Appointment", &self.appointment);
@@ -12460,7 +12460,7 @@ impl crate::xml::serde_struct::Fields for CreateDocumentReq {
             _ => f.put(&mut x.document_to_create),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("DocumentToCreate", &self.document_to_create);
     }
@@ -12581,7 +12581,7 @@ impl crate::xml::serde_struct::Fields for DocumentCreateRequest {
             _ => f.put(&mut x.status),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("DocumentDate", &self.document_date);
         w.opt("DocumentNotes", &self.document_notes);
         w.field("FileContent", &self.file_content);
@@ -12720,7 +12720,7 @@ impl crate::xml::serde_struct::Fields for CreateDocumentResp {
             _ => f.put(&mut x.document),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("Document", &self.document);
@@ -12841,7 +12841,7 @@ impl crate::xml::serde_struct::Fields for Document {
             _ => f.put(&mut x.r#type),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("CreatedDate", &self.created_date);
         w.opt("DocumentDate", &self.document_date);
         w.opt("DocumentId", &self.document_id);
@@ -12955,7 +12955,7 @@ impl crate::xml::serde_struct::Fields for DeleteDocumentReq {
             _ => f.put(&mut x.document_id),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("DocumentId", &self.document_id);
     }
@@ -13056,7 +13056,7 @@ impl crate::xml::serde_struct::Fields for DeleteDocumentResp {
             _ => f.put(&mut x.document_id),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("Deleted", &self.deleted);
@@ -13153,7 +13153,7 @@ impl crate::xml::serde_struct::Fields for GetAllPatientsReq {
             _ => f.put(&mut x.filter),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Fields", &self.fields);
         w.field("Filter", &self.filter);
@@ -14108,7 +14108,7 @@ impl crate::xml::serde_struct::Fields for PatientBatchFieldsToReturn {
             _ => f.put(&mut x.zip_code),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AddressLine1", &self.address_line1);
         w.opt("AddressLine2", &self.address_line2);
         w.opt("Age", &self.age);
@@ -16113,7 +16113,7 @@ impl crate::xml::serde_struct::Fields for PatientBatchGetFilter {
             _ => f.put(&mut x.start_key),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("BatchSize", &self.batch_size);
         w.opt("PracticeID", &self.practice_id);
         w.opt("StartKey", &self.start_key);
@@ -16214,7 +16214,7 @@ impl crate::xml::serde_struct::Fields for GetAllPatientsResp {
             _ => f.put(&mut x.patients),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("Key", &self.key);
@@ -16316,7 +16316,7 @@ impl crate::xml::serde_struct::Fields for PatientBatchKey {
     ) -> Result<(), F::Error> {
         f.put(&mut x.next_start_key)
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("nextStartKey", &self.next_start_key);
     }
 }
@@ -17282,7 +17282,7 @@ impl crate::xml::serde_struct::Fields for PatientBatchData {
             _ => f.put(&mut x.zip_code),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AddressLine1", &self.address_line1);
         w.opt("AddressLine2", &self.address_line2);
         w.opt("Age", &self.age);
@@ -19444,7 +19444,7 @@ impl crate::xml::serde_struct::Fields for GetPatientReq {
             _ => f.put(&mut x.filter),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.opt("Filter", &self.filter);
     }
@@ -19541,7 +19541,7 @@ impl crate::xml::serde_struct::Fields for SinglePatientFilter {
             _ => f.put(&mut x.patient_id),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ExternalID", &self.external_id);
         w.opt("ExternalVendorID", &self.external_vendor_id);
         w.opt("PatientID", &self.patient_id);
@@ -19638,7 +19638,7 @@ impl crate::xml::serde_struct::Fields for GetPatientResp {
             _ => f.put(&mut x.patient),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("Patient", &self.patient);
@@ -20763,7 +20763,7 @@ impl crate::xml::serde_struct::Fields for PatientData {
             _ => f.put(&mut x.zip_code),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AddressLine1", &self.address_line1);
         w.opt("AddressLine2", &self.address_line2);
         w.opt("Adjustments", &self.adjustments);
@@ -22881,7 +22881,7 @@ impl crate::xml::serde_struct::Fields for PatientCaseData {
             _ => f.put(&mut x.send_patient_statements),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ConditionRelatedToAbuse", &self.condition_related_to_abuse);
         w.opt(
             "ConditionRelatedToAutoAccident",
@@ -23376,7 +23376,7 @@ impl crate::xml::serde_struct::Fields for PatientInsurancePolicyData {
             _ => f.put(&mut x.sync_with_ehr),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Authorizations", &self.authorizations);
         w.opt("CompanyID", &self.company_id);
         w.opt("CompanyName", &self.company_name);
@@ -23669,7 +23669,7 @@ impl crate::xml::serde_struct::Fields for PatientInsurancePolicyAuthorizationDat
             _ => f.put(&mut x.start_date),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AuthorizationNumber", &self.authorization_number);
         w.opt("AuthorizedNumberOfVisits", &self.authorized_number_of_visits);
         w.opt("AuthorizedNumberOfVisitsUsed", &self.authorized_number_of_visits_used);
@@ -23795,7 +23795,7 @@ impl crate::xml::serde_struct::Fields for GetAppointmentReq {
             _ => f.put(&mut x.appointment),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Appointment", &self.appointment);
     }
@@ -23880,7 +23880,7 @@ impl crate::xml::serde_struct::Fields for AppointmentRead {
     ) -> Result<(), F::Error> {
         f.put(&mut x.appointment_id)
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("AppointmentId", &self.appointment_id);
     }
 }
@@ -23969,7 +23969,7 @@ impl crate::xml::serde_struct::Fields for GetAppointmentResp {
             _ => f.put(&mut x.appointment),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("Appointment", &self.appointment);
@@ -24062,7 +24062,7 @@ impl crate::xml::serde_struct::Fields for GetAppointmentsReq {
             _ => f.put(&mut x.filter),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Fields", &self.fields);
         w.field("Filter", &self.filter);
@@ -24453,7 +24453,7 @@ impl crate::xml::serde_struct::Fields for AppointmentFieldsToReturn {
             _ => f.put(&mut x.r#type),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AllDay", &self.all_day);
         w.opt("AppointmentDuration", &self.appointment_duration);
         w.opt("AppointmentReason1", &self.appointment_reason1);
@@ -24928,7 +24928,7 @@ impl crate::xml::serde_struct::Fields for AppointmentFilter {
             _ => f.put(&mut x.r#type),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AppointmentReason", &self.appointment_reason);
         w.opt("ConfirmationStatus", &self.confirmation_status);
         w.opt("EndDate", &self.end_date);
@@ -25111,7 +25111,7 @@ impl crate::xml::serde_struct::Fields for GetAppointmentsResp {
             _ => f.put(&mut x.appointments),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("Appointments", &self.appointments);
@@ -25600,7 +25600,7 @@ impl crate::xml::serde_struct::Fields for AppointmentData {
             _ => f.put(&mut x.r#type),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AllDay", &self.all_day);
         w.opt("AppointmentDuration", &self.appointment_duration);
         w.opt("AppointmentReason1", &self.appointment_reason1);
@@ -25993,7 +25993,7 @@ impl crate::xml::serde_struct::Fields for GetChargesReq {
             _ => f.put(&mut x.filter),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Fields", &self.fields);
         w.field("Filter", &self.filter);
@@ -26802,7 +26802,7 @@ impl crate::xml::serde_struct::Fields for ChargeFieldsToReturn {
             _ => f.put(&mut x.units),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AdjustedCharges", &self.adjusted_charges);
         w.opt("AllowedAmount", &self.allowed_amount);
         w.opt("AppointmentID", &self.appointment_id);
@@ -28276,7 +28276,7 @@ impl crate::xml::serde_struct::Fields for ChargeFilter {
             _ => f.put(&mut x.to_service_date),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("BatchNumber", &self.batch_number);
         w.opt("BilledTo", &self.billed_to);
         w.opt("CasePayerScenario", &self.case_payer_scenario);
@@ -28499,7 +28499,7 @@ impl crate::xml::serde_struct::Fields for GetChargesResp {
             _ => f.put(&mut x.charges),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("Charges", &self.charges);
@@ -29651,7 +29651,7 @@ impl crate::xml::serde_struct::Fields for ChargeData {
             _ => f.put(&mut x.units),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AdjustedCharges", &self.adjusted_charges);
         w.opt("AllowedAmount", &self.allowed_amount);
         w.opt("AppointmentID", &self.appointment_id);
@@ -31096,7 +31096,7 @@ impl crate::xml::serde_struct::Fields for GetPatientsReq {
             _ => f.put(&mut x.filter),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Fields", &self.fields);
         w.field("Filter", &self.filter);
@@ -32087,7 +32087,7 @@ impl crate::xml::serde_struct::Fields for PatientFieldsToReturn {
             _ => f.put(&mut x.zip_code),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AddressLine1", &self.address_line1);
         w.opt("AddressLine2", &self.address_line2);
         w.opt("Adjustments", &self.adjustments);
@@ -34274,7 +34274,7 @@ impl crate::xml::serde_struct::Fields for PatientFilter {
             _ => f.put(&mut x.to_last_modified_date),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("CollectionCategoryName", &self.collection_category_name);
         w.opt("DefaultCasePayerScenario", &self.default_case_payer_scenario);
         w.opt(
@@ -34562,7 +34562,7 @@ impl crate::xml::serde_struct::Fields for GetPatientsResp {
             _ => f.put(&mut x.patients),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("Patients", &self.patients);
@@ -34668,7 +34668,7 @@ impl crate::xml::serde_struct::Fields for GetPaymentsReq {
             _ => f.put(&mut x.filter),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Fields", &self.fields);
         w.field("Filter", &self.filter);
@@ -34831,7 +34831,7 @@ impl crate::xml::serde_struct::Fields for PaymentFieldsToReturn {
             _ => f.put(&mut x.unapplied),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AdjudicationDate", &self.adjudication_date);
         w.opt("Adjustments", &self.adjustments);
         w.opt("Amount", &self.amount);
@@ -35066,7 +35066,7 @@ impl crate::xml::serde_struct::Fields for PaymentFilter {
             _ => f.put(&mut x.to_post_date),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Amount", &self.amount);
         w.opt("AppointmentID", &self.appointment_id);
         w.opt("BatchNumber", &self.batch_number);
@@ -35237,7 +35237,7 @@ impl crate::xml::serde_struct::Fields for GetPaymentsResp {
             _ => f.put(&mut x.payments),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("Payments", &self.payments);
@@ -35443,7 +35443,7 @@ impl crate::xml::serde_struct::Fields for PaymentData {
             _ => f.put(&mut x.unapplied),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AdjudicationDate", &self.adjudication_date);
         w.opt("Adjustments", &self.adjustments);
         w.opt("Amount", &self.amount);
@@ -35596,7 +35596,7 @@ impl crate::xml::serde_struct::Fields for GetProvidersReq {
             _ => f.put(&mut x.filter),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Fields", &self.fields);
         w.field("Filter", &self.filter);
@@ -35859,7 +35859,7 @@ impl crate::xml::serde_struct::Fields for ProviderFieldsToReturn {
             _ => f.put(&mut x.zip_code),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Active", &self.active);
         w.opt("AddressLine1", &self.address_line1);
         w.opt("AddressLine2", &self.address_line2);
@@ -36191,7 +36191,7 @@ impl crate::xml::serde_struct::Fields for ProviderFilter {
             _ => f.put(&mut x.r#type),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("DepartmentName", &self.department_name);
         w.opt("FromCreatedDate", &self.from_created_date);
         w.opt("FromLastModifiedDate", &self.from_last_modified_date);
@@ -36330,7 +36330,7 @@ impl crate::xml::serde_struct::Fields for GetProvidersResp {
             _ => f.put(&mut x.providers),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("Providers", &self.providers);
@@ -36650,7 +36650,7 @@ impl crate::xml::serde_struct::Fields for ProviderData {
             _ => f.put(&mut x.zip_code),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Active", &self.active);
         w.opt("AddressLine1", &self.address_line1);
         w.opt("AddressLine2", &self.address_line2);
@@ -36943,7 +36943,7 @@ impl crate::xml::serde_struct::Fields for GetPracticesReq {
             _ => f.put(&mut x.filter),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Fields", &self.fields);
         w.field("Filter", &self.filter);
@@ -37218,7 +37218,7 @@ impl crate::xml::serde_struct::Fields for PracticeFieldsToReturn {
             _ => f.put(&mut x.k_fax_number),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Active", &self.active);
         w.opt("AdministratorAddressLine1", &self.administrator_address_line1);
         w.opt("AdministratorAddressLine2", &self.administrator_address_line2);
@@ -37543,7 +37543,7 @@ impl crate::xml::serde_struct::Fields for PracticeFilter {
             _ => f.put(&mut x.to_last_modified_date),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Active", &self.active);
         w.opt("FromCreatedDate", &self.from_created_date);
         w.opt("FromLastModifiedDate", &self.from_last_modified_date);
@@ -37682,7 +37682,7 @@ impl crate::xml::serde_struct::Fields for GetPracticesResp {
             _ => f.put(&mut x.practices),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("Practices", &self.practices);
@@ -38050,7 +38050,7 @@ impl crate::xml::serde_struct::Fields for PracticeData {
             _ => f.put(&mut x.k_fax_number),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Active", &self.active);
         w.opt("AdministratorAddressLine1", &self.administrator_address_line1);
         w.opt("AdministratorAddressLine2", &self.administrator_address_line2);
@@ -38339,7 +38339,7 @@ impl crate::xml::serde_struct::Fields for GetTransactionsReq {
             _ => f.put(&mut x.filter),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Fields", &self.fields);
         w.field("Filter", &self.filter);
@@ -38502,7 +38502,7 @@ impl crate::xml::serde_struct::Fields for TransactionFieldsToReturn {
             _ => f.put(&mut x.r#type),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Amount", &self.amount);
         w.opt("ClaimID", &self.claim_id);
         w.opt("Description", &self.description);
@@ -38725,7 +38725,7 @@ impl crate::xml::serde_struct::Fields for TransactionFilter {
             _ => f.put(&mut x.r#type),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("FromLastModifiedDate", &self.from_last_modified_date);
         w.opt("FromPostingDate", &self.from_posting_date);
         w.opt("FromServiceDate", &self.from_service_date);
@@ -38896,7 +38896,7 @@ impl crate::xml::serde_struct::Fields for GetTransactionsResp {
             _ => f.put(&mut x.transactions),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("Transactions", &self.transactions);
@@ -39105,7 +39105,7 @@ impl crate::xml::serde_struct::Fields for TransactionData {
             _ => f.put(&mut x.r#type),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Amount", &self.amount);
         w.opt("ClaimID", &self.claim_id);
         w.opt("Description", &self.description);
@@ -39250,7 +39250,7 @@ impl crate::xml::serde_struct::Fields for GetExternalVendorsReq {
     ) -> Result<(), F::Error> {
         f.put(&mut x.request_header)
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
     }
 }
@@ -39339,7 +39339,7 @@ impl crate::xml::serde_struct::Fields for GetExternalVendorsResp {
             _ => f.put(&mut x.external_vendors),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("ExternalVendors", &self.external_vendors);
@@ -39450,7 +39450,7 @@ impl crate::xml::serde_struct::Fields for GetEncounterDetailsReq {
             _ => f.put(&mut x.filter),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Fields", &self.fields);
         w.field("Filter", &self.filter);
@@ -39665,7 +39665,7 @@ impl crate::xml::serde_struct::Fields for EncounterDetailsFieldsToReturn {
             _ => f.put(&mut x.supervising_provider),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AppointmentID", &self.appointment_id);
         w.opt("BatchNumber", &self.batch_number);
         w.opt("CaseID", &self.case_id);
@@ -39875,7 +39875,7 @@ impl crate::xml::serde_struct::Fields for EncounterDetailsFilter {
             _ => f.put(&mut x.practice),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("EncounterID", &self.encounter_id);
         w.opt("Practice", &self.practice);
     }
@@ -39965,7 +39965,7 @@ impl crate::xml::serde_struct::Fields for EncounterDetailsPractice {
             _ => f.put(&mut x.practice_name),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("PracticeID", &self.practice_id);
         w.opt("PracticeName", &self.practice_name);
     }
@@ -40058,7 +40058,7 @@ impl crate::xml::serde_struct::Fields for GetEncounterDetailsResp {
             _ => f.put(&mut x.encounter_details),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("EncounterDetails", &self.encounter_details);
@@ -40353,7 +40353,7 @@ impl crate::xml::serde_struct::Fields for EncounterDetailsData {
             _ => f.put(&mut x.supervising_provider),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AppointmentID", &self.appointment_id);
         w.opt("BatchNumber", &self.batch_number);
         w.opt("CaseID", &self.case_id);
@@ -40575,7 +40575,7 @@ impl crate::xml::serde_struct::Fields for GetThrottlesReq {
     ) -> Result<(), F::Error> {
         f.put(&mut x.request_header)
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
     }
 }
@@ -40664,7 +40664,7 @@ impl crate::xml::serde_struct::Fields for GetThrottlesResp {
             _ => f.put(&mut x.throttle_details),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("ThrottleDetails", &self.throttle_details);
@@ -40772,7 +40772,7 @@ impl crate::xml::serde_struct::Fields for ThrottleDetail {
             _ => f.float(&mut x.throttle_time_ms),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Endpoint", &self.endpoint);
         w.opt(
             "ThrottleTimeMs",
@@ -40861,7 +40861,7 @@ impl crate::xml::serde_struct::Fields for DeleteAppointmentReq {
             _ => f.put(&mut x.appointment),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Appointment", &self.appointment);
     }
@@ -40946,7 +40946,7 @@ impl crate::xml::serde_struct::Fields for AppointmentDelete {
     ) -> Result<(), F::Error> {
         f.put(&mut x.appointment_id)
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("AppointmentId", &self.appointment_id);
     }
 }
@@ -41039,7 +41039,7 @@ impl crate::xml::serde_struct::Fields for DeleteAppointmentResp {
             _ => f.put(&mut x.deleted),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("AppointmentId", &self.appointment_id);
@@ -41146,7 +41146,7 @@ impl crate::xml::serde_struct::Fields for GetCustomerIdFromKeyRequest {
             _ => f.secret(&mut x.user),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("CustomerKey", &crate::xml::Masked(&self.customer_key));
         w.opt("Password", &crate::xml::Masked(&self.password));
         w.opt("User", &crate::xml::Masked(&self.user));
@@ -41236,7 +41236,7 @@ impl crate::xml::serde_struct::Fields for GetCustomerIdFromKeyResp {
             _ => f.put(&mut x.is_authorized),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("CustomerId", &self.customer_id);
         w.opt("IsAuthorized", &self.is_authorized);
     }
@@ -43008,7 +43008,7 @@ impl crate::xml::serde_struct::Fields for GetServiceLocationsReq {
             _ => f.put(&mut x.filter),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Fields", &self.fields);
         w.field("Filter", &self.filter);
@@ -43187,7 +43187,7 @@ impl crate::xml::serde_struct::Fields for ServiceLocationFieldsToReturn {
             _ => f.put(&mut x.zip_code),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AddressLine1", &self.address_line1);
         w.opt("AddressLine2", &self.address_line2);
         w.opt("BillingName", &self.billing_name);
@@ -43390,7 +43390,7 @@ impl crate::xml::serde_struct::Fields for ServiceLocationFilter {
             _ => f.put(&mut x.to_last_modified_date),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("FromCreatedDate", &self.from_created_date);
         w.opt("FromLastModifiedDate", &self.from_last_modified_date);
         w.opt("ID", &self.id);
@@ -43521,7 +43521,7 @@ impl crate::xml::serde_struct::Fields for GetServiceLocationsResp {
             _ => f.put(&mut x.service_locations),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("ServiceLocations", &self.service_locations);
@@ -43756,7 +43756,7 @@ impl crate::xml::serde_struct::Fields for ServiceLocationData {
             _ => f.put(&mut x.zip_code),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("AddressLine1", &self.address_line1);
         w.opt("AddressLine2", &self.address_line2);
         w.opt("BillingName", &self.billing_name);
@@ -43925,7 +43925,7 @@ impl crate::xml::serde_struct::Fields for GetProcedureCodesReq {
             _ => f.put(&mut x.filter),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.field("RequestHeader", &self.request_header);
         w.field("Fields", &self.fields);
         w.field("Filter", &self.filter);
@@ -44080,7 +44080,7 @@ impl crate::xml::serde_struct::Fields for ProcedureCodeFieldsToReturn {
             _ => f.put(&mut x.type_of_service_code),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Active", &self.active);
         w.opt("BillableCode", &self.billable_code);
         w.opt("CreatedDate", &self.created_date);
@@ -44249,7 +44249,7 @@ impl crate::xml::serde_struct::Fields for ProcedureCodeFilter {
             _ => f.put(&mut x.to_last_modified_date),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Active", &self.active);
         w.opt("CustomerSpecific", &self.customer_specific);
         w.opt("FromCreatedDate", &self.from_created_date);
@@ -44384,7 +44384,7 @@ impl crate::xml::serde_struct::Fields for GetProcedureCodesResp {
             _ => f.put(&mut x.procedure_codes),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("ErrorResponse", &self.error_response);
         w.opt("SecurityResponse", &self.security_response);
         w.opt("ProcedureCodes", &self.procedure_codes);
@@ -44553,7 +44553,7 @@ impl crate::xml::serde_struct::Fields for ProcedureCodeData {
             _ => f.put(&mut x.type_of_service_code),
         }
     }
-    fn write<S: serde::Serializer>(&self, w: &mut crate::xml::serde_struct::Out<S>) {
+    fn write<W: crate::xml::serde_struct::Sink>(&self, w: &mut W) {
         w.opt("Active", &self.active);
         w.opt("BillableCode", &self.billable_code);
         w.opt("CreatedDate", &self.created_date);

@@ -203,7 +203,7 @@ impl serde_struct::Fields for AnyXml {
             _ => f.put(&mut x.content),
         }
     }
-    fn write<S: Serializer>(&self, w: &mut serde_struct::Out<S>) {
+    fn write<W: serde_struct::Sink>(&self, w: &mut W) {
         w.field("namespaces", &self.namespaces);
         w.field("attributes", &self.attributes);
         w.field("content", &self.content);
@@ -428,8 +428,8 @@ pub mod serde_struct {
     //! `write` function with a line per member and a `field` function that reads member `i`
     //! into its slot; its `Serialize` and `Deserialize` impls call [`write`] and [`read`].
     //!
-    //! - Writing: [`Out::field`] always writes its key, [`Out::opt`] leaves it out when the value
-    //!   is [`Omit::omitted`] (an absent optional or nillable member). Codecs are wrappers:
+    //! - Writing: [`Sink::field`] always writes its key, [`Sink::opt`] leaves it out when the
+    //!   value is [`Omit::omitted`] (an absent optional or nillable member). Codecs are wrappers:
     //!   [`Masked`](crate::xml::Masked) for credentials (`serde_secret`), [`Float`] for float
     //!   members (`serde_float`).
     //! - Reading: keys are matched by name (or by index, for formats that name fields so);
@@ -495,57 +495,75 @@ pub mod serde_struct {
         }
     }
 
-    enum State<S: Serializer> {
-        Count(usize),
-        Write(S::SerializeStruct),
-        Failed(S::Error),
+    /// Where a struct's members go (see [`Fields::write`]): counted, then written.
+    pub trait Sink {
+        /// Writes `value` under `key`.
+        fn field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T);
+        /// Writes `value` under `key`, unless it is [omitted](Omit::omitted).
+        fn opt<T: ?Sized + Serialize + Omit>(&mut self, key: &'static str, value: &T);
     }
 
-    /// Where a struct's members are written (see [`Fields::write`]).
-    pub struct Out<S: Serializer> {
-        state: State<S>,
+    /// Counts the keys written (`serialize_struct` takes their number).
+    struct Count(usize);
+
+    impl Sink for Count {
+        #[inline(always)]
+        fn field<T: ?Sized + Serialize>(&mut self, _: &'static str, _: &T) {
+            self.0 += 1;
+        }
+        #[inline(always)]
+        fn opt<T: ?Sized + Serialize + Omit>(&mut self, _: &'static str, value: &T) {
+            self.0 += usize::from(!value.omitted());
+        }
+    }
+
+    /// Writes the members; the first error is kept, and the members after it are not written.
+    struct Out<S: Serializer> {
+        state: S::SerializeStruct,
+        error: Option<S::Error>,
     }
 
     impl<S: Serializer> Out<S> {
-        /// Writes `value` under `key`.
-        pub fn field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) {
-            match &mut self.state {
-                State::Count(n) => *n += 1,
-                State::Write(st) => {
-                    if let Err(e) = st.serialize_field(key, value) {
-                        self.state = State::Failed(e);
-                    }
-                }
-                State::Failed(_) => {}
-            }
-        }
-
-        /// Writes `value` under `key`, unless it is [omitted](Omit::omitted).
-        pub fn opt<T: ?Sized + Serialize + Omit>(&mut self, key: &'static str, value: &T) {
-            if !value.omitted() {
-                self.field(key, value);
-            } else if let State::Write(st) = &mut self.state {
-                if let Err(e) = st.skip_field(key) {
-                    self.state = State::Failed(e);
-                }
+        fn keep(&mut self, result: Result<(), S::Error>) {
+            if let Err(e) = result {
+                self.error = Some(e);
             }
         }
     }
 
-    /// Writes struct `T`: its members written twice by [`Fields::write`], once to count the
-    /// keys written (`serialize_struct` takes their number), then to write them.
+    impl<S: Serializer> Sink for Out<S> {
+        #[inline]
+        fn field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) {
+            if self.error.is_none() {
+                let result = self.state.serialize_field(key, value);
+                self.keep(result);
+            }
+        }
+        #[inline]
+        fn opt<T: ?Sized + Serialize + Omit>(&mut self, key: &'static str, value: &T) {
+            if self.error.is_none() {
+                let result = if value.omitted() {
+                    self.state.skip_field(key)
+                } else {
+                    self.state.serialize_field(key, value)
+                };
+                self.keep(result);
+            }
+        }
+    }
+
+    /// Writes struct `T`: its members, through [`Fields::write`], counted then written.
     pub fn write<T: Fields, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
-        let mut out = Out::<S> { state: State::Count(0) };
-        value.write(&mut out);
-        let State::Count(len) = out.state else {
-            unreachable!("counting fails nothing")
+        let mut count = Count(0);
+        value.write(&mut count);
+        let mut out = Out::<S> {
+            state: s.serialize_struct(T::NAME, count.0)?,
+            error: None,
         };
-        out.state = State::Write(s.serialize_struct(T::NAME, len)?);
         value.write(&mut out);
-        match out.state {
-            State::Write(st) => st.end(),
-            State::Failed(e) => Err(e),
-            State::Count(_) => unreachable!("written"),
+        match out.error {
+            None => out.state.end(),
+            Some(e) => Err(e),
         }
     }
 
@@ -575,7 +593,7 @@ pub mod serde_struct {
         /// Reads member `index` into its slot.
         fn field<'de, F: FieldIn<'de>>(slots: &mut Self::Slots, index: usize, value: F) -> Result<(), F::Error>;
         /// Writes the members, a call on `w` each.
-        fn write<S: Serializer>(&self, w: &mut Out<S>);
+        fn write<W: Sink>(&self, w: &mut W);
     }
 
     /// What [`Fields`] reads into, and how it becomes the struct once every required member is
@@ -1164,7 +1182,7 @@ mod derive_parity {
                 _ => f.float(&mut x.f_many),
             }
         }
-        fn write<S: serde::Serializer>(&self, w: &mut serde_struct::Out<S>) {
+        fn write<W: serde_struct::Sink>(&self, w: &mut W) {
             w.field("Req", &self.req);
             w.field("ReqNil", &self.req_nil);
             w.opt("Opt", &self.opt);
@@ -1246,7 +1264,7 @@ mod derive_parity {
                 _ => f.put_some(&mut x.5),
             }
         }
-        fn write<S: serde::Serializer>(&self, w: &mut serde_struct::Out<S>) {
+        fn write<W: serde_struct::Sink>(&self, w: &mut W) {
             w.field("Code", &self.code);
             w.field("Note", &self.note);
             w.opt("Opt", &self.opt);
