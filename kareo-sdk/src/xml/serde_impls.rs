@@ -507,11 +507,11 @@ pub mod serde_struct {
     struct Count(usize);
 
     impl Sink for Count {
-        #[inline(always)]
+        #[inline]
         fn field<T: ?Sized + Serialize>(&mut self, _: &'static str, _: &T) {
             self.0 += 1;
         }
-        #[inline(always)]
+        #[inline]
         fn opt<T: ?Sized + Serialize + Omit>(&mut self, _: &'static str, value: &T) {
             self.0 += usize::from(!value.omitted());
         }
