@@ -301,10 +301,12 @@ pub struct Config {
     pub values: Option<crate::value_rules::ValueRules>,
     /// Ranges (start and end members) that a request must not declare ending before they start.
     pub ranges: Ranges,
-    /// Cargo feature that derives `serde::Serialize` and `serde::Deserialize` on every generated
-    /// type (field names as the schema spells them; the crate must then depend on `serde` with
-    /// `derive`, and its runtime provide the serde impls of its value types). `None` emits no
-    /// serde code.
+    /// Cargo feature under which every generated type implements `serde::Serialize` and
+    /// `serde::Deserialize` (field names as the schema spells them; the JSON of serde's derive,
+    /// generated as calls into the runtime's `serde_struct` module, which is cheaper to compile).
+    /// The crate must then depend on `serde` (the derive is not needed), and its runtime provide
+    /// `serde_struct`, the two field codecs and the serde impls of its value types. `None` emits
+    /// no serde code.
     pub serde_feature: Option<String>,
     /// What members mean, appended to their documentation. An entry naming a type or member
     /// the contract lacks is a warning.

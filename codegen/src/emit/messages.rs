@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::types::{derives_default, direction_cfg, field_type, helper_name, shape};
+use super::types::{derives_default, direction_cfg, field_type, helper_name, shape, Shape};
 use super::{serde_attrs, Ctx};
 use crate::model::{Member, Operation, Wrapped};
 use crate::names;
@@ -60,19 +60,16 @@ pub(super) fn emit(ctx: &Ctx<'_>, m: &MessageType<'_>) -> TokenStream {
     let headers = &m.wrapped.headers;
     let fields = header_fields(headers);
     let keys = serde_attrs::keys(headers);
-    let decls = headers.iter().zip(&fields).zip(&keys).map(|((h, f), key)| {
+    let decls = headers.iter().zip(&fields).map(|(h, f)| {
         let ty = field_type(ctx, h);
-        let serde = serde_attrs::field(ctx, h, key);
         let doc = super::doc_attrs(&format!(
             "SOAP header entry `{}` in `{}`: sent when set.{}",
             h.name,
             h.ns,
             h.doc.as_deref().map(|d| format!("\n\n{d}")).unwrap_or_default()
         ));
-        quote!(#doc #serde pub #f: #ty,)
+        quote!(#doc pub #f: #ty,)
     });
-    let serde_derive = serde_attrs::derive(ctx, true);
-    let serde_body = serde_attrs::body_field(ctx, headers);
     let slot_types: Vec<TokenStream> = headers.iter().map(|h| field_type(ctx, h)).collect();
     let writes = headers.iter().zip(&fields).map(|(h, f)| {
         let ns = ctx.ns(&h.ns);
@@ -97,9 +94,31 @@ pub(super) fn emit(ctx: &Ctx<'_>, m: &MessageType<'_>) -> TokenStream {
     if !has_secret {
         derives.insert(0, quote!(Debug));
     }
-    if derives_default(ctx, &m.wrapped.body) {
+    let has_default = derives_default(ctx, &m.wrapped.body);
+    if has_default {
         derives.push(quote!(Default));
     }
+    let body_ident = format_ident!("body");
+    let mut serde_fields: Vec<serde_attrs::Field<'_>> = headers
+        .iter()
+        .zip(&fields)
+        .zip(keys)
+        .map(|((h, f), key)| serde_attrs::Field {
+            ident: f,
+            key,
+            shape: shape(h),
+            codec: serde_attrs::codec(ctx, h),
+            ty: field_type(ctx, h),
+        })
+        .collect();
+    serde_fields.push(serde_attrs::Field {
+        ident: &body_ident,
+        key: serde_attrs::body_key(headers),
+        shape: Shape::Req,
+        codec: serde_attrs::Codec::Plain,
+        ty: quote!(#body),
+    });
+    let serde_impls = serde_attrs::struct_impls(ctx, ident, &serde_fields, has_default);
     let debug = has_secret.then(|| {
         let name = ident.to_string();
         let entries = headers.iter().zip(&fields).map(|(h, f)| {
@@ -130,14 +149,13 @@ pub(super) fn emit(ctx: &Ctx<'_>, m: &MessageType<'_>) -> TokenStream {
     quote! {
         #doc
         #[derive(#(#derives),*)]
-        #serde_derive
         pub struct #ident {
             #(#decls)*
             /// The body.
-            #serde_body
             pub body: #body,
         }
         #debug
+        #serde_impls
         #encode_cfg
         impl #rt::Message for #ident {
             type Body = #body;

@@ -246,16 +246,15 @@ fn emit_fault_detail(ctx: &Ctx<'_>, ident: &syn::Ident) -> TokenStream {
         .map(|v| format_ident!("{}", v))
         .collect();
     let keys = names::dedupe(elements.iter().map(|f| f.element.local.clone()), &[], "_");
-    let decls = elements.iter().zip(&variants).zip(&keys).map(|((f, v), key)| {
+    let decls = elements.iter().zip(&variants).map(|(f, v)| {
         let ty = ctx.type_ident(&f.detail);
         let doc = super::doc_attrs(&format!(
             "Fault `{}`: detail element `{}` in `{}`.",
             f.name, f.element.local, f.element.ns
         ));
-        let serde = serde_attrs::variant(ctx, key);
-        quote!(#doc #serde #v(#ty))
+        quote!(#doc #v(#ty))
     });
-    let serde_derive = serde_attrs::derive(ctx, false);
+    let serde_impls = serde_attrs::variant_impls(ctx, ident, &variants, &keys);
     let arms = elements.iter().zip(&variants).map(|(f, v)| {
         let ty = ctx.type_ident(&f.detail);
         let ns = ctx.ns(&f.element.ns);
@@ -275,8 +274,8 @@ fn emit_fault_detail(ctx: &Ctx<'_>, ident: &syn::Ident) -> TokenStream {
         /// The typed detail of a SOAP fault: one variant per fault element the contract's
         /// operations declare (`wsdl:fault`); without variants when they declare none.
         #[derive(Debug, Clone, PartialEq)]
-        #serde_derive
         pub enum #ident { #(#decls,)* }
+        #serde_impls
         impl #rt::FaultDetails for #ident {
             fn decode_detail<'i>(
                 xr: &mut #rt::Reader<'i>,

@@ -174,18 +174,30 @@ fn emit_struct(
     }
 
     let keys = serde_attrs::keys(&s.members);
-    let decls = s.members.iter().zip(&field_idents).zip(&keys).map(|((m, f), key)| {
+    let decls = s.members.iter().zip(&field_idents).map(|(m, f)| {
         let meaning = ctx
             .config
             .member_docs
             .lookup(&t.name.local, &m.declared_in.local, &m.name);
         let doc = super::doc_attrs(&member_doc(m, shape(m), meaning));
         let ty = field_type(ctx, m);
-        let serde = serde_attrs::field(ctx, m, key);
-        quote! { #doc #serde pub #f: #ty, }
+        quote! { #doc pub #f: #ty, }
     });
-    let serde_derive = serde_attrs::derive(ctx, true);
     let derive_default = defaults.struct_is_default(ctx, &t.name);
+    let serde_fields: Vec<serde_attrs::Field<'_>> = s
+        .members
+        .iter()
+        .zip(&field_idents)
+        .zip(&keys)
+        .map(|((m, f), key)| serde_attrs::Field {
+            ident: f,
+            key: key.clone(),
+            shape: shape(m),
+            codec: serde_attrs::codec(ctx, m),
+            ty: field_type(ctx, m),
+        })
+        .collect();
+    let serde_impls = serde_attrs::struct_impls(ctx, &ident, &serde_fields, derive_default);
     let has_secret = s.members.iter().any(|m| m.secret);
     let mut derives = vec![quote!(Clone), quote!(PartialEq)];
     if !has_secret {
@@ -344,10 +356,10 @@ fn emit_struct(
     Ok(quote! {
         #doc
         #[derive(#(#derives),*)]
-        #serde_derive
         #[non_exhaustive]
         pub struct #ident { #(#decls)* }
         #debug_impl
+        #serde_impls
         #encode
         #decode
     })

@@ -9,8 +9,33 @@ use super::types::*;
 /// The typed detail of a SOAP fault: one variant per fault element the contract's
 /// operations declare (`wsdl:fault`); without variants when they declare none.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum FaultDetail {}
+#[cfg(feature = "serde")]
+impl serde::Serialize for FaultDetail {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        match *self {}
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for FaultDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::xml::serde_struct::read_variants(d)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl crate::xml::serde_struct::Variants for FaultDetail {
+    const NAME: &'static str = "FaultDetail";
+    const KEYS: &'static [&'static str] = &[];
+    fn variant<'de, A: serde::de::VariantAccess<'de>>(
+        _: usize,
+        _: A,
+    ) -> Result<Self, A::Error> {
+        Err(crate::xml::serde_struct::no_variant())
+    }
+}
+
 impl crate::xml::FaultDetails for FaultDetail {
     fn decode_detail<'i>(
         xr: &mut crate::xml::Reader<'i>,

@@ -20,8 +20,6 @@ use super::Ns;
 ///
 /// With the `serde` feature it is a JSON object of these three fields, under these names.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct AnyXml {
     /// Namespace bindings as `(prefix, uri)`, outermost first; `""` is the default namespace.
     pub namespaces: Vec<(String, String)>,

@@ -92,6 +92,9 @@ pub use read::{Decode, DecodeError, DecodeErrorKind, Element, Limits, Reader};
 #[cfg(feature = "server-codec")]
 pub use sample::Sample;
 #[cfg(feature = "serde")]
+#[doc(hidden)]
+pub use serde_impls::serde_struct;
+#[cfg(feature = "serde")]
 pub use serde_impls::{serde_float, serde_secret};
 pub use stream::{ListPath, ListSplitter, Record, Step, StreamLimits};
 pub use uuid::Uuid;
