@@ -10,7 +10,8 @@
 #   CONFIGS="dev dev-serde release" RUNS=5 xtask/build-time.sh main~3
 #
 # compares two revisions, alternating them, and reports the ratio head / base per
-# configuration (HEAD defaults to the working tree's HEAD);
+# configuration (HEAD defaults to the working tree's HEAD), and, for each revision, the cost of
+# the `serde` feature when both a configuration and its `-serde` twin were measured;
 #
 #   xtask/build-time.sh --serde [REV]          # one revision, with and without serde
 #   RUNS=5 xtask/build-time.sh --serde .       # `.`: the working tree as it is, uncommitted
@@ -156,6 +157,17 @@ for config in $configs; do
     hc=$(col "$work/$config.head" 2)
     printf '%-14s median: base %6.2f s  head %6.2f s  head/base %.3f (cpu: base %6.2f s  head %6.2f s  head/base %.3f)\n' \
         "$config" "$b" "$h" "$(echo "$h / $b" | bc -l)" "$bc_" "$hc" "$(echo "$hc / $bc_" | bc -l)"
+done
+
+# The serde feature's cost in each revision, when both of a pair were measured.
+for plain in dev release; do
+    case " $configs " in *" $plain "*) ;; *) continue ;; esac
+    case " $configs " in *" $plain-serde "*) ;; *) continue ;; esac
+    for side in base head; do
+        r=$(echo "$(col "$work/$plain-serde.$side" 1) / $(col "$work/$plain.$side" 1)" | bc -l)
+        rc=$(echo "$(col "$work/$plain-serde.$side" 2) / $(col "$work/$plain.$side" 2)" | bc -l)
+        printf '%-14s %s: serde / no serde %.3f (cpu %.3f)\n' "$plain" "$side" "$r" "$rc"
+    done
 done
 
 git -C "$repo" worktree remove --force "$base_dir"
